@@ -1,0 +1,42 @@
+/** The `kept` command line. Every bad input gets one line on stderr and exit code 2. */
+import { ConfigError } from '../../functions/config';
+import { due } from './due';
+import { EXIT, type CliIO } from './io';
+import { job } from './jobs';
+
+const USAGE = [
+  'usage: kept <command> [options]',
+  '  kept due --calendar FILE.yaml --start ISO --duration 4h [--pause ISO/ISO ...]   when a target falls due',
+  '  kept scan [--now ISO]      run the breach scan once',
+  '  kept digest [--now ISO]    run the weekly digest once',
+];
+
+export async function kept(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'due':
+        return await due(args, io);
+      case 'scan':
+      case 'digest':
+        return await job(command, args, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        USAGE.forEach((l) => io.out(l));
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        io.err(`kept: unknown command "${command}"; try \`kept help\``);
+        return EXIT.usage;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return EXIT.usage;
+    }
+    io.err(`kept ${command}: ${(err as Error).message}`);
+    return EXIT.failed;
+  }
+}
+

@@ -1,0 +1,31 @@
+/** `npm start`: runs Kept locally on the embedded DynamoDB Local. Ctrl-C stops everything. */
+import dotenv from 'dotenv';
+import { ConfigError, parseConfig } from '../functions/config';
+import { JavaMissingError } from '../functions/local/dynamodb-local';
+import { startKept } from '../functions/local/runner';
+
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const config = parseConfig(process.env);
+  const kept = await startKept(config, (line) => console.log(line));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping Kept...`);
+    kept.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: Error) => {
+  const known = err instanceof ConfigError || err instanceof JavaMissingError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const message = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${process.env.PORT ?? 3000} is already in use; stop the other program or set PORT in .env.` : err.message;
+  console.error(known ? message : `Kept could not start: ${message}`);
+  process.exit(1);
+});

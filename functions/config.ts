@@ -1,0 +1,77 @@
+/**
+ * Kept's configuration: read once from the environment (and `.env` locally) and checked
+ * with zod. A missing or malformed value stops start-up with one line that names the
+ * variable and says how to fix it (ConfigError.message is that line).
+ */
+import { z } from 'zod';
+
+const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+
+const schema = z.object({
+  SLACK_SIGNING_SECRET: z
+    .string({ error: 'is missing; copy the Signing Secret from your Slack app\'s "Basic Information" page' })
+    .trim()
+    .min(8, 'is too short to be a Slack signing secret; copy it from your Slack app\'s "Basic Information" page'),
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is missing; copy the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page' })
+    .trim()
+    .regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb- (from "OAuth & Permissions")'),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp- (needed only for Socket Mode; leave it empty to use HTTP)')
+    .optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:4001/api/' })
+    .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+    .optional(),
+  SLACK_BOT_ID: z.string().trim().regex(/^B[A-Z0-9]+$/, 'must be a bot ID like B0123ABCD (or leave it empty)').optional(),
+  SLACK_BOT_USER_ID: z.string().trim().regex(slackUserId, 'must be the bot\'s user ID like U0123ABCD (or leave it empty)').optional(),
+  PORT: z.coerce
+    .number({ error: 'must be a port number between 1 and 65535' })
+    .int('must be a whole port number between 1 and 65535')
+    .min(1, 'must be a port number between 1 and 65535')
+    .max(65535, 'must be a port number between 1 and 65535')
+    .default(3000),
+  DYNAMODB_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000 (or leave it empty to start the embedded DynamoDB Local)' })
+    .optional(),
+  KEPT_TABLE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3-255 letters, digits, "_", "-" or "." (a DynamoDB table name)')
+    .default('kept'),
+  KEPT_ADMINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => slackUserId.test(id)), {
+      error: 'must be Slack user IDs separated by commas, like U0123ABCD,U0456EFGH',
+    }),
+  KEPT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  KEPT_DATA_DIR: z.string().trim().min(1).default('.kept'),
+  KEPT_QUEUE_URL: z.url({ error: 'must be the URL of the worker SQS queue' }).optional(),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Configuration error: ${variable} ${problem}. Set it in .env (see .env.example) or the environment.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment; empty strings count as unset, so `.env.example` can be copied as is. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.keys(schema.shape)
+      .map((key) => [key, env[key]?.trim() === '' ? undefined : env[key]])
+      .filter(([, value]) => value !== undefined),
+  );
+  const result = schema.safeParse(present);
+  if (result.success) return Object.freeze(result.data) as Config;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  throw new ConfigError(variable, issue.message);
+}

@@ -1,0 +1,3 @@
+import { scheduledJobHandler } from '../jobs/lambda';
+
+export const handler = scheduledJobHandler();

@@ -1,0 +1,477 @@
+/**
+ * Business calendars: the written shape (`CalendarSpec`, validated with zod) and the compiled
+ * `Calendar` that the clock uses. Pure domain code: no I/O. The public-holiday data of
+ * `date-holidays` is loaded lazily, only for calendars that name a country.
+ *
+ * Semantics (see docs/clock.md):
+ * - An instant is working time when its wall-clock time in the calendar's zone falls inside a
+ *   range of its local date's weekday, or inside the after-midnight part of an overnight range
+ *   that started on the previous local date, and the local date on which that range *starts* is
+ *   not a holiday.
+ * - `hours` left out or `{}` means 24x7 (every day 00:00-24:00); holidays still apply to a 24x7
+ *   calendar that lists some.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import type HolidaysType from 'date-holidays';
+import type { Result } from './duration';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** How far ahead the clock searches for working time before giving up: about ten years. */
+export const HORIZON_DAYS = 3660;
+
+const RANGES_HELP = 'write HH:MM-HH:MM with times from 00:00 to 24:00, several ranges separated by commas, e.g. "09:00-12:00,13:00-17:00"';
+
+/** One range as written, in minutes from local midnight of the day it starts; `end` > 1440 for overnight ranges. */
+export interface MinuteRange {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9) return NaN;
+  return a * 10 + b;
+}
+
+/** Parses `HH:MM` into minutes from midnight (0..1440), or NaN. */
+function parseClockTime(text: string): number {
+  if (text.length !== 5 || text[2] !== ':') return NaN;
+  const h = twoDigits(text, 0);
+  const m = twoDigits(text, 3);
+  if (!(h >= 0 && h <= 24 && m >= 0 && m <= 59)) return NaN;
+  if (h === 24 && m !== 0) return NaN;
+  return h * 60 + m;
+}
+
+/** Parses one day's value (`"09:00-12:00,13:00-17:00"`); null/empty means no hours that day. */
+export function parseDayRanges(value: string | null | undefined): Result<MinuteRange[]> {
+  if (value === null || value === undefined || value.trim() === '') return { ok: true, value: [] };
+  const out: MinuteRange[] = [];
+  for (const raw of value.split(',')) {
+    const text = raw.trim();
+    const dash = text.indexOf('-');
+    const start = dash === 5 ? parseClockTime(text.slice(0, 5)) : NaN;
+    const end = dash === 5 && text.length === 11 ? parseClockTime(text.slice(6)) : NaN;
+    if (Number.isNaN(start) || Number.isNaN(end)) {
+      return { ok: false, error: `${JSON.stringify(text)} is not a time range; ${RANGES_HELP}` };
+    }
+    if (start === 1440) {
+      return { ok: false, error: `${JSON.stringify(text)} starts at 24:00, which is allowed only as an end; start at 00:00 of the next day instead` };
+    }
+    if (start === end) {
+      return { ok: false, error: `${JSON.stringify(text)} is reversed: it ends when it starts (an end earlier than the start means a range running past midnight)` };
+    }
+    out.push({ start, end: end > start ? end : end + 1440, text });
+  }
+  return { ok: true, value: out };
+}
+
+function isIsoDate(text: string): boolean {
+  if (text.length !== 10 || text[4] !== '-' || text[7] !== '-') return false;
+  const y = Number(text.slice(0, 4));
+  const m = twoDigits(text, 5);
+  const d = twoDigits(text, 8);
+  if (!Number.isInteger(y) || !(m >= 1 && m <= 12) || !(d >= 1)) return false;
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= last;
+}
+
+// ---------------------------------------------------------------------------------------------
+// date-holidays, loaded lazily
+
+type HolidaysCtor = typeof HolidaysType;
+let holidaysCtor: HolidaysCtor | undefined;
+function loadHolidays(): HolidaysCtor {
+  if (!holidaysCtor) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('date-holidays') as HolidaysCtor & { default?: HolidaysCtor };
+    holidaysCtor = mod.default ?? mod;
+  }
+  return holidaysCtor;
+}
+let countryList: Record<string, string> | undefined;
+function knownCountries(): Record<string, string> {
+  if (!countryList) countryList = new (loadHolidays())().getCountries();
+  return countryList;
+}
+function knownRegions(country: string): Record<string, string> {
+  return new (loadHolidays())().getStates(country) ?? {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The written shape
+
+const text = (what: string) =>
+  z.string({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${what} must be text, not ${JSON.stringify(iss.input)}`) });
+
+const DayHours = z
+  .union([z.string(), z.null()], { error: (iss) => `must be text like "09:00-17:00", not ${JSON.stringify(iss.input)}` })
+  .superRefine((value, ctx) => {
+    const parsed = parseDayRanges(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+
+const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.optional()])) as Record<Weekday, z.ZodOptional<typeof DayHours>>;
+
+const Hours = z.strictObject(hoursShape, {
+  error: (iss) =>
+    iss.code === 'unrecognized_keys'
+      ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a weekday; use mon, tue, wed, thu, fri, sat, sun`
+      : 'must map weekdays (mon..sun) to time ranges',
+});
+
+const Holidays = z.strictObject(
+  {
+    country: text('country').optional(),
+    region: text('region').optional(),
+    dates: z
+      .array(
+        z.string({ error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD` }).refine(isIsoDate, {
+          error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD`,
+        }),
+        { error: 'must be a list of dates like ["2026-12-24"]' },
+      )
+      .optional(),
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a holidays field; use country, region, dates`
+        : 'must be an object with country, region and/or dates',
+  },
+);
+
+export const CalendarSpec = z
+  .strictObject(
+    {
+      timezone: text('timezone').refine((zone) => IANAZone.isValidZone(zone), {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
+      }),
+      hours: Hours.optional(),
+      holidays: Holidays.optional(),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a calendar field; use timezone, hours, holidays`
+          : 'must be an object with timezone, hours and holidays',
+    },
+  )
+  .superRefine((spec, ctx) => {
+    checkWeek(spec.hours, ctx);
+    const h = spec.holidays;
+    if (h?.region !== undefined && h.country === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['holidays', 'region'], message: 'a region needs a country next to it' });
+    }
+    if (h?.country !== undefined) {
+      const country = h.country.toUpperCase();
+      if (!Object.hasOwn(knownCountries(), country)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holidays', 'country'],
+          message: `${JSON.stringify(h.country)} is not a country we know public holidays for; use a two-letter code such as US, GB or DE`,
+        });
+      } else if (h.region !== undefined && !Object.hasOwn(knownRegions(country), h.region.toUpperCase())) {
+        const known = Object.keys(knownRegions(country));
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holidays', 'region'],
+          message:
+            known.length === 0
+              ? `${JSON.stringify(h.region)} is not a region of ${country}; ${country} has no regions with their own holidays`
+              : `${JSON.stringify(h.region)} is not a region of ${country}; known regions: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
+        });
+      }
+    }
+  });
+
+export type CalendarSpec = z.infer<typeof CalendarSpec>;
+
+/** Overlaps (across midnight and the week's end too) and "no working hours at all". */
+function checkWeek(hours: CalendarSpec['hours'], ctx: z.RefinementCtx): void {
+  if (hours === undefined) return;
+  const keys = WEEKDAYS.filter((d) => Object.hasOwn(hours, d));
+  if (keys.length === 0) return; // {} means 24x7
+  const all: { day: Weekday; start: number; end: number; text: string }[] = [];
+  for (const [i, day] of WEEKDAYS.entries()) {
+    const parsed = parseDayRanges(hours[day]);
+    if (!parsed.ok) return; // reported on the field already
+    for (const r of parsed.value) all.push({ day, start: i * 1440 + r.start, end: i * 1440 + r.end, text: r.text });
+  }
+  if (all.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['hours'], message: 'no working hours on any day; give some ranges, or leave hours out for a 24x7 calendar' });
+    return;
+  }
+  all.sort((a, b) => a.start - b.start);
+  const week = 7 * 1440;
+  for (let i = 0; i < all.length; i++) {
+    const cur = all[i]!;
+    const next = i + 1 < all.length ? all[i + 1]! : { ...all[0]!, start: all[0]!.start + week };
+    if (next.start < cur.end) {
+      const where = next.day === cur.day ? JSON.stringify(cur.text) : `${cur.day}'s range ${JSON.stringify(cur.text)}`;
+      ctx.addIssue({ code: 'custom', path: ['hours', next.day], message: `${JSON.stringify(next.text)} overlaps ${where}` });
+      return;
+    }
+  }
+}
+
+/** Turns zod issues into one line each: `calendar.hours.mon: "25:00-26:00" is not a time range; ...`. */
+export function describeIssues(error: z.ZodError, root = 'calendar'): string[] {
+  return error.issues.map((issue) => {
+    const path = [root, ...issue.path.map(String)].filter((p) => p !== '').join('.');
+    return `${path}: ${issue.message}`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zone offsets, cached
+
+const GRID_MS = 6 * 3_600_000;
+
+/** Offsets of one IANA zone, sampled every 6 hours with transitions found by bisection and cached. */
+class ZoneOffsets {
+  private readonly zone: IANAZone;
+  private readonly grid = new Map<number, number>();
+  private readonly transitions = new Map<number, number>();
+
+  constructor(name: string) {
+    this.zone = IANAZone.create(name);
+  }
+
+  /** Offset in ms at instant t (UTC = wall - offset). */
+  raw(t: number): number {
+    return Math.round(this.zone.offset(t) * MINUTE_MS);
+  }
+
+  private atGrid(g: number): number {
+    let v = this.grid.get(g);
+    if (v === undefined) {
+      if (this.grid.size > 50_000) this.grid.clear();
+      v = this.raw(g * GRID_MS);
+      this.grid.set(g, v);
+    }
+    return v;
+  }
+
+  /** The first instant in (g*GRID, (g+1)*GRID] whose offset is the one at the later grid point. */
+  private transition(g: number): number {
+    let v = this.transitions.get(g);
+    if (v === undefined) {
+      const after = this.atGrid(g + 1);
+      let lo = g * GRID_MS; // offset differs from `after` here
+      let hi = (g + 1) * GRID_MS; // offset equals `after` here
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (this.raw(mid) === after) hi = mid;
+        else lo = mid;
+      }
+      v = hi;
+      this.transitions.set(g, v);
+    }
+    return v;
+  }
+
+  /** Constant-offset segments [start, end, offset] covering [a, b). */
+  segments(a: number, b: number): number[] {
+    const out: number[] = [];
+    const g0 = Math.floor(a / GRID_MS);
+    const g1 = Math.ceil(b / GRID_MS);
+    let segStart = a;
+    let off = this.atGrid(g0);
+    for (let g = g0; g < g1; g++) {
+      const next = this.atGrid(g + 1);
+      if (next !== off) {
+        const at = this.transition(g);
+        if (at > segStart) out.push(segStart, Math.min(at, b), off);
+        segStart = Math.max(at, segStart);
+        off = next;
+      }
+    }
+    if (segStart < b) out.push(segStart, b, off);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiled calendar
+
+/** Local day number: days since 1970-01-01 of a local calendar date. Weekday index 0 = Monday. */
+export function weekdayOfDay(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+export function isoDateOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function dayOfIsoDate(iso: string): number {
+  return Math.round(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS);
+}
+
+const PIECE_CACHE = 4_096;
+const BUCKET_CACHE = 20_000;
+
+export class NoWorkingTimeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoWorkingTimeError';
+  }
+}
+
+/**
+ * A compiled calendar. Working time is kept per "bucket": a 24-hour span of UTC instants roughly
+ * aligned with a local day. Each bucket holds its working intervals as a flat, sorted list
+ * `[start0, end0, start1, end1, ...]` of epoch ms, merged and disjoint. Buckets are computed on
+ * first use and cached (capped; oldest dropped first).
+ */
+export class Calendar {
+  readonly zone: string;
+  readonly spec: CalendarSpec;
+  /** Ranges per weekday (0 = Monday), minutes from local midnight; `end` > 1440 runs past midnight. */
+  readonly weekly: readonly (readonly MinuteRange[])[];
+  /** 24x7 with no holidays: business time is plain elapsed time. */
+  readonly alwaysOpen: boolean;
+  readonly is24x7: boolean;
+
+  private readonly offsets: ZoneOffsets;
+  private readonly shift: number;
+  private readonly explicitHolidays: ReadonlySet<number>;
+  private readonly country: string | undefined;
+  private readonly region: string | undefined;
+  private holidayEngine: HolidaysType | undefined;
+  private readonly countryHolidaysByYear = new Map<number, Set<number>>();
+  private readonly pieces = new Map<number, number[]>();
+  private readonly buckets = new Map<number, number[]>();
+
+  constructor(spec: CalendarSpec) {
+    this.spec = spec;
+    this.zone = spec.timezone;
+    const hours = spec.hours ?? {};
+    this.is24x7 = WEEKDAYS.every((d) => !Object.hasOwn(hours, d));
+    this.weekly = WEEKDAYS.map((d) => {
+      if (this.is24x7) return [{ start: 0, end: 1440, text: '00:00-24:00' }];
+      const parsed = parseDayRanges(hours[d]);
+      if (!parsed.ok) throw new Error(`calendar.hours.${d}: ${parsed.error}`);
+      return [...parsed.value].sort((a, b) => a.start - b.start);
+    });
+    this.explicitHolidays = new Set((spec.holidays?.dates ?? []).map(dayOfIsoDate));
+    this.country = spec.holidays?.country?.toUpperCase();
+    this.region = spec.holidays?.region?.toUpperCase();
+    this.alwaysOpen = this.is24x7 && this.explicitHolidays.size === 0 && this.country === undefined;
+    this.offsets = new ZoneOffsets(this.zone);
+    this.shift = -this.offsets.raw(Date.UTC(2026, 0, 1));
+  }
+
+  /** Whether the local date `day` (a local day number) is a holiday. */
+  isHoliday(day: number): boolean {
+    if (this.explicitHolidays.has(day)) return true;
+    if (this.country === undefined) return false;
+    const year = Number(isoDateOfDay(day).slice(0, 4));
+    return this.countryHolidays(year).has(day);
+  }
+
+  private countryHolidays(year: number): Set<number> {
+    let set = this.countryHolidaysByYear.get(year);
+    if (set) return set;
+    set = new Set();
+    if (year >= 1 && year <= 9999) {
+      if (!this.holidayEngine) {
+        const Ctor = loadHolidays();
+        this.holidayEngine = this.region ? new Ctor(this.country!, this.region) : new Ctor(this.country!);
+      }
+      for (const h of this.holidayEngine.getHolidays(year)) {
+        if (h.type !== 'public') continue;
+        const first = dayOfIsoDate(h.date.slice(0, 10));
+        const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
+        for (let i = 0; i < days; i++) set.add(first + i);
+      }
+    }
+    this.countryHolidaysByYear.set(year, set);
+    return set;
+  }
+
+  /** Working intervals (flat [s, e, ...], epoch ms) of the ranges that start on local date `day`. */
+  private piecesOf(day: number): number[] {
+    let out = this.pieces.get(day);
+    if (out) return out;
+    out = [];
+    const ranges = this.weekly[weekdayOfDay(day)]!;
+    if (ranges.length > 0 && !this.isHoliday(day)) {
+      const base = day * DAY_MS;
+      // t = wall - offset and offsets lie within -12h..+14h, so 15 hours either side is enough.
+      const segs = this.offsets.segments(base - 15 * 3_600_000, base + 2 * DAY_MS + 15 * 3_600_000);
+      for (const r of ranges) {
+        const ws = base + r.start * MINUTE_MS;
+        const we = base + r.end * MINUTE_MS;
+        for (let i = 0; i < segs.length; i += 3) {
+          const off = segs[i + 2]!;
+          const s = Math.max(ws - off, segs[i]!);
+          const e = Math.min(we - off, segs[i + 1]!);
+          if (s < e) out.push(s, e);
+        }
+      }
+    }
+    if (this.pieces.size >= PIECE_CACHE) this.pieces.delete(this.pieces.keys().next().value!);
+    this.pieces.set(day, out);
+    return out;
+  }
+
+  /** The bucket holding instant t. */
+  bucketIndex(t: number): number {
+    return Math.floor((t - this.shift) / DAY_MS);
+  }
+
+  /** Sorted, merged working intervals inside bucket k: [k*DAY + shift, (k+1)*DAY + shift). */
+  bucket(k: number): number[] {
+    const cached = this.buckets.get(k);
+    if (cached) return cached;
+    const lo = k * DAY_MS + this.shift;
+    const hi = lo + DAY_MS;
+    const raw: [number, number][] = [];
+    for (let d = k - 3; d <= k + 2; d++) {
+      const p = this.piecesOf(d);
+      for (let i = 0; i < p.length; i += 2) {
+        const s = Math.max(p[i]!, lo);
+        const e = Math.min(p[i + 1]!, hi);
+        if (s < e) raw.push([s, e]);
+      }
+    }
+    raw.sort((a, b) => a[0] - b[0]);
+    const out: number[] = [];
+    for (const [s, e] of raw) {
+      const n = out.length;
+      if (n > 0 && s <= out[n - 1]!) out[n - 1] = Math.max(out[n - 1]!, e);
+      else out.push(s, e);
+    }
+    if (this.buckets.size >= BUCKET_CACHE) this.buckets.delete(this.buckets.keys().next().value!);
+    this.buckets.set(k, out);
+    return out;
+  }
+
+  /** Drops cached working intervals (for measuring cold performance). */
+  clearCaches(): void {
+    this.pieces.clear();
+    this.buckets.clear();
+  }
+}
+
+/** Validates a calendar in the written shape and compiles it. Errors are one line each, with paths. */
+export function parseCalendar(input: unknown, root = 'calendar'): Result<Calendar, string[]> {
+  const parsed = CalendarSpec.safeParse(input);
+  if (!parsed.success) return { ok: false, error: describeIssues(parsed.error, root) };
+  return { ok: true, value: new Calendar(parsed.data) };
+}
+
+/** Compiles an already-valid spec; throws (with the first problem) if it is not valid. */
+export function compileCalendar(spec: CalendarSpec): Calendar {
+  const parsed = parseCalendar(spec);
+  if (!parsed.ok) throw new Error(parsed.error[0]);
+  return parsed.value;
+}

@@ -1,0 +1,81 @@
+/**
+ * `npm start`: the whole of Kept on one machine. The HTTP front door listens first (so
+ * /healthz can say 503 while the database warms up), then DynamoDB Local starts from
+ * `.kept/` (or DYNAMODB_ENDPOINT is used), the table is created if missing, and the
+ * in-process scheduler starts.
+ */
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config';
+import { createSlackApp } from '../slack/app';
+import { createSlackHttp, SLACK_EVENTS_PATH } from '../slack/http-server';
+import { createDb } from '../store/client';
+import { ensureTable } from '../store/table';
+import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
+import { startScheduler, type LocalScheduler } from './scheduler';
+import { DEFAULT_DIGEST } from '../jobs/schedule';
+
+export interface RunningKept {
+  url: string;
+  endpoint: string;
+  app: App;
+  stop(): Promise<void>;
+}
+
+/** Where `npm start` writes the endpoint of its DynamoDB Local, so `kept` commands can use it. */
+export function endpointFile(config: Pick<Config, 'KEPT_DATA_DIR'>): string {
+  return path.resolve(config.KEPT_DATA_DIR, 'dynamodb-endpoint');
+}
+
+export async function startKept(config: Config, say: (line: string) => void = () => {}): Promise<RunningKept> {
+  let dynamo: DynamoLocal | undefined;
+  let scheduler: LocalScheduler | undefined;
+  let http: ReturnType<typeof createSlackHttp> | undefined;
+  let socketApp: App | undefined;
+  const stop = async () => {
+    scheduler?.stop();
+    await socketApp?.stop().catch(() => {});
+    await http?.close();
+    if (dynamo) rmSync(endpointFile(config), { force: true });
+    await dynamo?.stop();
+  };
+  try {
+    let endpoint = config.DYNAMODB_ENDPOINT;
+    if (!endpoint) {
+      const dataDir = path.resolve(config.KEPT_DATA_DIR, 'dynamodb');
+      dynamo = await startDynamoLocal({ dataDir });
+      endpoint = dynamo.endpoint;
+      writeFileSync(endpointFile(config), endpoint);
+      say(`DynamoDB Local is running at ${endpoint}, keeping its data in ${dataDir}`);
+    }
+    const db = createDb({ table: config.KEPT_TABLE, endpoint });
+    socketApp = config.SLACK_APP_TOKEN
+      ? createSlackApp({ config, db, receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }) })
+      : undefined;
+    http = createSlackHttp({ config, db, ...(socketApp ? { socketMode: { app: socketApp } } : {}) });
+    const url = await http.listen(config.PORT);
+    say(`Kept is listening on ${url} (health: ${url}/healthz)`);
+
+    const table = await ensureTable(db);
+    say(table === 'created' ? `Created table "${db.table}"` : `Using table "${db.table}"`);
+    if (config.KEPT_SCHEDULER === 'on') {
+      scheduler = startScheduler({ db });
+      say(`Scheduler is on: breach scan every minute, weekly digest ${describeDigestTime()}`);
+    }
+    if (socketApp) {
+      await socketApp.start();
+      say('Connected to Slack over Socket Mode');
+    } else {
+      say(`Slack request URL: ${url}${SLACK_EVENTS_PATH} (expose it with a tunnel, or set SLACK_APP_TOKEN for Socket Mode)`);
+    }
+    return { url, endpoint, app: http.app, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function describeDigestTime(): string {
+  return `on ${DEFAULT_DIGEST.weekday} at ${DEFAULT_DIGEST.time} ${DEFAULT_DIGEST.timezone}`;
+}

@@ -1,0 +1,23 @@
+/** The in-process scheduler of `npm start`: the same jobs and times as EventBridge Scheduler in AWS. */
+import { Cron } from 'croner';
+import { runScheduled } from '../jobs/scheduled';
+import { DEFAULT_DIGEST, digestCron, SCAN_EVERY_MINUTES } from '../jobs/schedule';
+import type { JobDeps } from '../jobs/scan';
+import { logger } from '../log';
+
+export interface LocalScheduler {
+  stop(): void;
+}
+
+export function startScheduler(deps: JobDeps): LocalScheduler {
+  const run = (job: 'scan' | 'digest') => async (self: Cron) => {
+    const scheduledTime = (self.currentRun() ?? new Date()).toISOString();
+    await runScheduled(deps, { job, scheduledTime }).catch((err: Error) => logger.error(`${job} failed`, { error: err.message }));
+  };
+  // protect: a run still going when the next is due is skipped, not overlapped.
+  const jobs = [
+    new Cron(`*/${SCAN_EVERY_MINUTES} * * * *`, { protect: true, name: 'scan' }, run('scan')),
+    new Cron(digestCron(), { protect: true, name: 'digest', timezone: DEFAULT_DIGEST.timezone }, run('digest')),
+  ];
+  return { stop: () => jobs.forEach((j) => j.stop()) };
+}

@@ -1,0 +1,39 @@
+/**
+ * Every command Kept answers or will answer, in the order help lists them. `ready` says
+ * whether it works today; the help text and the "coming soon" reply both read this list,
+ * so they can never disagree.
+ */
+export interface CommandInfo {
+  /** First word after `/sla` (or the whole command for `/kudos`). */
+  name: string;
+  usage: string;
+  summary: string;
+  ready: boolean;
+}
+
+export const SLA_COMMANDS: readonly CommandInfo[] = [
+  { name: 'help', usage: '/sla help', summary: 'What Kept does and every command it understands.', ready: true },
+  { name: 'new', usage: '/sla new [dept]', summary: 'File a request to another department, with the agreed clocks running.', ready: false },
+  { name: 'show', usage: '/sla show ID', summary: 'One request: status, owner and time left on each target.', ready: false },
+  { name: 'list', usage: '/sla list [mine|queue|breached]', summary: 'Your requests, your team\'s queue, or what has been missed.', ready: false },
+  { name: 'ack', usage: '/sla ack|resolve|close|reopen|pause|resume|cancel ID [note]', summary: 'Work a request without leaving the conversation.', ready: false },
+  { name: 'agreements', usage: '/sla agreements [dept]', summary: 'The promises that bind a department: targets, penalties, version.', ready: false },
+  { name: 'propose', usage: '/sla propose', summary: 'Draft an agreement with another department for its heads to accept.', ready: false },
+  { name: 'report', usage: '/sla report [dept] [period]', summary: 'Compliance, breaches and penalties for department heads.', ready: false },
+  { name: 'tips', usage: '/sla tips', summary: 'Add, edit or retire the service tips in the weekly digest (admins).', ready: false },
+];
+
+export const KUDOS_COMMAND: CommandInfo = {
+  name: 'kudos',
+  usage: '/kudos @someone [ID] message [#value]',
+  summary: 'Thank a colleague in one line; it shows up in the weekly digest.',
+  ready: false,
+};
+
+/** The working verbs that share one help line with `ack`. */
+export const WORK_VERBS = ['ack', 'resolve', 'close', 'reopen', 'pause', 'resume', 'cancel'] as const;
+
+export function findSlaCommand(word: string): CommandInfo | undefined {
+  const name = (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;
+  return SLA_COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,106 @@
+/**
+ * The local front door: a plain Node HTTP server on 127.0.0.1 that serves `GET /healthz`
+ * and `POST /slack/events`. Slack's signature is checked on the raw bytes before anything
+ * is parsed; only then does the request reach Bolt's HTTPReceiver.
+ */
+import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config';
+import { logger } from '../log';
+import type { Db } from '../store/client';
+import { tableAnswers } from '../store/table';
+import { createSlackApp } from './app';
+import { verifySlackRequest } from './verify';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+export const HEALTH_PATH = '/healthz';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface SlackHttp {
+  app: App;
+  server: Server;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SlackHttpDeps {
+  config: Config;
+  db: Db;
+  /** Socket Mode: Slack's traffic arrives over a WebSocket, so POST /slack/events is not served. */
+  socketMode?: { app: App };
+}
+
+function send(res: ServerResponse, status: number, body?: object): void {
+  if (body) {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  } else {
+    res.writeHead(status);
+    res.end();
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > BODY_LIMIT_BYTES ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function createSlackHttp({ config, db, socketMode }: SlackHttpDeps): SlackHttp {
+  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
+  const app = socketMode?.app ?? createSlackApp({ config, db, receiver: receiver! });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === HEALTH_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405);
+      const ok = await tableAnswers(db);
+      return send(res, ok ? 200 : 503, ok ? { status: 'ok', table: db.table } : { status: 'waiting for the table', table: db.table });
+    }
+    if (path !== SLACK_EVENTS_PATH || !receiver) return send(res, 404);
+    if (req.method !== 'POST') return send(res, 405);
+    const body = await readBody(req);
+    if (body === 'too_large') return send(res, 413);
+    const verdict = verifySlackRequest(config.SLACK_SIGNING_SECRET, {
+      signature: req.headers['x-slack-signature'],
+      timestamp: req.headers['x-slack-request-timestamp'],
+      rawBody: body,
+    });
+    if (!verdict.ok) {
+      logger.warn('Slack request refused', { reason: verdict.reason });
+      return send(res, 401);
+    }
+    (req as IncomingMessage & { rawBody: Buffer }).rawBody = body; // Bolt reads the buffered body
+    receiver.requestListener(req, res);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      logger.error('HTTP request failed', { error: err.message });
+      if (!res.headersSent) send(res, 500);
+    });
+  });
+
+  return {
+    app,
+    server,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`));
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

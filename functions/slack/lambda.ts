@@ -1,0 +1,51 @@
+/**
+ * The Lambda front door behind API Gateway's HTTP API. Init (once per cold start) loads the
+ * Slack secrets and builds the app; each request is decoded as UTF-8 (Bolt 5.1 decodes base64
+ * bodies as ASCII and corrupts non-ASCII text) and its signature checked before Bolt parses it.
+ */
+import { AwsLambdaReceiver, LogLevel, type App } from '@slack/bolt';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Config } from '../config';
+import { logger } from '../log';
+import { createDb } from '../store/client';
+import { createSlackApp } from './app';
+import { header, verifySlackRequest } from './verify';
+
+type BoltHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+export type SlackLambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2 {
+  if (!event.isBase64Encoded || event.body === undefined) return event;
+  return { ...event, body: Buffer.from(event.body, 'base64').toString('utf8'), isBase64Encoded: false };
+}
+
+/** `extend` lets tests add a listener to the real app. */
+export function createSlackLambdaHandler(loadConfig: () => Promise<Config>, extend?: (app: App) => void): SlackLambdaHandler {
+  let ready: Promise<{ config: Config; bolt: BoltHandler }> | undefined;
+  const init = async () => {
+    const config = await loadConfig();
+    const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
+    const app = createSlackApp({ config, db: createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT }), receiver });
+    extend?.(app);
+    return { config, bolt: receiver.toHandler() };
+  };
+
+  return async (event, context) => {
+    ready ??= init().catch((err) => {
+      ready = undefined; // fail closed now, try again on the next request
+      throw err;
+    });
+    const { config, bolt } = await ready;
+    const decoded = utf8Event(event);
+    const verdict = verifySlackRequest(config.SLACK_SIGNING_SECRET, {
+      signature: header(decoded.headers, 'x-slack-signature'),
+      timestamp: header(decoded.headers, 'x-slack-request-timestamp'),
+      rawBody: decoded.body ?? '',
+    });
+    if (!verdict.ok) {
+      logger.warn('Slack request refused', { reason: verdict.reason });
+      return { statusCode: 401, body: '' };
+    }
+    return bolt(decoded, context);
+  };
+}

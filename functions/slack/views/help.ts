@@ -1,0 +1,56 @@
+/** Block Kit for `/sla help` and the App Home: pure functions of the command list. */
+import type { KnownBlock } from '@slack/types';
+import { KUDOS_COMMAND, SLA_COMMANDS, type CommandInfo } from '../commands';
+
+const line = (c: CommandInfo) => `\`${c.usage}\`\n${c.summary}`;
+
+export interface HelpMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export function helpMessage(): HelpMessage {
+  const all = [...SLA_COMMANDS, KUDOS_COMMAND];
+  const ready = all.filter((c) => c.ready);
+  const soon = all.filter((c) => !c.ready);
+  const text = [
+    'Kept keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs.',
+    '',
+    'Works today:',
+    ...ready.map((c) => `• ${c.usage} — ${c.summary}`),
+    '',
+    'Coming soon:',
+    ...soon.map((c) => `• ${c.usage} — ${c.summary}`),
+  ].join('\n');
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*Kept* keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs. Clocks run on the provider\'s working hours.',
+      },
+    },
+    { type: 'header', text: { type: 'plain_text', text: 'Works today' } },
+    ...ready.map((c): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: line(c) } })),
+    { type: 'header', text: { type: 'plain_text', text: 'Coming soon' } },
+    { type: 'section', text: { type: 'mrkdwn', text: soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n') } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Questions or a department missing? Ask a Kept admin.' }] },
+  ];
+  return { text, blocks };
+}
+
+/** `invocation` is what the user typed, e.g. `/sla resolve` or `/kudos`. */
+export function comingSoonMessage(invocation: string, command: CommandInfo): string {
+  const what = command.summary.charAt(0).toLowerCase() + command.summary.slice(1);
+  return `\`${invocation}\` is not ready yet (${what.replace(/\.$/, '')}). Type \`/sla help\` to see what works today.`;
+}
+
+export function unknownCommandMessage(word: string): string {
+  const shown = word.length > 30 ? `${word.slice(0, 30)}…` : word;
+  return `I don't know \`/sla ${escapeMrkdwn(shown)}\`. Type \`/sla help\` for the list of commands.`;
+}
+
+/** Slack mrkdwn control characters; user text must never ping @channel or forge links. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,34 @@
+/** The DynamoDB clients: one per process, keep-alive, explicit timeouts and bounded retries. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Agent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+export interface Db {
+  doc: DynamoDBDocumentClient;
+  raw: DynamoDBClient;
+  table: string;
+}
+
+export interface DbOptions {
+  table: string;
+  /** DynamoDB Local (or any endpoint); omitted in AWS. */
+  endpoint?: string;
+}
+
+export function createDb({ table, endpoint }: DbOptions): Db {
+  const local = endpoint !== undefined;
+  const raw = new DynamoDBClient({
+    ...(local
+      ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    maxAttempts: 3,
+    requestHandler: {
+      requestTimeout: 3_000,
+      connectionTimeout: 1_000,
+      ...(local ? { httpAgent: new Agent({ keepAlive: true, maxSockets: 50 }) } : { httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) }),
+    },
+  });
+  const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  return { doc, raw, table };
+}

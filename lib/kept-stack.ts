@@ -1,0 +1,112 @@
+/**
+ * The Kept stack: one table, one Slack secret, the Slack endpoint, the worker queue, the scheduled
+ * jobs and their alarms. Every permission a function gets is granted in this file, so a reviewer
+ * can read the whole access model in one place.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { Alarms } from './constructs/alarms';
+import { Jobs } from './constructs/jobs';
+import type { KeptFunction } from './constructs/kept-function';
+import { SlackApi } from './constructs/slack-api';
+import { KeptTable } from './constructs/table';
+import { Worker } from './constructs/worker';
+import { applyNagAcknowledgements } from './nag-acknowledgements';
+import type { KeptSettings } from './settings';
+
+/** Slack function p99 above this raises an alarm; Slack drops requests not answered in 3 s. */
+export const SLACK_P99_LIMIT = Duration.millis(2500);
+
+export interface KeptStackProps extends StackProps {
+  readonly settings: KeptSettings;
+}
+
+export class KeptStack extends Stack {
+  readonly table: KeptTable;
+  readonly slackSecret: secretsmanager.Secret;
+  readonly worker: Worker;
+  readonly slackApi: SlackApi;
+  readonly jobs: Jobs;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: KeptStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.table = new KeptTable(this, 'Store');
+
+    // Created with a random placeholder that is not JSON, so the functions refuse to start until an
+    // operator stores the real values with `aws secretsmanager put-secret-value` (docs/deploy.md).
+    // The template never contains a Slack credential; functions get only the ARN.
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
+      secretName: `${settings.stackName.toLowerCase()}/slack`,
+      description: 'Kept Slack credentials: JSON {"SLACK_SIGNING_SECRET": "...", "SLACK_BOT_TOKEN": "xoxb-..."}',
+    });
+
+    const common: Record<string, string> = {
+      KEPT_TABLE: this.table.table.tableName,
+      KEPT_SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      KEPT_ADMINS: settings.admins,
+      ...(settings.slackApiUrl ? { SLACK_API_URL: settings.slackApiUrl } : {}),
+    };
+
+    this.worker = new Worker(this, 'Work', { environment: common });
+    // The functions that answer Slack or run on a schedule may hand slow work to the worker.
+    const handsOff = { ...common, KEPT_QUEUE_URL: this.worker.queue.queueUrl };
+    this.slackApi = new SlackApi(this, 'SlackEndpoint', { environment: handsOff });
+    this.jobs = new Jobs(this, 'Jobs', {
+      environment: handsOff,
+      digestCron: settings.digestCron,
+      digestTimezone: settings.digestTimezone,
+    });
+
+    // Grants, one role per function. All four read and write items (no Scan, no table changes)
+    // and read the Slack secret; only the worker consumes the queue (granted by its event source).
+    const functions: Record<string, KeptFunction> = {
+      Slack: this.slackApi.function,
+      Scan: this.jobs.scan,
+      Digest: this.jobs.digest,
+      Worker: this.worker.function,
+    };
+    for (const fn of Object.values(functions)) {
+      this.table.grantItemAccess(fn.role);
+      this.grantSecretValue(fn.role);
+    }
+    for (const fn of [this.slackApi.function, this.jobs.scan, this.jobs.digest]) {
+      this.worker.queue.grantSendMessages(fn.role);
+    }
+
+    this.alarms = new Alarms(this, 'Alarms');
+    for (const [name, fn] of Object.entries(functions)) this.alarms.onErrors(name, fn.fn);
+    this.alarms.onDeadLetters('Worker', this.worker.deadLetterQueue);
+    this.alarms.onDeadLetters('Jobs', this.jobs.deadLetterQueue);
+    this.alarms.onSlowP99('Slack', this.slackApi.function.fn, SLACK_P99_LIMIT);
+
+    applyNagAcknowledgements(this);
+
+    new CfnOutput(this, 'SlackRequestUrl', {
+      description: 'Paste into the Slack app manifest: slash commands, interactivity and event subscriptions',
+      value: this.slackApi.requestUrl,
+    });
+    new CfnOutput(this, 'SlackSecretName', { value: this.slackSecret.secretName });
+    new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe an email address to receive alarms',
+      value: this.alarms.topic.topicArn,
+    });
+    new CfnOutput(this, 'WorkerDeadLetterQueueUrl', { value: this.worker.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'JobsDeadLetterQueueUrl', { value: this.jobs.deadLetterQueue.queueUrl });
+  }
+
+  /** GetSecretValue on the Slack secret only: not DescribeSecret, not `*`. */
+  private grantSecretValue(role: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [this.slackSecret.secretArn],
+    });
+  }
+}

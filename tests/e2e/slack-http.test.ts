@@ -1,0 +1,173 @@
+/** Slack drives the local front door the way it drives production: signed HTTP requests. */
+import { createSlackHttp, type SlackHttp } from '../../functions/slack/http-server';
+import type { Db } from '../../functions/store/client';
+import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { testConfig } from '../support/config';
+import {
+  appHomeOpened,
+  eventEnvelope,
+  interactivity,
+  JSON_TYPE,
+  messageShortcut,
+  postSigned,
+  signature,
+  slashCommand,
+} from '../support/slack-requests';
+
+let fake: FakeSlack;
+let db: Db;
+let http: SlackHttp;
+let url: string;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  db = await freshTable();
+  http = createSlackHttp({ config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }), db });
+  url = `${await http.listen(0)}/slack/events`;
+});
+afterAll(async () => {
+  await http.close();
+  await fake.stop();
+  await dropTable(db);
+});
+beforeEach(() => fake.reset());
+
+describe('/sla help', () => {
+  it('answers a signed request with the help text, visible only to the asker', async () => {
+    const res = await postSigned(url, slashCommand({ text: 'help' }));
+    expect(res.status).toBe(200);
+    const body = res.json() as { response_type: string; text: string; blocks: unknown[] };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('/sla help');
+    expect(body.text).toContain('/sla new [dept]');
+    expect(body.text).toContain('/kudos @someone');
+    expect(body.blocks.length).toBeGreaterThan(2);
+  });
+
+  it('treats a bare /sla as help', async () => {
+    const res = await postSigned(url, slashCommand({ text: '' }));
+    expect((res.json() as { text: string }).text).toContain('Works today');
+  });
+
+  it('says plainly when a command exists but is not ready, and when it does not exist', async () => {
+    const soon = (await postSigned(url, slashCommand({ text: 'resolve IT-42 fixed' }))).json() as { text: string };
+    expect(soon.text).toMatch(/^`\/sla resolve` is not ready yet/);
+    const unknown = (await postSigned(url, slashCommand({ text: 'frobnicate' }))).json() as { text: string };
+    expect(unknown.text).toBe("I don't know `/sla frobnicate`. Type `/sla help` for the list of commands.");
+  });
+
+  it('never lets typed text ping a channel or forge a link', async () => {
+    const res = (await postSigned(url, slashCommand({ text: '<!channel>' }))).json() as { text: string };
+    expect(res.text).toContain('&lt;!channel&gt;');
+    expect(res.text).not.toContain('<!channel>');
+  });
+
+  it('/kudos says it is coming', async () => {
+    const res = (await postSigned(url, slashCommand({ command: '/kudos', text: '<@U0BOB00001> thanks!' }))).json() as { text: string };
+    expect(res.text).toMatch(/^`\/kudos` is not ready yet/);
+  });
+
+  it('echoes non-ASCII text byte for byte', async () => {
+    const word = 'é日本語🙂שלום';
+    const res = (await postSigned(url, slashCommand({ text: word }))).json() as { text: string };
+    expect(res.text).toContain(`/sla ${word}\``);
+  });
+});
+
+describe('requests that are not from Slack', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const body = slashCommand({ text: 'help' });
+  const tampered: Array<[string, () => Promise<{ status: number }>]> = [
+    ['signed with the wrong secret', () => postSigned(url, body, { sign: { secret: 'not-the-secret-0000' } })],
+    ['one hex digit of the signature flipped', () => {
+      const h = signature(body);
+      const sig = h['x-slack-signature'];
+      const flipped = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
+      return postSigned(url, body, { sign: false, headers: { ...h, 'x-slack-signature': flipped } });
+    }],
+    ['a v1= signature', () => {
+      const h = signature(body);
+      return postSigned(url, body, { sign: false, headers: { ...h, 'x-slack-signature': h['x-slack-signature'].replace('v0=', 'v1=') } });
+    }],
+    ['no signature header', () => postSigned(url, body, { sign: false, headers: { 'x-slack-request-timestamp': String(now()) } })],
+    ['no timestamp header', () => postSigned(url, body, { sign: false, headers: { 'x-slack-signature': signature(body)['x-slack-signature'] } })],
+    ['a timestamp 301 s in the past', () => postSigned(url, body, { sign: { timestamp: now() - 301 } })],
+    ['a timestamp 301 s in the future', () => postSigned(url, body, { sign: { timestamp: now() + 301 } })],
+    ['a non-numeric timestamp', () => postSigned(url, body, { sign: { timestamp: 'soon' } })],
+    ['the body changed after signing', () => postSigned(url, body.replace('help', 'hel p'), { sign: false, headers: signature(body) })],
+    ['invalid JSON, unsigned', () => postSigned(url, '{"type": "event_callback", ', { contentType: JSON_TYPE, sign: false })],
+    ['a truncated form, unsigned', () => postSigned(url, 'command=%2Fsla&text=he%', { sign: false })],
+    ['an empty body, unsigned', () => postSigned(url, '', { sign: false })],
+    ['an interactivity payload, unsigned', () => postSigned(url, interactivity({ type: 'block_actions' }), { sign: false })],
+  ];
+
+  it.each(tampered)('refuses %s with 401', async (_name, send) => {
+    const res = await send();
+    expect(res.status).toBe(401);
+  });
+
+  it('accepts timestamps 299 s off in either direction', async () => {
+    expect((await postSigned(url, body, { sign: { timestamp: now() - 299 } })).status).toBe(200);
+    expect((await postSigned(url, body, { sign: { timestamp: now() + 299 } })).status).toBe(200);
+  });
+
+  it('refuses random bytes with 401', async () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    expect(res.status).toBe(401);
+  });
+
+  it('causes no Slack call and no write for any refused request', async () => {
+    for (const [, send] of tampered) await send();
+    expect(fake.calls).toEqual([]);
+    expect(await allItems(db)).toEqual([]);
+  });
+
+  it('answers 405 to other methods and 404 to other paths without reaching Bolt', async () => {
+    expect((await fetch(url, { method: 'GET' })).status).toBe(405);
+    expect((await fetch(url.replace('/slack/events', '/admin'), { method: 'POST', body: 'x' })).status).toBe(404);
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('Events API and interactivity', () => {
+  it('answers the url_verification challenge', async () => {
+    const res = await postSigned(url, JSON.stringify({ token: 't', challenge: 'c-123', type: 'url_verification' }), { contentType: JSON_TYPE });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ challenge: 'c-123' });
+  });
+
+  it('publishes the App Home once even when Slack re-delivers the event', async () => {
+    const envelope = eventEnvelope(appHomeOpened('U0ALICE001'), 'Ev0HOME0001');
+    const first = await postSigned(url, envelope, { contentType: JSON_TYPE });
+    expect(first.status).toBe(200);
+    for (const n of [1, 2, 3]) {
+      const retry = await postSigned(url, envelope, { contentType: JSON_TYPE, headers: { 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' } });
+      expect(retry.status).toBe(200);
+    }
+    await waitFor(() => fake.callsTo('views.publish').length >= 1);
+    await postSigned(url, eventEnvelope(appHomeOpened('U0BOB00001')), { contentType: JSON_TYPE });
+    await waitFor(() => fake.callsTo('views.publish').length >= 2);
+    const published = fake.callsTo('views.publish');
+    expect(published.map((c) => c.args.user_id)).toEqual(['U0ALICE001', 'U0BOB00001']);
+    expect(published[0]!.authorization).toBe('Bearer xoxb-test-token');
+    expect(JSON.stringify(published[0]!.args.view)).toContain('Welcome to Kept');
+  });
+
+  it('answers the file_request shortcut in the conversation', async () => {
+    const res = await postSigned(url, interactivity(messageShortcut('file_request', fake.responseUrl('shortcut-1'))));
+    expect(res.status).toBe(200);
+    await waitFor(() => fake.callsTo('response/shortcut-1').length === 1);
+    expect(String(fake.callsTo('response/shortcut-1')[0]!.args.text)).toContain('is not ready yet');
+  });
+});
+
+/** Polls a condition the app reaches after acknowledging (no fixed sleeps). */
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setImmediate(r));
+  }
+}

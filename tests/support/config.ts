@@ -1,0 +1,18 @@
+/** A valid configuration pointing at the fake Slack and the test DynamoDB Local. */
+import { parseConfig, type Config } from '../../functions/config';
+import { BOT } from './fake-slack';
+import { SIGNING_SECRET } from './slack-requests';
+
+export function testConfig(over: { slackApiUrl: string; table: string; endpoint: string; env?: Record<string, string> }): Config {
+  return parseConfig({
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: over.slackApiUrl,
+    SLACK_BOT_ID: BOT.botId,
+    SLACK_BOT_USER_ID: BOT.userId,
+    DYNAMODB_ENDPOINT: over.endpoint,
+    KEPT_TABLE: over.table,
+    KEPT_SCHEDULER: 'off',
+    ...over.env,
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * A fake Slack Web API of our own: the app's outbound calls go here (SLACK_API_URL), it
+ * records them and answers with Slack's real response shapes. It can be told to answer a
+ * method with 429 + Retry-After, an error, or not at all.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  /** Parsed arguments: form fields (JSON values decoded) or a JSON body. */
+  args: Record<string, unknown>;
+  authorization?: string;
+}
+
+type Behaviour =
+  | { kind: 'rate_limited'; retryAfter: number; times: number }
+  | { kind: 'error'; error: string; times: number }
+  | { kind: 'http_error'; status: number; times: number }
+  | { kind: 'hang'; times: number };
+
+let tsCounter = 0;
+const nextTs = () => `${1_780_000_000 + Math.floor(tsCounter / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+
+export const BOT = { teamId: 'T0KEPT0001', userId: 'U0KEPTBOT1', botId: 'B0KEPTBOT1' } as const;
+
+function defaultAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  switch (method) {
+    case 'auth.test':
+      return { ok: true, url: 'https://kept-test.slack.com/', team: 'Kept Test', user: 'kept', team_id: BOT.teamId, user_id: BOT.userId, bot_id: BOT.botId, is_enterprise_install: false };
+    case 'chat.postMessage': {
+      const ts = nextTs();
+      return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, user: BOT.userId, bot_id: BOT.botId, ts } };
+    }
+    case 'chat.postEphemeral':
+      return { ok: true, message_ts: nextTs() };
+    case 'chat.update':
+      return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+    case 'views.publish':
+    case 'views.open':
+    case 'views.update':
+    case 'views.push':
+      return { ok: true, view: { id: `V${String(++tsCounter).padStart(9, '0')}`, team_id: BOT.teamId, ...(parseMaybe(args.view) as object) } };
+    case 'conversations.open':
+      return { ok: true, channel: { id: `D${String(args.users ?? 'X').replace(/,/g, '')}` } };
+    case 'users.info':
+      return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'America/New_York', tz_offset: -18000, is_bot: false, deleted: false } };
+    default:
+      return { ok: true };
+  }
+}
+
+function parseMaybe(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (!raw) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  return Object.fromEntries([...new URLSearchParams(raw)].map(([k, v]) => [k, parseMaybe(v)]));
+}
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  private behaviours = new Map<string, Behaviour>();
+  private hung: Array<() => void> = [];
+  private server: Server;
+  url = '';
+
+  private constructor() {
+    this.server = createServer((req, res) => {
+      void (async () => {
+        const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '').replace(/^\//, '');
+        const args = await readArgs(req);
+        this.calls.push({ method, args, authorization: req.headers.authorization });
+        const b = this.behaviours.get(method);
+        if (b && b.times > 0) {
+          b.times -= 1;
+          if (b.kind === 'hang') {
+            this.hung.push(() => res.destroy());
+            return;
+          }
+          if (b.kind === 'rate_limited') {
+            res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(b.retryAfter) });
+            res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+            return;
+          }
+          if (b.kind === 'http_error') {
+            res.writeHead(b.status);
+            res.end();
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: b.error }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(defaultAnswer(method, args)));
+      })();
+    });
+  }
+
+  static async start(): Promise<FakeSlack> {
+    const fake = new FakeSlack();
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}/api/`;
+    return fake;
+  }
+
+  /** Calls to one Web API method (or response_url posts, method `response/<id>`). */
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  rateLimit(method: string, retryAfterSeconds: number, times = 1): void {
+    this.behaviours.set(method, { kind: 'rate_limited', retryAfter: retryAfterSeconds, times });
+  }
+
+  failWith(method: string, error: string, times = 1): void {
+    this.behaviours.set(method, { kind: 'error', error, times });
+  }
+
+  httpError(method: string, status: number, times = 1): void {
+    this.behaviours.set(method, { kind: 'http_error', status, times });
+  }
+
+  hang(method: string, times = 1): void {
+    this.behaviours.set(method, { kind: 'hang', times });
+  }
+
+  /** A URL on the fake that records what Bolt's respond() posts (use as response_url). */
+  responseUrl(id: string): string {
+    return this.url.replace(/api\/$/, `response/${id}`);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.behaviours.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.hung.forEach((end) => end());
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
