@@ -1,0 +1,56 @@
+/** `kept scan` and `kept digest` run the scheduled jobs by hand. */
+import { kept } from '../../bin/cli/main';
+import type { CliIO } from '../../bin/cli/io';
+import { runScheduled } from '../../functions/jobs/scheduled';
+import type { Db } from '../../functions/store/client';
+import { dropTable, freshTable, testEndpoint } from '../support/db';
+
+let db: Db;
+beforeAll(async () => (db = await freshTable()));
+afterAll(() => dropTable(db));
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: db.table };
+  const cli: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), readFile: async () => '', env };
+  return { cli, out, err };
+}
+
+it('kept scan --now runs the scan at that instant', async () => {
+  const { cli, out, err } = io();
+  expect(await kept(['scan', '--now', '2026-11-25T14:30:00Z'], cli)).toBe(0);
+  expect(out).toEqual(['Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded.']);
+  expect(err).toEqual([]);
+});
+
+it('kept digest --now runs the digest at that instant', async () => {
+  const { cli, out } = io();
+  expect(await kept(['digest', '--now', '2026-11-30T09:00:00-05:00'], cli)).toBe(0);
+  expect(out).toEqual(['Digest at 2026-11-30T14:00:00.000Z: no digest channel is configured yet, nothing posted.']);
+});
+
+it.each([
+  [['scan', '--now', 'yesterday'], 'kept scan: --now "yesterday" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z'],
+  [['scan', '--now', '2026-13-45T99:00:00Z'], 'kept scan: --now "2026-13-45T99:00:00Z" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z'],
+  [['digest', '--later'], expect.stringMatching(/^kept digest: Unknown option '--later'.*usage: kept digest \[--now ISO\]$/)],
+  [['frobnicate'], 'kept: unknown command "frobnicate"; try `kept help`'],
+])('bad input %j gets one line and exit code 2', async (argv, line) => {
+  const { cli, out, err } = io();
+  expect(await kept(argv as string[], cli)).toBe(2);
+  expect(err).toEqual([line]);
+  expect(out).toEqual([]);
+});
+
+it('a missing setting is one line, exit code 2', async () => {
+  const { cli, err } = io();
+  delete cli.env.SLACK_BOT_TOKEN;
+  expect(await kept(['scan'], cli)).toBe(2);
+  expect(err).toEqual([expect.stringMatching(/^Configuration error: SLACK_BOT_TOKEN is missing/)]);
+});
+
+it('a scheduled run uses the instant the schedule fired, not when it ran', async () => {
+  const line = await runScheduled({ db }, { job: 'scan', scheduledTime: '2026-11-25T10:00:00Z' }, new Date('2026-11-25T10:07:00Z'));
+  expect(line).toContain('2026-11-25T10:00:00.000Z');
+  await expect(runScheduled({ db }, { job: 'reindex' })).rejects.toThrow();
+});
