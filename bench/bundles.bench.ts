@@ -1,0 +1,93 @@
+/**
+ * (b) Each Lambda's esbuild bundle (the options the CDK stack uses) and the median time to
+ * load it in a fresh Node process, against the floor: a bare Bolt handler that only acks,
+ * bundled the same way. Also lists what makes the Slack bundle big.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import type { Bench, BenchResult } from './types';
+import { median, round } from './stats';
+
+const ROOT = path.join(__dirname, '..').replace(/[\\/]build[\\/]run$/, '');
+const OUT = path.join(ROOT, 'build', 'bench');
+const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
+const LOADS = 10;
+
+/** Mirrors lib/constructs/kept-function.ts and slack-api.ts (minify, node22, CJS, SDK external, receiver stubs). */
+function options(entry: string, outfile: string, slack: boolean): BuildOptions {
+  return {
+    entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
+    external: ['@aws-sdk/*'], metafile: true, logLevel: 'error',
+    ...(slack ? { alias: { '@slack/socket-mode': STUB, express: STUB } } : {}),
+  };
+}
+
+const FLOOR_SOURCE = `
+const { App, AwsLambdaReceiver } = require('@slack/bolt');
+const receiver = new AwsLambdaReceiver({ signingSecret: 'x' });
+const app = new App({ receiver, token: 'xoxb-floor', botId: 'B0', botUserId: 'U0', tokenVerificationEnabled: false });
+app.command('/sla', async ({ ack }) => ack());
+exports.handler = receiver.toHandler();
+`;
+
+/** Median ms to require() the bundle, each in a fresh `node` process (module loading only). */
+function loadMs(file: string): number {
+  const samples: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    if (r.status !== 0) throw new Error(`loading ${file} failed: ${r.stderr}`);
+    samples.push(Number(r.stdout));
+  }
+  return median(samples);
+}
+
+export const run: Bench = async () => {
+  mkdirSync(OUT, { recursive: true });
+  const floorEntry = path.join(OUT, 'floor-entry.cjs');
+  writeFileSync(floorEntry, FLOOR_SOURCE);
+  // The floor as anyone would bundle it, and the same with our receiver stubs (a stricter reference).
+  const floorFile = path.join(OUT, 'floor', 'index.js');
+  await build(options(floorEntry, floorFile, false));
+  const floorLoad = loadMs(floorFile);
+  const stubbedFile = path.join(OUT, 'floor-stubbed', 'index.js');
+  await build(options(floorEntry, stubbedFile, true));
+  const stubbedLoad = loadMs(stubbedFile);
+  const results: BenchResult[] = [
+    { name: 'bundle_floor_bare_bolt_size', value: round(statSync(floorFile).size / 1024, 1), unit: 'KiB' },
+    { name: 'bundle_floor_bare_bolt_load_median', value: round(floorLoad, 1), unit: 'ms' },
+    { name: 'bundle_floor_bare_bolt_stubbed_size', value: round(statSync(stubbedFile).size / 1024, 1), unit: 'KiB' },
+    { name: 'bundle_floor_bare_bolt_stubbed_load_median', value: round(stubbedLoad, 1), unit: 'ms' },
+  ];
+  for (const fn of ['slack', 'scan', 'digest', 'worker']) {
+    const outfile = path.join(OUT, fn, 'index.js');
+    const result = await build(options(path.join(ROOT, 'functions', fn, 'handler.ts'), outfile, fn === 'slack'));
+    const size = statSync(outfile).size / 1024;
+    const load = loadMs(outfile);
+    const ratio = load / floorLoad;
+    results.push({ name: `bundle_${fn}_size`, value: round(size, 1), unit: 'KiB' });
+    results.push({
+      name: `bundle_${fn}_load_median`, value: round(load, 1), unit: 'ms', baseline: round(floorLoad, 1), ratio: round(ratio, 2),
+      ...(fn === 'slack' ? { budget: '<= 1.3x bare Bolt handler', ok: ratio <= 1.3 } : {}),
+    });
+    if (fn === 'slack') {
+      results.push({ name: 'bundle_slack_load_vs_stubbed_floor', value: round(load, 1), unit: 'ms', baseline: round(stubbedLoad, 1), ratio: round(load / stubbedLoad, 2) });
+    }
+    if (fn === 'slack') {
+      const byPackage = new Map<string, number>();
+      for (const [input, info] of Object.entries(result.metafile!.outputs[Object.keys(result.metafile!.outputs).find((k) => k.endsWith('index.js'))!]!.inputs)) {
+        const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+        const key = m ? m[1]! : 'kept (our code)';
+        byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
+      }
+      const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12);
+      writeFileSync(path.join(OUT, 'slack-bundle-contents.json'), JSON.stringify(top, null, 2));
+      for (const [pkg, bytes] of top) results.push({ name: `bundle_slack_part_${pkg}`, value: round(bytes / 1024, 1), unit: 'KiB' });
+      const holidays = byPackage.has('date-holidays') || byPackage.has('astronomia');
+      results.push({ name: 'bundle_slack_has_holiday_tables', value: holidays ? 1 : 0, unit: 'bool', budget: 'heavy libraries stay out', ok: !holidays });
+    }
+  }
+  return results;
+};

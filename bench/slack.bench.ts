@@ -1,0 +1,75 @@
+/**
+ * (a) Latency of a signed `/sla help` through Kept's local HTTP front door, against the floor:
+ * a bare Bolt app on its own HTTPReceiver that only acks. 1,000 sequential requests each,
+ * after 100 warm-up requests, alternating in blocks of 100 so machine noise hits both alike.
+ */
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseConfig } from '../functions/config';
+import { createSlackHttp } from '../functions/slack/http-server';
+import { createDb } from '../functions/store/client';
+import { signature, slashCommand, SIGNING_SECRET, FORM } from '../tests/support/slack-requests';
+import type { Bench } from './types';
+import { median, quantile, round, timeMs } from './stats';
+
+const N = 1000;
+const BLOCK = 100;
+
+async function bareBolt(): Promise<{ url: string; close(): Promise<void> }> {
+  const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR });
+  const app = new App({ receiver, token: 'xoxb-bench', botId: 'B0BENCH', botUserId: 'U0BENCH', tokenVerificationEnabled: false, logLevel: LogLevel.ERROR });
+  app.command('/sla', async ({ ack }) => ack());
+  const server = createServer(receiver.requestListener);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+async function keptApp(): Promise<{ url: string; close(): Promise<void> }> {
+  const config = parseConfig({
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_BOT_ID: 'B0BENCH',
+    SLACK_BOT_USER_ID: 'U0BENCH',
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+  });
+  const http = createSlackHttp({ config, db: createDb({ table: 'kept', endpoint: 'http://127.0.0.1:9' }) });
+  return { url: `${await http.listen(0)}/slack/events`, close: () => http.close() };
+}
+
+async function once(url: string): Promise<void> {
+  const body = slashCommand({ text: 'help' });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': FORM, ...signature(body) }, body });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`unexpected ${res.status}`);
+}
+
+export const run: Bench = async () => {
+  const kept = await keptApp();
+  const floor = await bareBolt();
+  try {
+    for (let i = 0; i < 100; i++) {
+      await once(kept.url);
+      await once(floor.url);
+    }
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let done = 0; done < N; done += BLOCK) {
+      for (let i = 0; i < BLOCK; i++) ours.push(await timeMs(() => once(kept.url)));
+      for (let i = 0; i < BLOCK; i++) bare.push(await timeMs(() => once(floor.url)));
+    }
+    const m = median(ours);
+    const mb = median(bare);
+    return [
+      { name: 'slack_help_latency_median', value: round(m), unit: 'ms', baseline: round(mb), ratio: round(m / mb, 2), budget: '<= 1.5x ack-only Bolt', ok: m / mb <= 1.5 },
+      { name: 'slack_help_latency_p99', value: round(quantile(ours, 0.99)), unit: 'ms', baseline: round(quantile(bare, 0.99)), ratio: round(quantile(ours, 0.99) / quantile(bare, 0.99), 2) },
+    ];
+  } finally {
+    await kept.close();
+    await floor.close();
+  }
+};
