@@ -1,0 +1,24 @@
+/** The Slack app manifest asks for what Kept uses and nothing more. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+const manifest = parse(readFileSync(path.join(__dirname, '..', '..', 'manifest.yaml'), 'utf8'));
+
+it('requests exactly the reviewed bot scopes (a new scope fails here until reviewed)', () => {
+  expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands', 'im:write', 'reactions:read', 'usergroups:read', 'users:read']);
+  expect(manifest.oauth_config.scopes.user).toBeUndefined();
+});
+
+it('declares /sla, /kudos, the file_request shortcut and the App Home, all on one request URL', () => {
+  expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/sla', '/kudos']);
+  expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: 'file_request' })]);
+  expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  const urls = new Set([
+    ...manifest.features.slash_commands.map((c: { url: string }) => c.url),
+    manifest.settings.event_subscriptions.request_url,
+    manifest.settings.interactivity.request_url,
+  ]);
+  expect([...urls]).toEqual(['https://kept.example.com/slack/events']);
+  expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+});
