@@ -6,10 +6,11 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Bench, BenchResult } from './types';
 import * as bundles from './bundles.bench';
+import * as clock from './clock.bench';
 import * as slack from './slack.bench';
 
 // Listed explicitly: bench/run.ts is bundled by esbuild, which needs static imports.
-const BENCHES: Record<string, Bench> = { slack: slack.run, bundles: bundles.run };
+const BENCHES: Record<string, Bench> = { clock: clock.run, slack: slack.run, bundles: bundles.run };
 const ROOT = path.join(__dirname, '..').replace(/[\\/]build[\\/]run$/, '');
 
 function loadOptional(): void {

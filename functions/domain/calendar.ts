@@ -105,6 +105,37 @@ function knownRegions(country: string): Record<string, string> {
   return new (loadHolidays())().getStates(country) ?? {};
 }
 
+// One date-holidays instance per country/region and one set of public-holiday dates per year,
+// shared by every calendar in the process (the data never changes while it runs).
+const engines = new Map<string, HolidaysType>();
+const holidayYears = new Map<string, ReadonlySet<number>>();
+
+/** Local day numbers of the public holidays of `country` (and `region`) in `year`; a holiday covers its whole date(s). */
+function publicHolidays(country: string, region: string | undefined, year: number): ReadonlySet<number> {
+  const key = `${country}/${region ?? ''}`;
+  const yearKey = `${key}/${year}`;
+  let set = holidayYears.get(yearKey);
+  if (set) return set;
+  const days = new Set<number>();
+  if (year >= 1 && year <= 9999) {
+    let engine = engines.get(key);
+    if (!engine) {
+      const Ctor = loadHolidays();
+      engine = region ? new Ctor(country, region) : new Ctor(country);
+      engines.set(key, engine);
+    }
+    for (const h of engine.getHolidays(year)) {
+      if (h.type !== 'public') continue;
+      const first = dayOfIsoDate(h.date.slice(0, 10));
+      const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
+      for (let i = 0; i < span; i++) days.add(first + i);
+    }
+  }
+  if (holidayYears.size > 5_000) holidayYears.clear();
+  holidayYears.set(yearKey, days);
+  return days;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The written shape
 
@@ -340,13 +371,12 @@ export class Calendar {
   readonly alwaysOpen: boolean;
   readonly is24x7: boolean;
 
-  private readonly offsets: ZoneOffsets;
+  private offsets: ZoneOffsets;
   private readonly shift: number;
   private readonly explicitHolidays: ReadonlySet<number>;
   private readonly country: string | undefined;
   private readonly region: string | undefined;
-  private holidayEngine: HolidaysType | undefined;
-  private readonly countryHolidaysByYear = new Map<number, Set<number>>();
+  private readonly countryHolidaysByYear = new Map<number, ReadonlySet<number>>();
   private readonly pieces = new Map<number, number[]>();
   private readonly buckets = new Map<number, number[]>();
 
@@ -377,23 +407,12 @@ export class Calendar {
     return this.countryHolidays(year).has(day);
   }
 
-  private countryHolidays(year: number): Set<number> {
+  private countryHolidays(year: number): ReadonlySet<number> {
     let set = this.countryHolidaysByYear.get(year);
-    if (set) return set;
-    set = new Set();
-    if (year >= 1 && year <= 9999) {
-      if (!this.holidayEngine) {
-        const Ctor = loadHolidays();
-        this.holidayEngine = this.region ? new Ctor(this.country!, this.region) : new Ctor(this.country!);
-      }
-      for (const h of this.holidayEngine.getHolidays(year)) {
-        if (h.type !== 'public') continue;
-        const first = dayOfIsoDate(h.date.slice(0, 10));
-        const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
-        for (let i = 0; i < days; i++) set.add(first + i);
-      }
+    if (!set) {
+      set = publicHolidays(this.country!, this.region, year);
+      this.countryHolidaysByYear.set(year, set);
     }
-    this.countryHolidaysByYear.set(year, set);
     return set;
   }
 
@@ -455,8 +474,9 @@ export class Calendar {
     return out;
   }
 
-  /** Drops cached working intervals (for measuring cold performance). */
+  /** Drops cached offsets and working intervals (for measuring cold performance). */
   clearCaches(): void {
+    this.offsets = new ZoneOffsets(this.zone);
     this.pieces.clear();
     this.buckets.clear();
   }

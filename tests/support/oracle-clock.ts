@@ -2,14 +2,14 @@
  * The reference clock: deliberately simple and independent of functions/domain's compiled
  * calendars. It walks minute by minute and asks, for each minute, whether it is working time by
  * reading the written CalendarSpec directly: the minute's wall-clock time in the calendar's zone
- * (luxon), the weekday's ranges, and the holiday dates (explicit ones and date-holidays' public
+ * (offset from luxon), the weekday's ranges, and the holiday dates (explicit ones and date-holidays' public
  * holidays). Instants must be whole minutes.
  *
  * A minute [m, m + 1min) is working when its wall time lies in a range of its local date's weekday
  * whose start date is not a holiday, or in the after-midnight part of an overnight range from the
  * previous local date whose date is not a holiday. Hours left out or {} mean 00:00-24:00 every day.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import Holidays from 'date-holidays';
 import type { CalendarSpec } from '../../functions/domain/calendar';
 
@@ -62,35 +62,42 @@ export class OracleCalendar {
     }
   }
 
-  private isHoliday(date: DateTime): boolean {
-    const iso = date.toISODate()!;
-    if (this.engine && !this.yearsLoaded.has(date.year)) {
-      this.yearsLoaded.add(date.year);
-      for (const h of this.engine.getHolidays(date.year)) if (h.type === 'public') this.holidayDates.add(h.date.slice(0, 10));
+  /** `iso` is a local date YYYY-MM-DD. */
+  private isHoliday(iso: string): boolean {
+    const year = Number(iso.slice(0, 4));
+    if (this.engine && !this.yearsLoaded.has(year)) {
+      this.yearsLoaded.add(year);
+      for (const h of this.engine.getHolidays(year)) if (h.type === 'public') this.holidayDates.add(h.date.slice(0, 10));
     }
     return this.holidayDates.has(iso);
   }
 
-  private local(m: number): DateTime {
+  /** The wall clock in the zone at instant m, as a Date whose UTC fields are the local fields. */
+  private wall(m: number): Date {
     const q = Math.floor(m / (15 * MIN));
     let off = this.offsetByQuarter.get(q);
     if (off === undefined) {
-      off = this.zone.offset(q * 15 * MIN);
+      off = this.zone.offset(q * 15 * MIN); // luxon: minutes east of UTC at that instant
       this.offsetByQuarter.set(q, off);
     }
-    // Wall time as a zone-less DateTime (UTC fields = wall fields).
-    return DateTime.fromMillis(m + off * MIN, { zone: 'UTC' });
+    return new Date(m + off * MIN);
   }
 
   /** Whether the minute starting at m is working time. */
   isWorkingMinute(m: number): boolean {
-    const wall = this.local(m);
-    const minuteOfDay = wall.hour * 60 + wall.minute;
-    const today = this.week[wall.weekday - 1]!;
-    if (today.some((r) => r.start <= minuteOfDay && minuteOfDay < Math.min(r.end, 1440)) && !this.isHoliday(wall)) return true;
-    const yesterdayDate = wall.minus({ days: 1 });
-    const yesterday = this.week[yesterdayDate.weekday - 1]!;
-    return yesterday.some((r) => r.end > 1440 && minuteOfDay < r.end - 1440) && !this.isHoliday(yesterdayDate);
+    const wall = this.wall(m);
+    const minuteOfDay = wall.getUTCHours() * 60 + wall.getUTCMinutes();
+    const weekday = (wall.getUTCDay() + 6) % 7; // 0 = Monday
+    const today = this.week[weekday]!;
+    if (today.some((r) => r.start <= minuteOfDay && minuteOfDay < Math.min(r.end, 1440))) {
+      if (!this.isHoliday(wall.toISOString().slice(0, 10))) return true;
+    }
+    const yesterday = this.week[(weekday + 6) % 7]!;
+    if (yesterday.some((r) => r.end > 1440 && minuteOfDay < r.end - 1440)) {
+      const before = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate() - 1));
+      if (!this.isHoliday(before.toISOString().slice(0, 10))) return true;
+    }
+    return false;
   }
 }
 
