@@ -1,7 +1,7 @@
 /**
  * Builds the Kept CDK app. bin/app.ts calls it for `cdk synth`/`cdk deploy`; tests call it with
  * bundling skipped. The cdk-nag AwsSolutions and Serverless packs run on every synth unless
- * `nag: false`, so `cdk synth` fails on a new unacknowledged finding.
+ * `nag: false` or `-c nag=false`, so `cdk synth` fails on a new unacknowledged finding.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -11,7 +11,7 @@ import { readSettings } from './settings';
 export interface BuildAppOptions {
   /** Context for the App (tests pass `{ 'aws:cdk:bundling-stacks': [] }` and `kept:*` keys). */
   readonly context?: Record<string, unknown>;
-  /** Run the cdk-nag packs at synth. Default true. */
+  /** Run the cdk-nag packs at synth. Default: true unless context `nag` is `false`. */
   readonly nag?: boolean;
   readonly outdir?: string;
 }
@@ -21,7 +21,8 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Kept
     ...(options.context ? { context: options.context } : {}),
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
-  if (options.nag ?? true) {
+  const nagContext: unknown = app.node.tryGetContext('nag');
+  if (options.nag ?? !(nagContext === false || nagContext === 'false')) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   }
   const settings = readSettings(app.node);

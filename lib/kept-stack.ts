@@ -26,6 +26,7 @@ export interface KeptStackProps extends StackProps {
 export class KeptStack extends Stack {
   readonly table: KeptTable;
   readonly slackSecret: secretsmanager.Secret;
+  readonly slackSecretName: string;
   readonly worker: Worker;
   readonly slackApi: SlackApi;
   readonly jobs: Jobs;
@@ -35,14 +36,18 @@ export class KeptStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
+    // Construct IDs below name CloudFormation logical IDs. Renaming 'Store' would create a new,
+    // empty table (the old one is retained, not migrated); rename nothing here once deployed.
     this.table = new KeptTable(this, 'Store');
 
     // Created with a random placeholder that is not JSON, so the functions refuse to start until an
     // operator stores the real values with `aws secretsmanager put-secret-value` (docs/deploy.md).
     // The template never contains a Slack credential; functions get only the ARN.
+    // `kept/slack` for the default stack; another stack name (a staging copy) gets its own secret.
+    this.slackSecretName = `${settings.stackName.toLowerCase()}/slack`;
     this.slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
-      secretName: `${settings.stackName.toLowerCase()}/slack`,
-      description: 'Kept Slack credentials: JSON {"SLACK_SIGNING_SECRET": "...", "SLACK_BOT_TOKEN": "xoxb-..."}',
+      secretName: this.slackSecretName,
+      description: 'Kept Slack credentials: a JSON object with the keys SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/deploy.md)',
     });
 
     const common: Record<string, string> = {
@@ -90,7 +95,10 @@ export class KeptStack extends Stack {
       description: 'Paste into the Slack app manifest: slash commands, interactivity and event subscriptions',
       value: this.slackApi.requestUrl,
     });
-    new CfnOutput(this, 'SlackSecretName', { value: this.slackSecret.secretName });
+    new CfnOutput(this, 'SlackSecretName', {
+      description: 'Store the Slack signing secret and bot token here with aws secretsmanager put-secret-value',
+      value: this.slackSecretName,
+    });
     new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', {

@@ -3,6 +3,7 @@
  * synth time, so a typo fails `cdk synth` instead of a deployment or the first scheduled run.
  */
 import type { Node } from 'constructs';
+import { DEFAULT_DIGEST, digestScheduleExpression } from '../functions/jobs/schedule';
 
 export interface KeptSettings {
   /** CloudFormation stack name (`kept:stackName`). */
@@ -20,8 +21,9 @@ export interface KeptSettings {
 export const DEFAULT_SETTINGS = {
   stackName: 'Kept',
   admins: '',
-  digestCron: 'cron(0 9 ? * MON *)',
-  digestTimezone: 'America/New_York',
+  // The same default the local scheduler uses (functions/jobs/schedule.ts).
+  digestCron: digestScheduleExpression(DEFAULT_DIGEST),
+  digestTimezone: DEFAULT_DIGEST.timezone,
 } as const;
 
 export class SettingsError extends Error {

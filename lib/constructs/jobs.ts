@@ -3,17 +3,19 @@
  * EventBridge Scheduler. Failures end in one jobs dead-letter queue (checklist G6): events the
  * Scheduler could not deliver, and invocations that failed inside Lambda's asynchronous retries.
  */
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { KeptFunction } from './kept-function';
+import { SCAN_EVERY_MINUTES } from '../../functions/jobs/schedule';
 
 export const SCAN_TIMEOUT = Duration.seconds(60);
 export const DIGEST_TIMEOUT = Duration.seconds(300);
-export const SCAN_RATE = 'rate(1 minute)';
+export const SCAN_RATE = `rate(${SCAN_EVERY_MINUTES} minute${SCAN_EVERY_MINUTES === 1 ? '' : 's'})`;
 
 export interface JobsProps {
   readonly environment: Record<string, string>;
@@ -25,6 +27,8 @@ export class Jobs extends Construct {
   readonly scan: KeptFunction;
   readonly digest: KeptFunction;
   readonly deadLetterQueue: sqs.Queue;
+  /** The roles EventBridge Scheduler assumes to invoke each job (one per schedule). */
+  readonly schedulerRoles: { readonly scan: iam.Role; readonly digest: iam.Role };
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
@@ -64,11 +68,17 @@ export class Jobs extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
 
+    this.schedulerRoles = {
+      scan: this.schedulerRole('ScanSchedulerRole'),
+      digest: this.schedulerRole('DigestSchedulerRole'),
+    };
+
     new scheduler.Schedule(this, 'ScanSchedule', {
       description: 'Kept: breach scan every minute',
       schedule: scheduler.ScheduleExpression.expression(SCAN_RATE),
       target: new LambdaInvoke(this.scan.fn, {
-        input: scheduler.ScheduleTargetInput.fromObject({ source: 'kept.schedule', job: 'scan' }),
+        role: this.schedulerRoles.scan,
+        input: scheduledInput('scan'),
         deadLetterQueue: this.deadLetterQueue,
         // A scan older than a minute is superseded by the next one; give up quickly.
         retryAttempts: 3,
@@ -81,7 +91,8 @@ export class Jobs extends Construct {
       // Evaluated in the configured zone, so 09:00 stays 09:00 across daylight-saving changes.
       schedule: scheduler.ScheduleExpression.expression(props.digestCron, TimeZone.of(props.digestTimezone)),
       target: new LambdaInvoke(this.digest.fn, {
-        input: scheduler.ScheduleTargetInput.fromObject({ source: 'kept.schedule', job: 'digest' }),
+        role: this.schedulerRoles.digest,
+        input: scheduledInput('digest'),
         deadLetterQueue: this.deadLetterQueue,
         // A digest is still worth sending a few hours late; keep trying through a short outage.
         retryAttempts: 10,
@@ -89,4 +100,30 @@ export class Jobs extends Construct {
       }),
     });
   }
+
+  /**
+   * A role only EventBridge Scheduler, for schedules of this account's default group, can assume.
+   * LambdaInvoke adds lambda:InvokeFunction on the one job and sqs:SendMessage on the DLQ.
+   */
+  private schedulerRole(id: string): iam.Role {
+    const stack = Stack.of(this);
+    return new iam.Role(this, id, {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+    });
+  }
+}
+
+/**
+ * What a schedule hands a job (functions/jobs/schedule.ts `ScheduledEvent`): the instant the
+ * schedule fired, so a retried run judges the same moment as the first attempt.
+ */
+function scheduledInput(job: 'scan' | 'digest'): scheduler.ScheduleTargetInput {
+  return scheduler.ScheduleTargetInput.fromObject({ source: 'kept.schedule', job, scheduledTime: scheduler.ContextAttribute.scheduledTime });
 }

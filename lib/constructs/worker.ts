@@ -12,6 +12,8 @@ export const WORKER_TIMEOUT = Duration.seconds(60);
 /** After this many failed receives a message moves to the dead-letter queue (checklist G6). */
 export const WORKER_MAX_RECEIVE_COUNT = 5;
 export const WORKER_BATCH_SIZE = 10;
+/** At most this many workers at once: keeps bursts (a digest fan-out) inside Slack's rate limits. */
+export const WORKER_MAX_CONCURRENCY = 5;
 
 export interface WorkerProps {
   readonly environment: Record<string, string>;
@@ -51,7 +53,11 @@ export class Worker extends Construct {
     // reportBatchItemFailures: the handler returns the failed message IDs, so one poison message is
     // retried (and dead-lettered) alone instead of the whole batch of ten being redelivered.
     this.function.fn.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: WORKER_BATCH_SIZE, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: WORKER_MAX_CONCURRENCY,
+      }),
     );
   }
 }

@@ -1,8 +1,9 @@
-/** Prints the plain `N passed, N failed` closing line that CI reads. */
+/** Prints the plain `N passed, N failed` closing line that CI reads, as the very last line. */
 module.exports = class SummaryReporter {
   onRunComplete(_contexts, r) {
     const skipped = r.numPendingTests + r.numTodoTests;
-    // stderr, after jest's own summary, so this is the last line CI reads.
-    process.stderr.write(`${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const line = `${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`;
+    // Jest's own summary is flushed late; printing at exit keeps this line last.
+    process.once('exit', () => process.stderr.write(line));
   }
 };

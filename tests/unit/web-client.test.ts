@@ -1,4 +1,5 @@
 /** Inside a Lambda a Slack call must give up in seconds, not retry for half an hour. */
+import { LogLevel } from '@slack/web-api';
 import { createSlackClient, SLACK_CALL_RETRIES, slackClientOptions } from '../../functions/slack/web-client';
 import { FakeSlack } from '../support/fake-slack';
 
@@ -26,7 +27,7 @@ it('gives up after a bounded number of attempts when Slack keeps failing', async
 
 it('times out a call that Slack never answers', async () => {
   fake.hang('chat.postMessage', 100);
-  const client = createSlackClient(config(), { timeout: 100, retryConfig: { retries: 1, minTimeout: 1, maxTimeout: 5 } });
+  const client = createSlackClient(config(), { timeout: 100, retryConfig: { retries: 1, minTimeout: 1, maxTimeout: 5 }, logLevel: LogLevel.ERROR });
   await expect(client.chat.postMessage({ channel: 'C1', text: 'hi' })).rejects.toThrow();
   expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
 });

@@ -1,0 +1,431 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../functions/store/schema';
+import { API_THROTTLE } from '../../lib/constructs/slack-api';
+import { WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/worker';
+import type { KeptStack } from '../../lib/kept-stack';
+import { DEFAULT_SETTINGS } from '../../lib/settings';
+import { buildTemplate, logicalId } from './build';
+
+type Json = Record<string, any>;
+
+let stack: KeptStack;
+let template: Template;
+let resources: Record<string, Json>;
+let ids: { table: string; secret: string; queue: string; workerDlq: string; jobsDlq: string; topic: string };
+let functions: Record<'slack' | 'scan' | 'digest' | 'worker', { fn: string; role: string; logs: string }>;
+
+beforeAll(() => {
+  ({ stack, template } = buildTemplate());
+  resources = template.toJSON().Resources as Record<string, Json>;
+  ids = {
+    table: logicalId(stack, stack.table.table),
+    secret: logicalId(stack, stack.slackSecret),
+    queue: logicalId(stack, stack.worker.queue),
+    workerDlq: logicalId(stack, stack.worker.deadLetterQueue),
+    jobsDlq: logicalId(stack, stack.jobs.deadLetterQueue),
+    topic: logicalId(stack, stack.alarms.topic),
+  };
+  const of = (f: KeptStack['jobs']['scan']) => ({
+    fn: logicalId(stack, f.fn),
+    role: logicalId(stack, f.role),
+    logs: logicalId(stack, f.logGroup),
+  });
+  functions = {
+    slack: of(stack.slackApi.function),
+    scan: of(stack.jobs.scan),
+    digest: of(stack.jobs.digest),
+    worker: of(stack.worker.function),
+  };
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ref = (id: string) => ({ Ref: id });
+const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/** Every Allow statement attached to a role, with Action and Resource as arrays. */
+function statementsOf(roleId: string): { Action: string[]; Resource: unknown[] }[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[])
+    .map((s) => ({ Action: asArray(s.Action), Resource: asArray(s.Resource) }));
+}
+const actionsOf = (roleId: string) => statementsOf(roleId).flatMap((s) => s.Action);
+
+describe('table', () => {
+  it('is on-demand, keyed and indexed exactly as functions/store/schema.ts says', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+        { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      GlobalSecondaryIndexes: INDEXES.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+  });
+
+  it('survives mistakes: point-in-time recovery, deletion protection, retained on stack delete and replace', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('functions', () => {
+  const expected = {
+    slack: { timeout: 10, memory: 1024, queueUrl: true },
+    scan: { timeout: 60, memory: 512, queueUrl: true },
+    digest: { timeout: 300, memory: 512, queueUrl: true },
+    worker: { timeout: 60, memory: 512, queueUrl: false },
+  } as const;
+
+  it('are exactly the four Kept functions', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+  });
+
+  it.each(Object.keys(expected) as (keyof typeof expected)[])(
+    '%s runs nodejs22.x on arm64 with its timeout, own role, own log group and the table and secret ARN in its environment',
+    (name) => {
+      const e = expected[name];
+      const props = resources[functions[name].fn]!.Properties;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Timeout: e.timeout,
+        MemorySize: e.memory,
+        Role: arn(functions[name].role),
+        LoggingConfig: { LogGroup: ref(functions[name].logs) },
+      });
+      const env = props.Environment.Variables as Json;
+      expect(env).toMatchObject({
+        KEPT_TABLE: ref(ids.table),
+        KEPT_SLACK_SECRET_ARN: ref(ids.secret),
+        KEPT_ADMINS: DEFAULT_SETTINGS.admins,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'kept',
+      });
+      if (e.queueUrl) expect(env.KEPT_QUEUE_URL).toEqual(ref(ids.queue));
+      else expect(env).not.toHaveProperty('KEPT_QUEUE_URL');
+      expect(env).not.toHaveProperty('SLACK_API_URL');
+    },
+  );
+
+  it('never put a Slack credential in an environment variable: only the secret ARN', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const keys = Object.keys(fn.Properties.Environment.Variables as Json);
+      expect(keys).not.toContain('SLACK_BOT_TOKEN');
+      expect(keys).not.toContain('SLACK_SIGNING_SECRET');
+      expect(keys.filter((k) => /TOKEN|SECRET|PASSWORD/.test(k))).toEqual(['KEPT_SLACK_SECRET_ARN']);
+    }
+  });
+
+  it('keep every log group for one month', () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(5); // four functions and the API access log
+    for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+});
+
+describe('Slack secret', () => {
+  it('is created without a value in the template; the operator stores the credentials', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'kept/slack',
+      GenerateSecretString: {},
+      SecretString: Match.absent(),
+    });
+  });
+
+  it('no credential-looking value appears anywhere in the template', () => {
+    const json = JSON.stringify(template.toJSON());
+    expect(json.match(/xox[a-z]-[^"]*/g)).toBeNull(); // bot, user and refresh tokens
+    expect(json.match(/xapp-[^"]*/g)).toBeNull(); // app-level tokens
+    expect(json.match(/\b[0-9a-f]{32}\b/g)).toBeNull(); // the shape of a Slack signing secret
+    expect(json.match(/SLACK_(SIGNING_SECRET|BOT_TOKEN)\W{1,4}:[^,}]*/g)).toBeNull(); // a key with a value
+  });
+});
+
+describe('HTTP API', () => {
+  it('has one route, POST /slack/events, proxied to the Slack function with payload format 2.0', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /slack/events' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: arn(functions.slack.fn),
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('throttles the stage and writes access logs to a log group with retention', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+        ThrottlingRateLimit: API_THROTTLE.rateLimit,
+      },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.routeKey') },
+    });
+    const stage = ofType('AWS::ApiGatewayV2::Stage')[0]![1];
+    const logGroupId = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
+    expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+  });
+});
+
+describe('schedules', () => {
+  const schedules = () => ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties as Json);
+  const scheduleFor = (fnId: string) => schedules().find((s) => s.Target.Arn['Fn::GetAtt']?.[0] === fnId)!;
+
+  it('runs the scan every minute with its job input, a retry policy and the jobs dead-letter queue', () => {
+    expect(schedules()).toHaveLength(2);
+    const scan = scheduleFor(functions.scan.fn);
+    expect(scan).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        DeadLetterConfig: { Arn: arn(ids.jobsDlq) },
+        RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: 60 },
+      },
+    });
+    expect(JSON.parse(scan.Target.Input as string)).toEqual({ source: 'kept.schedule', job: 'scan', scheduledTime: '<aws.scheduler.scheduled-time>' });
+  });
+
+  it('runs the digest on the default weekly cron in America/New_York, with retries and the dead-letter queue', () => {
+    const digest = scheduleFor(functions.digest.fn);
+    expect(digest).toMatchObject({
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      Target: {
+        DeadLetterConfig: { Arn: arn(ids.jobsDlq) },
+        RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) },
+      },
+    });
+    expect(digest.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(JSON.parse(digest.Target.Input as string)).toEqual({ source: 'kept.schedule', job: 'digest', scheduledTime: '<aws.scheduler.scheduled-time>' });
+  });
+
+  it('sends failed asynchronous scan and digest invocations to the jobs dead-letter queue; the scan is not retried', () => {
+    const configFor = (fnId: string) =>
+      ofType('AWS::Lambda::EventInvokeConfig').find(([, c]) => c.Properties.FunctionName.Ref === fnId)![1].Properties;
+    const onFailure = { DestinationConfig: { OnFailure: { Destination: arn(ids.jobsDlq) } } };
+    expect(configFor(functions.scan.fn)).toMatchObject({ ...onFailure, MaximumRetryAttempts: 0 });
+    expect(configFor(functions.digest.fn)).toMatchObject({ ...onFailure, MaximumRetryAttempts: 2 });
+  });
+
+  it('scheduler roles may invoke only their own job and write only to the jobs dead-letter queue', () => {
+    for (const [job, role] of Object.entries(stack.jobs.schedulerRoles)) {
+      const fnId = functions[job as 'scan' | 'digest'].fn;
+      for (const s of statementsOf(logicalId(stack, role))) {
+        if (s.Action.includes('lambda:InvokeFunction')) {
+          expect(s.Action).toEqual(['lambda:InvokeFunction']);
+          expect(JSON.stringify(s.Resource)).toContain(fnId);
+          expect(JSON.stringify(s.Resource)).not.toMatch(new RegExp(Object.values(functions).map((f) => f.fn).filter((id) => id !== fnId).join('|')));
+        } else {
+          expect(s).toEqual({ Action: ['sqs:SendMessage'], Resource: [arn(ids.jobsDlq)] });
+        }
+      }
+    }
+  });
+});
+
+describe('schedules with other context', () => {
+  it('use the digest cron and time zone given as kept:digestCron and kept:digestTimezone', () => {
+    const other = buildTemplate({ 'kept:digestCron': 'cron(30 8 ? * FRI *)', 'kept:digestTimezone': 'Europe/Berlin' });
+    other.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 8 ? * FRI *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+    });
+    expect(JSON.stringify(other.template.toJSON())).not.toContain('America/New_York');
+  });
+
+  it('refuse a time zone that does not exist at synth time instead of at deploy time', () => {
+    expect(() => buildTemplate({ 'kept:digestTimezone': 'Mars/Olympus_Mons' })).toThrow(/kept:digestTimezone/);
+    expect(() => buildTemplate({ 'kept:digestCron': '0 9 * * 1' })).toThrow(/kept:digestCron/);
+  });
+});
+
+describe('worker queue', () => {
+  it('feeds at most 5 workers ten messages at a time and retries only the messages they report as failed', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: ref(functions.worker.fn),
+      EventSourceArn: arn(ids.queue),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: WORKER_MAX_CONCURRENCY },
+    });
+  });
+
+  it('moves a message to the dead-letter queue after 5 receives', () => {
+    expect(resources[ids.queue]!.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: arn(ids.workerDlq),
+      maxReceiveCount: WORKER_MAX_RECEIVE_COUNT,
+    });
+    expect(WORKER_MAX_RECEIVE_COUNT).toBe(5);
+  });
+
+  it('hides a message for at least 6 times the worker timeout', () => {
+    const timeout = resources[functions.worker.fn]!.Properties.Timeout as number;
+    expect(resources[ids.queue]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('all queues are encrypted and refuse requests without TLS', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues.map(([id]) => id).sort()).toEqual([ids.jobsDlq, ids.queue, ids.workerDlq].sort());
+    for (const [id, q] of queues) {
+      expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(id)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties as Json);
+  const notifiesTopic = () => ({ AlarmActions: [ref(ids.topic)], OKActions: [ref(ids.topic)] });
+
+  it.each(['slack', 'scan', 'digest', 'worker'] as const)('alarm on any %s function error within 5 minutes', (name) => {
+    const found = alarms().filter(
+      (a) => a.MetricName === 'Errors' && a.Dimensions?.[0]?.Value?.Ref === functions[name].fn,
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      ...notifiesTopic(),
+    });
+  });
+
+  it.each([['worker', 'workerDlq'], ['jobs', 'jobsDlq']] as const)('alarm as soon as the %s dead-letter queue holds a message', (_, key) => {
+    const found = alarms().filter(
+      (a) =>
+        a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === ids[key],
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', ...notifiesTopic() });
+  });
+
+  it('alarm when the Slack function p99 duration exceeds 2.5 s', () => {
+    const found = alarms().filter((a) => a.MetricName === 'Duration');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      ExtendedStatistic: 'p99',
+      Threshold: 2500,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(functions.slack.fn) }],
+      ...notifiesTopic(),
+    });
+  });
+
+  it('the alarm topic refuses publishing without TLS and its ARN is an output', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [ref(ids.topic)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    template.hasOutput('AlarmTopicArn', { Value: ref(ids.topic) });
+  });
+});
+
+describe('least privilege', () => {
+  const fnNames = ['slack', 'scan', 'digest', 'worker'] as const;
+  const functionRoles = () => fnNames.map((n) => functions[n].role);
+
+  it('each function has its own role, with no managed policies', () => {
+    expect(new Set(functionRoles()).size).toBe(4);
+    for (const role of functionRoles()) {
+      expect(resources[role]!.Properties.ManagedPolicyArns).toBeUndefined();
+      const users = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Role['Fn::GetAtt'][0] === role);
+      expect(users).toHaveLength(1);
+    }
+  });
+
+  it('no policy grants a wildcard action, Scan, or table-level DynamoDB changes, and no statement is on Resource "*"', () => {
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      for (const s of policy.Properties.PolicyDocument.Statement as Json[]) {
+        for (const action of asArray(s.Action as string | string[])) {
+          expect(action).not.toMatch(/\*/);
+          expect(['dynamodb:Scan', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:CreateTable']).not.toContain(action);
+        }
+        expect(asArray(s.Resource)).not.toContain('*');
+      }
+    }
+  });
+
+  it.each(fnNames)('%s may read and write items of the Kept table and query its indexes, nothing more on DynamoDB', (name) => {
+    const dynamo = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    const onTable = dynamo.find((s) => JSON.stringify(s.Resource) === JSON.stringify([arn(ids.table)]))!;
+    expect(onTable.Action.sort()).toEqual(
+      ['BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'DescribeTable', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`),
+    );
+    const onIndexes = dynamo.filter((s) => s !== onTable);
+    expect(onIndexes).toHaveLength(1);
+    expect(onIndexes[0]!.Action).toEqual(['dynamodb:Query']);
+    expect(JSON.stringify(onIndexes[0]!.Resource)).not.toContain('index/*');
+    expect(onIndexes[0]!.Resource).toHaveLength(INDEXES.length);
+  });
+
+  it('only the worker may receive from the queue; Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
+    const consumers = ofType('AWS::IAM::Role')
+      .map(([id]) => id)
+      .filter((id) => actionsOf(id).includes('sqs:ReceiveMessage'));
+    expect(consumers).toEqual([functions.worker.role]);
+    for (const name of ['slack', 'scan', 'digest'] as const) {
+      const sqs = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
+      const queues = name === 'slack' ? [arn(ids.queue)] : [arn(ids.jobsDlq), arn(ids.queue)];
+      expect(sqs).toEqual([{ Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: queues }]);
+    }
+  });
+
+  it('only the four function roles may read the Slack secret, with GetSecretValue on that secret alone', () => {
+    const readers = ofType('AWS::IAM::Role')
+      .map(([id]) => id)
+      .filter((id) => actionsOf(id).some((a) => a.startsWith('secretsmanager:')));
+    expect(readers.sort()).toEqual(functionRoles().sort());
+    for (const role of readers) {
+      const secret = statementsOf(role).filter((s) => s.Action.some((a) => a.startsWith('secretsmanager:')));
+      expect(secret).toEqual([{ Action: ['secretsmanager:GetSecretValue'], Resource: [ref(ids.secret)] }]);
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('give the operator the Slack request URL, the secret, the table and the alarm topic', () => {
+    const outputs = template.toJSON().Outputs as Json;
+    expect(JSON.stringify(outputs.SlackRequestUrl.Value)).toMatch(/\/slack\/events"\]\]\}$/);
+    expect(outputs.SlackSecretName.Value).toBe('kept/slack');
+    expect(outputs.SlackSecretArn.Value).toEqual(ref(ids.secret));
+    expect(outputs.TableName.Value).toEqual(ref(ids.table));
+  });
+});
