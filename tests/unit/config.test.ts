@@ -36,7 +36,7 @@ describe('configuration', () => {
   it.each([
     [{}, 'SLACK_SIGNING_SECRET', 'is missing'],
     [{ SLACK_SIGNING_SECRET: 'abcdef0123456789' }, 'SLACK_BOT_TOKEN', 'is missing'],
-    [{ ...valid, SLACK_BOT_TOKEN: 'xoxp-user-token' }, 'SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb-'],
+    [{ ...valid, SLACK_BOT_TOKEN: 'xoxp-test' }, 'SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb-'],
     [{ ...valid, SLACK_APP_TOKEN: 'xoxb-wrong' }, 'SLACK_APP_TOKEN', 'starting with xapp-'],
     [{ ...valid, SLACK_API_URL: 'not a url' }, 'SLACK_API_URL', 'must be an http(s) URL'],
     [{ ...valid, PORT: 'abc' }, 'PORT', 'must be a port number'],

@@ -1,0 +1,275 @@
+/**
+ * Business calendars as written (`CalendarSpec`, validated with zod, with one-line messages that
+ * name the path) and the public holidays they name. `calendar.ts` compiles them for the clock.
+ * Pure domain code: no I/O. The public-holiday data of `date-holidays` is loaded lazily, only
+ * for calendars that name a country.
+ *
+ * Semantics (see docs/clock.md):
+ * - An instant is working time when its wall-clock time in the calendar's zone falls inside a
+ *   range of its local date's weekday, or inside the after-midnight part of an overnight range
+ *   that started on the previous local date, and the local date on which that range *starts* is
+ *   not a holiday.
+ * - `hours` left out or `{}` means 24x7 (every day 00:00-24:00); holidays still apply to a 24x7
+ *   calendar that lists some.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import type HolidaysType from 'date-holidays';
+import type { Result } from './duration';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const DAY_MS = 86_400_000;
+/** How far ahead the clock searches for working time before giving up: about ten years. */
+export const HORIZON_DAYS = 3660;
+
+const RANGES_HELP = 'write HH:MM-HH:MM with times from 00:00 to 24:00, several ranges separated by commas, e.g. "09:00-12:00,13:00-17:00"';
+
+/** One range as written, in minutes from local midnight of the day it starts; `end` > 1440 for overnight ranges. */
+export interface MinuteRange {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9) return NaN;
+  return a * 10 + b;
+}
+
+/** Parses `HH:MM` into minutes from midnight (0..1440), or NaN. */
+function parseClockTime(text: string): number {
+  if (text.length !== 5 || text[2] !== ':') return NaN;
+  const h = twoDigits(text, 0);
+  const m = twoDigits(text, 3);
+  if (!(h >= 0 && h <= 24 && m >= 0 && m <= 59)) return NaN;
+  if (h === 24 && m !== 0) return NaN;
+  return h * 60 + m;
+}
+
+/** Parses one day's value (`"09:00-12:00,13:00-17:00"`); null/empty means no hours that day. */
+export function parseDayRanges(value: string | null | undefined): Result<MinuteRange[]> {
+  if (value === null || value === undefined || value.trim() === '') return { ok: true, value: [] };
+  const out: MinuteRange[] = [];
+  for (const raw of value.split(',')) {
+    const text = raw.trim();
+    const dash = text.indexOf('-');
+    const start = dash === 5 ? parseClockTime(text.slice(0, 5)) : NaN;
+    const end = dash === 5 && text.length === 11 ? parseClockTime(text.slice(6)) : NaN;
+    if (Number.isNaN(start) || Number.isNaN(end)) {
+      return { ok: false, error: `${JSON.stringify(text)} is not a time range; ${RANGES_HELP}` };
+    }
+    if (start === 1440) {
+      return { ok: false, error: `${JSON.stringify(text)} starts at 24:00, which is allowed only as an end; start at 00:00 of the next day instead` };
+    }
+    if (start === end) {
+      return { ok: false, error: `${JSON.stringify(text)} is reversed: it ends when it starts (an end earlier than the start means a range running past midnight)` };
+    }
+    out.push({ start, end: end > start ? end : end + 1440, text });
+  }
+  return { ok: true, value: out };
+}
+
+function isIsoDate(text: string): boolean {
+  if (text.length !== 10 || text[4] !== '-' || text[7] !== '-') return false;
+  const y = Number(text.slice(0, 4));
+  const m = twoDigits(text, 5);
+  const d = twoDigits(text, 8);
+  if (!Number.isInteger(y) || !(m >= 1 && m <= 12) || !(d >= 1)) return false;
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= last;
+}
+
+// ---------------------------------------------------------------------------------------------
+// date-holidays, loaded lazily
+
+type HolidaysCtor = typeof HolidaysType;
+let holidaysCtor: HolidaysCtor | undefined;
+function loadHolidays(): HolidaysCtor {
+  if (!holidaysCtor) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('date-holidays') as HolidaysCtor & { default?: HolidaysCtor };
+    holidaysCtor = mod.default ?? mod;
+  }
+  return holidaysCtor;
+}
+let countryList: Record<string, string> | undefined;
+function knownCountries(): Record<string, string> {
+  if (!countryList) countryList = new (loadHolidays())().getCountries();
+  return countryList;
+}
+function knownRegions(country: string): Record<string, string> {
+  return new (loadHolidays())().getStates(country) ?? {};
+}
+
+// One date-holidays instance per country/region and one set of public-holiday dates per year,
+// shared by every calendar in the process (the data never changes while it runs).
+const engines = new Map<string, HolidaysType>();
+const holidayYears = new Map<string, ReadonlySet<number>>();
+
+/** Local day numbers of the public holidays of `country` (and `region`) in `year`; a holiday covers its whole date(s). */
+export function publicHolidays(country: string, region: string | undefined, year: number): ReadonlySet<number> {
+  const key = `${country}/${region ?? ''}`;
+  const yearKey = `${key}/${year}`;
+  let set = holidayYears.get(yearKey);
+  if (set) return set;
+  const days = new Set<number>();
+  if (year >= 1 && year <= 9999) {
+    let engine = engines.get(key);
+    if (!engine) {
+      const Ctor = loadHolidays();
+      engine = region ? new Ctor(country, region) : new Ctor(country);
+      engines.set(key, engine);
+    }
+    for (const h of engine.getHolidays(year)) {
+      if (h.type !== 'public') continue;
+      const first = dayOfIsoDate(h.date.slice(0, 10));
+      const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
+      for (let i = 0; i < span; i++) days.add(first + i);
+    }
+  }
+  if (holidayYears.size > 5_000) holidayYears.clear();
+  holidayYears.set(yearKey, days);
+  return days;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The written shape
+
+const text = (what: string) =>
+  z.string({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${what} must be text, not ${JSON.stringify(iss.input)}`) });
+
+const DayHours = z
+  .union([z.string(), z.null()], { error: (iss) => `must be text like "09:00-17:00", not ${JSON.stringify(iss.input)}` })
+  .superRefine((value, ctx) => {
+    const parsed = parseDayRanges(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+
+const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.optional()])) as Record<Weekday, z.ZodOptional<typeof DayHours>>;
+
+const Hours = z.strictObject(hoursShape, {
+  error: (iss) =>
+    iss.code === 'unrecognized_keys'
+      ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a weekday; use mon, tue, wed, thu, fri, sat, sun`
+      : 'must map weekdays (mon..sun) to time ranges',
+});
+
+const Holidays = z.strictObject(
+  {
+    country: text('country').optional(),
+    region: text('region').optional(),
+    dates: z
+      .array(
+        z.string({ error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD` }).refine(isIsoDate, {
+          error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD`,
+        }),
+        { error: 'must be a list of dates like ["2026-12-24"]' },
+      )
+      .optional(),
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a holidays field; use country, region, dates`
+        : 'must be an object with country, region and/or dates',
+  },
+);
+
+export const CalendarSpec = z
+  .strictObject(
+    {
+      timezone: text('timezone').refine((zone) => IANAZone.isValidZone(zone), {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
+      }),
+      hours: Hours.optional(),
+      holidays: Holidays.optional(),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a calendar field; use timezone, hours, holidays`
+          : 'must be an object with timezone, hours and holidays',
+    },
+  )
+  .superRefine((spec, ctx) => {
+    checkWeek(spec.hours, ctx);
+    const h = spec.holidays;
+    if (h?.region !== undefined && h.country === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['holidays', 'region'], message: 'a region needs a country next to it' });
+    }
+    if (h?.country !== undefined) {
+      const country = h.country.toUpperCase();
+      if (!Object.hasOwn(knownCountries(), country)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holidays', 'country'],
+          message: `${JSON.stringify(h.country)} is not a country we know public holidays for; use a two-letter code such as US, GB or DE`,
+        });
+      } else if (h.region !== undefined && !Object.hasOwn(knownRegions(country), h.region.toUpperCase())) {
+        const known = Object.keys(knownRegions(country));
+        ctx.addIssue({
+          code: 'custom',
+          path: ['holidays', 'region'],
+          message:
+            known.length === 0
+              ? `${JSON.stringify(h.region)} is not a region of ${country}; ${country} has no regions with their own holidays`
+              : `${JSON.stringify(h.region)} is not a region of ${country}; known regions: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
+        });
+      }
+    }
+  });
+
+export type CalendarSpec = z.infer<typeof CalendarSpec>;
+
+/** Overlaps (across midnight and the week's end too) and "no working hours at all". */
+function checkWeek(hours: CalendarSpec['hours'], ctx: z.RefinementCtx): void {
+  if (hours === undefined) return;
+  const keys = WEEKDAYS.filter((d) => Object.hasOwn(hours, d));
+  if (keys.length === 0) return; // {} means 24x7
+  const all: { day: Weekday; start: number; end: number; text: string }[] = [];
+  for (const [i, day] of WEEKDAYS.entries()) {
+    const parsed = parseDayRanges(hours[day]);
+    if (!parsed.ok) return; // reported on the field already
+    for (const r of parsed.value) all.push({ day, start: i * 1440 + r.start, end: i * 1440 + r.end, text: r.text });
+  }
+  if (all.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['hours'], message: 'no working hours on any day; give some ranges, or leave hours out for a 24x7 calendar' });
+    return;
+  }
+  all.sort((a, b) => a.start - b.start);
+  const week = 7 * 1440;
+  for (let i = 0; i < all.length; i++) {
+    const cur = all[i]!;
+    const next = i + 1 < all.length ? all[i + 1]! : { ...all[0]!, start: all[0]!.start + week };
+    if (next.start < cur.end) {
+      const where = next.day === cur.day ? JSON.stringify(cur.text) : `${cur.day}'s range ${JSON.stringify(cur.text)}`;
+      ctx.addIssue({ code: 'custom', path: ['hours', next.day], message: `${JSON.stringify(next.text)} overlaps ${where}` });
+      return;
+    }
+  }
+}
+
+/** Turns zod issues into one line each: `calendar.hours.mon: "25:00-26:00" is not a time range; ...`. */
+export function describeIssues(error: z.ZodError, root = 'calendar'): string[] {
+  return error.issues.map((issue) => {
+    const path = [root, ...issue.path.map(String)].filter((p) => p !== '').join('.');
+    return `${path}: ${issue.message}`;
+  });
+}
+
+/** Local day number: days since 1970-01-01 of a local calendar date. Weekday index 0 = Monday. */
+export function weekdayOfDay(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+export function isoDateOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function dayOfIsoDate(iso: string): number {
+  return Math.round(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS);
+}
