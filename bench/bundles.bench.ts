@@ -9,8 +9,9 @@ import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import type { Bench, BenchResult } from './types';
 import { median, round } from './stats';
+import { findRoot } from '../functions/local/dynamodb-local';
 
-const ROOT = path.join(__dirname, '..').replace(/[\\/]build[\\/]run$/, '');
+const ROOT = findRoot(); // this file runs bundled from build/run/bench
 const OUT = path.join(ROOT, 'build', 'bench');
 const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
 const LOADS = 10;

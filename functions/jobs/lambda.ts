@@ -1,22 +1,24 @@
-/** Lambda adapter for the scheduled jobs: config and clients once per cold start. */
+/** Lambda adapters for the scheduled jobs and the SQS worker: config and clients once per cold start. */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { SQSEvent } from 'aws-lambda';
+import { coldStart } from '../cold-start';
 import { logger } from '../log';
 import { loadLambdaConfig } from '../secrets';
-import { createDb } from '../store/client';
+import { createSlackClient } from '../slack/web-client';
+import { dbFromConfig } from '../store/client';
 import { runScheduled } from './scheduled';
+import { processWorkBatch } from './work';
 
 export function scheduledJobHandler() {
-  let deps: ReturnType<typeof init> | undefined;
-  const init = async () => {
+  const deps = coldStart(async () => ({ db: dbFromConfig(await loadLambdaConfig()) }));
+  return middy(async (event: unknown) => runScheduled(await deps(), event)).use(injectLambdaContext(logger));
+}
+
+export function workerHandler() {
+  const deps = coldStart(async () => {
     const config = await loadLambdaConfig();
-    return { db: createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT }) };
-  };
-  return middy(async (event: unknown) => {
-    deps ??= init().catch((err) => {
-      deps = undefined;
-      throw err;
-    });
-    return runScheduled(await deps, event);
-  }).use(injectLambdaContext(logger));
+    return { db: dbFromConfig(config), slack: createSlackClient(config) };
+  });
+  return middy(async (event: SQSEvent) => processWorkBatch(await deps(), event)).use(injectLambdaContext(logger));
 }

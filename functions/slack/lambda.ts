@@ -7,7 +7,8 @@ import { AwsLambdaReceiver, LogLevel, type App } from '@slack/bolt';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Config } from '../config';
 import { logger } from '../log';
-import { createDb } from '../store/client';
+import { coldStart } from '../cold-start';
+import { dbFromConfig } from '../store/client';
 import { createSlackApp } from './app';
 import { header, verifySlackRequest } from './verify';
 
@@ -21,21 +22,16 @@ export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2
 
 /** `extend` lets tests add a listener to the real app. */
 export function createSlackLambdaHandler(loadConfig: () => Promise<Config>, extend?: (app: App) => void): SlackLambdaHandler {
-  let ready: Promise<{ config: Config; bolt: BoltHandler }> | undefined;
-  const init = async () => {
+  const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler }> => {
     const config = await loadConfig();
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
-    const app = createSlackApp({ config, db: createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT }), receiver });
+    const app = createSlackApp({ config, db: dbFromConfig(config), receiver });
     extend?.(app);
     return { config, bolt: receiver.toHandler() };
-  };
+  });
 
   return async (event, context) => {
-    ready ??= init().catch((err) => {
-      ready = undefined; // fail closed now, try again on the next request
-      throw err;
-    });
-    const { config, bolt } = await ready;
+    const { config, bolt } = await ready();
     const decoded = utf8Event(event);
     const verdict = verifySlackRequest(config.SLACK_SIGNING_SECRET, {
       signature: header(decoded.headers, 'x-slack-signature'),

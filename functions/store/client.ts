@@ -16,6 +16,11 @@ export interface DbOptions {
   endpoint?: string;
 }
 
+/** The table named by the configuration (DYNAMODB_ENDPOINT set locally, unset in AWS). */
+export function dbFromConfig(config: { KEPT_TABLE: string; DYNAMODB_ENDPOINT?: string }): Db {
+  return createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT });
+}
+
 export function createDb({ table, endpoint }: DbOptions): Db {
   const local = endpoint !== undefined;
   const raw = new DynamoDBClient({

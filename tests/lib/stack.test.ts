@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../functions/store/schema';
+import { createTableInput, INDEXES, TTL_ATTRIBUTE } from '../../functions/store/schema';
 import { API_THROTTLE } from '../../lib/constructs/slack-api';
 import { WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/worker';
 import type { KeptStack } from '../../lib/kept-stack';
@@ -53,23 +53,14 @@ function statementsOf(roleId: string): { Action: string[]; Resource: unknown[] }
 const actionsOf = (roleId: string) => statementsOf(roleId).flatMap((s) => s.Action);
 
 describe('table', () => {
-  it('is on-demand, keyed and indexed exactly as functions/store/schema.ts says', () => {
+  it('is on-demand, keyed and indexed exactly like the local table (functions/store/schema.ts)', () => {
+    const local = createTableInput('kept');
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
-        { AttributeName: SORT_KEY, KeyType: 'RANGE' },
-      ],
+      BillingMode: local.BillingMode,
+      KeySchema: local.KeySchema,
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-      GlobalSecondaryIndexes: INDEXES.map((i) => ({
-        IndexName: i.name,
-        KeySchema: [
-          { AttributeName: i.partitionKey, KeyType: 'HASH' },
-          { AttributeName: i.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
     });
   });
 
