@@ -16,6 +16,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type HolidaysType from 'date-holidays';
 import type { Result } from './duration';
+import { issueLine, issuesOf } from './issues';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -255,10 +256,7 @@ function checkWeek(hours: CalendarSpec['hours'], ctx: z.RefinementCtx): void {
 
 /** Turns zod issues into one line each: `calendar.hours.mon: "25:00-26:00" is not a time range; ...`. */
 export function describeIssues(error: z.ZodError, root = 'calendar'): string[] {
-  return error.issues.map((issue) => {
-    const path = [root, ...issue.path.map(String)].filter((p) => p !== '').join('.');
-    return `${path}: ${issue.message}`;
-  });
+  return issuesOf(error, root === '' ? [] : [root]).map(issueLine);
 }
 
 /** Local day number: days since 1970-01-01 of a local calendar date. Weekday index 0 = Monday. */

@@ -37,7 +37,7 @@ describe('calendar validation', () => {
     ['unknown country', { timezone: 'UTC', holidays: { country: 'XX' } }, 'calendar.holidays.country: "XX" is not a country we know public holidays for'],
     ['unknown region', { timezone: 'UTC', holidays: { country: 'US', region: 'QQ' } }, 'calendar.holidays.region: "QQ" is not a region of US'],
     ['region without country', { timezone: 'UTC', holidays: { region: 'NY' } }, 'calendar.holidays.region: a region needs a country'],
-    ['impossible date', { timezone: 'UTC', holidays: { dates: ['2026-02-30'] } }, 'calendar.holidays.dates.0: "2026-02-30" is not a date; write YYYY-MM-DD'],
+    ['impossible date', { timezone: 'UTC', holidays: { dates: ['2026-02-30'] } }, 'calendar.holidays.dates[0]: "2026-02-30" is not a date; write YYYY-MM-DD'],
     ['unknown field', { timezone: 'UTC', hourz: {} }, 'calendar: "hourz" is not a calendar field'],
   ])('rejects %s with a specific message and path', (_name, input, message) => {
     expect(errorsOf(input).join('\n')).toContain(message);

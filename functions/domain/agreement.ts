@@ -1,0 +1,343 @@
+/**
+ * An `Agreement`: a provider department promises a customer department (or every department,
+ * `*`) to answer and solve requests for a named service within business-time targets per
+ * priority, at an agreed `Penalty` per breach. Each change is a new version; requests keep the
+ * version they were filed under. Pure domain code: the written shape, its rules, and how terms
+ * read to people. Semantics: docs/agreements.md.
+ */
+import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration';
+import { shown } from './issues';
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** `*` as the customer: the agreement covers requests from every department. */
+export const EVERY_DEPARTMENT = '*';
+export const DEFAULT_AT_RISK = 0.75;
+/** The largest penalty amount we accept anywhere (per breach or cap). */
+export const MAX_AMOUNT = 1_000_000_000;
+
+export const AGREEMENT_STATUSES = ['draft', 'proposed', 'active', 'retired', 'declined', 'withdrawn'] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+export interface Target {
+  /** Business milliseconds to the first answer. */
+  response: number;
+  /** Business milliseconds to the solution; never less than `response`. */
+  resolution: number;
+}
+export type Targets = Partial<Record<Priority, Target>>;
+
+export interface PenaltyTier {
+  /** The n-th breach of the agreement in a calendar month from which `multiplier` applies (2 or more). */
+  fromBreach: number;
+  multiplier: number;
+}
+
+export interface Penalty {
+  /** `points` or an ISO 4217 currency code such as `EUR`. */
+  unit: string;
+  perBreach: number;
+  tiers: PenaltyTier[];
+  monthlyCap?: number;
+}
+
+/** What the two departments agree on. */
+export interface AgreementTerms {
+  provider: string;
+  customer: string;
+  service: string;
+  targets: Targets;
+  penalty: Penalty;
+  /** Share of a target's time after which it counts as at risk (0 < atRisk < 1). */
+  atRisk: number;
+}
+
+/** One version of an agreement as Kept keeps it. Terms never change once written. */
+export interface AgreementVersion extends AgreementTerms {
+  id: string;
+  version: number;
+  status: AgreementStatus;
+  createdAt: string;
+  /** A Slack user ID, or `import` for the agreements file. */
+  createdBy: string;
+  activatedAt?: string;
+  retiredAt?: string;
+  /** For proposals made in Slack: who proposed, for which side, and who decided. */
+  proposedBy?: string;
+  proposedFor?: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  declineReason?: string;
+  /** For a proposal that changes an agreement: the version that was active when it was made. */
+  replaces?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The written shape (import file, and the modal's fields turned into the same object)
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+export const UNIT_HELP = 'use points or a three-letter currency code such as EUR or USD';
+
+export function normaliseUnit(unit: string): string | undefined {
+  const trimmed = unit.trim();
+  if (trimmed.toLowerCase() === 'points') return 'points';
+  const code = trimmed.toUpperCase();
+  return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code) ? code : undefined;
+}
+
+const DurationText = z.unknown().transform((value, ctx) => {
+  if (value === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is required; use forms like 30m, 4h, 1h30m' });
+    return z.NEVER;
+  }
+  const parsed = parseDuration(typeof value === 'number' ? `${value}` : value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: typeof value === 'number' ? `${value} has no unit; write ${value}m or ${value}h` : parsed.error });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
+const TargetSpec = z
+  .strictObject(
+    { response: DurationText, resolution: DurationText },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a target field; use response and resolution`
+          : 'must give response and resolution times, e.g. { response: 30m, resolution: 4h }',
+    },
+  )
+  .superRefine((t, ctx) => {
+    if (t.response > t.resolution) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resolution'],
+        message: `${formatDuration(t.resolution)} is less than the response target ${formatDuration(t.response)}; solving includes answering, so it cannot be sooner`,
+      });
+    }
+  });
+
+const TargetsSpec = z
+  .strictObject(Object.fromEntries(PRIORITIES.map((p) => [p, TargetSpec.optional()])) as Record<Priority, z.ZodOptional<typeof TargetSpec>>, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a priority; use P1, P2, P3, P4`
+        : 'must map priorities (P1..P4) to targets',
+  })
+  .refine((t) => PRIORITIES.some((p) => t[p] !== undefined), { error: 'give targets for at least one priority (P1..P4)' });
+
+const amount = (what: string) =>
+  z
+    .number({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${shown(iss.input)} is not a number`) })
+    .refine(Number.isFinite, { error: 'must be a finite number' })
+    .refine((n) => n >= 0, { error: (iss) => `${shown(iss.input)} is negative; a penalty is an amount owed, 0 or more` })
+    .refine((n) => n <= MAX_AMOUNT, { error: `is too large; the most we accept is ${MAX_AMOUNT}` })
+    .refine((n) => Math.round(n * 100) === n * 100 || Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { error: 'has more than two decimals' });
+
+const TierSpec = z.strictObject(
+  {
+    from_breach: z
+      .number({ error: (iss) => (iss.input === undefined ? 'from_breach is required' : `${shown(iss.input)} is not a whole number`) })
+      .int({ error: (iss) => `${shown(iss.input)} is not a whole number` })
+      .min(2, { error: (iss) => `${shown(iss.input)} is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)` })
+      .max(1000, { error: 'is too large; use 1000 or less' }),
+    multiplier: z
+      .number({ error: (iss) => (iss.input === undefined ? 'multiplier is required' : `${shown(iss.input)} is not a number`) })
+      .min(1, { error: (iss) => `${shown(iss.input)} is below 1; a tier makes repeated breaches cost more, not less` })
+      .max(100, { error: 'is too large; use 100 or less' }),
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a tier field; use from_breach and multiplier`
+        : 'must be a tier like { from_breach: 3, multiplier: 2 }',
+  },
+);
+
+export const PenaltySpec = z
+  .strictObject(
+    {
+      unit: z
+        .string({ error: (iss) => (iss.input === undefined ? `unit is required; ${UNIT_HELP}` : `${shown(iss.input)} is not a unit; ${UNIT_HELP}`) })
+        .transform((u, ctx) => {
+          const unit = normaliseUnit(u);
+          if (unit === undefined) {
+            ctx.addIssue({ code: 'custom', message: `${shown(u)} is not a unit; ${UNIT_HELP}` });
+            return z.NEVER;
+          }
+          return unit;
+        }),
+      per_breach: amount('per_breach'),
+      tiers: z.array(TierSpec, { error: 'must be a list of tiers like [{ from_breach: 3, multiplier: 2 }]' }).max(10, 'has more than 10 tiers').optional(),
+      monthly_cap: amount('monthly_cap').optional(),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a penalty field; use unit, per_breach, tiers, monthly_cap`
+          : 'must be penalty terms like { unit: points, per_breach: 50 }',
+    },
+  )
+  .superRefine((p, ctx) => {
+    const tiers = p.tiers ?? [];
+    for (let i = 1; i < tiers.length; i++) {
+      if (tiers[i]!.from_breach <= tiers[i - 1]!.from_breach) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'from_breach'], message: `${tiers[i]!.from_breach} does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order` });
+      }
+    }
+    if (p.monthly_cap !== undefined && p.monthly_cap < p.per_breach) {
+      ctx.addIssue({ code: 'custom', path: ['monthly_cap'], message: `${p.monthly_cap} is below per_breach (${p.per_breach}); a month's cap must allow at least one breach` });
+    }
+  });
+
+const termsShape = {
+  provider: z.string({ error: (iss) => (iss.input === undefined ? 'provider is required: the department that makes the promise' : `${shown(iss.input)} is not a department id`) }),
+  customer: z.string({ error: (iss) => (iss.input === undefined ? 'customer is required: a department id, or "*" for every department' : `${shown(iss.input)} is not a department id`) }),
+  service: z
+    .string({ error: (iss) => (iss.input === undefined ? 'service is required: name what is promised, e.g. Laptops and accounts' : `must be text, not ${shown(iss.input)}`) })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(80, 'is longer than 80 characters'),
+  targets: TargetsSpec,
+  penalty: PenaltySpec,
+  at_risk: z
+    .number({ error: (iss) => `${shown(iss.input)} is not a number; write the share of a target after which it is at risk, e.g. 0.75` })
+    .gt(0, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)` })
+    .lt(1, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)` })
+    .optional(),
+};
+
+const termsError = (iss: { code?: string; keys?: string[] }) =>
+  iss.code === 'unrecognized_keys'
+    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk`
+    : 'must be an agreement: an object with provider, customer, service, targets and penalty';
+
+/** Terms as written, without an id: what the propose modal produces. */
+export const AgreementTermsSpec = z.strictObject(termsShape, { error: termsError });
+export type AgreementTermsSpec = z.input<typeof AgreementTermsSpec>;
+
+export const AGREEMENT_ID_HELP = 'use 1-64 lowercase letters, digits or dashes, starting with a letter, e.g. it-for-finance';
+const AGREEMENT_ID = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** One agreement of the import file. */
+export const AgreementSpec = z.strictObject(
+  {
+    id: z
+      .string({ error: (iss) => (iss.input === undefined ? `id is required; ${AGREEMENT_ID_HELP}` : `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`) })
+      .refine((id) => AGREEMENT_ID.test(id), { error: (iss) => `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}` }),
+    ...termsShape,
+  },
+  { error: termsError },
+);
+
+type ParsedTerms = z.output<typeof AgreementTermsSpec>;
+
+/** Written terms (already parsed) -> the domain's terms. */
+export function termsFromSpec(spec: ParsedTerms): AgreementTerms {
+  const targets: Targets = {};
+  for (const p of PRIORITIES) {
+    const t = spec.targets[p];
+    if (t) targets[p] = { response: t.response, resolution: t.resolution };
+  }
+  return {
+    provider: spec.provider,
+    customer: spec.customer,
+    service: spec.service,
+    targets,
+    penalty: {
+      unit: spec.penalty.unit,
+      perBreach: spec.penalty.per_breach,
+      tiers: (spec.penalty.tiers ?? []).map((t) => ({ fromBreach: t.from_breach, multiplier: t.multiplier })),
+      ...(spec.penalty.monthly_cap !== undefined ? { monthlyCap: spec.penalty.monthly_cap } : {}),
+    },
+    atRisk: spec.at_risk ?? DEFAULT_AT_RISK,
+  };
+}
+
+/** The domain's terms written back (durations as text): the import's canonical form and the modal's prefill. */
+export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
+  const targets: Record<string, { response: string; resolution: string }> = {};
+  for (const p of PRIORITIES) {
+    const t = terms.targets[p];
+    if (t) targets[p] = { response: formatDuration(t.response), resolution: formatDuration(t.resolution) };
+  }
+  return {
+    provider: terms.provider,
+    customer: terms.customer,
+    service: terms.service,
+    targets,
+    penalty: {
+      unit: terms.penalty.unit,
+      per_breach: terms.penalty.perBreach,
+      ...(terms.penalty.tiers.length ? { tiers: terms.penalty.tiers.map((t) => ({ from_breach: t.fromBreach, multiplier: t.multiplier })) } : {}),
+      ...(terms.penalty.monthlyCap !== undefined ? { monthly_cap: terms.penalty.monthlyCap } : {}),
+    },
+    at_risk: terms.atRisk,
+  };
+}
+
+/** The same terms, written the same way: what makes an import idempotent. */
+export function sameTerms(a: AgreementTerms, b: AgreementTerms): boolean {
+  return JSON.stringify(specOfTerms(a)) === JSON.stringify(specOfTerms(b));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which requests an agreement covers
+
+/** Service names compare without case and extra spaces: "Laptops  and Accounts" = "laptops and accounts". */
+export function serviceKey(service: string): string {
+  return service.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Whether two agreements would both cover some request: same provider, same service, and
+ * customers that meet (equal, or either is `*`).
+ */
+export function overlaps(a: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>, b: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>): boolean {
+  return (
+    a.provider === b.provider &&
+    serviceKey(a.service) === serviceKey(b.service) &&
+    (a.customer === b.customer || a.customer === EVERY_DEPARTMENT || b.customer === EVERY_DEPARTMENT)
+  );
+}
+
+/** Whether the agreement covers requests from `department`. */
+export const covers = (terms: Pick<AgreementTerms, 'customer'>, department: string): boolean =>
+  terms.customer === EVERY_DEPARTMENT || terms.customer === department;
+
+/** A fresh agreement id from its parties: `it-for-finance-laptops-and-accounts`, unique among `taken`. */
+export function suggestAgreementId(terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>, taken: ReadonlySet<string>): string {
+  const slug = (text: string) =>
+    text
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+  const customer = terms.customer === EVERY_DEPARTMENT ? 'all' : terms.customer;
+  const base = [terms.provider, 'for', customer, slug(terms.service)].filter(Boolean).join('-').slice(0, 58).replace(/-+$/, '');
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Penalties
+
+/** The multiplier for the `n`-th breach (1-based) of the agreement within one calendar month. */
+export function multiplierFor(penalty: Penalty, n: number): number {
+  let m = 1;
+  for (const tier of penalty.tiers) if (n >= tier.fromBreach) m = tier.multiplier;
+  return m;
+}
+
+/**
+ * What the `n`-th breach of a month costs when the month's total so far is `monthTotal`:
+ * per_breach times the tier's multiplier, cut so the month never passes `monthlyCap`.
+ */
+export function penaltyFor(penalty: Penalty, n: number, monthTotal: number): number {
+  const full = Math.round(penalty.perBreach * multiplierFor(penalty, n) * 100) / 100;
+  if (penalty.monthlyCap === undefined) return full;
+  return Math.max(0, Math.min(full, Math.round((penalty.monthlyCap - monthTotal) * 100) / 100));
+}

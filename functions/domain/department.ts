@@ -1,0 +1,128 @@
+/**
+ * A `Department`: who leads it, who works in it, where its request cards go, the business
+ * `Calendar` its clocks run on, and the prefix of its request IDs (`IT` -> `IT-42`).
+ * Pure domain code: the written shape (YAML import, `/sla dept`) and the rules about people.
+ */
+import { z } from 'zod';
+import { CalendarSpec } from './calendar-spec';
+
+export const DEPARTMENT_ID_HELP = 'use 1-32 lowercase letters, digits or dashes, starting with a letter, e.g. it or people-ops';
+const DEPARTMENT_ID = /^[a-z][a-z0-9-]{0,31}$/;
+const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
+const USERGROUP_ID = /^S[A-Z0-9]{2,20}$/;
+const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
+
+export const isDepartmentId = (text: string): boolean => DEPARTMENT_ID.test(text);
+export const isUserId = (text: string): boolean => USER_ID.test(text);
+export const isChannelId = (text: string): boolean => CHANNEL_ID.test(text);
+export const isUsergroupId = (text: string): boolean => USERGROUP_ID.test(text);
+
+const quoted = (value: unknown) => JSON.stringify(value);
+
+export const DepartmentIdSpec = z
+  .string({ error: (iss) => (iss.input === undefined ? 'a department id is required' : `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}`) })
+  .refine(isDepartmentId, { error: (iss) => `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}` });
+
+const UserIdSpec = z
+  .string({ error: (iss) => `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234` })
+  .refine(isUserId, { error: (iss) => `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234` });
+
+const people = (what: string) =>
+  z.array(UserIdSpec, { error: `must be a list of Slack user IDs, e.g. [U0ABC1234]` }).superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i], message: `${id} is listed twice among the ${what}` });
+      seen.add(id);
+    });
+  });
+
+/** The written shape of a department (import file); `/sla dept` builds the same object. */
+export const DepartmentSpec = z.strictObject(
+  {
+    id: DepartmentIdSpec,
+    name: z
+      .string({ error: (iss) => (iss.input === undefined ? 'name is required' : `must be text, not ${quoted(iss.input)}`) })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(80, 'is longer than 80 characters'),
+    heads: people('heads').min(1, 'a department needs at least one head: heads accept agreements and see penalties'),
+    members: people('members').optional(),
+    usergroup: z
+      .string({ error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1` })
+      .refine(isUsergroupId, { error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1` })
+      .optional(),
+    channel: z
+      .string({ error: (iss) => (iss.input === undefined ? 'channel is required: request cards are posted there' : `${quoted(iss.input)} is not a Slack channel ID`) })
+      .refine(isChannelId, { error: (iss) => `${quoted(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE` }),
+    calendar: CalendarSpec,
+    prefix: z
+      .string({ error: (iss) => `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT` })
+      .refine((p) => PREFIX.test(p), { error: (iss) => `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT` })
+      .optional(),
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map(quoted).join(', ')} is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix`
+        : 'must be a department: an object with id, name, heads, channel and calendar',
+  },
+);
+export type DepartmentSpec = z.infer<typeof DepartmentSpec>;
+
+/** A department as Kept keeps it. */
+export interface Department {
+  id: string;
+  name: string;
+  heads: string[];
+  members: string[];
+  usergroup?: string;
+  /** The user group's members as Slack last told us (`usergroups.users.list`), with when. */
+  usergroupMembers: string[];
+  usergroupSyncedAt?: string;
+  channel: string;
+  calendar: CalendarSpec;
+  prefix: string;
+}
+
+/** `people-ops` -> `PEOPLEOPS`: the default request-ID prefix. */
+export function defaultPrefix(id: string): string {
+  const letters = id.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return letters.slice(0, 10);
+}
+
+export function departmentFromSpec(spec: DepartmentSpec, cached?: Pick<Department, 'usergroup' | 'usergroupMembers' | 'usergroupSyncedAt'>): Department {
+  const sameGroup = cached !== undefined && cached.usergroup === spec.usergroup;
+  return {
+    id: spec.id,
+    name: spec.name,
+    heads: spec.heads,
+    members: spec.members ?? [],
+    ...(spec.usergroup ? { usergroup: spec.usergroup } : {}),
+    usergroupMembers: sameGroup ? cached.usergroupMembers : [],
+    ...(sameGroup && cached.usergroupSyncedAt ? { usergroupSyncedAt: cached.usergroupSyncedAt } : {}),
+    channel: spec.channel,
+    calendar: spec.calendar,
+    prefix: spec.prefix ?? defaultPrefix(spec.id),
+  };
+}
+
+/** The written shape of a kept department (what the import compares against). */
+export function specOfDepartment(d: Department): DepartmentSpec {
+  return {
+    id: d.id,
+    name: d.name,
+    heads: d.heads,
+    members: d.members,
+    ...(d.usergroup ? { usergroup: d.usergroup } : {}),
+    channel: d.channel,
+    calendar: d.calendar,
+    prefix: d.prefix,
+  };
+}
+
+export const isHead = (d: Department, user: string): boolean => d.heads.includes(user);
+
+/** Heads count as members: they work requests too. */
+export const isMember = (d: Department, user: string): boolean =>
+  d.heads.includes(user) || d.members.includes(user) || d.usergroupMembers.includes(user);

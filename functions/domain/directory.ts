@@ -1,0 +1,69 @@
+/**
+ * The `Directory`: every department, every agreement (its active version and any proposal
+ * waiting for an answer) and the digest settings, read together in one consistent query.
+ * Rules that look across departments and agreements live here. Pure domain code.
+ */
+import type { Weekday } from './calendar-spec';
+import { covers, overlaps, type AgreementTerms, type AgreementVersion } from './agreement';
+import { isHead, isMember, type Department } from './department';
+
+export interface AgreementRecord {
+  id: string;
+  /** The highest version number used so far (proposals and declined ones included). */
+  latestVersion: number;
+  active?: AgreementVersion;
+  /** A proposal waiting for the other side's heads. */
+  pending?: AgreementVersion;
+}
+
+export interface DigestSettings {
+  channel: string;
+  weekday: Weekday;
+  /** Local time, HH:MM. */
+  time: string;
+  timezone: string;
+}
+
+export interface Directory {
+  /** Goes up by one with every change to departments or active agreements (optimistic concurrency). */
+  rev: number;
+  departments: Department[];
+  agreements: AgreementRecord[];
+  digests: DigestSettings[];
+}
+
+export const EMPTY_DIRECTORY: Directory = { rev: 0, departments: [], agreements: [], digests: [] };
+
+export function findDepartment(dir: Directory, id: string): Department | undefined {
+  return dir.departments.find((d) => d.id === id);
+}
+
+export function findAgreement(dir: Directory, id: string): AgreementRecord | undefined {
+  return dir.agreements.find((a) => a.id === id);
+}
+
+/** Departments `user` belongs to (as head, member or through the user group). */
+export function departmentsOf(dir: Directory, user: string): Department[] {
+  return dir.departments.filter((d) => isMember(d, user));
+}
+
+export function departmentsHeadedBy(dir: Directory, user: string): Department[] {
+  return dir.departments.filter((d) => isHead(d, user));
+}
+
+/** Active agreements that bind `department`: as provider, or as customer (named or through `*`). */
+export function agreementsBinding(dir: Directory, department: string): AgreementRecord[] {
+  return dir.agreements.filter((a) => {
+    const terms = a.active ?? a.pending;
+    return terms !== undefined && (terms.provider === department || covers(terms, department));
+  });
+}
+
+/** An active agreement other than `exceptId` that would cover the same requests as `terms`. */
+export function conflictingAgreement(dir: Directory, terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>, exceptId?: string): AgreementVersion | undefined {
+  for (const a of dir.agreements) {
+    if (a.id === exceptId || !a.active) continue;
+    if (overlaps(a.active, terms)) return a.active;
+  }
+  return undefined;
+}
