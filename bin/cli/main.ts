@@ -1,12 +1,14 @@
 /** The `kept` command line. Every bad input gets one line on stderr and exit code 2. */
 import { ConfigError } from '../../functions/config';
 import { due } from './due';
+import { importFile } from './import';
 import { EXIT, type CliIO } from './io';
 import { job } from './jobs';
 
 const USAGE = [
   'usage: kept <command> [options]',
   '  kept due --calendar FILE.yaml --start ISO --duration 4h [--pause ISO/ISO ...]   when a target falls due',
+  '  kept import FILE.yaml [--dry-run]   load departments, agreements and digest settings (agreements as code)',
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
 ];
@@ -17,6 +19,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
     switch (command) {
       case 'due':
         return await due(args, io);
+      case 'import':
+        return await importFile(args, io);
       case 'scan':
       case 'digest':
         return await job(command, args, io);

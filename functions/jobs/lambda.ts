@@ -18,7 +18,7 @@ export function scheduledJobHandler() {
 export function workerHandler() {
   const deps = coldStart(async () => {
     const config = await loadLambdaConfig();
-    return { db: dbFromConfig(config), slack: createSlackClient(config) };
+    return { db: dbFromConfig(config), slack: createSlackClient(config), admins: config.KEPT_ADMINS };
   });
   return middy(async (event: SQSEvent) => processWorkBatch(await deps(), event)).use(injectLambdaContext(logger));
 }

@@ -10,6 +10,9 @@ import { z } from 'zod';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { claimDelivery } from '../store/deliveries';
+import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
+import { syncUsergroups } from '../slack/usergroups';
+import { readDirectory } from '../store/directory';
 
 export const WorkItem = z.discriminatedUnion('type', [
   z.object({
@@ -19,15 +22,42 @@ export const WorkItem = z.discriminatedUnion('type', [
     channel: z.string().min(1),
     text: z.string().min(1).max(40_000),
   }),
+  /** A proposal was made: DM the heads who answer it, and confirm to the proposer. */
+  z.object({ type: z.literal('agreement.proposed'), id: z.string().min(1).max(80), version: z.number().int().positive() }),
+  /** A proposal was accepted, declined or withdrawn: update its DMs and tell both sides. */
+  z.object({ type: z.literal('agreement.decided'), id: z.string().min(1).max(80), version: z.number().int().positive() }),
+  /** A department's user group was set: read its members from Slack. */
+  z.object({ type: z.literal('usergroups.sync'), department: z.string().min(1).max(40) }),
 ]);
 export type WorkItem = z.infer<typeof WorkItem>;
 
 export interface WorkDeps {
   db: Db;
   slack: WebClient;
+  /** KEPT_ADMINS: they answer proposals made to every department. */
+  admins: readonly string[];
 }
 
-async function perform(deps: WorkDeps, item: WorkItem): Promise<void> {
+/** Does one work item; throws when it should be tried again. */
+export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void> {
+  switch (item.type) {
+    case 'slack.post':
+      return postOnce(deps, item);
+    case 'agreement.proposed':
+      return notifyProposal(deps, item.id, item.version);
+    case 'agreement.decided':
+      return notifyDecision(deps, item.id, item.version);
+    case 'usergroups.sync': {
+      const dir = await readDirectory(deps.db);
+      const only = { ...dir, departments: dir.departments.filter((d) => d.id === item.department) };
+      const result = await syncUsergroups(deps.db, deps.slack, only, { maxAgeMs: 0 });
+      if (result.failed.length > 0) throw new Error(`user group not read: ${result.failed.map((f) => f.error).join(', ')}`);
+      return;
+    }
+  }
+}
+
+async function postOnce(deps: WorkDeps, item: Extract<WorkItem, { type: 'slack.post' }>): Promise<void> {
   const claim = `work:${item.key}`;
   if (!(await claimDelivery(deps.db, claim))) return;
   try {
@@ -49,7 +79,7 @@ export async function processWorkBatch(deps: WorkDeps, event: SQSEvent): Promise
       } catch {
         throw new Error('body is not JSON');
       }
-      await perform(deps, WorkItem.parse(body));
+      await performWork(deps, WorkItem.parse(body));
     } catch (err) {
       logger.error('work item failed', { messageId: record.messageId, error: (err as Error).message });
       batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -4,8 +4,9 @@
  * claim expires after a day (Slack retries within minutes).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
+import type { TransactItem } from './directory';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -27,4 +28,23 @@ export async function claimDelivery(db: Db, key: string, nowMs = Date.now()): Pr
     if (err instanceof ConditionalCheckFailedException) return false;
     throw err;
   }
+}
+
+/** The same claim as a transaction item, so claiming and the work it guards happen together. */
+export function deliveryClaimItem(db: Db, key: string, now = new Date()): TransactItem {
+  const nowSec = Math.floor(now.getTime() / 1000);
+  return {
+    Put: {
+      TableName: db.table,
+      Item: { pk: `DELIVERY#${key}`, sk: 'DELIVERY', claimedAt: now.toISOString(), expiresAt: nowSec + DAY_SECONDS },
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+      ExpressionAttributeValues: { ':now': nowSec },
+    },
+  };
+}
+
+/** Whether `key` was claimed and the claim has not expired (read strongly consistent). */
+export async function isDelivered(db: Db, key: string, now = new Date()): Promise<boolean> {
+  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' }, ConsistentRead: true }));
+  return out.Item !== undefined && Number(out.Item.expiresAt) >= Math.floor(now.getTime() / 1000);
 }

@@ -17,7 +17,7 @@ afterAll(async () => {
   await dropTable(db);
 });
 
-const deps = () => ({ db, slack: createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test-token' }, { retryConfig: { retries: 0 } }) });
+const deps = () => ({ db, admins: [], slack: createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test-token' }, { retryConfig: { retries: 0 } }) });
 const record = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
 const post = (n: number) => JSON.stringify({ type: 'slack.post', key: `k-${n}`, channel: 'C0QUEUE001', text: `message ${n}` });
 

@@ -1,0 +1,100 @@
+/**
+ * `kept import FILE.yaml [--dry-run]`: agreements as code. Reads and checks the whole file
+ * first; an invalid file lists every problem with its path, exits 2 and writes nothing.
+ * A valid one is applied change by change (see functions/store/import.ts); running it again
+ * changes nothing.
+ */
+import { parseArgs } from 'node:util';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseConfig } from '../../functions/config';
+import { planImport, validateImport, type ImportChange, type ImportPlan } from '../../functions/domain/import-file';
+import { issueLine } from '../../functions/domain/issues';
+import { syncUsergroups } from '../../functions/slack/usergroups';
+import { createSlackClient } from '../../functions/slack/web-client';
+import { readDirectory, WriteConflictError } from '../../functions/store/directory';
+import { applyImport } from '../../functions/store/import';
+import { withDb } from './db';
+import { EXIT, type CliIO } from './io';
+
+const USAGE = 'usage: kept import FILE.yaml [--dry-run]';
+
+function describeChange(c: ImportChange): string {
+  switch (c.kind) {
+    case 'department.create':
+      return `+ department ${c.department.id} (${c.department.name}), request IDs ${c.department.prefix}-1, ${c.department.prefix}-2, ...`;
+    case 'department.update':
+      return `~ department ${c.department.id} (${c.department.name}) updated`;
+    case 'agreement.activate':
+      return `${c.retires ? '~' : '+'} agreement ${c.agreement.id} version ${c.agreement.version} active${c.retires ? ` (version ${c.retires} retired)` : ''}${c.withdraws ? ` (waiting proposal version ${c.withdraws} withdrawn)` : ''}`;
+    case 'digest.set':
+      return `~ digest for ${c.digest.channel}: ${c.digest.weekday} ${c.digest.time} ${c.digest.timezone}`;
+  }
+}
+
+function summary(plan: ImportPlan, file: string, dryRun: boolean): string {
+  if (plan.changes.length === 0) return `${file}: nothing to change; all ${plan.unchanged} entries are already up to date.`;
+  const n = plan.changes.length;
+  return `${file}: ${dryRun ? 'would make' : 'made'} ${n} change${n === 1 ? '' : 's'}${plan.unchanged ? `; ${plan.unchanged} already up to date` : ''}.`;
+}
+
+export async function importFile(args: string[], io: CliIO): Promise<number> {
+  let file: string;
+  let dryRun: boolean;
+  try {
+    const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } }, strict: true, allowPositionals: true });
+    if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'give the file to import' : 'give one file at a time');
+    file = positionals[0]!;
+    dryRun = values['dry-run'] === true;
+  } catch (err) {
+    io.err(`kept import: ${(err as Error).message.split('\n')[0]}; ${USAGE}`);
+    return EXIT.usage;
+  }
+
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch (err) {
+    io.err(`kept import: cannot read ${file}: ${(err as Error).message.split('\n')[0]}`);
+    return EXIT.usage;
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}: ` : '';
+    const what = (err as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    io.err(`kept import: ${file} is not valid YAML: ${where}${what}`);
+    return EXIT.usage;
+  }
+
+  const config = parseConfig(io.env);
+  return withDb(config, async (db) => {
+    const dir = await readDirectory(db);
+    const checked = validateImport(data, dir);
+    if (!checked.ok) {
+      const n = checked.error.length;
+      io.err(`kept import: ${file} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported:`);
+      checked.error.forEach((issue) => io.err(issueLine(issue)));
+      return EXIT.usage;
+    }
+    const plan = planImport(checked.value, dir, new Date().toISOString());
+    plan.changes.forEach((c) => io.out(describeChange(c)));
+    if (!dryRun) {
+      try {
+        await applyImport(db, plan, dir);
+      } catch (err) {
+        if (!(err instanceof WriteConflictError)) throw err;
+        io.err(`kept import: departments or agreements changed while importing; run the same import again to finish (what was done stays done).`);
+        return EXIT.failed;
+      }
+    }
+    io.out(summary(plan, file, dryRun));
+    if (!dryRun && checked.value.departments.some((d) => d.usergroup)) {
+      const sync = await syncUsergroups(db, createSlackClient(config), await readDirectory(db), { maxAgeMs: 0 });
+      for (const f of sync.failed) {
+        io.err(`kept import: could not read the members of user group ${f.usergroup} (${f.department}) from Slack: ${f.error}. Its heads and listed members count meanwhile; the scan job tries again every hour.`);
+      }
+    }
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * Hands slow work from the Slack ack path to the worker. In AWS it is the SQS queue
+ * (KEPT_QUEUE_URL) and the worker Lambda; locally, and wherever no queue is configured, the
+ * same work runs in this process right after the answer to Slack, and `idle()` says when it
+ * is done (tests wait on it instead of sleeping).
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { logger } from '../log';
+import type { Config } from '../config';
+import { createSlackClient } from '../slack/web-client';
+import type { Db } from '../store/client';
+import { performWork, type WorkItem } from './work';
+
+export interface Outbox {
+  send(item: WorkItem): Promise<void>;
+  /** Resolves when no work sent from this process is still running (always at once for SQS). */
+  idle(): Promise<void>;
+}
+
+export function sqsOutbox(queueUrl: string, sqs = new SQSClient({ maxAttempts: 3 })): Outbox {
+  return {
+    send: async (item) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(item) }));
+    },
+    idle: async () => {},
+  };
+}
+
+export function inProcessOutbox(perform: (item: WorkItem) => Promise<void>): Outbox {
+  const running = new Set<Promise<void>>();
+  return {
+    send: async (item) => {
+      const job = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => perform(item))
+        .catch((err: Error) => logger.error('work item failed', { type: item.type, error: err.message }))
+        .finally(() => running.delete(job));
+      running.add(job);
+    },
+    idle: async () => {
+      while (running.size > 0) await Promise.all([...running]);
+    },
+  };
+}
+
+/** The queue when KEPT_QUEUE_URL is set (AWS); otherwise the work runs in this process. */
+export function outboxFromConfig(config: Config, db: Db): Outbox {
+  if (config.KEPT_QUEUE_URL) return sqsOutbox(config.KEPT_QUEUE_URL);
+  const deps = { db, slack: createSlackClient(config), admins: config.KEPT_ADMINS };
+  return inProcessOutbox((item) => performWork(deps, item));
+}

@@ -1,0 +1,40 @@
+/**
+ * Department members that come from a Slack user group: asked of Slack with
+ * `usergroups.users.list` and kept on the department, so membership checks never wait on
+ * Slack. Refreshed when a group is set (import, `/sla dept group`) and hourly by the scan job.
+ */
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Directory } from '../domain/directory';
+import { logger } from '../log';
+import type { Db } from '../store/client';
+import { cacheUsergroupMembers } from '../store/departments';
+
+export const USERGROUP_MAX_AGE_MS = 60 * 60 * 1000;
+
+const UsersList = z.object({ users: z.array(z.string()).default([]) });
+
+export interface UsergroupSync {
+  synced: string[];
+  failed: { department: string; usergroup: string; error: string }[];
+}
+
+/** Refreshes every department whose user group was never read or was read more than `maxAgeMs` ago. */
+export async function syncUsergroups(db: Db, slack: WebClient, dir: Directory, { now = new Date(), maxAgeMs = USERGROUP_MAX_AGE_MS } = {}): Promise<UsergroupSync> {
+  const result: UsergroupSync = { synced: [], failed: [] };
+  for (const d of dir.departments) {
+    if (!d.usergroup) continue;
+    const age = d.usergroupSyncedAt ? now.getTime() - Date.parse(d.usergroupSyncedAt) : Infinity;
+    if (age < maxAgeMs) continue;
+    try {
+      const answer = UsersList.parse(await slack.usergroups.users.list({ usergroup: d.usergroup }));
+      await cacheUsergroupMembers(db, d.id, d.usergroup, answer.users, now.toISOString());
+      result.synced.push(d.id);
+    } catch (err) {
+      const error = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+      logger.warn('user group not read', { department: d.id, usergroup: d.usergroup, error });
+      result.failed.push({ department: d.id, usergroup: d.usergroup, error });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,167 @@
+/**
+ * Agreement versions (`pk=AGREEMENT#<id>, sk=V#<000001>`): immutable terms with a status that
+ * only moves forward through conditional updates, plus where Kept posted about them (Slack
+ * message refs, so a decision can update the DMs). The directory record of the agreement
+ * (`DIRECTORY / AGREEMENT#<id>`) carries the active version and the waiting proposal and is
+ * changed in the same transaction as the version items.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import type { AgreementVersion } from '../domain/agreement';
+import type { AgreementRecord } from '../domain/directory';
+import type { Db } from './client';
+import { agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK, StoredAgreementVersion, transact, type TransactItem } from './directory';
+
+export const agreementPk = (id: string) => `AGREEMENT#${id}`;
+export const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export type StoredVersion = AgreementVersion & {
+  /** DMs about this version, by recipient (`proposal:<user>`, `decided:<user>`, ...). */
+  messages: Record<string, MessageRef>;
+};
+
+const StoredVersionItem = StoredAgreementVersion.extend({
+  messages: z.record(z.string(), z.object({ channel: z.string(), ts: z.string() })).default({}),
+});
+
+function versionItem(a: AgreementVersion): Record<string, unknown> {
+  return { pk: agreementPk(a.id), sk: versionSk(a.version), ...a, messages: {} };
+}
+
+export async function getAgreementVersion(db: Db, id: string, version: number): Promise<StoredVersion | undefined> {
+  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: agreementPk(id), sk: versionSk(version) }, ConsistentRead: true }));
+  return out.Item ? (StoredVersionItem.parse(out.Item) as StoredVersion) : undefined;
+}
+
+/**
+ * An imported agreement becomes active at once as the next version: the version item, the
+ * directory record, the retired previous version and a withdrawn waiting proposal, with the
+ * directory revision, in one transaction.
+ */
+export function activateImportedItems(db: Db, agreement: AgreementVersion, change: { retires?: number; withdraws?: number; previousLatest: number }): TransactItem[] {
+  const record: AgreementRecord = { id: agreement.id, latestVersion: agreement.version, active: agreement };
+  const items: TransactItem[] = [
+    { Put: { TableName: db.table, Item: versionItem(agreement), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: db.table,
+        Item: agreementRecordItem(record),
+        ConditionExpression: change.previousLatest === 0 ? 'attribute_not_exists(pk)' : 'latestVersion = :prev',
+        ...(change.previousLatest === 0 ? {} : { ExpressionAttributeValues: { ':prev': change.previousLatest } }),
+      },
+    },
+  ];
+  if (change.retires !== undefined) items.push(setStatus(db, agreement.id, change.retires, 'active', 'retired', { retiredAt: agreement.createdAt }));
+  if (change.withdraws !== undefined) items.push(setStatus(db, agreement.id, change.withdraws, 'proposed', 'withdrawn', { decidedAt: agreement.createdAt, decidedBy: 'import' }));
+  return items;
+}
+
+function setStatus(db: Db, id: string, version: number, from: string, to: string, fields: Record<string, string>): TransactItem {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':from': from, ':to': to };
+  const sets = ['#status = :to'];
+  for (const [k, v] of Object.entries(fields)) {
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  return {
+    Update: {
+      TableName: db.table,
+      Key: { pk: agreementPk(id), sk: versionSk(version) },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#status = :from',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/**
+ * Keeps a proposal: its version item and the record's `pending`, on the condition that nobody
+ * proposed or imported a version in between. `claim` makes a re-delivered modal submission a no-op.
+ */
+export async function saveProposal(db: Db, proposal: AgreementVersion, base: AgreementRecord | undefined, claim: TransactItem): Promise<void> {
+  const recordItem: TransactItem = base
+    ? {
+        Update: {
+          TableName: db.table,
+          Key: { pk: DIRECTORY_PK, sk: agreementSk(proposal.id) },
+          UpdateExpression: 'SET latestVersion = :v, pending = :p',
+          ConditionExpression: 'latestVersion = :prev AND attribute_not_exists(pending)',
+          ExpressionAttributeValues: { ':v': proposal.version, ':p': proposal, ':prev': base.latestVersion },
+        },
+      }
+    : { Put: { TableName: db.table, Item: agreementRecordItem({ id: proposal.id, latestVersion: proposal.version, pending: proposal }), ConditionExpression: 'attribute_not_exists(pk)' } };
+  await transact(db, [claim, { Put: { TableName: db.table, Item: versionItem(proposal), ConditionExpression: 'attribute_not_exists(pk)' } }, recordItem]);
+}
+
+/**
+ * Accepts the waiting proposal: it becomes the active version, the previous active version is
+ * retired, and the directory revision moves on (so two overlapping acceptances cannot both win).
+ */
+export async function acceptProposal(db: Db, record: AgreementRecord, proposal: AgreementVersion, decision: { by: string; at: string; rev: number }): Promise<AgreementVersion> {
+  const active: AgreementVersion = { ...proposal, status: 'active', activatedAt: decision.at, decidedBy: decision.by, decidedAt: decision.at };
+  const items: TransactItem[] = [
+    bumpRev(db, decision.rev),
+    setStatus(db, proposal.id, proposal.version, 'proposed', 'active', { activatedAt: decision.at, decidedBy: decision.by, decidedAt: decision.at }),
+    {
+      Update: {
+        TableName: db.table,
+        Key: { pk: DIRECTORY_PK, sk: agreementSk(proposal.id) },
+        UpdateExpression: 'SET active = :a REMOVE pending',
+        ConditionExpression: 'pending.version = :v',
+        ExpressionAttributeValues: { ':a': active, ':v': proposal.version },
+      },
+    },
+  ];
+  if (record.active) items.push(setStatus(db, proposal.id, record.active.version, 'active', 'retired', { retiredAt: decision.at }));
+  await transact(db, items);
+  return active;
+}
+
+export async function declineProposal(db: Db, proposal: AgreementVersion, decision: { by: string; at: string; reason: string }): Promise<void> {
+  await transact(db, [
+    setStatus(db, proposal.id, proposal.version, 'proposed', 'declined', { decidedBy: decision.by, decidedAt: decision.at, declineReason: decision.reason }),
+    {
+      Update: {
+        TableName: db.table,
+        Key: { pk: DIRECTORY_PK, sk: agreementSk(proposal.id) },
+        UpdateExpression: 'REMOVE pending',
+        ConditionExpression: 'pending.version = :v',
+        ExpressionAttributeValues: { ':v': proposal.version },
+      },
+    },
+  ]);
+}
+
+/**
+ * Remembers a DM posted about a version (post, then mark). Returns false when one was already
+ * remembered under `key`, which tells a retried job not to post again.
+ */
+export async function rememberMessage(db: Db, id: string, version: number, key: string, ref: MessageRef): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: agreementPk(id), sk: versionSk(version) },
+        UpdateExpression: 'SET messages.#k = :ref',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(messages.#k)',
+        ExpressionAttributeNames: { '#k': key },
+        ExpressionAttributeValues: { ':ref': ref },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+export { bumpRev };
