@@ -8,6 +8,9 @@ import { logger } from '../log';
 import type { Db } from '../store/client';
 import { claimDelivery } from '../store/deliveries';
 import { cachedAuthorize } from './authorize';
+import { outboxFromConfig, type Outbox } from '../jobs/outbox';
+import { registerAgreements } from './listeners/agreements';
+import type { ListenerDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
 import { registerShortcuts } from './listeners/shortcuts';
 import { registerSlaCommand } from './listeners/sla';
@@ -17,9 +20,15 @@ export interface SlackAppDeps {
   config: Config;
   db: Db;
   receiver: Receiver;
+  /** Where slow work goes; by default the queue in AWS, this process locally. */
+  outbox?: Outbox;
+  now?: () => Date;
+  /** Listener runs still going (they go on after the ack); the local front door waits on them in idle(). */
+  inflight?: Set<Promise<unknown>>;
 }
 
-export function createSlackApp({ config, db, receiver }: SlackAppDeps): App {
+export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig(config, db), now = () => new Date(), inflight }: SlackAppDeps): App {
+  const deps: ListenerDeps = { config, db, outbox, now };
   const app = new App({
     receiver,
     authorize: cachedAuthorize(
@@ -29,6 +38,18 @@ export function createSlackApp({ config, db, receiver }: SlackAppDeps): App {
     clientOptions: slackClientOptions(config),
     logLevel: LogLevel.WARN,
   });
+
+  if (inflight) {
+    app.use(async ({ next }) => {
+      const run = next();
+      inflight.add(run);
+      try {
+        await run;
+      } finally {
+        inflight.delete(run);
+      }
+    });
+  }
 
   // Slack re-delivers events it thinks we missed; each event_id has its effect once.
   app.use(async ({ body, next }) => {
@@ -40,7 +61,8 @@ export function createSlackApp({ config, db, receiver }: SlackAppDeps): App {
     await next();
   });
 
-  registerSlaCommand(app);
+  registerSlaCommand(app, deps);
+  registerAgreements(app, deps);
   registerHome(app);
   registerShortcuts(app);
 

@@ -17,8 +17,9 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
   { name: 'show', usage: '/sla show ID', summary: 'One request: status, owner and time left on each target.', ready: false },
   { name: 'list', usage: '/sla list [mine|queue|breached]', summary: 'Your requests, your team\'s queue, or what has been missed.', ready: false },
   { name: 'ack', usage: '/sla ack|resolve|close|reopen|pause|resume|cancel ID [note]', summary: 'Work a request without leaving the conversation.', ready: false },
-  { name: 'agreements', usage: '/sla agreements [dept]', summary: 'The promises that bind a department: targets, penalties, version.', ready: false },
-  { name: 'propose', usage: '/sla propose', summary: 'Draft an agreement with another department for its heads to accept.', ready: false },
+  { name: 'agreements', usage: '/sla agreements [dept]', summary: 'The promises that bind a department: targets, penalties, version.', ready: true },
+  { name: 'propose', usage: '/sla propose [agreement]', summary: 'Propose an agreement, or a change to one, for the other department\'s heads to accept (heads).', ready: true },
+  { name: 'dept', usage: '/sla dept [ID]', summary: 'The departments: heads, members, channel, calendar. Admins create and change them.', ready: true },
   { name: 'report', usage: '/sla report [dept] [period]', summary: 'Compliance, breaches and penalties for department heads.', ready: false },
   { name: 'tips', usage: '/sla tips', summary: 'Add, edit or retire the service tips in the weekly digest (admins).', ready: false },
 ];

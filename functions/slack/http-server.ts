@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { tableAnswers } from '../store/table';
+import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { createSlackApp } from './app';
 import { verifySlackRequest } from './verify';
 
@@ -20,6 +21,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface SlackHttp {
   app: App;
   server: Server;
+  /** Resolves when the work handed off after answering Slack is done (local outbox). */
+  idle(): Promise<void>;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -29,6 +32,7 @@ export interface SlackHttpDeps {
   db: Db;
   /** Socket Mode: Slack's traffic arrives over a WebSocket, so POST /slack/events is not served. */
   socketMode?: { app: App };
+  outbox?: Outbox;
 }
 
 function send(res: ServerResponse, status: number, body?: object): void {
@@ -54,9 +58,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-export function createSlackHttp({ config, db, socketMode }: SlackHttpDeps): SlackHttp {
+export function createSlackHttp({ config, db, socketMode, outbox = outboxFromConfig(config, db) }: SlackHttpDeps): SlackHttp {
   const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
-  const app = socketMode?.app ?? createSlackApp({ config, db, receiver: receiver! });
+  const inflight = new Set<Promise<unknown>>();
+  const app = socketMode?.app ?? createSlackApp({ config, db, receiver: receiver!, outbox, inflight });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -92,6 +97,13 @@ export function createSlackHttp({ config, db, socketMode }: SlackHttpDeps): Slac
   return {
     app,
     server,
+    idle: async () => {
+      while (inflight.size > 0) {
+        await Promise.allSettled([...inflight]);
+        await outbox.idle();
+      }
+      await outbox.idle();
+    },
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -72,6 +72,8 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private behaviours = new Map<string, Behaviour>();
   private hung: Array<() => void> = [];
+  private usergroups = new Map<string, string[]>();
+  private waiters: Array<{ method: string; count: number; resolve: () => void }> = [];
   private server: Server;
   url = '';
 
@@ -81,6 +83,7 @@ export class FakeSlack {
         const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '').replace(/^\//, '');
         const args = await readArgs(req);
         this.calls.push({ method, args, authorization: req.headers.authorization });
+        this.waiters = this.waiters.filter((w) => (this.callsTo(w.method).length >= w.count ? (w.resolve(), false) : true));
         const b = this.behaviours.get(method);
         if (b && b.times > 0) {
           b.times -= 1;
@@ -103,6 +106,11 @@ export class FakeSlack {
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
+        if (method === 'usergroups.users.list') {
+          const users = this.usergroups.get(String(args.usergroup));
+          res.end(JSON.stringify(users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' }));
+          return;
+        }
         res.end(JSON.stringify(defaultAnswer(method, args)));
       })();
     });
@@ -139,6 +147,23 @@ export class FakeSlack {
   /** A URL on the fake that records what Bolt's respond() posts (use as response_url). */
   responseUrl(id: string): string {
     return this.url.replace(/api\/$/, `response/${id}`);
+  }
+
+  /** What `usergroups.users.list` answers for `usergroup` (unknown groups get `no_such_subteam`). */
+  setUsergroup(usergroup: string, users: string[]): void {
+    this.usergroups.set(usergroup, users);
+  }
+
+  /**
+   * Resolves once `count` calls to `method` have been recorded: for work Kept does after it
+   * has answered Slack. Rejects after `timeoutMs` with what was called instead.
+   */
+  waitFor(method: string, count = 1, timeoutMs = 5_000): Promise<RecordedCall[]> {
+    if (this.callsTo(method).length >= count) return Promise.resolve(this.callsTo(method));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`waited for ${count} ${method} call(s); saw ${this.calls.map((c) => c.method).join(', ') || 'none'}`)), timeoutMs);
+      this.waiters.push({ method, count, resolve: () => (clearTimeout(timer), resolve(this.callsTo(method))) });
+    });
   }
 
   reset(): void {

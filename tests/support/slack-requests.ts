@@ -118,3 +118,67 @@ export function httpApiEvent(body: string, headers: Record<string, string>, { ba
     isBase64Encoded: base64,
   };
 }
+
+/** Slack's `view.state.values` for a modal as the user left it: initial values, then `typed` by block_id. */
+export function stateOf(view: { blocks?: unknown[] }, typed: Record<string, string | null> = {}): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const raw of view.blocks ?? []) {
+    const block = raw as { type: string; block_id?: string; element?: { type: string; action_id: string; initial_value?: string; initial_option?: { value: string } } };
+    if (block.type !== 'input' || !block.block_id || !block.element) continue;
+    const { type, action_id } = block.element;
+    const given = Object.hasOwn(typed, block.block_id) ? typed[block.block_id] : undefined;
+    if (type === 'static_select') {
+      const value = given !== undefined ? given : (block.element.initial_option?.value ?? null);
+      values[block.block_id] = { [action_id]: { type, selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value } } };
+    } else {
+      const value = given !== undefined ? given : (block.element.initial_value ?? null);
+      values[block.block_id] = { [action_id]: { type, value } };
+    }
+  }
+  return values;
+}
+
+/** A `view_submission` for a modal Kept opened (as recorded by the fake Slack's views.open). */
+export function viewSubmission(view: Record<string, unknown>, values: Record<string, Record<string, unknown>>, user = 'U0ALICE001', viewId = `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: { id: BOT.teamId, domain: 'kept-test' },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: BOT.teamId },
+    api_app_id: 'A0KEPTAPP1',
+    token: 'deprecated-verification-token',
+    trigger_id: `${Date.now()}.1.${randomUUID().slice(0, 8)}`,
+    view: {
+      ...view,
+      id: viewId,
+      team_id: BOT.teamId,
+      app_id: 'A0KEPTAPP1',
+      bot_id: BOT.botId,
+      hash: `${Date.now()}.abc`,
+      state: { values },
+      private_metadata: view.private_metadata ?? '',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
+/** A click on a button of a message Kept posted (e.g. a DM), as Slack sends it. */
+export function buttonClick(action: { action_id: string; value: string; block_id?: string }, user: string, responseUrl: string, channel = `D${user}`): Record<string, unknown> {
+  const ts = `${Math.floor(Date.now() / 1000)}.000200`;
+  return {
+    type: 'block_actions',
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: BOT.teamId },
+    api_app_id: 'A0KEPTAPP1',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
+    trigger_id: `${Date.now()}.1.${randomUUID().slice(0, 8)}`,
+    team: { id: BOT.teamId, domain: 'kept-test' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: channel, name: 'directmessage' },
+    message: { type: 'message', user: BOT.userId, bot_id: BOT.botId, ts, text: 'proposal' },
+    response_url: responseUrl,
+    actions: [{ type: 'button', action_id: action.action_id, block_id: action.block_id ?? 'b1', text: { type: 'plain_text', text: 'x' }, value: action.value, action_ts: `${Date.now() / 1000}` }],
+  };
+}

@@ -1,8 +1,12 @@
-/** `/sla`: reads the first word and routes. Only `help` works in the foundation. */
+/** `/sla`: reads the first word and routes to the listener of that surface. */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { findSlaCommand, KUDOS_COMMAND } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
+import { splitArgs } from '../args';
+import { agreementsCommand, openPropose } from './agreements';
+import { deptCommand } from './departments';
+import type { ListenerDeps } from './deps';
 
 /** The fields of a slash-command payload Kept relies on. */
 export const SlashCommandInput = z.object({
@@ -16,12 +20,17 @@ export const SlashCommandInput = z.object({
 
 const UNREADABLE = 'Slack sent a command Kept could not read. Please try again; if it keeps happening, tell a Kept admin.';
 
-export function registerSlaCommand(app: App): void {
-  app.command('/sla', async ({ command, ack }) => {
+export function registerSlaCommand(app: App, deps: ListenerDeps): void {
+  app.command('/sla', async ({ command, ack, client, respond }) => {
     const input = SlashCommandInput.safeParse(command);
     if (!input.success) return ack({ response_type: 'ephemeral', text: UNREADABLE });
-    const word = (input.data.text.trim().split(/\s+/)[0] ?? '').toLowerCase() || 'help';
+    const [first, ...args] = splitArgs(input.data.text.trim());
+    const word = (first ?? '').toLowerCase() || 'help';
+    const user = input.data.user_id;
     if (word === 'help') return ack({ response_type: 'ephemeral', ...helpMessage() });
+    if (word === 'agreements') return ack(await agreementsCommand(deps, user, args[0]));
+    if (word === 'dept' || word === 'depts' || word === 'departments') return ack(await deptCommand(deps, user, args));
+    if (word === 'propose') return openPropose(deps, command, args[0], ack, client, respond);
     const known = findSlaCommand(word);
     await ack({ response_type: 'ephemeral', text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word) });
   });
