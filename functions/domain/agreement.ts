@@ -5,6 +5,7 @@
  * version they were filed under. Pure domain code: the written shape, its rules, and how terms
  * read to people. Semantics: docs/agreements.md.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 import { shown } from './issues';
@@ -279,9 +280,14 @@ export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
   };
 }
 
+/** Only the terms of an agreement version (drops id, version, status and the rest). */
+export function termsOf(a: AgreementTerms): AgreementTerms {
+  return { provider: a.provider, customer: a.customer, service: a.service, targets: a.targets, penalty: a.penalty, atRisk: a.atRisk };
+}
+
 /** The same terms, written the same way: what makes an import idempotent. */
 export function sameTerms(a: AgreementTerms, b: AgreementTerms): boolean {
-  return JSON.stringify(specOfTerms(a)) === JSON.stringify(specOfTerms(b));
+  return isDeepStrictEqual(specOfTerms(a), specOfTerms(b));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * meet with the path of each problem, and the plan of changes it makes against what Kept
  * already keeps. Importing the same file twice plans nothing the second time. Pure domain code.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { WEEKDAYS } from './calendar-spec';
@@ -187,7 +188,8 @@ export function planImport(file: ImportFile, dir: Directory, now: string): Impor
     const kept = findDepartment(dir, spec.id);
     const department = departmentFromSpec(spec, kept);
     if (!kept) changes.push({ kind: 'department.create', department });
-    else if (JSON.stringify(specOfDepartment(kept)) !== JSON.stringify(specOfDepartment(department))) changes.push({ kind: 'department.update', department });
+    // Compared by value: DynamoDB gives maps back with their keys in any order.
+    else if (!isDeepStrictEqual(specOfDepartment(kept), specOfDepartment(department))) changes.push({ kind: 'department.update', department });
     else unchanged++;
   }
   for (const { id, ...terms } of file.agreements) {

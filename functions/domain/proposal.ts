@@ -6,7 +6,7 @@
  * With customer `*` ("every department") there is no single other department: Kept admins
  * answer for it.
  */
-import { EVERY_DEPARTMENT, overlaps, serviceKey, suggestAgreementId, type AgreementTerms, type AgreementVersion } from './agreement';
+import { EVERY_DEPARTMENT, overlaps, serviceKey, suggestAgreementId, termsOf, type AgreementTerms, type AgreementVersion } from './agreement';
 import { isHead } from './department';
 import { conflictingAgreement, findAgreement, findDepartment, type AgreementRecord, type Directory } from './directory';
 import type { Issue } from './issues';
@@ -93,7 +93,7 @@ export function draftProposal(input: { dir: Directory; terms: AgreementTerms; ba
   return {
     id,
     version: (base?.latestVersion ?? 0) + 1,
-    ...terms,
+    ...termsOf(terms),
     status: 'proposed',
     createdAt: now,
     createdBy: user,

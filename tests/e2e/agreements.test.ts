@@ -171,6 +171,19 @@ describe('propose -> accept', () => {
     expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([expect.stringMatching(/^Accepted: version 3/)]);
   });
 
+  it('makes exactly one transition when Accept is pressed twice at the same moment', async () => {
+    const view = await openProposeModal(IT_HEAD, 'it-for-finance');
+    expect(await submit(view, { 'penalty.monthly_cap': '800' }, IT_HEAD)).toEqual({});
+    await http.idle();
+    fake.reset();
+    const value = JSON.stringify({ id: 'it-for-finance', version: 4 });
+    const replies = (await Promise.all([click(IDS.acceptProposal, value, FIN_HEAD), click(IDS.acceptProposal, value, FIN_HEAD)])).flat().sort();
+    expect(replies).toEqual([expect.stringMatching(/^Accepted: version 4/), expect.stringMatching(/^Version 4 of `it-for-finance` was already accepted/)]);
+    expect(fake.callsTo('chat.update')).toHaveLength(1);
+    expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.penalty.monthlyCap).toBe(800);
+    expect((await getAgreementVersion(db, 'it-for-finance', 3))?.status).toBe('retired');
+  });
+
   it('refuses to open the form for someone who heads no department, naming the role', async () => {
     fake.reset();
     const body = await sla('propose', IT_MEMBER);
