@@ -5,8 +5,8 @@
  * version they were filed under. Pure domain code: the written shape, its rules, and how terms
  * read to people. Semantics: docs/agreements.md.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { sameValue } from './same-value';
 import { formatDuration, parseDuration } from './duration';
 import { shown } from './issues';
 
@@ -132,11 +132,12 @@ const TargetsSpec = z
 
 const amount = (what: string) =>
   z
-    .number({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${shown(iss.input)} is not a number`) })
-    .refine(Number.isFinite, { error: 'must be a finite number' })
+    .number({
+      error: (iss) => (iss.input === undefined ? `${what} is required` : typeof iss.input === 'number' ? 'must be a finite number' : `${shown(iss.input)} is not a number`),
+    })
     .refine((n) => n >= 0, { error: (iss) => `${shown(iss.input)} is negative; a penalty is an amount owed, 0 or more` })
     .refine((n) => n <= MAX_AMOUNT, { error: `is too large; the most we accept is ${MAX_AMOUNT}` })
-    .refine((n) => Math.round(n * 100) === n * 100 || Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { error: 'has more than two decimals' });
+    .refine((n) => Number(n.toFixed(2)) === n, { error: 'has more than two decimals' });
 
 const TierSpec = z.strictObject(
   {
@@ -287,7 +288,7 @@ export function termsOf(a: AgreementTerms): AgreementTerms {
 
 /** The same terms, written the same way: what makes an import idempotent. */
 export function sameTerms(a: AgreementTerms, b: AgreementTerms): boolean {
-  return isDeepStrictEqual(specOfTerms(a), specOfTerms(b));
+  return sameValue(specOfTerms(a), specOfTerms(b));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
  * meet with the path of each problem, and the plan of changes it makes against what Kept
  * already keeps. Importing the same file twice plans nothing the second time. Pure domain code.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { sameValue } from './same-value';
 import { WEEKDAYS } from './calendar-spec';
 import {
   AgreementSpec,
@@ -45,11 +45,14 @@ const DigestSpec = z.strictObject(
 
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `must be a list of ${what} (each line starting with "- ")` });
 
+const DigestListSpec = list(DigestSpec, 'digest settings');
+
 export const ImportFileSpec = z.strictObject(
   {
     departments: list(DepartmentSpec, 'departments').optional(),
     agreements: list(AgreementSpec, 'agreements').optional(),
-    digest: z.union([DigestSpec, list(DigestSpec, 'digest settings')]).optional(),
+    // One settings object or a list of them; checked on its own below so problems name their field.
+    digest: z.unknown().optional(),
   },
   {
     error: (iss) =>
@@ -73,13 +76,19 @@ export interface ImportFile {
 export function validateImport(raw: unknown, dir: Directory): { ok: true; value: ImportFile } | { ok: false; error: Issue[] } {
   if (raw === null || raw === undefined) return { ok: false, error: [{ path: [], message: 'the file is empty; give departments, agreements and/or digest' }] };
   const parsed = ImportFileSpec.safeParse(raw);
+  const digestInput = parsed.success ? parsed.data.digest : (raw as { digest?: unknown } | null)?.digest;
+  const digestParsed = digestInput === undefined ? undefined : Array.isArray(digestInput) ? DigestListSpec.safeParse(digestInput) : DigestSpec.safeParse(digestInput);
   // References and duplicates are checked on the raw file too, so one run lists every problem.
-  const issues: Issue[] = [...(parsed.success ? [] : issuesOf(parsed.error)), ...checkReferences(raw, dir)];
-  if (!parsed.success) return { ok: false, error: issues };
+  const issues: Issue[] = [
+    ...(parsed.success ? [] : issuesOf(parsed.error)),
+    ...(digestParsed && !digestParsed.success && typeof raw === 'object' && !Array.isArray(raw) ? issuesOf(digestParsed.error, ['digest']) : []),
+    ...checkReferences(raw, dir),
+  ];
+  if (!parsed.success || (digestParsed && !digestParsed.success)) return { ok: false, error: issues };
   const departments = parsed.data.departments ?? [];
   const agreements = (parsed.data.agreements ?? []).map((a) => ({ id: a.id, ...termsFromSpec(a) }));
-  const digestInput = parsed.data.digest;
-  const digests = digestInput === undefined ? [] : Array.isArray(digestInput) ? digestInput : [digestInput];
+  const digestData = digestParsed?.data;
+  const digests: DigestSettings[] = digestData === undefined ? [] : Array.isArray(digestData) ? digestData : [digestData];
   const deptIds = new Set(departments.map((d) => d.id));
 
   // Request-ID prefixes must be unique among all departments, the ones in the file and the ones kept.
@@ -189,7 +198,7 @@ export function planImport(file: ImportFile, dir: Directory, now: string): Impor
     const department = departmentFromSpec(spec, kept);
     if (!kept) changes.push({ kind: 'department.create', department });
     // Compared by value: DynamoDB gives maps back with their keys in any order.
-    else if (!isDeepStrictEqual(specOfDepartment(kept), specOfDepartment(department))) changes.push({ kind: 'department.update', department });
+    else if (!sameValue(specOfDepartment(kept), specOfDepartment(department))) changes.push({ kind: 'department.update', department });
     else unchanged++;
   }
   for (const { id, ...terms } of file.agreements) {

@@ -34,6 +34,7 @@ export function issueLine(issue: Issue): string {
 export function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value);
   try {
     const text = JSON.stringify(value);
     return text.length > 40 ? `${text.slice(0, 40)}…` : text;

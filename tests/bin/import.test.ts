@@ -1,0 +1,123 @@
+/**
+ * `kept import` as people run it: the example file, a second run, a changed agreement, and every
+ * broken fixture (each problem listed with its path, exit 2, nothing written).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { kept } from '../../bin/cli/main';
+import type { CliIO } from '../../bin/cli/io';
+import { termsOf, specOfTerms } from '../../functions/domain/agreement';
+import { specOfDepartment } from '../../functions/domain/department';
+import { planImport, validateImport } from '../../functions/domain/import-file';
+import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
+import { applyImport } from '../../functions/store/import';
+import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { directoryFor, importFixtures } from '../support/import-fixtures';
+
+const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
+let fake: FakeSlack;
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
+});
+afterAll(() => fake.stop());
+
+function cli(db: Db, files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url, DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: db.table };
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), readFile: async (p) => files[p] ?? readFile(p, 'utf8'), env };
+  return { io, out, err };
+}
+
+describe('the example file', () => {
+  let db: Db;
+  beforeAll(async () => (db = await freshTable()));
+  afterAll(() => dropTable(db));
+
+  it('imports, then changes nothing the second time, then makes a changed agreement its next version', async () => {
+    const first = cli(db);
+    expect(await kept(['import', EXAMPLE], first.io)).toBe(0);
+    expect(first.err).toEqual([]);
+    expect(first.out).toContain('+ department it (IT), request IDs IT-1, IT-2, ...');
+    expect(first.out).toContain('+ agreement it-for-finance version 1 active');
+    expect(first.out.at(-1)).toBe(`${EXAMPLE}: made 9 changes.`);
+    expect(fake.callsTo('usergroups.users.list').map((c) => c.args.usergroup)).toEqual(['S0HRTEAM1']);
+
+    const items = await allItems(db);
+    const second = cli(db);
+    expect(await kept(['import', EXAMPLE], second.io)).toBe(0);
+    expect(second.out).toEqual([`${EXAMPLE}: nothing to change; all 9 entries are already up to date.`]);
+    expect(await allItems(db)).toHaveLength(items.length);
+
+    const text = (await readFile(EXAMPLE, 'utf8')).replace('P1: { response: 30m, resolution: 4h }', 'P1: { response: 30m, resolution: 3h }');
+    const third = cli(db, { 'changed.yaml': text });
+    expect(await kept(['import', 'changed.yaml', '--dry-run'], third.io)).toBe(0);
+    expect(third.out).toEqual(['~ agreement it-for-finance version 2 active (version 1 retired)', 'changed.yaml: would make 1 change; 8 already up to date.']);
+    expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.version).toBe(1);
+    expect(await kept(['import', 'changed.yaml'], third.io)).toBe(0);
+    expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.targets.P1?.resolution).toBe(3 * 3_600_000);
+  });
+
+  it('warns, without failing, when Slack cannot say who is in a user group', async () => {
+    const other = await freshTable();
+    fake.failWith('usergroups.users.list', 'missing_scope');
+    const run = cli(other);
+    expect(await kept(['import', EXAMPLE], run.io)).toBe(0);
+    expect(run.err).toEqual([expect.stringMatching(/^kept import: could not read the members of user group S0HRTEAM1 \(people-ops\) from Slack: missing_scope\./)]);
+    await dropTable(other);
+  });
+});
+
+describe('files that cannot be imported', () => {
+  const tables: Partial<Record<'empty' | 'kept-it', Db>> = {};
+  const counts: Record<string, number> = {};
+  beforeAll(async () => {
+    tables.empty = await freshTable();
+    tables['kept-it'] = await freshTable();
+    // Write the `kept-it` directory as an import would have.
+    const dir = directoryFor('kept-it');
+    const file = {
+      departments: dir.departments.map(specOfDepartment),
+      agreements: dir.agreements.filter((a) => a.active).map((a) => ({ id: a.id, ...specOfTerms(termsOf(a.active!)) })),
+    };
+    const checked = validateImport(file, await readDirectory(tables['kept-it']));
+    if (!checked.ok) throw new Error(`kept-it directory is not importable: ${JSON.stringify(checked.error)}`);
+    await applyImport(tables['kept-it'], planImport(checked.value, await readDirectory(tables['kept-it']), '2026-11-25T00:00:00.000Z'), await readDirectory(tables['kept-it']));
+    for (const [k, db] of Object.entries(tables)) counts[k] = (await allItems(db!)).length;
+  });
+  afterAll(async () => {
+    for (const db of Object.values(tables)) await dropTable(db!);
+  });
+
+  it.each(importFixtures().map((f) => [f.name, f] as const))('%s: lists every problem with its path, exits 2, writes nothing', async (_name, fixture) => {
+    const db = tables[fixture.directory]!;
+    const run = cli(db);
+    expect(await kept(['import', fixture.path], run.io)).toBe(2);
+    const n = fixture.expected.length;
+    expect(run.err).toEqual([`kept import: ${fixture.path} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported:`, ...fixture.expected]);
+    expect(run.out).toEqual([]);
+    expect(await allItems(db)).toHaveLength(counts[fixture.directory]!);
+  });
+
+  it.each([
+    ['not YAML at all', 'departments: [unclosed', /^kept import: bad\.yaml is not valid YAML: line 1, column \d+: /],
+    ['a key given twice', 'digest: { channel: C0GENERAL }\ndigest: { channel: C0OTHER01 }\n', /^kept import: bad\.yaml is not valid YAML: line 2, column 1: Map keys must be unique/],
+  ])('%s is one line and exit 2', async (_what, text, line) => {
+    const run = cli(tables.empty!, { 'bad.yaml': text });
+    expect(await kept(['import', 'bad.yaml'], run.io)).toBe(2);
+    expect(run.err).toEqual([expect.stringMatching(line)]);
+  });
+
+  it.each([
+    [[], 'kept import: give the file to import; usage: kept import FILE.yaml [--dry-run]'],
+    [['a.yaml', 'b.yaml'], 'kept import: give one file at a time; usage: kept import FILE.yaml [--dry-run]'],
+    [['missing.yaml'], expect.stringMatching(/^kept import: cannot read missing\.yaml: ENOENT/)],
+  ])('kept import %j is one line and exit 2', async (args, line) => {
+    const run = cli(tables.empty!);
+    expect(await kept(['import', ...(args as string[])], run.io)).toBe(2);
+    expect(run.err).toEqual([line]);
+  });
+});
