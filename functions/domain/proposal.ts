@@ -25,9 +25,9 @@ export function proposingSide(dir: Directory, user: string, terms: Pick<Agreemen
   return { ok: false, error: `Only a head of ${sides || 'one of the two departments'} can propose this agreement, and you are not one.` };
 }
 
-/** The department whose heads answer a proposal made for `side` (`*` means Kept admins). */
+/** The department whose heads answer a proposal: the side that did not propose (`*` means Kept admins). */
 export function answeringSide(proposal: Pick<AgreementVersion, 'provider' | 'customer' | 'proposedFor'>): string {
-  return proposal.proposedFor === proposal.provider ? proposal.customer : proposal.provider;
+  return proposal.proposedFor === undefined || proposal.proposedFor === proposal.provider ? proposal.customer : proposal.provider;
 }
 
 /** The people who may accept or decline: the answering department's heads, or the admins for `*`. */

@@ -7,7 +7,7 @@ import type { AckFn, App, RespondArguments, RespondFn, SlashCommand, ViewRespons
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement';
-import { conflictingAgreement, departmentsHeadedBy, departmentsOf, findAgreement, type Directory } from '../../domain/directory';
+import { agreementsBinding, conflictingAgreement, departmentsHeadedBy, departmentsOf, findAgreement, type Directory } from '../../domain/directory';
 import { issuesOf } from '../../domain/issues';
 import { checkProposal, draftProposal, mayAnswer, proposingSide } from '../../domain/proposal';
 import { logger } from '../../log';
@@ -40,16 +40,9 @@ export async function agreementsCommand(deps: ListenerDeps, user: string, arg: s
     departments = departmentsOf(dir, user);
     if (departments.length === 0) return say(`You are not in any department yet, so tell me which one, e.g. \`/sla agreements ${dir.departments[0]!.id}\`. Departments: ${departmentList(dir)}.`);
   }
-  const messages = departments.map((department) => agreementsMessage({ department, records: agreementsOf(dir, department.id), dir }));
+  const messages = departments.map((department) => agreementsMessage({ department, records: agreementsBinding(dir, department.id), dir }));
   const blocks = messages.flatMap((m) => m.blocks).slice(0, 50);
   return { response_type: 'ephemeral', text: messages.map((m) => m.text).join('\n'), blocks };
-}
-
-function agreementsOf(dir: Directory, department: string) {
-  return dir.agreements.filter((a) => {
-    const terms = a.active ?? a.pending;
-    return terms !== undefined && (terms.provider === department || terms.customer === department || terms.customer === '*');
-  });
 }
 
 /** `/sla propose [agreement-id]`: checks who is asking, then opens the modal. */

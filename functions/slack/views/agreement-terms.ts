@@ -103,14 +103,9 @@ export function termsBlocks(terms: AgreementTerms, dir: Directory, heading?: str
   return [section(heading ? `${heading}\n${body}` : body), context(calendarNote(terms, dir))];
 }
 
-/** The department whose heads must answer a proposal: the side that did not propose. */
-export function waitingSide(proposal: Pick<AgreementVersion, 'provider' | 'customer' | 'proposedFor'>): string {
-  return proposal.proposedFor === undefined || proposal.proposedFor === proposal.provider ? proposal.customer : proposal.provider;
-}
-
-/** `Finance's heads`, or `the heads of every department` for `*`; plain text. */
+/** `Finance's heads`, or the Kept admins, who answer for every department (`*`); plain text. */
 export function headsLabel(side: string, dir: Directory): string {
-  return side === EVERY_DEPARTMENT ? 'the heads of every department' : `${possessive(nameOf(dir)(side))} heads`;
+  return side === EVERY_DEPARTMENT ? 'the Kept admins (they answer for every department)' : `${possessive(nameOf(dir)(side))} heads`;
 }
 
 /** Keeps a message within `max` blocks: `blocks` grouped per item, then `and N more — …`. */

@@ -9,6 +9,7 @@ import { EVERY_DEPARTMENT, type AgreementVersion } from '../../domain/agreement'
 import { diffTerms } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
 import { findDepartment, type AgreementRecord, type Directory } from '../../domain/directory';
+import { answeringSide } from '../../domain/proposal';
 import { IDS } from '../ids';
 import {
   agreementTitle,
@@ -24,7 +25,6 @@ import {
   section,
   termsBlocks,
   termsText,
-  waitingSide,
   type SlackMessage,
 } from './agreement-terms';
 import { escapeMrkdwn } from './help';
@@ -43,7 +43,7 @@ export const LIST_BLOCKS = 45;
 // /sla agreements <dept>
 
 function pendingLine(pending: AgreementVersion, dir: Directory): string {
-  return `Proposal for version ${pending.version} waiting for ${escapeMrkdwn(headsLabel(waitingSide(pending), dir))} since ${dateOf(pending.createdAt)}`;
+  return `Proposal for version ${pending.version} waiting for ${escapeMrkdwn(headsLabel(answeringSide(pending), dir))} since ${dateOf(pending.createdAt)}`;
 }
 
 function recordBlocks(record: AgreementRecord, department: Department, dir: Directory): KnownBlock[] {
@@ -200,7 +200,7 @@ export function activatedMessage({ agreement, dir, acceptedBy }: { agreement: Ag
 
 /** The confirmation to the proposer: whom the proposal went to. */
 export function proposalSentMessage({ proposal, dir }: { proposal: AgreementVersion; dir: Directory }): SlackMessage {
-  const side = waitingSide(proposal);
+  const side = answeringSide(proposal);
   const heads = side === EVERY_DEPARTMENT ? [] : (findDepartment(dir, side)?.heads ?? []);
   const to = `${escapeMrkdwn(headsLabel(side, dir))}${heads.length ? ` (${mentionList(heads)})` : ''}`;
   const intro = `Sent to ${to}: version ${proposal.version} of *${agreementTitle(proposal, dir)}*. I'll tell you here when they accept or decline.`;
