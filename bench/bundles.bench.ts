@@ -21,7 +21,7 @@ function options(entry: string, outfile: string, slack: boolean): BuildOptions {
   return {
     entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
     external: ['@aws-sdk/*'], metafile: true, logLevel: 'error',
-    ...(slack ? { alias: { '@slack/socket-mode': STUB, express: STUB } } : {}),
+    ...(slack ? { alias: { '@slack/socket-mode': STUB, express: STUB, 'date-holidays': STUB } } : {}),
   };
 }
 

@@ -92,7 +92,7 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
     if (!dryRun && checked.value.departments.some((d) => d.usergroup)) {
       const sync = await syncUsergroups(db, createSlackClient(config), await readDirectory(db), { maxAgeMs: 0 });
       for (const f of sync.failed) {
-        io.err(`kept import: could not read the members of user group ${f.usergroup} (${f.department}) from Slack: ${f.error}. Its heads and listed members count meanwhile; the scan job tries again every hour.`);
+        io.err(`kept import: could not read the members of user group ${f.usergroup} (${f.department}) from Slack: ${f.error}. Its heads and listed members count meanwhile; run the import again (or /sla dept group) to retry.`);
       }
     }
     return EXIT.ok;

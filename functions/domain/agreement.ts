@@ -95,7 +95,8 @@ const DurationText = z.unknown().transform((value, ctx) => {
   }
   const parsed = parseDuration(typeof value === 'number' ? `${value}` : value);
   if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: typeof value === 'number' ? `${value} has no unit; write ${value}m or ${value}h` : parsed.error });
+    const unitless = typeof value === 'number' && Number.isInteger(value) && value > 0;
+    ctx.addIssue({ code: 'custom', message: unitless ? `${value} has no unit; write ${value}m or ${value}h` : typeof value === 'number' ? `${value} is not a duration; use forms like 30m, 4h, 1h30m` : parsed.error });
     return z.NEVER;
   }
   return parsed.value;

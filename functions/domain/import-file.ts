@@ -113,7 +113,7 @@ export function validateImport(raw: unknown, dir: Directory): { ok: true; value:
     }
     for (const kept of dir.agreements) {
       if (kept.active && !fileIds.has(kept.id) && overlaps(kept.active, a)) {
-        issues.push({ path: ['agreements', i, 'service'], message: `covers the same requests as the active agreement ${kept.id} (${describeMatch(a)}); retire it first or use its id to change it` });
+        issues.push({ path: ['agreements', i, 'service'], message: `covers the same requests as the active agreement ${kept.id} (${describeMatch(a)}); change that agreement (use its id) or name the services apart` });
       }
     }
   });

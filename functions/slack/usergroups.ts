@@ -1,7 +1,7 @@
 /**
  * Department members that come from a Slack user group: asked of Slack with
  * `usergroups.users.list` and kept on the department, so membership checks never wait on
- * Slack. Refreshed when a group is set (import, `/sla dept group`) and hourly by the scan job.
+ * Slack. Read when a group is set (import, `/sla dept group`); an hourly refresh is not wired yet.
  */
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';

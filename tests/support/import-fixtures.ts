@@ -97,10 +97,7 @@ export const KEPT_IT_LAPTOPS: AgreementVersion = {
   activatedAt: KEPT_AT,
 };
 
-/**
- * A deep copy made in the caller's realm: under jest, structuredClone gives objects with Node's
- * own prototypes, and deep-strict comparisons (sameTerms, the import plan) tell those apart.
- */
+/** A deep copy as plain data, made in the test's own realm (unlike structuredClone under jest). */
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** What Kept keeps before a fixture is checked: a fresh copy each time, free to change. */

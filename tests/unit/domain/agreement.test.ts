@@ -22,7 +22,7 @@ import {
 } from '../../../functions/domain/agreement';
 import { HOUR_MS, MAX_DURATION_MS, MINUTE_MS } from '../../../functions/domain/duration';
 
-/** A deep copy made in this test's realm (structuredClone's objects have Node's own prototypes, which deep-strict comparisons tell apart). */
+/** A deep copy, as plain data. */
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const TIERED: Penalty = { unit: 'points', perBreach: 50, tiers: [{ fromBreach: 3, multiplier: 2 }], monthlyCap: 500 };

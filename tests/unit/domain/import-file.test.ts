@@ -3,7 +3,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
-import { EMPTY_DIRECTORY, type Directory } from '../../../functions/domain/directory';
+import type { Department } from '../../../functions/domain/department';
+import { EMPTY_DIRECTORY, type AgreementRecord, type Directory } from '../../../functions/domain/directory';
 import { planImport, validateImport, type ImportFile, type ImportPlan } from '../../../functions/domain/import-file';
 import { formatPath, issueLine } from '../../../functions/domain/issues';
 import { directoryFor, importFixtures, type FixtureDirectory } from '../../support/import-fixtures';
@@ -158,6 +159,19 @@ describe('the example file and the plan', () => {
     const dir = keptExample();
     const again = planImport(validFile(parse(EXAMPLE), dir), dir, LATER);
     expect(again).toEqual({ changes: [], unchanged: 9 });
+  });
+
+  it('kept values whose keys come back in another order (as DynamoDB maps do) are still unchanged', () => {
+    const reverse = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reverse)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverse(v)]))
+          : value;
+    const dir = keptExample();
+    const shuffled: Directory = { ...dir, departments: dir.departments.map((d) => reverse(d) as Department), agreements: dir.agreements.map((a) => reverse(a) as AgreementRecord) };
+    expect(JSON.stringify(shuffled.departments[0]!.calendar)).not.toBe(JSON.stringify(dir.departments[0]!.calendar));
+    expect(planImport(validFile(parse(EXAMPLE), shuffled), shuffled, LATER)).toEqual({ changes: [], unchanged: 9 });
   });
 
   it('the same file written differently (spaces, unit case, default at_risk spelled out) is still unchanged', () => {
