@@ -3,6 +3,8 @@
  * `<#C123|it-queue>` for channels, `<!subteam^S123|@it>` for user groups, and "quoted names"
  * (Slack may turn quotes into typographic ones).
  */
+import { isChannelId, isUserId, isUsergroupId } from '../domain/department';
+
 export function splitArgs(text: string): string[] {
   const out: string[] = [];
   const re = /["“”]([^"“”]*)["“”]|(\S+)/g;
@@ -10,6 +12,13 @@ export function splitArgs(text: string): string[] {
   return out;
 }
 
-export const userOf = (word: string): string | undefined => /^<@([UW][A-Z0-9]{2,20})(\|[^>]*)?>$/.exec(word)?.[1];
-export const channelOf = (word: string): string | undefined => /^<#([CG][A-Z0-9]{2,20})(\|[^>]*)?>$/.exec(word)?.[1];
-export const usergroupOf = (word: string): string | undefined => /^<!subteam\^(S[A-Z0-9]{2,20})(\|[^>]*)?>$/.exec(word)?.[1];
+/** The ID inside `<{sigil}ID|label>` when it passes `valid`. */
+function mentioned(word: string, sigil: string, valid: (id: string) => boolean): string | undefined {
+  if (!word.startsWith(`<${sigil}`) || !word.endsWith('>')) return undefined;
+  const id = word.slice(sigil.length + 1, -1).split('|')[0] ?? '';
+  return valid(id) ? id : undefined;
+}
+
+export const userOf = (word: string): string | undefined => mentioned(word, '@', isUserId);
+export const channelOf = (word: string): string | undefined => mentioned(word, '#', isChannelId);
+export const usergroupOf = (word: string): string | undefined => mentioned(word, '!subteam^', isUsergroupId);

@@ -102,6 +102,19 @@ export async function saveProposal(db: Db, proposal: AgreementVersion, base: Agr
   await transact(db, [claim, { Put: { TableName: db.table, Item: versionItem(proposal), ConditionExpression: 'attribute_not_exists(pk)' } }, recordItem]);
 }
 
+/** Clears the record's waiting proposal, if it is still `proposal`; an accepted one becomes `active`. */
+function settlePending(db: Db, proposal: AgreementVersion, active?: AgreementVersion): TransactItem {
+  return {
+    Update: {
+      TableName: db.table,
+      Key: { pk: DIRECTORY_PK, sk: agreementSk(proposal.id) },
+      UpdateExpression: active ? 'SET active = :a REMOVE pending' : 'REMOVE pending',
+      ConditionExpression: 'pending.version = :v',
+      ExpressionAttributeValues: { ':v': proposal.version, ...(active ? { ':a': active } : {}) },
+    },
+  };
+}
+
 /**
  * Accepts the waiting proposal: it becomes the active version, the previous active version is
  * retired, and the directory revision moves on (so two overlapping acceptances cannot both win).
@@ -111,15 +124,7 @@ export async function acceptProposal(db: Db, record: AgreementRecord, proposal: 
   const items: TransactItem[] = [
     bumpRev(db, decision.rev),
     setStatus(db, proposal.id, proposal.version, 'proposed', 'active', { activatedAt: decision.at, decidedBy: decision.by, decidedAt: decision.at }),
-    {
-      Update: {
-        TableName: db.table,
-        Key: { pk: DIRECTORY_PK, sk: agreementSk(proposal.id) },
-        UpdateExpression: 'SET active = :a REMOVE pending',
-        ConditionExpression: 'pending.version = :v',
-        ExpressionAttributeValues: { ':a': active, ':v': proposal.version },
-      },
-    },
+    settlePending(db, proposal, active),
   ];
   if (record.active) items.push(setStatus(db, proposal.id, record.active.version, 'active', 'retired', { retiredAt: decision.at }));
   await transact(db, items);
@@ -129,15 +134,7 @@ export async function acceptProposal(db: Db, record: AgreementRecord, proposal: 
 export async function declineProposal(db: Db, proposal: AgreementVersion, decision: { by: string; at: string; reason: string }): Promise<void> {
   await transact(db, [
     setStatus(db, proposal.id, proposal.version, 'proposed', 'declined', { decidedBy: decision.by, decidedAt: decision.at, declineReason: decision.reason }),
-    {
-      Update: {
-        TableName: db.table,
-        Key: { pk: DIRECTORY_PK, sk: agreementSk(proposal.id) },
-        UpdateExpression: 'REMOVE pending',
-        ConditionExpression: 'pending.version = :v',
-        ExpressionAttributeValues: { ':v': proposal.version },
-      },
-    },
+    settlePending(db, proposal),
   ]);
 }
 
@@ -164,4 +161,3 @@ export async function rememberMessage(db: Db, id: string, version: number, key: 
   }
 }
 
-export { bumpRev };

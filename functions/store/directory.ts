@@ -8,7 +8,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { AGREEMENT_STATUSES, type AgreementVersion } from '../domain/agreement';
+import { AGREEMENT_STATUSES } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
 import { WEEKDAYS } from '../domain/calendar-spec';
@@ -148,4 +148,3 @@ export function digestItem(d: DigestSettings): Record<string, unknown> {
   return { pk: DIRECTORY_PK, sk: digestSk(d.channel), ...d };
 }
 
-export type { AgreementVersion };

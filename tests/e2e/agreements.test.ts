@@ -7,14 +7,14 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { kept } from '../../bin/cli/main';
 import type { CliIO } from '../../bin/cli/io';
-import { createSlackHttp, type SlackHttp } from '../../functions/slack/http-server';
+import type { SlackHttp } from '../../functions/slack/http-server';
 import { IDS } from '../../functions/slack/ids';
 import { getAgreementVersion } from '../../functions/store/agreements';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
-import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
-import { FakeSlack, type RecordedCall } from '../support/fake-slack';
-import { testConfig } from '../support/config';
+import { allItems, testEndpoint } from '../support/db';
+import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
+import type { FakeSlack, RecordedCall } from '../support/fake-slack';
 import { buttonClick, interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
@@ -71,21 +71,16 @@ async function click(actionId: string, value: string, user: string) {
 
 const dmsTo = (user: string, method = 'chat.postMessage'): RecordedCall[] => fake.callsTo(method).filter((c) => c.args.channel === user);
 
+let app: RunningSlackApp;
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await freshTable();
-  http = createSlackHttp({ config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint(), env: { KEPT_ADMINS: ADMIN } }), db });
-  url = `${await http.listen(0)}/slack/events`;
+  app = await startSlackApp({ KEPT_ADMINS: ADMIN });
+  ({ fake, db, http, url } = app);
   fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01', 'U0HRMEM02']);
   const { io, err } = cli();
   expect(await kept(['import', EXAMPLE], io)).toBe(0);
   expect(err).toEqual([]);
 });
-afterAll(async () => {
-  await http.close();
-  await fake.stop();
-  await dropTable(db);
-});
+afterAll(() => app.stop());
 
 describe('agreements as code, read in Slack', () => {
   it('shows the imported agreements of a department with targets, penalty and version', async () => {

@@ -1,10 +1,10 @@
 /** `/sla dept ...` through signed slash commands: admins shape departments, everyone reads them. */
-import { createSlackHttp, type SlackHttp } from '../../functions/slack/http-server';
+import type { SlackHttp } from '../../functions/slack/http-server';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
-import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
-import { testConfig } from '../support/config';
+import { allItems } from '../support/db';
+import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
+import type { FakeSlack } from '../support/fake-slack';
 import { postSigned, slashCommand } from '../support/slack-requests';
 
 const ADMIN = 'U0ADMIN01';
@@ -16,17 +16,12 @@ let db: Db;
 let http: SlackHttp;
 let url: string;
 
+let app: RunningSlackApp;
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await freshTable();
-  http = createSlackHttp({ config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint(), env: { KEPT_ADMINS: ADMIN } }), db });
-  url = `${await http.listen(0)}/slack/events`;
+  app = await startSlackApp({ KEPT_ADMINS: ADMIN });
+  ({ fake, db, http, url } = app);
 });
-afterAll(async () => {
-  await http.close();
-  await fake.stop();
-  await dropTable(db);
-});
+afterAll(() => app.stop());
 
 async function dept(text: string, user = ADMIN): Promise<{ text: string; blocks?: unknown[] }> {
   const res = await postSigned(url, slashCommand({ text: `dept ${text}`.trim(), user_id: user }));

@@ -1,9 +1,9 @@
 /** Slack drives the local front door the way it drives production: signed HTTP requests. */
-import { createSlackHttp, type SlackHttp } from '../../functions/slack/http-server';
+import type { SlackHttp } from '../../functions/slack/http-server';
 import type { Db } from '../../functions/store/client';
-import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
-import { testConfig } from '../support/config';
+import { allItems } from '../support/db';
+import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
+import type { FakeSlack } from '../support/fake-slack';
 import {
   appHomeOpened,
   eventEnvelope,
@@ -20,17 +20,12 @@ let db: Db;
 let http: SlackHttp;
 let url: string;
 
+let app: RunningSlackApp;
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await freshTable();
-  http = createSlackHttp({ config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }), db });
-  url = `${await http.listen(0)}/slack/events`;
+  app = await startSlackApp();
+  ({ fake, db, http, url } = app);
 });
-afterAll(async () => {
-  await http.close();
-  await fake.stop();
-  await dropTable(db);
-});
+afterAll(() => app.stop());
 beforeEach(() => fake.reset());
 
 describe('/sla help', () => {

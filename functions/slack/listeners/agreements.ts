@@ -73,7 +73,16 @@ export async function openPropose(deps: ListenerDeps, command: SlashCommand, arg
   }
 }
 
+/** What Kept put in a view's private_metadata; anything else reads as a new proposal. */
 const ProposeMetadata = z.object({ agreementId: z.string().optional(), baseVersion: z.number().optional() }).catch({});
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}
 const DecisionValue = z.object({ id: z.string().min(1).max(80), version: z.number().int().positive() });
 
 type Errors = Record<string, string>;
@@ -82,12 +91,7 @@ type Errors = Record<string, string>;
 async function submitProposal(deps: ListenerDeps, body: { user: { id: string }; view: { id: string; private_metadata: string; state: { values: unknown } } }): Promise<{ errors?: Errors; id?: string; version?: number }> {
   const viewKey = `view:${body.view.id}`;
   if (await isDelivered(deps.db, viewKey)) return {}; // Slack re-sent a submission we already kept
-  let meta: z.infer<typeof ProposeMetadata> = {};
-  try {
-    meta = ProposeMetadata.parse(JSON.parse(body.view.private_metadata || '{}'));
-  } catch {
-    meta = {};
-  }
+  const meta = ProposeMetadata.parse(parseJson(body.view.private_metadata));
   const read = readProposeView(body.view.state.values as Parameters<typeof readProposeView>[0]);
   const errors: Errors = { ...read.errors };
   const parsed = AgreementTermsSpec.safeParse(read.spec);
@@ -138,12 +142,9 @@ function settledLine(v: StoredVersion): string {
 
 /** Reads what an answer needs and checks the answerer; a string is the refusal to show. */
 async function answerable(deps: ListenerDeps, user: string, raw: unknown): Promise<string | { dir: Directory; v: StoredVersion }> {
-  let value;
-  try {
-    value = DecisionValue.parse(typeof raw === 'string' ? JSON.parse(raw) : raw);
-  } catch {
-    return 'That button is from an older version of Kept. Ask for the proposal to be sent again.';
-  }
+  const parsed = DecisionValue.safeParse(typeof raw === 'string' ? parseJson(raw) : raw);
+  if (!parsed.success) return 'That button is from an older version of Kept. Ask for the proposal to be sent again.';
+  const value = parsed.data;
   const [dir, v] = await Promise.all([readDirectory(deps.db), getAgreementVersion(deps.db, value.id, value.version)]);
   if (!v) return `There is no proposal \`${escapeMrkdwn(value.id)}\` version ${value.version}.`;
   if (v.status !== 'proposed') return settledLine(v);

@@ -3,6 +3,7 @@
  * the calendar note. Every piece of user text (department and service names, reasons) goes
  * through `escapeMrkdwn` here, so no view can ping `@channel` or forge a link.
  */
+import { isChannelId, isUserId, isUsergroupId } from '../../domain/department';
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { EVERY_DEPARTMENT, PRIORITIES, type AgreementTerms, type AgreementVersion, type Targets } from '../../domain/agreement';
 import { customerLabel, describeAtRisk, describePenalty } from '../../domain/agreement-text';
@@ -46,9 +47,9 @@ export const context = (...texts: string[]): ContextBlock => ({
 });
 
 /** `<@U123>` for a Slack user ID; anything else is shown as escaped text. */
-export const mentionUser = (id: string): string => (/^[UW][A-Z0-9]{2,20}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
-export const mentionChannel = (id: string): string => (/^[CG][A-Z0-9]{2,20}$/.test(id) ? `<#${id}>` : escapeMrkdwn(id));
-export const mentionUsergroup = (id: string): string => (/^S[A-Z0-9]{2,20}$/.test(id) ? `<!subteam^${id}>` : escapeMrkdwn(id));
+export const mentionUser = (id: string): string => (isUserId(id) ? `<@${id}>` : escapeMrkdwn(id));
+export const mentionChannel = (id: string): string => (isChannelId(id) ? `<#${id}>` : escapeMrkdwn(id));
+export const mentionUsergroup = (id: string): string => (isUsergroupId(id) ? `<!subteam^${id}>` : escapeMrkdwn(id));
 
 /** Mentions of `users`, at most `max` of them, then `and N more`. */
 export function mentionList(users: readonly string[], max = 20): string {

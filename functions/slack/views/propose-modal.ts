@@ -42,53 +42,46 @@ interface TextInputOptions {
   maxLength?: number;
 }
 
-function textInput(blockId: ProposeBlockId, label: string, o: TextInputOptions = {}): InputBlock {
+/** An input block of the modal: every one answers with action_id IDS.value; its block_id names the field. */
+function input(blockId: ProposeBlockId, label: string, o: { optional?: boolean; hint?: string }, element: InputBlock['element']): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
     label: plain(label),
     ...(o.optional ? { optional: true } : {}),
     ...(o.hint ? { hint: plain(o.hint) } : {}),
-    element: {
-      type: 'plain_text_input',
-      action_id: IDS.value,
-      ...(o.initial !== undefined && o.initial !== '' ? { initial_value: o.initial } : {}),
-      ...(o.placeholder ? { placeholder: plain(o.placeholder) } : {}),
-      ...(o.maxLength ? { max_length: o.maxLength } : {}),
-    },
+    element,
   };
 }
 
+function textInput(blockId: ProposeBlockId, label: string, o: TextInputOptions = {}): InputBlock {
+  return input(blockId, label, o, {
+    type: 'plain_text_input',
+    action_id: IDS.value,
+    ...(o.initial !== undefined && o.initial !== '' ? { initial_value: o.initial } : {}),
+    ...(o.placeholder ? { placeholder: plain(o.placeholder) } : {}),
+    ...(o.maxLength ? { max_length: o.maxLength } : {}),
+  });
+}
+
 function numberInput(blockId: ProposeBlockId, label: string, o: { optional?: boolean; initial?: number | string | undefined; hint?: string } = {}): InputBlock {
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: plain(label),
-    ...(o.optional ? { optional: true } : {}),
-    ...(o.hint ? { hint: plain(o.hint) } : {}),
-    element: {
-      type: 'number_input',
-      action_id: IDS.value,
-      is_decimal_allowed: true,
-      ...(o.initial !== undefined ? { initial_value: String(o.initial) } : {}),
-    },
-  };
+  return input(blockId, label, o, {
+    type: 'number_input',
+    action_id: IDS.value,
+    is_decimal_allowed: true,
+    ...(o.initial !== undefined ? { initial_value: String(o.initial) } : {}),
+  });
 }
 
 function selectInput(blockId: ProposeBlockId, label: string, options: PlainTextOption[], initial: string | undefined): InputBlock {
   const chosen = options.find((o) => o.value === initial);
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: plain(label),
-    element: {
-      type: 'static_select',
-      action_id: IDS.value,
-      placeholder: plain('Choose a department'),
-      options,
-      ...(chosen ? { initial_option: chosen } : {}),
-    },
-  };
+  return input(blockId, label, {}, {
+    type: 'static_select',
+    action_id: IDS.value,
+    placeholder: plain('Choose a department'),
+    options,
+    ...(chosen ? { initial_option: chosen } : {}),
+  });
 }
 
 export interface ProposeModalInput {

@@ -18,28 +18,14 @@ import {
   readProposeView,
   type ViewStateValues,
 } from '../../../../functions/slack/views/agreements';
+import { department, WEEK } from '../../../support/departments';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-const week = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-12:00,13:00-17:00' };
-
-function department(id: string, name: string, heads: string[], extra: Partial<Department> = {}): Department {
-  return {
-    id,
-    name,
-    heads,
-    members: [],
-    usergroupMembers: [],
-    channel: `C0${id.toUpperCase().replace(/-/g, '')}Q`,
-    calendar: { timezone: 'America/New_York', hours: week },
-    prefix: id.toUpperCase().replace(/-/g, '').slice(0, 10),
-    ...extra,
-  };
-}
 
 const it_ = department('it', 'IT', ['U0HEADIT'], { members: ['U0ALICE', 'U0BOB'], usergroup: 'S0ITTEAM1' });
-const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], { calendar: { timezone: 'Europe/Berlin', hours: week } });
+const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], { calendar: { timezone: 'Europe/Berlin', hours: WEEK } });
 
 const terms: AgreementTerms = {
   provider: 'it',

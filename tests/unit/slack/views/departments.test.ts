@@ -2,25 +2,11 @@ import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { Department } from '../../../../functions/domain/department';
 import type { Directory } from '../../../../functions/domain/directory';
 import { departmentMessage, departmentsMessage, nameOf } from '../../../../functions/slack/views/agreements';
+import { department, WEEK } from '../../../support/departments';
 
-const week = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-12:00,13:00-17:00' };
-
-function department(id: string, name: string, heads: string[], extra: Partial<Department> = {}): Department {
-  return {
-    id,
-    name,
-    heads,
-    members: [],
-    usergroupMembers: [],
-    channel: `C0${id.toUpperCase().replace(/-/g, '')}Q`,
-    calendar: { timezone: 'America/New_York', hours: week },
-    prefix: id.toUpperCase().replace(/-/g, '').slice(0, 10),
-    ...extra,
-  };
-}
 
 const it_ = department('it', 'IT', ['U0HEADIT'], { members: ['U0ALICE', 'U0BOB'], usergroup: 'S0ITTEAM1' });
-const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], { calendar: { timezone: 'Europe/Berlin', hours: week } });
+const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], { calendar: { timezone: 'Europe/Berlin', hours: WEEK } });
 const dirOf = (departments: Department[]): Directory => ({ rev: 1, departments, agreements: [], digests: [] });
 const dir = dirOf([it_, finance]);
 

@@ -1,0 +1,36 @@
+/**
+ * The real Slack app behind the local front door, on a fresh table, talking to a fake Slack:
+ * what every end-to-end test starts from.
+ */
+import { createSlackHttp, type SlackHttp } from '../../functions/slack/http-server';
+import type { Db } from '../../functions/store/client';
+import { testConfig } from './config';
+import { dropTable, freshTable, testEndpoint } from './db';
+import { FakeSlack } from './fake-slack';
+
+export interface RunningSlackApp {
+  fake: FakeSlack;
+  db: Db;
+  http: SlackHttp;
+  /** The events URL to post signed requests to. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startSlackApp(env: Record<string, string> = {}): Promise<RunningSlackApp> {
+  const fake = await FakeSlack.start();
+  const db = await freshTable();
+  const http = createSlackHttp({ config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint(), env }), db });
+  const url = `${await http.listen(0)}/slack/events`;
+  return {
+    fake,
+    db,
+    http,
+    url,
+    stop: async () => {
+      await http.close();
+      await fake.stop();
+      await dropTable(db);
+    },
+  };
+}
