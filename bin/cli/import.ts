@@ -90,7 +90,11 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
     }
     io.out(summary(plan, file, dryRun));
     if (!dryRun && checked.value.departments.some((d) => d.usergroup)) {
-      const sync = await syncUsergroups(db, createSlackClient(config), await readDirectory(db), { maxAgeMs: 0 });
+      // Only the groups this file names; other departments keep their cached members.
+      const named = new Set(checked.value.departments.filter((d) => d.usergroup).map((d) => d.id));
+      const after = await readDirectory(db);
+      const dir = { ...after, departments: after.departments.filter((d) => named.has(d.id)) };
+      const sync = await syncUsergroups(db, createSlackClient(config), dir, { maxAgeMs: 0 });
       for (const f of sync.failed) {
         io.err(`kept import: could not read the members of user group ${f.usergroup} (${f.department}) from Slack: ${f.error}. Its heads and listed members count meanwhile; run the import again (or /sla dept group) to retry.`);
       }
