@@ -129,6 +129,7 @@ export async function readDirectory(db: Db): Promise<Directory> {
       else if (sk.startsWith('DEPT#')) dir.departments.push(StoredDepartment.parse(item) as Department);
       else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(StoredRecord.parse(item) as AgreementRecord);
       else if (sk.startsWith('DIGEST#')) dir.digests.push(StoredDigest.parse(item) as DigestSettings);
+      else if (sk.startsWith('SEQ#')) dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
     }
     start = page.LastEvaluatedKey;
   } while (start);

@@ -29,7 +29,13 @@ export const INDEXES: readonly IndexDefinition[] = [
     name: 'gsi2',
     partitionKey: 'gsi2pk',
     sortKey: 'gsi2sk',
-    purpose: 'lookups by person or department (requests of a requester, queue of a department)',
+    purpose: 'requests of a requester, newest first (USER#<id> -> created instant)',
+  },
+  {
+    name: 'gsi3',
+    partitionKey: 'gsi3pk',
+    sortKey: 'gsi3sk',
+    purpose: 'sparse: requests a department is still working on (QUEUE#<dept> -> created instant)',
   },
 ];
 

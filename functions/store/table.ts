@@ -1,5 +1,5 @@
 /** Creating and probing Kept's table (local runner, tests and /healthz). */
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { Db } from './client';
 import { createTableInput, TTL_ATTRIBUTE } from './schema';
 
@@ -13,10 +13,14 @@ export async function tableAnswers(db: Db): Promise<boolean> {
   }
 }
 
-/** Creates the table and its indexes when missing (same definition as the CDK stack). */
+/**
+ * Creates the table and its indexes when missing (same definition as the CDK stack). A table made
+ * by an older Kept gets the indexes added since, one at a time, as a stack update would.
+ */
 export async function ensureTable(db: Db): Promise<'created' | 'existed'> {
   try {
-    await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+    const out = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+    await addMissingIndexes(db, new Set((out.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)));
     return 'existed';
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
@@ -29,4 +33,19 @@ export async function ensureTable(db: Db): Promise<'created' | 'existed'> {
   }
   await db.raw.send(new UpdateTimeToLiveCommand({ TableName: db.table, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
   return 'created';
+}
+
+async function addMissingIndexes(db: Db, present: ReadonlySet<string | undefined>): Promise<void> {
+  const wanted = createTableInput(db.table);
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    const names = new Set(index.KeySchema!.map((k) => k.AttributeName));
+    await db.raw.send(
+      new UpdateTableCommand({
+        TableName: db.table,
+        AttributeDefinitions: wanted.AttributeDefinitions!.filter((a) => names.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
+  }
 }

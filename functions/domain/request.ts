@@ -1,0 +1,431 @@
+/**
+ * A `Request`: one piece of work a person asks of another department under an agreement.
+ * It carries its two target clocks (response and resolution, see clock.ts) and moves through
+ * a small state machine. Who may do what, and what each action does to the clocks, is decided
+ * here and nowhere else; the Slack listeners and the store only carry the result.
+ * Pure domain code: instants are epoch milliseconds.
+ */
+import type { Priority } from './agreement';
+import type { AgreementVersion } from './agreement';
+import type { Calendar } from './calendar';
+import { DAY_MS } from './calendar-spec';
+import { clockAt, meetClock, pauseClock, reopenClock, resumeClock, startClock, type ClockView, type TargetClock, type TargetKind } from './clock';
+import { isMember, type Department } from './department';
+import type { Result } from './duration';
+
+export const REQUEST_STATUSES = ['open', 'acknowledged', 'waiting_on_requester', 'resolved', 'reopened', 'closed', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses in which nothing more happens to the clocks. */
+export const FINAL_STATUSES: readonly RequestStatus[] = ['closed', 'cancelled'];
+
+export const TITLE_MAX = 150;
+export const DESCRIPTION_MAX = 3000;
+export const NOTE_MAX = 1000;
+export const BETTER_MAX = 1000;
+/** A resolved request may be reopened by its requester for this long after it was resolved. */
+export const REOPEN_WINDOW_MS = 7 * DAY_MS;
+
+export const STATUS_LABEL: Record<RequestStatus, string> = {
+  open: 'Open',
+  acknowledged: 'Acknowledged',
+  waiting_on_requester: 'Waiting on requester',
+  resolved: 'Resolved',
+  reopened: 'Reopened',
+  closed: 'Closed',
+  cancelled: 'Cancelled',
+};
+
+/** The message a request was filed from (message shortcut). */
+export interface RequestSource {
+  channel: string;
+  ts: string;
+  permalink: string;
+}
+
+export interface Rating {
+  /** 1 (poor) to 5 (excellent). */
+  score: number;
+  /** "What would have made this better?" (optional). */
+  better?: string;
+  at: number;
+  by: string;
+}
+
+export interface Request {
+  /** `IT-42`: the provider's prefix and its next number. */
+  id: string;
+  number: number;
+  provider: string;
+  customer: string;
+  agreementId: string;
+  /** The agreement version the request was filed under; its terms apply for the request's whole life. */
+  agreementVersion: number;
+  service: string;
+  priority: Priority;
+  title: string;
+  description: string;
+  source?: RequestSource;
+  requester: string;
+  assignee?: string;
+  status: RequestStatus;
+  /** While waiting on the requester: the status a resume returns to. */
+  resumeTo?: RequestStatus;
+  createdAt: number;
+  updatedAt: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  closedAt?: number;
+  cancelledAt?: number;
+  resolution?: string;
+  rating?: Rating;
+  clocks: Record<TargetKind, TargetClock>;
+  /** Goes up by one with every change (optimistic concurrency); the filing is rev 1. */
+  rev: number;
+}
+
+export const ACTION_TYPES = ['acknowledge', 'assign', 'pause', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'comment', 'rate'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+export type RequestAction =
+  | { type: 'acknowledge'; note?: string }
+  | { type: 'assign'; assignee: string }
+  | { type: 'pause'; note?: string }
+  | { type: 'resume'; note?: string }
+  | { type: 'resolve'; note: string }
+  | { type: 'close'; note?: string }
+  | { type: 'reopen'; note?: string }
+  | { type: 'cancel'; note?: string }
+  | { type: 'comment'; note: string }
+  | { type: 'rate'; score: number; better?: string };
+
+/** One line of a request's history. `seq` is the request's `rev` after the change. */
+export interface RequestEvent {
+  seq: number;
+  type: ActionType | 'filed';
+  actor: string;
+  at: number;
+  from: RequestStatus | null;
+  to: RequestStatus;
+  note?: string;
+  assignee?: string;
+  score?: number;
+}
+
+/** What `user` is to a request: someone who works it (provider), the person who filed it, both, or neither. */
+export interface Rights {
+  provider: boolean;
+  requester: boolean;
+}
+
+export function rightsOf(request: Pick<Request, 'requester'>, provider: Department | undefined, user: string): Rights {
+  return { provider: provider !== undefined && isMember(provider, user), requester: request.requester === user };
+}
+
+// ---------------------------------------------------------------------------------------------
+// IDs
+
+const REQUEST_ID = /^([A-Za-z][A-Za-z0-9]{0,9})-(\d{1,9})$/;
+
+export const requestId = (prefix: string, n: number): string => `${prefix}-${n}`;
+
+/** `it-42` -> `IT-42`; undefined for anything that is not a request ID. */
+export function parseRequestId(text: string): string | undefined {
+  const m = REQUEST_ID.exec(text.trim());
+  if (!m) return undefined;
+  return `${m[1]!.toUpperCase()}-${Number(m[2])}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filing
+
+export interface RequestText {
+  title: string;
+  description: string;
+}
+
+/** Problems with a request's text, keyed by field; empty when it can be filed. */
+export function checkRequestText(text: RequestText): Partial<Record<keyof RequestText, string>> {
+  const problems: Partial<Record<keyof RequestText, string>> = {};
+  const title = text.title.trim();
+  if (title.length === 0) problems.title = 'Give the request a title: one line that says what you need.';
+  else if ([...title].length > TITLE_MAX) problems.title = `The title is ${[...title].length} characters; keep it to ${TITLE_MAX} and put the rest in the description.`;
+  if ([...text.description.trim()].length > DESCRIPTION_MAX) {
+    problems.description = `The description is ${[...text.description.trim()].length} characters; keep it to ${DESCRIPTION_MAX} (attach longer material in the thread).`;
+  }
+  return problems;
+}
+
+export interface FileInput {
+  id: string;
+  number: number;
+  agreement: AgreementVersion;
+  customer: string;
+  priority: Priority;
+  title: string;
+  description: string;
+  source?: RequestSource;
+  requester: string;
+  at: number;
+  calendar: Calendar;
+}
+
+/** A new request with both clocks started at `at`, or why it cannot be filed. */
+export function fileRequest(input: FileInput): Result<{ request: Request; event: RequestEvent }> {
+  const target = input.agreement.targets[input.priority];
+  if (!target) return { ok: false, error: `The agreement "${input.agreement.service}" has no ${input.priority} target; pick another priority.` };
+  const problems = checkRequestText(input);
+  const first = problems.title ?? problems.description;
+  if (first) return { ok: false, error: first };
+  const clocks = {} as Record<TargetKind, TargetClock>;
+  for (const kind of ['response', 'resolution'] as const) {
+    const started = startClock(input.calendar, { kind, target: target[kind], at: input.at, threshold: input.agreement.atRisk });
+    if (!started.ok) return { ok: false, error: started.error.message };
+    clocks[kind] = started.value;
+  }
+  const request: Request = {
+    id: input.id,
+    number: input.number,
+    provider: input.agreement.provider,
+    customer: input.customer,
+    agreementId: input.agreement.id,
+    agreementVersion: input.agreement.version,
+    service: input.agreement.service,
+    priority: input.priority,
+    title: input.title.trim(),
+    description: input.description.trim(),
+    ...(input.source ? { source: input.source } : {}),
+    requester: input.requester,
+    status: 'open',
+    createdAt: input.at,
+    updatedAt: input.at,
+    clocks,
+    rev: 1,
+  };
+  return { ok: true, value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Working a request
+
+type Who = 'provider' | 'requester' | 'either';
+
+interface Rule {
+  who: Who;
+  /** The statuses the action may start from. */
+  from: readonly RequestStatus[];
+  /** Verb for refusals: "cannot <verb> IT-42". */
+  verb: string;
+}
+
+const WORKING: readonly RequestStatus[] = ['open', 'acknowledged', 'reopened'];
+const LIVE: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester', 'reopened'];
+
+export const RULES: Record<ActionType, Rule> = {
+  acknowledge: { who: 'provider', from: ['open'], verb: 'acknowledge' },
+  assign: { who: 'provider', from: [...LIVE, 'resolved'], verb: 'assign' },
+  pause: { who: 'provider', from: WORKING, verb: 'wait on the requester for' },
+  resume: { who: 'either', from: ['waiting_on_requester'], verb: 'resume' },
+  resolve: { who: 'provider', from: LIVE, verb: 'resolve' },
+  close: { who: 'requester', from: ['resolved'], verb: 'close' },
+  reopen: { who: 'requester', from: ['resolved'], verb: 'reopen' },
+  cancel: { who: 'requester', from: LIVE, verb: 'cancel' },
+  comment: { who: 'either', from: [...LIVE, 'resolved'], verb: 'add to' },
+  rate: { who: 'requester', from: ['resolved', 'closed'], verb: 'rate' },
+};
+
+export interface DecideContext {
+  actor: string;
+  at: number;
+  calendar: Calendar;
+  rights: Rights;
+  /** The provider department (for its name in refusals, and to check an assignee). */
+  provider: Department;
+}
+
+function whoMay(rule: Rule, request: Request, provider: Department): string {
+  if (rule.who === 'provider') return `only people in ${provider.name} can ${rule.verb} ${request.id}`;
+  if (rule.who === 'requester') return `only the person who filed ${request.id} can ${rule.verb} it`;
+  return `only ${provider.name} and the person who filed ${request.id} can ${rule.verb} it`;
+}
+
+function allowed(rule: Rule, rights: Rights): boolean {
+  if (rule.who === 'provider') return rights.provider;
+  if (rule.who === 'requester') return rights.requester;
+  return rights.provider || rights.requester;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Why an action does not fit the request's status, in the words a user would use. */
+function wrongState(request: Request, type: ActionType): string {
+  const id = request.id;
+  switch (request.status) {
+    case 'closed':
+      return `${id} is closed; file a new request if something is still wrong.`;
+    case 'cancelled':
+      return `${id} was cancelled; file a new request if you still need this.`;
+    default:
+      break;
+  }
+  switch (type) {
+    case 'acknowledge':
+      return `${id} is already acknowledged (it is ${STATUS_LABEL[request.status].toLowerCase()}).`;
+    case 'pause':
+      return request.status === 'waiting_on_requester' ? `${id} is already waiting on the requester.` : `${id} is ${STATUS_LABEL[request.status].toLowerCase()}; only open work can wait on the requester.`;
+    case 'resume':
+      return `${id} is not waiting on the requester (it is ${STATUS_LABEL[request.status].toLowerCase()}).`;
+    case 'resolve':
+      return `${id} is already resolved; the requester can close or reopen it.`;
+    case 'close':
+      return `${id} is ${STATUS_LABEL[request.status].toLowerCase()}; a request is closed once it is resolved.`;
+    case 'reopen':
+      return `${id} is ${STATUS_LABEL[request.status].toLowerCase()}, not resolved, so there is nothing to reopen.`;
+    case 'cancel':
+      return `${id} is already resolved; close it, or reopen it if it is not solved.`;
+    case 'rate':
+      return `${id} is not resolved yet; you can rate it once it is.`;
+    default:
+      return `${id} is ${STATUS_LABEL[request.status].toLowerCase()}.`;
+  }
+}
+
+function must<T>(r: Result<T, { message: string }>): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/**
+ * Applies `action` by `ctx.actor` at `ctx.at`: the changed request and its history line, or a
+ * one-line refusal naming who may do it or why the status does not allow it.
+ */
+export function decide(request: Request, action: RequestAction, ctx: DecideContext): Result<{ request: Request; event: RequestEvent }> {
+  const rule = RULES[action.type];
+  if (!allowed(rule, ctx.rights)) return { ok: false, error: `${capitalise(whoMay(rule, request, ctx.provider))}.` };
+  if (!rule.from.includes(request.status)) return { ok: false, error: wrongState(request, action.type) };
+  // A clock never runs backwards: a change stamped before the last one (clock skew between
+  // machines) is taken as happening at the last one.
+  const at = Math.max(ctx.at, request.updatedAt);
+  const cal = ctx.calendar;
+  const { response, resolution } = request.clocks;
+  let next: Request = { ...request, updatedAt: at, rev: request.rev + 1 };
+  const event: RequestEvent = { seq: next.rev, type: action.type, actor: ctx.actor, at, from: request.status, to: request.status };
+
+  switch (action.type) {
+    case 'acknowledge':
+      next = { ...next, status: 'acknowledged', acknowledgedAt: at, clocks: { response: must(meetClock(cal, response, at)), resolution } };
+      if (!next.assignee) next.assignee = ctx.actor;
+      break;
+    case 'assign':
+      if (!isMember(ctx.provider, action.assignee)) return { ok: false, error: `<@${action.assignee}> is not in ${ctx.provider.name}; requests are assigned to people in the providing department.` };
+      if (request.assignee === action.assignee) return { ok: false, error: `${request.id} is already assigned to <@${action.assignee}>.` };
+      next = { ...next, assignee: action.assignee };
+      event.assignee = action.assignee;
+      break;
+    case 'pause': {
+      // Asking the requester for something is an answer: it meets the response target too.
+      const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
+      next = { ...next, status: 'waiting_on_requester', resumeTo: request.status === 'open' ? 'acknowledged' : request.status, clocks: { response: r, resolution: must(pauseClock(cal, resolution, at)) } };
+      if (request.status === 'open') next.acknowledgedAt = at;
+      break;
+    }
+    case 'resume':
+      next = resumed(next, cal, at);
+      break;
+    case 'resolve': {
+      const note = action.note.trim();
+      if (note.length === 0) return { ok: false, error: `Say in a line how ${request.id} was solved: the requester reads it.` };
+      const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
+      next = { ...next, status: 'resolved', resumeTo: undefined, resolvedAt: at, resolution: note, clocks: { response: r, resolution: must(meetClock(cal, resolution, at)) } };
+      if (request.status === 'open') next.acknowledgedAt = at;
+      if (!next.assignee) next.assignee = ctx.actor;
+      break;
+    }
+    case 'close':
+      next = { ...next, status: 'closed', closedAt: at };
+      break;
+    case 'reopen': {
+      const since = at - (request.resolvedAt ?? at);
+      if (since > REOPEN_WINDOW_MS) return { ok: false, error: `${request.id} was resolved more than 7 days ago; file a new request and mention ${request.id} in it.` };
+      next = { ...next, status: 'reopened', resolvedAt: undefined, clocks: { response, resolution: must(reopenClock(cal, resolution, at)) } };
+      break;
+    }
+    case 'cancel': {
+      const stop = (c: TargetClock) => (c.state === 'running' ? must(pauseClock(cal, c, at)) : c);
+      next = { ...next, status: 'cancelled', resumeTo: undefined, cancelledAt: at, clocks: { response: stop(response), resolution: stop(resolution) } };
+      break;
+    }
+    case 'comment': {
+      const note = action.note.trim();
+      if (note.length === 0) return { ok: false, error: 'Write what you want to add.' };
+      // The requester answering while the provider waits on them starts the clock again.
+      if (request.status === 'waiting_on_requester' && ctx.rights.requester) next = resumed(next, cal, at);
+      break;
+    }
+    case 'rate':
+      if (request.rating) return { ok: false, error: `You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!` };
+      if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5) return { ok: false, error: 'A rating is a whole number from 1 to 5.' };
+      next = { ...next, rating: { score: action.score, ...(action.better?.trim() ? { better: action.better.trim() } : {}), at, by: ctx.actor } };
+      event.score = action.score;
+      break;
+  }
+  const note = 'note' in action ? action.note?.trim() : action.type === 'rate' ? action.better?.trim() : undefined;
+  if (note) {
+    if ([...note].length > NOTE_MAX) return { ok: false, error: `Keep the note to ${NOTE_MAX} characters; it is ${[...note].length}.` };
+    event.note = note;
+  }
+  event.to = next.status;
+  return { ok: true, value: { request: dropUndefined(next), event } };
+}
+
+function resumed(request: Request, cal: Calendar, at: number): Request {
+  return {
+    ...request,
+    status: request.resumeTo ?? 'acknowledged',
+    resumeTo: undefined,
+    clocks: { response: request.clocks.response, resolution: must(resumeClock(cal, request.clocks.resolution, at)) },
+  };
+}
+
+function dropUndefined(r: Request): Request {
+  const out = { ...r } as Record<string, unknown>;
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out as unknown as Request;
+}
+
+/** The actions that fit a request's status (the card shows their buttons). */
+export function actionsFor(status: RequestStatus): ActionType[] {
+  return ACTION_TYPES.filter((t) => RULES[t].from.includes(status));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the clocks
+
+export interface RequestClocks {
+  response: ClockView;
+  resolution: ClockView;
+}
+
+export function clocksAt(request: Request, calendar: Calendar, at: number): RequestClocks {
+  return { response: clockAt(calendar, request.clocks.response, at), resolution: clockAt(calendar, request.clocks.resolution, at) };
+}
+
+/** Whether the request is still being worked (its clocks can still breach). */
+export const isLive = (r: Pick<Request, 'status'>): boolean => (LIVE as readonly string[]).includes(r.status);
+
+/**
+ * Working time until the next target of a live request falls due (negative once breached),
+ * and whether that target is at risk or breached; null when no clock is running.
+ * The queue is sorted by this.
+ */
+export function nextDue(request: Request, calendar: Calendar, at: number): { kind: TargetKind; remaining: number; due: number | null; status: ClockView['status'] } | null {
+  if (!isLive(request)) return null;
+  const views = clocksAt(request, calendar, at);
+  let best: { kind: TargetKind; remaining: number; due: number | null; status: ClockView['status'] } | null = null;
+  for (const kind of ['response', 'resolution'] as const) {
+    const v = views[kind];
+    if (v.state !== 'running') continue;
+    if (!best || v.remaining < best.remaining) best = { kind, remaining: v.remaining, due: v.due, status: v.status };
+  }
+  return best;
+}

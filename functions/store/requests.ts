@@ -1,0 +1,273 @@
+/**
+ * Requests (`pk=REQ#<id>`): the request itself (`sk=REQ`, replaced whole under a condition on
+ * its `rev`), one item per history line (`EVENT#<seq>`, written once, later marked when the
+ * worker has told Slack), and where its card was posted (`CARD`). The per-department number
+ * sequence lives in the directory partition (`DIRECTORY / SEQ#<dept>`), so the read that finds
+ * the agreement also finds the next number; filing moves the sequence, puts the request and its
+ * first history line, and claims the Slack delivery in one transaction.
+ *
+ * Index keys on the request item: gsi2 `USER#<requester>` (my requests, newest first) and, only
+ * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue).
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { PRIORITIES } from '../domain/agreement';
+import { isLive, REQUEST_STATUSES, type Request, type RequestEvent } from '../domain/request';
+import type { Db } from './client';
+import { DIRECTORY_PK, transact, type TransactItem } from './directory';
+
+export const requestPk = (id: string) => `REQ#${id}`;
+export const REQUEST_SK = 'REQ';
+export const CARD_SK = 'CARD';
+export const eventSk = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
+export const sequenceSk = (department: string) => `SEQ#${department}`;
+
+// ---------------------------------------------------------------------------------------------
+// Items read back
+
+const ClockEvent = z.object({ type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen']), at: z.number() });
+const StoredClock = z.object({
+  kind: z.enum(['response', 'resolution']),
+  target: z.number(),
+  threshold: z.number(),
+  state: z.enum(['running', 'paused', 'met']),
+  startedAt: z.number(),
+  lastEventAt: z.number(),
+  usedBefore: z.number(),
+  runningSince: z.number().nullable(),
+  dueAt: z.number().nullable(),
+  atRiskAt: z.number().nullable(),
+  breachedAt: z.number().nullable(),
+  metAt: z.number().nullable(),
+  events: z.array(ClockEvent),
+});
+
+export const StoredRequest = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  provider: z.string(),
+  customer: z.string(),
+  agreementId: z.string(),
+  agreementVersion: z.number().int(),
+  service: z.string(),
+  priority: z.enum(PRIORITIES),
+  title: z.string(),
+  description: z.string(),
+  source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional(),
+  requester: z.string(),
+  assignee: z.string().optional(),
+  status: z.enum(REQUEST_STATUSES),
+  resumeTo: z.enum(REQUEST_STATUSES).optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  acknowledgedAt: z.number().optional(),
+  resolvedAt: z.number().optional(),
+  closedAt: z.number().optional(),
+  cancelledAt: z.number().optional(),
+  resolution: z.string().optional(),
+  rating: z.object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() }).optional(),
+  clocks: z.object({ response: StoredClock, resolution: StoredClock }),
+  rev: z.number().int(),
+});
+
+export const StoredEvent = z.object({
+  seq: z.number().int(),
+  type: z.enum(['filed', 'acknowledge', 'assign', 'pause', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'comment', 'rate']),
+  actor: z.string(),
+  at: z.number(),
+  from: z.enum(REQUEST_STATUSES).nullable(),
+  to: z.enum(REQUEST_STATUSES),
+  note: z.string().optional(),
+  assignee: z.string().optional(),
+  score: z.number().optional(),
+  /** When the worker told Slack about this line (thread reply and DMs). */
+  announcedAt: z.string().optional(),
+});
+export type StoredEvent = z.infer<typeof StoredEvent>;
+
+const StoredCard = z.object({ channel: z.string(), ts: z.string() });
+export type CardRef = z.infer<typeof StoredCard>;
+
+const parseRequest = (item: unknown): Request => StoredRequest.parse(item) as Request;
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+function requestItem(r: Request): Record<string, unknown> {
+  return {
+    pk: requestPk(r.id),
+    sk: REQUEST_SK,
+    ...r,
+    gsi2pk: `USER#${r.requester}`,
+    gsi2sk: `${new Date(r.createdAt).toISOString()}#${r.id}`,
+    ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: `${new Date(r.createdAt).toISOString()}#${r.id}` } : {}),
+  };
+}
+
+function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
+  return { Put: { TableName: db.table, Item: { pk: requestPk(id), sk: eventSk(e.seq), ...e }, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+/**
+ * Files `request` as number `request.number` of its provider; `previous` is the sequence value it
+ * was read at. A WriteConflictError's reasons say which condition failed: [sequence, request,
+ * history, claim].
+ */
+export async function saveNewRequest(db: Db, input: { request: Request; event: RequestEvent; previous: number; claim?: TransactItem }): Promise<void> {
+  const { request, event, previous } = input;
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: db.table,
+        Key: { pk: DIRECTORY_PK, sk: sequenceSk(request.provider) },
+        UpdateExpression: 'SET seq = :next',
+        ConditionExpression: previous === 0 ? 'attribute_not_exists(seq)' : 'seq = :prev',
+        ExpressionAttributeValues: { ':next': request.number, ...(previous === 0 ? {} : { ':prev': previous }) },
+      },
+    },
+    { Put: { TableName: db.table, Item: requestItem(request), ConditionExpression: 'attribute_not_exists(pk)' } },
+    eventItem(db, request.id, event),
+  ];
+  if (input.claim) items.push(input.claim);
+  await transact(db, items);
+}
+
+/** The last number given out by `department` (0 before its first request). */
+export async function readSequence(db: Db, department: string): Promise<number> {
+  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: DIRECTORY_PK, sk: sequenceSk(department) }, ConsistentRead: true }));
+  return Number(out.Item?.seq ?? 0);
+}
+
+/**
+ * Replaces the request with its changed version and adds the history line, only if nobody changed
+ * it since it was read (`rev`), together with the delivery claim of the click or command.
+ */
+export async function saveChange(db: Db, input: { request: Request; event: RequestEvent; previousRev: number; claim?: TransactItem }): Promise<void> {
+  const items: TransactItem[] = [
+    { Put: { TableName: db.table, Item: requestItem(input.request), ConditionExpression: 'rev = :prev', ExpressionAttributeValues: { ':prev': input.previousRev } } },
+    eventItem(db, input.request.id, input.event),
+  ];
+  if (input.claim) items.push(input.claim);
+  await transact(db, items);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export async function getRequest(db: Db, id: string): Promise<Request | undefined> {
+  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: requestPk(id), sk: REQUEST_SK }, ConsistentRead: true }));
+  return out.Item ? parseRequest(out.Item) : undefined;
+}
+
+export interface RequestRecord {
+  request: Request;
+  events: StoredEvent[];
+  card?: CardRef;
+}
+
+/** The request, its whole history and its card, in one strongly consistent query. */
+export async function getRequestRecord(db: Db, id: string): Promise<RequestRecord | undefined> {
+  let request: Request | undefined;
+  let card: CardRef | undefined;
+  const events: StoredEvent[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({ TableName: db.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': requestPk(id) }, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) {
+      const sk = String(item.sk);
+      if (sk === REQUEST_SK) request = parseRequest(item);
+      else if (sk === CARD_SK) card = StoredCard.parse(item);
+      else if (sk.startsWith('EVENT#')) events.push(StoredEvent.parse(item));
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return request ? { request, events, ...(card ? { card } : {}) } : undefined;
+}
+
+/** The newest requests filed by `user` (index read: may trail a write by a moment). */
+export async function requestsOf(db: Db, user: string, limit = 25): Promise<Request[]> {
+  const out = await db.doc.send(
+    new QueryCommand({ TableName: db.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${user}` }, ScanIndexForward: false, Limit: limit }),
+  );
+  return (out.Items ?? []).map(parseRequest);
+}
+
+/** Every request `department` is still working on (open, acknowledged, waiting, reopened). */
+export async function queueOf(db: Db, department: string): Promise<Request[]> {
+  const requests: Request[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({ TableName: db.table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `QUEUE#${department}` }, ExclusiveStartKey: start }),
+    );
+    requests.push(...(page.Items ?? []).map(parseRequest));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return requests;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the worker remembers about Slack
+
+/** Remembers where the card was posted; false if another run already posted it. */
+export async function rememberCard(db: Db, id: string, card: CardRef): Promise<boolean> {
+  try {
+    await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: requestPk(id), sk: CARD_SK, ...card }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Marks a history line as told to Slack (thread reply and DMs posted). */
+export async function markAnnounced(db: Db, id: string, seq: number, at: Date): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: requestPk(id), sk: eventSk(seq) },
+      UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// One worker at a time per request
+
+export const LOCK_SK = 'LOCK';
+
+/**
+ * Takes the request's Slack lock for `leaseMs` (one worker posts its card, thread and DMs at a
+ * time, so two jobs for the same request cannot post the same thing twice). A lock left by a
+ * crashed worker is taken over once its lease has run out. False when someone else holds it.
+ */
+export async function takeLock(db: Db, id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: requestPk(id), sk: LOCK_SK, owner, until: now.getTime() + leaseMs, expiresAt: Math.floor((now.getTime() + leaseMs) / 1000) + 3600 },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': now.getTime() },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+export async function releaseLock(db: Db, id: string, owner: string): Promise<void> {
+  try {
+    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: requestPk(id), sk: LOCK_SK }, ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }));
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err; // taken over after the lease: not ours to remove
+  }
+}
