@@ -1,7 +1,8 @@
 /**
  * (b) Each Lambda's esbuild bundle (the options the CDK stack uses) and the median time to
  * load it in a fresh Node process, against the floor: a bare Bolt handler that only acks,
- * bundled the same way. Also lists what makes the Slack bundle big.
+ * bundled the same way. Also lists what makes the Slack bundle big, and what the first public
+ * holiday lookup costs the Slack function (date-holidays ships beside its bundle, loaded on first use).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -15,13 +16,23 @@ const ROOT = findRoot(); // this file runs bundled from build/run/bench
 const OUT = path.join(ROOT, 'build', 'bench');
 const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
 const LOADS = 10;
+/** The Slack asset's copy of date-holidays, relative to its index.js (slack-api.ts HOLIDAYS_BUNDLE). */
+const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
 
-/** Mirrors lib/constructs/kept-function.ts and slack-api.ts (minify, node22, CJS, SDK external, receiver stubs). */
+/** Mirrors lib/constructs/kept-function.ts and slack-api.ts (minify, node22, CJS, SDK external, receiver stubs, date-holidays external). */
 function options(entry: string, outfile: string, slack: boolean): BuildOptions {
   return {
     entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
-    external: ['@aws-sdk/*'], metafile: true, logLevel: 'error',
-    ...(slack ? { alias: { '@slack/socket-mode': STUB, express: STUB, 'date-holidays': STUB } } : {}),
+    external: slack ? ['@aws-sdk/*', 'date-holidays'] : ['@aws-sdk/*'], metafile: true, logLevel: 'error',
+    ...(slack ? { alias: { '@slack/socket-mode': STUB, express: STUB } } : {}),
+  };
+}
+
+/** Mirrors slack-api.ts holidaysBundleCommand: date-holidays with its tables, on its own, beside the Slack bundle. */
+function holidaysOptions(outfile: string): BuildOptions {
+  return {
+    entryPoints: [require.resolve('date-holidays', { paths: [ROOT] })], outfile, bundle: true, minify: true,
+    platform: 'node', target: 'node22', format: 'cjs', logLevel: 'error',
   };
 }
 
@@ -40,6 +51,27 @@ function loadMs(file: string): number {
     const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     if (r.status !== 0) throw new Error(`loading ${file} failed: ${r.stderr}`);
+    samples.push(Number(r.stdout));
+  }
+  return median(samples);
+}
+
+/**
+ * Median ms of the first public-holiday lookup in a fresh `node` process: require('date-holidays')
+ * as the Slack bundle resolves it (its sibling node_modules, checked) and US holidays for one year.
+ */
+function firstHolidayMs(slackFile: string): number {
+  const expected = path.join(path.dirname(slackFile), HOLIDAYS_BUNDLE);
+  const samples: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    const script = [
+      `const r=require('node:module').createRequire(${JSON.stringify(slackFile)});`,
+      `if(r.resolve('date-holidays')!==${JSON.stringify(expected)})throw new Error('resolved '+r.resolve('date-holidays'));`,
+      'const t=process.hrtime.bigint();const H=r("date-holidays");const n=new H("US").getHolidays(2026).length;',
+      'const ms=Number(process.hrtime.bigint()-t)/1e6;if(!n)throw new Error("no US holidays");process.stdout.write(String(ms))',
+    ].join('');
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`first holiday lookup from ${slackFile} failed: ${r.stderr}`);
     samples.push(Number(r.stdout));
   }
   return median(samples);
@@ -88,6 +120,11 @@ export const run: Bench = async () => {
       for (const [pkg, bytes] of top) results.push({ name: `bundle_slack_part_${pkg}`, value: round(bytes / 1024, 1), unit: 'KiB' });
       const holidays = byPackage.has('date-holidays') || byPackage.has('astronomia');
       results.push({ name: 'bundle_slack_has_holiday_tables', value: holidays ? 1 : 0, unit: 'bool', budget: 'heavy libraries stay out', ok: !holidays });
+      // The tables beside the bundle: paid once per instance, by the first calendar with a country.
+      const holidaysFile = path.join(path.dirname(outfile), HOLIDAYS_BUNDLE);
+      await build(holidaysOptions(holidaysFile));
+      results.push({ name: 'bundle_slack_holidays_size', value: round(statSync(holidaysFile).size / 1024, 1), unit: 'KiB' });
+      results.push({ name: 'bundle_slack_first_holiday_load_median', value: round(firstHolidayMs(outfile), 1), unit: 'ms' });
     }
   }
   return results;

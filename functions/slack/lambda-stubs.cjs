@@ -1,16 +1,16 @@
 /**
  * Stands in for `express` and `@slack/socket-mode` in the Lambda bundle (esbuild --alias, see
  * lib/constructs/slack-api.ts). Bolt requires both at load for receivers Lambda never uses; any
- * export is a class that throws when constructed, so accidental use fails loudly. It also stands
- * in for `date-holidays`, which only checks a calendar's country, something the Slack function
- * never does (the import and the jobs do).
+ * export is a class that throws when constructed, so accidental use fails loudly. It does not
+ * stand in for `date-holidays`: the Slack function needs that for calendars with a country, and
+ * ships it beside the bundle, loaded on first use (see slack-api.ts).
  * Created by the CDK work as the agreed placeholder; the Slack handler owner may replace it.
  */
 'use strict';
 
 class Unavailable {
   constructor() {
-    throw new Error('not available in the Slack Lambda bundle (express, @slack/socket-mode and date-holidays are stubbed)');
+    throw new Error('not available in the Slack Lambda bundle (express and @slack/socket-mode are stubbed)');
   }
 }
 

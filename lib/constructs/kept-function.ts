@@ -5,7 +5,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fromRoot } from '../paths';
@@ -23,6 +23,10 @@ export interface KeptFunctionProps {
   readonly environment: Record<string, string>;
   /** Extra esbuild CLI arguments (the Slack function aliases unused Bolt receivers away). */
   readonly esbuildArgs?: Record<string, string | boolean | string[]>;
+  /** Modules left out of the bundle besides the AWS SDK (the Slack function ships date-holidays beside it). */
+  readonly externalModules?: string[];
+  /** Shell commands run around esbuild (the Slack function bundles date-holidays after it). */
+  readonly commandHooks?: ICommandHooks;
 }
 
 export class KeptFunction extends Construct {
@@ -74,8 +78,9 @@ export class KeptFunction extends Construct {
         target: 'node22',
         format: OutputFormat.CJS,
         // The Lambda runtime ships SDK v3; bundling it would add ~0.5 MB and load time.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', ...(props.externalModules ?? [])],
         ...(props.esbuildArgs ? { esbuildArgs: props.esbuildArgs } : {}),
+        ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
       },
     });
   }

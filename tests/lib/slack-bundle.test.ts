@@ -1,0 +1,72 @@
+/**
+ * The Slack function's real asset (bundled with the local esbuild, as `cdk synth` does): the
+ * holiday tables are not in index.js but beside it in node_modules/date-holidays, where
+ * `require('date-holidays')` from index.js finds them. tests/lib/build.ts skips bundling, so this
+ * file synthesises once more with bundling on.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
+import { logicalId, testContext } from './build';
+
+/** A string of the date-holidays tables (US), in none of the code that goes into the Slack bundle. */
+const FROM_TABLES = 'Thanksgiving';
+
+let outdir: string;
+let assetDir: string;
+let mainJs: string;
+let holidaysJs: string;
+
+beforeAll(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kept-slack-asset-'));
+  const { app, stack } = buildApp({ context: testContext({ 'aws:cdk:bundling-stacks': ['**'] }), nag: false, outdir });
+  app.synth();
+  const fn = Template.fromStack(stack).toJSON().Resources[logicalId(stack, stack.slackApi.function.fn)];
+  const key = fn.Properties.Code.S3Key as string;
+  expect(key).toMatch(/^[0-9a-f]{64}\.zip$/);
+  assetDir = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  mainJs = path.join(assetDir, 'index.js');
+  holidaysJs = path.join(assetDir, HOLIDAYS_BUNDLE);
+}, 120_000);
+
+afterAll(() => {
+  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('Slack function asset', () => {
+  it('has the bundle and date-holidays bundled on its own in node_modules/date-holidays/index.js', () => {
+    expect(HOLIDAYS_BUNDLE).toBe(path.join('node_modules', 'date-holidays', 'index.js'));
+    expect(fs.statSync(mainJs).isFile()).toBe(true);
+    expect(fs.statSync(holidaysJs).isFile()).toBe(true);
+    // One file with the tables in it, not a copy of the package.
+    expect(fs.readdirSync(path.dirname(holidaysJs))).toEqual(['index.js']);
+    expect(fs.readFileSync(holidaysJs, 'utf8')).toContain(FROM_TABLES);
+  });
+
+  it('keeps the holiday tables out of index.js, which requires date-holidays instead', () => {
+    const main = fs.readFileSync(mainJs, 'utf8');
+    expect(main).not.toContain(FROM_TABLES);
+    expect(main).toContain('require("date-holidays")');
+    // Only the receiver stub is aliased now; its message no longer claims date-holidays.
+    expect(main).not.toContain('date-holidays are stubbed');
+  });
+
+  it('resolves require("date-holidays") from index.js to the bundle beside it, which knows US Thanksgiving 2026', () => {
+    const script = `
+      const r = require('node:module').createRequire(${JSON.stringify(mainJs)});
+      const H = r('date-holidays');
+      const thanksgiving = new H('US').getHolidays(2026).filter((h) => h.name === ${JSON.stringify(FROM_TABLES + ' Day')});
+      process.stdout.write(JSON.stringify({ resolved: r.resolve('date-holidays'), dates: thanksgiving.map((h) => h.date) }));
+    `;
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: assetDir, encoding: 'utf8', env });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ resolved: holidaysJs, dates: ['2026-11-26 00:00:00'] });
+  });
+});
