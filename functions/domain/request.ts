@@ -139,6 +139,14 @@ export function parseRequestId(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Filing
 
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Characters as a person counts them (👍🏽 and 🇩🇪 are one each). */
+export function characters(text: string): number {
+  let n = 0;
+  for (const _ of graphemes.segment(text)) n++;
+  return n;
+}
+
 export interface RequestText {
   title: string;
   description: string;
@@ -149,10 +157,9 @@ export function checkRequestText(text: RequestText): Partial<Record<keyof Reques
   const problems: Partial<Record<keyof RequestText, string>> = {};
   const title = text.title.trim();
   if (title.length === 0) problems.title = 'Give the request a title: one line that says what you need.';
-  else if ([...title].length > TITLE_MAX) problems.title = `The title is ${[...title].length} characters; keep it to ${TITLE_MAX} and put the rest in the description.`;
-  if ([...text.description.trim()].length > DESCRIPTION_MAX) {
-    problems.description = `The description is ${[...text.description.trim()].length} characters; keep it to ${DESCRIPTION_MAX} (attach longer material in the thread).`;
-  }
+  else if (characters(title) > TITLE_MAX) problems.title = `The title is ${characters(title)} characters; keep it to ${TITLE_MAX} and put the rest in the description.`;
+  const description = characters(text.description.trim());
+  if (description > DESCRIPTION_MAX) problems.description = `The description is ${description} characters; keep it to ${DESCRIPTION_MAX} (attach longer material in the thread).`;
   return problems;
 }
 
@@ -257,9 +264,21 @@ function allowed(rule: Rule, rights: Rights): boolean {
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** A status as it reads inside a sentence ("it is waiting on the requester"). */
+const STATUS_PHRASE: Record<RequestStatus, string> = {
+  open: 'open',
+  acknowledged: 'acknowledged',
+  waiting_on_requester: 'waiting on the requester',
+  resolved: 'resolved',
+  reopened: 'reopened',
+  closed: 'closed',
+  cancelled: 'cancelled',
+};
+
 /** Why an action does not fit the request's status, in the words a user would use. */
 function wrongState(request: Request, type: ActionType): string {
   const id = request.id;
+  const now = STATUS_PHRASE[request.status];
   switch (request.status) {
     case 'closed':
       return `${id} is closed; file a new request if something is still wrong.`;
@@ -270,23 +289,23 @@ function wrongState(request: Request, type: ActionType): string {
   }
   switch (type) {
     case 'acknowledge':
-      return `${id} is already acknowledged (it is ${STATUS_LABEL[request.status].toLowerCase()}).`;
+      return request.status === 'acknowledged' ? `${id} is already acknowledged.` : `${id} is already past acknowledging: it is ${now}.`;
     case 'pause':
-      return request.status === 'waiting_on_requester' ? `${id} is already waiting on the requester.` : `${id} is ${STATUS_LABEL[request.status].toLowerCase()}; only open work can wait on the requester.`;
+      return request.status === 'waiting_on_requester' ? `${id} is already waiting on the requester.` : `${id} is ${now}; only work in progress can wait on the requester.`;
     case 'resume':
-      return `${id} is not waiting on the requester (it is ${STATUS_LABEL[request.status].toLowerCase()}).`;
+      return `${id} is not waiting on the requester: it is ${now}.`;
     case 'resolve':
       return `${id} is already resolved; the requester can close or reopen it.`;
     case 'close':
-      return `${id} is ${STATUS_LABEL[request.status].toLowerCase()}; a request is closed once it is resolved.`;
+      return `${id} is ${now}; a request is closed once it is resolved.`;
     case 'reopen':
-      return `${id} is ${STATUS_LABEL[request.status].toLowerCase()}, not resolved, so there is nothing to reopen.`;
+      return `${id} is ${now}, not resolved, so there is nothing to reopen.`;
     case 'cancel':
       return `${id} is already resolved; close it, or reopen it if it is not solved.`;
     case 'rate':
       return `${id} is not resolved yet; you can rate it once it is.`;
     default:
-      return `${id} is ${STATUS_LABEL[request.status].toLowerCase()}.`;
+      return `${id} is ${now}.`;
   }
 }
 
@@ -317,7 +336,7 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       if (!next.assignee) next.assignee = ctx.actor;
       break;
     case 'assign':
-      if (!isMember(ctx.provider, action.assignee)) return { ok: false, error: `<@${action.assignee}> is not in ${ctx.provider.name}; requests are assigned to people in the providing department.` };
+      if (!isMember(ctx.provider, action.assignee)) return { ok: false, error: `<@${action.assignee}> is not in ${ctx.provider.name}; ${request.id} can only be assigned to someone there.` };
       if (request.assignee === action.assignee) return { ok: false, error: `${request.id} is already assigned to <@${action.assignee}>.` };
       next = { ...next, assignee: action.assignee };
       event.assignee = action.assignee;
@@ -357,21 +376,21 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
     }
     case 'comment': {
       const note = action.note.trim();
-      if (note.length === 0) return { ok: false, error: 'Write what you want to add.' };
+      if (note.length === 0) return { ok: false, error: `Write what you want to add to ${request.id}.` };
       // The requester answering while the provider waits on them starts the clock again.
       if (request.status === 'waiting_on_requester' && ctx.rights.requester) next = resumed(next, cal, at);
       break;
     }
     case 'rate':
       if (request.rating) return { ok: false, error: `You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!` };
-      if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5) return { ok: false, error: 'A rating is a whole number from 1 to 5.' };
+      if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5) return { ok: false, error: `Rate ${request.id} with a whole number from 1 to 5.` };
       next = { ...next, rating: { score: action.score, ...(action.better?.trim() ? { better: action.better.trim() } : {}), at, by: ctx.actor } };
       event.score = action.score;
       break;
   }
   const note = 'note' in action ? action.note?.trim() : action.type === 'rate' ? action.better?.trim() : undefined;
   if (note) {
-    if ([...note].length > NOTE_MAX) return { ok: false, error: `Keep the note to ${NOTE_MAX} characters; it is ${[...note].length}.` };
+    if (characters(note) > NOTE_MAX) return { ok: false, error: `Keep the note on ${request.id} to ${NOTE_MAX} characters; it is ${characters(note)}.` };
     event.note = note;
   }
   event.to = next.status;
@@ -406,8 +425,10 @@ export interface RequestClocks {
   resolution: ClockView;
 }
 
+/** Both clocks at `at`; never before the request's last change (a machine clock running behind must not show a met target as running). */
 export function clocksAt(request: Request, calendar: Calendar, at: number): RequestClocks {
-  return { response: clockAt(calendar, request.clocks.response, at), resolution: clockAt(calendar, request.clocks.resolution, at) };
+  const t = Math.max(at, request.updatedAt);
+  return { response: clockAt(calendar, request.clocks.response, t), resolution: clockAt(calendar, request.clocks.resolution, t) };
 }
 
 /** Whether the request is still being worked (its clocks can still breach). */

@@ -26,12 +26,28 @@ export function sqsOutbox(queueUrl: string, sqs = new SQSClient({ maxAttempts: 3
   };
 }
 
-export function inProcessOutbox(perform: (item: WorkItem) => Promise<void>): Outbox {
+/** Like the queue's redelivery (5 receives): a failed item is tried again after a growing pause. */
+export const IN_PROCESS_RETRY_MS = [100, 300, 1_000, 3_000] as const;
+
+async function withRetries(item: WorkItem, perform: (item: WorkItem) => Promise<void>, delays: readonly number[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await perform(item);
+    } catch (err) {
+      const delay = delays[attempt];
+      if (delay === undefined) throw err;
+      logger.warn('work item failed; trying again', { type: item.type, attempt: attempt + 1, error: (err as Error).message });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+export function inProcessOutbox(perform: (item: WorkItem) => Promise<void>, retryDelays: readonly number[] = IN_PROCESS_RETRY_MS): Outbox {
   const running = new Set<Promise<void>>();
   return {
     send: async (item) => {
       const job = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => perform(item))
+        .then(() => withRetries(item, perform, retryDelays))
         .catch((err: Error) => logger.error('work item failed', { type: item.type, error: err.message }))
         .finally(() => running.delete(job));
       running.add(job);

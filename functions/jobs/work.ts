@@ -12,6 +12,7 @@ import type { Db } from '../store/client';
 import { claimDelivery } from '../store/deliveries';
 import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { syncUsergroups } from '../slack/usergroups';
+import { syncRequest } from '../slack/notify-requests';
 import { readDirectory } from '../store/directory';
 
 export const WorkItem = z.discriminatedUnion('type', [
@@ -28,6 +29,8 @@ export const WorkItem = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agreement.decided'), id: z.string().min(1).max(80), version: z.number().int().positive() }),
   /** A department's user group was set: read its members from Slack. */
   z.object({ type: z.literal('usergroups.sync'), department: z.string().min(1).max(40) }),
+  /** A request was filed or changed: post or update its card, its thread and the requester's DMs. */
+  z.object({ type: z.literal('request.changed'), id: z.string().min(1).max(40) }),
 ]);
 export type WorkItem = z.infer<typeof WorkItem>;
 
@@ -47,6 +50,8 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return notifyProposal(deps, item.id, item.version);
     case 'agreement.decided':
       return notifyDecision(deps, item.id, item.version);
+    case 'request.changed':
+      return syncRequest(deps, item.id);
     case 'usergroups.sync': {
       const dir = await readDirectory(deps.db);
       const only = { ...dir, departments: dir.departments.filter((d) => d.id === item.department) };

@@ -12,7 +12,7 @@ import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { registerAgreements } from './listeners/agreements';
 import type { ListenerDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
-import { registerShortcuts } from './listeners/shortcuts';
+import { registerRequests } from './listeners/requests';
 import { registerSlaCommand } from './listeners/sla';
 import { createSlackClient, slackClientOptions } from './web-client';
 
@@ -63,8 +63,8 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
 
   registerSlaCommand(app, deps);
   registerAgreements(app, deps);
-  registerHome(app);
-  registerShortcuts(app);
+  registerRequests(app, deps);
+  registerHome(app, deps);
 
   app.error(async (error) => {
     logger.error('Slack listener failed', { error: error.message, code: (error as { code?: string }).code });

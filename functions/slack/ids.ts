@@ -13,4 +13,37 @@ export const IDS = {
   /** The modal that asks for a reason to decline. */
   declineModal: 'agreement_decline_reason',
   declineReasonBlock: 'reason',
+
+  /** `/sla new` and the `file_request` shortcut: the modal, and the blocks it reads. */
+  newRequestModal: 'request_new',
+  requestServiceBlock: 'service',
+  requestPriorityBlock: 'priority',
+  requestTitleBlock: 'title',
+  requestDescriptionBlock: 'description',
+  /** The service select re-draws the priorities with that agreement's targets (dispatch_action). */
+  requestServiceSelect: 'request_service',
+  /** The message shortcut. */
+  fileRequestShortcut: 'file_request',
+  /** Card buttons; every value is the request ID (`IT-42`). */
+  requestAction: {
+    acknowledge: 'request_acknowledge',
+    assignMe: 'request_assign_me',
+    /** users_select on the card: pick someone to assign. */
+    assign: 'request_assign',
+    pause: 'request_pause',
+    resume: 'request_resume',
+    resolve: 'request_resolve',
+    close: 'request_close',
+    reopen: 'request_reopen',
+    cancel: 'request_cancel',
+    /** Rating buttons in the requester's DM; value is JSON `{ "id": "IT-42", "score": 4 }`. */
+    rate: 'request_rate',
+  },
+  /** The modal that asks for a resolution note (private_metadata: the request ID). */
+  resolveModal: 'request_resolve_note',
+  resolveNoteBlock: 'note',
+  /** The modal that asks for a rating and "what would have made this better?" (private_metadata: the request ID). */
+  rateModal: 'request_rate',
+  rateScoreBlock: 'score',
+  rateBetterBlock: 'better',
 } as const;

@@ -36,7 +36,9 @@ export async function transact(db: Db, items: TransactItem[]): Promise<void> {
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
       const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
-      if (reasons.some((r) => r === 'ConditionalCheckFailed')) throw new WriteConflictError(reasons);
+      // TransactionConflict: another transaction was writing the same item at that moment (AWS
+      // reports it instead of a failed condition); read again and decide again, like a failed condition.
+      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict')) throw new WriteConflictError(reasons);
     }
     throw err;
   }

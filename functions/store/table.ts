@@ -35,6 +35,19 @@ export async function ensureTable(db: Db): Promise<'created' | 'existed'> {
   return 'created';
 }
 
+const INDEX_READY_TIMEOUT_MS = 60_000;
+
+/** Waits (bounded) until every index of the table can be queried. */
+async function indexesReady(db: Db): Promise<void> {
+  const deadline = Date.now() + INDEX_READY_TIMEOUT_MS;
+  for (;;) {
+    const out = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+    if ((out.Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')) return;
+    if (Date.now() > deadline) throw new Error(`the indexes of ${db.table} are not ready after ${INDEX_READY_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function addMissingIndexes(db: Db, present: ReadonlySet<string | undefined>): Promise<void> {
   const wanted = createTableInput(db.table);
   for (const index of wanted.GlobalSecondaryIndexes ?? []) {
@@ -47,5 +60,6 @@ async function addMissingIndexes(db: Db, present: ReadonlySet<string | undefined
         GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
       }),
     );
+    await indexesReady(db); // one index at a time, as DynamoDB requires
   }
 }

@@ -46,8 +46,8 @@ describe('/sla help', () => {
   });
 
   it('says plainly when a command exists but is not ready, and when it does not exist', async () => {
-    const soon = (await postSigned(url, slashCommand({ text: 'resolve IT-42 fixed' }))).json() as { text: string };
-    expect(soon.text).toMatch(/^`\/sla resolve` is not ready yet/);
+    const soon = (await postSigned(url, slashCommand({ text: 'report it last-week' }))).json() as { text: string };
+    expect(soon.text).toMatch(/^`\/sla report` is not ready yet/);
     const unknown = (await postSigned(url, slashCommand({ text: 'frobnicate' }))).json() as { text: string };
     expect(unknown.text).toBe("I don't know `/sla frobnicate`. Type `/sla help` for the list of commands.");
   });
@@ -152,11 +152,11 @@ describe('Events API and interactivity', () => {
     expect(JSON.stringify(published[0]!.args.view)).toContain('Welcome to Kept');
   });
 
-  it('answers the file_request shortcut in the conversation', async () => {
+  it('answers the file_request shortcut in the conversation (someone in no department is told how to get added)', async () => {
     const res = await postSigned(url, interactivity(messageShortcut('file_request', fake.responseUrl('shortcut-1'))));
     expect(res.status).toBe(200);
     await waitFor(() => fake.callsTo('response/shortcut-1').length === 1);
-    expect(String(fake.callsTo('response/shortcut-1')[0]!.args.text)).toContain('is not ready yet');
+    expect(String(fake.callsTo('response/shortcut-1')[0]!.args.text)).toContain('You are not in any department in Kept yet');
   });
 });
 

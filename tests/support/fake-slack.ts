@@ -11,6 +11,8 @@ export interface RecordedCall {
   /** Parsed arguments: form fields (JSON values decoded) or a JSON body. */
   args: Record<string, unknown>;
   authorization?: string;
+  /** How the fake answered: `ok`, `rate_limited`, `error`, `http_error` or `hang`. */
+  outcome?: string;
 }
 
 type Behaviour =
@@ -34,6 +36,8 @@ function defaultAnswer(method: string, args: Record<string, unknown>): Record<st
     }
     case 'chat.postEphemeral':
       return { ok: true, message_ts: nextTs() };
+    case 'chat.getPermalink':
+      return { ok: true, channel: args.channel, permalink: `https://kept-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` };
     case 'chat.update':
       return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
     case 'views.publish':
@@ -82,11 +86,13 @@ export class FakeSlack {
       void (async () => {
         const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '').replace(/^\//, '');
         const args = await readArgs(req);
-        this.calls.push({ method, args, authorization: req.headers.authorization });
+        const call: RecordedCall = { method, args, authorization: req.headers.authorization, outcome: 'ok' };
+        this.calls.push(call);
         this.waiters = this.waiters.filter((w) => (this.callsTo(w.method).length >= w.count ? (w.resolve(), false) : true));
         const b = this.behaviours.get(method);
         if (b && b.times > 0) {
           b.times -= 1;
+          call.outcome = b.kind;
           if (b.kind === 'hang') {
             this.hung.push(() => res.destroy());
             return;

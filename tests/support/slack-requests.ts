@@ -127,7 +127,7 @@ export function stateOf(view: { blocks?: unknown[] }, typed: Record<string, stri
     if (block.type !== 'input' || !block.block_id || !block.element) continue;
     const { type, action_id } = block.element;
     const given = Object.hasOwn(typed, block.block_id) ? typed[block.block_id] : undefined;
-    if (type === 'static_select') {
+    if (type === 'static_select' || type === 'radio_buttons') {
       const value = given !== undefined ? given : (block.element.initial_option?.value ?? null);
       values[block.block_id] = { [action_id]: { type, selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value } } };
     } else {
@@ -163,22 +163,31 @@ export function viewSubmission(view: Record<string, unknown>, values: Record<str
   };
 }
 
-/** A click on a button of a message Kept posted (e.g. a DM), as Slack sends it. */
-export function buttonClick(action: { action_id: string; value: string; block_id?: string }, user: string, responseUrl: string, channel = `D${user}`): Record<string, unknown> {
-  const ts = `${Math.floor(Date.now() / 1000)}.000200`;
+let actionCounter = 0;
+
+/** A click on a button (or a pick in a select) of a message Kept posted, as Slack sends it. `actionTs` is unique per click unless given (a re-delivery repeats it). */
+export function buttonClick(
+  action: { action_id: string; value?: string; block_id?: string; selected_user?: string; selected_option?: { value: string } },
+  user: string,
+  responseUrl: string,
+  channel = `D${user}`,
+  options: { actionTs?: string; message?: { ts: string; blocks?: unknown[] }; view?: Record<string, unknown> } = {},
+): Record<string, unknown> {
+  const ts = options.message?.ts ?? `${Math.floor(Date.now() / 1000)}.000200`;
+  const actionTs = options.actionTs ?? `${Math.floor(Date.now() / 1000)}.${String(++actionCounter).padStart(6, '0')}`;
+  const type = action.selected_user !== undefined ? 'users_select' : action.selected_option !== undefined ? 'static_select' : 'button';
   return {
     type: 'block_actions',
     user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: BOT.teamId },
     api_app_id: 'A0KEPTAPP1',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
+    container: options.view ? { type: 'view', view_id: options.view.id } : { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
     trigger_id: `${Date.now()}.1.${randomUUID().slice(0, 8)}`,
     team: { id: BOT.teamId, domain: 'kept-test' },
     enterprise: null,
     is_enterprise_install: false,
-    channel: { id: channel, name: 'directmessage' },
-    message: { type: 'message', user: BOT.userId, bot_id: BOT.botId, ts, text: 'proposal' },
+    ...(options.view ? { view: options.view } : { channel: { id: channel, name: 'directmessage' }, message: { type: 'message', user: BOT.userId, bot_id: BOT.botId, ts, text: 'message', ...(options.message?.blocks ? { blocks: options.message.blocks } : {}) } }),
     response_url: responseUrl,
-    actions: [{ type: 'button', action_id: action.action_id, block_id: action.block_id ?? 'b1', text: { type: 'plain_text', text: 'x' }, value: action.value, action_ts: `${Date.now() / 1000}` }],
+    actions: [{ type, block_id: action.block_id ?? 'b1', text: { type: 'plain_text', text: 'x' }, action_ts: actionTs, ...action }],
   };
 }

@@ -1,10 +1,11 @@
-/** App Home: publish the home tab whenever someone opens it. */
+/** App Home: publish the home tab (my requests, my department's queue) whenever someone opens it. */
 import type { App } from '@slack/bolt';
-import { homeView } from '../views/home';
+import type { ListenerDeps } from './deps';
+import { publishHome } from './requests';
 
-export function registerHome(app: App): void {
+export function registerHome(app: App, deps: ListenerDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    await client.views.publish({ user_id: event.user, view: homeView() });
+    await publishHome(deps, client, event.user);
   });
 }

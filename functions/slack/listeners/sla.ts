@@ -6,6 +6,7 @@ import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/
 import { splitArgs } from '../args';
 import { agreementsCommand, openPropose } from './agreements';
 import { deptCommand } from './departments';
+import { isWorkVerb, listCommand, openNewRequest, showCommand, workCommand } from './requests';
 import type { ListenerDeps } from './deps';
 
 /** The fields of a slash-command payload Kept relies on. */
@@ -31,6 +32,10 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
     if (word === 'agreements') return ack(await agreementsCommand(deps, user, args[0]));
     if (word === 'dept' || word === 'depts' || word === 'departments') return ack(await deptCommand(deps, user, args));
     if (word === 'propose') return openPropose(deps, command, args[0], ack, client, respond);
+    if (word === 'new') return openNewRequest(deps, command, args[0], ack, client, respond);
+    if (word === 'show') return ack(await showCommand(deps, args[0]));
+    if (word === 'list') return ack(await listCommand(deps, user, args[0]));
+    if (isWorkVerb(word)) return ack(await workCommand(deps, command, word, args));
     const known = findSlaCommand(word);
     await ack({ response_type: 'ephemeral', text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word) });
   });

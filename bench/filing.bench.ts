@@ -1,0 +1,95 @@
+/**
+ * (d) Filing a request: a signed view submission of the new-request modal through Kept's local
+ * HTTP front door, on DynamoDB Local (in memory) with the example company imported. Measures the
+ * time to Slack's answer and counts the DynamoDB calls made before it (budget: at most 3 round
+ * trips). The work handed to the worker (card, DM) is not part of the answer, so the outbox here
+ * only counts what it is given.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../functions/config';
+import { validateImport, planImport } from '../functions/domain/import-file';
+import type { Outbox } from '../functions/jobs/outbox';
+import { findRoot, startDynamoLocal } from '../functions/local/dynamodb-local';
+import { createSlackHttp } from '../functions/slack/http-server';
+import { IDS } from '../functions/slack/ids';
+import { newRequestModal } from '../functions/slack/views/request-modals';
+import { createDb } from '../functions/store/client';
+import { readDirectory } from '../functions/store/directory';
+import { applyImport } from '../functions/store/import';
+import { ensureTable } from '../functions/store/table';
+import { FORM, interactivity, signature, SIGNING_SECRET, stateOf, viewSubmission } from '../tests/support/slack-requests';
+import type { Bench } from './types';
+import { median, quantile, round, timeMs } from './stats';
+
+const WARMUP = 50;
+const N = 500;
+const REQUESTER = 'U0FINMEM1';
+const ROUND_TRIP_BUDGET = 3;
+const P99_BUDGET_MS = 1_000;
+
+export const run: Bench = async () => {
+  const dynamo = await startDynamoLocal();
+  const db = createDb({ table: 'kept-bench', endpoint: dynamo.endpoint });
+  let calls = 0;
+  db.raw.middlewareStack.add((next) => async (args) => {
+    calls += 1;
+    return next(args);
+  }, { step: 'initialize', name: 'countCalls' });
+  const sent: unknown[] = [];
+  const outbox: Outbox = { send: async (item) => void sent.push(item), idle: async () => {} };
+  const config = parseConfig({
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_BOT_ID: 'B0BENCH',
+    SLACK_BOT_USER_ID: 'U0BENCH',
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    KEPT_TABLE: db.table,
+  });
+  const http = createSlackHttp({ config, db, outbox });
+  try {
+    await ensureTable(db);
+    const raw = parseYaml(readFileSync(path.join(findRoot(), 'examples', 'company.yaml'), 'utf8'));
+    const before = await readDirectory(db);
+    const checked = validateImport(raw, before);
+    if (!checked.ok) throw new Error('examples/company.yaml does not import');
+    await applyImport(db, planImport(checked.value, before, new Date().toISOString()), before);
+    const dir = await readDirectory(db);
+    const agreement = dir.agreements.find((a) => a.id === 'it-for-finance')!.active!;
+    const view = newRequestModal({ choices: [{ agreement, providerName: 'IT' }], metadata: '{}' }) as unknown as Record<string, unknown>;
+    const values = stateOf(view as { blocks: unknown[] }, { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'Laptop will not boot', [IDS.requestDescriptionBlock]: 'Black screen' });
+    const url = `${await http.listen(0)}/slack/events`;
+
+    let n = 0;
+    const once = async (): Promise<number> => {
+      const body = interactivity(viewSubmission(view, values, REQUESTER, `VBENCH${++n}`));
+      const start = calls;
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': FORM, ...signature(body) }, body });
+      const text = await res.text();
+      if (res.status !== 200 || text !== '') throw new Error(`filing answered ${res.status} ${text}`);
+      return calls - start;
+    };
+    for (let i = 0; i < WARMUP; i++) await once();
+    const latencies: number[] = [];
+    const roundTrips: number[] = [];
+    for (let i = 0; i < N; i++) {
+      let trips = 0;
+      latencies.push(await timeMs(async () => void (trips = await once())));
+      roundTrips.push(trips);
+    }
+    if (sent.length !== WARMUP + N) throw new Error(`expected ${WARMUP + N} filings handed to the worker, got ${sent.length}`);
+    const maxTrips = Math.max(...roundTrips);
+    const p99 = quantile(latencies, 0.99);
+    return [
+      { name: 'filing_submission_latency_median', value: round(median(latencies)), unit: 'ms' },
+      { name: 'filing_submission_latency_p99', value: round(p99), unit: 'ms', budget: `<= ${P99_BUDGET_MS} ms (Slack waits 3 s)`, ok: p99 <= P99_BUDGET_MS },
+      { name: 'filing_dynamodb_calls_before_ack_max', value: maxTrips, unit: 'calls', budget: `<= ${ROUND_TRIP_BUDGET}`, ok: maxTrips <= ROUND_TRIP_BUDGET },
+    ];
+  } finally {
+    await http.close();
+    db.raw.destroy();
+    await dynamo.stop();
+  }
+};

@@ -1,0 +1,157 @@
+/**
+ * Filing and working requests, shared by every Slack surface (modal, card buttons, DMs, slash
+ * commands): read the request and the directory, let the domain decide, write under conditions,
+ * hand the Slack side (card, thread, DMs) to the worker. Nothing here posts to Slack.
+ */
+import type { AgreementVersion, Priority } from '../domain/agreement';
+import { covers } from '../domain/agreement';
+import { compileCalendar, type Calendar, type CalendarSpec } from '../domain/calendar';
+import { departmentsOf, findAgreement, findDepartment, type Directory } from '../domain/directory';
+import type { Department } from '../domain/department';
+import { decide, fileRequest, requestId, rightsOf, type Request, type RequestAction, type RequestEvent, type RequestSource } from '../domain/request';
+import type { Db } from '../store/client';
+import { deliveryClaimItem, isDelivered } from '../store/deliveries';
+import { readDirectory, WriteConflictError } from '../store/directory';
+import { getRequest, readSequence, saveChange, saveNewRequest } from '../store/requests';
+
+const calendars = new Map<string, Calendar>();
+
+/** A department's compiled calendar, kept for the life of the process (the spec is the key). */
+export function calendarOf(department: Pick<Department, 'calendar'>): Calendar {
+  const key = JSON.stringify(department.calendar);
+  let calendar = calendars.get(key);
+  if (!calendar) {
+    calendar = compileCalendar(department.calendar as CalendarSpec);
+    calendars.set(key, calendar);
+  }
+  return calendar;
+}
+
+/** An agreement a person may file under, and the department they file for. */
+export interface FilingChoice {
+  agreement: AgreementVersion;
+  provider: Department;
+  /** The requester's department the agreement covers (their first one, if several). */
+  customer: string;
+}
+
+/**
+ * What `user` may file: active agreements covering one of their departments, from a provider that
+ * is not that same department. Sorted by provider name, then service.
+ */
+export function filingChoices(dir: Directory, user: string): FilingChoice[] {
+  const mine = departmentsOf(dir, user);
+  const choices: FilingChoice[] = [];
+  for (const record of dir.agreements) {
+    const agreement = record.active;
+    if (!agreement) continue;
+    const provider = findDepartment(dir, agreement.provider);
+    const customer = mine.find((d) => d.id !== agreement.provider && covers(agreement, d.id));
+    if (provider && customer) choices.push({ agreement, provider, customer: customer.id });
+  }
+  return choices.sort((a, b) => a.provider.name.localeCompare(b.provider.name) || a.agreement.service.localeCompare(b.agreement.service));
+}
+
+export interface FilingInput {
+  user: string;
+  agreementId: string;
+  priority: Priority;
+  title: string;
+  description: string;
+  source?: RequestSource;
+  /** The Slack delivery this filing comes from (`view:<id>`): a re-delivery files nothing. */
+  delivery: string;
+  now: Date;
+}
+
+export type FilingResult =
+  | { outcome: 'filed'; request: Request }
+  | { outcome: 'duplicate' }
+  | { outcome: 'refused'; field: 'service' | 'priority' | 'title' | 'description'; message: string };
+
+/**
+ * Files a request: one directory read (agreement, provider, calendar and the provider's last
+ * number) and one transaction (number, request, first history line, delivery claim). A race for
+ * the same number reads the number again and tries the next one.
+ */
+export async function fileFromSlack(db: Db, input: FilingInput): Promise<FilingResult> {
+  const dir = await readDirectory(db);
+  const choice = filingChoices(dir, input.user).find((c) => c.agreement.id === input.agreementId);
+  if (!choice) {
+    const record = findAgreement(dir, input.agreementId);
+    const message = record?.active
+      ? 'You are not in a department this agreement covers, so you cannot file under it. `/sla agreements` shows what binds you.'
+      : 'This agreement is no longer in force. Close the form and run `/sla new` again to see the current ones.';
+    return { outcome: 'refused', field: 'service', message };
+  }
+  const { agreement, provider } = choice;
+  if (!agreement.targets[input.priority]) return { outcome: 'refused', field: 'priority', message: `This agreement has no ${input.priority} target; pick one of the priorities listed.` };
+  const calendar = calendarOf(provider);
+  let previous = dir.sequences?.[provider.id] ?? 0;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const number = previous + 1;
+    const filed = fileRequest({
+      id: requestId(provider.prefix, number),
+      number,
+      agreement,
+      customer: choice.customer,
+      priority: input.priority,
+      title: input.title,
+      description: input.description,
+      ...(input.source ? { source: input.source } : {}),
+      requester: input.user,
+      at: input.now.getTime(),
+      calendar,
+    });
+    if (!filed.ok) return { outcome: 'refused', field: 'title', message: filed.error };
+    try {
+      await saveNewRequest(db, { ...filed.value, previous, claim: deliveryClaimItem(db, input.delivery, input.now) });
+      return { outcome: 'filed', request: filed.value.request };
+    } catch (err) {
+      if (!(err instanceof WriteConflictError)) throw err;
+      if (err.reasons[3] === 'ConditionalCheckFailed') return { outcome: 'duplicate' };
+      previous = Math.max(previous + 1, await readSequence(db, provider.id));
+    }
+  }
+  throw new Error(`could not get a request number for ${provider.id} after 5 tries`);
+}
+
+export type ActResult =
+  | { outcome: 'done'; request: Request; event: RequestEvent; provider: Department }
+  | { outcome: 'duplicate' }
+  | { outcome: 'refused'; message: string };
+
+/**
+ * `user` does `action` to request `id`. Reads the request and the directory, lets the domain
+ * decide, and writes only if nobody changed the request meanwhile; if someone did, reads again
+ * and decides again (so the second of two Resolve clicks is told it is already resolved).
+ */
+export async function act(db: Db, input: { id: string; user: string; action: RequestAction; delivery?: string; now: Date }): Promise<ActResult> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const [dir, request] = await Promise.all([readDirectory(db), getRequest(db, input.id)]);
+    if (!request) return { outcome: 'refused', message: `There is no request ${input.id}. Check the ID on the card, or see yours with \`/sla list\`.` };
+    const provider = findDepartment(dir, request.provider);
+    if (!provider) return { outcome: 'refused', message: `${request.id} belongs to a department that no longer exists in Kept; ask a Kept admin.` };
+    const decided = decide(request, input.action, {
+      actor: input.user,
+      at: input.now.getTime(),
+      calendar: calendarOf(provider),
+      rights: rightsOf(request, provider, input.user),
+      provider,
+    });
+    if (!decided.ok) {
+      // A re-delivered click or command finds its own change already made: say nothing.
+      if (input.delivery && (await isDelivered(db, input.delivery, input.now))) return { outcome: 'duplicate' };
+      return { outcome: 'refused', message: decided.error };
+    }
+    try {
+      await saveChange(db, { ...decided.value, previousRev: request.rev, ...(input.delivery ? { claim: deliveryClaimItem(db, input.delivery, input.now) } : {}) });
+      return { outcome: 'done', ...decided.value, provider };
+    } catch (err) {
+      if (!(err instanceof WriteConflictError)) throw err;
+      if (err.reasons[2] === 'ConditionalCheckFailed') return { outcome: 'duplicate' };
+      // Someone else changed the request: read it again and decide again.
+    }
+  }
+  return { outcome: 'refused', message: `${input.id} is changing quickly right now; look at the card and try again in a moment.` };
+}

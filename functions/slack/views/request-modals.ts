@@ -1,0 +1,210 @@
+/**
+ * The request modals: filing a new request (`/sla new`, the `file_request` shortcut), the
+ * resolution note, and the rating. Pure functions of domain values; every input answers with
+ * action_id `IDS.value` except the service select, which re-draws the priorities
+ * (`IDS.requestServiceSelect`, dispatch_action).
+ */
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
+import { PRIORITIES, type AgreementVersion, type Priority } from '../../domain/agreement';
+import { describeTarget } from '../../domain/agreement-text';
+import { BETTER_MAX, DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, type RequestSource } from '../../domain/request';
+import { IDS } from '../ids';
+import { clip, context, MAX_OPTION_TEXT, section } from './agreement-terms';
+import { escapeMrkdwn } from './help';
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+const option = (value: string, text: string): PlainTextOption => ({ text: plain(clip(text, MAX_OPTION_TEXT)), value });
+/** Slack's limits: a modal title is at most 24 characters, a select at most 100 options. */
+const MAX_TITLE = 24;
+const MAX_OPTIONS = 100;
+
+export interface ServiceChoice {
+  agreement: AgreementVersion;
+  providerName: string;
+}
+
+export interface NewRequestModalInput {
+  choices: readonly ServiceChoice[];
+  /** The agreement id picked; default the first choice. */
+  selected?: string;
+  initial?: { title?: string; description?: string; priority?: Priority };
+  /** The message the request is filed from (message shortcut). */
+  source?: RequestSource;
+  /** Opaque to the view: the listener's private_metadata. */
+  metadata: string;
+}
+
+/** `P2 — answer in 2h, solve in 16h working time`. */
+export function priorityLabel(priority: Priority, agreement: AgreementVersion): string | undefined {
+  const target = agreement.targets[priority];
+  return target ? `${priority} — ${describeTarget(target)} working time` : undefined;
+}
+
+function serviceSelect(choices: readonly ServiceChoice[], selected: AgreementVersion | undefined): StaticSelect {
+  const kept = choices.slice(0, MAX_OPTIONS);
+  const optionOf = (c: ServiceChoice) => option(c.agreement.id, c.agreement.service);
+  const providers = [...new Set(kept.map((c) => c.providerName))];
+  const chosen = selected ? kept.find((c) => c.agreement.id === selected.id) : undefined;
+  const base: StaticSelect = {
+    type: 'static_select',
+    action_id: IDS.requestServiceSelect,
+    placeholder: plain('Choose a service'),
+    ...(chosen ? { initial_option: optionOf(chosen) } : {}),
+  };
+  if (providers.length > 1) {
+    return {
+      ...base,
+      option_groups: providers.map((p) => ({ label: plain(clip(p, MAX_OPTION_TEXT)), options: kept.filter((c) => c.providerName === p).map(optionOf) })),
+    };
+  }
+  return { ...base, options: kept.map(optionOf) };
+}
+
+function priorityInput(agreement: AgreementVersion, initial: Priority | undefined): InputBlock {
+  const options = PRIORITIES.flatMap((p) => {
+    const label = priorityLabel(p, agreement);
+    return label ? [option(p, label)] : [];
+  });
+  const chosen = options.find((o) => o.value === initial);
+  return {
+    type: 'input',
+    block_id: IDS.requestPriorityBlock,
+    label: plain('Priority'),
+    hint: plain(`Targets of ${clip(agreement.service, 80)}: working time on the provider's calendar.`),
+    element: {
+      type: 'static_select',
+      action_id: IDS.value,
+      placeholder: plain('How urgent is it?'),
+      options,
+      ...(chosen ? { initial_option: chosen } : {}),
+    },
+  };
+}
+
+/** A link to the source message, when its permalink is a plain https URL. */
+function sourceLine(source: RequestSource): string {
+  return /^https:\/\/[^\s<>|]+$/.test(source.permalink) ? `Filed from <${source.permalink}|this message>` : 'Filed from a message';
+}
+
+/** The new-request modal; the priorities are those of the selected agreement. */
+export function newRequestModal(input: NewRequestModalInput): ModalView {
+  const selected = input.choices.find((c) => c.agreement.id === input.selected)?.agreement ?? input.choices[0]?.agreement;
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: IDS.requestServiceBlock,
+      dispatch_action: true,
+      label: plain('Service'),
+      element: serviceSelect(input.choices, selected),
+    },
+  ];
+  if (selected) blocks.push(priorityInput(selected, input.initial?.priority));
+  else blocks.push(section('There is no service you can file to yet.'));
+  const title = input.initial?.title;
+  const description = input.initial?.description;
+  blocks.push(
+    {
+      type: 'input',
+      block_id: IDS.requestTitleBlock,
+      label: plain('Title'),
+      element: {
+        type: 'plain_text_input',
+        action_id: IDS.value,
+        max_length: TITLE_MAX,
+        placeholder: plain('One line that says what you need'),
+        ...(title ? { initial_value: clip(title, TITLE_MAX) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: IDS.requestDescriptionBlock,
+      label: plain('Description'),
+      optional: true,
+      element: {
+        type: 'plain_text_input',
+        action_id: IDS.value,
+        multiline: true,
+        max_length: DESCRIPTION_MAX,
+        placeholder: plain('What happened, what you tried, anything that helps'),
+        ...(description ? { initial_value: clip(description, DESCRIPTION_MAX) } : {}),
+      },
+    },
+  );
+  if (input.source) blocks.push(context(sourceLine(input.source)));
+  return {
+    type: 'modal',
+    callback_id: IDS.newRequestModal,
+    title: plain('New request'),
+    submit: plain('File request'),
+    close: plain('Cancel'),
+    private_metadata: input.metadata,
+    blocks,
+  };
+}
+
+export type NewRequestValues = Record<string, Record<string, { selected_option?: { value: string } | null; value?: string | null }>>;
+
+/** A submission (or the state at a redraw) of the new-request modal; text trimmed, empty when left empty. */
+export function readNewRequestView(values: NewRequestValues): { agreementId?: string; priority?: string; title: string; description: string } {
+  const agreementId = values[IDS.requestServiceBlock]?.[IDS.requestServiceSelect]?.selected_option?.value ?? undefined;
+  const priority = values[IDS.requestPriorityBlock]?.[IDS.value]?.selected_option?.value ?? undefined;
+  const text = (block: string) => (values[block]?.[IDS.value]?.value ?? '').trim();
+  return {
+    ...(agreementId ? { agreementId } : {}),
+    ...(priority ? { priority } : {}),
+    title: text(IDS.requestTitleBlock),
+    description: text(IDS.requestDescriptionBlock),
+  };
+}
+
+/** Asks for the resolution note; the requester reads it. */
+export function resolveModal(requestId: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: IDS.resolveModal,
+    title: plain(clip(`Resolve ${requestId}`, MAX_TITLE)),
+    submit: plain('Resolve'),
+    close: plain('Cancel'),
+    private_metadata: requestId,
+    blocks: [
+      {
+        type: 'input',
+        block_id: IDS.resolveNoteBlock,
+        label: plain('How was it solved? The requester reads this.'),
+        element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: NOTE_MAX, placeholder: plain('e.g. Replaced the toner; printing works again') },
+      },
+    ],
+  };
+}
+
+const SCORE_TEXT = ['1 ★ — poor', '2 ★★', '3 ★★★ — fine', '4 ★★★★', '5 ★★★★★ — excellent'] as const;
+
+/** The rating modal, opened from a rating button with that score picked. */
+export function rateModal(input: { requestId: string; score: number; providerName: string }): ModalView {
+  const options = SCORE_TEXT.map((text, i) => option(String(i + 1), text));
+  const chosen = options.find((o) => o.value === String(input.score));
+  return {
+    type: 'modal',
+    callback_id: IDS.rateModal,
+    title: plain(clip(`Rate ${input.requestId}`, MAX_TITLE)),
+    submit: plain('Send'),
+    close: plain('Cancel'),
+    private_metadata: input.requestId,
+    blocks: [
+      section(`How did ${escapeMrkdwn(input.providerName)} do on ${escapeMrkdwn(input.requestId)}? ${escapeMrkdwn(input.providerName)} sees your rating.`),
+      {
+        type: 'input',
+        block_id: IDS.rateScoreBlock,
+        label: plain('Rating'),
+        element: { type: 'radio_buttons', action_id: IDS.value, options, ...(chosen ? { initial_option: chosen } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: IDS.rateBetterBlock,
+        label: plain('What would have made this better?'),
+        optional: true,
+        element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: BETTER_MAX },
+      },
+    ],
+  };
+}

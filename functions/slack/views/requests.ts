@@ -1,0 +1,550 @@
+/**
+ * Block Kit for requests: the card in the provider's channel, its thread lines, the requester's
+ * DMs (filing confirmation, acknowledged, waiting on you, resolved with the rating prompt),
+ * `/sla show`, `/sla list` and the App Home. Pure functions of domain values: instants are passed
+ * in, nothing here reads the clock or calls Slack. All user text (titles, descriptions, notes,
+ * service and department names) goes through `escapeMrkdwn`.
+ *
+ * Times: channel messages, lists and the App Home use Slack date tokens, so every reader sees
+ * their own time zone; the requester's confirmation DM is written in the requester's zone.
+ */
+import type { ActionsBlock, Button, HomeView, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
+import { DateTime } from 'luxon';
+import type { TargetKind } from '../../domain/clock';
+import type { ClockView } from '../../domain/clock';
+import { formatDuration, MINUTE_MS } from '../../domain/duration';
+import {
+  actionsFor,
+  isLive,
+  STATUS_LABEL,
+  type ActionType,
+  type nextDue,
+  type Request,
+  type RequestClocks,
+  type RequestEvent,
+  type RequestStatus,
+} from '../../domain/request';
+import { IDS } from '../ids';
+import { clip, context, MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS, MAX_SECTION_TEXT, mentionChannel, mentionUser, section, type SlackMessage } from './agreement-terms';
+import { escapeMrkdwn, helpMessage } from './help';
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+
+/** Slack caps a section field at 2000 characters and an actions block at 25 elements. */
+const MAX_FIELD_TEXT = 2000;
+const MAX_ACTION_ELEMENTS = 25;
+/** How many requests a list message shows before `and N more`. */
+export const LIST_MAX = 40;
+/** How many history lines `/sla show` shows. */
+export const HISTORY_MAX = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Small pieces
+
+/** Cuts escaped mrkdwn to `max` characters without leaving half an `&amp;` entity behind. */
+function fit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
+}
+
+/** `2026-11-25 14:30 UTC`: what a Slack client that cannot render a date token shows. */
+function utcText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A Slack date token: each reader sees the instant in their own time zone. */
+export function dateToken(ms: number): string {
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utcText(ms)}>`;
+}
+
+/** `2h 10m`, `35m`, `under 1m` (working time; minute precision, as formatDuration). */
+export function spokenDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < MINUTE_MS) return 'under 1m';
+  return formatDuration(abs).replace(/h(?=\d)/, 'h ');
+}
+
+function shortZone(dt: DateTime): string {
+  const us = dt.offsetNameShort ?? '';
+  if (!us.startsWith('GMT') && !us.startsWith('UTC+') && !us.startsWith('UTC-')) return us;
+  // en-US names only American zones; en-GB knows CET, BST and friends.
+  const gb = dt.setLocale('en-GB').offsetNameShort ?? '';
+  return gb && !gb.startsWith('GMT+') && !gb.startsWith('GMT-') ? gb : us;
+}
+
+/** `Wed 25 Nov, 15:30 CET`: an instant in the reader's IANA zone (UTC when the zone is unknown). */
+export function localTime(ms: number, timezone: string): string {
+  let dt = DateTime.fromMillis(ms, { zone: timezone, locale: 'en-US' });
+  if (!dt.isValid) dt = DateTime.fromMillis(ms, { zone: 'UTC', locale: 'en-US' });
+  return `${dt.toFormat('ccc d LLL, HH:mm')} ${shortZone(dt)}`;
+}
+
+/** Escaped note in curly quotes. */
+const quoted = (note: string) => `“${escapeMrkdwn(note)}”`;
+
+/** A link to a Slack permalink; undefined when the text is not a plain https URL. */
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  return /^https:\/\/[^\s<>|]+$/.test(url) ? url : undefined;
+}
+
+const link = (url: string | undefined, label: string): string => {
+  const safe = safeUrl(url);
+  return safe ? `<${safe}|${label}>` : label;
+};
+
+export const STATUS_EMOJI: Record<RequestStatus, string> = {
+  open: ':new:',
+  acknowledged: ':eyes:',
+  waiting_on_requester: ':hourglass:',
+  resolved: ':white_check_mark:',
+  reopened: ':arrows_counterclockwise:',
+  closed: ':lock:',
+  cancelled: ':x:',
+};
+
+const statusText = (status: RequestStatus) => `${STATUS_EMOJI[status]} ${STATUS_LABEL[status]}`;
+
+/** `*IT-42 · Title*`, escaped. */
+const titleLine = (request: Request) => `*${escapeMrkdwn(request.id)} · ${escapeMrkdwn(request.title)}*`;
+
+const KIND_LABEL: Record<TargetKind, string> = { response: 'Response', resolution: 'Resolution' };
+
+/** The mark in front of a clock that needs attention. */
+function mark(status: ClockView['status']): string {
+  if (status === 'breached') return ':red_circle: ';
+  if (status === 'at_risk') return ':warning: ';
+  return '';
+}
+
+/** What is left of a clock, in words: `2h 10m of working time left`, `overdue by 35m of working time`, … */
+export function remainingText(view: ClockView, requestStatus?: RequestStatus, due: (ms: number) => string = dateToken): string {
+  if (view.state === 'met') return `met${view.metAt !== null ? ` ${due(view.metAt)}` : ''}${view.metLate ? ', late' : ''}`;
+  const left = view.remaining < 0 ? `overdue by ${spokenDuration(view.remaining)} of working time` : `${spokenDuration(view.remaining)} of working time left`;
+  if (view.state === 'paused') {
+    const why = requestStatus === 'cancelled' ? 'stopped — the request was cancelled' : 'paused — waiting on the requester';
+    return view.remaining < 0 ? `${why} · ${left}` : why;
+  }
+  return left;
+}
+
+/** One line per target: `:warning: *Response* · due <token> · 20m of working time left`. */
+function targetLine(kind: TargetKind, view: ClockView, requestStatus: RequestStatus): string {
+  const label = `*${KIND_LABEL[kind]}*`;
+  if (view.state === 'met') {
+    const emoji = view.metLate ? ':ballot_box_with_check:' : ':white_check_mark:';
+    const was = view.metLate && view.due !== null ? ` (was due ${dateToken(view.due)})` : '';
+    return `${emoji} ${label} · ${remainingText(view, requestStatus)}${was}`;
+  }
+  const dueText = view.due !== null ? ` · ${view.remaining < 0 ? 'was due' : 'due'} ${dateToken(view.due)}` : '';
+  const risk = view.status === 'at_risk' ? ' — at risk' : '';
+  return `${mark(view.status)}${label}${dueText} · ${remainingText(view, requestStatus)}${risk}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The card
+
+export interface CardInput {
+  request: Request;
+  clocks: RequestClocks;
+  /** The instant the card shows the clocks as of. */
+  at: number;
+  providerName: string;
+  customerName: string;
+}
+
+function fieldsBlock(input: CardInput): SectionBlock {
+  const { request } = input;
+  const field = (name: string, value: string) => ({ type: 'mrkdwn' as const, text: fit(`*${name}*\n${value}`, MAX_FIELD_TEXT) });
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: fit(titleLine(request), MAX_SECTION_TEXT) },
+    fields: [
+      field('Requester', mentionUser(request.requester)),
+      field('Customer', escapeMrkdwn(input.customerName)),
+      field('Service', escapeMrkdwn(request.service)),
+      field('Priority', escapeMrkdwn(request.priority)),
+      field('Status', statusText(request.status)),
+      field('Assignee', request.assignee ? mentionUser(request.assignee) : 'nobody yet'),
+    ],
+  };
+}
+
+/** The card's body without buttons: shared by the card and `/sla show`. */
+function cardBody(input: CardInput): KnownBlock[] {
+  const { request, clocks, at } = input;
+  const blocks: KnownBlock[] = [fieldsBlock(input)];
+  blocks.push(section((['response', 'resolution'] as const).map((k) => targetLine(k, clocks[k], request.status)).join('\n')));
+
+  const from = request.source ? link(request.source.permalink, 'From this message') : undefined;
+  if (request.description.trim() !== '' || from) {
+    const tail = from ? `\n${from}` : '';
+    const head = '*Description*\n';
+    const body = request.description.trim() !== '' ? fit(escapeMrkdwn(request.description), MAX_SECTION_TEXT - head.length - tail.length) : '';
+    blocks.push(section(body ? `${head}${body}${tail}` : from!));
+  }
+  if (request.resolution && (request.status === 'resolved' || request.status === 'closed')) {
+    const head = '*How it was solved*\n';
+    blocks.push(section(`${head}${fit(escapeMrkdwn(request.resolution), MAX_SECTION_TEXT - head.length)}`));
+  }
+  const notes = [
+    `Filed ${dateToken(request.createdAt)} under agreement \`${escapeMrkdwn(request.agreementId)}\` v${request.agreementVersion}`,
+    `as of ${dateToken(at)}`,
+  ];
+  if (request.rating) notes.push(`rated ${request.rating.score}/5`);
+  blocks.push(context(notes.join(' · ')));
+  return blocks;
+}
+
+function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button {
+  return { type: 'button', action_id: actionId, text: plain(text), value, ...(style ? { style } : {}) };
+}
+
+/** The card's buttons for the actions that fit the request's status; undefined when none do. */
+function cardActions(request: Request): ActionsBlock | undefined {
+  const fits = actionsFor(request.status);
+  const has = (t: ActionType) => fits.includes(t);
+  const id = request.id;
+  const elements: ActionsBlock['elements'] = [];
+  if (has('acknowledge')) elements.push(button(IDS.requestAction.acknowledge, 'Acknowledge', id, 'primary'));
+  if (has('resume')) elements.push(button(IDS.requestAction.resume, 'Resume', id));
+  if (has('resolve')) elements.push(button(IDS.requestAction.resolve, 'Resolve', id, has('acknowledge') ? undefined : 'primary'));
+  if (has('close')) elements.push(button(IDS.requestAction.close, 'Confirm solved', id, 'primary'));
+  if (has('reopen')) elements.push(button(IDS.requestAction.reopen, 'Reopen', id));
+  if (has('pause')) elements.push(button(IDS.requestAction.pause, 'Waiting on requester', id));
+  if (has('assign')) {
+    elements.push(button(IDS.requestAction.assignMe, 'Assign to me', id));
+    const picker: UsersSelect = {
+      type: 'users_select',
+      action_id: IDS.requestAction.assign,
+      placeholder: plain('Assign to…'),
+      ...(request.assignee ? { initial_user: request.assignee } : {}),
+    };
+    elements.push(picker);
+  }
+  if (has('cancel')) {
+    elements.push({
+      ...button(IDS.requestAction.cancel, 'Cancel request', id, 'danger'),
+      confirm: {
+        title: plain(clip(`Cancel ${id}?`, 100)),
+        text: plain('This stops both clocks and closes the request for good. Only the person who filed it can cancel it.'),
+        confirm: plain('Cancel request'),
+        deny: plain('Keep it'),
+        style: 'danger',
+      },
+    });
+  }
+  if (elements.length === 0) return undefined;
+  return { type: 'actions', block_id: `request_actions:${request.id}`, elements: elements.slice(0, MAX_ACTION_ELEMENTS) };
+}
+
+function cardText(input: CardInput): string {
+  const { request } = input;
+  const who = request.assignee ? `, assigned to ${mentionUser(request.assignee)}` : '';
+  return fit(
+    `${escapeMrkdwn(request.id)} · ${escapeMrkdwn(request.title)} — ${STATUS_LABEL[request.status]}, ${request.priority}, filed by ${mentionUser(request.requester)} for ${escapeMrkdwn(input.customerName)} (${escapeMrkdwn(request.service)})${who}`,
+    MAX_SECTION_TEXT,
+  );
+}
+
+/** The request card in the provider's channel: what, for whom, the two clocks, and the buttons that fit. */
+export function requestCard(input: CardInput): SlackMessage {
+  const blocks = cardBody(input);
+  const actions = cardActions(input.request);
+  if (actions) blocks.push(actions);
+  return { text: cardText(input), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+export interface HistoryEvent {
+  type: RequestEvent['type'];
+  actor: string;
+  at: number;
+  note?: string;
+  assignee?: string;
+  score?: number;
+  to: RequestStatus;
+  /** When known: a requester's comment that ended a wait says the clock runs again. */
+  from?: RequestStatus | null;
+}
+
+/** One line of a request's history (a reply in the card's thread, and `/sla show`). */
+export function historyLine(event: HistoryEvent, requestId: string): string {
+  const who = mentionUser(event.actor);
+  const id = escapeMrkdwn(requestId);
+  const note = event.note ? quoted(event.note) : undefined;
+  const withNote = (line: string) => (note ? `${line}: ${note}` : line);
+  const when = ` — ${dateToken(event.at)}`;
+  switch (event.type) {
+    case 'filed':
+      return `:inbox_tray: ${who} filed ${id}${when}`;
+    case 'acknowledge':
+      return `${withNote(`:eyes: ${who} acknowledged ${id}`)}${when}`;
+    case 'assign':
+      return `:bust_in_silhouette: ${who} assigned ${id} to ${event.assignee ? mentionUser(event.assignee) : 'someone'}${when}`;
+    case 'pause':
+      return `${note ? `:hourglass: ${who} is waiting on the requester: ${note}` : `:hourglass: ${who} is waiting on the requester; the resolution clock is paused`}${when}`;
+    case 'resume':
+      return `${withNote(`:arrow_forward: ${who} resumed ${id}; the resolution clock runs again`)}${when}`;
+    case 'resolve':
+      return `${withNote(`:white_check_mark: ${who} resolved ${id}`)}${when}`;
+    case 'close':
+      return `${withNote(`:lock: ${who} confirmed ${id} is solved and closed it`)}${when}`;
+    case 'reopen':
+      return `${withNote(`:arrows_counterclockwise: ${who} reopened ${id}; the resolution clock runs again`)}${when}`;
+    case 'cancel':
+      return `${withNote(`:x: ${who} cancelled ${id}`)}${when}`;
+    case 'comment': {
+      const resumed = event.from === 'waiting_on_requester' && event.to !== 'waiting_on_requester' ? ' (the resolution clock runs again)' : '';
+      return `:speech_balloon: ${who}: ${note ?? ''}${resumed}${when}`;
+    }
+    case 'rate':
+      return `:star: ${who} rated ${id} ${event.score ?? '?'}/5${note ? ` — ${note}` : ''}${when}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The requester's DMs
+
+export interface ConfirmationInput {
+  request: Request;
+  clocks: RequestClocks;
+  /** The requester's IANA time zone (users.info `tz`). */
+  timezone: string;
+  /** Permalink of the card, when Slack gave one. */
+  cardLink?: string;
+  providerName: string;
+  /** The channel the card is in. */
+  channel: string;
+}
+
+function localDueLine(kind: TargetKind, view: ClockView, timezone: string): string {
+  const label = `*${KIND_LABEL[kind]}*`;
+  if (view.state === 'met') return `${label}: ${remainingText(view, undefined, (ms) => localTime(ms, timezone))}`;
+  if (view.due === null) return `${label}: ${remainingText(view)}`;
+  return `${label} due ${localTime(view.due, timezone)} (${remainingText(view)})`;
+}
+
+/** The DM to the requester once a request is filed: the ID, when answers are due in their own time zone, and what comes next. */
+export function filedConfirmation(input: ConfirmationInput): SlackMessage {
+  const { request, clocks, timezone } = input;
+  const provider = escapeMrkdwn(input.providerName);
+  const id = escapeMrkdwn(request.id);
+  const intro = `Filed *${id}* with ${provider}: *${escapeMrkdwn(request.title)}*`;
+  const dues = (['response', 'resolution'] as const).map((k) => `• ${localDueLine(k, clocks[k], timezone)}`).join('\n');
+  const card = safeUrl(input.cardLink) ? `See ${link(input.cardLink, 'the card')} in ${mentionChannel(input.channel)}.` : `See the card in ${mentionChannel(input.channel)}.`;
+  const next = `You get a DM when ${provider} acknowledges it, when ${provider} needs your input and when it is resolved.`;
+  const blocks: KnownBlock[] = [
+    section(fit(intro, MAX_SECTION_TEXT)),
+    section(dues),
+    section(`${card} ${next}`),
+    context(`Times are in your time zone (${escapeMrkdwn(timezone)}); the clocks count ${provider}'s working time only.`),
+  ];
+  const text = fit(`${intro}. Response due ${dueText(clocks.response, timezone)}, resolution due ${dueText(clocks.resolution, timezone)}.`, MAX_SECTION_TEXT);
+  return { text, blocks };
+}
+
+const dueText = (view: ClockView, timezone: string) => (view.due !== null ? localTime(view.due, timezone) : remainingText(view));
+
+/** The action_id of the rating button for `score` (unique within its block). */
+export const rateActionId = (score: number): string => `${IDS.requestAction.rate}_${score}`;
+/** Matches every rating button's action_id, for the listener. */
+export const RATE_ACTION_PATTERN = /^request_rate_[1-5]$/;
+export const RATE_LABELS = ['1 ★', '2 ★★', '3 ★★★', '4 ★★★★', '5 ★★★★★'] as const;
+
+function ratingBlocks(request: Request, provider: string): KnownBlock[] {
+  return [
+    section(`*How did ${provider} do?* Rate ${escapeMrkdwn(request.id)} from 1 (poor) to 5 (excellent).`),
+    {
+      type: 'actions',
+      block_id: 'request_rating',
+      elements: RATE_LABELS.map((label, i) => button(rateActionId(i + 1), label, JSON.stringify({ id: request.id, score: i + 1 }))),
+    },
+    {
+      type: 'actions',
+      block_id: 'request_confirm',
+      elements: [button(IDS.requestAction.close, 'Confirm solved', request.id, 'primary'), button(IDS.requestAction.reopen, 'Reopen', request.id)],
+    },
+    context('Not solved after all? Reopen it within 7 days: the resolution clock runs again with the time already used.'),
+  ];
+}
+
+export interface UpdateInput {
+  event: { type: RequestEvent['type']; actor: string; note?: string; at: number };
+  request: Request;
+  cardLink?: string;
+  /** The provider's name ("IT is on IT-42"); without it the line names the person who acted. */
+  providerName?: string;
+}
+
+/** The DM to the requester about a change they should hear of; undefined for changes they need not. */
+export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
+  const { event, request } = input;
+  const id = escapeMrkdwn(request.id);
+  const title = escapeMrkdwn(request.title);
+  const who = mentionUser(event.actor);
+  const provider = input.providerName ? escapeMrkdwn(input.providerName) : undefined;
+  const card = link(input.cardLink, 'the card');
+  switch (event.type) {
+    case 'acknowledge': {
+      const line = provider ? `:eyes: ${provider} is on ${id} (*${title}*): ${who} acknowledged it.` : `:eyes: ${who} acknowledged ${id} (*${title}*) and is on it.`;
+      const text = event.note ? `${line}\n${quoted(event.note)}` : line;
+      return { text: fit(text, MAX_SECTION_TEXT), blocks: [section(text), context(`Follow along on ${card}.`)] };
+    }
+    case 'pause': {
+      const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      const how = `Reply in ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} or run \`/sla resume ${id} your answer\`. The resolution clock is paused until then.`;
+      return { text: fit(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how)] };
+    }
+    case 'resolve': {
+      const line = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      return { text: fit(line, MAX_SECTION_TEXT), blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')] };
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// /sla show
+
+export interface DetailsInput extends CardInput {
+  /** The request's history, oldest first; the last HISTORY_MAX lines are shown. */
+  history?: readonly HistoryEvent[];
+}
+
+/** `/sla show IT-42`: the card without its buttons, and the latest history. */
+export function requestDetails(input: DetailsInput): SlackMessage {
+  const blocks = cardBody(input);
+  const history = input.history ?? [];
+  if (history.length > 0) {
+    const shown = history.slice(-HISTORY_MAX);
+    const earlier = history.length - shown.length;
+    blocks.push(section(`*History*${earlier > 0 ? ` (last ${shown.length} of ${history.length})` : ''}`));
+    for (const e of shown) blocks.push(context(historyLine(e, input.request.id)));
+  }
+  return { text: cardText(input), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists and the App Home
+
+export interface ListItem {
+  request: Request;
+  next: ReturnType<typeof nextDue>;
+}
+
+/** `` `IT-42` *title* · P2 · Acknowledged · resolution due <token> (1h left) ``. */
+export function listLine(item: ListItem): string {
+  const { request, next } = item;
+  const head = `\`${escapeMrkdwn(request.id)}\` *${escapeMrkdwn(clip(request.title, 100))}* · ${escapeMrkdwn(request.priority)} · ${STATUS_LABEL[request.status]}`;
+  if (next) {
+    const left = next.remaining < 0 ? `overdue by ${spokenDuration(next.remaining)}` : `${spokenDuration(next.remaining)} left`;
+    const due = next.due !== null ? ` ${next.remaining < 0 ? 'was due' : 'due'} ${dateToken(next.due)}` : '';
+    return `${mark(next.status)}${head} · ${next.kind}${due} (${left})`;
+  }
+  const ended: [number | undefined, string] | undefined =
+    request.status === 'closed'
+      ? [request.closedAt, 'closed']
+      : request.status === 'cancelled'
+        ? [request.cancelledAt, 'cancelled']
+        : request.status === 'resolved'
+          ? [request.resolvedAt, 'resolved']
+          : undefined;
+  if (ended && ended[0] !== undefined) return `${head} · ${ended[1]} ${dateToken(ended[0])}`;
+  if (request.status === 'waiting_on_requester') return `${head} · clock paused`;
+  return head;
+}
+
+/** Lines packed into as few sections as fit Slack's 3000-character limit. */
+function packLines(lines: readonly string[]): SectionBlock[] {
+  const out: SectionBlock[] = [];
+  let current = '';
+  for (const line of lines) {
+    const l = fit(line, MAX_SECTION_TEXT);
+    if (current && current.length + 1 + l.length > MAX_SECTION_TEXT) {
+      out.push(section(current));
+      current = '';
+    }
+    current = current ? `${current}\n${l}` : l;
+  }
+  if (current) out.push(section(current));
+  return out;
+}
+
+/** Most urgent first: breached, then least working time left; then the rest, most recent first. */
+export function urgencyOrder(a: ListItem, b: ListItem): number {
+  const ra = a.next?.remaining ?? Number.POSITIVE_INFINITY;
+  const rb = b.next?.remaining ?? Number.POSITIVE_INFINITY;
+  if (ra !== rb) return ra - rb;
+  return a.next ? a.request.createdAt - b.request.createdAt : b.request.updatedAt - a.request.updatedAt;
+}
+
+/** `/sla list …`: one line per request, at most LIST_MAX of them. */
+export function requestList(input: { title: string; items: readonly ListItem[]; empty: string; at: number }): SlackMessage {
+  const header: KnownBlock = { type: 'header', text: plain(clip(input.title, 150)) };
+  if (input.items.length === 0) return { text: `${input.title}: ${input.empty}`, blocks: [header, section(input.empty)] };
+  const shown = input.items.slice(0, LIST_MAX);
+  const lines = shown.map(listLine);
+  const blocks: KnownBlock[] = [header, ...packLines(lines).slice(0, MAX_MESSAGE_BLOCKS - 3)];
+  const more = input.items.length - shown.length;
+  if (more > 0) blocks.push(context(`and ${more} more`));
+  blocks.push(context(`As of ${dateToken(input.at)} · \`/sla show ID\` for the details of one`));
+  const text = fit(`${input.title} (${input.items.length}):\n${lines.slice(0, 10).join('\n')}${input.items.length > 10 ? '\n…' : ''}`, MAX_SECTION_TEXT);
+  return { text, blocks };
+}
+
+export interface HomeQueue {
+  department: { id: string; name: string; channel?: string };
+  items: readonly ListItem[];
+}
+
+/** Requests per section of the App Home before `and N more`. */
+const HOME_ITEMS = 25;
+
+/** The App Home: my requests (live first, then the most recent), and each of my departments' queues, most urgent first. */
+export function requestsHomeView(input: { mine: readonly ListItem[]; queues: readonly HomeQueue[]; at: number }): HomeView {
+  const budget = MAX_MODAL_BLOCKS - 1; // the closing context
+  const blocks: KnownBlock[] = [{ type: 'header', text: plain('Kept') }];
+
+  const group = (heading: string, items: readonly ListItem[], empty: string, more: string): KnownBlock[] => {
+    const out: KnownBlock[] = [{ type: 'divider' }, section(heading)];
+    if (items.length === 0) return [...out, section(empty)];
+    const shown = items.slice(0, HOME_ITEMS);
+    out.push(...packLines(shown.map(listLine)));
+    if (items.length > shown.length) out.push(context(`and ${items.length - shown.length} more — ${more}`));
+    return out;
+  };
+
+  const live = input.mine.filter((i) => isLive(i.request)).sort(urgencyOrder);
+  const done = input.mine.filter((i) => !isLive(i.request)).sort((a, b) => b.request.updatedAt - a.request.updatedAt);
+  const groups: KnownBlock[][] = [
+    group(
+      '*My requests*',
+      [...live, ...done],
+      'You have no requests. File one with `/sla new` or the “File as request” message shortcut.',
+      '`/sla list mine` shows them all.',
+    ),
+  ];
+  for (const q of input.queues) {
+    const name = escapeMrkdwn(q.department.name);
+    const where = q.department.channel ? ` and in ${mentionChannel(q.department.channel)}` : '';
+    groups.push(
+      group(`*Queue — ${name}*`, [...q.items].sort(urgencyOrder), `Nothing waiting for ${name}. New requests appear here${where}.`, '`/sla list queue` shows them all.'),
+    );
+  }
+  let used = 0;
+  for (const g of groups) {
+    const room = budget - blocks.length - (used + 1 < groups.length ? 1 : 0);
+    if (g.length > room) break;
+    blocks.push(...g);
+    used++;
+  }
+  if (used < groups.length) blocks.push(context(`and ${groups.length - used} more queues — \`/sla list queue\` shows them all.`));
+  // Someone new to Kept (nothing filed, no queue) gets the welcome and the command list too.
+  if (input.mine.length === 0 && input.queues.length === 0) blocks.push({ type: 'divider' }, section('*Welcome to Kept*'), ...helpMessage().blocks.slice(0, budget - blocks.length - 2));
+  blocks.push(context(`As of ${dateToken(input.at)} · \`/sla help\` lists every command.`));
+  return { type: 'home', blocks: blocks.slice(0, MAX_MODAL_BLOCKS) };
+}

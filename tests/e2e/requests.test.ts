@@ -1,0 +1,380 @@
+/**
+ * Requests end to end, the way Slack drives Kept: agreements imported as code, then signed slash
+ * commands, modal submissions and button clicks against the real app; the card, its thread and
+ * the DMs are read from what Kept sent to the fake Slack.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { kept } from '../../bin/cli/main';
+import type { CliIO } from '../../bin/cli/io';
+import type { SlackHttp } from '../../functions/slack/http-server';
+import { IDS } from '../../functions/slack/ids';
+import type { Db } from '../../functions/store/client';
+import { getRequest, getRequestRecord } from '../../functions/store/requests';
+import { allItems, testEndpoint } from '../support/db';
+import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
+import type { FakeSlack, RecordedCall } from '../support/fake-slack';
+import { appHomeOpened, buttonClick, eventEnvelope, interactivity, JSON_TYPE, messageShortcut, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+
+const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
+const IT_HEAD = 'U0ITHEAD1';
+const IT_MEMBER = 'U0ITMEM01';
+const IT_MEMBER_2 = 'U0ITMEM02';
+const FIN_MEMBER = 'U0FINMEM1';
+const FIN_HEAD = 'U0FINHEAD';
+const STRANGER = 'U0NOBODY1';
+const ADMIN = 'U0ADMIN01';
+const IT_CHANNEL = 'C0ITQUEUE';
+
+let fake: FakeSlack;
+let db: Db;
+let http: SlackHttp;
+let url: string;
+let app: RunningSlackApp;
+
+function cli(): { io: CliIO; err: string[] } {
+  const err: string[] = [];
+  const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url, DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: db.table };
+  return { io: { out: () => {}, err: (l) => err.push(l), readFile: (p) => readFile(p, 'utf8'), env }, err };
+}
+
+beforeAll(async () => {
+  app = await startSlackApp({ KEPT_ADMINS: ADMIN });
+  ({ fake, db, http, url } = app);
+  fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
+  const { io, err } = cli();
+  expect(await kept(['import', EXAMPLE], io)).toBe(0);
+  expect(err).toEqual([]);
+});
+afterAll(() => app.stop());
+
+// ---------------------------------------------------------------------------------------------
+// Driving Kept as Slack does
+
+async function sla(text: string, user: string) {
+  const res = await postSigned(url, slashCommand({ text, user_id: user }));
+  expect(res.status).toBe(200);
+  await http.idle();
+  return res.text ? (res.json() as { text: string; blocks?: unknown[] }) : undefined;
+}
+
+const shown = (body: { text?: string; blocks?: unknown[] } | undefined) => `${body?.text ?? ''}\n${JSON.stringify(body?.blocks ?? [])}`;
+
+/** `/sla new [dept]` -> the modal Kept opened. */
+async function openNew(user: string, arg = ''): Promise<Record<string, unknown>> {
+  const before = fake.callsTo('views.open').length;
+  const body = await sla(`new ${arg}`.trim(), user);
+  expect(body).toBeUndefined(); // the modal is the answer
+  const opened = fake.callsTo('views.open');
+  expect(opened.length).toBe(before + 1);
+  return opened.at(-1)!.args.view as Record<string, unknown>;
+}
+
+async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user: string, viewId?: string, headers: Record<string, string> = {}) {
+  const res = await postSigned(url, interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)), { headers });
+  expect(res.status).toBe(200);
+  await http.idle();
+  return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
+}
+
+/** Files a request through the modal and returns its ID (read back from the table). */
+async function file(user: string, typed: Record<string, string | null>, arg = ''): Promise<string> {
+  const view = await openNew(user, arg);
+  const answer = await submit(view, typed, user);
+  expect(answer).toEqual({});
+  const latest = (await allItems(db)).filter((i) => i.sk === 'REQ').sort((a, b) => Number(b.createdAt) - Number(a.createdAt))[0];
+  return String(latest!.id);
+}
+
+let clickNo = 0;
+/** A click on a message button; returns the ephemeral replies it got. */
+async function click(actionId: string, value: string, user: string, options: { actionTs?: string; headers?: Record<string, string>; extra?: Record<string, unknown> } = {}) {
+  const responseUrl = fake.responseUrl(`click-${++clickNo}`);
+  const payload = buttonClick({ action_id: actionId, value, ...options.extra }, user, responseUrl, IT_CHANNEL, options.actionTs ? { actionTs: options.actionTs } : {});
+  const res = await postSigned(url, interactivity(payload), { headers: options.headers ?? {} });
+  expect(res.status).toBe(200);
+  await http.idle();
+  return fake.callsTo(`response/click-${clickNo}`).map((r) => String(r.args.text));
+}
+
+const posts = (): RecordedCall[] => fake.callsTo('chat.postMessage');
+const cardsIn = (channel: string) => posts().filter((c) => c.args.channel === channel && c.args.thread_ts === undefined && c.outcome === 'ok');
+const cardOf = (id: string) => cardsIn(IT_CHANNEL).filter((c) => JSON.stringify(c.args.blocks).includes(`"${id}"`));
+const dmsTo = (user: string) => posts().filter((c) => c.args.channel === user);
+const threadOf = (ts: string) => posts().filter((c) => String(c.args.thread_ts) === ts).map((c) => String(c.args.text));
+async function cardTs(id: string): Promise<string> {
+  const record = await getRequestRecord(db, id);
+  expect(record?.card).toBeDefined();
+  return record!.card!.ts;
+}
+/** The card as its last update left it. */
+async function currentCard(id: string): Promise<string> {
+  const ts = await cardTs(id);
+  const updates = fake.callsTo('chat.update').filter((u) => String(u.args.ts) === ts);
+  expect(updates.length).toBeGreaterThan(0);
+  return JSON.stringify(updates.at(-1)!.args.blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('filing a request', () => {
+  it('tells someone in no department how to get added, and writes nothing', async () => {
+    const before = (await allItems(db)).length;
+    const body = await sla('new', STRANGER);
+    expect(body?.text).toMatch(/^You are not in any department in Kept yet/);
+    expect(body?.text).toContain(`<@${ADMIN}>`);
+    expect((await allItems(db)).length).toBe(before);
+  });
+
+  it('offers only services of agreements covering the requester, with each priority\'s targets', async () => {
+    const view = JSON.stringify(await openNew(FIN_MEMBER));
+    expect(view).toContain('Laptops and accounts');
+    expect(view).toContain('Printers and meeting rooms');
+    expect(view).not.toContain('Payroll corrections'); // Finance provides it; it does not cover Finance
+    expect(view).toMatch(/P2 — answer in 2h, solve in 16h working time/);
+  });
+
+  it('/sla new it narrows to IT; an unknown department is named', async () => {
+    const view = JSON.stringify(await openNew(FIN_MEMBER, 'it'));
+    expect(view).toContain('Laptops and accounts');
+    const body = await sla('new <!channel>', FIN_MEMBER);
+    expect(body?.text).toMatch(/^There is no department `&lt;!channel&gt;`/);
+  });
+
+  it('refuses an oversized title on its block and writes nothing', async () => {
+    const view = await openNew(FIN_MEMBER);
+    const before = (await allItems(db)).length;
+    const answer = await submit(view, { priority: 'P2', title: 'x'.repeat(151), description: 'short' }, FIN_MEMBER);
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[IDS.requestTitleBlock]).toMatch(/151 characters; keep it to 150/);
+    expect((await allItems(db)).length).toBe(before);
+  });
+
+  it('refuses a missing priority and an oversized description, each on its block', async () => {
+    const view = await openNew(FIN_MEMBER);
+    const answer = await submit(view, { priority: null, title: 'ok', description: 'd'.repeat(3001) }, FIN_MEMBER);
+    expect(answer.errors?.[IDS.requestPriorityBlock]).toBe('Pick a priority.');
+    expect(answer.errors?.[IDS.requestDescriptionBlock]).toMatch(/3001 characters; keep it to 3000/);
+  });
+});
+
+describe('the whole life of a request', () => {
+  let id: string;
+  let ts: string;
+
+  it('files: IT-n with the agreement version pinned, a card in IT\'s channel, a confirmation DM with local due times and a link', async () => {
+    fake.reset();
+    id = await file(FIN_MEMBER, { priority: 'P2', title: 'Laptop will not boot', description: 'Black screen since this morning' });
+    expect(id).toMatch(/^IT-\d+$/);
+    const request = (await getRequest(db, id))!;
+    expect(request).toMatchObject({ status: 'open', provider: 'it', customer: 'finance', agreementId: 'it-for-finance', agreementVersion: 1, priority: 'P2', requester: FIN_MEMBER });
+    expect(request.clocks.response.state).toBe('running');
+    expect(request.clocks.resolution.target).toBe(16 * 3_600_000);
+    ts = await cardTs(id);
+    expect(cardOf(id)).toHaveLength(1);
+    expect(JSON.stringify(cardOf(id)[0]!.args.blocks)).toContain('Laptop will not boot');
+    const [dm] = dmsTo(FIN_MEMBER);
+    const dmText = `${String(dm!.args.text)}${JSON.stringify(dm!.args.blocks)}`;
+    expect(dmText).toContain(id);
+    expect(dmText).toMatch(/E[SD]T/); // the fake says the requester is in New York
+    expect(dmText).toContain(`https://kept-test.slack.com/archives/${IT_CHANNEL}/p${ts.replace('.', '')}`);
+  });
+
+  it('acknowledge: the response target is met, the card updates, the thread and the requester are told', async () => {
+    fake.reset();
+    expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
+    const request = (await getRequest(db, id))!;
+    expect(request.status).toBe('acknowledged');
+    expect(request.assignee).toBe(IT_MEMBER);
+    expect(request.clocks.response.state).toBe('met');
+    expect(fake.callsTo('chat.update').filter((u) => String(u.args.ts) === ts).length).toBeGreaterThanOrEqual(1);
+    expect(await currentCard(id)).toContain('Acknowledged');
+    expect(threadOf(ts).join('\n')).toMatch(/acknowledged/i);
+    expect(dmsTo(FIN_MEMBER)).toHaveLength(1);
+  });
+
+  it('waiting on requester pauses the resolution clock and asks the requester', async () => {
+    fake.reset();
+    await click(IDS.requestAction.pause, id, IT_MEMBER);
+    const request = (await getRequest(db, id))!;
+    expect(request.status).toBe('waiting_on_requester');
+    expect(request.clocks.resolution.state).toBe('paused');
+    expect(dmsTo(FIN_MEMBER)).toHaveLength(1);
+  });
+
+  it('the requester answers with /sla resume: the clock runs again with the time already used', async () => {
+    const body = await sla(`resume ${id.toLowerCase()} the serial number is 4711`, FIN_MEMBER);
+    expect(body?.text).toContain('back in progress');
+    const request = (await getRequest(db, id))!;
+    expect(request.status).toBe('acknowledged');
+    expect(request.clocks.resolution.state).toBe('running');
+    expect(request.clocks.resolution.events.map((e) => e.type)).toEqual(['start', 'pause', 'resume']);
+  });
+
+  it('resolve asks for a note, then resolves; the requester gets the note and a rating prompt', async () => {
+    fake.reset();
+    await click(IDS.requestAction.resolve, id, IT_MEMBER);
+    const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    expect(modal.callback_id).toBe(IDS.resolveModal);
+    expect(await submit(modal, { [IDS.resolveNoteBlock]: '' }, IT_MEMBER)).toMatchObject({ response_action: 'errors' });
+    expect(await submit(modal, { [IDS.resolveNoteBlock]: 'Replaced the power supply' }, IT_MEMBER)).toEqual({});
+    const request = (await getRequest(db, id))!;
+    expect(request).toMatchObject({ status: 'resolved', resolution: 'Replaced the power supply' });
+    expect(request.clocks.resolution.state).toBe('met');
+    const dm = JSON.stringify(dmsTo(FIN_MEMBER).at(-1)!.args.blocks);
+    expect(dm).toContain('Replaced the power supply');
+    expect(dm).toContain(`${IDS.requestAction.rate}_4`);
+  });
+
+  it('rate: the score and "what would have made this better" are stored with the request', async () => {
+    fake.reset();
+    await click(`${IDS.requestAction.rate}_4`, JSON.stringify({ id, score: 4 }), FIN_MEMBER);
+    const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    expect(modal.callback_id).toBe(IDS.rateModal);
+    expect(await submit(modal, { [IDS.rateBetterBlock]: 'A loan laptop while waiting' }, FIN_MEMBER)).toEqual({});
+    expect((await getRequest(db, id))!.rating).toMatchObject({ score: 4, better: 'A loan laptop while waiting', by: FIN_MEMBER });
+  });
+
+  it('close: the requester confirms; the thread holds the whole history in order', async () => {
+    await click(IDS.requestAction.close, id, FIN_MEMBER);
+    expect((await getRequest(db, id))!.status).toBe('closed');
+    const record = (await getRequestRecord(db, id))!;
+    expect(record.events.map((e) => e.type)).toEqual(['filed', 'acknowledge', 'pause', 'resume', 'resolve', 'rate', 'close']);
+    expect(record.events.every((e) => e.announcedAt)).toBe(true);
+    expect(await currentCard(id)).toContain('Closed');
+    expect(await currentCard(id)).not.toContain(IDS.requestAction.acknowledge);
+  });
+
+  it('reopen within 7 days runs the resolution clock again with the time used; show and list read it', async () => {
+    const other = await file(FIN_MEMBER, { priority: 'P1', title: 'No VPN', description: '' });
+    expect((await sla(`resolve ${other} restarted the gateway`, IT_HEAD))?.text).toContain(`Resolved ${other}`);
+    const used = (await getRequest(db, other))!.clocks.resolution.usedBefore;
+    expect((await sla(`reopen ${other} still drops every hour`, FIN_MEMBER))?.text).toContain(`Reopened ${other}`);
+    const request = (await getRequest(db, other))!;
+    expect(request.status).toBe('reopened');
+    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: used });
+    expect(shown(await sla(`show ${other}`, STRANGER))).toContain('No VPN');
+    expect(shown(await sla('list mine', FIN_MEMBER))).toContain(other);
+    expect(shown(await sla('list queue', IT_MEMBER))).toContain(other);
+  });
+});
+
+describe('refused actions say why in one line and change nothing', () => {
+  let id: string;
+  beforeAll(async () => {
+    id = await file(FIN_MEMBER, { priority: 'P2', title: 'Refusals', description: '' });
+  });
+
+  const cases: [string, () => Promise<string[] | string | undefined>, RegExp][] = [
+    ['the requester acknowledging', () => click(IDS.requestAction.acknowledge, id, FIN_MEMBER), /^Only people in IT can acknowledge IT-\d+\.$/],
+    ['a stranger resolving by command', async () => (await sla(`resolve ${id} done`, STRANGER))?.text, /^Only people in IT can resolve IT-\d+\.$/],
+    ['IT cancelling', async () => (await sla(`cancel ${id}`, IT_MEMBER))?.text, /^Only the person who filed IT-\d+ can cancel it\.$/],
+    ['another Finance person closing', async () => (await sla(`close ${id}`, FIN_HEAD))?.text, /^Only the person who filed IT-\d+ can close it\.$/],
+    ['reopening what is not resolved', async () => (await sla(`reopen ${id}`, FIN_MEMBER))?.text, /not resolved, so there is nothing to reopen/],
+    ['resuming what is not waiting', () => click(IDS.requestAction.resume, id, IT_MEMBER), /is not waiting on the requester/],
+    ['a request that does not exist', async () => (await sla('ack IT-99999', IT_MEMBER))?.text, /^There is no request IT-99999\./],
+    ['no ID at all', async () => (await sla('ack', IT_MEMBER))?.text, /^Which request\?/],
+    ['resolve without a note', async () => (await sla(`resolve ${id}`, IT_MEMBER))?.text, /how it was solved/],
+  ];
+
+  it.each(cases)('%s', async (_name, run, expected) => {
+    const before = (await getRequest(db, id))!.rev;
+    const answer = await run();
+    const text = Array.isArray(answer) ? answer.join('\n') : (answer ?? '');
+    expect(text).toMatch(expected);
+    expect(text).not.toContain('\n');
+    expect((await getRequest(db, id))!.rev).toBe(before);
+  });
+
+  it('acknowledging twice: the second is told it is already acknowledged', async () => {
+    expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
+    expect((await click(IDS.requestAction.acknowledge, id, IT_MEMBER_2)).join()).toMatch(/already acknowledged/);
+  });
+
+  it('assigning someone outside IT is refused; assigning a member works', async () => {
+    expect((await click(IDS.requestAction.assign, id, IT_HEAD, { extra: { selected_user: FIN_HEAD, block_id: `request_actions:${id}` } })).join()).toMatch(/is not in IT/);
+    expect(await click(IDS.requestAction.assign, id, IT_HEAD, { extra: { selected_user: IT_MEMBER_2, block_id: `request_actions:${id}` } })).toEqual([]);
+    expect((await getRequest(db, id))!.assignee).toBe(IT_MEMBER_2);
+  });
+});
+
+describe('real Slack conditions', () => {
+  it('a re-delivered submission (same view, retry headers) files one request and one card', async () => {
+    fake.reset();
+    const view = await openNew(FIN_MEMBER);
+    const before = (await allItems(db)).filter((i) => i.sk === 'REQ').length;
+    const typed = { priority: 'P2', title: 'Twice sent', description: '' };
+    await submit(view, typed, FIN_MEMBER, 'VDUPLICATE1');
+    await submit(view, typed, FIN_MEMBER, 'VDUPLICATE1', { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' });
+    expect((await allItems(db)).filter((i) => i.sk === 'REQ').length).toBe(before + 1);
+    expect(cardsIn(IT_CHANNEL).filter((c) => JSON.stringify(c.args.blocks).includes('Twice sent'))).toHaveLength(1);
+  });
+
+  it('a re-delivered click (same action_ts, retry headers) has its effect once', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Click twice', description: '' });
+    const ts = await cardTs(id);
+    fake.reset();
+    await click(IDS.requestAction.acknowledge, id, IT_MEMBER, { actionTs: '1780000100.000001' });
+    const again = await click(IDS.requestAction.acknowledge, id, IT_MEMBER, { actionTs: '1780000100.000001', headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
+    expect(again).toEqual([]); // a re-delivery is silent
+    const record = (await getRequestRecord(db, id))!;
+    expect(record.events.filter((e) => e.type === 'acknowledge')).toHaveLength(1);
+    expect(threadOf(ts)).toHaveLength(1);
+  });
+
+  it('two people resolving at once: one transition; the other sees it is already resolved', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Race', description: '' });
+    fake.reset();
+    await Promise.all([click(IDS.requestAction.resolve, id, IT_MEMBER), click(IDS.requestAction.resolve, id, IT_HEAD)]);
+    const [a, b] = fake.callsTo('views.open').map((c) => c.args.view as Record<string, unknown>);
+    const answers = await Promise.all([submit(a!, { [IDS.resolveNoteBlock]: 'Fixed by A' }, IT_MEMBER), submit(b!, { [IDS.resolveNoteBlock]: 'Fixed by B' }, IT_HEAD)]);
+    const refused = answers.filter((x) => x.response_action === 'errors');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.errors?.[IDS.resolveNoteBlock]).toMatch(/already resolved/);
+    const record = (await getRequestRecord(db, id))!;
+    expect(record.events.filter((e) => e.type === 'resolve')).toHaveLength(1);
+  });
+
+  it('a Slack 429 on chat.postMessage: the request exists at once and the card is posted later, once', async () => {
+    fake.reset();
+    fake.rateLimit('chat.postMessage', 0, 3); // more than the client's own retries: the job fails and is tried again
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Rate limited', description: '' });
+    expect(await getRequest(db, id)).toBeDefined();
+    expect(cardOf(id)).toHaveLength(1);
+    expect(fake.callsTo('chat.postMessage').length).toBeGreaterThanOrEqual(4); // three 429s, then the card (and the DM)
+    expect(dmsTo(FIN_MEMBER).filter((c) => String(c.args.text).includes(id))).toHaveLength(1);
+  });
+});
+
+describe('the message shortcut and the App Home', () => {
+  it('files a message as a request: its text is the description and the request links back to it', async () => {
+    fake.reset();
+    const res = await postSigned(url, interactivity({ ...messageShortcut(IDS.fileRequestShortcut, fake.responseUrl('sc'), 'The projector in room 4 is flickering'), user: { id: FIN_MEMBER, username: 'fin', team_id: 'T0KEPT0001', name: 'fin' } }));
+    expect(res.status).toBe(200);
+    await http.idle();
+    const view = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    expect(JSON.stringify(view)).toContain('The projector in room 4 is flickering');
+    expect(await submit(view, { [IDS.requestServiceBlock]: 'it-for-everyone', priority: 'P3', title: 'Projector flickers' }, FIN_MEMBER)).toEqual({});
+    const request = (await allItems(db)).find((i) => i.sk === 'REQ' && i.title === 'Projector flickers');
+    expect(request).toMatchObject({ description: 'The projector in room 4 is flickering', source: { channel: 'C0GENERAL01', permalink: 'https://kept-test.slack.com/archives/C0GENERAL01/p1780000000000100' } });
+  });
+
+  it('App Home: my requests for the requester, the queue most urgent first for IT', async () => {
+    fake.reset();
+    await postSigned(url, eventEnvelope(appHomeOpened(FIN_MEMBER)), { contentType: JSON_TYPE });
+    await postSigned(url, eventEnvelope(appHomeOpened(IT_MEMBER)), { contentType: JSON_TYPE });
+    await http.idle();
+    const [mine, queue] = fake.callsTo('views.publish').map((c) => JSON.stringify(c.args.view));
+    expect(mine).toContain('My requests');
+    expect(mine).toContain('Laptop will not boot');
+    expect(queue).toMatch(/Queue — IT/);
+    expect(queue).toContain('Refusals');
+  });
+
+  it('App Home for someone with nothing says what to do', async () => {
+    fake.reset();
+    await postSigned(url, eventEnvelope(appHomeOpened(STRANGER)), { contentType: JSON_TYPE });
+    await http.idle();
+    expect(JSON.stringify(fake.callsTo('views.publish')[0]!.args.view)).toContain('/sla new');
+  });
+});

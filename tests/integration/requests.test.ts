@@ -1,0 +1,356 @@
+/**
+ * Requests on DynamoDB Local (functions/store/requests.ts): filing with the per-department
+ * number sequence and the delivery claim in one transaction, changes guarded by the request's
+ * revision, the requester and queue indexes, what the worker remembers about Slack, and adding
+ * the queue index to a table made before it existed. Requests are made with the domain
+ * (fileRequest/decide), so the stored data is what the app writes.
+ */
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { AgreementVersion } from '../../functions/domain/agreement';
+import { compileCalendar } from '../../functions/domain/calendar';
+import { HOUR_MS } from '../../functions/domain/duration';
+import { decide, fileRequest, requestId, rightsOf, type Request, type RequestAction, type RequestEvent } from '../../functions/domain/request';
+import { createDb, type Db } from '../../functions/store/client';
+import { deliveryClaimItem } from '../../functions/store/deliveries';
+import { readDirectory, WriteConflictError } from '../../functions/store/directory';
+import {
+  getRequest,
+  getRequestRecord,
+  markAnnounced,
+  queueOf,
+  readSequence,
+  rememberCard,
+  requestsOf,
+  saveChange,
+  saveNewRequest,
+} from '../../functions/store/requests';
+import { createTableInput } from '../../functions/store/schema';
+import { ensureTable } from '../../functions/store/table';
+import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
+import { department, WEEK } from '../support/departments';
+
+const HEAD = 'U0ITHEAD';
+const AGENT = 'U0ITAGENT';
+const DANA = 'U0FINDANA';
+const LEE = 'U0FINLEE';
+const IT = department('it', 'IT', [HEAD], { members: [AGENT] });
+const cal = compileCalendar({ timezone: 'America/New_York', hours: WEEK });
+
+const AGREEMENT: AgreementVersion = {
+  id: 'it-for-finance',
+  version: 2,
+  provider: 'it',
+  customer: 'finance',
+  service: 'Laptops',
+  targets: { P2: { response: 4 * HOUR_MS, resolution: 16 * HOUR_MS } },
+  penalty: { unit: 'points', perBreach: 10, tiers: [] },
+  atRisk: 0.75,
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'import',
+};
+
+// Monday 16 November 2026, 09:00 in New York.
+const MON = Date.parse('2026-11-16T14:00:00Z');
+
+function filing(number: number, over: { requester?: string; at?: number; title?: string } = {}): { request: Request; event: RequestEvent } {
+  const r = fileRequest({
+    id: requestId(IT.prefix, number),
+    number,
+    agreement: AGREEMENT,
+    customer: 'finance',
+    priority: 'P2',
+    title: over.title ?? `Request number ${number}`,
+    description: 'Filed by the integration test.',
+    source: { channel: 'C0FIN', ts: `1700000000.00000${number}`, permalink: `https://example.slack.com/archives/C0FIN/p${number}` },
+    requester: over.requester ?? DANA,
+    at: over.at ?? MON + number * HOUR_MS,
+    calendar: cal,
+  });
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+function change(request: Request, action: RequestAction, actor: string, at: number): { request: Request; event: RequestEvent } {
+  const r = decide(request, action, { actor, at, calendar: cal, rights: rightsOf(request, IT, actor), provider: IT });
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+/** Files `number` after reading the sequence, as the app does. */
+async function fileNext(db: Db, over: { requester?: string; at?: number } = {}): Promise<Request> {
+  const previous = await readSequence(db, 'it');
+  const filed = filing(previous + 1, over);
+  await saveNewRequest(db, { ...filed, previous });
+  return filed.request;
+}
+
+/** Applies and saves a change to the stored request. */
+async function apply(db: Db, id: string, action: RequestAction, actor: string, at: number): Promise<Request> {
+  const current = await getRequest(db, id);
+  if (!current) throw new Error(`no ${id}`);
+  const changed = change(current, action, actor, at);
+  await saveChange(db, { ...changed, previousRev: current.rev });
+  return changed.request;
+}
+
+/**
+ * Index reads may trail a write, and a new index takes a moment to become ACTIVE: read until
+ * `done` holds, for at most `withinMs`, with a short pause between reads (each try is a real
+ * read; no fixed sleep), and return the last result for the assertion to show.
+ */
+async function settled<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs = 10_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
+const ids = (requests: Request[]) => requests.map((r) => r.id);
+const sameIds = (expected: string[]) => (requests: Request[]) => JSON.stringify(ids(requests)) === JSON.stringify(expected);
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the write to be refused');
+}
+
+const byKey = (items: Record<string, unknown>[]) => [...items].sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+
+let db: Db;
+beforeEach(async () => {
+  db = await freshTable();
+});
+afterEach(() => dropTable(db));
+
+describe('filing', () => {
+  it('saves the request with its first history line and moves the provider sequence', async () => {
+    expect(await readSequence(db, 'it')).toBe(0);
+    const filed = filing(1);
+    await saveNewRequest(db, { ...filed, previous: 0 });
+    const record = await getRequestRecord(db, 'IT-1');
+    expect(record).toBeDefined();
+    expect(record!.request).toEqual(filed.request);
+    expect(record!.events).toEqual([filed.event]);
+    expect(record!.card).toBeUndefined();
+    expect(await getRequest(db, 'IT-1')).toEqual(filed.request);
+    expect(await readSequence(db, 'it')).toBe(1);
+    expect((await readDirectory(db)).sequences).toEqual({ it: 1 });
+    expect(await getRequestRecord(db, 'IT-2')).toBeUndefined();
+  });
+
+  it('two filings racing for the same number: one wins, the other reads the sequence again and gets the next', async () => {
+    const [seenByA, seenByB] = await Promise.all([readSequence(db, 'it'), readSequence(db, 'it')]);
+    expect([seenByA, seenByB]).toEqual([0, 0]);
+    const a = filing(1, { requester: DANA, title: 'From Dana' });
+    const b = filing(1, { requester: LEE, title: 'From Lee' });
+    const outcomes = await Promise.allSettled([saveNewRequest(db, { ...a, previous: seenByA }), saveNewRequest(db, { ...b, previous: seenByB })]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const lost = outcomes.findIndex((o) => o.status === 'rejected');
+    const failure = outcomes[lost] as PromiseRejectedResult;
+    expect(failure.reason).toBeInstanceOf(WriteConflictError);
+    expect((failure.reason as WriteConflictError).reasons[0]).toBe('ConditionalCheckFailed');
+
+    const winner = lost === 0 ? b : a;
+    const loser = lost === 0 ? a : b;
+    const previous = await readSequence(db, 'it');
+    expect(previous).toBe(1);
+    const retry = filing(previous + 1, { requester: loser.request.requester, title: loser.request.title });
+    await saveNewRequest(db, { ...retry, previous });
+
+    expect((await getRequest(db, 'IT-1'))?.title).toBe(winner.request.title);
+    expect(await getRequest(db, 'IT-2')).toEqual(retry.request);
+    expect(retry.request.id).toBe('IT-2');
+    expect((await readDirectory(db)).sequences?.it).toBe(2);
+    const requestItems = (await allItems(db)).filter((i) => i.sk === 'REQ');
+    expect(requestItems.map((i) => i.id).sort()).toEqual(['IT-1', 'IT-2']);
+  });
+
+  it('a filing delivered twice is refused on its delivery claim, and nothing of it is written', async () => {
+    await saveNewRequest(db, { ...filing(1), previous: 0, claim: deliveryClaimItem(db, 'view:V1') });
+    const before = byKey(await allItems(db));
+    // Slack delivers the same submission again; the app reads the sequence (now 1) and files IT-2.
+    const err = await rejection(saveNewRequest(db, { ...filing(2), previous: 1, claim: deliveryClaimItem(db, 'view:V1') }));
+    expect(err).toBeInstanceOf(WriteConflictError);
+    const reasons = (err as WriteConflictError).reasons;
+    expect(reasons).toHaveLength(4);
+    expect(reasons[3]).toBe('ConditionalCheckFailed');
+    expect(reasons.slice(0, 3).filter((r) => r === 'ConditionalCheckFailed')).toEqual([]);
+    const after = byKey(await allItems(db));
+    expect(after).toEqual(before);
+    expect(after.filter((i) => String(i.pk).startsWith('REQ#')).map((i) => i.pk)).not.toContain('REQ#IT-2');
+    expect(await readSequence(db, 'it')).toBe(1);
+    // A different delivery files IT-2 as usual.
+    await saveNewRequest(db, { ...filing(2), previous: 1, claim: deliveryClaimItem(db, 'view:V2') });
+    expect((await getRequest(db, 'IT-2'))?.number).toBe(2);
+  });
+});
+
+describe('changes', () => {
+  it('a change decided on a stale revision is refused and writes nothing', async () => {
+    const filed = await fileNext(db);
+    const acked = change(filed, { type: 'acknowledge' }, AGENT, MON + 2 * HOUR_MS);
+    await saveChange(db, { ...acked, previousRev: filed.rev });
+    const before = byKey(await allItems(db));
+    // Decided on the filed request (rev 1) while the stored one is at rev 2.
+    const stale = change(filed, { type: 'cancel', note: 'Not needed.' }, DANA, MON + 3 * HOUR_MS);
+    const err = await rejection(saveChange(db, { ...stale, previousRev: filed.rev }));
+    expect(err).toBeInstanceOf(WriteConflictError);
+    expect((err as WriteConflictError).reasons[0]).toBe('ConditionalCheckFailed');
+    expect(byKey(await allItems(db))).toEqual(before);
+    const record = await getRequestRecord(db, filed.id);
+    expect(record?.request).toEqual(acked.request);
+    expect(record?.events.map((e) => e.type)).toEqual(['filed', 'acknowledge']);
+  });
+
+  it('two changes decided on the same revision: exactly one lands', async () => {
+    const filed = await fileNext(db);
+    const acked = await apply(db, filed.id, { type: 'acknowledge' }, AGENT, MON + 2 * HOUR_MS);
+    const resolve = change(acked, { type: 'resolve', note: 'Delivered.' }, AGENT, MON + 3 * HOUR_MS);
+    const cancel = change(acked, { type: 'cancel', note: 'Not needed.' }, DANA, MON + 3 * HOUR_MS);
+    const outcomes = await Promise.allSettled([saveChange(db, { ...resolve, previousRev: acked.rev }), saveChange(db, { ...cancel, previousRev: acked.rev })]);
+    const landed = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [[resolve, cancel][i]!] : []));
+    expect(landed).toHaveLength(1);
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+    expect(failure.reason).toBeInstanceOf(WriteConflictError);
+    const record = await getRequestRecord(db, filed.id);
+    expect(record?.request).toEqual(landed[0]!.request);
+    expect(record?.request.rev).toBe(3);
+    expect(record?.events).toEqual([expect.objectContaining({ seq: 1, type: 'filed' }), expect.objectContaining({ seq: 2, type: 'acknowledge' }), landed[0]!.event]);
+  });
+
+  it('keeps the whole history in order, each line once', async () => {
+    const filed = await fileNext(db);
+    await apply(db, filed.id, { type: 'acknowledge', note: 'On it.' }, AGENT, MON + 2 * HOUR_MS);
+    await apply(db, filed.id, { type: 'pause', note: 'Which model?' }, AGENT, MON + 3 * HOUR_MS);
+    await apply(db, filed.id, { type: 'comment', note: 'The small one.' }, DANA, MON + 4 * HOUR_MS);
+    await apply(db, filed.id, { type: 'resolve', note: 'Delivered.' }, AGENT, MON + 5 * HOUR_MS);
+    const last = await apply(db, filed.id, { type: 'rate', score: 5, better: 'Nothing.' }, DANA, MON + 6 * HOUR_MS);
+    const record = await getRequestRecord(db, filed.id);
+    expect(record?.request).toEqual(last);
+    expect(record?.events.map((e) => [e.seq, e.type, e.from, e.to])).toEqual([
+      [1, 'filed', null, 'open'],
+      [2, 'acknowledge', 'open', 'acknowledged'],
+      [3, 'pause', 'acknowledged', 'waiting_on_requester'],
+      [4, 'comment', 'waiting_on_requester', 'acknowledged'],
+      [5, 'resolve', 'acknowledged', 'resolved'],
+      [6, 'rate', 'resolved', 'resolved'],
+    ]);
+    expect(record?.events[5]).toMatchObject({ score: 5, note: 'Nothing.' });
+  });
+});
+
+describe('indexes', () => {
+  it("the provider's queue lists only the requests still being worked", async () => {
+    const one = await fileNext(db);
+    const two = await fileNext(db);
+    const three = await fileNext(db);
+    expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-2', 'IT-3'])))).toEqual(['IT-1', 'IT-2', 'IT-3']);
+
+    await apply(db, two.id, { type: 'resolve', note: 'Done.' }, AGENT, MON + 5 * HOUR_MS);
+    expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-3'])))).toEqual(['IT-1', 'IT-3']);
+
+    const reopened = await apply(db, two.id, { type: 'reopen', note: 'Still broken.' }, DANA, MON + 6 * HOUR_MS);
+    const queue = await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-2', 'IT-3']));
+    expect(ids(queue)).toEqual(['IT-1', 'IT-2', 'IT-3']);
+    expect(queue[1]).toEqual(reopened);
+
+    await apply(db, three.id, { type: 'pause' }, AGENT, MON + 7 * HOUR_MS);
+    await apply(db, one.id, { type: 'cancel' }, DANA, MON + 7 * HOUR_MS);
+    const later = await settled(() => queueOf(db, 'it'), sameIds(['IT-2', 'IT-3']));
+    expect(later.map((r) => [r.id, r.status])).toEqual([
+      ['IT-2', 'reopened'],
+      ['IT-3', 'waiting_on_requester'],
+    ]);
+    expect(await queueOf(db, 'finance')).toEqual([]);
+  });
+
+  it("a requester's requests come newest first", async () => {
+    await fileNext(db, { requester: DANA, at: MON });
+    await fileNext(db, { requester: LEE, at: MON + HOUR_MS });
+    await fileNext(db, { requester: DANA, at: MON + 2 * HOUR_MS });
+    await fileNext(db, { requester: DANA, at: MON + 3 * HOUR_MS });
+    // Resolved and closed requests stay on the requester's list.
+    await apply(db, 'IT-1', { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS);
+    await apply(db, 'IT-1', { type: 'close' }, DANA, MON + 5 * HOUR_MS);
+    const mine = await settled(() => requestsOf(db, DANA), (r) => r.length === 3 && r[2]?.status === 'closed');
+    expect(mine.map((r) => [r.id, r.status])).toEqual([
+      ['IT-4', 'open'],
+      ['IT-3', 'open'],
+      ['IT-1', 'closed'],
+    ]);
+    expect(ids(await requestsOf(db, DANA, 2))).toEqual(['IT-4', 'IT-3']);
+    expect(ids(await settled(() => requestsOf(db, LEE), (r) => r.length === 1))).toEqual(['IT-2']);
+    expect(await requestsOf(db, 'U0NOBODY')).toEqual([]);
+  });
+});
+
+describe('what the worker remembers', () => {
+  it('remembers the card once', async () => {
+    const filed = await fileNext(db);
+    expect(await rememberCard(db, filed.id, { channel: 'C0ITQ', ts: '1700000001.000100' })).toBe(true);
+    expect(await rememberCard(db, filed.id, { channel: 'C0ITQ', ts: '1700000002.000200' })).toBe(false);
+    const record = await getRequestRecord(db, filed.id);
+    expect(record?.card).toEqual({ channel: 'C0ITQ', ts: '1700000001.000100' });
+    expect(record?.request).toEqual(filed);
+  });
+
+  it('marks a history line announced once: a second mark keeps the first instant', async () => {
+    const filed = await fileNext(db);
+    const first = new Date('2026-11-16T15:00:00.000Z');
+    await markAnnounced(db, filed.id, 1, first);
+    await markAnnounced(db, filed.id, 1, new Date('2026-11-16T16:00:00.000Z'));
+    const record = await getRequestRecord(db, filed.id);
+    expect(record?.events).toHaveLength(1);
+    expect(record?.events[0]?.announcedAt).toBe(first.toISOString());
+    // A history line that does not exist is not created by marking it.
+    await expect(markAnnounced(db, filed.id, 2, first)).rejects.toThrow();
+    expect((await getRequestRecord(db, filed.id))?.events).toHaveLength(1);
+  });
+});
+
+describe('a table made before the queue index existed', () => {
+  let old: Db | undefined;
+  afterEach(async () => {
+    if (old) await dropTable(old);
+    old = undefined;
+  });
+
+  it('gets gsi3 from ensureTable, and the queue works afterwards', async () => {
+    old = createDb({ table: `t-${randomUUID()}`, endpoint: testEndpoint() });
+    const input = createTableInput(old.table);
+    const withoutGsi3 = {
+      ...input,
+      GlobalSecondaryIndexes: input.GlobalSecondaryIndexes!.filter((i) => i.IndexName !== 'gsi3'),
+      AttributeDefinitions: input.AttributeDefinitions!.filter((a) => a.AttributeName !== 'gsi3pk' && a.AttributeName !== 'gsi3sk'),
+    };
+    await old.raw.send(new CreateTableCommand(withoutGsi3));
+    const indexes = async () => ((await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort();
+    expect(await indexes()).toEqual(['gsi1', 'gsi2']);
+
+    // A request filed before the upgrade (its item already carries gsi3 keys).
+    const before = await fileNext(old);
+    await expect(queueOf(old, 'it')).rejects.toThrow();
+
+    expect(await ensureTable(old)).toBe('existed');
+    expect(await indexes()).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    const status = async () => (await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'gsi3')?.IndexStatus;
+    expect(await settled(status, (s) => s === 'ACTIVE')).toBe('ACTIVE');
+
+    const after = await fileNext(old);
+    const queue = await settled(() => queueOf(old!, 'it'), (q) => q.some((r) => r.id === after.id));
+    expect(ids(queue)).toContain(after.id);
+    // Running it again changes nothing.
+    expect(await ensureTable(old)).toBe('existed');
+    expect(await indexes()).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    // The item written before the index existed is backfilled into it.
+    expect(ids(await settled(() => queueOf(old!, 'it'), (q) => q.length === 2))).toEqual([before.id, after.id]);
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * The request state machine under random use: random actions by random people at random,
+ * mostly increasing instants over weeks, on a Mon-Fri working-hours calendar. Refused actions
+ * are skipped; after every step the request must still make sense.
+ */
+import fc from 'fast-check';
+import type { AgreementVersion } from '../../../functions/domain/agreement';
+import { compileCalendar } from '../../../functions/domain/calendar';
+import type { TargetKind } from '../../../functions/domain/clock';
+import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
+import {
+  ACTION_TYPES,
+  actionsFor,
+  clocksAt,
+  decide,
+  fileRequest,
+  nextDue,
+  REQUEST_STATUSES,
+  rightsOf,
+  RULES,
+  type ActionType,
+  type Request,
+  type RequestAction,
+  type RequestStatus,
+} from '../../../functions/domain/request';
+import { department } from '../../support/departments';
+
+const cal = compileCalendar({
+  timezone: 'America/New_York',
+  hours: { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-12:00,13:00-17:00' },
+});
+
+const HEAD = 'U0ITHEAD';
+const AGENT = 'U0ITAGENT';
+const OTHER = 'U0ITOTHER';
+const OUTSIDER = 'U0FINREQ';
+const STRANGER = 'U0STRANGER';
+const IT = department('it', 'IT', [HEAD], { members: [AGENT, OTHER] });
+
+const AGREEMENT: AgreementVersion = {
+  id: 'it-for-finance',
+  version: 1,
+  provider: 'it',
+  customer: 'finance',
+  service: 'Laptops',
+  targets: {
+    P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS },
+    P2: { response: 4 * HOUR_MS, resolution: 16 * HOUR_MS },
+    P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS },
+  },
+  penalty: { unit: 'points', perBreach: 10, tiers: [] },
+  atRisk: 0.75,
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'import',
+};
+
+type Role = 'provider' | 'requester' | 'neither';
+const ASSIGNEES = [AGENT, OTHER, HEAD, STRANGER];
+
+// Usually an action the card would show for the current status ('fitting', picked with `pick`),
+// sometimes any action; the actor is usually someone the rules allow, sometimes anyone. Actions
+// that end a request (cancel, close) are rarer, so histories get long enough to reach every status.
+const actionType = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('fitting' as const) },
+  { weight: 1, arbitrary: fc.constantFrom<ActionType>('cancel', 'close') },
+  { weight: 3, arbitrary: fc.constantFrom(...ACTION_TYPES.filter((t) => t !== 'cancel' && t !== 'close')) },
+);
+
+const step = fc.record({
+  type: actionType,
+  role: fc.oneof({ weight: 3, arbitrary: fc.constant('fitting' as const) }, { weight: 1, arbitrary: fc.constantFrom<Role>('provider', 'requester', 'neither') }),
+  providerActor: fc.constantFrom(HEAD, AGENT, OTHER),
+  // Mostly minutes to hours apart, sometimes days (weekends included); now and then stamped a
+  // little before the previous action (clock skew between machines).
+  gap: fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 8 * 60 }) },
+    { weight: 3, arbitrary: fc.integer({ min: 8 * 60, max: 4 * 24 * 60 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -30, max: -1 }) },
+  ),
+  pick: fc.nat({ max: 7 }),
+  /** Chooses the payload: assignee, empty or long notes, rating scores (-1..6). */
+  detail: fc.nat({ max: 7 }),
+});
+
+const scenario = fc.record({
+  // Any minute of 2026.
+  start: fc.integer({ min: Date.parse('2026-01-01T00:00:00Z') / MINUTE_MS, max: Date.parse('2026-12-31T00:00:00Z') / MINUTE_MS }).map((m) => m * MINUTE_MS),
+  priority: fc.constantFrom('P1' as const, 'P2' as const, 'P3' as const),
+  // The requester is sometimes in IT themselves (then they are both provider and requester).
+  requesterInIt: fc.boolean(),
+  steps: fc.array(step, { minLength: 5, maxLength: 40, size: 'max' }),
+});
+
+function payload(type: ActionType, detail: number): RequestAction {
+  switch (type) {
+    case 'assign':
+      return { type, assignee: ASSIGNEES[detail % ASSIGNEES.length]! };
+    case 'resolve':
+      return { type, note: detail === 0 ? ' ' : 'Done.' };
+    case 'comment':
+      return { type, note: detail === 0 ? '' : 'Any news?' };
+    case 'rate':
+      return { type, score: detail - 1, ...(detail % 2 ? { better: 'Sooner.' } : {}) };
+    default:
+      return detail === 7 ? ({ type, note: 'n'.repeat(1001) } as RequestAction) : ({ type } as RequestAction);
+  }
+}
+
+/** One of the actions the status allows, cancel and close less often than the rest. */
+function fittingAction(status: RequestStatus, pick: number): ActionType {
+  const fits = actionsFor(status);
+  if (fits.length === 0) return ACTION_TYPES[pick % ACTION_TYPES.length]!;
+  const common = fits.filter((t) => t !== 'cancel' && t !== 'close');
+  return pick === 7 || common.length === 0 ? fits[pick % fits.length]! : common[pick % common.length]!;
+}
+
+/** A plain assertion: expect() is too slow for thousands of checks per run. */
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+const KINDS: readonly TargetKind[] = ['response', 'resolution'];
+
+describe('random use of a request', () => {
+  it('keeps the status, revision and clocks consistent after every step', () => {
+    fc.assert(
+      fc.property(scenario, ({ start, priority, requesterInIt, steps }) => {
+        const requester = requesterInIt ? OTHER : OUTSIDER;
+        const filed = fileRequest({
+          id: 'IT-1',
+          number: 1,
+          agreement: AGREEMENT,
+          customer: 'finance',
+          priority,
+          title: 'Laptop',
+          description: '',
+          requester,
+          at: start,
+          calendar: cal,
+        });
+        if (!filed.ok) throw new Error(filed.error);
+        let request: Request = filed.value.request;
+        let accepted = 0;
+        let now = start;
+        const used = { response: 0, resolution: 0 };
+        for (const s of steps) {
+          now += s.gap * MINUTE_MS;
+          const type = s.type !== 'fitting' ? s.type : fittingAction(request.status, s.pick);
+          const role: Role = s.role !== 'fitting' ? s.role : RULES[type].who === 'requester' ? 'requester' : RULES[type].who === 'provider' ? 'provider' : s.pick % 2 ? 'provider' : 'requester';
+          const actor = role === 'provider' ? (requesterInIt ? (s.providerActor === OTHER ? AGENT : s.providerActor) : s.providerActor) : role === 'requester' ? requester : STRANGER;
+          const rights = rightsOf(request, IT, actor);
+          const action = payload(type, s.detail);
+          const before = request;
+          // Throws fail the property: decide must never throw.
+          const r = decide(request, action, { actor, at: now, calendar: cal, rights, provider: IT });
+          if (r.ok) {
+            const rule = RULES[type];
+            // Accepted only when the rules allow it.
+            check(rule.from.includes(before.status), `${type} accepted from ${before.status}`);
+            check(rule.who === 'provider' ? rights.provider : rule.who === 'requester' ? rights.requester : rights.provider || rights.requester, `${type} accepted from ${role} ${actor}`);
+            accepted++;
+            request = r.value.request;
+            const e = r.value.event;
+            check(e.seq === request.rev && e.from === before.status && e.to === request.status, `event ${JSON.stringify(e)} after rev ${request.rev}, ${before.status} -> ${request.status}`);
+            check(request.updatedAt >= before.updatedAt, 'updatedAt went back');
+          } else {
+            check(!r.error.includes('\n'), `refusal on two lines: ${r.error}`);
+          }
+          const { status } = request;
+          check(REQUEST_STATUSES.includes(status), `unknown status ${status}`);
+          check(request.rev === 1 + accepted, `rev ${request.rev} after ${accepted} accepted actions`);
+          const { response, resolution } = request.clocks;
+          if (status !== 'open' && status !== 'cancelled') check(response.state === 'met', `response ${response.state} while ${status}`);
+          if (status === 'open') check(response.state === 'running', `response ${response.state} while open`);
+          check((resolution.state === 'met') === (status === 'resolved' || status === 'closed'), `resolution ${resolution.state} while ${status}`);
+          if (status === 'waiting_on_requester') {
+            check(resolution.state === 'paused', `resolution ${resolution.state} while waiting on the requester`);
+            check(request.resumeTo === 'acknowledged' || request.resumeTo === 'reopened', `resumeTo ${request.resumeTo}`);
+          } else {
+            check(request.resumeTo === undefined, `resumeTo ${request.resumeTo} while ${status}`);
+          }
+          if (status === 'cancelled') for (const k of KINDS) check(request.clocks[k].state !== 'running', `${k} running after cancel`);
+          for (const k of KINDS) {
+            const c = request.clocks[k];
+            check(c.usedBefore >= used[k], `${k} usedBefore went from ${used[k]} to ${c.usedBefore}`);
+            check(c.lastEventAt <= request.updatedAt, `${k} changed after the request's last change`);
+            used[k] = c.usedBefore;
+          }
+          // Reading the clocks never throws, and elapsed time never goes down as time passes. (Read
+          // at the last change at the earliest: before it, clockAt shows the clocks as they were.)
+          const readAt = Math.max(now, request.updatedAt);
+          const views = clocksAt(request, cal, readAt);
+          const later = clocksAt(request, cal, readAt + 3 * 24 * HOUR_MS);
+          for (const k of KINDS) check(later[k].elapsed >= views[k].elapsed, `${k} elapsed went down`);
+          const due = nextDue(request, cal, readAt);
+          if (due !== null) check(request.clocks[due.kind].state === 'running', `nextDue picked the ${due.kind} clock, which is ${request.clocks[due.kind].state}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

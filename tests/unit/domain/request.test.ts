@@ -1,0 +1,627 @@
+/**
+ * The request state machine (functions/domain/request.ts) as a user meets it: filing, who may do
+ * what from which status, what each action does to the two target clocks, and the request's
+ * revision and history line. Instants are hand-checked against a Mon-Fri 09:00-17:00 New York
+ * calendar in November 2026 (EST, UTC-5: 09:00 = 14:00Z, 17:00 = 22:00Z).
+ */
+import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
+import { compileCalendar, type Calendar } from '../../../functions/domain/calendar';
+import { clockAt } from '../../../functions/domain/clock';
+import type { Department } from '../../../functions/domain/department';
+import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
+import {
+  ACTION_TYPES,
+  actionsFor,
+  checkRequestText,
+  clocksAt,
+  decide,
+  fileRequest,
+  nextDue,
+  parseRequestId,
+  REOPEN_WINDOW_MS,
+  REQUEST_STATUSES,
+  rightsOf,
+  RULES,
+  type ActionType,
+  type Request,
+  type RequestAction,
+  type RequestEvent,
+  type RequestStatus,
+} from '../../../functions/domain/request';
+import { department } from '../../support/departments';
+
+const at = (iso: string) => Date.parse(iso);
+const iso = (t: number | null | undefined) => (t === null || t === undefined ? t : new Date(t).toISOString());
+
+const WEEKDAYS_9_TO_5 = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' };
+const cal: Calendar = compileCalendar({ timezone: 'America/New_York', hours: WEEKDAYS_9_TO_5 });
+const always: Calendar = compileCalendar({ timezone: 'UTC' });
+
+const HEAD = 'U0ITHEAD';
+const AGENT = 'U0ITAGENT';
+const OTHER = 'U0ITOTHER';
+const REQUESTER = 'U0FINREQ';
+const STRANGER = 'U0STRANGER';
+const IT: Department = department('it', 'IT', [HEAD], { members: [AGENT, OTHER] });
+
+const AGREEMENT: AgreementVersion = {
+  id: 'it-for-finance',
+  version: 3,
+  provider: 'it',
+  customer: 'finance',
+  service: 'Laptops',
+  targets: { P1: { response: HOUR_MS, resolution: 4 * HOUR_MS }, P2: { response: 4 * HOUR_MS, resolution: 16 * HOUR_MS } },
+  penalty: { unit: 'points', perBreach: 10, tiers: [] },
+  atRisk: 0.8,
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'import',
+};
+
+// Monday 16 November 2026, 09:00 in New York.
+const MON = at('2026-11-16T14:00:00Z');
+
+function file(over: { at?: number; priority?: Priority; requester?: string; agreement?: AgreementVersion; calendar?: Calendar } = {}): Request {
+  const r = fileRequest({
+    id: 'IT-42',
+    number: 42,
+    agreement: over.agreement ?? AGREEMENT,
+    customer: 'finance',
+    priority: over.priority ?? 'P2',
+    title: 'New laptop for Dana',
+    description: 'Dana starts on Monday.',
+    requester: over.requester ?? REQUESTER,
+    at: over.at ?? MON,
+    calendar: over.calendar ?? cal,
+  });
+  if (!r.ok) throw new Error(r.error);
+  return r.value.request;
+}
+
+interface ActOptions {
+  calendar?: Calendar;
+  provider?: Department;
+}
+
+function attempt(request: Request, action: RequestAction, actor: string, when: number, opts: ActOptions = {}) {
+  const provider = opts.provider ?? IT;
+  return decide(request, action, { actor, at: when, calendar: opts.calendar ?? cal, rights: rightsOf(request, provider, actor), provider });
+}
+
+/** The accepted change; fails the test with the refusal otherwise. */
+function act(request: Request, action: RequestAction, actor: string, when: number, opts: ActOptions = {}): { request: Request; event: RequestEvent } {
+  const r = attempt(request, action, actor, when, opts);
+  if (!r.ok) throw new Error(`refused: ${r.error}`);
+  return r.value;
+}
+
+/** The refusal; fails the test if the action was accepted. */
+function refusal(request: Request, action: RequestAction, actor: string, when: number, opts: ActOptions = {}): string {
+  const r = attempt(request, action, actor, when, opts);
+  if (r.ok) throw new Error(`accepted ${action.type} from ${request.status}, expected a refusal`);
+  return r.error;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('filing', () => {
+  it('gives the request its ID and starts both clocks at filing time with the priority targets and the at-risk threshold', () => {
+    const r = fileRequest({
+      id: 'IT-42',
+      number: 42,
+      agreement: AGREEMENT,
+      customer: 'finance',
+      priority: 'P2',
+      title: '  New laptop for Dana  ',
+      description: ' Dana starts on Monday. ',
+      source: { channel: 'C0FIN', ts: '1.2', permalink: 'https://x.slack.com/archives/C0FIN/p12' },
+      requester: REQUESTER,
+      at: MON,
+      calendar: cal,
+    });
+    if (!r.ok) throw new Error(r.error);
+    const { request, event } = r.value;
+    expect(request).toMatchObject({
+      id: 'IT-42',
+      number: 42,
+      provider: 'it',
+      customer: 'finance',
+      agreementId: 'it-for-finance',
+      agreementVersion: 3,
+      service: 'Laptops',
+      priority: 'P2',
+      title: 'New laptop for Dana',
+      description: 'Dana starts on Monday.',
+      source: { channel: 'C0FIN', ts: '1.2', permalink: 'https://x.slack.com/archives/C0FIN/p12' },
+      requester: REQUESTER,
+      status: 'open',
+      createdAt: MON,
+      updatedAt: MON,
+      rev: 1,
+    });
+    expect(request.assignee).toBeUndefined();
+    expect(request.clocks.response).toMatchObject({ kind: 'response', target: 4 * HOUR_MS, threshold: 0.8, state: 'running', startedAt: MON, runningSince: MON, usedBefore: 0 });
+    expect(request.clocks.resolution).toMatchObject({ kind: 'resolution', target: 16 * HOUR_MS, threshold: 0.8, state: 'running', startedAt: MON, runningSince: MON, usedBefore: 0 });
+    // Response 4h: Mon 13:00 EST. Resolution 16h: all of Monday and Tuesday.
+    expect(iso(request.clocks.response.dueAt)).toBe('2026-11-16T18:00:00.000Z');
+    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-17T22:00:00.000Z');
+    // At risk at 80%: 3h12m into Monday; 12h48m = Monday + 4h48m of Tuesday.
+    expect(iso(request.clocks.response.atRiskAt)).toBe('2026-11-16T17:12:00.000Z');
+    expect(iso(request.clocks.resolution.atRiskAt)).toBe('2026-11-17T18:48:00.000Z');
+    expect(event).toEqual({ seq: 1, type: 'filed', actor: REQUESTER, at: MON, from: null, to: 'open' });
+  });
+
+  it('uses the targets of the priority asked for', () => {
+    const p1 = file({ priority: 'P1' });
+    expect(p1.clocks.response.target).toBe(HOUR_MS);
+    expect(p1.clocks.resolution.target).toBe(4 * HOUR_MS);
+    expect(iso(p1.clocks.response.dueAt)).toBe('2026-11-16T15:00:00.000Z');
+  });
+
+  it('refuses a priority the agreement has no target for, naming it', () => {
+    const r = fileRequest({ id: 'IT-1', number: 1, agreement: AGREEMENT, customer: 'finance', priority: 'P4', title: 'x', description: '', requester: REQUESTER, at: MON, calendar: cal });
+    expect(r).toEqual({ ok: false, error: expect.stringContaining('P4') });
+    expect(r.ok || r.error).toContain('Laptops');
+  });
+
+  const withText = (title: string, description = '') =>
+    fileRequest({ id: 'IT-1', number: 1, agreement: AGREEMENT, customer: 'finance', priority: 'P2', title, description, requester: REQUESTER, at: MON, calendar: cal });
+
+  it('refuses an empty or blank title', () => {
+    expect(withText('')).toEqual({ ok: false, error: expect.stringContaining('title') });
+    expect(withText('   \n ')).toEqual({ ok: false, error: expect.stringContaining('title') });
+  });
+
+  it('counts the title in characters: 150 is fine, 151 is refused with the limit named', () => {
+    expect(withText('a'.repeat(150)).ok).toBe(true);
+    const r = withText('a'.repeat(151));
+    expect(r).toEqual({ ok: false, error: expect.stringContaining('150') });
+    expect(r.ok || r.error).toContain('151 characters');
+    // 150 emoji are 300 UTF-16 code units but 150 characters.
+    const emoji = '😀'.repeat(150);
+    expect(emoji.length).toBe(300);
+    expect(withText(emoji).ok).toBe(true);
+    expect(checkRequestText({ title: emoji, description: '' })).toEqual({});
+    expect(withText('😀'.repeat(151))).toEqual({ ok: false, error: expect.stringContaining('151 characters') });
+  });
+
+  it('refuses a description over 3000 characters with the limit named', () => {
+    expect(withText('ok', 'd'.repeat(3000)).ok).toBe(true);
+    const r = withText('ok', 'd'.repeat(3001));
+    expect(r).toEqual({ ok: false, error: expect.stringContaining('3000') });
+    expect(r.ok || r.error).toContain('description');
+    expect(checkRequestText({ title: 'ok', description: 'd'.repeat(3001) })).toEqual({ description: expect.stringContaining('3001') });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** A request filed Mon 09:00 EST and brought into `status`; every step taken by AGENT or the requester. */
+function inStatus(status: RequestStatus, requester = REQUESTER): Request {
+  const filed = file({ requester });
+  const h = (n: number) => MON + n * HOUR_MS;
+  const ack = () => act(filed, { type: 'acknowledge' }, AGENT, h(1)).request;
+  const resolved = () => act(ack(), { type: 'resolve', note: 'Laptop delivered.' }, AGENT, h(2)).request;
+  switch (status) {
+    case 'open':
+      return filed;
+    case 'acknowledged':
+      return ack();
+    case 'waiting_on_requester':
+      return act(ack(), { type: 'pause', note: 'Which model?' }, AGENT, h(2)).request;
+    case 'resolved':
+      return resolved();
+    case 'reopened':
+      return act(resolved(), { type: 'reopen', note: 'The charger is missing.' }, requester, h(3)).request;
+    case 'closed':
+      return act(resolved(), { type: 'close' }, requester, h(3)).request;
+    case 'cancelled':
+      return act(filed, { type: 'cancel' }, requester, h(1)).request;
+  }
+}
+
+/** A valid payload for each action (the assignee is a member nobody has assigned yet). */
+const PAYLOAD: Record<ActionType, RequestAction> = {
+  acknowledge: { type: 'acknowledge' },
+  assign: { type: 'assign', assignee: OTHER },
+  pause: { type: 'pause', note: 'Which model?' },
+  resume: { type: 'resume' },
+  resolve: { type: 'resolve', note: 'Done.' },
+  close: { type: 'close' },
+  reopen: { type: 'reopen' },
+  cancel: { type: 'cancel' },
+  comment: { type: 'comment', note: 'Any news?' },
+  rate: { type: 'rate', score: 4 },
+};
+
+type Role = 'provider only' | 'requester only' | 'both' | 'neither';
+const ROLES: readonly Role[] = ['provider only', 'requester only', 'both', 'neither'];
+
+// For "both" the requester is also in IT (a department filing with itself, or an IT member filing).
+const IT_WITH_REQUESTER = department('it', 'IT', [HEAD], { members: [AGENT, OTHER, REQUESTER] });
+
+function caseFor(role: Role): { actor: string; provider: Department } {
+  switch (role) {
+    case 'provider only':
+      return { actor: AGENT, provider: IT };
+    case 'requester only':
+      return { actor: REQUESTER, provider: IT };
+    case 'both':
+      return { actor: REQUESTER, provider: IT_WITH_REQUESTER };
+    case 'neither':
+      return { actor: STRANGER, provider: IT };
+  }
+}
+
+const roleFits = (type: ActionType, role: Role): boolean => {
+  const who = RULES[type].who;
+  const provider = role === 'provider only' || role === 'both';
+  const requester = role === 'requester only' || role === 'both';
+  return who === 'provider' ? provider : who === 'requester' ? requester : provider || requester;
+};
+
+const WHO_MAY: Record<'provider' | 'requester' | 'either', string> = {
+  provider: 'only people in IT can',
+  requester: 'only the person who filed IT-42 can',
+  either: 'only IT and the person who filed IT-42 can',
+};
+
+const STATUS_CACHE = new Map(REQUEST_STATUSES.map((s) => [s, inStatus(s)]));
+const MATRIX = ACTION_TYPES.flatMap((type) => REQUEST_STATUSES.flatMap((status) => ROLES.map((role) => [type, status, role] as const)));
+
+describe('who may do what, from which status', () => {
+  it('has every action and status in the table (10 x 7 x 4)', () => {
+    expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
+    expect(MATRIX).toHaveLength(280);
+  });
+
+  it.each(MATRIX)('%s from %s by %s: allowed exactly when RULES says so', (type, status, role) => {
+    const request = STATUS_CACHE.get(status)!;
+    expect(request.status).toBe(status);
+    const { actor, provider } = caseFor(role);
+    const expected = roleFits(type, role) && RULES[type].from.includes(status);
+    // Acting one hour after the last change: inside the reopen window.
+    const r = attempt(request, PAYLOAD[type], actor, request.updatedAt + HOUR_MS, { provider });
+    if (expected) {
+      if (!r.ok) throw new Error(`expected ${type} to be accepted, refused: ${r.error}`);
+      expect(r.value.request.rev).toBe(request.rev + 1);
+      expect(r.value.event).toMatchObject({ type, actor, from: status, seq: request.rev + 1 });
+      return;
+    }
+    if (r.ok) throw new Error(`expected ${type} from ${status} by ${role} to be refused`);
+    expect(r.error).not.toContain('\n');
+    expect(r.error.length).toBeGreaterThan(0);
+    expect(r.error).toContain('IT-42');
+    if (!roleFits(type, role)) expect(r.error.toLowerCase()).toContain(WHO_MAY[RULES[type].who].toLowerCase());
+    else expect(r.error).not.toMatch(/\bonly (people|the person|IT and)\b/);
+  });
+
+  it('names who may in plain words', () => {
+    const open = STATUS_CACHE.get('open')!;
+    expect(refusal(open, { type: 'acknowledge' }, REQUESTER, MON + HOUR_MS)).toBe('Only people in IT can acknowledge IT-42.');
+    const resolved = STATUS_CACHE.get('resolved')!;
+    expect(refusal(resolved, { type: 'close' }, AGENT, resolved.updatedAt + HOUR_MS)).toBe('Only the person who filed IT-42 can close it.');
+    const waiting = STATUS_CACHE.get('waiting_on_requester')!;
+    expect(refusal(waiting, { type: 'resume' }, STRANGER, waiting.updatedAt + HOUR_MS)).toBe('Only IT and the person who filed IT-42 can resume it.');
+  });
+
+  it('shows on the card exactly the actions RULES allows from each status', () => {
+    for (const status of REQUEST_STATUSES) {
+      expect(actionsFor(status)).toEqual(ACTION_TYPES.filter((t) => RULES[t].from.includes(status)));
+    }
+    expect(actionsFor('closed')).toEqual(['rate']);
+    expect(actionsFor('cancelled')).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('what actions do to the clocks', () => {
+  it('acknowledging in time meets the response target, not late, and leaves resolution running', () => {
+    const filed = file();
+    const { request } = act(filed, { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
+    expect(request).toMatchObject({ status: 'acknowledged', acknowledgedAt: MON + HOUR_MS, assignee: AGENT });
+    expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + HOUR_MS, usedBefore: HOUR_MS, breachedAt: null });
+    expect(request.clocks.resolution).toBe(filed.clocks.resolution);
+    const views = clocksAt(request, cal, at('2026-12-01T00:00:00Z'));
+    expect(views.response).toMatchObject({ status: 'met', metLate: false, breachedAt: null, elapsed: HOUR_MS });
+  });
+
+  it('acknowledging after the response was due meets it late', () => {
+    // Due Mon 13:00 EST; acknowledged Tue 10:00 EST (all of Monday, 8h, and 1h of Tuesday used).
+    const { request } = act(file(), { type: 'acknowledge' }, AGENT, at('2026-11-17T15:00:00Z'));
+    const view = clocksAt(request, cal, at('2026-11-17T16:00:00Z')).response;
+    expect(view).toMatchObject({ status: 'met', metLate: true, breachedAt: at('2026-11-16T18:00:00Z'), elapsed: 9 * HOUR_MS, remaining: -5 * HOUR_MS });
+  });
+
+  it('acknowledging assigns the acknowledger when nobody is assigned, and keeps an assignee already chosen', () => {
+    expect(act(file(), { type: 'acknowledge' }, HEAD, MON + HOUR_MS).request.assignee).toBe(HEAD);
+    const assigned = act(file(), { type: 'assign', assignee: OTHER }, HEAD, MON + HOUR_MS).request;
+    expect(act(assigned, { type: 'acknowledge' }, AGENT, MON + 2 * HOUR_MS).request.assignee).toBe(OTHER);
+  });
+
+  it('waiting on the requester from open meets the response and pauses the resolution', () => {
+    const { request, event } = act(file(), { type: 'pause', note: 'Which model?' }, AGENT, MON + 2 * HOUR_MS);
+    expect(request).toMatchObject({ status: 'waiting_on_requester', resumeTo: 'acknowledged', acknowledgedAt: MON + 2 * HOUR_MS });
+    expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + 2 * HOUR_MS });
+    expect(request.clocks.resolution).toMatchObject({ state: 'paused', usedBefore: 2 * HOUR_MS, runningSince: null });
+    expect(event).toMatchObject({ type: 'pause', from: 'open', to: 'waiting_on_requester', note: 'Which model?' });
+  });
+
+  it('the resolution time left does not move while waiting, across a weekend and the working days after it', () => {
+    // Filed Fri 20 Nov 09:00 EST, waiting from 11:00 EST: 14h of 16h left.
+    const fri = at('2026-11-20T14:00:00Z');
+    const filed = file({ at: fri });
+    const waiting = act(filed, { type: 'pause' }, AGENT, fri + 2 * HOUR_MS).request;
+    for (const t of ['2026-11-20T16:00:00Z', '2026-11-20T21:00:00Z', '2026-11-21T12:00:00Z', '2026-11-23T20:00:00Z', '2026-11-25T20:00:00Z']) {
+      expect(clocksAt(waiting, cal, at(t)).resolution).toMatchObject({ status: 'paused', state: 'paused', remaining: 14 * HOUR_MS, due: null });
+    }
+    expect(nextDue(waiting, cal, at('2026-11-23T20:00:00Z'))).toBeNull();
+    // Without the wait, Friday and 6h of Monday would have been used: 2h left on Monday 15:00 EST.
+    expect(clocksAt(filed, cal, at('2026-11-23T20:00:00Z')).resolution).toMatchObject({ remaining: 2 * HOUR_MS, status: 'at_risk' });
+  });
+
+  it('resuming returns to acknowledged (for a request waited on from open) and keeps the time used', () => {
+    const fri = at('2026-11-20T14:00:00Z');
+    const waiting = act(file({ at: fri }), { type: 'pause' }, AGENT, fri + 2 * HOUR_MS).request;
+    // Resumed Mon 23 Nov 09:00 EST: 14h left = Monday 8h + Tuesday 6h.
+    const { request, event } = act(waiting, { type: 'resume' }, AGENT, at('2026-11-23T14:00:00Z'));
+    expect(request.status).toBe('acknowledged');
+    expect(request.resumeTo).toBeUndefined();
+    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 2 * HOUR_MS });
+    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-24T20:00:00.000Z');
+    expect(clocksAt(request, cal, at('2026-11-23T15:00:00Z')).resolution).toMatchObject({ elapsed: 3 * HOUR_MS, remaining: 13 * HOUR_MS });
+    expect(event).toMatchObject({ from: 'waiting_on_requester', to: 'acknowledged' });
+  });
+
+  it('resuming a reopened request that was waited on returns it to reopened', () => {
+    // Resolved Mon 13:00 EST (4h), reopened Tue 09:00, waiting from Tue 10:00 (5h used), resumed Wed 09:00.
+    const resolved = act(act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request, { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS).request;
+    const reopened = act(resolved, { type: 'reopen' }, REQUESTER, at('2026-11-17T14:00:00Z')).request;
+    const waiting = act(reopened, { type: 'pause' }, AGENT, at('2026-11-17T15:00:00Z')).request;
+    expect(waiting).toMatchObject({ status: 'waiting_on_requester', resumeTo: 'reopened' });
+    // The requester may resume too.
+    const { request } = act(waiting, { type: 'resume' }, REQUESTER, at('2026-11-18T14:00:00Z'));
+    expect(request.status).toBe('reopened');
+    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 5 * HOUR_MS });
+    // 11h left: Wednesday 8h + Thursday 3h.
+    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-19T17:00:00.000Z');
+  });
+
+  it('resolving meets both targets, and counts as the answer when nobody acknowledged', () => {
+    const { request, event } = act(file(), { type: 'resolve', note: '  Laptop delivered.  ' }, AGENT, MON + HOUR_MS);
+    expect(request).toMatchObject({ status: 'resolved', resolvedAt: MON + HOUR_MS, acknowledgedAt: MON + HOUR_MS, resolution: 'Laptop delivered.', assignee: AGENT });
+    expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + HOUR_MS });
+    expect(request.clocks.resolution).toMatchObject({ state: 'met', metAt: MON + HOUR_MS, usedBefore: HOUR_MS });
+    expect(event).toMatchObject({ type: 'resolve', from: 'open', to: 'resolved', note: 'Laptop delivered.' });
+    expect(nextDue(request, cal, MON + 2 * HOUR_MS)).toBeNull();
+  });
+
+  it('refuses to resolve without saying how', () => {
+    expect(refusal(file(), { type: 'resolve', note: '   ' }, AGENT, MON + HOUR_MS)).toContain('IT-42');
+  });
+
+  it('reopening within 7 days runs the resolution clock again with the time already used', () => {
+    // Resolved Mon 13:00 EST with 4h used; reopened Wed 18 Nov 09:00 EST: 12h left = Wednesday + 4h of Thursday.
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS).request;
+    const { request, event } = act(resolved, { type: 'reopen', note: 'Still broken.' }, REQUESTER, at('2026-11-18T14:00:00Z'));
+    expect(request.status).toBe('reopened');
+    expect(request.resolvedAt).toBeUndefined();
+    expect(request.clocks.response).toBe(resolved.clocks.response);
+    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 4 * HOUR_MS, metAt: null });
+    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-19T18:00:00.000Z');
+    expect(clocksAt(request, cal, at('2026-11-18T15:00:00Z')).resolution).toMatchObject({ elapsed: 5 * HOUR_MS, remaining: 11 * HOUR_MS });
+    expect(event).toMatchObject({ type: 'reopen', from: 'resolved', to: 'reopened', note: 'Still broken.' });
+    // A second resolve meets it again with all the time counted.
+    const again = act(request, { type: 'resolve', note: 'Charger sent.' }, AGENT, at('2026-11-18T16:00:00Z')).request;
+    expect(again.clocks.resolution).toMatchObject({ state: 'met', usedBefore: 6 * HOUR_MS });
+  });
+
+  it('reopening is allowed up to exactly 7 days after resolving and refused after', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS).request;
+    expect(REOPEN_WINDOW_MS).toBe(7 * 24 * HOUR_MS);
+    expect(attempt(resolved, { type: 'reopen' }, REQUESTER, resolved.resolvedAt! + REOPEN_WINDOW_MS).ok).toBe(true);
+    const late = refusal(resolved, { type: 'reopen' }, REQUESTER, resolved.resolvedAt! + REOPEN_WINDOW_MS + 1);
+    expect(late).toContain('IT-42');
+    expect(late).toContain('7 days');
+    expect(late).not.toContain('\n');
+    // Closing is still possible after the window.
+    expect(attempt(resolved, { type: 'close' }, REQUESTER, resolved.resolvedAt! + 30 * REOPEN_WINDOW_MS).ok).toBe(true);
+  });
+
+  it('cancelling stops the running clocks: nothing breaches later', () => {
+    const { request, event } = act(file(), { type: 'cancel', note: 'Found one in the cupboard.' }, REQUESTER, MON + HOUR_MS);
+    expect(request).toMatchObject({ status: 'cancelled', cancelledAt: MON + HOUR_MS });
+    expect(request.clocks.response.state).not.toBe('running');
+    expect(request.clocks.resolution.state).not.toBe('running');
+    const muchLater = clocksAt(request, cal, at('2027-06-01T00:00:00Z'));
+    for (const view of [muchLater.response, muchLater.resolution]) {
+      expect(view.status).not.toBe('breached');
+      expect(view.breachedAt).toBeNull();
+      expect(view.elapsed).toBe(HOUR_MS);
+    }
+    expect(nextDue(request, cal, at('2027-06-01T00:00:00Z'))).toBeNull();
+    expect(event).toMatchObject({ from: 'open', to: 'cancelled' });
+  });
+
+  it('cancelling while waiting on the requester keeps the met response and the paused resolution', () => {
+    const waiting = act(file(), { type: 'pause' }, AGENT, MON + HOUR_MS).request;
+    const { request } = act(waiting, { type: 'cancel' }, REQUESTER, MON + 2 * HOUR_MS);
+    expect(request.resumeTo).toBeUndefined();
+    expect(request.clocks.response).toBe(waiting.clocks.response);
+    expect(request.clocks.resolution).toBe(waiting.clocks.resolution);
+  });
+
+  it('a comment from the requester while waiting resumes the clock; a comment from the provider does not', () => {
+    const waiting = act(file(), { type: 'pause', note: 'Which model?' }, AGENT, MON + 2 * HOUR_MS).request;
+    const fromProvider = act(waiting, { type: 'comment', note: 'Reminder: which model?' }, AGENT, MON + 3 * HOUR_MS);
+    expect(fromProvider.request.status).toBe('waiting_on_requester');
+    expect(fromProvider.request.clocks.resolution.state).toBe('paused');
+    expect(fromProvider.event).toMatchObject({ type: 'comment', from: 'waiting_on_requester', to: 'waiting_on_requester' });
+
+    const fromRequester = act(fromProvider.request, { type: 'comment', note: 'The 14-inch one.' }, REQUESTER, at('2026-11-17T14:00:00Z'));
+    expect(fromRequester.request.status).toBe('acknowledged');
+    expect(fromRequester.request.resumeTo).toBeUndefined();
+    expect(fromRequester.request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 2 * HOUR_MS, runningSince: at('2026-11-17T14:00:00Z') });
+    expect(fromRequester.event).toMatchObject({ type: 'comment', from: 'waiting_on_requester', to: 'acknowledged', note: 'The 14-inch one.' });
+  });
+
+  it('refuses an empty comment', () => {
+    expect(attempt(file(), { type: 'comment', note: '  ' }, REQUESTER, MON + HOUR_MS).ok).toBe(false);
+  });
+
+  it('rates once only, with a whole number from 1 to 5', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS).request;
+    for (const score of [0, 6, -1, 3.5, Number.NaN]) {
+      expect(refusal(resolved, { type: 'rate', score }, REQUESTER, MON + 2 * HOUR_MS)).toContain('1 to 5');
+    }
+    expect(refusal(resolved, { type: 'rate', score: 5 }, AGENT, MON + 2 * HOUR_MS)).toContain('the person who filed');
+    const { request, event } = act(resolved, { type: 'rate', score: 5, better: '  Faster delivery.  ' }, REQUESTER, MON + 2 * HOUR_MS);
+    expect(request.rating).toEqual({ score: 5, better: 'Faster delivery.', at: MON + 2 * HOUR_MS, by: REQUESTER });
+    expect(request.status).toBe('resolved');
+    expect(event).toMatchObject({ type: 'rate', score: 5, note: 'Faster delivery.', from: 'resolved', to: 'resolved' });
+    const twice = refusal(request, { type: 'rate', score: 1 }, REQUESTER, MON + 3 * HOUR_MS);
+    expect(twice).toContain('already rated IT-42');
+    // A closed request keeps its rating, and cannot be rated again either.
+    const closed = act(request, { type: 'close' }, REQUESTER, MON + 3 * HOUR_MS).request;
+    expect(attempt(closed, { type: 'rate', score: 2 }, REQUESTER, MON + 4 * HOUR_MS).ok).toBe(false);
+    // A closed request that was never rated can be.
+    const closedUnrated = act(resolved, { type: 'close' }, REQUESTER, MON + 3 * HOUR_MS).request;
+    expect(act(closedUnrated, { type: 'rate', score: 1 }, REQUESTER, MON + 4 * HOUR_MS).request.rating?.score).toBe(1);
+  });
+
+  it('assigns only to people in the department, and not to the current assignee', () => {
+    const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request;
+    const outsider = refusal(acked, { type: 'assign', assignee: STRANGER }, HEAD, MON + 2 * HOUR_MS);
+    expect(outsider).toContain('not in IT');
+    expect(outsider).toContain(STRANGER);
+    expect(refusal(acked, { type: 'assign', assignee: AGENT }, HEAD, MON + 2 * HOUR_MS)).toContain('already assigned');
+    const { request, event } = act(acked, { type: 'assign', assignee: OTHER }, HEAD, MON + 2 * HOUR_MS);
+    expect(request.assignee).toBe(OTHER);
+    expect(request.status).toBe('acknowledged');
+    expect(request.clocks).toBe(acked.clocks);
+    expect(event).toMatchObject({ type: 'assign', assignee: OTHER, actor: HEAD, from: 'acknowledged', to: 'acknowledged' });
+  });
+
+  it('refuses a note over 1000 characters, naming the limit', () => {
+    expect(refusal(file(), { type: 'comment', note: 'n'.repeat(1001) }, REQUESTER, MON + HOUR_MS)).toContain('1000');
+    expect(attempt(file(), { type: 'comment', note: 'n'.repeat(1000) }, REQUESTER, MON + HOUR_MS).ok).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('clock skew', () => {
+  it('an action stamped before the last change is taken as happening at the last change: no throw, clocks never go back', () => {
+    const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + 2 * HOUR_MS).request;
+    const { request, event } = act(acked, { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
+    expect(event.at).toBe(MON + 2 * HOUR_MS);
+    expect(request.updatedAt).toBe(MON + 2 * HOUR_MS);
+    expect(request.resolvedAt).toBe(MON + 2 * HOUR_MS);
+    expect(request.clocks.resolution).toMatchObject({ state: 'met', metAt: MON + 2 * HOUR_MS, usedBefore: 2 * HOUR_MS });
+    expect(request.clocks.response).toBe(acked.clocks.response);
+  });
+
+  it('an action stamped before the filing counts from the filing', () => {
+    const { request } = act(file(), { type: 'pause' }, AGENT, MON - 3 * HOUR_MS);
+    expect(request.updatedAt).toBe(MON);
+    expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON, usedBefore: 0 });
+    expect(request.clocks.resolution).toMatchObject({ state: 'paused', usedBefore: 0 });
+    // ...and a resume stamped even earlier still works.
+    expect(act(request, { type: 'resume' }, REQUESTER, MON - 5 * HOUR_MS).request.clocks.resolution.state).toBe('running');
+  });
+});
+
+describe('revision and history', () => {
+  it('goes up by exactly one per accepted action, with the history line numbered by the new revision', () => {
+    let r = file();
+    const steps: [RequestAction, string, RequestStatus, RequestStatus][] = [
+      [{ type: 'acknowledge' }, AGENT, 'open', 'acknowledged'],
+      [{ type: 'assign', assignee: OTHER }, HEAD, 'acknowledged', 'acknowledged'],
+      [{ type: 'pause', note: 'Which model?' }, OTHER, 'acknowledged', 'waiting_on_requester'],
+      [{ type: 'comment', note: 'The small one.' }, REQUESTER, 'waiting_on_requester', 'acknowledged'],
+      [{ type: 'resolve', note: 'Done.' }, OTHER, 'acknowledged', 'resolved'],
+      [{ type: 'reopen' }, REQUESTER, 'resolved', 'reopened'],
+      [{ type: 'comment', note: 'Checking.' }, AGENT, 'reopened', 'reopened'],
+      [{ type: 'resolve', note: 'Charger sent.' }, OTHER, 'reopened', 'resolved'],
+      [{ type: 'close' }, REQUESTER, 'resolved', 'closed'],
+      [{ type: 'rate', score: 4 }, REQUESTER, 'closed', 'closed'],
+    ];
+    let when = MON;
+    for (const [action, actor, from, to] of steps) {
+      when += 30 * MINUTE_MS;
+      // A refused action in between changes nothing.
+      expect(attempt(r, { type: 'cancel' }, STRANGER, when).ok).toBe(false);
+      const before = r.rev;
+      const { request, event } = act(r, action, actor, when);
+      expect(request.rev).toBe(before + 1);
+      expect(event).toMatchObject({ seq: request.rev, type: action.type, actor, at: when, from, to });
+      expect(request.status).toBe(to);
+      expect(request.updatedAt).toBe(when);
+      r = request;
+    }
+    expect(r.rev).toBe(1 + steps.length);
+  });
+
+  it('does not change the request it was given', () => {
+    const filed = file();
+    const copy = JSON.parse(JSON.stringify(filed)) as Request;
+    act(filed, { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
+    expect(filed).toEqual(copy);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('parseRequestId', () => {
+  it.each([
+    ['it-42', 'IT-42'],
+    [' IT-007 ', 'IT-7'],
+    ['People2-3', 'PEOPLE2-3'],
+    ['IT42', undefined],
+    ['42', undefined],
+    ['IT-', undefined],
+    ['', undefined],
+    ['-42', undefined],
+    ['IT-4-2', undefined],
+    ['IT 42', undefined],
+  ])('%j -> %j', (text, expected) => {
+    expect(parseRequestId(text)).toBe(expected);
+  });
+});
+
+describe('nextDue', () => {
+  it('picks the running target with the least time left', () => {
+    const filed = file();
+    expect(nextDue(filed, cal, MON + HOUR_MS)).toEqual({ kind: 'response', remaining: 3 * HOUR_MS, due: at('2026-11-16T18:00:00Z'), status: 'running' });
+    expect(nextDue(filed, cal, MON + 3.5 * HOUR_MS)).toMatchObject({ kind: 'response', status: 'at_risk' });
+    // Past the response due instant: negative time left, breached.
+    expect(nextDue(filed, cal, MON + 5 * HOUR_MS)).toMatchObject({ kind: 'response', remaining: -HOUR_MS, status: 'breached' });
+    const acked = act(filed, { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request;
+    expect(nextDue(acked, cal, MON + 2 * HOUR_MS)).toEqual({ kind: 'resolution', remaining: 14 * HOUR_MS, due: at('2026-11-17T22:00:00Z'), status: 'running' });
+  });
+
+  it('picks the resolution when it has less time left than a running response', () => {
+    // Not a valid agreement (resolution shorter than response), built by hand to tell the two apart.
+    const odd: AgreementVersion = { ...AGREEMENT, targets: { P3: { response: 8 * HOUR_MS, resolution: 2 * HOUR_MS } } };
+    const filed = file({ agreement: odd, priority: 'P3' });
+    expect(nextDue(filed, cal, MON + HOUR_MS)).toMatchObject({ kind: 'resolution', remaining: HOUR_MS });
+  });
+
+  it('is null once no target can fall due', () => {
+    const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request;
+    const resolved = act(acked, { type: 'resolve', note: 'Done.' }, AGENT, MON + 2 * HOUR_MS).request;
+    const closed = act(resolved, { type: 'close' }, REQUESTER, MON + 3 * HOUR_MS).request;
+    const cancelled = act(acked, { type: 'cancel' }, REQUESTER, MON + 3 * HOUR_MS).request;
+    for (const r of [resolved, closed, cancelled]) expect(nextDue(r, cal, at('2027-01-01T00:00:00Z'))).toBeNull();
+    const reopened = act(resolved, { type: 'reopen' }, REQUESTER, MON + 3 * HOUR_MS).request;
+    expect(nextDue(reopened, cal, MON + 4 * HOUR_MS)).toMatchObject({ kind: 'resolution' });
+  });
+
+  it('works the same on a 24x7 calendar', () => {
+    const filed = file({ calendar: always });
+    expect(iso(filed.clocks.resolution.dueAt)).toBe(iso(MON + 16 * HOUR_MS));
+    expect(nextDue(filed, always, MON + HOUR_MS)).toEqual({ kind: 'response', remaining: 3 * HOUR_MS, due: MON + 4 * HOUR_MS, status: 'running' });
+    expect(clockAt(always, filed.clocks.resolution, MON + 10 * HOUR_MS)).toMatchObject({ elapsed: 10 * HOUR_MS });
+  });
+});
