@@ -395,7 +395,7 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
     }
     case 'pause': {
       const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
-      const how = `Reply in ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} or run \`/sla resume ${id} your answer\`. The resolution clock is paused until then.`;
+      const how = `Answer with \`/sla resume ${id} your answer\`: it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
       return { text: fit(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how)] };
     }
     case 'resolve': {
