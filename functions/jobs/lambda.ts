@@ -8,10 +8,15 @@ import { loadLambdaConfig } from '../secrets';
 import { createSlackClient } from '../slack/web-client';
 import { dbFromConfig } from '../store/client';
 import { runScheduled } from './scheduled';
+import { outboxFromConfig } from './outbox';
 import { processWorkBatch } from './work';
 
 export function scheduledJobHandler() {
-  const deps = coldStart(async () => ({ db: dbFromConfig(await loadLambdaConfig()) }));
+  const deps = coldStart(async () => {
+    const config = await loadLambdaConfig();
+    const db = dbFromConfig(config);
+    return { db, outbox: outboxFromConfig(config, db) };
+  });
   return middy(async (event: unknown) => runScheduled(await deps(), event)).use(injectLambdaContext(logger));
 }
 

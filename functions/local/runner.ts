@@ -14,6 +14,7 @@ import { createDb } from '../store/client';
 import { ensureTable } from '../store/table';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startScheduler, type LocalScheduler } from './scheduler';
+import { outboxFromConfig } from '../jobs/outbox';
 import { DEFAULT_DIGEST } from '../jobs/schedule';
 
 export interface RunningKept {
@@ -50,17 +51,19 @@ export async function startKept(config: Config, say: (line: string) => void = ()
       say(`DynamoDB Local is running at ${endpoint}, keeping its data in ${dataDir}`);
     }
     const db = createDb({ table: config.KEPT_TABLE, endpoint });
+    // One outbox for the Slack app and the scheduled jobs: the worker's work runs in this process.
+    const outbox = outboxFromConfig(config, db);
     socketApp = config.SLACK_APP_TOKEN
-      ? createSlackApp({ config, db, receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }) })
+      ? createSlackApp({ config, db, outbox, receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }) })
       : undefined;
-    http = createSlackHttp({ config, db, ...(socketApp ? { socketMode: { app: socketApp } } : {}) });
+    http = createSlackHttp({ config, db, outbox, ...(socketApp ? { socketMode: { app: socketApp } } : {}) });
     const url = await http.listen(config.PORT);
     say(`Kept is listening on ${url} (health: ${url}/healthz)`);
 
     const table = await ensureTable(db);
     say(table === 'created' ? `Created table "${db.table}"` : `Using table "${db.table}"`);
     if (config.KEPT_SCHEDULER === 'on') {
-      scheduler = startScheduler({ db });
+      scheduler = startScheduler({ db, outbox });
       say(`Scheduler is on: breach scan every minute, weekly digest ${describeDigestTime()}`);
     }
     if (socketApp) {

@@ -7,13 +7,13 @@
  * so a retried job skips what is already in Slack.
  */
 import { randomUUID } from 'node:crypto';
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import { findDepartment } from '../domain/directory';
 import { clocksAt } from '../domain/request';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import { getRequestRecord, markAnnounced, releaseLock, rememberCard, takeLock, type CardRef } from '../store/requests';
+import { clearSlackCheck, getRequestRecord, markAnnounced, markThreadPosted, releaseLock, rememberCard, takeLock, type CardRef } from '../store/requests';
 import { calendarOf } from './requests';
 import { filedConfirmation, historyLine, requestCard, requesterUpdate } from './views/requests';
 
@@ -51,7 +51,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   const provider = findDepartment(dir, request.provider);
   if (!provider) {
     logger.warn('request of an unknown department not posted', { id, provider: request.provider });
-    return;
+    return clearSlackCheck(deps.db, id, request.rev); // nothing the scan could do about it either
   }
   const at = now().getTime();
   const calendar = calendarOf(provider);
@@ -67,25 +67,48 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   if (!ref) {
     const posted = await deps.slack.chat.postMessage({ channel: provider.channel, text: card.text, blocks: card.blocks, unfurl_links: false });
     ref = { channel: String(posted.channel ?? provider.channel), ts: String(posted.ts) };
-    await rememberCard(deps.db, id, ref);
+    if (!(await rememberCard(deps.db, id, ref))) {
+      // Another worker posted a card first (this one's lease ran out mid-way): keep theirs.
+      await deps.slack.chat.delete({ channel: ref.channel, ts: ref.ts }).catch((err: Error) => logger.warn('duplicate card not deleted', { id, error: err.message }));
+      throw new RequestBusyError(id);
+    }
   } else {
     await deps.slack.chat.update({ channel: ref.channel, ts: ref.ts, text: card.text, blocks: card.blocks });
   }
 
   const pending = record.events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq);
-  if (pending.length === 0) return;
+  if (pending.length === 0) return clearSlackCheck(deps.db, id, request.rev);
   const cardLink = await permalink(deps.slack, ref);
   for (const event of pending) {
     if (event.type === 'filed') {
       const timezone = await timezoneOf(deps.slack, request.requester, provider.calendar.timezone);
       const message = filedConfirmation({ request, clocks: clocksAt(request, calendar, event.at), timezone, ...(cardLink ? { cardLink } : {}), providerName: provider.name, channel: ref.channel });
-      await deps.slack.chat.postMessage({ channel: request.requester, text: message.text, blocks: message.blocks, unfurl_links: false });
+      await dmRequester(deps, request.requester, message, id);
     } else {
-      await deps.slack.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: historyLine(event, request.id), unfurl_links: false });
+      // The thread line is remembered on its own, so a DM that fails (and is tried again) never repeats it.
+      if (!event.threadTs) {
+        const line = await deps.slack.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: historyLine(event, request.id), unfurl_links: false });
+        await markThreadPosted(deps.db, id, event.seq, String(line.ts));
+      }
       const dm = event.actor === request.requester ? undefined : requesterUpdate({ event, request, providerName: provider.name, ...(cardLink ? { cardLink } : {}) });
-      if (dm) await deps.slack.chat.postMessage({ channel: request.requester, text: dm.text, blocks: dm.blocks, unfurl_links: false });
+      if (dm) await dmRequester(deps, request.requester, dm, id);
     }
     await markAnnounced(deps.db, id, event.seq, now());
+  }
+  await clearSlackCheck(deps.db, id, request.rev);
+}
+
+/**
+ * A DM to the requester. Slack refusing it outright (a deactivated account, a bot, DMs closed:
+ * `ok: false`) will not change on a retry, so it is logged and skipped; a rate limit, a timeout
+ * or a 5xx is thrown, and the job is tried again.
+ */
+async function dmRequester(deps: RequestNotifyDeps, user: string, message: { text: string; blocks: unknown[] }, id: string): Promise<void> {
+  try {
+    await deps.slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks as never, unfurl_links: false });
+  } catch (err) {
+    if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
+    logger.warn('requester DM refused by Slack; not tried again', { id, error: (err as Error).message });
   }
 }
 

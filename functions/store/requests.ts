@@ -81,6 +81,8 @@ export const StoredEvent = z.object({
   note: z.string().optional(),
   assignee: z.string().optional(),
   score: z.number().optional(),
+  /** The ts of this line's reply in the card's thread, once posted. */
+  threadTs: z.string().optional(),
   /** When the worker told Slack about this line (thread reply and DMs). */
   announcedAt: z.string().optional(),
 });
@@ -94,11 +96,26 @@ const parseRequest = (item: unknown): Request => StoredRequest.parse(item) as Re
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+/** Shards of the "next check at" index (gsi1), so no single index partition takes every check. */
+export const CHECK_SHARDS = 4;
+/** How long the worker has to tell Slack about a change before the scan sends the job again. */
+export const SLACK_SYNC_GRACE_MS = 2 * 60_000;
+
+export function checkShard(id: string): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % CHECK_SHARDS;
+}
+
 function requestItem(r: Request): Record<string, unknown> {
   return {
     pk: requestPk(r.id),
     sk: REQUEST_SK,
     ...r,
+    // Every write leaves Slack to be told; until the worker has done so (and clears these), the
+    // scan finds the request here once the grace has passed and hands the job over again.
+    gsi1pk: `CHECK#${checkShard(r.id)}`,
+    gsi1sk: new Date(r.updatedAt + SLACK_SYNC_GRACE_MS).toISOString(),
     gsi2pk: `USER#${r.requester}`,
     gsi2sk: `${new Date(r.createdAt).toISOString()}#${r.id}`,
     ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: `${new Date(r.createdAt).toISOString()}#${r.id}` } : {}),
@@ -223,6 +240,19 @@ export async function rememberCard(db: Db, id: string, card: CardRef): Promise<b
   }
 }
 
+/** Remembers that a history line's thread reply is posted (before its DM, which may fail on its own). */
+export async function markThreadPosted(db: Db, id: string, seq: number, ts: string): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: requestPk(id), sk: eventSk(seq) },
+      UpdateExpression: 'SET threadTs = if_not_exists(threadTs, :ts)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':ts': ts },
+    }),
+  );
+}
+
 /** Marks a history line as told to Slack (thread reply and DMs posted). */
 export async function markAnnounced(db: Db, id: string, seq: number, at: Date): Promise<void> {
   await db.doc.send(
@@ -269,5 +299,74 @@ export async function releaseLock(db: Db, id: string, owner: string): Promise<vo
     await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: requestPk(id), sk: LOCK_SK }, ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }));
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err; // taken over after the lease: not ours to remove
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scan's safety net: changes Slack has not heard of
+
+/** After the worker told Slack everything up to `rev`: the request leaves the check index (unless it changed again). */
+export async function clearSlackCheck(db: Db, id: string, rev: number): Promise<void> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: requestPk(id), sk: REQUEST_SK },
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'rev = :rev',
+        ExpressionAttributeValues: { ':rev': rev },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err; // changed meanwhile: its own job clears it
+  }
+}
+
+export interface DueCheck {
+  id: string;
+  rev: number;
+  checkAt: string;
+}
+
+/** Requests whose check instant has passed, shard by shard, every page (index read). */
+export async function dueChecks(db: Db, now: Date): Promise<DueCheck[]> {
+  const found: DueCheck[] = [];
+  for (let shard = 0; shard < CHECK_SHARDS; shard++) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
+          ExpressionAttributeValues: { ':pk': `CHECK#${shard}`, ':now': now.toISOString() },
+          ProjectionExpression: '#id, #rev, gsi1sk, sk',
+          ExpressionAttributeNames: { '#id': 'id', '#rev': 'rev' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk === REQUEST_SK) found.push({ id: String(item.id), rev: Number(item.rev), checkAt: String(item.gsi1sk) });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return found;
+}
+
+/** Moves a request's check to `next` (the scan handed the job over again), if nothing changed since. */
+export async function postponeCheck(db: Db, check: DueCheck, next: Date): Promise<void> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: { pk: requestPk(check.id), sk: REQUEST_SK },
+        UpdateExpression: 'SET gsi1sk = :next',
+        ConditionExpression: 'rev = :rev AND gsi1sk = :was',
+        ExpressionAttributeValues: { ':next': next.toISOString(), ':rev': check.rev, ':was': check.checkAt },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
   }
 }

@@ -69,7 +69,8 @@ async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> 
   const raw = Buffer.concat(chunks).toString('utf8');
   if (!raw) return {};
   if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  return Object.fromEntries([...new URLSearchParams(raw)].map(([k, v]) => [k, parseMaybe(v)]));
+  // Message timestamps stay text, as Slack keeps them ("…000010" is not the number …00001).
+  return Object.fromEntries([...new URLSearchParams(raw)].map(([k, v]) => [k, k === 'ts' || k.endsWith('_ts') ? v : parseMaybe(v)]));
 }
 
 export class FakeSlack {

@@ -1,0 +1,116 @@
+/**
+ * The scan's safety net for requests: a change whose worker job was lost (the queue refused it
+ * right after the write, a process died) is found in the sharded "next check at" index once the
+ * grace has passed, handed to the worker again, and leaves the index once Slack has heard of it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { LogLevel } from '@slack/web-api';
+import { parse as parseYaml } from 'yaml';
+import { planImport, validateImport } from '../../functions/domain/import-file';
+import type { Outbox } from '../../functions/jobs/outbox';
+import { RESEND_AFTER_MS, runScan } from '../../functions/jobs/scan';
+import { performWork, type WorkItem } from '../../functions/jobs/work';
+import { act, fileFromSlack } from '../../functions/slack/requests';
+import { createSlackClient } from '../../functions/slack/web-client';
+import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
+import { applyImport } from '../../functions/store/import';
+import { CHECK_SHARDS, dueChecks, getRequestRecord, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
+import { dropTable, freshTable } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+
+const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
+const REQUESTER = 'U0FINMEM1';
+const IT_MEMBER = 'U0ITMEM01';
+const T0 = new Date('2026-11-25T15:00:00Z'); // a Wednesday afternoon in New York
+
+let fake: FakeSlack;
+let db: Db;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  db = await freshTable();
+  const before = await readDirectory(db);
+  const checked = validateImport(parseYaml(readFileSync(EXAMPLE, 'utf8')), before);
+  if (!checked.ok) throw new Error('examples/company.yaml does not import');
+  await applyImport(db, planImport(checked.value, before, T0.toISOString()), before);
+});
+afterAll(async () => {
+  await fake.stop();
+  await dropTable(db);
+});
+
+const later = (ms: number) => new Date(T0.getTime() + ms);
+
+/** An outbox that keeps what it is given; `run()` does it, as the worker would. */
+function recordingOutbox() {
+  const items: WorkItem[] = [];
+  const outbox: Outbox = { send: async (item) => void items.push(item), idle: async () => {} };
+  const slack = createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+  return { outbox, items, run: async () => { for (const item of items.splice(0)) await performWork({ db, slack, admins: [] }, item); } };
+}
+
+let n = 0;
+async function fileLost(): Promise<string> {
+  const result = await fileFromSlack(db, { user: REQUESTER, agreementId: 'it-for-finance', priority: 'P2', title: `Lost job ${++n}`, description: '', delivery: `view:SCAN${n}`, now: T0 });
+  if (result.outcome !== 'filed') throw new Error(result.outcome);
+  return result.request.id; // the job to post its card is never sent
+}
+
+const cardsOf = (id: string) => fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok' && c.args.thread_ts === undefined && JSON.stringify(c.args.blocks).includes(`"${id}"`));
+
+it('a filed request whose job was lost gets its card from the scan, once, after the grace', async () => {
+  const id = await fileLost();
+  const { outbox, items, run } = recordingOutbox();
+
+  expect((await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS - 1_000))).resent).toBe(0); // within the grace: the worker may still be on it
+  const scan = await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000));
+  expect(scan.resent).toBeGreaterThanOrEqual(1);
+  expect(items).toContainEqual({ type: 'request.changed', id });
+  await run();
+  expect(cardsOf(id)).toHaveLength(1);
+  expect((await getRequestRecord(db, id))!.events.every((e) => e.announcedAt)).toBe(true);
+
+  // Slack has heard of everything: the request has left the index and the next scans leave it alone.
+  expect((await dueChecks(db, later(24 * 3_600_000))).map((c) => c.id)).not.toContain(id);
+  await runScan({ db, outbox }, later(24 * 3_600_000));
+  expect(items).not.toContainEqual({ type: 'request.changed', id });
+});
+
+it('a change after Slack was told puts the request back until the worker has told Slack again', async () => {
+  const id = await fileLost();
+  const { outbox, run } = recordingOutbox();
+  await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000));
+  await run();
+  const acknowledged = await act(db, { id, user: IT_MEMBER, action: { type: 'acknowledge' }, now: later(10 * 60_000) });
+  expect(acknowledged.outcome).toBe('done');
+  expect((await dueChecks(db, later(10 * 60_000 + SLACK_SYNC_GRACE_MS + 1))).map((c) => c.id)).toContain(id);
+  await runScan({ db, outbox }, later(10 * 60_000 + SLACK_SYNC_GRACE_MS + 1));
+  await run();
+  expect((await dueChecks(db, later(24 * 3_600_000))).map((c) => c.id)).not.toContain(id);
+});
+
+it('a request handed over again is not handed over at every scan: the next try waits', async () => {
+  const id = await fileLost();
+  const { outbox, items } = recordingOutbox(); // the worker never runs: Slack stays unaware
+  const first = later(SLACK_SYNC_GRACE_MS + 1_000);
+  await runScan({ db, outbox }, first);
+  const count = () => items.filter((i) => i.type === 'request.changed' && i.id === id).length;
+  expect(count()).toBe(1);
+  await runScan({ db, outbox }, new Date(first.getTime() + 60_000));
+  expect(count()).toBe(1);
+  await runScan({ db, outbox }, new Date(first.getTime() + RESEND_AFTER_MS + 1));
+  expect(count()).toBe(2);
+});
+
+it('the index is sharded: checks spread over every shard', async () => {
+  const { outbox } = recordingOutbox();
+  for (let i = 0; i < 12; i++) await fileLost();
+  const checks = await dueChecks(db, later(SLACK_SYNC_GRACE_MS + 1_000));
+  expect(checks.length).toBeGreaterThanOrEqual(12);
+  const used = new Set(await Promise.all(checks.map(async (c) => (await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `REQ#${c.id}`, sk: 'REQ' } }))).Item?.gsi1pk)));
+  expect(used.size).toBe(CHECK_SHARDS);
+  expect((await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000))).checked).toBe(checks.length);
+});
