@@ -1,0 +1,64 @@
+/**
+ * Filing through the Lambda front door (API Gateway HTTP API events, base64 or not), as in AWS:
+ * the request is written before the answer, text typed in any script is kept byte for byte, and
+ * the clocks run on IT's calendar (New York working hours and US public holidays).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Context } from 'aws-lambda';
+import { parse as parseYaml } from 'yaml';
+import { compileCalendar } from '../../functions/domain/calendar';
+import { addBusinessTime } from '../../functions/domain/clock';
+import { planImport, validateImport } from '../../functions/domain/import-file';
+import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
+import { IDS } from '../../functions/slack/ids';
+import { newRequestModal } from '../../functions/slack/views/request-modals';
+import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
+import { applyImport } from '../../functions/store/import';
+import { getRequest } from '../../functions/store/requests';
+import { testConfig } from '../support/config';
+import { dropTable, freshTable, testEndpoint } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { FORM, httpApiEvent, interactivity, signature, stateOf, viewSubmission } from '../support/slack-requests';
+
+const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
+const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
+
+let fake: FakeSlack;
+let db: Db;
+let handler: SlackLambdaHandler;
+let view: Record<string, unknown>;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  db = await freshTable();
+  const before = await readDirectory(db);
+  const checked = validateImport(parseYaml(readFileSync(EXAMPLE, 'utf8')), before);
+  if (!checked.ok) throw new Error('examples/company.yaml does not import');
+  await applyImport(db, planImport(checked.value, before, new Date().toISOString()), before);
+  const agreement = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!.active!;
+  view = newRequestModal({ choices: [{ agreement, providerName: 'IT' }], metadata: '{}' }) as unknown as Record<string, unknown>;
+  handler = createSlackLambdaHandler(async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }));
+});
+afterAll(async () => {
+  await fake.stop();
+  await dropTable(db);
+});
+
+describe.each([false, true])('isBase64Encoded %s', (base64) => {
+  it('files a request before answering, keeping the typed text byte for byte', async () => {
+    const title = `Drucker im 3. OG défaillant 🖨️👍🏽 ${base64 ? 'b64' : 'plain'}`;
+    const description = 'プリンターが動きません — الطابعة لا تعمل — המדפסת לא עובדת';
+    const body = interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, { [IDS.requestPriorityBlock]: 'P1', [IDS.requestTitleBlock]: title, [IDS.requestDescriptionBlock]: description }), 'U0FINMEM1'));
+    const res = await handler(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }, { base64 }), context);
+    expect(res.statusCode).toBe(200);
+    expect(res.body ?? '').toBe(''); // the modal closes
+    const id = base64 ? 'IT-2' : 'IT-1';
+    const request = (await getRequest(db, id))!;
+    expect(Buffer.from(request.title).toString('hex')).toBe(Buffer.from(title).toString('hex'));
+    expect(request.description).toBe(description);
+    const it = (await readDirectory(db)).departments.find((d) => d.id === 'it')!;
+    expect(request.clocks.resolution.dueAt).toBe(addBusinessTime(compileCalendar(it.calendar), request.createdAt, 4 * 3_600_000));
+  });
+});
