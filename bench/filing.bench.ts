@@ -5,20 +5,16 @@
  * trips). The work handed to the worker (card, DM) is not part of the answer, so the outbox here
  * only counts what it is given.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../functions/config';
-import { validateImport, planImport } from '../functions/domain/import-file';
 import type { Outbox } from '../functions/jobs/outbox';
-import { findRoot, startDynamoLocal } from '../functions/local/dynamodb-local';
+import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createSlackHttp } from '../functions/slack/http-server';
 import { IDS } from '../functions/slack/ids';
 import { newRequestModal } from '../functions/slack/views/request-modals';
 import { createDb } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
-import { applyImport } from '../functions/store/import';
 import { ensureTable } from '../functions/store/table';
+import { importExample } from '../tests/support/company';
 import { FORM, interactivity, signature, SIGNING_SECRET, stateOf, viewSubmission } from '../tests/support/slack-requests';
 import type { Bench } from './types';
 import { median, quantile, round, timeMs } from './stats';
@@ -51,11 +47,7 @@ export const run: Bench = async () => {
   const http = createSlackHttp({ config, db, outbox });
   try {
     await ensureTable(db);
-    const raw = parseYaml(readFileSync(path.join(findRoot(), 'examples', 'company.yaml'), 'utf8'));
-    const before = await readDirectory(db);
-    const checked = validateImport(raw, before);
-    if (!checked.ok) throw new Error('examples/company.yaml does not import');
-    await applyImport(db, planImport(checked.value, before, new Date().toISOString()), before);
+    await importExample(db);
     const dir = await readDirectory(db);
     const agreement = dir.agreements.find((a) => a.id === 'it-for-finance')!.active!;
     const view = newRequestModal({ choices: [{ agreement, providerName: 'IT' }], metadata: '{}' }) as unknown as Record<string, unknown>;

@@ -3,26 +3,21 @@
  * the request is written before the answer, text typed in any script is kept byte for byte, and
  * the clocks run on IT's calendar (New York working hours and US public holidays).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { parse as parseYaml } from 'yaml';
 import { compileCalendar } from '../../functions/domain/calendar';
 import { addBusinessTime } from '../../functions/domain/clock';
-import { planImport, validateImport } from '../../functions/domain/import-file';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import { IDS } from '../../functions/slack/ids';
 import { newRequestModal } from '../../functions/slack/views/request-modals';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
-import { applyImport } from '../../functions/store/import';
 import { getRequest } from '../../functions/store/requests';
 import { testConfig } from '../support/config';
+import { importExample } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { FORM, httpApiEvent, interactivity, signature, stateOf, viewSubmission } from '../support/slack-requests';
 
-const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
 
 let fake: FakeSlack;
@@ -33,10 +28,7 @@ let view: Record<string, unknown>;
 beforeAll(async () => {
   fake = await FakeSlack.start();
   db = await freshTable();
-  const before = await readDirectory(db);
-  const checked = validateImport(parseYaml(readFileSync(EXAMPLE, 'utf8')), before);
-  if (!checked.ok) throw new Error('examples/company.yaml does not import');
-  await applyImport(db, planImport(checked.value, before, new Date().toISOString()), before);
+  await importExample(db);
   const agreement = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!.active!;
   view = newRequestModal({ choices: [{ agreement, providerName: 'IT' }], metadata: '{}' }) as unknown as Record<string, unknown>;
   handler = createSlackLambdaHandler(async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }));

@@ -7,12 +7,8 @@
  * Assertions are on what a person would see in Slack (the calls the fake answered `ok`).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ErrorCode, LogLevel, type WebClient } from '@slack/web-api';
 import type { SQSEvent } from 'aws-lambda';
-import { parse as parseYaml } from 'yaml';
-import { planImport, validateImport } from '../../functions/domain/import-file';
 import type { RequestAction } from '../../functions/domain/request';
 import { inProcessOutbox } from '../../functions/jobs/outbox';
 import { performWork, processWorkBatch, type WorkItem } from '../../functions/jobs/work';
@@ -20,13 +16,11 @@ import { RequestBusyError, syncRequest } from '../../functions/slack/notify-requ
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient, SLACK_CALL_RETRIES } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { readDirectory } from '../../functions/store/directory';
-import { applyImport } from '../../functions/store/import';
 import { getRequestRecord, LOCK_SK, releaseLock, requestPk, takeLock } from '../../functions/store/requests';
+import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
 
-const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const IT_CHANNEL = 'C0ITQUEUE';
 const IT_MEMBER = 'U0ITMEM01';
 const REQUESTER = 'U0FINMEM1'; // Finance, covered by it-for-finance
@@ -37,10 +31,7 @@ let db: Db;
 beforeAll(async () => {
   fake = await FakeSlack.start();
   db = await freshTable();
-  const before = await readDirectory(db);
-  const checked = validateImport(parseYaml(readFileSync(EXAMPLE, 'utf8')), before);
-  if (!checked.ok) throw new Error(`examples/company.yaml does not import: ${JSON.stringify(checked.error)}`);
-  await applyImport(db, planImport(checked.value, before, new Date().toISOString()), before);
+  await importExample(db);
 });
 afterAll(async () => {
   await fake.stop();
@@ -103,14 +94,6 @@ async function cardTs(id: string): Promise<string> {
 }
 async function lockOf(id: string) {
   return (await allItems(db)).find((i) => i.pk === requestPk(id) && i.sk === LOCK_SK);
-}
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,25 +3,19 @@
  * right after the write, a process died) is found in the sharded "next check at" index once the
  * grace has passed, handed to the worker again, and leaves the index once Slack has heard of it.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
-import { parse as parseYaml } from 'yaml';
-import { planImport, validateImport } from '../../functions/domain/import-file';
 import type { Outbox } from '../../functions/jobs/outbox';
 import { RESEND_AFTER_MS, runScan } from '../../functions/jobs/scan';
 import { performWork, type WorkItem } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { readDirectory } from '../../functions/store/directory';
-import { applyImport } from '../../functions/store/import';
 import { CHECK_SHARDS, dueChecks, getRequestRecord, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
+import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 
-const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const REQUESTER = 'U0FINMEM1';
 const IT_MEMBER = 'U0ITMEM01';
 const T0 = new Date('2026-11-25T15:00:00Z'); // a Wednesday afternoon in New York
@@ -32,10 +26,7 @@ let db: Db;
 beforeAll(async () => {
   fake = await FakeSlack.start();
   db = await freshTable();
-  const before = await readDirectory(db);
-  const checked = validateImport(parseYaml(readFileSync(EXAMPLE, 'utf8')), before);
-  if (!checked.ok) throw new Error('examples/company.yaml does not import');
-  await applyImport(db, planImport(checked.value, before, T0.toISOString()), before);
+  await importExample(db, T0);
 });
 afterAll(async () => {
   await fake.stop();

@@ -5,7 +5,7 @@
  */
 import { isChannelId, isUserId, isUsergroupId } from '../../domain/department';
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { EVERY_DEPARTMENT, PRIORITIES, type AgreementTerms, type AgreementVersion, type Targets } from '../../domain/agreement';
+import { EVERY_DEPARTMENT, PRIORITIES, type AgreementTerms, type Targets } from '../../domain/agreement';
 import { customerLabel, describeAtRisk, describePenalty } from '../../domain/agreement-text';
 import { findDepartment, type Directory } from '../../domain/directory';
 import { formatDuration } from '../../domain/duration';
