@@ -10,7 +10,8 @@ import type { AgreementVersion } from './agreement';
 import type { Calendar } from './calendar';
 import { DAY_MS } from './calendar-spec';
 import { clockAt, meetClock, pauseClock, reopenClock, resumeClock, startClock, type ClockView, type TargetClock, type TargetKind } from './clock';
-import { isMember, type Department } from './department';
+import { isHead, isMember, type Department } from './department';
+import { DateTime } from 'luxon';
 import type { Result } from './duration';
 
 export const REQUEST_STATUSES = ['open', 'acknowledged', 'waiting_on_requester', 'resolved', 'reopened', 'closed', 'cancelled'] as const;
@@ -52,6 +53,55 @@ export interface Rating {
   by: string;
 }
 
+/** Who records what nobody clicked: at-risk warnings and breaches found by the scan. */
+export const SYSTEM_ACTOR = 'kept';
+
+export const CAUSE_CATEGORIES = ['staffing', 'handoff', 'tooling', 'unclear_request', 'dependency', 'other'] as const;
+export type CauseCategory = (typeof CAUSE_CATEGORIES)[number];
+export const CAUSE_LABEL: Record<CauseCategory, string> = {
+  staffing: 'Staffing',
+  handoff: 'Handoff',
+  tooling: 'Tooling',
+  unclear_request: 'Unclear request',
+  dependency: 'Dependency',
+  other: 'Other',
+};
+
+/** Why a target was missed, written by the provider when resolving a breached request. */
+export interface Cause {
+  category: CauseCategory;
+  text?: string;
+}
+
+/** What a breach costs, worked out from the pinned agreement version and the month's ledger. */
+export interface BreachCharge {
+  amount: number;
+  unit: string;
+  /** This breach's number within the agreement's calendar month (1-based). */
+  n: number;
+  multiplier: number;
+  /** `YYYY-MM` of the due instant in the provider's time zone. */
+  month: string;
+}
+
+export interface Breach extends BreachCharge {
+  /** The missed due instant: a breach found late is still recorded here. */
+  dueAt: number;
+  detectedAt: number;
+  waived?: { by: string; at: number; reason: string };
+}
+
+/** When (in the provider's time zone) a request was filed: its report bucket. */
+export interface Filed {
+  /** The local date, `2026-11-25`: the day whose report counters the request counts in. */
+  day: string;
+  /** ISO week, `2026-W48` (the weekly trend). */
+  week: string;
+  /** 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  hour: number;
+}
+
 export interface Request {
   /** `IT-42`: the provider's prefix and its next number. */
   id: string;
@@ -82,9 +132,15 @@ export interface Request {
   clocks: Record<TargetKind, TargetClock>;
   /** Goes up by one with every change (optimistic concurrency); the filing is rev 1. */
   rev: number;
+  filed: Filed;
+  /** Targets whose at-risk warning went out, and when. */
+  warned?: Partial<Record<TargetKind, number>>;
+  /** Missed targets, recorded once each by the scan, with their penalty. */
+  breaches?: Partial<Record<TargetKind, Breach>>;
+  cause?: Cause;
 }
 
-export const ACTION_TYPES = ['acknowledge', 'assign', 'pause', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'comment', 'rate'] as const;
+export const ACTION_TYPES = ['acknowledge', 'assign', 'pause', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'comment', 'rate', 'warn', 'breach', 'waive'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 export type RequestAction =
@@ -92,12 +148,15 @@ export type RequestAction =
   | { type: 'assign'; assignee: string }
   | { type: 'pause'; note?: string }
   | { type: 'resume'; note?: string }
-  | { type: 'resolve'; note: string }
+  | { type: 'resolve'; note: string; cause?: Cause }
   | { type: 'close'; note?: string }
   | { type: 'reopen'; note?: string }
   | { type: 'cancel'; note?: string }
   | { type: 'comment'; note: string }
-  | { type: 'rate'; score: number; better?: string };
+  | { type: 'rate'; score: number; better?: string }
+  | { type: 'warn'; kind: TargetKind }
+  | { type: 'breach'; kind: TargetKind; charge: BreachCharge }
+  | { type: 'waive'; kind: TargetKind; reason: string };
 
 /** One line of a request's history. `seq` is the request's `rev` after the change. */
 export interface RequestEvent {
@@ -110,17 +169,34 @@ export interface RequestEvent {
   note?: string;
   assignee?: string;
   score?: number;
+  /** warn, breach, waive: which target. */
+  kind?: TargetKind;
+  /** breach: what it cost; waive: what was given back. */
+  amount?: number;
+  unit?: string;
+  cause?: Cause;
 }
 
 /** What `user` is to a request: someone who works it (provider), the person who filed it, both, or neither. */
 export interface Rights {
   provider: boolean;
   requester: boolean;
+  /** A head of the customer department (may waive a penalty). */
+  customerHead?: boolean;
+  /** Kept itself (the scan). */
+  system?: boolean;
 }
 
-export function rightsOf(request: Pick<Request, 'requester'>, provider: Department | undefined, user: string): Rights {
-  return { provider: provider !== undefined && isMember(provider, user), requester: request.requester === user };
+export function rightsOf(request: Pick<Request, 'requester'>, provider: Department | undefined, user: string, customer?: Department): Rights {
+  return {
+    provider: provider !== undefined && isMember(provider, user),
+    requester: request.requester === user,
+    customerHead: customer !== undefined && isHead(customer, user),
+    system: false,
+  };
 }
+
+export const SYSTEM_RIGHTS: Rights = { provider: false, requester: false, customerHead: false, system: true };
 
 // ---------------------------------------------------------------------------------------------
 // IDs
@@ -161,6 +237,19 @@ export function checkRequestText(text: RequestText): Partial<Record<keyof Reques
   const description = characters(text.description.trim());
   if (description > DESCRIPTION_MAX) problems.description = `The description is ${description} characters; keep it to ${DESCRIPTION_MAX} (attach longer material in the thread).`;
   return problems;
+}
+
+export const isoWeekOf = (local: DateTime): string => `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
+
+/** The local date, ISO week, weekday and hour of `at` in `zone`. */
+export function filedBucket(at: number, zone: string): Filed {
+  const local = DateTime.fromMillis(at, { zone });
+  return { day: local.toISODate()!, week: isoWeekOf(local), weekday: local.weekday, hour: local.hour };
+}
+
+/** `YYYY-MM` of `at` in `zone`: the calendar month a breach's penalty counts in. */
+export function monthOf(at: number, zone: string): string {
+  return DateTime.fromMillis(at, { zone }).toFormat('yyyy-MM');
 }
 
 export interface FileInput {
@@ -208,6 +297,7 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
     updatedAt: input.at,
     clocks,
     rev: 1,
+    filed: filedBucket(input.at, input.calendar.zone),
   };
   return { ok: true, value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } } };
 }
@@ -215,7 +305,7 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
 // ---------------------------------------------------------------------------------------------
 // Working a request
 
-type Who = 'provider' | 'requester' | 'either';
+type Who = 'provider' | 'requester' | 'either' | 'customerHead' | 'system';
 
 interface Rule {
   who: Who;
@@ -239,6 +329,10 @@ export const RULES: Record<ActionType, Rule> = {
   cancel: { who: 'requester', from: LIVE, verb: 'cancel' },
   comment: { who: 'either', from: [...LIVE, 'resolved'], verb: 'add to' },
   rate: { who: 'requester', from: ['resolved', 'closed'], verb: 'rate' },
+  // A late resolve, or a cancel after the due time, still leaves a breach for the scan to record.
+  warn: { who: 'system', from: LIVE, verb: 'warn about' },
+  breach: { who: 'system', from: REQUEST_STATUSES, verb: 'record a breach of' },
+  waive: { who: 'customerHead', from: REQUEST_STATUSES, verb: 'waive the penalty of' },
 };
 
 export interface DecideContext {
@@ -253,13 +347,29 @@ export interface DecideContext {
 function whoMay(rule: Rule, request: Request, provider: Department): string {
   if (rule.who === 'provider') return `only people in ${provider.name} can ${rule.verb} ${request.id}`;
   if (rule.who === 'requester') return `only the person who filed ${request.id} can ${rule.verb} it`;
+  if (rule.who === 'customerHead') return `only a head of the department that filed ${request.id} can ${rule.verb} it`;
+  if (rule.who === 'system') return `only Kept itself can ${rule.verb} ${request.id}`;
   return `only ${provider.name} and the person who filed ${request.id} can ${rule.verb} it`;
 }
 
 function allowed(rule: Rule, rights: Rights): boolean {
-  if (rule.who === 'provider') return rights.provider;
-  if (rule.who === 'requester') return rights.requester;
-  return rights.provider || rights.requester;
+  switch (rule.who) {
+    case 'provider':
+      return rights.provider;
+    case 'requester':
+      return rights.requester;
+    case 'customerHead':
+      return rights.customerHead === true;
+    case 'system':
+      return rights.system === true;
+    default:
+      return rights.provider || rights.requester;
+  }
+}
+
+/** The targets missed by instant `at` (a stopped clock that was late, or a running one past due). */
+export function missedTargets(request: Request, calendar: Calendar, at: number): TargetKind[] {
+  return (['response', 'resolution'] as const).filter((k) => request.breaches?.[k] !== undefined || clockAt(calendar, request.clocks[k], at).breachedAt !== null);
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -354,6 +464,17 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
     case 'resolve': {
       const note = action.note.trim();
       if (note.length === 0) return { ok: false, error: `Say in a line how ${request.id} was solved: the requester reads it.` };
+      const missed = missedTargets(request, cal, at);
+      if (missed.length > 0 && !action.cause) {
+        return { ok: false, error: `${request.id} missed its ${missed.join(' and ')} target, so say why: pick a cause (${CAUSE_CATEGORIES.map((c) => CAUSE_LABEL[c].toLowerCase()).join(', ')}).` };
+      }
+      if (action.cause) {
+        if (!(CAUSE_CATEGORIES as readonly string[]).includes(action.cause.category)) return { ok: false, error: `"${action.cause.category}" is not a cause; pick one of ${CAUSE_CATEGORIES.join(', ')}.` };
+        const text = action.cause.text?.trim();
+        if (text && characters(text) > NOTE_MAX) return { ok: false, error: `Keep the cause of ${request.id} to ${NOTE_MAX} characters.` };
+        next.cause = { category: action.cause.category, ...(text ? { text } : {}) };
+        event.cause = next.cause;
+      }
       const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
       next = { ...next, status: 'resolved', resumeTo: undefined, resolvedAt: at, resolution: note, clocks: { response: r, resolution: must(meetClock(cal, resolution, at)) } };
       if (request.status === 'open') next.acknowledgedAt = at;
@@ -381,6 +502,32 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       if (request.status === 'waiting_on_requester' && ctx.rights.requester) next = resumed(next, cal, at);
       break;
     }
+    case 'warn': {
+      if (request.warned?.[action.kind] !== undefined || request.breaches?.[action.kind]) return { ok: false, error: `${request.id}'s ${action.kind} target was already warned about.` };
+      if (clockAt(cal, request.clocks[action.kind], at).status !== 'at_risk') return { ok: false, error: `${request.id}'s ${action.kind} target is not at risk.` };
+      next = { ...next, warned: { ...request.warned, [action.kind]: at } };
+      event.kind = action.kind;
+      break;
+    }
+    case 'breach': {
+      if (request.breaches?.[action.kind]) return { ok: false, error: `${request.id}'s ${action.kind} breach is already recorded.` };
+      const missedAt = clockAt(cal, request.clocks[action.kind], at).breachedAt;
+      if (missedAt === null) return { ok: false, error: `${request.id}'s ${action.kind} target is not missed.` };
+      next = { ...next, breaches: { ...request.breaches, [action.kind]: { ...action.charge, dueAt: missedAt, detectedAt: at } } };
+      Object.assign(event, { kind: action.kind, amount: action.charge.amount, unit: action.charge.unit });
+      break;
+    }
+    case 'waive': {
+      const breach = request.breaches?.[action.kind];
+      if (!breach) return { ok: false, error: `${request.id} has no ${action.kind} breach to waive.` };
+      if (breach.waived) return { ok: false, error: `The ${action.kind} penalty of ${request.id} was already waived.` };
+      const reason = action.reason.trim();
+      if (reason.length === 0) return { ok: false, error: `Say why the ${action.kind} penalty of ${request.id} is waived: the ledger keeps it.` };
+      if (characters(reason) > 500) return { ok: false, error: `Keep the reason for waiving to 500 characters.` };
+      next = { ...next, breaches: { ...request.breaches, [action.kind]: { ...breach, waived: { by: ctx.actor, at, reason } } } };
+      Object.assign(event, { kind: action.kind, amount: breach.amount, unit: breach.unit, note: reason });
+      break;
+    }
     case 'rate':
       if (request.rating) return { ok: false, error: `You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!` };
       if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5) return { ok: false, error: `Rate ${request.id} with a whole number from 1 to 5.` };
@@ -388,7 +535,7 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       event.score = action.score;
       break;
   }
-  const note = 'note' in action ? action.note?.trim() : action.type === 'rate' ? action.better?.trim() : undefined;
+  const note = 'note' in action ? action.note?.trim() : action.type === 'rate' ? action.better?.trim() : action.type === 'waive' ? action.reason.trim() : undefined;
   if (note) {
     if (characters(note) > NOTE_MAX) return { ok: false, error: `Keep the note on ${request.id} to ${NOTE_MAX} characters; it is ${characters(note)}.` };
     event.note = note;

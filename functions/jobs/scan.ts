@@ -1,26 +1,31 @@
 /**
- * The scan, run every minute by the schedule and by `kept scan [--now ISO]`. Today it is the
- * safety net of the requests' Slack side: a request whose last change Slack has not heard of
- * within a grace period (the worker's job was lost, e.g. the queue refused it right after the
- * write) is handed to the worker again. Breach checks arrive with the breaches issue and use the
- * same sharded "next check at" index.
+ * The scan, run every minute by the schedule and by `kept scan [--now ISO]`. It reads only the
+ * requests whose check has come, from the sparse, sharded "next check at" index (never a table
+ * Scan), so its reads grow with what is due, not with the table. For each: records breaches and
+ * at-risk warnings (functions/jobs/breaches.ts), and hands the request to the worker when Slack has
+ * something to hear (a new breach or warning, or a change whose job was lost). A run that was
+ * missed is caught up by the next: checks stay in the index until handled, and breaches are
+ * recorded at their true due instant.
  */
 import type { Outbox } from './outbox';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { dueChecks, postponeCheck } from '../store/requests';
+import { readDirectory } from '../store/directory';
+import { dueChecks, getRequestRecord, postponeCheck, settleCheck, SLACK_SYNC_GRACE_MS, type DueCheck } from '../store/requests';
+import { checkRequest } from './breaches';
 
 export interface ScanResult {
   now: string;
   checked: number;
   breaches: number;
-  /** Requests handed to the worker again because Slack had not heard of their last change. */
+  warnings: number;
+  /** Requests handed to the worker because Slack had not heard of their last change. */
   resent: number;
 }
 
 export interface JobDeps {
   db: Db;
-  /** Where work for the worker goes; without one the scan only counts. */
+  /** Where work for the worker goes; without one the scan records but tells nobody. */
   outbox?: Outbox;
 }
 
@@ -29,21 +34,43 @@ export const RESEND_AFTER_MS = 5 * 60_000;
 
 export async function runScan(deps: JobDeps, now: Date): Promise<ScanResult> {
   const due = await dueChecks(deps.db, now);
-  let resent = 0;
-  for (const check of due) {
-    if (!deps.outbox) continue;
+  const result: ScanResult = { now: now.toISOString(), checked: due.length, breaches: 0, warnings: 0, resent: 0 };
+  if (due.length === 0) return result;
+  const dir = await readDirectory(deps.db);
+  for (const check of due.sort((a, b) => a.checkAt.localeCompare(b.checkAt))) {
     try {
-      await deps.outbox.send({ type: 'request.changed', id: check.id });
-      await postponeCheck(deps.db, check, new Date(now.getTime() + RESEND_AFTER_MS));
-      resent++;
+      const found = await checkRequest(deps.db, dir, check.id, now);
+      result.breaches += found.breaches;
+      result.warnings += found.warnings;
+      if (found.breaches + found.warnings > 0) await deps.outbox?.send({ type: 'request.changed', id: check.id });
+      else if (await resendIfUnheard(deps, check, now)) result.resent++;
     } catch (err) {
-      logger.warn('request not handed to the worker again', { id: check.id, error: (err as Error).message });
+      // One request failing never stops the others; its check stays due, so the next run tries again.
+      logger.error('scan of a request failed', { id: check.id, error: (err as Error).message });
     }
   }
-  return { now: now.toISOString(), checked: due.length, breaches: 0, resent };
+  return result;
+}
+
+/** A change Slack has not heard of within the grace: hand it over again; otherwise move the check on. */
+async function resendIfUnheard(deps: JobDeps, check: DueCheck, now: Date): Promise<boolean> {
+  const record = await getRequestRecord(deps.db, check.id);
+  if (!record) return false;
+  const unheard = record.events.some((e) => !e.announcedAt && e.at + SLACK_SYNC_GRACE_MS <= now.getTime());
+  if (!unheard) {
+    const waiting = record.events.some((e) => !e.announcedAt);
+    if (!waiting) await settleCheck(deps.db, record.request); // nothing for Slack: on to the next deadline
+    else await postponeCheck(deps.db, check, new Date(now.getTime() + SLACK_SYNC_GRACE_MS));
+    return false;
+  }
+  if (!deps.outbox) return false;
+  await deps.outbox.send({ type: 'request.changed', id: check.id });
+  await postponeCheck(deps.db, check, new Date(now.getTime() + RESEND_AFTER_MS));
+  return true;
 }
 
 export function describeScan(r: ScanResult): string {
-  const again = r.resent > 0 ? `; ${r.resent} sent to Slack again` : '';
-  return `Scan at ${r.now}: ${r.checked} request${r.checked === 1 ? '' : 's'} checked, ${r.breaches} breach${r.breaches === 1 ? '' : 'es'} recorded${again}.`;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const again = r.resent > 0 ? `; ${plural(r.resent, 'request', 'requests')} sent to Slack again` : '';
+  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${again}.`;
 }

@@ -46,4 +46,12 @@ export const IDS = {
   rateModal: 'request_rate',
   rateScoreBlock: 'score',
   rateBetterBlock: 'better',
+  /** In the resolve modal of a breached request: the cause category (static_select) and its text. */
+  resolveCauseBlock: 'cause',
+  resolveCauseTextBlock: 'cause_text',
+  /** The breach DM's button for the customer's heads; value is JSON `{ "id": "IT-42", "kind": "response" }`. */
+  waivePenalty: 'request_waive',
+  /** The modal that asks why a penalty is waived (private_metadata: the same JSON). */
+  waiveModal: 'request_waive_reason',
+  waiveReasonBlock: 'reason',
 } as const;

@@ -1,20 +1,28 @@
 /**
  * The worker's side of requests: brings Slack up to date with what the table says. Posts the card
  * in the provider's channel (or updates it), then tells Slack each history line it has not told
- * yet, oldest first: a reply in the card's thread and, where the requester should hear it, a DM
- * (the filing confirmation, acknowledge, waiting on you, resolved with the rating prompt).
+ * yet, oldest first: a reply in the card's thread and DMs to whoever should hear of it (the
+ * requester: the filing confirmation, acknowledge, waiting on you, resolved with the rating prompt;
+ * the assignee: an at-risk warning, or the channel when nobody is assigned; the heads of both
+ * departments: a breach, with its penalty and a recovery checklist). Then the request's check moves
+ * on to its next deadline.
  * One worker per request at a time (a lease lock); each card and line is posted, then remembered,
  * so a retried job skips what is already in Slack.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { Calendar } from '../domain/calendar';
+import { clockAt, type TargetKind } from '../domain/clock';
+import { isHead, type Department } from '../domain/department';
 import { findDepartment } from '../domain/directory';
-import { clocksAt } from '../domain/request';
+import { clocksAt, type Request } from '../domain/request';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import { clearSlackCheck, getRequestRecord, markAnnounced, markThreadPosted, releaseLock, rememberCard, takeLock, type CardRef } from '../store/requests';
+import { getRequestRecord, markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, settleCheck, takeLock, type CardRef, type StoredEvent } from '../store/requests';
 import { calendarOf } from './requests';
+import type { SlackMessage } from './views/agreement-terms';
+import { atRiskWarning, breachNotice } from './views/breaches';
 import { filedConfirmation, historyLine, requestCard, requesterUpdate } from './views/requests';
 
 export interface RequestNotifyDeps {
@@ -51,8 +59,9 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   const provider = findDepartment(dir, request.provider);
   if (!provider) {
     logger.warn('request of an unknown department not posted', { id, provider: request.provider });
-    return clearSlackCheck(deps.db, id, request.rev); // nothing the scan could do about it either
+    return settleCheck(deps.db, request); // nothing the scan could do about it either
   }
+  const customer = findDepartment(dir, request.customer);
   const at = now().getTime();
   const calendar = calendarOf(provider);
   const card = requestCard({
@@ -60,7 +69,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
     clocks: clocksAt(request, calendar, at),
     at,
     providerName: provider.name,
-    customerName: findDepartment(dir, request.customer)?.name ?? request.customer,
+    customerName: customer?.name ?? request.customer,
   });
 
   let ref: CardRef | undefined = record.card;
@@ -77,38 +86,89 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   }
 
   const pending = record.events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq);
-  if (pending.length === 0) return clearSlackCheck(deps.db, id, request.rev);
+  if (pending.length === 0) return settleCheck(deps.db, request);
   const cardLink = await permalink(deps.slack, ref);
+  const link = cardLink ? { cardLink } : {};
   for (const event of pending) {
-    if (event.type === 'filed') {
-      const timezone = await timezoneOf(deps.slack, request.requester, provider.calendar.timezone);
-      const message = filedConfirmation({ request, clocks: clocksAt(request, calendar, event.at), timezone, ...(cardLink ? { cardLink } : {}), providerName: provider.name, channel: ref.channel });
-      await dmRequester(deps, request.requester, message, id);
-    } else {
-      // The thread line is remembered on its own, so a DM that fails (and is tried again) never repeats it.
-      if (!event.threadTs) {
-        const line = await deps.slack.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: historyLine(event, request.id), unfurl_links: false });
-        await markThreadPosted(deps.db, id, event.seq, String(line.ts));
-      }
-      const dm = event.actor === request.requester ? undefined : requesterUpdate({ event, request, providerName: provider.name, ...(cardLink ? { cardLink } : {}) });
-      if (dm) await dmRequester(deps, request.requester, dm, id);
+    // The thread line is remembered on its own, so a DM that fails (and is tried again) never repeats it.
+    if (event.type !== 'filed' && !event.threadTs) {
+      const warnsChannel = event.type === 'warn' && !request.assignee;
+      const text = warnsChannel && event.kind ? atRiskText(request, event.kind, calendar, at, provider.name, false) : historyLine(event, request.id);
+      const line = await deps.slack.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text, unfurl_links: false, reply_broadcast: warnsChannel });
+      await markThreadPosted(deps.db, id, event.seq, String(line.ts));
+    }
+    for (const dm of await directMessages({ event, request, provider, customer, calendar, at, link, slack: deps.slack, channel: ref.channel })) {
+      if (event.dmed[dm.user]) continue;
+      const ts = await dmOnce(deps, dm.user, dm.message, id);
+      await markDmed(deps.db, id, event.seq, dm.user, ts ?? 'refused');
     }
     await markAnnounced(deps.db, id, event.seq, now());
   }
-  await clearSlackCheck(deps.db, id, request.rev);
+  await settleCheck(deps.db, request);
+}
+
+interface DmContext {
+  event: StoredEvent;
+  request: Request;
+  provider: Department;
+  customer: Department | undefined;
+  calendar: Calendar;
+  at: number;
+  link: { cardLink?: string };
+  slack: WebClient;
+  channel: string;
+}
+
+/** Who hears about a history line by DM, and what they read. */
+async function directMessages(c: DmContext): Promise<{ user: string; message: SlackMessage }[]> {
+  const { event, request, provider, customer } = c;
+  switch (event.type) {
+    case 'filed': {
+      const timezone = await timezoneOf(c.slack, request.requester, provider.calendar.timezone);
+      return [{ user: request.requester, message: filedConfirmation({ request, clocks: clocksAt(request, c.calendar, event.at), timezone, ...c.link, providerName: provider.name, channel: c.channel }) }];
+    }
+    case 'warn':
+      return request.assignee && event.kind ? [{ user: request.assignee, message: atRiskWarning({ ...atRiskOf(request, event.kind, c.calendar, c.at), request, kind: event.kind, providerName: provider.name, ...c.link, toAssignee: true }) }] : [];
+    case 'breach': {
+      const breach = event.kind ? request.breaches?.[event.kind] : undefined;
+      if (!breach || !event.kind) return [];
+      const lateBy = Math.max(0, -clockAt(c.calendar, request.clocks[event.kind], Math.max(event.at, request.clocks[event.kind].lastEventAt)).remaining);
+      const heads = [...new Set([...provider.heads, ...(customer?.heads ?? [])])];
+      return heads.map((user) => ({
+        user,
+        message: breachNotice({ request, kind: event.kind!, breach, providerName: provider.name, customerName: customer?.name ?? request.customer, lateBy, ...c.link, canWaive: customer !== undefined && isHead(customer, user) }),
+      }));
+    }
+    default: {
+      if (event.actor === request.requester) return [];
+      const dm = requesterUpdate({ event, request, providerName: provider.name, ...c.link });
+      return dm ? [{ user: request.requester, message: dm }] : [];
+    }
+  }
+}
+
+function atRiskOf(request: Request, kind: TargetKind, calendar: Calendar, at: number): { remaining: number; due: number | null } {
+  const view = clockAt(calendar, request.clocks[kind], Math.max(at, request.updatedAt));
+  return { remaining: Math.max(0, view.remaining), due: view.due };
+}
+
+function atRiskText(request: Request, kind: TargetKind, calendar: Calendar, at: number, providerName: string, toAssignee: boolean): string {
+  return atRiskWarning({ ...atRiskOf(request, kind, calendar, at), request, kind, providerName, toAssignee }).text;
 }
 
 /**
- * A DM to the requester. Slack refusing it outright (a deactivated account, a bot, DMs closed:
+ * A DM about a request. Slack refusing it outright (a deactivated account, a bot, DMs closed:
  * `ok: false`) will not change on a retry, so it is logged and skipped; a rate limit, a timeout
  * or a 5xx is thrown, and the job is tried again.
  */
-async function dmRequester(deps: RequestNotifyDeps, user: string, message: { text: string; blocks: unknown[] }, id: string): Promise<void> {
+async function dmOnce(deps: RequestNotifyDeps, user: string, message: SlackMessage, id: string): Promise<string | undefined> {
   try {
-    await deps.slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks as never, unfurl_links: false });
+    const posted = await deps.slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks, unfurl_links: false });
+    return String(posted.ts);
   } catch (err) {
     if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
-    logger.warn('requester DM refused by Slack; not tried again', { id, error: (err as Error).message });
+    logger.warn('DM refused by Slack; not tried again', { id, error: (err as Error).message });
+    return undefined;
   }
 }
 

@@ -8,10 +8,12 @@ import { covers } from '../domain/agreement';
 import { compileCalendar, type Calendar, type CalendarSpec } from '../domain/calendar';
 import { departmentsOf, findAgreement, findDepartment, type Directory } from '../domain/directory';
 import type { Department } from '../domain/department';
+import type { TargetKind } from '../domain/clock';
 import { decide, fileRequest, requestId, rightsOf, type Request, type RequestAction, type RequestEvent, type RequestSource } from '../domain/request';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
-import { readDirectory, WriteConflictError } from '../store/directory';
+import { readDirectory, WriteConflictError, type TransactItem } from '../store/directory';
+import { waiverItems } from '../store/ledger';
 import { getRequest, readSequence, saveChange, saveNewRequest } from '../store/requests';
 
 const calendars = new Map<string, Calendar>();
@@ -136,7 +138,7 @@ export async function act(db: Db, input: { id: string; user: string; action: Req
       actor: input.user,
       at: input.now.getTime(),
       calendar: calendarOf(provider),
-      rights: rightsOf(request, provider, input.user),
+      rights: rightsOf(request, provider, input.user, findDepartment(dir, request.customer)),
       provider,
     });
     if (!decided.ok) {
@@ -145,7 +147,8 @@ export async function act(db: Db, input: { id: string; user: string; action: Req
       return { outcome: 'refused', message: decided.error };
     }
     try {
-      await saveChange(db, { ...decided.value, previousRev: request.rev, ...(input.delivery ? { claim: deliveryClaimItem(db, input.delivery, input.now) } : {}) });
+      const extra = input.action.type === 'waive' ? waiverLedger(db, decided.value.request, input.action.kind) : [];
+      await saveChange(db, { ...decided.value, before: request, ...(input.delivery ? { claim: deliveryClaimItem(db, input.delivery, input.now) } : {}), extra });
       return { outcome: 'done', ...decided.value, provider };
     } catch (err) {
       if (!(err instanceof WriteConflictError)) throw err;
@@ -154,4 +157,23 @@ export async function act(db: Db, input: { id: string; user: string; action: Req
     }
   }
   return { outcome: 'refused', message: `${input.id} is changing quickly right now; look at the card and try again in a moment.` };
+}
+
+/** The compensating ledger entry of a waived penalty (the breach on `request` already carries the waiver). */
+function waiverLedger(db: Db, request: Request, kind: TargetKind): TransactItem[] {
+  const breach = request.breaches?.[kind];
+  if (!breach?.waived) return [];
+  return waiverItems(db, {
+    type: 'waiver',
+    agreementId: request.agreementId,
+    agreementVersion: request.agreementVersion,
+    month: breach.month,
+    request: request.id,
+    kind,
+    amount: -breach.amount,
+    unit: breach.unit,
+    at: new Date(breach.waived.at).toISOString(),
+    by: breach.waived.by,
+    reason: breach.waived.reason,
+  });
 }

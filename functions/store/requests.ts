@@ -13,7 +13,10 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
-import { isLive, REQUEST_STATUSES, type Request, type RequestEvent } from '../domain/request';
+import { ACTION_TYPES, CAUSE_CATEGORIES, isLive, REQUEST_STATUSES, type Request, type RequestEvent } from '../domain/request';
+import { statsDelta } from '../domain/stats';
+import { nextWatch } from '../domain/breach';
+import { statsItems } from './stats';
 import type { Db } from './client';
 import { DIRECTORY_PK, transact, type TransactItem } from './directory';
 
@@ -43,6 +46,17 @@ const StoredClock = z.object({
   events: z.array(ClockEvent),
 });
 
+const StoredBreach = z.object({
+  amount: z.number(),
+  unit: z.string(),
+  n: z.number().int(),
+  multiplier: z.number(),
+  month: z.string(),
+  dueAt: z.number(),
+  detectedAt: z.number(),
+  waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
+});
+
 export const StoredRequest = z.object({
   id: z.string(),
   number: z.number().int(),
@@ -69,11 +83,15 @@ export const StoredRequest = z.object({
   rating: z.object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() }).optional(),
   clocks: z.object({ response: StoredClock, resolution: StoredClock }),
   rev: z.number().int(),
+  filed: z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() }),
+  warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
+  breaches: z.object({ response: StoredBreach.optional(), resolution: StoredBreach.optional() }).optional(),
+  cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
 });
 
 export const StoredEvent = z.object({
   seq: z.number().int(),
-  type: z.enum(['filed', 'acknowledge', 'assign', 'pause', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'comment', 'rate']),
+  type: z.enum(['filed', ...ACTION_TYPES]),
   actor: z.string(),
   at: z.number(),
   from: z.enum(REQUEST_STATUSES).nullable(),
@@ -81,6 +99,12 @@ export const StoredEvent = z.object({
   note: z.string().optional(),
   assignee: z.string().optional(),
   score: z.number().optional(),
+  kind: z.enum(['response', 'resolution']).optional(),
+  amount: z.number().optional(),
+  unit: z.string().optional(),
+  cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+  /** DMs about this line already sent, by recipient: their ts. */
+  dmed: z.record(z.string(), z.string()).default({}),
   /** The ts of this line's reply in the card's thread, once posted. */
   threadTs: z.string().optional(),
   /** When the worker told Slack about this line (thread reply and DMs). */
@@ -112,10 +136,11 @@ function requestItem(r: Request): Record<string, unknown> {
     pk: requestPk(r.id),
     sk: REQUEST_SK,
     ...r,
-    // Every write leaves Slack to be told; until the worker has done so (and clears these), the
-    // scan finds the request here once the grace has passed and hands the job over again.
+    // Every write leaves Slack to be told: until the worker has done so (and moves the check on to
+    // the next deadline), the scan finds the request here once the grace has passed and hands the
+    // job over again. A deadline sooner than that comes first.
     gsi1pk: `CHECK#${checkShard(r.id)}`,
-    gsi1sk: new Date(r.updatedAt + SLACK_SYNC_GRACE_MS).toISOString(),
+    gsi1sk: new Date(Math.min(r.updatedAt + SLACK_SYNC_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY)).toISOString(),
     gsi2pk: `USER#${r.requester}`,
     gsi2sk: `${new Date(r.createdAt).toISOString()}#${r.id}`,
     ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: `${new Date(r.createdAt).toISOString()}#${r.id}` } : {}),
@@ -123,7 +148,7 @@ function requestItem(r: Request): Record<string, unknown> {
 }
 
 function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
-  return { Put: { TableName: db.table, Item: { pk: requestPk(id), sk: eventSk(e.seq), ...e }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return { Put: { TableName: db.table, Item: { pk: requestPk(id), sk: eventSk(e.seq), ...e, dmed: {} }, ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
 /**
@@ -147,6 +172,7 @@ export async function saveNewRequest(db: Db, input: { request: Request; event: R
     eventItem(db, request.id, event),
   ];
   if (input.claim) items.push(input.claim);
+  items.push(...statsItems(db, request.provider, statsDelta(undefined, request)));
   await transact(db, items);
 }
 
@@ -156,16 +182,29 @@ export async function readSequence(db: Db, department: string): Promise<number> 
   return Number(out.Item?.seq ?? 0);
 }
 
+export interface ChangeInput {
+  /** The request as read: its `rev` is the condition, and the report counters move by the difference. */
+  before: Request;
+  request: Request;
+  event: RequestEvent;
+  claim?: TransactItem;
+  /** More items that must land with the change (a breach's ledger entries). */
+  extra?: TransactItem[];
+}
+
 /**
  * Replaces the request with its changed version and adds the history line, only if nobody changed
- * it since it was read (`rev`), together with the delivery claim of the click or command.
+ * it since it was read (`rev`), together with the report counters, the delivery claim of the
+ * click or command and any `extra` items. A WriteConflictError's reasons: [request, history,
+ * claim if any, ...].
  */
-export async function saveChange(db: Db, input: { request: Request; event: RequestEvent; previousRev: number; claim?: TransactItem }): Promise<void> {
+export async function saveChange(db: Db, input: ChangeInput): Promise<void> {
   const items: TransactItem[] = [
-    { Put: { TableName: db.table, Item: requestItem(input.request), ConditionExpression: 'rev = :prev', ExpressionAttributeValues: { ':prev': input.previousRev } } },
+    { Put: { TableName: db.table, Item: requestItem(input.request), ConditionExpression: 'rev = :prev', ExpressionAttributeValues: { ':prev': input.before.rev } } },
     eventItem(db, input.request.id, input.event),
   ];
   if (input.claim) items.push(input.claim);
+  items.push(...statsItems(db, input.request.provider, statsDelta(input.before, input.request)), ...(input.extra ?? []));
   await transact(db, items);
 }
 
@@ -253,6 +292,20 @@ export async function markThreadPosted(db: Db, id: string, seq: number, ts: stri
   );
 }
 
+/** Remembers a DM about a history line, by recipient (a retry skips those already sent). */
+export async function markDmed(db: Db, id: string, seq: number, user: string, ts: string): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: requestPk(id), sk: eventSk(seq) },
+      UpdateExpression: 'SET dmed.#u = if_not_exists(dmed.#u, :ts)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#u': user },
+      ExpressionAttributeValues: { ':ts': ts },
+    }),
+  );
+}
+
 /** Marks a history line as told to Slack (thread reply and DMs posted). */
 export async function markAnnounced(db: Db, id: string, seq: number, at: Date): Promise<void> {
   await db.doc.send(
@@ -305,20 +358,25 @@ export async function releaseLock(db: Db, id: string, owner: string): Promise<vo
 // ---------------------------------------------------------------------------------------------
 // The scan's safety net: changes Slack has not heard of
 
-/** After the worker told Slack everything up to `rev`: the request leaves the check index (unless it changed again). */
-export async function clearSlackCheck(db: Db, id: string, rev: number): Promise<void> {
+/**
+ * Once Slack has heard of everything up to `request.rev`: the check moves on to the request's next
+ * deadline, or the request leaves the index when nothing is left to watch. Only if the request is
+ * still at that `rev` (a newer change keeps its own, earlier check).
+ */
+export async function settleCheck(db: Db, request: Request): Promise<void> {
+  const next = nextWatch(request);
   try {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: { pk: requestPk(id), sk: REQUEST_SK },
-        UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+        Key: { pk: requestPk(request.id), sk: REQUEST_SK },
+        UpdateExpression: next === null ? 'REMOVE gsi1pk, gsi1sk' : 'SET gsi1pk = :pk, gsi1sk = :at',
         ConditionExpression: 'rev = :rev',
-        ExpressionAttributeValues: { ':rev': rev },
+        ExpressionAttributeValues: { ':rev': request.rev, ...(next === null ? {} : { ':pk': `CHECK#${checkShard(request.id)}`, ':at': new Date(next).toISOString() }) },
       }),
     );
   } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err; // changed meanwhile: its own job clears it
+    if (!(err instanceof ConditionalCheckFailedException)) throw err; // changed meanwhile: its own write set its check
   }
 }
 

@@ -20,7 +20,7 @@ function io() {
 it('kept scan --now runs the scan at that instant', async () => {
   const { cli, out, err } = io();
   expect(await kept(['scan', '--now', '2026-11-25T14:30:00Z'], cli)).toBe(0);
-  expect(out).toEqual(['Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded.']);
+  expect(out).toEqual(['Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded, 0 at-risk warnings sent.']);
   expect(err).toEqual([]);
 });
 

@@ -64,10 +64,14 @@ it('a filed request whose job was lost gets its card from the scan, once, after 
   expect(cardsOf(id)).toHaveLength(1);
   expect((await getRequestRecord(db, id))!.events.every((e) => e.announcedAt)).toBe(true);
 
-  // Slack has heard of everything: the request has left the index and the next scans leave it alone.
-  expect((await dueChecks(db, later(24 * 3_600_000))).map((c) => c.id)).not.toContain(id);
-  await runScan({ db, outbox }, later(24 * 3_600_000));
+  // Slack has heard of everything: the check moves on to the request's next deadline (its response
+  // at-risk point, 90 working minutes after filing), and scans before then leave it alone.
+  const soon = later(20 * 60_000);
+  expect((await dueChecks(db, soon)).map((c) => c.id)).not.toContain(id);
+  await runScan({ db, outbox }, soon);
   expect(items).not.toContainEqual({ type: 'request.changed', id });
+  const stored = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `REQ#${id}`, sk: 'REQ' } }));
+  expect(stored.Item?.gsi1sk).toBe(new Date(T0.getTime() + 90 * 60_000).toISOString());
 });
 
 it('a change after Slack was told puts the request back until the worker has told Slack again', async () => {
@@ -80,7 +84,7 @@ it('a change after Slack was told puts the request back until the worker has tol
   expect((await dueChecks(db, later(10 * 60_000 + SLACK_SYNC_GRACE_MS + 1))).map((c) => c.id)).toContain(id);
   await runScan({ db, outbox }, later(10 * 60_000 + SLACK_SYNC_GRACE_MS + 1));
   await run();
-  expect((await dueChecks(db, later(24 * 3_600_000))).map((c) => c.id)).not.toContain(id);
+  expect((await dueChecks(db, later(20 * 60_000))).map((c) => c.id)).not.toContain(id);
 });
 
 it('a request handed over again is not handed over at every scan: the next try waits', async () => {

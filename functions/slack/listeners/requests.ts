@@ -10,14 +10,16 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/agreement';
 import { departmentsOf, findDepartment, type Directory } from '../../domain/directory';
-import { checkRequestText, clocksAt, nextDue, parseRequestId, type Request, type RequestAction, type RequestSource } from '../../domain/request';
+import { CAUSE_CATEGORIES, checkRequestText, clocksAt, missedTargets, nextDue, parseRequestId, type Cause, type Request, type RequestAction, type RequestSource } from '../../domain/request';
+import { isHead } from '../../domain/department';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
-import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
+import { getRequest, getRequestRecord, queueOf, requestsOf } from '../../store/requests';
 import { IDS } from '../ids';
 import { act, calendarOf, fileFromSlack, filingChoices, type ActResult } from '../requests';
 import { escapeMrkdwn } from '../views/help';
-import { newRequestModal, rateModal, readNewRequestView, resolveModal } from '../views/request-modals';
+import { newRequestModal, rateModal, readNewRequestView, readResolveView, resolveModal } from '../views/request-modals';
+import { waiveModal } from '../views/breaches';
 import { RATE_ACTION_PATTERN, requestDetails, requestList, requestsHomeView, urgencyOrder, type ListItem } from '../views/requests';
 import type { ListenerDeps } from './deps';
 
@@ -99,7 +101,11 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
   ack: { build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }), done: (id) => `Acknowledged ${id}; the requester is told.` },
   acknowledge: { build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }), done: (id) => `Acknowledged ${id}; the requester is told.` },
   resolve: {
-    build: (note) => (note ? { type: 'resolve', note } : 'Say in a few words how it was solved, e.g. `/sla resolve IT-42 replaced the toner`: the requester reads it.'),
+    build: (text) => {
+      const { cause, rest: note } = takeCause(text);
+      if (typeof cause === 'string') return cause;
+      return note ? { type: 'resolve', note, ...(cause ? { cause } : {}) } : 'Say in a few words how it was solved, e.g. `/sla resolve IT-42 replaced the toner`: the requester reads it.';
+    },
     done: (id) => `Resolved ${id}; the requester is asked to confirm and rate it.`,
   },
   close: { build: (note) => ({ type: 'close', ...(note ? { note } : {}) }), done: (id) => `Closed ${id}. Thank you for confirming.` },
@@ -108,7 +114,30 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
   resume: { build: (note) => ({ type: 'resume', ...(note ? { note } : {}) }), done: (id) => `${id} is back in progress; its resolution clock runs again.` },
   cancel: { build: (note) => ({ type: 'cancel', ...(note ? { note } : {}) }), done: (id) => `Cancelled ${id}; its clocks are stopped.` },
   note: { build: (note) => (note ? { type: 'comment', note } : 'Write what you want to add, e.g. `/sla note IT-42 it happens on the 3rd floor too`.'), done: (id) => `Added to the history of ${id}.` },
+  waive: {
+    build: (text) => {
+      const [kind, ...rest] = text.split(/\s+/);
+      if (kind !== 'response' && kind !== 'resolution') return 'Which penalty? `/sla waive IT-42 response|resolution why`.';
+      const reason = rest.join(' ').trim();
+      return reason ? { type: 'waive', kind, reason } : 'Say why it is waived, e.g. `/sla waive IT-42 response we changed their priority late`: the ledger keeps it.';
+    },
+    done: (id) => `Waived; the ledger of ${id}'s agreement has a compensating entry with your reason.`,
+  },
 };
+
+/**
+ * `cause:staffing` (or `cause:unclear`) anywhere in a resolve note: the cause of a missed target.
+ * A string is what to say back when the word is not a cause.
+ */
+function takeCause(text: string): { cause?: Cause | string; rest: string } {
+  const m = /(?:^|\s)cause:(\S+)/i.exec(text);
+  if (!m) return { rest: text };
+  const word = m[1]!.toLowerCase().replace(/-/g, '_');
+  const category = CAUSE_CATEGORIES.find((c) => c === word || c.startsWith(`${word}_`));
+  const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, ' ').trim();
+  if (!category) return { cause: `"${m[1]}" is not a cause; use cause:${CAUSE_CATEGORIES.join(', cause:')}.`, rest };
+  return { cause: { category }, rest };
+}
 
 export const isWorkVerb = (word: string): boolean => word in VERBS;
 
@@ -210,6 +239,7 @@ const CARD_BUTTONS: Record<string, (body: ActionBody, value: string) => RequestA
 };
 
 const RateValue = z.object({ id: z.string().min(1).max(40), score: z.number().int().min(1).max(5) });
+const WaiveValue = z.object({ id: z.string().min(1).max(40), kind: z.enum(['response', 'resolution']) });
 
 export function registerRequests(app: App, deps: ListenerDeps): void {
   const tell = (respond: RespondFn, text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
@@ -246,8 +276,12 @@ export function registerRequests(app: App, deps: ListenerDeps): void {
     await ack();
     const id = parseRequestId((action as { value?: string }).value ?? '');
     if (!id) return void (await tell(respond, 'That button is from an older version of Kept; use `/sla resolve ID note`.'));
+    // A request that missed a target asks for its cause too.
+    const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+    const provider = request ? findDepartment(dir, request.provider) : undefined;
+    const missed = request && provider ? missedTargets(request, calendarOf(provider), deps.now().getTime()) : [];
     try {
-      await client.views.open({ trigger_id: (body as ActionBody).trigger_id ?? '', view: resolveModal(id) });
+      await client.views.open({ trigger_id: (body as ActionBody).trigger_id ?? '', view: resolveModal(id, missed) });
     } catch (err) {
       logger.warn('resolve modal not opened', { error: (err as Error).message });
       await tell(respond, `Slack did not open the form in time. Press Resolve again, or run \`/sla resolve ${id} how it was solved\`.`);
@@ -255,11 +289,48 @@ export function registerRequests(app: App, deps: ListenerDeps): void {
   });
 
   app.view(IDS.resolveModal, async ({ ack, body, view }) => {
-    const note = (view.state.values[IDS.resolveNoteBlock]?.[IDS.value]?.value ?? '').trim();
+    const { note, cause } = readResolveView(view.state.values as Parameters<typeof readResolveView>[0]);
     const id = parseRequestId(view.private_metadata) ?? '';
     if (!note) return ack({ response_action: 'errors', errors: { [IDS.resolveNoteBlock]: 'Say in a few words how it was solved: the requester reads it.' } });
-    const result = await act(deps.db, { id, user: body.user.id, action: { type: 'resolve', note }, delivery: `view:${view.id}`, now: deps.now() });
-    if (result.outcome === 'refused') return ack({ response_action: 'errors', errors: { [IDS.resolveNoteBlock]: result.message } });
+    const action: RequestAction = { type: 'resolve', note, ...(cause ? { cause: cause as Cause } : {}) };
+    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    if (result.outcome === 'refused') {
+      // A target missed since the form opened: the cause is asked for on the note (the form has no cause field).
+      const hasCause = view.state.values[IDS.resolveCauseBlock] !== undefined;
+      return ack({ response_action: 'errors', errors: { [hasCause && /cause/.test(result.message) ? IDS.resolveCauseBlock : IDS.resolveNoteBlock]: result.message } });
+    }
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+
+  // The breach DM's Waive button (customer heads): asks why, then waives.
+  app.action(IDS.waivePenalty, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const parsed = WaiveValue.safeParse(parseJson((action as { value?: string }).value));
+    if (!parsed.success) return void (await tell(respond, 'That button is from an older version of Kept.'));
+    const { id, kind } = parsed.data;
+    const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+    const breach = request?.breaches?.[kind];
+    if (!request || !breach) return void (await tell(respond, `${id} has no ${kind} breach to waive.`));
+    const customer = findDepartment(dir, request.customer);
+    if (!customer || !isHead(customer, body.user.id)) return void (await tell(respond, `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.`));
+    if (breach.waived) return void (await tell(respond, `The ${kind} penalty of ${id} was already waived by <@${breach.waived.by}>.`));
+    try {
+      await client.views.open({ trigger_id: (body as ActionBody).trigger_id ?? '', view: waiveModal({ requestId: id, kind, amount: breach.amount, unit: breach.unit }) });
+    } catch (err) {
+      logger.warn('waive modal not opened', { error: (err as Error).message });
+      await tell(respond, `Slack did not open the form in time. Press Waive again, or run \`/sla waive ${id} ${kind} reason\`.`);
+    }
+  });
+
+  app.view(IDS.waiveModal, async ({ ack, body, view }) => {
+    const reason = (view.state.values[IDS.waiveReasonBlock]?.[IDS.value]?.value ?? '').trim();
+    const parsed = WaiveValue.safeParse(parseJson(view.private_metadata));
+    if (!parsed.success) return ack({ response_action: 'errors', errors: { [IDS.waiveReasonBlock]: 'This form is from an older version of Kept; press Waive again.' } });
+    if (!reason) return ack({ response_action: 'errors', errors: { [IDS.waiveReasonBlock]: 'Say why: the ledger keeps the reason next to the waiver.' } });
+    const { id, kind } = parsed.data;
+    const result = await act(deps.db, { id, user: body.user.id, action: { type: 'waive', kind, reason }, delivery: `view:${view.id}`, now: deps.now() });
+    if (result.outcome === 'refused') return ack({ response_action: 'errors', errors: { [IDS.waiveReasonBlock]: result.message } });
     await ack();
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
   });

@@ -1,13 +1,14 @@
 /**
  * The request modals: filing a new request (`/sla new`, the `file_request` shortcut), the
- * resolution note, and the rating. Pure functions of domain values; every input answers with
+ * resolution note (with the cause when a target was missed), and the rating. Pure functions of domain values; every input answers with
  * action_id `IDS.value` except the service select, which re-draws the priorities
  * (`IDS.requestServiceSelect`, dispatch_action).
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
 import { PRIORITIES, type AgreementVersion, type Priority } from '../../domain/agreement';
 import { describeTarget } from '../../domain/agreement-text';
-import { BETTER_MAX, DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, type RequestSource } from '../../domain/request';
+import type { TargetKind } from '../../domain/clock';
+import { BETTER_MAX, CAUSE_CATEGORIES, CAUSE_LABEL, DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, type Cause, type CauseCategory, type RequestSource } from '../../domain/request';
 import { IDS } from '../ids';
 import { clip, context, MAX_OPTION_TEXT, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
@@ -157,8 +158,44 @@ export function readNewRequestView(values: NewRequestValues): { agreementId?: st
   };
 }
 
-/** Asks for the resolution note; the requester reads it. */
-export function resolveModal(requestId: string): ModalView {
+/**
+ * Asks for the resolution note; the requester reads it. When the request missed targets
+ * (`missedTargets` in the domain), it also asks for the cause (required) and what happened.
+ */
+export function resolveModal(requestId: string, missed: readonly TargetKind[] = []): ModalView {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: IDS.resolveNoteBlock,
+      label: plain('How was it solved? The requester reads this.'),
+      element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: NOTE_MAX, placeholder: plain('e.g. Replaced the toner; printing works again') },
+    },
+  ];
+  const kinds = (['response', 'resolution'] as const).filter((k) => missed.includes(k));
+  if (kinds.length > 0) {
+    const what = kinds.length === 2 ? 'response and resolution targets' : `${kinds[0]} target`;
+    blocks.push(
+      section(`:red_circle: ${escapeMrkdwn(requestId)} missed its ${what}. Causes get fixed only when they are written down every time.`),
+      {
+        type: 'input',
+        block_id: IDS.resolveCauseBlock,
+        label: plain('Cause'),
+        element: {
+          type: 'static_select',
+          action_id: IDS.value,
+          placeholder: plain('What made it late?'),
+          options: CAUSE_CATEGORIES.map((c) => option(c, CAUSE_LABEL[c])),
+        },
+      },
+      {
+        type: 'input',
+        block_id: IDS.resolveCauseTextBlock,
+        label: plain('What happened?'),
+        optional: true,
+        element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: NOTE_MAX, placeholder: plain('e.g. Two of three people were off sick; nobody covered the queue') },
+      },
+    );
+  }
   return {
     type: 'modal',
     callback_id: IDS.resolveModal,
@@ -166,15 +203,21 @@ export function resolveModal(requestId: string): ModalView {
     submit: plain('Resolve'),
     close: plain('Cancel'),
     private_metadata: requestId,
-    blocks: [
-      {
-        type: 'input',
-        block_id: IDS.resolveNoteBlock,
-        label: plain('How was it solved? The requester reads this.'),
-        element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: NOTE_MAX, placeholder: plain('e.g. Replaced the toner; printing works again') },
-      },
-    ],
+    blocks,
   };
+}
+
+/**
+ * A submission of the resolve modal: the note trimmed (empty when left empty), and the cause
+ * when a known category was picked (its text trimmed, left out when empty).
+ */
+export function readResolveView(values: NewRequestValues): { note: string; cause?: Cause } {
+  const text = (block: string) => (values[block]?.[IDS.value]?.value ?? '').trim();
+  const note = text(IDS.resolveNoteBlock);
+  const picked = values[IDS.resolveCauseBlock]?.[IDS.value]?.selected_option?.value;
+  if (!picked || !(CAUSE_CATEGORIES as readonly string[]).includes(picked)) return { note };
+  const why = text(IDS.resolveCauseTextBlock);
+  return { note, cause: { category: picked as CauseCategory, ...(why ? { text: why } : {}) } };
 }
 
 const SCORE_TEXT = ['1 ★ — poor', '2 ★★', '3 ★★★ — fine', '4 ★★★★', '5 ★★★★★ — excellent'] as const;

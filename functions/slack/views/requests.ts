@@ -12,12 +12,16 @@ import type { ActionsBlock, Button, HomeView, KnownBlock, SectionBlock, UsersSel
 import { DateTime } from 'luxon';
 import type { TargetKind } from '../../domain/clock';
 import type { ClockView } from '../../domain/clock';
+import { formatAmount } from '../../domain/agreement-text';
 import { formatDuration, MINUTE_MS } from '../../domain/duration';
 import {
   actionsFor,
+  CAUSE_LABEL,
   isLive,
   STATUS_LABEL,
+  SYSTEM_ACTOR,
   type ActionType,
+  type Breach,
   type nextDue,
   type Request,
   type RequestClocks,
@@ -80,15 +84,16 @@ export function localTime(ms: number, timezone: string): string {
 }
 
 /** Escaped note in curly quotes. */
-const quoted = (note: string) => `“${escapeMrkdwn(note)}”`;
+export const quoted = (note: string) => `“${escapeMrkdwn(note)}”`;
 
 /** A link to a Slack permalink; undefined when the text is not a plain https URL. */
-function safeUrl(url: string | undefined): string | undefined {
+export function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   return /^https:\/\/[^\s<>|]+$/.test(url) ? url : undefined;
 }
 
-const link = (url: string | undefined, label: string): string => {
+/** `<url|label>` for a safe permalink, else the label alone (the label is mrkdwn the caller escaped). */
+export const link = (url: string | undefined, label: string): string => {
   const safe = safeUrl(url);
   return safe ? `<${safe}|${label}>` : label;
 };
@@ -110,6 +115,30 @@ const titleLine = (request: Request) => `*${escapeMrkdwn(request.id)} · ${escap
 
 const KIND_LABEL: Record<TargetKind, string> = { response: 'Response', resolution: 'Resolution' };
 
+/** Who did something: a user mention, or `Kept` for what the scan recorded (never a mention). */
+export const actorText = (actor: string): string => (actor === SYSTEM_ACTOR ? 'Kept' : mentionUser(actor));
+
+/** `50 points`, `€50.00`, escaped (an unknown unit is written after the number as given). */
+export const amountText = (amount: number, unit: string): string => escapeMrkdwn(formatAmount(amount, unit));
+
+/** `penalty 50 points`, or `no penalty` when the breach cost nothing (no penalty agreed, or the monthly cap reached). */
+export const penaltyText = (amount: number, unit: string): string => (amount > 0 ? `penalty ${amountText(amount, unit)}` : 'no penalty');
+
+/** `Unclear request` for `unclear_request`; an unknown category (an older record) as given, escaped. */
+const causeLabel = (category: string): string => (CAUSE_LABEL as Record<string, string | undefined>)[category] ?? escapeMrkdwn(category);
+
+/** `Staffing — two people off sick` (escaped); an unknown category is shown as given. */
+export function causeText(cause: { category: string; text?: string }): string {
+  const label = causeLabel(cause.category);
+  return cause.text?.trim() ? `${label} — ${escapeMrkdwn(cause.text.trim())}` : label;
+}
+
+/** `missed — was due <token> · penalty 50 points (waived by <@U1>)`. */
+function breachText(breach: Breach): string {
+  const waived = breach.waived ? ` (waived by ${actorText(breach.waived.by)})` : '';
+  return `missed — was due ${dateToken(breach.dueAt)} · ${penaltyText(breach.amount, breach.unit)}${waived}`;
+}
+
 /** The mark in front of a clock that needs attention. */
 function mark(status: ClockView['status']): string {
   if (status === 'breached') return ':red_circle: ';
@@ -128,9 +157,13 @@ export function remainingText(view: ClockView, requestStatus?: RequestStatus, du
   return left;
 }
 
-/** One line per target: `:warning: *Response* · due <token> · 20m of working time left`. */
-function targetLine(kind: TargetKind, view: ClockView, requestStatus: RequestStatus): string {
+/**
+ * One line per target: `:warning: *Response* · due <token> · 20m of working time left`. A recorded
+ * breach takes precedence: `:red_circle: *Response* · missed — was due <token> · penalty 50 points`.
+ */
+function targetLine(kind: TargetKind, view: ClockView, requestStatus: RequestStatus, breach?: Breach): string {
   const label = `*${KIND_LABEL[kind]}*`;
+  if (breach) return `:red_circle: ${label} · ${breachText(breach)}`;
   if (view.state === 'met') {
     const emoji = view.metLate ? ':ballot_box_with_check:' : ':white_check_mark:';
     const was = view.metLate && view.due !== null ? ` (was due ${dateToken(view.due)})` : '';
@@ -174,7 +207,7 @@ function fieldsBlock(input: CardInput): SectionBlock {
 function cardBody(input: CardInput): KnownBlock[] {
   const { request, clocks, at } = input;
   const blocks: KnownBlock[] = [fieldsBlock(input)];
-  blocks.push(section((['response', 'resolution'] as const).map((k) => targetLine(k, clocks[k], request.status)).join('\n')));
+  blocks.push(section((['response', 'resolution'] as const).map((k) => targetLine(k, clocks[k], request.status, request.breaches?.[k])).join('\n')));
 
   const from = request.source ? link(request.source.permalink, 'From this message') : undefined;
   if (request.description.trim() !== '' || from) {
@@ -186,6 +219,9 @@ function cardBody(input: CardInput): KnownBlock[] {
   if (request.resolution && (request.status === 'resolved' || request.status === 'closed')) {
     const head = '*How it was solved*\n';
     blocks.push(section(`${head}${fit(escapeMrkdwn(request.resolution), MAX_SECTION_TEXT - head.length)}`));
+  }
+  if (request.cause && (request.status === 'resolved' || request.status === 'closed')) {
+    blocks.push(section(fit(`*Cause:* ${causeText(request.cause)}`, MAX_SECTION_TEXT)));
   }
   const notes = [
     `Filed ${dateToken(request.createdAt)} under agreement \`${escapeMrkdwn(request.agreementId)}\` v${request.agreementVersion}`,
@@ -268,13 +304,22 @@ export interface HistoryEvent {
   to: RequestStatus;
   /** When known: a requester's comment that ended a wait says the clock runs again. */
   from?: RequestStatus | null;
+  /** warn, breach, waive: which target. */
+  kind?: TargetKind;
+  /** breach: what it cost; waive: what was given back. */
+  amount?: number;
+  unit?: string;
+  /** resolve of a request that missed a target: why. */
+  cause?: { category: string; text?: string };
 }
 
 /** One line of a request's history (a reply in the card's thread, and `/sla show`). */
 export function historyLine(event: HistoryEvent, requestId: string): string {
-  const who = mentionUser(event.actor);
+  const who = actorText(event.actor);
   const id = escapeMrkdwn(requestId);
   const note = event.note ? quoted(event.note) : undefined;
+  const target = event.kind ? `${event.kind} target` : 'target';
+  const priced = event.amount !== undefined && event.unit !== undefined ? { amount: event.amount, unit: event.unit } : undefined;
   const withNote = (line: string) => (note ? `${line}: ${note}` : line);
   const when = ` — ${dateToken(event.at)}`;
   switch (event.type) {
@@ -288,8 +333,11 @@ export function historyLine(event: HistoryEvent, requestId: string): string {
       return `${note ? `:hourglass: ${who} is waiting on the requester: ${note}` : `:hourglass: ${who} is waiting on the requester; the resolution clock is paused`}${when}`;
     case 'resume':
       return `${withNote(`:arrow_forward: ${who} resumed ${id}; the resolution clock runs again`)}${when}`;
-    case 'resolve':
-      return `${withNote(`:white_check_mark: ${who} resolved ${id}`)}${when}`;
+    case 'resolve': {
+      const c = event.cause;
+      const cause = c ? ` — cause: ${causeLabel(c.category)}${c.text?.trim() ? `: ${quoted(c.text.trim())}` : ''}` : '';
+      return `${withNote(`:white_check_mark: ${who} resolved ${id}`)}${cause}${when}`;
+    }
     case 'close':
       return `${withNote(`:lock: ${who} confirmed ${id} is solved and closed it`)}${when}`;
     case 'reopen':
@@ -302,6 +350,17 @@ export function historyLine(event: HistoryEvent, requestId: string): string {
     }
     case 'rate':
       return `:star: ${who} rated ${id} ${event.score ?? '?'}/5${note ? ` — ${note}` : ''}${when}`;
+    case 'warn':
+      return `:warning: ${id}'s ${target} is at risk${when}`;
+    case 'breach': {
+      const penalty = priced ? ` — ${penaltyText(priced.amount, priced.unit)}` : '';
+      return `:red_circle: ${id} missed its ${target}${penalty}${when}`;
+    }
+    case 'waive': {
+      const what = event.kind ? `the ${event.kind} penalty` : 'the penalty';
+      const given = priced && priced.amount > 0 ? ` (${amountText(priced.amount, priced.unit)})` : '';
+      return `${withNote(`:handshake: ${who} waived ${what} of ${id}${given}`)}${when}`;
+    }
   }
 }
 

@@ -7,6 +7,9 @@ import {
   decide,
   fileRequest,
   nextDue,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+  type BreachCharge,
   type Request,
   type RequestAction,
   type RequestEvent,
@@ -84,6 +87,23 @@ function act(f: Filed, action: RequestAction, at: number, actor = 'U0ALICE'): Fi
   if (!out.ok) throw new Error(out.error);
   return { request: out.value.request, events: [...f.events, out.value.event] };
 }
+
+const HEAD_FINANCE = 'U0HEADFIN';
+const CUSTOMER_HEAD: Rights = { provider: false, requester: false, customerHead: true };
+const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
+
+/** A change by someone with explicit rights: Kept's scan, or a head of the customer. */
+function actWith(f: Filed, action: RequestAction, at: number, actor: string, rights: Rights): Filed {
+  const out = decide(f.request, action, { actor, at, calendar, rights, provider: it_ });
+  if (!out.ok) throw new Error(out.error);
+  return { request: out.value.request, events: [...f.events, out.value.event] };
+}
+
+/** The scan recording a missed target (the clock must be past due at `at`). */
+const breach = (f: Filed, kind: 'response' | 'resolution', at: number, charge: Partial<BreachCharge> = {}) =>
+  actWith(f, { type: 'breach', kind, charge: { ...CHARGE, ...charge } }, at, SYSTEM_ACTOR, SYSTEM_RIGHTS);
+const waive = (f: Filed, kind: 'response' | 'resolution', reason: string, at: number) => actWith(f, { type: 'waive', kind, reason }, at, HEAD_FINANCE, CUSTOMER_HEAD);
+const dateOf = (ms: number) => `<!date^${Math.floor(ms / 1000)}^`;
 
 const card = (f: Filed, at: number, names: { provider?: string; customer?: string } = {}) =>
   requestCard({ request: f.request, clocks: clocksAt(f.request, calendar, at), at, providerName: names.provider ?? 'IT', customerName: names.customer ?? 'Finance' });
@@ -177,7 +197,7 @@ describe('requestCard', () => {
   });
 
   it('offers Confirm solved and Reopen once resolved, and shows how it was solved', () => {
-    const f = act(file(), { type: 'resolve', note: 'Replaced the SSD' }, T0 + HOUR_MS);
+    const f = act(file(), { type: 'resolve', note: 'Replaced the SSD' }, T0 + 20 * MINUTE_MS);
     const { blocks } = card(f, T0 + HOUR_MS);
     const labels = buttonLabels(blocks);
     expect(labels).toEqual(expect.arrayContaining(['Confirm solved', 'Reopen']));
@@ -189,7 +209,7 @@ describe('requestCard', () => {
   });
 
   it('has no buttons at all once closed or cancelled', () => {
-    const closed = act(act(file(), { type: 'resolve', note: 'done' }, T0 + HOUR_MS), { type: 'close' }, T0 + 2 * HOUR_MS, REQUESTER);
+    const closed = act(act(file(), { type: 'resolve', note: 'done' }, T0 + 20 * MINUTE_MS), { type: 'close' }, T0 + 2 * HOUR_MS, REQUESTER);
     expect(actionsBlocks(card(closed, T0 + 2 * HOUR_MS).blocks)).toHaveLength(0);
     expect(allText(card(closed, T0 + 2 * HOUR_MS))).toContain(':lock: Closed');
     const cancelled = act(file(), { type: 'cancel' }, T0 + 10 * MINUTE_MS, REQUESTER);
@@ -259,6 +279,82 @@ describe('requestCard', () => {
   });
 });
 
+describe('requestCard with missed targets', () => {
+  const responseLine = (m: { text?: string; blocks: Blocks }) => allText(m).split('\n').find((l) => l.includes('*Response*'))!;
+  const resolutionLine = (m: { text?: string; blocks: Blocks }) => allText(m).split('\n').find((l) => l.includes('*Resolution*'))!;
+
+  it('shows a recorded breach instead of the clock: when it was due and the penalty', () => {
+    const f = breach(file(), 'response', T0 + 40 * MINUTE_MS);
+    const m = card(f, T0 + 65 * MINUTE_MS);
+    const line = responseLine(m);
+    expect(line).toBe(`:red_circle: *Response* · missed — was due ${dateOf(T0 + 30 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 15:00 UTC> · penalty 50 points`);
+    expect(line).not.toContain('overdue');
+    expect(resolutionLine(m)).toContain('2h 55m of working time left');
+  });
+
+  it('keeps showing the breach after the target is met late, and writes money with its currency', () => {
+    const f = act(breach(file(), 'response', T0 + 40 * MINUTE_MS, { amount: 1250, unit: 'EUR' }), { type: 'acknowledge' }, T0 + 45 * MINUTE_MS);
+    const line = responseLine(card(f, T0 + HOUR_MS));
+    expect(line).toMatch(/^:red_circle: \*Response\* · missed — was due <!date\^/);
+    expect(line).toContain('penalty €1,250.00');
+    expect(line).not.toContain('met');
+  });
+
+  it('says who waived a penalty, and that a breach at the monthly cap costs nothing', () => {
+    const waived = waive(breach(file(), 'response', T0 + 40 * MINUTE_MS), 'response', 'Our fault: <!channel> the brief was unclear', T0 + 50 * MINUTE_MS);
+    const line = responseLine(card(waived, T0 + HOUR_MS));
+    expect(line).toContain('penalty 50 points (waived by <@U0HEADFIN>)');
+    expect(allText(card(waived, T0 + HOUR_MS))).not.toContain('<!channel>');
+    const capped = breach(file(), 'response', T0 + 40 * MINUTE_MS, { amount: 0, n: 11 });
+    expect(responseLine(card(capped, T0 + HOUR_MS))).toContain(' · no penalty');
+  });
+
+  it('shows both breaches', () => {
+    const f = breach(breach(file(), 'response', T0 + 5 * HOUR_MS), 'resolution', T0 + 5 * HOUR_MS, { n: 2 });
+    const m = card(f, T0 + 5 * HOUR_MS);
+    expect(responseLine(m)).toContain('missed — was due');
+    expect(resolutionLine(m)).toContain(`missed — was due ${dateOf(T0 + 4 * HOUR_MS)}`);
+  });
+
+  it('shows the cause once resolved or closed, escaped, and not while the request is reopened', () => {
+    const missed = breach(file(), 'response', T0 + 40 * MINUTE_MS);
+    const resolved = act(missed, { type: 'resolve', note: 'Replaced the SSD', cause: { category: 'unclear_request', text: 'Asked <!here> for the asset tag & waited' } }, T0 + HOUR_MS);
+    const text = allText(card(resolved, T0 + HOUR_MS));
+    expect(text).toContain('*Cause:* Unclear request — Asked &lt;!here&gt; for the asset tag &amp; waited');
+    expect(text).not.toContain('<!here>');
+    const closed = act(resolved, { type: 'close' }, T0 + 2 * HOUR_MS, REQUESTER);
+    expect(allText(card(closed, T0 + 2 * HOUR_MS))).toContain('*Cause:* Unclear request');
+    const reopened = act(resolved, { type: 'reopen' }, T0 + 2 * HOUR_MS, REQUESTER);
+    expect(allText(card(reopened, T0 + 2 * HOUR_MS))).not.toContain('*Cause:*');
+    const noText = act(missed, { type: 'resolve', note: 'done', cause: { category: 'staffing' } }, T0 + HOUR_MS);
+    expect(sectionTexts(card(noText, T0 + HOUR_MS).blocks)).toContain('*Cause:* Staffing');
+  });
+
+  it('adds no buttons for what only Kept or the customer can do', () => {
+    const f = breach(file(), 'response', T0 + 40 * MINUTE_MS);
+    const labels = buttonLabels(card(f, T0 + HOUR_MS).blocks);
+    expect(labels).toEqual(expect.arrayContaining(['Acknowledge', 'Resolve']));
+    expect(buttons(card(f, T0 + HOUR_MS).blocks).map((b) => b.action_id)).not.toContain(IDS.waivePenalty);
+  });
+
+  it('requestDetails shows the breach, the cause and the history of warnings, breaches and waivers', () => {
+    const warned = actWith(file(), { type: 'warn', kind: 'response' }, T0 + 25 * MINUTE_MS, SYSTEM_ACTOR, SYSTEM_RIGHTS);
+    const missed = breach(warned, 'response', T0 + 40 * MINUTE_MS);
+    const waived = waive(missed, 'response', 'goodwill', T0 + 45 * MINUTE_MS);
+    const resolved = act(waived, { type: 'resolve', note: 'done', cause: { category: 'handoff', text: 'night shift missed it' } }, T0 + HOUR_MS);
+    const m = requestDetails({ request: resolved.request, clocks: clocksAt(resolved.request, calendar, T0 + HOUR_MS), at: T0 + HOUR_MS, providerName: 'IT', customerName: 'Finance', history: resolved.events });
+    const text = allText(m);
+    expect(text).toContain('penalty 50 points (waived by <@U0HEADFIN>)');
+    expect(text).toContain('*Cause:* Handoff — night shift missed it');
+    expect(text).toContain(":warning: IT-42's response target is at risk — <!date^");
+    expect(text).toContain(':red_circle: IT-42 missed its response target — penalty 50 points — <!date^');
+    expect(text).toContain(':handshake: <@U0HEADFIN> waived the response penalty of IT-42 (50 points): “goodwill”');
+    expect(text).toContain(':white_check_mark: <@U0ALICE> resolved IT-42: “done” — cause: Handoff: “night shift missed it”');
+    expect(text).not.toMatch(/<@kept>|\bkept\b/);
+    expect(actionsBlocks(m.blocks)).toHaveLength(0);
+  });
+});
+
 describe('historyLine', () => {
   const f = act(act(file(), { type: 'acknowledge' }, T0 + MINUTE_MS), { type: 'pause', note: 'Which <!channel> floor?' }, T0 + 2 * MINUTE_MS);
 
@@ -282,6 +378,45 @@ describe('historyLine', () => {
     expect(historyLine({ ...base, type: 'reopen', to: 'reopened' }, 'IT-42')).toContain(':arrows_counterclockwise:');
     expect(historyLine({ ...base, type: 'close', to: 'closed' }, 'IT-42')).toContain(':lock:');
     expect(historyLine({ ...base, type: 'cancel', to: 'cancelled' }, 'IT-42')).toContain(':x:');
+  });
+
+  it("says when Kept warned about a target, without mentioning Kept as a user", () => {
+    const warned = actWith(file(), { type: 'warn', kind: 'response' }, T0 + 25 * MINUTE_MS, SYSTEM_ACTOR, SYSTEM_RIGHTS);
+    const event = warned.events.at(-1)!;
+    expect(event.actor).toBe(SYSTEM_ACTOR);
+    expect(historyLine(event, 'IT-42')).toBe(`:warning: IT-42's response target is at risk — ${dateOf(T0 + 25 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 14:55 UTC>`);
+  });
+
+  it('says which target was missed and what it cost', () => {
+    const missed = breach(file(), 'resolution', T0 + 5 * HOUR_MS, { amount: 100, multiplier: 2, n: 3 });
+    const line = historyLine(missed.events.at(-1)!, 'IT-42');
+    expect(line).toMatch(/^:red_circle: IT-42 missed its resolution target — penalty 100 points — <!date\^/);
+    const usd = historyLine({ type: 'breach', actor: SYSTEM_ACTOR, at: T0, to: 'open', kind: 'response', amount: 75.5, unit: 'USD' }, 'IT-42');
+    expect(usd).toContain('missed its response target — penalty $75.50 — ');
+    const capped = historyLine({ type: 'breach', actor: SYSTEM_ACTOR, at: T0, to: 'open', kind: 'response', amount: 0, unit: 'points' }, 'IT-42');
+    expect(capped).toContain('missed its response target — no penalty — ');
+    for (const l of [line, usd, capped]) expect(l).not.toMatch(/<@|kept/);
+  });
+
+  it('names who waived a penalty, what was given back and why, escaped', () => {
+    const waived = waive(breach(file(), 'response', T0 + 40 * MINUTE_MS), 'response', 'Our <!channel> mistake', T0 + HOUR_MS);
+    const line = historyLine(waived.events.at(-1)!, 'IT-42');
+    expect(line).toMatch(/^:handshake: <@U0HEADFIN> waived the response penalty of IT-42 \(50 points\): “Our &lt;!channel&gt; mistake” — <!date\^/);
+    expect(line).not.toContain('<!channel>');
+  });
+
+  it('adds the cause to a late resolve, escaped; an unknown category is shown as given', () => {
+    const base = { type: 'resolve' as const, actor: 'U0ALICE', at: T0, to: 'resolved' as const, note: 'done' };
+    expect(historyLine({ ...base, cause: { category: 'dependency', text: 'Vendor <!here> was down' } }, 'IT-42')).toContain(
+      ':white_check_mark: <@U0ALICE> resolved IT-42: “done” — cause: Dependency: “Vendor &lt;!here&gt; was down” — <!date^',
+    );
+    expect(historyLine({ ...base, cause: { category: 'tooling' } }, 'IT-42')).toMatch(/resolved IT-42: “done” — cause: Tooling — <!date\^/);
+    expect(historyLine({ ...base, cause: { category: '<weird>' } }, 'IT-42')).toContain('cause: &lt;weird&gt;');
+    expect(historyLine(base, 'IT-42')).not.toContain('cause');
+  });
+
+  it('writes Kept, not a mention, for anything else the scan did', () => {
+    expect(historyLine({ type: 'comment', actor: SYSTEM_ACTOR, at: T0, to: 'open', note: 'x' }, 'IT-42')).toMatch(/^:speech_balloon: Kept: “x”/);
   });
 });
 

@@ -1,0 +1,48 @@
+/**
+ * What the scan looks for in a request: the next instant something may happen to it (an at-risk
+ * point or a due time of a running target, or a missed target not yet recorded), and what has
+ * happened by a given instant. Pure domain code; the scan and the store call it.
+ */
+import type { Calendar } from './calendar';
+import { clockAt, type TargetKind } from './clock';
+import type { Request } from './request';
+
+export const TARGET_KINDS: readonly TargetKind[] = ['response', 'resolution'];
+
+/**
+ * The earliest instant at which the scan should look at `request` again, or null when nothing
+ * is left to watch (both targets met in time, breaches recorded, or clocks stopped).
+ * A running clock breaches strictly after its due instant, hence `dueAt + 1`.
+ */
+export function nextWatch(request: Request): number | null {
+  let next: number | null = null;
+  const consider = (t: number) => {
+    if (next === null || t < next) next = t;
+  };
+  for (const kind of TARGET_KINDS) {
+    if (request.breaches?.[kind]) continue;
+    const c = request.clocks[kind];
+    if (c.breachedAt !== null) consider(c.breachedAt); // missed while stopped (met late, paused or cancelled late)
+    else if (c.state === 'running' && c.dueAt !== null) {
+      if (request.warned?.[kind] === undefined && c.atRiskAt !== null && c.atRiskAt < c.dueAt) consider(c.atRiskAt);
+      else consider(c.dueAt + 1);
+    }
+  }
+  return next;
+}
+
+export type Finding = { type: 'breach'; kind: TargetKind; dueAt: number; lateBy: number } | { type: 'warn'; kind: TargetKind; remaining: number; due: number | null };
+
+/** What the scan must record at `now`: breaches first (at their true due instant), then at-risk warnings. */
+export function findingsAt(request: Request, calendar: Calendar, now: number): Finding[] {
+  const breaches: Finding[] = [];
+  const warnings: Finding[] = [];
+  const at = Math.max(now, request.updatedAt);
+  for (const kind of TARGET_KINDS) {
+    if (request.breaches?.[kind]) continue;
+    const view = clockAt(calendar, request.clocks[kind], at);
+    if (view.breachedAt !== null) breaches.push({ type: 'breach', kind, dueAt: view.breachedAt, lateBy: Math.max(0, -view.remaining) });
+    else if (view.status === 'at_risk' && request.warned?.[kind] === undefined) warnings.push({ type: 'warn', kind, remaining: view.remaining, due: view.due });
+  }
+  return [...breaches.sort((a, b) => (a as { dueAt: number }).dueAt - (b as { dueAt: number }).dueAt), ...warnings];
+}

@@ -1,0 +1,91 @@
+/**
+ * What the scan does to one request whose check has come: records each breach (once, at its true
+ * due instant, with the penalty of the agreement version the request was filed under) and each
+ * at-risk warning (once per target), each as a change of the request with its history line, its
+ * report counters and, for a breach, its ledger entry, all in one transaction. Then the worker is
+ * asked to tell Slack. Runs that repeat or overlap find the breach already recorded (the request's
+ * `rev` and the ledger entry are conditions), so nothing is ever counted twice.
+ */
+import { multiplierFor, penaltyFor } from '../domain/agreement';
+import { findingsAt, type Finding } from '../domain/breach';
+import type { Department } from '../domain/department';
+import { findDepartment, type Directory } from '../domain/directory';
+import { decide, monthOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Request, type RequestAction } from '../domain/request';
+import { calendarOf } from '../slack/requests';
+import { getAgreementVersion, type StoredVersion } from '../store/agreements';
+import type { Db } from '../store/client';
+import { WriteConflictError, type TransactItem } from '../store/directory';
+import { chargeItems, readTotal } from '../store/ledger';
+import { getRequest, saveChange } from '../store/requests';
+
+export interface CheckOutcome {
+  breaches: number;
+  warnings: number;
+}
+
+const versions = new Map<string, Promise<StoredVersion | undefined>>();
+/** Agreement versions never change once written, so one read per process is enough. */
+function versionOf(db: Db, id: string, version: number): Promise<StoredVersion | undefined> {
+  const key = `${db.table}/${id}/${version}`;
+  let found = versions.get(key);
+  if (!found) {
+    found = getAgreementVersion(db, id, version);
+    versions.set(key, found);
+  }
+  return found;
+}
+
+/** Records what is due on request `id` at `now`; reads again and decides again when someone else wrote first. */
+export async function checkRequest(db: Db, dir: Directory, id: string, now: Date): Promise<CheckOutcome> {
+  const outcome: CheckOutcome = { breaches: 0, warnings: 0 };
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const request = await getRequest(db, id);
+    if (!request) return outcome;
+    const provider = findDepartment(dir, request.provider);
+    if (!provider) return outcome;
+    const calendar = calendarOf(provider);
+    const [finding] = findingsAt(request, calendar, now.getTime());
+    if (!finding) return outcome;
+    try {
+      if (finding.type === 'breach') {
+        await recordBreach(db, request, finding, calendar.zone, provider, now);
+        outcome.breaches++;
+      } else {
+        await record(db, request, { type: 'warn', kind: finding.kind }, provider, now, []);
+        outcome.warnings++;
+      }
+    } catch (err) {
+      if (!(err instanceof WriteConflictError)) throw err; // a user's change or another scan came first: read again
+    }
+  }
+  return outcome;
+}
+
+async function record(db: Db, request: Request, action: RequestAction, provider: Department, now: Date, extra: TransactItem[]): Promise<void> {
+  const decided = decide(request, action, { actor: SYSTEM_ACTOR, at: now.getTime(), calendar: calendarOf(provider), rights: SYSTEM_RIGHTS, provider });
+  if (!decided.ok) throw new Error(`${request.id}: ${decided.error}`);
+  await saveChange(db, { before: request, ...decided.value, extra });
+}
+
+async function recordBreach(db: Db, request: Request, finding: Extract<Finding, { type: 'breach' }>, zone: string, provider: Department, now: Date): Promise<void> {
+  const version = await versionOf(db, request.agreementId, request.agreementVersion);
+  if (!version) throw new Error(`${request.id}: agreement ${request.agreementId} v${request.agreementVersion} is missing`);
+  const month = monthOf(finding.dueAt, zone);
+  const total = await readTotal(db, request.agreementId, month);
+  const n = total.breaches + 1;
+  const charge = { amount: penaltyFor(version.penalty, n, total.charged), unit: version.penalty.unit, n, multiplier: multiplierFor(version.penalty, n), month };
+  const entry = {
+    type: 'penalty' as const,
+    agreementId: request.agreementId,
+    agreementVersion: request.agreementVersion,
+    month,
+    request: request.id,
+    kind: finding.kind,
+    amount: charge.amount,
+    unit: charge.unit,
+    at: new Date(finding.dueAt).toISOString(),
+    n,
+    multiplier: charge.multiplier,
+  };
+  await record(db, request, { type: 'breach', kind: finding.kind, charge }, provider, now, chargeItems(db, entry, total));
+}

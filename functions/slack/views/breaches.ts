@@ -1,0 +1,163 @@
+/**
+ * Block Kit for missed targets: the breach DM to the heads of both departments (with the
+ * service-recovery checklist, and the Waive button for the customer's heads), the at-risk
+ * warning, and the modal that asks why a penalty is waived. Pure functions of domain values:
+ * nothing here reads the clock or calls Slack. All user text goes through `escapeMrkdwn`.
+ */
+import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
+import { DateTime } from 'luxon';
+import { ordinal } from '../../domain/agreement-text';
+import type { TargetKind } from '../../domain/clock';
+import type { Breach, Request } from '../../domain/request';
+import { IDS } from '../ids';
+import { context, MAX_SECTION_TEXT, mentionUser, possessive, section, type SlackMessage } from './agreement-terms';
+import { escapeMrkdwn } from './help';
+import { actorText, amountText, dateToken, link, quoted, safeUrl, spokenDuration } from './requests';
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+
+/** Cuts escaped mrkdwn to `max` characters without leaving half an `&amp;` entity behind. */
+function fit(text: string, max = MAX_SECTION_TEXT): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
+}
+
+/** Titles are at most 150 characters; a headline shows them whole. */
+const titleOf = (request: Request) => `*${escapeMrkdwn(request.title)}*`;
+
+/** `November 2026` for `2026-11`; anything else as given, escaped. */
+export function monthName(month: string): string {
+  const dt = DateTime.fromFormat(month, 'yyyy-MM', { zone: 'UTC', locale: 'en-US' });
+  return dt.isValid ? dt.toFormat('LLLL yyyy') : escapeMrkdwn(month);
+}
+
+/** `50 points (3rd breach of November 2026, ×2)`; `0 points (7th breach of November 2026 — the monthly cap is reached)`. */
+export function chargeText(breach: Pick<Breach, 'amount' | 'unit' | 'n' | 'multiplier' | 'month'>): string {
+  const times = breach.multiplier > 1 ? `, ×${breach.multiplier}` : '';
+  const cap = breach.amount === 0 && breach.n > 1 ? ' — the monthly cap is reached' : '';
+  return `${amountText(breach.amount, breach.unit)} (${ordinal(breach.n)} breach of ${monthName(breach.month)}${times}${cap})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The breach DM
+
+export interface BreachNoticeInput {
+  request: Request;
+  kind: TargetKind;
+  breach: Breach;
+  providerName: string;
+  customerName: string;
+  /** working ms past due at detection (>= 0) */
+  lateBy: number;
+  cardLink?: string;
+  /** true for the customer's heads: they get the Waive button */
+  canWaive: boolean;
+}
+
+/** The four steps of service recovery, in the order they are done. */
+function checklist(provider: string, requester: string): string {
+  return [
+    `*What ${provider} does now*`,
+    `• Apologise to ${requester}: the target was missed, whatever the reason.`,
+    '• Go over the problem with them, so you both know what is still needed.',
+    '• Fix it, or tell them how it is going, within 20 minutes.',
+    '• Write down what happened, so the cause can be fixed.',
+  ].join('\n');
+}
+
+/**
+ * The DM to the heads of the provider and of the customer when a target is missed: what, how
+ * late, what it costs, what the provider does now, and (for the customer's heads, while there is
+ * a penalty to give back) the Waive penalty button.
+ */
+export function breachNotice(input: BreachNoticeInput): SlackMessage {
+  const { request, kind, breach } = input;
+  const id = escapeMrkdwn(request.id);
+  const provider = escapeMrkdwn(input.providerName);
+  const customer = escapeMrkdwn(input.customerName);
+  const requester = mentionUser(request.requester);
+  const headline = `:red_circle: *${id} missed its ${kind} target*`;
+  const what = `${titleOf(request)}\nFiled by ${requester} (${customer}) · ${escapeMrkdwn(request.priority)} · ${escapeMrkdwn(request.service)}, provided by ${provider}`;
+
+  const late = input.lateBy > 0 ? `found ${dateToken(breach.detectedAt)}, ${spokenDuration(input.lateBy)} of working time late` : `found just now (${dateToken(breach.detectedAt)})`;
+  const waived = breach.waived ? `\n:handshake: Waived by ${actorText(breach.waived.by)} ${dateToken(breach.waived.at)}: ${quoted(breach.waived.reason)}` : '';
+  const cost = `Due ${dateToken(breach.dueAt)}, ${late}.\n*Penalty:* ${chargeText(breach)}${waived}`;
+
+  const blocks: KnownBlock[] = [section(fit(`${headline}\n${what}`)), section(fit(cost)), section(checklist(provider, requester))];
+  if (input.canWaive && breach.amount > 0 && !breach.waived) {
+    const actions: ActionsBlock = {
+      type: 'actions',
+      block_id: `request_waive:${request.id}:${kind}`,
+      elements: [{ type: 'button', action_id: IDS.waivePenalty, text: plain('Waive penalty'), value: JSON.stringify({ id: request.id, kind }) }],
+    };
+    blocks.push(actions, context(`As a head of ${customer} you may waive it: Kept asks why, and the ledger keeps your reason.`));
+  }
+  if (safeUrl(input.cardLink)) blocks.push(context(`See ${link(input.cardLink, 'the card')} for the request and its history.`));
+
+  const text = fit(`:red_circle: ${id} missed its ${kind} target: ${escapeMrkdwn(request.title)}. Penalty: ${amountText(breach.amount, breach.unit)}${breach.waived ? ' (waived)' : ''}.`);
+  return { text, blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The at-risk warning
+
+export interface AtRiskInput {
+  request: Request;
+  kind: TargetKind;
+  /** Working ms left before the target falls due. */
+  remaining: number;
+  due: number | null;
+  providerName: string;
+  cardLink?: string;
+  /** true for the DM to the assignee; false for the provider's channel (nobody assigned). */
+  toAssignee: boolean;
+}
+
+/** The warning that a target is at risk: to the assignee, or to the provider's channel when nobody is assigned. */
+export function atRiskWarning(input: AtRiskInput): SlackMessage {
+  const { request, kind } = input;
+  const id = escapeMrkdwn(request.id);
+  const left = input.remaining > 0 ? `${spokenDuration(input.remaining)} of working time left` : 'no working time left';
+  const due = input.due !== null ? `, due ${dateToken(input.due)}` : '';
+  const headline = `:warning: ${id}'s ${kind} target is at risk: ${left}${due}.`;
+  const card = link(input.cardLink, 'the card');
+  const who = input.toAssignee
+    ? `You are assigned.${safeUrl(input.cardLink) ? ` See ${card}.` : ''}`
+    : request.assignee
+      ? `${mentionUser(request.assignee)} is assigned — see ${card}.`
+      : `Nobody is assigned — *Assign to me* on ${card}.`;
+  const blocks: KnownBlock[] = [
+    section(fit(`${headline}\n${titleOf(request)}`)),
+    section(who),
+    context(`Working time on ${possessive(escapeMrkdwn(input.providerName))} calendar.`),
+  ];
+  // The text is whole on its own: a thread line may post it without the blocks.
+  return { text: fit(`${headline} ${titleOf(request)}\n${who}`), blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The waive modal
+
+export const WAIVE_REASON_MAX = 500;
+
+/** Asks a head of the customer why a penalty is waived (private_metadata: JSON `{ id, kind }`). */
+export function waiveModal(input: { requestId: string; kind: TargetKind; amount: number; unit: string }): ModalView {
+  const id = escapeMrkdwn(input.requestId);
+  return {
+    type: 'modal',
+    callback_id: IDS.waiveModal,
+    title: plain('Waive penalty'),
+    submit: plain('Waive'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ id: input.requestId, kind: input.kind }),
+    blocks: [
+      section(`Waiving the ${input.kind} penalty of ${id} gives back *${amountText(input.amount, input.unit)}*. The breach itself stays on record.`),
+      {
+        type: 'input',
+        block_id: IDS.waiveReasonBlock,
+        label: plain('Why is it waived? The ledger keeps this.'),
+        element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: WAIVE_REASON_MAX },
+      },
+    ],
+  };
+}

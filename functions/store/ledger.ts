@@ -1,0 +1,100 @@
+/**
+ * The penalty ledger, append-only, per agreement and calendar month (`pk=LEDGER#<agreement>#<YYYY-MM>`):
+ * one entry per charge (`ENTRY#<due instant>#<request>#<target>#penalty`) and per waiver
+ * (`ENTRY#<instant>#<request>#<target>#waiver`, a compensating entry naming who and why), and a
+ * running total (`TOTAL`: breaches, charged, waived) that orders the month's breaches: a charge is
+ * written only if the total still counts the breaches it was worked out from. Entries are put
+ * with `attribute_not_exists`; nothing is ever updated or deleted but the total.
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './client';
+import type { TransactItem } from './directory';
+
+export const ledgerPk = (agreementId: string, month: string) => `LEDGER#${agreementId}#${month}`;
+export const TOTAL_SK = 'TOTAL';
+
+export interface LedgerTotal {
+  breaches: number;
+  charged: number;
+  waived: number;
+}
+
+export interface LedgerEntry {
+  type: 'penalty' | 'waiver';
+  agreementId: string;
+  agreementVersion: number;
+  month: string;
+  request: string;
+  kind: string;
+  /** Positive for a charge, negative for a waiver. */
+  amount: number;
+  unit: string;
+  /** The due instant (penalty) or when it was waived (waiver), ISO. */
+  at: string;
+  /** The breach number in the month, and its multiplier (penalty). */
+  n?: number;
+  multiplier?: number;
+  by?: string;
+  reason?: string;
+}
+
+export async function readTotal(db: Db, agreementId: string, month: string): Promise<LedgerTotal> {
+  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: ledgerPk(agreementId, month), sk: TOTAL_SK }, ConsistentRead: true }));
+  return { breaches: Number(out.Item?.breaches ?? 0), charged: Number(out.Item?.charged ?? 0), waived: Number(out.Item?.waived ?? 0) };
+}
+
+const entrySk = (e: LedgerEntry) => `ENTRY#${e.at}#${e.request}#${e.kind}#${e.type}`;
+
+/** A charge: the entry, and the total moved on only if it is still `previous`. */
+export function chargeItems(db: Db, entry: LedgerEntry, previous: LedgerTotal): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: db.table,
+        Key: { pk: ledgerPk(entry.agreementId, entry.month), sk: TOTAL_SK },
+        UpdateExpression: 'SET breaches = :n, charged = :charged',
+        ConditionExpression: previous.breaches === 0 ? 'attribute_not_exists(breaches) OR breaches = :zero' : 'breaches = :prev',
+        ExpressionAttributeValues: { ':n': previous.breaches + 1, ':charged': Math.round((previous.charged + entry.amount) * 100) / 100, ...(previous.breaches === 0 ? { ':zero': 0 } : { ':prev': previous.breaches }) },
+      },
+    },
+    { Put: { TableName: db.table, Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+}
+
+/** A waiver: a compensating entry, and the month's waived total. */
+export function waiverItems(db: Db, entry: LedgerEntry): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: db.table,
+        Key: { pk: ledgerPk(entry.agreementId, entry.month), sk: TOTAL_SK },
+        UpdateExpression: 'ADD waived :amount',
+        ExpressionAttributeValues: { ':amount': -entry.amount },
+      },
+    },
+    { Put: { TableName: db.table, Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+}
+
+/** Every entry of a month, oldest first. */
+export async function readLedger(db: Db, agreementId: string, month: string): Promise<LedgerEntry[]> {
+  const entries: LedgerEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': ledgerPk(agreementId, month), ':e': 'ENTRY#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { pk: _pk, sk: _sk, ...entry } = item;
+      entries.push(entry as LedgerEntry);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return entries;
+}

@@ -1,0 +1,99 @@
+/**
+ * Report counters (`pk=STATS#<provider>`): one item per local day of filing (`sk=DAY#2026-11-25`)
+ * whose attributes are counters (see domain/stats.ts), moved with `ADD` in the same transaction as
+ * the request write they come from; and the "what would have made this better?" answers
+ * (`sk=BETTER#<day>#<request>`), written once each. A report reads both with two range queries,
+ * however many requests the period holds.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Counters, StatsDelta } from '../domain/stats';
+import type { Db } from './client';
+import type { TransactItem } from './directory';
+
+export const statsPk = (department: string) => `STATS#${department}`;
+export const daySk = (day: string) => `DAY#${day}`;
+export const betterSk = (day: string, id: string) => `BETTER#${day}#${id}`;
+
+/** The transaction items for one request write's counter changes (none when nothing changes). */
+export function statsItems(db: Db, department: string, delta: StatsDelta): TransactItem[] {
+  const items: TransactItem[] = [];
+  const keys = Object.keys(delta.add);
+  if (keys.length > 0) {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    keys.forEach((key, i) => {
+      names[`#c${i}`] = key;
+      values[`:c${i}`] = delta.add[key]!;
+    });
+    items.push({
+      Update: {
+        TableName: db.table,
+        Key: { pk: statsPk(department), sk: daySk(delta.day) },
+        UpdateExpression: `ADD ${keys.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+  }
+  if (delta.better) {
+    items.push({
+      Put: {
+        TableName: db.table,
+        Item: { pk: statsPk(department), sk: betterSk(delta.day, delta.better.id), id: delta.better.id, day: delta.day, text: delta.better.text },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  return items;
+}
+
+export interface DayCounters {
+  /** `YYYY-MM-DD`, the provider's local filing date. */
+  day: string;
+  counters: Counters;
+}
+
+/** The counters of every day from `from` to `to` (local dates, inclusive) that has any, and how many calls it took. */
+export async function readDays(db: Db, department: string, from: string, to: string): Promise<{ days: DayCounters[]; calls: number }> {
+  const days: DayCounters[] = [];
+  let calls = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    calls++;
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': statsPk(department), ':a': daySk(from), ':b': daySk(to) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const counters: Counters = {};
+      for (const [k, v] of Object.entries(item)) if (typeof v === 'number') counters[k] = v;
+      days.push({ day: String(item.sk).slice('DAY#'.length), counters });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return { days, calls };
+}
+
+export interface BetterAnswer {
+  id: string;
+  day: string;
+  text: string;
+}
+
+/** The latest "what would have made this better?" answers of those days (at most `limit`). */
+export async function readBetter(db: Db, department: string, from: string, to: string, limit = 20): Promise<{ answers: BetterAnswer[]; calls: number }> {
+  const page = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: { ':pk': statsPk(department), ':a': `BETTER#${from}`, ':b': `BETTER#${to}#\uffff` },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return { answers: (page.Items ?? []).map((i) => ({ id: String(i.id), day: String(i.day), text: String(i.text) })), calls: 1 };
+}
