@@ -1,0 +1,111 @@
+/**
+ * A missed target from Slack's side: filed through the modal, caught by the scan, announced to
+ * both sides' heads; the customer's head waives from the DM (asked why); the provider resolves
+ * and is asked for the cause. Signed requests into the real app; the scan and the worker are run
+ * as the schedule and the queue would run them.
+ */
+import { LogLevel } from '@slack/web-api';
+import { runScan } from '../../functions/jobs/scan';
+import { performWork } from '../../functions/jobs/work';
+import { IDS } from '../../functions/slack/ids';
+import { createSlackClient } from '../../functions/slack/web-client';
+import type { Db } from '../../functions/store/client';
+import { readLedger } from '../../functions/store/ledger';
+import { getRequest, requestsOf } from '../../functions/store/requests';
+import { importExample } from '../support/company';
+import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
+import type { FakeSlack } from '../support/fake-slack';
+import { buttonClick, interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import type { SlackHttp } from '../../functions/slack/http-server';
+
+const FIN_MEMBER = 'U0FINMEM1';
+const FIN_HEAD = 'U0FINHEAD';
+const IT_HEAD = 'U0ITHEAD1';
+const IT_MEMBER = 'U0ITMEM01';
+const DAY = 86_400_000;
+
+let app: RunningSlackApp;
+let fake: FakeSlack;
+let db: Db;
+let http: SlackHttp;
+let url: string;
+let id: string;
+
+beforeAll(async () => {
+  app = await startSlackApp();
+  ({ fake, db, http, url } = app);
+  await importExample(db);
+});
+afterAll(() => app.stop());
+
+async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user: string) {
+  const res = await postSigned(url, interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)));
+  expect(res.status).toBe(200);
+  await http.idle();
+  return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
+}
+
+let clicks = 0;
+async function click(actionId: string, value: string, user: string): Promise<string[]> {
+  const responseUrl = fake.responseUrl(`b-${++clicks}`);
+  const res = await postSigned(url, interactivity(buttonClick({ action_id: actionId, value }, user, responseUrl)));
+  expect(res.status).toBe(200);
+  await http.idle();
+  return fake.callsTo(`response/b-${clicks}`).map((c) => String(c.args.text));
+}
+
+const lastModal = () => fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+const slack = () => createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+
+it('files a P1 request and lets the scan find both targets missed a week later', async () => {
+  const res = await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }));
+  expect(res.status).toBe(200);
+  await http.idle();
+  expect(await submit(lastModal(), { [IDS.requestPriorityBlock]: 'P1', [IDS.requestTitleBlock]: 'Payroll laptop dead', [IDS.requestDescriptionBlock]: '' }, FIN_MEMBER)).toEqual({});
+  id = (await requestsOf(db, FIN_MEMBER))[0]!.id;
+  const sent: string[] = [];
+  const scan = await runScan({ db, outbox: { send: async (item) => void sent.push(JSON.stringify(item)), idle: async () => {} } }, new Date(Date.now() + 7 * DAY));
+  expect(scan.breaches).toBe(2);
+  expect(sent).toEqual([JSON.stringify({ type: 'request.changed', id })]);
+  fake.reset();
+  await performWork({ db, slack: slack(), admins: [] }, { type: 'request.changed', id });
+  const dm = (user: string) => fake.callsTo('chat.postMessage').filter((c) => c.args.channel === user).map((c) => JSON.stringify(c.args.blocks));
+  expect(dm(IT_HEAD)).toHaveLength(2); // one per missed target
+  expect(dm(FIN_HEAD)).toHaveLength(2);
+  expect(dm(FIN_HEAD)[0]).toContain(IDS.waivePenalty);
+  expect(dm(IT_HEAD)[0]).not.toContain(IDS.waivePenalty);
+  expect(dm(FIN_MEMBER)).toHaveLength(0); // the requester is not told of penalties
+});
+
+it('the provider\'s head cannot waive; the customer\'s head is asked why, and the ledger gets a compensating entry', async () => {
+  const value = JSON.stringify({ id, kind: 'response' });
+  expect((await click(IDS.waivePenalty, value, IT_HEAD)).join()).toMatch(/^Only a head of Finance can waive the penalty of IT-\d+\.$/);
+  expect(await click(IDS.waivePenalty, value, FIN_HEAD)).toEqual([]);
+  const modal = lastModal();
+  expect(modal.callback_id).toBe(IDS.waiveModal);
+  expect(await submit(modal, { [IDS.waiveReasonBlock]: '' }, FIN_HEAD)).toMatchObject({ response_action: 'errors' });
+  expect(await submit(modal, { [IDS.waiveReasonBlock]: 'We sent it to the wrong queue first' }, FIN_HEAD)).toEqual({});
+  const request = (await getRequest(db, id))!;
+  expect(request.breaches?.response?.waived).toMatchObject({ by: FIN_HEAD, reason: 'We sent it to the wrong queue first' });
+  const ledger = await readLedger(db, 'it-for-finance', request.breaches!.response!.month);
+  expect(ledger.filter((e) => e.request === id).map((e) => [e.type, e.kind, e.amount])).toEqual(
+    expect.arrayContaining([
+      ['penalty', 'response', 50],
+      ['waiver', 'response', -50],
+    ]),
+  );
+  const byCommand = await postSigned(url, slashCommand({ text: `waive ${id} resolution`, user_id: FIN_HEAD }));
+  expect((byCommand.json() as { text: string }).text).toMatch(/Say why it is waived/);
+});
+
+it('resolving asks for the cause of the miss on the form, and keeps it', async () => {
+  fake.reset();
+  await click(IDS.requestAction.resolve, id, IT_MEMBER);
+  const modal = lastModal();
+  expect(JSON.stringify(modal)).toContain(IDS.resolveCauseBlock);
+  const missing = await submit(modal, { [IDS.resolveNoteBlock]: 'Replaced the disk', [IDS.resolveCauseBlock]: null }, IT_MEMBER);
+  expect(missing.response_action).toBe('errors');
+  expect(Object.keys(missing.errors ?? {})).toEqual([IDS.resolveCauseBlock]);
+  expect(await submit(modal, { [IDS.resolveNoteBlock]: 'Replaced the disk', [IDS.resolveCauseBlock]: 'dependency', [IDS.resolveCauseTextBlock]: 'Waited two days for the vendor' }, IT_MEMBER)).toEqual({});
+  expect((await getRequest(db, id))!).toMatchObject({ status: 'resolved', cause: { category: 'dependency', text: 'Waited two days for the vendor' } });
+});
