@@ -347,7 +347,7 @@ export interface DecideContext {
 function whoMay(rule: Rule, request: Request, provider: Department): string {
   if (rule.who === 'provider') return `only people in ${provider.name} can ${rule.verb} ${request.id}`;
   if (rule.who === 'requester') return `only the person who filed ${request.id} can ${rule.verb} it`;
-  if (rule.who === 'customerHead') return `only a head of the department that filed ${request.id} can ${rule.verb} it`;
+  if (rule.who === 'customerHead') return `only a head of the department that filed ${request.id} can waive its penalties`;
   if (rule.who === 'system') return `only Kept itself can ${rule.verb} ${request.id}`;
   return `only ${provider.name} and the person who filed ${request.id} can ${rule.verb} it`;
 }
@@ -503,7 +503,8 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       break;
     }
     case 'warn': {
-      if (request.warned?.[action.kind] !== undefined || request.breaches?.[action.kind]) return { ok: false, error: `${request.id}'s ${action.kind} target was already warned about.` };
+      if (request.breaches?.[action.kind]) return { ok: false, error: `${request.id}'s ${action.kind} target is already missed; there is nothing to warn about.` };
+      if (request.warned?.[action.kind] !== undefined) return { ok: false, error: `${request.id}'s ${action.kind} target was already warned about.` };
       if (clockAt(cal, request.clocks[action.kind], at).status !== 'at_risk') return { ok: false, error: `${request.id}'s ${action.kind} target is not at risk.` };
       next = { ...next, warned: { ...request.warned, [action.kind]: at } };
       event.kind = action.kind;
@@ -523,7 +524,7 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       if (breach.waived) return { ok: false, error: `The ${action.kind} penalty of ${request.id} was already waived.` };
       const reason = action.reason.trim();
       if (reason.length === 0) return { ok: false, error: `Say why the ${action.kind} penalty of ${request.id} is waived: the ledger keeps it.` };
-      if (characters(reason) > 500) return { ok: false, error: `Keep the reason for waiving to 500 characters.` };
+      if (characters(reason) > 500) return { ok: false, error: `Keep the reason for waiving ${request.id}'s penalty to 500 characters.` };
       next = { ...next, breaches: { ...request.breaches, [action.kind]: { ...breach, waived: { by: ctx.actor, at, reason } } } };
       Object.assign(event, { kind: action.kind, amount: breach.amount, unit: breach.unit, note: reason });
       break;

@@ -21,7 +21,7 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
   { name: 'agreements', usage: '/sla agreements [dept]', summary: 'The promises that bind a department: targets, penalties, version.', ready: true },
   { name: 'propose', usage: '/sla propose [agreement]', summary: 'Propose an agreement, or a change to one, for the other department\'s heads to accept (heads).', ready: true },
   { name: 'dept', usage: '/sla dept [ID]', summary: 'The departments: heads, members, channel, calendar. Admins create and change them.', ready: true },
-  { name: 'report', usage: '/sla report [dept] [period]', summary: 'Compliance, breaches and penalties for department heads.', ready: false },
+  { name: 'report', usage: '/sla report [dept] [period]', summary: 'A department\'s compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads.', ready: true },
   { name: 'tips', usage: '/sla tips', summary: 'Add, edit or retire the service tips in the weekly digest (admins).', ready: false },
 ];
 

@@ -13,7 +13,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
-import { ACTION_TYPES, CAUSE_CATEGORIES, isLive, REQUEST_STATUSES, type Request, type RequestEvent } from '../domain/request';
+import { ACTION_TYPES, CAUSE_CATEGORIES, filedBucket, isLive, REQUEST_STATUSES, type Request, type RequestEvent } from '../domain/request';
 import { statsDelta } from '../domain/stats';
 import { nextWatch } from '../domain/breach';
 import { statsItems } from './stats';
@@ -83,7 +83,8 @@ export const StoredRequest = z.object({
   rating: z.object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() }).optional(),
   clocks: z.object({ response: StoredClock, resolution: StoredClock }),
   rev: z.number().int(),
-  filed: z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() }),
+  // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
+  filed: z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() }).optional(),
   warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
   breaches: z.object({ response: StoredBreach.optional(), resolution: StoredBreach.optional() }).optional(),
   cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
@@ -115,7 +116,10 @@ export type StoredEvent = z.infer<typeof StoredEvent>;
 const StoredCard = z.object({ channel: z.string(), ts: z.string() });
 export type CardRef = z.infer<typeof StoredCard>;
 
-const parseRequest = (item: unknown): Request => StoredRequest.parse(item) as Request;
+function parseRequest(item: unknown): Request {
+  const r = StoredRequest.parse(item);
+  return { ...r, filed: r.filed ?? filedBucket(r.createdAt, 'UTC') } as Request;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -131,7 +135,8 @@ export function checkShard(id: string): number {
   return h % CHECK_SHARDS;
 }
 
-function requestItem(r: Request): Record<string, unknown> {
+/** The request as stored: its attributes and its index keys. */
+export function requestItem(r: Request): Record<string, unknown> {
   return {
     pk: requestPk(r.id),
     sk: REQUEST_SK,

@@ -7,6 +7,7 @@ import { splitArgs } from '../args';
 import { agreementsCommand, openPropose } from './agreements';
 import { deptCommand } from './departments';
 import { isWorkVerb, listCommand, openNewRequest, showCommand, workCommand } from './requests';
+import { reportCommand } from './report';
 import type { ListenerDeps } from './deps';
 
 /** The fields of a slash-command payload Kept relies on. */
@@ -35,6 +36,7 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
     if (word === 'new') return openNewRequest(deps, command, args[0], ack, client, respond);
     if (word === 'show') return ack(await showCommand(deps, args[0]));
     if (word === 'list') return ack(await listCommand(deps, user, args[0]));
+    if (word === 'report') return ack(await reportCommand(deps, user, args));
     if (isWorkVerb(word)) return ack(await workCommand(deps, command, word, args));
     const known = findSlaCommand(word);
     await ack({ response_type: 'ephemeral', text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word) });

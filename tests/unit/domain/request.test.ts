@@ -22,11 +22,14 @@ import {
   REQUEST_STATUSES,
   rightsOf,
   RULES,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
   type ActionType,
   type Request,
   type RequestAction,
   type RequestEvent,
   type RequestStatus,
+  type Rights,
 } from '../../../functions/domain/request';
 import { department } from '../../support/departments';
 
@@ -42,7 +45,10 @@ const AGENT = 'U0ITAGENT';
 const OTHER = 'U0ITOTHER';
 const REQUESTER = 'U0FINREQ';
 const STRANGER = 'U0STRANGER';
+const FIN_HEAD = 'U0FINHEAD';
 const IT: Department = department('it', 'IT', [HEAD], { members: [AGENT, OTHER] });
+/** The customer department: its head may waive a penalty. */
+const FINANCE: Department = department('finance', 'Finance', [FIN_HEAD], { members: [REQUESTER] });
 
 const AGREEMENT: AgreementVersion = {
   id: 'it-for-finance',
@@ -81,11 +87,13 @@ function file(over: { at?: number; priority?: Priority; requester?: string; agre
 interface ActOptions {
   calendar?: Calendar;
   provider?: Department;
+  /** Instead of the rights `actor` has as a person (Kept itself: SYSTEM_RIGHTS). */
+  rights?: Rights;
 }
 
 function attempt(request: Request, action: RequestAction, actor: string, when: number, opts: ActOptions = {}) {
   const provider = opts.provider ?? IT;
-  return decide(request, action, { actor, at: when, calendar: opts.calendar ?? cal, rights: rightsOf(request, provider, actor), provider });
+  return decide(request, action, { actor, at: when, calendar: opts.calendar ?? cal, rights: opts.rights ?? rightsOf(request, provider, actor, FINANCE), provider });
 }
 
 /** The accepted change; fails the test with the refusal otherwise. */
@@ -138,8 +146,11 @@ describe('filing', () => {
       createdAt: MON,
       updatedAt: MON,
       rev: 1,
+      // The report bucket, in the calendar's zone: Monday 16 November (ISO week 47), 09:00.
+      filed: { day: '2026-11-16', week: '2026-W47', weekday: 1, hour: 9 },
     });
     expect(request.assignee).toBeUndefined();
+    expect(request.warned ?? request.breaches ?? request.cause).toBeUndefined();
     expect(request.clocks.response).toMatchObject({ kind: 'response', target: 4 * HOUR_MS, threshold: 0.8, state: 'running', startedAt: MON, runningSince: MON, usedBefore: 0 });
     expect(request.clocks.resolution).toMatchObject({ kind: 'resolution', target: 16 * HOUR_MS, threshold: 0.8, state: 'running', startedAt: MON, runningSince: MON, usedBefore: 0 });
     // Response 4h: Mon 13:00 EST. Resolution 16h: all of Monday and Tuesday.
@@ -220,8 +231,8 @@ function inStatus(status: RequestStatus, requester = REQUESTER): Request {
   }
 }
 
-/** A valid payload for each action (the assignee is a member nobody has assigned yet). */
-const PAYLOAD: Record<ActionType, RequestAction> = {
+/** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
+const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestAction> = {
   acknowledge: { type: 'acknowledge' },
   assign: { type: 'assign', assignee: OTHER },
   pause: { type: 'pause', note: 'Which model?' },
@@ -234,13 +245,42 @@ const PAYLOAD: Record<ActionType, RequestAction> = {
   rate: { type: 'rate', score: 4 },
 };
 
-type Role = 'provider only' | 'requester only' | 'both' | 'neither';
-const ROLES: readonly Role[] = ['provider only', 'requester only', 'both', 'neither'];
+// Tuesday 17 November 2026, 10:00 in New York: the response target (due Mon 13:00 EST) is missed.
+const TUE_LATE = at('2026-11-17T15:00:00Z');
+
+/** Like inStatus, but the request is first answered on Tuesday: its response target was missed. */
+function lateInStatus(status: RequestStatus): Request {
+  const filed = file();
+  const t = (n: number) => TUE_LATE + n * HOUR_MS;
+  const ack = () => act(filed, { type: 'acknowledge' }, AGENT, t(0)).request;
+  const resolved = () => act(ack(), { type: 'resolve', note: 'Laptop delivered.', cause: { category: 'staffing' } }, AGENT, t(1)).request;
+  switch (status) {
+    case 'open':
+      return filed;
+    case 'acknowledged':
+      return ack();
+    case 'waiting_on_requester':
+      return act(ack(), { type: 'pause', note: 'Which model?' }, AGENT, t(1)).request;
+    case 'resolved':
+      return resolved();
+    case 'reopened':
+      return act(resolved(), { type: 'reopen' }, REQUESTER, t(2)).request;
+    case 'closed':
+      return act(resolved(), { type: 'close' }, REQUESTER, t(2)).request;
+    case 'cancelled':
+      return act(filed, { type: 'cancel' }, REQUESTER, t(0)).request;
+  }
+}
+
+const CHARGE = { amount: 10, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
+
+type Role = 'provider only' | 'requester only' | 'both' | 'neither' | 'customer head' | 'system';
+const ROLES: readonly Role[] = ['provider only', 'requester only', 'both', 'neither', 'customer head', 'system'];
 
 // For "both" the requester is also in IT (a department filing with itself, or an IT member filing).
 const IT_WITH_REQUESTER = department('it', 'IT', [HEAD], { members: [AGENT, OTHER, REQUESTER] });
 
-function caseFor(role: Role): { actor: string; provider: Department } {
+function caseFor(role: Role): { actor: string; provider: Department; rights?: Rights } {
   switch (role) {
     case 'provider only':
       return { actor: AGENT, provider: IT };
@@ -250,39 +290,111 @@ function caseFor(role: Role): { actor: string; provider: Department } {
       return { actor: REQUESTER, provider: IT_WITH_REQUESTER };
     case 'neither':
       return { actor: STRANGER, provider: IT };
+    case 'customer head':
+      return { actor: FIN_HEAD, provider: IT };
+    case 'system':
+      return { actor: SYSTEM_ACTOR, provider: IT, rights: SYSTEM_RIGHTS };
   }
 }
 
 const roleFits = (type: ActionType, role: Role): boolean => {
-  const who = RULES[type].who;
   const provider = role === 'provider only' || role === 'both';
   const requester = role === 'requester only' || role === 'both';
-  return who === 'provider' ? provider : who === 'requester' ? requester : provider || requester;
+  switch (RULES[type].who) {
+    case 'provider':
+      return provider;
+    case 'requester':
+      return requester;
+    case 'either':
+      return provider || requester;
+    case 'customerHead':
+      return role === 'customer head';
+    case 'system':
+      return role === 'system';
+  }
 };
 
-const WHO_MAY: Record<'provider' | 'requester' | 'either', string> = {
+const WHO_MAY: Record<(typeof RULES)[ActionType]['who'], string> = {
   provider: 'only people in IT can',
   requester: 'only the person who filed IT-42 can',
   either: 'only IT and the person who filed IT-42 can',
+  customerHead: 'only a head of the department that filed IT-42 can',
+  system: 'only Kept itself can',
 };
 
 const STATUS_CACHE = new Map(REQUEST_STATUSES.map((s) => [s, inStatus(s)]));
+const LATE_CACHE = new Map(REQUEST_STATUSES.map((s) => [s, lateInStatus(s)]));
+/** Late requests whose response breach Kept recorded an hour after their last change (Tuesday 11:00 EST at the earliest). */
+const BREACHED_CACHE = new Map(
+  REQUEST_STATUSES.map((s) => {
+    const late = LATE_CACHE.get(s)!;
+    const r = attempt(late, { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, Math.max(late.updatedAt, TUE_LATE) + HOUR_MS, { rights: SYSTEM_RIGHTS });
+    if (!r.ok) throw new Error(`breach of a late ${s} request refused: ${r.error}`);
+    return [s, r.value.request] as const;
+  }),
+);
+
+/**
+ * The request, payload and instant that make `type` from `status` go through when the role and the
+ * status fit: user actions on the plain requests an hour after their last change; a warning while
+ * the running target is at risk; a breach on a request whose response was missed; a waiver of a
+ * recorded breach.
+ */
+function cellFor(type: ActionType, status: RequestStatus): { request: Request; action: RequestAction; when: number } {
+  switch (type) {
+    case 'warn': {
+      const request = STATUS_CACHE.get(status)!;
+      const kind = request.clocks.response.state === 'running' ? 'response' : 'resolution';
+      const clock = request.clocks[kind];
+      return { request, action: { type, kind }, when: clock.state === 'running' ? clock.atRiskAt! + MINUTE_MS : request.updatedAt + HOUR_MS };
+    }
+    case 'breach': {
+      const request = LATE_CACHE.get(status)!;
+      return { request, action: { type, kind: 'response', charge: CHARGE }, when: Math.max(request.updatedAt, TUE_LATE) + HOUR_MS };
+    }
+    case 'waive': {
+      const request = BREACHED_CACHE.get(status)!;
+      return { request, action: { type, kind: 'response', reason: 'Agreed with IT: the supplier was late.' }, when: request.updatedAt + HOUR_MS };
+    }
+    default: {
+      const request = STATUS_CACHE.get(status)!;
+      // Acting one hour after the last change: inside the reopen window.
+      return { request, action: PAYLOAD[type], when: request.updatedAt + HOUR_MS };
+    }
+  }
+}
+
+/**
+ * Cells the rules let through that can never be accepted: while waiting on the requester the
+ * response is met and the resolution paused, so no target is at risk to warn about.
+ */
+const NEVER: Partial<Record<ActionType, { statuses: readonly RequestStatus[]; error: string }>> = {
+  warn: { statuses: ['waiting_on_requester'], error: 'not at risk' },
+};
+
 const MATRIX = ACTION_TYPES.flatMap((type) => REQUEST_STATUSES.flatMap((status) => ROLES.map((role) => [type, status, role] as const)));
 
 describe('who may do what, from which status', () => {
-  it('has every action and status in the table (10 x 7 x 4)', () => {
+  it('has every action, status and role in the table (13 x 7 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(280);
+    expect(MATRIX).toHaveLength(546);
+  });
+
+  it('the fixtures are what the table needs', () => {
+    for (const status of REQUEST_STATUSES) {
+      expect([STATUS_CACHE.get(status)!.status, LATE_CACHE.get(status)!.status, BREACHED_CACHE.get(status)!.status]).toEqual([status, status, status]);
+      expect(BREACHED_CACHE.get(status)!.breaches?.response).toMatchObject({ dueAt: at('2026-11-16T18:00:00Z') });
+    }
   });
 
   it.each(MATRIX)('%s from %s by %s: allowed exactly when RULES says so', (type, status, role) => {
-    const request = STATUS_CACHE.get(status)!;
+    const { request, action, when } = cellFor(type, status);
     expect(request.status).toBe(status);
-    const { actor, provider } = caseFor(role);
-    const expected = roleFits(type, role) && RULES[type].from.includes(status);
-    // Acting one hour after the last change: inside the reopen window.
-    const r = attempt(request, PAYLOAD[type], actor, request.updatedAt + HOUR_MS, { provider });
-    if (expected) {
+    const { actor, provider, rights } = caseFor(role);
+    const fits = roleFits(type, role) && RULES[type].from.includes(status);
+    const never = NEVER[type]?.statuses.includes(status) === true;
+    const r = attempt(request, action, actor, when, { provider, ...(rights ? { rights } : {}) });
+    if (fits && !never) {
       if (!r.ok) throw new Error(`expected ${type} to be accepted, refused: ${r.error}`);
       expect(r.value.request.rev).toBe(request.rev + 1);
       expect(r.value.event).toMatchObject({ type, actor, from: status, seq: request.rev + 1 });
@@ -293,7 +405,8 @@ describe('who may do what, from which status', () => {
     expect(r.error.length).toBeGreaterThan(0);
     expect(r.error).toContain('IT-42');
     if (!roleFits(type, role)) expect(r.error.toLowerCase()).toContain(WHO_MAY[RULES[type].who].toLowerCase());
-    else expect(r.error).not.toMatch(/\bonly (people|the person|IT and)\b/);
+    else expect(r.error).not.toMatch(/\bonly (people|the person|IT and|a head|Kept)\b/i);
+    if (fits) expect(r.error).toContain(NEVER[type]!.error);
   });
 
   it('names who may in plain words', () => {
@@ -303,14 +416,34 @@ describe('who may do what, from which status', () => {
     expect(refusal(resolved, { type: 'close' }, AGENT, resolved.updatedAt + HOUR_MS)).toBe('Only the person who filed IT-42 can close it.');
     const waiting = STATUS_CACHE.get('waiting_on_requester')!;
     expect(refusal(waiting, { type: 'resume' }, STRANGER, waiting.updatedAt + HOUR_MS)).toBe('Only IT and the person who filed IT-42 can resume it.');
+    expect(refusal(open, { type: 'warn', kind: 'response' }, HEAD, MON + 3.5 * HOUR_MS)).toBe('Only Kept itself can warn about IT-42.');
+    expect(refusal(open, { type: 'breach', kind: 'response', charge: CHARGE }, AGENT, TUE_LATE)).toBe('Only Kept itself can record a breach of IT-42.');
+    const breached = BREACHED_CACHE.get('open')!;
+    expect(refusal(breached, { type: 'waive', kind: 'response', reason: 'Fine.' }, HEAD, breached.updatedAt + HOUR_MS)).toBe("Only a head of the department that filed IT-42 can waive its penalties.");
+    // Kept itself cannot do what people do.
+    expect(refusal(open, { type: 'acknowledge' }, SYSTEM_ACTOR, MON + HOUR_MS, { rights: SYSTEM_RIGHTS })).toBe('Only people in IT can acknowledge IT-42.');
   });
 
-  it('shows on the card exactly the actions RULES allows from each status', () => {
+  it('rightsOf: a head of the customer department may waive; nobody clicking is Kept itself', () => {
+    const open = STATUS_CACHE.get('open')!;
+    expect(rightsOf(open, IT, FIN_HEAD, FINANCE)).toEqual({ provider: false, requester: false, customerHead: true, system: false });
+    // Without the customer department nobody is its head; the customer's plain members are not.
+    expect(rightsOf(open, IT, FIN_HEAD)).toMatchObject({ customerHead: false, system: false });
+    expect(rightsOf(open, IT, REQUESTER, FINANCE)).toEqual({ provider: false, requester: true, customerHead: false, system: false });
+    // The provider's head is no head of the customer.
+    expect(rightsOf(open, IT, HEAD, FINANCE)).toEqual({ provider: true, requester: false, customerHead: false, system: false });
+    expect(SYSTEM_RIGHTS).toEqual({ provider: false, requester: false, customerHead: false, system: true });
+  });
+
+  it('lists exactly the actions RULES allows from each status (the card draws buttons only for the user actions among them)', () => {
     for (const status of REQUEST_STATUSES) {
       expect(actionsFor(status)).toEqual(ACTION_TYPES.filter((t) => RULES[t].from.includes(status)));
     }
-    expect(actionsFor('closed')).toEqual(['rate']);
-    expect(actionsFor('cancelled')).toEqual([]);
+    // Kept records a breach, and a customer head waives it, whatever the status.
+    expect(actionsFor('closed')).toEqual(['rate', 'breach', 'waive']);
+    expect(actionsFor('cancelled')).toEqual(['breach', 'waive']);
+    // Warnings only while the request is being worked.
+    expect(REQUEST_STATUSES.filter((s) => actionsFor(s).includes('warn'))).toEqual(['open', 'acknowledged', 'waiting_on_requester', 'reopened']);
   });
 });
 

@@ -1,0 +1,111 @@
+/**
+ * (e) The scan with many open requests of which few are due. DynamoDB Local in memory, a 24x7
+ * provider; N open requests filed over the last hours whose next check lies in the future, and 50
+ * whose targets have been missed. One scan run records the 50 requests' breaches. Measured: the
+ * DynamoDB calls and the items the scan reads (Query/Get results, counted by a middleware on the
+ * client), and the time, for N = 1,000 and N = 100,000: the reads must follow the 50, not N.
+ * Seeding writes the request items directly (BatchWriteItem), built by the real domain and store
+ * code (fileRequest, requestItem), since the transactional path would take an hour for 100,000.
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { compileCalendar } from '../functions/domain/calendar';
+import { planImport, validateImport } from '../functions/domain/import-file';
+import { nextWatch } from '../functions/domain/breach';
+import { fileRequest, requestId } from '../functions/domain/request';
+import { runScan } from '../functions/jobs/scan';
+import { startDynamoLocal } from '../functions/local/dynamodb-local';
+import { createDb, type Db } from '../functions/store/client';
+import { readDirectory } from '../functions/store/directory';
+import { applyImport } from '../functions/store/import';
+import { requestItem } from '../functions/store/requests';
+import { ensureTable } from '../functions/store/table';
+import type { Bench, BenchResult } from './types';
+import { round } from './stats';
+
+const DUE = 50;
+const SIZES = [1_000, 100_000];
+const CALL_BUDGET_PER_DUE = 10;
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+const COMPANY = {
+  departments: [
+    { id: 'ops', name: 'Operations', heads: ['U0OPSHEAD1'], members: ['U0OPSMEM01'], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'UTC' } },
+    { id: 'sales', name: 'Sales', heads: ['U0SALHEAD1'], members: ['U0SALMEM01'], channel: 'C0SALQUEUE', calendar: { timezone: 'UTC' } },
+  ],
+  agreements: [
+    { id: 'ops-for-sales', provider: 'ops', customer: 'sales', service: 'Demo environments', targets: { P2: { response: '8h', resolution: '40h' } }, penalty: { unit: 'points', per_breach: 10 } },
+  ],
+};
+
+async function seed(db: Db, open: number): Promise<void> {
+  const before = await readDirectory(db);
+  const checked = validateImport(COMPANY, before);
+  if (!checked.ok) throw new Error('bench company does not import');
+  await applyImport(db, planImport(checked.value, before, '2026-11-01T00:00:00Z'), before);
+  const agreement = (await readDirectory(db)).agreements[0]!.active!;
+  const calendar = compileCalendar({ timezone: 'UTC' });
+  const items: Record<string, unknown>[] = [];
+  for (let i = 1; i <= open + DUE; i++) {
+    // The first DUE requests were filed 2 days ago (both targets missed); the rest in the last 4 hours.
+    const at = i <= DUE ? NOW - 2 * 86_400_000 - i * 1000 : NOW - ((i * 7919) % (4 * 3_600_000));
+    const filed = fileRequest({ id: requestId('OPS', i), number: i, agreement, customer: 'sales', priority: 'P2', title: `Request ${i}`, description: '', requester: 'U0SALMEM01', at, calendar });
+    if (!filed.ok) throw new Error(filed.error);
+    // As the worker leaves it once Slack has heard of the filing: checked next at its first deadline.
+    items.push({ ...requestItem(filed.value.request), gsi1sk: new Date(nextWatch(filed.value.request)!).toISOString() });
+  }
+  for (let i = 0; i < items.length; i += 25) {
+    let batch: Record<string, unknown> = { [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    while (Object.keys(batch).length > 0) {
+      const out = await db.doc.send(new BatchWriteCommand({ RequestItems: batch as never }));
+      batch = (out.UnprocessedItems ?? {}) as Record<string, unknown>;
+    }
+    if (i % 10_000 === 0) process.stderr.write(`  seeded ${i} of ${items.length}\r`);
+  }
+  process.stderr.write('\n');
+}
+
+async function measure(open: number): Promise<BenchResult[]> {
+  const dynamo = await startDynamoLocal();
+  const db = createDb({ table: 'kept-scan-bench', endpoint: dynamo.endpoint });
+  try {
+    await ensureTable(db);
+    await seed(db, open);
+    let calls = 0;
+    let itemsRead = 0;
+    db.raw.middlewareStack.add(
+      (next) => async (args) => {
+        calls++;
+        const out = await next(args);
+        const o = out.output as { Count?: number; Item?: unknown };
+        itemsRead += o.Count ?? (o.Item ? 1 : 0);
+        return out;
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    const start = performance.now();
+    const result = await runScan({ db }, new Date(NOW));
+    const ms = performance.now() - start;
+    if (result.breaches !== 2 * DUE) throw new Error(`expected ${2 * DUE} breaches, got ${result.breaches}`);
+    const label = open >= 1000 ? `${open / 1000}k` : String(open);
+    return [
+      { name: `scan_${label}_open_${DUE}_due_dynamodb_calls`, value: calls, unit: 'calls', budget: `<= ${CALL_BUDGET_PER_DUE} per due request (${CALL_BUDGET_PER_DUE * DUE})`, ok: calls <= CALL_BUDGET_PER_DUE * DUE },
+      { name: `scan_${label}_open_${DUE}_due_items_read`, value: itemsRead, unit: 'items' },
+      { name: `scan_${label}_open_${DUE}_due_time`, value: round(ms), unit: 'ms' },
+    ];
+  } finally {
+    db.raw.destroy();
+    await dynamo.stop();
+  }
+}
+
+export const run: Bench = async () => {
+  const results: BenchResult[] = [];
+  for (const size of SIZES) {
+    process.stderr.write(`scan bench: ${size} open requests, ${DUE} due\n`);
+    results.push(...(await measure(size)));
+  }
+  const calls = results.filter((r) => r.name.endsWith('_dynamodb_calls')).map((r) => r.value);
+  const items = results.filter((r) => r.name.endsWith('_items_read')).map((r) => r.value);
+  results.push({ name: 'scan_reads_independent_of_table_size', value: calls[0] === calls[1] && items[0] === items[1] ? 1 : 0, unit: 'bool', budget: 'same calls and items at 1k and 100k open', ok: calls[0] === calls[1] && items[0] === items[1] });
+  return results;
+};

@@ -1,0 +1,70 @@
+/**
+ * `/sla report [dept] [period]` (either order): a department's report over a period, answered in
+ * the ack from three reads (the directory, the period's day counters, its "better" answers),
+ * however many requests the period holds. Penalties are shown to the department's heads and Kept
+ * admins; everyone else sees compliance and a line saying penalties are for heads.
+ */
+import { departmentsHeadedBy, departmentsOf, type Directory } from '../../domain/directory';
+import { isHead, type Department } from '../../domain/department';
+import { buildReport, PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report';
+import { readDirectory } from '../../store/directory';
+import { readBetter, readDays } from '../../store/stats';
+import { escapeMrkdwn } from '../views/help';
+import { reportMessage } from '../views/report';
+import type { ListenerDeps } from './deps';
+
+type Ephemeral = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
+const say = (text: string): Ephemeral => ({ response_type: 'ephemeral', text });
+
+/** How many "better" answers a report reads (the message shows five). */
+const BETTER_READ = 20;
+
+const looksLikePeriod = (word: string) => (PERIOD_WORDS as readonly string[]).includes(word) || /^\d{4}-\d{1,2}$/.test(word);
+
+function findDept(dir: Directory, word: string): Department | undefined {
+  return dir.departments.find((d) => d.id === word) ?? dir.departments.find((d) => d.name.toLowerCase() === word);
+}
+
+const departmentList = (dir: Directory) => dir.departments.map((d) => `\`${d.id}\``).join(', ');
+
+/** Every service name by agreement id (the active version's, else the proposal's). */
+function agreementNames(dir: Directory): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const a of dir.agreements) {
+    const service = a.active?.service ?? a.pending?.service;
+    if (service) names[a.id] = service;
+  }
+  return names;
+}
+
+export async function reportCommand(deps: ListenerDeps, user: string, args: readonly string[]): Promise<Ephemeral> {
+  const usage = `\`/sla report [dept] [period]\`, the period one of ${PERIOD_FORMS}`;
+  if (args.length > 2) return say(`Too many words: ${usage}.`);
+  const dir = await readDirectory(deps.db);
+  if (dir.departments.length === 0) return say('There are no departments in Kept yet, so there is nothing to report. A Kept admin adds them with `/sla dept create` or `kept import`.');
+
+  let department: Department | undefined;
+  let periodWord: string | undefined;
+  for (const raw of args) {
+    const word = raw.toLowerCase();
+    const dept = looksLikePeriod(word) ? undefined : findDept(dir, word);
+    if (!dept && !looksLikePeriod(word)) {
+      const shown = escapeMrkdwn(raw.length > 30 ? `${raw.slice(0, 30)}…` : raw);
+      return say(`\`${shown}\` is neither a department nor a period. Periods: ${PERIOD_FORMS}; departments: ${departmentList(dir)}.`);
+    }
+    if (dept ? department : periodWord !== undefined) return say(`Name one department and one period: ${usage}.`);
+    if (dept) department = dept;
+    else periodWord = word;
+  }
+  department ??= departmentsHeadedBy(dir, user)[0] ?? departmentsOf(dir, user)[0];
+  if (!department) return say(`You are not in any department, so name the one you want: \`/sla report ${dir.departments[0]!.id} [period]\`. Departments: ${departmentList(dir)}.`);
+
+  const period = resolvePeriod(periodWord, deps.now().getTime(), department.calendar.timezone);
+  if (!period.ok) return say(period.error);
+  const { from, to, label } = period.value;
+  const [days, better] = await Promise.all([readDays(deps.db, department.id, from, to), readBetter(deps.db, department.id, from, to, BETTER_READ)]);
+  const report = buildReport({ department: { id: department.id, name: department.name }, from, to, label, days: days.days, better: better.answers, agreementNames: agreementNames(dir) });
+  const showPenalties = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
+  const message = reportMessage(report, { showPenalties });
+  return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
+}

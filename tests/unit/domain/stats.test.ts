@@ -1,0 +1,274 @@
+/**
+ * Report counters (functions/domain/stats.ts): what one request adds to the counters of its filing
+ * day (`contribution`), what one write moves (`statsDelta`), and the law the store relies on: the
+ * deltas of a request's writes, added up, equal a recount of the request as it ends up, after
+ * every step of any history (people working it, the scan warning and recording breaches, heads
+ * waiving). Hand-checked instants are on the Mon-Fri 09:00-17:00 New York calendar in November 2026
+ * (EST, UTC-5: 09:00 = 14:00Z).
+ */
+import fc from 'fast-check';
+import { HOUR_MS } from '../../../functions/domain/duration';
+import { decide, fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction } from '../../../functions/domain/request';
+import { contribution, NOBODY, statsDelta, sumCounters, type Counters } from '../../../functions/domain/stats';
+import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, fileOf, history, IT, OTHER, play, REQUESTER } from './histories';
+
+const at = (iso: string) => Date.parse(iso);
+// Monday 16 November 2026, 09:00 in New York.
+const MON = at('2026-11-16T14:00:00Z');
+// Tuesday 17 November 2026, 10:00 in New York: the P2 response (4h, due Mon 13:00 EST) is missed.
+const TUE = at('2026-11-17T15:00:00Z');
+const SLICE = 'it-for-finance|P2';
+
+function file(when = MON): Request {
+  const r = fileRequest({ id: 'IT-7', number: 7, agreement: AGREEMENT, customer: 'finance', priority: 'P2', title: 'Laptop', description: '', requester: REQUESTER, at: when, calendar: cal });
+  if (!r.ok) throw new Error(r.error);
+  return r.value.request;
+}
+
+/** The accepted change by a person (their rights as such) or by Kept itself. */
+function act(request: Request, action: RequestAction, actor: string, when: number): Request {
+  const rights = actor === SYSTEM_ACTOR ? SYSTEM_RIGHTS : rightsOf(request, IT, actor, FINANCE);
+  const r = decide(request, action, { actor, at: when, calendar: cal, rights, provider: IT });
+  if (!r.ok) throw new Error(`refused: ${r.error}`);
+  return r.value.request;
+}
+
+const charge = (amount: number, unit = 'points'): BreachCharge => ({ amount, unit, n: 1, multiplier: 1, month: '2026-11' });
+const breach = (r: Request, kind: 'response' | 'resolution', amount: number, when: number, unit = 'points') => act(r, { type: 'breach', kind, charge: charge(amount, unit) }, SYSTEM_ACTOR, when);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('contribution: what one request counts', () => {
+  it('just filed: filed, filed for its agreement and priority, live', () => {
+    expect(contribution(file())).toEqual({ filed: 1, [`filed|${SLICE}`]: 1, live: 1 });
+  });
+
+  it('resolved in time: met (and still met once closed), no longer live', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
+    const met = { filed: 1, [`filed|${SLICE}`]: 1, met: 1, [`met|${SLICE}`]: 1 };
+    expect(contribution(resolved)).toEqual(met);
+    expect(contribution(act(resolved, { type: 'close' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual(met);
+    // Reopened, it is live again and no longer met.
+    expect(contribution(act(resolved, { type: 'reopen' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual({ filed: 1, [`filed|${SLICE}`]: 1, live: 1 });
+  });
+
+  it('cancelled in time: cancelled, neither live nor met', () => {
+    expect(contribution(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toEqual({ filed: 1, [`filed|${SLICE}`]: 1, cancelled: 1 });
+  });
+
+  it('breached while live: breached, its slice, the heat of the filing weekday and hour, the service, "-" for nobody assigned, the target and its penalty', () => {
+    expect(contribution(breach(file(), 'response', 10, TUE))).toEqual({
+      filed: 1,
+      [`filed|${SLICE}`]: 1,
+      breached: 1,
+      [`breached|${SLICE}`]: 1,
+      'heat|1|9': 1,
+      'svc|Laptops': 1,
+      [`who|${NOBODY}`]: 1,
+      'breach|response': 1,
+      'penalty|points': 10,
+      live: 1,
+    });
+    expect(NOBODY).toBe('-');
+  });
+
+  it('breached and resolved with a cause: breached, not met; counted against the assignee; the cause counted', () => {
+    const acked = act(file(), { type: 'acknowledge' }, AGENT, TUE);
+    const recorded = breach(acked, 'response', 10, TUE + HOUR_MS);
+    const resolved = act(recorded, { type: 'resolve', note: 'Done.', cause: { category: 'handoff', text: 'Lost between shifts.' } }, AGENT, TUE + 2 * HOUR_MS);
+    expect(contribution(resolved)).toEqual({
+      filed: 1,
+      [`filed|${SLICE}`]: 1,
+      breached: 1,
+      [`breached|${SLICE}`]: 1,
+      'heat|1|9': 1,
+      'svc|Laptops': 1,
+      [`who|${AGENT}`]: 1,
+      'breach|response': 1,
+      'penalty|points': 10,
+      'cause|handoff': 1,
+    });
+  });
+
+  it('counts recorded breaches only: a late resolve is met until the scan records its breach, then breached', () => {
+    const lateResolved = act(file(), { type: 'resolve', note: 'Done.', cause: { category: 'staffing' } }, AGENT, TUE);
+    expect(contribution(lateResolved)).toMatchObject({ met: 1, 'cause|staffing': 1 });
+    expect(contribution(lateResolved).breached).toBeUndefined();
+    const recorded = breach(lateResolved, 'response', 10, TUE + 1);
+    expect(contribution(recorded)).toMatchObject({ breached: 1, 'breach|response': 1, 'cause|staffing': 1 });
+    expect(contribution(recorded).met).toBeUndefined();
+    expect(statsDelta(lateResolved, recorded).add).toEqual({
+      met: -1,
+      [`met|${SLICE}`]: -1,
+      breached: 1,
+      [`breached|${SLICE}`]: 1,
+      'heat|1|9': 1,
+      'svc|Laptops': 1,
+      [`who|${AGENT}`]: 1,
+      'breach|response': 1,
+      'penalty|points': 10,
+    });
+  });
+
+  it('cancelled after the due time: cancelled, and breached once the scan records it', () => {
+    const cancelled = act(file(), { type: 'cancel' }, REQUESTER, TUE);
+    expect(contribution(breach(cancelled, 'response', 10, TUE + HOUR_MS))).toMatchObject({ cancelled: 1, breached: 1, 'breach|response': 1 });
+    expect(contribution(breach(cancelled, 'response', 10, TUE + HOUR_MS)).live).toBeUndefined();
+  });
+
+  it('penalty and waived are summed per unit; a breach that costs nothing (cap reached) is still a breach', () => {
+    // Filed Mon 09:00 EST; Wednesday 18 Nov 12:00 EST both P2 targets (4h, 16h) are missed.
+    const wed = at('2026-11-18T17:00:00Z');
+    const both = breach(breach(file(), 'response', 10, wed), 'resolution', 15.5, wed);
+    expect(contribution(both)).toMatchObject({ 'breach|response': 1, 'breach|resolution': 1, 'penalty|points': 25.5, breached: 1 });
+    expect(contribution(both)['waived|points']).toBeUndefined();
+    const waived = act(both, { type: 'waive', kind: 'response', reason: 'Supplier delay, agreed.' }, FIN_HEAD, wed + HOUR_MS);
+    expect(contribution(waived)).toMatchObject({ 'penalty|points': 25.5, 'waived|points': 10, breached: 1 });
+
+    const mixed = breach(breach(file(), 'response', 12.34, wed, 'EUR'), 'resolution', 5, wed);
+    expect(contribution(mixed)).toMatchObject({ 'penalty|EUR': 12.34, 'penalty|points': 5 });
+
+    const free = breach(file(), 'response', 0, wed);
+    expect(contribution(free)).toMatchObject({ breached: 1, 'breach|response': 1 });
+    expect(Object.keys(contribution(free)).filter((k) => k.startsWith('penalty|'))).toEqual([]);
+    // Waiving a free breach gives nothing back either.
+    const freeWaived = act(free, { type: 'waive', kind: 'response', reason: 'Cap reached anyway.' }, FIN_HEAD, wed + HOUR_MS);
+    expect(statsDelta(free, freeWaived).add).toEqual({});
+  });
+
+  it('csat: how many ratings, their sum, and one counter per score; on a breached request too', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
+    expect(contribution(act(resolved, { type: 'rate', score: 4, better: 'Call me first.' }, REQUESTER, MON + 2 * HOUR_MS))).toMatchObject({ 'csat|n': 1, 'csat|sum': 4, 'csat|4': 1, met: 1 });
+    const breached = act(breach(file(), 'response', 10, TUE), { type: 'resolve', note: 'Done.', cause: { category: 'tooling' } }, AGENT, TUE + HOUR_MS);
+    expect(contribution(act(breached, { type: 'rate', score: 1 }, REQUESTER, TUE + 2 * HOUR_MS))).toMatchObject({ 'csat|n': 1, 'csat|sum': 1, 'csat|1': 1, breached: 1 });
+  });
+
+  it("the heat bucket is the filing weekday and hour in the provider's zone, not UTC's", () => {
+    // Friday 20 November 22:30 in New York is Saturday 03:30 UTC.
+    const late = file(at('2026-11-21T03:30:00Z'));
+    expect(late.filed).toEqual({ day: '2026-11-20', week: '2026-W47', weekday: 5, hour: 22 });
+    // Its response (4h) runs Monday 09:00-13:00 EST.
+    const counted = contribution(breach(late, 'response', 10, at('2026-11-24T15:00:00Z')));
+    expect(counted).toMatchObject({ 'heat|5|22': 1 });
+    expect(Object.keys(counted).filter((k) => k.startsWith('heat|'))).toEqual(['heat|5|22']);
+  });
+
+  it('who follows the assignee: reassigning a breached request moves its count from one person to the other', () => {
+    const recorded = breach(act(file(), { type: 'acknowledge' }, AGENT, TUE), 'response', 10, TUE + HOUR_MS);
+    const reassigned = act(recorded, { type: 'assign', assignee: OTHER }, AGENT, TUE + 2 * HOUR_MS);
+    expect(statsDelta(recorded, reassigned).add).toEqual({ [`who|${AGENT}`]: -1, [`who|${OTHER}`]: 1 });
+    // Before any breach, assignment counts nowhere.
+    const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
+    expect(statsDelta(acked, act(acked, { type: 'assign', assignee: OTHER }, AGENT, MON + 2 * HOUR_MS)).add).toEqual({});
+  });
+});
+
+describe('statsDelta: what one write moves', () => {
+  it('a filing adds its whole contribution, to its filing day', () => {
+    const filed = file();
+    expect(statsDelta(undefined, filed)).toEqual({ day: '2026-11-16', add: contribution(filed) });
+  });
+
+  it('goes to the filing day however much later the change is', () => {
+    const filed = file();
+    const later = act(filed, { type: 'resolve', note: 'Done.', cause: { category: 'other' } }, AGENT, at('2026-12-02T15:00:00Z'));
+    expect(statsDelta(filed, later).day).toBe('2026-11-16');
+  });
+
+  it('moves nothing for a change the counters do not see', () => {
+    const filed = file();
+    expect(statsDelta(filed, act(filed, { type: 'comment', note: 'Any news?' }, REQUESTER, MON + HOUR_MS))).toEqual({ day: '2026-11-16', add: {} });
+    const acked = act(filed, { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
+    expect(statsDelta(filed, acked).add).toEqual({});
+    // An at-risk warning is not counted either.
+    expect(statsDelta(filed, act(filed, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, MON + 3.5 * HOUR_MS)).add).toEqual({});
+  });
+
+  it('resolving in time: live -1, met +1', () => {
+    const filed = file();
+    expect(statsDelta(filed, act(filed, { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS)).add).toEqual({ live: -1, met: 1, [`met|${SLICE}`]: 1 });
+  });
+
+  it('carries a "what would have made this better?" answer once, with the write that gave it', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
+    const rated = act(resolved, { type: 'rate', score: 3, better: '  A heads-up call.  ' }, REQUESTER, MON + 2 * HOUR_MS);
+    expect(statsDelta(resolved, rated)).toEqual({ day: '2026-11-16', add: { 'csat|n': 1, 'csat|sum': 3, 'csat|3': 1 }, better: { id: 'IT-7', text: 'A heads-up call.' } });
+    expect(statsDelta(rated, act(rated, { type: 'close' }, REQUESTER, MON + 3 * HOUR_MS)).better).toBeUndefined();
+    expect(statsDelta(resolved, act(resolved, { type: 'rate', score: 5 }, REQUESTER, MON + 2 * HOUR_MS)).better).toBeUndefined();
+  });
+});
+
+describe('buckets', () => {
+  it('the ISO week of a request filed at the turn of the year is the old year\'s last week', () => {
+    // Friday 1 January 2027, 10:00 in New York: ISO 2026 has 53 weeks.
+    expect(file(at('2027-01-01T15:00:00Z')).filed).toEqual({ day: '2027-01-01', week: '2026-W53', weekday: 5, hour: 10 });
+    // Thursday 31 December 2026, 23:30 in New York is already 1 January in UTC.
+    expect(file(at('2027-01-01T04:30:00Z')).filed).toEqual({ day: '2026-12-31', week: '2026-W53', weekday: 4, hour: 23 });
+  });
+});
+
+describe('sumCounters', () => {
+  it('adds counters key by key, to the cent', () => {
+    expect(sumCounters([{ a: 1, 'penalty|EUR': 0.1 }, { 'penalty|EUR': 0.2 }, { a: 2, b: 1 }])).toEqual({ a: 3, 'penalty|EUR': 0.3, b: 1 });
+    // A counter that came and went stays, at 0.
+    expect(sumCounters([{ live: 1 }, { live: -1, met: 1 }])).toEqual({ live: 0, met: 1 });
+    expect(sumCounters([])).toEqual({});
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Counters as the store holds them: summed to the cent, zero counters left out. */
+const stored = (c: Counters): Counters => Object.fromEntries(Object.entries(sumCounters([c])).filter(([, v]) => v !== 0));
+const sorted = (c: Counters) => JSON.stringify(Object.entries(c).sort(([a], [b]) => a.localeCompare(b)));
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+describe('the counters equal a recount', () => {
+  it('after every accepted step of any history, the deltas added up equal contribution(request)', () => {
+    let accepted = 0;
+    let breaches = 0;
+    let waivers = 0;
+    fc.assert(
+      fc.property(history, (h) => {
+        const filed = fileOf(h).request;
+        const first = statsDelta(undefined, filed);
+        let running: Counters = sumCounters([first.add]);
+        const day = filed.filed.day;
+        let betters = 0;
+        const final = play(h, (p) => {
+          if (!p.outcome?.ok) return;
+          accepted++;
+          if (p.action?.type === 'breach') breaches++;
+          if (p.action?.type === 'waive') waivers++;
+          const delta = statsDelta(p.before, p.after);
+          check(delta.day === day && p.after.filed.day === day, `delta for day ${delta.day}, filed ${day}`);
+          check(Object.values(delta.add).every((v) => v !== 0 && Number.isFinite(v)), `zero or odd counter in ${JSON.stringify(delta.add)}`);
+          if (delta.better) betters++;
+          running = sumCounters([running, delta.add]);
+          const recount = stored(contribution(p.after));
+          check(sorted(stored(running)) === sorted(recount), `after ${p.action?.type}: counters ${sorted(stored(running))}, recount ${sorted(recount)}`);
+
+          // What the recount says makes sense.
+          const c = recount;
+          check(c.filed === 1, 'filed is not 1');
+          const done = p.after.status === 'resolved' || p.after.status === 'closed';
+          check((c.live ?? 0) + (c.cancelled ?? 0) + (done ? 1 : 0) === 1, `live/cancelled/done overlap: ${sorted(c)} while ${p.after.status}`);
+          check((c.met ?? 0) + (c.breached ?? 0) <= 1 && (c.met === 1) === (done && c.breached === undefined), `met/breached: ${sorted(c)} while ${p.after.status}`);
+          const kinds = Object.keys(p.after.breaches ?? {}).length;
+          check((c['breach|response'] ?? 0) + (c['breach|resolution'] ?? 0) === kinds, `breach counters ${sorted(c)} for ${kinds} breaches`);
+          for (const unit of ['points', 'EUR']) check((c[`waived|${unit}`] ?? 0) <= (c[`penalty|${unit}`] ?? 0), `more waived than charged in ${unit}`);
+        });
+        // The answer to "what would have made this better?" is handed to the store exactly once, if given.
+        check(betters === (final.rating?.better ? 1 : 0), `${betters} better answers for rating ${JSON.stringify(final.rating)}`);
+      }),
+      { numRuns: 300 },
+    );
+    // The histories reach what the law is about (not only filing and comments).
+    expect(accepted).toBeGreaterThan(1000);
+    expect(breaches).toBeGreaterThan(50);
+    expect(waivers).toBeGreaterThan(5);
+  });
+});
