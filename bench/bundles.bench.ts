@@ -1,11 +1,12 @@
 /**
  * (b) Each Lambda's esbuild bundle (the options the CDK stack uses) and the median time to
  * load it in a fresh Node process, against the floor: a bare Bolt handler that only acks,
- * bundled the same way. Also lists what makes the Slack bundle big, and what the first public
- * holiday lookup costs the Slack function (date-holidays ships beside its bundle, loaded on first use).
+ * bundled the same way. Also lists what makes the Slack bundle big, what the first public
+ * holiday lookup costs the Slack function (date-holidays ships beside its bundle, loaded on first use),
+ * and what the worker's first report charts cost (Vega bundled, resvg's wasm and the font beside it).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import type { Bench, BenchResult } from './types';
@@ -18,13 +19,32 @@ const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
 const LOADS = 10;
 /** The Slack asset's copy of date-holidays, relative to its index.js (slack-api.ts HOLIDAYS_BUNDLE). */
 const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
+/** kept-function.ts CHART_PACKAGES: left out of every bundle but the worker's. */
+const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-wasm', 'dejavu-fonts-ttf'];
+/** worker.ts CHART_RUNTIME_FILES: copied beside the worker's bundle, under node_modules/. */
+const CHART_RUNTIME_FILES = [
+  '@resvg/resvg-wasm/package.json', '@resvg/resvg-wasm/index.js', '@resvg/resvg-wasm/index_bg.wasm',
+  'dejavu-fonts-ttf/package.json', 'dejavu-fonts-ttf/LICENSE', 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+];
+const VEGA_CANVAS_BROWSER = path.join(ROOT, 'node_modules', 'vega-canvas', 'build', 'vega-canvas.browser.js');
+const CHART_LOADS = 5;
 
-/** Mirrors lib/constructs/kept-function.ts and slack-api.ts (minify, node22, CJS, SDK external, receiver stubs, date-holidays external). */
-function options(entry: string, outfile: string, slack: boolean): BuildOptions {
+type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
+
+/**
+ * Mirrors lib/constructs/kept-function.ts, slack-api.ts and worker.ts (minify, node22, CJS, SDK
+ * external; Slack: receiver stubs, date-holidays external; worker: Vega bundled with the
+ * vega-canvas alias, resvg and the font external; the others: the chart packages external).
+ */
+function options(entry: string, outfile: string, fn: Fn): BuildOptions {
+  const external = ['@aws-sdk/*', ...(fn === 'slack' ? ['date-holidays'] : [])];
+  if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf');
+  else if (fn !== 'floor') external.push(...CHART_PACKAGES);
   return {
     entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
-    external: slack ? ['@aws-sdk/*', 'date-holidays'] : ['@aws-sdk/*'], metafile: true, logLevel: 'error',
-    ...(slack ? { alias: { '@slack/socket-mode': STUB, express: STUB } } : {}),
+    external, metafile: true, logLevel: 'error',
+    ...(fn === 'slack' ? { alias: { '@slack/socket-mode': STUB, express: STUB } } : {}),
+    ...(fn === 'worker' ? { alias: { 'vega-canvas': VEGA_CANVAS_BROWSER } } : {}),
   };
 }
 
@@ -83,10 +103,10 @@ export const run: Bench = async () => {
   writeFileSync(floorEntry, FLOOR_SOURCE);
   // The floor as anyone would bundle it, and the same with our receiver stubs (a stricter reference).
   const floorFile = path.join(OUT, 'floor', 'index.js');
-  await build(options(floorEntry, floorFile, false));
+  await build(options(floorEntry, floorFile, 'floor'));
   const floorLoad = loadMs(floorFile);
   const stubbedFile = path.join(OUT, 'floor-stubbed', 'index.js');
-  await build(options(floorEntry, stubbedFile, true));
+  await build({ ...options(floorEntry, stubbedFile, 'floor'), alias: { '@slack/socket-mode': STUB, express: STUB } });
   const stubbedLoad = loadMs(stubbedFile);
   const results: BenchResult[] = [
     { name: 'bundle_floor_bare_bolt_size', value: round(statSync(floorFile).size / 1024, 1), unit: 'KiB' },
@@ -94,9 +114,9 @@ export const run: Bench = async () => {
     { name: 'bundle_floor_bare_bolt_stubbed_size', value: round(statSync(stubbedFile).size / 1024, 1), unit: 'KiB' },
     { name: 'bundle_floor_bare_bolt_stubbed_load_median', value: round(stubbedLoad, 1), unit: 'ms' },
   ];
-  for (const fn of ['slack', 'scan', 'digest', 'worker']) {
+  for (const fn of ['slack', 'scan', 'digest', 'worker'] as const) {
     const outfile = path.join(OUT, fn, 'index.js');
-    const result = await build(options(path.join(ROOT, 'functions', fn, 'handler.ts'), outfile, fn === 'slack'));
+    const result = await build(options(path.join(ROOT, 'functions', fn, 'handler.ts'), outfile, fn));
     const size = statSync(outfile).size / 1024;
     const load = loadMs(outfile);
     const ratio = load / floorLoad;
@@ -126,6 +146,66 @@ export const run: Bench = async () => {
       results.push({ name: 'bundle_slack_holidays_size', value: round(statSync(holidaysFile).size / 1024, 1), unit: 'KiB' });
       results.push({ name: 'bundle_slack_first_holiday_load_median', value: round(firstHolidayMs(outfile), 1), unit: 'ms' });
     }
+    if (fn !== 'worker') {
+      const charts = Object.keys(result.metafile!.inputs).some((k) => /node_modules\/(vega|d3-)/.test(k));
+      results.push({ name: `bundle_${fn}_has_vega`, value: charts ? 1 : 0, unit: 'bool', budget: 'only the worker bundles charts', ok: !charts });
+    }
   }
+  results.push(...(await chartFigures()));
   return results;
 };
+
+/**
+ * The worker's report charts, as they run in its asset: functions/charts/render.ts bundled with the
+ * worker's options and the run-time files copied beside it. Per fresh process: the first trend and
+ * heatmap (module load, wasm, font and Vega included), then the median of further renders.
+ */
+async function chartFigures(): Promise<BenchResult[]> {
+  const dir = path.join(OUT, 'charts');
+  const outfile = path.join(dir, 'index.js');
+  await build(options(path.join(ROOT, 'functions', 'charts', 'render.ts'), outfile, 'worker'));
+  for (const rel of CHART_RUNTIME_FILES) {
+    mkdirSync(path.dirname(path.join(dir, 'node_modules', rel)), { recursive: true });
+    copyFileSync(path.join(ROOT, 'node_modules', rel), path.join(dir, 'node_modules', rel));
+  }
+  const script = `
+    const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
+    const trend = Array.from({ length: 14 }, (_, i) => ({ week: '2026-W' + String(i + 30), compliancePct: i % 5 === 3 ? null : 40 + ((i * 37) % 61) }));
+    const cells = Array.from({ length: 7 }, (_, d) => Array.from({ length: 24 }, (_, h) => (d < 5 && h >= 8 && h <= 18 ? (d * 7 + h * 3) % 11 : 0)));
+    (async () => {
+      let t = process.hrtime.bigint();
+      const c = require(${JSON.stringify(outfile)});
+      const load = ms(t);
+      t = process.hrtime.bigint(); const a = await c.renderTrendPng(trend); const firstTrend = ms(t);
+      t = process.hrtime.bigint(); const b = await c.renderHeatmapPng(cells); const firstHeatmap = ms(t);
+      const warm = { trend: [], heatmap: [] };
+      for (let i = 0; i < 5; i++) {
+        t = process.hrtime.bigint(); await c.renderTrendPng(trend); warm.trend.push(ms(t));
+        t = process.hrtime.bigint(); await c.renderHeatmapPng(cells); warm.heatmap.push(ms(t));
+      }
+      const med = (xs) => xs.sort((x, y) => x - y)[xs.length >> 1];
+      process.stdout.write(JSON.stringify({ load, firstTrend, firstHeatmap, warmTrend: med(warm.trend), warmHeatmap: med(warm.heatmap),
+        trendKiB: a.length / 1024, heatmapKiB: b.length / 1024, rssMiB: process.memoryUsage().rss / 1048576 }));
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const runs: Record<string, number>[] = [];
+  for (let i = 0; i < CHART_LOADS; i++) {
+    const env = { ...process.env };
+    delete env.NODE_PATH; // resvg and the font must come from the copies beside the bundle
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`rendering charts from ${outfile} failed: ${r.stderr}`);
+    runs.push(JSON.parse(r.stdout) as Record<string, number>);
+  }
+  const m = (key: string) => round(median(runs.map((r) => r[key]!)), 1);
+  return [
+    { name: 'bundle_worker_charts_size', value: round(statSync(outfile).size / 1024, 1), unit: 'KiB' },
+    { name: 'bundle_worker_charts_files_size', value: round(CHART_RUNTIME_FILES.reduce((sum, rel) => sum + statSync(path.join(dir, 'node_modules', rel)).size, 0) / 1024, 1), unit: 'KiB' },
+    { name: 'charts_module_load_median', value: m('load'), unit: 'ms' },
+    { name: 'charts_first_trend_median', value: m('firstTrend'), unit: 'ms' },
+    { name: 'charts_first_heatmap_median', value: m('firstHeatmap'), unit: 'ms' },
+    { name: 'charts_warm_trend_median', value: m('warmTrend'), unit: 'ms' },
+    { name: 'charts_warm_heatmap_median', value: m('warmHeatmap'), unit: 'ms' },
+    { name: 'charts_trend_png_size', value: m('trendKiB'), unit: 'KiB' },
+    { name: 'charts_heatmap_png_size', value: m('heatmapKiB'), unit: 'KiB' },
+    { name: 'charts_process_rss_median', value: m('rssMiB'), unit: 'MiB' },
+  ];
+}

@@ -4,19 +4,18 @@
  * Sans font shipped beside it. No native binary, no canvas and no system fonts, so the same files
  * work on x64 and arm64. Shared code: nothing here knows Slack or AWS.
  *
- * Bundling (lib/constructs/worker.ts): vega-canvas is aliased to its browser build (its Node build
- * has a top-level `await import('canvas')`, which esbuild cannot emit as CommonJS; without a canvas
- * Vega estimates text widths, which is all the layout needs), and `@resvg/resvg-wasm` and
- * `dejavu-fonts-ttf` stay external: their run-time files are copied into the asset's node_modules,
- * where the `require`/`require.resolve` below find them (and find the installed packages under jest).
+ * Bundling (lib/constructs/worker.ts): the worker bundles Vega with vega-canvas aliased to its
+ * browser build (its Node build has a top-level `await import('canvas')`, which esbuild cannot emit
+ * as CommonJS; without a canvas Vega estimates text widths, which is all the layout needs), and
+ * `@resvg/resvg-wasm` and `dejavu-fonts-ttf` stay external: their run-time files are copied into the
+ * asset's node_modules, where the `require`/`require.resolve` below find them (and find the installed
+ * packages under jest and `npm start`). The other functions leave all four out (kept-function.ts).
  *
  * Both charts are sized for a phone first: Slack shows a tapped image at the screen's width, so the
  * text is large for the image and the heatmap stands upright (hours down, weekdays across).
  */
 import { readFile } from 'node:fs/promises';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** The family name inside DejaVuSans.ttf, used by the SVG text and by resvg's font lookup. */
 const FONT_FAMILY = 'DejaVu Sans';
@@ -147,7 +146,7 @@ export async function renderHeatmapPng(cells: readonly (readonly number[])[], op
   const max = Math.max(1, ...cells.flat());
   const total = cells.flat().reduce((a, b) => a + b, 0);
   const spec = {
-    title: title('When breaches happen', opts?.subtitle, `${COUNT.format(total)} breached request${total === 1 ? '' : 's'} by weekday and hour filed`),
+    title: title('When breaches happen', opts?.subtitle, `${COUNT.format(total)} breached request${total === 1 ? '' : 's'}, by hour filed`),
     width: { step: 48 },
     height: { step: 24 },
     config: CONFIG,
@@ -185,31 +184,46 @@ export async function renderHeatmapPng(cells: readonly (readonly number[])[], op
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
+//
+// The libraries load on the first chart, not with this module: the worker's cold start and every
+// other work item do not pay for them, and the other functions (whose bundles reach this file
+// through the in-process outbox but never render) leave them out of their bundles altogether.
 
-let wasmReady: Promise<void> | undefined;
-let fontReady: Promise<Uint8Array> | undefined;
-
-/**
- * Instantiates resvg's wasm and reads the font once per process (a warm Lambda reuses both).
- * A failure is not kept: the next chart tries again. The two are separate because resvg refuses a
- * second `initWasm` after a successful one.
- */
-function init(): Promise<[void, Uint8Array]> {
-  wasmReady ??= readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm'))
-    .then((wasm) => initWasm(wasm))
-    .catch((err: unknown) => {
-      wasmReady = undefined;
-      throw err;
-    });
-  fontReady ??= readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')).catch((err: unknown) => {
-    fontReady = undefined;
-    throw err;
-  });
-  return Promise.all([wasmReady, fontReady]);
+type Resvg = typeof import('@resvg/resvg-wasm');
+interface Vega {
+  parse: typeof import('vega').parse;
+  View: typeof import('vega').View;
+  compile: typeof import('vega-lite').compile;
 }
 
-/** The spec as an SVG string (no fonts or wasm needed). */
+/** Starts `load` once per process and keeps its result; a failure is not kept, so the next call tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let ready: Promise<T> | undefined;
+  return () =>
+    (ready ??= load().catch((err: unknown) => {
+      ready = undefined;
+      throw err;
+    }));
+}
+
+// Three separate steps: resvg refuses a second initWasm after a successful one, so a font that could
+// not be read must not make the wasm load again.
+const loadResvg = once(async (): Promise<Resvg> => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const resvg = require('@resvg/resvg-wasm') as Resvg;
+  await resvg.initWasm(await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
+  return resvg;
+});
+const loadFont = once(async () => new Uint8Array(await readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'))));
+// ES modules only: import() (bundled into the worker; native ESM under `npm start`).
+const loadVega = once(async (): Promise<Vega> => {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  return { parse: vega.parse, View: vega.View, compile: vl.compile };
+});
+
+/** The spec as an SVG string (Vega only: no wasm, no font). */
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
+  const { parse, View, compile } = await loadVega();
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -219,8 +233,7 @@ export async function specToSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 async function specToPng(spec: TopLevelSpec): Promise<Buffer> {
-  const [, font] = await init();
-  const svg = await specToSvg(spec);
+  const [{ Resvg }, font, svg] = await Promise.all([loadResvg(), loadFont(), specToSvg(spec)]);
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: SCALE },
     font: { fontBuffers: [font], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },

@@ -13,6 +13,7 @@ import { claimDelivery } from '../store/deliveries';
 import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { syncUsergroups } from '../slack/usergroups';
 import { syncRequest } from '../slack/notify-requests';
+import { sendReportFiles } from '../slack/report-files';
 import { readDirectory } from '../store/directory';
 
 export const WorkItem = z.discriminatedUnion('type', [
@@ -31,6 +32,15 @@ export const WorkItem = z.discriminatedUnion('type', [
   z.object({ type: z.literal('usergroups.sync'), department: z.string().min(1).max(40) }),
   /** A request was filed or changed: post or update its card, its thread and the requester's DMs. */
   z.object({ type: z.literal('request.changed'), id: z.string().min(1).max(40) }),
+  /** A department's report over local dates `from`..`to` as charts and CSV in `user`'s DM, once per key. */
+  z.object({
+    type: z.literal('report.files'),
+    key: z.string().min(1).max(200),
+    user: z.string().regex(/^[UW][A-Z0-9]{2,}$/),
+    department: z.string().min(1).max(40),
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
 ]);
 export type WorkItem = z.infer<typeof WorkItem>;
 
@@ -52,6 +62,9 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return notifyDecision(deps, item.id, item.version);
     case 'request.changed':
       return syncRequest(deps, item.id);
+    case 'report.files':
+      await sendReportFiles(deps, item);
+      return;
     case 'usergroups.sync': {
       const dir = await readDirectory(deps.db);
       const only = { ...dir, departments: dir.departments.filter((d) => d.id === item.department) };

@@ -4,7 +4,7 @@
  * claim expires after a day (Slack retries within minutes).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
 import type { TransactItem } from './directory';
 
@@ -47,4 +47,9 @@ export function deliveryClaimItem(db: Db, key: string, now = new Date()): Transa
 export async function isDelivered(db: Db, key: string, now = new Date()): Promise<boolean> {
   const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' }, ConsistentRead: true }));
   return out.Item !== undefined && Number(out.Item.expiresAt) >= Math.floor(now.getTime() / 1000);
+}
+
+/** Gives a claim back, so a retry of work that failed after claiming can claim and do it. */
+export async function releaseDelivery(db: Db, key: string): Promise<void> {
+  await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' } }));
 }

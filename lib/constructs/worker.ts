@@ -2,10 +2,12 @@
  * The worker: an SQS queue of slow jobs (Slack calls that do not fit in the 3-second ack, fan-out
  * from the scan and digest), a dead-letter queue, and the function that drains it.
  */
+import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { fromRoot } from '../paths';
 import { KeptFunction } from './kept-function';
 
 export const WORKER_TIMEOUT = Duration.seconds(60);
@@ -14,6 +16,42 @@ export const WORKER_MAX_RECEIVE_COUNT = 5;
 export const WORKER_BATCH_SIZE = 10;
 /** At most this many workers at once: keeps bursts (a digest fan-out) inside Slack's rate limits. */
 export const WORKER_MAX_CONCURRENCY = 5;
+
+/**
+ * The chart run-time files (report files, functions/charts/render.ts), relative to node_modules/ both
+ * in the repository and in the asset: resvg's wasm with the package.json and CommonJS entry that
+ * load it, and the one font the charts use with its licence. `require('@resvg/resvg-wasm')` and
+ * `require.resolve('dejavu-fonts-ttf/...')` from the asset's index.js find them there. All are
+ * architecture-independent, so the arm64 function gets the same files as an x64 build machine.
+ */
+export const CHART_RUNTIME_FILES = [
+  '@resvg/resvg-wasm/package.json',
+  '@resvg/resvg-wasm/index.js',
+  '@resvg/resvg-wasm/index_bg.wasm',
+  'dejavu-fonts-ttf/package.json',
+  'dejavu-fonts-ttf/LICENSE',
+  'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+] as const;
+
+/**
+ * vega-canvas's Node build awaits `import('canvas')` at top level, which esbuild cannot emit as
+ * CommonJS; its browser build is the same without node-canvas (Vega then estimates text widths,
+ * which is all a layout needs). `vega-canvas=<path>` for esbuild's --alias.
+ */
+export const VEGA_CANVAS_ALIAS = `vega-canvas=${fromRoot('node_modules', 'vega-canvas', 'build', 'vega-canvas.browser.js')}`;
+
+/** One shell word: double quotes for cmd.exe, single quotes (escaped) for bash. */
+function quote(arg: string): string {
+  return process.platform === 'win32' ? `"${arg}"` : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** afterBundling commands that copy `CHART_RUNTIME_FILES` into `<outputDir>/node_modules/` (POSIX mkdir and cp). */
+export function chartFilesCommands(outputDir: string): string[] {
+  return CHART_RUNTIME_FILES.map((rel) => {
+    const to = path.join(outputDir, 'node_modules', rel);
+    return `mkdir -p ${quote(path.dirname(to))} && cp ${quote(fromRoot('node_modules', rel))} ${quote(to)}`;
+  });
+}
 
 export interface WorkerProps {
   readonly environment: Record<string, string>;
@@ -48,6 +86,16 @@ export class Worker extends Construct {
       description: 'Kept worker: slow Slack work handed off by the other functions',
       timeout: WORKER_TIMEOUT,
       environment: props.environment,
+      // Report files: Vega is bundled (loaded on the first chart only); resvg's wasm and the font
+      // are not JavaScript, so they ship as files beside index.js.
+      rendersCharts: true,
+      esbuildArgs: { '--alias': [VEGA_CANVAS_ALIAS] },
+      externalModules: ['@resvg/resvg-wasm', 'dejavu-fonts-ttf'],
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir, outputDir) => chartFilesCommands(outputDir),
+      },
     });
 
     // reportBatchItemFailures: the handler returns the failed message IDs, so one poison message is

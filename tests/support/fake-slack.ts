@@ -2,6 +2,12 @@
  * A fake Slack Web API of our own: the app's outbound calls go here (SLACK_API_URL), it
  * records them and answers with Slack's real response shapes. It can be told to answer a
  * method with 429 + Retry-After, an error, or not at all.
+ *
+ * File uploads follow @slack/web-api's `files.uploadV2` (dist/file-upload.js, WebClient.js):
+ * `files.getUploadURLExternal` (filename, length) per file answers an upload URL on this server,
+ * `<origin>/upload/<file id>`; the client POSTs each file there as multipart/form-data (one part,
+ * `body`) and wants HTTP 200; then one `files.completeUploadExternal` (files: [{ id, title }],
+ * channel_id, initial_comment) shares them all in one message.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +19,28 @@ export interface RecordedCall {
   authorization?: string;
   /** How the fake answered: `ok`, `rate_limited`, `error`, `http_error` or `hang`. */
   outcome?: string;
+  /** For a POST to an upload URL (method `upload/<file id>`): what arrived. */
+  upload?: RecordedUpload;
+}
+
+export interface RecordedUpload {
+  /** Bytes of the whole request body (multipart framing included). */
+  rawLength: number;
+  /** The file's bytes: the multipart part's content, or the raw body when it is not multipart. */
+  length: number;
+  /** The file's first bytes (up to 64), e.g. to check PNG magic bytes. */
+  head: Buffer;
+  /** The file's bytes. */
+  content: Buffer;
+  /** The multipart part's filename, when it has one. */
+  filename?: string;
+}
+
+/** What `files.getUploadURLExternal` was told about a file. */
+export interface PendingFile {
+  id: string;
+  filename: string;
+  length: number;
 }
 
 type Behaviour =
@@ -26,7 +54,9 @@ const nextTs = () => `${1_780_000_000 + Math.floor(tsCounter / 1000)}.${String(+
 
 export const BOT = { teamId: 'T0KEPT0001', userId: 'U0KEPTBOT1', botId: 'B0KEPTBOT1' } as const;
 
-function defaultAnswer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+let fileCounter = 0;
+
+function defaultAnswer(method: string, args: Record<string, unknown>, fake: FakeSlack): Record<string, unknown> {
   switch (method) {
     case 'auth.test':
       return { ok: true, url: 'https://kept-test.slack.com/', team: 'Kept Test', user: 'kept', team_id: BOT.teamId, user_id: BOT.userId, bot_id: BOT.botId, is_enterprise_install: false };
@@ -49,6 +79,15 @@ function defaultAnswer(method: string, args: Record<string, unknown>): Record<st
       return { ok: true, channel: { id: `D${String(args.users ?? 'X').replace(/,/g, '')}` } };
     case 'users.info':
       return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'America/New_York', tz_offset: -18000, is_bot: false, deleted: false } };
+    case 'files.getUploadURLExternal': {
+      const id = `F${String(++fileCounter).padStart(9, '0')}`;
+      fake.files.set(id, { id, filename: String(args.filename), length: Number(args.length) });
+      return { ok: true, upload_url: fake.uploadUrl(id), file_id: id };
+    }
+    case 'files.completeUploadExternal': {
+      const files = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
+      return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? fake.files.get(f.id)?.filename ?? '' })) };
+    }
     default:
       return { ok: true };
   }
@@ -63,10 +102,28 @@ function parseMaybe(value: unknown): unknown {
   }
 }
 
-async function readArgs(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The upload's file: the first multipart part (web-api sends one, named `body`), or the raw body. */
+function readUpload(req: IncomingMessage, raw: Buffer): RecordedUpload {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers['content-type'] ?? '');
+  const whole = (bytes: Buffer, filename?: string): RecordedUpload => ({ rawLength: raw.length, length: bytes.length, head: Buffer.from(bytes.subarray(0, 64)), content: Buffer.from(bytes), ...(filename ? { filename } : {}) });
+  if (!(req.headers['content-type'] ?? '').startsWith('multipart/form-data') || !boundary) return whole(raw);
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = raw.indexOf(delimiter);
+  const headersEnd = raw.indexOf('\r\n\r\n', start);
+  const end = raw.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headersEnd);
+  if (start < 0 || headersEnd < 0 || end < 0) return whole(raw);
+  const headers = raw.subarray(start, headersEnd).toString('utf8');
+  return whole(raw.subarray(headersEnd + 4, end), /filename="([^"]*)"/.exec(headers)?.[1]);
+}
+
+function parseArgs(req: IncomingMessage, body: Buffer): Record<string, unknown> {
+  const raw = body.toString('utf8');
   if (!raw) return {};
   if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
   // Message timestamps stay text, as Slack keeps them ("…000010" is not the number …00001).
@@ -79,6 +136,8 @@ export class FakeSlack {
   private hung: Array<() => void> = [];
   private usergroups = new Map<string, string[]>();
   private waiters: Array<{ method: string; count: number; resolve: () => void }> = [];
+  /** Files announced with `files.getUploadURLExternal`, by id. */
+  readonly files = new Map<string, PendingFile>();
   private server: Server;
   url = '';
 
@@ -86,11 +145,14 @@ export class FakeSlack {
     this.server = createServer((req, res) => {
       void (async () => {
         const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '').replace(/^\//, '');
-        const args = await readArgs(req);
-        const call: RecordedCall = { method, args, authorization: req.headers.authorization, outcome: 'ok' };
+        const body = await readBody(req);
+        const isUpload = method.startsWith('upload/');
+        const args = isUpload ? {} : parseArgs(req, body);
+        const call: RecordedCall = { method, args, authorization: req.headers.authorization, outcome: 'ok', ...(isUpload ? { upload: readUpload(req, body) } : {}) };
         this.calls.push(call);
         this.waiters = this.waiters.filter((w) => (this.callsTo(w.method).length >= w.count ? (w.resolve(), false) : true));
-        const b = this.behaviours.get(method);
+        // Upload URLs differ per file: `upload` as the method name sets the behaviour of all of them.
+        const b = this.behaviours.get(method) ?? (isUpload ? this.behaviours.get('upload') : undefined);
         if (b && b.times > 0) {
           b.times -= 1;
           call.outcome = b.kind;
@@ -112,13 +174,19 @@ export class FakeSlack {
           res.end(JSON.stringify({ ok: false, error: b.error }));
           return;
         }
+        if (isUpload) {
+          // Slack's upload endpoint answers 200 with a line of text.
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end(`OK - ${call.upload?.length ?? 0}`);
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
         if (method === 'usergroups.users.list') {
           const users = this.usergroups.get(String(args.usergroup));
           res.end(JSON.stringify(users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' }));
           return;
         }
-        res.end(JSON.stringify(defaultAnswer(method, args)));
+        res.end(JSON.stringify(defaultAnswer(method, args, this)));
       })();
     });
   }
@@ -130,9 +198,19 @@ export class FakeSlack {
     return fake;
   }
 
-  /** Calls to one Web API method (or response_url posts, method `response/<id>`). */
+  /** Calls to one Web API method (or response_url posts, method `response/<id>`; uploads, `upload/<file id>`). */
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** POSTs to upload URLs (method `upload/<file id>`), in arrival order. */
+  uploads(): RecordedCall[] {
+    return this.calls.filter((c) => c.method.startsWith('upload/'));
+  }
+
+  /** The upload URL `files.getUploadURLExternal` hands out for a file. */
+  uploadUrl(fileId: string): string {
+    return this.url.replace(/api\/$/, `upload/${fileId}`);
   }
 
   rateLimit(method: string, retryAfterSeconds: number, times = 1): void {
@@ -176,6 +254,7 @@ export class FakeSlack {
   reset(): void {
     this.calls.length = 0;
     this.behaviours.clear();
+    this.files.clear();
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,143 @@
+/**
+ * The worker's side of report files: a department's report over a period as two charts (the weekly
+ * compliance trend and when breaches happen) and every table as CSV, sent to the asker's DM in one
+ * message (one `files.uploadV2` call, so one `files.completeUploadExternal` with three files).
+ *
+ * Once per work item key: the key is claimed before anything is uploaded, and given back when the
+ * upload fails, so the queue's retry uploads instead of finding the key taken. A report with no
+ * requests uploads nothing. Penalties go only to the department's heads and Kept admins, as in
+ * `/sla report`.
+ */
+import type { WebClient } from '@slack/web-api';
+import { renderHeatmapPng, renderTrendPng } from '../charts/render';
+import { isHead } from '../domain/department';
+import { findDepartment, type Directory } from '../domain/directory';
+import { buildReport, heatCellLabel, reportCsv, topHeatCells, type Report } from '../domain/report';
+import { logger } from '../log';
+import type { Db } from '../store/client';
+import { claimDelivery, releaseDelivery } from '../store/deliveries';
+import { readDirectory } from '../store/directory';
+import { readBetter, readDays } from '../store/stats';
+import { escapeMrkdwn } from './views/help';
+
+export interface ReportFilesItem {
+  /** The same key is uploaded once (the listener passes `report:<trigger_id>`). */
+  key: string;
+  /** Who asked: the files go to their DM. */
+  user: string;
+  department: string;
+  /** Local dates `YYYY-MM-DD`, inclusive, in the department's time zone. */
+  from: string;
+  to: string;
+}
+
+export interface ReportFilesDeps {
+  db: Db;
+  slack: WebClient;
+  /** KEPT_ADMINS: they see penalties of every department. */
+  admins: readonly string[];
+}
+
+/** How many "better" answers the CSV carries (the same as `kept report`). */
+const BETTER_READ = 50;
+/** Slack's limit for a file's alt text is 1,000 characters. */
+const ALT_TEXT_MAX = 900;
+
+/** The delivery claimed for a work item's key. */
+export const reportFilesClaim = (key: string) => `files:${key}`;
+
+export type ReportFilesOutcome = 'uploaded' | 'already-sent' | 'empty' | 'no-department';
+
+/** Sends the files once per key; throws (after giving the claim back) when Slack did not take them. */
+export async function sendReportFiles(deps: ReportFilesDeps, item: ReportFilesItem): Promise<ReportFilesOutcome> {
+  const claim = reportFilesClaim(item.key);
+  if (!(await claimDelivery(deps.db, claim))) return 'already-sent';
+  try {
+    return await send(deps, item);
+  } catch (err) {
+    // Give the claim back so the queue's retry can upload; Slack's error is the one to report.
+    await releaseDelivery(deps.db, claim).catch((release: Error) => logger.error('report files claim not given back', { key: item.key, error: release.message }));
+    throw err;
+  }
+}
+
+async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<ReportFilesOutcome> {
+  const dir = await readDirectory(deps.db);
+  const department = findDepartment(dir, item.department);
+  if (!department) {
+    // Deleted since it was asked for: nothing to retry.
+    logger.warn('report files for a department Kept does not know', { department: item.department });
+    return 'no-department';
+  }
+  const [days, better] = await Promise.all([
+    readDays(deps.db, department.id, item.from, item.to),
+    readBetter(deps.db, department.id, item.from, item.to, BETTER_READ),
+  ]);
+  const report = buildReport({
+    department: { id: department.id, name: department.name },
+    from: item.from,
+    to: item.to,
+    days: days.days,
+    better: better.answers,
+    agreementNames: agreementNames(dir),
+  });
+  if (report.empty) return 'empty';
+
+  const showPenalties = isHead(department, item.user) || deps.admins.includes(item.user);
+  const subtitle = `${report.departmentName}, ${report.label}`;
+  const [trendPng, heatmapPng] = await Promise.all([
+    renderTrendPng(report.trend.map((t) => ({ week: t.week, compliancePct: t.compliancePct })), { subtitle }),
+    renderHeatmapPng(report.heatmap, { subtitle }),
+  ]);
+  const csv = reportCsv(showPenalties ? report : withoutPenalties(report));
+
+  const opened = await deps.slack.conversations.open({ users: item.user });
+  const channel = opened.channel?.id;
+  if (!channel) throw new Error(`conversations.open gave no channel for ${item.user}`);
+  const base = `kept-${report.department}-${report.from}-to-${report.to}`;
+  await deps.slack.files.uploadV2({
+    channel_id: channel,
+    initial_comment: comment(report, showPenalties),
+    file_uploads: [
+      { file: trendPng, filename: `${base}-trend.png`, title: `Weekly compliance: ${subtitle}`, alt_text: trendAlt(report) },
+      { file: heatmapPng, filename: `${base}-breaches.png`, title: `When breaches happen: ${subtitle}`, alt_text: heatmapAlt(report) },
+      { content: csv, filename: `${base}.csv`, title: `Report: ${subtitle} (CSV)` },
+    ],
+  });
+  return 'uploaded';
+}
+
+/** Every service name by agreement id (the active version's, else the proposal's). */
+function agreementNames(dir: Directory): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const a of dir.agreements) {
+    const service = a.active?.service ?? a.pending?.service;
+    if (service) names[a.id] = service;
+  }
+  return names;
+}
+
+/** The report with its penalty figures left out (for anyone but the heads and Kept admins). */
+function withoutPenalties(r: Report): Report {
+  return { ...r, penalties: {}, penaltyTotal: 0, penaltyUnit: null };
+}
+
+function comment(r: Report, showPenalties: boolean): string {
+  const lines = [
+    `Report files for *${escapeMrkdwn(r.departmentName)}*, ${escapeMrkdwn(r.label)} (${r.from} to ${r.to}): the weekly compliance trend, when breaches happen, and every table as CSV.`,
+  ];
+  if (!showPenalties) lines.push('Penalties are left out: they are for the department\'s heads and Kept admins.');
+  return lines.join('\n');
+}
+
+const cut = (text: string) => (text.length > ALT_TEXT_MAX ? `${text.slice(0, ALT_TEXT_MAX - 1)}…` : text);
+
+function trendAlt(r: Report): string {
+  const weeks = r.trend.map((t) => `${t.week} ${t.compliancePct === null ? 'no data' : `${t.compliancePct}%`}`);
+  return cut(`Line chart of weekly compliance (percent of requests met on time) for ${r.departmentName}, ${r.label}: ${weeks.join(', ')}.`);
+}
+
+function heatmapAlt(r: Report): string {
+  const busiest = topHeatCells(r.heatmap, 10).map((c) => `${heatCellLabel(c)} ${c.breached}`);
+  return cut(`Grid of breached requests by weekday and hour filed for ${r.departmentName}, ${r.label}: ${r.breached} in all${busiest.length ? `; the most: ${busiest.join(', ')}` : ''}.`);
+}

@@ -1,0 +1,190 @@
+/**
+ * Report files on DynamoDB Local against the fake Slack: requests filed and breached through the
+ * real flows, then a `report.files` work item puts two charts and the CSV in the asker's DM in one
+ * message (one files.completeUploadExternal with three files), once per key, again after a failed
+ * upload, and not at all for a period without requests. Penalties only for heads and admins.
+ */
+import { LogLevel } from '@slack/web-api';
+import type { SQSEvent } from 'aws-lambda';
+import { planImport, validateImport } from '../../functions/domain/import-file';
+import { runScan } from '../../functions/jobs/scan';
+import { performWork, processWorkBatch, type WorkItem } from '../../functions/jobs/work';
+import { act, fileFromSlack } from '../../functions/slack/requests';
+import { reportFilesClaim } from '../../functions/slack/report-files';
+import { createSlackClient } from '../../functions/slack/web-client';
+import type { Db } from '../../functions/store/client';
+import { isDelivered } from '../../functions/store/deliveries';
+import { readDirectory } from '../../functions/store/directory';
+import { applyImport } from '../../functions/store/import';
+import { dropTable, freshTable } from '../support/db';
+import { FakeSlack, type RecordedCall } from '../support/fake-slack';
+
+const HEAD_OPS = 'U0OPSHEAD1';
+const OPS_MEMBER = 'U0OPSMEM01';
+const HEAD_SALES = 'U0SALHEAD1';
+const SALES_MEMBER = 'U0SALMEM01';
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+// Ops works around the clock in New York; Sales files to it. P1: answer in 30m, solve in 4h, 50 points a breach.
+const COMPANY = {
+  departments: [
+    { id: 'ops', name: 'Operations', heads: [HEAD_OPS], members: [OPS_MEMBER], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'America/New_York' } },
+    { id: 'sales', name: 'Sales', heads: [HEAD_SALES], members: [SALES_MEMBER], channel: 'C0SALQUEUE', calendar: { timezone: 'America/New_York' } },
+  ],
+  agreements: [
+    {
+      id: 'ops-for-sales',
+      provider: 'ops',
+      customer: 'sales',
+      service: 'Demo environments',
+      targets: { P1: { response: '30m', resolution: '4h' } },
+      penalty: { unit: 'points', per_breach: 50 },
+    },
+  ],
+};
+
+let fake: FakeSlack;
+let db: Db;
+let deps: Parameters<typeof performWork>[0];
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  db = await freshTable();
+  const before = await readDirectory(db);
+  const checked = validateImport(COMPANY, before);
+  if (!checked.ok) throw new Error(JSON.stringify(checked.error));
+  await applyImport(db, planImport(checked.value, before, '2026-11-01T00:00:00Z'), before);
+  const slack = createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+  deps = { db, slack, admins: [] };
+
+  // November 2026 in New York: two requests miss both targets (Tue 10:00, Wed 15:00 local), one is solved in time.
+  let n = 0;
+  const file = async (at: string) => {
+    const result = await fileFromSlack(db, { user: SALES_MEMBER, agreementId: 'ops-for-sales', priority: 'P1', title: `Demo ${++n}`, description: '', delivery: `view:R${n}`, now: new Date(at) });
+    if (result.outcome !== 'filed') throw new Error(JSON.stringify(result));
+    return result.request.id;
+  };
+  await file('2026-11-10T15:00:00Z');
+  await file('2026-11-18T20:00:00Z');
+  const met = await file('2026-11-24T14:00:00Z');
+  const solved = await act(db, { id: met, user: OPS_MEMBER, action: { type: 'resolve', note: 'Set up' }, now: new Date('2026-11-24T14:10:00Z') });
+  expect(solved.outcome).not.toBe('refused');
+  await runScan({ db }, new Date('2026-11-25T12:00:00Z'));
+}, 60_000);
+
+afterAll(async () => {
+  await fake.stop();
+  await dropTable(db);
+});
+
+beforeEach(() => fake.reset());
+
+async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !done(); ) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const item = (key: string, user = HEAD_OPS, department = 'ops'): WorkItem => ({ type: 'report.files', key, user, department, from: '2026-11-01', to: '2026-11-30' });
+const completions = () => fake.callsTo('files.completeUploadExternal');
+const okCompletions = () => completions().filter((c) => c.outcome === 'ok');
+const csvOf = (calls: RecordedCall[]) => calls.map((c) => c.upload!).find((u) => !u.head.subarray(0, 8).equals(PNG_MAGIC))!.content.toString('utf8');
+
+it('puts the two charts and the CSV in the asker\'s DM in one message', async () => {
+  const sqs = { Records: [{ messageId: 'm-1', body: JSON.stringify(item('report:T0001')) }] } as unknown as SQSEvent;
+  expect(await processWorkBatch(deps, sqs)).toEqual({ batchItemFailures: [] });
+
+  expect(fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual([HEAD_OPS]);
+  const announced = fake.callsTo('files.getUploadURLExternal').map((c) => ({ filename: c.args.filename, length: c.args.length }));
+  expect(announced.map((a) => a.filename).sort()).toEqual([
+    'kept-ops-2026-11-01-to-2026-11-30-breaches.png',
+    'kept-ops-2026-11-01-to-2026-11-30-trend.png',
+    'kept-ops-2026-11-01-to-2026-11-30.csv',
+  ]);
+
+  // Each file went to its own upload URL, whole: the length announced is the length received.
+  const uploads = fake.uploads();
+  expect(uploads).toHaveLength(3);
+  for (const u of uploads) {
+    const id = u.method.slice('upload/'.length);
+    expect(u.upload!.length).toBe(fake.files.get(id)!.length);
+    expect(u.upload!.rawLength).toBeGreaterThan(u.upload!.length); // multipart framing around it
+  }
+  const byName = new Map(uploads.map((u) => [fake.files.get(u.method.slice('upload/'.length))!.filename, u.upload!]));
+  expect(byName.get('kept-ops-2026-11-01-to-2026-11-30-trend.png')!.head.subarray(0, 8)).toEqual(PNG_MAGIC);
+  expect(byName.get('kept-ops-2026-11-01-to-2026-11-30-breaches.png')!.head.subarray(0, 8)).toEqual(PNG_MAGIC);
+  const csv = byName.get('kept-ops-2026-11-01-to-2026-11-30.csv')!.content.toString('utf8');
+  expect(csv.startsWith('Summary\r\ndepartment,name,from,to,requests,met,breached,')).toBe(true);
+  expect(csv).toContain('ops,Operations,2026-11-01,2026-11-30,3,1,2,');
+  expect(csv).toContain('Penalties\r\nunit,charged,waived,owed\r\npoints,200,0,200\r\n'); // a head sees them
+
+  // One message with all three files, in the DM conversations.open gave.
+  expect(completions()).toHaveLength(1);
+  const done = completions()[0]!.args;
+  expect(done.channel_id).toBe(`D${HEAD_OPS}`);
+  expect((done.files as { id: string }[]).map((f) => f.id).sort()).toEqual([...fake.files.keys()].sort());
+  expect(done.initial_comment).toMatch(/^Report files for \*Operations\*, November 2026 \(2026-11-01 to 2026-11-30\)/);
+  expect(done.initial_comment).not.toMatch(/Penalties are left out/);
+  expect(await isDelivered(db, reportFilesClaim('report:T0001'))).toBe(true);
+});
+
+it('sends a key once: the same item again uploads nothing more', async () => {
+  await performWork(deps, item('report:T0002'));
+  expect(okCompletions()).toHaveLength(1);
+  const calls = fake.calls.length;
+  await performWork(deps, item('report:T0002'));
+  await performWork(deps, item('report:T0002'));
+  expect(fake.calls.length).toBe(calls);
+  expect(okCompletions()).toHaveLength(1);
+});
+
+it('gives the key back when Slack refuses the upload, so the retry uploads once', async () => {
+  fake.failWith('files.completeUploadExternal', 'internal_error');
+  await expect(performWork(deps, item('report:T0003'))).rejects.toThrow('internal_error');
+  expect(completions().map((c) => c.outcome)).toEqual(['error']);
+  expect(await isDelivered(db, reportFilesClaim('report:T0003'))).toBe(false);
+
+  await performWork(deps, item('report:T0003'));
+  await performWork(deps, item('report:T0003')); // a late duplicate of the retry
+  expect(completions().map((c) => c.outcome)).toEqual(['error', 'ok']);
+  expect(fake.uploads()).toHaveLength(6); // three for the refused message, three for the sent one
+  expect(await isDelivered(db, reportFilesClaim('report:T0003'))).toBe(true);
+});
+
+it('gives the key back when an upload URL keeps failing, too', async () => {
+  fake.httpError('upload', 500, 9); // three files, each tried three times by the client (two retries)
+  await expect(performWork(deps, item('report:T0004'))).rejects.toThrow('statusCode = 500');
+  // The first file to run out of tries fails the call; the others' retries still land afterwards.
+  await until(() => fake.uploads().length === 9);
+  expect(fake.uploads().map((u) => u.outcome)).toEqual(Array(9).fill('http_error'));
+  expect(completions()).toHaveLength(0);
+  await performWork(deps, item('report:T0004'));
+  expect(okCompletions()).toHaveLength(1);
+});
+
+it('leaves penalties out of the CSV for anyone but the heads and Kept admins', async () => {
+  await performWork(deps, item('report:T0005', SALES_MEMBER));
+  expect(fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual([SALES_MEMBER]);
+  const memberCsv = csvOf(fake.uploads());
+  expect(memberCsv).toContain('Penalties\r\nunit,charged,waived,owed\r\n\r\n'); // the section, empty
+  expect(memberCsv).not.toContain('points');
+  expect(completions()[0]!.args.initial_comment).toMatch(/Penalties are left out: they are for the department's heads and Kept admins\./);
+
+  fake.reset();
+  await performWork({ ...deps, admins: [SALES_MEMBER] }, item('report:T0006', SALES_MEMBER));
+  expect(csvOf(fake.uploads())).toContain('points,200,0,200');
+});
+
+it('uploads nothing for a period in which nobody filed a request', async () => {
+  await performWork(deps, item('report:T0007', HEAD_SALES, 'sales'));
+  await performWork(deps, { ...(item('report:T0008') as Extract<WorkItem, { type: 'report.files' }>), from: '2026-10-01', to: '2026-10-31' });
+  expect(fake.calls).toEqual([]);
+});
+
+it('refuses a malformed item without calling Slack', async () => {
+  const bad = { ...item('report:T0009'), from: '1 November' };
+  const sqs = { Records: [{ messageId: 'm-bad', body: JSON.stringify(bad) }] } as unknown as SQSEvent;
+  expect(await processWorkBatch(deps, sqs)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
+  expect(fake.calls).toEqual([]);
+});

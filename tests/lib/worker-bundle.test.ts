@@ -1,0 +1,183 @@
+/**
+ * The worker's real asset (bundled with the local esbuild, as `cdk synth` does): Vega is in
+ * index.js, resvg's wasm and the font (with its licence) are copied beside it, and the asset's own
+ * handler, run by Node inside the asset directory, turns a `report.files` work item into PNG charts
+ * uploaded to the fake Slack. tests/lib/build.ts skips bundling, so this file synthesises once more
+ * with bundling on.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { planImport, validateImport } from '../../functions/domain/import-file';
+import { runScan } from '../../functions/jobs/scan';
+import { fileFromSlack } from '../../functions/slack/requests';
+import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
+import { applyImport } from '../../functions/store/import';
+import { buildApp } from '../../lib/app';
+import { CHART_PACKAGES } from '../../lib/constructs/kept-function';
+import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
+import { dropTable, freshTable, testEndpoint } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
+import { SIGNING_SECRET } from '../support/slack-requests';
+import { logicalId, testContext } from './build';
+
+const ROOT = path.join(__dirname, '..', '..');
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const HEAD = 'U0OPSHEAD1';
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-slack-AbCdEf';
+
+let outdir: string;
+let assets: Record<'worker' | 'slack' | 'scan', string>;
+
+const assetOf = (template: Template, id: string) => {
+  const key = template.toJSON().Resources[id].Properties.Code.S3Key as string;
+  expect(key).toMatch(/^[0-9a-f]{64}\.zip$/);
+  return path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+};
+
+beforeAll(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kept-worker-asset-'));
+  const { app, stack } = buildApp({ context: testContext({ 'aws:cdk:bundling-stacks': ['**'] }), nag: false, outdir });
+  app.synth();
+  const template = Template.fromStack(stack);
+  assets = {
+    worker: assetOf(template, logicalId(stack, stack.worker.function.fn)),
+    slack: assetOf(template, logicalId(stack, stack.slackApi.function.fn)),
+    scan: assetOf(template, logicalId(stack, stack.jobs.scan.fn)),
+  };
+}, 120_000);
+
+afterAll(() => {
+  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('worker asset', () => {
+  it('carries resvg\'s wasm and the font with its licence, byte for byte, beside index.js', () => {
+    expect(fs.statSync(path.join(assets.worker, 'index.js')).isFile()).toBe(true);
+    for (const rel of CHART_RUNTIME_FILES) {
+      const shipped = path.join(assets.worker, 'node_modules', rel);
+      expect(fs.readFileSync(shipped).equals(fs.readFileSync(path.join(ROOT, 'node_modules', rel)))).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'LICENSE'), 'utf8')).toContain('Bitstream Vera');
+    // Only those files: not the packages' other builds or fonts.
+    expect(fs.readdirSync(path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm')).sort()).toEqual(['index.js', 'index_bg.wasm', 'package.json']);
+    expect(fs.readdirSync(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf'))).toEqual(['DejaVuSans.ttf']);
+  });
+
+  it('bundles Vega (browser canvas) and requires resvg from beside it; the other functions leave the chart packages out', () => {
+    const worker = fs.readFileSync(path.join(assets.worker, 'index.js'), 'utf8');
+    expect(worker).toContain('require("@resvg/resvg-wasm")');
+    expect(worker).not.toMatch(/import\("vega(-lite)?"\)|require\("vega/);
+    expect(worker).not.toContain('import("canvas")'); // vega-canvas's Node build is aliased away
+    for (const other of [assets.slack, assets.scan]) {
+      const code = fs.readFileSync(path.join(other, 'index.js'), 'utf8');
+      expect(code).toContain('import("vega")'); // never reached in AWS: the in-process outbox only runs without a queue
+      expect(code.length).toBeLessThan(worker.length - 500_000);
+      expect(fs.existsSync(path.join(other, 'node_modules', '@resvg'))).toBe(false);
+    }
+    expect(CHART_PACKAGES).toEqual(['vega', 'vega-lite', '@resvg/resvg-wasm', 'dejavu-fonts-ttf']);
+  });
+});
+
+describe('worker asset, run by Node in its own directory', () => {
+  let db: Db;
+  let fake: FakeSlack;
+  let secrets: Server;
+
+  beforeAll(async () => {
+    fake = await FakeSlack.start();
+    db = await freshTable();
+    const company = {
+      departments: [
+        { id: 'ops', name: 'Operations', heads: [HEAD], members: [], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'America/New_York' } },
+        { id: 'sales', name: 'Sales', heads: ['U0SALHEAD1'], members: ['U0SALMEM01'], channel: 'C0SALQUEUE', calendar: { timezone: 'America/New_York' } },
+      ],
+      agreements: [{ id: 'ops-for-sales', provider: 'ops', customer: 'sales', service: 'Demo environments', targets: { P1: { response: '30m', resolution: '4h' } }, penalty: { unit: 'points', per_breach: 50 } }],
+    };
+    const before = await readDirectory(db);
+    const checked = validateImport(company, before);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.error));
+    await applyImport(db, planImport(checked.value, before, '2026-11-01T00:00:00Z'), before);
+    for (const [i, at] of ['2026-11-10T15:00:00Z', '2026-11-19T21:00:00Z'].entries()) {
+      const filed = await fileFromSlack(db, { user: 'U0SALMEM01', agreementId: 'ops-for-sales', priority: 'P1', title: `Demo ${i}`, description: '', delivery: `view:W${i}`, now: new Date(at) });
+      if (filed.outcome !== 'filed') throw new Error(JSON.stringify(filed));
+    }
+    await runScan({ db }, new Date('2026-11-25T12:00:00Z'));
+
+    // Secrets Manager's GetSecretValue, as the worker reads the Slack secret at a cold start.
+    secrets = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const ok = req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue';
+        res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(ok ? { ARN: SECRET_ARN, Name: 'kept-slack', VersionId: 'v1', SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-asset-test' }) } : { __type: 'UnknownOperation' }));
+      });
+    });
+    await new Promise<void>((resolve) => secrets.listen(0, '127.0.0.1', resolve));
+  }, 60_000);
+
+  afterAll(async () => {
+    await fake?.stop();
+    await new Promise<void>((resolve) => (secrets ? secrets.close(() => resolve()) : resolve()));
+    if (db) await dropTable(db);
+  });
+
+  it('handles a report.files item: renders the charts with its own wasm and font and uploads them in one message', async () => {
+    const item = { type: 'report.files', key: 'report:asset-test', user: HEAD, department: 'ops', from: '2026-11-01', to: '2026-11-30' };
+    const script = `
+      const mainJs = require('node:path').join(process.cwd(), 'index.js');
+      const { handler } = require(mainJs);
+      const event = { Records: [{ messageId: 'm-1', body: ${JSON.stringify(JSON.stringify(item))} }] };
+      handler(event, { awsRequestId: 'req-1', functionName: 'kept-worker', getRemainingTimeInMillis: () => 60000 }).then((out) => {
+        const r = require('node:module').createRequire(mainJs);
+        const loaded = Object.keys(require.cache).filter((f) => /resvg|dejavu|vega|d3-/.test(f));
+        process.stdout.write('RESULT ' + JSON.stringify({ out, wasm: r.resolve('@resvg/resvg-wasm/index_bg.wasm'), font: r.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), loaded }) + '\\n');
+      }, (err) => { console.error(err); process.exit(1); });
+    `;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      // The Lambda runtime provides the AWS SDK on its NODE_PATH; the repository's copy stands in for it.
+      NODE_PATH: path.join(ROOT, 'node_modules'),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      KEPT_SLACK_SECRET_ARN: SECRET_ARN,
+      KEPT_TABLE: db.table,
+      DYNAMODB_ENDPOINT: testEndpoint(),
+      SLACK_API_URL: fake.url,
+      KEPT_LOG_LEVEL: 'ERROR',
+    };
+    const child = spawn(process.execPath, ['-e', script], { cwd: assets.worker, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    const result = JSON.parse(line!.slice('RESULT '.length)) as { out: unknown; wasm: string; font: string; loaded: string[] };
+
+    expect(result.out).toEqual({ batchItemFailures: [] });
+    // resvg and the font came from the asset, not from the repository on NODE_PATH; Vega from index.js.
+    expect(result.wasm).toBe(path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'));
+    expect(result.font).toBe(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf', 'DejaVuSans.ttf'));
+    expect(result.loaded).toEqual([path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm', 'index.js')]);
+
+    const pngs = fake.uploads().filter((u) => u.upload!.head.subarray(0, 8).equals(PNG_MAGIC));
+    expect(pngs).toHaveLength(2);
+    for (const png of pngs) expect(png.upload!.length).toBeGreaterThan(10_000);
+    expect(fake.uploads()).toHaveLength(3);
+    const done = fake.callsTo('files.completeUploadExternal');
+    expect(done).toHaveLength(1);
+    expect(done[0]!.args.files).toHaveLength(3);
+    expect(done[0]!.args.channel_id).toBe(`D${HEAD}`);
+    expect(done[0]!.authorization).toBe('Bearer xoxb-asset-test');
+  }, 60_000);
+});
