@@ -85,6 +85,8 @@ export class Worker extends Construct {
       entry: 'functions/worker/handler.ts',
       description: 'Kept worker: slow Slack work handed off by the other functions',
       timeout: WORKER_TIMEOUT,
+      // Rendering a report's charts is CPU work; more memory is more CPU (first chart ~0.6 s locally).
+      memorySize: 1024,
       environment: props.environment,
       // Report files: Vega is bundled (loaded on the first chart only); resvg's wasm and the font
       // are not JavaScript, so they ship as files beside index.js.

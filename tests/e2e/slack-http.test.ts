@@ -46,8 +46,8 @@ describe('/sla help', () => {
   });
 
   it('says plainly when a command exists but is not ready, and when it does not exist', async () => {
-    const soon = (await postSigned(url, slashCommand({ text: 'report it last-week' }))).json() as { text: string };
-    expect(soon.text).toMatch(/^`\/sla report` is not ready yet/);
+    const soon = (await postSigned(url, slashCommand({ text: 'tips' }))).json() as { text: string };
+    expect(soon.text).toMatch(/^`\/sla tips` is not ready yet/);
     const unknown = (await postSigned(url, slashCommand({ text: 'frobnicate' }))).json() as { text: string };
     expect(unknown.text).toBe("I don't know `/sla frobnicate`. Type `/sla help` for the list of commands.");
   });

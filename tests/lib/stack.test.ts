@@ -85,7 +85,7 @@ describe('functions', () => {
     slack: { timeout: 10, memory: 1024, queueUrl: true },
     scan: { timeout: 60, memory: 512, queueUrl: true },
     digest: { timeout: 300, memory: 512, queueUrl: true },
-    worker: { timeout: 60, memory: 512, queueUrl: false },
+    worker: { timeout: 60, memory: 1024, queueUrl: false },
   } as const;
 
   it('are exactly the four Kept functions', () => {
