@@ -4,6 +4,7 @@ import { due } from './due';
 import { importFile } from './import';
 import { EXIT, type CliIO } from './io';
 import { job } from './jobs';
+import { report } from './report';
 
 const USAGE = [
   'usage: kept <command> [options]',
@@ -11,6 +12,7 @@ const USAGE = [
   '  kept import FILE.yaml [--dry-run]   load departments, agreements and digest settings (agreements as code)',
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
+  '  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department\'s report (default: this month to date)',
 ];
 
 export async function kept(argv: string[], io: CliIO): Promise<number> {
@@ -21,6 +23,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
         return await due(args, io);
       case 'import':
         return await importFile(args, io);
+      case 'report':
+        return await report(args, io);
       case 'scan':
       case 'digest':
         return await job(command, args, io);

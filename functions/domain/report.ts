@@ -352,14 +352,15 @@ export function csvField(value: Cell): string {
 const csvRow = (cells: readonly Cell[]) => cells.map(csvField).join(',');
 
 /** Every table of the report, one section each (its name on a line, a header, the rows, an empty line), CRLF line ends. */
-export function reportCsv(r: Report): string {
+/** The report as CSV; without `showPenalties` the penalty columns and section are left out, not zeroed. */
+export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?: boolean } = {}): string {
   const sections: [string, Cell[], Cell[][]][] = [
     [
       'Summary',
-      ['department', 'name', 'from', 'to', 'requests', 'met', 'breached', 'open', 'cancelled', 'compliance_pct', 'response_breaches', 'resolution_breaches', 'penalty_total', 'penalty_unit'],
-      [[r.department, r.departmentName, r.from, r.to, r.requests, r.met, r.breached, r.open, r.cancelled, r.compliancePct, r.breachesByTarget.response, r.breachesByTarget.resolution, r.penaltyTotal, r.penaltyUnit]],
+      ['department', 'name', 'from', 'to', 'requests', 'met', 'breached', 'open', 'cancelled', 'compliance_pct', 'response_breaches', 'resolution_breaches', ...(showPenalties ? ['penalty_total', 'penalty_unit'] : [])],
+      [[r.department, r.departmentName, r.from, r.to, r.requests, r.met, r.breached, r.open, r.cancelled, r.compliancePct, r.breachesByTarget.response, r.breachesByTarget.resolution, ...(showPenalties ? [r.penaltyTotal, r.penaltyUnit] : [])]],
     ],
-    ['Penalties', ['unit', 'charged', 'waived', 'owed'], Object.entries(r.penalties).map(([u, p]) => [u, p.charged, p.waived, p.owed])],
+    ...(showPenalties ? [['Penalties', ['unit', 'charged', 'waived', 'owed'], Object.entries(r.penalties).map(([u, p]): Cell[] => [u, p.charged, p.waived, p.owed])] as [string, Cell[], Cell[][]]] : []),
     ['By agreement', ['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance_pct'], r.byAgreement.map((a) => [a.agreement, a.name, a.priority, a.requests, a.met, a.breached, a.compliancePct])],
     ['Weekly trend', ['week', 'requests', 'met', 'breached', 'compliance_pct'], r.trend.map((t) => [t.week, t.requests, t.met, t.breached, t.compliancePct])],
     ['Satisfaction', ['score', 'ratings'], [...SCORES.map((s): Cell[] => [s, r.csat.distribution[s]]), ['average', r.csat.average]]],

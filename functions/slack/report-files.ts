@@ -89,7 +89,7 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
     renderTrendPng(report.trend.map((t) => ({ week: t.week, compliancePct: t.compliancePct })), { subtitle }),
     renderHeatmapPng(report.heatmap, { subtitle }),
   ]);
-  const csv = reportCsv(showPenalties ? report : withoutPenalties(report));
+  const csv = reportCsv(report, { showPenalties });
 
   const opened = await deps.slack.conversations.open({ users: item.user });
   const channel = opened.channel?.id;
@@ -115,11 +115,6 @@ function agreementNames(dir: Directory): Record<string, string> {
     if (service) names[a.id] = service;
   }
   return names;
-}
-
-/** The report with its penalty figures left out (for anyone but the heads and Kept admins). */
-function withoutPenalties(r: Report): Report {
-  return { ...r, penalties: {}, penaltyTotal: 0, penaltyUnit: null };
 }
 
 function comment(r: Report, showPenalties: boolean): string {

@@ -167,7 +167,8 @@ it('leaves penalties out of the CSV for anyone but the heads and Kept admins', a
   await performWork(deps, item('report:T0005', SALES_MEMBER));
   expect(fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual([SALES_MEMBER]);
   const memberCsv = csvOf(fake.uploads());
-  expect(memberCsv).toContain('Penalties\r\nunit,charged,waived,owed\r\n\r\n'); // the section, empty
+  expect(memberCsv).not.toContain('Penalties'); // the section is left out, not zeroed
+  expect(memberCsv).not.toContain('penalty_total');
   expect(memberCsv).not.toContain('points');
   expect(completions()[0]!.args.initial_comment).toMatch(/Penalties are left out: they are for the department's heads and Kept admins\./);
 

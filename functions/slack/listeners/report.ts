@@ -11,6 +11,7 @@ import { readDirectory } from '../../store/directory';
 import { readBetter, readDays } from '../../store/stats';
 import { escapeMrkdwn } from '../views/help';
 import { reportMessage } from '../views/report';
+import type { WorkItem } from '../../jobs/work';
 import type { ListenerDeps } from './deps';
 
 type Ephemeral = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
@@ -37,7 +38,12 @@ function agreementNames(dir: Directory): Record<string, string> {
   return names;
 }
 
-export async function reportCommand(deps: ListenerDeps, user: string, args: readonly string[]): Promise<Ephemeral> {
+/**
+ * The report as the ephemeral answer. With `trigger` (the command's trigger_id) and a period that
+ * has requests, the charts and the CSV follow in the asker's DM: the caller sends `files` to the
+ * worker after answering Slack.
+ */
+export async function reportCommand(deps: ListenerDeps, user: string, args: readonly string[], trigger?: string): Promise<Ephemeral & { files?: WorkItem }> {
   const usage = `\`/sla report [dept] [period]\`, the period one of ${PERIOD_FORMS}`;
   if (args.length > 2) return say(`Too many words: ${usage}.`);
   const dir = await readDirectory(deps.db);
@@ -66,5 +72,8 @@ export async function reportCommand(deps: ListenerDeps, user: string, args: read
   const report = buildReport({ department: { id: department.id, name: department.name }, from, to, label, days: days.days, better: better.answers, agreementNames: agreementNames(dir) });
   const showPenalties = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
   const message = reportMessage(report, { showPenalties });
-  return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
+  if (!trigger || report.empty) return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
+  const files: WorkItem = { type: 'report.files', key: `report:${trigger}`, user, department: department.id, from, to };
+  const note = { type: 'context', elements: [{ type: 'mrkdwn', text: ':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.' }] };
+  return { response_type: 'ephemeral', text: message.text, blocks: [...message.blocks.slice(0, 49), note], files };
 }

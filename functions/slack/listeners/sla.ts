@@ -36,7 +36,12 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
     if (word === 'new') return openNewRequest(deps, command, args[0], ack, client, respond);
     if (word === 'show') return ack(await showCommand(deps, args[0]));
     if (word === 'list') return ack(await listCommand(deps, user, args[0]));
-    if (word === 'report') return ack(await reportCommand(deps, user, args));
+    if (word === 'report') {
+      const { files, ...reply } = await reportCommand(deps, user, args, input.data.trigger_id);
+      await ack(reply);
+      if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
+      return;
+    }
     if (isWorkVerb(word)) return ack(await workCommand(deps, command, word, args));
     const known = findSlaCommand(word);
     await ack({ response_type: 'ephemeral', text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word) });

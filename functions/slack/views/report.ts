@@ -120,7 +120,7 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
   else blocks.push(context(`Penalties are shown only to heads of ${escapeMrkdwn(r.departmentName)} and Kept admins.`));
   blocks.push({ type: 'divider' });
   for (const text of [agreementTable(r), trendText(r), csatText(r), betterText(r), causesText(r), whenText(r), whereText(r)]) if (text) blocks.push(section(text));
-  blocks.push(context(`${r.from} to ${r.to}: requests filed in the period (by local filing date), as they stand now. \`kept report --dept ${escapeMrkdwn(r.department)} --format csv\` gives every table.`));
+  blocks.push(context(`${r.from} to ${r.to}: the requests filed in these days (the department's local dates), as they stand now.`));
   const penaltyText = options.showPenalties && r.penaltyUnit ? `, ${amount(r.penaltyTotal, r.penaltyUnit)} owed` : '';
   const text = `${escapeMrkdwn(r.departmentName)}, ${escapeMrkdwn(r.label)}: ${pct(r.compliancePct)} compliance, ${counts}${penaltyText}.`;
   return { text, blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };

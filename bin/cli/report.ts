@@ -1,0 +1,92 @@
+/**
+ * `kept report --dept ID [--from DATE] [--to DATE] [--format table|json|csv]`: a department's
+ * report on stdout, from the same day counters as `/sla report` (two reads however many requests
+ * the period holds). Dates are local `YYYY-MM-DD` in the department's time zone; by default from
+ * the first of this month to today. Penalties are always shown: whoever can run `kept` can read
+ * the table. Bad input is one line on stderr and exit code 2.
+ */
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../../functions/config';
+import { findDepartment, type Directory } from '../../functions/domain/directory';
+import { buildReport, isLocalDate, localToday, reportCsv, reportTable, type Report } from '../../functions/domain/report';
+import { readDirectory } from '../../functions/store/directory';
+import { readBetter, readDays } from '../../functions/store/stats';
+import { withDb } from './db';
+import { EXIT, type CliIO } from './io';
+
+const USAGE = 'usage: kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]';
+const FORMATS = ['table', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** How many "better" answers the report carries. */
+const BETTER_READ = 50;
+
+class Invalid extends Error {}
+
+function agreementNames(dir: Directory): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const a of dir.agreements) {
+    const service = a.active?.service ?? a.pending?.service;
+    if (service) names[a.id] = service;
+  }
+  return names;
+}
+
+export function formatReport(report: Report, format: Format): string {
+  if (format === 'json') return JSON.stringify(report, null, 2);
+  if (format === 'csv') return reportCsv(report).replace(/\r\n$/, '');
+  return reportTable(report);
+}
+
+export async function report(args: string[], io: CliIO, now = new Date()): Promise<number> {
+  let dept: string;
+  let from: string | undefined;
+  let to: string | undefined;
+  let format: Format;
+  try {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: { dept: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } }, strict: true, allowPositionals: false }));
+    } catch (err) {
+      throw new Invalid(`${(err as Error).message.split('\n')[0]}; ${USAGE}`);
+    }
+    if (values.dept === undefined) throw new Invalid(`--dept is required; ${USAGE}`);
+    dept = values.dept.toLowerCase();
+    for (const name of ['from', 'to'] as const) {
+      const value = values[name];
+      if (value !== undefined && !isLocalDate(value)) throw new Invalid(`--${name} "${value}" is not a date; write YYYY-MM-DD, e.g. 2026-11-01`);
+    }
+    from = values.from;
+    to = values.to;
+    if (from && to && from > to) throw new Invalid(`--from ${from} is after --to ${to}`);
+    const f = values.format ?? 'table';
+    if (!(FORMATS as readonly string[]).includes(f)) throw new Invalid(`--format "${f}" is not a format; use table, json or csv`);
+    format = f as Format;
+  } catch (err) {
+    if (!(err instanceof Invalid)) throw err;
+    io.err(`kept report: ${err.message}`);
+    return EXIT.usage;
+  }
+
+  const config = parseConfig(io.env);
+  return withDb(config, async (db) => {
+    const dir = await readDirectory(db);
+    const department = findDepartment(dir, dept) ?? dir.departments.find((d) => d.name.toLowerCase() === dept);
+    if (!department) {
+      const known = dir.departments.map((d) => d.id).join(', ');
+      io.err(`kept report: there is no department "${dept}"; ${known ? `departments: ${known}` : 'import some first with `kept import FILE.yaml`'}`);
+      return EXIT.usage;
+    }
+    const today = localToday(now.getTime(), department.calendar.timezone);
+    const start = from ?? `${today.slice(0, 7)}-01`;
+    const end = to ?? today;
+    if (start > end) {
+      io.err(`kept report: --from ${start} is after --to ${end} (${from ? 'today' : 'the first of this month'} in ${department.calendar.timezone} when left out)`);
+      return EXIT.usage;
+    }
+    const [days, better] = await Promise.all([readDays(db, department.id, start, end), readBetter(db, department.id, start, end, BETTER_READ)]);
+    const built = buildReport({ department: { id: department.id, name: department.name }, from: start, to: end, days: days.days, better: better.answers, agreementNames: agreementNames(dir) });
+    io.out(formatReport(built, format));
+    return EXIT.ok;
+  });
+}
