@@ -109,3 +109,15 @@ it('the index is sharded: checks spread over every shard', async () => {
   expect(used.size).toBe(CHECK_SHARDS);
   expect((await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000))).checked).toBe(checks.length);
 });
+
+it('a run that reaches its time budget leaves the rest due, and the next run finishes them', async () => {
+  const id = await fileLost();
+  const { outbox, items } = recordingOutbox();
+  const when = later(SLACK_SYNC_GRACE_MS + 1_000);
+  const stopped = await runScan({ db, outbox }, when, 0); // out of time before the first request
+  expect(stopped.checked).toBe(0);
+  expect((await dueChecks(db, when)).map((c) => c.id)).toContain(id);
+  const next = await runScan({ db, outbox }, when);
+  expect(next.checked).toBeGreaterThanOrEqual(1);
+  expect(items).toContainEqual({ type: 'request.changed', id });
+});
