@@ -9,7 +9,8 @@ import { compileCalendar, type Calendar, type CalendarSpec } from '../domain/cal
 import { departmentsOf, findAgreement, findDepartment, type Directory } from '../domain/directory';
 import type { Department } from '../domain/department';
 import type { TargetKind } from '../domain/clock';
-import { decide, fileRequest, requestId, rightsOf, type Request, type RequestAction, type RequestEvent, type RequestSource } from '../domain/request';
+import { fileRequest, requestId, rightsOf, type Request, type RequestAction, type RequestEvent, type RequestSource } from '../domain/request';
+import { decide } from '../domain/request-actions';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory, WriteConflictError, type TransactItem } from '../store/directory';

@@ -115,7 +115,7 @@ describe('worker asset, run by Node in its own directory', () => {
       req.on('end', () => {
         const ok = req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue';
         res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(ok ? { ARN: SECRET_ARN, Name: 'kept-slack', VersionId: 'v1', SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-asset-test' }) } : { __type: 'UnknownOperation' }));
+        res.end(JSON.stringify(ok ? { ARN: SECRET_ARN, Name: 'kept-slack', VersionId: 'v1', SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-asset' }) } : { __type: 'UnknownOperation' }));
       });
     });
     await new Promise<void>((resolve) => secrets.listen(0, '127.0.0.1', resolve));
@@ -178,6 +178,6 @@ describe('worker asset, run by Node in its own directory', () => {
     expect(done).toHaveLength(1);
     expect(done[0]!.args.files).toHaveLength(3);
     expect(done[0]!.args.channel_id).toBe(`D${HEAD}`);
-    expect(done[0]!.authorization).toBe('Bearer xoxb-asset-test');
+    expect(done[0]!.authorization).toBe('Bearer xoxb-test-asset');
   }, 60_000);
 });

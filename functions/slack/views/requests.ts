@@ -14,20 +14,8 @@ import type { TargetKind } from '../../domain/clock';
 import type { ClockView } from '../../domain/clock';
 import { formatAmount } from '../../domain/agreement-text';
 import { formatDuration, MINUTE_MS } from '../../domain/duration';
-import {
-  actionsFor,
-  CAUSE_LABEL,
-  isLive,
-  STATUS_LABEL,
-  SYSTEM_ACTOR,
-  type ActionType,
-  type Breach,
-  type nextDue,
-  type Request,
-  type RequestClocks,
-  type RequestEvent,
-  type RequestStatus,
-} from '../../domain/request';
+import { CAUSE_LABEL, isLive, STATUS_LABEL, SYSTEM_ACTOR, type ActionType, type Breach, type nextDue, type Request, type RequestClocks, type RequestEvent, type RequestStatus } from '../../domain/request';
+import { actionsFor } from '../../domain/request-actions';
 import { IDS } from '../ids';
 import { clip, context, MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS, MAX_SECTION_TEXT, mentionChannel, mentionUser, section, type SlackMessage } from './agreement-terms';
 import { escapeMrkdwn, helpMessage } from './help';

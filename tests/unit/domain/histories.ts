@@ -13,24 +13,8 @@ import { findingsAt, nextWatch } from '../../../functions/domain/breach';
 import { compileCalendar } from '../../../functions/domain/calendar';
 import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import {
-  actionsFor,
-  ACTION_TYPES,
-  CAUSE_CATEGORIES,
-  decide,
-  fileRequest,
-  monthOf,
-  rightsOf,
-  RULES,
-  SYSTEM_ACTOR,
-  SYSTEM_RIGHTS,
-  type ActionType,
-  type BreachCharge,
-  type Request,
-  type RequestAction,
-  type RequestEvent,
-  type Rights,
-} from '../../../functions/domain/request';
+import { ACTION_TYPES, CAUSE_CATEGORIES, fileRequest, monthOf, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type ActionType, type BreachCharge, type Request, type RequestAction, type RequestEvent, type Rights } from '../../../functions/domain/request';
+import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
 
 export const cal = compileCalendar({

@@ -9,23 +9,8 @@ import type { AgreementVersion } from '../../../functions/domain/agreement';
 import { compileCalendar } from '../../../functions/domain/calendar';
 import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import {
-  ACTION_TYPES,
-  actionsFor,
-  CAUSE_CATEGORIES,
-  clocksAt,
-  decide,
-  fileRequest,
-  missedTargets,
-  nextDue,
-  REQUEST_STATUSES,
-  rightsOf,
-  RULES,
-  type ActionType,
-  type Request,
-  type RequestAction,
-  type RequestStatus,
-} from '../../../functions/domain/request';
+import { ACTION_TYPES, CAUSE_CATEGORIES, clocksAt, fileRequest, nextDue, REQUEST_STATUSES, rightsOf, type ActionType, type Request, type RequestAction, type RequestStatus } from '../../../functions/domain/request';
+import { actionsFor, decide, missedTargets, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
 
 const cal = compileCalendar({

@@ -9,28 +9,8 @@ import { compileCalendar, type Calendar } from '../../../functions/domain/calend
 import { clockAt } from '../../../functions/domain/clock';
 import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import {
-  ACTION_TYPES,
-  actionsFor,
-  checkRequestText,
-  clocksAt,
-  decide,
-  fileRequest,
-  nextDue,
-  parseRequestId,
-  REOPEN_WINDOW_MS,
-  REQUEST_STATUSES,
-  rightsOf,
-  RULES,
-  SYSTEM_ACTOR,
-  SYSTEM_RIGHTS,
-  type ActionType,
-  type Request,
-  type RequestAction,
-  type RequestEvent,
-  type RequestStatus,
-  type Rights,
-} from '../../../functions/domain/request';
+import { ACTION_TYPES, checkRequestText, clocksAt, fileRequest, nextDue, parseRequestId, REOPEN_WINDOW_MS, REQUEST_STATUSES, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type ActionType, type Request, type RequestAction, type RequestEvent, type RequestStatus, type Rights } from '../../../functions/domain/request';
+import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
 
 const at = (iso: string) => Date.parse(iso);

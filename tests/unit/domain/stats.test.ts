@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { HOUR_MS } from '../../../functions/domain/duration';
-import { decide, fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction } from '../../../functions/domain/request';
+import { fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction } from '../../../functions/domain/request';
+import { decide } from '../../../functions/domain/request-actions';
 import { contribution, NOBODY, statsDelta, sumCounters, type Counters } from '../../../functions/domain/stats';
 import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, fileOf, history, IT, OTHER, play, REQUESTER } from './histories';
 

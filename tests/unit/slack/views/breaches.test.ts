@@ -2,17 +2,8 @@ import type { ActionsBlock, AnyBlock, Button, ContextBlock, InputBlock, KnownBlo
 import type { AgreementVersion } from '../../../../functions/domain/agreement';
 import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
-import {
-  CAUSE_CATEGORIES,
-  decide,
-  fileRequest,
-  missedTargets,
-  SYSTEM_ACTOR,
-  SYSTEM_RIGHTS,
-  type Breach,
-  type BreachCharge,
-  type Request,
-} from '../../../../functions/domain/request';
+import { CAUSE_CATEGORIES, fileRequest, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Breach, type BreachCharge, type Request } from '../../../../functions/domain/request';
+import { decide, missedTargets } from '../../../../functions/domain/request-actions';
 import { IDS } from '../../../../functions/slack/ids';
 import { atRiskWarning, breachNotice, chargeText, monthName, waiveModal, type BreachNoticeInput } from '../../../../functions/slack/views/breaches';
 import { readResolveView, resolveModal } from '../../../../functions/slack/views/request-modals';

@@ -2,19 +2,8 @@ import type { ActionsBlock, AnyBlock, Button, ContextBlock, InputBlock, KnownBlo
 import type { AgreementVersion, Priority } from '../../../../functions/domain/agreement';
 import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
-import {
-  clocksAt,
-  decide,
-  fileRequest,
-  nextDue,
-  SYSTEM_ACTOR,
-  SYSTEM_RIGHTS,
-  type BreachCharge,
-  type Request,
-  type RequestAction,
-  type RequestEvent,
-  type Rights,
-} from '../../../../functions/domain/request';
+import { clocksAt, fileRequest, nextDue, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction, type RequestEvent, type Rights } from '../../../../functions/domain/request';
+import { decide } from '../../../../functions/domain/request-actions';
 import { IDS } from '../../../../functions/slack/ids';
 import { newRequestModal, rateModal, readNewRequestView, resolveModal, type ServiceChoice } from '../../../../functions/slack/views/request-modals';
 import {
