@@ -1,0 +1,129 @@
+/**
+ * Admins' changes to the service tips, in their own partition: `TIPS / TIP#<id>`. An item holds a
+ * full tip (`source: 'custom'` for a new one, `'edit'` for a changed built-in one) and/or
+ * `retired: true`. Retiring a built-in tip that was never edited stores only the flag, so later
+ * releases' wording of that tip still shows when it is brought back. The catalogue in use is the
+ * built-in one (domain/tips.ts) with these items laid over it: one Query.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { activeTips, BUILT_IN_TIPS, overlayCatalogue, pickTips, TipSpec, type CatalogueEntry, type Tip, type TipChange } from '../domain/tips';
+import { logger } from '../log';
+import type { Db } from './client';
+
+export const TIPS_PK = 'TIPS';
+export const tipSk = (id: string) => `TIP#${id}`;
+
+const StoredTip = z.object({
+  id: z.string(),
+  source: z.enum(['custom', 'edit']).optional(),
+  kind: z.string().optional(),
+  title: z.string().optional(),
+  body: z.string().optional(),
+  tryThisWeek: z.string().optional(),
+  retired: z.boolean().optional(),
+});
+
+function changeOf(item: Record<string, unknown>): TipChange | undefined {
+  const parsed = StoredTip.safeParse(item);
+  if (!parsed.success) {
+    logger.warn('unreadable tip item skipped', { sk: String(item.sk) });
+    return undefined;
+  }
+  const { id, source, retired, kind, title, body, tryThisWeek } = parsed.data;
+  const tip = source ? TipSpec.safeParse({ id, kind, title, body, tryThisWeek }) : undefined;
+  if (tip && !tip.success) logger.warn('stored tip fails the checks; its text is ignored', { id });
+  return { id, ...(tip?.success && source ? { tip: tip.data, source } : {}), ...(retired ? { retired } : {}) };
+}
+
+/** Every stored change, read with one (paged) consistent Query of the TIPS partition. */
+export async function readTipChanges(db: Db): Promise<TipChange[]> {
+  const out: TipChange[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tip)',
+        ExpressionAttributeValues: { ':pk': TIPS_PK, ':tip': 'TIP#' },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const change = changeOf(item);
+      if (change) out.push(change);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** Every tip, built-in and custom, retired or not, with where its text comes from. */
+export async function readAllTips(db: Db, builtIn: readonly Tip[] = BUILT_IN_TIPS): Promise<CatalogueEntry[]> {
+  return overlayCatalogue(builtIn, await readTipChanges(db));
+}
+
+/** The catalogue in use: built-in tips overlaid with admins' changes (edits replace, retired removed, custom added). */
+export async function readCatalogue(db: Db, builtIn: readonly Tip[] = BUILT_IN_TIPS): Promise<Tip[]> {
+  return activeTips(await readAllTips(db, builtIn));
+}
+
+/** The week's two tips (for the digest): `week` is an ISO week, `2026-W48`. */
+export async function tipsForWeek(db: Db, week: string): Promise<{ internal: Tip; customer: Tip }> {
+  return pickTips(await readCatalogue(db), week);
+}
+
+export class TipExistsError extends Error {
+  constructor(readonly id: string) {
+    super(`a tip with id ${id} exists already`);
+    this.name = 'TipExistsError';
+  }
+}
+
+interface Who {
+  by: string;
+  at: string;
+}
+
+/** Stores a new tip, on the condition that no item has its id yet. */
+export async function addCustomTip(db: Db, tip: Tip, who: Who): Promise<void> {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: TIPS_PK, sk: tipSk(tip.id), ...tip, source: 'custom', createdBy: who.by, createdAt: who.at, updatedBy: who.by, updatedAt: who.at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) throw new TipExistsError(tip.id);
+    throw err;
+  }
+}
+
+/** Replaces the text of a tip (built-in: `edit`, custom: stays `custom`); a retirement flag is left as it is. */
+export async function saveTipText(db: Db, tip: Tip, source: 'custom' | 'edit', who: Who): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: TIPS_PK, sk: tipSk(tip.id) },
+      UpdateExpression: 'SET id = :id, kind = :kind, title = :title, body = :body, tryThisWeek = :try, #source = :source, updatedBy = :by, updatedAt = :at',
+      ExpressionAttributeNames: { '#source': 'source' },
+      ExpressionAttributeValues: { ':id': tip.id, ':kind': tip.kind, ':title': tip.title, ':body': tip.body, ':try': tip.tryThisWeek, ':source': source, ':by': who.by, ':at': who.at },
+    }),
+  );
+}
+
+/** Retires a tip or brings it back (an item with only the flag when a built-in tip was never edited). */
+export async function setTipRetired(db: Db, id: string, retired: boolean, who: Who): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: TIPS_PK, sk: tipSk(id) },
+      UpdateExpression: 'SET id = :id, retired = :r, updatedBy = :by, updatedAt = :at',
+      ExpressionAttributeValues: { ':id': id, ':r': retired, ':by': who.by, ':at': who.at },
+    }),
+  );
+}
