@@ -50,6 +50,18 @@ const schema = z.object({
     }),
   KEPT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
   KEPT_DATA_DIR: z.string().trim().min(1).default('.kept'),
+  KEPT_KUDOS_DAILY_QUOTA: z.coerce
+    .number({ error: 'must be a whole number of kudos a person may give a day, 1 to 100' })
+    .int('must be a whole number of kudos a person may give a day, 1 to 100')
+    .min(1, 'must be a whole number of kudos a person may give a day, 1 to 100')
+    .max(100, 'must be a whole number of kudos a person may give a day, 1 to 100')
+    .default(5),
+  KEPT_KUDOS_EMOJI: z
+    .string()
+    .trim()
+    .transform((s) => s.replace(/^:|:$/g, ''))
+    .pipe(z.string().regex(/^[a-z0-9_+'-]{1,100}$/, 'must be an emoji name like kudos or :tada: (lowercase letters, digits, _ + - \')'))
+    .default('kudos'),
   KEPT_QUEUE_URL: z.url({ error: 'must be the URL of the worker SQS queue' }).optional(),
 });
 

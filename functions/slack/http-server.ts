@@ -33,6 +33,8 @@ export interface SlackHttpDeps {
   /** Socket Mode: Slack's traffic arrives over a WebSocket, so POST /slack/events is not served. */
   socketMode?: { app: App };
   outbox?: Outbox;
+  /** The clock the listeners read (tests move it). */
+  now?: () => Date;
 }
 
 function send(res: ServerResponse, status: number, body?: object): void {
@@ -58,10 +60,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-export function createSlackHttp({ config, db, socketMode, outbox = outboxFromConfig(config, db) }: SlackHttpDeps): SlackHttp {
+export function createSlackHttp({ config, db, socketMode, outbox = outboxFromConfig(config, db), now }: SlackHttpDeps): SlackHttp {
   const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
   const inflight = new Set<Promise<unknown>>();
-  const app = socketMode?.app ?? createSlackApp({ config, db, receiver: receiver!, outbox, inflight });
+  const app = socketMode?.app ?? createSlackApp({ config, db, receiver: receiver!, outbox, inflight, ...(now ? { now } : {}) });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
