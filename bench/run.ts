@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Bench, BenchResult } from './types';
 import * as bundles from './bundles.bench';
 import * as clock from './clock.bench';
+import * as digest from './digest.bench';
 import * as filing from './filing.bench';
 import * as report from './report.bench';
 import * as scan from './scan.bench';
@@ -14,7 +15,7 @@ import * as slack from './slack.bench';
 import { findRoot } from '../functions/local/dynamodb-local';
 
 // Listed explicitly: bench/run.ts is bundled by esbuild, which needs static imports.
-const BENCHES: Record<string, Bench> = { clock: clock.run, slack: slack.run, filing: filing.run, scan: scan.run, report: report.run, bundles: bundles.run };
+const BENCHES: Record<string, Bench> = { clock: clock.run, slack: slack.run, filing: filing.run, scan: scan.run, report: report.run, digest: digest.run, bundles: bundles.run };
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
 
 function loadOptional(): void {

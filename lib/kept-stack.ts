@@ -61,11 +61,7 @@ export class KeptStack extends Stack {
     // The functions that answer Slack or run on a schedule may hand slow work to the worker.
     const handsOff = { ...common, KEPT_QUEUE_URL: this.worker.queue.queueUrl };
     this.slackApi = new SlackApi(this, 'SlackEndpoint', { environment: handsOff });
-    this.jobs = new Jobs(this, 'Jobs', {
-      environment: handsOff,
-      digestCron: settings.digestCron,
-      digestTimezone: settings.digestTimezone,
-    });
+    this.jobs = new Jobs(this, 'Jobs', { environment: handsOff });
 
     // Grants, one role per function. All four read and write items (no Scan, no table changes)
     // and read the Slack secret; only the worker consumes the queue (granted by its event source).

@@ -1,6 +1,7 @@
 /** `kept scan [--now ISO]` and `kept digest [--now ISO]`: the scheduled jobs, run by hand. */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
+import { digestSlackClient } from '../../functions/jobs/digest';
 import { outboxFromConfig } from '../../functions/jobs/outbox';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import { withDb } from './db';
@@ -25,7 +26,7 @@ export async function job(command: 'scan' | 'digest', args: string[], io: CliIO)
   const config = parseConfig(io.env);
   const line = await withDb(config, async (db) => {
     const outbox = outboxFromConfig(config, db); // in this process: the command ends when its work is done
-    const done = await runScheduled({ db, outbox }, { job: command, scheduledTime: now.toISOString() });
+    const done = await runScheduled({ db, outbox, slack: digestSlackClient(config) }, { job: command, scheduledTime: now.toISOString() });
     await outbox.idle();
     return done;
   });

@@ -1,20 +1,349 @@
 /**
- * The weekly digest, run by the schedule and by `kept digest [--now ISO]`.
- * The foundation has no digest channels yet, so it posts nothing; the digest issue fills it in.
+ * The weekly digest, run every 15 minutes by the schedule and by `kept digest [--now ISO]`. Each
+ * digest channel (the `digest` section of the import file) has its own weekday, time and time
+ * zone; a run posts to every channel whose local weekday and time have come in its current ISO
+ * week and that has not had this week's digest yet, so a late or missed run is caught up within
+ * the week (docs/decisions.md).
+ *
+ * At most one digest per channel and ISO week, whatever happens (functions/store/digests.ts):
+ * claim with a lease -> post (with message metadata `kept_digest` {week}) -> remember the ts. A
+ * claim left behind by a run that died mid-post is resolved by looking for that message in the
+ * channel before posting again. Channels are posted one after another; a 429 is waited out
+ * (Retry-After) and the same channel tried again; a channel that fails is tried by the next run.
+ * A run stops taking channels after DIGEST_BUDGET_MS (the Lambda times out at 300 s).
  */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, type WebClient, type WebClientOptions } from '@slack/web-api';
+import { DateTime } from 'luxon';
+import type { Config } from '../config';
+import { WEEKDAYS } from '../domain/calendar-spec';
+import type { DigestSettings, Directory } from '../domain/directory';
+import { buildReport, periodLabel } from '../domain/report';
+import { nextDue } from '../domain/request';
+import { logger } from '../log';
+import { calendarOf } from '../slack/requests';
+import { digestMessage, type DigestKudos, type DigestTip, type ScoreRow } from '../slack/views/digest';
+import type { SlackMessage } from '../slack/views/agreement-terms';
+import { createSlackClient } from '../slack/web-client';
+import type { Db } from '../store/client';
+import { claimDigest, DIGEST_LEASE_MS, markDigestPosted, releaseDigest } from '../store/digests';
+import { readDirectory } from '../store/directory';
+import { kudosOfWeek } from '../store/kudos';
+import { queueOf } from '../store/requests';
+import { readDays } from '../store/stats';
+import { tipsForWeek } from '../store/tips';
 import type { JobDeps } from './scan';
+
+/** What the digest reads from the tips and kudos features (fakes in tests). */
+export interface DigestSources {
+  /** The week's two tips; undefined when there are none. */
+  tipsForWeek(week: string): Promise<{ internal: DigestTip; customer: DigestTip } | undefined>;
+  /** Kudos given in ISO week `week`: received per department, and the messages. */
+  kudosOfWeek(week: string): Promise<{ byDepartment: Record<string, number>; messages: DigestKudos[] }>;
+}
+
+/** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
+export function storeSources(db: Db): DigestSources {
+  return {
+    tipsForWeek: (week) => tipsForWeek(db, week),
+    kudosOfWeek: (week) => kudosOfWeek(db, week),
+  };
+}
+
+export interface DigestDeps extends JobDeps {
+  sources?: DigestSources;
+  /** Real time in ms, for leases and the time budget (tests move it on). */
+  clock?: () => number;
+  budgetMs?: number;
+}
 
 export interface DigestResult {
   now: string;
+  /** Channels that got this week's digest in this run. */
   posted: number;
+  /** Channels that already had it (posted by an earlier run, or found in the channel after a crash). */
+  already: number;
+  /** Channels that failed; the next run tries them again. */
+  failed: number;
+  /** Channels another run is posting to right now. */
+  busy: number;
+  /** Due channels left for the next run because the time budget ran out. */
+  left: number;
 }
 
-export async function runDigest(_deps: JobDeps, now: Date): Promise<DigestResult> {
-  return { now: now.toISOString(), posted: 0 };
+/** The message metadata that marks a digest, so a run can find one after a crash. */
+export const DIGEST_EVENT_TYPE = 'kept_digest';
+/** A run stops taking new channels after this long (the digest Lambda times out at 300 s). */
+export const DIGEST_BUDGET_MS = 240_000;
+/** conversations.history pages read when looking for a digest whose post outcome is unknown. */
+const HISTORY_PAGES = 5;
+
+/**
+ * The digest's Slack client: no retries inside the library (a retried timeout could post twice)
+ * and 429s handed back, so the job waits Retry-After itself and knows the post did not happen.
+ */
+export const DIGEST_CLIENT_OPTIONS: Partial<WebClientOptions> = { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+
+export function digestSlackClient(config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>, overrides: Partial<WebClientOptions> = {}): WebClient {
+  return createSlackClient(config, { ...DIGEST_CLIENT_OPTIONS, ...overrides });
+}
+
+const WEEK = (d: DateTime) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
+
+/** The ISO week (`2026-W48`, local to the channel) whose digest is due at `now`, or null while this week's time has not come. */
+export function dueWeek(settings: Pick<DigestSettings, 'weekday' | 'time' | 'timezone'>, now: number): string | null {
+  const local = DateTime.fromMillis(now, { zone: settings.timezone });
+  const [hour, minute] = settings.time.split(':').map(Number);
+  if (!local.isValid || hour === undefined || minute === undefined) return null;
+  const at = DateTime.fromObject({ weekYear: local.weekYear, weekNumber: local.weekNumber, weekday: (WEEKDAYS.indexOf(settings.weekday) + 1) as 1, hour, minute }, { zone: settings.timezone });
+  return at.isValid && at.toMillis() <= now ? WEEK(local) : null;
+}
+
+export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestResult> {
+  const clock = deps.clock ?? Date.now;
+  const started = clock();
+  const budget = deps.budgetMs ?? DIGEST_BUDGET_MS;
+  const result: DigestResult = { now: now.toISOString(), posted: 0, already: 0, failed: 0, busy: 0, left: 0 };
+  const dir = await readDirectory(deps.db);
+  const due = dir.digests
+    .map((settings) => ({ settings, week: dueWeek(settings, now.getTime()) }))
+    .filter((d): d is { settings: DigestSettings; week: string } => d.week !== null)
+    .sort((a, b) => a.settings.channel.localeCompare(b.settings.channel));
+  if (due.length === 0) return result;
+  const slack = deps.slack;
+  if (!slack) {
+    logger.error('digest due but no Slack client was given; nothing posted', { channels: due.length });
+    result.failed = due.length;
+    return result;
+  }
+  const content = new ContentCache(deps.db, dir, deps.sources ?? storeSources(deps.db), now.getTime());
+  const owner = randomUUID();
+  const run: RunContext = { db: deps.db, slack, clock, deadline: started + budget, owner };
+
+  for (const { settings, week } of due) {
+    if (clock() - started > budget) {
+      result.left++;
+      continue;
+    }
+    try {
+      const outcome = await digestChannel(run, settings, week, () => content.messageFor(settings, week));
+      result[outcome]++;
+    } catch (err) {
+      // One channel failing never stops the others; its claim is resolved by the next run.
+      result.failed++;
+      logger.error('digest for a channel failed', { channel: settings.channel, week, error: (err as Error).message });
+    }
+  }
+  if (result.left > 0) logger.warn('digest stopped at its time budget; the next run goes on', { left: result.left });
+  return result;
+}
+
+interface RunContext {
+  db: Db;
+  slack: WebClient;
+  clock: () => number;
+  /** No new channel, and no Retry-After wait, past this instant. */
+  deadline: number;
+  owner: string;
+  botId?: Promise<string | undefined>;
+}
+
+type ChannelOutcome = 'posted' | 'already' | 'failed' | 'busy';
+
+async function digestChannel(run: RunContext, settings: DigestSettings, week: string, message: () => Promise<SlackMessage>): Promise<ChannelOutcome> {
+  const { db, slack, clock, owner } = run;
+  const channel = settings.channel;
+  // Content first: nothing is claimed while the figures are read.
+  const body = await message();
+  const claim = await claimDigest(db, channel, week, owner, clock());
+  if (claim.kind === 'posted') return 'already';
+  if (claim.kind === 'busy') return 'busy';
+  if (claim.kind === 'recover') {
+    let ts: string | undefined;
+    try {
+      ts = await findDigest(run, channel, week, claim.since);
+    } catch (err) {
+      // Without the channel's history we cannot know whether the digest is there: post nothing.
+      logger.error('digest outcome unknown and the channel history could not be read; not posting', { channel, week, error: (err as Error).message });
+      return 'failed';
+    }
+    if (ts) {
+      await markDigestPosted(db, channel, week, owner, ts, clock());
+      return 'already';
+    }
+  }
+  // Retry-After is waited out only while this claim's lease stays safely ours and the run has time.
+  const waitUntil = Math.min(run.deadline, clock() + DIGEST_LEASE_MS - 60_000);
+  let ts: string;
+  try {
+    const posted = await withRetryAfter(
+      () =>
+        slack.chat.postMessage({
+          channel,
+          text: body.text,
+          blocks: body.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { week } },
+        }),
+      waitUntil,
+      clock,
+    );
+    ts = String(posted.ts);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === ErrorCode.PlatformError || code === ErrorCode.RateLimitedError) {
+      // Slack said no: nothing was posted, so the next run may claim and post.
+      await releaseDigest(db, channel, week, owner);
+    }
+    // Otherwise (a timeout, a 5xx) the post may have landed: the claim stays until its lease runs out,
+    // and the next run looks in the channel before posting.
+    throw err;
+  }
+  if (!(await markDigestPosted(db, channel, week, owner, ts, clock()))) {
+    logger.warn('digest posted after this run lost its claim', { channel, week, ts });
+  }
+  return 'posted';
+}
+
+/** Calls `call`, waiting Retry-After on each 429 while `until` allows. */
+async function withRetryAfter<T>(call: () => Promise<T>, until: number, clock: () => number): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as { code?: string; retryAfter?: number };
+      if (e.code !== ErrorCode.RateLimitedError || typeof e.retryAfter !== 'number') throw err;
+      const waitMs = Math.max(1, e.retryAfter) * 1000;
+      if (clock() + waitMs > until) throw err;
+      logger.info('Slack rate limit; waiting Retry-After', { seconds: e.retryAfter });
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
+
+/** The ts of this week's digest, posted by Kept to `channel` since `since` (ms), if it is there. */
+async function findDigest(run: RunContext, channel: string, week: string, since: number): Promise<string | undefined> {
+  run.botId ??= withRetryAfter(() => run.slack.auth.test(), run.deadline, run.clock).then((a) => a.bot_id);
+  const botId = await run.botId;
+  let cursor: string | undefined;
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const out = await withRetryAfter(
+      () =>
+        run.slack.conversations.history({
+          channel,
+          oldest: ((since - 60_000) / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        }),
+      run.deadline,
+      run.clock,
+    );
+    for (const m of out.messages ?? []) {
+      const meta = m.metadata as { event_type?: string; event_payload?: { week?: unknown } } | undefined;
+      if (meta?.event_type === DIGEST_EVENT_TYPE && meta.event_payload?.week === week && (!botId || m.bot_id === botId) && m.ts) return m.ts;
+    }
+    cursor = out.response_metadata?.next_cursor || undefined;
+    if (!out.has_more || !cursor) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The digest's figures, read once per run: the scorecard per week (channels in different time
+ * zones may be in different weeks), the tips, the kudos and the requests at risk now.
+ */
+class ContentCache {
+  private messages = new Map<string, Promise<SlackMessage>>();
+  private days = new Map<string, ReturnType<typeof readDays>>();
+  private atRisk?: Promise<number>;
+  private readonly providers: { id: string; name: string }[];
+
+  constructor(
+    private readonly db: Db,
+    private readonly dir: Directory,
+    private readonly sources: DigestSources,
+    private readonly now: number,
+  ) {
+    const ids = new Set(dir.agreements.flatMap((a) => (a.active ? [a.active.provider] : [])));
+    this.providers = dir.departments.filter((d) => ids.has(d.id)).map((d) => ({ id: d.id, name: d.name }));
+  }
+
+  messageFor(settings: DigestSettings, week: string): Promise<SlackMessage> {
+    const monday = DateTime.fromMillis(this.now, { zone: settings.timezone }).startOf('week').minus({ weeks: 1 });
+    const key = `${week}|${monday.toISODate()}`;
+    let message = this.messages.get(key);
+    if (!message) {
+      message = this.build(week, monday);
+      message.catch(() => this.messages.delete(key)); // a failed read is tried again for the next channel
+      this.messages.set(key, message);
+    }
+    return message;
+  }
+
+  private async build(week: string, lastMonday: DateTime): Promise<SlackMessage> {
+    const from = lastMonday.toISODate()!;
+    const to = lastMonday.plus({ days: 6 }).toISODate()!;
+    const prevFrom = lastMonday.minus({ weeks: 1 }).toISODate()!;
+    const prevTo = lastMonday.minus({ days: 1 }).toISODate()!;
+    const lastWeek = WEEK(lastMonday);
+    const [tips, kudos, atRisk, rows] = await Promise.all([
+      this.sources.tipsForWeek(week).catch((err: Error) => {
+        logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
+        return undefined;
+      }),
+      this.sources.kudosOfWeek(lastWeek).catch((err: Error) => {
+        logger.warn('digest kudos not read; the digest goes without them', { week: lastWeek, error: err.message });
+        return { byDepartment: {} as Record<string, number>, messages: [] as DigestKudos[] };
+      }),
+      this.atRiskNow(),
+      Promise.all(
+        this.providers.map(async (dept): Promise<ScoreRow> => {
+          const key = `${dept.id}|${prevFrom}|${to}`;
+          let read = this.days.get(key);
+          if (!read) this.days.set(key, (read = readDays(this.db, dept.id, prevFrom, to)));
+          const { days } = await read;
+          const last = buildReport({ department: dept, from, to, days, better: [], agreementNames: {} });
+          const before = buildReport({ department: dept, from: prevFrom, to: prevTo, days, better: [], agreementNames: {} });
+          return {
+            department: dept.id,
+            name: dept.name,
+            requests: last.requests,
+            compliancePct: last.compliancePct,
+            previousPct: before.compliancePct,
+            breaches: last.breached,
+            penaltyOwed: last.penaltyTotal,
+            penaltyUnit: last.penaltyUnit,
+            kudos: 0,
+          };
+        }),
+      ),
+    ]);
+    const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
+    return digestMessage({ week, lastWeekLabel: periodLabel(from, to), ...(tips ? { tips } : {}), scorecard, kudos: kudos.messages, atRisk });
+  }
+
+  /** Open requests of every providing department whose next target is at risk or already missed. */
+  private atRiskNow(): Promise<number> {
+    this.atRisk ??= (async () => {
+      let n = 0;
+      for (const dept of this.dir.departments.filter((d) => this.providers.some((p) => p.id === d.id))) {
+        const calendar = calendarOf(dept);
+        for (const request of await queueOf(this.db, dept.id)) {
+          const next = nextDue(request, calendar, this.now);
+          if (next && (next.status === 'at_risk' || next.status === 'breached')) n++;
+        }
+      }
+      return n;
+    })();
+    return this.atRisk;
+  }
 }
 
 export function describeDigest(r: DigestResult): string {
-  return r.posted === 0
-    ? `Digest at ${r.now}: no digest channel is configured yet, nothing posted.`
-    : `Digest at ${r.now}: posted to ${r.posted} channel${r.posted === 1 ? '' : 's'}.`;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const busy = r.busy > 0 ? `; ${plural(r.busy, 'channel is', 'channels are')} being posted by another run` : '';
+  const left = r.left > 0 ? `; ${plural(r.left, 'channel', 'channels')} left for the next run` : '';
+  return `Digest at ${r.now}: ${plural(r.posted, 'channel', 'channels')} posted, ${r.already} already had this week's, ${r.failed} failed${busy}${left}.`;
 }

@@ -7,6 +7,7 @@ import { logger } from '../log';
 import { loadLambdaConfig } from '../secrets';
 import { createSlackClient } from '../slack/web-client';
 import { dbFromConfig } from '../store/client';
+import { digestSlackClient } from './digest';
 import { runScheduled } from './scheduled';
 import { outboxFromConfig } from './outbox';
 import { processWorkBatch } from './work';
@@ -15,7 +16,7 @@ export function scheduledJobHandler() {
   const deps = coldStart(async () => {
     const config = await loadLambdaConfig();
     const db = dbFromConfig(config);
-    return { db, outbox: outboxFromConfig(config, db) };
+    return { db, outbox: outboxFromConfig(config, db), slack: digestSlackClient(config) };
   });
   return middy(async (event: unknown) => runScheduled(await deps(), event)).use(injectLambdaContext(logger));
 }

@@ -7,6 +7,7 @@
  * missed is caught up by the next: checks stay in the index until handled, and breaches are
  * recorded at their true due instant.
  */
+import type { WebClient } from '@slack/web-api';
 import type { Outbox } from './outbox';
 import { logger } from '../log';
 import type { Db } from '../store/client';
@@ -27,6 +28,8 @@ export interface JobDeps {
   db: Db;
   /** Where work for the worker goes; without one the scan records but tells nobody. */
   outbox?: Outbox;
+  /** Slack, for the jobs that post themselves (the digest; built with its client options). */
+  slack?: WebClient;
 }
 
 /** A request handed over again is looked at again after this long if Slack still has not heard. */

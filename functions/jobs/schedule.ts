@@ -6,22 +6,18 @@ import { z } from 'zod';
 
 export const SCAN_EVERY_MINUTES = 1;
 
-/** Default weekly digest time; the digest issue lets each channel choose its own. */
-export const DEFAULT_DIGEST = { weekday: 'mon', time: '09:00', timezone: 'America/New_York' } as const;
+/**
+ * The digest job runs this often; each run posts to the channels whose own weekday and time (in
+ * their own time zone, from the import file) have come this ISO week and that have not had this
+ * week's digest yet (functions/jobs/digest.ts, docs/decisions.md). A digest is at most this late.
+ */
+export const DIGEST_EVERY_MINUTES = 15;
 
-const CRON_DAYS = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } as const;
+/** Standard 5-field cron for the local scheduler (croner). */
+export const DIGEST_CRON = `*/${DIGEST_EVERY_MINUTES} * * * *`;
 
-/** Standard 5-field cron for the local scheduler. */
-export function digestCron(d: { weekday: keyof typeof CRON_DAYS; time: string } = DEFAULT_DIGEST): string {
-  const [h, m] = d.time.split(':').map(Number);
-  return `${m} ${h} * * ${CRON_DAYS[d.weekday]}`;
-}
-
-/** EventBridge Scheduler's 6-field cron (`cron(min hour dom month dow year)`). */
-export function digestScheduleExpression(d: { weekday: keyof typeof CRON_DAYS; time: string } = DEFAULT_DIGEST): string {
-  const [h, m] = d.time.split(':').map(Number);
-  return `cron(${m} ${h} ? * ${d.weekday.toUpperCase()} *)`;
-}
+/** EventBridge Scheduler's rate expression for the digest job. */
+export const DIGEST_RATE = `rate(${DIGEST_EVERY_MINUTES} minutes)`;
 
 /** What a schedule (EventBridge Scheduler in AWS, croner locally) hands to a job. */
 export const ScheduledEvent = z.object({

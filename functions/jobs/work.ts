@@ -14,6 +14,7 @@ import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { syncUsergroups } from '../slack/usergroups';
 import { syncRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
+import { notifyKudos } from '../slack/listeners/kudos';
 import { readDirectory } from '../store/directory';
 
 export const WorkItem = z.discriminatedUnion('type', [
@@ -41,6 +42,8 @@ export const WorkItem = z.discriminatedUnion('type', [
     from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   }),
+  /** Kudos were given: DM each recipient once. */
+  z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
 ]);
 export type WorkItem = z.infer<typeof WorkItem>;
 
@@ -62,6 +65,8 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return notifyDecision(deps, item.id, item.version);
     case 'request.changed':
       return syncRequest(deps, item.id);
+    case 'kudos.given':
+      return notifyKudos(deps, item.week, item.id);
     case 'report.files':
       await sendReportFiles(deps, item);
       return;

@@ -15,7 +15,8 @@ import { ensureTable } from '../store/table';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startScheduler, type LocalScheduler } from './scheduler';
 import { outboxFromConfig } from '../jobs/outbox';
-import { DEFAULT_DIGEST } from '../jobs/schedule';
+import { digestSlackClient } from '../jobs/digest';
+import { DIGEST_EVERY_MINUTES } from '../jobs/schedule';
 
 export interface RunningKept {
   url: string;
@@ -63,8 +64,8 @@ export async function startKept(config: Config, say: (line: string) => void = ()
     const table = await ensureTable(db);
     say(table === 'created' ? `Created table "${db.table}"` : `Using table "${db.table}"`);
     if (config.KEPT_SCHEDULER === 'on') {
-      scheduler = startScheduler({ db, outbox });
-      say(`Scheduler is on: breach scan every minute, weekly digest ${describeDigestTime()}`);
+      scheduler = startScheduler({ db, outbox, slack: digestSlackClient(config) });
+      say(`Scheduler is on: breach scan every minute, weekly digest checked every ${DIGEST_EVERY_MINUTES} minutes (each channel at its own weekday and time)`);
     }
     if (socketApp) {
       await socketApp.start();
@@ -77,8 +78,4 @@ export async function startKept(config: Config, say: (line: string) => void = ()
     await stop();
     throw err;
   }
-}
-
-function describeDigestTime(): string {
-  return `on ${DEFAULT_DIGEST.weekday} at ${DEFAULT_DIGEST.time} ${DEFAULT_DIGEST.timezone}`;
 }

@@ -1,7 +1,7 @@
 /** The in-process scheduler of `npm start`: the same jobs and times as EventBridge Scheduler in AWS. */
 import { Cron } from 'croner';
 import { runScheduled } from '../jobs/scheduled';
-import { DEFAULT_DIGEST, digestCron, SCAN_EVERY_MINUTES } from '../jobs/schedule';
+import { DIGEST_CRON, SCAN_EVERY_MINUTES } from '../jobs/schedule';
 import type { JobDeps } from '../jobs/scan';
 import { logger } from '../log';
 
@@ -17,7 +17,8 @@ export function startScheduler(deps: JobDeps): LocalScheduler {
   // protect: a run still going when the next is due is skipped, not overlapped.
   const jobs = [
     new Cron(`*/${SCAN_EVERY_MINUTES} * * * *`, { protect: true, name: 'scan' }, run('scan')),
-    new Cron(digestCron(), { protect: true, name: 'digest', timezone: DEFAULT_DIGEST.timezone }, run('digest')),
+    // Every 15 minutes; each digest channel is posted at its own weekday, time and zone.
+    new Cron(DIGEST_CRON, { protect: true, name: 'digest' }, run('digest')),
   ];
   return { stop: () => jobs.forEach((j) => j.stop()) };
 }

@@ -12,6 +12,7 @@ import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { registerAgreements } from './listeners/agreements';
 import type { ListenerDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
+import { registerKudos } from './listeners/kudos';
 import { registerRequests } from './listeners/requests';
 import { registerSlaCommand } from './listeners/sla';
 import { createSlackClient, slackClientOptions } from './web-client';
@@ -65,6 +66,7 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
   registerAgreements(app, deps);
   registerRequests(app, deps);
   registerHome(app, deps);
+  registerKudos(app, deps);
 
   app.error(async (error) => {
     logger.error('Slack listener failed', { error: error.message, code: (error as { code?: string }).code });

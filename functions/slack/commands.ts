@@ -22,14 +22,14 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
   { name: 'propose', usage: '/sla propose [agreement]', summary: 'Propose an agreement, or a change to one, for the other department\'s heads to accept (heads).', ready: true },
   { name: 'dept', usage: '/sla dept [ID]', summary: 'The departments: heads, members, channel, calendar. Admins create and change them.', ready: true },
   { name: 'report', usage: '/sla report [dept] [period]', summary: 'A department\'s compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads.', ready: true },
-  { name: 'tips', usage: '/sla tips', summary: 'Add, edit or retire the service tips in the weekly digest (admins).', ready: false },
+  { name: 'tips', usage: '/sla tips [list|show|add|edit|retire]', summary: 'This week\'s service tips (one for serving colleagues, one for customers, as in the weekly digest); admins add, edit and retire them.', ready: true },
 ];
 
 export const KUDOS_COMMAND: CommandInfo = {
   name: 'kudos',
   usage: '/kudos @someone [ID] message [#value]',
   summary: 'Thank a colleague in one line; it shows up in the weekly digest.',
-  ready: false,
+  ready: true,
 };
 
 /** The working verbs that share one help line with `ack`. */

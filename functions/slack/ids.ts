@@ -54,4 +54,19 @@ export const IDS = {
   /** The modal that asks why a penalty is waived (private_metadata: the same JSON). */
   waiveModal: 'request_waive_reason',
   waiveReasonBlock: 'reason',
+
+  /** The "Give kudos" message shortcut and its modal (private_metadata: the message, JSON). */
+  giveKudosShortcut: 'give_kudos',
+  kudosModal: 'kudos_give',
+  /** multi_users_select (its value is `selected_users`). */
+  kudosRecipientsBlock: 'recipients',
+  kudosMessageBlock: 'message',
+  kudosRequestBlock: 'request',
+  kudosValuesBlock: 'values',
+
+  /** `/sla tips add|edit`: the tip modal (private_metadata: JSON `{ mode, kind | id, channel }`) and its blocks. */
+  tipModal: 'tip_edit',
+  tipTitleBlock: 'tip_title',
+  tipBodyBlock: 'tip_body',
+  tipTryBlock: 'tip_try',
 } as const;

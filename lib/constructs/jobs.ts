@@ -1,9 +1,10 @@
 /**
- * The scheduled jobs: the breach scan every minute and the weekly digest, both started by
+ * The scheduled jobs: the breach scan every minute and the weekly digest every 15 minutes (each
+ * digest channel has its own weekday, time and zone, read from the table), both started by
  * EventBridge Scheduler. Failures end in one jobs dead-letter queue (checklist G6): events the
  * Scheduler could not deliver, and invocations that failed inside Lambda's asynchronous retries.
  */
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -11,7 +12,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { KeptFunction } from './kept-function';
-import { SCAN_EVERY_MINUTES } from '../../functions/jobs/schedule';
+import { DIGEST_EVERY_MINUTES, DIGEST_RATE, SCAN_EVERY_MINUTES } from '../../functions/jobs/schedule';
 
 export const SCAN_TIMEOUT = Duration.seconds(60);
 export const DIGEST_TIMEOUT = Duration.seconds(300);
@@ -19,8 +20,6 @@ export const SCAN_RATE = `rate(${SCAN_EVERY_MINUTES} minute${SCAN_EVERY_MINUTES 
 
 export interface JobsProps {
   readonly environment: Record<string, string>;
-  readonly digestCron: string;
-  readonly digestTimezone: string;
 }
 
 export class Jobs extends Construct {
@@ -56,15 +55,16 @@ export class Jobs extends Construct {
 
     this.digest = new KeptFunction(this, 'Digest', {
       entry: 'functions/digest/handler.ts',
-      description: 'Kept weekly digest: one message per channel per week, updated in place on re-runs',
+      description: 'Kept weekly digest: one message per channel and ISO week, at each channel\'s own time',
       timeout: DIGEST_TIMEOUT,
       environment: props.environment,
     });
-    // Lambda's two retries are safe: the digest updates the week's stored message instead of
-    // posting again (checklist G3). After that the event is kept in the dead-letter queue.
+    // Lambda's two retries are safe: each channel's digest is claimed once per ISO week and a
+    // claim whose post outcome is unknown is checked in the channel first (checklist G3). A
+    // failed run is also caught up by the next one, 15 minutes later.
     this.digest.fn.configureAsyncInvoke({
       retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
+      maxEventAge: Duration.minutes(15),
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
 
@@ -87,16 +87,17 @@ export class Jobs extends Construct {
     });
 
     new scheduler.Schedule(this, 'DigestSchedule', {
-      description: `Kept: weekly digest, ${props.digestCron} in ${props.digestTimezone}`,
-      // Evaluated in the configured zone, so 09:00 stays 09:00 across daylight-saving changes.
-      schedule: scheduler.ScheduleExpression.expression(props.digestCron, TimeZone.of(props.digestTimezone)),
+      description: `Kept: weekly digest, checked every ${DIGEST_EVERY_MINUTES} minutes; each channel at its own weekday, time and zone`,
+      // Channels keep their own time zones (the import file), so the job itself runs in UTC and
+      // works out each channel's local weekday and time (functions/jobs/digest.ts).
+      schedule: scheduler.ScheduleExpression.expression(DIGEST_RATE),
       target: new LambdaInvoke(this.digest.fn, {
         role: this.schedulerRoles.digest,
         input: scheduledInput('digest'),
         deadLetterQueue: this.deadLetterQueue,
-        // A digest is still worth sending a few hours late; keep trying through a short outage.
-        retryAttempts: 10,
-        maxEventAge: Duration.hours(6),
+        // Superseded by the next run 15 minutes later, which catches up whatever this one missed.
+        retryAttempts: 3,
+        maxEventAge: Duration.minutes(15),
       }),
     });
   }

@@ -27,7 +27,7 @@ it('kept scan --now runs the scan at that instant', async () => {
 it('kept digest --now runs the digest at that instant', async () => {
   const { cli, out } = io();
   expect(await kept(['digest', '--now', '2026-11-30T09:00:00-05:00'], cli)).toBe(0);
-  expect(out).toEqual(['Digest at 2026-11-30T14:00:00.000Z: no digest channel is configured yet, nothing posted.']);
+  expect(out).toEqual(["Digest at 2026-11-30T14:00:00.000Z: 0 channels posted, 0 already had this week's, 0 failed."]);
 });
 
 it.each([

@@ -200,11 +200,11 @@ describe('schedules', () => {
     expect(JSON.parse(scan.Target.Input as string)).toEqual({ source: 'kept.schedule', job: 'scan', scheduledTime: '<aws.scheduler.scheduled-time>' });
   });
 
-  it('runs the digest on the default weekly cron in America/New_York, with retries and the dead-letter queue', () => {
+  it('runs the digest every 15 minutes (each channel at its own weekday, time and zone), with retries and the dead-letter queue', () => {
     const digest = scheduleFor(functions.digest.fn);
+    expect(digest.ScheduleExpressionTimezone ?? 'Etc/UTC').toBe('Etc/UTC'); // a rate: the zone is the channel's, worked out per run
     expect(digest).toMatchObject({
-      ScheduleExpression: 'cron(0 9 ? * MON *)',
-      ScheduleExpressionTimezone: 'America/New_York',
+      ScheduleExpression: 'rate(15 minutes)',
       Target: {
         DeadLetterConfig: { Arn: arn(ids.jobsDlq) },
         RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) },
@@ -239,18 +239,9 @@ describe('schedules', () => {
 });
 
 describe('schedules with other context', () => {
-  it('use the digest cron and time zone given as kept:digestCron and kept:digestTimezone', () => {
-    const other = buildTemplate({ 'kept:digestCron': 'cron(30 8 ? * FRI *)', 'kept:digestTimezone': 'Europe/Berlin' });
-    other.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(30 8 ? * FRI *)',
-      ScheduleExpressionTimezone: 'Europe/Berlin',
-    });
-    expect(JSON.stringify(other.template.toJSON())).not.toContain('America/New_York');
-  });
-
-  it('refuse a time zone that does not exist at synth time instead of at deploy time', () => {
-    expect(() => buildTemplate({ 'kept:digestTimezone': 'Mars/Olympus_Mons' })).toThrow(/kept:digestTimezone/);
-    expect(() => buildTemplate({ 'kept:digestCron': '0 9 * * 1' })).toThrow(/kept:digestCron/);
+  it('refuse the removed kept:digestCron and kept:digestTimezone at synth time, pointing to the import file', () => {
+    expect(() => buildTemplate({ 'kept:digestTimezone': 'Europe/Berlin' })).toThrow(/kept:digestTimezone is no longer used.*digest section of the import file/);
+    expect(() => buildTemplate({ 'kept:digestCron': 'cron(30 8 ? * FRI *)' })).toThrow(/kept:digestCron is no longer used/);
   });
 });
 

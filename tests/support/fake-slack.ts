@@ -43,8 +43,26 @@ export interface PendingFile {
   length: number;
 }
 
+/** A message `chat.postMessage` posted, as `conversations.history` gives it back. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: unknown;
+  metadata?: unknown;
+  /** When it arrived (ms); `conversations.history`'s `oldest` is compared with this (fake ts are not clock times). */
+  at: number;
+}
+
+/** A token bucket per method: `burst` calls at once, refilled at `perSecond`; beyond it, 429 with Retry-After 1. */
+interface Bucket {
+  perSecond: number;
+  burst: number;
+  tokens: number;
+  refilledAt: number;
+}
+
 type Behaviour =
-  | { kind: 'rate_limited'; retryAfter: number; times: number }
+  | { kind: 'rate_limited'; retryAfter: number; times: number; after?: number }
   | { kind: 'error'; error: string; times: number }
   | { kind: 'http_error'; status: number; times: number }
   | { kind: 'hang'; times: number };
@@ -62,7 +80,24 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
       return { ok: true, url: 'https://kept-test.slack.com/', team: 'Kept Test', user: 'kept', team_id: BOT.teamId, user_id: BOT.userId, bot_id: BOT.botId, is_enterprise_install: false };
     case 'chat.postMessage': {
       const ts = nextTs();
+      fake.posted.push({ channel: String(args.channel), ts, text: args.text, ...(args.metadata !== undefined ? { metadata: args.metadata } : {}), at: Date.now() });
       return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, user: BOT.userId, bot_id: BOT.botId, ts } };
+    }
+    case 'conversations.history': {
+      // Newest first, since `oldest` (seconds), `limit` per page (default 100), `cursor` = offset.
+      const oldest = args.oldest === undefined ? 0 : Number(args.oldest) * 1000;
+      const all = fake.posted.filter((m) => m.channel === String(args.channel) && m.at >= oldest).reverse();
+      const limit = Number(args.limit ?? 100);
+      const offset = Number(args.cursor ?? 0);
+      const page = all.slice(offset, offset + limit);
+      const more = offset + limit < all.length;
+      const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+      return {
+        ok: true,
+        messages: page.map((m) => ({ type: 'message', user: BOT.userId, bot_id: BOT.botId, ts: m.ts, text: m.text, ...(withMeta && m.metadata !== undefined ? { metadata: m.metadata } : {}) })),
+        has_more: more,
+        response_metadata: { next_cursor: more ? String(offset + limit) : '' },
+      };
     }
     case 'chat.postEphemeral':
       return { ok: true, message_ts: nextTs() };
@@ -78,7 +113,7 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     case 'conversations.open':
       return { ok: true, channel: { id: `D${String(args.users ?? 'X').replace(/,/g, '')}` } };
     case 'users.info':
-      return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'America/New_York', tz_offset: -18000, is_bot: false, deleted: false } };
+      return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'America/New_York', tz_offset: -18000, is_bot: false, deleted: false, ...fake.users.get(String(args.user)) } };
     case 'files.getUploadURLExternal': {
       const id = `F${String(++fileCounter).padStart(9, '0')}`;
       fake.files.set(id, { id, filename: String(args.filename), length: Number(args.length) });
@@ -133,9 +168,14 @@ function parseArgs(req: IncomingMessage, body: Buffer): Record<string, unknown> 
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private behaviours = new Map<string, Behaviour>();
+  private buckets = new Map<string, Bucket>();
+  /** Messages posted with `chat.postMessage` (answered ok), oldest first. */
+  readonly posted: PostedMessage[] = [];
   private hung: Array<() => void> = [];
   private usergroups = new Map<string, string[]>();
   private waiters: Array<{ method: string; count: number; resolve: () => void }> = [];
+  /** What `users.info` answers beyond the defaults, by user (see setUser). */
+  readonly users = new Map<string, { tz?: string; is_bot?: boolean }>();
   /** Files announced with `files.getUploadURLExternal`, by id. */
   readonly files = new Map<string, PendingFile>();
   private server: Server;
@@ -153,7 +193,15 @@ export class FakeSlack {
         this.waiters = this.waiters.filter((w) => (this.callsTo(w.method).length >= w.count ? (w.resolve(), false) : true));
         // Upload URLs differ per file: `upload` as the method name sets the behaviour of all of them.
         const b = this.behaviours.get(method) ?? (isUpload ? this.behaviours.get('upload') : undefined);
-        if (b && b.times > 0) {
+        if (this.overLimit(method)) {
+          call.outcome = 'rate_limited';
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+          res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+          return;
+        }
+        if (b && b.kind === 'rate_limited' && b.after !== undefined && b.after > 0) {
+          b.after -= 1; // answered normally until `after` calls have gone by
+        } else if (b && b.times > 0) {
           b.times -= 1;
           call.outcome = b.kind;
           if (b.kind === 'hang') {
@@ -213,8 +261,25 @@ export class FakeSlack {
     return this.url.replace(/api\/$/, `upload/${fileId}`);
   }
 
-  rateLimit(method: string, retryAfterSeconds: number, times = 1): void {
-    this.behaviours.set(method, { kind: 'rate_limited', retryAfter: retryAfterSeconds, times });
+  /** Answers `method` with 429 + Retry-After `times` times, after `after` calls answered normally. */
+  rateLimit(method: string, retryAfterSeconds: number, times = 1, after = 0): void {
+    this.behaviours.set(method, { kind: 'rate_limited', retryAfter: retryAfterSeconds, times, after });
+  }
+
+  /** A per-method rate limit like Slack's: a token bucket; a call beyond it gets 429 with Retry-After 1. */
+  limit(method: string, { perSecond, burst = perSecond }: { perSecond: number; burst?: number }): void {
+    this.buckets.set(method, { perSecond, burst, tokens: burst, refilledAt: Date.now() });
+  }
+
+  private overLimit(method: string): boolean {
+    const bucket = this.buckets.get(method);
+    if (!bucket) return false;
+    const now = Date.now();
+    bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((now - bucket.refilledAt) / 1000) * bucket.perSecond);
+    bucket.refilledAt = now;
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
+    return false;
   }
 
   failWith(method: string, error: string, times = 1): void {
@@ -232,6 +297,11 @@ export class FakeSlack {
   /** A URL on the fake that records what Bolt's respond() posts (use as response_url). */
   responseUrl(id: string): string {
     return this.url.replace(/api\/$/, `response/${id}`);
+  }
+
+  /** What `users.info` says about `user`: their time zone (default America/New_York) and whether they are a bot. */
+  setUser(user: string, info: { tz?: string; is_bot?: boolean }): void {
+    this.users.set(user, { ...this.users.get(user), ...info });
   }
 
   /** What `usergroups.users.list` answers for `usergroup` (unknown groups get `no_such_subteam`). */
@@ -253,7 +323,9 @@ export class FakeSlack {
 
   reset(): void {
     this.calls.length = 0;
+    this.posted.length = 0;
     this.behaviours.clear();
+    this.buckets.clear();
     this.files.clear();
   }
 

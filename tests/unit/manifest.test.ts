@@ -10,9 +10,13 @@ it('requests exactly the reviewed bot scopes (a new scope fails here until revie
   expect(manifest.oauth_config.scopes.user).toBeUndefined();
 });
 
-it('declares /sla, /kudos, the file_request shortcut and the App Home, all on one request URL', () => {
+it('declares /sla, /kudos, the file_request and give_kudos shortcuts and the App Home, all on one request URL', () => {
   expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/sla', '/kudos']);
-  expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: 'file_request' })]);
+  expect(manifest.features.shortcuts).toEqual([
+    expect.objectContaining({ type: 'message', callback_id: 'file_request' }),
+    expect.objectContaining({ type: 'message', callback_id: 'give_kudos' }),
+  ]);
+  expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['reaction_added', 'reaction_removed']));
   expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   const urls = new Set([
     ...manifest.features.slash_commands.map((c: { url: string }) => c.url),

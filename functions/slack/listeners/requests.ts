@@ -23,6 +23,7 @@ import { newRequestModal, rateModal, readNewRequestView, readResolveView, resolv
 import { waiveModal } from '../views/breaches';
 import { RATE_ACTION_PATTERN, requestDetails, requestList, requestsHomeView, urgencyOrder, type ListItem } from '../views/requests';
 import type { ListenerDeps } from './deps';
+import { kudosHome } from './kudos';
 
 type Ephemeral = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
 const say = (text: string): Ephemeral => ({ response_type: 'ephemeral', text });
@@ -210,13 +211,14 @@ export async function listCommand(deps: ListenerDeps, user: string, arg: string 
   return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
 }
 
-/** The App Home: my requests, and the queue of every department I work in. */
+/** The App Home: my requests, the queue of every department I work in, and kudos. */
 export async function publishHome(deps: ListenerDeps, client: WebClient, user: string): Promise<void> {
   const at = deps.now().getTime();
   const dir = await readDirectory(deps.db);
   const teams = departmentsOf(dir, user);
-  const [mine, queues] = await Promise.all([requestsOf(deps.db, user), Promise.all(teams.map((d) => queueOf(deps.db, d.id)))]);
+  const [mine, queues, kudos] = await Promise.all([requestsOf(deps.db, user), Promise.all(teams.map((d) => queueOf(deps.db, d.id))), kudosHome(deps, client, user)]);
   const view = requestsHomeView({
+    kudos,
     mine: listItems(dir, mine, at),
     queues: teams.map((d, i) => ({ department: { id: d.id, name: d.name, channel: d.channel }, items: listItems(dir, queues[i] ?? [], at).sort(urgencyOrder) })),
     at,

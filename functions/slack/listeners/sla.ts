@@ -1,13 +1,14 @@
-/** `/sla`: reads the first word and routes to the listener of that surface. */
+/** `/sla`: reads the first word and routes to the listener of that surface. (`/kudos` is listeners/kudos.ts.) */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { findSlaCommand, KUDOS_COMMAND } from '../commands';
+import { findSlaCommand } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
 import { splitArgs } from '../args';
 import { agreementsCommand, openPropose } from './agreements';
 import { deptCommand } from './departments';
 import { isWorkVerb, listCommand, openNewRequest, showCommand, workCommand } from './requests';
 import { reportCommand } from './report';
+import { registerTips, tipsCommand } from './tips';
 import type { ListenerDeps } from './deps';
 
 /** The fields of a slash-command payload Kept relies on. */
@@ -42,12 +43,11 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
       if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
       return;
     }
+    if (word === 'tips' || word === 'tip') return tipsCommand(deps, command, args, ack, client, respond);
     if (isWorkVerb(word)) return ack(await workCommand(deps, command, word, args));
     const known = findSlaCommand(word);
     await ack({ response_type: 'ephemeral', text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word) });
   });
 
-  app.command('/kudos', async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', text: comingSoonMessage('/kudos', KUDOS_COMMAND) });
-  });
+  registerTips(app, deps); // the tip modal's submissions
 }

@@ -18,9 +18,7 @@ export function helpMessage(): HelpMessage {
     '',
     'Works today:',
     ...ready.map((c) => `• ${c.usage} — ${c.summary}`),
-    '',
-    'Coming soon:',
-    ...soon.map((c) => `• ${c.usage} — ${c.summary}`),
+    ...(soon.length > 0 ? ['', 'Coming soon:', ...soon.map((c) => `• ${c.usage} — ${c.summary}`)] : []),
   ].join('\n');
   const blocks: KnownBlock[] = [
     {
@@ -32,8 +30,13 @@ export function helpMessage(): HelpMessage {
     },
     { type: 'header', text: { type: 'plain_text', text: 'Works today' } },
     ...ready.map((c): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: line(c) } })),
-    { type: 'header', text: { type: 'plain_text', text: 'Coming soon' } },
-    { type: 'section', text: { type: 'mrkdwn', text: soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n') } },
+    // Slack refuses a section with empty text: the part is left out once everything works.
+    ...(soon.length > 0
+      ? ([
+          { type: 'header', text: { type: 'plain_text', text: 'Coming soon' } },
+          { type: 'section', text: { type: 'mrkdwn', text: soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n') } },
+        ] as KnownBlock[])
+      : []),
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Questions or a department missing? Ask a Kept admin.' }] },
   ];
   return { text, blocks };

@@ -19,6 +19,7 @@ import { actionsFor } from '../../domain/request-actions';
 import { IDS } from '../ids';
 import { clip, context, MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS, MAX_SECTION_TEXT, mentionChannel, mentionUser, section, type SlackMessage } from './agreement-terms';
 import { escapeMrkdwn, helpMessage } from './help';
+import { kudosHomeBlocks, type KudosHome } from './kudos';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
@@ -552,8 +553,9 @@ export interface HomeQueue {
 const HOME_ITEMS = 25;
 
 /** The App Home: my requests (live first, then the most recent), and each of my departments' queues, most urgent first. */
-export function requestsHomeView(input: { mine: readonly ListItem[]; queues: readonly HomeQueue[]; at: number }): HomeView {
-  const budget = MAX_MODAL_BLOCKS - 1; // the closing context
+export function requestsHomeView(input: { mine: readonly ListItem[]; queues: readonly HomeQueue[]; at: number; kudos?: KudosHome }): HomeView {
+  const kudos = input.kudos ? kudosHomeBlocks(input.kudos) : [];
+  const budget = MAX_MODAL_BLOCKS - 1 - kudos.length; // the kudos section and the closing context
   const blocks: KnownBlock[] = [{ type: 'header', text: plain('Kept') }];
 
   const group = (heading: string, items: readonly ListItem[], empty: string, more: string): KnownBlock[] => {
@@ -592,6 +594,6 @@ export function requestsHomeView(input: { mine: readonly ListItem[]; queues: rea
   if (used < groups.length) blocks.push(context(`and ${groups.length - used} more queues — \`/sla list queue\` shows them all.`));
   // Someone new to Kept (nothing filed, no queue) gets the welcome and the command list too.
   if (input.mine.length === 0 && input.queues.length === 0) blocks.push({ type: 'divider' }, section('*Welcome to Kept*'), ...helpMessage().blocks.slice(0, budget - blocks.length - 2));
-  blocks.push(context(`As of ${dateToken(input.at)} · \`/sla help\` lists every command.`));
+  blocks.push(...kudos, context(`As of ${dateToken(input.at)} · \`/sla help\` lists every command.`));
   return { type: 'home', blocks: blocks.slice(0, MAX_MODAL_BLOCKS) };
 }

@@ -1,0 +1,164 @@
+/**
+ * Block Kit for the weekly digest: the two tips, a scorecard per providing department for last
+ * week, up to three kudos worth reading and the requests at risk now. Made to read on a phone:
+ * short lines, two-column fields, one section per department. Pure: the job gathers the figures
+ * (functions/jobs/digest.ts). All user text goes through `escapeMrkdwn`; at most 50 blocks.
+ * No chart image yet: charts are rendered in the worker bundle (functions/charts), and the
+ * digest Lambda leaves the chart packages out; the digest could hand an image to the worker later.
+ */
+import type { KnownBlock, SectionBlock } from '@slack/types';
+import { context, mentionUser, section, type SlackMessage } from './agreement-terms';
+import { escapeMrkdwn } from './help';
+
+export interface DigestTip {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  tryThisWeek: string;
+}
+
+export interface DigestKudos {
+  giver: string;
+  recipients: string[];
+  message: string;
+  values: string[];
+  at: number;
+}
+
+export interface ScoreRow {
+  department: string;
+  name: string;
+  /** Requests filed last week. */
+  requests: number;
+  /** met / (met + breached) last week, one decimal; null when neither happened. */
+  compliancePct: number | null;
+  /** The same for the week before. */
+  previousPct: number | null;
+  breaches: number;
+  penaltyOwed: number;
+  penaltyUnit: string | null;
+  kudos: number;
+}
+
+export interface DigestInput {
+  /** The ISO week the digest is for, `2026-W48`. */
+  week: string;
+  /** How last week reads, e.g. `23–29 November 2026`. */
+  lastWeekLabel: string;
+  tips?: { internal: DigestTip; customer: DigestTip };
+  scorecard: ScoreRow[];
+  kudos: DigestKudos[];
+  atRisk: number;
+}
+
+/** Slack allows 50 blocks a message; the rest of the digest takes at most 16. */
+export const MAX_DIGEST_BLOCKS = 50;
+export const MAX_SCORECARD_ROWS = 30;
+export const MAX_KUDOS = 3;
+const MAX_KUDOS_TEXT = 280;
+const MAX_TIP_TEXT = 1_200;
+const MAX_HEADER = 150;
+
+/** Escaped and cut to `max` characters without leaving half an entity behind. */
+function fit(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text.trim());
+  if (escaped.length <= max) return escaped;
+  return `${escaped.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const pct = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
+
+/** `▲ 3.1 pts` / `▼ 2 pts` / `= 0 pts`, or '' when either week had nothing to compare. */
+export function changeText(now: number | null, before: number | null): string {
+  if (now === null || before === null) return '';
+  const d = Math.round((now - before) * 10) / 10;
+  const n = Math.abs(d);
+  const amount = `${Number.isInteger(n) ? n : n.toFixed(1)} pt${n === 1 ? '' : 's'}`;
+  return d > 0 ? `▲ ${amount}` : d < 0 ? `▼ ${amount}` : `= ${amount}`;
+}
+
+/** The week number of `2026-W48`. */
+export const weekNumber = (week: string): number => Number(/W(\d{2})$/.exec(week)?.[1] ?? 0);
+
+/** The kudos worth reading: most values named, then the longest, then the newest. */
+export function pickKudos(all: readonly DigestKudos[], max = MAX_KUDOS): DigestKudos[] {
+  return [...all]
+    .filter((k) => k.message.trim().length > 0)
+    .sort((a, b) => b.values.length - a.values.length || b.message.length - a.message.length || b.at - a.at)
+    .slice(0, max);
+}
+
+function tipBlock(label: string, tip: DigestTip): SectionBlock {
+  return section(`*${label}: ${fit(tip.title, 150)}*\n${fit(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${fit(tip.tryThisWeek, 600)}`);
+}
+
+function scoreBlock(row: ScoreRow): SectionBlock {
+  const change = changeText(row.compliancePct, row.previousPct);
+  const compliance = row.compliancePct === null ? '—' : `${pct(row.compliancePct)}${change ? ` ${change}` : ''}`;
+  const penalties = row.penaltyOwed !== 0 && row.penaltyUnit ? `${row.penaltyOwed} ${fit(row.penaltyUnit, 40)}` : '—';
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: `*${fit(row.name, 150)}* · ${plural(row.requests, 'request', 'requests')}` },
+    fields: [
+      { type: 'mrkdwn', text: `*Compliance*\n${compliance}` },
+      { type: 'mrkdwn', text: `*Breaches*\n${row.breaches}` },
+      { type: 'mrkdwn', text: `*Penalties owed*\n${penalties}` },
+      { type: 'mrkdwn', text: `*Kudos received*\n${row.kudos}` },
+    ],
+  };
+}
+
+function kudosBlock(k: DigestKudos): SectionBlock {
+  const shown = k.recipients.slice(0, 5).map(mentionUser).join(', ');
+  const more = k.recipients.length > 5 ? ` +${k.recipients.length - 5}` : '';
+  const values = k.values.length > 0 ? `\n_${k.values.slice(0, 5).map((v) => fit(v, 40)).join(' · ')}_` : '';
+  return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${fit(k.message, MAX_KUDOS_TEXT)}”${values}`);
+}
+
+/** Departments with the most requests stay when there are too many for one message; shown by name. */
+function rowsShown(rows: readonly ScoreRow[]): { shown: ScoreRow[]; left: number } {
+  const kept = rows.length <= MAX_SCORECARD_ROWS ? [...rows] : [...rows].sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, MAX_SCORECARD_ROWS);
+  return { shown: kept.sort((a, b) => a.name.localeCompare(b.name)), left: rows.length - kept.length };
+}
+
+export function digestMessage(input: DigestInput): SlackMessage {
+  const n = weekNumber(input.week);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: `Kept weekly — week ${n}`.slice(0, MAX_HEADER), emoji: true } },
+    context(`Last week: ${escapeMrkdwn(input.lastWeekLabel)}`),
+  ];
+  if (input.tips) {
+    blocks.push({ type: 'divider' }, tipBlock('Tip', input.tips.internal), tipBlock('For your customers', input.tips.customer));
+  }
+
+  blocks.push({ type: 'divider' }, section('*Scorecard, last week*'));
+  const { shown, left } = rowsShown(input.scorecard);
+  if (shown.length === 0) blocks.push(context('No department provides a service yet.'));
+  for (const row of shown) blocks.push(scoreBlock(row));
+  if (left > 0) blocks.push(context(`…and ${plural(left, 'more department', 'more departments')}: \`/sla report\` shows each.`));
+
+  blocks.push({ type: 'divider' }, section('*Kudos*'));
+  const kudos = pickKudos(input.kudos);
+  if (kudos.length === 0) blocks.push(context('No kudos last week. Thank someone with `/kudos`.'));
+  for (const k of kudos) blocks.push(kudosBlock(k));
+
+  blocks.push(
+    { type: 'divider' },
+    section(input.atRisk === 0 ? 'No open request is at risk right now.' : `:warning: *${plural(input.atRisk, 'open request', 'open requests')} at risk now*`),
+  );
+
+  const overall = summary(input.scorecard);
+  const text = `Kept weekly — week ${n}: ${overall}${plural(input.atRisk, 'open request', 'open requests')} at risk now.`;
+  return { text, blocks: blocks.slice(0, MAX_DIGEST_BLOCKS) };
+}
+
+/** `92.5% compliance last week, ` across every department, or '' when nothing was met or breached. */
+function summary(rows: readonly ScoreRow[]): string {
+  const total = rows.reduce((s, r) => s + r.requests, 0);
+  const scored = rows.filter((r) => r.compliancePct !== null);
+  if (total === 0 || scored.length === 0) return '';
+  const avg = Math.round((scored.reduce((s, r) => s + (r.compliancePct ?? 0), 0) / scored.length) * 10) / 10;
+  return `${pct(avg)} average compliance last week, `;
+}

@@ -1,0 +1,108 @@
+/** The weekly digest's Block Kit: escaping, Slack's limits, and a week with nothing in it. */
+import { changeText, digestMessage, MAX_DIGEST_BLOCKS, pickKudos, type DigestInput, type ScoreRow } from '../../../../functions/slack/views/digest';
+
+const row = (over: Partial<ScoreRow> = {}): ScoreRow => ({
+  department: 'it',
+  name: 'IT',
+  requests: 12,
+  compliancePct: 91.7,
+  previousPct: 88.6,
+  breaches: 1,
+  penaltyOwed: 10,
+  penaltyUnit: 'points',
+  kudos: 2,
+  ...over,
+});
+
+const input = (over: Partial<DigestInput> = {}): DigestInput => ({
+  week: '2026-W48',
+  lastWeekLabel: '16–22 November 2026',
+  tips: {
+    internal: { id: 'a', kind: 'internal', title: 'Say <when>', body: 'Give a time & keep it.', tryThisWeek: 'Reply with <!here> a time.' },
+    customer: { id: 'b', kind: 'customer', title: 'Ask early', body: 'File before it is urgent.', tryThisWeek: 'File one day early.' },
+  },
+  scorecard: [row()],
+  kudos: [],
+  atRisk: 3,
+  ...over,
+});
+
+const json = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
+
+it('has the header, both tips, the scorecard row with its change and the requests at risk', () => {
+  const m = digestMessage(input());
+  expect(m.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Kept weekly — week 48', emoji: true } });
+  const text = json(m);
+  expect(text).toContain('Try this week:');
+  expect(text).toContain('91.7% ▲ 3.1 pts');
+  expect(text).toContain('*Penalties owed*\\n10 points');
+  expect(text).toContain('*Kudos received*\\n2');
+  expect(text).toContain('3 open requests at risk now');
+  expect(m.text).toBe('Kept weekly — week 48: 91.7% average compliance last week, 3 open requests at risk now.');
+});
+
+it('escapes every piece of user text, so nothing can ping a channel or forge a link', () => {
+  const m = digestMessage(
+    input({
+      scorecard: [row({ name: 'R&D <b>', penaltyUnit: '<@U1>' })],
+      kudos: [{ giver: 'U0ALICE01', recipients: ['U0BOB0001', 'not-a-user<!channel>'], message: 'Saved <!everyone> the day & more <https://evil|x>', values: ['<care>'], at: 1 }],
+    }),
+  );
+  const text = json(m);
+  expect(text).not.toMatch(/<!(here|channel|everyone)>|<https:|<b>|<care>|<@U1>/);
+  expect(text).toContain('Say &lt;when&gt;');
+  expect(text).toContain('R&amp;D &lt;b&gt;');
+  expect(text).toContain('<@U0ALICE01> → <@U0BOB0001>, not-a-user&lt;!channel&gt;');
+  expect(text).toContain('&lt;!everyone&gt;');
+});
+
+it('stays within Slack limits with 200 departments and very long texts', () => {
+  const long = 'x'.repeat(5_000);
+  const m = digestMessage(
+    input({
+      scorecard: Array.from({ length: 200 }, (_, i) => row({ department: `d${i}`, name: `Dept ${i} ${long}`, requests: i })),
+      kudos: Array.from({ length: 10 }, (_, i) => ({ giver: 'U0ALICE01', recipients: Array.from({ length: 20 }, () => 'U0BOB0001'), message: long, values: [long], at: i })),
+      tips: { internal: { id: 'a', kind: 'internal', title: long, body: long, tryThisWeek: long }, customer: { id: 'b', kind: 'customer', title: long, body: long, tryThisWeek: long } },
+    }),
+  );
+  expect(m.blocks.length).toBeLessThanOrEqual(MAX_DIGEST_BLOCKS);
+  for (const b of m.blocks as { type: string; text?: { text: string }; fields?: { text: string }[] }[]) {
+    if (b.type === 'header') expect(b.text!.text.length).toBeLessThanOrEqual(150);
+    if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(2000);
+    expect((b.fields ?? []).length).toBeLessThanOrEqual(10);
+  }
+  expect(json(m)).toContain('…and 170 more departments');
+  expect(json(m)).toContain('Dept 199'); // the busiest stay
+});
+
+it('an empty week reads well: no tips, no departments, no kudos, nothing at risk', () => {
+  const m = digestMessage({ week: '2026-W01', lastWeekLabel: '22–28 December 2025', scorecard: [], kudos: [], atRisk: 0 });
+  const text = json(m);
+  expect(text).toContain('Kept weekly — week 1');
+  expect(text).toContain('No department provides a service yet.');
+  expect(text).toContain('No kudos last week');
+  expect(text).toContain('No open request is at risk right now.');
+  expect(text).not.toContain('Try this week');
+  expect(m.text).toBe('Kept weekly — week 1: 0 open requests at risk now.');
+});
+
+it('a department with no requests shows a dash, not 0%', () => {
+  const text = json(digestMessage(input({ scorecard: [row({ requests: 0, compliancePct: null, previousPct: 90, breaches: 0, penaltyOwed: 0, penaltyUnit: null })] })));
+  expect(text).toContain('*Compliance*\\n—');
+  expect(text).toContain('*Penalties owed*\\n—');
+});
+
+it('change against the week before, in points', () => {
+  expect(changeText(90, 85.5)).toBe('▲ 4.5 pts');
+  expect(changeText(80, 81)).toBe('▼ 1 pt');
+  expect(changeText(80, 80)).toBe('= 0 pts');
+  expect(changeText(null, 80)).toBe('');
+  expect(changeText(80, null)).toBe('');
+});
+
+it('picks up to three kudos: most values, then the longest', () => {
+  const k = (message: string, values: string[], at = 0) => ({ giver: 'U0A', recipients: ['U0B'], message, values, at });
+  const picked = pickKudos([k('short', []), k('a longer message', []), k('x', ['a', 'b']), k('', ['a', 'b', 'c']), k('mid', ['a'])]);
+  expect(picked.map((p) => p.message)).toEqual(['x', 'mid', 'a longer message']);
+});
