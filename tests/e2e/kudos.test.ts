@@ -105,7 +105,8 @@ describe('/kudos', () => {
     const giver = 'U0RACER001';
     clock = DateTime.fromISO('2026-11-26T10:00', { zone: 'America/New_York' });
     expect(await kudos(`<@${BOB}> <@${IT_MEMBER}> <@${FIN_MEMBER}> <@U0SUPMEM1> first`, giver)).toMatch(/You have 1 kudos left today\.$/);
-    const answers = await Promise.all([kudos(`<@${BOB}> a`, giver), kudos(`<@${IT_MEMBER}> b`, giver)]);
+    // Both to the same person, so which one wins changes no one's totals (the App Home test counts them).
+    const answers = await Promise.all([kudos(`<@${BOB}> a`, giver), kudos(`<@${BOB}> b`, giver)]);
     expect(answers.filter((a) => a.startsWith('Thanked'))).toHaveLength(1);
     expect(answers.filter((a) => a.startsWith('You have given your 5 kudos'))).toHaveLength(1);
     expect(await givenOn(db, giver, '2026-11-26')).toBe(5);

@@ -21,7 +21,8 @@ import { act, calendarOf, fileFromSlack, filingChoices, type ActResult } from '.
 import { escapeMrkdwn } from '../views/help';
 import { newRequestModal, rateModal, readNewRequestView, readResolveView, resolveModal } from '../views/request-modals';
 import { waiveModal } from '../views/breaches';
-import { RATE_ACTION_PATTERN, requestDetails, requestList, requestsHomeView, urgencyOrder, type ListItem } from '../views/requests';
+import { RATE_ACTION_PATTERN, requestDetails } from '../views/requests';
+import { requestList, requestsHomeView, urgencyOrder, type ListItem } from '../views/request-lists';
 import type { ListenerDeps } from './deps';
 import { kudosHome } from './kudos';
 
