@@ -11,12 +11,18 @@
  * channel before posting again. Channels are posted one after another; a 429 is waited out
  * (Retry-After) and the same channel tried again; a channel that fails is tried by the next run.
  * A run stops taking channels after DIGEST_BUDGET_MS (the Lambda times out at 300 s).
+ *
+ * Once a digest is posted and marked posted, and the last 8 weeks have enough data
+ * (functions/domain/digest-trend.ts), a `digest.chart` work item goes through the outbox: the worker
+ * renders the compliance trend and uploads it into the digest's thread, once per channel and week
+ * (functions/slack/digest-chart.ts). This Lambda leaves the chart libraries out.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient, type WebClientOptions } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import type { Config } from '../config';
 import { WEEKDAYS } from '../domain/calendar-spec';
+import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
 import type { DigestSettings, Directory } from '../domain/directory';
 import { buildReport, periodLabel } from '../domain/report';
 import { nextDue } from '../domain/request';
@@ -126,8 +132,9 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestResu
       continue;
     }
     try {
-      const outcome = await digestChannel(run, settings, week, () => content.messageFor(settings, week));
+      const { outcome, ts } = await digestChannel(run, settings, week, () => content.messageFor(settings, week));
       result[outcome]++;
+      if (ts !== undefined) await sendChart(deps, content, settings, week, ts);
     } catch (err) {
       // One channel failing never stops the others; its claim is resolved by the next run.
       result.failed++;
@@ -136,6 +143,19 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestResu
   }
   if (result.left > 0) logger.warn('digest stopped at its time budget; the next run goes on', { left: result.left });
   return result;
+}
+
+/** Hands the chart to the worker when the last 8 weeks have enough data; a failure here never fails the channel. */
+async function sendChart(deps: DigestDeps, content: ContentCache, settings: DigestSettings, week: string, threadTs: string): Promise<void> {
+  if (!deps.outbox) return;
+  const channel = settings.channel;
+  try {
+    const departments = await content.chartFor(settings);
+    if (!departments) return;
+    await deps.outbox.send({ type: 'digest.chart', key: `digest-chart:${channel}:${week}`, channel, threadTs, week, departments });
+  } catch (err) {
+    logger.warn('digest chart not handed to the worker; the digest goes without it', { channel, week, error: (err as Error).message });
+  }
 }
 
 interface RunContext {
@@ -150,14 +170,15 @@ interface RunContext {
 
 type ChannelOutcome = 'posted' | 'already' | 'failed' | 'busy';
 
-async function digestChannel(run: RunContext, settings: DigestSettings, week: string, message: () => Promise<SlackMessage>): Promise<ChannelOutcome> {
+/** `ts`: the digest's message, when this call posted it (or found it after a crash) and marked it posted. */
+async function digestChannel(run: RunContext, settings: DigestSettings, week: string, message: () => Promise<SlackMessage>): Promise<{ outcome: ChannelOutcome; ts?: string }> {
   const { db, slack, clock, owner } = run;
   const channel = settings.channel;
   // Content first: nothing is claimed while the figures are read.
   const body = await message();
   const claim = await claimDigest(db, channel, week, owner, clock());
-  if (claim.kind === 'posted') return 'already';
-  if (claim.kind === 'busy') return 'busy';
+  if (claim.kind === 'posted') return { outcome: 'already' };
+  if (claim.kind === 'busy') return { outcome: 'busy' };
   if (claim.kind === 'recover') {
     let ts: string | undefined;
     try {
@@ -165,11 +186,12 @@ async function digestChannel(run: RunContext, settings: DigestSettings, week: st
     } catch (err) {
       // Without the channel's history we cannot know whether the digest is there: post nothing.
       logger.error('digest outcome unknown and the channel history could not be read; not posting', { channel, week, error: (err as Error).message });
-      return 'failed';
+      return { outcome: 'failed' };
     }
     if (ts) {
-      await markDigestPosted(db, channel, week, owner, ts, clock());
-      return 'already';
+      // Found after a crash: the chart may not have been handed over yet (the worker sends it once).
+      const marked = await markDigestPosted(db, channel, week, owner, ts, clock());
+      return marked ? { outcome: 'already', ts } : { outcome: 'already' };
     }
   }
   // Retry-After is waited out only while this claim's lease stays safely ours and the run has time.
@@ -202,8 +224,9 @@ async function digestChannel(run: RunContext, settings: DigestSettings, week: st
   }
   if (!(await markDigestPosted(db, channel, week, owner, ts, clock()))) {
     logger.warn('digest posted after this run lost its claim', { channel, week, ts });
+    return { outcome: 'posted' };
   }
-  return 'posted';
+  return { outcome: 'posted', ts };
 }
 
 /** Calls `call`, waiting Retry-After on each 429 while `until` allows. */
@@ -256,6 +279,7 @@ async function findDigest(run: RunContext, channel: string, week: string, since:
  */
 class ContentCache {
   private messages = new Map<string, Promise<SlackMessage>>();
+  private charts = new Map<string, Promise<string[] | undefined>>();
   private days = new Map<string, ReturnType<typeof readDays>>();
   private atRisk?: Promise<number>;
   private readonly providers: { id: string; name: string }[];
@@ -282,6 +306,41 @@ class ContentCache {
     return message;
   }
 
+  /**
+   * The departments whose combined compliance of the last CHART_WEEKS weeks (up to and including
+   * last week) the chart shows, or undefined when that is not enough for a chart.
+   */
+  chartFor(settings: DigestSettings): Promise<string[] | undefined> {
+    const lastMonday = DateTime.fromMillis(this.now, { zone: settings.timezone }).startOf('week').minus({ weeks: 1 });
+    const key = lastMonday.toISODate()!;
+    let chart = this.charts.get(key);
+    if (!chart) {
+      chart = (async () => {
+        const { from, to } = this.span(lastMonday);
+        const days = await Promise.all(this.providers.map(async (dept) => (await this.daysOf(dept.id, from, to)).days));
+        return this.providers.length > 0 && enoughForChart(combinedTrend(from, to, days)) ? this.providers.map((p) => p.id) : undefined;
+      })();
+      chart.catch(() => this.charts.delete(key));
+      this.charts.set(key, chart);
+    }
+    return chart;
+  }
+
+  /** The CHART_WEEKS weeks up to last week: the scorecard's two weeks are read with the chart's eight. */
+  private span(lastMonday: DateTime): { from: string; to: string } {
+    return { from: lastMonday.minus({ weeks: CHART_WEEKS - 1 }).toISODate()!, to: lastMonday.plus({ days: 6 }).toISODate()! };
+  }
+
+  private daysOf(department: string, from: string, to: string): ReturnType<typeof readDays> {
+    const key = `${department}|${from}|${to}`;
+    let read = this.days.get(key);
+    if (!read) {
+      this.days.set(key, (read = readDays(this.db, department, from, to)));
+      read.catch(() => this.days.delete(key));
+    }
+    return read;
+  }
+
   private async build(week: string, lastMonday: DateTime): Promise<SlackMessage> {
     const from = lastMonday.toISODate()!;
     const to = lastMonday.plus({ days: 6 }).toISODate()!;
@@ -300,10 +359,8 @@ class ContentCache {
       this.atRiskNow(),
       Promise.all(
         this.providers.map(async (dept): Promise<ScoreRow> => {
-          const key = `${dept.id}|${prevFrom}|${to}`;
-          let read = this.days.get(key);
-          if (!read) this.days.set(key, (read = readDays(this.db, dept.id, prevFrom, to)));
-          const { days } = await read;
+          const span = this.span(lastMonday);
+          const { days } = await this.daysOf(dept.id, span.from, span.to);
           const last = buildReport({ department: dept, from, to, days, better: [], agreementNames: {} });
           const before = buildReport({ department: dept, from: prevFrom, to: prevTo, days, better: [], agreementNames: {} });
           return {

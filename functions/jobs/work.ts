@@ -14,6 +14,7 @@ import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { syncUsergroups } from '../slack/usergroups';
 import { syncRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
+import { sendDigestChart } from '../slack/digest-chart';
 import { notifyKudos } from '../slack/listeners/kudos';
 import { readDirectory } from '../store/directory';
 
@@ -42,6 +43,15 @@ export const WorkItem = z.discriminatedUnion('type', [
     from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   }),
+  /** A digest was posted: its compliance chart of the last 8 weeks goes into its thread, once per key. */
+  z.object({
+    type: z.literal('digest.chart'),
+    key: z.string().min(1).max(200),
+    channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/),
+    threadTs: z.string().regex(/^\d+\.\d+$/),
+    week: z.string().regex(/^\d{4}-W\d{2}$/),
+    departments: z.array(z.string().min(1).max(40)).min(1).max(500),
+  }),
   /** Kudos were given: DM each recipient once. */
   z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
 ]);
@@ -69,6 +79,9 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return notifyKudos(deps, item.week, item.id);
     case 'report.files':
       await sendReportFiles(deps, item);
+      return;
+    case 'digest.chart':
+      await sendDigestChart(deps, item);
       return;
     case 'usergroups.sync': {
       const dir = await readDirectory(deps.db);

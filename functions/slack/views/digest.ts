@@ -3,8 +3,9 @@
  * week, up to three kudos worth reading and the requests at risk now. Made to read on a phone:
  * short lines, two-column fields, one section per department. Pure: the job gathers the figures
  * (functions/jobs/digest.ts). All user text goes through `escapeMrkdwn`; at most 50 blocks.
- * No chart image yet: charts are rendered in the worker bundle (functions/charts), and the
- * digest Lambda leaves the chart packages out; the digest could hand an image to the worker later.
+ * No image here: charts are rendered in the worker bundle (functions/charts) and the digest Lambda
+ * leaves the chart packages out, so the compliance chart is uploaded by the worker into the
+ * digest's thread (functions/slack/digest-chart.ts).
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { context, mentionUser, section, type SlackMessage } from './agreement-terms';
