@@ -13,6 +13,7 @@ import { syncUsergroups } from '../../functions/slack/usergroups';
 import { createSlackClient } from '../../functions/slack/web-client';
 import { readDirectory, WriteConflictError } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
+import { readAllTips, TipExistsError } from '../../functions/store/tips';
 import { withDb } from './db';
 import { EXIT, type CliIO } from './io';
 
@@ -28,6 +29,14 @@ function describeChange(c: ImportChange): string {
       return `${c.retires ? '~' : '+'} agreement ${c.agreement.id} version ${c.agreement.version} active${c.retires ? ` (version ${c.retires} retired)` : ''}${c.withdraws ? ` (waiting proposal version ${c.withdraws} withdrawn)` : ''}`;
     case 'digest.set':
       return `~ digest for ${c.digest.channel}: ${c.digest.weekday} ${c.digest.time} ${c.digest.timezone}`;
+    case 'tip.add':
+      return `+ tip ${c.tip.id} (${c.tip.title}), ${c.tip.kind}`;
+    case 'tip.edit':
+      return `~ tip ${c.tip.id} (${c.tip.title}) reworded`;
+    case 'tip.retire':
+      return `- tip ${c.id} (${c.title}) retired`;
+    case 'tip.unretire':
+      return `+ tip ${c.id} (${c.title}) back in the rotation`;
   }
 }
 
@@ -70,19 +79,25 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
   const config = parseConfig(io.env);
   return withDb(config, async (db) => {
     const dir = await readDirectory(db);
-    const checked = validateImport(data, dir);
+    const tips = await readAllTips(db);
+    const checked = validateImport(data, dir, tips);
     if (!checked.ok) {
       const n = checked.error.length;
       io.err(`kept import: ${file} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported:`);
       checked.error.forEach((issue) => io.err(issueLine(issue)));
       return EXIT.usage;
     }
-    const plan = planImport(checked.value, dir, new Date().toISOString());
+    const now = new Date().toISOString();
+    const plan = planImport(checked.value, dir, now, tips);
     plan.changes.forEach((c) => io.out(describeChange(c)));
     if (!dryRun) {
       try {
-        await applyImport(db, plan, dir);
+        await applyImport(db, plan, dir, now);
       } catch (err) {
+        if (err instanceof TipExistsError) {
+          io.err(`kept import: tip ${err.id} was added in Slack while importing; run the same import again to finish (what was done stays done).`);
+          return EXIT.failed;
+        }
         if (!(err instanceof WriteConflictError)) throw err;
         io.err(`kept import: departments or agreements changed while importing; run the same import again to finish (what was done stays done).`);
         return EXIT.failed;

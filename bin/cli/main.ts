@@ -9,7 +9,7 @@ import { report } from './report';
 const USAGE = [
   'usage: kept <command> [options]',
   '  kept due --calendar FILE.yaml --start ISO --duration 4h [--pause ISO/ISO ...]   when a target falls due',
-  '  kept import FILE.yaml [--dry-run]   load departments, agreements and digest settings (agreements as code)',
+  '  kept import FILE.yaml [--dry-run]   load departments, agreements, digest settings and tips (agreements as code)',
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
   '  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department\'s report (default: this month to date)',

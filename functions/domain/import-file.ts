@@ -1,5 +1,5 @@
 /**
- * Agreements as code: the import file (departments, agreements, digest), every rule it must
+ * Agreements as code: the import file (departments, agreements, digest, tips), every rule it must
  * meet with the path of each problem, and the plan of changes it makes against what Kept
  * already keeps. Importing the same file twice plans nothing the second time. Pure domain code.
  */
@@ -19,6 +19,21 @@ import {
 import { DepartmentSpec, departmentFromSpec, isChannelId, specOfDepartment, type Department } from './department';
 import { findDepartment, type DigestSettings, type Directory } from './directory';
 import { issuesOf, shown, type Issue } from './issues';
+import {
+  BUILT_IN_TIPS,
+  KIND_PREFIX,
+  overlayCatalogue,
+  TIP_BODY_MAX,
+  TIP_ID,
+  TIP_ID_MAX,
+  TIP_KINDS,
+  TIP_TITLE_MAX,
+  TIP_TRY_MAX,
+  TipSpec,
+  type CatalogueEntry,
+  type Tip,
+  type TipKind,
+} from './tips';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -47,18 +62,78 @@ const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { err
 
 const DigestListSpec = list(DigestSpec, 'digest settings');
 
+/** The kind an id's prefix names (`int-…` internal, `cus-…` customer), if any. */
+export function tipKindOfId(id: string): TipKind | undefined {
+  return TIP_KINDS.find((k) => id.startsWith(`${KIND_PREFIX[k]}-`));
+}
+
+const tipText = (field: string, min: number, max: number) =>
+  z
+    .string({ error: (iss) => `${field} must be text, not ${shown(iss.input)}` })
+    .trim()
+    .min(min, `${field} needs at least ${min} characters`)
+    .max(max, `${field} must be at most ${max} characters`);
+
+const TipFileSpec = z.strictObject(
+  {
+    id: z
+      .string({ error: (iss) => (iss.input === undefined ? 'id is required: a built-in tip\'s id, or a new one starting int- or cus-' : `${shown(iss.input)} is not a tip id`) })
+      .max(TIP_ID_MAX, { error: `is longer than ${TIP_ID_MAX} characters`, abort: true })
+      .regex(TIP_ID, { error: (iss) => `${shown(iss.input)} is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note`, abort: true })
+      .refine((id) => tipKindOfId(id) !== undefined, { error: (iss) => `${shown(iss.input)} does not start with int- (serving colleagues) or cus- (serving customers)` }),
+    kind: z.enum(TIP_KINDS, { error: (iss) => `${shown(iss.input)} is not a kind of tip; use internal or customer` }).optional(),
+    title: tipText('title', 3, TIP_TITLE_MAX).regex(/^[^\r\n]*$/, 'title must be one line').optional(),
+    body: tipText('body', 40, TIP_BODY_MAX).optional(),
+    try_this_week: tipText('try_this_week', 15, TIP_TRY_MAX).optional(),
+    retired: z.boolean({ error: (iss) => `${shown(iss.input)} is not true or false` }).optional(),
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a tip field; use id, kind, title, body, try_this_week, retired`
+        : 'must be a tip like { id: cus-first-thirty-seconds, retired: true }',
+  },
+);
+type TipFileEntry = z.infer<typeof TipFileSpec>;
+
+/** A tip as the file names it: its id and kind, the words it gives (each optional) and the retirement it asks for. */
+export interface TipImport {
+  id: string;
+  kind: TipKind;
+  title?: string;
+  body?: string;
+  tryThisWeek?: string;
+  retired?: boolean;
+}
+
+/** The catalogue as Kept ships it, before any admin's change: what validation and planning assume when not told. */
+export const BUILT_IN_CATALOGUE: readonly CatalogueEntry[] = Object.freeze(overlayCatalogue(BUILT_IN_TIPS, []));
+
+/** The tip a file entry makes of a kept one (or of nothing, for a new id): the words given replace, the others stay. */
+function tipOf(t: TipImport, kept: Tip | undefined): Partial<Tip> & { id: string; kind: TipKind } {
+  return {
+    ...kept,
+    id: t.id,
+    kind: kept?.kind ?? t.kind,
+    ...(t.title !== undefined ? { title: t.title } : {}),
+    ...(t.body !== undefined ? { body: t.body } : {}),
+    ...(t.tryThisWeek !== undefined ? { tryThisWeek: t.tryThisWeek } : {}),
+  };
+}
+
 export const ImportFileSpec = z.strictObject(
   {
     departments: list(DepartmentSpec, 'departments').optional(),
     agreements: list(AgreementSpec, 'agreements').optional(),
     // One settings object or a list of them; checked on its own below so problems name their field.
     digest: z.unknown().optional(),
+    tips: list(TipFileSpec, 'tips').optional(),
   },
   {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a section of the file; use departments, agreements, digest`
-        : 'the file must be a mapping with the sections departments, agreements and/or digest',
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a section of the file; use departments, agreements, digest, tips`
+        : 'the file must be a mapping with the sections departments, agreements, digest and/or tips',
   },
 );
 
@@ -66,15 +141,22 @@ export interface ImportFile {
   departments: DepartmentSpec[];
   agreements: (AgreementTerms & { id: string })[];
   digests: DigestSettings[];
+  tips: TipImport[];
 }
 
 /**
  * Checks the whole file: its shape, then what only makes sense together (unique ids and
- * prefixes, departments that exist, agreements that do not cover the same requests).
+ * prefixes, departments that exist, agreements that do not cover the same requests, tips that
+ * exist or are written in full, a kind left with a tip in rotation). `tips` is every tip Kept
+ * keeps (store/tips.ts readAllTips); left out, the built-in catalogue without changes.
  * Returns every problem, not only the first.
  */
-export function validateImport(raw: unknown, dir: Directory): { ok: true; value: ImportFile } | { ok: false; error: Issue[] } {
-  if (raw === null || raw === undefined) return { ok: false, error: [{ path: [], message: 'the file is empty; give departments, agreements and/or digest' }] };
+export function validateImport(
+  raw: unknown,
+  dir: Directory,
+  tips: readonly CatalogueEntry[] = BUILT_IN_CATALOGUE,
+): { ok: true; value: ImportFile } | { ok: false; error: Issue[] } {
+  if (raw === null || raw === undefined) return { ok: false, error: [{ path: [], message: 'the file is empty; give departments, agreements, digest and/or tips' }] };
   const parsed = ImportFileSpec.safeParse(raw);
   const digestInput = parsed.success ? parsed.data.digest : (raw as { digest?: unknown } | null)?.digest;
   const digestParsed = digestInput === undefined ? undefined : Array.isArray(digestInput) ? DigestListSpec.safeParse(digestInput) : DigestSpec.safeParse(digestInput);
@@ -83,6 +165,7 @@ export function validateImport(raw: unknown, dir: Directory): { ok: true; value:
     ...(parsed.success ? [] : issuesOf(parsed.error)),
     ...(digestParsed && !digestParsed.success && typeof raw === 'object' && !Array.isArray(raw) ? issuesOf(digestParsed.error, ['digest']) : []),
     ...checkReferences(raw, dir),
+    ...checkTips(raw, tips),
   ];
   if (!parsed.success || (digestParsed && !digestParsed.success)) return { ok: false, error: issues };
   const departments = parsed.data.departments ?? [];
@@ -90,6 +173,21 @@ export function validateImport(raw: unknown, dir: Directory): { ok: true; value:
   const digestData = digestParsed?.data;
   const digests: DigestSettings[] = digestData === undefined ? [] : Array.isArray(digestData) ? digestData : [digestData];
   const deptIds = new Set(departments.map((d) => d.id));
+  const tipImports: TipImport[] = (parsed.data.tips ?? []).map((t) => tipImportOf(t));
+
+  // A tip the file writes must still be a tip: the words it gives together with those it keeps.
+  tipImports.forEach((t, i) => {
+    const kept = tips.find((e) => e.tip.id === t.id)?.tip;
+    if (!kept && (t.title === undefined || t.body === undefined || t.tryThisWeek === undefined)) return; // reported by checkTips
+    if (t.title === undefined && t.body === undefined && t.tryThisWeek === undefined) return;
+    const checked = TipSpec.safeParse(tipOf(t, kept));
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        const field = issue.path[0] === 'tryThisWeek' ? 'try_this_week' : issue.path[0];
+        issues.push({ path: ['tips', i, ...(field === undefined ? [] : [field])], message: issue.message });
+      }
+    }
+  });
 
   // Request-ID prefixes must be unique among all departments, the ones in the file and the ones kept.
   const prefixOwner = new Map<string, string>();
@@ -119,7 +217,68 @@ export function validateImport(raw: unknown, dir: Directory): { ok: true; value:
   });
 
   if (issues.length > 0) return { ok: false, error: issues };
-  return { ok: true, value: { departments, agreements, digests } };
+  return { ok: true, value: { departments, agreements, digests, tips: tipImports } };
+}
+
+function tipImportOf(t: TipFileEntry): TipImport {
+  return {
+    id: t.id,
+    kind: t.kind ?? tipKindOfId(t.id)!,
+    ...(t.title !== undefined ? { title: t.title } : {}),
+    ...(t.body !== undefined ? { body: t.body } : {}),
+    ...(t.try_this_week !== undefined ? { tryThisWeek: t.try_this_week } : {}),
+    ...(t.retired !== undefined ? { retired: t.retired } : {}),
+  };
+}
+
+const NEW_TIP_FIELDS = ['title', 'body', 'try_this_week'] as const;
+
+/**
+ * Tips across the file, read from the raw entries (values of the wrong type are left to the shape
+ * check): ids listed once, a kind that matches the id, new tips written in full, and no kind left
+ * without a tip in rotation.
+ */
+function checkTips(raw: unknown, kept: readonly CatalogueEntry[]): Issue[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const issues: Issue[] = [];
+  const keptById = new Map(kept.map((e) => [e.tip.id, e]));
+  const tipAt = new Map<string, number>();
+  // Whether each tip is in rotation after the import, and which entry last retired one of a kind.
+  const active = new Map(kept.map((e) => [e.tip.id, { kind: e.tip.kind, active: !e.retired }]));
+  const lastRetiring = new Map<TipKind, number>();
+  for (const [i, t] of entries((raw as Record<string, unknown>).tips)) {
+    if (typeof t.id !== 'string' || t.id.length > TIP_ID_MAX || !TIP_ID.test(t.id)) continue;
+    const prefixKind = tipKindOfId(t.id);
+    if (prefixKind === undefined) continue;
+    const first = tipAt.get(t.id);
+    if (first !== undefined) {
+      issues.push({ path: ['tips', i, 'id'], message: `${shown(t.id)} is listed twice (also tips[${first}])` });
+      continue;
+    }
+    tipAt.set(t.id, i);
+    const entry = keptById.get(t.id);
+    const kind = entry?.tip.kind ?? prefixKind;
+    if (typeof t.kind === 'string' && (TIP_KINDS as readonly string[]).includes(t.kind) && t.kind !== kind) {
+      issues.push({ path: ['tips', i, 'kind'], message: `${shown(t.kind)} does not match the id ${t.id}: ids of ${kind} tips start ${KIND_PREFIX[kind]}-` });
+    }
+    if (!entry) {
+      for (const field of NEW_TIP_FIELDS) {
+        if (t[field] === undefined) issues.push({ path: ['tips', i, field], message: `${field} is required: ${t.id} is a new tip (it is not one of Kept's tips yet)` });
+      }
+    }
+    const now = active.get(t.id) ?? { kind, active: true };
+    if (t.retired === true) {
+      active.set(t.id, { kind, active: false });
+      if (now.active) lastRetiring.set(kind, i);
+    } else if (t.retired === false) active.set(t.id, { kind, active: true });
+    else active.set(t.id, now);
+  }
+  for (const [kind, i] of lastRetiring) {
+    if (![...active.values()].some((a) => a.kind === kind && a.active)) {
+      issues.push({ path: ['tips', i, 'retired'], message: `would retire the last ${kind} tip in rotation; keep at least one of each kind` });
+    }
+  }
+  return issues;
 }
 
 const entries = (value: unknown): [number, Record<string, unknown>][] =>
@@ -178,7 +337,11 @@ export type ImportChange =
   | { kind: 'department.create'; department: Department }
   | { kind: 'department.update'; department: Department }
   | { kind: 'agreement.activate'; agreement: AgreementVersion; retires?: number; withdraws?: number }
-  | { kind: 'digest.set'; digest: DigestSettings };
+  | { kind: 'digest.set'; digest: DigestSettings }
+  | { kind: 'tip.add'; tip: Tip }
+  | { kind: 'tip.edit'; tip: Tip; source: 'custom' | 'edit' }
+  | { kind: 'tip.retire'; id: string; title: string }
+  | { kind: 'tip.unretire'; id: string; title: string };
 
 export interface ImportPlan {
   changes: ImportChange[];
@@ -189,8 +352,10 @@ export interface ImportPlan {
  * What the file changes: new or edited departments, agreements whose terms differ from the
  * active version (a new active version; a waiting proposal is withdrawn), digest settings.
  * Imported agreements are active at once: the file is the agreement both sides signed off.
+ * Tips are compared with `tips`, every tip Kept keeps (as for validateImport): a new id is
+ * added, changed words are saved, and a `retired` that differs retires or brings back.
  */
-export function planImport(file: ImportFile, dir: Directory, now: string): ImportPlan {
+export function planImport(file: ImportFile, dir: Directory, now: string, tips: readonly CatalogueEntry[] = BUILT_IN_CATALOGUE): ImportPlan {
   const changes: ImportChange[] = [];
   let unchanged = 0;
   for (const spec of file.departments) {
@@ -220,8 +385,20 @@ export function planImport(file: ImportFile, dir: Directory, now: string): Impor
     if (kept && sameDigest(kept, digest)) unchanged++;
     else changes.push({ kind: 'digest.set', digest });
   }
+  for (const t of file.tips) {
+    const kept = tips.find((e) => e.tip.id === t.id);
+    const tip = tipOf(t, kept?.tip) as Tip;
+    const before = changes.length;
+    if (!kept) changes.push({ kind: 'tip.add', tip });
+    else if (!sameTip(kept.tip, tip)) changes.push({ kind: 'tip.edit', tip, source: kept.source === 'custom' ? 'custom' : 'edit' });
+    const retired = kept?.retired ?? false;
+    if (t.retired !== undefined && t.retired !== retired) changes.push({ kind: t.retired ? 'tip.retire' : 'tip.unretire', id: t.id, title: tip.title });
+    if (changes.length === before) unchanged++;
+  }
   return { changes, unchanged };
 }
+
+const sameTip = (a: Tip, b: Tip): boolean => a.title === b.title && a.body === b.body && a.tryThisWeek === b.tryThisWeek;
 
 const sameDigest = (a: DigestSettings, b: DigestSettings): boolean =>
   a.channel === b.channel && a.weekday === b.weekday && a.time === b.time && a.timezone === b.timezone;

@@ -3,6 +3,8 @@
  * revision on, starting from the revision the plan was made against: if anyone else changes
  * departments or agreements meanwhile, the import stops with WriteConflictError and running it
  * again finishes the job (every change is idempotent against the directory it reads).
+ * Tip changes (the TIPS partition, not the directory) are written last with store/tips.ts,
+ * one write each, by `import`; they leave the revision alone.
  */
 import type { ImportChange, ImportPlan } from '../domain/import-file';
 import type { Directory } from '../domain/directory';
@@ -10,8 +12,14 @@ import type { Db } from './client';
 import { activateImportedItems } from './agreements';
 import { putDepartmentItem } from './departments';
 import { bumpRev, digestItem, transact, type TransactItem } from './directory';
+import { addCustomTip, saveTipText, setTipRetired } from './tips';
 
-function itemsOf(db: Db, change: ImportChange, dir: Directory): TransactItem[] {
+type DirectoryChange = Exclude<ImportChange, { kind: `tip.${string}` }>;
+type TipImportChange = Extract<ImportChange, { kind: `tip.${string}` }>;
+
+const isTipChange = (c: ImportChange): c is TipImportChange => c.kind.startsWith('tip.');
+
+function itemsOf(db: Db, change: DirectoryChange, dir: Directory): TransactItem[] {
   switch (change.kind) {
     case 'department.create':
       return [putDepartmentItem(db, change.department, 'create')];
@@ -26,10 +34,26 @@ function itemsOf(db: Db, change: ImportChange, dir: Directory): TransactItem[] {
   }
 }
 
-export async function applyImport(db: Db, plan: ImportPlan, dir: Directory): Promise<void> {
+async function applyTipChange(db: Db, change: TipImportChange, who: { by: string; at: string }): Promise<void> {
+  switch (change.kind) {
+    case 'tip.add':
+      return addCustomTip(db, change.tip, who);
+    case 'tip.edit':
+      return saveTipText(db, change.tip, change.source, who);
+    case 'tip.retire':
+      return setTipRetired(db, change.id, true, who);
+    case 'tip.unretire':
+      return setTipRetired(db, change.id, false, who);
+  }
+}
+
+/** `now` stamps the tips written (`updatedAt`); directory changes carry their own instants. */
+export async function applyImport(db: Db, plan: ImportPlan, dir: Directory, now: string = new Date().toISOString()): Promise<void> {
   let rev = dir.rev;
   for (const change of plan.changes) {
+    if (isTipChange(change)) continue;
     await transact(db, [bumpRev(db, rev), ...itemsOf(db, change, dir)]);
     rev++;
   }
+  for (const change of plan.changes) if (isTipChange(change)) await applyTipChange(db, change, { by: 'import', at: now });
 }

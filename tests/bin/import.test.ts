@@ -12,6 +12,8 @@ import { planImport, validateImport } from '../../functions/domain/import-file';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
+import { readAllTips, readCatalogue, setTipRetired } from '../../functions/store/tips';
+import { BUILT_IN_TIPS } from '../../functions/domain/tips';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { directoryFor, importFixtures } from '../support/import-fixtures';
@@ -67,6 +69,80 @@ describe('the example file', () => {
     const run = cli(other);
     expect(await kept(['import', EXAMPLE], run.io)).toBe(0);
     expect(run.err).toEqual([expect.stringMatching(/^kept import: could not read the members of user group S0HRTEAM1 \(people-ops\) from Slack: missing_scope\./)]);
+    await dropTable(other);
+  });
+});
+
+describe('tips in the file', () => {
+  let db: Db;
+  beforeAll(async () => (db = await freshTable()));
+  afterAll(() => dropTable(db));
+
+  const retiredCus = BUILT_IN_TIPS.find((t) => t.kind === 'customer')!;
+  const editedInt = BUILT_IN_TIPS.find((t) => t.kind === 'internal')!;
+  const backInt = BUILT_IN_TIPS.filter((t) => t.kind === 'internal')[1]!;
+  const FILE = [
+    'tips:',
+    `  - id: ${retiredCus.id}`,
+    '    retired: true',
+    `  - id: ${editedInt.id}`,
+    '    title: Leave a note that stands alone',
+    `  - id: ${backInt.id}`,
+    '    retired: false',
+    '  - id: int-ask-for-the-deadline',
+    '    title: Ask when it is needed',
+    '    body: A request without a date gets either rushed or forgotten. Ask when the answer is needed and why, so you can plan it.',
+    '    try_this_week: Ask for the real deadline on every request you take this week.',
+    '',
+  ].join('\n');
+
+  it('adds, rewords, retires and brings back what /sla tips shows; a second run changes nothing', async () => {
+    await setTipRetired(db, backInt.id, true, { by: 'U0ADMIN01', at: '2026-11-01T00:00:00.000Z' });
+    const first = cli(db, { 'tips.yaml': FILE });
+    expect(await kept(['import', 'tips.yaml'], first.io)).toBe(0);
+    expect(first.err).toEqual([]);
+    expect(first.out).toEqual([
+      `- tip ${retiredCus.id} (${retiredCus.title}) retired`,
+      `~ tip ${editedInt.id} (Leave a note that stands alone) reworded`,
+      `+ tip ${backInt.id} (${backInt.title}) back in the rotation`,
+      '+ tip int-ask-for-the-deadline (Ask when it is needed), internal',
+      'tips.yaml: made 4 changes.',
+    ]);
+
+    const catalogue = await readCatalogue(db);
+    expect(catalogue.find((t) => t.id === retiredCus.id)).toBeUndefined();
+    expect(catalogue.find((t) => t.id === editedInt.id)).toEqual({ ...editedInt, title: 'Leave a note that stands alone' });
+    expect(catalogue.find((t) => t.id === backInt.id)).toEqual(backInt);
+    expect(catalogue.find((t) => t.id === 'int-ask-for-the-deadline')).toMatchObject({ kind: 'internal', title: 'Ask when it is needed', tryThisWeek: 'Ask for the real deadline on every request you take this week.' });
+    expect(catalogue).toHaveLength(BUILT_IN_TIPS.length);
+    const all = await readAllTips(db);
+    expect(all.find((e) => e.tip.id === 'int-ask-for-the-deadline')).toMatchObject({ source: 'custom', retired: false });
+    expect(all.find((e) => e.tip.id === editedInt.id)?.source).toBe('edit');
+
+    const items = await allItems(db);
+    const second = cli(db, { 'tips.yaml': FILE });
+    expect(await kept(['import', 'tips.yaml'], second.io)).toBe(0);
+    expect(second.out).toEqual(['tips.yaml: nothing to change; all 4 entries are already up to date.']);
+    expect(await allItems(db)).toEqual(items);
+  });
+
+  it('a dry run writes no tip; a file that would retire every customer tip is refused', async () => {
+    const other = await freshTable();
+    const dry = cli(other, { 'tips.yaml': FILE });
+    expect(await kept(['import', 'tips.yaml', '--dry-run'], dry.io)).toBe(0);
+    expect(dry.out.at(-1)).toBe('tips.yaml: would make 3 changes; 1 already up to date.');
+    expect(await allItems(other)).toEqual([]);
+
+    const customers = BUILT_IN_TIPS.filter((t) => t.kind === 'customer');
+    await setTipRetired(other, customers[0]!.id, true, { by: 'U0ADMIN01', at: '2026-11-01T00:00:00.000Z' });
+    const text = ['tips:', ...customers.slice(1).map((t) => `  - { id: ${t.id}, retired: true }`), ''].join('\n');
+    const refused = cli(other, { 'all.yaml': text });
+    expect(await kept(['import', 'all.yaml'], refused.io)).toBe(2);
+    expect(refused.err).toEqual([
+      'kept import: all.yaml has 1 problem; nothing was imported:',
+      `tips[${customers.length - 2}].retired: would retire the last customer tip in rotation; keep at least one of each kind`,
+    ]);
+    expect(await readCatalogue(other)).toHaveLength(BUILT_IN_TIPS.length - 1);
     await dropTable(other);
   });
 });

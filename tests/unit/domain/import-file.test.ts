@@ -7,6 +7,7 @@ import type { Department } from '../../../functions/domain/department';
 import { EMPTY_DIRECTORY, type AgreementRecord, type Directory } from '../../../functions/domain/directory';
 import { planImport, validateImport, type ImportFile, type ImportPlan } from '../../../functions/domain/import-file';
 import { formatPath, issueLine } from '../../../functions/domain/issues';
+import { BUILT_IN_TIPS, overlayCatalogue, type CatalogueEntry, type TipChange } from '../../../functions/domain/tips';
 import { directoryFor, importFixtures, type FixtureDirectory } from '../../support/import-fixtures';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -95,8 +96,8 @@ describe('broken import files', () => {
   });
 
   it('an empty file is reported as empty, whether YAML reads it as null or nothing at all', () => {
-    expect(linesOf(null, EMPTY_DIRECTORY)).toEqual(['the file is empty; give departments, agreements and/or digest']);
-    expect(linesOf(undefined, EMPTY_DIRECTORY)).toEqual(['the file is empty; give departments, agreements and/or digest']);
+    expect(linesOf(null, EMPTY_DIRECTORY)).toEqual(['the file is empty; give departments, agreements, digest and/or tips']);
+    expect(linesOf(undefined, EMPTY_DIRECTORY)).toEqual(['the file is empty; give departments, agreements, digest and/or tips']);
   });
 
   it('the issue example is printed exactly as the issue writes it', () => {
@@ -306,16 +307,17 @@ describe('the example file and the plan', () => {
  * settings` (a digest that is not a list is read as one digest's settings).
  */
 interface Family {
-  file: 'import-file.ts' | 'agreement.ts' | 'department.ts' | 'calendar-spec.ts' | 'duration.ts';
+  file: 'import-file.ts' | 'agreement.ts' | 'department.ts' | 'calendar-spec.ts' | 'duration.ts' | 'tips.ts';
   text: string;
   line?: string | RegExp;
 }
 
 const FAMILIES: Family[] = [
   // The file and its sections
-  { file: 'import-file.ts', text: 'the file is empty; give departments, agreements and/or digest' },
-  { file: 'import-file.ts', text: 'the file must be a mapping with the sections departments, agreements and/or digest' },
-  { file: 'import-file.ts', text: 'is not a section of the file; use departments, agreements, digest' },
+  { file: 'import-file.ts', text: 'the file is empty; give departments, agreements, digest and/or tips' },
+  { file: 'import-file.ts', text: 'the file must be a mapping with the sections departments, agreements, digest and/or tips' },
+  { file: 'import-file.ts', text: 'is not a section of the file; use departments, agreements, digest, tips' },
+  { file: 'import-file.ts', text: 'must be a list of ${what} (each line starting with "- ")', line: /^tips: must be a list of tips \(each line/ },
   { file: 'import-file.ts', text: 'must be a list of ${what} (each line starting with "- ")', line: /^departments: must be a list of departments \(each line/ },
   { file: 'import-file.ts', text: 'must be a list of ${what} (each line starting with "- ")', line: /^agreements: must be a list of agreements \(each line/ },
   // Across the file
@@ -393,6 +395,25 @@ const FAMILIES: Family[] = [
   { file: 'agreement.ts', text: 'is not a number; write the share of a target after which it is at risk, e.g. 0.75' },
   { file: 'agreement.ts', text: 'is not between 0 and 1; write a share such as 0.75 (75% of the time used)', line: /at_risk: (0|-[\d.]+) is not between 0 and 1/ },
   { file: 'agreement.ts', text: 'is not between 0 and 1; write a share such as 0.75 (75% of the time used)', line: /at_risk: [1-9][\d.]* is not between 0 and 1/ },
+  // Tips
+  { file: 'import-file.ts', text: 'must be a tip like { id: cus-first-thirty-seconds, retired: true }' },
+  { file: 'import-file.ts', text: 'is not a tip field; use id, kind, title, body, try_this_week, retired' },
+  { file: 'import-file.ts', text: "id is required: a built-in tip\\'s id, or a new one starting int- or cus-", line: "id is required: a built-in tip's id, or a new one starting int- or cus-" },
+  { file: 'import-file.ts', text: 'is not a tip id`', line: /^tips\[\d+\]\.id: \d+ is not a tip id$/ },
+  { file: 'import-file.ts', text: 'is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note' },
+  { file: 'import-file.ts', text: 'is longer than ${TIP_ID_MAX} characters', line: /^tips\[\d+\]\.id: is longer than 64 characters$/ },
+  { file: 'import-file.ts', text: 'does not start with int- (serving colleagues) or cus- (serving customers)' },
+  { file: 'import-file.ts', text: 'is listed twice (also tips[${first}])', line: 'is listed twice (also tips[' },
+  { file: 'import-file.ts', text: 'does not match the id ${t.id}: ids of ${kind} tips start', line: /kind: ".*" does not match the id \S+: ids of (internal|customer) tips start (int|cus)-$/ },
+  { file: 'import-file.ts', text: 'is not a kind of tip; use internal or customer' },
+  { file: 'import-file.ts', text: "is a new tip (it is not one of Kept's tips yet)", line: /^tips\[\d+\]\.(title|body|try_this_week): \1 is required: \S+ is a new tip/ },
+  { file: 'import-file.ts', text: 'must be text, not ${shown(iss.input)}', line: /^tips\[\d+\]\.(title|body|try_this_week): \1 must be text, not / },
+  { file: 'import-file.ts', text: 'needs at least ${min} characters', line: /^tips\[\d+\]\.(title|body|try_this_week): \1 needs at least \d+ characters$/ },
+  { file: 'import-file.ts', text: 'must be at most ${max} characters', line: /^tips\[\d+\]\.(title|body|try_this_week): \1 must be at most \d+ characters$/ },
+  { file: 'import-file.ts', text: "'title must be one line'", line: /^tips\[\d+\]\.title: title must be one line$/ },
+  { file: 'import-file.ts', text: 'is not true or false', line: /^tips\[\d+\]\.retired: .* is not true or false$/ },
+  { file: 'import-file.ts', text: 'would retire the last ${kind} tip in rotation; keep at least one of each kind', line: /retired: would retire the last (internal|customer) tip in rotation/ },
+  { file: 'tips.ts', text: 'the tip must say more than its title', line: /^tips\[\d+\]\.body: the tip must say more than its title$/ },
   // Durations
   { file: 'duration.ts', text: 'a duration must be text; ' },
   { file: 'duration.ts', text: 'is not a duration; ' },
@@ -566,7 +587,7 @@ describe('validateImport on any input', () => {
         fc.oneof(
           fc.jsonValue(),
           fc.record(
-            { departments: fc.jsonValue({ maxDepth: 3 }), agreements: fc.jsonValue({ maxDepth: 3 }), digest: fc.jsonValue({ maxDepth: 2 }) },
+            { departments: fc.jsonValue({ maxDepth: 3 }), agreements: fc.jsonValue({ maxDepth: 3 }), digest: fc.jsonValue({ maxDepth: 2 }), tips: fc.jsonValue({ maxDepth: 3 }) },
             { requiredKeys: [] },
           ),
         ),
@@ -589,5 +610,113 @@ describe('validateImport on any input', () => {
   it('a deleted required field is reported at its own path', () => {
     const raw = mutate([{ kind: 'delete', at: EXAMPLE_PATHS.findIndex((p) => p.join('.') === 'agreements.0.penalty.per_breach'), value: null }]);
     expect(linesOf(raw, EMPTY_DIRECTORY)).toEqual(['agreements[0].penalty.per_breach: per_breach is required']);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+
+describe('tips in the file', () => {
+  const NEW_TIP = {
+    id: 'int-ask-for-the-deadline',
+    title: 'Ask when it is needed',
+    body: 'A request without a date gets either rushed or forgotten. Ask when the answer is needed and why, so you can plan it and say early if it will be late.',
+    try_this_week: 'Ask for the real deadline on every request you take this week.',
+  };
+  const builtIn = (kind: 'internal' | 'customer') => BUILT_IN_TIPS.filter((t) => t.kind === kind);
+  const FIRST_CUS = builtIn('customer')[0]!;
+  const FIRST_INT = builtIn('internal')[0]!;
+  const catalogue = (changes: TipChange[]): CatalogueEntry[] => overlayCatalogue(BUILT_IN_TIPS, changes);
+
+  /** The stored changes after a plan is applied, as store/tips.ts keeps them. */
+  function store(changes: TipChange[], plan: ImportPlan): TipChange[] {
+    const byId = new Map(changes.map((c) => [c.id, { ...c }]));
+    for (const c of plan.changes) {
+      if (c.kind === 'tip.add') byId.set(c.tip.id, { id: c.tip.id, tip: c.tip, source: 'custom' });
+      else if (c.kind === 'tip.edit') byId.set(c.tip.id, { ...byId.get(c.tip.id), id: c.tip.id, tip: c.tip, source: c.source });
+      else if (c.kind === 'tip.retire' || c.kind === 'tip.unretire') byId.set(c.id, { ...byId.get(c.id), id: c.id, retired: c.kind === 'tip.retire' });
+    }
+    return [...byId.values()];
+  }
+
+  function plan(raw: unknown, changes: TipChange[] = []): ImportPlan {
+    const tips = catalogue(changes);
+    const r = validateImport(raw, EMPTY_DIRECTORY, tips);
+    if (!r.ok) throw new Error(r.error.map(issueLine).join('\n'));
+    return planImport(r.value, EMPTY_DIRECTORY, NOW, tips);
+  }
+
+  it('accepts a retirement, new words for a built-in tip and a new tip whose kind comes from its id or is given', () => {
+    const raw = {
+      tips: [
+        { id: FIRST_CUS.id, retired: true },
+        { id: FIRST_INT.id, title: '  Leave a note that stands alone ' },
+        NEW_TIP,
+        { ...NEW_TIP, id: 'cus-say-when-you-will-call', title: 'Say when you will call back', kind: 'customer' },
+      ],
+    };
+    const r = validateImport(raw, EMPTY_DIRECTORY);
+    if (!r.ok) throw new Error(r.error.map(issueLine).join('\n'));
+    expect(r.value.tips).toEqual([
+      { id: FIRST_CUS.id, kind: 'customer', retired: true },
+      { id: FIRST_INT.id, kind: 'internal', title: 'Leave a note that stands alone' },
+      { id: NEW_TIP.id, kind: 'internal', title: NEW_TIP.title, body: NEW_TIP.body, tryThisWeek: NEW_TIP.try_this_week },
+      { id: 'cus-say-when-you-will-call', kind: 'customer', title: 'Say when you will call back', body: NEW_TIP.body, tryThisWeek: NEW_TIP.try_this_week },
+    ]);
+  });
+
+  it('plans add, edit, retire and unretire only where something differs; the second run plans nothing', () => {
+    const raw = { tips: [{ id: FIRST_CUS.id, retired: true }, { id: FIRST_INT.id, title: 'Leave a note that stands alone' }, NEW_TIP] };
+    const first = plan(raw);
+    expect(first.unchanged).toBe(0);
+    expect(first.changes).toEqual([
+      { kind: 'tip.retire', id: FIRST_CUS.id, title: FIRST_CUS.title },
+      { kind: 'tip.edit', source: 'edit', tip: { ...FIRST_INT, title: 'Leave a note that stands alone' } },
+      { kind: 'tip.add', tip: { id: NEW_TIP.id, kind: 'internal', title: NEW_TIP.title, body: NEW_TIP.body, tryThisWeek: NEW_TIP.try_this_week } },
+    ]);
+    const stored = store([], first);
+    expect(plan(raw, stored)).toEqual({ changes: [], unchanged: 3 });
+
+    // Bringing a tip back, and a custom tip reworded, stays custom; the tips the file leaves out are not touched.
+    const next = plan({ tips: [{ id: FIRST_CUS.id, retired: false }, { id: NEW_TIP.id, try_this_week: 'Ask for the real deadline on three requests this week.' }] }, stored);
+    expect(next.changes.map((c) => c.kind)).toEqual(['tip.unretire', 'tip.edit']);
+    expect(next.changes[1]).toMatchObject({ kind: 'tip.edit', source: 'custom', tip: { id: NEW_TIP.id, title: NEW_TIP.title } });
+    const after = catalogue(store(stored, next));
+    expect(after.find((e) => e.tip.id === FIRST_INT.id)).toMatchObject({ source: 'edit', tip: { title: 'Leave a note that stands alone' } });
+    expect(after.find((e) => e.tip.id === FIRST_CUS.id)).toMatchObject({ retired: false });
+  });
+
+  it('a tip named without a retirement keeps the one it has; words equal to the kept ones change nothing', () => {
+    const stored: TipChange[] = [{ id: FIRST_CUS.id, retired: true }];
+    expect(plan({ tips: [{ id: FIRST_CUS.id, title: FIRST_CUS.title, body: FIRST_CUS.body }] }, stored)).toEqual({ changes: [], unchanged: 1 });
+  });
+
+  it('a custom tip Kept keeps is known: the file may retire it without its words', () => {
+    const stored = store([], plan({ tips: [NEW_TIP] }));
+    expect(plan({ tips: [{ id: NEW_TIP.id, retired: true }] }, stored).changes).toEqual([{ kind: 'tip.retire', id: NEW_TIP.id, title: NEW_TIP.title }]);
+    expect(linesOf({ tips: [{ id: NEW_TIP.id, retired: true }] }, EMPTY_DIRECTORY)).toEqual([
+      `tips[0].title: title is required: ${NEW_TIP.id} is a new tip (it is not one of Kept's tips yet)`,
+      `tips[0].body: body is required: ${NEW_TIP.id} is a new tip (it is not one of Kept's tips yet)`,
+      `tips[0].try_this_week: try_this_week is required: ${NEW_TIP.id} is a new tip (it is not one of Kept's tips yet)`,
+    ]);
+  });
+
+  it('refuses to retire the last tip of a kind, counting tips retired already and tips the file adds', () => {
+    const all = builtIn('customer');
+    const allButOne = all.slice(1).map((t) => ({ id: t.id, retired: true }));
+    const lines = (raw: unknown, changes: TipChange[] = []) => {
+      const r = validateImport(raw, EMPTY_DIRECTORY, catalogue(changes));
+      return r.ok ? [] : r.error.map(issueLine);
+    };
+    expect(lines({ tips: allButOne })).toEqual([]);
+    expect(lines({ tips: allButOne }, [{ id: all[0]!.id, retired: true }])).toEqual([
+      `tips[${allButOne.length - 1}].retired: would retire the last customer tip in rotation; keep at least one of each kind`,
+    ]);
+    const newCustomer = { ...NEW_TIP, id: 'cus-say-when-you-will-call', title: 'Say when you will call back' };
+    expect(lines({ tips: [...allButOne, newCustomer] }, [{ id: all[0]!.id, retired: true }])).toEqual([]);
+    expect(lines({ tips: [...allButOne, { id: all[0]!.id, retired: false }] }, [{ id: all[0]!.id, retired: true }])).toEqual([]);
+  });
+
+  it('a file without tips plans nothing for tips and needs nothing about them', () => {
+    expect(validFile(parse(EXAMPLE)).tips).toEqual([]);
   });
 });
