@@ -36,10 +36,13 @@ function versionOf(db: Db, id: string, version: number): Promise<StoredVersion |
   return found;
 }
 
+/** Tries per request and run; breaches of one agreement and month take turns on the month's ledger total. */
+const MAX_ATTEMPTS = 16;
+
 /** Records what is due on request `id` at `now`; reads again and decides again when someone else wrote first. */
 export async function checkRequest(db: Db, dir: Directory, id: string, now: Date): Promise<CheckOutcome> {
   const outcome: CheckOutcome = { breaches: 0, warnings: 0 };
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const request = await getRequest(db, id);
     if (!request) return outcome;
     const provider = findDepartment(dir, request.provider);
@@ -56,10 +59,13 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
         outcome.warnings++;
       }
     } catch (err) {
-      if (!(err instanceof WriteConflictError)) throw err; // a user's change or another scan came first: read again
+      if (!(err instanceof WriteConflictError)) throw err;
+      // A user's change, another scan, or a breach of the same agreement and month recorded by the
+      // scan's other workers came first: wait a little (spread, so they stop colliding) and read again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
     }
   }
-  return outcome;
+  return outcome; // still due: the next run goes on
 }
 
 async function record(db: Db, request: Request, action: RequestAction, provider: Department, now: Date, extra: TransactItem[]): Promise<void> {
