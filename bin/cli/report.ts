@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
-import { findDepartment, type Directory } from '../../functions/domain/directory';
+import { agreementNames, findDepartment } from '../../functions/domain/directory';
 import { buildReport, isLocalDate, localToday, reportCsv, reportTable, type Report } from '../../functions/domain/report';
 import { readDirectory } from '../../functions/store/directory';
 import { readBetter, readDays } from '../../functions/store/stats';
@@ -22,15 +22,6 @@ type Format = (typeof FORMATS)[number];
 const BETTER_READ = 50;
 
 class Invalid extends Error {}
-
-function agreementNames(dir: Directory): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const a of dir.agreements) {
-    const service = a.active?.service ?? a.pending?.service;
-    if (service) names[a.id] = service;
-  }
-  return names;
-}
 
 export function formatReport(report: Report, format: Format): string {
   if (format === 'json') return JSON.stringify(report, null, 2);

@@ -69,3 +69,13 @@ export function conflictingAgreement(dir: Directory, terms: Pick<AgreementTerms,
   }
   return undefined;
 }
+
+/** Service name by agreement id (the active version's, else the waiting proposal's): how reports name agreements. */
+export function agreementNames(dir: Directory): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const a of dir.agreements) {
+    const service = a.active?.service ?? a.pending?.service;
+    if (service) names[a.id] = service;
+  }
+  return names;
+}

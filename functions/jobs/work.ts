@@ -15,7 +15,7 @@ import { syncUsergroups } from '../slack/usergroups';
 import { syncRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
 import { sendDigestChart } from '../slack/digest-chart';
-import { notifyKudos } from '../slack/listeners/kudos';
+import { notifyKudos } from '../slack/notify-kudos';
 import { readDirectory } from '../store/directory';
 
 export const WorkItem = z.discriminatedUnion('type', [

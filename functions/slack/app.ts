@@ -28,8 +28,26 @@ export interface SlackAppDeps {
   inflight?: Set<Promise<unknown>>;
 }
 
+/**
+ * Listeners hand work over after their change is saved; a queue that refuses it must not turn a
+ * saved change into an error for the user. The failure is logged; requests are caught up by the
+ * scan (their check index), proposals and kudos DMs are the ones that can be lost.
+ */
+function neverThrows(outbox: Outbox): Outbox {
+  return {
+    send: async (item) => {
+      try {
+        await outbox.send(item);
+      } catch (err) {
+        logger.error('work not handed to the worker', { type: item.type, error: (err as Error).message });
+      }
+    },
+    idle: () => outbox.idle(),
+  };
+}
+
 export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig(config, db), now = () => new Date(), inflight }: SlackAppDeps): App {
-  const deps: ListenerDeps = { config, db, outbox, now };
+  const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox), now };
   const app = new App({
     receiver,
     authorize: cachedAuthorize(

@@ -11,7 +11,7 @@
 import type { WebClient } from '@slack/web-api';
 import { renderHeatmapPng, renderTrendPng } from '../charts/render';
 import { isHead } from '../domain/department';
-import { findDepartment, type Directory } from '../domain/directory';
+import { agreementNames, findDepartment } from '../domain/directory';
 import { buildReport, heatCellLabel, reportCsv, topHeatCells, type Report } from '../domain/report';
 import { logger } from '../log';
 import type { Db } from '../store/client';
@@ -105,16 +105,6 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
     ],
   });
   return 'uploaded';
-}
-
-/** Every service name by agreement id (the active version's, else the proposal's). */
-function agreementNames(dir: Directory): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const a of dir.agreements) {
-    const service = a.active?.service ?? a.pending?.service;
-    if (service) names[a.id] = service;
-  }
-  return names;
 }
 
 function comment(r: Report, showPenalties: boolean): string {

@@ -248,6 +248,9 @@ export async function getRequestRecord(db: Db, id: string): Promise<RequestRecor
   return request ? { request, events, ...(card ? { card } : {}) } : undefined;
 }
 
+/** The most requests a queue read returns. */
+export const QUEUE_READ_MAX = 500;
+
 /** The newest requests filed by `user` (index read: may trail a write by a moment). */
 export async function requestsOf(db: Db, user: string, limit = 25): Promise<Request[]> {
   const out = await db.doc.send(
@@ -256,17 +259,21 @@ export async function requestsOf(db: Db, user: string, limit = 25): Promise<Requ
   return (out.Items ?? []).map(parseRequest);
 }
 
-/** Every request `department` is still working on (open, acknowledged, waiting, reopened). */
-export async function queueOf(db: Db, department: string): Promise<Request[]> {
+/**
+ * The requests `department` is still working on (open, acknowledged, waiting, reopened), oldest
+ * first, at most `limit` (a list or the App Home answers Slack within seconds; a backlog beyond that
+ * shows its oldest, which are the ones closest to breaching).
+ */
+export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX): Promise<Request[]> {
   const requests: Request[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.doc.send(
-      new QueryCommand({ TableName: db.table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `QUEUE#${department}` }, ExclusiveStartKey: start }),
+      new QueryCommand({ TableName: db.table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `QUEUE#${department}` }, ExclusiveStartKey: start, Limit: limit - requests.length }),
     );
     requests.push(...(page.Items ?? []).map(parseRequest));
     start = page.LastEvaluatedKey;
-  } while (start);
+  } while (start && requests.length < limit);
   return requests;
 }
 

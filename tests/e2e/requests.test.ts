@@ -364,7 +364,9 @@ describe('the message shortcut and the App Home', () => {
     await postSigned(url, eventEnvelope(appHomeOpened(FIN_MEMBER)), { contentType: JSON_TYPE });
     await postSigned(url, eventEnvelope(appHomeOpened(IT_MEMBER)), { contentType: JSON_TYPE });
     await http.idle();
-    const [mine, queue] = fake.callsTo('views.publish').map((c) => JSON.stringify(c.args.view));
+    // The two homes are published concurrently: find each by its user, not by order.
+    const homeOf = (user: string) => JSON.stringify(fake.callsTo('views.publish').find((c) => c.args.user_id === user)?.args.view);
+    const [mine, queue] = [homeOf(FIN_MEMBER), homeOf(IT_MEMBER)];
     expect(mine).toContain('My requests');
     expect(mine).toContain('Laptop will not boot');
     expect(queue).toMatch(/Queue — IT/);

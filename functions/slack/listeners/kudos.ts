@@ -31,12 +31,11 @@ import {
 } from '../../domain/kudos';
 import { parseRequestId } from '../../domain/request';
 import { logger } from '../../log';
-import type { Db } from '../../store/client';
 import { readDirectory } from '../../store/directory';
-import { departmentsOfWeek, getKudos, givenOn, kudosCountsOf, markKudosDmed, saveKudos, takeBackReaction } from '../../store/kudos';
+import { departmentsOfWeek, givenOn, kudosCountsOf, saveKudos, takeBackReaction } from '../../store/kudos';
 import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
-import { givenReply, kudosDm, kudosDoneView, kudosModal, reactionOverQuota, readKudosView, HOME_LEADERS, type KudosHome } from '../views/kudos';
+import { givenReply, kudosDoneView, kudosModal, reactionOverQuota, readKudosView, HOME_LEADERS, type KudosHome } from '../views/kudos';
 import type { ListenerDeps } from './deps';
 
 // ---------------------------------------------------------------------------------------------
@@ -136,22 +135,6 @@ export async function giveKudos(deps: Pick<ListenerDeps, 'config' | 'db' | 'now'
     // over_quota or conflict: someone else's kudos landed in between; read the count again.
   }
   return { outcome: 'refused', field: 'slack', message: 'Kept is busy counting your kudos right now; please try again in a moment.' };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The worker's side: the recipients' DMs
-
-/** Posts each recipient's DM once (post, then remember), skipping those already sent. */
-export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: string, id: string): Promise<void> {
-  const stored = await getKudos(deps.db, week, id);
-  if (!stored) return; // taken back
-  const { dmed, ...kudos } = stored;
-  const dm = kudosDm(kudos as Kudos);
-  for (const user of kudos.recipients) {
-    if (dmed[user]) continue;
-    const posted = await deps.slack.chat.postMessage({ channel: user, text: dm.text, blocks: dm.blocks, unfurl_links: false });
-    await markKudosDmed(deps.db, week, id, user, String(posted.ts ?? ''));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

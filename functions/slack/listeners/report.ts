@@ -4,7 +4,7 @@
  * however many requests the period holds. Penalties are shown to the department's heads and Kept
  * admins; everyone else sees compliance and a line saying penalties are for heads.
  */
-import { departmentsHeadedBy, departmentsOf, type Directory } from '../../domain/directory';
+import { agreementNames, departmentsHeadedBy, departmentsOf, type Directory } from '../../domain/directory';
 import { isHead, type Department } from '../../domain/department';
 import { buildReport, PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report';
 import { readDirectory } from '../../store/directory';
@@ -27,16 +27,6 @@ function findDept(dir: Directory, word: string): Department | undefined {
 }
 
 const departmentList = (dir: Directory) => dir.departments.map((d) => `\`${d.id}\``).join(', ');
-
-/** Every service name by agreement id (the active version's, else the proposal's). */
-function agreementNames(dir: Directory): Record<string, string> {
-  const names: Record<string, string> = {};
-  for (const a of dir.agreements) {
-    const service = a.active?.service ?? a.pending?.service;
-    if (service) names[a.id] = service;
-  }
-  return names;
-}
 
 /**
  * The report as the ephemeral answer. With `trigger` (the command's trigger_id) and a period that
