@@ -18,9 +18,8 @@ import { IDS } from '../ids';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
 import { escapeMrkdwn } from '../views/help';
 import type { ListenerDeps } from './deps';
+import { type Ephemeral, parseJson, say } from './reply';
 
-type Ephemeral = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
-const say = (text: string): Ephemeral => ({ response_type: 'ephemeral', text });
 
 function departmentList(dir: Directory): string {
   return dir.departments.map((d) => `\`${d.id}\` (${escapeMrkdwn(d.name)})`).join(', ');
@@ -76,13 +75,6 @@ export async function openPropose(deps: ListenerDeps, command: SlashCommand, arg
 /** What Kept put in a view's private_metadata; anything else reads as a new proposal. */
 const ProposeMetadata = z.object({ agreementId: z.string().optional(), baseVersion: z.number().optional() }).catch({});
 
-function parseJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
-}
 const DecisionValue = z.object({ id: z.string().min(1).max(80), version: z.number().int().positive() });
 
 type Errors = Record<string, string>;

@@ -12,9 +12,8 @@ import { channelOf, userOf, usergroupOf } from '../args';
 import { departmentMessage, departmentsMessage } from '../views/agreements';
 import { escapeMrkdwn } from '../views/help';
 import type { ListenerDeps } from './deps';
+import { type Ephemeral, say } from './reply';
 
-type Reply = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
-const say = (text: string): Reply => ({ response_type: 'ephemeral', text });
 
 export const DEPT_USAGE = [
   '`/sla dept` — every department',
@@ -28,7 +27,7 @@ export const DEPT_USAGE = [
 
 const WEEKDAY_HOURS = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' };
 
-function needsAdmin(admins: readonly string[]): Reply {
+function needsAdmin(admins: readonly string[]): Ephemeral {
   return say(
     admins.length
       ? `Changing departments needs a Kept admin (${admins.map((a) => `<@${a}>`).join(', ')}).`
@@ -46,7 +45,7 @@ function validated(dir: Directory, d: Department, mode: 'create' | 'update'): De
   return departmentFromSpec(parsed.data, d);
 }
 
-async function save(deps: ListenerDeps, dir: Directory, d: Department, mode: 'create' | 'update', done: string): Promise<Reply & { saved: boolean }> {
+async function save(deps: ListenerDeps, dir: Directory, d: Department, mode: 'create' | 'update', done: string): Promise<Ephemeral & { saved: boolean }> {
   const checked = validated(dir, d, mode);
   if (typeof checked === 'string') return { ...say(checked), saved: false };
   try {
@@ -58,14 +57,14 @@ async function save(deps: ListenerDeps, dir: Directory, d: Department, mode: 'cr
   return { ...say(done), saved: true };
 }
 
-const reply = ({ saved: _saved, ...r }: Reply & { saved: boolean }): Reply => r;
+const reply = ({ saved: _saved, ...r }: Ephemeral & { saved: boolean }): Ephemeral => r;
 
 function people(words: string[]): string[] | undefined {
   const ids = words.map(userOf);
   return ids.length > 0 && ids.every((id): id is string => id !== undefined) ? ids : undefined;
 }
 
-export async function deptCommand(deps: ListenerDeps, user: string, args: string[]): Promise<Reply> {
+export async function deptCommand(deps: ListenerDeps, user: string, args: string[]): Promise<Ephemeral> {
   const [sub, ...rest] = args;
   const dir = await readDirectory(deps.db);
   if (sub === undefined || sub === 'list') return { response_type: 'ephemeral', ...departmentsMessage(dir) };

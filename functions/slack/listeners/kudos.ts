@@ -37,6 +37,7 @@ import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
 import { givenReply, kudosDoneView, kudosModal, reactionOverQuota, readKudosView, HOME_LEADERS, type KudosHome } from '../views/kudos';
 import type { ListenerDeps } from './deps';
+import { parseJson, say } from './reply';
 
 // ---------------------------------------------------------------------------------------------
 // Giving
@@ -160,21 +161,12 @@ export async function kudosHome(deps: Pick<ListenerDeps, 'db' | 'now'>, client: 
 // ---------------------------------------------------------------------------------------------
 // Listeners
 
-type Ephemeral = { response_type: 'ephemeral'; text: string };
-const say = (text: string): Ephemeral => ({ response_type: 'ephemeral', text });
 
 /** The fields of the `/kudos` payload Kept relies on (as `/sla`'s, listeners/sla.ts). */
 const KudosCommandInput = z.object({ text: z.string().max(4000), user_id: z.string().min(1), trigger_id: z.string().min(1) });
 
 const ModalMetadata = z.object({ channel: z.string(), ts: z.string() }).partial().catch({});
 
-function parseJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
-}
 
 const REACTION_EVENT = z.object({
   user: z.string().min(1),

@@ -13,9 +13,8 @@ import { escapeMrkdwn } from '../views/help';
 import { reportMessage } from '../views/report';
 import type { WorkItem } from '../../jobs/work';
 import type { ListenerDeps } from './deps';
+import { type Ephemeral, say } from './reply';
 
-type Ephemeral = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
-const say = (text: string): Ephemeral => ({ response_type: 'ephemeral', text });
 
 /** How many "better" answers a report reads (the message shows five). */
 const BETTER_READ = 20;

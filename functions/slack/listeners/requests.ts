@@ -24,22 +24,14 @@ import { waiveModal } from '../views/breaches';
 import { RATE_ACTION_PATTERN, requestDetails } from '../views/requests';
 import { requestList, requestsHomeView, urgencyOrder, type ListItem } from '../views/request-lists';
 import type { ListenerDeps } from './deps';
+import { type Ephemeral, parseJson, say } from './reply';
 import { kudosHome } from './kudos';
 
-type Ephemeral = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
-const say = (text: string): Ephemeral => ({ response_type: 'ephemeral', text });
 
 /** What the new-request modal carries between its views (private_metadata). */
 const ModalMetadata = z.object({ provider: z.string().optional(), source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional() }).catch({});
 type ModalMetadata = z.infer<typeof ModalMetadata>;
 
-function parseJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
-}
 
 function adminsLine(admins: readonly string[]): string {
   return admins.length > 0 ? `a Kept admin (${admins.slice(0, 5).map((a) => `<@${a}>`).join(', ')})` : 'a Kept admin';

@@ -13,9 +13,8 @@ import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/help';
 import { readTipView, TIP_FIELD_BLOCK, tipCounts, tipMessage, tipModal, tipsListMessage, TIPS_PAGE_SIZE, weekTipsMessage } from '../views/tips';
 import type { ListenerDeps } from './deps';
+import { type Ephemeral, say } from './reply';
 
-type Reply = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
-const say = (text: string): Reply => ({ response_type: 'ephemeral', text });
 
 export const TIPS_USAGE = [
   '`/sla tips` — this week\'s two tips',
@@ -28,7 +27,7 @@ export const TIPS_USAGE = [
 
 const CHANGES = ['add', 'edit', 'retire', 'unretire'];
 
-function needsAdmin(admins: readonly string[]): Reply {
+function needsAdmin(admins: readonly string[]): Ephemeral {
   return say(
     admins.length
       ? `Changing tips needs a Kept admin (${admins.map((a) => `<@${a}>`).join(', ')}). Anyone can \`/sla tips list\` and \`/sla tips show ID\`.`
