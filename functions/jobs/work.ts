@@ -3,13 +3,12 @@
  * checked with zod; a record that fails is reported alone (batchItemFailures), so the other
  * records of the batch are not processed again, and after 5 tries it rests in the DLQ.
  */
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { WebClient } from '@slack/web-api';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { claimDelivery } from '../store/deliveries';
+import { once } from '../store/deliveries';
 import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { syncUsergroups } from '../slack/usergroups';
 import { syncRequest } from '../slack/notify-requests';
@@ -94,15 +93,7 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
 }
 
 async function postOnce(deps: WorkDeps, item: Extract<WorkItem, { type: 'slack.post' }>): Promise<void> {
-  const claim = `work:${item.key}`;
-  if (!(await claimDelivery(deps.db, claim))) return;
-  try {
-    await deps.slack.chat.postMessage({ channel: item.channel, text: item.text });
-  } catch (err) {
-    // Give the claim back so the retry can post.
-    await deps.db.doc.send(new DeleteCommand({ TableName: deps.db.table, Key: { pk: `DELIVERY#${claim}`, sk: 'DELIVERY' } }));
-    throw err;
-  }
+  await once(deps.db, `work:${item.key}`, () => deps.slack.chat.postMessage({ channel: item.channel, text: item.text }));
 }
 
 export async function processWorkBatch(deps: WorkDeps, event: SQSEvent): Promise<SQSBatchResponse> {

@@ -15,7 +15,7 @@ import { chartSpan, CHART_WEEKS, combinedTrend, enoughForChart } from '../domain
 import type { TrendRow } from '../domain/report';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { claimDelivery, releaseDelivery } from '../store/deliveries';
+import { once } from '../store/deliveries';
 import { readDays } from '../store/stats';
 
 export interface DigestChartItem {
@@ -43,14 +43,8 @@ export type DigestChartOutcome = 'uploaded' | 'already-sent' | 'not-enough';
 
 /** Uploads the chart once per key; throws (after giving the claim back) when Slack did not take it. */
 export async function sendDigestChart(deps: DigestChartDeps, item: DigestChartItem): Promise<DigestChartOutcome> {
-  const claim = digestChartClaim(item.key);
-  if (!(await claimDelivery(deps.db, claim))) return 'already-sent';
-  try {
-    return await send(deps, item);
-  } catch (err) {
-    await releaseDelivery(deps.db, claim).catch((release: Error) => logger.error('digest chart claim not given back', { key: item.key, error: release.message }));
-    throw err;
-  }
+  const done = await once(deps.db, digestChartClaim(item.key), () => send(deps, item));
+  return done === 'already-done' ? 'already-sent' : done;
 }
 
 async function send(deps: DigestChartDeps, item: DigestChartItem): Promise<DigestChartOutcome> {

@@ -15,7 +15,7 @@ import { agreementNames, findDepartment } from '../domain/directory';
 import { buildReport, heatCellLabel, reportCsv, topHeatCells, type Report } from '../domain/report';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { claimDelivery, releaseDelivery } from '../store/deliveries';
+import { once } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 import { readBetter, readDays } from '../store/stats';
 import { escapeMrkdwn } from './views/help';
@@ -50,15 +50,8 @@ export type ReportFilesOutcome = 'uploaded' | 'already-sent' | 'empty' | 'no-dep
 
 /** Sends the files once per key; throws (after giving the claim back) when Slack did not take them. */
 export async function sendReportFiles(deps: ReportFilesDeps, item: ReportFilesItem): Promise<ReportFilesOutcome> {
-  const claim = reportFilesClaim(item.key);
-  if (!(await claimDelivery(deps.db, claim))) return 'already-sent';
-  try {
-    return await send(deps, item);
-  } catch (err) {
-    // Give the claim back so the queue's retry can upload; Slack's error is the one to report.
-    await releaseDelivery(deps.db, claim).catch((release: Error) => logger.error('report files claim not given back', { key: item.key, error: release.message }));
-    throw err;
-  }
+  const done = await once(deps.db, reportFilesClaim(item.key), () => send(deps, item));
+  return done === 'already-done' ? 'already-sent' : done;
 }
 
 async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<ReportFilesOutcome> {

@@ -5,6 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { logger } from '../log';
 import type { Db } from './client';
 import type { TransactItem } from './directory';
 
@@ -52,4 +53,19 @@ export async function isDelivered(db: Db, key: string, now = new Date()): Promis
 /** Gives a claim back, so a retry of work that failed after claiming can claim and do it. */
 export async function releaseDelivery(db: Db, key: string): Promise<void> {
   await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' } }));
+}
+
+/**
+ * Does `work` once for `key`: claims the key first (a repeat gets 'already-done' and does nothing),
+ * and gives the claim back when `work` fails, so a retry can do it. A crash between the claim and
+ * the end of `work` leaves it claimed (claim-then-do: at most once).
+ */
+export async function once<T>(db: Db, key: string, work: () => Promise<T>): Promise<T | 'already-done'> {
+  if (!(await claimDelivery(db, key))) return 'already-done';
+  try {
+    return await work();
+  } catch (err) {
+    await releaseDelivery(db, key).catch((release: Error) => logger.error('claim not given back', { key, error: release.message }));
+    throw err;
+  }
 }
