@@ -9,13 +9,13 @@
  * `/sla report` builds it (readDays + readBetter + buildReport). Measured: DynamoDB calls per
  * report (counted by a middleware on the client; budget 30) and the latency.
  */
+import { importCompany } from '../tests/support/company';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import type { AgreementVersion, Priority } from '../functions/domain/agreement';
 import { findingsAt } from '../functions/domain/breach';
 import { compileCalendar } from '../functions/domain/calendar';
 import type { Department } from '../functions/domain/department';
-import { planImport, validateImport } from '../functions/domain/import-file';
 import { buildReport } from '../functions/domain/report';
 import { CAUSE_CATEGORIES, fileRequest, monthOf, requestId, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Request, type RequestAction, type Rights } from '../functions/domain/request';
 import { decide } from '../functions/domain/request-actions';
@@ -23,7 +23,6 @@ import { contribution, type Counters } from '../functions/domain/stats';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
-import { applyImport } from '../functions/store/import';
 import { requestItem } from '../functions/store/requests';
 import { betterSk, daySk, readBetter, readDays, statsPk } from '../functions/store/stats';
 import { ensureTable } from '../functions/store/table';
@@ -153,10 +152,7 @@ async function putAll(db: Db, items: Record<string, unknown>[], what: string): P
 }
 
 async function seed(db: Db): Promise<{ agreementNames: Record<string, string>; perDay: Map<string, number> }> {
-  const before = await readDirectory(db);
-  const checked = validateImport(COMPANY, before);
-  if (!checked.ok) throw new Error('bench company does not import');
-  await applyImport(db, planImport(checked.value, before, '2025-11-01T00:00:00Z'), before);
+  await importCompany(db, COMPANY, '2025-11-01T00:00:00Z');
   const dir = await readDirectory(db);
   const agreements = ['ops-for-sales', 'ops-for-all'].map((id) => dir.agreements.find((a) => a.id === id)!.active!);
   const provider = dir.departments.find((d) => d.id === 'ops')!;

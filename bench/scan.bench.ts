@@ -7,16 +7,15 @@
  * Seeding writes the request items directly (BatchWriteItem), built by the real domain and store
  * code (fileRequest, requestItem), since the transactional path would take an hour for 100,000.
  */
+import { importCompany } from '../tests/support/company';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { compileCalendar } from '../functions/domain/calendar';
-import { planImport, validateImport } from '../functions/domain/import-file';
 import { nextWatch } from '../functions/domain/breach';
 import { fileRequest, requestId } from '../functions/domain/request';
 import { runScan } from '../functions/jobs/scan';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
-import { applyImport } from '../functions/store/import';
 import { requestItem } from '../functions/store/requests';
 import { ensureTable } from '../functions/store/table';
 import type { Bench, BenchResult } from './types';
@@ -38,10 +37,7 @@ const COMPANY = {
 };
 
 async function seed(db: Db, open: number): Promise<void> {
-  const before = await readDirectory(db);
-  const checked = validateImport(COMPANY, before);
-  if (!checked.ok) throw new Error('bench company does not import');
-  await applyImport(db, planImport(checked.value, before, '2026-11-01T00:00:00Z'), before);
+  await importCompany(db, COMPANY, '2026-11-01T00:00:00Z');
   const agreement = (await readDirectory(db)).agreements[0]!.active!;
   const calendar = compileCalendar({ timezone: 'UTC' });
   const items: Record<string, unknown>[] = [];

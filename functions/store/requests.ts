@@ -1,7 +1,8 @@
 /**
  * Requests (`pk=REQ#<id>`): the request itself (`sk=REQ`, replaced whole under a condition on
  * its `rev`), one item per history line (`EVENT#<seq>`, written once, later marked when the
- * worker has told Slack), and where its card was posted (`CARD`). The per-department number
+ * worker has told Slack: request-slack.ts, with the card and the lease), and its check in the
+ * scan's index. The per-department number
  * sequence lives in the directory partition (`DIRECTORY / SEQ#<dept>`), so the read that finds
  * the agreement also finds the next number; filing moves the sequence, puts the request and its
  * first history line, and claims the Slack delivery in one transaction.
@@ -9,7 +10,7 @@
  * Index keys on the request item: gsi2 `USER#<requester>` (my requests, newest first) and, only
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
@@ -275,96 +276,6 @@ export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX
     start = page.LastEvaluatedKey;
   } while (start && requests.length < limit);
   return requests;
-}
-
-// ---------------------------------------------------------------------------------------------
-// What the worker remembers about Slack
-
-/** Remembers where the card was posted; false if another run already posted it. */
-export async function rememberCard(db: Db, id: string, card: CardRef): Promise<boolean> {
-  try {
-    await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: requestPk(id), sk: CARD_SK, ...card }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-}
-
-/** Remembers that a history line's thread reply is posted (before its DM, which may fail on its own). */
-export async function markThreadPosted(db: Db, id: string, seq: number, ts: string): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: requestPk(id), sk: eventSk(seq) },
-      UpdateExpression: 'SET threadTs = if_not_exists(threadTs, :ts)',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':ts': ts },
-    }),
-  );
-}
-
-/** Remembers a DM about a history line, by recipient (a retry skips those already sent). */
-export async function markDmed(db: Db, id: string, seq: number, user: string, ts: string): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: requestPk(id), sk: eventSk(seq) },
-      UpdateExpression: 'SET dmed.#u = if_not_exists(dmed.#u, :ts)',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#u': user },
-      ExpressionAttributeValues: { ':ts': ts },
-    }),
-  );
-}
-
-/** Marks a history line as told to Slack (thread reply and DMs posted). */
-export async function markAnnounced(db: Db, id: string, seq: number, at: Date): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: requestPk(id), sk: eventSk(seq) },
-      UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :at)',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':at': at.toISOString() },
-    }),
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// One worker at a time per request
-
-export const LOCK_SK = 'LOCK';
-
-/**
- * Takes the request's Slack lock for `leaseMs` (one worker posts its card, thread and DMs at a
- * time, so two jobs for the same request cannot post the same thing twice). A lock left by a
- * crashed worker is taken over once its lease has run out. False when someone else holds it.
- */
-export async function takeLock(db: Db, id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { pk: requestPk(id), sk: LOCK_SK, owner, until: now.getTime() + leaseMs, expiresAt: Math.floor((now.getTime() + leaseMs) / 1000) + 3600 },
-        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-        ExpressionAttributeNames: { '#until': 'until' },
-        ExpressionAttributeValues: { ':now': now.getTime() },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-}
-
-export async function releaseLock(db: Db, id: string, owner: string): Promise<void> {
-  try {
-    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: requestPk(id), sk: LOCK_SK }, ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }));
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err; // taken over after the lease: not ours to remove
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

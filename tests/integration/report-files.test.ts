@@ -6,7 +6,6 @@
  */
 import { LogLevel } from '@slack/web-api';
 import type { SQSEvent } from 'aws-lambda';
-import { planImport, validateImport } from '../../functions/domain/import-file';
 import { runScan } from '../../functions/jobs/scan';
 import { performWork, processWorkBatch, type WorkItem } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/slack/requests';
@@ -14,8 +13,7 @@ import { reportFilesClaim } from '../../functions/slack/report-files';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { isDelivered } from '../../functions/store/deliveries';
-import { readDirectory } from '../../functions/store/directory';
-import { applyImport } from '../../functions/store/import';
+import { importCompany } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
 
@@ -50,10 +48,7 @@ let deps: Parameters<typeof performWork>[0];
 beforeAll(async () => {
   fake = await FakeSlack.start();
   db = await freshTable();
-  const before = await readDirectory(db);
-  const checked = validateImport(COMPANY, before);
-  if (!checked.ok) throw new Error(JSON.stringify(checked.error));
-  await applyImport(db, planImport(checked.value, before, '2026-11-01T00:00:00Z'), before);
+  await importCompany(db, COMPANY, '2026-11-01T00:00:00Z');
   const slack = createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
   deps = { db, slack, admins: [] };
 

@@ -7,9 +7,9 @@
  * period (a test-only table Scan). Also: a department nobody filed to says so, and a quarter's
  * report takes a handful of DynamoDB calls.
  */
+import { importCompany } from '../support/company';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { planImport, validateImport } from '../../functions/domain/import-file';
 import { buildReport, compliance, type Report } from '../../functions/domain/report';
 import { CAUSE_CATEGORIES, type CauseCategory, type Request } from '../../functions/domain/request';
 import { runScan } from '../../functions/jobs/scan';
@@ -17,8 +17,6 @@ import { reportCommand } from '../../functions/slack/listeners/report';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { reportMessage } from '../../functions/slack/views/report';
 import type { Db } from '../../functions/store/client';
-import { readDirectory } from '../../functions/store/directory';
-import { applyImport } from '../../functions/store/import';
 import { readBetter, readDays } from '../../functions/store/stats';
 import { testConfig } from '../support/config';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
@@ -69,12 +67,7 @@ const NAMES = { 'ops-for-sales': COMPANY.agreements[0]!.service, 'ops-for-all': 
 const START = Date.parse('2026-10-05T04:00:00Z');
 const WINDOW_MIN = 42 * 24 * 60;
 
-async function importCompany(db: Db): Promise<void> {
-  const before = await readDirectory(db);
-  const checked = validateImport(COMPANY, before);
-  if (!checked.ok) throw new Error(JSON.stringify(checked.error));
-  await applyImport(db, planImport(checked.value, before, '2026-10-01T00:00:00Z'), before);
-}
+const importOurs = (db: Db): Promise<void> => importCompany(db, COMPANY, '2026-10-01T00:00:00Z');
 
 function countCalls(db: Db): { count: () => number } {
   let calls = 0;
@@ -319,7 +312,7 @@ it('a report from the day counters agrees with a recount of the requests, whatev
       runs++;
       const db = await freshTable();
       try {
-        await importCompany(db);
+        await importOurs(db);
         await play(db, p);
         const requests = (await allItems(db)).filter((i) => i.sk === 'REQ') as unknown as Request[];
         expect(requests).toHaveLength(p.filings.length);
@@ -357,7 +350,7 @@ describe('on one history', () => {
   let db: Db;
   beforeAll(async () => {
     db = await freshTable();
-    await importCompany(db);
+    await importOurs(db);
     // One request filed on each of twelve days of the quarter, all left open; the scan records what they missed.
     for (let i = 0; i < 12; i++) {
       const now = new Date(Date.parse('2026-10-02T15:00:00Z') + i * 4 * DAY);

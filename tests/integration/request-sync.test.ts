@@ -16,7 +16,8 @@ import { RequestBusyError, syncRequest } from '../../functions/slack/notify-requ
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient, SLACK_CALL_RETRIES } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { getRequestRecord, LOCK_SK, releaseLock, requestPk, takeLock } from '../../functions/store/requests';
+import { getRequestRecord, requestPk } from '../../functions/store/requests';
+import { LOCK_SK, releaseLock, takeLock } from '../../functions/store/request-slack';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';

@@ -19,17 +19,8 @@ import { readDays } from '../../functions/store/stats';
 import { createDb, type Db } from '../../functions/store/client';
 import { deliveryClaimItem } from '../../functions/store/deliveries';
 import { readDirectory, WriteConflictError } from '../../functions/store/directory';
-import {
-  getRequest,
-  getRequestRecord,
-  markAnnounced,
-  queueOf,
-  readSequence,
-  rememberCard,
-  requestsOf,
-  saveChange,
-  saveNewRequest,
-} from '../../functions/store/requests';
+import { getRequest, getRequestRecord, queueOf, readSequence, requestsOf, saveChange, saveNewRequest } from '../../functions/store/requests';
+import { markAnnounced, rememberCard } from '../../functions/store/request-slack';
 import { createTableInput } from '../../functions/store/schema';
 import { ensureTable } from '../../functions/store/table';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';

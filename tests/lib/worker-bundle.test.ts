@@ -5,6 +5,7 @@
  * uploaded to the fake Slack. tests/lib/build.ts skips bundling, so this file synthesises once more
  * with bundling on.
  */
+import { importCompany } from '../support/company';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,12 +13,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { planImport, validateImport } from '../../functions/domain/import-file';
 import { runScan } from '../../functions/jobs/scan';
 import { fileFromSlack } from '../../functions/slack/requests';
 import type { Db } from '../../functions/store/client';
-import { readDirectory } from '../../functions/store/directory';
-import { applyImport } from '../../functions/store/import';
 import { buildApp } from '../../lib/app';
 import { CHART_PACKAGES } from '../../lib/constructs/kept-function';
 import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
@@ -99,10 +97,7 @@ describe('worker asset, run by Node in its own directory', () => {
       ],
       agreements: [{ id: 'ops-for-sales', provider: 'ops', customer: 'sales', service: 'Demo environments', targets: { P1: { response: '30m', resolution: '4h' } }, penalty: { unit: 'points', per_breach: 50 } }],
     };
-    const before = await readDirectory(db);
-    const checked = validateImport(company, before);
-    if (!checked.ok) throw new Error(JSON.stringify(checked.error));
-    await applyImport(db, planImport(checked.value, before, '2026-11-01T00:00:00Z'), before);
+    await importCompany(db, company, '2026-11-01T00:00:00Z');
     for (const [i, at] of ['2026-11-10T15:00:00Z', '2026-11-19T21:00:00Z'].entries()) {
       const filed = await fileFromSlack(db, { user: 'U0SALMEM01', agreementId: 'ops-for-sales', priority: 'P1', title: `Demo ${i}`, description: '', delivery: `view:W${i}`, now: new Date(at) });
       if (filed.outcome !== 'filed') throw new Error(JSON.stringify(filed));

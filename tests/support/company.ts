@@ -1,4 +1,4 @@
-/** examples/company.yaml imported into a table, the way `kept import` does it (without Slack). */
+/** Companies imported into a table, the way `kept import` does it (without Slack): examples/company.yaml or an inline file. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -12,8 +12,13 @@ import { applyImport } from '../../functions/store/import';
 export const EXAMPLE_FILE = path.join(findRoot(), 'examples', 'company.yaml');
 
 export async function importExample(db: Db, now = new Date()): Promise<void> {
+  await importCompany(db, parseYaml(readFileSync(EXAMPLE_FILE, 'utf8')), now);
+}
+
+/** Any import file (as parsed YAML or a plain object) imported the way `kept import` does it (without Slack). */
+export async function importCompany(db: Db, file: unknown, now: Date | string = new Date()): Promise<void> {
   const before = await readDirectory(db);
-  const checked = validateImport(parseYaml(readFileSync(EXAMPLE_FILE, 'utf8')), before);
-  if (!checked.ok) throw new Error(`examples/company.yaml does not import: ${JSON.stringify(checked.error)}`);
-  await applyImport(db, planImport(checked.value, before, now.toISOString()), before);
+  const checked = validateImport(file, before);
+  if (!checked.ok) throw new Error(`the company file does not import: ${JSON.stringify(checked.error)}`);
+  await applyImport(db, planImport(checked.value, before, new Date(now).toISOString()), before);
 }
