@@ -9,11 +9,20 @@ import type { Config } from '../config';
 import { logger } from '../log';
 import { coldStart } from '../cold-start';
 import { dbFromConfig } from '../store/client';
+import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { createSlackApp } from './app';
 import { header, verifySlackRequest } from './verify';
 
 type BoltHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
-export type SlackLambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export interface SlackLambdaHandler {
+  (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
+  /**
+   * Resolves when work handed over by this process is done: at once with the queue (AWS); with no
+   * queue configured the work runs here after the answer, and tests wait on this before they stop
+   * the fake Slack server (otherwise its calls outlive the test).
+   */
+  idle(): Promise<void>;
+}
 
 export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2 {
   if (!event.isBase64Encoded || event.body === undefined) return event;
@@ -22,15 +31,17 @@ export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2
 
 /** `extend` lets tests add a listener to the real app. */
 export function createSlackLambdaHandler(loadConfig: () => Promise<Config>, extend?: (app: App) => void): SlackLambdaHandler {
-  const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler }> => {
+  const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
+    const db = dbFromConfig(config);
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
-    const app = createSlackApp({ config, db: dbFromConfig(config), receiver });
+    const outbox = outboxFromConfig(config, db);
+    const app = createSlackApp({ config, db, receiver, outbox });
     extend?.(app);
-    return { config, bolt: receiver.toHandler() };
+    return { config, bolt: receiver.toHandler(), outbox };
   });
 
-  return async (event, context) => {
+  const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const { config, bolt } = await ready();
     const decoded = utf8Event(event);
     const verdict = verifySlackRequest(config.SLACK_SIGNING_SECRET, {
@@ -44,4 +55,5 @@ export function createSlackLambdaHandler(loadConfig: () => Promise<Config>, exte
     }
     return bolt(decoded, context);
   };
+  return Object.assign(handle, { idle: async () => (await ready()).outbox.idle() });
 }

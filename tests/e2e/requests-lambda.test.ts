@@ -1,7 +1,8 @@
 /**
  * Filing through the Lambda front door (API Gateway HTTP API events, base64 or not), as in AWS:
- * the request is written before the answer, text typed in any script is kept byte for byte, and
- * the clocks run on IT's calendar (New York working hours and US public holidays).
+ * the request is written before the answer, text typed in any script is kept byte for byte, the
+ * clocks run on IT's calendar (New York working hours and US public holidays), and the card reaches
+ * IT's channel (no queue configured here, so the work runs in this process after the answer).
  */
 import type { Context } from 'aws-lambda';
 import { compileCalendar } from '../../functions/domain/calendar';
@@ -34,6 +35,7 @@ beforeAll(async () => {
   handler = createSlackLambdaHandler(async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }));
 });
 afterAll(async () => {
+  await handler.idle();
   await fake.stop();
   await dropTable(db);
 });
@@ -52,5 +54,9 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
     expect(request.description).toBe(description);
     const it = (await readDirectory(db)).departments.find((d) => d.id === 'it')!;
     expect(request.clocks.resolution.dueAt).toBe(addBusinessTime(compileCalendar(it.calendar), request.createdAt, 4 * 3_600_000));
+
+    await handler.idle();
+    const card = fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0ITQUEUE' && JSON.stringify(c.args).includes(id));
+    expect(JSON.stringify(card?.args.blocks)).toContain(JSON.stringify(title).slice(1, -1));
   });
 });

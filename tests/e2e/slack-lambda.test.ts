@@ -28,6 +28,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
+  await handler.idle();
   await fake.stop();
   await dropTable(db);
 });

@@ -29,6 +29,9 @@ export async function startSlackApp(env: Record<string, string> = {}, options: {
     http,
     url,
     stop: async () => {
+      // Work handed over after an answer must finish while the fake still listens: a Slack call
+      // failing after the test file ends is logged into a finished test, which fails the run.
+      await http.idle();
       await http.close();
       await fake.stop();
       await dropTable(db);
