@@ -24,7 +24,8 @@ import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, t
 import { calendarOf } from './requests';
 import type { SlackMessage } from './views/agreement-terms';
 import { atRiskWarning, breachNotice } from './views/breaches';
-import { filedConfirmation, historyLine, requestCard, requesterUpdate } from './views/requests';
+import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
+import { filedConfirmation, historyLine, requestCard, requesterUpdate, type CardInput } from './views/requests';
 
 export interface RequestNotifyDeps {
   db: Db;
@@ -65,25 +66,29 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   const customer = findDepartment(dir, request.customer);
   const at = now().getTime();
   const calendar = calendarOf(provider);
-  const card = requestCard({
-    request,
-    clocks: clocksAt(request, calendar, at),
-    at,
-    providerName: provider.name,
-    customerName: customer?.name ?? request.customer,
-  });
+  const shown: CardInput = { request, clocks: clocksAt(request, calendar, at), at, providerName: provider.name, customerName: customer?.name ?? request.customer };
+  const card = requestCard(shown);
 
   let ref: CardRef | undefined = record.card;
+  let problem: string | undefined;
   if (!ref) {
-    const posted = await deps.slack.chat.postMessage({ channel: provider.channel, text: card.text, blocks: card.blocks, unfurl_links: false });
-    ref = { channel: String(posted.channel ?? provider.channel), ts: String(posted.ts) };
-    if (!(await rememberCard(deps.db, id, ref))) {
-      // Another worker posted a card first (this one's lease ran out mid-way): keep theirs.
-      await deps.slack.chat.delete({ channel: ref.channel, ts: ref.ts }).catch((err: Error) => logger.warn('duplicate card not deleted', { id, error: err.message }));
-      throw new RequestBusyError(id);
+    const posted = await refusedByChannel(() => deps.slack.chat.postMessage({ channel: provider.channel, text: card.text, blocks: card.blocks, unfurl_links: false }), id);
+    if ('problem' in posted) problem = posted.problem;
+    else {
+      ref = { channel: String(posted.channel ?? provider.channel), ts: String(posted.ts) };
+      if (!(await rememberCard(deps.db, id, ref))) {
+        // Another worker posted a card first (this one's lease ran out mid-way): keep theirs.
+        await deps.slack.chat.delete({ channel: ref.channel, ts: ref.ts }).catch((err: Error) => logger.warn('duplicate card not deleted', { id, error: err.message }));
+        throw new RequestBusyError(id);
+      }
     }
   } else {
-    await deps.slack.chat.update({ channel: ref.channel, ts: ref.ts, text: card.text, blocks: card.blocks });
+    const updated = await refusedByChannel(() => deps.slack.chat.update({ channel: ref!.channel, ts: ref!.ts, text: card.text, blocks: card.blocks }), id);
+    if ('problem' in updated) problem = updated.problem;
+  }
+  if (problem !== undefined || !ref) {
+    const blocked = { problem: problem ?? 'channel_not_found', card: shown };
+    return announceWithoutCard(deps, record.events, { request, provider, customer, calendar, at, link: {}, slack: deps.slack, channel: ref?.channel ?? provider.channel, blocked });
   }
 
   const pending = record.events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq);
@@ -108,6 +113,39 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   await settleCheck(deps.db, request);
 }
 
+/**
+ * A card post or update; a refusal no retry changes (Kept not in the channel, the channel gone or
+ * archived) comes back as `problem` instead of failing the job over and over.
+ */
+async function refusedByChannel<T>(call: () => Promise<T>, id: string): Promise<T | { problem: string }> {
+  try {
+    return await call();
+  } catch (err) {
+    const e = err as { code?: string; data?: { error?: string } };
+    const problem = e.code === ErrorCode.PlatformError ? e.data?.error : undefined;
+    if (!isChannelProblem(problem)) throw err;
+    logger.warn('request card refused by Slack; DMs only until it can be posted', { id, error: problem });
+    return { problem };
+  }
+}
+
+/**
+ * The channel refuses the card: the DMs still go out (for a new request the requester's
+ * confirmation says the card is missing and the provider's heads get the card with what to fix),
+ * each remembered as usual. The history lines stay pending, so the next sync after someone invites
+ * Kept posts the card (or brings it up to date) and its thread; the check moves on as usual.
+ */
+async function announceWithoutCard(deps: RequestNotifyDeps, events: StoredEvent[], c: Omit<DmContext, 'event'>): Promise<void> {
+  for (const event of events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq)) {
+    for (const dm of await directMessages({ ...c, event })) {
+      if (event.dmed[dm.user]) continue;
+      const ts = await dmOnce(deps, dm.user, dm.message, c.request.id);
+      await markDmed(deps.db, c.request.id, event.seq, dm.user, ts ?? 'refused');
+    }
+  }
+  await settleCheck(deps.db, c.request);
+}
+
 interface DmContext {
   event: StoredEvent;
   request: Request;
@@ -118,6 +156,8 @@ interface DmContext {
   link: { cardLink?: string };
   slack: WebClient;
   channel: string;
+  /** Slack refused the card for the channel: why, and the card to DM instead. */
+  blocked?: { problem: string; card: CardInput };
 }
 
 /** Who hears about a history line by DM, and what they read. */
@@ -126,7 +166,10 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
   switch (event.type) {
     case 'filed': {
       const timezone = await timezoneOf(c.slack, request.requester, provider.calendar.timezone);
-      return [{ user: request.requester, message: filedConfirmation({ request, clocks: clocksAt(request, c.calendar, event.at), timezone, ...c.link, providerName: provider.name, channel: c.channel }) }];
+      const confirmation = { user: request.requester, message: filedConfirmation({ request, clocks: clocksAt(request, c.calendar, event.at), timezone, ...c.link, providerName: provider.name, channel: c.channel, ...(c.blocked ? { cardMissing: true } : {}) }) };
+      if (!c.blocked) return [confirmation];
+      const notice = cardBlockedNotice({ ...c.blocked.card, channel: c.channel, problem: c.blocked.problem, providerId: provider.id });
+      return [confirmation, ...provider.heads.filter((h) => h !== request.requester).map((user) => ({ user, message: notice }))];
     }
     case 'warn':
       return request.assignee && event.kind ? [{ user: request.assignee, message: atRiskWarning({ ...atRiskOf(request, event.kind, c.calendar, c.at), request, kind: event.kind, providerName: provider.name, ...c.link, toAssignee: true }) }] : [];

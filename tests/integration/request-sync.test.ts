@@ -16,7 +16,7 @@ import { RequestBusyError, syncRequest } from '../../functions/slack/notify-requ
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient, SLACK_CALL_RETRIES } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { getRequestRecord, requestPk } from '../../functions/store/requests';
+import { getRequestRecord, requestPk, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
 import { LOCK_SK, releaseLock, takeLock } from '../../functions/store/request-slack';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
@@ -235,8 +235,8 @@ describe('Slack failing', () => {
     await change(id, { type: 'acknowledge' });
     fake.reset();
 
-    fake.failWith('chat.postMessage', 'not_in_channel');
-    await expect(syncRequest(deps(), id)).rejects.toThrow(/not_in_channel/);
+    fake.failWith('chat.postMessage', 'internal_error');
+    await expect(syncRequest(deps(), id)).rejects.toThrow(/internal_error/);
     expect(threadOf(ts)).toEqual([]);
     expect(dmsTo(REQUESTER)).toEqual([]);
     expect((await record(id)).events.find((e) => e.type === 'acknowledge')?.announcedAt).toBeUndefined();
@@ -313,6 +313,63 @@ describe('Slack failing', () => {
     expect(thread).toHaveLength(2);
     expect(thread[0]).toMatch(/acknowledged/);
     expect(thread[1]).toMatch(/resolved/);
+    expect((await record(id)).events.every((e) => e.announcedAt !== undefined)).toBe(true);
+  });
+});
+
+describe('a provider channel Kept cannot post in', () => {
+  const IT_HEAD = 'U0ITHEAD1';
+  const checkOf = async (id: string) => (await allItems(db)).find((i) => i.pk === requestPk(id) && i.sk === 'REQ')?.gsi1sk as string | undefined;
+
+  it('a private channel Kept was not invited to: no card and no failed job; the requester is told, IT\'s head gets the card by DM; once Kept is in, the next sync posts the card and no DM repeats', async () => {
+    const id = await fileOne('Screen flickers');
+    fake.failWith('chat.postMessage', 'channel_not_found'); // the first post is the card
+    await syncRequest(deps(), id);
+
+    expect(cardsOf(id)).toHaveLength(0);
+    const [confirmation, ...moreToRequester] = dmsTo(REQUESTER);
+    expect(moreToRequester).toEqual([]);
+    expect(shown(confirmation!)).toContain(`Kept cannot post the card in <#${IT_CHANNEL}> yet; IT's heads have it by DM.`);
+    const [notice, ...moreToHead] = dmsTo(IT_HEAD);
+    expect(moreToHead).toEqual([]);
+    expect(shown(notice!)).toContain(`*${id}* was filed with IT, but Kept cannot post its card in <#${IT_CHANNEL}>`);
+    expect(shown(notice!)).toContain('/invite @Kept');
+    expect(shown(notice!)).toContain('Screen flickers');
+    expect((notice!.args.blocks as { type: string }[]).some((b) => b.type === 'actions')).toBe(false); // the buttons live on the real card only
+    const r = await record(id);
+    expect(r.card).toBeUndefined();
+    expect(r.events[0]!.announcedAt).toBeUndefined();
+    // The check moved on to the request's next deadline instead of the 2-minute Slack grace, so the
+    // scan does not send the job again every minute.
+    expect(Date.parse((await checkOf(id))!)).toBeGreaterThan(Date.now() + SLACK_SYNC_GRACE_MS);
+
+    // Someone invites Kept; the next change brings the card, and its thread starts with that change.
+    await change(id, { type: 'acknowledge' });
+    await syncRequest(deps(), id);
+    expect(cardsOf(id)).toHaveLength(1);
+    expect(threadOf(await cardTs(id))).toEqual([expect.stringMatching(/acknowledged/)]);
+    expect(dmsTo(REQUESTER)).toHaveLength(2); // the confirmation, then the acknowledgement
+    expect(dmsTo(IT_HEAD)).toHaveLength(1);
+    expect((await record(id)).events.every((e) => e.announcedAt !== undefined)).toBe(true);
+  });
+
+  it('Kept removed from the channel after the card: the change still reaches the requester by DM; the thread line waits and is posted once, later', async () => {
+    const id = await fileOne();
+    await syncRequest(deps(), id);
+    const ts = await cardTs(id);
+    await change(id, { type: 'acknowledge' });
+    fake.reset();
+
+    fake.failWith('chat.update', 'not_in_channel');
+    await syncRequest(deps(), id);
+    expect(threadOf(ts)).toEqual([]);
+    expect(dmsTo(REQUESTER)).toHaveLength(1);
+    expect((await record(id)).events.find((e) => e.type === 'acknowledge')?.announcedAt).toBeUndefined();
+
+    await syncRequest(deps(), id);
+    expect(threadOf(ts)).toEqual([expect.stringMatching(/acknowledged/)]);
+    expect(dmsTo(REQUESTER)).toHaveLength(1);
+    expect(updatesOf(ts)).toHaveLength(1);
     expect((await record(id)).events.every((e) => e.announcedAt !== undefined)).toBe(true);
   });
 });

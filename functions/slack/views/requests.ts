@@ -365,6 +365,8 @@ export interface ConfirmationInput {
   providerName: string;
   /** The channel the card is in. */
   channel: string;
+  /** Slack refused the card for that channel (views/card-blocked.ts): the provider's heads have it by DM. */
+  cardMissing?: boolean;
 }
 
 function localDueLine(kind: TargetKind, view: ClockView, timezone: string): string {
@@ -381,7 +383,11 @@ export function filedConfirmation(input: ConfirmationInput): SlackMessage {
   const id = escapeMrkdwn(request.id);
   const intro = `Filed *${id}* with ${provider}: *${escapeMrkdwn(request.title)}*`;
   const dues = (['response', 'resolution'] as const).map((k) => `• ${localDueLine(k, clocks[k], timezone)}`).join('\n');
-  const card = safeUrl(input.cardLink) ? `See ${link(input.cardLink, 'the card')} in ${mentionChannel(input.channel)}.` : `See the card in ${mentionChannel(input.channel)}.`;
+  const card = input.cardMissing
+    ? `Kept cannot post the card in ${mentionChannel(input.channel)} yet; ${provider}'s heads have it by DM.`
+    : safeUrl(input.cardLink)
+      ? `See ${link(input.cardLink, 'the card')} in ${mentionChannel(input.channel)}.`
+      : `See the card in ${mentionChannel(input.channel)}.`;
   const next = `You get a DM when ${provider} acknowledges it, when ${provider} needs your input and when it is resolved.`;
   const blocks: KnownBlock[] = [
     section(fit(intro, MAX_SECTION_TEXT)),
