@@ -15,7 +15,7 @@ import { registerHome } from './listeners/home';
 import { registerKudos } from './listeners/kudos';
 import { registerRequests } from './listeners/requests';
 import { registerSlaCommand } from './listeners/sla';
-import { createSlackClient, slackClientOptions } from './web-client';
+import { createSlackClient, REQUEST_PATH_CLIENT, slackClientOptions } from './web-client';
 
 export interface SlackAppDeps {
   config: Config;
@@ -54,7 +54,7 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
       { botToken: config.SLACK_BOT_TOKEN, botId: config.SLACK_BOT_ID, botUserId: config.SLACK_BOT_USER_ID },
       () => createSlackClient(config),
     ),
-    clientOptions: slackClientOptions(config),
+    clientOptions: slackClientOptions(config, REQUEST_PATH_CLIENT),
     logLevel: LogLevel.WARN,
   });
 

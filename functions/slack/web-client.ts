@@ -18,6 +18,20 @@ export function slackClientOptions(config: Pick<Config, 'SLACK_API_URL'>, overri
   };
 }
 
+/**
+ * The Slack app's own client, which runs while Slack waits for its answer (in Lambda the whole
+ * listener runs before the answer): a rate limit is reported at once instead of waited out
+ * (Retry-After can be 30 s or more, Slack gives 3), and a call that hangs gives up after 1 s with
+ * one quick retry, so one Slack call never costs more than about 2.1 s. Listeners turn these
+ * failures into a "please try again" line. The worker and the jobs keep the patient defaults above.
+ */
+export const REQUEST_PATH_TIMEOUT_MS = 1_000;
+export const REQUEST_PATH_CLIENT: Partial<WebClientOptions> = {
+  rejectRateLimitedCalls: true,
+  timeout: REQUEST_PATH_TIMEOUT_MS,
+  retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 100 },
+};
+
 export function createSlackClient(config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>, overrides: Partial<WebClientOptions> = {}): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, overrides));
 }
