@@ -12,10 +12,12 @@ import { build, type BuildOptions } from 'esbuild';
 import type { Bench, BenchResult } from './types';
 import { median, round } from './stats';
 import { findRoot } from '../functions/local/dynamodb-local';
+import { SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
 
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
 const OUT = path.join(ROOT, 'build', 'bench');
 const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
+const STUBBED = Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, STUB]));
 const LOADS = 10;
 /** The Slack asset's copy of date-holidays, relative to its index.js (slack-api.ts HOLIDAYS_BUNDLE). */
 const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
@@ -43,7 +45,7 @@ function options(entry: string, outfile: string, fn: Fn): BuildOptions {
   return {
     entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
     external, metafile: true, logLevel: 'error',
-    ...(fn === 'slack' ? { alias: { '@slack/socket-mode': STUB, express: STUB } } : {}),
+    ...(fn === 'slack' ? { alias: STUBBED } : {}),
     ...(fn === 'worker' ? { alias: { 'vega-canvas': VEGA_CANVAS_BROWSER } } : {}),
   };
 }
@@ -106,7 +108,7 @@ export const run: Bench = async () => {
   await build(options(floorEntry, floorFile, 'floor'));
   const floorLoad = loadMs(floorFile);
   const stubbedFile = path.join(OUT, 'floor-stubbed', 'index.js');
-  await build({ ...options(floorEntry, stubbedFile, 'floor'), alias: { '@slack/socket-mode': STUB, express: STUB } });
+  await build({ ...options(floorEntry, stubbedFile, 'floor'), alias: STUBBED });
   const stubbedLoad = loadMs(stubbedFile);
   const results: BenchResult[] = [
     { name: 'bundle_floor_bare_bolt_size', value: round(statSync(floorFile).size / 1024, 1), unit: 'KiB' },

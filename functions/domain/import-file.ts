@@ -20,7 +20,7 @@ import { DepartmentSpec, departmentFromSpec, isChannelId, specOfDepartment, type
 import { findDepartment, type DigestSettings, type Directory } from './directory';
 import { issuesOf, shown, type Issue } from './issues';
 import {
-  BUILT_IN_TIPS,
+  builtInTips,
   KIND_PREFIX,
   overlayCatalogue,
   TIP_BODY_MAX,
@@ -107,7 +107,10 @@ export interface TipImport {
 }
 
 /** The catalogue as Kept ships it, before any admin's change: what validation and planning assume when not told. */
-export const BUILT_IN_CATALOGUE: readonly CatalogueEntry[] = Object.freeze(overlayCatalogue(BUILT_IN_TIPS, []));
+let catalogueCache: readonly CatalogueEntry[] | undefined;
+export function builtInCatalogue(): readonly CatalogueEntry[] {
+  return (catalogueCache ??= Object.freeze(overlayCatalogue(builtInTips(), [])));
+}
 
 /** The tip a file entry makes of a kept one (or of nothing, for a new id): the words given replace, the others stay. */
 function tipOf(t: TipImport, kept: Tip | undefined): Partial<Tip> & { id: string; kind: TipKind } {
@@ -154,7 +157,7 @@ export interface ImportFile {
 export function validateImport(
   raw: unknown,
   dir: Directory,
-  tips: readonly CatalogueEntry[] = BUILT_IN_CATALOGUE,
+  tips: readonly CatalogueEntry[] = builtInCatalogue(),
 ): { ok: true; value: ImportFile } | { ok: false; error: Issue[] } {
   if (raw === null || raw === undefined) return { ok: false, error: [{ path: [], message: 'the file is empty; give departments, agreements, digest and/or tips' }] };
   const parsed = ImportFileSpec.safeParse(raw);
@@ -355,7 +358,7 @@ export interface ImportPlan {
  * Tips are compared with `tips`, every tip Kept keeps (as for validateImport): a new id is
  * added, changed words are saved, and a `retired` that differs retires or brings back.
  */
-export function planImport(file: ImportFile, dir: Directory, now: string, tips: readonly CatalogueEntry[] = BUILT_IN_CATALOGUE): ImportPlan {
+export function planImport(file: ImportFile, dir: Directory, now: string, tips: readonly CatalogueEntry[] = builtInCatalogue()): ImportPlan {
   const changes: ImportChange[] = [];
   let unchanged = 0;
   for (const spec of file.departments) {

@@ -75,8 +75,15 @@ export const TipCatalogueSpec = z
     for (const message of catalogueProblems(c.tips)) ctx.addIssue({ code: 'custom', path: ['tips'], message });
   });
 
-/** The tips that ship with Kept. A broken catalogue file fails here, at load, with zod's issues. */
-export const BUILT_IN_TIPS: readonly Tip[] = Object.freeze(TipCatalogueSpec.parse(raw).tips);
+let builtInCache: readonly Tip[] | undefined;
+/**
+ * The tips that ship with Kept, checked on first use rather than at load (the check costs the Slack
+ * function ~15 ms of cold start on every instance, and most never show a tip). A broken catalogue
+ * file fails here with zod's issues; tests/unit/domain/tips.test.ts reads it on every run.
+ */
+export function builtInTips(): readonly Tip[] {
+  return (builtInCache ??= Object.freeze(TipCatalogueSpec.parse(raw).tips));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Admins' changes over the built-in catalogue

@@ -1,6 +1,6 @@
 /**
- * Stands in for `express` and `@slack/socket-mode` in the Lambda bundle (esbuild --alias, see
- * lib/constructs/slack-api.ts). Bolt requires both at load for receivers Lambda never uses; any
+ * Stands in for `express`, `@slack/socket-mode` and `raw-body` in the Lambda bundle (esbuild --alias,
+ * see lib/constructs/slack-api.ts). Bolt requires them at load for receivers Lambda never uses; any
  * export is a class that throws when constructed, so accidental use fails loudly. It does not
  * stand in for `date-holidays`: the Slack function needs that for calendars with a country, and
  * ships it beside the bundle, loaded on first use (see slack-api.ts).
@@ -10,7 +10,7 @@
 
 class Unavailable {
   constructor() {
-    throw new Error('not available in the Slack Lambda bundle (express and @slack/socket-mode are stubbed)');
+    throw new Error('not available in the Slack Lambda bundle (express, @slack/socket-mode and raw-body are stubbed)');
   }
 }
 

@@ -8,7 +8,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { activeTips, BUILT_IN_TIPS, overlayCatalogue, pickTips, TipSpec, type CatalogueEntry, type Tip, type TipChange } from '../domain/tips';
+import { activeTips, builtInTips, overlayCatalogue, pickTips, TipSpec, type CatalogueEntry, type Tip, type TipChange } from '../domain/tips';
 import { logger } from '../log';
 import type { Db } from './client';
 
@@ -61,12 +61,12 @@ export async function readTipChanges(db: Db): Promise<TipChange[]> {
 }
 
 /** Every tip, built-in and custom, retired or not, with where its text comes from. */
-export async function readAllTips(db: Db, builtIn: readonly Tip[] = BUILT_IN_TIPS): Promise<CatalogueEntry[]> {
+export async function readAllTips(db: Db, builtIn: readonly Tip[] = builtInTips()): Promise<CatalogueEntry[]> {
   return overlayCatalogue(builtIn, await readTipChanges(db));
 }
 
 /** The catalogue in use: built-in tips overlaid with admins' changes (edits replace, retired removed, custom added). */
-export async function readCatalogue(db: Db, builtIn: readonly Tip[] = BUILT_IN_TIPS): Promise<Tip[]> {
+export async function readCatalogue(db: Db, builtIn: readonly Tip[] = builtInTips()): Promise<Tip[]> {
   return activeTips(await readAllTips(db, builtIn));
 }
 

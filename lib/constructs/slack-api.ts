@@ -17,8 +17,13 @@ export const SLACK_TIMEOUT = Duration.seconds(10);
 /** Stage throttling (checklist B5). Slack sends a handful of requests a second even in a big workspace. */
 export const API_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const;
 
-/** Bolt requires these at load for receivers Lambda never uses; the stub keeps ~500 KiB out of the bundle. */
+/**
+ * Bolt requires these at load for receivers Lambda never uses: express, Socket Mode, and raw-body
+ * (which drags in iconv-lite, 480 KiB) for the HTTP receiver. AwsLambdaReceiver needs none of them;
+ * the stub keeps ~1 MiB out of the bundle. bench/bundles.bench.ts builds with the same list.
+ */
 const LAMBDA_STUB = fromRoot('functions/slack/lambda-stubs.cjs');
+export const SLACK_BUNDLE_STUBBED = ['@slack/socket-mode', 'express', 'raw-body'] as const;
 
 /** The project's own esbuild (the one NodejsFunction bundles with locally; never Docker). */
 const ESBUILD = fromRoot('node_modules', '.bin', 'esbuild');
@@ -64,7 +69,7 @@ export class SlackApi extends Construct {
       // More memory means more CPU, which shortens Bolt's cold start; Slack gives us 3 seconds.
       memorySize: 1024,
       environment: props.environment,
-      esbuildArgs: { '--alias': [`@slack/socket-mode=${LAMBDA_STUB}`, `express=${LAMBDA_STUB}`] },
+      esbuildArgs: { '--alias': SLACK_BUNDLE_STUBBED.map((name) => `${name}=${LAMBDA_STUB}`) },
       // date-holidays (with moment-timezone and astronomia, 1.4 MB) would cost ~45 ms on every cold
       // start inside index.js, against a budget of 1.3x a bare Bolt handler (bench/bundles.bench.ts).
       // The Slack function needs it only to check or compile a calendar with a `country`, which

@@ -13,7 +13,7 @@ import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
 import { readAllTips, readCatalogue, setTipRetired } from '../../functions/store/tips';
-import { BUILT_IN_TIPS } from '../../functions/domain/tips';
+import { builtInTips } from '../../functions/domain/tips';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { directoryFor, importFixtures } from '../support/import-fixtures';
@@ -78,9 +78,9 @@ describe('tips in the file', () => {
   beforeAll(async () => (db = await freshTable()));
   afterAll(() => dropTable(db));
 
-  const retiredCus = BUILT_IN_TIPS.find((t) => t.kind === 'customer')!;
-  const editedInt = BUILT_IN_TIPS.find((t) => t.kind === 'internal')!;
-  const backInt = BUILT_IN_TIPS.filter((t) => t.kind === 'internal')[1]!;
+  const retiredCus = builtInTips().find((t) => t.kind === 'customer')!;
+  const editedInt = builtInTips().find((t) => t.kind === 'internal')!;
+  const backInt = builtInTips().filter((t) => t.kind === 'internal')[1]!;
   const FILE = [
     'tips:',
     `  - id: ${retiredCus.id}`,
@@ -114,7 +114,7 @@ describe('tips in the file', () => {
     expect(catalogue.find((t) => t.id === editedInt.id)).toEqual({ ...editedInt, title: 'Leave a note that stands alone' });
     expect(catalogue.find((t) => t.id === backInt.id)).toEqual(backInt);
     expect(catalogue.find((t) => t.id === 'int-ask-for-the-deadline')).toMatchObject({ kind: 'internal', title: 'Ask when it is needed', tryThisWeek: 'Ask for the real deadline on every request you take this week.' });
-    expect(catalogue).toHaveLength(BUILT_IN_TIPS.length);
+    expect(catalogue).toHaveLength(builtInTips().length);
     const all = await readAllTips(db);
     expect(all.find((e) => e.tip.id === 'int-ask-for-the-deadline')).toMatchObject({ source: 'custom', retired: false });
     expect(all.find((e) => e.tip.id === editedInt.id)?.source).toBe('edit');
@@ -133,7 +133,7 @@ describe('tips in the file', () => {
     expect(dry.out.at(-1)).toBe('tips.yaml: would make 3 changes; 1 already up to date.');
     expect(await allItems(other)).toEqual([]);
 
-    const customers = BUILT_IN_TIPS.filter((t) => t.kind === 'customer');
+    const customers = builtInTips().filter((t) => t.kind === 'customer');
     await setTipRetired(other, customers[0]!.id, true, { by: 'U0ADMIN01', at: '2026-11-01T00:00:00.000Z' });
     const text = ['tips:', ...customers.slice(1).map((t) => `  - { id: ${t.id}, retired: true }`), ''].join('\n');
     const refused = cli(other, { 'all.yaml': text });
@@ -142,7 +142,7 @@ describe('tips in the file', () => {
       'kept import: all.yaml has 1 problem; nothing was imported:',
       `tips[${customers.length - 2}].retired: would retire the last customer tip in rotation; keep at least one of each kind`,
     ]);
-    expect(await readCatalogue(other)).toHaveLength(BUILT_IN_TIPS.length - 1);
+    expect(await readCatalogue(other)).toHaveLength(builtInTips().length - 1);
     await dropTable(other);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { SlackHttp } from '../../functions/slack/http-server';
 import { IDS } from '../../functions/slack/ids';
-import { activeTips, addWeeks, BUILT_IN_TIPS, mondayOfWeek, pickTips, type Tip } from '../../functions/domain/tips';
+import { activeTips, addWeeks, builtInTips, mondayOfWeek, pickTips, type Tip } from '../../functions/domain/tips';
 import type { Db } from '../../functions/store/client';
 import { readAllTips, readCatalogue } from '../../functions/store/tips';
 import { allItems } from '../support/db';
@@ -60,7 +60,7 @@ const expected = (catalogue: readonly Tip[], week = WEEK) => pickTips(catalogue,
 describe('reading tips (anyone)', () => {
   it('shows this week\'s two tips and the counts', async () => {
     const answer = await tips('', BEN);
-    const picks = expected(BUILT_IN_TIPS);
+    const picks = expected(builtInTips());
     expect(answer!.text).toBe(`This week's tips (${WEEK}): ${picks.internal.title} / ${picks.customer.title}`);
     expect(all(answer)).toContain(picks.internal.id);
     expect(all(answer)).toContain(picks.customer.id);
@@ -83,7 +83,7 @@ describe('reading tips (anyone)', () => {
 
   it('shows one tip in full', async () => {
     const answer = await tips('show int-handoff-note', BEN);
-    const tip = BUILT_IN_TIPS.find((t) => t.id === 'int-handoff-note')!;
+    const tip = builtInTips().find((t) => t.id === 'int-handoff-note')!;
     expect(all(answer)).toContain(tip.tryThisWeek);
     expect(all(answer)).toContain('Built in. In the rotation.');
   });

@@ -1,6 +1,6 @@
 /** Admins' tip changes in DynamoDB Local, laid over the built-in catalogue. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { BUILT_IN_TIPS, pickTips, type Tip } from '../../functions/domain/tips';
+import { builtInTips, pickTips, type Tip } from '../../functions/domain/tips';
 import type { Db } from '../../functions/store/client';
 import { addCustomTip, readAllTips, readCatalogue, readTipChanges, saveTipText, setTipRetired, TipExistsError, tipsForWeek, TIPS_PK } from '../../functions/store/tips';
 import { allItems, dropTable, freshTable } from '../support/db';
@@ -13,11 +13,11 @@ afterEach(() => dropTable(db));
 
 const who = { by: 'U0ADMIN01', at: '2026-11-23T09:00:00.000Z' };
 const custom: Tip = { id: 'cus-ask-about-the-weekend', kind: 'customer', title: 'Ask about the weekend', body: 'On a Monday call, one honest question about the customer\'s weekend, asked before business, sets a warmer tone for everything after it.', tryThisWeek: 'Ask three Monday callers about their weekend before you start.' };
-const [first, second] = BUILT_IN_TIPS as [Tip, Tip];
+const [first, second] = builtInTips() as [Tip, Tip];
 
 it('is the built-in catalogue when nothing is stored', async () => {
-  expect(await readCatalogue(db)).toEqual(BUILT_IN_TIPS);
-  expect(await tipsForWeek(db, '2026-W48')).toEqual(pickTips(BUILT_IN_TIPS, '2026-W48'));
+  expect(await readCatalogue(db)).toEqual(builtInTips());
+  expect(await tipsForWeek(db, '2026-W48')).toEqual(pickTips(builtInTips(), '2026-W48'));
 });
 
 it('adds custom tips, replaces edited ones and leaves out retired ones, from items under TIPS', async () => {
@@ -26,7 +26,7 @@ it('adds custom tips, replaces edited ones and leaves out retired ones, from ite
   await setTipRetired(db, second.id, true, who);
 
   const catalogue = await readCatalogue(db);
-  expect(catalogue).toHaveLength(BUILT_IN_TIPS.length); // one added, one retired
+  expect(catalogue).toHaveLength(builtInTips().length); // one added, one retired
   expect(catalogue.find((t) => t.id === first.id)?.body).toBe(`${first.body} Edited.`);
   expect(catalogue.map((t) => t.id)).not.toContain(second.id);
   expect(catalogue.at(-1)).toEqual(custom);
@@ -72,7 +72,7 @@ it('reads every change with one query, however many there are', async () => {
   expect(page.Count).toBe(120);
   expect(page.LastEvaluatedKey).toBeUndefined();
   const send = jest.spyOn(db.doc, 'send');
-  expect(await readCatalogue(db)).toHaveLength(BUILT_IN_TIPS.length + 120);
+  expect(await readCatalogue(db)).toHaveLength(builtInTips().length + 120);
   expect(send).toHaveBeenCalledTimes(1);
   send.mockRestore();
   const week = await tipsForWeek(db, '2026-W48');

@@ -7,7 +7,7 @@ import type { Department } from '../../../functions/domain/department';
 import { EMPTY_DIRECTORY, type AgreementRecord, type Directory } from '../../../functions/domain/directory';
 import { planImport, validateImport, type ImportFile, type ImportPlan } from '../../../functions/domain/import-file';
 import { formatPath, issueLine } from '../../../functions/domain/issues';
-import { BUILT_IN_TIPS, overlayCatalogue, type CatalogueEntry, type TipChange } from '../../../functions/domain/tips';
+import { builtInTips, overlayCatalogue, type CatalogueEntry, type TipChange } from '../../../functions/domain/tips';
 import { directoryFor, importFixtures, type FixtureDirectory } from '../../support/import-fixtures';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -622,10 +622,10 @@ describe('tips in the file', () => {
     body: 'A request without a date gets either rushed or forgotten. Ask when the answer is needed and why, so you can plan it and say early if it will be late.',
     try_this_week: 'Ask for the real deadline on every request you take this week.',
   };
-  const builtIn = (kind: 'internal' | 'customer') => BUILT_IN_TIPS.filter((t) => t.kind === kind);
+  const builtIn = (kind: 'internal' | 'customer') => builtInTips().filter((t) => t.kind === kind);
   const FIRST_CUS = builtIn('customer')[0]!;
   const FIRST_INT = builtIn('internal')[0]!;
-  const catalogue = (changes: TipChange[]): CatalogueEntry[] => overlayCatalogue(BUILT_IN_TIPS, changes);
+  const catalogue = (changes: TipChange[]): CatalogueEntry[] => overlayCatalogue(builtInTips(), changes);
 
   /** The stored changes after a plan is applied, as store/tips.ts keeps them. */
   function store(changes: TipChange[], plan: ImportPlan): TipChange[] {

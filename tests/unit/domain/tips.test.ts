@@ -4,7 +4,7 @@ import raw from '../../../functions/domain/tips-catalogue.json';
 import {
   activeTips,
   addWeeks,
-  BUILT_IN_TIPS,
+  builtInTips,
   catalogueProblems,
   MIN_TIPS_PER_KIND,
   mondayOfWeek,
@@ -33,15 +33,15 @@ describe('the built-in catalogue (functions/domain/tips-catalogue.json)', () => 
   it('passes the schema as written in the file', () => {
     const parsed = TipCatalogueSpec.safeParse(raw);
     expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
-    expect(BUILT_IN_TIPS).toHaveLength(tips.length);
+    expect(builtInTips()).toHaveLength(tips.length);
   });
 
   it.each(TIP_KINDS)('has at least 60 %s tips', (kind) => {
-    expect(BUILT_IN_TIPS.filter((t) => t.kind === kind).length).toBeGreaterThanOrEqual(MIN_TIPS_PER_KIND);
+    expect(builtInTips().filter((t) => t.kind === kind).length).toBeGreaterThanOrEqual(MIN_TIPS_PER_KIND);
   });
 
   it('keeps every field within its length, trimmed, with the title on one line', () => {
-    for (const t of BUILT_IN_TIPS) {
+    for (const t of builtInTips()) {
       expect([t.id, t.title.length <= TIP_TITLE_MAX, t.body.length <= TIP_BODY_MAX, t.tryThisWeek.length <= TIP_TRY_MAX]).toEqual([t.id, true, true, true]);
       for (const field of [t.title, t.body, t.tryThisWeek]) expect(field).toBe(field.trim());
       expect(t.title).not.toMatch(/[\r\n]/);
@@ -49,24 +49,24 @@ describe('the built-in catalogue (functions/domain/tips-catalogue.json)', () => 
   });
 
   it('has unique ids, titles (ignoring case and punctuation) and bodies, and no body that is just its title', () => {
-    expect(catalogueProblems(BUILT_IN_TIPS)).toEqual([]);
-    expect(new Set(BUILT_IN_TIPS.map((t) => t.id)).size).toBe(BUILT_IN_TIPS.length);
-    expect(new Set(BUILT_IN_TIPS.map((t) => t.title.toLowerCase())).size).toBe(BUILT_IN_TIPS.length);
-    expect(new Set(BUILT_IN_TIPS.map((t) => normalised(t.body))).size).toBe(BUILT_IN_TIPS.length);
-    expect(new Set(BUILT_IN_TIPS.map((t) => normalised(t.tryThisWeek))).size).toBe(BUILT_IN_TIPS.length);
-    for (const t of BUILT_IN_TIPS) {
+    expect(catalogueProblems(builtInTips())).toEqual([]);
+    expect(new Set(builtInTips().map((t) => t.id)).size).toBe(builtInTips().length);
+    expect(new Set(builtInTips().map((t) => t.title.toLowerCase())).size).toBe(builtInTips().length);
+    expect(new Set(builtInTips().map((t) => normalised(t.body))).size).toBe(builtInTips().length);
+    expect(new Set(builtInTips().map((t) => normalised(t.tryThisWeek))).size).toBe(builtInTips().length);
+    for (const t of builtInTips()) {
       expect(normalised(t.body)).not.toBe(normalised(t.title));
       expect(normalised(t.body).startsWith(normalised(t.title))).toBe(false);
     }
   });
 
   it('names ids after their kind (int-…, cus-…)', () => {
-    for (const t of BUILT_IN_TIPS) expect(t.id.startsWith(t.kind === 'internal' ? 'int-' : 'cus-')).toBe(true);
+    for (const t of builtInTips()) expect(t.id.startsWith(t.kind === 'internal' ? 'int-' : 'cus-')).toBe(true);
   });
 
   it('avoids the platitudes the issue rules out', () => {
     const banned = [/communication is key/i, /customer is always right/i, /go the extra mile/i, /exceed expectations/i, /at the end of the day/i, /\bsynerg/i, /\bdelight\b/i];
-    for (const t of BUILT_IN_TIPS) for (const re of banned) expect(`${t.id}: ${t.title} ${t.body} ${t.tryThisWeek}`).not.toMatch(re);
+    for (const t of builtInTips()) for (const re of banned) expect(`${t.id}: ${t.title} ${t.body} ${t.tryThisWeek}`).not.toMatch(re);
   });
 });
 
@@ -160,24 +160,24 @@ describe('the rotation', () => {
   });
 
   it('picks each kind from its own kind', () => {
-    const picks = pickTips(BUILT_IN_TIPS, '2026-W48');
+    const picks = pickTips(builtInTips(), '2026-W48');
     expect([picks.internal.kind, picks.customer.kind]).toEqual(['internal', 'customer']);
   });
 
   it('shows all 64 built-in tips of each kind over 64 weeks, then starts the same cycle again', () => {
     const weeks = Array.from({ length: 128 }, (_, i) => addWeeks('2026-W01', i));
     for (const kind of TIP_KINDS) {
-      const n = BUILT_IN_TIPS.filter((t) => t.kind === kind).length;
-      const ids = weeks.slice(0, n).map((w) => pickTip(BUILT_IN_TIPS, kind, w).id);
+      const n = builtInTips().filter((t) => t.kind === kind).length;
+      const ids = weeks.slice(0, n).map((w) => pickTip(builtInTips(), kind, w).id);
       expect(new Set(ids).size).toBe(n);
-      expect(pickTip(BUILT_IN_TIPS, kind, addWeeks('2026-W01', n)).id).toBe(ids[0]);
+      expect(pickTip(builtInTips(), kind, addWeeks('2026-W01', n)).id).toBe(ids[0]);
     }
   });
 
   it('is a shuffle, not the file order', () => {
-    const order = rotationOrder(BUILT_IN_TIPS, 'internal').map((t) => t.id);
-    expect(order).not.toEqual(BUILT_IN_TIPS.filter((t) => t.kind === 'internal').map((t) => t.id));
-    expect(rotationOrder(BUILT_IN_TIPS, 'internal', { salt: 'other' }).map((t) => t.id)).not.toEqual(order);
+    const order = rotationOrder(builtInTips(), 'internal').map((t) => t.id);
+    expect(order).not.toEqual(builtInTips().filter((t) => t.kind === 'internal').map((t) => t.id));
+    expect(rotationOrder(builtInTips(), 'internal', { salt: 'other' }).map((t) => t.id)).not.toEqual(order);
   });
 
   it('keeps the others in their order when a tip is added or retired', () => {
@@ -193,9 +193,9 @@ describe('the rotation', () => {
   });
 
   it('never picks a retired tip and picks an added one within a cycle', () => {
-    const retired = BUILT_IN_TIPS[0]!;
+    const retired = builtInTips()[0]!;
     const added: Tip = { id: 'int-added-by-admin', kind: 'internal', title: 'Added', body: 'An admin wrote this tip for the whole company to read.', tryThisWeek: 'Read it on Monday.' };
-    const entries = overlayCatalogue(BUILT_IN_TIPS, [{ id: retired.id, retired: true }, { id: added.id, tip: added, source: 'custom' }]);
+    const entries = overlayCatalogue(builtInTips(), [{ id: retired.id, retired: true }, { id: added.id, tip: added, source: 'custom' }]);
     const active = activeTips(entries);
     const n = active.filter((t) => t.kind === 'internal').length;
     const ids = Array.from({ length: n }, (_, i) => pickTips(active, addWeeks('2027-W10', i)).internal.id);
@@ -204,25 +204,25 @@ describe('the rotation', () => {
   });
 
   it('says clearly when a kind has no tip at all', () => {
-    const only = BUILT_IN_TIPS.filter((t) => t.kind === 'internal');
+    const only = builtInTips().filter((t) => t.kind === 'internal');
     expect(() => pickTips(only, '2026-W48')).toThrow(NoTipsError);
-    expect(() => pickTips(BUILT_IN_TIPS, '2026-W99')).toThrow(RangeError);
+    expect(() => pickTips(builtInTips(), '2026-W99')).toThrow(RangeError);
   });
 });
 
 describe('overlay of admins\' changes', () => {
-  const [a, b] = BUILT_IN_TIPS as [Tip, Tip];
+  const [a, b] = builtInTips() as [Tip, Tip];
   it('replaces edited tips in place (keeping id and kind), marks retirements, adds custom tips at the end in id order', () => {
     const edited = { ...a, title: 'Edited title', kind: 'customer' as TipKind };
     const custom = (id: string): Tip => ({ ...b, id, kind: 'customer', title: `Custom ${id}`, body: `A custom tip called ${id}, long enough.` });
-    const entries = overlayCatalogue(BUILT_IN_TIPS, [
+    const entries = overlayCatalogue(builtInTips(), [
       { id: 'cus-zzz', tip: custom('cus-zzz'), source: 'custom' },
       { id: a.id, tip: edited, source: 'edit' },
       { id: b.id, retired: true },
       { id: 'cus-aaa', tip: custom('cus-aaa'), source: 'custom', retired: true },
       { id: 'int-orphan', retired: true },
     ]);
-    expect(entries).toHaveLength(BUILT_IN_TIPS.length + 2);
+    expect(entries).toHaveLength(builtInTips().length + 2);
     expect(entries[0]).toEqual({ tip: { ...edited, kind: a.kind }, source: 'edit', retired: false });
     expect(entries[1]).toEqual({ tip: b, source: 'built-in', retired: true });
     expect(entries.slice(-2).map((e) => [e.tip.id, e.source, e.retired])).toEqual([['cus-aaa', 'custom', true], ['cus-zzz', 'custom', false]]);
