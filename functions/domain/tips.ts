@@ -11,6 +11,7 @@
  * until every tip has been shown" promise holds for every run of weeks over which the catalogue
  * stays the same.
  */
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import raw from './tips-catalogue.json';
 
@@ -151,6 +152,15 @@ export function mondayOfWeek(week: string): number | undefined {
   const jan4Weekday = (new Date(jan4).getUTCDay() + 6) % 7; // Monday 0
   const monday = jan4 - jan4Weekday * DAY_MS + (n - 1) * 7 * DAY_MS;
   return weekOf(new Date(monday)) === week ? monday : undefined;
+}
+
+/**
+ * The ISO week of an instant in `timezone`. The digest picks a channel's tips by the channel's own
+ * week, so `/sla tips` reads the week in the digest's zone to show the same two tips.
+ */
+export function weekIn(at: Date, timezone: string): string {
+  const local = DateTime.fromJSDate(at, { zone: timezone });
+  return local.isValid ? `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}` : weekOf(at);
 }
 
 /** The ISO week (in UTC) of an instant. */

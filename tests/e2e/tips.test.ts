@@ -7,6 +7,7 @@ import { IDS } from '../../functions/slack/ids';
 import { activeTips, addWeeks, builtInTips, mondayOfWeek, pickTips, type Tip } from '../../functions/domain/tips';
 import type { Db } from '../../functions/store/client';
 import { readAllTips, readCatalogue } from '../../functions/store/tips';
+import { importExample } from '../support/company';
 import { allItems } from '../support/db';
 import type { FakeSlack } from '../support/fake-slack';
 import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
@@ -201,5 +202,19 @@ describe('changing tips (admins)', () => {
 
     expect((await tips(`unretire ${picked.id}`))!.text).toBe(`\`${picked.id}\` (${picked.title}) is back in the rotation.`);
     expect(expected(await readCatalogue(db)).internal.id).toBe(picked.id);
+  });
+});
+
+describe('whose week', () => {
+  it('on Sunday evening in New York, with the digest set to New York, shows the week the digest shows, not the UTC one', async () => {
+    await importExample(db); // digest: #general, Mondays 09:00 America/New_York
+    now = new Date('2026-11-30T03:00:00Z'); // Sunday 29 November, 22:00 in New York; Monday in UTC (2026-W49)
+    try {
+      const answer = await tips('', BEN);
+      const picks = pickTips(activeTips(await readAllTips(db)), WEEK);
+      expect(answer!.text).toBe(`This week's tips (${WEEK}): ${picks.internal.title} / ${picks.customer.title}`);
+    } finally {
+      now = new Date('2026-11-25T10:00:00Z');
+    }
   });
 });

@@ -6,8 +6,9 @@
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { activeTips, newTipId, normalised, pickTips, TIP_KINDS, TipSpec, weekOf, type CatalogueEntry, type Tip, type TipKind } from '../../domain/tips';
+import { activeTips, newTipId, normalised, pickTips, TIP_KINDS, TipSpec, weekIn, type CatalogueEntry, type Tip, type TipKind } from '../../domain/tips';
 import { logger } from '../../log';
+import { readDirectory } from '../../store/directory';
 import { addCustomTip, readAllTips, saveTipText, setTipRetired, TipExistsError } from '../../store/tips';
 import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/help';
@@ -79,7 +80,9 @@ export async function tipsCommand(deps: ListenerDeps, command: SlashCommand, arg
   const entries = await readAllTips(deps.db);
 
   if (sub === '') {
-    const week = weekOf(deps.now());
+    // The week the digest shows: its (first) channel's own week; UTC when no digest is set up.
+    const digest = (await readDirectory(deps.db)).digests[0];
+    const week = weekIn(deps.now(), digest?.timezone ?? 'UTC');
     const active = activeTips(entries);
     return ack({ response_type: 'ephemeral', ...weekTipsMessage(week, pickTips(active, week), tipCounts(entries), admin) });
   }
