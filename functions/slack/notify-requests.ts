@@ -88,7 +88,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   }
   if (problem !== undefined || !ref) {
     const blocked = { problem: problem ?? 'channel_not_found', card: shown };
-    return announceWithoutCard(deps, record.events, { request, provider, customer, calendar, at, link: {}, slack: deps.slack, channel: ref?.channel ?? provider.channel, blocked });
+    return announceWithoutCard(deps, record.events, { request, provider, customer, calendar, at, link: {}, slack: deps.slack, channel: ref?.channel ?? provider.channel, blocked }, now);
   }
 
   const pending = record.events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq);
@@ -132,16 +132,19 @@ async function refusedByChannel<T>(call: () => Promise<T>, id: string): Promise<
 /**
  * The channel refuses the card: the DMs still go out (for a new request the requester's
  * confirmation says the card is missing and the provider's heads get the card with what to fix),
- * each remembered as usual. The history lines stay pending, so the next sync after someone invites
- * Kept posts the card (or brings it up to date) and its thread; the check moves on as usual.
+ * each remembered as usual, and the lines count as told: their thread replies are skipped, so the
+ * scan has nothing to send again and does not retry a refused channel every few minutes. The next
+ * change or deadline after someone invites Kept posts the card (or brings it up to date), and the
+ * thread goes on from there.
  */
-async function announceWithoutCard(deps: RequestNotifyDeps, events: StoredEvent[], c: Omit<DmContext, 'event'>): Promise<void> {
+async function announceWithoutCard(deps: RequestNotifyDeps, events: StoredEvent[], c: Omit<DmContext, 'event'>, now: () => Date): Promise<void> {
   for (const event of events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq)) {
     for (const dm of await directMessages({ ...c, event })) {
       if (event.dmed[dm.user]) continue;
       const ts = await dmOnce(deps, dm.user, dm.message, c.request.id);
       await markDmed(deps.db, c.request.id, event.seq, dm.user, ts ?? 'refused');
     }
+    await markAnnounced(deps.db, c.request.id, event.seq, now());
   }
   await settleCheck(deps.db, c.request);
 }
