@@ -1,17 +1,19 @@
 /**
  * What the scan looks for in a request: the next instant something may happen to it (an at-risk
- * point or a due time of a running target, or a missed target not yet recorded), and what has
- * happened by a given instant. Pure domain code; the scan and the store call it.
+ * point or a due time of a running target, a missed target not yet recorded, or the end of a
+ * resolved request's reopen window), and what has happened by a given instant. Pure domain code;
+ * the scan and the store call it.
  */
 import type { Calendar } from './calendar';
 import { clockAt, type TargetKind } from './clock';
-import type { Request } from './request';
+import { AUTO_CLOSE_MS, type Request } from './request';
 
 export const TARGET_KINDS: readonly TargetKind[] = ['response', 'resolution'];
 
 /**
  * The earliest instant at which the scan should look at `request` again, or null when nothing
- * is left to watch (both targets met in time, breaches recorded, or clocks stopped).
+ * is left to watch (both targets met in time or their breaches recorded, and the request closed,
+ * cancelled, or resolved and waiting out its reopen window).
  * A running clock breaches strictly after its due instant, hence `dueAt + 1`.
  */
 export function nextWatch(request: Request): number | null {
@@ -28,12 +30,26 @@ export function nextWatch(request: Request): number | null {
       else consider(c.dueAt + 1);
     }
   }
+  const closesAt = autoCloseAt(request);
+  if (closesAt !== null) consider(closesAt);
   return next;
 }
 
-export type Finding = { type: 'breach'; kind: TargetKind; dueAt: number; lateBy: number } | { type: 'warn'; kind: TargetKind; remaining: number; due: number | null };
+/** When a resolved request closes itself (the end of its reopen window), or null when it is not resolved. */
+export function autoCloseAt(request: Pick<Request, 'status' | 'resolvedAt'>): number | null {
+  return request.status === 'resolved' && request.resolvedAt !== undefined ? request.resolvedAt + AUTO_CLOSE_MS : null;
+}
 
-/** What the scan must record at `now`: breaches first (at their true due instant), then at-risk warnings. */
+export type Finding =
+  | { type: 'breach'; kind: TargetKind; dueAt: number; lateBy: number }
+  | { type: 'warn'; kind: TargetKind; remaining: number; due: number | null }
+  | { type: 'close'; at: number };
+
+/**
+ * What the scan must record at `now`: breaches first (at their true due instant), then at-risk
+ * warnings, then closing a resolved request whose reopen window is over (after its breaches, so a
+ * late resolve is charged before the request closes).
+ */
 export function findingsAt(request: Request, calendar: Calendar, now: number): Finding[] {
   const breaches: Finding[] = [];
   const warnings: Finding[] = [];
@@ -44,5 +60,7 @@ export function findingsAt(request: Request, calendar: Calendar, now: number): F
     if (view.breachedAt !== null) breaches.push({ type: 'breach', kind, dueAt: view.breachedAt, lateBy: Math.max(0, -view.remaining) });
     else if (view.status === 'at_risk' && request.warned?.[kind] === undefined) warnings.push({ type: 'warn', kind, remaining: view.remaining, due: view.due });
   }
-  return [...breaches.sort((a, b) => (a as { dueAt: number }).dueAt - (b as { dueAt: number }).dueAt), ...warnings];
+  const closesAt = autoCloseAt(request);
+  const close: Finding[] = closesAt !== null && now >= closesAt ? [{ type: 'close', at: closesAt }] : [];
+  return [...breaches.sort((a, b) => (a as { dueAt: number }).dueAt - (b as { dueAt: number }).dueAt), ...warnings, ...close];
 }

@@ -9,6 +9,7 @@ import { isMember, type Department } from './department';
 import type { Result } from './duration';
 import {
   ACTION_TYPES,
+  AUTO_CLOSE_MS,
   CAUSE_CATEGORIES,
   CAUSE_LABEL,
   characters,
@@ -27,7 +28,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Working a request
 
-type Who = 'provider' | 'requester' | 'either' | 'customerHead' | 'system';
+type Who = 'provider' | 'requester' | 'either' | 'customerHead' | 'system' | 'requesterOrSystem';
 
 interface Rule {
   who: Who;
@@ -46,7 +47,8 @@ export const RULES: Record<ActionType, Rule> = {
   pause: { who: 'provider', from: WORKING, verb: 'wait on the requester for' },
   resume: { who: 'either', from: ['waiting_on_requester'], verb: 'resume' },
   resolve: { who: 'provider', from: LIVE, verb: 'resolve' },
-  close: { who: 'requester', from: ['resolved'], verb: 'close' },
+  // Kept closes a resolved request itself once the reopen window is over (AUTO_CLOSE_MS).
+  close: { who: 'requesterOrSystem', from: ['resolved'], verb: 'close' },
   reopen: { who: 'requester', from: ['resolved'], verb: 'reopen' },
   cancel: { who: 'requester', from: LIVE, verb: 'cancel' },
   comment: { who: 'either', from: [...LIVE, 'resolved'], verb: 'add to' },
@@ -68,7 +70,7 @@ export interface DecideContext {
 
 function whoMay(rule: Rule, request: Request, provider: Department): string {
   if (rule.who === 'provider') return `only people in ${provider.name} can ${rule.verb} ${request.id}`;
-  if (rule.who === 'requester') return `only the person who filed ${request.id} can ${rule.verb} it`;
+  if (rule.who === 'requester' || rule.who === 'requesterOrSystem') return `only the person who filed ${request.id} can ${rule.verb} it`;
   if (rule.who === 'customerHead') return `only a head of the department that filed ${request.id} can waive its penalties`;
   if (rule.who === 'system') return `only Kept itself can ${rule.verb} ${request.id}`;
   return `only ${provider.name} and the person who filed ${request.id} can ${rule.verb} it`;
@@ -84,6 +86,8 @@ function allowed(rule: Rule, rights: Rights): boolean {
       return rights.customerHead === true;
     case 'system':
       return rights.system === true;
+    case 'requesterOrSystem':
+      return rights.requester || rights.system === true;
     default:
       return rights.provider || rights.requester;
   }
@@ -204,6 +208,7 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       break;
     }
     case 'close':
+      if (!ctx.rights.requester && at - (request.resolvedAt ?? at) < AUTO_CLOSE_MS) return { ok: false, error: `${request.id} was resolved less than 7 days ago; it closes itself after 7 unless its requester closes or reopens it.` };
       next = { ...next, status: 'closed', closedAt: at };
       break;
     case 'reopen': {

@@ -27,6 +27,11 @@ export const NOTE_MAX = 1000;
 export const BETTER_MAX = 1000;
 /** A resolved request may be reopened by its requester for this long after it was resolved. */
 export const REOPEN_WINDOW_MS = 7 * DAY_MS;
+/**
+ * A resolved request that its requester neither confirms nor reopens closes itself when the reopen
+ * window ends (the scan does it, as Kept): resolved requests do not pile up in "My requests".
+ */
+export const AUTO_CLOSE_MS = REOPEN_WINDOW_MS;
 
 export const STATUS_LABEL: Record<RequestStatus, string> = {
   open: 'Open',

@@ -1,7 +1,8 @@
 /**
  * What the scan does to one request whose check has come: records each breach (once, at its true
- * due instant, with the penalty of the agreement version the request was filed under) and each
- * at-risk warning (once per target), each as a change of the request with its history line, its
+ * due instant, with the penalty of the agreement version the request was filed under), each
+ * at-risk warning (once per target), and closes a resolved request whose 7-day reopen window is
+ * over (at the window's end), each as a change of the request with its history line, its
  * report counters and, for a breach, its ledger entry, all in one transaction. Then the worker is
  * asked to tell Slack. Runs that repeat or overlap find the breach already recorded (the request's
  * `rev` and the ledger entry are conditions), so nothing is ever counted twice.
@@ -22,6 +23,8 @@ import { getRequest, saveChange } from '../store/requests';
 export interface CheckOutcome {
   breaches: number;
   warnings: number;
+  /** Resolved requests closed because their reopen window ended. */
+  closed: number;
 }
 
 const versions = new Map<string, Promise<StoredVersion | undefined>>();
@@ -41,7 +44,7 @@ const MAX_ATTEMPTS = 16;
 
 /** Records what is due on request `id` at `now`; reads again and decides again when someone else wrote first. */
 export async function checkRequest(db: Db, dir: Directory, id: string, now: Date): Promise<CheckOutcome> {
-  const outcome: CheckOutcome = { breaches: 0, warnings: 0 };
+  const outcome: CheckOutcome = { breaches: 0, warnings: 0, closed: 0 };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const request = await getRequest(db, id);
     if (!request) return outcome;
@@ -54,9 +57,13 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
       if (finding.type === 'breach') {
         await recordBreach(db, request, finding, calendar.zone, provider, now);
         outcome.breaches++;
-      } else {
+      } else if (finding.type === 'warn') {
         await record(db, request, { type: 'warn', kind: finding.kind }, provider, now, []);
         outcome.warnings++;
+      } else {
+        // At the end of the reopen window, however late the scan comes.
+        await record(db, request, { type: 'close' }, provider, new Date(finding.at), []);
+        outcome.closed++;
       }
     } catch (err) {
       if (!(err instanceof WriteConflictError)) throw err;

@@ -20,6 +20,8 @@ export interface ScanResult {
   checked: number;
   breaches: number;
   warnings: number;
+  /** Resolved requests closed at the end of their 7-day reopen window. */
+  closed: number;
   /** Requests handed to the worker because Slack had not heard of their last change. */
   resent: number;
 }
@@ -43,7 +45,7 @@ export const SCAN_BUDGET_MS = 40_000;
 export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_MS): Promise<ScanResult> {
   const started = Date.now();
   const due = await dueChecks(deps.db, now);
-  const result: ScanResult = { now: now.toISOString(), checked: 0, breaches: 0, warnings: 0, resent: 0 };
+  const result: ScanResult = { now: now.toISOString(), checked: 0, breaches: 0, warnings: 0, closed: 0, resent: 0 };
   if (due.length === 0) return result;
   const dir = await readDirectory(deps.db);
   const queue = due.sort((a, b) => a.checkAt.localeCompare(b.checkAt));
@@ -55,7 +57,8 @@ export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_M
         const found = await checkRequest(deps.db, dir, check.id, now);
         result.breaches += found.breaches;
         result.warnings += found.warnings;
-        if (found.breaches + found.warnings > 0) await deps.outbox?.send({ type: 'request.changed', id: check.id });
+        result.closed += found.closed;
+        if (found.breaches + found.warnings + found.closed > 0) await deps.outbox?.send({ type: 'request.changed', id: check.id });
         else if (await resendIfUnheard(deps, check, now)) result.resent++;
       } catch (err) {
         // One request failing never stops the others; its check stays due, so the next run tries again.
@@ -87,6 +90,7 @@ async function resendIfUnheard(deps: JobDeps, check: DueCheck, now: Date): Promi
 
 export function describeScan(r: ScanResult): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const closed = r.closed > 0 ? `, ${plural(r.closed, 'resolved request', 'resolved requests')} closed after 7 days` : '';
   const again = r.resent > 0 ? `; ${plural(r.resent, 'request', 'requests')} sent to Slack again` : '';
-  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${again}.`;
+  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${closed}${again}.`;
 }

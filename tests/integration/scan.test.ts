@@ -6,12 +6,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
 import type { Outbox } from '../../functions/jobs/outbox';
-import { RESEND_AFTER_MS, runScan } from '../../functions/jobs/scan';
+import { describeScan, RESEND_AFTER_MS, runScan } from '../../functions/jobs/scan';
 import { performWork, type WorkItem } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { CHECK_SHARDS, dueChecks, getRequestRecord, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
+import { CHECK_SHARDS, dueChecks, getRequest, getRequestRecord, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
@@ -120,4 +120,36 @@ it('a run that reaches its time budget leaves the rest due, and the next run fin
   const next = await runScan({ db, outbox }, when);
   expect(next.checked).toBeGreaterThanOrEqual(1);
   expect(items).toContainEqual({ type: 'request.changed', id });
+});
+
+it('a resolved request nobody confirms closes itself when its 7-day reopen window ends: once, at that instant, in the thread, without a DM', async () => {
+  const DAY = 24 * 3_600_000;
+  const id = await fileLost();
+  const { outbox, run } = recordingOutbox();
+  const resolvedAt = later(60 * 60_000);
+  expect((await act(db, { id, user: IT_MEMBER, action: { type: 'resolve', note: 'Replaced the charger' }, now: resolvedAt })).outcome).toBe('done');
+  await runScan({ db, outbox }, new Date(resolvedAt.getTime() + SLACK_SYNC_GRACE_MS + 1_000));
+  await run(); // the card, its thread and the requester's "resolved" DM
+  const cardTs = (await getRequestRecord(db, id))!.card!.ts;
+  fake.reset();
+
+  expect((await runScan({ db, outbox }, new Date(resolvedAt.getTime() + 6 * DAY))).closed).toBe(0);
+  expect((await getRequest(db, id))!.status).toBe('resolved');
+
+  // The scheduler was down for a day: the next run closes it, dated the end of the window.
+  const scan = await runScan({ db, outbox }, new Date(resolvedAt.getTime() + 8 * DAY));
+  expect(scan.closed).toBe(1);
+  expect(describeScan(scan)).toContain('1 resolved request closed after 7 days');
+  const closed = (await getRequestRecord(db, id))!;
+  expect(closed.request).toMatchObject({ status: 'closed', closedAt: resolvedAt.getTime() + 7 * DAY });
+  expect(closed.events.at(-1)).toMatchObject({ type: 'close', actor: 'kept', from: 'resolved', to: 'closed' });
+  expect((await runScan({ db, outbox }, new Date(resolvedAt.getTime() + 9 * DAY))).closed).toBe(0);
+
+  await run(); // (the other requests of this file breach meanwhile; only this one's posts matter here)
+  const posts = fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok' && `${String(c.args.text)}${JSON.stringify(c.args.blocks ?? '')}`.includes(id));
+  expect(posts.map((c) => [Number(c.args.thread_ts) === Number(cardTs), String(c.args.text)])).toEqual([[true, expect.stringMatching(new RegExp(`^:lock: ${id} closed itself: resolved 7 days ago and not reopened`))]]);
+  const card = fake.callsTo('chat.update').filter((c) => c.outcome === 'ok' && Number(c.args.ts) === Number(cardTs)).at(-1);
+  expect(JSON.stringify(card?.args.blocks)).toContain(':lock: Closed');
+  const reopen = await act(db, { id, user: REQUESTER, action: { type: 'reopen' }, now: new Date(resolvedAt.getTime() + 9 * DAY) });
+  expect(reopen).toMatchObject({ outcome: 'refused', message: `${id} is closed; file a new request if something is still wrong.` });
 });

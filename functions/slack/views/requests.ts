@@ -327,6 +327,7 @@ export function historyLine(event: HistoryEvent, requestId: string): string {
       return `${withNote(`:white_check_mark: ${who} resolved ${id}`)}${cause}${when}`;
     }
     case 'close':
+      if (event.actor === SYSTEM_ACTOR) return `:lock: ${id} closed itself: resolved 7 days ago and not reopened${when}`;
       return `${withNote(`:lock: ${who} confirmed ${id} is solved and closed it`)}${when}`;
     case 'reopen':
       return `${withNote(`:arrows_counterclockwise: ${who} reopened ${id}; the resolution clock runs again`)}${when}`;
@@ -420,7 +421,7 @@ function ratingBlocks(request: Request, provider: string): KnownBlock[] {
       block_id: 'request_confirm',
       elements: [button(IDS.requestAction.close, 'Confirm solved', request.id, 'primary'), button(IDS.requestAction.reopen, 'Reopen', request.id)],
     },
-    context('Not solved after all? Reopen it within 7 days: the resolution clock runs again with the time already used.'),
+    context('Not solved after all? Reopen it within 7 days: the resolution clock runs again with the time already used. After 7 days it closes itself.'),
   ];
 }
 

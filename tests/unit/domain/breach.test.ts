@@ -15,9 +15,12 @@ import fc from 'fast-check';
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
 import { findingsAt, nextWatch, TARGET_KINDS, type Finding } from '../../../functions/domain/breach';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import { CAUSE_CATEGORIES, fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction, type Rights } from '../../../functions/domain/request';
+import { AUTO_CLOSE_MS, CAUSE_CATEGORIES, fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction, type Rights } from '../../../functions/domain/request';
 import { decide, missedTargets } from '../../../functions/domain/request-actions';
 import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, HEAD, history, IT, play, REQUESTER } from './histories';
+
+/** The target a finding is about (a close is about the whole request). */
+const kindOf = (f: Finding) => ('kind' in f ? f.kind : f.type);
 
 const at = (iso: string) => Date.parse(iso);
 const MON = at('2026-11-16T14:00:00Z');
@@ -111,7 +114,7 @@ describe('nextWatch', () => {
       expect(findingsAt(lateAck, cal, scanAt)).toEqual([{ type: 'breach', kind: 'response', dueAt: RESPONSE_DUE, lateBy: 5 * HOUR_MS }]);
     }
     // Weeks later too, with the resolution (still running) missed since.
-    expect(findingsAt(lateAck, cal, at('2026-12-20T12:00:00Z')).map((f) => [f.kind, (f as Extract<Finding, { type: 'breach' }>).dueAt])).toEqual([
+    expect(findingsAt(lateAck, cal, at('2026-12-20T12:00:00Z')).map((f) => [kindOf(f), (f as Extract<Finding, { type: 'breach' }>).dueAt])).toEqual([
       ['response', RESPONSE_DUE],
       ['resolution', RESOLUTION_DUE],
     ]);
@@ -124,10 +127,27 @@ describe('nextWatch', () => {
     expect(nextWatch(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toBeNull();
   });
 
-  it('nothing left to watch: null (resolved in time, closed)', () => {
+  it('resolved in time: watched only for the end of its reopen window; closed or cancelled: nothing left to watch', () => {
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + 2 * HOUR_MS);
-    expect(nextWatch(resolved)).toBeNull();
+    expect(nextWatch(resolved)).toBe(MON + 2 * HOUR_MS + AUTO_CLOSE_MS);
     expect(nextWatch(act(resolved, { type: 'close' }, REQUESTER, MON + 3 * HOUR_MS))).toBeNull();
+    expect(nextWatch(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toBeNull();
+  });
+
+  it('a resolved request closes itself when its reopen window ends, after any breach, and not before', () => {
+    const resolvedAt = MON + 2 * HOUR_MS;
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, resolvedAt);
+    expect(findingsAt(resolved, cal, resolvedAt + AUTO_CLOSE_MS - 1)).toEqual([]);
+    expect(findingsAt(resolved, cal, resolvedAt + AUTO_CLOSE_MS + 5 * MINUTE_MS)).toEqual([{ type: 'close', at: resolvedAt + AUTO_CLOSE_MS }]);
+    // Kept may close it only then; its requester any time.
+    const early = decide(resolved, { type: 'close' }, { actor: SYSTEM_ACTOR, at: resolvedAt + AUTO_CLOSE_MS - MINUTE_MS, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT });
+    expect(early).toEqual({ ok: false, error: `${resolved.id} was resolved less than 7 days ago; it closes itself after 7 unless its requester closes or reopens it.` });
+    const closed = decide(resolved, { type: 'close' }, { actor: SYSTEM_ACTOR, at: resolvedAt + AUTO_CLOSE_MS, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT });
+    expect(closed.ok && closed.value.request.status).toBe('closed');
+    expect(closed.ok && nextWatch(closed.value.request)).toBeNull();
+    // Resolved late with the breach not yet recorded: the breach comes first, then the close.
+    const late = act(file(), { type: 'resolve', note: 'Done.', cause: { category: 'staffing' } }, AGENT, WED);
+    expect(findingsAt(late, cal, WED + AUTO_CLOSE_MS).map((f) => f.type)).toEqual(['breach', 'breach', 'close']);
   });
 
   it('a target whose breach is recorded is no longer watched; the other one still is', () => {
@@ -136,7 +156,7 @@ describe('nextWatch', () => {
     expect(nextWatch(responseRecorded)).toBe(RESOLUTION_AT_RISK);
     const lateResolve = act(responseRecorded, { type: 'resolve', note: 'Done.', cause: { category: 'staffing' } }, AGENT, WED);
     expect(nextWatch(lateResolve)).toBe(RESOLUTION_DUE);
-    expect(nextWatch(recordBreach(lateResolve, 'resolution', WED + MINUTE_MS))).toBeNull();
+    expect(nextWatch(recordBreach(lateResolve, 'resolution', WED + MINUTE_MS))).toBe(WED + AUTO_CLOSE_MS); // then only the reopen window
     // A breach recorded while the response still runs past due: not watched any more either.
     expect(nextWatch(recordBreach(file(), 'response', TUE))).toBe(RESOLUTION_AT_RISK);
   });
@@ -189,7 +209,7 @@ describe('findingsAt', () => {
   it('lists breaches before warnings', () => {
     // P1 filed Mon 09:00 EST: response 30m due 09:30 EST; resolution 4h at risk at 3h (12:00 EST).
     const p1 = file({ priority: 'P1' });
-    expect(findingsAt(p1, cal, at('2026-11-16T17:30:00Z')).map((f) => [f.type, f.kind])).toEqual([
+    expect(findingsAt(p1, cal, at('2026-11-16T17:30:00Z')).map((f) => [f.type, kindOf(f)])).toEqual([
       ['breach', 'response'],
       ['warn', 'resolution'],
     ]);
@@ -197,12 +217,12 @@ describe('findingsAt', () => {
     // of the resolution still comes before the warning about the response.
     const odd: AgreementVersion = { ...AGREEMENT, targets: { P3: { response: 8 * HOUR_MS, resolution: 2 * HOUR_MS } } };
     const oddFiled = file({ agreement: odd, priority: 'P3' });
-    expect(findingsAt(oddFiled, cal, MON + 7 * HOUR_MS).map((f) => [f.type, f.kind])).toEqual([
+    expect(findingsAt(oddFiled, cal, MON + 7 * HOUR_MS).map((f) => [f.type, kindOf(f)])).toEqual([
       ['breach', 'resolution'],
       ['warn', 'response'],
     ]);
     // Two breaches come in the order of their due instants.
-    expect(findingsAt(oddFiled, cal, WED).map((f) => [f.type, f.kind, (f as Extract<Finding, { type: 'breach' }>).dueAt])).toEqual([
+    expect(findingsAt(oddFiled, cal, WED).map((f) => [f.type, kindOf(f), (f as Extract<Finding, { type: 'breach' }>).dueAt])).toEqual([
       ['breach', 'resolution', MON + 2 * HOUR_MS],
       ['breach', 'response', MON + 8 * HOUR_MS],
     ]);
@@ -393,14 +413,14 @@ describe("the scan's contract with the check index, over random histories", () =
             const found = findingsAt(after, cal, t);
             if (found.length === 0) continue;
             findings += found.length;
-            check(w !== null && w <= t, `found ${found.map((f) => `${f.type} ${f.kind}`).join(', ')} at ${new Date(t).toISOString()} but watching ${w === null ? 'nothing' : new Date(w).toISOString()}`);
+            check(w !== null && w <= t, `found ${found.map((f) => `${f.type} ${kindOf(f)}`).join(', ')} at ${new Date(t).toISOString()} but watching ${w === null ? 'nothing' : new Date(w).toISOString()}`);
             // Recorded one after the other at t, as the scan does: each is accepted.
             let r = after;
             for (const f of found) {
               check(f.type !== 'breach' || (f.lateBy >= 0 && f.dueAt < t), `odd breach finding ${JSON.stringify(f)}`);
-              const action: RequestAction = f.type === 'breach' ? { type: 'breach', kind: f.kind, charge: CHARGE } : { type: 'warn', kind: f.kind };
+              const action: RequestAction = f.type === 'breach' ? { type: 'breach', kind: f.kind, charge: CHARGE } : f.type === 'warn' ? { type: 'warn', kind: f.kind } : { type: 'close' };
               const d = decide(r, action, { actor: SYSTEM_ACTOR, at: t, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT });
-              if (!d.ok) throw new Error(`the scan's ${f.type} of ${f.kind} at ${new Date(t).toISOString()} refused: ${d.error}`);
+              if (!d.ok) throw new Error(`the scan's ${f.type} of ${kindOf(f)} at ${new Date(t).toISOString()} refused: ${d.error}`);
               if (f.type === 'breach') check(d.value.request.breaches?.[f.kind]?.dueAt === f.dueAt, 'recorded at another due instant than found');
               r = d.value.request;
             }

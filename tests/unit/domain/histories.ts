@@ -158,7 +158,7 @@ export function play(h: History, each: (p: Played) => void): Request {
         const watch = nextWatch(request);
         if (s.atWatch && watch !== null) now = Math.max(now, watch);
         const [finding] = findingsAt(request, cal, now);
-        if (finding) action = finding.type === 'breach' ? { type: 'breach', kind: finding.kind, charge: toCharge(s.charge, finding.dueAt) } : { type: 'warn', kind: finding.kind };
+        if (finding) action = finding.type === 'breach' ? { type: 'breach', kind: finding.kind, charge: toCharge(s.charge, finding.dueAt) } : finding.type === 'warn' ? { type: 'warn', kind: finding.kind } : { type: 'close' };
         actor = SYSTEM_ACTOR;
         rights = SYSTEM_RIGHTS;
         break;

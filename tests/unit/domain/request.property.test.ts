@@ -26,9 +26,12 @@ const STRANGER = 'U0STRANGER';
 const IT = department('it', 'IT', [HEAD], { members: [AGENT, OTHER] });
 const FINANCE = department('finance', 'Finance', ['U0FINHEAD'], { members: [OUTSIDER] });
 
+/** Who among people may take an action (closing is the requester's; Kept also closes after 7 days). */
+const peopleWho = (t: ActionType) => (RULES[t].who === 'requesterOrSystem' ? 'requester' : RULES[t].who);
+
 /** What people do (not Kept's warn and breach, nor a customer head's waive). */
 const USER_ACTIONS: readonly ActionType[] = ACTION_TYPES.filter((t) => {
-  const who = RULES[t].who;
+  const who = peopleWho(t);
   return who === 'provider' || who === 'requester' || who === 'either';
 });
 
@@ -143,7 +146,7 @@ describe('random use of a request', () => {
         for (const s of steps) {
           now += s.gap * MINUTE_MS;
           const type = s.type !== 'fitting' ? s.type : fittingAction(request.status, s.pick);
-          const role: Role = s.role !== 'fitting' ? s.role : RULES[type].who === 'requester' ? 'requester' : RULES[type].who === 'provider' ? 'provider' : s.pick % 2 ? 'provider' : 'requester';
+          const role: Role = s.role !== 'fitting' ? s.role : peopleWho(type) === 'requester' ? 'requester' : peopleWho(type) === 'provider' ? 'provider' : s.pick % 2 ? 'provider' : 'requester';
           const actor = role === 'provider' ? (requesterInIt ? (s.providerActor === OTHER ? AGENT : s.providerActor) : s.providerActor) : role === 'requester' ? requester : STRANGER;
           const rights = rightsOf(request, IT, actor, FINANCE);
           check(rights.customerHead === false && rights.system === false, `${actor} got rights only a customer head or Kept has`);
@@ -157,7 +160,8 @@ describe('random use of a request', () => {
             const rule = RULES[type];
             // Accepted only when the rules allow it.
             check(rule.from.includes(before.status), `${type} accepted from ${before.status}`);
-            check(rule.who === 'provider' ? rights.provider : rule.who === 'requester' ? rights.requester : rule.who === 'either' && (rights.provider || rights.requester), `${type} accepted from ${role} ${actor}`);
+            const who = peopleWho(type);
+            check(who === 'provider' ? rights.provider : who === 'requester' ? rights.requester : who === 'either' && (rights.provider || rights.requester), `${type} accepted from ${role} ${actor}`);
             accepted++;
             request = r.value.request;
             const e = r.value.event;

@@ -9,7 +9,7 @@ import { compileCalendar, type Calendar } from '../../../functions/domain/calend
 import { clockAt } from '../../../functions/domain/clock';
 import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import { ACTION_TYPES, checkRequestText, clocksAt, fileRequest, nextDue, parseRequestId, REOPEN_WINDOW_MS, REQUEST_STATUSES, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type ActionType, type Request, type RequestAction, type RequestEvent, type RequestStatus, type Rights } from '../../../functions/domain/request';
+import { ACTION_TYPES, AUTO_CLOSE_MS, checkRequestText, clocksAt, fileRequest, nextDue, parseRequestId, REOPEN_WINDOW_MS, REQUEST_STATUSES, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type ActionType, type Request, type RequestAction, type RequestEvent, type RequestStatus, type Rights } from '../../../functions/domain/request';
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
 
@@ -291,6 +291,8 @@ const roleFits = (type: ActionType, role: Role): boolean => {
       return role === 'customer head';
     case 'system':
       return role === 'system';
+    case 'requesterOrSystem':
+      return requester || role === 'system';
   }
 };
 
@@ -300,6 +302,7 @@ const WHO_MAY: Record<(typeof RULES)[ActionType]['who'], string> = {
   either: 'only IT and the person who filed IT-42 can',
   customerHead: 'only a head of the department that filed IT-42 can',
   system: 'only Kept itself can',
+  requesterOrSystem: 'only the person who filed IT-42 can',
 };
 
 const STATUS_CACHE = new Map(REQUEST_STATUSES.map((s) => [s, inStatus(s)]));
@@ -373,7 +376,9 @@ describe('who may do what, from which status', () => {
     const { actor, provider, rights } = caseFor(role);
     const fits = roleFits(type, role) && RULES[type].from.includes(status);
     const never = NEVER[type]?.statuses.includes(status) === true;
-    const r = attempt(request, action, actor, when, { provider, ...(rights ? { rights } : {}) });
+    // Kept closes a resolved request only once its reopen window is over.
+    const at = type === 'close' && role === 'system' ? (request.resolvedAt ?? when) + AUTO_CLOSE_MS : when;
+    const r = attempt(request, action, actor, at, { provider, ...(rights ? { rights } : {}) });
     if (fits && !never) {
       if (!r.ok) throw new Error(`expected ${type} to be accepted, refused: ${r.error}`);
       expect(r.value.request.rev).toBe(request.rev + 1);
