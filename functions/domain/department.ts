@@ -91,6 +91,15 @@ export function defaultPrefix(id: string): string {
   return letters.slice(0, 10);
 }
 
+/**
+ * Whether a department's user-group members are due to be read from Slack again: it has a group
+ * that was never read, or was read `maxAgeMs` or more before `now`.
+ */
+export function usergroupStale(d: Pick<Department, 'usergroup' | 'usergroupSyncedAt'>, now: number, maxAgeMs: number): boolean {
+  if (!d.usergroup) return false;
+  return !d.usergroupSyncedAt || now - Date.parse(d.usergroupSyncedAt) >= maxAgeMs;
+}
+
 export function departmentFromSpec(spec: DepartmentSpec, cached?: Pick<Department, 'usergroup' | 'usergroupMembers' | 'usergroupSyncedAt'>): Department {
   const sameGroup = cached !== undefined && cached.usergroup === spec.usergroup;
   return {

@@ -2,12 +2,24 @@
 import { logger } from '../log';
 import { describeDigest, runDigest } from './digest';
 import { describeScan, runScan, type JobDeps } from './scan';
+import { refreshStaleUsergroups } from './usergroups';
 import { ScheduledEvent } from './schedule';
 
 export async function runScheduled(deps: JobDeps, input: unknown, now = new Date()): Promise<string> {
   const event = ScheduledEvent.parse(input);
   const at = event.scheduledTime ? new Date(event.scheduledTime) : now;
-  const line = event.job === 'scan' ? describeScan(await runScan(deps, at)) : describeDigest(await runDigest(deps, at));
+  const line = event.job === 'scan' ? describeScan(await runScan(deps, at)) : `${describeDigest(await runDigest(deps, at))}${await usergroupsLine(deps, at)}`;
   logger.info(line, { job: event.job });
   return line;
+}
+
+/** The digest's run also refreshes user groups read an hour ago or more; a failure here never fails the digest. */
+async function usergroupsLine(deps: JobDeps, at: Date): Promise<string> {
+  try {
+    const handed = await refreshStaleUsergroups(deps, at);
+    return handed.length > 0 ? ` User groups to read again: ${handed.join(', ')}.` : '';
+  } catch (err) {
+    logger.error('stale user groups not handed to the worker', { error: (err as Error).message });
+    return '';
+  }
 }

@@ -15,6 +15,7 @@ import { registerHome } from './listeners/home';
 import { registerKudos } from './listeners/kudos';
 import { registerRequests } from './listeners/requests';
 import { registerSlaCommand } from './listeners/sla';
+import { registerUsergroupEvents } from './listeners/usergroups';
 import { createSlackClient, REQUEST_PATH_CLIENT, slackClientOptions } from './web-client';
 
 export interface SlackAppDeps {
@@ -85,6 +86,7 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
   registerRequests(app, deps);
   registerHome(app, deps);
   registerKudos(app, deps);
+  registerUsergroupEvents(app, deps);
 
   app.error(async (error) => {
     logger.error('Slack listener failed', { error: error.message, code: (error as { code?: string }).code });

@@ -1,10 +1,13 @@
 /**
  * Department members that come from a Slack user group: asked of Slack with
  * `usergroups.users.list` and kept on the department, so membership checks never wait on
- * Slack. Read when a group is set (import, `/sla dept group`); an hourly refresh is not wired yet.
+ * Slack. Read when a group is set (import, `/sla dept group`), when Slack says its members changed
+ * (`subteam_members_changed`, listeners/usergroups.ts), and by the quarter-hourly job once a group's
+ * copy is an hour old (jobs/usergroups.ts), in case an event was missed.
  */
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { usergroupStale } from '../domain/department';
 import type { Directory } from '../domain/directory';
 import { logger } from '../log';
 import type { Db } from '../store/client';
@@ -23,9 +26,7 @@ export interface UsergroupSync {
 export async function syncUsergroups(db: Db, slack: WebClient, dir: Directory, { now = new Date(), maxAgeMs = USERGROUP_MAX_AGE_MS } = {}): Promise<UsergroupSync> {
   const result: UsergroupSync = { synced: [], failed: [] };
   for (const d of dir.departments) {
-    if (!d.usergroup) continue;
-    const age = d.usergroupSyncedAt ? now.getTime() - Date.parse(d.usergroupSyncedAt) : Infinity;
-    if (age < maxAgeMs) continue;
+    if (!d.usergroup || !usergroupStale(d, now.getTime(), maxAgeMs)) continue;
     try {
       const answer = UsersList.parse(await slack.usergroups.users.list({ usergroup: d.usergroup }));
       await cacheUsergroupMembers(db, d.id, d.usergroup, answer.users, now.toISOString());

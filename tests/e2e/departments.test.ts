@@ -5,7 +5,7 @@ import { readDirectory } from '../../functions/store/directory';
 import { allItems } from '../support/db';
 import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
 import type { FakeSlack } from '../support/fake-slack';
-import { postSigned, slashCommand } from '../support/slack-requests';
+import { eventEnvelope, JSON_TYPE, postSigned, slashCommand } from '../support/slack-requests';
 
 const ADMIN = 'U0ADMIN01';
 const ANA = 'U0ANAHEAD';
@@ -78,6 +78,21 @@ it('takes members from a Slack user group, read by the worker after the answer',
   expect((await readDirectory(db)).departments[0]).toMatchObject({ usergroup: 'S0ITTEAM1', usergroupMembers: ['U0DANA001', 'U0EVAN001'] });
   // A member through the group finds their department's agreements without naming it.
   const res = await postSigned(url, slashCommand({ text: 'agreements', user_id: 'U0EVAN001' }));
+  expect(JSON.stringify(res.json())).toContain('Agreements binding Information Technology');
+});
+
+it('reads the group again when Slack says its members changed: a newcomer is in at once; a re-delivered event or another group reads nothing more', async () => {
+  fake.setUsergroup('S0ITTEAM1', ['U0DANA001', 'U0EVAN001', 'U0FAY0001']);
+  fake.reset();
+  const changed = (group: string, eventId: string) =>
+    eventEnvelope({ type: 'subteam_members_changed', subteam_id: group, team_id: 'T0KEPT0001', date_previous_update: 1780000000, date_update: 1780000100, added_users: ['U0FAY0001'], added_users_count: '1' }, eventId);
+  for (const body of [changed('S0ITTEAM1', 'Ev0GROUP001'), changed('S0ITTEAM1', 'Ev0GROUP001'), changed('S0OTHERS1', 'Ev0GROUP002')]) {
+    expect((await postSigned(url, body, { contentType: JSON_TYPE })).status).toBe(200);
+  }
+  await http.idle();
+  expect(fake.callsTo('usergroups.users.list').map((c) => c.args.usergroup)).toEqual(['S0ITTEAM1']);
+  expect((await readDirectory(db)).departments[0]?.usergroupMembers).toEqual(['U0DANA001', 'U0EVAN001', 'U0FAY0001']);
+  const res = await postSigned(url, slashCommand({ text: 'agreements', user_id: 'U0FAY0001' }));
   expect(JSON.stringify(res.json())).toContain('Agreements binding Information Technology');
 });
 

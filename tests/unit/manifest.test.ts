@@ -24,5 +24,5 @@ it('declares /sla, /kudos, the file_request and give_kudos shortcuts and the App
     manifest.settings.interactivity.request_url,
   ]);
   expect([...urls]).toEqual(['https://kept.example.com/slack/events']);
-  expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+  expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'reaction_added', 'reaction_removed', 'subteam_members_changed']);
 });
