@@ -4,19 +4,16 @@
  * `require('date-holidays')` from index.js finds them. tests/lib/build.ts skips bundling, so this
  * file synthesises once more with bundling on.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
 import { logicalId, testContext } from './build';
-import { FORM, httpApiEvent, signature, SIGNING_SECRET, slashCommand } from '../support/slack-requests';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { FORM, httpApiEvent, signature, slashCommand } from '../support/slack-requests';
+import { runInAsset, startSecrets, type FakeSecrets } from './asset-run';
 
 /** A string of the date-holidays tables (US), in none of the code that goes into the Slack bundle. */
 const FROM_TABLES = 'Thanksgiving';
@@ -77,19 +74,9 @@ describe('Slack function asset', () => {
 });
 
 describe('Slack function asset, run by Node in its own directory', () => {
-  let secrets: Server;
-  beforeAll(async () => {
-    // Secrets Manager's GetSecretValue, as the function reads the Slack secret at a cold start.
-    secrets = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify({ ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-slack', Name: 'kept-slack', VersionId: 'v1', SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-asset' }) }));
-      });
-    });
-    await new Promise<void>((resolve) => secrets.listen(0, '127.0.0.1', resolve));
-  });
-  afterAll(() => new Promise<void>((resolve) => secrets.close(() => resolve())));
+  let secrets: FakeSecrets;
+  beforeAll(async () => (secrets = await startSecrets()));
+  afterAll(() => secrets.close());
 
   it('answers a signed /sla help with the stubbed receivers (express, Socket Mode, raw-body) never touched', async () => {
     const body = slashCommand({ text: 'help' });
@@ -101,30 +88,12 @@ describe('Slack function asset, run by Node in its own directory', () => {
         (err) => { console.error(err); process.exit(1); },
       );
     `;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      // The Lambda runtime provides the AWS SDK on its NODE_PATH; the repository's copy stands in for it.
-      NODE_PATH: path.join(ROOT, 'node_modules'),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      KEPT_SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-slack',
+    const out = await runInAsset<{ statusCode: number; body: string }>(assetDir, script, secrets, {
       KEPT_TABLE: 'kept-asset-test',
       SLACK_BOT_ID: 'B0KEPTBOT1',
       SLACK_BOT_USER_ID: 'U0KEPTBOT1',
-      KEPT_LOG_LEVEL: 'ERROR',
       EVENT: JSON.stringify(event),
-    };
-    const child = spawn(process.execPath, ['-e', script], { cwd: assetDir, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    const out = JSON.parse(stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice('RESULT '.length)) as { statusCode: number; body: string };
+    });
     expect(out.statusCode).toBe(200);
     const answer = JSON.parse(out.body) as { response_type: string; text: string };
     expect(answer.response_type).toBe('ephemeral');

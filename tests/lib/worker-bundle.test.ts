@@ -6,10 +6,7 @@
  * with bundling on.
  */
 import { importCompany } from '../support/company';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -21,13 +18,12 @@ import { CHART_PACKAGES } from '../../lib/constructs/kept-function';
 import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { SIGNING_SECRET } from '../support/slack-requests';
+import { runInAsset, startSecrets, type FakeSecrets } from './asset-run';
 import { logicalId, testContext } from './build';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const HEAD = 'U0OPSHEAD1';
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-slack-AbCdEf';
 
 let outdir: string;
 let assets: Record<'worker' | 'slack' | 'scan', string>;
@@ -85,7 +81,7 @@ describe('worker asset', () => {
 describe('worker asset, run by Node in its own directory', () => {
   let db: Db;
   let fake: FakeSlack;
-  let secrets: Server;
+  let secrets: FakeSecrets;
 
   beforeAll(async () => {
     fake = await FakeSlack.start();
@@ -104,21 +100,12 @@ describe('worker asset, run by Node in its own directory', () => {
     }
     await runScan({ db }, new Date('2026-11-25T12:00:00Z'));
 
-    // Secrets Manager's GetSecretValue, as the worker reads the Slack secret at a cold start.
-    secrets = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        const ok = req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue';
-        res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(ok ? { ARN: SECRET_ARN, Name: 'kept-slack', VersionId: 'v1', SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-asset' }) } : { __type: 'UnknownOperation' }));
-      });
-    });
-    await new Promise<void>((resolve) => secrets.listen(0, '127.0.0.1', resolve));
+    secrets = await startSecrets();
   }, 60_000);
 
   afterAll(async () => {
     await fake?.stop();
-    await new Promise<void>((resolve) => (secrets ? secrets.close(() => resolve()) : resolve()));
+    await secrets?.close();
     if (db) await dropTable(db);
   });
 
@@ -134,30 +121,11 @@ describe('worker asset, run by Node in its own directory', () => {
         process.stdout.write('RESULT ' + JSON.stringify({ out, wasm: r.resolve('@resvg/resvg-wasm/index_bg.wasm'), font: r.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), loaded }) + '\\n');
       }, (err) => { console.error(err); process.exit(1); });
     `;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      // The Lambda runtime provides the AWS SDK on its NODE_PATH; the repository's copy stands in for it.
-      NODE_PATH: path.join(ROOT, 'node_modules'),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      KEPT_SLACK_SECRET_ARN: SECRET_ARN,
+    const result = await runInAsset<{ out: unknown; wasm: string; font: string; loaded: string[] }>(assets.worker, script, secrets, {
       KEPT_TABLE: db.table,
       DYNAMODB_ENDPOINT: testEndpoint(),
       SLACK_API_URL: fake.url,
-      KEPT_LOG_LEVEL: 'ERROR',
-    };
-    const child = spawn(process.execPath, ['-e', script], { cwd: assets.worker, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    const result = JSON.parse(line!.slice('RESULT '.length)) as { out: unknown; wasm: string; font: string; loaded: string[] };
+    });
 
     expect(result.out).toEqual({ batchItemFailures: [] });
     // resvg and the font came from the asset, not from the repository on NODE_PATH; Vega from index.js.

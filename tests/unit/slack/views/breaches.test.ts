@@ -1,42 +1,16 @@
 import type { ActionsBlock, AnyBlock, Button, ContextBlock, InputBlock, KnownBlock, PlainTextInput, SectionBlock, StaticSelect } from '@slack/types';
-import type { AgreementVersion } from '../../../../functions/domain/agreement';
-import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
-import { CAUSE_CATEGORIES, fileRequest, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Breach, type BreachCharge, type Request } from '../../../../functions/domain/request';
+import { CAUSE_CATEGORIES, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Breach, type BreachCharge, type Request } from '../../../../functions/domain/request';
 import { decide, missedTargets } from '../../../../functions/domain/request-actions';
 import { IDS } from '../../../../functions/slack/ids';
 import { atRiskWarning, breachNotice, chargeText, monthName, waiveModal, type BreachNoticeInput } from '../../../../functions/slack/views/breaches';
 import { readResolveView, resolveModal } from '../../../../functions/slack/views/request-modals';
-import { department } from '../../../support/departments';
+import { calendar, file, it_, T0 } from './fixtures';
 
 // ---------------------------------------------------------------------------------------------
-// Fixtures: a 24x7 UTC calendar, so working time is wall-clock time.
+// Fixtures (./fixtures.ts): a 24x7 UTC calendar, so working time is wall-clock time.
 
-const calendar = compileCalendar({ timezone: 'UTC' });
-const it_ = department('it', 'IT', ['U0HEADIT'], { members: ['U0ALICE', 'U0BOB'], calendar: { timezone: 'UTC' } });
-const T0 = Date.UTC(2026, 10, 25, 14, 30); // Wed 25 Nov 2026, 14:30 UTC
-const REQUESTER = 'U0REQ';
 const CARD = 'https://acme.slack.com/archives/C0ITQ/p1700000000000100';
-
-const agreement: AgreementVersion = {
-  id: 'it-for-finance-laptops',
-  version: 3,
-  status: 'active',
-  createdAt: '2026-11-01T10:00:00.000Z',
-  createdBy: 'U0HEADIT',
-  provider: 'it',
-  customer: 'finance',
-  service: 'Laptops and accounts',
-  targets: { P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS } },
-  penalty: { unit: 'points', perBreach: 50, tiers: [] },
-  atRisk: 0.75,
-};
-
-function file(title = 'Laptop will not boot'): Request {
-  const filed = fileRequest({ id: 'IT-42', number: 42, agreement, customer: 'finance', priority: 'P1', title, description: '', requester: REQUESTER, at: T0, calendar });
-  if (!filed.ok) throw new Error(filed.error);
-  return filed.value.request;
-}
 
 const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
 

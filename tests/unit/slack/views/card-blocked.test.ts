@@ -1,44 +1,11 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { compileCalendar } from '../../../../functions/domain/calendar';
-import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
-import { clocksAt, fileRequest } from '../../../../functions/domain/request';
+import { clocksAt } from '../../../../functions/domain/request';
 import { cardBlockedNotice, CHANNEL_PROBLEMS, isChannelProblem } from '../../../../functions/slack/views/card-blocked';
 import { filedConfirmation } from '../../../../functions/slack/views/requests';
-
-const calendar = compileCalendar({ timezone: 'UTC' });
-const T0 = Date.UTC(2026, 10, 25, 14, 30);
-
-function request(title = 'Laptop will not boot') {
-  const filed = fileRequest({
-    id: 'IT-42',
-    number: 42,
-    agreement: {
-      id: 'it-for-finance',
-      version: 1,
-      status: 'active',
-      createdAt: '2026-11-01T10:00:00.000Z',
-      createdBy: 'U0HEADIT',
-      provider: 'it',
-      customer: 'finance',
-      service: 'Laptops',
-      targets: { P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS } },
-      penalty: { unit: 'points', perBreach: 50, tiers: [] },
-      atRisk: 0.75,
-    },
-    customer: 'finance',
-    priority: 'P1',
-    title,
-    description: '',
-    requester: 'U0REQ',
-    at: T0,
-    calendar,
-  });
-  if (!filed.ok) throw new Error(filed.error);
-  return filed.value.request;
-}
+import { calendar, file, T0 } from './fixtures';
 
 const notice = (problem: string, title?: string) => {
-  const r = request(title);
+  const r = file(title);
   return cardBlockedNotice({ request: r, clocks: clocksAt(r, calendar, T0), at: T0, providerName: 'IT & Ops', customerName: 'Finance', channel: 'C0ITQUEUE', problem, providerId: 'it' });
 };
 const texts = (blocks: KnownBlock[]) => blocks.map((b) => (b as SectionBlock).text?.text ?? '').join('\n');
@@ -71,7 +38,7 @@ describe('the card-blocked notice to the provider heads', () => {
 });
 
 it('the requester\'s confirmation says the card is not in the channel yet instead of linking it', () => {
-  const r = request();
+  const r = file();
   const m = filedConfirmation({ request: r, clocks: clocksAt(r, calendar, T0), timezone: 'UTC', providerName: 'IT', channel: 'C0ITQUEUE', cardMissing: true, cardLink: 'https://x.slack.com/archives/C0ITQUEUE/p1' });
   expect(texts(m.blocks)).toContain("Kept cannot post the card in <#C0ITQUEUE> yet; IT's heads have it by DM.");
   expect(texts(m.blocks)).not.toContain('the card>');
