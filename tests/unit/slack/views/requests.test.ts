@@ -9,6 +9,7 @@ import { newRequestModal, rateModal, readNewRequestView, resolveModal, type Serv
 import { filedConfirmation, historyLine, RATE_ACTION_PATTERN, rateActionId, requestCard, requestDetails, requesterUpdate } from '../../../../functions/slack/views/requests';
 import { requestList, requestsHomeView, type ListItem } from '../../../../functions/slack/views/request-lists';
 import { department } from '../../../support/departments';
+import { agreement as P1_AGREEMENT } from './fixtures';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a 24x7 UTC calendar, so working time is wall-clock time.
@@ -18,18 +19,10 @@ const it_ = department('it', 'IT', ['U0HEADIT'], { members: ['U0ALICE', 'U0BOB']
 const T0 = Date.UTC(2026, 10, 25, 14, 30); // Wed 25 Nov 2026, 14:30 UTC
 const REQUESTER = 'U0REQ';
 
+/** The shared P1 agreement (./fixtures.ts) with a P2 as well. */
 const agreement = (extra: Partial<AgreementVersion> = {}): AgreementVersion => ({
-  id: 'it-for-finance-laptops',
-  version: 3,
-  status: 'active',
-  createdAt: '2026-11-01T10:00:00.000Z',
-  createdBy: 'U0HEADIT',
-  provider: 'it',
-  customer: 'finance',
-  service: 'Laptops and accounts',
-  targets: { P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS }, P2: { response: 2 * HOUR_MS, resolution: 16 * HOUR_MS } },
-  penalty: { unit: 'points', perBreach: 50, tiers: [] },
-  atRisk: 0.75,
+  ...P1_AGREEMENT,
+  targets: { ...P1_AGREEMENT.targets, P2: { response: 2 * HOUR_MS, resolution: 16 * HOUR_MS } },
   ...extra,
 });
 
