@@ -14,7 +14,8 @@ import { syncUsergroups } from '../slack/usergroups';
 import { syncRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
 import { sendDigestChart } from '../slack/digest-chart';
-import { notifyKudos } from '../slack/notify-kudos';
+import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
+import { KUDOS_RECIPIENTS_MAX } from '../domain/kudos';
 import { readDirectory } from '../store/directory';
 
 export const WorkItem = z.discriminatedUnion('type', [
@@ -53,6 +54,8 @@ export const WorkItem = z.discriminatedUnion('type', [
   }),
   /** Kudos were given: DM each recipient once. */
   z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
+  /** A kudos reaction was taken back after its DMs went out: delete them. */
+  z.object({ type: z.literal('kudos.taken'), dms: z.array(z.object({ channel: z.string().min(1), ts: z.string().min(1) })).min(1).max(KUDOS_RECIPIENTS_MAX) }),
 ]);
 export type WorkItem = z.infer<typeof WorkItem>;
 
@@ -76,6 +79,8 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return syncRequest(deps, item.id);
     case 'kudos.given':
       return notifyKudos(deps, item.week, item.id);
+    case 'kudos.taken':
+      return recallKudosDms(deps.slack, item.dms);
     case 'report.files':
       await sendReportFiles(deps, item);
       return;

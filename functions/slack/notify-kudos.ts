@@ -1,11 +1,12 @@
 /**
  * The worker's side of kudos: each recipient's DM, posted once (post, then remember); a retried
- * job skips those already sent, and a kudos taken back meanwhile sends nothing.
+ * job skips those already sent, and a kudos taken back meanwhile sends nothing. A kudos taken back
+ * after its DMs went out has them deleted (`kudos.taken`).
  */
 import type { WebClient } from '@slack/web-api';
 import type { Kudos } from '../domain/kudos';
 import type { Db } from '../store/client';
-import { getKudos, markKudosDmed } from '../store/kudos';
+import { getKudos, markKudosDmed, type KudosDm } from '../store/kudos';
 import { kudosDm } from './views/kudos';
 
 export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: string, id: string): Promise<void> {
@@ -16,6 +17,17 @@ export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: stri
   for (const user of kudos.recipients) {
     if (dmed[user]) continue;
     const posted = await deps.slack.chat.postMessage({ channel: user, text: dm.text, blocks: dm.blocks, unfurl_links: false });
-    await markKudosDmed(deps.db, week, id, user, String(posted.ts ?? ''));
+    await markKudosDmed(deps.db, week, id, user, { channel: String(posted.channel ?? user), ts: String(posted.ts ?? '') });
+  }
+}
+
+/** Deletes the DMs of a kudos taken back; one already gone (deleted by hand, or by a retry) is fine. */
+export async function recallKudosDms(slack: WebClient, dms: readonly KudosDm[]): Promise<void> {
+  for (const dm of dms) {
+    try {
+      await slack.chat.delete({ channel: dm.channel, ts: dm.ts });
+    } catch (err) {
+      if ((err as { data?: { error?: string } }).data?.error !== 'message_not_found') throw err;
+    }
   }
 }

@@ -126,8 +126,19 @@ export async function getKudos(db: Db, week: string, id: string): Promise<Stored
   return out.Item ? StoredKudos.parse(out.Item) : undefined;
 }
 
+/** A DM as remembered on its kudos: `<DM channel>/<ts>`, so a take-back can delete it. */
+export interface KudosDm {
+  channel: string;
+  ts: string;
+}
+const dmRef = (dm: KudosDm) => `${dm.channel}/${dm.ts}`;
+function parseDmRef(ref: string): KudosDm | undefined {
+  const [channel, ts] = ref.split('/');
+  return channel && ts ? { channel, ts } : undefined;
+}
+
 /** Remembers the DM to `user` about a kudos (post first, then this; a retry skips it). */
-export async function markKudosDmed(db: Db, week: string, id: string, user: string, ts: string): Promise<void> {
+export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: KudosDm): Promise<void> {
   try {
     await db.doc.send(
       new UpdateCommand({
@@ -136,7 +147,7 @@ export async function markKudosDmed(db: Db, week: string, id: string, user: stri
         UpdateExpression: 'SET dmed.#u = if_not_exists(dmed.#u, :ts)',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#u': user },
-        ExpressionAttributeValues: { ':ts': ts },
+        ExpressionAttributeValues: { ':ts': dmRef(dm) },
       }),
     );
   } catch (err) {
@@ -146,12 +157,18 @@ export async function markKudosDmed(db: Db, week: string, id: string, user: stri
 
 const ReactionLink = z.object({ week: z.string(), id: z.string(), at: z.number(), delivery: z.string() });
 
+/** A kudos taken back, with the DMs its recipients already got (to be deleted). */
+export interface TakenBack {
+  kudos: Kudos;
+  dms: KudosDm[];
+}
+
 /**
  * A reaction was removed: takes its kudos back (the item, the counters and the giver's quota for
  * that day, and the claim, so adding the reaction again gives again), only if it exists and was given
- * less than 5 minutes before `now`. The kudos taken back, or undefined when nothing was.
+ * less than 5 minutes before `now`. The kudos taken back and its DMs, or undefined when nothing was.
  */
-export async function takeBackReaction(db: Db, reaction: string, now: Date): Promise<Kudos | undefined> {
+export async function takeBackReaction(db: Db, reaction: string, now: Date): Promise<TakenBack | undefined> {
   const link = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: reactionPk(reaction), sk: REACTION_SK }, ConsistentRead: true }));
   if (!link.Item) return undefined;
   const ref = ReactionLink.parse(link.Item);
@@ -176,7 +193,7 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
   ];
   try {
     await transact(db, items);
-    return k;
+    return { kudos: k, dms: Object.values(stored.dmed).flatMap((ref) => parseDmRef(ref) ?? []) };
   } catch (err) {
     if (err instanceof WriteConflictError && err.reasons.slice(0, 2).includes('ConditionalCheckFailed')) return undefined; // taken back already
     throw err;

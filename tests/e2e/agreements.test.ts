@@ -144,7 +144,8 @@ describe('propose -> accept', () => {
 
     // The DM loses its buttons; both sides hear about it.
     const [update] = fake.callsTo('chat.update');
-    expect(update!.args.channel).toBe(dm!.args.channel);
+    expect(dm!.args.channel).toBe(FIN_HEAD);
+    expect(update!.args.channel).toBe(`D${FIN_HEAD.slice(1)}`); // the DM channel Slack named when it was posted
     expect(JSON.stringify(update!.args.blocks)).not.toContain(IDS.acceptProposal);
     expect(JSON.stringify(update!.args.blocks)).toContain(`Accepted by <@${FIN_HEAD}>`);
     expect(dmsTo(IT_HEAD).map((c) => String(c.args.text))).toEqual([expect.stringContaining('version 2 is active from now')]);

@@ -169,14 +169,20 @@ describe('the kudos reaction', () => {
     expect(await givenOn(db, ALICE, '2026-11-30')).toBe(1);
   });
 
-  it('removed within 5 minutes it is taken back; after that it stays', async () => {
+  it('removed within 5 minutes it is taken back, DM and all; after that it stays', async () => {
     const t0 = clock;
+    fake.reset();
     await event(reaction('reaction_added', BOB, FIN_MEMBER, '1780000003.000100'));
     expect((await week()).byDepartment).toEqual({ it: 1, finance: 1 });
+    const [dm] = dmsTo(FIN_MEMBER);
+    expect(dm).toBeDefined();
     clock = t0.plus({ minutes: 4 });
     await event(reaction('reaction_removed', BOB, FIN_MEMBER, '1780000003.000100'));
     expect((await week()).byDepartment).toEqual({ it: 1 });
     expect(await givenOn(db, BOB, '2026-11-30')).toBe(0);
+    // The recipient's DM is deleted from their DM channel with Kept.
+    const posted = fake.posted.filter((m) => m.channel === FIN_MEMBER).at(-1)!;
+    expect(fake.callsTo('chat.delete').map((c) => [c.args.channel, c.args.ts, c.outcome])).toEqual([[`D${FIN_MEMBER.slice(1)}`, posted.ts, 'ok']]);
 
     clock = t0.plus({ minutes: 6 });
     await event(reaction('reaction_removed', ALICE, IT_MEMBER, '1780000001.000100')); // given at t0

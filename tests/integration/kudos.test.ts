@@ -157,7 +157,7 @@ describe('reactions', () => {
     expect((await kudosOfWeek(db, '2026-W49')).byDepartment).toEqual({ it: 1 });
 
     now = t0.plus({ minutes: 4 }).toJSDate();
-    expect(await takeBackReaction(db, key('1.000100'), now)).toMatchObject({ giver, recipients: [IT_MEMBER] });
+    expect(await takeBackReaction(db, key('1.000100'), now)).toMatchObject({ kudos: { giver, recipients: [IT_MEMBER] }, dms: [] }); // no DM had gone out yet
     expect(await takeBackReaction(db, key('1.000100'), now)).toBeUndefined(); // removed twice
     expect(await givenOn(db, giver, '2026-12-01')).toBe(0);
     expect(await kudosOfWeek(db, '2026-W49')).toEqual({ byDepartment: {}, byPerson: {}, messages: [] });

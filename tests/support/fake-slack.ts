@@ -81,7 +81,9 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     case 'chat.postMessage': {
       const ts = nextTs();
       fake.posted.push({ channel: String(args.channel), ts, text: args.text, ...(args.metadata !== undefined ? { metadata: args.metadata } : {}), at: Date.now() });
-      return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, user: BOT.userId, bot_id: BOT.botId, ts } };
+      // As Slack does, a post to a person's ID lands in (and names) the DM channel with them.
+      const channel = /^[UW][A-Z0-9]+$/.test(String(args.channel)) ? `D${String(args.channel).slice(1)}` : args.channel;
+      return { ok: true, channel, ts, message: { type: 'message', text: args.text, user: BOT.userId, bot_id: BOT.botId, ts } };
     }
     case 'conversations.history': {
       // Newest first, since `oldest` (seconds), `limit` per page (default 100), `cursor` = offset.
@@ -104,7 +106,12 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     case 'chat.getPermalink':
       return { ok: true, channel: args.channel, permalink: `https://kept-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` };
     case 'chat.update':
+      // Slack wants the DM channel's ID here, not the person's (as it names it in chat.postMessage's answer).
+      if (/^[UW]/.test(String(args.channel))) return { ok: false, error: 'channel_not_found' };
       return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+    case 'chat.delete':
+      if (/^[UW]/.test(String(args.channel))) return { ok: false, error: 'channel_not_found' };
+      return { ok: true, channel: args.channel, ts: args.ts };
     case 'views.publish':
     case 'views.open':
     case 'views.update':

@@ -1,7 +1,7 @@
 /**
  * Kudos in Slack: `/kudos @someone [ID] message [#value]`, the "Give kudos" message shortcut and its
  * modal, and the configured emoji reaction (`reaction_added` gives the message's author a kudos,
- * `reaction_removed` within 5 minutes takes it back). The rules are in domain/kudos.ts, the writes
+ * `reaction_removed` within 5 minutes takes it back, and deletes its DMs). The rules are in domain/kudos.ts, the writes
  * in store/kudos.ts; the recipients' DMs are posted by the worker (`kudos.given`), once each.
  *
  * Reactions have no reply channel: a reaction to your own message, to a bot's, or on a message
@@ -279,5 +279,7 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
     if (!r) return;
     const taken = await takeBackReaction(deps.db, r.key, deps.now());
     logger.info(taken ? 'kudos taken back' : 'kudos reaction removed; kept (none, or older than 5 minutes)', { giver: r.giver });
+    // The recipients' DMs go too (those not sent yet never will be: the worker finds no kudos).
+    if (taken && taken.dms.length > 0) await deps.outbox.send({ type: 'kudos.taken', dms: taken.dms });
   });
 }
