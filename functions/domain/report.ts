@@ -10,7 +10,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Result } from './duration';
-import { CAUSE_CATEGORIES } from './request';
+import { CAUSE_CATEGORIES, isoWeekOf } from './request';
 import { NOBODY, sumCounters, type Counters } from './stats';
 
 // ---------------------------------------------------------------------------------------------
@@ -214,7 +214,6 @@ function byPrefix(c: Counters, prefix: string): Map<string, number> {
 const byCount = <T extends { breached: number }>(name: (t: T) => string) => (a: T, b: T) => b.breached - a.breached || name(a).localeCompare(name(b));
 
 /** The ISO week of a local date. */
-const weekOf = (d: DateTime) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
 
 /** The report of the days `from`..`to` from their counters (days outside the period are left out). */
 export function buildReport(input: ReportInput): Report {
@@ -296,12 +295,12 @@ function weeklyTrend(from: string, to: string, days: readonly { day: string; cou
   const end = DateTime.fromISO(to, { zone: 'UTC' });
   if (d.isValid && end.isValid) {
     d = DateTime.max(d, end.minus({ weeks: 520 }));
-    for (; d <= end; d = d.plus({ weeks: 1 }).startOf('week')) weeks.set(weekOf(d), { requests: 0, met: 0, breached: 0 });
+    for (; d <= end; d = d.plus({ weeks: 1 }).startOf('week')) weeks.set(isoWeekOf(d), { requests: 0, met: 0, breached: 0 });
   }
   for (const { day, counters } of days) {
     const local = DateTime.fromISO(day, { zone: 'UTC' });
     if (!local.isValid) continue;
-    const row = weeks.get(weekOf(local));
+    const row = weeks.get(isoWeekOf(local));
     if (!row) continue;
     row.requests += counters.filed ?? 0;
     row.met += counters.met ?? 0;

@@ -13,6 +13,7 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { isoWeekOf } from './request';
 import raw from './tips-catalogue.json';
 
 export const TIP_KINDS = ['internal', 'customer'] as const;
@@ -160,17 +161,12 @@ export function mondayOfWeek(week: string): number | undefined {
  */
 export function weekIn(at: Date, timezone: string): string {
   const local = DateTime.fromJSDate(at, { zone: timezone });
-  return local.isValid ? `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}` : weekOf(at);
+  return isoWeekOf(local.isValid ? local : DateTime.fromJSDate(at, { zone: 'utc' }));
 }
 
 /** The ISO week (in UTC) of an instant. */
 export function weekOf(at: Date): string {
-  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
-  const weekday = (new Date(day).getUTCDay() + 6) % 7;
-  const thursday = new Date(day + (3 - weekday) * DAY_MS);
-  const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
+  return isoWeekOf(DateTime.fromJSDate(at, { zone: 'utc' }));
 }
 
 /** The week `offset` weeks after `week`. */

@@ -25,7 +25,7 @@ import { WEEKDAYS } from '../domain/calendar-spec';
 import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
 import type { DigestSettings, Directory } from '../domain/directory';
 import { buildReport, periodLabel } from '../domain/report';
-import { nextDue } from '../domain/request';
+import { isoWeekOf, nextDue } from '../domain/request';
 import { logger } from '../log';
 import { calendarOf } from '../slack/requests';
 import { digestMessage, type DigestKudos, type DigestTip, type ScoreRow } from '../slack/views/digest';
@@ -94,7 +94,6 @@ export function digestSlackClient(config: Pick<Config, 'SLACK_API_URL' | 'SLACK_
   return createSlackClient(config, { ...DIGEST_CLIENT_OPTIONS, ...overrides });
 }
 
-const WEEK = (d: DateTime) => `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
 
 /** The ISO week (`2026-W48`, local to the channel) whose digest is due at `now`, or null while this week's time has not come. */
 export function dueWeek(settings: Pick<DigestSettings, 'weekday' | 'time' | 'timezone'>, now: number): string | null {
@@ -102,7 +101,7 @@ export function dueWeek(settings: Pick<DigestSettings, 'weekday' | 'time' | 'tim
   const [hour, minute] = settings.time.split(':').map(Number);
   if (!local.isValid || hour === undefined || minute === undefined) return null;
   const at = DateTime.fromObject({ weekYear: local.weekYear, weekNumber: local.weekNumber, weekday: (WEEKDAYS.indexOf(settings.weekday) + 1) as 1, hour, minute }, { zone: settings.timezone });
-  return at.isValid && at.toMillis() <= now ? WEEK(local) : null;
+  return at.isValid && at.toMillis() <= now ? isoWeekOf(local) : null;
 }
 
 export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestResult> {
@@ -346,7 +345,7 @@ class ContentCache {
     const to = lastMonday.plus({ days: 6 }).toISODate()!;
     const prevFrom = lastMonday.minus({ weeks: 1 }).toISODate()!;
     const prevTo = lastMonday.minus({ days: 1 }).toISODate()!;
-    const lastWeek = WEEK(lastMonday);
+    const lastWeek = isoWeekOf(lastMonday);
     const [tips, kudos, atRisk, rows] = await Promise.all([
       this.sources.tipsForWeek(week).catch((err: Error) => {
         logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
