@@ -16,33 +16,15 @@ import type { Db } from '../../functions/store/client';
 import { readLedger, readTotal } from '../../functions/store/ledger';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import { readDays } from '../../functions/store/stats';
-import { importCompany } from '../support/company';
+import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 
-const HEAD_OPS = 'U0OPSHEAD1';
-const OPS_MEMBER = 'U0OPSMEM01';
-const HEAD_SALES = 'U0SALHEAD1';
-const SALES_MEMBER = 'U0SALMEM01';
+const { opsHead: HEAD_OPS, opsMember: OPS_MEMBER, salesHead: HEAD_SALES, salesMember: SALES_MEMBER } = OPS_FOR_SALES;
 
 // Ops works around the clock in New York; Sales files to it. P1: answer in 30m, solve in 4h;
 // 50 points a breach, doubled from the 3rd breach of a month, at most 500 points a month.
-const COMPANY = {
-  departments: [
-    { id: 'ops', name: 'Operations', heads: [HEAD_OPS], members: [OPS_MEMBER], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'America/New_York' } },
-    { id: 'sales', name: 'Sales', heads: [HEAD_SALES], members: [SALES_MEMBER], channel: 'C0SALQUEUE', calendar: { timezone: 'America/New_York' } },
-  ],
-  agreements: [
-    {
-      id: 'ops-for-sales',
-      provider: 'ops',
-      customer: 'sales',
-      service: 'Demo environments',
-      targets: { P1: { response: '30m', resolution: '4h' } },
-      penalty: { unit: 'points', per_breach: 50, tiers: [{ from_breach: 3, multiplier: 2 }], monthly_cap: 500 },
-    },
-  ],
-};
+const COMPANY = opsForSales({ unit: 'points', per_breach: 50, tiers: [{ from_breach: 3, multiplier: 2 }], monthly_cap: 500 });
 
 let fake: FakeSlack;
 let db: Db;

@@ -13,33 +13,15 @@ import { reportFilesClaim } from '../../functions/slack/report-files';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { isDelivered } from '../../functions/store/deliveries';
-import { importCompany } from '../support/company';
+import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
 
-const HEAD_OPS = 'U0OPSHEAD1';
-const OPS_MEMBER = 'U0OPSMEM01';
-const HEAD_SALES = 'U0SALHEAD1';
-const SALES_MEMBER = 'U0SALMEM01';
+const { opsHead: HEAD_OPS, opsMember: OPS_MEMBER, salesHead: HEAD_SALES, salesMember: SALES_MEMBER } = OPS_FOR_SALES;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 // Ops works around the clock in New York; Sales files to it. P1: answer in 30m, solve in 4h, 50 points a breach.
-const COMPANY = {
-  departments: [
-    { id: 'ops', name: 'Operations', heads: [HEAD_OPS], members: [OPS_MEMBER], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'America/New_York' } },
-    { id: 'sales', name: 'Sales', heads: [HEAD_SALES], members: [SALES_MEMBER], channel: 'C0SALQUEUE', calendar: { timezone: 'America/New_York' } },
-  ],
-  agreements: [
-    {
-      id: 'ops-for-sales',
-      provider: 'ops',
-      customer: 'sales',
-      service: 'Demo environments',
-      targets: { P1: { response: '30m', resolution: '4h' } },
-      penalty: { unit: 'points', per_breach: 50 },
-    },
-  ],
-};
+const COMPANY = opsForSales();
 
 let fake: FakeSlack;
 let db: Db;

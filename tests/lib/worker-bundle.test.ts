@@ -5,7 +5,7 @@
  * uploaded to the fake Slack. tests/lib/build.ts skips bundling, so this file synthesises once more
  * with bundling on.
  */
-import { importCompany } from '../support/company';
+import { importCompany, opsForSales } from '../support/company';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -86,13 +86,7 @@ describe('worker asset, run by Node in its own directory', () => {
   beforeAll(async () => {
     fake = await FakeSlack.start();
     db = await freshTable();
-    const company = {
-      departments: [
-        { id: 'ops', name: 'Operations', heads: [HEAD], members: [], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'America/New_York' } },
-        { id: 'sales', name: 'Sales', heads: ['U0SALHEAD1'], members: ['U0SALMEM01'], channel: 'C0SALQUEUE', calendar: { timezone: 'America/New_York' } },
-      ],
-      agreements: [{ id: 'ops-for-sales', provider: 'ops', customer: 'sales', service: 'Demo environments', targets: { P1: { response: '30m', resolution: '4h' } }, penalty: { unit: 'points', per_breach: 50 } }],
-    };
+    const company = opsForSales();
     await importCompany(db, company, '2026-11-01T00:00:00Z');
     for (const [i, at] of ['2026-11-10T15:00:00Z', '2026-11-19T21:00:00Z'].entries()) {
       const filed = await fileFromSlack(db, { user: 'U0SALMEM01', agreementId: 'ops-for-sales', priority: 'P1', title: `Demo ${i}`, description: '', delivery: `view:W${i}`, now: new Date(at) });

@@ -12,6 +12,7 @@ import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import { ACTION_TYPES, CAUSE_CATEGORIES, clocksAt, fileRequest, nextDue, REQUEST_STATUSES, rightsOf, type ActionType, type Request, type RequestAction, type RequestStatus } from '../../../functions/domain/request';
 import { actionsFor, decide, missedTargets, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
+import { AGREEMENT as SHARED_AGREEMENT } from './histories';
 
 const cal = compileCalendar({
   timezone: 'America/New_York',
@@ -35,23 +36,8 @@ const USER_ACTIONS: readonly ActionType[] = ACTION_TYPES.filter((t) => {
   return who === 'provider' || who === 'requester' || who === 'either';
 });
 
-const AGREEMENT: AgreementVersion = {
-  id: 'it-for-finance',
-  version: 1,
-  provider: 'it',
-  customer: 'finance',
-  service: 'Laptops',
-  targets: {
-    P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS },
-    P2: { response: 4 * HOUR_MS, resolution: 16 * HOUR_MS },
-    P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS },
-  },
-  penalty: { unit: 'points', perBreach: 10, tiers: [] },
-  atRisk: 0.75,
-  status: 'active',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  createdBy: 'import',
-};
+/** The shared agreement (./histories.ts) without tiers or cap: penalties play no part here. */
+const AGREEMENT: AgreementVersion = { ...SHARED_AGREEMENT, penalty: { unit: 'points', perBreach: 10, tiers: [] } };
 
 type Role = 'provider' | 'requester' | 'neither';
 const ASSIGNEES = [AGENT, OTHER, HEAD, STRANGER];

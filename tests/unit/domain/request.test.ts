@@ -187,29 +187,36 @@ describe('filing', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A request filed Mon 09:00 EST and brought into `status`; every step taken by AGENT or the requester. */
-function inStatus(status: RequestStatus, requester = REQUESTER): Request {
+/**
+ * A request filed Mon 09:00 EST and brought into `status`, its first answer at `first` and each
+ * step an hour after the one before; every step taken by AGENT or the requester. A late first
+ * answer resolves with `cause`.
+ */
+function broughtTo(status: RequestStatus, first: number, { requester = REQUESTER, cause }: { requester?: string; cause?: { category: 'staffing' } } = {}): Request {
   const filed = file({ requester });
-  const h = (n: number) => MON + n * HOUR_MS;
-  const ack = () => act(filed, { type: 'acknowledge' }, AGENT, h(1)).request;
-  const resolved = () => act(ack(), { type: 'resolve', note: 'Laptop delivered.' }, AGENT, h(2)).request;
+  const h = (n: number) => first + n * HOUR_MS;
+  const ack = () => act(filed, { type: 'acknowledge' }, AGENT, h(0)).request;
+  const resolved = () => act(ack(), { type: 'resolve', note: 'Laptop delivered.', ...(cause ? { cause } : {}) }, AGENT, h(1)).request;
   switch (status) {
     case 'open':
       return filed;
     case 'acknowledged':
       return ack();
     case 'waiting_on_requester':
-      return act(ack(), { type: 'pause', note: 'Which model?' }, AGENT, h(2)).request;
+      return act(ack(), { type: 'pause', note: 'Which model?' }, AGENT, h(1)).request;
     case 'resolved':
       return resolved();
     case 'reopened':
-      return act(resolved(), { type: 'reopen', note: 'The charger is missing.' }, requester, h(3)).request;
+      return act(resolved(), { type: 'reopen', note: 'The charger is missing.' }, requester, h(2)).request;
     case 'closed':
-      return act(resolved(), { type: 'close' }, requester, h(3)).request;
+      return act(resolved(), { type: 'close' }, requester, h(2)).request;
     case 'cancelled':
-      return act(filed, { type: 'cancel' }, requester, h(1)).request;
+      return act(filed, { type: 'cancel' }, requester, h(0)).request;
   }
 }
+
+/** A request brought into `status` on Monday, answered an hour after filing, in time. */
+const inStatus = (status: RequestStatus, requester = REQUESTER): Request => broughtTo(status, MON + HOUR_MS, { requester });
 
 /** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
 const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestAction> = {
@@ -229,28 +236,7 @@ const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestA
 const TUE_LATE = at('2026-11-17T15:00:00Z');
 
 /** Like inStatus, but the request is first answered on Tuesday: its response target was missed. */
-function lateInStatus(status: RequestStatus): Request {
-  const filed = file();
-  const t = (n: number) => TUE_LATE + n * HOUR_MS;
-  const ack = () => act(filed, { type: 'acknowledge' }, AGENT, t(0)).request;
-  const resolved = () => act(ack(), { type: 'resolve', note: 'Laptop delivered.', cause: { category: 'staffing' } }, AGENT, t(1)).request;
-  switch (status) {
-    case 'open':
-      return filed;
-    case 'acknowledged':
-      return ack();
-    case 'waiting_on_requester':
-      return act(ack(), { type: 'pause', note: 'Which model?' }, AGENT, t(1)).request;
-    case 'resolved':
-      return resolved();
-    case 'reopened':
-      return act(resolved(), { type: 'reopen' }, REQUESTER, t(2)).request;
-    case 'closed':
-      return act(resolved(), { type: 'close' }, REQUESTER, t(2)).request;
-    case 'cancelled':
-      return act(filed, { type: 'cancel' }, REQUESTER, t(0)).request;
-  }
-}
+const lateInStatus = (status: RequestStatus): Request => broughtTo(status, TUE_LATE, { cause: { category: 'staffing' } });
 
 const CHARGE = { amount: 10, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
 
