@@ -150,7 +150,12 @@ async function accept(deps: ListenerDeps, user: string, raw: unknown): Promise<s
     if (typeof ready === 'string') return ready;
     const { dir, v } = ready;
     const record = findAgreement(dir, v.id);
-    if (!record || record.pending?.version !== v.version) return settledLine(v);
+    if (!record || record.pending?.version !== v.version) {
+      // The two reads straddled someone else's answer (the version still said proposed, the
+      // agreement no longer waits on it): read again, so the line says what really happened.
+      if (attempt < 2) continue;
+      return settledLine(v);
+    }
     const other = conflictingAgreement(dir, v, v.id);
     if (other) return `Version ${v.version} cannot become active: \`${other.id}\` already covers the same requests. Decline this proposal, or retire \`${other.id}\` first.`;
     try {
