@@ -8,7 +8,8 @@
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
-import { digestSlackClient, runDigest, type DigestSources } from '../functions/jobs/digest';
+import { digestSlackClient, runDigest } from '../functions/jobs/digest';
+import type { DigestSources } from '../functions/jobs/digest-content';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb } from '../functions/store/client';
 import { digestItem } from '../functions/store/directory';

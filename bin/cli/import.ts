@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseConfig } from '../../functions/config';
-import { planImport, validateImport, type ImportChange, type ImportPlan } from '../../functions/domain/import-file';
+import { validateImport } from '../../functions/domain/import-file';
+import { planImport, type ImportChange, type ImportPlan } from '../../functions/domain/import-plan';
 import { issueLine } from '../../functions/domain/issues';
 import { syncUsergroups } from '../../functions/slack/usergroups';
 import { createSlackClient } from '../../functions/slack/web-client';

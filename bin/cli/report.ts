@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
 import { agreementNames, findDepartment } from '../../functions/domain/directory';
-import { buildReport, isLocalDate, localToday, reportCsv, reportTable, type Report } from '../../functions/domain/report';
+import { buildReport, reportCsv, reportTable, type Report } from '../../functions/domain/report';
+import { isLocalDate, localToday } from '../../functions/domain/report-period';
 import { readDirectory } from '../../functions/store/directory';
 import { readBetter, readDays } from '../../functions/store/stats';
 import { withDb } from './db';

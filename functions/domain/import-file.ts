@@ -1,23 +1,14 @@
 /**
- * Agreements as code: the import file (departments, agreements, digest, tips), every rule it must
- * meet with the path of each problem, and the plan of changes it makes against what Kept
- * already keeps. Importing the same file twice plans nothing the second time. Pure domain code.
+ * Agreements as code: the import file (departments, agreements, digest, tips) and every rule it
+ * must meet with the path of each problem. The plan of changes it makes against what Kept already
+ * keeps is in import-plan.ts. Pure domain code.
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { sameValue } from './same-value';
 import { WEEKDAYS } from './calendar-spec';
-import {
-  AgreementSpec,
-  EVERY_DEPARTMENT,
-  overlaps,
-  sameTerms,
-  termsFromSpec,
-  type AgreementTerms,
-  type AgreementVersion,
-} from './agreement';
-import { DepartmentSpec, departmentFromSpec, isChannelId, specOfDepartment, type Department } from './department';
-import { findDepartment, type DigestSettings, type Directory } from './directory';
+import { AgreementSpec, EVERY_DEPARTMENT, overlaps, termsFromSpec, type AgreementTerms } from './agreement';
+import { DepartmentSpec, departmentFromSpec, isChannelId } from './department';
+import type { DigestSettings, Directory } from './directory';
 import { issuesOf, shown, type Issue } from './issues';
 import {
   builtInTips,
@@ -113,7 +104,7 @@ export function builtInCatalogue(): readonly CatalogueEntry[] {
 }
 
 /** The tip a file entry makes of a kept one (or of nothing, for a new id): the words given replace, the others stay. */
-function tipOf(t: TipImport, kept: Tip | undefined): Partial<Tip> & { id: string; kind: TipKind } {
+export function tipOf(t: TipImport, kept: Tip | undefined): Partial<Tip> & { id: string; kind: TipKind } {
   return {
     ...kept,
     id: t.id,
@@ -332,76 +323,3 @@ function checkReferences(raw: unknown, dir: Directory): Issue[] {
 function describeMatch(a: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>): string {
   return `${a.provider} -> ${a.customer === EVERY_DEPARTMENT ? 'every department' : a.customer}, ${JSON.stringify(a.service)}`;
 }
-
-// ---------------------------------------------------------------------------------------------
-// The plan
-
-export type ImportChange =
-  | { kind: 'department.create'; department: Department }
-  | { kind: 'department.update'; department: Department }
-  | { kind: 'agreement.activate'; agreement: AgreementVersion; retires?: number; withdraws?: number }
-  | { kind: 'digest.set'; digest: DigestSettings }
-  | { kind: 'tip.add'; tip: Tip }
-  | { kind: 'tip.edit'; tip: Tip; source: 'custom' | 'edit' }
-  | { kind: 'tip.retire'; id: string; title: string }
-  | { kind: 'tip.unretire'; id: string; title: string };
-
-export interface ImportPlan {
-  changes: ImportChange[];
-  unchanged: number;
-}
-
-/**
- * What the file changes: new or edited departments, agreements whose terms differ from the
- * active version (a new active version; a waiting proposal is withdrawn), digest settings.
- * Imported agreements are active at once: the file is the agreement both sides signed off.
- * Tips are compared with `tips`, every tip Kept keeps (as for validateImport): a new id is
- * added, changed words are saved, and a `retired` that differs retires or brings back.
- */
-export function planImport(file: ImportFile, dir: Directory, now: string, tips: readonly CatalogueEntry[] = builtInCatalogue()): ImportPlan {
-  const changes: ImportChange[] = [];
-  let unchanged = 0;
-  for (const spec of file.departments) {
-    const kept = findDepartment(dir, spec.id);
-    const department = departmentFromSpec(spec, kept);
-    if (!kept) changes.push({ kind: 'department.create', department });
-    // Compared by value: DynamoDB gives maps back with their keys in any order.
-    else if (!sameValue(specOfDepartment(kept), specOfDepartment(department))) changes.push({ kind: 'department.update', department });
-    else unchanged++;
-  }
-  for (const { id, ...terms } of file.agreements) {
-    const kept = dir.agreements.find((a) => a.id === id);
-    if (kept?.active && sameTerms(kept.active, terms)) {
-      unchanged++;
-      continue;
-    }
-    const version = (kept?.latestVersion ?? 0) + 1;
-    changes.push({
-      kind: 'agreement.activate',
-      agreement: { id, version, ...terms, status: 'active', createdAt: now, createdBy: 'import', activatedAt: now },
-      ...(kept?.active ? { retires: kept.active.version } : {}),
-      ...(kept?.pending ? { withdraws: kept.pending.version } : {}),
-    });
-  }
-  for (const digest of file.digests) {
-    const kept = dir.digests.find((d) => d.channel === digest.channel);
-    if (kept && sameDigest(kept, digest)) unchanged++;
-    else changes.push({ kind: 'digest.set', digest });
-  }
-  for (const t of file.tips) {
-    const kept = tips.find((e) => e.tip.id === t.id);
-    const tip = tipOf(t, kept?.tip) as Tip;
-    const before = changes.length;
-    if (!kept) changes.push({ kind: 'tip.add', tip });
-    else if (!sameTip(kept.tip, tip)) changes.push({ kind: 'tip.edit', tip, source: kept.source === 'custom' ? 'custom' : 'edit' });
-    const retired = kept?.retired ?? false;
-    if (t.retired !== undefined && t.retired !== retired) changes.push({ kind: t.retired ? 'tip.retire' : 'tip.unretire', id: t.id, title: tip.title });
-    if (changes.length === before) unchanged++;
-  }
-  return { changes, unchanged };
-}
-
-const sameTip = (a: Tip, b: Tip): boolean => a.title === b.title && a.body === b.body && a.tryThisWeek === b.tryThisWeek;
-
-const sameDigest = (a: DigestSettings, b: DigestSettings): boolean =>
-  a.channel === b.channel && a.weekday === b.weekday && a.time === b.time && a.timezone === b.timezone;

@@ -3,7 +3,7 @@
  * digest channel (the `digest` section of the import file) has its own weekday, time and time
  * zone; a run posts to every channel whose local weekday and time have come in its current ISO
  * week and that has not had this week's digest yet, so a late or missed run is caught up within
- * the week (docs/decisions.md).
+ * the week (docs/decisions.md). What a digest says is built in digest-content.ts.
  *
  * At most one digest per channel and ISO week, whatever happens (functions/store/digests.ts):
  * claim with a lease -> post (with message metadata `kept_digest` {week}) -> remember the ts. A
@@ -22,39 +22,16 @@ import { ErrorCode, type WebClient, type WebClientOptions } from '@slack/web-api
 import { DateTime } from 'luxon';
 import type { Config } from '../config';
 import { WEEKDAYS } from '../domain/calendar-spec';
-import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
-import type { DigestSettings, Directory } from '../domain/directory';
-import { buildReport, periodLabel } from '../domain/report';
-import { isoWeekOf, nextDue } from '../domain/request';
+import type { DigestSettings } from '../domain/directory';
+import { isoWeekOf } from '../domain/request';
 import { logger } from '../log';
-import { calendarOf } from '../slack/requests';
-import { digestMessage, type DigestKudos, type DigestTip, type ScoreRow } from '../slack/views/digest';
 import type { SlackMessage } from '../slack/views/agreement-terms';
 import { createSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
 import { claimDigest, DIGEST_LEASE_MS, markDigestPosted, releaseDigest } from '../store/digests';
 import { readDirectory } from '../store/directory';
-import { kudosOfWeek } from '../store/kudos';
-import { queueOf } from '../store/requests';
-import { readDays } from '../store/stats';
-import { tipsForWeek } from '../store/tips';
+import { ContentCache, storeSources, type DigestSources } from './digest-content';
 import type { JobDeps } from './scan';
-
-/** What the digest reads from the tips and kudos features (fakes in tests). */
-export interface DigestSources {
-  /** The week's two tips; undefined when there are none. */
-  tipsForWeek(week: string): Promise<{ internal: DigestTip; customer: DigestTip } | undefined>;
-  /** Kudos given in ISO week `week`: received per department, and the messages. */
-  kudosOfWeek(week: string): Promise<{ byDepartment: Record<string, number>; messages: DigestKudos[] }>;
-}
-
-/** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
-export function storeSources(db: Db): DigestSources {
-  return {
-    tipsForWeek: (week) => tipsForWeek(db, week),
-    kudosOfWeek: (week) => kudosOfWeek(db, week),
-  };
-}
 
 export interface DigestDeps extends JobDeps {
   sources?: DigestSources;
@@ -93,7 +70,6 @@ export const DIGEST_CLIENT_OPTIONS: Partial<WebClientOptions> = { rejectRateLimi
 export function digestSlackClient(config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>, overrides: Partial<WebClientOptions> = {}): WebClient {
   return createSlackClient(config, { ...DIGEST_CLIENT_OPTIONS, ...overrides });
 }
-
 
 /** The ISO week (`2026-W48`, local to the channel) whose digest is due at `now`, or null while this week's time has not come. */
 export function dueWeek(settings: Pick<DigestSettings, 'weekday' | 'time' | 'timezone'>, now: number): string | null {
@@ -270,131 +246,6 @@ async function findDigest(run: RunContext, channel: string, week: string, since:
     if (!out.has_more || !cursor) return undefined;
   }
   return undefined;
-}
-
-/**
- * The digest's figures, read once per run: the scorecard per week (channels in different time
- * zones may be in different weeks), the tips, the kudos and the requests at risk now.
- */
-class ContentCache {
-  private messages = new Map<string, Promise<SlackMessage>>();
-  private charts = new Map<string, Promise<string[] | undefined>>();
-  private days = new Map<string, ReturnType<typeof readDays>>();
-  private atRisk?: Promise<number>;
-  private readonly providers: { id: string; name: string }[];
-
-  constructor(
-    private readonly db: Db,
-    private readonly dir: Directory,
-    private readonly sources: DigestSources,
-    private readonly now: number,
-  ) {
-    const ids = new Set(dir.agreements.flatMap((a) => (a.active ? [a.active.provider] : [])));
-    this.providers = dir.departments.filter((d) => ids.has(d.id)).map((d) => ({ id: d.id, name: d.name }));
-  }
-
-  messageFor(settings: DigestSettings, week: string): Promise<SlackMessage> {
-    const monday = DateTime.fromMillis(this.now, { zone: settings.timezone }).startOf('week').minus({ weeks: 1 });
-    const key = `${week}|${monday.toISODate()}`;
-    let message = this.messages.get(key);
-    if (!message) {
-      message = this.build(week, monday);
-      message.catch(() => this.messages.delete(key)); // a failed read is tried again for the next channel
-      this.messages.set(key, message);
-    }
-    return message;
-  }
-
-  /**
-   * The departments whose combined compliance of the last CHART_WEEKS weeks (up to and including
-   * last week) the chart shows, or undefined when that is not enough for a chart.
-   */
-  chartFor(settings: DigestSettings): Promise<string[] | undefined> {
-    const lastMonday = DateTime.fromMillis(this.now, { zone: settings.timezone }).startOf('week').minus({ weeks: 1 });
-    const key = lastMonday.toISODate()!;
-    let chart = this.charts.get(key);
-    if (!chart) {
-      chart = (async () => {
-        const { from, to } = this.span(lastMonday);
-        const days = await Promise.all(this.providers.map(async (dept) => (await this.daysOf(dept.id, from, to)).days));
-        return this.providers.length > 0 && enoughForChart(combinedTrend(from, to, days)) ? this.providers.map((p) => p.id) : undefined;
-      })();
-      chart.catch(() => this.charts.delete(key));
-      this.charts.set(key, chart);
-    }
-    return chart;
-  }
-
-  /** The CHART_WEEKS weeks up to last week: the scorecard's two weeks are read with the chart's eight. */
-  private span(lastMonday: DateTime): { from: string; to: string } {
-    return { from: lastMonday.minus({ weeks: CHART_WEEKS - 1 }).toISODate()!, to: lastMonday.plus({ days: 6 }).toISODate()! };
-  }
-
-  private daysOf(department: string, from: string, to: string): ReturnType<typeof readDays> {
-    const key = `${department}|${from}|${to}`;
-    let read = this.days.get(key);
-    if (!read) {
-      this.days.set(key, (read = readDays(this.db, department, from, to)));
-      read.catch(() => this.days.delete(key));
-    }
-    return read;
-  }
-
-  private async build(week: string, lastMonday: DateTime): Promise<SlackMessage> {
-    const from = lastMonday.toISODate()!;
-    const to = lastMonday.plus({ days: 6 }).toISODate()!;
-    const prevFrom = lastMonday.minus({ weeks: 1 }).toISODate()!;
-    const prevTo = lastMonday.minus({ days: 1 }).toISODate()!;
-    const lastWeek = isoWeekOf(lastMonday);
-    const [tips, kudos, atRisk, rows] = await Promise.all([
-      this.sources.tipsForWeek(week).catch((err: Error) => {
-        logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
-        return undefined;
-      }),
-      this.sources.kudosOfWeek(lastWeek).catch((err: Error) => {
-        logger.warn('digest kudos not read; the digest goes without them', { week: lastWeek, error: err.message });
-        return { byDepartment: {} as Record<string, number>, messages: [] as DigestKudos[] };
-      }),
-      this.atRiskNow(),
-      Promise.all(
-        this.providers.map(async (dept): Promise<ScoreRow> => {
-          const span = this.span(lastMonday);
-          const { days } = await this.daysOf(dept.id, span.from, span.to);
-          const last = buildReport({ department: dept, from, to, days, better: [], agreementNames: {} });
-          const before = buildReport({ department: dept, from: prevFrom, to: prevTo, days, better: [], agreementNames: {} });
-          return {
-            department: dept.id,
-            name: dept.name,
-            requests: last.requests,
-            compliancePct: last.compliancePct,
-            previousPct: before.compliancePct,
-            breaches: last.breached,
-            penaltyOwed: last.penaltyTotal,
-            penaltyUnit: last.penaltyUnit,
-            kudos: 0,
-          };
-        }),
-      ),
-    ]);
-    const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
-    return digestMessage({ week, lastWeekLabel: periodLabel(from, to), ...(tips ? { tips } : {}), scorecard, kudos: kudos.messages, atRisk });
-  }
-
-  /** Open requests of every providing department whose next target is at risk or already missed. */
-  private atRiskNow(): Promise<number> {
-    this.atRisk ??= (async () => {
-      let n = 0;
-      for (const dept of this.dir.departments.filter((d) => this.providers.some((p) => p.id === d.id))) {
-        const calendar = calendarOf(dept);
-        for (const request of await queueOf(this.db, dept.id)) {
-          const next = nextDue(request, calendar, this.now);
-          if (next && (next.status === 'at_risk' || next.status === 'breached')) n++;
-        }
-      }
-      return n;
-    })();
-    return this.atRisk;
-  }
 }
 
 export function describeDigest(r: DigestResult): string {

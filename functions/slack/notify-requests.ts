@@ -25,7 +25,8 @@ import { calendarOf } from './requests';
 import type { SlackMessage } from './views/agreement-terms';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
-import { filedConfirmation, historyLine, requestCard, requesterUpdate, type CardInput } from './views/requests';
+import { filedConfirmation, requesterUpdate } from './views/request-dms';
+import { historyLine, requestCard, type CardInput } from './views/requests';
 
 export interface RequestNotifyDeps {
   db: Db;

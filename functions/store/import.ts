@@ -6,7 +6,7 @@
  * Tip changes (the TIPS partition, not the directory) are written last with store/tips.ts,
  * one write each, by `import`; they leave the revision alone.
  */
-import type { ImportChange, ImportPlan } from '../domain/import-file';
+import type { ImportChange, ImportPlan } from '../domain/import-plan';
 import type { Directory } from '../domain/directory';
 import type { Db } from './client';
 import { activateImportedItems } from './agreements';

@@ -1,5 +1,4 @@
 /** Slack drives the local front door the way it drives production: signed HTTP requests. */
-import type { SlackHttp } from '../../functions/slack/http-server';
 import type { Db } from '../../functions/store/client';
 import { allItems } from '../support/db';
 import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
@@ -17,13 +16,12 @@ import {
 
 let fake: FakeSlack;
 let db: Db;
-let http: SlackHttp;
 let url: string;
 
 let app: RunningSlackApp;
 beforeAll(async () => {
   app = await startSlackApp();
-  ({ fake, db, http, url } = app);
+  ({ fake, db, url } = app);
 });
 afterAll(() => app.stop());
 beforeEach(() => fake.reset());

@@ -6,7 +6,8 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
-import { runDigest, type DigestDeps, type DigestSources } from '../../functions/jobs/digest';
+import { runDigest, type DigestDeps } from '../../functions/jobs/digest';
+import type { DigestSources } from '../../functions/jobs/digest-content';
 import type { Outbox } from '../../functions/jobs/outbox';
 import { performWork, WorkItem } from '../../functions/jobs/work';
 import { digestChartClaim } from '../../functions/slack/digest-chart';

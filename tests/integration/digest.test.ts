@@ -7,7 +7,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
 import type { DigestSettings } from '../../functions/domain/directory';
-import { describeDigest, digestSlackClient, runDigest, storeSources, type DigestDeps, type DigestSources } from '../../functions/jobs/digest';
+import { describeDigest, digestSlackClient, runDigest, type DigestDeps } from '../../functions/jobs/digest';
+import { storeSources, type DigestSources } from '../../functions/jobs/digest-content';
 import type { Db } from '../../functions/store/client';
 import { claimDigest, getDigestClaim } from '../../functions/store/digests';
 import { digestItem } from '../../functions/store/directory';

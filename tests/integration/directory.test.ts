@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { planImport, validateImport } from '../../functions/domain/import-file';
+import { validateImport } from '../../functions/domain/import-file';
+import { planImport } from '../../functions/domain/import-plan';
 import { draftProposal } from '../../functions/domain/proposal';
 import { acceptProposal, getAgreementVersion, saveProposal } from '../../functions/store/agreements';
 import type { Db } from '../../functions/store/client';

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { planImport, validateImport } from '../../functions/domain/import-file';
+import { validateImport } from '../../functions/domain/import-file';
+import { planImport } from '../../functions/domain/import-plan';
 import { findRoot } from '../../functions/local/dynamodb-local';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';

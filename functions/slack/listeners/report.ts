@@ -6,7 +6,8 @@
  */
 import { agreementNames, departmentsHeadedBy, departmentsOf, type Directory } from '../../domain/directory';
 import { isHead, type Department } from '../../domain/department';
-import { buildReport, PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report';
+import { buildReport } from '../../domain/report';
+import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
 import { readDirectory } from '../../store/directory';
 import { readBetter, readDays } from '../../store/stats';
 import { escapeMrkdwn } from '../views/help';

@@ -1,31 +1,29 @@
 /**
  * Requests in Slack: `/sla new`, the `file_request` message shortcut and the new-request modal;
- * the card's buttons, the requester's DM buttons (rate, confirm, reopen) and their modals; the
- * working commands (`/sla ack|resolve|close|reopen|pause|resume|cancel|note ID [note]`), `/sla show`
- * and `/sla list`. Every action acks first; the rules are in domain/request.ts, the flow in
- * slack/requests.ts, and the card, thread and DMs are posted by the worker.
+ * the card's buttons, the requester's DM buttons (rate, confirm, reopen) and their modals (the
+ * working commands, `/sla show`, `/sla list` and the App Home: request-commands.ts). Every action
+ * acks first; the rules are in domain/request.ts, the flow in slack/requests.ts, and the card,
+ * thread and DMs are posted by the worker.
  */
 import type { AckFn, App, BlockAction, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/agreement';
 import { departmentsOf, findDepartment, type Directory } from '../../domain/directory';
-import { CAUSE_CATEGORIES, checkRequestText, clocksAt, nextDue, parseRequestId, type Cause, type Request, type RequestAction, type RequestSource } from '../../domain/request';
+import { checkRequestText, parseRequestId, type Cause, type RequestAction, type RequestSource } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
 import { isHead } from '../../domain/department';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
-import { getRequest, getRequestRecord, queueOf, requestsOf } from '../../store/requests';
+import { getRequest, getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
-import { act, calendarOf, fileFromSlack, filingChoices, type ActResult } from '../requests';
+import { act, calendarOf, fileFromSlack, filingChoices } from '../requests';
 import { escapeMrkdwn } from '../views/help';
 import { newRequestModal, rateModal, readNewRequestView, readResolveView, resolveModal } from '../views/request-modals';
 import { waiveModal } from '../views/breaches';
-import { RATE_ACTION_PATTERN, requestDetails } from '../views/requests';
-import { requestList, requestsHomeView, urgencyOrder, type ListItem } from '../views/request-lists';
+import { RATE_ACTION_PATTERN } from '../views/request-dms';
 import type { ListenerDeps } from './deps';
-import { type Ephemeral, parseJson, say } from './reply';
-import { kudosHome } from './kudos';
+import { parseJson, say } from './reply';
 
 
 /** What the new-request modal carries between its views (private_metadata). */
@@ -87,136 +85,6 @@ export async function openNewRequest(deps: ListenerDeps, command: SlashCommand, 
   if ('refusal' in modal) return ack(say(modal.refusal));
   await ack();
   await openModal(client, command.trigger_id, modal.view, respond, 'run `/sla new`');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Working commands
-
-const VERBS: Record<string, { build: (note: string) => RequestAction | string; done: (id: string) => string }> = {
-  ack: { build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }), done: (id) => `Acknowledged ${id}; the requester is told.` },
-  acknowledge: { build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }), done: (id) => `Acknowledged ${id}; the requester is told.` },
-  resolve: {
-    build: (text) => {
-      const { cause, rest: note } = takeCause(text);
-      if (typeof cause === 'string') return cause;
-      return note ? { type: 'resolve', note, ...(cause ? { cause } : {}) } : 'Say in a few words how it was solved, e.g. `/sla resolve IT-42 replaced the toner`: the requester reads it.';
-    },
-    done: (id) => `Resolved ${id}; the requester is asked to confirm and rate it.`,
-  },
-  close: { build: (note) => ({ type: 'close', ...(note ? { note } : {}) }), done: (id) => `Closed ${id}. Thank you for confirming.` },
-  reopen: { build: (note) => ({ type: 'reopen', ...(note ? { note } : {}) }), done: (id) => `Reopened ${id}; its resolution clock runs again with the time already used.` },
-  pause: { build: (note) => ({ type: 'pause', ...(note ? { note } : {}) }), done: (id) => `${id} is waiting on the requester; its resolution clock is paused and they are asked for input.` },
-  resume: { build: (note) => ({ type: 'resume', ...(note ? { note } : {}) }), done: (id) => `${id} is back in progress; its resolution clock runs again.` },
-  cancel: { build: (note) => ({ type: 'cancel', ...(note ? { note } : {}) }), done: (id) => `Cancelled ${id}; its clocks are stopped.` },
-  note: { build: (note) => (note ? { type: 'comment', note } : 'Write what you want to add, e.g. `/sla note IT-42 it happens on the 3rd floor too`.'), done: (id) => `Added to the history of ${id}.` },
-  waive: {
-    build: (text) => {
-      const [kind, ...rest] = text.split(/\s+/);
-      if (kind !== 'response' && kind !== 'resolution') return 'Which penalty? `/sla waive IT-42 response|resolution why`.';
-      const reason = rest.join(' ').trim();
-      return reason ? { type: 'waive', kind, reason } : 'Say why it is waived, e.g. `/sla waive IT-42 response we changed their priority late`: the ledger keeps it.';
-    },
-    done: (id) => `Waived; the ledger of ${id}'s agreement has a compensating entry with your reason.`,
-  },
-};
-
-/**
- * `cause:staffing` (or `cause:unclear`) anywhere in a resolve note: the cause of a missed target.
- * A string is what to say back when the word is not a cause.
- */
-function takeCause(text: string): { cause?: Cause | string; rest: string } {
-  const m = /(?:^|\s)cause:(\S+)/i.exec(text);
-  if (!m) return { rest: text };
-  const word = m[1]!.toLowerCase().replace(/-/g, '_');
-  const category = CAUSE_CATEGORIES.find((c) => c === word || c.startsWith(`${word}_`));
-  const rest = `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, ' ').trim();
-  if (!category) return { cause: `"${m[1]}" is not a cause; use cause:${CAUSE_CATEGORIES.join(', cause:')}.`, rest };
-  return { cause: { category }, rest };
-}
-
-export const isWorkVerb = (word: string): boolean => word in VERBS;
-
-function resultLine(result: ActResult, done: string): string {
-  if (result.outcome === 'refused') return result.message;
-  if (result.outcome === 'duplicate') return 'Already done: Slack sent that twice.';
-  return done;
-}
-
-/** `/sla ack|resolve|… ID [note]`, answered in the ack. */
-export async function workCommand(deps: ListenerDeps, command: SlashCommand, verb: string, args: string[]): Promise<Ephemeral> {
-  const spec = VERBS[verb]!;
-  const [first, ...rest] = args;
-  const id = first ? parseRequestId(first) : undefined;
-  if (!id) return say(`Which request? Write its ID, e.g. \`/sla ${verb} IT-42${verb === 'resolve' ? ' replaced the toner' : ''}\`. \`/sla list\` shows yours.`);
-  const action = spec.build(rest.join(' ').trim());
-  if (typeof action === 'string') return say(action);
-  const result = await act(deps.db, { id, user: command.user_id, action, delivery: `command:${command.trigger_id}`, now: deps.now() });
-  if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
-  return say(resultLine(result, spec.done(id)));
-}
-
-/** `/sla show ID`. */
-export async function showCommand(deps: ListenerDeps, arg: string | undefined): Promise<Ephemeral> {
-  const id = arg ? parseRequestId(arg) : undefined;
-  if (!id) return say('Which request? Write its ID, e.g. `/sla show IT-42`. `/sla list` shows yours.');
-  const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
-  if (!record) return say(`There is no request ${id}. Check the ID on the card, or see yours with \`/sla list\`.`);
-  const provider = findDepartment(dir, record.request.provider);
-  if (!provider) return say(`${id} belongs to a department that no longer exists in Kept.`);
-  const at = deps.now().getTime();
-  const message = requestDetails({
-    request: record.request,
-    clocks: clocksAt(record.request, calendarOf(provider), at),
-    at,
-    providerName: provider.name,
-    customerName: findDepartment(dir, record.request.customer)?.name ?? record.request.customer,
-    history: record.events,
-  });
-  return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
-}
-
-function listItems(dir: Directory, requests: readonly Request[], at: number): ListItem[] {
-  return requests.map((request) => {
-    const provider = findDepartment(dir, request.provider);
-    return { request, next: provider ? nextDue(request, calendarOf(provider), at) : null };
-  });
-}
-
-/** `/sla list [mine|queue|breached]`. */
-export async function listCommand(deps: ListenerDeps, user: string, arg: string | undefined): Promise<Ephemeral> {
-  const which = (arg ?? 'mine').toLowerCase();
-  if (!['mine', 'queue', 'breached'].includes(which)) return say('`/sla list mine` (what you filed), `/sla list queue` (what your department works on) or `/sla list breached` (missed targets in either).');
-  const at = deps.now().getTime();
-  const dir = await readDirectory(deps.db);
-  const teams = departmentsOf(dir, user);
-  const mine = which === 'queue' ? [] : listItems(dir, await requestsOf(deps.db, user), at);
-  const queue = which === 'mine' ? [] : listItems(dir, (await Promise.all(teams.map((d) => queueOf(deps.db, d.id)))).flat(), at).sort(urgencyOrder);
-  let message;
-  if (which === 'mine') message = requestList({ title: 'Your requests', items: mine, empty: 'You have not filed any requests. File one with `/sla new`.', at });
-  else if (which === 'queue') {
-    const empty = teams.length === 0 ? 'You are not in any department, so you have no queue.' : `Nothing waiting for ${teams.map((d) => escapeMrkdwn(d.name)).join(' or ')}.`;
-    message = requestList({ title: 'Your queue, most urgent first', items: queue, empty, at });
-  } else {
-    const seen = new Set<string>();
-    const breached = [...queue, ...mine].filter((i) => i.next?.status === 'breached' && !seen.has(i.request.id) && seen.add(i.request.id));
-    message = requestList({ title: 'Missed targets still open', items: breached, empty: 'Nothing open has missed a target. :tada:', at });
-  }
-  return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
-}
-
-/** The App Home: my requests, the queue of every department I work in, and kudos. */
-export async function publishHome(deps: ListenerDeps, client: WebClient, user: string): Promise<void> {
-  const at = deps.now().getTime();
-  const dir = await readDirectory(deps.db);
-  const teams = departmentsOf(dir, user);
-  const [mine, queues, kudos] = await Promise.all([requestsOf(deps.db, user), Promise.all(teams.map((d) => queueOf(deps.db, d.id))), kudosHome(deps, client, user)]);
-  const view = requestsHomeView({
-    kudos,
-    mine: listItems(dir, mine, at),
-    queues: teams.map((d, i) => ({ department: { id: d.id, name: d.name, channel: d.channel }, items: listItems(dir, queues[i] ?? [], at).sort(urgencyOrder) })),
-    at,
-  });
-  await client.views.publish({ user_id: user, view });
 }
 
 // ---------------------------------------------------------------------------------------------

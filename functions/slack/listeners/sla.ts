@@ -6,7 +6,8 @@ import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/
 import { splitArgs } from '../args';
 import { agreementsCommand, openPropose } from './agreements';
 import { deptCommand } from './departments';
-import { isWorkVerb, listCommand, openNewRequest, showCommand, workCommand } from './requests';
+import { isWorkVerb, listCommand, showCommand, workCommand } from './request-commands';
+import { openNewRequest } from './requests';
 import { reportCommand } from './report';
 import { registerTips, tipsCommand } from './tips';
 import type { ListenerDeps } from './deps';

@@ -1,10 +1,11 @@
 /**
- * Reports (functions/domain/report.ts): which local dates a period word means in a department's
+ * Reports (functions/domain/report.ts, report-period.ts): which local dates a period word means in a department's
  * time zone (month ends, ISO weeks across a year end, the quarter), the report built from
  * hand-made day counters, its CSV (RFC 4180 quoting, read back with a small parser) and text
  * forms, and the empty report. The Slack message of a report is checked at the end.
  */
-import { buildReport, compliance, csvField, heatCellLabel, periodLabel, PERIOD_FORMS, reportCsv, reportTable, resolvePeriod, topHeatCells, type Report } from '../../../functions/domain/report';
+import { buildReport, compliance, csvField, heatCellLabel, reportCsv, reportTable, topHeatCells, type Report } from '../../../functions/domain/report';
+import { periodLabel, PERIOD_FORMS, resolvePeriod } from '../../../functions/domain/report-period';
 import type { Counters } from '../../../functions/domain/stats';
 import { reportMessage } from '../../../functions/slack/views/report';
 

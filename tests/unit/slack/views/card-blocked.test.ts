@@ -1,7 +1,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { clocksAt } from '../../../../functions/domain/request';
 import { cardBlockedNotice, CHANNEL_PROBLEMS, isChannelProblem } from '../../../../functions/slack/views/card-blocked';
-import { filedConfirmation } from '../../../../functions/slack/views/requests';
+import { filedConfirmation } from '../../../../functions/slack/views/request-dms';
 import { calendar, file, T0 } from './fixtures';
 
 const notice = (problem: string, title?: string) => {

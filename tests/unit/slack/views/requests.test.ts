@@ -6,7 +6,8 @@ import { clocksAt, fileRequest, nextDue, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Breac
 import { decide } from '../../../../functions/domain/request-actions';
 import { IDS } from '../../../../functions/slack/ids';
 import { newRequestModal, rateModal, readNewRequestView, resolveModal, type ServiceChoice } from '../../../../functions/slack/views/request-modals';
-import { filedConfirmation, historyLine, RATE_ACTION_PATTERN, rateActionId, requestCard, requestDetails, requesterUpdate } from '../../../../functions/slack/views/requests';
+import { filedConfirmation, RATE_ACTION_PATTERN, rateActionId, requesterUpdate } from '../../../../functions/slack/views/request-dms';
+import { historyLine, requestCard, requestDetails } from '../../../../functions/slack/views/requests';
 import { requestList, requestsHomeView, type ListItem } from '../../../../functions/slack/views/request-lists';
 import { department } from '../../../support/departments';
 import { agreement as P1_AGREEMENT } from './fixtures';

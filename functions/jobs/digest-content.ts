@@ -1,0 +1,162 @@
+/**
+ * What the weekly digest says (functions/jobs/digest.ts posts it): the sources it reads the tips
+ * and kudos from, and the message per channel and ISO week (the scorecard from the per-day
+ * counters, the week's tips, last week's kudos, the requests at risk now), read once per run and
+ * shared by channels in the same week. Also which departments the digest's chart shows.
+ */
+import { DateTime } from 'luxon';
+import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
+import type { DigestSettings, Directory } from '../domain/directory';
+import { buildReport } from '../domain/report';
+import { periodLabel } from '../domain/report-period';
+import { isoWeekOf, nextDue } from '../domain/request';
+import { logger } from '../log';
+import { calendarOf } from '../slack/requests';
+import { digestMessage, type DigestKudos, type DigestTip, type ScoreRow } from '../slack/views/digest';
+import type { SlackMessage } from '../slack/views/agreement-terms';
+import type { Db } from '../store/client';
+import { kudosOfWeek } from '../store/kudos';
+import { queueOf } from '../store/requests';
+import { readDays } from '../store/stats';
+import { tipsForWeek } from '../store/tips';
+
+/** What the digest reads from the tips and kudos features (fakes in tests). */
+export interface DigestSources {
+  /** The week's two tips; undefined when there are none. */
+  tipsForWeek(week: string): Promise<{ internal: DigestTip; customer: DigestTip } | undefined>;
+  /** Kudos given in ISO week `week`: received per department, and the messages. */
+  kudosOfWeek(week: string): Promise<{ byDepartment: Record<string, number>; messages: DigestKudos[] }>;
+}
+
+/** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
+export function storeSources(db: Db): DigestSources {
+  return {
+    tipsForWeek: (week) => tipsForWeek(db, week),
+    kudosOfWeek: (week) => kudosOfWeek(db, week),
+  };
+}
+
+/**
+ * The digest's figures, read once per run: the scorecard per week (channels in different time
+ * zones may be in different weeks), the tips, the kudos and the requests at risk now.
+ */
+export class ContentCache {
+  private messages = new Map<string, Promise<SlackMessage>>();
+  private charts = new Map<string, Promise<string[] | undefined>>();
+  private days = new Map<string, ReturnType<typeof readDays>>();
+  private atRisk?: Promise<number>;
+  private readonly providers: { id: string; name: string }[];
+
+  constructor(
+    private readonly db: Db,
+    private readonly dir: Directory,
+    private readonly sources: DigestSources,
+    private readonly now: number,
+  ) {
+    const ids = new Set(dir.agreements.flatMap((a) => (a.active ? [a.active.provider] : [])));
+    this.providers = dir.departments.filter((d) => ids.has(d.id)).map((d) => ({ id: d.id, name: d.name }));
+  }
+
+  messageFor(settings: DigestSettings, week: string): Promise<SlackMessage> {
+    const monday = DateTime.fromMillis(this.now, { zone: settings.timezone }).startOf('week').minus({ weeks: 1 });
+    const key = `${week}|${monday.toISODate()}`;
+    let message = this.messages.get(key);
+    if (!message) {
+      message = this.build(week, monday);
+      message.catch(() => this.messages.delete(key)); // a failed read is tried again for the next channel
+      this.messages.set(key, message);
+    }
+    return message;
+  }
+
+  /**
+   * The departments whose combined compliance of the last CHART_WEEKS weeks (up to and including
+   * last week) the chart shows, or undefined when that is not enough for a chart.
+   */
+  chartFor(settings: DigestSettings): Promise<string[] | undefined> {
+    const lastMonday = DateTime.fromMillis(this.now, { zone: settings.timezone }).startOf('week').minus({ weeks: 1 });
+    const key = lastMonday.toISODate()!;
+    let chart = this.charts.get(key);
+    if (!chart) {
+      chart = (async () => {
+        const { from, to } = this.span(lastMonday);
+        const days = await Promise.all(this.providers.map(async (dept) => (await this.daysOf(dept.id, from, to)).days));
+        return this.providers.length > 0 && enoughForChart(combinedTrend(from, to, days)) ? this.providers.map((p) => p.id) : undefined;
+      })();
+      chart.catch(() => this.charts.delete(key));
+      this.charts.set(key, chart);
+    }
+    return chart;
+  }
+
+  /** The CHART_WEEKS weeks up to last week: the scorecard's two weeks are read with the chart's eight. */
+  private span(lastMonday: DateTime): { from: string; to: string } {
+    return { from: lastMonday.minus({ weeks: CHART_WEEKS - 1 }).toISODate()!, to: lastMonday.plus({ days: 6 }).toISODate()! };
+  }
+
+  private daysOf(department: string, from: string, to: string): ReturnType<typeof readDays> {
+    const key = `${department}|${from}|${to}`;
+    let read = this.days.get(key);
+    if (!read) {
+      this.days.set(key, (read = readDays(this.db, department, from, to)));
+      read.catch(() => this.days.delete(key));
+    }
+    return read;
+  }
+
+  private async build(week: string, lastMonday: DateTime): Promise<SlackMessage> {
+    const from = lastMonday.toISODate()!;
+    const to = lastMonday.plus({ days: 6 }).toISODate()!;
+    const prevFrom = lastMonday.minus({ weeks: 1 }).toISODate()!;
+    const prevTo = lastMonday.minus({ days: 1 }).toISODate()!;
+    const lastWeek = isoWeekOf(lastMonday);
+    const [tips, kudos, atRisk, rows] = await Promise.all([
+      this.sources.tipsForWeek(week).catch((err: Error) => {
+        logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
+        return undefined;
+      }),
+      this.sources.kudosOfWeek(lastWeek).catch((err: Error) => {
+        logger.warn('digest kudos not read; the digest goes without them', { week: lastWeek, error: err.message });
+        return { byDepartment: {} as Record<string, number>, messages: [] as DigestKudos[] };
+      }),
+      this.atRiskNow(),
+      Promise.all(
+        this.providers.map(async (dept): Promise<ScoreRow> => {
+          const span = this.span(lastMonday);
+          const { days } = await this.daysOf(dept.id, span.from, span.to);
+          const last = buildReport({ department: dept, from, to, days, better: [], agreementNames: {} });
+          const before = buildReport({ department: dept, from: prevFrom, to: prevTo, days, better: [], agreementNames: {} });
+          return {
+            department: dept.id,
+            name: dept.name,
+            requests: last.requests,
+            compliancePct: last.compliancePct,
+            previousPct: before.compliancePct,
+            breaches: last.breached,
+            penaltyOwed: last.penaltyTotal,
+            penaltyUnit: last.penaltyUnit,
+            kudos: 0,
+          };
+        }),
+      ),
+    ]);
+    const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
+    return digestMessage({ week, lastWeekLabel: periodLabel(from, to), ...(tips ? { tips } : {}), scorecard, kudos: kudos.messages, atRisk });
+  }
+
+  /** Open requests of every providing department whose next target is at risk or already missed. */
+  private atRiskNow(): Promise<number> {
+    this.atRisk ??= (async () => {
+      let n = 0;
+      for (const dept of this.dir.departments.filter((d) => this.providers.some((p) => p.id === d.id))) {
+        const calendar = calendarOf(dept);
+        for (const request of await queueOf(this.db, dept.id)) {
+          const next = nextDue(request, calendar, this.now);
+          if (next && (next.status === 'at_risk' || next.status === 'breached')) n++;
+        }
+      }
+      return n;
+    })();
+    return this.atRisk;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Block Kit for the requester's DMs: the filing confirmation (when answers are due, in the
+ * requester's own time zone), acknowledged, waiting on you, and resolved with the rating prompt.
+ * Pure functions of domain values, like views/requests.ts; all user text goes through `escapeMrkdwn`.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { ClockView, TargetKind } from '../../domain/clock';
+import type { Request, RequestClocks, RequestEvent } from '../../domain/request';
+import { IDS } from '../ids';
+import { context, MAX_SECTION_TEXT, mentionChannel, mentionUser, section, type SlackMessage } from './agreement-terms';
+import { escapeMrkdwn } from './help';
+import { button, fit, KIND_LABEL, link, localTime, quoted, remainingText, safeUrl } from './requests';
+
+export interface ConfirmationInput {
+  request: Request;
+  clocks: RequestClocks;
+  /** The requester's IANA time zone (users.info `tz`). */
+  timezone: string;
+  /** Permalink of the card, when Slack gave one. */
+  cardLink?: string;
+  providerName: string;
+  /** The channel the card is in. */
+  channel: string;
+  /** Slack refused the card for that channel (views/card-blocked.ts): the provider's heads have it by DM. */
+  cardMissing?: boolean;
+}
+
+function localDueLine(kind: TargetKind, view: ClockView, timezone: string): string {
+  const label = `*${KIND_LABEL[kind]}*`;
+  if (view.state === 'met') return `${label}: ${remainingText(view, undefined, (ms) => localTime(ms, timezone))}`;
+  if (view.due === null) return `${label}: ${remainingText(view)}`;
+  return `${label} due ${localTime(view.due, timezone)} (${remainingText(view)})`;
+}
+
+/** The DM to the requester once a request is filed: the ID, when answers are due in their own time zone, and what comes next. */
+export function filedConfirmation(input: ConfirmationInput): SlackMessage {
+  const { request, clocks, timezone } = input;
+  const provider = escapeMrkdwn(input.providerName);
+  const id = escapeMrkdwn(request.id);
+  const intro = `Filed *${id}* with ${provider}: *${escapeMrkdwn(request.title)}*`;
+  const dues = (['response', 'resolution'] as const).map((k) => `• ${localDueLine(k, clocks[k], timezone)}`).join('\n');
+  const card = input.cardMissing
+    ? `Kept cannot post the card in ${mentionChannel(input.channel)} yet; ${provider}'s heads have it by DM.`
+    : safeUrl(input.cardLink)
+      ? `See ${link(input.cardLink, 'the card')} in ${mentionChannel(input.channel)}.`
+      : `See the card in ${mentionChannel(input.channel)}.`;
+  const next = `You get a DM when ${provider} acknowledges it, when ${provider} needs your input and when it is resolved.`;
+  const blocks: KnownBlock[] = [
+    section(fit(intro, MAX_SECTION_TEXT)),
+    section(dues),
+    section(`${card} ${next}`),
+    context(`Times are in your time zone (${escapeMrkdwn(timezone)}); the clocks count ${provider}'s working time only.`),
+  ];
+  const text = fit(`${intro}. Response due ${dueText(clocks.response, timezone)}, resolution due ${dueText(clocks.resolution, timezone)}.`, MAX_SECTION_TEXT);
+  return { text, blocks };
+}
+
+const dueText = (view: ClockView, timezone: string) => (view.due !== null ? localTime(view.due, timezone) : remainingText(view));
+
+/** The action_id of the rating button for `score` (unique within its block). */
+export const rateActionId = (score: number): string => `${IDS.requestAction.rate}_${score}`;
+/** Matches every rating button's action_id, for the listener. */
+export const RATE_ACTION_PATTERN = /^request_rate_[1-5]$/;
+export const RATE_LABELS = ['1 ★', '2 ★★', '3 ★★★', '4 ★★★★', '5 ★★★★★'] as const;
+
+function ratingBlocks(request: Request, provider: string): KnownBlock[] {
+  return [
+    section(`*How did ${provider} do?* Rate ${escapeMrkdwn(request.id)} from 1 (poor) to 5 (excellent).`),
+    {
+      type: 'actions',
+      block_id: 'request_rating',
+      elements: RATE_LABELS.map((label, i) => button(rateActionId(i + 1), label, JSON.stringify({ id: request.id, score: i + 1 }))),
+    },
+    {
+      type: 'actions',
+      block_id: 'request_confirm',
+      elements: [button(IDS.requestAction.close, 'Confirm solved', request.id, 'primary'), button(IDS.requestAction.reopen, 'Reopen', request.id)],
+    },
+    context('Not solved after all? Reopen it within 7 days: the resolution clock runs again with the time already used. After 7 days it closes itself.'),
+  ];
+}
+
+export interface UpdateInput {
+  event: { type: RequestEvent['type']; actor: string; note?: string; at: number };
+  request: Request;
+  cardLink?: string;
+  /** The provider's name ("IT is on IT-42"); without it the line names the person who acted. */
+  providerName?: string;
+}
+
+/** The DM to the requester about a change they should hear of; undefined for changes they need not. */
+export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
+  const { event, request } = input;
+  const id = escapeMrkdwn(request.id);
+  const title = escapeMrkdwn(request.title);
+  const who = mentionUser(event.actor);
+  const provider = input.providerName ? escapeMrkdwn(input.providerName) : undefined;
+  const card = link(input.cardLink, 'the card');
+  switch (event.type) {
+    case 'acknowledge': {
+      const line = provider ? `:eyes: ${provider} is on ${id} (*${title}*): ${who} acknowledged it.` : `:eyes: ${who} acknowledged ${id} (*${title}*) and is on it.`;
+      const text = event.note ? `${line}\n${quoted(event.note)}` : line;
+      return { text: fit(text, MAX_SECTION_TEXT), blocks: [section(text), context(`Follow along on ${card}.`)] };
+    }
+    case 'pause': {
+      const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      const how = `Answer with \`/sla resume ${id} your answer\`: it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
+      return { text: fit(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how)] };
+    }
+    case 'resolve': {
+      const line = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      return { text: fit(line, MAX_SECTION_TEXT), blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')] };
+    }
+    default:
+      return undefined;
+  }
+}
