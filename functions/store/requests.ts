@@ -8,7 +8,7 @@
  * first history line, and claims the Slack delivery in one transaction.
  *
  * Index keys on the request item: gsi2 `USER#<requester>` (my requests, newest first) and, only
- * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue).
+ * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -149,8 +149,19 @@ export function requestItem(r: Request): Record<string, unknown> {
     gsi1sk: new Date(Math.min(r.updatedAt + SLACK_SYNC_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY)).toISOString(),
     gsi2pk: `USER#${r.requester}`,
     gsi2sk: `${new Date(r.createdAt).toISOString()}#${r.id}`,
-    ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: `${new Date(r.createdAt).toISOString()}#${r.id}` } : {}),
+    ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: queueKey(r) } : {}),
   };
+}
+
+/**
+ * Where a live request sorts in its department's queue: by the due instant of its running target
+ * that is due first (already overdue ones first of all), then requests with no clock running
+ * (waiting on the requester) by filing time. A capped read of the queue so gets the most urgent.
+ */
+function queueKey(r: Request): string {
+  const dues = [r.clocks.response, r.clocks.resolution].flatMap((c) => (c.state === 'running' && c.dueAt !== null ? [c.dueAt] : []));
+  const due = dues.length > 0 ? `D${new Date(Math.min(...dues)).toISOString()}` : `W${new Date(r.createdAt).toISOString()}`;
+  return `${due}#${r.id}`;
 }
 
 function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
@@ -261,9 +272,9 @@ export async function requestsOf(db: Db, user: string, limit = 25): Promise<Requ
 }
 
 /**
- * The requests `department` is still working on (open, acknowledged, waiting, reopened), oldest
- * first, at most `limit` (a list or the App Home answers Slack within seconds; a backlog beyond that
- * shows its oldest, which are the ones closest to breaching).
+ * The requests `department` is still working on (open, acknowledged, waiting, reopened), the one due
+ * first first, at most `limit` (a list or the App Home answers Slack within seconds; a backlog beyond
+ * that shows the most urgent, then those waiting on their requester).
  */
 export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX): Promise<Request[]> {
   const requests: Request[] = [];

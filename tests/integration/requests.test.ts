@@ -313,7 +313,7 @@ describe('report counters', () => {
 });
 
 describe('indexes', () => {
-  it("the provider's queue lists only the requests still being worked", async () => {
+  it("the provider's queue lists only the requests still being worked, the one due first first", async () => {
     const one = await fileNext(db);
     const two = await fileNext(db);
     const three = await fileNext(db);
@@ -322,10 +322,13 @@ describe('indexes', () => {
     await apply(db, two.id, { type: 'resolve', note: 'Done.' }, AGENT, MON + 5 * HOUR_MS);
     expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-3'])))).toEqual(['IT-1', 'IT-3']);
 
+    // Reopened, IT-2's resolution (13 working hours left) is due tomorrow, after IT-1's and IT-3's
+    // responses today: it moves to the end, and a capped read gets the two most urgent.
     const reopened = await apply(db, two.id, { type: 'reopen', note: 'Still broken.' }, DANA, MON + 6 * HOUR_MS);
-    const queue = await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-2', 'IT-3']));
-    expect(ids(queue)).toEqual(['IT-1', 'IT-2', 'IT-3']);
-    expect(queue[1]).toEqual(reopened);
+    const queue = await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-3', 'IT-2']));
+    expect(ids(queue)).toEqual(['IT-1', 'IT-3', 'IT-2']);
+    expect(queue[2]).toEqual(reopened);
+    expect(ids(await queueOf(db, 'it', 2))).toEqual(['IT-1', 'IT-3']);
 
     await apply(db, three.id, { type: 'pause' }, AGENT, MON + 7 * HOUR_MS);
     await apply(db, one.id, { type: 'cancel' }, DANA, MON + 7 * HOUR_MS);
