@@ -15,7 +15,7 @@ import { getRequest, requestsOf } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
 import type { FakeSlack } from '../support/fake-slack';
-import { buttonClick, interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import { appHomeOpened, buttonClick, eventEnvelope, interactivity, JSON_TYPE, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
 import type { SlackHttp } from '../../functions/slack/http-server';
 
 const FIN_MEMBER = 'U0FINMEM1';
@@ -108,4 +108,16 @@ it('resolving asks for the cause of the miss on the form, and keeps it', async (
   expect(Object.keys(missing.errors ?? {})).toEqual([IDS.resolveCauseBlock]);
   expect(await submit(modal, { [IDS.resolveNoteBlock]: 'Replaced the disk', [IDS.resolveCauseBlock]: 'dependency', [IDS.resolveCauseTextBlock]: 'Waited two days for the vendor' }, IT_MEMBER)).toEqual({});
   expect((await getRequest(db, id))!).toMatchObject({ status: 'resolved', cause: { category: 'dependency', text: 'Waited two days for the vendor' } });
+});
+
+it('the App Home shows each head this month at a glance for the departments they head; a member sees no penalties there', async () => {
+  fake.reset();
+  for (const user of [IT_HEAD, FIN_HEAD, IT_MEMBER]) await postSigned(url, eventEnvelope(appHomeOpened(user)), { contentType: JSON_TYPE });
+  await http.idle();
+  const homeOf = (user: string) => JSON.stringify(fake.callsTo('views.publish').find((c) => c.args.user_id === user)?.args.view);
+  // One request this month, both targets missed; the response penalty waived, 50 points still owed.
+  expect(homeOf(IT_HEAD)).toMatch(/Your departments this month\*\\n\*IT\* · [A-Z][a-z]+ \d{4}: \*0\.0%\* kept \(0 met, 1 missed\) · 0 open · 50 points owed/);
+  expect(homeOf(FIN_HEAD)).toMatch(/Your departments this month\*\\n\*Finance\* · [A-Z][a-z]+ \d{4}: nothing filed yet\./);
+  expect(homeOf(IT_MEMBER)).toContain('Queue — IT');
+  expect(homeOf(IT_MEMBER)).not.toContain('Your departments this month');
 });

@@ -6,10 +6,14 @@
  */
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { departmentsOf, findDepartment, type Directory } from '../../domain/directory';
+import type { Department } from '../../domain/department';
+import { agreementNames, departmentsHeadedBy, departmentsOf, findDepartment, type Directory } from '../../domain/directory';
+import { buildReport, type Report } from '../../domain/report';
+import { resolvePeriod } from '../../domain/report-period';
 import { CAUSE_CATEGORIES, clocksAt, nextDue, parseRequestId, type Cause, type Request, type RequestAction } from '../../domain/request';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
+import { readDays } from '../../store/stats';
 import { act, calendarOf, type ActResult } from '../requests';
 import { escapeMrkdwn } from '../views/help';
 import { requestDetails } from '../views/requests';
@@ -135,12 +139,27 @@ export async function publishHome(deps: ListenerDeps, client: WebClient, user: s
   const at = deps.now().getTime();
   const dir = await readDirectory(deps.db);
   const teams = departmentsOf(dir, user);
-  const [mine, queues, kudos] = await Promise.all([requestsOf(deps.db, user), Promise.all(teams.map((d) => queueOf(deps.db, d.id))), kudosHome(deps, client, user)]);
+  const [mine, queues, kudos, headed] = await Promise.all([
+    requestsOf(deps.db, user),
+    Promise.all(teams.map((d) => queueOf(deps.db, d.id))),
+    kudosHome(deps, client, user),
+    Promise.all(departmentsHeadedBy(dir, user).map((d) => thisMonth(deps, dir, d, at))),
+  ]);
   const view = requestsHomeView({
+    headed,
     kudos,
     mine: listItems(dir, mine, at),
     queues: teams.map((d, i) => ({ department: { id: d.id, name: d.name, channel: d.channel }, items: listItems(dir, queues[i] ?? [], at).sort(urgencyOrder) })),
     at,
   });
   await client.views.publish({ user_id: user, view });
+}
+
+/** A headed department's report for this month in its own time zone, from its day counters (one query). */
+async function thisMonth(deps: ListenerDeps, dir: Directory, d: Department, at: number): Promise<Report> {
+  const period = resolvePeriod('this-month', at, d.calendar.timezone);
+  if (!period.ok) throw new Error(period.error);
+  const { from, to, label } = period.value;
+  const days = await readDays(deps.db, d.id, from, to);
+  return buildReport({ department: { id: d.id, name: d.name }, from, to, label, days: days.days, better: [], agreementNames: agreementNames(dir) });
 }

@@ -101,6 +101,17 @@ function whereText(r: Report): string | undefined {
   return lines.length ? lines.join('\n') : undefined;
 }
 
+/** One line for a head's App Home: the period's compliance, misses, open requests and what is owed. */
+export function reportGlance(r: Report): string {
+  const name = `*${escapeMrkdwn(r.departmentName)}* · ${escapeMrkdwn(r.label)}`;
+  if (r.empty) return `${name}: nothing filed yet.`;
+  const kept = r.compliancePct === null ? 'nothing resolved or missed yet' : `*${pct(r.compliancePct)}* kept (${r.met} met, ${r.breached} missed)`;
+  const owed = Object.entries(r.penalties)
+    .filter(([, p]) => p.owed > 0)
+    .map(([unit, p]) => `${amount(p.owed, unit)} owed`);
+  return [`${name}: ${kept}`, `${r.open} open`, ...owed].join(' · ');
+}
+
 /** The empty state: nothing was filed in the period. */
 export function emptyReportText(r: Pick<Report, 'departmentName' | 'label'>): string {
   return `Nobody filed a request to ${escapeMrkdwn(r.departmentName)} in ${escapeMrkdwn(r.label)}, so there is nothing to report yet.`;

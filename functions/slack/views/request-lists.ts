@@ -1,12 +1,15 @@
 /**
- * Block Kit for lists of requests: `/sla list` and the App Home (my requests, my departments'
- * queues most urgent first, kudos). Pure functions of domain values; times are Slack date tokens.
+ * Block Kit for lists of requests: `/sla list` and the App Home (for heads, how their departments
+ * are doing this month; my requests, my departments' queues most urgent first, kudos). Pure
+ * functions of domain values; times are Slack date tokens.
  */
 import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import { isLive, STATUS_LABEL, type nextDue, type Request } from '../../domain/request';
 import { clip, context, MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS, MAX_SECTION_TEXT, mentionChannel, section, type SlackMessage } from './agreement-terms';
 import { escapeMrkdwn, helpMessage } from './help';
+import type { Report } from '../../domain/report';
 import { kudosHomeBlocks, type KudosHome } from './kudos';
+import { reportGlance } from './report';
 import { dateToken, fit, LIST_MAX, mark, plain, spokenDuration } from './requests';
 
 // ---------------------------------------------------------------------------------------------
@@ -85,11 +88,23 @@ export interface HomeQueue {
 /** Requests per section of the App Home before `and N more`. */
 const HOME_ITEMS = 25;
 
-/** The App Home: my requests (live first, then the most recent), and each of my departments' queues, most urgent first. */
-export function requestsHomeView(input: { mine: readonly ListItem[]; queues: readonly HomeQueue[]; at: number; kudos?: KudosHome }): HomeView {
+/** Departments a head sees at a glance before `/sla report` is the way to the rest. */
+const HOME_GLANCES = 10;
+
+/**
+ * The App Home: for a head, this month at a glance for each department they head; my requests
+ * (live first, then the most recent), and each of my departments' queues, most urgent first.
+ */
+export function requestsHomeView(input: { mine: readonly ListItem[]; queues: readonly HomeQueue[]; at: number; kudos?: KudosHome; headed?: readonly Report[] }): HomeView {
   const kudos = input.kudos ? kudosHomeBlocks(input.kudos) : [];
   const budget = MAX_MODAL_BLOCKS - 1 - kudos.length; // the kudos section and the closing context
   const blocks: KnownBlock[] = [{ type: 'header', text: plain('Kept') }];
+  const headed = input.headed ?? [];
+  if (headed.length > 0) {
+    const lines = headed.slice(0, HOME_GLANCES).map(reportGlance);
+    if (headed.length > lines.length) lines.push(`and ${headed.length - lines.length} more departments`);
+    blocks.push(section(fit(`*Your departments this month*\n${lines.join('\n')}`, MAX_SECTION_TEXT)), context('`/sla report DEPT [period]`: the full report, with charts and a CSV in your DMs.'));
+  }
 
   const group = (heading: string, items: readonly ListItem[], empty: string, more: string): KnownBlock[] => {
     const out: KnownBlock[] = [{ type: 'divider' }, section(heading)];

@@ -9,6 +9,8 @@ import { newRequestModal, rateModal, readNewRequestView, resolveModal, type Serv
 import { filedConfirmation, RATE_ACTION_PATTERN, rateActionId, requesterUpdate } from '../../../../functions/slack/views/request-dms';
 import { historyLine, requestCard, requestDetails } from '../../../../functions/slack/views/requests';
 import { requestList, requestsHomeView, type ListItem } from '../../../../functions/slack/views/request-lists';
+import { buildReport } from '../../../../functions/domain/report';
+import type { Counters } from '../../../../functions/domain/stats';
 import { department } from '../../../support/departments';
 import { agreement as P1_AGREEMENT } from './fixtures';
 
@@ -550,6 +552,19 @@ describe('requestsHomeView', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(order[0]).toBeGreaterThan(-1);
     expect(text).toMatch(/:warning: `IT-3` \*Soon\*/);
+  });
+
+  it('shows a head each headed department this month in one line, escaped, at most ten', () => {
+    const report = (name: string, counters: Counters) => buildReport({ department: { id: 'd', name }, from: '2026-11-01', to: '2026-11-30', label: 'November 2026', days: [{ day: '2026-11-02', counters }], better: [], agreementNames: {} });
+    const busy = report('R&D <lab>', { filed: 3, met: 2, breached: 1, live: 0, 'penalty|points': 50, 'waived|points': 20, 'penalty|EUR': 10 });
+    const quiet = report('Legal', {});
+    const text = allText(requestsHomeView({ mine: [], queues: [], at: T0, headed: [busy, quiet, ...Array.from({ length: 10 }, () => quiet)] }));
+    expect(text).toContain('*Your departments this month*');
+    expect(text).toContain('*R&amp;D &lt;lab&gt;* · November 2026: *66.7%* kept (2 met, 1 missed) · 0 open · 30 points owed · €10.00 owed');
+    expect(text).toContain('*Legal* · November 2026: nothing filed yet.');
+    expect(text).toContain('and 2 more departments');
+    expect(text.match(/\*Legal\*/g)).toHaveLength(9);
+    expect(allText(requestsHomeView({ mine: [], queues: [], at: T0 }))).not.toContain('Your departments');
   });
 
   it('stays within 100 blocks with many requests and queues', () => {
