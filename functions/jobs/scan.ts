@@ -37,7 +37,12 @@ export interface JobDeps {
 /** A request handed over again is looked at again after this long if Slack still has not heard. */
 export const RESEND_AFTER_MS = 5 * 60_000;
 
-/** Requests checked at the same time (each on its own; the month's ledger total orders breaches of one agreement). */
+/**
+ * Agreements worked on at the same time. The requests of one agreement are checked one after the
+ * other, oldest check first: their breaches in a month are numbered in turn on one ledger total, so
+ * running them side by side would only make their transactions collide and retry (and number them
+ * out of due order).
+ */
 export const SCAN_CONCURRENCY = 4;
 /** A run stops taking new requests after this long; what is left stays due for the next run (the Lambda times out at 60 s). */
 export const SCAN_BUDGET_MS = 40_000;
@@ -48,27 +53,42 @@ export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_M
   const result: ScanResult = { now: now.toISOString(), checked: 0, breaches: 0, warnings: 0, closed: 0, resent: 0 };
   if (due.length === 0) return result;
   const dir = await readDirectory(deps.db);
-  const queue = due.sort((a, b) => a.checkAt.localeCompare(b.checkAt));
+  const queue = byAgreement(due);
+  let left = due.length;
   const worker = async () => {
-    for (let check = queue.shift(); check; check = queue.shift()) {
-      if (Date.now() - started > budgetMs) return; // the rest is caught up by the next run
-      result.checked++;
-      try {
-        const found = await checkRequest(deps.db, dir, check.id, now);
-        result.breaches += found.breaches;
-        result.warnings += found.warnings;
-        result.closed += found.closed;
-        if (found.breaches + found.warnings + found.closed > 0) await deps.outbox?.send({ type: 'request.changed', id: check.id });
-        else if (await resendIfUnheard(deps, check, now)) result.resent++;
-      } catch (err) {
-        // One request failing never stops the others; its check stays due, so the next run tries again.
-        logger.error('scan of a request failed', { id: check.id, error: (err as Error).message });
+    for (let group = queue.shift(); group; group = queue.shift()) {
+      for (const check of group) {
+        if (Date.now() - started > budgetMs) return; // the rest is caught up by the next run
+        left--;
+        result.checked++;
+        try {
+          const found = await checkRequest(deps.db, dir, check.id, now);
+          result.breaches += found.breaches;
+          result.warnings += found.warnings;
+          result.closed += found.closed;
+          if (found.breaches + found.warnings + found.closed > 0) await deps.outbox?.send({ type: 'request.changed', id: check.id });
+          else if (await resendIfUnheard(deps, check, now)) result.resent++;
+        } catch (err) {
+          // One request failing never stops the others; its check stays due, so the next run tries again.
+          logger.error('scan of a request failed', { id: check.id, error: (err as Error).message });
+        }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, queue.length) }, worker));
-  if (queue.length > 0) logger.warn('scan stopped at its time budget; the next run goes on', { left: queue.length });
+  if (left > 0) logger.warn('scan stopped at its time budget; the next run goes on', { left });
   return result;
+}
+
+/** Due checks grouped by agreement, each group oldest check first, the group with the oldest check first. */
+function byAgreement(due: DueCheck[]): DueCheck[][] {
+  const groups = new Map<string, DueCheck[]>();
+  for (const check of [...due].sort((a, b) => a.checkAt.localeCompare(b.checkAt))) {
+    const group = groups.get(check.agreementId);
+    if (group) group.push(check);
+    else groups.set(check.agreementId, [check]);
+  }
+  return [...groups.values()];
 }
 
 /** A change Slack has not heard of within the grace: hand it over again; otherwise move the check on. */

@@ -318,6 +318,8 @@ export interface DueCheck {
   id: string;
   rev: number;
   checkAt: string;
+  /** The request's agreement: its breaches in a month are numbered in turn on one ledger total. */
+  agreementId: string;
 }
 
 /** Requests whose check instant has passed, shard by shard, every page (index read). */
@@ -332,13 +334,13 @@ export async function dueChecks(db: Db, now: Date): Promise<DueCheck[]> {
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
           ExpressionAttributeValues: { ':pk': `CHECK#${shard}`, ':now': now.toISOString() },
-          ProjectionExpression: '#id, #rev, gsi1sk, sk',
+          ProjectionExpression: '#id, #rev, gsi1sk, sk, agreementId',
           ExpressionAttributeNames: { '#id': 'id', '#rev': 'rev' },
           ExclusiveStartKey: start,
         }),
       );
       for (const item of page.Items ?? []) {
-        if (item.sk === REQUEST_SK) found.push({ id: String(item.id), rev: Number(item.rev), checkAt: String(item.gsi1sk) });
+        if (item.sk === REQUEST_SK) found.push({ id: String(item.id), rev: Number(item.rev), checkAt: String(item.gsi1sk), agreementId: String(item.agreementId ?? '') });
       }
       start = page.LastEvaluatedKey;
     } while (start);

@@ -99,11 +99,13 @@ it('a target resolved late before any scan ran is still recorded as a breach, at
 
 it('tiers and the monthly cap follow the breach number within the month, in the provider\'s time zone', async () => {
   // Seven requests in November (New York), each missing both targets: 14 breaches, numbered in the
-  // order the scan records them: 50, 50, then doubled to 100 each, until the month's cap of 500.
+  // order of their due instants: 50, 50, then doubled to 100 each, until the month's cap of 500.
   for (let day = 2; day <= 8; day++) await file(`2026-11-${String(day).padStart(2, '0')}T15:00:00Z`);
   await runScan({ db }, at('2026-11-09T12:00:00Z'));
   const november = (await readLedger(db, 'ops-for-sales', '2026-11')).sort((a, b) => a.n! - b.n!);
   expect(november.map((e) => e.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  // One agreement's requests are checked one after the other, oldest first: numbers follow due instants.
+  expect(november.map((e) => e.at)).toEqual(november.map((e) => e.at).sort());
   expect(november.map((e) => e.amount)).toEqual([50, 50, 100, 100, 100, 100, 0, 0, 0, 0, 0, 0, 0, 0]);
   expect(november.map((e) => e.multiplier)).toEqual([1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
 
