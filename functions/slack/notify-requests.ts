@@ -104,11 +104,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       const line = await deps.slack.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text, unfurl_links: false, reply_broadcast: warnsChannel });
       await markThreadPosted(deps.db, id, event.seq, String(line.ts));
     }
-    for (const dm of await directMessages({ event, request, provider, customer, calendar, at, link, slack: deps.slack, channel: ref.channel })) {
-      if (event.dmed[dm.user]) continue;
-      const ts = await dmOnce(deps, dm.user, dm.message, id);
-      await markDmed(deps.db, id, event.seq, dm.user, ts ?? 'refused');
-    }
+    await sendDms(deps, { event, request, provider, customer, calendar, at, link, slack: deps.slack, channel: ref.channel });
     await markAnnounced(deps.db, id, event.seq, now());
   }
   await settleCheck(deps.db, request);
@@ -140,14 +136,19 @@ async function refusedByChannel<T>(call: () => Promise<T>, id: string): Promise<
  */
 async function announceWithoutCard(deps: RequestNotifyDeps, events: StoredEvent[], c: Omit<DmContext, 'event'>, now: () => Date): Promise<void> {
   for (const event of events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq)) {
-    for (const dm of await directMessages({ ...c, event })) {
-      if (event.dmed[dm.user]) continue;
-      const ts = await dmOnce(deps, dm.user, dm.message, c.request.id);
-      await markDmed(deps.db, c.request.id, event.seq, dm.user, ts ?? 'refused');
-    }
+    await sendDms(deps, { ...c, event });
     await markAnnounced(deps.db, c.request.id, event.seq, now());
   }
   await settleCheck(deps.db, c.request);
+}
+
+/** The DMs of one history line, each posted once: one already remembered is skipped. */
+async function sendDms(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
+  for (const dm of await directMessages(c)) {
+    if (c.event.dmed[dm.user]) continue;
+    const ts = await dmOnce(deps, dm.user, dm.message, c.request.id);
+    await markDmed(deps.db, c.request.id, c.event.seq, dm.user, ts ?? 'refused');
+  }
 }
 
 interface DmContext {
