@@ -4,8 +4,8 @@
  * variable and says how to fix it (ConfigError.message is that line).
  */
 import { z } from 'zod';
+import { SLACK_USER_ID } from './domain/department';
 
-const slackUserId = /^[UW][A-Z0-9]{2,}$/;
 
 const schema = z.object({
   SLACK_SIGNING_SECRET: z
@@ -26,7 +26,7 @@ const schema = z.object({
     .transform((u) => (u.endsWith('/') ? u : `${u}/`))
     .optional(),
   SLACK_BOT_ID: z.string().trim().regex(/^B[A-Z0-9]+$/, 'must be a bot ID like B0123ABCD (or leave it empty)').optional(),
-  SLACK_BOT_USER_ID: z.string().trim().regex(slackUserId, 'must be the bot\'s user ID like U0123ABCD (or leave it empty)').optional(),
+  SLACK_BOT_USER_ID: z.string().trim().regex(SLACK_USER_ID, 'must be the bot\'s user ID like U0123ABCD (or leave it empty)').optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number between 1 and 65535' })
     .int('must be a whole port number between 1 and 65535')
@@ -45,7 +45,7 @@ const schema = z.object({
     .string()
     .default('')
     .transform((s) => s.split(',').map((id) => id.trim()).filter(Boolean))
-    .refine((ids) => ids.every((id) => slackUserId.test(id)), {
+    .refine((ids) => ids.every((id) => SLACK_USER_ID.test(id)), {
       error: 'must be Slack user IDs separated by commas, like U0123ABCD,U0456EFGH',
     }),
   KEPT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),

@@ -8,13 +8,14 @@ import { CalendarSpec } from './calendar-spec';
 
 export const DEPARTMENT_ID_HELP = 'use 1-32 lowercase letters, digits or dashes, starting with a letter, e.g. it or people-ops';
 const DEPARTMENT_ID = /^[a-z][a-z0-9-]{0,31}$/;
-const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+/** A Slack user ID (`U…`, or `W…` on Enterprise Grid). */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
 const USERGROUP_ID = /^S[A-Z0-9]{2,20}$/;
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
 
 export const isDepartmentId = (text: string): boolean => DEPARTMENT_ID.test(text);
-export const isUserId = (text: string): boolean => USER_ID.test(text);
+export const isUserId = (text: string): boolean => SLACK_USER_ID.test(text);
 export const isChannelId = (text: string): boolean => CHANNEL_ID.test(text);
 export const isUsergroupId = (text: string): boolean => USERGROUP_ID.test(text);
 

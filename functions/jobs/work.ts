@@ -15,6 +15,7 @@ import { syncRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
 import { sendDigestChart } from '../slack/digest-chart';
 import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
+import { SLACK_USER_ID } from '../domain/department';
 import { KUDOS_RECIPIENTS_MAX } from '../domain/kudos';
 import { readDirectory } from '../store/directory';
 
@@ -38,7 +39,7 @@ export const WorkItem = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('report.files'),
     key: z.string().min(1).max(200),
-    user: z.string().regex(/^[UW][A-Z0-9]{2,}$/),
+    user: z.string().regex(SLACK_USER_ID),
     department: z.string().min(1).max(40),
     from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
