@@ -6,7 +6,7 @@ import { App, LogLevel, type Receiver } from '@slack/bolt';
 import type { Config } from '../config';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { claimDelivery } from '../store/deliveries';
+import { once } from '../store/deliveries';
 import { cachedAuthorize } from './authorize';
 import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { registerAgreements } from './listeners/agreements';
@@ -57,6 +57,7 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
     ),
     clientOptions: slackClientOptions(config, REQUEST_PATH_CLIENT),
     logLevel: LogLevel.WARN,
+    extendedErrorHandler: true,
   });
 
   if (inflight) {
@@ -71,14 +72,12 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
     });
   }
 
-  // Slack re-delivers events it thinks we missed; each event_id has its effect once.
+  // Slack re-delivers events it thinks we missed; each event_id has its effect once. A listener that
+  // fails gives the claim back, so Slack's retry of that event can finish the work.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !(await claimDelivery(db, `event:${eventId}`))) {
-      logger.info('duplicate Slack event ignored', { eventId });
-      return;
-    }
-    await next();
+    if (typeof eventId !== 'string') return next();
+    if ((await once(db, `event:${eventId}`, next)) === 'already-done') logger.info('duplicate Slack event ignored', { eventId });
   });
 
   registerSlaCommand(app, deps);
@@ -88,8 +87,11 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
   registerKudos(app, deps);
   registerUsergroupEvents(app, deps);
 
-  app.error(async (error) => {
+  app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
     logger.error('Slack listener failed', { error: error.message, code: (error as { code?: string }).code });
+    // An event was acknowledged before its listeners ran; failing it makes the Lambda answer 500,
+    // so Slack sends it again (commands and clicks already have their answer: nothing to retry).
+    if ((body as { type?: unknown } | undefined)?.type === 'event_callback') throw error;
   });
   return app;
 }
