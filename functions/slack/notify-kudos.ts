@@ -17,7 +17,9 @@ export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: stri
   for (const user of kudos.recipients) {
     if (dmed[user]) continue;
     const posted = await deps.slack.chat.postMessage({ channel: user, text: dm.text, blocks: dm.blocks, unfurl_links: false });
-    await markKudosDmed(deps.db, week, id, user, { channel: String(posted.channel ?? user), ts: String(posted.ts ?? '') });
+    const sent = { channel: String(posted.channel ?? user), ts: String(posted.ts ?? '') };
+    // Taken back while this DM was on its way: the take-back could not see it, so it goes here.
+    if (!(await markKudosDmed(deps.db, week, id, user, sent))) return recallKudosDms(deps.slack, [sent]);
   }
 }
 

@@ -137,8 +137,11 @@ function parseDmRef(ref: string): KudosDm | undefined {
   return channel && ts ? { channel, ts } : undefined;
 }
 
-/** Remembers the DM to `user` about a kudos (post first, then this; a retry skips it). */
-export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: KudosDm): Promise<void> {
+/**
+ * Remembers the DM to `user` about a kudos (post first, then this; a retry skips it). False when
+ * the kudos was taken back meanwhile: nobody will delete that DM unless the caller does.
+ */
+export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: KudosDm): Promise<boolean> {
   try {
     await db.doc.send(
       new UpdateCommand({
@@ -150,8 +153,10 @@ export async function markKudosDmed(db: Db, week: string, id: string, user: stri
         ExpressionAttributeValues: { ':ts': dmRef(dm) },
       }),
     );
+    return true;
   } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err; // taken back meanwhile
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    return false; // taken back meanwhile
   }
 }
 

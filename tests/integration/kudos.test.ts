@@ -166,6 +166,28 @@ describe('reactions', () => {
     expect((await giveKudos(deps, client, input(reaction('1.000100')))).outcome).toBe('given'); // added again
   });
 
+  it('taken back while its DM is on its way: the worker deletes the DM it just posted', async () => {
+    const t0 = DateTime.fromISO('2026-12-03T10:00', { zone: 'America/New_York' });
+    const deps = { config: config(), db, now: () => t0.toJSDate() };
+    const given = await giveKudos(deps, stubSlack().client, input(reaction('3.000100')));
+    if (given.outcome !== 'given') throw new Error(given.outcome);
+    const deleted: { channel: string; ts: string }[] = [];
+    let taken: unknown;
+    const slack = {
+      chat: {
+        // The reaction is removed between Slack taking the DM and the worker remembering it.
+        postMessage: async () => {
+          taken = await takeBackReaction(db, key('3.000100'), t0.plus({ minutes: 1 }).toJSDate());
+          return { ok: true, channel: 'D0ITMEM01', ts: '1780000003.000200' };
+        },
+        delete: async (args: { channel: string; ts: string }) => void deleted.push(args),
+      },
+    } as unknown as WebClient;
+    await notifyKudos({ db, slack }, given.kudos.week, given.kudos.id);
+    expect(taken).toMatchObject({ dms: [] }); // the take-back could not see the DM
+    expect(deleted).toEqual([{ channel: 'D0ITMEM01', ts: '1780000003.000200' }]);
+  });
+
   it('removed after 5 minutes it stays', async () => {
     const t0 = DateTime.fromISO('2026-12-02T10:00', { zone: 'America/New_York' });
     let now = t0.toJSDate();
