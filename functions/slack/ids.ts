@@ -38,7 +38,12 @@ export const IDS = {
     cancel: 'request_cancel',
     /** Rating buttons in the requester's DM; value is JSON `{ "id": "IT-42", "score": 4 }`. */
     rate: 'request_rate',
+    /** "Answer" in the requester's "needs your input" DM; value is the request ID. */
+    answer: 'request_answer',
   },
+  /** The modal the requester answers in (private_metadata: the request ID). */
+  answerModal: 'request_answer_text',
+  answerBlock: 'answer',
   /** The modal that asks for a resolution note (private_metadata: the request ID). */
   resolveModal: 'request_resolve_note',
   resolveNoteBlock: 'note',

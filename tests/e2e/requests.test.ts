@@ -3,6 +3,7 @@
  * commands, modal submissions and button clicks against the real app; the card, its thread and
  * the DMs are read from what Kept sent to the fake Slack.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { kept } from '../../bin/cli/main';
@@ -343,6 +344,35 @@ describe('real Slack conditions', () => {
     expect(cardOf(id)).toHaveLength(1);
     expect(fake.callsTo('chat.postMessage').length).toBeGreaterThanOrEqual(4); // three 429s, then the card (and the DM)
     expect(dmsTo(FIN_MEMBER).filter((c) => String(c.args.text).includes(id))).toHaveLength(1);
+  });
+});
+
+describe('the requester answers from the DM', () => {
+  it('"needs your input" has an Answer button: its form sends the answer into the history, resumes the clock, and counts once', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Monitor flickers', description: '' });
+    await click(IDS.requestAction.acknowledge, id, IT_MEMBER);
+    fake.reset();
+    await sla(`pause ${id} Which floor are you on?`, IT_MEMBER);
+    await http.idle();
+    const dm = dmsTo(FIN_MEMBER).at(-1)!;
+    expect(JSON.stringify(dm.args.blocks)).toContain(IDS.requestAction.answer);
+
+    expect(await click(IDS.requestAction.answer, id, FIN_MEMBER)).toEqual([]);
+    const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    expect(modal.callback_id).toBe(IDS.answerModal);
+    expect(JSON.stringify(modal)).toContain('Which floor are you on?');
+    expect(await submit(modal, { [IDS.answerBlock]: '  ' }, FIN_MEMBER)).toMatchObject({ response_action: 'errors', errors: { [IDS.answerBlock]: expect.stringMatching(/^Write your answer/) } });
+    const viewId = `V${randomUUID().slice(0, 8).toUpperCase()}`;
+    expect(await submit(modal, { [IDS.answerBlock]: 'Third floor, by the window' }, FIN_MEMBER, viewId)).toEqual({});
+    expect(await submit(modal, { [IDS.answerBlock]: 'Third floor, by the window' }, FIN_MEMBER, viewId, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).toEqual({});
+    const record = (await getRequestRecord(db, id))!;
+    expect(record.request.status).toBe('acknowledged');
+    expect(record.request.clocks.resolution.state).toBe('running');
+    expect(record.events.filter((e) => e.type === 'comment').map((e) => [e.actor, e.note])).toEqual([[FIN_MEMBER, 'Third floor, by the window']]);
+    expect(threadOf(await cardTs(id)).join('\n')).toContain('Third floor, by the window');
+
+    // Answered: the button now says so instead of opening the form again.
+    expect((await click(IDS.requestAction.answer, id, FIN_MEMBER)).join()).toMatch(/is not waiting for your answer any more/);
   });
 });
 

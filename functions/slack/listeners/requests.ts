@@ -19,7 +19,7 @@ import { getRequest, getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
 import { act, calendarOf, fileFromSlack, filingChoices } from '../requests';
 import { escapeMrkdwn } from '../views/help';
-import { newRequestModal, rateModal, readNewRequestView, readResolveView, resolveModal } from '../views/request-modals';
+import { answerModal, newRequestModal, rateModal, readNewRequestView, readResolveView, resolveModal } from '../views/request-modals';
 import { waiveModal } from '../views/breaches';
 import { RATE_ACTION_PATTERN } from '../views/request-dms';
 import type { ListenerDeps } from './deps';
@@ -195,6 +195,34 @@ export function registerRequests(app: App, deps: ListenerDeps): void {
     const { id, kind } = parsed.data;
     const result = await act(deps.db, { id, user: body.user.id, action: { type: 'waive', kind, reason }, delivery: `view:${view.id}`, now: deps.now() });
     if (result.outcome === 'refused') return ack({ response_action: 'errors', errors: { [IDS.waiveReasonBlock]: result.message } });
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+
+  // "Answer" in the requester's "needs your input" DM: a form for the answer, which resumes the clock.
+  app.action(IDS.requestAction.answer, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = parseRequestId((action as { value?: string }).value ?? '');
+    if (!id) return void (await tell(respond, 'That button is from an older version of Kept; use `/sla resume ID your answer`.'));
+    const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
+    if (!record) return void (await tell(respond, `There is no request ${id}.`));
+    if (record.request.status !== 'waiting_on_requester') return void (await tell(respond, `${id} is not waiting for your answer any more; add to it with \`/sla note ${id} text\`.`));
+    const question = [...record.events].reverse().find((e) => e.type === 'pause')?.note;
+    const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
+    try {
+      await client.views.open({ trigger_id: (body as ActionBody).trigger_id ?? '', view: answerModal({ requestId: id, providerName, ...(question ? { question } : {}) }) });
+    } catch (err) {
+      logger.warn('answer modal not opened', { error: (err as Error).message });
+      await tell(respond, `Slack did not open the form in time. Press Answer again, or run \`/sla resume ${id} your answer\`.`);
+    }
+  });
+
+  app.view(IDS.answerModal, async ({ ack, body, view }) => {
+    const note = (view.state.values[IDS.answerBlock]?.[IDS.value]?.value ?? '').trim();
+    if (!note) return ack({ response_action: 'errors', errors: { [IDS.answerBlock]: 'Write your answer: it goes to the people working on your request.' } });
+    const id = parseRequestId(view.private_metadata) ?? '';
+    const result = await act(deps.db, { id, user: body.user.id, action: { type: 'comment', note }, delivery: `view:${view.id}`, now: deps.now() });
+    if (result.outcome === 'refused') return ack({ response_action: 'errors', errors: { [IDS.answerBlock]: result.message } });
     await ack();
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
   });

@@ -104,8 +104,9 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
     }
     case 'pause': {
       const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
-      const how = `Answer with \`/sla resume ${id} your answer\`: it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
-      return { text: fit(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how)] };
+      const how = `Press *Answer* (or use \`/sla resume ${id} your answer\`): it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
+      const answer: KnownBlock = { type: 'actions', block_id: 'request_answer', elements: [button(IDS.requestAction.answer, 'Answer', request.id, 'primary')] };
+      return { text: fit(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
     }
     case 'resolve': {
       const line = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;

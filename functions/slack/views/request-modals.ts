@@ -10,8 +10,9 @@ import { describeTarget } from '../../domain/agreement-text';
 import type { TargetKind } from '../../domain/clock';
 import { BETTER_MAX, CAUSE_CATEGORIES, CAUSE_LABEL, DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, type Cause, type CauseCategory, type RequestSource } from '../../domain/request';
 import { IDS } from '../ids';
-import { clip, context, MAX_OPTION_TEXT, section } from './agreement-terms';
+import { clip, context, MAX_OPTION_TEXT, MAX_SECTION_TEXT, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
+import { fit, quoted } from './requests';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const option = (value: string, text: string): PlainTextOption => ({ text: plain(clip(text, MAX_OPTION_TEXT)), value });
@@ -223,6 +224,29 @@ export function readResolveView(values: NewRequestValues): { note: string; cause
 const SCORE_TEXT = ['1 ★ — poor', '2 ★★', '3 ★★★ — fine', '4 ★★★★', '5 ★★★★★ — excellent'] as const;
 
 /** The rating modal, opened from a rating button with that score picked. */
+/** The requester answers what the provider asked (the pause's note); sending resumes the clock. */
+export function answerModal(input: { requestId: string; question?: string; providerName: string }): ModalView {
+  const asked = input.question ? `${escapeMrkdwn(input.providerName)} asked: ${quoted(input.question)}` : `${escapeMrkdwn(input.providerName)} needs your input on ${escapeMrkdwn(input.requestId)}.`;
+  return {
+    type: 'modal',
+    callback_id: IDS.answerModal,
+    title: plain(clip(`Answer ${input.requestId}`, MAX_TITLE)),
+    submit: plain('Send'),
+    close: plain('Cancel'),
+    private_metadata: input.requestId,
+    blocks: [
+      section(fit(asked, MAX_SECTION_TEXT)),
+      {
+        type: 'input',
+        block_id: IDS.answerBlock,
+        label: plain('Your answer'),
+        element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: NOTE_MAX },
+        hint: plain(`It goes into the request's history, and the resolution clock runs again.`),
+      },
+    ],
+  };
+}
+
 export function rateModal(input: { requestId: string; score: number; providerName: string }): ModalView {
   const options = SCORE_TEXT.map((text, i) => option(String(i + 1), text));
   const chosen = options.find((o) => o.value === String(input.score));
