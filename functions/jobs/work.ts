@@ -92,7 +92,10 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       const dir = await readDirectory(deps.db);
       const only = { ...dir, departments: dir.departments.filter((d) => d.id === item.department) };
       const result = await syncUsergroups(deps.db, deps.slack, only, { maxAgeMs: 0 });
-      if (result.failed.length > 0) throw new Error(`user group not read: ${result.failed.map((f) => f.error).join(', ')}`);
+      // A group Slack refuses outright (deleted, a scope missing) is logged, not retried into the
+      // dead-letter queue every quarter of an hour; a rate limit or a time-out is tried again.
+      const transient = result.failed.filter((f) => !f.lasting);
+      if (transient.length > 0) throw new Error(`user group not read: ${transient.map((f) => f.error).join(', ')}`);
       return;
     }
   }

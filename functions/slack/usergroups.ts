@@ -5,7 +5,7 @@
  * (`subteam_members_changed`, listeners/usergroups.ts), and by the quarter-hourly job once a group's
  * copy is an hour old (jobs/usergroups.ts), in case an event was missed.
  */
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { usergroupStale } from '../domain/department';
 import type { Directory } from '../domain/directory';
@@ -19,7 +19,8 @@ const UsersList = z.object({ users: z.array(z.string()).default([]) });
 
 export interface UsergroupSync {
   synced: string[];
-  failed: { department: string; usergroup: string; error: string }[];
+  /** `lasting`: Slack refused outright (the group is gone, a scope is missing): a retry would not help. */
+  failed: { department: string; usergroup: string; error: string; lasting: boolean }[];
 }
 
 /** Refreshes every department whose user group was never read or was read more than `maxAgeMs` ago. */
@@ -33,8 +34,9 @@ export async function syncUsergroups(db: Db, slack: WebClient, dir: Directory, {
       result.synced.push(d.id);
     } catch (err) {
       const error = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
-      logger.warn('user group not read', { department: d.id, usergroup: d.usergroup, error });
-      result.failed.push({ department: d.id, usergroup: d.usergroup, error });
+      const lasting = (err as { code?: string }).code === ErrorCode.PlatformError;
+      logger.warn('user group not read', { department: d.id, usergroup: d.usergroup, error, lasting });
+      result.failed.push({ department: d.id, usergroup: d.usergroup, error, lasting });
     }
   }
   return result;

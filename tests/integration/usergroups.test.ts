@@ -7,7 +7,11 @@
 import type { Outbox } from '../../functions/jobs/outbox';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import { refreshStaleUsergroups } from '../../functions/jobs/usergroups';
-import type { WorkItem } from '../../functions/jobs/work';
+import { performWork, type WorkItem } from '../../functions/jobs/work';
+import { LogLevel } from '@slack/web-api';
+import { createSlackClient } from '../../functions/slack/web-client';
+import { readDirectory } from '../../functions/store/directory';
+import { FakeSlack } from '../support/fake-slack';
 import type { Db } from '../../functions/store/client';
 import { cacheUsergroupMembers } from '../../functions/store/departments';
 import { importCompany } from '../support/company';
@@ -49,3 +53,21 @@ it('runs with the digest job, which says what it handed over', async () => {
 it('without a worker to hand to (the CLI without a queue), hands nothing and says nothing', async () => {
   expect(await refreshStaleUsergroups({ db }, new Date(T0.getTime() + 120 * MIN))).toEqual([]);
 });
+
+describe('the worker reading a group', () => {
+  let fake: FakeSlack;
+  beforeAll(async () => (fake = await FakeSlack.start()));
+  afterAll(() => fake.stop());
+  const deps = () => ({ db, slack: createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } }), admins: [] });
+
+  it('a group Slack refuses outright (deleted) is logged, not retried into the dead-letter queue; a Slack outage is tried again', async () => {
+    fake.failWith('usergroups.users.list', 'no_such_subteam');
+    await expect(performWork(deps(), { type: 'usergroups.sync', department: 'hr' })).resolves.toBeUndefined();
+    fake.httpError('usergroups.users.list', 503);
+    await expect(performWork(deps(), { type: 'usergroups.sync', department: 'hr' })).rejects.toThrow(/user group not read/);
+    fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
+    await performWork(deps(), { type: 'usergroups.sync', department: 'hr' });
+    expect((await readDirectory(db)).departments.find((d) => d.id === 'hr')?.usergroupMembers).toEqual(['U0HRMEM01']);
+  });
+});
+
