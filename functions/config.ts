@@ -36,6 +36,9 @@ const schema = z.object({
   DYNAMODB_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000 (or leave it empty to start the embedded DynamoDB Local)' })
     .optional(),
+  KEPT_DATABASE: z
+    .enum(['local', 'aws'], { error: 'must be "local" (DynamoDB Local, the default) or "aws" (the deployed table KEPT_TABLE names, with your AWS credentials)' })
+    .default('local'),
   KEPT_TABLE: z
     .string()
     .trim()

@@ -54,3 +54,37 @@ it('a scheduled run uses the instant the schedule fired, not when it ran', async
   expect(line).toContain('2026-11-25T10:00:00.000Z');
   await expect(runScheduled({ db }, { job: 'reindex' })).rejects.toThrow();
 });
+
+describe('KEPT_DATABASE=aws: the deployed table, with the caller\'s AWS credentials', () => {
+  // The AWS SDK's own endpoint setting stands in for AWS here: the client is built exactly as
+  // against the deployed table (no endpoint of ours, the default credential chain), and the SDK
+  // sends it to DynamoDB Local.
+  beforeAll(() => (process.env.AWS_ENDPOINT_URL_DYNAMODB = testEndpoint()));
+  afterAll(() => delete process.env.AWS_ENDPOINT_URL_DYNAMODB);
+  const awsIo = (table: string) => {
+    const { cli, out, err } = io();
+    const { DYNAMODB_ENDPOINT: _local, ...env } = cli.env;
+    return { cli: { ...cli, env: { ...env, KEPT_DATABASE: 'aws', KEPT_TABLE: table } }, out, err };
+  };
+
+  it('kept scan runs against the table KEPT_TABLE names', async () => {
+    const { cli, out, err } = awsIo(db.table);
+    expect(await kept(['scan', '--now', '2026-11-25T14:30:00Z'], cli)).toBe(0);
+    expect(out).toEqual(['Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded, 0 at-risk warnings sent.']);
+    expect(err).toEqual([]);
+  });
+
+  it('a table that does not answer is one line saying what to set, exit code 1, and nothing is created', async () => {
+    const { cli, err } = awsIo('kept-no-such-table');
+    expect(await kept(['scan'], cli)).toBe(1);
+    expect(err).toEqual(['kept scan: the table "kept-no-such-table" did not answer in AWS; set KEPT_TABLE to the stack\'s TableName output, and AWS_REGION and credentials for its account']);
+    const { cli: again } = awsIo('kept-no-such-table');
+    expect(await kept(['scan'], again)).toBe(1); // still not there: the CLI never made it
+  });
+
+  it('an unknown KEPT_DATABASE is refused with the two it takes', async () => {
+    const { cli, err } = awsIo(db.table);
+    expect(await kept(['scan'], { ...cli, env: { ...cli.env, KEPT_DATABASE: 'cloud' } })).toBe(2);
+    expect(err.join()).toMatch(/KEPT_DATABASE.*must be "local" \(DynamoDB Local, the default\) or "aws"/);
+  });
+});
