@@ -30,6 +30,18 @@ export function answeringSide(proposal: Pick<AgreementVersion, 'provider' | 'cus
   return proposal.proposedFor === undefined || proposal.proposedFor === proposal.provider ? proposal.customer : proposal.provider;
 }
 
+/**
+ * Why nobody could answer `proposal` (no Kept admins for `*`, or no head of the other side but
+ * the proposer), or undefined when someone can. Such a proposal would wait for ever and block the
+ * agreement's next one, so it is not kept.
+ */
+export function nobodyToAnswer(dir: Directory, admins: readonly string[], proposal: AgreementVersion): string | undefined {
+  if (answerers(dir, admins, proposal).length > 0) return undefined;
+  const side = answeringSide(proposal);
+  if (side === EVERY_DEPARTMENT) return 'Proposals to every department are answered by Kept admins, and Kept has none yet: ask whoever runs Kept to set KEPT_ADMINS, or pick one department.';
+  return `Nobody could accept this: ${nameOf(dir, side)} has no head besides you. Ask a Kept admin to add one with \`/sla dept heads ${side} add @someone\`.`;
+}
+
 /** The people who may accept or decline: the answering department's heads, or the admins for `*`. */
 export function answerers(dir: Directory, admins: readonly string[], proposal: Pick<AgreementVersion, 'provider' | 'customer' | 'proposedFor' | 'proposedBy'>): string[] {
   const side = answeringSide(proposal);

@@ -215,6 +215,15 @@ describe('the propose modal refuses bad terms on the right block and writes noth
     expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
+  it('a department whose only head is the proposer: nobody could accept it, so it is refused on the customer block', async () => {
+    expect((await sla(`dept create legal "Legal" <#C0LEGALQ|legal> America/New_York <@${IT_HEAD}>`, ADMIN))?.text).toMatch(/^Created \*Legal\*/);
+    const fresh = await openProposeModal(IT_HEAD);
+    const items = (await allItems(db)).length;
+    const answer = await submit(fresh, { ...good, customer: 'legal', service: 'Contract laptops' }, IT_HEAD);
+    expect(answer).toEqual({ response_action: 'errors', errors: { customer: 'Nobody could accept this: Legal has no head besides you. Ask a Kept admin to add one with `/sla dept heads legal add @someone`.' } });
+    expect((await allItems(db)).length).toBe(items);
+  });
+
   it('keeps one proposal when Slack delivers the same submission twice', async () => {
     fake.reset();
     const viewId = 'V0DUPLICATE1';

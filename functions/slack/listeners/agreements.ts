@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement';
 import { agreementsBinding, conflictingAgreement, departmentsHeadedBy, departmentsOf, findAgreement, type Directory } from '../../domain/directory';
 import { issuesOf } from '../../domain/issues';
-import { checkProposal, draftProposal, mayAnswer, proposingSide } from '../../domain/proposal';
+import { checkProposal, draftProposal, mayAnswer, nobodyToAnswer, proposingSide } from '../../domain/proposal';
 import { logger } from '../../log';
 import { acceptProposal, declineProposal, getAgreementVersion, saveProposal, type StoredVersion } from '../../store/agreements';
 import { readDirectory, WriteConflictError } from '../../store/directory';
@@ -105,6 +105,8 @@ async function submitProposal(deps: ListenerDeps, body: { user: { id: string }; 
     return { errors: { service: `These are the terms of the active version ${base.active.version}; change something to propose a new version.` } };
   }
   const proposal = draftProposal({ dir, terms, ...(base ? { base } : {}), user: body.user.id, side: side.value, now: deps.now().toISOString() });
+  const stuck = nobodyToAnswer(dir, deps.config.KEPT_ADMINS, proposal);
+  if (stuck) return { errors: { customer: stuck } };
   try {
     await saveProposal(deps.db, proposal, base, deliveryClaimItem(deps.db, viewKey, deps.now()));
   } catch (err) {
