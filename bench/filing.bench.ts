@@ -15,6 +15,7 @@ import { createDb } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
 import { ensureTable } from '../functions/store/table';
 import { importExample } from '../tests/support/company';
+import { countCalls } from '../tests/support/db';
 import { FORM, interactivity, signature, SIGNING_SECRET, stateOf, viewSubmission } from '../tests/support/slack-requests';
 import type { Bench } from './types';
 import { median, quantile, round, timeMs } from './stats';
@@ -28,11 +29,7 @@ const P99_BUDGET_MS = 1_000;
 export const run: Bench = async () => {
   const dynamo = await startDynamoLocal();
   const db = createDb({ table: 'kept-bench', endpoint: dynamo.endpoint });
-  let calls = 0;
-  db.raw.middlewareStack.add((next) => async (args) => {
-    calls += 1;
-    return next(args);
-  }, { step: 'initialize', name: 'countCalls' });
+  const counter = countCalls(db);
   const sent: unknown[] = [];
   const outbox: Outbox = { send: async (item) => void sent.push(item), idle: async () => {} };
   const config = parseConfig({
@@ -57,11 +54,11 @@ export const run: Bench = async () => {
     let n = 0;
     const once = async (): Promise<number> => {
       const body = interactivity(viewSubmission(view, values, REQUESTER, `VBENCH${++n}`));
-      const start = calls;
+      const start = counter.count();
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': FORM, ...signature(body) }, body });
       const text = await res.text();
       if (res.status !== 200 || text !== '') throw new Error(`filing answered ${res.status} ${text}`);
-      return calls - start;
+      return counter.count() - start;
     };
     for (let i = 0; i < WARMUP; i++) await once();
     const latencies: number[] = [];

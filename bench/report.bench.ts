@@ -9,6 +9,7 @@
  * `/sla report` builds it (readDays + readBetter + buildReport). Measured: DynamoDB calls per
  * report (counted by a middleware on the client; budget 30) and the latency.
  */
+import { countCalls } from '../tests/support/db';
 import { importCompany } from '../tests/support/company';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
@@ -186,11 +187,7 @@ export const run: Bench = async () => {
   try {
     await ensureTable(db);
     const { agreementNames, perDay } = await seed(db);
-    let calls = 0;
-    db.raw.middlewareStack.add((next) => async (args) => {
-      calls++;
-      return next(args);
-    }, { step: 'initialize', name: 'countReportCalls' });
+    const counter = countCalls(db);
 
     // The last whole calendar quarter before NOW (Q3 2026: 1 July - 30 September, 92 days).
     const last = DateTime.fromMillis(NOW, { zone: ZONE }).startOf('quarter').minus({ days: 1 });
@@ -206,10 +203,10 @@ export const run: Bench = async () => {
     const latencies: number[] = [];
     const callCounts: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const start = calls;
+      const start = counter.count();
       let report;
       latencies.push(await timeMs(async () => void (report = await once())));
-      callCounts.push(calls - start);
+      callCounts.push(counter.count() - start);
       if (report!.requests !== filedInQuarter) throw new Error(`the report counts ${report!.requests} requests in ${from}..${to}, the seed filed ${filedInQuarter}`);
     }
     const sample = await once();

@@ -19,7 +19,7 @@ import { reportMessage } from '../../functions/slack/views/report';
 import type { Db } from '../../functions/store/client';
 import { readBetter, readDays } from '../../functions/store/stats';
 import { testConfig } from '../support/config';
-import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
+import { allItems, dropTable, freshTable, testEndpoint, countCalls } from '../support/db';
 
 const OPS_HEAD = 'U0OPSHEAD1';
 const OPS = ['U0OPSHEAD1', 'U0OPSMEM01', 'U0OPSMEM02'];
@@ -68,15 +68,6 @@ const START = Date.parse('2026-10-05T04:00:00Z');
 const WINDOW_MIN = 42 * 24 * 60;
 
 const importOurs = (db: Db): Promise<void> => importCompany(db, COMPANY, '2026-10-01T00:00:00Z');
-
-function countCalls(db: Db): { count: () => number } {
-  let calls = 0;
-  db.raw.middlewareStack.add((next) => async (args) => {
-    calls += 1;
-    return next(args);
-  }, { step: 'initialize', name: 'countReportCalls' });
-  return { count: () => calls };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Random histories

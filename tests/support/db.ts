@@ -27,3 +27,16 @@ export async function allItems(db: Db): Promise<Record<string, unknown>[]> {
   const out = await db.doc.send(new ScanCommand({ TableName: db.table, ConsistentRead: true }));
   return out.Items ?? [];
 }
+
+/** Counts every DynamoDB call `db` makes from now on (a middleware on its client); `count()` reads it. */
+export function countCalls(db: Db): { count: () => number } {
+  let calls = 0;
+  db.raw.middlewareStack.add(
+    (next) => async (args) => {
+      calls += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  return { count: () => calls };
+}

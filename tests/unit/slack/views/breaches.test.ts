@@ -1,4 +1,5 @@
-import type { ActionsBlock, AnyBlock, Button, ContextBlock, InputBlock, KnownBlock, PlainTextInput, SectionBlock, StaticSelect } from '@slack/types';
+import type { PlainTextInput, StaticSelect } from '@slack/types';
+import { actionsBlocks, allText, type Blocks, buttons, contextTexts, inputById, inputs, known, sectionTexts } from './blocks';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
 import { CAUSE_CATEGORIES, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Breach, type BreachCharge, type Request } from '../../../../functions/domain/request';
 import { decide, missedTargets } from '../../../../functions/domain/request-actions';
@@ -26,20 +27,6 @@ const notice = (extra: Partial<BreachNoticeInput> = {}) =>
   breachNotice({ request: base.request, kind: 'response', breach: base.breach, providerName: 'IT', customerName: 'Finance', lateBy: 10 * MINUTE_MS, cardLink: CARD, canWaive: false, ...extra });
 
 // Block helpers
-type Blocks = readonly AnyBlock[];
-const known = (blocks: Blocks) => blocks as KnownBlock[];
-const actionsBlocks = (blocks: Blocks) => known(blocks).filter((b): b is ActionsBlock => b.type === 'actions');
-const buttons = (blocks: Blocks) => actionsBlocks(blocks).flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
-const sectionTexts = (blocks: Blocks) =>
-  known(blocks).flatMap((b) => (b.type === 'section' ? [b.text?.text ?? '', ...((b as SectionBlock).fields ?? []).map((f) => f.text)] : []));
-const contextTexts = (blocks: Blocks) => known(blocks).flatMap((b) => (b.type === 'context' ? (b as ContextBlock).elements.map((e) => ('text' in e ? e.text : '')) : []));
-const allText = (m: { text?: string; blocks: Blocks }) => [m.text ?? '', ...sectionTexts(m.blocks), ...contextTexts(m.blocks)].join('\n');
-const inputs = (blocks: Blocks) => known(blocks).filter((b): b is InputBlock => b.type === 'input');
-const inputById = (blocks: Blocks, id: string) => {
-  const found = inputs(blocks).find((b) => b.block_id === id);
-  if (!found) throw new Error(`no input ${id}`);
-  return found;
-};
 const token = (ms: number) => `<!date^${Math.floor(ms / 1000)}^`;
 
 function expectWithinLimits(m: { blocks: Blocks }): void {

@@ -1,4 +1,5 @@
-import type { ActionsBlock, AnyBlock, Button, ContextBlock, InputBlock, KnownBlock, SectionBlock, StaticSelect, UsersSelect } from '@slack/types';
+import type { StaticSelect, UsersSelect } from '@slack/types';
+import { actionsBlocks, allText, type Blocks, buttons, contextTexts, elements, inputById, inputs, sectionTexts } from './blocks';
 import type { AgreementVersion, Priority } from '../../../../functions/domain/agreement';
 import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
@@ -85,23 +86,8 @@ const card = (f: Filed, at: number, names: { provider?: string; customer?: strin
 
 const item = (f: Filed, at: number): ListItem => ({ request: f.request, next: nextDue(f.request, calendar, at) });
 
-// Block helpers (views carry `AnyBlock[]`; ours are all Block Kit blocks we know)
-type Blocks = readonly AnyBlock[];
-const known = (blocks: Blocks) => blocks as KnownBlock[];
-const actionsBlocks = (blocks: Blocks) => known(blocks).filter((b): b is ActionsBlock => b.type === 'actions');
-const elements = (blocks: Blocks) => actionsBlocks(blocks).flatMap((b) => b.elements);
-const buttons = (blocks: Blocks) => elements(blocks).filter((e): e is Button => e.type === 'button');
+// Block helpers (./blocks.ts)
 const buttonLabels = (blocks: Blocks) => buttons(blocks).map((b) => b.text.text);
-const sectionTexts = (blocks: Blocks) =>
-  known(blocks).flatMap((b) => (b.type === 'section' ? [b.text?.text ?? '', ...((b as SectionBlock).fields ?? []).map((f) => f.text)] : []));
-const contextTexts = (blocks: Blocks) => known(blocks).flatMap((b) => (b.type === 'context' ? (b as ContextBlock).elements.map((e) => ('text' in e ? e.text : '')) : []));
-const allText = (m: { text?: string; blocks: Blocks }) => [m.text ?? '', ...sectionTexts(m.blocks), ...contextTexts(m.blocks)].join('\n');
-const inputs = (blocks: Blocks) => known(blocks).filter((b): b is InputBlock => b.type === 'input');
-const inputById = (blocks: Blocks, id: string) => {
-  const found = inputs(blocks).find((b) => b.block_id === id);
-  if (!found) throw new Error(`no input ${id}`);
-  return found;
-};
 
 /** Every section and context text within Slack's 3000-character limit. */
 function expectWithinTextLimits(blocks: Blocks): void {
