@@ -7,11 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
-import { agreementNames, findDepartment } from '../../functions/domain/directory';
-import { buildReport, reportCsv, reportTable, type Report } from '../../functions/domain/report';
+import { findDepartment } from '../../functions/domain/directory';
+import { reportCsv, reportTable, type Report } from '../../functions/domain/report';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
 import { readDirectory } from '../../functions/store/directory';
-import { readBetter, readDays } from '../../functions/store/stats';
+import { readReport } from '../../functions/store/stats';
 import { withDb } from './db';
 import { EXIT, type CliIO } from './io';
 
@@ -76,8 +76,7 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
       io.err(`kept report: --from ${start} is after --to ${end} (${from ? 'today' : 'the first of this month'} in ${department.calendar.timezone} when left out)`);
       return EXIT.usage;
     }
-    const [days, better] = await Promise.all([readDays(db, department.id, start, end), readBetter(db, department.id, start, end, BETTER_READ)]);
-    const built = buildReport({ department: { id: department.id, name: department.name }, from: start, to: end, days: days.days, better: better.answers, agreementNames: agreementNames(dir) });
+    const built = await readReport(db, dir, department, { from: start, to: end }, BETTER_READ);
     io.out(formatReport(built, format));
     return EXIT.ok;
   });

@@ -11,13 +11,13 @@
 import type { WebClient } from '@slack/web-api';
 import { renderHeatmapPng, renderTrendPng } from '../charts/render';
 import { isHead } from '../domain/department';
-import { agreementNames, findDepartment } from '../domain/directory';
-import { buildReport, heatCellLabel, reportCsv, topHeatCells, type Report } from '../domain/report';
+import { findDepartment } from '../domain/directory';
+import { heatCellLabel, reportCsv, topHeatCells, type Report } from '../domain/report';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { once } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
-import { readBetter, readDays } from '../store/stats';
+import { readReport } from '../store/stats';
 import { escapeMrkdwn } from './views/help';
 
 export interface ReportFilesItem {
@@ -62,18 +62,7 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
     logger.warn('report files for a department Kept does not know', { department: item.department });
     return 'no-department';
   }
-  const [days, better] = await Promise.all([
-    readDays(deps.db, department.id, item.from, item.to),
-    readBetter(deps.db, department.id, item.from, item.to, BETTER_READ),
-  ]);
-  const report = buildReport({
-    department: { id: department.id, name: department.name },
-    from: item.from,
-    to: item.to,
-    days: days.days,
-    better: better.answers,
-    agreementNames: agreementNames(dir),
-  });
+  const report = await readReport(deps.db, dir, department, item, BETTER_READ);
   if (report.empty) return 'empty';
 
   const showPenalties = isHead(department, item.user) || deps.admins.includes(item.user);

@@ -6,6 +6,9 @@
  * however many requests the period holds.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Department } from '../domain/department';
+import { agreementNames, type Directory } from '../domain/directory';
+import { buildReport, type Report } from '../domain/report';
 import type { Counters, StatsDelta } from '../domain/stats';
 import type { Db } from './client';
 import type { TransactItem } from './directory';
@@ -96,4 +99,29 @@ export async function readBetter(db: Db, department: string, from: string, to: s
     }),
   );
   return { answers: (page.Items ?? []).map((i) => ({ id: String(i.id), day: String(i.day), text: String(i.text) })), calls: 1 };
+}
+
+/**
+ * A department's report over its local dates `from`..`to`, as `/sla report`, `kept report`, the
+ * report files and the App Home build it: the day counters and up to `better` "what would have
+ * made this better?" answers (two queries, one when `better` is 0), put together by the domain.
+ */
+export async function readReport(
+  db: Db,
+  dir: Directory,
+  department: Pick<Department, 'id' | 'name'>,
+  period: { from: string; to: string; label?: string },
+  better: number,
+): Promise<Report> {
+  const { from, to } = period;
+  const [days, answers] = await Promise.all([readDays(db, department.id, from, to), better > 0 ? readBetter(db, department.id, from, to, better) : { answers: [] }]);
+  return buildReport({
+    department: { id: department.id, name: department.name },
+    from,
+    to,
+    ...(period.label ? { label: period.label } : {}),
+    days: days.days,
+    better: answers.answers,
+    agreementNames: agreementNames(dir),
+  });
 }

@@ -4,12 +4,11 @@
  * however many requests the period holds. Penalties are shown to the department's heads and Kept
  * admins; everyone else sees compliance and a line saying penalties are for heads.
  */
-import { agreementNames, departmentsHeadedBy, departmentsOf, type Directory } from '../../domain/directory';
+import { departmentsHeadedBy, departmentsOf, type Directory } from '../../domain/directory';
 import { isHead, type Department } from '../../domain/department';
-import { buildReport } from '../../domain/report';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
 import { readDirectory } from '../../store/directory';
-import { readBetter, readDays } from '../../store/stats';
+import { readReport } from '../../store/stats';
 import { escapeMrkdwn } from '../views/help';
 import { reportMessage } from '../views/report';
 import type { WorkItem } from '../../jobs/work';
@@ -58,8 +57,7 @@ export async function reportCommand(deps: ListenerDeps, user: string, args: read
   const period = resolvePeriod(periodWord, deps.now().getTime(), department.calendar.timezone);
   if (!period.ok) return say(period.error);
   const { from, to, label } = period.value;
-  const [days, better] = await Promise.all([readDays(deps.db, department.id, from, to), readBetter(deps.db, department.id, from, to, BETTER_READ)]);
-  const report = buildReport({ department: { id: department.id, name: department.name }, from, to, label, days: days.days, better: better.answers, agreementNames: agreementNames(dir) });
+  const report = await readReport(deps.db, dir, department, { from, to, label }, BETTER_READ);
   const showPenalties = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
   const message = reportMessage(report, { showPenalties });
   if (!trigger || report.empty) return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };

@@ -7,13 +7,13 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Department } from '../../domain/department';
-import { agreementNames, departmentsHeadedBy, departmentsOf, findDepartment, type Directory } from '../../domain/directory';
-import { buildReport, type Report } from '../../domain/report';
+import { departmentsHeadedBy, departmentsOf, findDepartment, type Directory } from '../../domain/directory';
+import type { Report } from '../../domain/report';
 import { resolvePeriod } from '../../domain/report-period';
 import { CAUSE_CATEGORIES, clocksAt, nextDue, parseRequestId, type Cause, type Request, type RequestAction } from '../../domain/request';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
-import { readDays } from '../../store/stats';
+import { readReport } from '../../store/stats';
 import { act, calendarOf, type ActResult } from '../requests';
 import { escapeMrkdwn } from '../views/help';
 import { requestDetails } from '../views/requests';
@@ -159,7 +159,5 @@ export async function publishHome(deps: ListenerDeps, client: WebClient, user: s
 async function thisMonth(deps: ListenerDeps, dir: Directory, d: Department, at: number): Promise<Report> {
   const period = resolvePeriod('this-month', at, d.calendar.timezone);
   if (!period.ok) throw new Error(period.error);
-  const { from, to, label } = period.value;
-  const days = await readDays(deps.db, d.id, from, to);
-  return buildReport({ department: { id: d.id, name: d.name }, from, to, label, days: days.days, better: [], agreementNames: agreementNames(dir) });
+  return readReport(deps.db, dir, d, period.value, 0);
 }
