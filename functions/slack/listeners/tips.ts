@@ -77,11 +77,12 @@ export async function tipsCommand(deps: ListenerDeps, command: SlashCommand, arg
   if (sub !== '' && sub !== 'list' && sub !== 'show' && !CHANGES.includes(sub)) {
     return ack(say(`I don't know \`/sla tips ${escapeMrkdwn(sub.slice(0, 40))}\`. Try:\n${TIPS_USAGE}`));
   }
-  const entries = await readAllTips(deps.db);
+  // This week's tips need the digest's time zone too: both reads at once, before Slack's answer.
+  const [entries, dir] = await Promise.all([readAllTips(deps.db), sub === '' ? readDirectory(deps.db) : undefined]);
 
   if (sub === '') {
     // The week the digest shows: its (first) channel's own week; UTC when no digest is set up.
-    const digest = (await readDirectory(deps.db)).digests[0];
+    const digest = dir?.digests[0];
     const week = weekIn(deps.now(), digest?.timezone ?? 'UTC');
     const active = activeTips(entries);
     return ack({ response_type: 'ephemeral', ...weekTipsMessage(week, pickTips(active, week), tipCounts(entries), admin) });
