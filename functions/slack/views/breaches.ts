@@ -17,7 +17,7 @@ import { actorText, amountText, dateToken, link, quoted, safeUrl, spokenDuration
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
 /** Cuts escaped mrkdwn to `max` characters without leaving half an `&amp;` entity behind. */
-function fit(text: string, max = MAX_SECTION_TEXT): string {
+function cut(text: string, max = MAX_SECTION_TEXT): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
 }
@@ -83,7 +83,7 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
   const waived = breach.waived ? `\n:handshake: Waived by ${actorText(breach.waived.by)} ${dateToken(breach.waived.at)}: ${quoted(breach.waived.reason)}` : '';
   const cost = `Due ${dateToken(breach.dueAt)}, ${late}.\n*Penalty:* ${chargeText(breach)}${waived}`;
 
-  const blocks: KnownBlock[] = [section(fit(`${headline}\n${what}`)), section(fit(cost)), section(checklist(provider, requester))];
+  const blocks: KnownBlock[] = [section(cut(`${headline}\n${what}`)), section(cut(cost)), section(checklist(provider, requester))];
   if (input.canWaive && breach.amount > 0 && !breach.waived) {
     const actions: ActionsBlock = {
       type: 'actions',
@@ -94,7 +94,7 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
   }
   if (safeUrl(input.cardLink)) blocks.push(context(`See ${link(input.cardLink, 'the card')} for the request and its history.`));
 
-  const text = fit(`:red_circle: ${id} missed its ${kind} target: ${escapeMrkdwn(request.title)}. Penalty: ${amountText(breach.amount, breach.unit)}${breach.waived ? ' (waived)' : ''}.`);
+  const text = cut(`:red_circle: ${id} missed its ${kind} target: ${escapeMrkdwn(request.title)}. Penalty: ${amountText(breach.amount, breach.unit)}${breach.waived ? ' (waived)' : ''}.`);
   return { text, blocks };
 }
 
@@ -127,12 +127,12 @@ export function atRiskWarning(input: AtRiskInput): SlackMessage {
       ? `${mentionUser(request.assignee)} is assigned — see ${card}.`
       : `Nobody is assigned — *Assign to me* on ${card}.`;
   const blocks: KnownBlock[] = [
-    section(fit(`${headline}\n${titleOf(request)}`)),
+    section(cut(`${headline}\n${titleOf(request)}`)),
     section(who),
     context(`Working time on ${possessive(escapeMrkdwn(input.providerName))} calendar.`),
   ];
   // The text is whole on its own: a thread line may post it without the blocks.
-  return { text: fit(`${headline} ${titleOf(request)}\n${who}`), blocks };
+  return { text: cut(`${headline} ${titleOf(request)}\n${who}`), blocks };
 }
 
 // ---------------------------------------------------------------------------------------------

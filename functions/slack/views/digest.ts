@@ -62,7 +62,7 @@ const MAX_TIP_TEXT = 1_200;
 const MAX_HEADER = 150;
 
 /** Escaped and cut to `max` characters without leaving half an entity behind. */
-function fit(text: string, max: number): string {
+function cut(text: string, max: number): string {
   const escaped = escapeMrkdwn(text.trim());
   if (escaped.length <= max) return escaped;
   return `${escaped.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
@@ -92,16 +92,16 @@ export function pickKudos(all: readonly DigestKudos[], max = MAX_KUDOS): DigestK
 }
 
 function tipBlock(label: string, tip: DigestTip): SectionBlock {
-  return section(`*${label}: ${fit(tip.title, 150)}*\n${fit(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${fit(tip.tryThisWeek, 600)}`);
+  return section(`*${label}: ${cut(tip.title, 150)}*\n${cut(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${cut(tip.tryThisWeek, 600)}`);
 }
 
 function scoreBlock(row: ScoreRow): SectionBlock {
   const change = changeText(row.compliancePct, row.previousPct);
   const compliance = row.compliancePct === null ? '—' : `${pct(row.compliancePct)}${change ? ` ${change}` : ''}`;
-  const penalties = row.penaltyOwed !== 0 && row.penaltyUnit ? `${row.penaltyOwed} ${fit(row.penaltyUnit, 40)}` : '—';
+  const penalties = row.penaltyOwed !== 0 && row.penaltyUnit ? `${row.penaltyOwed} ${cut(row.penaltyUnit, 40)}` : '—';
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: `*${fit(row.name, 150)}* · ${plural(row.requests, 'request', 'requests')}` },
+    text: { type: 'mrkdwn', text: `*${cut(row.name, 150)}* · ${plural(row.requests, 'request', 'requests')}` },
     fields: [
       { type: 'mrkdwn', text: `*Compliance*\n${compliance}` },
       { type: 'mrkdwn', text: `*Breaches*\n${row.breaches}` },
@@ -114,8 +114,8 @@ function scoreBlock(row: ScoreRow): SectionBlock {
 function kudosBlock(k: DigestKudos): SectionBlock {
   const shown = k.recipients.slice(0, 5).map(mentionUser).join(', ');
   const more = k.recipients.length > 5 ? ` +${k.recipients.length - 5}` : '';
-  const values = k.values.length > 0 ? `\n_${k.values.slice(0, 5).map((v) => fit(v, 40)).join(' · ')}_` : '';
-  return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${fit(k.message, MAX_KUDOS_TEXT)}”${values}`);
+  const values = k.values.length > 0 ? `\n_${k.values.slice(0, 5).map((v) => cut(v, 40)).join(' · ')}_` : '';
+  return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${cut(k.message, MAX_KUDOS_TEXT)}”${values}`);
 }
 
 /** Departments with the most requests stay when there are too many for one message; shown by name. */

@@ -9,7 +9,7 @@ import type { Request, RequestClocks, RequestEvent } from '../../domain/request'
 import { IDS } from '../ids';
 import { context, MAX_SECTION_TEXT, mentionChannel, mentionUser, section, type SlackMessage } from './agreement-terms';
 import { escapeMrkdwn } from './help';
-import { button, fit, KIND_LABEL, link, localTime, quoted, remainingText, safeUrl } from './requests';
+import { button, cut, KIND_LABEL, link, localTime, quoted, remainingText, safeUrl } from './requests';
 
 export interface ConfirmationInput {
   request: Request;
@@ -46,12 +46,12 @@ export function filedConfirmation(input: ConfirmationInput): SlackMessage {
       : `See the card in ${mentionChannel(input.channel)}.`;
   const next = `You get a DM when ${provider} acknowledges it, when ${provider} needs your input and when it is resolved.`;
   const blocks: KnownBlock[] = [
-    section(fit(intro, MAX_SECTION_TEXT)),
+    section(cut(intro, MAX_SECTION_TEXT)),
     section(dues),
     section(`${card} ${next}`),
     context(`Times are in your time zone (${escapeMrkdwn(timezone)}); the clocks count ${provider}'s working time only.`),
   ];
-  const text = fit(`${intro}. Response due ${dueText(clocks.response, timezone)}, resolution due ${dueText(clocks.resolution, timezone)}.`, MAX_SECTION_TEXT);
+  const text = cut(`${intro}. Response due ${dueText(clocks.response, timezone)}, resolution due ${dueText(clocks.resolution, timezone)}.`, MAX_SECTION_TEXT);
   return { text, blocks };
 }
 
@@ -100,17 +100,17 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
     case 'acknowledge': {
       const line = provider ? `:eyes: ${provider} is on ${id} (*${title}*): ${who} acknowledged it.` : `:eyes: ${who} acknowledged ${id} (*${title}*) and is on it.`;
       const text = event.note ? `${line}\n${quoted(event.note)}` : line;
-      return { text: fit(text, MAX_SECTION_TEXT), blocks: [section(text), context(`Follow along on ${card}.`)] };
+      return { text: cut(text, MAX_SECTION_TEXT), blocks: [section(text), context(`Follow along on ${card}.`)] };
     }
     case 'pause': {
       const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
       const how = `Press *Answer* (or use \`/sla resume ${id} your answer\`): it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
       const answer: KnownBlock = { type: 'actions', block_id: 'request_answer', elements: [button(IDS.requestAction.answer, 'Answer', request.id, 'primary')] };
-      return { text: fit(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
+      return { text: cut(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
     }
     case 'resolve': {
       const line = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
-      return { text: fit(line, MAX_SECTION_TEXT), blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')] };
+      return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')] };
     }
     default:
       return undefined;

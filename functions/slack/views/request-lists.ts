@@ -10,7 +10,7 @@ import { escapeMrkdwn, helpMessage } from './help';
 import type { Report } from '../../domain/report';
 import { kudosHomeBlocks, type KudosHome } from './kudos';
 import { reportGlance } from './report';
-import { dateToken, fit, LIST_MAX, mark, plain, spokenDuration } from './requests';
+import { dateToken, cut, LIST_MAX, mark, plain, spokenDuration } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Lists and the App Home
@@ -47,7 +47,7 @@ function packLines(lines: readonly string[]): SectionBlock[] {
   const out: SectionBlock[] = [];
   let current = '';
   for (const line of lines) {
-    const l = fit(line, MAX_SECTION_TEXT);
+    const l = cut(line, MAX_SECTION_TEXT);
     if (current && current.length + 1 + l.length > MAX_SECTION_TEXT) {
       out.push(section(current));
       current = '';
@@ -76,7 +76,7 @@ export function requestList(input: { title: string; items: readonly ListItem[]; 
   const more = input.items.length - shown.length;
   if (more > 0) blocks.push(context(`and ${more} more`));
   blocks.push(context(`As of ${dateToken(input.at)} · \`/sla show ID\` for the details of one`));
-  const text = fit(`${input.title} (${input.items.length}):\n${lines.slice(0, 10).join('\n')}${input.items.length > 10 ? '\n…' : ''}`, MAX_SECTION_TEXT);
+  const text = cut(`${input.title} (${input.items.length}):\n${lines.slice(0, 10).join('\n')}${input.items.length > 10 ? '\n…' : ''}`, MAX_SECTION_TEXT);
   return { text, blocks };
 }
 
@@ -103,7 +103,7 @@ export function requestsHomeView(input: { mine: readonly ListItem[]; queues: rea
   if (headed.length > 0) {
     const lines = headed.slice(0, HOME_GLANCES).map(reportGlance);
     if (headed.length > lines.length) lines.push(`and ${headed.length - lines.length} more departments`);
-    blocks.push(section(fit(`*Your departments this month*\n${lines.join('\n')}`, MAX_SECTION_TEXT)), context('`/sla report DEPT [period]`: the full report, with charts and a CSV in your DMs.'));
+    blocks.push(section(cut(`*Your departments this month*\n${lines.join('\n')}`, MAX_SECTION_TEXT)), context('`/sla report DEPT [period]`: the full report, with charts and a CSV in your DMs.'));
   }
 
   const group = (heading: string, items: readonly ListItem[], empty: string, more: string): KnownBlock[] => {

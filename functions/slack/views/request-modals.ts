@@ -12,7 +12,7 @@ import { BETTER_MAX, CAUSE_CATEGORIES, CAUSE_LABEL, DESCRIPTION_MAX, NOTE_MAX, T
 import { IDS } from '../ids';
 import { clip, context, MAX_OPTION_TEXT, MAX_SECTION_TEXT, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
-import { fit, quoted } from './requests';
+import { cut, quoted } from './requests';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const option = (value: string, text: string): PlainTextOption => ({ text: plain(clip(text, MAX_OPTION_TEXT)), value });
@@ -235,7 +235,7 @@ export function answerModal(input: { requestId: string; question?: string; provi
     close: plain('Cancel'),
     private_metadata: input.requestId,
     blocks: [
-      section(fit(asked, MAX_SECTION_TEXT)),
+      section(cut(asked, MAX_SECTION_TEXT)),
       {
         type: 'input',
         block_id: IDS.answerBlock,

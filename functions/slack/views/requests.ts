@@ -34,7 +34,7 @@ export const HISTORY_MAX = 10;
 // Small pieces
 
 /** Cuts escaped mrkdwn to `max` characters without leaving half an `&amp;` entity behind. */
-export function fit(text: string, max: number): string {
+export function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
 }
@@ -176,10 +176,10 @@ export interface CardInput {
 
 function fieldsBlock(input: CardInput): SectionBlock {
   const { request } = input;
-  const field = (name: string, value: string) => ({ type: 'mrkdwn' as const, text: fit(`*${name}*\n${value}`, MAX_FIELD_TEXT) });
+  const field = (name: string, value: string) => ({ type: 'mrkdwn' as const, text: cut(`*${name}*\n${value}`, MAX_FIELD_TEXT) });
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: fit(titleLine(request), MAX_SECTION_TEXT) },
+    text: { type: 'mrkdwn', text: cut(titleLine(request), MAX_SECTION_TEXT) },
     fields: [
       field('Requester', mentionUser(request.requester)),
       field('Customer', escapeMrkdwn(input.customerName)),
@@ -201,15 +201,15 @@ function cardBody(input: CardInput): KnownBlock[] {
   if (request.description.trim() !== '' || from) {
     const tail = from ? `\n${from}` : '';
     const head = '*Description*\n';
-    const body = request.description.trim() !== '' ? fit(escapeMrkdwn(request.description), MAX_SECTION_TEXT - head.length - tail.length) : '';
+    const body = request.description.trim() !== '' ? cut(escapeMrkdwn(request.description), MAX_SECTION_TEXT - head.length - tail.length) : '';
     blocks.push(section(body ? `${head}${body}${tail}` : from!));
   }
   if (request.resolution && (request.status === 'resolved' || request.status === 'closed')) {
     const head = '*How it was solved*\n';
-    blocks.push(section(`${head}${fit(escapeMrkdwn(request.resolution), MAX_SECTION_TEXT - head.length)}`));
+    blocks.push(section(`${head}${cut(escapeMrkdwn(request.resolution), MAX_SECTION_TEXT - head.length)}`));
   }
   if (request.cause && (request.status === 'resolved' || request.status === 'closed')) {
-    blocks.push(section(fit(`*Cause:* ${causeText(request.cause)}`, MAX_SECTION_TEXT)));
+    blocks.push(section(cut(`*Cause:* ${causeText(request.cause)}`, MAX_SECTION_TEXT)));
   }
   const notes = [
     `Filed ${dateToken(request.createdAt)} under agreement \`${escapeMrkdwn(request.agreementId)}\` v${request.agreementVersion}`,
@@ -265,7 +265,7 @@ function cardActions(request: Request): ActionsBlock | undefined {
 function cardText(input: CardInput): string {
   const { request } = input;
   const who = request.assignee ? `, assigned to ${mentionUser(request.assignee)}` : '';
-  return fit(
+  return cut(
     `${escapeMrkdwn(request.id)} · ${escapeMrkdwn(request.title)} — ${STATUS_LABEL[request.status]}, ${request.priority}, filed by ${mentionUser(request.requester)} for ${escapeMrkdwn(input.customerName)} (${escapeMrkdwn(request.service)})${who}`,
     MAX_SECTION_TEXT,
   );
