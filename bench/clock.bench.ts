@@ -4,7 +4,7 @@
  * cost growing with days spanned; 1,000,000 status evaluations.
  */
 import type { Bench, BenchResult } from './types';
-import { Calendar, parseCalendar } from '../functions/domain/calendar';
+import { type Calendar, parseCalendar } from '../functions/domain/calendar';
 import { addBusinessTime, meetClock, pauseClock, reopenClock, resumeClock, startClock, statusAt, type TargetClock } from '../functions/domain/clock';
 import { OracleCalendar, oracleAdd } from '../tests/support/oracle-clock';
 

@@ -6,7 +6,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms';
 import { Jobs } from './constructs/jobs';
 import type { KeptFunction } from './constructs/kept-function';

@@ -85,12 +85,12 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
     if (!checked.ok) {
       const n = checked.error.length;
       io.err(`kept import: ${file} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported:`);
-      checked.error.forEach((issue) => io.err(issueLine(issue)));
+      for (const issue of checked.error) io.err(issueLine(issue));
       return EXIT.usage;
     }
     const now = new Date().toISOString();
     const plan = planImport(checked.value, dir, now, tips);
-    plan.changes.forEach((c) => io.out(describeChange(c)));
+    for (const c of plan.changes) io.out(describeChange(c));
     if (!dryRun) {
       try {
         await applyImport(db, plan, dir, now);

@@ -32,7 +32,7 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        USAGE.forEach((l) => io.out(l));
+        for (const l of USAGE) io.out(l);
         return command === undefined ? EXIT.usage : EXIT.ok;
       default:
         io.err(`kept: unknown command "${command}"; try \`kept help\``);

@@ -115,7 +115,7 @@ const holidayYears = new Map<string, ReadonlySet<number>>();
 export function publicHolidays(country: string, region: string | undefined, year: number): ReadonlySet<number> {
   const key = `${country}/${region ?? ''}`;
   const yearKey = `${key}/${year}`;
-  let set = holidayYears.get(yearKey);
+  const set = holidayYears.get(yearKey);
   if (set) return set;
   const days = new Set<number>();
   if (year >= 1 && year <= 9999) {

@@ -3,7 +3,7 @@
  * request and one target. Instants are epoch milliseconds (`number`); durations are milliseconds
  * of working time. Pure functions only. Semantics in docs/clock.md.
  */
-import { Calendar, HORIZON_DAYS, NoWorkingTimeError } from './calendar';
+import { type Calendar, HORIZON_DAYS, NoWorkingTimeError } from './calendar';
 import type { Result } from './duration';
 
 function checkInstant(name: string, t: number): void {
@@ -30,7 +30,7 @@ export function addBusinessTime(calendar: Calendar, start: number, duration: num
     for (let i = 0; i < iv.length; i += 2) {
       const e = iv[i + 1]!;
       if (e <= start) continue;
-      const s = iv[i]! > start ? iv[i]! : start;
+      const s = Math.max(iv[i]!, start);
       const available = e - s;
       if (remaining <= available) return s + remaining;
       remaining -= available;
@@ -50,8 +50,8 @@ export function businessTimeBetween(calendar: Calendar, a: number, b: number): n
   for (let k = calendar.bucketIndex(a); k <= last; k++) {
     const iv = calendar.bucket(k);
     for (let i = 0; i < iv.length; i += 2) {
-      const s = iv[i]! > a ? iv[i]! : a;
-      const e = iv[i + 1]! < b ? iv[i + 1]! : b;
+      const s = Math.max(iv[i]!, a);
+      const e = Math.min(iv[i + 1]!, b);
       if (e > s) total += e - s;
     }
   }

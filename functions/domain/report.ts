@@ -235,7 +235,11 @@ export interface HeatCell {
 /** The busiest weekday/hour cells of the heatmap, most first (ties: earlier in the week first). */
 export function topHeatCells(heatmap: readonly (readonly number[])[], max = 3): HeatCell[] {
   const cells: HeatCell[] = [];
-  heatmap.forEach((row, w) => row.forEach((v, h) => v > 0 && cells.push({ weekday: w + 1, hour: h, breached: v })));
+  heatmap.forEach((row, w) => {
+    row.forEach((v, h) => {
+      if (v > 0) cells.push({ weekday: w + 1, hour: h, breached: v });
+    });
+  });
   return cells.sort((a, b) => b.breached - a.breached || a.weekday - b.weekday || a.hour - b.hour).slice(0, max);
 }
 
@@ -302,6 +306,7 @@ function table(head: readonly string[], rows: readonly Cell[][]): string[] {
 
 const pctText = (p: number | null) => (p === null ? '–' : `${p}%`);
 /** One line of user text in a terminal: no control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a table cell must not hold
 const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 
 /** The report as plain text lines for a terminal. */

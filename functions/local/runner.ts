@@ -4,7 +4,7 @@
  * `.kept/` (or DYNAMODB_ENDPOINT is used), the table is created if missing, and the
  * in-process scheduler starts.
  */
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { type App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';

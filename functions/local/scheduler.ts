@@ -20,5 +20,9 @@ export function startScheduler(deps: JobDeps): LocalScheduler {
     // Every 15 minutes; each digest channel is posted at its own weekday, time and zone.
     new Cron(DIGEST_CRON, { protect: true, name: 'digest' }, run('digest')),
   ];
-  return { stop: () => jobs.forEach((j) => j.stop()) };
+  return {
+    stop: () => {
+      for (const j of jobs) j.stop();
+    },
+  };
 }

@@ -38,7 +38,7 @@ async function replaced(deps: NotifyDeps, v: AgreementVersion): Promise<Agreemen
 
 export async function notifyProposal(deps: NotifyDeps, id: string, version: number): Promise<void> {
   const v = await getAgreementVersion(deps.db, id, version);
-  if (!v || v.status !== 'proposed') return; // answered already: the decision job tells people
+  if (v?.status !== 'proposed') return; // answered already: the decision job tells people
   const dir = await readDirectory(deps.db);
   const message = proposalMessage({ proposal: v, active: await replaced(deps, v), dir });
   for (const user of answerers(dir, deps.admins, v)) await dmOnce(deps, v, `proposal:${user}`, user, message);

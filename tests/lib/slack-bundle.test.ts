@@ -61,7 +61,7 @@ describe('Slack function asset', () => {
     const script = `
       const r = require('node:module').createRequire(${JSON.stringify(mainJs)});
       const H = r('date-holidays');
-      const thanksgiving = new H('US').getHolidays(2026).filter((h) => h.name === ${JSON.stringify(FROM_TABLES + ' Day')});
+      const thanksgiving = new H('US').getHolidays(2026).filter((h) => h.name === ${JSON.stringify(`${FROM_TABLES} Day`)});
       process.stdout.write(JSON.stringify({ resolved: r.resolve('date-holidays'), dates: thanksgiving.map((h) => h.date) }));
     `;
     const env = { ...process.env };

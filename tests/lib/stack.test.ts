@@ -6,6 +6,7 @@ import type { KeptStack } from '../../lib/kept-stack';
 import { DEFAULT_SETTINGS } from '../../lib/settings';
 import { buildTemplate, logicalId } from './build';
 
+// biome-ignore lint/suspicious/noExplicitAny: the synthesized template is read by path
 type Json = Record<string, any>;
 
 let stack: KeptStack;

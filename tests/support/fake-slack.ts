@@ -197,7 +197,11 @@ export class FakeSlack {
         const args = isUpload ? {} : parseArgs(req, body);
         const call: RecordedCall = { method, args, authorization: req.headers.authorization, outcome: 'ok', ...(isUpload ? { upload: readUpload(req, body) } : {}) };
         this.calls.push(call);
-        this.waiters = this.waiters.filter((w) => (this.callsTo(w.method).length >= w.count ? (w.resolve(), false) : true));
+        this.waiters = this.waiters.filter((w) => {
+          if (this.callsTo(w.method).length < w.count) return true;
+          w.resolve();
+          return false;
+        });
         // Upload URLs differ per file: `upload` as the method name sets the behaviour of all of them.
         const b = this.behaviours.get(method) ?? (isUpload ? this.behaviours.get('upload') : undefined);
         if (this.overLimit(method)) {
@@ -324,7 +328,10 @@ export class FakeSlack {
     if (this.callsTo(method).length >= count) return Promise.resolve(this.callsTo(method));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`waited for ${count} ${method} call(s); saw ${this.calls.map((c) => c.method).join(', ') || 'none'}`)), timeoutMs);
-      this.waiters.push({ method, count, resolve: () => (clearTimeout(timer), resolve(this.callsTo(method))) });
+      this.waiters.push({ method, count, resolve: () => {
+          clearTimeout(timer);
+          resolve(this.callsTo(method));
+        } });
     });
   }
 
@@ -337,7 +344,7 @@ export class FakeSlack {
   }
 
   async stop(): Promise<void> {
-    this.hung.forEach((end) => end());
+    for (const end of this.hung) end();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -94,7 +94,10 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
     const ids = people(who);
     if ((op !== 'add' && op !== 'remove') || !ids) return say(`Use \`/sla dept ${sub} ${d.id} add @person\` or \`remove @person\` (mention people with @).`);
     const list = new Set(d[sub]);
-    ids.forEach((u) => (op === 'add' ? list.add(u) : list.delete(u)));
+    for (const u of ids) {
+      if (op === 'add') list.add(u);
+      else list.delete(u);
+    }
     if (sub === 'heads' && list.size === 0) return say(`${escapeMrkdwn(d.name)} needs at least one head: heads accept agreements. Add another head first.`);
     const role = sub === 'heads' ? 'heads' : 'members';
     return reply(await save(deps, dir, { ...d, [sub]: [...list] }, 'update', `${escapeMrkdwn(d.name)} ${role}: ${[...list].map((u) => `<@${u}>`).join(', ') || 'none listed'}.`));

@@ -120,7 +120,7 @@ export async function tipsCommand(deps: ListenerDeps, command: SlashCommand, arg
   return ack(say(retire ? `Retired \`${entry.tip.id}\` (${escapeMrkdwn(entry.tip.title)}): it leaves the rotation from now. \`/sla tips unretire ${entry.tip.id}\` brings it back.` : `\`${entry.tip.id}\` (${escapeMrkdwn(entry.tip.title)}) is back in the rotation.`));
 }
 
-async function openModal(deps: ListenerDeps, command: SlashCommand, input: { kind: TipKind; tip?: Tip }, meta: TipMetadata, ack: AckFn<string | RespondArguments>, client: WebClient, respond: RespondFn): Promise<void> {
+async function openModal(_deps: ListenerDeps, command: SlashCommand, input: { kind: TipKind; tip?: Tip }, meta: TipMetadata, ack: AckFn<string | RespondArguments>, client: WebClient, respond: RespondFn): Promise<void> {
   await ack();
   try {
     await client.views.open({ trigger_id: command.trigger_id, view: tipModal({ ...input, metadata: JSON.stringify(meta) }) });
@@ -141,7 +141,7 @@ export function checkTip(candidate: unknown, others: readonly CatalogueEntry[]):
     for (const issue of parsed.error.issues) {
       const field = issue.path[0];
       const block = field === 'body' || field === 'tryThisWeek' || field === 'title' ? TIP_FIELD_BLOCK[field] : IDS.tipTitleBlock;
-      errors[block] ??= capitalise(issue.message) + '.';
+      errors[block] ??= `${capitalise(issue.message)}.`;
     }
     return { errors };
   }

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
 import { findingsAt, nextWatch, TARGET_KINDS, type Finding } from '../../../functions/domain/breach';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import { AUTO_CLOSE_MS, CAUSE_CATEGORIES, fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction, type Rights } from '../../../functions/domain/request';
+import { AUTO_CLOSE_MS, type CAUSE_CATEGORIES, fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction, type Rights } from '../../../functions/domain/request';
 import { decide, missedTargets } from '../../../functions/domain/request-actions';
 import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, HEAD, history, IT, play, REQUESTER } from './histories';
 

@@ -1,4 +1,4 @@
-import { Calendar, parseCalendar, type CalendarSpec } from '../../../functions/domain/calendar';
+import { type Calendar, parseCalendar, type CalendarSpec } from '../../../functions/domain/calendar';
 import { addBusinessTime, businessTimeBetween, isWorkingTime, nextWorkingTime } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import { OracleCalendar, oracleAdd } from '../../support/oracle-clock';

@@ -67,6 +67,7 @@ function keptExample(): Directory {
 }
 
 /** The example as parsed YAML, to edit in a test. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary paths of the parsed file
 const exampleRaw = (): { departments: Record<string, unknown>[]; agreements: Record<string, any>[]; digest: unknown } => parse(EXAMPLE);
 
 // -------------------------------------------------------------------------------------------------
@@ -525,7 +526,11 @@ type Step = string | number;
 
 function pathsOf(value: Json, prefix: Step[] = []): Step[][] {
   const out: Step[][] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push([...prefix, i], ...pathsOf(v, [...prefix, i])));
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      out.push([...prefix, i], ...pathsOf(v, [...prefix, i]));
+    });
+  }
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push([...prefix, k], ...pathsOf(v, [...prefix, k]));
   return out;
 }
