@@ -2,7 +2,15 @@
  * Vega and the d3 modules under it ship ES modules only (functions/charts/render.ts); swc turns just
  * these into CommonJS, like our TypeScript. Every other package in node_modules stays untransformed.
  */
-const ESM_ONLY = ['vega', 'vega-[a-z-]+', 'd3-[a-z-]+', 'internmap', 'delaunator', 'robust-predicates', 'json-stringify-pretty-compact'];
+const ESM_ONLY = [
+  'vega',
+  'vega-[a-z-]+',
+  'd3-[a-z-]+',
+  'internmap',
+  'delaunator',
+  'robust-predicates',
+  'json-stringify-pretty-compact',
+];
 
 /** One DynamoDB Local for the whole run (globalSetup); each test file makes its own table. */
 module.exports = {
@@ -10,8 +18,14 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-    '/node_modules/.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.tsx?$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+    '/node_modules/.+\\.m?js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   // vega-canvas's Node build awaits import('canvas') at top level; its browser build is the same minus

@@ -8,11 +8,11 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
-import type { Bench, BenchResult } from './types';
-import { median, round } from './stats';
+import { type BuildOptions, build } from 'esbuild';
 import { findRoot } from '../functions/local/dynamodb-local';
 import { SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
+import { median, round } from './stats';
+import type { Bench, BenchResult } from './types';
 
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
 const OUT = path.join(ROOT, 'build', 'bench');
@@ -25,8 +25,12 @@ const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
 const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-wasm', 'dejavu-fonts-ttf'];
 /** worker.ts CHART_RUNTIME_FILES: copied beside the worker's bundle, under node_modules/. */
 const CHART_RUNTIME_FILES = [
-  '@resvg/resvg-wasm/package.json', '@resvg/resvg-wasm/index.js', '@resvg/resvg-wasm/index_bg.wasm',
-  'dejavu-fonts-ttf/package.json', 'dejavu-fonts-ttf/LICENSE', 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+  '@resvg/resvg-wasm/package.json',
+  '@resvg/resvg-wasm/index.js',
+  '@resvg/resvg-wasm/index_bg.wasm',
+  'dejavu-fonts-ttf/package.json',
+  'dejavu-fonts-ttf/LICENSE',
+  'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
 ];
 const VEGA_CANVAS_BROWSER = path.join(ROOT, 'node_modules', 'vega-canvas', 'build', 'vega-canvas.browser.js');
 const CHART_LOADS = 5;
@@ -43,8 +47,16 @@ function options(entry: string, outfile: string, fn: Fn): BuildOptions {
   if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf');
   else if (fn !== 'floor') external.push(...CHART_PACKAGES);
   return {
-    entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs',
-    external, metafile: true, logLevel: 'error',
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external,
+    metafile: true,
+    logLevel: 'error',
     ...(fn === 'slack' ? { alias: STUBBED } : {}),
     ...(fn === 'worker' ? { alias: { 'vega-canvas': VEGA_CANVAS_BROWSER } } : {}),
   };
@@ -53,8 +65,14 @@ function options(entry: string, outfile: string, fn: Fn): BuildOptions {
 /** Mirrors slack-api.ts holidaysBundleCommand: date-holidays with its tables, on its own, beside the Slack bundle. */
 function holidaysOptions(outfile: string): BuildOptions {
   return {
-    entryPoints: [require.resolve('date-holidays', { paths: [ROOT] })], outfile, bundle: true, minify: true,
-    platform: 'node', target: 'node22', format: 'cjs', logLevel: 'error',
+    entryPoints: [require.resolve('date-holidays', { paths: [ROOT] })],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    logLevel: 'error',
   };
 }
 
@@ -71,7 +89,11 @@ function loadMs(file: string): number {
   const samples: number[] = [];
   for (let i = 0; i < LOADS; i++) {
     const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-    const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const r = spawnSync(process.execPath, ['-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     if (r.status !== 0) throw new Error(`loading ${file} failed: ${r.stderr}`);
     samples.push(Number(r.stdout));
   }
@@ -124,33 +146,66 @@ export const run: Bench = async () => {
     const ratio = load / floorLoad;
     results.push({ name: `bundle_${fn}_size`, value: round(size, 1), unit: 'KiB' });
     results.push({
-      name: `bundle_${fn}_load_median`, value: round(load, 1), unit: 'ms', baseline: round(floorLoad, 1), ratio: round(ratio, 2),
+      name: `bundle_${fn}_load_median`,
+      value: round(load, 1),
+      unit: 'ms',
+      baseline: round(floorLoad, 1),
+      ratio: round(ratio, 2),
       ...(fn === 'slack' ? { budget: '<= 1.3x bare Bolt handler', ok: ratio <= 1.3 } : {}),
     });
     if (fn === 'slack') {
-      results.push({ name: 'bundle_slack_load_vs_stubbed_floor', value: round(load, 1), unit: 'ms', baseline: round(stubbedLoad, 1), ratio: round(load / stubbedLoad, 2) });
+      results.push({
+        name: 'bundle_slack_load_vs_stubbed_floor',
+        value: round(load, 1),
+        unit: 'ms',
+        baseline: round(stubbedLoad, 1),
+        ratio: round(load / stubbedLoad, 2),
+      });
     }
     if (fn === 'slack') {
       const byPackage = new Map<string, number>();
-      for (const [input, info] of Object.entries(result.metafile!.outputs[Object.keys(result.metafile!.outputs).find((k) => k.endsWith('index.js'))!]!.inputs)) {
+      for (const [input, info] of Object.entries(
+        result.metafile!.outputs[Object.keys(result.metafile!.outputs).find((k) => k.endsWith('index.js'))!]!.inputs,
+      )) {
         const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
         const key = m ? m[1]! : 'kept (our code)';
         byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
       }
       const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12);
       writeFileSync(path.join(OUT, 'slack-bundle-contents.json'), JSON.stringify(top, null, 2));
-      for (const [pkg, bytes] of top) results.push({ name: `bundle_slack_part_${pkg}`, value: round(bytes / 1024, 1), unit: 'KiB' });
+      for (const [pkg, bytes] of top)
+        results.push({ name: `bundle_slack_part_${pkg}`, value: round(bytes / 1024, 1), unit: 'KiB' });
       const holidays = byPackage.has('date-holidays') || byPackage.has('astronomia');
-      results.push({ name: 'bundle_slack_has_holiday_tables', value: holidays ? 1 : 0, unit: 'bool', budget: 'heavy libraries stay out', ok: !holidays });
+      results.push({
+        name: 'bundle_slack_has_holiday_tables',
+        value: holidays ? 1 : 0,
+        unit: 'bool',
+        budget: 'heavy libraries stay out',
+        ok: !holidays,
+      });
       // The tables beside the bundle: paid once per instance, by the first calendar with a country.
       const holidaysFile = path.join(path.dirname(outfile), HOLIDAYS_BUNDLE);
       await build(holidaysOptions(holidaysFile));
-      results.push({ name: 'bundle_slack_holidays_size', value: round(statSync(holidaysFile).size / 1024, 1), unit: 'KiB' });
-      results.push({ name: 'bundle_slack_first_holiday_load_median', value: round(firstHolidayMs(outfile), 1), unit: 'ms' });
+      results.push({
+        name: 'bundle_slack_holidays_size',
+        value: round(statSync(holidaysFile).size / 1024, 1),
+        unit: 'KiB',
+      });
+      results.push({
+        name: 'bundle_slack_first_holiday_load_median',
+        value: round(firstHolidayMs(outfile), 1),
+        unit: 'ms',
+      });
     }
     if (fn !== 'worker') {
       const charts = Object.keys(result.metafile!.inputs).some((k) => /node_modules\/(vega|d3-)/.test(k));
-      results.push({ name: `bundle_${fn}_has_vega`, value: charts ? 1 : 0, unit: 'bool', budget: 'only the worker bundles charts', ok: !charts });
+      results.push({
+        name: `bundle_${fn}_has_vega`,
+        value: charts ? 1 : 0,
+        unit: 'bool',
+        budget: 'only the worker bundles charts',
+        ok: !charts,
+      });
     }
   }
   results.push(...(await chartFigures()));
@@ -200,7 +255,14 @@ async function chartFigures(): Promise<BenchResult[]> {
   const m = (key: string) => round(median(runs.map((r) => r[key]!)), 1);
   return [
     { name: 'bundle_worker_charts_size', value: round(statSync(outfile).size / 1024, 1), unit: 'KiB' },
-    { name: 'bundle_worker_charts_files_size', value: round(CHART_RUNTIME_FILES.reduce((sum, rel) => sum + statSync(path.join(dir, 'node_modules', rel)).size, 0) / 1024, 1), unit: 'KiB' },
+    {
+      name: 'bundle_worker_charts_files_size',
+      value: round(
+        CHART_RUNTIME_FILES.reduce((sum, rel) => sum + statSync(path.join(dir, 'node_modules', rel)).size, 0) / 1024,
+        1,
+      ),
+      unit: 'KiB',
+    },
     { name: 'charts_module_load_median', value: m('load'), unit: 'ms' },
     { name: 'charts_first_trend_median', value: m('firstTrend'), unit: 'ms' },
     { name: 'charts_first_heatmap_median', value: m('firstHeatmap'), unit: 'ms' },

@@ -9,8 +9,7 @@
  * `/sla report` builds it (readDays + readBetter + buildReport). Measured: DynamoDB calls per
  * report (counted by a middleware on the client; budget 30) and the latency.
  */
-import { countCalls } from '../tests/support/db';
-import { importCompany } from '../tests/support/company';
+
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import type { AgreementVersion, Priority } from '../functions/domain/agreement';
@@ -18,17 +17,29 @@ import { findingsAt } from '../functions/domain/breach';
 import { compileCalendar } from '../functions/domain/calendar';
 import type { Department } from '../functions/domain/department';
 import { buildReport } from '../functions/domain/report';
-import { CAUSE_CATEGORIES, fileRequest, monthOf, requestId, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Request, type RequestAction, type Rights } from '../functions/domain/request';
+import {
+  CAUSE_CATEGORIES,
+  fileRequest,
+  monthOf,
+  type Request,
+  type RequestAction,
+  type Rights,
+  requestId,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../functions/domain/request';
 import { decide } from '../functions/domain/request-actions';
-import { contribution, type Counters } from '../functions/domain/stats';
+import { type Counters, contribution } from '../functions/domain/stats';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
 import { requestItem } from '../functions/store/requests';
 import { betterSk, daySk, readBetter, readDays, statsPk } from '../functions/store/stats';
 import { ensureTable } from '../functions/store/table';
-import type { Bench } from './types';
+import { importCompany } from '../tests/support/company';
+import { countCalls } from '../tests/support/db';
 import { median, quantile, round, timeMs } from './stats';
+import type { Bench } from './types';
 
 const REQUESTS = 100_000;
 const DAYS = 365;
@@ -45,12 +56,33 @@ const HEAD = 'U0OPSHEAD1';
 const AGENTS = ['U0OPSHEAD1', 'U0OPSMEM01', 'U0OPSMEM02', 'U0OPSMEM03', 'U0OPSMEM04'];
 const REQUESTERS = ['U0SALMEM01', 'U0SALMEM02', 'U0SALMEM03'];
 const CUSTOMER_HEAD = 'U0SALHEAD1';
-const BETTER = ['Tell me when you start', 'A faster first answer', 'Fewer handoffs, please', 'Say "done" & close it', 'Nothing, thanks'];
+const BETTER = [
+  'Tell me when you start',
+  'A faster first answer',
+  'Fewer handoffs, please',
+  'Say "done" & close it',
+  'Nothing, thanks',
+];
 
 const COMPANY = {
   departments: [
-    { id: 'ops', name: 'Operations', heads: [HEAD], members: AGENTS.slice(1), channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: ZONE } },
-    { id: 'sales', name: 'Sales', heads: [CUSTOMER_HEAD], members: REQUESTERS, channel: 'C0SALQUEUE', calendar: { timezone: ZONE } },
+    {
+      id: 'ops',
+      name: 'Operations',
+      heads: [HEAD],
+      members: AGENTS.slice(1),
+      channel: 'C0OPSQUEUE',
+      prefix: 'OPS',
+      calendar: { timezone: ZONE },
+    },
+    {
+      id: 'sales',
+      name: 'Sales',
+      heads: [CUSTOMER_HEAD],
+      members: REQUESTERS,
+      channel: 'C0SALQUEUE',
+      calendar: { timezone: ZONE },
+    },
   ],
   agreements: [
     {
@@ -61,7 +93,14 @@ const COMPANY = {
       targets: { P1: { response: '30m', resolution: '4h' }, P2: { response: '2h', resolution: '16h' } },
       penalty: { unit: 'points', per_breach: 50 },
     },
-    { id: 'ops-for-all', provider: 'ops', customer: '*', service: 'Access badges', targets: { P3: { response: '8h', resolution: '40h' } }, penalty: { unit: 'EUR', per_breach: 120 } },
+    {
+      id: 'ops-for-all',
+      provider: 'ops',
+      customer: '*',
+      service: 'Access badges',
+      targets: { P3: { response: '8h', resolution: '40h' } },
+      penalty: { unit: 'EUR', per_breach: 120 },
+    },
   ],
 };
 
@@ -92,7 +131,18 @@ function buildHistory(random: () => number, agreements: AgreementVersion[], prov
     const priority = pick(Object.keys(agreement.targets) as Priority[]);
     const filedAt = NOW - Math.floor(random() * DAYS * 24 * HOUR);
     const requester = pick(REQUESTERS);
-    const filed = fileRequest({ id: requestId('OPS', i), number: i, agreement, customer: 'sales', priority, title: `Request ${i}`, description: '', requester, at: filedAt, calendar });
+    const filed = fileRequest({
+      id: requestId('OPS', i),
+      number: i,
+      agreement,
+      customer: 'sales',
+      priority,
+      title: `Request ${i}`,
+      description: '',
+      requester,
+      at: filedAt,
+      calendar,
+    });
     if (!filed.ok) throw new Error(filed.error);
     let r = filed.value.request;
     const target = agreement.targets[priority]!;
@@ -113,20 +163,43 @@ function buildHistory(random: () => number, agreements: AgreementVersion[], prov
       t += target.response * (0.2 + random() * 1.1);
       step({ type: 'acknowledge' }, agent, asProvider, t);
       t = filedAt + target.resolution * (0.2 + random() * 1.1);
-      if (!step({ type: 'resolve', note: 'Done' }, agent, asProvider, t)) step({ type: 'resolve', note: 'Done, late', cause: { category: pick(CAUSE_CATEGORIES) } }, agent, asProvider, t);
+      if (!step({ type: 'resolve', note: 'Done' }, agent, asProvider, t))
+        step(
+          { type: 'resolve', note: 'Done, late', cause: { category: pick(CAUSE_CATEGORIES) } },
+          agent,
+          asProvider,
+          t,
+        );
     }
     // The scan records what was missed, at the true due instant.
     for (const f of findingsAt(r, calendar, NOW)) {
       if (f.type !== 'breach') continue;
-      const charge = { amount: agreement.penalty.perBreach, unit: agreement.penalty.unit, n: 1, multiplier: 1, month: monthOf(f.dueAt, ZONE) };
+      const charge = {
+        amount: agreement.penalty.perBreach,
+        unit: agreement.penalty.unit,
+        n: 1,
+        multiplier: 1,
+        month: monthOf(f.dueAt, ZONE),
+      };
       step({ type: 'breach', kind: f.kind, charge }, SYSTEM_ACTOR, SYSTEM_RIGHTS, Math.max(f.dueAt + MIN, r.updatedAt));
     }
     let better: string | undefined;
     if (r.status === 'resolved' && random() < 0.4) {
       better = random() < 0.25 ? pick(BETTER) : undefined;
-      step({ type: 'rate', score: 1 + Math.floor(random() * 5), ...(better ? { better } : {}) }, requester, asRequester, r.updatedAt + HOUR);
+      step(
+        { type: 'rate', score: 1 + Math.floor(random() * 5), ...(better ? { better } : {}) },
+        requester,
+        asRequester,
+        r.updatedAt + HOUR,
+      );
     }
-    if (r.breaches?.response && random() < 0.1) step({ type: 'waive', kind: 'response', reason: 'Our brief was late' }, CUSTOMER_HEAD, { provider: false, requester: false, customerHead: true }, r.updatedAt + HOUR);
+    if (r.breaches?.response && random() < 0.1)
+      step(
+        { type: 'waive', kind: 'response', reason: 'Our brief was late' },
+        CUSTOMER_HEAD,
+        { provider: false, requester: false, customerHead: true },
+        r.updatedAt + HOUR,
+      );
     out.push({ request: r, ...(better && r.rating?.better ? { better } : {}) });
   }
   return out;
@@ -160,7 +233,9 @@ async function seed(db: Db): Promise<{ agreementNames: Record<string, string>; p
 
   const started = Date.now();
   const built = buildHistory(prng(42), agreements, provider);
-  process.stderr.write(`  built ${built.length} requests with the domain in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `  built ${built.length} requests with the domain in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 
   const days = new Map<string, Counters>();
   const perDay = new Map<string, number>();
@@ -168,15 +243,21 @@ async function seed(db: Db): Promise<{ agreementNames: Record<string, string>; p
   for (const { request, better } of built) {
     const day = request.filed.day;
     const counters = days.get(day) ?? {};
-    for (const [k, v] of Object.entries(contribution(request))) counters[k] = Math.round(((counters[k] ?? 0) + v) * 100) / 100;
+    for (const [k, v] of Object.entries(contribution(request)))
+      counters[k] = Math.round(((counters[k] ?? 0) + v) * 100) / 100;
     days.set(day, counters);
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
-    if (better) betterItems.push({ pk: statsPk('ops'), sk: betterSk(day, request.id), id: request.id, day, text: better });
+    if (better)
+      betterItems.push({ pk: statsPk('ops'), sk: betterSk(day, request.id), id: request.id, day, text: better });
   }
   const statItems = [...days].map(([day, counters]) => ({ pk: statsPk('ops'), sk: daySk(day), ...counters }));
   await putAll(db, statItems, 'day counters');
   await putAll(db, betterItems, '"better" answers');
-  await putAll(db, built.map((b) => requestItem(b.request)), 'requests');
+  await putAll(
+    db,
+    built.map((b) => requestItem(b.request)),
+    'requests',
+  );
   const agreementNames = Object.fromEntries(agreements.map((a) => [a.id, a.service]));
   return { agreementNames, perDay };
 }
@@ -197,7 +278,14 @@ export const run: Bench = async () => {
 
     const once = async () => {
       const [days, better] = await Promise.all([readDays(db, 'ops', from, to), readBetter(db, 'ops', from, to)]);
-      return buildReport({ department: { id: 'ops', name: 'Operations' }, from, to, days: days.days, better: better.answers, agreementNames });
+      return buildReport({
+        department: { id: 'ops', name: 'Operations' },
+        from,
+        to,
+        days: days.days,
+        better: better.answers,
+        agreementNames,
+      });
     };
     for (let i = 0; i < WARMUP; i++) await once();
     const latencies: number[] = [];
@@ -207,7 +295,10 @@ export const run: Bench = async () => {
       let report;
       latencies.push(await timeMs(async () => void (report = await once())));
       callCounts.push(counter.count() - start);
-      if (report!.requests !== filedInQuarter) throw new Error(`the report counts ${report!.requests} requests in ${from}..${to}, the seed filed ${filedInQuarter}`);
+      if (report!.requests !== filedInQuarter)
+        throw new Error(
+          `the report counts ${report!.requests} requests in ${from}..${to}, the seed filed ${filedInQuarter}`,
+        );
     }
     const sample = await once();
     process.stderr.write(
@@ -217,7 +308,13 @@ export const run: Bench = async () => {
     return [
       { name: 'report_seed_requests', value: REQUESTS, unit: 'requests' },
       { name: 'report_quarter_requests', value: filedInQuarter, unit: 'requests' },
-      { name: 'report_quarter_dynamodb_calls', value: maxCalls, unit: 'calls', budget: `<= ${CALL_BUDGET}`, ok: maxCalls <= CALL_BUDGET },
+      {
+        name: 'report_quarter_dynamodb_calls',
+        value: maxCalls,
+        unit: 'calls',
+        budget: `<= ${CALL_BUDGET}`,
+        ok: maxCalls <= CALL_BUDGET,
+      },
       { name: 'report_quarter_latency_median', value: round(median(latencies)), unit: 'ms' },
       { name: 'report_quarter_latency_p99', value: round(quantile(latencies, 0.99)), unit: 'ms' },
     ];

@@ -4,7 +4,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Bench, BenchResult } from './types';
+import { findRoot } from '../functions/local/dynamodb-local';
 import * as bundles from './bundles.bench';
 import * as clock from './clock.bench';
 import * as digest from './digest.bench';
@@ -12,10 +12,18 @@ import * as filing from './filing.bench';
 import * as report from './report.bench';
 import * as scan from './scan.bench';
 import * as slack from './slack.bench';
-import { findRoot } from '../functions/local/dynamodb-local';
+import type { Bench, BenchResult } from './types';
 
 // Listed explicitly: bench/run.ts is bundled by esbuild, which needs static imports.
-const BENCHES: Record<string, Bench> = { clock: clock.run, slack: slack.run, filing: filing.run, scan: scan.run, report: report.run, digest: digest.run, bundles: bundles.run };
+const BENCHES: Record<string, Bench> = {
+  clock: clock.run,
+  slack: slack.run,
+  filing: filing.run,
+  scan: scan.run,
+  report: report.run,
+  digest: digest.run,
+  bundles: bundles.run,
+};
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
 
 function loadOptional(): void {
@@ -37,10 +45,24 @@ async function main(): Promise<void> {
     process.stderr.write(`running ${name}...\n`);
     results.push(...(await bench()));
   }
-  const rows = results.map((r) => [r.name, String(r.value), r.unit, r.baseline === undefined ? '' : String(r.baseline), r.ratio === undefined ? '' : `${r.ratio}x`, r.budget ?? '', r.ok === undefined ? '' : r.ok ? 'ok' : 'OVER']);
+  const rows = results.map((r) => [
+    r.name,
+    String(r.value),
+    r.unit,
+    r.baseline === undefined ? '' : String(r.baseline),
+    r.ratio === undefined ? '' : `${r.ratio}x`,
+    r.budget ?? '',
+    r.ok === undefined ? '' : r.ok ? 'ok' : 'OVER',
+  ]);
   const head = ['name', 'value', 'unit', 'baseline', 'ratio', 'budget', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const row of [head, ...rows])
+    console.log(
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
   const file = path.join(ROOT, 'bench-results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(process.cwd(), file) || file}`);

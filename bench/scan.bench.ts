@@ -7,10 +7,10 @@
  * Seeding writes the request items directly (BatchWriteItem), built by the real domain and store
  * code (fileRequest, requestItem), since the transactional path would take an hour for 100,000.
  */
-import { importCompany } from '../tests/support/company';
+
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { compileCalendar } from '../functions/domain/calendar';
 import { nextWatch } from '../functions/domain/breach';
+import { compileCalendar } from '../functions/domain/calendar';
 import { fileRequest, requestId } from '../functions/domain/request';
 import { runScan } from '../functions/jobs/scan';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
@@ -18,8 +18,9 @@ import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
 import { requestItem } from '../functions/store/requests';
 import { ensureTable } from '../functions/store/table';
-import type { Bench, BenchResult } from './types';
+import { importCompany } from '../tests/support/company';
 import { round } from './stats';
+import type { Bench, BenchResult } from './types';
 
 const DUE = 50;
 const SIZES = [1_000, 100_000];
@@ -28,11 +29,33 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 
 const COMPANY = {
   departments: [
-    { id: 'ops', name: 'Operations', heads: ['U0OPSHEAD1'], members: ['U0OPSMEM01'], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'UTC' } },
-    { id: 'sales', name: 'Sales', heads: ['U0SALHEAD1'], members: ['U0SALMEM01'], channel: 'C0SALQUEUE', calendar: { timezone: 'UTC' } },
+    {
+      id: 'ops',
+      name: 'Operations',
+      heads: ['U0OPSHEAD1'],
+      members: ['U0OPSMEM01'],
+      channel: 'C0OPSQUEUE',
+      prefix: 'OPS',
+      calendar: { timezone: 'UTC' },
+    },
+    {
+      id: 'sales',
+      name: 'Sales',
+      heads: ['U0SALHEAD1'],
+      members: ['U0SALMEM01'],
+      channel: 'C0SALQUEUE',
+      calendar: { timezone: 'UTC' },
+    },
   ],
   agreements: [
-    { id: 'ops-for-sales', provider: 'ops', customer: 'sales', service: 'Demo environments', targets: { P2: { response: '8h', resolution: '40h' } }, penalty: { unit: 'points', per_breach: 10 } },
+    {
+      id: 'ops-for-sales',
+      provider: 'ops',
+      customer: 'sales',
+      service: 'Demo environments',
+      targets: { P2: { response: '8h', resolution: '40h' } },
+      penalty: { unit: 'points', per_breach: 10 },
+    },
   ],
 };
 
@@ -44,13 +67,29 @@ async function seed(db: Db, open: number): Promise<void> {
   for (let i = 1; i <= open + DUE; i++) {
     // The first DUE requests were filed 2 days ago (both targets missed); the rest in the last 4 hours.
     const at = i <= DUE ? NOW - 2 * 86_400_000 - i * 1000 : NOW - ((i * 7919) % (4 * 3_600_000));
-    const filed = fileRequest({ id: requestId('OPS', i), number: i, agreement, customer: 'sales', priority: 'P2', title: `Request ${i}`, description: '', requester: 'U0SALMEM01', at, calendar });
+    const filed = fileRequest({
+      id: requestId('OPS', i),
+      number: i,
+      agreement,
+      customer: 'sales',
+      priority: 'P2',
+      title: `Request ${i}`,
+      description: '',
+      requester: 'U0SALMEM01',
+      at,
+      calendar,
+    });
     if (!filed.ok) throw new Error(filed.error);
     // As the worker leaves it once Slack has heard of the filing: checked next at its first deadline.
-    items.push({ ...requestItem(filed.value.request), gsi1sk: new Date(nextWatch(filed.value.request)!).toISOString() });
+    items.push({
+      ...requestItem(filed.value.request),
+      gsi1sk: new Date(nextWatch(filed.value.request)!).toISOString(),
+    });
   }
   for (let i = 0; i < items.length; i += 25) {
-    let batch: Record<string, unknown> = { [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    let batch: Record<string, unknown> = {
+      [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
     while (Object.keys(batch).length > 0) {
       const out = await db.doc.send(new BatchWriteCommand({ RequestItems: batch as never }));
       batch = (out.UnprocessedItems ?? {}) as Record<string, unknown>;
@@ -84,7 +123,13 @@ async function measure(open: number): Promise<BenchResult[]> {
     if (result.breaches !== 2 * DUE) throw new Error(`expected ${2 * DUE} breaches, got ${result.breaches}`);
     const label = open >= 1000 ? `${open / 1000}k` : String(open);
     return [
-      { name: `scan_${label}_open_${DUE}_due_dynamodb_calls`, value: calls, unit: 'calls', budget: `<= ${CALL_BUDGET_PER_DUE} per due request (${CALL_BUDGET_PER_DUE * DUE})`, ok: calls <= CALL_BUDGET_PER_DUE * DUE },
+      {
+        name: `scan_${label}_open_${DUE}_due_dynamodb_calls`,
+        value: calls,
+        unit: 'calls',
+        budget: `<= ${CALL_BUDGET_PER_DUE} per due request (${CALL_BUDGET_PER_DUE * DUE})`,
+        ok: calls <= CALL_BUDGET_PER_DUE * DUE,
+      },
       { name: `scan_${label}_open_${DUE}_due_items_read`, value: itemsRead, unit: 'items' },
       { name: `scan_${label}_open_${DUE}_due_time`, value: round(ms), unit: 'ms' },
     ];
@@ -103,6 +148,14 @@ export const run: Bench = async () => {
   // The 100k table must cost what the 1k table costs: reads follow the due requests, not the table.
   const calls = results.filter((r) => r.name.endsWith('_dynamodb_calls')).map((r) => r.value);
   const growth = round(calls[1]! / calls[0]!, 2);
-  results.push({ name: 'scan_calls_100k_vs_1k_open', value: calls[1]!, unit: 'calls', baseline: calls[0]!, ratio: growth, budget: '<= 1.1x (100 times the table)', ok: growth <= 1.1 });
+  results.push({
+    name: 'scan_calls_100k_vs_1k_open',
+    value: calls[1]!,
+    unit: 'calls',
+    baseline: calls[0]!,
+    ratio: growth,
+    budget: '<= 1.1x (100 times the table)',
+    ok: growth <= 1.1,
+  });
   return results;
 };

@@ -3,28 +3,40 @@
  * a bare Bolt app on its own HTTPReceiver that only acks. 1,000 sequential requests each,
  * after 100 warm-up requests, alternating in blocks of 100 so machine noise hits both alike.
  */
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { parseConfig } from '../functions/config';
 import { createSlackHttp } from '../functions/slack/http-server';
 import { createDb } from '../functions/store/client';
-import { signature, slashCommand, SIGNING_SECRET, FORM } from '../tests/support/slack-requests';
-import type { Bench } from './types';
+import { FORM, SIGNING_SECRET, signature, slashCommand } from '../tests/support/slack-requests';
 import { median, quantile, round, timeMs } from './stats';
+import type { Bench } from './types';
 
 const N = 1000;
 const BLOCK = 100;
 
 async function bareBolt(): Promise<{ url: string; close(): Promise<void> }> {
   const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR });
-  const app = new App({ receiver, token: 'xoxb-bench', botId: 'B0BENCH', botUserId: 'U0BENCH', tokenVerificationEnabled: false, logLevel: LogLevel.ERROR });
+  const app = new App({
+    receiver,
+    token: 'xoxb-bench',
+    botId: 'B0BENCH',
+    botUserId: 'U0BENCH',
+    tokenVerificationEnabled: false,
+    logLevel: LogLevel.ERROR,
+  });
   app.command('/sla', async ({ ack }) => ack());
   const server = createServer(receiver.requestListener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -65,8 +77,22 @@ export const run: Bench = async () => {
     const m = median(ours);
     const mb = median(bare);
     return [
-      { name: 'slack_help_latency_median', value: round(m), unit: 'ms', baseline: round(mb), ratio: round(m / mb, 2), budget: '<= 1.5x ack-only Bolt', ok: m / mb <= 1.5 },
-      { name: 'slack_help_latency_p99', value: round(quantile(ours, 0.99)), unit: 'ms', baseline: round(quantile(bare, 0.99)), ratio: round(quantile(ours, 0.99) / quantile(bare, 0.99), 2) },
+      {
+        name: 'slack_help_latency_median',
+        value: round(m),
+        unit: 'ms',
+        baseline: round(mb),
+        ratio: round(m / mb, 2),
+        budget: '<= 1.5x ack-only Bolt',
+        ok: m / mb <= 1.5,
+      },
+      {
+        name: 'slack_help_latency_p99',
+        value: round(quantile(ours, 0.99)),
+        unit: 'ms',
+        baseline: round(quantile(bare, 0.99)),
+        ratio: round(quantile(ours, 0.99) / quantile(bare, 0.99), 2),
+      },
     ];
   } finally {
     await kept.close();

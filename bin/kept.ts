@@ -1,6 +1,7 @@
 /** Entry of the `kept` command (package.json "bin" -> bin/kept.cjs -> here). */
-import dotenv from 'dotenv';
+
 import { readFile } from 'node:fs/promises';
+import dotenv from 'dotenv';
 import type { CliIO } from './cli/io';
 import { kept } from './cli/main';
 

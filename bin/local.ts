@@ -24,8 +24,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  const known = err instanceof ConfigError || err instanceof JavaMissingError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
-  const message = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${process.env.PORT ?? 3000} is already in use; stop the other program or set PORT in .env.` : err.message;
+  const known =
+    err instanceof ConfigError ||
+    err instanceof JavaMissingError ||
+    (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const message =
+    (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `Port ${process.env.PORT ?? 3000} is already in use; stop the other program or set PORT in .env.`
+      : err.message;
   console.error(known ? message : `Kept could not start: ${message}`);
   process.exit(1);
 });

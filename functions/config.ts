@@ -6,27 +6,39 @@
 import { z } from 'zod';
 import { SLACK_USER_ID } from './domain/department';
 
-
 const schema = z.object({
   SLACK_SIGNING_SECRET: z
     .string({ error: 'is missing; copy the Signing Secret from your Slack app\'s "Basic Information" page' })
     .trim()
     .min(8, 'is too short to be a Slack signing secret; copy it from your Slack app\'s "Basic Information" page'),
   SLACK_BOT_TOKEN: z
-    .string({ error: 'is missing; copy the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page' })
+    .string({
+      error: 'is missing; copy the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page',
+    })
     .trim()
     .regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb- (from "OAuth & Permissions")'),
   SLACK_APP_TOKEN: z
     .string()
     .trim()
-    .regex(/^xapp-\S+$/, 'must be an app-level token starting with xapp- (needed only for Socket Mode; leave it empty to use HTTP)')
+    .regex(
+      /^xapp-\S+$/,
+      'must be an app-level token starting with xapp- (needed only for Socket Mode; leave it empty to use HTTP)',
+    )
     .optional(),
   SLACK_API_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:4001/api/' })
     .transform((u) => (u.endsWith('/') ? u : `${u}/`))
     .optional(),
-  SLACK_BOT_ID: z.string().trim().regex(/^B[A-Z0-9]+$/, 'must be a bot ID like B0123ABCD (or leave it empty)').optional(),
-  SLACK_BOT_USER_ID: z.string().trim().regex(SLACK_USER_ID, 'must be the bot\'s user ID like U0123ABCD (or leave it empty)').optional(),
+  SLACK_BOT_ID: z
+    .string()
+    .trim()
+    .regex(/^B[A-Z0-9]+$/, 'must be a bot ID like B0123ABCD (or leave it empty)')
+    .optional(),
+  SLACK_BOT_USER_ID: z
+    .string()
+    .trim()
+    .regex(SLACK_USER_ID, "must be the bot's user ID like U0123ABCD (or leave it empty)")
+    .optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number between 1 and 65535' })
     .int('must be a whole port number between 1 and 65535')
@@ -34,10 +46,17 @@ const schema = z.object({
     .max(65535, 'must be a port number between 1 and 65535')
     .default(3000),
   DYNAMODB_ENDPOINT: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000 (or leave it empty to start the embedded DynamoDB Local)' })
+    .url({
+      protocol: /^https?$/,
+      error:
+        'must be an http(s) URL such as http://127.0.0.1:8000 (or leave it empty to start the embedded DynamoDB Local)',
+    })
     .optional(),
   KEPT_DATABASE: z
-    .enum(['local', 'aws'], { error: 'must be "local" (DynamoDB Local, the default) or "aws" (the deployed table KEPT_TABLE names, with your AWS credentials)' })
+    .enum(['local', 'aws'], {
+      error:
+        'must be "local" (DynamoDB Local, the default) or "aws" (the deployed table KEPT_TABLE names, with your AWS credentials)',
+    })
     .default('local'),
   KEPT_TABLE: z
     .string()
@@ -47,7 +66,12 @@ const schema = z.object({
   KEPT_ADMINS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((id) => id.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
     .refine((ids) => ids.every((id) => SLACK_USER_ID.test(id)), {
       error: 'must be Slack user IDs separated by commas, like U0123ABCD,U0456EFGH',
     }),
@@ -63,7 +87,14 @@ const schema = z.object({
     .string()
     .trim()
     .transform((s) => s.replace(/^:|:$/g, ''))
-    .pipe(z.string().regex(/^[a-z0-9_+'-]{1,100}$/, 'must be an emoji name like kudos or :tada: (lowercase letters, digits, _ + - \')'))
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9_+'-]{1,100}$/,
+          "must be an emoji name like kudos or :tada: (lowercase letters, digits, _ + - ')",
+        ),
+    )
     .default('kudos'),
   KEPT_QUEUE_URL: z.url({ error: 'must be the URL of the worker SQS queue' }).optional(),
 });
@@ -71,7 +102,10 @@ const schema = z.object({
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Configuration error: ${variable} ${problem}. Set it in .env (see .env.example) or the environment.`);
     this.name = 'ConfigError';
   }

@@ -47,7 +47,8 @@ export class KeptStack extends Stack {
     this.slackSecretName = `${settings.stackName.toLowerCase()}/slack`;
     this.slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
       secretName: this.slackSecretName,
-      description: 'Kept Slack credentials: a JSON object with the keys SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/deploy.md)',
+      description:
+        'Kept Slack credentials: a JSON object with the keys SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/deploy.md)',
     });
 
     const common: Record<string, string> = {

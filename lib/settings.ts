@@ -39,14 +39,20 @@ export function readSettings(node: Node): KeptSettings {
     throw new SettingsError('kept:stackName', 'must start with a letter and contain only letters, digits and "-"');
   }
   const admins = text(node, 'kept:admins') ?? DEFAULT_SETTINGS.admins;
-  const adminIds = admins.split(',').map((id) => id.trim()).filter(Boolean);
+  const adminIds = admins
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   if (!adminIds.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id))) {
     throw new SettingsError('kept:admins', 'must be Slack user IDs separated by commas, like U0123ABCD,U0456EFGH');
   }
   // The digest's weekday, time and zone are per channel now (the import file's `digest` section).
   for (const key of ['kept:digestCron', 'kept:digestTimezone']) {
     if (text(node, key) !== undefined) {
-      throw new SettingsError(key, 'is no longer used: each digest channel has its own weekday, time and timezone in the digest section of the import file (kept import)');
+      throw new SettingsError(
+        key,
+        'is no longer used: each digest channel has its own weekday, time and timezone in the digest section of the import file (kept import)',
+      );
     }
   }
   const slackApiUrl = text(node, 'kept:slackApiUrl');

@@ -17,11 +17,16 @@ export async function withDb<T>(config: Config, work: (db: Db) => Promise<T>): P
   if (config.KEPT_DATABASE === 'aws') {
     const db = createDb({ table: config.KEPT_TABLE });
     if (!(await tableAnswers(db))) {
-      throw new Error(`the table "${config.KEPT_TABLE}" did not answer in AWS; set KEPT_TABLE to the stack's TableName output, and AWS_REGION and credentials for its account`);
+      throw new Error(
+        `the table "${config.KEPT_TABLE}" did not answer in AWS; set KEPT_TABLE to the stack's TableName output, and AWS_REGION and credentials for its account`,
+      );
     }
     return work(db);
   }
-  const candidates = [config.DYNAMODB_ENDPOINT, existsSync(endpointFile(config)) ? readFileSync(endpointFile(config), 'utf8').trim() : undefined];
+  const candidates = [
+    config.DYNAMODB_ENDPOINT,
+    existsSync(endpointFile(config)) ? readFileSync(endpointFile(config), 'utf8').trim() : undefined,
+  ];
   for (const endpoint of candidates) {
     if (!endpoint) continue;
     const db = createDb({ table: config.KEPT_TABLE, endpoint });

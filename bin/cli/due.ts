@@ -8,8 +8,7 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
-import { parseCalendar } from '../../functions/domain/calendar';
-import { NoWorkingTimeError } from '../../functions/domain/calendar';
+import { NoWorkingTimeError, parseCalendar } from '../../functions/domain/calendar';
 import { pauseClock, resumeClock, startClock, type TargetClock } from '../../functions/domain/clock';
 import { parseDuration } from '../../functions/domain/duration';
 
@@ -30,7 +29,9 @@ function parseInstant(text: string, what: string): number {
   const hasOffset = /[zZ]$/.test(text) || /[+-]\d\d(:?\d\d)?$/.test(tail);
   const parsed = DateTime.fromISO(text, { setZone: true });
   if (!hasTime || !hasOffset || !parsed.isValid) {
-    throw new Invalid(`${what} ${JSON.stringify(text)} is not an ISO-8601 instant with an offset; write e.g. 2026-11-25T09:00:00-05:00 or 2026-11-25T14:00:00Z`);
+    throw new Invalid(
+      `${what} ${JSON.stringify(text)} is not an ISO-8601 instant with an offset; write e.g. 2026-11-25T09:00:00-05:00 or 2026-11-25T14:00:00Z`,
+    );
   }
   return parsed.toMillis();
 }
@@ -71,7 +72,10 @@ export async function due(args: string[], io: DueIo): Promise<number> {
     const start = parseInstant(values.start!, '--start');
     const pauses = (values.pause ?? []).map((p) => {
       const slash = p.indexOf('/');
-      if (slash < 0) throw new Invalid(`--pause ${JSON.stringify(p)} is not START/END; write e.g. 2026-11-25T15:00:00Z/2026-11-26T09:00:00Z`);
+      if (slash < 0)
+        throw new Invalid(
+          `--pause ${JSON.stringify(p)} is not START/END; write e.g. 2026-11-25T15:00:00Z/2026-11-26T09:00:00Z`,
+        );
       const from = parseInstant(p.slice(0, slash), '--pause start');
       const to = parseInstant(p.slice(slash + 1), '--pause end');
       if (to <= from) throw new Invalid(`--pause ${JSON.stringify(p)} ends before it starts`);
@@ -80,7 +84,10 @@ export async function due(args: string[], io: DueIo): Promise<number> {
     });
     pauses.sort((a, b) => a.from - b.from);
     for (let i = 1; i < pauses.length; i++) {
-      if (pauses[i]!.from < pauses[i - 1]!.to) throw new Invalid(`--pause ${JSON.stringify(pauses[i]!.text)} overlaps --pause ${JSON.stringify(pauses[i - 1]!.text)}`);
+      if (pauses[i]!.from < pauses[i - 1]!.to)
+        throw new Invalid(
+          `--pause ${JSON.stringify(pauses[i]!.text)} overlaps --pause ${JSON.stringify(pauses[i - 1]!.text)}`,
+        );
     }
 
     const file = values.calendar!;
@@ -99,7 +106,9 @@ export async function due(args: string[], io: DueIo): Promise<number> {
     const calendar = parseCalendar(data);
     if (!calendar.ok) {
       const [first, ...rest] = calendar.error;
-      throw new Invalid(`${first}${rest.length > 0 ? ` (and ${rest.length} more ${rest.length === 1 ? 'problem' : 'problems'})` : ''}`);
+      throw new Invalid(
+        `${first}${rest.length > 0 ? ` (and ${rest.length} more ${rest.length === 1 ? 'problem' : 'problems'})` : ''}`,
+      );
     }
 
     let clock = clockOk(startClock(calendar.value, { kind: 'resolution', target: duration.value, at: start }));

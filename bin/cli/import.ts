@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseConfig } from '../../functions/config';
 import { validateImport } from '../../functions/domain/import-file';
-import { planImport, type ImportChange, type ImportPlan } from '../../functions/domain/import-plan';
+import { type ImportChange, type ImportPlan, planImport } from '../../functions/domain/import-plan';
 import { issueLine } from '../../functions/domain/issues';
 import { syncUsergroups } from '../../functions/slack/usergroups';
 import { createSlackClient } from '../../functions/slack/web-client';
@@ -16,7 +16,7 @@ import { readDirectory, WriteConflictError } from '../../functions/store/directo
 import { applyImport } from '../../functions/store/import';
 import { readAllTips, TipExistsError } from '../../functions/store/tips';
 import { withDb } from './db';
-import { EXIT, type CliIO } from './io';
+import { type CliIO, EXIT } from './io';
 
 const USAGE = 'usage: kept import FILE.yaml [--dry-run]';
 
@@ -42,7 +42,8 @@ function describeChange(c: ImportChange): string {
 }
 
 function summary(plan: ImportPlan, file: string, dryRun: boolean): string {
-  if (plan.changes.length === 0) return `${file}: nothing to change; all ${plan.unchanged} entries are already up to date.`;
+  if (plan.changes.length === 0)
+    return `${file}: nothing to change; all ${plan.unchanged} entries are already up to date.`;
   const n = plan.changes.length;
   return `${file}: ${dryRun ? 'would make' : 'made'} ${n} change${n === 1 ? '' : 's'}${plan.unchanged ? `; ${plan.unchanged} already up to date` : ''}.`;
 }
@@ -51,8 +52,14 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
   let file: string;
   let dryRun: boolean;
   try {
-    const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } }, strict: true, allowPositionals: true });
-    if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'give the file to import' : 'give one file at a time');
+    const { values, positionals } = parseArgs({
+      args,
+      options: { 'dry-run': { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1)
+      throw new Error(positionals.length === 0 ? 'give the file to import' : 'give one file at a time');
     file = positionals[0]!;
     dryRun = values['dry-run'] === true;
   } catch (err) {
@@ -71,7 +78,8 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
   try {
     data = parseYaml(text);
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}: ` : '';
+    const where =
+      err instanceof YAMLParseError && err.linePos ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}: ` : '';
     const what = (err as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     io.err(`kept import: ${file} is not valid YAML: ${where}${what}`);
     return EXIT.usage;
@@ -96,11 +104,15 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
         await applyImport(db, plan, dir, now);
       } catch (err) {
         if (err instanceof TipExistsError) {
-          io.err(`kept import: tip ${err.id} was added in Slack while importing; run the same import again to finish (what was done stays done).`);
+          io.err(
+            `kept import: tip ${err.id} was added in Slack while importing; run the same import again to finish (what was done stays done).`,
+          );
           return EXIT.failed;
         }
         if (!(err instanceof WriteConflictError)) throw err;
-        io.err(`kept import: departments or agreements changed while importing; run the same import again to finish (what was done stays done).`);
+        io.err(
+          `kept import: departments or agreements changed while importing; run the same import again to finish (what was done stays done).`,
+        );
         return EXIT.failed;
       }
     }
@@ -112,7 +124,9 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
       const dir = { ...after, departments: after.departments.filter((d) => named.has(d.id)) };
       const sync = await syncUsergroups(db, createSlackClient(config), dir, { maxAgeMs: 0 });
       for (const f of sync.failed) {
-        io.err(`kept import: could not read the members of user group ${f.usergroup} (${f.department}) from Slack: ${f.error}. Its heads and listed members count meanwhile; run the import again (or /sla dept group) to retry.`);
+        io.err(
+          `kept import: could not read the members of user group ${f.usergroup} (${f.department}) from Slack: ${f.error}. Its heads and listed members count meanwhile; run the import again (or /sla dept group) to retry.`,
+        );
       }
     }
     return EXIT.ok;

@@ -5,12 +5,17 @@ import { digestSlackClient } from '../../functions/jobs/digest';
 import { outboxFromConfig } from '../../functions/jobs/outbox';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import { withDb } from './db';
-import { EXIT, UsageError, type CliIO } from './io';
+import { type CliIO, EXIT, UsageError } from './io';
 
 export function parseNow(value: string | undefined, command: string): Date {
   if (value === undefined) return new Date();
-  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`kept ${command}: --now "${value}" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z`);
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+    ? Date.parse(value)
+    : NaN;
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `kept ${command}: --now "${value}" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z`,
+    );
   return new Date(ms);
 }
 
@@ -20,13 +25,20 @@ export async function job(command: 'scan' | 'digest', args: string[], io: CliIO)
     const { values } = parseArgs({ args, options: { now: { type: 'string' } }, strict: true, allowPositionals: false });
     now = parseNow(values.now, command);
   } catch (err) {
-    io.err(err instanceof UsageError ? err.message : `kept ${command}: ${(err as Error).message.split('\n')[0]}; usage: kept ${command} [--now ISO]`);
+    io.err(
+      err instanceof UsageError
+        ? err.message
+        : `kept ${command}: ${(err as Error).message.split('\n')[0]}; usage: kept ${command} [--now ISO]`,
+    );
     return EXIT.usage;
   }
   const config = parseConfig(io.env);
   const line = await withDb(config, async (db) => {
     const outbox = outboxFromConfig(config, db); // in this process: the command ends when its work is done
-    const done = await runScheduled({ db, outbox, slack: digestSlackClient(config) }, { job: command, scheduledTime: now.toISOString() });
+    const done = await runScheduled(
+      { db, outbox, slack: digestSlackClient(config) },
+      { job: command, scheduledTime: now.toISOString() },
+    );
     await outbox.idle();
     return done;
   });

@@ -2,7 +2,7 @@
 import { ConfigError } from '../../functions/config';
 import { due } from './due';
 import { importFile } from './import';
-import { EXIT, type CliIO } from './io';
+import { type CliIO, EXIT } from './io';
 import { job } from './jobs';
 import { report } from './report';
 
@@ -12,7 +12,7 @@ const USAGE = [
   '  kept import FILE.yaml [--dry-run]   load departments, agreements, digest settings and tips (agreements as code)',
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
-  '  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department\'s report (default: this month to date)',
+  "  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report (default: this month to date)",
 ];
 
 export async function kept(argv: string[], io: CliIO): Promise<number> {
@@ -47,4 +47,3 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
     return EXIT.failed;
   }
 }
-

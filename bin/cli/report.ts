@@ -8,12 +8,12 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
 import { findDepartment } from '../../functions/domain/directory';
-import { reportCsv, reportTable, type Report } from '../../functions/domain/report';
+import { type Report, reportCsv, reportTable } from '../../functions/domain/report';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
 import { readDirectory } from '../../functions/store/directory';
 import { readReport } from '../../functions/store/stats';
 import { withDb } from './db';
-import { EXIT, type CliIO } from './io';
+import { type CliIO, EXIT } from './io';
 
 const USAGE = 'usage: kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]';
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -38,7 +38,17 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
   try {
     let values;
     try {
-      ({ values } = parseArgs({ args, options: { dept: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } }, strict: true, allowPositionals: false }));
+      ({ values } = parseArgs({
+        args,
+        options: {
+          dept: { type: 'string' },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          format: { type: 'string' },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
     } catch (err) {
       throw new Invalid(`${(err as Error).message.split('\n')[0]}; ${USAGE}`);
     }
@@ -46,13 +56,15 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
     dept = values.dept.toLowerCase();
     for (const name of ['from', 'to'] as const) {
       const value = values[name];
-      if (value !== undefined && !isLocalDate(value)) throw new Invalid(`--${name} "${value}" is not a date; write YYYY-MM-DD, e.g. 2026-11-01`);
+      if (value !== undefined && !isLocalDate(value))
+        throw new Invalid(`--${name} "${value}" is not a date; write YYYY-MM-DD, e.g. 2026-11-01`);
     }
     from = values.from;
     to = values.to;
     if (from && to && from > to) throw new Invalid(`--from ${from} is after --to ${to}`);
     const f = values.format ?? 'table';
-    if (!(FORMATS as readonly string[]).includes(f)) throw new Invalid(`--format "${f}" is not a format; use table, json or csv`);
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw new Invalid(`--format "${f}" is not a format; use table, json or csv`);
     format = f as Format;
   } catch (err) {
     if (!(err instanceof Invalid)) throw err;
@@ -66,14 +78,18 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
     const department = findDepartment(dir, dept) ?? dir.departments.find((d) => d.name.toLowerCase() === dept);
     if (!department) {
       const known = dir.departments.map((d) => d.id).join(', ');
-      io.err(`kept report: there is no department "${dept}"; ${known ? `departments: ${known}` : 'import some first with `kept import FILE.yaml`'}`);
+      io.err(
+        `kept report: there is no department "${dept}"; ${known ? `departments: ${known}` : 'import some first with `kept import FILE.yaml`'}`,
+      );
       return EXIT.usage;
     }
     const today = localToday(now.getTime(), department.calendar.timezone);
     const start = from ?? `${today.slice(0, 7)}-01`;
     const end = to ?? today;
     if (start > end) {
-      io.err(`kept report: --from ${start} is after --to ${end} (${from ? 'today' : 'the first of this month'} in ${department.calendar.timezone} when left out)`);
+      io.err(
+        `kept report: --from ${start} is after --to ${end} (${from ? 'today' : 'the first of this month'} in ${department.calendar.timezone} when left out)`,
+      );
       return EXIT.usage;
     }
     const built = await readReport(db, dir, department, { from: start, to: end }, BETTER_READ);

@@ -46,15 +46,34 @@ const CONFIG = {
   background: '#ffffff',
   padding: 16,
   view: { stroke: null },
-  axis: { labelFontSize: 13, titleFontSize: 13, titleFontWeight: 'normal', labelColor: INK, titleColor: MUTED, domainColor: '#9ca3af', tickColor: '#9ca3af' },
-  title: { fontSize: 18, fontWeight: 'normal', color: INK, subtitleFontSize: 13, subtitleColor: MUTED, anchor: 'start', offset: 14 },
+  axis: {
+    labelFontSize: 13,
+    titleFontSize: 13,
+    titleFontWeight: 'normal',
+    labelColor: INK,
+    titleColor: MUTED,
+    domainColor: '#9ca3af',
+    tickColor: '#9ca3af',
+  },
+  title: {
+    fontSize: 18,
+    fontWeight: 'normal',
+    color: INK,
+    subtitleFontSize: 13,
+    subtitleColor: MUTED,
+    anchor: 'start',
+    offset: 14,
+  },
 } as const;
 
 /** Vega does not wrap titles: a long line is cut with an ellipsis instead of widening the image. */
 const fit = (line: string) => (line.length > 60 ? `${line.slice(0, 59)}…` : line);
 
 function title(text: string, ...subtitles: (string | undefined)[]) {
-  const lines = subtitles.map((s) => s?.trim()).filter((s): s is string => !!s).map(fit);
+  const lines = subtitles
+    .map((s) => s?.trim())
+    .filter((s): s is string => !!s)
+    .map(fit);
   return lines.length > 0 ? { text, subtitle: lines } : { text };
 }
 
@@ -74,7 +93,10 @@ function weekLabels(points: readonly TrendPoint[]): { labels: string[]; axisTitl
  */
 export async function renderTrendPng(points: readonly TrendPoint[], opts?: ChartText): Promise<Buffer> {
   for (const p of points) {
-    if (p.compliancePct !== null && !(Number.isFinite(p.compliancePct) && p.compliancePct >= 0 && p.compliancePct <= 100)) {
+    if (
+      p.compliancePct !== null &&
+      !(Number.isFinite(p.compliancePct) && p.compliancePct >= 0 && p.compliancePct <= 100)
+    ) {
       throw new RangeError(`compliancePct must be 0–100 or null, got ${p.compliancePct} for ${JSON.stringify(p.week)}`);
     }
   }
@@ -86,7 +108,16 @@ export async function renderTrendPng(points: readonly TrendPoint[], opts?: Chart
   const layer: unknown[] = [
     { mark: { type: 'line', color: LINE, strokeWidth: dense ? 2 : 3, invalid: 'break-paths-show-domains' } },
     // A point per week, so a week between two gaps still shows.
-    { mark: { type: 'point', filled: true, size: dense ? 25 : 70, color: LINE, opacity: 1, invalid: 'break-paths-show-domains' } },
+    {
+      mark: {
+        type: 'point',
+        filled: true,
+        size: dense ? 25 : 70,
+        color: LINE,
+        opacity: 1,
+        invalid: 'break-paths-show-domains',
+      },
+    },
   ];
   if (points.length <= 14) {
     layer.push({
@@ -98,7 +129,12 @@ export async function renderTrendPng(points: readonly TrendPoint[], opts?: Chart
   if (!anyValue) {
     layer.push({
       data: { values: [{}] },
-      mark: { type: 'text', fontSize: 15, color: MUTED, text: points.length === 0 ? 'No weeks in this period' : 'No request was met or breached yet' },
+      mark: {
+        type: 'text',
+        fontSize: 15,
+        color: MUTED,
+        text: points.length === 0 ? 'No weeks in this period' : 'No request was met or breached yet',
+      },
       encoding: { x: { value: { expr: 'width / 2' } }, y: { value: { expr: 'height / 2' } } },
     });
   }
@@ -140,20 +176,37 @@ export async function renderTrendPng(points: readonly TrendPoint[], opts?: Chart
  */
 export async function renderHeatmapPng(cells: readonly (readonly number[])[], opts?: ChartText): Promise<Buffer> {
   if (cells.length !== 7 || cells.some((row) => row.length !== 24)) {
-    throw new RangeError(`cells must be 7 x 24 (weekday x hour), got ${cells.length} x ${cells.map((r) => r.length).join('/')}`);
+    throw new RangeError(
+      `cells must be 7 x 24 (weekday x hour), got ${cells.length} x ${cells.map((r) => r.length).join('/')}`,
+    );
   }
-  if (cells.some((row) => row.some((n) => !Number.isInteger(n) || n < 0))) throw new RangeError('cells must be counts (whole numbers, 0 or more)');
+  if (cells.some((row) => row.some((n) => !Number.isInteger(n) || n < 0)))
+    throw new RangeError('cells must be counts (whole numbers, 0 or more)');
   const max = Math.max(1, ...cells.flat());
   const total = cells.flat().reduce((a, b) => a + b, 0);
   const spec = {
-    title: title('When breaches happen', opts?.subtitle, `${COUNT.format(total)} breached request${total === 1 ? '' : 's'}, by hour filed`),
+    title: title(
+      'When breaches happen',
+      opts?.subtitle,
+      `${COUNT.format(total)} breached request${total === 1 ? '' : 's'}, by hour filed`,
+    ),
     width: { step: 48 },
     height: { step: 24 },
     config: CONFIG,
     data: { values: cells.flatMap((row, d) => row.map((count, h) => ({ day: WEEKDAYS[d], hour: HOURS[h], count }))) },
     encoding: {
-      x: { field: 'day', type: 'ordinal', sort: WEEKDAYS, axis: { title: null, orient: 'top', labelAngle: 0, ticks: false, domain: false, labelPadding: 6 } },
-      y: { field: 'hour', type: 'ordinal', sort: HOURS, axis: { title: null, ticks: false, domain: false, labelPadding: 6 } },
+      x: {
+        field: 'day',
+        type: 'ordinal',
+        sort: WEEKDAYS,
+        axis: { title: null, orient: 'top', labelAngle: 0, ticks: false, domain: false, labelPadding: 6 },
+      },
+      y: {
+        field: 'hour',
+        type: 'ordinal',
+        sort: HOURS,
+        axis: { title: null, ticks: false, domain: false, labelPadding: 6 },
+      },
     },
     layer: [
       {
@@ -214,7 +267,9 @@ const loadResvg = once(async (): Promise<Resvg> => {
   await resvg.initWasm(await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
   return resvg;
 });
-const loadFont = once(async () => new Uint8Array(await readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'))));
+const loadFont = once(
+  async () => new Uint8Array(await readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'))),
+);
 // ES modules only: import() (bundled into the worker; native ESM under `npm start`).
 const loadVega = once(async (): Promise<Vega> => {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);

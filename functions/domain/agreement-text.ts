@@ -3,7 +3,7 @@
  * changes between two versions. Pure domain code: plain text with no Slack markup; the Slack
  * views escape it before showing it.
  */
-import { EVERY_DEPARTMENT, PRIORITIES, type AgreementTerms, type Penalty, type Target } from './agreement';
+import { type AgreementTerms, EVERY_DEPARTMENT, type Penalty, PRIORITIES, type Target } from './agreement';
 import { formatDuration } from './duration';
 
 /** `answer in 30m, solve in 4h`. */
@@ -50,7 +50,11 @@ export function describePenalty(p: Penalty): string {
   if (p.tiers.length > 0) {
     parts.push(
       p.tiers
-        .map((t, i) => (i === 0 ? `from the ${ordinal(t.fromBreach)} breach in a calendar month ×${t.multiplier}` : `from the ${ordinal(t.fromBreach)} ×${t.multiplier}`))
+        .map((t, i) =>
+          i === 0
+            ? `from the ${ordinal(t.fromBreach)} breach in a calendar month ×${t.multiplier}`
+            : `from the ${ordinal(t.fromBreach)} ×${t.multiplier}`,
+        )
         .join(', '),
     );
   }

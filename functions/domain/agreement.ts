@@ -6,9 +6,9 @@
  * read to people. Semantics: docs/agreements.md.
  */
 import { z } from 'zod';
-import { sameValue } from './same-value';
 import { formatDuration, parseDuration } from './duration';
 import { shown } from './issues';
+import { sameValue } from './same-value';
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -96,7 +96,14 @@ const DurationText = z.unknown().transform((value, ctx) => {
   const parsed = parseDuration(typeof value === 'number' ? `${value}` : value);
   if (!parsed.ok) {
     const unitless = typeof value === 'number' && Number.isInteger(value) && value > 0;
-    ctx.addIssue({ code: 'custom', message: unitless ? `${value} has no unit; write ${value}m or ${value}h` : typeof value === 'number' ? `${value} is not a duration; use forms like 30m, 4h, 1h30m` : parsed.error });
+    ctx.addIssue({
+      code: 'custom',
+      message: unitless
+        ? `${value} has no unit; write ${value}m or ${value}h`
+        : typeof value === 'number'
+          ? `${value} is not a duration; use forms like 30m, 4h, 1h30m`
+          : parsed.error,
+    });
     return z.NEVER;
   }
   return parsed.value;
@@ -123,32 +130,55 @@ const TargetSpec = z
   });
 
 const TargetsSpec = z
-  .strictObject(Object.fromEntries(PRIORITIES.map((p) => [p, TargetSpec.optional()])) as Record<Priority, z.ZodOptional<typeof TargetSpec>>, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a priority; use P1, P2, P3, P4`
-        : 'must map priorities (P1..P4) to targets',
-  })
-  .refine((t) => PRIORITIES.some((p) => t[p] !== undefined), { error: 'give targets for at least one priority (P1..P4)' });
+  .strictObject(
+    Object.fromEntries(PRIORITIES.map((p) => [p, TargetSpec.optional()])) as Record<
+      Priority,
+      z.ZodOptional<typeof TargetSpec>
+    >,
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a priority; use P1, P2, P3, P4`
+          : 'must map priorities (P1..P4) to targets',
+    },
+  )
+  .refine((t) => PRIORITIES.some((p) => t[p] !== undefined), {
+    error: 'give targets for at least one priority (P1..P4)',
+  });
 
 const amount = (what: string) =>
   z
     .number({
-      error: (iss) => (iss.input === undefined ? `${what} is required` : typeof iss.input === 'number' ? 'must be a finite number' : `${shown(iss.input)} is not a number`),
+      error: (iss) =>
+        iss.input === undefined
+          ? `${what} is required`
+          : typeof iss.input === 'number'
+            ? 'must be a finite number'
+            : `${shown(iss.input)} is not a number`,
     })
-    .refine((n) => n >= 0, { error: (iss) => `${shown(iss.input)} is negative; a penalty is an amount owed, 0 or more` })
+    .refine((n) => n >= 0, {
+      error: (iss) => `${shown(iss.input)} is negative; a penalty is an amount owed, 0 or more`,
+    })
     .refine((n) => n <= MAX_AMOUNT, { error: `is too large; the most we accept is ${MAX_AMOUNT}` })
     .refine((n) => Number(n.toFixed(2)) === n, { error: 'has more than two decimals' });
 
 const TierSpec = z.strictObject(
   {
     from_breach: z
-      .number({ error: (iss) => (iss.input === undefined ? 'from_breach is required' : `${shown(iss.input)} is not a whole number`) })
+      .number({
+        error: (iss) =>
+          iss.input === undefined ? 'from_breach is required' : `${shown(iss.input)} is not a whole number`,
+      })
       .int({ error: (iss) => `${shown(iss.input)} is not a whole number` })
-      .min(2, { error: (iss) => `${shown(iss.input)} is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)` })
+      .min(2, {
+        error: (iss) =>
+          `${shown(iss.input)} is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)`,
+      })
       .max(1000, { error: 'is too large; use 1000 or less' }),
     multiplier: z
-      .number({ error: (iss) => (iss.input === undefined ? 'multiplier is required' : `${shown(iss.input)} is not a number`) })
+      .number({
+        error: (iss) => (iss.input === undefined ? 'multiplier is required' : `${shown(iss.input)} is not a number`),
+      })
       .min(1, { error: (iss) => `${shown(iss.input)} is below 1; a tier makes repeated breaches cost more, not less` })
       .max(100, { error: 'is too large; use 100 or less' }),
   },
@@ -164,7 +194,12 @@ export const PenaltySpec = z
   .strictObject(
     {
       unit: z
-        .string({ error: (iss) => (iss.input === undefined ? `unit is required; ${UNIT_HELP}` : `${shown(iss.input)} is not a unit; ${UNIT_HELP}`) })
+        .string({
+          error: (iss) =>
+            iss.input === undefined
+              ? `unit is required; ${UNIT_HELP}`
+              : `${shown(iss.input)} is not a unit; ${UNIT_HELP}`,
+        })
         .transform((u, ctx) => {
           const unit = normaliseUnit(u);
           if (unit === undefined) {
@@ -174,7 +209,10 @@ export const PenaltySpec = z
           return unit;
         }),
       per_breach: amount('per_breach'),
-      tiers: z.array(TierSpec, { error: 'must be a list of tiers like [{ from_breach: 3, multiplier: 2 }]' }).max(10, 'has more than 10 tiers').optional(),
+      tiers: z
+        .array(TierSpec, { error: 'must be a list of tiers like [{ from_breach: 3, multiplier: 2 }]' })
+        .max(10, 'has more than 10 tiers')
+        .optional(),
       monthly_cap: amount('monthly_cap').optional(),
     },
     {
@@ -188,28 +226,58 @@ export const PenaltySpec = z
     const tiers = p.tiers ?? [];
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i]!.from_breach <= tiers[i - 1]!.from_breach) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'from_breach'], message: `${tiers[i]!.from_breach} does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', i, 'from_breach'],
+          message: `${tiers[i]!.from_breach} does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order`,
+        });
       }
     }
     if (p.monthly_cap !== undefined && p.monthly_cap < p.per_breach) {
-      ctx.addIssue({ code: 'custom', path: ['monthly_cap'], message: `${p.monthly_cap} is below per_breach (${p.per_breach}); a month's cap must allow at least one breach` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monthly_cap'],
+        message: `${p.monthly_cap} is below per_breach (${p.per_breach}); a month's cap must allow at least one breach`,
+      });
     }
   });
 
 const termsShape = {
-  provider: z.string({ error: (iss) => (iss.input === undefined ? 'provider is required: the department that makes the promise' : `${shown(iss.input)} is not a department id`) }),
-  customer: z.string({ error: (iss) => (iss.input === undefined ? 'customer is required: a department id, or "*" for every department' : `${shown(iss.input)} is not a department id`) }),
+  provider: z.string({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'provider is required: the department that makes the promise'
+        : `${shown(iss.input)} is not a department id`,
+  }),
+  customer: z.string({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'customer is required: a department id, or "*" for every department'
+        : `${shown(iss.input)} is not a department id`,
+  }),
   service: z
-    .string({ error: (iss) => (iss.input === undefined ? 'service is required: name what is promised, e.g. Laptops and accounts' : `must be text, not ${shown(iss.input)}`) })
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? 'service is required: name what is promised, e.g. Laptops and accounts'
+          : `must be text, not ${shown(iss.input)}`,
+    })
     .trim()
     .min(1, 'must not be empty')
     .max(80, 'is longer than 80 characters'),
   targets: TargetsSpec,
   penalty: PenaltySpec,
   at_risk: z
-    .number({ error: (iss) => `${shown(iss.input)} is not a number; write the share of a target after which it is at risk, e.g. 0.75` })
-    .gt(0, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)` })
-    .lt(1, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)` })
+    .number({
+      error: (iss) =>
+        `${shown(iss.input)} is not a number; write the share of a target after which it is at risk, e.g. 0.75`,
+    })
+    .gt(0, {
+      error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
+    })
+    .lt(1, {
+      error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
+    })
     .optional(),
 };
 
@@ -222,15 +290,23 @@ const termsError = (iss: { code?: string; keys?: string[] }) =>
 export const AgreementTermsSpec = z.strictObject(termsShape, { error: termsError });
 export type AgreementTermsSpec = z.input<typeof AgreementTermsSpec>;
 
-export const AGREEMENT_ID_HELP = 'use 1-64 lowercase letters, digits or dashes, starting with a letter, e.g. it-for-finance';
+export const AGREEMENT_ID_HELP =
+  'use 1-64 lowercase letters, digits or dashes, starting with a letter, e.g. it-for-finance';
 const AGREEMENT_ID = /^[a-z][a-z0-9-]{0,63}$/;
 
 /** One agreement of the import file. */
 export const AgreementSpec = z.strictObject(
   {
     id: z
-      .string({ error: (iss) => (iss.input === undefined ? `id is required; ${AGREEMENT_ID_HELP}` : `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`) })
-      .refine((id) => AGREEMENT_ID.test(id), { error: (iss) => `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}` }),
+      .string({
+        error: (iss) =>
+          iss.input === undefined
+            ? `id is required; ${AGREEMENT_ID_HELP}`
+            : `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`,
+      })
+      .refine((id) => AGREEMENT_ID.test(id), {
+        error: (iss) => `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`,
+      }),
     ...termsShape,
   },
   { error: termsError },
@@ -275,7 +351,9 @@ export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
     penalty: {
       unit: terms.penalty.unit,
       per_breach: terms.penalty.perBreach,
-      ...(terms.penalty.tiers.length ? { tiers: terms.penalty.tiers.map((t) => ({ from_breach: t.fromBreach, multiplier: t.multiplier })) } : {}),
+      ...(terms.penalty.tiers.length
+        ? { tiers: terms.penalty.tiers.map((t) => ({ from_breach: t.fromBreach, multiplier: t.multiplier })) }
+        : {}),
       ...(terms.penalty.monthlyCap !== undefined ? { monthly_cap: terms.penalty.monthlyCap } : {}),
     },
     at_risk: terms.atRisk,
@@ -284,7 +362,14 @@ export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
 
 /** Only the terms of an agreement version (drops id, version, status and the rest). */
 export function termsOf(a: AgreementTerms): AgreementTerms {
-  return { provider: a.provider, customer: a.customer, service: a.service, targets: a.targets, penalty: a.penalty, atRisk: a.atRisk };
+  return {
+    provider: a.provider,
+    customer: a.customer,
+    service: a.service,
+    targets: a.targets,
+    penalty: a.penalty,
+    atRisk: a.atRisk,
+  };
 }
 
 /** The same terms, written the same way: what makes an import idempotent. */
@@ -304,7 +389,10 @@ export function serviceKey(service: string): string {
  * Whether two agreements would both cover some request: same provider, same service, and
  * customers that meet (equal, or either is `*`).
  */
-export function overlaps(a: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>, b: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>): boolean {
+export function overlaps(
+  a: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>,
+  b: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>,
+): boolean {
   return (
     a.provider === b.provider &&
     serviceKey(a.service) === serviceKey(b.service) &&
@@ -317,7 +405,10 @@ export const covers = (terms: Pick<AgreementTerms, 'customer'>, department: stri
   terms.customer === EVERY_DEPARTMENT || terms.customer === department;
 
 /** A fresh agreement id from its parties: `it-for-finance-laptops-and-accounts`, unique among `taken`. */
-export function suggestAgreementId(terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>, taken: ReadonlySet<string>): string {
+export function suggestAgreementId(
+  terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>,
+  taken: ReadonlySet<string>,
+): string {
   const slug = (text: string) =>
     text
       .normalize('NFKD')
@@ -325,7 +416,11 @@ export function suggestAgreementId(terms: Pick<AgreementTerms, 'provider' | 'cus
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '');
   const customer = terms.customer === EVERY_DEPARTMENT ? 'all' : terms.customer;
-  const base = [terms.provider, 'for', customer, slug(terms.service)].filter(Boolean).join('-').slice(0, 58).replace(/-+$/, '');
+  const base = [terms.provider, 'for', customer, slug(terms.service)]
+    .filter(Boolean)
+    .join('-')
+    .slice(0, 58)
+    .replace(/-+$/, '');
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }

@@ -24,7 +24,8 @@ export function nextWatch(request: Request): number | null {
   for (const kind of TARGET_KINDS) {
     if (request.breaches?.[kind]) continue;
     const c = request.clocks[kind];
-    if (c.breachedAt !== null) consider(c.breachedAt); // missed while stopped (met late, paused or cancelled late)
+    if (c.breachedAt !== null)
+      consider(c.breachedAt); // missed while stopped (met late, paused or cancelled late)
     else if (c.state === 'running' && c.dueAt !== null) {
       if (request.warned?.[kind] === undefined && c.atRiskAt !== null && c.atRiskAt < c.dueAt) consider(c.atRiskAt);
       else consider(c.dueAt + 1);
@@ -57,10 +58,16 @@ export function findingsAt(request: Request, calendar: Calendar, now: number): F
   for (const kind of TARGET_KINDS) {
     if (request.breaches?.[kind]) continue;
     const view = clockAt(calendar, request.clocks[kind], at);
-    if (view.breachedAt !== null) breaches.push({ type: 'breach', kind, dueAt: view.breachedAt, lateBy: Math.max(0, -view.remaining) });
-    else if (view.status === 'at_risk' && request.warned?.[kind] === undefined) warnings.push({ type: 'warn', kind, remaining: view.remaining, due: view.due });
+    if (view.breachedAt !== null)
+      breaches.push({ type: 'breach', kind, dueAt: view.breachedAt, lateBy: Math.max(0, -view.remaining) });
+    else if (view.status === 'at_risk' && request.warned?.[kind] === undefined)
+      warnings.push({ type: 'warn', kind, remaining: view.remaining, due: view.due });
   }
   const closesAt = autoCloseAt(request);
   const close: Finding[] = closesAt !== null && now >= closesAt ? [{ type: 'close', at: closesAt }] : [];
-  return [...breaches.sort((a, b) => (a as { dueAt: number }).dueAt - (b as { dueAt: number }).dueAt), ...warnings, ...close];
+  return [
+    ...breaches.sort((a, b) => (a as { dueAt: number }).dueAt - (b as { dueAt: number }).dueAt),
+    ...warnings,
+    ...close,
+  ];
 }

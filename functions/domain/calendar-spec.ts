@@ -12,9 +12,10 @@
  * - `hours` left out or `{}` means 24x7 (every day 00:00-24:00); holidays still apply to a 24x7
  *   calendar that lists some.
  */
+
+import type HolidaysType from 'date-holidays';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import type HolidaysType from 'date-holidays';
 import type { Result } from './duration';
 import { issueLine, issuesOf } from './issues';
 
@@ -25,7 +26,8 @@ export const DAY_MS = 86_400_000;
 /** How far ahead the clock searches for working time before giving up: about ten years. */
 export const HORIZON_DAYS = 3660;
 
-const RANGES_HELP = 'write HH:MM-HH:MM with times from 00:00 to 24:00, several ranges separated by commas, e.g. "09:00-12:00,13:00-17:00"';
+const RANGES_HELP =
+  'write HH:MM-HH:MM with times from 00:00 to 24:00, several ranges separated by commas, e.g. "09:00-12:00,13:00-17:00"';
 
 /** One range as written, in minutes from local midnight of the day it starts; `end` > 1440 for overnight ranges. */
 export interface MinuteRange {
@@ -64,10 +66,16 @@ export function parseDayRanges(value: string | null | undefined): Result<MinuteR
       return { ok: false, error: `${JSON.stringify(text)} is not a time range; ${RANGES_HELP}` };
     }
     if (start === 1440) {
-      return { ok: false, error: `${JSON.stringify(text)} starts at 24:00, which is allowed only as an end; start at 00:00 of the next day instead` };
+      return {
+        ok: false,
+        error: `${JSON.stringify(text)} starts at 24:00, which is allowed only as an end; start at 00:00 of the next day instead`,
+      };
     }
     if (start === end) {
-      return { ok: false, error: `${JSON.stringify(text)} is reversed: it ends when it starts (an end earlier than the start means a range running past midnight)` };
+      return {
+        ok: false,
+        error: `${JSON.stringify(text)} is reversed: it ends when it starts (an end earlier than the start means a range running past midnight)`,
+      };
     }
     out.push({ start, end: end > start ? end : end + 1440, text });
   }
@@ -141,16 +149,24 @@ export function publicHolidays(country: string, region: string | undefined, year
 // The written shape
 
 const text = (what: string) =>
-  z.string({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${what} must be text, not ${JSON.stringify(iss.input)}`) });
+  z.string({
+    error: (iss) =>
+      iss.input === undefined ? `${what} is required` : `${what} must be text, not ${JSON.stringify(iss.input)}`,
+  });
 
 const DayHours = z
-  .union([z.string(), z.null()], { error: (iss) => `must be text like "09:00-17:00", not ${JSON.stringify(iss.input)}` })
+  .union([z.string(), z.null()], {
+    error: (iss) => `must be text like "09:00-17:00", not ${JSON.stringify(iss.input)}`,
+  })
   .superRefine((value, ctx) => {
     const parsed = parseDayRanges(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
   });
 
-const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.optional()])) as Record<Weekday, z.ZodOptional<typeof DayHours>>;
+const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.optional()])) as Record<
+  Weekday,
+  z.ZodOptional<typeof DayHours>
+>;
 
 const Hours = z.strictObject(hoursShape, {
   error: (iss) =>
@@ -184,7 +200,8 @@ export const CalendarSpec = z
   .strictObject(
     {
       timezone: text('timezone').refine((zone) => IANAZone.isValidZone(zone), {
-        error: (iss) => `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
+        error: (iss) =>
+          `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
       }),
       hours: Hours.optional(),
       holidays: Holidays.optional(),
@@ -238,7 +255,11 @@ function checkWeek(hours: CalendarSpec['hours'], ctx: z.RefinementCtx): void {
     for (const r of parsed.value) all.push({ day, start: i * 1440 + r.start, end: i * 1440 + r.end, text: r.text });
   }
   if (all.length === 0) {
-    ctx.addIssue({ code: 'custom', path: ['hours'], message: 'no working hours on any day; give some ranges, or leave hours out for a 24x7 calendar' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hours'],
+      message: 'no working hours on any day; give some ranges, or leave hours out for a 24x7 calendar',
+    });
     return;
   }
   all.sort((a, b) => a.start - b.start);
@@ -248,7 +269,11 @@ function checkWeek(hours: CalendarSpec['hours'], ctx: z.RefinementCtx): void {
     const next = i + 1 < all.length ? all[i + 1]! : { ...all[0]!, start: all[0]!.start + week };
     if (next.start < cur.end) {
       const where = next.day === cur.day ? JSON.stringify(cur.text) : `${cur.day}'s range ${JSON.stringify(cur.text)}`;
-      ctx.addIssue({ code: 'custom', path: ['hours', next.day], message: `${JSON.stringify(next.text)} overlaps ${where}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hours', next.day],
+        message: `${JSON.stringify(next.text)} overlaps ${where}`,
+      });
       return;
     }
   }

@@ -4,11 +4,23 @@
  * written shape and its validation are in calendar-spec.ts.
  */
 import { IANAZone } from 'luxon';
+import {
+  CalendarSpec,
+  DAY_MS,
+  dayOfIsoDate,
+  describeIssues,
+  isoDateOfDay,
+  type MinuteRange,
+  parseDayRanges,
+  publicHolidays,
+  WEEKDAYS,
+  weekdayOfDay,
+} from './calendar-spec';
 import type { Result } from './duration';
 import { MINUTE_MS } from './duration';
-import { CalendarSpec, DAY_MS, dayOfIsoDate, describeIssues, isoDateOfDay, parseDayRanges, publicHolidays, weekdayOfDay, WEEKDAYS, type MinuteRange } from './calendar-spec';
 
 export * from './calendar-spec';
+
 // ---------------------------------------------------------------------------------------------
 // Zone offsets, cached
 
@@ -80,7 +92,6 @@ class ZoneOffsets {
 
 // ---------------------------------------------------------------------------------------------
 // The compiled calendar
-
 
 const PIECE_CACHE = 4_096;
 const BUCKET_CACHE = 20_000;

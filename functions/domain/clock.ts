@@ -19,7 +19,8 @@ function checkInstant(name: string, t: number): void {
  */
 export function addBusinessTime(calendar: Calendar, start: number, duration: number): number {
   checkInstant('start', start);
-  if (!Number.isFinite(duration) || duration < 0) throw new RangeError(`duration must be a non-negative number of ms, not ${duration}`);
+  if (!Number.isFinite(duration) || duration < 0)
+    throw new RangeError(`duration must be a non-negative number of ms, not ${duration}`);
   if (duration === 0) return start;
   if (calendar.alwaysOpen) return start + duration;
   let remaining = duration;
@@ -36,7 +37,9 @@ export function addBusinessTime(calendar: Calendar, start: number, duration: num
       remaining -= available;
     }
   }
-  throw new NoWorkingTimeError(`the calendar has less working time than the target within ${HORIZON_DAYS} days of the start`);
+  throw new NoWorkingTimeError(
+    `the calendar has less working time than the target within ${HORIZON_DAYS} days of the start`,
+  );
 }
 
 /** Working time in [a, b). Negative when b is before a: `businessTimeBetween(c, b, a) === -businessTimeBetween(c, a, b)`. */
@@ -145,7 +148,10 @@ export interface ClockView {
   readonly breachedAt: number | null;
 }
 
-const fail = (code: ClockError['code'], message: string): Result<TargetClock, ClockError> => ({ ok: false, error: { code, message } });
+const fail = (code: ClockError['code'], message: string): Result<TargetClock, ClockError> => ({
+  ok: false,
+  error: { code, message },
+});
 
 function riskMs(clock: Pick<TargetClock, 'target' | 'threshold'>): number {
   return Math.ceil(clock.threshold * clock.target);
@@ -171,10 +177,17 @@ function shaped(c: TargetClock): TargetClock {
 }
 
 /** A clock starting to run at `at` (computes its due instant and at-risk instant). */
-function running(calendar: Calendar, base: Omit<TargetClock, 'state' | 'runningSince' | 'atRiskAt'>, at: number): TargetClock {
+function running(
+  calendar: Calendar,
+  base: Omit<TargetClock, 'state' | 'runningSince' | 'atRiskAt'>,
+  at: number,
+): TargetClock {
   const used = base.usedBefore;
   // Once the whole target is used, the due instant is the one at which it ran out, and stays put.
-  const dueAt = used >= base.target && base.dueAt !== null ? base.dueAt : addBusinessTime(calendar, at, Math.max(0, base.target - used));
+  const dueAt =
+    used >= base.target && base.dueAt !== null
+      ? base.dueAt
+      : addBusinessTime(calendar, at, Math.max(0, base.target - used));
   const risk = riskMs(base);
   const atRiskAt = used >= risk ? at : addBusinessTime(calendar, at, risk - used);
   return shaped({ ...base, state: 'running', runningSince: at, dueAt, atRiskAt });
@@ -194,15 +207,29 @@ export interface StartOptions {
 export function startClock(calendar: Calendar, options: StartOptions): Result<TargetClock, ClockError> {
   const { kind, target, at } = options;
   const threshold = options.threshold ?? DEFAULT_AT_RISK;
-  if (kind !== 'response' && kind !== 'resolution') return fail('invalid', `a target is "response" or "resolution", not ${JSON.stringify(kind)}`);
-  if (!Number.isInteger(target) || target <= 0) return fail('invalid', `a target must be a positive whole number of ms, not ${target}`);
-  if (!(threshold > 0 && threshold <= 1)) return fail('invalid', `the at-risk threshold must be above 0 and at most 1, not ${threshold}`);
+  if (kind !== 'response' && kind !== 'resolution')
+    return fail('invalid', `a target is "response" or "resolution", not ${JSON.stringify(kind)}`);
+  if (!Number.isInteger(target) || target <= 0)
+    return fail('invalid', `a target must be a positive whole number of ms, not ${target}`);
+  if (!(threshold > 0 && threshold <= 1))
+    return fail('invalid', `the at-risk threshold must be above 0 and at most 1, not ${threshold}`);
   if (!Number.isFinite(at)) return fail('invalid', `the start must be an instant, not ${at}`);
   return {
     ok: true,
     value: running(
       calendar,
-      { kind, target, threshold, startedAt: at, lastEventAt: at, usedBefore: 0, dueAt: null, breachedAt: null, metAt: null, events: [{ type: 'start', at }] },
+      {
+        kind,
+        target,
+        threshold,
+        startedAt: at,
+        lastEventAt: at,
+        usedBefore: 0,
+        dueAt: null,
+        breachedAt: null,
+        metAt: null,
+        events: [{ type: 'start', at }],
+      },
       at,
     ),
   };
@@ -220,7 +247,11 @@ function checkOrder(clock: TargetClock, at: number, what: string): Result<Target
 }
 
 /** Used time and breach at instant `at` of a running clock (at >= runningSince). */
-function stopRunning(calendar: Calendar, clock: TargetClock, at: number): { usedBefore: number; breachedAt: number | null } {
+function stopRunning(
+  calendar: Calendar,
+  clock: TargetClock,
+  at: number,
+): { usedBefore: number; breachedAt: number | null } {
   const usedBefore = clock.usedBefore + businessTimeBetween(calendar, clock.runningSince!, at);
   const breachedAt = clock.breachedAt ?? (at > clock.dueAt! ? clock.dueAt : null);
   return { usedBefore, breachedAt };
@@ -235,7 +266,15 @@ export function pauseClock(calendar: Calendar, clock: TargetClock, at: number): 
   const stopped = stopRunning(calendar, clock, at);
   return {
     ok: true,
-    value: shaped({ ...clock, ...stopped, state: 'paused', runningSince: null, atRiskAt: null, lastEventAt: at, events: [...clock.events, { type: 'pause', at }] }),
+    value: shaped({
+      ...clock,
+      ...stopped,
+      state: 'paused',
+      runningSince: null,
+      atRiskAt: null,
+      lastEventAt: at,
+      events: [...clock.events, { type: 'pause', at }],
+    }),
   };
 }
 
@@ -245,7 +284,10 @@ export function resumeClock(calendar: Calendar, clock: TargetClock, at: number):
   if (bad) return bad;
   if (clock.state === 'met') return fail('met', 'cannot resume: the target is already met (reopen it instead)');
   if (clock.state === 'running') return { ok: true, value: clock };
-  return { ok: true, value: running(calendar, { ...clock, lastEventAt: at, events: [...clock.events, { type: 'resume', at }] }, at) };
+  return {
+    ok: true,
+    value: running(calendar, { ...clock, lastEventAt: at, events: [...clock.events, { type: 'resume', at }] }, at),
+  };
 }
 
 /** Marks the target met (from running or paused). Meeting a met clock changes nothing. */
@@ -253,10 +295,22 @@ export function meetClock(calendar: Calendar, clock: TargetClock, at: number): R
   const bad = checkOrder(clock, at, 'meet');
   if (bad) return bad;
   if (clock.state === 'met') return { ok: true, value: clock };
-  const stopped = clock.state === 'running' ? stopRunning(calendar, clock, at) : { usedBefore: clock.usedBefore, breachedAt: clock.breachedAt };
+  const stopped =
+    clock.state === 'running'
+      ? stopRunning(calendar, clock, at)
+      : { usedBefore: clock.usedBefore, breachedAt: clock.breachedAt };
   return {
     ok: true,
-    value: shaped({ ...clock, ...stopped, state: 'met', metAt: at, runningSince: null, atRiskAt: null, lastEventAt: at, events: [...clock.events, { type: 'meet', at }] }),
+    value: shaped({
+      ...clock,
+      ...stopped,
+      state: 'met',
+      metAt: at,
+      runningSince: null,
+      atRiskAt: null,
+      lastEventAt: at,
+      events: [...clock.events, { type: 'meet', at }],
+    }),
   };
 }
 
@@ -268,9 +322,17 @@ export function meetClock(calendar: Calendar, clock: TargetClock, at: number): R
 export function reopenClock(calendar: Calendar, clock: TargetClock, at: number): Result<TargetClock, ClockError> {
   const bad = checkOrder(clock, at, 'reopen');
   if (bad) return bad;
-  if (clock.kind !== 'resolution') return fail('not_reopenable', 'only a resolution target is reopened; a response, once given, stays given');
+  if (clock.kind !== 'resolution')
+    return fail('not_reopenable', 'only a resolution target is reopened; a response, once given, stays given');
   if (clock.state !== 'met') return { ok: true, value: clock };
-  return { ok: true, value: running(calendar, { ...clock, metAt: null, lastEventAt: at, events: [...clock.events, { type: 'reopen', at }] }, at) };
+  return {
+    ok: true,
+    value: running(
+      calendar,
+      { ...clock, metAt: null, lastEventAt: at, events: [...clock.events, { type: 'reopen', at }] },
+      at,
+    ),
+  };
 }
 
 const APPLY: Record<Exclude<ClockEventType, 'start'>, typeof pauseClock> = {
@@ -283,7 +345,12 @@ const APPLY: Record<Exclude<ClockEventType, 'start'>, typeof pauseClock> = {
 /** The clock as it stood at instant t (t before the last change: rebuilt from the events up to t). */
 export function clockAsOf(calendar: Calendar, clock: TargetClock, t: number): TargetClock {
   if (t >= clock.lastEventAt) return clock;
-  const start = startClock(calendar, { kind: clock.kind, target: clock.target, threshold: clock.threshold, at: clock.startedAt });
+  const start = startClock(calendar, {
+    kind: clock.kind,
+    target: clock.target,
+    threshold: clock.threshold,
+    at: clock.startedAt,
+  });
   if (!start.ok) throw new Error(start.error.message);
   let c = start.value;
   for (const e of clock.events) {
@@ -320,7 +387,8 @@ export function statusAt(calendar: Calendar, clock: TargetClock, t: number): Clo
 export function clockAt(calendar: Calendar, clock: TargetClock, t: number): ClockView {
   const at = Math.max(t, clock.startedAt);
   const c = clockAsOf(calendar, clock, at);
-  const elapsed = c.state === 'running' ? c.usedBefore + businessTimeBetween(calendar, c.runningSince!, at) : c.usedBefore;
+  const elapsed =
+    c.state === 'running' ? c.usedBefore + businessTimeBetween(calendar, c.runningSince!, at) : c.usedBefore;
   const breachedAt = c.breachedAt ?? (c.state === 'running' && at > c.dueAt! ? c.dueAt : null);
   return {
     at,

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { CalendarSpec } from './calendar-spec';
 
-export const DEPARTMENT_ID_HELP = 'use 1-32 lowercase letters, digits or dashes, starting with a letter, e.g. it or people-ops';
+export const DEPARTMENT_ID_HELP =
+  'use 1-32 lowercase letters, digits or dashes, starting with a letter, e.g. it or people-ops';
 const DEPARTMENT_ID = /^[a-z][a-z0-9-]{0,31}$/;
 /** A Slack user ID (`U…`, or `W…` on Enterprise Grid). */
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
@@ -22,12 +23,23 @@ export const isUsergroupId = (text: string): boolean => USERGROUP_ID.test(text);
 const quoted = (value: unknown) => JSON.stringify(value);
 
 export const DepartmentIdSpec = z
-  .string({ error: (iss) => (iss.input === undefined ? 'a department id is required' : `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}`) })
+  .string({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'a department id is required'
+        : `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}`,
+  })
   .refine(isDepartmentId, { error: (iss) => `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}` });
 
 const UserIdSpec = z
-  .string({ error: (iss) => `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234` })
-  .refine(isUserId, { error: (iss) => `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234` });
+  .string({
+    error: (iss) =>
+      `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
+  })
+  .refine(isUserId, {
+    error: (iss) =>
+      `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
+  });
 
 const people = (what: string) =>
   z.array(UserIdSpec, { error: `must be a list of Slack user IDs, e.g. [U0ABC1234]` }).superRefine((ids, ctx) => {
@@ -43,7 +55,9 @@ export const DepartmentSpec = z.strictObject(
   {
     id: DepartmentIdSpec,
     name: z
-      .string({ error: (iss) => (iss.input === undefined ? 'name is required' : `must be text, not ${quoted(iss.input)}`) })
+      .string({
+        error: (iss) => (iss.input === undefined ? 'name is required' : `must be text, not ${quoted(iss.input)}`),
+      })
       .trim()
       .min(1, 'must not be empty')
       .max(80, 'is longer than 80 characters'),
@@ -51,15 +65,31 @@ export const DepartmentSpec = z.strictObject(
     members: people('members').optional(),
     usergroup: z
       .string({ error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1` })
-      .refine(isUsergroupId, { error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1` })
+      .refine(isUsergroupId, {
+        error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
+      })
       .optional(),
     channel: z
-      .string({ error: (iss) => (iss.input === undefined ? 'channel is required: request cards are posted there' : `${quoted(iss.input)} is not a Slack channel ID`) })
-      .refine(isChannelId, { error: (iss) => `${quoted(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE` }),
+      .string({
+        error: (iss) =>
+          iss.input === undefined
+            ? 'channel is required: request cards are posted there'
+            : `${quoted(iss.input)} is not a Slack channel ID`,
+      })
+      .refine(isChannelId, {
+        error: (iss) =>
+          `${quoted(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE`,
+      }),
     calendar: CalendarSpec,
     prefix: z
-      .string({ error: (iss) => `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT` })
-      .refine((p) => PREFIX.test(p), { error: (iss) => `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT` })
+      .string({
+        error: (iss) =>
+          `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
+      })
+      .refine((p) => PREFIX.test(p), {
+        error: (iss) =>
+          `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
+      })
       .optional(),
   },
   {
@@ -96,12 +126,19 @@ export function defaultPrefix(id: string): string {
  * Whether a department's user-group members are due to be read from Slack again: it has a group
  * that was never read, or was read `maxAgeMs` or more before `now`.
  */
-export function usergroupStale(d: Pick<Department, 'usergroup' | 'usergroupSyncedAt'>, now: number, maxAgeMs: number): boolean {
+export function usergroupStale(
+  d: Pick<Department, 'usergroup' | 'usergroupSyncedAt'>,
+  now: number,
+  maxAgeMs: number,
+): boolean {
   if (!d.usergroup) return false;
   return !d.usergroupSyncedAt || now - Date.parse(d.usergroupSyncedAt) >= maxAgeMs;
 }
 
-export function departmentFromSpec(spec: DepartmentSpec, cached?: Pick<Department, 'usergroup' | 'usergroupMembers' | 'usergroupSyncedAt'>): Department {
+export function departmentFromSpec(
+  spec: DepartmentSpec,
+  cached?: Pick<Department, 'usergroup' | 'usergroupMembers' | 'usergroupSyncedAt'>,
+): Department {
   const sameGroup = cached !== undefined && cached.usergroup === spec.usergroup;
   return {
     id: spec.id,

@@ -24,8 +24,19 @@ export function chartSpan(week: string): { from: string; to: string } | null {
 }
 
 /** One row per week of `from`..`to`, oldest first, for all the departments' days together. */
-export function combinedTrend(from: string, to: string, days: readonly (readonly { day: string; counters: Counters }[])[]): TrendRow[] {
-  return buildReport({ department: { id: '*', name: 'All' }, from, to, days: days.flat(), better: [], agreementNames: {} }).trend;
+export function combinedTrend(
+  from: string,
+  to: string,
+  days: readonly (readonly { day: string; counters: Counters }[])[],
+): TrendRow[] {
+  return buildReport({
+    department: { id: '*', name: 'All' },
+    from,
+    to,
+    days: days.flat(),
+    better: [],
+    agreementNames: {},
+  }).trend;
 }
 
 /** Whether the trend has enough to be worth a chart: at least MIN_CHART_WEEKS weeks with a compliance figure. */

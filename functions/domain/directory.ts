@@ -3,9 +3,10 @@
  * waiting for an answer) and the digest settings, read together in one consistent query.
  * Rules that look across departments and agreements live here. Pure domain code.
  */
+
+import { type AgreementTerms, type AgreementVersion, covers, overlaps } from './agreement';
 import type { Weekday } from './calendar-spec';
-import { covers, overlaps, type AgreementTerms, type AgreementVersion } from './agreement';
-import { isHead, isMember, type Department } from './department';
+import { type Department, isHead, isMember } from './department';
 
 export interface AgreementRecord {
   id: string;
@@ -62,7 +63,11 @@ export function agreementsBinding(dir: Directory, department: string): Agreement
 }
 
 /** An active agreement other than `exceptId` that would cover the same requests as `terms`. */
-export function conflictingAgreement(dir: Directory, terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>, exceptId?: string): AgreementVersion | undefined {
+export function conflictingAgreement(
+  dir: Directory,
+  terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>,
+  exceptId?: string,
+): AgreementVersion | undefined {
   for (const a of dir.agreements) {
     if (a.id === exceptId || !a.active) continue;
     if (overlaps(a.active, terms)) return a.active;

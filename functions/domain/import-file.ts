@@ -5,13 +5,14 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { AgreementSpec, type AgreementTerms, EVERY_DEPARTMENT, overlaps, termsFromSpec } from './agreement';
 import { WEEKDAYS } from './calendar-spec';
-import { AgreementSpec, EVERY_DEPARTMENT, overlaps, termsFromSpec, type AgreementTerms } from './agreement';
 import { DepartmentSpec, departmentFromSpec, isChannelId } from './department';
 import type { DigestSettings, Directory } from './directory';
-import { issuesOf, shown, type Issue } from './issues';
+import { type Issue, issuesOf, shown } from './issues';
 import {
   builtInTips,
+  type CatalogueEntry,
   KIND_PREFIX,
   overlayCatalogue,
   TIP_BODY_MAX,
@@ -20,10 +21,9 @@ import {
   TIP_KINDS,
   TIP_TITLE_MAX,
   TIP_TRY_MAX,
-  TipSpec,
-  type CatalogueEntry,
   type Tip,
   type TipKind,
+  TipSpec,
 } from './tips';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -31,15 +31,32 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DigestSpec = z.strictObject(
   {
     channel: z
-      .string({ error: (iss) => (iss.input === undefined ? 'channel is required: the digest is posted there' : `${shown(iss.input)} is not a Slack channel ID`) })
-      .refine(isChannelId, { error: (iss) => `${shown(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0GENERAL` }),
-    weekday: z.enum(WEEKDAYS, { error: (iss) => `${shown(iss.input)} is not a weekday; use mon, tue, wed, thu, fri, sat or sun` }),
+      .string({
+        error: (iss) =>
+          iss.input === undefined
+            ? 'channel is required: the digest is posted there'
+            : `${shown(iss.input)} is not a Slack channel ID`,
+      })
+      .refine(isChannelId, {
+        error: (iss) =>
+          `${shown(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0GENERAL`,
+      }),
+    weekday: z.enum(WEEKDAYS, {
+      error: (iss) => `${shown(iss.input)} is not a weekday; use mon, tue, wed, thu, fri, sat or sun`,
+    }),
     time: z
-      .string({ error: (iss) => `${shown(iss.input)} is not a time; write HH:MM in 24-hour form, e.g. "09:00" (quoted in YAML)` })
-      .refine((t) => HHMM.test(t), { error: (iss) => `${shown(iss.input)} is not a time; write HH:MM in 24-hour form, e.g. "09:00"` }),
+      .string({
+        error: (iss) => `${shown(iss.input)} is not a time; write HH:MM in 24-hour form, e.g. "09:00" (quoted in YAML)`,
+      })
+      .refine((t) => HHMM.test(t), {
+        error: (iss) => `${shown(iss.input)} is not a time; write HH:MM in 24-hour form, e.g. "09:00"`,
+      }),
     timezone: z
       .string({ error: (iss) => `${shown(iss.input)} is not a timezone` })
-      .refine((zone) => IANAZone.isValidZone(zone), { error: (iss) => `${shown(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York` }),
+      .refine((zone) => IANAZone.isValidZone(zone), {
+        error: (iss) =>
+          `${shown(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
+      }),
   },
   {
     error: (iss) =>
@@ -49,7 +66,8 @@ const DigestSpec = z.strictObject(
   },
 );
 
-const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `must be a list of ${what} (each line starting with "- ")` });
+const list = <T extends z.ZodType>(item: T, what: string) =>
+  z.array(item, { error: `must be a list of ${what} (each line starting with "- ")` });
 
 const DigestListSpec = list(DigestSpec, 'digest settings');
 
@@ -68,12 +86,27 @@ const tipText = (field: string, min: number, max: number) =>
 const TipFileSpec = z.strictObject(
   {
     id: z
-      .string({ error: (iss) => (iss.input === undefined ? 'id is required: a built-in tip\'s id, or a new one starting int- or cus-' : `${shown(iss.input)} is not a tip id`) })
+      .string({
+        error: (iss) =>
+          iss.input === undefined
+            ? "id is required: a built-in tip's id, or a new one starting int- or cus-"
+            : `${shown(iss.input)} is not a tip id`,
+      })
       .max(TIP_ID_MAX, { error: `is longer than ${TIP_ID_MAX} characters`, abort: true })
-      .regex(TIP_ID, { error: (iss) => `${shown(iss.input)} is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note`, abort: true })
-      .refine((id) => tipKindOfId(id) !== undefined, { error: (iss) => `${shown(iss.input)} does not start with int- (serving colleagues) or cus- (serving customers)` }),
-    kind: z.enum(TIP_KINDS, { error: (iss) => `${shown(iss.input)} is not a kind of tip; use internal or customer` }).optional(),
-    title: tipText('title', 3, TIP_TITLE_MAX).regex(/^[^\r\n]*$/, 'title must be one line').optional(),
+      .regex(TIP_ID, {
+        error: (iss) =>
+          `${shown(iss.input)} is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note`,
+        abort: true,
+      })
+      .refine((id) => tipKindOfId(id) !== undefined, {
+        error: (iss) => `${shown(iss.input)} does not start with int- (serving colleagues) or cus- (serving customers)`,
+      }),
+    kind: z
+      .enum(TIP_KINDS, { error: (iss) => `${shown(iss.input)} is not a kind of tip; use internal or customer` })
+      .optional(),
+    title: tipText('title', 3, TIP_TITLE_MAX)
+      .regex(/^[^\r\n]*$/, 'title must be one line')
+      .optional(),
     body: tipText('body', 40, TIP_BODY_MAX).optional(),
     try_this_week: tipText('try_this_week', 15, TIP_TRY_MAX).optional(),
     retired: z.boolean({ error: (iss) => `${shown(iss.input)} is not true or false` }).optional(),
@@ -150,14 +183,25 @@ export function validateImport(
   dir: Directory,
   tips: readonly CatalogueEntry[] = builtInCatalogue(),
 ): { ok: true; value: ImportFile } | { ok: false; error: Issue[] } {
-  if (raw === null || raw === undefined) return { ok: false, error: [{ path: [], message: 'the file is empty; give departments, agreements, digest and/or tips' }] };
+  if (raw === null || raw === undefined)
+    return {
+      ok: false,
+      error: [{ path: [], message: 'the file is empty; give departments, agreements, digest and/or tips' }],
+    };
   const parsed = ImportFileSpec.safeParse(raw);
   const digestInput = parsed.success ? parsed.data.digest : (raw as { digest?: unknown } | null)?.digest;
-  const digestParsed = digestInput === undefined ? undefined : Array.isArray(digestInput) ? DigestListSpec.safeParse(digestInput) : DigestSpec.safeParse(digestInput);
+  const digestParsed =
+    digestInput === undefined
+      ? undefined
+      : Array.isArray(digestInput)
+        ? DigestListSpec.safeParse(digestInput)
+        : DigestSpec.safeParse(digestInput);
   // References and duplicates are checked on the raw file too, so one run lists every problem.
   const issues: Issue[] = [
     ...(parsed.success ? [] : issuesOf(parsed.error)),
-    ...(digestParsed && !digestParsed.success && typeof raw === 'object' && !Array.isArray(raw) ? issuesOf(digestParsed.error, ['digest']) : []),
+    ...(digestParsed && !digestParsed.success && typeof raw === 'object' && !Array.isArray(raw)
+      ? issuesOf(digestParsed.error, ['digest'])
+      : []),
     ...checkReferences(raw, dir),
     ...checkTips(raw, tips),
   ];
@@ -165,7 +209,8 @@ export function validateImport(
   const departments = parsed.data.departments ?? [];
   const agreements = (parsed.data.agreements ?? []).map((a) => ({ id: a.id, ...termsFromSpec(a) }));
   const digestData = digestParsed?.data;
-  const digests: DigestSettings[] = digestData === undefined ? [] : Array.isArray(digestData) ? digestData : [digestData];
+  const digests: DigestSettings[] =
+    digestData === undefined ? [] : Array.isArray(digestData) ? digestData : [digestData];
   const deptIds = new Set(departments.map((d) => d.id));
   const tipImports: TipImport[] = (parsed.data.tips ?? []).map((t) => tipImportOf(t));
 
@@ -190,7 +235,10 @@ export function validateImport(
     const prefix = departmentFromSpec(d).prefix;
     const owner = prefixOwner.get(prefix);
     if (owner !== undefined && owner !== d.id) {
-      issues.push({ path: ['departments', i, d.prefix ? 'prefix' : 'id'], message: `request IDs of ${d.id} would start ${prefix}-, like those of ${owner}; give it its own prefix` });
+      issues.push({
+        path: ['departments', i, d.prefix ? 'prefix' : 'id'],
+        message: `request IDs of ${d.id} would start ${prefix}-, like those of ${owner}; give it its own prefix`,
+      });
     } else prefixOwner.set(prefix, d.id);
   });
 
@@ -200,12 +248,18 @@ export function validateImport(
   agreements.forEach((a, i) => {
     for (let j = 0; j < i; j++) {
       if (agreements[j]!.id !== a.id && overlaps(agreements[j]!, a)) {
-        issues.push({ path: ['agreements', i, 'service'], message: `covers the same requests as agreements[${j}] (${describeMatch(a)}); merge them or name the services apart` });
+        issues.push({
+          path: ['agreements', i, 'service'],
+          message: `covers the same requests as agreements[${j}] (${describeMatch(a)}); merge them or name the services apart`,
+        });
       }
     }
     for (const kept of dir.agreements) {
       if (kept.active && !fileIds.has(kept.id) && overlaps(kept.active, a)) {
-        issues.push({ path: ['agreements', i, 'service'], message: `covers the same requests as the active agreement ${kept.id} (${describeMatch(a)}); change that agreement (use its id) or name the services apart` });
+        issues.push({
+          path: ['agreements', i, 'service'],
+          message: `covers the same requests as the active agreement ${kept.id} (${describeMatch(a)}); change that agreement (use its id) or name the services apart`,
+        });
       }
     }
   });
@@ -253,11 +307,18 @@ function checkTips(raw: unknown, kept: readonly CatalogueEntry[]): Issue[] {
     const entry = keptById.get(t.id);
     const kind = entry?.tip.kind ?? prefixKind;
     if (typeof t.kind === 'string' && (TIP_KINDS as readonly string[]).includes(t.kind) && t.kind !== kind) {
-      issues.push({ path: ['tips', i, 'kind'], message: `${shown(t.kind)} does not match the id ${t.id}: ids of ${kind} tips start ${KIND_PREFIX[kind]}-` });
+      issues.push({
+        path: ['tips', i, 'kind'],
+        message: `${shown(t.kind)} does not match the id ${t.id}: ids of ${kind} tips start ${KIND_PREFIX[kind]}-`,
+      });
     }
     if (!entry) {
       for (const field of NEW_TIP_FIELDS) {
-        if (t[field] === undefined) issues.push({ path: ['tips', i, field], message: `${field} is required: ${t.id} is a new tip (it is not one of Kept's tips yet)` });
+        if (t[field] === undefined)
+          issues.push({
+            path: ['tips', i, field],
+            message: `${field} is required: ${t.id} is a new tip (it is not one of Kept's tips yet)`,
+          });
       }
     }
     const now = active.get(t.id) ?? { kind, active: true };
@@ -269,14 +330,23 @@ function checkTips(raw: unknown, kept: readonly CatalogueEntry[]): Issue[] {
   }
   for (const [kind, i] of lastRetiring) {
     if (![...active.values()].some((a) => a.kind === kind && a.active)) {
-      issues.push({ path: ['tips', i, 'retired'], message: `would retire the last ${kind} tip in rotation; keep at least one of each kind` });
+      issues.push({
+        path: ['tips', i, 'retired'],
+        message: `would retire the last ${kind} tip in rotation; keep at least one of each kind`,
+      });
     }
   }
   return issues;
 }
 
 const entries = (value: unknown): [number, Record<string, unknown>][] =>
-  Array.isArray(value) ? value.flatMap((v, i) => (v !== null && typeof v === 'object' ? [[i, v as Record<string, unknown>] as [number, Record<string, unknown>]] : [])) : [];
+  Array.isArray(value)
+    ? value.flatMap((v, i) =>
+        v !== null && typeof v === 'object'
+          ? [[i, v as Record<string, unknown>] as [number, Record<string, unknown>]]
+          : [],
+      )
+    : [];
 
 /** Duplicate ids and unknown departments, read from the raw file (fields that are not text are left to the shape check). */
 function checkReferences(raw: unknown, dir: Directory): Issue[] {
@@ -287,7 +357,11 @@ function checkReferences(raw: unknown, dir: Directory): Issue[] {
   for (const [i, d] of entries(file.departments)) {
     if (typeof d.id !== 'string') continue;
     const first = deptAt.get(d.id);
-    if (first !== undefined) issues.push({ path: ['departments', i, 'id'], message: `${shown(d.id)} is listed twice (also departments[${first}])` });
+    if (first !== undefined)
+      issues.push({
+        path: ['departments', i, 'id'],
+        message: `${shown(d.id)} is listed twice (also departments[${first}])`,
+      });
     else deptAt.set(d.id, i);
   }
   const known = new Set([...dir.departments.map((d) => d.id), ...deptAt.keys()]);
@@ -296,17 +370,30 @@ function checkReferences(raw: unknown, dir: Directory): Issue[] {
   for (const [i, a] of entries(file.agreements)) {
     if (typeof a.id === 'string') {
       const first = agreementAt.get(a.id);
-      if (first !== undefined) issues.push({ path: ['agreements', i, 'id'], message: `${shown(a.id)} is listed twice (also agreements[${first}])` });
+      if (first !== undefined)
+        issues.push({
+          path: ['agreements', i, 'id'],
+          message: `${shown(a.id)} is listed twice (also agreements[${first}])`,
+        });
       else agreementAt.set(a.id, i);
     }
     if (typeof a.provider === 'string' && !known.has(a.provider)) {
-      issues.push({ path: ['agreements', i, 'provider'], message: `${shown(a.provider)} is not a department in this file or in Kept; known: ${knownList}` });
+      issues.push({
+        path: ['agreements', i, 'provider'],
+        message: `${shown(a.provider)} is not a department in this file or in Kept; known: ${knownList}`,
+      });
     }
     if (typeof a.customer === 'string' && a.customer !== EVERY_DEPARTMENT) {
       if (!known.has(a.customer)) {
-        issues.push({ path: ['agreements', i, 'customer'], message: `${shown(a.customer)} is not a department in this file or in Kept; known: ${knownList}, or "*" for every department` });
+        issues.push({
+          path: ['agreements', i, 'customer'],
+          message: `${shown(a.customer)} is not a department in this file or in Kept; known: ${knownList}, or "*" for every department`,
+        });
       } else if (a.customer === a.provider) {
-        issues.push({ path: ['agreements', i, 'customer'], message: `${shown(a.customer)} is the provider too; an agreement is between two departments` });
+        issues.push({
+          path: ['agreements', i, 'customer'],
+          message: `${shown(a.customer)} is the provider too; an agreement is between two departments`,
+        });
       }
     }
   }
@@ -314,7 +401,11 @@ function checkReferences(raw: unknown, dir: Directory): Issue[] {
   for (const [i, d] of entries(file.digest)) {
     if (typeof d.channel !== 'string') continue;
     const first = digestAt.get(d.channel);
-    if (first !== undefined) issues.push({ path: ['digest', i, 'channel'], message: `${d.channel} is listed twice (also digest[${first}]); a channel gets one digest a week` });
+    if (first !== undefined)
+      issues.push({
+        path: ['digest', i, 'channel'],
+        message: `${d.channel} is listed twice (also digest[${first}]); a channel gets one digest a week`,
+      });
     else digestAt.set(d.channel, i);
   }
   return issues;

@@ -4,10 +4,10 @@
  * (functions/store/import.ts). Importing the same file twice plans nothing the second time.
  * Pure domain code.
  */
-import { sameTerms, type AgreementVersion } from './agreement';
-import { departmentFromSpec, specOfDepartment, type Department } from './department';
-import { findDepartment, type DigestSettings, type Directory } from './directory';
-import { builtInCatalogue, tipOf, type ImportFile } from './import-file';
+import { type AgreementVersion, sameTerms } from './agreement';
+import { type Department, departmentFromSpec, specOfDepartment } from './department';
+import { type DigestSettings, type Directory, findDepartment } from './directory';
+import { builtInCatalogue, type ImportFile, tipOf } from './import-file';
 import { sameValue } from './same-value';
 import type { CatalogueEntry, Tip } from './tips';
 
@@ -33,7 +33,12 @@ export interface ImportPlan {
  * Tips are compared with `tips`, every tip Kept keeps (as for validateImport): a new id is
  * added, changed words are saved, and a `retired` that differs retires or brings back.
  */
-export function planImport(file: ImportFile, dir: Directory, now: string, tips: readonly CatalogueEntry[] = builtInCatalogue()): ImportPlan {
+export function planImport(
+  file: ImportFile,
+  dir: Directory,
+  now: string,
+  tips: readonly CatalogueEntry[] = builtInCatalogue(),
+): ImportPlan {
   const changes: ImportChange[] = [];
   let unchanged = 0;
   for (const spec of file.departments) {
@@ -41,7 +46,8 @@ export function planImport(file: ImportFile, dir: Directory, now: string, tips: 
     const department = departmentFromSpec(spec, kept);
     if (!kept) changes.push({ kind: 'department.create', department });
     // Compared by value: DynamoDB gives maps back with their keys in any order.
-    else if (!sameValue(specOfDepartment(kept), specOfDepartment(department))) changes.push({ kind: 'department.update', department });
+    else if (!sameValue(specOfDepartment(kept), specOfDepartment(department)))
+      changes.push({ kind: 'department.update', department });
     else unchanged++;
   }
   for (const { id, ...terms } of file.agreements) {
@@ -68,15 +74,18 @@ export function planImport(file: ImportFile, dir: Directory, now: string, tips: 
     const tip = tipOf(t, kept?.tip) as Tip;
     const before = changes.length;
     if (!kept) changes.push({ kind: 'tip.add', tip });
-    else if (!sameTip(kept.tip, tip)) changes.push({ kind: 'tip.edit', tip, source: kept.source === 'custom' ? 'custom' : 'edit' });
+    else if (!sameTip(kept.tip, tip))
+      changes.push({ kind: 'tip.edit', tip, source: kept.source === 'custom' ? 'custom' : 'edit' });
     const retired = kept?.retired ?? false;
-    if (t.retired !== undefined && t.retired !== retired) changes.push({ kind: t.retired ? 'tip.retire' : 'tip.unretire', id: t.id, title: tip.title });
+    if (t.retired !== undefined && t.retired !== retired)
+      changes.push({ kind: t.retired ? 'tip.retire' : 'tip.unretire', id: t.id, title: tip.title });
     if (changes.length === before) unchanged++;
   }
   return { changes, unchanged };
 }
 
-const sameTip = (a: Tip, b: Tip): boolean => a.title === b.title && a.body === b.body && a.tryThisWeek === b.tryThisWeek;
+const sameTip = (a: Tip, b: Tip): boolean =>
+  a.title === b.title && a.body === b.body && a.tryThisWeek === b.tryThisWeek;
 
 const sameDigest = (a: DigestSettings, b: DigestSettings): boolean =>
   a.channel === b.channel && a.weekday === b.weekday && a.time === b.time && a.timezone === b.timezone;

@@ -1,3 +1,3 @@
-export * from './duration';
 export * from './calendar';
 export * from './clock';
+export * from './duration';

@@ -36,7 +36,8 @@ function mentionOf(word: string): string | undefined {
   return m && isUserId(m[1]!) ? m[1] : undefined;
 }
 
-export const KUDOS_USAGE = '`/kudos @someone [ID] message [#value]`, e.g. `/kudos @ana IT-42 fixed my laptop before the board meeting #ownership`';
+export const KUDOS_USAGE =
+  '`/kudos @someone [ID] message [#value]`, e.g. `/kudos @ana IT-42 fixed my laptop before the board meeting #ownership`';
 
 /**
  * `/kudos <@U1|ana> <@U2|bo> IT-42 thanks for the quick fix #ownership #speed`: the leading mentions
@@ -55,11 +56,16 @@ export function parseKudosText(text: string): Result<KudosText> {
       if (!recipients.includes(user)) recipients.push(user);
       continue;
     }
-    if (recipients.length > 0 && /^(and|&|,)$/i.test(word) && i + 1 < words.length && mentionOf(words[i + 1]!)) continue;
+    if (recipients.length > 0 && /^(and|&|,)$/i.test(word) && i + 1 < words.length && mentionOf(words[i + 1]!))
+      continue;
     break;
   }
   if (recipients.length === 0) {
-    if (words[0]?.startsWith('@')) return { ok: false, error: `Kept could not read ${words[0].slice(0, 40)} as a person: pick them from Slack's list as you type @. ${KUDOS_USAGE}.` };
+    if (words[0]?.startsWith('@'))
+      return {
+        ok: false,
+        error: `Kept could not read ${words[0].slice(0, 40)} as a person: pick them from Slack's list as you type @. ${KUDOS_USAGE}.`,
+      };
     return { ok: false, error: `Who are you thanking? ${KUDOS_USAGE}.` };
   }
   let requestId: string | undefined;
@@ -84,11 +90,21 @@ export function parseKudosText(text: string): Result<KudosText> {
 export function checkKudosContent(input: KudosText): Result<KudosText> {
   const message = input.message.trim();
   if (input.recipients.length === 0) return { ok: false, error: 'Pick at least one person to thank.' };
-  if (input.recipients.length > KUDOS_RECIPIENTS_MAX) return { ok: false, error: `That is ${input.recipients.length} people; thank up to ${KUDOS_RECIPIENTS_MAX} at once.` };
-  if (message.length === 0) return { ok: false, error: `Say what you are thanking them for: a kudos without a message is not sent. ${KUDOS_USAGE}.` };
+  if (input.recipients.length > KUDOS_RECIPIENTS_MAX)
+    return {
+      ok: false,
+      error: `That is ${input.recipients.length} people; thank up to ${KUDOS_RECIPIENTS_MAX} at once.`,
+    };
+  if (message.length === 0)
+    return {
+      ok: false,
+      error: `Say what you are thanking them for: a kudos without a message is not sent. ${KUDOS_USAGE}.`,
+    };
   const length = characters(message);
-  if (length > KUDOS_MESSAGE_MAX) return { ok: false, error: `The message is ${length} characters; keep it to ${KUDOS_MESSAGE_MAX}.` };
-  if (input.values.length > KUDOS_VALUES_MAX) return { ok: false, error: `That is ${input.values.length} #values; use up to ${KUDOS_VALUES_MAX}.` };
+  if (length > KUDOS_MESSAGE_MAX)
+    return { ok: false, error: `The message is ${length} characters; keep it to ${KUDOS_MESSAGE_MAX}.` };
+  if (input.values.length > KUDOS_VALUES_MAX)
+    return { ok: false, error: `That is ${input.values.length} #values; use up to ${KUDOS_VALUES_MAX}.` };
   return { ok: true, value: { ...input, message } };
 }
 
@@ -116,7 +132,8 @@ export interface KudosPeople {
 
 /** No kudos to yourself or to a bot. */
 export function checkRecipients(p: KudosPeople): Result<true> {
-  if (p.recipients.includes(p.giver)) return { ok: false, error: 'Kudos are for thanking someone else: you cannot give them to yourself.' };
+  if (p.recipients.includes(p.giver))
+    return { ok: false, error: 'Kudos are for thanking someone else: you cannot give them to yourself.' };
   const bot = p.recipients.find((r) => p.bots.has(r));
   if (bot) return { ok: false, error: `<@${bot}> is a bot; kudos are for people.` };
   return { ok: true, value: true };
@@ -136,8 +153,15 @@ export const kudosLeft = (given: number, quota: number): number => Math.max(0, q
 export function checkQuota(given: number, count: number, quota: number): Result<true> {
   if (given + count <= quota) return { ok: true, value: true };
   const left = kudosLeft(given, quota);
-  if (left === 0) return { ok: false, error: `You have given your ${quota} kudos for today. More tomorrow: the count starts again at midnight where you are.` };
-  return { ok: false, error: `That is ${count} kudos and you have ${left} left today (${quota} a day, each person thanked counts as one). Thank fewer people, or the rest tomorrow.` };
+  if (left === 0)
+    return {
+      ok: false,
+      error: `You have given your ${quota} kudos for today. More tomorrow: the count starts again at midnight where you are.`,
+    };
+  return {
+    ok: false,
+    error: `That is ${count} kudos and you have ${left} left today (${quota} a day, each person thanked counts as one). Thank fewer people, or the rest tomorrow.`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,7 +208,8 @@ export function departmentCredits(k: Pick<Kudos, 'recipients' | 'departments' | 
 }
 
 /** The reaction's own key: one kudos per person, message and emoji. */
-export const reactionKey = (r: { user: string; channel: string; ts: string; emoji: string }): string => `${r.user}:${r.channel}:${r.ts}:${r.emoji}`;
+export const reactionKey = (r: { user: string; channel: string; ts: string; emoji: string }): string =>
+  `${r.user}:${r.channel}:${r.ts}:${r.emoji}`;
 
 /** `kudos::skin-tone-3` -> `kudos`; reactions name emoji without colons. */
 export const baseEmoji = (reaction: string): string => reaction.split('::')[0]!.replace(/^:|:$/g, '');

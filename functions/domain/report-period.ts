@@ -49,7 +49,10 @@ export function resolvePeriod(word: string | undefined, now: number, zone: strin
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   if (!today.isValid) return { ok: false, error: `${JSON.stringify(zone)} is not a time zone Kept knows.` };
   const w = (word ?? DEFAULT_PERIOD).trim().toLowerCase();
-  const span = (from: DateTime, to: DateTime, label: string): Result<Period> => ({ ok: true, value: { from: isoDate(from), to: isoDate(to), label } });
+  const span = (from: DateTime, to: DateTime, label: string): Result<Period> => ({
+    ok: true,
+    value: { from: isoDate(from), to: isoDate(to), label },
+  });
   switch (w) {
     case 'this-week': {
       const monday = today.startOf('week');

@@ -11,7 +11,7 @@
 import { DateTime } from 'luxon';
 import { periodLabel } from './report-period';
 import { CAUSE_CATEGORIES, isoWeekOf } from './request';
-import { NOBODY, sumCounters, type Counters } from './stats';
+import { type Counters, NOBODY, sumCounters } from './stats';
 
 // ---------------------------------------------------------------------------------------------
 // The report
@@ -124,7 +124,10 @@ function byPrefix(c: Counters, prefix: string): Map<string, number> {
 }
 
 /** Most first, then by name. */
-const byCount = <T extends { breached: number }>(name: (t: T) => string) => (a: T, b: T) => b.breached - a.breached || name(a).localeCompare(name(b));
+const byCount =
+  <T extends { breached: number }>(name: (t: T) => string) =>
+  (a: T, b: T) =>
+    b.breached - a.breached || name(a).localeCompare(name(b));
 
 /** The report of the days `from`..`to` from their counters (days outside the period are left out). */
 export function buildReport(input: ReportInput): Report {
@@ -143,7 +146,11 @@ export function buildReport(input: ReportInput): Report {
   }
   const penaltyUnit = Object.keys(penalties)[0] ?? null;
 
-  const slices = new Set([...byPrefix(c, 'filed').keys(), ...byPrefix(c, 'met').keys(), ...byPrefix(c, 'breached').keys()]);
+  const slices = new Set([
+    ...byPrefix(c, 'filed').keys(),
+    ...byPrefix(c, 'met').keys(),
+    ...byPrefix(c, 'breached').keys(),
+  ]);
   const byAgreement: AgreementRow[] = [...slices]
     .map((slice) => {
       const bar = slice.lastIndexOf('|');
@@ -151,9 +158,20 @@ export function buildReport(input: ReportInput): Report {
       const priority = bar < 0 ? '' : slice.slice(bar + 1);
       const rowMet = n(`met|${slice}`);
       const rowBreached = n(`breached|${slice}`);
-      return { agreement, name: input.agreementNames[agreement] ?? agreement, priority, requests: n(`filed|${slice}`), met: rowMet, breached: rowBreached, compliancePct: compliance(rowMet, rowBreached) };
+      return {
+        agreement,
+        name: input.agreementNames[agreement] ?? agreement,
+        priority,
+        requests: n(`filed|${slice}`),
+        met: rowMet,
+        breached: rowBreached,
+        compliancePct: compliance(rowMet, rowBreached),
+      };
     })
-    .sort((a, b) => a.name.localeCompare(b.name) || a.agreement.localeCompare(b.agreement) || a.priority.localeCompare(b.priority));
+    .sort(
+      (a, b) =>
+        a.name.localeCompare(b.name) || a.agreement.localeCompare(b.agreement) || a.priority.localeCompare(b.priority),
+    );
 
   const trend = weeklyTrend(input.from, input.to, days);
 
@@ -193,8 +211,12 @@ export function buildReport(input: ReportInput): Report {
     better: [...input.better].filter((b) => b.day >= input.from && b.day <= input.to),
     causes,
     heatmap,
-    byService: [...byPrefix(c, 'svc')].map(([service, v]) => ({ service, breached: v })).sort(byCount((r) => r.service)),
-    byAssignee: [...byPrefix(c, 'who')].map(([who, v]) => ({ assignee: who === NOBODY ? null : who, breached: v })).sort(byCount((r) => r.assignee ?? '')),
+    byService: [...byPrefix(c, 'svc')]
+      .map(([service, v]) => ({ service, breached: v }))
+      .sort(byCount((r) => r.service)),
+    byAssignee: [...byPrefix(c, 'who')]
+      .map(([who, v]) => ({ assignee: who === NOBODY ? null : who, breached: v }))
+      .sort(byCount((r) => r.assignee ?? '')),
     empty: requests === 0,
   };
 }
@@ -206,7 +228,8 @@ function weeklyTrend(from: string, to: string, days: readonly { day: string; cou
   const end = DateTime.fromISO(to, { zone: 'UTC' });
   if (d.isValid && end.isValid) {
     d = DateTime.max(d, end.minus({ weeks: 520 }));
-    for (; d <= end; d = d.plus({ weeks: 1 }).startOf('week')) weeks.set(isoWeekOf(d), { requests: 0, met: 0, breached: 0 });
+    for (; d <= end; d = d.plus({ weeks: 1 }).startOf('week'))
+      weeks.set(isoWeekOf(d), { requests: 0, met: 0, breached: 0 });
   }
   for (const { day, counters } of days) {
     const local = DateTime.fromISO(day, { zone: 'UTC' });
@@ -245,7 +268,8 @@ export function topHeatCells(heatmap: readonly (readonly number[])[], max = 3): 
 
 const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
 /** `Wed 14:00–15:00` */
-export const heatCellLabel = (cell: Pick<HeatCell, 'weekday' | 'hour'>): string => `${WEEKDAY_SHORT[cell.weekday - 1] ?? '?'} ${hh(cell.hour)}–${hh(cell.hour + 1)}`;
+export const heatCellLabel = (cell: Pick<HeatCell, 'weekday' | 'hour'>): string =>
+  `${WEEKDAY_SHORT[cell.weekday - 1] ?? '?'} ${hh(cell.hour)}–${hh(cell.hour + 1)}`;
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -274,16 +298,70 @@ export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?:
   const sections: [string, Cell[], Cell[][]][] = [
     [
       'Summary',
-      ['department', 'name', 'from', 'to', 'requests', 'met', 'breached', 'open', 'cancelled', 'compliance_pct', 'response_breaches', 'resolution_breaches', ...(showPenalties ? ['penalty_total', 'penalty_unit'] : [])],
-      [[r.department, r.departmentName, r.from, r.to, r.requests, r.met, r.breached, r.open, r.cancelled, r.compliancePct, r.breachesByTarget.response, r.breachesByTarget.resolution, ...(showPenalties ? [r.penaltyTotal, r.penaltyUnit] : [])]],
+      [
+        'department',
+        'name',
+        'from',
+        'to',
+        'requests',
+        'met',
+        'breached',
+        'open',
+        'cancelled',
+        'compliance_pct',
+        'response_breaches',
+        'resolution_breaches',
+        ...(showPenalties ? ['penalty_total', 'penalty_unit'] : []),
+      ],
+      [
+        [
+          r.department,
+          r.departmentName,
+          r.from,
+          r.to,
+          r.requests,
+          r.met,
+          r.breached,
+          r.open,
+          r.cancelled,
+          r.compliancePct,
+          r.breachesByTarget.response,
+          r.breachesByTarget.resolution,
+          ...(showPenalties ? [r.penaltyTotal, r.penaltyUnit] : []),
+        ],
+      ],
     ],
-    ...(showPenalties ? [['Penalties', ['unit', 'charged', 'waived', 'owed'], Object.entries(r.penalties).map(([u, p]): Cell[] => [u, p.charged, p.waived, p.owed])] as [string, Cell[], Cell[][]]] : []),
-    ['By agreement', ['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance_pct'], r.byAgreement.map((a) => [a.agreement, a.name, a.priority, a.requests, a.met, a.breached, a.compliancePct])],
-    ['Weekly trend', ['week', 'requests', 'met', 'breached', 'compliance_pct'], r.trend.map((t) => [t.week, t.requests, t.met, t.breached, t.compliancePct])],
-    ['Satisfaction', ['score', 'ratings'], [...SCORES.map((s): Cell[] => [s, r.csat.distribution[s]]), ['average', r.csat.average]]],
+    ...(showPenalties
+      ? [
+          [
+            'Penalties',
+            ['unit', 'charged', 'waived', 'owed'],
+            Object.entries(r.penalties).map(([u, p]): Cell[] => [u, p.charged, p.waived, p.owed]),
+          ] as [string, Cell[], Cell[][]],
+        ]
+      : []),
+    [
+      'By agreement',
+      ['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance_pct'],
+      r.byAgreement.map((a) => [a.agreement, a.name, a.priority, a.requests, a.met, a.breached, a.compliancePct]),
+    ],
+    [
+      'Weekly trend',
+      ['week', 'requests', 'met', 'breached', 'compliance_pct'],
+      r.trend.map((t) => [t.week, t.requests, t.met, t.breached, t.compliancePct]),
+    ],
+    [
+      'Satisfaction',
+      ['score', 'ratings'],
+      [...SCORES.map((s): Cell[] => [s, r.csat.distribution[s]]), ['average', r.csat.average]],
+    ],
     ['What would have made it better', ['day', 'request', 'answer'], r.better.map((b) => [b.day, b.id, b.text])],
     ['Causes', ['cause', 'requests'], Object.entries(r.causes).map(([k, v]) => [k, v])],
-    ['When breaches happen', ['weekday', ...Array.from({ length: 24 }, (_, h) => hh(h))], r.heatmap.map((row, w) => [WEEKDAY_SHORT[w] ?? String(w + 1), ...row])],
+    [
+      'When breaches happen',
+      ['weekday', ...Array.from({ length: 24 }, (_, h) => hh(h))],
+      r.heatmap.map((row, w) => [WEEKDAY_SHORT[w] ?? String(w + 1), ...row]),
+    ],
     ['By service', ['service', 'breached'], r.byService.map((s) => [s.service, s.breached])],
     ['By assignee', ['assignee', 'breached'], r.byAssignee.map((a) => [a.assignee ?? '(unassigned)', a.breached])],
   ];
@@ -299,8 +377,14 @@ export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?:
 function table(head: readonly string[], rows: readonly Cell[][]): string[] {
   const text = rows.map((row) => row.map((c) => (c === null ? '–' : String(c))));
   const widths = head.map((h, i) => Math.max(h.length, ...text.map((row) => row[i]!.length)));
-  const numeric = head.map((_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number' || row[i] === null));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const numeric = head.map(
+    (_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number' || row[i] === null),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...text.map(line)];
 }
 
@@ -313,7 +397,9 @@ const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 export function reportTable(r: Report): string {
   const out: string[] = [`${oneLine(r.departmentName)} (${r.department}), ${r.from} to ${r.to}`];
   if (r.empty) {
-    out.push(`Nobody filed a request to ${oneLine(r.departmentName)} in ${r.label}, so there is nothing to report yet.`);
+    out.push(
+      `Nobody filed a request to ${oneLine(r.departmentName)} in ${r.label}, so there is nothing to report yet.`,
+    );
     return out.join('\n');
   }
   out.push(
@@ -321,16 +407,69 @@ export function reportTable(r: Report): string {
     `Missed targets: ${r.breachesByTarget.response} response, ${r.breachesByTarget.resolution} resolution`,
   );
   const block = (title: string, lines: string[]) => lines.length > 0 && out.push('', title, ...lines);
-  block('Penalties', Object.keys(r.penalties).length ? table(['unit', 'charged', 'waived', 'owed'], Object.entries(r.penalties).map(([u, p]) => [u, p.charged, p.waived, p.owed])) : []);
-  block('By agreement', table(['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance'], r.byAgreement.map((a) => [a.agreement, oneLine(a.name), a.priority, a.requests, a.met, a.breached, pctText(a.compliancePct)])));
-  block('Weekly trend', table(['week', 'requests', 'met', 'breached', 'compliance'], r.trend.map((t) => [t.week, t.requests, t.met, t.breached, pctText(t.compliancePct)])));
+  block(
+    'Penalties',
+    Object.keys(r.penalties).length
+      ? table(
+          ['unit', 'charged', 'waived', 'owed'],
+          Object.entries(r.penalties).map(([u, p]) => [u, p.charged, p.waived, p.owed]),
+        )
+      : [],
+  );
+  block(
+    'By agreement',
+    table(
+      ['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance'],
+      r.byAgreement.map((a) => [
+        a.agreement,
+        oneLine(a.name),
+        a.priority,
+        a.requests,
+        a.met,
+        a.breached,
+        pctText(a.compliancePct),
+      ]),
+    ),
+  );
+  block(
+    'Weekly trend',
+    table(
+      ['week', 'requests', 'met', 'breached', 'compliance'],
+      r.trend.map((t) => [t.week, t.requests, t.met, t.breached, pctText(t.compliancePct)]),
+    ),
+  );
   if (r.csat.count > 0) {
-    block('Satisfaction', [`${r.csat.average} / 5 from ${r.csat.count} rating${r.csat.count === 1 ? '' : 's'}: ${SCORES.map((s) => `${s}: ${r.csat.distribution[s]}`).join(', ')}`]);
+    block('Satisfaction', [
+      `${r.csat.average} / 5 from ${r.csat.count} rating${r.csat.count === 1 ? '' : 's'}: ${SCORES.map((s) => `${s}: ${r.csat.distribution[s]}`).join(', ')}`,
+    ]);
   }
-  block('What would have made it better', r.better.slice(0, 10).map((b) => `${b.day} ${b.id}: ${oneLine(b.text)}`));
-  block('Causes', Object.entries(r.causes).filter(([, v]) => v > 0).map(([k, v]) => `${k}: ${v}`));
-  block('When breaches happen', topHeatCells(r.heatmap, 5).map((c) => `${heatCellLabel(c)}: ${c.breached}`));
-  block('By service', table(['service', 'breached'], r.byService.slice(0, 10).map((s) => [oneLine(s.service), s.breached])).slice(r.byService.length ? 0 : 1));
-  block('By assignee', table(['assignee', 'breached'], r.byAssignee.slice(0, 10).map((a) => [a.assignee ?? '(unassigned)', a.breached])).slice(r.byAssignee.length ? 0 : 1));
+  block(
+    'What would have made it better',
+    r.better.slice(0, 10).map((b) => `${b.day} ${b.id}: ${oneLine(b.text)}`),
+  );
+  block(
+    'Causes',
+    Object.entries(r.causes)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k}: ${v}`),
+  );
+  block(
+    'When breaches happen',
+    topHeatCells(r.heatmap, 5).map((c) => `${heatCellLabel(c)}: ${c.breached}`),
+  );
+  block(
+    'By service',
+    table(
+      ['service', 'breached'],
+      r.byService.slice(0, 10).map((s) => [oneLine(s.service), s.breached]),
+    ).slice(r.byService.length ? 0 : 1),
+  );
+  block(
+    'By assignee',
+    table(
+      ['assignee', 'breached'],
+      r.byAssignee.slice(0, 10).map((a) => [a.assignee ?? '(unassigned)', a.breached]),
+    ).slice(r.byAssignee.length ? 0 : 1),
+  );
   return out.join('\n');
 }

@@ -5,10 +5,11 @@
  */
 import type { Calendar } from './calendar';
 import { clockAt, meetClock, pauseClock, reopenClock, resumeClock, type TargetClock, type TargetKind } from './clock';
-import { isMember, type Department } from './department';
+import { type Department, isMember } from './department';
 import type { Result } from './duration';
 import {
   ACTION_TYPES,
+  type ActionType,
   AUTO_CLOSE_MS,
   CAUSE_CATEGORIES,
   CAUSE_LABEL,
@@ -17,7 +18,6 @@ import {
   NOTE_MAX,
   REOPEN_WINDOW_MS,
   REQUEST_STATUSES,
-  type ActionType,
   type Request,
   type RequestAction,
   type RequestEvent,
@@ -70,8 +70,10 @@ export interface DecideContext {
 
 function whoMay(rule: Rule, request: Request, provider: Department): string {
   if (rule.who === 'provider') return `only people in ${provider.name} can ${rule.verb} ${request.id}`;
-  if (rule.who === 'requester' || rule.who === 'requesterOrSystem') return `only the person who filed ${request.id} can ${rule.verb} it`;
-  if (rule.who === 'customerHead') return `only a head of the department that filed ${request.id} can waive its penalties`;
+  if (rule.who === 'requester' || rule.who === 'requesterOrSystem')
+    return `only the person who filed ${request.id} can ${rule.verb} it`;
+  if (rule.who === 'customerHead')
+    return `only a head of the department that filed ${request.id} can waive its penalties`;
   if (rule.who === 'system') return `only Kept itself can ${rule.verb} ${request.id}`;
   return `only ${provider.name} and the person who filed ${request.id} can ${rule.verb} it`;
 }
@@ -95,7 +97,9 @@ function allowed(rule: Rule, rights: Rights): boolean {
 
 /** The targets missed by instant `at` (a stopped clock that was late, or a running one past due). */
 export function missedTargets(request: Request, calendar: Calendar, at: number): TargetKind[] {
-  return (['response', 'resolution'] as const).filter((k) => request.breaches?.[k] !== undefined || clockAt(calendar, request.clocks[k], at).breachedAt !== null);
+  return (['response', 'resolution'] as const).filter(
+    (k) => request.breaches?.[k] !== undefined || clockAt(calendar, request.clocks[k], at).breachedAt !== null,
+  );
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -125,9 +129,13 @@ function wrongState(request: Request, type: ActionType): string {
   }
   switch (type) {
     case 'acknowledge':
-      return request.status === 'acknowledged' ? `${id} is already acknowledged.` : `${id} is already past acknowledging: it is ${now}.`;
+      return request.status === 'acknowledged'
+        ? `${id} is already acknowledged.`
+        : `${id} is already past acknowledging: it is ${now}.`;
     case 'pause':
-      return request.status === 'waiting_on_requester' ? `${id} is already waiting on the requester.` : `${id} is ${now}; only work in progress can wait on the requester.`;
+      return request.status === 'waiting_on_requester'
+        ? `${id} is already waiting on the requester.`
+        : `${id} is ${now}; only work in progress can wait on the requester.`;
     case 'resume':
       return `${id} is not waiting on the requester: it is ${now}.`;
     case 'resolve':
@@ -154,7 +162,11 @@ function must<T>(r: Result<T, { message: string }>): T {
  * Applies `action` by `ctx.actor` at `ctx.at`: the changed request and its history line, or a
  * one-line refusal naming who may do it or why the status does not allow it.
  */
-export function decide(request: Request, action: RequestAction, ctx: DecideContext): Result<{ request: Request; event: RequestEvent }> {
+export function decide(
+  request: Request,
+  action: RequestAction,
+  ctx: DecideContext,
+): Result<{ request: Request; event: RequestEvent }> {
   const rule = RULES[action.type];
   if (!allowed(rule, ctx.rights)) return { ok: false, error: `${capitalise(whoMay(rule, request, ctx.provider))}.` };
   if (!rule.from.includes(request.status)) return { ok: false, error: wrongState(request, action.type) };
@@ -164,23 +176,45 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
   const cal = ctx.calendar;
   const { response, resolution } = request.clocks;
   let next: Request = { ...request, updatedAt: at, rev: request.rev + 1 };
-  const event: RequestEvent = { seq: next.rev, type: action.type, actor: ctx.actor, at, from: request.status, to: request.status };
+  const event: RequestEvent = {
+    seq: next.rev,
+    type: action.type,
+    actor: ctx.actor,
+    at,
+    from: request.status,
+    to: request.status,
+  };
 
   switch (action.type) {
     case 'acknowledge':
-      next = { ...next, status: 'acknowledged', acknowledgedAt: at, clocks: { response: must(meetClock(cal, response, at)), resolution } };
+      next = {
+        ...next,
+        status: 'acknowledged',
+        acknowledgedAt: at,
+        clocks: { response: must(meetClock(cal, response, at)), resolution },
+      };
       if (!next.assignee) next.assignee = ctx.actor;
       break;
     case 'assign':
-      if (!isMember(ctx.provider, action.assignee)) return { ok: false, error: `<@${action.assignee}> is not in ${ctx.provider.name}; ${request.id} can only be assigned to someone there.` };
-      if (request.assignee === action.assignee) return { ok: false, error: `${request.id} is already assigned to <@${action.assignee}>.` };
+      if (!isMember(ctx.provider, action.assignee))
+        return {
+          ok: false,
+          error: `<@${action.assignee}> is not in ${ctx.provider.name}; ${request.id} can only be assigned to someone there.`,
+        };
+      if (request.assignee === action.assignee)
+        return { ok: false, error: `${request.id} is already assigned to <@${action.assignee}>.` };
       next = { ...next, assignee: action.assignee };
       event.assignee = action.assignee;
       break;
     case 'pause': {
       // Asking the requester for something is an answer: it meets the response target too.
       const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
-      next = { ...next, status: 'waiting_on_requester', resumeTo: request.status === 'open' ? 'acknowledged' : request.status, clocks: { response: r, resolution: must(pauseClock(cal, resolution, at)) } };
+      next = {
+        ...next,
+        status: 'waiting_on_requester',
+        resumeTo: request.status === 'open' ? 'acknowledged' : request.status,
+        clocks: { response: r, resolution: must(pauseClock(cal, resolution, at)) },
+      };
       if (request.status === 'open') next.acknowledgedAt = at;
       break;
     }
@@ -189,37 +223,72 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       break;
     case 'resolve': {
       const note = action.note.trim();
-      if (note.length === 0) return { ok: false, error: `Say in a line how ${request.id} was solved: the requester reads it.` };
+      if (note.length === 0)
+        return { ok: false, error: `Say in a line how ${request.id} was solved: the requester reads it.` };
       const missed = missedTargets(request, cal, at);
       if (missed.length > 0 && !action.cause) {
-        return { ok: false, error: `${request.id} missed its ${missed.join(' and ')} target, so say why: pick a cause (${CAUSE_CATEGORIES.map((c) => CAUSE_LABEL[c].toLowerCase()).join(', ')}).` };
+        return {
+          ok: false,
+          error: `${request.id} missed its ${missed.join(' and ')} target, so say why: pick a cause (${CAUSE_CATEGORIES.map((c) => CAUSE_LABEL[c].toLowerCase()).join(', ')}).`,
+        };
       }
       if (action.cause) {
-        if (!(CAUSE_CATEGORIES as readonly string[]).includes(action.cause.category)) return { ok: false, error: `"${action.cause.category}" is not a cause; pick one of ${CAUSE_CATEGORIES.join(', ')}.` };
+        if (!(CAUSE_CATEGORIES as readonly string[]).includes(action.cause.category))
+          return {
+            ok: false,
+            error: `"${action.cause.category}" is not a cause; pick one of ${CAUSE_CATEGORIES.join(', ')}.`,
+          };
         const text = action.cause.text?.trim();
-        if (text && characters(text) > NOTE_MAX) return { ok: false, error: `Keep the cause of ${request.id} to ${NOTE_MAX} characters.` };
+        if (text && characters(text) > NOTE_MAX)
+          return { ok: false, error: `Keep the cause of ${request.id} to ${NOTE_MAX} characters.` };
         next.cause = { category: action.cause.category, ...(text ? { text } : {}) };
         event.cause = next.cause;
       }
       const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
-      next = { ...next, status: 'resolved', resumeTo: undefined, resolvedAt: at, resolution: note, clocks: { response: r, resolution: must(meetClock(cal, resolution, at)) } };
+      next = {
+        ...next,
+        status: 'resolved',
+        resumeTo: undefined,
+        resolvedAt: at,
+        resolution: note,
+        clocks: { response: r, resolution: must(meetClock(cal, resolution, at)) },
+      };
       if (request.status === 'open') next.acknowledgedAt = at;
       if (!next.assignee) next.assignee = ctx.actor;
       break;
     }
     case 'close':
-      if (!ctx.rights.requester && at - (request.resolvedAt ?? at) < AUTO_CLOSE_MS) return { ok: false, error: `${request.id} was resolved less than 7 days ago; it closes itself after 7 unless its requester closes or reopens it.` };
+      if (!ctx.rights.requester && at - (request.resolvedAt ?? at) < AUTO_CLOSE_MS)
+        return {
+          ok: false,
+          error: `${request.id} was resolved less than 7 days ago; it closes itself after 7 unless its requester closes or reopens it.`,
+        };
       next = { ...next, status: 'closed', closedAt: at };
       break;
     case 'reopen': {
       const since = at - (request.resolvedAt ?? at);
-      if (since > REOPEN_WINDOW_MS) return { ok: false, error: `${request.id} was resolved more than 7 days ago; file a new request and mention ${request.id} in it.` };
-      next = { ...next, status: 'reopened', resolvedAt: undefined, clocks: { response, resolution: must(reopenClock(cal, resolution, at)) } };
+      if (since > REOPEN_WINDOW_MS)
+        return {
+          ok: false,
+          error: `${request.id} was resolved more than 7 days ago; file a new request and mention ${request.id} in it.`,
+        };
+      next = {
+        ...next,
+        status: 'reopened',
+        resolvedAt: undefined,
+        clocks: { response, resolution: must(reopenClock(cal, resolution, at)) },
+      };
       break;
     }
     case 'cancel': {
       const stop = (c: TargetClock) => (c.state === 'running' ? must(pauseClock(cal, c, at)) : c);
-      next = { ...next, status: 'cancelled', resumeTo: undefined, cancelledAt: at, clocks: { response: stop(response), resolution: stop(resolution) } };
+      next = {
+        ...next,
+        status: 'cancelled',
+        resumeTo: undefined,
+        cancelledAt: at,
+        clocks: { response: stop(response), resolution: stop(resolution) },
+      };
       break;
     }
     case 'comment': {
@@ -230,18 +299,28 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       break;
     }
     case 'warn': {
-      if (request.breaches?.[action.kind]) return { ok: false, error: `${request.id}'s ${action.kind} target is already missed; there is nothing to warn about.` };
-      if (request.warned?.[action.kind] !== undefined) return { ok: false, error: `${request.id}'s ${action.kind} target was already warned about.` };
-      if (clockAt(cal, request.clocks[action.kind], at).status !== 'at_risk') return { ok: false, error: `${request.id}'s ${action.kind} target is not at risk.` };
+      if (request.breaches?.[action.kind])
+        return {
+          ok: false,
+          error: `${request.id}'s ${action.kind} target is already missed; there is nothing to warn about.`,
+        };
+      if (request.warned?.[action.kind] !== undefined)
+        return { ok: false, error: `${request.id}'s ${action.kind} target was already warned about.` };
+      if (clockAt(cal, request.clocks[action.kind], at).status !== 'at_risk')
+        return { ok: false, error: `${request.id}'s ${action.kind} target is not at risk.` };
       next = { ...next, warned: { ...request.warned, [action.kind]: at } };
       event.kind = action.kind;
       break;
     }
     case 'breach': {
-      if (request.breaches?.[action.kind]) return { ok: false, error: `${request.id}'s ${action.kind} breach is already recorded.` };
+      if (request.breaches?.[action.kind])
+        return { ok: false, error: `${request.id}'s ${action.kind} breach is already recorded.` };
       const missedAt = clockAt(cal, request.clocks[action.kind], at).breachedAt;
       if (missedAt === null) return { ok: false, error: `${request.id}'s ${action.kind} target is not missed.` };
-      next = { ...next, breaches: { ...request.breaches, [action.kind]: { ...action.charge, dueAt: missedAt, detectedAt: at } } };
+      next = {
+        ...next,
+        breaches: { ...request.breaches, [action.kind]: { ...action.charge, dueAt: missedAt, detectedAt: at } },
+      };
       Object.assign(event, { kind: action.kind, amount: action.charge.amount, unit: action.charge.unit });
       break;
     }
@@ -250,22 +329,51 @@ export function decide(request: Request, action: RequestAction, ctx: DecideConte
       if (!breach) return { ok: false, error: `${request.id} has no ${action.kind} breach to waive.` };
       if (breach.waived) return { ok: false, error: `The ${action.kind} penalty of ${request.id} was already waived.` };
       const reason = action.reason.trim();
-      if (reason.length === 0) return { ok: false, error: `Say why the ${action.kind} penalty of ${request.id} is waived: the ledger keeps it.` };
-      if (characters(reason) > 500) return { ok: false, error: `Keep the reason for waiving ${request.id}'s penalty to 500 characters.` };
-      next = { ...next, breaches: { ...request.breaches, [action.kind]: { ...breach, waived: { by: ctx.actor, at, reason } } } };
+      if (reason.length === 0)
+        return {
+          ok: false,
+          error: `Say why the ${action.kind} penalty of ${request.id} is waived: the ledger keeps it.`,
+        };
+      if (characters(reason) > 500)
+        return { ok: false, error: `Keep the reason for waiving ${request.id}'s penalty to 500 characters.` };
+      next = {
+        ...next,
+        breaches: { ...request.breaches, [action.kind]: { ...breach, waived: { by: ctx.actor, at, reason } } },
+      };
       Object.assign(event, { kind: action.kind, amount: breach.amount, unit: breach.unit, note: reason });
       break;
     }
     case 'rate':
-      if (request.rating) return { ok: false, error: `You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!` };
-      if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5) return { ok: false, error: `Rate ${request.id} with a whole number from 1 to 5.` };
-      next = { ...next, rating: { score: action.score, ...(action.better?.trim() ? { better: action.better.trim() } : {}), at, by: ctx.actor } };
+      if (request.rating)
+        return { ok: false, error: `You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!` };
+      if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5)
+        return { ok: false, error: `Rate ${request.id} with a whole number from 1 to 5.` };
+      next = {
+        ...next,
+        rating: {
+          score: action.score,
+          ...(action.better?.trim() ? { better: action.better.trim() } : {}),
+          at,
+          by: ctx.actor,
+        },
+      };
       event.score = action.score;
       break;
   }
-  const note = 'note' in action ? action.note?.trim() : action.type === 'rate' ? action.better?.trim() : action.type === 'waive' ? action.reason.trim() : undefined;
+  const note =
+    'note' in action
+      ? action.note?.trim()
+      : action.type === 'rate'
+        ? action.better?.trim()
+        : action.type === 'waive'
+          ? action.reason.trim()
+          : undefined;
   if (note) {
-    if (characters(note) > NOTE_MAX) return { ok: false, error: `Keep the note on ${request.id} to ${NOTE_MAX} characters; it is ${characters(note)}.` };
+    if (characters(note) > NOTE_MAX)
+      return {
+        ok: false,
+        error: `Keep the note on ${request.id} to ${NOTE_MAX} characters; it is ${characters(note)}.`,
+      };
     event.note = note;
   }
   event.to = next.status;
@@ -291,4 +399,3 @@ function dropUndefined(r: Request): Request {
 export function actionsFor(status: RequestStatus): ActionType[] {
   return ACTION_TYPES.filter((t) => RULES[t].from.includes(status));
 }
-

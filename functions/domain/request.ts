@@ -9,11 +9,19 @@ import { DateTime } from 'luxon';
 import type { AgreementVersion, Priority } from './agreement';
 import type { Calendar } from './calendar';
 import { DAY_MS } from './calendar-spec';
-import { clockAt, startClock, type ClockView, type TargetClock, type TargetKind } from './clock';
-import { isHead, isMember, type Department } from './department';
+import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './clock';
+import { type Department, isHead, isMember } from './department';
 import type { Result } from './duration';
 
-export const REQUEST_STATUSES = ['open', 'acknowledged', 'waiting_on_requester', 'resolved', 'reopened', 'closed', 'cancelled'] as const;
+export const REQUEST_STATUSES = [
+  'open',
+  'acknowledged',
+  'waiting_on_requester',
+  'resolved',
+  'reopened',
+  'closed',
+  'cancelled',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Statuses in which nothing more happens to the clocks. */
@@ -146,7 +154,21 @@ export interface Request {
   cause?: Cause;
 }
 
-export const ACTION_TYPES = ['acknowledge', 'assign', 'pause', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'comment', 'rate', 'warn', 'breach', 'waive'] as const;
+export const ACTION_TYPES = [
+  'acknowledge',
+  'assign',
+  'pause',
+  'resume',
+  'resolve',
+  'close',
+  'reopen',
+  'cancel',
+  'comment',
+  'rate',
+  'warn',
+  'breach',
+  'waive',
+] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 export type RequestAction =
@@ -193,7 +215,12 @@ export interface Rights {
   system?: boolean;
 }
 
-export function rightsOf(request: Pick<Request, 'requester'>, provider: Department | undefined, user: string, customer?: Department): Rights {
+export function rightsOf(
+  request: Pick<Request, 'requester'>,
+  provider: Department | undefined,
+  user: string,
+  customer?: Department,
+): Rights {
   return {
     provider: provider !== undefined && isMember(provider, user),
     requester: request.requester === user,
@@ -239,9 +266,11 @@ export function checkRequestText(text: RequestText): Partial<Record<keyof Reques
   const problems: Partial<Record<keyof RequestText, string>> = {};
   const title = text.title.trim();
   if (title.length === 0) problems.title = 'Give the request a title: one line that says what you need.';
-  else if (characters(title) > TITLE_MAX) problems.title = `The title is ${characters(title)} characters; keep it to ${TITLE_MAX} and put the rest in the description.`;
+  else if (characters(title) > TITLE_MAX)
+    problems.title = `The title is ${characters(title)} characters; keep it to ${TITLE_MAX} and put the rest in the description.`;
   const description = characters(text.description.trim());
-  if (description > DESCRIPTION_MAX) problems.description = `The description is ${description} characters; keep it to ${DESCRIPTION_MAX} (attach longer material in the thread).`;
+  if (description > DESCRIPTION_MAX)
+    problems.description = `The description is ${description} characters; keep it to ${DESCRIPTION_MAX} (attach longer material in the thread).`;
   return problems;
 }
 
@@ -275,13 +304,22 @@ export interface FileInput {
 /** A new request with both clocks started at `at`, or why it cannot be filed. */
 export function fileRequest(input: FileInput): Result<{ request: Request; event: RequestEvent }> {
   const target = input.agreement.targets[input.priority];
-  if (!target) return { ok: false, error: `The agreement "${input.agreement.service}" has no ${input.priority} target; pick another priority.` };
+  if (!target)
+    return {
+      ok: false,
+      error: `The agreement "${input.agreement.service}" has no ${input.priority} target; pick another priority.`,
+    };
   const problems = checkRequestText(input);
   const first = problems.title ?? problems.description;
   if (first) return { ok: false, error: first };
   const clocks = {} as Record<TargetKind, TargetClock>;
   for (const kind of ['response', 'resolution'] as const) {
-    const started = startClock(input.calendar, { kind, target: target[kind], at: input.at, threshold: input.agreement.atRisk });
+    const started = startClock(input.calendar, {
+      kind,
+      target: target[kind],
+      at: input.at,
+      threshold: input.agreement.atRisk,
+    });
     if (!started.ok) return { ok: false, error: started.error.message };
     clocks[kind] = started.value;
   }
@@ -305,7 +343,10 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
     rev: 1,
     filed: filedBucket(input.at, input.calendar.zone),
   };
-  return { ok: true, value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } } };
+  return {
+    ok: true,
+    value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +360,10 @@ export interface RequestClocks {
 /** Both clocks at `at`; never before the request's last change (a machine clock running behind must not show a met target as running). */
 export function clocksAt(request: Request, calendar: Calendar, at: number): RequestClocks {
   const t = Math.max(at, request.updatedAt);
-  return { response: clockAt(calendar, request.clocks.response, t), resolution: clockAt(calendar, request.clocks.resolution, t) };
+  return {
+    response: clockAt(calendar, request.clocks.response, t),
+    resolution: clockAt(calendar, request.clocks.resolution, t),
+  };
 }
 
 /** Whether the request is still being worked (its clocks can still breach). */
@@ -330,7 +374,11 @@ export const isLive = (r: Pick<Request, 'status'>): boolean => (LIVE_STATUSES as
  * and whether that target is at risk or breached; null when no clock is running.
  * The queue is sorted by this.
  */
-export function nextDue(request: Request, calendar: Calendar, at: number): { kind: TargetKind; remaining: number; due: number | null; status: ClockView['status'] } | null {
+export function nextDue(
+  request: Request,
+  calendar: Calendar,
+  at: number,
+): { kind: TargetKind; remaining: number; due: number | null; status: ClockView['status'] } | null {
   if (!isLive(request)) return null;
   const views = clocksAt(request, calendar, at);
   let best: { kind: TargetKind; remaining: number; due: number | null; status: ClockView['status'] } | null = null;

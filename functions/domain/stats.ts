@@ -19,7 +19,8 @@ export const NOBODY = '-';
 export const isBreached = (r: Pick<Request, 'breaches'>): boolean => Object.keys(r.breaches ?? {}).length > 0;
 
 /** Met: resolved or closed without a recorded breach. */
-export const isMet = (r: Pick<Request, 'breaches' | 'status'>): boolean => !isBreached(r) && (r.status === 'resolved' || r.status === 'closed');
+export const isMet = (r: Pick<Request, 'breaches' | 'status'>): boolean =>
+  !isBreached(r) && (r.status === 'resolved' || r.status === 'closed');
 
 export function contribution(r: Request): Counters {
   const c: Counters = {};
@@ -74,13 +75,15 @@ export function statsDelta(before: Request | undefined, after: Request): StatsDe
     const d = Math.round(((now[key] ?? 0) - (was[key] ?? 0)) * 100) / 100;
     if (d !== 0) add[key] = d;
   }
-  const better = after.rating?.better && !before?.rating?.better ? { id: after.id, text: after.rating.better } : undefined;
+  const better =
+    after.rating?.better && !before?.rating?.better ? { id: after.id, text: after.rating.better } : undefined;
   return { day: after.filed.day, add, ...(better ? { better } : {}) };
 }
 
 /** Counters summed over several days. */
 export function sumCounters(days: readonly Counters[]): Counters {
   const total: Counters = {};
-  for (const w of days) for (const [k, v] of Object.entries(w)) total[k] = Math.round(((total[k] ?? 0) + v) * 100) / 100;
+  for (const w of days)
+    for (const [k, v] of Object.entries(w)) total[k] = Math.round(((total[k] ?? 0) + v) * 100) / 100;
   return total;
 }

@@ -41,14 +41,20 @@ const text = (what: string, min: number, max: number) =>
 
 export const TipSpec = z
   .object({
-    id: z.string().max(TIP_ID_MAX, `an id is at most ${TIP_ID_MAX} characters`).regex(TIP_ID, 'an id is lowercase letters, digits and single hyphens, like int-handoff-note'),
+    id: z
+      .string()
+      .max(TIP_ID_MAX, `an id is at most ${TIP_ID_MAX} characters`)
+      .regex(TIP_ID, 'an id is lowercase letters, digits and single hyphens, like int-handoff-note'),
     kind: z.enum(TIP_KINDS, { error: 'kind is "internal" or "customer"' }),
     title: text('the title', 3, TIP_TITLE_MAX).regex(/^[^\r\n]*$/, 'the title must be one line'),
     body: text('the tip', 40, TIP_BODY_MAX),
     tryThisWeek: text('"try this week"', 15, TIP_TRY_MAX),
   })
   .strict()
-  .refine((t) => normalised(t.body) !== normalised(t.title), { path: ['body'], error: 'the tip must say more than its title' });
+  .refine((t) => normalised(t.body) !== normalised(t.title), {
+    path: ['body'],
+    error: 'the tip must say more than its title',
+  });
 export type Tip = z.infer<typeof TipSpec>;
 
 /** Lowercase letters and digits only: what two texts share when they differ only in case, spaces or punctuation. */
@@ -61,7 +67,11 @@ export function catalogueProblems(tips: readonly Tip[]): string[] {
   const problems: string[] = [];
   const seen = { id: new Map<string, string>(), title: new Map<string, string>(), body: new Map<string, string>() };
   for (const t of tips) {
-    for (const [field, key] of [['id', t.id], ['title', normalised(t.title)], ['body', normalised(t.body)]] as const) {
+    for (const [field, key] of [
+      ['id', t.id],
+      ['title', normalised(t.title)],
+      ['body', normalised(t.body)],
+    ] as const) {
       const other = seen[field].get(key);
       if (other !== undefined) problems.push(`${t.id}: same ${field} as ${other}`);
       else seen[field].set(key, t.id);
@@ -116,19 +126,30 @@ export function overlayCatalogue(builtIn: readonly Tip[], changes: readonly TipC
   const byId = new Map(changes.map((c) => [c.id, c]));
   const out: CatalogueEntry[] = builtIn.map((tip) => {
     const c = byId.get(tip.id);
-    return { tip: c?.tip ? { ...c.tip, id: tip.id, kind: tip.kind } : tip, source: c?.tip ? 'edit' : 'built-in', retired: c?.retired === true };
+    return {
+      tip: c?.tip ? { ...c.tip, id: tip.id, kind: tip.kind } : tip,
+      source: c?.tip ? 'edit' : 'built-in',
+      retired: c?.retired === true,
+    };
   });
   const builtInIds = new Set(builtIn.map((t) => t.id));
-  const custom = changes.filter((c) => !builtInIds.has(c.id) && c.tip).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const custom = changes
+    .filter((c) => !builtInIds.has(c.id) && c.tip)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const c of custom) out.push({ tip: { ...c.tip!, id: c.id }, source: 'custom', retired: c.retired === true });
   return out;
 }
 
-export const activeTips = (entries: readonly CatalogueEntry[]): Tip[] => entries.filter((e) => !e.retired).map((e) => e.tip);
+export const activeTips = (entries: readonly CatalogueEntry[]): Tip[] =>
+  entries.filter((e) => !e.retired).map((e) => e.tip);
 
 /** An id for a new tip from its title: `int-` or `cus-` and the title's words, made unique with -2, -3, … */
 export function newTipId(kind: TipKind, title: string, taken: ReadonlySet<string>): string {
-  const words = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const words = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   const base = `${KIND_PREFIX[kind]}-${words || 'tip'}`.slice(0, TIP_ID_MAX - 4).replace(/-+$/, '');
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
@@ -207,7 +228,11 @@ export interface RotationOptions {
 }
 
 /** The tips of one kind in rotation order (a seeded shuffle that depends only on each id). */
-export function rotationOrder(tips: readonly Tip[], kind: TipKind, { salt = ROTATION_SALT }: RotationOptions = {}): Tip[] {
+export function rotationOrder(
+  tips: readonly Tip[],
+  kind: TipKind,
+  { salt = ROTATION_SALT }: RotationOptions = {},
+): Tip[] {
   return tips
     .filter((t) => t.kind === kind)
     .map((t) => ({ t, h: hash53(`${salt}:${t.id}`) }))
@@ -231,6 +256,13 @@ export function pickTip(catalogue: readonly Tip[], kind: TipKind, week: string, 
 }
 
 /** This week's two tips from a catalogue of active tips (retired ones already left out). */
-export function pickTips(catalogue: readonly Tip[], week: string, options: RotationOptions = {}): { internal: Tip; customer: Tip } {
-  return { internal: pickTip(catalogue, 'internal', week, options), customer: pickTip(catalogue, 'customer', week, options) };
+export function pickTips(
+  catalogue: readonly Tip[],
+  week: string,
+  options: RotationOptions = {},
+): { internal: Tip; customer: Tip } {
+  return {
+    internal: pickTip(catalogue, 'internal', week, options),
+    customer: pickTip(catalogue, 'customer', week, options),
+  };
 }

@@ -8,15 +8,15 @@
  * `rev` and the ledger entry are conditions), so nothing is ever counted twice.
  */
 import { multiplierFor, penaltyFor } from '../domain/agreement';
-import { findingsAt, type Finding } from '../domain/breach';
+import { type Finding, findingsAt } from '../domain/breach';
 import type { Department } from '../domain/department';
-import { findDepartment, type Directory } from '../domain/directory';
-import { monthOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Request, type RequestAction } from '../domain/request';
+import { type Directory, findDepartment } from '../domain/directory';
+import { monthOf, type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
 import { decide } from '../domain/request-actions';
 import { calendarOf } from '../slack/requests';
 import { getAgreementVersion, type StoredVersion } from '../store/agreements';
 import type { Db } from '../store/client';
-import { WriteConflictError, type TransactItem } from '../store/directory';
+import { type TransactItem, WriteConflictError } from '../store/directory';
 import { chargeItems, readTotal } from '../store/ledger';
 import { getRequest, saveChange } from '../store/requests';
 
@@ -75,19 +75,46 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
   return outcome; // still due: the next run goes on
 }
 
-async function record(db: Db, request: Request, action: RequestAction, provider: Department, now: Date, extra: TransactItem[]): Promise<void> {
-  const decided = decide(request, action, { actor: SYSTEM_ACTOR, at: now.getTime(), calendar: calendarOf(provider), rights: SYSTEM_RIGHTS, provider });
+async function record(
+  db: Db,
+  request: Request,
+  action: RequestAction,
+  provider: Department,
+  now: Date,
+  extra: TransactItem[],
+): Promise<void> {
+  const decided = decide(request, action, {
+    actor: SYSTEM_ACTOR,
+    at: now.getTime(),
+    calendar: calendarOf(provider),
+    rights: SYSTEM_RIGHTS,
+    provider,
+  });
   if (!decided.ok) throw new Error(`${request.id}: ${decided.error}`);
   await saveChange(db, { before: request, ...decided.value, extra });
 }
 
-async function recordBreach(db: Db, request: Request, finding: Extract<Finding, { type: 'breach' }>, zone: string, provider: Department, now: Date): Promise<void> {
+async function recordBreach(
+  db: Db,
+  request: Request,
+  finding: Extract<Finding, { type: 'breach' }>,
+  zone: string,
+  provider: Department,
+  now: Date,
+): Promise<void> {
   const version = await versionOf(db, request.agreementId, request.agreementVersion);
-  if (!version) throw new Error(`${request.id}: agreement ${request.agreementId} v${request.agreementVersion} is missing`);
+  if (!version)
+    throw new Error(`${request.id}: agreement ${request.agreementId} v${request.agreementVersion} is missing`);
   const month = monthOf(finding.dueAt, zone);
   const total = await readTotal(db, request.agreementId, month);
   const n = total.breaches + 1;
-  const charge = { amount: penaltyFor(version.penalty, n, total.charged), unit: version.penalty.unit, n, multiplier: multiplierFor(version.penalty, n), month };
+  const charge = {
+    amount: penaltyFor(version.penalty, n, total.charged),
+    unit: version.penalty.unit,
+    n,
+    multiplier: multiplierFor(version.penalty, n),
+    month,
+  };
   const entry = {
     type: 'penalty' as const,
     agreementId: request.agreementId,
@@ -101,5 +128,12 @@ async function recordBreach(db: Db, request: Request, finding: Extract<Finding, 
     n,
     multiplier: charge.multiplier,
   };
-  await record(db, request, { type: 'breach', kind: finding.kind, charge }, provider, now, chargeItems(db, entry, total));
+  await record(
+    db,
+    request,
+    { type: 'breach', kind: finding.kind, charge },
+    provider,
+    now,
+    chargeItems(db, entry, total),
+  );
 }

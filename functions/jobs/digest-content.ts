@@ -12,8 +12,8 @@ import { periodLabel } from '../domain/report-period';
 import { isoWeekOf, nextDue } from '../domain/request';
 import { logger } from '../log';
 import { calendarOf } from '../slack/requests';
-import { digestMessage, type DigestKudos, type DigestTip, type ScoreRow } from '../slack/views/digest';
 import type { SlackMessage } from '../slack/views/agreement-terms';
+import { type DigestKudos, type DigestTip, digestMessage, type ScoreRow } from '../slack/views/digest';
 import type { Db } from '../store/client';
 import { kudosOfWeek } from '../store/kudos';
 import { queueOf } from '../store/requests';
@@ -81,7 +81,9 @@ export class ContentCache {
       chart = (async () => {
         const { from, to } = this.span(lastMonday);
         const days = await Promise.all(this.providers.map(async (dept) => (await this.daysOf(dept.id, from, to)).days));
-        return this.providers.length > 0 && enoughForChart(combinedTrend(from, to, days)) ? this.providers.map((p) => p.id) : undefined;
+        return this.providers.length > 0 && enoughForChart(combinedTrend(from, to, days))
+          ? this.providers.map((p) => p.id)
+          : undefined;
       })();
       chart.catch(() => this.charts.delete(key));
       this.charts.set(key, chart);
@@ -91,7 +93,10 @@ export class ContentCache {
 
   /** The CHART_WEEKS weeks up to last week: the scorecard's two weeks are read with the chart's eight. */
   private span(lastMonday: DateTime): { from: string; to: string } {
-    return { from: lastMonday.minus({ weeks: CHART_WEEKS - 1 }).toISODate()!, to: lastMonday.plus({ days: 6 }).toISODate()! };
+    return {
+      from: lastMonday.minus({ weeks: CHART_WEEKS - 1 }).toISODate()!,
+      to: lastMonday.plus({ days: 6 }).toISODate()!,
+    };
   }
 
   private daysOf(department: string, from: string, to: string): ReturnType<typeof readDays> {
@@ -125,7 +130,14 @@ export class ContentCache {
           const span = this.span(lastMonday);
           const { days } = await this.daysOf(dept.id, span.from, span.to);
           const last = buildReport({ department: dept, from, to, days, better: [], agreementNames: {} });
-          const before = buildReport({ department: dept, from: prevFrom, to: prevTo, days, better: [], agreementNames: {} });
+          const before = buildReport({
+            department: dept,
+            from: prevFrom,
+            to: prevTo,
+            days,
+            better: [],
+            agreementNames: {},
+          });
           return {
             department: dept.id,
             name: dept.name,
@@ -141,7 +153,14 @@ export class ContentCache {
       ),
     ]);
     const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
-    return digestMessage({ week, lastWeekLabel: periodLabel(from, to), ...(tips ? { tips } : {}), scorecard, kudos: kudos.messages, atRisk });
+    return digestMessage({
+      week,
+      lastWeekLabel: periodLabel(from, to),
+      ...(tips ? { tips } : {}),
+      scorecard,
+      kudos: kudos.messages,
+      atRisk,
+    });
   }
 
   /** Open requests of every providing department whose next target is at risk or already missed. */

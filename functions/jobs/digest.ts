@@ -30,7 +30,7 @@ import { createSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
 import { claimDigest, DIGEST_LEASE_MS, markDigestPosted, releaseDigest } from '../store/digests';
 import { readDirectory } from '../store/directory';
-import { ContentCache, storeSources, type DigestSources } from './digest-content';
+import { ContentCache, type DigestSources, storeSources } from './digest-content';
 import type { JobDeps } from './scan';
 
 export interface DigestDeps extends JobDeps {
@@ -65,9 +65,15 @@ const HISTORY_PAGES = 5;
  * The digest's Slack client: no retries inside the library (a retried timeout could post twice)
  * and 429s handed back, so the job waits Retry-After itself and knows the post did not happen.
  */
-export const DIGEST_CLIENT_OPTIONS: Partial<WebClientOptions> = { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+export const DIGEST_CLIENT_OPTIONS: Partial<WebClientOptions> = {
+  rejectRateLimitedCalls: true,
+  retryConfig: { retries: 0 },
+};
 
-export function digestSlackClient(config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>, overrides: Partial<WebClientOptions> = {}): WebClient {
+export function digestSlackClient(
+  config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>,
+  overrides: Partial<WebClientOptions> = {},
+): WebClient {
   return createSlackClient(config, { ...DIGEST_CLIENT_OPTIONS, ...overrides });
 }
 
@@ -76,7 +82,16 @@ export function dueWeek(settings: Pick<DigestSettings, 'weekday' | 'time' | 'tim
   const local = DateTime.fromMillis(now, { zone: settings.timezone });
   const [hour, minute] = settings.time.split(':').map(Number);
   if (!local.isValid || hour === undefined || minute === undefined) return null;
-  const at = DateTime.fromObject({ weekYear: local.weekYear, weekNumber: local.weekNumber, weekday: (WEEKDAYS.indexOf(settings.weekday) + 1) as 1, hour, minute }, { zone: settings.timezone });
+  const at = DateTime.fromObject(
+    {
+      weekYear: local.weekYear,
+      weekNumber: local.weekNumber,
+      weekday: (WEEKDAYS.indexOf(settings.weekday) + 1) as 1,
+      hour,
+      minute,
+    },
+    { zone: settings.timezone },
+  );
   return at.isValid && at.toMillis() <= now ? isoWeekOf(local) : null;
 }
 
@@ -121,15 +136,32 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestResu
 }
 
 /** Hands the chart to the worker when the last 8 weeks have enough data; a failure here never fails the channel. */
-async function sendChart(deps: DigestDeps, content: ContentCache, settings: DigestSettings, week: string, threadTs: string): Promise<void> {
+async function sendChart(
+  deps: DigestDeps,
+  content: ContentCache,
+  settings: DigestSettings,
+  week: string,
+  threadTs: string,
+): Promise<void> {
   if (!deps.outbox) return;
   const channel = settings.channel;
   try {
     const departments = await content.chartFor(settings);
     if (!departments) return;
-    await deps.outbox.send({ type: 'digest.chart', key: `digest-chart:${channel}:${week}`, channel, threadTs, week, departments });
+    await deps.outbox.send({
+      type: 'digest.chart',
+      key: `digest-chart:${channel}:${week}`,
+      channel,
+      threadTs,
+      week,
+      departments,
+    });
   } catch (err) {
-    logger.warn('digest chart not handed to the worker; the digest goes without it', { channel, week, error: (err as Error).message });
+    logger.warn('digest chart not handed to the worker; the digest goes without it', {
+      channel,
+      week,
+      error: (err as Error).message,
+    });
   }
 }
 
@@ -146,7 +178,12 @@ interface RunContext {
 type ChannelOutcome = 'posted' | 'already' | 'failed' | 'busy';
 
 /** `ts`: the digest's message, when this call posted it (or found it after a crash) and marked it posted. */
-async function digestChannel(run: RunContext, settings: DigestSettings, week: string, message: () => Promise<SlackMessage>): Promise<{ outcome: ChannelOutcome; ts?: string }> {
+async function digestChannel(
+  run: RunContext,
+  settings: DigestSettings,
+  week: string,
+  message: () => Promise<SlackMessage>,
+): Promise<{ outcome: ChannelOutcome; ts?: string }> {
   const { db, slack, clock, owner } = run;
   const channel = settings.channel;
   // Content first: nothing is claimed while the figures are read.
@@ -160,7 +197,11 @@ async function digestChannel(run: RunContext, settings: DigestSettings, week: st
       ts = await findDigest(run, channel, week, claim.since);
     } catch (err) {
       // Without the channel's history we cannot know whether the digest is there: post nothing.
-      logger.error('digest outcome unknown and the channel history could not be read; not posting', { channel, week, error: (err as Error).message });
+      logger.error('digest outcome unknown and the channel history could not be read; not posting', {
+        channel,
+        week,
+        error: (err as Error).message,
+      });
       return { outcome: 'failed' };
     }
     if (ts) {
@@ -240,7 +281,13 @@ async function findDigest(run: RunContext, channel: string, week: string, since:
     );
     for (const m of out.messages ?? []) {
       const meta = m.metadata as { event_type?: string; event_payload?: { week?: unknown } } | undefined;
-      if (meta?.event_type === DIGEST_EVENT_TYPE && meta.event_payload?.week === week && (!botId || m.bot_id === botId) && m.ts) return m.ts;
+      if (
+        meta?.event_type === DIGEST_EVENT_TYPE &&
+        meta.event_payload?.week === week &&
+        (!botId || m.bot_id === botId) &&
+        m.ts
+      )
+        return m.ts;
     }
     cursor = out.response_metadata?.next_cursor || undefined;
     if (!out.has_more || !cursor) return undefined;

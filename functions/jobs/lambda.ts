@@ -1,6 +1,7 @@
 /** Lambda adapters for the scheduled jobs and the SQS worker: config and clients once per cold start. */
-import middy from '@middy/core';
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { coldStart } from '../cold-start';
 import { logger } from '../log';
@@ -8,8 +9,8 @@ import { loadLambdaConfig } from '../secrets';
 import { createSlackClient } from '../slack/web-client';
 import { dbFromConfig } from '../store/client';
 import { digestSlackClient } from './digest';
-import { runScheduled } from './scheduled';
 import { outboxFromConfig } from './outbox';
+import { runScheduled } from './scheduled';
 import { processWorkBatch } from './work';
 
 export function scheduledJobHandler() {

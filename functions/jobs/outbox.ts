@@ -5,8 +5,8 @@
  * is done (tests wait on it instead of sleeping).
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { logger } from '../log';
 import type { Config } from '../config';
+import { logger } from '../log';
 import { createSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
 import { performWork, type WorkItem } from './work';
@@ -29,20 +29,31 @@ export function sqsOutbox(queueUrl: string, sqs = new SQSClient({ maxAttempts: 3
 /** Like the queue's redelivery (5 receives): a failed item is tried again after a growing pause. */
 export const IN_PROCESS_RETRY_MS = [100, 300, 1_000, 3_000] as const;
 
-async function withRetries(item: WorkItem, perform: (item: WorkItem) => Promise<void>, delays: readonly number[]): Promise<void> {
+async function withRetries(
+  item: WorkItem,
+  perform: (item: WorkItem) => Promise<void>,
+  delays: readonly number[],
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await perform(item);
     } catch (err) {
       const delay = delays[attempt];
       if (delay === undefined) throw err;
-      logger.warn('work item failed; trying again', { type: item.type, attempt: attempt + 1, error: (err as Error).message });
+      logger.warn('work item failed; trying again', {
+        type: item.type,
+        attempt: attempt + 1,
+        error: (err as Error).message,
+      });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }
 
-export function inProcessOutbox(perform: (item: WorkItem) => Promise<void>, retryDelays: readonly number[] = IN_PROCESS_RETRY_MS): Outbox {
+export function inProcessOutbox(
+  perform: (item: WorkItem) => Promise<void>,
+  retryDelays: readonly number[] = IN_PROCESS_RETRY_MS,
+): Outbox {
   const running = new Set<Promise<void>>();
   return {
     send: async (item) => {

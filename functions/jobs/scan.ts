@@ -8,12 +8,19 @@
  * recorded at their true due instant.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Outbox } from './outbox';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import { dueChecks, getRequestRecord, postponeCheck, settleCheck, SLACK_SYNC_GRACE_MS, type DueCheck } from '../store/requests';
+import {
+  type DueCheck,
+  dueChecks,
+  getRequestRecord,
+  postponeCheck,
+  SLACK_SYNC_GRACE_MS,
+  settleCheck,
+} from '../store/requests';
 import { checkRequest } from './breaches';
+import type { Outbox } from './outbox';
 
 export interface ScanResult {
   now: string;
@@ -66,7 +73,8 @@ export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_M
           result.breaches += found.breaches;
           result.warnings += found.warnings;
           result.closed += found.closed;
-          if (found.breaches + found.warnings + found.closed > 0) await deps.outbox?.send({ type: 'request.changed', id: check.id });
+          if (found.breaches + found.warnings + found.closed > 0)
+            await deps.outbox?.send({ type: 'request.changed', id: check.id });
           else if (await resendIfUnheard(deps, check, now)) result.resent++;
         } catch (err) {
           // One request failing never stops the others; its check stays due, so the next run tries again.
@@ -98,7 +106,8 @@ async function resendIfUnheard(deps: JobDeps, check: DueCheck, now: Date): Promi
   const unheard = record.events.some((e) => !e.announcedAt && e.at + SLACK_SYNC_GRACE_MS <= now.getTime());
   if (!unheard) {
     const waiting = record.events.some((e) => !e.announcedAt);
-    if (!waiting) await settleCheck(deps.db, record.request); // nothing for Slack: on to the next deadline
+    if (!waiting)
+      await settleCheck(deps.db, record.request); // nothing for Slack: on to the next deadline
     else await postponeCheck(deps.db, check, new Date(now.getTime() + SLACK_SYNC_GRACE_MS));
     return false;
   }
@@ -110,7 +119,8 @@ async function resendIfUnheard(deps: JobDeps, check: DueCheck, now: Date): Promi
 
 export function describeScan(r: ScanResult): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  const closed = r.closed > 0 ? `, ${plural(r.closed, 'resolved request', 'resolved requests')} closed after 7 days` : '';
+  const closed =
+    r.closed > 0 ? `, ${plural(r.closed, 'resolved request', 'resolved requests')} closed after 7 days` : '';
   const again = r.resent > 0 ? `; ${plural(r.resent, 'request', 'requests')} sent to Slack again` : '';
   return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${closed}${again}.`;
 }

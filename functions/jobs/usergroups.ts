@@ -11,7 +11,9 @@ import type { JobDeps } from './scan';
 /** Hands the stale groups to the worker; returns their departments. */
 export async function refreshStaleUsergroups(deps: Pick<JobDeps, 'db' | 'outbox'>, now: Date): Promise<string[]> {
   if (!deps.outbox) return [];
-  const stale = (await readDirectory(deps.db)).departments.filter((d) => usergroupStale(d, now.getTime(), USERGROUP_MAX_AGE_MS));
+  const stale = (await readDirectory(deps.db)).departments.filter((d) =>
+    usergroupStale(d, now.getTime(), USERGROUP_MAX_AGE_MS),
+  );
   for (const d of stale) await deps.outbox.send({ type: 'usergroups.sync', department: d.id });
   return stale.map((d) => d.id);
 }

@@ -6,17 +6,17 @@
 import type { WebClient } from '@slack/web-api';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { logger } from '../log';
-import type { Db } from '../store/client';
-import { once } from '../store/deliveries';
-import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
-import { syncUsergroups } from '../slack/usergroups';
-import { syncRequest } from '../slack/notify-requests';
-import { sendReportFiles } from '../slack/report-files';
-import { sendDigestChart } from '../slack/digest-chart';
-import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
 import { SLACK_USER_ID } from '../domain/department';
 import { KUDOS_RECIPIENTS_MAX } from '../domain/kudos';
+import { logger } from '../log';
+import { sendDigestChart } from '../slack/digest-chart';
+import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
+import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
+import { syncRequest } from '../slack/notify-requests';
+import { sendReportFiles } from '../slack/report-files';
+import { syncUsergroups } from '../slack/usergroups';
+import type { Db } from '../store/client';
+import { once } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 
 export const WorkItem = z.discriminatedUnion('type', [
@@ -28,9 +28,17 @@ export const WorkItem = z.discriminatedUnion('type', [
     text: z.string().min(1).max(40_000),
   }),
   /** A proposal was made: DM the heads who answer it, and confirm to the proposer. */
-  z.object({ type: z.literal('agreement.proposed'), id: z.string().min(1).max(80), version: z.number().int().positive() }),
+  z.object({
+    type: z.literal('agreement.proposed'),
+    id: z.string().min(1).max(80),
+    version: z.number().int().positive(),
+  }),
   /** A proposal was accepted, declined or withdrawn: update its DMs and tell both sides. */
-  z.object({ type: z.literal('agreement.decided'), id: z.string().min(1).max(80), version: z.number().int().positive() }),
+  z.object({
+    type: z.literal('agreement.decided'),
+    id: z.string().min(1).max(80),
+    version: z.number().int().positive(),
+  }),
   /** A department's user group was set: read its members from Slack. */
   z.object({ type: z.literal('usergroups.sync'), department: z.string().min(1).max(40) }),
   /** A request was filed or changed: post or update its card, its thread and the requester's DMs. */
@@ -56,7 +64,13 @@ export const WorkItem = z.discriminatedUnion('type', [
   /** Kudos were given: DM each recipient once. */
   z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
   /** A kudos reaction was taken back after its DMs went out: delete them. */
-  z.object({ type: z.literal('kudos.taken'), dms: z.array(z.object({ channel: z.string().min(1), ts: z.string().min(1) })).min(1).max(KUDOS_RECIPIENTS_MAX) }),
+  z.object({
+    type: z.literal('kudos.taken'),
+    dms: z
+      .array(z.object({ channel: z.string().min(1), ts: z.string().min(1) }))
+      .min(1)
+      .max(KUDOS_RECIPIENTS_MAX),
+  }),
 ]);
 export type WorkItem = z.infer<typeof WorkItem>;
 
@@ -102,7 +116,9 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
 }
 
 async function postOnce(deps: WorkDeps, item: Extract<WorkItem, { type: 'slack.post' }>): Promise<void> {
-  await once(deps.db, `work:${item.key}`, () => deps.slack.chat.postMessage({ channel: item.channel, text: item.text }));
+  await once(deps.db, `work:${item.key}`, () =>
+    deps.slack.chat.postMessage({ channel: item.channel, text: item.text }),
+  );
 }
 
 export async function processWorkBatch(deps: WorkDeps, event: SQSEvent): Promise<SQSBatchResponse> {

@@ -3,7 +3,7 @@
  * machine's Java, bound to 127.0.0.1 only, and stops it with its parent: `npm start` and
  * the test suite both use this. See docs/decisions.md for why not the package's spawn().
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -26,7 +26,9 @@ export interface DynamoLocalOptions {
 
 export class JavaMissingError extends Error {
   constructor() {
-    super('Java is needed to run the embedded DynamoDB Local, but `java` was not found; install it with `apt-get install -y default-jre-headless` (or any Java 17+), or set DYNAMODB_ENDPOINT to a running DynamoDB.');
+    super(
+      'Java is needed to run the embedded DynamoDB Local, but `java` was not found; install it with `apt-get install -y default-jre-headless` (or any Java 17+), or set DYNAMODB_ENDPOINT to a running DynamoDB.',
+    );
   }
 }
 
@@ -47,13 +49,18 @@ export function ensureLauncher(root = findRoot()): string {
   mkdirSync(outDir, { recursive: true });
   const dir = jarDir(root);
   const javac = spawnSync('javac', ['-cp', classpath(dir), '-d', outDir, source], { encoding: 'utf8' });
-  if (javac.error) throw new Error('`javac` was not found; install a JDK with `apt-get install -y default-jdk-headless`.');
+  if (javac.error)
+    throw new Error('`javac` was not found; install a JDK with `apt-get install -y default-jdk-headless`.');
   if (javac.status !== 0) throw new Error(`Could not compile tools/LoopbackDynamoDBLocal.java: ${javac.stderr.trim()}`);
   return outDir;
 }
 
 function classpath(dir: string, extra?: string): string {
-  return [path.join(dir, 'DynamoDBLocal.jar'), path.join(dir, 'DynamoDBLocal_lib', '*'), ...(extra ? [extra] : [])].join(path.delimiter);
+  return [
+    path.join(dir, 'DynamoDBLocal.jar'),
+    path.join(dir, 'DynamoDBLocal_lib', '*'),
+    ...(extra ? [extra] : []),
+  ].join(path.delimiter);
 }
 
 export function findRoot(start = __dirname): string {
@@ -73,7 +80,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -86,7 +95,8 @@ async function answers(endpoint: string): Promise<boolean> {
       headers: {
         'Content-Type': 'application/x-amz-json-1.0',
         'X-Amz-Target': 'DynamoDB_20120810.ListTables',
-        Authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        Authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
       },
       body: '{}',
     });
@@ -132,8 +142,10 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   const ready = (async () => {
     while (!(await answers(endpoint))) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited before it was ready: ${stderr.trim() || `exit ${child.exitCode}`}`);
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${options.readyTimeoutMs ?? 30_000} ms`);
+      if (child.exitCode !== null)
+        throw new Error(`DynamoDB Local exited before it was ready: ${stderr.trim() || `exit ${child.exitCode}`}`);
+      if (Date.now() > deadline)
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${options.readyTimeoutMs ?? 30_000} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
   })();

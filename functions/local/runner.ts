@@ -4,19 +4,20 @@
  * `.kept/` (or DYNAMODB_ENDPOINT is used), the table is created if missing, and the
  * in-process scheduler starts.
  */
-import { type App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../config';
+import { digestSlackClient } from '../jobs/digest';
+import { outboxFromConfig } from '../jobs/outbox';
+import { DIGEST_EVERY_MINUTES } from '../jobs/schedule';
 import { createSlackApp } from '../slack/app';
 import { createSlackHttp, SLACK_EVENTS_PATH } from '../slack/http-server';
 import { createDb } from '../store/client';
 import { ensureTable } from '../store/table';
-import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
-import { startScheduler, type LocalScheduler } from './scheduler';
-import { outboxFromConfig } from '../jobs/outbox';
-import { digestSlackClient } from '../jobs/digest';
-import { DIGEST_EVERY_MINUTES } from '../jobs/schedule';
+import { type DynamoLocal, startDynamoLocal } from './dynamodb-local';
+import { type LocalScheduler, startScheduler } from './scheduler';
 
 export interface RunningKept {
   url: string;
@@ -55,7 +56,12 @@ export async function startKept(config: Config, say: (line: string) => void = ()
     // One outbox for the Slack app and the scheduled jobs: the worker's work runs in this process.
     const outbox = outboxFromConfig(config, db);
     socketApp = config.SLACK_APP_TOKEN
-      ? createSlackApp({ config, db, outbox, receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }) })
+      ? createSlackApp({
+          config,
+          db,
+          outbox,
+          receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }),
+        })
       : undefined;
     http = createSlackHttp({ config, db, outbox, ...(socketApp ? { socketMode: { app: socketApp } } : {}) });
     const url = await http.listen(config.PORT);
@@ -65,13 +71,17 @@ export async function startKept(config: Config, say: (line: string) => void = ()
     say(table === 'created' ? `Created table "${db.table}"` : `Using table "${db.table}"`);
     if (config.KEPT_SCHEDULER === 'on') {
       scheduler = startScheduler({ db, outbox, slack: digestSlackClient(config) });
-      say(`Scheduler is on: breach scan every minute, weekly digest checked every ${DIGEST_EVERY_MINUTES} minutes (each channel at its own weekday and time)`);
+      say(
+        `Scheduler is on: breach scan every minute, weekly digest checked every ${DIGEST_EVERY_MINUTES} minutes (each channel at its own weekday and time)`,
+      );
     }
     if (socketApp) {
       await socketApp.start();
       say('Connected to Slack over Socket Mode');
     } else {
-      say(`Slack request URL: ${url}${SLACK_EVENTS_PATH} (expose it with a tunnel, or set SLACK_APP_TOKEN for Socket Mode)`);
+      say(
+        `Slack request URL: ${url}${SLACK_EVENTS_PATH} (expose it with a tunnel, or set SLACK_APP_TOKEN for Socket Mode)`,
+      );
     }
     return { url, endpoint, app: http.app, stop };
   } catch (err) {

@@ -1,8 +1,8 @@
 /** The in-process scheduler of `npm start`: the same jobs and times as EventBridge Scheduler in AWS. */
 import { Cron } from 'croner';
-import { runScheduled } from '../jobs/scheduled';
-import { DIGEST_CRON, SCAN_EVERY_MINUTES } from '../jobs/schedule';
 import type { JobDeps } from '../jobs/scan';
+import { DIGEST_CRON, SCAN_EVERY_MINUTES } from '../jobs/schedule';
+import { runScheduled } from '../jobs/scheduled';
 import { logger } from '../log';
 
 export interface LocalScheduler {
@@ -12,7 +12,9 @@ export interface LocalScheduler {
 export function startScheduler(deps: JobDeps): LocalScheduler {
   const run = (job: 'scan' | 'digest') => async (self: Cron) => {
     const scheduledTime = (self.currentRun() ?? new Date()).toISOString();
-    await runScheduled(deps, { job, scheduledTime }).catch((err: Error) => logger.error(`${job} failed`, { error: err.message }));
+    await runScheduled(deps, { job, scheduledTime }).catch((err: Error) =>
+      logger.error(`${job} failed`, { error: err.message }),
+    );
   };
   // protect: a run still going when the next is due is skipped, not overlapped.
   const jobs = [

@@ -4,11 +4,11 @@
  */
 import { App, LogLevel, type Receiver } from '@slack/bolt';
 import type { Config } from '../config';
+import { type Outbox, outboxFromConfig } from '../jobs/outbox';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { once } from '../store/deliveries';
 import { cachedAuthorize } from './authorize';
-import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { registerAgreements } from './listeners/agreements';
 import type { ListenerDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
@@ -47,7 +47,14 @@ function neverThrows(outbox: Outbox): Outbox {
   };
 }
 
-export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig(config, db), now = () => new Date(), inflight }: SlackAppDeps): App {
+export function createSlackApp({
+  config,
+  db,
+  receiver,
+  outbox = outboxFromConfig(config, db),
+  now = () => new Date(),
+  inflight,
+}: SlackAppDeps): App {
   const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox), now };
   const app = new App({
     receiver,
@@ -77,7 +84,8 @@ export function createSlackApp({ config, db, receiver, outbox = outboxFromConfig
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId !== 'string') return next();
-    if ((await once(db, `event:${eventId}`, next)) === 'already-done') logger.info('duplicate Slack event ignored', { eventId });
+    if ((await once(db, `event:${eventId}`, next)) === 'already-done')
+      logger.info('duplicate Slack event ignored', { eventId });
   });
 
   registerSlaCommand(app, deps);

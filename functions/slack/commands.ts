@@ -13,16 +13,69 @@ export interface CommandInfo {
 
 export const SLA_COMMANDS: readonly CommandInfo[] = [
   { name: 'help', usage: '/sla help', summary: 'What Kept does and every command it understands.', ready: true },
-  { name: 'new', usage: '/sla new [dept]', summary: 'File a request to another department, with the agreed clocks running.', ready: true },
-  { name: 'show', usage: '/sla show ID', summary: 'One request: status, owner, time left on each target and its history.', ready: true },
-  { name: 'list', usage: '/sla list [mine|queue|breached]', summary: 'Your requests, your team\'s queue (most urgent first), or what has been missed.', ready: true },
-  { name: 'ack', usage: '/sla ack|resolve|close|reopen|pause|resume|cancel|note ID [note]', summary: 'Work a request without leaving the conversation (the card\'s buttons do the same). A late one: `/sla resolve ID cause:staffing note`.', ready: true },
-  { name: 'waive', usage: '/sla waive ID response|resolution reason', summary: 'Waive a breach\'s penalty, with a reason the ledger keeps (heads of the department that filed it).', ready: true },
-  { name: 'agreements', usage: '/sla agreements [dept]', summary: 'The promises that bind a department: targets, penalties, version.', ready: true },
-  { name: 'propose', usage: '/sla propose [agreement]', summary: 'Propose an agreement, or a change to one, for the other department\'s heads to accept (heads).', ready: true },
-  { name: 'dept', usage: '/sla dept [ID]', summary: 'The departments: heads, members, channel, calendar. Admins create and change them.', ready: true },
-  { name: 'report', usage: '/sla report [dept] [period]', summary: 'A department\'s compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads.', ready: true },
-  { name: 'tips', usage: '/sla tips [list|show|add|edit|retire]', summary: 'This week\'s service tips (one for serving colleagues, one for customers, as in the weekly digest); admins add, edit and retire them.', ready: true },
+  {
+    name: 'new',
+    usage: '/sla new [dept]',
+    summary: 'File a request to another department, with the agreed clocks running.',
+    ready: true,
+  },
+  {
+    name: 'show',
+    usage: '/sla show ID',
+    summary: 'One request: status, owner, time left on each target and its history.',
+    ready: true,
+  },
+  {
+    name: 'list',
+    usage: '/sla list [mine|queue|breached]',
+    summary: "Your requests, your team's queue (most urgent first), or what has been missed.",
+    ready: true,
+  },
+  {
+    name: 'ack',
+    usage: '/sla ack|resolve|close|reopen|pause|resume|cancel|note ID [note]',
+    summary:
+      "Work a request without leaving the conversation (the card's buttons do the same). A late one: `/sla resolve ID cause:staffing note`.",
+    ready: true,
+  },
+  {
+    name: 'waive',
+    usage: '/sla waive ID response|resolution reason',
+    summary: "Waive a breach's penalty, with a reason the ledger keeps (heads of the department that filed it).",
+    ready: true,
+  },
+  {
+    name: 'agreements',
+    usage: '/sla agreements [dept]',
+    summary: 'The promises that bind a department: targets, penalties, version.',
+    ready: true,
+  },
+  {
+    name: 'propose',
+    usage: '/sla propose [agreement]',
+    summary: "Propose an agreement, or a change to one, for the other department's heads to accept (heads).",
+    ready: true,
+  },
+  {
+    name: 'dept',
+    usage: '/sla dept [ID]',
+    summary: 'The departments: heads, members, channel, calendar. Admins create and change them.',
+    ready: true,
+  },
+  {
+    name: 'report',
+    usage: '/sla report [dept] [period]',
+    summary:
+      "A department's compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads.",
+    ready: true,
+  },
+  {
+    name: 'tips',
+    usage: '/sla tips [list|show|add|edit|retire]',
+    summary:
+      "This week's service tips (one for serving colleagues, one for customers, as in the weekly digest); admins add, edit and retire them.",
+    ready: true,
+  },
 ];
 
 export const KUDOS_COMMAND: CommandInfo = {
@@ -33,7 +86,18 @@ export const KUDOS_COMMAND: CommandInfo = {
 };
 
 /** The working verbs that share one help line with `ack`. */
-export const WORK_VERBS = ['ack', 'acknowledge', 'resolve', 'close', 'reopen', 'pause', 'resume', 'cancel', 'note', 'waive'] as const;
+export const WORK_VERBS = [
+  'ack',
+  'acknowledge',
+  'resolve',
+  'close',
+  'reopen',
+  'pause',
+  'resume',
+  'cancel',
+  'note',
+  'waive',
+] as const;
 
 export function findSlaCommand(word: string): CommandInfo | undefined {
   const name = word !== 'waive' && (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;

@@ -11,7 +11,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { renderTrendPng } from '../charts/render';
-import { chartSpan, CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
+import { CHART_WEEKS, chartSpan, combinedTrend, enoughForChart } from '../domain/digest-trend';
 import type { TrendRow } from '../domain/report';
 import { logger } from '../log';
 import type { Db } from '../store/client';
@@ -53,7 +53,11 @@ async function send(deps: DigestChartDeps, item: DigestChartItem): Promise<Diges
   // A few departments at a time: a big company must not fire hundreds of queries at once.
   const days: Awaited<ReturnType<typeof readDays>>['days'][] = [];
   for (let i = 0; i < item.departments.length; i += 10) {
-    days.push(...(await Promise.all(item.departments.slice(i, i + 10).map(async (d) => (await readDays(deps.db, d, span.from, span.to)).days))));
+    days.push(
+      ...(await Promise.all(
+        item.departments.slice(i, i + 10).map(async (d) => (await readDays(deps.db, d, span.from, span.to)).days),
+      )),
+    );
   }
   const trend = combinedTrend(span.from, span.to, days);
   if (!enoughForChart(trend)) {
@@ -63,17 +67,30 @@ async function send(deps: DigestChartDeps, item: DigestChartItem): Promise<Diges
   const first = trend[0]?.week ?? span.from;
   const last = trend[trend.length - 1]?.week ?? span.to;
   const subtitle = `${item.departments.length === 1 ? '1 department' : `${item.departments.length} departments`} together, ${first} to ${last}`;
-  const png = await renderTrendPng(trend.map((t) => ({ week: t.week, compliancePct: t.compliancePct })), { subtitle });
+  const png = await renderTrendPng(
+    trend.map((t) => ({ week: t.week, compliancePct: t.compliancePct })),
+    { subtitle },
+  );
   await deps.slack.files.uploadV2({
     channel_id: item.channel,
     thread_ts: item.threadTs,
     initial_comment: DIGEST_CHART_COMMENT,
-    file_uploads: [{ file: png, filename: `kept-digest-${item.week}-compliance.png`, title: `Weekly compliance, ${first} to ${last}`, alt_text: alt(trend) }],
+    file_uploads: [
+      {
+        file: png,
+        filename: `kept-digest-${item.week}-compliance.png`,
+        title: `Weekly compliance, ${first} to ${last}`,
+        alt_text: alt(trend),
+      },
+    ],
   });
   return 'uploaded';
 }
 
 function alt(trend: readonly TrendRow[]): string {
   const weeks = trend.map((t) => `${t.week} ${t.compliancePct === null ? 'no data' : `${t.compliancePct}%`}`);
-  return `Line chart of weekly compliance (percent of requests met on time) of the digest's departments together: ${weeks.join(', ')}.`.slice(0, 900);
+  return `Line chart of weekly compliance (percent of requests met on time) of the digest's departments together: ${weeks.join(', ')}.`.slice(
+    0,
+    900,
+  );
 }

@@ -3,14 +3,15 @@
  * and `POST /slack/events`. Slack's signature is checked on the raw bytes before anything
  * is parsed; only then does the request reach Bolt's HTTPReceiver.
  */
-import { HTTPReceiver, LogLevel, type App } from '@slack/bolt';
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Config } from '../config';
+import { type Outbox, outboxFromConfig } from '../jobs/outbox';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { tableAnswers } from '../store/table';
-import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { createSlackApp } from './app';
 import { verifySlackRequest } from './verify';
 
@@ -60,17 +61,30 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-export function createSlackHttp({ config, db, socketMode, outbox = outboxFromConfig(config, db), now }: SlackHttpDeps): SlackHttp {
-  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
+export function createSlackHttp({
+  config,
+  db,
+  socketMode,
+  outbox = outboxFromConfig(config, db),
+  now,
+}: SlackHttpDeps): SlackHttp {
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
   const inflight = new Set<Promise<unknown>>();
-  const app = socketMode?.app ?? createSlackApp({ config, db, receiver: receiver!, outbox, inflight, ...(now ? { now } : {}) });
+  const app =
+    socketMode?.app ?? createSlackApp({ config, db, receiver: receiver!, outbox, inflight, ...(now ? { now } : {}) });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === HEALTH_PATH) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405);
       const ok = await tableAnswers(db);
-      return send(res, ok ? 200 : 503, ok ? { status: 'ok', table: db.table } : { status: 'waiting for the table', table: db.table });
+      return send(
+        res,
+        ok ? 200 : 503,
+        ok ? { status: 'ok', table: db.table } : { status: 'waiting for the table', table: db.table },
+      );
     }
     if (path !== SLACK_EVENTS_PATH || !receiver) return send(res, 404);
     if (req.method !== 'POST') return send(res, 405);

@@ -17,5 +17,8 @@ class Unavailable {
 // `__esModule`, `then` and symbols stay undefined so interop helpers, await and inspect behave normally.
 module.exports = new Proxy(
   {},
-  { get: (_target, key) => (typeof key === 'symbol' || key === '__esModule' || key === 'then' ? undefined : Unavailable) },
+  {
+    get: (_target, key) =>
+      typeof key === 'symbol' || key === '__esModule' || key === 'then' ? undefined : Unavailable,
+  },
 );

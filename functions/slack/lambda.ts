@@ -3,13 +3,13 @@
  * Slack secrets and builds the app; each request is decoded as UTF-8 (Bolt 5.1 decodes base64
  * bodies as ASCII and corrupts non-ASCII text) and its signature checked before Bolt parses it.
  */
-import { AwsLambdaReceiver, LogLevel, type App } from '@slack/bolt';
+import { type App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Config } from '../config';
-import { logger } from '../log';
 import { coldStart } from '../cold-start';
+import type { Config } from '../config';
+import { type Outbox, outboxFromConfig } from '../jobs/outbox';
+import { logger } from '../log';
 import { dbFromConfig } from '../store/client';
-import { outboxFromConfig, type Outbox } from '../jobs/outbox';
 import { createSlackApp } from './app';
 import { header, verifySlackRequest } from './verify';
 
@@ -30,7 +30,10 @@ export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2
 }
 
 /** `extend` lets tests add a listener to the real app. */
-export function createSlackLambdaHandler(loadConfig: () => Promise<Config>, extend?: (app: App) => void): SlackLambdaHandler {
+export function createSlackLambdaHandler(
+  loadConfig: () => Promise<Config>,
+  extend?: (app: App) => void,
+): SlackLambdaHandler {
   const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
     const db = dbFromConfig(config);
@@ -41,7 +44,10 @@ export function createSlackLambdaHandler(loadConfig: () => Promise<Config>, exte
     return { config, bolt: receiver.toHandler(), outbox };
   });
 
-  const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  const handle = async (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
     const { config, bolt } = await ready();
     const decoded = utf8Event(event);
     const verdict = verifySlackRequest(config.SLACK_SIGNING_SECRET, {

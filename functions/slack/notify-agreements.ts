@@ -4,13 +4,19 @@
  * posted, then remembered on the version item; a retried job skips what it already posted.
  */
 import type { WebClient } from '@slack/web-api';
-import { EVERY_DEPARTMENT, type AgreementVersion } from '../domain/agreement';
+import { type AgreementVersion, EVERY_DEPARTMENT } from '../domain/agreement';
 import { findDepartment } from '../domain/directory';
 import { answerers } from '../domain/proposal';
 import { getAgreementVersion, rememberMessage, type StoredVersion } from '../store/agreements';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import { activatedMessage, proposalMessage, proposalSentMessage, type Decision, type SlackMessage } from './views/agreements';
+import {
+  activatedMessage,
+  type Decision,
+  proposalMessage,
+  proposalSentMessage,
+  type SlackMessage,
+} from './views/agreements';
 
 export interface NotifyDeps {
   db: Db;
@@ -18,15 +24,31 @@ export interface NotifyDeps {
   admins: readonly string[];
 }
 
-async function dmOnce(deps: NotifyDeps, v: StoredVersion, key: string, user: string, message: SlackMessage): Promise<void> {
+async function dmOnce(
+  deps: NotifyDeps,
+  v: StoredVersion,
+  key: string,
+  user: string,
+  message: SlackMessage,
+): Promise<void> {
   if (v.messages[key]) return;
   const posted = await deps.slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks });
-  await rememberMessage(deps.db, v.id, v.version, key, { channel: String(posted.channel ?? user), ts: String(posted.ts) });
+  await rememberMessage(deps.db, v.id, v.version, key, {
+    channel: String(posted.channel ?? user),
+    ts: String(posted.ts),
+  });
 }
 
 function decisionOf(v: AgreementVersion): Decision | undefined {
-  if (v.status === 'active' || (v.status === 'retired' && v.decidedBy)) return { outcome: 'accepted', by: v.decidedBy ?? '', at: v.decidedAt ?? v.activatedAt ?? '' };
-  if (v.status === 'declined') return { outcome: 'declined', by: v.decidedBy ?? '', at: v.decidedAt ?? '', ...(v.declineReason ? { reason: v.declineReason } : {}) };
+  if (v.status === 'active' || (v.status === 'retired' && v.decidedBy))
+    return { outcome: 'accepted', by: v.decidedBy ?? '', at: v.decidedAt ?? v.activatedAt ?? '' };
+  if (v.status === 'declined')
+    return {
+      outcome: 'declined',
+      by: v.decidedBy ?? '',
+      at: v.decidedAt ?? '',
+      ...(v.declineReason ? { reason: v.declineReason } : {}),
+    };
   if (v.status === 'withdrawn') return { outcome: 'withdrawn', by: v.decidedBy ?? '', at: v.decidedAt ?? '' };
   return undefined;
 }
@@ -42,7 +64,8 @@ export async function notifyProposal(deps: NotifyDeps, id: string, version: numb
   const dir = await readDirectory(deps.db);
   const message = proposalMessage({ proposal: v, active: await replaced(deps, v), dir });
   for (const user of answerers(dir, deps.admins, v)) await dmOnce(deps, v, `proposal:${user}`, user, message);
-  if (v.proposedBy) await dmOnce(deps, v, `sent:${v.proposedBy}`, v.proposedBy, proposalSentMessage({ proposal: v, dir }));
+  if (v.proposedBy)
+    await dmOnce(deps, v, `sent:${v.proposedBy}`, v.proposedBy, proposalSentMessage({ proposal: v, dir }));
 }
 
 export async function notifyDecision(deps: NotifyDeps, id: string, version: number): Promise<void> {
@@ -58,7 +81,8 @@ export async function notifyDecision(deps: NotifyDeps, id: string, version: numb
     await deps.slack.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks });
   }
   if (decided.outcome === 'accepted') {
-    const heads = (side: string) => (side === EVERY_DEPARTMENT ? [...deps.admins] : (findDepartment(dir, side)?.heads ?? []));
+    const heads = (side: string) =>
+      side === EVERY_DEPARTMENT ? [...deps.admins] : (findDepartment(dir, side)?.heads ?? []);
     const people = new Set([...heads(v.provider), ...heads(v.customer), ...(v.proposedBy ? [v.proposedBy] : [])]);
     const news = activatedMessage({ agreement: v, dir, acceptedBy: decided.by });
     for (const user of people) await dmOnce(deps, v, `activated:${user}`, user, news);

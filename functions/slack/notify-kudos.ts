@@ -6,7 +6,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Kudos } from '../domain/kudos';
 import type { Db } from '../store/client';
-import { getKudos, markKudosDmed, type KudosDm } from '../store/kudos';
+import { getKudos, type KudosDm, markKudosDmed } from '../store/kudos';
 import { kudosDm } from './views/kudos';
 
 export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: string, id: string): Promise<void> {
@@ -16,7 +16,12 @@ export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: stri
   const dm = kudosDm(kudos as Kudos);
   for (const user of kudos.recipients) {
     if (dmed[user]) continue;
-    const posted = await deps.slack.chat.postMessage({ channel: user, text: dm.text, blocks: dm.blocks, unfurl_links: false });
+    const posted = await deps.slack.chat.postMessage({
+      channel: user,
+      text: dm.text,
+      blocks: dm.blocks,
+      unfurl_links: false,
+    });
     const sent = { channel: String(posted.channel ?? user), ts: String(posted.ts ?? '') };
     // Taken back while this DM was on its way: the take-back could not see it, so it goes here.
     if (!(await markKudosDmed(deps.db, week, id, user, sent))) return recallKudosDms(deps.slack, [sent]);

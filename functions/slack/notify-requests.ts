@@ -13,20 +13,20 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Calendar } from '../domain/calendar';
 import { clockAt, type TargetKind } from '../domain/clock';
-import { isHead, type Department } from '../domain/department';
+import { type Department, isHead } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import { clocksAt, type Request } from '../domain/request';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import { getRequestRecord, settleCheck, type CardRef, type StoredEvent } from '../store/requests';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
+import { type CardRef, getRequestRecord, type StoredEvent, settleCheck } from '../store/requests';
 import { calendarOf } from './requests';
 import type { SlackMessage } from './views/agreement-terms';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { filedConfirmation, requesterUpdate } from './views/request-dms';
-import { historyLine, requestCard, type CardInput } from './views/requests';
+import { type CardInput, historyLine, requestCard } from './views/requests';
 
 export interface RequestNotifyDeps {
   db: Db;
@@ -67,29 +67,64 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   const customer = findDepartment(dir, request.customer);
   const at = now().getTime();
   const calendar = calendarOf(provider);
-  const shown: CardInput = { request, clocks: clocksAt(request, calendar, at), at, providerName: provider.name, customerName: customer?.name ?? request.customer };
+  const shown: CardInput = {
+    request,
+    clocks: clocksAt(request, calendar, at),
+    at,
+    providerName: provider.name,
+    customerName: customer?.name ?? request.customer,
+  };
   const card = requestCard(shown);
 
   let ref: CardRef | undefined = record.card;
   let problem: string | undefined;
   if (!ref) {
-    const posted = await refusedByChannel(() => deps.slack.chat.postMessage({ channel: provider.channel, text: card.text, blocks: card.blocks, unfurl_links: false }), id);
+    const posted = await refusedByChannel(
+      () =>
+        deps.slack.chat.postMessage({
+          channel: provider.channel,
+          text: card.text,
+          blocks: card.blocks,
+          unfurl_links: false,
+        }),
+      id,
+    );
     if ('problem' in posted) problem = posted.problem;
     else {
       ref = { channel: String(posted.channel ?? provider.channel), ts: String(posted.ts) };
       if (!(await rememberCard(deps.db, id, ref))) {
         // Another worker posted a card first (this one's lease ran out mid-way): keep theirs.
-        await deps.slack.chat.delete({ channel: ref.channel, ts: ref.ts }).catch((err: Error) => logger.warn('duplicate card not deleted', { id, error: err.message }));
+        await deps.slack.chat
+          .delete({ channel: ref.channel, ts: ref.ts })
+          .catch((err: Error) => logger.warn('duplicate card not deleted', { id, error: err.message }));
         throw new RequestBusyError(id);
       }
     }
   } else {
-    const updated = await refusedByChannel(() => deps.slack.chat.update({ channel: ref!.channel, ts: ref!.ts, text: card.text, blocks: card.blocks }), id);
+    const updated = await refusedByChannel(
+      () => deps.slack.chat.update({ channel: ref!.channel, ts: ref!.ts, text: card.text, blocks: card.blocks }),
+      id,
+    );
     if ('problem' in updated) problem = updated.problem;
   }
   if (problem !== undefined || !ref) {
     const blocked = { problem: problem ?? 'channel_not_found', card: shown };
-    return announceWithoutCard(deps, record.events, { request, provider, customer, calendar, at, link: {}, slack: deps.slack, channel: ref?.channel ?? provider.channel, blocked }, now);
+    return announceWithoutCard(
+      deps,
+      record.events,
+      {
+        request,
+        provider,
+        customer,
+        calendar,
+        at,
+        link: {},
+        slack: deps.slack,
+        channel: ref?.channel ?? provider.channel,
+        blocked,
+      },
+      now,
+    );
   }
 
   const pending = record.events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq);
@@ -100,11 +135,30 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
     // The thread line is remembered on its own, so a DM that fails (and is tried again) never repeats it.
     if (event.type !== 'filed' && !event.threadTs) {
       const warnsChannel = event.type === 'warn' && !request.assignee;
-      const text = warnsChannel && event.kind ? atRiskText(request, event.kind, calendar, at, provider.name, false) : historyLine(event, request.id);
-      const line = await deps.slack.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text, unfurl_links: false, reply_broadcast: warnsChannel });
+      const text =
+        warnsChannel && event.kind
+          ? atRiskText(request, event.kind, calendar, at, provider.name, false)
+          : historyLine(event, request.id);
+      const line = await deps.slack.chat.postMessage({
+        channel: ref.channel,
+        thread_ts: ref.ts,
+        text,
+        unfurl_links: false,
+        reply_broadcast: warnsChannel,
+      });
       await markThreadPosted(deps.db, id, event.seq, String(line.ts));
     }
-    await sendDms(deps, { event, request, provider, customer, calendar, at, link, slack: deps.slack, channel: ref.channel });
+    await sendDms(deps, {
+      event,
+      request,
+      provider,
+      customer,
+      calendar,
+      at,
+      link,
+      slack: deps.slack,
+      channel: ref.channel,
+    });
     await markAnnounced(deps.db, id, event.seq, now());
   }
   await settleCheck(deps.db, request);
@@ -134,7 +188,12 @@ async function refusedByChannel<T>(call: () => Promise<T>, id: string): Promise<
  * change or deadline after someone invites Kept posts the card (or brings it up to date), and the
  * thread goes on from there.
  */
-async function announceWithoutCard(deps: RequestNotifyDeps, events: StoredEvent[], c: Omit<DmContext, 'event'>, now: () => Date): Promise<void> {
+async function announceWithoutCard(
+  deps: RequestNotifyDeps,
+  events: StoredEvent[],
+  c: Omit<DmContext, 'event'>,
+  now: () => Date,
+): Promise<void> {
   for (const event of events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq)) {
     await sendDms(deps, { ...c, event });
     await markAnnounced(deps.db, c.request.id, event.seq, now());
@@ -171,21 +230,67 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
   switch (event.type) {
     case 'filed': {
       const timezone = await timezoneOf(c.slack, request.requester, provider.calendar.timezone);
-      const confirmation = { user: request.requester, message: filedConfirmation({ request, clocks: clocksAt(request, c.calendar, event.at), timezone, ...c.link, providerName: provider.name, channel: c.channel, ...(c.blocked ? { cardMissing: true } : {}) }) };
+      const confirmation = {
+        user: request.requester,
+        message: filedConfirmation({
+          request,
+          clocks: clocksAt(request, c.calendar, event.at),
+          timezone,
+          ...c.link,
+          providerName: provider.name,
+          channel: c.channel,
+          ...(c.blocked ? { cardMissing: true } : {}),
+        }),
+      };
       if (!c.blocked) return [confirmation];
-      const notice = cardBlockedNotice({ ...c.blocked.card, channel: c.channel, problem: c.blocked.problem, providerId: provider.id });
-      return [confirmation, ...provider.heads.filter((h) => h !== request.requester).map((user) => ({ user, message: notice }))];
+      const notice = cardBlockedNotice({
+        ...c.blocked.card,
+        channel: c.channel,
+        problem: c.blocked.problem,
+        providerId: provider.id,
+      });
+      return [
+        confirmation,
+        ...provider.heads.filter((h) => h !== request.requester).map((user) => ({ user, message: notice })),
+      ];
     }
     case 'warn':
-      return request.assignee && event.kind ? [{ user: request.assignee, message: atRiskWarning({ ...atRiskOf(request, event.kind, c.calendar, c.at), request, kind: event.kind, providerName: provider.name, ...c.link, toAssignee: true }) }] : [];
+      return request.assignee && event.kind
+        ? [
+            {
+              user: request.assignee,
+              message: atRiskWarning({
+                ...atRiskOf(request, event.kind, c.calendar, c.at),
+                request,
+                kind: event.kind,
+                providerName: provider.name,
+                ...c.link,
+                toAssignee: true,
+              }),
+            },
+          ]
+        : [];
     case 'breach': {
       const breach = event.kind ? request.breaches?.[event.kind] : undefined;
       if (!breach || !event.kind) return [];
-      const lateBy = Math.max(0, -clockAt(c.calendar, request.clocks[event.kind], Math.max(event.at, request.clocks[event.kind].lastEventAt)).remaining);
+      const lateBy = Math.max(
+        0,
+        -clockAt(c.calendar, request.clocks[event.kind], Math.max(event.at, request.clocks[event.kind].lastEventAt))
+          .remaining,
+      );
       const heads = [...new Set([...provider.heads, ...(customer?.heads ?? [])])];
       return heads.map((user) => ({
         user,
-        message: breachNotice({ request, kind: event.kind!, breach, providerName: provider.name, customerName: customer?.name ?? request.customer, lateBy, ...c.link, canWaive: customer !== undefined && isHead(customer, user) }),
+        message: breachNotice({
+          request,
+          kind: event.kind!,
+          breach,
+          providerName: provider.name,
+          customerName: customer?.name ?? request.customer,
+          lateBy,
+          ...c.link,
+          canWaive: customer !== undefined && isHead(customer, user),
+        }),
       }));
     }
     default: {
@@ -196,12 +301,24 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
   }
 }
 
-function atRiskOf(request: Request, kind: TargetKind, calendar: Calendar, at: number): { remaining: number; due: number | null } {
+function atRiskOf(
+  request: Request,
+  kind: TargetKind,
+  calendar: Calendar,
+  at: number,
+): { remaining: number; due: number | null } {
   const view = clockAt(calendar, request.clocks[kind], Math.max(at, request.updatedAt));
   return { remaining: Math.max(0, view.remaining), due: view.due };
 }
 
-function atRiskText(request: Request, kind: TargetKind, calendar: Calendar, at: number, providerName: string, toAssignee: boolean): string {
+function atRiskText(
+  request: Request,
+  kind: TargetKind,
+  calendar: Calendar,
+  at: number,
+  providerName: string,
+  toAssignee: boolean,
+): string {
   return atRiskWarning({ ...atRiskOf(request, kind, calendar, at), request, kind, providerName, toAssignee }).text;
 }
 
@@ -210,9 +327,19 @@ function atRiskText(request: Request, kind: TargetKind, calendar: Calendar, at: 
  * `ok: false`) will not change on a retry, so it is logged and skipped; a rate limit, a timeout
  * or a 5xx is thrown, and the job is tried again.
  */
-async function dmOnce(deps: RequestNotifyDeps, user: string, message: SlackMessage, id: string): Promise<string | undefined> {
+async function dmOnce(
+  deps: RequestNotifyDeps,
+  user: string,
+  message: SlackMessage,
+  id: string,
+): Promise<string | undefined> {
   try {
-    const posted = await deps.slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks, unfurl_links: false });
+    const posted = await deps.slack.chat.postMessage({
+      channel: user,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+    });
     return String(posted.ts);
   } catch (err) {
     if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;

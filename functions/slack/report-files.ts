@@ -12,7 +12,7 @@ import type { WebClient } from '@slack/web-api';
 import { renderHeatmapPng, renderTrendPng } from '../charts/render';
 import { isHead } from '../domain/department';
 import { findDepartment } from '../domain/directory';
-import { heatCellLabel, reportCsv, topHeatCells, type Report } from '../domain/report';
+import { heatCellLabel, type Report, reportCsv, topHeatCells } from '../domain/report';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { once } from '../store/deliveries';
@@ -68,7 +68,10 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
   const showPenalties = isHead(department, item.user) || deps.admins.includes(item.user);
   const subtitle = `${report.departmentName}, ${report.label}`;
   const [trendPng, heatmapPng] = await Promise.all([
-    renderTrendPng(report.trend.map((t) => ({ week: t.week, compliancePct: t.compliancePct })), { subtitle }),
+    renderTrendPng(
+      report.trend.map((t) => ({ week: t.week, compliancePct: t.compliancePct })),
+      { subtitle },
+    ),
     renderHeatmapPng(report.heatmap, { subtitle }),
   ]);
   const csv = reportCsv(report, { showPenalties });
@@ -81,8 +84,18 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
     channel_id: channel,
     initial_comment: comment(report, showPenalties),
     file_uploads: [
-      { file: trendPng, filename: `${base}-trend.png`, title: `Weekly compliance: ${subtitle}`, alt_text: trendAlt(report) },
-      { file: heatmapPng, filename: `${base}-breaches.png`, title: `When breaches happen: ${subtitle}`, alt_text: heatmapAlt(report) },
+      {
+        file: trendPng,
+        filename: `${base}-trend.png`,
+        title: `Weekly compliance: ${subtitle}`,
+        alt_text: trendAlt(report),
+      },
+      {
+        file: heatmapPng,
+        filename: `${base}-breaches.png`,
+        title: `When breaches happen: ${subtitle}`,
+        alt_text: heatmapAlt(report),
+      },
       { content: csv, filename: `${base}.csv`, title: `Report: ${subtitle} (CSV)` },
     ],
   });
@@ -93,7 +106,7 @@ function comment(r: Report, showPenalties: boolean): string {
   const lines = [
     `Report files for *${escapeMrkdwn(r.departmentName)}*, ${escapeMrkdwn(r.label)} (${r.from} to ${r.to}): the weekly compliance trend, when breaches happen, and every table as CSV.`,
   ];
-  if (!showPenalties) lines.push('Penalties are left out: they are for the department\'s heads and Kept admins.');
+  if (!showPenalties) lines.push("Penalties are left out: they are for the department's heads and Kept admins.");
   return lines.join('\n');
 }
 
@@ -101,10 +114,14 @@ const cut = (text: string) => (text.length > ALT_TEXT_MAX ? `${text.slice(0, ALT
 
 function trendAlt(r: Report): string {
   const weeks = r.trend.map((t) => `${t.week} ${t.compliancePct === null ? 'no data' : `${t.compliancePct}%`}`);
-  return cut(`Line chart of weekly compliance (percent of requests met on time) for ${r.departmentName}, ${r.label}: ${weeks.join(', ')}.`);
+  return cut(
+    `Line chart of weekly compliance (percent of requests met on time) for ${r.departmentName}, ${r.label}: ${weeks.join(', ')}.`,
+  );
 }
 
 function heatmapAlt(r: Report): string {
   const busiest = topHeatCells(r.heatmap, 10).map((c) => `${heatCellLabel(c)} ${c.breached}`);
-  return cut(`Grid of breached requests by weekday and hour filed for ${r.departmentName}, ${r.label}: ${r.breached} in all${busiest.length ? `; the most: ${busiest.join(', ')}` : ''}.`);
+  return cut(
+    `Grid of breached requests by weekday and hour filed for ${r.departmentName}, ${r.label}: ${r.breached} in all${busiest.length ? `; the most: ${busiest.join(', ')}` : ''}.`,
+  );
 }

@@ -5,15 +5,23 @@
  */
 import type { AgreementVersion, Priority } from '../domain/agreement';
 import { covers } from '../domain/agreement';
-import { compileCalendar, type Calendar, type CalendarSpec } from '../domain/calendar';
-import { departmentsOf, findAgreement, findDepartment, type Directory } from '../domain/directory';
-import type { Department } from '../domain/department';
+import { type Calendar, type CalendarSpec, compileCalendar } from '../domain/calendar';
 import type { TargetKind } from '../domain/clock';
-import { fileRequest, requestId, rightsOf, type Request, type RequestAction, type RequestEvent, type RequestSource } from '../domain/request';
+import type { Department } from '../domain/department';
+import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
+import {
+  fileRequest,
+  type Request,
+  type RequestAction,
+  type RequestEvent,
+  type RequestSource,
+  requestId,
+  rightsOf,
+} from '../domain/request';
 import { decide } from '../domain/request-actions';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
-import { readDirectory, WriteConflictError, type TransactItem } from '../store/directory';
+import { readDirectory, type TransactItem, WriteConflictError } from '../store/directory';
 import { waiverItems } from '../store/ledger';
 import { getRequest, readSequence, saveChange, saveNewRequest } from '../store/requests';
 
@@ -52,7 +60,9 @@ export function filingChoices(dir: Directory, user: string): FilingChoice[] {
     const customer = mine.find((d) => d.id !== agreement.provider && covers(agreement, d.id));
     if (provider && customer) choices.push({ agreement, provider, customer: customer.id });
   }
-  return choices.sort((a, b) => a.provider.name.localeCompare(b.provider.name) || a.agreement.service.localeCompare(b.agreement.service));
+  return choices.sort(
+    (a, b) => a.provider.name.localeCompare(b.provider.name) || a.agreement.service.localeCompare(b.agreement.service),
+  );
 }
 
 export interface FilingInput {
@@ -88,7 +98,12 @@ export async function fileFromSlack(db: Db, input: FilingInput): Promise<FilingR
     return { outcome: 'refused', field: 'service', message };
   }
   const { agreement, provider } = choice;
-  if (!agreement.targets[input.priority]) return { outcome: 'refused', field: 'priority', message: `This agreement has no ${input.priority} target; pick one of the priorities listed.` };
+  if (!agreement.targets[input.priority])
+    return {
+      outcome: 'refused',
+      field: 'priority',
+      message: `This agreement has no ${input.priority} target; pick one of the priorities listed.`,
+    };
   const calendar = calendarOf(provider);
   let previous = dir.sequences?.[provider.id] ?? 0;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -129,12 +144,23 @@ export type ActResult =
  * decide, and writes only if nobody changed the request meanwhile; if someone did, reads again
  * and decides again (so the second of two Resolve clicks is told it is already resolved).
  */
-export async function act(db: Db, input: { id: string; user: string; action: RequestAction; delivery?: string; now: Date }): Promise<ActResult> {
+export async function act(
+  db: Db,
+  input: { id: string; user: string; action: RequestAction; delivery?: string; now: Date },
+): Promise<ActResult> {
   for (let attempt = 0; attempt < 4; attempt++) {
     const [dir, request] = await Promise.all([readDirectory(db), getRequest(db, input.id)]);
-    if (!request) return { outcome: 'refused', message: `There is no request ${input.id}. Check the ID on the card, or see yours with \`/sla list\`.` };
+    if (!request)
+      return {
+        outcome: 'refused',
+        message: `There is no request ${input.id}. Check the ID on the card, or see yours with \`/sla list\`.`,
+      };
     const provider = findDepartment(dir, request.provider);
-    if (!provider) return { outcome: 'refused', message: `${request.id} belongs to a department that no longer exists in Kept; ask a Kept admin.` };
+    if (!provider)
+      return {
+        outcome: 'refused',
+        message: `${request.id} belongs to a department that no longer exists in Kept; ask a Kept admin.`,
+      };
     const decided = decide(request, input.action, {
       actor: input.user,
       at: input.now.getTime(),
@@ -149,7 +175,12 @@ export async function act(db: Db, input: { id: string; user: string; action: Req
     }
     try {
       const extra = input.action.type === 'waive' ? waiverLedger(db, decided.value.request, input.action.kind) : [];
-      await saveChange(db, { ...decided.value, before: request, ...(input.delivery ? { claim: deliveryClaimItem(db, input.delivery, input.now) } : {}), extra });
+      await saveChange(db, {
+        ...decided.value,
+        before: request,
+        ...(input.delivery ? { claim: deliveryClaimItem(db, input.delivery, input.now) } : {}),
+        extra,
+      });
       return { outcome: 'done', ...decided.value, provider };
     } catch (err) {
       if (!(err instanceof WriteConflictError)) throw err;
@@ -157,7 +188,10 @@ export async function act(db: Db, input: { id: string; user: string; action: Req
       // Someone else changed the request: read it again and decide again.
     }
   }
-  return { outcome: 'refused', message: `${input.id} is changing quickly right now; look at the card and try again in a moment.` };
+  return {
+    outcome: 'refused',
+    message: `${input.id} is changing quickly right now; look at the card and try again in a moment.`,
+  };
 }
 
 /** The compensating ledger entry of a waived penalty (the breach on `request` already carries the waiver). */

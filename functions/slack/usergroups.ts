@@ -24,7 +24,12 @@ export interface UsergroupSync {
 }
 
 /** Refreshes every department whose user group was never read or was read more than `maxAgeMs` ago. */
-export async function syncUsergroups(db: Db, slack: WebClient, dir: Directory, { now = new Date(), maxAgeMs = USERGROUP_MAX_AGE_MS } = {}): Promise<UsergroupSync> {
+export async function syncUsergroups(
+  db: Db,
+  slack: WebClient,
+  dir: Directory,
+  { now = new Date(), maxAgeMs = USERGROUP_MAX_AGE_MS } = {},
+): Promise<UsergroupSync> {
   const result: UsergroupSync = { synced: [], failed: [] };
   for (const d of dir.departments) {
     if (!d.usergroup || !usergroupStale(d, now.getTime(), maxAgeMs)) continue;

@@ -19,13 +19,17 @@ export type Verdict = { ok: true } | { ok: false; reason: string };
 
 export function verifySlackRequest(signingSecret: string, req: SignedRequest, nowMs = Date.now()): Verdict {
   const { signature, timestamp } = req;
-  if (typeof signature !== 'string' || typeof timestamp !== 'string') return { ok: false, reason: 'missing signature headers' };
+  if (typeof signature !== 'string' || typeof timestamp !== 'string')
+    return { ok: false, reason: 'missing signature headers' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'malformed timestamp' };
-  if (Math.abs(Math.floor(nowMs / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS) return { ok: false, reason: 'timestamp outside the 5-minute window' };
+  if (Math.abs(Math.floor(nowMs / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return { ok: false, reason: 'timestamp outside the 5-minute window' };
   const match = /^v0=([0-9a-f]{64})$/.exec(signature);
   if (!match) return { ok: false, reason: 'malformed signature' };
   const expected = createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(req.rawBody).digest();
-  return timingSafeEqual(expected, Buffer.from(match[1]!, 'hex')) ? { ok: true } : { ok: false, reason: 'signature mismatch' };
+  return timingSafeEqual(expected, Buffer.from(match[1]!, 'hex'))
+    ? { ok: true }
+    : { ok: false, reason: 'signature mismatch' };
 }
 
 /** Header lookup that ignores case, for API Gateway events (whose header names vary in case). */

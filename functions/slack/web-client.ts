@@ -9,7 +9,10 @@ import type { Config } from '../config';
 export const SLACK_CALL_TIMEOUT_MS = 2_500;
 export const SLACK_CALL_RETRIES = 2;
 
-export function slackClientOptions(config: Pick<Config, 'SLACK_API_URL'>, overrides: Partial<WebClientOptions> = {}): WebClientOptions {
+export function slackClientOptions(
+  config: Pick<Config, 'SLACK_API_URL'>,
+  overrides: Partial<WebClientOptions> = {},
+): WebClientOptions {
   return {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     timeout: SLACK_CALL_TIMEOUT_MS,
@@ -32,6 +35,9 @@ export const REQUEST_PATH_CLIENT: Partial<WebClientOptions> = {
   retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 100 },
 };
 
-export function createSlackClient(config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>, overrides: Partial<WebClientOptions> = {}): WebClient {
+export function createSlackClient(
+  config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>,
+  overrides: Partial<WebClientOptions> = {},
+): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, overrides));
 }

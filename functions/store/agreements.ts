@@ -5,13 +5,22 @@
  * (`DIRECTORY / AGREEMENT#<id>`) carries the active version and the waiting proposal and is
  * changed in the same transaction as the version items.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
 import type { Db } from './client';
-import { agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK, StoredAgreementVersion, transact, type TransactItem } from './directory';
+import {
+  agreementRecordItem,
+  agreementSk,
+  bumpRev,
+  DIRECTORY_PK,
+  StoredAgreementVersion,
+  type TransactItem,
+  transact,
+} from './directory';
 
 export const agreementPk = (id: string) => `AGREEMENT#${id}`;
 export const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
@@ -35,7 +44,9 @@ function versionItem(a: AgreementVersion): Record<string, unknown> {
 }
 
 export async function getAgreementVersion(db: Db, id: string, version: number): Promise<StoredVersion | undefined> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: agreementPk(id), sk: versionSk(version) }, ConsistentRead: true }));
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: agreementPk(id), sk: versionSk(version) }, ConsistentRead: true }),
+  );
   return out.Item ? (StoredVersionItem.parse(out.Item) as StoredVersion) : undefined;
 }
 
@@ -44,7 +55,11 @@ export async function getAgreementVersion(db: Db, id: string, version: number): 
  * directory record, the retired previous version and a withdrawn waiting proposal, with the
  * directory revision, in one transaction.
  */
-export function activateImportedItems(db: Db, agreement: AgreementVersion, change: { retires?: number; withdraws?: number; previousLatest: number }): TransactItem[] {
+export function activateImportedItems(
+  db: Db,
+  agreement: AgreementVersion,
+  change: { retires?: number; withdraws?: number; previousLatest: number },
+): TransactItem[] {
   const record: AgreementRecord = { id: agreement.id, latestVersion: agreement.version, active: agreement };
   const items: TransactItem[] = [
     { Put: { TableName: db.table, Item: versionItem(agreement), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -57,12 +72,26 @@ export function activateImportedItems(db: Db, agreement: AgreementVersion, chang
       },
     },
   ];
-  if (change.retires !== undefined) items.push(setStatus(db, agreement.id, change.retires, 'active', 'retired', { retiredAt: agreement.createdAt }));
-  if (change.withdraws !== undefined) items.push(setStatus(db, agreement.id, change.withdraws, 'proposed', 'withdrawn', { decidedAt: agreement.createdAt, decidedBy: 'import' }));
+  if (change.retires !== undefined)
+    items.push(setStatus(db, agreement.id, change.retires, 'active', 'retired', { retiredAt: agreement.createdAt }));
+  if (change.withdraws !== undefined)
+    items.push(
+      setStatus(db, agreement.id, change.withdraws, 'proposed', 'withdrawn', {
+        decidedAt: agreement.createdAt,
+        decidedBy: 'import',
+      }),
+    );
   return items;
 }
 
-function setStatus(db: Db, id: string, version: number, from: string, to: string, fields: Record<string, string>): TransactItem {
+function setStatus(
+  db: Db,
+  id: string,
+  version: number,
+  from: string,
+  to: string,
+  fields: Record<string, string>,
+): TransactItem {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':from': from, ':to': to };
   const sets = ['#status = :to'];
@@ -87,7 +116,12 @@ function setStatus(db: Db, id: string, version: number, from: string, to: string
  * Keeps a proposal: its version item and the record's `pending`, on the condition that nobody
  * proposed or imported a version in between. `claim` makes a re-delivered modal submission a no-op.
  */
-export async function saveProposal(db: Db, proposal: AgreementVersion, base: AgreementRecord | undefined, claim: TransactItem): Promise<void> {
+export async function saveProposal(
+  db: Db,
+  proposal: AgreementVersion,
+  base: AgreementRecord | undefined,
+  claim: TransactItem,
+): Promise<void> {
   const recordItem: TransactItem = base
     ? {
         Update: {
@@ -98,8 +132,18 @@ export async function saveProposal(db: Db, proposal: AgreementVersion, base: Agr
           ExpressionAttributeValues: { ':v': proposal.version, ':p': proposal, ':prev': base.latestVersion },
         },
       }
-    : { Put: { TableName: db.table, Item: agreementRecordItem({ id: proposal.id, latestVersion: proposal.version, pending: proposal }), ConditionExpression: 'attribute_not_exists(pk)' } };
-  await transact(db, [claim, { Put: { TableName: db.table, Item: versionItem(proposal), ConditionExpression: 'attribute_not_exists(pk)' } }, recordItem]);
+    : {
+        Put: {
+          TableName: db.table,
+          Item: agreementRecordItem({ id: proposal.id, latestVersion: proposal.version, pending: proposal }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+  await transact(db, [
+    claim,
+    { Put: { TableName: db.table, Item: versionItem(proposal), ConditionExpression: 'attribute_not_exists(pk)' } },
+    recordItem,
+  ]);
 }
 
 /** Clears the record's waiting proposal, if it is still `proposal`; an accepted one becomes `active`. */
@@ -119,21 +163,45 @@ function settlePending(db: Db, proposal: AgreementVersion, active?: AgreementVer
  * Accepts the waiting proposal: it becomes the active version, the previous active version is
  * retired, and the directory revision moves on (so two overlapping acceptances cannot both win).
  */
-export async function acceptProposal(db: Db, record: AgreementRecord, proposal: AgreementVersion, decision: { by: string; at: string; rev: number }): Promise<AgreementVersion> {
-  const active: AgreementVersion = { ...proposal, status: 'active', activatedAt: decision.at, decidedBy: decision.by, decidedAt: decision.at };
+export async function acceptProposal(
+  db: Db,
+  record: AgreementRecord,
+  proposal: AgreementVersion,
+  decision: { by: string; at: string; rev: number },
+): Promise<AgreementVersion> {
+  const active: AgreementVersion = {
+    ...proposal,
+    status: 'active',
+    activatedAt: decision.at,
+    decidedBy: decision.by,
+    decidedAt: decision.at,
+  };
   const items: TransactItem[] = [
     bumpRev(db, decision.rev),
-    setStatus(db, proposal.id, proposal.version, 'proposed', 'active', { activatedAt: decision.at, decidedBy: decision.by, decidedAt: decision.at }),
+    setStatus(db, proposal.id, proposal.version, 'proposed', 'active', {
+      activatedAt: decision.at,
+      decidedBy: decision.by,
+      decidedAt: decision.at,
+    }),
     settlePending(db, proposal, active),
   ];
-  if (record.active) items.push(setStatus(db, proposal.id, record.active.version, 'active', 'retired', { retiredAt: decision.at }));
+  if (record.active)
+    items.push(setStatus(db, proposal.id, record.active.version, 'active', 'retired', { retiredAt: decision.at }));
   await transact(db, items);
   return active;
 }
 
-export async function declineProposal(db: Db, proposal: AgreementVersion, decision: { by: string; at: string; reason: string }): Promise<void> {
+export async function declineProposal(
+  db: Db,
+  proposal: AgreementVersion,
+  decision: { by: string; at: string; reason: string },
+): Promise<void> {
   await transact(db, [
-    setStatus(db, proposal.id, proposal.version, 'proposed', 'declined', { decidedBy: decision.by, decidedAt: decision.at, declineReason: decision.reason }),
+    setStatus(db, proposal.id, proposal.version, 'proposed', 'declined', {
+      decidedBy: decision.by,
+      decidedAt: decision.at,
+      declineReason: decision.reason,
+    }),
     settlePending(db, proposal),
   ]);
 }
@@ -142,7 +210,13 @@ export async function declineProposal(db: Db, proposal: AgreementVersion, decisi
  * Remembers a DM posted about a version (post, then mark). Returns false when one was already
  * remembered under `key`, which tells a retried job not to post again.
  */
-export async function rememberMessage(db: Db, id: string, version: number, key: string, ref: MessageRef): Promise<boolean> {
+export async function rememberMessage(
+  db: Db,
+  id: string,
+  version: number,
+  key: string,
+  ref: MessageRef,
+): Promise<boolean> {
   try {
     await db.doc.send(
       new UpdateCommand({
@@ -160,4 +234,3 @@ export async function rememberMessage(db: Db, id: string, version: number, key: 
     throw err;
   }
 }
-

@@ -1,8 +1,9 @@
 /** The DynamoDB clients: one per process, keep-alive, explicit timeouts and bounded retries. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface Db {
   doc: DynamoDBDocumentClient;
@@ -25,13 +26,19 @@ export function createDb({ table, endpoint }: DbOptions): Db {
   const local = endpoint !== undefined;
   const raw = new DynamoDBClient({
     ...(local
-      ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
       : {}),
     maxAttempts: 3,
     requestHandler: {
       requestTimeout: 3_000,
       connectionTimeout: 1_000,
-      ...(local ? { httpAgent: new Agent({ keepAlive: true, maxSockets: 50 }) } : { httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) }),
+      ...(local
+        ? { httpAgent: new Agent({ keepAlive: true, maxSockets: 50 }) }
+        : { httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) }),
     },
   });
   const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });

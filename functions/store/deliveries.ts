@@ -18,7 +18,12 @@ export async function claimDelivery(db: Db, key: string, nowMs = Date.now()): Pr
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { pk: `DELIVERY#${key}`, sk: 'DELIVERY', claimedAt: new Date(nowMs).toISOString(), expiresAt: nowSec + DAY_SECONDS },
+        Item: {
+          pk: `DELIVERY#${key}`,
+          sk: 'DELIVERY',
+          claimedAt: new Date(nowMs).toISOString(),
+          expiresAt: nowSec + DAY_SECONDS,
+        },
         // An expired claim that TTL has not removed yet may be claimed again.
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': nowSec },
@@ -46,7 +51,9 @@ export function deliveryClaimItem(db: Db, key: string, now = new Date()): Transa
 
 /** Whether `key` was claimed and the claim has not expired (read strongly consistent). */
 export async function isDelivered(db: Db, key: string, now = new Date()): Promise<boolean> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' }, ConsistentRead: true }));
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' }, ConsistentRead: true }),
+  );
   return out.Item !== undefined && Number(out.Item.expiresAt) >= Math.floor(now.getTime() / 1000);
 }
 
@@ -65,7 +72,9 @@ export async function once<T>(db: Db, key: string, work: () => Promise<T>): Prom
   try {
     return await work();
   } catch (err) {
-    await releaseDelivery(db, key).catch((release: Error) => logger.error('claim not given back', { key, error: release.message }));
+    await releaseDelivery(db, key).catch((release: Error) =>
+      logger.error('claim not given back', { key, error: release.message }),
+    );
     throw err;
   }
 }

@@ -3,11 +3,12 @@
  * admins carry the directory revision they were decided on; the user-group member cache is
  * refreshed without it (it is Slack's answer, not a decision).
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Department } from '../domain/department';
 import type { Db } from './client';
-import { bumpRev, departmentItem, deptSk, DIRECTORY_PK, transact, type TransactItem } from './directory';
+import { bumpRev, DIRECTORY_PK, departmentItem, deptSk, type TransactItem, transact } from './directory';
 
 export function putDepartmentItem(db: Db, d: Department, mode: 'create' | 'update'): TransactItem {
   return {
@@ -25,7 +26,13 @@ export async function saveDepartment(db: Db, d: Department, mode: 'create' | 'up
 }
 
 /** Stores the members Slack reported for the department's user group, if the group is still the same. */
-export async function cacheUsergroupMembers(db: Db, id: string, usergroup: string, members: string[], at: string): Promise<boolean> {
+export async function cacheUsergroupMembers(
+  db: Db,
+  id: string,
+  usergroup: string,
+  members: string[],
+  at: string,
+): Promise<boolean> {
   try {
     await db.doc.send(
       new UpdateCommand({

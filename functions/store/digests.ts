@@ -38,13 +38,30 @@ export type DigestClaim =
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
 /** Claims (channel, week) for `owner` at real time `at` (ms). */
-export async function claimDigest(db: Db, channel: string, week: string, owner: string, at: number): Promise<DigestClaim> {
+export async function claimDigest(
+  db: Db,
+  channel: string,
+  week: string,
+  owner: string,
+  at: number,
+): Promise<DigestClaim> {
   const Key = { pk: digestPk(channel), sk: weekSk(week) };
   try {
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { ...Key, channel, week, state: 'posting', owner, claimedAt: at, firstClaimedAt: at, leaseUntil: at + DIGEST_LEASE_MS, attempts: 1, expiresAt: Math.floor(at / 1000) + KEEP_SECONDS },
+        Item: {
+          ...Key,
+          channel,
+          week,
+          state: 'posting',
+          owner,
+          claimedAt: at,
+          firstClaimedAt: at,
+          leaseUntil: at + DIGEST_LEASE_MS,
+          attempts: 1,
+          expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -54,7 +71,8 @@ export async function claimDigest(db: Db, channel: string, week: string, owner: 
   }
   const held = (await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }))).Item;
   if (!held) return claimDigest(db, channel, week, owner, at); // given back in between: claim again
-  if (held.state === 'posted') return { kind: 'posted', ...(typeof held.postedTs === 'string' ? { ts: held.postedTs } : {}) };
+  if (held.state === 'posted')
+    return { kind: 'posted', ...(typeof held.postedTs === 'string' ? { ts: held.postedTs } : {}) };
   if (Number(held.leaseUntil) > at) return { kind: 'busy' };
   // The run that held it is gone and its post may have reached Slack: take it over, then look.
   try {
@@ -62,10 +80,19 @@ export async function claimDigest(db: Db, channel: string, week: string, owner: 
       new UpdateCommand({
         TableName: db.table,
         Key,
-        UpdateExpression: 'SET #state = :checking, #owner = :owner, claimedAt = :at, leaseUntil = :lease ADD attempts :one',
+        UpdateExpression:
+          'SET #state = :checking, #owner = :owner, claimedAt = :at, leaseUntil = :lease ADD attempts :one',
         ConditionExpression: '#state <> :posted AND leaseUntil = :seen',
         ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':checking': 'checking', ':owner': owner, ':at': at, ':lease': at + DIGEST_LEASE_MS, ':one': 1, ':posted': 'posted', ':seen': held.leaseUntil },
+        ExpressionAttributeValues: {
+          ':checking': 'checking',
+          ':owner': owner,
+          ':at': at,
+          ':lease': at + DIGEST_LEASE_MS,
+          ':one': 1,
+          ':posted': 'posted',
+          ':seen': held.leaseUntil,
+        },
       }),
     );
   } catch (err) {
@@ -76,7 +103,14 @@ export async function claimDigest(db: Db, channel: string, week: string, owner: 
 }
 
 /** The digest is in the channel: remember its ts. False when this owner no longer held the claim. */
-export async function markDigestPosted(db: Db, channel: string, week: string, owner: string, ts: string, at: number): Promise<boolean> {
+export async function markDigestPosted(
+  db: Db,
+  channel: string,
+  week: string,
+  owner: string,
+  ts: string,
+  at: number,
+): Promise<boolean> {
   try {
     await db.doc.send(
       new UpdateCommand({
@@ -121,7 +155,17 @@ export interface StoredDigestClaim {
 }
 
 export async function getDigestClaim(db: Db, channel: string, week: string): Promise<StoredDigestClaim | undefined> {
-  const item = (await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: digestPk(channel), sk: weekSk(week) }, ConsistentRead: true }))).Item;
+  const item = (
+    await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: { pk: digestPk(channel), sk: weekSk(week) }, ConsistentRead: true }),
+    )
+  ).Item;
   if (!item) return undefined;
-  return { channel: String(item.channel), week: String(item.week), state: item.state as StoredDigestClaim['state'], attempts: Number(item.attempts ?? 1), ...(typeof item.postedTs === 'string' ? { postedTs: item.postedTs } : {}) };
+  return {
+    channel: String(item.channel),
+    week: String(item.week),
+    state: item.state as StoredDigestClaim['state'],
+    attempts: Number(item.attempts ?? 1),
+    ...(typeof item.postedTs === 'string' ? { postedTs: item.postedTs } : {}),
+  };
 }

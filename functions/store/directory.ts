@@ -9,9 +9,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { AGREEMENT_STATUSES } from '../domain/agreement';
+import { WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
-import { WEEKDAYS } from '../domain/calendar-spec';
 import type { Db } from './client';
 
 export const DIRECTORY_PK = 'DIRECTORY';
@@ -38,7 +38,8 @@ export async function transact(db: Db, items: TransactItem[]): Promise<void> {
       const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
       // TransactionConflict: another transaction was writing the same item at that moment (AWS
       // reports it instead of a failed condition); read again and decide again, like a failed condition.
-      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict')) throw new WriteConflictError(reasons);
+      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict'))
+        throw new WriteConflictError(reasons);
     }
     throw err;
   }
@@ -109,7 +110,12 @@ const StoredRecord = z.object({
   pending: StoredAgreementVersion.optional(),
 });
 
-const StoredDigest = z.object({ channel: z.string(), weekday: z.enum(WEEKDAYS), time: z.string(), timezone: z.string() });
+const StoredDigest = z.object({
+  channel: z.string(),
+  weekday: z.enum(WEEKDAYS),
+  time: z.string(),
+  timezone: z.string(),
+});
 
 /** Reads the whole directory, strongly consistent, every page. */
 export async function readDirectory(db: Db): Promise<Directory> {
@@ -131,7 +137,8 @@ export async function readDirectory(db: Db): Promise<Directory> {
       else if (sk.startsWith('DEPT#')) dir.departments.push(StoredDepartment.parse(item) as Department);
       else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(StoredRecord.parse(item) as AgreementRecord);
       else if (sk.startsWith('DIGEST#')) dir.digests.push(StoredDigest.parse(item) as DigestSettings);
-      else if (sk.startsWith('SEQ#')) dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
+      else if (sk.startsWith('SEQ#'))
+        dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
     }
     start = page.LastEvaluatedKey;
   } while (start);
@@ -150,4 +157,3 @@ export function agreementRecordItem(r: AgreementRecord): Record<string, unknown>
 export function digestItem(d: DigestSettings): Record<string, unknown> {
   return { pk: DIRECTORY_PK, sk: digestSk(d.channel), ...d };
 }
-

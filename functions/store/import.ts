@@ -6,12 +6,13 @@
  * Tip changes (the TIPS partition, not the directory) are written last with store/tips.ts,
  * one write each, by `import`; they leave the revision alone.
  */
-import type { ImportChange, ImportPlan } from '../domain/import-plan';
+
 import type { Directory } from '../domain/directory';
-import type { Db } from './client';
+import type { ImportChange, ImportPlan } from '../domain/import-plan';
 import { activateImportedItems } from './agreements';
+import type { Db } from './client';
 import { putDepartmentItem } from './departments';
-import { bumpRev, digestItem, transact, type TransactItem } from './directory';
+import { bumpRev, digestItem, type TransactItem, transact } from './directory';
 import { addCustomTip, saveTipText, setTipRetired } from './tips';
 
 type DirectoryChange = Exclude<ImportChange, { kind: `tip.${string}` }>;
@@ -27,7 +28,11 @@ function itemsOf(db: Db, change: DirectoryChange, dir: Directory): TransactItem[
       return [putDepartmentItem(db, change.department, 'update')];
     case 'agreement.activate': {
       const previousLatest = dir.agreements.find((a) => a.id === change.agreement.id)?.latestVersion ?? 0;
-      return activateImportedItems(db, change.agreement, { retires: change.retires, withdraws: change.withdraws, previousLatest });
+      return activateImportedItems(db, change.agreement, {
+        retires: change.retires,
+        withdraws: change.withdraws,
+        previousLatest,
+      });
     }
     case 'digest.set':
       return [{ Put: { TableName: db.table, Item: digestItem(change.digest) } }];
@@ -48,12 +53,18 @@ async function applyTipChange(db: Db, change: TipImportChange, who: { by: string
 }
 
 /** `now` stamps the tips written (`updatedAt`); directory changes carry their own instants. */
-export async function applyImport(db: Db, plan: ImportPlan, dir: Directory, now: string = new Date().toISOString()): Promise<void> {
+export async function applyImport(
+  db: Db,
+  plan: ImportPlan,
+  dir: Directory,
+  now: string = new Date().toISOString(),
+): Promise<void> {
   let rev = dir.rev;
   for (const change of plan.changes) {
     if (isTipChange(change)) continue;
     await transact(db, [bumpRev(db, rev), ...itemsOf(db, change, dir)]);
     rev++;
   }
-  for (const change of plan.changes) if (isTipChange(change)) await applyTipChange(db, change, { by: 'import', at: now });
+  for (const change of plan.changes)
+    if (isTipChange(change)) await applyTipChange(db, change, { by: 'import', at: now });
 }

@@ -11,13 +11,14 @@
  * the quota together. A reaction also leaves a link (`KUDOS_REACTION#<reaction> / KUDOS`) so that
  * removing it can find and take back its kudos.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
 import type { Db } from './client';
 import { deliveryClaimItem } from './deliveries';
-import { transact, WriteConflictError, type TransactItem } from './directory';
+import { type TransactItem, transact, WriteConflictError } from './directory';
 
 export const personPk = (user: string) => `KUDOS#${user}`;
 export const daySk = (day: string) => `DAY#${day}`;
@@ -66,9 +67,17 @@ const add = (db: Db, pk: string, sk: string, counts: Record<string, number>): Tr
 /** The week's and all-time counters a kudos moves, by `sign` (+1 to give, -1 to take back). */
 function counterItems(db: Db, k: Kudos, sign: 1 | -1): TransactItem[] {
   const n = k.recipients.length;
-  const items: TransactItem[] = [add(db, weekPk(k.week), userSk(k.giver), { given: sign * n }), add(db, personPk(k.giver), TOTAL_SK, { given: sign * n })];
-  for (const r of k.recipients) items.push(add(db, weekPk(k.week), userSk(r), { received: sign }), add(db, personPk(r), TOTAL_SK, { received: sign }));
-  for (const [dept, count] of Object.entries(departmentCredits(k))) items.push(add(db, weekPk(k.week), deptSk(dept), { received: sign * count }));
+  const items: TransactItem[] = [
+    add(db, weekPk(k.week), userSk(k.giver), { given: sign * n }),
+    add(db, personPk(k.giver), TOTAL_SK, { given: sign * n }),
+  ];
+  for (const r of k.recipients)
+    items.push(
+      add(db, weekPk(k.week), userSk(r), { received: sign }),
+      add(db, personPk(r), TOTAL_SK, { received: sign }),
+    );
+  for (const [dept, count] of Object.entries(departmentCredits(k)))
+    items.push(add(db, weekPk(k.week), deptSk(dept), { received: sign * count }));
   return items;
 }
 
@@ -80,7 +89,10 @@ export type SaveKudosResult = 'saved' | 'duplicate' | 'over_quota' | 'conflict';
  * `quota`) and the claim of `delivery`, all or nothing. A reaction (`reaction` = its key) also leaves
  * the link its removal follows. Reasons of a refused transaction: [claim, quota, kudos, link?, ...].
  */
-export async function saveKudos(db: Db, input: { kudos: Kudos; quota: number; delivery: string; reaction?: string; now: Date }): Promise<SaveKudosResult> {
+export async function saveKudos(
+  db: Db,
+  input: { kudos: Kudos; quota: number; delivery: string; reaction?: string; now: Date },
+): Promise<SaveKudosResult> {
   const { kudos: k, quota } = input;
   const n = k.recipients.length;
   const items: TransactItem[] = [
@@ -92,14 +104,35 @@ export async function saveKudos(db: Db, input: { kudos: Kudos; quota: number; de
         UpdateExpression: 'ADD given :n SET expiresAt = if_not_exists(expiresAt, :expires)',
         ConditionExpression: 'attribute_not_exists(given) OR given <= :max',
         // The day's counter is only needed while the day lasts somewhere: gone after 3 days.
-        ExpressionAttributeValues: { ':n': n, ':max': quota - n, ':expires': Math.floor(input.now.getTime() / 1000) + 3 * 86_400 },
+        ExpressionAttributeValues: {
+          ':n': n,
+          ':max': quota - n,
+          ':expires': Math.floor(input.now.getTime() / 1000) + 3 * 86_400,
+        },
       },
     },
-    { Put: { TableName: db.table, Item: { pk: weekPk(k.week), sk: kudosSk(k.id), ...k, dmed: {} }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: db.table,
+        Item: { pk: weekPk(k.week), sk: kudosSk(k.id), ...k, dmed: {} },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
   ];
   if (input.reaction) {
     items.push({
-      Put: { TableName: db.table, Item: { pk: reactionPk(input.reaction), sk: REACTION_SK, week: k.week, id: k.id, at: k.at, delivery: input.delivery }, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: {
+        TableName: db.table,
+        Item: {
+          pk: reactionPk(input.reaction),
+          sk: REACTION_SK,
+          week: k.week,
+          id: k.id,
+          at: k.at,
+          delivery: input.delivery,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     });
   }
   items.push(...counterItems(db, k, 1));
@@ -109,7 +142,8 @@ export async function saveKudos(db: Db, input: { kudos: Kudos; quota: number; de
   } catch (err) {
     if (!(err instanceof WriteConflictError)) throw err;
     const [claim, day, item, link] = err.reasons;
-    if (claim === 'ConditionalCheckFailed' || item === 'ConditionalCheckFailed' || link === 'ConditionalCheckFailed') return 'duplicate';
+    if (claim === 'ConditionalCheckFailed' || item === 'ConditionalCheckFailed' || link === 'ConditionalCheckFailed')
+      return 'duplicate';
     if (day === 'ConditionalCheckFailed') return 'over_quota';
     return 'conflict';
   }
@@ -117,12 +151,16 @@ export async function saveKudos(db: Db, input: { kudos: Kudos; quota: number; de
 
 /** Kudos `giver` has given on local date `day` (strongly consistent). */
 export async function givenOn(db: Db, giver: string, day: string): Promise<number> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: personPk(giver), sk: daySk(day) }, ConsistentRead: true }));
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: personPk(giver), sk: daySk(day) }, ConsistentRead: true }),
+  );
   return Number(out.Item?.given ?? 0);
 }
 
 export async function getKudos(db: Db, week: string, id: string): Promise<StoredKudos | undefined> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: weekPk(week), sk: kudosSk(id) }, ConsistentRead: true }));
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: weekPk(week), sk: kudosSk(id) }, ConsistentRead: true }),
+  );
   return out.Item ? StoredKudos.parse(out.Item) : undefined;
 }
 
@@ -174,7 +212,9 @@ export interface TakenBack {
  * less than 5 minutes before `now`. The kudos taken back and its DMs, or undefined when nothing was.
  */
 export async function takeBackReaction(db: Db, reaction: string, now: Date): Promise<TakenBack | undefined> {
-  const link = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: reactionPk(reaction), sk: REACTION_SK }, ConsistentRead: true }));
+  const link = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: reactionPk(reaction), sk: REACTION_SK }, ConsistentRead: true }),
+  );
   if (!link.Item) return undefined;
   const ref = ReactionLink.parse(link.Item);
   if (now.getTime() - ref.at > KUDOS_UNDO_MS) return undefined;
@@ -191,7 +231,13 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
         ExpressionAttributeValues: { ':id': ref.id, ':cutoff': now.getTime() - KUDOS_UNDO_MS },
       },
     },
-    { Delete: { TableName: db.table, Key: { pk: weekPk(k.week), sk: kudosSk(k.id) }, ConditionExpression: 'attribute_exists(pk)' } },
+    {
+      Delete: {
+        TableName: db.table,
+        Key: { pk: weekPk(k.week), sk: kudosSk(k.id) },
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
     add(db, personPk(k.giver), daySk(k.day), { given: -k.recipients.length }),
     { Delete: { TableName: db.table, Key: { pk: `DELIVERY#${ref.delivery}`, sk: 'DELIVERY' } } },
     ...counterItems(db, k, -1),
@@ -200,7 +246,8 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
     await transact(db, items);
     return { kudos: k, dms: Object.values(stored.dmed).flatMap((ref) => parseDmRef(ref) ?? []) };
   } catch (err) {
-    if (err instanceof WriteConflictError && err.reasons.slice(0, 2).includes('ConditionalCheckFailed')) return undefined; // taken back already
+    if (err instanceof WriteConflictError && err.reasons.slice(0, 2).includes('ConditionalCheckFailed'))
+      return undefined; // taken back already
     throw err;
   }
 }
@@ -218,7 +265,15 @@ async function weekItems(db: Db, week: string): Promise<Record<string, unknown>[
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await db.doc.send(new QueryCommand({ TableName: db.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': weekPk(week) }, ConsistentRead: true, ExclusiveStartKey: start }));
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': weekPk(week) },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -271,9 +326,14 @@ export async function kudosCountsOf(db: Db, user: string, week: string): Promise
 /** The week's received counts per department (the leaderboard), without the kudos themselves. */
 export async function departmentsOfWeek(db: Db, week: string): Promise<Record<string, number>> {
   const out = await db.doc.send(
-    new QueryCommand({ TableName: db.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :dept)', ExpressionAttributeValues: { ':pk': weekPk(week), ':dept': 'DEPT#' } }),
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :dept)',
+      ExpressionAttributeValues: { ':pk': weekPk(week), ':dept': 'DEPT#' },
+    }),
   );
   const counts: Record<string, number> = {};
-  for (const item of out.Items ?? []) if (Number(item.received ?? 0) > 0) counts[String(item.sk).slice(5)] = Number(item.received);
+  for (const item of out.Items ?? [])
+    if (Number(item.received ?? 0) > 0) counts[String(item.sk).slice(5)] = Number(item.received);
   return counts;
 }

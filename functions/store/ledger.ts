@@ -39,8 +39,18 @@ export interface LedgerEntry {
 }
 
 export async function readTotal(db: Db, agreementId: string, month: string): Promise<LedgerTotal> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: ledgerPk(agreementId, month), sk: TOTAL_SK }, ConsistentRead: true }));
-  return { breaches: Number(out.Item?.breaches ?? 0), charged: Number(out.Item?.charged ?? 0), waived: Number(out.Item?.waived ?? 0) };
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.table,
+      Key: { pk: ledgerPk(agreementId, month), sk: TOTAL_SK },
+      ConsistentRead: true,
+    }),
+  );
+  return {
+    breaches: Number(out.Item?.breaches ?? 0),
+    charged: Number(out.Item?.charged ?? 0),
+    waived: Number(out.Item?.waived ?? 0),
+  };
 }
 
 const entrySk = (e: LedgerEntry) => `ENTRY#${e.at}#${e.request}#${e.kind}#${e.type}`;
@@ -53,11 +63,22 @@ export function chargeItems(db: Db, entry: LedgerEntry, previous: LedgerTotal): 
         TableName: db.table,
         Key: { pk: ledgerPk(entry.agreementId, entry.month), sk: TOTAL_SK },
         UpdateExpression: 'SET breaches = :n, charged = :charged',
-        ConditionExpression: previous.breaches === 0 ? 'attribute_not_exists(breaches) OR breaches = :zero' : 'breaches = :prev',
-        ExpressionAttributeValues: { ':n': previous.breaches + 1, ':charged': Math.round((previous.charged + entry.amount) * 100) / 100, ...(previous.breaches === 0 ? { ':zero': 0 } : { ':prev': previous.breaches }) },
+        ConditionExpression:
+          previous.breaches === 0 ? 'attribute_not_exists(breaches) OR breaches = :zero' : 'breaches = :prev',
+        ExpressionAttributeValues: {
+          ':n': previous.breaches + 1,
+          ':charged': Math.round((previous.charged + entry.amount) * 100) / 100,
+          ...(previous.breaches === 0 ? { ':zero': 0 } : { ':prev': previous.breaches }),
+        },
       },
     },
-    { Put: { TableName: db.table, Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: db.table,
+        Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
   ];
 }
 
@@ -72,7 +93,13 @@ export function waiverItems(db: Db, entry: LedgerEntry): TransactItem[] {
         ExpressionAttributeValues: { ':amount': -entry.amount },
       },
     },
-    { Put: { TableName: db.table, Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: db.table,
+        Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
   ];
 }
 

@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
-import { CARD_SK, eventSk, requestPk, type CardRef } from './requests';
+import { CARD_SK, type CardRef, eventSk, requestPk } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // What the worker remembers about Slack
@@ -14,7 +14,13 @@ import { CARD_SK, eventSk, requestPk, type CardRef } from './requests';
 /** Remembers where the card was posted; false if another run already posted it. */
 export async function rememberCard(db: Db, id: string, card: CardRef): Promise<boolean> {
   try {
-    await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: requestPk(id), sk: CARD_SK, ...card }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: requestPk(id), sk: CARD_SK, ...card },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
@@ -77,7 +83,13 @@ export async function takeLock(db: Db, id: string, owner: string, now: Date, lea
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { pk: requestPk(id), sk: LOCK_SK, owner, until: now.getTime() + leaseMs, expiresAt: Math.floor((now.getTime() + leaseMs) / 1000) + 3600 },
+        Item: {
+          pk: requestPk(id),
+          sk: LOCK_SK,
+          owner,
+          until: now.getTime() + leaseMs,
+          expiresAt: Math.floor((now.getTime() + leaseMs) / 1000) + 3600,
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
         ExpressionAttributeNames: { '#until': 'until' },
         ExpressionAttributeValues: { ':now': now.getTime() },
@@ -92,7 +104,15 @@ export async function takeLock(db: Db, id: string, owner: string, now: Date, lea
 
 export async function releaseLock(db: Db, id: string, owner: string): Promise<void> {
   try {
-    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: requestPk(id), sk: LOCK_SK }, ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }));
+    await db.doc.send(
+      new DeleteCommand({
+        TableName: db.table,
+        Key: { pk: requestPk(id), sk: LOCK_SK },
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
   } catch (err) {
     if (!(err instanceof ConditionalCheckFailedException)) throw err; // taken over after the lease: not ours to remove
   }

@@ -10,16 +10,25 @@
  * Index keys on the request item: gsi2 `USER#<requester>` (my requests, newest first) and, only
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
-import { ACTION_TYPES, CAUSE_CATEGORIES, filedBucket, isLive, REQUEST_STATUSES, type Request, type RequestEvent } from '../domain/request';
-import { statsDelta } from '../domain/stats';
 import { nextWatch } from '../domain/breach';
-import { statsItems } from './stats';
+import {
+  ACTION_TYPES,
+  CAUSE_CATEGORIES,
+  filedBucket,
+  isLive,
+  REQUEST_STATUSES,
+  type Request,
+  type RequestEvent,
+} from '../domain/request';
+import { statsDelta } from '../domain/stats';
 import type { Db } from './client';
-import { DIRECTORY_PK, transact, type TransactItem } from './directory';
+import { DIRECTORY_PK, type TransactItem, transact } from './directory';
+import { statsItems } from './stats';
 
 export const requestPk = (id: string) => `REQ#${id}`;
 export const REQUEST_SK = 'REQ';
@@ -81,7 +90,9 @@ export const StoredRequest = z.object({
   closedAt: z.number().optional(),
   cancelledAt: z.number().optional(),
   resolution: z.string().optional(),
-  rating: z.object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() }).optional(),
+  rating: z
+    .object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() })
+    .optional(),
   clocks: z.object({ response: StoredClock, resolution: StoredClock }),
   rev: z.number().int(),
   // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
@@ -146,7 +157,9 @@ export function requestItem(r: Request): Record<string, unknown> {
     // the next deadline), the scan finds the request here once the grace has passed and hands the
     // job over again. A deadline sooner than that comes first.
     gsi1pk: `CHECK#${checkShard(r.id)}`,
-    gsi1sk: new Date(Math.min(r.updatedAt + SLACK_SYNC_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY)).toISOString(),
+    gsi1sk: new Date(
+      Math.min(r.updatedAt + SLACK_SYNC_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY),
+    ).toISOString(),
     gsi2pk: `USER#${r.requester}`,
     gsi2sk: `${new Date(r.createdAt).toISOString()}#${r.id}`,
     ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: queueKey(r) } : {}),
@@ -159,13 +172,22 @@ export function requestItem(r: Request): Record<string, unknown> {
  * (waiting on the requester) by filing time. A capped read of the queue so gets the most urgent.
  */
 function queueKey(r: Request): string {
-  const dues = [r.clocks.response, r.clocks.resolution].flatMap((c) => (c.state === 'running' && c.dueAt !== null ? [c.dueAt] : []));
-  const due = dues.length > 0 ? `D${new Date(Math.min(...dues)).toISOString()}` : `W${new Date(r.createdAt).toISOString()}`;
+  const dues = [r.clocks.response, r.clocks.resolution].flatMap((c) =>
+    c.state === 'running' && c.dueAt !== null ? [c.dueAt] : [],
+  );
+  const due =
+    dues.length > 0 ? `D${new Date(Math.min(...dues)).toISOString()}` : `W${new Date(r.createdAt).toISOString()}`;
   return `${due}#${r.id}`;
 }
 
 function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
-  return { Put: { TableName: db.table, Item: { pk: requestPk(id), sk: eventSk(e.seq), ...e, dmed: {} }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  return {
+    Put: {
+      TableName: db.table,
+      Item: { pk: requestPk(id), sk: eventSk(e.seq), ...e, dmed: {} },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 /**
@@ -173,7 +195,10 @@ function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
  * was read at. A WriteConflictError's reasons say which condition failed: [sequence, request,
  * history, claim].
  */
-export async function saveNewRequest(db: Db, input: { request: Request; event: RequestEvent; previous: number; claim?: TransactItem }): Promise<void> {
+export async function saveNewRequest(
+  db: Db,
+  input: { request: Request; event: RequestEvent; previous: number; claim?: TransactItem },
+): Promise<void> {
   const { request, event, previous } = input;
   const items: TransactItem[] = [
     {
@@ -195,7 +220,13 @@ export async function saveNewRequest(db: Db, input: { request: Request; event: R
 
 /** The last number given out by `department` (0 before its first request). */
 export async function readSequence(db: Db, department: string): Promise<number> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: DIRECTORY_PK, sk: sequenceSk(department) }, ConsistentRead: true }));
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.table,
+      Key: { pk: DIRECTORY_PK, sk: sequenceSk(department) },
+      ConsistentRead: true,
+    }),
+  );
   return Number(out.Item?.seq ?? 0);
 }
 
@@ -217,11 +248,21 @@ export interface ChangeInput {
  */
 export async function saveChange(db: Db, input: ChangeInput): Promise<void> {
   const items: TransactItem[] = [
-    { Put: { TableName: db.table, Item: requestItem(input.request), ConditionExpression: 'rev = :prev', ExpressionAttributeValues: { ':prev': input.before.rev } } },
+    {
+      Put: {
+        TableName: db.table,
+        Item: requestItem(input.request),
+        ConditionExpression: 'rev = :prev',
+        ExpressionAttributeValues: { ':prev': input.before.rev },
+      },
+    },
     eventItem(db, input.request.id, input.event),
   ];
   if (input.claim) items.push(input.claim);
-  items.push(...statsItems(db, input.request.provider, statsDelta(input.before, input.request)), ...(input.extra ?? []));
+  items.push(
+    ...statsItems(db, input.request.provider, statsDelta(input.before, input.request)),
+    ...(input.extra ?? []),
+  );
   await transact(db, items);
 }
 
@@ -229,7 +270,9 @@ export async function saveChange(db: Db, input: ChangeInput): Promise<void> {
 // Reading
 
 export async function getRequest(db: Db, id: string): Promise<Request | undefined> {
-  const out = await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: requestPk(id), sk: REQUEST_SK }, ConsistentRead: true }));
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: requestPk(id), sk: REQUEST_SK }, ConsistentRead: true }),
+  );
   return out.Item ? parseRequest(out.Item) : undefined;
 }
 
@@ -247,7 +290,13 @@ export async function getRequestRecord(db: Db, id: string): Promise<RequestRecor
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.doc.send(
-      new QueryCommand({ TableName: db.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': requestPk(id) }, ConsistentRead: true, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': requestPk(id) },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
     );
     for (const item of page.Items ?? []) {
       const sk = String(item.sk);
@@ -266,7 +315,14 @@ export const QUEUE_READ_MAX = 500;
 /** The newest requests filed by `user` (index read: may trail a write by a moment). */
 export async function requestsOf(db: Db, user: string, limit = 25): Promise<Request[]> {
   const out = await db.doc.send(
-    new QueryCommand({ TableName: db.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${user}` }, ScanIndexForward: false, Limit: limit }),
+    new QueryCommand({
+      TableName: db.table,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `USER#${user}` },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
   );
   return (out.Items ?? []).map(parseRequest);
 }
@@ -281,7 +337,14 @@ export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.doc.send(
-      new QueryCommand({ TableName: db.table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `QUEUE#${department}` }, ExclusiveStartKey: start, Limit: limit - requests.length }),
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': `QUEUE#${department}` },
+        ExclusiveStartKey: start,
+        Limit: limit - requests.length,
+      }),
     );
     requests.push(...(page.Items ?? []).map(parseRequest));
     start = page.LastEvaluatedKey;
@@ -306,7 +369,10 @@ export async function settleCheck(db: Db, request: Request): Promise<void> {
         Key: { pk: requestPk(request.id), sk: REQUEST_SK },
         UpdateExpression: next === null ? 'REMOVE gsi1pk, gsi1sk' : 'SET gsi1pk = :pk, gsi1sk = :at',
         ConditionExpression: 'rev = :rev',
-        ExpressionAttributeValues: { ':rev': request.rev, ...(next === null ? {} : { ':pk': `CHECK#${checkShard(request.id)}`, ':at': new Date(next).toISOString() }) },
+        ExpressionAttributeValues: {
+          ':rev': request.rev,
+          ...(next === null ? {} : { ':pk': `CHECK#${checkShard(request.id)}`, ':at': new Date(next).toISOString() }),
+        },
       }),
     );
   } catch (err) {
@@ -340,7 +406,13 @@ export async function dueChecks(db: Db, now: Date): Promise<DueCheck[]> {
         }),
       );
       for (const item of page.Items ?? []) {
-        if (item.sk === REQUEST_SK) found.push({ id: String(item.id), rev: Number(item.rev), checkAt: String(item.gsi1sk), agreementId: String(item.agreementId ?? '') });
+        if (item.sk === REQUEST_SK)
+          found.push({
+            id: String(item.id),
+            rev: Number(item.rev),
+            checkAt: String(item.gsi1sk),
+            agreementId: String(item.agreementId ?? ''),
+          });
       }
       start = page.LastEvaluatedKey;
     } while (start);

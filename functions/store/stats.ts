@@ -42,7 +42,13 @@ export function statsItems(db: Db, department: string, delta: StatsDelta): Trans
     items.push({
       Put: {
         TableName: db.table,
-        Item: { pk: statsPk(department), sk: betterSk(delta.day, delta.better.id), id: delta.better.id, day: delta.day, text: delta.better.text },
+        Item: {
+          pk: statsPk(department),
+          sk: betterSk(delta.day, delta.better.id),
+          id: delta.better.id,
+          day: delta.day,
+          text: delta.better.text,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });
@@ -57,7 +63,12 @@ export interface DayCounters {
 }
 
 /** The counters of every day from `from` to `to` (local dates, inclusive) that has any, and how many calls it took. */
-export async function readDays(db: Db, department: string, from: string, to: string): Promise<{ days: DayCounters[]; calls: number }> {
+export async function readDays(
+  db: Db,
+  department: string,
+  from: string,
+  to: string,
+): Promise<{ days: DayCounters[]; calls: number }> {
   const days: DayCounters[] = [];
   let calls = 0;
   let start: Record<string, unknown> | undefined;
@@ -88,7 +99,13 @@ export interface BetterAnswer {
 }
 
 /** The latest "what would have made this better?" answers of those days (at most `limit`). */
-export async function readBetter(db: Db, department: string, from: string, to: string, limit = 20): Promise<{ answers: BetterAnswer[]; calls: number }> {
+export async function readBetter(
+  db: Db,
+  department: string,
+  from: string,
+  to: string,
+  limit = 20,
+): Promise<{ answers: BetterAnswer[]; calls: number }> {
   const page = await db.doc.send(
     new QueryCommand({
       TableName: db.table,
@@ -98,7 +115,10 @@ export async function readBetter(db: Db, department: string, from: string, to: s
       Limit: limit,
     }),
   );
-  return { answers: (page.Items ?? []).map((i) => ({ id: String(i.id), day: String(i.day), text: String(i.text) })), calls: 1 };
+  return {
+    answers: (page.Items ?? []).map((i) => ({ id: String(i.id), day: String(i.day), text: String(i.text) })),
+    calls: 1,
+  };
 }
 
 /**
@@ -114,7 +134,10 @@ export async function readReport(
   better: number,
 ): Promise<Report> {
   const { from, to } = period;
-  const [days, answers] = await Promise.all([readDays(db, department.id, from, to), better > 0 ? readBetter(db, department.id, from, to, better) : { answers: [] }]);
+  const [days, answers] = await Promise.all([
+    readDays(db, department.id, from, to),
+    better > 0 ? readBetter(db, department.id, from, to, better) : { answers: [] },
+  ]);
   return buildReport({
     department: { id: department.id, name: department.name },
     from,

@@ -1,5 +1,12 @@
 /** Creating and probing Kept's table (local runner, tests and /healthz). */
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { Db } from './client';
 import { createTableInput, TTL_ATTRIBUTE } from './schema';
 
@@ -31,7 +38,12 @@ export async function ensureTable(db: Db): Promise<'created' | 'existed'> {
     if (err instanceof ResourceInUseException) return 'existed';
     throw err;
   }
-  await db.raw.send(new UpdateTimeToLiveCommand({ TableName: db.table, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
+  await db.raw.send(
+    new UpdateTimeToLiveCommand({
+      TableName: db.table,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    }),
+  );
   return 'created';
 }
 
@@ -43,7 +55,8 @@ async function indexesReady(db: Db): Promise<void> {
   for (;;) {
     const out = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
     if ((out.Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')) return;
-    if (Date.now() > deadline) throw new Error(`the indexes of ${db.table} are not ready after ${INDEX_READY_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`the indexes of ${db.table} are not ready after ${INDEX_READY_TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -57,7 +70,9 @@ async function addMissingIndexes(db: Db, present: ReadonlySet<string | undefined
       new UpdateTableCommand({
         TableName: db.table,
         AttributeDefinitions: wanted.AttributeDefinitions!.filter((a) => names.has(a.AttributeName)),
-        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } },
+        ],
       }),
     );
     await indexesReady(db); // one index at a time, as DynamoDB requires

@@ -8,7 +8,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { activeTips, builtInTips, overlayCatalogue, pickTips, TipSpec, type CatalogueEntry, type Tip, type TipChange } from '../domain/tips';
+import {
+  activeTips,
+  builtInTips,
+  type CatalogueEntry,
+  overlayCatalogue,
+  pickTips,
+  type Tip,
+  type TipChange,
+  TipSpec,
+} from '../domain/tips';
 import { logger } from '../log';
 import type { Db } from './client';
 
@@ -93,7 +102,16 @@ export async function addCustomTip(db: Db, tip: Tip, who: Who): Promise<void> {
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { pk: TIPS_PK, sk: tipSk(tip.id), ...tip, source: 'custom', createdBy: who.by, createdAt: who.at, updatedBy: who.by, updatedAt: who.at },
+        Item: {
+          pk: TIPS_PK,
+          sk: tipSk(tip.id),
+          ...tip,
+          source: 'custom',
+          createdBy: who.by,
+          createdAt: who.at,
+          updatedBy: who.by,
+          updatedAt: who.at,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -109,9 +127,19 @@ export async function saveTipText(db: Db, tip: Tip, source: 'custom' | 'edit', w
     new UpdateCommand({
       TableName: db.table,
       Key: { pk: TIPS_PK, sk: tipSk(tip.id) },
-      UpdateExpression: 'SET id = :id, kind = :kind, title = :title, body = :body, tryThisWeek = :try, #source = :source, updatedBy = :by, updatedAt = :at',
+      UpdateExpression:
+        'SET id = :id, kind = :kind, title = :title, body = :body, tryThisWeek = :try, #source = :source, updatedBy = :by, updatedAt = :at',
       ExpressionAttributeNames: { '#source': 'source' },
-      ExpressionAttributeValues: { ':id': tip.id, ':kind': tip.kind, ':title': tip.title, ':body': tip.body, ':try': tip.tryThisWeek, ':source': source, ':by': who.by, ':at': who.at },
+      ExpressionAttributeValues: {
+        ':id': tip.id,
+        ':kind': tip.kind,
+        ':title': tip.title,
+        ':body': tip.body,
+        ':try': tip.tryThisWeek,
+        ':source': source,
+        ':by': who.by,
+        ':at': who.at,
+      },
     }),
   );
 }

@@ -11,8 +11,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { KeptFunction } from './kept-function';
 import { DIGEST_EVERY_MINUTES, DIGEST_RATE, SCAN_EVERY_MINUTES } from '../../functions/jobs/schedule';
+import { KeptFunction } from './kept-function';
 
 export const SCAN_TIMEOUT = Duration.seconds(60);
 export const DIGEST_TIMEOUT = Duration.seconds(300);
@@ -55,7 +55,7 @@ export class Jobs extends Construct {
 
     this.digest = new KeptFunction(this, 'Digest', {
       entry: 'functions/digest/handler.ts',
-      description: 'Kept weekly digest: one message per channel and ISO week, at each channel\'s own time',
+      description: "Kept weekly digest: one message per channel and ISO week, at each channel's own time",
       timeout: DIGEST_TIMEOUT,
       environment: props.environment,
     });
@@ -113,7 +113,11 @@ export class Jobs extends Construct {
         conditions: {
           StringEquals: {
             'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
           },
         },
       }),
@@ -126,5 +130,9 @@ export class Jobs extends Construct {
  * schedule fired, so a retried run judges the same moment as the first attempt.
  */
 function scheduledInput(job: 'scan' | 'digest'): scheduler.ScheduleTargetInput {
-  return scheduler.ScheduleTargetInput.fromObject({ source: 'kept.schedule', job, scheduledTime: scheduler.ContextAttribute.scheduledTime });
+  return scheduler.ScheduleTargetInput.fromObject({
+    source: 'kept.schedule',
+    job,
+    scheduledTime: scheduler.ContextAttribute.scheduledTime,
+  });
 }

@@ -87,7 +87,11 @@ export class KeptFunction extends Construct {
         target: 'node22',
         format: OutputFormat.CJS,
         // The Lambda runtime ships SDK v3; bundling it would add ~0.5 MB and load time.
-        externalModules: ['@aws-sdk/*', ...(props.rendersCharts ? [] : CHART_PACKAGES), ...(props.externalModules ?? [])],
+        externalModules: [
+          '@aws-sdk/*',
+          ...(props.rendersCharts ? [] : CHART_PACKAGES),
+          ...(props.externalModules ?? []),
+        ],
         ...(props.esbuildArgs ? { esbuildArgs: props.esbuildArgs } : {}),
         ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
       },

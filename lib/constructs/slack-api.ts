@@ -43,7 +43,17 @@ function quote(arg: string): string {
 /** esbuild command that writes date-holidays (code and tables) to `HOLIDAYS_BUNDLE` under `outputDir`; cwd does not matter. */
 export function holidaysBundleCommand(outputDir: string): string {
   const outfile = path.resolve(outputDir, HOLIDAYS_BUNDLE);
-  return [ESBUILD, HOLIDAYS_ENTRY, '--bundle', '--platform=node', '--target=node22', '--format=cjs', '--minify', '--log-level=warning', `--outfile=${outfile}`]
+  return [
+    ESBUILD,
+    HOLIDAYS_ENTRY,
+    '--bundle',
+    '--platform=node',
+    '--target=node22',
+    '--format=cjs',
+    '--minify',
+    '--log-level=warning',
+    `--outfile=${outfile}`,
+  ]
     .map(quote)
     .join(' ');
 }

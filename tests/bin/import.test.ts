@@ -4,17 +4,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { kept } from '../../bin/cli/main';
 import type { CliIO } from '../../bin/cli/io';
-import { termsOf, specOfTerms } from '../../functions/domain/agreement';
+import { kept } from '../../bin/cli/main';
+import { specOfTerms, termsOf } from '../../functions/domain/agreement';
 import { specOfDepartment } from '../../functions/domain/department';
 import { validateImport } from '../../functions/domain/import-file';
 import { planImport } from '../../functions/domain/import-plan';
+import { builtInTips } from '../../functions/domain/tips';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
 import { readAllTips, readCatalogue, setTipRetired } from '../../functions/store/tips';
-import { builtInTips } from '../../functions/domain/tips';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { directoryFor, importFixtures } from '../support/import-fixtures';
@@ -30,8 +30,19 @@ afterAll(() => fake.stop());
 function cli(db: Db, files: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url, DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: db.table };
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), readFile: async (p) => files[p] ?? readFile(p, 'utf8'), env };
+  const env = {
+    SLACK_SIGNING_SECRET: 'abcdef0123456789',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: fake.url,
+    DYNAMODB_ENDPOINT: testEndpoint(),
+    KEPT_TABLE: db.table,
+  };
+  const io: CliIO = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    readFile: async (p) => files[p] ?? readFile(p, 'utf8'),
+    env,
+  };
   return { io, out, err };
 }
 
@@ -55,13 +66,21 @@ describe('the example file', () => {
     expect(second.out).toEqual([`${EXAMPLE}: nothing to change; all 9 entries are already up to date.`]);
     expect(await allItems(db)).toHaveLength(items.length);
 
-    const text = (await readFile(EXAMPLE, 'utf8')).replace('P1: { response: 30m, resolution: 4h }', 'P1: { response: 30m, resolution: 3h }');
+    const text = (await readFile(EXAMPLE, 'utf8')).replace(
+      'P1: { response: 30m, resolution: 4h }',
+      'P1: { response: 30m, resolution: 3h }',
+    );
     const third = cli(db, { 'changed.yaml': text });
     expect(await kept(['import', 'changed.yaml', '--dry-run'], third.io)).toBe(0);
-    expect(third.out).toEqual(['~ agreement it-for-finance version 2 active (version 1 retired)', 'changed.yaml: would make 1 change; 8 already up to date.']);
+    expect(third.out).toEqual([
+      '~ agreement it-for-finance version 2 active (version 1 retired)',
+      'changed.yaml: would make 1 change; 8 already up to date.',
+    ]);
     expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.version).toBe(1);
     expect(await kept(['import', 'changed.yaml'], third.io)).toBe(0);
-    expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.targets.P1?.resolution).toBe(3 * 3_600_000);
+    expect(
+      (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.targets.P1?.resolution,
+    ).toBe(3 * 3_600_000);
   });
 
   it('warns, without failing, when Slack cannot say who is in a user group', async () => {
@@ -69,7 +88,11 @@ describe('the example file', () => {
     fake.failWith('usergroups.users.list', 'missing_scope');
     const run = cli(other);
     expect(await kept(['import', EXAMPLE], run.io)).toBe(0);
-    expect(run.err).toEqual([expect.stringMatching(/^kept import: could not read the members of user group S0HRTEAM1 \(people-ops\) from Slack: missing_scope\./)]);
+    expect(run.err).toEqual([
+      expect.stringMatching(
+        /^kept import: could not read the members of user group S0HRTEAM1 \(people-ops\) from Slack: missing_scope\./,
+      ),
+    ]);
     await dropTable(other);
   });
 });
@@ -112,12 +135,22 @@ describe('tips in the file', () => {
 
     const catalogue = await readCatalogue(db);
     expect(catalogue.find((t) => t.id === retiredCus.id)).toBeUndefined();
-    expect(catalogue.find((t) => t.id === editedInt.id)).toEqual({ ...editedInt, title: 'Leave a note that stands alone' });
+    expect(catalogue.find((t) => t.id === editedInt.id)).toEqual({
+      ...editedInt,
+      title: 'Leave a note that stands alone',
+    });
     expect(catalogue.find((t) => t.id === backInt.id)).toEqual(backInt);
-    expect(catalogue.find((t) => t.id === 'int-ask-for-the-deadline')).toMatchObject({ kind: 'internal', title: 'Ask when it is needed', tryThisWeek: 'Ask for the real deadline on every request you take this week.' });
+    expect(catalogue.find((t) => t.id === 'int-ask-for-the-deadline')).toMatchObject({
+      kind: 'internal',
+      title: 'Ask when it is needed',
+      tryThisWeek: 'Ask for the real deadline on every request you take this week.',
+    });
     expect(catalogue).toHaveLength(builtInTips().length);
     const all = await readAllTips(db);
-    expect(all.find((e) => e.tip.id === 'int-ask-for-the-deadline')).toMatchObject({ source: 'custom', retired: false });
+    expect(all.find((e) => e.tip.id === 'int-ask-for-the-deadline')).toMatchObject({
+      source: 'custom',
+      retired: false,
+    });
     expect(all.find((e) => e.tip.id === editedInt.id)?.source).toBe('edit');
 
     const items = await allItems(db);
@@ -162,26 +195,40 @@ describe('files that cannot be imported', () => {
     };
     const checked = validateImport(file, await readDirectory(tables['kept-it']));
     if (!checked.ok) throw new Error(`kept-it directory is not importable: ${JSON.stringify(checked.error)}`);
-    await applyImport(tables['kept-it'], planImport(checked.value, await readDirectory(tables['kept-it']), '2026-11-25T00:00:00.000Z'), await readDirectory(tables['kept-it']));
+    await applyImport(
+      tables['kept-it'],
+      planImport(checked.value, await readDirectory(tables['kept-it']), '2026-11-25T00:00:00.000Z'),
+      await readDirectory(tables['kept-it']),
+    );
     for (const [k, db] of Object.entries(tables)) counts[k] = (await allItems(db!)).length;
   });
   afterAll(async () => {
     for (const db of Object.values(tables)) await dropTable(db!);
   });
 
-  it.each(importFixtures().map((f) => [f.name, f] as const))('%s: lists every problem with its path, exits 2, writes nothing', async (_name, fixture) => {
-    const db = tables[fixture.directory]!;
-    const run = cli(db);
-    expect(await kept(['import', fixture.path], run.io)).toBe(2);
-    const n = fixture.expected.length;
-    expect(run.err).toEqual([`kept import: ${fixture.path} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported:`, ...fixture.expected]);
-    expect(run.out).toEqual([]);
-    expect(await allItems(db)).toHaveLength(counts[fixture.directory]!);
-  });
+  it.each(importFixtures().map((f) => [f.name, f] as const))(
+    '%s: lists every problem with its path, exits 2, writes nothing',
+    async (_name, fixture) => {
+      const db = tables[fixture.directory]!;
+      const run = cli(db);
+      expect(await kept(['import', fixture.path], run.io)).toBe(2);
+      const n = fixture.expected.length;
+      expect(run.err).toEqual([
+        `kept import: ${fixture.path} has ${n} problem${n === 1 ? '' : 's'}; nothing was imported:`,
+        ...fixture.expected,
+      ]);
+      expect(run.out).toEqual([]);
+      expect(await allItems(db)).toHaveLength(counts[fixture.directory]!);
+    },
+  );
 
   it.each([
     ['not YAML at all', 'departments: [unclosed', /^kept import: bad\.yaml is not valid YAML: line 1, column \d+: /],
-    ['a key given twice', 'digest: { channel: C0GENERAL }\ndigest: { channel: C0OTHER01 }\n', /^kept import: bad\.yaml is not valid YAML: line 2, column 1: Map keys must be unique/],
+    [
+      'a key given twice',
+      'digest: { channel: C0GENERAL }\ndigest: { channel: C0OTHER01 }\n',
+      /^kept import: bad\.yaml is not valid YAML: line 2, column 1: Map keys must be unique/,
+    ],
   ])('%s is one line and exit 2', async (_what, text, line) => {
     const run = cli(tables.empty!, { 'bad.yaml': text });
     expect(await kept(['import', 'bad.yaml'], run.io)).toBe(2);

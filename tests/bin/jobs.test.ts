@@ -1,6 +1,7 @@
 /** `kept scan` and `kept digest` run the scheduled jobs by hand. */
-import { kept } from '../../bin/cli/main';
+
 import type { CliIO } from '../../bin/cli/io';
+import { kept } from '../../bin/cli/main';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import type { Db } from '../../functions/store/client';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
@@ -12,7 +13,12 @@ afterAll(() => dropTable(db));
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: db.table };
+  const env = {
+    SLACK_SIGNING_SECRET: 'abcdef0123456789',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    DYNAMODB_ENDPOINT: testEndpoint(),
+    KEPT_TABLE: db.table,
+  };
   const cli: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), readFile: async () => '', env };
   return { cli, out, err };
 }
@@ -20,7 +26,9 @@ function io() {
 it('kept scan --now runs the scan at that instant', async () => {
   const { cli, out, err } = io();
   expect(await kept(['scan', '--now', '2026-11-25T14:30:00Z'], cli)).toBe(0);
-  expect(out).toEqual(['Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded, 0 at-risk warnings sent.']);
+  expect(out).toEqual([
+    'Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded, 0 at-risk warnings sent.',
+  ]);
   expect(err).toEqual([]);
 });
 
@@ -31,9 +39,18 @@ it('kept digest --now runs the digest at that instant', async () => {
 });
 
 it.each([
-  [['scan', '--now', 'yesterday'], 'kept scan: --now "yesterday" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z'],
-  [['scan', '--now', '2026-13-45T99:00:00Z'], 'kept scan: --now "2026-13-45T99:00:00Z" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z'],
-  [['digest', '--later'], expect.stringMatching(/^kept digest: Unknown option '--later'.*usage: kept digest \[--now ISO\]$/)],
+  [
+    ['scan', '--now', 'yesterday'],
+    'kept scan: --now "yesterday" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z',
+  ],
+  [
+    ['scan', '--now', '2026-13-45T99:00:00Z'],
+    'kept scan: --now "2026-13-45T99:00:00Z" is not an ISO-8601 instant; use a form like 2026-11-25T14:30:00Z',
+  ],
+  [
+    ['digest', '--later'],
+    expect.stringMatching(/^kept digest: Unknown option '--later'.*usage: kept digest \[--now ISO\]$/),
+  ],
   [['frobnicate'], 'kept: unknown command "frobnicate"; try `kept help`'],
 ])('bad input %j gets one line and exit code 2', async (argv, line) => {
   const { cli, out, err } = io();
@@ -50,12 +67,16 @@ it('a missing setting is one line, exit code 2', async () => {
 });
 
 it('a scheduled run uses the instant the schedule fired, not when it ran', async () => {
-  const line = await runScheduled({ db }, { job: 'scan', scheduledTime: '2026-11-25T10:00:00Z' }, new Date('2026-11-25T10:07:00Z'));
+  const line = await runScheduled(
+    { db },
+    { job: 'scan', scheduledTime: '2026-11-25T10:00:00Z' },
+    new Date('2026-11-25T10:07:00Z'),
+  );
   expect(line).toContain('2026-11-25T10:00:00.000Z');
   await expect(runScheduled({ db }, { job: 'reindex' })).rejects.toThrow();
 });
 
-describe('KEPT_DATABASE=aws: the deployed table, with the caller\'s AWS credentials', () => {
+describe("KEPT_DATABASE=aws: the deployed table, with the caller's AWS credentials", () => {
   // The AWS SDK's own endpoint setting stands in for AWS here: the client is built exactly as
   // against the deployed table (no endpoint of ours, the default credential chain), and the SDK
   // sends it to DynamoDB Local.
@@ -70,14 +91,18 @@ describe('KEPT_DATABASE=aws: the deployed table, with the caller\'s AWS credenti
   it('kept scan runs against the table KEPT_TABLE names', async () => {
     const { cli, out, err } = awsIo(db.table);
     expect(await kept(['scan', '--now', '2026-11-25T14:30:00Z'], cli)).toBe(0);
-    expect(out).toEqual(['Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded, 0 at-risk warnings sent.']);
+    expect(out).toEqual([
+      'Scan at 2026-11-25T14:30:00.000Z: 0 requests checked, 0 breaches recorded, 0 at-risk warnings sent.',
+    ]);
     expect(err).toEqual([]);
   });
 
   it('a table that does not answer is one line saying what to set, exit code 1, and nothing is created', async () => {
     const { cli, err } = awsIo('kept-no-such-table');
     expect(await kept(['scan'], cli)).toBe(1);
-    expect(err).toEqual(['kept scan: the table "kept-no-such-table" did not answer in AWS; set KEPT_TABLE to the stack\'s TableName output, and AWS_REGION and credentials for its account']);
+    expect(err).toEqual([
+      'kept scan: the table "kept-no-such-table" did not answer in AWS; set KEPT_TABLE to the stack\'s TableName output, and AWS_REGION and credentials for its account',
+    ]);
     const { cli: again } = awsIo('kept-no-such-table');
     expect(await kept(['scan'], again)).toBe(1); // still not there: the CLI never made it
   });

@@ -3,19 +3,27 @@
  * slash commands, modal submissions and button clicks against the real app, with Kept's Web
  * API calls going to the fake Slack.
  */
-import path from 'node:path';
+
 import { readFile } from 'node:fs/promises';
-import { kept } from '../../bin/cli/main';
+import path from 'node:path';
 import type { CliIO } from '../../bin/cli/io';
+import { kept } from '../../bin/cli/main';
 import type { SlackHttp } from '../../functions/slack/http-server';
 import { IDS } from '../../functions/slack/ids';
 import { getAgreementVersion } from '../../functions/store/agreements';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { allItems, testEndpoint } from '../support/db';
-import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
 import type { FakeSlack, RecordedCall } from '../support/fake-slack';
-import { buttonClick, interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
+import {
+  buttonClick,
+  interactivity,
+  postSigned,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const IT_HEAD = 'U0ITHEAD1';
@@ -32,8 +40,18 @@ let url: string;
 function cli(): { io: CliIO; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url, DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: db.table };
-  return { io: { out: (l) => out.push(l), err: (l) => err.push(l), readFile: (p) => readFile(p, 'utf8'), env }, out, err };
+  const env = {
+    SLACK_SIGNING_SECRET: 'abcdef0123456789',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: fake.url,
+    DYNAMODB_ENDPOINT: testEndpoint(),
+    KEPT_TABLE: db.table,
+  };
+  return {
+    io: { out: (l) => out.push(l), err: (l) => err.push(l), readFile: (p) => readFile(p, 'utf8'), env },
+    out,
+    err,
+  };
 }
 
 async function sla(text: string, user: string) {
@@ -42,7 +60,8 @@ async function sla(text: string, user: string) {
   return res.text ? (res.json() as { text: string; blocks?: { text?: { text: string } }[] }) : undefined;
 }
 
-const blockText = (body: { text: string; blocks?: unknown[] } | undefined) => JSON.stringify(body?.blocks ?? []) + (body?.text ?? '');
+const blockText = (body: { text: string; blocks?: unknown[] } | undefined) =>
+  JSON.stringify(body?.blocks ?? []) + (body?.text ?? '');
 
 async function openProposeModal(user: string, arg = ''): Promise<Record<string, unknown>> {
   fake.reset();
@@ -53,8 +72,18 @@ async function openProposeModal(user: string, arg = ''): Promise<Record<string, 
   return open!.args.view as Record<string, unknown>;
 }
 
-async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user: string, viewId?: string, headers: Record<string, string> = {}) {
-  const res = await postSigned(url, interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)), { headers });
+async function submit(
+  view: Record<string, unknown>,
+  typed: Record<string, string | null>,
+  user: string,
+  viewId?: string,
+  headers: Record<string, string> = {},
+) {
+  const res = await postSigned(
+    url,
+    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)),
+    { headers },
+  );
   expect(res.status).toBe(200);
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
 }
@@ -69,7 +98,8 @@ async function click(actionId: string, value: string, user: string) {
   return replies.map((r) => String(r.args.text));
 }
 
-const dmsTo = (user: string, method = 'chat.postMessage'): RecordedCall[] => fake.callsTo(method).filter((c) => c.args.channel === user);
+const dmsTo = (user: string, method = 'chat.postMessage'): RecordedCall[] =>
+  fake.callsTo(method).filter((c) => c.args.channel === user);
 
 let app: RunningSlackApp;
 beforeAll(async () => {
@@ -94,7 +124,7 @@ describe('agreements as code, read in Slack', () => {
     expect(shown).toContain('version 1');
   });
 
-  it('without a department, shows the asker\'s own; for someone in none, says how to ask', async () => {
+  it("without a department, shows the asker's own; for someone in none, says how to ask", async () => {
     expect(blockText(await sla('agreements', FIN_MEMBER))).toContain('Laptops and accounts');
     // People Operations members come from its Slack user group, read at import.
     expect(blockText(await sla('agreements', 'U0HRMEM02'))).toContain('Payroll corrections');
@@ -110,7 +140,7 @@ describe('agreements as code, read in Slack', () => {
 });
 
 describe('propose -> accept', () => {
-  it('activates version 2 when Finance\'s head accepts IT\'s proposal, and version 1 stays as it was', async () => {
+  it("activates version 2 when Finance's head accepts IT's proposal, and version 1 stays as it was", async () => {
     const view = await openProposeModal(IT_HEAD, 'it-for-finance');
     expect(JSON.stringify(view)).toContain('now version 1');
     const before = await getAgreementVersion(db, 'it-for-finance', 1);
@@ -125,12 +155,18 @@ describe('propose -> accept', () => {
     const value = JSON.stringify({ id: 'it-for-finance', version: 2 });
 
     // The proposing side cannot accept its own proposal; a Finance member is not a head.
-    expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([expect.stringMatching(/^You proposed this version/)]);
-    expect(await click(IDS.acceptProposal, value, FIN_MEMBER)).toEqual(['Only a head of Finance can accept or decline this proposal.']);
+    expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([
+      expect.stringMatching(/^You proposed this version/),
+    ]);
+    expect(await click(IDS.acceptProposal, value, FIN_MEMBER)).toEqual([
+      'Only a head of Finance can accept or decline this proposal.',
+    ]);
     expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.version).toBe(1);
 
     fake.reset();
-    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([expect.stringMatching(/^Accepted: version 2 of `it-for-finance` is active from now/)]);
+    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
+      expect.stringMatching(/^Accepted: version 2 of `it-for-finance` is active from now/),
+    ]);
     const record = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!;
     expect(record.active?.version).toBe(2);
     expect(record.active?.targets.P1).toEqual({ response: 30 * 60_000, resolution: 3 * 3_600_000 });
@@ -148,11 +184,17 @@ describe('propose -> accept', () => {
     expect(update!.args.channel).toBe(`D${FIN_HEAD.slice(1)}`); // the DM channel Slack named when it was posted
     expect(JSON.stringify(update!.args.blocks)).not.toContain(IDS.acceptProposal);
     expect(JSON.stringify(update!.args.blocks)).toContain(`Accepted by <@${FIN_HEAD}>`);
-    expect(dmsTo(IT_HEAD).map((c) => String(c.args.text))).toEqual([expect.stringContaining('version 2 is active from now')]);
-    expect(dmsTo(FIN_HEAD).map((c) => String(c.args.text))).toEqual([expect.stringContaining('version 2 is active from now')]);
+    expect(dmsTo(IT_HEAD).map((c) => String(c.args.text))).toEqual([
+      expect.stringContaining('version 2 is active from now'),
+    ]);
+    expect(dmsTo(FIN_HEAD).map((c) => String(c.args.text))).toEqual([
+      expect.stringContaining('version 2 is active from now'),
+    ]);
 
     // A second click (double click, or another head) changes nothing and says what happened.
-    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([`Version 2 of \`it-for-finance\` was already accepted by <@${FIN_HEAD}> on ${new Date().toISOString().slice(0, 10)}.`]);
+    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
+      `Version 2 of \`it-for-finance\` was already accepted by <@${FIN_HEAD}> on ${new Date().toISOString().slice(0, 10)}.`,
+    ]);
     expect(blockText(await sla('agreements finance', FIN_HEAD))).toMatch(/P1\s+30m\s+3h/);
   });
 
@@ -163,7 +205,9 @@ describe('propose -> accept', () => {
     await http.idle();
     expect(dmsTo(IT_HEAD)).toHaveLength(1);
     const value = JSON.stringify({ id: 'it-for-finance', version: 3 });
-    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([expect.stringMatching(/^You proposed this version/)]);
+    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
+      expect.stringMatching(/^You proposed this version/),
+    ]);
     expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([expect.stringMatching(/^Accepted: version 3/)]);
   });
 
@@ -173,17 +217,28 @@ describe('propose -> accept', () => {
     await http.idle();
     fake.reset();
     const value = JSON.stringify({ id: 'it-for-finance', version: 4 });
-    const replies = (await Promise.all([click(IDS.acceptProposal, value, FIN_HEAD), click(IDS.acceptProposal, value, FIN_HEAD)])).flat().sort();
-    expect(replies).toEqual([expect.stringMatching(/^Accepted: version 4/), expect.stringMatching(/^Version 4 of `it-for-finance` was already accepted/)]);
+    const replies = (
+      await Promise.all([click(IDS.acceptProposal, value, FIN_HEAD), click(IDS.acceptProposal, value, FIN_HEAD)])
+    )
+      .flat()
+      .sort();
+    expect(replies).toEqual([
+      expect.stringMatching(/^Accepted: version 4/),
+      expect.stringMatching(/^Version 4 of `it-for-finance` was already accepted/),
+    ]);
     expect(fake.callsTo('chat.update')).toHaveLength(1);
-    expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.penalty.monthlyCap).toBe(800);
+    expect(
+      (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.penalty.monthlyCap,
+    ).toBe(800);
     expect((await getAgreementVersion(db, 'it-for-finance', 3))?.status).toBe('retired');
   });
 
   it('refuses to open the form for someone who heads no department, naming the role', async () => {
     fake.reset();
     const body = await sla('propose', IT_MEMBER);
-    expect(body?.text).toBe('Only department heads can propose agreements, and you are not a head of any department in Kept. Ask a Kept admin if that is wrong.');
+    expect(body?.text).toBe(
+      'Only department heads can propose agreements, and you are not a head of any department in Kept. Ask a Kept admin if that is wrong.',
+    );
     expect(fake.callsTo('views.open')).toHaveLength(0);
   });
 });
@@ -193,17 +248,44 @@ describe('the propose modal refuses bad terms on the right block and writes noth
   beforeAll(async () => {
     view = await openProposeModal(IT_HEAD);
   });
-  const good = { provider: 'it', customer: 'support', service: 'VPN access', 'targets.P1.response': '30m', 'targets.P1.resolution': '4h', 'penalty.per_breach': '20' };
+  const good = {
+    provider: 'it',
+    customer: 'support',
+    service: 'VPN access',
+    'targets.P1.response': '30m',
+    'targets.P1.resolution': '4h',
+    'penalty.per_breach': '20',
+  };
 
   it.each([
     ['an unknown department', { provider: 'nope' }, 'provider', /no department "nope"/],
-    ['reversed targets', { 'targets.P1.response': '5h', 'targets.P1.resolution': '4h' }, 'targets.P1.resolution', /less than the response target 5h/],
+    [
+      'reversed targets',
+      { 'targets.P1.response': '5h', 'targets.P1.resolution': '4h' },
+      'targets.P1.resolution',
+      /less than the response target 5h/,
+    ],
     ['a negative penalty', { 'penalty.per_breach': '-5' }, 'penalty.per_breach', /-5 is negative/],
     ['a cap below per_breach', { 'penalty.monthly_cap': '10' }, 'penalty.monthly_cap', /10 is below per_breach \(20\)/],
-    ['a duration that is not one', { 'targets.P1.response': '30 mins' }, 'targets.P1.response', /is not a duration; use forms like 30m, 4h, 1h30m/],
+    [
+      'a duration that is not one',
+      { 'targets.P1.response': '30 mins' },
+      'targets.P1.response',
+      /is not a duration; use forms like 30m, 4h, 1h30m/,
+    ],
     ['the same department on both sides', { customer: 'it' }, 'customer', /between two departments/],
-    ['a service another agreement already covers', { service: 'printers and  Meeting rooms' }, 'service', /IT already promises every department "Printers and meeting rooms" \(agreement it-for-everyone\)/],
-    ['a provider the proposer does not head', { provider: 'finance', customer: 'support' }, 'provider', /Only a head of Finance or Customer Support can propose/],
+    [
+      'a service another agreement already covers',
+      { service: 'printers and  Meeting rooms' },
+      'service',
+      /IT already promises every department "Printers and meeting rooms" \(agreement it-for-everyone\)/,
+    ],
+    [
+      'a provider the proposer does not head',
+      { provider: 'finance', customer: 'support' },
+      'provider',
+      /Only a head of Finance or Customer Support can propose/,
+    ],
   ])('%s', async (_what, typed, block, message) => {
     const items = (await allItems(db)).length;
     fake.reset();
@@ -216,11 +298,19 @@ describe('the propose modal refuses bad terms on the right block and writes noth
   });
 
   it('a department whose only head is the proposer: nobody could accept it, so it is refused on the customer block', async () => {
-    expect((await sla(`dept create legal "Legal" <#C0LEGALQ|legal> America/New_York <@${IT_HEAD}>`, ADMIN))?.text).toMatch(/^Created \*Legal\*/);
+    expect(
+      (await sla(`dept create legal "Legal" <#C0LEGALQ|legal> America/New_York <@${IT_HEAD}>`, ADMIN))?.text,
+    ).toMatch(/^Created \*Legal\*/);
     const fresh = await openProposeModal(IT_HEAD);
     const items = (await allItems(db)).length;
     const answer = await submit(fresh, { ...good, customer: 'legal', service: 'Contract laptops' }, IT_HEAD);
-    expect(answer).toEqual({ response_action: 'errors', errors: { customer: 'Nobody could accept this: Legal has no head besides you. Ask a Kept admin to add one with `/sla dept heads legal add @someone`.' } });
+    expect(answer).toEqual({
+      response_action: 'errors',
+      errors: {
+        customer:
+          'Nobody could accept this: Legal has no head besides you. Ask a Kept admin to add one with `/sla dept heads legal add @someone`.',
+      },
+    });
     expect((await allItems(db)).length).toBe(items);
   });
 
@@ -228,7 +318,9 @@ describe('the propose modal refuses bad terms on the right block and writes noth
     fake.reset();
     const viewId = 'V0DUPLICATE1';
     expect(await submit(view, good, IT_HEAD, viewId)).toEqual({});
-    expect(await submit(view, good, IT_HEAD, viewId, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).toEqual({});
+    expect(
+      await submit(view, good, IT_HEAD, viewId, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }),
+    ).toEqual({});
     await http.idle();
     const records = (await readDirectory(db)).agreements.filter((a) => a.pending?.service === 'VPN access');
     expect(records).toHaveLength(1);
@@ -248,16 +340,25 @@ describe('decline', () => {
     const value = JSON.stringify({ id: 'it-for-everyone', version: 2 });
 
     fake.reset();
-    expect(await click(IDS.declineProposal, value, FIN_HEAD)).toEqual(['Only a Kept admin (it covers every department) can accept or decline this proposal.']);
+    expect(await click(IDS.declineProposal, value, FIN_HEAD)).toEqual([
+      'Only a Kept admin (it covers every department) can accept or decline this proposal.',
+    ]);
     expect(fake.callsTo('views.open')).toHaveLength(0);
     expect(await click(IDS.declineProposal, value, ADMIN)).toEqual([]);
     const modal = fake.callsTo('views.open')[0]!.args.view as Record<string, unknown>;
-    expect(await submit(modal, { [IDS.declineReasonBlock]: '   ' }, ADMIN)).toEqual({ response_action: 'errors', errors: { [IDS.declineReasonBlock]: expect.stringMatching(/^Say why/) } });
+    expect(await submit(modal, { [IDS.declineReasonBlock]: '   ' }, ADMIN)).toEqual({
+      response_action: 'errors',
+      errors: { [IDS.declineReasonBlock]: expect.stringMatching(/^Say why/) },
+    });
 
     fake.reset();
-    expect(await submit(modal, { [IDS.declineReasonBlock]: 'Five points is too little <!channel>' }, ADMIN)).toEqual({});
+    expect(await submit(modal, { [IDS.declineReasonBlock]: 'Five points is too little <!channel>' }, ADMIN)).toEqual(
+      {},
+    );
     await http.idle();
-    const told = dmsTo(IT_HEAD).map((c) => JSON.stringify(c.args.blocks)).join('');
+    const told = dmsTo(IT_HEAD)
+      .map((c) => JSON.stringify(c.args.blocks))
+      .join('');
     expect(told).toContain('Declined by');
     expect(told).toContain('Five points is too little &lt;!channel&gt;');
     expect(told).not.toContain('<!channel>');

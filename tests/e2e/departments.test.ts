@@ -3,8 +3,8 @@ import type { SlackHttp } from '../../functions/slack/http-server';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { allItems } from '../support/db';
-import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
 import type { FakeSlack } from '../support/fake-slack';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import { eventEnvelope, JSON_TYPE, postSigned, slashCommand } from '../support/slack-requests';
 
 const ADMIN = 'U0ADMIN01';
@@ -42,18 +42,39 @@ it('refuses changes from someone who is not an admin, naming who can, and writes
 
 it('lets an admin create a department from Slack mentions, with a weekday calendar in its zone', async () => {
   const answer = await dept(`create it “Information Technology” <#C0ITQUEUE|it-queue> America/New_York <@${ANA}|ana>`);
-  expect(answer.text).toBe('Created *Information Technology* (`it`): request IDs IT-1, IT-2, …; cards go to <#C0ITQUEUE>; working hours weekdays 09:00-17:00 America/New_York.');
+  expect(answer.text).toBe(
+    'Created *Information Technology* (`it`): request IDs IT-1, IT-2, …; cards go to <#C0ITQUEUE>; working hours weekdays 09:00-17:00 America/New_York.',
+  );
   const [it] = (await readDirectory(db)).departments;
-  expect(it).toMatchObject({ id: 'it', name: 'Information Technology', heads: [ANA], channel: 'C0ITQUEUE', prefix: 'IT', calendar: { timezone: 'America/New_York' } });
+  expect(it).toMatchObject({
+    id: 'it',
+    name: 'Information Technology',
+    heads: [ANA],
+    channel: 'C0ITQUEUE',
+    prefix: 'IT',
+    calendar: { timezone: 'America/New_York' },
+  });
   expect(JSON.stringify((await dept('it', BEN)).blocks)).toContain('Information Technology');
 });
 
 it.each([
-  ['a bad timezone', `create hr "HR" <#C0HRQUEUE|hr> Mars/Olympus <@${ANA}>`, /calendar\.timezone: "Mars\/Olympus" is not a known IANA timezone/],
+  [
+    'a bad timezone',
+    `create hr "HR" <#C0HRQUEUE|hr> Mars/Olympus <@${ANA}>`,
+    /calendar\.timezone: "Mars\/Olympus" is not a known IANA timezone/,
+  ],
   ['a bad id', `create H_R "HR" <#C0HRQUEUE|hr> Europe/London <@${ANA}>`, /id: "H_R" is not a department id/],
   ['no head', `create hr "HR" <#C0HRQUEUE|hr> Europe/London`, /^To create a department:/],
-  ['an existing id', `create it "IT again" <#C0HRQUEUE|hr> Europe/London <@${ANA}>`, /^There is already a department `it`/],
-  ['a clashing request prefix', `create i-t "IT two" <#C0HRQUEUE|hr> Europe/London <@${ANA}>`, /would start IT-, like those of `it`/],
+  [
+    'an existing id',
+    `create it "IT again" <#C0HRQUEUE|hr> Europe/London <@${ANA}>`,
+    /^There is already a department `it`/,
+  ],
+  [
+    'a clashing request prefix',
+    `create i-t "IT two" <#C0HRQUEUE|hr> Europe/London <@${ANA}>`,
+    /would start IT-, like those of `it`/,
+  ],
 ])('refuses %s with a specific reply and writes nothing', async (_what, text, message) => {
   const before = await readDirectory(db);
   expect((await dept(text)).text).toMatch(message);
@@ -75,7 +96,10 @@ it('takes members from a Slack user group, read by the worker after the answer',
   expect(answer.text).toMatch(/now takes members from <!subteam\^S0ITTEAM1>/);
   await http.idle();
   expect(fake.callsTo('usergroups.users.list').map((c) => c.args.usergroup)).toEqual(['S0ITTEAM1']);
-  expect((await readDirectory(db)).departments[0]).toMatchObject({ usergroup: 'S0ITTEAM1', usergroupMembers: ['U0DANA001', 'U0EVAN001'] });
+  expect((await readDirectory(db)).departments[0]).toMatchObject({
+    usergroup: 'S0ITTEAM1',
+    usergroupMembers: ['U0DANA001', 'U0EVAN001'],
+  });
   // A member through the group finds their department's agreements without naming it.
   const res = await postSigned(url, slashCommand({ text: 'agreements', user_id: 'U0EVAN001' }));
   expect(JSON.stringify(res.json())).toContain('Agreements binding Information Technology');
@@ -85,8 +109,23 @@ it('reads the group again when Slack says its members changed: a newcomer is in 
   fake.setUsergroup('S0ITTEAM1', ['U0DANA001', 'U0EVAN001', 'U0FAY0001']);
   fake.reset();
   const changed = (group: string, eventId: string) =>
-    eventEnvelope({ type: 'subteam_members_changed', subteam_id: group, team_id: 'T0KEPT0001', date_previous_update: 1780000000, date_update: 1780000100, added_users: ['U0FAY0001'], added_users_count: '1' }, eventId);
-  for (const body of [changed('S0ITTEAM1', 'Ev0GROUP001'), changed('S0ITTEAM1', 'Ev0GROUP001'), changed('S0OTHERS1', 'Ev0GROUP002')]) {
+    eventEnvelope(
+      {
+        type: 'subteam_members_changed',
+        subteam_id: group,
+        team_id: 'T0KEPT0001',
+        date_previous_update: 1780000000,
+        date_update: 1780000100,
+        added_users: ['U0FAY0001'],
+        added_users_count: '1',
+      },
+      eventId,
+    );
+  for (const body of [
+    changed('S0ITTEAM1', 'Ev0GROUP001'),
+    changed('S0ITTEAM1', 'Ev0GROUP001'),
+    changed('S0OTHERS1', 'Ev0GROUP002'),
+  ]) {
     expect((await postSigned(url, body, { contentType: JSON_TYPE })).status).toBe(200);
   }
   await http.idle();

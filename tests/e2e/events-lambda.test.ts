@@ -8,8 +8,8 @@ import type { Context } from 'aws-lambda';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
 import { givenOn } from '../../functions/store/kudos';
-import { testConfig } from '../support/config';
 import { importExample } from '../support/company';
+import { testConfig } from '../support/config';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { eventEnvelope, httpApiEvent, JSON_TYPE, signature } from '../support/slack-requests';
@@ -29,11 +29,13 @@ beforeAll(async () => {
   db = await freshTable();
   await importExample(db);
   // A second listener on the same event that fails the first time (say, DynamoDB throttled it).
-  handler = createSlackLambdaHandler(async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }), (app) =>
-    app.event('reaction_added', async () => {
-      runs++;
-      if (failures-- > 0) throw new Error('ProvisionedThroughputExceededException');
-    }),
+  handler = createSlackLambdaHandler(
+    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    (app) =>
+      app.event('reaction_added', async () => {
+        runs++;
+        if (failures-- > 0) throw new Error('ProvisionedThroughputExceededException');
+      }),
   );
 });
 afterAll(async () => {
@@ -42,11 +44,28 @@ afterAll(async () => {
   await dropTable(db);
 });
 
-it('a failed event answers 500, Slack\'s retry runs again and succeeds, and the kudos the first try saved counts once', async () => {
+it("a failed event answers 500, Slack's retry runs again and succeeds, and the kudos the first try saved counts once", async () => {
   const day = new Date().toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
-  const body = eventEnvelope({ type: 'reaction_added', user: ALICE, reaction: 'kudos', item_user: IT_MEMBER, item: { type: 'message', channel: 'C0GENERAL01', ts: '1780000009.000100' }, event_ts: '1780000010.000100' }, 'Ev0FAILS0001');
+  const body = eventEnvelope(
+    {
+      type: 'reaction_added',
+      user: ALICE,
+      reaction: 'kudos',
+      item_user: IT_MEMBER,
+      item: { type: 'message', channel: 'C0GENERAL01', ts: '1780000009.000100' },
+      event_ts: '1780000010.000100',
+    },
+    'Ev0FAILS0001',
+  );
   const deliver = (retry?: number) =>
-    handler(httpApiEvent(body, { 'content-type': JSON_TYPE, ...signature(body), ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' } : {}) }), context);
+    handler(
+      httpApiEvent(body, {
+        'content-type': JSON_TYPE,
+        ...signature(body),
+        ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' } : {}),
+      }),
+      context,
+    );
 
   expect((await deliver()).statusCode).toBe(500);
   expect(await givenOn(db, ALICE, day)).toBe(1); // the kudos listener finished its part
@@ -56,5 +75,7 @@ it('a failed event answers 500, Slack\'s retry runs again and succeeds, and the 
   expect(runs).toBe(2);
   await handler.idle();
   expect(await givenOn(db, ALICE, day)).toBe(1);
-  expect(fake.callsTo('chat.postMessage').filter((c) => c.args.channel === IT_MEMBER && c.outcome === 'ok')).toHaveLength(1);
+  expect(
+    fake.callsTo('chat.postMessage').filter((c) => c.args.channel === IT_MEMBER && c.outcome === 'ok'),
+  ).toHaveLength(1);
 });

@@ -12,8 +12,17 @@ import { givenOn, kudosOfWeek } from '../../functions/store/kudos';
 import { importExample } from '../support/company';
 import { allItems } from '../support/db';
 import { BOT, type FakeSlack } from '../support/fake-slack';
-import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
-import { appHomeOpened, eventEnvelope, interactivity, JSON_TYPE, messageShortcut, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
+import {
+  appHomeOpened,
+  eventEnvelope,
+  interactivity,
+  JSON_TYPE,
+  messageShortcut,
+  postSigned,
+  slashCommand,
+  viewSubmission,
+} from '../support/slack-requests';
 
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
@@ -39,7 +48,10 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 async function kudos(text: string, user = ALICE, trigger?: string): Promise<string> {
-  const res = await postSigned(url, slashCommand({ command: '/kudos', text, user_id: user, ...(trigger ? { trigger_id: trigger } : {}) }));
+  const res = await postSigned(
+    url,
+    slashCommand({ command: '/kudos', text, user_id: user, ...(trigger ? { trigger_id: trigger } : {}) }),
+  );
   expect(res.status).toBe(200);
   await http.idle();
   const body = res.json() as { response_type: string; text: string };
@@ -55,7 +67,13 @@ async function event(e: Record<string, unknown>, eventId?: string): Promise<void
   await http.idle();
 }
 
-const reaction = (type: 'reaction_added' | 'reaction_removed', user: string, itemUser: string, ts: string, emoji = 'kudos') => ({
+const reaction = (
+  type: 'reaction_added' | 'reaction_removed',
+  user: string,
+  itemUser: string,
+  ts: string,
+  emoji = 'kudos',
+) => ({
   type,
   user,
   reaction: emoji,
@@ -78,23 +96,35 @@ describe('/kudos', () => {
 
   it('refuses kudos to yourself, to a bot and to Kept, and an empty message, each with a clear reply', async () => {
     const before = (await allItems(db)).length;
-    expect(await kudos(`<@${ALICE}|alice> I am great`)).toBe('Kudos are for thanking someone else: you cannot give them to yourself.');
-    expect(await kudos(`<@${WORKFLOW_BOT}|standup> thanks for the reminder`)).toBe(`<@${WORKFLOW_BOT}> is a bot; kudos are for people.`);
-    expect(await kudos(`<@${BOT.userId}|kept> you are the best`)).toBe(`<@${BOT.userId}> is a bot; kudos are for people.`);
+    expect(await kudos(`<@${ALICE}|alice> I am great`)).toBe(
+      'Kudos are for thanking someone else: you cannot give them to yourself.',
+    );
+    expect(await kudos(`<@${WORKFLOW_BOT}|standup> thanks for the reminder`)).toBe(
+      `<@${WORKFLOW_BOT}> is a bot; kudos are for people.`,
+    );
+    expect(await kudos(`<@${BOT.userId}|kept> you are the best`)).toBe(
+      `<@${BOT.userId}> is a bot; kudos are for people.`,
+    );
     expect(await kudos(`<@${BOB}|bob>`)).toMatch(/^Say what you are thanking them for/);
     expect(await kudos('thanks everyone')).toMatch(/^Who are you thanking\?/);
     expect((await allItems(db)).length).toBe(before);
   });
 
   it('a re-delivered command (same trigger_id) counts once', async () => {
-    expect(await kudos(`<@${BOB}> thanks again`, FIN_MEMBER, 'trigger-repeat')).toMatch(/^Thanked <@U0BOB00001>\. You have 4 kudos left today\.$/);
-    expect(await kudos(`<@${BOB}> thanks again`, FIN_MEMBER, 'trigger-repeat')).toBe('Already done: Slack sent that twice.');
+    expect(await kudos(`<@${BOB}> thanks again`, FIN_MEMBER, 'trigger-repeat')).toMatch(
+      /^Thanked <@U0BOB00001>\. You have 4 kudos left today\.$/,
+    );
+    expect(await kudos(`<@${BOB}> thanks again`, FIN_MEMBER, 'trigger-repeat')).toBe(
+      'Already done: Slack sent that twice.',
+    );
     expect(await givenOn(db, FIN_MEMBER, '2026-11-24')).toBe(1);
   });
 
-  it('the daily quota counts in the giver\'s own time zone: full at 23:50 in Tokyo, free again after midnight there', async () => {
+  it("the daily quota counts in the giver's own time zone: full at 23:50 in Tokyo, free again after midnight there", async () => {
     clock = DateTime.fromISO('2026-11-25T23:50', { zone: 'Asia/Tokyo' });
-    expect(await kudos(`<@${BOB}> <@${IT_MEMBER}> <@${FIN_MEMBER}> one`, TOKYO)).toMatch(/You have 2 kudos left today\.$/);
+    expect(await kudos(`<@${BOB}> <@${IT_MEMBER}> <@${FIN_MEMBER}> one`, TOKYO)).toMatch(
+      /You have 2 kudos left today\.$/,
+    );
     expect(await kudos(`<@${BOB}> <@${IT_MEMBER}> two`, TOKYO)).toMatch(/You have 0 kudos left today\.$/);
     expect(await kudos(`<@${BOB}> three`, TOKYO)).toMatch(/^You have given your 5 kudos for today/);
     clock = DateTime.fromISO('2026-11-26T00:10', { zone: 'Asia/Tokyo' }); // still the 25th in New York and UTC
@@ -104,7 +134,9 @@ describe('/kudos', () => {
   it('two /kudos at the same moment with one left: exactly one is accepted', async () => {
     const giver = 'U0RACER001';
     clock = DateTime.fromISO('2026-11-26T10:00', { zone: 'America/New_York' });
-    expect(await kudos(`<@${BOB}> <@${IT_MEMBER}> <@${FIN_MEMBER}> <@U0SUPMEM1> first`, giver)).toMatch(/You have 1 kudos left today\.$/);
+    expect(await kudos(`<@${BOB}> <@${IT_MEMBER}> <@${FIN_MEMBER}> <@U0SUPMEM1> first`, giver)).toMatch(
+      /You have 1 kudos left today\.$/,
+    );
     // Both to the same person, so which one wins changes no one's totals (the App Home test counts them).
     const answers = await Promise.all([kudos(`<@${BOB}> a`, giver), kudos(`<@${BOB}> b`, giver)]);
     expect(answers.filter((a) => a.startsWith('Thanked'))).toHaveLength(1);
@@ -114,9 +146,14 @@ describe('/kudos', () => {
 });
 
 describe('the Give kudos message shortcut', () => {
-  it('opens a modal with the message\'s author picked; sending thanks them once and shows what is left', async () => {
+  it("opens a modal with the message's author picked; sending thanks them once and shows what is left", async () => {
     clock = DateTime.fromISO('2026-11-27T10:00', { zone: 'America/New_York' });
-    const res = await postSigned(url, interactivity(messageShortcut(IDS.giveKudosShortcut, fake.responseUrl('kudos-shortcut'), 'Deployed the fix at 2am')));
+    const res = await postSigned(
+      url,
+      interactivity(
+        messageShortcut(IDS.giveKudosShortcut, fake.responseUrl('kudos-shortcut'), 'Deployed the fix at 2am'),
+      ),
+    );
     expect(res.status).toBe(200);
     await http.idle();
     const view = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
@@ -133,17 +170,33 @@ describe('the Give kudos message shortcut', () => {
     const submit = async () => {
       const answer = await postSigned(url, interactivity(viewSubmission(view, values, ALICE, 'V0KUDOS0001')));
       await http.idle();
-      return answer.text ? (answer.json() as { response_action?: string; view?: unknown; errors?: Record<string, string> }) : {};
+      return answer.text
+        ? (answer.json() as { response_action?: string; view?: unknown; errors?: Record<string, string> })
+        : {};
     };
     const first = await submit();
     expect(first.response_action).toBe('update');
     expect(JSON.stringify(first.view)).toContain(`Thanked <@${BOB}>. You have 4 kudos left today.`);
     expect(await submit()).toEqual({}); // the same submission again: nothing more
     expect(await givenOn(db, ALICE, '2026-11-27')).toBe(1);
-    expect(dmsTo(BOB).filter((d) => JSON.stringify(d.args.blocks).includes('stayed up for the deploy'))).toHaveLength(1);
+    expect(dmsTo(BOB).filter((d) => JSON.stringify(d.args.blocks).includes('stayed up for the deploy'))).toHaveLength(
+      1,
+    );
 
     // Sent to yourself: the error is on the recipients field.
-    const self = await postSigned(url, interactivity(viewSubmission(view, { ...values, [IDS.kudosRecipientsBlock]: { [IDS.value]: { type: 'multi_users_select', selected_users: [ALICE] } } }, ALICE)));
+    const self = await postSigned(
+      url,
+      interactivity(
+        viewSubmission(
+          view,
+          {
+            ...values,
+            [IDS.kudosRecipientsBlock]: { [IDS.value]: { type: 'multi_users_select', selected_users: [ALICE] } },
+          },
+          ALICE,
+        ),
+      ),
+    );
     expect((self.json() as { errors: Record<string, string> }).errors[IDS.kudosRecipientsBlock]).toMatch(/yourself/);
   });
 });
@@ -151,7 +204,7 @@ describe('the Give kudos message shortcut', () => {
 describe('the kudos reaction', () => {
   const week = () => kudosOfWeek(db, '2026-W49');
 
-  it('gives the message\'s author a kudos; the same reaction re-delivered (same or new event_id) counts once', async () => {
+  it("gives the message's author a kudos; the same reaction re-delivered (same or new event_id) counts once", async () => {
     clock = DateTime.fromISO('2026-11-30T10:00', { zone: 'America/New_York' });
     const added = reaction('reaction_added', ALICE, IT_MEMBER, '1780000001.000100');
     await event(added, 'EvKUDOS00001');
@@ -162,7 +215,7 @@ describe('the kudos reaction', () => {
     expect(dmsTo(IT_MEMBER).filter((d) => JSON.stringify(d.args.blocks).includes('1780000001000100'))).toHaveLength(1);
   });
 
-  it('ignores other emoji, your own messages and bots\' messages', async () => {
+  it("ignores other emoji, your own messages and bots' messages", async () => {
     await event(reaction('reaction_added', ALICE, IT_MEMBER, '1780000002.000100', 'thumbsup'));
     await event(reaction('reaction_added', ALICE, ALICE, '1780000002.000200'));
     await event(reaction('reaction_added', ALICE, WORKFLOW_BOT, '1780000002.000300'));
@@ -182,7 +235,9 @@ describe('the kudos reaction', () => {
     expect(await givenOn(db, BOB, '2026-11-30')).toBe(0);
     // The recipient's DM is deleted from their DM channel with Kept.
     const posted = fake.posted.filter((m) => m.channel === FIN_MEMBER).at(-1)!;
-    expect(fake.callsTo('chat.delete').map((c) => [c.args.channel, c.args.ts, c.outcome])).toEqual([[`D${FIN_MEMBER.slice(1)}`, posted.ts, 'ok']]);
+    expect(fake.callsTo('chat.delete').map((c) => [c.args.channel, c.args.ts, c.outcome])).toEqual([
+      [`D${FIN_MEMBER.slice(1)}`, posted.ts, 'ok'],
+    ]);
 
     clock = t0.plus({ minutes: 6 });
     await event(reaction('reaction_removed', ALICE, IT_MEMBER, '1780000001.000100')); // given at t0
@@ -196,18 +251,22 @@ describe('the kudos reaction', () => {
     const added = reaction('reaction_added', giver, IT_MEMBER, '1780000004.000100');
     await event(added);
     await event(added);
-    expect(dmsTo(giver).map((d) => String(d.args.text))).toEqual([expect.stringMatching(/^Your :kudos: reaction did not give kudos: you have given your 5 for today/)]);
+    expect(dmsTo(giver).map((d) => String(d.args.text))).toEqual([
+      expect.stringMatching(/^Your :kudos: reaction did not give kudos: you have given your 5 for today/),
+    ]);
   });
 });
 
 describe('App Home', () => {
-  it('shows kudos received and given this week and in all, and the week\'s departments', async () => {
+  it("shows kudos received and given this week and in all, and the week's departments", async () => {
     await event(appHomeOpened(IT_MEMBER));
     const home = JSON.stringify(fake.callsTo('views.publish').at(-1)!.args.view);
     expect(home).toContain('*Kudos* · week 2026-W49');
     // This week (W49): Alice's reaction and the quota test's kudos; in all, the week before too.
     expect(home).toContain('Received *2* this week (6 in all) · given *0* this week (0 in all)');
-    expect(home).toContain(':first_place_medal: Customer Support — 2\\n:second_place_medal: IT — 2\\n:third_place_medal: Finance — 1');
+    expect(home).toContain(
+      ':first_place_medal: Customer Support — 2\\n:second_place_medal: IT — 2\\n:third_place_medal: Finance — 1',
+    );
     const blocks = (fake.callsTo('views.publish').at(-1)!.args.view as { blocks: unknown[] }).blocks;
     expect(blocks.length).toBeLessThanOrEqual(100);
   });

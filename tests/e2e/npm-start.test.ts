@@ -7,9 +7,25 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../functions/local/dynamodb-local';
-import { FakeSlack, BOT } from '../support/fake-slack';
-import { appHomeOpened, eventEnvelope, JSON_TYPE, postSigned, SIGNING_SECRET, slashCommand } from '../support/slack-requests';
-import { javaPidsOnPort, listeningAddresses, processGone, ROOT, startNode, waitForOutput, waitUntil, type Started } from '../support/processes';
+import { BOT, FakeSlack } from '../support/fake-slack';
+import {
+  javaPidsOnPort,
+  listeningAddresses,
+  processGone,
+  ROOT,
+  type Started,
+  startNode,
+  waitForOutput,
+  waitUntil,
+} from '../support/processes';
+import {
+  appHomeOpened,
+  eventEnvelope,
+  JSON_TYPE,
+  postSigned,
+  SIGNING_SECRET,
+  slashCommand,
+} from '../support/slack-requests';
 
 let fake: FakeSlack;
 const workdir = mkdtempSync(path.join(tmpdir(), 'kept-start-'));
@@ -23,16 +39,20 @@ afterAll(async () => {
 
 async function npmStart(extra: Record<string, string> = {}) {
   const port = await freePort();
-  const p = startNode([path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'], {
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: fake.url,
-    SLACK_BOT_ID: BOT.botId,
-    SLACK_BOT_USER_ID: BOT.userId,
-    PORT: String(port),
-    KEPT_SCHEDULER: 'off',
-    ...extra,
-  }, workdir);
+  const p = startNode(
+    [path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'],
+    {
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: fake.url,
+      SLACK_BOT_ID: BOT.botId,
+      SLACK_BOT_USER_ID: BOT.userId,
+      PORT: String(port),
+      KEPT_SCHEDULER: 'off',
+      ...extra,
+    },
+    workdir,
+  );
   running.push(p);
   const out = await waitForOutput(p, (o) => o.includes('Slack request URL:'));
   const ddbPort = Number(/DynamoDB Local is running at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
@@ -61,7 +81,10 @@ it('runs, answers Slack, listens on loopback only, and stops cleanly on SIGTERM'
 
 it('keeps what it wrote across a restart (same .kept/), then stops on Ctrl-C', async () => {
   const kept = await npmStart();
-  const retry = await postSigned(`${kept.url}/slack/events`, homeEvent, { contentType: JSON_TYPE, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+  const retry = await postSigned(`${kept.url}/slack/events`, homeEvent, {
+    contentType: JSON_TYPE,
+    headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+  });
   expect(retry.status).toBe(200);
   await postSigned(`${kept.url}/slack/events`, eventEnvelope(appHomeOpened('U0DAVE0001')), { contentType: JSON_TYPE });
   await waitUntil(() => fake.callsTo('views.publish').length === 2);
@@ -82,15 +105,30 @@ it('leaves no Java process behind even when killed outright', async () => {
 });
 
 it('refuses to start with a bad setting, in one line naming it', async () => {
-  const p = startNode([path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'], { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: 'eighty' }, workdir);
+  const p = startNode(
+    [path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'],
+    { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: 'eighty' },
+    workdir,
+  );
   expect(await p.exited).toBe(1);
-  expect(p.stderr().trim().split('\n')).toEqual([expect.stringMatching(/^Configuration error: PORT must be a port number/)]);
+  expect(p.stderr().trim().split('\n')).toEqual([
+    expect.stringMatching(/^Configuration error: PORT must be a port number/),
+  ]);
 });
 
 it('says in one line how to install Java when it is missing', async () => {
-  const p = startNode([path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'], {
-    SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: String(await freePort()), PATH: '/nonexistent',
-  }, workdir);
+  const p = startNode(
+    [path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'],
+    {
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      PORT: String(await freePort()),
+      PATH: '/nonexistent',
+    },
+    workdir,
+  );
   expect(await p.exited).toBe(1);
-  expect(p.stderr().trim().split('\n')).toEqual([expect.stringMatching(/`java` was not found; install it with `apt-get install/)]);
+  expect(p.stderr().trim().split('\n')).toEqual([
+    expect.stringMatching(/`java` was not found; install it with `apt-get install/),
+  ]);
 });

@@ -5,13 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
-import { kept } from '../../bin/cli/main';
 import type { CliIO } from '../../bin/cli/io';
+import { kept } from '../../bin/cli/main';
 import { runScan } from '../../functions/jobs/scan';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { importExample } from '../support/company';
 import { testEndpoint } from '../support/db';
-import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import { postSigned, slashCommand } from '../support/slack-requests';
 
 const IT_HEAD = 'U0ITHEAD1';
@@ -25,7 +25,15 @@ let app: RunningSlackApp;
 const ids: string[] = [];
 
 async function file(agreementId: string, priority: 'P1' | 'P2', iso: string): Promise<string> {
-  const r = await fileFromSlack(app.db, { user: FIN_MEMBER, agreementId, priority, title: `Report test ${ids.length + 1}`, description: '', delivery: `view:REPORT${ids.length + 1}`, now: new Date(iso) });
+  const r = await fileFromSlack(app.db, {
+    user: FIN_MEMBER,
+    agreementId,
+    priority,
+    title: `Report test ${ids.length + 1}`,
+    description: '',
+    delivery: `view:REPORT${ids.length + 1}`,
+    now: new Date(iso),
+  });
   if (r.outcome !== 'filed') throw new Error(JSON.stringify(r));
   ids.push(r.request.id);
   return r.request.id;
@@ -44,13 +52,23 @@ beforeAll(async () => {
   const met = await file('it-for-finance', 'P1', '2026-03-10T14:00:00Z');
   await done(met, IT_MEMBER, { type: 'acknowledge' }, '2026-03-10T14:10:00Z');
   await done(met, IT_MEMBER, { type: 'resolve', note: 'New laptop' }, '2026-03-10T15:00:00Z');
-  await done(met, FIN_MEMBER, { type: 'rate', score: 2, better: 'Tell <!channel> & me the ETA' }, '2026-03-10T16:00:00Z');
+  await done(
+    met,
+    FIN_MEMBER,
+    { type: 'rate', score: 2, better: 'Tell <!channel> & me the ETA' },
+    '2026-03-10T16:00:00Z',
+  );
   // 2. Never answered: misses 30m and 4h, 50 points each; Finance's head waives the response one.
   const late = await file('it-for-finance', 'P1', '2026-03-10T15:00:00Z');
   // 3. A printer, filed on Wednesday morning: misses 1h and 8h, 10 points each.
   await file('it-for-everyone', 'P2', '2026-03-11T14:30:00Z');
   await runScan({ db: app.db }, new Date('2026-03-12T20:00:00Z'));
-  await done(late, FIN_HEAD, { type: 'waive', kind: 'response', reason: 'We sent it to the wrong queue' }, '2026-03-13T14:00:00Z');
+  await done(
+    late,
+    FIN_HEAD,
+    { type: 'waive', kind: 'response', reason: 'We sent it to the wrong queue' },
+    '2026-03-13T14:00:00Z',
+  );
 });
 afterAll(() => app.stop());
 
@@ -65,7 +83,9 @@ describe('/sla report', () => {
   it('shows a head of the department its compliance, breaches and what is owed', async () => {
     const body = await sla('report it 2026-03', IT_HEAD);
     const all = shown(body);
-    expect(body.text).toBe('IT, March 2026: 33.3% compliance, 3 requests filed · 1 met · 2 breached · 2 open · 0 cancelled, 70 points owed.');
+    expect(body.text).toBe(
+      'IT, March 2026: 33.3% compliance, 3 requests filed · 1 met · 2 breached · 2 open · 0 cancelled, 70 points owed.',
+    );
     expect(all).toContain('70 points owed');
     expect(all).toContain('120 points charged, 50 points waived');
     expect(all).toContain('Missed targets: 2 responses · 2 resolutions');
@@ -80,7 +100,7 @@ describe('/sla report', () => {
     expect(body.blocks!.length).toBeLessThanOrEqual(50);
   });
 
-  it('sends the charts and the CSV to the asker\'s DM once, after answering', async () => {
+  it("sends the charts and the CSV to the asker's DM once, after answering", async () => {
     await app.http.idle(); // the files of the report asked for above
     app.fake.reset();
     await sla('report it 2026-03', IT_HEAD);
@@ -109,7 +129,9 @@ describe('/sla report', () => {
 
   it('reports the department one heads by default, this month', async () => {
     const month = DateTime.now().setZone('America/New_York').setLocale('en-GB').toFormat('LLLL yyyy');
-    expect((await sla('report', IT_HEAD)).text).toBe(`Nobody filed a request to IT in ${month}, so there is nothing to report yet.`);
+    expect((await sla('report', IT_HEAD)).text).toBe(
+      `Nobody filed a request to IT in ${month}, so there is nothing to report yet.`,
+    );
   });
 
   it('says plainly when nothing was filed', async () => {
@@ -120,13 +142,20 @@ describe('/sla report', () => {
   it('lists the period forms for a word it does not know, in one line', async () => {
     const body = await sla('report nonsense', IT_HEAD);
     expect(body.text).not.toContain('\n');
-    for (const form of ['this-week', 'last-week', 'this-month', 'last-month', 'quarter', '2026-11']) expect(body.text).toContain(form);
-    expect((await sla('report it 2026-13', IT_HEAD)).text).toMatch(/^"2026-13" is not a period; use this-week, last-week/);
-    expect((await sla('report <!channel>', IT_HEAD)).text).toMatch(/^`&lt;!channel&gt;` is neither a department nor a period/);
+    for (const form of ['this-week', 'last-week', 'this-month', 'last-month', 'quarter', '2026-11'])
+      expect(body.text).toContain(form);
+    expect((await sla('report it 2026-13', IT_HEAD)).text).toMatch(
+      /^"2026-13" is not a period; use this-week, last-week/,
+    );
+    expect((await sla('report <!channel>', IT_HEAD)).text).toMatch(
+      /^`&lt;!channel&gt;` is neither a department nor a period/,
+    );
   });
 
   it('tells someone in no department how to ask', async () => {
-    expect((await sla('report', STRANGER)).text).toMatch(/^You are not in any department, so name the one you want: `\/sla report finance \[period\]`\. Departments: `finance`, `it`, `people-ops`, `support`\.$/);
+    expect((await sla('report', STRANGER)).text).toMatch(
+      /^You are not in any department, so name the one you want: `\/sla report finance \[period\]`\. Departments: `finance`, `it`, `people-ops`, `support`\.$/,
+    );
   });
 });
 
@@ -134,16 +163,51 @@ describe('kept report', () => {
   function cli(): { io: CliIO; out: string[]; err: string[] } {
     const out: string[] = [];
     const err: string[] = [];
-    const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: app.fake.url, DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: app.db.table };
-    return { io: { out: (l) => out.push(l), err: (l) => err.push(l), readFile: (p) => readFile(p, 'utf8'), env }, out, err };
+    const env = {
+      SLACK_SIGNING_SECRET: 'abcdef0123456789',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: app.fake.url,
+      DYNAMODB_ENDPOINT: testEndpoint(),
+      KEPT_TABLE: app.db.table,
+    };
+    return {
+      io: { out: (l) => out.push(l), err: (l) => err.push(l), readFile: (p) => readFile(p, 'utf8'), env },
+      out,
+      err,
+    };
   }
 
   it('--format json has every figure, under the documented keys', async () => {
     const { io, out, err } = cli();
-    expect(await kept(['report', '--dept', 'it', '--from', '2026-03-01', '--to', '2026-03-31', '--format', 'json'], io)).toBe(0);
+    expect(
+      await kept(['report', '--dept', 'it', '--from', '2026-03-01', '--to', '2026-03-31', '--format', 'json'], io),
+    ).toBe(0);
     expect(err).toEqual([]);
     const report = JSON.parse(out.join('\n')) as Record<string, unknown>;
-    for (const key of ['department', 'from', 'to', 'requests', 'met', 'breached', 'open', 'cancelled', 'compliancePct', 'breachesByTarget', 'penaltyTotal', 'penaltyUnit', 'penalties', 'byAgreement', 'trend', 'csat', 'better', 'causes', 'heatmap', 'byService', 'byAssignee', 'empty']) {
+    for (const key of [
+      'department',
+      'from',
+      'to',
+      'requests',
+      'met',
+      'breached',
+      'open',
+      'cancelled',
+      'compliancePct',
+      'breachesByTarget',
+      'penaltyTotal',
+      'penaltyUnit',
+      'penalties',
+      'byAgreement',
+      'trend',
+      'csat',
+      'better',
+      'causes',
+      'heatmap',
+      'byService',
+      'byAssignee',
+      'empty',
+    ]) {
       expect(report).toHaveProperty(key);
     }
     expect(report).toMatchObject({
@@ -166,17 +230,42 @@ describe('kept report', () => {
       empty: false,
     });
     expect(report.byAgreement).toEqual([
-      { agreement: 'it-for-finance', name: 'Laptops and accounts', priority: 'P1', requests: 2, met: 1, breached: 1, compliancePct: 50 },
-      { agreement: 'it-for-everyone', name: 'Printers and meeting rooms', priority: 'P2', requests: 1, met: 0, breached: 1, compliancePct: 0 },
+      {
+        agreement: 'it-for-finance',
+        name: 'Laptops and accounts',
+        priority: 'P1',
+        requests: 2,
+        met: 1,
+        breached: 1,
+        compliancePct: 50,
+      },
+      {
+        agreement: 'it-for-everyone',
+        name: 'Printers and meeting rooms',
+        priority: 'P2',
+        requests: 1,
+        met: 0,
+        breached: 1,
+        compliancePct: 0,
+      },
     ]);
-    expect((report.trend as { week: string }[]).map((t) => t.week)).toEqual(['2026-W09', '2026-W10', '2026-W11', '2026-W12', '2026-W13', '2026-W14']);
+    expect((report.trend as { week: string }[]).map((t) => t.week)).toEqual([
+      '2026-W09',
+      '2026-W10',
+      '2026-W11',
+      '2026-W12',
+      '2026-W13',
+      '2026-W14',
+    ]);
     expect((report.heatmap as number[][])[1]![11]).toBe(1); // Tuesday 11:00
     expect((report.heatmap as number[][])[2]![10]).toBe(1); // Wednesday 10:00
   });
 
   it('--format csv and the default table print the same figures', async () => {
     const csv = cli();
-    expect(await kept(['report', '--dept', 'it', '--from', '2026-03-01', '--to', '2026-03-31', '--format', 'csv'], csv.io)).toBe(0);
+    expect(
+      await kept(['report', '--dept', 'it', '--from', '2026-03-01', '--to', '2026-03-31', '--format', 'csv'], csv.io),
+    ).toBe(0);
     const text = csv.out.join('\n');
     expect(text).toMatch(/^Summary\r\ndepartment,name,from,to,/);
     expect(text).toContain('it,IT,2026-03-01,2026-03-31,3,1,2,2,0,33.3,2,2,70,points\r\n');
@@ -190,17 +279,36 @@ describe('kept report', () => {
     const { io, out } = cli();
     expect(await kept(['report', '--dept', 'it', '--format', 'json'], io)).toBe(0);
     const today = DateTime.now().setZone('America/New_York');
-    expect(JSON.parse(out.join('\n'))).toMatchObject({ from: today.startOf('month').toISODate(), to: today.toISODate(), empty: true });
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      from: today.startOf('month').toISODate(),
+      to: today.toISODate(),
+      empty: true,
+    });
   });
 
   it.each([
-    [['report', '--dept', 'nope'], /^kept report: there is no department "nope"; departments: finance, it, people-ops, support$/],
+    [
+      ['report', '--dept', 'nope'],
+      /^kept report: there is no department "nope"; departments: finance, it, people-ops, support$/,
+    ],
     [['report'], /^kept report: --dept is required; usage: kept report --dept ID/],
-    [['report', '--dept', 'it', '--from', '2026-02-30'], /^kept report: --from "2026-02-30" is not a date; write YYYY-MM-DD/],
+    [
+      ['report', '--dept', 'it', '--from', '2026-02-30'],
+      /^kept report: --from "2026-02-30" is not a date; write YYYY-MM-DD/,
+    ],
     [['report', '--dept', 'it', '--to', 'yesterday'], /^kept report: --to "yesterday" is not a date/],
-    [['report', '--dept', 'it', '--from', '2026-03-31', '--to', '2026-03-01'], /^kept report: --from 2026-03-31 is after --to 2026-03-01$/],
-    [['report', '--dept', 'it', '--from', '2099-01-01'], /^kept report: --from 2099-01-01 is after --to \d{4}-\d{2}-\d{2} \(today in America\/New_York when left out\)$/],
-    [['report', '--dept', 'it', '--format', 'xml'], /^kept report: --format "xml" is not a format; use table, json or csv$/],
+    [
+      ['report', '--dept', 'it', '--from', '2026-03-31', '--to', '2026-03-01'],
+      /^kept report: --from 2026-03-31 is after --to 2026-03-01$/,
+    ],
+    [
+      ['report', '--dept', 'it', '--from', '2099-01-01'],
+      /^kept report: --from 2099-01-01 is after --to \d{4}-\d{2}-\d{2} \(today in America\/New_York when left out\)$/,
+    ],
+    [
+      ['report', '--dept', 'it', '--format', 'xml'],
+      /^kept report: --format "xml" is not a format; use table, json or csv$/,
+    ],
     [['report', '--dept', 'it', '--week'], /^kept report: Unknown option '--week'.*usage: kept report/],
   ])('bad input %j is one line and exit code 2', async (argv, line) => {
     const { io, out, err } = cli();

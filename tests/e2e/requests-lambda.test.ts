@@ -7,14 +7,14 @@
 import type { Context } from 'aws-lambda';
 import { compileCalendar } from '../../functions/domain/calendar';
 import { addBusinessTime } from '../../functions/domain/clock';
-import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import { IDS } from '../../functions/slack/ids';
+import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import { newRequestModal } from '../../functions/slack/views/request-modals';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { getRequest } from '../../functions/store/requests';
-import { testConfig } from '../support/config';
 import { importExample } from '../support/company';
+import { testConfig } from '../support/config';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { FORM, httpApiEvent, interactivity, signature, stateOf, viewSubmission } from '../support/slack-requests';
@@ -31,8 +31,13 @@ beforeAll(async () => {
   db = await freshTable();
   await importExample(db);
   const agreement = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!.active!;
-  view = newRequestModal({ choices: [{ agreement, providerName: 'IT' }], metadata: '{}' }) as unknown as Record<string, unknown>;
-  handler = createSlackLambdaHandler(async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }));
+  view = newRequestModal({ choices: [{ agreement, providerName: 'IT' }], metadata: '{}' }) as unknown as Record<
+    string,
+    unknown
+  >;
+  handler = createSlackLambdaHandler(async () =>
+    testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+  );
 });
 afterAll(async () => {
   await handler.idle();
@@ -44,7 +49,17 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
   it('files a request before answering, keeping the typed text byte for byte', async () => {
     const title = `Drucker im 3. OG défaillant 🖨️👍🏽 ${base64 ? 'b64' : 'plain'}`;
     const description = 'プリンターが動きません — الطابعة لا تعمل — המדפסת לא עובדת';
-    const body = interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, { [IDS.requestPriorityBlock]: 'P1', [IDS.requestTitleBlock]: title, [IDS.requestDescriptionBlock]: description }), 'U0FINMEM1'));
+    const body = interactivity(
+      viewSubmission(
+        view,
+        stateOf(view as { blocks: unknown[] }, {
+          [IDS.requestPriorityBlock]: 'P1',
+          [IDS.requestTitleBlock]: title,
+          [IDS.requestDescriptionBlock]: description,
+        }),
+        'U0FINMEM1',
+      ),
+    );
     const res = await handler(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }, { base64 }), context);
     expect(res.statusCode).toBe(200);
     expect(res.body ?? '').toBe(''); // the modal closes
@@ -53,10 +68,14 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
     expect(Buffer.from(request.title).toString('hex')).toBe(Buffer.from(title).toString('hex'));
     expect(request.description).toBe(description);
     const it = (await readDirectory(db)).departments.find((d) => d.id === 'it')!;
-    expect(request.clocks.resolution.dueAt).toBe(addBusinessTime(compileCalendar(it.calendar), request.createdAt, 4 * 3_600_000));
+    expect(request.clocks.resolution.dueAt).toBe(
+      addBusinessTime(compileCalendar(it.calendar), request.createdAt, 4 * 3_600_000),
+    );
 
     await handler.idle();
-    const card = fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0ITQUEUE' && JSON.stringify(c.args).includes(id));
+    const card = fake
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === 'C0ITQUEUE' && JSON.stringify(c.args).includes(id));
     expect(JSON.stringify(card?.args.blocks)).toContain(JSON.stringify(title).slice(1, -1));
   });
 });

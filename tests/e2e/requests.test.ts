@@ -4,18 +4,29 @@
  * the DMs are read from what Kept sent to the fake Slack.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { kept } from '../../bin/cli/main';
+import path from 'node:path';
 import type { CliIO } from '../../bin/cli/io';
+import { kept } from '../../bin/cli/main';
 import type { SlackHttp } from '../../functions/slack/http-server';
 import { IDS } from '../../functions/slack/ids';
 import type { Db } from '../../functions/store/client';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import { allItems, testEndpoint } from '../support/db';
-import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
 import type { FakeSlack, RecordedCall } from '../support/fake-slack';
-import { appHomeOpened, buttonClick, eventEnvelope, interactivity, JSON_TYPE, messageShortcut, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
+import {
+  appHomeOpened,
+  buttonClick,
+  eventEnvelope,
+  interactivity,
+  JSON_TYPE,
+  messageShortcut,
+  postSigned,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const IT_HEAD = 'U0ITHEAD1';
@@ -35,7 +46,13 @@ let app: RunningSlackApp;
 
 function cli(): { io: CliIO; err: string[] } {
   const err: string[] = [];
-  const env = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: fake.url, DYNAMODB_ENDPOINT: testEndpoint(), KEPT_TABLE: db.table };
+  const env = {
+    SLACK_SIGNING_SECRET: 'abcdef0123456789',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_API_URL: fake.url,
+    DYNAMODB_ENDPOINT: testEndpoint(),
+    KEPT_TABLE: db.table,
+  };
   return { io: { out: () => {}, err: (l) => err.push(l), readFile: (p) => readFile(p, 'utf8'), env }, err };
 }
 
@@ -59,7 +76,8 @@ async function sla(text: string, user: string) {
   return res.text ? (res.json() as { text: string; blocks?: unknown[] }) : undefined;
 }
 
-const shown = (body: { text?: string; blocks?: unknown[] } | undefined) => `${body?.text ?? ''}\n${JSON.stringify(body?.blocks ?? [])}`;
+const shown = (body: { text?: string; blocks?: unknown[] } | undefined) =>
+  `${body?.text ?? ''}\n${JSON.stringify(body?.blocks ?? [])}`;
 
 /** `/sla new [dept]` -> the modal Kept opened. */
 async function openNew(user: string, arg = ''): Promise<Record<string, unknown>> {
@@ -71,8 +89,18 @@ async function openNew(user: string, arg = ''): Promise<Record<string, unknown>>
   return opened.at(-1)!.args.view as Record<string, unknown>;
 }
 
-async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user: string, viewId?: string, headers: Record<string, string> = {}) {
-  const res = await postSigned(url, interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)), { headers });
+async function submit(
+  view: Record<string, unknown>,
+  typed: Record<string, string | null>,
+  user: string,
+  viewId?: string,
+  headers: Record<string, string> = {},
+) {
+  const res = await postSigned(
+    url,
+    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)),
+    { headers },
+  );
   expect(res.status).toBe(200);
   await http.idle();
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
@@ -83,15 +111,28 @@ async function file(user: string, typed: Record<string, string | null>, arg = ''
   const view = await openNew(user, arg);
   const answer = await submit(view, typed, user);
   expect(answer).toEqual({});
-  const latest = (await allItems(db)).filter((i) => i.sk === 'REQ').sort((a, b) => Number(b.createdAt) - Number(a.createdAt))[0];
+  const latest = (await allItems(db))
+    .filter((i) => i.sk === 'REQ')
+    .sort((a, b) => Number(b.createdAt) - Number(a.createdAt))[0];
   return String(latest!.id);
 }
 
 let clickNo = 0;
 /** A click on a message button; returns the ephemeral replies it got. */
-async function click(actionId: string, value: string, user: string, options: { actionTs?: string; headers?: Record<string, string>; extra?: Record<string, unknown> } = {}) {
+async function click(
+  actionId: string,
+  value: string,
+  user: string,
+  options: { actionTs?: string; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+) {
   const responseUrl = fake.responseUrl(`click-${++clickNo}`);
-  const payload = buttonClick({ action_id: actionId, value, ...options.extra }, user, responseUrl, IT_CHANNEL, options.actionTs ? { actionTs: options.actionTs } : {});
+  const payload = buttonClick(
+    { action_id: actionId, value, ...options.extra },
+    user,
+    responseUrl,
+    IT_CHANNEL,
+    options.actionTs ? { actionTs: options.actionTs } : {},
+  );
   const res = await postSigned(url, interactivity(payload), { headers: options.headers ?? {} });
   expect(res.status).toBe(200);
   await http.idle();
@@ -99,10 +140,14 @@ async function click(actionId: string, value: string, user: string, options: { a
 }
 
 const posts = (): RecordedCall[] => fake.callsTo('chat.postMessage');
-const cardsIn = (channel: string) => posts().filter((c) => c.args.channel === channel && c.args.thread_ts === undefined && c.outcome === 'ok');
+const cardsIn = (channel: string) =>
+  posts().filter((c) => c.args.channel === channel && c.args.thread_ts === undefined && c.outcome === 'ok');
 const cardOf = (id: string) => cardsIn(IT_CHANNEL).filter((c) => JSON.stringify(c.args.blocks).includes(`"${id}"`));
 const dmsTo = (user: string) => posts().filter((c) => c.args.channel === user);
-const threadOf = (ts: string) => posts().filter((c) => String(c.args.thread_ts) === ts).map((c) => String(c.args.text));
+const threadOf = (ts: string) =>
+  posts()
+    .filter((c) => String(c.args.thread_ts) === ts)
+    .map((c) => String(c.args.text));
 async function cardTs(id: string): Promise<string> {
   const record = await getRequestRecord(db, id);
   expect(record?.card).toBeDefined();
@@ -127,7 +172,7 @@ describe('filing a request', () => {
     expect((await allItems(db)).length).toBe(before);
   });
 
-  it('offers only services of agreements covering the requester, with each priority\'s targets', async () => {
+  it("offers only services of agreements covering the requester, with each priority's targets", async () => {
     const view = JSON.stringify(await openNew(FIN_MEMBER));
     expect(view).toContain('Laptops and accounts');
     expect(view).toContain('Printers and meeting rooms');
@@ -163,12 +208,24 @@ describe('the whole life of a request', () => {
   let id: string;
   let ts: string;
 
-  it('files: IT-n with the agreement version pinned, a card in IT\'s channel, a confirmation DM with local due times and a link', async () => {
+  it("files: IT-n with the agreement version pinned, a card in IT's channel, a confirmation DM with local due times and a link", async () => {
     fake.reset();
-    id = await file(FIN_MEMBER, { priority: 'P2', title: 'Laptop will not boot', description: 'Black screen since this morning' });
+    id = await file(FIN_MEMBER, {
+      priority: 'P2',
+      title: 'Laptop will not boot',
+      description: 'Black screen since this morning',
+    });
     expect(id).toMatch(/^IT-\d+$/);
     const request = (await getRequest(db, id))!;
-    expect(request).toMatchObject({ status: 'open', provider: 'it', customer: 'finance', agreementId: 'it-for-finance', agreementVersion: 1, priority: 'P2', requester: FIN_MEMBER });
+    expect(request).toMatchObject({
+      status: 'open',
+      provider: 'it',
+      customer: 'finance',
+      agreementId: 'it-for-finance',
+      agreementVersion: 1,
+      priority: 'P2',
+      requester: FIN_MEMBER,
+    });
     expect(request.clocks.response.state).toBe('running');
     expect(request.clocks.resolution.target).toBe(16 * 3_600_000);
     ts = await cardTs(id);
@@ -233,14 +290,26 @@ describe('the whole life of a request', () => {
     const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
     expect(modal.callback_id).toBe(IDS.rateModal);
     expect(await submit(modal, { [IDS.rateBetterBlock]: 'A loan laptop while waiting' }, FIN_MEMBER)).toEqual({});
-    expect((await getRequest(db, id))!.rating).toMatchObject({ score: 4, better: 'A loan laptop while waiting', by: FIN_MEMBER });
+    expect((await getRequest(db, id))!.rating).toMatchObject({
+      score: 4,
+      better: 'A loan laptop while waiting',
+      by: FIN_MEMBER,
+    });
   });
 
   it('close: the requester confirms; the thread holds the whole history in order', async () => {
     await click(IDS.requestAction.close, id, FIN_MEMBER);
     expect((await getRequest(db, id))!.status).toBe('closed');
     const record = (await getRequestRecord(db, id))!;
-    expect(record.events.map((e) => e.type)).toEqual(['filed', 'acknowledge', 'pause', 'resume', 'resolve', 'rate', 'close']);
+    expect(record.events.map((e) => e.type)).toEqual([
+      'filed',
+      'acknowledge',
+      'pause',
+      'resume',
+      'resolve',
+      'rate',
+      'close',
+    ]);
     expect(record.events.every((e) => e.announcedAt)).toBe(true);
     expect(await currentCard(id)).toContain('Closed');
     expect(await currentCard(id)).not.toContain(IDS.requestAction.acknowledge);
@@ -267,13 +336,41 @@ describe('refused actions say why in one line and change nothing', () => {
   });
 
   const cases: [string, () => Promise<string[] | string | undefined>, RegExp][] = [
-    ['the requester acknowledging', () => click(IDS.requestAction.acknowledge, id, FIN_MEMBER), /^Only people in IT can acknowledge IT-\d+\.$/],
-    ['a stranger resolving by command', async () => (await sla(`resolve ${id} done`, STRANGER))?.text, /^Only people in IT can resolve IT-\d+\.$/],
-    ['IT cancelling', async () => (await sla(`cancel ${id}`, IT_MEMBER))?.text, /^Only the person who filed IT-\d+ can cancel it\.$/],
-    ['another Finance person closing', async () => (await sla(`close ${id}`, FIN_HEAD))?.text, /^Only the person who filed IT-\d+ can close it\.$/],
-    ['reopening what is not resolved', async () => (await sla(`reopen ${id}`, FIN_MEMBER))?.text, /not resolved, so there is nothing to reopen/],
-    ['resuming what is not waiting', () => click(IDS.requestAction.resume, id, IT_MEMBER), /is not waiting on the requester/],
-    ['a request that does not exist', async () => (await sla('ack IT-99999', IT_MEMBER))?.text, /^There is no request IT-99999\./],
+    [
+      'the requester acknowledging',
+      () => click(IDS.requestAction.acknowledge, id, FIN_MEMBER),
+      /^Only people in IT can acknowledge IT-\d+\.$/,
+    ],
+    [
+      'a stranger resolving by command',
+      async () => (await sla(`resolve ${id} done`, STRANGER))?.text,
+      /^Only people in IT can resolve IT-\d+\.$/,
+    ],
+    [
+      'IT cancelling',
+      async () => (await sla(`cancel ${id}`, IT_MEMBER))?.text,
+      /^Only the person who filed IT-\d+ can cancel it\.$/,
+    ],
+    [
+      'another Finance person closing',
+      async () => (await sla(`close ${id}`, FIN_HEAD))?.text,
+      /^Only the person who filed IT-\d+ can close it\.$/,
+    ],
+    [
+      'reopening what is not resolved',
+      async () => (await sla(`reopen ${id}`, FIN_MEMBER))?.text,
+      /not resolved, so there is nothing to reopen/,
+    ],
+    [
+      'resuming what is not waiting',
+      () => click(IDS.requestAction.resume, id, IT_MEMBER),
+      /is not waiting on the requester/,
+    ],
+    [
+      'a request that does not exist',
+      async () => (await sla('ack IT-99999', IT_MEMBER))?.text,
+      /^There is no request IT-99999\./,
+    ],
     ['no ID at all', async () => (await sla('ack', IT_MEMBER))?.text, /^Which request\?/],
     ['resolve without a note', async () => (await sla(`resolve ${id}`, IT_MEMBER))?.text, /how it was solved/],
   ];
@@ -293,8 +390,18 @@ describe('refused actions say why in one line and change nothing', () => {
   });
 
   it('assigning someone outside IT is refused; assigning a member works', async () => {
-    expect((await click(IDS.requestAction.assign, id, IT_HEAD, { extra: { selected_user: FIN_HEAD, block_id: `request_actions:${id}` } })).join()).toMatch(/is not in IT/);
-    expect(await click(IDS.requestAction.assign, id, IT_HEAD, { extra: { selected_user: IT_MEMBER_2, block_id: `request_actions:${id}` } })).toEqual([]);
+    expect(
+      (
+        await click(IDS.requestAction.assign, id, IT_HEAD, {
+          extra: { selected_user: FIN_HEAD, block_id: `request_actions:${id}` },
+        })
+      ).join(),
+    ).toMatch(/is not in IT/);
+    expect(
+      await click(IDS.requestAction.assign, id, IT_HEAD, {
+        extra: { selected_user: IT_MEMBER_2, block_id: `request_actions:${id}` },
+      }),
+    ).toEqual([]);
     expect((await getRequest(db, id))!.assignee).toBe(IT_MEMBER_2);
   });
 });
@@ -306,7 +413,10 @@ describe('real Slack conditions', () => {
     const before = (await allItems(db)).filter((i) => i.sk === 'REQ').length;
     const typed = { priority: 'P2', title: 'Twice sent', description: '' };
     await submit(view, typed, FIN_MEMBER, 'VDUPLICATE1');
-    await submit(view, typed, FIN_MEMBER, 'VDUPLICATE1', { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' });
+    await submit(view, typed, FIN_MEMBER, 'VDUPLICATE1', {
+      'X-Slack-Retry-Num': '1',
+      'X-Slack-Retry-Reason': 'http_timeout',
+    });
     expect((await allItems(db)).filter((i) => i.sk === 'REQ').length).toBe(before + 1);
     expect(cardsIn(IT_CHANNEL).filter((c) => JSON.stringify(c.args.blocks).includes('Twice sent'))).toHaveLength(1);
   });
@@ -316,7 +426,10 @@ describe('real Slack conditions', () => {
     const ts = await cardTs(id);
     fake.reset();
     await click(IDS.requestAction.acknowledge, id, IT_MEMBER, { actionTs: '1780000100.000001' });
-    const again = await click(IDS.requestAction.acknowledge, id, IT_MEMBER, { actionTs: '1780000100.000001', headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
+    const again = await click(IDS.requestAction.acknowledge, id, IT_MEMBER, {
+      actionTs: '1780000100.000001',
+      headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' },
+    });
     expect(again).toEqual([]); // a re-delivery is silent
     const record = (await getRequestRecord(db, id))!;
     expect(record.events.filter((e) => e.type === 'acknowledge')).toHaveLength(1);
@@ -328,7 +441,10 @@ describe('real Slack conditions', () => {
     fake.reset();
     await Promise.all([click(IDS.requestAction.resolve, id, IT_MEMBER), click(IDS.requestAction.resolve, id, IT_HEAD)]);
     const [a, b] = fake.callsTo('views.open').map((c) => c.args.view as Record<string, unknown>);
-    const answers = await Promise.all([submit(a!, { [IDS.resolveNoteBlock]: 'Fixed by A' }, IT_MEMBER), submit(b!, { [IDS.resolveNoteBlock]: 'Fixed by B' }, IT_HEAD)]);
+    const answers = await Promise.all([
+      submit(a!, { [IDS.resolveNoteBlock]: 'Fixed by A' }, IT_MEMBER),
+      submit(b!, { [IDS.resolveNoteBlock]: 'Fixed by B' }, IT_HEAD),
+    ]);
     const refused = answers.filter((x) => x.response_action === 'errors');
     expect(refused).toHaveLength(1);
     expect(refused[0]!.errors?.[IDS.resolveNoteBlock]).toMatch(/already resolved/);
@@ -361,32 +477,62 @@ describe('the requester answers from the DM', () => {
     const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
     expect(modal.callback_id).toBe(IDS.answerModal);
     expect(JSON.stringify(modal)).toContain('Which floor are you on?');
-    expect(await submit(modal, { [IDS.answerBlock]: '  ' }, FIN_MEMBER)).toMatchObject({ response_action: 'errors', errors: { [IDS.answerBlock]: expect.stringMatching(/^Write your answer/) } });
+    expect(await submit(modal, { [IDS.answerBlock]: '  ' }, FIN_MEMBER)).toMatchObject({
+      response_action: 'errors',
+      errors: { [IDS.answerBlock]: expect.stringMatching(/^Write your answer/) },
+    });
     const viewId = `V${randomUUID().slice(0, 8).toUpperCase()}`;
     expect(await submit(modal, { [IDS.answerBlock]: 'Third floor, by the window' }, FIN_MEMBER, viewId)).toEqual({});
-    expect(await submit(modal, { [IDS.answerBlock]: 'Third floor, by the window' }, FIN_MEMBER, viewId, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).toEqual({});
+    expect(
+      await submit(modal, { [IDS.answerBlock]: 'Third floor, by the window' }, FIN_MEMBER, viewId, {
+        'x-slack-retry-num': '1',
+        'x-slack-retry-reason': 'http_timeout',
+      }),
+    ).toEqual({});
     const record = (await getRequestRecord(db, id))!;
     expect(record.request.status).toBe('acknowledged');
     expect(record.request.clocks.resolution.state).toBe('running');
-    expect(record.events.filter((e) => e.type === 'comment').map((e) => [e.actor, e.note])).toEqual([[FIN_MEMBER, 'Third floor, by the window']]);
+    expect(record.events.filter((e) => e.type === 'comment').map((e) => [e.actor, e.note])).toEqual([
+      [FIN_MEMBER, 'Third floor, by the window'],
+    ]);
     expect(threadOf(await cardTs(id)).join('\n')).toContain('Third floor, by the window');
 
     // Answered: the button now says so instead of opening the form again.
-    expect((await click(IDS.requestAction.answer, id, FIN_MEMBER)).join()).toMatch(/is not waiting for your answer any more/);
+    expect((await click(IDS.requestAction.answer, id, FIN_MEMBER)).join()).toMatch(
+      /is not waiting for your answer any more/,
+    );
   });
 });
 
 describe('the message shortcut and the App Home', () => {
   it('files a message as a request: its text is the description and the request links back to it', async () => {
     fake.reset();
-    const res = await postSigned(url, interactivity({ ...messageShortcut(IDS.fileRequestShortcut, fake.responseUrl('sc'), 'The projector in room 4 is flickering'), user: { id: FIN_MEMBER, username: 'fin', team_id: 'T0KEPT0001', name: 'fin' } }));
+    const res = await postSigned(
+      url,
+      interactivity({
+        ...messageShortcut(IDS.fileRequestShortcut, fake.responseUrl('sc'), 'The projector in room 4 is flickering'),
+        user: { id: FIN_MEMBER, username: 'fin', team_id: 'T0KEPT0001', name: 'fin' },
+      }),
+    );
     expect(res.status).toBe(200);
     await http.idle();
     const view = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
     expect(JSON.stringify(view)).toContain('The projector in room 4 is flickering');
-    expect(await submit(view, { [IDS.requestServiceBlock]: 'it-for-everyone', priority: 'P3', title: 'Projector flickers' }, FIN_MEMBER)).toEqual({});
+    expect(
+      await submit(
+        view,
+        { [IDS.requestServiceBlock]: 'it-for-everyone', priority: 'P3', title: 'Projector flickers' },
+        FIN_MEMBER,
+      ),
+    ).toEqual({});
     const request = (await allItems(db)).find((i) => i.sk === 'REQ' && i.title === 'Projector flickers');
-    expect(request).toMatchObject({ description: 'The projector in room 4 is flickering', source: { channel: 'C0GENERAL01', permalink: 'https://kept-test.slack.com/archives/C0GENERAL01/p1780000000000100' } });
+    expect(request).toMatchObject({
+      description: 'The projector in room 4 is flickering',
+      source: {
+        channel: 'C0GENERAL01',
+        permalink: 'https://kept-test.slack.com/archives/C0GENERAL01/p1780000000000100',
+      },
+    });
   });
 
   it('App Home: my requests for the requester, the queue most urgent first for IT', async () => {
@@ -395,7 +541,8 @@ describe('the message shortcut and the App Home', () => {
     await postSigned(url, eventEnvelope(appHomeOpened(IT_MEMBER)), { contentType: JSON_TYPE });
     await http.idle();
     // The two homes are published concurrently: find each by its user, not by order.
-    const homeOf = (user: string) => JSON.stringify(fake.callsTo('views.publish').find((c) => c.args.user_id === user)?.args.view);
+    const homeOf = (user: string) =>
+      JSON.stringify(fake.callsTo('views.publish').find((c) => c.args.user_id === user)?.args.view);
     const [mine, queue] = [homeOf(FIN_MEMBER), homeOf(IT_MEMBER)];
     expect(mine).toContain('My requests');
     expect(mine).toContain('Laptop will not boot');

@@ -1,8 +1,8 @@
 /** Slack drives the local front door the way it drives production: signed HTTP requests. */
 import type { Db } from '../../functions/store/client';
 import { allItems } from '../support/db';
-import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
 import type { FakeSlack } from '../support/fake-slack';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
   appHomeOpened,
   eventEnvelope,
@@ -55,7 +55,9 @@ describe('/sla help', () => {
   });
 
   it('/kudos answers (tests/e2e/kudos.test.ts has the rest)', async () => {
-    const res = (await postSigned(url, slashCommand({ command: '/kudos', text: 'thanks!' }))).json() as { text: string };
+    const res = (await postSigned(url, slashCommand({ command: '/kudos', text: 'thanks!' }))).json() as {
+      text: string;
+    };
     expect(res.text).toMatch(/^Who are you thanking\?/);
   });
 
@@ -71,28 +73,53 @@ describe('requests that are not from Slack', () => {
   const body = slashCommand({ text: 'help' });
   const tampered: Array<[string, () => Promise<{ status: number }>]> = [
     ['signed with the wrong secret', () => postSigned(url, body, { sign: { secret: 'not-the-secret-0000' } })],
-    ['one hex digit of the signature flipped', () => {
-      const h = signature(body);
-      const sig = h['x-slack-signature'];
-      const flipped = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
-      return postSigned(url, body, { sign: false, headers: { ...h, 'x-slack-signature': flipped } });
-    }],
-    ['a v1= signature', () => {
-      const h = signature(body);
-      return postSigned(url, body, { sign: false, headers: { ...h, 'x-slack-signature': h['x-slack-signature'].replace('v0=', 'v1=') } });
-    }],
-    ['no signature header', () => postSigned(url, body, { sign: false, headers: { 'x-slack-request-timestamp': String(now()) } })],
-    ['no timestamp header', () => postSigned(url, body, { sign: false, headers: { 'x-slack-signature': signature(body)['x-slack-signature'] } })],
+    [
+      'one hex digit of the signature flipped',
+      () => {
+        const h = signature(body);
+        const sig = h['x-slack-signature'];
+        const flipped = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
+        return postSigned(url, body, { sign: false, headers: { ...h, 'x-slack-signature': flipped } });
+      },
+    ],
+    [
+      'a v1= signature',
+      () => {
+        const h = signature(body);
+        return postSigned(url, body, {
+          sign: false,
+          headers: { ...h, 'x-slack-signature': h['x-slack-signature'].replace('v0=', 'v1=') },
+        });
+      },
+    ],
+    [
+      'no signature header',
+      () => postSigned(url, body, { sign: false, headers: { 'x-slack-request-timestamp': String(now()) } }),
+    ],
+    [
+      'no timestamp header',
+      () =>
+        postSigned(url, body, { sign: false, headers: { 'x-slack-signature': signature(body)['x-slack-signature'] } }),
+    ],
     // 301 s as the server sees it: timestamps are whole seconds, and the second may tick over
     // between signing here and checking there, so sign one second further out.
     ['a timestamp 301 s in the past', () => postSigned(url, body, { sign: { timestamp: now() - 302 } })],
     ['a timestamp 301 s in the future', () => postSigned(url, body, { sign: { timestamp: now() + 302 } })],
     ['a non-numeric timestamp', () => postSigned(url, body, { sign: { timestamp: 'soon' } })],
-    ['the body changed after signing', () => postSigned(url, body.replace('help', 'hel p'), { sign: false, headers: signature(body) })],
-    ['invalid JSON, unsigned', () => postSigned(url, '{"type": "event_callback", ', { contentType: JSON_TYPE, sign: false })],
+    [
+      'the body changed after signing',
+      () => postSigned(url, body.replace('help', 'hel p'), { sign: false, headers: signature(body) }),
+    ],
+    [
+      'invalid JSON, unsigned',
+      () => postSigned(url, '{"type": "event_callback", ', { contentType: JSON_TYPE, sign: false }),
+    ],
     ['a truncated form, unsigned', () => postSigned(url, 'command=%2Fsla&text=he%', { sign: false })],
     ['an empty body, unsigned', () => postSigned(url, '', { sign: false })],
-    ['an interactivity payload, unsigned', () => postSigned(url, interactivity({ type: 'block_actions' }), { sign: false })],
+    [
+      'an interactivity payload, unsigned',
+      () => postSigned(url, interactivity({ type: 'block_actions' }), { sign: false }),
+    ],
   ];
 
   it.each(tampered)('refuses %s with 401', async (_name, send) => {
@@ -107,7 +134,11 @@ describe('requests that are not from Slack', () => {
 
   it('refuses random bytes with 401', async () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
     expect(res.status).toBe(401);
   });
 
@@ -126,7 +157,9 @@ describe('requests that are not from Slack', () => {
 
 describe('Events API and interactivity', () => {
   it('answers the url_verification challenge', async () => {
-    const res = await postSigned(url, JSON.stringify({ token: 't', challenge: 'c-123', type: 'url_verification' }), { contentType: JSON_TYPE });
+    const res = await postSigned(url, JSON.stringify({ token: 't', challenge: 'c-123', type: 'url_verification' }), {
+      contentType: JSON_TYPE,
+    });
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ challenge: 'c-123' });
   });
@@ -136,7 +169,10 @@ describe('Events API and interactivity', () => {
     const first = await postSigned(url, envelope, { contentType: JSON_TYPE });
     expect(first.status).toBe(200);
     for (const n of [1, 2, 3]) {
-      const retry = await postSigned(url, envelope, { contentType: JSON_TYPE, headers: { 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' } });
+      const retry = await postSigned(url, envelope, {
+        contentType: JSON_TYPE,
+        headers: { 'x-slack-retry-num': String(n), 'x-slack-retry-reason': 'http_timeout' },
+      });
       expect(retry.status).toBe(200);
     }
     await waitFor(() => fake.callsTo('views.publish').length >= 1);
@@ -152,7 +188,9 @@ describe('Events API and interactivity', () => {
     const res = await postSigned(url, interactivity(messageShortcut('file_request', fake.responseUrl('shortcut-1'))));
     expect(res.status).toBe(200);
     await waitFor(() => fake.callsTo('response/shortcut-1').length === 1);
-    expect(String(fake.callsTo('response/shortcut-1')[0]!.args.text)).toContain('You are not in any department in Kept yet');
+    expect(String(fake.callsTo('response/shortcut-1')[0]!.args.text)).toContain(
+      'You are not in any department in Kept yet',
+    );
   });
 });
 

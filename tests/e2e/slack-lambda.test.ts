@@ -3,10 +3,10 @@ import type { Context } from 'aws-lambda';
 import type { Config } from '../../functions/config';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
+import { testConfig } from '../support/config';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { testConfig } from '../support/config';
-import { eventEnvelope, httpApiEvent, JSON_TYPE, FORM, signature, slashCommand } from '../support/slack-requests';
+import { eventEnvelope, FORM, httpApiEvent, JSON_TYPE, signature, slashCommand } from '../support/slack-requests';
 
 let fake: FakeSlack;
 let db: Db;
@@ -21,10 +21,12 @@ beforeAll(async () => {
   fake = await FakeSlack.start();
   db = await freshTable();
   config = testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() });
-  handler = createSlackLambdaHandler(async () => config, (app) =>
-    app.event('message', async ({ event }) => {
-      heard.push((event as { text?: string }).text ?? '');
-    }),
+  handler = createSlackLambdaHandler(
+    async () => config,
+    (app) =>
+      app.event('message', async ({ event }) => {
+        heard.push((event as { text?: string }).text ?? '');
+      }),
   );
 });
 afterAll(async () => {
@@ -49,7 +51,14 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
   it('hands non-ASCII text to the listener byte for byte', async () => {
     heard.length = 0;
     for (const text of TEXTS) {
-      const body = eventEnvelope({ type: 'message', channel: 'C0GENERAL01', user: 'U0ALICE001', text, ts: '1780000000.000200', channel_type: 'channel' });
+      const body = eventEnvelope({
+        type: 'message',
+        channel: 'C0GENERAL01',
+        user: 'U0ALICE001',
+        text,
+        ts: '1780000000.000200',
+        channel_type: 'channel',
+      });
       const res = await handler(signedEvent(body, JSON_TYPE, base64), context);
       expect(res.statusCode).toBe(200);
     }
@@ -63,13 +72,24 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
 
   it('refuses a wrong signature and unsigned garbage with 401, never 5xx', async () => {
     const body = slashCommand();
-    const wrong = httpApiEvent(body, { 'content-type': FORM, ...signature(body, { secret: 'wrong-secret-000' }) }, { base64 });
+    const wrong = httpApiEvent(
+      body,
+      { 'content-type': FORM, ...signature(body, { secret: 'wrong-secret-000' }) },
+      { base64 },
+    );
     expect((await handler(wrong, context)).statusCode).toBe(401);
     for (const garbage of ['{"type": "event_callback", ', 'payload=%7B%22type', '', '{"ssl_check":1}']) {
-      const res = await handler(httpApiEvent(garbage, { 'content-type': garbage.startsWith('{') ? JSON_TYPE : FORM }, { base64 }), context);
+      const res = await handler(
+        httpApiEvent(garbage, { 'content-type': garbage.startsWith('{') ? JSON_TYPE : FORM }, { base64 }),
+        context,
+      );
       expect(res.statusCode).toBe(401);
     }
-    const future = httpApiEvent(body, { 'content-type': FORM, ...signature(body, { timestamp: Math.floor(Date.now() / 1000) + 400 }) }, { base64 });
+    const future = httpApiEvent(
+      body,
+      { 'content-type': FORM, ...signature(body, { timestamp: Math.floor(Date.now() / 1000) + 400 }) },
+      { base64 },
+    );
     expect((await handler(future, context)).statusCode).toBe(401);
   });
 });
@@ -77,7 +97,11 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
 it('reads headers whatever their case', async () => {
   const body = slashCommand();
   const sig = signature(body);
-  const event = httpApiEvent(body, { 'Content-Type': FORM, 'X-Slack-Signature': sig['x-slack-signature'], 'X-Slack-Request-Timestamp': sig['x-slack-request-timestamp'] });
+  const event = httpApiEvent(body, {
+    'Content-Type': FORM,
+    'X-Slack-Signature': sig['x-slack-signature'],
+    'X-Slack-Request-Timestamp': sig['x-slack-request-timestamp'],
+  });
   expect((await handler(event, context)).statusCode).toBe(200);
 });
 

@@ -7,7 +7,7 @@
 import { IDS } from '../../functions/slack/ids';
 import { importExample } from '../support/company';
 import { allItems } from '../support/db';
-import { startSlackApp, type RunningSlackApp } from '../support/slack-app';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import { interactivity, messageShortcut, postSigned, slashCommand } from '../support/slack-requests';
 
 const FIN_MEMBER = 'U0FINMEM1';
@@ -21,8 +21,15 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 beforeEach(() => app.fake.reset());
 
-async function command(command: string, text: string, responseId: string): Promise<{ answer: string; responses: string[] }> {
-  const res = await postSigned(app.url, slashCommand({ command, text, user_id: FIN_MEMBER, response_url: app.fake.responseUrl(responseId) }));
+async function command(
+  command: string,
+  text: string,
+  responseId: string,
+): Promise<{ answer: string; responses: string[] }> {
+  const res = await postSigned(
+    app.url,
+    slashCommand({ command, text, user_id: FIN_MEMBER, response_url: app.fake.responseUrl(responseId) }),
+  );
   expect(res.status).toBe(200);
   await app.http.idle();
   const answer = res.text ? String((res.json() as { text?: string }).text ?? '') : '';
@@ -49,9 +56,17 @@ it('/sla new while Slack rate-limits views.open: one call, and the person is ask
 
 it('the "File as request" shortcut while views.open hangs: gives up after one retry and says so', async () => {
   app.fake.hang('views.open', 10);
-  const res = await postSigned(app.url, interactivity({ ...messageShortcut(IDS.fileRequestShortcut, app.fake.responseUrl('sc-hang')), user: { id: FIN_MEMBER, username: 'fin', team_id: 'T0KEPT0001', name: 'fin' } }));
+  const res = await postSigned(
+    app.url,
+    interactivity({
+      ...messageShortcut(IDS.fileRequestShortcut, app.fake.responseUrl('sc-hang')),
+      user: { id: FIN_MEMBER, username: 'fin', team_id: 'T0KEPT0001', name: 'fin' },
+    }),
+  );
   expect(res.status).toBe(200);
   await app.http.idle();
   expect(app.fake.callsTo('views.open').map((c) => c.outcome)).toEqual(['hang', 'hang']);
-  expect(app.fake.callsTo('response/sc-hang').map((c) => String(c.args.text))).toEqual([expect.stringMatching(/^Slack did not open the form in time\. Please .* again\.$/)]);
+  expect(app.fake.callsTo('response/sc-hang').map((c) => String(c.args.text))).toEqual([
+    expect.stringMatching(/^Slack did not open the form in time\. Please .* again\.$/),
+  ]);
 });

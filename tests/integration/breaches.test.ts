@@ -24,7 +24,12 @@ const { opsHead: HEAD_OPS, opsMember: OPS_MEMBER, salesHead: HEAD_SALES, salesMe
 
 // Ops works around the clock in New York; Sales files to it. P1: answer in 30m, solve in 4h;
 // 50 points a breach, doubled from the 3rd breach of a month, at most 500 points a month.
-const COMPANY = opsForSales({ unit: 'points', per_breach: 50, tiers: [{ from_breach: 3, multiplier: 2 }], monthly_cap: 500 });
+const COMPANY = opsForSales({
+  unit: 'points',
+  per_breach: 50,
+  tiers: [{ from_breach: 3, multiplier: 2 }],
+  monthly_cap: 500,
+});
 
 let fake: FakeSlack;
 let db: Db;
@@ -42,7 +47,10 @@ afterEach(async () => {
 function recordingOutbox() {
   const items: WorkItem[] = [];
   const outbox: Outbox = { send: async (item) => void items.push(item), idle: async () => {} };
-  const slack = createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+  const slack = createSlackClient(
+    { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
+    { logLevel: LogLevel.ERROR },
+  );
   const run = async () => {
     for (const item of items.splice(0)) await performWork({ db, slack, admins: [] }, item);
   };
@@ -51,7 +59,15 @@ function recordingOutbox() {
 
 let n = 0;
 async function file(at: string): Promise<string> {
-  const result = await fileFromSlack(db, { user: SALES_MEMBER, agreementId: 'ops-for-sales', priority: 'P1', title: `Demo ${++n}`, description: '', delivery: `view:B${n}`, now: new Date(at) });
+  const result = await fileFromSlack(db, {
+    user: SALES_MEMBER,
+    agreementId: 'ops-for-sales',
+    priority: 'P1',
+    title: `Demo ${++n}`,
+    description: '',
+    delivery: `view:B${n}`,
+    now: new Date(at),
+  });
   if (result.outcome !== 'filed') throw new Error(JSON.stringify(result));
   return result.request.id;
 }
@@ -92,12 +108,17 @@ it('a scan that comes late records each breach at its true due instant', async (
 
 it('a target resolved late before any scan ran is still recorded as a breach, at its due instant', async () => {
   const id = await file('2026-11-10T15:00:00Z');
-  await act(db, { id, user: OPS_MEMBER, action: { type: 'resolve', note: 'done', cause: { category: 'staffing' } }, now: at('2026-11-10T16:00:00Z') });
+  await act(db, {
+    id,
+    user: OPS_MEMBER,
+    action: { type: 'resolve', note: 'done', cause: { category: 'staffing' } },
+    now: at('2026-11-10T16:00:00Z'),
+  });
   expect((await runScan({ db }, at('2026-11-10T16:05:00Z'))).breaches).toBe(1);
   expect((await getRequest(db, id))!.breaches?.response?.dueAt).toBe(Date.parse('2026-11-10T15:30:00Z'));
 });
 
-it('tiers and the monthly cap follow the breach number within the month, in the provider\'s time zone', async () => {
+it("tiers and the monthly cap follow the breach number within the month, in the provider's time zone", async () => {
   // Seven requests in November (New York), each missing both targets: 14 breaches, numbered in the
   // order of their due instants: 50, 50, then doubled to 100 each, until the month's cap of 500.
   for (let day = 2; day <= 8; day++) await file(`2026-11-${String(day).padStart(2, '0')}T15:00:00Z`);
@@ -122,12 +143,22 @@ it('tiers and the monthly cap follow the breach number within the month, in the 
 it('only a head of the customer department may waive, with a reason; the waiver is a compensating entry', async () => {
   const id = await file('2026-11-10T15:00:00Z');
   await runScan({ db }, at('2026-11-10T15:31:00Z'));
-  const waive = (user: string, reason = 'We gave them the wrong date') => act(db, { id, user, action: { type: 'waive', kind: 'response', reason }, now: at('2026-11-10T16:00:00Z') });
-  expect(await waive(HEAD_OPS)).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/^Only a head of the department that filed OPS-\d+ can waive/) });
+  const waive = (user: string, reason = 'We gave them the wrong date') =>
+    act(db, { id, user, action: { type: 'waive', kind: 'response', reason }, now: at('2026-11-10T16:00:00Z') });
+  expect(await waive(HEAD_OPS)).toMatchObject({
+    outcome: 'refused',
+    message: expect.stringMatching(/^Only a head of the department that filed OPS-\d+ can waive/),
+  });
   expect(await waive(SALES_MEMBER)).toMatchObject({ outcome: 'refused' });
-  expect(await waive(HEAD_SALES, '  ')).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/Say why/) });
+  expect(await waive(HEAD_SALES, '  ')).toMatchObject({
+    outcome: 'refused',
+    message: expect.stringMatching(/Say why/),
+  });
   expect(await waive(HEAD_SALES)).toMatchObject({ outcome: 'done' });
-  expect(await waive(HEAD_SALES)).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/already waived/) });
+  expect(await waive(HEAD_SALES)).toMatchObject({
+    outcome: 'refused',
+    message: expect.stringMatching(/already waived/),
+  });
 
   const ledger = await readLedger(db, 'ops-for-sales', '2026-11');
   expect(ledger.map((e) => [e.type, e.amount])).toEqual([
@@ -143,21 +174,41 @@ it('only a head of the customer department may waive, with a reason; the waiver 
 it('resolving a breached request asks for the cause, and keeps it', async () => {
   const id = await file('2026-11-10T15:00:00Z');
   await runScan({ db }, at('2026-11-10T15:31:00Z'));
-  const without = await act(db, { id, user: OPS_MEMBER, action: { type: 'resolve', note: 'Rebuilt it' }, now: at('2026-11-10T16:00:00Z') });
-  expect(without).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/missed its response target, so say why: pick a cause \(staffing, handoff, tooling, unclear request, dependency, other\)/) });
-  const withCause = await act(db, { id, user: OPS_MEMBER, action: { type: 'resolve', note: 'Rebuilt it', cause: { category: 'handoff', text: 'Night shift did not pass it on' } }, now: at('2026-11-10T16:00:00Z') });
+  const without = await act(db, {
+    id,
+    user: OPS_MEMBER,
+    action: { type: 'resolve', note: 'Rebuilt it' },
+    now: at('2026-11-10T16:00:00Z'),
+  });
+  expect(without).toMatchObject({
+    outcome: 'refused',
+    message: expect.stringMatching(
+      /missed its response target, so say why: pick a cause \(staffing, handoff, tooling, unclear request, dependency, other\)/,
+    ),
+  });
+  const withCause = await act(db, {
+    id,
+    user: OPS_MEMBER,
+    action: {
+      type: 'resolve',
+      note: 'Rebuilt it',
+      cause: { category: 'handoff', text: 'Night shift did not pass it on' },
+    },
+    now: at('2026-11-10T16:00:00Z'),
+  });
   expect(withCause.outcome).toBe('done');
   expect((await getRequest(db, id))!.cause).toEqual({ category: 'handoff', text: 'Night shift did not pass it on' });
 });
 
-it('both sides\' heads hear of a breach once, with the penalty and the recovery checklist; only the customer\'s heads can waive from the DM', async () => {
+it("both sides' heads hear of a breach once, with the penalty and the recovery checklist; only the customer's heads can waive from the DM", async () => {
   const id = await file('2026-11-10T15:00:00Z');
   const { outbox, items, run } = recordingOutbox();
   await run(); // the card and the filing confirmation
   await runScan({ db, outbox }, at('2026-11-10T15:31:00Z'));
   expect(items).toEqual([{ type: 'request.changed', id }]);
   await run();
-  const dm = (user: string) => fake.callsTo('chat.postMessage').filter((c) => c.args.channel === user && c.outcome === 'ok');
+  const dm = (user: string) =>
+    fake.callsTo('chat.postMessage').filter((c) => c.args.channel === user && c.outcome === 'ok');
   for (const head of [HEAD_OPS, HEAD_SALES]) {
     expect(dm(head)).toHaveLength(1);
     const text = JSON.stringify(dm(head)[0]!.args.blocks);
@@ -176,7 +227,12 @@ it('both sides\' heads hear of a breach once, with the penalty and the recovery 
 
 it('an at-risk warning goes once to the assignee, or to the channel when nobody is assigned', async () => {
   const assigned = await file('2026-11-10T15:00:00Z');
-  await act(db, { id: assigned, user: OPS_MEMBER, action: { type: 'assign', assignee: OPS_MEMBER }, now: at('2026-11-10T15:01:00Z') });
+  await act(db, {
+    id: assigned,
+    user: OPS_MEMBER,
+    action: { type: 'assign', assignee: OPS_MEMBER },
+    now: at('2026-11-10T15:01:00Z'),
+  });
   const open = await file('2026-11-10T15:00:00Z');
   const { outbox, run } = recordingOutbox();
   await run();
@@ -184,10 +240,14 @@ it('an at-risk warning goes once to the assignee, or to the channel when nobody 
   expect(scan.warnings).toBe(2);
   expect((await runScan({ db, outbox }, at('2026-11-10T15:24:00Z'))).warnings).toBe(0);
   await run();
-  const toAssignee = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === OPS_MEMBER && c.outcome === 'ok');
+  const toAssignee = fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === OPS_MEMBER && c.outcome === 'ok');
   expect(toAssignee).toHaveLength(1);
   expect(String(toAssignee[0]!.args.text)).toContain(assigned);
-  const broadcast = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0OPSQUEUE' && c.args.reply_broadcast === true);
+  const broadcast = fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === 'C0OPSQUEUE' && c.args.reply_broadcast === true);
   expect(broadcast).toHaveLength(1);
   expect(String(broadcast[0]!.args.text)).toContain(open);
 });

@@ -6,13 +6,12 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
-import { runDigest, type DigestDeps } from '../../functions/jobs/digest';
+import { type DigestDeps, digestSlackClient, runDigest } from '../../functions/jobs/digest';
 import type { DigestSources } from '../../functions/jobs/digest-content';
 import type { Outbox } from '../../functions/jobs/outbox';
 import { performWork, WorkItem } from '../../functions/jobs/work';
 import { digestChartClaim } from '../../functions/slack/digest-chart';
 import { createSlackClient } from '../../functions/slack/web-client';
-import { digestSlackClient } from '../../functions/jobs/digest';
 import type { Db } from '../../functions/store/client';
 import { isDelivered } from '../../functions/store/deliveries';
 import { daySk, statsPk } from '../../functions/store/stats';
@@ -54,13 +53,24 @@ const outbox: Outbox = {
 };
 
 function digestDeps(): DigestDeps {
-  return { db, outbox, sources, slack: digestSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR }) };
+  return {
+    db,
+    outbox,
+    sources,
+    slack: digestSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR }),
+  };
 }
-const workDeps = () => ({ db, slack: createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR }), admins: [] });
+const workDeps = () => ({
+  db,
+  slack: createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR }),
+  admins: [],
+});
 
 /** A day's counters, as request writes leave them. */
 async function day(department: string, date: string, counters: Record<string, number>): Promise<void> {
-  await db.doc.send(new PutCommand({ TableName: db.table, Item: { pk: statsPk(department), sk: daySk(date), ...counters } }));
+  await db.doc.send(
+    new PutCommand({ TableName: db.table, Item: { pk: statsPk(department), sk: daySk(date), ...counters } }),
+  );
 }
 
 const completions = () => fake.callsTo('files.completeUploadExternal');
@@ -72,11 +82,20 @@ async function withEnoughData(): Promise<void> {
   await day('it', '2026-09-01', { filed: 5, met: 5 }); // before the 8 weeks: not counted
 }
 
-it('enough data: the digest sends one chart item, and the worker uploads one PNG into the digest\'s thread', async () => {
+it("enough data: the digest sends one chart item, and the worker uploads one PNG into the digest's thread", async () => {
   await withEnoughData();
   expect(await runDigest(digestDeps(), MONDAY)).toMatchObject({ posted: 1 });
   const ts = fake.posted[0]!.ts;
-  expect(sent).toEqual([{ type: 'digest.chart', key: `digest-chart:C0GENERAL:${WEEK}`, channel: 'C0GENERAL', threadTs: ts, week: WEEK, departments: expect.arrayContaining(['it', 'finance', 'people-ops']) }]);
+  expect(sent).toEqual([
+    {
+      type: 'digest.chart',
+      key: `digest-chart:C0GENERAL:${WEEK}`,
+      channel: 'C0GENERAL',
+      threadTs: ts,
+      week: WEEK,
+      departments: expect.arrayContaining(['it', 'finance', 'people-ops']),
+    },
+  ]);
 
   await performWork(workDeps(), sent[0]!);
   expect(completions()).toHaveLength(1);
@@ -98,7 +117,10 @@ it('enough data: the digest sends one chart item, and the worker uploads one PNG
   expect(completions()).toHaveLength(1);
 
   // A second digest run finds the week done and sends no item.
-  expect(await runDigest(digestDeps(), new Date(MONDAY.getTime() + 15 * 60_000))).toMatchObject({ posted: 0, already: 1 });
+  expect(await runDigest(digestDeps(), new Date(MONDAY.getTime() + 15 * 60_000))).toMatchObject({
+    posted: 0,
+    already: 1,
+  });
   expect(sent).toHaveLength(1);
 });
 

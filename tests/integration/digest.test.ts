@@ -7,8 +7,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
 import type { DigestSettings } from '../../functions/domain/directory';
-import { describeDigest, digestSlackClient, runDigest, type DigestDeps } from '../../functions/jobs/digest';
-import { storeSources, type DigestSources } from '../../functions/jobs/digest-content';
+import { type DigestDeps, describeDigest, digestSlackClient, runDigest } from '../../functions/jobs/digest';
+import { type DigestSources, storeSources } from '../../functions/jobs/digest-content';
 import type { Db } from '../../functions/store/client';
 import { claimDigest, getDigestClaim } from '../../functions/store/digests';
 import { digestItem } from '../../functions/store/directory';
@@ -23,12 +23,32 @@ const hours = (h: number) => new Date(MONDAY.getTime() + h * 3_600_000);
 
 const fakeSources: DigestSources = {
   tipsForWeek: async () => ({
-    internal: { id: 't1', kind: 'internal', title: 'Say when', body: 'Give a time, not "soon".', tryThisWeek: 'Put a time on every reply.' },
-    customer: { id: 't2', kind: 'customer', title: 'Ask early', body: 'File before it is urgent.', tryThisWeek: 'File one request a day early.' },
+    internal: {
+      id: 't1',
+      kind: 'internal',
+      title: 'Say when',
+      body: 'Give a time, not "soon".',
+      tryThisWeek: 'Put a time on every reply.',
+    },
+    customer: {
+      id: 't2',
+      kind: 'customer',
+      title: 'Ask early',
+      body: 'File before it is urgent.',
+      tryThisWeek: 'File one request a day early.',
+    },
   }),
   kudosOfWeek: async () => ({
     byDepartment: { it: 3 },
-    messages: [{ giver: 'U0FINMEM1', recipients: ['U0ITMEM01'], message: 'Fixed the <!channel> printer', values: ['care'], at: 1 }],
+    messages: [
+      {
+        giver: 'U0FINMEM1',
+        recipients: ['U0ITMEM01'],
+        message: 'Fixed the <!channel> printer',
+        values: ['care'],
+        at: 1,
+      },
+    ],
   }),
 };
 
@@ -49,7 +69,10 @@ beforeEach(async () => {
 afterEach(() => dropTable(db));
 
 function deps(over: Partial<DigestDeps> = {}): DigestDeps {
-  const slack = digestSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+  const slack = digestSlackClient(
+    { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
+    { logLevel: LogLevel.ERROR },
+  );
   return { db, slack, sources: fakeSources, clock: () => Date.now() + clockOffset, ...over };
 }
 
@@ -58,12 +81,18 @@ async function addChannels(list: DigestSettings[]): Promise<void> {
 }
 
 const channels = (n: number, from = 1): DigestSettings[] =>
-  Array.from({ length: n }, (_, i) => ({ channel: `C0DIG${String(from + i).padStart(4, '0')}`, weekday: 'mon', time: '09:00', timezone: 'America/New_York' }));
+  Array.from({ length: n }, (_, i) => ({
+    channel: `C0DIG${String(from + i).padStart(4, '0')}`,
+    weekday: 'mon',
+    time: '09:00',
+    timezone: 'America/New_York',
+  }));
 
 /** Digests Slack accepted, per channel. */
 function postsByChannel(): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const c of fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok')) out[String(c.args.channel)] = (out[String(c.args.channel)] ?? 0) + 1;
+  for (const c of fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok'))
+    out[String(c.args.channel)] = (out[String(c.args.channel)] ?? 0) + 1;
   return out;
 }
 
@@ -74,7 +103,9 @@ it('posts once per channel when run twice; the second run finds every channel do
   const second = await runDigest(deps(), hours(0.25));
   expect(second).toMatchObject({ posted: 0, already: 3, failed: 0 });
   expect(postsByChannel()).toEqual({ C0GENERAL: 1, C0DIG0001: 1, C0DIG0002: 1 });
-  expect(describeDigest(second)).toBe("Digest at 2026-11-30T14:45:00.000Z: 0 channels posted, 3 already had this week's, 0 failed.");
+  expect(describeDigest(second)).toBe(
+    "Digest at 2026-11-30T14:45:00.000Z: 0 channels posted, 3 already had this week's, 0 failed.",
+  );
 
   const post = fake.callsTo('chat.postMessage')[0]!;
   expect(post.args.metadata).toEqual({ event_type: 'kept_digest', event_payload: { week: WEEK } });
@@ -118,7 +149,10 @@ it('a crash after posting, before remembering: the retry finds the message in th
   expect(retry).toMatchObject({ posted: 0, already: 1, failed: 0 });
   expect(postsByChannel()).toEqual({ C0GENERAL: 1 });
   expect(fake.callsTo('conversations.history')).toHaveLength(1);
-  expect(fake.callsTo('conversations.history')[0]!.args).toMatchObject({ channel: 'C0GENERAL', include_all_metadata: true });
+  expect(fake.callsTo('conversations.history')[0]!.args).toMatchObject({
+    channel: 'C0GENERAL',
+    include_all_metadata: true,
+  });
   expect(await getDigestClaim(db, 'C0GENERAL', WEEK)).toMatchObject({ state: 'posted', postedTs: ts });
   expect(await runDigest(deps(), hours(1))).toMatchObject({ posted: 0, already: 1 });
   db.raw.middlewareStack.remove('crashOnMark');
@@ -176,7 +210,9 @@ it('a run on Tuesday after a missed Monday posts; the next week posts again', as
   const nextWeek = await runDigest(deps(), hours(24 * 7));
   expect(nextWeek).toMatchObject({ posted: 1 });
   expect(postsByChannel()).toEqual({ C0GENERAL: 2 });
-  const weeks = fake.callsTo('chat.postMessage').map((c) => (c.args.metadata as { event_payload: { week: string } }).event_payload.week);
+  const weeks = fake
+    .callsTo('chat.postMessage')
+    .map((c) => (c.args.metadata as { event_payload: { week: string } }).event_payload.week);
   expect(weeks).toEqual([WEEK, '2026-W50']);
 });
 

@@ -40,13 +40,22 @@ it('reads back what the import wrote, with one revision per change', async () =>
 it('refuses an acceptance decided on a directory that changed since it was read', async () => {
   const dir = await readDirectory(db);
   const record = dir.agreements.find((a) => a.id === 'it-for-finance')!;
-  const proposal = draftProposal({ dir, terms: { ...record.active!, penalty: { ...record.active!.penalty, perBreach: 70 } }, base: record, user: 'U0ITHEAD1', side: 'it', now: '2026-11-25T13:00:00.000Z' });
+  const proposal = draftProposal({
+    dir,
+    terms: { ...record.active!, penalty: { ...record.active!.penalty, perBreach: 70 } },
+    base: record,
+    user: 'U0ITHEAD1',
+    side: 'it',
+    now: '2026-11-25T13:00:00.000Z',
+  });
   await saveProposal(db, proposal, record, deliveryClaimItem(db, 'view:V1'));
   const stale = await readDirectory(db);
   // Meanwhile an admin changes a department: the revision moves on.
   await saveDepartment(db, { ...stale.departments[0]!, name: 'Renamed' }, 'update', stale.rev);
   const pending = stale.agreements.find((a) => a.id === 'it-for-finance')!;
-  await expect(acceptProposal(db, pending, proposal, { by: 'U0FINHEAD', at: '2026-11-25T14:00:00.000Z', rev: stale.rev })).rejects.toBeInstanceOf(WriteConflictError);
+  await expect(
+    acceptProposal(db, pending, proposal, { by: 'U0FINHEAD', at: '2026-11-25T14:00:00.000Z', rev: stale.rev }),
+  ).rejects.toBeInstanceOf(WriteConflictError);
   expect((await getAgreementVersion(db, 'it-for-finance', 2))?.status).toBe('proposed');
   expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.version).toBe(1);
 });
@@ -54,15 +63,29 @@ it('refuses an acceptance decided on a directory that changed since it was read'
 it('keeps a re-delivered proposal once: the second save fails on the delivery claim', async () => {
   const dir = await readDirectory(db);
   const record = dir.agreements.find((a) => a.id === 'it-for-finance')!;
-  const proposal = draftProposal({ dir, terms: { ...record.active!, service: 'Laptops, phones and accounts' }, base: record, user: 'U0ITHEAD1', side: 'it', now: '2026-11-25T13:00:00.000Z' });
+  const proposal = draftProposal({
+    dir,
+    terms: { ...record.active!, service: 'Laptops, phones and accounts' },
+    base: record,
+    user: 'U0ITHEAD1',
+    side: 'it',
+    now: '2026-11-25T13:00:00.000Z',
+  });
   await saveProposal(db, proposal, record, deliveryClaimItem(db, 'view:V2'));
   const again = saveProposal(db, proposal, record, deliveryClaimItem(db, 'view:V2'));
-  await expect(again).rejects.toMatchObject({ reasons: ['ConditionalCheckFailed', 'ConditionalCheckFailed', 'ConditionalCheckFailed'] });
+  await expect(again).rejects.toMatchObject({
+    reasons: ['ConditionalCheckFailed', 'ConditionalCheckFailed', 'ConditionalCheckFailed'],
+  });
   expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.latestVersion).toBe(2);
 });
 
 it('an import interrupted by another change stops, and running it again finishes without repeating anything', async () => {
-  const changed = { ...example, agreements: example.agreements.map((a: { id: string; penalty: object }) => (a.id === 'it-for-everyone' ? { ...a, penalty: { unit: 'points', per_breach: 15 } } : a)) };
+  const changed = {
+    ...example,
+    agreements: example.agreements.map((a: { id: string; penalty: object }) =>
+      a.id === 'it-for-everyone' ? { ...a, penalty: { unit: 'points', per_breach: 15 } } : a,
+    ),
+  };
   const dir = await readDirectory(db);
   const file = validateImport(changed, dir);
   if (!file.ok) throw new Error('valid');
@@ -77,7 +100,10 @@ it('an import interrupted by another change stops, and running it again finishes
   if (!retry.ok) throw new Error('valid');
   await applyImport(db, planImport(retry.value, fresh, '2026-11-26T09:01:00.000Z'), fresh);
   const after = await readDirectory(db);
-  expect(after.agreements.find((a) => a.id === 'it-for-everyone')?.active).toMatchObject({ version: 2, penalty: { perBreach: 15 } });
+  expect(after.agreements.find((a) => a.id === 'it-for-everyone')?.active).toMatchObject({
+    version: 2,
+    penalty: { perBreach: 15 },
+  });
   expect((await getAgreementVersion(db, 'it-for-everyone', 1))?.status).toBe('retired');
   const third = validateImport(changed, after);
   if (!third.ok) throw new Error('valid');

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createSlackHttp } from '../../functions/slack/http-server';
 import { createDb } from '../../functions/store/client';
 import { ensureTable } from '../../functions/store/table';
-import { dropTable, testEndpoint } from '../support/db';
 import { testConfig } from '../support/config';
+import { dropTable, testEndpoint } from '../support/db';
 
 it('GET /healthz is 503 until the table answers and 200 after', async () => {
   const db = createDb({ table: `t-${randomUUID()}`, endpoint: testEndpoint() });
-  const http = createSlackHttp({ config: testConfig({ slackApiUrl: 'http://127.0.0.1:9/api/', table: db.table, endpoint: testEndpoint() }), db });
+  const http = createSlackHttp({
+    config: testConfig({ slackApiUrl: 'http://127.0.0.1:9/api/', table: db.table, endpoint: testEndpoint() }),
+    db,
+  });
   const url = `${await http.listen(0)}/healthz`;
   try {
     const before = await fetch(url);

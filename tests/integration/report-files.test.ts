@@ -8,8 +8,8 @@ import { LogLevel } from '@slack/web-api';
 import type { SQSEvent } from 'aws-lambda';
 import { runScan } from '../../functions/jobs/scan';
 import { performWork, processWorkBatch, type WorkItem } from '../../functions/jobs/work';
-import { act, fileFromSlack } from '../../functions/slack/requests';
 import { reportFilesClaim } from '../../functions/slack/report-files';
+import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { isDelivered } from '../../functions/store/deliveries';
@@ -31,20 +31,36 @@ beforeAll(async () => {
   fake = await FakeSlack.start();
   db = await freshTable();
   await importCompany(db, COMPANY, '2026-11-01T00:00:00Z');
-  const slack = createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+  const slack = createSlackClient(
+    { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
+    { logLevel: LogLevel.ERROR },
+  );
   deps = { db, slack, admins: [] };
 
   // November 2026 in New York: two requests miss both targets (Tue 10:00, Wed 15:00 local), one is solved in time.
   let n = 0;
   const file = async (at: string) => {
-    const result = await fileFromSlack(db, { user: SALES_MEMBER, agreementId: 'ops-for-sales', priority: 'P1', title: `Demo ${++n}`, description: '', delivery: `view:R${n}`, now: new Date(at) });
+    const result = await fileFromSlack(db, {
+      user: SALES_MEMBER,
+      agreementId: 'ops-for-sales',
+      priority: 'P1',
+      title: `Demo ${++n}`,
+      description: '',
+      delivery: `view:R${n}`,
+      now: new Date(at),
+    });
     if (result.outcome !== 'filed') throw new Error(JSON.stringify(result));
     return result.request.id;
   };
   await file('2026-11-10T15:00:00Z');
   await file('2026-11-18T20:00:00Z');
   const met = await file('2026-11-24T14:00:00Z');
-  const solved = await act(db, { id: met, user: OPS_MEMBER, action: { type: 'resolve', note: 'Set up' }, now: new Date('2026-11-24T14:10:00Z') });
+  const solved = await act(db, {
+    id: met,
+    user: OPS_MEMBER,
+    action: { type: 'resolve', note: 'Set up' },
+    now: new Date('2026-11-24T14:10:00Z'),
+  });
   expect(solved.outcome).not.toBe('refused');
   await runScan({ db }, new Date('2026-11-25T12:00:00Z'));
 }, 60_000);
@@ -63,17 +79,30 @@ async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-const item = (key: string, user = HEAD_OPS, department = 'ops'): WorkItem => ({ type: 'report.files', key, user, department, from: '2026-11-01', to: '2026-11-30' });
+const item = (key: string, user = HEAD_OPS, department = 'ops'): WorkItem => ({
+  type: 'report.files',
+  key,
+  user,
+  department,
+  from: '2026-11-01',
+  to: '2026-11-30',
+});
 const completions = () => fake.callsTo('files.completeUploadExternal');
 const okCompletions = () => completions().filter((c) => c.outcome === 'ok');
-const csvOf = (calls: RecordedCall[]) => calls.map((c) => c.upload!).find((u) => !u.head.subarray(0, 8).equals(PNG_MAGIC))!.content.toString('utf8');
+const csvOf = (calls: RecordedCall[]) =>
+  calls
+    .map((c) => c.upload!)
+    .find((u) => !u.head.subarray(0, 8).equals(PNG_MAGIC))!
+    .content.toString('utf8');
 
-it('puts the two charts and the CSV in the asker\'s DM in one message', async () => {
+it("puts the two charts and the CSV in the asker's DM in one message", async () => {
   const sqs = { Records: [{ messageId: 'm-1', body: JSON.stringify(item('report:T0001')) }] } as unknown as SQSEvent;
   expect(await processWorkBatch(deps, sqs)).toEqual({ batchItemFailures: [] });
 
   expect(fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual([HEAD_OPS]);
-  const announced = fake.callsTo('files.getUploadURLExternal').map((c) => ({ filename: c.args.filename, length: c.args.length }));
+  const announced = fake
+    .callsTo('files.getUploadURLExternal')
+    .map((c) => ({ filename: c.args.filename, length: c.args.length }));
   expect(announced.map((a) => a.filename).sort()).toEqual([
     'kept-ops-2026-11-01-to-2026-11-30-breaches.png',
     'kept-ops-2026-11-01-to-2026-11-30-trend.png',
@@ -147,7 +176,9 @@ it('leaves penalties out of the CSV for anyone but the heads and Kept admins', a
   expect(memberCsv).not.toContain('Penalties'); // the section is left out, not zeroed
   expect(memberCsv).not.toContain('penalty_total');
   expect(memberCsv).not.toContain('points');
-  expect(completions()[0]!.args.initial_comment).toMatch(/Penalties are left out: they are for the department's heads and Kept admins\./);
+  expect(completions()[0]!.args.initial_comment).toMatch(
+    /Penalties are left out: they are for the department's heads and Kept admins\./,
+  );
 
   fake.reset();
   await performWork({ ...deps, admins: [SALES_MEMBER] }, item('report:T0006', SALES_MEMBER));
@@ -156,7 +187,11 @@ it('leaves penalties out of the CSV for anyone but the heads and Kept admins', a
 
 it('uploads nothing for a period in which nobody filed a request', async () => {
   await performWork(deps, item('report:T0007', HEAD_SALES, 'sales'));
-  await performWork(deps, { ...(item('report:T0008') as Extract<WorkItem, { type: 'report.files' }>), from: '2026-10-01', to: '2026-10-31' });
+  await performWork(deps, {
+    ...(item('report:T0008') as Extract<WorkItem, { type: 'report.files' }>),
+    from: '2026-10-01',
+    to: '2026-10-31',
+  });
   expect(fake.calls).toEqual([]);
 });
 

@@ -7,7 +7,7 @@
  * period (a test-only table Scan). Also: a department nobody filed to says so, and a quarter's
  * report takes a handful of DynamoDB calls.
  */
-import { importCompany } from '../support/company';
+
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { buildReport, compliance, type Report } from '../../functions/domain/report';
@@ -18,8 +18,9 @@ import { act, fileFromSlack } from '../../functions/slack/requests';
 import { reportMessage } from '../../functions/slack/views/report';
 import type { Db } from '../../functions/store/client';
 import { readBetter, readDays } from '../../functions/store/stats';
+import { importCompany } from '../support/company';
 import { testConfig } from '../support/config';
-import { allItems, dropTable, freshTable, testEndpoint, countCalls } from '../support/db';
+import { allItems, countCalls, dropTable, freshTable, testEndpoint } from '../support/db';
 
 const OPS_HEAD = 'U0OPSHEAD1';
 const OPS = ['U0OPSHEAD1', 'U0OPSMEM01', 'U0OPSMEM02'];
@@ -34,8 +35,23 @@ const DAY = 86_400_000;
 // one in euros. Service names carry the characters counter keys and CSV must survive.
 const COMPANY = {
   departments: [
-    { id: 'ops', name: 'Operations', heads: [OPS_HEAD], members: OPS.slice(1), channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: ZONE } },
-    { id: 'sales', name: 'Sales', heads: [SALES_HEAD], members: SALES, channel: 'C0SALQUEUE', calendar: { timezone: ZONE } },
+    {
+      id: 'ops',
+      name: 'Operations',
+      heads: [OPS_HEAD],
+      members: OPS.slice(1),
+      channel: 'C0OPSQUEUE',
+      prefix: 'OPS',
+      calendar: { timezone: ZONE },
+    },
+    {
+      id: 'sales',
+      name: 'Sales',
+      heads: [SALES_HEAD],
+      members: SALES,
+      channel: 'C0SALQUEUE',
+      calendar: { timezone: ZONE },
+    },
   ],
   agreements: [
     {
@@ -98,7 +114,14 @@ interface Plan {
   period: [number, number];
 }
 
-const BETTER = ['Faster, please', 'Say "when" <!channel>', 'A & B\nnext line', '=HYPERLINK("x")', '  ', 'Nothing: great'];
+const BETTER = [
+  'Faster, please',
+  'Say "when" <!channel>',
+  'A & B\nnext line',
+  '=HYPERLINK("x")',
+  '  ',
+  'Nothing: great',
+];
 
 const step: fc.Arbitrary<Step> = fc.record({
   kind: fc.constantFrom<StepKind>('acknowledge', 'resolve', 'resolve', 'rate', 'close', 'cancel', 'waive'),
@@ -113,15 +136,24 @@ const step: fc.Arbitrary<Step> = fc.record({
 /** A few random steps, often followed by a resolve and a rating (which need each other, in that order). */
 const steps: fc.Arbitrary<Step[]> = fc
   .tuple(fc.array(step, { maxLength: 3 }), fc.option(fc.tuple(step, step), { nil: null }))
-  .map(([some, end]) => (end ? [...some, { ...end[0], kind: 'resolve' as const }, { ...end[1], kind: 'rate' as const }] : some));
+  .map(([some, end]) =>
+    end ? [...some, { ...end[0], kind: 'resolve' as const }, { ...end[1], kind: 'rate' as const }] : some,
+  );
 
 const plan: fc.Arbitrary<Plan> = fc.record({
   filings: fc.array(
-    fc.record({ at: fc.integer({ min: 0, max: WINDOW_MIN }), choice: fc.nat(CHOICES.length - 1), requester: fc.nat(SALES.length - 1), steps: steps }),
+    fc.record({
+      at: fc.integer({ min: 0, max: WINDOW_MIN }),
+      choice: fc.nat(CHOICES.length - 1),
+      requester: fc.nat(SALES.length - 1),
+      steps: steps,
+    }),
     { minLength: 1, maxLength: 7 },
   ),
   scans: fc.array(fc.integer({ min: 0, max: WINDOW_MIN + 4 * 24 * 60 }), { minLength: 1, maxLength: 3 }),
-  period: fc.tuple(fc.integer({ min: 0, max: 45 }), fc.integer({ min: 0, max: 45 })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]),
+  period: fc
+    .tuple(fc.integer({ min: 0, max: 45 }), fc.integer({ min: 0, max: 45 }))
+    .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]),
 });
 
 /**
@@ -160,7 +192,14 @@ async function play(db: Db, p: Plan): Promise<void> {
       at: filedAt,
       order: 0,
       run: async () => {
-        const result = await fileFromSlack(db, { user: requester, ...choice, title: `Request ${i}`, description: '', delivery: `view:F${i}`, now: new Date(filedAt) });
+        const result = await fileFromSlack(db, {
+          user: requester,
+          ...choice,
+          title: `Request ${i}`,
+          description: '',
+          delivery: `view:F${i}`,
+          now: new Date(filedAt),
+        });
         if (result.outcome !== 'filed') throw new Error(`filing ${i}: ${JSON.stringify(result)}`);
         ids[i] = result.request.id;
       },
@@ -181,11 +220,22 @@ async function play(db: Db, p: Plan): Promise<void> {
               break;
             case 'resolve': {
               const plain = await act(db, { id, user: provider, action: { type: 'resolve', note: 'Done' }, now });
-              if (plain.outcome === 'refused' && /pick a cause/.test(plain.message)) await act(db, { id, user: provider, action: { type: 'resolve', note: 'Done, late', cause: { category: s.cause, text: 'why' } }, now });
+              if (plain.outcome === 'refused' && /pick a cause/.test(plain.message))
+                await act(db, {
+                  id,
+                  user: provider,
+                  action: { type: 'resolve', note: 'Done, late', cause: { category: s.cause, text: 'why' } },
+                  now,
+                });
               break;
             }
             case 'rate':
-              await act(db, { id, user: requester, action: { type: 'rate', score: s.score, ...(s.better !== null ? { better: s.better } : {}) }, now });
+              await act(db, {
+                id,
+                user: requester,
+                action: { type: 'rate', score: s.score, ...(s.better !== null ? { better: s.better } : {}) },
+                now,
+              });
               break;
             case 'close':
               await act(db, { id, user: requester, action: { type: 'close' }, now });
@@ -196,7 +246,12 @@ async function play(db: Db, p: Plan): Promise<void> {
             case 'waive':
               // A head waives from the breach DM, which follows the scan that recorded the breach.
               await runScan({ db }, now);
-              await act(db, { id, user: SALES_HEAD, action: { type: 'waive', kind: s.target, reason: 'We changed the brief' }, now });
+              await act(db, {
+                id,
+                user: SALES_HEAD,
+                action: { type: 'waive', kind: s.target, reason: 'We changed the brief' },
+                now,
+              });
               break;
           }
         },
@@ -253,12 +308,25 @@ function recount(all: Request[], provider: string, from: string, to: string) {
     for (const r of items) m.set(key(r), (m.get(key(r)) ?? 0) + 1);
     return m;
   };
-  const byService = [...tally(breached, (r) => r.service)].map(([service, n]) => ({ service, breached: n })).sort((a, b) => b.breached - a.breached || a.service.localeCompare(b.service));
-  const byAssignee = [...tally(breached, (r) => r.assignee ?? null)].map(([assignee, n]) => ({ assignee, breached: n })).sort((a, b) => b.breached - a.breached || (a.assignee ?? '').localeCompare(b.assignee ?? ''));
+  const byService = [...tally(breached, (r) => r.service)]
+    .map(([service, n]) => ({ service, breached: n }))
+    .sort((a, b) => b.breached - a.breached || a.service.localeCompare(b.service));
+  const byAssignee = [...tally(breached, (r) => r.assignee ?? null)]
+    .map(([assignee, n]) => ({ assignee, breached: n }))
+    .sort((a, b) => b.breached - a.breached || (a.assignee ?? '').localeCompare(b.assignee ?? ''));
 
-  const slices = new Map<string, { agreement: string; priority: string; requests: number; met: number; breached: number }>();
+  const slices = new Map<
+    string,
+    { agreement: string; priority: string; requests: number; met: number; breached: number }
+  >();
   for (const r of rs) {
-    const row = slices.get(`${r.agreementId}|${r.priority}`) ?? { agreement: r.agreementId, priority: r.priority, requests: 0, met: 0, breached: 0 };
+    const row = slices.get(`${r.agreementId}|${r.priority}`) ?? {
+      agreement: r.agreementId,
+      priority: r.priority,
+      requests: 0,
+      met: 0,
+      breached: 0,
+    };
     row.requests++;
     if (isBreached(r)) row.breached++;
     else if (r.status === 'resolved' || r.status === 'closed') row.met++;
@@ -272,15 +340,26 @@ function recount(all: Request[], provider: string, from: string, to: string) {
     open: rs.filter((r) => LIVE.includes(r.status)).length,
     cancelled: rs.filter((r) => r.status === 'cancelled').length,
     compliancePct: compliance(met, breached.length),
-    breachesByTarget: { response: rs.filter((r) => r.breaches?.response).length, resolution: rs.filter((r) => r.breaches?.resolution).length },
+    breachesByTarget: {
+      response: rs.filter((r) => r.breaches?.response).length,
+      resolution: rs.filter((r) => r.breaches?.resolution).length,
+    },
     penalties,
-    csat: { count: ratings.length, average: ratings.length ? round2(ratings.reduce((s, g) => s + g.score, 0) / ratings.length) : null, distribution },
+    csat: {
+      count: ratings.length,
+      average: ratings.length ? round2(ratings.reduce((s, g) => s + g.score, 0) / ratings.length) : null,
+      distribution,
+    },
     causes,
     heatmap,
     byService,
     byAssignee,
-    byAgreement: [...slices.values()].map((s) => ({ ...s, compliancePct: compliance(s.met, s.breached) })).sort((a, b) => a.agreement.localeCompare(b.agreement) || a.priority.localeCompare(b.priority)),
-    better: rs.flatMap((r) => (r.rating?.better ? [{ id: r.id, text: r.rating.better }] : [])).sort((a, b) => a.id.localeCompare(b.id)),
+    byAgreement: [...slices.values()]
+      .map((s) => ({ ...s, compliancePct: compliance(s.met, s.breached) }))
+      .sort((a, b) => a.agreement.localeCompare(b.agreement) || a.priority.localeCompare(b.priority)),
+    better: rs
+      .flatMap((r) => (r.rating?.better ? [{ id: r.id, text: r.rating.better }] : []))
+      .sort((a, b) => a.id.localeCompare(b.id)),
     empty: rs.length === 0,
   };
 }
@@ -300,14 +379,19 @@ function figures(r: Report) {
     heatmap: r.heatmap,
     byService: r.byService,
     byAssignee: r.byAssignee,
-    byAgreement: r.byAgreement.map(({ name: _name, ...row }) => row).sort((a, b) => a.agreement.localeCompare(b.agreement) || a.priority.localeCompare(b.priority)),
+    byAgreement: r.byAgreement
+      .map(({ name: _name, ...row }) => row)
+      .sort((a, b) => a.agreement.localeCompare(b.agreement) || a.priority.localeCompare(b.priority)),
     better: r.better.map(({ id, text }) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id)),
     empty: r.empty,
   };
 }
 
 async function reportFor(db: Db, department: { id: string; name: string }, from: string, to: string): Promise<Report> {
-  const [days, better] = await Promise.all([readDays(db, department.id, from, to), readBetter(db, department.id, from, to, 100)]);
+  const [days, better] = await Promise.all([
+    readDays(db, department.id, from, to),
+    readBetter(db, department.id, from, to, 100),
+  ]);
   return buildReport({ department, from, to, days: days.days, better: better.answers, agreementNames: NAMES });
 }
 
@@ -329,7 +413,10 @@ it('a report from the day counters agrees with a recount of the requests, whatev
         await play(db, p);
         const requests = (await allItems(db)).filter((i) => i.sk === 'REQ') as unknown as Request[];
         expect(requests).toHaveLength(p.filings.length);
-        for (const [from, to] of [['2026-10-01', '2026-12-31'], [localDay(p.period[0]), localDay(p.period[1])]] as const) {
+        for (const [from, to] of [
+          ['2026-10-01', '2026-12-31'],
+          [localDay(p.period[0]), localDay(p.period[1])],
+        ] as const) {
           const report = await reportFor(db, { id: 'ops', name: 'Operations' }, from, to);
           const expected = recount(requests, 'ops', from, to);
           expect(figures(report)).toEqual(expected);
@@ -368,7 +455,14 @@ describe('on one history', () => {
     // One request filed on each of twelve days of the quarter, all left open; the scan records what they missed.
     for (let i = 0; i < 12; i++) {
       const now = new Date(Date.parse('2026-10-02T15:00:00Z') + i * 4 * DAY);
-      const r = await fileFromSlack(db, { user: SALES[i % 2]!, ...CHOICES[i % 3]!, title: `Quarter ${i}`, description: '', delivery: `view:Q${i}`, now });
+      const r = await fileFromSlack(db, {
+        user: SALES[i % 2]!,
+        ...CHOICES[i % 3]!,
+        title: `Quarter ${i}`,
+        description: '',
+        delivery: `view:Q${i}`,
+        now,
+      });
       expect(r.outcome).toBe('filed');
     }
     await runScan({ db }, new Date('2026-11-25T12:00:00Z'));
@@ -378,12 +472,17 @@ describe('on one history', () => {
   it('a department nobody filed to says so', async () => {
     const report = await reportFor(db, { id: 'sales', name: 'Sales' }, '2026-11-01', '2026-11-25');
     expect(report).toMatchObject({ requests: 0, empty: true, compliancePct: null });
-    expect(reportMessage({ ...report, label: 'November 2026' }, { showPenalties: true }).text).toBe('Nobody filed a request to Sales in November 2026, so there is nothing to report yet.');
+    expect(reportMessage({ ...report, label: 'November 2026' }, { showPenalties: true }).text).toBe(
+      'Nobody filed a request to Sales in November 2026, so there is nothing to report yet.',
+    );
   });
 
-  it('a quarter\'s report takes three DynamoDB calls, directory included', async () => {
+  it("a quarter's report takes three DynamoDB calls, directory included", async () => {
     const counter = countCalls(db);
-    const [days, better] = await Promise.all([readDays(db, 'ops', '2026-10-01', '2026-12-31'), readBetter(db, 'ops', '2026-10-01', '2026-12-31')]);
+    const [days, better] = await Promise.all([
+      readDays(db, 'ops', '2026-10-01', '2026-12-31'),
+      readBetter(db, 'ops', '2026-10-01', '2026-12-31'),
+    ]);
     expect(days.days).toHaveLength(12);
     expect(days.calls + better.calls).toBe(2);
     expect(counter.count()).toBe(2);
@@ -397,6 +496,8 @@ describe('on one history', () => {
     };
     const answer = await reportCommand(deps, OPS_HEAD, ['quarter']);
     expect(counter.count() - before).toBeLessThanOrEqual(3);
-    expect(answer.text).toMatch(/^Operations, Q4 2026: 0\.0% compliance, 12 requests filed · 0 met · 12 breached · 12 open · 0 cancelled, /);
+    expect(answer.text).toMatch(
+      /^Operations, Q4 2026: 0\.0% compliance, 12 requests filed · 0 met · 12 breached · 12 open · 0 cancelled, /,
+    );
   });
 });

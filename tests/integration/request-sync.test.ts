@@ -17,8 +17,8 @@ import { RequestBusyError, syncRequest } from '../../functions/slack/notify-requ
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient, SLACK_CALL_RETRIES } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { getRequestRecord, requestPk, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
 import { LOCK_SK, releaseLock, takeLock } from '../../functions/store/request-slack';
+import { getRequestRecord, requestPk, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
@@ -41,7 +41,8 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-const slack = (): WebClient => createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+const slack = (): WebClient =>
+  createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
 const deps = () => ({ db, slack: slack() });
 
 // ---------------------------------------------------------------------------------------------
@@ -78,10 +79,20 @@ async function change(id: string, action: RequestAction, user = IT_MEMBER): Prom
 const sameTs = (a: unknown, b: string) => a !== undefined && Number(a) === Number(b);
 const shown = (c: RecordedCall) => `${String(c.args.text ?? '')}\n${JSON.stringify(c.args.blocks ?? [])}`;
 const posts = (): RecordedCall[] => fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok');
-const cardsOf = (id: string) => posts().filter((c) => c.args.channel === IT_CHANNEL && c.args.thread_ts === undefined && JSON.stringify(c.args.blocks).includes(`"${id}"`));
-const threadOf = (ts: string) => posts().filter((c) => sameTs(c.args.thread_ts, ts)).map((c) => String(c.args.text));
+const cardsOf = (id: string) =>
+  posts().filter(
+    (c) =>
+      c.args.channel === IT_CHANNEL &&
+      c.args.thread_ts === undefined &&
+      JSON.stringify(c.args.blocks).includes(`"${id}"`),
+  );
+const threadOf = (ts: string) =>
+  posts()
+    .filter((c) => sameTs(c.args.thread_ts, ts))
+    .map((c) => String(c.args.text));
 const dmsTo = (user: string) => posts().filter((c) => c.args.channel === user);
-const updatesOf = (ts: string) => fake.callsTo('chat.update').filter((c) => c.outcome === 'ok' && sameTs(c.args.ts, ts));
+const updatesOf = (ts: string) =>
+  fake.callsTo('chat.update').filter((c) => c.outcome === 'ok' && sameTs(c.args.ts, ts));
 const permalinkOf = (ts: string) => `https://kept-test.slack.com/archives/${IT_CHANNEL}/p${ts.replace('.', '')}`;
 
 async function record(id: string) {
@@ -104,7 +115,7 @@ describe('a request through its first changes', () => {
   let id: string;
   let ts: string;
 
-  it('first sync: one card in IT\'s channel, one DM to the requester with the ID and the card link; the card is remembered and the filing marked told', async () => {
+  it("first sync: one card in IT's channel, one DM to the requester with the ID and the card link; the card is remembered and the filing marked told", async () => {
     id = await fileOne('Laptop will not boot');
     await syncRequest(deps(), id);
 
@@ -156,7 +167,9 @@ describe('a request through its first changes', () => {
     expect(dms[1]).toContain('Which laptop model is it?');
 
     // Each thread line comes before its DM, acknowledge before pause.
-    expect(posts().map((c) => (c.args.channel === REQUESTER ? 'dm' : sameTs(c.args.thread_ts, ts) ? 'thread' : 'other'))).toEqual(['thread', 'dm', 'thread', 'dm']);
+    expect(
+      posts().map((c) => (c.args.channel === REQUESTER ? 'dm' : sameTs(c.args.thread_ts, ts) ? 'thread' : 'other')),
+    ).toEqual(['thread', 'dm', 'thread', 'dm']);
     expect(cardsOf(id)).toHaveLength(0);
     expect(updatesOf(ts)).toHaveLength(1);
     expect(JSON.stringify(updatesOf(ts)[0]!.args.blocks)).toContain('Waiting on requester');
@@ -211,11 +224,13 @@ describe('one worker per request', () => {
 });
 
 describe('Slack failing', () => {
-  it('card post rate-limited past the client\'s retries: the sync throws, nothing is remembered; the next sync posts the card once', async () => {
+  it("card post rate-limited past the client's retries: the sync throws, nothing is remembered; the next sync posts the card once", async () => {
     const id = await fileOne();
     fake.rateLimit('chat.postMessage', 0, SLACK_CALL_RETRIES + 1);
     await expect(syncRequest(deps(), id)).rejects.toThrow(/rate limit/i);
-    expect(fake.callsTo('chat.postMessage').map((c) => c.outcome)).toEqual(Array(SLACK_CALL_RETRIES + 1).fill('rate_limited'));
+    expect(fake.callsTo('chat.postMessage').map((c) => c.outcome)).toEqual(
+      Array(SLACK_CALL_RETRIES + 1).fill('rate_limited'),
+    );
     let r = await record(id);
     expect(r.card).toBeUndefined();
     expect(r.events[0]!.announcedAt).toBeUndefined();
@@ -260,10 +275,14 @@ describe('Slack failing', () => {
     // Let the thread reply through and fail the next post (the requester's DM): the fake checks
     // its behaviours in the same turn it records a call, and this runs right after that turn,
     // long before the worker can send the DM.
-    const threadReplyRecorded = fake.waitFor('chat.postMessage', 1).then(() => fake.failWith('chat.postMessage', 'cannot_dm_bot'));
+    const threadReplyRecorded = fake
+      .waitFor('chat.postMessage', 1)
+      .then(() => fake.failWith('chat.postMessage', 'cannot_dm_bot'));
     await syncRequest(deps(), id);
     await threadReplyRecorded;
-    expect(fake.callsTo('chat.postMessage').map((c) => [c.args.channel === REQUESTER ? 'dm' : 'thread', c.outcome])).toEqual([
+    expect(
+      fake.callsTo('chat.postMessage').map((c) => [c.args.channel === REQUESTER ? 'dm' : 'thread', c.outcome]),
+    ).toEqual([
       ['thread', 'ok'],
       ['dm', 'error'],
     ]);
@@ -278,7 +297,9 @@ describe('Slack failing', () => {
     await change(id, { type: 'acknowledge' });
     fake.reset();
 
-    const threadReplyRecorded = fake.waitFor('chat.postMessage', 1).then(() => fake.rateLimit('chat.postMessage', 0, SLACK_CALL_RETRIES + 1));
+    const threadReplyRecorded = fake
+      .waitFor('chat.postMessage', 1)
+      .then(() => fake.rateLimit('chat.postMessage', 0, SLACK_CALL_RETRIES + 1));
     await expect(syncRequest(deps(), id)).rejects.toThrow();
     await threadReplyRecorded;
     expect((await record(id)).events.find((e) => e.type === 'acknowledge')?.announcedAt).toBeUndefined();
@@ -305,7 +326,8 @@ describe('Slack failing', () => {
     const client = slack();
     const post = client.chat.postMessage.bind(client.chat);
     client.chat.postMessage = (async (args: Parameters<typeof post>[0]) => {
-      if (args.channel === REQUESTER) throw Object.assign(new Error('An API error occurred: user_not_found'), { code: ErrorCode.PlatformError });
+      if (args.channel === REQUESTER)
+        throw Object.assign(new Error('An API error occurred: user_not_found'), { code: ErrorCode.PlatformError });
       return post(args);
     }) as typeof client.chat.postMessage;
 
@@ -322,9 +344,10 @@ describe('a provider channel Kept cannot post in', () => {
   const IT_HEAD = 'U0ITHEAD1';
   let sent: WorkItem[] = [];
   beforeEach(() => (sent = []));
-  const checkOf = async (id: string) => (await allItems(db)).find((i) => i.pk === requestPk(id) && i.sk === 'REQ')?.gsi1sk as string | undefined;
+  const checkOf = async (id: string) =>
+    (await allItems(db)).find((i) => i.pk === requestPk(id) && i.sk === 'REQ')?.gsi1sk as string | undefined;
 
-  it('a private channel Kept was not invited to: no card and no failed job; the requester is told, IT\'s head gets the card by DM; once Kept is in, the next sync posts the card and no DM repeats', async () => {
+  it("a private channel Kept was not invited to: no card and no failed job; the requester is told, IT's head gets the card by DM; once Kept is in, the next sync posts the card and no DM repeats", async () => {
     const id = await fileOne('Screen flickers');
     fake.failWith('chat.postMessage', 'channel_not_found'); // the first post is the card
     await syncRequest(deps(), id);
@@ -332,7 +355,9 @@ describe('a provider channel Kept cannot post in', () => {
     expect(cardsOf(id)).toHaveLength(0);
     const [confirmation, ...moreToRequester] = dmsTo(REQUESTER);
     expect(moreToRequester).toEqual([]);
-    expect(shown(confirmation!)).toContain(`Kept cannot post the card in <#${IT_CHANNEL}> yet; IT's heads have it by DM.`);
+    expect(shown(confirmation!)).toContain(
+      `Kept cannot post the card in <#${IT_CHANNEL}> yet; IT's heads have it by DM.`,
+    );
     const [notice, ...moreToHead] = dmsTo(IT_HEAD);
     expect(moreToHead).toEqual([]);
     expect(shown(notice!)).toContain(`*${id}* was filed with IT, but Kept cannot post its card in <#${IT_CHANNEL}>`);
@@ -345,7 +370,10 @@ describe('a provider channel Kept cannot post in', () => {
     // deadline instead of the 2-minute Slack grace, so a refused channel is not tried every few minutes.
     expect(r.events[0]!.announcedAt).toBeDefined();
     expect(Date.parse((await checkOf(id))!)).toBeGreaterThan(Date.now() + SLACK_SYNC_GRACE_MS);
-    await runScan({ db, outbox: { send: async (item) => void sent.push(item), idle: async () => {} } }, new Date(Date.now() + SLACK_SYNC_GRACE_MS + 60_000));
+    await runScan(
+      { db, outbox: { send: async (item) => void sent.push(item), idle: async () => {} } },
+      new Date(Date.now() + SLACK_SYNC_GRACE_MS + 60_000),
+    );
     expect(sent.filter((item) => 'id' in item && item.id === id)).toEqual([]);
 
     // Someone invites Kept; the next change brings the card, and its thread starts with that change.
@@ -383,7 +411,9 @@ describe('a provider channel Kept cannot post in', () => {
 
 describe('the SQS worker', () => {
   const body = (id: string) => JSON.stringify({ type: 'request.changed', id } satisfies WorkItem);
-  const sqs = (...records: Array<[messageId: string, body: string]>): SQSEvent => ({ Records: records.map(([messageId, b]) => ({ messageId, body: b })) as SQSEvent['Records'] });
+  const sqs = (...records: Array<[messageId: string, body: string]>): SQSEvent => ({
+    Records: records.map(([messageId, b]) => ({ messageId, body: b })) as SQSEvent['Records'],
+  });
 
   it('two records for the same request in one batch run one after the other: both succeed, one card', async () => {
     const id = await fileOne();

@@ -5,23 +5,41 @@
  * the queue index to a table made before it existed. Requests are made with the domain
  * (fileRequest/decide), so the stored data is what the app writes.
  */
+
+import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
 import type { AgreementVersion } from '../../functions/domain/agreement';
 import { compileCalendar } from '../../functions/domain/calendar';
 import { HOUR_MS } from '../../functions/domain/duration';
-import { fileRequest, requestId, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Request, type RequestAction, type RequestEvent } from '../../functions/domain/request';
+import {
+  fileRequest,
+  type Request,
+  type RequestAction,
+  type RequestEvent,
+  requestId,
+  rightsOf,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../../functions/domain/request';
 import { decide } from '../../functions/domain/request-actions';
-import { contribution, sumCounters, type Counters } from '../../functions/domain/stats';
-import { chargeItems, readLedger, readTotal } from '../../functions/store/ledger';
-import { readDays } from '../../functions/store/stats';
+import { type Counters, contribution, sumCounters } from '../../functions/domain/stats';
 import { createDb, type Db } from '../../functions/store/client';
 import { deliveryClaimItem } from '../../functions/store/deliveries';
 import { readDirectory, WriteConflictError } from '../../functions/store/directory';
-import { getRequest, getRequestRecord, queueOf, readSequence, requestsOf, saveChange, saveNewRequest } from '../../functions/store/requests';
+import { chargeItems, readLedger, readTotal } from '../../functions/store/ledger';
 import { markAnnounced, rememberCard } from '../../functions/store/request-slack';
+import {
+  getRequest,
+  getRequestRecord,
+  queueOf,
+  readSequence,
+  requestsOf,
+  saveChange,
+  saveNewRequest,
+} from '../../functions/store/requests';
 import { createTableInput } from '../../functions/store/schema';
+import { readDays } from '../../functions/store/stats';
 import { ensureTable } from '../../functions/store/table';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { department, WEEK } from '../support/departments';
@@ -50,7 +68,10 @@ const AGREEMENT: AgreementVersion = {
 // Monday 16 November 2026, 09:00 in New York.
 const MON = Date.parse('2026-11-16T14:00:00Z');
 
-function filing(number: number, over: { requester?: string; at?: number; title?: string } = {}): { request: Request; event: RequestEvent } {
+function filing(
+  number: number,
+  over: { requester?: string; at?: number; title?: string } = {},
+): { request: Request; event: RequestEvent } {
   const r = fileRequest({
     id: requestId(IT.prefix, number),
     number,
@@ -59,7 +80,11 @@ function filing(number: number, over: { requester?: string; at?: number; title?:
     priority: 'P2',
     title: over.title ?? `Request number ${number}`,
     description: 'Filed by the integration test.',
-    source: { channel: 'C0FIN', ts: `1700000000.00000${number}`, permalink: `https://example.slack.com/archives/C0FIN/p${number}` },
+    source: {
+      channel: 'C0FIN',
+      ts: `1700000000.00000${number}`,
+      permalink: `https://example.slack.com/archives/C0FIN/p${number}`,
+    },
     requester: over.requester ?? DANA,
     at: over.at ?? MON + number * HOUR_MS,
     calendar: cal,
@@ -68,7 +93,12 @@ function filing(number: number, over: { requester?: string; at?: number; title?:
   return r.value;
 }
 
-function change(request: Request, action: RequestAction, actor: string, at: number): { request: Request; event: RequestEvent } {
+function change(
+  request: Request,
+  action: RequestAction,
+  actor: string,
+  at: number,
+): { request: Request; event: RequestEvent } {
   const r = decide(request, action, { actor, at, calendar: cal, rights: rightsOf(request, IT, actor), provider: IT });
   if (!r.ok) throw new Error(r.error);
   return r.value;
@@ -107,7 +137,8 @@ async function settled<T>(read: () => Promise<T>, done: (value: T) => boolean, w
 }
 
 const ids = (requests: Request[]) => requests.map((r) => r.id);
-const sameIds = (expected: string[]) => (requests: Request[]) => JSON.stringify(ids(requests)) === JSON.stringify(expected);
+const sameIds = (expected: string[]) => (requests: Request[]) =>
+  JSON.stringify(ids(requests)) === JSON.stringify(expected);
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -118,7 +149,8 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the write to be refused');
 }
 
-const byKey = (items: Record<string, unknown>[]) => [...items].sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+const byKey = (items: Record<string, unknown>[]) =>
+  [...items].sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 
 let db: Db;
 beforeEach(async () => {
@@ -148,7 +180,10 @@ describe('filing', () => {
     expect([seenByA, seenByB]).toEqual([0, 0]);
     const a = filing(1, { requester: DANA, title: 'From Dana' });
     const b = filing(1, { requester: LEE, title: 'From Lee' });
-    const outcomes = await Promise.allSettled([saveNewRequest(db, { ...a, previous: seenByA }), saveNewRequest(db, { ...b, previous: seenByB })]);
+    const outcomes = await Promise.allSettled([
+      saveNewRequest(db, { ...a, previous: seenByA }),
+      saveNewRequest(db, { ...b, previous: seenByB }),
+    ]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const lost = outcomes.findIndex((o) => o.status === 'rejected');
     const failure = outcomes[lost] as PromiseRejectedResult;
@@ -174,7 +209,9 @@ describe('filing', () => {
     await saveNewRequest(db, { ...filing(1), previous: 0, claim: deliveryClaimItem(db, 'view:V1') });
     const before = byKey(await allItems(db));
     // Slack delivers the same submission again; the app reads the sequence (now 1) and files IT-2.
-    const err = await rejection(saveNewRequest(db, { ...filing(2), previous: 1, claim: deliveryClaimItem(db, 'view:V1') }));
+    const err = await rejection(
+      saveNewRequest(db, { ...filing(2), previous: 1, claim: deliveryClaimItem(db, 'view:V1') }),
+    );
     expect(err).toBeInstanceOf(WriteConflictError);
     // [sequence, request, history, claim, report counters]
     const reasons = (err as WriteConflictError).reasons;
@@ -213,7 +250,10 @@ describe('changes', () => {
     const acked = await apply(db, filed.id, { type: 'acknowledge' }, AGENT, MON + 2 * HOUR_MS);
     const resolve = change(acked, { type: 'resolve', note: 'Delivered.' }, AGENT, MON + 3 * HOUR_MS);
     const cancel = change(acked, { type: 'cancel', note: 'Not needed.' }, DANA, MON + 3 * HOUR_MS);
-    const outcomes = await Promise.allSettled([saveChange(db, { before: acked, ...resolve }), saveChange(db, { before: acked, ...cancel })]);
+    const outcomes = await Promise.allSettled([
+      saveChange(db, { before: acked, ...resolve }),
+      saveChange(db, { before: acked, ...cancel }),
+    ]);
     const landed = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [[resolve, cancel][i]!] : []));
     expect(landed).toHaveLength(1);
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
@@ -221,7 +261,11 @@ describe('changes', () => {
     const record = await getRequestRecord(db, filed.id);
     expect(record?.request).toEqual(landed[0]!.request);
     expect(record?.request.rev).toBe(3);
-    expect(record?.events).toEqual([expect.objectContaining({ seq: 1, type: 'filed' }), expect.objectContaining({ seq: 2, type: 'acknowledge' }), { ...landed[0]!.event, dmed: {} }]);
+    expect(record?.events).toEqual([
+      expect.objectContaining({ seq: 1, type: 'filed' }),
+      expect.objectContaining({ seq: 2, type: 'acknowledge' }),
+      { ...landed[0]!.event, dmed: {} },
+    ]);
   });
 
   it('keeps the whole history in order, each line once', async () => {
@@ -262,10 +306,24 @@ describe('report counters', () => {
 
     await apply(db, one.id, { type: 'acknowledge' }, AGENT, MON + 2 * HOUR_MS);
     const oneResolved = await apply(db, one.id, { type: 'resolve', note: 'Delivered.' }, AGENT, MON + 3 * HOUR_MS);
-    const oneRated = await apply(db, one.id, { type: 'rate', score: 4, better: 'A call first.' }, DANA, MON + 4 * HOUR_MS);
+    const oneRated = await apply(
+      db,
+      one.id,
+      { type: 'rate', score: 4, better: 'A call first.' },
+      DANA,
+      MON + 4 * HOUR_MS,
+    );
     const twoCancelled = await apply(db, two.id, { type: 'cancel' }, DANA, MON + 4 * HOUR_MS);
     expect(await counters()).toEqual(recount([oneRated, twoCancelled, three]));
-    expect(await counters()).toMatchObject({ filed: 3, met: 1, live: 1, cancelled: 1, 'csat|n': 1, 'csat|sum': 4, 'csat|4': 1 });
+    expect(await counters()).toMatchObject({
+      filed: 3,
+      met: 1,
+      live: 1,
+      cancelled: 1,
+      'csat|n': 1,
+      'csat|sum': 4,
+      'csat|4': 1,
+    });
 
     // A change refused on its revision moves no counter.
     const stale = change(oneResolved, { type: 'reopen' }, DANA, MON + 5 * HOUR_MS);
@@ -278,7 +336,11 @@ describe('report counters', () => {
     // Tuesday 10:00 EST: the response (due Monday 13:00 EST) was missed.
     const scanAt = Date.parse('2026-11-17T15:00:00Z');
     const charge = { amount: 10, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
-    const decided = decide(filed, { type: 'breach', kind: 'response', charge }, { actor: SYSTEM_ACTOR, at: scanAt, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT });
+    const decided = decide(
+      filed,
+      { type: 'breach', kind: 'response', charge },
+      { actor: SYSTEM_ACTOR, at: scanAt, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT },
+    );
     if (!decided.ok) throw new Error(decided.error);
     const entry = {
       type: 'penalty' as const,
@@ -295,16 +357,30 @@ describe('report counters', () => {
     };
     const before = byKey(await allItems(db));
     // Worked out from a total of one breach, but the month has none: the total's condition fails.
-    const err = await rejection(saveChange(db, { before: filed, ...decided.value, extra: chargeItems(db, entry, { breaches: 1, charged: 10, waived: 0 }) }));
+    const err = await rejection(
+      saveChange(db, {
+        before: filed,
+        ...decided.value,
+        extra: chargeItems(db, entry, { breaches: 1, charged: 10, waived: 0 }),
+      }),
+    );
     expect(err).toBeInstanceOf(WriteConflictError);
     // [request, history, report counters, ledger total, ledger entry]
     expect((err as WriteConflictError).reasons).toEqual(['None', 'None', 'None', 'ConditionalCheckFailed', 'None']);
     expect(byKey(await allItems(db))).toEqual(before);
 
-    await saveChange(db, { before: filed, ...decided.value, extra: chargeItems(db, entry, await readTotal(db, AGREEMENT.id, '2026-11')) });
+    await saveChange(db, {
+      before: filed,
+      ...decided.value,
+      extra: chargeItems(db, entry, await readTotal(db, AGREEMENT.id, '2026-11')),
+    });
     const stored = await getRequest(db, filed.id);
     expect(stored).toEqual(decided.value.request);
-    expect(stored?.breaches?.response).toMatchObject({ dueAt: Date.parse('2026-11-16T18:00:00Z'), detectedAt: scanAt, amount: 10 });
+    expect(stored?.breaches?.response).toMatchObject({
+      dueAt: Date.parse('2026-11-16T18:00:00Z'),
+      detectedAt: scanAt,
+      amount: 10,
+    });
     expect(await readTotal(db, AGREEMENT.id, '2026-11')).toEqual({ breaches: 1, charged: 10, waived: 0 });
     expect(await readLedger(db, AGREEMENT.id, '2026-11')).toEqual([entry]);
     expect(await counters()).toEqual(recount([decided.value.request]));
@@ -317,7 +393,11 @@ describe('indexes', () => {
     const one = await fileNext(db);
     const two = await fileNext(db);
     const three = await fileNext(db);
-    expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-2', 'IT-3'])))).toEqual(['IT-1', 'IT-2', 'IT-3']);
+    expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-2', 'IT-3'])))).toEqual([
+      'IT-1',
+      'IT-2',
+      'IT-3',
+    ]);
 
     await apply(db, two.id, { type: 'resolve', note: 'Done.' }, AGENT, MON + 5 * HOUR_MS);
     expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-3'])))).toEqual(['IT-1', 'IT-3']);
@@ -348,14 +428,24 @@ describe('indexes', () => {
     // Resolved and closed requests stay on the requester's list.
     await apply(db, 'IT-1', { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS);
     await apply(db, 'IT-1', { type: 'close' }, DANA, MON + 5 * HOUR_MS);
-    const mine = await settled(() => requestsOf(db, DANA), (r) => r.length === 3 && r[2]?.status === 'closed');
+    const mine = await settled(
+      () => requestsOf(db, DANA),
+      (r) => r.length === 3 && r[2]?.status === 'closed',
+    );
     expect(mine.map((r) => [r.id, r.status])).toEqual([
       ['IT-4', 'open'],
       ['IT-3', 'open'],
       ['IT-1', 'closed'],
     ]);
     expect(ids(await requestsOf(db, DANA, 2))).toEqual(['IT-4', 'IT-3']);
-    expect(ids(await settled(() => requestsOf(db, LEE), (r) => r.length === 1))).toEqual(['IT-2']);
+    expect(
+      ids(
+        await settled(
+          () => requestsOf(db, LEE),
+          (r) => r.length === 1,
+        ),
+      ),
+    ).toEqual(['IT-2']);
     expect(await requestsOf(db, 'U0NOBODY')).toEqual([]);
   });
 });
@@ -394,7 +484,15 @@ describe('requests stored before report buckets existed', () => {
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { pk: 'REQ#IT-1', sk: 'REQ', ...old, gsi2pk: `USER#${old.requester}`, gsi2sk: `${created}#IT-1`, gsi3pk: 'QUEUE#it', gsi3sk: `${created}#IT-1` },
+        Item: {
+          pk: 'REQ#IT-1',
+          sk: 'REQ',
+          ...old,
+          gsi2pk: `USER#${old.requester}`,
+          gsi2sk: `${created}#IT-1`,
+          gsi3pk: 'QUEUE#it',
+          gsi3sk: `${created}#IT-1`,
+        },
       }),
     );
     await expect(getRequest(db, 'IT-1')).resolves.toMatchObject({ id: 'IT-1', status: 'open' });
@@ -419,10 +517,15 @@ describe('a table made before the queue index existed', () => {
     const withoutGsi3 = {
       ...input,
       GlobalSecondaryIndexes: input.GlobalSecondaryIndexes!.filter((i) => i.IndexName !== 'gsi3'),
-      AttributeDefinitions: input.AttributeDefinitions!.filter((a) => a.AttributeName !== 'gsi3pk' && a.AttributeName !== 'gsi3sk'),
+      AttributeDefinitions: input.AttributeDefinitions!.filter(
+        (a) => a.AttributeName !== 'gsi3pk' && a.AttributeName !== 'gsi3sk',
+      ),
     };
     await old.raw.send(new CreateTableCommand(withoutGsi3));
-    const indexes = async () => ((await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort();
+    const indexes = async () =>
+      ((await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes ?? [])
+        .map((i) => i.IndexName)
+        .sort();
     expect(await indexes()).toEqual(['gsi1', 'gsi2']);
 
     // A request filed before the upgrade (its item already carries gsi3 keys).
@@ -431,16 +534,29 @@ describe('a table made before the queue index existed', () => {
 
     expect(await ensureTable(old)).toBe('existed');
     expect(await indexes()).toEqual(['gsi1', 'gsi2', 'gsi3']);
-    const status = async () => (await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'gsi3')?.IndexStatus;
+    const status = async () =>
+      (await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes?.find(
+        (i) => i.IndexName === 'gsi3',
+      )?.IndexStatus;
     expect(await settled(status, (s) => s === 'ACTIVE')).toBe('ACTIVE');
 
     const after = await fileNext(old);
-    const queue = await settled(() => queueOf(old!, 'it'), (q) => q.some((r) => r.id === after.id));
+    const queue = await settled(
+      () => queueOf(old!, 'it'),
+      (q) => q.some((r) => r.id === after.id),
+    );
     expect(ids(queue)).toContain(after.id);
     // Running it again changes nothing.
     expect(await ensureTable(old)).toBe('existed');
     expect(await indexes()).toEqual(['gsi1', 'gsi2', 'gsi3']);
     // The item written before the index existed is backfilled into it.
-    expect(ids(await settled(() => queueOf(old!, 'it'), (q) => q.length === 2))).toEqual([before.id, after.id]);
+    expect(
+      ids(
+        await settled(
+          () => queueOf(old!, 'it'),
+          (q) => q.length === 2,
+        ),
+      ),
+    ).toEqual([before.id, after.id]);
   });
 });

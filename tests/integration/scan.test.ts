@@ -11,7 +11,13 @@ import { performWork, type WorkItem } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { CHECK_SHARDS, dueChecks, getRequest, getRequestRecord, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
+import {
+  CHECK_SHARDS,
+  dueChecks,
+  getRequest,
+  getRequestRecord,
+  SLACK_SYNC_GRACE_MS,
+} from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
@@ -39,18 +45,40 @@ const later = (ms: number) => new Date(T0.getTime() + ms);
 function recordingOutbox() {
   const items: WorkItem[] = [];
   const outbox: Outbox = { send: async (item) => void items.push(item), idle: async () => {} };
-  const slack = createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
-  return { outbox, items, run: async () => { for (const item of items.splice(0)) await performWork({ db, slack, admins: [] }, item); } };
+  const slack = createSlackClient(
+    { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
+    { logLevel: LogLevel.ERROR },
+  );
+  return {
+    outbox,
+    items,
+    run: async () => {
+      for (const item of items.splice(0)) await performWork({ db, slack, admins: [] }, item);
+    },
+  };
 }
 
 let n = 0;
 async function fileLost(): Promise<string> {
-  const result = await fileFromSlack(db, { user: REQUESTER, agreementId: 'it-for-finance', priority: 'P2', title: `Lost job ${++n}`, description: '', delivery: `view:SCAN${n}`, now: T0 });
+  const result = await fileFromSlack(db, {
+    user: REQUESTER,
+    agreementId: 'it-for-finance',
+    priority: 'P2',
+    title: `Lost job ${++n}`,
+    description: '',
+    delivery: `view:SCAN${n}`,
+    now: T0,
+  });
   if (result.outcome !== 'filed') throw new Error(result.outcome);
   return result.request.id; // the job to post its card is never sent
 }
 
-const cardsOf = (id: string) => fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok' && c.args.thread_ts === undefined && JSON.stringify(c.args.blocks).includes(`"${id}"`));
+const cardsOf = (id: string) =>
+  fake
+    .callsTo('chat.postMessage')
+    .filter(
+      (c) => c.outcome === 'ok' && c.args.thread_ts === undefined && JSON.stringify(c.args.blocks).includes(`"${id}"`),
+    );
 
 it('a filed request whose job was lost gets its card from the scan, once, after the grace', async () => {
   const id = await fileLost();
@@ -105,7 +133,15 @@ it('the index is sharded: checks spread over every shard', async () => {
   for (let i = 0; i < 12; i++) await fileLost();
   const checks = await dueChecks(db, later(SLACK_SYNC_GRACE_MS + 1_000));
   expect(checks.length).toBeGreaterThanOrEqual(12);
-  const used = new Set(await Promise.all(checks.map(async (c) => (await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `REQ#${c.id}`, sk: 'REQ' } }))).Item?.gsi1pk)));
+  const used = new Set(
+    await Promise.all(
+      checks.map(
+        async (c) =>
+          (await db.doc.send(new GetCommand({ TableName: db.table, Key: { pk: `REQ#${c.id}`, sk: 'REQ' } }))).Item
+            ?.gsi1pk,
+      ),
+    ),
+  );
   expect(used.size).toBe(CHECK_SHARDS);
   expect((await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000))).checked).toBe(checks.length);
 });
@@ -127,7 +163,10 @@ it('a resolved request nobody confirms closes itself when its 7-day reopen windo
   const id = await fileLost();
   const { outbox, run } = recordingOutbox();
   const resolvedAt = later(60 * 60_000);
-  expect((await act(db, { id, user: IT_MEMBER, action: { type: 'resolve', note: 'Replaced the charger' }, now: resolvedAt })).outcome).toBe('done');
+  expect(
+    (await act(db, { id, user: IT_MEMBER, action: { type: 'resolve', note: 'Replaced the charger' }, now: resolvedAt }))
+      .outcome,
+  ).toBe('done');
   await runScan({ db, outbox }, new Date(resolvedAt.getTime() + SLACK_SYNC_GRACE_MS + 1_000));
   await run(); // the card, its thread and the requester's "resolved" DM
   const cardTs = (await getRequestRecord(db, id))!.card!.ts;
@@ -146,10 +185,25 @@ it('a resolved request nobody confirms closes itself when its 7-day reopen windo
   expect((await runScan({ db, outbox }, new Date(resolvedAt.getTime() + 9 * DAY))).closed).toBe(0);
 
   await run(); // (the other requests of this file breach meanwhile; only this one's posts matter here)
-  const posts = fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok' && `${String(c.args.text)}${JSON.stringify(c.args.blocks ?? '')}`.includes(id));
-  expect(posts.map((c) => [Number(c.args.thread_ts) === Number(cardTs), String(c.args.text)])).toEqual([[true, expect.stringMatching(new RegExp(`^:lock: ${id} closed itself: resolved 7 days ago and not reopened`))]]);
-  const card = fake.callsTo('chat.update').filter((c) => c.outcome === 'ok' && Number(c.args.ts) === Number(cardTs)).at(-1);
+  const posts = fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.outcome === 'ok' && `${String(c.args.text)}${JSON.stringify(c.args.blocks ?? '')}`.includes(id));
+  expect(posts.map((c) => [Number(c.args.thread_ts) === Number(cardTs), String(c.args.text)])).toEqual([
+    [true, expect.stringMatching(new RegExp(`^:lock: ${id} closed itself: resolved 7 days ago and not reopened`))],
+  ]);
+  const card = fake
+    .callsTo('chat.update')
+    .filter((c) => c.outcome === 'ok' && Number(c.args.ts) === Number(cardTs))
+    .at(-1);
   expect(JSON.stringify(card?.args.blocks)).toContain(':lock: Closed');
-  const reopen = await act(db, { id, user: REQUESTER, action: { type: 'reopen' }, now: new Date(resolvedAt.getTime() + 9 * DAY) });
-  expect(reopen).toMatchObject({ outcome: 'refused', message: `${id} is closed; file a new request if something is still wrong.` });
+  const reopen = await act(db, {
+    id,
+    user: REQUESTER,
+    action: { type: 'reopen' },
+    now: new Date(resolvedAt.getTime() + 9 * DAY),
+  });
+  expect(reopen).toMatchObject({
+    outcome: 'refused',
+    message: `${id} is closed; file a new request if something is still wrong.`,
+  });
 });

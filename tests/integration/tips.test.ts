@@ -2,7 +2,17 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { builtInTips, pickTips, type Tip } from '../../functions/domain/tips';
 import type { Db } from '../../functions/store/client';
-import { addCustomTip, readAllTips, readCatalogue, readTipChanges, saveTipText, setTipRetired, TipExistsError, tipsForWeek, TIPS_PK } from '../../functions/store/tips';
+import {
+  addCustomTip,
+  readAllTips,
+  readCatalogue,
+  readTipChanges,
+  saveTipText,
+  setTipRetired,
+  TIPS_PK,
+  TipExistsError,
+  tipsForWeek,
+} from '../../functions/store/tips';
 import { allItems, dropTable, freshTable } from '../support/db';
 
 let db: Db;
@@ -12,7 +22,13 @@ beforeEach(async () => {
 afterEach(() => dropTable(db));
 
 const who = { by: 'U0ADMIN01', at: '2026-11-23T09:00:00.000Z' };
-const custom: Tip = { id: 'cus-ask-about-the-weekend', kind: 'customer', title: 'Ask about the weekend', body: 'On a Monday call, one honest question about the customer\'s weekend, asked before business, sets a warmer tone for everything after it.', tryThisWeek: 'Ask three Monday callers about their weekend before you start.' };
+const custom: Tip = {
+  id: 'cus-ask-about-the-weekend',
+  kind: 'customer',
+  title: 'Ask about the weekend',
+  body: "On a Monday call, one honest question about the customer's weekend, asked before business, sets a warmer tone for everything after it.",
+  tryThisWeek: 'Ask three Monday callers about their weekend before you start.',
+};
 const [first, second] = builtInTips() as [Tip, Tip];
 
 it('is the built-in catalogue when nothing is stored', async () => {
@@ -36,9 +52,18 @@ it('adds custom tips, replaces edited ones and leaves out retired ones, from ite
   expect(all.find((e) => e.tip.id === first.id)?.source).toBe('edit');
 
   const items = await allItems(db);
-  expect(items.map((i) => `${i.pk} ${i.sk}`).sort()).toEqual([`TIPS TIP#${custom.id}`, `TIPS TIP#${first.id}`, `TIPS TIP#${second.id}`].sort());
+  expect(items.map((i) => `${i.pk} ${i.sk}`).sort()).toEqual(
+    [`TIPS TIP#${custom.id}`, `TIPS TIP#${first.id}`, `TIPS TIP#${second.id}`].sort(),
+  );
   // A retirement of an unedited built-in tip stores only the flag, not a copy of the text.
-  expect(items.find((i) => i.sk === `TIP#${second.id}`)).toEqual({ pk: 'TIPS', sk: `TIP#${second.id}`, id: second.id, retired: true, updatedBy: who.by, updatedAt: who.at });
+  expect(items.find((i) => i.sk === `TIP#${second.id}`)).toEqual({
+    pk: 'TIPS',
+    sk: `TIP#${second.id}`,
+    id: second.id,
+    retired: true,
+    updatedBy: who.by,
+    updatedAt: who.at,
+  });
 });
 
 it('keeps a retirement when the tip is edited afterwards, and brings a tip back with its edit', async () => {
@@ -66,9 +91,18 @@ it('ignores a stored tip whose text fails the checks, but still honours its reti
 });
 
 it('reads every change with one query, however many there are', async () => {
-  const many = Array.from({ length: 120 }, (_, i): Tip => ({ ...custom, id: `cus-custom-${i}`, title: `Custom ${i}`, body: `${custom.body} (${i})` }));
+  const many = Array.from(
+    { length: 120 },
+    (_, i): Tip => ({ ...custom, id: `cus-custom-${i}`, title: `Custom ${i}`, body: `${custom.body} (${i})` }),
+  );
   for (const t of many) await addCustomTip(db, t, who);
-  const page = await db.doc.send(new QueryCommand({ TableName: db.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': TIPS_PK } }));
+  const page = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': TIPS_PK },
+    }),
+  );
   expect(page.Count).toBe(120);
   expect(page.LastEvaluatedKey).toBeUndefined();
   const send = jest.spyOn(db.doc, 'send');

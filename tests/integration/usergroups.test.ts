@@ -4,22 +4,30 @@
  * reads it again. Slack's `subteam_members_changed` event usually comes first
  * (tests/e2e/departments.test.ts); this is the net for a missed one.
  */
+
+import { LogLevel } from '@slack/web-api';
 import type { Outbox } from '../../functions/jobs/outbox';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import { refreshStaleUsergroups } from '../../functions/jobs/usergroups';
 import { performWork, type WorkItem } from '../../functions/jobs/work';
-import { LogLevel } from '@slack/web-api';
 import { createSlackClient } from '../../functions/slack/web-client';
-import { readDirectory } from '../../functions/store/directory';
-import { FakeSlack } from '../support/fake-slack';
 import type { Db } from '../../functions/store/client';
 import { cacheUsergroupMembers } from '../../functions/store/departments';
+import { readDirectory } from '../../functions/store/directory';
 import { importCompany } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
 
 const T0 = new Date('2026-11-25T15:00:00Z');
 const MIN = 60_000;
-const department = (id: string, usergroup?: string) => ({ id, name: id.toUpperCase(), heads: [`U0${id.toUpperCase()}HEAD`], channel: `C0${id.toUpperCase()}Q`, calendar: { timezone: 'UTC' }, ...(usergroup ? { usergroup } : {}) });
+const department = (id: string, usergroup?: string) => ({
+  id,
+  name: id.toUpperCase(),
+  heads: [`U0${id.toUpperCase()}HEAD`],
+  channel: `C0${id.toUpperCase()}Q`,
+  calendar: { timezone: 'UTC' },
+  ...(usergroup ? { usergroup } : {}),
+});
 
 let db: Db;
 let items: WorkItem[];
@@ -27,7 +35,11 @@ const outbox: Outbox = { send: async (item) => void items.push(item), idle: asyn
 
 beforeAll(async () => {
   db = await freshTable();
-  await importCompany(db, { departments: [department('it', 'S0ITTEAM1'), department('hr', 'S0HRTEAM1'), department('ops')] }, T0);
+  await importCompany(
+    db,
+    { departments: [department('it', 'S0ITTEAM1'), department('hr', 'S0HRTEAM1'), department('ops')] },
+    T0,
+  );
   await cacheUsergroupMembers(db, 'it', 'S0ITTEAM1', ['U0DANA001'], T0.toISOString()); // HR's group was never read
 });
 afterAll(() => dropTable(db));
@@ -45,7 +57,10 @@ it('hands over the groups read an hour ago or more, or never, and no department 
 });
 
 it('runs with the digest job, which says what it handed over', async () => {
-  const line = await runScheduled({ db, outbox }, { job: 'digest', scheduledTime: new Date(T0.getTime() + 30 * MIN).toISOString() });
+  const line = await runScheduled(
+    { db, outbox },
+    { job: 'digest', scheduledTime: new Date(T0.getTime() + 30 * MIN).toISOString() },
+  );
   expect(line).toMatch(/ User groups to read again: hr\.$/);
   expect(items).toEqual([{ type: 'usergroups.sync', department: 'hr' }]);
 });
@@ -58,16 +73,24 @@ describe('the worker reading a group', () => {
   let fake: FakeSlack;
   beforeAll(async () => (fake = await FakeSlack.start()));
   afterAll(() => fake.stop());
-  const deps = () => ({ db, slack: createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } }), admins: [] });
+  const deps = () => ({
+    db,
+    slack: createSlackClient(
+      { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
+      { logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } },
+    ),
+    admins: [],
+  });
 
   it('a group Slack refuses outright (deleted) is logged, not retried into the dead-letter queue; a Slack outage is tried again', async () => {
     fake.failWith('usergroups.users.list', 'no_such_subteam');
     await expect(performWork(deps(), { type: 'usergroups.sync', department: 'hr' })).resolves.toBeUndefined();
     fake.httpError('usergroups.users.list', 503);
-    await expect(performWork(deps(), { type: 'usergroups.sync', department: 'hr' })).rejects.toThrow(/user group not read/);
+    await expect(performWork(deps(), { type: 'usergroups.sync', department: 'hr' })).rejects.toThrow(
+      /user group not read/,
+    );
     fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
     await performWork(deps(), { type: 'usergroups.sync', department: 'hr' });
     expect((await readDirectory(db)).departments.find((d) => d.id === 'hr')?.usergroupMembers).toEqual(['U0HRMEM01']);
   });
 });
-

@@ -17,15 +17,25 @@ afterAll(async () => {
   await dropTable(db);
 });
 
-const deps = () => ({ db, admins: [], slack: createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test-token' }, { retryConfig: { retries: 0 } }) });
+const deps = () => ({
+  db,
+  admins: [],
+  slack: createSlackClient(
+    { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test-token' },
+    { retryConfig: { retries: 0 } },
+  ),
+});
 const record = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
-const post = (n: number) => JSON.stringify({ type: 'slack.post', key: `k-${n}`, channel: 'C0QUEUE001', text: `message ${n}` });
+const post = (n: number) =>
+  JSON.stringify({ type: 'slack.post', key: `k-${n}`, channel: 'C0QUEUE001', text: `message ${n}` });
 
 it('reports only the poison message of a batch of ten', async () => {
   const records = Array.from({ length: 10 }, (_, i) => record(`m${i}`, i === 4 ? '{not json' : post(i)));
   const result = await processWorkBatch(deps(), { Records: records });
   expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm4' }]);
-  expect(fake.callsTo('chat.postMessage').map((c) => c.args.text)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9].map((n) => `message ${n}`));
+  expect(fake.callsTo('chat.postMessage').map((c) => c.args.text)).toEqual(
+    [0, 1, 2, 3, 5, 6, 7, 8, 9].map((n) => `message ${n}`),
+  );
 });
 
 it('does not post again when SQS redelivers the same items', async () => {
@@ -36,7 +46,9 @@ it('does not post again when SQS redelivers the same items', async () => {
 });
 
 it('refuses an item of an unknown type', async () => {
-  const result = await processWorkBatch(deps(), { Records: [record('x', JSON.stringify({ type: 'drop.table', key: 'k' }))] });
+  const result = await processWorkBatch(deps(), {
+    Records: [record('x', JSON.stringify({ type: 'drop.table', key: 'k' }))],
+  });
   expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'x' }]);
 });
 

@@ -25,7 +25,21 @@ export async function startSecrets(): Promise<FakeSecrets> {
     req.on('end', () => {
       const ok = req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue';
       res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(ok ? { ARN: SECRET_ARN, Name: 'kept-slack', VersionId: 'v1', SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-asset' }) } : { __type: 'UnknownOperation' }));
+      res.end(
+        JSON.stringify(
+          ok
+            ? {
+                ARN: SECRET_ARN,
+                Name: 'kept-slack',
+                VersionId: 'v1',
+                SecretString: JSON.stringify({
+                  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+                  SLACK_BOT_TOKEN: 'xoxb-test-asset',
+                }),
+              }
+            : { __type: 'UnknownOperation' },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -40,7 +54,12 @@ export async function startSecrets(): Promise<FakeSecrets> {
  * Runs `script` with `node -e` in `assetDir` and returns the JSON it printed after `RESULT `.
  * Fails the test with the exit code and stderr when the script does not end cleanly.
  */
-export async function runInAsset<T>(assetDir: string, script: string, secrets: FakeSecrets, env: Record<string, string>): Promise<T> {
+export async function runInAsset<T>(
+  assetDir: string,
+  script: string,
+  secrets: FakeSecrets,
+  env: Record<string, string>,
+): Promise<T> {
   const child = spawn(process.execPath, ['-e', script], {
     cwd: assetDir,
     env: {

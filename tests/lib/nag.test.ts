@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../../lib/app';
 import type { KeptStack } from '../../lib/kept-stack';
-import { NAG_ACKNOWLEDGEMENTS, acknowledgementIds } from '../../lib/nag-acknowledgements';
+import { acknowledgementIds, NAG_ACKNOWLEDGEMENTS } from '../../lib/nag-acknowledgements';
 import { testContext } from './build';
 
 interface Violation {
@@ -12,7 +12,12 @@ interface Violation {
   violatingConstructs: { constructPath: string }[];
 }
 interface Report {
-  pluginReports: { pluginName: string; conclusion: string; violations: Violation[]; suppressedViolations?: Violation[] }[];
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: Violation[];
+    suppressedViolations?: Violation[];
+  }[];
 }
 
 /** Synthesises with the AwsSolutions and Serverless packs; returns the synth error (if any) and the report. */
@@ -46,7 +51,9 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   });
 
   it('still fail synth on a new finding (the gate is live)', () => {
-    const { error } = synthWithNag((stack) => new sqs.Queue(stack, 'UnencryptedProbe', { encryption: sqs.QueueEncryption.UNENCRYPTED }));
+    const { error } = synthWithNag(
+      (stack) => new sqs.Queue(stack, 'UnencryptedProbe', { encryption: sqs.QueueEncryption.UNENCRYPTED }),
+    );
     expect(error).toMatch(/AwsSolutions-SQS4/);
   });
 });
@@ -66,7 +73,9 @@ describe('acknowledgements (lib/nag-acknowledgements.ts)', () => {
         for (const id of acknowledgementIds(entry, clean.stack)) {
           const rule = id.slice(id.indexOf('::') + 2);
           const hit = suppressed.some(
-            (v) => v.ruleName === rule && v.violatingConstructs.some((c) => c.constructPath.startsWith(`${scope.node.path}/`)),
+            (v) =>
+              v.ruleName === rule &&
+              v.violatingConstructs.some((c) => c.constructPath.startsWith(`${scope.node.path}/`)),
           );
           expect({ id, scope: scope.node.path, hit }).toEqual({ id, scope: scope.node.path, hit: true });
         }
@@ -78,7 +87,9 @@ describe('acknowledgements (lib/nag-acknowledgements.ts)', () => {
     const libDir = path.join(__dirname, '..', '..', 'lib');
     const files = fs.readdirSync(libDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     const offenders = files.filter(
-      (f) => f !== 'nag-acknowledgements.ts' && /\.acknowledge\(|NagSuppressions/.test(fs.readFileSync(path.join(libDir, f), 'utf8')),
+      (f) =>
+        f !== 'nag-acknowledgements.ts' &&
+        /\.acknowledge\(|NagSuppressions/.test(fs.readFileSync(path.join(libDir, f), 'utf8')),
     );
     expect(offenders).toEqual([]);
   });

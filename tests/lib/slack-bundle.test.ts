@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
-import { logicalId, testContext } from './build';
 import { FORM, httpApiEvent, signature, slashCommand } from '../support/slack-requests';
-import { runInAsset, startSecrets, type FakeSecrets } from './asset-run';
+import { type FakeSecrets, runInAsset, startSecrets } from './asset-run';
+import { logicalId, testContext } from './build';
 
 /** A string of the date-holidays tables (US), in none of the code that goes into the Slack bundle. */
 const FROM_TABLES = 'Thanksgiving';

@@ -198,7 +198,11 @@ describe('schedules', () => {
         RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: 60 },
       },
     });
-    expect(JSON.parse(scan.Target.Input as string)).toEqual({ source: 'kept.schedule', job: 'scan', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(JSON.parse(scan.Target.Input as string)).toEqual({
+      source: 'kept.schedule',
+      job: 'scan',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+    });
   });
 
   it('runs the digest every 15 minutes (each channel at its own weekday, time and zone), with retries and the dead-letter queue', () => {
@@ -212,7 +216,11 @@ describe('schedules', () => {
       },
     });
     expect(digest.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
-    expect(JSON.parse(digest.Target.Input as string)).toEqual({ source: 'kept.schedule', job: 'digest', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(JSON.parse(digest.Target.Input as string)).toEqual({
+      source: 'kept.schedule',
+      job: 'digest',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+    });
   });
 
   it('sends failed asynchronous scan and digest invocations to the jobs dead-letter queue; the scan is not retried', () => {
@@ -230,7 +238,14 @@ describe('schedules', () => {
         if (s.Action.includes('lambda:InvokeFunction')) {
           expect(s.Action).toEqual(['lambda:InvokeFunction']);
           expect(JSON.stringify(s.Resource)).toContain(fnId);
-          expect(JSON.stringify(s.Resource)).not.toMatch(new RegExp(Object.values(functions).map((f) => f.fn).filter((id) => id !== fnId).join('|')));
+          expect(JSON.stringify(s.Resource)).not.toMatch(
+            new RegExp(
+              Object.values(functions)
+                .map((f) => f.fn)
+                .filter((id) => id !== fnId)
+                .join('|'),
+            ),
+          );
         } else {
           expect(s).toEqual({ Action: ['sqs:SendMessage'], Resource: [arn(ids.jobsDlq)] });
         }
@@ -241,8 +256,12 @@ describe('schedules', () => {
 
 describe('schedules with other context', () => {
   it('refuse the removed kept:digestCron and kept:digestTimezone at synth time, pointing to the import file', () => {
-    expect(() => buildTemplate({ 'kept:digestTimezone': 'Europe/Berlin' })).toThrow(/kept:digestTimezone is no longer used.*digest section of the import file/);
-    expect(() => buildTemplate({ 'kept:digestCron': 'cron(30 8 ? * FRI *)' })).toThrow(/kept:digestCron is no longer used/);
+    expect(() => buildTemplate({ 'kept:digestTimezone': 'Europe/Berlin' })).toThrow(
+      /kept:digestTimezone is no longer used.*digest section of the import file/,
+    );
+    expect(() => buildTemplate({ 'kept:digestCron': 'cron(30 8 ? * FRI *)' })).toThrow(
+      /kept:digestCron is no longer used/,
+    );
   });
 });
 
@@ -308,14 +327,22 @@ describe('alarms', () => {
     });
   });
 
-  it.each([['worker', 'workerDlq'], ['jobs', 'jobsDlq']] as const)('alarm as soon as the %s dead-letter queue holds a message', (_, key) => {
+  it.each([
+    ['worker', 'workerDlq'],
+    ['jobs', 'jobsDlq'],
+  ] as const)('alarm as soon as the %s dead-letter queue holds a message', (_, key) => {
     const found = alarms().filter(
       (a) =>
         a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
         a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === ids[key],
     );
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', ...notifiesTopic() });
+    expect(found[0]).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      ...notifiesTopic(),
+    });
   });
 
   it('alarm when the Slack function p99 duration exceeds 2.5 s', () => {
@@ -334,7 +361,9 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [ref(ids.topic)],
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
       },
     });
     template.hasOutput('AlarmTopicArn', { Value: ref(ids.topic) });
@@ -359,25 +388,43 @@ describe('least privilege', () => {
       for (const s of policy.Properties.PolicyDocument.Statement as Json[]) {
         for (const action of asArray(s.Action as string | string[])) {
           expect(action).not.toMatch(/\*/);
-          expect(['dynamodb:Scan', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:CreateTable']).not.toContain(action);
+          expect([
+            'dynamodb:Scan',
+            'dynamodb:DeleteTable',
+            'dynamodb:UpdateTable',
+            'dynamodb:CreateTable',
+          ]).not.toContain(action);
         }
         expect(asArray(s.Resource)).not.toContain('*');
       }
     }
   });
 
-  it.each(fnNames)('%s may read and write items of the Kept table and query its indexes, nothing more on DynamoDB', (name) => {
-    const dynamo = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
-    const onTable = dynamo.find((s) => JSON.stringify(s.Resource) === JSON.stringify([arn(ids.table)]))!;
-    expect(onTable.Action.sort()).toEqual(
-      ['BatchGetItem', 'BatchWriteItem', 'ConditionCheckItem', 'DeleteItem', 'DescribeTable', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`),
-    );
-    const onIndexes = dynamo.filter((s) => s !== onTable);
-    expect(onIndexes).toHaveLength(1);
-    expect(onIndexes[0]!.Action).toEqual(['dynamodb:Query']);
-    expect(JSON.stringify(onIndexes[0]!.Resource)).not.toContain('index/*');
-    expect(onIndexes[0]!.Resource).toHaveLength(INDEXES.length);
-  });
+  it.each(fnNames)(
+    '%s may read and write items of the Kept table and query its indexes, nothing more on DynamoDB',
+    (name) => {
+      const dynamo = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+      const onTable = dynamo.find((s) => JSON.stringify(s.Resource) === JSON.stringify([arn(ids.table)]))!;
+      expect(onTable.Action.sort()).toEqual(
+        [
+          'BatchGetItem',
+          'BatchWriteItem',
+          'ConditionCheckItem',
+          'DeleteItem',
+          'DescribeTable',
+          'GetItem',
+          'PutItem',
+          'Query',
+          'UpdateItem',
+        ].map((a) => `dynamodb:${a}`),
+      );
+      const onIndexes = dynamo.filter((s) => s !== onTable);
+      expect(onIndexes).toHaveLength(1);
+      expect(onIndexes[0]!.Action).toEqual(['dynamodb:Query']);
+      expect(JSON.stringify(onIndexes[0]!.Resource)).not.toContain('index/*');
+      expect(onIndexes[0]!.Resource).toHaveLength(INDEXES.length);
+    },
+  );
 
   it('only the worker may receive from the queue; Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
     const consumers = ofType('AWS::IAM::Role')
@@ -387,7 +434,9 @@ describe('least privilege', () => {
     for (const name of ['slack', 'scan', 'digest'] as const) {
       const sqs = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
       const queues = name === 'slack' ? [arn(ids.queue)] : [arn(ids.jobsDlq), arn(ids.queue)];
-      expect(sqs).toEqual([{ Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: queues }]);
+      expect(sqs).toEqual([
+        { Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: queues },
+      ]);
     }
   });
 

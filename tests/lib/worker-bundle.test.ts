@@ -5,7 +5,7 @@
  * uploaded to the fake Slack. tests/lib/build.ts skips bundling, so this file synthesises once more
  * with bundling on.
  */
-import { importCompany, opsForSales } from '../support/company';
+
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,9 +16,10 @@ import type { Db } from '../../functions/store/client';
 import { buildApp } from '../../lib/app';
 import { CHART_PACKAGES } from '../../lib/constructs/kept-function';
 import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
+import { importCompany, opsForSales } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { runInAsset, startSecrets, type FakeSecrets } from './asset-run';
+import { type FakeSecrets, runInAsset, startSecrets } from './asset-run';
 import { logicalId, testContext } from './build';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -51,16 +52,24 @@ afterAll(() => {
 });
 
 describe('worker asset', () => {
-  it('carries resvg\'s wasm and the font with its licence, byte for byte, beside index.js', () => {
+  it("carries resvg's wasm and the font with its licence, byte for byte, beside index.js", () => {
     expect(fs.statSync(path.join(assets.worker, 'index.js')).isFile()).toBe(true);
     for (const rel of CHART_RUNTIME_FILES) {
       const shipped = path.join(assets.worker, 'node_modules', rel);
       expect(fs.readFileSync(shipped).equals(fs.readFileSync(path.join(ROOT, 'node_modules', rel)))).toBe(true);
     }
-    expect(fs.readFileSync(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'LICENSE'), 'utf8')).toContain('Bitstream Vera');
+    expect(fs.readFileSync(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'LICENSE'), 'utf8')).toContain(
+      'Bitstream Vera',
+    );
     // Only those files: not the packages' other builds or fonts.
-    expect(fs.readdirSync(path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm')).sort()).toEqual(['index.js', 'index_bg.wasm', 'package.json']);
-    expect(fs.readdirSync(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf'))).toEqual(['DejaVuSans.ttf']);
+    expect(fs.readdirSync(path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm')).sort()).toEqual([
+      'index.js',
+      'index_bg.wasm',
+      'package.json',
+    ]);
+    expect(fs.readdirSync(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf'))).toEqual([
+      'DejaVuSans.ttf',
+    ]);
   });
 
   it('bundles Vega (browser canvas) and requires resvg from beside it; the other functions leave the chart packages out', () => {
@@ -89,7 +98,15 @@ describe('worker asset, run by Node in its own directory', () => {
     const company = opsForSales();
     await importCompany(db, company, '2026-11-01T00:00:00Z');
     for (const [i, at] of ['2026-11-10T15:00:00Z', '2026-11-19T21:00:00Z'].entries()) {
-      const filed = await fileFromSlack(db, { user: 'U0SALMEM01', agreementId: 'ops-for-sales', priority: 'P1', title: `Demo ${i}`, description: '', delivery: `view:W${i}`, now: new Date(at) });
+      const filed = await fileFromSlack(db, {
+        user: 'U0SALMEM01',
+        agreementId: 'ops-for-sales',
+        priority: 'P1',
+        title: `Demo ${i}`,
+        description: '',
+        delivery: `view:W${i}`,
+        now: new Date(at),
+      });
       if (filed.outcome !== 'filed') throw new Error(JSON.stringify(filed));
     }
     await runScan({ db }, new Date('2026-11-25T12:00:00Z'));
@@ -104,7 +121,14 @@ describe('worker asset, run by Node in its own directory', () => {
   });
 
   it('handles a report.files item: renders the charts with its own wasm and font and uploads them in one message', async () => {
-    const item = { type: 'report.files', key: 'report:asset-test', user: HEAD, department: 'ops', from: '2026-11-01', to: '2026-11-30' };
+    const item = {
+      type: 'report.files',
+      key: 'report:asset-test',
+      user: HEAD,
+      department: 'ops',
+      from: '2026-11-01',
+      to: '2026-11-30',
+    };
     const script = `
       const mainJs = require('node:path').join(process.cwd(), 'index.js');
       const { handler } = require(mainJs);
@@ -115,11 +139,16 @@ describe('worker asset, run by Node in its own directory', () => {
         process.stdout.write('RESULT ' + JSON.stringify({ out, wasm: r.resolve('@resvg/resvg-wasm/index_bg.wasm'), font: r.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), loaded }) + '\\n');
       }, (err) => { console.error(err); process.exit(1); });
     `;
-    const result = await runInAsset<{ out: unknown; wasm: string; font: string; loaded: string[] }>(assets.worker, script, secrets, {
-      KEPT_TABLE: db.table,
-      DYNAMODB_ENDPOINT: testEndpoint(),
-      SLACK_API_URL: fake.url,
-    });
+    const result = await runInAsset<{ out: unknown; wasm: string; font: string; loaded: string[] }>(
+      assets.worker,
+      script,
+      secrets,
+      {
+        KEPT_TABLE: db.table,
+        DYNAMODB_ENDPOINT: testEndpoint(),
+        SLACK_API_URL: fake.url,
+      },
+    );
 
     expect(result.out).toEqual({ batchItemFailures: [] });
     // resvg and the font came from the asset, not from the repository on NODE_PATH; Vega from index.js.

@@ -25,7 +25,12 @@ export async function importCompany(db: Db, file: unknown, now: Date | string = 
 }
 
 /** The people of `opsForSales()`. */
-export const OPS_FOR_SALES: Readonly<Record<'opsHead' | 'opsMember' | 'salesHead' | 'salesMember', string>> = { opsHead: 'U0OPSHEAD1', opsMember: 'U0OPSMEM01', salesHead: 'U0SALHEAD1', salesMember: 'U0SALMEM01' };
+export const OPS_FOR_SALES: Readonly<Record<'opsHead' | 'opsMember' | 'salesHead' | 'salesMember', string>> = {
+  opsHead: 'U0OPSHEAD1',
+  opsMember: 'U0OPSMEM01',
+  salesHead: 'U0SALHEAD1',
+  salesMember: 'U0SALMEM01',
+};
 
 /**
  * Ops works around the clock in New York and provides Sales "Demo environments" under
@@ -36,9 +41,33 @@ export function opsForSales(penalty: Record<string, unknown> = { unit: 'points',
   const p = OPS_FOR_SALES;
   return {
     departments: [
-      { id: 'ops', name: 'Operations', heads: [p.opsHead], members: [p.opsMember], channel: 'C0OPSQUEUE', prefix: 'OPS', calendar: { timezone: 'America/New_York' } },
-      { id: 'sales', name: 'Sales', heads: [p.salesHead], members: [p.salesMember], channel: 'C0SALQUEUE', calendar: { timezone: 'America/New_York' } },
+      {
+        id: 'ops',
+        name: 'Operations',
+        heads: [p.opsHead],
+        members: [p.opsMember],
+        channel: 'C0OPSQUEUE',
+        prefix: 'OPS',
+        calendar: { timezone: 'America/New_York' },
+      },
+      {
+        id: 'sales',
+        name: 'Sales',
+        heads: [p.salesHead],
+        members: [p.salesMember],
+        channel: 'C0SALQUEUE',
+        calendar: { timezone: 'America/New_York' },
+      },
     ],
-    agreements: [{ id: 'ops-for-sales', provider: 'ops', customer: 'sales', service: 'Demo environments', targets: { P1: { response: '30m', resolution: '4h' } }, penalty }],
+    agreements: [
+      {
+        id: 'ops-for-sales',
+        provider: 'ops',
+        customer: 'sales',
+        service: 'Demo environments',
+        targets: { P1: { response: '30m', resolution: '4h' } },
+        penalty,
+      },
+    ],
   };
 }

@@ -1,9 +1,14 @@
 /** A valid configuration pointing at the fake Slack and the test DynamoDB Local. */
-import { parseConfig, type Config } from '../../functions/config';
+import { type Config, parseConfig } from '../../functions/config';
 import { BOT } from './fake-slack';
 import { SIGNING_SECRET } from './slack-requests';
 
-export function testConfig(over: { slackApiUrl: string; table: string; endpoint: string; env?: Record<string, string> }): Config {
+export function testConfig(over: {
+  slackApiUrl: string;
+  table: string;
+  endpoint: string;
+  env?: Record<string, string>;
+}): Config {
   return parseConfig({
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-test-token',

@@ -77,13 +77,33 @@ let fileCounter = 0;
 function defaultAnswer(method: string, args: Record<string, unknown>, fake: FakeSlack): Record<string, unknown> {
   switch (method) {
     case 'auth.test':
-      return { ok: true, url: 'https://kept-test.slack.com/', team: 'Kept Test', user: 'kept', team_id: BOT.teamId, user_id: BOT.userId, bot_id: BOT.botId, is_enterprise_install: false };
+      return {
+        ok: true,
+        url: 'https://kept-test.slack.com/',
+        team: 'Kept Test',
+        user: 'kept',
+        team_id: BOT.teamId,
+        user_id: BOT.userId,
+        bot_id: BOT.botId,
+        is_enterprise_install: false,
+      };
     case 'chat.postMessage': {
       const ts = nextTs();
-      fake.posted.push({ channel: String(args.channel), ts, text: args.text, ...(args.metadata !== undefined ? { metadata: args.metadata } : {}), at: Date.now() });
+      fake.posted.push({
+        channel: String(args.channel),
+        ts,
+        text: args.text,
+        ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
+        at: Date.now(),
+      });
       // As Slack does, a post to a person's ID lands in (and names) the DM channel with them.
       const channel = /^[UW][A-Z0-9]+$/.test(String(args.channel)) ? `D${String(args.channel).slice(1)}` : args.channel;
-      return { ok: true, channel, ts, message: { type: 'message', text: args.text, user: BOT.userId, bot_id: BOT.botId, ts } };
+      return {
+        ok: true,
+        channel,
+        ts,
+        message: { type: 'message', text: args.text, user: BOT.userId, bot_id: BOT.botId, ts },
+      };
     }
     case 'conversations.history': {
       // Newest first, since `oldest` (seconds), `limit` per page (default 100), `cursor` = offset.
@@ -96,7 +116,14 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
       const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
       return {
         ok: true,
-        messages: page.map((m) => ({ type: 'message', user: BOT.userId, bot_id: BOT.botId, ts: m.ts, text: m.text, ...(withMeta && m.metadata !== undefined ? { metadata: m.metadata } : {}) })),
+        messages: page.map((m) => ({
+          type: 'message',
+          user: BOT.userId,
+          bot_id: BOT.botId,
+          ts: m.ts,
+          text: m.text,
+          ...(withMeta && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+        })),
         has_more: more,
         response_metadata: { next_cursor: more ? String(offset + limit) : '' },
       };
@@ -104,7 +131,11 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     case 'chat.postEphemeral':
       return { ok: true, message_ts: nextTs() };
     case 'chat.getPermalink':
-      return { ok: true, channel: args.channel, permalink: `https://kept-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}` };
+      return {
+        ok: true,
+        channel: args.channel,
+        permalink: `https://kept-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace('.', '')}`,
+      };
     case 'chat.update':
       // Slack wants the DM channel's ID here, not the person's (as it names it in chat.postMessage's answer).
       if (/^[UW]/.test(String(args.channel))) return { ok: false, error: 'channel_not_found' };
@@ -116,11 +147,29 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     case 'views.open':
     case 'views.update':
     case 'views.push':
-      return { ok: true, view: { id: `V${String(++tsCounter).padStart(9, '0')}`, team_id: BOT.teamId, ...(parseMaybe(args.view) as object) } };
+      return {
+        ok: true,
+        view: {
+          id: `V${String(++tsCounter).padStart(9, '0')}`,
+          team_id: BOT.teamId,
+          ...(parseMaybe(args.view) as object),
+        },
+      };
     case 'conversations.open':
       return { ok: true, channel: { id: `D${String(args.users ?? 'X').replace(/,/g, '')}` } };
     case 'users.info':
-      return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'America/New_York', tz_offset: -18000, is_bot: false, deleted: false, ...fake.users.get(String(args.user)) } };
+      return {
+        ok: true,
+        user: {
+          id: args.user,
+          name: String(args.user).toLowerCase(),
+          tz: 'America/New_York',
+          tz_offset: -18000,
+          is_bot: false,
+          deleted: false,
+          ...fake.users.get(String(args.user)),
+        },
+      };
     case 'files.getUploadURLExternal': {
       const id = `F${String(++fileCounter).padStart(9, '0')}`;
       fake.files.set(id, { id, filename: String(args.filename), length: Number(args.length) });
@@ -128,7 +177,10 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     }
     case 'files.completeUploadExternal': {
       const files = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
-      return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? fake.files.get(f.id)?.filename ?? '' })) };
+      return {
+        ok: true,
+        files: files.map((f) => ({ id: f.id, title: f.title ?? fake.files.get(f.id)?.filename ?? '' })),
+      };
     }
     default:
       return { ok: true };
@@ -153,7 +205,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 /** The upload's file: the first multipart part (web-api sends one, named `body`), or the raw body. */
 function readUpload(req: IncomingMessage, raw: Buffer): RecordedUpload {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers['content-type'] ?? '');
-  const whole = (bytes: Buffer, filename?: string): RecordedUpload => ({ rawLength: raw.length, length: bytes.length, head: Buffer.from(bytes.subarray(0, 64)), content: Buffer.from(bytes), ...(filename ? { filename } : {}) });
+  const whole = (bytes: Buffer, filename?: string): RecordedUpload => ({
+    rawLength: raw.length,
+    length: bytes.length,
+    head: Buffer.from(bytes.subarray(0, 64)),
+    content: Buffer.from(bytes),
+    ...(filename ? { filename } : {}),
+  });
   if (!(req.headers['content-type'] ?? '').startsWith('multipart/form-data') || !boundary) return whole(raw);
   const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
   const start = raw.indexOf(delimiter);
@@ -167,9 +225,12 @@ function readUpload(req: IncomingMessage, raw: Buffer): RecordedUpload {
 function parseArgs(req: IncomingMessage, body: Buffer): Record<string, unknown> {
   const raw = body.toString('utf8');
   if (!raw) return {};
-  if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  if ((req.headers['content-type'] ?? '').includes('application/json'))
+    return JSON.parse(raw) as Record<string, unknown>;
   // Message timestamps stay text, as Slack keeps them ("…000010" is not the number …00001).
-  return Object.fromEntries([...new URLSearchParams(raw)].map(([k, v]) => [k, k === 'ts' || k.endsWith('_ts') ? v : parseMaybe(v)]));
+  return Object.fromEntries(
+    [...new URLSearchParams(raw)].map(([k, v]) => [k, k === 'ts' || k.endsWith('_ts') ? v : parseMaybe(v)]),
+  );
 }
 
 export class FakeSlack {
@@ -195,7 +256,13 @@ export class FakeSlack {
         const body = await readBody(req);
         const isUpload = method.startsWith('upload/');
         const args = isUpload ? {} : parseArgs(req, body);
-        const call: RecordedCall = { method, args, authorization: req.headers.authorization, outcome: 'ok', ...(isUpload ? { upload: readUpload(req, body) } : {}) };
+        const call: RecordedCall = {
+          method,
+          args,
+          authorization: req.headers.authorization,
+          outcome: 'ok',
+          ...(isUpload ? { upload: readUpload(req, body) } : {}),
+        };
         this.calls.push(call);
         this.waiters = this.waiters.filter((w) => {
           if (this.callsTo(w.method).length < w.count) return true;
@@ -327,11 +394,23 @@ export class FakeSlack {
   waitFor(method: string, count = 1, timeoutMs = 5_000): Promise<RecordedCall[]> {
     if (this.callsTo(method).length >= count) return Promise.resolve(this.callsTo(method));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`waited for ${count} ${method} call(s); saw ${this.calls.map((c) => c.method).join(', ') || 'none'}`)), timeoutMs);
-      this.waiters.push({ method, count, resolve: () => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `waited for ${count} ${method} call(s); saw ${this.calls.map((c) => c.method).join(', ') || 'none'}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        method,
+        count,
+        resolve: () => {
           clearTimeout(timer);
           resolve(this.callsTo(method));
-        } });
+        },
+      });
     });
   }
 

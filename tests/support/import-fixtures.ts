@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AgreementVersion } from '../../functions/domain/agreement';
 import type { Department } from '../../functions/domain/department';
-import { EMPTY_DIRECTORY, type Directory } from '../../functions/domain/directory';
+import { type Directory, EMPTY_DIRECTORY } from '../../functions/domain/directory';
 import { HOUR_MS } from '../../functions/domain/duration';
 
 export const IMPORT_FIXTURES_DIR = path.join(__dirname, '..', 'fixtures', 'import');
@@ -45,7 +45,8 @@ export function readFixtureHeader(text: string, file = 'fixture'): { expected: s
     else if ((DIRECTORIES as readonly string[]).includes(value)) directory = value as FixtureDirectory;
     else throw new Error(`${file}: unknown directory ${JSON.stringify(value)}; use ${DIRECTORIES.join(' or ')}`);
   }
-  if (expected.length === 0) throw new Error(`${file}: no "# expect: <line>" header; a broken fixture must say what it breaks`);
+  if (expected.length === 0)
+    throw new Error(`${file}: no "# expect: <line>" header; a broken fixture must say what it breaks`);
   return { expected, directory };
 }
 
@@ -88,7 +89,10 @@ export const KEPT_IT_LAPTOPS: AgreementVersion = {
   provider: 'it',
   customer: '*',
   service: 'Laptops',
-  targets: { P2: { response: HOUR_MS, resolution: 8 * HOUR_MS }, P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS } },
+  targets: {
+    P2: { response: HOUR_MS, resolution: 8 * HOUR_MS },
+    P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS },
+  },
   penalty: { unit: 'points', perBreach: 10, tiers: [] },
   atRisk: 0.75,
   status: 'active',

@@ -9,8 +9,9 @@
  * whose start date is not a holiday, or in the after-midnight part of an overnight range from the
  * previous local date whose date is not a holiday. Hours left out or {} mean 00:00-24:00 every day.
  */
-import { IANAZone } from 'luxon';
+
 import Holidays from 'date-holidays';
+import { IANAZone } from 'luxon';
 import type { CalendarSpec } from '../../functions/domain/calendar';
 
 const MIN = 60_000;
@@ -55,7 +56,9 @@ export class OracleCalendar {
       const key = `${country}/${region ?? ''}`.toUpperCase();
       let engine = engines.get(key);
       if (!engine) {
-        engine = region ? new Holidays(country.toUpperCase(), region.toUpperCase()) : new Holidays(country.toUpperCase());
+        engine = region
+          ? new Holidays(country.toUpperCase(), region.toUpperCase())
+          : new Holidays(country.toUpperCase());
         engines.set(key, engine);
       }
       this.engine = engine;
@@ -67,7 +70,8 @@ export class OracleCalendar {
     const year = Number(iso.slice(0, 4));
     if (this.engine && !this.yearsLoaded.has(year)) {
       this.yearsLoaded.add(year);
-      for (const h of this.engine.getHolidays(year)) if (h.type === 'public') this.holidayDates.add(h.date.slice(0, 10));
+      for (const h of this.engine.getHolidays(year))
+        if (h.type === 'public') this.holidayDates.add(h.date.slice(0, 10));
     }
     return this.holidayDates.has(iso);
   }

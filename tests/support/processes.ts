@@ -1,5 +1,5 @@
 /** Helpers for tests that run Kept as a separate process, as `npm start` does. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -14,7 +14,9 @@ export interface Started {
 
 /** Environment of a child: the machine's, minus anything Kept reads, plus `env`. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KEPT_|SLACK_|DYNAMODB_|PORT$)/.test(k)));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(KEPT_|SLACK_|DYNAMODB_|PORT$)/.test(k)),
+  );
   return { ...base, KEPT_LOG_LEVEL: 'WARN', ...env };
 }
 
@@ -29,7 +31,11 @@ export function startNode(args: string[], env: Record<string, string>, cwd: stri
 }
 
 /** Resolves when `predicate` holds for the output, rejects if the process exits first. */
-export async function waitForOutput(p: Started, predicate: (out: string) => boolean, timeoutMs = 30_000): Promise<string> {
+export async function waitForOutput(
+  p: Started,
+  predicate: (out: string) => boolean,
+  timeoutMs = 30_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate(p.stdout())) {
     if (p.child.exitCode !== null) throw new Error(`process exited (${p.child.exitCode}): ${p.stderr()}`);
@@ -87,7 +93,12 @@ export function listeningAddresses(port: number): string[] {
 }
 
 function decodeAddress(hex: string): string {
-  if (hex.length === 8) return hex.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.');
+  if (hex.length === 8)
+    return hex
+      .match(/../g)!
+      .reverse()
+      .map((b) => parseInt(b, 16))
+      .join('.');
   if (hex === '0'.repeat(32)) return '::';
   if (hex.startsWith('0000000000000000FFFF0000')) return `::ffff:${decodeAddress(hex.slice(24))}`;
   return hex;

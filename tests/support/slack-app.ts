@@ -18,10 +18,17 @@ export interface RunningSlackApp {
 }
 
 /** `now`: the clock the listeners read (default the real one). */
-export async function startSlackApp(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<RunningSlackApp> {
+export async function startSlackApp(
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+): Promise<RunningSlackApp> {
   const fake = await FakeSlack.start();
   const db = await freshTable();
-  const http = createSlackHttp({ config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint(), env }), db, ...(options.now ? { now: options.now } : {}) });
+  const http = createSlackHttp({
+    config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint(), env }),
+    db,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const url = `${await http.listen(0)}/slack/events`;
   return {
     fake,

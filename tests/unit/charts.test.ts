@@ -7,7 +7,8 @@ import { renderHeatmapPng, renderTrendPng, type TrendPoint } from '../../functio
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Width and height from the IHDR chunk (the first chunk of every PNG). */
 const size = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
-const isPng = (png: Buffer) => png.subarray(0, 8).equals(PNG_MAGIC) && png.subarray(12, 16).toString('latin1') === 'IHDR';
+const isPng = (png: Buffer) =>
+  png.subarray(0, 8).equals(PNG_MAGIC) && png.subarray(12, 16).toString('latin1') === 'IHDR';
 
 const TREND: TrendPoint[] = [
   { week: '2026-W45', compliancePct: 100 },
@@ -16,7 +17,8 @@ const TREND: TrendPoint[] = [
   { week: '2026-W48', compliancePct: 66.7 },
   { week: '2026-W49', compliancePct: 92.3 },
 ];
-const grid = (f: (d: number, h: number) => number) => Array.from({ length: 7 }, (_, d) => Array.from({ length: 24 }, (_, h) => f(d, h)));
+const grid = (f: (d: number, h: number) => number) =>
+  Array.from({ length: 7 }, (_, d) => Array.from({ length: 24 }, (_, h) => f(d, h)));
 const HEAT = grid((d, h) => (d < 5 && h >= 9 && h <= 17 ? (d + h) % 4 : 0));
 
 describe('renderTrendPng', () => {
@@ -34,7 +36,9 @@ describe('renderTrendPng', () => {
 
   it('draws different data differently, and draws the text (a changed subtitle changes the image)', async () => {
     const png = await renderTrendPng(TREND);
-    const other = await renderTrendPng(TREND.map((p) => ({ ...p, compliancePct: p.compliancePct === null ? null : 100 - p.compliancePct })));
+    const other = await renderTrendPng(
+      TREND.map((p) => ({ ...p, compliancePct: p.compliancePct === null ? null : 100 - p.compliancePct })),
+    );
     const subtitled = await renderTrendPng(TREND, { subtitle: 'Operations, November 2026' });
     expect(other.equals(png)).toBe(false);
     expect(subtitled.equals(png)).toBe(false);
@@ -52,9 +56,19 @@ describe('renderTrendPng', () => {
   });
 
   it('renders a long period (a year of weeks) without growing wider, and labels that are not ISO weeks', async () => {
-    const year = Array.from({ length: 53 }, (_, i) => ({ week: `2026-W${String(i + 1).padStart(2, '0')}`, compliancePct: (i * 37) % 101 }));
+    const year = Array.from({ length: 53 }, (_, i) => ({
+      week: `2026-W${String(i + 1).padStart(2, '0')}`,
+      compliancePct: (i * 37) % 101,
+    }));
     expect(size(await renderTrendPng(year)).width).toBeLessThan(1400);
-    expect(isPng(await renderTrendPng([{ week: '7 Apr', compliancePct: 50 }, { week: '14 Apr', compliancePct: 75 }]))).toBe(true);
+    expect(
+      isPng(
+        await renderTrendPng([
+          { week: '7 Apr', compliancePct: 50 },
+          { week: '14 Apr', compliancePct: 75 },
+        ]),
+      ),
+    ).toBe(true);
   });
 
   it('refuses percentages outside 0–100', async () => {
@@ -86,7 +100,9 @@ describe('renderHeatmapPng', () => {
   it('refuses a grid that is not 7 weekdays x 24 hours, or cells that are not counts', async () => {
     await expect(renderHeatmapPng([[1, 2, 3]])).rejects.toThrow('7 x 24');
     await expect(renderHeatmapPng(grid(() => 0).slice(0, 6))).rejects.toThrow('7 x 24');
-    await expect(renderHeatmapPng(grid(() => 0).map((row, d) => (d === 3 ? row.slice(1) : row)))).rejects.toThrow('7 x 24');
+    await expect(renderHeatmapPng(grid(() => 0).map((row, d) => (d === 3 ? row.slice(1) : row)))).rejects.toThrow(
+      '7 x 24',
+    );
     await expect(renderHeatmapPng(grid((d, h) => (d === 0 && h === 0 ? -1 : 0)))).rejects.toThrow('counts');
     await expect(renderHeatmapPng(grid((d, h) => (d === 0 && h === 0 ? 1.5 : 0)))).rejects.toThrow('counts');
   });

@@ -17,7 +17,13 @@ function problem(env: Record<string, string>): string {
 describe('configuration', () => {
   it('fills the documented defaults', () => {
     const c = parseConfig(valid);
-    expect(c).toMatchObject({ PORT: 3000, KEPT_TABLE: 'kept', KEPT_ADMINS: [], KEPT_SCHEDULER: 'on', KEPT_DATA_DIR: '.kept' });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      KEPT_TABLE: 'kept',
+      KEPT_ADMINS: [],
+      KEPT_SCHEDULER: 'on',
+      KEPT_DATA_DIR: '.kept',
+    });
     expect(c.DYNAMODB_ENDPOINT).toBeUndefined();
     expect(c.SLACK_APP_TOKEN).toBeUndefined();
   });
@@ -27,7 +33,12 @@ describe('configuration', () => {
   });
 
   it('parses admins, the API URL and the scheduler switch', () => {
-    const c = parseConfig({ ...valid, KEPT_ADMINS: 'U0AAA1, W0BBB2', SLACK_API_URL: 'http://127.0.0.1:4001/api', KEPT_SCHEDULER: 'off' });
+    const c = parseConfig({
+      ...valid,
+      KEPT_ADMINS: 'U0AAA1, W0BBB2',
+      SLACK_API_URL: 'http://127.0.0.1:4001/api',
+      KEPT_SCHEDULER: 'off',
+    });
     expect(c.KEPT_ADMINS).toEqual(['U0AAA1', 'W0BBB2']);
     expect(c.SLACK_API_URL).toBe('http://127.0.0.1:4001/api/');
     expect(c.KEPT_SCHEDULER).toBe('off');
@@ -56,7 +67,20 @@ describe('configuration', () => {
   it('.env.example lists every variable Kept reads', () => {
     const example = readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
     const listed = [...example.matchAll(/^#?\s*([A-Z_]+)=/gm)].map((m) => m[1]);
-    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'SLACK_BOT_ID', 'SLACK_BOT_USER_ID', 'PORT', 'DYNAMODB_ENDPOINT', 'KEPT_TABLE', 'KEPT_ADMINS', 'KEPT_SCHEDULER', 'KEPT_DATA_DIR']) {
+    for (const name of [
+      'SLACK_SIGNING_SECRET',
+      'SLACK_BOT_TOKEN',
+      'SLACK_APP_TOKEN',
+      'SLACK_API_URL',
+      'SLACK_BOT_ID',
+      'SLACK_BOT_USER_ID',
+      'PORT',
+      'DYNAMODB_ENDPOINT',
+      'KEPT_TABLE',
+      'KEPT_ADMINS',
+      'KEPT_SCHEDULER',
+      'KEPT_DATA_DIR',
+    ]) {
       expect(listed).toContain(name);
     }
   });

@@ -6,7 +6,16 @@ import { parse } from 'yaml';
 const manifest = parse(readFileSync(path.join(__dirname, '..', '..', 'manifest.yaml'), 'utf8'));
 
 it('requests exactly the reviewed bot scopes (a new scope fails here until reviewed)', () => {
-  expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'files:write', 'im:write', 'reactions:read', 'usergroups:read', 'users:read']);
+  expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+    'chat:write',
+    'chat:write.public',
+    'commands',
+    'files:write',
+    'im:write',
+    'reactions:read',
+    'usergroups:read',
+    'users:read',
+  ]);
   expect(manifest.oauth_config.scopes.user).toBeUndefined();
 });
 
@@ -16,7 +25,9 @@ it('declares /sla, /kudos, the file_request and give_kudos shortcuts and the App
     expect.objectContaining({ type: 'message', callback_id: 'file_request' }),
     expect.objectContaining({ type: 'message', callback_id: 'give_kudos' }),
   ]);
-  expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['reaction_added', 'reaction_removed']));
+  expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+    expect.arrayContaining(['reaction_added', 'reaction_removed']),
+  );
   expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   const urls = new Set([
     ...manifest.features.slash_commands.map((c: { url: string }) => c.url),
@@ -24,5 +35,10 @@ it('declares /sla, /kudos, the file_request and give_kudos shortcuts and the App
     manifest.settings.interactivity.request_url,
   ]);
   expect([...urls]).toEqual(['https://kept.example.com/slack/events']);
-  expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'reaction_added', 'reaction_removed', 'subteam_members_changed']);
+  expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+    'app_home_opened',
+    'reaction_added',
+    'reaction_removed',
+    'subteam_members_changed',
+  ]);
 });

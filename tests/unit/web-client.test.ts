@@ -20,19 +20,30 @@ it('sets an explicit timeout and a small retry budget', () => {
 
 it('gives up after a bounded number of attempts when Slack keeps failing', async () => {
   fake.httpError('chat.postMessage', 503, 100);
-  const client = createSlackClient(config(), { retryConfig: { retries: SLACK_CALL_RETRIES, minTimeout: 1, maxTimeout: 5 } });
+  const client = createSlackClient(config(), {
+    retryConfig: { retries: SLACK_CALL_RETRIES, minTimeout: 1, maxTimeout: 5 },
+  });
   await expect(client.chat.postMessage({ channel: 'C1', text: 'hi' })).rejects.toThrow();
   expect(fake.callsTo('chat.postMessage')).toHaveLength(SLACK_CALL_RETRIES + 1);
 });
 
 it('times out a call that Slack never answers', async () => {
   fake.hang('chat.postMessage', 100);
-  const client = createSlackClient(config(), { timeout: 100, retryConfig: { retries: 1, minTimeout: 1, maxTimeout: 5 }, logLevel: LogLevel.ERROR });
+  const client = createSlackClient(config(), {
+    timeout: 100,
+    retryConfig: { retries: 1, minTimeout: 1, maxTimeout: 5 },
+    logLevel: LogLevel.ERROR,
+  });
   await expect(client.chat.postMessage({ channel: 'C1', text: 'hi' })).rejects.toThrow();
   expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
 });
 
 it('sends the bot token and goes to the configured API URL', async () => {
   await createSlackClient(config()).chat.postMessage({ channel: 'C1', text: 'hello' });
-  expect(fake.callsTo('chat.postMessage')).toEqual([expect.objectContaining({ authorization: 'Bearer xoxb-test-token', args: expect.objectContaining({ channel: 'C1', text: 'hello' }) })]);
+  expect(fake.callsTo('chat.postMessage')).toEqual([
+    expect.objectContaining({
+      authorization: 'Bearer xoxb-test-token',
+      args: expect.objectContaining({ channel: 'C1', text: 'hello' }),
+    }),
+  ]);
 });

@@ -7,19 +7,31 @@ import type { AckFn, App, RespondArguments, RespondFn, SlashCommand, ViewRespons
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement';
-import { agreementsBinding, conflictingAgreement, departmentsHeadedBy, departmentsOf, findAgreement, type Directory } from '../../domain/directory';
+import {
+  agreementsBinding,
+  conflictingAgreement,
+  type Directory,
+  departmentsHeadedBy,
+  departmentsOf,
+  findAgreement,
+} from '../../domain/directory';
 import { issuesOf } from '../../domain/issues';
 import { checkProposal, draftProposal, mayAnswer, nobodyToAnswer, proposingSide } from '../../domain/proposal';
 import { logger } from '../../log';
-import { acceptProposal, declineProposal, getAgreementVersion, saveProposal, type StoredVersion } from '../../store/agreements';
-import { readDirectory, WriteConflictError } from '../../store/directory';
+import {
+  acceptProposal,
+  declineProposal,
+  getAgreementVersion,
+  type StoredVersion,
+  saveProposal,
+} from '../../store/agreements';
 import { deliveryClaimItem, isDelivered } from '../../store/deliveries';
+import { readDirectory, WriteConflictError } from '../../store/directory';
 import { IDS } from '../ids';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
 import { escapeMrkdwn } from '../views/help';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, parseJson, say } from './reply';
-
 
 function departmentList(dir: Directory): string {
   return dir.departments.map((d) => `\`${d.id}\` (${escapeMrkdwn(d.name)})`).join(', ');
@@ -28,44 +40,84 @@ function departmentList(dir: Directory): string {
 /** `/sla agreements [dept]`: answered in the ack, from one read of the directory. */
 export async function agreementsCommand(deps: ListenerDeps, user: string, arg: string | undefined): Promise<Ephemeral> {
   const dir = await readDirectory(deps.db);
-  if (dir.departments.length === 0) return say('There are no departments in Kept yet. A Kept admin adds them with `/sla dept create` or by importing agreements as code (`kept import`).');
+  if (dir.departments.length === 0)
+    return say(
+      'There are no departments in Kept yet. A Kept admin adds them with `/sla dept create` or by importing agreements as code (`kept import`).',
+    );
   let departments;
   if (arg) {
     const wanted = arg.toLowerCase();
-    const found = dir.departments.find((d) => d.id === wanted) ?? dir.departments.find((d) => d.name.toLowerCase() === wanted);
-    if (!found) return say(`There is no department \`${escapeMrkdwn(arg.slice(0, 40))}\`. Departments: ${departmentList(dir)}.`);
+    const found =
+      dir.departments.find((d) => d.id === wanted) ?? dir.departments.find((d) => d.name.toLowerCase() === wanted);
+    if (!found)
+      return say(`There is no department \`${escapeMrkdwn(arg.slice(0, 40))}\`. Departments: ${departmentList(dir)}.`);
     departments = [found];
   } else {
     departments = departmentsOf(dir, user);
-    if (departments.length === 0) return say(`You are not in any department yet, so tell me which one, e.g. \`/sla agreements ${dir.departments[0]!.id}\`. Departments: ${departmentList(dir)}.`);
+    if (departments.length === 0)
+      return say(
+        `You are not in any department yet, so tell me which one, e.g. \`/sla agreements ${dir.departments[0]!.id}\`. Departments: ${departmentList(dir)}.`,
+      );
   }
-  const messages = departments.map((department) => agreementsMessage({ department, records: agreementsBinding(dir, department.id), dir }));
+  const messages = departments.map((department) =>
+    agreementsMessage({ department, records: agreementsBinding(dir, department.id), dir }),
+  );
   const blocks = messages.flatMap((m) => m.blocks).slice(0, 50);
   return { response_type: 'ephemeral', text: messages.map((m) => m.text).join('\n'), blocks };
 }
 
 /** `/sla propose [agreement-id]`: checks who is asking, then opens the modal. */
-export async function openPropose(deps: ListenerDeps, command: SlashCommand, arg: string | undefined, ack: AckFn<string | RespondArguments>, client: WebClient, respond: RespondFn): Promise<void> {
+export async function openPropose(
+  deps: ListenerDeps,
+  command: SlashCommand,
+  arg: string | undefined,
+  ack: AckFn<string | RespondArguments>,
+  client: WebClient,
+  respond: RespondFn,
+): Promise<void> {
   const dir = await readDirectory(deps.db);
   const headed = departmentsHeadedBy(dir, command.user_id);
   if (headed.length === 0) {
-    return ack(say('Only department heads can propose agreements, and you are not a head of any department in Kept. Ask a Kept admin if that is wrong.'));
+    return ack(
+      say(
+        'Only department heads can propose agreements, and you are not a head of any department in Kept. Ask a Kept admin if that is wrong.',
+      ),
+    );
   }
   let base;
   if (arg) {
     const record = findAgreement(dir, arg.toLowerCase());
     if (!record?.active) {
-      const ids = dir.agreements.filter((a) => a.active).map((a) => `\`${a.id}\``).join(', ');
-      return ack(say(`There is no active agreement \`${escapeMrkdwn(arg.slice(0, 64))}\`.${ids ? ` Active agreements: ${ids}.` : ''}`));
+      const ids = dir.agreements
+        .filter((a) => a.active)
+        .map((a) => `\`${a.id}\``)
+        .join(', ');
+      return ack(
+        say(
+          `There is no active agreement \`${escapeMrkdwn(arg.slice(0, 64))}\`.${ids ? ` Active agreements: ${ids}.` : ''}`,
+        ),
+      );
     }
     const side = proposingSide(dir, command.user_id, record.active);
     if (!side.ok) return ack(say(side.error));
-    if (record.pending) return ack(say(`Version ${record.pending.version} of \`${record.id}\` is already waiting for an answer; it must be accepted or declined first.`));
+    if (record.pending)
+      return ack(
+        say(
+          `Version ${record.pending.version} of \`${record.id}\` is already waiting for an answer; it must be accepted or declined first.`,
+        ),
+      );
     base = record.active;
   }
   await ack();
   try {
-    await client.views.open({ trigger_id: command.trigger_id, view: proposeModal({ departments: dir.departments, ...(base ? { base } : {}), initial: { provider: headed[0]!.id } }) });
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: proposeModal({
+        departments: dir.departments,
+        ...(base ? { base } : {}),
+        initial: { provider: headed[0]!.id },
+      }),
+    });
   } catch (err) {
     logger.warn('propose modal not opened', { error: (err as Error).message });
     await respond(say('Slack did not open the form in time. Please run `/sla propose` again.'));
@@ -80,7 +132,10 @@ const DecisionValue = z.object({ id: z.string().min(1).max(80), version: z.numbe
 type Errors = Record<string, string>;
 
 /** The propose modal's submission: every problem goes back to its block; a valid one is kept and sent. */
-async function submitProposal(deps: ListenerDeps, body: { user: { id: string }; view: { id: string; private_metadata: string; state: { values: unknown } } }): Promise<{ errors?: Errors; id?: string; version?: number }> {
+async function submitProposal(
+  deps: ListenerDeps,
+  body: { user: { id: string }; view: { id: string; private_metadata: string; state: { values: unknown } } },
+): Promise<{ errors?: Errors; id?: string; version?: number }> {
   const viewKey = `view:${body.view.id}`;
   if (await isDelivered(deps.db, viewKey)) return {}; // Slack re-sent a submission we already kept
   const meta = ProposeMetadata.parse(parseJson(body.view.private_metadata));
@@ -97,14 +152,26 @@ async function submitProposal(deps: ListenerDeps, body: { user: { id: string }; 
   const terms = termsFromSpec(parsed.data);
   const dir = await readDirectory(deps.db);
   const checked = checkProposal(dir, terms, meta.agreementId);
-  if (!checked.ok) return { errors: Object.fromEntries(checked.error.map((i) => [blockForIssuePath(i.path), i.message])) };
+  if (!checked.ok)
+    return { errors: Object.fromEntries(checked.error.map((i) => [blockForIssuePath(i.path), i.message])) };
   const side = proposingSide(dir, body.user.id, terms);
   if (!side.ok) return { errors: { provider: side.error } };
   const base = checked.value.base;
   if (base?.active && sameTerms(base.active, terms)) {
-    return { errors: { service: `These are the terms of the active version ${base.active.version}; change something to propose a new version.` } };
+    return {
+      errors: {
+        service: `These are the terms of the active version ${base.active.version}; change something to propose a new version.`,
+      },
+    };
   }
-  const proposal = draftProposal({ dir, terms, ...(base ? { base } : {}), user: body.user.id, side: side.value, now: deps.now().toISOString() });
+  const proposal = draftProposal({
+    dir,
+    terms,
+    ...(base ? { base } : {}),
+    user: body.user.id,
+    side: side.value,
+    now: deps.now().toISOString(),
+  });
   const stuck = nobodyToAnswer(dir, deps.config.KEPT_ADMINS, proposal);
   if (stuck) return { errors: { customer: stuck } };
   try {
@@ -112,7 +179,11 @@ async function submitProposal(deps: ListenerDeps, body: { user: { id: string }; 
   } catch (err) {
     if (!(err instanceof WriteConflictError)) throw err;
     if (err.reasons[0] === 'ConditionalCheckFailed') return {}; // the same submission, kept by a parallel delivery
-    return { errors: { service: 'This agreement changed while you were writing. Close the form and start again with `/sla propose`.' } };
+    return {
+      errors: {
+        service: 'This agreement changed while you were writing. Close the form and start again with `/sla propose`.',
+      },
+    };
   }
   return { id: proposal.id, version: proposal.version };
 }
@@ -135,7 +206,11 @@ function settledLine(v: StoredVersion): string {
 }
 
 /** Reads what an answer needs and checks the answerer; a string is the refusal to show. */
-async function answerable(deps: ListenerDeps, user: string, raw: unknown): Promise<string | { dir: Directory; v: StoredVersion }> {
+async function answerable(
+  deps: ListenerDeps,
+  user: string,
+  raw: unknown,
+): Promise<string | { dir: Directory; v: StoredVersion }> {
   const parsed = DecisionValue.safeParse(typeof raw === 'string' ? parseJson(raw) : raw);
   if (!parsed.success) return 'That button is from an older version of Kept. Ask for the proposal to be sent again.';
   const value = parsed.data;
@@ -159,7 +234,8 @@ async function accept(deps: ListenerDeps, user: string, raw: unknown): Promise<s
       return settledLine(v);
     }
     const other = conflictingAgreement(dir, v, v.id);
-    if (other) return `Version ${v.version} cannot become active: \`${other.id}\` already covers the same requests. Decline this proposal, or retire \`${other.id}\` first.`;
+    if (other)
+      return `Version ${v.version} cannot become active: \`${other.id}\` already covers the same requests. Decline this proposal, or retire \`${other.id}\` first.`;
     try {
       await acceptProposal(deps.db, record, v, { by: user, at: deps.now().toISOString(), rev: dir.rev });
       await deps.outbox.send({ type: 'agreement.decided', id: v.id, version: v.version });
@@ -181,28 +257,45 @@ export function registerAgreements(app: App, deps: ListenerDeps): void {
   app.action(IDS.declineProposal, async ({ ack, body, action, respond, client }) => {
     await ack();
     const ready = await answerable(deps, body.user.id, (action as { value?: string }).value);
-    if (typeof ready === 'string') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: ready }));
+    if (typeof ready === 'string')
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: ready }));
     const trigger = (body as { trigger_id?: string }).trigger_id;
     try {
-      await client.views.open({ trigger_id: trigger ?? '', view: declineModal({ id: ready.v.id, version: ready.v.version }) });
+      await client.views.open({
+        trigger_id: trigger ?? '',
+        view: declineModal({ id: ready.v.id, version: ready.v.version }),
+      });
     } catch (err) {
       logger.warn('decline modal not opened', { error: (err as Error).message });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Slack did not open the form in time. Please press Decline again.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'Slack did not open the form in time. Please press Decline again.',
+      });
     }
   });
 
   app.view(IDS.declineModal, async ({ ack, body, view }) => {
     const reason = (view.state.values[IDS.declineReasonBlock]?.[IDS.value]?.value ?? '').trim();
-    if (reason.length === 0) return ack({ response_action: 'errors', errors: { [IDS.declineReasonBlock]: 'Say why, in a few words: the proposer needs it to make a better offer.' } });
-    if (reason.length > 500) return ack({ response_action: 'errors', errors: { [IDS.declineReasonBlock]: 'Keep it under 500 characters.' } });
+    if (reason.length === 0)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.declineReasonBlock]: 'Say why, in a few words: the proposer needs it to make a better offer.' },
+      });
+    if (reason.length > 500)
+      return ack({ response_action: 'errors', errors: { [IDS.declineReasonBlock]: 'Keep it under 500 characters.' } });
     const ready = await answerable(deps, body.user.id, view.private_metadata);
-    if (typeof ready === 'string') return ack({ response_action: 'errors', errors: { [IDS.declineReasonBlock]: ready } });
+    if (typeof ready === 'string')
+      return ack({ response_action: 'errors', errors: { [IDS.declineReasonBlock]: ready } });
     try {
       await declineProposal(deps.db, ready.v, { by: body.user.id, at: deps.now().toISOString(), reason });
     } catch (err) {
       if (!(err instanceof WriteConflictError)) throw err;
       const now = await getAgreementVersion(deps.db, ready.v.id, ready.v.version);
-      return ack({ response_action: 'errors', errors: { [IDS.declineReasonBlock]: now ? settledLine(now) : 'This proposal is gone.' } });
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.declineReasonBlock]: now ? settledLine(now) : 'This proposal is gone.' },
+      });
     }
     await ack();
     await deps.outbox.send({ type: 'agreement.decided', id: ready.v.id, version: ready.v.version });
@@ -212,7 +305,7 @@ export function registerAgreements(app: App, deps: ListenerDeps): void {
     const result = await submitProposal(deps, body as unknown as Parameters<typeof submitProposal>[1]);
     if (result.errors) return ack({ response_action: 'errors', errors: result.errors } as ViewResponseAction);
     await ack();
-    if (result.id && result.version) await deps.outbox.send({ type: 'agreement.proposed', id: result.id, version: result.version });
+    if (result.id && result.version)
+      await deps.outbox.send({ type: 'agreement.proposed', id: result.id, version: result.version });
   });
 }
-

@@ -3,17 +3,16 @@
  * and set heads, members, the user group and the channel. Answers come in the ack; reading a
  * user group's members from Slack goes to the worker.
  */
-import { DepartmentSpec, departmentFromSpec, specOfDepartment, type Department } from '../../domain/department';
-import { findDepartment, type Directory } from '../../domain/directory';
+import { type Department, DepartmentSpec, departmentFromSpec, specOfDepartment } from '../../domain/department';
+import { type Directory, findDepartment } from '../../domain/directory';
 import { issueLine, issuesOf } from '../../domain/issues';
 import { saveDepartment } from '../../store/departments';
 import { readDirectory, WriteConflictError } from '../../store/directory';
-import { channelOf, userOf, usergroupOf } from '../args';
+import { channelOf, usergroupOf, userOf } from '../args';
 import { departmentMessage, departmentsMessage } from '../views/agreements';
 import { escapeMrkdwn } from '../views/help';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
-
 
 export const DEPT_USAGE = [
   '`/sla dept` — every department',
@@ -25,7 +24,13 @@ export const DEPT_USAGE = [
   '`/sla dept channel ID #channel` — where its request cards go',
 ].join('\n');
 
-const WEEKDAY_HOURS = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' };
+const WEEKDAY_HOURS = {
+  mon: '09:00-17:00',
+  tue: '09:00-17:00',
+  wed: '09:00-17:00',
+  thu: '09:00-17:00',
+  fri: '09:00-17:00',
+};
 
 function needsAdmin(admins: readonly string[]): Ephemeral {
   return say(
@@ -41,17 +46,25 @@ function validated(dir: Directory, d: Department, mode: 'create' | 'update'): De
   if (!parsed.success) return issuesOf(parsed.error).map(issueLine).join('\n');
   if (mode === 'create' && findDepartment(dir, d.id)) return `There is already a department \`${d.id}\`.`;
   const clash = dir.departments.find((o) => o.id !== d.id && o.prefix === d.prefix);
-  if (clash) return `Request IDs of \`${d.id}\` would start ${d.prefix}-, like those of \`${clash.id}\`. Create it with another id, or give it its own prefix in the import file.`;
+  if (clash)
+    return `Request IDs of \`${d.id}\` would start ${d.prefix}-, like those of \`${clash.id}\`. Create it with another id, or give it its own prefix in the import file.`;
   return departmentFromSpec(parsed.data, d);
 }
 
-async function save(deps: ListenerDeps, dir: Directory, d: Department, mode: 'create' | 'update', done: string): Promise<Ephemeral & { saved: boolean }> {
+async function save(
+  deps: ListenerDeps,
+  dir: Directory,
+  d: Department,
+  mode: 'create' | 'update',
+  done: string,
+): Promise<Ephemeral & { saved: boolean }> {
   const checked = validated(dir, d, mode);
   if (typeof checked === 'string') return { ...say(checked), saved: false };
   try {
     await saveDepartment(deps.db, checked, mode, dir.rev);
   } catch (err) {
-    if (err instanceof WriteConflictError) return { ...say('Someone changed departments at the same moment. Please run the command again.'), saved: false };
+    if (err instanceof WriteConflictError)
+      return { ...say('Someone changed departments at the same moment. Please run the command again.'), saved: false };
     throw err;
   }
   return { ...say(done), saved: true };
@@ -80,38 +93,87 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
     const [id, name, channelWord, timezone, ...headWords] = rest;
     const channel = channelWord ? channelOf(channelWord) : undefined;
     const heads = people(headWords);
-    if (!id || !name || !channel || !timezone || !heads) return say(`To create a department: \`/sla dept create ID "Name" #channel Time/Zone @head\`, e.g. \`/sla dept create it "IT" #it-requests America/New_York @ana\`.`);
-    const d: Department = { id, name, heads, members: [], usergroupMembers: [], channel, calendar: { timezone, hours: WEEKDAY_HOURS }, prefix: departmentFromSpec({ id, name, heads, channel, calendar: { timezone } }).prefix };
-    return reply(await save(deps, dir, d, 'create', `Created *${escapeMrkdwn(name)}* (\`${id}\`): request IDs ${d.prefix}-1, ${d.prefix}-2, …; cards go to <#${channel}>; working hours weekdays 09:00-17:00 ${escapeMrkdwn(timezone)}.`));
+    if (!id || !name || !channel || !timezone || !heads)
+      return say(
+        `To create a department: \`/sla dept create ID "Name" #channel Time/Zone @head\`, e.g. \`/sla dept create it "IT" #it-requests America/New_York @ana\`.`,
+      );
+    const d: Department = {
+      id,
+      name,
+      heads,
+      members: [],
+      usergroupMembers: [],
+      channel,
+      calendar: { timezone, hours: WEEKDAY_HOURS },
+      prefix: departmentFromSpec({ id, name, heads, channel, calendar: { timezone } }).prefix,
+    };
+    return reply(
+      await save(
+        deps,
+        dir,
+        d,
+        'create',
+        `Created *${escapeMrkdwn(name)}* (\`${id}\`): request IDs ${d.prefix}-1, ${d.prefix}-2, …; cards go to <#${channel}>; working hours weekdays 09:00-17:00 ${escapeMrkdwn(timezone)}.`,
+      ),
+    );
   }
 
   const [id, ...more] = rest;
   const d = id ? findDepartment(dir, id.toLowerCase()) : undefined;
-  if (!d) return say(id ? `There is no department \`${escapeMrkdwn(id.slice(0, 40))}\`. \`/sla dept\` lists them.` : `Say which department. Try:\n${DEPT_USAGE}`);
+  if (!d)
+    return say(
+      id
+        ? `There is no department \`${escapeMrkdwn(id.slice(0, 40))}\`. \`/sla dept\` lists them.`
+        : `Say which department. Try:\n${DEPT_USAGE}`,
+    );
 
   if (sub === 'heads' || sub === 'members') {
     const [op, ...who] = more;
     const ids = people(who);
-    if ((op !== 'add' && op !== 'remove') || !ids) return say(`Use \`/sla dept ${sub} ${d.id} add @person\` or \`remove @person\` (mention people with @).`);
+    if ((op !== 'add' && op !== 'remove') || !ids)
+      return say(`Use \`/sla dept ${sub} ${d.id} add @person\` or \`remove @person\` (mention people with @).`);
     const list = new Set(d[sub]);
     for (const u of ids) {
       if (op === 'add') list.add(u);
       else list.delete(u);
     }
-    if (sub === 'heads' && list.size === 0) return say(`${escapeMrkdwn(d.name)} needs at least one head: heads accept agreements. Add another head first.`);
+    if (sub === 'heads' && list.size === 0)
+      return say(`${escapeMrkdwn(d.name)} needs at least one head: heads accept agreements. Add another head first.`);
     const role = sub === 'heads' ? 'heads' : 'members';
-    return reply(await save(deps, dir, { ...d, [sub]: [...list] }, 'update', `${escapeMrkdwn(d.name)} ${role}: ${[...list].map((u) => `<@${u}>`).join(', ') || 'none listed'}.`));
+    return reply(
+      await save(
+        deps,
+        dir,
+        { ...d, [sub]: [...list] },
+        'update',
+        `${escapeMrkdwn(d.name)} ${role}: ${[...list].map((u) => `<@${u}>`).join(', ') || 'none listed'}.`,
+      ),
+    );
   }
 
   if (sub === 'group') {
     const word = more[0];
     if (word === 'none') {
       const { usergroup: _gone, ...rest2 } = d;
-      return reply(await save(deps, dir, { ...rest2, usergroupMembers: [] }, 'update', `${escapeMrkdwn(d.name)} no longer takes members from a user group.`));
+      return reply(
+        await save(
+          deps,
+          dir,
+          { ...rest2, usergroupMembers: [] },
+          'update',
+          `${escapeMrkdwn(d.name)} no longer takes members from a user group.`,
+        ),
+      );
     }
     const group = word ? usergroupOf(word) : undefined;
     if (!group) return say(`Use \`/sla dept group ${d.id} @user-group\` (mention the group with @), or \`none\`.`);
-    const done = await save(deps, dir, { ...d, usergroup: group, usergroupMembers: [] }, 'update', `${escapeMrkdwn(d.name)} now takes members from <!subteam^${group}>. I'm reading who is in it from Slack; that takes a moment.`);
+    const done = await save(
+      deps,
+      dir,
+      { ...d, usergroup: group, usergroupMembers: [] },
+      'update',
+      `${escapeMrkdwn(d.name)} now takes members from <!subteam^${group}>. I'm reading who is in it from Slack; that takes a moment.`,
+    );
     if (done.saved) await deps.outbox.send({ type: 'usergroups.sync', department: d.id });
     return reply(done);
   }
@@ -119,5 +181,11 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
   // channel
   const channel = more[0] ? channelOf(more[0]) : undefined;
   if (!channel) return say(`Use \`/sla dept channel ${d.id} #channel\`.`);
-  return save(deps, dir, { ...d, channel }, 'update', `${escapeMrkdwn(d.name)}'s request cards now go to <#${channel}>. Invite me there (\`/invite @Kept\`) if I'm not in it yet.`);
+  return save(
+    deps,
+    dir,
+    { ...d, channel },
+    'update',
+    `${escapeMrkdwn(d.name)}'s request cards now go to <#${channel}>. Invite me there (\`/invite @Kept\`) if I'm not in it yet.`,
+  );
 }

@@ -20,14 +20,14 @@ import {
   checkRecipients,
   KUDOS_RECIPIENTS_MAX,
   KUDOS_VALUES_MAX,
+  type Kudos,
+  type KudosMessageRef,
+  type KudosSource,
   kudosLeft,
   localDayOf,
   parseKudosText,
   parseValues,
   reactionKey,
-  type Kudos,
-  type KudosMessageRef,
-  type KudosSource,
 } from '../../domain/kudos';
 import { parseRequestId } from '../../domain/request';
 import { logger } from '../../log';
@@ -35,7 +35,15 @@ import { readDirectory } from '../../store/directory';
 import { departmentsOfWeek, givenOn, kudosCountsOf, saveKudos, takeBackReaction } from '../../store/kudos';
 import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
-import { givenReply, kudosDoneView, kudosModal, reactionOverQuota, readKudosView, HOME_LEADERS, type KudosHome } from '../views/kudos';
+import {
+  givenReply,
+  HOME_LEADERS,
+  type KudosHome,
+  kudosDoneView,
+  kudosModal,
+  reactionOverQuota,
+  readKudosView,
+} from '../views/kudos';
 import type { ListenerDeps } from './deps';
 import { parseJson, say } from './reply';
 
@@ -79,10 +87,24 @@ export type GiveResult =
  * the directory, then the giver's count for their local day, and writes it all in one transaction
  * that holds only while the quota does. Nothing here posts to Slack.
  */
-export async function giveKudos(deps: Pick<ListenerDeps, 'config' | 'db' | 'now'>, client: WebClient, input: GiveInput): Promise<GiveResult> {
-  const content = checkKudosContent({ recipients: input.recipients, message: input.message, values: input.values, ...(input.requestId ? { requestId: input.requestId } : {}) });
+export async function giveKudos(
+  deps: Pick<ListenerDeps, 'config' | 'db' | 'now'>,
+  client: WebClient,
+  input: GiveInput,
+): Promise<GiveResult> {
+  const content = checkKudosContent({
+    recipients: input.recipients,
+    message: input.message,
+    values: input.values,
+    ...(input.requestId ? { requestId: input.requestId } : {}),
+  });
   if (!content.ok) {
-    const field = input.recipients.length === 0 || input.recipients.length > KUDOS_RECIPIENTS_MAX ? 'recipients' : input.values.length > KUDOS_VALUES_MAX ? 'values' : 'message';
+    const field =
+      input.recipients.length === 0 || input.recipients.length > KUDOS_RECIPIENTS_MAX
+        ? 'recipients'
+        : input.values.length > KUDOS_VALUES_MAX
+          ? 'values'
+          : 'message';
     return { outcome: 'refused', field, message: content.error };
   }
   const { recipients, message, values } = content.value;
@@ -94,7 +116,11 @@ export async function giveKudos(deps: Pick<ListenerDeps, 'config' | 'db' | 'now'
     people = await Promise.all([input.giver, ...recipients].map((u) => lookUp(client, u)));
   } catch (err) {
     logger.warn('kudos: users.info failed', { error: (err as Error).message });
-    return { outcome: 'refused', field: 'slack', message: 'Slack did not answer when Kept looked up who you are thanking. Please try again in a moment.' };
+    return {
+      outcome: 'refused',
+      field: 'slack',
+      message: 'Slack did not answer when Kept looked up who you are thanking. Please try again in a moment.',
+    };
   }
   const bots = new Set(recipients.filter((r, i) => people[i + 1]!.isBot || r === input.botUserId));
   const allowed = checkRecipients({ giver: input.giver, recipients, bots });
@@ -103,7 +129,12 @@ export async function giveKudos(deps: Pick<ListenerDeps, 'config' | 'db' | 'now'
   let provider: string | undefined;
   if (input.requestId) {
     const request = await getRequest(deps.db, input.requestId);
-    if (!request) return { outcome: 'refused', field: 'request', message: `There is no request ${input.requestId}. Leave the ID out, or check it with \`/sla show\`.` };
+    if (!request)
+      return {
+        outcome: 'refused',
+        field: 'request',
+        message: `There is no request ${input.requestId}. Leave the ID out, or check it with \`/sla show\`.`,
+      };
     provider = request.provider;
   }
   const dir = await readDirectory(deps.db);
@@ -130,19 +161,33 @@ export async function giveKudos(deps: Pick<ListenerDeps, 'config' | 'db' | 'now'
       ...(input.about ? { about: input.about } : {}),
     };
     if (!fits.ok) return { outcome: 'refused', field: 'quota', message: fits.error };
-    const saved = await saveKudos(deps.db, { kudos, quota, delivery: input.delivery, ...(input.reaction ? { reaction: input.reaction } : {}), now });
+    const saved = await saveKudos(deps.db, {
+      kudos,
+      quota,
+      delivery: input.delivery,
+      ...(input.reaction ? { reaction: input.reaction } : {}),
+      now,
+    });
     if (saved === 'saved') return { outcome: 'given', kudos, left: kudosLeft(given + recipients.length, quota) };
     if (saved === 'duplicate') return { outcome: 'duplicate' };
     // over_quota or conflict: someone else's kudos landed in between; read the count again.
   }
-  return { outcome: 'refused', field: 'slack', message: 'Kept is busy counting your kudos right now; please try again in a moment.' };
+  return {
+    outcome: 'refused',
+    field: 'slack',
+    message: 'Kept is busy counting your kudos right now; please try again in a moment.',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // App Home
 
 /** The App Home's kudos section for `user`: the week is theirs (their time zone), the leaderboard by department. */
-export async function kudosHome(deps: Pick<ListenerDeps, 'db' | 'now'>, client: WebClient, user: string): Promise<KudosHome> {
+export async function kudosHome(
+  deps: Pick<ListenerDeps, 'db' | 'now'>,
+  client: WebClient,
+  user: string,
+): Promise<KudosHome> {
   let tz = 'UTC';
   try {
     tz = (await lookUp(client, user)).tz ?? 'UTC';
@@ -150,7 +195,11 @@ export async function kudosHome(deps: Pick<ListenerDeps, 'db' | 'now'>, client: 
     logger.warn('kudos: time zone not read for the App Home', { error: (err as Error).message });
   }
   const { week } = localDayOf(deps.now().getTime(), tz);
-  const [counts, byDepartment, dir] = await Promise.all([kudosCountsOf(deps.db, user, week), departmentsOfWeek(deps.db, week), readDirectory(deps.db)]);
+  const [counts, byDepartment, dir] = await Promise.all([
+    kudosCountsOf(deps.db, user, week),
+    departmentsOfWeek(deps.db, week),
+    readDirectory(deps.db),
+  ]);
   const leaderboard = Object.entries(byDepartment)
     .map(([id, count]) => ({ name: findDepartment(dir, id)?.name ?? id, count }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
@@ -161,12 +210,14 @@ export async function kudosHome(deps: Pick<ListenerDeps, 'db' | 'now'>, client: 
 // ---------------------------------------------------------------------------------------------
 // Listeners
 
-
 /** The fields of the `/kudos` payload Kept relies on (as `/sla`'s, listeners/sla.ts). */
-const KudosCommandInput = z.object({ text: z.string().max(4000), user_id: z.string().min(1), trigger_id: z.string().min(1) });
+const KudosCommandInput = z.object({
+  text: z.string().max(4000),
+  user_id: z.string().min(1),
+  trigger_id: z.string().min(1),
+});
 
 const ModalMetadata = z.object({ channel: z.string(), ts: z.string() }).partial().catch({});
-
 
 const REACTION_EVENT = z.object({
   user: z.string().min(1),
@@ -180,7 +231,10 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
 
   app.command('/kudos', async ({ command, ack, client, context }) => {
     const input = KudosCommandInput.safeParse(command);
-    if (!input.success) return ack(say('Slack sent a command Kept could not read. Please try again; if it keeps happening, tell a Kept admin.'));
+    if (!input.success)
+      return ack(
+        say('Slack sent a command Kept could not read. Please try again; if it keeps happening, tell a Kept admin.'),
+      );
     const parsed = parseKudosText(input.data.text);
     if (!parsed.ok) return ack(say(parsed.error));
     const result = await giveKudos(deps, client, {
@@ -199,16 +253,31 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
   // The message shortcut: a modal with the message's author picked.
   app.shortcut(IDS.giveKudosShortcut, async ({ ack, shortcut, client, respond }) => {
     await ack();
-    const s = shortcut as unknown as { user: { id: string }; trigger_id: string; channel?: { id: string }; message?: { ts?: string; text?: string; user?: string; bot_id?: string } };
+    const s = shortcut as unknown as {
+      user: { id: string };
+      trigger_id: string;
+      channel?: { id: string };
+      message?: { ts?: string; text?: string; user?: string; bot_id?: string };
+    };
     const channel = s.channel?.id;
     const ts = s.message?.ts;
     const author = s.message?.user && !s.message.bot_id && s.message.user !== s.user.id ? s.message.user : undefined;
     const about = channel && ts ? { channel, ts, ...(s.message?.text ? { text: s.message.text } : {}) } : undefined;
     try {
-      await client.views.open({ trigger_id: s.trigger_id, view: kudosModal({ ...(author ? { recipient: author } : {}), ...(about ? { about } : {}), metadata: JSON.stringify(channel && ts ? { channel, ts } : {}) }) });
+      await client.views.open({
+        trigger_id: s.trigger_id,
+        view: kudosModal({
+          ...(author ? { recipient: author } : {}),
+          ...(about ? { about } : {}),
+          metadata: JSON.stringify(channel && ts ? { channel, ts } : {}),
+        }),
+      });
     } catch (err) {
       logger.warn('kudos modal not opened', { error: (err as Error).message });
-      await respond({ response_type: 'ephemeral', text: 'Slack did not open the form in time. Please use the shortcut again.' });
+      await respond({
+        response_type: 'ephemeral',
+        text: 'Slack did not open the form in time. Please use the shortcut again.',
+      });
     }
   });
 
@@ -216,7 +285,8 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
     const typed = readKudosView(view.state.values as Parameters<typeof readKudosView>[0]);
     const errors: Record<string, string> = {};
     const requestId = typed.requestId ? parseRequestId(typed.requestId) : undefined;
-    if (typed.requestId && !requestId) errors[IDS.kudosRequestBlock] = 'That is not a request ID; it looks like IT-42. Leave it empty if there is none.';
+    if (typed.requestId && !requestId)
+      errors[IDS.kudosRequestBlock] = 'That is not a request ID; it looks like IT-42. Leave it empty if there is none.';
     const values = parseValues(typed.values);
     if (!values) errors[IDS.kudosValuesBlock] = 'Values are single words like #ownership #speed.';
     if (Object.keys(errors).length > 0) return ack({ response_action: 'errors', errors });
@@ -233,7 +303,14 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
       ...(botUserOf(context) ? { botUserId: botUserOf(context)! } : {}),
     });
     if (result.outcome === 'refused') {
-      const block = { recipients: IDS.kudosRecipientsBlock, message: IDS.kudosMessageBlock, values: IDS.kudosValuesBlock, request: IDS.kudosRequestBlock, quota: IDS.kudosRecipientsBlock, slack: IDS.kudosMessageBlock }[result.field];
+      const block = {
+        recipients: IDS.kudosRecipientsBlock,
+        message: IDS.kudosMessageBlock,
+        values: IDS.kudosValuesBlock,
+        request: IDS.kudosRequestBlock,
+        quota: IDS.kudosRecipientsBlock,
+        slack: IDS.kudosMessageBlock,
+      }[result.field];
       return ack({ response_action: 'errors', errors: { [block]: result.message } });
     }
     if (result.outcome === 'duplicate') return ack();
@@ -244,11 +321,18 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
   /** The reaction, when it is the kudos emoji on a message whose author Slack names. */
   const kudosReaction = (event: unknown) => {
     const e = REACTION_EVENT.safeParse(event);
-    if (!e.success || e.data.item.type !== 'message' || !e.data.item.channel || !e.data.item.ts || !e.data.item_user) return undefined;
+    if (!e.success || e.data.item.type !== 'message' || !e.data.item.channel || !e.data.item.ts || !e.data.item_user)
+      return undefined;
     const emoji = baseEmoji(e.data.reaction);
     if (emoji !== deps.config.KEPT_KUDOS_EMOJI) return undefined;
     const about = { channel: e.data.item.channel, ts: e.data.item.ts };
-    return { giver: e.data.user, author: e.data.item_user, about, emoji, key: reactionKey({ user: e.data.user, ...about, emoji }) };
+    return {
+      giver: e.data.user,
+      author: e.data.item_user,
+      about,
+      emoji,
+      key: reactionKey({ user: e.data.user, ...about, emoji }),
+    };
   };
 
   app.event('reaction_added', async ({ event, client, context }) => {
@@ -266,19 +350,30 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
       reaction: r.key,
       ...(botUserId ? { botUserId } : {}),
     });
-    if (result.outcome === 'given') return void (await deps.outbox.send({ type: 'kudos.given', week: result.kudos.week, id: result.kudos.id }));
+    if (result.outcome === 'given')
+      return void (await deps.outbox.send({ type: 'kudos.given', week: result.kudos.week, id: result.kudos.id }));
     if (result.outcome === 'refused' && result.field === 'quota') {
-      await deps.outbox.send({ type: 'slack.post', key: `kudos-quota:${r.key}`, channel: r.giver, text: reactionOverQuota(deps.config.KEPT_KUDOS_DAILY_QUOTA, r.emoji) });
+      await deps.outbox.send({
+        type: 'slack.post',
+        key: `kudos-quota:${r.key}`,
+        channel: r.giver,
+        text: reactionOverQuota(deps.config.KEPT_KUDOS_DAILY_QUOTA, r.emoji),
+      });
       return;
     }
-    logger.info('kudos reaction not counted', { outcome: result.outcome, ...(result.outcome === 'refused' ? { field: result.field } : {}) });
+    logger.info('kudos reaction not counted', {
+      outcome: result.outcome,
+      ...(result.outcome === 'refused' ? { field: result.field } : {}),
+    });
   });
 
   app.event('reaction_removed', async ({ event }) => {
     const r = kudosReaction(event);
     if (!r) return;
     const taken = await takeBackReaction(deps.db, r.key, deps.now());
-    logger.info(taken ? 'kudos taken back' : 'kudos reaction removed; kept (none, or older than 5 minutes)', { giver: r.giver });
+    logger.info(taken ? 'kudos taken back' : 'kudos reaction removed; kept (none, or older than 5 minutes)', {
+      giver: r.giver,
+    });
     // The recipients' DMs go too (those not sent yet never will be: the worker finds no kudos).
     if (taken && taken.dms.length > 0) await deps.outbox.send({ type: 'kudos.taken', dms: taken.dms });
   });

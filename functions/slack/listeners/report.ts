@@ -4,22 +4,23 @@
  * however many requests the period holds. Penalties are shown to the department's heads and Kept
  * admins; everyone else sees compliance and a line saying penalties are for heads.
  */
-import { departmentsHeadedBy, departmentsOf, type Directory } from '../../domain/directory';
-import { isHead, type Department } from '../../domain/department';
+
+import { type Department, isHead } from '../../domain/department';
+import { type Directory, departmentsHeadedBy, departmentsOf } from '../../domain/directory';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
+import type { WorkItem } from '../../jobs/work';
 import { readDirectory } from '../../store/directory';
 import { readReport } from '../../store/stats';
 import { escapeMrkdwn } from '../views/help';
 import { reportMessage } from '../views/report';
-import type { WorkItem } from '../../jobs/work';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
-
 
 /** How many "better" answers a report reads (the message shows five). */
 const BETTER_READ = 20;
 
-const looksLikePeriod = (word: string) => (PERIOD_WORDS as readonly string[]).includes(word) || /^\d{4}-\d{1,2}$/.test(word);
+const looksLikePeriod = (word: string) =>
+  (PERIOD_WORDS as readonly string[]).includes(word) || /^\d{4}-\d{1,2}$/.test(word);
 
 function findDept(dir: Directory, word: string): Department | undefined {
   return dir.departments.find((d) => d.id === word) ?? dir.departments.find((d) => d.name.toLowerCase() === word);
@@ -32,11 +33,19 @@ const departmentList = (dir: Directory) => dir.departments.map((d) => `\`${d.id}
  * has requests, the charts and the CSV follow in the asker's DM: the caller sends `files` to the
  * worker after answering Slack.
  */
-export async function reportCommand(deps: ListenerDeps, user: string, args: readonly string[], trigger?: string): Promise<Ephemeral & { files?: WorkItem }> {
+export async function reportCommand(
+  deps: ListenerDeps,
+  user: string,
+  args: readonly string[],
+  trigger?: string,
+): Promise<Ephemeral & { files?: WorkItem }> {
   const usage = `\`/sla report [dept] [period]\`, the period one of ${PERIOD_FORMS}`;
   if (args.length > 2) return say(`Too many words: ${usage}.`);
   const dir = await readDirectory(deps.db);
-  if (dir.departments.length === 0) return say('There are no departments in Kept yet, so there is nothing to report. A Kept admin adds them with `/sla dept create` or `kept import`.');
+  if (dir.departments.length === 0)
+    return say(
+      'There are no departments in Kept yet, so there is nothing to report. A Kept admin adds them with `/sla dept create` or `kept import`.',
+    );
 
   let department: Department | undefined;
   let periodWord: string | undefined;
@@ -45,14 +54,19 @@ export async function reportCommand(deps: ListenerDeps, user: string, args: read
     const dept = looksLikePeriod(word) ? undefined : findDept(dir, word);
     if (!dept && !looksLikePeriod(word)) {
       const shown = escapeMrkdwn(raw.length > 30 ? `${raw.slice(0, 30)}…` : raw);
-      return say(`\`${shown}\` is neither a department nor a period. Periods: ${PERIOD_FORMS}; departments: ${departmentList(dir)}.`);
+      return say(
+        `\`${shown}\` is neither a department nor a period. Periods: ${PERIOD_FORMS}; departments: ${departmentList(dir)}.`,
+      );
     }
     if (dept ? department : periodWord !== undefined) return say(`Name one department and one period: ${usage}.`);
     if (dept) department = dept;
     else periodWord = word;
   }
   department ??= departmentsHeadedBy(dir, user)[0] ?? departmentsOf(dir, user)[0];
-  if (!department) return say(`You are not in any department, so name the one you want: \`/sla report ${dir.departments[0]!.id} [period]\`. Departments: ${departmentList(dir)}.`);
+  if (!department)
+    return say(
+      `You are not in any department, so name the one you want: \`/sla report ${dir.departments[0]!.id} [period]\`. Departments: ${departmentList(dir)}.`,
+    );
 
   const period = resolvePeriod(periodWord, deps.now().getTime(), department.calendar.timezone);
   if (!period.ok) return say(period.error);
@@ -62,6 +76,14 @@ export async function reportCommand(deps: ListenerDeps, user: string, args: read
   const message = reportMessage(report, { showPenalties });
   if (!trigger || report.empty) return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
   const files: WorkItem = { type: 'report.files', key: `report:${trigger}`, user, department: department.id, from, to };
-  const note = { type: 'context', elements: [{ type: 'mrkdwn', text: ':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.' }] };
+  const note = {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: ':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.',
+      },
+    ],
+  };
   return { response_type: 'ephemeral', text: message.text, blocks: [...message.blocks.slice(0, 49), note], files };
 }

@@ -7,44 +7,84 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Department } from '../../domain/department';
-import { departmentsHeadedBy, departmentsOf, findDepartment, type Directory } from '../../domain/directory';
+import { type Directory, departmentsHeadedBy, departmentsOf, findDepartment } from '../../domain/directory';
 import type { Report } from '../../domain/report';
 import { resolvePeriod } from '../../domain/report-period';
-import { CAUSE_CATEGORIES, clocksAt, nextDue, parseRequestId, type Cause, type Request, type RequestAction } from '../../domain/request';
+import {
+  CAUSE_CATEGORIES,
+  type Cause,
+  clocksAt,
+  nextDue,
+  parseRequestId,
+  type Request,
+  type RequestAction,
+} from '../../domain/request';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
 import { readReport } from '../../store/stats';
-import { act, calendarOf, type ActResult } from '../requests';
+import { type ActResult, act, calendarOf } from '../requests';
 import { escapeMrkdwn } from '../views/help';
+import { type ListItem, requestList, requestsHomeView, urgencyOrder } from '../views/request-lists';
 import { requestDetails } from '../views/requests';
-import { requestList, requestsHomeView, urgencyOrder, type ListItem } from '../views/request-lists';
 import type { ListenerDeps } from './deps';
-import { type Ephemeral, say } from './reply';
 import { kudosHome } from './kudos';
+import { type Ephemeral, say } from './reply';
 
 const VERBS: Record<string, { build: (note: string) => RequestAction | string; done: (id: string) => string }> = {
-  ack: { build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }), done: (id) => `Acknowledged ${id}; the requester is told.` },
-  acknowledge: { build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }), done: (id) => `Acknowledged ${id}; the requester is told.` },
+  ack: {
+    build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }),
+    done: (id) => `Acknowledged ${id}; the requester is told.`,
+  },
+  acknowledge: {
+    build: (note) => ({ type: 'acknowledge', ...(note ? { note } : {}) }),
+    done: (id) => `Acknowledged ${id}; the requester is told.`,
+  },
   resolve: {
     build: (text) => {
       const { cause, rest: note } = takeCause(text);
       if (typeof cause === 'string') return cause;
-      return note ? { type: 'resolve', note, ...(cause ? { cause } : {}) } : 'Say in a few words how it was solved, e.g. `/sla resolve IT-42 replaced the toner`: the requester reads it.';
+      return note
+        ? { type: 'resolve', note, ...(cause ? { cause } : {}) }
+        : 'Say in a few words how it was solved, e.g. `/sla resolve IT-42 replaced the toner`: the requester reads it.';
     },
     done: (id) => `Resolved ${id}; the requester is asked to confirm and rate it.`,
   },
-  close: { build: (note) => ({ type: 'close', ...(note ? { note } : {}) }), done: (id) => `Closed ${id}. Thank you for confirming.` },
-  reopen: { build: (note) => ({ type: 'reopen', ...(note ? { note } : {}) }), done: (id) => `Reopened ${id}; its resolution clock runs again with the time already used.` },
-  pause: { build: (note) => ({ type: 'pause', ...(note ? { note } : {}) }), done: (id) => `${id} is waiting on the requester; its resolution clock is paused and they are asked for input.` },
-  resume: { build: (note) => ({ type: 'resume', ...(note ? { note } : {}) }), done: (id) => `${id} is back in progress; its resolution clock runs again.` },
-  cancel: { build: (note) => ({ type: 'cancel', ...(note ? { note } : {}) }), done: (id) => `Cancelled ${id}; its clocks are stopped.` },
-  note: { build: (note) => (note ? { type: 'comment', note } : 'Write what you want to add, e.g. `/sla note IT-42 it happens on the 3rd floor too`.'), done: (id) => `Added to the history of ${id}.` },
+  close: {
+    build: (note) => ({ type: 'close', ...(note ? { note } : {}) }),
+    done: (id) => `Closed ${id}. Thank you for confirming.`,
+  },
+  reopen: {
+    build: (note) => ({ type: 'reopen', ...(note ? { note } : {}) }),
+    done: (id) => `Reopened ${id}; its resolution clock runs again with the time already used.`,
+  },
+  pause: {
+    build: (note) => ({ type: 'pause', ...(note ? { note } : {}) }),
+    done: (id) => `${id} is waiting on the requester; its resolution clock is paused and they are asked for input.`,
+  },
+  resume: {
+    build: (note) => ({ type: 'resume', ...(note ? { note } : {}) }),
+    done: (id) => `${id} is back in progress; its resolution clock runs again.`,
+  },
+  cancel: {
+    build: (note) => ({ type: 'cancel', ...(note ? { note } : {}) }),
+    done: (id) => `Cancelled ${id}; its clocks are stopped.`,
+  },
+  note: {
+    build: (note) =>
+      note
+        ? { type: 'comment', note }
+        : 'Write what you want to add, e.g. `/sla note IT-42 it happens on the 3rd floor too`.',
+    done: (id) => `Added to the history of ${id}.`,
+  },
   waive: {
     build: (text) => {
       const [kind, ...rest] = text.split(/\s+/);
-      if (kind !== 'response' && kind !== 'resolution') return 'Which penalty? `/sla waive IT-42 response|resolution why`.';
+      if (kind !== 'response' && kind !== 'resolution')
+        return 'Which penalty? `/sla waive IT-42 response|resolution why`.';
       const reason = rest.join(' ').trim();
-      return reason ? { type: 'waive', kind, reason } : 'Say why it is waived, e.g. `/sla waive IT-42 response we changed their priority late`: the ledger keeps it.';
+      return reason
+        ? { type: 'waive', kind, reason }
+        : 'Say why it is waived, e.g. `/sla waive IT-42 response we changed their priority late`: the ledger keeps it.';
     },
     done: (id) => `Waived; the ledger of ${id}'s agreement has a compensating entry with your reason.`,
   },
@@ -73,14 +113,28 @@ function resultLine(result: ActResult, done: string): string {
 }
 
 /** `/sla ack|resolve|… ID [note]`, answered in the ack. */
-export async function workCommand(deps: ListenerDeps, command: SlashCommand, verb: string, args: string[]): Promise<Ephemeral> {
+export async function workCommand(
+  deps: ListenerDeps,
+  command: SlashCommand,
+  verb: string,
+  args: string[],
+): Promise<Ephemeral> {
   const spec = VERBS[verb]!;
   const [first, ...rest] = args;
   const id = first ? parseRequestId(first) : undefined;
-  if (!id) return say(`Which request? Write its ID, e.g. \`/sla ${verb} IT-42${verb === 'resolve' ? ' replaced the toner' : ''}\`. \`/sla list\` shows yours.`);
+  if (!id)
+    return say(
+      `Which request? Write its ID, e.g. \`/sla ${verb} IT-42${verb === 'resolve' ? ' replaced the toner' : ''}\`. \`/sla list\` shows yours.`,
+    );
   const action = spec.build(rest.join(' ').trim());
   if (typeof action === 'string') return say(action);
-  const result = await act(deps.db, { id, user: command.user_id, action, delivery: `command:${command.trigger_id}`, now: deps.now() });
+  const result = await act(deps.db, {
+    id,
+    user: command.user_id,
+    action,
+    delivery: `command:${command.trigger_id}`,
+    now: deps.now(),
+  });
   if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
   return say(resultLine(result, spec.done(id)));
 }
@@ -115,21 +169,43 @@ function listItems(dir: Directory, requests: readonly Request[], at: number): Li
 /** `/sla list [mine|queue|breached]`. */
 export async function listCommand(deps: ListenerDeps, user: string, arg: string | undefined): Promise<Ephemeral> {
   const which = (arg ?? 'mine').toLowerCase();
-  if (!['mine', 'queue', 'breached'].includes(which)) return say('`/sla list mine` (what you filed), `/sla list queue` (what your department works on) or `/sla list breached` (missed targets in either).');
+  if (!['mine', 'queue', 'breached'].includes(which))
+    return say(
+      '`/sla list mine` (what you filed), `/sla list queue` (what your department works on) or `/sla list breached` (missed targets in either).',
+    );
   const at = deps.now().getTime();
   const dir = await readDirectory(deps.db);
   const teams = departmentsOf(dir, user);
   const mine = which === 'queue' ? [] : listItems(dir, await requestsOf(deps.db, user), at);
-  const queue = which === 'mine' ? [] : listItems(dir, (await Promise.all(teams.map((d) => queueOf(deps.db, d.id)))).flat(), at).sort(urgencyOrder);
+  const queue =
+    which === 'mine'
+      ? []
+      : listItems(dir, (await Promise.all(teams.map((d) => queueOf(deps.db, d.id)))).flat(), at).sort(urgencyOrder);
   let message;
-  if (which === 'mine') message = requestList({ title: 'Your requests', items: mine, empty: 'You have not filed any requests. File one with `/sla new`.', at });
+  if (which === 'mine')
+    message = requestList({
+      title: 'Your requests',
+      items: mine,
+      empty: 'You have not filed any requests. File one with `/sla new`.',
+      at,
+    });
   else if (which === 'queue') {
-    const empty = teams.length === 0 ? 'You are not in any department, so you have no queue.' : `Nothing waiting for ${teams.map((d) => escapeMrkdwn(d.name)).join(' or ')}.`;
+    const empty =
+      teams.length === 0
+        ? 'You are not in any department, so you have no queue.'
+        : `Nothing waiting for ${teams.map((d) => escapeMrkdwn(d.name)).join(' or ')}.`;
     message = requestList({ title: 'Your queue, most urgent first', items: queue, empty, at });
   } else {
     const seen = new Set<string>();
-    const breached = [...queue, ...mine].filter((i) => i.next?.status === 'breached' && !seen.has(i.request.id) && seen.add(i.request.id));
-    message = requestList({ title: 'Missed targets still open', items: breached, empty: 'Nothing open has missed a target. :tada:', at });
+    const breached = [...queue, ...mine].filter(
+      (i) => i.next?.status === 'breached' && !seen.has(i.request.id) && seen.add(i.request.id),
+    );
+    message = requestList({
+      title: 'Missed targets still open',
+      items: breached,
+      empty: 'Nothing open has missed a target. :tada:',
+      at,
+    });
   }
   return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
 }
@@ -149,7 +225,10 @@ export async function publishHome(deps: ListenerDeps, client: WebClient, user: s
     headed,
     kudos,
     mine: listItems(dir, mine, at),
-    queues: teams.map((d, i) => ({ department: { id: d.id, name: d.name, channel: d.channel }, items: listItems(dir, queues[i] ?? [], at).sort(urgencyOrder) })),
+    queues: teams.map((d, i) => ({
+      department: { id: d.id, name: d.name, channel: d.channel },
+      items: listItems(dir, queues[i] ?? [], at).sort(urgencyOrder),
+    })),
     at,
   });
   await client.views.publish({ user_id: user, view });

@@ -1,16 +1,16 @@
 /** `/sla`: reads the first word and routes to the listener of that surface. (`/kudos` is listeners/kudos.ts.) */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { splitArgs } from '../args';
 import { findSlaCommand } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
-import { splitArgs } from '../args';
 import { agreementsCommand, openPropose } from './agreements';
 import { deptCommand } from './departments';
+import type { ListenerDeps } from './deps';
+import { reportCommand } from './report';
 import { isWorkVerb, listCommand, showCommand, workCommand } from './request-commands';
 import { openNewRequest } from './requests';
-import { reportCommand } from './report';
 import { registerTips, tipsCommand } from './tips';
-import type { ListenerDeps } from './deps';
 
 /** The fields of a slash-command payload Kept relies on. */
 export const SlashCommandInput = z.object({
@@ -22,7 +22,8 @@ export const SlashCommandInput = z.object({
   trigger_id: z.string().min(1),
 });
 
-const UNREADABLE = 'Slack sent a command Kept could not read. Please try again; if it keeps happening, tell a Kept admin.';
+const UNREADABLE =
+  'Slack sent a command Kept could not read. Please try again; if it keeps happening, tell a Kept admin.';
 
 export function registerSlaCommand(app: App, deps: ListenerDeps): void {
   app.command('/sla', async ({ command, ack, client, respond }) => {
@@ -47,7 +48,10 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
     if (word === 'tips' || word === 'tip') return tipsCommand(deps, command, args, ack, client, respond);
     if (isWorkVerb(word)) return ack(await workCommand(deps, command, word, args));
     const known = findSlaCommand(word);
-    await ack({ response_type: 'ephemeral', text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word) });
+    await ack({
+      response_type: 'ephemeral',
+      text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word),
+    });
   });
 
   registerTips(app, deps); // the tip modal's submissions

@@ -6,23 +6,42 @@
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { activeTips, newTipId, normalised, pickTips, TIP_KINDS, TipSpec, weekIn, type CatalogueEntry, type Tip, type TipKind } from '../../domain/tips';
+import {
+  activeTips,
+  type CatalogueEntry,
+  newTipId,
+  normalised,
+  pickTips,
+  TIP_KINDS,
+  type Tip,
+  type TipKind,
+  TipSpec,
+  weekIn,
+} from '../../domain/tips';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import { addCustomTip, readAllTips, saveTipText, setTipRetired, TipExistsError } from '../../store/tips';
 import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/help';
-import { readTipView, TIP_FIELD_BLOCK, tipCounts, tipMessage, tipModal, tipsListMessage, TIPS_PAGE_SIZE, weekTipsMessage } from '../views/tips';
+import {
+  readTipView,
+  TIP_FIELD_BLOCK,
+  TIPS_PAGE_SIZE,
+  tipCounts,
+  tipMessage,
+  tipModal,
+  tipsListMessage,
+  weekTipsMessage,
+} from '../views/tips';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
 
-
 export const TIPS_USAGE = [
-  '`/sla tips` — this week\'s two tips',
+  "`/sla tips` — this week's two tips",
   '`/sla tips list internal|customer [page N]` — ids and titles',
   '`/sla tips show ID` — one tip in full',
   '`/sla tips add internal|customer` — write a new tip (admins)',
-  '`/sla tips edit ID` — change a tip\'s words (admins)',
+  "`/sla tips edit ID` — change a tip's words (admins)",
   '`/sla tips retire ID` / `unretire ID` — take a tip out of the rotation or bring it back (admins)',
 ].join('\n');
 
@@ -49,14 +68,16 @@ function find(entries: readonly CatalogueEntry[], id: string | undefined): Catal
   return id ? entries.find((e) => e.tip.id === id.toLowerCase()) : undefined;
 }
 
-const noSuchTip = (id: string) => say(`There is no tip ${shownId(id)}. \`/sla tips list internal\` and \`/sla tips list customer\` show the ids.`);
+const noSuchTip = (id: string) =>
+  say(`There is no tip ${shownId(id)}. \`/sla tips list internal\` and \`/sla tips list customer\` show the ids.`);
 
 /** `page 2`, `2`, or nothing (page 1); a string is the problem to show. */
 function pageOf(words: string[], pages: number, kind: TipKind): number | string {
   const rest = words[0]?.toLowerCase() === 'page' ? words.slice(1) : words;
   if (rest.length === 0) return 1;
   const n = rest.length === 1 && /^\d{1,4}$/.test(rest[0]!) ? Number(rest[0]) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > pages) return `There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of ${kind} tips: use \`/sla tips list ${kind} page N\` with N from 1 to ${pages}.`;
+  if (!Number.isInteger(n) || n < 1 || n > pages)
+    return `There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of ${kind} tips: use \`/sla tips list ${kind} page N\` with N from 1 to ${pages}.`;
   return n;
 }
 
@@ -68,7 +89,14 @@ const TipMetadata = z.union([
 type TipMetadata = z.infer<typeof TipMetadata>;
 
 /** `/sla tips ...` except the modal openings' Slack call; answered in the ack. */
-export async function tipsCommand(deps: ListenerDeps, command: SlashCommand, args: string[], ack: AckFn<string | RespondArguments>, client: WebClient, respond: RespondFn): Promise<void> {
+export async function tipsCommand(
+  deps: ListenerDeps,
+  command: SlashCommand,
+  args: string[],
+  ack: AckFn<string | RespondArguments>,
+  client: WebClient,
+  respond: RespondFn,
+): Promise<void> {
   const user = command.user_id;
   const [first, ...rest] = args;
   const sub = (first ?? '').toLowerCase();
@@ -85,12 +113,20 @@ export async function tipsCommand(deps: ListenerDeps, command: SlashCommand, arg
     const digest = dir?.digests[0];
     const week = weekIn(deps.now(), digest?.timezone ?? 'UTC');
     const active = activeTips(entries);
-    return ack({ response_type: 'ephemeral', ...weekTipsMessage(week, pickTips(active, week), tipCounts(entries), admin) });
+    return ack({
+      response_type: 'ephemeral',
+      ...weekTipsMessage(week, pickTips(active, week), tipCounts(entries), admin),
+    });
   }
 
   if (sub === 'list') {
     const kind = kindOf(rest[0]);
-    if (!kind) return ack(say('Say which tips: `/sla tips list internal` (serving colleagues) or `/sla tips list customer` (serving customers).'));
+    if (!kind)
+      return ack(
+        say(
+          'Say which tips: `/sla tips list internal` (serving colleagues) or `/sla tips list customer` (serving customers).',
+        ),
+      );
     const pages = Math.max(1, Math.ceil(entries.filter((e) => e.tip.kind === kind).length / TIPS_PAGE_SIZE));
     const page = pageOf(rest.slice(1), pages, kind);
     if (typeof page === 'string') return ack(say(page));
@@ -99,34 +135,77 @@ export async function tipsCommand(deps: ListenerDeps, command: SlashCommand, arg
 
   if (sub === 'add') {
     const kind = kindOf(rest[0]);
-    if (!kind) return ack(say('Say which kind of tip: `/sla tips add internal` (serving colleagues) or `/sla tips add customer` (serving customers).'));
+    if (!kind)
+      return ack(
+        say(
+          'Say which kind of tip: `/sla tips add internal` (serving colleagues) or `/sla tips add customer` (serving customers).',
+        ),
+      );
     return openModal(deps, command, { kind }, { mode: 'add', kind, channel: command.channel_id }, ack, client, respond);
   }
 
   const id = rest[0];
-  if (!id) return ack(say(`Say which tip, e.g. \`/sla tips ${sub} int-handoff-note\`. \`/sla tips list internal\` shows the ids.`));
+  if (!id)
+    return ack(
+      say(`Say which tip, e.g. \`/sla tips ${sub} int-handoff-note\`. \`/sla tips list internal\` shows the ids.`),
+    );
   const entry = find(entries, id);
   if (!entry) return ack(noSuchTip(id));
 
   if (sub === 'show') return ack({ response_type: 'ephemeral', ...tipMessage(entry) });
-  if (sub === 'edit') return openModal(deps, command, { kind: entry.tip.kind, tip: entry.tip }, { mode: 'edit', id: entry.tip.id, channel: command.channel_id }, ack, client, respond);
+  if (sub === 'edit')
+    return openModal(
+      deps,
+      command,
+      { kind: entry.tip.kind, tip: entry.tip },
+      { mode: 'edit', id: entry.tip.id, channel: command.channel_id },
+      ack,
+      client,
+      respond,
+    );
 
   const retire = sub === 'retire';
-  if (entry.retired === retire) return ack(say(`\`${entry.tip.id}\` is ${retire ? 'already retired' : 'not retired'}; nothing changed.`));
+  if (entry.retired === retire)
+    return ack(say(`\`${entry.tip.id}\` is ${retire ? 'already retired' : 'not retired'}; nothing changed.`));
   if (retire && activeTips(entries).filter((t) => t.kind === entry.tip.kind).length <= 1) {
-    return ack(say(`\`${entry.tip.id}\` is the last ${entry.tip.kind} tip in the rotation; add or bring back another before retiring it.`));
+    return ack(
+      say(
+        `\`${entry.tip.id}\` is the last ${entry.tip.kind} tip in the rotation; add or bring back another before retiring it.`,
+      ),
+    );
   }
   await setTipRetired(deps.db, entry.tip.id, retire, { by: user, at: deps.now().toISOString() });
-  return ack(say(retire ? `Retired \`${entry.tip.id}\` (${escapeMrkdwn(entry.tip.title)}): it leaves the rotation from now. \`/sla tips unretire ${entry.tip.id}\` brings it back.` : `\`${entry.tip.id}\` (${escapeMrkdwn(entry.tip.title)}) is back in the rotation.`));
+  return ack(
+    say(
+      retire
+        ? `Retired \`${entry.tip.id}\` (${escapeMrkdwn(entry.tip.title)}): it leaves the rotation from now. \`/sla tips unretire ${entry.tip.id}\` brings it back.`
+        : `\`${entry.tip.id}\` (${escapeMrkdwn(entry.tip.title)}) is back in the rotation.`,
+    ),
+  );
 }
 
-async function openModal(_deps: ListenerDeps, command: SlashCommand, input: { kind: TipKind; tip?: Tip }, meta: TipMetadata, ack: AckFn<string | RespondArguments>, client: WebClient, respond: RespondFn): Promise<void> {
+async function openModal(
+  _deps: ListenerDeps,
+  command: SlashCommand,
+  input: { kind: TipKind; tip?: Tip },
+  meta: TipMetadata,
+  ack: AckFn<string | RespondArguments>,
+  client: WebClient,
+  respond: RespondFn,
+): Promise<void> {
   await ack();
   try {
-    await client.views.open({ trigger_id: command.trigger_id, view: tipModal({ ...input, metadata: JSON.stringify(meta) }) });
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: tipModal({ ...input, metadata: JSON.stringify(meta) }),
+    });
   } catch (err) {
     logger.warn('tip modal not opened', { error: (err as Error).message });
-    await respond(say(`Slack did not open the form in time. Please run \`/sla tips ${meta.mode === 'add' ? `add ${meta.kind}` : `edit ${meta.id}`}\` again.`));
+    await respond(
+      say(
+        `Slack did not open the form in time. Please run \`/sla tips ${meta.mode === 'add' ? `add ${meta.kind}` : `edit ${meta.id}`}\` again.`,
+      ),
+    );
   }
 }
 
@@ -140,7 +219,8 @@ export function checkTip(candidate: unknown, others: readonly CatalogueEntry[]):
     const errors: Errors = {};
     for (const issue of parsed.error.issues) {
       const field = issue.path[0];
-      const block = field === 'body' || field === 'tryThisWeek' || field === 'title' ? TIP_FIELD_BLOCK[field] : IDS.tipTitleBlock;
+      const block =
+        field === 'body' || field === 'tryThisWeek' || field === 'title' ? TIP_FIELD_BLOCK[field] : IDS.tipTitleBlock;
       errors[block] ??= `${capitalise(issue.message)}.`;
     }
     return { errors };
@@ -148,19 +228,32 @@ export function checkTip(candidate: unknown, others: readonly CatalogueEntry[]):
   const tip = parsed.data;
   const errors: Errors = {};
   const sameTitle = others.find((e) => normalised(e.tip.title) === normalised(tip.title));
-  if (sameTitle) errors[IDS.tipTitleBlock] = `Tip \`${sameTitle.tip.id}\` already has this title${sameTitle.retired ? ' (it is retired: bring it back with `/sla tips unretire`)' : ''}. Pick another.`;
+  if (sameTitle)
+    errors[IDS.tipTitleBlock] =
+      `Tip \`${sameTitle.tip.id}\` already has this title${sameTitle.retired ? ' (it is retired: bring it back with `/sla tips unretire`)' : ''}. Pick another.`;
   const sameBody = others.find((e) => normalised(e.tip.body) === normalised(tip.body));
   if (sameBody) errors[IDS.tipBodyBlock] = `Tip \`${sameBody.tip.id}\` already says this. Write something it doesn't.`;
   return Object.keys(errors).length ? { errors } : { tip };
 }
 
-async function submitTip(deps: ListenerDeps, user: string, metadata: string, values: unknown): Promise<{ errors: Errors } | { done: string; channel: string }> {
-  if (!deps.config.KEPT_ADMINS.includes(user)) return { errors: { [IDS.tipTitleBlock]: needsAdmin(deps.config.KEPT_ADMINS).text } };
+async function submitTip(
+  deps: ListenerDeps,
+  user: string,
+  metadata: string,
+  values: unknown,
+): Promise<{ errors: Errors } | { done: string; channel: string }> {
+  if (!deps.config.KEPT_ADMINS.includes(user))
+    return { errors: { [IDS.tipTitleBlock]: needsAdmin(deps.config.KEPT_ADMINS).text } };
   let meta: TipMetadata;
   try {
     meta = TipMetadata.parse(JSON.parse(metadata));
   } catch {
-    return { errors: { [IDS.tipTitleBlock]: 'This form is from an older version of Kept. Close it and run `/sla tips add` or `/sla tips edit` again.' } };
+    return {
+      errors: {
+        [IDS.tipTitleBlock]:
+          'This form is from an older version of Kept. Close it and run `/sla tips add` or `/sla tips edit` again.',
+      },
+    };
   }
   const typed = readTipView(values as Parameters<typeof readTipView>[0]);
   const entries = await readAllTips(deps.db);
@@ -172,17 +265,32 @@ async function submitTip(deps: ListenerDeps, user: string, metadata: string, val
     try {
       await addCustomTip(deps.db, checked.tip, who);
     } catch (err) {
-      if (err instanceof TipExistsError) return { errors: { [IDS.tipTitleBlock]: 'Someone added a tip with this title at the same moment. Change the title a little and save again.' } };
+      if (err instanceof TipExistsError)
+        return {
+          errors: {
+            [IDS.tipTitleBlock]:
+              'Someone added a tip with this title at the same moment. Change the title a little and save again.',
+          },
+        };
       throw err;
     }
-    return { done: `Added \`${checked.tip.id}\` (${escapeMrkdwn(checked.tip.title)}) to the ${meta.kind} tips; it joins the weekly rotation now.`, channel: meta.channel };
+    return {
+      done: `Added \`${checked.tip.id}\` (${escapeMrkdwn(checked.tip.title)}) to the ${meta.kind} tips; it joins the weekly rotation now.`,
+      channel: meta.channel,
+    };
   }
   const entry = entries.find((e) => e.tip.id === meta.id);
   if (!entry) return { errors: { [IDS.tipTitleBlock]: `Tip \`${escapeMrkdwn(meta.id)}\` is gone. Close the form.` } };
-  const checked = checkTip({ id: entry.tip.id, kind: entry.tip.kind, ...typed }, entries.filter((e) => e !== entry));
+  const checked = checkTip(
+    { id: entry.tip.id, kind: entry.tip.kind, ...typed },
+    entries.filter((e) => e !== entry),
+  );
   if ('errors' in checked) return checked;
   await saveTipText(deps.db, checked.tip, entry.source === 'custom' ? 'custom' : 'edit', who);
-  return { done: `Saved your changes to \`${entry.tip.id}\` (${escapeMrkdwn(checked.tip.title)}).`, channel: meta.channel };
+  return {
+    done: `Saved your changes to \`${entry.tip.id}\` (${escapeMrkdwn(checked.tip.title)}).`,
+    channel: meta.channel,
+  };
 }
 
 export function registerTips(app: App, deps: ListenerDeps): void {

@@ -15,7 +15,9 @@ export function registerUsergroupEvents(app: App, deps: ListenerDeps): void {
   app.event('subteam_members_changed', async ({ event }) => {
     const parsed = MembersChanged.safeParse(event);
     if (!parsed.success) return logger.warn('subteam_members_changed without a user group id; ignored');
-    const departments = (await readDirectory(deps.db)).departments.filter((d) => d.usergroup === parsed.data.subteam_id);
+    const departments = (await readDirectory(deps.db)).departments.filter(
+      (d) => d.usergroup === parsed.data.subteam_id,
+    );
     for (const d of departments) await deps.outbox.send({ type: 'usergroups.sync', department: d.id });
   });
 }

@@ -3,11 +3,12 @@
  * the calendar note. Every piece of user text (department and service names, reasons) goes
  * through `escapeMrkdwn` here, so no view can ping `@channel` or forge a link.
  */
-import { isChannelId, isUserId, isUsergroupId } from '../../domain/department';
+
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { EVERY_DEPARTMENT, PRIORITIES, type AgreementTerms, type Targets } from '../../domain/agreement';
+import { type AgreementTerms, EVERY_DEPARTMENT, PRIORITIES, type Targets } from '../../domain/agreement';
 import { customerLabel, describeAtRisk, describePenalty } from '../../domain/agreement-text';
-import { findDepartment, type Directory } from '../../domain/directory';
+import { isChannelId, isUsergroupId, isUserId } from '../../domain/department';
+import { type Directory, findDepartment } from '../../domain/directory';
 import { formatDuration } from '../../domain/duration';
 import { escapeMrkdwn } from './help';
 
@@ -40,7 +41,10 @@ export function sectionText(text: string): string {
   return `${cut}…`;
 }
 
-export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: sectionText(text) } });
+export const section = (text: string): SectionBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: sectionText(text) },
+});
 export const context = (...texts: string[]): ContextBlock => ({
   type: 'context',
   elements: texts.slice(0, 10).map((text) => ({ type: 'mrkdwn' as const, text: sectionText(text) })),
@@ -64,7 +68,10 @@ export const possessive = (name: string): string => (/s$/i.test(name) ? `${name}
 export const dateOf = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : 'an unknown date');
 
 /** `IT → Finance · Laptops and accounts`, escaped, without bold. */
-export function agreementTitle(terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>, dir: Directory): string {
+export function agreementTitle(
+  terms: Pick<AgreementTerms, 'provider' | 'customer' | 'service'>,
+  dir: Directory,
+): string {
   const names = nameOf(dir);
   return `${escapeMrkdwn(names(terms.provider))} → ${escapeMrkdwn(customerLabel(terms.customer, names))} · ${escapeMrkdwn(terms.service)}`;
 }
@@ -78,7 +85,9 @@ export function targetsTable(targets: Targets): string {
   }
   if (rows.length === 1) return '_No targets._';
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  const lines = rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]! + 2))).join(''));
+  const lines = rows.map((r) =>
+    r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]! + 2))).join(''),
+  );
   return `\`\`\`\n${lines.join('\n')}\n\`\`\``;
 }
 
@@ -94,7 +103,7 @@ export function termsText(terms: AgreementTerms): string {
 /** `Working time on IT's calendar (America/New_York)`. */
 export function calendarNote(terms: Pick<AgreementTerms, 'provider'>, dir: Directory): string {
   const provider = findDepartment(dir, terms.provider);
-  if (!provider) return 'Working time on the provider\'s calendar';
+  if (!provider) return "Working time on the provider's calendar";
   return `Working time on ${escapeMrkdwn(possessive(provider.name))} calendar (${escapeMrkdwn(provider.calendar.timezone)})`;
 }
 
@@ -106,11 +115,18 @@ export function termsBlocks(terms: AgreementTerms, dir: Directory, heading?: str
 
 /** `Finance's heads`, or the Kept admins, who answer for every department (`*`); plain text. */
 export function headsLabel(side: string, dir: Directory): string {
-  return side === EVERY_DEPARTMENT ? 'the Kept admins (they answer for every department)' : `${possessive(nameOf(dir)(side))} heads`;
+  return side === EVERY_DEPARTMENT
+    ? 'the Kept admins (they answer for every department)'
+    : `${possessive(nameOf(dir)(side))} heads`;
 }
 
 /** Keeps a message within `max` blocks: `blocks` grouped per item, then `and N more — …`. */
-export function capGroups(head: KnownBlock[], groups: KnownBlock[][], more: (n: number) => string, max = 45): KnownBlock[] {
+export function capGroups(
+  head: KnownBlock[],
+  groups: KnownBlock[][],
+  more: (n: number) => string,
+  max = 45,
+): KnownBlock[] {
   const out = [...head];
   let used = 0;
   for (const group of groups) {

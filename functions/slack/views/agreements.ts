@@ -5,10 +5,10 @@
  * views in departments.ts; both are re-exported here.
  */
 import type { ActionsBlock, HeaderBlock, KnownBlock, ModalView } from '@slack/types';
-import { EVERY_DEPARTMENT, type AgreementVersion } from '../../domain/agreement';
+import { type AgreementVersion, EVERY_DEPARTMENT } from '../../domain/agreement';
 import { diffTerms } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
-import { findDepartment, type AgreementRecord, type Directory } from '../../domain/directory';
+import { type AgreementRecord, type Directory, findDepartment } from '../../domain/directory';
 import { answeringSide } from '../../domain/proposal';
 import { IDS } from '../ids';
 import {
@@ -22,16 +22,22 @@ import {
   mentionList,
   mentionUser,
   nameOf,
+  type SlackMessage,
   section,
   termsBlocks,
   termsText,
-  type SlackMessage,
 } from './agreement-terms';
 import { escapeMrkdwn } from './help';
 
-export { nameOf, targetsTable, termsBlocks, type SlackMessage } from './agreement-terms';
-export { blockForIssuePath, proposeModal, PROPOSE_BLOCK_IDS, readProposeView, type ViewStateValues } from './propose-modal';
+export { nameOf, type SlackMessage, targetsTable, termsBlocks } from './agreement-terms';
 export { departmentMessage, departmentsMessage } from './departments';
+export {
+  blockForIssuePath,
+  PROPOSE_BLOCK_IDS,
+  proposeModal,
+  readProposeView,
+  type ViewStateValues,
+} from './propose-modal';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const header = (text: string): HeaderBlock => ({ type: 'header', text: plain(clip(text, 150)) });
@@ -186,7 +192,15 @@ export function declineModal({ id, version }: { id: string; version: number }): 
 }
 
 /** Sent to both sides' heads when a proposal is accepted. */
-export function activatedMessage({ agreement, dir, acceptedBy }: { agreement: AgreementVersion; dir: Directory; acceptedBy: string }): SlackMessage {
+export function activatedMessage({
+  agreement,
+  dir,
+  acceptedBy,
+}: {
+  agreement: AgreementVersion;
+  dir: Directory;
+  acceptedBy: string;
+}): SlackMessage {
   const intro = `*${agreementTitle(agreement, dir)}* version ${agreement.version} is active from now: ${mentionUser(acceptedBy)} accepted it.`;
   return {
     text: intro,
@@ -204,5 +218,8 @@ export function proposalSentMessage({ proposal, dir }: { proposal: AgreementVers
   const heads = side === EVERY_DEPARTMENT ? [] : (findDepartment(dir, side)?.heads ?? []);
   const to = `${escapeMrkdwn(headsLabel(side, dir))}${heads.length ? ` (${mentionList(heads)})` : ''}`;
   const intro = `Sent to ${to}: version ${proposal.version} of *${agreementTitle(proposal, dir)}*. I'll tell you here when they accept or decline.`;
-  return { text: intro, blocks: [section(intro), ...termsBlocks(proposal, dir), context('Nothing changes until they accept.')] };
+  return {
+    text: intro,
+    blocks: [section(intro), ...termsBlocks(proposal, dir), context('Nothing changes until they accept.')],
+  };
 }

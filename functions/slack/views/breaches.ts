@@ -10,7 +10,7 @@ import { ordinal } from '../../domain/agreement-text';
 import type { TargetKind } from '../../domain/clock';
 import type { Breach, Request } from '../../domain/request';
 import { IDS } from '../ids';
-import { context, MAX_SECTION_TEXT, mentionUser, possessive, section, type SlackMessage } from './agreement-terms';
+import { context, MAX_SECTION_TEXT, mentionUser, possessive, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
 import { actorText, amountText, dateToken, link, quoted, safeUrl, spokenDuration } from './requests';
 
@@ -79,22 +79,44 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
   const headline = `:red_circle: *${id} missed its ${kind} target*`;
   const what = `${titleOf(request)}\nFiled by ${requester} (${customer}) · ${escapeMrkdwn(request.priority)} · ${escapeMrkdwn(request.service)}, provided by ${provider}`;
 
-  const late = input.lateBy > 0 ? `found ${dateToken(breach.detectedAt)}, ${spokenDuration(input.lateBy)} of working time late` : `found just now (${dateToken(breach.detectedAt)})`;
-  const waived = breach.waived ? `\n:handshake: Waived by ${actorText(breach.waived.by)} ${dateToken(breach.waived.at)}: ${quoted(breach.waived.reason)}` : '';
+  const late =
+    input.lateBy > 0
+      ? `found ${dateToken(breach.detectedAt)}, ${spokenDuration(input.lateBy)} of working time late`
+      : `found just now (${dateToken(breach.detectedAt)})`;
+  const waived = breach.waived
+    ? `\n:handshake: Waived by ${actorText(breach.waived.by)} ${dateToken(breach.waived.at)}: ${quoted(breach.waived.reason)}`
+    : '';
   const cost = `Due ${dateToken(breach.dueAt)}, ${late}.\n*Penalty:* ${chargeText(breach)}${waived}`;
 
-  const blocks: KnownBlock[] = [section(cut(`${headline}\n${what}`)), section(cut(cost)), section(checklist(provider, requester))];
+  const blocks: KnownBlock[] = [
+    section(cut(`${headline}\n${what}`)),
+    section(cut(cost)),
+    section(checklist(provider, requester)),
+  ];
   if (input.canWaive && breach.amount > 0 && !breach.waived) {
     const actions: ActionsBlock = {
       type: 'actions',
       block_id: `request_waive:${request.id}:${kind}`,
-      elements: [{ type: 'button', action_id: IDS.waivePenalty, text: plain('Waive penalty'), value: JSON.stringify({ id: request.id, kind }) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: IDS.waivePenalty,
+          text: plain('Waive penalty'),
+          value: JSON.stringify({ id: request.id, kind }),
+        },
+      ],
     };
-    blocks.push(actions, context(`As a head of ${customer} you may waive it: Kept asks why, and the ledger keeps your reason.`));
+    blocks.push(
+      actions,
+      context(`As a head of ${customer} you may waive it: Kept asks why, and the ledger keeps your reason.`),
+    );
   }
-  if (safeUrl(input.cardLink)) blocks.push(context(`See ${link(input.cardLink, 'the card')} for the request and its history.`));
+  if (safeUrl(input.cardLink))
+    blocks.push(context(`See ${link(input.cardLink, 'the card')} for the request and its history.`));
 
-  const text = cut(`:red_circle: ${id} missed its ${kind} target: ${escapeMrkdwn(request.title)}. Penalty: ${amountText(breach.amount, breach.unit)}${breach.waived ? ' (waived)' : ''}.`);
+  const text = cut(
+    `:red_circle: ${id} missed its ${kind} target: ${escapeMrkdwn(request.title)}. Penalty: ${amountText(breach.amount, breach.unit)}${breach.waived ? ' (waived)' : ''}.`,
+  );
   return { text, blocks };
 }
 
@@ -151,7 +173,9 @@ export function waiveModal(input: { requestId: string; kind: TargetKind; amount:
     close: plain('Cancel'),
     private_metadata: JSON.stringify({ id: input.requestId, kind: input.kind }),
     blocks: [
-      section(`Waiving the ${input.kind} penalty of ${id} gives back *${amountText(input.amount, input.unit)}*. The breach itself stays on record.`),
+      section(
+        `Waiving the ${input.kind} penalty of ${id} gives back *${amountText(input.amount, input.unit)}*. The breach itself stays on record.`,
+      ),
       {
         type: 'input',
         block_id: IDS.waiveReasonBlock,

@@ -4,9 +4,9 @@
  * heads get the card by DM with what to fix; the requester is told the card is not in the channel yet.
  */
 import type { KnownBlock } from '@slack/types';
-import { MAX_MESSAGE_BLOCKS, mentionChannel, section, type SlackMessage } from './agreement-terms';
+import { MAX_MESSAGE_BLOCKS, mentionChannel, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
-import { requestCard, type CardInput } from './requests';
+import { type CardInput, requestCard } from './requests';
 
 /** Slack's answers to a post that no retry will change, in words a department head can act on. */
 export const CHANNEL_PROBLEMS: Readonly<Record<string, string>> = {
@@ -15,7 +15,8 @@ export const CHANNEL_PROBLEMS: Readonly<Record<string, string>> = {
   is_archived: 'it is archived',
 };
 
-export const isChannelProblem = (code: string | undefined): code is string => code !== undefined && code in CHANNEL_PROBLEMS;
+export const isChannelProblem = (code: string | undefined): code is string =>
+  code !== undefined && code in CHANNEL_PROBLEMS;
 
 export interface CardBlockedInput extends CardInput {
   channel: string;
@@ -34,5 +35,8 @@ export function cardBlockedNotice(input: CardBlockedInput): SlackMessage {
     `The card is posted at the request's next change; meanwhile work it with \`/sla ack ${id}\` and \`/sla show ${id}\`.`;
   const card = requestCard(input);
   const blocks: KnownBlock[] = [section(lead), { type: 'divider' }, ...card.blocks.filter((b) => b.type !== 'actions')];
-  return { text: `${id} cannot be posted in its channel: ${why}. ${card.text}`, blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
+  return {
+    text: `${id} cannot be posted in its channel: ${why}. ${card.text}`,
+    blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS),
+  };
 }

@@ -3,12 +3,30 @@ import type { HeaderBlock } from '@slack/types';
 import { WEEKDAYS, type Weekday } from '../../domain/calendar-spec';
 import type { Department } from '../../domain/department';
 import type { Directory } from '../../domain/directory';
-import { capGroups, clip, context, dateOf, mentionChannel, mentionList, mentionUsergroup, section, type SlackMessage } from './agreement-terms';
+import {
+  capGroups,
+  clip,
+  context,
+  dateOf,
+  mentionChannel,
+  mentionList,
+  mentionUsergroup,
+  type SlackMessage,
+  section,
+} from './agreement-terms';
 import { escapeMrkdwn } from './help';
 
 const header = (text: string): HeaderBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150) } });
 
-const DAY_NAMES: Record<Weekday, string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' };
+const DAY_NAMES: Record<Weekday, string> = {
+  mon: 'Mon',
+  tue: 'Tue',
+  wed: 'Wed',
+  thu: 'Thu',
+  fri: 'Fri',
+  sat: 'Sat',
+  sun: 'Sun',
+};
 
 /** Heads count as members: they work requests too. */
 function people(d: Department): string[] {
@@ -31,7 +49,8 @@ function summary(d: Department): string {
 export function departmentsMessage(dir: Directory): SlackMessage {
   const top = header('Departments');
   if (dir.departments.length === 0) {
-    const text = 'No departments yet. A Kept admin creates one with `/sla dept create …` or by importing a file (see the README).';
+    const text =
+      'No departments yet. A Kept admin creates one with `/sla dept create …` or by importing a file (see the README).';
     return { text, blocks: [top, section(text)] };
   }
   const blocks = capGroups(
@@ -39,7 +58,8 @@ export function departmentsMessage(dir: Directory): SlackMessage {
     dir.departments.map((d) => [section(summary(d))]),
     (n) => `and ${n} more — too many to show in one message. Type \`/sla dept &lt;id&gt;\` for one department.`,
   );
-  if (blocks.length === 1 + dir.departments.length) blocks.push(context('Type `/sla dept &lt;id&gt;` for one department in full, with its working hours.'));
+  if (blocks.length === 1 + dir.departments.length)
+    blocks.push(context('Type `/sla dept &lt;id&gt;` for one department in full, with its working hours.'));
   const names = dir.departments.slice(0, 20).map((d) => escapeMrkdwn(d.name));
   const text = `Departments (${dir.departments.length}): ${names.join(', ')}${dir.departments.length > names.length ? ', …' : ''}`;
   return { text: clip(text, 3000), blocks };
@@ -51,7 +71,13 @@ export function hoursText(d: Department): string {
   if (!hours || Object.keys(hours).length === 0) return 'Around the clock, every day (24x7).';
   const lines = WEEKDAYS.map((day) => {
     const value = hours[day];
-    const ranges = typeof value === 'string' && value.trim() !== '' ? value.split(',').map((r) => r.trim()).join(', ') : 'closed';
+    const ranges =
+      typeof value === 'string' && value.trim() !== ''
+        ? value
+            .split(',')
+            .map((r) => r.trim())
+            .join(', ')
+        : 'closed';
     return `${DAY_NAMES[day]}  ${escapeMrkdwn(ranges)}`;
   });
   return `\`\`\`\n${lines.join('\n')}\n\`\`\``;
@@ -61,7 +87,10 @@ function holidaysText(d: Department): string | undefined {
   const h = d.calendar.holidays;
   if (!h) return undefined;
   const parts: string[] = [];
-  if (h.country) parts.push(`public holidays of ${escapeMrkdwn(h.country.toUpperCase())}${h.region ? ` (${escapeMrkdwn(h.region.toUpperCase())})` : ''}`);
+  if (h.country)
+    parts.push(
+      `public holidays of ${escapeMrkdwn(h.country.toUpperCase())}${h.region ? ` (${escapeMrkdwn(h.region.toUpperCase())})` : ''}`,
+    );
   const dates = h.dates ?? [];
   if (dates.length) {
     const shown = dates.slice(0, 30).map(escapeMrkdwn).join(', ');
@@ -83,7 +112,11 @@ export function departmentMessage(d: Department): SlackMessage {
     `*Members:* ${members.length ? `${mentionList(members, 50)} (${count(people(d).length, 'member', 'members')} with the heads)` : 'none besides the heads'}`,
     ...(group ? [group] : []),
   ].join('\n');
-  const calendar = [`*Working hours* (${escapeMrkdwn(d.calendar.timezone)})`, hoursText(d), ...[holidaysText(d)].filter((x): x is string => x !== undefined)].join('\n');
+  const calendar = [
+    `*Working hours* (${escapeMrkdwn(d.calendar.timezone)})`,
+    hoursText(d),
+    ...[holidaysText(d)].filter((x): x is string => x !== undefined),
+  ].join('\n');
   return {
     text: `${escapeMrkdwn(d.name)} (${escapeMrkdwn(d.id)}): channel ${mentionChannel(d.channel)}, ${count(people(d).length, 'member', 'members')}, ${escapeMrkdwn(d.calendar.timezone)}`,
     blocks: [

@@ -8,7 +8,7 @@
  * digest's thread (functions/slack/digest-chart.ts).
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { context, mentionUser, section, type SlackMessage } from './agreement-terms';
+import { context, mentionUser, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
 
 export interface DigestTip {
@@ -92,7 +92,9 @@ export function pickKudos(all: readonly DigestKudos[], max = MAX_KUDOS): DigestK
 }
 
 function tipBlock(label: string, tip: DigestTip): SectionBlock {
-  return section(`*${label}: ${cut(tip.title, 150)}*\n${cut(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${cut(tip.tryThisWeek, 600)}`);
+  return section(
+    `*${label}: ${cut(tip.title, 150)}*\n${cut(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${cut(tip.tryThisWeek, 600)}`,
+  );
 }
 
 function scoreBlock(row: ScoreRow): SectionBlock {
@@ -114,13 +116,22 @@ function scoreBlock(row: ScoreRow): SectionBlock {
 function kudosBlock(k: DigestKudos): SectionBlock {
   const shown = k.recipients.slice(0, 5).map(mentionUser).join(', ');
   const more = k.recipients.length > 5 ? ` +${k.recipients.length - 5}` : '';
-  const values = k.values.length > 0 ? `\n_${k.values.slice(0, 5).map((v) => cut(v, 40)).join(' · ')}_` : '';
+  const values =
+    k.values.length > 0
+      ? `\n_${k.values
+          .slice(0, 5)
+          .map((v) => cut(v, 40))
+          .join(' · ')}_`
+      : '';
   return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${cut(k.message, MAX_KUDOS_TEXT)}”${values}`);
 }
 
 /** Departments with the most requests stay when there are too many for one message; shown by name. */
 function rowsShown(rows: readonly ScoreRow[]): { shown: ScoreRow[]; left: number } {
-  const kept = rows.length <= MAX_SCORECARD_ROWS ? [...rows] : [...rows].sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, MAX_SCORECARD_ROWS);
+  const kept =
+    rows.length <= MAX_SCORECARD_ROWS
+      ? [...rows]
+      : [...rows].sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, MAX_SCORECARD_ROWS);
   return { shown: kept.sort((a, b) => a.name.localeCompare(b.name)), left: rows.length - kept.length };
 }
 
@@ -131,14 +142,19 @@ export function digestMessage(input: DigestInput): SlackMessage {
     context(`Last week: ${escapeMrkdwn(input.lastWeekLabel)}`),
   ];
   if (input.tips) {
-    blocks.push({ type: 'divider' }, tipBlock('Tip', input.tips.internal), tipBlock('For your customers', input.tips.customer));
+    blocks.push(
+      { type: 'divider' },
+      tipBlock('Tip', input.tips.internal),
+      tipBlock('For your customers', input.tips.customer),
+    );
   }
 
   blocks.push({ type: 'divider' }, section('*Scorecard, last week*'));
   const { shown, left } = rowsShown(input.scorecard);
   if (shown.length === 0) blocks.push(context('No department provides a service yet.'));
   for (const row of shown) blocks.push(scoreBlock(row));
-  if (left > 0) blocks.push(context(`…and ${plural(left, 'more department', 'more departments')}: \`/sla report\` shows each.`));
+  if (left > 0)
+    blocks.push(context(`…and ${plural(left, 'more department', 'more departments')}: \`/sla report\` shows each.`));
 
   blocks.push({ type: 'divider' }, section('*Kudos*'));
   const kudos = pickKudos(input.kudos);
@@ -147,7 +163,11 @@ export function digestMessage(input: DigestInput): SlackMessage {
 
   blocks.push(
     { type: 'divider' },
-    section(input.atRisk === 0 ? 'No open request is at risk right now.' : `:warning: *${plural(input.atRisk, 'open request', 'open requests')} at risk now*`),
+    section(
+      input.atRisk === 0
+        ? 'No open request is at risk right now.'
+        : `:warning: *${plural(input.atRisk, 'open request', 'open requests')} at risk now*`,
+    ),
   );
 
   const overall = summary(input.scorecard);

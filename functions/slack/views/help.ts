@@ -1,6 +1,6 @@
 /** Block Kit for `/sla help` and the App Home: pure functions of the command list. */
 import type { KnownBlock } from '@slack/types';
-import { KUDOS_COMMAND, SLA_COMMANDS, type CommandInfo } from '../commands';
+import { type CommandInfo, KUDOS_COMMAND, SLA_COMMANDS } from '../commands';
 
 const line = (c: CommandInfo) => `\`${c.usage}\`\n${c.summary}`;
 
@@ -25,7 +25,7 @@ export function helpMessage(): HelpMessage {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: '*Kept* keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs. Clocks run on the provider\'s working hours.',
+        text: "*Kept* keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs. Clocks run on the provider's working hours.",
       },
     },
     { type: 'header', text: { type: 'plain_text', text: 'Works today' } },
@@ -34,7 +34,10 @@ export function helpMessage(): HelpMessage {
     ...(soon.length > 0
       ? ([
           { type: 'header', text: { type: 'plain_text', text: 'Coming soon' } },
-          { type: 'section', text: { type: 'mrkdwn', text: soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n') } },
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n') },
+          },
         ] as KnownBlock[])
       : []),
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Questions or a department missing? Ask a Kept admin.' }] },

@@ -5,7 +5,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { KUDOS_MESSAGE_MAX, type Kudos } from '../../domain/kudos';
 import { IDS } from '../ids';
-import { clip, context, mentionUser, section, type SlackMessage } from './agreement-terms';
+import { clip, context, mentionUser, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -24,19 +24,27 @@ export function givenReply(k: Pick<Kudos, 'recipients'>, left: number): string {
 }
 
 /** A Slack link to a message (Slack redirects it to the workspace). */
-export const messageLink = (ref: { channel: string; ts: string }): string => `https://slack.com/archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
+export const messageLink = (ref: { channel: string; ts: string }): string =>
+  `https://slack.com/archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
 
 const valuesText = (values: readonly string[]) => values.map((v) => `#${v}`).join(' ');
 
 /** The recipient's DM. */
 export function kudosDm(k: Kudos): SlackMessage {
-  const others = k.recipients.length > 1 ? ` (with ${peopleList(k.recipients.filter((r) => r !== k.recipients[0]))})` : '';
+  const others =
+    k.recipients.length > 1 ? ` (with ${peopleList(k.recipients.filter((r) => r !== k.recipients[0]))})` : '';
   const lines: string[] = [];
   if (k.source === 'reaction') {
-    lines.push(`:tada: ${mentionUser(k.giver)} gave you kudos with ${escapeMrkdwn(k.message)} on <${messageLink(k.about!)}|your message>.`);
+    lines.push(
+      `:tada: ${mentionUser(k.giver)} gave you kudos with ${escapeMrkdwn(k.message)} on <${messageLink(k.about!)}|your message>.`,
+    );
   } else {
     lines.push(`:tada: ${mentionUser(k.giver)} gave you kudos: “${escapeMrkdwn(k.message)}”`);
-    const extra = [k.values.length > 0 ? valuesText(k.values) : '', k.requestId ? `for ${escapeMrkdwn(k.requestId)}` : '', k.about ? `<${messageLink(k.about)}|the message>` : ''].filter(Boolean);
+    const extra = [
+      k.values.length > 0 ? valuesText(k.values) : '',
+      k.requestId ? `for ${escapeMrkdwn(k.requestId)}` : '',
+      k.about ? `<${messageLink(k.about)}|the message>` : '',
+    ].filter(Boolean);
     if (extra.length > 0) lines.push(extra.join(' · '));
   }
   const text = lines.join('\n');
@@ -73,13 +81,25 @@ export function kudosModal(input: KudosModalInput): ModalView {
       type: 'input',
       block_id: IDS.kudosRecipientsBlock,
       label: plain('Who are you thanking?'),
-      element: { type: 'multi_users_select', action_id: IDS.value, placeholder: plain('Pick people'), max_selected_items: 10, ...(input.recipient ? { initial_users: [input.recipient] } : {}) },
+      element: {
+        type: 'multi_users_select',
+        action_id: IDS.value,
+        placeholder: plain('Pick people'),
+        max_selected_items: 10,
+        ...(input.recipient ? { initial_users: [input.recipient] } : {}),
+      },
     },
     {
       type: 'input',
       block_id: IDS.kudosMessageBlock,
       label: plain('What for?'),
-      element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: KUDOS_MESSAGE_MAX, placeholder: plain('Fixed my laptop before the board meeting') },
+      element: {
+        type: 'plain_text_input',
+        action_id: IDS.value,
+        multiline: true,
+        max_length: KUDOS_MESSAGE_MAX,
+        placeholder: plain('Fixed my laptop before the board meeting'),
+      },
     },
     {
       type: 'input',
@@ -94,16 +114,34 @@ export function kudosModal(input: KudosModalInput): ModalView {
       block_id: IDS.kudosValuesBlock,
       optional: true,
       label: plain('Values'),
-      element: { type: 'plain_text_input', action_id: IDS.value, max_length: 200, placeholder: plain('#ownership #speed') },
+      element: {
+        type: 'plain_text_input',
+        action_id: IDS.value,
+        max_length: 200,
+        placeholder: plain('#ownership #speed'),
+      },
     },
   );
-  return { type: 'modal', callback_id: IDS.kudosModal, title: plain('Give kudos'), submit: plain('Send'), close: plain('Cancel'), private_metadata: input.metadata, blocks };
+  return {
+    type: 'modal',
+    callback_id: IDS.kudosModal,
+    title: plain('Give kudos'),
+    submit: plain('Send'),
+    close: plain('Cancel'),
+    private_metadata: input.metadata,
+    blocks,
+  };
 }
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_users?: string[] | null }>>;
 
 /** What the modal was left with. */
-export function readKudosView(values: StateValues): { recipients: string[]; message: string; requestId: string; values: string } {
+export function readKudosView(values: StateValues): {
+  recipients: string[];
+  message: string;
+  requestId: string;
+  values: string;
+} {
   const text = (block: string) => (values[block]?.[IDS.value]?.value ?? '').trim();
   return {
     recipients: [...new Set(values[IDS.kudosRecipientsBlock]?.[IDS.value]?.selected_users ?? [])],
@@ -145,8 +183,12 @@ export function kudosHomeBlocks(h: KudosHome): KnownBlock[] {
           .join('\n');
   return [
     { type: 'divider' },
-    section(`*Kudos* · week ${escapeMrkdwn(h.week)}\nReceived *${h.receivedWeek}* this week (${h.receivedTotal} in all) · given *${h.givenWeek}* this week (${h.givenTotal} in all)`),
+    section(
+      `*Kudos* · week ${escapeMrkdwn(h.week)}\nReceived *${h.receivedWeek}* this week (${h.receivedTotal} in all) · given *${h.givenWeek}* this week (${h.givenTotal} in all)`,
+    ),
     section(`*This week's departments*\n${board}`),
-    context('Kudos to people count for their departments, and for the department that worked a request when one is named.'),
+    context(
+      'Kudos to people count for their departments, and for the department that worked a request when one is named.',
+    ),
   ];
 }

@@ -4,7 +4,13 @@
  * `AgreementTermsSpec` parses, and mapping the spec's issue paths to the blocks that show them.
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { DEFAULT_AT_RISK, EVERY_DEPARTMENT, PRIORITIES, specOfTerms, type AgreementVersion } from '../../domain/agreement';
+import {
+  type AgreementVersion,
+  DEFAULT_AT_RISK,
+  EVERY_DEPARTMENT,
+  PRIORITIES,
+  specOfTerms,
+} from '../../domain/agreement';
 import { percentOf } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
 import { formatPath } from '../../domain/issues';
@@ -43,7 +49,12 @@ interface TextInputOptions {
 }
 
 /** An input block of the modal: every one answers with action_id IDS.value; its block_id names the field. */
-function input(blockId: ProposeBlockId, label: string, o: { optional?: boolean; hint?: string }, element: InputBlock['element']): InputBlock {
+function input(
+  blockId: ProposeBlockId,
+  label: string,
+  o: { optional?: boolean; hint?: string },
+  element: InputBlock['element'],
+): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -64,7 +75,11 @@ function textInput(blockId: ProposeBlockId, label: string, o: TextInputOptions =
   });
 }
 
-function numberInput(blockId: ProposeBlockId, label: string, o: { optional?: boolean; initial?: number | string | undefined; hint?: string } = {}): InputBlock {
+function numberInput(
+  blockId: ProposeBlockId,
+  label: string,
+  o: { optional?: boolean; initial?: number | string | undefined; hint?: string } = {},
+): InputBlock {
   return input(blockId, label, o, {
     type: 'number_input',
     action_id: IDS.value,
@@ -73,15 +88,25 @@ function numberInput(blockId: ProposeBlockId, label: string, o: { optional?: boo
   });
 }
 
-function selectInput(blockId: ProposeBlockId, label: string, options: PlainTextOption[], initial: string | undefined): InputBlock {
+function selectInput(
+  blockId: ProposeBlockId,
+  label: string,
+  options: PlainTextOption[],
+  initial: string | undefined,
+): InputBlock {
   const chosen = options.find((o) => o.value === initial);
-  return input(blockId, label, {}, {
-    type: 'static_select',
-    action_id: IDS.value,
-    placeholder: plain('Choose a department'),
-    options,
-    ...(chosen ? { initial_option: chosen } : {}),
-  });
+  return input(
+    blockId,
+    label,
+    {},
+    {
+      type: 'static_select',
+      action_id: IDS.value,
+      placeholder: plain('Choose a department'),
+      options,
+      ...(chosen ? { initial_option: chosen } : {}),
+    },
+  );
 }
 
 export interface ProposeModalInput {
@@ -110,7 +135,11 @@ export function proposeModal({ departments, base, initial }: ProposeModalInput):
   blocks.push(
     selectInput('provider', 'Provider (who makes the promise)', providerOptions, base?.provider ?? initial?.provider),
     selectInput('customer', 'Customer', customerOptions, base?.customer),
-    textInput('service', 'Service', { initial: spec?.service, placeholder: 'e.g. Laptops and accounts', maxLength: 80 }),
+    textInput('service', 'Service', {
+      initial: spec?.service,
+      placeholder: 'e.g. Laptops and accounts',
+      maxLength: 80,
+    }),
     context(
       "Targets are working time on the provider's calendar: time outside its working hours and on its holidays does not count. Leave both fields of a priority empty if the agreement does not cover it.",
     ),
@@ -118,13 +147,27 @@ export function proposeModal({ departments, base, initial }: ProposeModalInput):
   for (const p of PRIORITIES) {
     const t = spec?.targets[p] as { response?: string; resolution?: string } | undefined;
     blocks.push(
-      textInput(`targets.${p}.response`, `${p} — answer within`, { optional: true, initial: t?.response, placeholder: 'e.g. 30m', maxLength: 20 }),
-      textInput(`targets.${p}.resolution`, `${p} — solve within`, { optional: true, initial: t?.resolution, placeholder: 'e.g. 4h', maxLength: 20 }),
+      textInput(`targets.${p}.response`, `${p} — answer within`, {
+        optional: true,
+        initial: t?.response,
+        placeholder: 'e.g. 30m',
+        maxLength: 20,
+      }),
+      textInput(`targets.${p}.resolution`, `${p} — solve within`, {
+        optional: true,
+        initial: t?.resolution,
+        placeholder: 'e.g. 4h',
+        maxLength: 20,
+      }),
     );
   }
   const tiers = spec?.penalty.tiers?.map((t) => `${t.from_breach}:${t.multiplier}`).join(', ');
   blocks.push(
-    textInput('penalty.unit', 'Penalty unit', { initial: spec?.penalty.unit ?? 'points', hint: 'points, or a currency code such as EUR', maxLength: 10 }),
+    textInput('penalty.unit', 'Penalty unit', {
+      initial: spec?.penalty.unit ?? 'points',
+      hint: 'points, or a currency code such as EUR',
+      maxLength: 10,
+    }),
     numberInput('penalty.per_breach', 'Penalty per breach', { initial: spec?.penalty.per_breach }),
     textInput('penalty.tiers', 'Repeat-breach tiers', {
       optional: true,
@@ -133,8 +176,15 @@ export function proposeModal({ departments, base, initial }: ProposeModalInput):
       hint: 'from_breach:multiplier pairs within a calendar month, e.g. 3:2, 5:3 means from the 3rd breach each costs double, from the 5th triple',
       maxLength: 200,
     }),
-    numberInput('penalty.monthly_cap', 'Monthly cap', { optional: true, initial: spec?.penalty.monthly_cap, hint: 'The most breaches can cost in one calendar month; leave empty for no cap.' }),
-    numberInput('at_risk', 'Warn at (% of a target used)', { optional: true, initial: percentOf(base?.atRisk ?? DEFAULT_AT_RISK) }),
+    numberInput('penalty.monthly_cap', 'Monthly cap', {
+      optional: true,
+      initial: spec?.penalty.monthly_cap,
+      hint: 'The most breaches can cost in one calendar month; leave empty for no cap.',
+    }),
+    numberInput('at_risk', 'Warn at (% of a target used)', {
+      optional: true,
+      initial: percentOf(base?.atRisk ?? DEFAULT_AT_RISK),
+    }),
   );
 
   return {
@@ -149,7 +199,10 @@ export function proposeModal({ departments, base, initial }: ProposeModalInput):
 }
 
 /** `view.state.values` of a view_submission, as far as Kept's inputs fill it. */
-export type ViewStateValues = Record<string, Record<string, { type: string; value?: string | null; selected_option?: { value: string } | null }>>;
+export type ViewStateValues = Record<
+  string,
+  Record<string, { type: string; value?: string | null; selected_option?: { value: string } | null }>
+>;
 
 export const TIERS_ERROR = 'write pairs like 3:2, 5:3 (from the 3rd breach ×2, from the 5th ×3)';
 export const AT_RISK_ERROR = 'give a percentage between 1 and 99, e.g. 75';
@@ -174,7 +227,10 @@ export function parseTiers(text: string): { from_breach: number; multiplier: num
  * problems found before parsing (keyed by block_id). Empty fields become undefined so the spec
  * names what is missing.
  */
-export function readProposeView(values: ViewStateValues): { spec: Record<string, unknown>; errors: Record<string, string> } {
+export function readProposeView(values: ViewStateValues): {
+  spec: Record<string, unknown>;
+  errors: Record<string, string>;
+} {
   const errors: Record<string, string> = {};
   const field = (block: string) => values[block]?.[IDS.value];
   const text = (block: string): string | undefined => {

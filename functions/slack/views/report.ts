@@ -7,9 +7,9 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { formatAmount } from '../../domain/agreement-text';
-import { heatCellLabel, SCORES, topHeatCells, type Report } from '../../domain/report';
+import { heatCellLabel, type Report, SCORES, topHeatCells } from '../../domain/report';
 import { CAUSE_LABEL } from '../../domain/request';
-import { clip, context, MAX_MESSAGE_BLOCKS, mentionUser, section, type SlackMessage } from './agreement-terms';
+import { clip, context, MAX_MESSAGE_BLOCKS, mentionUser, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
 
 export interface ReportViewOptions {
@@ -46,16 +46,29 @@ function headline(r: Report): string {
 function penaltyLines(r: Report): string {
   const units = Object.entries(r.penalties);
   if (units.length === 0) return '*Penalties*: none in this period.';
-  const lines = units.map(([unit, p]) => `• *${amount(p.owed, unit)} owed* (${amount(p.charged, unit)} charged, ${amount(p.waived, unit)} waived)`);
+  const lines = units.map(
+    ([unit, p]) =>
+      `• *${amount(p.owed, unit)} owed* (${amount(p.charged, unit)} charged, ${amount(p.waived, unit)} waived)`,
+  );
   return `*Penalties*\n${lines.join('\n')}`;
 }
 
 function agreementTable(r: Report): string | undefined {
   if (r.byAgreement.length === 0) return undefined;
-  const rows = r.byAgreement.slice(0, 20).map((a) => [clip(a.name, 28), a.priority, String(a.requests), String(a.met), String(a.breached), pct(a.compliancePct)]);
+  const rows = r.byAgreement
+    .slice(0, 20)
+    .map((a) => [
+      clip(a.name, 28),
+      a.priority,
+      String(a.requests),
+      String(a.met),
+      String(a.breached),
+      pct(a.compliancePct),
+    ]);
   const head = ['Service', 'Prio', 'Filed', 'Met', 'Missed', 'Compliance'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   const more = r.byAgreement.length > 20 ? `\n…and ${r.byAgreement.length - 20} more` : '';
   return `*By agreement and priority*\n\`\`\`${[line(head), ...rows.map(line)].map(code).join('\n')}\`\`\`${more}`;
 }
@@ -63,7 +76,10 @@ function agreementTable(r: Report): string | undefined {
 function trendText(r: Report): string | undefined {
   const weeks = r.trend.slice(-TREND_WEEKS);
   if (weeks.length === 0) return undefined;
-  const rows = weeks.map((w) => `${w.week}  ${bar(w.compliancePct)}  ${pct(w.compliancePct).padStart(6)}  ${String(w.requests).padStart(4)} filed  ${String(w.breached).padStart(3)} missed`);
+  const rows = weeks.map(
+    (w) =>
+      `${w.week}  ${bar(w.compliancePct)}  ${pct(w.compliancePct).padStart(6)}  ${String(w.requests).padStart(4)} filed  ${String(w.breached).padStart(3)} missed`,
+  );
   const earlier = r.trend.length > weeks.length ? ` (last ${weeks.length} of ${r.trend.length} weeks)` : '';
   return `*Week by week*${earlier}\n\`\`\`${rows.map(code).join('\n')}\`\`\``;
 }
@@ -71,19 +87,27 @@ function trendText(r: Report): string | undefined {
 function csatText(r: Report): string {
   const { count, average, distribution } = r.csat;
   if (count === 0 || average === null) return '*Satisfaction*: nobody rated a request yet.';
-  const spread = [...SCORES].reverse().map((s) => `${s}★ ${distribution[s]}`).join(' · ');
+  const spread = [...SCORES]
+    .reverse()
+    .map((s) => `${s}★ ${distribution[s]}`)
+    .join(' · ');
   return `*Satisfaction*: *${average.toFixed(1)} / 5* from ${plural(count, 'rating')} (${spread})`;
 }
 
 function betterText(r: Report): string | undefined {
   const shown = r.better.slice(0, BETTER_SHOWN);
   if (shown.length === 0) return undefined;
-  const lines = shown.map((b) => `> ${escapeMrkdwn(clip(b.text.replace(/\s+/g, ' ').trim(), 280))}\n_${escapeMrkdwn(b.id)}, filed ${escapeMrkdwn(b.day)}_`);
+  const lines = shown.map(
+    (b) =>
+      `> ${escapeMrkdwn(clip(b.text.replace(/\s+/g, ' ').trim(), 280))}\n_${escapeMrkdwn(b.id)}, filed ${escapeMrkdwn(b.day)}_`,
+  );
   return `*What would have made it better*\n${lines.join('\n')}`;
 }
 
 function causesText(r: Report): string | undefined {
-  const given = Object.entries(r.causes).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const given = Object.entries(r.causes)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
   if (given.length === 0) return undefined;
   return `*Causes given for missed targets*: ${given.map(([k, n]) => `${causeLabel(k)} ${n}`).join(' · ')}`;
 }
@@ -96,8 +120,20 @@ function whenText(r: Report): string | undefined {
 
 function whereText(r: Report): string | undefined {
   const lines: string[] = [];
-  if (r.byService.length > 0) lines.push(`*Services with the most breaches*: ${r.byService.slice(0, TOP).map((s) => `${escapeMrkdwn(clip(s.service, 60))} ${s.breached}`).join(' · ')}`);
-  if (r.byAssignee.length > 0) lines.push(`*Assignees of breached requests*: ${r.byAssignee.slice(0, TOP).map((a) => `${a.assignee ? mentionUser(a.assignee) : 'unassigned'} ${a.breached}`).join(' · ')}`);
+  if (r.byService.length > 0)
+    lines.push(
+      `*Services with the most breaches*: ${r.byService
+        .slice(0, TOP)
+        .map((s) => `${escapeMrkdwn(clip(s.service, 60))} ${s.breached}`)
+        .join(' · ')}`,
+    );
+  if (r.byAssignee.length > 0)
+    lines.push(
+      `*Assignees of breached requests*: ${r.byAssignee
+        .slice(0, TOP)
+        .map((a) => `${a.assignee ? mentionUser(a.assignee) : 'unassigned'} ${a.breached}`)
+        .join(' · ')}`,
+    );
   return lines.length ? lines.join('\n') : undefined;
 }
 
@@ -105,7 +141,10 @@ function whereText(r: Report): string | undefined {
 export function reportGlance(r: Report): string {
   const name = `*${escapeMrkdwn(r.departmentName)}* · ${escapeMrkdwn(r.label)}`;
   if (r.empty) return `${name}: nothing filed yet.`;
-  const kept = r.compliancePct === null ? 'nothing resolved or missed yet' : `*${pct(r.compliancePct)}* kept (${r.met} met, ${r.breached} missed)`;
+  const kept =
+    r.compliancePct === null
+      ? 'nothing resolved or missed yet'
+      : `*${pct(r.compliancePct)}* kept (${r.met} met, ${r.breached} missed)`;
   const owed = Object.entries(r.penalties)
     .filter(([, p]) => p.owed > 0)
     .map(([unit, p]) => `${amount(p.owed, unit)} owed`);
@@ -122,7 +161,10 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
   const top: KnownBlock = { type: 'header', text: { type: 'plain_text', text: clip(title, 150) } };
   if (r.empty) {
     const text = emptyReportText(r);
-    return { text, blocks: [top, section(text), context(`${r.from} to ${r.to}, by filing date in the department's time zone`)] };
+    return {
+      text,
+      blocks: [top, section(text), context(`${r.from} to ${r.to}, by filing date in the department's time zone`)],
+    };
   }
   const counts = `${plural(r.requests, 'request')} filed · ${r.met} met · ${r.breached} breached · ${r.open} open · ${r.cancelled} cancelled`;
   const targets = `Missed targets: ${plural(r.breachesByTarget.response, 'response')} · ${plural(r.breachesByTarget.resolution, 'resolution')}`;
@@ -130,8 +172,21 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
   if (options.showPenalties) blocks.push(section(penaltyLines(r)));
   else blocks.push(context(`Penalties are shown only to heads of ${escapeMrkdwn(r.departmentName)} and Kept admins.`));
   blocks.push({ type: 'divider' });
-  for (const text of [agreementTable(r), trendText(r), csatText(r), betterText(r), causesText(r), whenText(r), whereText(r)]) if (text) blocks.push(section(text));
-  blocks.push(context(`${r.from} to ${r.to}: the requests filed in these days (the department's local dates), as they stand now.`));
+  for (const text of [
+    agreementTable(r),
+    trendText(r),
+    csatText(r),
+    betterText(r),
+    causesText(r),
+    whenText(r),
+    whereText(r),
+  ])
+    if (text) blocks.push(section(text));
+  blocks.push(
+    context(
+      `${r.from} to ${r.to}: the requests filed in these days (the department's local dates), as they stand now.`,
+    ),
+  );
   const penaltyText = options.showPenalties && r.penaltyUnit ? `, ${amount(r.penaltyTotal, r.penaltyUnit)} owed` : '';
   const text = `${escapeMrkdwn(r.departmentName)}, ${escapeMrkdwn(r.label)}: ${pct(r.compliancePct)} compliance, ${counts}${penaltyText}.`;
   return { text, blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };

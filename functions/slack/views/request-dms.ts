@@ -7,7 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ClockView, TargetKind } from '../../domain/clock';
 import type { Request, RequestClocks, RequestEvent } from '../../domain/request';
 import { IDS } from '../ids';
-import { context, MAX_SECTION_TEXT, mentionChannel, mentionUser, section, type SlackMessage } from './agreement-terms';
+import { context, MAX_SECTION_TEXT, mentionChannel, mentionUser, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
 import { button, cut, KIND_LABEL, link, localTime, quoted, remainingText, safeUrl } from './requests';
 
@@ -49,13 +49,19 @@ export function filedConfirmation(input: ConfirmationInput): SlackMessage {
     section(cut(intro, MAX_SECTION_TEXT)),
     section(dues),
     section(`${card} ${next}`),
-    context(`Times are in your time zone (${escapeMrkdwn(timezone)}); the clocks count ${provider}'s working time only.`),
+    context(
+      `Times are in your time zone (${escapeMrkdwn(timezone)}); the clocks count ${provider}'s working time only.`,
+    ),
   ];
-  const text = cut(`${intro}. Response due ${dueText(clocks.response, timezone)}, resolution due ${dueText(clocks.resolution, timezone)}.`, MAX_SECTION_TEXT);
+  const text = cut(
+    `${intro}. Response due ${dueText(clocks.response, timezone)}, resolution due ${dueText(clocks.resolution, timezone)}.`,
+    MAX_SECTION_TEXT,
+  );
   return { text, blocks };
 }
 
-const dueText = (view: ClockView, timezone: string) => (view.due !== null ? localTime(view.due, timezone) : remainingText(view));
+const dueText = (view: ClockView, timezone: string) =>
+  view.due !== null ? localTime(view.due, timezone) : remainingText(view);
 
 /** The action_id of the rating button for `score` (unique within its block). */
 export const rateActionId = (score: number): string => `${IDS.requestAction.rate}_${score}`;
@@ -69,14 +75,21 @@ function ratingBlocks(request: Request, provider: string): KnownBlock[] {
     {
       type: 'actions',
       block_id: 'request_rating',
-      elements: RATE_LABELS.map((label, i) => button(rateActionId(i + 1), label, JSON.stringify({ id: request.id, score: i + 1 }))),
+      elements: RATE_LABELS.map((label, i) =>
+        button(rateActionId(i + 1), label, JSON.stringify({ id: request.id, score: i + 1 })),
+      ),
     },
     {
       type: 'actions',
       block_id: 'request_confirm',
-      elements: [button(IDS.requestAction.close, 'Confirm solved', request.id, 'primary'), button(IDS.requestAction.reopen, 'Reopen', request.id)],
+      elements: [
+        button(IDS.requestAction.close, 'Confirm solved', request.id, 'primary'),
+        button(IDS.requestAction.reopen, 'Reopen', request.id),
+      ],
     },
-    context('Not solved after all? Reopen it within 7 days: the resolution clock runs again with the time already used. After 7 days it closes itself.'),
+    context(
+      'Not solved after all? Reopen it within 7 days: the resolution clock runs again with the time already used. After 7 days it closes itself.',
+    ),
   ];
 }
 
@@ -98,19 +111,28 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
   const card = link(input.cardLink, 'the card');
   switch (event.type) {
     case 'acknowledge': {
-      const line = provider ? `:eyes: ${provider} is on ${id} (*${title}*): ${who} acknowledged it.` : `:eyes: ${who} acknowledged ${id} (*${title}*) and is on it.`;
+      const line = provider
+        ? `:eyes: ${provider} is on ${id} (*${title}*): ${who} acknowledged it.`
+        : `:eyes: ${who} acknowledged ${id} (*${title}*) and is on it.`;
       const text = event.note ? `${line}\n${quoted(event.note)}` : line;
       return { text: cut(text, MAX_SECTION_TEXT), blocks: [section(text), context(`Follow along on ${card}.`)] };
     }
     case 'pause': {
       const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
       const how = `Press *Answer* (or use \`/sla resume ${id} your answer\`): it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
-      const answer: KnownBlock = { type: 'actions', block_id: 'request_answer', elements: [button(IDS.requestAction.answer, 'Answer', request.id, 'primary')] };
+      const answer: KnownBlock = {
+        type: 'actions',
+        block_id: 'request_answer',
+        elements: [button(IDS.requestAction.answer, 'Answer', request.id, 'primary')],
+      };
       return { text: cut(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
     }
     case 'resolve': {
       const line = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
-      return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')] };
+      return {
+        text: cut(line, MAX_SECTION_TEXT),
+        blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')],
+      };
     }
     default:
       return undefined;

@@ -4,13 +4,22 @@
  * functions of domain values; times are Slack date tokens.
  */
 import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
-import { isLive, STATUS_LABEL, type nextDue, type Request } from '../../domain/request';
-import { clip, context, MAX_MESSAGE_BLOCKS, MAX_MODAL_BLOCKS, MAX_SECTION_TEXT, mentionChannel, section, type SlackMessage } from './agreement-terms';
-import { escapeMrkdwn, helpMessage } from './help';
 import type { Report } from '../../domain/report';
-import { kudosHomeBlocks, type KudosHome } from './kudos';
+import { isLive, type nextDue, type Request, STATUS_LABEL } from '../../domain/request';
+import {
+  clip,
+  context,
+  MAX_MESSAGE_BLOCKS,
+  MAX_MODAL_BLOCKS,
+  MAX_SECTION_TEXT,
+  mentionChannel,
+  type SlackMessage,
+  section,
+} from './agreement-terms';
+import { escapeMrkdwn, helpMessage } from './help';
+import { type KudosHome, kudosHomeBlocks } from './kudos';
 import { reportGlance } from './report';
-import { dateToken, cut, LIST_MAX, mark, plain, spokenDuration } from './requests';
+import { cut, dateToken, LIST_MAX, mark, plain, spokenDuration } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Lists and the App Home
@@ -25,7 +34,8 @@ export function listLine(item: ListItem): string {
   const { request, next } = item;
   const head = `\`${escapeMrkdwn(request.id)}\` *${escapeMrkdwn(clip(request.title, 100))}* · ${escapeMrkdwn(request.priority)} · ${STATUS_LABEL[request.status]}`;
   if (next) {
-    const left = next.remaining < 0 ? `overdue by ${spokenDuration(next.remaining)}` : `${spokenDuration(next.remaining)} left`;
+    const left =
+      next.remaining < 0 ? `overdue by ${spokenDuration(next.remaining)}` : `${spokenDuration(next.remaining)} left`;
     const due = next.due !== null ? ` ${next.remaining < 0 ? 'was due' : 'due'} ${dateToken(next.due)}` : '';
     return `${mark(next.status)}${head} · ${next.kind}${due} (${left})`;
   }
@@ -67,16 +77,25 @@ export function urgencyOrder(a: ListItem, b: ListItem): number {
 }
 
 /** `/sla list …`: one line per request, at most LIST_MAX of them. */
-export function requestList(input: { title: string; items: readonly ListItem[]; empty: string; at: number }): SlackMessage {
+export function requestList(input: {
+  title: string;
+  items: readonly ListItem[];
+  empty: string;
+  at: number;
+}): SlackMessage {
   const header: KnownBlock = { type: 'header', text: plain(clip(input.title, 150)) };
-  if (input.items.length === 0) return { text: `${input.title}: ${input.empty}`, blocks: [header, section(input.empty)] };
+  if (input.items.length === 0)
+    return { text: `${input.title}: ${input.empty}`, blocks: [header, section(input.empty)] };
   const shown = input.items.slice(0, LIST_MAX);
   const lines = shown.map(listLine);
   const blocks: KnownBlock[] = [header, ...packLines(lines).slice(0, MAX_MESSAGE_BLOCKS - 3)];
   const more = input.items.length - shown.length;
   if (more > 0) blocks.push(context(`and ${more} more`));
   blocks.push(context(`As of ${dateToken(input.at)} · \`/sla show ID\` for the details of one`));
-  const text = cut(`${input.title} (${input.items.length}):\n${lines.slice(0, 10).join('\n')}${input.items.length > 10 ? '\n…' : ''}`, MAX_SECTION_TEXT);
+  const text = cut(
+    `${input.title} (${input.items.length}):\n${lines.slice(0, 10).join('\n')}${input.items.length > 10 ? '\n…' : ''}`,
+    MAX_SECTION_TEXT,
+  );
   return { text, blocks };
 }
 
@@ -95,7 +114,13 @@ const HOME_GLANCES = 10;
  * The App Home: for a head, this month at a glance for each department they head; my requests
  * (live first, then the most recent), and each of my departments' queues, most urgent first.
  */
-export function requestsHomeView(input: { mine: readonly ListItem[]; queues: readonly HomeQueue[]; at: number; kudos?: KudosHome; headed?: readonly Report[] }): HomeView {
+export function requestsHomeView(input: {
+  mine: readonly ListItem[];
+  queues: readonly HomeQueue[];
+  at: number;
+  kudos?: KudosHome;
+  headed?: readonly Report[];
+}): HomeView {
   const kudos = input.kudos ? kudosHomeBlocks(input.kudos) : [];
   const budget = MAX_MODAL_BLOCKS - 1 - kudos.length; // the kudos section and the closing context
   const blocks: KnownBlock[] = [{ type: 'header', text: plain('Kept') }];
@@ -103,7 +128,10 @@ export function requestsHomeView(input: { mine: readonly ListItem[]; queues: rea
   if (headed.length > 0) {
     const lines = headed.slice(0, HOME_GLANCES).map(reportGlance);
     if (headed.length > lines.length) lines.push(`and ${headed.length - lines.length} more departments`);
-    blocks.push(section(cut(`*Your departments this month*\n${lines.join('\n')}`, MAX_SECTION_TEXT)), context('`/sla report DEPT [period]`: the full report, with charts and a CSV in your DMs.'));
+    blocks.push(
+      section(cut(`*Your departments this month*\n${lines.join('\n')}`, MAX_SECTION_TEXT)),
+      context('`/sla report DEPT [period]`: the full report, with charts and a CSV in your DMs.'),
+    );
   }
 
   const group = (heading: string, items: readonly ListItem[], empty: string, more: string): KnownBlock[] => {
@@ -129,7 +157,12 @@ export function requestsHomeView(input: { mine: readonly ListItem[]; queues: rea
     const name = escapeMrkdwn(q.department.name);
     const where = q.department.channel ? ` and in ${mentionChannel(q.department.channel)}` : '';
     groups.push(
-      group(`*Queue — ${name}*`, [...q.items].sort(urgencyOrder), `Nothing waiting for ${name}. New requests appear here${where}.`, '`/sla list queue` shows them all.'),
+      group(
+        `*Queue — ${name}*`,
+        [...q.items].sort(urgencyOrder),
+        `Nothing waiting for ${name}. New requests appear here${where}.`,
+        '`/sla list queue` shows them all.',
+      ),
     );
   }
   let used = 0;
@@ -139,9 +172,15 @@ export function requestsHomeView(input: { mine: readonly ListItem[]; queues: rea
     blocks.push(...g);
     used++;
   }
-  if (used < groups.length) blocks.push(context(`and ${groups.length - used} more queues — \`/sla list queue\` shows them all.`));
+  if (used < groups.length)
+    blocks.push(context(`and ${groups.length - used} more queues — \`/sla list queue\` shows them all.`));
   // Someone new to Kept (nothing filed, no queue) gets the welcome and the command list too.
-  if (input.mine.length === 0 && input.queues.length === 0) blocks.push({ type: 'divider' }, section('*Welcome to Kept*'), ...helpMessage().blocks.slice(0, budget - blocks.length - 2));
+  if (input.mine.length === 0 && input.queues.length === 0)
+    blocks.push(
+      { type: 'divider' },
+      section('*Welcome to Kept*'),
+      ...helpMessage().blocks.slice(0, budget - blocks.length - 2),
+    );
   blocks.push(...kudos, context(`As of ${dateToken(input.at)} · \`/sla help\` lists every command.`));
   return { type: 'home', blocks: blocks.slice(0, MAX_MODAL_BLOCKS) };
 }

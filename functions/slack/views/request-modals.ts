@@ -5,10 +5,20 @@
  * (`IDS.requestServiceSelect`, dispatch_action).
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
-import { PRIORITIES, type AgreementVersion, type Priority } from '../../domain/agreement';
+import { type AgreementVersion, PRIORITIES, type Priority } from '../../domain/agreement';
 import { describeTarget } from '../../domain/agreement-text';
 import type { TargetKind } from '../../domain/clock';
-import { BETTER_MAX, CAUSE_CATEGORIES, CAUSE_LABEL, DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, type Cause, type CauseCategory, type RequestSource } from '../../domain/request';
+import {
+  BETTER_MAX,
+  CAUSE_CATEGORIES,
+  CAUSE_LABEL,
+  type Cause,
+  type CauseCategory,
+  DESCRIPTION_MAX,
+  NOTE_MAX,
+  type RequestSource,
+  TITLE_MAX,
+} from '../../domain/request';
 import { IDS } from '../ids';
 import { clip, context, MAX_OPTION_TEXT, MAX_SECTION_TEXT, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';
@@ -56,7 +66,10 @@ function serviceSelect(choices: readonly ServiceChoice[], selected: AgreementVer
   if (providers.length > 1) {
     return {
       ...base,
-      option_groups: providers.map((p) => ({ label: plain(clip(p, MAX_OPTION_TEXT)), options: kept.filter((c) => c.providerName === p).map(optionOf) })),
+      option_groups: providers.map((p) => ({
+        label: plain(clip(p, MAX_OPTION_TEXT)),
+        options: kept.filter((c) => c.providerName === p).map(optionOf),
+      })),
     };
   }
   return { ...base, options: kept.map(optionOf) };
@@ -85,12 +98,15 @@ function priorityInput(agreement: AgreementVersion, initial: Priority | undefine
 
 /** A link to the source message, when its permalink is a plain https URL. */
 function sourceLine(source: RequestSource): string {
-  return /^https:\/\/[^\s<>|]+$/.test(source.permalink) ? `Filed from <${source.permalink}|this message>` : 'Filed from a message';
+  return /^https:\/\/[^\s<>|]+$/.test(source.permalink)
+    ? `Filed from <${source.permalink}|this message>`
+    : 'Filed from a message';
 }
 
 /** The new-request modal; the priorities are those of the selected agreement. */
 export function newRequestModal(input: NewRequestModalInput): ModalView {
-  const selected = input.choices.find((c) => c.agreement.id === input.selected)?.agreement ?? input.choices[0]?.agreement;
+  const selected =
+    input.choices.find((c) => c.agreement.id === input.selected)?.agreement ?? input.choices[0]?.agreement;
   const blocks: KnownBlock[] = [
     {
       type: 'input',
@@ -144,10 +160,18 @@ export function newRequestModal(input: NewRequestModalInput): ModalView {
   };
 }
 
-export type NewRequestValues = Record<string, Record<string, { selected_option?: { value: string } | null; value?: string | null }>>;
+export type NewRequestValues = Record<
+  string,
+  Record<string, { selected_option?: { value: string } | null; value?: string | null }>
+>;
 
 /** A submission (or the state at a redraw) of the new-request modal; text trimmed, empty when left empty. */
-export function readNewRequestView(values: NewRequestValues): { agreementId?: string; priority?: string; title: string; description: string } {
+export function readNewRequestView(values: NewRequestValues): {
+  agreementId?: string;
+  priority?: string;
+  title: string;
+  description: string;
+} {
   const agreementId = values[IDS.requestServiceBlock]?.[IDS.requestServiceSelect]?.selected_option?.value ?? undefined;
   const priority = values[IDS.requestPriorityBlock]?.[IDS.value]?.selected_option?.value ?? undefined;
   const text = (block: string) => (values[block]?.[IDS.value]?.value ?? '').trim();
@@ -169,14 +193,22 @@ export function resolveModal(requestId: string, missed: readonly TargetKind[] = 
       type: 'input',
       block_id: IDS.resolveNoteBlock,
       label: plain('How was it solved? The requester reads this.'),
-      element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: NOTE_MAX, placeholder: plain('e.g. Replaced the toner; printing works again') },
+      element: {
+        type: 'plain_text_input',
+        action_id: IDS.value,
+        multiline: true,
+        max_length: NOTE_MAX,
+        placeholder: plain('e.g. Replaced the toner; printing works again'),
+      },
     },
   ];
   const kinds = (['response', 'resolution'] as const).filter((k) => missed.includes(k));
   if (kinds.length > 0) {
     const what = kinds.length === 2 ? 'response and resolution targets' : `${kinds[0]} target`;
     blocks.push(
-      section(`:red_circle: ${escapeMrkdwn(requestId)} missed its ${what}. Causes get fixed only when they are written down every time.`),
+      section(
+        `:red_circle: ${escapeMrkdwn(requestId)} missed its ${what}. Causes get fixed only when they are written down every time.`,
+      ),
       {
         type: 'input',
         block_id: IDS.resolveCauseBlock,
@@ -193,7 +225,13 @@ export function resolveModal(requestId: string, missed: readonly TargetKind[] = 
         block_id: IDS.resolveCauseTextBlock,
         label: plain('What happened?'),
         optional: true,
-        element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: NOTE_MAX, placeholder: plain('e.g. Two of three people were off sick; nobody covered the queue') },
+        element: {
+          type: 'plain_text_input',
+          action_id: IDS.value,
+          multiline: true,
+          max_length: NOTE_MAX,
+          placeholder: plain('e.g. Two of three people were off sick; nobody covered the queue'),
+        },
       },
     );
   }
@@ -226,7 +264,9 @@ const SCORE_TEXT = ['1 ★ — poor', '2 ★★', '3 ★★★ — fine', '4 ★
 /** The rating modal, opened from a rating button with that score picked. */
 /** The requester answers what the provider asked (the pause's note); sending resumes the clock. */
 export function answerModal(input: { requestId: string; question?: string; providerName: string }): ModalView {
-  const asked = input.question ? `${escapeMrkdwn(input.providerName)} asked: ${quoted(input.question)}` : `${escapeMrkdwn(input.providerName)} needs your input on ${escapeMrkdwn(input.requestId)}.`;
+  const asked = input.question
+    ? `${escapeMrkdwn(input.providerName)} asked: ${quoted(input.question)}`
+    : `${escapeMrkdwn(input.providerName)} needs your input on ${escapeMrkdwn(input.requestId)}.`;
   return {
     type: 'modal',
     callback_id: IDS.answerModal,
@@ -258,12 +298,19 @@ export function rateModal(input: { requestId: string; score: number; providerNam
     close: plain('Cancel'),
     private_metadata: input.requestId,
     blocks: [
-      section(`How did ${escapeMrkdwn(input.providerName)} do on ${escapeMrkdwn(input.requestId)}? ${escapeMrkdwn(input.providerName)} sees your rating.`),
+      section(
+        `How did ${escapeMrkdwn(input.providerName)} do on ${escapeMrkdwn(input.requestId)}? ${escapeMrkdwn(input.providerName)} sees your rating.`,
+      ),
       {
         type: 'input',
         block_id: IDS.rateScoreBlock,
         label: plain('Rating'),
-        element: { type: 'radio_buttons', action_id: IDS.value, options, ...(chosen ? { initial_option: chosen } : {}) },
+        element: {
+          type: 'radio_buttons',
+          action_id: IDS.value,
+          options,
+          ...(chosen ? { initial_option: chosen } : {}),
+        },
       },
       {
         type: 'input',

@@ -10,14 +10,31 @@
  */
 import type { ActionsBlock, Button, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
 import { DateTime } from 'luxon';
-import type { TargetKind } from '../../domain/clock';
-import type { ClockView } from '../../domain/clock';
 import { formatAmount } from '../../domain/agreement-text';
+import type { ClockView, TargetKind } from '../../domain/clock';
 import { formatDuration, MINUTE_MS } from '../../domain/duration';
-import { CAUSE_LABEL, STATUS_LABEL, SYSTEM_ACTOR, type ActionType, type Breach, type Request, type RequestClocks, type RequestEvent, type RequestStatus } from '../../domain/request';
+import {
+  type ActionType,
+  type Breach,
+  CAUSE_LABEL,
+  type Request,
+  type RequestClocks,
+  type RequestEvent,
+  type RequestStatus,
+  STATUS_LABEL,
+  SYSTEM_ACTOR,
+} from '../../domain/request';
 import { actionsFor } from '../../domain/request-actions';
 import { IDS } from '../ids';
-import { clip, context, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, mentionUser, section, type SlackMessage } from './agreement-terms';
+import {
+  clip,
+  context,
+  MAX_MESSAGE_BLOCKS,
+  MAX_SECTION_TEXT,
+  mentionUser,
+  type SlackMessage,
+  section,
+} from './agreement-terms';
 import { escapeMrkdwn } from './help';
 
 export const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -110,10 +127,12 @@ export const actorText = (actor: string): string => (actor === SYSTEM_ACTOR ? 'K
 export const amountText = (amount: number, unit: string): string => escapeMrkdwn(formatAmount(amount, unit));
 
 /** `penalty 50 points`, or `no penalty` when the breach cost nothing (no penalty agreed, or the monthly cap reached). */
-export const penaltyText = (amount: number, unit: string): string => (amount > 0 ? `penalty ${amountText(amount, unit)}` : 'no penalty');
+export const penaltyText = (amount: number, unit: string): string =>
+  amount > 0 ? `penalty ${amountText(amount, unit)}` : 'no penalty';
 
 /** `Unclear request` for `unclear_request`; an unknown category (an older record) as given, escaped. */
-const causeLabel = (category: string): string => (CAUSE_LABEL as Record<string, string | undefined>)[category] ?? escapeMrkdwn(category);
+const causeLabel = (category: string): string =>
+  (CAUSE_LABEL as Record<string, string | undefined>)[category] ?? escapeMrkdwn(category);
 
 /** `Staffing — two people off sick` (escaped); an unknown category is shown as given. */
 export function causeText(cause: { category: string; text?: string }): string {
@@ -135,11 +154,20 @@ export function mark(status: ClockView['status']): string {
 }
 
 /** What is left of a clock, in words: `2h 10m of working time left`, `overdue by 35m of working time`, … */
-export function remainingText(view: ClockView, requestStatus?: RequestStatus, due: (ms: number) => string = dateToken): string {
-  if (view.state === 'met') return `met${view.metAt !== null ? ` ${due(view.metAt)}` : ''}${view.metLate ? ', late' : ''}`;
-  const left = view.remaining < 0 ? `overdue by ${spokenDuration(view.remaining)} of working time` : `${spokenDuration(view.remaining)} of working time left`;
+export function remainingText(
+  view: ClockView,
+  requestStatus?: RequestStatus,
+  due: (ms: number) => string = dateToken,
+): string {
+  if (view.state === 'met')
+    return `met${view.metAt !== null ? ` ${due(view.metAt)}` : ''}${view.metLate ? ', late' : ''}`;
+  const left =
+    view.remaining < 0
+      ? `overdue by ${spokenDuration(view.remaining)} of working time`
+      : `${spokenDuration(view.remaining)} of working time left`;
   if (view.state === 'paused') {
-    const why = requestStatus === 'cancelled' ? 'stopped — the request was cancelled' : 'paused — waiting on the requester';
+    const why =
+      requestStatus === 'cancelled' ? 'stopped — the request was cancelled' : 'paused — waiting on the requester';
     return view.remaining < 0 ? `${why} · ${left}` : why;
   }
   return left;
@@ -176,7 +204,10 @@ export interface CardInput {
 
 function fieldsBlock(input: CardInput): SectionBlock {
   const { request } = input;
-  const field = (name: string, value: string) => ({ type: 'mrkdwn' as const, text: cut(`*${name}*\n${value}`, MAX_FIELD_TEXT) });
+  const field = (name: string, value: string) => ({
+    type: 'mrkdwn' as const,
+    text: cut(`*${name}*\n${value}`, MAX_FIELD_TEXT),
+  });
   return {
     type: 'section',
     text: { type: 'mrkdwn', text: cut(titleLine(request), MAX_SECTION_TEXT) },
@@ -195,13 +226,22 @@ function fieldsBlock(input: CardInput): SectionBlock {
 function cardBody(input: CardInput): KnownBlock[] {
   const { request, clocks, at } = input;
   const blocks: KnownBlock[] = [fieldsBlock(input)];
-  blocks.push(section((['response', 'resolution'] as const).map((k) => targetLine(k, clocks[k], request.status, request.breaches?.[k])).join('\n')));
+  blocks.push(
+    section(
+      (['response', 'resolution'] as const)
+        .map((k) => targetLine(k, clocks[k], request.status, request.breaches?.[k]))
+        .join('\n'),
+    ),
+  );
 
   const from = request.source ? link(request.source.permalink, 'From this message') : undefined;
   if (request.description.trim() !== '' || from) {
     const tail = from ? `\n${from}` : '';
     const head = '*Description*\n';
-    const body = request.description.trim() !== '' ? cut(escapeMrkdwn(request.description), MAX_SECTION_TEXT - head.length - tail.length) : '';
+    const body =
+      request.description.trim() !== ''
+        ? cut(escapeMrkdwn(request.description), MAX_SECTION_TEXT - head.length - tail.length)
+        : '';
     blocks.push(section(body ? `${head}${body}${tail}` : from!));
   }
   if (request.resolution && (request.status === 'resolved' || request.status === 'closed')) {
@@ -232,7 +272,8 @@ function cardActions(request: Request): ActionsBlock | undefined {
   const elements: ActionsBlock['elements'] = [];
   if (has('acknowledge')) elements.push(button(IDS.requestAction.acknowledge, 'Acknowledge', id, 'primary'));
   if (has('resume')) elements.push(button(IDS.requestAction.resume, 'Resume', id));
-  if (has('resolve')) elements.push(button(IDS.requestAction.resolve, 'Resolve', id, has('acknowledge') ? undefined : 'primary'));
+  if (has('resolve'))
+    elements.push(button(IDS.requestAction.resolve, 'Resolve', id, has('acknowledge') ? undefined : 'primary'));
   if (has('close')) elements.push(button(IDS.requestAction.close, 'Confirm solved', id, 'primary'));
   if (has('reopen')) elements.push(button(IDS.requestAction.reopen, 'Reopen', id));
   if (has('pause')) elements.push(button(IDS.requestAction.pause, 'Waiting on requester', id));
@@ -251,7 +292,9 @@ function cardActions(request: Request): ActionsBlock | undefined {
       ...button(IDS.requestAction.cancel, 'Cancel request', id, 'danger'),
       confirm: {
         title: plain(clip(`Cancel ${id}?`, 100)),
-        text: plain('This stops both clocks and closes the request for good. Only the person who filed it can cancel it.'),
+        text: plain(
+          'This stops both clocks and closes the request for good. Only the person who filed it can cancel it.',
+        ),
         confirm: plain('Cancel request'),
         deny: plain('Keep it'),
         style: 'danger',
@@ -259,7 +302,11 @@ function cardActions(request: Request): ActionsBlock | undefined {
     });
   }
   if (elements.length === 0) return undefined;
-  return { type: 'actions', block_id: `request_actions:${request.id}`, elements: elements.slice(0, MAX_ACTION_ELEMENTS) };
+  return {
+    type: 'actions',
+    block_id: `request_actions:${request.id}`,
+    elements: elements.slice(0, MAX_ACTION_ELEMENTS),
+  };
 }
 
 function cardText(input: CardInput): string {
@@ -307,7 +354,8 @@ export function historyLine(event: HistoryEvent, requestId: string): string {
   const id = escapeMrkdwn(requestId);
   const note = event.note ? quoted(event.note) : undefined;
   const target = event.kind ? `${event.kind} target` : 'target';
-  const priced = event.amount !== undefined && event.unit !== undefined ? { amount: event.amount, unit: event.unit } : undefined;
+  const priced =
+    event.amount !== undefined && event.unit !== undefined ? { amount: event.amount, unit: event.unit } : undefined;
   const withNote = (line: string) => (note ? `${line}: ${note}` : line);
   const when = ` — ${dateToken(event.at)}`;
   switch (event.type) {
@@ -327,14 +375,18 @@ export function historyLine(event: HistoryEvent, requestId: string): string {
       return `${withNote(`:white_check_mark: ${who} resolved ${id}`)}${cause}${when}`;
     }
     case 'close':
-      if (event.actor === SYSTEM_ACTOR) return `:lock: ${id} closed itself: resolved 7 days ago and not reopened${when}`;
+      if (event.actor === SYSTEM_ACTOR)
+        return `:lock: ${id} closed itself: resolved 7 days ago and not reopened${when}`;
       return `${withNote(`:lock: ${who} confirmed ${id} is solved and closed it`)}${when}`;
     case 'reopen':
       return `${withNote(`:arrows_counterclockwise: ${who} reopened ${id}; the resolution clock runs again`)}${when}`;
     case 'cancel':
       return `${withNote(`:x: ${who} cancelled ${id}`)}${when}`;
     case 'comment': {
-      const resumed = event.from === 'waiting_on_requester' && event.to !== 'waiting_on_requester' ? ' (the resolution clock runs again)' : '';
+      const resumed =
+        event.from === 'waiting_on_requester' && event.to !== 'waiting_on_requester'
+          ? ' (the resolution clock runs again)'
+          : '';
       return `:speech_balloon: ${who}: ${note ?? ''}${resumed}${when}`;
     }
     case 'rate':

@@ -4,7 +4,15 @@
  * Pure functions of domain values; tip text is escaped, so a tip can never ping or link.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
-import { KIND_LABEL, TIP_BODY_MAX, TIP_TITLE_MAX, TIP_TRY_MAX, type CatalogueEntry, type Tip, type TipKind } from '../../domain/tips';
+import {
+  type CatalogueEntry,
+  KIND_LABEL,
+  TIP_BODY_MAX,
+  TIP_TITLE_MAX,
+  TIP_TRY_MAX,
+  type Tip,
+  type TipKind,
+} from '../../domain/tips';
 import { IDS } from '../ids';
 import { escapeMrkdwn } from './help';
 
@@ -21,7 +29,11 @@ export interface TipsMessage {
   blocks: KnownBlock[];
 }
 
-const SOURCE_NOTE: Record<CatalogueEntry['source'], string> = { 'built-in': '', edit: ' _(edited)_', custom: ' _(added by an admin)_' };
+const SOURCE_NOTE: Record<CatalogueEntry['source'], string> = {
+  'built-in': '',
+  edit: ' _(edited)_',
+  custom: ' _(added by an admin)_',
+};
 
 function tipBlocks(label: string, tip: Tip): KnownBlock[] {
   return [
@@ -53,7 +65,12 @@ function countsLine(c: TipCounts): string {
 }
 
 /** `/sla tips`: this week's two tips and the counts. */
-export function weekTipsMessage(week: string, picks: { internal: Tip; customer: Tip }, counts: TipCounts, admin: boolean): TipsMessage {
+export function weekTipsMessage(
+  week: string,
+  picks: { internal: Tip; customer: Tip },
+  counts: TipCounts,
+  admin: boolean,
+): TipsMessage {
   const commands = admin
     ? '`/sla tips list internal|customer` · `/sla tips show ID` · `/sla tips add internal|customer` · `/sla tips edit|retire|unretire ID`'
     : '`/sla tips list internal|customer` · `/sla tips show ID`';
@@ -74,12 +91,18 @@ export function tipsListMessage(kind: TipKind, entries: readonly CatalogueEntry[
   const ofKind = entries.filter((e) => e.tip.kind === kind);
   const pages = Math.max(1, Math.ceil(ofKind.length / TIPS_PAGE_SIZE));
   const shown = ofKind.slice((page - 1) * TIPS_PAGE_SIZE, page * TIPS_PAGE_SIZE);
-  const line = (e: CatalogueEntry) => `\`${e.tip.id}\` ${e.retired ? `~${escapeMrkdwn(e.tip.title)}~ _(retired)_` : escapeMrkdwn(e.tip.title)}${SOURCE_NOTE[e.source]}`;
+  const line = (e: CatalogueEntry) =>
+    `\`${e.tip.id}\` ${e.retired ? `~${escapeMrkdwn(e.tip.title)}~ _(retired)_` : escapeMrkdwn(e.tip.title)}${SOURCE_NOTE[e.source]}`;
   const more = page < pages ? ` Next: \`/sla tips list ${kind} page ${page + 1}\`.` : '';
   return {
     text: `${KIND_LABEL[kind]}: ${ofKind.length} tips, page ${page} of ${pages}`,
     blocks: [
-      { type: 'header', text: plain(`${KIND_LABEL[kind]}: tips ${(page - 1) * TIPS_PAGE_SIZE + 1}–${(page - 1) * TIPS_PAGE_SIZE + shown.length} of ${ofKind.length}`) },
+      {
+        type: 'header',
+        text: plain(
+          `${KIND_LABEL[kind]}: tips ${(page - 1) * TIPS_PAGE_SIZE + 1}–${(page - 1) * TIPS_PAGE_SIZE + shown.length} of ${ofKind.length}`,
+        ),
+      },
       ...shown.map((e) => section(line(e))),
       context(`Page ${page} of ${pages}.${more} One tip in full: \`/sla tips show ID\`.`),
     ],
@@ -89,7 +112,9 @@ export function tipsListMessage(kind: TipKind, entries: readonly CatalogueEntry[
 /** `/sla tips show ID`. */
 export function tipMessage(entry: CatalogueEntry): TipsMessage {
   const status = entry.retired ? 'Retired: not in the rotation.' : 'In the rotation.';
-  const source = { 'built-in': 'Built in.', edit: 'Built in, edited by an admin.', custom: 'Added by an admin.' }[entry.source];
+  const source = { 'built-in': 'Built in.', edit: 'Built in, edited by an admin.', custom: 'Added by an admin.' }[
+    entry.source
+  ];
   return {
     text: `${entry.tip.title}: ${entry.tip.body} Try this week: ${entry.tip.tryThisWeek}`,
     blocks: [...tipBlocks(KIND_LABEL[entry.tip.kind], entry.tip), context(`${source} ${status}`)],
@@ -104,7 +129,13 @@ export interface TipModalInput {
   metadata: string;
 }
 
-function textInput(block: string, label: string, max: number, initial: string | undefined, options: { multiline?: boolean; hint?: string; placeholder?: string } = {}) {
+function textInput(
+  block: string,
+  label: string,
+  max: number,
+  initial: string | undefined,
+  options: { multiline?: boolean; hint?: string; placeholder?: string } = {},
+) {
   return {
     type: 'input' as const,
     block_id: block,
@@ -131,10 +162,20 @@ export function tipModal({ kind, tip, metadata }: TipModalInput): ModalView {
     submit: plain('Save'),
     close: plain('Cancel'),
     blocks: [
-      context(tip ? `Editing \`${tip.id}\` (${KIND_LABEL[kind].toLowerCase()}). The change shows wherever the tip comes up, from now on.` : `A new tip for ${KIND_LABEL[kind].toLowerCase()}. It joins the weekly rotation as soon as you save it.`),
+      context(
+        tip
+          ? `Editing \`${tip.id}\` (${KIND_LABEL[kind].toLowerCase()}). The change shows wherever the tip comes up, from now on.`
+          : `A new tip for ${KIND_LABEL[kind].toLowerCase()}. It joins the weekly rotation as soon as you save it.`,
+      ),
       textInput(IDS.tipTitleBlock, 'Title', TIP_TITLE_MAX, tip?.title, { placeholder: 'Say no with an alternative' }),
-      textInput(IDS.tipBodyBlock, 'The tip', TIP_BODY_MAX, tip?.body, { multiline: true, hint: `A concrete behaviour, in at most ${TIP_BODY_MAX} characters.` }),
-      textInput(IDS.tipTryBlock, 'Try this week', TIP_TRY_MAX, tip?.tryThisWeek, { multiline: true, hint: 'One doable action, with a number, a time or a channel where it helps.' }),
+      textInput(IDS.tipBodyBlock, 'The tip', TIP_BODY_MAX, tip?.body, {
+        multiline: true,
+        hint: `A concrete behaviour, in at most ${TIP_BODY_MAX} characters.`,
+      }),
+      textInput(IDS.tipTryBlock, 'Try this week', TIP_TRY_MAX, tip?.tryThisWeek, {
+        multiline: true,
+        hint: 'One doable action, with a number, a time or a channel where it helps.',
+      }),
     ],
   };
 }
@@ -148,4 +189,8 @@ export function readTipView(values: ViewValues): { title: string; body: string; 
 }
 
 /** The modal block that shows a problem with a tip field. */
-export const TIP_FIELD_BLOCK: Record<'title' | 'body' | 'tryThisWeek', string> = { title: IDS.tipTitleBlock, body: IDS.tipBodyBlock, tryThisWeek: IDS.tipTryBlock };
+export const TIP_FIELD_BLOCK: Record<'title' | 'body' | 'tryThisWeek', string> = {
+  title: IDS.tipTitleBlock,
+  body: IDS.tipBodyBlock,
+  tryThisWeek: IDS.tipTryBlock,
+};

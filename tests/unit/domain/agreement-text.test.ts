@@ -29,7 +29,9 @@ const penalty = (p: Partial<Penalty>): Penalty => ({ unit: 'points', perBreach: 
 describe('describeTarget', () => {
   it('says how long answering and solving may take', () => {
     expect(describeTarget({ response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS })).toBe('answer in 30m, solve in 4h');
-    expect(describeTarget({ response: 90 * MINUTE_MS, resolution: 24 * HOUR_MS })).toBe('answer in 1h30m, solve in 24h');
+    expect(describeTarget({ response: 90 * MINUTE_MS, resolution: 24 * HOUR_MS })).toBe(
+      'answer in 1h30m, solve in 24h',
+    );
   });
 });
 
@@ -72,11 +74,20 @@ describe('ordinal', () => {
 
 describe('describePenalty', () => {
   it('names the amount, the repeat-breach tier and the monthly cap', () => {
-    expect(describePenalty(base.penalty)).toBe('50 points per breach; from the 3rd breach in a calendar month ×2; at most 500 points a month');
+    expect(describePenalty(base.penalty)).toBe(
+      '50 points per breach; from the 3rd breach in a calendar month ×2; at most 500 points a month',
+    );
   });
 
   it('lists several tiers in one clause', () => {
-    const text = describePenalty(penalty({ tiers: [{ fromBreach: 3, multiplier: 2 }, { fromBreach: 5, multiplier: 3 }] }));
+    const text = describePenalty(
+      penalty({
+        tiers: [
+          { fromBreach: 3, multiplier: 2 },
+          { fromBreach: 5, multiplier: 3 },
+        ],
+      }),
+    );
     expect(text).toBe('50 points per breach; from the 3rd breach in a calendar month ×2, from the 5th ×3');
   });
 
@@ -85,7 +96,9 @@ describe('describePenalty', () => {
   });
 
   it('says breaches are only recorded when they cost nothing', () => {
-    expect(describePenalty(penalty({ perBreach: 0, tiers: [{ fromBreach: 2, multiplier: 2 }] }))).toBe('no penalty (breaches are recorded only)');
+    expect(describePenalty(penalty({ perBreach: 0, tiers: [{ fromBreach: 2, multiplier: 2 }] }))).toBe(
+      'no penalty (breaches are recorded only)',
+    );
   });
 });
 

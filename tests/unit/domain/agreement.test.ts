@@ -1,24 +1,24 @@
 import fc from 'fast-check';
 import {
+  type AgreementTerms,
   AgreementTermsSpec,
-  PenaltySpec,
+  covers,
   DEFAULT_AT_RISK,
   EVERY_DEPARTMENT,
   MAX_AMOUNT,
-  PRIORITIES,
-  covers,
   multiplierFor,
   normaliseUnit,
   overlaps,
+  type Penalty,
+  PenaltySpec,
+  PRIORITIES,
   penaltyFor,
   sameTerms,
   serviceKey,
   specOfTerms,
   suggestAgreementId,
-  termsFromSpec,
-  type AgreementTerms,
-  type Penalty,
   type Targets,
+  termsFromSpec,
 } from '../../../functions/domain/agreement';
 import { HOUR_MS, MAX_DURATION_MS, MINUTE_MS } from '../../../functions/domain/duration';
 
@@ -26,13 +26,24 @@ import { HOUR_MS, MAX_DURATION_MS, MINUTE_MS } from '../../../functions/domain/d
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const TIERED: Penalty = { unit: 'points', perBreach: 50, tiers: [{ fromBreach: 3, multiplier: 2 }], monthlyCap: 500 };
-const PAYROLL: Penalty = { unit: 'EUR', perBreach: 150, tiers: [{ fromBreach: 2, multiplier: 1.5 }, { fromBreach: 4, multiplier: 2 }], monthlyCap: 1200 };
+const PAYROLL: Penalty = {
+  unit: 'EUR',
+  perBreach: 150,
+  tiers: [
+    { fromBreach: 2, multiplier: 1.5 },
+    { fromBreach: 4, multiplier: 2 },
+  ],
+  monthlyCap: 1200,
+};
 
 const TERMS: AgreementTerms = {
   provider: 'it',
   customer: 'finance',
   service: 'Laptops and accounts',
-  targets: { P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS }, P2: { response: 2 * HOUR_MS, resolution: 16 * HOUR_MS } },
+  targets: {
+    P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS },
+    P2: { response: 2 * HOUR_MS, resolution: 16 * HOUR_MS },
+  },
   penalty: TIERED,
   atRisk: 0.75,
 };
@@ -53,7 +64,9 @@ describe('penalties', () => {
 
   it('the highest tier reached applies', () => {
     expect([1, 2, 3, 4, 5, 20].map((n) => multiplierFor(PAYROLL, n))).toEqual([1, 1.5, 1.5, 2, 2, 2]);
-    expect([1, 2, 3, 4].map((n) => penaltyFor({ ...PAYROLL, monthlyCap: undefined }, n, 0))).toEqual([150, 225, 225, 300]);
+    expect([1, 2, 3, 4].map((n) => penaltyFor({ ...PAYROLL, monthlyCap: undefined }, n, 0))).toEqual([
+      150, 225, 225, 300,
+    ]);
   });
 
   it('without tiers every breach costs the same', () => {
@@ -76,7 +89,9 @@ describe('penalties', () => {
   it('amounts keep two decimals without floating-point dust', () => {
     const cents: Penalty = { unit: 'EUR', perBreach: 0.1, tiers: [{ fromBreach: 2, multiplier: 3 }] };
     expect(penaltyFor(cents, 2, 0.1)).toBe(0.3);
-    expect(penaltyFor({ unit: 'EUR', perBreach: 12.5, tiers: [{ fromBreach: 2, multiplier: 1.5 }] }, 2, 12.5)).toBe(18.75);
+    expect(penaltyFor({ unit: 'EUR', perBreach: 12.5, tiers: [{ fromBreach: 2, multiplier: 1.5 }] }, 2, 12.5)).toBe(
+      18.75,
+    );
     expect(penaltyFor({ unit: 'EUR', perBreach: 1, tiers: [], monthlyCap: 100 }, 1, 99.7)).toBe(0.3);
   });
 
@@ -89,7 +104,12 @@ describe('penalties', () => {
         fc.integer({ min: 0, max: 1_000_000 }).map((c) => c / 100),
         fc.integer({ min: 1, max: 40 }),
         (perBreach, froms, multiplier, cap, breaches) => {
-          const penalty: Penalty = { unit: 'EUR', perBreach, tiers: froms.map((fromBreach) => ({ fromBreach, multiplier })), monthlyCap: Math.max(cap, perBreach) };
+          const penalty: Penalty = {
+            unit: 'EUR',
+            perBreach,
+            tiers: froms.map((fromBreach) => ({ fromBreach, multiplier })),
+            monthlyCap: Math.max(cap, perBreach),
+          };
           let total = 0;
           for (let n = 1; n <= breaches; n++) {
             const cost = penaltyFor(penalty, n, total);
@@ -151,31 +171,48 @@ describe('suggested agreement ids', () => {
   });
 
   it('say "all" for an agreement with every department', () => {
-    expect(suggestAgreementId({ provider: 'it', customer: EVERY_DEPARTMENT, service: 'Printers & meeting rooms' }, new Set())).toBe('it-for-all-printers-meeting-rooms');
+    expect(
+      suggestAgreementId(
+        { provider: 'it', customer: EVERY_DEPARTMENT, service: 'Printers & meeting rooms' },
+        new Set(),
+      ),
+    ).toBe('it-for-all-printers-meeting-rooms');
   });
 
   it('get a number when the id is taken, the first free one', () => {
     const taken = new Set(['it-for-finance-laptops-and-accounts', 'it-for-finance-laptops-and-accounts-2']);
     expect(suggestAgreementId(TERMS, taken)).toBe('it-for-finance-laptops-and-accounts-3');
-    expect(suggestAgreementId(TERMS, new Set(['it-for-finance-laptops-and-accounts']))).toBe('it-for-finance-laptops-and-accounts-2');
+    expect(suggestAgreementId(TERMS, new Set(['it-for-finance-laptops-and-accounts']))).toBe(
+      'it-for-finance-laptops-and-accounts-2',
+    );
   });
 
   it('drop accents and other letters outside a-z', () => {
-    expect(suggestAgreementId({ provider: 'it', customer: 'finance', service: 'Café Bar' }, new Set())).toBe('it-for-finance-cafe-bar');
-    expect(suggestAgreementId({ provider: 'sales-jp', customer: 'it', service: 'ノートパソコン' }, new Set())).toBe('sales-jp-for-it');
+    expect(suggestAgreementId({ provider: 'it', customer: 'finance', service: 'Café Bar' }, new Set())).toBe(
+      'it-for-finance-cafe-bar',
+    );
+    expect(suggestAgreementId({ provider: 'sales-jp', customer: 'it', service: 'ノートパソコン' }, new Set())).toBe(
+      'sales-jp-for-it',
+    );
   });
 
   it('are always a valid agreement id not taken yet', () => {
     const id = fc.stringMatching(/^[a-z][a-z0-9-]{0,31}$/);
     fc.assert(
-      fc.property(id, fc.oneof(id, fc.constant(EVERY_DEPARTMENT)), fc.string({ maxLength: 100, unit: 'binary' }), fc.nat({ max: 5 }), (provider, customer, service, clashes) => {
-        const terms = { provider, customer, service };
-        const taken = new Set<string>();
-        for (let i = 0; i < clashes; i++) taken.add(suggestAgreementId(terms, taken));
-        const fresh = suggestAgreementId(terms, taken);
-        expect(fresh).toMatch(AGREEMENT_ID);
-        expect(taken.has(fresh)).toBe(false);
-      }),
+      fc.property(
+        id,
+        fc.oneof(id, fc.constant(EVERY_DEPARTMENT)),
+        fc.string({ maxLength: 100, unit: 'binary' }),
+        fc.nat({ max: 5 }),
+        (provider, customer, service, clashes) => {
+          const terms = { provider, customer, service };
+          const taken = new Set<string>();
+          for (let i = 0; i < clashes; i++) taken.add(suggestAgreementId(terms, taken));
+          const fresh = suggestAgreementId(terms, taken);
+          expect(fresh).toMatch(AGREEMENT_ID);
+          expect(taken.has(fresh)).toBe(false);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -191,14 +228,22 @@ describe('units', () => {
   });
 
   it('anything else is not a unit', () => {
-    for (const unit of ['', 'pts', 'point', 'XYZ', 'EURO', '€', 'dollars', 'E U R']) expect(normaliseUnit(unit)).toBeUndefined();
+    for (const unit of ['', 'pts', 'point', 'XYZ', 'EURO', '€', 'dollars', 'E U R'])
+      expect(normaliseUnit(unit)).toBeUndefined();
   });
 });
 
 describe('terms as written and as kept', () => {
   it('the same terms written the same way are the same', () => {
     expect(sameTerms(TERMS, copy(TERMS))).toBe(true);
-    const reordered: AgreementTerms = { atRisk: 0.75, penalty: { monthlyCap: 500, tiers: [{ multiplier: 2, fromBreach: 3 }], perBreach: 50, unit: 'points' }, targets: { P2: TERMS.targets.P2, P1: TERMS.targets.P1 }, service: TERMS.service, customer: 'finance', provider: 'it' };
+    const reordered: AgreementTerms = {
+      atRisk: 0.75,
+      penalty: { monthlyCap: 500, tiers: [{ multiplier: 2, fromBreach: 3 }], perBreach: 50, unit: 'points' },
+      targets: { P2: TERMS.targets.P2, P1: TERMS.targets.P1 },
+      service: TERMS.service,
+      customer: 'finance',
+      provider: 'it',
+    };
     expect(sameTerms(TERMS, reordered)).toBe(true);
   });
 
@@ -245,12 +290,20 @@ describe('terms as written and as kept', () => {
       expect(PenaltySpec.safeParse({ unit: 'EUR', per_breach: 0, monthly_cap: amount }).success).toBe(true);
     }
     for (const amount of [0.001, 12.345, 150_000_000.025]) {
-      expect(PenaltySpec.safeParse({ unit: 'EUR', per_breach: 0, monthly_cap: amount }).error?.issues.map((i) => i.message)).toEqual(['has more than two decimals']);
+      expect(
+        PenaltySpec.safeParse({ unit: 'EUR', per_breach: 0, monthly_cap: amount }).error?.issues.map((i) => i.message),
+      ).toEqual(['has more than two decimals']);
     }
   });
 
   it('terms are written with canonical durations and without empty parts', () => {
-    expect(specOfTerms({ ...TERMS, targets: { P3: { response: 90 * MINUTE_MS, resolution: 40 * HOUR_MS } }, penalty: { unit: 'points', perBreach: 10, tiers: [] } })).toEqual({
+    expect(
+      specOfTerms({
+        ...TERMS,
+        targets: { P3: { response: 90 * MINUTE_MS, resolution: 40 * HOUR_MS } },
+        penalty: { unit: 'points', perBreach: 10, tiers: [] },
+      }),
+    ).toEqual({
       provider: 'it',
       customer: 'finance',
       service: 'Laptops and accounts',
@@ -262,21 +315,37 @@ describe('terms as written and as kept', () => {
 
   it('any valid terms survive being written and read back', () => {
     const minutes = fc.integer({ min: 1, max: MAX_DURATION_MS / MINUTE_MS });
-    const target = fc.tuple(minutes, minutes).map(([a, b]) => ({ response: Math.min(a, b) * MINUTE_MS, resolution: Math.max(a, b) * MINUTE_MS }));
+    const target = fc
+      .tuple(minutes, minutes)
+      .map(([a, b]) => ({ response: Math.min(a, b) * MINUTE_MS, resolution: Math.max(a, b) * MINUTE_MS }));
     const targets = fc
-      .record(Object.fromEntries(PRIORITIES.map((p) => [p, target])) as Record<(typeof PRIORITIES)[number], typeof target>, { requiredKeys: [] })
+      .record(
+        Object.fromEntries(PRIORITIES.map((p) => [p, target])) as Record<(typeof PRIORITIES)[number], typeof target>,
+        { requiredKeys: [] },
+      )
       .filter((t) => Object.keys(t).length > 0) as fc.Arbitrary<Targets>;
     const cents = (max: number) => fc.integer({ min: 0, max: max * 100 }).map((c) => c / 100);
     const penalty: fc.Arbitrary<Penalty> = fc
       .record({
         unit: fc.constantFrom('points', 'EUR', 'USD', 'GBP', 'JPY'),
         perBreach: cents(100_000),
-        tiers: fc.uniqueArray(fc.integer({ min: 2, max: 1000 }), { maxLength: 10 }).chain((froms) =>
-          fc.tuple(...froms.sort((a, b) => a - b).map((fromBreach) => fc.integer({ min: 100, max: 10_000 }).map((m) => ({ fromBreach, multiplier: m / 100 })))),
-        ),
+        tiers: fc
+          .uniqueArray(fc.integer({ min: 2, max: 1000 }), { maxLength: 10 })
+          .chain((froms) =>
+            fc.tuple(
+              ...froms
+                .sort((a, b) => a - b)
+                .map((fromBreach) =>
+                  fc.integer({ min: 100, max: 10_000 }).map((m) => ({ fromBreach, multiplier: m / 100 })),
+                ),
+            ),
+          ),
         extraCap: fc.option(cents(MAX_AMOUNT - 100_000), { nil: undefined }),
       })
-      .map(({ extraCap, ...p }) => ({ ...p, ...(extraCap !== undefined ? { monthlyCap: Math.round((p.perBreach + extraCap) * 100) / 100 } : {}) }));
+      .map(({ extraCap, ...p }) => ({
+        ...p,
+        ...(extraCap !== undefined ? { monthlyCap: Math.round((p.perBreach + extraCap) * 100) / 100 } : {}),
+      }));
     const deptId = fc.stringMatching(/^[a-z][a-z0-9-]{0,31}$/);
     const terms: fc.Arbitrary<AgreementTerms> = fc.record({
       provider: deptId,
@@ -290,7 +359,8 @@ describe('terms as written and as kept', () => {
       fc.property(terms, (t) => {
         const written = specOfTerms(t);
         const read = AgreementTermsSpec.safeParse(JSON.parse(JSON.stringify(written)));
-        if (!read.success) throw new Error(read.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+        if (!read.success)
+          throw new Error(read.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
         expect(termsFromSpec(read.data)).toEqual(t);
         expect(sameTerms(termsFromSpec(read.data), t)).toBe(true);
       }),

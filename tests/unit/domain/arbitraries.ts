@@ -14,9 +14,17 @@ export const ZONES = [
 ] as const;
 
 // Days on which some of the zones above change their clocks, to start near them.
-const DST_DAYS = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-04-05', '2026-10-04', '2026-10-25', '2026-11-01', '2026-09-27', '2027-03-14'].map(
-  (d) => Date.parse(`${d}T00:00:00Z`),
-);
+const DST_DAYS = [
+  '2026-03-08',
+  '2026-03-29',
+  '2026-04-05',
+  '2026-04-05',
+  '2026-10-04',
+  '2026-10-25',
+  '2026-11-01',
+  '2026-09-27',
+  '2027-03-14',
+].map((d) => Date.parse(`${d}T00:00:00Z`));
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -27,7 +35,13 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
 /** Up to two ranges in a day, the last possibly running past midnight. Times on a 5-minute grid, some odd ones. */
 const dayHours = fc
   .tuple(
-    fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 288 }).map((x) => x * 5), fc.integer({ min: 0, max: 1440 })), { minLength: 2, maxLength: 4 }),
+    fc.uniqueArray(
+      fc.oneof(
+        fc.integer({ min: 0, max: 288 }).map((x) => x * 5),
+        fc.integer({ min: 0, max: 1440 }),
+      ),
+      { minLength: 2, maxLength: 4 },
+    ),
     fc.option(fc.integer({ min: 0, max: 480 }), { freq: 3 }),
   )
   .map(([points, overnightEnd]) => {
@@ -46,9 +60,12 @@ const hours = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
   {
     weight: 5,
-    arbitrary: fc.record(Object.fromEntries(DAYS.map((d) => [d, dayHours])) as Record<(typeof DAYS)[number], typeof dayHours>, {
-      requiredKeys: [],
-    }),
+    arbitrary: fc.record(
+      Object.fromEntries(DAYS.map((d) => [d, dayHours])) as Record<(typeof DAYS)[number], typeof dayHours>,
+      {
+        requiredKeys: [],
+      },
+    ),
   },
 );
 
@@ -56,7 +73,12 @@ export const startNearDst = fc
   .tuple(fc.constantFrom(...DST_DAYS), fc.integer({ min: -4 * 24 * 60, max: 4 * 24 * 60 }))
   .map(([day, minutes]) => day + minutes * MIN);
 
-export const anyStart = fc.oneof(startNearDst, fc.integer({ min: Date.parse('2025-06-01T00:00:00Z') / MIN, max: Date.parse('2027-06-01T00:00:00Z') / MIN }).map((m) => m * MIN));
+export const anyStart = fc.oneof(
+  startNearDst,
+  fc
+    .integer({ min: Date.parse('2025-06-01T00:00:00Z') / MIN, max: Date.parse('2027-06-01T00:00:00Z') / MIN })
+    .map((m) => m * MIN),
+);
 
 /** A valid random calendar spec, with explicit holidays near `around` and sometimes a country. */
 export const calendarSpec = fc
@@ -71,7 +93,8 @@ export const calendarSpec = fc
     const spec: CalendarSpec = { timezone };
     if (hours !== undefined) spec.hours = Object.fromEntries(Object.entries(hours).filter(([, v]) => v !== undefined));
     const dates = holidayOffsets.map((o) => new Date(around + o * DAY).toISOString().slice(0, 10));
-    if (dates.length > 0 || country !== null) spec.holidays = { ...(dates.length > 0 ? { dates } : {}), ...(country !== null ? { country } : {}) };
+    if (dates.length > 0 || country !== null)
+      spec.holidays = { ...(dates.length > 0 ? { dates } : {}), ...(country !== null ? { country } : {}) };
     return spec;
   })
   .filter((spec) => CalendarSpec.safeParse(spec).success);

@@ -13,9 +13,20 @@
  */
 import fc from 'fast-check';
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
-import { findingsAt, nextWatch, TARGET_KINDS, type Finding } from '../../../functions/domain/breach';
+import { type Finding, findingsAt, nextWatch, TARGET_KINDS } from '../../../functions/domain/breach';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import { AUTO_CLOSE_MS, type CAUSE_CATEGORIES, fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction, type Rights } from '../../../functions/domain/request';
+import {
+  AUTO_CLOSE_MS,
+  type BreachCharge,
+  type CAUSE_CATEGORIES,
+  fileRequest,
+  type Request,
+  type RequestAction,
+  type Rights,
+  rightsOf,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../../../functions/domain/request';
 import { decide, missedTargets } from '../../../functions/domain/request-actions';
 import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, HEAD, history, IT, play, REQUESTER } from './histories';
 
@@ -50,8 +61,10 @@ function file(over: { at?: number; priority?: Priority; agreement?: AgreementVer
   return r.value.request;
 }
 
-const rightsFor = (request: Request, actor: string): Rights => (actor === SYSTEM_ACTOR ? SYSTEM_RIGHTS : rightsOf(request, IT, actor, FINANCE));
-const attempt = (request: Request, action: RequestAction, actor: string, when: number) => decide(request, action, { actor, at: when, calendar: cal, rights: rightsFor(request, actor), provider: IT });
+const rightsFor = (request: Request, actor: string): Rights =>
+  actor === SYSTEM_ACTOR ? SYSTEM_RIGHTS : rightsOf(request, IT, actor, FINANCE);
+const attempt = (request: Request, action: RequestAction, actor: string, when: number) =>
+  decide(request, action, { actor, at: when, calendar: cal, rights: rightsFor(request, actor), provider: IT });
 
 function act(request: Request, action: RequestAction, actor: string, when: number): Request {
   const r = attempt(request, action, actor, when);
@@ -69,8 +82,10 @@ function refusal(request: Request, action: RequestAction, actor: string, when: n
 }
 
 const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 2, multiplier: 1.5, month: '2026-11' };
-const recordBreach = (r: Request, kind: 'response' | 'resolution', when: number) => act(r, { type: 'breach', kind, charge: CHARGE }, SYSTEM_ACTOR, when);
-const warn = (r: Request, kind: 'response' | 'resolution', when: number) => act(r, { type: 'warn', kind }, SYSTEM_ACTOR, when);
+const recordBreach = (r: Request, kind: 'response' | 'resolution', when: number) =>
+  act(r, { type: 'breach', kind, charge: CHARGE }, SYSTEM_ACTOR, when);
+const warn = (r: Request, kind: 'response' | 'resolution', when: number) =>
+  act(r, { type: 'warn', kind }, SYSTEM_ACTOR, when);
 
 it('the fixture instants are the ones worked out by hand', () => {
   const r = file();
@@ -111,10 +126,17 @@ describe('nextWatch', () => {
     expect(nextWatch(lateAck)).toBe(RESPONSE_DUE);
     // Whenever the scan comes, it finds the breach at its true due instant: 5h of working time late.
     for (const scanAt of [TUE, TUE + HOUR_MS, RESOLUTION_AT_RISK - 1]) {
-      expect(findingsAt(lateAck, cal, scanAt)).toEqual([{ type: 'breach', kind: 'response', dueAt: RESPONSE_DUE, lateBy: 5 * HOUR_MS }]);
+      expect(findingsAt(lateAck, cal, scanAt)).toEqual([
+        { type: 'breach', kind: 'response', dueAt: RESPONSE_DUE, lateBy: 5 * HOUR_MS },
+      ]);
     }
     // Weeks later too, with the resolution (still running) missed since.
-    expect(findingsAt(lateAck, cal, at('2026-12-20T12:00:00Z')).map((f) => [kindOf(f), (f as Extract<Finding, { type: 'breach' }>).dueAt])).toEqual([
+    expect(
+      findingsAt(lateAck, cal, at('2026-12-20T12:00:00Z')).map((f) => [
+        kindOf(f),
+        (f as Extract<Finding, { type: 'breach' }>).dueAt,
+      ]),
+    ).toEqual([
       ['response', RESPONSE_DUE],
       ['resolution', RESOLUTION_DUE],
     ]);
@@ -123,7 +145,9 @@ describe('nextWatch', () => {
   it('a target missed before a cancel is watched at its missed due instant; one cancelled in time is not', () => {
     const lateCancel = act(file(), { type: 'cancel' }, REQUESTER, TUE);
     expect(nextWatch(lateCancel)).toBe(RESPONSE_DUE);
-    expect(findingsAt(lateCancel, cal, TUE + HOUR_MS)).toEqual([{ type: 'breach', kind: 'response', dueAt: RESPONSE_DUE, lateBy: 5 * HOUR_MS }]);
+    expect(findingsAt(lateCancel, cal, TUE + HOUR_MS)).toEqual([
+      { type: 'breach', kind: 'response', dueAt: RESPONSE_DUE, lateBy: 5 * HOUR_MS },
+    ]);
     expect(nextWatch(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toBeNull();
   });
 
@@ -138,11 +162,30 @@ describe('nextWatch', () => {
     const resolvedAt = MON + 2 * HOUR_MS;
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, resolvedAt);
     expect(findingsAt(resolved, cal, resolvedAt + AUTO_CLOSE_MS - 1)).toEqual([]);
-    expect(findingsAt(resolved, cal, resolvedAt + AUTO_CLOSE_MS + 5 * MINUTE_MS)).toEqual([{ type: 'close', at: resolvedAt + AUTO_CLOSE_MS }]);
+    expect(findingsAt(resolved, cal, resolvedAt + AUTO_CLOSE_MS + 5 * MINUTE_MS)).toEqual([
+      { type: 'close', at: resolvedAt + AUTO_CLOSE_MS },
+    ]);
     // Kept may close it only then; its requester any time.
-    const early = decide(resolved, { type: 'close' }, { actor: SYSTEM_ACTOR, at: resolvedAt + AUTO_CLOSE_MS - MINUTE_MS, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT });
-    expect(early).toEqual({ ok: false, error: `${resolved.id} was resolved less than 7 days ago; it closes itself after 7 unless its requester closes or reopens it.` });
-    const closed = decide(resolved, { type: 'close' }, { actor: SYSTEM_ACTOR, at: resolvedAt + AUTO_CLOSE_MS, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT });
+    const early = decide(
+      resolved,
+      { type: 'close' },
+      {
+        actor: SYSTEM_ACTOR,
+        at: resolvedAt + AUTO_CLOSE_MS - MINUTE_MS,
+        calendar: cal,
+        rights: SYSTEM_RIGHTS,
+        provider: IT,
+      },
+    );
+    expect(early).toEqual({
+      ok: false,
+      error: `${resolved.id} was resolved less than 7 days ago; it closes itself after 7 unless its requester closes or reopens it.`,
+    });
+    const closed = decide(
+      resolved,
+      { type: 'close' },
+      { actor: SYSTEM_ACTOR, at: resolvedAt + AUTO_CLOSE_MS, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT },
+    );
     expect(closed.ok && closed.value.request.status).toBe('closed');
     expect(closed.ok && nextWatch(closed.value.request)).toBeNull();
     // Resolved late with the breach not yet recorded: the breach comes first, then the close.
@@ -154,7 +197,12 @@ describe('nextWatch', () => {
     const lateAck = act(file(), { type: 'acknowledge' }, AGENT, TUE);
     const responseRecorded = recordBreach(lateAck, 'response', TUE + MINUTE_MS);
     expect(nextWatch(responseRecorded)).toBe(RESOLUTION_AT_RISK);
-    const lateResolve = act(responseRecorded, { type: 'resolve', note: 'Done.', cause: { category: 'staffing' } }, AGENT, WED);
+    const lateResolve = act(
+      responseRecorded,
+      { type: 'resolve', note: 'Done.', cause: { category: 'staffing' } },
+      AGENT,
+      WED,
+    );
     expect(nextWatch(lateResolve)).toBe(RESOLUTION_DUE);
     expect(nextWatch(recordBreach(lateResolve, 'resolution', WED + MINUTE_MS))).toBe(WED + AUTO_CLOSE_MS); // then only the reopen window
     // A breach recorded while the response still runs past due: not watched any more either.
@@ -167,8 +215,18 @@ describe('nextWatch', () => {
     const reopened = act(resolved, { type: 'reopen' }, REQUESTER, MON + 3 * HOUR_MS);
     expect(nextWatch(reopened)).toBe(at('2026-11-17T19:00:00Z'));
 
-    const warnedThenResolved = act(warn(act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS), 'resolution', RESOLUTION_AT_RISK), { type: 'resolve', note: 'Done.' }, AGENT, RESOLUTION_AT_RISK + HOUR_MS);
-    const reopenedAfterWarning = act(warnedThenResolved, { type: 'reopen' }, REQUESTER, RESOLUTION_AT_RISK + 2 * HOUR_MS);
+    const warnedThenResolved = act(
+      warn(act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS), 'resolution', RESOLUTION_AT_RISK),
+      { type: 'resolve', note: 'Done.' },
+      AGENT,
+      RESOLUTION_AT_RISK + HOUR_MS,
+    );
+    const reopenedAfterWarning = act(
+      warnedThenResolved,
+      { type: 'reopen' },
+      REQUESTER,
+      RESOLUTION_AT_RISK + 2 * HOUR_MS,
+    );
     expect(nextWatch(reopenedAfterWarning)).toBe(reopenedAfterWarning.clocks.resolution.dueAt! + 1);
   });
 });
@@ -194,15 +252,26 @@ describe('findingsAt', () => {
   it('warns of a target only while it is at risk and not warned about yet', () => {
     const filed = file();
     expect(findingsAt(filed, cal, RESPONSE_AT_RISK - 1)).toEqual([]);
-    expect(findingsAt(filed, cal, RESPONSE_AT_RISK)).toEqual([{ type: 'warn', kind: 'response', remaining: HOUR_MS, due: RESPONSE_DUE }]);
-    expect(findingsAt(filed, cal, RESPONSE_DUE)).toEqual([{ type: 'warn', kind: 'response', remaining: 0, due: RESPONSE_DUE }]);
+    expect(findingsAt(filed, cal, RESPONSE_AT_RISK)).toEqual([
+      { type: 'warn', kind: 'response', remaining: HOUR_MS, due: RESPONSE_DUE },
+    ]);
+    expect(findingsAt(filed, cal, RESPONSE_DUE)).toEqual([
+      { type: 'warn', kind: 'response', remaining: 0, due: RESPONSE_DUE },
+    ]);
     const warned = warn(filed, 'response', RESPONSE_AT_RISK + MINUTE_MS);
     expect(findingsAt(warned, cal, RESPONSE_AT_RISK + 30 * MINUTE_MS)).toEqual([]);
     expect(findingsAt(warned, cal, RESPONSE_DUE)).toEqual([]);
     // One millisecond later it is missed.
-    expect(findingsAt(warned, cal, RESPONSE_DUE + 1)).toEqual([{ type: 'breach', kind: 'response', dueAt: RESPONSE_DUE, lateBy: 1 }]);
+    expect(findingsAt(warned, cal, RESPONSE_DUE + 1)).toEqual([
+      { type: 'breach', kind: 'response', dueAt: RESPONSE_DUE, lateBy: 1 },
+    ]);
     // A paused clock is not at risk, whatever its fraction.
-    const waiting = act(act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS), { type: 'pause' }, AGENT, RESOLUTION_AT_RISK + HOUR_MS);
+    const waiting = act(
+      act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS),
+      { type: 'pause' },
+      AGENT,
+      RESOLUTION_AT_RISK + HOUR_MS,
+    );
     expect(findingsAt(waiting, cal, RESOLUTION_AT_RISK + 2 * HOUR_MS)).toEqual([]);
   });
 
@@ -222,7 +291,9 @@ describe('findingsAt', () => {
       ['warn', 'response'],
     ]);
     // Two breaches come in the order of their due instants.
-    expect(findingsAt(oddFiled, cal, WED).map((f) => [f.type, kindOf(f), (f as Extract<Finding, { type: 'breach' }>).dueAt])).toEqual([
+    expect(
+      findingsAt(oddFiled, cal, WED).map((f) => [f.type, kindOf(f), (f as Extract<Finding, { type: 'breach' }>).dueAt]),
+    ).toEqual([
       ['breach', 'resolution', MON + 2 * HOUR_MS],
       ['breach', 'response', MON + 8 * HOUR_MS],
     ]);
@@ -245,31 +316,60 @@ describe('decide: breach (Kept only)', () => {
     const { request, event } = r.value;
     expect(request.breaches).toEqual({ response: { ...CHARGE, dueAt: RESPONSE_DUE, detectedAt: WED } });
     expect(request).toMatchObject({ status: 'open', rev: filed.rev + 1, updatedAt: WED, clocks: filed.clocks });
-    expect(event).toEqual({ seq: 2, type: 'breach', actor: SYSTEM_ACTOR, at: WED, from: 'open', to: 'open', kind: 'response', amount: 50, unit: 'points' });
+    expect(event).toEqual({
+      seq: 2,
+      type: 'breach',
+      actor: SYSTEM_ACTOR,
+      at: WED,
+      from: 'open',
+      to: 'open',
+      kind: 'response',
+      amount: 50,
+      unit: 'points',
+    });
   });
 
   it('is refused when the target is not missed', () => {
-    expect(refusal(file(), { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, RESPONSE_DUE)).toContain('not missed');
+    expect(refusal(file(), { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, RESPONSE_DUE)).toContain(
+      'not missed',
+    );
     // Met in time: never missed.
     const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
-    expect(refusal(acked, { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, WED)).toContain('not missed');
+    expect(refusal(acked, { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, WED)).toContain(
+      'not missed',
+    );
   });
 
   it('is refused once already recorded', () => {
     const recorded = recordBreach(file(), 'response', TUE);
-    expect(refusal(recorded, { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, WED)).toContain('already recorded');
+    expect(refusal(recorded, { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, WED)).toContain(
+      'already recorded',
+    );
     // The other target is its own breach.
-    expect(recordBreach(recorded, 'resolution', WED).breaches).toMatchObject({ response: { dueAt: RESPONSE_DUE }, resolution: { dueAt: RESOLUTION_DUE } });
+    expect(recordBreach(recorded, 'resolution', WED).breaches).toMatchObject({
+      response: { dueAt: RESPONSE_DUE },
+      resolution: { dueAt: RESOLUTION_DUE },
+    });
   });
 
   it('is recorded whatever the status: a closed request whose response was met late', () => {
-    const closed = act(act(file(), { type: 'resolve', note: 'Done.', cause: { category: 'dependency' } }, AGENT, TUE), { type: 'close' }, REQUESTER, TUE + HOUR_MS);
-    expect(recordBreach(closed, 'response', TUE + 2 * HOUR_MS)).toMatchObject({ status: 'closed', breaches: { response: { dueAt: RESPONSE_DUE } } });
+    const closed = act(
+      act(file(), { type: 'resolve', note: 'Done.', cause: { category: 'dependency' } }, AGENT, TUE),
+      { type: 'close' },
+      REQUESTER,
+      TUE + HOUR_MS,
+    );
+    expect(recordBreach(closed, 'response', TUE + 2 * HOUR_MS)).toMatchObject({
+      status: 'closed',
+      breaches: { response: { dueAt: RESPONSE_DUE } },
+    });
   });
 
   it('is refused to people, heads included', () => {
     for (const who of [AGENT, HEAD, REQUESTER, FIN_HEAD]) {
-      expect(refusal(file(), { type: 'breach', kind: 'response', charge: CHARGE }, who, WED)).toBe('Only Kept itself can record a breach of IT-9.');
+      expect(refusal(file(), { type: 'breach', kind: 'response', charge: CHARGE }, who, WED)).toBe(
+        'Only Kept itself can record a breach of IT-9.',
+      );
     }
   });
 });
@@ -279,33 +379,70 @@ describe('decide: warn (Kept only)', () => {
     const filed = file();
     const r = attempt(filed, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_AT_RISK + MINUTE_MS);
     if (!r.ok) throw new Error(r.error);
-    expect(r.value.request).toMatchObject({ warned: { response: RESPONSE_AT_RISK + MINUTE_MS }, status: 'open', rev: 2, clocks: filed.clocks });
-    expect(r.value.event).toEqual({ seq: 2, type: 'warn', actor: SYSTEM_ACTOR, at: RESPONSE_AT_RISK + MINUTE_MS, from: 'open', to: 'open', kind: 'response' });
+    expect(r.value.request).toMatchObject({
+      warned: { response: RESPONSE_AT_RISK + MINUTE_MS },
+      status: 'open',
+      rev: 2,
+      clocks: filed.clocks,
+    });
+    expect(r.value.event).toEqual({
+      seq: 2,
+      type: 'warn',
+      actor: SYSTEM_ACTOR,
+      at: RESPONSE_AT_RISK + MINUTE_MS,
+      from: 'open',
+      to: 'open',
+      kind: 'response',
+    });
   });
 
   it('is refused when the target is not at risk: early, already missed, paused, met', () => {
-    expect(refusal(file(), { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_AT_RISK - 1)).toContain('not at risk');
-    expect(refusal(file(), { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_DUE + 1)).toContain('not at risk');
-    const waiting = act(act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS), { type: 'pause' }, AGENT, RESOLUTION_AT_RISK + HOUR_MS);
-    expect(refusal(waiting, { type: 'warn', kind: 'resolution' }, SYSTEM_ACTOR, RESOLUTION_AT_RISK + 2 * HOUR_MS)).toContain('not at risk');
+    expect(refusal(file(), { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_AT_RISK - 1)).toContain(
+      'not at risk',
+    );
+    expect(refusal(file(), { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_DUE + 1)).toContain(
+      'not at risk',
+    );
+    const waiting = act(
+      act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS),
+      { type: 'pause' },
+      AGENT,
+      RESOLUTION_AT_RISK + HOUR_MS,
+    );
+    expect(
+      refusal(waiting, { type: 'warn', kind: 'resolution' }, SYSTEM_ACTOR, RESOLUTION_AT_RISK + 2 * HOUR_MS),
+    ).toContain('not at risk');
     const acked = act(file(), { type: 'acknowledge' }, AGENT, RESPONSE_AT_RISK + MINUTE_MS);
-    expect(refusal(acked, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_AT_RISK + 2 * MINUTE_MS)).toContain('not at risk');
+    expect(
+      refusal(acked, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_AT_RISK + 2 * MINUTE_MS),
+    ).toContain('not at risk');
   });
 
   it('is refused twice, and after the breach is recorded', () => {
     const warned = warn(file(), 'response', RESPONSE_AT_RISK);
-    expect(refusal(warned, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_AT_RISK + MINUTE_MS)).toContain('already warned');
+    expect(refusal(warned, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, RESPONSE_AT_RISK + MINUTE_MS)).toContain(
+      'already warned',
+    );
     // The other target is warned about on its own.
     const acked = act(warned, { type: 'acknowledge' }, AGENT, RESPONSE_AT_RISK + MINUTE_MS);
-    expect(warn(acked, 'resolution', RESOLUTION_AT_RISK).warned).toEqual({ response: RESPONSE_AT_RISK, resolution: RESOLUTION_AT_RISK });
+    expect(warn(acked, 'resolution', RESOLUTION_AT_RISK).warned).toEqual({
+      response: RESPONSE_AT_RISK,
+      resolution: RESOLUTION_AT_RISK,
+    });
     // A target whose breach is recorded is not warned about any more.
-    expect(refusal(recordBreach(file(), 'response', TUE), { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, TUE)).toContain('IT-9');
+    expect(
+      refusal(recordBreach(file(), 'response', TUE), { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, TUE),
+    ).toContain('IT-9');
   });
 
   it('is refused to people, and from statuses where nothing is worked', () => {
-    expect(refusal(file(), { type: 'warn', kind: 'response' }, AGENT, RESPONSE_AT_RISK)).toBe('Only Kept itself can warn about IT-9.');
+    expect(refusal(file(), { type: 'warn', kind: 'response' }, AGENT, RESPONSE_AT_RISK)).toBe(
+      'Only Kept itself can warn about IT-9.',
+    );
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
-    expect(refusal(resolved, { type: 'warn', kind: 'resolution' }, SYSTEM_ACTOR, RESOLUTION_AT_RISK)).not.toMatch(/only/i);
+    expect(refusal(resolved, { type: 'warn', kind: 'resolution' }, SYSTEM_ACTOR, RESOLUTION_AT_RISK)).not.toMatch(
+      /only/i,
+    );
   });
 });
 
@@ -322,35 +459,69 @@ describe('decide: waive (a head of the customer department only)', () => {
       resolution: before.breaches!.resolution,
     });
     expect(r.value.request).toMatchObject({ status: 'open', rev: before.rev + 1 });
-    expect(r.value.event).toEqual({ seq: before.rev + 1, type: 'waive', actor: FIN_HEAD, at: WED + HOUR_MS, from: 'open', to: 'open', kind: 'response', amount: 50, unit: 'points', note: REASON });
+    expect(r.value.event).toEqual({
+      seq: before.rev + 1,
+      type: 'waive',
+      actor: FIN_HEAD,
+      at: WED + HOUR_MS,
+      from: 'open',
+      to: 'open',
+      kind: 'response',
+      amount: 50,
+      unit: 'points',
+      note: REASON,
+    });
   });
 
   it('is refused to anyone but a head of the customer department: the provider and its head, the requester, Kept', () => {
     for (const who of [AGENT, HEAD, REQUESTER, SYSTEM_ACTOR]) {
-      expect(refusal(breached(), { type: 'waive', kind: 'response', reason: REASON }, who, WED + HOUR_MS)).toMatch(/^Only a head of the department that filed IT-9 can/);
+      expect(refusal(breached(), { type: 'waive', kind: 'response', reason: REASON }, who, WED + HOUR_MS)).toMatch(
+        /^Only a head of the department that filed IT-9 can/,
+      );
     }
     // Nor to a customer head when the customer department is not known.
-    const r = decide(breached(), { type: 'waive', kind: 'response', reason: REASON }, { actor: FIN_HEAD, at: WED + HOUR_MS, calendar: cal, rights: rightsOf(breached(), IT, FIN_HEAD), provider: IT });
+    const r = decide(
+      breached(),
+      { type: 'waive', kind: 'response', reason: REASON },
+      { actor: FIN_HEAD, at: WED + HOUR_MS, calendar: cal, rights: rightsOf(breached(), IT, FIN_HEAD), provider: IT },
+    );
     expect(r.ok).toBe(false);
   });
 
   it('is refused without a reason, or with one over 500 characters', () => {
-    for (const reason of ['', '   ', '\n\t']) expect(refusal(breached(), { type: 'waive', kind: 'response', reason }, FIN_HEAD, WED + HOUR_MS)).toContain('Say why');
+    for (const reason of ['', '   ', '\n\t'])
+      expect(refusal(breached(), { type: 'waive', kind: 'response', reason }, FIN_HEAD, WED + HOUR_MS)).toContain(
+        'Say why',
+      );
     // (This refusal, unlike the others, does not name the request.)
-    expect(refusal(breached(), { type: 'waive', kind: 'response', reason: 'r'.repeat(501) }, FIN_HEAD, WED + HOUR_MS, true)).toContain('500');
-    expect(attempt(breached(), { type: 'waive', kind: 'response', reason: 'r'.repeat(500) }, FIN_HEAD, WED + HOUR_MS).ok).toBe(true);
+    expect(
+      refusal(breached(), { type: 'waive', kind: 'response', reason: 'r'.repeat(501) }, FIN_HEAD, WED + HOUR_MS, true),
+    ).toContain('500');
+    expect(
+      attempt(breached(), { type: 'waive', kind: 'response', reason: 'r'.repeat(500) }, FIN_HEAD, WED + HOUR_MS).ok,
+    ).toBe(true);
   });
 
   it('is refused twice, and when there is no breach to waive', () => {
     const waived = act(breached(), { type: 'waive', kind: 'response', reason: REASON }, FIN_HEAD, WED + HOUR_MS);
-    expect(refusal(waived, { type: 'waive', kind: 'response', reason: 'Again.' }, FIN_HEAD, WED + 2 * HOUR_MS)).toContain('already waived');
-    expect(act(waived, { type: 'waive', kind: 'resolution', reason: REASON }, FIN_HEAD, WED + 2 * HOUR_MS).breaches?.resolution?.waived).toBeDefined();
-    expect(refusal(file(), { type: 'waive', kind: 'response', reason: REASON }, FIN_HEAD, WED)).toContain('no response breach');
+    expect(
+      refusal(waived, { type: 'waive', kind: 'response', reason: 'Again.' }, FIN_HEAD, WED + 2 * HOUR_MS),
+    ).toContain('already waived');
+    expect(
+      act(waived, { type: 'waive', kind: 'resolution', reason: REASON }, FIN_HEAD, WED + 2 * HOUR_MS).breaches
+        ?.resolution?.waived,
+    ).toBeDefined();
+    expect(refusal(file(), { type: 'waive', kind: 'response', reason: REASON }, FIN_HEAD, WED)).toContain(
+      'no response breach',
+    );
   });
 
   it('is allowed whatever the status: a cancelled request', () => {
     const cancelled = recordBreach(act(file(), { type: 'cancel' }, REQUESTER, TUE), 'response', TUE + MINUTE_MS);
-    expect(act(cancelled, { type: 'waive', kind: 'response', reason: REASON }, FIN_HEAD, TUE + HOUR_MS).breaches?.response?.waived?.by).toBe(FIN_HEAD);
+    expect(
+      act(cancelled, { type: 'waive', kind: 'response', reason: REASON }, FIN_HEAD, TUE + HOUR_MS).breaches?.response
+        ?.waived?.by,
+    ).toBe(FIN_HEAD);
   });
 });
 
@@ -364,26 +535,51 @@ describe('decide: resolving a request that missed a target', () => {
 
   it('is refused without a cause even before the scan recorded the miss; both targets are named', () => {
     expect(missedTargets(file(), cal, WED)).toEqual(['response', 'resolution']);
-    expect(refusal(file(), { type: 'resolve', note: 'Done.' }, AGENT, WED)).toContain('missed its response and resolution target');
+    expect(refusal(file(), { type: 'resolve', note: 'Done.' }, AGENT, WED)).toContain(
+      'missed its response and resolution target',
+    );
     expect(refusal(file(), { type: 'resolve', note: 'Done.' }, AGENT, TUE)).toContain('missed its response target');
   });
 
   it('is accepted with a cause, which is kept on the request and its history line', () => {
     const recorded = recordBreach(file(), 'response', TUE);
-    const r = attempt(recorded, { type: 'resolve', note: 'Done.', cause: { category: 'unclear_request', text: '  Two laptops or one?  ' } }, AGENT, TUE + HOUR_MS);
+    const r = attempt(
+      recorded,
+      { type: 'resolve', note: 'Done.', cause: { category: 'unclear_request', text: '  Two laptops or one?  ' } },
+      AGENT,
+      TUE + HOUR_MS,
+    );
     if (!r.ok) throw new Error(r.error);
-    expect(r.value.request).toMatchObject({ status: 'resolved', cause: { category: 'unclear_request', text: 'Two laptops or one?' } });
-    expect(r.value.event).toMatchObject({ type: 'resolve', cause: { category: 'unclear_request', text: 'Two laptops or one?' } });
+    expect(r.value.request).toMatchObject({
+      status: 'resolved',
+      cause: { category: 'unclear_request', text: 'Two laptops or one?' },
+    });
+    expect(r.value.event).toMatchObject({
+      type: 'resolve',
+      cause: { category: 'unclear_request', text: 'Two laptops or one?' },
+    });
     // Without text the cause is just its category.
-    expect(act(recorded, { type: 'resolve', note: 'Done.', cause: { category: 'other', text: '   ' } }, AGENT, TUE + HOUR_MS).cause).toEqual({ category: 'other' });
+    expect(
+      act(recorded, { type: 'resolve', note: 'Done.', cause: { category: 'other', text: '   ' } }, AGENT, TUE + HOUR_MS)
+        .cause,
+    ).toEqual({ category: 'other' });
   });
 
   it('refuses a cause that is not one of the categories, or text over 1000 characters', () => {
     const recorded = recordBreach(file(), 'response', TUE);
     const bogus = { category: 'weather' } as unknown as { category: (typeof CAUSE_CATEGORIES)[number] };
     // (This refusal, unlike the others, does not name the request.)
-    expect(refusal(recorded, { type: 'resolve', note: 'Done.', cause: bogus }, AGENT, TUE + HOUR_MS, true)).toContain('"weather" is not a cause');
-    expect(refusal(recorded, { type: 'resolve', note: 'Done.', cause: { category: 'tooling', text: 't'.repeat(1001) } }, AGENT, TUE + HOUR_MS)).toContain('1000');
+    expect(refusal(recorded, { type: 'resolve', note: 'Done.', cause: bogus }, AGENT, TUE + HOUR_MS, true)).toContain(
+      '"weather" is not a cause',
+    );
+    expect(
+      refusal(
+        recorded,
+        { type: 'resolve', note: 'Done.', cause: { category: 'tooling', text: 't'.repeat(1001) } },
+        AGENT,
+        TUE + HOUR_MS,
+      ),
+    ).toContain('1000');
   });
 
   it('needs no cause when nothing was missed', () => {
@@ -407,29 +603,68 @@ describe("the scan's contract with the check index, over random histories", () =
         play(h, ({ after, now }) => {
           const w = nextWatch(after);
           const u = after.updatedAt;
-          if (w !== null) check(findingsAt(after, cal, Math.max(w, u)).length > 0, `nothing found at the watch instant ${new Date(w).toISOString()}`);
-          const probes = [u, now, u + HOUR_MS, u + 2 * 24 * HOUR_MS, u + 30 * 24 * HOUR_MS, ...(w === null ? [] : [w - 1, w, w + 1])].filter((t) => t >= u);
+          if (w !== null)
+            check(
+              findingsAt(after, cal, Math.max(w, u)).length > 0,
+              `nothing found at the watch instant ${new Date(w).toISOString()}`,
+            );
+          const probes = [
+            u,
+            now,
+            u + HOUR_MS,
+            u + 2 * 24 * HOUR_MS,
+            u + 30 * 24 * HOUR_MS,
+            ...(w === null ? [] : [w - 1, w, w + 1]),
+          ].filter((t) => t >= u);
           for (const t of probes) {
             const found = findingsAt(after, cal, t);
             if (found.length === 0) continue;
             findings += found.length;
-            check(w !== null && w <= t, `found ${found.map((f) => `${f.type} ${kindOf(f)}`).join(', ')} at ${new Date(t).toISOString()} but watching ${w === null ? 'nothing' : new Date(w).toISOString()}`);
+            check(
+              w !== null && w <= t,
+              `found ${found.map((f) => `${f.type} ${kindOf(f)}`).join(', ')} at ${new Date(t).toISOString()} but watching ${w === null ? 'nothing' : new Date(w).toISOString()}`,
+            );
             // Recorded one after the other at t, as the scan does: each is accepted.
             let r = after;
             for (const f of found) {
               check(f.type !== 'breach' || (f.lateBy >= 0 && f.dueAt < t), `odd breach finding ${JSON.stringify(f)}`);
-              const action: RequestAction = f.type === 'breach' ? { type: 'breach', kind: f.kind, charge: CHARGE } : f.type === 'warn' ? { type: 'warn', kind: f.kind } : { type: 'close' };
-              const d = decide(r, action, { actor: SYSTEM_ACTOR, at: t, calendar: cal, rights: SYSTEM_RIGHTS, provider: IT });
-              if (!d.ok) throw new Error(`the scan's ${f.type} of ${kindOf(f)} at ${new Date(t).toISOString()} refused: ${d.error}`);
-              if (f.type === 'breach') check(d.value.request.breaches?.[f.kind]?.dueAt === f.dueAt, 'recorded at another due instant than found');
+              const action: RequestAction =
+                f.type === 'breach'
+                  ? { type: 'breach', kind: f.kind, charge: CHARGE }
+                  : f.type === 'warn'
+                    ? { type: 'warn', kind: f.kind }
+                    : { type: 'close' };
+              const d = decide(r, action, {
+                actor: SYSTEM_ACTOR,
+                at: t,
+                calendar: cal,
+                rights: SYSTEM_RIGHTS,
+                provider: IT,
+              });
+              if (!d.ok)
+                throw new Error(
+                  `the scan's ${f.type} of ${kindOf(f)} at ${new Date(t).toISOString()} refused: ${d.error}`,
+                );
+              if (f.type === 'breach')
+                check(
+                  d.value.request.breaches?.[f.kind]?.dueAt === f.dueAt,
+                  'recorded at another due instant than found',
+                );
               r = d.value.request;
             }
             check(findingsAt(r, cal, t).length === 0, 'something left to record after recording everything');
             const next = nextWatch(r);
-            check(next === null || next > t, `after recording everything at ${new Date(t).toISOString()} the next watch is ${new Date(next!).toISOString()}`);
+            check(
+              next === null || next > t,
+              `after recording everything at ${new Date(t).toISOString()} the next watch is ${new Date(next!).toISOString()}`,
+            );
           }
           for (const kind of TARGET_KINDS) {
-            if (after.breaches?.[kind]) check(after.breaches[kind]!.dueAt === after.clocks[kind].breachedAt || after.clocks[kind].breachedAt === null, `${kind} breach at ${after.breaches[kind]!.dueAt}, clock missed ${after.clocks[kind].breachedAt}`);
+            if (after.breaches?.[kind])
+              check(
+                after.breaches[kind]!.dueAt === after.clocks[kind].breachedAt || after.clocks[kind].breachedAt === null,
+                `${kind} breach at ${after.breaches[kind]!.dueAt}, clock missed ${after.clocks[kind].breachedAt}`,
+              );
           }
         });
       }),

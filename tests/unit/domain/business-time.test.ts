@@ -1,10 +1,24 @@
-import { type Calendar, parseCalendar, type CalendarSpec } from '../../../functions/domain/calendar';
+import { type Calendar, type CalendarSpec, parseCalendar } from '../../../functions/domain/calendar';
 import { addBusinessTime, businessTimeBetween, isWorkingTime, nextWorkingTime } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import { OracleCalendar, oracleAdd } from '../../support/oracle-clock';
 
-const WEEKDAYS_9_17 = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' };
-const EVERY_DAY = (range: string) => ({ mon: range, tue: range, wed: range, thu: range, fri: range, sat: range, sun: range });
+const WEEKDAYS_9_17 = {
+  mon: '09:00-17:00',
+  tue: '09:00-17:00',
+  wed: '09:00-17:00',
+  thu: '09:00-17:00',
+  fri: '09:00-17:00',
+};
+const EVERY_DAY = (range: string) => ({
+  mon: range,
+  tue: range,
+  wed: range,
+  thu: range,
+  fri: range,
+  sat: range,
+  sun: range,
+});
 
 function cal(spec: CalendarSpec): Calendar {
   const r = parseCalendar(spec);
@@ -14,7 +28,11 @@ function cal(spec: CalendarSpec): Calendar {
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
 
-const newYork = cal({ timezone: 'America/New_York', hours: WEEKDAYS_9_17, holidays: { country: 'US', dates: ['2026-12-24'] } });
+const newYork = cal({
+  timezone: 'America/New_York',
+  hours: WEEKDAYS_9_17,
+  holidays: { country: 'US', dates: ['2026-12-24'] },
+});
 
 // Every expected instant below was worked out by hand (comments show the local reasoning).
 describe('addBusinessTime: hand-checked instants', () => {
@@ -92,7 +110,9 @@ describe('addBusinessTime: hand-checked instants', () => {
       expect(iso(addBusinessTime(mondayOff, at('2026-06-15T21:00:00Z'), 9 * HOUR_MS))).toBe('2026-06-29T23:00:00.000Z');
       // A holiday on the Tuesday does not touch Monday's shift.
       const tuesdayOff = cal({ timezone: 'UTC', hours: { mon: '22:00-06:00' }, holidays: { dates: ['2026-06-16'] } });
-      expect(iso(addBusinessTime(tuesdayOff, at('2026-06-15T21:00:00Z'), 3 * HOUR_MS))).toBe('2026-06-16T01:00:00.000Z');
+      expect(iso(addBusinessTime(tuesdayOff, at('2026-06-15T21:00:00Z'), 3 * HOUR_MS))).toBe(
+        '2026-06-16T01:00:00.000Z',
+      );
     });
     it('is one hour shorter on the spring-forward night and one longer on the fall-back night', () => {
       const nights = cal({ timezone: 'America/New_York', hours: EVERY_DAY('22:00-06:00') });
@@ -114,12 +134,18 @@ describe('addBusinessTime: hand-checked instants', () => {
     it('skips holidays when it has some', () => {
       const withHoliday = cal({ timezone: 'America/New_York', holidays: { dates: ['2026-12-25'] } });
       // Thu 24 Dec 23:00 EST: 1h to midnight, all of the 25th is off, 1h into the 26th.
-      expect(iso(addBusinessTime(withHoliday, at('2026-12-25T04:00:00Z'), 2 * HOUR_MS))).toBe('2026-12-26T06:00:00.000Z');
+      expect(iso(addBusinessTime(withHoliday, at('2026-12-25T04:00:00Z'), 2 * HOUR_MS))).toBe(
+        '2026-12-26T06:00:00.000Z',
+      );
     });
   });
 
   it('agrees with the minute-by-minute reference on a holiday-heavy span', () => {
-    const spec: CalendarSpec = { timezone: 'America/New_York', hours: WEEKDAYS_9_17, holidays: { country: 'US', dates: ['2026-12-24'] } };
+    const spec: CalendarSpec = {
+      timezone: 'America/New_York',
+      hours: WEEKDAYS_9_17,
+      holidays: { country: 'US', dates: ['2026-12-24'] },
+    };
     const oracle = new OracleCalendar(spec);
     const start = at('2026-12-22T15:00:00Z');
     expect(addBusinessTime(newYork, start, 16 * HOUR_MS)).toBe(oracleAdd(oracle, start, 16 * 60));

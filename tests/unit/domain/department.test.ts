@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  type Department,
   DepartmentSpec,
   defaultPrefix,
   departmentFromSpec,
@@ -7,12 +8,11 @@ import {
   isDepartmentId,
   isHead,
   isMember,
-  isUserId,
   isUsergroupId,
+  isUserId,
   specOfDepartment,
-  type Department,
 } from '../../../functions/domain/department';
-import { departmentsHeadedBy, departmentsOf, type Directory } from '../../../functions/domain/directory';
+import { type Directory, departmentsHeadedBy, departmentsOf } from '../../../functions/domain/directory';
 
 const PEOPLE_OPS: DepartmentSpec = {
   id: 'people-ops',
@@ -21,13 +21,21 @@ const PEOPLE_OPS: DepartmentSpec = {
   members: ['U0HRMEM01'],
   usergroup: 'S0HRTEAM1',
   channel: 'C0HRQUEUE',
-  calendar: { timezone: 'Europe/London', hours: { mon: '09:00-17:30', fri: '09:00-16:00' }, holidays: { country: 'GB', region: 'ENG' } },
+  calendar: {
+    timezone: 'Europe/London',
+    hours: { mon: '09:00-17:30', fri: '09:00-16:00' },
+    holidays: { country: 'GB', region: 'ENG' },
+  },
 };
 
 const SYNCED_AT = '2026-03-30T06:00:00.000Z';
 
 function keptPeopleOps(): Department {
-  return { ...departmentFromSpec(PEOPLE_OPS), usergroupMembers: ['U0HRMEM02', 'U0HRMEM03'], usergroupSyncedAt: SYNCED_AT };
+  return {
+    ...departmentFromSpec(PEOPLE_OPS),
+    usergroupMembers: ['U0HRMEM02', 'U0HRMEM03'],
+    usergroupSyncedAt: SYNCED_AT,
+  };
 }
 
 describe('departments from their written shape', () => {
@@ -118,7 +126,14 @@ describe('who belongs to a department', () => {
   });
 
   it('the directory finds the departments a person belongs to and leads', () => {
-    const it: Department = departmentFromSpec({ id: 'it', name: 'IT', heads: ['U0ITHEAD1'], members: ['U0HRMEM02'], channel: 'C0ITQUEUE', calendar: { timezone: 'UTC' } });
+    const it: Department = departmentFromSpec({
+      id: 'it',
+      name: 'IT',
+      heads: ['U0ITHEAD1'],
+      members: ['U0HRMEM02'],
+      channel: 'C0ITQUEUE',
+      calendar: { timezone: 'UTC' },
+    });
     const dir: Directory = { rev: 1, departments: [d, it], agreements: [], digests: [] };
     expect(departmentsOf(dir, 'U0HRMEM02').map((x) => x.id)).toEqual(['people-ops', 'it']);
     expect(departmentsOf(dir, 'U0HRMEM03').map((x) => x.id)).toEqual(['people-ops']);
@@ -132,7 +147,11 @@ describe('Slack IDs and department ids', () => {
     expect(['U0ABC1234', 'W0ENTERPR'].map(isUserId)).toEqual([true, true]);
     expect(['C0ITQUEUE', 'G0PRIVATE'].map(isChannelId)).toEqual([true, true]);
     expect(isUsergroupId('S0ITTEAM1')).toBe(true);
-    expect([isUserId('C0ITQUEUE'), isChannelId('U0ABC1234'), isUsergroupId('U0ABC1234')]).toEqual([false, false, false]);
+    expect([isUserId('C0ITQUEUE'), isChannelId('U0ABC1234'), isUsergroupId('U0ABC1234')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('rejects names, handles and lowercase where an ID is expected', () => {

@@ -13,13 +13,33 @@ import { findingsAt, nextWatch } from '../../../functions/domain/breach';
 import { compileCalendar } from '../../../functions/domain/calendar';
 import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import { ACTION_TYPES, CAUSE_CATEGORIES, fileRequest, monthOf, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type ActionType, type BreachCharge, type Request, type RequestAction, type RequestEvent, type Rights } from '../../../functions/domain/request';
+import {
+  ACTION_TYPES,
+  type ActionType,
+  type BreachCharge,
+  CAUSE_CATEGORIES,
+  fileRequest,
+  monthOf,
+  type Request,
+  type RequestAction,
+  type RequestEvent,
+  type Rights,
+  rightsOf,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../../../functions/domain/request';
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
 
 export const cal = compileCalendar({
   timezone: 'America/New_York',
-  hours: { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-12:00,13:00-17:00' },
+  hours: {
+    mon: '09:00-17:00',
+    tue: '09:00-17:00',
+    wed: '09:00-17:00',
+    thu: '09:00-17:00',
+    fri: '09:00-12:00,13:00-17:00',
+  },
 });
 
 export const HEAD = 'U0ITHEAD';
@@ -49,13 +69,18 @@ export const AGREEMENT: AgreementVersion = {
 };
 
 /** What people do (not Kept's warn and breach, nor a customer head's waive). */
-export const USER_ACTIONS: readonly ActionType[] = ACTION_TYPES.filter((t) => ['provider', 'requester', 'either'].includes(RULES[t].who));
+export const USER_ACTIONS: readonly ActionType[] = ACTION_TYPES.filter((t) =>
+  ['provider', 'requester', 'either'].includes(RULES[t].who),
+);
 
 const KIND = fc.constantFrom<TargetKind>('response', 'resolution');
 
 /** A charge as the scan works one out: whole cents (0 once the monthly cap is reached), one unit or another, the month's breach number and its multiplier. */
 const chargeSeed = fc.record({
-  cents: fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 100_000 }) }),
+  cents: fc.oneof(
+    { weight: 1, arbitrary: fc.constant(0) },
+    { weight: 6, arbitrary: fc.integer({ min: 1, max: 100_000 }) },
+  ),
   unit: fc.constantFrom('points', 'EUR'),
   n: fc.integer({ min: 1, max: 30 }),
   multiplier: fc.constantFrom(1, 1.5, 2),
@@ -76,21 +101,62 @@ export type Step =
   | { by: 'head'; gap: number; kind: TargetKind; reason: string; customerHead: boolean };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ by: fc.constant('user' as const), gap, pick: fc.nat({ max: 11 }), detail: fc.nat({ max: 7 }), provider: fc.constantFrom(HEAD, AGENT, OTHER) }) },
-  { weight: 3, arbitrary: fc.record({ by: fc.constant('scan' as const), gap, atWatch: fc.boolean(), charge: chargeSeed }) },
-  { weight: 1, arbitrary: fc.record({ by: fc.constant('system' as const), gap, action: fc.constantFrom('warn' as const, 'breach' as const), kind: KIND, charge: chargeSeed }) },
-  { weight: 1, arbitrary: fc.record({ by: fc.constant('head' as const), gap, kind: KIND, reason: fc.constantFrom('Supplier delay, agreed.', '  ', ''), customerHead: fc.boolean() }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      by: fc.constant('user' as const),
+      gap,
+      pick: fc.nat({ max: 11 }),
+      detail: fc.nat({ max: 7 }),
+      provider: fc.constantFrom(HEAD, AGENT, OTHER),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ by: fc.constant('scan' as const), gap, atWatch: fc.boolean(), charge: chargeSeed }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      by: fc.constant('system' as const),
+      gap,
+      action: fc.constantFrom('warn' as const, 'breach' as const),
+      kind: KIND,
+      charge: chargeSeed,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      by: fc.constant('head' as const),
+      gap,
+      kind: KIND,
+      reason: fc.constantFrom('Supplier delay, agreed.', '  ', ''),
+      customerHead: fc.boolean(),
+    }),
+  },
 );
 
 export const history = fc.record({
   // Any minute of 2026 (nights and weekends included).
-  start: fc.integer({ min: Date.parse('2026-01-01T00:00:00Z') / MINUTE_MS, max: Date.parse('2026-12-31T00:00:00Z') / MINUTE_MS }).map((m) => m * MINUTE_MS),
+  start: fc
+    .integer({
+      min: Date.parse('2026-01-01T00:00:00Z') / MINUTE_MS,
+      max: Date.parse('2026-12-31T00:00:00Z') / MINUTE_MS,
+    })
+    .map((m) => m * MINUTE_MS),
   priority: fc.constantFrom('P1' as const, 'P2' as const, 'P3' as const),
   steps: fc.array(step, { minLength: 5, maxLength: 40, size: 'max' }),
 });
 export type History = typeof history extends fc.Arbitrary<infer T> ? T : never;
 
-const toCharge = (seed: ChargeSeed, dueAt: number): BreachCharge => ({ amount: seed.cents / 100, unit: seed.unit, n: seed.n, multiplier: seed.multiplier, month: monthOf(dueAt, cal.zone) });
+const toCharge = (seed: ChargeSeed, dueAt: number): BreachCharge => ({
+  amount: seed.cents / 100,
+  unit: seed.unit,
+  n: seed.n,
+  multiplier: seed.multiplier,
+  month: monthOf(dueAt, cal.zone),
+});
 
 /** A user action that fits the status (cancel and close less often), its actor, and a payload. */
 function userMove(request: Request, s: Extract<Step, { by: 'user' }>): { action: RequestAction; actor: string } {
@@ -98,7 +164,11 @@ function userMove(request: Request, s: Extract<Step, { by: 'user' }>): { action:
   const rare: ActionType[] = fits.filter((t) => t === 'cancel' || t === 'close');
   const common = fits.filter((t) => !rare.includes(t));
   const type =
-    fits.length === 0 ? USER_ACTIONS[s.pick % USER_ACTIONS.length]! : (s.pick === 11 && rare.length > 0) || common.length === 0 ? (rare.length > 0 ? rare : fits)[s.detail % (rare.length || fits.length)]! : common[s.pick % common.length]!;
+    fits.length === 0
+      ? USER_ACTIONS[s.pick % USER_ACTIONS.length]!
+      : (s.pick === 11 && rare.length > 0) || common.length === 0
+        ? (rare.length > 0 ? rare : fits)[s.detail % (rare.length || fits.length)]!
+        : common[s.pick % common.length]!;
   const who = RULES[type].who;
   const actor = who === 'requester' || (who === 'either' && s.detail % 2 === 0) ? REQUESTER : s.provider;
   switch (type) {
@@ -106,7 +176,14 @@ function userMove(request: Request, s: Extract<Step, { by: 'user' }>): { action:
       return { actor, action: { type, assignee: [AGENT, OTHER, HEAD][s.detail % 3]! } };
     case 'resolve':
       // A cause only sometimes: a resolve without one is refused once a target was missed.
-      return { actor, action: { type, note: 'Done.', ...(s.detail >= 2 ? { cause: { category: CAUSE_CATEGORIES[s.detail % CAUSE_CATEGORIES.length]! } } : {}) } };
+      return {
+        actor,
+        action: {
+          type,
+          note: 'Done.',
+          ...(s.detail >= 2 ? { cause: { category: CAUSE_CATEGORIES[s.detail % CAUSE_CATEGORIES.length]! } } : {}),
+        },
+      };
     case 'comment':
       return { actor, action: { type, note: 'Any news?' } };
     case 'rate':
@@ -132,7 +209,18 @@ export interface Played {
 
 /** The request as filed at the history's start. */
 export function fileOf(h: History): { request: Request; event: RequestEvent } {
-  const filed = fileRequest({ id: 'IT-1', number: 1, agreement: AGREEMENT, customer: 'finance', priority: h.priority, title: 'Laptop', description: '', requester: REQUESTER, at: h.start, calendar: cal });
+  const filed = fileRequest({
+    id: 'IT-1',
+    number: 1,
+    agreement: AGREEMENT,
+    customer: 'finance',
+    priority: h.priority,
+    title: 'Laptop',
+    description: '',
+    requester: REQUESTER,
+    at: h.start,
+    calendar: cal,
+  });
   if (!filed.ok) throw new Error(filed.error);
   return filed.value;
 }
@@ -158,13 +246,22 @@ export function play(h: History, each: (p: Played) => void): Request {
         const watch = nextWatch(request);
         if (s.atWatch && watch !== null) now = Math.max(now, watch);
         const [finding] = findingsAt(request, cal, now);
-        if (finding) action = finding.type === 'breach' ? { type: 'breach', kind: finding.kind, charge: toCharge(s.charge, finding.dueAt) } : finding.type === 'warn' ? { type: 'warn', kind: finding.kind } : { type: 'close' };
+        if (finding)
+          action =
+            finding.type === 'breach'
+              ? { type: 'breach', kind: finding.kind, charge: toCharge(s.charge, finding.dueAt) }
+              : finding.type === 'warn'
+                ? { type: 'warn', kind: finding.kind }
+                : { type: 'close' };
         actor = SYSTEM_ACTOR;
         rights = SYSTEM_RIGHTS;
         break;
       }
       case 'system':
-        action = s.action === 'warn' ? { type: 'warn', kind: s.kind } : { type: 'breach', kind: s.kind, charge: toCharge(s.charge, now) };
+        action =
+          s.action === 'warn'
+            ? { type: 'warn', kind: s.kind }
+            : { type: 'breach', kind: s.kind, charge: toCharge(s.charge, now) };
         actor = SYSTEM_ACTOR;
         rights = SYSTEM_RIGHTS;
         break;
@@ -181,7 +278,16 @@ export function play(h: History, each: (p: Played) => void): Request {
     }
     const r = decide(request, action, { actor, at: now, calendar: cal, rights, provider: IT });
     if (r.ok) request = r.value.request;
-    each({ step: s, now, before, action, actor, rights, outcome: r.ok ? { ok: true, ...r.value } : { ok: false, error: r.error }, after: request });
+    each({
+      step: s,
+      now,
+      before,
+      action,
+      actor,
+      rights,
+      outcome: r.ok ? { ok: true, ...r.value } : { ok: false, error: r.error },
+      after: request,
+    });
   }
   return request;
 }

@@ -4,12 +4,12 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
 import type { Department } from '../../../functions/domain/department';
-import { EMPTY_DIRECTORY, type AgreementRecord, type Directory } from '../../../functions/domain/directory';
-import { validateImport, type ImportFile } from '../../../functions/domain/import-file';
-import { planImport, type ImportPlan } from '../../../functions/domain/import-plan';
+import { type AgreementRecord, type Directory, EMPTY_DIRECTORY } from '../../../functions/domain/directory';
+import { type ImportFile, validateImport } from '../../../functions/domain/import-file';
+import { type ImportPlan, planImport } from '../../../functions/domain/import-plan';
 import { formatPath, issueLine } from '../../../functions/domain/issues';
-import { builtInTips, overlayCatalogue, type CatalogueEntry, type TipChange } from '../../../functions/domain/tips';
-import { directoryFor, importFixtures, type FixtureDirectory } from '../../support/import-fixtures';
+import { builtInTips, type CatalogueEntry, overlayCatalogue, type TipChange } from '../../../functions/domain/tips';
+import { directoryFor, type FixtureDirectory, importFixtures } from '../../support/import-fixtures';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const EXAMPLE = readFileSync(path.join(ROOT, 'examples', 'company.yaml'), 'utf8');
@@ -68,7 +68,8 @@ function keptExample(): Directory {
 
 /** The example as parsed YAML, to edit in a test. */
 // biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary paths of the parsed file
-const exampleRaw = (): { departments: Record<string, unknown>[]; agreements: Record<string, any>[]; digest: unknown } => parse(EXAMPLE);
+const exampleRaw = (): { departments: Record<string, unknown>[]; agreements: Record<string, any>[]; digest: unknown } =>
+  parse(EXAMPLE);
 
 // -------------------------------------------------------------------------------------------------
 
@@ -98,8 +99,12 @@ describe('broken import files', () => {
   });
 
   it('an empty file is reported as empty, whether YAML reads it as null or nothing at all', () => {
-    expect(linesOf(null, EMPTY_DIRECTORY)).toEqual(['the file is empty; give departments, agreements, digest and/or tips']);
-    expect(linesOf(undefined, EMPTY_DIRECTORY)).toEqual(['the file is empty; give departments, agreements, digest and/or tips']);
+    expect(linesOf(null, EMPTY_DIRECTORY)).toEqual([
+      'the file is empty; give departments, agreements, digest and/or tips',
+    ]);
+    expect(linesOf(undefined, EMPTY_DIRECTORY)).toEqual([
+      'the file is empty; give departments, agreements, digest and/or tips',
+    ]);
   });
 
   it('the issue example is printed exactly as the issue writes it', () => {
@@ -120,12 +125,11 @@ describe('the example file and the plan', () => {
   it('into an empty Kept, the example creates 4 departments, 4 active version-1 agreements and one digest', () => {
     const plan = planImport(validFile(parse(EXAMPLE)), EMPTY_DIRECTORY, NOW);
     expect(plan.unchanged).toBe(0);
-    expect(plan.changes.filter((c) => c.kind === 'department.create').map((c) => c.kind === 'department.create' && c.department.id)).toEqual([
-      'it',
-      'finance',
-      'people-ops',
-      'support',
-    ]);
+    expect(
+      plan.changes
+        .filter((c) => c.kind === 'department.create')
+        .map((c) => c.kind === 'department.create' && c.department.id),
+    ).toEqual(['it', 'finance', 'people-ops', 'support']);
     const activations = plan.changes.flatMap((c) => (c.kind === 'agreement.activate' ? [c] : []));
     expect(activations.map((c) => [c.agreement.id, c.agreement.version, c.agreement.status])).toEqual([
       ['it-for-finance', 1, 'active'],
@@ -139,7 +143,10 @@ describe('the example file and the plan', () => {
       expect(c.agreement).toMatchObject({ createdAt: NOW, activatedAt: NOW, createdBy: 'import' });
     }
     expect(plan.changes.filter((c) => c.kind === 'digest.set')).toEqual([
-      { kind: 'digest.set', digest: { channel: 'C0GENERAL', weekday: 'mon', time: '09:00', timezone: 'America/New_York' } },
+      {
+        kind: 'digest.set',
+        digest: { channel: 'C0GENERAL', weekday: 'mon', time: '09:00', timezone: 'America/New_York' },
+      },
     ]);
     expect(plan.changes).toHaveLength(9);
   });
@@ -151,10 +158,22 @@ describe('the example file and the plan', () => {
     expect(finance.prefix).toBe('FINANCE');
     expect(people).toMatchObject({ prefix: 'HR', usergroup: 'S0HRTEAM1', members: [], usergroupMembers: [] });
     const everyone = dir.agreements.find((a) => a.id === 'it-for-everyone')!.active!;
-    expect(everyone).toMatchObject({ customer: '*', atRisk: 0.75, penalty: { unit: 'points', perBreach: 10, tiers: [] } });
+    expect(everyone).toMatchObject({
+      customer: '*',
+      atRisk: 0.75,
+      penalty: { unit: 'points', perBreach: 10, tiers: [] },
+    });
     expect(everyone.targets.P3).toEqual({ response: 8 * 3_600_000, resolution: 40 * 3_600_000 });
     const payroll = dir.agreements.find((a) => a.id === 'finance-for-people-ops')!.active!;
-    expect(payroll.penalty).toEqual({ unit: 'EUR', perBreach: 150, tiers: [{ fromBreach: 2, multiplier: 1.5 }, { fromBreach: 4, multiplier: 2 }], monthlyCap: 1200 });
+    expect(payroll.penalty).toEqual({
+      unit: 'EUR',
+      perBreach: 150,
+      tiers: [
+        { fromBreach: 2, multiplier: 1.5 },
+        { fromBreach: 4, multiplier: 2 },
+      ],
+      monthlyCap: 1200,
+    });
     expect(payroll.targets.P3!.response).toBe(90 * 60_000);
   });
 
@@ -169,10 +188,18 @@ describe('the example file and the plan', () => {
       Array.isArray(value)
         ? value.map(reverse)
         : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverse(v)]))
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reverse(v)]),
+            )
           : value;
     const dir = keptExample();
-    const shuffled: Directory = { ...dir, departments: dir.departments.map((d) => reverse(d) as Department), agreements: dir.agreements.map((a) => reverse(a) as AgreementRecord) };
+    const shuffled: Directory = {
+      ...dir,
+      departments: dir.departments.map((d) => reverse(d) as Department),
+      agreements: dir.agreements.map((a) => reverse(a) as AgreementRecord),
+    };
     expect(JSON.stringify(shuffled.departments[0]!.calendar)).not.toBe(JSON.stringify(dir.departments[0]!.calendar));
     expect(planImport(validFile(parse(EXAMPLE), shuffled), shuffled, LATER)).toEqual({ changes: [], unchanged: 9 });
   });
@@ -195,7 +222,11 @@ describe('the example file and the plan', () => {
     expect(plan.unchanged).toBe(8);
     expect(plan.changes).toHaveLength(1);
     const [change] = plan.changes;
-    expect(change).toMatchObject({ kind: 'agreement.activate', retires: 1, agreement: { id: 'it-for-finance', version: 2, status: 'active', activatedAt: LATER } });
+    expect(change).toMatchObject({
+      kind: 'agreement.activate',
+      retires: 1,
+      agreement: { id: 'it-for-finance', version: 2, status: 'active', activatedAt: LATER },
+    });
     expect(change).not.toHaveProperty('withdraws');
     if (change?.kind !== 'agreement.activate') throw new Error('expected an activation');
     expect(change.agreement.targets.P2).toEqual({ response: 2 * 3_600_000, resolution: 12 * 3_600_000 });
@@ -225,7 +256,12 @@ describe('the example file and the plan', () => {
     raw.agreements[0]!.penalty.per_breach = 60;
     const plan = planImport(validFile(raw, dir), dir, LATER);
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0]).toMatchObject({ kind: 'agreement.activate', retires: 1, withdraws: 2, agreement: { id: 'it-for-finance', version: 3 } });
+    expect(plan.changes[0]).toMatchObject({
+      kind: 'agreement.activate',
+      retires: 1,
+      withdraws: 2,
+      agreement: { id: 'it-for-finance', version: 3 },
+    });
   });
 
   it('an agreement that was only proposed so far becomes active without retiring anything', () => {
@@ -236,7 +272,11 @@ describe('the example file and the plan', () => {
     const plan = planImport(validFile(parse(EXAMPLE), dir), dir, LATER);
     expect(plan.unchanged).toBe(8);
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0]).toMatchObject({ kind: 'agreement.activate', withdraws: 1, agreement: { id: 'it-for-finance', version: 2 } });
+    expect(plan.changes[0]).toMatchObject({
+      kind: 'agreement.activate',
+      withdraws: 1,
+      agreement: { id: 'it-for-finance', version: 2 },
+    });
     expect(plan.changes[0]).not.toHaveProperty('retires');
   });
 
@@ -249,9 +289,7 @@ describe('the example file and the plan', () => {
     raw.departments[2]!.name = 'People & Culture';
     const plan = planImport(validFile(raw, dir), dir, LATER);
     expect(plan.unchanged).toBe(8);
-    expect(plan.changes).toEqual([
-      { kind: 'department.update', department: { ...people, name: 'People & Culture' } },
-    ]);
+    expect(plan.changes).toEqual([{ kind: 'department.update', department: { ...people, name: 'People & Culture' } }]);
   });
 
   it('a new digest time replaces the channel’s digest; a second channel gets its own', () => {
@@ -263,10 +301,9 @@ describe('the example file and the plan', () => {
     ];
     const plan = planImport(validFile(raw, dir), dir, LATER);
     expect(plan.unchanged).toBe(8);
-    expect(plan.changes.map((c) => c.kind === 'digest.set' && `${c.digest.channel} ${c.digest.weekday} ${c.digest.time}`)).toEqual([
-      'C0GENERAL fri 16:00',
-      'C0LEADS mon 08:30',
-    ]);
+    expect(
+      plan.changes.map((c) => c.kind === 'digest.set' && `${c.digest.channel} ${c.digest.weekday} ${c.digest.time}`),
+    ).toEqual(['C0GENERAL fri 16:00', 'C0LEADS mon 08:30']);
     expect(applyPlan(dir, plan).digests).toHaveLength(2);
   });
 
@@ -286,13 +323,31 @@ describe('the example file and the plan', () => {
     };
     const plan = planImport(validFile(raw, dir), dir, LATER);
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0]).toMatchObject({ kind: 'agreement.activate', retires: 1, agreement: { id: 'it-laptops', version: 2 } });
+    expect(plan.changes[0]).toMatchObject({
+      kind: 'agreement.activate',
+      retires: 1,
+      agreement: { id: 'it-laptops', version: 2 },
+    });
   });
 
   it('a file may give a kept department a new prefix and hand its old one to another department', () => {
     const dir = directoryFor('kept-it');
-    const it = { id: 'it', name: 'IT', heads: ['U0ITHEAD1'], channel: 'C0ITQUEUE', prefix: 'ITS', calendar: { timezone: 'America/New_York' } };
-    const infra = { id: 'infrastructure', name: 'Infrastructure', heads: ['U0INFHEAD'], channel: 'C0INFQUEUE', prefix: 'IT', calendar: { timezone: 'UTC' } };
+    const it = {
+      id: 'it',
+      name: 'IT',
+      heads: ['U0ITHEAD1'],
+      channel: 'C0ITQUEUE',
+      prefix: 'ITS',
+      calendar: { timezone: 'America/New_York' },
+    };
+    const infra = {
+      id: 'infrastructure',
+      name: 'Infrastructure',
+      heads: ['U0INFHEAD'],
+      channel: 'C0INFQUEUE',
+      prefix: 'IT',
+      calendar: { timezone: 'UTC' },
+    };
     expect(linesOf({ departments: [it, infra] }, dir)).toEqual([]);
   });
 });
@@ -317,45 +372,138 @@ interface Family {
 const FAMILIES: Family[] = [
   // The file and its sections
   { file: 'import-file.ts', text: 'the file is empty; give departments, agreements, digest and/or tips' },
-  { file: 'import-file.ts', text: 'the file must be a mapping with the sections departments, agreements, digest and/or tips' },
+  {
+    file: 'import-file.ts',
+    text: 'the file must be a mapping with the sections departments, agreements, digest and/or tips',
+  },
   { file: 'import-file.ts', text: 'is not a section of the file; use departments, agreements, digest, tips' },
-  { file: 'import-file.ts', text: 'must be a list of ${what} (each line starting with "- ")', line: /^tips: must be a list of tips \(each line/ },
-  { file: 'import-file.ts', text: 'must be a list of ${what} (each line starting with "- ")', line: /^departments: must be a list of departments \(each line/ },
-  { file: 'import-file.ts', text: 'must be a list of ${what} (each line starting with "- ")', line: /^agreements: must be a list of agreements \(each line/ },
+  {
+    file: 'import-file.ts',
+    text: 'must be a list of ${what} (each line starting with "- ")',
+    line: /^tips: must be a list of tips \(each line/,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'must be a list of ${what} (each line starting with "- ")',
+    line: /^departments: must be a list of departments \(each line/,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'must be a list of ${what} (each line starting with "- ")',
+    line: /^agreements: must be a list of agreements \(each line/,
+  },
   // Across the file
-  { file: 'import-file.ts', text: 'is listed twice (also departments[${first}])', line: 'is listed twice (also departments[' },
-  { file: 'import-file.ts', text: 'is listed twice (also agreements[${first}])', line: 'is listed twice (also agreements[' },
-  { file: 'import-file.ts', text: 'is listed twice (also digest[${first}]); a channel gets one digest a week', line: 'a channel gets one digest a week' },
-  { file: 'import-file.ts', text: 'is not a department in this file or in Kept; known: ${knownList}`', line: /provider: .* is not a department in this file or in Kept; known: [^"]*$/ },
-  { file: 'import-file.ts', text: 'is not a department in this file or in Kept; known: ${knownList}, or "*" for every department', line: /customer: .* or "\*" for every department$/ },
+  {
+    file: 'import-file.ts',
+    text: 'is listed twice (also departments[${first}])',
+    line: 'is listed twice (also departments[',
+  },
+  {
+    file: 'import-file.ts',
+    text: 'is listed twice (also agreements[${first}])',
+    line: 'is listed twice (also agreements[',
+  },
+  {
+    file: 'import-file.ts',
+    text: 'is listed twice (also digest[${first}]); a channel gets one digest a week',
+    line: 'a channel gets one digest a week',
+  },
+  {
+    file: 'import-file.ts',
+    text: 'is not a department in this file or in Kept; known: ${knownList}`',
+    line: /provider: .* is not a department in this file or in Kept; known: [^"]*$/,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'is not a department in this file or in Kept; known: ${knownList}, or "*" for every department',
+    line: /customer: .* or "\*" for every department$/,
+  },
   { file: 'import-file.ts', text: "'none yet'", line: 'known: none yet' },
   { file: 'import-file.ts', text: 'is the provider too; an agreement is between two departments' },
-  { file: 'import-file.ts', text: 'would start ${prefix}-, like those of ${owner}; give it its own prefix', line: /^departments\[\d+\]\.prefix: request IDs of .* give it its own prefix$/ },
-  { file: 'import-file.ts', text: "d.prefix ? 'prefix' : 'id'", line: /^departments\[\d+\]\.id: request IDs of .* give it its own prefix$/ },
-  { file: 'import-file.ts', text: 'covers the same requests as agreements[${j}]', line: /covers the same requests as agreements\[\d+\] \(\S+ -> (?!every department)[a-z]/ },
-  { file: 'import-file.ts', text: "'every department'", line: /covers the same requests as agreements\[\d+\] \(\S+ -> every department/ },
-  { file: 'import-file.ts', text: 'covers the same requests as the active agreement ${kept.id}', line: 'covers the same requests as the active agreement' },
+  {
+    file: 'import-file.ts',
+    text: 'would start ${prefix}-, like those of ${owner}; give it its own prefix',
+    line: /^departments\[\d+\]\.prefix: request IDs of .* give it its own prefix$/,
+  },
+  {
+    file: 'import-file.ts',
+    text: "d.prefix ? 'prefix' : 'id'",
+    line: /^departments\[\d+\]\.id: request IDs of .* give it its own prefix$/,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'covers the same requests as agreements[${j}]',
+    line: /covers the same requests as agreements\[\d+\] \(\S+ -> (?!every department)[a-z]/,
+  },
+  {
+    file: 'import-file.ts',
+    text: "'every department'",
+    line: /covers the same requests as agreements\[\d+\] \(\S+ -> every department/,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'covers the same requests as the active agreement ${kept.id}',
+    line: 'covers the same requests as the active agreement',
+  },
   // Digest
   { file: 'import-file.ts', text: 'channel is required: the digest is posted there' },
-  { file: 'import-file.ts', text: 'is not a Slack channel ID`', line: /^digest(\[\d+\])?\.channel: .* is not a Slack channel ID$/ },
+  {
+    file: 'import-file.ts',
+    text: 'is not a Slack channel ID`',
+    line: /^digest(\[\d+\])?\.channel: .* is not a Slack channel ID$/,
+  },
   { file: 'import-file.ts', text: "open the channel's details and copy the ID at the bottom, e.g. C0GENERAL" },
   { file: 'import-file.ts', text: 'is not a weekday; use mon, tue, wed, thu, fri, sat or sun' },
   { file: 'import-file.ts', text: 'is not a time; write HH:MM in 24-hour form, e.g. "09:00" (quoted in YAML)' },
-  { file: 'import-file.ts', text: 'is not a time; write HH:MM in 24-hour form, e.g. "09:00"`', line: /is not a time; write HH:MM in 24-hour form, e\.g\. "09:00"$/ },
+  {
+    file: 'import-file.ts',
+    text: 'is not a time; write HH:MM in 24-hour form, e.g. "09:00"`',
+    line: /is not a time; write HH:MM in 24-hour form, e\.g\. "09:00"$/,
+  },
   { file: 'import-file.ts', text: 'is not a timezone`', line: /^digest.*: .* is not a timezone$/ },
-  { file: 'import-file.ts', text: 'is not a known IANA timezone', line: /^digest.*timezone: .* is not a known IANA timezone/ },
+  {
+    file: 'import-file.ts',
+    text: 'is not a known IANA timezone',
+    line: /^digest.*timezone: .* is not a known IANA timezone/,
+  },
   { file: 'import-file.ts', text: 'is not a digest field; use channel, weekday, time, timezone' },
   { file: 'import-file.ts', text: 'must be digest settings like { channel: C0GENERAL' },
   // Agreements
-  { file: 'agreement.ts', text: 'must be an agreement: an object with provider, customer, service, targets and penalty' },
-  { file: 'agreement.ts', text: 'is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk' },
-  { file: 'agreement.ts', text: 'id is required; ${AGREEMENT_ID_HELP}', line: 'id: id is required; use 1-64 lowercase letters' },
-  { file: 'agreement.ts', text: 'is not an agreement id; ${AGREEMENT_ID_HELP}', line: /id: ".*" is not an agreement id; use 1-64/ },
-  { file: 'agreement.ts', text: 'is not an agreement id; ${AGREEMENT_ID_HELP}', line: /id: \d+ is not an agreement id; use 1-64/ },
+  {
+    file: 'agreement.ts',
+    text: 'must be an agreement: an object with provider, customer, service, targets and penalty',
+  },
+  {
+    file: 'agreement.ts',
+    text: 'is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk',
+  },
+  {
+    file: 'agreement.ts',
+    text: 'id is required; ${AGREEMENT_ID_HELP}',
+    line: 'id: id is required; use 1-64 lowercase letters',
+  },
+  {
+    file: 'agreement.ts',
+    text: 'is not an agreement id; ${AGREEMENT_ID_HELP}',
+    line: /id: ".*" is not an agreement id; use 1-64/,
+  },
+  {
+    file: 'agreement.ts',
+    text: 'is not an agreement id; ${AGREEMENT_ID_HELP}',
+    line: /id: \d+ is not an agreement id; use 1-64/,
+  },
   { file: 'agreement.ts', text: 'provider is required: the department that makes the promise' },
   { file: 'agreement.ts', text: 'customer is required: a department id, or "*" for every department' },
-  { file: 'agreement.ts', text: 'is not a department id`', line: /^agreements\[\d+\]\.provider: .* is not a department id$/ },
-  { file: 'agreement.ts', text: 'is not a department id`', line: /^agreements\[\d+\]\.customer: .* is not a department id$/ },
+  {
+    file: 'agreement.ts',
+    text: 'is not a department id`',
+    line: /^agreements\[\d+\]\.provider: .* is not a department id$/,
+  },
+  {
+    file: 'agreement.ts',
+    text: 'is not a department id`',
+    line: /^agreements\[\d+\]\.customer: .* is not a department id$/,
+  },
   { file: 'agreement.ts', text: 'service is required: name what is promised, e.g. Laptops and accounts' },
   { file: 'agreement.ts', text: 'must be text, not ${shown(iss.input)}', line: /service: must be text, not / },
   { file: 'agreement.ts', text: "'must not be empty'", line: /service: must not be empty$/ },
@@ -366,18 +514,38 @@ const FAMILIES: Family[] = [
   { file: 'agreement.ts', text: 'must give response and resolution times, e.g. { response: 30m, resolution: 4h }' },
   { file: 'agreement.ts', text: 'is not a target field; use response and resolution' },
   { file: 'agreement.ts', text: 'is required; use forms like 30m, 4h, 1h30m' },
-  { file: 'agreement.ts', text: 'has no unit; write ${value}m or ${value}h', line: /: \d+ has no unit; write \d+m or \d+h$/ },
-  { file: 'agreement.ts', text: 'is less than the response target ${formatDuration(t.response)}; solving includes answering, so it cannot be sooner', line: 'is less than the response target' },
+  {
+    file: 'agreement.ts',
+    text: 'has no unit; write ${value}m or ${value}h',
+    line: /: \d+ has no unit; write \d+m or \d+h$/,
+  },
+  {
+    file: 'agreement.ts',
+    text: 'is less than the response target ${formatDuration(t.response)}; solving includes answering, so it cannot be sooner',
+    line: 'is less than the response target',
+  },
   { file: 'agreement.ts', text: 'must be penalty terms like { unit: points, per_breach: 50 }' },
   { file: 'agreement.ts', text: 'is not a penalty field; use unit, per_breach, tiers, monthly_cap' },
-  { file: 'agreement.ts', text: 'unit is required; ${UNIT_HELP}', line: 'unit: unit is required; use points or a three-letter currency code' },
+  {
+    file: 'agreement.ts',
+    text: 'unit is required; ${UNIT_HELP}',
+    line: 'unit: unit is required; use points or a three-letter currency code',
+  },
   { file: 'agreement.ts', text: 'is not a unit; ${UNIT_HELP}', line: /unit: ".*" is not a unit; use points/ },
   { file: 'agreement.ts', text: 'is not a unit; ${UNIT_HELP}', line: /unit: \d+ is not a unit; use points/ },
   { file: 'agreement.ts', text: '${what} is required', line: /per_breach: per_breach is required$/ },
-  { file: 'agreement.ts', text: '${shown(iss.input)} is not a number`', line: /penalty\.(per_breach|monthly_cap): .* is not a number$/ },
+  {
+    file: 'agreement.ts',
+    text: '${shown(iss.input)} is not a number`',
+    line: /penalty\.(per_breach|monthly_cap): .* is not a number$/,
+  },
   { file: 'agreement.ts', text: 'must be a finite number' },
   { file: 'agreement.ts', text: 'is negative; a penalty is an amount owed, 0 or more' },
-  { file: 'agreement.ts', text: 'is too large; the most we accept is ${MAX_AMOUNT}', line: 'is too large; the most we accept is 1000000000' },
+  {
+    file: 'agreement.ts',
+    text: 'is too large; the most we accept is ${MAX_AMOUNT}',
+    line: 'is too large; the most we accept is 1000000000',
+  },
   { file: 'agreement.ts', text: 'has more than two decimals' },
   { file: 'agreement.ts', text: "a month's cap must allow at least one breach" },
   { file: 'agreement.ts', text: 'must be a list of tiers like [{ from_breach: 3, multiplier: 2 }]' },
@@ -387,35 +555,93 @@ const FAMILIES: Family[] = [
   { file: 'agreement.ts', text: "'from_breach is required'", line: 'from_breach: from_breach is required' },
   { file: 'agreement.ts', text: 'is not a whole number', line: /from_breach: \d+\.\d+ is not a whole number$/ },
   { file: 'agreement.ts', text: 'is not a whole number', line: /from_breach: ".*" is not a whole number$/ },
-  { file: 'agreement.ts', text: 'is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)' },
-  { file: 'agreement.ts', text: "'is too large; use 1000 or less'", line: /from_breach: is too large; use 1000 or less$/ },
+  {
+    file: 'agreement.ts',
+    text: 'is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)',
+  },
+  {
+    file: 'agreement.ts',
+    text: "'is too large; use 1000 or less'",
+    line: /from_breach: is too large; use 1000 or less$/,
+  },
   { file: 'agreement.ts', text: "'multiplier is required'", line: 'multiplier: multiplier is required' },
   { file: 'agreement.ts', text: '${shown(iss.input)} is not a number`', line: /multiplier: .* is not a number$/ },
   { file: 'agreement.ts', text: 'is below 1; a tier makes repeated breaches cost more, not less' },
   { file: 'agreement.ts', text: "'is too large; use 100 or less'", line: /multiplier: is too large; use 100 or less$/ },
-  { file: 'agreement.ts', text: "does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order", line: "does not come after the previous tier's" },
+  {
+    file: 'agreement.ts',
+    text: "does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order",
+    line: "does not come after the previous tier's",
+  },
   { file: 'agreement.ts', text: 'is not a number; write the share of a target after which it is at risk, e.g. 0.75' },
-  { file: 'agreement.ts', text: 'is not between 0 and 1; write a share such as 0.75 (75% of the time used)', line: /at_risk: (0|-[\d.]+) is not between 0 and 1/ },
-  { file: 'agreement.ts', text: 'is not between 0 and 1; write a share such as 0.75 (75% of the time used)', line: /at_risk: [1-9][\d.]* is not between 0 and 1/ },
+  {
+    file: 'agreement.ts',
+    text: 'is not between 0 and 1; write a share such as 0.75 (75% of the time used)',
+    line: /at_risk: (0|-[\d.]+) is not between 0 and 1/,
+  },
+  {
+    file: 'agreement.ts',
+    text: 'is not between 0 and 1; write a share such as 0.75 (75% of the time used)',
+    line: /at_risk: [1-9][\d.]* is not between 0 and 1/,
+  },
   // Tips
   { file: 'import-file.ts', text: 'must be a tip like { id: cus-first-thirty-seconds, retired: true }' },
   { file: 'import-file.ts', text: 'is not a tip field; use id, kind, title, body, try_this_week, retired' },
-  { file: 'import-file.ts', text: "id is required: a built-in tip\\'s id, or a new one starting int- or cus-", line: "id is required: a built-in tip's id, or a new one starting int- or cus-" },
+  {
+    file: 'import-file.ts',
+    text: "id is required: a built-in tip\\'s id, or a new one starting int- or cus-",
+    line: "id is required: a built-in tip's id, or a new one starting int- or cus-",
+  },
   { file: 'import-file.ts', text: 'is not a tip id`', line: /^tips\[\d+\]\.id: \d+ is not a tip id$/ },
-  { file: 'import-file.ts', text: 'is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note' },
-  { file: 'import-file.ts', text: 'is longer than ${TIP_ID_MAX} characters', line: /^tips\[\d+\]\.id: is longer than 64 characters$/ },
+  {
+    file: 'import-file.ts',
+    text: 'is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note',
+  },
+  {
+    file: 'import-file.ts',
+    text: 'is longer than ${TIP_ID_MAX} characters',
+    line: /^tips\[\d+\]\.id: is longer than 64 characters$/,
+  },
   { file: 'import-file.ts', text: 'does not start with int- (serving colleagues) or cus- (serving customers)' },
   { file: 'import-file.ts', text: 'is listed twice (also tips[${first}])', line: 'is listed twice (also tips[' },
-  { file: 'import-file.ts', text: 'does not match the id ${t.id}: ids of ${kind} tips start', line: /kind: ".*" does not match the id \S+: ids of (internal|customer) tips start (int|cus)-$/ },
+  {
+    file: 'import-file.ts',
+    text: 'does not match the id ${t.id}: ids of ${kind} tips start',
+    line: /kind: ".*" does not match the id \S+: ids of (internal|customer) tips start (int|cus)-$/,
+  },
   { file: 'import-file.ts', text: 'is not a kind of tip; use internal or customer' },
-  { file: 'import-file.ts', text: "is a new tip (it is not one of Kept's tips yet)", line: /^tips\[\d+\]\.(title|body|try_this_week): \1 is required: \S+ is a new tip/ },
-  { file: 'import-file.ts', text: 'must be text, not ${shown(iss.input)}', line: /^tips\[\d+\]\.(title|body|try_this_week): \1 must be text, not / },
-  { file: 'import-file.ts', text: 'needs at least ${min} characters', line: /^tips\[\d+\]\.(title|body|try_this_week): \1 needs at least \d+ characters$/ },
-  { file: 'import-file.ts', text: 'must be at most ${max} characters', line: /^tips\[\d+\]\.(title|body|try_this_week): \1 must be at most \d+ characters$/ },
+  {
+    file: 'import-file.ts',
+    text: "is a new tip (it is not one of Kept's tips yet)",
+    line: /^tips\[\d+\]\.(title|body|try_this_week): \1 is required: \S+ is a new tip/,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'must be text, not ${shown(iss.input)}',
+    line: /^tips\[\d+\]\.(title|body|try_this_week): \1 must be text, not /,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'needs at least ${min} characters',
+    line: /^tips\[\d+\]\.(title|body|try_this_week): \1 needs at least \d+ characters$/,
+  },
+  {
+    file: 'import-file.ts',
+    text: 'must be at most ${max} characters',
+    line: /^tips\[\d+\]\.(title|body|try_this_week): \1 must be at most \d+ characters$/,
+  },
   { file: 'import-file.ts', text: "'title must be one line'", line: /^tips\[\d+\]\.title: title must be one line$/ },
   { file: 'import-file.ts', text: 'is not true or false', line: /^tips\[\d+\]\.retired: .* is not true or false$/ },
-  { file: 'import-file.ts', text: 'would retire the last ${kind} tip in rotation; keep at least one of each kind', line: /retired: would retire the last (internal|customer) tip in rotation/ },
-  { file: 'tips.ts', text: 'the tip must say more than its title', line: /^tips\[\d+\]\.body: the tip must say more than its title$/ },
+  {
+    file: 'import-file.ts',
+    text: 'would retire the last ${kind} tip in rotation; keep at least one of each kind',
+    line: /retired: would retire the last (internal|customer) tip in rotation/,
+  },
+  {
+    file: 'tips.ts',
+    text: 'the tip must say more than its title',
+    line: /^tips\[\d+\]\.body: the tip must say more than its title$/,
+  },
   // Durations
   { file: 'duration.ts', text: 'a duration must be text; ' },
   { file: 'duration.ts', text: 'is not a duration; ' },
@@ -423,66 +649,137 @@ const FAMILIES: Family[] = [
   { file: 'duration.ts', text: 'is too long; the longest accepted is 100000h' },
   // Departments
   { file: 'department.ts', text: 'must be a department: an object with id, name, heads, channel and calendar' },
-  { file: 'department.ts', text: 'is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix' },
+  {
+    file: 'department.ts',
+    text: 'is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix',
+  },
   { file: 'department.ts', text: 'a department id is required' },
-  { file: 'department.ts', text: 'is not a department id; ${DEPARTMENT_ID_HELP}', line: 'is not a department id; use 1-32 lowercase letters' },
+  {
+    file: 'department.ts',
+    text: 'is not a department id; ${DEPARTMENT_ID_HELP}',
+    line: 'is not a department id; use 1-32 lowercase letters',
+  },
   { file: 'department.ts', text: "'name is required'", line: 'name: name is required' },
   { file: 'department.ts', text: 'must be text, not ${quoted(iss.input)}', line: /name: must be text, not / },
   { file: 'department.ts', text: "'must not be empty'", line: /name: must not be empty$/ },
   { file: 'department.ts', text: "'is longer than 80 characters'", line: /name: is longer than 80 characters$/ },
   { file: 'department.ts', text: 'a department needs at least one head: heads accept agreements and see penalties' },
   { file: 'department.ts', text: 'must be a list of Slack user IDs, e.g. [U0ABC1234]' },
-  { file: 'department.ts', text: "is not a Slack user ID; copy it from the person's profile", line: /\[\d+\]: ".*" is not a Slack user ID/ },
-  { file: 'department.ts', text: "is not a Slack user ID; copy it from the person's profile", line: /\[\d+\]: \d+ is not a Slack user ID/ },
+  {
+    file: 'department.ts',
+    text: "is not a Slack user ID; copy it from the person's profile",
+    line: /\[\d+\]: ".*" is not a Slack user ID/,
+  },
+  {
+    file: 'department.ts',
+    text: "is not a Slack user ID; copy it from the person's profile",
+    line: /\[\d+\]: \d+ is not a Slack user ID/,
+  },
   { file: 'department.ts', text: 'is listed twice among the ${what}', line: 'is listed twice among the heads' },
   { file: 'department.ts', text: 'is listed twice among the ${what}', line: 'is listed twice among the members' },
   { file: 'department.ts', text: 'is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1' },
   { file: 'department.ts', text: 'channel is required: request cards are posted there' },
-  { file: 'department.ts', text: 'is not a Slack channel ID`', line: /^departments\[\d+\]\.channel: .* is not a Slack channel ID$/ },
+  {
+    file: 'department.ts',
+    text: 'is not a Slack channel ID`',
+    line: /^departments\[\d+\]\.channel: .* is not a Slack channel ID$/,
+  },
   { file: 'department.ts', text: "open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE" },
-  { file: 'department.ts', text: 'is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT', line: /prefix: ".*" is not a request-ID prefix/ },
-  { file: 'department.ts', text: 'is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT', line: /prefix: \d+ is not a request-ID prefix/ },
+  {
+    file: 'department.ts',
+    text: 'is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT',
+    line: /prefix: ".*" is not a request-ID prefix/,
+  },
+  {
+    file: 'department.ts',
+    text: 'is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT',
+    line: /prefix: \d+ is not a request-ID prefix/,
+  },
   // Calendars
   { file: 'calendar-spec.ts', text: 'must be an object with timezone, hours and holidays' },
   { file: 'calendar-spec.ts', text: 'is not a calendar field; use timezone, hours, holidays' },
   { file: 'calendar-spec.ts', text: '${what} is required', line: 'calendar.timezone: timezone is required' },
-  { file: 'calendar-spec.ts', text: '${what} must be text, not', line: 'calendar.timezone: timezone must be text, not' },
+  {
+    file: 'calendar-spec.ts',
+    text: '${what} must be text, not',
+    line: 'calendar.timezone: timezone must be text, not',
+  },
   { file: 'calendar-spec.ts', text: '${what} must be text, not', line: 'holidays.country: country must be text, not' },
   { file: 'calendar-spec.ts', text: '${what} must be text, not', line: 'holidays.region: region must be text, not' },
-  { file: 'calendar-spec.ts', text: 'is not a known IANA timezone; use a name like Europe/Berlin or America/New_York', line: /calendar\.timezone: .* is not a known IANA timezone/ },
+  {
+    file: 'calendar-spec.ts',
+    text: 'is not a known IANA timezone; use a name like Europe/Berlin or America/New_York',
+    line: /calendar\.timezone: .* is not a known IANA timezone/,
+  },
   { file: 'calendar-spec.ts', text: 'must map weekdays (mon..sun) to time ranges' },
   { file: 'calendar-spec.ts', text: 'is not a weekday; use mon, tue, wed, thu, fri, sat, sun' },
   { file: 'calendar-spec.ts', text: 'must be text like "09:00-17:00", not' },
-  { file: 'calendar-spec.ts', text: 'is not a time range; ${RANGES_HELP}', line: 'is not a time range; write HH:MM-HH:MM' },
-  { file: 'calendar-spec.ts', text: 'starts at 24:00, which is allowed only as an end; start at 00:00 of the next day instead' },
-  { file: 'calendar-spec.ts', text: 'is reversed: it ends when it starts (an end earlier than the start means a range running past midnight)' },
-  { file: 'calendar-spec.ts', text: 'no working hours on any day; give some ranges, or leave hours out for a 24x7 calendar' },
+  {
+    file: 'calendar-spec.ts',
+    text: 'is not a time range; ${RANGES_HELP}',
+    line: 'is not a time range; write HH:MM-HH:MM',
+  },
+  {
+    file: 'calendar-spec.ts',
+    text: 'starts at 24:00, which is allowed only as an end; start at 00:00 of the next day instead',
+  },
+  {
+    file: 'calendar-spec.ts',
+    text: 'is reversed: it ends when it starts (an end earlier than the start means a range running past midnight)',
+  },
+  {
+    file: 'calendar-spec.ts',
+    text: 'no working hours on any day; give some ranges, or leave hours out for a 24x7 calendar',
+  },
   { file: 'calendar-spec.ts', text: 'overlaps ${where}', line: /: ".*" overlaps "/ },
-  { file: 'calendar-spec.ts', text: "'s range ${JSON.stringify(cur.text)}", line: /: ".*" overlaps (mon|tue|wed|thu|fri|sat)'s range "/ },
+  {
+    file: 'calendar-spec.ts',
+    text: "'s range ${JSON.stringify(cur.text)}",
+    line: /: ".*" overlaps (mon|tue|wed|thu|fri|sat)'s range "/,
+  },
   { file: 'calendar-spec.ts', text: "'s range ${JSON.stringify(cur.text)}", line: /: ".*" overlaps sun's range "/ },
   { file: 'calendar-spec.ts', text: 'must be an object with country, region and/or dates' },
   { file: 'calendar-spec.ts', text: 'is not a holidays field; use country, region, dates' },
   { file: 'calendar-spec.ts', text: 'must be a list of dates like ["2026-12-24"]' },
-  { file: 'calendar-spec.ts', text: 'is not a date; write YYYY-MM-DD', line: /dates\[\d+\]: ".*" is not a date; write YYYY-MM-DD$/ },
-  { file: 'calendar-spec.ts', text: 'is not a date; write YYYY-MM-DD', line: /dates\[\d+\]: \d+ is not a date; write YYYY-MM-DD$/ },
+  {
+    file: 'calendar-spec.ts',
+    text: 'is not a date; write YYYY-MM-DD',
+    line: /dates\[\d+\]: ".*" is not a date; write YYYY-MM-DD$/,
+  },
+  {
+    file: 'calendar-spec.ts',
+    text: 'is not a date; write YYYY-MM-DD',
+    line: /dates\[\d+\]: \d+ is not a date; write YYYY-MM-DD$/,
+  },
   { file: 'calendar-spec.ts', text: 'a region needs a country next to it' },
-  { file: 'calendar-spec.ts', text: 'is not a country we know public holidays for; use a two-letter code such as US, GB or DE' },
+  {
+    file: 'calendar-spec.ts',
+    text: 'is not a country we know public holidays for; use a two-letter code such as US, GB or DE',
+  },
   { file: 'calendar-spec.ts', text: 'has no regions with their own holidays' },
-  { file: 'calendar-spec.ts', text: "known regions: ${known.slice(0, 12).join(', ')}", line: /known regions: [A-Z, ]+$/ },
+  {
+    file: 'calendar-spec.ts',
+    text: "known regions: ${known.slice(0, 12).join(', ')}",
+    line: /known regions: [A-Z, ]+$/,
+  },
   { file: 'calendar-spec.ts', text: "known.length > 12 ? ', …' : ''", line: /known regions: [A-Z, ]+, …$/ },
 ];
 
 /** What zod writes when a schema gives no message of its own: never shown to people. */
 const ZOD_DEFAULT = /Invalid input|Unrecognized key|Too (small|big)|expected [a-z]+, received/;
 
-const matches = (line: string, pattern: string | RegExp) => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
+const matches = (line: string, pattern: string | RegExp) =>
+  typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line);
 
 describe('every validation message is covered by a broken file', () => {
   const allLines = fixtures.flatMap((f) => f.expected);
 
-  it.each(FAMILIES.map((f) => [String(f.line ?? f.text), f] as const))('%s appears in some fixture', (_name, family) => {
-    expect(allLines.filter((l) => matches(l, family.line ?? family.text))).not.toEqual([]);
-  });
+  it.each(FAMILIES.map((f) => [String(f.line ?? f.text), f] as const))(
+    '%s appears in some fixture',
+    (_name, family) => {
+      expect(allLines.filter((l) => matches(l, family.line ?? family.text))).not.toEqual([]);
+    },
+  );
 
   it('every family is still written in the source it names (a reworded message needs its family updated)', () => {
     const sources = new Map<string, string>();
@@ -530,8 +827,8 @@ function pathsOf(value: Json, prefix: Step[] = []): Step[][] {
     value.forEach((v, i) => {
       out.push([...prefix, i], ...pathsOf(v, [...prefix, i]));
     });
-  }
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push([...prefix, k], ...pathsOf(v, [...prefix, k]));
+  } else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push([...prefix, k], ...pathsOf(v, [...prefix, k]));
   return out;
 }
 
@@ -540,12 +837,37 @@ const EXAMPLE_PATHS = pathsOf(EXAMPLE_JSON);
 
 /** Replacement values: wrong types, near misses, and anything JSON. */
 const replacement: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(null, true, 0, -1, 1.5, 1e12, '', ' ', '16x', '0m', 'P5', '*', 'it', 'finance', 'XX', '25:00-26:00', [], {}, ['U0ABC1234'], { P1: '4h' }),
+  fc.constantFrom<Json>(
+    null,
+    true,
+    0,
+    -1,
+    1.5,
+    1e12,
+    '',
+    ' ',
+    '16x',
+    '0m',
+    'P5',
+    '*',
+    'it',
+    'finance',
+    'XX',
+    '25:00-26:00',
+    [],
+    {},
+    ['U0ABC1234'],
+    { P1: '4h' },
+  ),
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
 );
 
 type Mutation = { kind: 'delete' | 'replace'; at: number; value: Json };
-const mutation: fc.Arbitrary<Mutation> = fc.record({ kind: fc.constantFrom('delete' as const, 'replace' as const), at: fc.nat({ max: EXAMPLE_PATHS.length - 1 }), value: replacement });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom('delete' as const, 'replace' as const),
+  at: fc.nat({ max: EXAMPLE_PATHS.length - 1 }),
+  value: replacement,
+});
 
 function mutate(mutations: Mutation[]): Json {
   const out = JSON.parse(JSON.stringify(EXAMPLE_JSON)) as Json;
@@ -582,7 +904,8 @@ function checkAnyInput(raw: unknown, kind: FixtureDirectory): void {
     const line = issueLine(issue);
     expect(line.startsWith(formatPath(issue.path))).toBe(true);
     expect(line).not.toMatch(ZOD_DEFAULT);
-    if (!pathFits(raw, issue.path)) throw new Error(`${line}\n  names a path that is not in the input: ${JSON.stringify(raw)}`);
+    if (!pathFits(raw, issue.path))
+      throw new Error(`${line}\n  names a path that is not in the input: ${JSON.stringify(raw)}`);
   }
 }
 
@@ -593,7 +916,12 @@ describe('validateImport on any input', () => {
         fc.oneof(
           fc.jsonValue(),
           fc.record(
-            { departments: fc.jsonValue({ maxDepth: 3 }), agreements: fc.jsonValue({ maxDepth: 3 }), digest: fc.jsonValue({ maxDepth: 2 }), tips: fc.jsonValue({ maxDepth: 3 }) },
+            {
+              departments: fc.jsonValue({ maxDepth: 3 }),
+              agreements: fc.jsonValue({ maxDepth: 3 }),
+              digest: fc.jsonValue({ maxDepth: 2 }),
+              tips: fc.jsonValue({ maxDepth: 3 }),
+            },
             { requiredKeys: [] },
           ),
         ),
@@ -606,15 +934,23 @@ describe('validateImport on any input', () => {
 
   it('never throws, answers ok or with problems whose paths are in the file, for the example with fields deleted or swapped', () => {
     fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.constantFrom<FixtureDirectory>('empty', 'kept-it'), (mutations, kind) =>
-        checkAnyInput(mutate(mutations), kind),
+      fc.property(
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom<FixtureDirectory>('empty', 'kept-it'),
+        (mutations, kind) => checkAnyInput(mutate(mutations), kind),
       ),
       { numRuns: 2000 },
     );
   });
 
   it('a deleted required field is reported at its own path', () => {
-    const raw = mutate([{ kind: 'delete', at: EXAMPLE_PATHS.findIndex((p) => p.join('.') === 'agreements.0.penalty.per_breach'), value: null }]);
+    const raw = mutate([
+      {
+        kind: 'delete',
+        at: EXAMPLE_PATHS.findIndex((p) => p.join('.') === 'agreements.0.penalty.per_breach'),
+        value: null,
+      },
+    ]);
     expect(linesOf(raw, EMPTY_DIRECTORY)).toEqual(['agreements[0].penalty.per_breach: per_breach is required']);
   });
 });
@@ -638,8 +974,10 @@ describe('tips in the file', () => {
     const byId = new Map(changes.map((c) => [c.id, { ...c }]));
     for (const c of plan.changes) {
       if (c.kind === 'tip.add') byId.set(c.tip.id, { id: c.tip.id, tip: c.tip, source: 'custom' });
-      else if (c.kind === 'tip.edit') byId.set(c.tip.id, { ...byId.get(c.tip.id), id: c.tip.id, tip: c.tip, source: c.source });
-      else if (c.kind === 'tip.retire' || c.kind === 'tip.unretire') byId.set(c.id, { ...byId.get(c.id), id: c.id, retired: c.kind === 'tip.retire' });
+      else if (c.kind === 'tip.edit')
+        byId.set(c.tip.id, { ...byId.get(c.tip.id), id: c.tip.id, tip: c.tip, source: c.source });
+      else if (c.kind === 'tip.retire' || c.kind === 'tip.unretire')
+        byId.set(c.id, { ...byId.get(c.id), id: c.id, retired: c.kind === 'tip.retire' });
     }
     return [...byId.values()];
   }
@@ -665,40 +1003,87 @@ describe('tips in the file', () => {
     expect(r.value.tips).toEqual([
       { id: FIRST_CUS.id, kind: 'customer', retired: true },
       { id: FIRST_INT.id, kind: 'internal', title: 'Leave a note that stands alone' },
-      { id: NEW_TIP.id, kind: 'internal', title: NEW_TIP.title, body: NEW_TIP.body, tryThisWeek: NEW_TIP.try_this_week },
-      { id: 'cus-say-when-you-will-call', kind: 'customer', title: 'Say when you will call back', body: NEW_TIP.body, tryThisWeek: NEW_TIP.try_this_week },
+      {
+        id: NEW_TIP.id,
+        kind: 'internal',
+        title: NEW_TIP.title,
+        body: NEW_TIP.body,
+        tryThisWeek: NEW_TIP.try_this_week,
+      },
+      {
+        id: 'cus-say-when-you-will-call',
+        kind: 'customer',
+        title: 'Say when you will call back',
+        body: NEW_TIP.body,
+        tryThisWeek: NEW_TIP.try_this_week,
+      },
     ]);
   });
 
   it('plans add, edit, retire and unretire only where something differs; the second run plans nothing', () => {
-    const raw = { tips: [{ id: FIRST_CUS.id, retired: true }, { id: FIRST_INT.id, title: 'Leave a note that stands alone' }, NEW_TIP] };
+    const raw = {
+      tips: [
+        { id: FIRST_CUS.id, retired: true },
+        { id: FIRST_INT.id, title: 'Leave a note that stands alone' },
+        NEW_TIP,
+      ],
+    };
     const first = plan(raw);
     expect(first.unchanged).toBe(0);
     expect(first.changes).toEqual([
       { kind: 'tip.retire', id: FIRST_CUS.id, title: FIRST_CUS.title },
       { kind: 'tip.edit', source: 'edit', tip: { ...FIRST_INT, title: 'Leave a note that stands alone' } },
-      { kind: 'tip.add', tip: { id: NEW_TIP.id, kind: 'internal', title: NEW_TIP.title, body: NEW_TIP.body, tryThisWeek: NEW_TIP.try_this_week } },
+      {
+        kind: 'tip.add',
+        tip: {
+          id: NEW_TIP.id,
+          kind: 'internal',
+          title: NEW_TIP.title,
+          body: NEW_TIP.body,
+          tryThisWeek: NEW_TIP.try_this_week,
+        },
+      },
     ]);
     const stored = store([], first);
     expect(plan(raw, stored)).toEqual({ changes: [], unchanged: 3 });
 
     // Bringing a tip back, and a custom tip reworded, stays custom; the tips the file leaves out are not touched.
-    const next = plan({ tips: [{ id: FIRST_CUS.id, retired: false }, { id: NEW_TIP.id, try_this_week: 'Ask for the real deadline on three requests this week.' }] }, stored);
+    const next = plan(
+      {
+        tips: [
+          { id: FIRST_CUS.id, retired: false },
+          { id: NEW_TIP.id, try_this_week: 'Ask for the real deadline on three requests this week.' },
+        ],
+      },
+      stored,
+    );
     expect(next.changes.map((c) => c.kind)).toEqual(['tip.unretire', 'tip.edit']);
-    expect(next.changes[1]).toMatchObject({ kind: 'tip.edit', source: 'custom', tip: { id: NEW_TIP.id, title: NEW_TIP.title } });
+    expect(next.changes[1]).toMatchObject({
+      kind: 'tip.edit',
+      source: 'custom',
+      tip: { id: NEW_TIP.id, title: NEW_TIP.title },
+    });
     const after = catalogue(store(stored, next));
-    expect(after.find((e) => e.tip.id === FIRST_INT.id)).toMatchObject({ source: 'edit', tip: { title: 'Leave a note that stands alone' } });
+    expect(after.find((e) => e.tip.id === FIRST_INT.id)).toMatchObject({
+      source: 'edit',
+      tip: { title: 'Leave a note that stands alone' },
+    });
     expect(after.find((e) => e.tip.id === FIRST_CUS.id)).toMatchObject({ retired: false });
   });
 
   it('a tip named without a retirement keeps the one it has; words equal to the kept ones change nothing', () => {
     const stored: TipChange[] = [{ id: FIRST_CUS.id, retired: true }];
-    expect(plan({ tips: [{ id: FIRST_CUS.id, title: FIRST_CUS.title, body: FIRST_CUS.body }] }, stored)).toEqual({ changes: [], unchanged: 1 });
+    expect(plan({ tips: [{ id: FIRST_CUS.id, title: FIRST_CUS.title, body: FIRST_CUS.body }] }, stored)).toEqual({
+      changes: [],
+      unchanged: 1,
+    });
   });
 
   it('a custom tip Kept keeps is known: the file may retire it without its words', () => {
     const stored = store([], plan({ tips: [NEW_TIP] }));
-    expect(plan({ tips: [{ id: NEW_TIP.id, retired: true }] }, stored).changes).toEqual([{ kind: 'tip.retire', id: NEW_TIP.id, title: NEW_TIP.title }]);
+    expect(plan({ tips: [{ id: NEW_TIP.id, retired: true }] }, stored).changes).toEqual([
+      { kind: 'tip.retire', id: NEW_TIP.id, title: NEW_TIP.title },
+    ]);
     expect(linesOf({ tips: [{ id: NEW_TIP.id, retired: true }] }, EMPTY_DIRECTORY)).toEqual([
       `tips[0].title: title is required: ${NEW_TIP.id} is a new tip (it is not one of Kept's tips yet)`,
       `tips[0].body: body is required: ${NEW_TIP.id} is a new tip (it is not one of Kept's tips yet)`,
@@ -719,7 +1104,9 @@ describe('tips in the file', () => {
     ]);
     const newCustomer = { ...NEW_TIP, id: 'cus-say-when-you-will-call', title: 'Say when you will call back' };
     expect(lines({ tips: [...allButOne, newCustomer] }, [{ id: all[0]!.id, retired: true }])).toEqual([]);
-    expect(lines({ tips: [...allButOne, { id: all[0]!.id, retired: false }] }, [{ id: all[0]!.id, retired: true }])).toEqual([]);
+    expect(
+      lines({ tips: [...allButOne, { id: all[0]!.id, retired: false }] }, [{ id: all[0]!.id, retired: true }]),
+    ).toEqual([]);
   });
 
   it('a file without tips plans nothing for tips and needs nothing about them', () => {

@@ -25,7 +25,13 @@ const error = (r: { ok: boolean; error?: string }): string => {
 
 describe('parsing /kudos', () => {
   it('reads escaped mentions, a request ID, the message and trailing #values', () => {
-    expect(ok(parseKudosText('<@U0BOB00001|bob> <@U0CAROL001|carol> it-42 fixed my laptop before the board meeting #Ownership #speed'))).toEqual({
+    expect(
+      ok(
+        parseKudosText(
+          '<@U0BOB00001|bob> <@U0CAROL001|carol> it-42 fixed my laptop before the board meeting #Ownership #speed',
+        ),
+      ),
+    ).toEqual({
       recipients: ['U0BOB00001', 'U0CAROL001'],
       requestId: 'IT-42',
       message: 'fixed my laptop before the board meeting',
@@ -34,12 +40,19 @@ describe('parsing /kudos', () => {
   });
 
   it('takes mentions without a label, commas and "and" between them, and drops repeats', () => {
-    expect(ok(parseKudosText('<@U0BOB00001>, <@U0CAROL001> and <@U0BOB00001> thanks!')).recipients).toEqual(['U0BOB00001', 'U0CAROL001']);
+    expect(ok(parseKudosText('<@U0BOB00001>, <@U0CAROL001> and <@U0BOB00001> thanks!')).recipients).toEqual([
+      'U0BOB00001',
+      'U0CAROL001',
+    ]);
   });
 
   it('keeps a #value inside the message in the text, and mentions later in the message are not recipients', () => {
     const k = ok(parseKudosText('<@U0BOB00001> great #teamwork with <@U0CAROL001> today'));
-    expect(k).toEqual({ recipients: ['U0BOB00001'], message: 'great #teamwork with <@U0CAROL001> today', values: ['teamwork'] });
+    expect(k).toEqual({
+      recipients: ['U0BOB00001'],
+      message: 'great #teamwork with <@U0CAROL001> today',
+      values: ['teamwork'],
+    });
   });
 
   it('without a request ID the first word is the message', () => {
@@ -58,17 +71,23 @@ describe('parsing /kudos', () => {
   });
 
   it(`refuses a message over ${KUDOS_MESSAGE_MAX} characters, counting emoji as one`, () => {
-    expect(ok(parseKudosText(`<@U0BOB00001> ${'👍🏽'.repeat(KUDOS_MESSAGE_MAX)}`)).message).toHaveLength('👍🏽'.length * KUDOS_MESSAGE_MAX);
-    expect(error(parseKudosText(`<@U0BOB00001> ${'x'.repeat(KUDOS_MESSAGE_MAX + 1)}`))).toMatch(/501 characters; keep it to 500/);
+    expect(ok(parseKudosText(`<@U0BOB00001> ${'👍🏽'.repeat(KUDOS_MESSAGE_MAX)}`)).message).toHaveLength(
+      '👍🏽'.length * KUDOS_MESSAGE_MAX,
+    );
+    expect(error(parseKudosText(`<@U0BOB00001> ${'x'.repeat(KUDOS_MESSAGE_MAX + 1)}`))).toMatch(
+      /501 characters; keep it to 500/,
+    );
   });
 
   it('limits recipients and values', () => {
     const many = Array.from({ length: 11 }, (_, i) => `<@U0P${String(i).padStart(6, '0')}>`).join(' ');
     expect(error(parseKudosText(`${many} thanks`))).toMatch(/11 people; thank up to 10/);
-    expect(error(checkKudosContent({ recipients: ['U0BOB00001'], message: 'x', values: ['a', 'b', 'c', 'd', 'e', 'f'] }))).toMatch(/6 #values/);
+    expect(
+      error(checkKudosContent({ recipients: ['U0BOB00001'], message: 'x', values: ['a', 'b', 'c', 'd', 'e', 'f'] })),
+    ).toMatch(/6 #values/);
   });
 
-  it('reads the modal\'s values field', () => {
+  it("reads the modal's values field", () => {
     expect(parseValues('#Ownership, speed  #speed')).toEqual(['ownership', 'speed']);
     expect(parseValues('')).toEqual([]);
     expect(parseValues('two words!')).toBeUndefined();
@@ -77,20 +96,34 @@ describe('parsing /kudos', () => {
 
 describe('who may be thanked', () => {
   it('refuses kudos to yourself, alone or among others', () => {
-    expect(error(checkRecipients({ giver: 'U0ALICE001', recipients: ['U0ALICE001'], bots: new Set() }))).toMatch(/cannot give them to yourself/);
-    expect(error(checkRecipients({ giver: 'U0ALICE001', recipients: ['U0BOB00001', 'U0ALICE001'], bots: new Set() }))).toMatch(/yourself/);
+    expect(error(checkRecipients({ giver: 'U0ALICE001', recipients: ['U0ALICE001'], bots: new Set() }))).toMatch(
+      /cannot give them to yourself/,
+    );
+    expect(
+      error(checkRecipients({ giver: 'U0ALICE001', recipients: ['U0BOB00001', 'U0ALICE001'], bots: new Set() })),
+    ).toMatch(/yourself/);
   });
 
   it('refuses kudos to a bot, and names it', () => {
-    expect(error(checkRecipients({ giver: 'U0ALICE001', recipients: ['U0BOB00001', 'U0KEPTBOT1'], bots: new Set(['U0KEPTBOT1']) }))).toBe('<@U0KEPTBOT1> is a bot; kudos are for people.');
+    expect(
+      error(
+        checkRecipients({
+          giver: 'U0ALICE001',
+          recipients: ['U0BOB00001', 'U0KEPTBOT1'],
+          bots: new Set(['U0KEPTBOT1']),
+        }),
+      ),
+    ).toBe('<@U0KEPTBOT1> is a bot; kudos are for people.');
   });
 
   it('allows people', () => {
-    expect(checkRecipients({ giver: 'U0ALICE001', recipients: ['U0BOB00001'], bots: new Set(['U0KEPTBOT1']) }).ok).toBe(true);
+    expect(checkRecipients({ giver: 'U0ALICE001', recipients: ['U0BOB00001'], bots: new Set(['U0KEPTBOT1']) }).ok).toBe(
+      true,
+    );
   });
 });
 
-describe('the daily quota, in the giver\'s time zone', () => {
+describe("the daily quota, in the giver's time zone", () => {
   it('counts each person thanked as one', () => {
     expect(checkQuota(3, 2, 5).ok).toBe(true);
     expect(error(checkQuota(4, 2, 5))).toMatch(/That is 2 kudos and you have 1 left today/);
@@ -110,7 +143,7 @@ describe('the daily quota, in the giver\'s time zone', () => {
     expect(localDayOf(after, 'Asia/Tokyo').day).toBe('2026-11-24');
   });
 
-  it('the week is the ISO week of the giver\'s local date; an unknown zone falls back to UTC', () => {
+  it("the week is the ISO week of the giver's local date; an unknown zone falls back to UTC", () => {
     const sundayNight = DateTime.fromISO('2026-11-29T22:00', { zone: 'America/Los_Angeles' }).toMillis();
     expect(localDayOf(sundayNight, 'America/Los_Angeles')).toEqual({ day: '2026-11-29', week: '2026-W48' });
     expect(localDayOf(sundayNight, 'UTC')).toEqual({ day: '2026-11-30', week: '2026-W49' });
@@ -119,8 +152,14 @@ describe('the daily quota, in the giver\'s time zone', () => {
 });
 
 describe('what a kudos counts for', () => {
-  it('one per recipient in each of their departments, and the request\'s provider once per recipient', () => {
-    expect(departmentCredits({ recipients: ['A', 'B', 'C'], departments: { A: ['it'], B: ['it', 'finance'], C: [] }, provider: 'it' })).toEqual({ it: 3, finance: 1 });
+  it("one per recipient in each of their departments, and the request's provider once per recipient", () => {
+    expect(
+      departmentCredits({
+        recipients: ['A', 'B', 'C'],
+        departments: { A: ['it'], B: ['it', 'finance'], C: [] },
+        provider: 'it',
+      }),
+    ).toEqual({ it: 3, finance: 1 });
     expect(departmentCredits({ recipients: ['A', 'C'], departments: { A: ['it'] } })).toEqual({ it: 1 });
   });
 

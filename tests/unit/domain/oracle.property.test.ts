@@ -3,8 +3,18 @@
  * calendars, starts, durations and pauses, plus the laws the clock must obey.
  */
 import fc from 'fast-check';
-import { parseCalendar, type Calendar, type CalendarSpec } from '../../../functions/domain/calendar';
-import { addBusinessTime, businessTimeBetween, pauseClock, resumeClock, startClock, meetClock, clockAt, statusAt, type TargetClock } from '../../../functions/domain/clock';
+import { type Calendar, type CalendarSpec, parseCalendar } from '../../../functions/domain/calendar';
+import {
+  addBusinessTime,
+  businessTimeBetween,
+  clockAt,
+  meetClock,
+  pauseClock,
+  resumeClock,
+  startClock,
+  statusAt,
+  type TargetClock,
+} from '../../../functions/domain/clock';
 import { OracleCalendar, oracleAdd, oracleBetween } from '../../support/oracle-clock';
 import { anyStart, calendarSpec, weeklyMinutes } from './arbitraries';
 
@@ -30,7 +40,9 @@ describe('fast clock = minute-by-minute reference', () => {
     fc.assert(
       fc.property(scenario, ({ spec, start, minutes }) => {
         const fast = addBusinessTime(compile(spec), start, minutes * MIN);
-        expect(new Date(fast).toISOString()).toBe(new Date(oracleAdd(new OracleCalendar(spec), start, minutes)).toISOString());
+        expect(new Date(fast).toISOString()).toBe(
+          new Date(oracleAdd(new OracleCalendar(spec), start, minutes)).toISOString(),
+        );
       }),
       { numRuns: 150 },
     );
@@ -51,7 +63,9 @@ describe('fast clock = minute-by-minute reference', () => {
       fc.record({
         s: fc.constant(s),
         // Sorted gaps: pause after g[0] min, resume after g[1] min, pause after g[2] ... (always ends resumed).
-        gaps: fc.array(fc.tuple(fc.integer({ min: 0, max: 3 * 1440 }), fc.integer({ min: 0, max: 2 * 1440 })), { maxLength: 3 }),
+        gaps: fc.array(fc.tuple(fc.integer({ min: 0, max: 3 * 1440 }), fc.integer({ min: 0, max: 2 * 1440 })), {
+          maxLength: 3,
+        }),
       }),
     );
     fc.assert(
@@ -109,67 +123,100 @@ describe('laws', () => {
 
   it('is monotonic in the start and in the duration', () => {
     fc.assert(
-      fc.property(calendarSpec, instant, fc.integer({ min: 0, max: 3 * 86_400_000 }), duration, duration, (spec, s, shift, d1, d2) => {
-        fc.pre(reachable(spec, Math.max(d1, d2)));
-        const c = compile(spec);
-        const [lo, hi] = d1 <= d2 ? [d1, d2] : [d2, d1];
-        expect(addBusinessTime(c, s, lo)).toBeLessThanOrEqual(addBusinessTime(c, s, hi));
-        expect(addBusinessTime(c, s, d1)).toBeLessThanOrEqual(addBusinessTime(c, s + shift, d1));
-      }),
+      fc.property(
+        calendarSpec,
+        instant,
+        fc.integer({ min: 0, max: 3 * 86_400_000 }),
+        duration,
+        duration,
+        (spec, s, shift, d1, d2) => {
+          fc.pre(reachable(spec, Math.max(d1, d2)));
+          const c = compile(spec);
+          const [lo, hi] = d1 <= d2 ? [d1, d2] : [d2, d1];
+          expect(addBusinessTime(c, s, lo)).toBeLessThanOrEqual(addBusinessTime(c, s, hi));
+          expect(addBusinessTime(c, s, d1)).toBeLessThanOrEqual(addBusinessTime(c, s + shift, d1));
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('businessTimeBetween adds up over a split point and never exceeds real time', () => {
     fc.assert(
-      fc.property(calendarSpec, instant, fc.integer({ min: 0, max: 5 * 86_400_000 }), fc.integer({ min: 0, max: 5 * 86_400_000 }), (spec, a, x, y) => {
-        const c = compile(spec);
-        const ab = businessTimeBetween(c, a, a + x);
-        expect(ab + businessTimeBetween(c, a + x, a + x + y)).toBe(businessTimeBetween(c, a, a + x + y));
-        expect(ab).toBeLessThanOrEqual(x);
-        expect(businessTimeBetween(c, a + x, a) + ab).toBe(0);
-      }),
+      fc.property(
+        calendarSpec,
+        instant,
+        fc.integer({ min: 0, max: 5 * 86_400_000 }),
+        fc.integer({ min: 0, max: 5 * 86_400_000 }),
+        (spec, a, x, y) => {
+          const c = compile(spec);
+          const ab = businessTimeBetween(c, a, a + x);
+          expect(ab + businessTimeBetween(c, a + x, a + x + y)).toBe(businessTimeBetween(c, a, a + x + y));
+          expect(ab).toBeLessThanOrEqual(x);
+          expect(businessTimeBetween(c, a + x, a) + ab).toBe(0);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('pausing never makes a due instant earlier', () => {
     fc.assert(
-      fc.property(calendarSpec, instant, fc.integer({ min: 1, max: 40 * 60 * MIN }), fc.integer({ min: 0, max: 4 * 86_400_000 }), fc.integer({ min: 0, max: 4 * 86_400_000 }), (spec, s, target, run, wait) => {
-        const c = compile(spec);
-        const plain = ok(startClock(c, { kind: 'response', target, at: s }));
-        const paused = ok(pauseClock(c, plain, s + run));
-        const resumed = ok(resumeClock(c, paused, s + run + wait));
-        expect(resumed.dueAt!).toBeGreaterThanOrEqual(plain.dueAt!);
-      }),
+      fc.property(
+        calendarSpec,
+        instant,
+        fc.integer({ min: 1, max: 40 * 60 * MIN }),
+        fc.integer({ min: 0, max: 4 * 86_400_000 }),
+        fc.integer({ min: 0, max: 4 * 86_400_000 }),
+        (spec, s, target, run, wait) => {
+          const c = compile(spec);
+          const plain = ok(startClock(c, { kind: 'response', target, at: s }));
+          const paused = ok(pauseClock(c, plain, s + run));
+          const resumed = ok(resumeClock(c, paused, s + run + wait));
+          expect(resumed.dueAt!).toBeGreaterThanOrEqual(plain.dueAt!);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('a met clock never changes', () => {
     fc.assert(
-      fc.property(calendarSpec, instant, fc.integer({ min: 1, max: 40 * 60 * MIN }), fc.integer({ min: 0, max: 4 * 86_400_000 }), fc.array(fc.integer({ min: 0, max: 400 * 86_400_000 }), { minLength: 1, maxLength: 5 }), (spec, s, target, toMeet, later) => {
-        const c = compile(spec);
-        const met = ok(meetClock(c, ok(startClock(c, { kind: 'resolution', target, at: s })), s + toMeet));
-        const first = clockAt(c, met, s + toMeet);
-        for (const dt of later) {
-          expect(clockAt(c, met, s + toMeet + dt)).toEqual({ ...first, at: s + toMeet + dt });
-          expect(statusAt(c, met, s + toMeet + dt)).toBe('met');
-        }
-      }),
+      fc.property(
+        calendarSpec,
+        instant,
+        fc.integer({ min: 1, max: 40 * 60 * MIN }),
+        fc.integer({ min: 0, max: 4 * 86_400_000 }),
+        fc.array(fc.integer({ min: 0, max: 400 * 86_400_000 }), { minLength: 1, maxLength: 5 }),
+        (spec, s, target, toMeet, later) => {
+          const c = compile(spec);
+          const met = ok(meetClock(c, ok(startClock(c, { kind: 'resolution', target, at: s })), s + toMeet));
+          const first = clockAt(c, met, s + toMeet);
+          for (const dt of later) {
+            expect(clockAt(c, met, s + toMeet + dt)).toEqual({ ...first, at: s + toMeet + dt });
+            expect(statusAt(c, met, s + toMeet + dt)).toBe('met');
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('statusAt agrees with the full view computed from elapsed time', () => {
     fc.assert(
-      fc.property(calendarSpec, instant, fc.integer({ min: 1, max: 40 * 60 * MIN }), fc.integer({ min: 0, max: 6 * 86_400_000 }), (spec, s, target, dt) => {
-        const c = compile(spec);
-        const clock = ok(startClock(c, { kind: 'response', target, at: s }));
-        const view = clockAt(c, clock, s + dt);
-        const expected = s + dt > clock.dueAt! ? 'breached' : view.fraction >= 0.75 ? 'at_risk' : 'running';
-        expect(view.status).toBe(expected);
-      }),
+      fc.property(
+        calendarSpec,
+        instant,
+        fc.integer({ min: 1, max: 40 * 60 * MIN }),
+        fc.integer({ min: 0, max: 6 * 86_400_000 }),
+        (spec, s, target, dt) => {
+          const c = compile(spec);
+          const clock = ok(startClock(c, { kind: 'response', target, at: s }));
+          const view = clockAt(c, clock, s + dt);
+          const expected = s + dt > clock.dueAt! ? 'breached' : view.fraction >= 0.75 ? 'at_risk' : 'running';
+          expect(view.status).toBe(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });

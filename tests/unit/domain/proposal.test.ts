@@ -1,6 +1,6 @@
 /** Who can answer a proposal, and the two ways nobody could (a proposal nobody answers waits for ever). */
 import type { AgreementTerms } from '../../../functions/domain/agreement';
-import { EMPTY_DIRECTORY, type Directory } from '../../../functions/domain/directory';
+import { type Directory, EMPTY_DIRECTORY } from '../../../functions/domain/directory';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import { answerers, draftProposal, nobodyToAnswer } from '../../../functions/domain/proposal';
 import { department } from '../../support/departments';
@@ -8,7 +8,10 @@ import { department } from '../../support/departments';
 const ANA = 'U0ANAHEAD1';
 const BEN = 'U0BENHEAD1';
 const ADMIN = 'U0ADMIN001';
-const dir: Directory = { ...EMPTY_DIRECTORY, departments: [department('it', 'IT', [ANA]), department('hr', 'HR', [ANA]), department('finance', 'Finance', [BEN])] };
+const dir: Directory = {
+  ...EMPTY_DIRECTORY,
+  departments: [department('it', 'IT', [ANA]), department('hr', 'HR', [ANA]), department('finance', 'Finance', [BEN])],
+};
 const terms = (customer: string): AgreementTerms => ({
   provider: 'it',
   customer,
@@ -17,19 +20,24 @@ const terms = (customer: string): AgreementTerms => ({
   penalty: { unit: 'points', perBreach: 10, tiers: [] },
   atRisk: 0.75,
 });
-const proposed = (customer: string) => draftProposal({ dir, terms: terms(customer), user: ANA, side: 'it', now: '2026-11-25T12:00:00.000Z' });
+const proposed = (customer: string) =>
+  draftProposal({ dir, terms: terms(customer), user: ANA, side: 'it', now: '2026-11-25T12:00:00.000Z' });
 
-it('the other side\'s heads answer, never the proposer', () => {
+it("the other side's heads answer, never the proposer", () => {
   expect(answerers(dir, [], proposed('finance'))).toEqual([BEN]);
   expect(nobodyToAnswer(dir, [], proposed('finance'))).toBeUndefined();
 });
 
 it('to every department: the admins answer; with none set, nobody could, and it says how to fix it', () => {
   expect(nobodyToAnswer(dir, [ADMIN], proposed('*'))).toBeUndefined();
-  expect(nobodyToAnswer(dir, [], proposed('*'))).toBe('Proposals to every department are answered by Kept admins, and Kept has none yet: ask whoever runs Kept to set KEPT_ADMINS, or pick one department.');
+  expect(nobodyToAnswer(dir, [], proposed('*'))).toBe(
+    'Proposals to every department are answered by Kept admins, and Kept has none yet: ask whoever runs Kept to set KEPT_ADMINS, or pick one department.',
+  );
   expect(nobodyToAnswer(dir, [ANA], proposed('*'))).toMatch(/^Proposals to every department/); // the only admin proposed it
 });
 
 it('to a department whose only head is the proposer: nobody could accept it', () => {
-  expect(nobodyToAnswer(dir, [ADMIN], proposed('hr'))).toBe('Nobody could accept this: HR has no head besides you. Ask a Kept admin to add one with `/sla dept heads hr add @someone`.');
+  expect(nobodyToAnswer(dir, [ADMIN], proposed('hr'))).toBe(
+    'Nobody could accept this: HR has no head besides you. Ask a Kept admin to add one with `/sla dept heads hr add @someone`.',
+  );
 });

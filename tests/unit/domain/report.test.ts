@@ -4,8 +4,17 @@
  * hand-made day counters, its CSV (RFC 4180 quoting, read back with a small parser) and text
  * forms, and the empty report. The Slack message of a report is checked at the end.
  */
-import { buildReport, compliance, csvField, heatCellLabel, reportCsv, reportTable, topHeatCells, type Report } from '../../../functions/domain/report';
-import { periodLabel, PERIOD_FORMS, resolvePeriod } from '../../../functions/domain/report-period';
+import {
+  buildReport,
+  compliance,
+  csvField,
+  heatCellLabel,
+  type Report,
+  reportCsv,
+  reportTable,
+  topHeatCells,
+} from '../../../functions/domain/report';
+import { PERIOD_FORMS, periodLabel, resolvePeriod } from '../../../functions/domain/report-period';
 import type { Counters } from '../../../functions/domain/stats';
 import { reportMessage } from '../../../functions/slack/views/report';
 
@@ -17,53 +26,111 @@ const period = (word: string | undefined, iso: string, zone: string) => {
 };
 
 describe('resolvePeriod', () => {
-  it('takes the month in the department\'s zone, not UTC\'s', () => {
+  it("takes the month in the department's zone, not UTC's", () => {
     // 03:00Z on 1 December is still 30 November in New York, already 1 December in Berlin.
-    expect(period('this-month', '2026-12-01T03:00:00Z', 'America/New_York')).toEqual({ from: '2026-11-01', to: '2026-11-30', label: 'November 2026' });
-    expect(period('this-month', '2026-12-01T03:00:00Z', 'Europe/Berlin')).toEqual({ from: '2026-12-01', to: '2026-12-01', label: 'December 2026' });
+    expect(period('this-month', '2026-12-01T03:00:00Z', 'America/New_York')).toEqual({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      label: 'November 2026',
+    });
+    expect(period('this-month', '2026-12-01T03:00:00Z', 'Europe/Berlin')).toEqual({
+      from: '2026-12-01',
+      to: '2026-12-01',
+      label: 'December 2026',
+    });
     // 11:30Z on 31 October is already 1 November in Auckland (UTC+13).
-    expect(period(undefined, '2026-10-31T11:30:00Z', 'Pacific/Auckland')).toEqual({ from: '2026-11-01', to: '2026-11-01', label: 'November 2026' });
-    expect(period(undefined, '2026-10-31T11:30:00Z', 'UTC')).toEqual({ from: '2026-10-01', to: '2026-10-31', label: 'October 2026' });
+    expect(period(undefined, '2026-10-31T11:30:00Z', 'Pacific/Auckland')).toEqual({
+      from: '2026-11-01',
+      to: '2026-11-01',
+      label: 'November 2026',
+    });
+    expect(period(undefined, '2026-10-31T11:30:00Z', 'UTC')).toEqual({
+      from: '2026-10-01',
+      to: '2026-10-31',
+      label: 'October 2026',
+    });
   });
 
   it('last month is the whole previous month, across a year end and in leap years', () => {
-    expect(period('last-month', '2027-01-15T12:00:00Z', 'America/New_York')).toEqual({ from: '2026-12-01', to: '2026-12-31', label: 'December 2026' });
-    expect(period('last-month', '2028-03-01T12:00:00Z', 'Europe/London')).toEqual({ from: '2028-02-01', to: '2028-02-29', label: 'February 2028' });
+    expect(period('last-month', '2027-01-15T12:00:00Z', 'America/New_York')).toEqual({
+      from: '2026-12-01',
+      to: '2026-12-31',
+      label: 'December 2026',
+    });
+    expect(period('last-month', '2028-03-01T12:00:00Z', 'Europe/London')).toEqual({
+      from: '2028-02-01',
+      to: '2028-02-29',
+      label: 'February 2028',
+    });
     // 1 March 04:00Z is still 28 February in New York: last month is January.
-    expect(period('last-month', '2027-03-01T04:00:00Z', 'America/New_York')).toMatchObject({ from: '2027-01-01', to: '2027-01-31' });
+    expect(period('last-month', '2027-03-01T04:00:00Z', 'America/New_York')).toMatchObject({
+      from: '2027-01-01',
+      to: '2027-01-31',
+    });
   });
 
   it('a named month is the whole month; a month word is case-insensitive', () => {
-    expect(period('2026-02', '2026-11-25T12:00:00Z', 'UTC')).toEqual({ from: '2026-02-01', to: '2026-02-28', label: 'February 2026' });
+    expect(period('2026-02', '2026-11-25T12:00:00Z', 'UTC')).toEqual({
+      from: '2026-02-01',
+      to: '2026-02-28',
+      label: 'February 2026',
+    });
     expect(period('2028-02', '2026-11-25T12:00:00Z', 'UTC')).toMatchObject({ to: '2028-02-29' });
     expect(period('Last-Month', '2026-11-25T12:00:00Z', 'UTC')).toMatchObject({ from: '2026-10-01' });
   });
 
   it('ISO weeks run Monday to Sunday, also across a year end', () => {
     // Friday 1 January 2027: this week began on Monday 28 December 2026 (ISO week 2026-W53).
-    expect(period('this-week', '2027-01-01T12:00:00Z', 'Europe/Berlin')).toEqual({ from: '2026-12-28', to: '2027-01-01', label: 'the week of 28 December 2026' });
+    expect(period('this-week', '2027-01-01T12:00:00Z', 'Europe/Berlin')).toEqual({
+      from: '2026-12-28',
+      to: '2027-01-01',
+      label: 'the week of 28 December 2026',
+    });
     // Monday 4 January 2027: last week is 28 December - 3 January.
-    expect(period('last-week', '2027-01-04T12:00:00Z', 'Europe/Berlin')).toEqual({ from: '2026-12-28', to: '2027-01-03', label: 'the week of 28 December 2026' });
+    expect(period('last-week', '2027-01-04T12:00:00Z', 'Europe/Berlin')).toEqual({
+      from: '2026-12-28',
+      to: '2027-01-03',
+      label: 'the week of 28 December 2026',
+    });
     // 02:00Z on Monday 4 January is still Sunday 3 January in New York: this week began on 28 December.
-    expect(period('this-week', '2027-01-04T02:00:00Z', 'America/New_York')).toMatchObject({ from: '2026-12-28', to: '2027-01-03' });
+    expect(period('this-week', '2027-01-04T02:00:00Z', 'America/New_York')).toMatchObject({
+      from: '2026-12-28',
+      to: '2027-01-03',
+    });
     // A Sunday is the last day of its week.
     expect(period('this-week', '2026-11-29T12:00:00Z', 'UTC')).toMatchObject({ from: '2026-11-23', to: '2026-11-29' });
   });
 
   it('the quarter is the current calendar quarter to date', () => {
-    expect(period('quarter', '2026-11-25T12:00:00Z', 'UTC')).toEqual({ from: '2026-10-01', to: '2026-11-25', label: 'Q4 2026' });
-    expect(period('quarter', '2026-01-01T03:00:00Z', 'America/New_York')).toEqual({ from: '2025-10-01', to: '2025-12-31', label: 'Q4 2025' });
-    expect(period('quarter', '2026-04-01T00:30:00Z', 'Europe/Berlin')).toEqual({ from: '2026-04-01', to: '2026-04-01', label: 'Q2 2026' });
+    expect(period('quarter', '2026-11-25T12:00:00Z', 'UTC')).toEqual({
+      from: '2026-10-01',
+      to: '2026-11-25',
+      label: 'Q4 2026',
+    });
+    expect(period('quarter', '2026-01-01T03:00:00Z', 'America/New_York')).toEqual({
+      from: '2025-10-01',
+      to: '2025-12-31',
+      label: 'Q4 2025',
+    });
+    expect(period('quarter', '2026-04-01T00:30:00Z', 'Europe/Berlin')).toEqual({
+      from: '2026-04-01',
+      to: '2026-04-01',
+      label: 'Q2 2026',
+    });
   });
 
-  it.each(['nonsense', '2026-13', '2026-1', 'week', '', '2026-11-01'])('refuses %j in one line that lists every form', (word) => {
-    const r = resolvePeriod(word, at('2026-11-25T12:00:00Z'), 'UTC');
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error).not.toContain('\n');
-    expect(r.error).toContain(PERIOD_FORMS);
-    for (const form of ['this-week', 'last-week', 'this-month', 'last-month', 'quarter', '2026-11']) expect(r.error).toContain(form);
-  });
+  it.each(['nonsense', '2026-13', '2026-1', 'week', '', '2026-11-01'])(
+    'refuses %j in one line that lists every form',
+    (word) => {
+      const r = resolvePeriod(word, at('2026-11-25T12:00:00Z'), 'UTC');
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error).not.toContain('\n');
+      expect(r.error).toContain(PERIOD_FORMS);
+      for (const form of ['this-week', 'last-week', 'this-month', 'last-month', 'quarter', '2026-11'])
+        expect(r.error).toContain(form);
+    },
+  );
 
   it('labels arbitrary date ranges readably', () => {
     expect(periodLabel('2026-11-01', '2026-11-30')).toBe('November 2026');
@@ -174,8 +241,24 @@ describe('buildReport', () => {
     });
     expect(Object.keys(r.penalties)).toEqual(['EUR', 'points']); // charged most first
     expect(r.byAgreement).toEqual([
-      { agreement: 'it-for-finance', name: 'Laptops, accounts & <more>', priority: 'P1', requests: 6, met: 1, breached: 3, compliancePct: 25 },
-      { agreement: 'it-for-all', name: 'Printers', priority: 'P3', requests: 1, met: 1, breached: 0, compliancePct: 100 },
+      {
+        agreement: 'it-for-finance',
+        name: 'Laptops, accounts & <more>',
+        priority: 'P1',
+        requests: 6,
+        met: 1,
+        breached: 3,
+        compliancePct: 25,
+      },
+      {
+        agreement: 'it-for-all',
+        name: 'Printers',
+        priority: 'P3',
+        requests: 1,
+        met: 1,
+        breached: 0,
+        compliancePct: 100,
+      },
     ]);
     expect(r.heatmap).toHaveLength(7);
     expect(r.heatmap.every((row) => row.length === 24)).toBe(true);
@@ -195,7 +278,14 @@ describe('buildReport', () => {
       { week: '2026-W49', requests: 0, met: 0, breached: 0, compliancePct: null }, // Monday 30 November
     ]);
     // Across a year end: 2026 has 53 ISO weeks, and 1-3 January 2027 belong to its last.
-    const r = buildReport({ department: { id: 'it', name: 'IT' }, from: '2026-12-21', to: '2027-01-11', days: [{ day: '2027-01-02', counters: { filed: 1, met: 1 } }], better: [], agreementNames: {} });
+    const r = buildReport({
+      department: { id: 'it', name: 'IT' },
+      from: '2026-12-21',
+      to: '2027-01-11',
+      days: [{ day: '2027-01-02', counters: { filed: 1, met: 1 } }],
+      better: [],
+      agreementNames: {},
+    });
     expect(r.trend.map((t) => [t.week, t.requests])).toEqual([
       ['2026-W52', 0],
       ['2026-W53', 1],
@@ -217,12 +307,37 @@ describe('buildReport', () => {
   });
 
   it('an empty period is an empty report with every table present', () => {
-    const r = buildReport({ department: { id: 'it', name: 'IT' }, from: '2026-11-01', to: '2026-11-25', label: 'November 2026', days: [], better: [], agreementNames: {} });
-    expect(r).toMatchObject({ requests: 0, met: 0, breached: 0, open: 0, cancelled: 0, compliancePct: null, penaltyTotal: 0, penaltyUnit: null, penalties: {}, byAgreement: [], byService: [], byAssignee: [], better: [], empty: true });
+    const r = buildReport({
+      department: { id: 'it', name: 'IT' },
+      from: '2026-11-01',
+      to: '2026-11-25',
+      label: 'November 2026',
+      days: [],
+      better: [],
+      agreementNames: {},
+    });
+    expect(r).toMatchObject({
+      requests: 0,
+      met: 0,
+      breached: 0,
+      open: 0,
+      cancelled: 0,
+      compliancePct: null,
+      penaltyTotal: 0,
+      penaltyUnit: null,
+      penalties: {},
+      byAgreement: [],
+      byService: [],
+      byAssignee: [],
+      better: [],
+      empty: true,
+    });
     expect(r.csat).toEqual({ count: 0, average: null, distribution: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 } });
     expect(r.heatmap.flat().every((v) => v === 0)).toBe(true);
     expect(r.trend).toHaveLength(5);
-    expect(reportTable(r)).toContain('Nobody filed a request to IT in November 2026, so there is nothing to report yet.');
+    expect(reportTable(r)).toContain(
+      'Nobody filed a request to IT in November 2026, so there is nothing to report yet.',
+    );
     const message = reportMessage(r, { showPenalties: true });
     expect(message.text).toBe('Nobody filed a request to IT in November 2026, so there is nothing to report yet.');
     expect(JSON.stringify(message.blocks)).not.toMatch(/Penalt/);
@@ -230,7 +345,10 @@ describe('buildReport', () => {
 
   it('names the busiest weekday/hour cells', () => {
     const cells = topHeatCells(sample().heatmap);
-    expect(cells.map((c) => `${heatCellLabel(c)}: ${c.breached}`)).toEqual(['Wed 14:00–15:00: 2', 'Sun 23:00–24:00: 1']);
+    expect(cells.map((c) => `${heatCellLabel(c)}: ${c.breached}`)).toEqual([
+      'Wed 14:00–15:00: 2',
+      'Sun 23:00–24:00: 1',
+    ]);
   });
 });
 
@@ -248,15 +366,13 @@ function readCsv(text: string): string[][] {
       if (ch === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
       record.push(field);
       field = '';
-    }
-    else if (ch === '\r' && text[i + 1] === '\n') {
+    } else if (ch === '\r' && text[i + 1] === '\n') {
       record.push(field);
       records.push(record);
       field = '';
@@ -295,7 +411,22 @@ describe('reportCsv', () => {
       return records.slice(start + 1, end < 0 ? records.length : end);
     };
     expect(section('Summary')).toEqual([
-      ['department', 'name', 'from', 'to', 'requests', 'met', 'breached', 'open', 'cancelled', 'compliance_pct', 'response_breaches', 'resolution_breaches', 'penalty_total', 'penalty_unit'],
+      [
+        'department',
+        'name',
+        'from',
+        'to',
+        'requests',
+        'met',
+        'breached',
+        'open',
+        'cancelled',
+        'compliance_pct',
+        'response_breaches',
+        'resolution_breaches',
+        'penalty_total',
+        'penalty_unit',
+      ],
       ['it', 'IT', '2026-11-01', '2026-11-30', '7', '2', '3', '2', '1', '40', '1', '3', '300.5', 'EUR'],
     ]);
     expect(section('Penalties')).toEqual([
@@ -303,7 +434,15 @@ describe('reportCsv', () => {
       ['EUR', '300.5', '0', '300.5'],
       ['points', '100', '50', '50'],
     ]);
-    expect(section('By agreement')[1]).toEqual(['it-for-finance', 'Laptops, accounts & <more>', 'P1', '6', '1', '3', '25']);
+    expect(section('By agreement')[1]).toEqual([
+      'it-for-finance',
+      'Laptops, accounts & <more>',
+      'P1',
+      '6',
+      '1',
+      '3',
+      '25',
+    ]);
     expect(section('What would have made it better')).toEqual([
       ['day', 'request', 'answer'],
       ['2026-11-18', 'IT-7', 'Say "when", <!channel>, please\nand call me'],
@@ -311,9 +450,26 @@ describe('reportCsv', () => {
     expect(section('Weekly trend')).toHaveLength(7);
     expect(section('When breaches happen')).toHaveLength(8);
     expect(section('When breaches happen')[3]![15]).toBe('2'); // Wed, 14:00
-    expect(section('By assignee')).toEqual([['assignee', 'breached'], ['(unassigned)', '2'], ['U0ITMEM01', '1']]);
-    const names = records.filter((rec, i) => rec.length === 1 && rec[0] !== '' && (i === 0 || records[i - 1]![0] === '')).map((rec) => rec[0]);
-    expect(names).toEqual(['Summary', 'Penalties', 'By agreement', 'Weekly trend', 'Satisfaction', 'What would have made it better', 'Causes', 'When breaches happen', 'By service', 'By assignee']);
+    expect(section('By assignee')).toEqual([
+      ['assignee', 'breached'],
+      ['(unassigned)', '2'],
+      ['U0ITMEM01', '1'],
+    ]);
+    const names = records
+      .filter((rec, i) => rec.length === 1 && rec[0] !== '' && (i === 0 || records[i - 1]![0] === ''))
+      .map((rec) => rec[0]);
+    expect(names).toEqual([
+      'Summary',
+      'Penalties',
+      'By agreement',
+      'Weekly trend',
+      'Satisfaction',
+      'What would have made it better',
+      'Causes',
+      'When breaches happen',
+      'By service',
+      'By assignee',
+    ]);
   });
 });
 
@@ -341,9 +497,16 @@ describe('reportMessage', () => {
     expect(member).toContain('Penalties are shown only to heads of IT and Kept admins.');
   });
 
-  it('escapes user text and stays within Slack\'s limits', () => {
+  it("escapes user text and stays within Slack's limits", () => {
     const r = sample();
-    const many = { ...r, better: Array.from({ length: 20 }, (_, i) => ({ id: `IT-${i}`, day: '2026-11-18', text: `<!here> & <https://evil.example|click> ${i}` })) };
+    const many = {
+      ...r,
+      better: Array.from({ length: 20 }, (_, i) => ({
+        id: `IT-${i}`,
+        day: '2026-11-18',
+        text: `<!here> & <https://evil.example|click> ${i}`,
+      })),
+    };
     const m = reportMessage(many, { showPenalties: true });
     expect(m.blocks.length).toBeLessThanOrEqual(50);
     const text = shown(m);
@@ -356,6 +519,7 @@ describe('reportMessage', () => {
     expect(text).toContain('Wed 14:00–15:00: 2');
     expect(text).toContain('<@U0ITMEM01> 1');
     expect(text).toContain('40.0%');
-    for (const b of m.blocks as { text?: { text: string } }[]) expect((b.text?.text ?? '').length).toBeLessThanOrEqual(3000);
+    for (const b of m.blocks as { text?: { text: string } }[])
+      expect((b.text?.text ?? '').length).toBeLessThanOrEqual(3000);
   });
 });

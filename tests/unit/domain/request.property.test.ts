@@ -9,14 +9,32 @@ import type { AgreementVersion } from '../../../functions/domain/agreement';
 import { compileCalendar } from '../../../functions/domain/calendar';
 import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import { ACTION_TYPES, CAUSE_CATEGORIES, clocksAt, fileRequest, nextDue, REQUEST_STATUSES, rightsOf, type ActionType, type Request, type RequestAction, type RequestStatus } from '../../../functions/domain/request';
+import {
+  ACTION_TYPES,
+  type ActionType,
+  CAUSE_CATEGORIES,
+  clocksAt,
+  fileRequest,
+  nextDue,
+  REQUEST_STATUSES,
+  type Request,
+  type RequestAction,
+  type RequestStatus,
+  rightsOf,
+} from '../../../functions/domain/request';
 import { actionsFor, decide, missedTargets, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
 import { AGREEMENT as SHARED_AGREEMENT } from './histories';
 
 const cal = compileCalendar({
   timezone: 'America/New_York',
-  hours: { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-12:00,13:00-17:00' },
+  hours: {
+    mon: '09:00-17:00',
+    tue: '09:00-17:00',
+    wed: '09:00-17:00',
+    thu: '09:00-17:00',
+    fri: '09:00-12:00,13:00-17:00',
+  },
 });
 
 const HEAD = 'U0ITHEAD';
@@ -53,7 +71,10 @@ const actionType = fc.oneof(
 
 const step = fc.record({
   type: actionType,
-  role: fc.oneof({ weight: 3, arbitrary: fc.constant('fitting' as const) }, { weight: 1, arbitrary: fc.constantFrom<Role>('provider', 'requester', 'neither') }),
+  role: fc.oneof(
+    { weight: 3, arbitrary: fc.constant('fitting' as const) },
+    { weight: 1, arbitrary: fc.constantFrom<Role>('provider', 'requester', 'neither') },
+  ),
   providerActor: fc.constantFrom(HEAD, AGENT, OTHER),
   // Mostly minutes to hours apart, sometimes days (weekends included); now and then stamped a
   // little before the previous action (clock skew between machines).
@@ -69,7 +90,12 @@ const step = fc.record({
 
 const scenario = fc.record({
   // Any minute of 2026.
-  start: fc.integer({ min: Date.parse('2026-01-01T00:00:00Z') / MINUTE_MS, max: Date.parse('2026-12-31T00:00:00Z') / MINUTE_MS }).map((m) => m * MINUTE_MS),
+  start: fc
+    .integer({
+      min: Date.parse('2026-01-01T00:00:00Z') / MINUTE_MS,
+      max: Date.parse('2026-12-31T00:00:00Z') / MINUTE_MS,
+    })
+    .map((m) => m * MINUTE_MS),
   priority: fc.constantFrom('P1' as const, 'P2' as const, 'P3' as const),
   // The requester is sometimes in IT themselves (then they are both provider and requester).
   requesterInIt: fc.boolean(),
@@ -82,7 +108,13 @@ function payload(type: ActionType, detail: number): RequestAction {
       return { type, assignee: ASSIGNEES[detail % ASSIGNEES.length]! };
     case 'resolve':
       // Sometimes with the cause a missed target needs (refused without one when a target was missed).
-      return { type, note: detail === 0 ? ' ' : 'Done.', ...(detail >= 4 ? { cause: { category: CAUSE_CATEGORIES[detail % CAUSE_CATEGORIES.length]!, text: ' Short-handed. ' } } : {}) };
+      return {
+        type,
+        note: detail === 0 ? ' ' : 'Done.',
+        ...(detail >= 4
+          ? { cause: { category: CAUSE_CATEGORIES[detail % CAUSE_CATEGORIES.length]!, text: ' Short-handed. ' } }
+          : {}),
+      };
     case 'comment':
       return { type, note: detail === 0 ? '' : 'Any news?' };
     case 'rate':
@@ -132,10 +164,31 @@ describe('random use of a request', () => {
         for (const s of steps) {
           now += s.gap * MINUTE_MS;
           const type = s.type !== 'fitting' ? s.type : fittingAction(request.status, s.pick);
-          const role: Role = s.role !== 'fitting' ? s.role : peopleWho(type) === 'requester' ? 'requester' : peopleWho(type) === 'provider' ? 'provider' : s.pick % 2 ? 'provider' : 'requester';
-          const actor = role === 'provider' ? (requesterInIt ? (s.providerActor === OTHER ? AGENT : s.providerActor) : s.providerActor) : role === 'requester' ? requester : STRANGER;
+          const role: Role =
+            s.role !== 'fitting'
+              ? s.role
+              : peopleWho(type) === 'requester'
+                ? 'requester'
+                : peopleWho(type) === 'provider'
+                  ? 'provider'
+                  : s.pick % 2
+                    ? 'provider'
+                    : 'requester';
+          const actor =
+            role === 'provider'
+              ? requesterInIt
+                ? s.providerActor === OTHER
+                  ? AGENT
+                  : s.providerActor
+                : s.providerActor
+              : role === 'requester'
+                ? requester
+                : STRANGER;
           const rights = rightsOf(request, IT, actor, FINANCE);
-          check(rights.customerHead === false && rights.system === false, `${actor} got rights only a customer head or Kept has`);
+          check(
+            rights.customerHead === false && rights.system === false,
+            `${actor} got rights only a customer head or Kept has`,
+          );
           const action = payload(type, s.detail);
           const before = request;
           const snapshot = JSON.stringify(before);
@@ -147,44 +200,82 @@ describe('random use of a request', () => {
             // Accepted only when the rules allow it.
             check(rule.from.includes(before.status), `${type} accepted from ${before.status}`);
             const who = peopleWho(type);
-            check(who === 'provider' ? rights.provider : who === 'requester' ? rights.requester : who === 'either' && (rights.provider || rights.requester), `${type} accepted from ${role} ${actor}`);
+            check(
+              who === 'provider'
+                ? rights.provider
+                : who === 'requester'
+                  ? rights.requester
+                  : who === 'either' && (rights.provider || rights.requester),
+              `${type} accepted from ${role} ${actor}`,
+            );
             accepted++;
             request = r.value.request;
             const e = r.value.event;
             // The revision grows by exactly one per accepted action, and the history line carries it.
             check(request.rev === before.rev + 1, `rev went from ${before.rev} to ${request.rev} on ${type}`);
-            check(e.seq === request.rev && e.from === before.status && e.to === request.status, `event ${JSON.stringify(e)} after rev ${request.rev}, ${before.status} -> ${request.status}`);
+            check(
+              e.seq === request.rev && e.from === before.status && e.to === request.status,
+              `event ${JSON.stringify(e)} after rev ${request.rev}, ${before.status} -> ${request.status}`,
+            );
             check(request.updatedAt >= before.updatedAt, 'updatedAt went back');
             // Nobody clicking records warnings or breaches.
-            check(JSON.stringify(request.warned) === JSON.stringify(before.warned) && JSON.stringify(request.breaches) === JSON.stringify(before.breaches), `${type} changed warnings or breaches`);
+            check(
+              JSON.stringify(request.warned) === JSON.stringify(before.warned) &&
+                JSON.stringify(request.breaches) === JSON.stringify(before.breaches),
+              `${type} changed warnings or breaches`,
+            );
             if (action.type === 'resolve') {
               const missed = missedTargets(before, cal, e.at);
               // A resolve without a cause goes through only when no target was missed; a cause given is kept.
-              if (!action.cause) check(missed.length === 0, `resolved without a cause though ${missed.join(', ')} missed`);
-              else check(request.cause?.category === action.cause.category && request.cause.text === 'Short-handed.' && e.cause?.category === action.cause.category, `cause not kept: ${JSON.stringify(request.cause)}`);
+              if (!action.cause)
+                check(missed.length === 0, `resolved without a cause though ${missed.join(', ')} missed`);
+              else
+                check(
+                  request.cause?.category === action.cause.category &&
+                    request.cause.text === 'Short-handed.' &&
+                    e.cause?.category === action.cause.category,
+                  `cause not kept: ${JSON.stringify(request.cause)}`,
+                );
             }
           } else {
             check(!r.error.includes('\n'), `refusal on two lines: ${r.error}`);
             check(request === before, 'a refusal changed the request');
             // A refused resolve with a note, by the provider, from a live status: a target was missed and no cause given.
-            if (action.type === 'resolve' && action.note.trim() && rights.provider && RULES.resolve.from.includes(before.status) && !action.cause) {
-              check(missedTargets(before, cal, Math.max(now, before.updatedAt)).length > 0 && r.error.includes('cause'), `resolve refused: ${r.error}`);
+            if (
+              action.type === 'resolve' &&
+              action.note.trim() &&
+              rights.provider &&
+              RULES.resolve.from.includes(before.status) &&
+              !action.cause
+            ) {
+              check(
+                missedTargets(before, cal, Math.max(now, before.updatedAt)).length > 0 && r.error.includes('cause'),
+                `resolve refused: ${r.error}`,
+              );
             }
           }
           const { status } = request;
           check(REQUEST_STATUSES.includes(status), `unknown status ${status}`);
           check(request.rev === 1 + accepted, `rev ${request.rev} after ${accepted} accepted actions`);
           const { response, resolution } = request.clocks;
-          if (status !== 'open' && status !== 'cancelled') check(response.state === 'met', `response ${response.state} while ${status}`);
+          if (status !== 'open' && status !== 'cancelled')
+            check(response.state === 'met', `response ${response.state} while ${status}`);
           if (status === 'open') check(response.state === 'running', `response ${response.state} while open`);
-          check((resolution.state === 'met') === (status === 'resolved' || status === 'closed'), `resolution ${resolution.state} while ${status}`);
+          check(
+            (resolution.state === 'met') === (status === 'resolved' || status === 'closed'),
+            `resolution ${resolution.state} while ${status}`,
+          );
           if (status === 'waiting_on_requester') {
             check(resolution.state === 'paused', `resolution ${resolution.state} while waiting on the requester`);
-            check(request.resumeTo === 'acknowledged' || request.resumeTo === 'reopened', `resumeTo ${request.resumeTo}`);
+            check(
+              request.resumeTo === 'acknowledged' || request.resumeTo === 'reopened',
+              `resumeTo ${request.resumeTo}`,
+            );
           } else {
             check(request.resumeTo === undefined, `resumeTo ${request.resumeTo} while ${status}`);
           }
-          if (status === 'cancelled') for (const k of KINDS) check(request.clocks[k].state !== 'running', `${k} running after cancel`);
+          if (status === 'cancelled')
+            for (const k of KINDS) check(request.clocks[k].state !== 'running', `${k} running after cancel`);
           for (const k of KINDS) {
             const c = request.clocks[k];
             check(c.usedBefore >= used[k], `${k} usedBefore went from ${used[k]} to ${c.usedBefore}`);
@@ -198,7 +289,11 @@ describe('random use of a request', () => {
           const later = clocksAt(request, cal, readAt + 3 * 24 * HOUR_MS);
           for (const k of KINDS) check(later[k].elapsed >= views[k].elapsed, `${k} elapsed went down`);
           const due = nextDue(request, cal, readAt);
-          if (due !== null) check(request.clocks[due.kind].state === 'running', `nextDue picked the ${due.kind} clock, which is ${request.clocks[due.kind].state}`);
+          if (due !== null)
+            check(
+              request.clocks[due.kind].state === 'running',
+              `nextDue picked the ${due.kind} clock, which is ${request.clocks[due.kind].state}`,
+            );
         }
       }),
       { numRuns: 200 },

@@ -5,18 +5,43 @@
  * calendar in November 2026 (EST, UTC-5: 09:00 = 14:00Z, 17:00 = 22:00Z).
  */
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
-import { compileCalendar, type Calendar } from '../../../functions/domain/calendar';
+import { type Calendar, compileCalendar } from '../../../functions/domain/calendar';
 import { clockAt } from '../../../functions/domain/clock';
 import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
-import { ACTION_TYPES, AUTO_CLOSE_MS, checkRequestText, clocksAt, fileRequest, nextDue, parseRequestId, REOPEN_WINDOW_MS, REQUEST_STATUSES, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type ActionType, type Request, type RequestAction, type RequestEvent, type RequestStatus, type Rights } from '../../../functions/domain/request';
+import {
+  ACTION_TYPES,
+  type ActionType,
+  AUTO_CLOSE_MS,
+  checkRequestText,
+  clocksAt,
+  fileRequest,
+  nextDue,
+  parseRequestId,
+  REOPEN_WINDOW_MS,
+  REQUEST_STATUSES,
+  type Request,
+  type RequestAction,
+  type RequestEvent,
+  type RequestStatus,
+  type Rights,
+  rightsOf,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../../../functions/domain/request';
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
 import { department } from '../../support/departments';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number | null | undefined) => (t === null || t === undefined ? t : new Date(t).toISOString());
 
-const WEEKDAYS_9_TO_5 = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' };
+const WEEKDAYS_9_TO_5 = {
+  mon: '09:00-17:00',
+  tue: '09:00-17:00',
+  wed: '09:00-17:00',
+  thu: '09:00-17:00',
+  fri: '09:00-17:00',
+};
 const cal: Calendar = compileCalendar({ timezone: 'America/New_York', hours: WEEKDAYS_9_TO_5 });
 const always: Calendar = compileCalendar({ timezone: 'UTC' });
 
@@ -36,7 +61,10 @@ const AGREEMENT: AgreementVersion = {
   provider: 'it',
   customer: 'finance',
   service: 'Laptops',
-  targets: { P1: { response: HOUR_MS, resolution: 4 * HOUR_MS }, P2: { response: 4 * HOUR_MS, resolution: 16 * HOUR_MS } },
+  targets: {
+    P1: { response: HOUR_MS, resolution: 4 * HOUR_MS },
+    P2: { response: 4 * HOUR_MS, resolution: 16 * HOUR_MS },
+  },
   penalty: { unit: 'points', perBreach: 10, tiers: [] },
   atRisk: 0.8,
   status: 'active',
@@ -47,7 +75,15 @@ const AGREEMENT: AgreementVersion = {
 // Monday 16 November 2026, 09:00 in New York.
 const MON = at('2026-11-16T14:00:00Z');
 
-function file(over: { at?: number; priority?: Priority; requester?: string; agreement?: AgreementVersion; calendar?: Calendar } = {}): Request {
+function file(
+  over: {
+    at?: number;
+    priority?: Priority;
+    requester?: string;
+    agreement?: AgreementVersion;
+    calendar?: Calendar;
+  } = {},
+): Request {
   const r = fileRequest({
     id: 'IT-42',
     number: 42,
@@ -73,11 +109,23 @@ interface ActOptions {
 
 function attempt(request: Request, action: RequestAction, actor: string, when: number, opts: ActOptions = {}) {
   const provider = opts.provider ?? IT;
-  return decide(request, action, { actor, at: when, calendar: opts.calendar ?? cal, rights: opts.rights ?? rightsOf(request, provider, actor, FINANCE), provider });
+  return decide(request, action, {
+    actor,
+    at: when,
+    calendar: opts.calendar ?? cal,
+    rights: opts.rights ?? rightsOf(request, provider, actor, FINANCE),
+    provider,
+  });
 }
 
 /** The accepted change; fails the test with the refusal otherwise. */
-function act(request: Request, action: RequestAction, actor: string, when: number, opts: ActOptions = {}): { request: Request; event: RequestEvent } {
+function act(
+  request: Request,
+  action: RequestAction,
+  actor: string,
+  when: number,
+  opts: ActOptions = {},
+): { request: Request; event: RequestEvent } {
   const r = attempt(request, action, actor, when, opts);
   if (!r.ok) throw new Error(`refused: ${r.error}`);
   return r.value;
@@ -131,8 +179,24 @@ describe('filing', () => {
     });
     expect(request.assignee).toBeUndefined();
     expect(request.warned ?? request.breaches ?? request.cause).toBeUndefined();
-    expect(request.clocks.response).toMatchObject({ kind: 'response', target: 4 * HOUR_MS, threshold: 0.8, state: 'running', startedAt: MON, runningSince: MON, usedBefore: 0 });
-    expect(request.clocks.resolution).toMatchObject({ kind: 'resolution', target: 16 * HOUR_MS, threshold: 0.8, state: 'running', startedAt: MON, runningSince: MON, usedBefore: 0 });
+    expect(request.clocks.response).toMatchObject({
+      kind: 'response',
+      target: 4 * HOUR_MS,
+      threshold: 0.8,
+      state: 'running',
+      startedAt: MON,
+      runningSince: MON,
+      usedBefore: 0,
+    });
+    expect(request.clocks.resolution).toMatchObject({
+      kind: 'resolution',
+      target: 16 * HOUR_MS,
+      threshold: 0.8,
+      state: 'running',
+      startedAt: MON,
+      runningSince: MON,
+      usedBefore: 0,
+    });
     // Response 4h: Mon 13:00 EST. Resolution 16h: all of Monday and Tuesday.
     expect(iso(request.clocks.response.dueAt)).toBe('2026-11-16T18:00:00.000Z');
     expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-17T22:00:00.000Z');
@@ -150,13 +214,35 @@ describe('filing', () => {
   });
 
   it('refuses a priority the agreement has no target for, naming it', () => {
-    const r = fileRequest({ id: 'IT-1', number: 1, agreement: AGREEMENT, customer: 'finance', priority: 'P4', title: 'x', description: '', requester: REQUESTER, at: MON, calendar: cal });
+    const r = fileRequest({
+      id: 'IT-1',
+      number: 1,
+      agreement: AGREEMENT,
+      customer: 'finance',
+      priority: 'P4',
+      title: 'x',
+      description: '',
+      requester: REQUESTER,
+      at: MON,
+      calendar: cal,
+    });
     expect(r).toEqual({ ok: false, error: expect.stringContaining('P4') });
     expect(r.ok || r.error).toContain('Laptops');
   });
 
   const withText = (title: string, description = '') =>
-    fileRequest({ id: 'IT-1', number: 1, agreement: AGREEMENT, customer: 'finance', priority: 'P2', title, description, requester: REQUESTER, at: MON, calendar: cal });
+    fileRequest({
+      id: 'IT-1',
+      number: 1,
+      agreement: AGREEMENT,
+      customer: 'finance',
+      priority: 'P2',
+      title,
+      description,
+      requester: REQUESTER,
+      at: MON,
+      calendar: cal,
+    });
 
   it('refuses an empty or blank title', () => {
     expect(withText('')).toEqual({ ok: false, error: expect.stringContaining('title') });
@@ -181,7 +267,9 @@ describe('filing', () => {
     const r = withText('ok', 'd'.repeat(3001));
     expect(r).toEqual({ ok: false, error: expect.stringContaining('3000') });
     expect(r.ok || r.error).toContain('description');
-    expect(checkRequestText({ title: 'ok', description: 'd'.repeat(3001) })).toEqual({ description: expect.stringContaining('3001') });
+    expect(checkRequestText({ title: 'ok', description: 'd'.repeat(3001) })).toEqual({
+      description: expect.stringContaining('3001'),
+    });
   });
 });
 
@@ -192,11 +280,16 @@ describe('filing', () => {
  * step an hour after the one before; every step taken by AGENT or the requester. A late first
  * answer resolves with `cause`.
  */
-function broughtTo(status: RequestStatus, first: number, { requester = REQUESTER, cause }: { requester?: string; cause?: { category: 'staffing' } } = {}): Request {
+function broughtTo(
+  status: RequestStatus,
+  first: number,
+  { requester = REQUESTER, cause }: { requester?: string; cause?: { category: 'staffing' } } = {},
+): Request {
   const filed = file({ requester });
   const h = (n: number) => first + n * HOUR_MS;
   const ack = () => act(filed, { type: 'acknowledge' }, AGENT, h(0)).request;
-  const resolved = () => act(ack(), { type: 'resolve', note: 'Laptop delivered.', ...(cause ? { cause } : {}) }, AGENT, h(1)).request;
+  const resolved = () =>
+    act(ack(), { type: 'resolve', note: 'Laptop delivered.', ...(cause ? { cause } : {}) }, AGENT, h(1)).request;
   switch (status) {
     case 'open':
       return filed;
@@ -216,7 +309,8 @@ function broughtTo(status: RequestStatus, first: number, { requester = REQUESTER
 }
 
 /** A request brought into `status` on Monday, answered an hour after filing, in time. */
-const inStatus = (status: RequestStatus, requester = REQUESTER): Request => broughtTo(status, MON + HOUR_MS, { requester });
+const inStatus = (status: RequestStatus, requester = REQUESTER): Request =>
+  broughtTo(status, MON + HOUR_MS, { requester });
 
 /** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
 const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestAction> = {
@@ -236,7 +330,8 @@ const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestA
 const TUE_LATE = at('2026-11-17T15:00:00Z');
 
 /** Like inStatus, but the request is first answered on Tuesday: its response target was missed. */
-const lateInStatus = (status: RequestStatus): Request => broughtTo(status, TUE_LATE, { cause: { category: 'staffing' } });
+const lateInStatus = (status: RequestStatus): Request =>
+  broughtTo(status, TUE_LATE, { cause: { category: 'staffing' } });
 
 const CHARGE = { amount: 10, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
 
@@ -297,7 +392,13 @@ const LATE_CACHE = new Map(REQUEST_STATUSES.map((s) => [s, lateInStatus(s)]));
 const BREACHED_CACHE = new Map(
   REQUEST_STATUSES.map((s) => {
     const late = LATE_CACHE.get(s)!;
-    const r = attempt(late, { type: 'breach', kind: 'response', charge: CHARGE }, SYSTEM_ACTOR, Math.max(late.updatedAt, TUE_LATE) + HOUR_MS, { rights: SYSTEM_RIGHTS });
+    const r = attempt(
+      late,
+      { type: 'breach', kind: 'response', charge: CHARGE },
+      SYSTEM_ACTOR,
+      Math.max(late.updatedAt, TUE_LATE) + HOUR_MS,
+      { rights: SYSTEM_RIGHTS },
+    );
     if (!r.ok) throw new Error(`breach of a late ${s} request refused: ${r.error}`);
     return [s, r.value.request] as const;
   }),
@@ -315,15 +416,27 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
       const request = STATUS_CACHE.get(status)!;
       const kind = request.clocks.response.state === 'running' ? 'response' : 'resolution';
       const clock = request.clocks[kind];
-      return { request, action: { type, kind }, when: clock.state === 'running' ? clock.atRiskAt! + MINUTE_MS : request.updatedAt + HOUR_MS };
+      return {
+        request,
+        action: { type, kind },
+        when: clock.state === 'running' ? clock.atRiskAt! + MINUTE_MS : request.updatedAt + HOUR_MS,
+      };
     }
     case 'breach': {
       const request = LATE_CACHE.get(status)!;
-      return { request, action: { type, kind: 'response', charge: CHARGE }, when: Math.max(request.updatedAt, TUE_LATE) + HOUR_MS };
+      return {
+        request,
+        action: { type, kind: 'response', charge: CHARGE },
+        when: Math.max(request.updatedAt, TUE_LATE) + HOUR_MS,
+      };
     }
     case 'waive': {
       const request = BREACHED_CACHE.get(status)!;
-      return { request, action: { type, kind: 'response', reason: 'Agreed with IT: the supplier was late.' }, when: request.updatedAt + HOUR_MS };
+      return {
+        request,
+        action: { type, kind: 'response', reason: 'Agreed with IT: the supplier was late.' },
+        when: request.updatedAt + HOUR_MS,
+      };
     }
     default: {
       const request = STATUS_CACHE.get(status)!;
@@ -341,7 +454,9 @@ const NEVER: Partial<Record<ActionType, { statuses: readonly RequestStatus[]; er
   warn: { statuses: ['waiting_on_requester'], error: 'not at risk' },
 };
 
-const MATRIX = ACTION_TYPES.flatMap((type) => REQUEST_STATUSES.flatMap((status) => ROLES.map((role) => [type, status, role] as const)));
+const MATRIX = ACTION_TYPES.flatMap((type) =>
+  REQUEST_STATUSES.flatMap((status) => ROLES.map((role) => [type, status, role] as const)),
+);
 
 describe('who may do what, from which status', () => {
   it('has every action, status and role in the table (13 x 7 x 6)', () => {
@@ -351,7 +466,11 @@ describe('who may do what, from which status', () => {
 
   it('the fixtures are what the table needs', () => {
     for (const status of REQUEST_STATUSES) {
-      expect([STATUS_CACHE.get(status)!.status, LATE_CACHE.get(status)!.status, BREACHED_CACHE.get(status)!.status]).toEqual([status, status, status]);
+      expect([
+        STATUS_CACHE.get(status)!.status,
+        LATE_CACHE.get(status)!.status,
+        BREACHED_CACHE.get(status)!.status,
+      ]).toEqual([status, status, status]);
       expect(BREACHED_CACHE.get(status)!.breaches?.response).toMatchObject({ dueAt: at('2026-11-16T18:00:00Z') });
     }
   });
@@ -382,27 +501,56 @@ describe('who may do what, from which status', () => {
 
   it('names who may in plain words', () => {
     const open = STATUS_CACHE.get('open')!;
-    expect(refusal(open, { type: 'acknowledge' }, REQUESTER, MON + HOUR_MS)).toBe('Only people in IT can acknowledge IT-42.');
+    expect(refusal(open, { type: 'acknowledge' }, REQUESTER, MON + HOUR_MS)).toBe(
+      'Only people in IT can acknowledge IT-42.',
+    );
     const resolved = STATUS_CACHE.get('resolved')!;
-    expect(refusal(resolved, { type: 'close' }, AGENT, resolved.updatedAt + HOUR_MS)).toBe('Only the person who filed IT-42 can close it.');
+    expect(refusal(resolved, { type: 'close' }, AGENT, resolved.updatedAt + HOUR_MS)).toBe(
+      'Only the person who filed IT-42 can close it.',
+    );
     const waiting = STATUS_CACHE.get('waiting_on_requester')!;
-    expect(refusal(waiting, { type: 'resume' }, STRANGER, waiting.updatedAt + HOUR_MS)).toBe('Only IT and the person who filed IT-42 can resume it.');
-    expect(refusal(open, { type: 'warn', kind: 'response' }, HEAD, MON + 3.5 * HOUR_MS)).toBe('Only Kept itself can warn about IT-42.');
-    expect(refusal(open, { type: 'breach', kind: 'response', charge: CHARGE }, AGENT, TUE_LATE)).toBe('Only Kept itself can record a breach of IT-42.');
+    expect(refusal(waiting, { type: 'resume' }, STRANGER, waiting.updatedAt + HOUR_MS)).toBe(
+      'Only IT and the person who filed IT-42 can resume it.',
+    );
+    expect(refusal(open, { type: 'warn', kind: 'response' }, HEAD, MON + 3.5 * HOUR_MS)).toBe(
+      'Only Kept itself can warn about IT-42.',
+    );
+    expect(refusal(open, { type: 'breach', kind: 'response', charge: CHARGE }, AGENT, TUE_LATE)).toBe(
+      'Only Kept itself can record a breach of IT-42.',
+    );
     const breached = BREACHED_CACHE.get('open')!;
-    expect(refusal(breached, { type: 'waive', kind: 'response', reason: 'Fine.' }, HEAD, breached.updatedAt + HOUR_MS)).toBe("Only a head of the department that filed IT-42 can waive its penalties.");
+    expect(
+      refusal(breached, { type: 'waive', kind: 'response', reason: 'Fine.' }, HEAD, breached.updatedAt + HOUR_MS),
+    ).toBe('Only a head of the department that filed IT-42 can waive its penalties.');
     // Kept itself cannot do what people do.
-    expect(refusal(open, { type: 'acknowledge' }, SYSTEM_ACTOR, MON + HOUR_MS, { rights: SYSTEM_RIGHTS })).toBe('Only people in IT can acknowledge IT-42.');
+    expect(refusal(open, { type: 'acknowledge' }, SYSTEM_ACTOR, MON + HOUR_MS, { rights: SYSTEM_RIGHTS })).toBe(
+      'Only people in IT can acknowledge IT-42.',
+    );
   });
 
   it('rightsOf: a head of the customer department may waive; nobody clicking is Kept itself', () => {
     const open = STATUS_CACHE.get('open')!;
-    expect(rightsOf(open, IT, FIN_HEAD, FINANCE)).toEqual({ provider: false, requester: false, customerHead: true, system: false });
+    expect(rightsOf(open, IT, FIN_HEAD, FINANCE)).toEqual({
+      provider: false,
+      requester: false,
+      customerHead: true,
+      system: false,
+    });
     // Without the customer department nobody is its head; the customer's plain members are not.
     expect(rightsOf(open, IT, FIN_HEAD)).toMatchObject({ customerHead: false, system: false });
-    expect(rightsOf(open, IT, REQUESTER, FINANCE)).toEqual({ provider: false, requester: true, customerHead: false, system: false });
+    expect(rightsOf(open, IT, REQUESTER, FINANCE)).toEqual({
+      provider: false,
+      requester: true,
+      customerHead: false,
+      system: false,
+    });
     // The provider's head is no head of the customer.
-    expect(rightsOf(open, IT, HEAD, FINANCE)).toEqual({ provider: true, requester: false, customerHead: false, system: false });
+    expect(rightsOf(open, IT, HEAD, FINANCE)).toEqual({
+      provider: true,
+      requester: false,
+      customerHead: false,
+      system: false,
+    });
     expect(SYSTEM_RIGHTS).toEqual({ provider: false, requester: false, customerHead: false, system: true });
   });
 
@@ -414,7 +562,12 @@ describe('who may do what, from which status', () => {
     expect(actionsFor('closed')).toEqual(['rate', 'breach', 'waive']);
     expect(actionsFor('cancelled')).toEqual(['breach', 'waive']);
     // Warnings only while the request is being worked.
-    expect(REQUEST_STATUSES.filter((s) => actionsFor(s).includes('warn'))).toEqual(['open', 'acknowledged', 'waiting_on_requester', 'reopened']);
+    expect(REQUEST_STATUSES.filter((s) => actionsFor(s).includes('warn'))).toEqual([
+      'open',
+      'acknowledged',
+      'waiting_on_requester',
+      'reopened',
+    ]);
   });
 });
 
@@ -425,7 +578,12 @@ describe('what actions do to the clocks', () => {
     const filed = file();
     const { request } = act(filed, { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
     expect(request).toMatchObject({ status: 'acknowledged', acknowledgedAt: MON + HOUR_MS, assignee: AGENT });
-    expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + HOUR_MS, usedBefore: HOUR_MS, breachedAt: null });
+    expect(request.clocks.response).toMatchObject({
+      state: 'met',
+      metAt: MON + HOUR_MS,
+      usedBefore: HOUR_MS,
+      breachedAt: null,
+    });
     expect(request.clocks.resolution).toBe(filed.clocks.resolution);
     const views = clocksAt(request, cal, at('2026-12-01T00:00:00Z'));
     expect(views.response).toMatchObject({ status: 'met', metLate: false, breachedAt: null, elapsed: HOUR_MS });
@@ -435,7 +593,13 @@ describe('what actions do to the clocks', () => {
     // Due Mon 13:00 EST; acknowledged Tue 10:00 EST (all of Monday, 8h, and 1h of Tuesday used).
     const { request } = act(file(), { type: 'acknowledge' }, AGENT, at('2026-11-17T15:00:00Z'));
     const view = clocksAt(request, cal, at('2026-11-17T16:00:00Z')).response;
-    expect(view).toMatchObject({ status: 'met', metLate: true, breachedAt: at('2026-11-16T18:00:00Z'), elapsed: 9 * HOUR_MS, remaining: -5 * HOUR_MS });
+    expect(view).toMatchObject({
+      status: 'met',
+      metLate: true,
+      breachedAt: at('2026-11-16T18:00:00Z'),
+      elapsed: 9 * HOUR_MS,
+      remaining: -5 * HOUR_MS,
+    });
   });
 
   it('acknowledging assigns the acknowledger when nobody is assigned, and keeps an assignee already chosen', () => {
@@ -446,7 +610,11 @@ describe('what actions do to the clocks', () => {
 
   it('waiting on the requester from open meets the response and pauses the resolution', () => {
     const { request, event } = act(file(), { type: 'pause', note: 'Which model?' }, AGENT, MON + 2 * HOUR_MS);
-    expect(request).toMatchObject({ status: 'waiting_on_requester', resumeTo: 'acknowledged', acknowledgedAt: MON + 2 * HOUR_MS });
+    expect(request).toMatchObject({
+      status: 'waiting_on_requester',
+      resumeTo: 'acknowledged',
+      acknowledgedAt: MON + 2 * HOUR_MS,
+    });
     expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + 2 * HOUR_MS });
     expect(request.clocks.resolution).toMatchObject({ state: 'paused', usedBefore: 2 * HOUR_MS, runningSince: null });
     expect(event).toMatchObject({ type: 'pause', from: 'open', to: 'waiting_on_requester', note: 'Which model?' });
@@ -457,12 +625,26 @@ describe('what actions do to the clocks', () => {
     const fri = at('2026-11-20T14:00:00Z');
     const filed = file({ at: fri });
     const waiting = act(filed, { type: 'pause' }, AGENT, fri + 2 * HOUR_MS).request;
-    for (const t of ['2026-11-20T16:00:00Z', '2026-11-20T21:00:00Z', '2026-11-21T12:00:00Z', '2026-11-23T20:00:00Z', '2026-11-25T20:00:00Z']) {
-      expect(clocksAt(waiting, cal, at(t)).resolution).toMatchObject({ status: 'paused', state: 'paused', remaining: 14 * HOUR_MS, due: null });
+    for (const t of [
+      '2026-11-20T16:00:00Z',
+      '2026-11-20T21:00:00Z',
+      '2026-11-21T12:00:00Z',
+      '2026-11-23T20:00:00Z',
+      '2026-11-25T20:00:00Z',
+    ]) {
+      expect(clocksAt(waiting, cal, at(t)).resolution).toMatchObject({
+        status: 'paused',
+        state: 'paused',
+        remaining: 14 * HOUR_MS,
+        due: null,
+      });
     }
     expect(nextDue(waiting, cal, at('2026-11-23T20:00:00Z'))).toBeNull();
     // Without the wait, Friday and 6h of Monday would have been used: 2h left on Monday 15:00 EST.
-    expect(clocksAt(filed, cal, at('2026-11-23T20:00:00Z')).resolution).toMatchObject({ remaining: 2 * HOUR_MS, status: 'at_risk' });
+    expect(clocksAt(filed, cal, at('2026-11-23T20:00:00Z')).resolution).toMatchObject({
+      remaining: 2 * HOUR_MS,
+      status: 'at_risk',
+    });
   });
 
   it('resuming returns to acknowledged (for a request waited on from open) and keeps the time used', () => {
@@ -474,13 +656,21 @@ describe('what actions do to the clocks', () => {
     expect(request.resumeTo).toBeUndefined();
     expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 2 * HOUR_MS });
     expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-24T20:00:00.000Z');
-    expect(clocksAt(request, cal, at('2026-11-23T15:00:00Z')).resolution).toMatchObject({ elapsed: 3 * HOUR_MS, remaining: 13 * HOUR_MS });
+    expect(clocksAt(request, cal, at('2026-11-23T15:00:00Z')).resolution).toMatchObject({
+      elapsed: 3 * HOUR_MS,
+      remaining: 13 * HOUR_MS,
+    });
     expect(event).toMatchObject({ from: 'waiting_on_requester', to: 'acknowledged' });
   });
 
   it('resuming a reopened request that was waited on returns it to reopened', () => {
     // Resolved Mon 13:00 EST (4h), reopened Tue 09:00, waiting from Tue 10:00 (5h used), resumed Wed 09:00.
-    const resolved = act(act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request, { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS).request;
+    const resolved = act(
+      act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request,
+      { type: 'resolve', note: 'Done.' },
+      AGENT,
+      MON + 4 * HOUR_MS,
+    ).request;
     const reopened = act(resolved, { type: 'reopen' }, REQUESTER, at('2026-11-17T14:00:00Z')).request;
     const waiting = act(reopened, { type: 'pause' }, AGENT, at('2026-11-17T15:00:00Z')).request;
     expect(waiting).toMatchObject({ status: 'waiting_on_requester', resumeTo: 'reopened' });
@@ -494,7 +684,13 @@ describe('what actions do to the clocks', () => {
 
   it('resolving meets both targets, and counts as the answer when nobody acknowledged', () => {
     const { request, event } = act(file(), { type: 'resolve', note: '  Laptop delivered.  ' }, AGENT, MON + HOUR_MS);
-    expect(request).toMatchObject({ status: 'resolved', resolvedAt: MON + HOUR_MS, acknowledgedAt: MON + HOUR_MS, resolution: 'Laptop delivered.', assignee: AGENT });
+    expect(request).toMatchObject({
+      status: 'resolved',
+      resolvedAt: MON + HOUR_MS,
+      acknowledgedAt: MON + HOUR_MS,
+      resolution: 'Laptop delivered.',
+      assignee: AGENT,
+    });
     expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + HOUR_MS });
     expect(request.clocks.resolution).toMatchObject({ state: 'met', metAt: MON + HOUR_MS, usedBefore: HOUR_MS });
     expect(event).toMatchObject({ type: 'resolve', from: 'open', to: 'resolved', note: 'Laptop delivered.' });
@@ -508,13 +704,21 @@ describe('what actions do to the clocks', () => {
   it('reopening within 7 days runs the resolution clock again with the time already used', () => {
     // Resolved Mon 13:00 EST with 4h used; reopened Wed 18 Nov 09:00 EST: 12h left = Wednesday + 4h of Thursday.
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS).request;
-    const { request, event } = act(resolved, { type: 'reopen', note: 'Still broken.' }, REQUESTER, at('2026-11-18T14:00:00Z'));
+    const { request, event } = act(
+      resolved,
+      { type: 'reopen', note: 'Still broken.' },
+      REQUESTER,
+      at('2026-11-18T14:00:00Z'),
+    );
     expect(request.status).toBe('reopened');
     expect(request.resolvedAt).toBeUndefined();
     expect(request.clocks.response).toBe(resolved.clocks.response);
     expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 4 * HOUR_MS, metAt: null });
     expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-19T18:00:00.000Z');
-    expect(clocksAt(request, cal, at('2026-11-18T15:00:00Z')).resolution).toMatchObject({ elapsed: 5 * HOUR_MS, remaining: 11 * HOUR_MS });
+    expect(clocksAt(request, cal, at('2026-11-18T15:00:00Z')).resolution).toMatchObject({
+      elapsed: 5 * HOUR_MS,
+      remaining: 11 * HOUR_MS,
+    });
     expect(event).toMatchObject({ type: 'reopen', from: 'resolved', to: 'reopened', note: 'Still broken.' });
     // A second resolve meets it again with all the time counted.
     const again = act(request, { type: 'resolve', note: 'Charger sent.' }, AGENT, at('2026-11-18T16:00:00Z')).request;
@@ -534,7 +738,12 @@ describe('what actions do to the clocks', () => {
   });
 
   it('cancelling stops the running clocks: nothing breaches later', () => {
-    const { request, event } = act(file(), { type: 'cancel', note: 'Found one in the cupboard.' }, REQUESTER, MON + HOUR_MS);
+    const { request, event } = act(
+      file(),
+      { type: 'cancel', note: 'Found one in the cupboard.' },
+      REQUESTER,
+      MON + HOUR_MS,
+    );
     expect(request).toMatchObject({ status: 'cancelled', cancelledAt: MON + HOUR_MS });
     expect(request.clocks.response.state).not.toBe('running');
     expect(request.clocks.resolution.state).not.toBe('running');
@@ -561,13 +770,31 @@ describe('what actions do to the clocks', () => {
     const fromProvider = act(waiting, { type: 'comment', note: 'Reminder: which model?' }, AGENT, MON + 3 * HOUR_MS);
     expect(fromProvider.request.status).toBe('waiting_on_requester');
     expect(fromProvider.request.clocks.resolution.state).toBe('paused');
-    expect(fromProvider.event).toMatchObject({ type: 'comment', from: 'waiting_on_requester', to: 'waiting_on_requester' });
+    expect(fromProvider.event).toMatchObject({
+      type: 'comment',
+      from: 'waiting_on_requester',
+      to: 'waiting_on_requester',
+    });
 
-    const fromRequester = act(fromProvider.request, { type: 'comment', note: 'The 14-inch one.' }, REQUESTER, at('2026-11-17T14:00:00Z'));
+    const fromRequester = act(
+      fromProvider.request,
+      { type: 'comment', note: 'The 14-inch one.' },
+      REQUESTER,
+      at('2026-11-17T14:00:00Z'),
+    );
     expect(fromRequester.request.status).toBe('acknowledged');
     expect(fromRequester.request.resumeTo).toBeUndefined();
-    expect(fromRequester.request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 2 * HOUR_MS, runningSince: at('2026-11-17T14:00:00Z') });
-    expect(fromRequester.event).toMatchObject({ type: 'comment', from: 'waiting_on_requester', to: 'acknowledged', note: 'The 14-inch one.' });
+    expect(fromRequester.request.clocks.resolution).toMatchObject({
+      state: 'running',
+      usedBefore: 2 * HOUR_MS,
+      runningSince: at('2026-11-17T14:00:00Z'),
+    });
+    expect(fromRequester.event).toMatchObject({
+      type: 'comment',
+      from: 'waiting_on_requester',
+      to: 'acknowledged',
+      note: 'The 14-inch one.',
+    });
   });
 
   it('refuses an empty comment', () => {
@@ -580,7 +807,12 @@ describe('what actions do to the clocks', () => {
       expect(refusal(resolved, { type: 'rate', score }, REQUESTER, MON + 2 * HOUR_MS)).toContain('1 to 5');
     }
     expect(refusal(resolved, { type: 'rate', score: 5 }, AGENT, MON + 2 * HOUR_MS)).toContain('the person who filed');
-    const { request, event } = act(resolved, { type: 'rate', score: 5, better: '  Faster delivery.  ' }, REQUESTER, MON + 2 * HOUR_MS);
+    const { request, event } = act(
+      resolved,
+      { type: 'rate', score: 5, better: '  Faster delivery.  ' },
+      REQUESTER,
+      MON + 2 * HOUR_MS,
+    );
     expect(request.rating).toEqual({ score: 5, better: 'Faster delivery.', at: MON + 2 * HOUR_MS, by: REQUESTER });
     expect(request.status).toBe('resolved');
     expect(event).toMatchObject({ type: 'rate', score: 5, note: 'Faster delivery.', from: 'resolved', to: 'resolved' });
@@ -604,7 +836,13 @@ describe('what actions do to the clocks', () => {
     expect(request.assignee).toBe(OTHER);
     expect(request.status).toBe('acknowledged');
     expect(request.clocks).toBe(acked.clocks);
-    expect(event).toMatchObject({ type: 'assign', assignee: OTHER, actor: HEAD, from: 'acknowledged', to: 'acknowledged' });
+    expect(event).toMatchObject({
+      type: 'assign',
+      assignee: OTHER,
+      actor: HEAD,
+      from: 'acknowledged',
+      to: 'acknowledged',
+    });
   });
 
   it('refuses a note over 1000 characters, naming the limit', () => {
@@ -622,7 +860,11 @@ describe('clock skew', () => {
     expect(event.at).toBe(MON + 2 * HOUR_MS);
     expect(request.updatedAt).toBe(MON + 2 * HOUR_MS);
     expect(request.resolvedAt).toBe(MON + 2 * HOUR_MS);
-    expect(request.clocks.resolution).toMatchObject({ state: 'met', metAt: MON + 2 * HOUR_MS, usedBefore: 2 * HOUR_MS });
+    expect(request.clocks.resolution).toMatchObject({
+      state: 'met',
+      metAt: MON + 2 * HOUR_MS,
+      usedBefore: 2 * HOUR_MS,
+    });
     expect(request.clocks.response).toBe(acked.clocks.response);
   });
 
@@ -632,7 +874,9 @@ describe('clock skew', () => {
     expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON, usedBefore: 0 });
     expect(request.clocks.resolution).toMatchObject({ state: 'paused', usedBefore: 0 });
     // ...and a resume stamped even earlier still works.
-    expect(act(request, { type: 'resume' }, REQUESTER, MON - 5 * HOUR_MS).request.clocks.resolution.state).toBe('running');
+    expect(act(request, { type: 'resume' }, REQUESTER, MON - 5 * HOUR_MS).request.clocks.resolution.state).toBe(
+      'running',
+    );
   });
 });
 
@@ -697,12 +941,26 @@ describe('parseRequestId', () => {
 describe('nextDue', () => {
   it('picks the running target with the least time left', () => {
     const filed = file();
-    expect(nextDue(filed, cal, MON + HOUR_MS)).toEqual({ kind: 'response', remaining: 3 * HOUR_MS, due: at('2026-11-16T18:00:00Z'), status: 'running' });
+    expect(nextDue(filed, cal, MON + HOUR_MS)).toEqual({
+      kind: 'response',
+      remaining: 3 * HOUR_MS,
+      due: at('2026-11-16T18:00:00Z'),
+      status: 'running',
+    });
     expect(nextDue(filed, cal, MON + 3.5 * HOUR_MS)).toMatchObject({ kind: 'response', status: 'at_risk' });
     // Past the response due instant: negative time left, breached.
-    expect(nextDue(filed, cal, MON + 5 * HOUR_MS)).toMatchObject({ kind: 'response', remaining: -HOUR_MS, status: 'breached' });
+    expect(nextDue(filed, cal, MON + 5 * HOUR_MS)).toMatchObject({
+      kind: 'response',
+      remaining: -HOUR_MS,
+      status: 'breached',
+    });
     const acked = act(filed, { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request;
-    expect(nextDue(acked, cal, MON + 2 * HOUR_MS)).toEqual({ kind: 'resolution', remaining: 14 * HOUR_MS, due: at('2026-11-17T22:00:00Z'), status: 'running' });
+    expect(nextDue(acked, cal, MON + 2 * HOUR_MS)).toEqual({
+      kind: 'resolution',
+      remaining: 14 * HOUR_MS,
+      due: at('2026-11-17T22:00:00Z'),
+      status: 'running',
+    });
   });
 
   it('picks the resolution when it has less time left than a running response', () => {
@@ -725,7 +983,12 @@ describe('nextDue', () => {
   it('works the same on a 24x7 calendar', () => {
     const filed = file({ calendar: always });
     expect(iso(filed.clocks.resolution.dueAt)).toBe(iso(MON + 16 * HOUR_MS));
-    expect(nextDue(filed, always, MON + HOUR_MS)).toEqual({ kind: 'response', remaining: 3 * HOUR_MS, due: MON + 4 * HOUR_MS, status: 'running' });
+    expect(nextDue(filed, always, MON + HOUR_MS)).toEqual({
+      kind: 'response',
+      remaining: 3 * HOUR_MS,
+      due: MON + 4 * HOUR_MS,
+      status: 'running',
+    });
     expect(clockAt(always, filed.clocks.resolution, MON + 10 * HOUR_MS)).toMatchObject({ elapsed: 10 * HOUR_MS });
   });
 });

@@ -8,9 +8,17 @@
  */
 import fc from 'fast-check';
 import { HOUR_MS } from '../../../functions/domain/duration';
-import { fileRequest, rightsOf, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction } from '../../../functions/domain/request';
+import {
+  type BreachCharge,
+  fileRequest,
+  type Request,
+  type RequestAction,
+  rightsOf,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../../../functions/domain/request';
 import { decide } from '../../../functions/domain/request-actions';
-import { contribution, NOBODY, statsDelta, sumCounters, type Counters } from '../../../functions/domain/stats';
+import { type Counters, contribution, NOBODY, statsDelta, sumCounters } from '../../../functions/domain/stats';
 import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, fileOf, history, IT, OTHER, play, REQUESTER } from './histories';
 
 const at = (iso: string) => Date.parse(iso);
@@ -21,7 +29,18 @@ const TUE = at('2026-11-17T15:00:00Z');
 const SLICE = 'it-for-finance|P2';
 
 function file(when = MON): Request {
-  const r = fileRequest({ id: 'IT-7', number: 7, agreement: AGREEMENT, customer: 'finance', priority: 'P2', title: 'Laptop', description: '', requester: REQUESTER, at: when, calendar: cal });
+  const r = fileRequest({
+    id: 'IT-7',
+    number: 7,
+    agreement: AGREEMENT,
+    customer: 'finance',
+    priority: 'P2',
+    title: 'Laptop',
+    description: '',
+    requester: REQUESTER,
+    at: when,
+    calendar: cal,
+  });
   if (!r.ok) throw new Error(r.error);
   return r.value.request;
 }
@@ -34,8 +53,15 @@ function act(request: Request, action: RequestAction, actor: string, when: numbe
   return r.value.request;
 }
 
-const charge = (amount: number, unit = 'points'): BreachCharge => ({ amount, unit, n: 1, multiplier: 1, month: '2026-11' });
-const breach = (r: Request, kind: 'response' | 'resolution', amount: number, when: number, unit = 'points') => act(r, { type: 'breach', kind, charge: charge(amount, unit) }, SYSTEM_ACTOR, when);
+const charge = (amount: number, unit = 'points'): BreachCharge => ({
+  amount,
+  unit,
+  n: 1,
+  multiplier: 1,
+  month: '2026-11',
+});
+const breach = (r: Request, kind: 'response' | 'resolution', amount: number, when: number, unit = 'points') =>
+  act(r, { type: 'breach', kind, charge: charge(amount, unit) }, SYSTEM_ACTOR, when);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -50,11 +76,19 @@ describe('contribution: what one request counts', () => {
     expect(contribution(resolved)).toEqual(met);
     expect(contribution(act(resolved, { type: 'close' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual(met);
     // Reopened, it is live again and no longer met.
-    expect(contribution(act(resolved, { type: 'reopen' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual({ filed: 1, [`filed|${SLICE}`]: 1, live: 1 });
+    expect(contribution(act(resolved, { type: 'reopen' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual({
+      filed: 1,
+      [`filed|${SLICE}`]: 1,
+      live: 1,
+    });
   });
 
   it('cancelled in time: cancelled, neither live nor met', () => {
-    expect(contribution(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toEqual({ filed: 1, [`filed|${SLICE}`]: 1, cancelled: 1 });
+    expect(contribution(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toEqual({
+      filed: 1,
+      [`filed|${SLICE}`]: 1,
+      cancelled: 1,
+    });
   });
 
   it('breached while live: breached, its slice, the heat of the filing weekday and hour, the service, "-" for nobody assigned, the target and its penalty', () => {
@@ -76,7 +110,12 @@ describe('contribution: what one request counts', () => {
   it('breached and resolved with a cause: breached, not met; counted against the assignee; the cause counted', () => {
     const acked = act(file(), { type: 'acknowledge' }, AGENT, TUE);
     const recorded = breach(acked, 'response', 10, TUE + HOUR_MS);
-    const resolved = act(recorded, { type: 'resolve', note: 'Done.', cause: { category: 'handoff', text: 'Lost between shifts.' } }, AGENT, TUE + 2 * HOUR_MS);
+    const resolved = act(
+      recorded,
+      { type: 'resolve', note: 'Done.', cause: { category: 'handoff', text: 'Lost between shifts.' } },
+      AGENT,
+      TUE + 2 * HOUR_MS,
+    );
     expect(contribution(resolved)).toEqual({
       filed: 1,
       [`filed|${SLICE}`]: 1,
@@ -113,7 +152,11 @@ describe('contribution: what one request counts', () => {
 
   it('cancelled after the due time: cancelled, and breached once the scan records it', () => {
     const cancelled = act(file(), { type: 'cancel' }, REQUESTER, TUE);
-    expect(contribution(breach(cancelled, 'response', 10, TUE + HOUR_MS))).toMatchObject({ cancelled: 1, breached: 1, 'breach|response': 1 });
+    expect(contribution(breach(cancelled, 'response', 10, TUE + HOUR_MS))).toMatchObject({
+      cancelled: 1,
+      breached: 1,
+      'breach|response': 1,
+    });
     expect(contribution(breach(cancelled, 'response', 10, TUE + HOUR_MS)).live).toBeUndefined();
   });
 
@@ -121,9 +164,19 @@ describe('contribution: what one request counts', () => {
     // Filed Mon 09:00 EST; Wednesday 18 Nov 12:00 EST both P2 targets (4h, 16h) are missed.
     const wed = at('2026-11-18T17:00:00Z');
     const both = breach(breach(file(), 'response', 10, wed), 'resolution', 15.5, wed);
-    expect(contribution(both)).toMatchObject({ 'breach|response': 1, 'breach|resolution': 1, 'penalty|points': 25.5, breached: 1 });
+    expect(contribution(both)).toMatchObject({
+      'breach|response': 1,
+      'breach|resolution': 1,
+      'penalty|points': 25.5,
+      breached: 1,
+    });
     expect(contribution(both)['waived|points']).toBeUndefined();
-    const waived = act(both, { type: 'waive', kind: 'response', reason: 'Supplier delay, agreed.' }, FIN_HEAD, wed + HOUR_MS);
+    const waived = act(
+      both,
+      { type: 'waive', kind: 'response', reason: 'Supplier delay, agreed.' },
+      FIN_HEAD,
+      wed + HOUR_MS,
+    );
     expect(contribution(waived)).toMatchObject({ 'penalty|points': 25.5, 'waived|points': 10, breached: 1 });
 
     const mixed = breach(breach(file(), 'response', 12.34, wed, 'EUR'), 'resolution', 5, wed);
@@ -133,15 +186,32 @@ describe('contribution: what one request counts', () => {
     expect(contribution(free)).toMatchObject({ breached: 1, 'breach|response': 1 });
     expect(Object.keys(contribution(free)).filter((k) => k.startsWith('penalty|'))).toEqual([]);
     // Waiving a free breach gives nothing back either.
-    const freeWaived = act(free, { type: 'waive', kind: 'response', reason: 'Cap reached anyway.' }, FIN_HEAD, wed + HOUR_MS);
+    const freeWaived = act(
+      free,
+      { type: 'waive', kind: 'response', reason: 'Cap reached anyway.' },
+      FIN_HEAD,
+      wed + HOUR_MS,
+    );
     expect(statsDelta(free, freeWaived).add).toEqual({});
   });
 
   it('csat: how many ratings, their sum, and one counter per score; on a breached request too', () => {
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
-    expect(contribution(act(resolved, { type: 'rate', score: 4, better: 'Call me first.' }, REQUESTER, MON + 2 * HOUR_MS))).toMatchObject({ 'csat|n': 1, 'csat|sum': 4, 'csat|4': 1, met: 1 });
-    const breached = act(breach(file(), 'response', 10, TUE), { type: 'resolve', note: 'Done.', cause: { category: 'tooling' } }, AGENT, TUE + HOUR_MS);
-    expect(contribution(act(breached, { type: 'rate', score: 1 }, REQUESTER, TUE + 2 * HOUR_MS))).toMatchObject({ 'csat|n': 1, 'csat|sum': 1, 'csat|1': 1, breached: 1 });
+    expect(
+      contribution(act(resolved, { type: 'rate', score: 4, better: 'Call me first.' }, REQUESTER, MON + 2 * HOUR_MS)),
+    ).toMatchObject({ 'csat|n': 1, 'csat|sum': 4, 'csat|4': 1, met: 1 });
+    const breached = act(
+      breach(file(), 'response', 10, TUE),
+      { type: 'resolve', note: 'Done.', cause: { category: 'tooling' } },
+      AGENT,
+      TUE + HOUR_MS,
+    );
+    expect(contribution(act(breached, { type: 'rate', score: 1 }, REQUESTER, TUE + 2 * HOUR_MS))).toMatchObject({
+      'csat|n': 1,
+      'csat|sum': 1,
+      'csat|1': 1,
+      breached: 1,
+    });
   });
 
   it("the heat bucket is the filing weekday and hour in the provider's zone, not UTC's", () => {
@@ -160,7 +230,9 @@ describe('contribution: what one request counts', () => {
     expect(statsDelta(recorded, reassigned).add).toEqual({ [`who|${AGENT}`]: -1, [`who|${OTHER}`]: 1 });
     // Before any breach, assignment counts nowhere.
     const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
-    expect(statsDelta(acked, act(acked, { type: 'assign', assignee: OTHER }, AGENT, MON + 2 * HOUR_MS)).add).toEqual({});
+    expect(statsDelta(acked, act(acked, { type: 'assign', assignee: OTHER }, AGENT, MON + 2 * HOUR_MS)).add).toEqual(
+      {},
+    );
   });
 });
 
@@ -172,45 +244,84 @@ describe('statsDelta: what one write moves', () => {
 
   it('goes to the filing day however much later the change is', () => {
     const filed = file();
-    const later = act(filed, { type: 'resolve', note: 'Done.', cause: { category: 'other' } }, AGENT, at('2026-12-02T15:00:00Z'));
+    const later = act(
+      filed,
+      { type: 'resolve', note: 'Done.', cause: { category: 'other' } },
+      AGENT,
+      at('2026-12-02T15:00:00Z'),
+    );
     expect(statsDelta(filed, later).day).toBe('2026-11-16');
   });
 
   it('moves nothing for a change the counters do not see', () => {
     const filed = file();
-    expect(statsDelta(filed, act(filed, { type: 'comment', note: 'Any news?' }, REQUESTER, MON + HOUR_MS))).toEqual({ day: '2026-11-16', add: {} });
+    expect(statsDelta(filed, act(filed, { type: 'comment', note: 'Any news?' }, REQUESTER, MON + HOUR_MS))).toEqual({
+      day: '2026-11-16',
+      add: {},
+    });
     const acked = act(filed, { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
     expect(statsDelta(filed, acked).add).toEqual({});
     // An at-risk warning is not counted either.
-    expect(statsDelta(filed, act(filed, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, MON + 3.5 * HOUR_MS)).add).toEqual({});
+    expect(
+      statsDelta(filed, act(filed, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, MON + 3.5 * HOUR_MS)).add,
+    ).toEqual({});
   });
 
   it('resolving in time: live -1, met +1', () => {
     const filed = file();
-    expect(statsDelta(filed, act(filed, { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS)).add).toEqual({ live: -1, met: 1, [`met|${SLICE}`]: 1 });
+    expect(statsDelta(filed, act(filed, { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS)).add).toEqual({
+      live: -1,
+      met: 1,
+      [`met|${SLICE}`]: 1,
+    });
   });
 
   it('carries a "what would have made this better?" answer once, with the write that gave it', () => {
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
-    const rated = act(resolved, { type: 'rate', score: 3, better: '  A heads-up call.  ' }, REQUESTER, MON + 2 * HOUR_MS);
-    expect(statsDelta(resolved, rated)).toEqual({ day: '2026-11-16', add: { 'csat|n': 1, 'csat|sum': 3, 'csat|3': 1 }, better: { id: 'IT-7', text: 'A heads-up call.' } });
+    const rated = act(
+      resolved,
+      { type: 'rate', score: 3, better: '  A heads-up call.  ' },
+      REQUESTER,
+      MON + 2 * HOUR_MS,
+    );
+    expect(statsDelta(resolved, rated)).toEqual({
+      day: '2026-11-16',
+      add: { 'csat|n': 1, 'csat|sum': 3, 'csat|3': 1 },
+      better: { id: 'IT-7', text: 'A heads-up call.' },
+    });
     expect(statsDelta(rated, act(rated, { type: 'close' }, REQUESTER, MON + 3 * HOUR_MS)).better).toBeUndefined();
-    expect(statsDelta(resolved, act(resolved, { type: 'rate', score: 5 }, REQUESTER, MON + 2 * HOUR_MS)).better).toBeUndefined();
+    expect(
+      statsDelta(resolved, act(resolved, { type: 'rate', score: 5 }, REQUESTER, MON + 2 * HOUR_MS)).better,
+    ).toBeUndefined();
   });
 });
 
 describe('buckets', () => {
-  it('the ISO week of a request filed at the turn of the year is the old year\'s last week', () => {
+  it("the ISO week of a request filed at the turn of the year is the old year's last week", () => {
     // Friday 1 January 2027, 10:00 in New York: ISO 2026 has 53 weeks.
-    expect(file(at('2027-01-01T15:00:00Z')).filed).toEqual({ day: '2027-01-01', week: '2026-W53', weekday: 5, hour: 10 });
+    expect(file(at('2027-01-01T15:00:00Z')).filed).toEqual({
+      day: '2027-01-01',
+      week: '2026-W53',
+      weekday: 5,
+      hour: 10,
+    });
     // Thursday 31 December 2026, 23:30 in New York is already 1 January in UTC.
-    expect(file(at('2027-01-01T04:30:00Z')).filed).toEqual({ day: '2026-12-31', week: '2026-W53', weekday: 4, hour: 23 });
+    expect(file(at('2027-01-01T04:30:00Z')).filed).toEqual({
+      day: '2026-12-31',
+      week: '2026-W53',
+      weekday: 4,
+      hour: 23,
+    });
   });
 });
 
 describe('sumCounters', () => {
   it('adds counters key by key, to the cent', () => {
-    expect(sumCounters([{ a: 1, 'penalty|EUR': 0.1 }, { 'penalty|EUR': 0.2 }, { a: 2, b: 1 }])).toEqual({ a: 3, 'penalty|EUR': 0.3, b: 1 });
+    expect(sumCounters([{ a: 1, 'penalty|EUR': 0.1 }, { 'penalty|EUR': 0.2 }, { a: 2, b: 1 }])).toEqual({
+      a: 3,
+      'penalty|EUR': 0.3,
+      b: 1,
+    });
     // A counter that came and went stays, at 0.
     expect(sumCounters([{ live: 1 }, { live: -1, met: 1 }])).toEqual({ live: 0, met: 1 });
     expect(sumCounters([])).toEqual({});
@@ -220,7 +331,8 @@ describe('sumCounters', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** Counters as the store holds them: summed to the cent, zero counters left out. */
-const stored = (c: Counters): Counters => Object.fromEntries(Object.entries(sumCounters([c])).filter(([, v]) => v !== 0));
+const stored = (c: Counters): Counters =>
+  Object.fromEntries(Object.entries(sumCounters([c])).filter(([, v]) => v !== 0));
 const sorted = (c: Counters) => JSON.stringify(Object.entries(c).sort(([a], [b]) => a.localeCompare(b)));
 
 function check(condition: boolean, message: string): void {
@@ -246,24 +358,43 @@ describe('the counters equal a recount', () => {
           if (p.action?.type === 'waive') waivers++;
           const delta = statsDelta(p.before, p.after);
           check(delta.day === day && p.after.filed.day === day, `delta for day ${delta.day}, filed ${day}`);
-          check(Object.values(delta.add).every((v) => v !== 0 && Number.isFinite(v)), `zero or odd counter in ${JSON.stringify(delta.add)}`);
+          check(
+            Object.values(delta.add).every((v) => v !== 0 && Number.isFinite(v)),
+            `zero or odd counter in ${JSON.stringify(delta.add)}`,
+          );
           if (delta.better) betters++;
           running = sumCounters([running, delta.add]);
           const recount = stored(contribution(p.after));
-          check(sorted(stored(running)) === sorted(recount), `after ${p.action?.type}: counters ${sorted(stored(running))}, recount ${sorted(recount)}`);
+          check(
+            sorted(stored(running)) === sorted(recount),
+            `after ${p.action?.type}: counters ${sorted(stored(running))}, recount ${sorted(recount)}`,
+          );
 
           // What the recount says makes sense.
           const c = recount;
           check(c.filed === 1, 'filed is not 1');
           const done = p.after.status === 'resolved' || p.after.status === 'closed';
-          check((c.live ?? 0) + (c.cancelled ?? 0) + (done ? 1 : 0) === 1, `live/cancelled/done overlap: ${sorted(c)} while ${p.after.status}`);
-          check((c.met ?? 0) + (c.breached ?? 0) <= 1 && (c.met === 1) === (done && c.breached === undefined), `met/breached: ${sorted(c)} while ${p.after.status}`);
+          check(
+            (c.live ?? 0) + (c.cancelled ?? 0) + (done ? 1 : 0) === 1,
+            `live/cancelled/done overlap: ${sorted(c)} while ${p.after.status}`,
+          );
+          check(
+            (c.met ?? 0) + (c.breached ?? 0) <= 1 && (c.met === 1) === (done && c.breached === undefined),
+            `met/breached: ${sorted(c)} while ${p.after.status}`,
+          );
           const kinds = Object.keys(p.after.breaches ?? {}).length;
-          check((c['breach|response'] ?? 0) + (c['breach|resolution'] ?? 0) === kinds, `breach counters ${sorted(c)} for ${kinds} breaches`);
-          for (const unit of ['points', 'EUR']) check((c[`waived|${unit}`] ?? 0) <= (c[`penalty|${unit}`] ?? 0), `more waived than charged in ${unit}`);
+          check(
+            (c['breach|response'] ?? 0) + (c['breach|resolution'] ?? 0) === kinds,
+            `breach counters ${sorted(c)} for ${kinds} breaches`,
+          );
+          for (const unit of ['points', 'EUR'])
+            check((c[`waived|${unit}`] ?? 0) <= (c[`penalty|${unit}`] ?? 0), `more waived than charged in ${unit}`);
         });
         // The answer to "what would have made this better?" is handed to the store exactly once, if given.
-        check(betters === (final.rating?.better ? 1 : 0), `${betters} better answers for rating ${JSON.stringify(final.rating)}`);
+        check(
+          betters === (final.rating?.better ? 1 : 0),
+          `${betters} better answers for rating ${JSON.stringify(final.rating)}`,
+        );
       }),
       { numRuns: 300 },
     );

@@ -1,4 +1,4 @@
-import { parseCalendar, type Calendar } from '../../../functions/domain/calendar';
+import { type Calendar, parseCalendar } from '../../../functions/domain/calendar';
 import {
   clockAt,
   dueIfResumedAt,
@@ -38,11 +38,19 @@ describe('target clock', () => {
     expect(statusAt(cal, filed, at('2026-11-23T22:00:00Z'))).toBe('at_risk');
     expect(statusAt(cal, filed, at('2026-11-23T22:00:00.001Z'))).toBe('breached');
     const view = clockAt(cal, filed, at('2026-11-23T18:00:00Z'));
-    expect(view).toMatchObject({ status: 'running', elapsed: 4 * HOUR_MS, remaining: 4 * HOUR_MS, fraction: 0.5, due: at('2026-11-23T22:00:00Z') });
+    expect(view).toMatchObject({
+      status: 'running',
+      elapsed: 4 * HOUR_MS,
+      remaining: 4 * HOUR_MS,
+      fraction: 0.5,
+      due: at('2026-11-23T22:00:00Z'),
+    });
   });
 
   it('honours a custom at-risk threshold', () => {
-    const strict = ok(startClock(cal, { kind: 'response', target: 8 * HOUR_MS, threshold: 0.5, at: at('2026-11-23T14:00:00Z') }));
+    const strict = ok(
+      startClock(cal, { kind: 'response', target: 8 * HOUR_MS, threshold: 0.5, at: at('2026-11-23T14:00:00Z') }),
+    );
     expect(statusAt(cal, strict, at('2026-11-23T18:00:00Z'))).toBe('at_risk');
   });
 
@@ -55,18 +63,30 @@ describe('target clock', () => {
     expect(view).toMatchObject({ status: 'paused', elapsed: 2 * HOUR_MS, due: null });
     expect(iso(dueIfResumedAt(cal, paused, at('2026-11-24T15:00:00Z')))).toBe('2026-11-24T21:00:00.000Z');
     expect(iso(resumed.dueAt)).toBe('2026-11-24T21:00:00.000Z');
-    expect(clockAt(cal, resumed, at('2026-11-24T16:00:00Z'))).toMatchObject({ status: 'running', elapsed: 3 * HOUR_MS });
+    expect(clockAt(cal, resumed, at('2026-11-24T16:00:00Z'))).toMatchObject({
+      status: 'running',
+      elapsed: 3 * HOUR_MS,
+    });
   });
 
   it('can be looked at as of an earlier instant', () => {
-    expect(clockAt(cal, resumed, at('2026-11-23T15:00:00Z'))).toMatchObject({ status: 'running', elapsed: HOUR_MS, due: at('2026-11-23T22:00:00Z') });
+    expect(clockAt(cal, resumed, at('2026-11-23T15:00:00Z'))).toMatchObject({
+      status: 'running',
+      elapsed: HOUR_MS,
+      due: at('2026-11-23T22:00:00Z'),
+    });
     expect(statusAt(cal, resumed, at('2026-11-23T23:00:00Z'))).toBe('paused');
   });
 
   it('is met, stays met, and a reopen carries on with the time already used', () => {
     // Met Tue 12:00 EST (4h used).
     const met = ok(meetClock(cal, resumed, at('2026-11-24T17:00:00Z')));
-    expect(clockAt(cal, met, at('2026-12-30T00:00:00Z'))).toMatchObject({ status: 'met', elapsed: 4 * HOUR_MS, metLate: false, breachedAt: null });
+    expect(clockAt(cal, met, at('2026-12-30T00:00:00Z'))).toMatchObject({
+      status: 'met',
+      elapsed: 4 * HOUR_MS,
+      metLate: false,
+      breachedAt: null,
+    });
     // Reopened Wed 25 Nov 16:00 EST: 4h left = Wed 16-17, Thanksgiving off, Fri 09:00 + 3h = 12:00 EST.
     const reopened = ok(reopenClock(cal, met, at('2026-11-25T21:00:00Z')));
     expect(iso(reopened.dueAt)).toBe('2026-11-27T17:00:00.000Z');
@@ -103,7 +123,10 @@ describe('target clock', () => {
     expect(ok(meetClock(cal, met, at('2026-11-23T16:00:00Z')))).toBe(met);
     const response = ok(startClock(cal, { kind: 'response', target: HOUR_MS, at: at('2026-11-23T14:00:00Z') }));
     const answered = ok(meetClock(cal, response, at('2026-11-23T14:30:00Z')));
-    expect(reopenClock(cal, answered, at('2026-11-23T15:00:00Z'))).toMatchObject({ ok: false, error: { code: 'not_reopenable' } });
+    expect(reopenClock(cal, answered, at('2026-11-23T15:00:00Z'))).toMatchObject({
+      ok: false,
+      error: { code: 'not_reopenable' },
+    });
   });
 
   it('is due at the instant the target ran out even when paused exactly then', () => {
@@ -115,8 +138,13 @@ describe('target clock', () => {
   });
 
   it('rejects nonsense when starting', () => {
-    expect(startClock(cal, { kind: 'resolution', target: 0, at: 0 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(startClock(cal, { kind: 'resolution', target: HOUR_MS, threshold: 1.5, at: 0 })).toMatchObject({ ok: false });
+    expect(startClock(cal, { kind: 'resolution', target: 0, at: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
+    expect(startClock(cal, { kind: 'resolution', target: HOUR_MS, threshold: 1.5, at: 0 })).toMatchObject({
+      ok: false,
+    });
   });
 
   it('is a plain value that survives JSON', () => {

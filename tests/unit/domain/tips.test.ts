@@ -1,6 +1,5 @@
 /** The built-in tip catalogue (the data file, checked) and the weekly rotation (properties). */
 import fc from 'fast-check';
-import raw from '../../../functions/domain/tips-catalogue.json';
 import {
   activeTips,
   addWeeks,
@@ -8,8 +7,8 @@ import {
   catalogueProblems,
   MIN_TIPS_PER_KIND,
   mondayOfWeek,
-  newTipId,
   NoTipsError,
+  newTipId,
   normalised,
   overlayCatalogue,
   pickTip,
@@ -19,13 +18,14 @@ import {
   TIP_KINDS,
   TIP_TITLE_MAX,
   TIP_TRY_MAX,
+  type Tip,
   TipCatalogueSpec,
+  type TipKind,
   TipSpec,
   weekOf,
   weekOrdinal,
-  type Tip,
-  type TipKind,
 } from '../../../functions/domain/tips';
+import raw from '../../../functions/domain/tips-catalogue.json';
 
 describe('the built-in catalogue (functions/domain/tips-catalogue.json)', () => {
   const tips = (raw as { tips: unknown[] }).tips;
@@ -42,7 +42,12 @@ describe('the built-in catalogue (functions/domain/tips-catalogue.json)', () => 
 
   it('keeps every field within its length, trimmed, with the title on one line', () => {
     for (const t of builtInTips()) {
-      expect([t.id, t.title.length <= TIP_TITLE_MAX, t.body.length <= TIP_BODY_MAX, t.tryThisWeek.length <= TIP_TRY_MAX]).toEqual([t.id, true, true, true]);
+      expect([
+        t.id,
+        t.title.length <= TIP_TITLE_MAX,
+        t.body.length <= TIP_BODY_MAX,
+        t.tryThisWeek.length <= TIP_TRY_MAX,
+      ]).toEqual([t.id, true, true, true]);
       for (const field of [t.title, t.body, t.tryThisWeek]) expect(field).toBe(field.trim());
       expect(t.title).not.toMatch(/[\r\n]/);
     }
@@ -65,19 +70,38 @@ describe('the built-in catalogue (functions/domain/tips-catalogue.json)', () => 
   });
 
   it('avoids the platitudes the issue rules out', () => {
-    const banned = [/communication is key/i, /customer is always right/i, /go the extra mile/i, /exceed expectations/i, /at the end of the day/i, /\bsynerg/i, /\bdelight\b/i];
-    for (const t of builtInTips()) for (const re of banned) expect(`${t.id}: ${t.title} ${t.body} ${t.tryThisWeek}`).not.toMatch(re);
+    const banned = [
+      /communication is key/i,
+      /customer is always right/i,
+      /go the extra mile/i,
+      /exceed expectations/i,
+      /at the end of the day/i,
+      /\bsynerg/i,
+      /\bdelight\b/i,
+    ];
+    for (const t of builtInTips())
+      for (const re of banned) expect(`${t.id}: ${t.title} ${t.body} ${t.tryThisWeek}`).not.toMatch(re);
   });
 });
 
 describe('TipSpec and catalogue checks', () => {
-  const ok: Tip = { id: 'int-x', kind: 'internal', title: 'A title', body: 'A body that says a good deal more than its title does.', tryThisWeek: 'Do one thing by Friday.' };
+  const ok: Tip = {
+    id: 'int-x',
+    kind: 'internal',
+    title: 'A title',
+    body: 'A body that says a good deal more than its title does.',
+    tryThisWeek: 'Do one thing by Friday.',
+  };
 
   it.each([
     ['a title over 60 characters', { title: 'x'.repeat(61) }, 'title'],
     ['a body over 280 characters', { body: 'y'.repeat(281) }, 'body'],
     ['a try-this-week over 160 characters', { tryThisWeek: 'z'.repeat(161) }, 'tryThisWeek'],
-    ['a body that is just its title', { title: 'Close the loop after a fix please now', body: 'Close the loop, after a fix, please now!' }, 'body'],
+    [
+      'a body that is just its title',
+      { title: 'Close the loop after a fix please now', body: 'Close the loop, after a fix, please now!' },
+      'body',
+    ],
     ['an id with capitals', { id: 'Int-X' }, 'id'],
     ['an unknown kind', { kind: 'partner' }, 'kind'],
     ['a two-line title', { title: 'One\ntwo' }, 'title'],
@@ -90,12 +114,16 @@ describe('TipSpec and catalogue checks', () => {
   it('finds repeated ids, titles that differ only in case, and repeated bodies', () => {
     const other = { ...ok, id: 'int-y', title: 'a TITLE', body: `${ok.body}!` };
     expect(catalogueProblems([ok, other])).toEqual(['int-y: same title as int-x', 'int-y: same body as int-x']);
-    expect(catalogueProblems([ok, { ...ok, title: 'Other', body: 'Another body entirely, long enough to pass.' }])).toEqual(['int-x: same id as int-x']);
+    expect(
+      catalogueProblems([ok, { ...ok, title: 'Other', body: 'Another body entirely, long enough to pass.' }]),
+    ).toEqual(['int-x: same id as int-x']);
   });
 
   it('makes new ids from the title, unique within the catalogue', () => {
     expect(newTipId('customer', "Don't vanish: end the chat!", new Set())).toBe('cus-don-t-vanish-end-the-chat');
-    expect(newTipId('internal', 'Say no with an alternative', new Set(['int-say-no-with-an-alternative']))).toBe('int-say-no-with-an-alternative-2');
+    expect(newTipId('internal', 'Say no with an alternative', new Set(['int-say-no-with-an-alternative']))).toBe(
+      'int-say-no-with-an-alternative-2',
+    );
     expect(newTipId('internal', '!!!', new Set())).toBe('int-tip');
     expect(newTipId('internal', 'x'.repeat(100), new Set()).length).toBeLessThanOrEqual(60);
   });
@@ -128,9 +156,21 @@ describe('weeks', () => {
 
 /** A catalogue of n tips of each kind with made-up ids. */
 function catalogue(ids: { internal: string[]; customer: string[] }): Tip[] {
-  return TIP_KINDS.flatMap((kind) => ids[kind].map((id) => ({ id, kind, title: `T ${id}`, body: `Body of ${id}, long enough to pass the checks.`, tryThisWeek: `Try ${id} this week.` })));
+  return TIP_KINDS.flatMap((kind) =>
+    ids[kind].map((id) => ({
+      id,
+      kind,
+      title: `T ${id}`,
+      body: `Body of ${id}, long enough to pass the checks.`,
+      tryThisWeek: `Try ${id} this week.`,
+    })),
+  );
 }
-const idList = (prefix: string, min = 1) => fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,12}$/).map((s) => `${prefix}-${s}`), { minLength: min, maxLength: 150 });
+const idList = (prefix: string, min = 1) =>
+  fc.uniqueArray(
+    fc.stringMatching(/^[a-z0-9]{1,12}$/).map((s) => `${prefix}-${s}`),
+    { minLength: min, maxLength: 150 },
+  );
 const anyWeek = fc.integer({ min: -600, max: 3000 }).map((k) => addWeeks('2024-W01', k));
 
 describe('the rotation', () => {
@@ -176,7 +216,11 @@ describe('the rotation', () => {
 
   it('is a shuffle, not the file order', () => {
     const order = rotationOrder(builtInTips(), 'internal').map((t) => t.id);
-    expect(order).not.toEqual(builtInTips().filter((t) => t.kind === 'internal').map((t) => t.id));
+    expect(order).not.toEqual(
+      builtInTips()
+        .filter((t) => t.kind === 'internal')
+        .map((t) => t.id),
+    );
     expect(rotationOrder(builtInTips(), 'internal', { salt: 'other' }).map((t) => t.id)).not.toEqual(order);
   });
 
@@ -186,7 +230,10 @@ describe('the rotation', () => {
         const tips = catalogue({ internal, customer: ['cus-a'] });
         const gone = internal[which % internal.length]!;
         const order = rotationOrder(tips, 'internal').map((t) => t.id);
-        const without = rotationOrder(tips.filter((t) => t.id !== gone), 'internal').map((t) => t.id);
+        const without = rotationOrder(
+          tips.filter((t) => t.id !== gone),
+          'internal',
+        ).map((t) => t.id);
         expect(without).toEqual(order.filter((id) => id !== gone));
       }),
     );
@@ -194,8 +241,17 @@ describe('the rotation', () => {
 
   it('never picks a retired tip and picks an added one within a cycle', () => {
     const retired = builtInTips()[0]!;
-    const added: Tip = { id: 'int-added-by-admin', kind: 'internal', title: 'Added', body: 'An admin wrote this tip for the whole company to read.', tryThisWeek: 'Read it on Monday.' };
-    const entries = overlayCatalogue(builtInTips(), [{ id: retired.id, retired: true }, { id: added.id, tip: added, source: 'custom' }]);
+    const added: Tip = {
+      id: 'int-added-by-admin',
+      kind: 'internal',
+      title: 'Added',
+      body: 'An admin wrote this tip for the whole company to read.',
+      tryThisWeek: 'Read it on Monday.',
+    };
+    const entries = overlayCatalogue(builtInTips(), [
+      { id: retired.id, retired: true },
+      { id: added.id, tip: added, source: 'custom' },
+    ]);
     const active = activeTips(entries);
     const n = active.filter((t) => t.kind === 'internal').length;
     const ids = Array.from({ length: n }, (_, i) => pickTips(active, addWeeks('2027-W10', i)).internal.id);
@@ -210,11 +266,17 @@ describe('the rotation', () => {
   });
 });
 
-describe('overlay of admins\' changes', () => {
+describe("overlay of admins' changes", () => {
   const [a, b] = builtInTips() as [Tip, Tip];
   it('replaces edited tips in place (keeping id and kind), marks retirements, adds custom tips at the end in id order', () => {
     const edited = { ...a, title: 'Edited title', kind: 'customer' as TipKind };
-    const custom = (id: string): Tip => ({ ...b, id, kind: 'customer', title: `Custom ${id}`, body: `A custom tip called ${id}, long enough.` });
+    const custom = (id: string): Tip => ({
+      ...b,
+      id,
+      kind: 'customer',
+      title: `Custom ${id}`,
+      body: `A custom tip called ${id}, long enough.`,
+    });
     const entries = overlayCatalogue(builtInTips(), [
       { id: 'cus-zzz', tip: custom('cus-zzz'), source: 'custom' },
       { id: a.id, tip: edited, source: 'edit' },
@@ -225,7 +287,10 @@ describe('overlay of admins\' changes', () => {
     expect(entries).toHaveLength(builtInTips().length + 2);
     expect(entries[0]).toEqual({ tip: { ...edited, kind: a.kind }, source: 'edit', retired: false });
     expect(entries[1]).toEqual({ tip: b, source: 'built-in', retired: true });
-    expect(entries.slice(-2).map((e) => [e.tip.id, e.source, e.retired])).toEqual([['cus-aaa', 'custom', true], ['cus-zzz', 'custom', false]]);
+    expect(entries.slice(-2).map((e) => [e.tip.id, e.source, e.retired])).toEqual([
+      ['cus-aaa', 'custom', true],
+      ['cus-zzz', 'custom', false],
+    ]);
     const active = activeTips(entries).map((t) => t.id);
     expect(active).not.toContain(b.id);
     expect(active).not.toContain('cus-aaa');

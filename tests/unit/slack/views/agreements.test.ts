@@ -1,5 +1,10 @@
 import type { ActionsBlock, Button, InputBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
-import { AgreementTermsSpec, termsFromSpec, type AgreementTerms, type AgreementVersion } from '../../../../functions/domain/agreement';
+import {
+  type AgreementTerms,
+  AgreementTermsSpec,
+  type AgreementVersion,
+  termsFromSpec,
+} from '../../../../functions/domain/agreement';
 import type { Department } from '../../../../functions/domain/department';
 import type { AgreementRecord, Directory } from '../../../../functions/domain/directory';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
@@ -11,10 +16,10 @@ import {
   declineModal,
   departmentMessage,
   departmentsMessage,
+  PROPOSE_BLOCK_IDS,
   proposalMessage,
   proposalSentMessage,
   proposeModal,
-  PROPOSE_BLOCK_IDS,
   readProposeView,
   type ViewStateValues,
 } from '../../../../functions/slack/views/agreements';
@@ -23,15 +28,19 @@ import { department, WEEK } from '../../../support/departments';
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-
 const it_ = department('it', 'IT', ['U0HEADIT'], { members: ['U0ALICE', 'U0BOB'], usergroup: 'S0ITTEAM1' });
-const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], { calendar: { timezone: 'Europe/Berlin', hours: WEEK } });
+const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], {
+  calendar: { timezone: 'Europe/Berlin', hours: WEEK },
+});
 
 const terms: AgreementTerms = {
   provider: 'it',
   customer: 'finance',
   service: 'Laptops and accounts',
-  targets: { P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS }, P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS } },
+  targets: {
+    P1: { response: 30 * MINUTE_MS, resolution: 4 * HOUR_MS },
+    P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS },
+  },
   penalty: { unit: 'points', perBreach: 50, tiers: [{ fromBreach: 3, multiplier: 2 }], monthlyCap: 500 },
   atRisk: 0.75,
 };
@@ -57,13 +66,19 @@ const proposal = version(3, {
   targets: { ...terms.targets, P1: { response: 30 * MINUTE_MS, resolution: 3 * HOUR_MS } },
 });
 
-const dirOf = (departments: Department[], agreements: AgreementRecord[] = []): Directory => ({ rev: 1, departments, agreements, digests: [] });
+const dirOf = (departments: Department[], agreements: AgreementRecord[] = []): Directory => ({
+  rev: 1,
+  departments,
+  agreements,
+  digests: [],
+});
 const dir = dirOf([it_, finance], [{ id: active.id, latestVersion: 3, active, pending: proposal }]);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const sections = (blocks: KnownBlock[]) => blocks.filter((b): b is SectionBlock => b.type === 'section').map((b) => b.text?.text ?? '');
+const sections = (blocks: KnownBlock[]) =>
+  blocks.filter((b): b is SectionBlock => b.type === 'section').map((b) => b.text?.text ?? '');
 const contexts = (blocks: KnownBlock[]) =>
   blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => ('text' in e ? e.text : '')) : []));
 const inputs = (view: ModalView) => view.blocks.filter((b): b is InputBlock => b.type === 'input');
@@ -88,8 +103,12 @@ function submittedUntouched(view: ModalView): ViewStateValues {
   const values: ViewStateValues = {};
   for (const b of inputs(view)) {
     const e = b.element;
-    if (e.type === 'static_select') values[b.block_id!] = { [IDS.value]: { type: e.type, selected_option: e.initial_option ? { value: e.initial_option.value! } : null } };
-    else if (e.type === 'plain_text_input' || e.type === 'number_input') values[b.block_id!] = { [IDS.value]: { type: e.type, value: e.initial_value ?? null } };
+    if (e.type === 'static_select')
+      values[b.block_id!] = {
+        [IDS.value]: { type: e.type, selected_option: e.initial_option ? { value: e.initial_option.value! } : null },
+      };
+    else if (e.type === 'plain_text_input' || e.type === 'number_input')
+      values[b.block_id!] = { [IDS.value]: { type: e.type, value: e.initial_value ?? null } };
   }
   return values;
 }
@@ -112,17 +131,23 @@ describe('agreementsMessage', () => {
     expect(body).toContain('version 2, active since 2026-11-03');
     expect(body).toMatch(/```\nPriority {2}Answer within {2}Solve within\nP1 {8}30m {12}4h\nP3 {8}8h {13}40h\n```/);
     expect(body).not.toContain('P2');
-    expect(body).toContain('50 points per breach; from the 3rd breach in a calendar month ×2; at most 500 points a month');
+    expect(body).toContain(
+      '50 points per breach; from the 3rd breach in a calendar month ×2; at most 500 points a month',
+    );
     expect(body).toContain("warns when 75% of a target's time is used");
     expect(contexts(blocks)).toContain("Working time on IT's calendar (America/New_York)");
     expect(text).toContain('IT → Finance · Laptops and accounts');
   });
 
-  it("says whose heads a pending proposal waits for: the side that did not propose", () => {
+  it('says whose heads a pending proposal waits for: the side that did not propose', () => {
     const fromIt = agreementsMessage({ department: it_, records: dir.agreements, dir });
     expect(contexts(fromIt.blocks)).toContain("Proposal for version 3 waiting for Finance's heads since 2026-11-10");
     const fromFinance = { ...proposal, proposedBy: 'U0HEADFIN', proposedFor: 'finance' };
-    const other = agreementsMessage({ department: finance, records: [{ id: active.id, latestVersion: 3, active, pending: fromFinance }], dir });
+    const other = agreementsMessage({
+      department: finance,
+      records: [{ id: active.id, latestVersion: 3, active, pending: fromFinance }],
+      dir,
+    });
     expect(contexts(other.blocks)).toContain("Proposal for version 3 waiting for IT's heads since 2026-11-10");
   });
 
@@ -130,14 +155,22 @@ describe('agreementsMessage', () => {
     const { blocks } = agreementsMessage({ department: finance, records: dir.agreements, dir });
     expect(sections(blocks)[0]).toContain('IT promises Finance');
     const everyone = { ...active, customer: '*' };
-    const viaAll = agreementsMessage({ department: finance, records: [{ id: active.id, latestVersion: 2, active: everyone }], dir });
+    const viaAll = agreementsMessage({
+      department: finance,
+      records: [{ id: active.id, latestVersion: 2, active: everyone }],
+      dir,
+    });
     expect(sections(viaAll.blocks)[0]).toContain('*IT → every department · Laptops and accounts*');
     expect(sections(viaAll.blocks)[0]).toContain('IT promises Finance (as it promises every department)');
   });
 
   it('shows an agreement that is only proposed as not active yet, with its terms', () => {
     const first = { ...proposal, version: 1 };
-    const { blocks } = agreementsMessage({ department: it_, records: [{ id: first.id, latestVersion: 1, pending: first }], dir });
+    const { blocks } = agreementsMessage({
+      department: it_,
+      records: [{ id: first.id, latestVersion: 1, pending: first }],
+      dir,
+    });
     expect(sections(blocks)[0]).toContain('Proposed (not active yet)');
     expect(sections(blocks)[0]).toContain('3h');
     expect(contexts(blocks)).toContain("Proposal for version 1 waiting for Finance's heads since 2026-11-10");
@@ -175,7 +208,15 @@ describe('escaping user text', () => {
   it.each([
     ['agreementsMessage', () => agreementsMessage({ department: evilDept, records: evilDir.agreements, dir: evilDir })],
     ['proposalMessage', () => proposalMessage({ proposal: badProposal, active: bad, dir: evilDir })],
-    ['a declined proposalMessage', () => proposalMessage({ proposal: badProposal, dir: evilDir, decided: { by: 'U0HEADFIN', at: '2026-11-11T00:00:00Z', outcome: 'declined', reason: evil } })],
+    [
+      'a declined proposalMessage',
+      () =>
+        proposalMessage({
+          proposal: badProposal,
+          dir: evilDir,
+          decided: { by: 'U0HEADFIN', at: '2026-11-11T00:00:00Z', outcome: 'declined', reason: evil },
+        }),
+    ],
     ['activatedMessage', () => activatedMessage({ agreement: bad, dir: evilDir, acceptedBy: 'U0HEADFIN' })],
     ['proposalSentMessage', () => proposalSentMessage({ proposal: badProposal, dir: evilDir })],
     ['departmentsMessage', () => departmentsMessage(evilDir)],
@@ -204,7 +245,9 @@ describe('proposalMessage', () => {
   });
 
   it('says when nothing changes and when the agreement is new', () => {
-    expect(sections(proposalMessage({ proposal: { ...active, version: 3 }, active, dir }).blocks)[1]).toContain('No changes to the terms');
+    expect(sections(proposalMessage({ proposal: { ...active, version: 3 }, active, dir }).blocks)[1]).toContain(
+      'No changes to the terms',
+    );
     expect(sections(proposalMessage({ proposal, dir }).blocks)[1]).toBe('This is a new agreement.');
   });
 
@@ -216,17 +259,31 @@ describe('proposalMessage', () => {
     expect(accept!.style).toBe('primary');
     expect(accept!.confirm?.text.text).toBe('Activate version 3? Requests filed from now on use these terms.');
     expect(decline!.action_id).toBe(IDS.declineProposal);
-    for (const b of [accept!, decline!]) expect(JSON.parse(b.value!)).toEqual({ id: 'it-for-finance-laptops', version: 3 });
+    for (const b of [accept!, decline!])
+      expect(JSON.parse(b.value!)).toEqual({ id: 'it-for-finance-laptops', version: 3 });
   });
 
   it('shows the outcome instead of buttons once decided', () => {
-    const accepted = proposalMessage({ proposal, active, dir, decided: { by: 'U0HEADFIN', at: '2026-11-11T08:00:00Z', outcome: 'accepted' } });
+    const accepted = proposalMessage({
+      proposal,
+      active,
+      dir,
+      decided: { by: 'U0HEADFIN', at: '2026-11-11T08:00:00Z', outcome: 'accepted' },
+    });
     expect(accepted.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(contexts(accepted.blocks)).toContain('✅ Accepted by <@U0HEADFIN> on 2026-11-11');
-    const declined = proposalMessage({ proposal, dir, decided: { by: 'U0HEADFIN', at: '2026-11-11T08:00:00Z', outcome: 'declined', reason: 'Too tight for P1' } });
+    const declined = proposalMessage({
+      proposal,
+      dir,
+      decided: { by: 'U0HEADFIN', at: '2026-11-11T08:00:00Z', outcome: 'declined', reason: 'Too tight for P1' },
+    });
     expect(declined.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(contexts(declined.blocks).join()).toContain('Declined by <@U0HEADFIN> on 2026-11-11: Too tight for P1');
-    const withdrawn = proposalMessage({ proposal, dir, decided: { by: 'U0HEADIT', at: '2026-11-11T08:00:00Z', outcome: 'withdrawn' } });
+    const withdrawn = proposalMessage({
+      proposal,
+      dir,
+      decided: { by: 'U0HEADIT', at: '2026-11-11T08:00:00Z', outcome: 'withdrawn' },
+    });
     expect(contexts(withdrawn.blocks)).toContain('Withdrawn: replaced by a newer version');
   });
 });
@@ -241,7 +298,12 @@ describe('declineModal, activatedMessage and proposalSentMessage', () => {
     const reason = input(view, IDS.declineReasonBlock);
     expect(reason.optional).toBeFalsy();
     expect(reason.label.text).toBe('Why? The proposer will see this.');
-    expect(reason.element).toMatchObject({ type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: 500 });
+    expect(reason.element).toMatchObject({
+      type: 'plain_text_input',
+      action_id: IDS.value,
+      multiline: true,
+      max_length: 500,
+    });
   });
 
   it('announces the new version with its terms and keeps older requests on their version', () => {
@@ -252,7 +314,7 @@ describe('declineModal, activatedMessage and proposalSentMessage', () => {
     expect(contexts(blocks).join()).toContain('Requests filed before now keep the version they were filed under');
   });
 
-  it("tells the proposer which heads got the proposal", () => {
+  it('tells the proposer which heads got the proposal', () => {
     const { text } = proposalSentMessage({ proposal, dir });
     expect(text).toContain("Sent to Finance's heads (<@U0HEADFIN>, <@U0HEADFIN2>)");
     expect(text).toContain('version 3 of *IT → Finance · Laptops and accounts*');
@@ -262,28 +324,60 @@ describe('declineModal, activatedMessage and proposalSentMessage', () => {
 describe('proposeModal and readProposeView', () => {
   it('is a modal with the expected ids, labels and one input per field of the terms', () => {
     const view = proposeModal({ departments: [it_, finance] });
-    expect(view).toMatchObject({ callback_id: IDS.proposeModal, title: { text: 'Propose an agreement' }, submit: { text: 'Send proposal' }, close: { text: 'Cancel' } });
+    expect(view).toMatchObject({
+      callback_id: IDS.proposeModal,
+      title: { text: 'Propose an agreement' },
+      submit: { text: 'Send proposal' },
+      close: { text: 'Cancel' },
+    });
     expect(view.private_metadata).toBe('{}');
     expect(inputs(view).map((b) => b.block_id)).toEqual([...PROPOSE_BLOCK_IDS]);
     for (const b of inputs(view)) expect((b.element as { action_id?: string }).action_id).toBe(IDS.value);
     expect(input(view, 'provider').label.text).toBe('Provider (who makes the promise)');
-    expect(input(view, 'targets.P2.resolution')).toMatchObject({ optional: true, label: { text: 'P2 — solve within' } });
-    expect(input(view, 'penalty.per_breach').element).toEqual({ type: 'number_input', action_id: IDS.value, is_decimal_allowed: true });
+    expect(input(view, 'targets.P2.resolution')).toMatchObject({
+      optional: true,
+      label: { text: 'P2 — solve within' },
+    });
+    expect(input(view, 'penalty.per_breach').element).toEqual({
+      type: 'number_input',
+      action_id: IDS.value,
+      is_decimal_allowed: true,
+    });
     expect(input(view, 'at_risk').element).toMatchObject({ initial_value: '75' });
     expect(input(view, 'penalty.unit').element).toMatchObject({ initial_value: 'points' });
-    expect(input(view, 'customer').element).toMatchObject({ options: [{ value: '*', text: { text: 'Every department' } }, { value: 'it' }, { value: 'finance' }] });
+    expect(input(view, 'customer').element).toMatchObject({
+      options: [{ value: '*', text: { text: 'Every department' } }, { value: 'it' }, { value: 'finance' }],
+    });
     expect(view.title.text.length).toBeLessThanOrEqual(24);
   });
 
   it('preselects a known provider and ignores an unknown one', () => {
-    expect(input(proposeModal({ departments: [it_, finance], initial: { provider: 'finance' } }), 'provider').element).toMatchObject({ initial_option: { value: 'finance' } });
-    expect(input(proposeModal({ departments: [it_, finance], initial: { provider: 'gone' } }), 'provider').element).not.toHaveProperty('initial_option');
+    expect(
+      input(proposeModal({ departments: [it_, finance], initial: { provider: 'finance' } }), 'provider').element,
+    ).toMatchObject({ initial_option: { value: 'finance' } });
+    expect(
+      input(proposeModal({ departments: [it_, finance], initial: { provider: 'gone' } }), 'provider').element,
+    ).not.toHaveProperty('initial_option');
   });
 
   it('prefills every field from the agreement it changes, and reading it back gives the same terms', () => {
-    const base = version(2, { customer: '*', atRisk: 0.7, penalty: { unit: 'EUR', perBreach: 12.5, tiers: [{ fromBreach: 3, multiplier: 2 }, { fromBreach: 5, multiplier: 3.5 }], monthlyCap: 400 } });
+    const base = version(2, {
+      customer: '*',
+      atRisk: 0.7,
+      penalty: {
+        unit: 'EUR',
+        perBreach: 12.5,
+        tiers: [
+          { fromBreach: 3, multiplier: 2 },
+          { fromBreach: 5, multiplier: 3.5 },
+        ],
+        monthlyCap: 400,
+      },
+    });
     const view = proposeModal({ departments: [it_, finance], base });
-    expect(sections(view.blocks as KnownBlock[])[0]).toContain('*IT → every department · Laptops and accounts*, now version 2');
+    expect(sections(view.blocks as KnownBlock[])[0]).toContain(
+      '*IT → every department · Laptops and accounts*, now version 2',
+    );
     expect(JSON.parse(view.private_metadata!)).toEqual({ agreementId: base.id, baseVersion: 2 });
     const { spec, errors } = readProposeView(submittedUntouched(view));
     expect(errors).toEqual({});
@@ -296,7 +390,15 @@ describe('proposeModal and readProposeView', () => {
   it('reads tiers written as from_breach:multiplier pairs', () => {
     const values = submittedUntouched(proposeModal({ departments: [it_, finance], base: active }));
     values['penalty.tiers'] = { [IDS.value]: { type: 'plain_text_input', value: '3:2, 5:3' } };
-    expect(readProposeView(values).spec.penalty).toEqual({ unit: 'points', per_breach: 50, tiers: [{ from_breach: 3, multiplier: 2 }, { from_breach: 5, multiplier: 3 }], monthly_cap: 500 });
+    expect(readProposeView(values).spec.penalty).toEqual({
+      unit: 'points',
+      per_breach: 50,
+      tiers: [
+        { from_breach: 3, multiplier: 2 },
+        { from_breach: 5, multiplier: 3 },
+      ],
+      monthly_cap: 500,
+    });
   });
 
   it('reports badly written tiers and an at-risk share outside 1-99% on their blocks', () => {
@@ -335,7 +437,9 @@ describe('proposeModal and readProposeView', () => {
   });
 
   it('keeps within Slack limits even with 150 departments with long names', () => {
-    const many = Array.from({ length: 150 }, (_, i) => department(`d-${i}`, `Department ${i} ${'with a very long name '.repeat(3)}`.slice(0, 80), ['U0HEAD']));
+    const many = Array.from({ length: 150 }, (_, i) =>
+      department(`d-${i}`, `Department ${i} ${'with a very long name '.repeat(3)}`.slice(0, 80), ['U0HEAD']),
+    );
     const view = proposeModal({ departments: many, base: active });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(view.private_metadata!.length).toBeLessThanOrEqual(3000);

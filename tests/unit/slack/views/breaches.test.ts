@@ -1,11 +1,35 @@
 import type { PlainTextInput, StaticSelect } from '@slack/types';
-import { actionsBlocks, allText, type Blocks, buttons, contextTexts, inputById, inputs, known, sectionTexts } from './blocks';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
-import { CAUSE_CATEGORIES, SYSTEM_ACTOR, SYSTEM_RIGHTS, type Breach, type BreachCharge, type Request } from '../../../../functions/domain/request';
+import {
+  type Breach,
+  type BreachCharge,
+  CAUSE_CATEGORIES,
+  type Request,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../../../../functions/domain/request';
 import { decide, missedTargets } from '../../../../functions/domain/request-actions';
 import { IDS } from '../../../../functions/slack/ids';
-import { atRiskWarning, breachNotice, chargeText, monthName, waiveModal, type BreachNoticeInput } from '../../../../functions/slack/views/breaches';
+import {
+  atRiskWarning,
+  type BreachNoticeInput,
+  breachNotice,
+  chargeText,
+  monthName,
+  waiveModal,
+} from '../../../../functions/slack/views/breaches';
 import { readResolveView, resolveModal } from '../../../../functions/slack/views/request-modals';
+import {
+  actionsBlocks,
+  allText,
+  type Blocks,
+  buttons,
+  contextTexts,
+  inputById,
+  inputs,
+  known,
+  sectionTexts,
+} from './blocks';
 import { calendar, file, it_, T0 } from './fixtures';
 
 // ---------------------------------------------------------------------------------------------
@@ -16,15 +40,33 @@ const CARD = 'https://acme.slack.com/archives/C0ITQ/p1700000000000100';
 const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
 
 /** The request with its response breach recorded by the scan at `at`, the way the domain does it. */
-function breached(request: Request, at: number, charge: Partial<BreachCharge> = {}): { request: Request; breach: Breach } {
-  const out = decide(request, { type: 'breach', kind: 'response', charge: { ...CHARGE, ...charge } }, { actor: SYSTEM_ACTOR, at, calendar, rights: SYSTEM_RIGHTS, provider: it_ });
+function breached(
+  request: Request,
+  at: number,
+  charge: Partial<BreachCharge> = {},
+): { request: Request; breach: Breach } {
+  const out = decide(
+    request,
+    { type: 'breach', kind: 'response', charge: { ...CHARGE, ...charge } },
+    { actor: SYSTEM_ACTOR, at, calendar, rights: SYSTEM_RIGHTS, provider: it_ },
+  );
   if (!out.ok) throw new Error(out.error);
   return { request: out.value.request, breach: out.value.request.breaches!.response! };
 }
 
 const base = breached(file(), T0 + 40 * MINUTE_MS);
 const notice = (extra: Partial<BreachNoticeInput> = {}) =>
-  breachNotice({ request: base.request, kind: 'response', breach: base.breach, providerName: 'IT', customerName: 'Finance', lateBy: 10 * MINUTE_MS, cardLink: CARD, canWaive: false, ...extra });
+  breachNotice({
+    request: base.request,
+    kind: 'response',
+    breach: base.breach,
+    providerName: 'IT',
+    customerName: 'Finance',
+    lateBy: 10 * MINUTE_MS,
+    cardLink: CARD,
+    canWaive: false,
+    ...extra,
+  });
 
 // Block helpers
 const token = (ms: number) => `<!date^${Math.floor(ms / 1000)}^`;
@@ -62,13 +104,23 @@ describe('breachNotice', () => {
   });
 
   it('shows a tier multiplier, money, and that the monthly cap is reached', () => {
-    const tiered = breached(file(), T0 + 40 * MINUTE_MS, { amount: 200, unit: 'EUR', n: 3, multiplier: 2, month: '2026-12' });
+    const tiered = breached(file(), T0 + 40 * MINUTE_MS, {
+      amount: 200,
+      unit: 'EUR',
+      n: 3,
+      multiplier: 2,
+      month: '2026-12',
+    });
     expect(allText(notice(tiered))).toContain('*Penalty:* €200.00 (3rd breach of December 2026, ×2)');
     const capped = breached(file(), T0 + 40 * MINUTE_MS, { amount: 0, n: 12 });
-    expect(allText(notice(capped))).toContain('*Penalty:* 0 points (12th breach of November 2026 — the monthly cap is reached)');
+    expect(allText(notice(capped))).toContain(
+      '*Penalty:* 0 points (12th breach of November 2026 — the monthly cap is reached)',
+    );
     // A first breach that costs nothing (no penalty agreed) is not "the cap".
     expect(chargeText({ ...CHARGE, amount: 0 })).toBe('0 points (1st breach of November 2026)');
-    expect(chargeText({ ...CHARGE, n: 22, multiplier: 3, amount: 150 })).toBe('150 points (22nd breach of November 2026, ×3)');
+    expect(chargeText({ ...CHARGE, n: 22, multiplier: 3, amount: 150 })).toBe(
+      '150 points (22nd breach of November 2026, ×3)',
+    );
     expect(monthName('2026-01')).toBe('January 2026');
     expect(monthName('<odd>')).toBe('&lt;odd&gt;');
   });
@@ -98,15 +150,23 @@ describe('breachNotice', () => {
   it('offers no Waive button when there is nothing to give back or it is already waived', () => {
     const free = breached(file(), T0 + 40 * MINUTE_MS, { amount: 0, n: 12 });
     expect(actionsBlocks(notice({ ...free, canWaive: true }).blocks)).toHaveLength(0);
-    const waived = decide(base.request, { type: 'waive', kind: 'response', reason: 'Our <!channel> fault' }, {
-      actor: 'U0HEADFIN',
-      at: T0 + HOUR_MS,
-      calendar,
-      rights: { provider: false, requester: false, customerHead: true },
-      provider: it_,
-    });
+    const waived = decide(
+      base.request,
+      { type: 'waive', kind: 'response', reason: 'Our <!channel> fault' },
+      {
+        actor: 'U0HEADFIN',
+        at: T0 + HOUR_MS,
+        calendar,
+        rights: { provider: false, requester: false, customerHead: true },
+        provider: it_,
+      },
+    );
     if (!waived.ok) throw new Error(waived.error);
-    const m = notice({ request: waived.value.request, breach: waived.value.request.breaches!.response!, canWaive: true });
+    const m = notice({
+      request: waived.value.request,
+      breach: waived.value.request.breaches!.response!,
+      canWaive: true,
+    });
     expect(actionsBlocks(m.blocks)).toHaveLength(0);
     expect(allText(m)).toContain(`:handshake: Waived by <@U0HEADFIN> ${token(T0 + HOUR_MS)}`);
     expect(allText(m)).toContain('“Our &lt;!channel&gt; fault”');
@@ -115,9 +175,15 @@ describe('breachNotice', () => {
 
   it('never renders user text as a live mention or link, and leaves out an unsafe card link', () => {
     const evil = breached(file('<!channel> *urgent* & <https://evil.example|click>'), T0 + 40 * MINUTE_MS);
-    const m = notice({ ...evil, providerName: '<!everyone> IT', customerName: '<!subteam^S0X> Finance', cardLink: 'javascript:alert(1)' });
+    const m = notice({
+      ...evil,
+      providerName: '<!everyone> IT',
+      customerName: '<!subteam^S0X> Finance',
+      cardLink: 'javascript:alert(1)',
+    });
     const text = allText(m);
-    for (const live of ['<!channel>', '<!everyone>', '<!subteam^S0X>', '<https://evil', 'javascript:']) expect(text).not.toContain(live);
+    for (const live of ['<!channel>', '<!everyone>', '<!subteam^S0X>', '<https://evil', 'javascript:'])
+      expect(text).not.toContain(live);
     expect(text).toContain('&lt;!channel&gt; *urgent* &amp;');
     expect(text).not.toContain('the card');
     expectWithinLimits(m);
@@ -128,7 +194,15 @@ describe('atRiskWarning', () => {
   const request = file();
 
   it('tells the assignee how much working time is left and when it is due', () => {
-    const m = atRiskWarning({ request, kind: 'resolution', remaining: 55 * MINUTE_MS, due: T0 + 4 * HOUR_MS, providerName: 'IT', cardLink: CARD, toAssignee: true });
+    const m = atRiskWarning({
+      request,
+      kind: 'resolution',
+      remaining: 55 * MINUTE_MS,
+      due: T0 + 4 * HOUR_MS,
+      providerName: 'IT',
+      cardLink: CARD,
+      toAssignee: true,
+    });
     const text = allText(m);
     expect(sectionTexts(m.blocks)[0]).toBe(
       `:warning: IT-42's resolution target is at risk: 55m of working time left, due ${token(T0 + 4 * HOUR_MS)}{date_short_pretty} {time}|2026-11-25 18:30 UTC>.\n*Laptop will not boot*`,
@@ -140,14 +214,33 @@ describe('atRiskWarning', () => {
   });
 
   it('asks the channel to pick it up when nobody is assigned', () => {
-    const m = atRiskWarning({ request, kind: 'response', remaining: 5 * MINUTE_MS, due: T0 + 30 * MINUTE_MS, providerName: 'IT', cardLink: CARD, toAssignee: false });
+    const m = atRiskWarning({
+      request,
+      kind: 'response',
+      remaining: 5 * MINUTE_MS,
+      due: T0 + 30 * MINUTE_MS,
+      providerName: 'IT',
+      cardLink: CARD,
+      toAssignee: false,
+    });
     const text = allText(m);
     expect(text).toContain("IT-42's response target is at risk: 5m of working time left");
     expect(text).toContain(`Nobody is assigned — *Assign to me* on <${CARD}|the card>.`);
     expect(text).not.toContain('You are assigned');
     // Posted as a thread line, the text alone says it all.
-    expect(m.text).toBe(`:warning: IT-42's response target is at risk: 5m of working time left, due ${token(T0 + 30 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 15:00 UTC>. *Laptop will not boot*\nNobody is assigned — *Assign to me* on <${CARD}|the card>.`);
-    const noLink = allText(atRiskWarning({ request, kind: 'response', remaining: 5 * MINUTE_MS, due: null, providerName: 'IT', toAssignee: false }));
+    expect(m.text).toBe(
+      `:warning: IT-42's response target is at risk: 5m of working time left, due ${token(T0 + 30 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 15:00 UTC>. *Laptop will not boot*\nNobody is assigned — *Assign to me* on <${CARD}|the card>.`,
+    );
+    const noLink = allText(
+      atRiskWarning({
+        request,
+        kind: 'response',
+        remaining: 5 * MINUTE_MS,
+        due: null,
+        providerName: 'IT',
+        toAssignee: false,
+      }),
+    );
     expect(noLink).toContain('Nobody is assigned — *Assign to me* on the card.');
     expect(noLink).toContain('5m of working time left.');
     expect(noLink).not.toContain(', due');
@@ -155,7 +248,14 @@ describe('atRiskWarning', () => {
 
   it('names the assignee when the channel is told about an assigned request, and escapes user text', () => {
     const assigned = { ...file('<!here> printer'), assignee: 'U0BOB' };
-    const m = atRiskWarning({ request: assigned, kind: 'response', remaining: 30 * 1000, due: T0, providerName: '<!channel>s', toAssignee: false });
+    const m = atRiskWarning({
+      request: assigned,
+      kind: 'response',
+      remaining: 30 * 1000,
+      due: T0,
+      providerName: '<!channel>s',
+      toAssignee: false,
+    });
     const text = allText(m);
     expect(text).toContain('<@U0BOB> is assigned');
     expect(text).toContain('under 1m of working time left');
@@ -175,9 +275,18 @@ describe('waiveModal', () => {
     const reason = inputById(view.blocks, IDS.waiveReasonBlock);
     expect(reason.optional).toBeUndefined();
     expect(reason.label.text).toBe('Why is it waived? The ledger keeps this.');
-    expect(reason.element).toMatchObject({ type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: 500 });
-    expect(sectionTexts(view.blocks)[0]).toBe('Waiving the resolution penalty of IT-42 gives back *€1,250.00*. The breach itself stays on record.');
-    expect(allText(waiveModal({ requestId: 'IT-42', kind: 'response', amount: 1, unit: 'points' }))).toContain('*1 point*');
+    expect(reason.element).toMatchObject({
+      type: 'plain_text_input',
+      action_id: IDS.value,
+      multiline: true,
+      max_length: 500,
+    });
+    expect(sectionTexts(view.blocks)[0]).toBe(
+      'Waiving the resolution penalty of IT-42 gives back *€1,250.00*. The breach itself stays on record.',
+    );
+    expect(allText(waiveModal({ requestId: 'IT-42', kind: 'response', amount: 1, unit: 'points' }))).toContain(
+      '*1 point*',
+    );
   });
 });
 
@@ -194,26 +303,44 @@ describe('resolveModal', () => {
     expect(view.callback_id).toBe(IDS.resolveModal);
     expect(view.private_metadata).toBe('IT-42');
     expect(known(view.blocks).map((b) => b.type)).toEqual(['input', 'section', 'input', 'input']);
-    expect(sectionTexts(view.blocks)).toEqual([':red_circle: IT-42 missed its response target. Causes get fixed only when they are written down every time.']);
+    expect(sectionTexts(view.blocks)).toEqual([
+      ':red_circle: IT-42 missed its response target. Causes get fixed only when they are written down every time.',
+    ]);
     const cause = inputById(view.blocks, IDS.resolveCauseBlock);
     expect(cause.optional).toBeUndefined();
     const select = cause.element as StaticSelect;
     expect(select.type).toBe('static_select');
     expect(select.action_id).toBe(IDS.value);
     expect(select.options?.map((o) => o.value)).toEqual([...CAUSE_CATEGORIES]);
-    expect(select.options?.map((o) => o.text.text)).toEqual(['Staffing', 'Handoff', 'Tooling', 'Unclear request', 'Dependency', 'Other']);
+    expect(select.options?.map((o) => o.text.text)).toEqual([
+      'Staffing',
+      'Handoff',
+      'Tooling',
+      'Unclear request',
+      'Dependency',
+      'Other',
+    ]);
     const what = inputById(view.blocks, IDS.resolveCauseTextBlock);
     expect(what.optional).toBe(true);
     expect(what.label.text).toBe('What happened?');
-    expect(what.element as PlainTextInput).toMatchObject({ type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: 1000 });
+    expect(what.element as PlainTextInput).toMatchObject({
+      type: 'plain_text_input',
+      action_id: IDS.value,
+      multiline: true,
+      max_length: 1000,
+    });
   });
 
   it('names both targets when both were missed, as the domain reports them', () => {
     const late = file();
     const missed = missedTargets(late, calendar, T0 + 5 * HOUR_MS);
     expect(missed).toEqual(['response', 'resolution']);
-    expect(sectionTexts(resolveModal('IT-42', missed).blocks)[0]).toContain('IT-42 missed its response and resolution targets.');
-    expect(sectionTexts(resolveModal('IT-42', ['resolution', 'response']).blocks)[0]).toContain('response and resolution targets');
+    expect(sectionTexts(resolveModal('IT-42', missed).blocks)[0]).toContain(
+      'IT-42 missed its response and resolution targets.',
+    );
+    expect(sectionTexts(resolveModal('IT-42', ['resolution', 'response']).blocks)[0]).toContain(
+      'response and resolution targets',
+    );
   });
 });
 
@@ -237,7 +364,11 @@ describe('readResolveView', () => {
       }),
     ).toEqual({ note: 'done', cause: { category: 'staffing' } });
     expect(readResolveView({ [IDS.resolveNoteBlock]: { [IDS.value]: { value: 'done' } } })).toEqual({ note: 'done' });
-    expect(readResolveView({ [IDS.resolveCauseBlock]: { [IDS.value]: { selected_option: null } } })).toEqual({ note: '' });
-    expect(readResolveView({ [IDS.resolveCauseBlock]: { [IDS.value]: { selected_option: { value: 'aliens' } } } })).toEqual({ note: '' });
+    expect(readResolveView({ [IDS.resolveCauseBlock]: { [IDS.value]: { selected_option: null } } })).toEqual({
+      note: '',
+    });
+    expect(
+      readResolveView({ [IDS.resolveCauseBlock]: { [IDS.value]: { selected_option: { value: 'aliens' } } } }),
+    ).toEqual({ note: '' });
   });
 });

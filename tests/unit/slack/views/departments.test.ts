@@ -4,13 +4,15 @@ import type { Directory } from '../../../../functions/domain/directory';
 import { departmentMessage, departmentsMessage, nameOf } from '../../../../functions/slack/views/agreements';
 import { department, WEEK } from '../../../support/departments';
 
-
 const it_ = department('it', 'IT', ['U0HEADIT'], { members: ['U0ALICE', 'U0BOB'], usergroup: 'S0ITTEAM1' });
-const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], { calendar: { timezone: 'Europe/Berlin', hours: WEEK } });
+const finance = department('finance', 'Finance', ['U0HEADFIN', 'U0HEADFIN2'], {
+  calendar: { timezone: 'Europe/Berlin', hours: WEEK },
+});
 const dirOf = (departments: Department[]): Directory => ({ rev: 1, departments, agreements: [], digests: [] });
 const dir = dirOf([it_, finance]);
 
-const sections = (blocks: KnownBlock[]) => blocks.filter((b): b is SectionBlock => b.type === 'section').map((b) => b.text?.text ?? '');
+const sections = (blocks: KnownBlock[]) =>
+  blocks.filter((b): b is SectionBlock => b.type === 'section').map((b) => b.text?.text ?? '');
 const contexts = (blocks: KnownBlock[]) =>
   blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => ('text' in e ? e.text : '')) : []));
 
@@ -18,7 +20,9 @@ describe('departmentsMessage and departmentMessage', () => {
   it('lists departments with id, prefix, channel, heads, members, user group and timezone', () => {
     const { blocks, text } = departmentsMessage(dir);
     const [itLine, financeLine] = sections(blocks);
-    expect(itLine).toBe('*IT* · `it` · prefix IT\nChannel <#C0ITQ> · Heads <@U0HEADIT>\n3 members + <!subteam^S0ITTEAM1> · America/New_York');
+    expect(itLine).toBe(
+      '*IT* · `it` · prefix IT\nChannel <#C0ITQ> · Heads <@U0HEADIT>\n3 members + <!subteam^S0ITTEAM1> · America/New_York',
+    );
     expect(financeLine).toContain('Heads <@U0HEADFIN>, <@U0HEADFIN2>');
     expect(financeLine).toContain('2 members · Europe/Berlin');
     expect(text).toBe('Departments (2): IT, Finance');
@@ -26,7 +30,9 @@ describe('departmentsMessage and departmentMessage', () => {
 
   it('explains how to add the first department', () => {
     const { text } = departmentsMessage(dirOf([]));
-    expect(text).toBe('No departments yet. A Kept admin creates one with `/sla dept create …` or by importing a file (see the README).');
+    expect(text).toBe(
+      'No departments yet. A Kept admin creates one with `/sla dept create …` or by importing a file (see the README).',
+    );
   });
 
   it('stays within the block limit with 60 departments', () => {
@@ -37,7 +43,10 @@ describe('departmentsMessage and departmentMessage', () => {
   });
 
   it('shows one department in full with its hours per weekday', () => {
-    const { blocks } = departmentMessage({ ...it_, calendar: { ...it_.calendar, holidays: { country: 'us', region: 'ny', dates: ['2026-12-24'] } } });
+    const { blocks } = departmentMessage({
+      ...it_,
+      calendar: { ...it_.calendar, holidays: { country: 'us', region: 'ny', dates: ['2026-12-24'] } },
+    });
     const [about, calendar] = sections(blocks);
     expect(about).toContain('*Channel:* <#C0ITQ>');
     expect(about).toContain('*Members:* <@U0ALICE>, <@U0BOB>');

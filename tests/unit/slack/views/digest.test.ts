@@ -1,5 +1,12 @@
 /** The weekly digest's Block Kit: escaping, Slack's limits, and a week with nothing in it. */
-import { changeText, digestMessage, MAX_DIGEST_BLOCKS, pickKudos, type DigestInput, type ScoreRow } from '../../../../functions/slack/views/digest';
+import {
+  changeText,
+  type DigestInput,
+  digestMessage,
+  MAX_DIGEST_BLOCKS,
+  pickKudos,
+  type ScoreRow,
+} from '../../../../functions/slack/views/digest';
 
 const row = (over: Partial<ScoreRow> = {}): ScoreRow => ({
   department: 'it',
@@ -18,8 +25,20 @@ const input = (over: Partial<DigestInput> = {}): DigestInput => ({
   week: '2026-W48',
   lastWeekLabel: '16–22 November 2026',
   tips: {
-    internal: { id: 'a', kind: 'internal', title: 'Say <when>', body: 'Give a time & keep it.', tryThisWeek: 'Reply with <!here> a time.' },
-    customer: { id: 'b', kind: 'customer', title: 'Ask early', body: 'File before it is urgent.', tryThisWeek: 'File one day early.' },
+    internal: {
+      id: 'a',
+      kind: 'internal',
+      title: 'Say <when>',
+      body: 'Give a time & keep it.',
+      tryThisWeek: 'Reply with <!here> a time.',
+    },
+    customer: {
+      id: 'b',
+      kind: 'customer',
+      title: 'Ask early',
+      body: 'File before it is urgent.',
+      tryThisWeek: 'File one day early.',
+    },
   },
   scorecard: [row()],
   kudos: [],
@@ -31,7 +50,10 @@ const json = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
 
 it('has the header, both tips, the scorecard row with its change and the requests at risk', () => {
   const m = digestMessage(input());
-  expect(m.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Kept weekly — week 48', emoji: true } });
+  expect(m.blocks[0]).toEqual({
+    type: 'header',
+    text: { type: 'plain_text', text: 'Kept weekly — week 48', emoji: true },
+  });
   const text = json(m);
   expect(text).toContain('Try this week:');
   expect(text).toContain('91.7% ▲ 3.1 pts');
@@ -45,7 +67,15 @@ it('escapes every piece of user text, so nothing can ping a channel or forge a l
   const m = digestMessage(
     input({
       scorecard: [row({ name: 'R&D <b>', penaltyUnit: '<@U1>' })],
-      kudos: [{ giver: 'U0ALICE01', recipients: ['U0BOB0001', 'not-a-user<!channel>'], message: 'Saved <!everyone> the day & more <https://evil|x>', values: ['<care>'], at: 1 }],
+      kudos: [
+        {
+          giver: 'U0ALICE01',
+          recipients: ['U0BOB0001', 'not-a-user<!channel>'],
+          message: 'Saved <!everyone> the day & more <https://evil|x>',
+          values: ['<care>'],
+          at: 1,
+        },
+      ],
     }),
   );
   const text = json(m);
@@ -60,9 +90,20 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
   const long = 'x'.repeat(5_000);
   const m = digestMessage(
     input({
-      scorecard: Array.from({ length: 200 }, (_, i) => row({ department: `d${i}`, name: `Dept ${i} ${long}`, requests: i })),
-      kudos: Array.from({ length: 10 }, (_, i) => ({ giver: 'U0ALICE01', recipients: Array.from({ length: 20 }, () => 'U0BOB0001'), message: long, values: [long], at: i })),
-      tips: { internal: { id: 'a', kind: 'internal', title: long, body: long, tryThisWeek: long }, customer: { id: 'b', kind: 'customer', title: long, body: long, tryThisWeek: long } },
+      scorecard: Array.from({ length: 200 }, (_, i) =>
+        row({ department: `d${i}`, name: `Dept ${i} ${long}`, requests: i }),
+      ),
+      kudos: Array.from({ length: 10 }, (_, i) => ({
+        giver: 'U0ALICE01',
+        recipients: Array.from({ length: 20 }, () => 'U0BOB0001'),
+        message: long,
+        values: [long],
+        at: i,
+      })),
+      tips: {
+        internal: { id: 'a', kind: 'internal', title: long, body: long, tryThisWeek: long },
+        customer: { id: 'b', kind: 'customer', title: long, body: long, tryThisWeek: long },
+      },
     }),
   );
   expect(m.blocks.length).toBeLessThanOrEqual(MAX_DIGEST_BLOCKS);
@@ -77,7 +118,13 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
 });
 
 it('an empty week reads well: no tips, no departments, no kudos, nothing at risk', () => {
-  const m = digestMessage({ week: '2026-W01', lastWeekLabel: '22–28 December 2025', scorecard: [], kudos: [], atRisk: 0 });
+  const m = digestMessage({
+    week: '2026-W01',
+    lastWeekLabel: '22–28 December 2025',
+    scorecard: [],
+    kudos: [],
+    atRisk: 0,
+  });
   const text = json(m);
   expect(text).toContain('Kept weekly — week 1');
   expect(text).toContain('No department provides a service yet.');
@@ -88,7 +135,15 @@ it('an empty week reads well: no tips, no departments, no kudos, nothing at risk
 });
 
 it('a department with no requests shows a dash, not 0%', () => {
-  const text = json(digestMessage(input({ scorecard: [row({ requests: 0, compliancePct: null, previousPct: 90, breaches: 0, penaltyOwed: 0, penaltyUnit: null })] })));
+  const text = json(
+    digestMessage(
+      input({
+        scorecard: [
+          row({ requests: 0, compliancePct: null, previousPct: 90, breaches: 0, penaltyOwed: 0, penaltyUnit: null }),
+        ],
+      }),
+    ),
+  );
   expect(text).toContain('*Compliance*\\n—');
   expect(text).toContain('*Penalties owed*\\n—');
 });
@@ -103,6 +158,12 @@ it('change against the week before, in points', () => {
 
 it('picks up to three kudos: most values, then the longest', () => {
   const k = (message: string, values: string[], at = 0) => ({ giver: 'U0A', recipients: ['U0B'], message, values, at });
-  const picked = pickKudos([k('short', []), k('a longer message', []), k('x', ['a', 'b']), k('', ['a', 'b', 'c']), k('mid', ['a'])]);
+  const picked = pickKudos([
+    k('short', []),
+    k('a longer message', []),
+    k('x', ['a', 'b']),
+    k('', ['a', 'b', 'c']),
+    k('mid', ['a']),
+  ]);
   expect(picked.map((p) => p.message)).toEqual(['x', 'mid', 'a longer message']);
 });

@@ -9,7 +9,10 @@ import { fileRequest, type Request } from '../../../../functions/domain/request'
 import { department } from '../../../support/departments';
 
 export const calendar = compileCalendar({ timezone: 'UTC' });
-export const it_ = department('it', 'IT', ['U0HEADIT'], { members: ['U0ALICE', 'U0BOB'], calendar: { timezone: 'UTC' } });
+export const it_ = department('it', 'IT', ['U0HEADIT'], {
+  members: ['U0ALICE', 'U0BOB'],
+  calendar: { timezone: 'UTC' },
+});
 export const T0 = Date.UTC(2026, 10, 25, 14, 30);
 export const REQUESTER = 'U0REQ';
 
@@ -29,7 +32,18 @@ export const agreement: AgreementVersion = {
 
 /** IT-42, a P1 filed at T0 by REQUESTER. */
 export function file(title = 'Laptop will not boot'): Request {
-  const filed = fileRequest({ id: 'IT-42', number: 42, agreement, customer: 'finance', priority: 'P1', title, description: '', requester: REQUESTER, at: T0, calendar });
+  const filed = fileRequest({
+    id: 'IT-42',
+    number: 42,
+    agreement,
+    customer: 'finance',
+    priority: 'P1',
+    title,
+    description: '',
+    requester: REQUESTER,
+    at: T0,
+    calendar,
+  });
   if (!filed.ok) throw new Error(filed.error);
   return filed.value.request;
 }

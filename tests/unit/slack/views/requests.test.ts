@@ -1,18 +1,50 @@
 import type { StaticSelect, UsersSelect } from '@slack/types';
-import { actionsBlocks, allText, type Blocks, buttons, contextTexts, elements, inputById, inputs, sectionTexts } from './blocks';
 import type { AgreementVersion, Priority } from '../../../../functions/domain/agreement';
 import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
-import { clocksAt, fileRequest, nextDue, SYSTEM_ACTOR, SYSTEM_RIGHTS, type BreachCharge, type Request, type RequestAction, type RequestEvent, type Rights } from '../../../../functions/domain/request';
-import { decide } from '../../../../functions/domain/request-actions';
-import { IDS } from '../../../../functions/slack/ids';
-import { newRequestModal, rateModal, readNewRequestView, resolveModal, type ServiceChoice } from '../../../../functions/slack/views/request-modals';
-import { filedConfirmation, RATE_ACTION_PATTERN, rateActionId, requesterUpdate } from '../../../../functions/slack/views/request-dms';
-import { historyLine, requestCard, requestDetails } from '../../../../functions/slack/views/requests';
-import { requestList, requestsHomeView, type ListItem } from '../../../../functions/slack/views/request-lists';
 import { buildReport } from '../../../../functions/domain/report';
+import {
+  type BreachCharge,
+  clocksAt,
+  fileRequest,
+  nextDue,
+  type Request,
+  type RequestAction,
+  type RequestEvent,
+  type Rights,
+  SYSTEM_ACTOR,
+  SYSTEM_RIGHTS,
+} from '../../../../functions/domain/request';
+import { decide } from '../../../../functions/domain/request-actions';
 import type { Counters } from '../../../../functions/domain/stats';
+import { IDS } from '../../../../functions/slack/ids';
+import {
+  filedConfirmation,
+  RATE_ACTION_PATTERN,
+  rateActionId,
+  requesterUpdate,
+} from '../../../../functions/slack/views/request-dms';
+import { type ListItem, requestList, requestsHomeView } from '../../../../functions/slack/views/request-lists';
+import {
+  newRequestModal,
+  rateModal,
+  readNewRequestView,
+  resolveModal,
+  type ServiceChoice,
+} from '../../../../functions/slack/views/request-modals';
+import { historyLine, requestCard, requestDetails } from '../../../../functions/slack/views/requests';
 import { department } from '../../../support/departments';
+import {
+  actionsBlocks,
+  allText,
+  type Blocks,
+  buttons,
+  contextTexts,
+  elements,
+  inputById,
+  inputs,
+  sectionTexts,
+} from './blocks';
 import { agreement as P1_AGREEMENT } from './fixtures';
 
 // ---------------------------------------------------------------------------------------------
@@ -35,7 +67,16 @@ interface Filed {
   events: RequestEvent[];
 }
 
-function file(extra: { title?: string; description?: string; priority?: Priority; number?: number; at?: number; source?: Request['source'] } = {}): Filed {
+function file(
+  extra: {
+    title?: string;
+    description?: string;
+    priority?: Priority;
+    number?: number;
+    at?: number;
+    source?: Request['source'];
+  } = {},
+): Filed {
   const n = extra.number ?? 42;
   const filed = fileRequest({
     id: `IT-${n}`,
@@ -78,11 +119,18 @@ function actWith(f: Filed, action: RequestAction, at: number, actor: string, rig
 /** The scan recording a missed target (the clock must be past due at `at`). */
 const breach = (f: Filed, kind: 'response' | 'resolution', at: number, charge: Partial<BreachCharge> = {}) =>
   actWith(f, { type: 'breach', kind, charge: { ...CHARGE, ...charge } }, at, SYSTEM_ACTOR, SYSTEM_RIGHTS);
-const waive = (f: Filed, kind: 'response' | 'resolution', reason: string, at: number) => actWith(f, { type: 'waive', kind, reason }, at, HEAD_FINANCE, CUSTOMER_HEAD);
+const waive = (f: Filed, kind: 'response' | 'resolution', reason: string, at: number) =>
+  actWith(f, { type: 'waive', kind, reason }, at, HEAD_FINANCE, CUSTOMER_HEAD);
 const dateOf = (ms: number) => `<!date^${Math.floor(ms / 1000)}^`;
 
 const card = (f: Filed, at: number, names: { provider?: string; customer?: string } = {}) =>
-  requestCard({ request: f.request, clocks: clocksAt(f.request, calendar, at), at, providerName: names.provider ?? 'IT', customerName: names.customer ?? 'Finance' });
+  requestCard({
+    request: f.request,
+    clocks: clocksAt(f.request, calendar, at),
+    at,
+    providerName: names.provider ?? 'IT',
+    customerName: names.customer ?? 'Finance',
+  });
 
 const item = (f: Filed, at: number): ListItem => ({ request: f.request, next: nextDue(f.request, calendar, at) });
 
@@ -114,7 +162,9 @@ describe('requestCard', () => {
   it('gives an open request Acknowledge (primary), Resolve, Waiting on requester, Assign and Cancel, but no Reopen', () => {
     const { blocks } = card(file(), T0);
     const labels = buttonLabels(blocks);
-    expect(labels).toEqual(expect.arrayContaining(['Acknowledge', 'Resolve', 'Waiting on requester', 'Assign to me', 'Cancel request']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['Acknowledge', 'Resolve', 'Waiting on requester', 'Assign to me', 'Cancel request']),
+    );
     expect(labels).not.toContain('Reopen');
     expect(labels).not.toContain('Confirm solved');
     expect(labels).not.toContain('Resume');
@@ -170,7 +220,12 @@ describe('requestCard', () => {
   });
 
   it('has no buttons at all once closed or cancelled', () => {
-    const closed = act(act(file(), { type: 'resolve', note: 'done' }, T0 + 20 * MINUTE_MS), { type: 'close' }, T0 + 2 * HOUR_MS, REQUESTER);
+    const closed = act(
+      act(file(), { type: 'resolve', note: 'done' }, T0 + 20 * MINUTE_MS),
+      { type: 'close' },
+      T0 + 2 * HOUR_MS,
+      REQUESTER,
+    );
     expect(actionsBlocks(card(closed, T0 + 2 * HOUR_MS).blocks)).toHaveLength(0);
     expect(allText(card(closed, T0 + 2 * HOUR_MS))).toContain(':lock: Closed');
     const cancelled = act(file(), { type: 'cancel' }, T0 + 10 * MINUTE_MS, REQUESTER);
@@ -192,7 +247,9 @@ describe('requestCard', () => {
   });
 
   it('marks a target at risk with :warning: and a breached one with :red_circle: and how far overdue', () => {
-    const atRisk = allText(card(file(), T0 + 25 * MINUTE_MS)).split('\n').find((l) => l.includes('*Response*'))!;
+    const atRisk = allText(card(file(), T0 + 25 * MINUTE_MS))
+      .split('\n')
+      .find((l) => l.includes('*Response*'))!;
     expect(atRisk).toMatch(/^:warning: /);
     expect(atRisk).toContain('5m of working time left');
     const breached = allText(card(file(), T0 + 65 * MINUTE_MS)).split('\n');
@@ -204,15 +261,27 @@ describe('requestCard', () => {
 
   it('says when a target was met, and that it was late when it was', () => {
     const onTime = act(file(), { type: 'acknowledge' }, T0 + 10 * MINUTE_MS);
-    const line = allText(card(onTime, T0 + HOUR_MS)).split('\n').find((l) => l.includes('*Response*'))!;
+    const line = allText(card(onTime, T0 + HOUR_MS))
+      .split('\n')
+      .find((l) => l.includes('*Response*'))!;
     expect(line).toContain(`met <!date^${Math.floor((T0 + 10 * MINUTE_MS) / 1000)}^`);
     expect(line).not.toContain('late');
     const late = act(file(), { type: 'acknowledge' }, T0 + 40 * MINUTE_MS);
-    expect(allText(card(late, T0 + HOUR_MS)).split('\n').find((l) => l.includes('*Response*'))).toContain(', late');
+    expect(
+      allText(card(late, T0 + HOUR_MS))
+        .split('\n')
+        .find((l) => l.includes('*Response*')),
+    ).toContain(', late');
   });
 
   it('links the message a request was filed from, and names the agreement version', () => {
-    const f = file({ source: { channel: 'C0GENERAL', ts: '1700000000.000100', permalink: 'https://acme.slack.com/archives/C0GENERAL/p1700000000000100' } });
+    const f = file({
+      source: {
+        channel: 'C0GENERAL',
+        ts: '1700000000.000100',
+        permalink: 'https://acme.slack.com/archives/C0GENERAL/p1700000000000100',
+      },
+    });
     const text = allText(card(f, T0));
     expect(text).toContain('<https://acme.slack.com/archives/C0GENERAL/p1700000000000100|From this message>');
     expect(text).toContain('under agreement `it-for-finance-laptops` v3');
@@ -220,16 +289,23 @@ describe('requestCard', () => {
   });
 
   it('never renders user text as a live mention or link', () => {
-    const f = file({ title: '<!channel> *x*', description: 'ping <!here> and <@U0EVIL> or <https://evil.example|click> & more' });
+    const f = file({
+      title: '<!channel> *x*',
+      description: 'ping <!here> and <@U0EVIL> or <https://evil.example|click> & more',
+    });
     const m = card(f, T0, { provider: '<!everyone> IT', customer: '<!subteam^S0X> Finance' });
     const text = allText(m);
-    for (const live of ['<!channel>', '<!here>', '<@U0EVIL>', '<https://evil', '<!subteam^S0X>']) expect(text).not.toContain(live);
+    for (const live of ['<!channel>', '<!here>', '<@U0EVIL>', '<https://evil', '<!subteam^S0X>'])
+      expect(text).not.toContain(live);
     expect(text).toContain('&lt;!channel&gt; *x*');
     expect(text).toContain('&amp; more');
   });
 
   it('clips a long description so the section stays within 3000 characters', () => {
-    const f = file({ description: '&'.repeat(3000), source: { channel: 'C0G', ts: '1.2', permalink: 'https://acme.slack.com/archives/C0G/p12' } });
+    const f = file({
+      description: '&'.repeat(3000),
+      source: { channel: 'C0G', ts: '1.2', permalink: 'https://acme.slack.com/archives/C0G/p12' },
+    });
     const { blocks } = card(f, T0);
     expectWithinTextLimits(blocks);
     const description = sectionTexts(blocks).find((t) => t.startsWith('*Description*'))!;
@@ -241,20 +317,32 @@ describe('requestCard', () => {
 });
 
 describe('requestCard with missed targets', () => {
-  const responseLine = (m: { text?: string; blocks: Blocks }) => allText(m).split('\n').find((l) => l.includes('*Response*'))!;
-  const resolutionLine = (m: { text?: string; blocks: Blocks }) => allText(m).split('\n').find((l) => l.includes('*Resolution*'))!;
+  const responseLine = (m: { text?: string; blocks: Blocks }) =>
+    allText(m)
+      .split('\n')
+      .find((l) => l.includes('*Response*'))!;
+  const resolutionLine = (m: { text?: string; blocks: Blocks }) =>
+    allText(m)
+      .split('\n')
+      .find((l) => l.includes('*Resolution*'))!;
 
   it('shows a recorded breach instead of the clock: when it was due and the penalty', () => {
     const f = breach(file(), 'response', T0 + 40 * MINUTE_MS);
     const m = card(f, T0 + 65 * MINUTE_MS);
     const line = responseLine(m);
-    expect(line).toBe(`:red_circle: *Response* · missed — was due ${dateOf(T0 + 30 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 15:00 UTC> · penalty 50 points`);
+    expect(line).toBe(
+      `:red_circle: *Response* · missed — was due ${dateOf(T0 + 30 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 15:00 UTC> · penalty 50 points`,
+    );
     expect(line).not.toContain('overdue');
     expect(resolutionLine(m)).toContain('2h 55m of working time left');
   });
 
   it('keeps showing the breach after the target is met late, and writes money with its currency', () => {
-    const f = act(breach(file(), 'response', T0 + 40 * MINUTE_MS, { amount: 1250, unit: 'EUR' }), { type: 'acknowledge' }, T0 + 45 * MINUTE_MS);
+    const f = act(
+      breach(file(), 'response', T0 + 40 * MINUTE_MS, { amount: 1250, unit: 'EUR' }),
+      { type: 'acknowledge' },
+      T0 + 45 * MINUTE_MS,
+    );
     const line = responseLine(card(f, T0 + HOUR_MS));
     expect(line).toMatch(/^:red_circle: \*Response\* · missed — was due <!date\^/);
     expect(line).toContain('penalty €1,250.00');
@@ -262,7 +350,12 @@ describe('requestCard with missed targets', () => {
   });
 
   it('says who waived a penalty, and that a breach at the monthly cap costs nothing', () => {
-    const waived = waive(breach(file(), 'response', T0 + 40 * MINUTE_MS), 'response', 'Our fault: <!channel> the brief was unclear', T0 + 50 * MINUTE_MS);
+    const waived = waive(
+      breach(file(), 'response', T0 + 40 * MINUTE_MS),
+      'response',
+      'Our fault: <!channel> the brief was unclear',
+      T0 + 50 * MINUTE_MS,
+    );
     const line = responseLine(card(waived, T0 + HOUR_MS));
     expect(line).toContain('penalty 50 points (waived by <@U0HEADFIN>)');
     expect(allText(card(waived, T0 + HOUR_MS))).not.toContain('<!channel>');
@@ -279,7 +372,15 @@ describe('requestCard with missed targets', () => {
 
   it('shows the cause once resolved or closed, escaped, and not while the request is reopened', () => {
     const missed = breach(file(), 'response', T0 + 40 * MINUTE_MS);
-    const resolved = act(missed, { type: 'resolve', note: 'Replaced the SSD', cause: { category: 'unclear_request', text: 'Asked <!here> for the asset tag & waited' } }, T0 + HOUR_MS);
+    const resolved = act(
+      missed,
+      {
+        type: 'resolve',
+        note: 'Replaced the SSD',
+        cause: { category: 'unclear_request', text: 'Asked <!here> for the asset tag & waited' },
+      },
+      T0 + HOUR_MS,
+    );
     const text = allText(card(resolved, T0 + HOUR_MS));
     expect(text).toContain('*Cause:* Unclear request — Asked &lt;!here&gt; for the asset tag &amp; waited');
     expect(text).not.toContain('<!here>');
@@ -299,25 +400,48 @@ describe('requestCard with missed targets', () => {
   });
 
   it('requestDetails shows the breach, the cause and the history of warnings, breaches and waivers', () => {
-    const warned = actWith(file(), { type: 'warn', kind: 'response' }, T0 + 25 * MINUTE_MS, SYSTEM_ACTOR, SYSTEM_RIGHTS);
+    const warned = actWith(
+      file(),
+      { type: 'warn', kind: 'response' },
+      T0 + 25 * MINUTE_MS,
+      SYSTEM_ACTOR,
+      SYSTEM_RIGHTS,
+    );
     const missed = breach(warned, 'response', T0 + 40 * MINUTE_MS);
     const waived = waive(missed, 'response', 'goodwill', T0 + 45 * MINUTE_MS);
-    const resolved = act(waived, { type: 'resolve', note: 'done', cause: { category: 'handoff', text: 'night shift missed it' } }, T0 + HOUR_MS);
-    const m = requestDetails({ request: resolved.request, clocks: clocksAt(resolved.request, calendar, T0 + HOUR_MS), at: T0 + HOUR_MS, providerName: 'IT', customerName: 'Finance', history: resolved.events });
+    const resolved = act(
+      waived,
+      { type: 'resolve', note: 'done', cause: { category: 'handoff', text: 'night shift missed it' } },
+      T0 + HOUR_MS,
+    );
+    const m = requestDetails({
+      request: resolved.request,
+      clocks: clocksAt(resolved.request, calendar, T0 + HOUR_MS),
+      at: T0 + HOUR_MS,
+      providerName: 'IT',
+      customerName: 'Finance',
+      history: resolved.events,
+    });
     const text = allText(m);
     expect(text).toContain('penalty 50 points (waived by <@U0HEADFIN>)');
     expect(text).toContain('*Cause:* Handoff — night shift missed it');
     expect(text).toContain(":warning: IT-42's response target is at risk — <!date^");
     expect(text).toContain(':red_circle: IT-42 missed its response target — penalty 50 points — <!date^');
     expect(text).toContain(':handshake: <@U0HEADFIN> waived the response penalty of IT-42 (50 points): “goodwill”');
-    expect(text).toContain(':white_check_mark: <@U0ALICE> resolved IT-42: “done” — cause: Handoff: “night shift missed it”');
+    expect(text).toContain(
+      ':white_check_mark: <@U0ALICE> resolved IT-42: “done” — cause: Handoff: “night shift missed it”',
+    );
     expect(text).not.toMatch(/<@kept>|\bkept\b/);
     expect(actionsBlocks(m.blocks)).toHaveLength(0);
   });
 });
 
 describe('historyLine', () => {
-  const f = act(act(file(), { type: 'acknowledge' }, T0 + MINUTE_MS), { type: 'pause', note: 'Which <!channel> floor?' }, T0 + 2 * MINUTE_MS);
+  const f = act(
+    act(file(), { type: 'acknowledge' }, T0 + MINUTE_MS),
+    { type: 'pause', note: 'Which <!channel> floor?' },
+    T0 + 2 * MINUTE_MS,
+  );
 
   it('says who did what, with the time as a date token', () => {
     expect(historyLine(f.events[0]!, 'IT-42')).toMatch(/^:inbox_tray: <@U0REQ> filed IT-42 — <!date\^/);
@@ -332,59 +456,101 @@ describe('historyLine', () => {
 
   it('names the assignee, the rating and the comment', () => {
     const base = { actor: 'U0ALICE', at: T0, to: 'acknowledged' as const };
-    expect(historyLine({ ...base, type: 'assign', assignee: 'U0BOB' }, 'IT-42')).toContain(':bust_in_silhouette: <@U0ALICE> assigned IT-42 to <@U0BOB>');
-    expect(historyLine({ ...base, type: 'comment', note: 'on the 3rd floor' }, 'IT-42')).toContain(':speech_balloon: <@U0ALICE>: “on the 3rd floor”');
-    expect(historyLine({ ...base, actor: REQUESTER, type: 'rate', score: 4, note: 'faster', to: 'closed' }, 'IT-42')).toContain(':star: <@U0REQ> rated IT-42 4/5 — “faster”');
-    expect(historyLine({ ...base, type: 'resolve', note: 'done', to: 'resolved' }, 'IT-42')).toContain(':white_check_mark: <@U0ALICE> resolved IT-42: “done”');
+    expect(historyLine({ ...base, type: 'assign', assignee: 'U0BOB' }, 'IT-42')).toContain(
+      ':bust_in_silhouette: <@U0ALICE> assigned IT-42 to <@U0BOB>',
+    );
+    expect(historyLine({ ...base, type: 'comment', note: 'on the 3rd floor' }, 'IT-42')).toContain(
+      ':speech_balloon: <@U0ALICE>: “on the 3rd floor”',
+    );
+    expect(
+      historyLine({ ...base, actor: REQUESTER, type: 'rate', score: 4, note: 'faster', to: 'closed' }, 'IT-42'),
+    ).toContain(':star: <@U0REQ> rated IT-42 4/5 — “faster”');
+    expect(historyLine({ ...base, type: 'resolve', note: 'done', to: 'resolved' }, 'IT-42')).toContain(
+      ':white_check_mark: <@U0ALICE> resolved IT-42: “done”',
+    );
     expect(historyLine({ ...base, type: 'reopen', to: 'reopened' }, 'IT-42')).toContain(':arrows_counterclockwise:');
     expect(historyLine({ ...base, type: 'close', to: 'closed' }, 'IT-42')).toContain(':lock:');
     expect(historyLine({ ...base, type: 'cancel', to: 'cancelled' }, 'IT-42')).toContain(':x:');
   });
 
-  it("says when Kept warned about a target, without mentioning Kept as a user", () => {
-    const warned = actWith(file(), { type: 'warn', kind: 'response' }, T0 + 25 * MINUTE_MS, SYSTEM_ACTOR, SYSTEM_RIGHTS);
+  it('says when Kept warned about a target, without mentioning Kept as a user', () => {
+    const warned = actWith(
+      file(),
+      { type: 'warn', kind: 'response' },
+      T0 + 25 * MINUTE_MS,
+      SYSTEM_ACTOR,
+      SYSTEM_RIGHTS,
+    );
     const event = warned.events.at(-1)!;
     expect(event.actor).toBe(SYSTEM_ACTOR);
-    expect(historyLine(event, 'IT-42')).toBe(`:warning: IT-42's response target is at risk — ${dateOf(T0 + 25 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 14:55 UTC>`);
+    expect(historyLine(event, 'IT-42')).toBe(
+      `:warning: IT-42's response target is at risk — ${dateOf(T0 + 25 * MINUTE_MS)}{date_short_pretty} {time}|2026-11-25 14:55 UTC>`,
+    );
   });
 
   it('says which target was missed and what it cost', () => {
     const missed = breach(file(), 'resolution', T0 + 5 * HOUR_MS, { amount: 100, multiplier: 2, n: 3 });
     const line = historyLine(missed.events.at(-1)!, 'IT-42');
     expect(line).toMatch(/^:red_circle: IT-42 missed its resolution target — penalty 100 points — <!date\^/);
-    const usd = historyLine({ type: 'breach', actor: SYSTEM_ACTOR, at: T0, to: 'open', kind: 'response', amount: 75.5, unit: 'USD' }, 'IT-42');
+    const usd = historyLine(
+      { type: 'breach', actor: SYSTEM_ACTOR, at: T0, to: 'open', kind: 'response', amount: 75.5, unit: 'USD' },
+      'IT-42',
+    );
     expect(usd).toContain('missed its response target — penalty $75.50 — ');
-    const capped = historyLine({ type: 'breach', actor: SYSTEM_ACTOR, at: T0, to: 'open', kind: 'response', amount: 0, unit: 'points' }, 'IT-42');
+    const capped = historyLine(
+      { type: 'breach', actor: SYSTEM_ACTOR, at: T0, to: 'open', kind: 'response', amount: 0, unit: 'points' },
+      'IT-42',
+    );
     expect(capped).toContain('missed its response target — no penalty — ');
     for (const l of [line, usd, capped]) expect(l).not.toMatch(/<@|kept/);
   });
 
   it('names who waived a penalty, what was given back and why, escaped', () => {
-    const waived = waive(breach(file(), 'response', T0 + 40 * MINUTE_MS), 'response', 'Our <!channel> mistake', T0 + HOUR_MS);
+    const waived = waive(
+      breach(file(), 'response', T0 + 40 * MINUTE_MS),
+      'response',
+      'Our <!channel> mistake',
+      T0 + HOUR_MS,
+    );
     const line = historyLine(waived.events.at(-1)!, 'IT-42');
-    expect(line).toMatch(/^:handshake: <@U0HEADFIN> waived the response penalty of IT-42 \(50 points\): “Our &lt;!channel&gt; mistake” — <!date\^/);
+    expect(line).toMatch(
+      /^:handshake: <@U0HEADFIN> waived the response penalty of IT-42 \(50 points\): “Our &lt;!channel&gt; mistake” — <!date\^/,
+    );
     expect(line).not.toContain('<!channel>');
   });
 
   it('adds the cause to a late resolve, escaped; an unknown category is shown as given', () => {
     const base = { type: 'resolve' as const, actor: 'U0ALICE', at: T0, to: 'resolved' as const, note: 'done' };
-    expect(historyLine({ ...base, cause: { category: 'dependency', text: 'Vendor <!here> was down' } }, 'IT-42')).toContain(
+    expect(
+      historyLine({ ...base, cause: { category: 'dependency', text: 'Vendor <!here> was down' } }, 'IT-42'),
+    ).toContain(
       ':white_check_mark: <@U0ALICE> resolved IT-42: “done” — cause: Dependency: “Vendor &lt;!here&gt; was down” — <!date^',
     );
-    expect(historyLine({ ...base, cause: { category: 'tooling' } }, 'IT-42')).toMatch(/resolved IT-42: “done” — cause: Tooling — <!date\^/);
+    expect(historyLine({ ...base, cause: { category: 'tooling' } }, 'IT-42')).toMatch(
+      /resolved IT-42: “done” — cause: Tooling — <!date\^/,
+    );
     expect(historyLine({ ...base, cause: { category: '<weird>' } }, 'IT-42')).toContain('cause: &lt;weird&gt;');
     expect(historyLine(base, 'IT-42')).not.toContain('cause');
   });
 
   it('writes Kept, not a mention, for anything else the scan did', () => {
-    expect(historyLine({ type: 'comment', actor: SYSTEM_ACTOR, at: T0, to: 'open', note: 'x' }, 'IT-42')).toMatch(/^:speech_balloon: Kept: “x”/);
+    expect(historyLine({ type: 'comment', actor: SYSTEM_ACTOR, at: T0, to: 'open', note: 'x' }, 'IT-42')).toMatch(
+      /^:speech_balloon: Kept: “x”/,
+    );
   });
 });
 
 describe('filedConfirmation', () => {
   const f = file();
   const confirm = (timezone: string, cardLink?: string) =>
-    filedConfirmation({ request: f.request, clocks: clocksAt(f.request, calendar, T0), timezone, ...(cardLink ? { cardLink } : {}), providerName: 'IT', channel: 'C0ITQ' });
+    filedConfirmation({
+      request: f.request,
+      clocks: clocksAt(f.request, calendar, T0),
+      timezone,
+      ...(cardLink ? { cardLink } : {}),
+      providerName: 'IT',
+      channel: 'C0ITQ',
+    });
 
   it("shows due times in the requester's own time zone: Berlin and New York see different local times", () => {
     const berlin = allText(confirm('Europe/Berlin'));
@@ -407,7 +573,9 @@ describe('filedConfirmation', () => {
   });
 
   it('links the card when Slack gave its permalink, else names the channel', () => {
-    expect(allText(confirm('UTC', 'https://acme.slack.com/archives/C0ITQ/p1'))).toContain('See <https://acme.slack.com/archives/C0ITQ/p1|the card> in <#C0ITQ>');
+    expect(allText(confirm('UTC', 'https://acme.slack.com/archives/C0ITQ/p1'))).toContain(
+      'See <https://acme.slack.com/archives/C0ITQ/p1|the card> in <#C0ITQ>',
+    );
     expect(allText(confirm('UTC'))).toContain('See the card in <#C0ITQ>');
   });
 });
@@ -416,9 +584,17 @@ describe('requesterUpdate', () => {
   const f = file();
 
   it('tells the requester when their request is acknowledged or needs their input', () => {
-    const ack = requesterUpdate({ event: { type: 'acknowledge', actor: 'U0ALICE', at: T0 }, request: f.request, providerName: 'IT' })!;
+    const ack = requesterUpdate({
+      event: { type: 'acknowledge', actor: 'U0ALICE', at: T0 },
+      request: f.request,
+      providerName: 'IT',
+    })!;
     expect(allText(ack)).toContain(':eyes: IT is on IT-42');
-    const pause = requesterUpdate({ event: { type: 'pause', actor: 'U0ALICE', at: T0, note: 'Which <!here> floor?' }, request: f.request, providerName: 'IT' })!;
+    const pause = requesterUpdate({
+      event: { type: 'pause', actor: 'U0ALICE', at: T0, note: 'Which <!here> floor?' },
+      request: f.request,
+      providerName: 'IT',
+    })!;
     const text = allText(pause);
     expect(text).toContain('IT needs your input on IT-42');
     expect(text).toContain('“Which &lt;!here&gt; floor?”');
@@ -428,7 +604,11 @@ describe('requesterUpdate', () => {
   });
 
   it('asks for a rating with five buttons whose values parse back, plus Confirm solved and Reopen', () => {
-    const m = requesterUpdate({ event: { type: 'resolve', actor: 'U0ALICE', at: T0, note: 'Replaced the SSD' }, request: f.request, providerName: 'IT' })!;
+    const m = requesterUpdate({
+      event: { type: 'resolve', actor: 'U0ALICE', at: T0, note: 'Replaced the SSD' },
+      request: f.request,
+      providerName: 'IT',
+    })!;
     expect(allText(m)).toContain('Replaced the SSD');
     expect(allText(m)).toContain('How did IT do?');
     const rating = buttons(m.blocks).filter((b) => RATE_ACTION_PATTERN.test(b.action_id ?? ''));
@@ -441,7 +621,12 @@ describe('requesterUpdate', () => {
     }
     const close = buttons(m.blocks).find((b) => b.action_id === IDS.requestAction.close)!;
     const reopen = buttons(m.blocks).find((b) => b.action_id === IDS.requestAction.reopen)!;
-    expect([close.text.text, close.value, reopen.text.text, reopen.value]).toEqual(['Confirm solved', 'IT-42', 'Reopen', 'IT-42']);
+    expect([close.text.text, close.value, reopen.text.text, reopen.value]).toEqual([
+      'Confirm solved',
+      'IT-42',
+      'Reopen',
+      'IT-42',
+    ]);
   });
 
   it('the rating pattern matches only the rating buttons', () => {
@@ -462,7 +647,14 @@ describe('requestDetails', () => {
   it('shows the card without buttons and the last 10 lines of history', () => {
     let f = file();
     for (let i = 1; i <= 12; i++) f = act(f, { type: 'comment', note: `note ${i}` }, T0 + i * MINUTE_MS);
-    const m = requestDetails({ request: f.request, clocks: clocksAt(f.request, calendar, T0 + HOUR_MS), at: T0 + HOUR_MS, providerName: 'IT', customerName: 'Finance', history: f.events });
+    const m = requestDetails({
+      request: f.request,
+      clocks: clocksAt(f.request, calendar, T0 + HOUR_MS),
+      at: T0 + HOUR_MS,
+      providerName: 'IT',
+      customerName: 'Finance',
+      history: f.events,
+    });
     expect(actionsBlocks(m.blocks)).toHaveLength(0);
     const text = allText(m);
     expect(text).toContain('*IT-42 · Laptop will not boot*');
@@ -479,10 +671,17 @@ describe('requestList', () => {
     const calm = file({ number: 1, priority: 'P2' });
     const risky = file({ number: 2, title: 'Risky' });
     const late = file({ number: 3, title: 'Late', at: T0 - HOUR_MS });
-    const m = requestList({ title: 'Your requests', items: [item(calm, T0 + 25 * MINUTE_MS), item(risky, T0 + 25 * MINUTE_MS), item(late, T0 + 25 * MINUTE_MS)], empty: 'none', at: T0 });
+    const m = requestList({
+      title: 'Your requests',
+      items: [item(calm, T0 + 25 * MINUTE_MS), item(risky, T0 + 25 * MINUTE_MS), item(late, T0 + 25 * MINUTE_MS)],
+      empty: 'none',
+      at: T0,
+    });
     const lines = allText(m).split('\n');
     const calmLine = lines.find((l) => l.includes('`IT-1`'))!;
-    expect(calmLine).toMatch(/^`IT-1` \*Laptop will not boot\* · P2 · Open · response due <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+> \(1h 35m left\)$/);
+    expect(calmLine).toMatch(
+      /^`IT-1` \*Laptop will not boot\* · P2 · Open · response due <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+> \(1h 35m left\)$/,
+    );
     expect(lines.find((l) => l.includes('`IT-2`'))).toMatch(/^:warning: /);
     const lateLine = lines.find((l) => l.includes('`IT-3`'))!;
     expect(lateLine).toMatch(/^:red_circle: /);
@@ -490,7 +689,9 @@ describe('requestList', () => {
   });
 
   it('shows at most 40 requests, then how many more, within 50 blocks and 3000 characters a section', () => {
-    const items = Array.from({ length: 100 }, (_, i) => item(file({ number: i + 1, title: `${'&'.repeat(140)} ${i}` }), T0));
+    const items = Array.from({ length: 100 }, (_, i) =>
+      item(file({ number: i + 1, title: `${'&'.repeat(140)} ${i}` }), T0),
+    );
     const m = requestList({ title: 'Your queue', items, empty: 'none', at: T0 });
     expect(m.blocks.length).toBeLessThanOrEqual(50);
     expectWithinTextLimits(m.blocks);
@@ -508,7 +709,11 @@ describe('requestList', () => {
 
 describe('requestsHomeView', () => {
   it('welcomes with empty states that say how to file and where new requests appear', () => {
-    const view = requestsHomeView({ mine: [], queues: [{ department: { id: 'it', name: 'IT', channel: 'C0ITQ' }, items: [] }], at: T0 });
+    const view = requestsHomeView({
+      mine: [],
+      queues: [{ department: { id: 'it', name: 'IT', channel: 'C0ITQ' }, items: [] }],
+      at: T0,
+    });
     expect(view.type).toBe('home');
     const text = allText(view);
     expect(view.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Kept' } });
@@ -518,9 +723,16 @@ describe('requestsHomeView', () => {
   });
 
   it('lists my live requests first, then closed ones', () => {
-    const closed = act(act(file({ number: 1, title: 'Old one' }), { type: 'resolve', note: 'x' }, T0), { type: 'close' }, T0 + MINUTE_MS, REQUESTER);
+    const closed = act(
+      act(file({ number: 1, title: 'Old one' }), { type: 'resolve', note: 'x' }, T0),
+      { type: 'close' },
+      T0 + MINUTE_MS,
+      REQUESTER,
+    );
     const live = file({ number: 2, title: 'Live one' });
-    const text = allText(requestsHomeView({ mine: [item(closed, T0 + HOUR_MS), item(live, T0 + HOUR_MS)], queues: [], at: T0 + HOUR_MS }));
+    const text = allText(
+      requestsHomeView({ mine: [item(closed, T0 + HOUR_MS), item(live, T0 + HOUR_MS)], queues: [], at: T0 + HOUR_MS }),
+    );
     expect(text.indexOf('Live one')).toBeGreaterThan(-1);
     expect(text.indexOf('Live one')).toBeLessThan(text.indexOf('Old one'));
     expect(text).toContain('`IT-1` *Old one* · P1 · Closed · closed <!date^');
@@ -531,7 +743,13 @@ describe('requestsHomeView', () => {
     const slow = file({ number: 1, title: 'Slow', priority: 'P2' });
     const breached = file({ number: 2, title: 'Breached', at: T0 - HOUR_MS });
     const soon = file({ number: 3, title: 'Soon' });
-    const view = requestsHomeView({ mine: [], queues: [{ department: { id: 'it', name: 'IT & Co' }, items: [item(slow, at), item(breached, at), item(soon, at)] }], at });
+    const view = requestsHomeView({
+      mine: [],
+      queues: [
+        { department: { id: 'it', name: 'IT & Co' }, items: [item(slow, at), item(breached, at), item(soon, at)] },
+      ],
+      at,
+    });
     const text = allText(view);
     expect(text).toContain('*Queue — IT &amp; Co*');
     const order = ['Breached', 'Soon', 'Slow'].map((t) => text.indexOf(`*${t}*`));
@@ -541,12 +759,38 @@ describe('requestsHomeView', () => {
   });
 
   it('shows a head each headed department this month in one line, escaped, at most ten', () => {
-    const report = (name: string, counters: Counters) => buildReport({ department: { id: 'd', name }, from: '2026-11-01', to: '2026-11-30', label: 'November 2026', days: [{ day: '2026-11-02', counters }], better: [], agreementNames: {} });
-    const busy = report('R&D <lab>', { filed: 3, met: 2, breached: 1, live: 0, 'penalty|points': 50, 'waived|points': 20, 'penalty|EUR': 10 });
+    const report = (name: string, counters: Counters) =>
+      buildReport({
+        department: { id: 'd', name },
+        from: '2026-11-01',
+        to: '2026-11-30',
+        label: 'November 2026',
+        days: [{ day: '2026-11-02', counters }],
+        better: [],
+        agreementNames: {},
+      });
+    const busy = report('R&D <lab>', {
+      filed: 3,
+      met: 2,
+      breached: 1,
+      live: 0,
+      'penalty|points': 50,
+      'waived|points': 20,
+      'penalty|EUR': 10,
+    });
     const quiet = report('Legal', {});
-    const text = allText(requestsHomeView({ mine: [], queues: [], at: T0, headed: [busy, quiet, ...Array.from({ length: 10 }, () => quiet)] }));
+    const text = allText(
+      requestsHomeView({
+        mine: [],
+        queues: [],
+        at: T0,
+        headed: [busy, quiet, ...Array.from({ length: 10 }, () => quiet)],
+      }),
+    );
     expect(text).toContain('*Your departments this month*');
-    expect(text).toContain('*R&amp;D &lt;lab&gt;* · November 2026: *66.7%* kept (2 met, 1 missed) · 0 open · 30 points owed · €10.00 owed');
+    expect(text).toContain(
+      '*R&amp;D &lt;lab&gt;* · November 2026: *66.7%* kept (2 met, 1 missed) · 0 open · 30 points owed · €10.00 owed',
+    );
     expect(text).toContain('*Legal* · November 2026: nothing filed yet.');
     expect(text).toContain('and 2 more departments');
     expect(text.match(/\*Legal\*/g)).toHaveLength(9);
@@ -573,15 +817,22 @@ describe('requestsHomeView', () => {
 
 describe('newRequestModal', () => {
   const it3 = agreement();
-  const desks = agreement({ id: 'facilities-for-all-desks', provider: 'facilities', service: 'Desks', targets: { P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS } } });
+  const desks = agreement({
+    id: 'facilities-for-all-desks',
+    provider: 'facilities',
+    service: 'Desks',
+    targets: { P3: { response: 8 * HOUR_MS, resolution: 40 * HOUR_MS } },
+  });
   const printers = agreement({ id: 'it-for-finance-printers', service: 'Printers' });
   const choices: ServiceChoice[] = [
     { agreement: it3, providerName: 'IT' },
     { agreement: desks, providerName: 'Facilities' },
     { agreement: printers, providerName: 'IT' },
   ];
-  const serviceSelect = (view: ReturnType<typeof newRequestModal>) => inputById(view.blocks, IDS.requestServiceBlock).element as StaticSelect;
-  const priorityOptions = (view: ReturnType<typeof newRequestModal>) => ((inputById(view.blocks, IDS.requestPriorityBlock).element as StaticSelect).options ?? []).map((o) => o.text.text);
+  const serviceSelect = (view: ReturnType<typeof newRequestModal>) =>
+    inputById(view.blocks, IDS.requestServiceBlock).element as StaticSelect;
+  const priorityOptions = (view: ReturnType<typeof newRequestModal>) =>
+    ((inputById(view.blocks, IDS.requestPriorityBlock).element as StaticSelect).options ?? []).map((o) => o.text.text);
 
   it('is the new-request modal with our ids, and keeps the metadata it is given', () => {
     const view = newRequestModal({ choices, metadata: '{"provider":"it"}' });
@@ -591,7 +842,12 @@ describe('newRequestModal', () => {
     expect(view.title.text.length).toBeLessThanOrEqual(24);
     expect(view.submit?.text).toBe('File request');
     expect(view.close?.text).toBe('Cancel');
-    expect(inputs(view.blocks).map((b) => b.block_id)).toEqual([IDS.requestServiceBlock, IDS.requestPriorityBlock, IDS.requestTitleBlock, IDS.requestDescriptionBlock]);
+    expect(inputs(view.blocks).map((b) => b.block_id)).toEqual([
+      IDS.requestServiceBlock,
+      IDS.requestPriorityBlock,
+      IDS.requestTitleBlock,
+      IDS.requestDescriptionBlock,
+    ]);
     const service = inputById(view.blocks, IDS.requestServiceBlock);
     expect(service.dispatch_action).toBe(true);
     expect((service.element as StaticSelect).action_id).toBe(IDS.requestServiceSelect);
@@ -617,9 +873,15 @@ describe('newRequestModal', () => {
   it("lists only the selected agreement's priorities, labelled with its targets", () => {
     const first = newRequestModal({ choices, metadata: '' });
     expect(serviceSelect(first).initial_option?.value).toBe('it-for-finance-laptops');
-    expect(priorityOptions(first)).toEqual(['P1 — answer in 30m, solve in 4h working time', 'P2 — answer in 2h, solve in 16h working time']);
+    expect(priorityOptions(first)).toEqual([
+      'P1 — answer in 30m, solve in 4h working time',
+      'P2 — answer in 2h, solve in 16h working time',
+    ]);
     const picked = newRequestModal({ choices, selected: desks.id, metadata: '' });
-    expect(serviceSelect(picked).initial_option).toEqual({ text: { type: 'plain_text', text: 'Desks' }, value: desks.id });
+    expect(serviceSelect(picked).initial_option).toEqual({
+      text: { type: 'plain_text', text: 'Desks' },
+      value: desks.id,
+    });
     expect(priorityOptions(picked)).toEqual(['P3 — answer in 8h, solve in 40h working time']);
   });
 
@@ -627,7 +889,9 @@ describe('newRequestModal', () => {
     const kept = newRequestModal({ choices, initial: { priority: 'P2' }, metadata: '' });
     expect((inputById(kept.blocks, IDS.requestPriorityBlock).element as StaticSelect).initial_option?.value).toBe('P2');
     const dropped = newRequestModal({ choices, selected: desks.id, initial: { priority: 'P2' }, metadata: '' });
-    expect((inputById(dropped.blocks, IDS.requestPriorityBlock).element as StaticSelect).initial_option).toBeUndefined();
+    expect(
+      (inputById(dropped.blocks, IDS.requestPriorityBlock).element as StaticSelect).initial_option,
+    ).toBeUndefined();
   });
 
   it('starts from the given text, clipped to the limits, and links the source message', () => {
@@ -644,7 +908,11 @@ describe('newRequestModal', () => {
   });
 
   it('clips long service names and priority labels to 75 characters', () => {
-    const long = agreement({ id: 'long', service: 'S'.repeat(200), targets: { P4: { response: 100_000 * HOUR_MS - MINUTE_MS, resolution: 100_000 * HOUR_MS - MINUTE_MS } } });
+    const long = agreement({
+      id: 'long',
+      service: 'S'.repeat(200),
+      targets: { P4: { response: 100_000 * HOUR_MS - MINUTE_MS, resolution: 100_000 * HOUR_MS - MINUTE_MS } },
+    });
     const view = newRequestModal({ choices: [{ agreement: long, providerName: 'IT' }], metadata: '' });
     expect(serviceSelect(view).options![0]!.text.text.length).toBeLessThanOrEqual(75);
     for (const label of priorityOptions(view)) expect(label.length).toBeLessThanOrEqual(75);
@@ -655,7 +923,9 @@ describe('readNewRequestView', () => {
   it('reads back what the modal asked for', () => {
     expect(
       readNewRequestView({
-        [IDS.requestServiceBlock]: { [IDS.requestServiceSelect]: { selected_option: { value: 'it-for-finance-laptops' } } },
+        [IDS.requestServiceBlock]: {
+          [IDS.requestServiceSelect]: { selected_option: { value: 'it-for-finance-laptops' } },
+        },
         [IDS.requestPriorityBlock]: { [IDS.value]: { selected_option: { value: 'P2' } } },
         [IDS.requestTitleBlock]: { [IDS.value]: { value: '  Printer jams ' } },
         [IDS.requestDescriptionBlock]: { [IDS.value]: { value: null } },
@@ -664,7 +934,10 @@ describe('readNewRequestView', () => {
   });
 
   it('leaves out what was not picked', () => {
-    expect(readNewRequestView({ [IDS.requestPriorityBlock]: { [IDS.value]: { selected_option: null } } })).toEqual({ title: '', description: '' });
+    expect(readNewRequestView({ [IDS.requestPriorityBlock]: { [IDS.value]: { selected_option: null } } })).toEqual({
+      title: '',
+      description: '',
+    });
   });
 });
 
@@ -677,7 +950,12 @@ describe('resolveModal and rateModal', () => {
     expect(view.submit?.text).toBe('Resolve');
     const note = inputById(view.blocks, IDS.resolveNoteBlock);
     expect(note.optional).toBeUndefined();
-    expect(note.element).toMatchObject({ type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: 1000 });
+    expect(note.element).toMatchObject({
+      type: 'plain_text_input',
+      action_id: IDS.value,
+      multiline: true,
+      max_length: 1000,
+    });
     expect(resolveModal('IT-42').title.text).toBe('Resolve IT-42');
   });
 
@@ -686,7 +964,11 @@ describe('resolveModal and rateModal', () => {
     expect(view.callback_id).toBe(IDS.rateModal);
     expect(view.private_metadata).toBe('IT-42');
     expect(view.submit?.text).toBe('Send');
-    const score = inputById(view.blocks, IDS.rateScoreBlock).element as { action_id: string; options: { value: string }[]; initial_option?: { value: string } };
+    const score = inputById(view.blocks, IDS.rateScoreBlock).element as {
+      action_id: string;
+      options: { value: string }[];
+      initial_option?: { value: string };
+    };
     expect(score.action_id).toBe(IDS.value);
     expect(score.options.map((o) => o.value)).toEqual(['1', '2', '3', '4', '5']);
     expect(score.initial_option?.value).toBe('4');
