@@ -589,7 +589,7 @@ const FAMILIES: Family[] = [
   { file: 'import-file.ts', text: 'is not a tip field; use id, kind, title, body, try_this_week, retired' },
   {
     file: 'import-file.ts',
-    text: "id is required: a built-in tip\\'s id, or a new one starting int- or cus-",
+    text: "id is required: a built-in tip's id, or a new one starting int- or cus-",
     line: "id is required: a built-in tip's id, or a new one starting int- or cus-",
   },
   { file: 'import-file.ts', text: 'is not a tip id`', line: /^tips\[\d+\]\.id: \d+ is not a tip id$/ },
