@@ -6,7 +6,6 @@
  * only counts what it is given.
  */
 import { parseConfig } from '../functions/config';
-import type { Outbox } from '../functions/jobs/outbox';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createSlackHttp } from '../functions/slack/http-server';
 import { IDS } from '../functions/slack/ids';
@@ -14,6 +13,7 @@ import { newRequestModal } from '../functions/slack/views/request-modals';
 import { createDb } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
 import { ensureTable } from '../functions/store/table';
+import type { Outbox } from '../functions/work/outbox';
 import { importExample } from '../tests/support/company';
 import { countCalls } from '../tests/support/db';
 import {

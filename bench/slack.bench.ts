@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { parseConfig } from '../functions/config';
+import { outboxFromConfig } from '../functions/jobs/in-process-outbox';
 import { createSlackHttp } from '../functions/slack/http-server';
 import { createDb } from '../functions/store/client';
 import { FORM, SIGNING_SECRET, signature, slashCommand } from '../tests/support/slack-requests';
@@ -49,7 +50,8 @@ async function keptApp(): Promise<{ url: string; close(): Promise<void> }> {
     SLACK_API_URL: 'http://127.0.0.1:9/api/',
     DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
   });
-  const http = createSlackHttp({ config, db: createDb({ table: 'kept', endpoint: 'http://127.0.0.1:9' }) });
+  const db = createDb({ table: 'kept', endpoint: 'http://127.0.0.1:9' });
+  const http = createSlackHttp({ config, db, outbox: outboxFromConfig(config, db) });
   return { url: `${await http.listen(0)}/slack/events`, close: () => http.close() };
 }
 

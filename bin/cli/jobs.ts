@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
 import { digestSlackClient } from '../../functions/jobs/digest';
-import { outboxFromConfig } from '../../functions/jobs/outbox';
+import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import { withDb } from './db';
 import { type CliIO, EXIT, UsageError } from './io';

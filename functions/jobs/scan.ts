@@ -19,8 +19,8 @@ import {
   SLACK_SYNC_GRACE_MS,
   settleCheck,
 } from '../store/requests';
+import type { Outbox } from '../work/outbox';
 import { checkRequest } from './breaches';
-import type { Outbox } from './outbox';
 
 export interface ScanResult {
   now: string;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { type App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../config';
 import { digestSlackClient } from '../jobs/digest';
-import { outboxFromConfig } from '../jobs/outbox';
+import { outboxFromConfig } from '../jobs/in-process-outbox';
 import { DIGEST_EVERY_MINUTES } from '../jobs/schedule';
 import { createSlackApp } from '../slack/app';
 import { createSlackHttp, SLACK_EVENTS_PATH } from '../slack/http-server';

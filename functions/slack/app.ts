@@ -4,10 +4,10 @@
  */
 import { App, LogLevel, type Receiver } from '@slack/bolt';
 import type { Config } from '../config';
-import { type Outbox, outboxFromConfig } from '../jobs/outbox';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { once } from '../store/deliveries';
+import type { Outbox } from '../work/outbox';
 import { cachedAuthorize } from './authorize';
 import { registerAgreements } from './listeners/agreements';
 import type { ListenerDeps } from './listeners/deps';
@@ -22,8 +22,8 @@ export interface SlackAppDeps {
   config: Config;
   db: Db;
   receiver: Receiver;
-  /** Where slow work goes; by default the queue in AWS, this process locally. */
-  outbox?: Outbox;
+  /** Where slow work goes, built by the entry point: the queue in AWS, this process locally. */
+  outbox: Outbox;
   now?: () => Date;
   /** Listener runs still going (they go on after the ack); the local front door waits on them in idle(). */
   inflight?: Set<Promise<unknown>>;
@@ -47,14 +47,7 @@ function neverThrows(outbox: Outbox): Outbox {
   };
 }
 
-export function createSlackApp({
-  config,
-  db,
-  receiver,
-  outbox = outboxFromConfig(config, db),
-  now = () => new Date(),
-  inflight,
-}: SlackAppDeps): App {
+export function createSlackApp({ config, db, receiver, outbox, now = () => new Date(), inflight }: SlackAppDeps): App {
   const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox), now };
   const app = new App({
     receiver,

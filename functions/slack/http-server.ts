@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Config } from '../config';
-import { type Outbox, outboxFromConfig } from '../jobs/outbox';
 import { logger } from '../log';
 import type { Db } from '../store/client';
 import { tableAnswers } from '../store/table';
+import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
 import { verifySlackRequest } from './verify';
 
@@ -22,7 +22,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface SlackHttp {
   app: App;
   server: Server;
-  /** Resolves when the work handed off after answering Slack is done (local outbox). */
+  /** Resolves when the listeners still running and the work they handed to the outbox are done. */
   idle(): Promise<void>;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -33,7 +33,8 @@ export interface SlackHttpDeps {
   db: Db;
   /** Socket Mode: Slack's traffic arrives over a WebSocket, so POST /slack/events is not served. */
   socketMode?: { app: App };
-  outbox?: Outbox;
+  /** Where slow work goes, built by the entry point (the in-process outbox locally and in tests). */
+  outbox: Outbox;
   /** The clock the listeners read (tests move it). */
   now?: () => Date;
 }
@@ -61,13 +62,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-export function createSlackHttp({
-  config,
-  db,
-  socketMode,
-  outbox = outboxFromConfig(config, db),
-  now,
-}: SlackHttpDeps): SlackHttp {
+export function createSlackHttp({ config, db, socketMode, outbox, now }: SlackHttpDeps): SlackHttp {
   const receiver = socketMode
     ? undefined
     : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });

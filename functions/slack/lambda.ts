@@ -7,9 +7,9 @@ import { type App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { coldStart } from '../cold-start';
 import type { Config } from '../config';
-import { type Outbox, outboxFromConfig } from '../jobs/outbox';
 import { logger } from '../log';
-import { dbFromConfig } from '../store/client';
+import { type Db, dbFromConfig } from '../store/client';
+import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
 import { header, verifySlackRequest } from './verify';
 
@@ -17,8 +17,8 @@ type BoltHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 export interface SlackLambdaHandler {
   (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
   /**
-   * Resolves when work handed over by this process is done: at once with the queue (AWS); with no
-   * queue configured the work runs here after the answer, and tests wait on this before they stop
+   * Resolves when work handed over by this process is done: at once with the queue (AWS); with the
+   * in-process outbox the work runs here after the answer, and tests wait on this before they stop
    * the fake Slack server (otherwise its calls outlive the test).
    */
   idle(): Promise<void>;
@@ -29,16 +29,21 @@ export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2
   return { ...event, body: Buffer.from(event.body, 'base64').toString('utf8'), isBase64Encoded: false };
 }
 
-/** `extend` lets tests add a listener to the real app. */
+/**
+ * `outboxFor` builds where slow work goes once the configuration is loaded: the entry point's
+ * choice (the worker queue in AWS, the in-process outbox in tests). `extend` lets tests add a
+ * listener to the real app.
+ */
 export function createSlackLambdaHandler(
   loadConfig: () => Promise<Config>,
+  outboxFor: (config: Config, db: Db) => Outbox,
   extend?: (app: App) => void,
 ): SlackLambdaHandler {
   const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
     const db = dbFromConfig(config);
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
-    const outbox = outboxFromConfig(config, db);
+    const outbox = outboxFor(config, db);
     const app = createSlackApp({ config, db, receiver, outbox });
     extend?.(app);
     return { config, bolt: receiver.toHandler(), outbox };

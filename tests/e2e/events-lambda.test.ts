@@ -5,6 +5,7 @@
  * saved) is not done twice.
  */
 import type { Context } from 'aws-lambda';
+import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
 import { givenOn } from '../../functions/store/kudos';
@@ -31,6 +32,7 @@ beforeAll(async () => {
   // A second listener on the same event that fails the first time (say, DynamoDB throttled it).
   handler = createSlackLambdaHandler(
     async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    outboxFromConfig,
     (app) =>
       app.event('reaction_added', async () => {
         runs++;

@@ -7,6 +7,7 @@
 import type { Context } from 'aws-lambda';
 import { compileCalendar } from '../../functions/domain/calendar';
 import { addBusinessTime } from '../../functions/domain/clock';
+import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { IDS } from '../../functions/slack/ids';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import { newRequestModal } from '../../functions/slack/views/request-modals';
@@ -35,8 +36,9 @@ beforeAll(async () => {
     string,
     unknown
   >;
-  handler = createSlackLambdaHandler(async () =>
-    testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+  handler = createSlackLambdaHandler(
+    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    outboxFromConfig,
   );
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 /** The Lambda front door gets the same answers from API Gateway HTTP API (payload v2) events. */
 import type { Context } from 'aws-lambda';
 import type { Config } from '../../functions/config';
+import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
 import { testConfig } from '../support/config';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   config = testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() });
   handler = createSlackLambdaHandler(
     async () => config,
+    outboxFromConfig,
     (app) =>
       app.event('message', async ({ event }) => {
         heard.push((event as { text?: string }).text ?? '');
@@ -116,7 +118,7 @@ it('fails closed when the secrets cannot be loaded, and tries again on the next 
     attempts += 1;
     if (attempts === 1) throw new Error('Secrets Manager unreachable');
     return config;
-  });
+  }, outboxFromConfig);
   const event = signedEvent(slashCommand(), FORM, false);
   await expect(flaky(event, context)).rejects.toThrow('Secrets Manager unreachable');
   expect((await flaky(event, context)).statusCode).toBe(200);

@@ -6,9 +6,8 @@
  * compensating ledger entry, and announced to both sides' heads once.
  */
 import { LogLevel } from '@slack/web-api';
-import type { Outbox } from '../../functions/jobs/outbox';
 import { runScan } from '../../functions/jobs/scan';
-import { performWork, type WorkItem } from '../../functions/jobs/work';
+import { performWork } from '../../functions/jobs/work';
 import { IDS } from '../../functions/slack/ids';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
@@ -16,6 +15,8 @@ import type { Db } from '../../functions/store/client';
 import { readLedger, readTotal } from '../../functions/store/ledger';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import { readDays } from '../../functions/store/stats';
+import type { WorkItem } from '../../functions/work/item';
+import type { Outbox } from '../../functions/work/outbox';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';

@@ -7,12 +7,13 @@
 import { LogLevel } from '@slack/web-api';
 import type { SQSEvent } from 'aws-lambda';
 import { runScan } from '../../functions/jobs/scan';
-import { performWork, processWorkBatch, type WorkItem } from '../../functions/jobs/work';
+import { performWork, processWorkBatch } from '../../functions/jobs/work';
 import { reportFilesClaim } from '../../functions/slack/report-files';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { isDelivered } from '../../functions/store/deliveries';
+import type { WorkItem } from '../../functions/work/item';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';

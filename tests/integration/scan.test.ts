@@ -5,9 +5,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
-import type { Outbox } from '../../functions/jobs/outbox';
 import { describeScan, RESEND_AFTER_MS, runScan } from '../../functions/jobs/scan';
-import { performWork, type WorkItem } from '../../functions/jobs/work';
+import { performWork } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
@@ -18,6 +17,8 @@ import {
   getRequestRecord,
   SLACK_SYNC_GRACE_MS,
 } from '../../functions/store/requests';
+import type { WorkItem } from '../../functions/work/item';
+import type { Outbox } from '../../functions/work/outbox';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';

@@ -6,14 +6,15 @@
  */
 
 import { LogLevel } from '@slack/web-api';
-import type { Outbox } from '../../functions/jobs/outbox';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import { refreshStaleUsergroups } from '../../functions/jobs/usergroups';
-import { performWork, type WorkItem } from '../../functions/jobs/work';
+import { performWork } from '../../functions/jobs/work';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { cacheUsergroupMembers } from '../../functions/store/departments';
 import { readDirectory } from '../../functions/store/directory';
+import type { WorkItem } from '../../functions/work/item';
+import type { Outbox } from '../../functions/work/outbox';
 import { importCompany } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';

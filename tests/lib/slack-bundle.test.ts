@@ -90,6 +90,8 @@ describe('Slack function asset, run by Node in its own directory', () => {
     `;
     const out = await runInAsset<{ statusCode: number; body: string }>(assetDir, script, secrets, {
       KEPT_TABLE: 'kept-asset-test',
+      // As the stack sets it: the Slack function hands its work to the worker queue (/sla help sends none).
+      KEPT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/kept-work',
       SLACK_BOT_ID: 'B0KEPTBOT1',
       SLACK_BOT_USER_ID: 'U0KEPTBOT1',
       EVENT: JSON.stringify(event),

@@ -2,6 +2,7 @@
  * The real Slack app behind the local front door, on a fresh table, talking to a fake Slack:
  * what every end-to-end test starts from.
  */
+import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { createSlackHttp, type SlackHttp } from '../../functions/slack/http-server';
 import type { Db } from '../../functions/store/client';
 import { testConfig } from './config';
@@ -24,9 +25,12 @@ export async function startSlackApp(
 ): Promise<RunningSlackApp> {
   const fake = await FakeSlack.start();
   const db = await freshTable();
+  const config = testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint(), env });
   const http = createSlackHttp({
-    config: testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint(), env }),
+    config,
     db,
+    // No queue configured: the worker's work runs in this process, and http.idle() waits on it.
+    outbox: outboxFromConfig(config, db),
     ...(options.now ? { now: options.now } : {}),
   });
   const url = `${await http.listen(0)}/slack/events`;

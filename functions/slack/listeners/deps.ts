@@ -1,7 +1,7 @@
 /** What every listener may use: configuration, the table, the worker's outbox and the clock. */
 import type { Config } from '../../config';
-import type { Outbox } from '../../jobs/outbox';
 import type { Db } from '../../store/client';
+import type { Outbox } from '../../work/outbox';
 
 export interface ListenerDeps {
   config: Config;

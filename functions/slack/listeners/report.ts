@@ -8,9 +8,9 @@
 import { type Department, isHead } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf } from '../../domain/directory';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
-import type { WorkItem } from '../../jobs/work';
 import { readDirectory } from '../../store/directory';
 import { readReport } from '../../store/stats';
+import type { WorkItem } from '../../work/item';
 import { escapeMrkdwn } from '../views/help';
 import { reportMessage } from '../views/report';
 import type { ListenerDeps } from './deps';

@@ -1,30 +1,16 @@
 /**
- * Hands slow work from the Slack ack path to the worker. In AWS it is the SQS queue
- * (KEPT_QUEUE_URL) and the worker Lambda; locally, and wherever no queue is configured, the
- * same work runs in this process right after the answer to Slack, and `idle()` says when it
- * is done (tests wait on it instead of sleeping).
+ * The worker's work, run in this process: locally (`npm start`, the `kept` CLI) and in tests,
+ * wherever no queue is configured, the work handed over runs right after the answer to Slack, and
+ * `idle()` says when it is done (tests wait on it instead of sleeping). Only entry points outside
+ * AWS import this module: it reaches every work item's code, chart rendering included.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config';
 import { logger } from '../log';
 import { createSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
-import { performWork, type WorkItem } from './work';
-
-export interface Outbox {
-  send(item: WorkItem): Promise<void>;
-  /** Resolves when no work sent from this process is still running (always at once for SQS). */
-  idle(): Promise<void>;
-}
-
-export function sqsOutbox(queueUrl: string, sqs = new SQSClient({ maxAttempts: 3 })): Outbox {
-  return {
-    send: async (item) => {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(item) }));
-    },
-    idle: async () => {},
-  };
-}
+import type { WorkItem } from '../work/item';
+import { type Outbox, sqsOutbox } from '../work/outbox';
+import { performWork } from './work';
 
 /** Like the queue's redelivery (5 receives): a failed item is tried again after a growing pause. */
 export const IN_PROCESS_RETRY_MS = [100, 300, 1_000, 3_000] as const;

@@ -1,0 +1,63 @@
+/**
+ * The work contract: what the Slack side and the scheduled jobs hand to the worker, as one zod
+ * schema (the worker checks every queued message with it) and its type. Both sides import it;
+ * it imports neither.
+ */
+import { z } from 'zod';
+import { SLACK_USER_ID } from '../domain/department';
+import { KUDOS_RECIPIENTS_MAX } from '../domain/kudos';
+
+export const WorkItem = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('slack.post'),
+    /** Same key, same message: a redelivered item does not post twice. */
+    key: z.string().min(1).max(200),
+    channel: z.string().min(1),
+    text: z.string().min(1).max(40_000),
+  }),
+  /** A proposal was made: DM the heads who answer it, and confirm to the proposer. */
+  z.object({
+    type: z.literal('agreement.proposed'),
+    id: z.string().min(1).max(80),
+    version: z.number().int().positive(),
+  }),
+  /** A proposal was accepted, declined or withdrawn: update its DMs and tell both sides. */
+  z.object({
+    type: z.literal('agreement.decided'),
+    id: z.string().min(1).max(80),
+    version: z.number().int().positive(),
+  }),
+  /** A department's user group was set: read its members from Slack. */
+  z.object({ type: z.literal('usergroups.sync'), department: z.string().min(1).max(40) }),
+  /** A request was filed or changed: post or update its card, its thread and the requester's DMs. */
+  z.object({ type: z.literal('request.changed'), id: z.string().min(1).max(40) }),
+  /** A department's report over local dates `from`..`to` as charts and CSV in `user`'s DM, once per key. */
+  z.object({
+    type: z.literal('report.files'),
+    key: z.string().min(1).max(200),
+    user: z.string().regex(SLACK_USER_ID),
+    department: z.string().min(1).max(40),
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
+  /** A digest was posted: its compliance chart of the last 8 weeks goes into its thread, once per key. */
+  z.object({
+    type: z.literal('digest.chart'),
+    key: z.string().min(1).max(200),
+    channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/),
+    threadTs: z.string().regex(/^\d+\.\d+$/),
+    week: z.string().regex(/^\d{4}-W\d{2}$/),
+    departments: z.array(z.string().min(1).max(40)).min(1).max(500),
+  }),
+  /** Kudos were given: DM each recipient once. */
+  z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
+  /** A kudos reaction was taken back after its DMs went out: delete them. */
+  z.object({
+    type: z.literal('kudos.taken'),
+    dms: z
+      .array(z.object({ channel: z.string().min(1), ts: z.string().min(1) }))
+      .min(1)
+      .max(KUDOS_RECIPIENTS_MAX),
+  }),
+]);
+export type WorkItem = z.infer<typeof WorkItem>;

@@ -1,0 +1,34 @@
+/**
+ * Where slow work goes: the port both sides share. The Slack app and the scheduled jobs are given an
+ * `Outbox` by their entry point; in AWS it is the SQS queue (KEPT_QUEUE_URL) the worker Lambda drains.
+ * Running the work in this process instead (locally, in tests) is the worker side's outbox,
+ * functions/jobs/in-process-outbox.ts, which only entry points outside AWS import.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Config } from '../config';
+import type { WorkItem } from './item';
+
+export interface Outbox {
+  send(item: WorkItem): Promise<void>;
+  /** Resolves when no work sent from this process is still running (always at once for SQS). */
+  idle(): Promise<void>;
+}
+
+export function sqsOutbox(queueUrl: string, sqs = new SQSClient({ maxAttempts: 3 })): Outbox {
+  return {
+    send: async (item) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(item) }));
+    },
+    idle: async () => {},
+  };
+}
+
+/**
+ * The queue of a Lambda that hands work to the worker (the stack always sets KEPT_QUEUE_URL on it).
+ * Without one the function refuses to start rather than run the worker's code in the wrong place.
+ */
+export function queueOutbox(config: Pick<Config, 'KEPT_QUEUE_URL'>): Outbox {
+  if (!config.KEPT_QUEUE_URL)
+    throw new Error('KEPT_QUEUE_URL is not set: this function hands its work to the worker queue');
+  return sqsOutbox(config.KEPT_QUEUE_URL);
+}
