@@ -13,7 +13,7 @@ import type { Department } from '../domain/department';
 import { type Directory, findDepartment } from '../domain/directory';
 import { monthOf, type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
 import { decide } from '../domain/request-actions';
-import { calendarOf } from '../slack/requests';
+import { calendarOf } from '../services/calendars';
 import { getAgreementVersion, type StoredVersion } from '../store/agreements';
 import type { Db } from '../store/client';
 import { type TransactItem, WriteConflictError } from '../store/directory';

@@ -11,7 +11,7 @@ import { buildReport } from '../domain/report';
 import { periodLabel } from '../domain/report-period';
 import { isoWeekOf, nextDue } from '../domain/request';
 import { logger } from '../log';
-import { calendarOf } from '../slack/requests';
+import { calendarOf } from '../services/calendars';
 import type { SlackMessage } from '../slack/views/agreement-terms';
 import { type DigestKudos, type DigestTip, digestMessage, type ScoreRow } from '../slack/views/digest';
 import type { Db } from '../store/client';

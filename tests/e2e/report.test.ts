@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import type { CliIO } from '../../bin/cli/io';
 import { kept } from '../../bin/cli/main';
 import { runScan } from '../../functions/jobs/scan';
-import { act, fileFromSlack } from '../../functions/slack/requests';
+import { act, fileFromSlack } from '../../functions/services/requests';
 import { importExample } from '../support/company';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';

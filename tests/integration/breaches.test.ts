@@ -8,8 +8,8 @@
 import { LogLevel } from '@slack/web-api';
 import { runScan } from '../../functions/jobs/scan';
 import { performWork } from '../../functions/jobs/work';
+import { act, fileFromSlack } from '../../functions/services/requests';
 import { IDS } from '../../functions/slack/ids';
-import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { readLedger, readTotal } from '../../functions/store/ledger';

@@ -7,7 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
 import { describeScan, RESEND_AFTER_MS, runScan } from '../../functions/jobs/scan';
 import { performWork } from '../../functions/jobs/work';
-import { act, fileFromSlack } from '../../functions/slack/requests';
+import { act, fileFromSlack } from '../../functions/services/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import {

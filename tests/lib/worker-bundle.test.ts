@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { runScan } from '../../functions/jobs/scan';
-import { fileFromSlack } from '../../functions/slack/requests';
+import { fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { buildApp } from '../../lib/app';
 import { CHART_PACKAGES } from '../../lib/constructs/kept-function';

@@ -2,7 +2,7 @@
  * Request commands, answered in the ack: the working commands
  * (`/sla ack|resolve|close|reopen|pause|resume|cancel|note|waive ID [note]`), `/sla show` and
  * `/sla list`; and the App Home, which publishes the same lists. The rules are in
- * domain/request.ts, the flow in slack/requests.ts, and the card, thread and DMs are posted by the worker.
+ * domain/request.ts, the flow in services/requests.ts, and the card, thread and DMs are posted by the worker.
  */
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -19,10 +19,11 @@ import {
   type Request,
   type RequestAction,
 } from '../../domain/request';
+import { calendarOf } from '../../services/calendars';
+import { type ActResult, act } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
 import { readReport } from '../../store/stats';
-import { type ActResult, act, calendarOf } from '../requests';
 import { escapeMrkdwn } from '../views/help';
 import { type ListItem, requestList, requestsHomeView, urgencyOrder } from '../views/request-lists';
 import { requestDetails } from '../views/requests';

@@ -2,7 +2,7 @@
  * Requests in Slack: `/sla new`, the `file_request` message shortcut and the new-request modal;
  * the card's buttons, the requester's DM buttons (rate, confirm, reopen) and their modals (the
  * working commands, `/sla show`, `/sla list` and the App Home: request-commands.ts). Every action
- * acks first; the rules are in domain/request.ts, the flow in slack/requests.ts, and the card,
+ * acks first; the rules are in domain/request.ts, the flow in services/requests.ts, and the card,
  * thread and DMs are posted by the worker.
  */
 import type { AckFn, App, BlockAction, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
@@ -20,10 +20,11 @@ import {
 } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
 import { logger } from '../../log';
+import { calendarOf } from '../../services/calendars';
+import { act, fileFromSlack, filingChoices } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
 import { getRequest, getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
-import { act, calendarOf, fileFromSlack, filingChoices } from '../requests';
 import { waiveModal } from '../views/breaches';
 import { escapeMrkdwn } from '../views/help';
 import { RATE_ACTION_PATTERN } from '../views/request-dms';

@@ -1,11 +1,11 @@
 /**
- * Filing and working requests, shared by every Slack surface (modal, card buttons, DMs, slash
- * commands): read the request and the directory, let the domain decide, write under conditions,
- * hand the Slack side (card, thread, DMs) to the worker. Nothing here posts to Slack.
+ * Filing and working requests, shared by every surface (Slack's modal, card buttons, DMs and slash
+ * commands today): read the request and the directory, let the domain decide, write under
+ * conditions. Nothing here knows Slack: the listener hands the Slack side (card, thread, DMs) to
+ * the worker afterwards.
  */
 import type { AgreementVersion, Priority } from '../domain/agreement';
 import { covers } from '../domain/agreement';
-import { type Calendar, type CalendarSpec, compileCalendar } from '../domain/calendar';
 import type { TargetKind } from '../domain/clock';
 import type { Department } from '../domain/department';
 import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
@@ -24,19 +24,7 @@ import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory, type TransactItem, WriteConflictError } from '../store/directory';
 import { waiverItems } from '../store/ledger';
 import { getRequest, readSequence, saveChange, saveNewRequest } from '../store/requests';
-
-const calendars = new Map<string, Calendar>();
-
-/** A department's compiled calendar, kept for the life of the process (the spec is the key). */
-export function calendarOf(department: Pick<Department, 'calendar'>): Calendar {
-  const key = JSON.stringify(department.calendar);
-  let calendar = calendars.get(key);
-  if (!calendar) {
-    calendar = compileCalendar(department.calendar as CalendarSpec);
-    calendars.set(key, calendar);
-  }
-  return calendar;
-}
+import { calendarOf } from './calendars';
 
 /** An agreement a person may file under, and the department they file for. */
 export interface FilingChoice {
