@@ -21,8 +21,6 @@ const STUBBED = Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, STU
 const LOADS = 10;
 /** The Slack asset's copy of date-holidays, relative to its index.js (slack-api.ts HOLIDAYS_BUNDLE). */
 const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
-/** kept-function.ts CHART_PACKAGES: left out of every bundle but the worker's. */
-const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-wasm', 'dejavu-fonts-ttf'];
 /** worker.ts CHART_RUNTIME_FILES: copied beside the worker's bundle, under node_modules/. */
 const CHART_RUNTIME_FILES = [
   '@resvg/resvg-wasm/package.json',
@@ -40,12 +38,11 @@ type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
 /**
  * Mirrors lib/constructs/kept-function.ts, slack-api.ts and worker.ts (minify, node22, CJS, SDK
  * external; Slack: receiver stubs, date-holidays external; worker: Vega bundled with the
- * vega-canvas alias, resvg and the font external; the others: the chart packages external).
+ * vega-canvas alias, resvg and the font external; the others reach no chart package at all).
  */
 function options(entry: string, outfile: string, fn: Fn): BuildOptions {
   const external = ['@aws-sdk/*', ...(fn === 'slack' ? ['date-holidays'] : [])];
   if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf');
-  else if (fn !== 'floor') external.push(...CHART_PACKAGES);
   return {
     entryPoints: [entry],
     outfile,

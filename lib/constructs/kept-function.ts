@@ -13,13 +13,6 @@ import { fromRoot } from '../paths';
 /** How long function and API logs are kept. One month covers an incident review without hoarding user text. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
-/**
- * What functions/charts/render.ts loads on the first chart. Only the worker renders (it bundles
- * them, lib/constructs/worker.ts); every other function reaches the module through the in-process
- * outbox, which never runs in AWS (KEPT_QUEUE_URL is set), so they are left out of its bundle.
- */
-export const CHART_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-wasm', 'dejavu-fonts-ttf'] as const;
-
 export interface KeptFunctionProps {
   /** Handler file relative to the repository root, e.g. `functions/scan/handler.ts` (exports `handler`). */
   readonly entry: string;
@@ -30,12 +23,10 @@ export interface KeptFunctionProps {
   readonly environment: Record<string, string>;
   /** Extra esbuild CLI arguments (the Slack function aliases unused Bolt receivers away). */
   readonly esbuildArgs?: Record<string, string | boolean | string[]>;
-  /** Modules left out of the bundle besides the AWS SDK (the Slack function ships date-holidays beside it). */
+  /** Modules left out of the bundle besides the AWS SDK (the Slack function ships date-holidays beside it, the worker resvg and the font). */
   readonly externalModules?: string[];
   /** Shell commands run around esbuild (the Slack function bundles date-holidays after it). */
   readonly commandHooks?: ICommandHooks;
-  /** Bundles the chart libraries instead of leaving them out (`CHART_PACKAGES`); the worker's bundling then ships their files. */
-  readonly rendersCharts?: boolean;
 }
 
 export class KeptFunction extends Construct {
@@ -87,11 +78,9 @@ export class KeptFunction extends Construct {
         target: 'node22',
         format: OutputFormat.CJS,
         // The Lambda runtime ships SDK v3; bundling it would add ~0.5 MB and load time.
-        externalModules: [
-          '@aws-sdk/*',
-          ...(props.rendersCharts ? [] : CHART_PACKAGES),
-          ...(props.externalModules ?? []),
-        ],
+        // Nothing else is left out by hand: only the worker's entry reaches the chart engine
+        // (tests/unit/layers.test.ts and the bundle tests in tests/lib/ check the others do not).
+        externalModules: ['@aws-sdk/*', ...(props.externalModules ?? [])],
         ...(props.esbuildArgs ? { esbuildArgs: props.esbuildArgs } : {}),
         ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
       },

@@ -90,7 +90,6 @@ export class Worker extends Construct {
       environment: props.environment,
       // Report files: Vega is bundled (loaded on the first chart only); resvg's wasm and the font
       // are not JavaScript, so they ship as files beside index.js.
-      rendersCharts: true,
       esbuildArgs: { '--alias': [VEGA_CANVAS_ALIAS] },
       externalModules: ['@resvg/resvg-wasm', 'dejavu-fonts-ttf'],
       commandHooks: {

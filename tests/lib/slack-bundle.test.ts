@@ -57,6 +57,13 @@ describe('Slack function asset', () => {
     expect(main).not.toContain('date-holidays are stubbed');
   });
 
+  it('holds no chart package and none of the worker: its entry never reaches them', () => {
+    const main = fs.readFileSync(mainJs, 'utf8');
+    // Neither bundled (their code names them) nor required from beside the bundle.
+    for (const pkg of ['vega', 'resvg', 'dejavu']) expect(main).not.toContain(pkg);
+    expect(fs.readdirSync(path.join(assetDir, 'node_modules'))).toEqual(['date-holidays']);
+  });
+
   it('resolves require("date-holidays") from index.js to the bundle beside it, which knows US Thanksgiving 2026', () => {
     const script = `
       const r = require('node:module').createRequire(${JSON.stringify(mainJs)});
