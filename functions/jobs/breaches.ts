@@ -16,9 +16,9 @@ import { decide } from '../domain/request-actions';
 import { calendarOf } from '../slack/requests';
 import { getAgreementVersion, type StoredVersion } from '../store/agreements';
 import type { Db } from '../store/client';
-import { type TransactItem, WriteConflictError } from '../store/directory';
 import { chargeItems, readTotal } from '../store/ledger';
 import { getRequest, saveChange } from '../store/requests';
+import { type TransactItem, WriteConflictError } from '../store/transact';
 
 export interface CheckOutcome {
   breaches: number;

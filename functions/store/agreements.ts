@@ -12,15 +12,8 @@ import { z } from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
 import type { Db } from './client';
-import {
-  agreementRecordItem,
-  agreementSk,
-  bumpRev,
-  DIRECTORY_PK,
-  StoredAgreementVersion,
-  type TransactItem,
-  transact,
-} from './directory';
+import { agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK, StoredAgreementVersion } from './directory';
+import { type TransactItem, transact } from './transact';
 
 export const agreementPk = (id: string) => `AGREEMENT#${id}`;
 export const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;

@@ -7,7 +7,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../log';
 import type { Db } from './client';
-import type { TransactItem } from './directory';
+import type { TransactItem } from './transact';
 
 const DAY_SECONDS = 24 * 60 * 60;
 

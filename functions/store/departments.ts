@@ -8,7 +8,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Department } from '../domain/department';
 import type { Db } from './client';
-import { bumpRev, DIRECTORY_PK, departmentItem, deptSk, type TransactItem, transact } from './directory';
+import { bumpRev, DIRECTORY_PK, departmentItem, deptSk } from './directory';
+import { type TransactItem, transact } from './transact';
 
 export function putDepartmentItem(db: Db, d: Department, mode: 'create' | 'update'): TransactItem {
   return {

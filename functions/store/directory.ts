@@ -5,45 +5,20 @@
  * Query reads it all; every change to departments or active agreements bumps `rev` in the same
  * transaction, so a decision checked against one read can never land on a changed directory.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { AGREEMENT_STATUSES } from '../domain/agreement';
 import { WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
 import type { Db } from './client';
+import type { TransactItem } from './transact';
 
 export const DIRECTORY_PK = 'DIRECTORY';
 export const REV_SK = 'REV';
 export const deptSk = (id: string) => `DEPT#${id}`;
 export const agreementSk = (id: string) => `AGREEMENT#${id}`;
 export const digestSk = (channel: string) => `DIGEST#${channel}`;
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** A transaction was refused by one of its conditions; `reasons` are DynamoDB's, per item. */
-export class WriteConflictError extends Error {
-  constructor(readonly reasons: (string | undefined)[]) {
-    super(`a condition failed: ${reasons.map((r) => r ?? 'None').join(', ')}`);
-    this.name = 'WriteConflictError';
-  }
-}
-
-export async function transact(db: Db, items: TransactItem[]): Promise<void> {
-  try {
-    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (err) {
-    if (err instanceof TransactionCanceledException) {
-      const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
-      // TransactionConflict: another transaction was writing the same item at that moment (AWS
-      // reports it instead of a failed condition); read again and decide again, like a failed condition.
-      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict'))
-        throw new WriteConflictError(reasons);
-    }
-    throw err;
-  }
-}
 
 /** The transaction item that moves the directory from `rev` to `rev + 1`, or fails if someone else did. */
 export function bumpRev(db: Db, rev: number): TransactItem {

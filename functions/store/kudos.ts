@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
 import type { Db } from './client';
 import { deliveryClaimItem } from './deliveries';
-import { type TransactItem, transact, WriteConflictError } from './directory';
+import { type TransactItem, transact, WriteConflictError } from './transact';
 
 export const personPk = (user: string) => `KUDOS#${user}`;
 export const daySk = (day: string) => `DAY#${day}`;

@@ -8,7 +8,7 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
-import type { TransactItem } from './directory';
+import type { TransactItem } from './transact';
 
 export const ledgerPk = (agreementId: string, month: string) => `LEDGER#${agreementId}#${month}`;
 export const TOTAL_SK = 'TOTAL';

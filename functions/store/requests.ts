@@ -27,8 +27,9 @@ import {
 } from '../domain/request';
 import { statsDelta } from '../domain/stats';
 import type { Db } from './client';
-import { DIRECTORY_PK, type TransactItem, transact } from './directory';
+import { DIRECTORY_PK } from './directory';
 import { statsItems } from './stats';
+import { type TransactItem, transact } from './transact';
 
 export const requestPk = (id: string) => `REQ#${id}`;
 export const REQUEST_SK = 'REQ';

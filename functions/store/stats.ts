@@ -11,7 +11,7 @@ import { agreementNames, type Directory } from '../domain/directory';
 import { buildReport, type Report } from '../domain/report';
 import type { Counters, StatsDelta } from '../domain/stats';
 import type { Db } from './client';
-import type { TransactItem } from './directory';
+import type { TransactItem } from './transact';
 
 export const statsPk = (department: string) => `STATS#${department}`;
 export const daySk = (day: string) => `DAY#${day}`;

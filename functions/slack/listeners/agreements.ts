@@ -26,7 +26,8 @@ import {
   saveProposal,
 } from '../../store/agreements';
 import { deliveryClaimItem, isDelivered } from '../../store/deliveries';
-import { readDirectory, WriteConflictError } from '../../store/directory';
+import { readDirectory } from '../../store/directory';
+import { WriteConflictError } from '../../store/transact';
 import { IDS } from '../ids';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
 import { escapeMrkdwn } from '../views/help';
