@@ -5,14 +5,13 @@
  * Query reads it all; every change to departments or active agreements bumps `rev` in the same
  * transaction, so a decision checked against one read can never land on a changed directory.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { AGREEMENT_STATUSES } from '../domain/agreement';
 import { WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
 import type { Db } from './client';
-import type { TransactItem } from './transact';
+import { queryAll, type TransactItem } from './transact';
 
 export const DIRECTORY_PK = 'DIRECTORY';
 export const REV_SK = 'REV';
@@ -95,28 +94,21 @@ const StoredDigest = z.object({
 /** Reads the whole directory, strongly consistent, every page. */
 export async function readDirectory(db: Db): Promise<Directory> {
   const dir: Directory = { rev: 0, departments: [], agreements: [], digests: [] };
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': DIRECTORY_PK },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const sk = String(item.sk);
-      if (sk === REV_SK) dir.rev = Number(item.rev ?? 0);
-      else if (sk.startsWith('DEPT#')) dir.departments.push(StoredDepartment.parse(item) as Department);
-      else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(StoredRecord.parse(item) as AgreementRecord);
-      else if (sk.startsWith('DIGEST#')) dir.digests.push(StoredDigest.parse(item) as DigestSettings);
-      else if (sk.startsWith('SEQ#'))
-        dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': DIRECTORY_PK },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === REV_SK) dir.rev = Number(item.rev ?? 0);
+    else if (sk.startsWith('DEPT#')) dir.departments.push(StoredDepartment.parse(item) as Department);
+    else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(StoredRecord.parse(item) as AgreementRecord);
+    else if (sk.startsWith('DIGEST#')) dir.digests.push(StoredDigest.parse(item) as DigestSettings);
+    else if (sk.startsWith('SEQ#'))
+      dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
+  }
   return dir;
 }
 

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
 import type { Db } from './client';
 import { deliveryClaimItem } from './deliveries';
-import { type TransactItem, transact, WriteConflictError } from './transact';
+import { queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
 export const personPk = (user: string) => `KUDOS#${user}`;
 export const daySk = (day: string) => `DAY#${day}`;
@@ -261,32 +261,19 @@ export interface WeekKudos {
   messages: { giver: string; recipients: string[]; message: string; values: string[]; at: number }[];
 }
 
-async function weekItems(db: Db, week: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': weekPk(week) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /**
  * The kudos of ISO week `week` (`2026-W48`, the giver's local week): received per department and
  * per person (counts above zero), and every kudos, oldest first. One query of the week's partition.
  */
 export async function kudosOfWeek(db: Db, week: string): Promise<WeekKudos> {
   const out: WeekKudos = { byDepartment: {}, byPerson: {}, messages: [] };
-  for (const item of await weekItems(db, week)) {
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': weekPk(week) },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
     const sk = String(item.sk);
     const received = Number(item.received ?? 0);
     if (sk.startsWith('DEPT#')) {

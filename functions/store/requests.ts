@@ -29,7 +29,7 @@ import { statsDelta } from '../domain/stats';
 import type { Db } from './client';
 import { DIRECTORY_PK } from './directory';
 import { statsItems } from './stats';
-import { type TransactItem, transact } from './transact';
+import { queryAll, type TransactItem, transact } from './transact';
 
 export const requestPk = (id: string) => `REQ#${id}`;
 export const REQUEST_SK = 'REQ';
@@ -288,25 +288,18 @@ export async function getRequestRecord(db: Db, id: string): Promise<RequestRecor
   let request: Request | undefined;
   let card: CardRef | undefined;
   const events: StoredEvent[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': requestPk(id) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const sk = String(item.sk);
-      if (sk === REQUEST_SK) request = parseRequest(item);
-      else if (sk === CARD_SK) card = StoredCard.parse(item);
-      else if (sk.startsWith('EVENT#')) events.push(StoredEvent.parse(item));
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': requestPk(id) },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === REQUEST_SK) request = parseRequest(item);
+    else if (sk === CARD_SK) card = StoredCard.parse(item);
+    else if (sk.startsWith('EVENT#')) events.push(StoredEvent.parse(item));
+  }
   return request ? { request, events, ...(card ? { card } : {}) } : undefined;
 }
 
@@ -334,23 +327,17 @@ export async function requestsOf(db: Db, user: string, limit = 25): Promise<Requ
  * that shows the most urgent, then those waiting on their requester).
  */
 export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX): Promise<Request[]> {
-  const requests: Request[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': `QUEUE#${department}` },
-        ExclusiveStartKey: start,
-        Limit: limit - requests.length,
-      }),
-    );
-    requests.push(...(page.Items ?? []).map(parseRequest));
-    start = page.LastEvaluatedKey;
-  } while (start && requests.length < limit);
-  return requests;
+  const items = await queryAll(
+    db,
+    {
+      TableName: db.table,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': `QUEUE#${department}` },
+    },
+    limit,
+  );
+  return items.map(parseRequest);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,30 +380,23 @@ export interface DueCheck {
 export async function dueChecks(db: Db, now: Date): Promise<DueCheck[]> {
   const found: DueCheck[] = [];
   for (let shard = 0; shard < CHECK_SHARDS; shard++) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-          ExpressionAttributeValues: { ':pk': `CHECK#${shard}`, ':now': now.toISOString() },
-          ProjectionExpression: '#id, #rev, gsi1sk, sk, agreementId',
-          ExpressionAttributeNames: { '#id': 'id', '#rev': 'rev' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === REQUEST_SK)
-          found.push({
-            id: String(item.id),
-            rev: Number(item.rev),
-            checkAt: String(item.gsi1sk),
-            agreementId: String(item.agreementId ?? ''),
-          });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(db, {
+      TableName: db.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
+      ExpressionAttributeValues: { ':pk': `CHECK#${shard}`, ':now': now.toISOString() },
+      ProjectionExpression: '#id, #rev, gsi1sk, sk, agreementId',
+      ExpressionAttributeNames: { '#id': 'id', '#rev': 'rev' },
+    });
+    for (const item of items) {
+      if (item.sk === REQUEST_SK)
+        found.push({
+          id: String(item.id),
+          rev: Number(item.rev),
+          checkAt: String(item.gsi1sk),
+          agreementId: String(item.agreementId ?? ''),
+        });
+    }
   }
   return found;
 }

@@ -6,7 +6,7 @@
  * built-in one (domain/tips.ts) with these items laid over it: one Query.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   activeTips,
@@ -20,6 +20,7 @@ import {
 } from '../domain/tips';
 import { logger } from '../log';
 import type { Db } from './client';
+import { queryAll } from './transact';
 
 export const TIPS_PK = 'TIPS';
 export const tipSk = (id: string) => `TIP#${id}`;
@@ -48,25 +49,13 @@ function changeOf(item: Record<string, unknown>): TipChange | undefined {
 
 /** Every stored change, read with one (paged) consistent Query of the TIPS partition. */
 export async function readTipChanges(db: Db): Promise<TipChange[]> {
-  const out: TipChange[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tip)',
-        ExpressionAttributeValues: { ':pk': TIPS_PK, ':tip': 'TIP#' },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const change = changeOf(item);
-      if (change) out.push(change);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tip)',
+    ExpressionAttributeValues: { ':pk': TIPS_PK, ':tip': 'TIP#' },
+    ConsistentRead: true,
+  });
+  return items.flatMap((item) => changeOf(item) ?? []);
 }
 
 /** Every tip, built-in and custom, retired or not, with where its text comes from. */

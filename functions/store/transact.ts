@@ -4,8 +4,17 @@
  * is an answer rather than an error.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
+
+/** An item as the document client returns it. */
+type Item = NonNullable<QueryCommandOutput['Items']>[number];
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -30,4 +39,41 @@ export async function transact(db: Db, items: TransactItem[]): Promise<void> {
     }
     throw err;
   }
+}
+
+/**
+ * The items of a Query, one page at a time, to the last page; with `max`, only until `max` items
+ * have come (each page then asks for no more than are still wanted). Each page is one call.
+ */
+export async function* queryPages(
+  db: Db,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  max = Number.POSITIVE_INFINITY,
+): AsyncGenerator<Item[]> {
+  let start: Record<string, unknown> | undefined;
+  let count = 0;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        ...input,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+        ...(max < Number.POSITIVE_INFINITY ? { Limit: max - count } : {}),
+      }),
+    );
+    const items = page.Items ?? [];
+    count += items.length;
+    yield items;
+    start = page.LastEvaluatedKey;
+  } while (start && count < max);
+}
+
+/** Every item of a Query, all pages read (or the first `max`, as `queryPages`). */
+export async function queryAll(
+  db: Db,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  max?: number,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of queryPages(db, input, max)) items.push(...page);
+  return items;
 }
