@@ -6,14 +6,13 @@
  * changed in the same transaction as the version items.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
 import type { Db } from './client';
 import { agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK, StoredAgreementVersion } from './directory';
-import { type TransactItem, transact } from './transact';
+import { ifConditionHolds, type TransactItem, transact } from './transact';
 
 export const agreementPk = (id: string) => `AGREEMENT#${id}`;
 export const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
@@ -210,8 +209,8 @@ export async function rememberMessage(
   key: string,
   ref: MessageRef,
 ): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: agreementPk(id), sk: versionSk(version) },
@@ -220,10 +219,6 @@ export async function rememberMessage(
         ExpressionAttributeNames: { '#k': key },
         ExpressionAttributeValues: { ':ref': ref },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }

@@ -3,19 +3,18 @@
  * and a scheduled run can repeat. A delivery is claimed once with a conditional put; the
  * claim expires after a day (Slack retries within minutes).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../log';
 import type { Db } from './client';
-import type { TransactItem } from './transact';
+import { ifConditionHolds, type TransactItem } from './transact';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
 /** Returns true for the first claim of `key`, false for every repeat. */
 export async function claimDelivery(db: Db, key: string, nowMs = Date.now()): Promise<boolean> {
   const nowSec = Math.floor(nowMs / 1000);
-  try {
-    await db.doc.send(
+  return ifConditionHolds(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.table,
         Item: {
@@ -28,12 +27,8 @@ export async function claimDelivery(db: Db, key: string, nowMs = Date.now()): Pr
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': nowSec },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** The same claim as a transaction item, so claiming and the work it guards happen together. */

@@ -12,13 +12,12 @@
  * removing it can find and take back its kudos.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
 import type { Db } from './client';
 import { deliveryClaimItem } from './deliveries';
-import { queryAll, type TransactItem, transact, WriteConflictError } from './transact';
+import { ifConditionHolds, queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
 export const personPk = (user: string) => `KUDOS#${user}`;
 export const daySk = (day: string) => `DAY#${day}`;
@@ -180,8 +179,9 @@ function parseDmRef(ref: string): KudosDm | undefined {
  * the kudos was taken back meanwhile: nobody will delete that DM unless the caller does.
  */
 export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: KudosDm): Promise<boolean> {
-  try {
-    await db.doc.send(
+  // Refused (false): taken back meanwhile.
+  return ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: weekPk(week), sk: kudosSk(id) },
@@ -190,12 +190,8 @@ export async function markKudosDmed(db: Db, week: string, id: string, user: stri
         ExpressionAttributeNames: { '#u': user },
         ExpressionAttributeValues: { ':ts': dmRef(dm) },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    return false; // taken back meanwhile
-  }
+    ),
+  );
 }
 
 const ReactionLink = z.object({ week: z.string(), id: z.string(), at: z.number(), delivery: z.string() });

@@ -11,7 +11,6 @@
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
@@ -29,7 +28,7 @@ import { statsDelta } from '../domain/stats';
 import type { Db } from './client';
 import { DIRECTORY_PK } from './directory';
 import { statsItems } from './stats';
-import { queryAll, type TransactItem, transact } from './transact';
+import { ifConditionHolds, queryAll, type TransactItem, transact } from './transact';
 
 export const requestPk = (id: string) => `REQ#${id}`;
 export const REQUEST_SK = 'REQ';
@@ -350,8 +349,9 @@ export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX
  */
 export async function settleCheck(db: Db, request: Request): Promise<void> {
   const next = nextWatch(request);
-  try {
-    await db.doc.send(
+  // Refused: changed meanwhile, and that write set its own check.
+  await ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: requestPk(request.id), sk: REQUEST_SK },
@@ -362,10 +362,8 @@ export async function settleCheck(db: Db, request: Request): Promise<void> {
           ...(next === null ? {} : { ':pk': `CHECK#${checkShard(request.id)}`, ':at': new Date(next).toISOString() }),
         },
       }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err; // changed meanwhile: its own write set its check
-  }
+    ),
+  );
 }
 
 export interface DueCheck {
@@ -403,8 +401,8 @@ export async function dueChecks(db: Db, now: Date): Promise<DueCheck[]> {
 
 /** Moves a request's check to `next` (the scan handed the job over again), if nothing changed since. */
 export async function postponeCheck(db: Db, check: DueCheck, next: Date): Promise<void> {
-  try {
-    await db.doc.send(
+  await ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: requestPk(check.id), sk: REQUEST_SK },
@@ -412,8 +410,6 @@ export async function postponeCheck(db: Db, check: DueCheck, next: Date): Promis
         ConditionExpression: 'rev = :rev AND gsi1sk = :was',
         ExpressionAttributeValues: { ':next': next.toISOString(), ':rev': check.rev, ':was': check.checkAt },
       }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  }
+    ),
+  );
 }

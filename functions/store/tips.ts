@@ -5,7 +5,6 @@
  * releases' wording of that tip still shows when it is brought back. The catalogue in use is the
  * built-in one (domain/tips.ts) with these items laid over it: one Query.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
@@ -20,7 +19,7 @@ import {
 } from '../domain/tips';
 import { logger } from '../log';
 import type { Db } from './client';
-import { queryAll } from './transact';
+import { ifConditionHolds, queryAll } from './transact';
 
 export const TIPS_PK = 'TIPS';
 export const tipSk = (id: string) => `TIP#${id}`;
@@ -87,8 +86,8 @@ interface Who {
 
 /** Stores a new tip, on the condition that no item has its id yet. */
 export async function addCustomTip(db: Db, tip: Tip, who: Who): Promise<void> {
-  try {
-    await db.doc.send(
+  const added = await ifConditionHolds(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.table,
         Item: {
@@ -103,11 +102,9 @@ export async function addCustomTip(db: Db, tip: Tip, who: Who): Promise<void> {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new TipExistsError(tip.id);
-    throw err;
-  }
+    ),
+  );
+  if (!added) throw new TipExistsError(tip.id);
 }
 
 /** Replaces the text of a tip (built-in: `edit`, custom: stays `custom`); a retirement flag is left as it is. */

@@ -3,7 +3,7 @@
  * DynamoDB gave, queries read to their last page, and conditional writes whose failed condition
  * is an answer rather than an error.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   QueryCommand,
   type QueryCommandInput,
@@ -76,4 +76,18 @@ export async function queryAll(
   const items: Item[] = [];
   for await (const page of queryPages(db, input, max)) items.push(...page);
   return items;
+}
+
+/**
+ * Runs a conditional write whose failed condition is an answer, not an error: true when the write
+ * went through, false when DynamoDB refused it on its condition. Any other error is thrown.
+ */
+export async function ifConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
 }
