@@ -9,16 +9,10 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { logger } from '../log';
+import { type DueCheck, dueChecks, postponeCheck, SLACK_SYNC_GRACE_MS, settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import {
-  type DueCheck,
-  dueChecks,
-  getRequestRecord,
-  postponeCheck,
-  SLACK_SYNC_GRACE_MS,
-  settleCheck,
-} from '../store/requests';
+import { getRequestRecord } from '../store/requests';
 import { checkRequest } from './breaches';
 import type { Outbox } from './outbox';
 

@@ -5,7 +5,8 @@
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
-import { CARD_SK, type CardRef, eventSk, requestPk } from './requests';
+import { CARD_SK, eventSk, LOCK_SK, requestPk } from './request-keys';
+import type { CardRef } from './requests';
 import { ifConditionHolds } from './transact';
 
 // ---------------------------------------------------------------------------------------------
@@ -66,8 +67,6 @@ export async function markAnnounced(db: Db, id: string, seq: number, at: Date): 
 
 // ---------------------------------------------------------------------------------------------
 // One worker at a time per request
-
-export const LOCK_SK = 'LOCK';
 
 /**
  * Takes the request's Slack lock for `leaseMs` (one worker posts its card, thread and DMs at a

@@ -2,7 +2,7 @@
  * Requests (`pk=REQ#<id>`): the request itself (`sk=REQ`, replaced whole under a condition on
  * its `rev`), one item per history line (`EVENT#<seq>`, written once, later marked when the
  * worker has told Slack: request-slack.ts, with the card and the lease), and its check in the
- * scan's index. The per-department number
+ * scan's index (checks.ts). Keys: request-keys.ts. The per-department number
  * sequence lives in the directory partition (`DIRECTORY / SEQ#<dept>`), so the read that finds
  * the agreement also finds the next number; filing moves the sequence, puts the request and its
  * first history line, and claims the Slack delivery in one transaction.
@@ -11,10 +11,9 @@
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
-import { nextWatch } from '../domain/breach';
 import {
   ACTION_TYPES,
   CAUSE_CATEGORIES,
@@ -25,16 +24,22 @@ import {
   type RequestEvent,
 } from '../domain/request';
 import { statsDelta } from '../domain/stats';
+import { checkKeys } from './checks';
 import type { Db } from './client';
 import { DIRECTORY_PK } from './directory';
+import {
+  CARD_SK,
+  eventSk,
+  queuePk,
+  queueSk,
+  REQUEST_SK,
+  requesterPk,
+  requesterSk,
+  requestPk,
+  sequenceSk,
+} from './request-keys';
 import { statsItems } from './stats';
-import { ifConditionHolds, queryAll, type TransactItem, transact } from './transact';
-
-export const requestPk = (id: string) => `REQ#${id}`;
-export const REQUEST_SK = 'REQ';
-export const CARD_SK = 'CARD';
-export const eventSk = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
-export const sequenceSk = (department: string) => `SEQ#${department}`;
+import { queryAll, type TransactItem, transact } from './transact';
 
 // ---------------------------------------------------------------------------------------------
 // Items read back
@@ -136,48 +141,17 @@ function parseRequest(item: unknown): Request {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/** Shards of the "next check at" index (gsi1), so no single index partition takes every check. */
-export const CHECK_SHARDS = 4;
-/** How long the worker has to tell Slack about a change before the scan sends the job again. */
-export const SLACK_SYNC_GRACE_MS = 2 * 60_000;
-
-export function checkShard(id: string): number {
-  let h = 0;
-  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return h % CHECK_SHARDS;
-}
-
 /** The request as stored: its attributes and its index keys. */
 export function requestItem(r: Request): Record<string, unknown> {
   return {
     pk: requestPk(r.id),
     sk: REQUEST_SK,
     ...r,
-    // Every write leaves Slack to be told: until the worker has done so (and moves the check on to
-    // the next deadline), the scan finds the request here once the grace has passed and hands the
-    // job over again. A deadline sooner than that comes first.
-    gsi1pk: `CHECK#${checkShard(r.id)}`,
-    gsi1sk: new Date(
-      Math.min(r.updatedAt + SLACK_SYNC_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY),
-    ).toISOString(),
-    gsi2pk: `USER#${r.requester}`,
-    gsi2sk: `${new Date(r.createdAt).toISOString()}#${r.id}`,
-    ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: queueKey(r) } : {}),
+    ...checkKeys(r),
+    gsi2pk: requesterPk(r.requester),
+    gsi2sk: requesterSk(r),
+    ...(isLive(r) ? { gsi3pk: queuePk(r.provider), gsi3sk: queueSk(r) } : {}),
   };
-}
-
-/**
- * Where a live request sorts in its department's queue: by the due instant of its running target
- * that is due first (already overdue ones first of all), then requests with no clock running
- * (waiting on the requester) by filing time. A capped read of the queue so gets the most urgent.
- */
-function queueKey(r: Request): string {
-  const dues = [r.clocks.response, r.clocks.resolution].flatMap((c) =>
-    c.state === 'running' && c.dueAt !== null ? [c.dueAt] : [],
-  );
-  const due =
-    dues.length > 0 ? `D${new Date(Math.min(...dues)).toISOString()}` : `W${new Date(r.createdAt).toISOString()}`;
-  return `${due}#${r.id}`;
 }
 
 function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
@@ -312,7 +286,7 @@ export async function requestsOf(db: Db, user: string, limit = 25): Promise<Requ
       TableName: db.table,
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `USER#${user}` },
+      ExpressionAttributeValues: { ':pk': requesterPk(user) },
       ScanIndexForward: false,
       Limit: limit,
     }),
@@ -332,84 +306,9 @@ export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX
       TableName: db.table,
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': `QUEUE#${department}` },
+      ExpressionAttributeValues: { ':pk': queuePk(department) },
     },
     limit,
   );
   return items.map(parseRequest);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The scan's safety net: changes Slack has not heard of
-
-/**
- * Once Slack has heard of everything up to `request.rev`: the check moves on to the request's next
- * deadline, or the request leaves the index when nothing is left to watch. Only if the request is
- * still at that `rev` (a newer change keeps its own, earlier check).
- */
-export async function settleCheck(db: Db, request: Request): Promise<void> {
-  const next = nextWatch(request);
-  // Refused: changed meanwhile, and that write set its own check.
-  await ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: requestPk(request.id), sk: REQUEST_SK },
-        UpdateExpression: next === null ? 'REMOVE gsi1pk, gsi1sk' : 'SET gsi1pk = :pk, gsi1sk = :at',
-        ConditionExpression: 'rev = :rev',
-        ExpressionAttributeValues: {
-          ':rev': request.rev,
-          ...(next === null ? {} : { ':pk': `CHECK#${checkShard(request.id)}`, ':at': new Date(next).toISOString() }),
-        },
-      }),
-    ),
-  );
-}
-
-export interface DueCheck {
-  id: string;
-  rev: number;
-  checkAt: string;
-  /** The request's agreement: its breaches in a month are numbered in turn on one ledger total. */
-  agreementId: string;
-}
-
-/** Requests whose check instant has passed, shard by shard, every page (index read). */
-export async function dueChecks(db: Db, now: Date): Promise<DueCheck[]> {
-  const found: DueCheck[] = [];
-  for (let shard = 0; shard < CHECK_SHARDS; shard++) {
-    const items = await queryAll(db, {
-      TableName: db.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-      ExpressionAttributeValues: { ':pk': `CHECK#${shard}`, ':now': now.toISOString() },
-      ProjectionExpression: '#id, #rev, gsi1sk, sk, agreementId',
-      ExpressionAttributeNames: { '#id': 'id', '#rev': 'rev' },
-    });
-    for (const item of items) {
-      if (item.sk === REQUEST_SK)
-        found.push({
-          id: String(item.id),
-          rev: Number(item.rev),
-          checkAt: String(item.gsi1sk),
-          agreementId: String(item.agreementId ?? ''),
-        });
-    }
-  }
-  return found;
-}
-
-/** Moves a request's check to `next` (the scan handed the job over again), if nothing changed since. */
-export async function postponeCheck(db: Db, check: DueCheck, next: Date): Promise<void> {
-  await ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: requestPk(check.id), sk: REQUEST_SK },
-        UpdateExpression: 'SET gsi1sk = :next',
-        ConditionExpression: 'rev = :rev AND gsi1sk = :was',
-        ExpressionAttributeValues: { ':next': next.toISOString(), ':rev': check.rev, ':was': check.checkAt },
-      }),
-    ),
-  );
 }

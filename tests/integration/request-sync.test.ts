@@ -16,9 +16,11 @@ import { performWork, processWorkBatch, type WorkItem } from '../../functions/jo
 import { RequestBusyError, syncRequest } from '../../functions/slack/notify-requests';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient, SLACK_CALL_RETRIES } from '../../functions/slack/web-client';
+import { SLACK_SYNC_GRACE_MS } from '../../functions/store/checks';
 import type { Db } from '../../functions/store/client';
-import { LOCK_SK, releaseLock, takeLock } from '../../functions/store/request-slack';
-import { getRequestRecord, requestPk, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
+import { LOCK_SK, requestPk } from '../../functions/store/request-keys';
+import { releaseLock, takeLock } from '../../functions/store/request-slack';
+import { getRequestRecord } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';

@@ -10,14 +10,9 @@ import { describeScan, RESEND_AFTER_MS, runScan } from '../../functions/jobs/sca
 import { performWork, type WorkItem } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/slack/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
+import { CHECK_SHARDS, dueChecks, SLACK_SYNC_GRACE_MS } from '../../functions/store/checks';
 import type { Db } from '../../functions/store/client';
-import {
-  CHECK_SHARDS,
-  dueChecks,
-  getRequest,
-  getRequestRecord,
-  SLACK_SYNC_GRACE_MS,
-} from '../../functions/store/requests';
+import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
