@@ -45,7 +45,7 @@ export class RequestBusyError extends Error {
 
 const LEASE_MS = 60_000;
 
-export async function syncRequest(deps: RequestNotifyDeps, id: string): Promise<void> {
+export async function announceRequest(deps: RequestNotifyDeps, id: string): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const owner = randomUUID();
   if (!(await takeLock(deps.db, id, owner, now(), LEASE_MS))) throw new RequestBusyError(id);

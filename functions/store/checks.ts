@@ -14,7 +14,7 @@ import { ifConditionHolds, queryAll } from './transact';
 /** Shards of the check index, so no single index partition takes every check. */
 export const CHECK_SHARDS = 4;
 /** How long the worker has to announce a change in Slack before the scan sends the job again. */
-export const SLACK_SYNC_GRACE_MS = 2 * 60_000;
+export const ANNOUNCE_GRACE_MS = 2 * 60_000;
 
 export function checkShard(id: string): number {
   let h = 0;
@@ -33,7 +33,7 @@ export const checkSk = (at: number) => new Date(at).toISOString();
 export function checkKeys(r: Request): { gsi1pk: string; gsi1sk: string } {
   return {
     gsi1pk: checkPk(checkShard(r.id)),
-    gsi1sk: checkSk(Math.min(r.updatedAt + SLACK_SYNC_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY)),
+    gsi1sk: checkSk(Math.min(r.updatedAt + ANNOUNCE_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY)),
   };
 }
 
