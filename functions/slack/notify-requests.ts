@@ -15,13 +15,14 @@ import type { Calendar } from '../domain/calendar';
 import { clockAt, type TargetKind } from '../domain/clock';
 import { type Department, isHead } from '../domain/department';
 import { findDepartment } from '../domain/directory';
+import type { MessageRef } from '../domain/message-ref';
 import { clocksAt, type Request } from '../domain/request';
 import { logger } from '../log';
 import { settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
-import { type CardRef, getRequestRecord, type StoredEvent } from '../store/requests';
+import { getRequestRecord, type StoredEvent } from '../store/requests';
 import { calendarOf } from './requests';
 import type { SlackMessage } from './views/agreement-terms';
 import { atRiskWarning, breachNotice } from './views/breaches';
@@ -77,7 +78,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   };
   const card = requestCard(shown);
 
-  let ref: CardRef | undefined = record.card;
+  let ref: MessageRef | undefined = record.card;
   let problem: string | undefined;
   if (!ref) {
     const posted = await refusedByChannel(
@@ -349,7 +350,7 @@ async function dmOnce(
   }
 }
 
-async function permalink(slack: WebClient, ref: CardRef): Promise<string | undefined> {
+async function permalink(slack: WebClient, ref: MessageRef): Promise<string | undefined> {
   try {
     const out = await slack.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
     return out.permalink;

@@ -10,17 +10,14 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
+import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
 import { agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK, StoredAgreementVersion } from './directory';
+import { MessageRefSchema } from './read-back';
 import { ifConditionHolds, type TransactItem, transact } from './transact';
 
 export const agreementPk = (id: string) => `AGREEMENT#${id}`;
 export const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
-
-export interface MessageRef {
-  channel: string;
-  ts: string;
-}
 
 export type StoredVersion = AgreementVersion & {
   /** DMs about this version, by recipient (`proposal:<user>`, `decided:<user>`, ...). */
@@ -28,7 +25,7 @@ export type StoredVersion = AgreementVersion & {
 };
 
 const StoredVersionItem = StoredAgreementVersion.extend({
-  messages: z.record(z.string(), z.object({ channel: z.string(), ts: z.string() })).default({}),
+  messages: z.record(z.string(), MessageRefSchema).default({}),
 });
 
 function versionItem(a: AgreementVersion): Record<string, unknown> {

@@ -15,8 +15,10 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
+import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
 import { deliveryClaimItem } from './deliveries';
+import { MessageRefSchema } from './read-back';
 import { ifConditionHolds, queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
 export const personPk = (user: string) => `KUDOS#${user}`;
@@ -42,7 +44,7 @@ export const StoredKudos = z.object({
   day: z.string(),
   week: z.string(),
   source: z.enum(KUDOS_SOURCES),
-  about: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  about: MessageRefSchema.optional(),
   /** DMs already sent, by recipient: their ts (a retried job skips them). */
   dmed: z.record(z.string(), z.string()).default({}),
 });
@@ -164,12 +166,8 @@ export async function getKudos(db: Db, week: string, id: string): Promise<Stored
 }
 
 /** A DM as remembered on its kudos: `<DM channel>/<ts>`, so a take-back can delete it. */
-export interface KudosDm {
-  channel: string;
-  ts: string;
-}
-const dmRef = (dm: KudosDm) => `${dm.channel}/${dm.ts}`;
-function parseDmRef(ref: string): KudosDm | undefined {
+const dmRef = (dm: MessageRef) => `${dm.channel}/${dm.ts}`;
+function parseDmRef(ref: string): MessageRef | undefined {
   const [channel, ts] = ref.split('/');
   return channel && ts ? { channel, ts } : undefined;
 }
@@ -178,7 +176,7 @@ function parseDmRef(ref: string): KudosDm | undefined {
  * Remembers the DM to `user` about a kudos (post first, then this; a retry skips it). False when
  * the kudos was taken back meanwhile: nobody will delete that DM unless the caller does.
  */
-export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: KudosDm): Promise<boolean> {
+export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: MessageRef): Promise<boolean> {
   // Refused (false): taken back meanwhile.
   return ifConditionHolds(() =>
     db.doc.send(
@@ -199,7 +197,7 @@ const ReactionLink = z.object({ week: z.string(), id: z.string(), at: z.number()
 /** A kudos taken back, with the DMs its recipients already got (to be deleted). */
 export interface TakenBack {
   kudos: Kudos;
-  dms: KudosDm[];
+  dms: MessageRef[];
 }
 
 /**

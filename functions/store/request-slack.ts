@@ -4,16 +4,16 @@
  * items), and the lease that lets one worker at a time post for the request (`LOCK`).
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
 import { CARD_SK, eventSk, LOCK_SK, requestPk } from './request-keys';
-import type { CardRef } from './requests';
 import { ifConditionHolds } from './transact';
 
 // ---------------------------------------------------------------------------------------------
 // What the worker remembers about Slack
 
 /** Remembers where the card was posted; false if another run already posted it. */
-export async function rememberCard(db: Db, id: string, card: CardRef): Promise<boolean> {
+export async function rememberCard(db: Db, id: string, card: MessageRef): Promise<boolean> {
   return ifConditionHolds(() =>
     db.doc.send(
       new PutCommand({

@@ -14,6 +14,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
+import type { MessageRef } from '../domain/message-ref';
 import {
   ACTION_TYPES,
   CAUSE_CATEGORIES,
@@ -27,6 +28,7 @@ import { statsDelta } from '../domain/stats';
 import { checkKeys } from './checks';
 import type { Db } from './client';
 import { DIRECTORY_PK } from './directory';
+import { MessageRefSchema } from './read-back';
 import {
   CARD_SK,
   eventSk,
@@ -129,9 +131,6 @@ export const StoredEvent = z.object({
   announcedAt: z.string().optional(),
 });
 export type StoredEvent = z.infer<typeof StoredEvent>;
-
-const StoredCard = z.object({ channel: z.string(), ts: z.string() });
-export type CardRef = z.infer<typeof StoredCard>;
 
 function parseRequest(item: unknown): Request {
   const r = StoredRequest.parse(item);
@@ -253,13 +252,13 @@ export async function getRequest(db: Db, id: string): Promise<Request | undefine
 export interface RequestRecord {
   request: Request;
   events: StoredEvent[];
-  card?: CardRef;
+  card?: MessageRef;
 }
 
 /** The request, its whole history and its card, in one strongly consistent query. */
 export async function getRequestRecord(db: Db, id: string): Promise<RequestRecord | undefined> {
   let request: Request | undefined;
-  let card: CardRef | undefined;
+  let card: MessageRef | undefined;
   const events: StoredEvent[] = [];
   const items = await queryAll(db, {
     TableName: db.table,
@@ -270,7 +269,7 @@ export async function getRequestRecord(db: Db, id: string): Promise<RequestRecor
   for (const item of items) {
     const sk = String(item.sk);
     if (sk === REQUEST_SK) request = parseRequest(item);
-    else if (sk === CARD_SK) card = StoredCard.parse(item);
+    else if (sk === CARD_SK) card = MessageRefSchema.parse(item);
     else if (sk.startsWith('EVENT#')) events.push(StoredEvent.parse(item));
   }
   return request ? { request, events, ...(card ? { card } : {}) } : undefined;
