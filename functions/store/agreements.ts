@@ -12,31 +12,35 @@ import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
-import { agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK, StoredAgreementVersion } from './directory';
-import { MessageRefSchema } from './read-back';
+import { AgreementVersionSchema, agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK } from './directory';
+import { MessageRefSchema, schemaFor } from './read-back';
 import { ifConditionHolds, type TransactItem, transact } from './transact';
 
 export const agreementPk = (id: string) => `AGREEMENT#${id}`;
 export const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
 
-export type StoredVersion = AgreementVersion & {
+export type StoredAgreementVersion = AgreementVersion & {
   /** DMs about this version, by recipient (`proposal:<user>`, `decided:<user>`, ...). */
   messages: Record<string, MessageRef>;
 };
 
-const StoredVersionItem = StoredAgreementVersion.extend({
-  messages: z.record(z.string(), MessageRefSchema).default({}),
-});
+const StoredAgreementVersionSchema = schemaFor<StoredAgreementVersion>()(
+  AgreementVersionSchema.extend({ messages: z.record(z.string(), MessageRefSchema).default({}) }),
+);
 
 function versionItem(a: AgreementVersion): Record<string, unknown> {
   return { pk: agreementPk(a.id), sk: versionSk(a.version), ...a, messages: {} };
 }
 
-export async function getAgreementVersion(db: Db, id: string, version: number): Promise<StoredVersion | undefined> {
+export async function getAgreementVersion(
+  db: Db,
+  id: string,
+  version: number,
+): Promise<StoredAgreementVersion | undefined> {
   const out = await db.doc.send(
     new GetCommand({ TableName: db.table, Key: { pk: agreementPk(id), sk: versionSk(version) }, ConsistentRead: true }),
   );
-  return out.Item ? (StoredVersionItem.parse(out.Item) as StoredVersion) : undefined;
+  return out.Item ? StoredAgreementVersionSchema.parse(out.Item) : undefined;
 }
 
 /**

@@ -6,11 +6,12 @@
  * transaction, so a decision checked against one read can never land on a changed directory.
  */
 import { z } from 'zod';
-import { AGREEMENT_STATUSES } from '../domain/agreement';
-import { WEEKDAYS } from '../domain/calendar-spec';
+import { AGREEMENT_STATUSES, type AgreementVersion } from '../domain/agreement';
+import { type CalendarSpec, WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
 import type { Db } from './client';
+import { schemaFor } from './read-back';
 import { queryAll, type TransactItem } from './transact';
 
 export const DIRECTORY_PK = 'DIRECTORY';
@@ -35,61 +36,80 @@ export function bumpRev(db: Db, rev: number): TransactItem {
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
-const StoredCalendar = z.looseObject({ timezone: z.string() });
-export const StoredDepartment = z.object({
-  id: z.string(),
-  name: z.string(),
-  heads: z.array(z.string()),
-  members: z.array(z.string()),
-  usergroup: z.string().optional(),
-  usergroupMembers: z.array(z.string()).default([]),
-  usergroupSyncedAt: z.string().optional(),
-  channel: z.string(),
-  calendar: StoredCalendar,
-  prefix: z.string(),
-});
-
-const Target = z.object({ response: z.number(), resolution: z.number() });
-export const StoredAgreementVersion = z.object({
-  id: z.string(),
-  version: z.number().int(),
-  status: z.enum(AGREEMENT_STATUSES),
-  provider: z.string(),
-  customer: z.string(),
-  service: z.string(),
-  targets: z.object({ P1: Target.optional(), P2: Target.optional(), P3: Target.optional(), P4: Target.optional() }),
-  penalty: z.object({
-    unit: z.string(),
-    perBreach: z.number(),
-    tiers: z.array(z.object({ fromBreach: z.number(), multiplier: z.number() })),
-    monthlyCap: z.number().optional(),
-  }),
-  atRisk: z.number(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  activatedAt: z.string().optional(),
-  retiredAt: z.string().optional(),
-  proposedBy: z.string().optional(),
-  proposedFor: z.string().optional(),
-  decidedBy: z.string().optional(),
-  decidedAt: z.string().optional(),
-  declineReason: z.string().optional(),
-  replaces: z.number().int().optional(),
-});
-
-const StoredRecord = z.object({
-  id: z.string(),
-  latestVersion: z.number().int(),
-  active: StoredAgreementVersion.optional(),
-  pending: StoredAgreementVersion.optional(),
-});
-
-const StoredDigest = z.object({
-  channel: z.string(),
-  weekday: z.enum(WEEKDAYS),
-  time: z.string(),
+// The calendar was checked when it was written; it is read back as it is (hours and holidays unchecked).
+const CalendarSpecSchema = z.looseObject({
   timezone: z.string(),
+  hours: z.custom<CalendarSpec['hours']>().optional(),
+  holidays: z.custom<CalendarSpec['holidays']>().optional(),
 });
+
+const DepartmentSchema = schemaFor<Department>()(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    heads: z.array(z.string()),
+    members: z.array(z.string()),
+    usergroup: z.string().optional(),
+    usergroupMembers: z.array(z.string()).default([]),
+    usergroupSyncedAt: z.string().optional(),
+    channel: z.string(),
+    calendar: CalendarSpecSchema,
+    prefix: z.string(),
+  }),
+);
+
+const TargetSchema = z.object({ response: z.number(), resolution: z.number() });
+export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
+  z.object({
+    id: z.string(),
+    version: z.number().int(),
+    status: z.enum(AGREEMENT_STATUSES),
+    provider: z.string(),
+    customer: z.string(),
+    service: z.string(),
+    targets: z.object({
+      P1: TargetSchema.optional(),
+      P2: TargetSchema.optional(),
+      P3: TargetSchema.optional(),
+      P4: TargetSchema.optional(),
+    }),
+    penalty: z.object({
+      unit: z.string(),
+      perBreach: z.number(),
+      tiers: z.array(z.object({ fromBreach: z.number(), multiplier: z.number() })),
+      monthlyCap: z.number().optional(),
+    }),
+    atRisk: z.number(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    activatedAt: z.string().optional(),
+    retiredAt: z.string().optional(),
+    proposedBy: z.string().optional(),
+    proposedFor: z.string().optional(),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+    declineReason: z.string().optional(),
+    replaces: z.number().int().optional(),
+  }),
+);
+
+const AgreementRecordSchema = schemaFor<AgreementRecord>()(
+  z.object({
+    id: z.string(),
+    latestVersion: z.number().int(),
+    active: AgreementVersionSchema.optional(),
+    pending: AgreementVersionSchema.optional(),
+  }),
+);
+
+const DigestSettingsSchema = schemaFor<DigestSettings>()(
+  z.object({
+    channel: z.string(),
+    weekday: z.enum(WEEKDAYS),
+    time: z.string(),
+    timezone: z.string(),
+  }),
+);
 
 /** Reads the whole directory, strongly consistent, every page. */
 export async function readDirectory(db: Db): Promise<Directory> {
@@ -103,9 +123,9 @@ export async function readDirectory(db: Db): Promise<Directory> {
   for (const item of items) {
     const sk = String(item.sk);
     if (sk === REV_SK) dir.rev = Number(item.rev ?? 0);
-    else if (sk.startsWith('DEPT#')) dir.departments.push(StoredDepartment.parse(item) as Department);
-    else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(StoredRecord.parse(item) as AgreementRecord);
-    else if (sk.startsWith('DIGEST#')) dir.digests.push(StoredDigest.parse(item) as DigestSettings);
+    else if (sk.startsWith('DEPT#')) dir.departments.push(DepartmentSchema.parse(item));
+    else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(AgreementRecordSchema.parse(item));
+    else if (sk.startsWith('DIGEST#')) dir.digests.push(DigestSettingsSchema.parse(item));
     else if (sk.startsWith('SEQ#'))
       dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
   }

@@ -18,7 +18,7 @@ import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
 import { deliveryClaimItem } from './deliveries';
-import { MessageRefSchema } from './read-back';
+import { MessageRefSchema, schemaFor } from './read-back';
 import { ifConditionHolds, queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
 export const personPk = (user: string) => `KUDOS#${user}`;
@@ -31,26 +31,32 @@ export const userSk = (user: string) => `USER#${user}`;
 export const reactionPk = (key: string) => `KUDOS_REACTION#${key}`;
 export const REACTION_SK = 'KUDOS';
 
-export const StoredKudos = z.object({
-  id: z.string(),
-  giver: z.string(),
-  recipients: z.array(z.string()),
-  message: z.string(),
-  values: z.array(z.string()).default([]),
-  requestId: z.string().optional(),
-  provider: z.string().optional(),
-  departments: z.record(z.string(), z.array(z.string())).default({}),
-  at: z.number(),
-  day: z.string(),
-  week: z.string(),
-  source: z.enum(KUDOS_SOURCES),
-  about: MessageRefSchema.optional(),
-  /** DMs already sent, by recipient: their ts (a retried job skips them). */
-  dmed: z.record(z.string(), z.string()).default({}),
-});
-export type StoredKudos = z.infer<typeof StoredKudos>;
+/** A kudos as stored: the kudos, and the DMs already sent about it. */
+export type StoredKudos = Kudos & {
+  /** DMs already sent, by recipient: `<DM channel>/<ts>` (a retried job skips them). */
+  dmed: Record<string, string>;
+};
 
-const toKudos = ({ dmed: _dmed, ...k }: StoredKudos): Kudos => k as Kudos;
+const StoredKudosSchema = schemaFor<StoredKudos>()(
+  z.object({
+    id: z.string(),
+    giver: z.string(),
+    recipients: z.array(z.string()),
+    message: z.string(),
+    values: z.array(z.string()).default([]),
+    requestId: z.string().optional(),
+    provider: z.string().optional(),
+    departments: z.record(z.string(), z.array(z.string())).default({}),
+    at: z.number(),
+    day: z.string(),
+    week: z.string(),
+    source: z.enum(KUDOS_SOURCES),
+    about: MessageRefSchema.optional(),
+    dmed: z.record(z.string(), z.string()).default({}),
+  }),
+);
+
+const toKudos = ({ dmed: _dmed, ...k }: StoredKudos): Kudos => k;
 
 const add = (db: Db, pk: string, sk: string, counts: Record<string, number>): TransactItem => {
   const names = Object.keys(counts);
@@ -162,7 +168,7 @@ export async function getKudos(db: Db, week: string, id: string): Promise<Stored
   const out = await db.doc.send(
     new GetCommand({ TableName: db.table, Key: { pk: weekPk(week), sk: kudosSk(id) }, ConsistentRead: true }),
   );
-  return out.Item ? StoredKudos.parse(out.Item) : undefined;
+  return out.Item ? StoredKudosSchema.parse(out.Item) : undefined;
 }
 
 /** A DM as remembered on its kudos: `<DM channel>/<ts>`, so a take-back can delete it. */
@@ -192,7 +198,7 @@ export async function markKudosDmed(db: Db, week: string, id: string, user: stri
   );
 }
 
-const ReactionLink = z.object({ week: z.string(), id: z.string(), at: z.number(), delivery: z.string() });
+const ReactionLinkSchema = z.object({ week: z.string(), id: z.string(), at: z.number(), delivery: z.string() });
 
 /** A kudos taken back, with the DMs its recipients already got (to be deleted). */
 export interface TakenBack {
@@ -210,7 +216,7 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
     new GetCommand({ TableName: db.table, Key: { pk: reactionPk(reaction), sk: REACTION_SK }, ConsistentRead: true }),
   );
   if (!link.Item) return undefined;
-  const ref = ReactionLink.parse(link.Item);
+  const ref = ReactionLinkSchema.parse(link.Item);
   if (now.getTime() - ref.at > KUDOS_UNDO_MS) return undefined;
   const stored = await getKudos(db, ref.week, ref.id);
   if (!stored) return undefined;
@@ -275,7 +281,7 @@ export async function kudosOfWeek(db: Db, week: string): Promise<WeekKudos> {
     } else if (sk.startsWith('USER#')) {
       if (received > 0) out.byPerson[sk.slice(5)] = received;
     } else if (sk.startsWith('KUDOS#')) {
-      const k = StoredKudos.parse(item);
+      const k = StoredKudosSchema.parse(item);
       out.messages.push({ giver: k.giver, recipients: k.recipients, message: k.message, values: k.values, at: k.at });
     }
   }

@@ -28,7 +28,7 @@ import { statsDelta } from '../domain/stats';
 import { checkKeys } from './checks';
 import type { Db } from './client';
 import { DIRECTORY_PK } from './directory';
-import { MessageRefSchema } from './read-back';
+import { MessageRefSchema, schemaFor } from './read-back';
 import {
   CARD_SK,
   eventSk,
@@ -46,8 +46,8 @@ import { queryAll, type TransactItem, transact } from './transact';
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
-const ClockEvent = z.object({ type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen']), at: z.number() });
-const StoredClock = z.object({
+const ClockEventSchema = z.object({ type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen']), at: z.number() });
+const TargetClockSchema = z.object({
   kind: z.enum(['response', 'resolution']),
   target: z.number(),
   threshold: z.number(),
@@ -60,10 +60,10 @@ const StoredClock = z.object({
   atRiskAt: z.number().nullable(),
   breachedAt: z.number().nullable(),
   metAt: z.number().nullable(),
-  events: z.array(ClockEvent),
+  events: z.array(ClockEventSchema),
 });
 
-const StoredBreach = z.object({
+const BreachSchema = z.object({
   amount: z.number(),
   unit: z.string(),
   n: z.number().int(),
@@ -74,67 +74,82 @@ const StoredBreach = z.object({
   waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
 });
 
-export const StoredRequest = z.object({
-  id: z.string(),
-  number: z.number().int(),
-  provider: z.string(),
-  customer: z.string(),
-  agreementId: z.string(),
-  agreementVersion: z.number().int(),
-  service: z.string(),
-  priority: z.enum(PRIORITIES),
-  title: z.string(),
-  description: z.string(),
-  source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional(),
-  requester: z.string(),
-  assignee: z.string().optional(),
-  status: z.enum(REQUEST_STATUSES),
-  resumeTo: z.enum(REQUEST_STATUSES).optional(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  acknowledgedAt: z.number().optional(),
-  resolvedAt: z.number().optional(),
-  closedAt: z.number().optional(),
-  cancelledAt: z.number().optional(),
-  resolution: z.string().optional(),
-  rating: z
-    .object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() })
-    .optional(),
-  clocks: z.object({ response: StoredClock, resolution: StoredClock }),
-  rev: z.number().int(),
-  // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
-  filed: z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() }).optional(),
-  warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
-  breaches: z.object({ response: StoredBreach.optional(), resolution: StoredBreach.optional() }).optional(),
-  cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
-});
+/** A request as stored: those kept before report buckets existed have no `filed` (parseRequest fills it in). */
+type StoredRequest = Omit<Request, 'filed'> & Partial<Pick<Request, 'filed'>>;
 
-export const StoredEvent = z.object({
-  seq: z.number().int(),
-  type: z.enum(['filed', ...ACTION_TYPES]),
-  actor: z.string(),
-  at: z.number(),
-  from: z.enum(REQUEST_STATUSES).nullable(),
-  to: z.enum(REQUEST_STATUSES),
-  note: z.string().optional(),
-  assignee: z.string().optional(),
-  score: z.number().optional(),
-  kind: z.enum(['response', 'resolution']).optional(),
-  amount: z.number().optional(),
-  unit: z.string().optional(),
-  cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+const StoredRequestSchema = schemaFor<StoredRequest>()(
+  z.object({
+    id: z.string(),
+    number: z.number().int(),
+    provider: z.string(),
+    customer: z.string(),
+    agreementId: z.string(),
+    agreementVersion: z.number().int(),
+    service: z.string(),
+    priority: z.enum(PRIORITIES),
+    title: z.string(),
+    description: z.string(),
+    source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional(),
+    requester: z.string(),
+    assignee: z.string().optional(),
+    status: z.enum(REQUEST_STATUSES),
+    resumeTo: z.enum(REQUEST_STATUSES).optional(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    acknowledgedAt: z.number().optional(),
+    resolvedAt: z.number().optional(),
+    closedAt: z.number().optional(),
+    cancelledAt: z.number().optional(),
+    resolution: z.string().optional(),
+    rating: z
+      .object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() })
+      .optional(),
+    clocks: z.object({ response: TargetClockSchema, resolution: TargetClockSchema }),
+    rev: z.number().int(),
+    // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
+    filed: z
+      .object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() })
+      .optional(),
+    warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
+    breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
+    cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+  }),
+);
+
+/** A history line as stored: the line, and what the worker has announced of it in Slack. */
+export type StoredEvent = RequestEvent & {
   /** DMs about this line already sent, by recipient: their ts. */
-  dmed: z.record(z.string(), z.string()).default({}),
+  dmed: Record<string, string>;
   /** The ts of this line's reply in the card's thread, once posted. */
-  threadTs: z.string().optional(),
+  threadTs?: string;
   /** When the worker told Slack about this line (thread reply and DMs). */
-  announcedAt: z.string().optional(),
-});
-export type StoredEvent = z.infer<typeof StoredEvent>;
+  announcedAt?: string;
+};
+
+const StoredEventSchema = schemaFor<StoredEvent>()(
+  z.object({
+    seq: z.number().int(),
+    type: z.enum(['filed', ...ACTION_TYPES]),
+    actor: z.string(),
+    at: z.number(),
+    from: z.enum(REQUEST_STATUSES).nullable(),
+    to: z.enum(REQUEST_STATUSES),
+    note: z.string().optional(),
+    assignee: z.string().optional(),
+    score: z.number().optional(),
+    kind: z.enum(['response', 'resolution']).optional(),
+    amount: z.number().optional(),
+    unit: z.string().optional(),
+    cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+    dmed: z.record(z.string(), z.string()).default({}),
+    threadTs: z.string().optional(),
+    announcedAt: z.string().optional(),
+  }),
+);
 
 function parseRequest(item: unknown): Request {
-  const r = StoredRequest.parse(item);
-  return { ...r, filed: r.filed ?? filedBucket(r.createdAt, 'UTC') } as Request;
+  const r = StoredRequestSchema.parse(item);
+  return { ...r, filed: r.filed ?? filedBucket(r.createdAt, 'UTC') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,7 +285,7 @@ export async function getRequestRecord(db: Db, id: string): Promise<RequestRecor
     const sk = String(item.sk);
     if (sk === REQUEST_SK) request = parseRequest(item);
     else if (sk === CARD_SK) card = MessageRefSchema.parse(item);
-    else if (sk.startsWith('EVENT#')) events.push(StoredEvent.parse(item));
+    else if (sk.startsWith('EVENT#')) events.push(StoredEventSchema.parse(item));
   }
   return request ? { request, events, ...(card ? { card } : {}) } : undefined;
 }

@@ -24,7 +24,7 @@ import { ifConditionHolds, queryAll } from './transact';
 export const TIPS_PK = 'TIPS';
 export const tipSk = (id: string) => `TIP#${id}`;
 
-const StoredTip = z.object({
+const StoredTipSchema = z.object({
   id: z.string(),
   source: z.enum(['custom', 'edit']).optional(),
   kind: z.string().optional(),
@@ -35,7 +35,7 @@ const StoredTip = z.object({
 });
 
 function changeOf(item: Record<string, unknown>): TipChange | undefined {
-  const parsed = StoredTip.safeParse(item);
+  const parsed = StoredTipSchema.safeParse(item);
   if (!parsed.success) {
     logger.warn('unreadable tip item skipped', { sk: String(item.sk) });
     return undefined;
