@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
-import { deliveryClaimItem } from './deliveries';
+import { DELIVERY_SK, deliveryClaimItem, deliveryPk } from './deliveries';
 import { MessageRefSchema, schemaFor } from './read-back';
 import { ifConditionHolds, queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
@@ -239,7 +239,7 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
       },
     },
     add(db, personPk(k.giver), daySk(k.day), { given: -k.recipients.length }),
-    { Delete: { TableName: db.table, Key: { pk: `DELIVERY#${ref.delivery}`, sk: 'DELIVERY' } } },
+    { Delete: { TableName: db.table, Key: { pk: deliveryPk(ref.delivery), sk: DELIVERY_SK } } },
     ...counterItems(db, k, -1),
   ];
   try {
