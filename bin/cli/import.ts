@@ -12,9 +12,10 @@ import { type ImportChange, type ImportPlan, planImport } from '../../functions/
 import { issueLine } from '../../functions/domain/issues';
 import { syncUsergroups } from '../../functions/slack/usergroups';
 import { createSlackClient } from '../../functions/slack/web-client';
-import { readDirectory, WriteConflictError } from '../../functions/store/directory';
+import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
 import { readAllTips, TipExistsError } from '../../functions/store/tips';
+import { WriteConflictError } from '../../functions/store/transact';
 import { withDb } from './db';
 import { type CliIO, EXIT } from './io';
 

@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import { isUserId } from './department';
 import type { Result } from './duration';
+import type { MessageRef } from './message-ref';
 import { characters, isoWeekOf, parseRequestId } from './request';
 
 export const KUDOS_MESSAGE_MAX = 500;
@@ -167,11 +168,6 @@ export function checkQuota(given: number, count: number, quota: number): Result<
 // ---------------------------------------------------------------------------------------------
 // The record
 
-export interface KudosMessageRef {
-  channel: string;
-  ts: string;
-}
-
 export interface Kudos {
   /** Unique per kudos; for a reaction, derived from the reaction. */
   id: string;
@@ -190,7 +186,7 @@ export interface Kudos {
   week: string;
   source: KudosSource;
   /** The message the kudos is about (reaction, shortcut). */
-  about?: KudosMessageRef;
+  about?: MessageRef;
 }
 
 /**

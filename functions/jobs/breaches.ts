@@ -14,11 +14,11 @@ import { type Directory, findDepartment } from '../domain/directory';
 import { monthOf, type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
 import { decide } from '../domain/request-actions';
 import { calendarOf } from '../services/calendars';
-import { getAgreementVersion, type StoredVersion } from '../store/agreements';
+import { getAgreementVersion, type StoredAgreementVersion } from '../store/agreements';
 import type { Db } from '../store/client';
-import { type TransactItem, WriteConflictError } from '../store/directory';
 import { chargeItems, readTotal } from '../store/ledger';
 import { getRequest, saveChange } from '../store/requests';
+import { type TransactItem, WriteConflictError } from '../store/transact';
 
 export interface CheckOutcome {
   breaches: number;
@@ -27,9 +27,9 @@ export interface CheckOutcome {
   closed: number;
 }
 
-const versions = new Map<string, Promise<StoredVersion | undefined>>();
+const versions = new Map<string, Promise<StoredAgreementVersion | undefined>>();
 /** Agreement versions never change once written, so one read per process is enough. */
-function versionOf(db: Db, id: string, version: number): Promise<StoredVersion | undefined> {
+function versionOf(db: Db, id: string, version: number): Promise<StoredAgreementVersion | undefined> {
   const key = `${db.table}/${id}/${version}`;
   let found = versions.get(key);
   if (!found) {

@@ -9,16 +9,10 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { logger } from '../log';
+import { ANNOUNCE_GRACE_MS, type DueCheck, dueChecks, postponeCheck, settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import {
-  type DueCheck,
-  dueChecks,
-  getRequestRecord,
-  postponeCheck,
-  SLACK_SYNC_GRACE_MS,
-  settleCheck,
-} from '../store/requests';
+import { getRequestRecord } from '../store/requests';
 import type { Outbox } from '../work/outbox';
 import { checkRequest } from './breaches';
 
@@ -75,7 +69,7 @@ export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_M
           result.closed += found.closed;
           if (found.breaches + found.warnings + found.closed > 0)
             await deps.outbox?.send({ type: 'request.changed', id: check.id });
-          else if (await resendIfUnheard(deps, check, now)) result.resent++;
+          else if (await reannounceOverdue(deps, check, now)) result.resent++;
         } catch (err) {
           // One request failing never stops the others; its check stays due, so the next run tries again.
           logger.error('scan of a request failed', { id: check.id, error: (err as Error).message });
@@ -100,15 +94,15 @@ function byAgreement(due: DueCheck[]): DueCheck[][] {
 }
 
 /** A change Slack has not heard of within the grace: hand it over again; otherwise move the check on. */
-async function resendIfUnheard(deps: JobDeps, check: DueCheck, now: Date): Promise<boolean> {
+async function reannounceOverdue(deps: JobDeps, check: DueCheck, now: Date): Promise<boolean> {
   const record = await getRequestRecord(deps.db, check.id);
   if (!record) return false;
-  const unheard = record.events.some((e) => !e.announcedAt && e.at + SLACK_SYNC_GRACE_MS <= now.getTime());
+  const unheard = record.events.some((e) => !e.announcedAt && e.at + ANNOUNCE_GRACE_MS <= now.getTime());
   if (!unheard) {
     const waiting = record.events.some((e) => !e.announcedAt);
     if (!waiting)
       await settleCheck(deps.db, record.request); // nothing for Slack: on to the next deadline
-    else await postponeCheck(deps.db, check, new Date(now.getTime() + SLACK_SYNC_GRACE_MS));
+    else await postponeCheck(deps.db, check, new Date(now.getTime() + ANNOUNCE_GRACE_MS));
     return false;
   }
   if (!deps.outbox) return false;

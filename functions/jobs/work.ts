@@ -9,7 +9,7 @@ import { logger } from '../log';
 import { sendDigestChart } from '../slack/digest-chart';
 import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
-import { syncRequest } from '../slack/notify-requests';
+import { announceRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
 import { syncUsergroups } from '../slack/usergroups';
 import type { Db } from '../store/client';
@@ -34,7 +34,7 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
     case 'agreement.decided':
       return notifyDecision(deps, item.id, item.version);
     case 'request.changed':
-      return syncRequest(deps, item.id);
+      return announceRequest(deps, item.id);
     case 'kudos.given':
       return notifyKudos(deps, item.week, item.id);
     case 'kudos.taken':

@@ -21,9 +21,10 @@ import {
 import { decide } from '../domain/request-actions';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
-import { readDirectory, type TransactItem, WriteConflictError } from '../store/directory';
+import { readDirectory } from '../store/directory';
 import { waiverItems } from '../store/ledger';
 import { getRequest, readSequence, saveChange, saveNewRequest } from '../store/requests';
+import { type TransactItem, WriteConflictError } from '../store/transact';
 import { calendarOf } from './calendars';
 
 /** An agreement a person may file under, and the department they file for. */

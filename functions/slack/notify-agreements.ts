@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { type AgreementVersion, EVERY_DEPARTMENT } from '../domain/agreement';
 import { findDepartment } from '../domain/directory';
 import { answerers } from '../domain/proposal';
-import { getAgreementVersion, rememberMessage, type StoredVersion } from '../store/agreements';
+import { getAgreementVersion, rememberMessage, type StoredAgreementVersion } from '../store/agreements';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import {
@@ -26,7 +26,7 @@ export interface NotifyDeps {
 
 async function dmOnce(
   deps: NotifyDeps,
-  v: StoredVersion,
+  v: StoredAgreementVersion,
   key: string,
   user: string,
   message: SlackMessage,

@@ -5,8 +5,9 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Kudos } from '../domain/kudos';
+import type { MessageRef } from '../domain/message-ref';
 import type { Db } from '../store/client';
-import { getKudos, type KudosDm, markKudosDmed } from '../store/kudos';
+import { getKudos, markKudosDmed } from '../store/kudos';
 import { kudosDm } from './views/kudos';
 
 export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: string, id: string): Promise<void> {
@@ -29,7 +30,7 @@ export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: stri
 }
 
 /** Deletes the DMs of a kudos taken back; one already gone (deleted by hand, or by a retry) is fine. */
-export async function recallKudosDms(slack: WebClient, dms: readonly KudosDm[]): Promise<void> {
+export async function recallKudosDms(slack: WebClient, dms: readonly MessageRef[]): Promise<void> {
   for (const dm of dms) {
     try {
       await slack.chat.delete({ channel: dm.channel, ts: dm.ts });

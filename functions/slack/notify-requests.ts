@@ -15,13 +15,15 @@ import type { Calendar } from '../domain/calendar';
 import { clockAt, type TargetKind } from '../domain/clock';
 import { type Department, isHead } from '../domain/department';
 import { findDepartment } from '../domain/directory';
+import type { MessageRef } from '../domain/message-ref';
 import { clocksAt, type Request } from '../domain/request';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
+import { settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
-import { type CardRef, getRequestRecord, type StoredEvent, settleCheck } from '../store/requests';
+import { getRequestRecord, type StoredEvent } from '../store/requests';
 import type { SlackMessage } from './views/agreement-terms';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
@@ -44,7 +46,7 @@ export class RequestBusyError extends Error {
 
 const LEASE_MS = 60_000;
 
-export async function syncRequest(deps: RequestNotifyDeps, id: string): Promise<void> {
+export async function announceRequest(deps: RequestNotifyDeps, id: string): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const owner = randomUUID();
   if (!(await takeLock(deps.db, id, owner, now(), LEASE_MS))) throw new RequestBusyError(id);
@@ -76,7 +78,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   };
   const card = requestCard(shown);
 
-  let ref: CardRef | undefined = record.card;
+  let ref: MessageRef | undefined = record.card;
   let problem: string | undefined;
   if (!ref) {
     const posted = await refusedByChannel(
@@ -348,7 +350,7 @@ async function dmOnce(
   }
 }
 
-async function permalink(slack: WebClient, ref: CardRef): Promise<string | undefined> {
+async function permalink(slack: WebClient, ref: MessageRef): Promise<string | undefined> {
   try {
     const out = await slack.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
     return out.permalink;

@@ -6,48 +6,41 @@
  * changed in the same transaction as the version items.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
+import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
-import {
-  agreementRecordItem,
-  agreementSk,
-  bumpRev,
-  DIRECTORY_PK,
-  StoredAgreementVersion,
-  type TransactItem,
-  transact,
-} from './directory';
+import { AgreementVersionSchema, agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK } from './directory';
+import { MessageRefSchema, schemaFor } from './read-back';
+import { ifConditionHolds, type TransactItem, transact } from './transact';
 
 export const agreementPk = (id: string) => `AGREEMENT#${id}`;
 export const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
 
-export interface MessageRef {
-  channel: string;
-  ts: string;
-}
-
-export type StoredVersion = AgreementVersion & {
+export type StoredAgreementVersion = AgreementVersion & {
   /** DMs about this version, by recipient (`proposal:<user>`, `decided:<user>`, ...). */
   messages: Record<string, MessageRef>;
 };
 
-const StoredVersionItem = StoredAgreementVersion.extend({
-  messages: z.record(z.string(), z.object({ channel: z.string(), ts: z.string() })).default({}),
-});
+const StoredAgreementVersionSchema = schemaFor<StoredAgreementVersion>()(
+  AgreementVersionSchema.extend({ messages: z.record(z.string(), MessageRefSchema).default({}) }),
+);
 
 function versionItem(a: AgreementVersion): Record<string, unknown> {
   return { pk: agreementPk(a.id), sk: versionSk(a.version), ...a, messages: {} };
 }
 
-export async function getAgreementVersion(db: Db, id: string, version: number): Promise<StoredVersion | undefined> {
+export async function getAgreementVersion(
+  db: Db,
+  id: string,
+  version: number,
+): Promise<StoredAgreementVersion | undefined> {
   const out = await db.doc.send(
     new GetCommand({ TableName: db.table, Key: { pk: agreementPk(id), sk: versionSk(version) }, ConsistentRead: true }),
   );
-  return out.Item ? (StoredVersionItem.parse(out.Item) as StoredVersion) : undefined;
+  return out.Item ? StoredAgreementVersionSchema.parse(out.Item) : undefined;
 }
 
 /**
@@ -217,8 +210,8 @@ export async function rememberMessage(
   key: string,
   ref: MessageRef,
 ): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: agreementPk(id), sk: versionSk(version) },
@@ -227,10 +220,6 @@ export async function rememberMessage(
         ExpressionAttributeNames: { '#k': key },
         ExpressionAttributeValues: { ':ref': ref },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }

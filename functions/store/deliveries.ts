@@ -3,24 +3,26 @@
  * and a scheduled run can repeat. A delivery is claimed once with a conditional put; the
  * claim expires after a day (Slack retries within minutes).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../log';
 import type { Db } from './client';
-import type { TransactItem } from './directory';
+import { ifConditionHolds, type TransactItem } from './transact';
+
+export const deliveryPk = (key: string) => `DELIVERY#${key}`;
+export const DELIVERY_SK = 'DELIVERY';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
 /** Returns true for the first claim of `key`, false for every repeat. */
 export async function claimDelivery(db: Db, key: string, nowMs = Date.now()): Promise<boolean> {
   const nowSec = Math.floor(nowMs / 1000);
-  try {
-    await db.doc.send(
+  return ifConditionHolds(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.table,
         Item: {
-          pk: `DELIVERY#${key}`,
-          sk: 'DELIVERY',
+          pk: deliveryPk(key),
+          sk: DELIVERY_SK,
           claimedAt: new Date(nowMs).toISOString(),
           expiresAt: nowSec + DAY_SECONDS,
         },
@@ -28,12 +30,8 @@ export async function claimDelivery(db: Db, key: string, nowMs = Date.now()): Pr
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': nowSec },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** The same claim as a transaction item, so claiming and the work it guards happen together. */
@@ -42,7 +40,7 @@ export function deliveryClaimItem(db: Db, key: string, now = new Date()): Transa
   return {
     Put: {
       TableName: db.table,
-      Item: { pk: `DELIVERY#${key}`, sk: 'DELIVERY', claimedAt: now.toISOString(), expiresAt: nowSec + DAY_SECONDS },
+      Item: { pk: deliveryPk(key), sk: DELIVERY_SK, claimedAt: now.toISOString(), expiresAt: nowSec + DAY_SECONDS },
       ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
       ExpressionAttributeValues: { ':now': nowSec },
     },
@@ -52,14 +50,14 @@ export function deliveryClaimItem(db: Db, key: string, now = new Date()): Transa
 /** Whether `key` was claimed and the claim has not expired (read strongly consistent). */
 export async function isDelivered(db: Db, key: string, now = new Date()): Promise<boolean> {
   const out = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' }, ConsistentRead: true }),
+    new GetCommand({ TableName: db.table, Key: { pk: deliveryPk(key), sk: DELIVERY_SK }, ConsistentRead: true }),
   );
   return out.Item !== undefined && Number(out.Item.expiresAt) >= Math.floor(now.getTime() / 1000);
 }
 
 /** Gives a claim back, so a retry of work that failed after claiming can claim and do it. */
 export async function releaseDelivery(db: Db, key: string): Promise<void> {
-  await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: `DELIVERY#${key}`, sk: 'DELIVERY' } }));
+  await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: deliveryPk(key), sk: DELIVERY_SK } }));
 }
 
 /**

@@ -4,11 +4,11 @@
  * refreshed without it (it is Slack's answer, not a decision).
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Department } from '../domain/department';
 import type { Db } from './client';
-import { bumpRev, DIRECTORY_PK, departmentItem, deptSk, type TransactItem, transact } from './directory';
+import { bumpRev, DIRECTORY_PK, departmentItem, deptSk } from './directory';
+import { ifConditionHolds, type TransactItem, transact } from './transact';
 
 export function putDepartmentItem(db: Db, d: Department, mode: 'create' | 'update'): TransactItem {
   return {
@@ -33,8 +33,8 @@ export async function cacheUsergroupMembers(
   members: string[],
   at: string,
 ): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: DIRECTORY_PK, sk: deptSk(id) },
@@ -42,10 +42,6 @@ export async function cacheUsergroupMembers(
         ConditionExpression: 'usergroup = :g',
         ExpressionAttributeValues: { ':m': members, ':at': at, ':g': usergroup },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }

@@ -13,9 +13,9 @@
  *   the bot's message with metadata `kept_digest` {week}) before posting: found -> marked posted.
  * The lease outlives any run that could still hold it (the digest Lambda times out at 300 s).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
+import { ifConditionHolds } from './transact';
 
 export const digestPk = (channel: string) => `DIGEST#${channel}`;
 export const weekSk = (week: string) => `WEEK#${week}`;
@@ -35,8 +35,6 @@ export type DigestClaim =
   /** Another run holds the claim right now. */
   | { kind: 'busy' };
 
-const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
-
 /** Claims (channel, week) for `owner` at real time `at` (ms). */
 export async function claimDigest(
   db: Db,
@@ -46,8 +44,8 @@ export async function claimDigest(
   at: number,
 ): Promise<DigestClaim> {
   const Key = { pk: digestPk(channel), sk: weekSk(week) };
-  try {
-    await db.doc.send(
+  const claimed = await ifConditionHolds(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.table,
         Item: {
@@ -64,19 +62,17 @@ export async function claimDigest(
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return { kind: 'fresh', owner, claimedAt: at };
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+    ),
+  );
+  if (claimed) return { kind: 'fresh', owner, claimedAt: at };
   const held = (await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }))).Item;
   if (!held) return claimDigest(db, channel, week, owner, at); // given back in between: claim again
   if (held.state === 'posted')
     return { kind: 'posted', ...(typeof held.postedTs === 'string' ? { ts: held.postedTs } : {}) };
   if (Number(held.leaseUntil) > at) return { kind: 'busy' };
   // The run that held it is gone and its post may have reached Slack: take it over, then look.
-  try {
-    await db.doc.send(
+  const tookOver = await ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key,
@@ -94,11 +90,9 @@ export async function claimDigest(
           ':seen': held.leaseUntil,
         },
       }),
-    );
-  } catch (err) {
-    if (isConditionFailure(err)) return { kind: 'busy' }; // another run took it over first
-    throw err;
-  }
+    ),
+  );
+  if (!tookOver) return { kind: 'busy' }; // another run took it over first
   return { kind: 'recover', owner, claimedAt: at, since: Number(held.firstClaimedAt ?? held.claimedAt) };
 }
 
@@ -111,8 +105,8 @@ export async function markDigestPosted(
   ts: string,
   at: number,
 ): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: digestPk(channel), sk: weekSk(week) },
@@ -121,18 +115,14 @@ export async function markDigestPosted(
         ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
         ExpressionAttributeValues: { ':posted': 'posted', ':ts': ts, ':at': at, ':owner': owner },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Slack certainly did not post it: give the claim back so the next run posts. */
 export async function releaseDigest(db: Db, channel: string, week: string, owner: string): Promise<void> {
-  try {
-    await db.doc.send(
+  await ifConditionHolds(() =>
+    db.doc.send(
       new DeleteCommand({
         TableName: db.table,
         Key: { pk: digestPk(channel), sk: weekSk(week) },
@@ -140,10 +130,8 @@ export async function releaseDigest(db: Db, channel: string, week: string, owner
         ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
         ExpressionAttributeValues: { ':owner': owner, ':posted': 'posted' },
       }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+    ),
+  );
 }
 
 export interface StoredDigestClaim {

@@ -5,45 +5,20 @@
  * Query reads it all; every change to departments or active agreements bumps `rev` in the same
  * transaction, so a decision checked against one read can never land on a changed directory.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { AGREEMENT_STATUSES } from '../domain/agreement';
-import { WEEKDAYS } from '../domain/calendar-spec';
+import { AGREEMENT_STATUSES, type AgreementVersion } from '../domain/agreement';
+import { type CalendarSpec, WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
 import type { Db } from './client';
+import { schemaFor } from './read-back';
+import { queryAll, type TransactItem } from './transact';
 
 export const DIRECTORY_PK = 'DIRECTORY';
 export const REV_SK = 'REV';
 export const deptSk = (id: string) => `DEPT#${id}`;
 export const agreementSk = (id: string) => `AGREEMENT#${id}`;
 export const digestSk = (channel: string) => `DIGEST#${channel}`;
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** A transaction was refused by one of its conditions; `reasons` are DynamoDB's, per item. */
-export class WriteConflictError extends Error {
-  constructor(readonly reasons: (string | undefined)[]) {
-    super(`a condition failed: ${reasons.map((r) => r ?? 'None').join(', ')}`);
-    this.name = 'WriteConflictError';
-  }
-}
-
-export async function transact(db: Db, items: TransactItem[]): Promise<void> {
-  try {
-    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (err) {
-    if (err instanceof TransactionCanceledException) {
-      const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
-      // TransactionConflict: another transaction was writing the same item at that moment (AWS
-      // reports it instead of a failed condition); read again and decide again, like a failed condition.
-      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict'))
-        throw new WriteConflictError(reasons);
-    }
-    throw err;
-  }
-}
 
 /** The transaction item that moves the directory from `rev` to `rev + 1`, or fails if someone else did. */
 export function bumpRev(db: Db, rev: number): TransactItem {
@@ -61,87 +36,99 @@ export function bumpRev(db: Db, rev: number): TransactItem {
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
-const StoredCalendar = z.looseObject({ timezone: z.string() });
-export const StoredDepartment = z.object({
-  id: z.string(),
-  name: z.string(),
-  heads: z.array(z.string()),
-  members: z.array(z.string()),
-  usergroup: z.string().optional(),
-  usergroupMembers: z.array(z.string()).default([]),
-  usergroupSyncedAt: z.string().optional(),
-  channel: z.string(),
-  calendar: StoredCalendar,
-  prefix: z.string(),
-});
-
-const Target = z.object({ response: z.number(), resolution: z.number() });
-export const StoredAgreementVersion = z.object({
-  id: z.string(),
-  version: z.number().int(),
-  status: z.enum(AGREEMENT_STATUSES),
-  provider: z.string(),
-  customer: z.string(),
-  service: z.string(),
-  targets: z.object({ P1: Target.optional(), P2: Target.optional(), P3: Target.optional(), P4: Target.optional() }),
-  penalty: z.object({
-    unit: z.string(),
-    perBreach: z.number(),
-    tiers: z.array(z.object({ fromBreach: z.number(), multiplier: z.number() })),
-    monthlyCap: z.number().optional(),
-  }),
-  atRisk: z.number(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  activatedAt: z.string().optional(),
-  retiredAt: z.string().optional(),
-  proposedBy: z.string().optional(),
-  proposedFor: z.string().optional(),
-  decidedBy: z.string().optional(),
-  decidedAt: z.string().optional(),
-  declineReason: z.string().optional(),
-  replaces: z.number().int().optional(),
-});
-
-const StoredRecord = z.object({
-  id: z.string(),
-  latestVersion: z.number().int(),
-  active: StoredAgreementVersion.optional(),
-  pending: StoredAgreementVersion.optional(),
-});
-
-const StoredDigest = z.object({
-  channel: z.string(),
-  weekday: z.enum(WEEKDAYS),
-  time: z.string(),
+// The calendar was checked when it was written; it is read back as it is (hours and holidays unchecked).
+const CalendarSpecSchema = z.looseObject({
   timezone: z.string(),
+  hours: z.custom<CalendarSpec['hours']>().optional(),
+  holidays: z.custom<CalendarSpec['holidays']>().optional(),
 });
+
+const DepartmentSchema = schemaFor<Department>()(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    heads: z.array(z.string()),
+    members: z.array(z.string()),
+    usergroup: z.string().optional(),
+    usergroupMembers: z.array(z.string()).default([]),
+    usergroupSyncedAt: z.string().optional(),
+    channel: z.string(),
+    calendar: CalendarSpecSchema,
+    prefix: z.string(),
+  }),
+);
+
+const TargetSchema = z.object({ response: z.number(), resolution: z.number() });
+export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
+  z.object({
+    id: z.string(),
+    version: z.number().int(),
+    status: z.enum(AGREEMENT_STATUSES),
+    provider: z.string(),
+    customer: z.string(),
+    service: z.string(),
+    targets: z.object({
+      P1: TargetSchema.optional(),
+      P2: TargetSchema.optional(),
+      P3: TargetSchema.optional(),
+      P4: TargetSchema.optional(),
+    }),
+    penalty: z.object({
+      unit: z.string(),
+      perBreach: z.number(),
+      tiers: z.array(z.object({ fromBreach: z.number(), multiplier: z.number() })),
+      monthlyCap: z.number().optional(),
+    }),
+    atRisk: z.number(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    activatedAt: z.string().optional(),
+    retiredAt: z.string().optional(),
+    proposedBy: z.string().optional(),
+    proposedFor: z.string().optional(),
+    decidedBy: z.string().optional(),
+    decidedAt: z.string().optional(),
+    declineReason: z.string().optional(),
+    replaces: z.number().int().optional(),
+  }),
+);
+
+const AgreementRecordSchema = schemaFor<AgreementRecord>()(
+  z.object({
+    id: z.string(),
+    latestVersion: z.number().int(),
+    active: AgreementVersionSchema.optional(),
+    pending: AgreementVersionSchema.optional(),
+  }),
+);
+
+const DigestSettingsSchema = schemaFor<DigestSettings>()(
+  z.object({
+    channel: z.string(),
+    weekday: z.enum(WEEKDAYS),
+    time: z.string(),
+    timezone: z.string(),
+  }),
+);
 
 /** Reads the whole directory, strongly consistent, every page. */
 export async function readDirectory(db: Db): Promise<Directory> {
   const dir: Directory = { rev: 0, departments: [], agreements: [], digests: [] };
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': DIRECTORY_PK },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const sk = String(item.sk);
-      if (sk === REV_SK) dir.rev = Number(item.rev ?? 0);
-      else if (sk.startsWith('DEPT#')) dir.departments.push(StoredDepartment.parse(item) as Department);
-      else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(StoredRecord.parse(item) as AgreementRecord);
-      else if (sk.startsWith('DIGEST#')) dir.digests.push(StoredDigest.parse(item) as DigestSettings);
-      else if (sk.startsWith('SEQ#'))
-        dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': DIRECTORY_PK },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === REV_SK) dir.rev = Number(item.rev ?? 0);
+    else if (sk.startsWith('DEPT#')) dir.departments.push(DepartmentSchema.parse(item));
+    else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(AgreementRecordSchema.parse(item));
+    else if (sk.startsWith('DIGEST#')) dir.digests.push(DigestSettingsSchema.parse(item));
+    else if (sk.startsWith('SEQ#'))
+      dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
+  }
   return dir;
 }
 

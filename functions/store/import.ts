@@ -12,8 +12,9 @@ import type { ImportChange, ImportPlan } from '../domain/import-plan';
 import { activateImportedItems } from './agreements';
 import type { Db } from './client';
 import { putDepartmentItem } from './departments';
-import { bumpRev, digestItem, type TransactItem, transact } from './directory';
+import { bumpRev, digestItem } from './directory';
 import { addCustomTip, saveTipText, setTipRetired } from './tips';
+import { type TransactItem, transact } from './transact';
 
 type DirectoryChange = Exclude<ImportChange, { kind: `tip.${string}` }>;
 type TipImportChange = Extract<ImportChange, { kind: `tip.${string}` }>;

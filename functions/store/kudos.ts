@@ -12,13 +12,14 @@
  * removing it can find and take back its kudos.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
+import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
-import { deliveryClaimItem } from './deliveries';
-import { type TransactItem, transact, WriteConflictError } from './directory';
+import { DELIVERY_SK, deliveryClaimItem, deliveryPk } from './deliveries';
+import { MessageRefSchema, schemaFor } from './read-back';
+import { ifConditionHolds, queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
 export const personPk = (user: string) => `KUDOS#${user}`;
 export const daySk = (day: string) => `DAY#${day}`;
@@ -30,26 +31,32 @@ export const userSk = (user: string) => `USER#${user}`;
 export const reactionPk = (key: string) => `KUDOS_REACTION#${key}`;
 export const REACTION_SK = 'KUDOS';
 
-export const StoredKudos = z.object({
-  id: z.string(),
-  giver: z.string(),
-  recipients: z.array(z.string()),
-  message: z.string(),
-  values: z.array(z.string()).default([]),
-  requestId: z.string().optional(),
-  provider: z.string().optional(),
-  departments: z.record(z.string(), z.array(z.string())).default({}),
-  at: z.number(),
-  day: z.string(),
-  week: z.string(),
-  source: z.enum(KUDOS_SOURCES),
-  about: z.object({ channel: z.string(), ts: z.string() }).optional(),
-  /** DMs already sent, by recipient: their ts (a retried job skips them). */
-  dmed: z.record(z.string(), z.string()).default({}),
-});
-export type StoredKudos = z.infer<typeof StoredKudos>;
+/** A kudos as stored: the kudos, and the DMs already sent about it. */
+export type StoredKudos = Kudos & {
+  /** DMs already sent, by recipient: `<DM channel>/<ts>` (a retried job skips them). */
+  dmed: Record<string, string>;
+};
 
-const toKudos = ({ dmed: _dmed, ...k }: StoredKudos): Kudos => k as Kudos;
+const StoredKudosSchema = schemaFor<StoredKudos>()(
+  z.object({
+    id: z.string(),
+    giver: z.string(),
+    recipients: z.array(z.string()),
+    message: z.string(),
+    values: z.array(z.string()).default([]),
+    requestId: z.string().optional(),
+    provider: z.string().optional(),
+    departments: z.record(z.string(), z.array(z.string())).default({}),
+    at: z.number(),
+    day: z.string(),
+    week: z.string(),
+    source: z.enum(KUDOS_SOURCES),
+    about: MessageRefSchema.optional(),
+    dmed: z.record(z.string(), z.string()).default({}),
+  }),
+);
+
+const toKudos = ({ dmed: _dmed, ...k }: StoredKudos): Kudos => k;
 
 const add = (db: Db, pk: string, sk: string, counts: Record<string, number>): TransactItem => {
   const names = Object.keys(counts);
@@ -161,16 +168,12 @@ export async function getKudos(db: Db, week: string, id: string): Promise<Stored
   const out = await db.doc.send(
     new GetCommand({ TableName: db.table, Key: { pk: weekPk(week), sk: kudosSk(id) }, ConsistentRead: true }),
   );
-  return out.Item ? StoredKudos.parse(out.Item) : undefined;
+  return out.Item ? StoredKudosSchema.parse(out.Item) : undefined;
 }
 
 /** A DM as remembered on its kudos: `<DM channel>/<ts>`, so a take-back can delete it. */
-export interface KudosDm {
-  channel: string;
-  ts: string;
-}
-const dmRef = (dm: KudosDm) => `${dm.channel}/${dm.ts}`;
-function parseDmRef(ref: string): KudosDm | undefined {
+const dmRef = (dm: MessageRef) => `${dm.channel}/${dm.ts}`;
+function parseDmRef(ref: string): MessageRef | undefined {
   const [channel, ts] = ref.split('/');
   return channel && ts ? { channel, ts } : undefined;
 }
@@ -179,9 +182,10 @@ function parseDmRef(ref: string): KudosDm | undefined {
  * Remembers the DM to `user` about a kudos (post first, then this; a retry skips it). False when
  * the kudos was taken back meanwhile: nobody will delete that DM unless the caller does.
  */
-export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: KudosDm): Promise<boolean> {
-  try {
-    await db.doc.send(
+export async function markKudosDmed(db: Db, week: string, id: string, user: string, dm: MessageRef): Promise<boolean> {
+  // Refused (false): taken back meanwhile.
+  return ifConditionHolds(() =>
+    db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: { pk: weekPk(week), sk: kudosSk(id) },
@@ -190,20 +194,16 @@ export async function markKudosDmed(db: Db, week: string, id: string, user: stri
         ExpressionAttributeNames: { '#u': user },
         ExpressionAttributeValues: { ':ts': dmRef(dm) },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    return false; // taken back meanwhile
-  }
+    ),
+  );
 }
 
-const ReactionLink = z.object({ week: z.string(), id: z.string(), at: z.number(), delivery: z.string() });
+const ReactionLinkSchema = z.object({ week: z.string(), id: z.string(), at: z.number(), delivery: z.string() });
 
 /** A kudos taken back, with the DMs its recipients already got (to be deleted). */
 export interface TakenBack {
   kudos: Kudos;
-  dms: KudosDm[];
+  dms: MessageRef[];
 }
 
 /**
@@ -216,7 +216,7 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
     new GetCommand({ TableName: db.table, Key: { pk: reactionPk(reaction), sk: REACTION_SK }, ConsistentRead: true }),
   );
   if (!link.Item) return undefined;
-  const ref = ReactionLink.parse(link.Item);
+  const ref = ReactionLinkSchema.parse(link.Item);
   if (now.getTime() - ref.at > KUDOS_UNDO_MS) return undefined;
   const stored = await getKudos(db, ref.week, ref.id);
   if (!stored) return undefined;
@@ -239,7 +239,7 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
       },
     },
     add(db, personPk(k.giver), daySk(k.day), { given: -k.recipients.length }),
-    { Delete: { TableName: db.table, Key: { pk: `DELIVERY#${ref.delivery}`, sk: 'DELIVERY' } } },
+    { Delete: { TableName: db.table, Key: { pk: deliveryPk(ref.delivery), sk: DELIVERY_SK } } },
     ...counterItems(db, k, -1),
   ];
   try {
@@ -261,32 +261,19 @@ export interface WeekKudos {
   messages: { giver: string; recipients: string[]; message: string; values: string[]; at: number }[];
 }
 
-async function weekItems(db: Db, week: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': weekPk(week) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /**
  * The kudos of ISO week `week` (`2026-W48`, the giver's local week): received per department and
  * per person (counts above zero), and every kudos, oldest first. One query of the week's partition.
  */
 export async function kudosOfWeek(db: Db, week: string): Promise<WeekKudos> {
   const out: WeekKudos = { byDepartment: {}, byPerson: {}, messages: [] };
-  for (const item of await weekItems(db, week)) {
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': weekPk(week) },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
     const sk = String(item.sk);
     const received = Number(item.received ?? 0);
     if (sk.startsWith('DEPT#')) {
@@ -294,7 +281,7 @@ export async function kudosOfWeek(db: Db, week: string): Promise<WeekKudos> {
     } else if (sk.startsWith('USER#')) {
       if (received > 0) out.byPerson[sk.slice(5)] = received;
     } else if (sk.startsWith('KUDOS#')) {
-      const k = StoredKudos.parse(item);
+      const k = StoredKudosSchema.parse(item);
       out.messages.push({ giver: k.giver, recipients: k.recipients, message: k.message, values: k.values, at: k.at });
     }
   }

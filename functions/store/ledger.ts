@@ -6,9 +6,9 @@
  * written only if the total still counts the breaches it was worked out from. Entries are put
  * with `attribute_not_exists`; nothing is ever updated or deleted but the total.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
-import type { TransactItem } from './directory';
+import { queryAll, type TransactItem } from './transact';
 
 export const ledgerPk = (agreementId: string, month: string) => `LEDGER#${agreementId}#${month}`;
 export const TOTAL_SK = 'TOTAL';
@@ -105,23 +105,11 @@ export function waiverItems(db: Db, entry: LedgerEntry): TransactItem[] {
 
 /** Every entry of a month, oldest first. */
 export async function readLedger(db: Db, agreementId: string, month: string): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-        ExpressionAttributeValues: { ':pk': ledgerPk(agreementId, month), ':e': 'ENTRY#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const { pk: _pk, sk: _sk, ...entry } = item;
-      entries.push(entry as LedgerEntry);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return entries;
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+    ExpressionAttributeValues: { ':pk': ledgerPk(agreementId, month), ':e': 'ENTRY#' },
+    ConsistentRead: true,
+  });
+  return items.map(({ pk: _pk, sk: _sk, ...entry }) => entry as LedgerEntry);
 }

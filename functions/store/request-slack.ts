@@ -3,29 +3,26 @@
  * (`CARD`), which history lines reached the thread and whose DMs went out (on the `EVENT#<seq>`
  * items), and the lease that lets one worker at a time post for the request (`LOCK`).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
-import { CARD_SK, type CardRef, eventSk, requestPk } from './requests';
+import { CARD_SK, eventSk, LOCK_SK, requestPk } from './request-keys';
+import { ifConditionHolds } from './transact';
 
 // ---------------------------------------------------------------------------------------------
 // What the worker remembers about Slack
 
 /** Remembers where the card was posted; false if another run already posted it. */
-export async function rememberCard(db: Db, id: string, card: CardRef): Promise<boolean> {
-  try {
-    await db.doc.send(
+export async function rememberCard(db: Db, id: string, card: MessageRef): Promise<boolean> {
+  return ifConditionHolds(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.table,
         Item: { pk: requestPk(id), sk: CARD_SK, ...card },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Remembers that a history line's thread reply is posted (before its DM, which may fail on its own). */
@@ -71,16 +68,14 @@ export async function markAnnounced(db: Db, id: string, seq: number, at: Date): 
 // ---------------------------------------------------------------------------------------------
 // One worker at a time per request
 
-export const LOCK_SK = 'LOCK';
-
 /**
  * Takes the request's Slack lock for `leaseMs` (one worker posts its card, thread and DMs at a
  * time, so two jobs for the same request cannot post the same thing twice). A lock left by a
  * crashed worker is taken over once its lease has run out. False when someone else holds it.
  */
 export async function takeLock(db: Db, id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return ifConditionHolds(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.table,
         Item: {
@@ -94,17 +89,14 @@ export async function takeLock(db: Db, id: string, owner: string, now: Date, lea
         ExpressionAttributeNames: { '#until': 'until' },
         ExpressionAttributeValues: { ':now': now.getTime() },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function releaseLock(db: Db, id: string, owner: string): Promise<void> {
-  try {
-    await db.doc.send(
+  // Refused: taken over after the lease, not ours to remove.
+  await ifConditionHolds(() =>
+    db.doc.send(
       new DeleteCommand({
         TableName: db.table,
         Key: { pk: requestPk(id), sk: LOCK_SK },
@@ -112,8 +104,6 @@ export async function releaseLock(db: Db, id: string, owner: string): Promise<vo
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':owner': owner },
       }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err; // taken over after the lease: not ours to remove
-  }
+    ),
+  );
 }

@@ -2,7 +2,7 @@
  * Requests (`pk=REQ#<id>`): the request itself (`sk=REQ`, replaced whole under a condition on
  * its `rev`), one item per history line (`EVENT#<seq>`, written once, later marked when the
  * worker has told Slack: request-slack.ts, with the card and the lease), and its check in the
- * scan's index. The per-department number
+ * scan's index (checks.ts). Keys: request-keys.ts. The per-department number
  * sequence lives in the directory partition (`DIRECTORY / SEQ#<dept>`), so the read that finds
  * the agreement also finds the next number; filing moves the sequence, puts the request and its
  * first history line, and claims the Slack delivery in one transaction.
@@ -11,11 +11,10 @@
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
-import { nextWatch } from '../domain/breach';
+import type { MessageRef } from '../domain/message-ref';
 import {
   ACTION_TYPES,
   CAUSE_CATEGORIES,
@@ -26,21 +25,29 @@ import {
   type RequestEvent,
 } from '../domain/request';
 import { statsDelta } from '../domain/stats';
+import { checkKeys } from './checks';
 import type { Db } from './client';
-import { DIRECTORY_PK, type TransactItem, transact } from './directory';
+import { DIRECTORY_PK } from './directory';
+import { MessageRefSchema, schemaFor } from './read-back';
+import {
+  CARD_SK,
+  eventSk,
+  queuePk,
+  queueSk,
+  REQUEST_SK,
+  requesterPk,
+  requesterSk,
+  requestPk,
+  sequenceSk,
+} from './request-keys';
 import { statsItems } from './stats';
-
-export const requestPk = (id: string) => `REQ#${id}`;
-export const REQUEST_SK = 'REQ';
-export const CARD_SK = 'CARD';
-export const eventSk = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
-export const sequenceSk = (department: string) => `SEQ#${department}`;
+import { queryAll, type TransactItem, transact } from './transact';
 
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
-const ClockEvent = z.object({ type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen']), at: z.number() });
-const StoredClock = z.object({
+const ClockEventSchema = z.object({ type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen']), at: z.number() });
+const TargetClockSchema = z.object({
   kind: z.enum(['response', 'resolution']),
   target: z.number(),
   threshold: z.number(),
@@ -53,10 +60,10 @@ const StoredClock = z.object({
   atRiskAt: z.number().nullable(),
   breachedAt: z.number().nullable(),
   metAt: z.number().nullable(),
-  events: z.array(ClockEvent),
+  events: z.array(ClockEventSchema),
 });
 
-const StoredBreach = z.object({
+const BreachSchema = z.object({
   amount: z.number(),
   unit: z.string(),
   n: z.number().int(),
@@ -67,85 +74,86 @@ const StoredBreach = z.object({
   waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
 });
 
-export const StoredRequest = z.object({
-  id: z.string(),
-  number: z.number().int(),
-  provider: z.string(),
-  customer: z.string(),
-  agreementId: z.string(),
-  agreementVersion: z.number().int(),
-  service: z.string(),
-  priority: z.enum(PRIORITIES),
-  title: z.string(),
-  description: z.string(),
-  source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional(),
-  requester: z.string(),
-  assignee: z.string().optional(),
-  status: z.enum(REQUEST_STATUSES),
-  resumeTo: z.enum(REQUEST_STATUSES).optional(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  acknowledgedAt: z.number().optional(),
-  resolvedAt: z.number().optional(),
-  closedAt: z.number().optional(),
-  cancelledAt: z.number().optional(),
-  resolution: z.string().optional(),
-  rating: z
-    .object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() })
-    .optional(),
-  clocks: z.object({ response: StoredClock, resolution: StoredClock }),
-  rev: z.number().int(),
-  // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
-  filed: z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() }).optional(),
-  warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
-  breaches: z.object({ response: StoredBreach.optional(), resolution: StoredBreach.optional() }).optional(),
-  cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
-});
+/** A request as stored: those kept before report buckets existed have no `filed` (parseRequest fills it in). */
+type StoredRequest = Omit<Request, 'filed'> & Partial<Pick<Request, 'filed'>>;
 
-export const StoredEvent = z.object({
-  seq: z.number().int(),
-  type: z.enum(['filed', ...ACTION_TYPES]),
-  actor: z.string(),
-  at: z.number(),
-  from: z.enum(REQUEST_STATUSES).nullable(),
-  to: z.enum(REQUEST_STATUSES),
-  note: z.string().optional(),
-  assignee: z.string().optional(),
-  score: z.number().optional(),
-  kind: z.enum(['response', 'resolution']).optional(),
-  amount: z.number().optional(),
-  unit: z.string().optional(),
-  cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+const StoredRequestSchema = schemaFor<StoredRequest>()(
+  z.object({
+    id: z.string(),
+    number: z.number().int(),
+    provider: z.string(),
+    customer: z.string(),
+    agreementId: z.string(),
+    agreementVersion: z.number().int(),
+    service: z.string(),
+    priority: z.enum(PRIORITIES),
+    title: z.string(),
+    description: z.string(),
+    source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional(),
+    requester: z.string(),
+    assignee: z.string().optional(),
+    status: z.enum(REQUEST_STATUSES),
+    resumeTo: z.enum(REQUEST_STATUSES).optional(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    acknowledgedAt: z.number().optional(),
+    resolvedAt: z.number().optional(),
+    closedAt: z.number().optional(),
+    cancelledAt: z.number().optional(),
+    resolution: z.string().optional(),
+    rating: z
+      .object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() })
+      .optional(),
+    clocks: z.object({ response: TargetClockSchema, resolution: TargetClockSchema }),
+    rev: z.number().int(),
+    // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
+    filed: z
+      .object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() })
+      .optional(),
+    warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
+    breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
+    cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+  }),
+);
+
+/** A history line as stored: the line, and what the worker has announced of it in Slack. */
+export type StoredEvent = RequestEvent & {
   /** DMs about this line already sent, by recipient: their ts. */
-  dmed: z.record(z.string(), z.string()).default({}),
+  dmed: Record<string, string>;
   /** The ts of this line's reply in the card's thread, once posted. */
-  threadTs: z.string().optional(),
+  threadTs?: string;
   /** When the worker told Slack about this line (thread reply and DMs). */
-  announcedAt: z.string().optional(),
-});
-export type StoredEvent = z.infer<typeof StoredEvent>;
+  announcedAt?: string;
+};
 
-const StoredCard = z.object({ channel: z.string(), ts: z.string() });
-export type CardRef = z.infer<typeof StoredCard>;
+const StoredEventSchema = schemaFor<StoredEvent>()(
+  z.object({
+    seq: z.number().int(),
+    type: z.enum(['filed', ...ACTION_TYPES]),
+    actor: z.string(),
+    at: z.number(),
+    from: z.enum(REQUEST_STATUSES).nullable(),
+    to: z.enum(REQUEST_STATUSES),
+    note: z.string().optional(),
+    assignee: z.string().optional(),
+    score: z.number().optional(),
+    kind: z.enum(['response', 'resolution']).optional(),
+    amount: z.number().optional(),
+    unit: z.string().optional(),
+    cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+    dmed: z.record(z.string(), z.string()).default({}),
+    threadTs: z.string().optional(),
+    announcedAt: z.string().optional(),
+  }),
+);
 
 function parseRequest(item: unknown): Request {
-  const r = StoredRequest.parse(item);
-  return { ...r, filed: r.filed ?? filedBucket(r.createdAt, 'UTC') } as Request;
+  const r = StoredRequestSchema.parse(item);
+  return { ...r, filed: r.filed ?? filedBucket(r.createdAt, 'UTC') };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing
-
-/** Shards of the "next check at" index (gsi1), so no single index partition takes every check. */
-export const CHECK_SHARDS = 4;
-/** How long the worker has to tell Slack about a change before the scan sends the job again. */
-export const SLACK_SYNC_GRACE_MS = 2 * 60_000;
-
-export function checkShard(id: string): number {
-  let h = 0;
-  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return h % CHECK_SHARDS;
-}
 
 /** The request as stored: its attributes and its index keys. */
 export function requestItem(r: Request): Record<string, unknown> {
@@ -153,31 +161,11 @@ export function requestItem(r: Request): Record<string, unknown> {
     pk: requestPk(r.id),
     sk: REQUEST_SK,
     ...r,
-    // Every write leaves Slack to be told: until the worker has done so (and moves the check on to
-    // the next deadline), the scan finds the request here once the grace has passed and hands the
-    // job over again. A deadline sooner than that comes first.
-    gsi1pk: `CHECK#${checkShard(r.id)}`,
-    gsi1sk: new Date(
-      Math.min(r.updatedAt + SLACK_SYNC_GRACE_MS, nextWatch(r) ?? Number.POSITIVE_INFINITY),
-    ).toISOString(),
-    gsi2pk: `USER#${r.requester}`,
-    gsi2sk: `${new Date(r.createdAt).toISOString()}#${r.id}`,
-    ...(isLive(r) ? { gsi3pk: `QUEUE#${r.provider}`, gsi3sk: queueKey(r) } : {}),
+    ...checkKeys(r),
+    gsi2pk: requesterPk(r.requester),
+    gsi2sk: requesterSk(r),
+    ...(isLive(r) ? { gsi3pk: queuePk(r.provider), gsi3sk: queueSk(r) } : {}),
   };
-}
-
-/**
- * Where a live request sorts in its department's queue: by the due instant of its running target
- * that is due first (already overdue ones first of all), then requests with no clock running
- * (waiting on the requester) by filing time. A capped read of the queue so gets the most urgent.
- */
-function queueKey(r: Request): string {
-  const dues = [r.clocks.response, r.clocks.resolution].flatMap((c) =>
-    c.state === 'running' && c.dueAt !== null ? [c.dueAt] : [],
-  );
-  const due =
-    dues.length > 0 ? `D${new Date(Math.min(...dues)).toISOString()}` : `W${new Date(r.createdAt).toISOString()}`;
-  return `${due}#${r.id}`;
 }
 
 function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
@@ -279,33 +267,26 @@ export async function getRequest(db: Db, id: string): Promise<Request | undefine
 export interface RequestRecord {
   request: Request;
   events: StoredEvent[];
-  card?: CardRef;
+  card?: MessageRef;
 }
 
 /** The request, its whole history and its card, in one strongly consistent query. */
 export async function getRequestRecord(db: Db, id: string): Promise<RequestRecord | undefined> {
   let request: Request | undefined;
-  let card: CardRef | undefined;
+  let card: MessageRef | undefined;
   const events: StoredEvent[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': requestPk(id) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const sk = String(item.sk);
-      if (sk === REQUEST_SK) request = parseRequest(item);
-      else if (sk === CARD_SK) card = StoredCard.parse(item);
-      else if (sk.startsWith('EVENT#')) events.push(StoredEvent.parse(item));
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': requestPk(id) },
+    ConsistentRead: true,
+  });
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === REQUEST_SK) request = parseRequest(item);
+    else if (sk === CARD_SK) card = MessageRefSchema.parse(item);
+    else if (sk.startsWith('EVENT#')) events.push(StoredEventSchema.parse(item));
+  }
   return request ? { request, events, ...(card ? { card } : {}) } : undefined;
 }
 
@@ -319,7 +300,7 @@ export async function requestsOf(db: Db, user: string, limit = 25): Promise<Requ
       TableName: db.table,
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `USER#${user}` },
+      ExpressionAttributeValues: { ':pk': requesterPk(user) },
       ScanIndexForward: false,
       Limit: limit,
     }),
@@ -333,106 +314,15 @@ export async function requestsOf(db: Db, user: string, limit = 25): Promise<Requ
  * that shows the most urgent, then those waiting on their requester).
  */
 export async function queueOf(db: Db, department: string, limit = QUEUE_READ_MAX): Promise<Request[]> {
-  const requests: Request[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': `QUEUE#${department}` },
-        ExclusiveStartKey: start,
-        Limit: limit - requests.length,
-      }),
-    );
-    requests.push(...(page.Items ?? []).map(parseRequest));
-    start = page.LastEvaluatedKey;
-  } while (start && requests.length < limit);
-  return requests;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The scan's safety net: changes Slack has not heard of
-
-/**
- * Once Slack has heard of everything up to `request.rev`: the check moves on to the request's next
- * deadline, or the request leaves the index when nothing is left to watch. Only if the request is
- * still at that `rev` (a newer change keeps its own, earlier check).
- */
-export async function settleCheck(db: Db, request: Request): Promise<void> {
-  const next = nextWatch(request);
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: requestPk(request.id), sk: REQUEST_SK },
-        UpdateExpression: next === null ? 'REMOVE gsi1pk, gsi1sk' : 'SET gsi1pk = :pk, gsi1sk = :at',
-        ConditionExpression: 'rev = :rev',
-        ExpressionAttributeValues: {
-          ':rev': request.rev,
-          ...(next === null ? {} : { ':pk': `CHECK#${checkShard(request.id)}`, ':at': new Date(next).toISOString() }),
-        },
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err; // changed meanwhile: its own write set its check
-  }
-}
-
-export interface DueCheck {
-  id: string;
-  rev: number;
-  checkAt: string;
-  /** The request's agreement: its breaches in a month are numbered in turn on one ledger total. */
-  agreementId: string;
-}
-
-/** Requests whose check instant has passed, shard by shard, every page (index read). */
-export async function dueChecks(db: Db, now: Date): Promise<DueCheck[]> {
-  const found: DueCheck[] = [];
-  for (let shard = 0; shard < CHECK_SHARDS; shard++) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-          ExpressionAttributeValues: { ':pk': `CHECK#${shard}`, ':now': now.toISOString() },
-          ProjectionExpression: '#id, #rev, gsi1sk, sk, agreementId',
-          ExpressionAttributeNames: { '#id': 'id', '#rev': 'rev' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === REQUEST_SK)
-          found.push({
-            id: String(item.id),
-            rev: Number(item.rev),
-            checkAt: String(item.gsi1sk),
-            agreementId: String(item.agreementId ?? ''),
-          });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-  }
-  return found;
-}
-
-/** Moves a request's check to `next` (the scan handed the job over again), if nothing changed since. */
-export async function postponeCheck(db: Db, check: DueCheck, next: Date): Promise<void> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: requestPk(check.id), sk: REQUEST_SK },
-        UpdateExpression: 'SET gsi1sk = :next',
-        ConditionExpression: 'rev = :rev AND gsi1sk = :was',
-        ExpressionAttributeValues: { ':next': next.toISOString(), ':rev': check.rev, ':was': check.checkAt },
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  }
+  const items = await queryAll(
+    db,
+    {
+      TableName: db.table,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': queuePk(department) },
+    },
+    limit,
+  );
+  return items.map(parseRequest);
 }

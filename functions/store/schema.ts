@@ -29,13 +29,14 @@ export const INDEXES: readonly IndexDefinition[] = [
     name: 'gsi2',
     partitionKey: 'gsi2pk',
     sortKey: 'gsi2sk',
-    purpose: 'requests of a requester, newest first (USER#<id> -> created instant)',
+    purpose: 'requests of a requester, newest first (USER#<id> -> <created ISO>#<id>)',
   },
   {
     name: 'gsi3',
     partitionKey: 'gsi3pk',
     sortKey: 'gsi3sk',
-    purpose: 'sparse: requests a department is still working on (QUEUE#<dept> -> created instant)',
+    purpose:
+      'sparse: requests a department is still working on, most urgent first (QUEUE#<dept> -> D<due ISO>#<id>, or W<filed ISO>#<id> with no clock running)',
   },
 ];
 

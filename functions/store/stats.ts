@@ -11,7 +11,7 @@ import { agreementNames, type Directory } from '../domain/directory';
 import { buildReport, type Report } from '../domain/report';
 import type { Counters, StatsDelta } from '../domain/stats';
 import type { Db } from './client';
-import type { TransactItem } from './directory';
+import { queryPages, type TransactItem } from './transact';
 
 export const statsPk = (department: string) => `STATS#${department}`;
 export const daySk = (day: string) => `DAY#${day}`;
@@ -71,24 +71,19 @@ export async function readDays(
 ): Promise<{ days: DayCounters[]; calls: number }> {
   const days: DayCounters[] = [];
   let calls = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
+  const pages = queryPages(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+    ExpressionAttributeValues: { ':pk': statsPk(department), ':a': daySk(from), ':b': daySk(to) },
+  });
+  for await (const items of pages) {
     calls++;
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-        ExpressionAttributeValues: { ':pk': statsPk(department), ':a': daySk(from), ':b': daySk(to) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
+    for (const item of items) {
       const counters: Counters = {};
       for (const [k, v] of Object.entries(item)) if (typeof v === 'number') counters[k] = v;
       days.push({ day: String(item.sk).slice('DAY#'.length), counters });
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return { days, calls };
 }
 

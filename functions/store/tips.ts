@@ -5,8 +5,7 @@
  * releases' wording of that tip still shows when it is brought back. The catalogue in use is the
  * built-in one (domain/tips.ts) with these items laid over it: one Query.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   activeTips,
@@ -20,11 +19,12 @@ import {
 } from '../domain/tips';
 import { logger } from '../log';
 import type { Db } from './client';
+import { ifConditionHolds, queryAll } from './transact';
 
 export const TIPS_PK = 'TIPS';
 export const tipSk = (id: string) => `TIP#${id}`;
 
-const StoredTip = z.object({
+const StoredTipSchema = z.object({
   id: z.string(),
   source: z.enum(['custom', 'edit']).optional(),
   kind: z.string().optional(),
@@ -35,7 +35,7 @@ const StoredTip = z.object({
 });
 
 function changeOf(item: Record<string, unknown>): TipChange | undefined {
-  const parsed = StoredTip.safeParse(item);
+  const parsed = StoredTipSchema.safeParse(item);
   if (!parsed.success) {
     logger.warn('unreadable tip item skipped', { sk: String(item.sk) });
     return undefined;
@@ -48,25 +48,13 @@ function changeOf(item: Record<string, unknown>): TipChange | undefined {
 
 /** Every stored change, read with one (paged) consistent Query of the TIPS partition. */
 export async function readTipChanges(db: Db): Promise<TipChange[]> {
-  const out: TipChange[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tip)',
-        ExpressionAttributeValues: { ':pk': TIPS_PK, ':tip': 'TIP#' },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const change = changeOf(item);
-      if (change) out.push(change);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tip)',
+    ExpressionAttributeValues: { ':pk': TIPS_PK, ':tip': 'TIP#' },
+    ConsistentRead: true,
+  });
+  return items.flatMap((item) => changeOf(item) ?? []);
 }
 
 /** Every tip, built-in and custom, retired or not, with where its text comes from. */
@@ -98,8 +86,8 @@ interface Who {
 
 /** Stores a new tip, on the condition that no item has its id yet. */
 export async function addCustomTip(db: Db, tip: Tip, who: Who): Promise<void> {
-  try {
-    await db.doc.send(
+  const added = await ifConditionHolds(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.table,
         Item: {
@@ -114,11 +102,9 @@ export async function addCustomTip(db: Db, tip: Tip, who: Who): Promise<void> {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new TipExistsError(tip.id);
-    throw err;
-  }
+    ),
+  );
+  if (!added) throw new TipExistsError(tip.id);
 }
 
 /** Replaces the text of a tip (built-in: `edit`, custom: stays `custom`); a retirement flag is left as it is. */

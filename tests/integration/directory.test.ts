@@ -9,8 +9,9 @@ import { acceptProposal, getAgreementVersion, saveProposal } from '../../functio
 import type { Db } from '../../functions/store/client';
 import { deliveryClaimItem } from '../../functions/store/deliveries';
 import { saveDepartment } from '../../functions/store/departments';
-import { readDirectory, WriteConflictError } from '../../functions/store/directory';
+import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
+import { WriteConflictError } from '../../functions/store/transact';
 import { dropTable, freshTable } from '../support/db';
 
 const example = parse(readFileSync(path.join(__dirname, '..', '..', 'examples', 'company.yaml'), 'utf8'));

@@ -1,5 +1,5 @@
 /**
- * The worker's side of requests (functions/slack/notify-requests.ts `syncRequest`) on DynamoDB
+ * The worker's side of requests (functions/slack/notify-requests.ts `announceRequest`) on DynamoDB
  * Local against the fake Slack: the card in the provider's channel, its thread, the requester's
  * DMs, the per-request lease lock, retries after Slack failures, the SQS batch and the in-process
  * outbox. The directory is examples/company.yaml; requests are filed and changed with the same
@@ -14,11 +14,13 @@ import { inProcessOutbox } from '../../functions/jobs/in-process-outbox';
 import { runScan } from '../../functions/jobs/scan';
 import { performWork, processWorkBatch } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/services/requests';
-import { RequestBusyError, syncRequest } from '../../functions/slack/notify-requests';
+import { announceRequest, RequestBusyError } from '../../functions/slack/notify-requests';
 import { createSlackClient, SLACK_CALL_RETRIES } from '../../functions/slack/web-client';
+import { ANNOUNCE_GRACE_MS } from '../../functions/store/checks';
 import type { Db } from '../../functions/store/client';
-import { LOCK_SK, releaseLock, takeLock } from '../../functions/store/request-slack';
-import { getRequestRecord, requestPk, SLACK_SYNC_GRACE_MS } from '../../functions/store/requests';
+import { LOCK_SK, requestPk } from '../../functions/store/request-keys';
+import { releaseLock, takeLock } from '../../functions/store/request-slack';
+import { getRequestRecord } from '../../functions/store/requests';
 import type { WorkItem } from '../../functions/work/item';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
@@ -118,7 +120,7 @@ describe('a request through its first changes', () => {
 
   it("first sync: one card in IT's channel, one DM to the requester with the ID and the card link; the card is remembered and the filing marked told", async () => {
     id = await fileOne('Laptop will not boot');
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
 
     const cards = posts().filter((c) => c.args.channel === IT_CHANNEL && c.args.thread_ts === undefined);
     expect(cards).toHaveLength(1);
@@ -143,7 +145,7 @@ describe('a request through its first changes', () => {
   });
 
   it('sync again with nothing new: no new message anywhere, the card is updated once', async () => {
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
     expect(fake.callsTo('chat.update')).toHaveLength(1);
     expect(updatesOf(ts)).toHaveLength(1);
@@ -153,7 +155,7 @@ describe('a request through its first changes', () => {
   it('acknowledge then pause, one sync: two thread replies in order, a DM for each, the card updated once', async () => {
     await change(id, { type: 'acknowledge' });
     await change(id, { type: 'pause', note: 'Which laptop model is it?' });
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
 
     const thread = threadOf(ts);
     expect(thread).toHaveLength(2);
@@ -181,7 +183,7 @@ describe('a request through its first changes', () => {
 describe('one worker per request', () => {
   it('two syncs at once: one card; the other is told another worker is busy; the lock is gone afterwards', async () => {
     const id = await fileOne();
-    const results = await Promise.allSettled([syncRequest(deps(), id), syncRequest(deps(), id)]);
+    const results = await Promise.allSettled([announceRequest(deps(), id), announceRequest(deps(), id)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).toHaveLength(1);
@@ -198,7 +200,7 @@ describe('one worker per request', () => {
     expect(await takeLock(db, id, 'crashed-worker', longAgo, 60_000)).toBe(true);
     expect(Number((await lockOf(id))?.until)).toBeLessThan(Date.now());
 
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(cardsOf(id)).toHaveLength(1);
     expect(dmsTo(REQUESTER)).toHaveLength(1);
     expect((await record(id)).card).toBeDefined();
@@ -209,7 +211,7 @@ describe('one worker per request', () => {
     const id = await fileOne();
     expect(await takeLock(db, id, 'live-worker', new Date(), 10 * 60_000)).toBe(true);
     try {
-      await expect(syncRequest(deps(), id)).rejects.toBeInstanceOf(RequestBusyError);
+      await expect(announceRequest(deps(), id)).rejects.toBeInstanceOf(RequestBusyError);
       expect(fake.calls).toEqual([]);
       const r = await record(id);
       expect(r.card).toBeUndefined();
@@ -219,7 +221,7 @@ describe('one worker per request', () => {
       await releaseLock(db, id, 'live-worker');
     }
     // Once the live worker is done, the job's retry goes through.
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(cardsOf(id)).toHaveLength(1);
   });
 });
@@ -228,7 +230,7 @@ describe('Slack failing', () => {
   it("card post rate-limited past the client's retries: the sync throws, nothing is remembered; the next sync posts the card once", async () => {
     const id = await fileOne();
     fake.rateLimit('chat.postMessage', 0, SLACK_CALL_RETRIES + 1);
-    await expect(syncRequest(deps(), id)).rejects.toThrow(/rate limit/i);
+    await expect(announceRequest(deps(), id)).rejects.toThrow(/rate limit/i);
     expect(fake.callsTo('chat.postMessage').map((c) => c.outcome)).toEqual(
       Array(SLACK_CALL_RETRIES + 1).fill('rate_limited'),
     );
@@ -237,7 +239,7 @@ describe('Slack failing', () => {
     expect(r.events[0]!.announcedAt).toBeUndefined();
     expect(await lockOf(id)).toBeUndefined(); // released on the way out, so the retry is not busy
 
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(cardsOf(id)).toHaveLength(1);
     expect(dmsTo(REQUESTER)).toHaveLength(1);
     r = await record(id);
@@ -247,18 +249,18 @@ describe('Slack failing', () => {
 
   it('a thread reply that fails is posted on the retry, with its DM, each exactly once', async () => {
     const id = await fileOne();
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     const ts = await cardTs(id);
     await change(id, { type: 'acknowledge' });
     fake.reset();
 
     fake.failWith('chat.postMessage', 'internal_error');
-    await expect(syncRequest(deps(), id)).rejects.toThrow(/internal_error/);
+    await expect(announceRequest(deps(), id)).rejects.toThrow(/internal_error/);
     expect(threadOf(ts)).toEqual([]);
     expect(dmsTo(REQUESTER)).toEqual([]);
     expect((await record(id)).events.find((e) => e.type === 'acknowledge')?.announcedAt).toBeUndefined();
 
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(threadOf(ts)).toHaveLength(1);
     expect(threadOf(ts)[0]).toMatch(/acknowledged/);
     expect(dmsTo(REQUESTER)).toHaveLength(1);
@@ -268,7 +270,7 @@ describe('Slack failing', () => {
 
   it('a DM Slack refuses outright (cannot_dm_bot) is skipped: the thread line stays once and the sync completes', async () => {
     const id = await fileOne();
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     const ts = await cardTs(id);
     await change(id, { type: 'acknowledge' });
     fake.reset();
@@ -279,7 +281,7 @@ describe('Slack failing', () => {
     const threadReplyRecorded = fake
       .waitFor('chat.postMessage', 1)
       .then(() => fake.failWith('chat.postMessage', 'cannot_dm_bot'));
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     await threadReplyRecorded;
     expect(
       fake.callsTo('chat.postMessage').map((c) => [c.args.channel === REQUESTER ? 'dm' : 'thread', c.outcome]),
@@ -293,7 +295,7 @@ describe('Slack failing', () => {
 
   it('a DM that fails for a while (rate limited) is tried again without repeating its thread line', async () => {
     const id = await fileOne();
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     const ts = await cardTs(id);
     await change(id, { type: 'acknowledge' });
     fake.reset();
@@ -301,11 +303,11 @@ describe('Slack failing', () => {
     const threadReplyRecorded = fake
       .waitFor('chat.postMessage', 1)
       .then(() => fake.rateLimit('chat.postMessage', 0, SLACK_CALL_RETRIES + 1));
-    await expect(syncRequest(deps(), id)).rejects.toThrow();
+    await expect(announceRequest(deps(), id)).rejects.toThrow();
     await threadReplyRecorded;
     expect((await record(id)).events.find((e) => e.type === 'acknowledge')?.announcedAt).toBeUndefined();
 
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     const thread = threadOf(ts);
     expect(thread).toHaveLength(1);
     expect(thread[0]).toMatch(/acknowledged/);
@@ -316,7 +318,7 @@ describe('Slack failing', () => {
 
   it('a requester who cannot be DMed at all: every line still reaches the thread once, and the job ends', async () => {
     const id = await fileOne();
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     const ts = await cardTs(id);
     await change(id, { type: 'acknowledge' });
     await change(id, { type: 'resolve', note: 'Replaced the battery' });
@@ -332,7 +334,7 @@ describe('Slack failing', () => {
       return post(args);
     }) as typeof client.chat.postMessage;
 
-    await syncRequest({ db, slack: client }, id);
+    await announceRequest({ db, slack: client }, id);
     const thread = threadOf(ts);
     expect(thread).toHaveLength(2);
     expect(thread[0]).toMatch(/acknowledged/);
@@ -351,7 +353,7 @@ describe('a provider channel Kept cannot post in', () => {
   it("a private channel Kept was not invited to: no card and no failed job; the requester is told, IT's head gets the card by DM; once Kept is in, the next sync posts the card and no DM repeats", async () => {
     const id = await fileOne('Screen flickers');
     fake.failWith('chat.postMessage', 'channel_not_found'); // the first post is the card
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
 
     expect(cardsOf(id)).toHaveLength(0);
     const [confirmation, ...moreToRequester] = dmsTo(REQUESTER);
@@ -370,16 +372,16 @@ describe('a provider channel Kept cannot post in', () => {
     // Told (by DM): the scan has nothing to send again, and the check moved on to the request's next
     // deadline instead of the 2-minute Slack grace, so a refused channel is not tried every few minutes.
     expect(r.events[0]!.announcedAt).toBeDefined();
-    expect(Date.parse((await checkOf(id))!)).toBeGreaterThan(Date.now() + SLACK_SYNC_GRACE_MS);
+    expect(Date.parse((await checkOf(id))!)).toBeGreaterThan(Date.now() + ANNOUNCE_GRACE_MS);
     await runScan(
       { db, outbox: { send: async (item) => void sent.push(item), idle: async () => {} } },
-      new Date(Date.now() + SLACK_SYNC_GRACE_MS + 60_000),
+      new Date(Date.now() + ANNOUNCE_GRACE_MS + 60_000),
     );
     expect(sent.filter((item) => 'id' in item && item.id === id)).toEqual([]);
 
     // Someone invites Kept; the next change brings the card, and its thread starts with that change.
     await change(id, { type: 'acknowledge' });
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(cardsOf(id)).toHaveLength(1);
     expect(threadOf(await cardTs(id))).toEqual([expect.stringMatching(/acknowledged/)]);
     expect(dmsTo(REQUESTER)).toHaveLength(2); // the confirmation, then the acknowledgement
@@ -389,20 +391,20 @@ describe('a provider channel Kept cannot post in', () => {
 
   it('Kept removed from the channel after the card: the change still reaches the requester by DM; once Kept is back the card is brought up to date and the thread goes on', async () => {
     const id = await fileOne();
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     const ts = await cardTs(id);
     await change(id, { type: 'acknowledge' });
     fake.reset();
 
     fake.failWith('chat.update', 'not_in_channel');
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(threadOf(ts)).toEqual([]);
     expect(dmsTo(REQUESTER)).toHaveLength(1);
     expect((await record(id)).events.every((e) => e.announcedAt !== undefined)).toBe(true);
 
     // Kept is back; the next change updates the card and goes on in its thread, with no DM repeated.
     await change(id, { type: 'pause', note: 'Which floor are you on?' });
-    await syncRequest(deps(), id);
+    await announceRequest(deps(), id);
     expect(updatesOf(ts).filter((c) => c.outcome === 'ok')).toHaveLength(1);
     expect(threadOf(ts)).toEqual([expect.stringMatching(/waiting on the requester/)]);
     expect(dmsTo(REQUESTER)).toHaveLength(2); // acknowledged, then "needs your input"

@@ -26,7 +26,7 @@ import { decide } from '../../functions/domain/request-actions';
 import { type Counters, contribution, sumCounters } from '../../functions/domain/stats';
 import { createDb, type Db } from '../../functions/store/client';
 import { deliveryClaimItem } from '../../functions/store/deliveries';
-import { readDirectory, WriteConflictError } from '../../functions/store/directory';
+import { readDirectory } from '../../functions/store/directory';
 import { chargeItems, readLedger, readTotal } from '../../functions/store/ledger';
 import { markAnnounced, rememberCard } from '../../functions/store/request-slack';
 import {
@@ -41,6 +41,7 @@ import {
 import { createTableInput } from '../../functions/store/schema';
 import { readDays } from '../../functions/store/stats';
 import { ensureTable } from '../../functions/store/table';
+import { WriteConflictError } from '../../functions/store/transact';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { department, WEEK } from '../support/departments';
 

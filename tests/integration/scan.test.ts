@@ -9,14 +9,9 @@ import { describeScan, RESEND_AFTER_MS, runScan } from '../../functions/jobs/sca
 import { performWork } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/services/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
+import { ANNOUNCE_GRACE_MS, CHECK_SHARDS, dueChecks } from '../../functions/store/checks';
 import type { Db } from '../../functions/store/client';
-import {
-  CHECK_SHARDS,
-  dueChecks,
-  getRequest,
-  getRequestRecord,
-  SLACK_SYNC_GRACE_MS,
-} from '../../functions/store/requests';
+import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import type { WorkItem } from '../../functions/work/item';
 import type { Outbox } from '../../functions/work/outbox';
 import { importExample } from '../support/company';
@@ -85,8 +80,8 @@ it('a filed request whose job was lost gets its card from the scan, once, after 
   const id = await fileLost();
   const { outbox, items, run } = recordingOutbox();
 
-  expect((await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS - 1_000))).resent).toBe(0); // within the grace: the worker may still be on it
-  const scan = await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000));
+  expect((await runScan({ db, outbox }, later(ANNOUNCE_GRACE_MS - 1_000))).resent).toBe(0); // within the grace: the worker may still be on it
+  const scan = await runScan({ db, outbox }, later(ANNOUNCE_GRACE_MS + 1_000));
   expect(scan.resent).toBeGreaterThanOrEqual(1);
   expect(items).toContainEqual({ type: 'request.changed', id });
   await run();
@@ -106,12 +101,12 @@ it('a filed request whose job was lost gets its card from the scan, once, after 
 it('a change after Slack was told puts the request back until the worker has told Slack again', async () => {
   const id = await fileLost();
   const { outbox, run } = recordingOutbox();
-  await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000));
+  await runScan({ db, outbox }, later(ANNOUNCE_GRACE_MS + 1_000));
   await run();
   const acknowledged = await act(db, { id, user: IT_MEMBER, action: { type: 'acknowledge' }, now: later(10 * 60_000) });
   expect(acknowledged.outcome).toBe('done');
-  expect((await dueChecks(db, later(10 * 60_000 + SLACK_SYNC_GRACE_MS + 1))).map((c) => c.id)).toContain(id);
-  await runScan({ db, outbox }, later(10 * 60_000 + SLACK_SYNC_GRACE_MS + 1));
+  expect((await dueChecks(db, later(10 * 60_000 + ANNOUNCE_GRACE_MS + 1))).map((c) => c.id)).toContain(id);
+  await runScan({ db, outbox }, later(10 * 60_000 + ANNOUNCE_GRACE_MS + 1));
   await run();
   expect((await dueChecks(db, later(20 * 60_000))).map((c) => c.id)).not.toContain(id);
 });
@@ -119,7 +114,7 @@ it('a change after Slack was told puts the request back until the worker has tol
 it('a request handed over again is not handed over at every scan: the next try waits', async () => {
   const id = await fileLost();
   const { outbox, items } = recordingOutbox(); // the worker never runs: Slack stays unaware
-  const first = later(SLACK_SYNC_GRACE_MS + 1_000);
+  const first = later(ANNOUNCE_GRACE_MS + 1_000);
   await runScan({ db, outbox }, first);
   const count = () => items.filter((i) => i.type === 'request.changed' && i.id === id).length;
   expect(count()).toBe(1);
@@ -132,7 +127,7 @@ it('a request handed over again is not handed over at every scan: the next try w
 it('the index is sharded: checks spread over every shard', async () => {
   const { outbox } = recordingOutbox();
   for (let i = 0; i < 12; i++) await fileLost();
-  const checks = await dueChecks(db, later(SLACK_SYNC_GRACE_MS + 1_000));
+  const checks = await dueChecks(db, later(ANNOUNCE_GRACE_MS + 1_000));
   expect(checks.length).toBeGreaterThanOrEqual(12);
   const used = new Set(
     await Promise.all(
@@ -144,13 +139,13 @@ it('the index is sharded: checks spread over every shard', async () => {
     ),
   );
   expect(used.size).toBe(CHECK_SHARDS);
-  expect((await runScan({ db, outbox }, later(SLACK_SYNC_GRACE_MS + 1_000))).checked).toBe(checks.length);
+  expect((await runScan({ db, outbox }, later(ANNOUNCE_GRACE_MS + 1_000))).checked).toBe(checks.length);
 });
 
 it('a run that reaches its time budget leaves the rest due, and the next run finishes them', async () => {
   const id = await fileLost();
   const { outbox, items } = recordingOutbox();
-  const when = later(SLACK_SYNC_GRACE_MS + 1_000);
+  const when = later(ANNOUNCE_GRACE_MS + 1_000);
   const stopped = await runScan({ db, outbox }, when, 0); // out of time before the first request
   expect(stopped.checked).toBe(0);
   expect((await dueChecks(db, when)).map((c) => c.id)).toContain(id);
@@ -168,7 +163,7 @@ it('a resolved request nobody confirms closes itself when its 7-day reopen windo
     (await act(db, { id, user: IT_MEMBER, action: { type: 'resolve', note: 'Replaced the charger' }, now: resolvedAt }))
       .outcome,
   ).toBe('done');
-  await runScan({ db, outbox }, new Date(resolvedAt.getTime() + SLACK_SYNC_GRACE_MS + 1_000));
+  await runScan({ db, outbox }, new Date(resolvedAt.getTime() + ANNOUNCE_GRACE_MS + 1_000));
   await run(); // the card, its thread and the requester's "resolved" DM
   const cardTs = (await getRequestRecord(db, id))!.card!.ts;
   fake.reset();

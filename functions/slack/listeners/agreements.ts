@@ -22,11 +22,12 @@ import {
   acceptProposal,
   declineProposal,
   getAgreementVersion,
-  type StoredVersion,
+  type StoredAgreementVersion,
   saveProposal,
 } from '../../store/agreements';
 import { deliveryClaimItem, isDelivered } from '../../store/deliveries';
-import { readDirectory, WriteConflictError } from '../../store/directory';
+import { readDirectory } from '../../store/directory';
+import { WriteConflictError } from '../../store/transact';
 import { IDS } from '../ids';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
 import { escapeMrkdwn } from '../views/help';
@@ -191,7 +192,7 @@ async function submitProposal(
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Why a proposal cannot be answered any more, in one line. */
-function settledLine(v: StoredVersion): string {
+function settledLine(v: StoredAgreementVersion): string {
   const by = v.decidedBy && v.decidedBy !== 'import' ? ` by <@${v.decidedBy}>` : '';
   const when = v.decidedAt ? ` on ${v.decidedAt.slice(0, 10)}` : '';
   switch (v.status) {
@@ -210,7 +211,7 @@ async function answerable(
   deps: ListenerDeps,
   user: string,
   raw: unknown,
-): Promise<string | { dir: Directory; v: StoredVersion }> {
+): Promise<string | { dir: Directory; v: StoredAgreementVersion }> {
   const parsed = DecisionValue.safeParse(typeof raw === 'string' ? parseJson(raw) : raw);
   if (!parsed.success) return 'That button is from an older version of Kept. Ask for the proposal to be sent again.';
   const value = parsed.data;

@@ -7,7 +7,8 @@ import { type Department, DepartmentSpec, departmentFromSpec, specOfDepartment }
 import { type Directory, findDepartment } from '../../domain/directory';
 import { issueLine, issuesOf } from '../../domain/issues';
 import { saveDepartment } from '../../store/departments';
-import { readDirectory, WriteConflictError } from '../../store/directory';
+import { readDirectory } from '../../store/directory';
+import { WriteConflictError } from '../../store/transact';
 import { channelOf, usergroupOf, userOf } from '../args';
 import { departmentMessage, departmentsMessage } from '../views/agreements';
 import { escapeMrkdwn } from '../views/help';

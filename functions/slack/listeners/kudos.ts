@@ -21,7 +21,6 @@ import {
   KUDOS_RECIPIENTS_MAX,
   KUDOS_VALUES_MAX,
   type Kudos,
-  type KudosMessageRef,
   type KudosSource,
   kudosLeft,
   localDayOf,
@@ -29,6 +28,7 @@ import {
   parseValues,
   reactionKey,
 } from '../../domain/kudos';
+import type { MessageRef } from '../../domain/message-ref';
 import { parseRequestId } from '../../domain/request';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
@@ -68,7 +68,7 @@ export interface GiveInput {
   values: string[];
   requestId?: string;
   source: KudosSource;
-  about?: KudosMessageRef;
+  about?: MessageRef;
   /** The Slack delivery this comes from (`command:<trigger_id>`, `view:<id>`, `reaction:<key>`): a re-delivery gives nothing. */
   delivery: string;
   /** For a reaction: its key, so removing it can take the kudos back. */

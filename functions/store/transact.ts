@@ -1,0 +1,93 @@
+/**
+ * The plumbing every aggregate's writes and reads share: transactions that fail with the reasons
+ * DynamoDB gave, queries read to their last page, and conditional writes whose failed condition
+ * is an answer rather than an error.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Db } from './client';
+
+/** An item as the document client returns it. */
+type Item = NonNullable<QueryCommandOutput['Items']>[number];
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A transaction was refused by one of its conditions; `reasons` are DynamoDB's, per item. */
+export class WriteConflictError extends Error {
+  constructor(readonly reasons: (string | undefined)[]) {
+    super(`a condition failed: ${reasons.map((r) => r ?? 'None').join(', ')}`);
+    this.name = 'WriteConflictError';
+  }
+}
+
+export async function transact(db: Db, items: TransactItem[]): Promise<void> {
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) {
+      const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
+      // TransactionConflict: another transaction was writing the same item at that moment (AWS
+      // reports it instead of a failed condition); read again and decide again, like a failed condition.
+      if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict'))
+        throw new WriteConflictError(reasons);
+    }
+    throw err;
+  }
+}
+
+/**
+ * The items of a Query, one page at a time, to the last page; with `max`, only until `max` items
+ * have come (each page then asks for no more than are still wanted). Each page is one call.
+ */
+export async function* queryPages(
+  db: Db,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  max = Number.POSITIVE_INFINITY,
+): AsyncGenerator<Item[]> {
+  let start: Record<string, unknown> | undefined;
+  let count = 0;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        ...input,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+        ...(max < Number.POSITIVE_INFINITY ? { Limit: max - count } : {}),
+      }),
+    );
+    const items = page.Items ?? [];
+    count += items.length;
+    yield items;
+    start = page.LastEvaluatedKey;
+  } while (start && count < max);
+}
+
+/** Every item of a Query, all pages read (or the first `max`, as `queryPages`). */
+export async function queryAll(
+  db: Db,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  max?: number,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of queryPages(db, input, max)) items.push(...page);
+  return items;
+}
+
+/**
+ * Runs a conditional write whose failed condition is an answer, not an error: true when the write
+ * went through, false when DynamoDB refused it on its condition. Any other error is thrown.
+ */
+export async function ifConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
