@@ -24,6 +24,7 @@ import {
   stateOf,
   viewSubmission,
 } from '../support/slack-requests';
+import { step } from '../support/step';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const IT_HEAD = 'U0ITHEAD1';
@@ -140,97 +141,102 @@ describe('agreements as code, read in Slack', () => {
 });
 
 describe('propose -> accept', () => {
-  it("activates version 2 when Finance's head accepts IT's proposal, and version 1 stays as it was", async () => {
-    const view = await openProposeModal(IT_HEAD, 'it-for-finance');
-    expect(JSON.stringify(view)).toContain('now version 1');
-    const before = await getAgreementVersion(db, 'it-for-finance', 1);
+  it('accepts proposals on it-for-finance in turn: version 2 from IT, 3 from Finance, 4 with two clicks at once', async () => {
+    await step(
+      "activates version 2 when Finance's head accepts IT's proposal, and version 1 stays as it was",
+      async () => {
+        const view = await openProposeModal(IT_HEAD, 'it-for-finance');
+        expect(JSON.stringify(view)).toContain('now version 1');
+        const before = await getAgreementVersion(db, 'it-for-finance', 1);
 
-    fake.reset();
-    expect(await submit(view, { 'targets.P1.resolution': '3h' }, IT_HEAD)).toEqual({});
-    await http.idle();
-    const [dm] = dmsTo(FIN_HEAD);
-    expect(JSON.stringify(dm!.args.blocks)).toContain('P1 solve: 4h → 3h');
-    expect(dmsTo(IT_HEAD)).toHaveLength(1); // "sent to Finance's heads"
-    expect(dmsTo(IT_MEMBER)).toHaveLength(0);
-    const value = JSON.stringify({ id: 'it-for-finance', version: 2 });
+        fake.reset();
+        expect(await submit(view, { 'targets.P1.resolution': '3h' }, IT_HEAD)).toEqual({});
+        await http.idle();
+        const [dm] = dmsTo(FIN_HEAD);
+        expect(JSON.stringify(dm!.args.blocks)).toContain('P1 solve: 4h → 3h');
+        expect(dmsTo(IT_HEAD)).toHaveLength(1); // "sent to Finance's heads"
+        expect(dmsTo(IT_MEMBER)).toHaveLength(0);
+        const value = JSON.stringify({ id: 'it-for-finance', version: 2 });
 
-    // The proposing side cannot accept its own proposal; a Finance member is not a head.
-    expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([
-      expect.stringMatching(/^You proposed this version/),
-    ]);
-    expect(await click(IDS.acceptProposal, value, FIN_MEMBER)).toEqual([
-      'Only a head of Finance can accept or decline this proposal.',
-    ]);
-    expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.version).toBe(1);
+        // The proposing side cannot accept its own proposal; a Finance member is not a head.
+        expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([
+          expect.stringMatching(/^You proposed this version/),
+        ]);
+        expect(await click(IDS.acceptProposal, value, FIN_MEMBER)).toEqual([
+          'Only a head of Finance can accept or decline this proposal.',
+        ]);
+        expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.version).toBe(1);
 
-    fake.reset();
-    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
-      expect.stringMatching(/^Accepted: version 2 of `it-for-finance` is active from now/),
-    ]);
-    const record = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!;
-    expect(record.active?.version).toBe(2);
-    expect(record.active?.targets.P1).toEqual({ response: 30 * 60_000, resolution: 3 * 3_600_000 });
-    expect(record.pending).toBeUndefined();
+        fake.reset();
+        expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
+          expect.stringMatching(/^Accepted: version 2 of `it-for-finance` is active from now/),
+        ]);
+        const record = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!;
+        expect(record.active?.version).toBe(2);
+        expect(record.active?.targets.P1).toEqual({ response: 30 * 60_000, resolution: 3 * 3_600_000 });
+        expect(record.pending).toBeUndefined();
 
-    // A request filed under version 1 reads its terms from version 1, untouched.
-    const v1 = await getAgreementVersion(db, 'it-for-finance', 1);
-    expect(v1?.status).toBe('retired');
-    expect(v1?.targets).toEqual(before?.targets);
-    expect(v1?.targets.P1?.resolution).toBe(4 * 3_600_000);
+        // A request filed under version 1 reads its terms from version 1, untouched.
+        const v1 = await getAgreementVersion(db, 'it-for-finance', 1);
+        expect(v1?.status).toBe('retired');
+        expect(v1?.targets).toEqual(before?.targets);
+        expect(v1?.targets.P1?.resolution).toBe(4 * 3_600_000);
 
-    // The DM loses its buttons; both sides hear about it.
-    const [update] = fake.callsTo('chat.update');
-    expect(dm!.args.channel).toBe(FIN_HEAD);
-    expect(update!.args.channel).toBe(`D${FIN_HEAD.slice(1)}`); // the DM channel Slack named when it was posted
-    expect(JSON.stringify(update!.args.blocks)).not.toContain(IDS.acceptProposal);
-    expect(JSON.stringify(update!.args.blocks)).toContain(`Accepted by <@${FIN_HEAD}>`);
-    expect(dmsTo(IT_HEAD).map((c) => String(c.args.text))).toEqual([
-      expect.stringContaining('version 2 is active from now'),
-    ]);
-    expect(dmsTo(FIN_HEAD).map((c) => String(c.args.text))).toEqual([
-      expect.stringContaining('version 2 is active from now'),
-    ]);
+        // The DM loses its buttons; both sides hear about it.
+        const [update] = fake.callsTo('chat.update');
+        expect(dm!.args.channel).toBe(FIN_HEAD);
+        expect(update!.args.channel).toBe(`D${FIN_HEAD.slice(1)}`); // the DM channel Slack named when it was posted
+        expect(JSON.stringify(update!.args.blocks)).not.toContain(IDS.acceptProposal);
+        expect(JSON.stringify(update!.args.blocks)).toContain(`Accepted by <@${FIN_HEAD}>`);
+        expect(dmsTo(IT_HEAD).map((c) => String(c.args.text))).toEqual([
+          expect.stringContaining('version 2 is active from now'),
+        ]);
+        expect(dmsTo(FIN_HEAD).map((c) => String(c.args.text))).toEqual([
+          expect.stringContaining('version 2 is active from now'),
+        ]);
 
-    // A second click (double click, or another head) changes nothing and says what happened.
-    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
-      `Version 2 of \`it-for-finance\` was already accepted by <@${FIN_HEAD}> on ${new Date().toISOString().slice(0, 10)}.`,
-    ]);
-    expect(blockText(await sla('agreements finance', FIN_HEAD))).toMatch(/P1\s+30m\s+3h/);
-  });
+        // A second click (double click, or another head) changes nothing and says what happened.
+        expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
+          `Version 2 of \`it-for-finance\` was already accepted by <@${FIN_HEAD}> on ${new Date().toISOString().slice(0, 10)}.`,
+        ]);
+        expect(blockText(await sla('agreements finance', FIN_HEAD))).toMatch(/P1\s+30m\s+3h/);
+      },
+    );
 
-  it('lets a head of the customer side propose too, and only a provider head accept', async () => {
-    const view = await openProposeModal(FIN_HEAD, 'it-for-finance');
-    fake.reset();
-    expect(await submit(view, { 'penalty.per_breach': '60' }, FIN_HEAD)).toEqual({});
-    await http.idle();
-    expect(dmsTo(IT_HEAD)).toHaveLength(1);
-    const value = JSON.stringify({ id: 'it-for-finance', version: 3 });
-    expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
-      expect.stringMatching(/^You proposed this version/),
-    ]);
-    expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([expect.stringMatching(/^Accepted: version 3/)]);
-  });
+    await step('lets a head of the customer side propose too, and only a provider head accept', async () => {
+      const view = await openProposeModal(FIN_HEAD, 'it-for-finance');
+      fake.reset();
+      expect(await submit(view, { 'penalty.per_breach': '60' }, FIN_HEAD)).toEqual({});
+      await http.idle();
+      expect(dmsTo(IT_HEAD)).toHaveLength(1);
+      const value = JSON.stringify({ id: 'it-for-finance', version: 3 });
+      expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
+        expect.stringMatching(/^You proposed this version/),
+      ]);
+      expect(await click(IDS.acceptProposal, value, IT_HEAD)).toEqual([expect.stringMatching(/^Accepted: version 3/)]);
+    });
 
-  it('makes exactly one transition when Accept is pressed twice at the same moment', async () => {
-    const view = await openProposeModal(IT_HEAD, 'it-for-finance');
-    expect(await submit(view, { 'penalty.monthly_cap': '800' }, IT_HEAD)).toEqual({});
-    await http.idle();
-    fake.reset();
-    const value = JSON.stringify({ id: 'it-for-finance', version: 4 });
-    const replies = (
-      await Promise.all([click(IDS.acceptProposal, value, FIN_HEAD), click(IDS.acceptProposal, value, FIN_HEAD)])
-    )
-      .flat()
-      .sort();
-    expect(replies).toEqual([
-      expect.stringMatching(/^Accepted: version 4/),
-      expect.stringMatching(/^Version 4 of `it-for-finance` was already accepted/),
-    ]);
-    expect(fake.callsTo('chat.update')).toHaveLength(1);
-    expect(
-      (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.penalty.monthlyCap,
-    ).toBe(800);
-    expect((await getAgreementVersion(db, 'it-for-finance', 3))?.status).toBe('retired');
+    await step('makes exactly one transition when Accept is pressed twice at the same moment', async () => {
+      const view = await openProposeModal(IT_HEAD, 'it-for-finance');
+      expect(await submit(view, { 'penalty.monthly_cap': '800' }, IT_HEAD)).toEqual({});
+      await http.idle();
+      fake.reset();
+      const value = JSON.stringify({ id: 'it-for-finance', version: 4 });
+      const replies = (
+        await Promise.all([click(IDS.acceptProposal, value, FIN_HEAD), click(IDS.acceptProposal, value, FIN_HEAD)])
+      )
+        .flat()
+        .sort();
+      expect(replies).toEqual([
+        expect.stringMatching(/^Accepted: version 4/),
+        expect.stringMatching(/^Version 4 of `it-for-finance` was already accepted/),
+      ]);
+      expect(fake.callsTo('chat.update')).toHaveLength(1);
+      expect(
+        (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.penalty.monthlyCap,
+      ).toBe(800);
+      expect((await getAgreementVersion(db, 'it-for-finance', 3))?.status).toBe('retired');
+    });
   });
 
   it('refuses to open the form for someone who heads no department, naming the role', async () => {

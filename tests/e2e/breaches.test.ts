@@ -27,6 +27,8 @@ import {
   stateOf,
   viewSubmission,
 } from '../support/slack-requests';
+import { step } from '../support/step';
+import { testClock } from '../support/test-clock';
 
 const FIN_MEMBER = 'U0FINMEM1';
 const FIN_HEAD = 'U0FINHEAD';
@@ -39,12 +41,13 @@ let fake: FakeSlack;
 let db: Db;
 let http: SlackHttp;
 let url: string;
-let id: string;
+/** Filed on Tuesday 10 November 2026 in IT's working hours; the scan a week later is still November. */
+const clock = testClock('2026-11-10T10:00');
 
 beforeAll(async () => {
-  app = await startSlackApp();
+  app = await startSlackApp({}, { now: clock.now });
   ({ fake, db, http, url } = app);
-  await importExample(db);
+  await importExample(db, clock.now());
 });
 afterAll(() => app.stop());
 
@@ -71,112 +74,126 @@ const lastModal = () => fake.callsTo('views.open').at(-1)!.args.view as Record<s
 const slack = () =>
   createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
 
-it('files a P1 request and lets the scan find both targets missed a week later', async () => {
-  const res = await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }));
-  expect(res.status).toBe(200);
-  await http.idle();
-  expect(
-    await submit(
-      lastModal(),
-      {
-        [IDS.requestPriorityBlock]: 'P1',
-        [IDS.requestTitleBlock]: 'Payroll laptop dead',
-        [IDS.requestDescriptionBlock]: '',
-      },
-      FIN_MEMBER,
-    ),
-  ).toEqual({});
-  id = (await requestsOf(db, FIN_MEMBER))[0]!.id;
-  const sent: string[] = [];
-  const scan = await runScan(
-    { db, outbox: { send: async (item) => void sent.push(JSON.stringify(item)), idle: async () => {} } },
-    new Date(Date.now() + 7 * DAY),
-  );
-  expect(scan.breaches).toBe(2);
-  expect(sent).toEqual([JSON.stringify({ type: 'request.changed', id })]);
-  fake.reset();
-  await performWork({ db, slack: slack(), admins: [] }, { type: 'request.changed', id });
-  const dm = (user: string) =>
-    fake
-      .callsTo('chat.postMessage')
-      .filter((c) => c.args.channel === user)
-      .map((c) => JSON.stringify(c.args.blocks));
-  expect(dm(IT_HEAD)).toHaveLength(2); // one per missed target
-  expect(dm(FIN_HEAD)).toHaveLength(2);
-  expect(dm(FIN_HEAD)[0]).toContain(IDS.waivePenalty);
-  expect(dm(IT_HEAD)[0]).not.toContain(IDS.waivePenalty);
-  expect(dm(FIN_MEMBER)).toHaveLength(0); // the requester is not told of penalties
-});
-
-it("the provider's head cannot waive; the customer's head is asked why, and the ledger gets a compensating entry", async () => {
-  const value = JSON.stringify({ id, kind: 'response' });
-  expect((await click(IDS.waivePenalty, value, IT_HEAD)).join()).toMatch(
-    /^Only a head of Finance can waive the penalty of IT-\d+\.$/,
-  );
-  expect(await click(IDS.waivePenalty, value, FIN_HEAD)).toEqual([]);
-  const modal = lastModal();
-  expect(modal.callback_id).toBe(IDS.waiveModal);
-  expect(await submit(modal, { [IDS.waiveReasonBlock]: '' }, FIN_HEAD)).toMatchObject({ response_action: 'errors' });
-  expect(await submit(modal, { [IDS.waiveReasonBlock]: 'We sent it to the wrong queue first' }, FIN_HEAD)).toEqual({});
-  const request = (await getRequest(db, id))!;
-  expect(request.breaches?.response?.waived).toMatchObject({
-    by: FIN_HEAD,
-    reason: 'We sent it to the wrong queue first',
+it('a missed target, from the scan to the waiver, the cause and the App Home', async () => {
+  let id = '';
+  await step('files a P1 request and lets the scan find both targets missed a week later', async () => {
+    const res = await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }));
+    expect(res.status).toBe(200);
+    await http.idle();
+    expect(
+      await submit(
+        lastModal(),
+        {
+          [IDS.requestPriorityBlock]: 'P1',
+          [IDS.requestTitleBlock]: 'Payroll laptop dead',
+          [IDS.requestDescriptionBlock]: '',
+        },
+        FIN_MEMBER,
+      ),
+    ).toEqual({});
+    id = (await requestsOf(db, FIN_MEMBER))[0]!.id;
+    const sent: string[] = [];
+    clock.advance(7 * DAY);
+    const scan = await runScan(
+      { db, outbox: { send: async (item) => void sent.push(JSON.stringify(item)), idle: async () => {} } },
+      clock.now(),
+    );
+    expect(scan.breaches).toBe(2);
+    expect(sent).toEqual([JSON.stringify({ type: 'request.changed', id })]);
+    fake.reset();
+    await performWork({ db, slack: slack(), admins: [] }, { type: 'request.changed', id });
+    const dm = (user: string) =>
+      fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === user)
+        .map((c) => JSON.stringify(c.args.blocks));
+    expect(dm(IT_HEAD)).toHaveLength(2); // one per missed target
+    expect(dm(FIN_HEAD)).toHaveLength(2);
+    expect(dm(FIN_HEAD)[0]).toContain(IDS.waivePenalty);
+    expect(dm(IT_HEAD)[0]).not.toContain(IDS.waivePenalty);
+    expect(dm(FIN_MEMBER)).toHaveLength(0); // the requester is not told of penalties
   });
-  const ledger = await readLedger(db, 'it-for-finance', request.breaches!.response!.month);
-  expect(ledger.filter((e) => e.request === id).map((e) => [e.type, e.kind, e.amount])).toEqual(
-    expect.arrayContaining([
-      ['penalty', 'response', 50],
-      ['waiver', 'response', -50],
-    ]),
-  );
-  const byCommand = await postSigned(url, slashCommand({ text: `waive ${id} resolution`, user_id: FIN_HEAD }));
-  expect((byCommand.json() as { text: string }).text).toMatch(/Say why it is waived/);
-});
 
-it('resolving asks for the cause of the miss on the form, and keeps it', async () => {
-  fake.reset();
-  await click(IDS.requestAction.resolve, id, IT_MEMBER);
-  const modal = lastModal();
-  expect(JSON.stringify(modal)).toContain(IDS.resolveCauseBlock);
-  const missing = await submit(
-    modal,
-    { [IDS.resolveNoteBlock]: 'Replaced the disk', [IDS.resolveCauseBlock]: null },
-    IT_MEMBER,
+  await step(
+    "the provider's head cannot waive; the customer's head is asked why, and the ledger gets a compensating entry",
+    async () => {
+      const value = JSON.stringify({ id, kind: 'response' });
+      expect((await click(IDS.waivePenalty, value, IT_HEAD)).join()).toMatch(
+        /^Only a head of Finance can waive the penalty of IT-\d+\.$/,
+      );
+      expect(await click(IDS.waivePenalty, value, FIN_HEAD)).toEqual([]);
+      const modal = lastModal();
+      expect(modal.callback_id).toBe(IDS.waiveModal);
+      expect(await submit(modal, { [IDS.waiveReasonBlock]: '' }, FIN_HEAD)).toMatchObject({
+        response_action: 'errors',
+      });
+      expect(await submit(modal, { [IDS.waiveReasonBlock]: 'We sent it to the wrong queue first' }, FIN_HEAD)).toEqual(
+        {},
+      );
+      const request = (await getRequest(db, id))!;
+      expect(request.breaches?.response?.waived).toMatchObject({
+        by: FIN_HEAD,
+        reason: 'We sent it to the wrong queue first',
+      });
+      const ledger = await readLedger(db, 'it-for-finance', request.breaches!.response!.month);
+      expect(ledger.filter((e) => e.request === id).map((e) => [e.type, e.kind, e.amount])).toEqual(
+        expect.arrayContaining([
+          ['penalty', 'response', 50],
+          ['waiver', 'response', -50],
+        ]),
+      );
+      const byCommand = await postSigned(url, slashCommand({ text: `waive ${id} resolution`, user_id: FIN_HEAD }));
+      expect((byCommand.json() as { text: string }).text).toMatch(/Say why it is waived/);
+    },
   );
-  expect(missing.response_action).toBe('errors');
-  expect(Object.keys(missing.errors ?? {})).toEqual([IDS.resolveCauseBlock]);
-  expect(
-    await submit(
+
+  await step('resolving asks for the cause of the miss on the form, and keeps it', async () => {
+    fake.reset();
+    await click(IDS.requestAction.resolve, id, IT_MEMBER);
+    const modal = lastModal();
+    expect(JSON.stringify(modal)).toContain(IDS.resolveCauseBlock);
+    const missing = await submit(
       modal,
-      {
-        [IDS.resolveNoteBlock]: 'Replaced the disk',
-        [IDS.resolveCauseBlock]: 'dependency',
-        [IDS.resolveCauseTextBlock]: 'Waited two days for the vendor',
-      },
+      { [IDS.resolveNoteBlock]: 'Replaced the disk', [IDS.resolveCauseBlock]: null },
       IT_MEMBER,
-    ),
-  ).toEqual({});
-  expect((await getRequest(db, id))!).toMatchObject({
-    status: 'resolved',
-    cause: { category: 'dependency', text: 'Waited two days for the vendor' },
+    );
+    expect(missing.response_action).toBe('errors');
+    expect(Object.keys(missing.errors ?? {})).toEqual([IDS.resolveCauseBlock]);
+    expect(
+      await submit(
+        modal,
+        {
+          [IDS.resolveNoteBlock]: 'Replaced the disk',
+          [IDS.resolveCauseBlock]: 'dependency',
+          [IDS.resolveCauseTextBlock]: 'Waited two days for the vendor',
+        },
+        IT_MEMBER,
+      ),
+    ).toEqual({});
+    expect((await getRequest(db, id))!).toMatchObject({
+      status: 'resolved',
+      cause: { category: 'dependency', text: 'Waited two days for the vendor' },
+    });
   });
-});
 
-it('the App Home shows each head this month at a glance for the departments they head; a member sees no penalties there', async () => {
-  fake.reset();
-  for (const user of [IT_HEAD, FIN_HEAD, IT_MEMBER])
-    await postSigned(url, eventEnvelope(appHomeOpened(user)), { contentType: JSON_TYPE });
-  await http.idle();
-  const homeOf = (user: string) =>
-    JSON.stringify(fake.callsTo('views.publish').find((c) => c.args.user_id === user)?.args.view);
-  // One request this month, both targets missed; the response penalty waived, 50 points still owed.
-  expect(homeOf(IT_HEAD)).toMatch(
-    /Your departments this month\*\\n\*IT\* · [A-Z][a-z]+ \d{4}: \*0\.0%\* kept \(0 met, 1 missed\) · 0 open · 50 points owed/,
+  await step(
+    'the App Home shows each head this month at a glance for the departments they head; a member sees no penalties there',
+    async () => {
+      fake.reset();
+      for (const user of [IT_HEAD, FIN_HEAD, IT_MEMBER])
+        await postSigned(url, eventEnvelope(appHomeOpened(user)), { contentType: JSON_TYPE });
+      await http.idle();
+      const homeOf = (user: string) =>
+        JSON.stringify(fake.callsTo('views.publish').find((c) => c.args.user_id === user)?.args.view);
+      // One request this month, both targets missed; the response penalty waived, 50 points still owed.
+      expect(homeOf(IT_HEAD)).toMatch(
+        /Your departments this month\*\\n\*IT\* · November 2026: \*0\.0%\* kept \(0 met, 1 missed\) · 0 open · 50 points owed/,
+      );
+      expect(homeOf(FIN_HEAD)).toMatch(
+        /Your departments this month\*\\n\*Finance\* · November 2026: nothing filed yet\./,
+      );
+      expect(homeOf(IT_MEMBER)).toContain('Queue — IT');
+      expect(homeOf(IT_MEMBER)).not.toContain('Your departments this month');
+    },
   );
-  expect(homeOf(FIN_HEAD)).toMatch(
-    /Your departments this month\*\\n\*Finance\* · [A-Z][a-z]+ \d{4}: nothing filed yet\./,
-  );
-  expect(homeOf(IT_MEMBER)).toContain('Queue — IT');
-  expect(homeOf(IT_MEMBER)).not.toContain('Your departments this month');
 });

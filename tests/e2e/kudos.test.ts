@@ -23,6 +23,7 @@ import {
   slashCommand,
   viewSubmission,
 } from '../support/slack-requests';
+import { step } from '../support/step';
 
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
@@ -137,7 +138,7 @@ describe('/kudos', () => {
     expect(await kudos(`<@${BOB}> <@${IT_MEMBER}> <@${FIN_MEMBER}> <@U0SUPMEM1> first`, giver)).toMatch(
       /You have 1 kudos left today\.$/,
     );
-    // Both to the same person, so which one wins changes no one's totals (the App Home test counts them).
+    // Both to the same person, so which one wins changes no one's totals.
     const answers = await Promise.all([kudos(`<@${BOB}> a`, giver), kudos(`<@${BOB}> b`, giver)]);
     expect(answers.filter((a) => a.startsWith('Thanked'))).toHaveLength(1);
     expect(answers.filter((a) => a.startsWith('You have given your 5 kudos'))).toHaveLength(1);
@@ -204,45 +205,52 @@ describe('the Give kudos message shortcut', () => {
 describe('the kudos reaction', () => {
   const week = () => kudosOfWeek(db, '2026-W49');
 
-  it("gives the message's author a kudos; the same reaction re-delivered (same or new event_id) counts once", async () => {
-    clock = DateTime.fromISO('2026-11-30T10:00', { zone: 'America/New_York' });
-    const added = reaction('reaction_added', ALICE, IT_MEMBER, '1780000001.000100');
-    await event(added, 'EvKUDOS00001');
-    await event(added, 'EvKUDOS00001'); // Slack's retry: same event_id
-    await event(added, 'EvKUDOS00002'); // the same reaction under another event_id
-    expect(await givenOn(db, ALICE, '2026-11-30')).toBe(1);
-    expect((await week()).byPerson).toEqual({ [IT_MEMBER]: 1 });
-    expect(dmsTo(IT_MEMBER).filter((d) => JSON.stringify(d.args.blocks).includes('1780000001000100'))).toHaveLength(1);
-  });
+  it("a reaction gives a kudos once, only for a person's message, and is taken back only within 5 minutes", async () => {
+    await step(
+      "gives the message's author a kudos; the same reaction re-delivered (same or new event_id) counts once",
+      async () => {
+        clock = DateTime.fromISO('2026-11-30T10:00', { zone: 'America/New_York' });
+        const added = reaction('reaction_added', ALICE, IT_MEMBER, '1780000001.000100');
+        await event(added, 'EvKUDOS00001');
+        await event(added, 'EvKUDOS00001'); // Slack's retry: same event_id
+        await event(added, 'EvKUDOS00002'); // the same reaction under another event_id
+        expect(await givenOn(db, ALICE, '2026-11-30')).toBe(1);
+        expect((await week()).byPerson).toEqual({ [IT_MEMBER]: 1 });
+        expect(dmsTo(IT_MEMBER).filter((d) => JSON.stringify(d.args.blocks).includes('1780000001000100'))).toHaveLength(
+          1,
+        );
+      },
+    );
 
-  it("ignores other emoji, your own messages and bots' messages", async () => {
-    await event(reaction('reaction_added', ALICE, IT_MEMBER, '1780000002.000100', 'thumbsup'));
-    await event(reaction('reaction_added', ALICE, ALICE, '1780000002.000200'));
-    await event(reaction('reaction_added', ALICE, WORKFLOW_BOT, '1780000002.000300'));
-    expect(await givenOn(db, ALICE, '2026-11-30')).toBe(1);
-  });
+    await step("ignores other emoji, your own messages and bots' messages", async () => {
+      await event(reaction('reaction_added', ALICE, IT_MEMBER, '1780000002.000100', 'thumbsup'));
+      await event(reaction('reaction_added', ALICE, ALICE, '1780000002.000200'));
+      await event(reaction('reaction_added', ALICE, WORKFLOW_BOT, '1780000002.000300'));
+      expect(await givenOn(db, ALICE, '2026-11-30')).toBe(1);
+    });
 
-  it('removed within 5 minutes it is taken back, DM and all; after that it stays', async () => {
-    const t0 = clock;
-    fake.reset();
-    await event(reaction('reaction_added', BOB, FIN_MEMBER, '1780000003.000100'));
-    expect((await week()).byDepartment).toEqual({ it: 1, finance: 1 });
-    const [dm] = dmsTo(FIN_MEMBER);
-    expect(dm).toBeDefined();
-    clock = t0.plus({ minutes: 4 });
-    await event(reaction('reaction_removed', BOB, FIN_MEMBER, '1780000003.000100'));
-    expect((await week()).byDepartment).toEqual({ it: 1 });
-    expect(await givenOn(db, BOB, '2026-11-30')).toBe(0);
-    // The recipient's DM is deleted from their DM channel with Kept.
-    const posted = fake.posted.filter((m) => m.channel === FIN_MEMBER).at(-1)!;
-    expect(fake.callsTo('chat.delete').map((c) => [c.args.channel, c.args.ts, c.outcome])).toEqual([
-      [`D${FIN_MEMBER.slice(1)}`, posted.ts, 'ok'],
-    ]);
+    await step('removed within 5 minutes it is taken back, DM and all; after that it stays', async () => {
+      const t0 = clock;
+      fake.reset();
+      await event(reaction('reaction_added', BOB, FIN_MEMBER, '1780000003.000100'));
+      expect((await week()).byDepartment).toEqual({ it: 1, finance: 1 });
+      const [dm] = dmsTo(FIN_MEMBER);
+      expect(dm).toBeDefined();
+      clock = t0.plus({ minutes: 4 });
+      await event(reaction('reaction_removed', BOB, FIN_MEMBER, '1780000003.000100'));
+      expect((await week()).byDepartment).toEqual({ it: 1 });
+      expect(await givenOn(db, BOB, '2026-11-30')).toBe(0);
+      // The recipient's DM is deleted from their DM channel with Kept.
+      const posted = fake.posted.filter((m) => m.channel === FIN_MEMBER).at(-1)!;
+      expect(fake.callsTo('chat.delete').map((c) => [c.args.channel, c.args.ts, c.outcome])).toEqual([
+        [`D${FIN_MEMBER.slice(1)}`, posted.ts, 'ok'],
+      ]);
 
-    clock = t0.plus({ minutes: 6 });
-    await event(reaction('reaction_removed', ALICE, IT_MEMBER, '1780000001.000100')); // given at t0
-    expect((await week()).byDepartment).toEqual({ it: 1 });
-    expect(await givenOn(db, ALICE, '2026-11-30')).toBe(1);
+      clock = t0.plus({ minutes: 6 });
+      await event(reaction('reaction_removed', ALICE, IT_MEMBER, '1780000001.000100')); // given at t0
+      expect((await week()).byDepartment).toEqual({ it: 1 });
+      expect(await givenOn(db, ALICE, '2026-11-30')).toBe(1);
+    });
   });
 
   it('over the quota, the giver gets one DM saying so', async () => {
@@ -259,11 +267,18 @@ describe('the kudos reaction', () => {
 
 describe('App Home', () => {
   it("shows kudos received and given this week and in all, and the week's departments", async () => {
+    // A week of its own, whatever the other tests gave: two kudos to Ana (IT), two to Support, one to Finance.
+    clock = DateTime.fromISO('2026-12-08T10:00', { zone: 'America/New_York' });
+    await kudos(`<@${IT_MEMBER}> <@U0SUPMEM1> <@U0SUPMEM2> <@${FIN_MEMBER}> for the launch`, 'U0HOMEGIV1');
+    await kudos(`<@${IT_MEMBER}> for the new laptops`, 'U0HOMEGIV2');
+    fake.reset();
     await event(appHomeOpened(IT_MEMBER));
     const home = JSON.stringify(fake.callsTo('views.publish').at(-1)!.args.view);
-    expect(home).toContain('*Kudos* · week 2026-W49');
-    // This week (W49): Alice's reaction and the quota test's kudos; in all, the week before too.
-    expect(home).toContain('Received *2* this week (6 in all) · given *0* this week (0 in all)');
+    expect(home).toContain('*Kudos* · week 2026-W50');
+    // In all counts what the other tests gave Ana too; she gives none anywhere.
+    const counts = /Received \*2\* this week \((\d+) in all\) · given \*0\* this week \(0 in all\)/;
+    expect(home).toMatch(counts);
+    expect(Number(counts.exec(home)![1])).toBeGreaterThanOrEqual(2);
     expect(home).toContain(
       ':first_place_medal: Customer Support — 2\\n:second_place_medal: IT — 2\\n:third_place_medal: Finance — 1',
     );

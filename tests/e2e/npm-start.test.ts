@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../functions/local/dynamodb-local';
+import { eventually } from '../support/eventually';
 import { BOT, FakeSlack } from '../support/fake-slack';
 import {
   javaPidsOnPort,
@@ -16,7 +17,6 @@ import {
   type Started,
   startNode,
   waitForOutput,
-  waitUntil,
 } from '../support/processes';
 import {
   appHomeOpened,
@@ -72,7 +72,7 @@ it('runs, answers Slack, listens on loopback only, and stops cleanly on SIGTERM'
   const help = await postSigned(`${kept.url}/slack/events`, slashCommand({ text: 'help' }));
   expect((help.json() as { text: string }).text).toContain('/sla help');
   expect((await postSigned(`${kept.url}/slack/events`, homeEvent, { contentType: JSON_TYPE })).status).toBe(200);
-  await waitUntil(() => fake.callsTo('views.publish').length === 1);
+  await eventually(() => fake.callsTo('views.publish').length === 1, { timeoutMs: 15_000 });
 
   kept.p.child.kill('SIGTERM');
   expect(await kept.p.exited).toBe(0);
@@ -87,7 +87,7 @@ it('keeps what it wrote across a restart (same .kept/), then stops on Ctrl-C', a
   });
   expect(retry.status).toBe(200);
   await postSigned(`${kept.url}/slack/events`, eventEnvelope(appHomeOpened('U0DAVE0001')), { contentType: JSON_TYPE });
-  await waitUntil(() => fake.callsTo('views.publish').length === 2);
+  await eventually(() => fake.callsTo('views.publish').length === 2, { timeoutMs: 15_000 });
   // The re-delivered event was remembered from before the restart: only Dave's home was published.
   expect(fake.callsTo('views.publish').map((c) => c.args.user_id)).toEqual(['U0CAROL001', 'U0DAVE0001']);
 
@@ -100,7 +100,7 @@ it('leaves no Java process behind even when killed outright', async () => {
   const kept = await npmStart();
   kept.p.child.kill('SIGKILL');
   await kept.p.exited;
-  await waitUntil(() => kept.javaPids.every(processGone));
+  await eventually(() => kept.javaPids.every(processGone), { timeoutMs: 15_000 });
   expect(javaPidsOnPort(kept.ddbPort)).toEqual([]);
 });
 

@@ -27,6 +27,8 @@ import {
   stateOf,
   viewSubmission,
 } from '../support/slack-requests';
+import { step } from '../support/step';
+import { testClock } from '../support/test-clock';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const IT_HEAD = 'U0ITHEAD1';
@@ -43,6 +45,8 @@ let db: Db;
 let http: SlackHttp;
 let url: string;
 let app: RunningSlackApp;
+/** The app's clock: a Tuesday inside IT's working hours; each filing is a minute after the last. */
+const clock = testClock();
 
 function cli(): { io: CliIO; err: string[] } {
   const err: string[] = [];
@@ -57,7 +61,7 @@ function cli(): { io: CliIO; err: string[] } {
 }
 
 beforeAll(async () => {
-  app = await startSlackApp({ KEPT_ADMINS: ADMIN });
+  app = await startSlackApp({ KEPT_ADMINS: ADMIN }, { now: clock.now });
   ({ fake, db, http, url } = app);
   fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
   const { io, err } = cli();
@@ -108,6 +112,7 @@ async function submit(
 
 /** Files a request through the modal and returns its ID (read back from the table). */
 async function file(user: string, typed: Record<string, string | null>, arg = ''): Promise<string> {
+  clock.advance(60_000); // the latest request is the one filed last
   const view = await openNew(user, arg);
   const answer = await submit(view, typed, user);
   expect(answer).toEqual({});
@@ -205,127 +210,139 @@ describe('filing a request', () => {
 });
 
 describe('the whole life of a request', () => {
-  let id: string;
-  let ts: string;
+  it('files, acknowledges, waits, resumes, resolves, is rated, closes; another reopens', async () => {
+    let id: string;
+    let ts: string;
+    await step(
+      "files: IT-n with the agreement version pinned, a card in IT's channel, a confirmation DM with local due times and a link",
+      async () => {
+        fake.reset();
+        id = await file(FIN_MEMBER, {
+          priority: 'P2',
+          title: 'Laptop will not boot',
+          description: 'Black screen since this morning',
+        });
+        expect(id).toMatch(/^IT-\d+$/);
+        const request = (await getRequest(db, id))!;
+        expect(request).toMatchObject({
+          status: 'open',
+          provider: 'it',
+          customer: 'finance',
+          agreementId: 'it-for-finance',
+          agreementVersion: 1,
+          priority: 'P2',
+          requester: FIN_MEMBER,
+        });
+        expect(request.clocks.response.state).toBe('running');
+        expect(request.clocks.resolution.target).toBe(16 * 3_600_000);
+        ts = await cardTs(id);
+        expect(cardOf(id)).toHaveLength(1);
+        expect(JSON.stringify(cardOf(id)[0]!.args.blocks)).toContain('Laptop will not boot');
+        const [dm] = dmsTo(FIN_MEMBER);
+        const dmText = `${String(dm!.args.text)}${JSON.stringify(dm!.args.blocks)}`;
+        expect(dmText).toContain(id);
+        expect(dmText).toMatch(/E[SD]T/); // the fake says the requester is in New York
+        expect(dmText).toContain(`https://kept-test.slack.com/archives/${IT_CHANNEL}/p${ts.replace('.', '')}`);
+      },
+    );
 
-  it("files: IT-n with the agreement version pinned, a card in IT's channel, a confirmation DM with local due times and a link", async () => {
-    fake.reset();
-    id = await file(FIN_MEMBER, {
-      priority: 'P2',
-      title: 'Laptop will not boot',
-      description: 'Black screen since this morning',
+    await step(
+      'acknowledge: the response target is met, the card updates, the thread and the requester are told',
+      async () => {
+        fake.reset();
+        expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
+        const request = (await getRequest(db, id))!;
+        expect(request.status).toBe('acknowledged');
+        expect(request.assignee).toBe(IT_MEMBER);
+        expect(request.clocks.response.state).toBe('met');
+        expect(fake.callsTo('chat.update').filter((u) => String(u.args.ts) === ts).length).toBeGreaterThanOrEqual(1);
+        expect(await currentCard(id)).toContain('Acknowledged');
+        expect(threadOf(ts).join('\n')).toMatch(/acknowledged/i);
+        expect(dmsTo(FIN_MEMBER)).toHaveLength(1);
+      },
+    );
+
+    await step('waiting on requester pauses the resolution clock and asks the requester', async () => {
+      fake.reset();
+      await click(IDS.requestAction.pause, id, IT_MEMBER);
+      const request = (await getRequest(db, id))!;
+      expect(request.status).toBe('waiting_on_requester');
+      expect(request.clocks.resolution.state).toBe('paused');
+      expect(dmsTo(FIN_MEMBER)).toHaveLength(1);
     });
-    expect(id).toMatch(/^IT-\d+$/);
-    const request = (await getRequest(db, id))!;
-    expect(request).toMatchObject({
-      status: 'open',
-      provider: 'it',
-      customer: 'finance',
-      agreementId: 'it-for-finance',
-      agreementVersion: 1,
-      priority: 'P2',
-      requester: FIN_MEMBER,
+
+    await step('the requester answers with /sla resume: the clock runs again with the time already used', async () => {
+      const body = await sla(`resume ${id.toLowerCase()} the serial number is 4711`, FIN_MEMBER);
+      expect(body?.text).toContain('back in progress');
+      const request = (await getRequest(db, id))!;
+      expect(request.status).toBe('acknowledged');
+      expect(request.clocks.resolution.state).toBe('running');
+      expect(request.clocks.resolution.events.map((e) => e.type)).toEqual(['start', 'pause', 'resume']);
     });
-    expect(request.clocks.response.state).toBe('running');
-    expect(request.clocks.resolution.target).toBe(16 * 3_600_000);
-    ts = await cardTs(id);
-    expect(cardOf(id)).toHaveLength(1);
-    expect(JSON.stringify(cardOf(id)[0]!.args.blocks)).toContain('Laptop will not boot');
-    const [dm] = dmsTo(FIN_MEMBER);
-    const dmText = `${String(dm!.args.text)}${JSON.stringify(dm!.args.blocks)}`;
-    expect(dmText).toContain(id);
-    expect(dmText).toMatch(/E[SD]T/); // the fake says the requester is in New York
-    expect(dmText).toContain(`https://kept-test.slack.com/archives/${IT_CHANNEL}/p${ts.replace('.', '')}`);
-  });
 
-  it('acknowledge: the response target is met, the card updates, the thread and the requester are told', async () => {
-    fake.reset();
-    expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
-    const request = (await getRequest(db, id))!;
-    expect(request.status).toBe('acknowledged');
-    expect(request.assignee).toBe(IT_MEMBER);
-    expect(request.clocks.response.state).toBe('met');
-    expect(fake.callsTo('chat.update').filter((u) => String(u.args.ts) === ts).length).toBeGreaterThanOrEqual(1);
-    expect(await currentCard(id)).toContain('Acknowledged');
-    expect(threadOf(ts).join('\n')).toMatch(/acknowledged/i);
-    expect(dmsTo(FIN_MEMBER)).toHaveLength(1);
-  });
-
-  it('waiting on requester pauses the resolution clock and asks the requester', async () => {
-    fake.reset();
-    await click(IDS.requestAction.pause, id, IT_MEMBER);
-    const request = (await getRequest(db, id))!;
-    expect(request.status).toBe('waiting_on_requester');
-    expect(request.clocks.resolution.state).toBe('paused');
-    expect(dmsTo(FIN_MEMBER)).toHaveLength(1);
-  });
-
-  it('the requester answers with /sla resume: the clock runs again with the time already used', async () => {
-    const body = await sla(`resume ${id.toLowerCase()} the serial number is 4711`, FIN_MEMBER);
-    expect(body?.text).toContain('back in progress');
-    const request = (await getRequest(db, id))!;
-    expect(request.status).toBe('acknowledged');
-    expect(request.clocks.resolution.state).toBe('running');
-    expect(request.clocks.resolution.events.map((e) => e.type)).toEqual(['start', 'pause', 'resume']);
-  });
-
-  it('resolve asks for a note, then resolves; the requester gets the note and a rating prompt', async () => {
-    fake.reset();
-    await click(IDS.requestAction.resolve, id, IT_MEMBER);
-    const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
-    expect(modal.callback_id).toBe(IDS.resolveModal);
-    expect(await submit(modal, { [IDS.resolveNoteBlock]: '' }, IT_MEMBER)).toMatchObject({ response_action: 'errors' });
-    expect(await submit(modal, { [IDS.resolveNoteBlock]: 'Replaced the power supply' }, IT_MEMBER)).toEqual({});
-    const request = (await getRequest(db, id))!;
-    expect(request).toMatchObject({ status: 'resolved', resolution: 'Replaced the power supply' });
-    expect(request.clocks.resolution.state).toBe('met');
-    const dm = JSON.stringify(dmsTo(FIN_MEMBER).at(-1)!.args.blocks);
-    expect(dm).toContain('Replaced the power supply');
-    expect(dm).toContain(`${IDS.requestAction.rate}_4`);
-  });
-
-  it('rate: the score and "what would have made this better" are stored with the request', async () => {
-    fake.reset();
-    await click(`${IDS.requestAction.rate}_4`, JSON.stringify({ id, score: 4 }), FIN_MEMBER);
-    const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
-    expect(modal.callback_id).toBe(IDS.rateModal);
-    expect(await submit(modal, { [IDS.rateBetterBlock]: 'A loan laptop while waiting' }, FIN_MEMBER)).toEqual({});
-    expect((await getRequest(db, id))!.rating).toMatchObject({
-      score: 4,
-      better: 'A loan laptop while waiting',
-      by: FIN_MEMBER,
+    await step('resolve asks for a note, then resolves; the requester gets the note and a rating prompt', async () => {
+      fake.reset();
+      await click(IDS.requestAction.resolve, id, IT_MEMBER);
+      const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+      expect(modal.callback_id).toBe(IDS.resolveModal);
+      expect(await submit(modal, { [IDS.resolveNoteBlock]: '' }, IT_MEMBER)).toMatchObject({
+        response_action: 'errors',
+      });
+      expect(await submit(modal, { [IDS.resolveNoteBlock]: 'Replaced the power supply' }, IT_MEMBER)).toEqual({});
+      const request = (await getRequest(db, id))!;
+      expect(request).toMatchObject({ status: 'resolved', resolution: 'Replaced the power supply' });
+      expect(request.clocks.resolution.state).toBe('met');
+      const dm = JSON.stringify(dmsTo(FIN_MEMBER).at(-1)!.args.blocks);
+      expect(dm).toContain('Replaced the power supply');
+      expect(dm).toContain(`${IDS.requestAction.rate}_4`);
     });
-  });
 
-  it('close: the requester confirms; the thread holds the whole history in order', async () => {
-    await click(IDS.requestAction.close, id, FIN_MEMBER);
-    expect((await getRequest(db, id))!.status).toBe('closed');
-    const record = (await getRequestRecord(db, id))!;
-    expect(record.events.map((e) => e.type)).toEqual([
-      'filed',
-      'acknowledge',
-      'pause',
-      'resume',
-      'resolve',
-      'rate',
-      'close',
-    ]);
-    expect(record.events.every((e) => e.announcedAt)).toBe(true);
-    expect(await currentCard(id)).toContain('Closed');
-    expect(await currentCard(id)).not.toContain(IDS.requestAction.acknowledge);
-  });
+    await step('rate: the score and "what would have made this better" are stored with the request', async () => {
+      fake.reset();
+      await click(`${IDS.requestAction.rate}_4`, JSON.stringify({ id, score: 4 }), FIN_MEMBER);
+      const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+      expect(modal.callback_id).toBe(IDS.rateModal);
+      expect(await submit(modal, { [IDS.rateBetterBlock]: 'A loan laptop while waiting' }, FIN_MEMBER)).toEqual({});
+      expect((await getRequest(db, id))!.rating).toMatchObject({
+        score: 4,
+        better: 'A loan laptop while waiting',
+        by: FIN_MEMBER,
+      });
+    });
 
-  it('reopen within 7 days runs the resolution clock again with the time used; show and list read it', async () => {
-    const other = await file(FIN_MEMBER, { priority: 'P1', title: 'No VPN', description: '' });
-    expect((await sla(`resolve ${other} restarted the gateway`, IT_HEAD))?.text).toContain(`Resolved ${other}`);
-    const used = (await getRequest(db, other))!.clocks.resolution.usedBefore;
-    expect((await sla(`reopen ${other} still drops every hour`, FIN_MEMBER))?.text).toContain(`Reopened ${other}`);
-    const request = (await getRequest(db, other))!;
-    expect(request.status).toBe('reopened');
-    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: used });
-    expect(shown(await sla(`show ${other}`, STRANGER))).toContain('No VPN');
-    expect(shown(await sla('list mine', FIN_MEMBER))).toContain(other);
-    expect(shown(await sla('list queue', IT_MEMBER))).toContain(other);
+    await step('close: the requester confirms; the thread holds the whole history in order', async () => {
+      await click(IDS.requestAction.close, id, FIN_MEMBER);
+      expect((await getRequest(db, id))!.status).toBe('closed');
+      const record = (await getRequestRecord(db, id))!;
+      expect(record.events.map((e) => e.type)).toEqual([
+        'filed',
+        'acknowledge',
+        'pause',
+        'resume',
+        'resolve',
+        'rate',
+        'close',
+      ]);
+      expect(record.events.every((e) => e.announcedAt)).toBe(true);
+      expect(await currentCard(id)).toContain('Closed');
+      expect(await currentCard(id)).not.toContain(IDS.requestAction.acknowledge);
+    });
+
+    await step(
+      'reopen within 7 days runs the resolution clock again with the time used; show and list read it',
+      async () => {
+        const other = await file(FIN_MEMBER, { priority: 'P1', title: 'No VPN', description: '' });
+        expect((await sla(`resolve ${other} restarted the gateway`, IT_HEAD))?.text).toContain(`Resolved ${other}`);
+        const used = (await getRequest(db, other))!.clocks.resolution.usedBefore;
+        expect((await sla(`reopen ${other} still drops every hour`, FIN_MEMBER))?.text).toContain(`Reopened ${other}`);
+        const request = (await getRequest(db, other))!;
+        expect(request.status).toBe('reopened');
+        expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: used });
+        expect(shown(await sla(`show ${other}`, STRANGER))).toContain('No VPN');
+        expect(shown(await sla('list mine', FIN_MEMBER))).toContain(other);
+        expect(shown(await sla('list queue', IT_MEMBER))).toContain(other);
+      },
+    );
   });
 });
 
@@ -385,11 +402,13 @@ describe('refused actions say why in one line and change nothing', () => {
   });
 
   it('acknowledging twice: the second is told it is already acknowledged', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Acknowledged twice', description: '' });
     expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
     expect((await click(IDS.requestAction.acknowledge, id, IT_MEMBER_2)).join()).toMatch(/already acknowledged/);
   });
 
   it('assigning someone outside IT is refused; assigning a member works', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Assigned', description: '' });
     expect(
       (
         await click(IDS.requestAction.assign, id, IT_HEAD, {
@@ -536,6 +555,7 @@ describe('the message shortcut and the App Home', () => {
   });
 
   it('App Home: my requests for the requester, the queue most urgent first for IT', async () => {
+    await file(FIN_MEMBER, { priority: 'P2', title: 'Dock has no power', description: '' });
     fake.reset();
     await postSigned(url, eventEnvelope(appHomeOpened(FIN_MEMBER)), { contentType: JSON_TYPE });
     await postSigned(url, eventEnvelope(appHomeOpened(IT_MEMBER)), { contentType: JSON_TYPE });
@@ -545,9 +565,9 @@ describe('the message shortcut and the App Home', () => {
       JSON.stringify(fake.callsTo('views.publish').find((c) => c.args.user_id === user)?.args.view);
     const [mine, queue] = [homeOf(FIN_MEMBER), homeOf(IT_MEMBER)];
     expect(mine).toContain('My requests');
-    expect(mine).toContain('Laptop will not boot');
+    expect(mine).toContain('Dock has no power');
     expect(queue).toMatch(/Queue — IT/);
-    expect(queue).toContain('Refusals');
+    expect(queue).toContain('Dock has no power');
   });
 
   it('App Home for someone with nothing says what to do', async () => {

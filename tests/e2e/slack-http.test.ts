@@ -1,6 +1,7 @@
 /** Slack drives the local front door the way it drives production: signed HTTP requests. */
 import type { Db } from '../../functions/store/client';
 import { allItems } from '../support/db';
+import { eventually } from '../support/eventually';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
@@ -175,9 +176,9 @@ describe('Events API and interactivity', () => {
       });
       expect(retry.status).toBe(200);
     }
-    await waitFor(() => fake.callsTo('views.publish').length >= 1);
+    await eventually(() => fake.callsTo('views.publish').length >= 1);
     await postSigned(url, eventEnvelope(appHomeOpened('U0BOB00001')), { contentType: JSON_TYPE });
-    await waitFor(() => fake.callsTo('views.publish').length >= 2);
+    await eventually(() => fake.callsTo('views.publish').length >= 2);
     const published = fake.callsTo('views.publish');
     expect(published.map((c) => c.args.user_id)).toEqual(['U0ALICE001', 'U0BOB00001']);
     expect(published[0]!.authorization).toBe('Bearer xoxb-test-token');
@@ -187,18 +188,9 @@ describe('Events API and interactivity', () => {
   it('answers the file_request shortcut in the conversation (someone in no department is told how to get added)', async () => {
     const res = await postSigned(url, interactivity(messageShortcut('file_request', fake.responseUrl('shortcut-1'))));
     expect(res.status).toBe(200);
-    await waitFor(() => fake.callsTo('response/shortcut-1').length === 1);
+    await eventually(() => fake.callsTo('response/shortcut-1').length === 1);
     expect(String(fake.callsTo('response/shortcut-1')[0]!.args.text)).toContain(
       'You are not in any department in Kept yet',
     );
   });
 });
-
-/** Polls a condition the app reaches after acknowledging (no fixed sleeps). */
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setImmediate(r));
-  }
-}

@@ -13,6 +13,7 @@ import { allItems } from '../support/db';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import { step } from '../support/step';
 
 const ADMIN = 'U0ADMIN01';
 const BEN = 'U0BENMEM1';
@@ -140,131 +141,139 @@ describe('changing tips (admins)', () => {
     expect((await tips(text))!.text).toMatch(line);
   });
 
-  it("adds a tip from the modal: a too-long body is refused on its block, then it is saved and joins this week's rotation", async () => {
-    const view = await openModal('add customer');
-    expect(view.callback_id).toBe(IDS.tipModal);
-    const inputs = (view.blocks as { block_id?: string; element?: { max_length?: number } }[]).filter((b) => b.element);
-    expect(inputs.map((b) => [b.block_id, b.element!.max_length])).toEqual([
-      [IDS.tipTitleBlock, 60],
-      [IDS.tipBodyBlock, 280],
-      [IDS.tipTryBlock, 160],
-    ]);
+  it('an admin adds a tip, edits one, is not fooled by a non-admin, and retires one and brings it back', async () => {
+    await step(
+      "adds a tip from the modal: a too-long body is refused on its block, then it is saved and joins this week's rotation",
+      async () => {
+        const view = await openModal('add customer');
+        expect(view.callback_id).toBe(IDS.tipModal);
+        const inputs = (view.blocks as { block_id?: string; element?: { max_length?: number } }[]).filter(
+          (b) => b.element,
+        );
+        expect(inputs.map((b) => [b.block_id, b.element!.max_length])).toEqual([
+          [IDS.tipTitleBlock, 60],
+          [IDS.tipBodyBlock, 280],
+          [IDS.tipTryBlock, 160],
+        ]);
 
-    const typed = {
-      [IDS.tipTitleBlock]: 'Ask what a good outcome looks like',
-      [IDS.tipBodyBlock]: 'x'.repeat(281),
-      [IDS.tipTryBlock]: 'On five calls this week, ask the customer what a good outcome would be before you offer one.',
-    };
-    const refused = await submit(view, typed);
-    expect(refused).toEqual({
-      response_action: 'errors',
-      errors: { [IDS.tipBodyBlock]: 'The tip must be at most 280 characters.' },
-    });
-    expect(await readAllTips(db)).toHaveLength(128);
+        const typed = {
+          [IDS.tipTitleBlock]: 'Ask what a good outcome looks like',
+          [IDS.tipBodyBlock]: 'x'.repeat(281),
+          [IDS.tipTryBlock]:
+            'On five calls this week, ask the customer what a good outcome would be before you offer one.',
+        };
+        const refused = await submit(view, typed);
+        expect(refused).toEqual({
+          response_action: 'errors',
+          errors: { [IDS.tipBodyBlock]: 'The tip must be at most 280 characters.' },
+        });
+        expect(await readAllTips(db)).toHaveLength(128);
 
-    const sameTitle = await submit(view, {
-      ...typed,
-      [IDS.tipTitleBlock]: 'Use the first 30 seconds WELL',
-      [IDS.tipBodyBlock]:
-        'Customers often know exactly what would put things right. Ask them before guessing, and you may find it is smaller than you feared.',
-    });
-    expect(sameTitle.errors).toEqual({
-      [IDS.tipTitleBlock]: 'Tip `cus-first-30-seconds` already has this title. Pick another.',
-    });
+        const sameTitle = await submit(view, {
+          ...typed,
+          [IDS.tipTitleBlock]: 'Use the first 30 seconds WELL',
+          [IDS.tipBodyBlock]:
+            'Customers often know exactly what would put things right. Ask them before guessing, and you may find it is smaller than you feared.',
+        });
+        expect(sameTitle.errors).toEqual({
+          [IDS.tipTitleBlock]: 'Tip `cus-first-30-seconds` already has this title. Pick another.',
+        });
 
-    fake.reset();
-    const body =
-      'Customers often know exactly what would put things right. Ask them before guessing, and you may find it is smaller than you feared.';
-    expect(await submit(view, { ...typed, [IDS.tipBodyBlock]: body })).toEqual({});
-    const [confirm] = fake.callsTo('chat.postEphemeral');
-    expect(confirm!.args).toMatchObject({
-      channel: 'C0GENERAL01',
-      user: ADMIN,
-      text: 'Added `cus-ask-what-a-good-outcome-looks-like` (Ask what a good outcome looks like) to the customer tips; it joins the weekly rotation now.',
-    });
+        fake.reset();
+        const body =
+          'Customers often know exactly what would put things right. Ask them before guessing, and you may find it is smaller than you feared.';
+        expect(await submit(view, { ...typed, [IDS.tipBodyBlock]: body })).toEqual({});
+        const [confirm] = fake.callsTo('chat.postEphemeral');
+        expect(confirm!.args).toMatchObject({
+          channel: 'C0GENERAL01',
+          user: ADMIN,
+          text: 'Added `cus-ask-what-a-good-outcome-looks-like` (Ask what a good outcome looks like) to the customer tips; it joins the weekly rotation now.',
+        });
 
-    const catalogue = await readCatalogue(db);
-    const added = catalogue.find((t) => t.id === 'cus-ask-what-a-good-outcome-looks-like');
-    expect(added).toEqual({
-      id: 'cus-ask-what-a-good-outcome-looks-like',
-      kind: 'customer',
-      title: 'Ask what a good outcome looks like',
-      body,
-      tryThisWeek: typed[IDS.tipTryBlock],
-    });
-    expect(all(await tips('show cus-ask-what-a-good-outcome-looks-like', BEN))).toContain(
-      'Added by an admin. In the rotation.',
+        const catalogue = await readCatalogue(db);
+        const added = catalogue.find((t) => t.id === 'cus-ask-what-a-good-outcome-looks-like');
+        expect(added).toEqual({
+          id: 'cus-ask-what-a-good-outcome-looks-like',
+          kind: 'customer',
+          title: 'Ask what a good outcome looks like',
+          body,
+          tryThisWeek: typed[IDS.tipTryBlock],
+        });
+        expect(all(await tips('show cus-ask-what-a-good-outcome-looks-like', BEN))).toContain(
+          'Added by an admin. In the rotation.',
+        );
+
+        // Within the next 65 weeks comes the week that shows it; /sla tips says so that week.
+        const week = Array.from({ length: 65 }, (_, i) => addWeeks(WEEK, i)).find(
+          (w) => expected(catalogue, w).customer.id === added!.id,
+        )!;
+        expect(week).toBeDefined();
+        now = new Date(mondayOfWeek(week)! + 3_600_000);
+        try {
+          const answer = await tips('', BEN);
+          expect(answer!.text).toBe(
+            `This week's tips (${week}): ${expected(catalogue, week).internal.title} / ${added!.title}`,
+          );
+          expect(all(answer)).toContain('65 for serving customers (1 added by admins, 0 edited, 0 retired)');
+        } finally {
+          now = new Date('2026-11-25T10:00:00Z');
+        }
+      },
     );
 
-    // Within the next 65 weeks comes the week that shows it; /sla tips says so that week.
-    const week = Array.from({ length: 65 }, (_, i) => addWeeks(WEEK, i)).find(
-      (w) => expected(catalogue, w).customer.id === added!.id,
-    )!;
-    expect(week).toBeDefined();
-    now = new Date(mondayOfWeek(week)! + 3_600_000);
-    try {
-      const answer = await tips('', BEN);
-      expect(answer!.text).toBe(
-        `This week's tips (${week}): ${expected(catalogue, week).internal.title} / ${added!.title}`,
+    await step('edits a tip in a modal filled with its words', async () => {
+      const view = await openModal('edit int-handoff-note');
+      const title = (view.blocks as { block_id?: string; element?: { initial_value?: string } }[]).find(
+        (b) => b.block_id === IDS.tipTitleBlock,
       );
-      expect(all(answer)).toContain('65 for serving customers (1 added by admins, 0 edited, 0 retired)');
-    } finally {
-      now = new Date('2026-11-25T10:00:00Z');
-    }
-  });
-
-  it('edits a tip in a modal filled with its words', async () => {
-    const view = await openModal('edit int-handoff-note');
-    const title = (view.blocks as { block_id?: string; element?: { initial_value?: string } }[]).find(
-      (b) => b.block_id === IDS.tipTitleBlock,
-    );
-    expect(title!.element!.initial_value).toBe('Leave a handoff note that stands alone');
-    const blank = await submit(view, { [IDS.tipTryBlock]: '' });
-    expect(blank.errors).toEqual({ [IDS.tipTryBlock]: '"try this week" needs at least 15 characters.' });
-    expect(await submit(view, { [IDS.tipTitleBlock]: 'Write a handoff note that stands alone' })).toEqual({});
-    const entry = (await readAllTips(db)).find((e) => e.tip.id === 'int-handoff-note');
-    expect(entry).toMatchObject({
-      source: 'edit',
-      retired: false,
-      tip: { title: 'Write a handoff note that stands alone' },
+      expect(title!.element!.initial_value).toBe('Leave a handoff note that stands alone');
+      const blank = await submit(view, { [IDS.tipTryBlock]: '' });
+      expect(blank.errors).toEqual({ [IDS.tipTryBlock]: '"try this week" needs at least 15 characters.' });
+      expect(await submit(view, { [IDS.tipTitleBlock]: 'Write a handoff note that stands alone' })).toEqual({});
+      const entry = (await readAllTips(db)).find((e) => e.tip.id === 'int-handoff-note');
+      expect(entry).toMatchObject({
+        source: 'edit',
+        retired: false,
+        tip: { title: 'Write a handoff note that stands alone' },
+      });
+      expect(all(await tips('list internal', BEN))).toContain(
+        '`int-handoff-note` Write a handoff note that stands alone _(edited)_',
+      );
     });
-    expect(all(await tips('list internal', BEN))).toContain(
-      '`int-handoff-note` Write a handoff note that stands alone _(edited)_',
-    );
-  });
 
-  it('refuses a submission from someone who is not an admin', async () => {
-    const view = await openModal('edit int-handoff-note');
-    const answer = await submit(view, { [IDS.tipTitleBlock]: 'Sneaky' }, BEN);
-    expect(answer.errors?.[IDS.tipTitleBlock]).toMatch(/^Changing tips needs a Kept admin/);
-    expect((await readCatalogue(db)).find((t) => t.id === 'int-handoff-note')?.title).toBe(
-      'Write a handoff note that stands alone',
-    );
-  });
+    await step('refuses a submission from someone who is not an admin', async () => {
+      const view = await openModal('edit int-handoff-note');
+      const answer = await submit(view, { [IDS.tipTitleBlock]: 'Sneaky' }, BEN);
+      expect(answer.errors?.[IDS.tipTitleBlock]).toMatch(/^Changing tips needs a Kept admin/);
+      expect((await readCatalogue(db)).find((t) => t.id === 'int-handoff-note')?.title).toBe(
+        'Write a handoff note that stands alone',
+      );
+    });
 
-  it("retires this week's tip, so the week shows another, and brings it back", async () => {
-    const before = await readCatalogue(db);
-    const picked = expected(before).internal;
-    expect((await tips(`retire ${picked.id}`))!.text).toBe(
-      `Retired \`${picked.id}\` (${picked.title}): it leaves the rotation from now. \`/sla tips unretire ${picked.id}\` brings it back.`,
-    );
-    expect((await tips(`retire ${picked.id}`))!.text).toBe(`\`${picked.id}\` is already retired; nothing changed.`);
+    await step("retires this week's tip, so the week shows another, and brings it back", async () => {
+      const before = await readCatalogue(db);
+      const picked = expected(before).internal;
+      expect((await tips(`retire ${picked.id}`))!.text).toBe(
+        `Retired \`${picked.id}\` (${picked.title}): it leaves the rotation from now. \`/sla tips unretire ${picked.id}\` brings it back.`,
+      );
+      expect((await tips(`retire ${picked.id}`))!.text).toBe(`\`${picked.id}\` is already retired; nothing changed.`);
 
-    const after = activeTips(await readAllTips(db));
-    const week = await tips('', BEN);
-    expect(all(week)).not.toContain(picked.id);
-    expect(week!.text).toBe(
-      `This week's tips (${WEEK}): ${expected(after).internal.title} / ${expected(after).customer.title}`,
-    );
-    expect(all(week)).toContain('(1 added by admins, 1 edited, 1 retired)');
-    expect(all(await tips('list internal', BEN)) + all(await tips('list internal page 2', BEN))).toContain(
-      `\`${picked.id}\` ~`,
-    );
+      const after = activeTips(await readAllTips(db));
+      const week = await tips('', BEN);
+      expect(all(week)).not.toContain(picked.id);
+      expect(week!.text).toBe(
+        `This week's tips (${WEEK}): ${expected(after).internal.title} / ${expected(after).customer.title}`,
+      );
+      expect(all(week)).toContain('(1 added by admins, 1 edited, 1 retired)');
+      expect(all(await tips('list internal', BEN)) + all(await tips('list internal page 2', BEN))).toContain(
+        `\`${picked.id}\` ~`,
+      );
 
-    expect((await tips(`unretire ${picked.id}`))!.text).toBe(
-      `\`${picked.id}\` (${picked.title}) is back in the rotation.`,
-    );
-    expect(expected(await readCatalogue(db)).internal.id).toBe(picked.id);
+      expect((await tips(`unretire ${picked.id}`))!.text).toBe(
+        `\`${picked.id}\` (${picked.title}) is back in the rotation.`,
+      );
+      expect(expected(await readCatalogue(db)).internal.id).toBe(picked.id);
+    });
   });
 });
 

@@ -16,6 +16,7 @@ import { isDelivered } from '../../functions/store/deliveries';
 import type { WorkItem } from '../../functions/work/item';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
+import { eventually } from '../support/eventually';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
 
 const { opsHead: HEAD_OPS, opsMember: OPS_MEMBER, salesHead: HEAD_SALES, salesMember: SALES_MEMBER } = OPS_FOR_SALES;
@@ -72,13 +73,6 @@ afterAll(async () => {
 });
 
 beforeEach(() => fake.reset());
-
-async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !done(); ) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const item = (key: string, user = HEAD_OPS, department = 'ops'): WorkItem => ({
   type: 'report.files',
@@ -163,7 +157,7 @@ it('gives the key back when an upload URL keeps failing, too', async () => {
   fake.httpError('upload', 500, 9); // three files, each tried three times by the client (two retries)
   await expect(performWork(deps, item('report:T0004'))).rejects.toThrow('statusCode = 500');
   // The first file to run out of tries fails the call; the others' retries still land afterwards.
-  await until(() => fake.uploads().length === 9);
+  await eventually(() => expect(fake.uploads()).toHaveLength(9), { timeoutMs: 10_000 });
   expect(fake.uploads().map((u) => u.outcome)).toEqual(Array(9).fill('http_error'));
   expect(completions()).toHaveLength(0);
   await performWork(deps, item('report:T0004'));

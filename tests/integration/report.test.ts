@@ -397,6 +397,7 @@ async function reportFor(db: Db, department: { id: string; name: string }, from:
 
 const localDay = (offsetDays: number) => DateTime.fromMillis(START + offsetDays * DAY, { zone: ZONE }).toISODate()!;
 
+const RUNS = 8;
 it('a report from the day counters agrees with a recount of the requests, whatever happened to them', async () => {
   let runs = 0;
   let nonEmpty = 0;
@@ -434,14 +435,14 @@ it('a report from the day counters agrees with a recount of the requests, whatev
         await dropTable(db);
       }
     }),
-    // A failure shrinks for at most 40 s, then reports the smallest history found so far.
-    { numRuns: 15, examples: [[WAIVED]], interruptAfterTimeLimit: 40_000, markInterruptAsFailure: true },
+    // Each run fills a table, so a few runs; the first is always the hand-written WAIVED history.
+    { numRuns: RUNS, examples: [[WAIVED]] },
   );
-  expect(runs).toBe(15);
+  expect(runs).toBe(RUNS);
   // The histories are not all trivial: most reports have requests, and some have breaches (the first
   // history, WAIVED, makes sure a waiver, a rating and a cause are among them).
-  expect(nonEmpty).toBeGreaterThan(10);
-  expect(withBreaches).toBeGreaterThan(3);
+  expect(nonEmpty).toBeGreaterThan(RUNS); // of 2 * RUNS reports
+  expect(withBreaches).toBeGreaterThan(2);
   expect(withWaivers).toBeGreaterThan(0);
   expect(withRatings).toBeGreaterThan(0);
   expect(withCauses).toBeGreaterThan(0);

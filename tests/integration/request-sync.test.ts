@@ -25,6 +25,8 @@ import type { WorkItem } from '../../functions/work/item';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
+import { step } from '../support/step';
+import { testClock } from '../support/test-clock';
 
 const IT_CHANNEL = 'C0ITQUEUE';
 const IT_MEMBER = 'U0ITMEM01';
@@ -32,6 +34,8 @@ const REQUESTER = 'U0FINMEM1'; // Finance, covered by it-for-finance
 
 let fake: FakeSlack;
 let db: Db;
+/** Filing, changes and syncs happen on a Tuesday inside IT's working hours, whatever today is. */
+const clock = testClock();
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
@@ -46,7 +50,7 @@ beforeEach(() => fake.reset());
 
 const slack = (): WebClient =>
   createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
-const deps = () => ({ db, slack: slack() });
+const deps = () => ({ db, slack: slack(), now: clock.now });
 
 // ---------------------------------------------------------------------------------------------
 // Filing and changing requests as the Slack listeners do
@@ -60,14 +64,14 @@ async function fileOne(title = `Laptop will not boot (${++filed})`): Promise<str
     title,
     description: 'Black screen since this morning',
     delivery: `view:${randomUUID()}`,
-    now: new Date(),
+    now: clock.now(),
   });
   if (result.outcome !== 'filed') throw new Error(`not filed: ${JSON.stringify(result)}`);
   return result.request.id;
 }
 
 async function change(id: string, action: RequestAction, user = IT_MEMBER): Promise<void> {
-  const result = await act(db, { id, user, action, now: new Date() });
+  const result = await act(db, { id, user, action, now: clock.now() });
   if (result.outcome !== 'done') throw new Error(`${action.type} on ${id} not done: ${JSON.stringify(result)}`);
 }
 
@@ -115,68 +119,77 @@ async function lockOf(id: string) {
 // ---------------------------------------------------------------------------------------------
 
 describe('a request through its first changes', () => {
-  let id: string;
-  let ts: string;
+  it('each sync tells Slack only what is new since the last', async () => {
+    let id: string;
+    let ts: string;
+    await step(
+      "first sync: one card in IT's channel, one DM to the requester with the ID and the card link; the card is remembered and the filing marked told",
+      async () => {
+        id = await fileOne('Laptop will not boot');
+        await announceRequest(deps(), id);
 
-  it("first sync: one card in IT's channel, one DM to the requester with the ID and the card link; the card is remembered and the filing marked told", async () => {
-    id = await fileOne('Laptop will not boot');
-    await announceRequest(deps(), id);
+        const cards = posts().filter((c) => c.args.channel === IT_CHANNEL && c.args.thread_ts === undefined);
+        expect(cards).toHaveLength(1);
+        expect(shown(cards[0]!)).toContain('Laptop will not boot');
+        expect(cardsOf(id)).toHaveLength(1);
 
-    const cards = posts().filter((c) => c.args.channel === IT_CHANNEL && c.args.thread_ts === undefined);
-    expect(cards).toHaveLength(1);
-    expect(shown(cards[0]!)).toContain('Laptop will not boot');
-    expect(cardsOf(id)).toHaveLength(1);
+        const r = await record(id);
+        expect(r.card).toEqual({ channel: IT_CHANNEL, ts: expect.any(String) });
+        ts = r.card!.ts;
+        expect(String(fake.callsTo('chat.postMessage')[0]!.args.channel)).toBe(IT_CHANNEL);
 
-    const r = await record(id);
-    expect(r.card).toEqual({ channel: IT_CHANNEL, ts: expect.any(String) });
-    ts = r.card!.ts;
-    expect(String(fake.callsTo('chat.postMessage')[0]!.args.channel)).toBe(IT_CHANNEL);
+        const dms = dmsTo(REQUESTER);
+        expect(dms).toHaveLength(1);
+        expect(shown(dms[0]!)).toContain(id);
+        expect(shown(dms[0]!)).toContain(permalinkOf(ts));
+        expect(threadOf(ts)).toEqual([]); // the filing is told by the card and the DM, not a thread line
+        expect(posts()).toHaveLength(2);
 
-    const dms = dmsTo(REQUESTER);
-    expect(dms).toHaveLength(1);
-    expect(shown(dms[0]!)).toContain(id);
-    expect(shown(dms[0]!)).toContain(permalinkOf(ts));
-    expect(threadOf(ts)).toEqual([]); // the filing is told by the card and the DM, not a thread line
-    expect(posts()).toHaveLength(2);
+        expect(r.events).toHaveLength(1);
+        expect(r.events[0]).toMatchObject({ type: 'filed', announcedAt: expect.any(String) });
+        expect(await lockOf(id)).toBeUndefined();
+      },
+    );
 
-    expect(r.events).toHaveLength(1);
-    expect(r.events[0]).toMatchObject({ type: 'filed', announcedAt: expect.any(String) });
-    expect(await lockOf(id)).toBeUndefined();
-  });
+    fake.reset();
+    await step('sync again with nothing new: no new message anywhere, the card is updated once', async () => {
+      await announceRequest(deps(), id);
+      expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+      expect(fake.callsTo('chat.update')).toHaveLength(1);
+      expect(updatesOf(ts)).toHaveLength(1);
+      expect(updatesOf(ts)[0]!.args.channel).toBe(IT_CHANNEL);
+    });
 
-  it('sync again with nothing new: no new message anywhere, the card is updated once', async () => {
-    await announceRequest(deps(), id);
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
-    expect(fake.callsTo('chat.update')).toHaveLength(1);
-    expect(updatesOf(ts)).toHaveLength(1);
-    expect(updatesOf(ts)[0]!.args.channel).toBe(IT_CHANNEL);
-  });
+    fake.reset();
+    await step(
+      'acknowledge then pause, one sync: two thread replies in order, a DM for each, the card updated once',
+      async () => {
+        await change(id, { type: 'acknowledge' });
+        await change(id, { type: 'pause', note: 'Which laptop model is it?' });
+        await announceRequest(deps(), id);
 
-  it('acknowledge then pause, one sync: two thread replies in order, a DM for each, the card updated once', async () => {
-    await change(id, { type: 'acknowledge' });
-    await change(id, { type: 'pause', note: 'Which laptop model is it?' });
-    await announceRequest(deps(), id);
+        const thread = threadOf(ts);
+        expect(thread).toHaveLength(2);
+        expect(thread[0]).toMatch(/acknowledged/);
+        expect(thread[1]).toMatch(/waiting on the requester/);
+        expect(thread[1]).toContain('Which laptop model is it?');
 
-    const thread = threadOf(ts);
-    expect(thread).toHaveLength(2);
-    expect(thread[0]).toMatch(/acknowledged/);
-    expect(thread[1]).toMatch(/waiting on the requester/);
-    expect(thread[1]).toContain('Which laptop model is it?');
+        const dms = dmsTo(REQUESTER).map(shown);
+        expect(dms).toHaveLength(2);
+        expect(dms[0]).toMatch(/acknowledged it/);
+        expect(dms[1]).toMatch(/needs your input/);
+        expect(dms[1]).toContain('Which laptop model is it?');
 
-    const dms = dmsTo(REQUESTER).map(shown);
-    expect(dms).toHaveLength(2);
-    expect(dms[0]).toMatch(/acknowledged it/);
-    expect(dms[1]).toMatch(/needs your input/);
-    expect(dms[1]).toContain('Which laptop model is it?');
-
-    // Each thread line comes before its DM, acknowledge before pause.
-    expect(
-      posts().map((c) => (c.args.channel === REQUESTER ? 'dm' : sameTs(c.args.thread_ts, ts) ? 'thread' : 'other')),
-    ).toEqual(['thread', 'dm', 'thread', 'dm']);
-    expect(cardsOf(id)).toHaveLength(0);
-    expect(updatesOf(ts)).toHaveLength(1);
-    expect(JSON.stringify(updatesOf(ts)[0]!.args.blocks)).toContain('Waiting on requester');
-    expect((await record(id)).events.every((e) => e.announcedAt !== undefined)).toBe(true);
+        // Each thread line comes before its DM, acknowledge before pause.
+        expect(
+          posts().map((c) => (c.args.channel === REQUESTER ? 'dm' : sameTs(c.args.thread_ts, ts) ? 'thread' : 'other')),
+        ).toEqual(['thread', 'dm', 'thread', 'dm']);
+        expect(cardsOf(id)).toHaveLength(0);
+        expect(updatesOf(ts)).toHaveLength(1);
+        expect(JSON.stringify(updatesOf(ts)[0]!.args.blocks)).toContain('Waiting on requester');
+        expect((await record(id)).events.every((e) => e.announcedAt !== undefined)).toBe(true);
+      },
+    );
   });
 });
 
@@ -196,9 +209,9 @@ describe('one worker per request', () => {
 
   it('takes over a lock left by a crashed worker and posts the card', async () => {
     const id = await fileOne();
-    const longAgo = new Date(Date.now() - 10 * 60_000);
+    const longAgo = new Date(clock.ms() - 10 * 60_000);
     expect(await takeLock(db, id, 'crashed-worker', longAgo, 60_000)).toBe(true);
-    expect(Number((await lockOf(id))?.until)).toBeLessThan(Date.now());
+    expect(Number((await lockOf(id))?.until)).toBeLessThan(clock.ms());
 
     await announceRequest(deps(), id);
     expect(cardsOf(id)).toHaveLength(1);
@@ -209,7 +222,7 @@ describe('one worker per request', () => {
 
   it('a lock held by a live worker: busy, and nothing is posted or remembered', async () => {
     const id = await fileOne();
-    expect(await takeLock(db, id, 'live-worker', new Date(), 10 * 60_000)).toBe(true);
+    expect(await takeLock(db, id, 'live-worker', clock.now(), 10 * 60_000)).toBe(true);
     try {
       await expect(announceRequest(deps(), id)).rejects.toBeInstanceOf(RequestBusyError);
       expect(fake.calls).toEqual([]);
@@ -372,10 +385,10 @@ describe('a provider channel Kept cannot post in', () => {
     // Told (by DM): the scan has nothing to send again, and the check moved on to the request's next
     // deadline instead of the 2-minute Slack grace, so a refused channel is not tried every few minutes.
     expect(r.events[0]!.announcedAt).toBeDefined();
-    expect(Date.parse((await checkOf(id))!)).toBeGreaterThan(Date.now() + ANNOUNCE_GRACE_MS);
+    expect(Date.parse((await checkOf(id))!)).toBeGreaterThan(clock.ms() + ANNOUNCE_GRACE_MS);
     await runScan(
       { db, outbox: { send: async (item) => void sent.push(item), idle: async () => {} } },
-      new Date(Date.now() + ANNOUNCE_GRACE_MS + 60_000),
+      new Date(clock.ms() + ANNOUNCE_GRACE_MS + 60_000),
     );
     expect(sent.filter((item) => 'id' in item && item.id === id)).toEqual([]);
 
@@ -438,6 +451,7 @@ describe('the SQS worker', () => {
 
   it('a busy request is reported in batchItemFailures so SQS tries it again', async () => {
     const id = await fileOne();
+    // The SQS worker's lease is on the machine's clock (a lock, not a working-hours deadline).
     expect(await takeLock(db, id, 'live-worker', new Date(), 10 * 60_000)).toBe(true);
     try {
       const result = await processWorkBatch({ ...deps(), admins: [] }, sqs(['busy', body(id)]));

@@ -44,6 +44,7 @@ import { ensureTable } from '../../functions/store/table';
 import { WriteConflictError } from '../../functions/store/transact';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { department, WEEK } from '../support/departments';
+import { eventually } from '../support/eventually';
 
 const HEAD = 'U0ITHEAD';
 const AGENT = 'U0ITAGENT';
@@ -122,24 +123,17 @@ async function apply(db: Db, id: string, action: RequestAction, actor: string, a
   return changed.request;
 }
 
-/**
- * Index reads may trail a write, and a new index takes a moment to become ACTIVE: read until
- * `done` holds, for at most `withinMs`, with a short pause between reads (each try is a real
- * read; no fixed sleep), and return the last result for the assertion to show.
- */
-async function settled<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs = 10_000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = await read();
-  }
-  return value;
-}
+/** Index reads may trail a write, and a new index takes a moment to become ACTIVE. */
+const INDEX_CATCH_UP = { timeoutMs: 10_000 };
 
 const ids = (requests: Request[]) => requests.map((r) => r.id);
-const sameIds = (expected: string[]) => (requests: Request[]) =>
-  JSON.stringify(ids(requests)) === JSON.stringify(expected);
+/** The queue once the index has caught up with `expected`, in that order. */
+const queueOnceItIs = (table: Db, expected: string[]) =>
+  eventually(async () => {
+    const requests = await queueOf(table, 'it');
+    expect(ids(requests)).toEqual(expected);
+    return requests;
+  }, INDEX_CATCH_UP);
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -394,26 +388,21 @@ describe('indexes', () => {
     const one = await fileNext(db);
     const two = await fileNext(db);
     const three = await fileNext(db);
-    expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-2', 'IT-3'])))).toEqual([
-      'IT-1',
-      'IT-2',
-      'IT-3',
-    ]);
+    await queueOnceItIs(db, ['IT-1', 'IT-2', 'IT-3']);
 
     await apply(db, two.id, { type: 'resolve', note: 'Done.' }, AGENT, MON + 5 * HOUR_MS);
-    expect(ids(await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-3'])))).toEqual(['IT-1', 'IT-3']);
+    await queueOnceItIs(db, ['IT-1', 'IT-3']);
 
     // Reopened, IT-2's resolution (13 working hours left) is due tomorrow, after IT-1's and IT-3's
     // responses today: it moves to the end, and a capped read gets the two most urgent.
     const reopened = await apply(db, two.id, { type: 'reopen', note: 'Still broken.' }, DANA, MON + 6 * HOUR_MS);
-    const queue = await settled(() => queueOf(db, 'it'), sameIds(['IT-1', 'IT-3', 'IT-2']));
-    expect(ids(queue)).toEqual(['IT-1', 'IT-3', 'IT-2']);
+    const queue = await queueOnceItIs(db, ['IT-1', 'IT-3', 'IT-2']);
     expect(queue[2]).toEqual(reopened);
     expect(ids(await queueOf(db, 'it', 2))).toEqual(['IT-1', 'IT-3']);
 
     await apply(db, three.id, { type: 'pause' }, AGENT, MON + 7 * HOUR_MS);
     await apply(db, one.id, { type: 'cancel' }, DANA, MON + 7 * HOUR_MS);
-    const later = await settled(() => queueOf(db, 'it'), sameIds(['IT-2', 'IT-3']));
+    const later = await queueOnceItIs(db, ['IT-2', 'IT-3']);
     expect(later.map((r) => [r.id, r.status])).toEqual([
       ['IT-2', 'reopened'],
       ['IT-3', 'waiting_on_requester'],
@@ -429,24 +418,15 @@ describe('indexes', () => {
     // Resolved and closed requests stay on the requester's list.
     await apply(db, 'IT-1', { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS);
     await apply(db, 'IT-1', { type: 'close' }, DANA, MON + 5 * HOUR_MS);
-    const mine = await settled(
-      () => requestsOf(db, DANA),
-      (r) => r.length === 3 && r[2]?.status === 'closed',
-    );
-    expect(mine.map((r) => [r.id, r.status])).toEqual([
-      ['IT-4', 'open'],
-      ['IT-3', 'open'],
-      ['IT-1', 'closed'],
-    ]);
+    await eventually(async () => {
+      expect((await requestsOf(db, DANA)).map((r) => [r.id, r.status])).toEqual([
+        ['IT-4', 'open'],
+        ['IT-3', 'open'],
+        ['IT-1', 'closed'],
+      ]);
+    }, INDEX_CATCH_UP);
     expect(ids(await requestsOf(db, DANA, 2))).toEqual(['IT-4', 'IT-3']);
-    expect(
-      ids(
-        await settled(
-          () => requestsOf(db, LEE),
-          (r) => r.length === 1,
-        ),
-      ),
-    ).toEqual(['IT-2']);
+    await eventually(async () => expect(ids(await requestsOf(db, LEE))).toEqual(['IT-2']), INDEX_CATCH_UP);
     expect(await requestsOf(db, 'U0NOBODY')).toEqual([]);
   });
 });
@@ -497,11 +477,7 @@ describe('requests stored before report buckets existed', () => {
       }),
     );
     await expect(getRequest(db, 'IT-1')).resolves.toMatchObject({ id: 'IT-1', status: 'open' });
-    const queue = await settled(
-      () => queueOf(db, 'it').catch(() => []),
-      (q) => q.length === 1,
-    );
-    expect(ids(queue)).toEqual(['IT-1']);
+    await queueOnceItIs(db, ['IT-1']);
   });
 });
 
@@ -539,25 +515,14 @@ describe('a table made before the queue index existed', () => {
       (await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes?.find(
         (i) => i.IndexName === 'gsi3',
       )?.IndexStatus;
-    expect(await settled(status, (s) => s === 'ACTIVE')).toBe('ACTIVE');
+    await eventually(async () => expect(await status()).toBe('ACTIVE'), INDEX_CATCH_UP);
 
     const after = await fileNext(old);
-    const queue = await settled(
-      () => queueOf(old!, 'it'),
-      (q) => q.some((r) => r.id === after.id),
-    );
-    expect(ids(queue)).toContain(after.id);
+    await eventually(async () => expect(ids(await queueOf(old!, 'it'))).toContain(after.id), INDEX_CATCH_UP);
     // Running it again changes nothing.
     expect(await ensureTable(old)).toBe('existed');
     expect(await indexes()).toEqual(['gsi1', 'gsi2', 'gsi3']);
     // The item written before the index existed is backfilled into it.
-    expect(
-      ids(
-        await settled(
-          () => queueOf(old!, 'it'),
-          (q) => q.length === 2,
-        ),
-      ),
-    ).toEqual([before.id, after.id]);
+    await queueOnceItIs(old!, [before.id, after.id]);
   });
 });

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { eventually, GiveUp } from './eventually';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -36,13 +37,15 @@ export async function waitForOutput(
   predicate: (out: string) => boolean,
   timeoutMs = 30_000,
 ): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate(p.stdout())) {
-    if (p.child.exitCode !== null) throw new Error(`process exited (${p.child.exitCode}): ${p.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for output; got: ${p.stdout()} ${p.stderr()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return p.stdout();
+  return eventually(
+    () => {
+      const out = p.stdout();
+      if (predicate(out)) return out;
+      if (p.child.exitCode !== null) throw new GiveUp(`process exited (${p.child.exitCode}): ${p.stderr()}`);
+      throw new Error(`timed out waiting for output; got: ${out} ${p.stderr()}`);
+    },
+    { timeoutMs },
+  );
 }
 
 /** PIDs of DynamoDB Local JVMs started with `-port <port>`. */
@@ -66,14 +69,6 @@ export function processGone(pid: number): boolean {
     return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return true;
-  }
-}
-
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
