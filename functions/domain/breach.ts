@@ -5,8 +5,8 @@
  * the scan and the store call it.
  */
 import type { Calendar } from './calendar';
-import { clockAt, type TargetKind } from './clock';
 import { AUTO_CLOSE_MS, type Request } from './request';
+import { clockAt, type TargetKind } from './target-clock';
 
 export const TARGET_KINDS: readonly TargetKind[] = ['response', 'resolution'];
 

@@ -1,5 +1,5 @@
 /**
- * Business calendars as written (`CalendarSpec`, validated with zod, with one-line messages that
+ * Working-time calendars as written (`CalendarSpec`, validated with zod, with one-line messages that
  * name the path) and the public holidays they name. `calendar.ts` compiles them for the clock.
  * Pure domain code: no I/O. The public-holiday data of `date-holidays` is loaded lazily, only
  * for calendars that name a country.

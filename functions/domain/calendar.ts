@@ -1,5 +1,5 @@
 /**
- * The compiled business `Calendar` the clock uses: working intervals per local date as UTC
+ * The compiled working-time `Calendar` the clock uses: working intervals per local date as UTC
  * instants, cached, with zone offsets found once per zone. Semantics in docs/clock.md; the
  * written shape and its validation are in calendar-spec.ts.
  */
@@ -114,7 +114,7 @@ export class Calendar {
   readonly spec: CalendarSpec;
   /** Ranges per weekday (0 = Monday), minutes from local midnight; `end` > 1440 runs past midnight. */
   readonly weekly: readonly (readonly MinuteRange[])[];
-  /** 24x7 with no holidays: business time is plain elapsed time. */
+  /** 24x7 with no holidays: working time is plain elapsed time. */
   readonly alwaysOpen: boolean;
   readonly is24x7: boolean;
 

@@ -1,5 +1,5 @@
 /**
- * Business durations.
+ * Durations of working time.
  *
  * Representation: a duration is a whole number of **milliseconds** of working time (a plain
  * `number`), the same unit as the epoch-millisecond instants used everywhere in the clock.
@@ -30,7 +30,7 @@ function readDigits(text: string, from: number): { value: number; end: number } 
 }
 
 /**
- * Parses a written business duration. Accepted forms: `<H>h`, `<M>m`, `<H>h<M>m` with M under 60
+ * Parses a written working-time duration. Accepted forms: `<H>h`, `<M>m`, `<H>h<M>m` with M under 60
  * when hours are present. The value must be more than zero. Never throws: any input, including
  * non-strings, gives a result. Scans the text once by hand (no regular expression).
  */

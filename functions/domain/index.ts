@@ -1,3 +1,4 @@
 export * from './calendar';
-export * from './clock';
 export * from './duration';
+export * from './target-clock';
+export * from './working-time';

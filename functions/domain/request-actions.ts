@@ -4,7 +4,6 @@
  * scan and the store only carry the result. Pure domain code.
  */
 import type { Calendar } from './calendar';
-import { clockAt, meetClock, pauseClock, reopenClock, resumeClock, type TargetClock, type TargetKind } from './clock';
 import { type Department, isMember } from './department';
 import type { Result } from './duration';
 import {
@@ -24,6 +23,16 @@ import {
   type RequestStatus,
   type Rights,
 } from './request';
+import {
+  clockAt,
+  meetClock,
+  pauseClock,
+  reopenClock,
+  resumeClock,
+  type TargetClock,
+  type TargetKind,
+  unwrapClock,
+} from './target-clock';
 
 // ---------------------------------------------------------------------------------------------
 // Working a request
@@ -153,11 +162,6 @@ function wrongState(request: Request, type: ActionType): string {
   }
 }
 
-function must<T>(r: Result<T, { message: string }>): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
 /**
  * Applies `action` by `ctx.actor` at `ctx.at`: the changed request and its history line, or a
  * one-line refusal naming who may do it or why the status does not allow it.
@@ -191,7 +195,7 @@ export function decide(
         ...next,
         status: 'acknowledged',
         acknowledgedAt: at,
-        clocks: { response: must(meetClock(cal, response, at)), resolution },
+        clocks: { response: unwrapClock(meetClock(cal, response, at)), resolution },
       };
       if (!next.assignee) next.assignee = ctx.actor;
       break;
@@ -208,12 +212,12 @@ export function decide(
       break;
     case 'pause': {
       // Asking the requester for something is an answer: it meets the response target too.
-      const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
+      const r = response.state === 'met' ? response : unwrapClock(meetClock(cal, response, at));
       next = {
         ...next,
         status: 'waiting_on_requester',
         resumeTo: request.status === 'open' ? 'acknowledged' : request.status,
-        clocks: { response: r, resolution: must(pauseClock(cal, resolution, at)) },
+        clocks: { response: r, resolution: unwrapClock(pauseClock(cal, resolution, at)) },
       };
       if (request.status === 'open') next.acknowledgedAt = at;
       break;
@@ -244,14 +248,14 @@ export function decide(
         next.cause = { category: action.cause.category, ...(text ? { text } : {}) };
         event.cause = next.cause;
       }
-      const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
+      const r = response.state === 'met' ? response : unwrapClock(meetClock(cal, response, at));
       next = {
         ...next,
         status: 'resolved',
         resumeTo: undefined,
         resolvedAt: at,
         resolution: note,
-        clocks: { response: r, resolution: must(meetClock(cal, resolution, at)) },
+        clocks: { response: r, resolution: unwrapClock(meetClock(cal, resolution, at)) },
       };
       if (request.status === 'open') next.acknowledgedAt = at;
       if (!next.assignee) next.assignee = ctx.actor;
@@ -276,12 +280,12 @@ export function decide(
         ...next,
         status: 'reopened',
         resolvedAt: undefined,
-        clocks: { response, resolution: must(reopenClock(cal, resolution, at)) },
+        clocks: { response, resolution: unwrapClock(reopenClock(cal, resolution, at)) },
       };
       break;
     }
     case 'cancel': {
-      const stop = (c: TargetClock) => (c.state === 'running' ? must(pauseClock(cal, c, at)) : c);
+      const stop = (c: TargetClock) => (c.state === 'running' ? unwrapClock(pauseClock(cal, c, at)) : c);
       next = {
         ...next,
         status: 'cancelled',
@@ -385,7 +389,10 @@ function resumed(request: Request, cal: Calendar, at: number): Request {
     ...request,
     status: request.resumeTo ?? 'acknowledged',
     resumeTo: undefined,
-    clocks: { response: request.clocks.response, resolution: must(resumeClock(cal, request.clocks.resolution, at)) },
+    clocks: {
+      response: request.clocks.response,
+      resolution: unwrapClock(resumeClock(cal, request.clocks.resolution, at)),
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A `Request`: one piece of work a person asks of another department under an agreement.
- * It carries its two target clocks (response and resolution, see clock.ts) and moves through
+ * It carries its two target clocks (response and resolution, see target-clock.ts) and moves through
  * a small state machine (request-actions.ts decides each move). Here: its shape, its ID, filing
  * it, and reading its clocks.
  * Pure domain code: instants are epoch milliseconds.
@@ -9,9 +9,9 @@ import { DateTime } from 'luxon';
 import type { AgreementVersion, Priority } from './agreement';
 import type { Calendar } from './calendar';
 import { DAY_MS } from './calendar-spec';
-import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './clock';
 import { type Department, isHead, isMember } from './department';
 import type { Result } from './duration';
+import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
 
 export const REQUEST_STATUSES = [
   'open',

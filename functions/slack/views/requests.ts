@@ -11,7 +11,6 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
 import { DateTime } from 'luxon';
 import { formatAmount } from '../../domain/agreement-text';
-import type { ClockView, TargetKind } from '../../domain/clock';
 import { formatDuration, MINUTE_MS } from '../../domain/duration';
 import {
   type ActionType,
@@ -25,6 +24,7 @@ import {
   SYSTEM_ACTOR,
 } from '../../domain/request';
 import { actionsFor } from '../../domain/request-actions';
+import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
   clip,

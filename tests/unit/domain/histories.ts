@@ -11,7 +11,6 @@ import fc from 'fast-check';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
 import { findingsAt, nextWatch } from '../../../functions/domain/breach';
 import { compileCalendar } from '../../../functions/domain/calendar';
-import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
@@ -29,6 +28,7 @@ import {
   SYSTEM_RIGHTS,
 } from '../../../functions/domain/request';
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
+import type { TargetKind } from '../../../functions/domain/target-clock';
 import { department } from '../../support/departments';
 
 export const cal = compileCalendar({

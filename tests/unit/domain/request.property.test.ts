@@ -7,7 +7,6 @@
 import fc from 'fast-check';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
 import { compileCalendar } from '../../../functions/domain/calendar';
-import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
@@ -23,6 +22,7 @@ import {
   rightsOf,
 } from '../../../functions/domain/request';
 import { actionsFor, decide, missedTargets, RULES } from '../../../functions/domain/request-actions';
+import type { TargetKind } from '../../../functions/domain/target-clock';
 import { department } from '../../support/departments';
 import { AGREEMENT as SHARED_AGREEMENT } from './histories';
 
