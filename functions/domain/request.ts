@@ -33,6 +33,8 @@ export const TITLE_MAX = 150;
 export const DESCRIPTION_MAX = 3000;
 export const NOTE_MAX = 1000;
 export const BETTER_MAX = 1000;
+/** The longest reason for waiving a penalty (the ledger keeps it). */
+export const WAIVE_REASON_MAX = 500;
 /** A resolved request may be reopened by its requester for this long after it was resolved. */
 export const REOPEN_WINDOW_MS = 7 * DAY_MS;
 /**
