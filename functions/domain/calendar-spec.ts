@@ -16,8 +16,8 @@
 import type HolidaysType from 'date-holidays';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import type { Result } from './duration';
 import { issueLine, issuesOf } from './issues';
+import type { Result } from './result';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

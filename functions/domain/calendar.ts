@@ -16,8 +16,8 @@ import {
   WEEKDAYS,
   weekdayOfDay,
 } from './calendar-spec';
-import type { Result } from './duration';
 import { MINUTE_MS } from './duration';
+import type { Result } from './result';
 
 export * from './calendar-spec';
 

@@ -5,8 +5,7 @@
  * `number`), the same unit as the epoch-millisecond instants used everywhere in the clock.
  * The written form only ever has minute precision: `30m`, `4h`, `1h30m`.
  */
-
-export type Result<T, E = string> = { ok: true; value: T } | { ok: false; error: E };
+import type { Result } from './result';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;

@@ -6,8 +6,8 @@
  */
 import { DateTime } from 'luxon';
 import { isUserId } from './department';
-import type { Result } from './duration';
 import { characters, isoWeekOf, parseRequestId } from './request';
+import type { Result } from './result';
 
 export const KUDOS_MESSAGE_MAX = 500;
 /** Recipients of one kudos (each counts as one against the giver's daily quota). */

@@ -6,7 +6,6 @@
 import type { Calendar } from './calendar';
 import { DAY_MS } from './calendar-spec';
 import { type Department, isMember } from './department';
-import type { Result } from './duration';
 import {
   ACTION_TYPES,
   type ActionType,
@@ -26,6 +25,7 @@ import {
   type Rights,
   WAIVE_REASON_MAX,
 } from './request';
+import type { Result } from './result';
 import {
   clockAt,
   meetClock,

@@ -4,7 +4,7 @@
  * milliseconds; durations are working milliseconds. Pure functions only. Semantics in docs/clock.md.
  */
 import type { Calendar } from './calendar';
-import type { Result } from './duration';
+import type { Result } from './result';
 import { addWorkingTime, workingTimeBetween } from './working-time';
 
 export type TargetKind = 'response' | 'resolution';
