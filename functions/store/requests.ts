@@ -15,7 +15,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
-import { nextWatch } from '../domain/breach';
 import {
   ACTION_TYPES,
   CAUSE_CATEGORIES,
@@ -26,6 +25,7 @@ import {
   type RequestEvent,
 } from '../domain/request';
 import { statsDelta } from '../domain/stats';
+import { nextWatch } from '../domain/watch';
 import type { Db } from './client';
 import { DIRECTORY_PK, type TransactItem, transact } from './directory';
 import { statsItems } from './stats';

@@ -1,5 +1,5 @@
 /**
- * Random histories of one request for the property tests of breach.ts and stats.ts: filed at any
+ * Random histories of one request for the property tests of watch.ts and stats.ts: filed at any
  * minute of 2026 on a Mon-Fri working-hours calendar in New York, then people working it (the
  * actions their role and the status allow), the scan recording what it finds (as checkRequest in
  * functions/jobs/breaches.ts does: the first finding, a breach charged like penaltyFor would), Kept
@@ -9,7 +9,6 @@
  */
 import fc from 'fast-check';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
-import { findingsAt, nextWatch } from '../../../functions/domain/breach';
 import { compileCalendar } from '../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
@@ -29,6 +28,7 @@ import {
 } from '../../../functions/domain/request';
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
 import type { TargetKind } from '../../../functions/domain/target-clock';
+import { findingsAt, nextWatch } from '../../../functions/domain/watch';
 import { department } from '../../support/departments';
 
 export const cal = compileCalendar({

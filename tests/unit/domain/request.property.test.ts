@@ -2,7 +2,7 @@
  * The request state machine under random use: random actions by random people at random,
  * mostly increasing instants over weeks, on a Mon-Fri working-hours calendar. Refused actions
  * are skipped; after every step the request must still make sense. Only what people do: Kept's
- * own actions (warn, breach) and a customer head's waiver are in breach.test.ts and stats.test.ts.
+ * own actions (warn, breach) and a customer head's waiver are in watch.test.ts and stats.test.ts.
  */
 import fc from 'fast-check';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
