@@ -9,13 +9,13 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 import { shown } from './issues';
 import { sameValue } from './same-value';
+import { DEFAULT_AT_RISK } from './target-clock';
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
 /** `*` as the customer: the agreement covers requests from every department. */
 export const EVERY_DEPARTMENT = '*';
-export const DEFAULT_AT_RISK = 0.75;
 /** The largest penalty amount we accept anywhere (per breach or cap). */
 export const MAX_AMOUNT = 1_000_000_000;
 

@@ -6,7 +6,6 @@
 import { IANAZone } from 'luxon';
 import {
   CalendarSpec,
-  DAY_MS,
   dayOfIsoDate,
   describeIssues,
   isoDateOfDay,
@@ -16,7 +15,7 @@ import {
   WEEKDAYS,
   weekdayOfDay,
 } from './calendar-spec';
-import { MINUTE_MS } from './duration';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './duration';
 import type { Result } from './result';
 
 export * from './calendar-spec';
@@ -24,7 +23,7 @@ export * from './calendar-spec';
 // ---------------------------------------------------------------------------------------------
 // Zone offsets, cached
 
-const GRID_MS = 6 * 3_600_000;
+const GRID_MS = 6 * HOUR_MS;
 
 /** Offsets of one IANA zone, sampled every 6 hours with transitions found by bisection and cached. */
 class ZoneOffsets {
@@ -172,7 +171,7 @@ export class Calendar {
     if (ranges.length > 0 && !this.isHoliday(day)) {
       const base = day * DAY_MS;
       // t = wall - offset and offsets lie within -12h..+14h, so 15 hours either side is enough.
-      const segs = this.offsets.segments(base - 15 * 3_600_000, base + 2 * DAY_MS + 15 * 3_600_000);
+      const segs = this.offsets.segments(base - 15 * HOUR_MS, base + 2 * DAY_MS + 15 * HOUR_MS);
       for (const r of ranges) {
         const ws = base + r.start * MINUTE_MS;
         const we = base + r.end * MINUTE_MS;

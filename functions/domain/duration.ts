@@ -9,6 +9,8 @@ import type { Result } from './result';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
+/** A calendar day of 24 hours (UTC days; a local day may be 23 or 25 hours). */
+export const DAY_MS = 24 * HOUR_MS;
 
 /** The longest duration we accept in writing: 100,000 hours (about 11 years of 24x7 time). */
 export const MAX_DURATION_MS = 100_000 * HOUR_MS;

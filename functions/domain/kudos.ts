@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { isUserId } from './department';
+import { MINUTE_MS } from './duration';
 import { characters, isoWeekOf, parseRequestId } from './request';
 import type { Result } from './result';
 
@@ -14,7 +15,7 @@ export const KUDOS_MESSAGE_MAX = 500;
 export const KUDOS_RECIPIENTS_MAX = 10;
 export const KUDOS_VALUES_MAX = 5;
 /** A reaction removed within this long after it was added takes its kudos back. */
-export const KUDOS_UNDO_MS = 5 * 60_000;
+export const KUDOS_UNDO_MS = 5 * MINUTE_MS;
 
 export const KUDOS_SOURCES = ['command', 'shortcut', 'reaction'] as const;
 export type KudosSource = (typeof KUDOS_SOURCES)[number];

@@ -4,8 +4,8 @@
  * scan and the store only carry the result. Pure domain code.
  */
 import type { Calendar } from './calendar';
-import { DAY_MS } from './calendar-spec';
 import { type Department, isMember } from './department';
+import { DAY_MS } from './duration';
 import {
   ACTION_TYPES,
   type ActionType,

@@ -8,8 +8,8 @@
 import { DateTime } from 'luxon';
 import type { AgreementVersion, Priority } from './agreement';
 import type { Calendar } from './calendar';
-import { DAY_MS } from './calendar-spec';
 import { type Department, isHead, isMember } from './department';
+import { DAY_MS } from './duration';
 import type { Result } from './result';
 import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
 

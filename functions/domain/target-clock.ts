@@ -16,6 +16,7 @@ export interface ClockEvent {
   readonly at: number;
 }
 
+/** The share of a target after which its clock is at risk, when the agreement does not say. */
 export const DEFAULT_AT_RISK = 0.75;
 
 /**
@@ -138,7 +139,7 @@ export interface StartOptions {
   target: number;
   /** When the request was filed. */
   at: number;
-  /** At-risk threshold, default 0.75. */
+  /** At-risk threshold, default DEFAULT_AT_RISK. */
   threshold?: number;
 }
 

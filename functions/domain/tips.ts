@@ -13,6 +13,7 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { DAY_MS } from './duration';
 import { isoWeekOf } from './request';
 import raw from './tips-catalogue.json';
 
@@ -160,8 +161,6 @@ export function newTipId(kind: TipKind, title: string, taken: ReadonlySet<string
 
 /** ISO week, `2026-W48`. */
 export const IsoWeek = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'a week is written like 2026-W48');
-
-const DAY_MS = 86_400_000;
 
 /** The Monday (UTC midnight, as epoch ms) of an ISO week, or undefined when it is not a real week (e.g. 2026-W53). */
 export function mondayOfWeek(week: string): number | undefined {
