@@ -19,7 +19,6 @@ import { buildReport } from '../functions/domain/report';
 import {
   CAUSE_CATEGORIES,
   fileRequest,
-  monthOf,
   type Request,
   type RequestAction,
   type Rights,
@@ -30,6 +29,7 @@ import {
 import { decide } from '../functions/domain/request-actions';
 import { type Counters, contribution } from '../functions/domain/stats';
 import { findingsAt } from '../functions/domain/watch';
+import { monthOf } from '../functions/domain/weeks';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';

@@ -12,6 +12,7 @@ import { type Department, isHead, isMember } from './department';
 import { DAY_MS } from './duration';
 import type { Result } from './result';
 import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
+import { isoWeekOf } from './weeks';
 
 export const REQUEST_STATUSES = [
   'open',
@@ -276,17 +277,10 @@ export function checkRequestText(text: RequestText): Partial<Record<keyof Reques
   return problems;
 }
 
-export const isoWeekOf = (local: DateTime): string => `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
-
 /** The local date, ISO week, weekday and hour of `at` in `zone`. */
 export function filedBucket(at: number, zone: string): Filed {
   const local = DateTime.fromMillis(at, { zone });
   return { day: local.toISODate()!, week: isoWeekOf(local), weekday: local.weekday, hour: local.hour };
-}
-
-/** `YYYY-MM` of `at` in `zone`: the calendar month a breach's penalty counts in. */
-export function monthOf(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone }).toFormat('yyyy-MM');
 }
 
 export interface FileInput {

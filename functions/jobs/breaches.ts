@@ -10,9 +10,10 @@
 import { multiplierFor, penaltyFor } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import { type Directory, findDepartment } from '../domain/directory';
-import { monthOf, type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
+import { type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
 import { decide } from '../domain/request-actions';
 import { type Finding, findingsAt } from '../domain/watch';
+import { monthOf } from '../domain/weeks';
 import { calendarOf } from '../slack/requests';
 import { getAgreementVersion, type StoredVersion } from '../store/agreements';
 import type { Db } from '../store/client';

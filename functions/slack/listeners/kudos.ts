@@ -24,12 +24,12 @@ import {
   type KudosMessageRef,
   type KudosSource,
   kudosLeft,
-  localDayOf,
   parseKudosText,
   parseValues,
   reactionKey,
 } from '../../domain/kudos';
 import { parseRequestId } from '../../domain/request';
+import { localDayOf } from '../../domain/weeks';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import { departmentsOfWeek, givenOn, kudosCountsOf, saveKudos, takeBackReaction } from '../../store/kudos';

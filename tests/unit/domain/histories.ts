@@ -17,7 +17,6 @@ import {
   type BreachCharge,
   CAUSE_CATEGORIES,
   fileRequest,
-  monthOf,
   type Request,
   type RequestAction,
   type RequestEvent,
@@ -29,6 +28,7 @@ import {
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
 import type { TargetKind } from '../../../functions/domain/target-clock';
 import { findingsAt, nextWatch } from '../../../functions/domain/watch';
+import { monthOf } from '../../../functions/domain/weeks';
 import { department } from '../../support/departments';
 
 export const cal = compileCalendar({
