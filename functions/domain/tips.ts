@@ -28,7 +28,10 @@ export const MIN_TIPS_PER_KIND = 60;
 
 /** The prefix of the ids of each kind (`int-handoff-note`, `cus-first-30-seconds`). */
 export const KIND_PREFIX: Record<TipKind, string> = { internal: 'int', customer: 'cus' };
-export const KIND_LABEL: Record<TipKind, string> = { internal: 'Serving colleagues', customer: 'Serving customers' };
+export const TIP_KIND_LABEL: Record<TipKind, string> = {
+  internal: 'Serving colleagues',
+  customer: 'Serving customers',
+};
 
 export const TIP_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
