@@ -90,8 +90,8 @@ export interface Cause {
   text?: string;
 }
 
-/** What a breach costs, worked out from the pinned agreement version and the month's ledger. */
-export interface BreachCharge {
+/** A penalty charge: what one breach costs, worked out from the pinned agreement version and the month's ledger. */
+export interface PenaltyCharge {
   amount: number;
   unit: string;
   /** This breach's number within the agreement's calendar month (1-based). */
@@ -101,7 +101,7 @@ export interface BreachCharge {
   month: string;
 }
 
-export interface Breach extends BreachCharge {
+export interface Breach extends PenaltyCharge {
   /** The missed due instant: a breach found late is still recorded here. */
   dueAt: number;
   detectedAt: number;
@@ -186,7 +186,7 @@ export type RequestAction =
   | { type: 'comment'; note: string }
   | { type: 'rate'; score: number; better?: string }
   | { type: 'warn'; kind: TargetKind }
-  | { type: 'breach'; kind: TargetKind; charge: BreachCharge }
+  | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string };
 
 /** One line of a request's history. `seq` is the request's `rev` after the change. */

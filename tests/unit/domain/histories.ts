@@ -14,9 +14,9 @@ import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
   type ActionType,
-  type BreachCharge,
   CAUSE_CATEGORIES,
   fileRequest,
+  type PenaltyCharge,
   type Request,
   type RequestAction,
   type RequestEvent,
@@ -150,7 +150,7 @@ export const history = fc.record({
 });
 export type History = typeof history extends fc.Arbitrary<infer T> ? T : never;
 
-const toCharge = (seed: ChargeSeed, dueAt: number): BreachCharge => ({
+const toCharge = (seed: ChargeSeed, dueAt: number): PenaltyCharge => ({
   amount: seed.cents / 100,
   unit: seed.unit,
   n: seed.n,

@@ -16,9 +16,9 @@ import type { AgreementVersion, Priority } from '../../../functions/domain/agree
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   AUTO_CLOSE_MS,
-  type BreachCharge,
   type CAUSE_CATEGORIES,
   fileRequest,
+  type PenaltyCharge,
   type Request,
   type RequestAction,
   type Rights,
@@ -81,7 +81,7 @@ function refusal(request: Request, action: RequestAction, actor: string, when: n
   return r.error;
 }
 
-const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 2, multiplier: 1.5, month: '2026-11' };
+const CHARGE: PenaltyCharge = { amount: 50, unit: 'points', n: 2, multiplier: 1.5, month: '2026-11' };
 const recordBreach = (r: Request, kind: 'response' | 'resolution', when: number) =>
   act(r, { type: 'breach', kind, charge: CHARGE }, SYSTEM_ACTOR, when);
 const warn = (r: Request, kind: 'response' | 'resolution', when: number) =>
