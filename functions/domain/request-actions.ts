@@ -270,7 +270,7 @@ const resolve: EffectOf<'resolve'> = (request, action, { calendar, at, actor }) 
       status: 'resolved',
       resumeTo: undefined,
       resolvedAt: at,
-      resolution: note,
+      resolutionNote: note,
       clocks: {
         response: met(calendar, request.clocks.response, at),
         resolution: unwrapClock(meetClock(calendar, request.clocks.resolution, at)),

@@ -144,7 +144,8 @@ export interface Request {
   resolvedAt?: number;
   closedAt?: number;
   cancelledAt?: number;
-  resolution?: string;
+  /** The solver's "resolution note": how the request was solved, for the requester. */
+  resolutionNote?: string;
   rating?: Rating;
   clocks: Record<TargetKind, TargetClock>;
   /** Goes up by one with every change (optimistic concurrency); the filing is rev 1. */

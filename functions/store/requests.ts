@@ -129,8 +129,13 @@ const StoredCard = z.object({ channel: z.string(), ts: z.string() });
 export type CardRef = z.infer<typeof StoredCard>;
 
 function parseRequest(item: unknown): Request {
-  const r = StoredRequest.parse(item);
-  return { ...r, filed: r.filed ?? filedBucket(r.createdAt, 'UTC') } as Request;
+  // The resolution note is stored under its first name, `resolution`.
+  const { resolution, ...r } = StoredRequest.parse(item);
+  return {
+    ...r,
+    ...(resolution !== undefined ? { resolutionNote: resolution } : {}),
+    filed: r.filed ?? filedBucket(r.createdAt, 'UTC'),
+  } as Request;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,10 +154,12 @@ export function checkShard(id: string): number {
 
 /** The request as stored: its attributes and its index keys. */
 export function requestItem(r: Request): Record<string, unknown> {
+  const { resolutionNote, ...stored } = r;
   return {
     pk: requestPk(r.id),
     sk: REQUEST_SK,
-    ...r,
+    ...stored,
+    ...(resolutionNote !== undefined ? { resolution: resolutionNote } : {}),
     // Every write leaves Slack to be told: until the worker has done so (and moves the check on to
     // the next deadline), the scan finds the request here once the grace has passed and hands the
     // job over again. A deadline sooner than that comes first.

@@ -244,9 +244,9 @@ function cardBody(input: CardInput): KnownBlock[] {
         : '';
     blocks.push(section(body ? `${head}${body}${tail}` : from!));
   }
-  if (request.resolution && (request.status === 'resolved' || request.status === 'closed')) {
+  if (request.resolutionNote && (request.status === 'resolved' || request.status === 'closed')) {
     const head = '*How it was solved*\n';
-    blocks.push(section(`${head}${cut(escapeMrkdwn(request.resolution), MAX_SECTION_TEXT - head.length)}`));
+    blocks.push(section(`${head}${cut(escapeMrkdwn(request.resolutionNote), MAX_SECTION_TEXT - head.length)}`));
   }
   if (request.cause && (request.status === 'resolved' || request.status === 'closed')) {
     blocks.push(section(cut(`*Cause:* ${causeText(request.cause)}`, MAX_SECTION_TEXT)));
