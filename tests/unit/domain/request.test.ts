@@ -688,7 +688,7 @@ describe('what actions do to the clocks', () => {
       status: 'resolved',
       resolvedAt: MON + HOUR_MS,
       acknowledgedAt: MON + HOUR_MS,
-      resolution: 'Laptop delivered.',
+      resolutionNote: 'Laptop delivered.',
       assignee: AGENT,
     });
     expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + HOUR_MS });
