@@ -6,7 +6,6 @@
 
 import { type Calendar, parseCalendar } from '../functions/domain/calendar';
 import {
-  addBusinessTime,
   meetClock,
   pauseClock,
   reopenClock,
@@ -14,7 +13,8 @@ import {
   startClock,
   statusAt,
   type TargetClock,
-} from '../functions/domain/clock';
+} from '../functions/domain/target-clock';
+import { addWorkingTime } from '../functions/domain/working-time';
 import { OracleCalendar, oracleAdd } from '../tests/support/oracle-clock';
 import type { Bench, BenchResult } from './types';
 
@@ -72,12 +72,12 @@ function inputs(n: number, maxMinutes: number, seed: number): { start: number; d
 /** Median per-call µs over batches of `batch` calls (one hrtime pair per batch keeps timer noise out). */
 function warmMedian(cal: Calendar, xs: { start: number; d: number }[], batch = 500): number {
   let sink = 0;
-  for (const x of xs) sink += addBusinessTime(cal, x.start, x.d); // warm the caches, as a long-running process would be
+  for (const x of xs) sink += addWorkingTime(cal, x.start, x.d); // warm the caches, as a long-running process would be
   const perCall: number[] = [];
   for (let round = 0; round < 3; round++) {
     for (let i = 0; i + batch <= xs.length; i += batch) {
       const t0 = now();
-      for (let j = i; j < i + batch; j++) sink += addBusinessTime(cal, xs[j]!.start, xs[j]!.d);
+      for (let j = i; j < i + batch; j++) sink += addWorkingTime(cal, xs[j]!.start, xs[j]!.d);
       perCall.push(us(now() - t0) / batch);
     }
   }
@@ -121,7 +121,7 @@ export const run: Bench = async () => {
   // Warm: caches filled, the steady state of a long-running evaluator.
   const warm = warmMedian(cal, fiveDays);
   results.push({
-    name: 'clock: addBusinessTime, targets up to 5 working days, warm (median)',
+    name: 'clock: addWorkingTime, targets up to 5 working days, warm (median)',
     value: round(warm),
     unit: 'µs/call',
     budget: '<= 5 µs',
@@ -133,11 +133,11 @@ export const run: Bench = async () => {
   for (const x of fiveDays.slice(0, 2_000)) {
     cal.clearCaches();
     const t0 = now();
-    addBusinessTime(cal, x.start, x.d);
+    addWorkingTime(cal, x.start, x.d);
     cold.push(us(now() - t0));
   }
   results.push({
-    name: 'clock: addBusinessTime, targets up to 5 working days, cold caches (median)',
+    name: 'clock: addWorkingTime, targets up to 5 working days, cold caches (median)',
     value: round(median(cold)),
     unit: 'µs/call',
   });
@@ -178,7 +178,7 @@ export const run: Bench = async () => {
     const xs = inputs(4_000, 1, 7).map((x) => ({ start: x.start, d: days * 8 * HOUR }));
     const m = warmMedian(cal, xs, 200);
     results.push({
-      name: `clock: addBusinessTime, ${days}-working-day target, warm (median)`,
+      name: `clock: addWorkingTime, ${days}-working-day target, warm (median)`,
       value: round(m),
       unit: 'µs/call',
     });

@@ -13,14 +13,12 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import type { AgreementVersion, Priority } from '../functions/domain/agreement';
-import { findingsAt } from '../functions/domain/breach';
 import { compileCalendar } from '../functions/domain/calendar';
 import type { Department } from '../functions/domain/department';
 import { buildReport } from '../functions/domain/report';
 import {
   CAUSE_CATEGORIES,
   fileRequest,
-  monthOf,
   type Request,
   type RequestAction,
   type Rights,
@@ -30,6 +28,8 @@ import {
 } from '../functions/domain/request';
 import { decide } from '../functions/domain/request-actions';
 import { type Counters, contribution } from '../functions/domain/stats';
+import { findingsAt } from '../functions/domain/watch';
+import { monthOf } from '../functions/domain/weeks';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';

@@ -9,9 +9,9 @@
  */
 
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { nextWatch } from '../functions/domain/breach';
 import { compileCalendar } from '../functions/domain/calendar';
 import { fileRequest, requestId } from '../functions/domain/request';
+import { nextWatch } from '../functions/domain/watch';
 import { runScan } from '../functions/jobs/scan';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';

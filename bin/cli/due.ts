@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { NoWorkingTimeError, parseCalendar } from '../../functions/domain/calendar';
-import { pauseClock, resumeClock, startClock, type TargetClock } from '../../functions/domain/clock';
 import { parseDuration } from '../../functions/domain/duration';
+import { pauseClock, resumeClock, startClock, type TargetClock } from '../../functions/domain/target-clock';
 
 export interface DueIo {
   out(line: string): void;

@@ -1,6 +1,6 @@
 /**
  * An `Agreement`: a provider department promises a customer department (or every department,
- * `*`) to answer and solve requests for a named service within business-time targets per
+ * `*`) to answer and solve requests for a named service within working-time targets per
  * priority, at an agreed `Penalty` per breach. Each change is a new version; requests keep the
  * version they were filed under. Pure domain code: the written shape, its rules, and how terms
  * read to people. Semantics: docs/agreements.md.
@@ -9,13 +9,13 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration';
 import { shown } from './issues';
 import { sameValue } from './same-value';
+import { DEFAULT_AT_RISK } from './target-clock';
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
 /** `*` as the customer: the agreement covers requests from every department. */
 export const EVERY_DEPARTMENT = '*';
-export const DEFAULT_AT_RISK = 0.75;
 /** The largest penalty amount we accept anywhere (per breach or cap). */
 export const MAX_AMOUNT = 1_000_000_000;
 
@@ -23,9 +23,9 @@ export const AGREEMENT_STATUSES = ['draft', 'proposed', 'active', 'retired', 'de
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
 export interface Target {
-  /** Business milliseconds to the first answer. */
+  /** Working milliseconds to the first answer. */
   response: number;
-  /** Business milliseconds to the solution; never less than `response`. */
+  /** Working milliseconds to the solution; never less than `response`. */
   resolution: number;
 }
 export type Targets = Partial<Record<Priority, Target>>;

@@ -1,5 +1,5 @@
 /**
- * Business calendars as written (`CalendarSpec`, validated with zod, with one-line messages that
+ * Working-time calendars as written (`CalendarSpec`, validated with zod, with one-line messages that
  * name the path) and the public holidays they name. `calendar.ts` compiles them for the clock.
  * Pure domain code: no I/O. The public-holiday data of `date-holidays` is loaded lazily, only
  * for calendars that name a country.
@@ -16,13 +16,13 @@
 import type HolidaysType from 'date-holidays';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import type { Result } from './duration';
+import { DAY_MS } from './duration';
 import { issueLine, issuesOf } from './issues';
+import type { Result } from './result';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-export const DAY_MS = 86_400_000;
 /** How far ahead the clock searches for working time before giving up: about ten years. */
 export const HORIZON_DAYS = 3660;
 

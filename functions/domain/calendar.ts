@@ -1,12 +1,11 @@
 /**
- * The compiled business `Calendar` the clock uses: working intervals per local date as UTC
+ * The compiled working-time `Calendar` the clock uses: working intervals per local date as UTC
  * instants, cached, with zone offsets found once per zone. Semantics in docs/clock.md; the
  * written shape and its validation are in calendar-spec.ts.
  */
 import { IANAZone } from 'luxon';
 import {
   CalendarSpec,
-  DAY_MS,
   dayOfIsoDate,
   describeIssues,
   isoDateOfDay,
@@ -16,15 +15,15 @@ import {
   WEEKDAYS,
   weekdayOfDay,
 } from './calendar-spec';
-import type { Result } from './duration';
-import { MINUTE_MS } from './duration';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './duration';
+import type { Result } from './result';
 
 export * from './calendar-spec';
 
 // ---------------------------------------------------------------------------------------------
 // Zone offsets, cached
 
-const GRID_MS = 6 * 3_600_000;
+const GRID_MS = 6 * HOUR_MS;
 
 /** Offsets of one IANA zone, sampled every 6 hours with transitions found by bisection and cached. */
 class ZoneOffsets {
@@ -114,7 +113,7 @@ export class Calendar {
   readonly spec: CalendarSpec;
   /** Ranges per weekday (0 = Monday), minutes from local midnight; `end` > 1440 runs past midnight. */
   readonly weekly: readonly (readonly MinuteRange[])[];
-  /** 24x7 with no holidays: business time is plain elapsed time. */
+  /** 24x7 with no holidays: working time is plain elapsed time. */
   readonly alwaysOpen: boolean;
   readonly is24x7: boolean;
 
@@ -172,7 +171,7 @@ export class Calendar {
     if (ranges.length > 0 && !this.isHoliday(day)) {
       const base = day * DAY_MS;
       // t = wall - offset and offsets lie within -12h..+14h, so 15 hours either side is enough.
-      const segs = this.offsets.segments(base - 15 * 3_600_000, base + 2 * DAY_MS + 15 * 3_600_000);
+      const segs = this.offsets.segments(base - 15 * HOUR_MS, base + 2 * DAY_MS + 15 * HOUR_MS);
       for (const r of ranges) {
         const ws = base + r.start * MINUTE_MS;
         const we = base + r.end * MINUTE_MS;

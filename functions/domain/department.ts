@@ -1,5 +1,5 @@
 /**
- * A `Department`: who leads it, who works in it, where its request cards go, the business
+ * A `Department`: who leads it, who works in it, where its request cards go, the working-time
  * `Calendar` its clocks run on, and the prefix of its request IDs (`IT` -> `IT-42`).
  * Pure domain code: the written shape (YAML import, `/sla dept`) and the rules about people.
  */

@@ -1,15 +1,16 @@
 /**
- * Business durations.
+ * Durations of working time.
  *
  * Representation: a duration is a whole number of **milliseconds** of working time (a plain
  * `number`), the same unit as the epoch-millisecond instants used everywhere in the clock.
  * The written form only ever has minute precision: `30m`, `4h`, `1h30m`.
  */
-
-export type Result<T, E = string> = { ok: true; value: T } | { ok: false; error: E };
+import type { Result } from './result';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
+/** A calendar day of 24 hours (UTC days; a local day may be 23 or 25 hours). */
+export const DAY_MS = 24 * HOUR_MS;
 
 /** The longest duration we accept in writing: 100,000 hours (about 11 years of 24x7 time). */
 export const MAX_DURATION_MS = 100_000 * HOUR_MS;
@@ -30,7 +31,7 @@ function readDigits(text: string, from: number): { value: number; end: number } 
 }
 
 /**
- * Parses a written business duration. Accepted forms: `<H>h`, `<M>m`, `<H>h<M>m` with M under 60
+ * Parses a written working-time duration. Accepted forms: `<H>h`, `<M>m`, `<H>h<M>m` with M under 60
  * when hours are present. The value must be more than zero. Never throws: any input, including
  * non-strings, gives a result. Scans the text once by hand (no regular expression).
  */

@@ -1,3 +1,5 @@
 export * from './calendar';
-export * from './clock';
 export * from './duration';
+export * from './result';
+export * from './target-clock';
+export * from './working-time';

@@ -4,18 +4,18 @@
  * how many a person may give in a day (in their own time zone) and which departments a kudos
  * counts for are decided here and nowhere else. Pure domain code: instants are epoch milliseconds.
  */
-import { DateTime } from 'luxon';
 import { isUserId } from './department';
-import type { Result } from './duration';
+import { MINUTE_MS } from './duration';
 import type { MessageRef } from './message-ref';
-import { characters, isoWeekOf, parseRequestId } from './request';
+import { characters, parseRequestId } from './request';
+import type { Result } from './result';
 
 export const KUDOS_MESSAGE_MAX = 500;
 /** Recipients of one kudos (each counts as one against the giver's daily quota). */
 export const KUDOS_RECIPIENTS_MAX = 10;
 export const KUDOS_VALUES_MAX = 5;
 /** A reaction removed within this long after it was added takes its kudos back. */
-export const KUDOS_UNDO_MS = 5 * 60_000;
+export const KUDOS_UNDO_MS = 5 * MINUTE_MS;
 
 export const KUDOS_SOURCES = ['command', 'shortcut', 'reaction'] as const;
 export type KudosSource = (typeof KUDOS_SOURCES)[number];
@@ -138,13 +138,6 @@ export function checkRecipients(p: KudosPeople): Result<true> {
   const bot = p.recipients.find((r) => p.bots.has(r));
   if (bot) return { ok: false, error: `<@${bot}> is a bot; kudos are for people.` };
   return { ok: true, value: true };
-}
-
-/** The giver's local date and its ISO week, in the giver's time zone (UTC when it is unknown). */
-export function localDayOf(at: number, zone: string): { day: string; week: string } {
-  let local = DateTime.fromMillis(at, { zone });
-  if (!local.isValid) local = DateTime.fromMillis(at, { zone: 'UTC' });
-  return { day: local.toISODate()!, week: isoWeekOf(local) };
 }
 
 /** The kudos left today after `given` of `quota`. */

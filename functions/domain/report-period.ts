@@ -5,7 +5,7 @@
  * digest. Pure domain code.
  */
 import { DateTime } from 'luxon';
-import type { Result } from './duration';
+import type { Result } from './result';
 
 export const PERIOD_WORDS = ['this-week', 'last-week', 'this-month', 'last-month', 'quarter'] as const;
 export type PeriodWord = (typeof PERIOD_WORDS)[number];

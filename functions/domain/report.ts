@@ -10,8 +10,9 @@
  */
 import { DateTime } from 'luxon';
 import { periodLabel } from './report-period';
-import { CAUSE_CATEGORIES, isoWeekOf } from './request';
+import { CAUSE_CATEGORIES } from './request';
 import { type Counters, NOBODY, sumCounters } from './stats';
+import { isoWeekOf } from './weeks';
 
 // ---------------------------------------------------------------------------------------------
 // The report

@@ -4,15 +4,15 @@
  * scan and the store only carry the result. Pure domain code.
  */
 import type { Calendar } from './calendar';
-import { clockAt, meetClock, pauseClock, reopenClock, resumeClock, type TargetClock, type TargetKind } from './clock';
 import { type Department, isMember } from './department';
-import type { Result } from './duration';
+import { DAY_MS } from './duration';
 import {
   ACTION_TYPES,
   type ActionType,
   AUTO_CLOSE_MS,
   CAUSE_CATEGORIES,
   CAUSE_LABEL,
+  type Cause,
   characters,
   LIVE_STATUSES,
   NOTE_MAX,
@@ -23,7 +23,19 @@ import {
   type RequestEvent,
   type RequestStatus,
   type Rights,
+  WAIVE_REASON_MAX,
 } from './request';
+import type { Result } from './result';
+import {
+  clockAt,
+  meetClock,
+  pauseClock,
+  reopenClock,
+  resumeClock,
+  type TargetClock,
+  type TargetKind,
+  unwrapClock,
+} from './target-clock';
 
 // ---------------------------------------------------------------------------------------------
 // Working a request
@@ -153,9 +165,228 @@ function wrongState(request: Request, type: ActionType): string {
   }
 }
 
-function must<T>(r: Result<T, { message: string }>): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
+type ActionOf<K extends ActionType> = Extract<RequestAction, { type: K }>;
+
+/** What one action does: the request fields it changes, and the details it adds to the history line. */
+interface Effect {
+  changes: Partial<Request>;
+  event?: Partial<RequestEvent>;
+}
+
+/** One action's effect on a request whose status and actor `decide` has already checked, or a one-line refusal. */
+type EffectOf<K extends ActionType> = (request: Request, action: ActionOf<K>, ctx: DecideContext) => Result<Effect>;
+
+const refuse = (error: string): Result<Effect> => ({ ok: false, error });
+const effect = (changes: Partial<Request>, event?: Partial<RequestEvent>): Result<Effect> => ({
+  ok: true,
+  value: event ? { changes, event } : { changes },
+});
+
+const AUTO_CLOSE_DAYS = AUTO_CLOSE_MS / DAY_MS;
+const REOPEN_WINDOW_DAYS = REOPEN_WINDOW_MS / DAY_MS;
+
+/** Meets a clock unless it is met already (asking or solving is also an answer). */
+function met(calendar: Calendar, clock: TargetClock, at: number): TargetClock {
+  return clock.state === 'met' ? clock : unwrapClock(meetClock(calendar, clock, at));
+}
+
+/** Back to work after waiting on the requester: the status it had, and the resolution clock running again. */
+function resumed(request: Request, calendar: Calendar, at: number): Partial<Request> {
+  return {
+    status: request.resumeTo ?? 'acknowledged',
+    resumeTo: undefined,
+    clocks: {
+      response: request.clocks.response,
+      resolution: unwrapClock(resumeClock(calendar, request.clocks.resolution, at)),
+    },
+  };
+}
+
+const acknowledge: EffectOf<'acknowledge'> = (request, _action, { calendar, at, actor }) =>
+  effect({
+    status: 'acknowledged',
+    acknowledgedAt: at,
+    clocks: {
+      response: unwrapClock(meetClock(calendar, request.clocks.response, at)),
+      resolution: request.clocks.resolution,
+    },
+    ...(request.assignee ? {} : { assignee: actor }),
+  });
+
+const assign: EffectOf<'assign'> = (request, { assignee }, { provider }) => {
+  if (!isMember(provider, assignee))
+    return refuse(`<@${assignee}> is not in ${provider.name}; ${request.id} can only be assigned to someone there.`);
+  if (request.assignee === assignee) return refuse(`${request.id} is already assigned to <@${assignee}>.`);
+  return effect({ assignee }, { assignee });
+};
+
+// Asking the requester for something is an answer: it meets the response target too.
+const pause: EffectOf<'pause'> = (request, _action, { calendar, at }) =>
+  effect({
+    status: 'waiting_on_requester',
+    resumeTo: request.status === 'open' ? 'acknowledged' : request.status,
+    clocks: {
+      response: met(calendar, request.clocks.response, at),
+      resolution: unwrapClock(pauseClock(calendar, request.clocks.resolution, at)),
+    },
+    ...(request.status === 'open' ? { acknowledgedAt: at } : {}),
+  });
+
+const resume: EffectOf<'resume'> = (request, _action, { calendar, at }) => effect(resumed(request, calendar, at));
+
+/** The cause a resolve records: needed once a target is missed, checked whenever given. */
+function causeOf(
+  request: Request,
+  action: ActionOf<'resolve'>,
+  calendar: Calendar,
+  at: number,
+): Result<Cause | undefined> {
+  const missed = missedTargets(request, calendar, at);
+  if (missed.length > 0 && !action.cause) {
+    const causes = CAUSE_CATEGORIES.map((c) => CAUSE_LABEL[c].toLowerCase()).join(', ');
+    return {
+      ok: false,
+      error: `${request.id} missed its ${missed.join(' and ')} target, so say why: pick a cause (${causes}).`,
+    };
+  }
+  if (!action.cause) return { ok: true, value: undefined };
+  const { category } = action.cause;
+  if (!(CAUSE_CATEGORIES as readonly string[]).includes(category))
+    return { ok: false, error: `"${category}" is not a cause; pick one of ${CAUSE_CATEGORIES.join(', ')}.` };
+  const text = action.cause.text?.trim();
+  if (text && characters(text) > NOTE_MAX)
+    return { ok: false, error: `Keep the cause of ${request.id} to ${NOTE_MAX} characters.` };
+  return { ok: true, value: { category, ...(text ? { text } : {}) } };
+}
+
+const resolve: EffectOf<'resolve'> = (request, action, { calendar, at, actor }) => {
+  const note = action.note.trim();
+  if (note.length === 0) return refuse(`Say in a line how ${request.id} was solved: the requester reads it.`);
+  const cause = causeOf(request, action, calendar, at);
+  if (!cause.ok) return cause;
+  return effect(
+    {
+      ...(cause.value ? { cause: cause.value } : {}),
+      status: 'resolved',
+      resumeTo: undefined,
+      resolvedAt: at,
+      resolutionNote: note,
+      clocks: {
+        response: met(calendar, request.clocks.response, at),
+        resolution: unwrapClock(meetClock(calendar, request.clocks.resolution, at)),
+      },
+      ...(request.status === 'open' ? { acknowledgedAt: at } : {}),
+      ...(request.assignee ? {} : { assignee: actor }),
+    },
+    cause.value ? { cause: cause.value } : undefined,
+  );
+};
+
+const close: EffectOf<'close'> = (request, _action, { rights, at }) => {
+  if (!rights.requester && at - (request.resolvedAt ?? at) < AUTO_CLOSE_MS)
+    return refuse(
+      `${request.id} was resolved less than ${AUTO_CLOSE_DAYS} days ago; it closes itself after ${AUTO_CLOSE_DAYS} unless its requester closes or reopens it.`,
+    );
+  return effect({ status: 'closed', closedAt: at });
+};
+
+const reopen: EffectOf<'reopen'> = (request, _action, { calendar, at }) => {
+  if (at - (request.resolvedAt ?? at) > REOPEN_WINDOW_MS)
+    return refuse(
+      `${request.id} was resolved more than ${REOPEN_WINDOW_DAYS} days ago; file a new request and mention ${request.id} in it.`,
+    );
+  return effect({
+    status: 'reopened',
+    resolvedAt: undefined,
+    clocks: {
+      response: request.clocks.response,
+      resolution: unwrapClock(reopenClock(calendar, request.clocks.resolution, at)),
+    },
+  });
+};
+
+const cancel: EffectOf<'cancel'> = (request, _action, { calendar, at }) => {
+  const stop = (c: TargetClock) => (c.state === 'running' ? unwrapClock(pauseClock(calendar, c, at)) : c);
+  return effect({
+    status: 'cancelled',
+    resumeTo: undefined,
+    cancelledAt: at,
+    clocks: { response: stop(request.clocks.response), resolution: stop(request.clocks.resolution) },
+  });
+};
+
+const comment: EffectOf<'comment'> = (request, action, { calendar, at, rights }) => {
+  if (action.note.trim().length === 0) return refuse(`Write what you want to add to ${request.id}.`);
+  // The requester answering while the provider waits on them starts the clock again.
+  if (request.status === 'waiting_on_requester' && rights.requester) return effect(resumed(request, calendar, at));
+  return effect({});
+};
+
+const rate: EffectOf<'rate'> = (request, { score, better }, { at, actor }) => {
+  if (request.rating) return refuse(`You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!`);
+  if (!Number.isInteger(score) || score < 1 || score > 5)
+    return refuse(`Rate ${request.id} with a whole number from 1 to 5.`);
+  return effect({ rating: { score, ...(better?.trim() ? { better: better.trim() } : {}), at, by: actor } }, { score });
+};
+
+const warn: EffectOf<'warn'> = (request, { kind }, { calendar, at }) => {
+  if (request.breaches?.[kind])
+    return refuse(`${request.id}'s ${kind} target is already missed; there is nothing to warn about.`);
+  if (request.warned?.[kind] !== undefined) return refuse(`${request.id}'s ${kind} target was already warned about.`);
+  if (clockAt(calendar, request.clocks[kind], at).status !== 'at_risk')
+    return refuse(`${request.id}'s ${kind} target is not at risk.`);
+  return effect({ warned: { ...request.warned, [kind]: at } }, { kind });
+};
+
+const breach: EffectOf<'breach'> = (request, { kind, charge }, { calendar, at }) => {
+  if (request.breaches?.[kind]) return refuse(`${request.id}'s ${kind} breach is already recorded.`);
+  const missedAt = clockAt(calendar, request.clocks[kind], at).breachedAt;
+  if (missedAt === null) return refuse(`${request.id}'s ${kind} target is not missed.`);
+  return effect(
+    { breaches: { ...request.breaches, [kind]: { ...charge, dueAt: missedAt, detectedAt: at } } },
+    { kind, amount: charge.amount, unit: charge.unit },
+  );
+};
+
+const waive: EffectOf<'waive'> = (request, action, { at, actor }) => {
+  const { kind } = action;
+  const missed = request.breaches?.[kind];
+  if (!missed) return refuse(`${request.id} has no ${kind} breach to waive.`);
+  if (missed.waived) return refuse(`The ${kind} penalty of ${request.id} was already waived.`);
+  const reason = action.reason.trim();
+  if (reason.length === 0)
+    return refuse(`Say why the ${kind} penalty of ${request.id} is waived: the ledger keeps it.`);
+  if (characters(reason) > WAIVE_REASON_MAX)
+    return refuse(`Keep the reason for waiving ${request.id}'s penalty to ${WAIVE_REASON_MAX} characters.`);
+  return effect(
+    { breaches: { ...request.breaches, [kind]: { ...missed, waived: { by: actor, at, reason } } } },
+    { kind, amount: missed.amount, unit: missed.unit, note: reason },
+  );
+};
+
+/** What each action does to a request, once `decide` has checked who acts and from which status. */
+const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
+  acknowledge,
+  assign,
+  pause,
+  resume,
+  resolve,
+  close,
+  reopen,
+  cancel,
+  comment,
+  rate,
+  warn,
+  breach,
+  waive,
+};
+
+/** The text an action writes on its history line: its note, a rating's "what would have made this better", a waiver's reason. */
+function noteOf(action: RequestAction): string | undefined {
+  if ('note' in action) return action.note?.trim();
+  if (action.type === 'rate') return action.better?.trim();
+  if (action.type === 'waive') return action.reason.trim();
+  return undefined;
 }
 
 /**
@@ -173,220 +404,25 @@ export function decide(
   // A clock never runs backwards: a change stamped before the last one (clock skew between
   // machines) is taken as happening at the last one.
   const at = Math.max(ctx.at, request.updatedAt);
-  const cal = ctx.calendar;
-  const { response, resolution } = request.clocks;
-  let next: Request = { ...request, updatedAt: at, rev: request.rev + 1 };
+  // The table holds one effect per action type; TypeScript cannot pair the two unions itself.
+  const apply = EFFECTS[action.type] as EffectOf<ActionType>;
+  const done = apply(request, action as ActionOf<ActionType>, { ...ctx, at });
+  if (!done.ok) return done;
+  const next: Request = { ...request, updatedAt: at, rev: request.rev + 1, ...done.value.changes };
   const event: RequestEvent = {
     seq: next.rev,
     type: action.type,
     actor: ctx.actor,
     at,
     from: request.status,
-    to: request.status,
+    to: next.status,
+    ...done.value.event,
   };
-
-  switch (action.type) {
-    case 'acknowledge':
-      next = {
-        ...next,
-        status: 'acknowledged',
-        acknowledgedAt: at,
-        clocks: { response: must(meetClock(cal, response, at)), resolution },
-      };
-      if (!next.assignee) next.assignee = ctx.actor;
-      break;
-    case 'assign':
-      if (!isMember(ctx.provider, action.assignee))
-        return {
-          ok: false,
-          error: `<@${action.assignee}> is not in ${ctx.provider.name}; ${request.id} can only be assigned to someone there.`,
-        };
-      if (request.assignee === action.assignee)
-        return { ok: false, error: `${request.id} is already assigned to <@${action.assignee}>.` };
-      next = { ...next, assignee: action.assignee };
-      event.assignee = action.assignee;
-      break;
-    case 'pause': {
-      // Asking the requester for something is an answer: it meets the response target too.
-      const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
-      next = {
-        ...next,
-        status: 'waiting_on_requester',
-        resumeTo: request.status === 'open' ? 'acknowledged' : request.status,
-        clocks: { response: r, resolution: must(pauseClock(cal, resolution, at)) },
-      };
-      if (request.status === 'open') next.acknowledgedAt = at;
-      break;
-    }
-    case 'resume':
-      next = resumed(next, cal, at);
-      break;
-    case 'resolve': {
-      const note = action.note.trim();
-      if (note.length === 0)
-        return { ok: false, error: `Say in a line how ${request.id} was solved: the requester reads it.` };
-      const missed = missedTargets(request, cal, at);
-      if (missed.length > 0 && !action.cause) {
-        return {
-          ok: false,
-          error: `${request.id} missed its ${missed.join(' and ')} target, so say why: pick a cause (${CAUSE_CATEGORIES.map((c) => CAUSE_LABEL[c].toLowerCase()).join(', ')}).`,
-        };
-      }
-      if (action.cause) {
-        if (!(CAUSE_CATEGORIES as readonly string[]).includes(action.cause.category))
-          return {
-            ok: false,
-            error: `"${action.cause.category}" is not a cause; pick one of ${CAUSE_CATEGORIES.join(', ')}.`,
-          };
-        const text = action.cause.text?.trim();
-        if (text && characters(text) > NOTE_MAX)
-          return { ok: false, error: `Keep the cause of ${request.id} to ${NOTE_MAX} characters.` };
-        next.cause = { category: action.cause.category, ...(text ? { text } : {}) };
-        event.cause = next.cause;
-      }
-      const r = response.state === 'met' ? response : must(meetClock(cal, response, at));
-      next = {
-        ...next,
-        status: 'resolved',
-        resumeTo: undefined,
-        resolvedAt: at,
-        resolution: note,
-        clocks: { response: r, resolution: must(meetClock(cal, resolution, at)) },
-      };
-      if (request.status === 'open') next.acknowledgedAt = at;
-      if (!next.assignee) next.assignee = ctx.actor;
-      break;
-    }
-    case 'close':
-      if (!ctx.rights.requester && at - (request.resolvedAt ?? at) < AUTO_CLOSE_MS)
-        return {
-          ok: false,
-          error: `${request.id} was resolved less than 7 days ago; it closes itself after 7 unless its requester closes or reopens it.`,
-        };
-      next = { ...next, status: 'closed', closedAt: at };
-      break;
-    case 'reopen': {
-      const since = at - (request.resolvedAt ?? at);
-      if (since > REOPEN_WINDOW_MS)
-        return {
-          ok: false,
-          error: `${request.id} was resolved more than 7 days ago; file a new request and mention ${request.id} in it.`,
-        };
-      next = {
-        ...next,
-        status: 'reopened',
-        resolvedAt: undefined,
-        clocks: { response, resolution: must(reopenClock(cal, resolution, at)) },
-      };
-      break;
-    }
-    case 'cancel': {
-      const stop = (c: TargetClock) => (c.state === 'running' ? must(pauseClock(cal, c, at)) : c);
-      next = {
-        ...next,
-        status: 'cancelled',
-        resumeTo: undefined,
-        cancelledAt: at,
-        clocks: { response: stop(response), resolution: stop(resolution) },
-      };
-      break;
-    }
-    case 'comment': {
-      const note = action.note.trim();
-      if (note.length === 0) return { ok: false, error: `Write what you want to add to ${request.id}.` };
-      // The requester answering while the provider waits on them starts the clock again.
-      if (request.status === 'waiting_on_requester' && ctx.rights.requester) next = resumed(next, cal, at);
-      break;
-    }
-    case 'warn': {
-      if (request.breaches?.[action.kind])
-        return {
-          ok: false,
-          error: `${request.id}'s ${action.kind} target is already missed; there is nothing to warn about.`,
-        };
-      if (request.warned?.[action.kind] !== undefined)
-        return { ok: false, error: `${request.id}'s ${action.kind} target was already warned about.` };
-      if (clockAt(cal, request.clocks[action.kind], at).status !== 'at_risk')
-        return { ok: false, error: `${request.id}'s ${action.kind} target is not at risk.` };
-      next = { ...next, warned: { ...request.warned, [action.kind]: at } };
-      event.kind = action.kind;
-      break;
-    }
-    case 'breach': {
-      if (request.breaches?.[action.kind])
-        return { ok: false, error: `${request.id}'s ${action.kind} breach is already recorded.` };
-      const missedAt = clockAt(cal, request.clocks[action.kind], at).breachedAt;
-      if (missedAt === null) return { ok: false, error: `${request.id}'s ${action.kind} target is not missed.` };
-      next = {
-        ...next,
-        breaches: { ...request.breaches, [action.kind]: { ...action.charge, dueAt: missedAt, detectedAt: at } },
-      };
-      Object.assign(event, { kind: action.kind, amount: action.charge.amount, unit: action.charge.unit });
-      break;
-    }
-    case 'waive': {
-      const breach = request.breaches?.[action.kind];
-      if (!breach) return { ok: false, error: `${request.id} has no ${action.kind} breach to waive.` };
-      if (breach.waived) return { ok: false, error: `The ${action.kind} penalty of ${request.id} was already waived.` };
-      const reason = action.reason.trim();
-      if (reason.length === 0)
-        return {
-          ok: false,
-          error: `Say why the ${action.kind} penalty of ${request.id} is waived: the ledger keeps it.`,
-        };
-      if (characters(reason) > 500)
-        return { ok: false, error: `Keep the reason for waiving ${request.id}'s penalty to 500 characters.` };
-      next = {
-        ...next,
-        breaches: { ...request.breaches, [action.kind]: { ...breach, waived: { by: ctx.actor, at, reason } } },
-      };
-      Object.assign(event, { kind: action.kind, amount: breach.amount, unit: breach.unit, note: reason });
-      break;
-    }
-    case 'rate':
-      if (request.rating)
-        return { ok: false, error: `You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!` };
-      if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5)
-        return { ok: false, error: `Rate ${request.id} with a whole number from 1 to 5.` };
-      next = {
-        ...next,
-        rating: {
-          score: action.score,
-          ...(action.better?.trim() ? { better: action.better.trim() } : {}),
-          at,
-          by: ctx.actor,
-        },
-      };
-      event.score = action.score;
-      break;
-  }
-  const note =
-    'note' in action
-      ? action.note?.trim()
-      : action.type === 'rate'
-        ? action.better?.trim()
-        : action.type === 'waive'
-          ? action.reason.trim()
-          : undefined;
-  if (note) {
-    if (characters(note) > NOTE_MAX)
-      return {
-        ok: false,
-        error: `Keep the note on ${request.id} to ${NOTE_MAX} characters; it is ${characters(note)}.`,
-      };
-    event.note = note;
-  }
-  event.to = next.status;
+  const note = noteOf(action);
+  if (note && characters(note) > NOTE_MAX)
+    return { ok: false, error: `Keep the note on ${request.id} to ${NOTE_MAX} characters; it is ${characters(note)}.` };
+  if (note) event.note = note;
   return { ok: true, value: { request: dropUndefined(next), event } };
-}
-
-function resumed(request: Request, cal: Calendar, at: number): Request {
-  return {
-    ...request,
-    status: request.resumeTo ?? 'acknowledged',
-    resumeTo: undefined,
-    clocks: { response: request.clocks.response, resolution: must(resumeClock(cal, request.clocks.resolution, at)) },
-  };
 }
 
 function dropUndefined(r: Request): Request {

@@ -1,6 +1,6 @@
 /**
  * A `Request`: one piece of work a person asks of another department under an agreement.
- * It carries its two target clocks (response and resolution, see clock.ts) and moves through
+ * It carries its two target clocks (response and resolution, see target-clock.ts) and moves through
  * a small state machine (request-actions.ts decides each move). Here: its shape, its ID, filing
  * it, and reading its clocks.
  * Pure domain code: instants are epoch milliseconds.
@@ -8,10 +8,11 @@
 import { DateTime } from 'luxon';
 import type { AgreementVersion, Priority } from './agreement';
 import type { Calendar } from './calendar';
-import { DAY_MS } from './calendar-spec';
-import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './clock';
 import { type Department, isHead, isMember } from './department';
-import type { Result } from './duration';
+import { DAY_MS } from './duration';
+import type { Result } from './result';
+import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
+import { isoWeekOf } from './weeks';
 
 export const REQUEST_STATUSES = [
   'open',
@@ -33,6 +34,8 @@ export const TITLE_MAX = 150;
 export const DESCRIPTION_MAX = 3000;
 export const NOTE_MAX = 1000;
 export const BETTER_MAX = 1000;
+/** The longest reason for waiving a penalty (the ledger keeps it). */
+export const WAIVE_REASON_MAX = 500;
 /** A resolved request may be reopened by its requester for this long after it was resolved. */
 export const REOPEN_WINDOW_MS = 7 * DAY_MS;
 /**
@@ -87,8 +90,8 @@ export interface Cause {
   text?: string;
 }
 
-/** What a breach costs, worked out from the pinned agreement version and the month's ledger. */
-export interface BreachCharge {
+/** A penalty charge: what one breach costs, worked out from the pinned agreement version and the month's ledger. */
+export interface PenaltyCharge {
   amount: number;
   unit: string;
   /** This breach's number within the agreement's calendar month (1-based). */
@@ -98,7 +101,7 @@ export interface BreachCharge {
   month: string;
 }
 
-export interface Breach extends BreachCharge {
+export interface Breach extends PenaltyCharge {
   /** The missed due instant: a breach found late is still recorded here. */
   dueAt: number;
   detectedAt: number;
@@ -141,7 +144,8 @@ export interface Request {
   resolvedAt?: number;
   closedAt?: number;
   cancelledAt?: number;
-  resolution?: string;
+  /** The solver's "resolution note": how the request was solved, for the requester. */
+  resolutionNote?: string;
   rating?: Rating;
   clocks: Record<TargetKind, TargetClock>;
   /** Goes up by one with every change (optimistic concurrency); the filing is rev 1. */
@@ -183,7 +187,7 @@ export type RequestAction =
   | { type: 'comment'; note: string }
   | { type: 'rate'; score: number; better?: string }
   | { type: 'warn'; kind: TargetKind }
-  | { type: 'breach'; kind: TargetKind; charge: BreachCharge }
+  | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string };
 
 /** One line of a request's history. `seq` is the request's `rev` after the change. */
@@ -274,17 +278,10 @@ export function checkRequestText(text: RequestText): Partial<Record<keyof Reques
   return problems;
 }
 
-export const isoWeekOf = (local: DateTime): string => `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
-
 /** The local date, ISO week, weekday and hour of `at` in `zone`. */
 export function filedBucket(at: number, zone: string): Filed {
   const local = DateTime.fromMillis(at, { zone });
   return { day: local.toISODate()!, week: isoWeekOf(local), weekday: local.weekday, hour: local.hour };
-}
-
-/** `YYYY-MM` of `at` in `zone`: the calendar month a breach's penalty counts in. */
-export function monthOf(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone }).toFormat('yyyy-MM');
 }
 
 export interface FileInput {

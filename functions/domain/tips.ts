@@ -11,10 +11,10 @@
  * until every tip has been shown" promise holds for every run of weeks over which the catalogue
  * stays the same.
  */
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { isoWeekOf } from './request';
+import { DAY_MS } from './duration';
 import raw from './tips-catalogue.json';
+import { mondayOfWeek } from './weeks';
 
 export const TIP_KINDS = ['internal', 'customer'] as const;
 export type TipKind = (typeof TIP_KINDS)[number];
@@ -28,7 +28,10 @@ export const MIN_TIPS_PER_KIND = 60;
 
 /** The prefix of the ids of each kind (`int-handoff-note`, `cus-first-30-seconds`). */
 export const KIND_PREFIX: Record<TipKind, string> = { internal: 'int', customer: 'cus' };
-export const KIND_LABEL: Record<TipKind, string> = { internal: 'Serving colleagues', customer: 'Serving customers' };
+export const TIP_KIND_LABEL: Record<TipKind, string> = {
+  internal: 'Serving colleagues',
+  customer: 'Serving customers',
+};
 
 export const TIP_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -156,46 +159,7 @@ export function newTipId(kind: TipKind, title: string, taken: ReadonlySet<string
 }
 
 // ---------------------------------------------------------------------------------------------
-// Weeks and the rotation
-
-/** ISO week, `2026-W48`. */
-export const IsoWeek = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'a week is written like 2026-W48');
-
-const DAY_MS = 86_400_000;
-
-/** The Monday (UTC midnight, as epoch ms) of an ISO week, or undefined when it is not a real week (e.g. 2026-W53). */
-export function mondayOfWeek(week: string): number | undefined {
-  const m = /^(\d{4})-W(\d{2})$/.exec(week);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const n = Number(m[2]);
-  if (n < 1 || n > 53) return undefined;
-  const jan4 = Date.UTC(year, 0, 4);
-  const jan4Weekday = (new Date(jan4).getUTCDay() + 6) % 7; // Monday 0
-  const monday = jan4 - jan4Weekday * DAY_MS + (n - 1) * 7 * DAY_MS;
-  return weekOf(new Date(monday)) === week ? monday : undefined;
-}
-
-/**
- * The ISO week of an instant in `timezone`. The digest picks a channel's tips by the channel's own
- * week, so `/sla tips` reads the week in the digest's zone to show the same two tips.
- */
-export function weekIn(at: Date, timezone: string): string {
-  const local = DateTime.fromJSDate(at, { zone: timezone });
-  return isoWeekOf(local.isValid ? local : DateTime.fromJSDate(at, { zone: 'utc' }));
-}
-
-/** The ISO week (in UTC) of an instant. */
-export function weekOf(at: Date): string {
-  return isoWeekOf(DateTime.fromJSDate(at, { zone: 'utc' }));
-}
-
-/** The week `offset` weeks after `week`. */
-export function addWeeks(week: string, offset: number): string {
-  const monday = mondayOfWeek(week);
-  if (monday === undefined) throw new RangeError(`not an ISO week: ${week}`);
-  return weekOf(new Date(monday + offset * 7 * DAY_MS));
-}
+// The rotation
 
 /** Week 0 of the rotation: the week of Monday 2024-01-01. Weeks before it count negative. */
 export const ROTATION_EPOCH = '2024-W01';

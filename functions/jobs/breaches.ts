@@ -8,11 +8,12 @@
  * `rev` and the ledger entry are conditions), so nothing is ever counted twice.
  */
 import { multiplierFor, penaltyFor } from '../domain/agreement';
-import { type Finding, findingsAt } from '../domain/breach';
 import type { Department } from '../domain/department';
 import { type Directory, findDepartment } from '../domain/directory';
-import { monthOf, type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
+import { type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
 import { decide } from '../domain/request-actions';
+import { type Finding, findingsAt } from '../domain/watch';
+import { monthOf } from '../domain/weeks';
 import { calendarOf } from '../services/calendars';
 import { getAgreementVersion, type StoredAgreementVersion } from '../store/agreements';
 import type { Db } from '../store/client';

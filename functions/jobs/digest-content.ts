@@ -9,7 +9,8 @@ import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-tre
 import type { DigestSettings, Directory } from '../domain/directory';
 import { buildReport } from '../domain/report';
 import { periodLabel } from '../domain/report-period';
-import { isoWeekOf, nextDue } from '../domain/request';
+import { nextDue } from '../domain/request';
+import { isoWeekOf } from '../domain/weeks';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
 import type { SlackMessage } from '../slack/views/agreement-terms';

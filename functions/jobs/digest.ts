@@ -23,7 +23,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../config';
 import { WEEKDAYS } from '../domain/calendar-spec';
 import type { DigestSettings } from '../domain/directory';
-import { isoWeekOf } from '../domain/request';
+import { isoWeekOf } from '../domain/weeks';
 import { logger } from '../log';
 import type { SlackMessage } from '../slack/views/agreement-terms';
 import { createSlackClient } from '../slack/web-client';

@@ -6,7 +6,6 @@
  */
 import type { AgreementVersion, Priority } from '../domain/agreement';
 import { covers } from '../domain/agreement';
-import type { TargetKind } from '../domain/clock';
 import type { Department } from '../domain/department';
 import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
 import {
@@ -19,6 +18,7 @@ import {
   rightsOf,
 } from '../domain/request';
 import { decide } from '../domain/request-actions';
+import type { TargetKind } from '../domain/target-clock';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory } from '../store/directory';

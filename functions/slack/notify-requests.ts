@@ -12,11 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Calendar } from '../domain/calendar';
-import { clockAt, type TargetKind } from '../domain/clock';
 import { type Department, isHead } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
 import { clocksAt, type Request } from '../domain/request';
+import { clockAt, type TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
 import { settleCheck } from '../store/checks';

@@ -5,8 +5,8 @@
  * takes the request out of the index. The scan reads what is due with `dueChecks`, shard by shard.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { nextWatch } from '../domain/breach';
 import type { Request } from '../domain/request';
+import { nextWatch } from '../domain/watch';
 import type { Db } from './client';
 import { REQUEST_SK, requestPk } from './request-keys';
 import { ifConditionHolds, queryAll } from './transact';

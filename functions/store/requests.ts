@@ -74,8 +74,12 @@ const BreachSchema = z.object({
   waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
 });
 
-/** A request as stored: those kept before report buckets existed have no `filed` (parseRequest fills it in). */
-type StoredRequest = Omit<Request, 'filed'> & Partial<Pick<Request, 'filed'>>;
+/**
+ * A request as stored: those kept before report buckets existed have no `filed` (parseRequest fills
+ * it in), and the resolution note is stored under its first name, `resolution`.
+ */
+type StoredRequest = Omit<Request, 'filed' | 'resolutionNote'> &
+  Partial<Pick<Request, 'filed'>> & { resolution?: Request['resolutionNote'] };
 
 const StoredRequestSchema = schemaFor<StoredRequest>()(
   z.object({
@@ -148,8 +152,12 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
 );
 
 function parseRequest(item: unknown): Request {
-  const r = StoredRequestSchema.parse(item);
-  return { ...r, filed: r.filed ?? filedBucket(r.createdAt, 'UTC') };
+  const { resolution, ...r } = StoredRequestSchema.parse(item);
+  return {
+    ...r,
+    ...(resolution !== undefined ? { resolutionNote: resolution } : {}),
+    filed: r.filed ?? filedBucket(r.createdAt, 'UTC'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,10 +165,12 @@ function parseRequest(item: unknown): Request {
 
 /** The request as stored: its attributes and its index keys. */
 export function requestItem(r: Request): Record<string, unknown> {
+  const { resolutionNote, ...stored } = r;
   return {
     pk: requestPk(r.id),
     sk: REQUEST_SK,
-    ...r,
+    ...stored,
+    ...(resolutionNote !== undefined ? { resolution: resolutionNote } : {}),
     ...checkKeys(r),
     gsi2pk: requesterPk(r.requester),
     gsi2sk: requesterSk(r),

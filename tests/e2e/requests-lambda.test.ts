@@ -6,7 +6,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { compileCalendar } from '../../functions/domain/calendar';
-import { addBusinessTime } from '../../functions/domain/clock';
+import { addWorkingTime } from '../../functions/domain/working-time';
 import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { IDS } from '../../functions/slack/ids';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
@@ -71,7 +71,7 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
     expect(request.description).toBe(description);
     const it = (await readDirectory(db)).departments.find((d) => d.id === 'it')!;
     expect(request.clocks.resolution.dueAt).toBe(
-      addBusinessTime(compileCalendar(it.calendar), request.createdAt, 4 * 3_600_000),
+      addWorkingTime(compileCalendar(it.calendar), request.createdAt, 4 * 3_600_000),
     );
 
     await handler.idle();

@@ -290,7 +290,7 @@ describe('the whole life of a request', () => {
       });
       expect(await submit(modal, { [IDS.resolveNoteBlock]: 'Replaced the power supply' }, IT_MEMBER)).toEqual({});
       const request = (await getRequest(db, id))!;
-      expect(request).toMatchObject({ status: 'resolved', resolution: 'Replaced the power supply' });
+      expect(request).toMatchObject({ status: 'resolved', resolutionNote: 'Replaced the power supply' });
       expect(request.clocks.resolution.state).toBe('met');
       const dm = JSON.stringify(dmsTo(FIN_MEMBER).at(-1)!.args.blocks);
       expect(dm).toContain('Replaced the power supply');

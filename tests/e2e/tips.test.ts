@@ -3,7 +3,8 @@
  * fresh table, Slack's side played by the fake Slack. The app's clock is set, so "this week" is known.
  */
 
-import { activeTips, addWeeks, builtInTips, mondayOfWeek, pickTips, type Tip } from '../../functions/domain/tips';
+import { activeTips, builtInTips, pickTips, type Tip } from '../../functions/domain/tips';
+import { addWeeks, mondayOfWeek } from '../../functions/domain/weeks';
 import type { SlackHttp } from '../../functions/slack/http-server';
 import { IDS } from '../../functions/slack/ids';
 import type { Db } from '../../functions/store/client';

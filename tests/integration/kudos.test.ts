@@ -7,7 +7,8 @@
 import type { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import { parseConfig } from '../../functions/config';
-import { type Kudos, localDayOf } from '../../functions/domain/kudos';
+import type { Kudos } from '../../functions/domain/kudos';
+import { localDayOf } from '../../functions/domain/weeks';
 import { fileFromSlack } from '../../functions/services/requests';
 import { type GiveInput, giveKudos } from '../../functions/slack/listeners/kudos';
 import { notifyKudos } from '../../functions/slack/notify-kudos';

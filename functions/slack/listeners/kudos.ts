@@ -23,13 +23,13 @@ import {
   type Kudos,
   type KudosSource,
   kudosLeft,
-  localDayOf,
   parseKudosText,
   parseValues,
   reactionKey,
 } from '../../domain/kudos';
 import type { MessageRef } from '../../domain/message-ref';
 import { parseRequestId } from '../../domain/request';
+import { localDayOf } from '../../domain/weeks';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import { departmentsOfWeek, givenOn, kudosCountsOf, saveKudos, takeBackReaction } from '../../store/kudos';

@@ -16,8 +16,8 @@ import {
   type Tip,
   type TipKind,
   TipSpec,
-  weekIn,
 } from '../../domain/tips';
+import { weekIn } from '../../domain/weeks';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import { addCustomTip, readAllTips, saveTipText, setTipRetired, TipExistsError } from '../../store/tips';

@@ -7,8 +7,8 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ordinal } from '../../domain/agreement-text';
-import type { TargetKind } from '../../domain/clock';
 import type { Breach, Request } from '../../domain/request';
+import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { context, MAX_SECTION_TEXT, mentionUser, possessive, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';

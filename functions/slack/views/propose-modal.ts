@@ -4,16 +4,11 @@
  * `AgreementTermsSpec` parses, and mapping the spec's issue paths to the blocks that show them.
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import {
-  type AgreementVersion,
-  DEFAULT_AT_RISK,
-  EVERY_DEPARTMENT,
-  PRIORITIES,
-  specOfTerms,
-} from '../../domain/agreement';
+import { type AgreementVersion, EVERY_DEPARTMENT, PRIORITIES, specOfTerms } from '../../domain/agreement';
 import { percentOf } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
 import { formatPath } from '../../domain/issues';
+import { DEFAULT_AT_RISK } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { agreementTitle, clip, context, MAX_OPTION_TEXT, section } from './agreement-terms';
 

@@ -4,8 +4,8 @@
  * Pure functions of domain values, like views/requests.ts; all user text goes through `escapeMrkdwn`.
  */
 import type { KnownBlock } from '@slack/types';
-import type { ClockView, TargetKind } from '../../domain/clock';
 import type { Request, RequestClocks, RequestEvent } from '../../domain/request';
+import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { context, MAX_SECTION_TEXT, mentionChannel, mentionUser, type SlackMessage, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';

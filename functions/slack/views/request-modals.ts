@@ -7,7 +7,6 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
 import { type AgreementVersion, PRIORITIES, type Priority } from '../../domain/agreement';
 import { describeTarget } from '../../domain/agreement-text';
-import type { TargetKind } from '../../domain/clock';
 import {
   BETTER_MAX,
   CAUSE_CATEGORIES,
@@ -19,6 +18,7 @@ import {
   type RequestSource,
   TITLE_MAX,
 } from '../../domain/request';
+import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { clip, context, MAX_OPTION_TEXT, MAX_SECTION_TEXT, section } from './agreement-terms';
 import { escapeMrkdwn } from './help';

@@ -11,7 +11,6 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
 import { DateTime } from 'luxon';
 import { formatAmount } from '../../domain/agreement-text';
-import type { ClockView, TargetKind } from '../../domain/clock';
 import { formatDuration, MINUTE_MS } from '../../domain/duration';
 import {
   type ActionType,
@@ -25,6 +24,7 @@ import {
   SYSTEM_ACTOR,
 } from '../../domain/request';
 import { actionsFor } from '../../domain/request-actions';
+import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
   clip,
@@ -244,9 +244,9 @@ function cardBody(input: CardInput): KnownBlock[] {
         : '';
     blocks.push(section(body ? `${head}${body}${tail}` : from!));
   }
-  if (request.resolution && (request.status === 'resolved' || request.status === 'closed')) {
+  if (request.resolutionNote && (request.status === 'resolved' || request.status === 'closed')) {
     const head = '*How it was solved*\n';
-    blocks.push(section(`${head}${cut(escapeMrkdwn(request.resolution), MAX_SECTION_TEXT - head.length)}`));
+    blocks.push(section(`${head}${cut(escapeMrkdwn(request.resolutionNote), MAX_SECTION_TEXT - head.length)}`));
   }
   if (request.cause && (request.status === 'resolved' || request.status === 'closed')) {
     blocks.push(section(cut(`*Cause:* ${causeText(request.cause)}`, MAX_SECTION_TEXT)));

@@ -6,8 +6,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import {
   type CatalogueEntry,
-  KIND_LABEL,
   TIP_BODY_MAX,
+  TIP_KIND_LABEL,
   TIP_TITLE_MAX,
   TIP_TRY_MAX,
   type Tip,
@@ -78,8 +78,8 @@ export function weekTipsMessage(
     text: `This week's tips (${week}): ${picks.internal.title} / ${picks.customer.title}`,
     blocks: [
       { type: 'header', text: plain(`This week's tips (${week})`) },
-      ...tipBlocks(KIND_LABEL.internal, picks.internal),
-      ...tipBlocks(KIND_LABEL.customer, picks.customer),
+      ...tipBlocks(TIP_KIND_LABEL.internal, picks.internal),
+      ...tipBlocks(TIP_KIND_LABEL.customer, picks.customer),
       { type: 'divider' },
       context(`${countsLine(counts)}\n${commands}`),
     ],
@@ -95,12 +95,12 @@ export function tipsListMessage(kind: TipKind, entries: readonly CatalogueEntry[
     `\`${e.tip.id}\` ${e.retired ? `~${escapeMrkdwn(e.tip.title)}~ _(retired)_` : escapeMrkdwn(e.tip.title)}${SOURCE_NOTE[e.source]}`;
   const more = page < pages ? ` Next: \`/sla tips list ${kind} page ${page + 1}\`.` : '';
   return {
-    text: `${KIND_LABEL[kind]}: ${ofKind.length} tips, page ${page} of ${pages}`,
+    text: `${TIP_KIND_LABEL[kind]}: ${ofKind.length} tips, page ${page} of ${pages}`,
     blocks: [
       {
         type: 'header',
         text: plain(
-          `${KIND_LABEL[kind]}: tips ${(page - 1) * TIPS_PAGE_SIZE + 1}–${(page - 1) * TIPS_PAGE_SIZE + shown.length} of ${ofKind.length}`,
+          `${TIP_KIND_LABEL[kind]}: tips ${(page - 1) * TIPS_PAGE_SIZE + 1}–${(page - 1) * TIPS_PAGE_SIZE + shown.length} of ${ofKind.length}`,
         ),
       },
       ...shown.map((e) => section(line(e))),
@@ -117,7 +117,7 @@ export function tipMessage(entry: CatalogueEntry): TipsMessage {
   ];
   return {
     text: `${entry.tip.title}: ${entry.tip.body} Try this week: ${entry.tip.tryThisWeek}`,
-    blocks: [...tipBlocks(KIND_LABEL[entry.tip.kind], entry.tip), context(`${source} ${status}`)],
+    blocks: [...tipBlocks(TIP_KIND_LABEL[entry.tip.kind], entry.tip), context(`${source} ${status}`)],
   };
 }
 
@@ -164,8 +164,8 @@ export function tipModal({ kind, tip, metadata }: TipModalInput): ModalView {
     blocks: [
       context(
         tip
-          ? `Editing \`${tip.id}\` (${KIND_LABEL[kind].toLowerCase()}). The change shows wherever the tip comes up, from now on.`
-          : `A new tip for ${KIND_LABEL[kind].toLowerCase()}. It joins the weekly rotation as soon as you save it.`,
+          ? `Editing \`${tip.id}\` (${TIP_KIND_LABEL[kind].toLowerCase()}). The change shows wherever the tip comes up, from now on.`
+          : `A new tip for ${TIP_KIND_LABEL[kind].toLowerCase()}. It joins the weekly rotation as soon as you save it.`,
       ),
       textInput(IDS.tipTitleBlock, 'Title', TIP_TITLE_MAX, tip?.title, { placeholder: 'Say no with an alternative' }),
       textInput(IDS.tipBodyBlock, 'The tip', TIP_BODY_MAX, tip?.body, {

@@ -3,7 +3,6 @@ import {
   type AgreementTerms,
   AgreementTermsSpec,
   covers,
-  DEFAULT_AT_RISK,
   EVERY_DEPARTMENT,
   MAX_AMOUNT,
   multiplierFor,
@@ -21,6 +20,7 @@ import {
   termsFromSpec,
 } from '../../../functions/domain/agreement';
 import { HOUR_MS, MAX_DURATION_MS, MINUTE_MS } from '../../../functions/domain/duration';
+import { DEFAULT_AT_RISK } from '../../../functions/domain/target-clock';
 
 /** A deep copy, as plain data. */
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -1,5 +1,5 @@
 /**
- * Random histories of one request for the property tests of breach.ts and stats.ts: filed at any
+ * Random histories of one request for the property tests of watch.ts and stats.ts: filed at any
  * minute of 2026 on a Mon-Fri working-hours calendar in New York, then people working it (the
  * actions their role and the status allow), the scan recording what it finds (as checkRequest in
  * functions/jobs/breaches.ts does: the first finding, a breach charged like penaltyFor would), Kept
@@ -9,17 +9,14 @@
  */
 import fc from 'fast-check';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
-import { findingsAt, nextWatch } from '../../../functions/domain/breach';
 import { compileCalendar } from '../../../functions/domain/calendar';
-import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
   type ActionType,
-  type BreachCharge,
   CAUSE_CATEGORIES,
   fileRequest,
-  monthOf,
+  type PenaltyCharge,
   type Request,
   type RequestAction,
   type RequestEvent,
@@ -29,6 +26,9 @@ import {
   SYSTEM_RIGHTS,
 } from '../../../functions/domain/request';
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
+import type { TargetKind } from '../../../functions/domain/target-clock';
+import { findingsAt, nextWatch } from '../../../functions/domain/watch';
+import { monthOf } from '../../../functions/domain/weeks';
 import { department } from '../../support/departments';
 
 export const cal = compileCalendar({
@@ -150,7 +150,7 @@ export const history = fc.record({
 });
 export type History = typeof history extends fc.Arbitrary<infer T> ? T : never;
 
-const toCharge = (seed: ChargeSeed, dueAt: number): BreachCharge => ({
+const toCharge = (seed: ChargeSeed, dueAt: number): PenaltyCharge => ({
   amount: seed.cents / 100,
   unit: seed.unit,
   n: seed.n,

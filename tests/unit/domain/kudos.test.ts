@@ -7,12 +7,12 @@ import {
   departmentCredits,
   KUDOS_MESSAGE_MAX,
   kudosLeft,
-  localDayOf,
   parseKudosText,
   parseValues,
   reactionKey,
   withinUndo,
 } from '../../../functions/domain/kudos';
+import { localDayOf } from '../../../functions/domain/weeks';
 
 const ok = <T>(r: { ok: true; value: T } | { ok: false; error: string }): T => {
   if (!r.ok) throw new Error(`expected ok, got: ${r.error}`);

@@ -5,8 +5,6 @@
 import fc from 'fast-check';
 import { type Calendar, type CalendarSpec, parseCalendar } from '../../../functions/domain/calendar';
 import {
-  addBusinessTime,
-  businessTimeBetween,
   clockAt,
   meetClock,
   pauseClock,
@@ -14,7 +12,8 @@ import {
   startClock,
   statusAt,
   type TargetClock,
-} from '../../../functions/domain/clock';
+} from '../../../functions/domain/target-clock';
+import { addWorkingTime, workingTimeBetween } from '../../../functions/domain/working-time';
 import { OracleCalendar, oracleAdd, oracleBetween } from '../../support/oracle-clock';
 import { anyStart, calendarSpec, weeklyMinutes } from './arbitraries';
 
@@ -36,10 +35,10 @@ const scenario = calendarSpec.chain((spec) =>
 );
 
 describe('fast clock = minute-by-minute reference', () => {
-  it('addBusinessTime gives the same due instant', () => {
+  it('addWorkingTime gives the same due instant', () => {
     fc.assert(
       fc.property(scenario, ({ spec, start, minutes }) => {
-        const fast = addBusinessTime(compile(spec), start, minutes * MIN);
+        const fast = addWorkingTime(compile(spec), start, minutes * MIN);
         expect(new Date(fast).toISOString()).toBe(
           new Date(oracleAdd(new OracleCalendar(spec), start, minutes)).toISOString(),
         );
@@ -48,11 +47,11 @@ describe('fast clock = minute-by-minute reference', () => {
     );
   });
 
-  it('businessTimeBetween counts the same working time', () => {
+  it('workingTimeBetween counts the same working time', () => {
     fc.assert(
       fc.property(calendarSpec, anyStart, fc.integer({ min: 0, max: 4 * 1440 }), (spec, a, span) => {
         const b = a + span * MIN;
-        expect(businessTimeBetween(compile(spec), a, b)).toBe(oracleBetween(new OracleCalendar(spec), a, b) * MIN);
+        expect(workingTimeBetween(compile(spec), a, b)).toBe(oracleBetween(new OracleCalendar(spec), a, b) * MIN);
       }),
       { numRuns: 100 },
     );
@@ -110,12 +109,12 @@ describe('laws', () => {
   // minutes a week never reaches 60 days of working time. Five years of weeks leaves room for holidays.
   const reachable = (spec: CalendarSpec, d: number) => d <= weeklyMinutes(spec) * MIN * 52 * 5;
 
-  it('businessTimeBetween(s, addBusinessTime(s, d)) == d', () => {
+  it('workingTimeBetween(s, addWorkingTime(s, d)) == d', () => {
     fc.assert(
       fc.property(calendarSpec, instant, duration, (spec, s, d) => {
         fc.pre(reachable(spec, d));
         const c = compile(spec);
-        expect(businessTimeBetween(c, s, addBusinessTime(c, s, d))).toBe(d);
+        expect(workingTimeBetween(c, s, addWorkingTime(c, s, d))).toBe(d);
       }),
       { numRuns: 500 },
     );
@@ -133,15 +132,15 @@ describe('laws', () => {
           fc.pre(reachable(spec, Math.max(d1, d2)));
           const c = compile(spec);
           const [lo, hi] = d1 <= d2 ? [d1, d2] : [d2, d1];
-          expect(addBusinessTime(c, s, lo)).toBeLessThanOrEqual(addBusinessTime(c, s, hi));
-          expect(addBusinessTime(c, s, d1)).toBeLessThanOrEqual(addBusinessTime(c, s + shift, d1));
+          expect(addWorkingTime(c, s, lo)).toBeLessThanOrEqual(addWorkingTime(c, s, hi));
+          expect(addWorkingTime(c, s, d1)).toBeLessThanOrEqual(addWorkingTime(c, s + shift, d1));
         },
       ),
       { numRuns: 500 },
     );
   });
 
-  it('businessTimeBetween adds up over a split point and never exceeds real time', () => {
+  it('workingTimeBetween adds up over a split point and never exceeds real time', () => {
     fc.assert(
       fc.property(
         calendarSpec,
@@ -150,10 +149,10 @@ describe('laws', () => {
         fc.integer({ min: 0, max: 5 * 86_400_000 }),
         (spec, a, x, y) => {
           const c = compile(spec);
-          const ab = businessTimeBetween(c, a, a + x);
-          expect(ab + businessTimeBetween(c, a + x, a + x + y)).toBe(businessTimeBetween(c, a, a + x + y));
+          const ab = workingTimeBetween(c, a, a + x);
+          expect(ab + workingTimeBetween(c, a + x, a + x + y)).toBe(workingTimeBetween(c, a, a + x + y));
           expect(ab).toBeLessThanOrEqual(x);
-          expect(businessTimeBetween(c, a + x, a) + ab).toBe(0);
+          expect(workingTimeBetween(c, a + x, a) + ab).toBe(0);
         },
       ),
       { numRuns: 500 },

@@ -2,12 +2,11 @@
  * The request state machine under random use: random actions by random people at random,
  * mostly increasing instants over weeks, on a Mon-Fri working-hours calendar. Refused actions
  * are skipped; after every step the request must still make sense. Only what people do: Kept's
- * own actions (warn, breach) and a customer head's waiver are in breach.test.ts and stats.test.ts.
+ * own actions (warn, breach) and a customer head's waiver are in watch.test.ts and stats.test.ts.
  */
 import fc from 'fast-check';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
 import { compileCalendar } from '../../../functions/domain/calendar';
-import type { TargetKind } from '../../../functions/domain/clock';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
@@ -23,6 +22,7 @@ import {
   rightsOf,
 } from '../../../functions/domain/request';
 import { actionsFor, decide, missedTargets, RULES } from '../../../functions/domain/request-actions';
+import type { TargetKind } from '../../../functions/domain/target-clock';
 import { department } from '../../support/departments';
 import { AGREEMENT as SHARED_AGREEMENT } from './histories';
 

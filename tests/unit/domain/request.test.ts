@@ -6,7 +6,6 @@
  */
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
 import { type Calendar, compileCalendar } from '../../../functions/domain/calendar';
-import { clockAt } from '../../../functions/domain/clock';
 import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
@@ -30,6 +29,7 @@ import {
   SYSTEM_RIGHTS,
 } from '../../../functions/domain/request';
 import { actionsFor, decide, RULES } from '../../../functions/domain/request-actions';
+import { clockAt } from '../../../functions/domain/target-clock';
 import { department } from '../../support/departments';
 
 const at = (iso: string) => Date.parse(iso);
@@ -688,7 +688,7 @@ describe('what actions do to the clocks', () => {
       status: 'resolved',
       resolvedAt: MON + HOUR_MS,
       acknowledgedAt: MON + HOUR_MS,
-      resolution: 'Laptop delivered.',
+      resolutionNote: 'Laptop delivered.',
       assignee: AGENT,
     });
     expect(request.clocks.response).toMatchObject({ state: 'met', metAt: MON + HOUR_MS });

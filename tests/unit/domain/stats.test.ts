@@ -9,8 +9,8 @@
 import fc from 'fast-check';
 import { HOUR_MS } from '../../../functions/domain/duration';
 import {
-  type BreachCharge,
   fileRequest,
+  type PenaltyCharge,
   type Request,
   type RequestAction,
   rightsOf,
@@ -53,7 +53,7 @@ function act(request: Request, action: RequestAction, actor: string, when: numbe
   return r.value.request;
 }
 
-const charge = (amount: number, unit = 'points'): BreachCharge => ({
+const charge = (amount: number, unit = 'points'): PenaltyCharge => ({
   amount,
   unit,
   n: 1,

@@ -1,4 +1,5 @@
 import { type Calendar, parseCalendar } from '../../../functions/domain/calendar';
+import { HOUR_MS } from '../../../functions/domain/duration';
 import {
   clockAt,
   dueIfResumedAt,
@@ -9,8 +10,7 @@ import {
   startClock,
   statusAt,
   type TargetClock,
-} from '../../../functions/domain/clock';
-import { HOUR_MS } from '../../../functions/domain/duration';
+} from '../../../functions/domain/target-clock';
 
 const r = parseCalendar({
   timezone: 'America/New_York',

@@ -2,11 +2,9 @@
 import fc from 'fast-check';
 import {
   activeTips,
-  addWeeks,
   builtInTips,
   catalogueProblems,
   MIN_TIPS_PER_KIND,
-  mondayOfWeek,
   NoTipsError,
   newTipId,
   normalised,
@@ -22,10 +20,10 @@ import {
   TipCatalogueSpec,
   type TipKind,
   TipSpec,
-  weekOf,
   weekOrdinal,
 } from '../../../functions/domain/tips';
 import raw from '../../../functions/domain/tips-catalogue.json';
+import { addWeeks, mondayOfWeek, weekOf } from '../../../functions/domain/weeks';
 
 describe('the built-in catalogue (functions/domain/tips-catalogue.json)', () => {
   const tips = (raw as { tips: unknown[] }).tips;

@@ -2,8 +2,8 @@ import type { PlainTextInput, StaticSelect } from '@slack/types';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
 import {
   type Breach,
-  type BreachCharge,
   CAUSE_CATEGORIES,
+  type PenaltyCharge,
   type Request,
   SYSTEM_ACTOR,
   SYSTEM_RIGHTS,
@@ -37,13 +37,13 @@ import { calendar, file, it_, T0 } from './fixtures';
 
 const CARD = 'https://acme.slack.com/archives/C0ITQ/p1700000000000100';
 
-const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
+const CHARGE: PenaltyCharge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
 
 /** The request with its response breach recorded by the scan at `at`, the way the domain does it. */
 function breached(
   request: Request,
   at: number,
-  charge: Partial<BreachCharge> = {},
+  charge: Partial<PenaltyCharge> = {},
 ): { request: Request; breach: Breach } {
   const out = decide(
     request,

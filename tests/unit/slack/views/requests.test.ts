@@ -4,10 +4,10 @@ import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
 import { buildReport } from '../../../../functions/domain/report';
 import {
-  type BreachCharge,
   clocksAt,
   fileRequest,
   nextDue,
+  type PenaltyCharge,
   type Request,
   type RequestAction,
   type RequestEvent,
@@ -107,7 +107,7 @@ function act(f: Filed, action: RequestAction, at: number, actor = 'U0ALICE'): Fi
 
 const HEAD_FINANCE = 'U0HEADFIN';
 const CUSTOMER_HEAD: Rights = { provider: false, requester: false, customerHead: true };
-const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
+const CHARGE: PenaltyCharge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
 
 /** A change by someone with explicit rights: Kept's scan, or a head of the customer. */
 function actWith(f: Filed, action: RequestAction, at: number, actor: string, rights: Rights): Filed {
@@ -117,7 +117,7 @@ function actWith(f: Filed, action: RequestAction, at: number, actor: string, rig
 }
 
 /** The scan recording a missed target (the clock must be past due at `at`). */
-const breach = (f: Filed, kind: 'response' | 'resolution', at: number, charge: Partial<BreachCharge> = {}) =>
+const breach = (f: Filed, kind: 'response' | 'resolution', at: number, charge: Partial<PenaltyCharge> = {}) =>
   actWith(f, { type: 'breach', kind, charge: { ...CHARGE, ...charge } }, at, SYSTEM_ACTOR, SYSTEM_RIGHTS);
 const waive = (f: Filed, kind: 'response' | 'resolution', reason: string, at: number) =>
   actWith(f, { type: 'waive', kind, reason }, at, HEAD_FINANCE, CUSTOMER_HEAD);

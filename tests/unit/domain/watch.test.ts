@@ -1,5 +1,5 @@
 /**
- * What the scan looks for (functions/domain/breach.ts: nextWatch, findingsAt) and what Kept and a
+ * What the scan looks for (functions/domain/watch.ts: nextWatch, findingsAt) and what Kept and a
  * customer head may record on a request (decide: warn, breach, waive; a resolve that needs a
  * cause). Hand-checked instants are on a Mon-Fri 09:00-17:00 New York calendar in November 2026
  * (EST, UTC-5: 09:00 = 14:00Z), under an agreement at risk at 75%:
@@ -13,13 +13,12 @@
  */
 import fc from 'fast-check';
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
-import { type Finding, findingsAt, nextWatch, TARGET_KINDS } from '../../../functions/domain/breach';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   AUTO_CLOSE_MS,
-  type BreachCharge,
   type CAUSE_CATEGORIES,
   fileRequest,
+  type PenaltyCharge,
   type Request,
   type RequestAction,
   type Rights,
@@ -28,6 +27,7 @@ import {
   SYSTEM_RIGHTS,
 } from '../../../functions/domain/request';
 import { decide, missedTargets } from '../../../functions/domain/request-actions';
+import { type Finding, findingsAt, nextWatch, TARGET_KINDS } from '../../../functions/domain/watch';
 import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, HEAD, history, IT, play, REQUESTER } from './histories';
 
 /** The target a finding is about (a close is about the whole request). */
@@ -81,7 +81,7 @@ function refusal(request: Request, action: RequestAction, actor: string, when: n
   return r.error;
 }
 
-const CHARGE: BreachCharge = { amount: 50, unit: 'points', n: 2, multiplier: 1.5, month: '2026-11' };
+const CHARGE: PenaltyCharge = { amount: 50, unit: 'points', n: 2, multiplier: 1.5, month: '2026-11' };
 const recordBreach = (r: Request, kind: 'response' | 'resolution', when: number) =>
   act(r, { type: 'breach', kind, charge: CHARGE }, SYSTEM_ACTOR, when);
 const warn = (r: Request, kind: 'response' | 'resolution', when: number) =>

@@ -1,89 +1,11 @@
 /**
- * The SLA clock: business-time arithmetic on a compiled `Calendar`, and the target clock of one
- * request and one target. Instants are epoch milliseconds (`number`); durations are milliseconds
- * of working time. Pure functions only. Semantics in docs/clock.md.
+ * The target clock of one request and one target (response or resolution): a small state machine
+ * (running, paused, met) over working time, with its due and at-risk instants. Instants are epoch
+ * milliseconds; durations are working milliseconds. Pure functions only. Semantics in docs/clock.md.
  */
-import { type Calendar, HORIZON_DAYS, NoWorkingTimeError } from './calendar';
-import type { Result } from './duration';
-
-function checkInstant(name: string, t: number): void {
-  if (!Number.isFinite(t)) throw new RangeError(`${name} must be a finite epoch-millisecond instant, not ${t}`);
-}
-
-/**
- * The instant at which `duration` of working time has elapsed since `start`: the earliest instant
- * `t >= start` with `businessTimeBetween(calendar, start, t) >= duration`. So a start outside working
- * hours begins counting at the next working moment, and a target that runs out exactly at a close
- * is due at that close. A zero duration is due at `start` itself.
- * Throws `NoWorkingTimeError` if the calendar has too little working time in the next ~10 years.
- */
-export function addBusinessTime(calendar: Calendar, start: number, duration: number): number {
-  checkInstant('start', start);
-  if (!Number.isFinite(duration) || duration < 0)
-    throw new RangeError(`duration must be a non-negative number of ms, not ${duration}`);
-  if (duration === 0) return start;
-  if (calendar.alwaysOpen) return start + duration;
-  let remaining = duration;
-  const first = calendar.bucketIndex(start);
-  const last = first + HORIZON_DAYS;
-  for (let k = first; k <= last; k++) {
-    const iv = calendar.bucket(k);
-    for (let i = 0; i < iv.length; i += 2) {
-      const e = iv[i + 1]!;
-      if (e <= start) continue;
-      const s = Math.max(iv[i]!, start);
-      const available = e - s;
-      if (remaining <= available) return s + remaining;
-      remaining -= available;
-    }
-  }
-  throw new NoWorkingTimeError(
-    `the calendar has less working time than the target within ${HORIZON_DAYS} days of the start`,
-  );
-}
-
-/** Working time in [a, b). Negative when b is before a: `businessTimeBetween(c, b, a) === -businessTimeBetween(c, a, b)`. */
-export function businessTimeBetween(calendar: Calendar, a: number, b: number): number {
-  checkInstant('a', a);
-  checkInstant('b', b);
-  if (b < a) return -businessTimeBetween(calendar, b, a);
-  if (calendar.alwaysOpen) return b - a;
-  let total = 0;
-  const last = calendar.bucketIndex(b);
-  for (let k = calendar.bucketIndex(a); k <= last; k++) {
-    const iv = calendar.bucket(k);
-    for (let i = 0; i < iv.length; i += 2) {
-      const s = Math.max(iv[i]!, a);
-      const e = Math.min(iv[i + 1]!, b);
-      if (e > s) total += e - s;
-    }
-  }
-  return total;
-}
-
-/** Whether instant t is working time (interval ends are open: a close instant is not working). */
-export function isWorkingTime(calendar: Calendar, t: number): boolean {
-  checkInstant('t', t);
-  if (calendar.alwaysOpen) return true;
-  const iv = calendar.bucket(calendar.bucketIndex(t));
-  for (let i = 0; i < iv.length; i += 2) if (iv[i]! <= t && t < iv[i + 1]!) return true;
-  return false;
-}
-
-/** The first working instant at or after t. Throws `NoWorkingTimeError` past the horizon. */
-export function nextWorkingTime(calendar: Calendar, t: number): number {
-  checkInstant('t', t);
-  if (calendar.alwaysOpen) return t;
-  const first = calendar.bucketIndex(t);
-  for (let k = first; k <= first + HORIZON_DAYS; k++) {
-    const iv = calendar.bucket(k);
-    for (let i = 0; i < iv.length; i += 2) if (iv[i + 1]! > t) return Math.max(iv[i]!, t);
-  }
-  throw new NoWorkingTimeError(`the calendar has no working time within ${HORIZON_DAYS} days`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Target clock
+import type { Calendar } from './calendar';
+import type { Result } from './result';
+import { addWorkingTime, workingTimeBetween } from './working-time';
 
 export type TargetKind = 'response' | 'resolution';
 export type ClockState = 'running' | 'paused' | 'met';
@@ -94,6 +16,7 @@ export interface ClockEvent {
   readonly at: number;
 }
 
+/** The share of a target after which its clock is at risk, when the agreement does not say. */
 export const DEFAULT_AT_RISK = 0.75;
 
 /**
@@ -148,6 +71,23 @@ export interface ClockView {
   readonly breachedAt: number | null;
 }
 
+/**
+ * A clock change that cannot fail did: the caller had already checked that the change may happen
+ * (or is replaying changes the clock once accepted). A bug in Kept, never a user's mistake.
+ */
+export class ClockInvariantError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClockInvariantError';
+  }
+}
+
+/** The changed clock of a change known to be valid; throws `ClockInvariantError` when it was refused after all. */
+export function unwrapClock(result: Result<TargetClock, ClockError>): TargetClock {
+  if (!result.ok) throw new ClockInvariantError(result.error.message);
+  return result.value;
+}
+
 const fail = (code: ClockError['code'], message: string): Result<TargetClock, ClockError> => ({
   ok: false,
   error: { code, message },
@@ -187,9 +127,9 @@ function running(
   const dueAt =
     used >= base.target && base.dueAt !== null
       ? base.dueAt
-      : addBusinessTime(calendar, at, Math.max(0, base.target - used));
+      : addWorkingTime(calendar, at, Math.max(0, base.target - used));
   const risk = riskMs(base);
-  const atRiskAt = used >= risk ? at : addBusinessTime(calendar, at, risk - used);
+  const atRiskAt = used >= risk ? at : addWorkingTime(calendar, at, risk - used);
   return shaped({ ...base, state: 'running', runningSince: at, dueAt, atRiskAt });
 }
 
@@ -199,7 +139,7 @@ export interface StartOptions {
   target: number;
   /** When the request was filed. */
   at: number;
-  /** At-risk threshold, default 0.75. */
+  /** At-risk threshold, default DEFAULT_AT_RISK. */
   threshold?: number;
 }
 
@@ -252,7 +192,7 @@ function stopRunning(
   clock: TargetClock,
   at: number,
 ): { usedBefore: number; breachedAt: number | null } {
-  const usedBefore = clock.usedBefore + businessTimeBetween(calendar, clock.runningSince!, at);
+  const usedBefore = clock.usedBefore + workingTimeBetween(calendar, clock.runningSince!, at);
   const breachedAt = clock.breachedAt ?? (at > clock.dueAt! ? clock.dueAt : null);
   return { usedBefore, breachedAt };
 }
@@ -351,14 +291,11 @@ export function clockAsOf(calendar: Calendar, clock: TargetClock, t: number): Ta
     threshold: clock.threshold,
     at: clock.startedAt,
   });
-  if (!start.ok) throw new Error(start.error.message);
-  let c = start.value;
+  let c = unwrapClock(start);
   for (const e of clock.events) {
     if (e.type === 'start') continue;
     if (e.at > t) break;
-    const next = APPLY[e.type](calendar, c, e.at);
-    if (!next.ok) throw new Error(next.error.message);
-    c = next.value;
+    c = unwrapClock(APPLY[e.type](calendar, c, e.at));
   }
   return c;
 }
@@ -388,7 +325,7 @@ export function clockAt(calendar: Calendar, clock: TargetClock, t: number): Cloc
   const at = Math.max(t, clock.startedAt);
   const c = clockAsOf(calendar, clock, at);
   const elapsed =
-    c.state === 'running' ? c.usedBefore + businessTimeBetween(calendar, c.runningSince!, at) : c.usedBefore;
+    c.state === 'running' ? c.usedBefore + workingTimeBetween(calendar, c.runningSince!, at) : c.usedBefore;
   const breachedAt = c.breachedAt ?? (c.state === 'running' && at > c.dueAt! ? c.dueAt : null);
   return {
     at,
@@ -409,5 +346,5 @@ export function dueIfResumedAt(calendar: Calendar, clock: TargetClock, t: number
   if (clock.state === 'met') return null;
   if (clock.state === 'running') return clock.dueAt;
   if (clock.usedBefore >= clock.target && clock.dueAt !== null) return clock.dueAt;
-  return addBusinessTime(calendar, Math.max(t, clock.lastEventAt), clock.target - clock.usedBefore);
+  return addWorkingTime(calendar, Math.max(t, clock.lastEventAt), clock.target - clock.usedBefore);
 }

@@ -1,12 +1,12 @@
 /**
- * What the scan looks for in a request: the next instant something may happen to it (an at-risk
- * point or a due time of a running target, a missed target not yet recorded, or the end of a
- * resolved request's reopen window), and what has happened by a given instant. Pure domain code;
- * the scan and the store call it.
+ * The scan's watch rules: the next instant something may happen to a request (an at-risk point
+ * or a due time of a running target, a missed target not yet recorded, or the end of a resolved
+ * request's reopen window), and what has happened by a given instant. Pure domain code; the scan
+ * and the store call it. (A `Breach` is the recorded miss, in request.ts.)
  */
 import type { Calendar } from './calendar';
-import { clockAt, type TargetKind } from './clock';
 import { AUTO_CLOSE_MS, type Request } from './request';
+import { clockAt, type TargetKind } from './target-clock';
 
 export const TARGET_KINDS: readonly TargetKind[] = ['response', 'resolution'];
 
