@@ -12,7 +12,7 @@ import { periodLabel } from '../domain/report-period';
 import { isoWeekOf, nextDue } from '../domain/request';
 import { logger } from '../log';
 import { calendarOf } from '../slack/requests';
-import type { SlackMessage } from '../slack/views/agreement-terms';
+import type { SlackMessage } from '../slack/views/blocks';
 import { type DigestKudos, type DigestTip, digestMessage, type ScoreRow } from '../slack/views/digest';
 import type { Db } from '../store/client';
 import { kudosOfWeek } from '../store/kudos';

@@ -25,7 +25,7 @@ import { WEEKDAYS } from '../domain/calendar-spec';
 import type { DigestSettings } from '../domain/directory';
 import { isoWeekOf } from '../domain/request';
 import { logger } from '../log';
-import type { SlackMessage } from '../slack/views/agreement-terms';
+import type { SlackMessage } from '../slack/views/blocks';
 import { createSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
 import { claimDigest, DIGEST_LEASE_MS, markDigestPosted, releaseDigest } from '../store/digests';

@@ -22,7 +22,7 @@ import { readDirectory } from '../store/directory';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
 import { type CardRef, getRequestRecord, type StoredEvent, settleCheck } from '../store/requests';
 import { calendarOf } from './requests';
-import type { SlackMessage } from './views/agreement-terms';
+import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { filedConfirmation, requesterUpdate } from './views/request-dms';

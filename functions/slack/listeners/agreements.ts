@@ -29,7 +29,7 @@ import { deliveryClaimItem, isDelivered } from '../../store/deliveries';
 import { readDirectory, WriteConflictError } from '../../store/directory';
 import { IDS } from '../ids';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, parseJson, say } from './reply';
 

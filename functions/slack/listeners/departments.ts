@@ -10,7 +10,7 @@ import { saveDepartment } from '../../store/departments';
 import { readDirectory, WriteConflictError } from '../../store/directory';
 import { channelOf, usergroupOf, userOf } from '../args';
 import { departmentMessage, departmentsMessage } from '../views/agreements';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
 

@@ -11,7 +11,7 @@ import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-p
 import type { WorkItem } from '../../jobs/work';
 import { readDirectory } from '../../store/directory';
 import { readReport } from '../../store/stats';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import { reportMessage } from '../views/report';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';

@@ -23,7 +23,7 @@ import { readDirectory } from '../../store/directory';
 import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
 import { readReport } from '../../store/stats';
 import { type ActResult, act, calendarOf } from '../requests';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import { type ListItem, requestList, requestsHomeView, urgencyOrder } from '../views/request-lists';
 import { requestDetails } from '../views/requests';
 import type { ListenerDeps } from './deps';

@@ -25,7 +25,7 @@ import { getRequest, getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
 import { act, calendarOf, fileFromSlack, filingChoices } from '../requests';
 import { waiveModal } from '../views/breaches';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import { RATE_ACTION_PATTERN } from '../views/request-dms';
 import {
   answerModal,

@@ -22,7 +22,7 @@ import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import { addCustomTip, readAllTips, saveTipText, setTipRetired, TipExistsError } from '../../store/tips';
 import { IDS } from '../ids';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import {
   readTipView,
   TIP_FIELD_BLOCK,
