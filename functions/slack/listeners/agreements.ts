@@ -14,6 +14,7 @@ import {
   departmentsHeadedBy,
   departmentsOf,
   findAgreement,
+  findDepartmentByIdOrName,
 } from '../../domain/directory';
 import { issuesOf } from '../../domain/issues';
 import { checkProposal, draftProposal, mayAnswer, nobodyToAnswer, proposingSide } from '../../domain/proposal';
@@ -46,9 +47,7 @@ export async function agreementsCommand(deps: ListenerDeps, user: string, arg: s
     );
   let departments;
   if (arg) {
-    const wanted = arg.toLowerCase();
-    const found =
-      dir.departments.find((d) => d.id === wanted) ?? dir.departments.find((d) => d.name.toLowerCase() === wanted);
+    const found = findDepartmentByIdOrName(dir, arg);
     if (!found)
       return say(`There is no department \`${escapeMrkdwn(arg.slice(0, 40))}\`. Departments: ${departmentList(dir)}.`);
     departments = [found];

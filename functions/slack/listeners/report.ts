@@ -6,7 +6,7 @@
  */
 
 import { type Department, isHead } from '../../domain/department';
-import { type Directory, departmentsHeadedBy, departmentsOf } from '../../domain/directory';
+import { type Directory, departmentsHeadedBy, departmentsOf, findDepartmentByIdOrName } from '../../domain/directory';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
 import type { WorkItem } from '../../jobs/work';
 import { readDirectory } from '../../store/directory';
@@ -21,10 +21,6 @@ const BETTER_READ = 20;
 
 const looksLikePeriod = (word: string) =>
   (PERIOD_WORDS as readonly string[]).includes(word) || /^\d{4}-\d{1,2}$/.test(word);
-
-function findDept(dir: Directory, word: string): Department | undefined {
-  return dir.departments.find((d) => d.id === word) ?? dir.departments.find((d) => d.name.toLowerCase() === word);
-}
 
 const departmentList = (dir: Directory) => dir.departments.map((d) => `\`${d.id}\``).join(', ');
 
@@ -51,7 +47,7 @@ export async function reportCommand(
   let periodWord: string | undefined;
   for (const raw of args) {
     const word = raw.toLowerCase();
-    const dept = looksLikePeriod(word) ? undefined : findDept(dir, word);
+    const dept = looksLikePeriod(word) ? undefined : findDepartmentByIdOrName(dir, word);
     if (!dept && !looksLikePeriod(word)) {
       const shown = escapeMrkdwn(raw.length > 30 ? `${raw.slice(0, 30)}…` : raw);
       return say(

@@ -10,7 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/agreement';
 import { isHead } from '../../domain/department';
-import { type Directory, departmentsOf, findDepartment } from '../../domain/directory';
+import { type Directory, departmentsOf, findDepartment, findDepartmentByIdOrName } from '../../domain/directory';
 import {
   type Cause,
   checkRequestText,
@@ -121,9 +121,7 @@ export async function openNewRequest(
   const dir = await readDirectory(deps.db);
   let provider: string | undefined;
   if (arg) {
-    const wanted = arg.toLowerCase();
-    const found =
-      dir.departments.find((d) => d.id === wanted) ?? dir.departments.find((d) => d.name.toLowerCase() === wanted);
+    const found = findDepartmentByIdOrName(dir, arg);
     if (!found)
       return ack(
         say(
