@@ -39,6 +39,17 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
+/** What a modal's inputs hold when it is submitted or redrawn (`view.state.values`), as far as Kept's inputs fill it. */
+export type ModalValues = Record<
+  string,
+  | Record<
+      string,
+      | { value?: string | null; selected_option?: { value: string } | null; selected_users?: string[] | null }
+      | undefined
+    >
+  | undefined
+>;
+
 // ---------------------------------------------------------------------------------------------
 // Blocks and elements
 

@@ -10,7 +10,16 @@ import { ordinal } from '../../domain/agreement-text';
 import type { TargetKind } from '../../domain/clock';
 import type { Breach, Request } from '../../domain/request';
 import { IDS } from '../ids';
-import { button, context, MAX_SECTION_TEXT, modal, plain, type SlackMessage, section } from './blocks';
+import {
+  button,
+  context,
+  MAX_SECTION_TEXT,
+  type ModalValues,
+  modal,
+  plain,
+  type SlackMessage,
+  section,
+} from './blocks';
 import {
   actorText,
   amountText,
@@ -180,4 +189,9 @@ export function waiveModal(input: { requestId: string; kind: TargetKind; amount:
       },
     ],
   });
+}
+
+/** A submission of the waive modal: the reason trimmed, empty when left empty. */
+export function readWaiveView(values: ModalValues): { reason: string } {
+  return { reason: (values[IDS.waiveReasonBlock]?.[IDS.value]?.value ?? '').trim() };
 }

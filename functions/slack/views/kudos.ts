@@ -5,7 +5,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { KUDOS_MESSAGE_MAX, type Kudos } from '../../domain/kudos';
 import { IDS } from '../ids';
-import { context, modal, plain, type SlackMessage, section } from './blocks';
+import { context, type ModalValues, modal, plain, type SlackMessage, section } from './blocks';
 import { clip, escapeMrkdwn, mentionUser } from './format';
 
 /** `<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`. */
@@ -130,10 +130,8 @@ export function kudosModal(input: KudosModalInput): ModalView {
   });
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_users?: string[] | null }>>;
-
 /** What the modal was left with. */
-export function readKudosView(values: StateValues): {
+export function readKudosView(values: ModalValues): {
   recipients: string[];
   message: string;
   requestId: string;

@@ -20,7 +20,16 @@ import {
   TITLE_MAX,
 } from '../../domain/request';
 import { IDS } from '../ids';
-import { context, MAX_OPTION_TEXT, MAX_SELECT_OPTIONS, modal, option, plain, section } from './blocks';
+import {
+  context,
+  MAX_OPTION_TEXT,
+  MAX_SELECT_OPTIONS,
+  type ModalValues,
+  modal,
+  option,
+  plain,
+  section,
+} from './blocks';
 import { clip, escapeMrkdwn, link, quoted, safeUrl } from './format';
 
 export interface ServiceChoice {
@@ -150,13 +159,8 @@ export function newRequestModal(input: NewRequestModalInput): ModalView {
   });
 }
 
-export type NewRequestValues = Record<
-  string,
-  Record<string, { selected_option?: { value: string } | null; value?: string | null }>
->;
-
 /** A submission (or the state at a redraw) of the new-request modal; text trimmed, empty when left empty. */
-export function readNewRequestView(values: NewRequestValues): {
+export function readNewRequestView(values: ModalValues): {
   agreementId?: string;
   priority?: string;
   title: string;
@@ -239,7 +243,7 @@ export function resolveModal(requestId: string, missed: readonly TargetKind[] = 
  * A submission of the resolve modal: the note trimmed (empty when left empty), and the cause
  * when a known category was picked (its text trimmed, left out when empty).
  */
-export function readResolveView(values: NewRequestValues): { note: string; cause?: Cause } {
+export function readResolveView(values: ModalValues): { note: string; cause?: Cause } {
   const text = (block: string) => (values[block]?.[IDS.value]?.value ?? '').trim();
   const note = text(IDS.resolveNoteBlock);
   const picked = values[IDS.resolveCauseBlock]?.[IDS.value]?.selected_option?.value;
@@ -308,4 +312,15 @@ export function rateModal(input: { requestId: string; score: number; providerNam
       },
     ],
   });
+}
+
+/** A submission of the answer modal: the answer trimmed, empty when left empty. */
+export function readAnswerView(values: ModalValues): { note: string } {
+  return { note: (values[IDS.answerBlock]?.[IDS.value]?.value ?? '').trim() };
+}
+
+/** A submission of the rating modal: the score picked (0 when none), and what would have made it better, trimmed. */
+export function readRateView(values: ModalValues): { score: number; better: string } {
+  const picked = values[IDS.rateScoreBlock]?.[IDS.value]?.selected_option?.value ?? '';
+  return { score: Number(picked), better: (values[IDS.rateBetterBlock]?.[IDS.value]?.value ?? '').trim() };
 }

@@ -14,7 +14,7 @@ import {
   type TipKind,
 } from '../../domain/tips';
 import { IDS } from '../ids';
-import { context, header, modal, plain, type SlackMessage, section } from './blocks';
+import { context, header, type ModalValues, modal, plain, type SlackMessage, section } from './blocks';
 import { escapeMrkdwn } from './format';
 
 /** Tips listed per page of `/sla tips list`: one block each, plus a header and a footer, well under Slack's 50. */
@@ -167,10 +167,8 @@ export function tipModal({ kind, tip, metadata }: TipModalInput): ModalView {
   });
 }
 
-type ViewValues = Record<string, Record<string, { value?: string | null } | undefined> | undefined>;
-
 /** What the modal's inputs hold (untrimmed; empty when left blank). */
-export function readTipView(values: ViewValues): { title: string; body: string; tryThisWeek: string } {
+export function readTipView(values: ModalValues): { title: string; body: string; tryThisWeek: string } {
   const read = (block: string) => values[block]?.[IDS.value]?.value ?? '';
   return { title: read(IDS.tipTitleBlock), body: read(IDS.tipBodyBlock), tryThisWeek: read(IDS.tipTryBlock) };
 }
