@@ -39,6 +39,7 @@ import { deliveryClaimItem, isDelivered } from '../../store/deliveries';
 import { readDirectory, WriteConflictError } from '../../store/directory';
 import { IDS } from '../ids';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
+import { MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
 import { aside, type Ephemeral, openModal, parseJson, refuse, say } from './reply';
@@ -70,7 +71,7 @@ export async function agreementsCommand(deps: ListenerDeps, user: string, arg: s
   const messages = departments.map((department) =>
     agreementsMessage({ department, records: agreementsBinding(dir, department.id), dir }),
   );
-  const blocks = messages.flatMap((m) => m.blocks).slice(0, 50);
+  const blocks = messages.flatMap((m) => m.blocks).slice(0, MAX_MESSAGE_BLOCKS);
   return { response_type: 'ephemeral', text: messages.map((m) => m.text).join('\n'), blocks };
 }
 

@@ -11,6 +11,7 @@ import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-p
 import type { WorkItem } from '../../jobs/work';
 import { readDirectory } from '../../store/directory';
 import { readReport } from '../../store/stats';
+import { context, MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import { reportMessage } from '../views/report';
 import type { ListenerDeps } from './deps';
@@ -72,14 +73,7 @@ export async function reportCommand(
   const message = reportMessage(report, { showPenalties });
   if (!trigger || report.empty) return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
   const files: WorkItem = { type: 'report.files', key: `report:${trigger}`, user, department: department.id, from, to };
-  const note = {
-    type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: ':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.',
-      },
-    ],
-  };
-  return { response_type: 'ephemeral', text: message.text, blocks: [...message.blocks.slice(0, 49), note], files };
+  const note = context(':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.');
+  const blocks = [...message.blocks.slice(0, MAX_MESSAGE_BLOCKS - 1), note];
+  return { response_type: 'ephemeral', text: message.text, blocks, files };
 }
