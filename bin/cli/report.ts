@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
-import { findDepartment } from '../../functions/domain/directory';
+import { findDepartmentByIdOrName } from '../../functions/domain/directory';
 import { type Report, reportCsv, reportTable } from '../../functions/domain/report';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
 import { readDirectory } from '../../functions/store/directory';
@@ -75,7 +75,7 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
   const config = parseConfig(io.env);
   return withDb(config, async (db) => {
     const dir = await readDirectory(db);
-    const department = findDepartment(dir, dept) ?? dir.departments.find((d) => d.name.toLowerCase() === dept);
+    const department = findDepartmentByIdOrName(dir, dept);
     if (!department) {
       const known = dir.departments.map((d) => d.id).join(', ');
       io.err(

@@ -41,6 +41,15 @@ export function findDepartment(dir: Directory, id: string): Department | undefin
   return dir.departments.find((d) => d.id === id);
 }
 
+/**
+ * The department a person typed: by id first, then by name, both compared with `text` in lower
+ * case (ids are lower case; names match whatever their case). `findDepartment` matches the id only.
+ */
+export function findDepartmentByIdOrName(dir: Directory, text: string): Department | undefined {
+  const wanted = text.toLowerCase();
+  return findDepartment(dir, wanted) ?? dir.departments.find((d) => d.name.toLowerCase() === wanted);
+}
+
 export function findAgreement(dir: Directory, id: string): AgreementRecord | undefined {
   return dir.agreements.find((a) => a.id === id);
 }

@@ -13,7 +13,7 @@ import { nextDue } from '../domain/request';
 import { isoWeekOf } from '../domain/weeks';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
-import type { SlackMessage } from '../slack/views/agreement-terms';
+import type { SlackMessage } from '../slack/views/blocks';
 import { type DigestKudos, type DigestTip, digestMessage, type ScoreRow } from '../slack/views/digest';
 import type { Db } from '../store/client';
 import { kudosOfWeek } from '../store/kudos';

@@ -25,7 +25,8 @@ import { WEEKDAYS } from '../domain/calendar-spec';
 import type { DigestSettings } from '../domain/directory';
 import { isoWeekOf } from '../domain/weeks';
 import { logger } from '../log';
-import type { SlackMessage } from '../slack/views/agreement-terms';
+import type { SlackMessage } from '../slack/views/blocks';
+import { plural } from '../slack/views/format';
 import { createSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
 import { claimDigest, DIGEST_LEASE_MS, markDigestPosted, releaseDigest } from '../store/digests';
@@ -296,7 +297,6 @@ async function findDigest(run: RunContext, channel: string, week: string, since:
 }
 
 export function describeDigest(r: DigestResult): string {
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const busy = r.busy > 0 ? `; ${plural(r.busy, 'channel is', 'channels are')} being posted by another run` : '';
   const left = r.left > 0 ? `; ${plural(r.left, 'channel', 'channels')} left for the next run` : '';
   return `Digest at ${r.now}: ${plural(r.posted, 'channel', 'channels')} posted, ${r.already} already had this week's, ${r.failed} failed${busy}${left}.`;

@@ -9,6 +9,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { logger } from '../log';
+import { plural } from '../slack/views/format';
 import { ANNOUNCE_GRACE_MS, type DueCheck, dueChecks, postponeCheck, settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
@@ -112,7 +113,6 @@ async function reannounceOverdue(deps: JobDeps, check: DueCheck, now: Date): Pro
 }
 
 export function describeScan(r: ScanResult): string {
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const closed =
     r.closed > 0 ? `, ${plural(r.closed, 'resolved request', 'resolved requests')} closed after 7 days` : '';
   const again = r.resent > 0 ? `; ${plural(r.resent, 'request', 'requests')} sent to Slack again` : '';

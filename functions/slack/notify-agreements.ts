@@ -10,13 +10,8 @@ import { answerers } from '../domain/proposal';
 import { getAgreementVersion, rememberMessage, type StoredAgreementVersion } from '../store/agreements';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import {
-  activatedMessage,
-  type Decision,
-  proposalMessage,
-  proposalSentMessage,
-  type SlackMessage,
-} from './views/agreements';
+import { activatedMessage, type Decision, proposalMessage, proposalSentMessage } from './views/agreements';
+import type { SlackMessage } from './views/blocks';
 
 export interface NotifyDeps {
   db: Db;

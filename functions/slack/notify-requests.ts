@@ -24,7 +24,7 @@ import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
 import { getRequestRecord, type StoredEvent } from '../store/requests';
-import type { SlackMessage } from './views/agreement-terms';
+import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { filedConfirmation, requesterUpdate } from './views/request-dms';

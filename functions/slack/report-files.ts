@@ -18,7 +18,7 @@ import type { Db } from '../store/client';
 import { once } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 import { readReport } from '../store/stats';
-import { escapeMrkdwn } from './views/help';
+import { escapeMrkdwn } from './views/format';
 
 export interface ReportFilesItem {
   /** The same key is uploaded once (the listener passes `report:<trigger_id>`). */

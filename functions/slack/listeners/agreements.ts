@@ -3,7 +3,17 @@
  * and the Accept / Decline buttons (with the decline-reason modal). Rules live in
  * domain/proposal.ts; writes in store/agreements.ts; DMs are sent by the worker.
  */
-import type { AckFn, App, RespondArguments, RespondFn, SlashCommand, ViewResponseAction } from '@slack/bolt';
+import type {
+  AckFn,
+  App,
+  BlockAction,
+  ButtonAction,
+  RespondArguments,
+  RespondFn,
+  SlashCommand,
+  ViewResponseAction,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement';
@@ -14,10 +24,10 @@ import {
   departmentsHeadedBy,
   departmentsOf,
   findAgreement,
+  findDepartmentByIdOrName,
 } from '../../domain/directory';
 import { issuesOf } from '../../domain/issues';
 import { checkProposal, draftProposal, mayAnswer, nobodyToAnswer, proposingSide } from '../../domain/proposal';
-import { logger } from '../../log';
 import {
   acceptProposal,
   declineProposal,
@@ -30,9 +40,10 @@ import { readDirectory } from '../../store/directory';
 import { WriteConflictError } from '../../store/transact';
 import { IDS } from '../ids';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
-import { escapeMrkdwn } from '../views/help';
+import { MAX_MESSAGE_BLOCKS } from '../views/blocks';
+import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
-import { type Ephemeral, parseJson, say } from './reply';
+import { aside, type Ephemeral, openModal, parseJson, refuse, say } from './reply';
 
 function departmentList(dir: Directory): string {
   return dir.departments.map((d) => `\`${d.id}\` (${escapeMrkdwn(d.name)})`).join(', ');
@@ -47,9 +58,7 @@ export async function agreementsCommand(deps: ListenerDeps, user: string, arg: s
     );
   let departments;
   if (arg) {
-    const wanted = arg.toLowerCase();
-    const found =
-      dir.departments.find((d) => d.id === wanted) ?? dir.departments.find((d) => d.name.toLowerCase() === wanted);
+    const found = findDepartmentByIdOrName(dir, arg);
     if (!found)
       return say(`There is no department \`${escapeMrkdwn(arg.slice(0, 40))}\`. Departments: ${departmentList(dir)}.`);
     departments = [found];
@@ -63,7 +72,7 @@ export async function agreementsCommand(deps: ListenerDeps, user: string, arg: s
   const messages = departments.map((department) =>
     agreementsMessage({ department, records: agreementsBinding(dir, department.id), dir }),
   );
-  const blocks = messages.flatMap((m) => m.blocks).slice(0, 50);
+  const blocks = messages.flatMap((m) => m.blocks).slice(0, MAX_MESSAGE_BLOCKS);
   return { response_type: 'ephemeral', text: messages.map((m) => m.text).join('\n'), blocks };
 }
 
@@ -110,19 +119,14 @@ export async function openPropose(
     base = record.active;
   }
   await ack();
-  try {
-    await client.views.open({
-      trigger_id: command.trigger_id,
-      view: proposeModal({
-        departments: dir.departments,
-        ...(base ? { base } : {}),
-        initial: { provider: headed[0]!.id },
-      }),
-    });
-  } catch (err) {
-    logger.warn('propose modal not opened', { error: (err as Error).message });
-    await respond(say('Slack did not open the form in time. Please run `/sla propose` again.'));
-  }
+  const view = proposeModal({
+    departments: dir.departments,
+    ...(base ? { base } : {}),
+    initial: { provider: headed[0]!.id },
+  });
+  await openModal(client, command.trigger_id, view, () =>
+    respond(say('Slack did not open the form in time. Please run `/sla propose` again.')),
+  );
 }
 
 /** What Kept put in a view's private_metadata; anything else reads as a new proposal. */
@@ -135,12 +139,12 @@ type Errors = Record<string, string>;
 /** The propose modal's submission: every problem goes back to its block; a valid one is kept and sent. */
 async function submitProposal(
   deps: ListenerDeps,
-  body: { user: { id: string }; view: { id: string; private_metadata: string; state: { values: unknown } } },
+  body: ViewSubmitAction,
 ): Promise<{ errors?: Errors; id?: string; version?: number }> {
   const viewKey = `view:${body.view.id}`;
   if (await isDelivered(deps.db, viewKey)) return {}; // Slack re-sent a submission we already kept
   const meta = ProposeMetadata.parse(parseJson(body.view.private_metadata));
-  const read = readProposeView(body.view.state.values as Parameters<typeof readProposeView>[0]);
+  const read = readProposeView(body.view.state.values);
   const errors: Errors = { ...read.errors };
   const parsed = AgreementTermsSpec.safeParse(read.spec);
   if (!parsed.success) {
@@ -249,31 +253,19 @@ async function accept(deps: ListenerDeps, user: string, raw: unknown): Promise<s
 }
 
 export function registerAgreements(app: App, deps: ListenerDeps): void {
-  app.action(IDS.acceptProposal, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(IDS.acceptProposal, async ({ ack, body, action, respond }) => {
     await ack();
-    const text = await accept(deps, body.user.id, (action as { value?: string }).value);
-    await respond({ response_type: 'ephemeral', replace_original: false, text });
+    const text = await accept(deps, body.user.id, action.value);
+    await respond(aside(text));
   });
 
-  app.action(IDS.declineProposal, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>(IDS.declineProposal, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const ready = await answerable(deps, body.user.id, (action as { value?: string }).value);
-    if (typeof ready === 'string')
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: ready }));
-    const trigger = (body as { trigger_id?: string }).trigger_id;
-    try {
-      await client.views.open({
-        trigger_id: trigger ?? '',
-        view: declineModal({ id: ready.v.id, version: ready.v.version }),
-      });
-    } catch (err) {
-      logger.warn('decline modal not opened', { error: (err as Error).message });
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'Slack did not open the form in time. Please press Decline again.',
-      });
-    }
+    const ready = await answerable(deps, body.user.id, action.value);
+    if (typeof ready === 'string') return refuse(respond, ready);
+    await openModal(client, body.trigger_id ?? '', declineModal({ id: ready.v.id, version: ready.v.version }), () =>
+      refuse(respond, 'Slack did not open the form in time. Please press Decline again.'),
+    );
   });
 
   app.view(IDS.declineModal, async ({ ack, body, view }) => {
@@ -302,8 +294,8 @@ export function registerAgreements(app: App, deps: ListenerDeps): void {
     await deps.outbox.send({ type: 'agreement.decided', id: ready.v.id, version: ready.v.version });
   });
 
-  app.view(IDS.proposeModal, async ({ ack, body }) => {
-    const result = await submitProposal(deps, body as unknown as Parameters<typeof submitProposal>[1]);
+  app.view<ViewSubmitAction>(IDS.proposeModal, async ({ ack, body }) => {
+    const result = await submitProposal(deps, body);
     if (result.errors) return ack({ response_action: 'errors', errors: result.errors } as ViewResponseAction);
     await ack();
     if (result.id && result.version)

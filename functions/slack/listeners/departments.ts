@@ -11,7 +11,7 @@ import { readDirectory } from '../../store/directory';
 import { WriteConflictError } from '../../store/transact';
 import { channelOf, usergroupOf, userOf } from '../args';
 import { departmentMessage, departmentsMessage } from '../views/agreements';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
 

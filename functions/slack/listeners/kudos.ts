@@ -9,7 +9,7 @@
  * giver a one-line DM.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, MessageShortcut } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { departmentsOf, findDepartment } from '../../domain/directory';
@@ -45,7 +45,7 @@ import {
   readKudosView,
 } from '../views/kudos';
 import type { ListenerDeps } from './deps';
-import { parseJson, say } from './reply';
+import { openModal, parseJson, say } from './reply';
 
 // ---------------------------------------------------------------------------------------------
 // Giving
@@ -251,38 +251,25 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
   });
 
   // The message shortcut: a modal with the message's author picked.
-  app.shortcut(IDS.giveKudosShortcut, async ({ ack, shortcut, client, respond }) => {
+  app.shortcut<MessageShortcut>(IDS.giveKudosShortcut, async ({ ack, shortcut, client, respond }) => {
     await ack();
-    const s = shortcut as unknown as {
-      user: { id: string };
-      trigger_id: string;
-      channel?: { id: string };
-      message?: { ts?: string; text?: string; user?: string; bot_id?: string };
-    };
-    const channel = s.channel?.id;
-    const ts = s.message?.ts;
-    const author = s.message?.user && !s.message.bot_id && s.message.user !== s.user.id ? s.message.user : undefined;
-    const about = channel && ts ? { channel, ts, ...(s.message?.text ? { text: s.message.text } : {}) } : undefined;
-    try {
-      await client.views.open({
-        trigger_id: s.trigger_id,
-        view: kudosModal({
-          ...(author ? { recipient: author } : {}),
-          ...(about ? { about } : {}),
-          metadata: JSON.stringify(channel && ts ? { channel, ts } : {}),
-        }),
-      });
-    } catch (err) {
-      logger.warn('kudos modal not opened', { error: (err as Error).message });
-      await respond({
-        response_type: 'ephemeral',
-        text: 'Slack did not open the form in time. Please use the shortcut again.',
-      });
-    }
+    const { message, user } = shortcut;
+    const channel = shortcut.channel?.id;
+    const ts = message?.ts;
+    const author = message?.user && !message.bot_id && message.user !== user.id ? message.user : undefined;
+    const about = channel && ts ? { channel, ts, ...(message?.text ? { text: message.text } : {}) } : undefined;
+    const view = kudosModal({
+      ...(author ? { recipient: author } : {}),
+      ...(about ? { about } : {}),
+      metadata: JSON.stringify(channel && ts ? { channel, ts } : {}),
+    });
+    await openModal(client, shortcut.trigger_id, view, () =>
+      respond(say('Slack did not open the form in time. Please use the shortcut again.')),
+    );
   });
 
   app.view(IDS.kudosModal, async ({ ack, body, view, client, context }) => {
-    const typed = readKudosView(view.state.values as Parameters<typeof readKudosView>[0]);
+    const typed = readKudosView(view.state.values);
     const errors: Record<string, string> = {};
     const requestId = typed.requestId ? parseRequestId(typed.requestId) : undefined;
     if (typed.requestId && !requestId)

@@ -6,12 +6,13 @@
  */
 
 import { type Department, isHead } from '../../domain/department';
-import { type Directory, departmentsHeadedBy, departmentsOf } from '../../domain/directory';
+import { type Directory, departmentsHeadedBy, departmentsOf, findDepartmentByIdOrName } from '../../domain/directory';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
 import { readDirectory } from '../../store/directory';
 import { readReport } from '../../store/stats';
 import type { WorkItem } from '../../work/item';
-import { escapeMrkdwn } from '../views/help';
+import { context, MAX_MESSAGE_BLOCKS } from '../views/blocks';
+import { escapeMrkdwn } from '../views/format';
 import { reportMessage } from '../views/report';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
@@ -21,10 +22,6 @@ const BETTER_READ = 20;
 
 const looksLikePeriod = (word: string) =>
   (PERIOD_WORDS as readonly string[]).includes(word) || /^\d{4}-\d{1,2}$/.test(word);
-
-function findDept(dir: Directory, word: string): Department | undefined {
-  return dir.departments.find((d) => d.id === word) ?? dir.departments.find((d) => d.name.toLowerCase() === word);
-}
 
 const departmentList = (dir: Directory) => dir.departments.map((d) => `\`${d.id}\``).join(', ');
 
@@ -51,7 +48,7 @@ export async function reportCommand(
   let periodWord: string | undefined;
   for (const raw of args) {
     const word = raw.toLowerCase();
-    const dept = looksLikePeriod(word) ? undefined : findDept(dir, word);
+    const dept = looksLikePeriod(word) ? undefined : findDepartmentByIdOrName(dir, word);
     if (!dept && !looksLikePeriod(word)) {
       const shown = escapeMrkdwn(raw.length > 30 ? `${raw.slice(0, 30)}…` : raw);
       return say(
@@ -76,14 +73,7 @@ export async function reportCommand(
   const message = reportMessage(report, { showPenalties });
   if (!trigger || report.empty) return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
   const files: WorkItem = { type: 'report.files', key: `report:${trigger}`, user, department: department.id, from, to };
-  const note = {
-    type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: ':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.',
-      },
-    ],
-  };
-  return { response_type: 'ephemeral', text: message.text, blocks: [...message.blocks.slice(0, 49), note], files };
+  const note = context(':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.');
+  const blocks = [...message.blocks.slice(0, MAX_MESSAGE_BLOCKS - 1), note];
+  return { response_type: 'ephemeral', text: message.text, blocks, files };
 }

@@ -24,7 +24,7 @@ import { type ActResult, act } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
 import { readReport } from '../../store/stats';
-import { escapeMrkdwn } from '../views/help';
+import { escapeMrkdwn } from '../views/format';
 import { type ListItem, requestList, requestsHomeView, urgencyOrder } from '../views/request-lists';
 import { requestDetails } from '../views/requests';
 import type { ListenerDeps } from './deps';

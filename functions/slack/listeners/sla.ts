@@ -9,7 +9,7 @@ import { deptCommand } from './departments';
 import type { ListenerDeps } from './deps';
 import { reportCommand } from './report';
 import { isWorkVerb, listCommand, showCommand, workCommand } from './request-commands';
-import { openNewRequest } from './requests';
+import { openNewRequest } from './requests-filing';
 import { registerTips, tipsCommand } from './tips';
 
 /** The fields of a slash-command payload Kept relies on. */

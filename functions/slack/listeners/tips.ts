@@ -22,7 +22,8 @@ import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import { addCustomTip, readAllTips, saveTipText, setTipRetired, TipExistsError } from '../../store/tips';
 import { IDS } from '../ids';
-import { escapeMrkdwn } from '../views/help';
+import type { ModalValues } from '../views/blocks';
+import { escapeMrkdwn } from '../views/format';
 import {
   readTipView,
   TIP_FIELD_BLOCK,
@@ -34,7 +35,7 @@ import {
   weekTipsMessage,
 } from '../views/tips';
 import type { ListenerDeps } from './deps';
-import { type Ephemeral, say } from './reply';
+import { type Ephemeral, openModal, say } from './reply';
 
 export const TIPS_USAGE = [
   "`/sla tips` — this week's two tips",
@@ -141,7 +142,7 @@ export async function tipsCommand(
           'Say which kind of tip: `/sla tips add internal` (serving colleagues) or `/sla tips add customer` (serving customers).',
         ),
       );
-    return openModal(deps, command, { kind }, { mode: 'add', kind, channel: command.channel_id }, ack, client, respond);
+    return openTipModal(command, { kind }, { mode: 'add', kind, channel: command.channel_id }, ack, client, respond);
   }
 
   const id = rest[0];
@@ -154,8 +155,7 @@ export async function tipsCommand(
 
   if (sub === 'show') return ack({ response_type: 'ephemeral', ...tipMessage(entry) });
   if (sub === 'edit')
-    return openModal(
-      deps,
+    return openTipModal(
       command,
       { kind: entry.tip.kind, tip: entry.tip },
       { mode: 'edit', id: entry.tip.id, channel: command.channel_id },
@@ -184,8 +184,8 @@ export async function tipsCommand(
   );
 }
 
-async function openModal(
-  _deps: ListenerDeps,
+/** Acks, then opens the add/edit modal; `meta` rides along as its private_metadata. */
+async function openTipModal(
   command: SlashCommand,
   input: { kind: TipKind; tip?: Tip },
   meta: TipMetadata,
@@ -194,19 +194,13 @@ async function openModal(
   respond: RespondFn,
 ): Promise<void> {
   await ack();
-  try {
-    await client.views.open({
-      trigger_id: command.trigger_id,
-      view: tipModal({ ...input, metadata: JSON.stringify(meta) }),
-    });
-  } catch (err) {
-    logger.warn('tip modal not opened', { error: (err as Error).message });
-    await respond(
+  await openModal(client, command.trigger_id, tipModal({ ...input, metadata: JSON.stringify(meta) }), () =>
+    respond(
       say(
         `Slack did not open the form in time. Please run \`/sla tips ${meta.mode === 'add' ? `add ${meta.kind}` : `edit ${meta.id}`}\` again.`,
       ),
-    );
-  }
+    ),
+  );
 }
 
 type Errors = Record<string, string>;
@@ -240,7 +234,7 @@ async function submitTip(
   deps: ListenerDeps,
   user: string,
   metadata: string,
-  values: unknown,
+  values: ModalValues,
 ): Promise<{ errors: Errors } | { done: string; channel: string }> {
   if (!deps.config.KEPT_ADMINS.includes(user))
     return { errors: { [IDS.tipTitleBlock]: needsAdmin(deps.config.KEPT_ADMINS).text } };
@@ -255,7 +249,7 @@ async function submitTip(
       },
     };
   }
-  const typed = readTipView(values as Parameters<typeof readTipView>[0]);
+  const typed = readTipView(values);
   const entries = await readAllTips(deps.db);
   const who = { by: user, at: deps.now().toISOString() };
   if (meta.mode === 'add') {

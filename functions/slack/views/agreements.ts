@@ -4,32 +4,18 @@
  * (see agreement-terms.ts). The propose modal lives in propose-modal.ts and the department
  * views in departments.ts; both are re-exported here.
  */
-import type { ActionsBlock, HeaderBlock, KnownBlock, ModalView } from '@slack/types';
+import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { type AgreementVersion, EVERY_DEPARTMENT } from '../../domain/agreement';
 import { diffTerms } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
 import { type AgreementRecord, type Directory, findDepartment } from '../../domain/directory';
 import { answeringSide } from '../../domain/proposal';
 import { IDS } from '../ids';
-import {
-  agreementTitle,
-  calendarNote,
-  capGroups,
-  clip,
-  context,
-  dateOf,
-  headsLabel,
-  mentionList,
-  mentionUser,
-  nameOf,
-  type SlackMessage,
-  section,
-  termsBlocks,
-  termsText,
-} from './agreement-terms';
-import { escapeMrkdwn } from './help';
+import { agreementTitle, calendarNote, headsLabel, nameOf, termsBlocks, termsText } from './agreement-terms';
+import { button, capGroups, context, header, modal, plain, type SlackMessage, section } from './blocks';
+import { clip, dateOf, escapeMrkdwn, mentionList, mentionUser } from './format';
 
-export { nameOf, type SlackMessage, targetsTable, termsBlocks } from './agreement-terms';
+export { nameOf, targetsTable, termsBlocks } from './agreement-terms';
 export { departmentMessage, departmentsMessage } from './departments';
 export {
   blockForIssuePath,
@@ -38,9 +24,6 @@ export {
   readProposeView,
   type ViewStateValues,
 } from './propose-modal';
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text });
-const header = (text: string): HeaderBlock => ({ type: 'header', text: plain(clip(text, 150)) });
 
 /** The most blocks a list message uses, leaving room under Slack's 50. */
 export const LIST_BLOCKS = 45;
@@ -126,11 +109,7 @@ function decisionButtons(proposal: AgreementVersion): ActionsBlock {
     type: 'actions',
     elements: [
       {
-        type: 'button',
-        action_id: IDS.acceptProposal,
-        text: plain('Accept'),
-        style: 'primary',
-        value,
+        ...button(IDS.acceptProposal, 'Accept', value, 'primary'),
         confirm: {
           title: plain('Accept this proposal?'),
           text: plain(`Activate version ${proposal.version}? Requests filed from now on use these terms.`),
@@ -138,7 +117,7 @@ function decisionButtons(proposal: AgreementVersion): ActionsBlock {
           deny: plain('Not yet'),
         },
       },
-      { type: 'button', action_id: IDS.declineProposal, text: plain('Decline'), value },
+      button(IDS.declineProposal, 'Decline', value),
     ],
   };
 }
@@ -173,13 +152,12 @@ export function proposalMessage({ proposal, active, dir, decided }: ProposalMess
 
 /** Asks for the reason when a head declines; the proposer sees it. */
 export function declineModal({ id, version }: { id: string; version: number }): ModalView {
-  return {
-    type: 'modal',
-    callback_id: IDS.declineModal,
-    title: plain('Decline proposal'),
-    submit: plain('Decline'),
-    close: plain('Cancel'),
-    private_metadata: JSON.stringify({ id, version }),
+  return modal({
+    callbackId: IDS.declineModal,
+    title: 'Decline proposal',
+    submit: 'Decline',
+    close: 'Cancel',
+    metadata: JSON.stringify({ id, version }),
     blocks: [
       {
         type: 'input',
@@ -188,7 +166,7 @@ export function declineModal({ id, version }: { id: string; version: number }): 
         element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: 500 },
       },
     ],
-  };
+  });
 }
 
 /** Sent to both sides' heads when a proposal is accepted. */

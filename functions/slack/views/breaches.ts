@@ -7,20 +7,32 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ordinal } from '../../domain/agreement-text';
-import type { Breach, Request } from '../../domain/request';
+import { type Breach, type Request, WAIVE_REASON_MAX } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
-import { context, MAX_SECTION_TEXT, mentionUser, possessive, type SlackMessage, section } from './agreement-terms';
-import { escapeMrkdwn } from './help';
-import { actorText, amountText, dateToken, link, quoted, safeUrl, spokenDuration } from './requests';
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text });
-
-/** Cuts escaped mrkdwn to `max` characters without leaving half an `&amp;` entity behind. */
-function cut(text: string, max = MAX_SECTION_TEXT): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
-}
+import {
+  button,
+  context,
+  MAX_SECTION_TEXT,
+  type ModalValues,
+  modal,
+  plain,
+  type SlackMessage,
+  section,
+} from './blocks';
+import {
+  actorText,
+  amountText,
+  cut,
+  dateToken,
+  escapeMrkdwn,
+  link,
+  mentionUser,
+  possessive,
+  quoted,
+  safeUrl,
+  spokenDuration,
+} from './format';
 
 /** Titles are at most 150 characters; a headline shows them whole. */
 const titleOf = (request: Request) => `*${escapeMrkdwn(request.title)}*`;
@@ -89,22 +101,15 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
   const cost = `Due ${dateToken(breach.dueAt)}, ${late}.\n*Penalty:* ${chargeText(breach)}${waived}`;
 
   const blocks: KnownBlock[] = [
-    section(cut(`${headline}\n${what}`)),
-    section(cut(cost)),
+    section(`${headline}\n${what}`),
+    section(cost),
     section(checklist(provider, requester)),
   ];
   if (input.canWaive && breach.amount > 0 && !breach.waived) {
     const actions: ActionsBlock = {
       type: 'actions',
       block_id: `request_waive:${request.id}:${kind}`,
-      elements: [
-        {
-          type: 'button',
-          action_id: IDS.waivePenalty,
-          text: plain('Waive penalty'),
-          value: JSON.stringify({ id: request.id, kind }),
-        },
-      ],
+      elements: [button(IDS.waivePenalty, 'Waive penalty', JSON.stringify({ id: request.id, kind }))],
     };
     blocks.push(
       actions,
@@ -116,6 +121,7 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
 
   const text = cut(
     `:red_circle: ${id} missed its ${kind} target: ${escapeMrkdwn(request.title)}. Penalty: ${amountText(breach.amount, breach.unit)}${breach.waived ? ' (waived)' : ''}.`,
+    MAX_SECTION_TEXT,
   );
   return { text, blocks };
 }
@@ -149,29 +155,26 @@ export function atRiskWarning(input: AtRiskInput): SlackMessage {
       ? `${mentionUser(request.assignee)} is assigned — see ${card}.`
       : `Nobody is assigned — *Assign to me* on ${card}.`;
   const blocks: KnownBlock[] = [
-    section(cut(`${headline}\n${titleOf(request)}`)),
+    section(`${headline}\n${titleOf(request)}`),
     section(who),
     context(`Working time on ${possessive(escapeMrkdwn(input.providerName))} calendar.`),
   ];
   // The text is whole on its own: a thread line may post it without the blocks.
-  return { text: cut(`${headline} ${titleOf(request)}\n${who}`), blocks };
+  return { text: cut(`${headline} ${titleOf(request)}\n${who}`, MAX_SECTION_TEXT), blocks };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The waive modal
 
-export const WAIVE_REASON_MAX = 500;
-
 /** Asks a head of the customer why a penalty is waived (private_metadata: JSON `{ id, kind }`). */
 export function waiveModal(input: { requestId: string; kind: TargetKind; amount: number; unit: string }): ModalView {
   const id = escapeMrkdwn(input.requestId);
-  return {
-    type: 'modal',
-    callback_id: IDS.waiveModal,
-    title: plain('Waive penalty'),
-    submit: plain('Waive'),
-    close: plain('Cancel'),
-    private_metadata: JSON.stringify({ id: input.requestId, kind: input.kind }),
+  return modal({
+    callbackId: IDS.waiveModal,
+    title: 'Waive penalty',
+    submit: 'Waive',
+    close: 'Cancel',
+    metadata: JSON.stringify({ id: input.requestId, kind: input.kind }),
     blocks: [
       section(
         `Waiving the ${input.kind} penalty of ${id} gives back *${amountText(input.amount, input.unit)}*. The breach itself stays on record.`,
@@ -183,5 +186,10 @@ export function waiveModal(input: { requestId: string; kind: TargetKind; amount:
         element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: WAIVE_REASON_MAX },
       },
     ],
-  };
+  });
+}
+
+/** A submission of the waive modal: the reason trimmed, empty when left empty. */
+export function readWaiveView(values: ModalValues): { reason: string } {
+  return { reason: (values[IDS.waiveReasonBlock]?.[IDS.value]?.value ?? '').trim() };
 }

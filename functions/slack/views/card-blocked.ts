@@ -4,8 +4,8 @@
  * heads get the card by DM with what to fix; the requester is told the card is not in the channel yet.
  */
 import type { KnownBlock } from '@slack/types';
-import { MAX_MESSAGE_BLOCKS, mentionChannel, type SlackMessage, section } from './agreement-terms';
-import { escapeMrkdwn } from './help';
+import { MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
+import { escapeMrkdwn, mentionChannel } from './format';
 import { type CardInput, requestCard } from './requests';
 
 /** Slack's answers to a post that no retry will change, in words a department head can act on. */

@@ -1,22 +1,9 @@
 /** Block Kit for `/sla dept` (every department) and `/sla dept <id>` (one, in full). */
-import type { HeaderBlock } from '@slack/types';
 import { WEEKDAYS, type Weekday } from '../../domain/calendar-spec';
 import type { Department } from '../../domain/department';
 import type { Directory } from '../../domain/directory';
-import {
-  capGroups,
-  clip,
-  context,
-  dateOf,
-  mentionChannel,
-  mentionList,
-  mentionUsergroup,
-  type SlackMessage,
-  section,
-} from './agreement-terms';
-import { escapeMrkdwn } from './help';
-
-const header = (text: string): HeaderBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150) } });
+import { capGroups, context, header, type SlackMessage, section } from './blocks';
+import { clip, dateOf, escapeMrkdwn, mentionChannel, mentionList, mentionUsergroup, plural } from './format';
 
 const DAY_NAMES: Record<Weekday, string> = {
   mon: 'Mon',
@@ -33,10 +20,8 @@ function people(d: Department): string[] {
   return [...new Set([...d.heads, ...d.members])];
 }
 
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 function summary(d: Department): string {
-  const members = count(people(d).length, 'member', 'members');
+  const members = plural(people(d).length, 'member');
   const group = d.usergroup ? ` + ${mentionUsergroup(d.usergroup)}` : '';
   return [
     `*${escapeMrkdwn(d.name)}* · \`${escapeMrkdwn(d.id)}\` · prefix ${escapeMrkdwn(d.prefix)}`,
@@ -103,13 +88,13 @@ function holidaysText(d: Department): string | undefined {
 export function departmentMessage(d: Department): SlackMessage {
   const members = d.members.filter((m) => !d.heads.includes(m));
   const group = d.usergroup
-    ? `*User group:* ${mentionUsergroup(d.usergroup)}${d.usergroupSyncedAt ? ` (${count(d.usergroupMembers.length, 'person', 'people')} as of ${dateOf(d.usergroupSyncedAt)})` : ''}`
+    ? `*User group:* ${mentionUsergroup(d.usergroup)}${d.usergroupSyncedAt ? ` (${plural(d.usergroupMembers.length, 'person', 'people')} as of ${dateOf(d.usergroupSyncedAt)})` : ''}`
     : undefined;
   const about = [
     `*Id:* \`${escapeMrkdwn(d.id)}\` · *Request prefix:* ${escapeMrkdwn(d.prefix)} (requests are numbered ${escapeMrkdwn(d.prefix)}-1, ${escapeMrkdwn(d.prefix)}-2, …)`,
     `*Channel:* ${mentionChannel(d.channel)}`,
     `*Heads:* ${mentionList(d.heads, 30)}`,
-    `*Members:* ${members.length ? `${mentionList(members, 50)} (${count(people(d).length, 'member', 'members')} with the heads)` : 'none besides the heads'}`,
+    `*Members:* ${members.length ? `${mentionList(members, 50)} (${plural(people(d).length, 'member')} with the heads)` : 'none besides the heads'}`,
     ...(group ? [group] : []),
   ].join('\n');
   const calendar = [
@@ -118,7 +103,7 @@ export function departmentMessage(d: Department): SlackMessage {
     ...[holidaysText(d)].filter((x): x is string => x !== undefined),
   ].join('\n');
   return {
-    text: `${escapeMrkdwn(d.name)} (${escapeMrkdwn(d.id)}): channel ${mentionChannel(d.channel)}, ${count(people(d).length, 'member', 'members')}, ${escapeMrkdwn(d.calendar.timezone)}`,
+    text: `${escapeMrkdwn(d.name)} (${escapeMrkdwn(d.id)}): channel ${mentionChannel(d.channel)}, ${plural(people(d).length, 'member')}, ${escapeMrkdwn(d.calendar.timezone)}`,
     blocks: [
       header(d.name),
       section(about),

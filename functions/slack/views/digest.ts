@@ -8,8 +8,8 @@
  * digest's thread (functions/slack/digest-chart.ts).
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { context, mentionUser, type SlackMessage, section } from './agreement-terms';
-import { escapeMrkdwn } from './help';
+import { context, MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
+import { cut, escapeMrkdwn, mentionUser, plural } from './format';
 
 export interface DigestTip {
   id: string;
@@ -54,21 +54,14 @@ export interface DigestInput {
 }
 
 /** Slack allows 50 blocks a message; the rest of the digest takes at most 16. */
-export const MAX_DIGEST_BLOCKS = 50;
+export const MAX_DIGEST_BLOCKS = MAX_MESSAGE_BLOCKS;
 export const MAX_SCORECARD_ROWS = 30;
 export const MAX_KUDOS = 3;
 const MAX_KUDOS_TEXT = 280;
 const MAX_TIP_TEXT = 1_200;
-const MAX_HEADER = 150;
 
-/** Escaped and cut to `max` characters without leaving half an entity behind. */
-function cut(text: string, max: number): string {
-  const escaped = escapeMrkdwn(text.trim());
-  if (escaped.length <= max) return escaped;
-  return `${escaped.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
-}
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** User text trimmed, escaped and cut to `max` characters. */
+const userText = (text: string, max: number): string => cut(escapeMrkdwn(text.trim()), max);
 const pct = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)}%`;
 
 /** `▲ 3.1 pts` / `▼ 2 pts` / `= 0 pts`, or '' when either week had nothing to compare. */
@@ -93,17 +86,18 @@ export function pickKudos(all: readonly DigestKudos[], max = MAX_KUDOS): DigestK
 
 function tipBlock(label: string, tip: DigestTip): SectionBlock {
   return section(
-    `*${label}: ${cut(tip.title, 150)}*\n${cut(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${cut(tip.tryThisWeek, 600)}`,
+    `*${label}: ${userText(tip.title, 150)}*\n${userText(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${userText(tip.tryThisWeek, 600)}`,
   );
 }
 
 function scoreBlock(row: ScoreRow): SectionBlock {
   const change = changeText(row.compliancePct, row.previousPct);
   const compliance = row.compliancePct === null ? '—' : `${pct(row.compliancePct)}${change ? ` ${change}` : ''}`;
-  const penalties = row.penaltyOwed !== 0 && row.penaltyUnit ? `${row.penaltyOwed} ${cut(row.penaltyUnit, 40)}` : '—';
+  const penalties =
+    row.penaltyOwed !== 0 && row.penaltyUnit ? `${row.penaltyOwed} ${userText(row.penaltyUnit, 40)}` : '—';
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: `*${cut(row.name, 150)}* · ${plural(row.requests, 'request', 'requests')}` },
+    text: { type: 'mrkdwn', text: `*${userText(row.name, 150)}* · ${plural(row.requests, 'request')}` },
     fields: [
       { type: 'mrkdwn', text: `*Compliance*\n${compliance}` },
       { type: 'mrkdwn', text: `*Breaches*\n${row.breaches}` },
@@ -120,10 +114,10 @@ function kudosBlock(k: DigestKudos): SectionBlock {
     k.values.length > 0
       ? `\n_${k.values
           .slice(0, 5)
-          .map((v) => cut(v, 40))
+          .map((v) => userText(v, 40))
           .join(' · ')}_`
       : '';
-  return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${cut(k.message, MAX_KUDOS_TEXT)}”${values}`);
+  return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${userText(k.message, MAX_KUDOS_TEXT)}”${values}`);
 }
 
 /** Departments with the most requests stay when there are too many for one message; shown by name. */
@@ -138,7 +132,10 @@ function rowsShown(rows: readonly ScoreRow[]): { shown: ScoreRow[]; left: number
 export function digestMessage(input: DigestInput): SlackMessage {
   const n = weekNumber(input.week);
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Kept weekly — week ${n}`.slice(0, MAX_HEADER), emoji: true } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: `Kept weekly — week ${n}`.slice(0, MAX_HEADER_TEXT), emoji: true },
+    },
     context(`Last week: ${escapeMrkdwn(input.lastWeekLabel)}`),
   ];
   if (input.tips) {
@@ -153,8 +150,7 @@ export function digestMessage(input: DigestInput): SlackMessage {
   const { shown, left } = rowsShown(input.scorecard);
   if (shown.length === 0) blocks.push(context('No department provides a service yet.'));
   for (const row of shown) blocks.push(scoreBlock(row));
-  if (left > 0)
-    blocks.push(context(`…and ${plural(left, 'more department', 'more departments')}: \`/sla report\` shows each.`));
+  if (left > 0) blocks.push(context(`…and ${plural(left, 'more department')}: \`/sla report\` shows each.`));
 
   blocks.push({ type: 'divider' }, section('*Kudos*'));
   const kudos = pickKudos(input.kudos);
@@ -166,12 +162,12 @@ export function digestMessage(input: DigestInput): SlackMessage {
     section(
       input.atRisk === 0
         ? 'No open request is at risk right now.'
-        : `:warning: *${plural(input.atRisk, 'open request', 'open requests')} at risk now*`,
+        : `:warning: *${plural(input.atRisk, 'open request')} at risk now*`,
     ),
   );
 
   const overall = summary(input.scorecard);
-  const text = `Kept weekly — week ${n}: ${overall}${plural(input.atRisk, 'open request', 'open requests')} at risk now.`;
+  const text = `Kept weekly — week ${n}: ${overall}${plural(input.atRisk, 'open request')} at risk now.`;
   return { text, blocks: blocks.slice(0, MAX_DIGEST_BLOCKS) };
 }
 

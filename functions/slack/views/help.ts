@@ -1,15 +1,12 @@
 /** Block Kit for `/sla help` and the App Home: pure functions of the command list. */
 import type { KnownBlock } from '@slack/types';
 import { type CommandInfo, KUDOS_COMMAND, SLA_COMMANDS } from '../commands';
+import { context, header, type SlackMessage, section } from './blocks';
+import { escapeMrkdwn } from './format';
 
 const line = (c: CommandInfo) => `\`${c.usage}\`\n${c.summary}`;
 
-export interface HelpMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
-
-export function helpMessage(): HelpMessage {
+export function helpMessage(): SlackMessage {
   const all = [...SLA_COMMANDS, KUDOS_COMMAND];
   const ready = all.filter((c) => c.ready);
   const soon = all.filter((c) => !c.ready);
@@ -21,26 +18,16 @@ export function helpMessage(): HelpMessage {
     ...(soon.length > 0 ? ['', 'Coming soon:', ...soon.map((c) => `• ${c.usage} — ${c.summary}`)] : []),
   ].join('\n');
   const blocks: KnownBlock[] = [
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: "*Kept* keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs. Clocks run on the provider's working hours.",
-      },
-    },
-    { type: 'header', text: { type: 'plain_text', text: 'Works today' } },
-    ...ready.map((c): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: line(c) } })),
+    section(
+      "*Kept* keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs. Clocks run on the provider's working hours.",
+    ),
+    header('Works today'),
+    ...ready.map((c) => section(line(c))),
     // Slack refuses a section with empty text: the part is left out once everything works.
     ...(soon.length > 0
-      ? ([
-          { type: 'header', text: { type: 'plain_text', text: 'Coming soon' } },
-          {
-            type: 'section',
-            text: { type: 'mrkdwn', text: soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n') },
-          },
-        ] as KnownBlock[])
+      ? [header('Coming soon'), section(soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n'))]
       : []),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Questions or a department missing? Ask a Kept admin.' }] },
+    context('Questions or a department missing? Ask a Kept admin.'),
   ];
   return { text, blocks };
 }
@@ -54,9 +41,4 @@ export function comingSoonMessage(invocation: string, command: CommandInfo): str
 export function unknownCommandMessage(word: string): string {
   const shown = word.length > 30 ? `${word.slice(0, 30)}…` : word;
   return `I don't know \`/sla ${escapeMrkdwn(shown)}\`. Type \`/sla help\` for the list of commands.`;
-}
-
-/** Slack mrkdwn control characters; user text must never ping @channel or forge links. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

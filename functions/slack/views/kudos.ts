@@ -5,10 +5,8 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { KUDOS_MESSAGE_MAX, type Kudos } from '../../domain/kudos';
 import { IDS } from '../ids';
-import { clip, context, mentionUser, type SlackMessage, section } from './agreement-terms';
-import { escapeMrkdwn } from './help';
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text });
+import { context, type ModalValues, modal, plain, type SlackMessage, section } from './blocks';
+import { clip, escapeMrkdwn, mentionUser } from './format';
 
 /** `<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`. */
 export function peopleList(users: readonly string[]): string {
@@ -122,21 +120,18 @@ export function kudosModal(input: KudosModalInput): ModalView {
       },
     },
   );
-  return {
-    type: 'modal',
-    callback_id: IDS.kudosModal,
-    title: plain('Give kudos'),
-    submit: plain('Send'),
-    close: plain('Cancel'),
-    private_metadata: input.metadata,
+  return modal({
+    callbackId: IDS.kudosModal,
+    title: 'Give kudos',
+    submit: 'Send',
+    close: 'Cancel',
+    metadata: input.metadata,
     blocks,
-  };
+  });
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_users?: string[] | null }>>;
-
 /** What the modal was left with. */
-export function readKudosView(values: StateValues): {
+export function readKudosView(values: ModalValues): {
   recipients: string[];
   message: string;
   requestId: string;
@@ -153,7 +148,7 @@ export function readKudosView(values: StateValues): {
 
 /** The modal after sending: what happened, and what is left today. */
 export function kudosDoneView(text: string): ModalView {
-  return { type: 'modal', title: plain('Kudos sent'), close: plain('Done'), blocks: [section(text)] };
+  return modal({ title: 'Kudos sent', close: 'Done', blocks: [section(text)] });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import type { Department } from '../../domain/department';
 import { formatPath } from '../../domain/issues';
 import { DEFAULT_AT_RISK } from '../../domain/target-clock';
 import { IDS } from '../ids';
-import { agreementTitle, clip, context, MAX_OPTION_TEXT, section } from './agreement-terms';
+import { agreementTitle } from './agreement-terms';
+
+import { context, MAX_SELECT_OPTIONS, modal, option, plain, section } from './blocks';
 
 const TARGET_BLOCK_IDS = PRIORITIES.flatMap((p) => [`targets.${p}.response`, `targets.${p}.resolution`] as const);
 
@@ -27,13 +29,6 @@ export const PROPOSE_BLOCK_IDS = [
   'at_risk',
 ] as const;
 export type ProposeBlockId = (typeof PROPOSE_BLOCK_IDS)[number];
-
-/** Slack allows 100 options in a static select. */
-const MAX_OPTIONS = 100;
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text });
-
-const option = (value: string, text: string): PlainTextOption => ({ text: plain(clip(text, MAX_OPTION_TEXT)), value });
 
 interface TextInputOptions {
   optional?: boolean;
@@ -115,8 +110,8 @@ export interface ProposeModalInput {
 export function proposeModal({ departments, base, initial }: ProposeModalInput): ModalView {
   const spec = base ? specOfTerms(base) : undefined;
   const deptOptions = departments.map((d) => option(d.id, d.name));
-  const providerOptions = deptOptions.slice(0, MAX_OPTIONS);
-  const customerOptions = [option(EVERY_DEPARTMENT, 'Every department'), ...deptOptions].slice(0, MAX_OPTIONS);
+  const providerOptions = deptOptions.slice(0, MAX_SELECT_OPTIONS);
+  const customerOptions = [option(EVERY_DEPARTMENT, 'Every department'), ...deptOptions].slice(0, MAX_SELECT_OPTIONS);
   const dir = { rev: 0, departments, agreements: [], digests: [] };
 
   const blocks: KnownBlock[] = [];
@@ -182,15 +177,14 @@ export function proposeModal({ departments, base, initial }: ProposeModalInput):
     }),
   );
 
-  return {
-    type: 'modal',
-    callback_id: IDS.proposeModal,
-    title: plain('Propose an agreement'),
-    submit: plain('Send proposal'),
-    close: plain('Cancel'),
-    private_metadata: JSON.stringify(base ? { agreementId: base.id, baseVersion: base.version } : {}),
+  return modal({
+    callbackId: IDS.proposeModal,
+    title: 'Propose an agreement',
+    submit: 'Send proposal',
+    close: 'Cancel',
+    metadata: JSON.stringify(base ? { agreementId: base.id, baseVersion: base.version } : {}),
     blocks,
-  };
+  });
 }
 
 /** `view.state.values` of a view_submission, as far as Kept's inputs fill it. */

@@ -6,11 +6,10 @@
  * user text goes through `escapeMrkdwn`. At most 50 blocks (about 15 in practice).
  */
 import type { KnownBlock } from '@slack/types';
-import { formatAmount } from '../../domain/agreement-text';
 import { heatCellLabel, type Report, SCORES, topHeatCells } from '../../domain/report';
 import { CAUSE_LABEL } from '../../domain/request';
-import { clip, context, MAX_MESSAGE_BLOCKS, mentionUser, type SlackMessage, section } from './agreement-terms';
-import { escapeMrkdwn } from './help';
+import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
+import { amountText, clip, escapeMrkdwn, mentionUser, plural } from './format';
 
 export interface ReportViewOptions {
   /** Heads of the department and Kept admins see what is owed; everyone else sees a line saying so. */
@@ -23,9 +22,7 @@ const BETTER_SHOWN = 5;
 const TOP = 5;
 const BAR = 10;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (p: number | null) => (p === null ? '–' : `${p.toFixed(1)}%`);
-const amount = (n: number, unit: string) => escapeMrkdwn(formatAmount(n, unit));
 /** Text inside a code block: one line, no backticks to end the block early, escaped. */
 const code = (text: string) => escapeMrkdwn(text.replace(/[\r\n\t]+/g, ' ').replace(/`/g, "'"));
 const causeLabel = (k: string) => (CAUSE_LABEL as Record<string, string | undefined>)[k] ?? escapeMrkdwn(k);
@@ -48,7 +45,7 @@ function penaltyLines(r: Report): string {
   if (units.length === 0) return '*Penalties*: none in this period.';
   const lines = units.map(
     ([unit, p]) =>
-      `• *${amount(p.owed, unit)} owed* (${amount(p.charged, unit)} charged, ${amount(p.waived, unit)} waived)`,
+      `• *${amountText(p.owed, unit)} owed* (${amountText(p.charged, unit)} charged, ${amountText(p.waived, unit)} waived)`,
   );
   return `*Penalties*\n${lines.join('\n')}`;
 }
@@ -147,7 +144,7 @@ export function reportGlance(r: Report): string {
       : `*${pct(r.compliancePct)}* kept (${r.met} met, ${r.breached} missed)`;
   const owed = Object.entries(r.penalties)
     .filter(([, p]) => p.owed > 0)
-    .map(([unit, p]) => `${amount(p.owed, unit)} owed`);
+    .map(([unit, p]) => `${amountText(p.owed, unit)} owed`);
   return [`${name}: ${kept}`, `${r.open} open`, ...owed].join(' · ');
 }
 
@@ -158,7 +155,7 @@ export function emptyReportText(r: Pick<Report, 'departmentName' | 'label'>): st
 
 export function reportMessage(r: Report, options: ReportViewOptions): SlackMessage {
   const title = `${clip(r.departmentName, 100)} — ${clip(r.label, 40)}`;
-  const top: KnownBlock = { type: 'header', text: { type: 'plain_text', text: clip(title, 150) } };
+  const top = header(title);
   if (r.empty) {
     const text = emptyReportText(r);
     return {
@@ -187,7 +184,8 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
       `${r.from} to ${r.to}: the requests filed in these days (the department's local dates), as they stand now.`,
     ),
   );
-  const penaltyText = options.showPenalties && r.penaltyUnit ? `, ${amount(r.penaltyTotal, r.penaltyUnit)} owed` : '';
+  const penaltyText =
+    options.showPenalties && r.penaltyUnit ? `, ${amountText(r.penaltyTotal, r.penaltyUnit)} owed` : '';
   const text = `${escapeMrkdwn(r.departmentName)}, ${escapeMrkdwn(r.label)}: ${pct(r.compliancePct)} compliance, ${counts}${penaltyText}.`;
   return { text, blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }

@@ -4,12 +4,30 @@
  * Pure functions of domain values, like views/requests.ts; all user text goes through `escapeMrkdwn`.
  */
 import type { KnownBlock } from '@slack/types';
-import type { Request, RequestClocks, RequestEvent } from '../../domain/request';
+import { DAY_MS } from '../../domain';
+import {
+  AUTO_CLOSE_MS,
+  REOPEN_WINDOW_MS,
+  type Request,
+  type RequestClocks,
+  type RequestEvent,
+} from '../../domain/request';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
-import { context, MAX_SECTION_TEXT, mentionChannel, mentionUser, type SlackMessage, section } from './agreement-terms';
-import { escapeMrkdwn } from './help';
-import { button, cut, KIND_LABEL, link, localTime, quoted, remainingText, safeUrl } from './requests';
+import { button, context, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
+import {
+  cut,
+  escapeMrkdwn,
+  link,
+  localTime,
+  mentionChannel,
+  mentionUser,
+  plural,
+  quoted,
+  remainingText,
+  safeUrl,
+  TARGET_LABEL,
+} from './format';
 
 export interface ConfirmationInput {
   request: Request;
@@ -26,7 +44,7 @@ export interface ConfirmationInput {
 }
 
 function localDueLine(kind: TargetKind, view: ClockView, timezone: string): string {
-  const label = `*${KIND_LABEL[kind]}*`;
+  const label = `*${TARGET_LABEL[kind]}*`;
   if (view.state === 'met') return `${label}: ${remainingText(view, undefined, (ms) => localTime(ms, timezone))}`;
   if (view.due === null) return `${label}: ${remainingText(view)}`;
   return `${label} due ${localTime(view.due, timezone)} (${remainingText(view)})`;
@@ -88,7 +106,7 @@ function ratingBlocks(request: Request, provider: string): KnownBlock[] {
       ],
     },
     context(
-      'Not solved after all? Reopen it within 7 days: the resolution clock runs again with the time already used. After 7 days it closes itself.',
+      `Not solved after all? Reopen it within ${plural(REOPEN_WINDOW_MS / DAY_MS, 'day')}: the resolution clock runs again with the time already used. After ${plural(AUTO_CLOSE_MS / DAY_MS, 'day')} it closes itself.`,
     ),
   ];
 }

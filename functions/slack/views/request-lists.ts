@@ -7,22 +7,25 @@ import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import type { Report } from '../../domain/report';
 import { isLive, type nextDue, type Request, STATUS_LABEL } from '../../domain/request';
 import {
-  clip,
+  capGroups,
   context,
+  header,
   MAX_MESSAGE_BLOCKS,
   MAX_MODAL_BLOCKS,
   MAX_SECTION_TEXT,
-  mentionChannel,
   type SlackMessage,
   section,
-} from './agreement-terms';
-import { escapeMrkdwn, helpMessage } from './help';
+} from './blocks';
+import { clip, cut, dateToken, escapeMrkdwn, mark, mentionChannel, spokenDuration } from './format';
+import { helpMessage } from './help';
 import { type KudosHome, kudosHomeBlocks } from './kudos';
 import { reportGlance } from './report';
-import { cut, dateToken, LIST_MAX, mark, plain, spokenDuration } from './requests';
 
 // ---------------------------------------------------------------------------------------------
 // Lists and the App Home
+
+/** How many requests a list message shows before `and N more`. */
+export const LIST_MAX = 40;
 
 export interface ListItem {
   request: Request;
@@ -83,12 +86,11 @@ export function requestList(input: {
   empty: string;
   at: number;
 }): SlackMessage {
-  const header: KnownBlock = { type: 'header', text: plain(clip(input.title, 150)) };
-  if (input.items.length === 0)
-    return { text: `${input.title}: ${input.empty}`, blocks: [header, section(input.empty)] };
+  const top = header(input.title);
+  if (input.items.length === 0) return { text: `${input.title}: ${input.empty}`, blocks: [top, section(input.empty)] };
   const shown = input.items.slice(0, LIST_MAX);
   const lines = shown.map(listLine);
-  const blocks: KnownBlock[] = [header, ...packLines(lines).slice(0, MAX_MESSAGE_BLOCKS - 3)];
+  const blocks: KnownBlock[] = [top, ...packLines(lines).slice(0, MAX_MESSAGE_BLOCKS - 3)];
   const more = input.items.length - shown.length;
   if (more > 0) blocks.push(context(`and ${more} more`));
   blocks.push(context(`As of ${dateToken(input.at)} · \`/sla show ID\` for the details of one`));
@@ -123,7 +125,7 @@ export function requestsHomeView(input: {
 }): HomeView {
   const kudos = input.kudos ? kudosHomeBlocks(input.kudos) : [];
   const budget = MAX_MODAL_BLOCKS - 1 - kudos.length; // the kudos section and the closing context
-  const blocks: KnownBlock[] = [{ type: 'header', text: plain('Kept') }];
+  let blocks: KnownBlock[] = [header('Kept')];
   const headed = input.headed ?? [];
   if (headed.length > 0) {
     const lines = headed.slice(0, HOME_GLANCES).map(reportGlance);
@@ -165,15 +167,7 @@ export function requestsHomeView(input: {
       ),
     );
   }
-  let used = 0;
-  for (const g of groups) {
-    const room = budget - blocks.length - (used + 1 < groups.length ? 1 : 0);
-    if (g.length > room) break;
-    blocks.push(...g);
-    used++;
-  }
-  if (used < groups.length)
-    blocks.push(context(`and ${groups.length - used} more queues — \`/sla list queue\` shows them all.`));
+  blocks = capGroups(blocks, groups, (n) => `and ${n} more queues — \`/sla list queue\` shows them all.`, budget);
   // Someone new to Kept (nothing filed, no queue) gets the welcome and the command list too.
   if (input.mine.length === 0 && input.queues.length === 0)
     blocks.push(

@@ -4,7 +4,7 @@
  * action_id `IDS.value` except the service select, which re-draws the priorities
  * (`IDS.requestServiceSelect`, dispatch_action).
  */
-import type { InputBlock, KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
+import type { InputBlock, KnownBlock, ModalView, StaticSelect } from '@slack/types';
 import { type AgreementVersion, PRIORITIES, type Priority } from '../../domain/agreement';
 import { describeTarget } from '../../domain/agreement-text';
 import {
@@ -20,15 +20,17 @@ import {
 } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
-import { clip, context, MAX_OPTION_TEXT, MAX_SECTION_TEXT, section } from './agreement-terms';
-import { escapeMrkdwn } from './help';
-import { cut, quoted } from './requests';
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text });
-const option = (value: string, text: string): PlainTextOption => ({ text: plain(clip(text, MAX_OPTION_TEXT)), value });
-/** Slack's limits: a modal title is at most 24 characters, a select at most 100 options. */
-const MAX_TITLE = 24;
-const MAX_OPTIONS = 100;
+import {
+  context,
+  MAX_OPTION_TEXT,
+  MAX_SELECT_OPTIONS,
+  type ModalValues,
+  modal,
+  option,
+  plain,
+  section,
+} from './blocks';
+import { clip, escapeMrkdwn, link, quoted, safeUrl } from './format';
 
 export interface ServiceChoice {
   agreement: AgreementVersion;
@@ -53,7 +55,7 @@ export function priorityLabel(priority: Priority, agreement: AgreementVersion): 
 }
 
 function serviceSelect(choices: readonly ServiceChoice[], selected: AgreementVersion | undefined): StaticSelect {
-  const kept = choices.slice(0, MAX_OPTIONS);
+  const kept = choices.slice(0, MAX_SELECT_OPTIONS);
   const optionOf = (c: ServiceChoice) => option(c.agreement.id, c.agreement.service);
   const providers = [...new Set(kept.map((c) => c.providerName))];
   const chosen = selected ? kept.find((c) => c.agreement.id === selected.id) : undefined;
@@ -98,9 +100,7 @@ function priorityInput(agreement: AgreementVersion, initial: Priority | undefine
 
 /** A link to the source message, when its permalink is a plain https URL. */
 function sourceLine(source: RequestSource): string {
-  return /^https:\/\/[^\s<>|]+$/.test(source.permalink)
-    ? `Filed from <${source.permalink}|this message>`
-    : 'Filed from a message';
+  return safeUrl(source.permalink) ? `Filed from ${link(source.permalink, 'this message')}` : 'Filed from a message';
 }
 
 /** The new-request modal; the priorities are those of the selected agreement. */
@@ -149,24 +149,18 @@ export function newRequestModal(input: NewRequestModalInput): ModalView {
     },
   );
   if (input.source) blocks.push(context(sourceLine(input.source)));
-  return {
-    type: 'modal',
-    callback_id: IDS.newRequestModal,
-    title: plain('New request'),
-    submit: plain('File request'),
-    close: plain('Cancel'),
-    private_metadata: input.metadata,
+  return modal({
+    callbackId: IDS.newRequestModal,
+    title: 'New request',
+    submit: 'File request',
+    close: 'Cancel',
+    metadata: input.metadata,
     blocks,
-  };
+  });
 }
 
-export type NewRequestValues = Record<
-  string,
-  Record<string, { selected_option?: { value: string } | null; value?: string | null }>
->;
-
 /** A submission (or the state at a redraw) of the new-request modal; text trimmed, empty when left empty. */
-export function readNewRequestView(values: NewRequestValues): {
+export function readNewRequestView(values: ModalValues): {
   agreementId?: string;
   priority?: string;
   title: string;
@@ -235,22 +229,21 @@ export function resolveModal(requestId: string, missed: readonly TargetKind[] = 
       },
     );
   }
-  return {
-    type: 'modal',
-    callback_id: IDS.resolveModal,
-    title: plain(clip(`Resolve ${requestId}`, MAX_TITLE)),
-    submit: plain('Resolve'),
-    close: plain('Cancel'),
-    private_metadata: requestId,
+  return modal({
+    callbackId: IDS.resolveModal,
+    title: `Resolve ${requestId}`,
+    submit: 'Resolve',
+    close: 'Cancel',
+    metadata: requestId,
     blocks,
-  };
+  });
 }
 
 /**
  * A submission of the resolve modal: the note trimmed (empty when left empty), and the cause
  * when a known category was picked (its text trimmed, left out when empty).
  */
-export function readResolveView(values: NewRequestValues): { note: string; cause?: Cause } {
+export function readResolveView(values: ModalValues): { note: string; cause?: Cause } {
   const text = (block: string) => (values[block]?.[IDS.value]?.value ?? '').trim();
   const note = text(IDS.resolveNoteBlock);
   const picked = values[IDS.resolveCauseBlock]?.[IDS.value]?.selected_option?.value;
@@ -261,21 +254,19 @@ export function readResolveView(values: NewRequestValues): { note: string; cause
 
 const SCORE_TEXT = ['1 ★ — poor', '2 ★★', '3 ★★★ — fine', '4 ★★★★', '5 ★★★★★ — excellent'] as const;
 
-/** The rating modal, opened from a rating button with that score picked. */
 /** The requester answers what the provider asked (the pause's note); sending resumes the clock. */
 export function answerModal(input: { requestId: string; question?: string; providerName: string }): ModalView {
   const asked = input.question
     ? `${escapeMrkdwn(input.providerName)} asked: ${quoted(input.question)}`
     : `${escapeMrkdwn(input.providerName)} needs your input on ${escapeMrkdwn(input.requestId)}.`;
-  return {
-    type: 'modal',
-    callback_id: IDS.answerModal,
-    title: plain(clip(`Answer ${input.requestId}`, MAX_TITLE)),
-    submit: plain('Send'),
-    close: plain('Cancel'),
-    private_metadata: input.requestId,
+  return modal({
+    callbackId: IDS.answerModal,
+    title: `Answer ${input.requestId}`,
+    submit: 'Send',
+    close: 'Cancel',
+    metadata: input.requestId,
     blocks: [
-      section(cut(asked, MAX_SECTION_TEXT)),
+      section(asked),
       {
         type: 'input',
         block_id: IDS.answerBlock,
@@ -284,19 +275,19 @@ export function answerModal(input: { requestId: string; question?: string; provi
         hint: plain(`It goes into the request's history, and the resolution clock runs again.`),
       },
     ],
-  };
+  });
 }
 
+/** The rating modal, opened from a rating button with that score picked. */
 export function rateModal(input: { requestId: string; score: number; providerName: string }): ModalView {
   const options = SCORE_TEXT.map((text, i) => option(String(i + 1), text));
   const chosen = options.find((o) => o.value === String(input.score));
-  return {
-    type: 'modal',
-    callback_id: IDS.rateModal,
-    title: plain(clip(`Rate ${input.requestId}`, MAX_TITLE)),
-    submit: plain('Send'),
-    close: plain('Cancel'),
-    private_metadata: input.requestId,
+  return modal({
+    callbackId: IDS.rateModal,
+    title: `Rate ${input.requestId}`,
+    submit: 'Send',
+    close: 'Cancel',
+    metadata: input.requestId,
     blocks: [
       section(
         `How did ${escapeMrkdwn(input.providerName)} do on ${escapeMrkdwn(input.requestId)}? ${escapeMrkdwn(input.providerName)} sees your rating.`,
@@ -320,5 +311,16 @@ export function rateModal(input: { requestId: string; score: number; providerNam
         element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: BETTER_MAX },
       },
     ],
-  };
+  });
+}
+
+/** A submission of the answer modal: the answer trimmed, empty when left empty. */
+export function readAnswerView(values: ModalValues): { note: string } {
+  return { note: (values[IDS.answerBlock]?.[IDS.value]?.value ?? '').trim() };
+}
+
+/** A submission of the rating modal: the score picked (0 when none), and what would have made it better, trimmed. */
+export function readRateView(values: ModalValues): { score: number; better: string } {
+  const picked = values[IDS.rateScoreBlock]?.[IDS.value]?.selected_option?.value ?? '';
+  return { score: Number(picked), better: (values[IDS.rateBetterBlock]?.[IDS.value]?.value ?? '').trim() };
 }

@@ -5,15 +5,14 @@
  * text (titles, descriptions, notes, service and department names) goes through `escapeMrkdwn`.
  *
  * Times: channel messages, lists and the App Home use Slack date tokens, so every reader sees
- * their own time zone; `localTime` writes the requester's DMs (request-dms.ts) in the
+ * their own time zone; `localTime` (format.ts) writes the requester's DMs (request-dms.ts) in the
  * requester's zone.
  */
-import type { ActionsBlock, Button, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
-import { DateTime } from 'luxon';
-import { formatAmount } from '../../domain/agreement-text';
-import { formatDuration, MINUTE_MS } from '../../domain/duration';
+import type { ActionsBlock, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
+import { DAY_MS } from '../../domain/duration';
 import {
   type ActionType,
+  AUTO_CLOSE_MS,
   type Breach,
   CAUSE_LABEL,
   type Request,
@@ -27,81 +26,37 @@ import { actionsFor } from '../../domain/request-actions';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
-  clip,
+  button,
   context,
+  MAX_ACTION_ELEMENTS,
+  MAX_FIELD_TEXT,
   MAX_MESSAGE_BLOCKS,
   MAX_SECTION_TEXT,
-  mentionUser,
+  plain,
   type SlackMessage,
   section,
-} from './agreement-terms';
-import { escapeMrkdwn } from './help';
+} from './blocks';
+import {
+  actorText,
+  amountText,
+  clip,
+  cut,
+  dateToken,
+  escapeMrkdwn,
+  link,
+  mark,
+  mentionUser,
+  plural,
+  quoted,
+  remainingText,
+  TARGET_LABEL,
+} from './format';
 
-export const plain = (text: string) => ({ type: 'plain_text' as const, text });
-
-/** Slack caps a section field at 2000 characters and an actions block at 25 elements. */
-const MAX_FIELD_TEXT = 2000;
-const MAX_ACTION_ELEMENTS = 25;
-/** How many requests a list message shows before `and N more`. */
-export const LIST_MAX = 40;
 /** How many history lines `/sla show` shows. */
 export const HISTORY_MAX = 10;
 
 // ---------------------------------------------------------------------------------------------
-// Small pieces
-
-/** Cuts escaped mrkdwn to `max` characters without leaving half an `&amp;` entity behind. */
-export function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
-}
-
-/** `2026-11-25 14:30 UTC`: what a Slack client that cannot render a date token shows. */
-function utcText(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-/** A Slack date token: each reader sees the instant in their own time zone. */
-export function dateToken(ms: number): string {
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utcText(ms)}>`;
-}
-
-/** `2h 10m`, `35m`, `under 1m` (working time; minute precision, as formatDuration). */
-export function spokenDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < MINUTE_MS) return 'under 1m';
-  return formatDuration(abs).replace(/h(?=\d)/, 'h ');
-}
-
-function shortZone(dt: DateTime): string {
-  const us = dt.offsetNameShort ?? '';
-  if (!us.startsWith('GMT') && !us.startsWith('UTC+') && !us.startsWith('UTC-')) return us;
-  // en-US names only American zones; en-GB knows CET, BST and friends.
-  const gb = dt.setLocale('en-GB').offsetNameShort ?? '';
-  return gb && !gb.startsWith('GMT+') && !gb.startsWith('GMT-') ? gb : us;
-}
-
-/** `Wed 25 Nov, 15:30 CET`: an instant in the reader's IANA zone (UTC when the zone is unknown). */
-export function localTime(ms: number, timezone: string): string {
-  let dt = DateTime.fromMillis(ms, { zone: timezone, locale: 'en-US' });
-  if (!dt.isValid) dt = DateTime.fromMillis(ms, { zone: 'UTC', locale: 'en-US' });
-  return `${dt.toFormat('ccc d LLL, HH:mm')} ${shortZone(dt)}`;
-}
-
-/** Escaped note in curly quotes. */
-export const quoted = (note: string) => `“${escapeMrkdwn(note)}”`;
-
-/** A link to a Slack permalink; undefined when the text is not a plain https URL. */
-export function safeUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  return /^https:\/\/[^\s<>|]+$/.test(url) ? url : undefined;
-}
-
-/** `<url|label>` for a safe permalink, else the label alone (the label is mrkdwn the caller escaped). */
-export const link = (url: string | undefined, label: string): string => {
-  const safe = safeUrl(url);
-  return safe ? `<${safe}|${label}>` : label;
-};
+// Status, causes and targets
 
 export const STATUS_EMOJI: Record<RequestStatus, string> = {
   open: ':new:',
@@ -117,14 +72,6 @@ const statusText = (status: RequestStatus) => `${STATUS_EMOJI[status]} ${STATUS_
 
 /** `*IT-42 · Title*`, escaped. */
 const titleLine = (request: Request) => `*${escapeMrkdwn(request.id)} · ${escapeMrkdwn(request.title)}*`;
-
-export const KIND_LABEL: Record<TargetKind, string> = { response: 'Response', resolution: 'Resolution' };
-
-/** Who did something: a user mention, or `Kept` for what the scan recorded (never a mention). */
-export const actorText = (actor: string): string => (actor === SYSTEM_ACTOR ? 'Kept' : mentionUser(actor));
-
-/** `50 points`, `€50.00`, escaped (an unknown unit is written after the number as given). */
-export const amountText = (amount: number, unit: string): string => escapeMrkdwn(formatAmount(amount, unit));
 
 /** `penalty 50 points`, or `no penalty` when the breach cost nothing (no penalty agreed, or the monthly cap reached). */
 export const penaltyText = (amount: number, unit: string): string =>
@@ -146,39 +93,12 @@ function breachText(breach: Breach): string {
   return `missed — was due ${dateToken(breach.dueAt)} · ${penaltyText(breach.amount, breach.unit)}${waived}`;
 }
 
-/** The mark in front of a clock that needs attention. */
-export function mark(status: ClockView['status']): string {
-  if (status === 'breached') return ':red_circle: ';
-  if (status === 'at_risk') return ':warning: ';
-  return '';
-}
-
-/** What is left of a clock, in words: `2h 10m of working time left`, `overdue by 35m of working time`, … */
-export function remainingText(
-  view: ClockView,
-  requestStatus?: RequestStatus,
-  due: (ms: number) => string = dateToken,
-): string {
-  if (view.state === 'met')
-    return `met${view.metAt !== null ? ` ${due(view.metAt)}` : ''}${view.metLate ? ', late' : ''}`;
-  const left =
-    view.remaining < 0
-      ? `overdue by ${spokenDuration(view.remaining)} of working time`
-      : `${spokenDuration(view.remaining)} of working time left`;
-  if (view.state === 'paused') {
-    const why =
-      requestStatus === 'cancelled' ? 'stopped — the request was cancelled' : 'paused — waiting on the requester';
-    return view.remaining < 0 ? `${why} · ${left}` : why;
-  }
-  return left;
-}
-
 /**
  * One line per target: `:warning: *Response* · due <token> · 20m of working time left`. A recorded
  * breach takes precedence: `:red_circle: *Response* · missed — was due <token> · penalty 50 points`.
  */
 function targetLine(kind: TargetKind, view: ClockView, requestStatus: RequestStatus, breach?: Breach): string {
-  const label = `*${KIND_LABEL[kind]}*`;
+  const label = `*${TARGET_LABEL[kind]}*`;
   if (breach) return `:red_circle: ${label} · ${breachText(breach)}`;
   if (view.state === 'met') {
     const emoji = view.metLate ? ':ballot_box_with_check:' : ':white_check_mark:';
@@ -258,10 +178,6 @@ function cardBody(input: CardInput): KnownBlock[] {
   if (request.rating) notes.push(`rated ${request.rating.score}/5`);
   blocks.push(context(notes.join(' · ')));
   return blocks;
-}
-
-export function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger'): Button {
-  return { type: 'button', action_id: actionId, text: plain(text), value, ...(style ? { style } : {}) };
 }
 
 /** The card's buttons for the actions that fit the request's status; undefined when none do. */
@@ -376,7 +292,7 @@ export function historyLine(event: HistoryEvent, requestId: string): string {
     }
     case 'close':
       if (event.actor === SYSTEM_ACTOR)
-        return `:lock: ${id} closed itself: resolved 7 days ago and not reopened${when}`;
+        return `:lock: ${id} closed itself: resolved ${plural(AUTO_CLOSE_MS / DAY_MS, 'day')} ago and not reopened${when}`;
       return `${withNote(`:lock: ${who} confirmed ${id} is solved and closed it`)}${when}`;
     case 'reopen':
       return `${withNote(`:arrows_counterclockwise: ${who} reopened ${id}; the resolution clock runs again`)}${when}`;

@@ -14,20 +14,11 @@ import {
   type TipKind,
 } from '../../domain/tips';
 import { IDS } from '../ids';
-import { escapeMrkdwn } from './help';
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text });
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(text)] });
+import { context, header, type ModalValues, modal, plain, type SlackMessage, section } from './blocks';
+import { escapeMrkdwn } from './format';
 
 /** Tips listed per page of `/sla tips list`: one block each, plus a header and a footer, well under Slack's 50. */
 export const TIPS_PAGE_SIZE = 40;
-
-export interface TipsMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
 
 const SOURCE_NOTE: Record<CatalogueEntry['source'], string> = {
   'built-in': '',
@@ -70,14 +61,14 @@ export function weekTipsMessage(
   picks: { internal: Tip; customer: Tip },
   counts: TipCounts,
   admin: boolean,
-): TipsMessage {
+): SlackMessage {
   const commands = admin
     ? '`/sla tips list internal|customer` · `/sla tips show ID` · `/sla tips add internal|customer` · `/sla tips edit|retire|unretire ID`'
     : '`/sla tips list internal|customer` · `/sla tips show ID`';
   return {
     text: `This week's tips (${week}): ${picks.internal.title} / ${picks.customer.title}`,
     blocks: [
-      { type: 'header', text: plain(`This week's tips (${week})`) },
+      header(`This week's tips (${week})`),
       ...tipBlocks(TIP_KIND_LABEL.internal, picks.internal),
       ...tipBlocks(TIP_KIND_LABEL.customer, picks.customer),
       { type: 'divider' },
@@ -87,7 +78,7 @@ export function weekTipsMessage(
 }
 
 /** `/sla tips list KIND [page N]`: ids and titles, retired ones marked. `page` is 1-based and already within range. */
-export function tipsListMessage(kind: TipKind, entries: readonly CatalogueEntry[], page: number): TipsMessage {
+export function tipsListMessage(kind: TipKind, entries: readonly CatalogueEntry[], page: number): SlackMessage {
   const ofKind = entries.filter((e) => e.tip.kind === kind);
   const pages = Math.max(1, Math.ceil(ofKind.length / TIPS_PAGE_SIZE));
   const shown = ofKind.slice((page - 1) * TIPS_PAGE_SIZE, page * TIPS_PAGE_SIZE);
@@ -97,12 +88,9 @@ export function tipsListMessage(kind: TipKind, entries: readonly CatalogueEntry[
   return {
     text: `${TIP_KIND_LABEL[kind]}: ${ofKind.length} tips, page ${page} of ${pages}`,
     blocks: [
-      {
-        type: 'header',
-        text: plain(
-          `${TIP_KIND_LABEL[kind]}: tips ${(page - 1) * TIPS_PAGE_SIZE + 1}–${(page - 1) * TIPS_PAGE_SIZE + shown.length} of ${ofKind.length}`,
-        ),
-      },
+      header(
+        `${TIP_KIND_LABEL[kind]}: tips ${(page - 1) * TIPS_PAGE_SIZE + 1}–${(page - 1) * TIPS_PAGE_SIZE + shown.length} of ${ofKind.length}`,
+      ),
       ...shown.map((e) => section(line(e))),
       context(`Page ${page} of ${pages}.${more} One tip in full: \`/sla tips show ID\`.`),
     ],
@@ -110,7 +98,7 @@ export function tipsListMessage(kind: TipKind, entries: readonly CatalogueEntry[
 }
 
 /** `/sla tips show ID`. */
-export function tipMessage(entry: CatalogueEntry): TipsMessage {
+export function tipMessage(entry: CatalogueEntry): SlackMessage {
   const status = entry.retired ? 'Retired: not in the rotation.' : 'In the rotation.';
   const source = { 'built-in': 'Built in.', edit: 'Built in, edited by an admin.', custom: 'Added by an admin.' }[
     entry.source
@@ -154,13 +142,12 @@ function textInput(
 
 /** The add/edit modal. Slack enforces max_length as you type; the submission is checked again. */
 export function tipModal({ kind, tip, metadata }: TipModalInput): ModalView {
-  return {
-    type: 'modal',
-    callback_id: IDS.tipModal,
-    private_metadata: metadata,
-    title: plain(tip ? 'Edit a tip' : 'Add a tip'),
-    submit: plain('Save'),
-    close: plain('Cancel'),
+  return modal({
+    callbackId: IDS.tipModal,
+    title: tip ? 'Edit a tip' : 'Add a tip',
+    submit: 'Save',
+    close: 'Cancel',
+    metadata,
     blocks: [
       context(
         tip
@@ -177,13 +164,11 @@ export function tipModal({ kind, tip, metadata }: TipModalInput): ModalView {
         hint: 'One doable action, with a number, a time or a channel where it helps.',
       }),
     ],
-  };
+  });
 }
 
-type ViewValues = Record<string, Record<string, { value?: string | null } | undefined> | undefined>;
-
 /** What the modal's inputs hold (untrimmed; empty when left blank). */
-export function readTipView(values: ViewValues): { title: string; body: string; tryThisWeek: string } {
+export function readTipView(values: ModalValues): { title: string; body: string; tryThisWeek: string } {
   const read = (block: string) => values[block]?.[IDS.value]?.value ?? '';
   return { title: read(IDS.tipTitleBlock), body: read(IDS.tipBodyBlock), tryThisWeek: read(IDS.tipTryBlock) };
 }

@@ -1,0 +1,269 @@
+/**
+ * Working a request from its messages: the card's buttons and assignee picker, the requester's DM
+ * buttons (answer, rate, confirm, reopen), the breach DM's Waive button, and the resolve, waive,
+ * answer and rate modals. Every action acks first; the rules are in domain/request.ts, the flow in
+ * slack/requests.ts, and the card, thread and DMs are posted by the worker.
+ */
+import type { App, BlockAction, ButtonAction, RespondFn, UsersSelectAction } from '@slack/bolt';
+import { z } from 'zod';
+import { isHead } from '../../domain/department';
+import { findDepartment } from '../../domain/directory';
+import { parseRequestId, type RequestAction } from '../../domain/request';
+import { missedTargets } from '../../domain/request-actions';
+import { calendarOf } from '../../services/calendars';
+import { act } from '../../services/requests';
+import { readDirectory } from '../../store/directory';
+import { getRequest, getRequestRecord } from '../../store/requests';
+import { IDS } from '../ids';
+import { readWaiveView, waiveModal } from '../views/breaches';
+import { RATE_ACTION_PATTERN } from '../views/request-dms';
+import {
+  answerModal,
+  rateModal,
+  readAnswerView,
+  readRateView,
+  readResolveView,
+  resolveModal,
+} from '../views/request-modals';
+import type { ListenerDeps } from './deps';
+import { openModal, parseJson, refuse } from './reply';
+
+type ButtonPress = BlockAction<ButtonAction>;
+
+/** The card's buttons that act at once: the action each stands for, made for the user who pressed it. */
+const CARD_BUTTONS: Record<string, (user: string) => RequestAction> = {
+  [IDS.requestAction.acknowledge]: () => ({ type: 'acknowledge' }),
+  [IDS.requestAction.assignMe]: (user) => ({ type: 'assign', assignee: user }),
+  [IDS.requestAction.pause]: () => ({ type: 'pause' }),
+  [IDS.requestAction.resume]: () => ({ type: 'resume' }),
+  [IDS.requestAction.close]: () => ({ type: 'close' }),
+  [IDS.requestAction.reopen]: () => ({ type: 'reopen' }),
+  [IDS.requestAction.cancel]: () => ({ type: 'cancel' }),
+};
+
+const RateValue = z.object({ id: z.string().min(1).max(40), score: z.number().int().min(1).max(5) });
+const WaiveValue = z.object({ id: z.string().min(1).max(40), kind: z.enum(['response', 'resolution']) });
+
+/** The request a card's users_select belongs to: the card's buttons carry its ID as their value. */
+function cardRequestId(message: BlockAction['message']): string | undefined {
+  const blocks: { elements?: { value?: string }[] }[] = message?.blocks ?? [];
+  for (const block of blocks)
+    for (const el of block.elements ?? []) if (el.value && parseRequestId(el.value)) return el.value;
+  return undefined;
+}
+
+export function registerRequestWork(app: App, deps: ListenerDeps): void {
+  async function perform(
+    user: string,
+    respond: RespondFn,
+    id: string,
+    action: RequestAction,
+    actionTs: string | undefined,
+  ): Promise<void> {
+    const result = await act(deps.db, {
+      id,
+      user,
+      action,
+      ...(actionTs ? { delivery: `action:${user}:${actionTs}` } : {}),
+      now: deps.now(),
+    });
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+    else if (result.outcome === 'refused') await refuse(respond, result.message);
+  }
+
+  for (const [actionId, build] of Object.entries(CARD_BUTTONS)) {
+    app.action<ButtonPress>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const id = parseRequestId(action.value ?? '');
+      if (!id)
+        return refuse(respond, 'That button is from an older version of Kept; use `/sla show ID` to see the request.');
+      await perform(body.user.id, respond, id, build(body.user.id), action.action_ts);
+    });
+  }
+
+  app.action<BlockAction<UsersSelectAction>>(IDS.requestAction.assign, async ({ ack, body, action, respond }) => {
+    await ack();
+    const picked = action.selected_user;
+    const blockId = action.block_id ?? '';
+    const id =
+      parseRequestId(blockId.slice(blockId.indexOf(':') + 1)) ?? parseRequestId(cardRequestId(body.message) ?? '');
+    if (!id || !picked) return refuse(respond, 'Kept could not tell which request that was; use `/sla show ID`.');
+    await perform(body.user.id, respond, id, { type: 'assign', assignee: picked }, action.action_ts);
+  });
+
+  // Resolve asks for a note first; the modal's submission resolves.
+  app.action<ButtonPress>(IDS.requestAction.resolve, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = parseRequestId(action.value ?? '');
+    if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resolve ID note`.');
+    // A request that missed a target asks for its cause too.
+    const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+    const provider = request ? findDepartment(dir, request.provider) : undefined;
+    const missed = request && provider ? missedTargets(request, calendarOf(provider), deps.now().getTime()) : [];
+    await openModal(client, body.trigger_id ?? '', resolveModal(id, missed), () =>
+      refuse(
+        respond,
+        `Slack did not open the form in time. Press Resolve again, or run \`/sla resolve ${id} how it was solved\`.`,
+      ),
+    );
+  });
+
+  app.view(IDS.resolveModal, async ({ ack, body, view }) => {
+    const { note, cause } = readResolveView(view.state.values);
+    const id = parseRequestId(view.private_metadata) ?? '';
+    if (!note)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.resolveNoteBlock]: 'Say in a few words how it was solved: the requester reads it.' },
+      });
+    const action: RequestAction = { type: 'resolve', note, ...(cause ? { cause } : {}) };
+    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    if (result.outcome === 'refused') {
+      // A target missed since the form opened: the cause is asked for on the note (the form has no cause field).
+      const hasCause = view.state.values[IDS.resolveCauseBlock] !== undefined;
+      return ack({
+        response_action: 'errors',
+        errors: {
+          [hasCause && /cause/.test(result.message) ? IDS.resolveCauseBlock : IDS.resolveNoteBlock]: result.message,
+        },
+      });
+    }
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+
+  // The breach DM's Waive button (customer heads): asks why, then waives.
+  app.action<ButtonPress>(IDS.waivePenalty, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const parsed = WaiveValue.safeParse(parseJson(action.value));
+    if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
+    const { id, kind } = parsed.data;
+    const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+    const breach = request?.breaches?.[kind];
+    if (!request || !breach) return refuse(respond, `${id} has no ${kind} breach to waive.`);
+    const customer = findDepartment(dir, request.customer);
+    if (!customer || !isHead(customer, body.user.id))
+      return refuse(respond, `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.`);
+    if (breach.waived)
+      return refuse(respond, `The ${kind} penalty of ${id} was already waived by <@${breach.waived.by}>.`);
+    await openModal(
+      client,
+      body.trigger_id ?? '',
+      waiveModal({ requestId: id, kind, amount: breach.amount, unit: breach.unit }),
+      () =>
+        refuse(
+          respond,
+          `Slack did not open the form in time. Press Waive again, or run \`/sla waive ${id} ${kind} reason\`.`,
+        ),
+    );
+  });
+
+  app.view(IDS.waiveModal, async ({ ack, body, view }) => {
+    const { reason } = readWaiveView(view.state.values);
+    const parsed = WaiveValue.safeParse(parseJson(view.private_metadata));
+    if (!parsed.success)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.waiveReasonBlock]: 'This form is from an older version of Kept; press Waive again.' },
+      });
+    if (!reason)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.waiveReasonBlock]: 'Say why: the ledger keeps the reason next to the waiver.' },
+      });
+    const { id, kind } = parsed.data;
+    const result = await act(deps.db, {
+      id,
+      user: body.user.id,
+      action: { type: 'waive', kind, reason },
+      delivery: `view:${view.id}`,
+      now: deps.now(),
+    });
+    if (result.outcome === 'refused')
+      return ack({ response_action: 'errors', errors: { [IDS.waiveReasonBlock]: result.message } });
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+
+  // "Answer" in the requester's "needs your input" DM: a form for the answer, which resumes the clock.
+  app.action<ButtonPress>(IDS.requestAction.answer, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = parseRequestId(action.value ?? '');
+    if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resume ID your answer`.');
+    const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
+    if (!record) return refuse(respond, `There is no request ${id}.`);
+    if (record.request.status !== 'waiting_on_requester')
+      return refuse(respond, `${id} is not waiting for your answer any more; add to it with \`/sla note ${id} text\`.`);
+    const question = [...record.events].reverse().find((e) => e.type === 'pause')?.note;
+    const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
+    await openModal(
+      client,
+      body.trigger_id ?? '',
+      answerModal({ requestId: id, providerName, ...(question ? { question } : {}) }),
+      () =>
+        refuse(
+          respond,
+          `Slack did not open the form in time. Press Answer again, or run \`/sla resume ${id} your answer\`.`,
+        ),
+    );
+  });
+
+  app.view(IDS.answerModal, async ({ ack, body, view }) => {
+    const { note } = readAnswerView(view.state.values);
+    if (!note)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.answerBlock]: 'Write your answer: it goes to the people working on your request.' },
+      });
+    const id = parseRequestId(view.private_metadata) ?? '';
+    const result = await act(deps.db, {
+      id,
+      user: body.user.id,
+      action: { type: 'comment', note },
+      delivery: `view:${view.id}`,
+      now: deps.now(),
+    });
+    if (result.outcome === 'refused')
+      return ack({ response_action: 'errors', errors: { [IDS.answerBlock]: result.message } });
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+
+  // The requester's rating buttons open the rating modal with that score picked.
+  app.action<ButtonPress>(RATE_ACTION_PATTERN, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const parsed = RateValue.safeParse(parseJson(action.value));
+    if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
+    const id = parseRequestId(parsed.data.id) ?? '';
+    const record = await getRequestRecord(deps.db, id);
+    if (!record) return refuse(respond, `There is no request ${id}.`);
+    if (record.request.rating)
+      return refuse(respond, `You already rated ${id}: ${record.request.rating.score} out of 5. Thank you!`);
+    const dir = await readDirectory(deps.db);
+    const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
+    await openModal(
+      client,
+      body.trigger_id ?? '',
+      rateModal({ requestId: id, score: parsed.data.score, providerName }),
+      () => refuse(respond, 'Slack did not open the form in time. Please press the rating again.'),
+    );
+  });
+
+  app.view(IDS.rateModal, async ({ ack, body, view }) => {
+    const { score, better } = readRateView(view.state.values);
+    if (!Number.isInteger(score) || score < 1 || score > 5)
+      return ack({ response_action: 'errors', errors: { [IDS.rateScoreBlock]: 'Pick a rating from 1 to 5.' } });
+    const id = parseRequestId(view.private_metadata) ?? '';
+    const result = await act(deps.db, {
+      id,
+      user: body.user.id,
+      action: { type: 'rate', score, ...(better ? { better } : {}) },
+      delivery: `view:${view.id}`,
+      now: deps.now(),
+    });
+    if (result.outcome === 'refused')
+      return ack({ response_action: 'errors', errors: { [IDS.rateScoreBlock]: result.message } });
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+}
