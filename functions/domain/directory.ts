@@ -31,8 +31,6 @@ export interface Directory {
   departments: Department[];
   agreements: AgreementRecord[];
   digests: DigestSettings[];
-  /** The last request number each department gave out (read with the directory, so filing needs no extra read). */
-  sequences?: Readonly<Record<string, number>>;
 }
 
 export const EMPTY_DIRECTORY: Directory = { rev: 0, departments: [], agreements: [], digests: [] };

@@ -4,6 +4,8 @@
  * conditions. Nothing here knows Slack: the listener hands the Slack side (card, thread, DMs) to
  * the worker afterwards.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgreementVersion, Priority } from '../domain/agreement';
 import { covers } from '../domain/agreement';
 import type { Department } from '../domain/department';
@@ -19,12 +21,13 @@ import {
 } from '../domain/request';
 import { decide } from '../domain/request-actions';
 import type { TargetKind } from '../domain/target-clock';
+import { logger } from '../log';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 import { waiverItems } from '../store/ledger';
-import { getRequest, readSequence, saveChange, saveNewRequest } from '../store/requests';
-import { type TransactItem, WriteConflictError } from '../store/transact';
+import { getRequest, saveChange, saveNewRequest, takeNumber } from '../store/requests';
+import { backoffMs, type TransactItem, WriteConflictError } from '../store/transact';
 import { calendarOf } from './calendars';
 
 /** An agreement a person may file under, and the department they file for. */
@@ -69,12 +72,23 @@ export interface FilingInput {
 export type FilingResult =
   | { outcome: 'filed'; request: Request }
   | { outcome: 'duplicate' }
+  /** Too many writes to the provider's counters at once for the time Slack gives: nothing was filed. */
+  | { outcome: 'busy' }
   | { outcome: 'refused'; field: 'service' | 'priority' | 'title' | 'description'; message: string };
 
 /**
- * Files a request: one directory read (agreement, provider, calendar and the provider's last
- * number) and one transaction (number, request, first history line, delivery claim). A race for
- * the same number reads the number again and tries the next one.
+ * How long filing may keep retrying a write that collided with others before it answers "busy":
+ * Slack closes the form only if Kept answers within 3 s, and the directory read and a cold start
+ * come first.
+ */
+export const FILING_BUDGET_MS = 1_800;
+
+/**
+ * Files a request: one directory read (agreement, provider, calendar), the provider's next number
+ * (takeNumber: one atomic add that never conflicts), and one transaction (request, first history
+ * line, delivery claim, report counters). When many people file with one provider at once, their
+ * transactions collide on its day counter: each tries again after a random pause (full jitter)
+ * with the number it holds, and answers `busy` only when Slack's time would run out.
  */
 export async function fileFromSlack(db: Db, input: FilingInput): Promise<FilingResult> {
   const dir = await readDirectory(db);
@@ -94,9 +108,9 @@ export async function fileFromSlack(db: Db, input: FilingInput): Promise<FilingR
       message: `This agreement has no ${input.priority} target; pick one of the priorities listed.`,
     };
   const calendar = calendarOf(provider);
-  let previous = dir.sequences?.[provider.id] ?? 0;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const number = previous + 1;
+  const started = performance.now();
+  let number = await takeNumber(db, provider.id);
+  for (let attempt = 0; ; attempt++) {
     const filed = fileRequest({
       id: requestId(provider.prefix, number),
       number,
@@ -112,15 +126,24 @@ export async function fileFromSlack(db: Db, input: FilingInput): Promise<FilingR
     });
     if (!filed.ok) return { outcome: 'refused', field: 'title', message: filed.error };
     try {
-      await saveNewRequest(db, { ...filed.value, previous, claim: deliveryClaimItem(db, input.delivery, input.now) });
+      await saveNewRequest(db, { ...filed.value, claim: deliveryClaimItem(db, input.delivery, input.now) });
       return { outcome: 'filed', request: filed.value.request };
     } catch (err) {
       if (!(err instanceof WriteConflictError)) throw err;
-      if (err.reasons[3] === 'ConditionalCheckFailed') return { outcome: 'duplicate' };
-      previous = Math.max(previous + 1, await readSequence(db, provider.id));
+      const [requestSlot, , claim] = err.reasons;
+      if (claim === 'ConditionalCheckFailed') return { outcome: 'duplicate' };
+      // The number is taken by a request the sequence did not know of (kept before it existed, or
+      // written by hand): take the next. Otherwise another transaction was writing the provider's
+      // day counter at that moment: the same items go again after a short, random pause.
+      if (requestSlot === 'ConditionalCheckFailed') number = await takeNumber(db, provider.id);
+      const pause = backoffMs(attempt);
+      if (performance.now() - started + pause > FILING_BUDGET_MS) {
+        logger.warn('filing gave up under contention', { provider: provider.id, attempts: attempt + 1 });
+        return { outcome: 'busy' };
+      }
+      await sleep(pause);
     }
   }
-  throw new Error(`could not get a request number for ${provider.id} after 5 tries`);
 }
 
 export type ActResult =

@@ -126,8 +126,7 @@ export async function readDirectory(db: Db): Promise<Directory> {
     else if (sk.startsWith('DEPT#')) dir.departments.push(DepartmentSchema.parse(item));
     else if (sk.startsWith('AGREEMENT#')) dir.agreements.push(AgreementRecordSchema.parse(item));
     else if (sk.startsWith('DIGEST#')) dir.digests.push(DigestSettingsSchema.parse(item));
-    else if (sk.startsWith('SEQ#'))
-      dir.sequences = { ...dir.sequences, [sk.slice(4)]: z.number().int().nonnegative().parse(item.seq) };
+    // SEQ#<dept> (request numbers) lives here too; filing takes the next one itself (takeNumber).
   }
   return dir;
 }

@@ -2,16 +2,15 @@
  * Requests (`pk=REQ#<id>`): the request itself (`sk=REQ`, replaced whole under a condition on
  * its `rev`), one item per history line (`EVENT#<seq>`, written once, later marked when the
  * worker has told Slack: request-slack.ts, with the card and the lease), and its check in the
- * scan's index (checks.ts). Keys: request-keys.ts. The per-department number
- * sequence lives in the directory partition (`DIRECTORY / SEQ#<dept>`), so the read that finds
- * the agreement also finds the next number; filing moves the sequence, puts the request and its
- * first history line, and claims the Slack delivery in one transaction.
+ * scan's index (checks.ts). Keys: request-keys.ts. Filing takes the provider's next number with
+ * one atomic add on its sequence (`DIRECTORY / SEQ#<dept>`), then puts the request, its first
+ * history line, the Slack delivery claim and the report counters in one transaction.
  *
  * Index keys on the request item: gsi2 `USER#<requester>` (my requests, newest first) and, only
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
 import type { MessageRef } from '../domain/message-ref';
@@ -189,25 +188,35 @@ function eventItem(db: Db, id: string, e: RequestEvent): TransactItem {
 }
 
 /**
- * Files `request` as number `request.number` of its provider; `previous` is the sequence value it
- * was read at. A WriteConflictError's reasons say which condition failed: [sequence, request,
- * history, claim].
+ * Takes the next request number of `department`: one atomic `ADD` on its sequence item, which no
+ * other write (and no transaction) touches, so it never conflicts however many people file at once.
+ * A number taken by a filing that then fails is not given again (a gap, never a duplicate).
+ */
+export async function takeNumber(db: Db, department: string): Promise<number> {
+  const out = await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: DIRECTORY_PK, sk: sequenceSk(department) },
+      UpdateExpression: 'ADD seq :one',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return z.number().int().positive().parse(out.Attributes?.seq);
+}
+
+/**
+ * Files `request` under the number it was given (takeNumber): the request, its first history line,
+ * the delivery claim and the report counters in one transaction. A WriteConflictError's reasons
+ * say which part failed: [request, history, claim]; a `TransactionConflict` is another transaction
+ * writing the same day counter at that moment, and the same items can simply be tried again.
  */
 export async function saveNewRequest(
   db: Db,
-  input: { request: Request; event: RequestEvent; previous: number; claim?: TransactItem },
+  input: { request: Request; event: RequestEvent; claim?: TransactItem },
 ): Promise<void> {
-  const { request, event, previous } = input;
+  const { request, event } = input;
   const items: TransactItem[] = [
-    {
-      Update: {
-        TableName: db.table,
-        Key: { pk: DIRECTORY_PK, sk: sequenceSk(request.provider) },
-        UpdateExpression: 'SET seq = :next',
-        ConditionExpression: previous === 0 ? 'attribute_not_exists(seq)' : 'seq = :prev',
-        ExpressionAttributeValues: { ':next': request.number, ...(previous === 0 ? {} : { ':prev': previous }) },
-      },
-    },
     { Put: { TableName: db.table, Item: requestItem(request), ConditionExpression: 'attribute_not_exists(pk)' } },
     eventItem(db, request.id, event),
   ];

@@ -26,6 +26,15 @@ export class WriteConflictError extends Error {
   }
 }
 
+/**
+ * The pause before try `attempt + 1` of a write that collided with another: "full jitter" (a random
+ * time up to 10 ms doubled each try, at most 250 ms), so writers that collided once spread out
+ * instead of colliding again in step.
+ */
+export function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(250, 10 * 2 ** attempt);
+}
+
 export async function transact(db: Db, items: TransactItem[]): Promise<void> {
   try {
     await db.doc.send(new TransactWriteCommand({ TransactItems: items }));

@@ -14,6 +14,8 @@ import { newRequestModal } from '../../functions/slack/views/request-modals';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { getRequest } from '../../functions/store/requests';
+import type { WorkItem } from '../../functions/work/item';
+import type { Outbox } from '../../functions/work/outbox';
 import { importExample } from '../support/company';
 import { testConfig } from '../support/config';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
@@ -80,4 +82,33 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
       .find((c) => c.args.channel === 'C0ITQUEUE' && JSON.stringify(c.args).includes(id));
     expect(JSON.stringify(card?.args.blocks)).toContain(JSON.stringify(title).slice(1, -1));
   });
+});
+
+it('30 submissions at once through the Lambda handler: each answered with the form closed, 30 requests, 30 work items', async () => {
+  const sent: WorkItem[] = [];
+  // The queue as the worker sees it: one message per work item, nothing run in this process.
+  const queue: Outbox = { send: async (item) => void sent.push(item), idle: async () => {} };
+  const lambda = createSlackLambdaHandler(
+    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    () => queue,
+  );
+  const bodies = Array.from({ length: 30 }, (_, i) =>
+    interactivity(
+      viewSubmission(
+        view,
+        stateOf(view as { blocks: unknown[] }, {
+          [IDS.requestPriorityBlock]: 'P2',
+          [IDS.requestTitleBlock]: `Lambda rush ${i}`,
+        }),
+        i % 2 ? 'U0FINHEAD' : 'U0FINMEM1',
+      ),
+    ),
+  );
+  const answers = await Promise.all(
+    bodies.map((body) => lambda(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }), context)),
+  );
+  expect(answers.map((a) => [a.statusCode, a.body ?? ''])).toEqual(bodies.map(() => [200, '']));
+  const ids = sent.map((item) => (item.type === 'request.changed' ? item.id : ''));
+  expect(new Set(ids).size).toBe(30);
+  for (const id of ids) expect((await getRequest(db, id))?.title).toMatch(/^Lambda rush \d+$/);
 });

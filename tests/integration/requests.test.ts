@@ -26,7 +26,6 @@ import { decide } from '../../functions/domain/request-actions';
 import { type Counters, contribution, sumCounters } from '../../functions/domain/stats';
 import { createDb, type Db } from '../../functions/store/client';
 import { deliveryClaimItem } from '../../functions/store/deliveries';
-import { readDirectory } from '../../functions/store/directory';
 import { chargeItems, readLedger, readTotal } from '../../functions/store/ledger';
 import { markAnnounced, rememberCard } from '../../functions/store/request-slack';
 import {
@@ -37,6 +36,7 @@ import {
   requestsOf,
   saveChange,
   saveNewRequest,
+  takeNumber,
 } from '../../functions/store/requests';
 import { createTableInput } from '../../functions/store/schema';
 import { readDays } from '../../functions/store/stats';
@@ -106,11 +106,10 @@ function change(
   return r.value;
 }
 
-/** Files `number` after reading the sequence, as the app does. */
+/** Files the next number, as the app does. */
 async function fileNext(db: Db, over: { requester?: string; at?: number } = {}): Promise<Request> {
-  const previous = await readSequence(db, 'it');
-  const filed = filing(previous + 1, over);
-  await saveNewRequest(db, { ...filed, previous });
+  const filed = filing(await takeNumber(db, 'it'), over);
+  await saveNewRequest(db, filed);
   return filed.request;
 }
 
@@ -154,10 +153,11 @@ beforeEach(async () => {
 afterEach(() => dropTable(db));
 
 describe('filing', () => {
-  it('saves the request with its first history line and moves the provider sequence', async () => {
+  it('saves the request with its first history line; numbers come from the sequence, one each', async () => {
     expect(await readSequence(db, 'it')).toBe(0);
+    expect(await takeNumber(db, 'it')).toBe(1);
     const filed = filing(1);
-    await saveNewRequest(db, { ...filed, previous: 0 });
+    await saveNewRequest(db, filed);
     const record = await getRequestRecord(db, 'IT-1');
     expect(record).toBeDefined();
     expect(record!.request).toEqual(filed.request);
@@ -166,59 +166,44 @@ describe('filing', () => {
     expect(record!.card).toBeUndefined();
     expect(await getRequest(db, 'IT-1')).toEqual(filed.request);
     expect(await readSequence(db, 'it')).toBe(1);
-    expect((await readDirectory(db)).sequences).toEqual({ it: 1 });
     expect(await getRequestRecord(db, 'IT-2')).toBeUndefined();
+    // Another department counts on its own.
+    expect(await takeNumber(db, 'finance')).toBe(1);
+    expect(await takeNumber(db, 'it')).toBe(2);
   });
 
-  it('two filings racing for the same number: one wins, the other reads the sequence again and gets the next', async () => {
-    const [seenByA, seenByB] = await Promise.all([readSequence(db, 'it'), readSequence(db, 'it')]);
-    expect([seenByA, seenByB]).toEqual([0, 0]);
-    const a = filing(1, { requester: DANA, title: 'From Dana' });
-    const b = filing(1, { requester: LEE, title: 'From Lee' });
-    const outcomes = await Promise.allSettled([
-      saveNewRequest(db, { ...a, previous: seenByA }),
-      saveNewRequest(db, { ...b, previous: seenByB }),
-    ]);
-    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    const lost = outcomes.findIndex((o) => o.status === 'rejected');
-    const failure = outcomes[lost] as PromiseRejectedResult;
-    expect(failure.reason).toBeInstanceOf(WriteConflictError);
-    expect((failure.reason as WriteConflictError).reasons[0]).toBe('ConditionalCheckFailed');
+  it('50 filers taking numbers at the same moment each get their own, with none skipped', async () => {
+    const numbers = await Promise.all(Array.from({ length: 50 }, () => takeNumber(db, 'it')));
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await readSequence(db, 'it')).toBe(50);
+  });
 
-    const winner = lost === 0 ? b : a;
-    const loser = lost === 0 ? a : b;
-    const previous = await readSequence(db, 'it');
-    expect(previous).toBe(1);
-    const retry = filing(previous + 1, { requester: loser.request.requester, title: loser.request.title });
-    await saveNewRequest(db, { ...retry, previous });
-
-    expect((await getRequest(db, 'IT-1'))?.title).toBe(winner.request.title);
-    expect(await getRequest(db, 'IT-2')).toEqual(retry.request);
-    expect(retry.request.id).toBe('IT-2');
-    expect((await readDirectory(db)).sequences?.it).toBe(2);
-    const requestItems = (await allItems(db)).filter((i) => i.sk === 'REQ');
-    expect(requestItems.map((i) => i.id).sort()).toEqual(['IT-1', 'IT-2']);
+  it('a number already used (a request the sequence did not know of) is refused on the request, writing nothing', async () => {
+    await saveNewRequest(db, filing(1));
+    const before = byKey(await allItems(db));
+    const err = await rejection(saveNewRequest(db, filing(1, { requester: LEE, title: 'From Lee' })));
+    expect(err).toBeInstanceOf(WriteConflictError);
+    // [request, history, report counters...]
+    expect((err as WriteConflictError).reasons[0]).toBe('ConditionalCheckFailed');
+    expect(byKey(await allItems(db))).toEqual(before);
   });
 
   it('a filing delivered twice is refused on its delivery claim, and nothing of it is written', async () => {
-    await saveNewRequest(db, { ...filing(1), previous: 0, claim: deliveryClaimItem(db, 'view:V1') });
+    await saveNewRequest(db, { ...filing(1), claim: deliveryClaimItem(db, 'view:V1') });
     const before = byKey(await allItems(db));
-    // Slack delivers the same submission again; the app reads the sequence (now 1) and files IT-2.
-    const err = await rejection(
-      saveNewRequest(db, { ...filing(2), previous: 1, claim: deliveryClaimItem(db, 'view:V1') }),
-    );
+    // Slack delivers the same submission again; the app takes the next number and tries IT-2.
+    const err = await rejection(saveNewRequest(db, { ...filing(2), claim: deliveryClaimItem(db, 'view:V1') }));
     expect(err).toBeInstanceOf(WriteConflictError);
-    // [sequence, request, history, claim, report counters]
+    // [request, history, claim, report counters]
     const reasons = (err as WriteConflictError).reasons;
-    expect(reasons).toHaveLength(5);
-    expect(reasons[3]).toBe('ConditionalCheckFailed');
+    expect(reasons).toHaveLength(4);
+    expect(reasons[2]).toBe('ConditionalCheckFailed');
     expect(reasons.filter((r) => r === 'ConditionalCheckFailed')).toEqual(['ConditionalCheckFailed']);
     const after = byKey(await allItems(db));
     expect(after).toEqual(before);
     expect(after.filter((i) => String(i.pk).startsWith('REQ#')).map((i) => i.pk)).not.toContain('REQ#IT-2');
-    expect(await readSequence(db, 'it')).toBe(1);
     // A different delivery files IT-2 as usual.
-    await saveNewRequest(db, { ...filing(2), previous: 1, claim: deliveryClaimItem(db, 'view:V2') });
+    await saveNewRequest(db, { ...filing(2), claim: deliveryClaimItem(db, 'view:V2') });
     expect((await getRequest(db, 'IT-2'))?.number).toBe(2);
   });
 });

@@ -27,6 +27,10 @@ import { newRequestModal, readNewRequestView } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
 import { openModal, parseJson, say } from './reply';
 
+/** On the form when too many requests went to one department in the same second to file this one in time. */
+export const FILING_BUSY =
+  'Sorry, so many requests reached this department at this very moment that Kept could not file yours in time. Nothing was filed: press Submit again.';
+
 /** What the new-request modal carries between its views (private_metadata). */
 const ModalMetadata = z
   .object({
@@ -195,6 +199,10 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
         description: IDS.requestDescriptionBlock,
       }[result.field];
       return ack({ response_action: 'errors', errors: { [block]: result.message } });
+    }
+    if (result.outcome === 'busy') {
+      // The form stays open with what they typed, so one more Submit is all it takes.
+      return ack({ response_action: 'errors', errors: { [IDS.requestTitleBlock]: FILING_BUSY } });
     }
     await ack();
     if (result.outcome === 'filed') await deps.outbox.send({ type: 'request.changed', id: result.request.id });
