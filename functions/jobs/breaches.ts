@@ -29,13 +29,24 @@ export interface CheckOutcome {
 }
 
 const versions = new Map<string, Promise<StoredAgreementVersion | undefined>>();
-/** Agreement versions never change once written, so one read per process is enough. */
+/**
+ * Agreement versions never change once written, so one read per process is enough. Only a version
+ * that was found is kept: a read that failed (a timeout, a throttle) or found nothing is forgotten,
+ * so the next scan reads again instead of leaving that agreement's breaches unrecorded for as long
+ * as the container lives.
+ */
 function versionOf(db: Db, id: string, version: number): Promise<StoredAgreementVersion | undefined> {
   const key = `${db.table}/${id}/${version}`;
   let found = versions.get(key);
   if (!found) {
     found = getAgreementVersion(db, id, version);
     versions.set(key, found);
+    found.then(
+      (v) => {
+        if (!v) versions.delete(key);
+      },
+      () => versions.delete(key),
+    );
   }
   return found;
 }

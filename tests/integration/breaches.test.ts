@@ -107,6 +107,33 @@ it('a scan that comes late records each breach at its true due instant', async (
   expect(request.warned).toBeUndefined(); // a warning that came too late is not sent after the breach
 });
 
+it('a failed read of the agreement version delays the breach to the next scan, never for the life of the process', async () => {
+  const id = await file('2026-11-10T15:00:00Z');
+  let failures = 1;
+  db.raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = JSON.stringify((args.input as { Key?: unknown }).Key ?? '');
+      if (context.commandName === 'GetItemCommand' && key.includes('"V#') && failures > 0) {
+        failures -= 1;
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'failOneVersionRead' },
+  );
+  const first = await runScan({ db }, at('2026-11-10T15:31:00Z'));
+  expect(first.breaches).toBe(0);
+  expect(failures).toBe(0); // the read was tried, and failed
+  expect((await getRequest(db, id))!.breaches).toBeUndefined();
+  // A minute later the same process reads the version again and records the breach, at its due instant.
+  const second = await runScan({ db }, at('2026-11-10T15:32:00Z'));
+  expect(second.breaches).toBe(1);
+  expect((await getRequest(db, id))!.breaches?.response?.dueAt).toBe(Date.parse('2026-11-10T15:30:00Z'));
+  expect(await readTotal(db, 'ops-for-sales', '2026-11')).toEqual({ breaches: 1, charged: 50, waived: 0 });
+});
+
 it('a target resolved late before any scan ran is still recorded as a breach, at its due instant', async () => {
   const id = await file('2026-11-10T15:00:00Z');
   await act(db, {
