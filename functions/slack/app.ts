@@ -76,7 +76,8 @@ export function createSlackApp({ config, db, receiver, outbox, now = () => new D
   // fails gives the claim back, so Slack's retry of that event can finish the work.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId !== 'string') return next();
+    // No usable id, no de-duplication: an empty id would make unrelated events one.
+    if (typeof eventId !== 'string' || eventId.trim() === '') return next();
     if ((await once(db, `event:${eventId}`, next)) === 'already-done')
       logger.info('duplicate Slack event ignored', { eventId });
   });

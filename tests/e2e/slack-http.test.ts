@@ -185,6 +185,20 @@ describe('Events API and interactivity', () => {
     expect(JSON.stringify(published[0]!.args.view)).toContain('Welcome to Kept');
   });
 
+  it('events with an empty event_id are not taken for one another: each opened App Home is published', async () => {
+    const before = fake.callsTo('views.publish').length;
+    for (const user of ['U0CAROL001', 'U0DAVE0001'])
+      expect((await postSigned(url, eventEnvelope(appHomeOpened(user), ''), { contentType: JSON_TYPE })).status).toBe(
+        200,
+      );
+    await eventually(() => fake.callsTo('views.publish').length >= before + 2);
+    const users = fake
+      .callsTo('views.publish')
+      .slice(before)
+      .map((c) => c.args.user_id);
+    expect(users.sort()).toEqual(['U0CAROL001', 'U0DAVE0001']);
+  });
+
   it('answers the file_request shortcut in the conversation (someone in no department is told how to get added)', async () => {
     const res = await postSigned(url, interactivity(messageShortcut('file_request', fake.responseUrl('shortcut-1'))));
     expect(res.status).toBe(200);
