@@ -3,6 +3,7 @@ import dotenv from 'dotenv';
 import { ConfigError, parseConfig } from '../functions/config';
 import { JavaMissingError } from '../functions/local/dynamodb-local';
 import { startKept } from '../functions/local/runner';
+import { logger } from '../functions/log';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -19,6 +20,13 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // One request's failure must never stop Kept for everyone: a promise nobody awaited that fails is
+  // logged, and the server goes on (the request it belonged to has its own error answer).
+  process.on('unhandledRejection', (reason) => {
+    logger.error('a task failed and nobody was waiting for it', {
+      error: String((reason as Error)?.message ?? reason),
+    });
+  });
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

@@ -82,6 +82,14 @@ export function createSlackApp({ config, db, receiver, outbox, now = () => new D
       logger.info('duplicate Slack event ignored', { eventId });
   });
 
+  // A click, form or command no listener handles is answered as soon as the listeners are done
+  // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that
+  // answered already makes this second ack fail, which is expected and ignored.
+  app.use(async ({ next, ack }: { next: () => Promise<void>; ack?: () => Promise<void> }) => {
+    await next();
+    if (ack) await ack().catch(() => {});
+  });
+
   registerSlaCommand(app, deps);
   registerAgreements(app, deps);
   registerRequests(app, deps);

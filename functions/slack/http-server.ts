@@ -13,6 +13,7 @@ import type { Db } from '../store/client';
 import { tableAnswers } from '../store/table';
 import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
+import { checkEnvelope } from './envelope';
 import { verifySlackRequest } from './verify';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -93,6 +94,11 @@ export function createSlackHttp({ config, db, socketMode, outbox, now }: SlackHt
     if (!verdict.ok) {
       logger.warn('Slack request refused', { reason: verdict.reason });
       return send(res, 401);
+    }
+    const envelope = checkEnvelope(req.headers['content-type'], body.toString('utf8'));
+    if (!envelope.ok) {
+      logger.warn('Slack body not handled', { reason: envelope.reason });
+      return send(res, 200);
     }
     (req as IncomingMessage & { rawBody: Buffer }).rawBody = body; // Bolt reads the buffered body
     receiver.requestListener(req, res);

@@ -11,6 +11,7 @@ import { logger } from '../log';
 import { type Db, dbFromConfig } from '../store/client';
 import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
+import { checkEnvelope } from './envelope';
 import { header, verifySlackRequest } from './verify';
 
 type BoltHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -63,6 +64,11 @@ export function createSlackLambdaHandler(
     if (!verdict.ok) {
       logger.warn('Slack request refused', { reason: verdict.reason });
       return { statusCode: 401, body: '' };
+    }
+    const envelope = checkEnvelope(header(decoded.headers, 'content-type'), decoded.body ?? '');
+    if (!envelope.ok) {
+      logger.warn('Slack body not handled', { reason: envelope.reason });
+      return { statusCode: 200, body: '' };
     }
     return bolt(decoded, context);
   };
