@@ -10,6 +10,7 @@ import { answerers } from '../domain/proposal';
 import { getAgreementVersion, rememberMessage, type StoredAgreementVersion } from '../store/agreements';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
+import { postDm, REFUSED_DM_TS } from './dm';
 import { activatedMessage, type Decision, proposalMessage, proposalSentMessage } from './views/agreements';
 import type { SlackMessage } from './views/blocks';
 
@@ -27,11 +28,9 @@ async function dmOnce(
   message: SlackMessage,
 ): Promise<void> {
   if (v.messages[key]) return;
-  const posted = await deps.slack.chat.postMessage({ channel: user, text: message.text, blocks: message.blocks });
-  await rememberMessage(deps.db, v.id, v.version, key, {
-    channel: String(posted.channel ?? user),
-    ts: String(posted.ts),
-  });
+  const posted = await postDm(deps.slack, user, message, `${v.id} v${v.version}`);
+  // A refused DM is remembered too, so a retry of the job does not try it again.
+  await rememberMessage(deps.db, v.id, v.version, key, posted ?? { channel: user, ts: REFUSED_DM_TS });
 }
 
 function decisionOf(v: AgreementVersion): Decision | undefined {
@@ -71,7 +70,7 @@ export async function notifyDecision(deps: NotifyDeps, id: string, version: numb
   // The proposal DMs lose their buttons and show the outcome.
   const previous = await replaced(deps, v);
   for (const [key, ref] of Object.entries(v.messages)) {
-    if (!key.startsWith('proposal:')) continue;
+    if (!key.startsWith('proposal:') || ref.ts === REFUSED_DM_TS) continue;
     const message = proposalMessage({ proposal: v, active: previous, dir, decided });
     await deps.slack.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks });
   }

@@ -8,6 +8,7 @@ import type { Kudos } from '../domain/kudos';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from '../store/client';
 import { getKudos, markKudosDmed } from '../store/kudos';
+import { postDm, REFUSED_DM_TS } from './dm';
 import { kudosDm } from './views/kudos';
 
 export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: string, id: string): Promise<void> {
@@ -17,13 +18,7 @@ export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: stri
   const dm = kudosDm(kudos as Kudos);
   for (const user of kudos.recipients) {
     if (dmed[user]) continue;
-    const posted = await deps.slack.chat.postMessage({
-      channel: user,
-      text: dm.text,
-      blocks: dm.blocks,
-      unfurl_links: false,
-    });
-    const sent = { channel: String(posted.channel ?? user), ts: String(posted.ts ?? '') };
+    const sent = (await postDm(deps.slack, user, dm, `kudos ${id}`)) ?? { channel: user, ts: REFUSED_DM_TS };
     // Taken back while this DM was on its way: the take-back could not see it, so it goes here.
     if (!(await markKudosDmed(deps.db, week, id, user, sent))) return recallKudosDms(deps.slack, [sent]);
   }
@@ -32,6 +27,7 @@ export async function notifyKudos(deps: { db: Db; slack: WebClient }, week: stri
 /** Deletes the DMs of a kudos taken back; one already gone (deleted by hand, or by a retry) is fine. */
 export async function recallKudosDms(slack: WebClient, dms: readonly MessageRef[]): Promise<void> {
   for (const dm of dms) {
+    if (dm.ts === REFUSED_DM_TS) continue; // Slack never delivered it
     try {
       await slack.chat.delete({ channel: dm.channel, ts: dm.ts });
     } catch (err) {

@@ -4,18 +4,28 @@
  * claim in one transaction, concurrent kudos at the quota's edge, the week's counters and
  * `kudosOfWeek`, taking a reaction back, and the recipients' DMs posted once.
  */
-import type { WebClient } from '@slack/web-api';
+import { LogLevel, type WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import { parseConfig } from '../../functions/config';
 import type { Kudos } from '../../functions/domain/kudos';
 import { localDayOf } from '../../functions/domain/weeks';
 import { fileFromSlack } from '../../functions/services/requests';
+import { REFUSED_DM_TS } from '../../functions/slack/dm';
 import { type GiveInput, giveKudos } from '../../functions/slack/listeners/kudos';
-import { notifyKudos } from '../../functions/slack/notify-kudos';
+import { notifyKudos, recallKudosDms } from '../../functions/slack/notify-kudos';
+import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
-import { givenOn, kudosCountsOf, kudosOfWeek, saveKudos, takeBackReaction } from '../../functions/store/kudos';
+import {
+  getKudos,
+  givenOn,
+  kudosCountsOf,
+  kudosOfWeek,
+  saveKudos,
+  takeBackReaction,
+} from '../../functions/store/kudos';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
+import { FakeSlack } from '../support/fake-slack';
 
 const ALICE = 'U0ALICE001';
 const IT_MEMBER = 'U0ITMEM01';
@@ -338,5 +348,41 @@ describe("the recipients' DMs", () => {
     expect(JSON.stringify(posts)).not.toContain('<!channel>');
     await notifyKudos({ db, slack: client }, result.kudos.week, 'no-such-kudos');
     expect(posts).toHaveLength(2);
+  });
+
+  it('a recipient Slack will not DM (they left) does not stop the others, and is not tried again', async () => {
+    const fake = await FakeSlack.start();
+    try {
+      const slack = createSlackClient(
+        { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
+        { logLevel: LogLevel.ERROR },
+      );
+      const at = new Date('2026-12-03T16:00:00Z');
+      const result = await giveKudos(
+        { config: config(), db, now: () => at },
+        stubSlack().client,
+        input({ recipients: [IT_MEMBER, FIN_MEMBER], message: 'thanks for the quick fix', requestId: undefined }),
+      );
+      if (result.outcome !== 'given') throw new Error(result.outcome);
+      fake.failWith('chat.postMessage', 'user_not_found', 1);
+      await notifyKudos({ db, slack }, result.kudos.week, result.kudos.id);
+      await notifyKudos({ db, slack }, result.kudos.week, result.kudos.id);
+      const tries = fake.callsTo('chat.postMessage');
+      expect(tries.map((c) => [c.args.channel, c.outcome])).toEqual([
+        [IT_MEMBER, 'error'],
+        [FIN_MEMBER, 'ok'],
+      ]);
+      // A take-back deletes only what Slack delivered.
+      const { dmed } = (await getKudos(db, result.kudos.week, result.kudos.id))!;
+      expect(dmed[IT_MEMBER]).toBe(`${IT_MEMBER}/${REFUSED_DM_TS}`);
+      const [channel, ts] = dmed[FIN_MEMBER]!.split('/');
+      await recallKudosDms(slack, [
+        { channel: IT_MEMBER, ts: REFUSED_DM_TS },
+        { channel: channel!, ts: ts! },
+      ]);
+      expect(fake.callsTo('chat.delete').map((c) => c.args.channel)).toEqual([channel]);
+    } finally {
+      await fake.stop();
+    }
   });
 });

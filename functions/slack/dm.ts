@@ -1,0 +1,34 @@
+/**
+ * A DM to one person. Slack refuses some for good (the person left, was deactivated, or closed
+ * their DMs to apps): retrying cannot help, so a refusal is logged and answered `undefined`, and
+ * the job goes on with everyone else. A rate limit, a timeout or Slack being down still throws,
+ * so the job is tried again.
+ */
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { MessageRef } from '../domain/message-ref';
+import { logger } from '../log';
+import type { SlackMessage } from './views/blocks';
+
+/** What a remembered DM holds when Slack refused it: nothing to update or delete later. */
+export const REFUSED_DM_TS = 'refused';
+
+export async function postDm(
+  slack: WebClient,
+  user: string,
+  message: SlackMessage,
+  about: string,
+): Promise<MessageRef | undefined> {
+  try {
+    const posted = await slack.chat.postMessage({
+      channel: user,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+    });
+    return { channel: String(posted.channel ?? user), ts: String(posted.ts ?? '') };
+  } catch (err) {
+    if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
+    logger.warn('DM refused by Slack; not tried again', { about, error: (err as Error).message });
+    return undefined;
+  }
+}
