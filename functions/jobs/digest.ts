@@ -197,13 +197,22 @@ async function digestChannel(
     try {
       ts = await findDigest(run, channel, week, claim.since);
     } catch (err) {
-      // Without the channel's history we cannot know whether the digest is there: post nothing.
-      logger.error('digest outcome unknown and the channel history could not be read; not posting', {
+      // Slack down or limiting: try again next run rather than risk a second digest.
+      if ((err as { code?: string }).code !== ErrorCode.PlatformError) {
+        logger.error('digest outcome unknown and the channel history could not be read; trying next run', {
+          channel,
+          week,
+          error: (err as Error).message,
+        });
+        return { outcome: 'failed' };
+      }
+      // Slack refuses to show the history for good (a channel Kept posts in without being a member,
+      // or a workspace that has not granted the history scopes): a second digest is better than none.
+      logger.warn('digest outcome unknown and Slack will not show the history; posting again', {
         channel,
         week,
         error: (err as Error).message,
       });
-      return { outcome: 'failed' };
     }
     if (ts) {
       // Found after a crash: the chart may not have been handed over yet (the worker sends it once).

@@ -167,6 +167,20 @@ it('a crash after claiming, before the post reached Slack: the next run looks, f
   expect(await getDigestClaim(db, 'C0GENERAL', WEEK)).toMatchObject({ state: 'posted', attempts: 2 });
 });
 
+it('after a crash, a channel whose history Slack will not show still gets its digest; a Slack outage waits for the next run', async () => {
+  await claimDigest(db, 'C0GENERAL', WEEK, 'a-run-that-died', Date.now() - 10 * 60_000);
+  fake.httpError('conversations.history', 503);
+  expect(await runDigest(deps(), MONDAY)).toMatchObject({ posted: 0, failed: 1 });
+  expect(postsByChannel()).toEqual({});
+  // The next run after that run's lease: Kept posts there without being a member, and Slack
+  // refuses the history for good.
+  clockOffset = 7 * 60_000;
+  fake.failWith('conversations.history', 'not_in_channel');
+  expect(await runDigest(deps(), MONDAY)).toMatchObject({ posted: 1, failed: 0 });
+  expect(postsByChannel()).toEqual({ C0GENERAL: 1 });
+  expect(await getDigestClaim(db, 'C0GENERAL', WEEK)).toMatchObject({ state: 'posted' });
+});
+
 it('a 429 in the middle of a fan-out to 20 channels: Retry-After is waited out and each channel gets exactly one digest', async () => {
   await addChannels(channels(19));
   fake.rateLimit('chat.postMessage', 1, 1, 8); // the 9th post is refused once

@@ -9,8 +9,11 @@
  * `body`) and wants HTTP 200; then one `files.completeUploadExternal` (files: [{ id, title }],
  * channel_id, initial_comment) shares them all in one message.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 export interface RecordedCall {
   method: string;
@@ -233,6 +236,38 @@ function parseArgs(req: IncomingMessage, body: Buffer): Record<string, unknown> 
   );
 }
 
+/** The bot scopes the app's manifest grants: what a real workspace would give Kept's token. */
+const GRANTED_SCOPES: ReadonlySet<string> = new Set(
+  (
+    parseYaml(readFileSync(path.join(__dirname, '..', '..', 'manifest.yaml'), 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } };
+    }
+  ).oauth_config.scopes.bot,
+);
+
+/**
+ * The Web API methods the fake answers, each with the bot scopes of which Slack needs one (from
+ * each method's page on api.slack.com). A method missing here is answered `unknown_method`.
+ */
+const METHOD_SCOPES: Record<string, readonly string[]> = {
+  'auth.test': [],
+  'chat.delete': ['chat:write'],
+  'chat.getPermalink': [],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'conversations.history': ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
+  'conversations.open': ['im:write', 'mpim:write'],
+  'files.completeUploadExternal': ['files:write'],
+  'files.getUploadURLExternal': ['files:write'],
+  'usergroups.users.list': ['usergroups:read'],
+  'users.info': ['users:read'],
+  'views.open': [],
+  'views.publish': [],
+  'views.push': [],
+  'views.update': [],
+};
+
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private behaviours = new Map<string, Behaviour>();
@@ -269,6 +304,17 @@ export class FakeSlack {
           w.resolve();
           return false;
         });
+        // As strict as Slack about scopes: a method the manifest grants no scope for is refused.
+        const needed = isUpload || method.startsWith('response/') ? [] : METHOD_SCOPES[method];
+        if (needed === undefined || (needed.length > 0 && !needed.some((scope) => GRANTED_SCOPES.has(scope)))) {
+          call.outcome = 'error';
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const error = needed === undefined ? 'unknown_method' : 'missing_scope';
+          res.end(
+            JSON.stringify({ ok: false, error, needed: needed?.join(','), provided: [...GRANTED_SCOPES].join(',') }),
+          );
+          return;
+        }
         // Upload URLs differ per file: `upload` as the method name sets the behaviour of all of them.
         const b = this.behaviours.get(method) ?? (isUpload ? this.behaviours.get('upload') : undefined);
         if (this.overLimit(method)) {

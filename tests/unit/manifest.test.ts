@@ -7,10 +7,12 @@ const manifest = parse(readFileSync(path.join(__dirname, '..', '..', 'manifest.y
 
 it('requests exactly the reviewed bot scopes (a new scope fails here until reviewed)', () => {
   expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+    'channels:history',
     'chat:write',
     'chat:write.public',
     'commands',
     'files:write',
+    'groups:history',
     'im:write',
     'reactions:read',
     'usergroups:read',
