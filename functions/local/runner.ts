@@ -63,7 +63,13 @@ export async function startKept(config: Config, say: (line: string) => void = ()
           receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }),
         })
       : undefined;
-    http = createSlackHttp({ config, db, outbox, ...(socketApp ? { socketMode: { app: socketApp } } : {}) });
+    http = createSlackHttp({
+      config,
+      db,
+      outbox,
+      health: () => ({ scheduler: scheduler ? scheduler.status() : 'off' }),
+      ...(socketApp ? { socketMode: { app: socketApp } } : {}),
+    });
     const url = await http.listen(config.PORT);
     say(`Kept is listening on ${url} (health: ${url}/healthz)`);
 

@@ -5,17 +5,30 @@ import { DIGEST_CRON, SCAN_EVERY_MINUTES } from '../jobs/schedule';
 import { runScheduled } from '../jobs/scheduled';
 import { logger } from '../log';
 
+type Job = 'scan' | 'digest';
+
+/** What `/healthz` says of each job: when it last finished well, and its last failure if later. */
+export type SchedulerStatus = Record<Job, { lastSuccess?: string; lastFailure?: { at: string; error: string } }>;
+
 export interface LocalScheduler {
   stop(): void;
+  status(): SchedulerStatus;
+  /** Runs `job` for `scheduledTime` now, as the timer would (the timers call this). */
+  runNow(job: Job, scheduledTime: Date): Promise<void>;
 }
 
-export function startScheduler(deps: JobDeps): LocalScheduler {
-  const run = (job: 'scan' | 'digest') => async (self: Cron) => {
-    const scheduledTime = (self.currentRun() ?? new Date()).toISOString();
-    await runScheduled(deps, { job, scheduledTime }).catch((err: Error) =>
-      logger.error(`${job} failed`, { error: err.message }),
-    );
+export function startScheduler(deps: JobDeps, clock: () => Date = () => new Date()): LocalScheduler {
+  const status: SchedulerStatus = { scan: {}, digest: {} };
+  const runNow = async (job: Job, scheduledTime: Date) => {
+    try {
+      await runScheduled(deps, { job, scheduledTime: scheduledTime.toISOString() });
+      status[job] = { lastSuccess: clock().toISOString() };
+    } catch (err) {
+      logger.error(`${job} failed`, { error: (err as Error).message });
+      status[job] = { ...status[job], lastFailure: { at: clock().toISOString(), error: (err as Error).message } };
+    }
   };
+  const run = (job: Job) => (self: Cron) => runNow(job, self.currentRun() ?? clock());
   // protect: a run still going when the next is due is skipped, not overlapped.
   const jobs = [
     new Cron(`*/${SCAN_EVERY_MINUTES} * * * *`, { protect: true, name: 'scan' }, run('scan')),
@@ -26,5 +39,7 @@ export function startScheduler(deps: JobDeps): LocalScheduler {
     stop: () => {
       for (const j of jobs) j.stop();
     },
+    status: () => structuredClone(status),
+    runNow,
   };
 }

@@ -38,6 +38,8 @@ export interface SlackHttpDeps {
   outbox: Outbox;
   /** The clock the listeners read (tests move it). */
   now?: () => Date;
+  /** More for `GET /healthz` to report (the local scheduler's last runs). */
+  health?: () => Record<string, unknown>;
 }
 
 function send(res: ServerResponse, status: number, body?: object): void {
@@ -63,7 +65,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-export function createSlackHttp({ config, db, socketMode, outbox, now }: SlackHttpDeps): SlackHttp {
+export function createSlackHttp({ config, db, socketMode, outbox, now, health }: SlackHttpDeps): SlackHttp {
   const receiver = socketMode
     ? undefined
     : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
@@ -76,10 +78,11 @@ export function createSlackHttp({ config, db, socketMode, outbox, now }: SlackHt
     if (path === HEALTH_PATH) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405);
       const ok = await tableAnswers(db);
+      const more = health?.() ?? {};
       return send(
         res,
         ok ? 200 : 503,
-        ok ? { status: 'ok', table: db.table } : { status: 'waiting for the table', table: db.table },
+        ok ? { status: 'ok', table: db.table, ...more } : { status: 'waiting for the table', table: db.table, ...more },
       );
     }
     if (path !== SLACK_EVENTS_PATH || !receiver) return send(res, 404);
