@@ -124,3 +124,20 @@ it('fails closed when the secrets cannot be loaded, and tries again on the next 
   expect((await flaky(event, context)).statusCode).toBe(200);
   expect(attempts).toBe(2);
 });
+
+it('with the bot IDs unset, a cold handler answers commands without asking Slack who it is; the first event asks once', async () => {
+  const { SLACK_BOT_ID: _id, SLACK_BOT_USER_ID: _user, ...withoutIds } = config;
+  const cold = createSlackLambdaHandler(async () => withoutIds as Config, outboxFromConfig);
+  fake.reset();
+  const res = await cold(signedEvent(slashCommand({ text: 'help' }), FORM, false), context);
+  expect(res.statusCode).toBe(200);
+  expect(String((JSON.parse(res.body!) as { text: string }).text)).toContain('/sla help');
+  expect(fake.callsTo('auth.test')).toHaveLength(0);
+  for (const n of [1, 2]) {
+    const body = eventEnvelope({ type: 'app_home_opened', user: `U0HOME000${n}`, channel: 'D0HOME', tab: 'home' });
+    expect((await cold(signedEvent(body, JSON_TYPE, false), context)).statusCode).toBe(200);
+  }
+  await cold.idle();
+  expect(fake.callsTo('auth.test')).toHaveLength(1);
+  expect(fake.callsTo('views.publish')).toHaveLength(2);
+});
