@@ -881,10 +881,13 @@ function mutate(mutations: Mutation[]): Json {
     const key = p[p.length - 1]!;
     if (Array.isArray(parent) && typeof key === 'number' && key < parent.length) {
       if (m.kind === 'delete') parent.splice(key, 1);
-      else parent[key] = m.value;
+      else parent[key] = structuredClone(m.value);
     } else if (parent !== null && typeof parent === 'object' && !Array.isArray(parent) && typeof key === 'string') {
       if (m.kind === 'delete') delete parent[key];
-      else parent[key] = m.value;
+      // A copy: the replacements `[]` and `{}` are shared constants, and a later mutation writing
+      // into one would make the input contain itself, which this property's own JSON.stringify
+      // cannot print (the import itself is not at fault).
+      else parent[key] = structuredClone(m.value);
     }
   }
   return out;
