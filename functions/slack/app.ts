@@ -2,7 +2,7 @@
  * The one Bolt app factory, used by the Lambda handler (AwsLambdaReceiver) and the local
  * runner (HTTPReceiver or Socket Mode). Building it makes no network call.
  */
-import { App, LogLevel, type Receiver } from '@slack/bolt';
+import { App, LogLevel, type Receiver, type RespondFn } from '@slack/bolt';
 import type { Config } from '../config';
 import { logger } from '../log';
 import type { Db } from '../store/client';
@@ -47,6 +47,10 @@ function neverThrows(outbox: Outbox): Outbox {
   };
 }
 
+/** What a person reads when their click or command failed after Slack had its answer. */
+export const COULD_NOT_FINISH =
+  'Sorry, Kept could not finish that just now. If nothing has changed in a minute, please try again.';
+
 export function createSlackApp({ config, db, receiver, outbox, now = () => new Date(), inflight }: SlackAppDeps): App {
   const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox), now };
   const app = new App({
@@ -84,9 +88,21 @@ export function createSlackApp({ config, db, receiver, outbox, now = () => new D
 
   // A click, form or command no listener handles is answered as soon as the listeners are done
   // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that
-  // answered already makes this second ack fail, which is expected and ignored.
-  app.use(async ({ next, ack }: { next: () => Promise<void>; ack?: () => Promise<void> }) => {
-    await next();
+  // answered already makes this second ack fail, which is expected and ignored. A click or command
+  // whose listener failed after answering tells the person, instead of leaving them in silence.
+  app.use(async (args) => {
+    const { next, body } = args;
+    const { ack, respond } = args as { ack?: () => Promise<void>; respond?: RespondFn };
+    try {
+      await next();
+    } catch (err) {
+      const { type, command } = body as { type?: unknown; command?: unknown };
+      if (respond && (type === 'block_actions' || typeof command === 'string')) {
+        if (ack) await ack().catch(() => {}); // failed before answering: answer now, not Slack's error
+        await respond({ response_type: 'ephemeral', replace_original: false, text: COULD_NOT_FINISH }).catch(() => {});
+      }
+      throw err;
+    }
     if (ack) await ack().catch(() => {});
   });
 
