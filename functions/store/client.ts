@@ -36,6 +36,8 @@ export function createDb({ table, endpoint }: DbOptions): Db {
     requestHandler: {
       requestTimeout: 3_000,
       connectionTimeout: 1_000,
+      // Without it the SDK only logs a warning when the timeout passes, and waits on.
+      throwOnRequestTimeout: true,
       ...(local
         ? { httpAgent: new Agent({ keepAlive: true, maxSockets: 50 }) }
         : { httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) }),
