@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../functions/config';
 import { findDepartmentByIdOrName } from '../../functions/domain/directory';
-import { type Report, reportCsv, reportTable } from '../../functions/domain/report';
+import type { Report } from '../../functions/domain/report';
+import { reportCsv, reportTable } from '../../functions/domain/report-format';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
 import { readDirectory } from '../../functions/store/directory';
 import { readReport } from '../../functions/store/stats';

@@ -6,7 +6,8 @@
  * user text goes through `escapeMrkdwn`. At most 50 blocks (about 15 in practice).
  */
 import type { KnownBlock } from '@slack/types';
-import { heatCellLabel, type Report, SCORES, topHeatCells } from '../../domain/report';
+import { type Report, SCORES } from '../../domain/report';
+import { heatCellLabel, topHeatCells } from '../../domain/report-format';
 import { CAUSE_LABEL } from '../../domain/request';
 import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { amountText, clip, escapeMrkdwn, mentionUser, plural } from './format';

@@ -4,16 +4,8 @@
  * hand-made day counters, its CSV (RFC 4180 quoting, read back with a small parser) and text
  * forms, and the empty report. The Slack message of a report is checked at the end.
  */
-import {
-  buildReport,
-  compliance,
-  csvField,
-  heatCellLabel,
-  type Report,
-  reportCsv,
-  reportTable,
-  topHeatCells,
-} from '../../../functions/domain/report';
+import { buildReport, compliance, type Report } from '../../../functions/domain/report';
+import { csvField, heatCellLabel, reportCsv, reportTable, topHeatCells } from '../../../functions/domain/report-format';
 import { PERIOD_FORMS, periodLabel, resolvePeriod } from '../../../functions/domain/report-period';
 import type { Counters } from '../../../functions/domain/stats';
 import { reportMessage } from '../../../functions/slack/views/report';

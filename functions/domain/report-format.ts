@@ -1,0 +1,236 @@
+/**
+ * A report shown outside Slack: as CSV (`reportCsv`) and as plain text for a terminal
+ * (`reportTable`), and the busiest cells of its breach heatmap, which both and the Slack view name.
+ */
+import { type Report, SCORES } from './report';
+
+// ---------------------------------------------------------------------------------------------
+// Reading the heatmap
+
+export const WEEKDAY_SHORT = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+export interface HeatCell {
+  /** 1 = Monday … 7 = Sunday */
+  weekday: number;
+  hour: number;
+  breached: number;
+}
+
+/** The busiest weekday/hour cells of the heatmap, most first (ties: earlier in the week first). */
+export function topHeatCells(heatmap: readonly (readonly number[])[], max = 3): HeatCell[] {
+  const cells: HeatCell[] = [];
+  heatmap.forEach((row, w) => {
+    row.forEach((v, h) => {
+      if (v > 0) cells.push({ weekday: w + 1, hour: h, breached: v });
+    });
+  });
+  return cells.sort((a, b) => b.breached - a.breached || a.weekday - b.weekday || a.hour - b.hour).slice(0, max);
+}
+
+const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+/** `Wed 14:00–15:00` */
+export const heatCellLabel = (cell: Pick<HeatCell, 'weekday' | 'hour'>): string =>
+  `${WEEKDAY_SHORT[cell.weekday - 1] ?? '?'} ${hh(cell.hour)}–${hh(cell.hour + 1)}`;
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+type Cell = string | number | null;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled.
+ * Text a spreadsheet would read as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
+ */
+export function csvField(value: Cell): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const csvRow = (cells: readonly Cell[]) => cells.map(csvField).join(',');
+
+/**
+ * The report as CSV: every table of the report, one section each (its name on a line, a header,
+ * the rows, an empty line), CRLF line ends. Without `showPenalties` the penalty columns and
+ * section are left out, not zeroed.
+ */
+export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?: boolean } = {}): string {
+  const sections: [string, Cell[], Cell[][]][] = [
+    [
+      'Summary',
+      [
+        'department',
+        'name',
+        'from',
+        'to',
+        'requests',
+        'met',
+        'breached',
+        'open',
+        'cancelled',
+        'compliance_pct',
+        'response_breaches',
+        'resolution_breaches',
+        ...(showPenalties ? ['penalty_total', 'penalty_unit'] : []),
+      ],
+      [
+        [
+          r.department,
+          r.departmentName,
+          r.from,
+          r.to,
+          r.requests,
+          r.met,
+          r.breached,
+          r.open,
+          r.cancelled,
+          r.compliancePct,
+          r.breachesByTarget.response,
+          r.breachesByTarget.resolution,
+          ...(showPenalties ? [r.penaltyTotal, r.penaltyUnit] : []),
+        ],
+      ],
+    ],
+    ...(showPenalties
+      ? [
+          [
+            'Penalties',
+            ['unit', 'charged', 'waived', 'owed'],
+            Object.entries(r.penalties).map(([u, p]): Cell[] => [u, p.charged, p.waived, p.owed]),
+          ] as [string, Cell[], Cell[][]],
+        ]
+      : []),
+    [
+      'By agreement',
+      ['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance_pct'],
+      r.byAgreement.map((a) => [a.agreement, a.name, a.priority, a.requests, a.met, a.breached, a.compliancePct]),
+    ],
+    [
+      'Weekly trend',
+      ['week', 'requests', 'met', 'breached', 'compliance_pct'],
+      r.trend.map((t) => [t.week, t.requests, t.met, t.breached, t.compliancePct]),
+    ],
+    [
+      'Satisfaction',
+      ['score', 'ratings'],
+      [...SCORES.map((s): Cell[] => [s, r.csat.distribution[s]]), ['average', r.csat.average]],
+    ],
+    ['What would have made it better', ['day', 'request', 'answer'], r.better.map((b) => [b.day, b.id, b.text])],
+    ['Causes', ['cause', 'requests'], Object.entries(r.causes).map(([k, v]) => [k, v])],
+    [
+      'When breaches happen',
+      ['weekday', ...Array.from({ length: 24 }, (_, h) => hh(h))],
+      r.heatmap.map((row, w) => [WEEKDAY_SHORT[w] ?? String(w + 1), ...row]),
+    ],
+    ['By service', ['service', 'breached'], r.byService.map((s) => [s.service, s.breached])],
+    ['By assignee', ['assignee', 'breached'], r.byAssignee.map((a) => [a.assignee ?? '(unassigned)', a.breached])],
+  ];
+  const lines: string[] = [];
+  for (const [name, head, rows] of sections) lines.push(csvRow([name]), csvRow(head), ...rows.map(csvRow), '');
+  return lines.join('\r\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text
+
+/** Left-aligned columns, numbers right-aligned. */
+function table(head: readonly string[], rows: readonly Cell[][]): string[] {
+  const text = rows.map((row) => row.map((c) => (c === null ? '–' : String(c))));
+  const widths = head.map((h, i) => Math.max(h.length, ...text.map((row) => row[i]!.length)));
+  const numeric = head.map(
+    (_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number' || row[i] === null),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...text.map(line)];
+}
+
+const pctText = (p: number | null) => (p === null ? '–' : `${p}%`);
+/** One line of user text in a terminal: no control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a table cell must not hold
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+
+/** The report as plain text lines for a terminal. */
+export function reportTable(r: Report): string {
+  const out: string[] = [`${oneLine(r.departmentName)} (${r.department}), ${r.from} to ${r.to}`];
+  if (r.empty) {
+    out.push(
+      `Nobody filed a request to ${oneLine(r.departmentName)} in ${r.label}, so there is nothing to report yet.`,
+    );
+    return out.join('\n');
+  }
+  out.push(
+    `Compliance ${pctText(r.compliancePct)}: ${r.requests} filed, ${r.met} met, ${r.breached} breached, ${r.open} open, ${r.cancelled} cancelled`,
+    `Missed targets: ${r.breachesByTarget.response} response, ${r.breachesByTarget.resolution} resolution`,
+  );
+  const block = (title: string, lines: string[]) => lines.length > 0 && out.push('', title, ...lines);
+  block(
+    'Penalties',
+    Object.keys(r.penalties).length
+      ? table(
+          ['unit', 'charged', 'waived', 'owed'],
+          Object.entries(r.penalties).map(([u, p]) => [u, p.charged, p.waived, p.owed]),
+        )
+      : [],
+  );
+  block(
+    'By agreement',
+    table(
+      ['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance'],
+      r.byAgreement.map((a) => [
+        a.agreement,
+        oneLine(a.name),
+        a.priority,
+        a.requests,
+        a.met,
+        a.breached,
+        pctText(a.compliancePct),
+      ]),
+    ),
+  );
+  block(
+    'Weekly trend',
+    table(
+      ['week', 'requests', 'met', 'breached', 'compliance'],
+      r.trend.map((t) => [t.week, t.requests, t.met, t.breached, pctText(t.compliancePct)]),
+    ),
+  );
+  if (r.csat.count > 0) {
+    block('Satisfaction', [
+      `${r.csat.average} / 5 from ${r.csat.count} rating${r.csat.count === 1 ? '' : 's'}: ${SCORES.map((s) => `${s}: ${r.csat.distribution[s]}`).join(', ')}`,
+    ]);
+  }
+  block(
+    'What would have made it better',
+    r.better.slice(0, 10).map((b) => `${b.day} ${b.id}: ${oneLine(b.text)}`),
+  );
+  block(
+    'Causes',
+    Object.entries(r.causes)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k}: ${v}`),
+  );
+  block(
+    'When breaches happen',
+    topHeatCells(r.heatmap, 5).map((c) => `${heatCellLabel(c)}: ${c.breached}`),
+  );
+  block(
+    'By service',
+    table(
+      ['service', 'breached'],
+      r.byService.slice(0, 10).map((s) => [oneLine(s.service), s.breached]),
+    ).slice(r.byService.length ? 0 : 1),
+  );
+  block(
+    'By assignee',
+    table(
+      ['assignee', 'breached'],
+      r.byAssignee.slice(0, 10).map((a) => [a.assignee ?? '(unassigned)', a.breached]),
+    ).slice(r.byAssignee.length ? 0 : 1),
+  );
+  return out.join('\n');
+}
