@@ -5,7 +5,8 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { AgreementSpec, type AgreementTerms, EVERY_DEPARTMENT, overlaps, termsFromSpec } from './agreement';
+import { type AgreementTerms, EVERY_DEPARTMENT, overlaps } from './agreement';
+import { AgreementSpec, termsFromSpec } from './agreement-spec';
 import { WEEKDAYS } from './calendar-spec';
 import { DepartmentSpec, departmentFromSpec, isChannelId } from './department';
 import type { DigestSettings, Directory } from './directory';

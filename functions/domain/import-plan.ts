@@ -4,7 +4,8 @@
  * (functions/store/import.ts). Importing the same file twice plans nothing the second time.
  * Pure domain code.
  */
-import { type AgreementVersion, sameTerms } from './agreement';
+import type { AgreementVersion } from './agreement';
+import { sameTerms } from './agreement-spec';
 import { type Department, departmentFromSpec, specOfDepartment } from './department';
 import { type DigestSettings, type Directory, findDepartment } from './directory';
 import { builtInCatalogue, type ImportFile, tipOf } from './import-file';

@@ -16,7 +16,7 @@ import type {
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement';
+import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement-spec';
 import {
   agreementsBinding,
   conflictingAgreement,

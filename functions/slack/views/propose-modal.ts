@@ -4,14 +4,14 @@
  * `AgreementTermsSpec` parses, and mapping the spec's issue paths to the blocks that show them.
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { type AgreementVersion, EVERY_DEPARTMENT, PRIORITIES, specOfTerms } from '../../domain/agreement';
+import { type AgreementVersion, EVERY_DEPARTMENT, PRIORITIES } from '../../domain/agreement';
+import { specOfTerms } from '../../domain/agreement-spec';
 import { percentOf } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
 import { formatPath } from '../../domain/issues';
 import { DEFAULT_AT_RISK } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { agreementTitle } from './agreement-terms';
-
 import { context, MAX_SELECT_OPTIONS, modal, option, plain, section } from './blocks';
 
 const TARGET_BLOCK_IDS = PRIORITIES.flatMap((p) => [`targets.${p}.response`, `targets.${p}.resolution`] as const);

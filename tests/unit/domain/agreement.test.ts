@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import {
   type AgreementTerms,
-  AgreementTermsSpec,
   covers,
   EVERY_DEPARTMENT,
   MAX_AMOUNT,
@@ -9,16 +8,19 @@ import {
   normaliseUnit,
   overlaps,
   type Penalty,
-  PenaltySpec,
   PRIORITIES,
   penaltyFor,
-  sameTerms,
   serviceKey,
-  specOfTerms,
   suggestAgreementId,
   type Targets,
-  termsFromSpec,
 } from '../../../functions/domain/agreement';
+import {
+  AgreementTermsSpec,
+  PenaltySpec,
+  sameTerms,
+  specOfTerms,
+  termsFromSpec,
+} from '../../../functions/domain/agreement-spec';
 import { HOUR_MS, MAX_DURATION_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import { DEFAULT_AT_RISK } from '../../../functions/domain/target-clock';
 

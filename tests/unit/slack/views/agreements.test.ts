@@ -1,10 +1,6 @@
 import type { ActionsBlock, Button, InputBlock, KnownBlock, ModalView, SectionBlock } from '@slack/types';
-import {
-  type AgreementTerms,
-  AgreementTermsSpec,
-  type AgreementVersion,
-  termsFromSpec,
-} from '../../../../functions/domain/agreement';
+import type { AgreementTerms, AgreementVersion } from '../../../../functions/domain/agreement';
+import { AgreementTermsSpec, termsFromSpec } from '../../../../functions/domain/agreement-spec';
 import type { Department } from '../../../../functions/domain/department';
 import type { AgreementRecord, Directory } from '../../../../functions/domain/directory';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';

@@ -1,0 +1,296 @@
+/**
+ * An agreement as people write it (the import file and the propose form): the zod shapes that
+ * check each field with a message naming what to write instead, and the conversion between the
+ * written terms and `AgreementTerms` (agreement.ts). Pure domain code.
+ */
+import { z } from 'zod';
+import {
+  type AgreementTerms,
+  MAX_AMOUNT,
+  normaliseUnit,
+  PRIORITIES,
+  type Priority,
+  type Targets,
+  UNIT_HELP,
+} from './agreement';
+import { formatDuration, parseDuration } from './duration';
+import { shown } from './issues';
+import { sameValue } from './same-value';
+import { DEFAULT_AT_RISK } from './target-clock';
+
+const DurationText = z.unknown().transform((value, ctx) => {
+  if (value === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is required; use forms like 30m, 4h, 1h30m' });
+    return z.NEVER;
+  }
+  const parsed = parseDuration(typeof value === 'number' ? `${value}` : value);
+  if (!parsed.ok) {
+    const unitless = typeof value === 'number' && Number.isInteger(value) && value > 0;
+    ctx.addIssue({
+      code: 'custom',
+      message: unitless
+        ? `${value} has no unit; write ${value}m or ${value}h`
+        : typeof value === 'number'
+          ? `${value} is not a duration; use forms like 30m, 4h, 1h30m`
+          : parsed.error,
+    });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
+const TargetSpec = z
+  .strictObject(
+    { response: DurationText, resolution: DurationText },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a target field; use response and resolution`
+          : 'must give response and resolution times, e.g. { response: 30m, resolution: 4h }',
+    },
+  )
+  .superRefine((t, ctx) => {
+    if (t.response > t.resolution) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resolution'],
+        message: `${formatDuration(t.resolution)} is less than the response target ${formatDuration(t.response)}; solving includes answering, so it cannot be sooner`,
+      });
+    }
+  });
+
+const TargetsSpec = z
+  .strictObject(
+    Object.fromEntries(PRIORITIES.map((p) => [p, TargetSpec.optional()])) as Record<
+      Priority,
+      z.ZodOptional<typeof TargetSpec>
+    >,
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a priority; use P1, P2, P3, P4`
+          : 'must map priorities (P1..P4) to targets',
+    },
+  )
+  .refine((t) => PRIORITIES.some((p) => t[p] !== undefined), {
+    error: 'give targets for at least one priority (P1..P4)',
+  });
+
+const amount = (what: string) =>
+  z
+    .number({
+      error: (iss) =>
+        iss.input === undefined
+          ? `${what} is required`
+          : typeof iss.input === 'number'
+            ? 'must be a finite number'
+            : `${shown(iss.input)} is not a number`,
+    })
+    .refine((n) => n >= 0, {
+      error: (iss) => `${shown(iss.input)} is negative; a penalty is an amount owed, 0 or more`,
+    })
+    .refine((n) => n <= MAX_AMOUNT, { error: `is too large; the most we accept is ${MAX_AMOUNT}` })
+    .refine((n) => Number(n.toFixed(2)) === n, { error: 'has more than two decimals' });
+
+const TierSpec = z.strictObject(
+  {
+    from_breach: z
+      .number({
+        error: (iss) =>
+          iss.input === undefined ? 'from_breach is required' : `${shown(iss.input)} is not a whole number`,
+      })
+      .int({ error: (iss) => `${shown(iss.input)} is not a whole number` })
+      .min(2, {
+        error: (iss) =>
+          `${shown(iss.input)} is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)`,
+      })
+      .max(1000, { error: 'is too large; use 1000 or less' }),
+    multiplier: z
+      .number({
+        error: (iss) => (iss.input === undefined ? 'multiplier is required' : `${shown(iss.input)} is not a number`),
+      })
+      .min(1, { error: (iss) => `${shown(iss.input)} is below 1; a tier makes repeated breaches cost more, not less` })
+      .max(100, { error: 'is too large; use 100 or less' }),
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a tier field; use from_breach and multiplier`
+        : 'must be a tier like { from_breach: 3, multiplier: 2 }',
+  },
+);
+
+export const PenaltySpec = z
+  .strictObject(
+    {
+      unit: z
+        .string({
+          error: (iss) =>
+            iss.input === undefined
+              ? `unit is required; ${UNIT_HELP}`
+              : `${shown(iss.input)} is not a unit; ${UNIT_HELP}`,
+        })
+        .transform((u, ctx) => {
+          const unit = normaliseUnit(u);
+          if (unit === undefined) {
+            ctx.addIssue({ code: 'custom', message: `${shown(u)} is not a unit; ${UNIT_HELP}` });
+            return z.NEVER;
+          }
+          return unit;
+        }),
+      per_breach: amount('per_breach'),
+      tiers: z
+        .array(TierSpec, { error: 'must be a list of tiers like [{ from_breach: 3, multiplier: 2 }]' })
+        .max(10, 'has more than 10 tiers')
+        .optional(),
+      monthly_cap: amount('monthly_cap').optional(),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a penalty field; use unit, per_breach, tiers, monthly_cap`
+          : 'must be penalty terms like { unit: points, per_breach: 50 }',
+    },
+  )
+  .superRefine((p, ctx) => {
+    const tiers = p.tiers ?? [];
+    for (let i = 1; i < tiers.length; i++) {
+      if (tiers[i]!.from_breach <= tiers[i - 1]!.from_breach) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', i, 'from_breach'],
+          message: `${tiers[i]!.from_breach} does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order`,
+        });
+      }
+    }
+    if (p.monthly_cap !== undefined && p.monthly_cap < p.per_breach) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monthly_cap'],
+        message: `${p.monthly_cap} is below per_breach (${p.per_breach}); a month's cap must allow at least one breach`,
+      });
+    }
+  });
+
+const termsShape = {
+  provider: z.string({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'provider is required: the department that makes the promise'
+        : `${shown(iss.input)} is not a department id`,
+  }),
+  customer: z.string({
+    error: (iss) =>
+      iss.input === undefined
+        ? 'customer is required: a department id, or "*" for every department'
+        : `${shown(iss.input)} is not a department id`,
+  }),
+  service: z
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? 'service is required: name what is promised, e.g. Laptops and accounts'
+          : `must be text, not ${shown(iss.input)}`,
+    })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(80, 'is longer than 80 characters'),
+  targets: TargetsSpec,
+  penalty: PenaltySpec,
+  at_risk: z
+    .number({
+      error: (iss) =>
+        `${shown(iss.input)} is not a number; write the share of a target after which it is at risk, e.g. 0.75`,
+    })
+    .gt(0, {
+      error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
+    })
+    .lt(1, {
+      error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
+    })
+    .optional(),
+};
+
+const termsError = (iss: { code?: string; keys?: string[] }) =>
+  iss.code === 'unrecognized_keys'
+    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk`
+    : 'must be an agreement: an object with provider, customer, service, targets and penalty';
+
+/** Terms as written, without an id: what the propose modal produces. */
+export const AgreementTermsSpec = z.strictObject(termsShape, { error: termsError });
+export type AgreementTermsSpec = z.input<typeof AgreementTermsSpec>;
+
+export const AGREEMENT_ID_HELP =
+  'use 1-64 lowercase letters, digits or dashes, starting with a letter, e.g. it-for-finance';
+const AGREEMENT_ID = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** One agreement of the import file. */
+export const AgreementSpec = z.strictObject(
+  {
+    id: z
+      .string({
+        error: (iss) =>
+          iss.input === undefined
+            ? `id is required; ${AGREEMENT_ID_HELP}`
+            : `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`,
+      })
+      .refine((id) => AGREEMENT_ID.test(id), {
+        error: (iss) => `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`,
+      }),
+    ...termsShape,
+  },
+  { error: termsError },
+);
+
+type ParsedTerms = z.output<typeof AgreementTermsSpec>;
+
+/** Written terms (already parsed) -> the domain's terms. */
+export function termsFromSpec(spec: ParsedTerms): AgreementTerms {
+  const targets: Targets = {};
+  for (const p of PRIORITIES) {
+    const t = spec.targets[p];
+    if (t) targets[p] = { response: t.response, resolution: t.resolution };
+  }
+  return {
+    provider: spec.provider,
+    customer: spec.customer,
+    service: spec.service,
+    targets,
+    penalty: {
+      unit: spec.penalty.unit,
+      perBreach: spec.penalty.per_breach,
+      tiers: (spec.penalty.tiers ?? []).map((t) => ({ fromBreach: t.from_breach, multiplier: t.multiplier })),
+      ...(spec.penalty.monthly_cap !== undefined ? { monthlyCap: spec.penalty.monthly_cap } : {}),
+    },
+    atRisk: spec.at_risk ?? DEFAULT_AT_RISK,
+  };
+}
+
+/** The domain's terms written back (durations as text): the import's canonical form and the modal's prefill. */
+export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
+  const targets: Record<string, { response: string; resolution: string }> = {};
+  for (const p of PRIORITIES) {
+    const t = terms.targets[p];
+    if (t) targets[p] = { response: formatDuration(t.response), resolution: formatDuration(t.resolution) };
+  }
+  return {
+    provider: terms.provider,
+    customer: terms.customer,
+    service: terms.service,
+    targets,
+    penalty: {
+      unit: terms.penalty.unit,
+      per_breach: terms.penalty.perBreach,
+      ...(terms.penalty.tiers.length
+        ? { tiers: terms.penalty.tiers.map((t) => ({ from_breach: t.fromBreach, multiplier: t.multiplier })) }
+        : {}),
+      ...(terms.penalty.monthlyCap !== undefined ? { monthly_cap: terms.penalty.monthlyCap } : {}),
+    },
+    at_risk: terms.atRisk,
+  };
+}
+
+/** The same terms, written the same way: what makes an import idempotent. */
+export function sameTerms(a: AgreementTerms, b: AgreementTerms): boolean {
+  return sameValue(specOfTerms(a), specOfTerms(b));
+}
