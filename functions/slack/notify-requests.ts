@@ -24,6 +24,7 @@ import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
 import { getRequestRecord, type StoredEvent } from '../store/requests';
+import { postDm, REFUSED_DM_TS } from './dm';
 import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
@@ -207,8 +208,8 @@ async function announceWithoutCard(
 async function sendDms(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
   for (const dm of await directMessages(c)) {
     if (c.event.dmed[dm.user]) continue;
-    const ts = await dmOnce(deps, dm.user, dm.message, c.request.id);
-    await markDmed(deps.db, c.request.id, c.event.seq, dm.user, ts ?? 'refused');
+    const sent = await postDm(deps.slack, dm.user, dm.message, c.request.id);
+    await markDmed(deps.db, c.request.id, c.event.seq, dm.user, sent?.ts ?? REFUSED_DM_TS);
   }
 }
 
@@ -322,32 +323,6 @@ function atRiskText(
   toAssignee: boolean,
 ): string {
   return atRiskWarning({ ...atRiskOf(request, kind, calendar, at), request, kind, providerName, toAssignee }).text;
-}
-
-/**
- * A DM about a request. Slack refusing it outright (a deactivated account, a bot, DMs closed:
- * `ok: false`) will not change on a retry, so it is logged and skipped; a rate limit, a timeout
- * or a 5xx is thrown, and the job is tried again.
- */
-async function dmOnce(
-  deps: RequestNotifyDeps,
-  user: string,
-  message: SlackMessage,
-  id: string,
-): Promise<string | undefined> {
-  try {
-    const posted = await deps.slack.chat.postMessage({
-      channel: user,
-      text: message.text,
-      blocks: message.blocks,
-      unfurl_links: false,
-    });
-    return String(posted.ts);
-  } catch (err) {
-    if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
-    logger.warn('DM refused by Slack; not tried again', { id, error: (err as Error).message });
-    return undefined;
-  }
 }
 
 async function permalink(slack: WebClient, ref: MessageRef): Promise<string | undefined> {
