@@ -3,20 +3,15 @@
  * message only they see, instead of being left in silence; nothing is half-written, and the same
  * click works once DynamoDB is back.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { CliIO } from '../../bin/cli/io';
-import { kept } from '../../bin/cli/main';
 import { fileFromSlack } from '../../functions/services/requests';
 import { COULD_NOT_FINISH } from '../../functions/slack/app';
 import { IDS } from '../../functions/slack/ids';
 import { getRequest } from '../../functions/store/requests';
-import { testEndpoint } from '../support/db';
+import { importExample } from '../support/company';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import { buttonClick, interactivity, postSigned, slashCommand } from '../support/slack-requests';
 import { testClock } from '../support/test-clock';
 
-const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const IT_MEMBER = 'U0ITMEM01';
 const clock = testClock();
 let app: RunningSlackApp;
@@ -24,16 +19,7 @@ let failing: string | undefined;
 
 beforeAll(async () => {
   app = await startSlackApp({}, { now: clock.now });
-  app.fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
-  const env = {
-    SLACK_SIGNING_SECRET: 'abcdef0123456789',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: app.fake.url,
-    DYNAMODB_ENDPOINT: testEndpoint(),
-    KEPT_TABLE: app.db.table,
-  };
-  const io: CliIO = { out: () => {}, err: () => {}, readFile: (p) => readFile(p, 'utf8'), env };
-  expect(await kept(['import', EXAMPLE], io)).toBe(0);
+  await importExample(app.db);
   // DynamoDB refuses every call of the command named in `failing`, as during an outage.
   app.db.raw.middlewareStack.add(
     (next, context) => async (args) => {

@@ -4,14 +4,11 @@
  * its confirmation DM, and nobody may see an error. Speed is measured in `npm run bench`, not here.
  */
 
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { CliIO } from '../../bin/cli/io';
-import { kept } from '../../bin/cli/main';
 import { IDS } from '../../functions/slack/ids';
 import { FILING_BUSY } from '../../functions/slack/listeners/requests-filing';
-import { allItems, testEndpoint } from '../support/db';
+import { importExample } from '../support/company';
+import { allItems } from '../support/db';
+import { collideTransactions } from '../support/faults';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
   buttonClick,
@@ -23,7 +20,6 @@ import {
 } from '../support/slack-requests';
 import { testClock } from '../support/test-clock';
 
-const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
 const IT_MEMBER = 'U0ITMEM01';
 const IT_CHANNEL = 'C0ITQUEUE';
 /** Two people in Finance (it-for-finance and it-for-everyone) and one in Support (it-for-everyone). */
@@ -35,18 +31,7 @@ let app: RunningSlackApp;
 
 beforeAll(async () => {
   app = await startSlackApp({}, { now: clock.now });
-  app.fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
-  const env = {
-    SLACK_SIGNING_SECRET: 'abcdef0123456789',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: app.fake.url,
-    DYNAMODB_ENDPOINT: testEndpoint(),
-    KEPT_TABLE: app.db.table,
-  };
-  const err: string[] = [];
-  const io: CliIO = { out: () => {}, err: (l) => err.push(l), readFile: (p) => readFile(p, 'utf8'), env };
-  expect(await kept(['import', EXAMPLE], io)).toBe(0);
-  expect(err).toEqual([]);
+  await importExample(app.db);
 });
 afterAll(() => app.stop());
 
@@ -134,19 +119,7 @@ it('30 forms submitted at the same moment by three people: 30 requests, 30 numbe
 });
 
 it('when collisions outlast the time Slack gives, the form stays open with an apology and a way on; nothing is filed', async () => {
-  let failing = true;
-  app.db.raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (failing && context.commandName === 'TransactWriteItemsCommand')
-        throw new TransactionCanceledException({
-          message: 'Transaction cancelled [None, None, TransactionConflict, None]',
-          $metadata: {},
-          CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
-        });
-      return next(args);
-    },
-    { step: 'initialize', name: 'injectTransactionConflict' },
-  );
+  const collisions = collideTransactions(app.db);
   const before = (await requestsIn()).length;
   const form = await openForm('U0FINMEM1');
   const typed = { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'Monitor is dead' };
@@ -157,7 +130,7 @@ it('when collisions outlast the time Slack gives, the form stays open with an ap
   expect(FILING_BUSY).toMatch(/^Sorry, .* Nothing was filed: press Submit again\.$/);
   expect((await requestsIn()).length).toBe(before);
 
-  failing = false;
+  collisions.heal();
   const again = await postSigned(
     app.url,
     interactivity(viewSubmission(form, stateOf(form as never, typed), 'U0FINMEM1', 'VBUSY0001')),

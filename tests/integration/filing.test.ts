@@ -4,12 +4,12 @@
  * when collisions outlast Slack's time the person is told to submit again and nothing is written.
  * DynamoDB Local queues transactions instead of refusing them, so the collisions are injected.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { getRequest, readSequence } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
+import { collideTransactions } from '../support/faults';
 
 const FIN_MEMBER = 'U0FINMEM1';
 /** Tuesday 2026-11-24 10:00 in New York: inside IT's working hours. */
@@ -22,33 +22,6 @@ beforeEach(async () => {
 });
 afterEach(() => dropTable(db));
 
-/** The next `times` filing transactions fail as AWS fails a transaction that collided with another. */
-function collide(times: number): { tried: () => number; heal: () => void } {
-  let tried = 0;
-  let failing = times;
-  db.raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
-      tried += 1;
-      if (failing <= 0) return next(args);
-      failing -= 1;
-      throw new TransactionCanceledException({
-        message:
-          'Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, TransactionConflict, None]',
-        $metadata: {},
-        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
-      });
-    },
-    { step: 'initialize', name: 'injectTransactionConflict' },
-  );
-  return {
-    tried: () => tried,
-    heal: () => {
-      failing = 0;
-    },
-  };
-}
-
 const input = (delivery: string) => ({
   user: FIN_MEMBER,
   agreementId: 'it-for-finance',
@@ -60,7 +33,7 @@ const input = (delivery: string) => ({
 });
 
 it('a transaction that collided is tried again with the same number, and the request is filed once', async () => {
-  const faults = collide(3);
+  const faults = collideTransactions(db, 3);
   const result = await fileFromSlack(db, input('view:V1'));
   expect(result).toMatchObject({ outcome: 'filed', request: { id: 'IT-1', title: 'Laptop will not boot' } });
   expect(faults.tried()).toBe(4);
@@ -72,7 +45,7 @@ it('a transaction that collided is tried again with the same number, and the req
 });
 
 it('collisions that outlast the time Slack gives: "busy", nothing written, and the next Submit files it', async () => {
-  const faults = collide(Number.POSITIVE_INFINITY);
+  const faults = collideTransactions(db);
   expect(await fileFromSlack(db, input('view:V1'))).toEqual({ outcome: 'busy' });
   expect(faults.tried()).toBeGreaterThan(1);
   expect((await allItems(db)).filter((i) => i.sk === 'REQ' || String(i.pk).startsWith('DELIVERY#'))).toEqual([]);

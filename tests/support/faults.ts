@@ -1,0 +1,35 @@
+/** Faults injected into a real DynamoDB client (DynamoDB Local itself never fails this way). */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Db } from '../../functions/store/client';
+
+/**
+ * The next `times` filing transactions (request, history line, claim, counters) fail as AWS fails
+ * a transaction that collided with another on the day counter. `heal()` lets the rest through.
+ */
+export function collideTransactions(
+  db: Db,
+  times = Number.POSITIVE_INFINITY,
+): { tried: () => number; heal: () => void } {
+  let tried = 0;
+  let failing = times;
+  db.raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+      tried += 1;
+      if (failing <= 0) return next(args);
+      failing -= 1;
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled [None, None, TransactionConflict, None]',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'TransactionConflict' }, { Code: 'None' }],
+      });
+    },
+    { step: 'initialize', name: `collideTransactions${Math.random()}` },
+  );
+  return {
+    tried: () => tried,
+    heal: () => {
+      failing = 0;
+    },
+  };
+}
