@@ -70,7 +70,7 @@ async function click(actionId: string, value: string, user: string): Promise<str
   return fake.callsTo(`response/b-${clicks}`).map((c) => String(c.args.text));
 }
 
-const lastModal = () => fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+const lastModal = () => fake.lastModal();
 const slack = () =>
   createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
 
@@ -118,9 +118,10 @@ it('a missed target, from the scan to the waiver, the cause and the App Home', a
     "the provider's head cannot waive; the customer's head is asked why, and the ledger gets a compensating entry",
     async () => {
       const value = JSON.stringify({ id, kind: 'response' });
-      expect((await click(IDS.waivePenalty, value, IT_HEAD)).join()).toMatch(
-        /^Only a head of Finance can waive the penalty of IT-\d+\.$/,
-      );
+      expect(await click(IDS.waivePenalty, value, IT_HEAD)).toEqual([]);
+      const refusal = lastModal() as { blocks: Array<{ text: { text: string } }>; submit?: unknown };
+      expect(refusal.blocks[0]!.text.text).toMatch(/^Only a head of Finance can waive the penalty of IT-\d+\.$/);
+      expect(refusal.submit).toBeUndefined();
       expect(await click(IDS.waivePenalty, value, FIN_HEAD)).toEqual([]);
       const modal = lastModal();
       expect(modal.callback_id).toBe(IDS.waiveModal);

@@ -43,7 +43,7 @@ async function openForm(user: string): Promise<Record<string, unknown>> {
   expect(res.text).toBe('');
   await app.http.idle();
   expect(app.fake.callsTo('views.open')).toHaveLength(before + 1);
-  return app.fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+  return app.fake.lastModal();
 }
 
 const requestsIn = async () => (await allItems(app.db)).filter((i) => i.sk === 'REQ');

@@ -157,7 +157,7 @@ describe('the Give kudos message shortcut', () => {
     );
     expect(res.status).toBe(200);
     await http.idle();
-    const view = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    const view = fake.lastModal();
     expect(view.callback_id).toBe(IDS.kudosModal);
     expect(JSON.stringify(view)).toContain(`"initial_users":["${BOB}"]`);
     expect(JSON.stringify(view)).toContain('https://slack.com/archives/C0GENERAL01/p1780000000000100');

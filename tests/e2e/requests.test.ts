@@ -83,14 +83,16 @@ async function sla(text: string, user: string) {
 const shown = (body: { text?: string; blocks?: unknown[] } | undefined) =>
   `${body?.text ?? ''}\n${JSON.stringify(body?.blocks ?? [])}`;
 
+/** What the last modal Kept opened says when it shows a note instead of a form. */
+const modalSays = () => (fake.lastModal().blocks as Array<{ text?: { text?: string } }>)[0]?.text?.text ?? '';
+
 /** `/sla new [dept]` -> the modal Kept opened. */
 async function openNew(user: string, arg = ''): Promise<Record<string, unknown>> {
   const before = fake.callsTo('views.open').length;
   const body = await sla(`new ${arg}`.trim(), user);
   expect(body).toBeUndefined(); // the modal is the answer
-  const opened = fake.callsTo('views.open');
-  expect(opened.length).toBe(before + 1);
-  return opened.at(-1)!.args.view as Record<string, unknown>;
+  expect(fake.callsTo('views.open').length).toBe(before + 1);
+  return fake.lastModal();
 }
 
 async function submit(
@@ -171,9 +173,11 @@ async function currentCard(id: string): Promise<string> {
 describe('filing a request', () => {
   it('tells someone in no department how to get added, and writes nothing', async () => {
     const before = (await allItems(db)).length;
-    const body = await sla('new', STRANGER);
-    expect(body?.text).toMatch(/^You are not in any department in Kept yet/);
-    expect(body?.text).toContain(`<@${ADMIN}>`);
+    // The form opens at once and says, instead of the fields, how to get added.
+    expect(await sla('new', STRANGER)).toBeUndefined();
+    expect(modalSays()).toMatch(/^You are not in any department in Kept yet/);
+    expect(modalSays()).toContain(`<@${ADMIN}>`);
+    expect(fake.lastModal().submit).toBeUndefined();
     expect((await allItems(db)).length).toBe(before);
   });
 
@@ -188,8 +192,8 @@ describe('filing a request', () => {
   it('/sla new it narrows to IT; an unknown department is named', async () => {
     const view = JSON.stringify(await openNew(FIN_MEMBER, 'it'));
     expect(view).toContain('Laptops and accounts');
-    const body = await sla('new <!channel>', FIN_MEMBER);
-    expect(body?.text).toMatch(/^There is no department `&lt;!channel&gt;`/);
+    expect(await sla('new <!channel>', FIN_MEMBER)).toBeUndefined();
+    expect(modalSays()).toMatch(/^There is no department `&lt;!channel&gt;`/);
   });
 
   it('refuses an oversized title on its block and writes nothing', async () => {
@@ -283,7 +287,7 @@ describe('the whole life of a request', () => {
     await step('resolve asks for a note, then resolves; the requester gets the note and a rating prompt', async () => {
       fake.reset();
       await click(IDS.requestAction.resolve, id, IT_MEMBER);
-      const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+      const modal = fake.lastModal();
       expect(modal.callback_id).toBe(IDS.resolveModal);
       expect(await submit(modal, { [IDS.resolveNoteBlock]: '' }, IT_MEMBER)).toMatchObject({
         response_action: 'errors',
@@ -300,7 +304,7 @@ describe('the whole life of a request', () => {
     await step('rate: the score and "what would have made this better" are stored with the request', async () => {
       fake.reset();
       await click(`${IDS.requestAction.rate}_4`, JSON.stringify({ id, score: 4 }), FIN_MEMBER);
-      const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+      const modal = fake.lastModal();
       expect(modal.callback_id).toBe(IDS.rateModal);
       expect(await submit(modal, { [IDS.rateBetterBlock]: 'A loan laptop while waiting' }, FIN_MEMBER)).toEqual({});
       expect((await getRequest(db, id))!.rating).toMatchObject({
@@ -459,7 +463,7 @@ describe('real Slack conditions', () => {
     const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Race', description: '' });
     fake.reset();
     await Promise.all([click(IDS.requestAction.resolve, id, IT_MEMBER), click(IDS.requestAction.resolve, id, IT_HEAD)]);
-    const [a, b] = fake.callsTo('views.open').map((c) => c.args.view as Record<string, unknown>);
+    const [a, b] = fake.modals();
     const answers = await Promise.all([
       submit(a!, { [IDS.resolveNoteBlock]: 'Fixed by A' }, IT_MEMBER),
       submit(b!, { [IDS.resolveNoteBlock]: 'Fixed by B' }, IT_HEAD),
@@ -493,7 +497,7 @@ describe('the requester answers from the DM', () => {
     expect(JSON.stringify(dm.args.blocks)).toContain(IDS.requestAction.answer);
 
     expect(await click(IDS.requestAction.answer, id, FIN_MEMBER)).toEqual([]);
-    const modal = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    const modal = fake.lastModal();
     expect(modal.callback_id).toBe(IDS.answerModal);
     expect(JSON.stringify(modal)).toContain('Which floor are you on?');
     expect(await submit(modal, { [IDS.answerBlock]: '  ' }, FIN_MEMBER)).toMatchObject({
@@ -516,10 +520,10 @@ describe('the requester answers from the DM', () => {
     ]);
     expect(threadOf(await cardTs(id)).join('\n')).toContain('Third floor, by the window');
 
-    // Answered: the button now says so instead of opening the form again.
-    expect((await click(IDS.requestAction.answer, id, FIN_MEMBER)).join()).toMatch(
-      /is not waiting for your answer any more/,
-    );
+    // Answered: the button's form now says so instead of asking again.
+    expect(await click(IDS.requestAction.answer, id, FIN_MEMBER)).toEqual([]);
+    expect(modalSays()).toMatch(/is not waiting for your answer any more/);
+    expect(fake.lastModal().submit).toBeUndefined();
   });
 });
 
@@ -535,7 +539,7 @@ describe('the message shortcut and the App Home', () => {
     );
     expect(res.status).toBe(200);
     await http.idle();
-    const view = fake.callsTo('views.open').at(-1)!.args.view as Record<string, unknown>;
+    const view = fake.lastModal();
     expect(JSON.stringify(view)).toContain('The projector in room 4 is flickering');
     expect(
       await submit(

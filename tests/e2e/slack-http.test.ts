@@ -199,12 +199,11 @@ describe('Events API and interactivity', () => {
     expect(users.sort()).toEqual(['U0CAROL001', 'U0DAVE0001']);
   });
 
-  it('answers the file_request shortcut in the conversation (someone in no department is told how to get added)', async () => {
+  it('answers the file_request shortcut with a form that opens at once (someone in no department is told how to get added)', async () => {
     const res = await postSigned(url, interactivity(messageShortcut('file_request', fake.responseUrl('shortcut-1'))));
     expect(res.status).toBe(200);
-    await eventually(() => fake.callsTo('response/shortcut-1').length === 1);
-    expect(String(fake.callsTo('response/shortcut-1')[0]!.args.text)).toContain(
-      'You are not in any department in Kept yet',
-    );
+    await eventually(() => fake.callsTo('views.update').length === 1);
+    expect(fake.callsTo('views.open')).toHaveLength(1); // with the fresh trigger, before any read
+    expect(JSON.stringify(fake.lastModal())).toContain('You are not in any department in Kept yet');
   });
 });

@@ -71,7 +71,11 @@ type Behaviour =
   | { kind: 'hang'; times: number };
 
 let tsCounter = 0;
+let hashCounter = 0;
 const nextTs = () => `${1_780_000_000 + Math.floor(tsCounter / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+
+/** How long Slack accepts a trigger_id after the click. */
+export const TRIGGER_LIFETIME_MS = 3_000;
 
 export const BOT = { teamId: 'T0KEPT0001', userId: 'U0KEPTBOT1', botId: 'B0KEPTBOT1' } as const;
 
@@ -146,18 +150,24 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     case 'chat.delete':
       if (/^[UW]/.test(String(args.channel))) return { ok: false, error: 'channel_not_found' };
       return { ok: true, channel: args.channel, ts: args.ts };
-    case 'views.publish':
     case 'views.open':
-    case 'views.update':
-    case 'views.push':
-      return {
-        ok: true,
-        view: {
-          id: `V${String(++tsCounter).padStart(9, '0')}`,
-          team_id: BOT.teamId,
-          ...(parseMaybe(args.view) as object),
-        },
-      };
+    case 'views.push': {
+      // As Slack: a trigger lasts 3 seconds from the click (the tests' triggers begin with its time).
+      const issued = /^(\d{13})\./.exec(String(args.trigger_id ?? ''));
+      if (!issued) return { ok: false, error: 'invalid_trigger_id' };
+      if (Date.now() - Number(issued[1]) > TRIGGER_LIFETIME_MS) return { ok: false, error: 'expired_trigger_id' };
+      return fake.openView(parseMaybe(args.view) as object, undefined, method === 'views.open' ? 'open' : 'other');
+    }
+    case 'views.update': {
+      // Slack keeps the view's id and refuses a stale hash (someone updated it in between).
+      const id = String(args.view_id ?? '');
+      const known = fake.viewHashes.get(id);
+      if (known !== undefined && args.hash !== undefined && String(args.hash) !== known)
+        return { ok: false, error: 'hash_conflict' };
+      return fake.openView(parseMaybe(args.view) as object, id || undefined, 'update');
+    }
+    case 'views.publish':
+      return fake.openView(parseMaybe(args.view) as object);
     case 'conversations.open':
       return { ok: true, channel: { id: `D${String(args.users ?? 'X').replace(/,/g, '')}` } };
     case 'users.info':
@@ -283,6 +293,34 @@ export class FakeSlack {
   readonly files = new Map<string, PendingFile>();
   private server: Server;
   url = '';
+
+  /** Each view's current hash, by view id (views.open/update), for views.update's hash check. */
+  readonly viewHashes = new Map<string, string>();
+
+  private readonly modalsOpened: Array<{ id: string; view: Record<string, unknown> }> = [];
+
+  /** Answers a views.* call: the view with its id (new, or the one updated) and a fresh hash. */
+  openView(view: object, id?: string, modal: 'open' | 'update' | 'other' = 'other'): Record<string, unknown> {
+    const viewId = id ?? `V${String(++tsCounter).padStart(9, '0')}`;
+    const hash = `${Date.now()}.h${++hashCounter}`;
+    this.viewHashes.set(viewId, hash);
+    if (modal === 'open') this.modalsOpened.push({ id: viewId, view: view as Record<string, unknown> });
+    if (modal === 'update')
+      for (const shown of this.modalsOpened) if (shown.id === viewId) shown.view = view as Record<string, unknown>;
+    return { ok: true, view: { id: viewId, hash, team_id: BOT.teamId, ...view } };
+  }
+
+  /** Every modal Kept opened, in order, as it reads now (after any views.update). */
+  modals(): Record<string, unknown>[] {
+    return this.modalsOpened.map((m) => m.view);
+  }
+
+  /** The modal Kept opened last, as it reads now. */
+  lastModal(): Record<string, unknown> {
+    const last = this.modalsOpened.at(-1);
+    if (!last) throw new Error('Kept opened no modal');
+    return last.view;
+  }
 
   private constructor() {
     this.server = createServer((req, res) => {
@@ -466,6 +504,8 @@ export class FakeSlack {
     this.behaviours.clear();
     this.buckets.clear();
     this.files.clear();
+    this.modalsOpened.length = 0;
+    this.viewHashes.clear();
   }
 
   async stop(): Promise<void> {

@@ -43,7 +43,7 @@ import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readP
 import { MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
-import { aside, type Ephemeral, openModal, parseJson, refuse, say } from './reply';
+import { aside, type Ephemeral, openModal, openThenFill, parseJson, refuse, say } from './reply';
 
 function departmentList(dir: Directory): string {
   return dir.departments.map((d) => `\`${d.id}\` (${escapeMrkdwn(d.name)})`).join(', ');
@@ -261,10 +261,17 @@ export function registerAgreements(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction<ButtonAction>>(IDS.declineProposal, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const ready = await answerable(deps, body.user.id, action.value);
-    if (typeof ready === 'string') return refuse(respond, ready);
-    await openModal(client, body.trigger_id ?? '', declineModal({ id: ready.v.id, version: ready.v.version }), () =>
-      refuse(respond, 'Slack did not open the form in time. Please press Decline again.'),
+    await openThenFill(
+      client,
+      body.trigger_id ?? '',
+      'Decline proposal',
+      async () => {
+        const ready = await answerable(deps, body.user.id, action.value);
+        return typeof ready === 'string'
+          ? { refusal: ready }
+          : declineModal({ id: ready.v.id, version: ready.v.version });
+      },
+      () => refuse(respond, 'Slack did not open the form in time. Please press Decline again.'),
     );
   });
 

@@ -3,6 +3,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { logger } from '../../log';
+import { modal, section } from '../views/blocks';
 
 /** An answer only the asker sees. */
 export type Ephemeral = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
@@ -34,6 +35,56 @@ export async function openModal(
     await onFail();
   }
 }
+
+/** What a form's contents are once read: the form itself, or why it cannot be shown. */
+export type FormOrRefusal = ModalView | { refusal: string };
+
+/**
+ * Opens a modal first, while Slack's trigger is fresh (it lasts 3 seconds from the click and
+ * DynamoDB may be slow), with `title` and a line saying Kept is looking things up; then `fill`
+ * reads what the form needs and the real form takes its place (views.update). When the reading
+ * finds a reason to refuse, or fails, the modal says so in plain words instead of the form.
+ */
+export async function openThenFill(
+  client: WebClient,
+  triggerId: string,
+  title: string,
+  fill: () => Promise<FormOrRefusal>,
+  onFail: () => Promise<unknown>,
+): Promise<void> {
+  let opened: { id?: string; hash?: string } | undefined;
+  try {
+    opened = (await client.views.open({ trigger_id: triggerId, view: loadingModal(title) })).view;
+  } catch (err) {
+    logger.warn('modal not opened', { modal: title, error: (err as Error).message });
+    await onFail();
+    return;
+  }
+  let next: ModalView;
+  try {
+    const filled = await fill();
+    next = 'refusal' in filled ? noticeModal(title, filled.refusal) : filled;
+  } catch (err) {
+    logger.error('modal not filled', { modal: title, error: (err as Error).message });
+    next = noticeModal(title, FORM_NOT_LOADED);
+  }
+  try {
+    await client.views.update({
+      view_id: opened?.id ?? '',
+      ...(opened?.hash ? { hash: opened.hash } : {}),
+      view: next,
+    });
+  } catch (err) {
+    logger.warn('modal not filled in', { modal: title, error: (err as Error).message }); // closed meanwhile
+  }
+}
+
+export const FORM_LOADING = 'One moment: Kept is looking this up…';
+export const FORM_NOT_LOADED = 'Sorry, Kept could not load this just now. Please close this and try again in a minute.';
+
+const loadingModal = (title: string): ModalView =>
+  modal({ title, close: 'Close', blocks: [section(`:hourglass_flowing_sand: ${FORM_LOADING}`)] });
+const noticeModal = (title: string, text: string): ModalView => modal({ title, close: 'OK', blocks: [section(text)] });
 
 /** JSON Kept wrote into a button value or a view's private_metadata; anything else reads as undefined (zod decides what it is). */
 export function parseJson(text: string | undefined): unknown {

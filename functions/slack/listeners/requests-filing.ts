@@ -25,7 +25,7 @@ import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/format';
 import { newRequestModal, readNewRequestView } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
-import { openModal, parseJson, say } from './reply';
+import { openThenFill, parseJson, say } from './reply';
 
 /** On the form when too many requests went to one department in the same second to file this one in time. */
 export const FILING_BUSY =
@@ -96,23 +96,26 @@ export async function openNewRequest(
   client: WebClient,
   respond: RespondFn,
 ): Promise<void> {
-  const dir = await readDirectory(deps.db);
-  let provider: string | undefined;
-  if (arg) {
-    const found = findDepartmentByIdOrName(dir, arg);
-    if (!found)
-      return ack(
-        say(
-          `There is no department \`${escapeMrkdwn(arg.slice(0, 40))}\`. Run \`/sla new\` to pick from the departments you can file to.`,
-        ),
-      );
-    provider = found.id;
-  }
-  const modal = modalFor(deps, dir, command.user_id, provider ? { provider } : {});
-  if ('refusal' in modal) return ack(say(modal.refusal));
   await ack();
-  await openModal(client, command.trigger_id, modal.view, () =>
-    respond(say('Slack did not open the form in time. Please run `/sla new` again.')),
+  await openThenFill(
+    client,
+    command.trigger_id,
+    'New request',
+    async () => {
+      const dir = await readDirectory(deps.db);
+      let provider: string | undefined;
+      if (arg) {
+        const found = findDepartmentByIdOrName(dir, arg);
+        if (!found)
+          return {
+            refusal: `There is no department \`${escapeMrkdwn(arg.slice(0, 40))}\`. Run \`/sla new\` to pick from the departments you can file to.`,
+          };
+        provider = found.id;
+      }
+      const modal = modalFor(deps, dir, command.user_id, provider ? { provider } : {});
+      return 'refusal' in modal ? modal : modal.view;
+    },
+    () => respond(say('Slack did not open the form in time. Please run `/sla new` again.')),
   );
 }
 
@@ -120,7 +123,6 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
   // The message shortcut: the modal opens with the message as the description.
   app.shortcut<MessageShortcut>(IDS.fileRequestShortcut, async ({ ack, shortcut, client, respond }) => {
     await ack();
-    const dir = await readDirectory(deps.db);
     const channel = shortcut.channel?.id;
     const ts = shortcut.message?.ts;
     const source =
@@ -131,15 +133,17 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
             permalink: `https://${shortcut.team?.domain ?? 'app'}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
           }
         : undefined;
-    const modal = modalFor(deps, dir, shortcut.user.id, source ? { source } : {}, {
-      description: shortcut.message?.text ?? '',
-    });
-    if ('refusal' in modal) {
-      await respond(say(modal.refusal));
-      return;
-    }
-    await openModal(client, shortcut.trigger_id, modal.view, () =>
-      respond(say('Slack did not open the form in time. Please use the shortcut again.')),
+    await openThenFill(
+      client,
+      shortcut.trigger_id,
+      'New request',
+      async () => {
+        const modal = modalFor(deps, await readDirectory(deps.db), shortcut.user.id, source ? { source } : {}, {
+          description: shortcut.message?.text ?? '',
+        });
+        return 'refusal' in modal ? modal : modal.view;
+      },
+      () => respond(say('Slack did not open the form in time. Please use the shortcut again.')),
     );
   });
 

@@ -26,7 +26,7 @@ import {
   resolveModal,
 } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
-import { openModal, parseJson, refuse } from './reply';
+import { openThenFill, parseJson, refuse } from './reply';
 
 type ButtonPress = BlockAction<ButtonAction>;
 
@@ -96,15 +96,22 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     await ack();
     const id = parseRequestId(action.value ?? '');
     if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resolve ID note`.');
-    // A request that missed a target asks for its cause too.
-    const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-    const provider = request ? findDepartment(dir, request.provider) : undefined;
-    const missed = request && provider ? missedTargets(request, calendarOf(provider), deps.now().getTime()) : [];
-    await openModal(client, body.trigger_id ?? '', resolveModal(id, missed), () =>
-      refuse(
-        respond,
-        `Slack did not open the form in time. Press Resolve again, or run \`/sla resolve ${id} how it was solved\`.`,
-      ),
+    await openThenFill(
+      client,
+      body.trigger_id ?? '',
+      `Resolve ${id}`,
+      async () => {
+        // A request that missed a target asks for its cause too.
+        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+        const provider = request ? findDepartment(dir, request.provider) : undefined;
+        const missed = request && provider ? missedTargets(request, calendarOf(provider), deps.now().getTime()) : [];
+        return resolveModal(id, missed);
+      },
+      () =>
+        refuse(
+          respond,
+          `Slack did not open the form in time. Press Resolve again, or run \`/sla resolve ${id} how it was solved\`.`,
+        ),
     );
   });
 
@@ -138,18 +145,21 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     const parsed = WaiveValue.safeParse(parseJson(action.value));
     if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
     const { id, kind } = parsed.data;
-    const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-    const breach = request?.breaches?.[kind];
-    if (!request || !breach) return refuse(respond, `${id} has no ${kind} breach to waive.`);
-    const customer = findDepartment(dir, request.customer);
-    if (!customer || !isHead(customer, body.user.id))
-      return refuse(respond, `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.`);
-    if (breach.waived)
-      return refuse(respond, `The ${kind} penalty of ${id} was already waived by <@${breach.waived.by}>.`);
-    await openModal(
+    await openThenFill(
       client,
       body.trigger_id ?? '',
-      waiveModal({ requestId: id, kind, amount: breach.amount, unit: breach.unit }),
+      'Waive penalty',
+      async () => {
+        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+        const breach = request?.breaches?.[kind];
+        if (!request || !breach) return { refusal: `${id} has no ${kind} breach to waive.` };
+        const customer = findDepartment(dir, request.customer);
+        if (!customer || !isHead(customer, body.user.id))
+          return { refusal: `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.` };
+        if (breach.waived)
+          return { refusal: `The ${kind} penalty of ${id} was already waived by <@${breach.waived.by}>.` };
+        return waiveModal({ requestId: id, kind, amount: breach.amount, unit: breach.unit });
+      },
       () =>
         refuse(
           respond,
@@ -190,16 +200,21 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     await ack();
     const id = parseRequestId(action.value ?? '');
     if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resume ID your answer`.');
-    const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
-    if (!record) return refuse(respond, `There is no request ${id}.`);
-    if (record.request.status !== 'waiting_on_requester')
-      return refuse(respond, `${id} is not waiting for your answer any more; add to it with \`/sla note ${id} text\`.`);
-    const question = [...record.events].reverse().find((e) => e.type === 'pause')?.note;
-    const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
-    await openModal(
+    await openThenFill(
       client,
       body.trigger_id ?? '',
-      answerModal({ requestId: id, providerName, ...(question ? { question } : {}) }),
+      `Answer ${id}`,
+      async () => {
+        const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
+        if (!record) return { refusal: `There is no request ${id}.` };
+        if (record.request.status !== 'waiting_on_requester')
+          return {
+            refusal: `${id} is not waiting for your answer any more; add to it with \`/sla note ${id} text\`.`,
+          };
+        const question = [...record.events].reverse().find((e) => e.type === 'pause')?.note;
+        const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
+        return answerModal({ requestId: id, providerName, ...(question ? { question } : {}) });
+      },
       () =>
         refuse(
           respond,
@@ -235,16 +250,18 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     const parsed = RateValue.safeParse(parseJson(action.value));
     if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
     const id = parseRequestId(parsed.data.id) ?? '';
-    const record = await getRequestRecord(deps.db, id);
-    if (!record) return refuse(respond, `There is no request ${id}.`);
-    if (record.request.rating)
-      return refuse(respond, `You already rated ${id}: ${record.request.rating.score} out of 5. Thank you!`);
-    const dir = await readDirectory(deps.db);
-    const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
-    await openModal(
+    await openThenFill(
       client,
       body.trigger_id ?? '',
-      rateModal({ requestId: id, score: parsed.data.score, providerName }),
+      `Rate ${id}`,
+      async () => {
+        const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
+        if (!record) return { refusal: `There is no request ${id}.` };
+        if (record.request.rating)
+          return { refusal: `You already rated ${id}: ${record.request.rating.score} out of 5. Thank you!` };
+        const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
+        return rateModal({ requestId: id, score: parsed.data.score, providerName });
+      },
       () => refuse(respond, 'Slack did not open the form in time. Please press the rating again.'),
     );
   });
