@@ -53,19 +53,21 @@ export async function startKept(config: Config, say: (line: string) => void = ()
       say(`DynamoDB Local is running at ${endpoint}, keeping its data in ${dataDir}`);
     }
     const db = createDb({ table: config.KEPT_TABLE, endpoint });
+    // The Slack app answers while people wait, with the tight budget the Slack Lambda has.
+    const slackDb = createDb({ table: config.KEPT_TABLE, endpoint, budget: 'slack' });
     // One outbox for the Slack app and the scheduled jobs: the worker's work runs in this process.
     const outbox = outboxFromConfig(config, db);
     socketApp = config.SLACK_APP_TOKEN
       ? createSlackApp({
           config,
-          db,
+          db: slackDb,
           outbox,
           receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }),
         })
       : undefined;
     http = createSlackHttp({
       config,
-      db,
+      db: slackDb,
       outbox,
       health: () => ({ scheduler: scheduler ? scheduler.status() : 'off' }),
       ...(socketApp ? { socketMode: { app: socketApp } } : {}),

@@ -2,7 +2,7 @@
  * The one Bolt app factory, used by the Lambda handler (AwsLambdaReceiver) and the local
  * runner (HTTPReceiver or Socket Mode). Building it makes no network call.
  */
-import { App, LogLevel, type Receiver, type RespondFn } from '@slack/bolt';
+import { App, ErrorCode, LogLevel, type Receiver, type RespondFn } from '@slack/bolt';
 import type { Config } from '../config';
 import { logger } from '../log';
 import type { Db } from '../store/client';
@@ -51,6 +51,27 @@ function neverThrows(outbox: Outbox): Outbox {
 export const COULD_NOT_FINISH =
   'Sorry, Kept could not finish that just now. If nothing has changed in a minute, please try again.';
 
+/** On a form whose submission failed (DynamoDB slow or gone): the person presses Submit again. */
+export const FORM_NOT_SAVED =
+  'Sorry, Kept could not save this just now. Please press Submit again in a minute: it will not be saved twice.';
+
+function firstInputBlock(body: unknown): string | undefined {
+  const blocks = (body as { view?: { blocks?: unknown } }).view?.blocks;
+  if (!Array.isArray(blocks)) return undefined;
+  const input = blocks.find(
+    (b): b is { block_id: string } =>
+      (b as { type?: unknown })?.type === 'input' && typeof (b as { block_id?: unknown }).block_id === 'string',
+  );
+  return input?.block_id;
+}
+
+/** Bolt's RespondError, or our deadline on the response_url (fetchWithin) running out. */
+function respondFailed(err: unknown): boolean {
+  // fetch rejects with the signal's DOMException; the AWS SDK's own TimeoutError is a plain Error.
+  if (err instanceof DOMException) return err.name === 'TimeoutError';
+  return (err as { code?: unknown } | undefined)?.code === ErrorCode.RespondError;
+}
+
 export function createSlackApp({ config, db, receiver, outbox, now = () => new Date(), inflight }: SlackAppDeps): App {
   const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox), now };
   const app = new App({
@@ -92,12 +113,21 @@ export function createSlackApp({ config, db, receiver, outbox, now = () => new D
   // whose listener failed after answering tells the person, instead of leaving them in silence.
   app.use(async (args) => {
     const { next, body } = args;
-    const { ack, respond } = args as { ack?: () => Promise<void>; respond?: RespondFn };
+    const { ack, respond } = args as { ack?: (answer?: unknown) => Promise<void>; respond?: RespondFn };
     try {
       await next();
     } catch (err) {
       const { type, command } = body as { type?: unknown; command?: unknown };
-      if (respond && (type === 'block_actions' || typeof command === 'string')) {
+      // A form that could not be saved stays open with what was typed, and says so on its first field.
+      if (type === 'view_submission' && ack) {
+        const field = firstInputBlock(body);
+        await ack(field ? { response_action: 'errors', errors: { [field]: FORM_NOT_SAVED } } : undefined).catch(
+          () => {},
+        );
+      }
+      // When respond() itself failed (the response_url hung or expired), a second try would fail too
+      // and only hold the answer longer.
+      if (respond && !respondFailed(err) && (type === 'block_actions' || typeof command === 'string')) {
         if (ack) await ack().catch(() => {}); // failed before answering: answer now, not Slack's error
         await respond({ response_type: 'ephemeral', replace_original: false, text: COULD_NOT_FINISH }).catch(() => {});
       }

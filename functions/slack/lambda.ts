@@ -42,7 +42,7 @@ export function createSlackLambdaHandler(
 ): SlackLambdaHandler {
   const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
-    const db = dbFromConfig(config);
+    const db = dbFromConfig(config, 'slack');
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
     const outbox = outboxFor(config, db);
     const app = createSlackApp({ config, db, receiver, outbox });

@@ -29,10 +29,22 @@ export function slackClientOptions(
  * failures into a "please try again" line. The worker and the jobs keep the patient defaults above.
  */
 export const REQUEST_PATH_TIMEOUT_MS = 1_000;
+
+/**
+ * Bolt's `respond()` posts to the response_url with this `fetch` and no deadline of its own; a
+ * response_url that hangs would hold the Lambda's answer past Slack's 3 seconds. The Web API
+ * calls bring their own deadline (`timeout` above) and keep it.
+ */
+export const RESPOND_TIMEOUT_MS = 1_500;
+export function fetchWithin(ms: number, base: typeof fetch = globalThis.fetch): typeof fetch {
+  return (input, init) => base(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(ms) });
+}
+
 export const REQUEST_PATH_CLIENT: Partial<WebClientOptions> = {
   rejectRateLimitedCalls: true,
   timeout: REQUEST_PATH_TIMEOUT_MS,
   retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 100 },
+  fetch: fetchWithin(RESPOND_TIMEOUT_MS),
 };
 
 export function createSlackClient(

@@ -11,18 +11,33 @@ export interface Db {
   table: string;
 }
 
+/**
+ * How long one DynamoDB call may take. A job has minutes and waits out a slow moment (3 s per try,
+ * 3 tries). A Slack answer has 3 seconds in all: a try that takes longer than 800 ms is given up and
+ * tried once more, so one call never costs much more than 1.7 s and the person still hears from Kept
+ * in time ("please try again") when DynamoDB is slow or gone.
+ */
+export const DB_BUDGETS = {
+  job: { requestTimeout: 3_000, connectionTimeout: 1_000, maxAttempts: 3 },
+  slack: { requestTimeout: 800, connectionTimeout: 300, maxAttempts: 2 },
+} as const;
+export type DbBudget = keyof typeof DB_BUDGETS;
+
 export interface DbOptions {
   table: string;
   /** DynamoDB Local (or any endpoint); omitted in AWS. */
   endpoint?: string;
+  /** `job` unless the caller answers Slack while it waits. */
+  budget?: DbBudget;
 }
 
 /** The table named by the configuration (DYNAMODB_ENDPOINT set locally, unset in AWS). */
-export function dbFromConfig(config: { KEPT_TABLE: string; DYNAMODB_ENDPOINT?: string }): Db {
-  return createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT });
+export function dbFromConfig(config: { KEPT_TABLE: string; DYNAMODB_ENDPOINT?: string }, budget?: DbBudget): Db {
+  return createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT, ...(budget ? { budget } : {}) });
 }
 
-export function createDb({ table, endpoint }: DbOptions): Db {
+export function createDb({ table, endpoint, budget = 'job' }: DbOptions): Db {
+  const { requestTimeout, connectionTimeout, maxAttempts } = DB_BUDGETS[budget];
   const local = endpoint !== undefined;
   const raw = new DynamoDBClient({
     ...(local
@@ -32,10 +47,10 @@ export function createDb({ table, endpoint }: DbOptions): Db {
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
       : {}),
-    maxAttempts: 3,
+    maxAttempts,
     requestHandler: {
-      requestTimeout: 3_000,
-      connectionTimeout: 1_000,
+      requestTimeout,
+      connectionTimeout,
       // Without it the SDK only logs a warning when the timeout passes, and waits on.
       throwOnRequestTimeout: true,
       ...(local
