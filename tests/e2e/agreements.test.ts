@@ -69,8 +69,8 @@ async function openProposeModal(user: string, arg = ''): Promise<Record<string, 
   const body = await sla(`propose ${arg}`.trim(), user);
   expect(body).toBeUndefined(); // acknowledged without a message: the modal is the answer
   await http.idle();
-  const [open] = fake.callsTo('views.open');
-  return open!.args.view as Record<string, unknown>;
+  expect(fake.callsTo('views.open')).toHaveLength(1);
+  return fake.lastModal();
 }
 
 async function submit(
@@ -241,11 +241,19 @@ describe('propose -> accept', () => {
 
   it('refuses to open the form for someone who heads no department, naming the role', async () => {
     fake.reset();
-    const body = await sla('propose', IT_MEMBER);
-    expect(body?.text).toBe(
-      'Only department heads can propose agreements, and you are not a head of any department in Kept. Ask a Kept admin if that is wrong.',
-    );
-    expect(fake.callsTo('views.open')).toHaveLength(0);
+    expect(await sla('propose', IT_MEMBER)).toBeUndefined();
+    await http.idle();
+    // The form opens at once, and says why there is nothing to fill in.
+    expect(fake.lastModal()).toMatchObject({
+      blocks: [
+        {
+          text: {
+            text: 'Only department heads can propose agreements, and you are not a head of any department in Kept. Ask a Kept admin if that is wrong.',
+          },
+        },
+      ],
+    });
+    expect(fake.lastModal().submit).toBeUndefined();
   });
 });
 

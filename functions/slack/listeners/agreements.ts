@@ -43,7 +43,7 @@ import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readP
 import { MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
-import { aside, type Ephemeral, openModal, openThenFill, parseJson, refuse, say } from './reply';
+import { aside, type Ephemeral, type FormOrRefusal, openThenFill, parseJson, refuse, say } from './reply';
 
 function departmentList(dir: Directory): string {
   return dir.departments.map((d) => `\`${d.id}\` (${escapeMrkdwn(d.name)})`).join(', ');
@@ -85,15 +85,25 @@ export async function openPropose(
   client: WebClient,
   respond: RespondFn,
 ): Promise<void> {
+  await ack();
+  await openThenFill(
+    client,
+    command.trigger_id,
+    'Propose an agreement',
+    () => proposeForm(deps, command.user_id, arg),
+    () => respond(say('Slack did not open the form in time. Please run `/sla propose` again.')),
+  );
+}
+
+/** The propose form for `user`, or why they cannot propose (what `arg` names). */
+async function proposeForm(deps: ListenerDeps, user: string, arg: string | undefined): Promise<FormOrRefusal> {
   const dir = await readDirectory(deps.db);
-  const headed = departmentsHeadedBy(dir, command.user_id);
-  if (headed.length === 0) {
-    return ack(
-      say(
+  const headed = departmentsHeadedBy(dir, user);
+  if (headed.length === 0)
+    return {
+      refusal:
         'Only department heads can propose agreements, and you are not a head of any department in Kept. Ask a Kept admin if that is wrong.',
-      ),
-    );
-  }
+    };
   let base;
   if (arg) {
     const record = findAgreement(dir, arg.toLowerCase());
@@ -102,31 +112,23 @@ export async function openPropose(
         .filter((a) => a.active)
         .map((a) => `\`${a.id}\``)
         .join(', ');
-      return ack(
-        say(
-          `There is no active agreement \`${escapeMrkdwn(arg.slice(0, 64))}\`.${ids ? ` Active agreements: ${ids}.` : ''}`,
-        ),
-      );
+      return {
+        refusal: `There is no active agreement \`${escapeMrkdwn(arg.slice(0, 64))}\`.${ids ? ` Active agreements: ${ids}.` : ''}`,
+      };
     }
-    const side = proposingSide(dir, command.user_id, record.active);
-    if (!side.ok) return ack(say(side.error));
+    const side = proposingSide(dir, user, record.active);
+    if (!side.ok) return { refusal: side.error };
     if (record.pending)
-      return ack(
-        say(
-          `Version ${record.pending.version} of \`${record.id}\` is already waiting for an answer; it must be accepted or declined first.`,
-        ),
-      );
+      return {
+        refusal: `Version ${record.pending.version} of \`${record.id}\` is already waiting for an answer; it must be accepted or declined first.`,
+      };
     base = record.active;
   }
-  await ack();
-  const view = proposeModal({
+  return proposeModal({
     departments: dir.departments,
     ...(base ? { base } : {}),
     initial: { provider: headed[0]!.id },
   });
-  await openModal(client, command.trigger_id, view, () =>
-    respond(say('Slack did not open the form in time. Please run `/sla propose` again.')),
-  );
 }
 
 /** What Kept put in a view's private_metadata; anything else reads as a new proposal. */
