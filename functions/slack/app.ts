@@ -6,7 +6,7 @@ import { App, LogLevel, type Receiver, type RespondFn } from '@slack/bolt';
 import type { Config } from '../config';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { once } from '../store/deliveries';
+import { once, SLACK_LEASE_MS } from '../store/deliveries';
 import type { Outbox } from '../work/outbox';
 import { cachedAuthorize } from './authorize';
 import { registerAgreements } from './listeners/agreements';
@@ -82,7 +82,7 @@ export function createSlackApp({ config, db, receiver, outbox, now = () => new D
     const eventId = (body as { event_id?: unknown }).event_id;
     // No usable id, no de-duplication: an empty id would make unrelated events one.
     if (typeof eventId !== 'string' || eventId.trim() === '') return next();
-    if ((await once(db, `event:${eventId}`, next)) === 'already-done')
+    if ((await once(db, `event:${eventId}`, { leaseMs: SLACK_LEASE_MS, now }, next)) === 'already-done')
       logger.info('duplicate Slack event ignored', { eventId });
   });
 
