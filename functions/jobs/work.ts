@@ -13,7 +13,7 @@ import { announceRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
 import { syncUsergroups } from '../slack/usergroups';
 import type { Db } from '../store/client';
-import { once } from '../store/deliveries';
+import { once, WORKER_LEASE_MS } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 import { WorkItem } from '../work/item';
 
@@ -58,8 +58,13 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
   }
 }
 
+/**
+ * Posts once per key. The lease outlives the worker's timeout, so a worker killed between taking it
+ * and posting leaves the post to SQS's redelivery (the visibility timeout is longer still); a
+ * redelivery while another worker holds the lease fails the item, so SQS brings it back later.
+ */
 async function postOnce(deps: WorkDeps, item: Extract<WorkItem, { type: 'slack.post' }>): Promise<void> {
-  await once(deps.db, `work:${item.key}`, () =>
+  await once(deps.db, `work:${item.key}`, { leaseMs: WORKER_LEASE_MS }, () =>
     deps.slack.chat.postMessage({ channel: item.channel, text: item.text }),
   );
 }

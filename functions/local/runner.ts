@@ -39,6 +39,9 @@ export async function startKept(config: Config, say: (line: string) => void = ()
   const stop = async () => {
     scheduler?.stop();
     await socketApp?.stop().catch(() => {});
+    // Let running listeners finish and mark their events done: an event left leased would be
+    // refused (and sent again later by Slack) until its lease runs out.
+    await http?.idle();
     await http?.close();
     if (dynamo) rmSync(endpointFile(config), { force: true });
     await dynamo?.stop();

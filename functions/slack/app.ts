@@ -2,11 +2,11 @@
  * The one Bolt app factory, used by the Lambda handler (AwsLambdaReceiver) and the local
  * runner (HTTPReceiver or Socket Mode). Building it makes no network call.
  */
-import { App, ErrorCode, LogLevel, type Receiver, type RespondFn } from '@slack/bolt';
+import { App, ErrorCode, LogLevel, type Receiver, type ReceiverEvent, type RespondFn } from '@slack/bolt';
 import type { Config } from '../config';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { once } from '../store/deliveries';
+import { InProgressError, once, SLACK_LEASE_MS } from '../store/deliveries';
 import type { Outbox } from '../work/outbox';
 import { cachedAuthorize } from './authorize';
 import { registerAgreements } from './listeners/agreements';
@@ -25,7 +25,7 @@ export interface SlackAppDeps {
   /** Where slow work goes, built by the entry point: the queue in AWS, this process locally. */
   outbox: Outbox;
   now?: () => Date;
-  /** Listener runs still going (they go on after the ack); the local front door waits on them in idle(). */
+  /** Runs still going (listeners go on after the ack); the local front door waits on them in idle(). */
   inflight?: Set<Promise<unknown>>;
 }
 
@@ -44,6 +44,49 @@ function neverThrows(outbox: Outbox): Outbox {
       }
     },
     idle: () => outbox.idle(),
+  };
+}
+
+/**
+ * Slack re-delivers events it thinks we missed; each event_id has its effect once. The event's key
+ * is leased before Bolt sees the event, because Bolt acknowledges an event before any middleware
+ * runs: a delivery whose event is done is answered 200 and nothing runs; one that finds another
+ * attempt still working (in Lambda the first attempt is answered only when its listeners end, and
+ * Slack retries after 3 s) is refused with an InProgressError, which the front doors answer with a
+ * non-2xx (500 in Lambda, 503 locally), so Slack sends it again in a minute or five, when that
+ * attempt has finished, failed or been killed. A listener that fails gives the lease back (and the error handler fails the event),
+ * so Slack's retry does the work; an attempt killed mid-way leaves a lease that runs out after the
+ * Slack function's timeout. `inflight` tracks every run, for the local front door's idle().
+ */
+function leaseEvents(app: App, db: Db, now: () => Date, inflight?: Set<Promise<unknown>>): void {
+  const dispatch = app.processEvent.bind(app);
+  const leased = async (event: ReceiverEvent): Promise<void> => {
+    const eventId = (event.body as { event_id?: unknown }).event_id;
+    // No usable id, no de-duplication: an empty id would make unrelated events one.
+    if (typeof eventId !== 'string' || eventId.trim() === '') return dispatch(event);
+    try {
+      const done = await once(db, `event:${eventId}`, { leaseMs: SLACK_LEASE_MS, now }, () => dispatch(event));
+      if (done === 'already-done') {
+        logger.info('duplicate Slack event ignored', { eventId });
+        await event.ack();
+      }
+    } catch (err) {
+      if (err instanceof InProgressError)
+        logger.info('Slack event still being handled by an earlier delivery; Slack is asked to send it later', {
+          eventId,
+          retryNum: event.retryNum,
+        });
+      throw err;
+    }
+  };
+  app.processEvent = async (event) => {
+    const run = leased(event);
+    inflight?.add(run);
+    try {
+      await run;
+    } finally {
+      inflight?.delete(run);
+    }
   };
 }
 
@@ -85,27 +128,7 @@ export function createSlackApp({ config, db, receiver, outbox, now = () => new D
     extendedErrorHandler: true,
   });
 
-  if (inflight) {
-    app.use(async ({ next }) => {
-      const run = next();
-      inflight.add(run);
-      try {
-        await run;
-      } finally {
-        inflight.delete(run);
-      }
-    });
-  }
-
-  // Slack re-delivers events it thinks we missed; each event_id has its effect once. A listener that
-  // fails gives the claim back, so Slack's retry of that event can finish the work.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    // No usable id, no de-duplication: an empty id would make unrelated events one.
-    if (typeof eventId !== 'string' || eventId.trim() === '') return next();
-    if ((await once(db, `event:${eventId}`, next)) === 'already-done')
-      logger.info('duplicate Slack event ignored', { eventId });
-  });
+  leaseEvents(app, db, now, inflight);
 
   // A click, form or command no listener handles is answered as soon as the listeners are done
   // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that

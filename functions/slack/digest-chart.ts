@@ -5,9 +5,9 @@
  * The digest job sends the item only when there is enough data (functions/jobs/digest.ts); the
  * worker checks again and uploads nothing when the counters no longer have enough.
  *
- * Once per work item key (`digest-chart:<channel>:<week>`): the key is claimed before anything is
- * uploaded, and given back when the upload fails, so the queue's retry uploads instead of finding
- * the key taken (as report-files.ts does).
+ * Once per work item key (`digest-chart:<channel>:<week>`): the key is leased before anything is
+ * uploaded, given back when the upload fails, so the queue's retry uploads instead of finding the
+ * key taken, and left to run out when the worker is killed (as report-files.ts does).
  */
 import type { WebClient } from '@slack/web-api';
 import { renderTrendPng } from '../charts/render';
@@ -15,7 +15,7 @@ import { CHART_WEEKS, chartSpan, combinedTrend, enoughForChart } from '../domain
 import type { TrendRow } from '../domain/report';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { once } from '../store/deliveries';
+import { once, WORKER_LEASE_MS } from '../store/deliveries';
 import { readDays } from '../store/stats';
 
 export interface DigestChartItem {
@@ -41,9 +41,12 @@ export const digestChartClaim = (key: string) => `files:${key}`;
 
 export type DigestChartOutcome = 'uploaded' | 'already-sent' | 'not-enough';
 
-/** Uploads the chart once per key; throws (after giving the claim back) when Slack did not take it. */
+/**
+ * Uploads the chart once per key; throws (after giving the lease back) when Slack did not take it,
+ * and an InProgressError while another worker holds the lease (the queue brings the item back later).
+ */
 export async function sendDigestChart(deps: DigestChartDeps, item: DigestChartItem): Promise<DigestChartOutcome> {
-  const done = await once(deps.db, digestChartClaim(item.key), () => send(deps, item));
+  const done = await once(deps.db, digestChartClaim(item.key), { leaseMs: WORKER_LEASE_MS }, () => send(deps, item));
   return done === 'already-done' ? 'already-sent' : done;
 }
 

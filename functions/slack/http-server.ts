@@ -6,10 +6,11 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { type App, HTTPModuleFunctions, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Config } from '../config';
 import { logger } from '../log';
 import type { Db } from '../store/client';
+import { InProgressError } from '../store/deliveries';
 import { tableAnswers } from '../store/table';
 import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
@@ -68,7 +69,19 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
 export function createSlackHttp({ config, db, socketMode, outbox, now, health }: SlackHttpDeps): SlackHttp {
   const receiver = socketMode
     ? undefined
-    : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        logLevel: LogLevel.ERROR,
+        // An event another delivery is still handling (createSlackApp): 503, so Slack sends it again
+        // later; it is expected, so it is not logged as an error.
+        processEventErrorHandler: async (args) => {
+          if (!(args.error instanceof InProgressError) || args.response.headersSent)
+            return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+          args.response.writeHead(503);
+          args.response.end();
+          return true;
+        },
+      });
   const inflight = new Set<Promise<unknown>>();
   const app =
     socketMode?.app ?? createSlackApp({ config, db, receiver: receiver!, outbox, inflight, ...(now ? { now } : {}) });

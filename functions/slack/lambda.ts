@@ -9,6 +9,7 @@ import { coldStart } from '../cold-start';
 import type { Config } from '../config';
 import { logger } from '../log';
 import { type Db, dbFromConfig } from '../store/client';
+import { InProgressError } from '../store/deliveries';
 import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
 import { checkEnvelope } from './envelope';
@@ -31,21 +32,42 @@ export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2
 }
 
 /**
+ * An event another delivery is still handling is refused (createSlackApp) with an error, which
+ * AwsLambdaReceiver answers with a 500, so Slack sends it again later. The receiver keeps a
+ * "not acknowledged" timer until ack() (it would log an error 3 s later, in whichever invocation
+ * is running then); acking first stops it and changes nothing else: a failed event is answered
+ * 500 whatever was acked.
+ */
+function answerRefusedEvents(app: App): void {
+  const dispatch = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    try {
+      await dispatch(event);
+    } catch (err) {
+      if (err instanceof InProgressError) await event.ack().catch(() => {});
+      throw err;
+    }
+  };
+}
+
+/**
  * `outboxFor` builds where slow work goes once the configuration is loaded: the entry point's
  * choice (the worker queue in AWS, the in-process outbox in tests). `extend` lets tests add a
- * listener to the real app.
+ * listener to the real app, and `now` hold its clock.
  */
 export function createSlackLambdaHandler(
   loadConfig: () => Promise<Config>,
   outboxFor: (config: Config, db: Db) => Outbox,
   extend?: (app: App) => void,
+  now?: () => Date,
 ): SlackLambdaHandler {
   const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
     const db = dbFromConfig(config, 'slack');
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
     const outbox = outboxFor(config, db);
-    const app = createSlackApp({ config, db, receiver, outbox });
+    const app = createSlackApp({ config, db, receiver, outbox, ...(now ? { now } : {}) });
+    answerRefusedEvents(app);
     extend?.(app);
     return { config, bolt: receiver.toHandler(), outbox };
   });

@@ -3,8 +3,9 @@
  * compliance trend and when breaches happen) and every table as CSV, sent to the asker's DM in one
  * message (one `files.uploadV2` call, so one `files.completeUploadExternal` with three files).
  *
- * Once per work item key: the key is claimed before anything is uploaded, and given back when the
- * upload fails, so the queue's retry uploads instead of finding the key taken. A report with no
+ * Once per work item key: the key is leased (store/deliveries.ts) before anything is uploaded, given
+ * back when the upload fails, so the queue's retry uploads instead of finding the key taken, and
+ * left to run out after the worker's timeout when the worker is killed. A report with no
  * requests uploads nothing. Penalties go only to the department's heads and Kept admins, as in
  * `/sla report`.
  */
@@ -16,7 +17,7 @@ import type { Report } from '../domain/report';
 import { heatCellLabel, reportCsv, topHeatCells } from '../domain/report-format';
 import { logger } from '../log';
 import type { Db } from '../store/client';
-import { once } from '../store/deliveries';
+import { once, WORKER_LEASE_MS } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 import { readReport } from '../store/stats';
 import { escapeMrkdwn } from './views/format';
@@ -49,9 +50,12 @@ export const reportFilesClaim = (key: string) => `files:${key}`;
 
 export type ReportFilesOutcome = 'uploaded' | 'already-sent' | 'empty' | 'no-department';
 
-/** Sends the files once per key; throws (after giving the claim back) when Slack did not take them. */
+/**
+ * Sends the files once per key; throws (after giving the lease back) when Slack did not take them,
+ * and an InProgressError while another worker holds the lease (the queue brings the item back later).
+ */
 export async function sendReportFiles(deps: ReportFilesDeps, item: ReportFilesItem): Promise<ReportFilesOutcome> {
-  const done = await once(deps.db, reportFilesClaim(item.key), () => send(deps, item));
+  const done = await once(deps.db, reportFilesClaim(item.key), { leaseMs: WORKER_LEASE_MS }, () => send(deps, item));
   return done === 'already-done' ? 'already-sent' : done;
 }
 

@@ -169,6 +169,8 @@ describe('Events API and interactivity', () => {
     const envelope = eventEnvelope(appHomeOpened('U0ALICE001'), 'Ev0HOME0001');
     const first = await postSigned(url, envelope, { contentType: JSON_TYPE });
     expect(first.status).toBe(200);
+    // Re-deliveries after the first has finished (one that overlaps it: tests/e2e/event-leases.test.ts).
+    await app.http.idle();
     for (const n of [1, 2, 3]) {
       const retry = await postSigned(url, envelope, {
         contentType: JSON_TYPE,

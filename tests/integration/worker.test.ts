@@ -1,8 +1,12 @@
-/** The SQS worker: a poison message fails alone, and a redelivered item posts once. */
+/**
+ * The SQS worker: a poison message fails alone, and a redelivered item posts once, also after a
+ * worker was killed between taking the item and posting it.
+ */
 import type { SQSEvent } from 'aws-lambda';
 import { processWorkBatch } from '../../functions/jobs/work';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
+import { claimLease, WORKER_LEASE_MS } from '../../functions/store/deliveries';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 
@@ -62,4 +66,31 @@ it('retries a failed post on redelivery and then posts exactly once', async () =
   const third = await processWorkBatch(deps(), { Records: [record('r', post(42))] });
   expect(third.batchItemFailures).toEqual([]);
   expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+});
+
+describe('a worker killed between taking an item and posting it (its lease stays; no catch runs)', () => {
+  // What the first worker left: the item's lease (`work:<key>`, functions/jobs/work.ts postOnce),
+  // taken `msAgo` before now, never marked done nor given back.
+  const leftBy = async (key: string, msAgo: number) =>
+    expect(await claimLease(db, `work:${key}`, WORKER_LEASE_MS, new Date(Date.now() - msAgo))).toMatchObject({
+      key: `work:${key}`,
+    });
+
+  it('a redelivery while that worker could still be running fails the item (SQS brings it back) and posts nothing', async () => {
+    fake.reset();
+    await leftBy('k-70', 1_000);
+    const result = await processWorkBatch(deps(), { Records: [record('m70', post(70))] });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm70' }]);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it("SQS's redelivery after the lease has run out posts exactly once", async () => {
+    fake.reset();
+    // SQS shows the message again after its visibility timeout (6x the worker's), long after the lease.
+    await leftBy('k-71', WORKER_LEASE_MS + 1_000);
+    const first = await processWorkBatch(deps(), { Records: [record('m71', post(71))] });
+    const again = await processWorkBatch(deps(), { Records: [record('m71', post(71))] });
+    expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
+    expect(fake.callsTo('chat.postMessage').map((c) => c.args.text)).toEqual(['message 71']);
+  });
 });

@@ -1,4 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { SLACK_LEASE_MS, WORKER_LEASE_MS } from '../../functions/store/deliveries';
 import { createTableInput, INDEXES, TTL_ATTRIBUTE } from '../../functions/store/schema';
 import { API_THROTTLE } from '../../lib/constructs/slack-api';
 import { WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/worker';
@@ -288,6 +289,18 @@ describe('worker queue', () => {
   it('hides a message for at least 6 times the worker timeout', () => {
     const timeout = resources[functions.worker.fn]!.Properties.Timeout as number;
     expect(resources[ids.queue]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it("leases a delivery for longer than the function holding it can run; the worker's ends before SQS shows the message again", () => {
+    const timeoutMs = (name: 'slack' | 'worker') =>
+      1000 * (resources[functions[name].fn]!.Properties.Timeout as number);
+    // A lease that ran out belongs to an attempt that was killed (functions/store/deliveries.ts).
+    expect(SLACK_LEASE_MS).toBeGreaterThan(timeoutMs('slack'));
+    expect(WORKER_LEASE_MS).toBeGreaterThan(timeoutMs('worker'));
+    // ...and it runs out before the retry that is to take it over: SQS's redelivery, and Slack's
+    // retry of an event about a minute after one it refused.
+    expect(WORKER_LEASE_MS).toBeLessThan(1000 * (resources[ids.queue]!.Properties.VisibilityTimeout as number));
+    expect(SLACK_LEASE_MS).toBeLessThan(60_000);
   });
 
   it('all queues are encrypted and refuse requests without TLS', () => {
