@@ -165,6 +165,19 @@ describe('through the Lambda front door (AwsLambdaReceiver, bot IDs unset as in 
     expect(dmsTo(author)).toBe(1);
   });
 
+  it('Slack not answering who the people are: the reaction fails, and the next delivery gives the kudos once', async () => {
+    const author = 'U0HRMEM01';
+    const body = reactionEvent('EvLEASE0004', author, '1780000104.000100');
+    fake.httpError('users.info', 503, 10); // more than the client's own tries
+    expect((await deliver(body)).statusCode).toBe(500);
+    expect(await kudosReceived(author)).toBe(0);
+    fake.httpError('users.info', 503, 0);
+    clock.advance(SLACK_RETRY_AFTER_MS);
+    expect((await deliver(body, 1)).statusCode).toBe(200);
+    await handler.idle();
+    expect(await kudosReceived(author)).toBe(1);
+  });
+
   it('attempt 1 killed mid-way (no catch runs, its lease stays): refused while it could still run, done by the retry after', async () => {
     const author = 'U0BOB00001';
     const body = reactionEvent('EvLEASE0003', author, '1780000103.000100');

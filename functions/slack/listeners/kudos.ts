@@ -339,6 +339,9 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
     });
     if (result.outcome === 'given')
       return void (await deps.outbox.send({ type: 'kudos.given', week: result.kudos.week, id: result.kudos.id }));
+    // Slack did not say who these people are: fail the event, so its lease is given back and Slack's
+    // next delivery counts the kudos (nobody is there to be told "try again").
+    if (result.outcome === 'refused' && result.field === 'slack') throw new Error(result.message);
     if (result.outcome === 'refused' && result.field === 'quota') {
       await deps.outbox.send({
         type: 'slack.post',
