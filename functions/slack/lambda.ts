@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { coldStart } from '../cold-start';
 import type { Config } from '../config';
 import { logger } from '../log';
+import type { Metrics } from '../metrics';
 import { type Db, dbFromConfig } from '../store/client';
 import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
@@ -33,19 +34,20 @@ export function utf8Event(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2
 /**
  * `outboxFor` builds where slow work goes once the configuration is loaded: the entry point's
  * choice (the worker queue in AWS, the in-process outbox in tests). `extend` lets tests add a
- * listener to the real app.
+ * listener to the real app. `metrics`: where the app counts failures (in AWS, each one an EMF line).
  */
 export function createSlackLambdaHandler(
   loadConfig: () => Promise<Config>,
   outboxFor: (config: Config, db: Db) => Outbox,
   extend?: (app: App) => void,
+  metrics?: Metrics,
 ): SlackLambdaHandler {
   const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
     const db = dbFromConfig(config);
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
     const outbox = outboxFor(config, db);
-    const app = createSlackApp({ config, db, receiver, outbox });
+    const app = createSlackApp({ config, db, receiver, outbox, metrics });
     extend?.(app);
     return { config, bolt: receiver.toHandler(), outbox };
   });

@@ -5,6 +5,7 @@ import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
+import { countingMetrics } from '../support/metrics';
 
 let fake: FakeSlack;
 let db: Db;
@@ -62,4 +63,12 @@ it('retries a failed post on redelivery and then posts exactly once', async () =
   const third = await processWorkBatch(deps(), { Records: [record('r', post(42))] });
   expect(third.batchItemFailures).toEqual([]);
   expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+});
+
+it('counts each failed item for the alarms, not the ones that went well', async () => {
+  const metrics = countingMetrics();
+  const records = [record('ok', post(60)), record('bad', '{not json'), record('unknown', '{"type":"drop.table"}')];
+  const result = await processWorkBatch({ ...deps(), metrics }, { Records: records });
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }, { itemIdentifier: 'unknown' }]);
+  expect(metrics.counts).toEqual({ WorkItemFailed: 2 });
 });
