@@ -1,8 +1,10 @@
 /**
- * Vega and the d3 modules under it ship ES modules only (functions/charts/render.ts); swc turns just
- * these into CommonJS, like our TypeScript. Every other package in node_modules stays untransformed.
+ * Vega and the d3 modules under it ship ES modules only (functions/charts/render.ts), and so does
+ * middy, which wraps the Lambda handlers (tests/unit/metrics.test.ts); swc turns just these into
+ * CommonJS, like our TypeScript. Every other package in node_modules stays untransformed.
  */
 const ESM_ONLY = [
+  '@middy/core',
   'vega',
   'vega-[a-z-]+',
   'd3-[a-z-]+',

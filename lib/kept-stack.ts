@@ -80,11 +80,22 @@ export class KeptStack extends Stack {
       this.worker.queue.grantSendMessages(fn.role);
     }
 
+    // What each alarm means and what to do: docs/operations.md. The functions' own counts are EMF log
+    // lines (functions/metrics.ts), which need no permission beyond writing their log group.
     this.alarms = new Alarms(this, 'Alarms');
-    for (const [name, fn] of Object.entries(functions)) this.alarms.onErrors(name, fn.fn);
+    for (const [name, fn] of Object.entries(functions)) {
+      this.alarms.onErrors(name, fn.fn);
+      this.alarms.onThrottles(name, fn.fn);
+    }
     this.alarms.onDeadLetters('Worker', this.worker.deadLetterQueue);
     this.alarms.onDeadLetters('Jobs', this.jobs.deadLetterQueue);
     this.alarms.onSlowP99('Slack', this.slackApi.function.fn, SLACK_P99_LIMIT);
+    this.alarms.onScanLag();
+    this.alarms.onJobFailures();
+    this.alarms.onApiServerErrors(this.slackApi.api);
+    this.alarms.onApiThrottled(this.slackApi.accessLogs);
+    this.alarms.onQueueAge('Worker', this.worker.queue);
+    this.alarms.onTableThrottles(this.table.table);
 
     applyNagAcknowledgements(this);
 

@@ -1,3 +1,3 @@
 import { scheduledJobHandler } from '../jobs/lambda';
 
-export const handler = scheduledJobHandler();
+export const handler = scheduledJobHandler('digest');

@@ -111,6 +111,7 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestResu
   if (!slack) {
     logger.error('digest due but no Slack client was given; nothing posted', { channels: due.length });
     result.failed = due.length;
+    deps.metrics?.count('DigestChannelFailed', result.failed);
     return result;
   }
   const content = new ContentCache(deps.db, dir, deps.sources ?? storeSources(deps.db), now.getTime());
@@ -133,6 +134,7 @@ export async function runDigest(deps: DigestDeps, now: Date): Promise<DigestResu
     }
   }
   if (result.left > 0) logger.warn('digest stopped at its time budget; the next run goes on', { left: result.left });
+  if (result.failed > 0) deps.metrics?.count('DigestChannelFailed', result.failed);
   return result;
 }
 

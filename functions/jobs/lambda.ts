@@ -1,8 +1,10 @@
 /** Lambda adapter for the scheduled jobs (scan, digest): config and clients once per cold start. */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { coldStart } from '../cold-start';
+import { LambdaMetrics } from '../lambda-metrics';
 import { logger } from '../log';
 import { loadLambdaConfig } from '../secrets';
 import { dbFromConfig } from '../store/client';
@@ -10,11 +12,17 @@ import { queueOutbox } from '../work/outbox';
 import { digestSlackClient } from './digest';
 import { runScheduled } from './scheduled';
 
-/** Work found by the jobs goes to the worker queue, so their bundles never hold the worker's code. */
-export function scheduledJobHandler() {
+/**
+ * Work found by the jobs goes to the worker queue, so their bundles never hold the worker's code.
+ * `service`: the function, the `service` dimension of its metrics, flushed after every run.
+ */
+export function scheduledJobHandler(service: 'scan' | 'digest') {
+  const metrics = new LambdaMetrics(service);
   const deps = coldStart(async () => {
     const config = await loadLambdaConfig();
-    return { db: dbFromConfig(config), outbox: queueOutbox(config), slack: digestSlackClient(config) };
+    return { db: dbFromConfig(config), outbox: queueOutbox(config), slack: digestSlackClient(config), metrics };
   });
-  return middy(async (event: unknown) => runScheduled(await deps(), event)).use(injectLambdaContext(logger));
+  return middy(async (event: unknown) => runScheduled(await deps(), event))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
 }

@@ -9,6 +9,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { logger } from '../log';
+import type { Metrics } from '../metrics';
 import { plural } from '../slack/views/format';
 import { ANNOUNCE_GRACE_MS, type DueCheck, dueChecks, postponeCheck, settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
@@ -34,6 +35,8 @@ export interface JobDeps {
   outbox?: Outbox;
   /** Slack, for the jobs that post themselves (the digest; built with its client options). */
   slack?: WebClient;
+  /** Where failures are counted for the alarms (the Lambda's EMF metrics); without one, nowhere. */
+  metrics?: Metrics;
 }
 
 /** A request handed over again is looked at again after this long if Slack still has not heard. */
@@ -49,7 +52,17 @@ export const SCAN_CONCURRENCY = 4;
 /** A run stops taking new requests after this long; what is left stays due for the next run (the Lambda times out at 60 s). */
 export const SCAN_BUDGET_MS = 40_000;
 
+/**
+ * One run. Each request that fails is counted (ScanRequestFailed); a run that finishes, whatever
+ * its requests did, counts ScanRunSucceeded: the heartbeat whose absence raises the scan-lag alarm.
+ */
 export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_MS): Promise<ScanResult> {
+  const result = await scanDue(deps, now, budgetMs);
+  deps.metrics?.count('ScanRunSucceeded');
+  return result;
+}
+
+async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<ScanResult> {
   const started = Date.now();
   const due = await dueChecks(deps.db, now);
   const result: ScanResult = { now: now.toISOString(), checked: 0, breaches: 0, warnings: 0, closed: 0, resent: 0 };
@@ -74,6 +87,7 @@ export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_M
         } catch (err) {
           // One request failing never stops the others; its check stays due, so the next run tries again.
           logger.error('scan of a request failed', { id: check.id, error: (err as Error).message });
+          deps.metrics?.count('ScanRequestFailed');
         }
       }
     }

@@ -11,9 +11,19 @@ export async function runScheduled(deps: JobDeps, input: unknown, now = new Date
   const line =
     event.job === 'scan'
       ? describeScan(await runScan(deps, at))
-      : `${describeDigest(await runDigest(deps, at))}${await usergroupsLine(deps, at)}`;
+      : `${describeDigest(await digestRun(deps, at))}${await usergroupsLine(deps, at)}`;
   logger.info(line, { job: event.job });
   return line;
+}
+
+/** A digest run that fails as a whole is counted, then fails the invocation (Lambda retries it). */
+async function digestRun(deps: JobDeps, at: Date): ReturnType<typeof runDigest> {
+  try {
+    return await runDigest(deps, at);
+  } catch (err) {
+    deps.metrics?.count('DigestRunFailed');
+    throw err;
+  }
 }
 
 /** The digest's run also refreshes user groups read an hour ago or more; a failure here never fails the digest. */
@@ -23,6 +33,7 @@ async function usergroupsLine(deps: JobDeps, at: Date): Promise<string> {
     return handed.length > 0 ? ` User groups to read again: ${handed.join(', ')}.` : '';
   } catch (err) {
     logger.error('stale user groups not handed to the worker', { error: (err as Error).message });
+    deps.metrics?.count('UsergroupReadStale');
     return '';
   }
 }

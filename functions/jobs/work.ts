@@ -6,6 +6,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../log';
+import type { Metrics } from '../metrics';
 import { sendDigestChart } from '../slack/digest-chart';
 import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
@@ -22,6 +23,8 @@ export interface WorkDeps {
   slack: WebClient;
   /** KEPT_ADMINS: they answer proposals made to every department. */
   admins: readonly string[];
+  /** Where failures are counted for the alarms (the worker Lambda's EMF metrics); without one, nowhere. */
+  metrics?: Metrics;
 }
 
 /** Does one work item; throws when it should be tried again. */
@@ -48,7 +51,7 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
     case 'usergroups.sync': {
       const dir = await readDirectory(deps.db);
       const only = { ...dir, departments: dir.departments.filter((d) => d.id === item.department) };
-      const result = await syncUsergroups(deps.db, deps.slack, only, { maxAgeMs: 0 });
+      const result = await syncUsergroups(deps.db, deps.slack, only, { maxAgeMs: 0, metrics: deps.metrics });
       // A group Slack refuses outright (deleted, a scope missing) is logged, not retried into the
       // dead-letter queue every quarter of an hour; a rate limit or a time-out is tried again.
       const transient = result.failed.filter((f) => !f.lasting);
@@ -82,6 +85,7 @@ export async function processWorkBatch(deps: WorkDeps, event: SQSEvent): Promise
       await performWork(deps, WorkItem.parse(body));
     } catch (err) {
       logger.error('work item failed', { messageId: record.messageId, error: (err as Error).message });
+      deps.metrics?.count('WorkItemFailed');
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

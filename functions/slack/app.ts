@@ -5,6 +5,7 @@
 import { App, ErrorCode, LogLevel, type Receiver, type ReceiverEvent, type RespondFn } from '@slack/bolt';
 import type { Config } from '../config';
 import { logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Db } from '../store/client';
 import { InProgressError, once, SLACK_LEASE_MS } from '../store/deliveries';
 import type { Outbox } from '../work/outbox';
@@ -27,20 +28,24 @@ export interface SlackAppDeps {
   now?: () => Date;
   /** Runs still going (listeners go on after the ack); the local front door waits on them in idle(). */
   inflight?: Set<Promise<unknown>>;
+  /** Where work the queue refused is counted (OutboxSendFailed); without one, only the log says so. */
+  metrics?: Metrics;
 }
 
 /**
  * Listeners hand work over after their change is saved; a queue that refuses it must not turn a
- * saved change into an error for the user. The failure is logged; requests are caught up by the
- * scan (their check index), proposals and kudos DMs are the ones that can be lost.
+ * saved change into an error for the user. The failure is logged and counted (OutboxSendFailed, which
+ * raises an alarm); requests are caught up by the scan (their check index), proposals and kudos DMs
+ * are the ones that can be lost.
  */
-function neverThrows(outbox: Outbox): Outbox {
+function neverThrows(outbox: Outbox, metrics?: Metrics): Outbox {
   return {
     send: async (item) => {
       try {
         await outbox.send(item);
       } catch (err) {
         logger.error('work not handed to the worker', { type: item.type, error: (err as Error).message });
+        metrics?.count('OutboxSendFailed');
       }
     },
     idle: () => outbox.idle(),
@@ -115,8 +120,16 @@ function respondFailed(err: unknown): boolean {
   return (err as { code?: unknown } | undefined)?.code === ErrorCode.RespondError;
 }
 
-export function createSlackApp({ config, db, receiver, outbox, now = () => new Date(), inflight }: SlackAppDeps): App {
-  const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox), now };
+export function createSlackApp({
+  config,
+  db,
+  receiver,
+  outbox,
+  now = () => new Date(),
+  inflight,
+  metrics,
+}: SlackAppDeps): App {
+  const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox, metrics), now };
   const app = new App({
     receiver,
     authorize: cachedAuthorize(

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { coldStart } from '../cold-start';
 import type { Config } from '../config';
 import { logger } from '../log';
+import type { Metrics } from '../metrics';
 import { type Db, dbFromConfig } from '../store/client';
 import { InProgressError } from '../store/deliveries';
 import type { Outbox } from '../work/outbox';
@@ -53,20 +54,21 @@ function answerRefusedEvents(app: App): void {
 /**
  * `outboxFor` builds where slow work goes once the configuration is loaded: the entry point's
  * choice (the worker queue in AWS, the in-process outbox in tests). `extend` lets tests add a
- * listener to the real app, and `now` hold its clock.
+ * listener to the real app; `options.now` holds its clock, `options.metrics` is where the app counts
+ * failures (in AWS, each one an EMF line).
  */
 export function createSlackLambdaHandler(
   loadConfig: () => Promise<Config>,
   outboxFor: (config: Config, db: Db) => Outbox,
   extend?: (app: App) => void,
-  now?: () => Date,
+  options: { now?: () => Date; metrics?: Metrics } = {},
 ): SlackLambdaHandler {
   const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
     const db = dbFromConfig(config, 'slack');
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
     const outbox = outboxFor(config, db);
-    const app = createSlackApp({ config, db, receiver, outbox, ...(now ? { now } : {}) });
+    const app = createSlackApp({ config, db, receiver, outbox, ...options });
     answerRefusedEvents(app);
     extend?.(app);
     return { config, bolt: receiver.toHandler(), outbox };

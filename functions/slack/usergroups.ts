@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { usergroupStale } from '../domain/department';
 import type { Directory } from '../domain/directory';
 import { logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { Db } from '../store/client';
 import { cacheUsergroupMembers } from '../store/departments';
 
@@ -23,12 +24,19 @@ export interface UsergroupSync {
   failed: { department: string; usergroup: string; error: string; lasting: boolean }[];
 }
 
-/** Refreshes every department whose user group was never read or was read more than `maxAgeMs` ago. */
+/**
+ * Refreshes every department whose user group was never read or was read more than `maxAgeMs` ago.
+ * A group that could not be read keeps its old members and is counted (UsergroupReadStale).
+ */
 export async function syncUsergroups(
   db: Db,
   slack: WebClient,
   dir: Directory,
-  { now = new Date(), maxAgeMs = USERGROUP_MAX_AGE_MS } = {},
+  {
+    now = new Date(),
+    maxAgeMs = USERGROUP_MAX_AGE_MS,
+    metrics,
+  }: { now?: Date; maxAgeMs?: number; metrics?: Metrics } = {},
 ): Promise<UsergroupSync> {
   const result: UsergroupSync = { synced: [], failed: [] };
   for (const d of dir.departments) {
@@ -42,6 +50,7 @@ export async function syncUsergroups(
       const lasting = (err as { code?: string }).code === ErrorCode.PlatformError;
       logger.warn('user group not read', { department: d.id, usergroup: d.usergroup, error, lasting });
       result.failed.push({ department: d.id, usergroup: d.usergroup, error, lasting });
+      metrics?.count('UsergroupReadStale');
     }
   }
   return result;

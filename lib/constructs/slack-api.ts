@@ -66,6 +66,8 @@ export class SlackApi extends Construct {
   readonly function: KeptFunction;
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
+  /** The stage's access log (request metadata only); the 429 alarm counts throttled requests in it. */
+  readonly accessLogs: logs.LogGroup;
   /** The URL to paste into the Slack app's manifest. */
   readonly requestUrl: string;
 
@@ -106,7 +108,7 @@ export class SlackApi extends Construct {
     });
 
     // Access logs carry request metadata only; API Gateway never logs bodies or Slack signatures.
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -116,7 +118,7 @@ export class SlackApi extends Construct {
       autoDeploy: true,
       throttle: { ...API_THROTTLE },
       accessLogSettings: {
-        destination: new apigw.LogGroupLogDestination(accessLogs),
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',

@@ -109,7 +109,9 @@ describe('through the Lambda front door (AwsLambdaReceiver, bot IDs unset as in 
       table: db.table,
       endpoint: testEndpoint(),
     });
-    handler = createSlackLambdaHandler(async () => withoutIds as Config, outboxFromConfig, holdAttempts, clock.now);
+    handler = createSlackLambdaHandler(async () => withoutIds as Config, outboxFromConfig, holdAttempts, {
+      now: clock.now,
+    });
   });
   afterAll(async () => {
     if (killed) {

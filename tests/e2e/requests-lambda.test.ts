@@ -2,7 +2,8 @@
  * Filing through the Lambda front door (API Gateway HTTP API events, base64 or not), as in AWS:
  * the request is written before the answer, text typed in any script is kept byte for byte, the
  * clocks run on IT's calendar (New York working hours and US public holidays), and the card reaches
- * IT's channel (no queue configured here, so the work runs in this process after the answer).
+ * IT's channel (no queue configured here, so the work runs in this process after the answer). A
+ * queue that refuses the work leaves the filing done, and the refusal is counted for the alarms.
  */
 import type { Context } from 'aws-lambda';
 import { compileCalendar } from '../../functions/domain/calendar';
@@ -20,6 +21,7 @@ import { importExample } from '../support/company';
 import { testConfig } from '../support/config';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
+import { countingMetrics } from '../support/metrics';
 import { FORM, httpApiEvent, interactivity, signature, stateOf, viewSubmission } from '../support/slack-requests';
 
 const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
@@ -111,4 +113,39 @@ it('30 submissions at once through the Lambda handler: each answered with the fo
   const ids = sent.map((item) => (item.type === 'request.changed' ? item.id : ''));
   expect(new Set(ids).size).toBe(30);
   for (const id of ids) expect((await getRequest(db, id))?.title).toMatch(/^Lambda rush \d+$/);
+});
+
+it('the queue refuses the new card: the request is still filed and the form closes; the refusal is counted for the alarms', async () => {
+  const metrics = countingMetrics();
+  const tried: WorkItem[] = [];
+  const refusing: Outbox = {
+    send: async (item) => {
+      tried.push(item);
+      throw new Error('SQS did not answer');
+    },
+    idle: async () => {},
+  };
+  const lambda = createSlackLambdaHandler(
+    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    () => refusing,
+    undefined,
+    { metrics },
+  );
+  const body = interactivity(
+    viewSubmission(
+      view,
+      stateOf(view as { blocks: unknown[] }, {
+        [IDS.requestPriorityBlock]: 'P2',
+        [IDS.requestTitleBlock]: 'Filed while the queue is down',
+      }),
+      'U0FINMEM1',
+    ),
+  );
+  const res = await lambda(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }), context);
+  expect([res.statusCode, res.body ?? '']).toEqual([200, '']);
+  expect(metrics.counts).toEqual({ OutboxSendFailed: 1 });
+  // The request is saved (the scan hands its card to the worker again once the queue answers).
+  expect(tried).toEqual([{ type: 'request.changed', id: expect.any(String) }]);
+  const id = (tried[0] as { id: string }).id;
+  expect((await getRequest(db, id))?.title).toBe('Filed while the queue is down');
 });

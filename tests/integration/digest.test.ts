@@ -9,12 +9,15 @@ import { LogLevel } from '@slack/web-api';
 import type { DigestSettings } from '../../functions/domain/directory';
 import { type DigestDeps, describeDigest, digestSlackClient, runDigest } from '../../functions/jobs/digest';
 import { type DigestSources, storeSources } from '../../functions/jobs/digest-content';
+import { runScheduled } from '../../functions/jobs/scheduled';
 import type { Db } from '../../functions/store/client';
 import { claimDigest, getDigestClaim } from '../../functions/store/digests';
-import { digestItem } from '../../functions/store/directory';
+import { DIRECTORY_PK, digestItem } from '../../functions/store/directory';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
+import { throttleCallsMentioning } from '../support/faults';
+import { countingMetrics } from '../support/metrics';
 
 /** Monday 30 November 2026, 09:30 in New York: ISO week 2026-W49. */
 const MONDAY = new Date('2026-11-30T14:30:00Z');
@@ -204,6 +207,34 @@ it('a channel Slack refuses gives its claim back and is posted by a later run', 
   expect(postsByChannel()).toEqual({ C0GENERAL: 1 });
 });
 
+it('each channel that fails is counted for the alarms, and a channel posted later is not', async () => {
+  await addChannels(channels(2));
+  const metrics = countingMetrics();
+  fake.failWith('chat.postMessage', 'not_in_channel', 1);
+  expect(await runDigest(deps({ metrics }), MONDAY)).toMatchObject({ posted: 2, failed: 1 });
+  expect(metrics.counts).toEqual({ DigestChannelFailed: 1 });
+  expect(await runDigest(deps({ metrics }), hours(0.25))).toMatchObject({ posted: 1, already: 2, failed: 0 });
+  expect(metrics.counts).toEqual({ DigestChannelFailed: 1 });
+});
+
+it('a digest run that cannot read the directory is counted as failed and fails, so Lambda tries it again', async () => {
+  const metrics = countingMetrics();
+  const outage = throttleCallsMentioning(db, DIRECTORY_PK);
+  try {
+    await expect(
+      runScheduled(deps({ metrics }), { job: 'digest', scheduledTime: MONDAY.toISOString() }),
+    ).rejects.toThrow(/throughput/);
+  } finally {
+    outage.heal();
+  }
+  expect(metrics.counts).toEqual({ DigestRunFailed: 1 });
+  expect(postsByChannel()).toEqual({});
+  expect(await runScheduled(deps({ metrics }), { job: 'digest', scheduledTime: MONDAY.toISOString() })).toMatch(
+    /^Digest at .*: 1 channel posted/,
+  );
+  expect(metrics.counts).toEqual({ DigestRunFailed: 1 });
+});
+
 it('posts to each channel at its own local weekday and time', async () => {
   await addChannels([
     { channel: 'C0BERLIN1', weekday: 'mon', time: '16:00', timezone: 'Europe/Berlin' }, // 15:30 there: not yet
@@ -253,7 +284,9 @@ it('with the real sources (the tips catalogue and kudos from the table) the dige
   if (tips) expect(blocks).toContain('Try this week:');
 });
 
-it('without a Slack client due channels fail and nothing is claimed', async () => {
-  expect(await runDigest({ db, sources: fakeSources }, MONDAY)).toMatchObject({ posted: 0, failed: 1 });
+it('without a Slack client due channels fail (and are counted) and nothing is claimed', async () => {
+  const metrics = countingMetrics();
+  expect(await runDigest({ db, sources: fakeSources, metrics }, MONDAY)).toMatchObject({ posted: 0, failed: 1 });
+  expect(metrics.counts).toEqual({ DigestChannelFailed: 1 });
   expect(await getDigestClaim(db, 'C0GENERAL', WEEK)).toBeUndefined();
 });

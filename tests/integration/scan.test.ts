@@ -2,6 +2,7 @@
  * The scan's safety net for requests: a change whose worker job was lost (the queue refused it
  * right after the write, a process died) is found in the sharded "next check at" index once the
  * grace has passed, handed to the worker again, and leaves the index once Slack has heard of it.
+ * A request the scan cannot read is counted for the alarms and tried again by the next run.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
@@ -17,6 +18,8 @@ import type { Outbox } from '../../functions/work/outbox';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
+import { throttleCallsMentioning } from '../support/faults';
+import { countingMetrics } from '../support/metrics';
 
 const REQUESTER = 'U0FINMEM1';
 const IT_MEMBER = 'U0ITMEM01';
@@ -152,6 +155,39 @@ it('a run that reaches its time budget leaves the rest due, and the next run fin
   const next = await runScan({ db, outbox }, when);
   expect(next.checked).toBeGreaterThanOrEqual(1);
   expect(items).toContainEqual({ type: 'request.changed', id });
+});
+
+it('a request DynamoDB keeps throttling is counted as failed and stays due; the next run hands it over; every finished run beats once', async () => {
+  const id = await fileLost();
+  const { outbox, items } = recordingOutbox();
+  const metrics = countingMetrics();
+  const when = later(ANNOUNCE_GRACE_MS + 1_000);
+  const outage = throttleCallsMentioning(db, `REQ#${id}`);
+
+  const during = await runScan({ db, outbox, metrics }, when);
+  expect(outage.failed()).toBeGreaterThanOrEqual(1);
+  expect(during.checked).toBeGreaterThanOrEqual(1);
+  expect(metrics.counts).toEqual({ ScanRequestFailed: 1, ScanRunSucceeded: 1 });
+  expect(items).not.toContainEqual({ type: 'request.changed', id });
+  expect((await dueChecks(db, when)).map((c) => c.id)).toContain(id);
+
+  outage.heal();
+  await runScan({ db, outbox, metrics }, when);
+  expect(metrics.counts).toEqual({ ScanRequestFailed: 1, ScanRunSucceeded: 2 });
+  expect(items).toContainEqual({ type: 'request.changed', id });
+});
+
+it('a run that cannot read the due checks fails and writes no heartbeat, which is what the scan-lag alarm waits for', async () => {
+  const metrics = countingMetrics();
+  const outage = throttleCallsMentioning(db, 'gsi1');
+  try {
+    await expect(runScan({ db, metrics }, later(ANNOUNCE_GRACE_MS + 1_000))).rejects.toThrow(/throughput/);
+  } finally {
+    outage.heal();
+  }
+  expect(metrics.counts).toEqual({});
+  await runScan({ db, metrics }, later(ANNOUNCE_GRACE_MS + 1_000));
+  expect(metrics.counts).toEqual({ ScanRunSucceeded: 1 });
 });
 
 it('a resolved request nobody confirms closes itself when its 7-day reopen window ends: once, at that instant, in the thread, without a DM', async () => {

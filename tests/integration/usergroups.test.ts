@@ -18,6 +18,7 @@ import type { Outbox } from '../../functions/work/outbox';
 import { importCompany } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
+import { countingMetrics } from '../support/metrics';
 
 const T0 = new Date('2026-11-25T15:00:00Z');
 const MIN = 60_000;
@@ -84,14 +85,20 @@ describe('the worker reading a group', () => {
   });
 
   it('a group Slack refuses outright (deleted) is logged, not retried into the dead-letter queue; a Slack outage is tried again', async () => {
+    const metrics = countingMetrics();
     fake.failWith('usergroups.users.list', 'no_such_subteam');
-    await expect(performWork(deps(), { type: 'usergroups.sync', department: 'hr' })).resolves.toBeUndefined();
+    await expect(
+      performWork({ ...deps(), metrics }, { type: 'usergroups.sync', department: 'hr' }),
+    ).resolves.toBeUndefined();
     fake.httpError('usergroups.users.list', 503);
-    await expect(performWork(deps(), { type: 'usergroups.sync', department: 'hr' })).rejects.toThrow(
+    await expect(performWork({ ...deps(), metrics }, { type: 'usergroups.sync', department: 'hr' })).rejects.toThrow(
       /user group not read/,
     );
+    // Both reads left the members as they were: counted, so a group that stays stale shows on a graph.
+    expect(metrics.counts).toEqual({ UsergroupReadStale: 2 });
     fake.setUsergroup('S0HRTEAM1', ['U0HRMEM01']);
-    await performWork(deps(), { type: 'usergroups.sync', department: 'hr' });
+    await performWork({ ...deps(), metrics }, { type: 'usergroups.sync', department: 'hr' });
+    expect(metrics.counts).toEqual({ UsergroupReadStale: 2 });
     expect((await readDirectory(db)).departments.find((d) => d.id === 'hr')?.usergroupMembers).toEqual(['U0HRMEM01']);
   });
 });

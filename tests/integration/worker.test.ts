@@ -9,6 +9,7 @@ import type { Db } from '../../functions/store/client';
 import { claimLease, WORKER_LEASE_MS } from '../../functions/store/deliveries';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
+import { countingMetrics } from '../support/metrics';
 
 let fake: FakeSlack;
 let db: Db;
@@ -93,4 +94,12 @@ describe('a worker killed between taking an item and posting it (its lease stays
     expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
     expect(fake.callsTo('chat.postMessage').map((c) => c.args.text)).toEqual(['message 71']);
   });
+});
+
+it('counts each failed item for the alarms, not the ones that went well', async () => {
+  const metrics = countingMetrics();
+  const records = [record('ok', post(60)), record('bad', '{not json'), record('unknown', '{"type":"drop.table"}')];
+  const result = await processWorkBatch({ ...deps(), metrics }, { Records: records });
+  expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }, { itemIdentifier: 'unknown' }]);
+  expect(metrics.counts).toEqual({ WorkItemFailed: 2 });
 });

@@ -57,6 +57,12 @@ describe('Slack function asset', () => {
     expect(main).not.toContain('date-holidays are stubbed');
   });
 
+  it('holds no Powertools Metrics: its few counts are EMF lines it writes itself (functions/metrics.ts)', () => {
+    const main = fs.readFileSync(mainJs, 'utf8');
+    expect(main).not.toContain('POWERTOOLS_METRICS_NAMESPACE');
+    expect(main).toContain('CloudWatchMetrics');
+  });
+
   it('holds no chart package and none of the worker: its entry never reaches them', () => {
     const main = fs.readFileSync(mainJs, 'utf8');
     // Neither bundled (their code names them) nor required from beside the bundle.

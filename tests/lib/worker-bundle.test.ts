@@ -2,15 +2,18 @@
  * The worker's real asset (bundled with the local esbuild, as `cdk synth` does): Vega is in
  * index.js, resvg's wasm and the font (with its licence) are copied beside it, and the asset's own
  * handler, run by Node inside the asset directory, turns a `report.files` work item into PNG charts
- * uploaded to the fake Slack. tests/lib/build.ts skips bundling, so this file synthesises once more
- * with bundling on.
+ * uploaded to the fake Slack. The scan's asset, run the same way, writes the metrics its alarms
+ * watch. tests/lib/build.ts skips bundling, so this file synthesises once more with bundling on.
  */
 
 import * as fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { runScan } from '../../functions/jobs/scan';
+import { METRICS_NAMESPACE } from '../../functions/metric-names';
 import { fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { buildApp } from '../../lib/app';
@@ -164,5 +167,80 @@ describe('worker asset, run by Node in its own directory', () => {
     expect(done[0]!.args.files).toHaveLength(3);
     expect(done[0]!.args.channel_id).toBe(`D${HEAD}`);
     expect(done[0]!.authorization).toBe('Bearer xoxb-test-asset');
+  }, 60_000);
+});
+
+describe('scan asset, run by Node in its own directory', () => {
+  const FILED_AT = '2026-11-25T15:00:00Z';
+  let db: Db;
+  let secrets: FakeSecrets;
+  /** A port on 127.0.0.1 nobody listens on: the worker queue refuses every message. */
+  let deadQueue: string;
+
+  beforeAll(async () => {
+    db = await freshTable();
+    await importCompany(db, opsForSales(), '2026-11-01T00:00:00Z');
+    const filed = await fileFromSlack(db, {
+      user: 'U0SALMEM01',
+      agreementId: 'ops-for-sales',
+      priority: 'P1',
+      title: 'Filed before the queue went down',
+      description: '',
+      delivery: 'view:SCANASSET',
+      now: new Date(FILED_AT),
+    });
+    if (filed.outcome !== 'filed') throw new Error(JSON.stringify(filed));
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    deadQueue = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    secrets = await startSecrets();
+  }, 60_000);
+
+  afterAll(async () => {
+    await secrets?.close();
+    if (db) await dropTable(db);
+  });
+
+  it('writes one EMF line per run: the heartbeat, and the request whose hand-over the queue refused', async () => {
+    const event = { source: 'kept.schedule', job: 'scan', scheduledTime: '2026-11-25T15:03:00Z' };
+    const script = `
+      const lines = [];
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = (chunk) => { lines.push(String(chunk)); return true; };
+      const { handler } = require(require('node:path').join(process.cwd(), 'index.js'));
+      handler(${JSON.stringify(event)}, { awsRequestId: 'req-1', functionName: 'kept-scan', getRemainingTimeInMillis: () => 60000 }).then(
+        (out) => { process.stdout.write = write; write('RESULT ' + JSON.stringify({ out, lines }) + '\\n'); },
+        (err) => { console.error(err); process.exit(1); },
+      );
+    `;
+    const result = await runInAsset<{ out: string; lines: string[] }>(assets.scan, script, secrets, {
+      KEPT_TABLE: db.table,
+      DYNAMODB_ENDPOINT: testEndpoint(),
+      KEPT_QUEUE_URL: `${deadQueue}/123456789012/kept-work`,
+      AWS_ENDPOINT_URL_SQS: deadQueue,
+      KEPT_LOG_LEVEL: 'SILENT',
+    });
+    expect(result.out).toMatch(/^Scan at 2026-11-25T15:03:00.000Z: 1 request checked/);
+    const emf = result.lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'));
+    expect(emf).toHaveLength(1);
+    expect(JSON.parse(emf[0]!)).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: METRICS_NAMESPACE,
+            Dimensions: [['service']],
+            Metrics: [
+              { Name: 'ScanRequestFailed', Unit: 'Count' },
+              { Name: 'ScanRunSucceeded', Unit: 'Count' },
+            ],
+          },
+        ],
+      },
+      service: 'scan',
+      ScanRequestFailed: 1,
+      ScanRunSucceeded: 1,
+    });
   }, 60_000);
 });

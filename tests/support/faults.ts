@@ -1,5 +1,5 @@
 /** Faults injected into a real DynamoDB client (DynamoDB Local itself never fails this way). */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Db } from '../../functions/store/client';
 
 /**
@@ -30,6 +30,32 @@ export function collideTransactions(
     tried: () => tried,
     heal: () => {
       failing = 0;
+    },
+  };
+}
+
+/**
+ * Every call whose input mentions `text` (a request's key `REQ#IT-1`, an index name `gsi1`) fails
+ * as a call DynamoDB kept throttling until the SDK gave up, until `heal()`. Other calls go through.
+ */
+export function throttleCallsMentioning(db: Db, text: string): { failed: () => number; heal: () => void } {
+  let failed = 0;
+  let failing = true;
+  db.raw.middlewareStack.add(
+    (next) => async (args) => {
+      if (!failing || !JSON.stringify(args.input).includes(JSON.stringify(text))) return next(args);
+      failed += 1;
+      throw new ProvisionedThroughputExceededException({
+        message: 'The level of configured provisioned throughput for the table was exceeded',
+        $metadata: { attempts: 3 },
+      });
+    },
+    { step: 'initialize', name: `throttleCallsMentioning${Math.random()}` },
+  );
+  return {
+    failed: () => failed,
+    heal: () => {
+      failing = false;
     },
   };
 }

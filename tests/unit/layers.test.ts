@@ -131,6 +131,8 @@ const SHARED_WITH_INFRASTRUCTURE = [
   'functions/store/schema.ts',
   // How often the scan and the digest run, and the event a schedule sends (lib/constructs/jobs.ts).
   'functions/jobs/schedule.ts',
+  // The namespace and names of Kept's own metrics, which the alarms watch (lib/constructs/alarms.ts).
+  'functions/metric-names.ts',
 ];
 
 /** The outbox that runs the worker's code in this process: only for entry points outside AWS. */
@@ -258,9 +260,18 @@ function reachable(entry: string, edges: Edge[]): Map<string, string[]> {
   return via;
 }
 
-/** What a Lambda entry must never reach: the worker's dispatcher and the chart engine stay in the worker. */
+/**
+ * What a Lambda entry must never reach: the worker's dispatcher and the chart engine stay in the
+ * worker; Powertools Metrics stays out of the Slack function (it writes its few counts itself).
+ */
 const KEPT_OUT_OF_ENTRY: Record<string, string[]> = {
-  'functions/slack/handler.ts': ['functions/jobs', 'functions/worker', 'functions/charts', 'functions/local'],
+  'functions/slack/handler.ts': [
+    'functions/jobs',
+    'functions/worker',
+    'functions/charts',
+    'functions/local',
+    'functions/lambda-metrics.ts',
+  ],
   'functions/scan/handler.ts': [
     'functions/jobs/work.ts',
     IN_PROCESS_OUTBOX,
