@@ -24,6 +24,7 @@ import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
 import { getRequestRecord, type StoredEvent } from '../store/requests';
+import { WORKER_TIMEOUT_SECONDS } from '../work/worker-settings';
 import { postDm, REFUSED_DM_TS } from './dm';
 import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
@@ -45,12 +46,17 @@ export class RequestBusyError extends Error {
   }
 }
 
-const LEASE_MS = 60_000;
+/**
+ * One worker's hold on a request: longer than the worker Lambda may run, so a lease never runs out
+ * under a worker that is still posting (another would then post a second card); 30 s more for the
+ * clocks of two machines. A lease left by a worker that died is taken over after it.
+ */
+export const REQUEST_LEASE_MS = (WORKER_TIMEOUT_SECONDS + 30) * 1000;
 
 export async function announceRequest(deps: RequestNotifyDeps, id: string): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const owner = randomUUID();
-  if (!(await takeLock(deps.db, id, owner, now(), LEASE_MS))) throw new RequestBusyError(id);
+  if (!(await takeLock(deps.db, id, owner, now(), REQUEST_LEASE_MS))) throw new RequestBusyError(id);
   try {
     await sync(deps, id, now);
   } finally {

@@ -1,5 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { REQUEST_LEASE_MS } from '../../functions/slack/notify-requests';
 import { createTableInput, INDEXES, TTL_ATTRIBUTE } from '../../functions/store/schema';
+import { WORKER_TIMEOUT_SECONDS } from '../../functions/work/worker-settings';
 import { API_THROTTLE } from '../../lib/constructs/slack-api';
 import { WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/worker';
 import type { KeptStack } from '../../lib/kept-stack';
@@ -288,6 +290,13 @@ describe('worker queue', () => {
   it('hides a message for at least 6 times the worker timeout', () => {
     const timeout = resources[functions.worker.fn]!.Properties.Timeout as number;
     expect(resources[ids.queue]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('the deployed worker timeout is the one its code is sized for: a request lease outlasts it', () => {
+    const timeoutMs = (resources[functions.worker.fn]!.Properties.Timeout as number) * 1000;
+    expect(timeoutMs).toBe(WORKER_TIMEOUT_SECONDS * 1000);
+    // A lease that ran out under a live worker would let a second one post the same card.
+    expect(REQUEST_LEASE_MS).toBeGreaterThanOrEqual(timeoutMs + 30_000);
   });
 
   it('all queues are encrypted and refuse requests without TLS', () => {

@@ -131,6 +131,8 @@ const SHARED_WITH_INFRASTRUCTURE = [
   'functions/store/schema.ts',
   // How often the scan and the digest run, and the event a schedule sends (lib/constructs/jobs.ts).
   'functions/jobs/schedule.ts',
+  // The worker's timeout, batch, receive count and visibility (lib/constructs/worker.ts).
+  'functions/work/worker-settings.ts',
 ];
 
 /** The outbox that runs the worker's code in this process: only for entry points outside AWS. */
