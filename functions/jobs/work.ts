@@ -2,8 +2,13 @@
  * Slow work handed off from the Slack ack path arrives here through SQS. Each record is
  * checked with zod; a record that fails is reported alone (batchItemFailures), so the other
  * records of the batch are not processed again, and after 5 tries it rests in the DLQ.
+ *
+ * Slack's rate limits are not waited out here: a call Slack rate-limits fails at once (the worker's
+ * client, slack/web-client.ts), and the item goes back on the queue hidden for Retry-After seconds,
+ * while the rest of the batch goes on. Each work type remembers what it already posted, so the item
+ * sent again finishes only what is missing.
  */
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../log';
 import { sendDigestChart } from '../slack/digest-chart';
@@ -16,12 +21,20 @@ import type { Db } from '../store/client';
 import { once } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 import { WorkItem } from '../work/item';
+import type { Outbox } from '../work/outbox';
 
 export interface WorkDeps {
   db: Db;
   slack: WebClient;
   /** KEPT_ADMINS: they answer proposals made to every department. */
   admins: readonly string[];
+  /** The instant now (the request lease, clocks on cards); tests pass their own clock. */
+  now?: () => Date;
+}
+
+/** What the worker needs beyond the work itself: the queue a rate-limited item goes back on. */
+export interface WorkerDeps extends WorkDeps {
+  outbox: Outbox;
 }
 
 /** Does one work item; throws when it should be tried again. */
@@ -64,7 +77,40 @@ async function postOnce(deps: WorkDeps, item: Extract<WorkItem, { type: 'slack.p
   );
 }
 
-export async function processWorkBatch(deps: WorkDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+/** Slack's Retry-After, in seconds, when `err` is a call Slack rate-limited; otherwise undefined. */
+export function retryAfterOf(err: unknown): number | undefined {
+  const e = err as { code?: unknown; retryAfter?: unknown } | undefined;
+  if (e?.code !== ErrorCode.RateLimitedError) return undefined;
+  // Slack always sends the header; a 429 without a number waits a second.
+  return typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter) && e.retryAfter >= 0 ? e.retryAfter : 1;
+}
+
+/**
+ * Does one work item. When Slack rate-limits one of its calls, the item is sent to `outbox` again,
+ * hidden for Retry-After seconds, and this one counts as done (`requeued`): what it already posted
+ * is remembered, so its successor posts only the rest. Throws when the item should be tried again,
+ * and when its successor could not be queued, so the item itself is tried again and never lost.
+ */
+export async function workOnce(deps: WorkerDeps, item: WorkItem): Promise<'done' | 'requeued'> {
+  try {
+    await performWork(deps, item);
+    return 'done';
+  } catch (err) {
+    const retryAfter = retryAfterOf(err);
+    if (retryAfter === undefined) throw err;
+    try {
+      await deps.outbox.send(item, { delaySeconds: retryAfter });
+    } catch (sendErr) {
+      throw new Error(
+        `rate-limited by Slack (Retry-After ${retryAfter} s) and not queued again: ${(sendErr as Error).message}`,
+      );
+    }
+    logger.warn('Slack rate-limited a work item; it is queued again', { type: item.type, retryAfter });
+    return 'requeued';
+  }
+}
+
+export async function processWorkBatch(deps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
@@ -74,7 +120,7 @@ export async function processWorkBatch(deps: WorkDeps, event: SQSEvent): Promise
       } catch {
         throw new Error('body is not JSON');
       }
-      await performWork(deps, WorkItem.parse(body));
+      await workOnce(deps, WorkItem.parse(body));
     } catch (err) {
       logger.error('work item failed', { messageId: record.messageId, error: (err as Error).message });
       batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -7,7 +7,7 @@
  * departments: a breach, with its penalty and a recovery checklist). Then the request's check moves
  * on to its next deadline.
  * One worker per request at a time (a lease lock); each card and line is posted, then remembered,
- * so a retried job skips what is already in Slack.
+ * so a retried job skips what is already in Slack, and so does one sent again after a rate limit.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
@@ -331,11 +331,15 @@ function atRiskText(
   return atRiskWarning({ ...atRiskOf(request, kind, calendar, at), request, kind, providerName, toAssignee }).text;
 }
 
+/** A rate limit: the job goes back on the queue and tries again after Retry-After, with nothing left out. */
+const rateLimited = (err: unknown) => (err as { code?: string }).code === ErrorCode.RateLimitedError;
+
 async function permalink(slack: WebClient, ref: MessageRef): Promise<string | undefined> {
   try {
     const out = await slack.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
     return out.permalink;
   } catch (err) {
+    if (rateLimited(err)) throw err;
     logger.warn('card permalink not read', { error: (err as Error).message });
     return undefined;
   }
@@ -347,6 +351,7 @@ async function timezoneOf(slack: WebClient, user: string, fallback: string): Pro
     const out = await slack.users.info({ user });
     return out.user?.tz ?? fallback;
   } catch (err) {
+    if (rateLimited(err)) throw err;
     logger.warn('time zone not read', { error: (err as Error).message });
     return fallback;
   }

@@ -15,3 +15,5 @@ export const WORKER_MAX_RECEIVE_COUNT = 5;
  * function timeout, so a message is not handed to a second worker while the first still runs.
  */
 export const WORKER_VISIBILITY_TIMEOUT_SECONDS = 6 * WORKER_TIMEOUT_SECONDS;
+/** SQS's longest `DelaySeconds`: a message sent later than this is sent with this delay. */
+export const MAX_DELAY_SECONDS = 900;

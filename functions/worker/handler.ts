@@ -6,13 +6,20 @@ import { coldStart } from '../cold-start';
 import { processWorkBatch } from '../jobs/work';
 import { logger } from '../log';
 import { loadLambdaConfig } from '../secrets';
-import { createSlackClient } from '../slack/web-client';
+import { workerSlackClient } from '../slack/web-client';
 import { dbFromConfig } from '../store/client';
+import { queueOutbox } from '../work/outbox';
 
 export function workerHandler() {
   const deps = coldStart(async () => {
     const config = await loadLambdaConfig();
-    return { db: dbFromConfig(config), slack: createSlackClient(config), admins: config.KEPT_ADMINS };
+    return {
+      db: dbFromConfig(config),
+      slack: workerSlackClient(config),
+      admins: config.KEPT_ADMINS,
+      // Its own queue: an item Slack rate-limits goes back on it, hidden for Retry-After seconds.
+      outbox: queueOutbox(config),
+    };
   });
   return middy(async (event: SQSEvent) => processWorkBatch(await deps(), event)).use(injectLambdaContext(logger));
 }

@@ -89,9 +89,10 @@ export class Worker extends Construct {
       entry: 'functions/worker/handler.ts',
       description: 'Kept worker: slow Slack work handed off by the other functions',
       timeout: WORKER_TIMEOUT,
+      // Its own queue: a call Slack rate-limits goes back on it, hidden for Retry-After seconds.
+      environment: { ...props.environment, KEPT_QUEUE_URL: this.queue.queueUrl },
       // Rendering a report's charts is CPU work; more memory is more CPU (first chart ~0.6 s locally).
       memorySize: 1024,
-      environment: props.environment,
       // Report files: Vega is bundled (loaded on the first chart only); resvg's wasm and the font
       // are not JavaScript, so they ship as files beside index.js.
       esbuildArgs: { '--alias': [VEGA_CANVAS_ALIAS] },
@@ -102,6 +103,8 @@ export class Worker extends Construct {
         afterBundling: (_inputDir, outputDir) => chartFilesCommands(outputDir),
       },
     });
+
+    this.queue.grantSendMessages(this.function.role);
 
     // reportBatchItemFailures: the handler returns the failed message IDs, so one poison message is
     // retried (and dead-lettered) alone instead of the whole batch of ten being redelivered.

@@ -88,7 +88,7 @@ describe('functions', () => {
     slack: { timeout: 10, memory: 1024, queueUrl: true },
     scan: { timeout: 60, memory: 512, queueUrl: true },
     digest: { timeout: 300, memory: 512, queueUrl: true },
-    worker: { timeout: 60, memory: 1024, queueUrl: false },
+    worker: { timeout: 60, memory: 1024, queueUrl: true },
   } as const;
 
   it('are exactly the four Kept functions', () => {
@@ -435,11 +435,26 @@ describe('least privilege', () => {
     },
   );
 
-  it('only the worker may receive from the queue; Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
+  it('only the worker may receive from the queue (and send back to it); Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
     const consumers = ofType('AWS::IAM::Role')
       .map(([id]) => id)
       .filter((id) => actionsOf(id).includes('sqs:ReceiveMessage'));
     expect(consumers).toEqual([functions.worker.role]);
+    // A rate-limited item goes back on the worker's own queue, with a delay.
+    const workerSqs = statementsOf(functions.worker.role).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
+    expect(workerSqs).toEqual([
+      {
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+          'sqs:SendMessage',
+        ],
+        Resource: [arn(ids.queue)],
+      },
+    ]);
     for (const name of ['slack', 'scan', 'digest'] as const) {
       const sqs = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
       const queues = name === 'slack' ? [arn(ids.queue)] : [arn(ids.jobsDlq), arn(ids.queue)];
