@@ -6,7 +6,8 @@
  * Slack's rate limits are not waited out here: a call Slack rate-limits fails at once (the worker's
  * client, slack/web-client.ts), and the item goes back on the queue hidden for Retry-After seconds,
  * while the rest of the batch goes on. Each work type remembers what it already posted, so the item
- * sent again finishes only what is missing.
+ * sent again finishes only what is missing. A worker near its timeout stops taking records and hands
+ * the ones it did not reach back to SQS untouched.
  */
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -36,6 +37,14 @@ export interface WorkDeps {
 export interface WorkerDeps extends WorkDeps {
   outbox: Outbox;
 }
+
+/**
+ * The worker takes no new record once less than this is left of its invocation: more than one
+ * item's worst case, so the item it starts ends before Lambda stops it. An item stops at its first
+ * Slack call that fails; a brownout costs it at most about 3 timed-out calls of 2.5 s (a card or DM,
+ * and the permalink and time zone it can go without), and a slow but working Slack a few more.
+ */
+export const WORKER_ITEM_MARGIN_MS = 20_000;
 
 /** Does one work item; throws when it should be tried again. */
 export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void> {
@@ -110,9 +119,29 @@ export async function workOnce(deps: WorkerDeps, item: WorkItem): Promise<'done'
   }
 }
 
-export async function processWorkBatch(deps: WorkerDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+/**
+ * One SQS batch, record after record. `timeLeftMs` is what is left of the invocation (the Lambda
+ * context's getRemainingTimeInMillis): once it is under WORKER_ITEM_MARGIN_MS, the records not yet
+ * started are reported as failures without being touched, so SQS hands only those out again
+ * instead of Lambda timing out and the whole batch (done ones included) coming back.
+ */
+export async function processWorkBatch(
+  deps: WorkerDeps,
+  event: SQSEvent,
+  timeLeftMs: () => number = () => Number.POSITIVE_INFINITY,
+): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
+  const records = event.Records;
+  for (const [index, record] of records.entries()) {
+    if (timeLeftMs() < WORKER_ITEM_MARGIN_MS) {
+      const rest = records.slice(index).map((r) => ({ itemIdentifier: r.messageId }));
+      logger.warn('worker nearly out of time; the rest of the batch goes back to the queue untouched', {
+        left: rest.length,
+        timeLeftMs: timeLeftMs(),
+      });
+      batchItemFailures.push(...rest);
+      break;
+    }
     try {
       let body: unknown;
       try {

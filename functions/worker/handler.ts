@@ -1,7 +1,7 @@
 /** The worker Lambda: drains the work queue (SQS), with config and clients once per cold start. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { coldStart } from '../cold-start';
 import { processWorkBatch } from '../jobs/work';
 import { logger } from '../log';
@@ -21,7 +21,9 @@ export function workerHandler() {
       outbox: queueOutbox(config),
     };
   });
-  return middy(async (event: SQSEvent) => processWorkBatch(await deps(), event)).use(injectLambdaContext(logger));
+  return middy(async (event: SQSEvent, context: Context) =>
+    processWorkBatch(await deps(), event, () => context.getRemainingTimeInMillis()),
+  ).use(injectLambdaContext(logger));
 }
 
 export const handler = workerHandler();

@@ -107,7 +107,8 @@ export class Worker extends Construct {
     this.queue.grantSendMessages(this.function.role);
 
     // reportBatchItemFailures: the handler returns the failed message IDs, so one poison message is
-    // retried (and dead-lettered) alone instead of the whole batch of ten being redelivered.
+    // retried (and dead-lettered) alone instead of the whole batch of ten being redelivered, and a
+    // worker short of time hands back only the records it did not reach.
     this.function.fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: WORKER_BATCH_SIZE,

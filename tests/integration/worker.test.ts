@@ -1,19 +1,20 @@
 /**
  * The SQS worker with the production worker client (no library retries, rate limits handed back):
  * a poison message fails alone, a redelivered item posts once, a 429 sends the item back on the
- * queue hidden for Retry-After instead of sleeping. The queue is tests/support/fake-queue.ts on the
- * test clock.
+ * queue hidden for Retry-After instead of sleeping, and a worker short of time hands back the
+ * records it did not reach. The queue is tests/support/fake-queue.ts on the test clock.
  */
 import { LogLevel } from '@slack/web-api';
 import type { SQSEvent } from 'aws-lambda';
 import { inProcessWorker } from '../../functions/jobs/in-process-outbox';
-import { processWorkBatch } from '../../functions/jobs/work';
+import { processWorkBatch, WORKER_ITEM_MARGIN_MS } from '../../functions/jobs/work';
 import { fileFromSlack } from '../../functions/services/requests';
 import { workerSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { isDelivered } from '../../functions/store/deliveries';
 import { getRequestRecord } from '../../functions/store/requests';
 import type { WorkItem } from '../../functions/work/item';
+import { WORKER_TIMEOUT_SECONDS } from '../../functions/work/worker-settings';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { eventually } from '../support/eventually';
@@ -43,6 +44,8 @@ const deps = (queue = new FakeQueue(clock.ms)) => ({ db, admins: [], slack: slac
 const record = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
 const postItem = (key: string, text: string): WorkItem => ({ type: 'slack.post', key, channel: 'C0QUEUE001', text });
 const post = (n: number) => JSON.stringify(postItem(`k-${n}`, `message ${n}`));
+/** A whole Lambda's time, whatever the machine's clock does. */
+const plentyOfTime = () => WORKER_TIMEOUT_SECONDS * 1000;
 /** Texts Slack took (answered ok), in order. */
 const postedTexts = () =>
   fake
@@ -107,7 +110,7 @@ describe('Slack rate-limits the worker', () => {
 
     const batch = queue.receive();
     expect(batch.Records).toHaveLength(10);
-    const result = await processWorkBatch(deps(queue), batch);
+    const result = await processWorkBatch(deps(queue), batch, plentyOfTime);
     queue.settle(batch, result);
 
     // Nothing waited: the limited item is done here (its successor is queued), the rest posted.
@@ -122,7 +125,7 @@ describe('Slack rate-limits the worker', () => {
     clock.advance(1_000);
     const later = queue.receive();
     expect(later.Records).toHaveLength(1);
-    const again = await processWorkBatch(deps(queue), later);
+    const again = await processWorkBatch(deps(queue), later, plentyOfTime);
     queue.settle(later, again);
     expect(again.batchItemFailures).toEqual([]);
     expect(queue.messages).toEqual([]);
@@ -133,12 +136,12 @@ describe('Slack rate-limits the worker', () => {
     const queue = new FakeQueue(clock.ms);
     queue.refuseSends = 1;
     fake.rateLimit('chat.postMessage', 30, 1);
-    const result = await processWorkBatch(deps(queue), { Records: [record('q', post(500))] });
+    const result = await processWorkBatch(deps(queue), { Records: [record('q', post(500))] }, plentyOfTime);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'q' }]);
     expect(queue.sent).toEqual([]);
     expect(await isDelivered(db, 'work:k-500')).toBe(false); // the claim was given back
 
-    const redelivered = await processWorkBatch(deps(queue), { Records: [record('q', post(500))] });
+    const redelivered = await processWorkBatch(deps(queue), { Records: [record('q', post(500))] }, plentyOfTime);
     expect(redelivered.batchItemFailures).toEqual([]);
     expect(postedTexts()).toEqual(['message 500']);
   });
@@ -161,7 +164,7 @@ describe('Slack rate-limits the worker', () => {
     fake.rateLimit('chat.postMessage', 12, 1, 1); // the card goes through, the requester's DM is limited
 
     const first = queue.receive();
-    queue.settle(first, await processWorkBatch(deps(queue), first));
+    queue.settle(first, await processWorkBatch(deps(queue), first, plentyOfTime));
     expect(queue.sent.map((s) => s.delaySeconds)).toEqual([12]);
     expect((await getRequestRecord(db, id))?.card).toBeDefined();
     expect(fake.callsTo('chat.postMessage').map((c) => [c.args.channel, c.outcome])).toEqual([
@@ -172,7 +175,7 @@ describe('Slack rate-limits the worker', () => {
     clock.advance(12_000);
     const second = queue.receive();
     expect(second.Records).toHaveLength(1);
-    queue.settle(second, await processWorkBatch(deps(queue), second));
+    queue.settle(second, await processWorkBatch(deps(queue), second, plentyOfTime));
     expect(queue.messages).toEqual([]);
     const ok = fake.callsTo('chat.postMessage').filter((c) => c.outcome === 'ok');
     expect(ok.filter((c) => c.args.channel === IT_CHANNEL)).toHaveLength(1); // one card
@@ -191,5 +194,42 @@ describe('Slack rate-limits the worker', () => {
     await outbox.idle();
     expect(fake.callsTo('chat.postMessage').map((c) => c.outcome)).toEqual(['rate_limited', 'ok']);
     expect(postedTexts()).toEqual(['in process']);
+  });
+});
+
+describe('the time budget', () => {
+  beforeEach(() => fake.reset());
+
+  it('with little time left, the records not reached come back as batch item failures untouched, and are done on redelivery', async () => {
+    const queue = new FakeQueue(clock.ms);
+    for (let n = 0; n < 10; n++) await queue.send(postItem(`budget-${n}`, `budget ${n}`));
+    // Each post takes 15 s of the invocation: after three, less than the margin is left.
+    const timeLeft = () => plentyOfTime() - 15_000 * fake.callsTo('chat.postMessage').length;
+    expect(plentyOfTime() - 3 * 15_000).toBeLessThan(WORKER_ITEM_MARGIN_MS);
+
+    const batch = queue.receive();
+    const result = await processWorkBatch(deps(queue), batch, timeLeft);
+    queue.settle(batch, result);
+    expect(result.batchItemFailures).toEqual(batch.Records.slice(3).map((r) => ({ itemIdentifier: r.messageId })));
+    expect(postedTexts()).toEqual(['budget 0', 'budget 1', 'budget 2']);
+    for (let n = 3; n < 10; n++) expect(await isDelivered(db, `work:budget-${n}`)).toBe(false); // untouched
+
+    clock.advance(queue.nextVisibleAt()! - clock.ms()); // the visibility timeout
+    const redelivered = queue.receive();
+    expect(redelivered.Records.map((r) => JSON.parse(r.body).key)).toEqual(
+      [3, 4, 5, 6, 7, 8, 9].map((n) => `budget-${n}`),
+    );
+    const again = await processWorkBatch(deps(queue), redelivered, plentyOfTime);
+    queue.settle(redelivered, again);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(queue.messages).toEqual([]);
+    expect(postedTexts()).toEqual(Array.from({ length: 10 }, (_, n) => `budget ${n}`));
+  });
+
+  it('less than the margin from the start: nothing is touched and every record comes back', async () => {
+    const records = [record('a', post(900)), record('b', post(901))];
+    const result = await processWorkBatch(deps(), { Records: records }, () => WORKER_ITEM_MARGIN_MS - 1);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }]);
+    expect(fake.calls).toEqual([]);
   });
 });

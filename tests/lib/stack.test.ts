@@ -1,4 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { WORKER_ITEM_MARGIN_MS } from '../../functions/jobs/work';
 import { REQUEST_LEASE_MS } from '../../functions/slack/notify-requests';
 import { createTableInput, INDEXES, TTL_ATTRIBUTE } from '../../functions/store/schema';
 import { WORKER_TIMEOUT_SECONDS } from '../../functions/work/worker-settings';
@@ -292,11 +293,13 @@ describe('worker queue', () => {
     expect(resources[ids.queue]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
   });
 
-  it('the deployed worker timeout is the one its code is sized for: a request lease outlasts it', () => {
+  it('the deployed worker timeout is the one its code is sized for: a request lease outlasts it, the time margin fits in it', () => {
     const timeoutMs = (resources[functions.worker.fn]!.Properties.Timeout as number) * 1000;
     expect(timeoutMs).toBe(WORKER_TIMEOUT_SECONDS * 1000);
     // A lease that ran out under a live worker would let a second one post the same card.
     expect(REQUEST_LEASE_MS).toBeGreaterThanOrEqual(timeoutMs + 30_000);
+    // A worker stops taking records with this much left; less than half the run would waste it.
+    expect(WORKER_ITEM_MARGIN_MS).toBeLessThanOrEqual(timeoutMs / 2);
   });
 
   it('all queues are encrypted and refuse requests without TLS', () => {
