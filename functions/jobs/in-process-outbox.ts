@@ -6,23 +6,30 @@
  */
 import type { Config } from '../config';
 import { logger } from '../log';
-import { createSlackClient } from '../slack/web-client';
+import { workerSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
 import type { WorkItem } from '../work/item';
-import { type Outbox, sqsOutbox } from '../work/outbox';
-import { performWork } from './work';
+import { delayOf, type Outbox, sqsOutbox } from '../work/outbox';
+import { type WorkDeps, workOnce } from './work';
 
 /** Like the queue's redelivery (5 receives): a failed item is tried again after a growing pause. */
 export const IN_PROCESS_RETRY_MS = [100, 300, 1_000, 3_000] as const;
 
+/** Resolves after `ms`: a real timer, or in tests one the test moves on itself (tests/support/test-clock.ts). */
+export type Wait = (ms: number) => Promise<void>;
+
+const realWait: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function withRetries(
   item: WorkItem,
-  perform: (item: WorkItem) => Promise<void>,
+  perform: (item: WorkItem) => Promise<unknown>,
   delays: readonly number[],
+  wait: Wait,
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await perform(item);
+      await perform(item);
+      return;
     } catch (err) {
       const delay = delays[attempt];
       if (delay === undefined) throw err;
@@ -31,20 +38,28 @@ async function withRetries(
         attempt: attempt + 1,
         error: (err as Error).message,
       });
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await wait(delay);
     }
   }
 }
 
+/**
+ * Runs each item sent to it in this process, after its `delaySeconds` (as SQS hides a delayed
+ * message), trying a failing one again after each of `retryDelays`. `wait` is the timer for both;
+ * `idle()` waits on items still waiting out their delay too.
+ */
 export function inProcessOutbox(
-  perform: (item: WorkItem) => Promise<void>,
+  perform: (item: WorkItem) => Promise<unknown>,
   retryDelays: readonly number[] = IN_PROCESS_RETRY_MS,
+  wait: Wait = realWait,
 ): Outbox {
   const running = new Set<Promise<void>>();
   return {
-    send: async (item) => {
-      const job = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => withRetries(item, perform, retryDelays))
+    send: async (item, options) => {
+      const delayMs = delayOf(options) * 1000;
+      const start = delayMs > 0 ? wait(delayMs) : new Promise<void>((resolve) => setImmediate(resolve));
+      const job = start
+        .then(() => withRetries(item, perform, retryDelays, wait))
         .catch((err: Error) => logger.error('work item failed', { type: item.type, error: err.message }))
         .finally(() => running.delete(job));
       running.add(job);
@@ -55,9 +70,21 @@ export function inProcessOutbox(
   };
 }
 
+/**
+ * The worker in this process: each item as the SQS worker does it (`workOnce`), so an item Slack
+ * rate-limits comes back to this outbox and runs again after Retry-After.
+ */
+export function inProcessWorker(
+  deps: WorkDeps,
+  retryDelays: readonly number[] = IN_PROCESS_RETRY_MS,
+  wait: Wait = realWait,
+): Outbox {
+  const outbox: Outbox = inProcessOutbox((item) => workOnce({ ...deps, outbox }, item), retryDelays, wait);
+  return outbox;
+}
+
 /** The queue when KEPT_QUEUE_URL is set (AWS); otherwise the work runs in this process. */
 export function outboxFromConfig(config: Config, db: Db): Outbox {
   if (config.KEPT_QUEUE_URL) return sqsOutbox(config.KEPT_QUEUE_URL);
-  const deps = { db, slack: createSlackClient(config), admins: config.KEPT_ADMINS };
-  return inProcessOutbox((item) => performWork(deps, item));
+  return inProcessWorker({ db, slack: workerSlackClient(config), admins: config.KEPT_ADMINS });
 }

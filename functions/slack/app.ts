@@ -40,9 +40,9 @@ export interface SlackAppDeps {
  */
 function neverThrows(outbox: Outbox, metrics?: Metrics): Outbox {
   return {
-    send: async (item) => {
+    send: async (item, options) => {
       try {
-        await outbox.send(item);
+        await outbox.send(item, options);
       } catch (err) {
         logger.error('work not handed to the worker', { type: item.type, error: (err as Error).message });
         metrics?.count('OutboxSendFailed');

@@ -7,7 +7,7 @@
  * departments: a breach, with its penalty and a recovery checklist). Then the request's check moves
  * on to its next deadline.
  * One worker per request at a time (a lease lock); each card and line is posted, then remembered,
- * so a retried job skips what is already in Slack.
+ * so a retried job skips what is already in Slack, and so does one sent again after a rate limit.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
@@ -24,6 +24,7 @@ import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
 import { getRequestRecord, type StoredEvent } from '../store/requests';
+import { WORKER_TIMEOUT_SECONDS } from '../work/worker-settings';
 import { postDm, REFUSED_DM_TS } from './dm';
 import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
@@ -45,12 +46,17 @@ export class RequestBusyError extends Error {
   }
 }
 
-const LEASE_MS = 60_000;
+/**
+ * One worker's hold on a request: longer than the worker Lambda may run, so a lease never runs out
+ * under a worker that is still posting (another would then post a second card); 30 s more for the
+ * clocks of two machines. A lease left by a worker that died is taken over after it.
+ */
+export const REQUEST_LEASE_MS = (WORKER_TIMEOUT_SECONDS + 30) * 1000;
 
 export async function announceRequest(deps: RequestNotifyDeps, id: string): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const owner = randomUUID();
-  if (!(await takeLock(deps.db, id, owner, now(), LEASE_MS))) throw new RequestBusyError(id);
+  if (!(await takeLock(deps.db, id, owner, now(), REQUEST_LEASE_MS))) throw new RequestBusyError(id);
   try {
     await sync(deps, id, now);
   } finally {
@@ -325,11 +331,15 @@ function atRiskText(
   return atRiskWarning({ ...atRiskOf(request, kind, calendar, at), request, kind, providerName, toAssignee }).text;
 }
 
+/** A rate limit: the job goes back on the queue and tries again after Retry-After, with nothing left out. */
+const rateLimited = (err: unknown) => (err as { code?: string }).code === ErrorCode.RateLimitedError;
+
 async function permalink(slack: WebClient, ref: MessageRef): Promise<string | undefined> {
   try {
     const out = await slack.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
     return out.permalink;
   } catch (err) {
+    if (rateLimited(err)) throw err;
     logger.warn('card permalink not read', { error: (err as Error).message });
     return undefined;
   }
@@ -341,6 +351,7 @@ async function timezoneOf(slack: WebClient, user: string, fallback: string): Pro
     const out = await slack.users.info({ user });
     return out.user?.tz ?? fallback;
   } catch (err) {
+    if (rateLimited(err)) throw err;
     logger.warn('time zone not read', { error: (err as Error).message });
     return fallback;
   }

@@ -1,7 +1,7 @@
 /**
- * Options for every Slack Web API client Kept makes (Bolt's and the jobs'). The library's
- * default retries for about 30 minutes; a Lambda has seconds, so calls time out and retry
- * a bounded number of times.
+ * Options for every Slack Web API client Kept makes (Bolt's, the worker's and the jobs'). The
+ * library's default retries for about 30 minutes; a Lambda has seconds, so calls time out and retry
+ * a bounded number of times, or not at all.
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config';
@@ -26,7 +26,8 @@ export function slackClientOptions(
  * listener runs before the answer): a rate limit is reported at once instead of waited out
  * (Retry-After can be 30 s or more, Slack gives 3), and a call that hangs gives up after 1 s with
  * one quick retry, so one Slack call never costs more than about 2.1 s. Listeners turn these
- * failures into a "please try again" line. The worker and the jobs keep the patient defaults above.
+ * failures into a "please try again" line. The jobs keep the patient defaults above; the worker has
+ * its own (below).
  */
 export const REQUEST_PATH_TIMEOUT_MS = 1_000;
 
@@ -52,4 +53,24 @@ export function createSlackClient(
   overrides: Partial<WebClientOptions> = {},
 ): WebClient {
   return new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, overrides));
+}
+
+/**
+ * The worker's client (SQS in AWS, the in-process outbox locally): a rate limit is handed back at
+ * once, so the item goes back on the queue hidden for Retry-After seconds (functions/jobs/work.ts)
+ * instead of sleeping inside a 60-second Lambda, and nothing is retried inside the library: a
+ * retried `chat.postMessage` that had timed out after Slack took it would post a card, a thread
+ * reply or a DM twice. The queue's redelivery is the retry, and each work type skips what it has
+ * already remembered. A call still gives up after SLACK_CALL_TIMEOUT_MS.
+ */
+export const WORKER_CLIENT: Partial<WebClientOptions> = {
+  rejectRateLimitedCalls: true,
+  retryConfig: { retries: 0 },
+};
+
+export function workerSlackClient(
+  config: Pick<Config, 'SLACK_API_URL' | 'SLACK_BOT_TOKEN'>,
+  overrides: Partial<WebClientOptions> = {},
+): WebClient {
+  return createSlackClient(config, { ...WORKER_CLIENT, ...overrides });
 }

@@ -7,11 +7,30 @@
 import { SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { Config } from '../config';
 import type { WorkItem } from './item';
+import { MAX_DELAY_SECONDS } from './worker-settings';
+
+export interface SendOptions {
+  /**
+   * Hide the item this many seconds before the worker may take it (SQS `DelaySeconds`): a call Slack
+   * rate-limited goes back with its Retry-After. Whole seconds from 0 to 900 (more is cut to 900).
+   */
+  delaySeconds?: number;
+}
 
 export interface Outbox {
-  send(item: WorkItem): Promise<void>;
-  /** Resolves when no work sent from this process is still running (always at once for SQS). */
+  send(item: WorkItem, options?: SendOptions): Promise<void>;
+  /**
+   * Resolves when no work sent from this process is still running or waiting out its delay (always
+   * at once for SQS).
+   */
   idle(): Promise<void>;
+}
+
+/** `delaySeconds` as SQS takes it: a whole number of seconds from 0 to 900. */
+export function delayOf(options: SendOptions = {}): number {
+  const seconds = options.delaySeconds ?? 0;
+  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
+  return Math.min(MAX_DELAY_SECONDS, Math.ceil(seconds));
 }
 
 /**
@@ -31,8 +50,15 @@ export function queueClient(options: Omit<SQSClientConfig, 'maxAttempts' | 'requ
 
 export function sqsOutbox(queueUrl: string, sqs = queueClient()): Outbox {
   return {
-    send: async (item) => {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(item) }));
+    send: async (item, options) => {
+      const delay = delayOf(options);
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: JSON.stringify(item),
+          ...(delay > 0 ? { DelaySeconds: delay } : {}),
+        }),
+      );
     },
     idle: async () => {},
   };

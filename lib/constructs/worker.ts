@@ -7,13 +7,18 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  WORKER_BATCH_SIZE,
+  WORKER_MAX_RECEIVE_COUNT,
+  WORKER_TIMEOUT_SECONDS,
+  WORKER_VISIBILITY_TIMEOUT_SECONDS,
+} from '../../functions/work/worker-settings';
 import { fromRoot } from '../paths';
 import { KeptFunction } from './kept-function';
 
-export const WORKER_TIMEOUT = Duration.seconds(60);
-/** After this many failed receives a message moves to the dead-letter queue (checklist G6). */
-export const WORKER_MAX_RECEIVE_COUNT = 5;
-export const WORKER_BATCH_SIZE = 10;
+export { WORKER_BATCH_SIZE, WORKER_MAX_RECEIVE_COUNT };
+/** functions/work/worker-settings.ts: the worker's time budget and the request lease are sized from it. */
+export const WORKER_TIMEOUT = Duration.seconds(WORKER_TIMEOUT_SECONDS);
 /** At most this many workers at once: keeps bursts (a digest fan-out) inside Slack's rate limits. */
 export const WORKER_MAX_CONCURRENCY = 5;
 
@@ -75,9 +80,8 @@ export class Worker extends Construct {
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS guidance for Lambda event sources: at least 6x the function timeout, so a message is
-      // not handed to a second worker while the first (and its retries with backoff) still runs.
-      visibilityTimeout: Duration.seconds(6 * WORKER_TIMEOUT.toSeconds()),
+      // At least 6x the function timeout (AWS guidance for Lambda event sources; worker-settings.ts).
+      visibilityTimeout: Duration.seconds(WORKER_VISIBILITY_TIMEOUT_SECONDS),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: WORKER_MAX_RECEIVE_COUNT },
     });
 
@@ -85,9 +89,10 @@ export class Worker extends Construct {
       entry: 'functions/worker/handler.ts',
       description: 'Kept worker: slow Slack work handed off by the other functions',
       timeout: WORKER_TIMEOUT,
+      // Its own queue: a call Slack rate-limits goes back on it, hidden for Retry-After seconds.
+      environment: { ...props.environment, KEPT_QUEUE_URL: this.queue.queueUrl },
       // Rendering a report's charts is CPU work; more memory is more CPU (first chart ~0.6 s locally).
       memorySize: 1024,
-      environment: props.environment,
       // Report files: Vega is bundled (loaded on the first chart only); resvg's wasm and the font
       // are not JavaScript, so they ship as files beside index.js.
       esbuildArgs: { '--alias': [VEGA_CANVAS_ALIAS] },
@@ -99,8 +104,11 @@ export class Worker extends Construct {
       },
     });
 
+    this.queue.grantSendMessages(this.function.role);
+
     // reportBatchItemFailures: the handler returns the failed message IDs, so one poison message is
-    // retried (and dead-lettered) alone instead of the whole batch of ten being redelivered.
+    // retried (and dead-lettered) alone instead of the whole batch of ten being redelivered, and a
+    // worker short of time hands back only the records it did not reach.
     this.function.fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: WORKER_BATCH_SIZE,

@@ -17,6 +17,7 @@ import type { WorkItem } from '../../functions/work/item';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { eventually } from '../support/eventually';
+import { FakeQueue } from '../support/fake-queue';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
 
 const { opsHead: HEAD_OPS, opsMember: OPS_MEMBER, salesHead: HEAD_SALES, salesMember: SALES_MEMBER } = OPS_FOR_SALES;
@@ -27,7 +28,7 @@ const COMPANY = opsForSales();
 
 let fake: FakeSlack;
 let db: Db;
-let deps: Parameters<typeof performWork>[0];
+let deps: Parameters<typeof processWorkBatch>[0];
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
@@ -37,7 +38,7 @@ beforeAll(async () => {
     { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
     { logLevel: LogLevel.ERROR },
   );
-  deps = { db, slack, admins: [] };
+  deps = { db, slack, admins: [], outbox: new FakeQueue(Date.now) };
 
   // November 2026 in New York: two requests miss both targets (Tue 10:00, Wed 15:00 local), one is solved in time.
   let n = 0;

@@ -24,6 +24,7 @@ import { getRequestRecord } from '../../functions/store/requests';
 import type { WorkItem } from '../../functions/work/item';
 import { importExample } from '../support/company';
 import { allItems, dropTable, freshTable } from '../support/db';
+import { FakeQueue } from '../support/fake-queue';
 import { FakeSlack, type RecordedCall } from '../support/fake-slack';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
@@ -433,7 +434,10 @@ describe('the SQS worker', () => {
 
   it('two records for the same request in one batch run one after the other: both succeed, one card', async () => {
     const id = await fileOne();
-    const result = await processWorkBatch({ ...deps(), admins: [] }, sqs(['m1', body(id)], ['m2', body(id)]));
+    const result = await processWorkBatch(
+      { ...deps(), admins: [], outbox: new FakeQueue(clock.ms) },
+      sqs(['m1', body(id)], ['m2', body(id)]),
+    );
     expect(result.batchItemFailures).toEqual([]);
     expect(cardsOf(id)).toHaveLength(1);
     expect(dmsTo(REQUESTER)).toHaveLength(1);
@@ -443,7 +447,10 @@ describe('the SQS worker', () => {
   });
 
   it('a record for a request that does not exist does nothing, fails nothing and leaves no lock', async () => {
-    const result = await processWorkBatch({ ...deps(), admins: [] }, sqs(['ghost', body('IT-999999')]));
+    const result = await processWorkBatch(
+      { ...deps(), admins: [], outbox: new FakeQueue(clock.ms) },
+      sqs(['ghost', body('IT-999999')]),
+    );
     expect(result.batchItemFailures).toEqual([]);
     expect(fake.calls).toEqual([]);
     expect((await allItems(db)).filter((i) => i.pk === requestPk('IT-999999'))).toEqual([]);
@@ -454,7 +461,10 @@ describe('the SQS worker', () => {
     // The SQS worker's lease is on the machine's clock (a lock, not a working-hours deadline).
     expect(await takeLock(db, id, 'live-worker', new Date(), 10 * 60_000)).toBe(true);
     try {
-      const result = await processWorkBatch({ ...deps(), admins: [] }, sqs(['busy', body(id)]));
+      const result = await processWorkBatch(
+        { ...deps(), admins: [], outbox: new FakeQueue(clock.ms) },
+        sqs(['busy', body(id)]),
+      );
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'busy' }]);
       expect(fake.calls).toEqual([]);
     } finally {

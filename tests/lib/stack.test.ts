@@ -1,6 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { WORKER_ITEM_MARGIN_MS } from '../../functions/jobs/work';
+import { REQUEST_LEASE_MS } from '../../functions/slack/notify-requests';
 import { SLACK_LEASE_MS, WORKER_LEASE_MS } from '../../functions/store/deliveries';
 import { createTableInput, INDEXES, TTL_ATTRIBUTE } from '../../functions/store/schema';
+import { WORKER_TIMEOUT_SECONDS } from '../../functions/work/worker-settings';
 import { API_THROTTLE } from '../../lib/constructs/slack-api';
 import { WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/worker';
 import type { KeptStack } from '../../lib/kept-stack';
@@ -87,7 +90,7 @@ describe('functions', () => {
     slack: { timeout: 10, memory: 1024, queueUrl: true },
     scan: { timeout: 60, memory: 512, queueUrl: true },
     digest: { timeout: 300, memory: 512, queueUrl: true },
-    worker: { timeout: 60, memory: 1024, queueUrl: false },
+    worker: { timeout: 60, memory: 1024, queueUrl: true },
   } as const;
 
   it('are exactly the four Kept functions', () => {
@@ -303,6 +306,15 @@ describe('worker queue', () => {
     expect(SLACK_LEASE_MS).toBeLessThan(60_000);
   });
 
+  it('the deployed worker timeout is the one its code is sized for: a request lease outlasts it, the time margin fits in it', () => {
+    const timeoutMs = (resources[functions.worker.fn]!.Properties.Timeout as number) * 1000;
+    expect(timeoutMs).toBe(WORKER_TIMEOUT_SECONDS * 1000);
+    // A lease that ran out under a live worker would let a second one post the same card.
+    expect(REQUEST_LEASE_MS).toBeGreaterThanOrEqual(timeoutMs + 30_000);
+    // A worker stops taking records with this much left; less than half the run would waste it.
+    expect(WORKER_ITEM_MARGIN_MS).toBeLessThanOrEqual(timeoutMs / 2);
+  });
+
   it('all queues are encrypted and refuse requests without TLS', () => {
     const queues = ofType('AWS::SQS::Queue');
     expect(queues.map(([id]) => id).sort()).toEqual([ids.jobsDlq, ids.queue, ids.workerDlq].sort());
@@ -439,11 +451,26 @@ describe('least privilege', () => {
     },
   );
 
-  it('only the worker may receive from the queue; Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
+  it('only the worker may receive from the queue (and send back to it); Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
     const consumers = ofType('AWS::IAM::Role')
       .map(([id]) => id)
       .filter((id) => actionsOf(id).includes('sqs:ReceiveMessage'));
     expect(consumers).toEqual([functions.worker.role]);
+    // A rate-limited item goes back on the worker's own queue, with a delay.
+    const workerSqs = statementsOf(functions.worker.role).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
+    expect(workerSqs).toEqual([
+      {
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+          'sqs:SendMessage',
+        ],
+        Resource: [arn(ids.queue)],
+      },
+    ]);
     for (const name of ['slack', 'scan', 'digest'] as const) {
       const sqs = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
       const queues = name === 'slack' ? [arn(ids.queue)] : [arn(ids.jobsDlq), arn(ids.queue)];

@@ -149,6 +149,8 @@ describe('worker asset, run by Node in its own directory', () => {
         KEPT_TABLE: db.table,
         DYNAMODB_ENDPOINT: testEndpoint(),
         SLACK_API_URL: fake.url,
+        // The stack gives the worker its own queue (a rate-limited item goes back on it); not used here.
+        KEPT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/kept-work',
       },
     );
 

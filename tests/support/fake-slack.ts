@@ -1,7 +1,8 @@
 /**
  * A fake Slack Web API of our own: the app's outbound calls go here (SLACK_API_URL), it
  * records them and answers with Slack's real response shapes. It can be told to answer a
- * method with 429 + Retry-After, an error, or not at all.
+ * method with 429 + Retry-After, an error, or not at all, or go through an outage where every
+ * call fails in turn (`outage`, `recover`).
  *
  * File uploads follow @slack/web-api's `files.uploadV2` (dist/file-upload.js, WebClient.js):
  * `files.getUploadURLExternal` (filename, length) per file answers an upload URL on this server,
@@ -10,7 +11,7 @@
  * channel_id, initial_comment) shares them all in one message.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -64,11 +65,14 @@ interface Bucket {
   refilledAt: number;
 }
 
-type Behaviour =
-  | { kind: 'rate_limited'; retryAfter: number; times: number; after?: number }
-  | { kind: 'error'; error: string; times: number }
-  | { kind: 'http_error'; status: number; times: number }
-  | { kind: 'hang'; times: number };
+/** How the fake can fail a call: 429 with Retry-After, `ok: false`, an HTTP status, or no answer at all. */
+export type Fault =
+  | { kind: 'rate_limited'; retryAfter: number }
+  | { kind: 'error'; error: string }
+  | { kind: 'http_error'; status: number }
+  | { kind: 'hang' };
+
+type Behaviour = Fault & { times: number; after?: number };
 
 let tsCounter = 0;
 let hashCounter = 0;
@@ -285,6 +289,8 @@ export class FakeSlack {
   /** Messages posted with `chat.postMessage` (answered ok), oldest first. */
   readonly posted: PostedMessage[] = [];
   private hung: Array<() => void> = [];
+  private outageSteps: readonly (Fault | { kind: 'ok' })[] | undefined;
+  private outageCalls = 0;
   private usergroups = new Map<string, string[]>();
   private waiters: Array<{ method: string; count: number; resolve: () => void }> = [];
   /** What `users.info` answers beyond the defaults, by user (see setUser). */
@@ -361,27 +367,18 @@ export class FakeSlack {
           res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
           return;
         }
+        const outageStep = this.outageSteps?.[this.outageCalls++ % this.outageSteps.length];
+        if (outageStep && outageStep.kind !== 'ok') {
+          call.outcome = outageStep.kind;
+          this.answerFault(res, outageStep);
+          return;
+        }
         if (b && b.kind === 'rate_limited' && b.after !== undefined && b.after > 0) {
           b.after -= 1; // answered normally until `after` calls have gone by
         } else if (b && b.times > 0) {
           b.times -= 1;
           call.outcome = b.kind;
-          if (b.kind === 'hang') {
-            this.hung.push(() => res.destroy());
-            return;
-          }
-          if (b.kind === 'rate_limited') {
-            res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(b.retryAfter) });
-            res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
-            return;
-          }
-          if (b.kind === 'http_error') {
-            res.writeHead(b.status);
-            res.end();
-            return;
-          }
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: false, error: b.error }));
+          this.answerFault(res, b);
           return;
         }
         if (isUpload) {
@@ -399,6 +396,25 @@ export class FakeSlack {
         res.end(JSON.stringify(defaultAnswer(method, args, this)));
       })();
     });
+  }
+
+  private answerFault(res: ServerResponse, fault: Fault): void {
+    if (fault.kind === 'hang') {
+      this.hung.push(() => res.destroy());
+      return;
+    }
+    if (fault.kind === 'rate_limited') {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfter) });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (fault.kind === 'http_error') {
+      res.writeHead(fault.status);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: false, error: fault.error }));
   }
 
   static async start(): Promise<FakeSlack> {
@@ -442,6 +458,22 @@ export class FakeSlack {
     if (bucket.tokens < 1) return true;
     bucket.tokens -= 1;
     return false;
+  }
+
+  /**
+   * An outage of the whole API (uploads too) until `recover()`: each call, whatever its method, is
+   * answered with the next of `steps` in turn (`{ kind: 'ok' }` lets one through as usual), so a
+   * brownout can fail most calls and let some through. It comes before any per-method behaviour.
+   */
+  outage(steps: readonly (Fault | { kind: 'ok' })[]): void {
+    if (steps.length === 0) throw new Error('an outage needs at least one step');
+    this.outageSteps = steps;
+    this.outageCalls = 0;
+  }
+
+  /** The outage is over: calls are answered as before it. */
+  recover(): void {
+    this.outageSteps = undefined;
   }
 
   failWith(method: string, error: string, times = 1): void {
@@ -503,6 +535,7 @@ export class FakeSlack {
     this.posted.length = 0;
     this.behaviours.clear();
     this.buckets.clear();
+    this.outageSteps = undefined;
     this.files.clear();
     this.modalsOpened.length = 0;
     this.viewHashes.clear();

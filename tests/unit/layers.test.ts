@@ -133,6 +133,8 @@ const SHARED_WITH_INFRASTRUCTURE = [
   'functions/jobs/schedule.ts',
   // The namespace and names of Kept's own metrics, which the alarms watch (lib/constructs/alarms.ts).
   'functions/metric-names.ts',
+  // The worker's timeout, batch, receive count and visibility (lib/constructs/worker.ts).
+  'functions/work/worker-settings.ts',
 ];
 
 /** The outbox that runs the worker's code in this process: only for entry points outside AWS. */

@@ -1,6 +1,11 @@
 /** Inside a Lambda a Slack call must give up in seconds, not retry for half an hour. */
-import { LogLevel } from '@slack/web-api';
-import { createSlackClient, SLACK_CALL_RETRIES, slackClientOptions } from '../../functions/slack/web-client';
+import { ErrorCode, LogLevel } from '@slack/web-api';
+import {
+  createSlackClient,
+  SLACK_CALL_RETRIES,
+  slackClientOptions,
+  workerSlackClient,
+} from '../../functions/slack/web-client';
 import { FakeSlack } from '../support/fake-slack';
 
 let fake: FakeSlack;
@@ -46,4 +51,30 @@ it('sends the bot token and goes to the configured API URL', async () => {
       args: expect.objectContaining({ channel: 'C1', text: 'hello' }),
     }),
   ]);
+});
+
+describe("the worker's client", () => {
+  it('hands a 429 back at once with its Retry-After instead of sleeping through it', async () => {
+    fake.rateLimit('chat.postMessage', 30, 5);
+    const client = workerSlackClient(config(), { logLevel: LogLevel.ERROR });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'hi' })).rejects.toMatchObject({
+      code: ErrorCode.RateLimitedError,
+      retryAfter: 30,
+    });
+    expect(fake.callsTo('chat.postMessage').map((c) => c.outcome)).toEqual(['rate_limited']);
+  });
+
+  it('tries a failing call once: the queue is the retry', async () => {
+    fake.httpError('chat.postMessage', 503, 5);
+    const client = workerSlackClient(config(), { logLevel: LogLevel.ERROR });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'hi' })).rejects.toThrow();
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('does not send a post that timed out a second time (Slack may have taken it)', async () => {
+    fake.hang('chat.postMessage', 5);
+    const client = workerSlackClient(config(), { logLevel: LogLevel.ERROR, timeout: 100 });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'hi' })).rejects.toThrow();
+    expect(fake.callsTo('chat.postMessage').map((c) => c.outcome)).toEqual(['hang']);
+  });
 });
