@@ -14,6 +14,7 @@ import {
   CAUSE_LABEL,
   type Cause,
   characters,
+  FILES_MAX,
   LIVE_STATUSES,
   NOTE_MAX,
   REOPEN_WINDOW_MS,
@@ -23,6 +24,7 @@ import {
   type RequestEvent,
   type RequestStatus,
   type Rights,
+  type Side,
   WAIVE_REASON_MAX,
 } from './request';
 import type { Result } from './result';
@@ -315,11 +317,29 @@ const cancel: EffectOf<'cancel'> = (request, _action, { calendar, at }) => {
   });
 };
 
-const comment: EffectOf<'comment'> = (request, action, { calendar, at, rights }) => {
-  if (action.note.trim().length === 0) return refuse(`Write what you want to add to ${request.id}.`);
+const comment: EffectOf<'comment'> = (request, action, { calendar, at, rights, provider }) => {
+  const files = (action.files ?? []).slice(0, FILES_MAX);
+  if (action.note.trim().length === 0 && files.length === 0)
+    return refuse(`Write what you want to add to ${request.id}.`);
+  if (action.internal && !rights.provider)
+    return refuse(
+      `Only people in ${provider.name} can write internal notes on ${request.id}; to write to them, use \`/sla reply ${request.id} your message\`.`,
+    );
+  const side: Side = action.internal ? 'provider' : (action.side ?? (rights.requester ? 'requester' : 'provider'));
+  if (side === 'provider' && !rights.provider)
+    return refuse(`Only people in ${provider.name} can write for ${provider.name} on ${request.id}.`);
+  if (side === 'requester' && !rights.requester)
+    return refuse(`Only the person who filed ${request.id} can answer for its requester.`);
+  const said: Partial<RequestEvent> = {
+    side,
+    ...(action.internal ? { internal: true } : {}),
+    ...(files.length > 0 ? { files } : {}),
+    ...(action.via ? { via: action.via } : {}),
+  };
   // The requester answering while the provider waits on them starts the clock again.
-  if (request.status === 'waiting_on_requester' && rights.requester) return effect(resumed(request, calendar, at));
-  return effect({});
+  if (request.status === 'waiting_on_requester' && side === 'requester')
+    return effect(resumed(request, calendar, at), said);
+  return effect({}, said);
 };
 
 const rate: EffectOf<'rate'> = (request, { score, better }, { at, actor }) => {

@@ -184,11 +184,34 @@ export type RequestAction =
   | { type: 'close'; note?: string }
   | { type: 'reopen'; note?: string }
   | { type: 'cancel'; note?: string }
-  | { type: 'comment'; note: string }
+  | {
+      type: 'comment';
+      note: string;
+      /** Which side said it; by default the requester's when the actor filed it, else the provider's. */
+      side?: Side;
+      /** A provider's internal note: kept in the history, never shown to the requester. */
+      internal?: boolean;
+      /** Files shared with the message: links only, Kept keeps no content. */
+      files?: FileLink[];
+      /** The Slack message it was said in (a reply in the card's or a DM's thread). */
+      via?: { channel: string; ts: string };
+    }
   | { type: 'rate'; score: number; better?: string }
   | { type: 'warn'; kind: TargetKind }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string };
+
+/** The two sides of a request's conversation: the department that works it, and the person who filed it. */
+export type Side = 'provider' | 'requester';
+
+/** A file shared in a request's conversation: its name and Slack permalink (Kept stores no content). */
+export interface FileLink {
+  name: string;
+  permalink: string;
+}
+
+/** The most files one message links in the history. */
+export const FILES_MAX = 10;
 
 /** One line of a request's history. `seq` is the request's `rev` after the change. */
 export interface RequestEvent {
@@ -207,7 +230,15 @@ export interface RequestEvent {
   amount?: number;
   unit?: string;
   cause?: Cause;
+  /** comment: who said it (the conversation), whether it is internal, its files and where it was said. */
+  side?: Side;
+  internal?: boolean;
+  files?: FileLink[];
+  via?: { channel: string; ts: string };
 }
+
+/** Whether a history line may be shown to someone who does not work the request (internal notes are not). */
+export const seenByRequester = (event: Pick<RequestEvent, 'internal'>): boolean => event.internal !== true;
 
 /** What `user` is to a request: someone who works it (provider), the person who filed it, both, or neither. */
 export interface Rights {

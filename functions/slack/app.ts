@@ -17,6 +17,7 @@ import { registerKudos } from './listeners/kudos';
 import { registerRequests } from './listeners/requests';
 import { registerSlaCommand } from './listeners/sla';
 import { registerUsergroupEvents } from './listeners/usergroups';
+import { threadReplyOf } from './messages';
 import { createSlackClient, REQUEST_PATH_CLIENT, slackClientOptions } from './web-client';
 
 export interface SlackAppDeps {
@@ -63,9 +64,23 @@ function neverThrows(outbox: Outbox, metrics?: Metrics): Outbox {
  * so Slack's retry does the work; an attempt killed mid-way leaves a lease that runs out after the
  * Slack function's timeout. `inflight` tracks every run, for the local front door's idle().
  */
-function leaseEvents(app: App, db: Db, now: () => Date, inflight?: Set<Promise<unknown>>): void {
+function leaseEvents(
+  app: App,
+  db: Db,
+  now: () => Date,
+  botUserId: string | undefined,
+  inflight?: Set<Promise<unknown>>,
+): void {
   const dispatch = app.processEvent.bind(app);
   const leased = async (event: ReceiverEvent): Promise<void> => {
+    // Message events arrive for every message in every channel Kept is in: all but replies under
+    // Kept's own messages are answered at once, without a database call. Those that stay need no
+    // lease: the history line they write carries the message's own delivery claim (channel + ts).
+    const inner = (event.body as { type?: unknown; event?: { type?: unknown } }).event;
+    if ((event.body as { type?: unknown }).type === 'event_callback' && inner?.type === 'message') {
+      if (threadReplyOf(inner, botUserId)) return dispatch(event);
+      return event.ack();
+    }
     const eventId = (event.body as { event_id?: unknown }).event_id;
     // No usable id, no de-duplication: an empty id would make unrelated events one.
     if (typeof eventId !== 'string' || eventId.trim() === '') return dispatch(event);
@@ -141,7 +156,7 @@ export function createSlackApp({
     extendedErrorHandler: true,
   });
 
-  leaseEvents(app, db, now, inflight);
+  leaseEvents(app, db, now, config.SLACK_BOT_USER_ID, inflight);
 
   // A click, form or command no listener handles is answered as soon as the listeners are done
   // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that

@@ -33,9 +33,23 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'ack',
-    usage: '/sla ack|resolve|close|reopen|pause|resume|cancel|note ID [note]',
+    usage: '/sla ack|resolve|close|reopen|pause|resume|cancel ID [note]',
     summary:
       "Work a request without leaving the conversation (the card's buttons do the same). A late one: `/sla resolve ID cause:staffing note`.",
+    ready: true,
+  },
+  {
+    name: 'reply',
+    usage: '/sla reply ID text',
+    summary:
+      "Write to the other side of a request from anywhere: its requester's DM, or its card's thread. Replying in those threads does the same.",
+    ready: true,
+  },
+  {
+    name: 'note',
+    usage: '/sla note ID text',
+    summary:
+      "An internal note only the department working the request sees. In the card's thread, start a reply with `(internal)` or :lock:.",
     ready: true,
   },
   {
@@ -96,10 +110,12 @@ export const WORK_VERBS = [
   'resume',
   'cancel',
   'note',
+  'reply',
   'waive',
 ] as const;
 
 export function findSlaCommand(word: string): CommandInfo | undefined {
-  const name = word !== 'waive' && (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;
+  const own = word === 'waive' || word === 'note' || word === 'reply';
+  const name = !own && (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;
   return SLA_COMMANDS.find((c) => c.name === name);
 }

@@ -17,10 +17,13 @@ export async function postDm(
   user: string,
   message: SlackMessage,
   about: string,
+  /** A reply in the thread of this earlier DM to the same person. */
+  thread?: MessageRef,
 ): Promise<MessageRef | undefined> {
   try {
     const posted = await slack.chat.postMessage({
-      channel: user,
+      channel: thread?.channel ?? user,
+      ...(thread ? { thread_ts: thread.ts } : {}),
       text: message.text,
       blocks: message.blocks,
       unfurl_links: false,

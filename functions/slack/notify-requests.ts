@@ -22,14 +22,23 @@ import { calendarOf } from '../services/calendars';
 import { settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
-import { markAnnounced, markDmed, markThreadPosted, releaseLock, rememberCard, takeLock } from '../store/request-slack';
+import {
+  markAnnounced,
+  markDmed,
+  markThreadPosted,
+  releaseLock,
+  rememberCard,
+  rememberDmThread,
+  rememberThread,
+  takeLock,
+} from '../store/request-slack';
 import { getRequestRecord, type StoredEvent } from '../store/requests';
 import { WORKER_TIMEOUT_SECONDS } from '../work/worker-settings';
 import { postDm, REFUSED_DM_TS } from './dm';
 import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
-import { filedConfirmation, requesterUpdate } from './views/request-dms';
+import { filedConfirmation, relayedReply, requesterUpdate } from './views/request-dms';
 import { type CardInput, historyLine, requestCard } from './views/requests';
 
 export interface RequestNotifyDeps {
@@ -101,6 +110,8 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
     if ('problem' in posted) problem = posted.problem;
     else {
       ref = { channel: String(posted.channel ?? provider.channel), ts: String(posted.ts) };
+      // The pointer first: a crash before rememberCard posts a new card (and pointer) on the retry.
+      await rememberThread(deps.db, ref, { id, where: 'card', provider: provider.id });
       if (!(await rememberCard(deps.db, id, ref))) {
         // Another worker posted a card first (this one's lease ran out mid-way): keep theirs.
         await deps.slack.chat
@@ -131,6 +142,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
         slack: deps.slack,
         channel: ref?.channel ?? provider.channel,
         blocked,
+        dm: { ref: record.dm },
       },
       now,
     );
@@ -140,14 +152,17 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   if (pending.length === 0) return settleCheck(deps.db, request);
   const cardLink = await permalink(deps.slack, ref);
   const link = cardLink ? { cardLink } : {};
+  const dm = { ref: record.dm };
   for (const event of pending) {
+    // A reply said in the card's own thread is there already: it is not posted again (no echo).
+    const saidInThread = event.via?.channel === ref.channel;
     // The thread line is remembered on its own, so a DM that fails (and is tried again) never repeats it.
-    if (event.type !== 'filed' && !event.threadTs) {
+    if (event.type !== 'filed' && !event.threadTs && !saidInThread) {
       const warnsChannel = event.type === 'warn' && !request.assignee;
       const text =
         warnsChannel && event.kind
           ? atRiskText(request, event.kind, calendar, at, provider.name, false)
-          : historyLine(event, request.id);
+          : historyLine(event, request.id, provider.name);
       const line = await deps.slack.chat.postMessage({
         channel: ref.channel,
         thread_ts: ref.ts,
@@ -167,6 +182,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       link,
       slack: deps.slack,
       channel: ref.channel,
+      dm,
     });
     await markAnnounced(deps.db, id, event.seq, now());
   }
@@ -210,11 +226,22 @@ async function announceWithoutCard(
   await settleCheck(deps.db, c.request);
 }
 
-/** The DMs of one history line, each posted once: one already remembered is skipped. */
+/**
+ * The DMs of one history line, each posted once: one already remembered is skipped. Each DM to the
+ * requester leaves a thread pointer (a reply under it reaches the card's thread), and the first one
+ * is their DM thread about the request, where the provider's replies are relayed.
+ */
 async function sendDms(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
   for (const dm of await directMessages(c)) {
     if (c.event.dmed[dm.user]) continue;
-    const sent = await postDm(deps.slack, dm.user, dm.message, c.request.id);
+    const toRequester = dm.user === c.request.requester;
+    const thread = dm.inThread ? c.dm.ref : undefined;
+    const sent = await postDm(deps.slack, dm.user, dm.message, c.request.id, thread);
+    if (sent && toRequester) {
+      const top = thread ?? sent;
+      await rememberThread(deps.db, top, { id: c.request.id, where: 'dm', provider: c.request.provider });
+      if (!c.dm.ref && (await rememberDmThread(deps.db, c.request.id, sent))) c.dm.ref = sent;
+    }
     await markDmed(deps.db, c.request.id, c.event.seq, dm.user, sent?.ts ?? REFUSED_DM_TS);
   }
 }
@@ -231,10 +258,12 @@ interface DmContext {
   channel: string;
   /** Slack refused the card for the channel: why, and the card to DM instead. */
   blocked?: { problem: string; card: CardInput };
+  /** The requester's DM thread about the request, once there is one (set by the first DM sent). */
+  dm: { ref: MessageRef | undefined };
 }
 
 /** Who hears about a history line by DM, and what they read. */
-async function directMessages(c: DmContext): Promise<{ user: string; message: SlackMessage }[]> {
+async function directMessages(c: DmContext): Promise<{ user: string; message: SlackMessage; inThread?: boolean }[]> {
   const { event, request, provider, customer } = c;
   switch (event.type) {
     case 'filed': {
@@ -302,6 +331,16 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
         }),
       }));
     }
+    case 'comment':
+      // The provider's side talking: relayed into the requester's DM thread; internal notes never are.
+      if (event.internal || event.side === 'requester' || event.actor === request.requester) return [];
+      return [
+        {
+          user: request.requester,
+          message: relayedReply({ event, request, providerName: provider.name }),
+          inThread: true,
+        },
+      ];
     default: {
       if (event.actor === request.requester) return [];
       const dm = requesterUpdate({ event, request, providerName: provider.name, ...c.link });

@@ -132,6 +132,9 @@ export async function readDirectory(db: Db): Promise<Directory> {
 }
 
 /** Kept's own copy of a department, as written in the directory. */
+/** A department item read some other way (a batched read). */
+export const readDepartmentItem = (item: unknown): Department => DepartmentSchema.parse(item);
+
 export function departmentItem(d: Department): Record<string, unknown> {
   return { pk: DIRECTORY_PK, sk: deptSk(d.id), ...d };
 }

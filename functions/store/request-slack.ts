@@ -1,13 +1,61 @@
 /**
  * What the worker remembers about a request's Slack side (`pk=REQ#<id>`): where its card is
- * (`CARD`), which history lines reached the thread and whose DMs went out (on the `EVENT#<seq>`
- * items), and the lease that lets one worker at a time post for the request (`LOCK`).
+ * (`CARD`), the requester's DM thread (`DM`), which history lines reached the thread and whose DMs
+ * went out (on the `EVENT#<seq>` items), and the lease that lets one worker at a time post for the
+ * request (`LOCK`). And the thread pointers (`pk=THREAD#<channel>#<ts>`): from the card and each
+ * requester DM back to the request, so a reply in their thread finds it with one GetItem.
  */
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
-import { CARD_SK, eventSk, LOCK_SK, requestPk } from './request-keys';
+import { CARD_SK, DM_SK, eventSk, LOCK_SK, requestPk, THREAD_SK, threadPk } from './request-keys';
 import { ifConditionHolds } from './transact';
+
+// ---------------------------------------------------------------------------------------------
+// Threads that lead back to a request
+
+/** A Kept message people can reply under: the card (in the provider's channel) or a DM to the requester. */
+export interface ThreadPointer {
+  id: string;
+  where: 'card' | 'dm';
+  /** The provider when the message was posted (a reply reads its department with the request). */
+  provider: string;
+}
+
+const ThreadPointerSchema = z.object({
+  id: z.string(),
+  where: z.enum(['card', 'dm']),
+  provider: z.string(),
+});
+
+/** Remembers that replies under `ref` are about a request (written again by a retry: same content). */
+export async function rememberThread(db: Db, ref: MessageRef, pointer: ThreadPointer): Promise<void> {
+  await db.doc.send(
+    new PutCommand({ TableName: db.table, Item: { pk: threadPk(ref.channel, ref.ts), sk: THREAD_SK, ...pointer } }),
+  );
+}
+
+/** The request a reply under (channel, thread ts) is about, if Kept posted that message about one. */
+export async function findThread(db: Db, channel: string, threadTs: string): Promise<ThreadPointer | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: threadPk(channel, threadTs), sk: THREAD_SK } }),
+  );
+  return out.Item ? ThreadPointerSchema.parse(out.Item) : undefined;
+}
+
+/** Remembers the requester's DM thread about the request; the first one stays (false if one was there). */
+export async function rememberDmThread(db: Db, id: string, dm: MessageRef): Promise<boolean> {
+  return ifConditionHolds(() =>
+    db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: requestPk(id), sk: DM_SK, channel: dm.channel, ts: dm.ts },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
+  );
+}
 
 // ---------------------------------------------------------------------------------------------
 // What the worker remembers about Slack

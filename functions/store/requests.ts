@@ -10,9 +10,10 @@
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/agreement';
+import type { Department } from '../domain/department';
 import type { MessageRef } from '../domain/message-ref';
 import {
   ACTION_TYPES,
@@ -26,10 +27,11 @@ import {
 import { statsDelta } from '../domain/stats';
 import { checkKeys } from './checks';
 import type { Db } from './client';
-import { DIRECTORY_PK } from './directory';
+import { DIRECTORY_PK, deptSk, readDepartmentItem } from './directory';
 import { MessageRefSchema, schemaFor } from './read-back';
 import {
   CARD_SK,
+  DM_SK,
   eventSk,
   queuePk,
   queueSk,
@@ -144,6 +146,10 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     amount: z.number().optional(),
     unit: z.string().optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+    side: z.enum(['provider', 'requester']).optional(),
+    internal: z.boolean().optional(),
+    files: z.array(z.object({ name: z.string(), permalink: z.string() })).optional(),
+    via: z.object({ channel: z.string(), ts: z.string() }).optional(),
     dmed: z.record(z.string(), z.string()).default({}),
     threadTs: z.string().optional(),
     announcedAt: z.string().optional(),
@@ -283,16 +289,46 @@ export async function getRequest(db: Db, id: string): Promise<Request | undefine
   return out.Item ? parseRequest(out.Item) : undefined;
 }
 
+/**
+ * The request and one department (the provider a reply expects) in one strongly consistent batched
+ * read: what a message in a request's thread needs, without reading the whole directory. Undefined
+ * parts are missing; a read Slack's budget cannot finish (unprocessed keys) throws.
+ */
+export async function getRequestWithDepartment(
+  db: Db,
+  id: string,
+  department: string,
+): Promise<{ request?: Request; department?: Department }> {
+  const requestKeyOf = { pk: requestPk(id), sk: REQUEST_SK };
+  const out = await db.doc.send(
+    new BatchGetCommand({
+      RequestItems: {
+        [db.table]: { Keys: [requestKeyOf, { pk: DIRECTORY_PK, sk: deptSk(department) }], ConsistentRead: true },
+      },
+    }),
+  );
+  if (Object.keys(out.UnprocessedKeys ?? {}).length > 0) throw new Error('request read not finished; try again');
+  const found: { request?: Request; department?: Department } = {};
+  for (const item of out.Responses?.[db.table] ?? []) {
+    if (item.pk === requestKeyOf.pk) found.request = parseRequest(item);
+    else found.department = readDepartmentItem(item);
+  }
+  return found;
+}
+
 export interface RequestRecord {
   request: Request;
   events: StoredEvent[];
   card?: MessageRef;
+  /** The requester's DM thread about the request (their first DM from Kept about it). */
+  dm?: MessageRef;
 }
 
 /** The request, its whole history and its card, in one strongly consistent query. */
 export async function getRequestRecord(db: Db, id: string): Promise<RequestRecord | undefined> {
   let request: Request | undefined;
   let card: MessageRef | undefined;
+  let dm: MessageRef | undefined;
   const events: StoredEvent[] = [];
   const items = await queryAll(db, {
     TableName: db.table,
@@ -304,9 +340,10 @@ export async function getRequestRecord(db: Db, id: string): Promise<RequestRecor
     const sk = String(item.sk);
     if (sk === REQUEST_SK) request = parseRequest(item);
     else if (sk === CARD_SK) card = MessageRefSchema.parse(item);
+    else if (sk === DM_SK) dm = MessageRefSchema.parse(item);
     else if (sk.startsWith('EVENT#')) events.push(StoredEventSchema.parse(item));
   }
-  return request ? { request, events, ...(card ? { card } : {}) } : undefined;
+  return request ? { request, events, ...(card ? { card } : {}), ...(dm ? { dm } : {}) } : undefined;
 }
 
 /** The most requests a queue read returns. */

@@ -13,6 +13,7 @@ it('requests exactly the reviewed bot scopes (a new scope fails here until revie
     'commands',
     'files:write',
     'groups:history',
+    'im:history',
     'im:write',
     'reactions:read',
     'usergroups:read',
@@ -39,6 +40,9 @@ it('declares /sla, /kudos, the file_request and give_kudos shortcuts and the App
   expect([...urls]).toEqual(['https://kept.example.com/slack/events']);
   expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
     'app_home_opened',
+    'message.channels',
+    'message.groups',
+    'message.im',
     'reaction_added',
     'reaction_removed',
     'subteam_members_changed',

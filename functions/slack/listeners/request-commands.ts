@@ -1,12 +1,13 @@
 /**
  * Request commands, answered in the ack: the working commands
- * (`/sla ack|resolve|close|reopen|pause|resume|cancel|note|waive ID [note]`), `/sla show` and
+ * (`/sla ack|resolve|close|reopen|pause|resume|cancel|note|reply|waive ID [note]`), `/sla show` and
  * `/sla list`; and the App Home, which publishes the same lists. The rules are in
  * domain/request.ts, the flow in services/requests.ts, and the card, thread and DMs are posted by the worker.
  */
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Department } from '../../domain/department';
+import { internalNote } from '../../domain/conversation';
+import { type Department, isMember } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf, findDepartment } from '../../domain/directory';
 import type { Report } from '../../domain/report';
 import { resolvePeriod } from '../../domain/report-period';
@@ -18,6 +19,7 @@ import {
   parseRequestId,
   type Request,
   type RequestAction,
+  seenByRequester,
 } from '../../domain/request';
 import { calendarOf } from '../../services/calendars';
 import { type ActResult, act } from '../../services/requests';
@@ -73,9 +75,16 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
   note: {
     build: (note) =>
       note
-        ? { type: 'comment', note }
-        : 'Write what you want to add, e.g. `/sla note IT-42 it happens on the 3rd floor too`.',
-    done: (id) => `Added to the history of ${id}.`,
+        ? { type: 'comment', note: internalNote(note).text, side: 'provider', internal: true }
+        : 'Write the note, e.g. `/sla note IT-42 waiting on the vendor`: only your department sees it.',
+    done: (id) => `Added an internal note to ${id}; its requester does not see it.`,
+  },
+  reply: {
+    build: (text) =>
+      text
+        ? { type: 'comment', note: text }
+        : 'Write what to send, e.g. `/sla reply IT-42 it happens on the 3rd floor too`: the other side reads it.',
+    done: (id) => `Sent; it is in the history of ${id}.`,
   },
   waive: {
     build: (text) => {
@@ -137,11 +146,17 @@ export async function workCommand(
     now: deps.now(),
   });
   if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  if (verb === 'reply' && result.outcome === 'done')
+    return say(
+      result.event.side === 'requester'
+        ? `Posted in the thread of ${id}'s card; ${result.provider.name} reads it there.`
+        : `Sent to <@${result.request.requester}> in their DM about ${id}.`,
+    );
   return say(resultLine(result, spec.done(id)));
 }
 
 /** `/sla show ID`. */
-export async function showCommand(deps: ListenerDeps, arg: string | undefined): Promise<Ephemeral> {
+export async function showCommand(deps: ListenerDeps, user: string, arg: string | undefined): Promise<Ephemeral> {
   const id = arg ? parseRequestId(arg) : undefined;
   if (!id) return say('Which request? Write its ID, e.g. `/sla show IT-42`. `/sla list` shows yours.');
   const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
@@ -155,7 +170,8 @@ export async function showCommand(deps: ListenerDeps, arg: string | undefined): 
     at,
     providerName: provider.name,
     customerName: findDepartment(dir, record.request.customer)?.name ?? record.request.customer,
-    history: record.events,
+    // Internal notes only to the people who work the request.
+    history: isMember(provider, user) ? record.events : record.events.filter(seenByRequester),
   });
   return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
 }

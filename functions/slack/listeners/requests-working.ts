@@ -209,7 +209,7 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         if (!record) return { refusal: `There is no request ${id}.` };
         if (record.request.status !== 'waiting_on_requester')
           return {
-            refusal: `${id} is not waiting for your answer any more; add to it with \`/sla note ${id} text\`.`,
+            refusal: `${id} is not waiting for your answer any more; write to them with \`/sla reply ${id} text\` or in this DM's thread.`,
           };
         const question = [...record.events].reverse().find((e) => e.type === 'pause')?.note;
         const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
@@ -234,7 +234,7 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     const result = await act(deps.db, {
       id,
       user: body.user.id,
-      action: { type: 'comment', note },
+      action: { type: 'comment', note, side: 'requester' },
       delivery: `view:${view.id}`,
       now: deps.now(),
     });

@@ -37,7 +37,7 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
     if (word === 'dept' || word === 'depts' || word === 'departments') return ack(await deptCommand(deps, user, args));
     if (word === 'propose') return openPropose(deps, command, args[0], ack, client, respond);
     if (word === 'new') return openNewRequest(deps, command, args[0], ack, client, respond);
-    if (word === 'show') return ack(await showCommand(deps, args[0]));
+    if (word === 'show') return ack(await showCommand(deps, user, args[0]));
     if (word === 'list') return ack(await listCommand(deps, user, args[0]));
     if (word === 'report') {
       const { files, ...reply } = await reportCommand(deps, user, args, input.data.trigger_id);

@@ -28,6 +28,7 @@ import {
   safeUrl,
   TARGET_LABEL,
 } from './format';
+import { filesText } from './requests';
 
 export interface ConfirmationInput {
   request: Request;
@@ -155,4 +156,26 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
     default:
       return undefined;
   }
+}
+
+export interface RelayInput {
+  event: { actor: string; note?: string; files?: readonly { name: string; permalink: string }[] };
+  request: Request;
+  providerName: string;
+}
+
+/** A provider's reply in the card's thread, relayed to the requester in the thread of Kept's DM about the request. */
+export function relayedReply(input: RelayInput): SlackMessage {
+  const { event, request } = input;
+  const said = `${mentionUser(event.actor)} (${escapeMrkdwn(input.providerName)}): ${escapeMrkdwn(event.note ?? '')}${filesText(event.files)}`;
+  const text = cut(said, MAX_SECTION_TEXT);
+  return {
+    text,
+    blocks: [
+      section(text),
+      context(
+        `About ${escapeMrkdwn(request.id)} (*${escapeMrkdwn(request.title)}*). Reply in this thread to answer ${escapeMrkdwn(input.providerName)}.`,
+      ),
+    ],
+  };
 }

@@ -234,9 +234,14 @@ function cardText(input: CardInput): string {
   );
 }
 
+/** The card's line on talking in its thread: replies reach the requester, internal notes do not. */
+export const conversationHint = (providerName: string): string =>
+  `:speech_balloon: Reply in this thread to write to the requester. Start with \`(internal)\` or :lock: for a note only ${escapeMrkdwn(providerName)} sees.`;
+
 /** The request card in the provider's channel: what, for whom, the two clocks, and the buttons that fit. */
 export function requestCard(input: CardInput): SlackMessage {
   const blocks = cardBody(input);
+  blocks.push(context(conversationHint(input.providerName)));
   const actions = cardActions(input.request);
   if (actions) blocks.push(actions);
   return { text: cardText(input), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
@@ -262,10 +267,30 @@ export interface HistoryEvent {
   unit?: string;
   /** resolve of a request that missed a target: why. */
   cause?: { category: string; text?: string };
+  /** comment: which side said it, whether it is an internal note, and the files shared with it. */
+  side?: 'provider' | 'requester';
+  internal?: boolean;
+  files?: readonly { name: string; permalink: string }[];
 }
 
-/** One line of a request's history (a reply in the card's thread, and `/sla show`). */
-export function historyLine(event: HistoryEvent, requestId: string): string {
+/** ` · :paperclip: <link|name>, …` for the files shared with a message; empty without. */
+export function filesText(files: readonly { name: string; permalink: string }[] | undefined): string {
+  if (!files || files.length === 0) return '';
+  return ` · :paperclip: ${files.map((f) => link(f.permalink, escapeMrkdwn(clip(f.name, 80)))).join(', ')}`;
+}
+
+/** `(IT)`, `(IT, internal note)` or `(requester)`: who spoke in a request's conversation. */
+function sideText(event: HistoryEvent, providerName: string | undefined): string {
+  if (!event.side) return '';
+  const who = event.side === 'provider' ? escapeMrkdwn(providerName ?? 'provider') : 'requester';
+  return ` (${who}${event.internal ? ', internal note' : ''})`;
+}
+
+/**
+ * One line of a request's history (a reply in the card's thread, and `/sla show`). `providerName`
+ * names the provider's side on a line of the conversation.
+ */
+export function historyLine(event: HistoryEvent, requestId: string, providerName?: string): string {
   const who = actorText(event.actor);
   const id = escapeMrkdwn(requestId);
   const note = event.note ? quoted(event.note) : undefined;
@@ -303,7 +328,8 @@ export function historyLine(event: HistoryEvent, requestId: string): string {
         event.from === 'waiting_on_requester' && event.to !== 'waiting_on_requester'
           ? ' (the resolution clock runs again)'
           : '';
-      return `:speech_balloon: ${who}: ${note ?? ''}${resumed}${when}`;
+      const emoji = event.internal ? ':lock:' : ':speech_balloon:';
+      return `${emoji} ${who}${sideText(event, providerName)}: ${note ?? ''}${filesText(event.files)}${resumed}${when}`;
     }
     case 'rate':
       return `:star: ${who} rated ${id} ${event.score ?? '?'}/5${note ? ` — ${note}` : ''}${when}`;
@@ -337,7 +363,7 @@ export function requestDetails(input: DetailsInput): SlackMessage {
     const shown = history.slice(-HISTORY_MAX);
     const earlier = history.length - shown.length;
     blocks.push(section(`*History*${earlier > 0 ? ` (last ${shown.length} of ${history.length})` : ''}`));
-    for (const e of shown) blocks.push(context(historyLine(e, input.request.id)));
+    for (const e of shown) blocks.push(context(historyLine(e, input.request.id, input.providerName)));
   }
   return { text: cardText(input), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }

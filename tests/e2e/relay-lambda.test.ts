@@ -1,0 +1,97 @@
+/**
+ * The main relay through the Lambda front door (API Gateway HTTP API events), as in AWS: a reply
+ * under the card reaches the requester's DM thread, and Slack's retry of the same event does not
+ * send it twice (no queue configured: the worker's work runs in this process after the answer).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
+import { IDS } from '../../functions/slack/ids';
+import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
+import { newRequestModal } from '../../functions/slack/views/request-modals';
+import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
+import { getRequestRecord } from '../../functions/store/requests';
+import { importExample } from '../support/company';
+import { testConfig } from '../support/config';
+import { dropTable, freshTable, testEndpoint } from '../support/db';
+import { BOT, FakeSlack } from '../support/fake-slack';
+import {
+  eventEnvelope,
+  FORM,
+  httpApiEvent,
+  interactivity,
+  JSON_TYPE,
+  signature,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
+
+const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
+
+let fake: FakeSlack;
+let db: Db;
+let handler: SlackLambdaHandler;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  db = await freshTable();
+  await importExample(db);
+  handler = createSlackLambdaHandler(
+    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    outboxFromConfig,
+  );
+});
+afterAll(async () => {
+  await handler.idle();
+  await fake.stop();
+  await dropTable(db);
+});
+
+it('a reply under the card reaches the requester in their DM thread, once despite a retry', async () => {
+  const agreement = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!.active!;
+  const view = newRequestModal({ choices: [{ agreement, providerName: 'IT' }], metadata: '{}' }) as unknown as Record<
+    string,
+    unknown
+  >;
+  const filing = interactivity(
+    viewSubmission(
+      view,
+      stateOf(view as { blocks: unknown[] }, { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'No sound' }),
+      'U0FINMEM1',
+    ),
+  );
+  expect(
+    (await handler(httpApiEvent(filing, { 'content-type': FORM, ...signature(filing) }), context)).statusCode,
+  ).toBe(200);
+  await handler.idle();
+  const { card, dm } = (await getRequestRecord(db, 'IT-1'))!;
+
+  const ts = '1790000100.000100';
+  const body = eventEnvelope(
+    {
+      type: 'message',
+      channel: card!.channel,
+      user: 'U0ITMEM01',
+      text: 'Is the headset plugged in?',
+      ts,
+      thread_ts: card!.ts,
+      parent_user_id: BOT.userId,
+      client_msg_id: randomUUID(),
+      event_ts: ts,
+      channel_type: 'channel',
+    },
+    'Ev0LAMBDA01',
+  );
+  for (const retry of [undefined, '1']) {
+    const headers = { 'content-type': JSON_TYPE, ...signature(body), ...(retry ? { 'x-slack-retry-num': retry } : {}) };
+    expect((await handler(httpApiEvent(body, headers), context)).statusCode).toBe(200);
+    await handler.idle();
+  }
+  const relayed = fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === dm!.channel && String(c.args.thread_ts) === dm!.ts);
+  expect(relayed.map((c) => c.args.text)).toEqual([
+    expect.stringContaining('<@U0ITMEM01> (IT): Is the headset plugged in?'),
+  ]);
+});
