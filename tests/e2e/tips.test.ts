@@ -50,9 +50,8 @@ async function openModal(text: string): Promise<Record<string, unknown>> {
   fake.reset();
   expect(await tips(text)).toBeUndefined(); // the modal is the answer
   await http.idle();
-  const [open] = fake.callsTo('views.open');
-  expect(open).toBeDefined();
-  return open!.args.view as Record<string, unknown>;
+  expect(fake.callsTo('views.open')).toHaveLength(1);
+  return fake.lastModal();
 }
 
 async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user = ADMIN) {
@@ -137,9 +136,14 @@ describe('changing tips (admins)', () => {
     ['retire', /^Say which tip/],
     ['retire int-nope', /^There is no tip `int-nope`/],
     ['unretire int-handoff-note', /^`int-handoff-note` is not retired; nothing changed\.$/],
-    ['edit cus-nope', /^There is no tip `cus-nope`/],
   ])("answers an admin's `/sla tips %s` with one clear line", async (text, line) => {
     expect((await tips(text))!.text).toMatch(line);
+  });
+
+  it("opens the edit form at once and says so when an admin's `/sla tips edit cus-nope` names no tip", async () => {
+    const view = await openModal('edit cus-nope');
+    expect(JSON.stringify(view.blocks)).toMatch(/There is no tip `cus-nope`/);
+    expect(view.submit).toBeUndefined();
   });
 
   it('an admin adds a tip, edits one, is not fooled by a non-admin, and retires one and brings it back', async () => {

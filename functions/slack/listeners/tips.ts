@@ -35,7 +35,7 @@ import {
   weekTipsMessage,
 } from '../views/tips';
 import type { ListenerDeps } from './deps';
-import { type Ephemeral, openModal, say } from './reply';
+import { type Ephemeral, openModal, openThenFill, say } from './reply';
 
 export const TIPS_USAGE = [
   "`/sla tips` — this week's two tips",
@@ -106,6 +106,38 @@ export async function tipsCommand(
   if (sub !== '' && sub !== 'list' && sub !== 'show' && !CHANGES.includes(sub)) {
     return ack(say(`I don't know \`/sla tips ${escapeMrkdwn(sub.slice(0, 40))}\`. Try:\n${TIPS_USAGE}`));
   }
+  // Forms open before any read, while Slack's trigger is fresh (it lasts 3 s).
+  if (sub === 'add') {
+    const kind = kindOf(rest[0]);
+    if (!kind)
+      return ack(
+        say(
+          'Say which kind of tip: `/sla tips add internal` (serving colleagues) or `/sla tips add customer` (serving customers).',
+        ),
+      );
+    return openTipModal(command, { kind }, { mode: 'add', kind, channel: command.channel_id }, ack, client, respond);
+  }
+  if (sub === 'edit') {
+    const id = rest[0];
+    if (!id)
+      return ack(
+        say('Say which tip, e.g. `/sla tips edit int-handoff-note`. `/sla tips list internal` shows the ids.'),
+      );
+    await ack();
+    return openThenFill(
+      client,
+      command.trigger_id,
+      'Edit a tip',
+      async () => {
+        const entry = find(await readAllTips(deps.db), id);
+        if (!entry) return { refusal: noSuchTip(id).text };
+        const meta: TipMetadata = { mode: 'edit', id: entry.tip.id, channel: command.channel_id };
+        return tipModal({ kind: entry.tip.kind, tip: entry.tip, metadata: JSON.stringify(meta) });
+      },
+      () => respond(say(`Slack did not open the form in time. Please run \`/sla tips edit ${id}\` again.`)),
+    );
+  }
+
   // This week's tips need the digest's time zone too: both reads at once, before Slack's answer.
   const [entries, dir] = await Promise.all([readAllTips(deps.db), sub === '' ? readDirectory(deps.db) : undefined]);
 
@@ -134,17 +166,6 @@ export async function tipsCommand(
     return ack({ response_type: 'ephemeral', ...tipsListMessage(kind, entries, page) });
   }
 
-  if (sub === 'add') {
-    const kind = kindOf(rest[0]);
-    if (!kind)
-      return ack(
-        say(
-          'Say which kind of tip: `/sla tips add internal` (serving colleagues) or `/sla tips add customer` (serving customers).',
-        ),
-      );
-    return openTipModal(command, { kind }, { mode: 'add', kind, channel: command.channel_id }, ack, client, respond);
-  }
-
   const id = rest[0];
   if (!id)
     return ack(
@@ -154,15 +175,6 @@ export async function tipsCommand(
   if (!entry) return ack(noSuchTip(id));
 
   if (sub === 'show') return ack({ response_type: 'ephemeral', ...tipMessage(entry) });
-  if (sub === 'edit')
-    return openTipModal(
-      command,
-      { kind: entry.tip.kind, tip: entry.tip },
-      { mode: 'edit', id: entry.tip.id, channel: command.channel_id },
-      ack,
-      client,
-      respond,
-    );
 
   const retire = sub === 'retire';
   if (entry.retired === retire)
