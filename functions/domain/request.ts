@@ -156,7 +156,18 @@ export interface Request {
   /** Missed targets, recorded once each by the scan, with their penalty. */
   breaches?: Partial<Record<TargetKind, Breach>>;
   cause?: Cause;
+  /** Once the priority changed: the priority it was filed with and its due instants then (kept, shown struck through). */
+  original?: OriginalTerms;
 }
+
+/** The priority a request was filed with and the due instant of each target under it, before any change. */
+export interface OriginalTerms {
+  priority: Priority;
+  due: Record<TargetKind, number | null>;
+}
+
+/** The longest reason for a priority change. */
+export const REASON_MAX = 500;
 
 export const ACTION_TYPES = [
   'acknowledge',
@@ -172,6 +183,7 @@ export const ACTION_TYPES = [
   'warn',
   'breach',
   'waive',
+  'priority',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -188,7 +200,9 @@ export type RequestAction =
   | { type: 'rate'; score: number; better?: string }
   | { type: 'warn'; kind: TargetKind }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
-  | { type: 'waive'; kind: TargetKind; reason: string };
+  | { type: 'waive'; kind: TargetKind; reason: string }
+  /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
+  | { type: 'priority'; priority: Priority; reason: string };
 
 /** One line of a request's history. `seq` is the request's `rev` after the change. */
 export interface RequestEvent {
@@ -207,6 +221,11 @@ export interface RequestEvent {
   amount?: number;
   unit?: string;
   cause?: Cause;
+  /** priority: the new priority (asked for, when `asked`), and the one before. */
+  priority?: Priority;
+  previousPriority?: Priority;
+  /** priority: the requester asked for the change; the provider decides. */
+  asked?: boolean;
 }
 
 /** What `user` is to a request: someone who works it (provider), the person who filed it, both, or neither. */

@@ -116,6 +116,12 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+    original: z
+      .object({
+        priority: z.enum(PRIORITIES),
+        due: z.object({ response: z.number().nullable(), resolution: z.number().nullable() }),
+      })
+      .optional(),
   }),
 );
 
@@ -144,6 +150,9 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     amount: z.number().optional(),
     unit: z.string().optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    previousPriority: z.enum(PRIORITIES).optional(),
+    asked: z.boolean().optional(),
     dmed: z.record(z.string(), z.string()).default({}),
     threadTs: z.string().optional(),
     announcedAt: z.string().optional(),
