@@ -11,13 +11,21 @@ import { runScan } from '../../functions/jobs/scan';
 import { performWork } from '../../functions/jobs/work';
 import { fileFromSlack } from '../../functions/services/requests';
 import type { SlackHttp } from '../../functions/slack/http-server';
+import { IDS } from '../../functions/slack/ids';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { postSigned, slashCommand } from '../support/slack-requests';
+import {
+  buttonClick,
+  interactivity,
+  postSigned,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -52,6 +60,21 @@ async function sla(text: string, user: string, trigger_id?: string): Promise<str
   return `${body.text}\n${JSON.stringify(body.blocks ?? [])}`;
 }
 const firstLine = (answer: string) => answer.split('\n')[0]!;
+
+async function submit(
+  view: Record<string, unknown>,
+  typed: Record<string, string | null>,
+  user: string,
+  viewId?: string,
+) {
+  const res = await postSigned(
+    url,
+    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)),
+  );
+  expect(res.status).toBe(200);
+  await http.idle();
+  return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
+}
 
 it('changes the priority, keeps the originals, and charges a target the new priority already missed', async () => {
   const filed = await fileFromSlack(db, {
@@ -138,5 +161,46 @@ it('changes the priority, keeps the originals, and charges a target the new prio
     const request = (await getRequest(db, id))!;
     expect(request.breaches?.response?.dueAt).toBe(filed.request.createdAt + 30 * MINUTE);
     expect(request.breaches?.resolution).toBeUndefined();
+  });
+
+  await step("the card's Change priority button opens a form; it asks why, then changes it once", async () => {
+    const res = await postSigned(
+      url,
+      interactivity(
+        buttonClick({ action_id: IDS.requestAction.priority, value: id }, IT_MEMBER, fake.responseUrl('p-1')),
+      ),
+    );
+    expect(res.status).toBe(200);
+    await http.idle();
+    const modal = fake.lastModal();
+    expect(modal.callback_id).toBe(IDS.priorityModal);
+    // Only the agreement's other priority is offered.
+    expect(JSON.stringify(modal.blocks)).toContain('"value":"P2"');
+    expect(JSON.stringify(modal.blocks)).not.toContain('"value":"P1"');
+    expect(await submit(modal, { [IDS.priorityBlock]: 'P2', [IDS.priorityReasonBlock]: '' }, IT_MEMBER)).toMatchObject({
+      response_action: 'errors',
+    });
+    expect((await getRequest(db, id))!.priority).toBe('P1');
+    expect(
+      await submit(
+        modal,
+        { [IDS.priorityBlock]: 'P2', [IDS.priorityReasonBlock]: 'Payroll moved to Friday' },
+        IT_MEMBER,
+        'V0PRIORITY1',
+      ),
+    ).toEqual({});
+    expect(
+      await submit(
+        modal,
+        { [IDS.priorityBlock]: 'P2', [IDS.priorityReasonBlock]: 'Payroll moved to Friday' },
+        IT_MEMBER,
+        'V0PRIORITY1',
+      ),
+    ).toEqual({});
+    const request = (await getRequest(db, id))!;
+    expect(request.priority).toBe('P2');
+    // The first originals stay; the breach P1 caused stays recorded and charged.
+    expect(request.original?.priority).toBe('P2');
+    expect(request.breaches?.response?.dueAt).toBe(filed.request.createdAt + 30 * MINUTE);
   });
 });

@@ -220,6 +220,7 @@ function cardActions(request: Request): ActionsBlock | undefined {
     };
     elements.push(picker);
   }
+  if (has('priority')) elements.push(button(IDS.requestAction.priority, 'Change priority', id));
   if (has('cancel')) {
     elements.push({
       ...button(IDS.requestAction.cancel, 'Cancel request', id, 'danger'),
