@@ -3,6 +3,7 @@
  * the request and its clocks (`decide`). The one place these rules live; the Slack listeners, the
  * scan and the store only carry the result. Pure domain code.
  */
+import { PRIORITIES, type Targets } from './agreement';
 import type { Calendar } from './calendar';
 import { type Department, isMember } from './department';
 import { DAY_MS } from './duration';
@@ -17,6 +18,7 @@ import {
   FILES_MAX,
   LIVE_STATUSES,
   NOTE_MAX,
+  REASON_MAX,
   REOPEN_WINDOW_MS,
   REQUEST_STATUSES,
   type Request,
@@ -34,6 +36,7 @@ import {
   pauseClock,
   reopenClock,
   resumeClock,
+  retargetClock,
   type TargetClock,
   type TargetKind,
   unwrapClock,
@@ -71,6 +74,8 @@ export const RULES: Record<ActionType, Rule> = {
   warn: { who: 'system', from: LIVE, verb: 'warn about' },
   breach: { who: 'system', from: REQUEST_STATUSES, verb: 'record a breach of' },
   waive: { who: 'customerHead', from: REQUEST_STATUSES, verb: 'waive the penalty of' },
+  // The provider changes it; the requester asks for a change (a history line the provider reads).
+  priority: { who: 'either', from: LIVE, verb: 'change the priority of' },
 };
 
 export interface DecideContext {
@@ -80,6 +85,8 @@ export interface DecideContext {
   rights: Rights;
   /** The provider department (for its name in refusals, and to check an assignee). */
   provider: Department;
+  /** The targets of the agreement version the request was filed under (a priority change needs them). */
+  targets?: Targets;
 }
 
 function whoMay(rule: Rule, request: Request, provider: Department): string {
@@ -384,6 +391,51 @@ const waive: EffectOf<'waive'> = (request, action, { at, actor }) => {
   );
 };
 
+const priority: EffectOf<'priority'> = (request, action, { calendar, at, rights, targets }) => {
+  const id = request.id;
+  const reason = action.reason.trim();
+  if (!(PRIORITIES as readonly string[]).includes(action.priority))
+    return refuse(`"${action.priority}" is not a priority; use one of ${PRIORITIES.join(', ')}.`);
+  if (reason.length === 0) return refuse(`Say why ${id} should be ${action.priority}: the history keeps it.`);
+  if (characters(reason) > REASON_MAX) return refuse(`Keep the reason to ${REASON_MAX} characters.`);
+  if (request.priority === action.priority) return refuse(`${id} is already ${action.priority}.`);
+  const target = targets?.[action.priority];
+  if (!target) {
+    const offered = PRIORITIES.filter((p) => targets?.[p]).join(', ');
+    return refuse(
+      `The agreement of ${id} has no ${action.priority} target; pick one of ${offered || 'its priorities'}.`,
+    );
+  }
+  const event = { priority: action.priority, previousPriority: request.priority };
+  if (!rights.provider) return effect({}, { ...event, asked: true });
+  return effect(
+    {
+      priority: action.priority,
+      original: request.original ?? {
+        priority: request.priority,
+        due: { response: request.clocks.response.dueAt, resolution: request.clocks.resolution.dueAt },
+      },
+      clocks: {
+        response: retargetClock(
+          calendar,
+          request.clocks.response,
+          target.response,
+          at,
+          request.breaches?.response?.dueAt,
+        ),
+        resolution: retargetClock(
+          calendar,
+          request.clocks.resolution,
+          target.resolution,
+          at,
+          request.breaches?.resolution?.dueAt,
+        ),
+      },
+    },
+    event,
+  );
+};
+
 /** What each action does to a request, once `decide` has checked who acts and from which status. */
 const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   acknowledge,
@@ -399,13 +451,14 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   warn,
   breach,
   waive,
+  priority,
 };
 
 /** The text an action writes on its history line: its note, a rating's "what would have made this better", a waiver's reason. */
 function noteOf(action: RequestAction): string | undefined {
   if ('note' in action) return action.note?.trim();
   if (action.type === 'rate') return action.better?.trim();
-  if (action.type === 'waive') return action.reason.trim();
+  if (action.type === 'waive' || action.type === 'priority') return action.reason.trim();
   return undefined;
 }
 

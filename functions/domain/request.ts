@@ -156,7 +156,18 @@ export interface Request {
   /** Missed targets, recorded once each by the scan, with their penalty. */
   breaches?: Partial<Record<TargetKind, Breach>>;
   cause?: Cause;
+  /** Once the priority changed: the priority it was filed with and its due instants then (kept, shown struck through). */
+  original?: OriginalTerms;
 }
+
+/** The priority a request was filed with and the due instant of each target under it, before any change. */
+export interface OriginalTerms {
+  priority: Priority;
+  due: Record<TargetKind, number | null>;
+}
+
+/** The longest reason for a priority change. */
+export const REASON_MAX = 500;
 
 export const ACTION_TYPES = [
   'acknowledge',
@@ -172,6 +183,7 @@ export const ACTION_TYPES = [
   'warn',
   'breach',
   'waive',
+  'priority',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -199,7 +211,9 @@ export type RequestAction =
   | { type: 'rate'; score: number; better?: string }
   | { type: 'warn'; kind: TargetKind }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
-  | { type: 'waive'; kind: TargetKind; reason: string };
+  | { type: 'waive'; kind: TargetKind; reason: string }
+  /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
+  | { type: 'priority'; priority: Priority; reason: string };
 
 /** The two sides of a request's conversation: the department that works it, and the person who filed it. */
 export type Side = 'provider' | 'requester';
@@ -235,6 +249,11 @@ export interface RequestEvent {
   internal?: boolean;
   files?: FileLink[];
   via?: { channel: string; ts: string };
+  /** priority: the new priority (asked for, when `asked`), and the one before. */
+  priority?: Priority;
+  previousPriority?: Priority;
+  /** priority: the requester asked for the change; the provider decides. */
+  asked?: boolean;
 }
 
 /** Whether a history line may be shown to someone who does not work the request (internal notes are not). */

@@ -301,6 +301,32 @@ export function clockAsOf(calendar: Calendar, clock: TargetClock, t: number): Ta
 }
 
 /**
+ * The clock as if it had run under `target` from its start: the same pauses, resumes, meets and
+ * reopens replayed with the new target (a priority change; docs/clock.md). A target missed by `at`
+ * under the old target stays missed at its instant, even when the new target is longer; a new
+ * target that would have been missed earlier shows that earlier instant (met late, or running past
+ * its due instant) for the scan to record. `recorded`: the instant of a breach already recorded,
+ * which stays the clock's miss.
+ */
+export function retargetClock(
+  calendar: Calendar,
+  clock: TargetClock,
+  target: number,
+  at: number,
+  recorded?: number,
+): TargetClock {
+  const missed = recorded ?? clockAt(calendar, clock, Math.max(at, clock.lastEventAt)).breachedAt;
+  let c = unwrapClock(
+    startClock(calendar, { kind: clock.kind, target, threshold: clock.threshold, at: clock.startedAt }),
+  );
+  for (const e of clock.events) if (e.type !== 'start') c = unwrapClock(APPLY[e.type](calendar, c, e.at));
+  // A breach already recorded keeps its instant (its penalty is charged for that month).
+  const breachedAt =
+    recorded !== undefined ? recorded : missed === null ? c.breachedAt : Math.min(missed, c.breachedAt ?? missed);
+  return shaped({ ...c, breachedAt });
+}
+
+/**
  * Status at instant t, in precedence order:
  * met (met at or before t) > breached (t after the due instant while running, or a breach already
  * recorded) > paused > at_risk (fraction used >= threshold) > running.
@@ -315,7 +341,8 @@ export function statusAt(calendar: Calendar, clock: TargetClock, t: number): Clo
       return c.breachedAt !== null ? 'breached' : 'paused';
     case 'running':
       if (t < c.runningSince!) return 'running'; // before the clock started
-      if (t > c.dueAt!) return 'breached';
+      // A miss stays a miss, even when a new priority moved the due instant later (retargetClock).
+      if (t > c.dueAt! || c.breachedAt !== null) return 'breached';
       return t >= c.atRiskAt! ? 'at_risk' : 'running';
   }
 }

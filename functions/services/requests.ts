@@ -25,6 +25,7 @@ import {
 import { decide } from '../domain/request-actions';
 import type { TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
+import { getAgreementVersion } from '../store/agreements';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
@@ -177,12 +178,18 @@ export async function act(
         outcome: 'refused',
         message: `${request.id} belongs to a department that no longer exists in Kept; ask a Kept admin.`,
       };
+    // A priority change needs the targets of the version the request was filed under (one more read).
+    const pinned =
+      input.action.type === 'priority'
+        ? await getAgreementVersion(db, request.agreementId, request.agreementVersion)
+        : undefined;
     const decided = decide(request, input.action, {
       actor: input.user,
       at: input.now.getTime(),
       calendar: calendarOf(provider),
       rights: rightsOf(request, provider, input.user, findDepartment(dir, request.customer)),
       provider,
+      ...(pinned ? { targets: pinned.targets } : {}),
     });
     if (!decided.ok) {
       // A re-delivered click or command finds its own change already made: say nothing.

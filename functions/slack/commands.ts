@@ -59,6 +59,13 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
     ready: true,
   },
   {
+    name: 'priority',
+    usage: '/sla priority ID P1|P2|P3|P4 reason',
+    summary:
+      'Change the priority of a request you work on: due times are counted again from the filing, the originals stay shown. The person who filed it can ask for a change.',
+    ready: true,
+  },
+  {
     name: 'agreements',
     usage: '/sla agreements [dept]',
     summary: 'The promises that bind a department: targets, penalties, version.',
@@ -112,10 +119,13 @@ export const WORK_VERBS = [
   'note',
   'reply',
   'waive',
+  'priority',
 ] as const;
 
+/** Working verbs with a help line of their own. */
+const OWN_LINE: readonly string[] = ['waive', 'note', 'reply', 'priority'];
+
 export function findSlaCommand(word: string): CommandInfo | undefined {
-  const own = word === 'waive' || word === 'note' || word === 'reply';
-  const name = !own && (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;
+  const name = !OWN_LINE.includes(word) && (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;
   return SLA_COMMANDS.find((c) => c.name === name);
 }

@@ -40,7 +40,13 @@ export const IDS = {
     rate: 'request_rate',
     /** "Answer" in the requester's "needs your input" DM; value is the request ID. */
     answer: 'request_answer',
+    /** "Change priority" on the card: opens the priority modal. */
+    priority: 'request_priority',
   },
+  /** The modal that changes (or, for the requester, asks for) a priority (private_metadata: the request ID). */
+  priorityModal: 'request_priority_change',
+  priorityBlock: 'new_priority',
+  priorityReasonBlock: 'reason',
   /** The modal the requester answers in (private_metadata: the request ID). */
   answerModal: 'request_answer_text',
   answerBlock: 'answer',

@@ -118,6 +118,12 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
+    original: z
+      .object({
+        priority: z.enum(PRIORITIES),
+        due: z.object({ response: z.number().nullable(), resolution: z.number().nullable() }),
+      })
+      .optional(),
   }),
 );
 
@@ -150,6 +156,9 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     internal: z.boolean().optional(),
     files: z.array(z.object({ name: z.string(), permalink: z.string() })).optional(),
     via: z.object({ channel: z.string(), ts: z.string() }).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    previousPriority: z.enum(PRIORITIES).optional(),
+    asked: z.boolean().optional(),
     dmed: z.record(z.string(), z.string()).default({}),
     threadTs: z.string().optional(),
     announcedAt: z.string().optional(),

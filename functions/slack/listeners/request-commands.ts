@@ -1,11 +1,12 @@
 /**
  * Request commands, answered in the ack: the working commands
- * (`/sla ack|resolve|close|reopen|pause|resume|cancel|note|reply|waive ID [note]`), `/sla show` and
+ * (`/sla ack|resolve|close|reopen|pause|resume|cancel|note|reply|waive|priority ID [note]`), `/sla show` and
  * `/sla list`; and the App Home, which publishes the same lists. The rules are in
  * domain/request.ts, the flow in services/requests.ts, and the card, thread and DMs are posted by the worker.
  */
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { PRIORITIES } from '../../domain/agreement';
 import { internalNote } from '../../domain/conversation';
 import { type Department, isMember } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf, findDepartment } from '../../domain/directory';
@@ -98,6 +99,22 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
     },
     done: (id) => `Waived; the ledger of ${id}'s agreement has a compensating entry with your reason.`,
   },
+  priority: {
+    build: (text) => {
+      const [word, ...rest] = text.split(/\s+/);
+      const priority = PRIORITIES.find((p) => p === word?.toUpperCase());
+      if (!priority)
+        return word
+          ? `"${escapeMrkdwn(word)}" is not a priority; use P1, P2, P3 or P4, e.g. \`/sla priority IT-42 P1 the whole floor is offline\`.`
+          : 'Which priority? `/sla priority IT-42 P1 the whole floor is offline`.';
+      const reason = rest.join(' ').trim();
+      return reason
+        ? { type: 'priority', priority, reason }
+        : `Say why it should be ${priority}, e.g. \`/sla priority IT-42 ${priority} the whole floor is offline\`: the history keeps it.`;
+    },
+    done: (id) =>
+      `${id} has its new priority; its due times are counted again from the filing and the card shows the originals.`,
+  },
 };
 
 /**
@@ -152,7 +169,15 @@ export async function workCommand(
         ? `Posted in the thread of ${id}'s card; ${result.provider.name} reads it there.`
         : `Sent to <@${result.request.requester}> in their DM about ${id}.`,
     );
-  return say(resultLine(result, spec.done(id)));
+  const asked = result.outcome === 'done' && result.event.asked === true;
+  return say(
+    resultLine(
+      result,
+      asked
+        ? `Asked ${escapeMrkdwn(result.provider.name)} to make ${id} ${result.event.priority}; they decide, and you will see it on the card.`
+        : spec.done(id),
+    ),
+  );
 }
 
 /** `/sla show ID`. */

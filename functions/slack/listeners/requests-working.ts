@@ -8,10 +8,11 @@ import type { App, BlockAction, ButtonAction, RespondFn, UsersSelectAction } fro
 import { z } from 'zod';
 import { isHead } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
-import { parseRequestId, type RequestAction } from '../../domain/request';
+import { isLive, parseRequestId, type RequestAction, rightsOf } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
 import { calendarOf } from '../../services/calendars';
 import { act } from '../../services/requests';
+import { getAgreementVersion } from '../../store/agreements';
 import { readDirectory } from '../../store/directory';
 import { getRequest, getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
@@ -19,8 +20,10 @@ import { readWaiveView, waiveModal } from '../views/breaches';
 import { RATE_ACTION_PATTERN } from '../views/request-dms';
 import {
   answerModal,
+  priorityModal,
   rateModal,
   readAnswerView,
+  readPriorityView,
   readRateView,
   readResolveView,
   resolveModal,
@@ -135,6 +138,56 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         },
       });
     }
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+
+  // "Change priority" on the card: a form with the agreement's other priorities and a reason.
+  app.action<ButtonPress>(IDS.requestAction.priority, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = parseRequestId(action.value ?? '');
+    if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla priority ID P1 reason`.');
+    const user = body.user.id;
+    await openThenFill(
+      client,
+      body.trigger_id ?? '',
+      `Priority of ${id}`,
+      async () => {
+        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+        if (!request) return { refusal: `There is no request ${id}.` };
+        const provider = findDepartment(dir, request.provider);
+        const rights = rightsOf(request, provider, user);
+        if (!rights.provider && !rights.requester)
+          return {
+            refusal: `Only ${provider?.name ?? request.provider} and the person who filed ${id} can change its priority.`,
+          };
+        if (!isLive(request))
+          return { refusal: `${id} is no longer being worked; its priority stays ${request.priority}.` };
+        const agreement = await getAgreementVersion(deps.db, request.agreementId, request.agreementVersion);
+        if (!agreement) return { refusal: `The agreement of ${id} is gone from Kept; ask a Kept admin.` };
+        return priorityModal({ requestId: id, current: request.priority, agreement, asking: !rights.provider });
+      },
+      () =>
+        refuse(
+          respond,
+          `Slack did not open the form in time. Press Change priority again, or run \`/sla priority ${id} P1 reason\`.`,
+        ),
+    );
+  });
+
+  app.view(IDS.priorityModal, async ({ ack, body, view }) => {
+    const { priority, reason } = readPriorityView(view.state.values);
+    const id = parseRequestId(view.private_metadata) ?? '';
+    if (!priority) return ack({ response_action: 'errors', errors: { [IDS.priorityBlock]: 'Pick the new priority.' } });
+    if (!reason)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.priorityReasonBlock]: 'Say why: the history keeps it, and the other side reads it.' },
+      });
+    const action: RequestAction = { type: 'priority', priority, reason };
+    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    if (result.outcome === 'refused')
+      return ack({ response_action: 'errors', errors: { [IDS.priorityBlock]: result.message } });
     await ack();
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
   });

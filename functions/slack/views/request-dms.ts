@@ -113,7 +113,15 @@ function ratingBlocks(request: Request, provider: string): KnownBlock[] {
 }
 
 export interface UpdateInput {
-  event: { type: RequestEvent['type']; actor: string; note?: string; at: number };
+  event: {
+    type: RequestEvent['type'];
+    actor: string;
+    note?: string;
+    at: number;
+    priority?: string;
+    previousPriority?: string;
+    asked?: boolean;
+  };
   request: Request;
   cardLink?: string;
   /** The provider's name ("IT is on IT-42"); without it the line names the person who acted. */
@@ -152,6 +160,12 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
         text: cut(line, MAX_SECTION_TEXT),
         blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')],
       };
+    }
+    case 'priority': {
+      if (event.asked) return undefined;
+      const line = `:arrow_up_down: ${provider ?? who} changed the priority of ${id} (*${title}*) from ${escapeMrkdwn(event.previousPriority ?? '?')} to ${escapeMrkdwn(event.priority ?? '?')}${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      const how = `Its due times are counted again from when you filed it; ${card} shows them beside the original ones.`;
+      return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
     }
     default:
       return undefined;

@@ -15,6 +15,7 @@ import {
   type CauseCategory,
   DESCRIPTION_MAX,
   NOTE_MAX,
+  REASON_MAX,
   type RequestSource,
   TITLE_MAX,
 } from '../../domain/request';
@@ -323,4 +324,59 @@ export function readAnswerView(values: ModalValues): { note: string } {
 export function readRateView(values: ModalValues): { score: number; better: string } {
   const picked = values[IDS.rateScoreBlock]?.[IDS.value]?.selected_option?.value ?? '';
   return { score: Number(picked), better: (values[IDS.rateBetterBlock]?.[IDS.value]?.value ?? '').trim() };
+}
+
+/**
+ * "Change priority" on the card: the agreement's other priorities with their targets, and why.
+ * For the requester (`asking`) the same form asks the provider instead.
+ */
+export function priorityModal(input: {
+  requestId: string;
+  current: Priority;
+  agreement: AgreementVersion;
+  asking: boolean;
+}): ModalView {
+  const options = PRIORITIES.flatMap((p) => {
+    const label = p === input.current ? undefined : priorityLabel(p, input.agreement);
+    return label ? [option(p, label)] : [];
+  });
+  const how = input.asking
+    ? `You filed ${escapeMrkdwn(input.requestId)}; its provider decides. They read your reason in the card's thread.`
+    : `The due times are counted again from the filing under the new targets; the original ones stay shown. A target already missed stays missed.`;
+  return modal({
+    callbackId: IDS.priorityModal,
+    title: clip(`Priority of ${input.requestId}`, 24),
+    submit: input.asking ? 'Ask' : 'Change',
+    close: 'Cancel',
+    metadata: input.requestId,
+    blocks: [
+      section(`Now ${escapeMrkdwn(input.current)}. ${how}`),
+      {
+        type: 'input',
+        block_id: IDS.priorityBlock,
+        label: plain('New priority'),
+        element: { type: 'static_select', action_id: IDS.value, placeholder: plain('Pick one'), options },
+      },
+      {
+        type: 'input',
+        block_id: IDS.priorityReasonBlock,
+        label: plain('Why?'),
+        element: {
+          type: 'plain_text_input',
+          action_id: IDS.value,
+          multiline: true,
+          max_length: REASON_MAX,
+          placeholder: plain('e.g. Payroll runs tonight and this blocks it'),
+        },
+      },
+    ],
+  });
+}
+
+/** A submission of the priority modal: the picked priority (if one of P1..P4) and the reason, trimmed. */
+export function readPriorityView(values: ModalValues): { priority?: Priority; reason: string } {
+  const picked = values[IDS.priorityBlock]?.[IDS.value]?.selected_option?.value;
+  const reason = (values[IDS.priorityReasonBlock]?.[IDS.value]?.value ?? '').trim();
+  const priority = PRIORITIES.find((p) => p === picked);
+  return priority ? { priority, reason } : { reason };
 }

@@ -97,7 +97,19 @@ function breachText(breach: Breach): string {
  * One line per target: `:warning: *Response* · due <token> · 20m of working time left`. A recorded
  * breach takes precedence: `:red_circle: *Response* · missed — was due <token> · penalty 50 points`.
  */
-function targetLine(kind: TargetKind, view: ClockView, requestStatus: RequestStatus, breach?: Breach): string {
+function targetLine(
+  kind: TargetKind,
+  view: ClockView,
+  requestStatus: RequestStatus,
+  breach?: Breach,
+  original?: number | null,
+): string {
+  const line = currentTargetLine(kind, view, requestStatus, breach);
+  if (original === undefined || original === null) return line;
+  return `${line} · original ~${dateToken(original)}~`;
+}
+
+function currentTargetLine(kind: TargetKind, view: ClockView, requestStatus: RequestStatus, breach?: Breach): string {
   const label = `*${TARGET_LABEL[kind]}*`;
   if (breach) return `:red_circle: ${label} · ${breachText(breach)}`;
   if (view.state === 'met') {
@@ -135,7 +147,12 @@ function fieldsBlock(input: CardInput): SectionBlock {
       field('Requester', mentionUser(request.requester)),
       field('Customer', escapeMrkdwn(input.customerName)),
       field('Service', escapeMrkdwn(request.service)),
-      field('Priority', escapeMrkdwn(request.priority)),
+      field(
+        'Priority',
+        request.original
+          ? `${escapeMrkdwn(request.priority)} (original ~${escapeMrkdwn(request.original.priority)}~)`
+          : escapeMrkdwn(request.priority),
+      ),
       field('Status', statusText(request.status)),
       field('Assignee', request.assignee ? mentionUser(request.assignee) : 'nobody yet'),
     ],
@@ -149,7 +166,7 @@ function cardBody(input: CardInput): KnownBlock[] {
   blocks.push(
     section(
       (['response', 'resolution'] as const)
-        .map((k) => targetLine(k, clocks[k], request.status, request.breaches?.[k]))
+        .map((k) => targetLine(k, clocks[k], request.status, request.breaches?.[k], request.original?.due[k]))
         .join('\n'),
     ),
   );
@@ -203,6 +220,7 @@ function cardActions(request: Request): ActionsBlock | undefined {
     };
     elements.push(picker);
   }
+  if (has('priority')) elements.push(button(IDS.requestAction.priority, 'Change priority', id));
   if (has('cancel')) {
     elements.push({
       ...button(IDS.requestAction.cancel, 'Cancel request', id, 'danger'),
@@ -271,6 +289,10 @@ export interface HistoryEvent {
   side?: 'provider' | 'requester';
   internal?: boolean;
   files?: readonly { name: string; permalink: string }[];
+  /** priority: the new (or asked-for) priority and the one before; `asked` when the requester asked. */
+  priority?: string;
+  previousPriority?: string;
+  asked?: boolean;
 }
 
 /** ` · :paperclip: <link|name>, …` for the files shared with a message; empty without. */
@@ -338,6 +360,14 @@ export function historyLine(event: HistoryEvent, requestId: string, providerName
     case 'breach': {
       const penalty = priced ? ` — ${penaltyText(priced.amount, priced.unit)}` : '';
       return `:red_circle: ${id} missed its ${target}${penalty}${when}`;
+    }
+    case 'priority': {
+      const to = escapeMrkdwn(event.priority ?? '?');
+      const from = escapeMrkdwn(event.previousPriority ?? '?');
+      const line = event.asked
+        ? `:raising_hand: ${who} asks for ${id} to be ${to} instead of ${from}; its provider decides (\`/sla priority ${id} ${to} reason\`)`
+        : `:arrow_up_down: ${who} changed the priority of ${id} from ${from} to ${to}; due times are counted again from the filing`;
+      return `${withNote(line)}${when}`;
     }
     case 'waive': {
       const what = event.kind ? `the ${event.kind} penalty` : 'the penalty';

@@ -3,7 +3,8 @@
  * minute of 2026 on a Mon-Fri working-hours calendar in New York, then people working it (the
  * actions their role and the status allow), the scan recording what it finds (as checkRequest in
  * functions/jobs/breaches.ts does: the first finding, a breach charged like penaltyFor would), Kept
- * trying warn and breach on either target whatever the clocks say, and heads waiving (sometimes
+ * trying warn and breach on either target whatever the clocks say, priorities changed (or asked
+ * for) on the way, and heads waiving (sometimes
  * without a reason, sometimes the provider's head, who may not). Steps are minutes to days apart,
  * now and then stamped a little before the previous one (clock skew). Refusals are part of it.
  */
@@ -186,6 +187,9 @@ function userMove(request: Request, s: Extract<Step, { by: 'user' }>): { action:
       };
     case 'comment':
       return { actor, action: { type, note: 'Any news?' } };
+    case 'priority':
+      // By the provider a change (sometimes to the priority it has, refused); by the requester a request for one.
+      return { actor, action: { type, priority: (['P1', 'P2', 'P3'] as const)[s.detail % 3]!, reason: 'Changed.' } };
     case 'rate':
       return { actor, action: { type, score: 1 + (s.detail % 5), ...(s.detail % 2 ? { better: 'Sooner.' } : {}) } };
     default:
@@ -276,7 +280,14 @@ export function play(h: History, each: (p: Played) => void): Request {
       each({ step: s, now, before, after: request });
       continue;
     }
-    const r = decide(request, action, { actor, at: now, calendar: cal, rights, provider: IT });
+    const r = decide(request, action, {
+      actor,
+      at: now,
+      calendar: cal,
+      rights,
+      provider: IT,
+      targets: AGREEMENT.targets,
+    });
     if (r.ok) request = r.value.request;
     each({
       step: s,

@@ -119,6 +119,13 @@ function payload(type: ActionType, detail: number): RequestAction {
       return { type, note: detail === 0 ? '' : 'Any news?' };
     case 'rate':
       return { type, score: detail - 1, ...(detail % 2 ? { better: 'Sooner.' } : {}) };
+    case 'priority':
+      // P4 is not in the agreement; an empty reason is refused.
+      return {
+        type,
+        priority: (['P1', 'P2', 'P3', 'P4'] as const)[detail % 4]!,
+        reason: detail === 0 ? ' ' : 'Urgent.',
+      };
     default:
       return detail === 7 ? ({ type, note: 'n'.repeat(1001) } as RequestAction) : ({ type } as RequestAction);
   }
@@ -193,7 +200,14 @@ describe('random use of a request', () => {
           const before = request;
           const snapshot = JSON.stringify(before);
           // Throws fail the property: decide must never throw.
-          const r = decide(request, action, { actor, at: now, calendar: cal, rights, provider: IT });
+          const r = decide(request, action, {
+            actor,
+            at: now,
+            calendar: cal,
+            rights,
+            provider: IT,
+            targets: AGREEMENT.targets,
+          });
           check(JSON.stringify(before) === snapshot, `${type} changed the request it was given`);
           if (r.ok) {
             const rule = RULES[type];

@@ -115,6 +115,7 @@ function attempt(request: Request, action: RequestAction, actor: string, when: n
     calendar: opts.calendar ?? cal,
     rights: opts.rights ?? rightsOf(request, provider, actor, FINANCE),
     provider,
+    targets: AGREEMENT.targets,
   });
 }
 
@@ -324,6 +325,7 @@ const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestA
   cancel: { type: 'cancel' },
   comment: { type: 'comment', note: 'Any news?' },
   rate: { type: 'rate', score: 4 },
+  priority: { type: 'priority', priority: 'P1', reason: 'The whole floor is down.' },
 };
 
 // Tuesday 17 November 2026, 10:00 in New York: the response target (due Mon 13:00 EST) is missed.
@@ -459,9 +461,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (13 x 7 x 6)', () => {
+  it('has every action, status and role in the table (14 x 7 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(546);
+    expect(MATRIX).toHaveLength(588);
   });
 
   it('the fixtures are what the table needs', () => {
