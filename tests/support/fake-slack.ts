@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { findRoot } from '../../functions/local/dynamodb-local';
 
 export interface RecordedCall {
   method: string;
@@ -236,10 +237,13 @@ function parseArgs(req: IncomingMessage, body: Buffer): Record<string, unknown> 
   );
 }
 
-/** The bot scopes the app's manifest grants: what a real workspace would give Kept's token. */
+/**
+ * The bot scopes the app's manifest grants: what a real workspace would give Kept's token. The
+ * manifest is found from the repository root, so this also loads in the bundled bench (build/run).
+ */
 const GRANTED_SCOPES: ReadonlySet<string> = new Set(
   (
-    parseYaml(readFileSync(path.join(__dirname, '..', '..', 'manifest.yaml'), 'utf8')) as {
+    parseYaml(readFileSync(path.join(findRoot(), 'manifest.yaml'), 'utf8')) as {
       oauth_config: { scopes: { bot: string[] } };
     }
   ).oauth_config.scopes.bot,
