@@ -36,6 +36,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { compileCalendar } from '../functions/domain/calendar';
 import { fileRequest, requestId } from '../functions/domain/request';
@@ -226,10 +227,13 @@ const ASK_TIMEOUT_MS = 180_000;
 /** Kept in its own process (bench/load-server.ts), and the questions the bench asks it. */
 class Kept {
   private waiting: { type: FromKept['type']; resolve: (m: FromKept) => void; reject: (e: Error) => void }[] = [];
+  /** What Kept's process wrote to stderr (Bolt's and the Web API client's own lines), counted by line. */
+  private readonly stderr = new Map<string, number>();
 
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    lines: Interface,
   ) {
     child.on('message', (m: FromKept) => {
       if (m.type === 'failed') for (const w of this.waiting.splice(0)) w.reject(new Error(`Kept: ${m.error}`));
@@ -239,6 +243,14 @@ class Kept {
     child.on('exit', (code) => {
       for (const w of this.waiting.splice(0)) w.reject(new Error(`Kept stopped (exit code ${code})`));
     });
+    lines.on('line', (line) => this.stderr.set(line, (this.stderr.get(line) ?? 0) + 1));
+  }
+
+  /** Kept's stderr lines since the last call, most frequent first, each once with its count. */
+  takeStderr(): string[] {
+    const lines = [...this.stderr].sort((a, b) => b[1] - a[1]).map(([line, count]) => `${count} × ${line}`);
+    this.stderr.clear();
+    return lines;
   }
 
   /** Starts bench/load-server.ts the way `npm start` starts bin/local.ts (bundled by bin/run.cjs). */
@@ -252,15 +264,21 @@ class Kept {
         ...env,
         ...(process.env.KEPT_BENCH_LOG ? { KEPT_LOG_LEVEL: process.env.KEPT_BENCH_LOG } : {}),
       },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       // KEPT_BENCH_CPU_PROFILE=<dir>: Kept's process writes a CPU profile there when it stops.
       ...(profile ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
     });
+    const lines = createInterface({ input: child.stderr! });
+    const early: string[] = [];
+    const keep = (line: string) => early.push(line);
+    lines.on('line', keep);
     return new Promise((resolve, reject) => {
-      child.once('message', (m: FromKept) =>
-        m.type === 'ready' ? resolve(new Kept(child, `${m.url}/slack/events`)) : reject(new Error(JSON.stringify(m))),
-      );
-      child.once('exit', (code) => reject(new Error(`Kept did not start (exit code ${code})`)));
+      child.once('message', (m: FromKept) => {
+        lines.off('line', keep);
+        if (m.type === 'ready') resolve(new Kept(child, `${m.url}/slack/events`, lines));
+        else reject(new Error(`Kept did not start: ${JSON.stringify(m)} ${early.join('\n')}`));
+      });
+      child.once('exit', (code) => reject(new Error(`Kept did not start (exit code ${code}): ${early.join('\n')}`)));
     });
   }
 
@@ -540,6 +558,7 @@ async function measure(dynamo: DynamoLocal, n: number): Promise<BenchResult[]> {
     }
     for (const text of [...new Set(errorTexts)].slice(0, 5)) process.stderr.write(`  error: ${text}\n`);
     for (const line of effects.describe()) process.stderr.write(`  not once: ${line}\n`);
+    for (const line of kept.takeStderr().slice(0, 5)) process.stderr.write(`  Kept's stderr: ${line.slice(0, 160)}\n`);
 
     // The figures.
     const tallies = new Map(usage.tallies);
