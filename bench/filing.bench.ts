@@ -9,27 +9,18 @@
  * time, errors (anything but Slack's empty 200), requests lost or doubled (counted in the table
  * afterwards) and the filing transactions tried again after colliding on IT's day counter.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { parseConfig } from '../functions/config';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createSlackHttp } from '../functions/slack/http-server';
 import { IDS } from '../functions/slack/ids';
 import { newRequestModal } from '../functions/slack/views/request-modals';
-import { createDb, type Db } from '../functions/store/client';
+import { createDb } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
 import { ensureTable } from '../functions/store/table';
 import type { Outbox } from '../functions/work/outbox';
 import { importExample } from '../tests/support/company';
-import { countCalls } from '../tests/support/db';
-import {
-  FORM,
-  interactivity,
-  SIGNING_SECRET,
-  signature,
-  stateOf,
-  viewSubmission,
-} from '../tests/support/slack-requests';
-import { median, quantile, round, timeMs } from './stats';
+import { interactivity, stateOf, viewSubmission } from '../tests/support/slack-requests';
+import { median, quantile, round } from './stats';
+import { benchConfig, countItems, sendSigned, tallyCalls } from './support';
 import type { Bench, BenchResult } from './types';
 
 const WARMUP = 50;
@@ -41,42 +32,14 @@ const RUSHES = [30, 50, 200];
 /** Slack closes the form only if the answer comes within 3 s. */
 const RUSH_BUDGET_MS = 3_000;
 
-/** Request items in the table, every page of a consistent scan. */
-async function countRequests(db: Db): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new ScanCommand({
-        TableName: db.table,
-        ConsistentRead: true,
-        FilterExpression: 'sk = :req',
-        ExpressionAttributeValues: { ':req': 'REQ' },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
-}
-
 export const run: Bench = async () => {
   const dynamo = await startDynamoLocal();
   const db = createDb({ table: 'kept-bench', endpoint: dynamo.endpoint });
-  const counter = countCalls(db);
+  const tallies = tallyCalls(db);
+  const tally = () => tallies.get('all') ?? { calls: 0, transactions: 0, refused: 0, ms: 0 };
   const sent: unknown[] = [];
   const outbox: Outbox = { send: async (item) => void sent.push(item), idle: async () => {} };
-  const config = parseConfig({
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_BOT_ID: 'B0BENCH',
-    SLACK_BOT_USER_ID: 'U0BENCH',
-    SLACK_API_URL: 'http://127.0.0.1:9/api/',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    KEPT_TABLE: db.table,
-  });
+  const config = benchConfig({ endpoint: dynamo.endpoint, table: db.table });
   const http = createSlackHttp({ config, db, outbox });
   try {
     await ensureTable(db);
@@ -95,20 +58,20 @@ export const run: Bench = async () => {
     const url = `${await http.listen(0)}/slack/events`;
 
     let n = 0;
-    const once = async (): Promise<number> => {
+    const once = async (): Promise<{ ms: number; trips: number }> => {
       const body = interactivity(viewSubmission(view, values, REQUESTER, `VBENCH${++n}`));
-      const start = counter.count();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': FORM, ...signature(body) }, body });
-      const text = await res.text();
-      if (res.status !== 200 || text !== '') throw new Error(`filing answered ${res.status} ${text}`);
-      return counter.count() - start;
+      const start = tally().calls;
+      const answer = await sendSigned(url, body);
+      if (answer.status !== 200 || answer.text !== '')
+        throw new Error(`filing answered ${answer.status} ${answer.text}`);
+      return { ms: answer.ms, trips: tally().calls - start };
     };
     for (let i = 0; i < WARMUP; i++) await once();
     const latencies: number[] = [];
     const roundTrips: number[] = [];
     for (let i = 0; i < N; i++) {
-      let trips = 0;
-      latencies.push(await timeMs(async () => void (trips = await once())));
+      const { ms, trips } = await once();
+      latencies.push(ms);
       roundTrips.push(trips);
     }
     if (sent.length !== WARMUP + N)
@@ -116,36 +79,20 @@ export const run: Bench = async () => {
     const maxTrips = Math.max(...roundTrips);
 
     // The rush: every submission of one round sent at once, by the two people in Finance.
-    let transactions = 0;
-    db.raw.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand') transactions += 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countTransactions' },
-    );
     const rushes: BenchResult[] = [];
     for (const people of RUSHES) {
-      const before = await countRequests(db);
-      const startTx = transactions;
+      const before = await countItems(db, 'REQ');
+      const startTx = tally().transactions;
       const bodies = Array.from({ length: people }, (_, i) =>
         interactivity(viewSubmission(view, values, i % 2 ? 'U0FINHEAD' : REQUESTER, `VRUSH${people}X${i}`)),
       );
       const answers = await Promise.all(
         bodies.map(async (body) => {
-          let ok = false;
-          const ms = await timeMs(async () => {
-            const res = await fetch(url, {
-              method: 'POST',
-              headers: { 'content-type': FORM, ...signature(body) },
-              body,
-            });
-            ok = res.status === 200 && (await res.text()) === '';
-          });
-          return { ms, ok };
+          const answer = await sendSigned(url, body);
+          return { ms: answer.ms, ok: answer.status === 200 && answer.text === '' };
         }),
       );
-      const filed = (await countRequests(db)) - before;
+      const filed = (await countItems(db, 'REQ')) - before;
       const ms = answers.map((a) => a.ms);
       const errors = answers.filter((a) => !a.ok).length;
       const p99Rush = quantile(ms, 0.99);
@@ -166,7 +113,11 @@ export const run: Bench = async () => {
           budget: '0',
           ok: filed === people - errors,
         },
-        { name: `filing_rush_${people}_transactions_retried`, value: transactions - startTx - filed, unit: 'tries' },
+        {
+          name: `filing_rush_${people}_transactions_retried`,
+          value: tally().transactions - startTx - filed,
+          unit: 'tries',
+        },
       );
     }
     const p99 = quantile(latencies, 0.99);

@@ -9,6 +9,7 @@ import * as bundles from './bundles.bench';
 import * as clock from './clock.bench';
 import * as digest from './digest.bench';
 import * as filing from './filing.bench';
+import * as load from './load.bench';
 import * as relay from './relay.bench';
 import * as report from './report.bench';
 import * as scan from './scan.bench';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, Bench> = {
   slack: slack.run,
   filing: filing.run,
   relay: relay.run,
+  load: load.run,
   scan: scan.run,
   report: report.run,
   digest: digest.run,

@@ -8,18 +8,16 @@
  * code (fileRequest, requestItem), since the transactional path would take an hour for 100,000.
  */
 
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { compileCalendar } from '../functions/domain/calendar';
 import { fileRequest, requestId } from '../functions/domain/request';
-import { nextWatch } from '../functions/domain/watch';
 import { runScan } from '../functions/jobs/scan';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
-import { requestItem } from '../functions/store/requests';
 import { ensureTable } from '../functions/store/table';
 import { importCompany } from '../tests/support/company';
 import { round } from './stats';
+import { announcedRequestItem, batchWrite } from './support';
 import type { Bench, BenchResult } from './types';
 
 const DUE = 50;
@@ -80,22 +78,11 @@ async function seed(db: Db, open: number): Promise<void> {
       calendar,
     });
     if (!filed.ok) throw new Error(filed.error);
-    // As the worker leaves it once Slack has heard of the filing: checked next at its first deadline.
-    items.push({
-      ...requestItem(filed.value.request),
-      gsi1sk: new Date(nextWatch(filed.value.request)!).toISOString(),
-    });
+    items.push(announcedRequestItem(filed.value.request));
   }
-  for (let i = 0; i < items.length; i += 25) {
-    let batch: Record<string, unknown> = {
-      [db.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-    };
-    while (Object.keys(batch).length > 0) {
-      const out = await db.doc.send(new BatchWriteCommand({ RequestItems: batch as never }));
-      batch = (out.UnprocessedItems ?? {}) as Record<string, unknown>;
-    }
+  await batchWrite(db, items, (i) => {
     if (i % 10_000 === 0) process.stderr.write(`  seeded ${i} of ${items.length}\r`);
-  }
+  });
   process.stderr.write('\n');
 }
 

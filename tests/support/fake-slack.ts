@@ -251,7 +251,10 @@ function parseArgs(req: IncomingMessage, body: Buffer): Record<string, unknown> 
   );
 }
 
-/** The bot scopes the app's manifest grants: what a real workspace would give Kept's token. */
+/**
+ * The bot scopes the app's manifest grants: what a real workspace would give Kept's token. The
+ * manifest is found from the repository root, so this also loads in the bundled bench (build/run).
+ */
 const GRANTED_SCOPES: ReadonlySet<string> = new Set(
   (
     parseYaml(readFileSync(path.join(findRoot(), 'manifest.yaml'), 'utf8')) as {
