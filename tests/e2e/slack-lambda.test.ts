@@ -26,7 +26,8 @@ beforeAll(async () => {
     async () => config,
     outboxFromConfig,
     (app) =>
-      app.event('message', async ({ event }) => {
+      // An event kind Kept itself does not read (its message events are filtered before any listener).
+      app.event('app_mention', async ({ event }) => {
         heard.push((event as { text?: string }).text ?? '');
       }),
   );
@@ -54,12 +55,12 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
     heard.length = 0;
     for (const text of TEXTS) {
       const body = eventEnvelope({
-        type: 'message',
+        type: 'app_mention',
         channel: 'C0GENERAL01',
         user: 'U0ALICE001',
         text,
         ts: '1780000000.000200',
-        channel_type: 'channel',
+        event_ts: '1780000000.000200',
       });
       const res = await handler(signedEvent(body, JSON_TYPE, base64), context);
       expect(res.statusCode).toBe(200);
