@@ -10,6 +10,7 @@ import { workerSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
 import type { WorkItem } from '../work/item';
 import { delayOf, type Outbox, sqsOutbox } from '../work/outbox';
+import { WORKER_MAX_CONCURRENCY } from '../work/worker-settings';
 import { type WorkDeps, workOnce } from './work';
 
 /** Like the queue's redelivery (5 receives): a failed item is tried again after a growing pause. */
@@ -43,23 +44,45 @@ async function withRetries(
   }
 }
 
+/** Runs at most `max` of the functions given to it at once; the others wait their turn, in order. */
+export function limitTo(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (active < max) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the finisher hands its place over
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 /**
  * Runs each item sent to it in this process, after its `delaySeconds` (as SQS hides a delayed
  * message), trying a failing one again after each of `retryDelays`. `wait` is the timer for both;
- * `idle()` waits on items still waiting out their delay too.
+ * `idle()` waits on items still waiting out their delay too. As many items run at once as the
+ * worker Lambdas in AWS may (`WORKER_MAX_CONCURRENCY`): a burst waits its turn instead of taking
+ * every DynamoDB connection from the people being answered.
  */
 export function inProcessOutbox(
   perform: (item: WorkItem) => Promise<unknown>,
   retryDelays: readonly number[] = IN_PROCESS_RETRY_MS,
   wait: Wait = realWait,
+  concurrency = WORKER_MAX_CONCURRENCY,
 ): Outbox {
   const running = new Set<Promise<void>>();
+  const turn = limitTo(concurrency);
+  const performInTurn = (item: WorkItem) => turn(() => perform(item));
   return {
     send: async (item, options) => {
       const delayMs = delayOf(options) * 1000;
       const start = delayMs > 0 ? wait(delayMs) : new Promise<void>((resolve) => setImmediate(resolve));
       const job = start
-        .then(() => withRetries(item, perform, retryDelays, wait))
+        .then(() => withRetries(item, performInTurn, retryDelays, wait))
         .catch((err: Error) => logger.error('work item failed', { type: item.type, error: err.message }))
         .finally(() => running.delete(job));
       running.add(job);

@@ -6,6 +6,8 @@
 
 /** The worker Lambda's timeout. */
 export const WORKER_TIMEOUT_SECONDS = 60;
+/** Worker invocations at once (the SQS event source's maximum concurrency): items worked at once. */
+export const WORKER_MAX_CONCURRENCY = 5;
 /** Records per invocation. */
 export const WORKER_BATCH_SIZE = 10;
 /** After this many failed receives a message moves to the dead-letter queue (checklist G6). */

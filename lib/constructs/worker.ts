@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   WORKER_BATCH_SIZE,
+  WORKER_MAX_CONCURRENCY,
   WORKER_MAX_RECEIVE_COUNT,
   WORKER_TIMEOUT_SECONDS,
   WORKER_VISIBILITY_TIMEOUT_SECONDS,
@@ -16,11 +17,9 @@ import {
 import { fromRoot } from '../paths';
 import { KeptFunction } from './kept-function';
 
-export { WORKER_BATCH_SIZE, WORKER_MAX_RECEIVE_COUNT };
+export { WORKER_BATCH_SIZE, WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT };
 /** functions/work/worker-settings.ts: the worker's time budget and the request lease are sized from it. */
 export const WORKER_TIMEOUT = Duration.seconds(WORKER_TIMEOUT_SECONDS);
-/** At most this many workers at once: keeps bursts (a digest fan-out) inside Slack's rate limits. */
-export const WORKER_MAX_CONCURRENCY = 5;
 
 /**
  * The chart run-time files (report files, functions/charts/render.ts), relative to node_modules/ both
