@@ -15,6 +15,7 @@ import { readDirectory } from '../../store/directory';
 import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
 import { explainMessage, zoneOrFallback } from '../views/explain';
+import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, refuse, say } from './reply';
 
@@ -39,7 +40,7 @@ export async function explainCommand(
   if (!id)
     return say(
       arg
-        ? `"${arg.slice(0, 30).replace(/[<>&]/g, '')}" is not a request ID; write it like \`/sla explain IT-42\`. \`/sla list\` shows yours.`
+        ? `"${escapeMrkdwn(arg.slice(0, 30))}" is not a request ID; write it like \`/sla explain IT-42\`. \`/sla list\` shows yours.`
         : 'Which request? Write its ID, e.g. `/sla explain IT-42`. `/sla list` shows yours.',
     );
   const [request, dir, tz] = await Promise.all([
