@@ -117,15 +117,18 @@ function knownRegions(country: string): Record<string, string> {
 // One date-holidays instance per country/region and one set of public-holiday dates per year,
 // shared by every calendar in the process (the data never changes while it runs).
 const engines = new Map<string, HolidaysType>();
-const holidayYears = new Map<string, ReadonlySet<number>>();
+const holidayYears = new Map<string, ReadonlyMap<number, string>>();
 
-/** Local day numbers of the public holidays of `country` (and `region`) in `year`; a holiday covers its whole date(s). */
-export function publicHolidays(country: string, region: string | undefined, year: number): ReadonlySet<number> {
+/**
+ * The public holidays of `country` (and `region`) in `year`: local day number -> the holiday's
+ * name (as date-holidays writes it, e.g. `Thanksgiving Day`); a holiday covers its whole date(s).
+ */
+export function publicHolidays(country: string, region: string | undefined, year: number): ReadonlyMap<number, string> {
   const key = `${country}/${region ?? ''}`;
   const yearKey = `${key}/${year}`;
   const set = holidayYears.get(yearKey);
   if (set) return set;
-  const days = new Set<number>();
+  const days = new Map<number, string>();
   if (year >= 1 && year <= 9999) {
     let engine = engines.get(key);
     if (!engine) {
@@ -137,7 +140,7 @@ export function publicHolidays(country: string, region: string | undefined, year
       if (h.type !== 'public') continue;
       const first = dayOfIsoDate(h.date.slice(0, 10));
       const span = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
-      for (let i = 0; i < span; i++) days.add(first + i);
+      for (let i = 0; i < span; i++) if (!days.has(first + i)) days.set(first + i, h.name);
     }
   }
   if (holidayYears.size > 5_000) holidayYears.clear();

@@ -122,7 +122,7 @@ export class Calendar {
   private readonly explicitHolidays: ReadonlySet<number>;
   private readonly country: string | undefined;
   private readonly region: string | undefined;
-  private readonly countryHolidaysByYear = new Map<number, ReadonlySet<number>>();
+  private readonly countryHolidaysByYear = new Map<number, ReadonlyMap<number, string>>();
   private readonly pieces = new Map<number, number[]>();
   private readonly buckets = new Map<number, number[]>();
 
@@ -153,7 +153,17 @@ export class Calendar {
     return this.countryHolidays(year).has(day);
   }
 
-  private countryHolidays(year: number): ReadonlySet<number> {
+  /**
+   * The name of the holiday on local date `day`: the public holiday's name, or `undefined` for a
+   * date the calendar lists itself (it has no name) and for a day that is not a holiday.
+   */
+  holidayName(day: number): string | undefined {
+    if (this.country === undefined) return undefined;
+    const year = Number(isoDateOfDay(day).slice(0, 4));
+    return this.countryHolidays(year).get(day);
+  }
+
+  private countryHolidays(year: number): ReadonlyMap<number, string> {
     let set = this.countryHolidaysByYear.get(year);
     if (!set) {
       set = publicHolidays(this.country!, this.region, year);

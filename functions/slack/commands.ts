@@ -26,6 +26,13 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
     ready: true,
   },
   {
+    name: 'explain',
+    usage: '/sla explain ID',
+    summary:
+      "Why a request's due times are what they are: the working time counted, and the nights, weekends, holidays and pauses skipped, in your time zone. The card's *Why this due time?* button does the same.",
+    ready: true,
+  },
+  {
     name: 'list',
     usage: '/sla list [mine|queue|breached]',
     summary: "Your requests, your team's queue (most urgent first), or what has been missed.",

@@ -42,6 +42,8 @@ export const IDS = {
     answer: 'request_answer',
     /** "Change priority" on the card: opens the priority modal. */
     priority: 'request_priority',
+    /** "Why this due time?" on the card: the explanation, to the presser only. */
+    explain: 'request_explain',
   },
   /** The modal that changes (or, for the requester, asks for) a priority (private_metadata: the request ID). */
   priorityModal: 'request_priority_change',

@@ -9,6 +9,7 @@ import { deptCommand } from './departments';
 import type { ListenerDeps } from './deps';
 import { reportCommand } from './report';
 import { isWorkVerb, listCommand, showCommand, workCommand } from './request-commands';
+import { explainCommand } from './request-explain';
 import { openNewRequest } from './requests-filing';
 import { registerTips, tipsCommand } from './tips';
 
@@ -39,6 +40,7 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
     if (word === 'new') return openNewRequest(deps, command, args[0], ack, client, respond);
     if (word === 'show') return ack(await showCommand(deps, user, args[0]));
     if (word === 'list') return ack(await listCommand(deps, user, args[0]));
+    if (word === 'explain' || word === 'why') return ack(await explainCommand(deps, client, user, args[0]));
     if (word === 'report') {
       const { files, ...reply } = await reportCommand(deps, user, args, input.data.trigger_id);
       await ack(reply);

@@ -197,8 +197,8 @@ function cardBody(input: CardInput): KnownBlock[] {
   return blocks;
 }
 
-/** The card's buttons for the actions that fit the request's status; undefined when none do. */
-function cardActions(request: Request): ActionsBlock | undefined {
+/** The card's buttons for the actions that fit the request's status, and "Why this due time?". */
+function cardActions(request: Request): ActionsBlock {
   const fits = actionsFor(request.status);
   const has = (t: ActionType) => fits.includes(t);
   const id = request.id;
@@ -235,7 +235,8 @@ function cardActions(request: Request): ActionsBlock | undefined {
       },
     });
   }
-  if (elements.length === 0) return undefined;
+  // Every card, whatever its status, can say why its due times are what they are.
+  elements.push(button(IDS.requestAction.explain, 'Why this due time?', id));
   return {
     type: 'actions',
     block_id: `request_actions:${request.id}`,
@@ -260,8 +261,7 @@ export const conversationHint = (providerName: string): string =>
 export function requestCard(input: CardInput): SlackMessage {
   const blocks = cardBody(input);
   blocks.push(context(conversationHint(input.providerName)));
-  const actions = cardActions(input.request);
-  if (actions) blocks.push(actions);
+  blocks.push(cardActions(input.request));
   return { text: cardText(input), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }
 

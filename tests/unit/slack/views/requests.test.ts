@@ -1,4 +1,4 @@
-import type { StaticSelect, UsersSelect } from '@slack/types';
+import type { KnownBlock, StaticSelect, UsersSelect } from '@slack/types';
 import type { AgreementVersion, Priority } from '../../../../functions/domain/agreement';
 import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
@@ -219,18 +219,20 @@ describe('requestCard', () => {
     expect(allText({ blocks })).toContain('Replaced the SSD');
   });
 
-  it('has no buttons at all once closed or cancelled', () => {
+  it('keeps only "Why this due time?" once closed or cancelled', () => {
+    const onlyExplain = (blocks: KnownBlock[]) =>
+      actionsBlocks(blocks).flatMap((b) => b.elements.map((e) => (e as { action_id?: string }).action_id));
     const closed = act(
       act(file(), { type: 'resolve', note: 'done' }, T0 + 20 * MINUTE_MS),
       { type: 'close' },
       T0 + 2 * HOUR_MS,
       REQUESTER,
     );
-    expect(actionsBlocks(card(closed, T0 + 2 * HOUR_MS).blocks)).toHaveLength(0);
+    expect(onlyExplain(card(closed, T0 + 2 * HOUR_MS).blocks)).toEqual([IDS.requestAction.explain]);
     expect(allText(card(closed, T0 + 2 * HOUR_MS))).toContain(':lock: Closed');
     const cancelled = act(file(), { type: 'cancel' }, T0 + 10 * MINUTE_MS, REQUESTER);
     const m = card(cancelled, T0 + HOUR_MS);
-    expect(actionsBlocks(m.blocks)).toHaveLength(0);
+    expect(onlyExplain(m.blocks)).toEqual([IDS.requestAction.explain]);
     expect(allText(m)).not.toContain('waiting on the requester');
   });
 
