@@ -219,7 +219,7 @@ const assign: EffectOf<'assign'> = (request, { assignee }, { provider }) => {
   if (!isMember(provider, assignee))
     return refuse(`<@${assignee}> is not in ${provider.name}; ${request.id} can only be assigned to someone there.`);
   if (request.assignee === assignee) return refuse(`${request.id} is already assigned to <@${assignee}>.`);
-  return effect({ assignee }, { assignee });
+  return effect({ assignee }, { assignee, ...(request.assignee ? { previousAssignee: request.assignee } : {}) });
 };
 
 // Asking the requester for something is an answer: it meets the response target too.
