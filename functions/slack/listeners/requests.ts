@@ -2,10 +2,12 @@
  * Requests in Slack, by flow: filing (`/sla new`, the `file_request` shortcut and the new-request
  * modal: requests-filing.ts) and working (the card's and the DMs' buttons and their modals:
  * requests-working.ts). The working commands, `/sla show`, `/sla list` and the App Home are in
- * request-commands.ts; replies in a request's threads (the conversation), request-messages.ts.
+ * request-commands.ts; replies in a request's threads (the conversation), request-messages.ts; the
+ * 🎫 👀 ✅ reactions, gestures.ts.
  */
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from './deps';
+import { registerGestures } from './gestures';
 import { registerRequestMessages } from './request-messages';
 import { registerRequestFiling } from './requests-filing';
 import { registerRequestWork } from './requests-working';
@@ -14,4 +16,5 @@ export function registerRequests(app: App, deps: ListenerDeps): void {
   registerRequestFiling(app, deps);
   registerRequestWork(app, deps);
   registerRequestMessages(app, deps);
+  registerGestures(app, deps);
 }
