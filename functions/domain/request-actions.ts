@@ -226,7 +226,7 @@ const assign: EffectOf<'assign'> = (request, { assignee }, { provider }) => {
   if (!isMember(provider, assignee))
     return refuse(`<@${assignee}> is not in ${provider.name}; ${request.id} can only be assigned to someone there.`);
   if (request.assignee === assignee) return refuse(`${request.id} is already assigned to <@${assignee}>.`);
-  return effect({ assignee }, { assignee });
+  return effect({ assignee }, { assignee, ...(request.assignee ? { previousAssignee: request.assignee } : {}) });
 };
 
 // Asking the requester for something is an answer: it meets the response target too.
@@ -463,6 +463,18 @@ function noteOf(action: RequestAction): string | undefined {
 }
 
 /**
+ * Whether someone with `rights` may do an action of `type` to `request` as it stands: the first
+ * refusal `decide` would give (who may, then the status), without deciding anything. A gesture that
+ * only offers a form (✅ on a card) asks this before offering it.
+ */
+export function mayAct(request: Request, type: ActionType, rights: Rights, provider: Department): Result<void> {
+  const rule = RULES[type];
+  if (!allowed(rule, rights)) return { ok: false, error: `${capitalise(whoMay(rule, request, provider))}.` };
+  if (!rule.from.includes(request.status)) return { ok: false, error: wrongState(request, type) };
+  return { ok: true, value: undefined };
+}
+
+/**
  * Applies `action` by `ctx.actor` at `ctx.at`: the changed request and its history line, or a
  * one-line refusal naming who may do it or why the status does not allow it.
  */
@@ -471,9 +483,8 @@ export function decide(
   action: RequestAction,
   ctx: DecideContext,
 ): Result<{ request: Request; event: RequestEvent }> {
-  const rule = RULES[action.type];
-  if (!allowed(rule, ctx.rights)) return { ok: false, error: `${capitalise(whoMay(rule, request, ctx.provider))}.` };
-  if (!rule.from.includes(request.status)) return { ok: false, error: wrongState(request, action.type) };
+  const may = mayAct(request, action.type, ctx.rights, ctx.provider);
+  if (!may.ok) return may;
   // A clock never runs backwards: a change stamped before the last one (clock skew between
   // machines) is taken as happening at the last one.
   const at = Math.max(ctx.at, request.updatedAt);

@@ -237,6 +237,8 @@ export interface RequestEvent {
   to: RequestStatus;
   note?: string;
   assignee?: string;
+  /** assign: who had the request before (told that it moved). */
+  previousAssignee?: string;
   score?: number;
   /** warn, breach, waive: which target. */
   kind?: TargetKind;

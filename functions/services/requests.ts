@@ -12,6 +12,7 @@ import { internalNote } from '../domain/conversation';
 import { type Department, isMember } from '../domain/department';
 import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
 import {
+  type ActionType,
   type FileLink,
   fileRequest,
   type Request,
@@ -22,7 +23,7 @@ import {
   rightsOf,
   type Side,
 } from '../domain/request';
-import { decide } from '../domain/request-actions';
+import { decide, mayAct, missedTargets } from '../domain/request-actions';
 import type { TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { getAgreementVersion } from '../store/agreements';
@@ -214,6 +215,38 @@ export async function act(
   return {
     outcome: 'refused',
     message: `${input.id} is changing quickly right now; look at the card and try again in a moment.`,
+  };
+}
+
+export type MayResult =
+  | { outcome: 'allowed'; request: Request; provider: Department; missed: TargetKind[] }
+  | { outcome: 'refused'; message: string };
+
+/**
+ * Whether `user` may do an action of `type` to request `id` now, deciding nothing and writing
+ * nothing: for a gesture that only offers the form that does it (✅ offers the Resolve form). Says
+ * which targets are missed, so the offer can say a cause will be asked for.
+ */
+export async function mayDo(
+  db: Db,
+  input: { id: string; user: string; type: ActionType; now: Date },
+): Promise<MayResult> {
+  const [dir, request] = await Promise.all([readDirectory(db), getRequest(db, input.id)]);
+  if (!request) return { outcome: 'refused', message: `There is no request ${input.id} any more.` };
+  const provider = findDepartment(dir, request.provider);
+  if (!provider)
+    return {
+      outcome: 'refused',
+      message: `${request.id} belongs to a department that no longer exists in Kept; ask a Kept admin.`,
+    };
+  const rights = rightsOf(request, provider, input.user, findDepartment(dir, request.customer));
+  const may = mayAct(request, input.type, rights, provider);
+  if (!may.ok) return { outcome: 'refused', message: may.error };
+  return {
+    outcome: 'allowed',
+    request,
+    provider,
+    missed: missedTargets(request, calendarOf(provider), input.now.getTime()),
   };
 }
 

@@ -18,6 +18,7 @@ import { registerRequests } from './listeners/requests';
 import { registerSlaCommand } from './listeners/sla';
 import { registerUsergroupEvents } from './listeners/usergroups';
 import { threadReplyOf } from './messages';
+import { reactionMatters } from './reactions';
 import { createSlackClient, REQUEST_PATH_CLIENT, slackClientOptions } from './web-client';
 
 export interface SlackAppDeps {
@@ -69,6 +70,7 @@ function leaseEvents(
   db: Db,
   now: () => Date,
   botUserId: string | undefined,
+  kudosEmoji: string,
   inflight?: Set<Promise<unknown>>,
 ): void {
   const dispatch = app.processEvent.bind(app);
@@ -81,6 +83,14 @@ function leaseEvents(
       if (threadReplyOf(inner, botUserId)) return dispatch(event);
       return event.ack();
     }
+    // Reactions too arrive for every emoji on every message: only the kudos emoji and the request
+    // gestures (reactions.ts) are leased and dispatched.
+    if (
+      (event.body as { type?: unknown }).type === 'event_callback' &&
+      (inner?.type === 'reaction_added' || inner?.type === 'reaction_removed') &&
+      !reactionMatters(inner, kudosEmoji)
+    )
+      return event.ack();
     const eventId = (event.body as { event_id?: unknown }).event_id;
     // No usable id, no de-duplication: an empty id would make unrelated events one.
     if (typeof eventId !== 'string' || eventId.trim() === '') return dispatch(event);
@@ -156,7 +166,7 @@ export function createSlackApp({
     extendedErrorHandler: true,
   });
 
-  leaseEvents(app, db, now, config.SLACK_BOT_USER_ID, inflight);
+  leaseEvents(app, db, now, config.SLACK_BOT_USER_ID, config.KEPT_KUDOS_EMOJI, inflight);
 
   // A click, form or command no listener handles is answered as soon as the listeners are done
   // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that

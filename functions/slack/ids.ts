@@ -24,6 +24,8 @@ export const IDS = {
   requestServiceSelect: 'request_service',
   /** The message shortcut. */
   fileRequestShortcut: 'file_request',
+  /** "File as request" in the offer a 🎫 reaction brings; value is JSON `{ "channel": "C…", "ts": "…" }`. */
+  fileOffered: 'request_file_offered',
   /** Card buttons; every value is the request ID (`IT-42`). */
   requestAction: {
     acknowledge: 'request_acknowledge',

@@ -38,7 +38,7 @@ import { postDm, REFUSED_DM_TS } from './dm';
 import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
-import { filedConfirmation, relayedReply, requesterUpdate } from './views/request-dms';
+import { assignedDm, filedConfirmation, movedDm, relayedReply, requesterUpdate } from './views/request-dms';
 import { type CardInput, historyLine, requestCard } from './views/requests';
 
 export interface RequestNotifyDeps {
@@ -330,6 +330,29 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
           canWaive: customer !== undefined && isHead(customer, user),
         }),
       }));
+    }
+    case 'assign': {
+      // The new assignee hears of it, and so does the one it was taken from; nobody is told what
+      // they did themselves (taking a request with 👀 or "Assign me" needs no DM).
+      const to = event.assignee;
+      if (!to) return [];
+      const dms: { user: string; message: SlackMessage }[] = [];
+      if (to !== event.actor)
+        dms.push({
+          user: to,
+          message: assignedDm({
+            request,
+            by: event.actor,
+            providerName: provider.name,
+            // As at the assignment (a retried job, hours later, says the same).
+            clocks: clocksAt(request, c.calendar, event.at),
+            ...c.link,
+          }),
+        });
+      const from = event.previousAssignee;
+      if (from && from !== event.actor && from !== to)
+        dms.push({ user: from, message: movedDm({ request, to, by: event.actor, ...c.link }) });
+      return dms;
     }
     case 'comment':
       // The provider's side talking: relayed into the requester's DM thread; internal notes never are.

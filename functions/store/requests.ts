@@ -147,6 +147,7 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     to: z.enum(REQUEST_STATUSES),
     note: z.string().optional(),
     assignee: z.string().optional(),
+    previousAssignee: z.string().optional(),
     score: z.number().optional(),
     kind: z.enum(['response', 'resolution']).optional(),
     amount: z.number().optional(),

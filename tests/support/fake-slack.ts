@@ -56,6 +56,10 @@ export interface PostedMessage {
   metadata?: unknown;
   /** When it arrived (ms); `conversations.history`'s `oldest` is compared with this (fake ts are not clock times). */
   at: number;
+  /** A person's message put there by a test (`seedMessage`); Kept's own posts have none. */
+  user?: string;
+  /** For a seeded reply: the thread it is in. */
+  threadTs?: string;
 }
 
 /** A token bucket per method: `burst` calls at once, refilled at `perSecond`; beyond it, 429 with Retry-After 1. */
@@ -119,8 +123,14 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     }
     case 'conversations.history': {
       // Newest first, since `oldest` (seconds), `limit` per page (default 100), `cursor` = offset.
+      // `latest` (a ts, with `inclusive`) reads back one message by its ts; replies are not in history.
       const oldest = args.oldest === undefined ? 0 : Number(args.oldest) * 1000;
-      const all = fake.posted.filter((m) => m.channel === String(args.channel) && m.at >= oldest).reverse();
+      const latest = args.latest === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
+      const inclusive = args.inclusive === true || args.inclusive === 'true';
+      const all = fake.posted
+        .filter((m) => m.channel === String(args.channel) && m.at >= oldest && !m.threadTs)
+        .filter((m) => (inclusive ? Number(m.ts) <= latest : Number(m.ts) < latest))
+        .reverse();
       const limit = Number(args.limit ?? 100);
       const offset = Number(args.cursor ?? 0);
       const page = all.slice(offset, offset + limit);
@@ -130,14 +140,27 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
         ok: true,
         messages: page.map((m) => ({
           type: 'message',
-          user: BOT.userId,
-          bot_id: BOT.botId,
+          user: m.user ?? BOT.userId,
+          ...(m.user ? {} : { bot_id: BOT.botId }),
           ts: m.ts,
           text: m.text,
           ...(withMeta && m.metadata !== undefined ? { metadata: m.metadata } : {}),
         })),
         has_more: more,
         response_metadata: { next_cursor: more ? String(offset + limit) : '' },
+      };
+    }
+    case 'conversations.replies': {
+      // The thread's parent first, then its replies; `ts` may name the parent or any reply in it.
+      const inChannel = fake.posted.filter((m) => m.channel === String(args.channel));
+      const named = inChannel.find((m) => m.ts === String(args.ts));
+      if (!named) return { ok: false, error: 'thread_not_found' };
+      const parent = named.threadTs ?? named.ts;
+      const thread = inChannel.filter((m) => m.ts === parent || m.threadTs === parent);
+      return {
+        ok: true,
+        messages: thread.map((m) => ({ type: 'message', user: m.user ?? BOT.userId, ts: m.ts, text: m.text })),
+        has_more: false,
       };
     }
     case 'chat.postEphemeral':
@@ -276,6 +299,7 @@ const METHOD_SCOPES: Record<string, readonly string[]> = {
   'chat.update': ['chat:write'],
   'conversations.history': ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
   'conversations.open': ['im:write', 'mpim:write'],
+  'conversations.replies': ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
   'files.completeUploadExternal': ['files:write'],
   'files.getUploadURLExternal': ['files:write'],
   'usergroups.users.list': ['usergroups:read'],
@@ -490,6 +514,11 @@ export class FakeSlack {
 
   hang(method: string, times = 1): void {
     this.behaviours.set(method, { kind: 'hang', times });
+  }
+
+  /** A person's message in a channel (or a reply in a thread), as `conversations.history` / `.replies` give it back. */
+  seedMessage(message: { channel: string; ts: string; user: string; text: string; threadTs?: string }): void {
+    this.posted.push({ ...message, at: Date.now() });
   }
 
   /** A URL on the fake that records what Bolt's respond() posts (use as response_url). */

@@ -7,6 +7,7 @@ import type {
   AckFn,
   App,
   BlockAction,
+  ButtonAction,
   MessageShortcut,
   RespondArguments,
   RespondFn,
@@ -19,13 +20,52 @@ import { PRIORITIES, type Priority } from '../../domain/agreement';
 import { type Directory, departmentsOf, findDepartment, findDepartmentByIdOrName } from '../../domain/directory';
 import { checkRequestText, type RequestSource } from '../../domain/request';
 import { logger } from '../../log';
-import { fileFromSlack, filingChoices } from '../../services/requests';
+import { fileFromSlack, filingChoices, unescapeSlack } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
 import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/format';
 import { newRequestModal, readNewRequestView } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
-import { openThenFill, parseJson, say } from './reply';
+import { openThenFill, parseJson, refuse, say } from './reply';
+
+/** A link to a message built from the workspace's domain (when Slack gives no permalink). */
+const archiveLink = (domain: string | undefined, channel: string, ts: string) =>
+  `https://${domain ?? 'app'}.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
+
+/** The message an offer is about: `{ channel, ts }` of a message in a channel. */
+const OfferedMessage = z.object({
+  channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/),
+  ts: z.string().regex(/^\d+\.\d+$/),
+});
+
+/**
+ * A message's text and permalink, read from Slack (channels:history / groups:history): a message in
+ * the channel itself, else a reply in a thread. Undefined when Slack does not give it (deleted,
+ * Kept no longer in the channel).
+ */
+async function readMessage(
+  client: WebClient,
+  channel: string,
+  ts: string,
+): Promise<{ text: string; permalink?: string } | undefined> {
+  try {
+    const top = await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
+    let found = top.messages?.find((m) => m.ts === ts);
+    if (!found) {
+      const thread = await client.conversations.replies({ channel, ts, latest: ts, inclusive: true, limit: 1 });
+      found = thread.messages?.find((m) => m.ts === ts);
+    }
+    if (!found) return undefined;
+    const link = await client.chat
+      .getPermalink({ channel, message_ts: ts })
+      .then((out) => out.permalink)
+      .catch(() => undefined);
+    return { text: found.text ?? '', ...(link ? { permalink: link } : {}) };
+  } catch (err) {
+    logger.warn('offered message not read', { error: (err as Error).message });
+    return undefined;
+  }
+}
 
 /** On the form when too many requests went to one department in the same second to file this one in time. */
 export const FILING_BUSY =
@@ -49,6 +89,16 @@ function adminsLine(admins: readonly string[]): string {
     : 'a Kept admin';
 }
 
+/** Why `user` cannot file anything at all (in no department, or no agreement covers theirs); undefined if they can. */
+export function filingRefusal(deps: Pick<ListenerDeps, 'config'>, dir: Directory, user: string): string | undefined {
+  const mine = departmentsOf(dir, user);
+  if (mine.length === 0)
+    return `You are not in any department in Kept yet, so Kept cannot tell who a request is from. Ask ${adminsLine(deps.config.KEPT_ADMINS)} to add you with \`/sla dept members DEPT add @you\`, or your department head to add you to its Slack user group.`;
+  if (filingChoices(dir, user).length === 0)
+    return `No department has an agreement with ${mine.map((d) => escapeMrkdwn(d.name)).join(' or ')} yet, so there is nowhere to file. A head can propose one with \`/sla propose\`.`;
+  return undefined;
+}
+
 /** Why `user` has nothing to file under, or the modal to open. */
 function modalFor(
   deps: ListenerDeps,
@@ -57,18 +107,12 @@ function modalFor(
   meta: ModalMetadata,
   initial: { description?: string } = {},
 ): { refusal: string } | { view: ReturnType<typeof newRequestModal> } {
-  const mine = departmentsOf(dir, user);
-  if (mine.length === 0) {
-    return {
-      refusal: `You are not in any department in Kept yet, so Kept cannot tell who a request is from. Ask ${adminsLine(deps.config.KEPT_ADMINS)} to add you with \`/sla dept members DEPT add @you\`, or your department head to add you to its Slack user group.`,
-    };
-  }
+  const refusal = filingRefusal(deps, dir, user);
+  if (refusal) return { refusal };
   let choices = filingChoices(dir, user);
-  const names = mine.map((d) => escapeMrkdwn(d.name)).join(' or ');
-  if (choices.length === 0)
-    return {
-      refusal: `No department has an agreement with ${names} yet, so there is nowhere to file. A head can propose one with \`/sla propose\`.`,
-    };
+  const names = departmentsOf(dir, user)
+    .map((d) => escapeMrkdwn(d.name))
+    .join(' or ');
   if (meta.provider) {
     choices = choices.filter((c) => c.provider.id === meta.provider);
     if (choices.length === 0) {
@@ -126,13 +170,7 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
     const channel = shortcut.channel?.id;
     const ts = shortcut.message?.ts;
     const source =
-      channel && ts
-        ? {
-            channel,
-            ts,
-            permalink: `https://${shortcut.team?.domain ?? 'app'}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
-          }
-        : undefined;
+      channel && ts ? { channel, ts, permalink: archiveLink(shortcut.team?.domain, channel, ts) } : undefined;
     await openThenFill(
       client,
       shortcut.trigger_id,
@@ -144,6 +182,33 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
         return 'refusal' in modal ? modal : modal.view;
       },
       () => respond(say('Slack did not open the form in time. Please use the shortcut again.')),
+    );
+  });
+
+  // "File as request" in the offer a 🎫 reaction brought: the same form as the shortcut, with the
+  // message read now (reaction events do not carry its text) and a link back to it.
+  app.action<BlockAction<ButtonAction>>(IDS.fileOffered, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const offered = OfferedMessage.safeParse(parseJson(action.value));
+    if (!offered.success)
+      return refuse(respond, 'That button is from an older version of Kept; react with :ticket: again.');
+    const { channel, ts } = offered.data;
+    await openThenFill(
+      client,
+      body.trigger_id ?? '',
+      'New request',
+      async () => {
+        const [dir, message] = await Promise.all([readDirectory(deps.db), readMessage(client, channel, ts)]);
+        if (!message)
+          return {
+            refusal:
+              'Sorry, Kept cannot read that message any more (it may have been deleted, or Kept left the channel). Run `/sla new` and paste what it said.',
+          };
+        const source = { channel, ts, permalink: message.permalink ?? archiveLink(body.team?.domain, channel, ts) };
+        const modal = modalFor(deps, dir, body.user.id, { source }, { description: unescapeSlack(message.text) });
+        return 'refusal' in modal ? modal : modal.view;
+      },
+      () => refuse(respond, 'Slack did not open the form in time. Please press File as request again.'),
     );
   });
 

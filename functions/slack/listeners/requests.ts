@@ -3,10 +3,11 @@
  * modal: requests-filing.ts) and working (the card's and the DMs' buttons and their modals:
  * requests-working.ts). The working commands, `/sla show`, `/sla list` and the App Home are in
  * request-commands.ts; replies in a request's threads (the conversation), request-messages.ts;
- * "Why this due time?", request-explain.ts.
+ * "Why this due time?", request-explain.ts; the 🎫 👀 ✅ reactions, gestures.ts.
  */
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from './deps';
+import { registerGestures } from './gestures';
 import { registerRequestExplain } from './request-explain';
 import { registerRequestMessages } from './request-messages';
 import { registerRequestFiling } from './requests-filing';
@@ -17,4 +18,5 @@ export function registerRequests(app: App, deps: ListenerDeps): void {
   registerRequestWork(app, deps);
   registerRequestMessages(app, deps);
   registerRequestExplain(app, deps);
+  registerGestures(app, deps);
 }

@@ -193,3 +193,44 @@ export function relayedReply(input: RelayInput): SlackMessage {
     ],
   };
 }
+
+export interface AssignedInput {
+  request: Request;
+  /** Who assigned it (not the assignee: nobody is told what they did themselves). */
+  by: string;
+  providerName: string;
+  /** The clocks now: the DM says the time left on the one still running. */
+  clocks: RequestClocks;
+  cardLink?: string;
+}
+
+/** The target a person working the request is racing: the response until it is met, then the resolution. */
+function runningTarget(clocks: RequestClocks): { kind: TargetKind; view: ClockView } {
+  const kind: TargetKind = clocks.response.state === 'met' ? 'resolution' : 'response';
+  return { kind, view: clocks[kind] };
+}
+
+/** The DM to a person a request was assigned to: the request, the time left on its running target, a link to the card. */
+export function assignedDm(input: AssignedInput): SlackMessage {
+  const { request } = input;
+  const id = escapeMrkdwn(request.id);
+  const line = `:bust_in_silhouette: ${mentionUser(input.by)} assigned ${id} to you: *${escapeMrkdwn(request.title)}* (${escapeMrkdwn(request.priority)}, for ${escapeMrkdwn(input.providerName)}).`;
+  const { kind, view } = runningTarget(input.clocks);
+  const clock =
+    view.state === 'met' ? 'Both targets are met.' : `*${TARGET_LABEL[kind]}*: ${remainingText(view, request.status)}.`;
+  const card = safeUrl(input.cardLink) ? `Work it from ${link(input.cardLink, 'the card')}.` : 'Work it from its card.';
+  return {
+    text: cut(`${line} ${clock.replace(/\*/g, '')}`, MAX_SECTION_TEXT),
+    blocks: [section(cut(line, MAX_SECTION_TEXT)), section(clock), context(card)],
+  };
+}
+
+/** The DM to the person a request was taken from: it moved to someone else. */
+export function movedDm(input: { request: Request; to: string; by: string; cardLink?: string }): SlackMessage {
+  const id = escapeMrkdwn(input.request.id);
+  const text = `:arrows_counterclockwise: ${id} (*${escapeMrkdwn(input.request.title)}*) moved to ${mentionUser(input.to)}; ${mentionUser(input.by)} reassigned it. Nothing more to do on it for you.`;
+  return {
+    text: cut(text, MAX_SECTION_TEXT),
+    blocks: [section(cut(text, MAX_SECTION_TEXT)), context(`It is still on ${link(input.cardLink, 'the card')}.`)],
+  };
+}
