@@ -3,7 +3,7 @@
  * the request and its clocks (`decide`). The one place these rules live; the Slack listeners, the
  * scan and the store only carry the result. Pure domain code.
  */
-import { PRIORITIES, type Targets } from './agreement';
+import { type AgreementVersion, PRIORITIES, type Targets } from './agreement';
 import type { Calendar } from './calendar';
 import { type Department, isMember } from './department';
 import { DAY_MS } from './duration';
@@ -16,6 +16,7 @@ import {
   type Cause,
   characters,
   FILES_MAX,
+  filedBucket,
   LIVE_STATUSES,
   NOTE_MAX,
   REASON_MAX,
@@ -27,6 +28,8 @@ import {
   type RequestStatus,
   type Rights,
   type Side,
+  type Transfer,
+  type TransferOutcome,
   WAIVE_REASON_MAX,
 } from './request';
 import type { Result } from './result';
@@ -37,6 +40,7 @@ import {
   reopenClock,
   resumeClock,
   retargetClock,
+  startClock,
   type TargetClock,
   type TargetKind,
   unwrapClock,
@@ -76,6 +80,8 @@ export const RULES: Record<ActionType, Rule> = {
   waive: { who: 'customerHead', from: REQUEST_STATUSES, verb: 'waive the penalty of' },
   // The provider changes it; the requester asks for a change (a history line the provider reads).
   priority: { who: 'either', from: LIVE, verb: 'change the priority of' },
+  // Handed over to the department that should have had it; its clocks start again there.
+  transfer: { who: 'provider', from: LIVE, verb: 'transfer' },
 };
 
 export interface DecideContext {
@@ -87,6 +93,8 @@ export interface DecideContext {
   provider: Department;
   /** The targets of the agreement version the request was filed under (a priority change needs them). */
   targets?: Targets;
+  /** A transfer: the department it goes to, its agreement covering the customer, and its calendar. */
+  destination?: { department: Department; agreement: AgreementVersion; calendar: Calendar };
 }
 
 function whoMay(rule: Rule, request: Request, provider: Department): string {
@@ -436,6 +444,76 @@ const priority: EffectOf<'priority'> = (request, action, { calendar, at, rights,
   );
 };
 
+/**
+ * A hand-over (docs/clock.md "Transfer"): the first provider's clocks stop for good at `at` — a
+ * met target stays met, a missed one stays missed and charged to its agreement, any other is closed
+ * as `transferred` — and are kept frozen on the transfer record; the new provider's clocks start at
+ * `at` under its agreement's targets for the same priority, on its calendar. The request keeps its
+ * ID and history, and is open again for the new provider (nobody assigned there yet).
+ */
+const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, provider, destination }) => {
+  const id = request.id;
+  const reason = action.reason.trim();
+  if (reason.length === 0)
+    return refuse(`Say why ${id} belongs elsewhere: the new department and the history read it.`);
+  if (characters(reason) > REASON_MAX) return refuse(`Keep the reason to ${REASON_MAX} characters.`);
+  if (!destination) return refuse(`Kept could not find where to send ${id}; name a department.`);
+  const { department, agreement } = destination;
+  if (department.id === request.provider) return refuse(`${id} is already with ${provider.name}.`);
+  const target = agreement.targets[request.priority];
+  if (!target) {
+    const offered = PRIORITIES.filter((p) => agreement.targets[p]).join(', ');
+    return refuse(
+      `${department.name}'s agreement "${agreement.service}" has no ${request.priority} target (it has ${offered}); change the priority of ${id} first with \`/sla priority ${id} P1 reason\`.`,
+    );
+  }
+  const missed = missedTargets(request, calendar, at);
+  const unrecorded = missed.filter((k) => request.breaches?.[k] === undefined);
+  if (unrecorded.length > 0)
+    return refuse(
+      `${id} has just missed its ${unrecorded.join(' and ')} target and Kept is recording it against ${provider.name}'s agreement; try the transfer again in a few minutes.`,
+    );
+  const outcomeOf = (k: TargetKind): TransferOutcome =>
+    request.breaches?.[k] ? 'breached' : request.clocks[k].state === 'met' ? 'met' : 'transferred';
+  const share: Transfer = {
+    at,
+    by: actor,
+    reason,
+    from: request.provider,
+    to: department.id,
+    agreementId: request.agreementId,
+    agreementVersion: request.agreementVersion,
+    service: request.service,
+    priority: request.priority,
+    filed: request.filed,
+    ...(request.assignee ? { assignee: request.assignee } : {}),
+    outcome: { response: outcomeOf('response'), resolution: outcomeOf('resolution') },
+    ...(request.breaches && Object.keys(request.breaches).length > 0 ? { breaches: request.breaches } : {}),
+  };
+  const start = (kind: TargetKind) =>
+    unwrapClock(startClock(destination.calendar, { kind, target: target[kind], at, threshold: agreement.atRisk }));
+  return effect(
+    {
+      provider: department.id,
+      agreementId: agreement.id,
+      agreementVersion: agreement.version,
+      service: agreement.service,
+      status: 'open',
+      resumeTo: undefined,
+      assignee: undefined,
+      acknowledgedAt: undefined,
+      warned: undefined,
+      breaches: undefined,
+      original: undefined,
+      cause: undefined,
+      filed: filedBucket(at, destination.calendar.zone),
+      clocks: { response: start('response'), resolution: start('resolution') },
+      transfers: [...(request.transfers ?? []), share],
+    },
+    { transfer: { from: request.provider, to: department.id, fromName: provider.name, toName: department.name } },
+  );
+};
+
 /** What each action does to a request, once `decide` has checked who acts and from which status. */
 const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   acknowledge,
@@ -452,13 +530,14 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   breach,
   waive,
   priority,
+  transfer,
 };
 
 /** The text an action writes on its history line: its note, a rating's "what would have made this better", a waiver's reason. */
 function noteOf(action: RequestAction): string | undefined {
   if ('note' in action) return action.note?.trim();
   if (action.type === 'rate') return action.better?.trim();
-  if (action.type === 'waive' || action.type === 'priority') return action.reason.trim();
+  if (action.type === 'waive' || action.type === 'priority' || action.type === 'transfer') return action.reason.trim();
   return undefined;
 }
 

@@ -158,6 +158,35 @@ export interface Request {
   cause?: Cause;
   /** Once the priority changed: the priority it was filed with and its due instants then (kept, shown struck through). */
   original?: OriginalTerms;
+  /** Each hand-over to another department, oldest first: what the earlier provider owned, frozen at the transfer. */
+  transfers?: Transfer[];
+}
+
+/** How a target ended for a provider that handed the request over: met, missed, or closed by the transfer. */
+export type TransferOutcome = 'met' | 'breached' | 'transferred';
+
+/**
+ * One hand-over (`/sla transfer`): who, from which department to which, why, and the earlier
+ * provider's share frozen at that instant (its agreement, priority, report bucket, how each target
+ * ended, its recorded breaches with their charges). The earlier provider's report counters are
+ * worked out from this share, which never changes again.
+ */
+export interface Transfer {
+  at: number;
+  by: string;
+  reason: string;
+  from: string;
+  to: string;
+  agreementId: string;
+  agreementVersion: number;
+  service: string;
+  priority: Priority;
+  /** The earlier provider's report bucket (when it received the request). */
+  filed: Filed;
+  assignee?: string;
+  outcome: Record<TargetKind, TransferOutcome>;
+  /** Breaches recorded while the earlier provider owned the request: charged to its agreement. */
+  breaches?: Partial<Record<TargetKind, Breach>>;
 }
 
 /** The priority a request was filed with and the due instant of each target under it, before any change. */
@@ -184,6 +213,7 @@ export const ACTION_TYPES = [
   'breach',
   'waive',
   'priority',
+  'transfer',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -213,7 +243,9 @@ export type RequestAction =
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string }
   /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
-  | { type: 'priority'; priority: Priority; reason: string };
+  | { type: 'priority'; priority: Priority; reason: string }
+  /** By the provider: hands the request over to department `to` (the service resolves its agreement). */
+  | { type: 'transfer'; to: string; reason: string };
 
 /** The two sides of a request's conversation: the department that works it, and the person who filed it. */
 export type Side = 'provider' | 'requester';
@@ -256,6 +288,16 @@ export interface RequestEvent {
   previousPriority?: Priority;
   /** priority: the requester asked for the change; the provider decides. */
   asked?: boolean;
+  /** transfer: the department it left and the one it went to (ids, and their names then). */
+  transfer?: TransferMove;
+}
+
+/** A transfer's history detail: the departments' ids and their names at the time. */
+export interface TransferMove {
+  from: string;
+  to: string;
+  fromName: string;
+  toName: string;
 }
 
 /** Whether a history line may be shown to someone who does not work the request (internal notes are not). */

@@ -6,7 +6,7 @@
  * reads one small item per day instead of every request (a quarter: one query of ~92 items).
  * Pure domain code.
  */
-import type { Request } from './request';
+import type { Request, Transfer } from './request';
 
 /** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…`, `breach|<target>`,
  * `heat|<weekday>|<hour>`, `svc|<service>`, `who|<assignee>`, `csat|n`, `csat|sum`, `csat|<score>`,
@@ -56,6 +56,78 @@ export function contribution(r: Request): Counters {
   }
   if (r.cause) add(`cause|${r.cause.category}`);
   return c;
+}
+
+/**
+ * The share a provider keeps of a request it handed over (docs/reports.md "Transfers"): received on
+ * its own filing day, counted `transferred` (neither live, met nor cancelled), with the breaches
+ * recorded while it owned the request and their penalties. Frozen at the transfer.
+ */
+export function transferContribution(t: Transfer): Counters {
+  const c: Counters = {};
+  const add = (key: string, n = 1) => {
+    if (n !== 0) c[key] = (c[key] ?? 0) + n;
+  };
+  const slice = `${t.agreementId}|${t.priority}`;
+  add('filed');
+  add(`filed|${slice}`);
+  add('transferred');
+  const breaches = Object.entries(t.breaches ?? {});
+  if (breaches.length > 0) {
+    add('breached');
+    add(`breached|${slice}`);
+    add(`heat|${t.filed.weekday}|${t.filed.hour}`);
+    add(`svc|${t.service}`);
+    add(`who|${t.assignee ?? NOBODY}`);
+  }
+  for (const [kind, breach] of breaches) {
+    if (!breach) continue;
+    add(`breach|${kind}`);
+    add(`penalty|${breach.unit}`, breach.amount);
+    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
+  }
+  return c;
+}
+
+/** Every (department, day) a request counts in: its current provider's, and one per provider that handed it over. */
+export function shares(r: Request): { department: string; day: string; counters: Counters }[] {
+  return [
+    { department: r.provider, day: r.filed.day, counters: contribution(r) },
+    ...(r.transfers ?? []).map((t) => ({ department: t.from, day: t.filed.day, counters: transferContribution(t) })),
+  ];
+}
+
+/**
+ * What one write of a request changes in every department's day counters: `statsDelta` by share, so
+ * a transfer takes the request out of the first provider's live count (into `transferred`) and
+ * counts it as received by the new one on the transfer's day.
+ */
+export function statsDeltas(before: Request, after: Request): { department: string; delta: StatsDelta }[] {
+  const key = (s: { department: string; day: string }) => `${s.department}\u0000${s.day}`;
+  const was = new Map(shares(before).map((s) => [key(s), s]));
+  const now = new Map(shares(after).map((s) => [key(s), s]));
+  const out: { department: string; delta: StatsDelta }[] = [];
+  for (const k of new Set([...was.keys(), ...now.keys()])) {
+    const a = was.get(k);
+    const b = now.get(k);
+    const { department, day } = (b ?? a)!;
+    const add = difference(a?.counters ?? {}, b?.counters ?? {});
+    // The "better" answer belongs to the current provider's share.
+    const better =
+      department === after.provider && day === after.filed.day ? statsDelta(before, after).better : undefined;
+    if (Object.keys(add).length > 0 || better)
+      out.push({ department, delta: { day, add, ...(better ? { better } : {}) } });
+  }
+  return out;
+}
+
+function difference(was: Counters, now: Counters): Counters {
+  const add: Counters = {};
+  for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    const d = Math.round(((now[key] ?? 0) - (was[key] ?? 0)) * 100) / 100;
+    if (d !== 0) add[key] = d;
+  }
+  return add;
 }
 
 export interface StatsDelta {

@@ -10,7 +10,13 @@ import type { AgreementVersion, Priority } from '../domain/agreement';
 import { covers } from '../domain/agreement';
 import { internalNote } from '../domain/conversation';
 import { type Department, isMember } from '../domain/department';
-import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
+import {
+  type Directory,
+  departmentsOf,
+  findAgreement,
+  findDepartment,
+  findDepartmentByIdOrName,
+} from '../domain/directory';
 import {
   type ActionType,
   type FileLink,
@@ -184,13 +190,18 @@ export async function act(
       input.action.type === 'priority'
         ? await getAgreementVersion(db, request.agreementId, request.agreementVersion)
         : undefined;
+    const rights = rightsOf(request, provider, input.user, findDepartment(dir, request.customer));
+    // A transfer needs where it goes; someone without the right hears that first, from decide.
+    const destination = input.action.type === 'transfer' ? destinationOf(dir, request, input.action.to) : undefined;
+    if (typeof destination === 'string' && rights.provider) return { outcome: 'refused', message: destination };
     const decided = decide(request, input.action, {
       actor: input.user,
       at: input.now.getTime(),
       calendar: calendarOf(provider),
-      rights: rightsOf(request, provider, input.user, findDepartment(dir, request.customer)),
+      rights,
       provider,
       ...(pinned ? { targets: pinned.targets } : {}),
+      ...(destination && typeof destination !== 'string' ? { destination } : {}),
     });
     if (!decided.ok) {
       // A re-delivered click or command finds its own change already made: say nothing.
@@ -248,6 +259,38 @@ export async function mayDo(
     provider,
     missed: missedTargets(request, calendarOf(provider), input.now.getTime()),
   };
+}
+
+/**
+ * Where a transfer of `request` to the department typed as `to` (its id, name or ID prefix) goes:
+ * that department, its active agreement covering the request's customer (the one for the same
+ * service if several, else the first by service name) and its calendar; or why it cannot go there.
+ */
+export function destinationOf(
+  dir: Directory,
+  request: Request,
+  to: string,
+): { department: Department; agreement: AgreementVersion; calendar: ReturnType<typeof calendarOf> } | string {
+  const typed = to.trim();
+  const department =
+    findDepartmentByIdOrName(dir, typed) ?? dir.departments.find((d) => d.prefix.toLowerCase() === typed.toLowerCase());
+  if (!department)
+    return `There is no department "${typed}" in Kept; write its name or ID prefix, e.g. \`/sla transfer ${request.id} HR reason\`.`;
+  const customer = findDepartment(dir, request.customer)?.name ?? request.customer;
+  if (department.id === request.provider) return `${request.id} is already with ${department.name}.`;
+  const covering = dir.agreements
+    .flatMap((a) =>
+      a.active && a.active.provider === department.id && covers(a.active, request.customer) ? [a.active] : [],
+    )
+    .sort(
+      (a, b) =>
+        Number(b.service === request.service) - Number(a.service === request.service) ||
+        a.service.localeCompare(b.service),
+    );
+  const agreement = covering[0];
+  if (!agreement)
+    return `${department.name} has no agreement covering ${customer}, so ${request.id} cannot go there; its heads can propose one with \`/sla agreements\`.`;
+  return { department, agreement, calendar: calendarOf(department) };
 }
 
 /** The compensating ledger entry of a waived penalty (the breach on `request` already carries the waiver). */

@@ -73,6 +73,13 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
     ready: true,
   },
   {
+    name: 'transfer',
+    usage: '/sla transfer ID DEPT reason',
+    summary:
+      'Hand a request you work on to the department that should have it (it needs an agreement covering the requester): same ID and history, its clocks start again there.',
+    ready: true,
+  },
+  {
     name: 'agreements',
     usage: '/sla agreements [dept]',
     summary: 'The promises that bind a department: targets, penalties, version.',
@@ -127,10 +134,11 @@ export const WORK_VERBS = [
   'reply',
   'waive',
   'priority',
+  'transfer',
 ] as const;
 
 /** Working verbs with a help line of their own. */
-const OWN_LINE: readonly string[] = ['waive', 'note', 'reply', 'priority'];
+const OWN_LINE: readonly string[] = ['waive', 'note', 'reply', 'priority', 'transfer'];
 
 export function findSlaCommand(word: string): CommandInfo | undefined {
   const name = !OWN_LINE.includes(word) && (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;

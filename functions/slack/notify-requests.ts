@@ -26,6 +26,7 @@ import {
   markAnnounced,
   markDmed,
   markThreadPosted,
+  moveCard,
   releaseLock,
   rememberCard,
   rememberDmThread,
@@ -39,7 +40,7 @@ import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { assignedDm, filedConfirmation, movedDm, relayedReply, requesterUpdate } from './views/request-dms';
-import { type CardInput, historyLine, requestCard } from './views/requests';
+import { type CardInput, historyLine, movedCard, requestCard } from './views/requests';
 
 export interface RequestNotifyDeps {
   db: Db;
@@ -96,6 +97,13 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
 
   let ref: MessageRef | undefined = record.card;
   let problem: string | undefined;
+  // Handed over since the card was posted: the old card says where it went, and a new one is posted.
+  const cardFor = record.cardProvider ?? request.transfers?.[0]?.from ?? request.provider;
+  const moved = request.transfers?.at(-1);
+  if (ref && moved && cardFor !== request.provider) {
+    await moveOldCard(deps, request, ref, moved, provider);
+    ref = undefined;
+  }
   if (!ref) {
     const posted = await refusedByChannel(
       () =>
@@ -112,7 +120,10 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       ref = { channel: String(posted.channel ?? provider.channel), ts: String(posted.ts) };
       // The pointer first: a crash before rememberCard posts a new card (and pointer) on the retry.
       await rememberThread(deps.db, ref, { id, where: 'card', provider: provider.id });
-      if (!(await rememberCard(deps.db, id, ref))) {
+      const kept = record.card
+        ? await moveCard(deps.db, id, record.card, ref, provider.id)
+        : await rememberCard(deps.db, id, ref, provider.id);
+      if (!kept) {
         // Another worker posted a card first (this one's lease ran out mid-way): keep theirs.
         await deps.slack.chat
           .delete({ channel: ref.channel, ts: ref.ts })
@@ -187,6 +198,25 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
     await markAnnounced(deps.db, id, event.seq, now());
   }
   await settleCheck(deps.db, request);
+}
+
+/**
+ * The first provider's card after a transfer: updated to say where the request went, by whom and
+ * why, without buttons (an update says the same however often a retry sends it). A channel that
+ * refuses it does not hold up the new card.
+ */
+async function moveOldCard(
+  deps: RequestNotifyDeps,
+  request: Request,
+  ref: MessageRef,
+  moved: NonNullable<Request['transfers']>[number],
+  to: Department,
+): Promise<void> {
+  const message = movedCard({ request, toName: to.name, by: moved.by, reason: moved.reason, at: moved.at });
+  await refusedByChannel(
+    () => deps.slack.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks }),
+    request.id,
+  );
 }
 
 /**

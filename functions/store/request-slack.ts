@@ -61,13 +61,36 @@ export async function rememberDmThread(db: Db, id: string, dm: MessageRef): Prom
 // What the worker remembers about Slack
 
 /** Remembers where the card was posted; false if another run already posted it. */
-export async function rememberCard(db: Db, id: string, card: MessageRef): Promise<boolean> {
+export async function rememberCard(db: Db, id: string, card: MessageRef, provider?: string): Promise<boolean> {
   return ifConditionHolds(() =>
     db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { pk: requestPk(id), sk: CARD_SK, ...card },
+        Item: { pk: requestPk(id), sk: CARD_SK, ...card, ...(provider ? { provider } : {}) },
         ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
+  );
+}
+
+/**
+ * After a transfer: the card is now `next` (in the new provider's channel, posted for `provider`),
+ * only if it is still `old`; false if another run moved it first.
+ */
+export async function moveCard(
+  db: Db,
+  id: string,
+  old: MessageRef,
+  next: MessageRef,
+  provider: string,
+): Promise<boolean> {
+  return ifConditionHolds(() =>
+    db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: requestPk(id), sk: CARD_SK, ...next, provider, previous: old },
+        ConditionExpression: 'ts = :old AND channel = :channel',
+        ExpressionAttributeValues: { ':old': old.ts, ':channel': old.channel },
       }),
     ),
   );

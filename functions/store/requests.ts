@@ -24,7 +24,7 @@ import {
   type Request,
   type RequestEvent,
 } from '../domain/request';
-import { statsDelta } from '../domain/stats';
+import { statsDelta, statsDeltas } from '../domain/stats';
 import { checkKeys } from './checks';
 import type { Db } from './client';
 import { DIRECTORY_PK, deptSk, readDepartmentItem } from './directory';
@@ -75,6 +75,25 @@ const BreachSchema = z.object({
   waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
 });
 
+const FiledSchema = z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() });
+const OutcomeSchema = z.enum(['met', 'breached', 'transferred']);
+
+const TransferSchema = z.object({
+  at: z.number(),
+  by: z.string(),
+  reason: z.string(),
+  from: z.string(),
+  to: z.string(),
+  agreementId: z.string(),
+  agreementVersion: z.number().int(),
+  service: z.string(),
+  priority: z.enum(PRIORITIES),
+  filed: FiledSchema,
+  assignee: z.string().optional(),
+  outcome: z.object({ response: OutcomeSchema, resolution: OutcomeSchema }),
+  breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
+});
+
 /**
  * A request as stored: those kept before report buckets existed have no `filed` (parseRequest fills
  * it in), and the resolution note is stored under its first name, `resolution`.
@@ -112,9 +131,7 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     clocks: z.object({ response: TargetClockSchema, resolution: TargetClockSchema }),
     rev: z.number().int(),
     // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
-    filed: z
-      .object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() })
-      .optional(),
+    filed: FiledSchema.optional(),
     warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
@@ -124,6 +141,7 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
         due: z.object({ response: z.number().nullable(), resolution: z.number().nullable() }),
       })
       .optional(),
+    transfers: z.array(TransferSchema).optional(),
   }),
 );
 
@@ -160,6 +178,7 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     priority: z.enum(PRIORITIES).optional(),
     previousPriority: z.enum(PRIORITIES).optional(),
     asked: z.boolean().optional(),
+    transfer: z.object({ from: z.string(), to: z.string(), fromName: z.string(), toName: z.string() }).optional(),
     dmed: z.record(z.string(), z.string()).default({}),
     threadTs: z.string().optional(),
     announcedAt: z.string().optional(),
@@ -282,10 +301,10 @@ export async function saveChange(db: Db, input: ChangeInput): Promise<void> {
     eventItem(db, input.request.id, input.event),
   ];
   if (input.claim) items.push(input.claim);
-  items.push(
-    ...statsItems(db, input.request.provider, statsDelta(input.before, input.request)),
-    ...(input.extra ?? []),
-  );
+  // One delta per department share: a transfer moves the request to its new provider's counters.
+  for (const { department, delta } of statsDeltas(input.before, input.request))
+    items.push(...statsItems(db, department, delta));
+  items.push(...(input.extra ?? []));
   await transact(db, items);
 }
 
@@ -330,6 +349,8 @@ export interface RequestRecord {
   request: Request;
   events: StoredEvent[];
   card?: MessageRef;
+  /** The department the card was posted for (a card older than transfers does not say: its first provider). */
+  cardProvider?: string;
   /** The requester's DM thread about the request (their first DM from Kept about it). */
   dm?: MessageRef;
 }
@@ -338,6 +359,7 @@ export interface RequestRecord {
 export async function getRequestRecord(db: Db, id: string): Promise<RequestRecord | undefined> {
   let request: Request | undefined;
   let card: MessageRef | undefined;
+  let cardProvider: string | undefined;
   let dm: MessageRef | undefined;
   const events: StoredEvent[] = [];
   const items = await queryAll(db, {
@@ -349,11 +371,20 @@ export async function getRequestRecord(db: Db, id: string): Promise<RequestRecor
   for (const item of items) {
     const sk = String(item.sk);
     if (sk === REQUEST_SK) request = parseRequest(item);
-    else if (sk === CARD_SK) card = MessageRefSchema.parse(item);
-    else if (sk === DM_SK) dm = MessageRefSchema.parse(item);
+    else if (sk === CARD_SK) {
+      card = MessageRefSchema.parse(item);
+      if (typeof item.provider === 'string') cardProvider = item.provider;
+    } else if (sk === DM_SK) dm = MessageRefSchema.parse(item);
     else if (sk.startsWith('EVENT#')) events.push(StoredEventSchema.parse(item));
   }
-  return request ? { request, events, ...(card ? { card } : {}), ...(dm ? { dm } : {}) } : undefined;
+  if (!request) return undefined;
+  return {
+    request,
+    events,
+    ...(card ? { card } : {}),
+    ...(cardProvider ? { cardProvider } : {}),
+    ...(dm ? { dm } : {}),
+  };
 }
 
 /** The most requests a queue read returns. */

@@ -115,6 +115,17 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
     done: (id) =>
       `${id} has its new priority; its due times are counted again from the filing and the card shows the originals.`,
   },
+  transfer: {
+    build: (text) => {
+      const [word, ...rest] = text.split(/\s+/);
+      if (!word) return 'Which department? `/sla transfer IT-42 HR payroll questions belong to HR`.';
+      const reason = rest.join(' ').trim();
+      return reason
+        ? { type: 'transfer', to: word, reason }
+        : `Say why it belongs to ${escapeMrkdwn(word)}, e.g. \`/sla transfer IT-42 ${escapeMrkdwn(word)} payroll questions belong there\`: they read it.`;
+    },
+    done: (id) => `${id} is handed over; its card is on its way to the new department, and its requester is told.`,
+  },
 };
 
 /**
@@ -168,6 +179,10 @@ export async function workCommand(
       result.event.side === 'requester'
         ? `Posted in the thread of ${id}'s card; ${result.provider.name} reads it there.`
         : `Sent to <@${result.request.requester}> in their DM about ${id}.`,
+    );
+  if (verb === 'transfer' && result.outcome === 'done')
+    return say(
+      `${id} is now with ${escapeMrkdwn(result.event.transfer?.toName ?? 'the new department')}: its card is on its way to their channel, its clocks start again there, and its requester is told.`,
     );
   const asked = result.outcome === 'done' && result.event.asked === true;
   return say(

@@ -121,6 +121,7 @@ export interface UpdateInput {
     priority?: string;
     previousPriority?: string;
     asked?: boolean;
+    transfer?: { fromName: string; toName: string };
   };
   request: Request;
   cardLink?: string;
@@ -165,6 +166,13 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
       if (event.asked) return undefined;
       const line = `:arrow_up_down: ${provider ?? who} changed the priority of ${id} (*${title}*) from ${escapeMrkdwn(event.previousPriority ?? '?')} to ${escapeMrkdwn(event.priority ?? '?')}${event.note ? `: ${quoted(event.note)}` : '.'}`;
       const how = `Its due times are counted again from when you filed it; ${card} shows them beside the original ones.`;
+      return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
+    }
+    case 'transfer': {
+      const from = escapeMrkdwn(event.transfer?.fromName ?? 'Its first department');
+      const to = escapeMrkdwn(event.transfer?.toName ?? 'another department');
+      const line = `:arrow_right: ${from} handed your request ${id} (*${title}*) to ${to}, who can help with it${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      const how = `It keeps its ID and history; ${to}'s response and resolution times start now, under their agreement. Follow it on ${card}, now in their channel.`;
       return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
     }
     default:

@@ -192,6 +192,8 @@ function cardBody(input: CardInput): KnownBlock[] {
     `Filed ${dateToken(request.createdAt)} under agreement \`${escapeMrkdwn(request.agreementId)}\` v${request.agreementVersion}`,
     `as of ${dateToken(at)}`,
   ];
+  const moved = request.transfers?.at(-1);
+  if (moved) notes.push(`received by transfer ${dateToken(moved.at)}: ${quoted(moved.reason)}`);
   if (request.rating) notes.push(`rated ${request.rating.score}/5`);
   blocks.push(context(notes.join(' · ')));
   return blocks;
@@ -265,6 +267,30 @@ export function requestCard(input: CardInput): SlackMessage {
   return { text: cardText(input), blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }
 
+/**
+ * The first card of a request handed over to another department: what it was, and where it went,
+ * by whom and why; no buttons (the request is worked from its new card).
+ */
+export function movedCard(input: {
+  request: Pick<Request, 'id' | 'title'>;
+  toName: string;
+  by: string;
+  reason: string;
+  at: number;
+}): SlackMessage {
+  const id = escapeMrkdwn(input.request.id);
+  const line = `:arrow_right: *${id}* · ${escapeMrkdwn(input.request.title)}\nTransferred to ${escapeMrkdwn(input.toName)} by ${mentionUser(input.by)} — ${quoted(input.reason)}`;
+  return {
+    text: cut(`${input.request.id} was transferred to ${input.toName} by ${mentionUser(input.by)}`, MAX_SECTION_TEXT),
+    blocks: [
+      section(cut(line, MAX_SECTION_TEXT)),
+      context(
+        `${dateToken(input.at)} · it keeps its ID and history; ${escapeMrkdwn(input.toName)} works it from the card in their channel.`,
+      ),
+    ],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // History
 
@@ -293,6 +319,8 @@ export interface HistoryEvent {
   priority?: string;
   previousPriority?: string;
   asked?: boolean;
+  /** transfer: where it went. */
+  transfer?: { fromName: string; toName: string };
 }
 
 /** ` · :paperclip: <link|name>, …` for the files shared with a message; empty without. */
@@ -368,6 +396,11 @@ export function historyLine(event: HistoryEvent, requestId: string, providerName
         ? `:raising_hand: ${who} asks for ${id} to be ${to} instead of ${from}; its provider decides (\`/sla priority ${id} ${to} reason\`)`
         : `:arrow_up_down: ${who} changed the priority of ${id} from ${from} to ${to}; due times are counted again from the filing`;
       return `${withNote(line)}${when}`;
+    }
+    case 'transfer': {
+      const from = escapeMrkdwn(event.transfer?.fromName ?? 'its provider');
+      const to = escapeMrkdwn(event.transfer?.toName ?? 'another department');
+      return `${withNote(`:arrow_right: ${who} transferred ${id} from ${from} to ${to}; its clocks start again there`)}${when}`;
     }
     case 'waive': {
       const what = event.kind ? `the ${event.kind} penalty` : 'the penalty';

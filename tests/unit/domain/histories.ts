@@ -190,6 +190,9 @@ function userMove(request: Request, s: Extract<Step, { by: 'user' }>): { action:
     case 'priority':
       // By the provider a change (sometimes to the priority it has, refused); by the requester a request for one.
       return { actor, action: { type, priority: (['P1', 'P2', 'P3'] as const)[s.detail % 3]!, reason: 'Changed.' } };
+    case 'transfer':
+      // No destination is given to decide here, so it is refused: transfers have their own tests.
+      return { actor, action: { type, to: 'people-ops', reason: 'Belongs to HR.' } };
     case 'rate':
       return { actor, action: { type, score: 1 + (s.detail % 5), ...(s.detail % 2 ? { better: 'Sooner.' } : {}) } };
     default:

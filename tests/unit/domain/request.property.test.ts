@@ -126,6 +126,9 @@ function payload(type: ActionType, detail: number): RequestAction {
         priority: (['P1', 'P2', 'P3', 'P4'] as const)[detail % 4]!,
         reason: detail === 0 ? ' ' : 'Urgent.',
       };
+    case 'transfer':
+      // No destination is given to decide here, so it is refused: transfers have their own tests.
+      return { type, to: 'people-ops', reason: detail === 0 ? ' ' : 'Belongs to HR.' };
     default:
       return detail === 7 ? ({ type, note: 'n'.repeat(1001) } as RequestAction) : ({ type } as RequestAction);
   }

@@ -72,6 +72,17 @@ const AGREEMENT: AgreementVersion = {
   createdBy: 'import',
 };
 
+/** Where a transfer goes: People Operations (HR), with an agreement covering Finance. */
+const HR: Department = department('people-ops', 'People Operations', ['U0HRHEAD'], { members: ['U0HRMEM'] });
+const HR_AGREEMENT: AgreementVersion = {
+  ...AGREEMENT,
+  id: 'hr-for-finance',
+  version: 1,
+  provider: 'people-ops',
+  service: 'Payroll questions',
+  targets: { P2: { response: 2 * HOUR_MS, resolution: 8 * HOUR_MS } },
+};
+
 // Monday 16 November 2026, 09:00 in New York.
 const MON = at('2026-11-16T14:00:00Z');
 
@@ -116,6 +127,7 @@ function attempt(request: Request, action: RequestAction, actor: string, when: n
     rights: opts.rights ?? rightsOf(request, provider, actor, FINANCE),
     provider,
     targets: AGREEMENT.targets,
+    destination: { department: HR, agreement: HR_AGREEMENT, calendar: always },
   });
 }
 
@@ -326,6 +338,7 @@ const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestA
   comment: { type: 'comment', note: 'Any news?' },
   rate: { type: 'rate', score: 4 },
   priority: { type: 'priority', priority: 'P1', reason: 'The whole floor is down.' },
+  transfer: { type: 'transfer', to: 'people-ops', reason: 'Payroll belongs to HR.' },
 };
 
 // Tuesday 17 November 2026, 10:00 in New York: the response target (due Mon 13:00 EST) is missed.
@@ -461,9 +474,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (14 x 7 x 6)', () => {
+  it('has every action, status and role in the table (15 x 7 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(588);
+    expect(MATRIX).toHaveLength(630);
   });
 
   it('the fixtures are what the table needs', () => {

@@ -1,0 +1,176 @@
+/**
+ * Handing a request over to the department that should have it: `/sla transfer ID DEPT reason` by
+ * the provider's people. Bad input (unknown request or department, no reason, someone without the
+ * right, a department with no agreement covering the requester) gets one line and writes nothing;
+ * a command Slack sends twice moves it once. After the move the old card says where it went, a new
+ * card is in the new department's channel, the requester is told, `/sla show` names the new
+ * department, and each department's report counts its share. Signed requests into the real app;
+ * the worker runs as the queue would run it.
+ */
+import { LogLevel } from '@slack/web-api';
+import { performWork } from '../../functions/jobs/work';
+import { fileFromSlack } from '../../functions/services/requests';
+import type { SlackHttp } from '../../functions/slack/http-server';
+import { createSlackClient } from '../../functions/slack/web-client';
+import type { Db } from '../../functions/store/client';
+import { findThread } from '../../functions/store/request-slack';
+import { getRequest, getRequestRecord } from '../../functions/store/requests';
+import { readDays } from '../../functions/store/stats';
+import { importCompany, importExample } from '../support/company';
+import type { FakeSlack } from '../support/fake-slack';
+import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
+import { postSigned, slashCommand } from '../support/slack-requests';
+import { step } from '../support/step';
+import { testClock } from '../support/test-clock';
+
+const FIN_MEMBER = 'U0FINMEM1';
+const IT_MEMBER = 'U0ITMEM01';
+const MINUTE = 60_000;
+
+let app: RunningSlackApp;
+let fake: FakeSlack;
+let db: Db;
+let http: SlackHttp;
+let url: string;
+/** Tuesday 10 November 2026, 10:00 in New York (15:00 in London: People Operations works too). */
+const clock = testClock('2026-11-10T10:00');
+
+const HR_FOR_FINANCE = {
+  agreements: [
+    {
+      id: 'hr-for-finance',
+      provider: 'people-ops',
+      customer: 'finance',
+      service: 'Payroll questions',
+      targets: { P1: { response: '30m', resolution: '4h' }, P2: { response: '2h', resolution: '16h' } },
+      penalty: { unit: 'points', per_breach: 20 },
+    },
+  ],
+};
+
+beforeAll(async () => {
+  app = await startSlackApp({}, { now: clock.now });
+  ({ fake, db, http, url } = app);
+  await importExample(db, clock.now());
+  await importCompany(db, HR_FOR_FINANCE, clock.now());
+});
+afterAll(() => app.stop());
+
+const slack = () =>
+  createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
+
+/** `/sla <text>` by `user`: the ephemeral answer's text and blocks as one string. */
+async function sla(text: string, user: string, trigger_id?: string): Promise<string> {
+  const res = await postSigned(url, slashCommand({ text, user_id: user, ...(trigger_id ? { trigger_id } : {}) }));
+  expect(res.status).toBe(200);
+  await http.idle();
+  const body = res.json() as { text: string; blocks?: unknown };
+  return `${body.text}\n${JSON.stringify(body.blocks ?? [])}`;
+}
+const firstLine = (answer: string) => answer.split('\n')[0]!;
+
+it('hands a request over to HR: new card there, old card says where it went, requester told, reports split', async () => {
+  const filed = await fileFromSlack(db, {
+    user: FIN_MEMBER,
+    agreementId: 'it-for-finance',
+    priority: 'P2',
+    title: 'Payslip shows the wrong bank',
+    description: '',
+    delivery: 'view:transfer-1',
+    now: clock.now(),
+  });
+  if (filed.outcome !== 'filed') throw new Error(filed.outcome);
+  const id = filed.request.id;
+  await performWork({ db, slack: slack(), admins: [] }, { type: 'request.changed', id });
+  const oldCard = (await getRequestRecord(db, id))!.card!;
+  expect(oldCard.channel).toBe('C0ITQUEUE');
+
+  await step('bad input gets one clear line and writes nothing', async () => {
+    clock.advance(5 * MINUTE);
+    const cases: [string, string, RegExp][] = [
+      [`transfer ${id}`, IT_MEMBER, /^Which department\?/],
+      [`transfer ${id} HR`, IT_MEMBER, /^Say why it belongs to HR/],
+      [`transfer ${id} HR    `, IT_MEMBER, /^Say why it belongs to HR/],
+      ['transfer IT-999 HR payroll', IT_MEMBER, /^There is no request IT-999\./],
+      ['transfer HR payroll', IT_MEMBER, /^Which request\?/],
+      [`transfer ${id} legal payroll`, IT_MEMBER, /^There is no department "legal" in Kept/],
+      [`transfer ${id} IT payroll`, IT_MEMBER, new RegExp(`^${id} is already with IT\\.`)],
+      [
+        `transfer ${id} support payroll`,
+        IT_MEMBER,
+        new RegExp(`^Customer Support has no agreement covering Finance, so ${id} cannot go there`),
+      ],
+      [`transfer ${id} HR payroll`, 'U0STRANGER', new RegExp(`^Only people in IT can transfer ${id}\\.`)],
+      [`transfer ${id} HR payroll`, FIN_MEMBER, new RegExp(`^Only people in IT can transfer ${id}\\.`)],
+    ];
+    for (const [text, user, expected] of cases) expect(firstLine(await sla(text, user))).toMatch(expected);
+    expect((await getRequest(db, id))!.rev).toBe(1);
+  });
+
+  await step('an IT member transfers it to HR, once however often Slack sends it', async () => {
+    clock.advance(10 * MINUTE);
+    fake.reset();
+    const trigger = 'transfer-trigger-1';
+    expect(firstLine(await sla(`transfer ${id} hr payslips are People Operations' job`, IT_MEMBER, trigger))).toMatch(
+      new RegExp(`^${id} is now with People Operations`),
+    );
+    expect(firstLine(await sla(`transfer ${id} hr payslips are People Operations' job`, IT_MEMBER, trigger))).toBe(
+      'Already done: Slack sent that twice.',
+    );
+    const request = (await getRequest(db, id))!;
+    expect(request).toMatchObject({
+      id,
+      provider: 'people-ops',
+      agreementId: 'hr-for-finance',
+      agreementVersion: 1,
+      status: 'open',
+      priority: 'P2',
+      rev: 2,
+    });
+    // The new clocks start at the transfer, under HR's P2 targets.
+    expect(request.clocks.response).toMatchObject({ startedAt: clock.now().getTime(), target: 2 * 60 * MINUTE });
+    expect(request.transfers).toEqual([
+      expect.objectContaining({
+        from: 'it',
+        to: 'people-ops',
+        agreementId: 'it-for-finance',
+        by: IT_MEMBER,
+        outcome: { response: 'transferred', resolution: 'transferred' },
+      }),
+    ]);
+  });
+
+  await step('the old card says where it went, HR gets a card, the requester a DM', async () => {
+    await performWork({ db, slack: slack(), admins: [] }, { type: 'request.changed', id });
+    const updates = fake.callsTo('chat.update').filter((c) => c.args.ts === oldCard.ts);
+    expect(JSON.stringify(updates.at(-1)!.args.blocks)).toContain('Transferred to People Operations by <@U0ITMEM01>');
+    expect(JSON.stringify(updates.at(-1)!.args.blocks)).not.toContain('"actions"');
+    const cards = fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0HRQUEUE' && !c.args.thread_ts);
+    expect(cards).toHaveLength(1);
+    const record = (await getRequestRecord(db, id))!;
+    expect(record.card!.channel).toBe('C0HRQUEUE');
+    expect(await findThread(db, record.card!.channel, record.card!.ts)).toMatchObject({ id, provider: 'people-ops' });
+    const dms = fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === FIN_MEMBER || String(c.args.channel).startsWith('D'));
+    expect(dms.map((c) => String(c.args.text))).toEqual([expect.stringContaining(`IT handed your request ${id}`)]);
+    // A retried job posts nothing more.
+    fake.reset();
+    await performWork({ db, slack: slack(), admins: [] }, { type: 'request.changed', id });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  await step('/sla show names HR; HR works it; each department reports its share', async () => {
+    const shown = await sla(`show ${id}`, FIN_MEMBER);
+    expect(shown).toContain('People Operations');
+    expect(shown).toContain('transferred');
+    expect(firstLine(await sla(`ack ${id}`, IT_MEMBER))).toMatch(/^Only people in People Operations/);
+    expect(firstLine(await sla(`ack ${id}`, 'U0HRHEAD1'))).not.toMatch(/^Only/);
+    const day = '2026-11-10';
+    const it = (await readDays(db, 'it', day, day)).days[0]!.counters;
+    const hr = (await readDays(db, 'people-ops', day, day)).days[0]!.counters;
+    expect(it).toMatchObject({ filed: 1, transferred: 1 });
+    expect(it.live ?? 0).toBe(0);
+    expect(hr).toMatchObject({ filed: 1, 'filed|hr-for-finance|P2': 1, live: 1 });
+  });
+});
