@@ -103,9 +103,8 @@ export function shares(r: Request): { department: string; day: string; counters:
  * counts it as received by the new one on the transfer's day.
  */
 export function statsDeltas(before: Request, after: Request): { department: string; delta: StatsDelta }[] {
-  const key = (s: { department: string; day: string }) => `${s.department}\u0000${s.day}`;
-  const was = new Map(shares(before).map((s) => [key(s), s]));
-  const now = new Map(shares(after).map((s) => [key(s), s]));
+  const was = byDay(before);
+  const now = byDay(after);
   const out: { department: string; delta: StatsDelta }[] = [];
   for (const k of new Set([...was.keys(), ...now.keys()])) {
     const a = was.get(k);
@@ -117,6 +116,21 @@ export function statsDeltas(before: Request, after: Request): { department: stri
       department === after.provider && day === after.filed.day ? statsDelta(before, after).better : undefined;
     if (Object.keys(add).length > 0 || better)
       out.push({ department, delta: { day, add, ...(better ? { better } : {}) } });
+  }
+  return out;
+}
+
+/**
+ * A request's shares summed by department and day: one handed back to a department on a day it
+ * already counts the request (IT to HR and back the same day) adds to that day's share, and the
+ * store writes each day's counters once per transaction.
+ */
+function byDay(r: Request): Map<string, { department: string; day: string; counters: Counters }> {
+  const out = new Map<string, { department: string; day: string; counters: Counters }>();
+  for (const s of shares(r)) {
+    const key = `${s.department}\u0000${s.day}`;
+    const had = out.get(key);
+    out.set(key, had ? { ...had, counters: sumCounters([had.counters, s.counters]) } : s);
   }
   return out;
 }

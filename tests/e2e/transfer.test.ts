@@ -8,14 +8,17 @@
  * the worker runs as the queue would run it.
  */
 import { LogLevel } from '@slack/web-api';
+import { runScan } from '../../functions/jobs/scan';
 import { performWork } from '../../functions/jobs/work';
 import { fileFromSlack } from '../../functions/services/requests';
 import type { SlackHttp } from '../../functions/slack/http-server';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
+import { readLedger } from '../../functions/store/ledger';
 import { findThread } from '../../functions/store/request-slack';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
-import { readDays } from '../../functions/store/stats';
+import { readDays, readReport } from '../../functions/store/stats';
 import { importCompany, importExample } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
@@ -172,5 +175,76 @@ it('hands a request over to HR: new card there, old card says where it went, req
     expect(it).toMatchObject({ filed: 1, transferred: 1 });
     expect(it.live ?? 0).toBe(0);
     expect(hr).toMatchObject({ filed: 1, 'filed|hr-for-finance|P2': 1, live: 1 });
+  });
+});
+
+it('a breach recorded at IT stays charged to IT after the transfer; HR is charged only for its own miss', async () => {
+  // Tuesday 10 November, 10:15 in New York (15:15 in London).
+  const filed = await fileFromSlack(db, {
+    user: FIN_MEMBER,
+    agreementId: 'it-for-finance',
+    priority: 'P1',
+    title: 'Cannot open the payroll spreadsheet',
+    description: '',
+    delivery: 'view:transfer-2',
+    now: clock.now(),
+  });
+  if (filed.outcome !== 'filed') throw new Error(filed.outcome);
+  const id = filed.request.id;
+  const charges = async (agreement: string) =>
+    (await readLedger(db, agreement, '2026-11')).filter((e) => e.request === id);
+
+  await step("IT misses the 30-minute response; the scan charges it to IT's agreement", async () => {
+    clock.advance(45 * MINUTE);
+    await runScan({ db }, clock.now());
+    expect((await getRequest(db, id))!.breaches?.response).toMatchObject({ unit: 'points', amount: 50 });
+    expect(await charges('it-for-finance')).toEqual([
+      expect.objectContaining({ type: 'penalty', kind: 'response', amount: 50, unit: 'points' }),
+    ]);
+  });
+
+  clock.advance(5 * MINUTE);
+  const movedAt = clock.now().getTime();
+  await step("IT hands it to HR: HR's clocks start at the transfer, the breach stays IT's", async () => {
+    expect(firstLine(await sla(`transfer ${id} hr the spreadsheet is People Operations'`, IT_MEMBER))).toMatch(
+      new RegExp(`^${id} is now with People Operations`),
+    );
+    const request = (await getRequest(db, id))!;
+    expect(request).toMatchObject({ provider: 'people-ops', agreementId: 'hr-for-finance', status: 'open' });
+    expect(request.breaches).toBeUndefined();
+    for (const kind of ['response', 'resolution'] as const)
+      expect(request.clocks[kind]).toMatchObject({ startedAt: movedAt, usedBefore: 0, state: 'running' });
+    // HR's P1 response is 30 minutes of London working time from 16:05.
+    expect(request.clocks.response.dueAt).toBe(movedAt + 30 * MINUTE);
+    expect(request.transfers).toEqual([
+      expect.objectContaining({ from: 'it', outcome: { response: 'breached', resolution: 'transferred' } }),
+    ]);
+    expect(await charges('hr-for-finance')).toEqual([]);
+  });
+
+  await step("HR misses its own response: charged to HR's agreement, IT's charge unchanged", async () => {
+    clock.advance(60 * MINUTE);
+    await runScan({ db }, clock.now());
+    expect(await charges('hr-for-finance')).toEqual([
+      expect.objectContaining({ type: 'penalty', kind: 'response', amount: 20, unit: 'points' }),
+    ]);
+    expect(await charges('it-for-finance')).toHaveLength(1);
+  });
+
+  await step("each department's report charges the breach it made, and no other", async () => {
+    const dir = await readDirectory(db);
+    const day = { from: '2026-11-10', to: '2026-11-10' };
+    const it = await readReport(db, dir, { id: 'it', name: 'IT' }, day, 0);
+    const hr = await readReport(db, dir, { id: 'people-ops', name: 'People Operations' }, day, 0);
+    expect(it.byAgreement.find((a) => a.agreement === 'it-for-finance' && a.priority === 'P1')).toMatchObject({
+      breached: 1,
+    });
+    expect(it.penalties).toMatchObject({ points: { charged: 50 } });
+    expect(it.breachesByTarget).toMatchObject({ response: 1 });
+    expect(hr.byAgreement.find((a) => a.agreement === 'hr-for-finance' && a.priority === 'P1')).toMatchObject({
+      breached: 1,
+    });
+    expect(hr.penalties).toMatchObject({ points: { charged: 20 } });
+    expect(hr.breachesByTarget).toMatchObject({ response: 1 });
   });
 });

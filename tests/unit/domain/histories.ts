@@ -10,7 +10,8 @@
  */
 import fc from 'fast-check';
 import type { AgreementVersion } from '../../../functions/domain/agreement';
-import { compileCalendar } from '../../../functions/domain/calendar';
+import { type Calendar, compileCalendar } from '../../../functions/domain/calendar';
+import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
@@ -51,6 +52,15 @@ export const FIN_HEAD = 'U0FINHEAD';
 export const IT = department('it', 'IT', [HEAD], { members: [AGENT, OTHER] });
 export const FINANCE = department('finance', 'Finance', [FIN_HEAD], { members: [REQUESTER] });
 
+/** Where transfers go: People Operations in London, with an agreement covering Finance (P1 and P2 only). */
+export const HR_HEAD = 'U0HRHEAD';
+export const HR_AGENT = 'U0HRAGENT';
+export const HR = department('people-ops', 'People Operations', [HR_HEAD], { members: [HR_AGENT] });
+export const hrCal = compileCalendar({
+  timezone: 'Europe/London',
+  hours: { mon: '08:00-16:00', tue: '08:00-16:00', wed: '08:00-16:00', thu: '08:00-16:00', fri: '08:00-16:00' },
+});
+
 export const AGREEMENT: AgreementVersion = {
   id: 'it-for-finance',
   version: 1,
@@ -68,6 +78,35 @@ export const AGREEMENT: AgreementVersion = {
   createdAt: '2026-01-01T00:00:00.000Z',
   createdBy: 'import',
 };
+
+export const HR_AGREEMENT: AgreementVersion = {
+  ...AGREEMENT,
+  id: 'hr-for-finance',
+  provider: 'people-ops',
+  service: 'Payroll questions',
+  targets: {
+    P1: { response: HOUR_MS, resolution: 8 * HOUR_MS },
+    P2: { response: 2 * HOUR_MS, resolution: 24 * HOUR_MS },
+  },
+  penalty: { unit: 'EUR', perBreach: 25, tiers: [] },
+};
+
+/** The side that works the request now: its department, calendar and agreement. */
+export function sideOf(request: Pick<Request, 'provider'>): {
+  department: Department;
+  calendar: Calendar;
+  agreement: AgreementVersion;
+} {
+  return request.provider === HR.id
+    ? { department: HR, calendar: hrCal, agreement: HR_AGREEMENT }
+    : { department: IT, calendar: cal, agreement: AGREEMENT };
+}
+
+/** IT's people as the generated steps name them, stood in for by People Operations' while it has the request (IT's OTHER stays: not a member there). */
+function personAt(request: Pick<Request, 'provider'>, person: string): string {
+  if (request.provider !== HR.id) return person;
+  return person === HEAD ? HR_HEAD : person === AGENT ? HR_AGENT : person;
+}
 
 /** What people do (not Kept's warn and breach, nor a customer head's waive). */
 export const USER_ACTIONS: readonly ActionType[] = ACTION_TYPES.filter((t) =>
@@ -151,12 +190,12 @@ export const history = fc.record({
 });
 export type History = typeof history extends fc.Arbitrary<infer T> ? T : never;
 
-const toCharge = (seed: ChargeSeed, dueAt: number): PenaltyCharge => ({
+const toCharge = (seed: ChargeSeed, dueAt: number, zone: string): PenaltyCharge => ({
   amount: seed.cents / 100,
   unit: seed.unit,
   n: seed.n,
   multiplier: seed.multiplier,
-  month: monthOf(dueAt, cal.zone),
+  month: monthOf(dueAt, zone),
 });
 
 /** A user action that fits the status (cancel and close less often), its actor, and a payload. */
@@ -167,14 +206,17 @@ function userMove(request: Request, s: Extract<Step, { by: 'user' }>): { action:
   const type =
     fits.length === 0
       ? USER_ACTIONS[s.pick % USER_ACTIONS.length]!
-      : (s.pick === 11 && rare.length > 0) || common.length === 0
-        ? (rare.length > 0 ? rare : fits)[s.detail % (rare.length || fits.length)]!
-        : common[s.pick % common.length]!;
+      : s.pick === 10 && fits.includes('transfer')
+        ? 'transfer'
+        : (s.pick === 11 && rare.length > 0) || common.length === 0
+          ? (rare.length > 0 ? rare : fits)[s.detail % (rare.length || fits.length)]!
+          : common[s.pick % common.length]!;
   const who = RULES[type].who;
-  const actor = who === 'requester' || (who === 'either' && s.detail % 2 === 0) ? REQUESTER : s.provider;
+  const actor =
+    who === 'requester' || (who === 'either' && s.detail % 2 === 0) ? REQUESTER : personAt(request, s.provider);
   switch (type) {
     case 'assign':
-      return { actor, action: { type, assignee: [AGENT, OTHER, HEAD][s.detail % 3]! } };
+      return { actor, action: { type, assignee: personAt(request, [AGENT, OTHER, HEAD][s.detail % 3]!) } };
     case 'resolve':
       // A cause only sometimes: a resolve without one is refused once a target was missed.
       return {
@@ -190,9 +232,18 @@ function userMove(request: Request, s: Extract<Step, { by: 'user' }>): { action:
     case 'priority':
       // By the provider a change (sometimes to the priority it has, refused); by the requester a request for one.
       return { actor, action: { type, priority: (['P1', 'P2', 'P3'] as const)[s.detail % 3]!, reason: 'Changed.' } };
-    case 'transfer':
-      // No destination is given to decide here, so it is refused: transfers have their own tests.
-      return { actor, action: { type, to: 'people-ops', reason: 'Belongs to HR.' } };
+    case 'transfer': {
+      // To the other department, now and then to the one it is with (refused) or without a reason (refused).
+      const other = request.provider === HR.id ? IT.id : HR.id;
+      return {
+        actor,
+        action: {
+          type,
+          to: s.detail === 0 ? request.provider : other,
+          reason: s.detail === 1 ? ' ' : 'Belongs there.',
+        },
+      };
+    }
     case 'rate':
       return { actor, action: { type, score: 1 + (s.detail % 5), ...(s.detail % 2 ? { better: 'Sooner.' } : {}) } };
     default:
@@ -246,17 +297,21 @@ export function play(h: History, each: (p: Played) => void): Request {
         const move = userMove(request, s);
         action = move.action;
         actor = move.actor;
-        rights = rightsOf(request, IT, actor, FINANCE);
+        rights = rightsOf(request, sideOf(request).department, actor, FINANCE);
         break;
       }
       case 'scan': {
         const watch = nextWatch(request);
         if (s.atWatch && watch !== null) now = Math.max(now, watch);
-        const [finding] = findingsAt(request, cal, now);
+        const [finding] = findingsAt(request, sideOf(request).calendar, now);
         if (finding)
           action =
             finding.type === 'breach'
-              ? { type: 'breach', kind: finding.kind, charge: toCharge(s.charge, finding.dueAt) }
+              ? {
+                  type: 'breach',
+                  kind: finding.kind,
+                  charge: toCharge(s.charge, finding.dueAt, sideOf(request).calendar.zone),
+                }
               : finding.type === 'warn'
                 ? { type: 'warn', kind: finding.kind }
                 : { type: 'close' };
@@ -268,14 +323,14 @@ export function play(h: History, each: (p: Played) => void): Request {
         action =
           s.action === 'warn'
             ? { type: 'warn', kind: s.kind }
-            : { type: 'breach', kind: s.kind, charge: toCharge(s.charge, now) };
+            : { type: 'breach', kind: s.kind, charge: toCharge(s.charge, now, sideOf(request).calendar.zone) };
         actor = SYSTEM_ACTOR;
         rights = SYSTEM_RIGHTS;
         break;
       case 'head':
         action = { type: 'waive', kind: s.kind, reason: s.reason };
-        actor = s.customerHead ? FIN_HEAD : HEAD;
-        rights = rightsOf(request, IT, actor, FINANCE);
+        actor = s.customerHead ? FIN_HEAD : personAt(request, HEAD);
+        rights = rightsOf(request, sideOf(request).department, actor, FINANCE);
         break;
     }
     const before = request;
@@ -283,13 +338,16 @@ export function play(h: History, each: (p: Played) => void): Request {
       each({ step: s, now, before, after: request });
       continue;
     }
+    const side = sideOf(request);
+    const to = action.type === 'transfer' ? sideOf({ provider: action.to }) : undefined;
     const r = decide(request, action, {
       actor,
       at: now,
-      calendar: cal,
+      calendar: side.calendar,
       rights,
-      provider: IT,
-      targets: AGREEMENT.targets,
+      provider: side.department,
+      targets: side.agreement.targets,
+      ...(to ? { destination: to } : {}),
     });
     if (r.ok) request = r.value.request;
     each({

@@ -1,7 +1,9 @@
 /**
  * The request state machine under random use: random actions by random people at random,
  * mostly increasing instants over weeks, on a Mon-Fri working-hours calendar. Refused actions
- * are skipped; after every step the request must still make sense. Only what people do: Kept's
+ * are skipped; after every step the request must still make sense. Transfers are carried out: IT
+ * hands the request to People Operations (London hours, ./histories.ts) and back, and its people
+ * stand in for IT's while it is there. Only what people do: Kept's
  * own actions (warn, breach) and a customer head's waiver are in watch.test.ts and stats.test.ts.
  */
 import fc from 'fast-check';
@@ -24,7 +26,7 @@ import {
 import { actionsFor, decide, missedTargets, RULES } from '../../../functions/domain/request-actions';
 import type { TargetKind } from '../../../functions/domain/target-clock';
 import { department } from '../../support/departments';
-import { AGREEMENT as SHARED_AGREEMENT } from './histories';
+import { HR, HR_AGENT, HR_HEAD, AGREEMENT as SHARED_AGREEMENT, sideOf } from './histories';
 
 const cal = compileCalendar({
   timezone: 'America/New_York',
@@ -66,6 +68,8 @@ const ASSIGNEES = [AGENT, OTHER, HEAD, STRANGER];
 const actionType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('fitting' as const) },
   { weight: 1, arbitrary: fc.constantFrom<ActionType>('cancel', 'close') },
+  // Handing over is tried often enough that requests go back and forth.
+  { weight: 1, arbitrary: fc.constant<ActionType>('transfer') },
   { weight: 3, arbitrary: fc.constantFrom(...USER_ACTIONS.filter((t) => t !== 'cancel' && t !== 'close')) },
 );
 
@@ -102,10 +106,14 @@ const scenario = fc.record({
   steps: fc.array(step, { minLength: 5, maxLength: 40, size: 'max' }),
 });
 
-function payload(type: ActionType, detail: number): RequestAction {
+/** IT's people as a step names them, stood in for by People Operations' while it has the request. */
+const personAt = (request: Request, person: string) =>
+  request.provider !== HR.id ? person : person === HEAD ? HR_HEAD : person === AGENT ? HR_AGENT : person;
+
+function payload(type: ActionType, detail: number, request: Request): RequestAction {
   switch (type) {
     case 'assign':
-      return { type, assignee: ASSIGNEES[detail % ASSIGNEES.length]! };
+      return { type, assignee: personAt(request, ASSIGNEES[detail % ASSIGNEES.length]!) };
     case 'resolve':
       // Sometimes with the cause a missed target needs (refused without one when a target was missed).
       return {
@@ -127,8 +135,12 @@ function payload(type: ActionType, detail: number): RequestAction {
         reason: detail === 0 ? ' ' : 'Urgent.',
       };
     case 'transfer':
-      // No destination is given to decide here, so it is refused: transfers have their own tests.
-      return { type, to: 'people-ops', reason: detail === 0 ? ' ' : 'Belongs to HR.' };
+      // To the other department; now and then to the one it is with, or without a reason (refused).
+      return {
+        type,
+        to: detail === 1 ? request.provider : request.provider === HR.id ? 'it' : HR.id,
+        reason: detail === 0 ? ' ' : 'Belongs there.',
+      };
     default:
       return detail === 7 ? ({ type, note: 'n'.repeat(1001) } as RequestAction) : ({ type } as RequestAction);
   }
@@ -151,6 +163,7 @@ const KINDS: readonly TargetKind[] = ['response', 'resolution'];
 
 describe('random use of a request', () => {
   it('keeps the status, revision and clocks consistent after every step', () => {
+    let transfers = 0;
     fc.assert(
       fc.property(scenario, ({ start, priority, requesterInIt, steps }) => {
         const requester = requesterInIt ? OTHER : OUTSIDER;
@@ -186,20 +199,18 @@ describe('random use of a request', () => {
                     : 'requester';
           const actor =
             role === 'provider'
-              ? requesterInIt
-                ? s.providerActor === OTHER
-                  ? AGENT
-                  : s.providerActor
-                : s.providerActor
+              ? personAt(request, requesterInIt && s.providerActor === OTHER ? AGENT : s.providerActor)
               : role === 'requester'
                 ? requester
                 : STRANGER;
-          const rights = rightsOf(request, IT, actor, FINANCE);
+          const side = sideOf(request);
+          const cal = side.calendar;
+          const rights = rightsOf(request, side.department, actor, FINANCE);
           check(
             rights.customerHead === false && rights.system === false,
             `${actor} got rights only a customer head or Kept has`,
           );
-          const action = payload(type, s.detail);
+          const action = payload(type, s.detail, request);
           const before = request;
           const snapshot = JSON.stringify(before);
           // Throws fail the property: decide must never throw.
@@ -208,8 +219,9 @@ describe('random use of a request', () => {
             at: now,
             calendar: cal,
             rights,
-            provider: IT,
-            targets: AGREEMENT.targets,
+            provider: side.department,
+            targets: side.department.id === IT.id ? AGREEMENT.targets : side.agreement.targets,
+            ...(action.type === 'transfer' ? { destination: sideOf({ provider: action.to }) } : {}),
           });
           check(JSON.stringify(before) === snapshot, `${type} changed the request it was given`);
           if (r.ok) {
@@ -241,6 +253,25 @@ describe('random use of a request', () => {
                 JSON.stringify(request.breaches) === JSON.stringify(before.breaches),
               `${type} changed warnings or breaches`,
             );
+            if (action.type === 'transfer') {
+              transfers++;
+              // With the other department now, open, its clocks starting afresh at the transfer; the share it left frozen.
+              const handed = request.transfers ?? [];
+              check(
+                request.provider === action.to &&
+                  request.status === 'open' &&
+                  request.assignee === undefined &&
+                  handed.length === (before.transfers ?? []).length + 1 &&
+                  handed.at(-1)?.from === before.provider &&
+                  handed.at(-1)?.agreementId === before.agreementId,
+                `transfer: ${JSON.stringify({ provider: request.provider, status: request.status, handed })}`,
+              );
+              for (const k of KINDS) {
+                const c = request.clocks[k];
+                check(c.startedAt === e.at && c.usedBefore === 0, `${k} clock after transfer ${JSON.stringify(c)}`);
+                used[k] = 0;
+              }
+            }
             if (action.type === 'resolve') {
               const missed = missedTargets(before, cal, e.at);
               // A resolve without a cause goes through only when no target was missed; a cause given is kept.
@@ -302,10 +333,11 @@ describe('random use of a request', () => {
           // Reading the clocks never throws, and elapsed time never goes down as time passes. (Read
           // at the last change at the earliest: before it, clockAt shows the clocks as they were.)
           const readAt = Math.max(now, request.updatedAt);
-          const views = clocksAt(request, cal, readAt);
-          const later = clocksAt(request, cal, readAt + 3 * 24 * HOUR_MS);
+          const calendarNow = sideOf(request).calendar;
+          const views = clocksAt(request, calendarNow, readAt);
+          const later = clocksAt(request, calendarNow, readAt + 3 * 24 * HOUR_MS);
           for (const k of KINDS) check(later[k].elapsed >= views[k].elapsed, `${k} elapsed went down`);
-          const due = nextDue(request, cal, readAt);
+          const due = nextDue(request, calendarNow, readAt);
           if (due !== null)
             check(
               request.clocks[due.kind].state === 'running',
@@ -315,5 +347,7 @@ describe('random use of a request', () => {
       }),
       { numRuns: 200 },
     );
+    // Requests really change hands in these histories (no scan records a miss here, so a missed target refuses many).
+    expect(transfers).toBeGreaterThan(25);
   });
 });

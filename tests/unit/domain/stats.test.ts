@@ -7,6 +7,8 @@
  * (EST, UTC-5: 09:00 = 14:00Z).
  */
 import fc from 'fast-check';
+import type { Calendar } from '../../../functions/domain/calendar';
+import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS } from '../../../functions/domain/duration';
 import {
   fileRequest,
@@ -18,8 +20,31 @@ import {
   SYSTEM_RIGHTS,
 } from '../../../functions/domain/request';
 import { decide } from '../../../functions/domain/request-actions';
-import { type Counters, contribution, NOBODY, statsDelta, sumCounters } from '../../../functions/domain/stats';
-import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, fileOf, history, IT, OTHER, play, REQUESTER } from './histories';
+import {
+  type Counters,
+  contribution,
+  NOBODY,
+  shares,
+  statsDelta,
+  statsDeltas,
+  sumCounters,
+} from '../../../functions/domain/stats';
+import {
+  AGENT,
+  AGREEMENT,
+  cal,
+  FIN_HEAD,
+  FINANCE,
+  fileOf,
+  HR,
+  HR_AGENT,
+  history,
+  IT,
+  OTHER,
+  play,
+  REQUESTER,
+  sideOf,
+} from './histories';
 
 const at = (iso: string) => Date.parse(iso);
 // Monday 16 November 2026, 09:00 in New York.
@@ -46,9 +71,15 @@ function file(when = MON): Request {
 }
 
 /** The accepted change by a person (their rights as such) or by Kept itself. */
-function act(request: Request, action: RequestAction, actor: string, when: number): Request {
-  const rights = actor === SYSTEM_ACTOR ? SYSTEM_RIGHTS : rightsOf(request, IT, actor, FINANCE);
-  const r = decide(request, action, { actor, at: when, calendar: cal, rights, provider: IT });
+function act(
+  request: Request,
+  action: RequestAction,
+  actor: string,
+  when: number,
+  side: { department: Department; calendar: Calendar } = { department: IT, calendar: cal },
+): Request {
+  const rights = actor === SYSTEM_ACTOR ? SYSTEM_RIGHTS : rightsOf(request, side.department, actor, FINANCE);
+  const r = decide(request, action, { actor, at: when, calendar: side.calendar, rights, provider: side.department });
   if (!r.ok) throw new Error(`refused: ${r.error}`);
   return r.value.request;
 }
@@ -296,6 +327,123 @@ describe('statsDelta: what one write moves', () => {
   });
 });
 
+describe('transfers: each department counts its share', () => {
+  /** Handed over by `actor` of the department that has it now, to the other one. */
+  function transfer(request: Request, when: number): Request {
+    const from = sideOf(request);
+    const to = sideOf({ provider: request.provider === HR.id ? IT.id : HR.id });
+    const actor = request.provider === HR.id ? HR_AGENT : AGENT;
+    const r = decide(
+      request,
+      { type: 'transfer', to: to.department.id, reason: 'Payroll, not laptops.' },
+      {
+        actor,
+        at: when,
+        calendar: from.calendar,
+        rights: rightsOf(request, from.department, actor, FINANCE),
+        provider: from.department,
+        destination: to,
+      },
+    );
+    if (!r.ok) throw new Error(`refused: ${r.error}`);
+    return r.value.request;
+  }
+  const HR_SLICE = 'hr-for-finance|P2';
+
+  it('before any breach: IT keeps it on its filing day as transferred; HR receives it live on the transfer day, in its own zone', () => {
+    // Filed Monday 16 November 20:00 in New York (its clocks start Tuesday 09:00); handed over at
+    // 20:30, which is Tuesday 01:30 in London.
+    const filed = file(at('2026-11-17T01:00:00Z'));
+    const moved = transfer(filed, at('2026-11-17T01:30:00Z'));
+    expect(shares(moved)).toEqual([
+      { department: 'people-ops', day: '2026-11-17', counters: { filed: 1, [`filed|${HR_SLICE}`]: 1, live: 1 } },
+      { department: 'it', day: '2026-11-16', counters: { filed: 1, [`filed|${SLICE}`]: 1, transferred: 1 } },
+    ]);
+    expect(statsDeltas(filed, moved)).toEqual([
+      { department: 'it', delta: { day: '2026-11-16', add: { live: -1, transferred: 1 } } },
+      { department: 'people-ops', delta: { day: '2026-11-17', add: { filed: 1, [`filed|${HR_SLICE}`]: 1, live: 1 } } },
+    ]);
+  });
+
+  it('after a recorded breach: the breach and its penalty stay with IT; HR starts clean, and its own later miss is its own', () => {
+    const recorded = breach(act(file(), { type: 'acknowledge' }, AGENT, TUE), 'response', 10, TUE + HOUR_MS);
+    const moved = transfer(recorded, TUE + 2 * HOUR_MS);
+    const [hr, it] = shares(moved);
+    expect(it).toEqual({
+      department: 'it',
+      day: '2026-11-16',
+      counters: {
+        filed: 1,
+        [`filed|${SLICE}`]: 1,
+        transferred: 1,
+        breached: 1,
+        [`breached|${SLICE}`]: 1,
+        'heat|1|9': 1,
+        'svc|Laptops': 1,
+        [`who|${AGENT}`]: 1,
+        'breach|response': 1,
+        'penalty|points': 10,
+      },
+    });
+    expect(hr).toEqual({
+      department: 'people-ops',
+      day: '2026-11-17',
+      counters: { filed: 1, [`filed|${HR_SLICE}`]: 1, live: 1 },
+    });
+    // IT's share loses only its live count; the charge does not move.
+    expect(statsDeltas(recorded, moved).find((d) => d.department === 'it')?.delta.add).toEqual({
+      live: -1,
+      transferred: 1,
+    });
+    // Received Tuesday 17:00 in London, after hours: HR's 2h response runs Wednesday 08:00-10:00.
+    const missed = act(
+      moved,
+      {
+        type: 'breach',
+        kind: 'response',
+        charge: { amount: 25, unit: 'EUR', n: 1, multiplier: 1, month: '2026-11' },
+      },
+      SYSTEM_ACTOR,
+      at('2026-11-18T12:00:00Z'),
+      sideOf(moved),
+    );
+    expect(statsDeltas(moved, missed)).toEqual([
+      {
+        department: 'people-ops',
+        delta: {
+          day: '2026-11-17',
+          add: {
+            breached: 1,
+            [`breached|${HR_SLICE}`]: 1,
+            'heat|2|17': 1,
+            'svc|Payroll questions': 1,
+            [`who|${NOBODY}`]: 1,
+            'breach|response': 1,
+            'penalty|EUR': 25,
+          },
+        },
+      },
+    ]);
+  });
+
+  it('handed back the same day: one delta per department and day, the two IT shares added up', () => {
+    const filed = file();
+    const there = transfer(filed, MON + HOUR_MS);
+    const back = transfer(there, MON + 2 * HOUR_MS);
+    const deltas = statsDeltas(there, back);
+    expect([...deltas].sort((a, b) => a.department.localeCompare(b.department))).toEqual([
+      { department: 'it', delta: { day: '2026-11-16', add: { filed: 1, [`filed|${SLICE}`]: 1, live: 1 } } },
+      { department: 'people-ops', delta: { day: '2026-11-16', add: { live: -1, transferred: 1 } } },
+    ]);
+    // IT counts it received twice that day, once handed over and once live.
+    const it = sumCounters([
+      statsDelta(undefined, filed).add,
+      ...[...statsDeltas(filed, there), ...deltas].filter((d) => d.department === 'it').map((d) => d.delta.add),
+    ]);
+    expect(it).toMatchObject({ filed: 2, [`filed|${SLICE}`]: 2, live: 1, transferred: 1 });
+  });
+});
+
 describe('buckets', () => {
   it("the ISO week of a request filed at the turn of the year is the old year's last week", () => {
     // Friday 1 January 2027, 10:00 in New York: ISO 2026 has 53 weeks.
@@ -339,39 +487,87 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
 }
 
+/** Every department's day counters, keyed `department|day`. */
+type Book = Map<string, Counters>;
+const bookKey = (department: string, day: string) => `${department}|${day}`;
+function post(book: Book, department: string, day: string, add: Counters): void {
+  const k = bookKey(department, day);
+  book.set(k, sumCounters([book.get(k) ?? {}, add]));
+}
+/** A recount of the request: its shares, summed where two land on the same department and day. */
+function recountOf(r: Request): Book {
+  const book: Book = new Map();
+  for (const s of shares(r)) post(book, s.department, s.day, s.counters);
+  return book;
+}
+const sortedBook = (b: Book) =>
+  JSON.stringify(
+    [...b.entries()]
+      .map(([k, c]) => [k, sorted(stored(c))] as const)
+      .filter(([, c]) => c !== '[]')
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+/** One counter summed over every department and day. */
+const total = (b: Book, key: string) => [...b.values()].reduce((n, c) => n + (c[key] ?? 0), 0);
+const penalties = (b: Book, department: string) =>
+  [...b.entries()]
+    .filter(([k]) => k.startsWith(`${department}|`))
+    .reduce((n, [, c]) => n + Object.entries(c).reduce((m, [k, v]) => m + (k.startsWith('penalty|') ? v : 0), 0), 0);
+
 describe('the counters equal a recount', () => {
-  it('after every accepted step of any history, the deltas added up equal contribution(request)', () => {
+  it('after every accepted step of any history, transfers included, the deltas added up equal a recount of every share', () => {
     let accepted = 0;
     let breaches = 0;
     let waivers = 0;
+    let transfers = 0;
+    let transfersAfterBreach = 0;
     fc.assert(
       fc.property(history, (h) => {
         const filed = fileOf(h).request;
         const first = statsDelta(undefined, filed);
-        let running: Counters = sumCounters([first.add]);
-        const day = filed.filed.day;
+        const running: Book = new Map();
+        post(running, filed.provider, first.day, first.add);
         let betters = 0;
         const final = play(h, (p) => {
           if (!p.outcome?.ok) return;
           accepted++;
           if (p.action?.type === 'breach') breaches++;
           if (p.action?.type === 'waive') waivers++;
-          const delta = statsDelta(p.before, p.after);
-          check(delta.day === day && p.after.filed.day === day, `delta for day ${delta.day}, filed ${day}`);
+          if (p.action?.type === 'transfer') {
+            transfers++;
+            if (Object.keys(p.before.breaches ?? {}).length > 0) transfersAfterBreach++;
+          }
+          const deltas = statsDeltas(p.before, p.after);
+          // One write per department and day: a transaction may not touch one item twice.
+          const keys = deltas.map((d) => bookKey(d.department, d.delta.day));
+          check(new Set(keys).size === keys.length, `two deltas for one day counter: ${keys.join(', ')}`);
+          for (const { department, delta } of deltas) {
+            check(
+              Object.values(delta.add).every((v) => v !== 0 && Number.isFinite(v)),
+              `zero or odd counter in ${JSON.stringify(delta.add)}`,
+            );
+            if (delta.better) betters++;
+            post(running, department, delta.day, delta.add);
+          }
+          const recount = recountOf(p.after);
           check(
-            Object.values(delta.add).every((v) => v !== 0 && Number.isFinite(v)),
-            `zero or odd counter in ${JSON.stringify(delta.add)}`,
+            sortedBook(running) === sortedBook(recount),
+            `after ${p.action?.type}: counters ${sortedBook(running)}, recount ${sortedBook(recount)}`,
           );
-          if (delta.better) betters++;
-          running = sumCounters([running, delta.add]);
-          const recount = stored(contribution(p.after));
-          check(
-            sorted(stored(running)) === sorted(recount),
-            `after ${p.action?.type}: counters ${sorted(stored(running))}, recount ${sorted(recount)}`,
-          );
+          // What a department already charged stays charged, a transfer included.
+          const was = recountOf(p.before);
+          for (const d of ['it', 'people-ops'])
+            check(
+              penalties(recount, d) >= penalties(was, d) - 0.001,
+              `${d}'s penalties went down on ${p.action?.type}`,
+            );
+          // Received once per department that had it; the ones it left count it transferred.
+          const handed = p.after.transfers ?? [];
+          check(total(recount, 'filed') === 1 + handed.length, `filed ${total(recount, 'filed')}`);
+          check(total(recount, 'transferred') === handed.length, `transferred ${total(recount, 'transferred')}`);
 
-          // What the recount says makes sense.
-          const c = recount;
+          // What the recount of the current provider's share says makes sense.
+          const c = stored(contribution(p.after));
           check(c.filed === 1, 'filed is not 1');
           const done = p.after.status === 'resolved' || p.after.status === 'closed';
           check(
@@ -382,13 +578,18 @@ describe('the counters equal a recount', () => {
             (c.met ?? 0) + (c.breached ?? 0) <= 1 && (c.met === 1) === (done && c.breached === undefined),
             `met/breached: ${sorted(c)} while ${p.after.status}`,
           );
-          const kinds = Object.keys(p.after.breaches ?? {}).length;
+          const kinds =
+            Object.keys(p.after.breaches ?? {}).length +
+            handed.reduce((n, t) => n + Object.keys(t.breaches ?? {}).length, 0);
           check(
-            (c['breach|response'] ?? 0) + (c['breach|resolution'] ?? 0) === kinds,
-            `breach counters ${sorted(c)} for ${kinds} breaches`,
+            total(recount, 'breach|response') + total(recount, 'breach|resolution') === kinds,
+            `breach counters ${sortedBook(recount)} for ${kinds} breaches`,
           );
           for (const unit of ['points', 'EUR'])
-            check((c[`waived|${unit}`] ?? 0) <= (c[`penalty|${unit}`] ?? 0), `more waived than charged in ${unit}`);
+            check(
+              total(recount, `waived|${unit}`) <= total(recount, `penalty|${unit}`) + 0.001,
+              `more waived than charged in ${unit}`,
+            );
         });
         // The answer to "what would have made this better?" is handed to the store exactly once, if given.
         check(
@@ -402,5 +603,7 @@ describe('the counters equal a recount', () => {
     expect(accepted).toBeGreaterThan(1000);
     expect(breaches).toBeGreaterThan(50);
     expect(waivers).toBeGreaterThan(5);
+    expect(transfers).toBeGreaterThan(50);
+    expect(transfersAfterBreach).toBeGreaterThan(5);
   });
 });

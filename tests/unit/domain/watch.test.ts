@@ -28,7 +28,7 @@ import {
 } from '../../../functions/domain/request';
 import { decide, missedTargets } from '../../../functions/domain/request-actions';
 import { type Finding, findingsAt, nextWatch, TARGET_KINDS } from '../../../functions/domain/watch';
-import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, HEAD, history, IT, play, REQUESTER } from './histories';
+import { AGENT, AGREEMENT, cal, FIN_HEAD, FINANCE, HEAD, history, IT, play, REQUESTER, sideOf } from './histories';
 
 /** The target a finding is about (a close is about the whole request). */
 const kindOf = (f: Finding) => ('kind' in f ? f.kind : f.type);
@@ -601,6 +601,8 @@ describe("the scan's contract with the check index, over random histories", () =
     fc.assert(
       fc.property(history, (h) => {
         play(h, ({ after, now }) => {
+          // The calendar of whoever has the request now (it may have been transferred).
+          const { calendar: cal, department: provider } = sideOf(after);
           const w = nextWatch(after);
           const u = after.updatedAt;
           if (w !== null)
@@ -639,7 +641,7 @@ describe("the scan's contract with the check index, over random histories", () =
                 at: t,
                 calendar: cal,
                 rights: SYSTEM_RIGHTS,
-                provider: IT,
+                provider,
               });
               if (!d.ok)
                 throw new Error(
