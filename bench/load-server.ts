@@ -34,6 +34,8 @@ export type ToKept =
   | { type: 'idle' }
   | { type: 'reset' }
   | { type: 'tally' }
+  /** Moves Kept's clock on (a minute later: leases of failed attempts have run out). */
+  | { type: 'advance'; ms: number }
   | { type: 'stop' };
 
 /** Per kind of request: ms from when the bench sent it until Kept read it, and from then until Kept answered. */
@@ -41,6 +43,7 @@ export type Timings = Record<string, { waited: number[]; served: number[] }>;
 
 export type FromKept =
   | { type: 'ready'; url: string }
+  | { type: 'advanced'; now: string }
   | { type: 'scanned'; result: ScanResult; ms: number }
   | { type: 'idle' }
   | { type: 'reset' }
@@ -61,7 +64,7 @@ export type FromKept =
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  const now = new Date(process.env.KEPT_BENCH_NOW ?? '');
+  let now = new Date(process.env.KEPT_BENCH_NOW ?? '');
   if (Number.isNaN(now.getTime())) throw new Error('KEPT_BENCH_NOW must be an ISO instant');
   const db = createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT });
   const scope = new AsyncLocalStorage<string>();
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   const commands = tallyCalls(db, (command) => command.replace(/Command$/, ''));
   const inner = outboxFromConfig(config, db);
   const outbox: Outbox = {
-    send: (item) => scope.run(`${scope.getStore() ?? 'other'}:worker`, () => inner.send(item)),
+    send: (item, options) => scope.run(`${scope.getStore() ?? 'other'}:worker`, () => inner.send(item, options)),
     idle: () => inner.idle(),
   };
   const http = createSlackHttp({ config, db, outbox, now: () => now });
@@ -105,6 +108,9 @@ async function main(): Promise<void> {
       case 'idle':
         await http.idle();
         return { type: 'idle' };
+      case 'advance':
+        now = new Date(now.getTime() + message.ms);
+        return { type: 'advanced', now: now.toISOString() };
       case 'reset':
         tallies.clear();
         commands.clear();
