@@ -46,7 +46,13 @@ export const IDS = {
     priority: 'request_priority',
     /** "Why this due time?" on the card: the explanation, to the presser only. */
     explain: 'request_explain',
+    /** "Transfer" on the card: opens the transfer modal. */
+    transfer: 'request_transfer',
   },
+  /** The modal that hands a request to another department (private_metadata: the request ID). */
+  transferModal: 'request_transfer_to',
+  transferDeptBlock: 'to_department',
+  transferReasonBlock: 'transfer_reason',
   /** The modal that changes (or, for the requester, asks for) a priority (private_metadata: the request ID). */
   priorityModal: 'request_priority_change',
   priorityBlock: 'new_priority',

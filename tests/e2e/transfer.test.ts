@@ -12,6 +12,7 @@ import { runScan } from '../../functions/jobs/scan';
 import { performWork } from '../../functions/jobs/work';
 import { fileFromSlack } from '../../functions/services/requests';
 import type { SlackHttp } from '../../functions/slack/http-server';
+import { IDS } from '../../functions/slack/ids';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
@@ -22,7 +23,14 @@ import { readDays, readReport } from '../../functions/store/stats';
 import { importCompany, importExample } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { postSigned, slashCommand } from '../support/slack-requests';
+import {
+  buttonClick,
+  interactivity,
+  postSigned,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -247,4 +255,63 @@ it('a breach recorded at IT stays charged to IT after the transfer; HR is charge
     expect(hr.penalties).toMatchObject({ points: { charged: 20 } });
     expect(hr.breachesByTarget).toMatchObject({ response: 1 });
   });
+});
+
+it("the card's Transfer button: a form offering only departments that could take it; a reason is asked for; done once", async () => {
+  const filed = await fileFromSlack(db, {
+    user: FIN_MEMBER,
+    agreementId: 'it-for-finance',
+    priority: 'P2',
+    title: 'Payslip shows the wrong tax code',
+    description: '',
+    delivery: 'view:VTRANSFERBTN',
+    now: clock.now(),
+  });
+  if (filed.outcome !== 'filed') throw new Error(filed.outcome);
+  const id = filed.request.id;
+  const press = async (user: string) => {
+    const payload = buttonClick(
+      { action_id: IDS.requestAction.transfer, value: id },
+      user,
+      fake.responseUrl(`tr-${user}`),
+      'C0ITQUEUE',
+    );
+    expect((await postSigned(url, interactivity(payload))).status).toBe(200);
+    await http.idle();
+    return fake.lastModal();
+  };
+
+  // Someone outside IT: the form opens and says why not.
+  const refused = await press(FIN_MEMBER);
+  expect(JSON.stringify(refused.blocks)).toContain(`Only people in IT can transfer ${id}.`);
+  expect(refused.submit).toBeUndefined();
+
+  // An IT member: only People Operations covers Finance besides IT itself.
+  const form = await press(IT_MEMBER);
+  expect(form.callback_id).toBe(IDS.transferModal);
+  const options = JSON.stringify(form.blocks);
+  expect(options).toContain('"value":"people-ops"');
+  expect(options).not.toContain('"value":"it"');
+  const submit = async (typed: Record<string, string | null>, viewId: string) => {
+    const res = await postSigned(
+      url,
+      interactivity(viewSubmission(form, stateOf(form as { blocks: unknown[] }, typed), IT_MEMBER, viewId)),
+    );
+    expect(res.status).toBe(200);
+    await http.idle();
+    return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
+  };
+  const before = (await getRequest(db, id))!.rev;
+  expect(await submit({ [IDS.transferDeptBlock]: 'people-ops', [IDS.transferReasonBlock]: '  ' }, 'VTR00001')).toEqual({
+    response_action: 'errors',
+    errors: { [IDS.transferReasonBlock]: expect.stringMatching(/^Say why it belongs there/) },
+  });
+  expect((await getRequest(db, id))!.rev).toBe(before);
+
+  const typed = { [IDS.transferDeptBlock]: 'people-ops', [IDS.transferReasonBlock]: 'Payslips are theirs' };
+  expect(await submit(typed, 'VTR00002')).toEqual({});
+  expect(await submit(typed, 'VTR00002')).toEqual({}); // Slack sent the same submission twice
+  const record = (await getRequestRecord(db, id))!;
+  expect(record.request.provider).toBe('people-ops');
+  expect(record.events.filter((e) => e.type === 'transfer')).toHaveLength(1);
 });

@@ -11,7 +11,7 @@ import { findDepartment } from '../../domain/directory';
 import { isLive, parseRequestId, type RequestAction, rightsOf } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
 import { calendarOf } from '../../services/calendars';
-import { act } from '../../services/requests';
+import { act, destinationOf } from '../../services/requests';
 import { getAgreementVersion } from '../../store/agreements';
 import { readDirectory } from '../../store/directory';
 import { getRequest, getRequestRecord } from '../../store/requests';
@@ -26,7 +26,9 @@ import {
   readPriorityView,
   readRateView,
   readResolveView,
+  readTransferView,
   resolveModal,
+  transferModal,
 } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
 import { openThenFill, parseJson, refuse } from './reply';
@@ -188,6 +190,56 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
     if (result.outcome === 'refused')
       return ack({ response_action: 'errors', errors: { [IDS.priorityBlock]: result.message } });
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  });
+
+  // "Transfer" on the card: a form with the departments that could take it, and why.
+  app.action<ButtonPress>(IDS.requestAction.transfer, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = parseRequestId(action.value ?? '');
+    if (!id)
+      return refuse(respond, 'That button is from an older version of Kept; use `/sla transfer ID DEPT reason`.');
+    const user = body.user.id;
+    await openThenFill(
+      client,
+      body.trigger_id ?? '',
+      `Transfer ${id}`,
+      async () => {
+        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+        if (!request) return { refusal: `There is no request ${id}.` };
+        const provider = findDepartment(dir, request.provider);
+        if (!rightsOf(request, provider, user).provider)
+          return { refusal: `Only people in ${provider?.name ?? request.provider} can transfer ${id}.` };
+        if (!isLive(request)) return { refusal: `${id} is no longer being worked; it stays where it is.` };
+        const choices = dir.departments.filter((d) => typeof destinationOf(dir, request, d.id) !== 'string');
+        if (choices.length === 0)
+          return {
+            refusal: `No other department has an agreement covering ${findDepartment(dir, request.customer)?.name ?? request.customer}, so ${id} cannot go anywhere else yet.`,
+          };
+        return transferModal({ requestId: id, providerName: provider?.name ?? request.provider, choices });
+      },
+      () =>
+        refuse(
+          respond,
+          `Slack did not open the form in time. Press Transfer again, or run \`/sla transfer ${id} DEPT reason\`.`,
+        ),
+    );
+  });
+
+  app.view(IDS.transferModal, async ({ ack, body, view }) => {
+    const { to, reason } = readTransferView(view.state.values);
+    const id = parseRequestId(view.private_metadata) ?? '';
+    if (!to) return ack({ response_action: 'errors', errors: { [IDS.transferDeptBlock]: 'Pick a department.' } });
+    if (!reason)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.transferReasonBlock]: 'Say why it belongs there: the history keeps it, and they read it.' },
+      });
+    const action: RequestAction = { type: 'transfer', to, reason };
+    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    if (result.outcome === 'refused')
+      return ack({ response_action: 'errors', errors: { [IDS.transferDeptBlock]: result.message } });
     await ack();
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
   });

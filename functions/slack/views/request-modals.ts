@@ -373,6 +373,60 @@ export function priorityModal(input: {
   });
 }
 
+/**
+ * "Transfer" on the card: the departments with an agreement covering the requester's department,
+ * and why it belongs there (the history keeps it; the new department and the requester read it).
+ */
+export function transferModal(input: {
+  requestId: string;
+  providerName: string;
+  choices: readonly { id: string; name: string }[];
+}): ModalView {
+  return modal({
+    callbackId: IDS.transferModal,
+    title: clip(`Transfer ${input.requestId}`, 24),
+    submit: 'Transfer',
+    close: 'Cancel',
+    metadata: input.requestId,
+    blocks: [
+      section(
+        `${escapeMrkdwn(input.requestId)} leaves ${escapeMrkdwn(input.providerName)}: its clocks here stop (a target already missed stays missed), and start again at the department you pick, under its agreement.`,
+      ),
+      {
+        type: 'input',
+        block_id: IDS.transferDeptBlock,
+        label: plain('To'),
+        element: {
+          type: 'static_select',
+          action_id: IDS.value,
+          placeholder: plain('Pick a department'),
+          options: input.choices.slice(0, 100).map((c) => option(c.id, clip(c.name, 75))),
+        },
+      },
+      {
+        type: 'input',
+        block_id: IDS.transferReasonBlock,
+        label: plain('Why does it belong there?'),
+        element: {
+          type: 'plain_text_input',
+          action_id: IDS.value,
+          multiline: true,
+          max_length: REASON_MAX,
+          placeholder: plain("e.g. Payslip questions are People Operations' to answer"),
+        },
+      },
+    ],
+  });
+}
+
+/** A submission of the transfer modal: the picked department's id and the reason, trimmed. */
+export function readTransferView(values: ModalValues): { to: string; reason: string } {
+  return {
+    to: values[IDS.transferDeptBlock]?.[IDS.value]?.selected_option?.value ?? '',
+    reason: (values[IDS.transferReasonBlock]?.[IDS.value]?.value ?? '').trim(),
+  };
+}
+
 /** A submission of the priority modal: the picked priority (if one of P1..P4) and the reason, trimmed. */
 export function readPriorityView(values: ModalValues): { priority?: Priority; reason: string } {
   const picked = values[IDS.priorityBlock]?.[IDS.value]?.selected_option?.value;

@@ -223,6 +223,7 @@ function cardActions(request: Request): ActionsBlock {
     elements.push(picker);
   }
   if (has('priority')) elements.push(button(IDS.requestAction.priority, 'Change priority', id));
+  if (has('transfer')) elements.push(button(IDS.requestAction.transfer, 'Transfer', id));
   if (has('cancel')) {
     elements.push({
       ...button(IDS.requestAction.cancel, 'Cancel request', id, 'danger'),
