@@ -11,24 +11,22 @@ import { findDepartment } from '../../domain/directory';
 import { isLive, parseRequestId, type RequestAction, rightsOf } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
 import { calendarOf } from '../../services/calendars';
-import { act, destinationOf } from '../../services/requests';
+import { act } from '../../services/requests';
+import { destinationOf } from '../../services/transfer';
 import { getAgreementVersion } from '../../store/agreements';
 import { readDirectory } from '../../store/directory';
 import { getRequest, getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
 import { readWaiveView, waiveModal } from '../views/breaches';
+import { priorityModal, readPriorityView, readTransferView, transferModal } from '../views/request-change-modals';
 import { RATE_ACTION_PATTERN } from '../views/request-dms';
 import {
   answerModal,
-  priorityModal,
   rateModal,
   readAnswerView,
-  readPriorityView,
   readRateView,
   readResolveView,
-  readTransferView,
   resolveModal,
-  transferModal,
 } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
 import { openThenFill, parseJson, refuse } from './reply';
