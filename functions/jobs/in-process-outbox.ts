@@ -5,6 +5,7 @@
  * AWS import this module: it reaches every work item's code, chart rendering included.
  */
 import type { Config } from '../config';
+import { limitTo } from '../limit';
 import { logger } from '../log';
 import { workerSlackClient } from '../slack/web-client';
 import type { Db } from '../store/client';
@@ -42,23 +43,6 @@ async function withRetries(
       await wait(delay);
     }
   }
-}
-
-/** Runs at most `max` of the functions given to it at once; the others wait their turn, in order. */
-export function limitTo(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (fn) => {
-    if (active < max) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve)); // the finisher hands its place over
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
 
 /**

@@ -3,7 +3,8 @@
  * work waits its turn (in order) instead of taking every DynamoDB connection from the people being
  * answered, and every item still runs once.
  */
-import { inProcessOutbox, limitTo } from '../../functions/jobs/in-process-outbox';
+import { inProcessOutbox } from '../../functions/jobs/in-process-outbox';
+import { limitTo } from '../../functions/limit';
 import type { WorkItem } from '../../functions/work/item';
 import { WORKER_MAX_CONCURRENCY } from '../../functions/work/worker-settings';
 
