@@ -18,11 +18,15 @@
  * with `stopped`, after which it exits.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Session } from 'node:inspector';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseConfig } from '../functions/config';
 import { outboxFromConfig } from '../functions/jobs/in-process-outbox';
 import { runScan, type ScanResult } from '../functions/jobs/scan';
+import { Answering, giveWayToAnswers } from '../functions/local/lanes';
 import { logger } from '../functions/log';
 import { createSlackHttp } from '../functions/slack/http-server';
 import { createDb } from '../functions/store/client';
@@ -67,15 +71,22 @@ async function main(): Promise<void> {
   let now = new Date(process.env.KEPT_BENCH_NOW ?? '');
   if (Number.isNaN(now.getTime())) throw new Error('KEPT_BENCH_NOW must be an ISO instant');
   const db = createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT });
+  const frontDb = createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT, budget: 'slack' });
   const scope = new AsyncLocalStorage<string>();
   const tallies = tallyCalls(db, () => scope.getStore() ?? 'other');
   const commands = tallyCalls(db, (command) => command.replace(/Command$/, ''));
+  tallyCalls(frontDb, () => scope.getStore() ?? 'other', tallies);
+  tallyCalls(frontDb, (command) => command.replace(/Command$/, ''), commands);
   const inner = outboxFromConfig(config, db);
   const outbox: Outbox = {
     send: (item, options) => scope.run(`${scope.getStore() ?? 'other'}:worker`, () => inner.send(item, options)),
     idle: () => inner.idle(),
   };
-  const http = createSlackHttp({ config, db, outbox, now: () => now });
+  // As bin/local.ts composes it (functions/local/runner.ts): the front door on the Slack budget,
+  // the background on its own client, giving way to the answers.
+  const answering = new Answering();
+  giveWayToAnswers(db, answering);
+  const http = createSlackHttp({ config, db: frontDb, outbox, now: () => now, answering });
 
   // The front door's own listener, run inside the request's scope and timed.
   const timings: Timings = {};
@@ -95,6 +106,7 @@ async function main(): Promise<void> {
     });
   });
   const url = await http.listen(0);
+  const profiler = process.env.KEPT_BENCH_CPU_PROFILE ? profileInto(process.env.KEPT_BENCH_CPU_PROFILE) : undefined;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let since = { cpu: process.cpuUsage(), wall: performance.now() };
 
@@ -112,6 +124,7 @@ async function main(): Promise<void> {
         now = new Date(now.getTime() + message.ms);
         return { type: 'advanced', now: now.toISOString() };
       case 'reset':
+        await profiler?.start();
         tallies.clear();
         commands.clear();
         for (const kind of Object.keys(timings)) delete timings[kind];
@@ -120,6 +133,7 @@ async function main(): Promise<void> {
         since = { cpu: process.cpuUsage(), wall: performance.now() };
         return { type: 'reset' };
       case 'tally': {
+        await profiler?.stop();
         const cpu = process.cpuUsage(since.cpu);
         return {
           type: 'tally',
@@ -135,6 +149,7 @@ async function main(): Promise<void> {
         await http.idle();
         await http.close();
         db.raw.destroy();
+        frontDb.raw.destroy();
         setImmediate(() => process.disconnect?.());
         return { type: 'stopped' };
     }
@@ -150,6 +165,27 @@ async function main(): Promise<void> {
     logger.error('a task failed and nobody was waiting for it', { error: String(reason) }),
   );
   process.send?.({ type: 'ready', url } satisfies FromKept);
+}
+
+/** A CPU profile of the load alone (from `reset` to `tally`), written into `dir`. */
+function profileInto(dir: string): { start(): Promise<void>; stop(): Promise<void> } {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  return {
+    start: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    stop: async () => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `kept-load-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
 }
 
 main().catch((err: Error) => {

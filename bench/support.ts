@@ -143,8 +143,11 @@ let tallyCount = 0;
  * Tallies every call `db` makes from now on (a middleware on its client), under the label `labelOf`
  * gives at the moment of the call, told the command's name ('all' unless told).
  */
-export function tallyCalls(db: Db, labelOf: (command: string) => string = () => 'all'): Map<string, CallTally> {
-  const tallies = new Map<string, CallTally>();
+export function tallyCalls(
+  db: Db,
+  labelOf: (command: string) => string = () => 'all',
+  tallies = new Map<string, CallTally>(),
+): Map<string, CallTally> {
   db.raw.middlewareStack.add(
     (next, context) => async (args) => {
       const label = labelOf(context.commandName ?? 'unknown');

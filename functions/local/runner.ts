@@ -17,6 +17,7 @@ import { createSlackHttp, SLACK_EVENTS_PATH } from '../slack/http-server';
 import { createDb } from '../store/client';
 import { ensureTable } from '../store/table';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb-local';
+import { Answering, giveWayToAnswers } from './lanes';
 import { type LocalScheduler, startScheduler } from './scheduler';
 
 export interface RunningKept {
@@ -56,6 +57,9 @@ export async function startKept(config: Config, say: (line: string) => void = ()
       say(`DynamoDB Local is running at ${endpoint}, keeping its data in ${dataDir}`);
     }
     const db = createDb({ table: config.KEPT_TABLE, endpoint });
+    // The worker's items, the scan and the digest give way to the people waiting on an answer.
+    const answering = new Answering();
+    giveWayToAnswers(db, answering);
     // The Slack app answers while people wait, with the tight budget the Slack Lambda has.
     const slackDb = createDb({ table: config.KEPT_TABLE, endpoint, budget: 'slack' });
     // One outbox for the Slack app and the scheduled jobs: the worker's work runs in this process.
@@ -72,6 +76,7 @@ export async function startKept(config: Config, say: (line: string) => void = ()
       config,
       db: slackDb,
       outbox,
+      answering,
       health: () => ({ scheduler: scheduler ? scheduler.status() : 'off' }),
       ...(socketApp ? { socketMode: { app: socketApp } } : {}),
     });
