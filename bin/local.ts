@@ -2,14 +2,18 @@
 import dotenv from 'dotenv';
 import { ConfigError, parseConfig } from '../functions/config';
 import { JavaMissingError } from '../functions/local/dynamodb-local';
+import { noSlackSettings, startPlayground } from '../functions/local/playground';
 import { startKept } from '../functions/local/runner';
 import { logger } from '../functions/log';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const config = parseConfig(process.env);
-  const kept = await startKept(config, (line) => console.log(line));
+  const say = (line: string) => console.log(line);
+  // No Slack app configured at all: the playground, a stand-in for Slack on this machine.
+  const kept = noSlackSettings(process.env)
+    ? await startPlayground(process.env, say)
+    : await startKept(parseConfig(process.env), say);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

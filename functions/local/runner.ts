@@ -6,6 +6,7 @@
  */
 
 import { rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { type App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../config';
@@ -14,7 +15,8 @@ import { outboxFromConfig } from '../jobs/in-process-outbox';
 import { DIGEST_EVERY_MINUTES } from '../jobs/schedule';
 import { createSlackApp } from '../slack/app';
 import { createSlackHttp, SLACK_EVENTS_PATH } from '../slack/http-server';
-import { createDb } from '../store/client';
+import { createDb, type Db } from '../store/client';
+import type { Outbox } from '../work/outbox';
 import { ensureTable } from '../store/table';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb-local';
 import { Answering, giveWayToAnswers } from './lanes';
@@ -24,6 +26,8 @@ export interface RunningKept {
   url: string;
   endpoint: string;
   app: App;
+  /** Resolves when the listeners running and the work they handed over are done. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +36,23 @@ export function endpointFile(config: Pick<Config, 'KEPT_DATA_DIR'>): string {
   return path.resolve(config.KEPT_DATA_DIR, 'dynamodb-endpoint');
 }
 
-export async function startKept(config: Config, say: (line: string) => void = () => {}): Promise<RunningKept> {
+/** What the playground adds to Kept (functions/local/playground): its clock, its pages, and a company on first start. */
+export interface LocalExtras {
+  /** Kept's clock (default the real one). */
+  now?: () => Date;
+  /** Serves the paths other than Slack's and /healthz. */
+  web?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The playground: Slack's request URL is not for anyone to set up. */
+  noSlackApp?: boolean;
+  /** Runs once the table is there, before the scheduler starts. */
+  ready?: (db: Db, outbox: Outbox) => Promise<void>;
+}
+
+export async function startKept(
+  config: Config,
+  say: (line: string) => void = () => {},
+  extras: LocalExtras = {},
+): Promise<RunningKept> {
   let dynamo: DynamoLocal | undefined;
   let scheduler: LocalScheduler | undefined;
   let http: ReturnType<typeof createSlackHttp> | undefined;
@@ -77,6 +97,8 @@ export async function startKept(config: Config, say: (line: string) => void = ()
       db: slackDb,
       outbox,
       answering,
+      ...(extras.now ? { now: extras.now } : {}),
+      ...(extras.web ? { web: extras.web } : {}),
       health: () => ({ scheduler: scheduler ? scheduler.status() : 'off' }),
       ...(socketApp ? { socketMode: { app: socketApp } } : {}),
     });
@@ -85,8 +107,9 @@ export async function startKept(config: Config, say: (line: string) => void = ()
 
     const table = await ensureTable(db);
     say(table === 'created' ? `Created table "${db.table}"` : `Using table "${db.table}"`);
+    await extras.ready?.(db, outbox);
     if (config.KEPT_SCHEDULER === 'on') {
-      scheduler = startScheduler({ db, outbox, slack: digestSlackClient(config) });
+      scheduler = startScheduler({ db, outbox, slack: digestSlackClient(config) }, extras.now);
       say(
         `Scheduler is on: breach scan every minute, weekly digest checked every ${DIGEST_EVERY_MINUTES} minutes (each channel at its own weekday and time)`,
       );
@@ -94,12 +117,12 @@ export async function startKept(config: Config, say: (line: string) => void = ()
     if (socketApp) {
       await socketApp.start();
       say('Connected to Slack over Socket Mode');
-    } else {
+    } else if (!extras.noSlackApp) {
       say(
         `Slack request URL: ${url}${SLACK_EVENTS_PATH} (expose it with a tunnel, or set SLACK_APP_TOKEN for Socket Mode)`,
       );
     }
-    return { url, endpoint, app: http.app, stop };
+    return { url, endpoint, app: http.app, stop, idle: () => http!.idle() };
   } catch (err) {
     await stop();
     throw err;

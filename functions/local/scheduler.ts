@@ -28,7 +28,9 @@ export function startScheduler(deps: JobDeps, clock: () => Date = () => new Date
       status[job] = { ...status[job], lastFailure: { at: clock().toISOString(), error: (err as Error).message } };
     }
   };
-  const run = (job: Job) => (self: Cron) => runNow(job, self.currentRun() ?? clock());
+  // The run's own minute, on `clock` (the playground moves it on; otherwise it is the real time).
+  const run = (job: Job) => (self: Cron) =>
+    runNow(job, new Date((self.currentRun() ?? new Date()).getTime() + clock().getTime() - Date.now()));
   // protect: a run still going when the next is due is skipped, not overlapped.
   const jobs = [
     new Cron(`*/${SCAN_EVERY_MINUTES} * * * *`, { protect: true, name: 'scan' }, run('scan')),

@@ -48,6 +48,8 @@ export interface SlackHttpDeps {
   now?: () => Date;
   /** Counts the requests being worked on or waiting their turn (the local runner's background gives way to them). */
   answering?: { during<T>(work: () => Promise<T>): Promise<T> };
+  /** Serves every other path (the playground's pages); without it they are 404. */
+  web?: (req: IncomingMessage, res: ServerResponse) => void;
   /** More for `GET /healthz` to report (the local scheduler's last runs). */
   health?: () => Record<string, unknown>;
 }
@@ -75,7 +77,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-export function createSlackHttp({ config, db, socketMode, outbox, now, health, answering }: SlackHttpDeps): SlackHttp {
+export function createSlackHttp({ config, db, socketMode, outbox, now, health, answering, web }: SlackHttpDeps): SlackHttp {
   const receiver = socketMode
     ? undefined
     : new HTTPReceiver({
@@ -115,6 +117,7 @@ export function createSlackHttp({ config, db, socketMode, outbox, now, health, a
         ok ? { status: 'ok', table: db.table, ...more } : { status: 'waiting for the table', table: db.table, ...more },
       );
     }
+    if (path !== SLACK_EVENTS_PATH && web) return web(req, res);
     if (path !== SLACK_EVENTS_PATH || !receiver) return send(res, 404);
     if (req.method !== 'POST') return send(res, 405);
     const body = await readBody(req);
