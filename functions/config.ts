@@ -1,7 +1,8 @@
 /**
  * Kept's configuration: read once from the environment (and `.env` locally) and checked
  * with zod. Missing or malformed values stop start-up with every problem at once, one line
- * per variable saying how to fix it (ConfigError.message is that list).
+ * per variable saying how to fix it (ConfigError.message is that list). `parseStoreConfig`
+ * checks only the database settings, for the `kept` commands that never talk to Slack.
  */
 import { z } from 'zod';
 import { SLACK_USER_ID } from './domain/department';
@@ -153,7 +154,32 @@ function parseWith<S extends z.ZodObject>(shape: S, env: Record<string, string |
   );
 }
 
-/** Parses an environment: every setting, the Slack ones required. */
+/** Parses an environment: every setting, the Slack ones required (`npm start`, Lambda, `kept scan`/`digest`). */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   return parseWith(schema, env);
+}
+
+const storeSchema = schema.pick({
+  DYNAMODB_ENDPOINT: true,
+  KEPT_DATABASE: true,
+  KEPT_TABLE: true,
+  KEPT_DATA_DIR: true,
+});
+
+/** The database settings alone: what `kept report` and `kept import` need. */
+export type StoreConfig = z.infer<typeof storeSchema>;
+
+/** Parses only the database settings; Slack settings are neither needed nor read. */
+export function parseStoreConfig(env: Record<string, string | undefined>): StoreConfig {
+  return parseWith(storeSchema, env);
+}
+
+const storeAndSlackClientSchema = storeSchema.extend(schema.pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).shape);
+
+/** The database settings and what a Web API client needs: the bot token (required here) and the API URL. */
+export type StoreAndSlackClientConfig = z.infer<typeof storeAndSlackClientSchema>;
+
+/** Parses the database settings with the bot token and API URL (`kept import` reading user groups). */
+export function parseStoreAndSlackClientConfig(env: Record<string, string | undefined>): StoreAndSlackClientConfig {
+  return parseWith(storeAndSlackClientSchema, env);
 }

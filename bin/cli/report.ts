@@ -6,7 +6,7 @@
  * the table. Bad input is one line on stderr and exit code 2.
  */
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../../functions/config';
+import { parseStoreConfig } from '../../functions/config';
 import { findDepartmentByIdOrName } from '../../functions/domain/directory';
 import type { Report } from '../../functions/domain/report';
 import { reportCsv, reportTable } from '../../functions/domain/report-format';
@@ -73,7 +73,7 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
     return EXIT.usage;
   }
 
-  const config = parseConfig(io.env);
+  const config = parseStoreConfig(io.env); // the database only: a report never talks to Slack
   return withDb(config, async (db) => {
     const dir = await readDirectory(db);
     const department = findDepartmentByIdOrName(dir, dept);

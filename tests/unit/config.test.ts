@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig } from '../../functions/config';
+import { ConfigError, parseConfig, parseStoreAndSlackClientConfig, parseStoreConfig } from '../../functions/config';
 
 const valid = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
 
@@ -82,6 +82,24 @@ describe('configuration', () => {
     const err = refusal({ ...valid, PORT: '0.5' });
     expect(err.variables).toEqual(['PORT']);
     expect(err.message.split('\n')).toHaveLength(1);
+  });
+
+  it('the database settings alone need no Slack settings, and are still checked', () => {
+    expect(parseStoreConfig({})).toEqual({ KEPT_DATABASE: 'local', KEPT_TABLE: 'kept', KEPT_DATA_DIR: '.kept' });
+    expect(parseStoreConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', SLACK_BOT_TOKEN: 'junk' })).toEqual({
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      KEPT_DATABASE: 'local',
+      KEPT_TABLE: 'kept',
+      KEPT_DATA_DIR: '.kept',
+    });
+    expect(refusal({ DYNAMODB_ENDPOINT: 'localhost', KEPT_DATABASE: 'cloud' }, parseStoreConfig).variables).toEqual([
+      'DYNAMODB_ENDPOINT',
+      'KEPT_DATABASE',
+    ]);
+    expect(refusal({ KEPT_TABLE: 'a', SLACK_BOT_TOKEN: 'xoxp-1' }, parseStoreAndSlackClientConfig).variables).toEqual([
+      'SLACK_BOT_TOKEN',
+      'KEPT_TABLE',
+    ]);
   });
 
   it('.env.example lists every variable Kept reads', () => {
