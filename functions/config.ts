@@ -1,7 +1,8 @@
 /**
  * Kept's configuration: read once from the environment (and `.env` locally) and checked
- * with zod. A missing or malformed value stops start-up with one line that names the
- * variable and says how to fix it (ConfigError.message is that line).
+ * with zod. Missing or malformed values stop start-up with every problem at once, one line
+ * per variable saying how to fix it (ConfigError.message is that list). `parseStoreConfig`
+ * checks only the database settings, for the `kept` commands that never talk to Slack.
  */
 import { z } from 'zod';
 import { SLACK_USER_ID } from './domain/department';
@@ -101,26 +102,84 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** One variable's problem: `problem` says what is wrong and how to fix it. */
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+const WHERE = 'Set it in .env (see .env.example) or the environment.';
+
+/**
+ * Every missing or malformed setting, found in one pass. One problem reads as one line; several
+ * as a first line saying how many, then one line per variable.
+ */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Configuration error: ${variable} ${problem}. Set it in .env (see .env.example) or the environment.`);
+  readonly variables: string[];
+
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      problems.length === 1
+        ? `Configuration error: ${problems[0]!.variable} ${problems[0]!.problem}. ${WHERE}`
+        : [
+            `Configuration error: ${problems.length} settings need fixing; set them in .env (see .env.example) or the environment:`,
+            ...problems.map((p) => `  ${p.variable} ${p.problem}.`),
+          ].join('\n'),
+    );
     this.name = 'ConfigError';
+    this.variables = problems.map((p) => p.variable);
   }
 }
 
-/** Parses an environment; empty strings count as unset, so `.env.example` can be copied as is. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+/** Empty strings count as unset, so `.env.example` can be copied as is; only `keys` are read. */
+function parseWith<S extends z.ZodObject>(shape: S, env: Record<string, string | undefined>): z.infer<S> {
   const present = Object.fromEntries(
-    Object.keys(schema.shape)
+    Object.keys(shape.shape)
       .map((key) => [key, env[key]?.trim() === '' ? undefined : env[key]])
       .filter(([, value]) => value !== undefined),
   );
-  const result = schema.safeParse(present);
-  if (result.success) return Object.freeze(result.data) as Config;
-  const issue = result.error.issues[0]!;
-  const variable = String(issue.path[0] ?? 'environment');
-  throw new ConfigError(variable, issue.message);
+  const result = shape.safeParse(present);
+  if (result.success) return Object.freeze(result.data) as z.infer<S>;
+  // One line per variable (its first problem), in the order the full schema lists them.
+  const problems = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const variable = String(issue.path[0] ?? 'environment');
+    if (!problems.has(variable)) problems.set(variable, issue.message);
+  }
+  const order = Object.keys(schema.shape);
+  throw new ConfigError(
+    [...problems]
+      .map(([variable, problem]) => ({ variable, problem }))
+      .sort((a, b) => order.indexOf(a.variable) - order.indexOf(b.variable)),
+  );
+}
+
+/** Parses an environment: every setting, the Slack ones required (`npm start`, Lambda, `kept scan`/`digest`). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  return parseWith(schema, env);
+}
+
+const storeSchema = schema.pick({
+  DYNAMODB_ENDPOINT: true,
+  KEPT_DATABASE: true,
+  KEPT_TABLE: true,
+  KEPT_DATA_DIR: true,
+});
+
+/** The database settings alone: what `kept report` and `kept import` need. */
+export type StoreConfig = z.infer<typeof storeSchema>;
+
+/** Parses only the database settings; Slack settings are neither needed nor read. */
+export function parseStoreConfig(env: Record<string, string | undefined>): StoreConfig {
+  return parseWith(storeSchema, env);
+}
+
+const storeAndSlackClientSchema = storeSchema.extend(schema.pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).shape);
+
+/** The database settings and what a Web API client needs: the bot token (required here) and the API URL. */
+export type StoreAndSlackClientConfig = z.infer<typeof storeAndSlackClientSchema>;
+
+/** Parses the database settings with the bot token and API URL (`kept import` reading user groups). */
+export function parseStoreAndSlackClientConfig(env: Record<string, string | undefined>): StoreAndSlackClientConfig {
+  return parseWith(storeAndSlackClientSchema, env);
 }

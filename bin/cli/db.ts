@@ -7,13 +7,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../../functions/config';
+import type { StoreConfig } from '../../functions/config';
 import { startDynamoLocal } from '../../functions/local/dynamodb-local';
 import { endpointFile } from '../../functions/local/runner';
 import { createDb, type Db } from '../../functions/store/client';
 import { ensureTable, tableAnswers } from '../../functions/store/table';
 
-export async function withDb<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+export async function withDb<T>(config: StoreConfig, work: (db: Db) => Promise<T>): Promise<T> {
   if (config.KEPT_DATABASE === 'aws') {
     const db = createDb({ table: config.KEPT_TABLE });
     if (!(await tableAnswers(db))) {

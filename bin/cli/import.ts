@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { parseConfig } from '../../functions/config';
+import { parseStoreAndSlackClientConfig, parseStoreConfig } from '../../functions/config';
 import { validateImport } from '../../functions/domain/import-file';
 import { type ImportChange, type ImportPlan, planImport } from '../../functions/domain/import-plan';
 import { issueLine } from '../../functions/domain/issues';
@@ -86,7 +86,12 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
 
-  const config = parseConfig(io.env);
+  // Slack is needed only to read the user groups the file names, after writing: with a bot token its
+  // settings are checked now, before anything is written; without one (or for a dry run) the import
+  // needs the database settings alone and the groups are read once Kept runs with Slack.
+  const slack =
+    !dryRun && (io.env.SLACK_BOT_TOKEN ?? '').trim() !== '' ? parseStoreAndSlackClientConfig(io.env) : undefined;
+  const config = slack ?? parseStoreConfig(io.env);
   return withDb(config, async (db) => {
     const dir = await readDirectory(db);
     const tips = await readAllTips(db);
@@ -120,10 +125,19 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
     io.out(summary(plan, file, dryRun));
     if (!dryRun && checked.value.departments.some((d) => d.usergroup)) {
       // Only the groups this file names; other departments keep their cached members.
-      const named = new Set(checked.value.departments.filter((d) => d.usergroup).map((d) => d.id));
+      const named = checked.value.departments.filter((d) => d.usergroup);
+      if (!slack) {
+        for (const d of named) {
+          io.err(
+            `kept import: the members of user group ${d.usergroup} (${d.id}) were not read from Slack, as SLACK_BOT_TOKEN is not set. Its heads and listed members count meanwhile; Kept reads the group within 15 minutes once it runs with its Slack settings, or run the import again with SLACK_BOT_TOKEN set.`,
+          );
+        }
+        return EXIT.ok;
+      }
+      const ids = new Set(named.map((d) => d.id));
       const after = await readDirectory(db);
-      const dir = { ...after, departments: after.departments.filter((d) => named.has(d.id)) };
-      const sync = await syncUsergroups(db, createSlackClient(config), dir, { maxAgeMs: 0 });
+      const dir = { ...after, departments: after.departments.filter((d) => ids.has(d.id)) };
+      const sync = await syncUsergroups(db, createSlackClient(slack), dir, { maxAgeMs: 0 });
       for (const f of sync.failed) {
         io.err(
           `kept import: could not read the members of user group ${f.usergroup} (${f.department}) from Slack: ${f.error}. Its heads and listed members count meanwhile; run the import again (or /sla dept group) to retry.`,

@@ -6,8 +6,9 @@
  * the table. Bad input is one line on stderr and exit code 2.
  */
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../../functions/config';
-import { findDepartmentByIdOrName } from '../../functions/domain/directory';
+import { parseStoreConfig } from '../../functions/config';
+import { customerLabel } from '../../functions/domain/agreement-text';
+import { type Directory, findDepartment, findDepartmentByIdOrName } from '../../functions/domain/directory';
 import type { Report } from '../../functions/domain/report';
 import { reportCsv, reportTable } from '../../functions/domain/report-format';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
@@ -25,10 +26,22 @@ const BETTER_READ = 50;
 
 class Invalid extends Error {}
 
-export function formatReport(report: Report, format: Format): string {
+/** Each agreement's customer as people say it (a department's name, or "every department"), by agreement id. */
+function customerNames(dir: Directory): Record<string, string> {
+  const name = (id: string) => findDepartment(dir, id)?.name ?? id;
+  const names: Record<string, string> = {};
+  for (const a of dir.agreements) {
+    const terms = a.active ?? a.pending;
+    if (terms) names[a.id] = customerLabel(terms.customer, name);
+  }
+  return names;
+}
+
+/** JSON and CSV keep the ids (and carry the names beside them); the table names things for people. */
+export function formatReport(report: Report, format: Format, dir: Directory): string {
   if (format === 'json') return JSON.stringify(report, null, 2);
   if (format === 'csv') return reportCsv(report).replace(/\r\n$/, '');
-  return reportTable(report);
+  return reportTable(report, { customers: customerNames(dir) });
 }
 
 export async function report(args: string[], io: CliIO, now = new Date()): Promise<number> {
@@ -73,7 +86,7 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
     return EXIT.usage;
   }
 
-  const config = parseConfig(io.env);
+  const config = parseStoreConfig(io.env); // the database only: a report never talks to Slack
   return withDb(config, async (db) => {
     const dir = await readDirectory(db);
     const department = findDepartmentByIdOrName(dir, dept);
@@ -94,7 +107,7 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
       return EXIT.usage;
     }
     const built = await readReport(db, dir, department, { from: start, to: end }, BETTER_READ);
-    io.out(formatReport(built, format));
+    io.out(formatReport(built, format, dir));
     return EXIT.ok;
   });
 }

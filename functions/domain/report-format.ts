@@ -154,8 +154,15 @@ const pctText = (p: number | null) => (p === null ? '–' : `${p}%`);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a table cell must not hold
 const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 
-/** The report as plain text lines for a terminal. */
-export function reportTable(r: Report): string {
+/**
+ * The report as plain text lines for a terminal, naming things as people do: agreements by their
+ * service and customer (`customers`: the customer's name by agreement id; the id stands in when
+ * it is not known), assignees by Slack user ID (no names are kept outside Slack).
+ */
+export function reportTable(
+  r: Report,
+  { customers = {} }: { customers?: Readonly<Record<string, string>> } = {},
+): string {
   const out: string[] = [`${oneLine(r.departmentName)} (${r.department}), ${r.from} to ${r.to}`];
   if (r.empty) {
     out.push(
@@ -180,10 +187,10 @@ export function reportTable(r: Report): string {
   block(
     'By agreement',
     table(
-      ['agreement', 'service', 'priority', 'requests', 'met', 'breached', 'compliance'],
+      ['service', 'for', 'priority', 'requests', 'met', 'breached', 'compliance'],
       r.byAgreement.map((a) => [
-        a.agreement,
         oneLine(a.name),
+        oneLine(customers[a.agreement] ?? a.agreement),
         a.priority,
         a.requests,
         a.met,
@@ -228,7 +235,7 @@ export function reportTable(r: Report): string {
   block(
     'By assignee',
     table(
-      ['assignee', 'breached'],
+      ['assignee (Slack user ID)', 'breached'],
       r.byAssignee.slice(0, 10).map((a) => [a.assignee ?? '(unassigned)', a.breached]),
     ).slice(r.byAssignee.length ? 0 : 1),
   );

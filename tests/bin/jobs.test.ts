@@ -1,10 +1,15 @@
 /** `kept scan` and `kept digest` run the scheduled jobs by hand. */
 
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { CliIO } from '../../bin/cli/io';
 import { kept } from '../../bin/cli/main';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import type { Db } from '../../functions/store/client';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
+import { childEnv, ROOT } from '../support/processes';
 
 let db: Db;
 beforeAll(async () => (db = await freshTable()));
@@ -64,6 +69,34 @@ it('a missing setting is one line, exit code 2', async () => {
   delete cli.env.SLACK_BOT_TOKEN;
   expect(await kept(['scan'], cli)).toBe(2);
   expect(err).toEqual([expect.stringMatching(/^Configuration error: SLACK_BOT_TOKEN is missing/)]);
+});
+
+it.each([
+  ['scan', '2026-11-25T14:30:00Z', 'Scan at 2026-11-25T14:30:00.000Z: 0 requests checked'],
+  ['digest', '2026-11-30T14:00:00Z', 'Digest at 2026-11-30T14:00:00.000Z: 0 channels posted'],
+])('the kept command prints the %s summary once, as a plain line', async (job, now, summary) => {
+  // The real command as a person runs it: no KEPT_LOG_LEVEL, not under test.
+  const {
+    KEPT_LOG_LEVEL: _level,
+    NODE_ENV: _test,
+    ...env
+  } = childEnv({
+    ...io().cli.env,
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+  } as Record<string, string>);
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kept.cjs'), job, '--now', now], {
+    cwd: mkdtempSync(path.join(tmpdir(), 'kept-cli-')),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect({ code, err }).toEqual({ code: 0, err: '' });
+  expect(out.trimEnd().split('\n')).toEqual([expect.stringContaining(summary)]);
+  expect(out).not.toContain('{');
 });
 
 it('a scheduled run uses the instant the schedule fired, not when it ran', async () => {

@@ -104,15 +104,17 @@ it('leaves no Java process behind even when killed outright', async () => {
   expect(javaPidsOnPort(kept.ddbPort)).toEqual([]);
 });
 
-it('refuses to start with a bad setting, in one line naming it', async () => {
+it('refuses to start with bad settings, naming every one of them in one run', async () => {
   const p = startNode(
     [path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'],
-    { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: 'eighty' },
+    { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxp-a-user-token', PORT: 'eighty' },
     workdir,
   );
   expect(await p.exited).toBe(1);
   expect(p.stderr().trim().split('\n')).toEqual([
-    expect.stringMatching(/^Configuration error: PORT must be a port number/),
+    'Configuration error: 2 settings need fixing; set them in .env (see .env.example) or the environment:',
+    expect.stringMatching(/^ {2}SLACK_BOT_TOKEN must be a bot token starting with xoxb-/),
+    expect.stringMatching(/^ {2}PORT must be a port number/),
   ]);
 });
 

@@ -274,7 +274,12 @@ describe('kept report', () => {
     expect(text).toContain('points,120,50,70');
     const table = cli();
     expect(await kept(['report', '--dept', 'IT', '--from', '2026-03-01', '--to', '2026-03-31'], table.io)).toBe(0);
-    expect(table.out.join('\n')).toContain('Compliance 33.3%: 3 filed, 1 met, 2 breached, 2 open, 0 cancelled');
+    const lines = table.out.join('\n');
+    expect(lines).toContain('Compliance 33.3%: 3 filed, 1 met, 2 breached, 2 open, 0 cancelled');
+    // For people: agreements by service and customer, not by id.
+    expect(lines).toMatch(/^Laptops and accounts\s+Finance\s+P1\s+2\s+1\s+1\s+50%$/m);
+    expect(lines).toMatch(/^Printers and meeting rooms\s+every department\s+P2\s+1\s+0\s+1\s+0%$/m);
+    expect(lines).not.toContain('it-for-');
   });
 
   it('defaults to this month to date', async () => {

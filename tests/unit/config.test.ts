@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig } from '../../functions/config';
+import { ConfigError, parseConfig, parseStoreAndSlackClientConfig, parseStoreConfig } from '../../functions/config';
 
 const valid = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
 
-function problem(env: Record<string, string>): string {
+function refusal(env: Record<string, string>, parse: (env: Record<string, string>) => unknown = parseConfig) {
   try {
-    parseConfig(env);
+    parse(env);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
+    return err as ConfigError;
   }
   throw new Error('expected a configuration error');
 }
+const problem = (env: Record<string, string>) => refusal(env).message;
 
 describe('configuration', () => {
   it('fills the documented defaults', () => {
@@ -45,7 +46,7 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{}, 'SLACK_SIGNING_SECRET', 'is missing'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' }, 'SLACK_SIGNING_SECRET', 'is missing'],
     [{ SLACK_SIGNING_SECRET: 'abcdef0123456789' }, 'SLACK_BOT_TOKEN', 'is missing'],
     [{ ...valid, SLACK_BOT_TOKEN: 'xoxp-test' }, 'SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb-'],
     [{ ...valid, SLACK_APP_TOKEN: 'xoxb-wrong' }, 'SLACK_APP_TOKEN', 'starting with xapp-'],
@@ -62,6 +63,43 @@ describe('configuration', () => {
     expect(line).toContain(words);
     expect(line).toContain('.env');
     expect(line.split('\n')).toHaveLength(1);
+  });
+
+  it('names every missing or malformed setting at once, one line each saying how to fix it', () => {
+    const err = refusal({ PORT: 'eighty', KEPT_TABLE: 'a', KEPT_SCHEDULER: 'maybe' });
+    expect(err.variables).toEqual(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'PORT', 'KEPT_TABLE', 'KEPT_SCHEDULER']);
+    expect(err.message.split('\n')).toEqual([
+      'Configuration error: 5 settings need fixing; set them in .env (see .env.example) or the environment:',
+      '  SLACK_SIGNING_SECRET is missing; copy the Signing Secret from your Slack app\'s "Basic Information" page.',
+      '  SLACK_BOT_TOKEN is missing; copy the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page.',
+      '  PORT must be a port number between 1 and 65535.',
+      '  KEPT_TABLE must be 3-255 letters, digits, "_", "-" or "." (a DynamoDB table name).',
+      '  KEPT_SCHEDULER must be "on" or "off".',
+    ]);
+  });
+
+  it('names a variable once however many of its rules it breaks', () => {
+    const err = refusal({ ...valid, PORT: '0.5' });
+    expect(err.variables).toEqual(['PORT']);
+    expect(err.message.split('\n')).toHaveLength(1);
+  });
+
+  it('the database settings alone need no Slack settings, and are still checked', () => {
+    expect(parseStoreConfig({})).toEqual({ KEPT_DATABASE: 'local', KEPT_TABLE: 'kept', KEPT_DATA_DIR: '.kept' });
+    expect(parseStoreConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', SLACK_BOT_TOKEN: 'junk' })).toEqual({
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      KEPT_DATABASE: 'local',
+      KEPT_TABLE: 'kept',
+      KEPT_DATA_DIR: '.kept',
+    });
+    expect(refusal({ DYNAMODB_ENDPOINT: 'localhost', KEPT_DATABASE: 'cloud' }, parseStoreConfig).variables).toEqual([
+      'DYNAMODB_ENDPOINT',
+      'KEPT_DATABASE',
+    ]);
+    expect(refusal({ KEPT_TABLE: 'a', SLACK_BOT_TOKEN: 'xoxp-1' }, parseStoreAndSlackClientConfig).variables).toEqual([
+      'SLACK_BOT_TOKEN',
+      'KEPT_TABLE',
+    ]);
   });
 
   it('.env.example lists every variable Kept reads', () => {

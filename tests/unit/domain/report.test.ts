@@ -474,6 +474,14 @@ describe('reportTable', () => {
     expect(text).toContain('Wed 14:00–15:00: 2');
     expect(text).toContain('IT-7: Say "when", <!channel>, please and call me'); // one line
   });
+
+  it('names agreements by service and customer, the id standing in for a customer it does not know', () => {
+    const text = reportTable(sample(), { customers: { 'it-for-finance': 'Finance' } });
+    expect(text).toMatch(/^service\s+for\s+priority/m);
+    expect(text).toMatch(/^Laptops, accounts & <more>\s+Finance\s+P1\s/m);
+    expect(text).toMatch(/^Printers\s+it-for-all\s+P3\s/m);
+    expect(text).toMatch(/^assignee \(Slack user ID\)\s+breached$/m);
+  });
 });
 
 describe('reportMessage', () => {
