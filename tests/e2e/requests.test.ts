@@ -37,6 +37,7 @@ const IT_MEMBER_2 = 'U0ITMEM02';
 const FIN_MEMBER = 'U0FINMEM1';
 const FIN_HEAD = 'U0FINHEAD';
 const STRANGER = 'U0NOBODY1';
+const SUP_MEMBER = 'U0SUPMEM1';
 const ADMIN = 'U0ADMIN01';
 const IT_CHANNEL = 'C0ITQUEUE';
 
@@ -187,6 +188,63 @@ describe('filing a request', () => {
     expect(view).toContain('Printers and meeting rooms');
     expect(view).not.toContain('Payroll corrections'); // Finance provides it; it does not cover Finance
     expect(view).toMatch(/P2 — answer in 2h, solve in 16h working time/);
+  });
+
+  it('groups the services by provider when more than one department serves the requester', async () => {
+    type Select = {
+      options?: Array<{ value: string }>;
+      option_groups?: Array<{ label: { text: string }; options: Array<{ text: { text: string }; value: string }> }>;
+    };
+    const serviceOf = (view: Record<string, unknown>) =>
+      (view.blocks as Array<{ block_id?: string; element?: Select }>).find(
+        (b) => b.block_id === IDS.requestServiceBlock,
+      )!.element!;
+    const groupsOf = (select: Select) =>
+      select.option_groups?.map((g) => [g.label.text, g.options.map((o) => o.text.text)]);
+    // Support is served by IT (every department) and People Operations.
+    const view = await openNew(SUP_MEMBER);
+    const select = serviceOf(view);
+    expect(select.options).toBeUndefined();
+    expect(groupsOf(select)).toEqual([
+      ['IT', ['Printers and meeting rooms']],
+      ['People Operations', ['Shift cover and onboarding']],
+    ]);
+
+    // Picking the other group's service redraws the priorities and keeps the groups.
+    const before = fake.callsTo('views.update').length;
+    const pick = buttonClick(
+      { action_id: IDS.requestServiceSelect, selected_option: { value: 'people-ops-for-support' } },
+      SUP_MEMBER,
+      fake.responseUrl('pick-service'),
+      'D0SUPMEM1',
+      { view: { ...view, id: 'V0GROUPED01', state: { values: stateOf(view as { blocks: unknown[] }) } } },
+    );
+    expect((await postSigned(url, interactivity(pick))).status).toBe(200);
+    await http.idle();
+    const redrawn = fake.callsTo('views.update').slice(before);
+    expect(redrawn).toHaveLength(1);
+    const next = redrawn[0]!.args.view as Record<string, unknown>;
+    expect(groupsOf(serviceOf(next))).toEqual(groupsOf(select));
+    expect((serviceOf(next) as { initial_option?: { value: string } }).initial_option?.value).toBe(
+      'people-ops-for-support',
+    );
+    expect(JSON.stringify(next)).toContain('P4 — answer in 1h, solve in 40h working time');
+
+    // The submission reads the grouped pick as it reads a flat one.
+    const answer = await submit(
+      next,
+      { [IDS.requestServiceBlock]: 'people-ops-for-support', priority: 'P4', title: 'Cover for Friday' },
+      SUP_MEMBER,
+    );
+    expect(answer).toEqual({});
+    const filed = (await allItems(db)).filter((i) => i.sk === 'REQ' && i.title === 'Cover for Friday');
+    expect(filed).toEqual([expect.objectContaining({ provider: 'people-ops', customer: 'support' })]);
+
+    // One provider (Finance is served by IT alone, or `/sla new it`): a flat list, as before.
+    expect(serviceOf(await openNew(FIN_MEMBER)).option_groups).toBeUndefined();
+    const narrowed = serviceOf(await openNew(SUP_MEMBER, 'it'));
+    expect(narrowed.option_groups).toBeUndefined();
+    expect(narrowed.options?.map((o) => o.value)).toEqual(['it-for-everyone']);
   });
 
   it('/sla new it narrows to IT; an unknown department is named', async () => {
