@@ -616,6 +616,81 @@ describe('the message shortcut and the App Home', () => {
     });
   });
 
+  /** Kept's replies under the message `ts` in #general. */
+  const repliesUnder = (ts: string) =>
+    posts().filter((c) => c.args.channel === 'C0GENERAL01' && String(c.args.thread_ts) === ts);
+
+  /** Opens the shortcut on a message (a reply in `thread`, if given) and submits the form; the submission sent. */
+  async function fileFromMessage(title: string, message: { ts: string; thread?: string }) {
+    const shortcut = messageShortcut(IDS.fileRequestShortcut, fake.responseUrl(`sc-${title}`), `${title}, please`);
+    const res = await postSigned(
+      url,
+      interactivity({
+        ...shortcut,
+        user: { id: FIN_MEMBER, username: 'fin', team_id: 'T0KEPT0001', name: 'fin' },
+        message_ts: message.ts,
+        message: {
+          ...(shortcut.message as object),
+          ts: message.ts,
+          ...(message.thread ? { thread_ts: message.thread } : {}),
+        },
+      }),
+    );
+    expect(res.status).toBe(200);
+    await http.idle();
+    const view = fake.lastModal();
+    const typed = { [IDS.requestServiceBlock]: 'it-for-everyone', priority: 'P3', title };
+    const submission = interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER));
+    expect((await postSigned(url, submission)).status).toBe(200);
+    await http.idle();
+    const id = String((await allItems(db)).find((i) => i.sk === 'REQ' && i.title === title)!.id);
+    return { id, submission };
+  }
+
+  it('replies under the filed message with a link to the request, once whatever is delivered again', async () => {
+    fake.reset();
+    const { id, submission } = await fileFromMessage('Screen stays black', { ts: '1780000000.000200' });
+    const replies = repliesUnder('1780000000.000200');
+    expect(replies).toHaveLength(1);
+    const text = String(replies[0]!.args.text);
+    const ts = await cardTs(id);
+    expect(text).toContain(
+      `Filed as <https://kept-test.slack.com/archives/${IT_CHANNEL}/p${ts.replace('.', '')}|*${id}*> for IT`,
+    );
+    expect(text).toContain('“Screen stays black”');
+    expect(text).not.toMatch(/<@/); // nobody is pinged: the person who filed it has their own DM
+
+    // Slack delivering the submission again, and the request changing (the worker runs again): nothing more.
+    const again = await postSigned(url, submission, { headers: { 'x-slack-retry-num': '1' } });
+    expect(again.status).toBe(200);
+    await http.idle();
+    expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
+    expect((await getRequest(db, id))?.status).toBe('acknowledged');
+    expect(repliesUnder('1780000000.000200')).toHaveLength(1);
+  });
+
+  it("a reply in a thread is answered in that thread, under the thread's first message", async () => {
+    fake.reset();
+    await fileFromMessage('Badge reader broken', { ts: '1780000000.000400', thread: '1780000000.000300' });
+    expect(repliesUnder('1780000000.000400')).toEqual([]);
+    expect(repliesUnder('1780000000.000300').map((c) => String(c.args.text))).toEqual([
+      expect.stringMatching(/^:ticket: Filed as .*IT-\d+.* for IT: “Badge reader broken”/),
+    ]);
+  });
+
+  it('a conversation that refuses the reply is not asked again, and the filing goes on', async () => {
+    fake.reset();
+    // IT's channel refuses the card and #general the reply (Kept in neither): both refused for good.
+    fake.failWith('chat.postMessage', 'channel_not_found', 2);
+    const { id } = await fileFromMessage('Dock flickers', { ts: '1780000000.000500' });
+    expect(dmsTo(FIN_MEMBER).filter((c) => c.outcome === 'ok')).toHaveLength(1); // the confirmation still goes out
+    expect(repliesUnder('1780000000.000500').map((c) => c.outcome)).toEqual(['error']);
+    // Kept is invited; the next change posts the card and does not try the reply again.
+    expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
+    expect(cardOf(id)).toHaveLength(1);
+    expect(repliesUnder('1780000000.000500')).toHaveLength(1);
+  });
+
   it('App Home: my requests for the requester, the queue most urgent first for IT', async () => {
     await file(FIN_MEMBER, { priority: 'P2', title: 'Dock has no power', description: '' });
     fake.reset();
