@@ -59,6 +59,8 @@ export interface RequestSource {
   channel: string;
   ts: string;
   permalink: string;
+  /** When the message is a reply in a thread: the ts of the thread's first message (where a reply to it goes). */
+  thread?: string;
 }
 
 export interface Rating {

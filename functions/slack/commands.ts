@@ -144,3 +144,87 @@ export function findSlaCommand(word: string): CommandInfo | undefined {
   const name = !OWN_LINE.includes(word) && (WORK_VERBS as readonly string[]).includes(word) ? 'ack' : word;
   return SLA_COMMANDS.find((c) => c.name === name);
 }
+
+/**
+ * Every first word `/sla` answers, in the order the manifest's usage hint names them. The router
+ * (listeners/sla.ts) has one route per word, so TypeScript keeps the two equal, and
+ * tests/unit/manifest.test.ts checks that the manifest's usage hint names each one.
+ */
+export const SLA_WORDS = [
+  'help',
+  'new',
+  'show',
+  'explain',
+  'list',
+  'ack',
+  'resolve',
+  'close',
+  'reopen',
+  'pause',
+  'resume',
+  'cancel',
+  'reply',
+  'note',
+  'waive',
+  'priority',
+  'transfer',
+  'agreements',
+  'propose',
+  'dept',
+  'report',
+  'tips',
+] as const;
+export type SlaWord = (typeof SLA_WORDS)[number];
+
+/** Other spellings the router takes for a word. */
+export const SLA_ALIASES: Readonly<Record<string, SlaWord>> = {
+  acknowledge: 'ack',
+  why: 'explain',
+  depts: 'dept',
+  departments: 'dept',
+  tip: 'tips',
+};
+
+/** The word `/sla` routes `typed` to (lower case, aliases resolved), if it knows it. */
+export function slaWord(typed: string): SlaWord | undefined {
+  const word = typed.toLowerCase();
+  if ((SLA_WORDS as readonly string[]).includes(word)) return word as SlaWord;
+  return SLA_ALIASES[word];
+}
+
+/**
+ * Edit distance where swapping two neighbouring letters counts as one edit (optimal string
+ * alignment): `nwe` is one edit from `new`, as a typo is.
+ */
+export function typoDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The word `/sla` knows that `typed` is most likely a typo of: one edit away for words of up to
+ * four letters, two for longer ones; the first in SLA_WORDS order on a tie. Undefined when nothing
+ * is that close (then help is the better answer than a guess).
+ */
+export function closestSlaWord(typed: string): string | undefined {
+  const word = typed.toLowerCase();
+  if (word.length > 40) return undefined;
+  let best: { word: string; distance: number } | undefined;
+  for (const candidate of [...SLA_WORDS, ...Object.keys(SLA_ALIASES)]) {
+    const distance = typoDistance(word, candidate);
+    const allowed = candidate.length <= 4 ? 1 : 2;
+    if (distance <= allowed && distance < word.length && (!best || distance < best.distance))
+      best = { word: candidate, distance };
+  }
+  return best?.word;
+}

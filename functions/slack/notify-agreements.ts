@@ -11,7 +11,13 @@ import { getAgreementVersion, rememberMessage, type StoredAgreementVersion } fro
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { postDm, REFUSED_DM_TS } from './dm';
-import { activatedMessage, type Decision, proposalMessage, proposalSentMessage } from './views/agreements';
+import {
+  activatedMessage,
+  type Decision,
+  declinedMessage,
+  proposalMessage,
+  proposalSentMessage,
+} from './views/agreements';
 import type { SlackMessage } from './views/blocks';
 
 export interface NotifyDeps {
@@ -81,6 +87,12 @@ export async function notifyDecision(deps: NotifyDeps, id: string, version: numb
     const news = activatedMessage({ agreement: v, dir, acceptedBy: decided.by });
     for (const user of people) await dmOnce(deps, v, `activated:${user}`, user, news);
   } else if (decided.outcome === 'declined' && v.proposedBy) {
-    await dmOnce(deps, v, `declined:${v.proposedBy}`, v.proposedBy, proposalMessage({ proposal: v, dir, decided }));
+    await dmOnce(
+      deps,
+      v,
+      `declined:${v.proposedBy}`,
+      v.proposedBy,
+      declinedMessage({ proposal: v, ...(previous ? { active: previous } : {}), dir, decided }),
+    );
   }
 }

@@ -40,7 +40,7 @@ import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { assignedDm, filedConfirmation, movedDm, relayedReply, requesterUpdate } from './views/request-dms';
-import { type CardInput, historyLine, movedCard, requestCard } from './views/requests';
+import { type CardInput, filedFromMessageReply, historyLine, movedCard, requestCard } from './views/requests';
 
 export interface RequestNotifyDeps {
   db: Db;
@@ -183,6 +183,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       });
       await markThreadPosted(deps.db, id, event.seq, String(line.ts));
     }
+    await replyUnderSource(deps, request, event, provider.name, cardLink);
     await sendDms(deps, {
       event,
       request,
@@ -235,6 +236,43 @@ async function refusedByChannel<T>(call: () => Promise<T>, id: string): Promise<
   }
 }
 
+/** Slack errors a later try may not get: anything else Slack refuses, it will refuse again. */
+const PASSING_SLACK_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+/**
+ * The reply under the message a request was filed from (the shortcut or :ticket:), once: the
+ * `filed` line remembers it as its thread reply, so a redelivered job posts nothing more. A reply
+ * Slack refuses for good (a private channel or DM Kept is not in, the message deleted) is logged
+ * and remembered as refused; a rate limit or an outage fails the job, which is tried again.
+ */
+async function replyUnderSource(
+  deps: RequestNotifyDeps,
+  request: Request,
+  event: StoredEvent,
+  providerName: string,
+  cardLink: string | undefined,
+): Promise<void> {
+  const source = request.source;
+  if (event.type !== 'filed' || !source || event.threadTs) return;
+  let ts: string;
+  try {
+    const posted = await deps.slack.chat.postMessage({
+      channel: source.channel,
+      thread_ts: source.thread ?? source.ts,
+      text: filedFromMessageReply({ request, providerName, ...(cardLink ? { cardLink } : {}) }),
+      unfurl_links: false,
+    });
+    ts = String(posted.ts);
+  } catch (err) {
+    const e = err as { code?: string; data?: { error?: string } };
+    const error = e.code === ErrorCode.PlatformError ? e.data?.error : undefined;
+    if (error === undefined || PASSING_SLACK_ERRORS.has(error)) throw err;
+    logger.warn('reply under the filed message refused by Slack', { id: request.id, error });
+    ts = REFUSED_DM_TS;
+  }
+  await markThreadPosted(deps.db, request.id, event.seq, ts);
+}
+
 /**
  * The channel refuses the card: the DMs still go out (for a new request the requester's
  * confirmation says the card is missing and the provider's heads get the card with what to fix),
@@ -250,6 +288,7 @@ async function announceWithoutCard(
   now: () => Date,
 ): Promise<void> {
   for (const event of events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq)) {
+    await replyUnderSource(deps, c.request, event, c.provider.name, undefined);
     await sendDms(deps, { ...c, event });
     await markAnnounced(deps.db, c.request.id, event.seq, now());
   }

@@ -113,7 +113,9 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     priority: z.enum(PRIORITIES),
     title: z.string(),
     description: z.string(),
-    source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional(),
+    source: z
+      .object({ channel: z.string(), ts: z.string(), permalink: z.string(), thread: z.string().optional() })
+      .optional(),
     requester: z.string(),
     assignee: z.string().optional(),
     status: z.enum(REQUEST_STATUSES),

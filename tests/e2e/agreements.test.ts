@@ -375,12 +375,27 @@ describe('decline', () => {
       {},
     );
     await http.idle();
-    const told = dmsTo(IT_HEAD)
-      .map((c) => JSON.stringify(c.args.blocks))
-      .join('');
-    expect(told).toContain('Declined by');
-    expect(told).toContain('Five points is too little &lt;!channel&gt;');
+    // One DM to the proposer: who declined which version, the reason first, then what stays in force.
+    const toProposer = dmsTo(IT_HEAD);
+    expect(toProposer).toHaveLength(1);
+    const dm = toProposer[0]!.args as { text: string; blocks: Array<{ type: string; text?: { text: string } }> };
+    expect(dm.text).toMatch(
+      new RegExp(`^<@${ADMIN}> declined version 2 of .*: “Five points is too little &lt;!channel&gt;”$`),
+    );
+    expect(dm.blocks[0]!.text!.text).toMatch(
+      new RegExp(
+        `^:x: <@${ADMIN}> declined your proposal for \\*version 2\\* of .*Their reason:\n> Five points is too little &lt;!channel&gt;$`,
+      ),
+    );
+    const told = JSON.stringify(dm.blocks);
+    expect(told).toContain('Version 1 stays in force');
+    expect(told).toContain('Penalty: 10 points per breach → 5 points per breach');
+    expect(told).not.toContain('This is a new agreement');
     expect(told).not.toContain('<!channel>');
+    // The admins' proposal DM loses its buttons and says who declined it and why.
+    const updated = JSON.stringify(fake.callsTo('chat.update').map((c) => c.args.blocks));
+    expect(updated).toContain('Declined by');
+    expect(updated).toContain('Five points is too little &lt;!channel&gt;');
     const record = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-everyone')!;
     expect(record.active?.version).toBe(1);
     expect(record.pending).toBeUndefined();

@@ -209,6 +209,36 @@ describe('🎫 on a message', () => {
     expect(filed[0]!.source).toEqual(expect.objectContaining({ channel: GENERAL, ts }));
     expect(filed[0]!.description).toBe('VPN drops every hour & nobody knows why');
     expect(posts().filter((c) => c.args.channel === IT_CHANNEL && c.args.thread_ts === undefined)).toHaveLength(1);
+    // The message's own thread says it is tracked now, with a link to the request: once.
+    const id = String(filed[0]!.id);
+    expect(
+      posts()
+        .filter((c) => c.args.channel === GENERAL && String(c.args.thread_ts) === ts)
+        .map((c) => String(c.args.text)),
+    ).toEqual([
+      expect.stringMatching(new RegExp(`^:ticket: Filed as <https://[^|]+\\|\\*${id}\\*> for IT: “VPN drops hourly”`)),
+    ]);
+  });
+
+  it("on a reply in a thread, Kept's reply goes into that thread", async () => {
+    fake.reset();
+    const [parent, reply] = [newTs(), newTs()];
+    fake.seedMessage({ channel: GENERAL, ts: parent, user: IT_MEMBER, text: 'Anyone else without Wi-Fi?' });
+    fake.seedMessage({ channel: GENERAL, ts: reply, user: FIN_MEMBER, text: 'Same on floor 2', threadTs: parent });
+    await react('ticket', FIN_MEMBER, { channel: GENERAL, ts: reply, author: FIN_MEMBER });
+    const [offer] = buttonsOf(ephemeralsTo(FIN_MEMBER)[0]!);
+    expect(await click({ action_id: offer!.action_id, value: offer!.value }, FIN_MEMBER, GENERAL)).toEqual([]);
+    const view = fake.lastModal();
+    const typed = { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'No Wi-Fi on floor 2' };
+    const res = await postSigned(
+      app.url,
+      interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER)),
+    );
+    expect(res.status).toBe(200);
+    await app.http.idle();
+    const under = (ts: string) => posts().filter((c) => c.args.channel === GENERAL && String(c.args.thread_ts) === ts);
+    expect(under(reply)).toEqual([]);
+    expect(under(parent).map((c) => String(c.args.text))).toEqual([expect.stringContaining('“No Wi-Fi on floor 2”')]);
   });
 
   it("someone in no department is told how to get added; Kept's own messages are not offered", async () => {

@@ -37,6 +37,7 @@ const IT_MEMBER_2 = 'U0ITMEM02';
 const FIN_MEMBER = 'U0FINMEM1';
 const FIN_HEAD = 'U0FINHEAD';
 const STRANGER = 'U0NOBODY1';
+const SUP_MEMBER = 'U0SUPMEM1';
 const ADMIN = 'U0ADMIN01';
 const IT_CHANNEL = 'C0ITQUEUE';
 
@@ -187,6 +188,63 @@ describe('filing a request', () => {
     expect(view).toContain('Printers and meeting rooms');
     expect(view).not.toContain('Payroll corrections'); // Finance provides it; it does not cover Finance
     expect(view).toMatch(/P2 — answer in 2h, solve in 16h working time/);
+  });
+
+  it('groups the services by provider when more than one department serves the requester', async () => {
+    type Select = {
+      options?: Array<{ value: string }>;
+      option_groups?: Array<{ label: { text: string }; options: Array<{ text: { text: string }; value: string }> }>;
+    };
+    const serviceOf = (view: Record<string, unknown>) =>
+      (view.blocks as Array<{ block_id?: string; element?: Select }>).find(
+        (b) => b.block_id === IDS.requestServiceBlock,
+      )!.element!;
+    const groupsOf = (select: Select) =>
+      select.option_groups?.map((g) => [g.label.text, g.options.map((o) => o.text.text)]);
+    // Support is served by IT (every department) and People Operations.
+    const view = await openNew(SUP_MEMBER);
+    const select = serviceOf(view);
+    expect(select.options).toBeUndefined();
+    expect(groupsOf(select)).toEqual([
+      ['IT', ['Printers and meeting rooms']],
+      ['People Operations', ['Shift cover and onboarding']],
+    ]);
+
+    // Picking the other group's service redraws the priorities and keeps the groups.
+    const before = fake.callsTo('views.update').length;
+    const pick = buttonClick(
+      { action_id: IDS.requestServiceSelect, selected_option: { value: 'people-ops-for-support' } },
+      SUP_MEMBER,
+      fake.responseUrl('pick-service'),
+      'D0SUPMEM1',
+      { view: { ...view, id: 'V0GROUPED01', state: { values: stateOf(view as { blocks: unknown[] }) } } },
+    );
+    expect((await postSigned(url, interactivity(pick))).status).toBe(200);
+    await http.idle();
+    const redrawn = fake.callsTo('views.update').slice(before);
+    expect(redrawn).toHaveLength(1);
+    const next = redrawn[0]!.args.view as Record<string, unknown>;
+    expect(groupsOf(serviceOf(next))).toEqual(groupsOf(select));
+    expect((serviceOf(next) as { initial_option?: { value: string } }).initial_option?.value).toBe(
+      'people-ops-for-support',
+    );
+    expect(JSON.stringify(next)).toContain('P4 — answer in 1h, solve in 40h working time');
+
+    // The submission reads the grouped pick as it reads a flat one.
+    const answer = await submit(
+      next,
+      { [IDS.requestServiceBlock]: 'people-ops-for-support', priority: 'P4', title: 'Cover for Friday' },
+      SUP_MEMBER,
+    );
+    expect(answer).toEqual({});
+    const filed = (await allItems(db)).filter((i) => i.sk === 'REQ' && i.title === 'Cover for Friday');
+    expect(filed).toEqual([expect.objectContaining({ provider: 'people-ops', customer: 'support' })]);
+
+    // One provider (Finance is served by IT alone, or `/sla new it`): a flat list, as before.
+    expect(serviceOf(await openNew(FIN_MEMBER)).option_groups).toBeUndefined();
+    const narrowed = serviceOf(await openNew(SUP_MEMBER, 'it'));
+    expect(narrowed.option_groups).toBeUndefined();
+    expect(narrowed.options?.map((o) => o.value)).toEqual(['it-for-everyone']);
   });
 
   it('/sla new it narrows to IT; an unknown department is named', async () => {
@@ -556,6 +614,81 @@ describe('the message shortcut and the App Home', () => {
         permalink: 'https://kept-test.slack.com/archives/C0GENERAL01/p1780000000000100',
       },
     });
+  });
+
+  /** Kept's replies under the message `ts` in #general. */
+  const repliesUnder = (ts: string) =>
+    posts().filter((c) => c.args.channel === 'C0GENERAL01' && String(c.args.thread_ts) === ts);
+
+  /** Opens the shortcut on a message (a reply in `thread`, if given) and submits the form; the submission sent. */
+  async function fileFromMessage(title: string, message: { ts: string; thread?: string }) {
+    const shortcut = messageShortcut(IDS.fileRequestShortcut, fake.responseUrl(`sc-${title}`), `${title}, please`);
+    const res = await postSigned(
+      url,
+      interactivity({
+        ...shortcut,
+        user: { id: FIN_MEMBER, username: 'fin', team_id: 'T0KEPT0001', name: 'fin' },
+        message_ts: message.ts,
+        message: {
+          ...(shortcut.message as object),
+          ts: message.ts,
+          ...(message.thread ? { thread_ts: message.thread } : {}),
+        },
+      }),
+    );
+    expect(res.status).toBe(200);
+    await http.idle();
+    const view = fake.lastModal();
+    const typed = { [IDS.requestServiceBlock]: 'it-for-everyone', priority: 'P3', title };
+    const submission = interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER));
+    expect((await postSigned(url, submission)).status).toBe(200);
+    await http.idle();
+    const id = String((await allItems(db)).find((i) => i.sk === 'REQ' && i.title === title)!.id);
+    return { id, submission };
+  }
+
+  it('replies under the filed message with a link to the request, once whatever is delivered again', async () => {
+    fake.reset();
+    const { id, submission } = await fileFromMessage('Screen stays black', { ts: '1780000000.000200' });
+    const replies = repliesUnder('1780000000.000200');
+    expect(replies).toHaveLength(1);
+    const text = String(replies[0]!.args.text);
+    const ts = await cardTs(id);
+    expect(text).toContain(
+      `Filed as <https://kept-test.slack.com/archives/${IT_CHANNEL}/p${ts.replace('.', '')}|*${id}*> for IT`,
+    );
+    expect(text).toContain('“Screen stays black”');
+    expect(text).not.toMatch(/<@/); // nobody is pinged: the person who filed it has their own DM
+
+    // Slack delivering the submission again, and the request changing (the worker runs again): nothing more.
+    const again = await postSigned(url, submission, { headers: { 'x-slack-retry-num': '1' } });
+    expect(again.status).toBe(200);
+    await http.idle();
+    expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
+    expect((await getRequest(db, id))?.status).toBe('acknowledged');
+    expect(repliesUnder('1780000000.000200')).toHaveLength(1);
+  });
+
+  it("a reply in a thread is answered in that thread, under the thread's first message", async () => {
+    fake.reset();
+    await fileFromMessage('Badge reader broken', { ts: '1780000000.000400', thread: '1780000000.000300' });
+    expect(repliesUnder('1780000000.000400')).toEqual([]);
+    expect(repliesUnder('1780000000.000300').map((c) => String(c.args.text))).toEqual([
+      expect.stringMatching(/^:ticket: Filed as .*IT-\d+.* for IT: “Badge reader broken”/),
+    ]);
+  });
+
+  it('a conversation that refuses the reply is not asked again, and the filing goes on', async () => {
+    fake.reset();
+    // IT's channel refuses the card and #general the reply (Kept in neither): both refused for good.
+    fake.failWith('chat.postMessage', 'channel_not_found', 2);
+    const { id } = await fileFromMessage('Dock flickers', { ts: '1780000000.000500' });
+    expect(dmsTo(FIN_MEMBER).filter((c) => c.outcome === 'ok')).toHaveLength(1); // the confirmation still goes out
+    expect(repliesUnder('1780000000.000500').map((c) => c.outcome)).toEqual(['error']);
+    // Kept is invited; the next change posts the card and does not try the reply again.
+    expect(await click(IDS.requestAction.acknowledge, id, IT_MEMBER)).toEqual([]);
+    expect(cardOf(id)).toHaveLength(1);
+    expect(repliesUnder('1780000000.000500')).toHaveLength(1);
   });
 
   it('App Home: my requests for the requester, the queue most urgent first for IT', async () => {

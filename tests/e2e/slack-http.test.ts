@@ -1,4 +1,5 @@
 /** Slack drives the local front door the way it drives production: signed HTTP requests. */
+import { SLA_WORDS } from '../../functions/slack/commands';
 import type { Db } from '../../functions/store/client';
 import { allItems } from '../support/db';
 import { eventually } from '../support/eventually';
@@ -39,14 +40,47 @@ describe('/sla help', () => {
     expect(body.blocks.length).toBeGreaterThan(2);
   });
 
-  it('treats a bare /sla as help', async () => {
-    const res = await postSigned(url, slashCommand({ text: '' }));
-    expect((res.json() as { text: string }).text).toContain('Works today');
+  it('treats a bare /sla as help, with no leftover "Works today" heading', async () => {
+    const help = (await postSigned(url, slashCommand({ text: '' }))).json() as { text: string; blocks: unknown[] };
+    expect(help.text).toContain('/sla new [dept]');
+    expect(`${help.text}${JSON.stringify(help.blocks)}`).not.toMatch(/works today/i);
   });
 
-  it('says plainly when a command does not exist', async () => {
-    const unknown = (await postSigned(url, slashCommand({ text: 'frobnicate' }))).json() as { text: string };
-    expect(unknown.text).toBe("I don't know `/sla frobnicate`. Type `/sla help` for the list of commands.");
+  it('offers the command a typo most likely meant, privately, and writes nothing', async () => {
+    const before = (await allItems(db)).length;
+    const ask = async (text: string) =>
+      (await postSigned(url, slashCommand({ text }))).json() as { response_type: string; text: string };
+    const swapped = await ask('nwe');
+    expect(swapped.response_type).toBe('ephemeral');
+    expect(swapped.text).toBe("I don't know `/sla nwe`. Did you mean `/sla new`? Type `/sla help` for every command.");
+    expect((await ask('lsit mine')).text).toContain('Did you mean `/sla list mine`?');
+    expect((await ask('agrements it')).text).toContain('Did you mean `/sla agreements it`?');
+    expect((await ask('REPROT')).text).toContain('Did you mean `/sla report`?');
+    expect((await allItems(db)).length).toBe(before);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('answers a word close to nothing with the help, led by what went wrong', async () => {
+    const unknown = (await postSigned(url, slashCommand({ text: 'frobnicate' }))).json() as {
+      response_type: string;
+      text: string;
+      blocks: Array<{ text?: { text: string } }>;
+    };
+    expect(unknown.response_type).toBe('ephemeral');
+    expect(unknown.text).toMatch(/^I don't know `\/sla frobnicate`\. Here is what Kept understands:/);
+    expect(unknown.text).not.toContain('Did you mean');
+    expect(unknown.text).toContain('/sla new [dept]');
+    expect(unknown.blocks[0]?.text?.text).toMatch(/^I don't know `\/sla frobnicate`/);
+  });
+
+  it('routes every word the manifest hint names (none is answered "I don\'t know")', async () => {
+    for (const word of SLA_WORDS) {
+      const res = await postSigned(url, slashCommand({ text: word, user_id: 'U0NOBODY1' }));
+      expect(res.status).toBe(200);
+      const said = res.text ? String((res.json() as { text?: string }).text ?? '') : '';
+      expect({ word, said }).toEqual({ word, said: expect.not.stringMatching(/^I don't know/) });
+    }
+    await app.http.idle();
   });
 
   it('never lets typed text ping a channel or forge a link', async () => {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { SLA_COMMANDS, SLA_WORDS } from '../../functions/slack/commands';
 
 const manifest = parse(readFileSync(path.join(__dirname, '..', '..', 'manifest.yaml'), 'utf8'));
 
@@ -47,4 +48,20 @@ it('declares /sla, /kudos, the file_request and give_kudos shortcuts and the App
     'reaction_removed',
     'subteam_members_changed',
   ]);
+});
+
+describe("/sla's usage hint", () => {
+  const sla = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/sla');
+  const hint: string = sla.usage_hint;
+
+  it('names every word the /sla router takes, and every command help lists', () => {
+    const named = new Set(hint.split(/[^a-z]+/));
+    for (const word of SLA_WORDS) expect({ word, named: named.has(word) }).toEqual({ word, named: true });
+    for (const c of SLA_COMMANDS) expect(named.has(c.name)).toBe(true);
+  });
+
+  it("stays within Slack's limit for a usage hint (1,000 characters, the app manifest schema)", () => {
+    expect(hint.length).toBeGreaterThan(0);
+    expect(hint.length).toBeLessThanOrEqual(1000);
+  });
 });

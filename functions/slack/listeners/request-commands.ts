@@ -142,8 +142,6 @@ function takeCause(text: string): { cause?: Cause | string; rest: string } {
   return { cause: { category }, rest };
 }
 
-export const isWorkVerb = (word: string): boolean => word in VERBS;
-
 function resultLine(result: ActResult, done: string): string {
   if (result.outcome === 'refused') return result.message;
   if (result.outcome === 'duplicate') return 'Already done: Slack sent that twice.';

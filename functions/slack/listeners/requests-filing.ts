@@ -47,20 +47,24 @@ async function readMessage(
   client: WebClient,
   channel: string,
   ts: string,
-): Promise<{ text: string; permalink?: string } | undefined> {
+): Promise<{ text: string; permalink?: string; thread?: string } | undefined> {
   try {
     const top = await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
     let found = top.messages?.find((m) => m.ts === ts);
+    let parent: string | undefined;
     if (!found) {
       const thread = await client.conversations.replies({ channel, ts, latest: ts, inclusive: true, limit: 1 });
       found = thread.messages?.find((m) => m.ts === ts);
+      // Slack gives the thread's first message first; a reply says its thread itself.
+      parent = found?.thread_ts ?? thread.messages?.[0]?.ts;
     }
     if (!found) return undefined;
     const link = await client.chat
       .getPermalink({ channel, message_ts: ts })
       .then((out) => out.permalink)
       .catch(() => undefined);
-    return { text: found.text ?? '', ...(link ? { permalink: link } : {}) };
+    const thread = parent && parent !== ts ? { thread: parent } : {};
+    return { text: found.text ?? '', ...(link ? { permalink: link } : {}), ...thread };
   } catch (err) {
     logger.warn('offered message not read', { error: (err as Error).message });
     return undefined;
@@ -75,7 +79,17 @@ export const FILING_BUSY =
 const ModalMetadata = z
   .object({
     provider: z.string().optional(),
-    source: z.object({ channel: z.string(), ts: z.string(), permalink: z.string() }).optional(),
+    source: z
+      .object({
+        channel: z.string(),
+        ts: z.string(),
+        permalink: z.string(),
+        thread: z
+          .string()
+          .regex(/^\d+\.\d+$/)
+          .optional(),
+      })
+      .optional(),
   })
   .catch({});
 type ModalMetadata = z.infer<typeof ModalMetadata>;
@@ -169,8 +183,17 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
     await ack();
     const channel = shortcut.channel?.id;
     const ts = shortcut.message?.ts;
+    // A reply in a thread: its thread's first message, where Kept's reply about the request goes.
+    const parent = (shortcut.message as { thread_ts?: string } | undefined)?.thread_ts;
     const source =
-      channel && ts ? { channel, ts, permalink: archiveLink(shortcut.team?.domain, channel, ts) } : undefined;
+      channel && ts
+        ? {
+            channel,
+            ts,
+            permalink: archiveLink(shortcut.team?.domain, channel, ts),
+            ...(parent && parent !== ts ? { thread: parent } : {}),
+          }
+        : undefined;
     await openThenFill(
       client,
       shortcut.trigger_id,
@@ -204,7 +227,12 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
             refusal:
               'Sorry, Kept cannot read that message any more (it may have been deleted, or Kept left the channel). Run `/sla new` and paste what it said.',
           };
-        const source = { channel, ts, permalink: message.permalink ?? archiveLink(body.team?.domain, channel, ts) };
+        const source = {
+          channel,
+          ts,
+          permalink: message.permalink ?? archiveLink(body.team?.domain, channel, ts),
+          ...(message.thread ? { thread: message.thread } : {}),
+        };
         const modal = modalFor(deps, dir, body.user.id, { source }, { description: unescapeSlack(message.text) });
         return 'refusal' in modal ? modal : modal.view;
       },

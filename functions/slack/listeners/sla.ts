@@ -1,14 +1,15 @@
 /** `/sla`: reads the first word and routes to the listener of that surface. (`/kudos` is listeners/kudos.ts.) */
-import type { App } from '@slack/bolt';
+import type { AckFn, App, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { splitArgs } from '../args';
-import { findSlaCommand } from '../commands';
+import { closestSlaWord, findSlaCommand, type SlaWord, slaWord } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
 import { agreementsCommand, openPropose } from './agreements';
 import { deptCommand } from './departments';
 import type { ListenerDeps } from './deps';
 import { reportCommand } from './report';
-import { isWorkVerb, listCommand, showCommand, workCommand } from './request-commands';
+import { listCommand, showCommand, workCommand } from './request-commands';
 import { explainCommand } from './request-explain';
 import { openNewRequest } from './requests-filing';
 import { registerTips, tipsCommand } from './tips';
@@ -26,34 +27,75 @@ export const SlashCommandInput = z.object({
 const UNREADABLE =
   'Slack sent a command Kept could not read. Please try again; if it keeps happening, tell a Kept admin.';
 
+/** What a route gets: the checked payload, the words after the first, and Bolt's answer functions. */
+interface Route {
+  command: SlashCommand;
+  user: string;
+  triggerId: string;
+  args: string[];
+  /** The word as routed (an alias resolved), for the working verbs. */
+  word: SlaWord;
+  ack: AckFn<string | RespondArguments>;
+  client: WebClient;
+  respond: RespondFn;
+}
+
+/** One route per word `/sla` knows: the type makes a word without a route (or a route without a word) fail to compile. */
+function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>> {
+  const work = async (r: Route) => r.ack(await workCommand(deps, r.command, r.word, r.args));
+  return {
+    help: (r) => r.ack({ response_type: 'ephemeral', ...helpMessage() }),
+    new: (r) => openNewRequest(deps, r.command, r.args[0], r.ack, r.client, r.respond),
+    show: async (r) => r.ack(await showCommand(deps, r.user, r.args[0])),
+    explain: async (r) => r.ack(await explainCommand(deps, r.client, r.user, r.args[0])),
+    list: async (r) => r.ack(await listCommand(deps, r.user, r.args[0])),
+    ack: work,
+    resolve: work,
+    close: work,
+    reopen: work,
+    pause: work,
+    resume: work,
+    cancel: work,
+    reply: work,
+    note: work,
+    waive: work,
+    priority: work,
+    transfer: work,
+    agreements: async (r) => r.ack(await agreementsCommand(deps, r.user, r.args[0])),
+    propose: (r) => openPropose(deps, r.command, r.args[0], r.ack, r.client, r.respond),
+    dept: async (r) => r.ack(await deptCommand(deps, r.user, r.args)),
+    report: async (r) => {
+      const { files, ...reply } = await reportCommand(deps, r.user, r.args, r.triggerId);
+      await r.ack(reply);
+      if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
+    },
+    tips: (r) => tipsCommand(deps, r.command, r.args, r.ack, r.client, r.respond),
+  };
+}
+
 export function registerSlaCommand(app: App, deps: ListenerDeps): void {
+  const routed = routes(deps);
   app.command('/sla', async ({ command, ack, client, respond }) => {
     const input = SlashCommandInput.safeParse(command);
     if (!input.success) return ack({ response_type: 'ephemeral', text: UNREADABLE });
     const [first, ...args] = splitArgs(input.data.text.trim());
-    const word = (first ?? '').toLowerCase() || 'help';
-    const user = input.data.user_id;
-    if (word === 'help') return ack({ response_type: 'ephemeral', ...helpMessage() });
-    if (word === 'agreements') return ack(await agreementsCommand(deps, user, args[0]));
-    if (word === 'dept' || word === 'depts' || word === 'departments') return ack(await deptCommand(deps, user, args));
-    if (word === 'propose') return openPropose(deps, command, args[0], ack, client, respond);
-    if (word === 'new') return openNewRequest(deps, command, args[0], ack, client, respond);
-    if (word === 'show') return ack(await showCommand(deps, user, args[0]));
-    if (word === 'list') return ack(await listCommand(deps, user, args[0]));
-    if (word === 'explain' || word === 'why') return ack(await explainCommand(deps, client, user, args[0]));
-    if (word === 'report') {
-      const { files, ...reply } = await reportCommand(deps, user, args, input.data.trigger_id);
-      await ack(reply);
-      if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
-      return;
-    }
-    if (word === 'tips' || word === 'tip') return tipsCommand(deps, command, args, ack, client, respond);
-    if (isWorkVerb(word)) return ack(await workCommand(deps, command, word, args));
-    const known = findSlaCommand(word);
-    await ack({
-      response_type: 'ephemeral',
-      text: known ? comingSoonMessage(`/sla ${word}`, known) : unknownCommandMessage(word),
-    });
+    const typed = first || 'help';
+    const word = slaWord(typed);
+    const info = word ? findSlaCommand(word) : undefined;
+    if (info && !info.ready) return ack({ response_type: 'ephemeral', text: comingSoonMessage(`/sla ${word}`, info) });
+    if (word)
+      return routed[word]({
+        command,
+        user: input.data.user_id,
+        triggerId: input.data.trigger_id,
+        args,
+        word,
+        ack,
+        client,
+        respond,
+      });
+    // Nothing by that name: the command it is most likely a typo of, else the help. Writes nothing.
+    await ack({ response_type: 'ephemeral', ...unknownCommandMessage(typed, closestSlaWord(typed), args.join(' ')) });
   });
 
   registerTips(app, deps); // the tip modal's submissions

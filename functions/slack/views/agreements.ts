@@ -13,7 +13,7 @@ import { answeringSide } from '../../domain/proposal';
 import { IDS } from '../ids';
 import { agreementTitle, calendarNote, headsLabel, nameOf, termsBlocks, termsText } from './agreement-terms';
 import { button, capGroups, context, header, modal, plain, type SlackMessage, section } from './blocks';
-import { clip, dateOf, escapeMrkdwn, mentionList, mentionUser } from './format';
+import { clip, dateOf, escapeMrkdwn, mentionList, mentionUser, quoted } from './format';
 
 export { nameOf, targetsTable, termsBlocks } from './agreement-terms';
 export { departmentMessage, departmentsMessage } from './departments';
@@ -147,6 +147,51 @@ export function proposalMessage({ proposal, active, dir, decided }: ProposalMess
   const blocks: KnownBlock[] = [section(intro), section(changes), ...termsBlocks(proposal, dir, '*The terms*')];
   blocks.push(decided ? context(decisionLine(decided)) : decisionButtons(proposal));
   const text = decided ? `${intro}: ${decisionLine(decided)}` : intro;
+  return { text: clip(text, 3000), blocks };
+}
+
+/**
+ * The DM to the person who proposed, once their proposal is declined: who declined which version,
+ * their reason first, then what stays in force and what was proposed, and how to try again.
+ */
+export function declinedMessage({
+  proposal,
+  active,
+  dir,
+  decided,
+}: Omit<ProposalMessageInput, 'decided'> & { decided: Decision }): SlackMessage {
+  const title = agreementTitle(proposal, dir);
+  const by = mentionUser(decided.by);
+  const reason = decided.reason?.trim()
+    ? decided.reason
+        .trim()
+        .split('\n')
+        .map((l) => `> ${escapeMrkdwn(l)}`)
+        .join('\n')
+    : '> (no reason given)';
+  const intro = `:x: ${by} declined your proposal for *version ${proposal.version}* of *${title}*. Their reason:\n${reason}`;
+  const inForce =
+    active?.status === 'active'
+      ? `Version ${active.version} stays in force, so nothing changes for requests.`
+      : 'Nothing was in force under this agreement, so nothing changes for requests.';
+  const changes = active
+    ? diffTerms(active, proposal, nameOf(dir)).map((l) => `• ${escapeMrkdwn(l)}`)
+    : ['• A new agreement'];
+  const blocks: KnownBlock[] = [
+    section(intro),
+    section(
+      `${inForce}\n*What version ${proposal.version} would have changed*\n${changes.join('\n') || '• No changes to the terms'}`,
+    ),
+    ...termsBlocks(proposal, dir, `*Version ${proposal.version} as you proposed it*`),
+    context(
+      `Declined on ${dateOf(decided.at)}. To try again with their reason in mind: ${
+        active?.status === 'active'
+          ? `\`/sla propose ${escapeMrkdwn(proposal.id)}\` opens the form with the terms in force.`
+          : '`/sla propose` opens a new form.'
+      }`,
+    ),
+  ];
+  const text = `${by} declined version ${proposal.version} of ${title}: ${decided.reason?.trim() ? quoted(clip(decided.reason.trim(), 500)) : 'no reason given'}`;
   return { text: clip(text, 3000), blocks };
 }
 

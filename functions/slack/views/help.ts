@@ -1,7 +1,7 @@
 /** Block Kit for `/sla help` and the App Home: pure functions of the command list. */
 import type { KnownBlock } from '@slack/types';
 import { type CommandInfo, KUDOS_COMMAND, SLA_COMMANDS } from '../commands';
-import { context, header, type SlackMessage, section } from './blocks';
+import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { escapeMrkdwn } from './format';
 
 const line = (c: CommandInfo) => `\`${c.usage}\`\n${c.summary}`;
@@ -13,7 +13,6 @@ export function helpMessage(): SlackMessage {
   const text = [
     'Kept keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs.',
     '',
-    'Works today:',
     ...ready.map((c) => `• ${c.usage} — ${c.summary}`),
     ...(soon.length > 0 ? ['', 'Coming soon:', ...soon.map((c) => `• ${c.usage} — ${c.summary}`)] : []),
   ].join('\n');
@@ -21,7 +20,6 @@ export function helpMessage(): SlackMessage {
     section(
       "*Kept* keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs. Clocks run on the provider's working hours.",
     ),
-    header('Works today'),
     ...ready.map((c) => section(line(c))),
     // Slack refuses a section with empty text: the part is left out once everything works.
     ...(soon.length > 0
@@ -38,7 +36,21 @@ export function comingSoonMessage(invocation: string, command: CommandInfo): str
   return `\`${invocation}\` is not ready yet (${what.replace(/\.$/, '')}). Type \`/sla help\` to see what works today.`;
 }
 
-export function unknownCommandMessage(word: string): string {
+/**
+ * The answer to `/sla <word>` when Kept knows no such word: "did you mean" the word it is most
+ * likely a typo of (`closest`, with what followed it), otherwise the help, led by what went wrong.
+ */
+export function unknownCommandMessage(word: string, closest: string | undefined, rest = ''): SlackMessage {
   const shown = word.length > 30 ? `${word.slice(0, 30)}…` : word;
-  return `I don't know \`/sla ${escapeMrkdwn(shown)}\`. Type \`/sla help\` for the list of commands.`;
+  const unknown = `I don't know \`/sla ${escapeMrkdwn(shown)}\`.`;
+  if (closest) {
+    const tail = rest.trim()
+      ? ` ${escapeMrkdwn(rest.trim().length > 60 ? `${rest.trim().slice(0, 60)}…` : rest.trim())}`
+      : '';
+    const text = `${unknown} Did you mean \`/sla ${closest}${tail}\`? Type \`/sla help\` for every command.`;
+    return { text, blocks: [section(text)] };
+  }
+  const help = helpMessage();
+  const lead = `${unknown} Here is what Kept understands:`;
+  return { text: `${lead}\n\n${help.text}`, blocks: [section(lead), ...help.blocks].slice(0, MAX_MESSAGE_BLOCKS) };
 }

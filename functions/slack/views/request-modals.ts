@@ -54,27 +54,37 @@ export function priorityLabel(priority: Priority, agreement: AgreementVersion): 
   return target ? `${priority} — ${describeTarget(target)} working time` : undefined;
 }
 
+/** Slack's limits on a static select's `option_groups`: groups in one select, options in one group. */
+export const MAX_OPTION_GROUPS = 100;
+
+/**
+ * The services to pick from: one group per providing department, labelled with its name, when
+ * there is more than one (Slack: up to 100 groups of up to 100 options); a flat list otherwise.
+ */
 function serviceSelect(choices: readonly ServiceChoice[], selected: AgreementVersion | undefined): StaticSelect {
-  const kept = choices.slice(0, MAX_SELECT_OPTIONS);
   const optionOf = (c: ServiceChoice) => option(c.agreement.id, c.agreement.service);
-  const providers = [...new Set(kept.map((c) => c.providerName))];
-  const chosen = selected ? kept.find((c) => c.agreement.id === selected.id) : undefined;
+  const providers = [...new Set(choices.map((c) => c.providerName))];
+  const grouped = providers.length > 1;
+  const shown = grouped
+    ? providers
+        .slice(0, MAX_OPTION_GROUPS)
+        .flatMap((p) => choices.filter((c) => c.providerName === p).slice(0, MAX_SELECT_OPTIONS))
+    : choices.slice(0, MAX_SELECT_OPTIONS);
+  const chosen = selected ? shown.find((c) => c.agreement.id === selected.id) : undefined;
   const base: StaticSelect = {
     type: 'static_select',
     action_id: IDS.requestServiceSelect,
     placeholder: plain('Choose a service'),
     ...(chosen ? { initial_option: optionOf(chosen) } : {}),
   };
-  if (providers.length > 1) {
-    return {
-      ...base,
-      option_groups: providers.map((p) => ({
-        label: plain(clip(p, MAX_OPTION_TEXT)),
-        options: kept.filter((c) => c.providerName === p).map(optionOf),
-      })),
-    };
-  }
-  return { ...base, options: kept.map(optionOf) };
+  if (!grouped) return { ...base, options: shown.map(optionOf) };
+  return {
+    ...base,
+    option_groups: providers.slice(0, MAX_OPTION_GROUPS).map((p) => ({
+      label: plain(clip(p, MAX_OPTION_TEXT)),
+      options: shown.filter((c) => c.providerName === p).map(optionOf),
+    })),
+  };
 }
 
 function priorityInput(agreement: AgreementVersion, initial: Priority | undefined): InputBlock {

@@ -338,6 +338,21 @@ function sideText(event: HistoryEvent, providerName: string | undefined): string
 }
 
 /**
+ * The reply under a message someone filed as a request (the shortcut or :ticket:): the people in
+ * that conversation see it is tracked, with whom, and where to follow it. No one is mentioned: the
+ * person who filed it has their own confirmation.
+ */
+export function filedFromMessageReply(input: {
+  request: Pick<Request, 'id' | 'title'>;
+  providerName: string;
+  cardLink?: string;
+}): string {
+  const provider = escapeMrkdwn(input.providerName);
+  const id = link(input.cardLink, `*${escapeMrkdwn(input.request.id)}*`);
+  return `:ticket: Filed as ${id} for ${provider}: ${quoted(clip(input.request.title, 150))}. ${provider} will get back within the times they promised, so nobody needs to ask again here.`;
+}
+
+/**
  * One line of a request's history (a reply in the card's thread, and `/sla show`). `providerName`
  * names the provider's side on a line of the conversation.
  */

@@ -9,6 +9,7 @@ import {
   activatedMessage,
   agreementsMessage,
   blockForIssuePath,
+  declinedMessage,
   declineModal,
   departmentMessage,
   departmentsMessage,
@@ -211,6 +212,16 @@ describe('escaping user text', () => {
           proposal: badProposal,
           dir: evilDir,
           decided: { by: 'U0HEADFIN', at: '2026-11-11T00:00:00Z', outcome: 'declined', reason: evil },
+        }),
+    ],
+    [
+      'declinedMessage',
+      () =>
+        declinedMessage({
+          proposal: badProposal,
+          active: bad,
+          dir: evilDir,
+          decided: { by: 'U0HEADFIN', at: '2026-11-11T00:00:00Z', outcome: 'declined', reason: `${evil}\n${evil}` },
         }),
     ],
     ['activatedMessage', () => activatedMessage({ agreement: bad, dir: evilDir, acceptedBy: 'U0HEADFIN' })],
@@ -447,5 +458,33 @@ describe('proposeModal and readProposeView', () => {
         expect(b.element.options!.some((o) => o.text.text.endsWith('…'))).toBe(true);
       }
     }
+  });
+});
+
+describe('declinedMessage', () => {
+  const decided = {
+    by: 'U0HEADFIN',
+    at: '2026-11-11T08:00:00Z',
+    outcome: 'declined' as const,
+    reason: 'Too tight for P1.\nAsk again in spring.',
+  };
+
+  it('says who declined which version, with the reason first, and what stays in force', () => {
+    const { text, blocks } = declinedMessage({ proposal, active, dir, decided });
+    const [first, second] = sections(blocks);
+    expect(first).toMatch(/^:x: <@U0HEADFIN> declined your proposal for \*version \d+\* of /);
+    expect(first).toMatch(/Their reason:\n> Too tight for P1\.\n> Ask again in spring\.$/);
+    expect(second).toMatch(new RegExp(`^Version ${active.version} stays in force`));
+    expect(text).toMatch(/^<@U0HEADFIN> declined version \d+ of .*: “Too tight for P1\./);
+    expect(contexts(blocks).join()).toContain(`\`/sla propose ${proposal.id}\``);
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('for a new agreement, says nothing was in force and how to start again', () => {
+    const { blocks } = declinedMessage({ proposal, dir, decided });
+    const all = sections(blocks).join('\n');
+    expect(all).toContain('Nothing was in force under this agreement');
+    expect(all).toContain('• A new agreement');
+    expect(contexts(blocks).join()).toContain('`/sla propose` opens a new form');
   });
 });

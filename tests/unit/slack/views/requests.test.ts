@@ -872,6 +872,26 @@ describe('newRequestModal', () => {
     expect(single.options?.map((o) => o.value)).toEqual(['it-for-finance-laptops', 'it-for-finance-printers']);
   });
 
+  it("keeps within Slack's option_groups limits: 100 groups of 100 options, labels of 75 characters", () => {
+    const many: ServiceChoice[] = Array.from({ length: 102 }, (_, d) =>
+      Array.from({ length: d < 2 ? 101 : 1 }, (_, n) => ({
+        agreement: agreement({ id: `d${d}-s${n}`, provider: `d${d}`, service: `Service ${n}` }),
+        providerName: `${d === 0 ? 'L'.repeat(90) : 'Department'} ${d}`,
+      })),
+    ).flat();
+    const select = serviceSelect(newRequestModal({ choices: many, selected: 'd1-s100', metadata: '' }));
+    expect(select.option_groups).toHaveLength(100);
+    expect(select.option_groups?.[0]?.options).toHaveLength(100);
+    expect(select.option_groups?.[0]?.label.text.length).toBeLessThanOrEqual(75);
+    for (const g of select.option_groups ?? []) expect(g.options.length).toBeLessThanOrEqual(100);
+    // A service Slack could not show is not offered as the initial pick either.
+    expect(select.initial_option).toBeUndefined();
+    const flat = serviceSelect(
+      newRequestModal({ choices: many.filter((c) => c.agreement.provider === 'd1'), metadata: '' }),
+    );
+    expect(flat.options).toHaveLength(100);
+  });
+
   it("lists only the selected agreement's priorities, labelled with its targets", () => {
     const first = newRequestModal({ choices, metadata: '' });
     expect(serviceSelect(first).initial_option?.value).toBe('it-for-finance-laptops');
