@@ -52,10 +52,10 @@ const csvRow = (cells: readonly Cell[]) => cells.map(csvField).join(',');
 
 /**
  * The report as CSV: every table of the report, one section each (its name on a line, a header,
- * the rows, an empty line), CRLF line ends. Without `showPenalties` the penalty columns and
- * section are left out, not zeroed.
+ * the rows, an empty line), CRLF line ends. Without `forHeads` the penalty columns and
+ * section and the breaches per assignee are left out, not zeroed.
  */
-export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?: boolean } = {}): string {
+export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean } = {}): string {
   const sections: [string, Cell[], Cell[][]][] = [
     [
       'Summary',
@@ -72,7 +72,7 @@ export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?:
         'compliance_pct',
         'response_breaches',
         'resolution_breaches',
-        ...(showPenalties ? ['penalty_total', 'penalty_unit'] : []),
+        ...(forHeads ? ['penalty_total', 'penalty_unit'] : []),
       ],
       [
         [
@@ -88,11 +88,11 @@ export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?:
           r.compliancePct,
           r.breachesByTarget.response,
           r.breachesByTarget.resolution,
-          ...(showPenalties ? [r.penaltyTotal, r.penaltyUnit] : []),
+          ...(forHeads ? [r.penaltyTotal, r.penaltyUnit] : []),
         ],
       ],
     ],
-    ...(showPenalties
+    ...(forHeads
       ? [
           [
             'Penalties',
@@ -124,7 +124,15 @@ export function reportCsv(r: Report, { showPenalties = true }: { showPenalties?:
       r.heatmap.map((row, w) => [WEEKDAY_SHORT[w] ?? String(w + 1), ...row]),
     ],
     ['By service', ['service', 'breached'], r.byService.map((s) => [s.service, s.breached])],
-    ['By assignee', ['assignee', 'breached'], r.byAssignee.map((a) => [a.assignee ?? '(unassigned)', a.breached])],
+    ...(forHeads
+      ? [
+          [
+            'By assignee',
+            ['assignee', 'breached'],
+            r.byAssignee.map((a): Cell[] => [a.assignee ?? '(unassigned)', a.breached]),
+          ] as [string, Cell[], Cell[][]],
+        ]
+      : []),
   ];
   const lines: string[] = [];
   for (const [name, head, rows] of sections) lines.push(csvRow([name]), csvRow(head), ...rows.map(csvRow), '');

@@ -145,9 +145,8 @@ export class ContentCache {
             requests: last.requests,
             compliancePct: last.compliancePct,
             previousPct: before.compliancePct,
+            met: last.met,
             breaches: last.breached,
-            penaltyOwed: last.penaltyTotal,
-            penaltyUnit: last.penaltyUnit,
             kudos: 0,
           };
         }),

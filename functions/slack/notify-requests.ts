@@ -3,7 +3,8 @@
  * in the provider's channel (or updates it), then tells Slack each history line it has not told
  * yet, oldest first: a reply in the card's thread and DMs to whoever should hear of it (the
  * requester: the filing confirmation, acknowledge, waiting on you, resolved with the rating prompt;
- * the assignee: an at-risk warning, or the channel when nobody is assigned; the heads of both
+ * the assignee: an at-risk warning, or with nobody assigned a line shown in the channel that
+ * mentions the department's user group or members; the heads of both
  * departments: a breach, with its penalty and a recovery checklist). Then the request's check moves
  * on to its next deadline.
  * One worker per request at a time (a lease lock); each card and line is posted, then remembered,
@@ -172,7 +173,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       const warnsChannel = event.type === 'warn' && !request.assignee;
       const text =
         warnsChannel && event.kind
-          ? atRiskText(request, event.kind, calendar, at, provider.name, false)
+          ? atRiskText(request, event.kind, calendar, at, provider)
           : historyLine(event, request.id, provider.name);
       const line = await deps.slack.chat.postMessage({
         channel: ref.channel,
@@ -451,15 +452,16 @@ function atRiskOf(
   return { remaining: Math.max(0, view.remaining), due: view.due };
 }
 
-function atRiskText(
-  request: Request,
-  kind: TargetKind,
-  calendar: Calendar,
-  at: number,
-  providerName: string,
-  toAssignee: boolean,
-): string {
-  return atRiskWarning({ ...atRiskOf(request, kind, calendar, at), request, kind, providerName, toAssignee }).text;
+/** The thread line of a warning nobody is assigned to: it mentions the provider's people on duty. */
+function atRiskText(request: Request, kind: TargetKind, calendar: Calendar, at: number, provider: Department): string {
+  return atRiskWarning({
+    ...atRiskOf(request, kind, calendar, at),
+    request,
+    kind,
+    providerName: provider.name,
+    toAssignee: false,
+    onDuty: provider,
+  }).text;
 }
 
 /** A rate limit: the job goes back on the queue and tries again after Retry-After, with nothing left out. */

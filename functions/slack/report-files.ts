@@ -6,8 +6,8 @@
  * Once per work item key: the key is leased (store/deliveries.ts) before anything is uploaded, given
  * back when the upload fails, so the queue's retry uploads instead of finding the key taken, and
  * left to run out after the worker's timeout when the worker is killed. A report with no
- * requests uploads nothing. Penalties go only to the department's heads and Kept admins, as in
- * `/sla report`.
+ * requests uploads nothing. Penalties and the breaches per assignee go only to the department's
+ * heads and Kept admins, as in `/sla report`.
  */
 import type { WebClient } from '@slack/web-api';
 import { renderHeatmapPng, renderTrendPng } from '../charts/render';
@@ -70,7 +70,7 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
   const report = await readReport(deps.db, dir, department, item, BETTER_READ);
   if (report.empty) return 'empty';
 
-  const showPenalties = isHead(department, item.user) || deps.admins.includes(item.user);
+  const forHeads = isHead(department, item.user) || deps.admins.includes(item.user);
   const subtitle = `${report.departmentName}, ${report.label}`;
   const [trendPng, heatmapPng] = await Promise.all([
     renderTrendPng(
@@ -79,7 +79,7 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
     ),
     renderHeatmapPng(report.heatmap, { subtitle }),
   ]);
-  const csv = reportCsv(report, { showPenalties });
+  const csv = reportCsv(report, { forHeads });
 
   const opened = await deps.slack.conversations.open({ users: item.user });
   const channel = opened.channel?.id;
@@ -87,7 +87,7 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
   const base = `kept-${report.department}-${report.from}-to-${report.to}`;
   await deps.slack.files.uploadV2({
     channel_id: channel,
-    initial_comment: comment(report, showPenalties),
+    initial_comment: comment(report, forHeads),
     file_uploads: [
       {
         file: trendPng,
@@ -107,11 +107,12 @@ async function send(deps: ReportFilesDeps, item: ReportFilesItem): Promise<Repor
   return 'uploaded';
 }
 
-function comment(r: Report, showPenalties: boolean): string {
+function comment(r: Report, forHeads: boolean): string {
   const lines = [
     `Report files for *${escapeMrkdwn(r.departmentName)}*, ${escapeMrkdwn(r.label)} (${r.from} to ${r.to}): the weekly compliance trend, when breaches happen, and every table as CSV.`,
   ];
-  if (!showPenalties) lines.push("Penalties are left out: they are for the department's heads and Kept admins.");
+  if (!forHeads)
+    lines.push("Penalties and breaches per person are left out: they are for the department's heads and Kept admins.");
   return lines.join('\n');
 }
 

@@ -71,6 +71,11 @@ async function click(actionId: string, value: string, user: string): Promise<str
 }
 
 const lastModal = () => fake.lastModal();
+/** Everything Kept posted or updated in IT's channel (the card and its thread), text and blocks. */
+const inChannel = () =>
+  [...fake.callsTo('chat.postMessage'), ...fake.callsTo('chat.update')]
+    .filter((c) => c.args.channel === 'C0ITQUEUE')
+    .map((c) => `${String(c.args.text)}\n${JSON.stringify(c.args.blocks ?? [])}`);
 const slack = () =>
   createSlackClient({ SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' }, { logLevel: LogLevel.ERROR });
 
@@ -112,6 +117,12 @@ it('a missed target, from the scan to the waiver, the cause and the App Home', a
     expect(dm(FIN_HEAD)[0]).toContain(IDS.waivePenalty);
     expect(dm(IT_HEAD)[0]).not.toContain(IDS.waivePenalty);
     expect(dm(FIN_MEMBER)).toHaveLength(0); // the requester is not told of penalties
+    // The channel sees the misses, on the card and in its thread, but never what they cost.
+    const channel = inChannel();
+    expect(channel.filter((t) => t.includes(`${id} missed its response target`))).toHaveLength(1);
+    expect(channel.filter((t) => t.includes(`${id} missed its resolution target`))).toHaveLength(1);
+    expect(channel.some((t) => t.includes('missed — was due'))).toBe(true); // the card
+    for (const t of channel) expect(t).not.toMatch(/penalt|points/i);
   });
 
   await step(
@@ -128,9 +139,15 @@ it('a missed target, from the scan to the waiver, the cause and the App Home', a
       expect(await submit(modal, { [IDS.waiveReasonBlock]: '' }, FIN_HEAD)).toMatchObject({
         response_action: 'errors',
       });
+      fake.reset();
       expect(await submit(modal, { [IDS.waiveReasonBlock]: 'We sent it to the wrong queue first' }, FIN_HEAD)).toEqual(
         {},
       );
+      // The waiver is told in the card's thread and on the card, without the amount given back.
+      const channel = inChannel();
+      expect(channel.some((t) => t.includes(`waived the response penalty of ${id}`))).toBe(true);
+      expect(channel.some((t) => t.includes('penalty waived by'))).toBe(true);
+      for (const t of channel) expect(t).not.toMatch(/points|penalty \d/);
       const request = (await getRequest(db, id))!;
       expect(request.breaches?.response?.waived).toMatchObject({
         by: FIN_HEAD,

@@ -9,10 +9,13 @@ import { LogLevel } from '@slack/web-api';
 import type { DigestSettings } from '../../functions/domain/directory';
 import { type DigestDeps, describeDigest, digestSlackClient, runDigest } from '../../functions/jobs/digest';
 import { type DigestSources, storeSources } from '../../functions/jobs/digest-content';
+import { runScan } from '../../functions/jobs/scan';
 import { runScheduled } from '../../functions/jobs/scheduled';
+import { fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { claimDigest, getDigestClaim } from '../../functions/store/digests';
 import { DIRECTORY_PK, digestItem } from '../../functions/store/directory';
+import { readTotal } from '../../functions/store/ledger';
 import { importExample } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
@@ -273,6 +276,30 @@ it('the digest carries the tips, a scorecard per providing department, the kudos
   expect(blocks).toMatch(/Kudos received\*\\n3/);
   expect(String(post.args.text)).toMatch(/^Kept weekly — week 49: .*open requests? at risk now\.$/);
   expect((post.args.blocks as unknown[]).length).toBeLessThanOrEqual(50);
+});
+
+it('a week with penalties: the digest shows compliance and misses, never a penalty figure', async () => {
+  // Filed Tuesday 24 November 10:00 in New York (IT's hours), P1: both targets missed that day.
+  const filed = await fileFromSlack(db, {
+    user: 'U0FINMEM1',
+    agreementId: 'it-for-finance',
+    priority: 'P1',
+    title: 'Payroll laptop dead',
+    description: '',
+    delivery: 'view:digest-penalty',
+    now: new Date('2026-11-24T15:00:00Z'),
+  });
+  expect(filed.outcome).toBe('filed');
+  expect(await runScan({ db }, new Date('2026-11-25T15:00:00Z'))).toMatchObject({ breaches: 2 });
+  expect((await readTotal(db, 'it-for-finance', '2026-11')).charged).toBe(100); // 50 points a miss
+
+  await runDigest(deps(), MONDAY);
+  const post = fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0GENERAL')!;
+  const shown = `${String(post.args.text)}\n${JSON.stringify(post.args.blocks)}`;
+  expect(shown).toMatch(/\*IT\* · 1 request/);
+  expect(shown).toMatch(/\*Compliance\*\\n0%/);
+  expect(shown).toMatch(/\*Breaches\*\\n1/);
+  expect(shown).not.toMatch(/penalt|owed|\b100\b|\b50\b|points/i);
 });
 
 it('with the real sources (the tips catalogue and kudos from the table) the digest posts', async () => {

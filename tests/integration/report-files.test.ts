@@ -165,20 +165,22 @@ it('gives the key back when an upload URL keeps failing, too', async () => {
   expect(okCompletions()).toHaveLength(1);
 });
 
-it('leaves penalties out of the CSV for anyone but the heads and Kept admins', async () => {
+it('leaves penalties and breaches per assignee out of the CSV for anyone but the heads and Kept admins', async () => {
   await performWork(deps, item('report:T0005', SALES_MEMBER));
   expect(fake.callsTo('conversations.open').map((c) => c.args.users)).toEqual([SALES_MEMBER]);
   const memberCsv = csvOf(fake.uploads());
   expect(memberCsv).not.toContain('Penalties'); // the section is left out, not zeroed
   expect(memberCsv).not.toContain('penalty_total');
   expect(memberCsv).not.toContain('points');
+  expect(memberCsv).not.toContain('By assignee');
   expect(completions()[0]!.args.initial_comment).toMatch(
-    /Penalties are left out: they are for the department's heads and Kept admins\./,
+    /Penalties and breaches per person are left out: they are for the department's heads and Kept admins\./,
   );
 
   fake.reset();
   await performWork({ ...deps, admins: [SALES_MEMBER] }, item('report:T0006', SALES_MEMBER));
   expect(csvOf(fake.uploads())).toContain('points,200,0,200');
+  expect(csvOf(fake.uploads())).toContain('By assignee');
 });
 
 it('uploads nothing for a period in which nobody filed a request', async () => {

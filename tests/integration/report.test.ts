@@ -473,7 +473,7 @@ describe('on one history', () => {
   it('a department nobody filed to says so', async () => {
     const report = await reportFor(db, { id: 'sales', name: 'Sales' }, '2026-11-01', '2026-11-25');
     expect(report).toMatchObject({ requests: 0, empty: true, compliancePct: null });
-    expect(reportMessage({ ...report, label: 'November 2026' }, { showPenalties: true }).text).toBe(
+    expect(reportMessage({ ...report, label: 'November 2026' }, { forHeads: true }).text).toBe(
       'Nobody filed a request to Sales in November 2026, so there is nothing to report yet.',
     );
   });

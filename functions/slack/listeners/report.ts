@@ -1,8 +1,8 @@
 /**
  * `/sla report [dept] [period]` (either order): a department's report over a period, answered in
  * the ack from three reads (the directory, the period's day counters, its "better" answers),
- * however many requests the period holds. Penalties are shown to the department's heads and Kept
- * admins; everyone else sees compliance and a line saying penalties are for heads.
+ * however many requests the period holds. Penalties and the breaches per assignee are shown to the
+ * department's heads and Kept admins; everyone else sees compliance and a line saying they are for heads.
  */
 
 import { type Department, isHead } from '../../domain/department';
@@ -69,8 +69,8 @@ export async function reportCommand(
   if (!period.ok) return say(period.error);
   const { from, to, label } = period.value;
   const report = await readReport(deps.db, dir, department, { from, to, label }, BETTER_READ);
-  const showPenalties = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
-  const message = reportMessage(report, { showPenalties });
+  const forHeads = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
+  const message = reportMessage(report, { forHeads });
   if (!trigger || report.empty) return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
   const files: WorkItem = { type: 'report.files', key: `report:${trigger}`, user, department: department.id, from, to };
   const note = context(':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.');

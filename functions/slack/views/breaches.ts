@@ -7,6 +7,7 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ordinal } from '../../domain/agreement-text';
+import type { Department } from '../../domain/department';
 import { type Breach, type Request, WAIVE_REASON_MAX } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
@@ -27,7 +28,9 @@ import {
   dateToken,
   escapeMrkdwn,
   link,
+  mentionList,
   mentionUser,
+  mentionUsergroup,
   possessive,
   quoted,
   safeUrl,
@@ -139,9 +142,28 @@ export interface AtRiskInput {
   cardLink?: string;
   /** true for the DM to the assignee; false for the provider's channel (nobody assigned). */
   toAssignee: boolean;
+  /** For the channel when nobody is assigned: the provider, whose people on duty are mentioned. */
+  onDuty?: Pick<Department, 'usergroup' | 'members' | 'heads'>;
 }
 
-/** The warning that a target is at risk: to the assignee, or to the provider's channel when nobody is assigned. */
+/** At most this many people are mentioned by name; a department with more has a user group to mention. */
+export const MAX_DUTY_MENTIONS = 10;
+
+/**
+ * Who is pinged about a request nobody has taken: the department's user group when it has one,
+ * else its members (its heads when it lists none), the first MAX_DUTY_MENTIONS of them and then
+ * `and N more`.
+ */
+export function onDutyMentions(dept: Pick<Department, 'usergroup' | 'members' | 'heads'>): string {
+  if (dept.usergroup) return mentionUsergroup(dept.usergroup);
+  const people = [...new Set(dept.members.length > 0 ? dept.members : dept.heads)];
+  return mentionList(people, MAX_DUTY_MENTIONS);
+}
+
+/**
+ * The warning that a target is at risk: to the assignee, or to the provider's channel when nobody
+ * is assigned, mentioning the department's people on duty (`onDuty`) so that someone hears of it.
+ */
 export function atRiskWarning(input: AtRiskInput): SlackMessage {
   const { request, kind } = input;
   const id = escapeMrkdwn(request.id);
@@ -153,7 +175,9 @@ export function atRiskWarning(input: AtRiskInput): SlackMessage {
     ? `You are assigned.${safeUrl(input.cardLink) ? ` See ${card}.` : ''}`
     : request.assignee
       ? `${mentionUser(request.assignee)} is assigned — see ${card}.`
-      : `Nobody is assigned — *Assign to me* on ${card}.`;
+      : input.onDuty
+        ? `${onDutyMentions(input.onDuty)}: nobody has taken it yet. Could one of you take it? Press *Assign to me* on ${card}.`
+        : `Nobody is assigned — *Assign to me* on ${card}.`;
   const blocks: KnownBlock[] = [
     section(`${headline}\n${titleOf(request)}`),
     section(who),

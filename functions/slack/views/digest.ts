@@ -1,6 +1,8 @@
 /**
  * Block Kit for the weekly digest: the two tips, a scorecard per providing department for last
- * week, up to three kudos worth reading and the requests at risk now. Made to read on a phone:
+ * week, up to three kudos worth reading and the requests at risk now. The digest goes to channels
+ * everyone reads, so it carries what `/sla report` shows anyone (compliance, met and missed): no
+ * penalty amounts and nothing about a single person's misses (decisions.md). Made to read on a phone:
  * short lines, two-column fields, one section per department. Pure: the job gathers the figures
  * (functions/jobs/digest.ts). All user text goes through `escapeMrkdwn`; at most 50 blocks.
  * No image here: charts are rendered in the worker bundle (functions/charts) and the digest Lambda
@@ -36,9 +38,9 @@ export interface ScoreRow {
   compliancePct: number | null;
   /** The same for the week before. */
   previousPct: number | null;
+  /** Requests filed last week that met their targets, and those that missed at least one. */
+  met: number;
   breaches: number;
-  penaltyOwed: number;
-  penaltyUnit: string | null;
   kudos: number;
 }
 
@@ -93,16 +95,14 @@ function tipBlock(label: string, tip: DigestTip): SectionBlock {
 function scoreBlock(row: ScoreRow): SectionBlock {
   const change = changeText(row.compliancePct, row.previousPct);
   const compliance = row.compliancePct === null ? '—' : `${pct(row.compliancePct)}${change ? ` ${change}` : ''}`;
-  const penalties =
-    row.penaltyOwed !== 0 && row.penaltyUnit ? `${row.penaltyOwed} ${userText(row.penaltyUnit, 40)}` : '—';
   return {
     type: 'section',
     text: { type: 'mrkdwn', text: `*${userText(row.name, 150)}* · ${plural(row.requests, 'request')}` },
     fields: [
       { type: 'mrkdwn', text: `*Compliance*\n${compliance}` },
-      { type: 'mrkdwn', text: `*Breaches*\n${row.breaches}` },
-      { type: 'mrkdwn', text: `*Penalties owed*\n${penalties}` },
       { type: 'mrkdwn', text: `*Kudos received*\n${row.kudos}` },
+      { type: 'mrkdwn', text: `*Met*\n${row.met}` },
+      { type: 'mrkdwn', text: `*Breaches*\n${row.breaches}` },
     ],
   };
 }

@@ -2,7 +2,7 @@
  * Block Kit for `/sla report`: a department's compliance over a period, its breaches (by target,
  * agreement and priority, week, weekday and hour, service and assignee), satisfaction with the
  * "what would have made this better?" answers, the causes given, and the penalties (owed and
- * waived, per unit) for those allowed to see them. Pure function of a `Report`; every piece of
+ * waived, per unit) and the breaches per assignee for those allowed to see them. Pure function of a `Report`; every piece of
  * user text goes through `escapeMrkdwn`. At most 50 blocks (about 15 in practice).
  */
 import type { KnownBlock } from '@slack/types';
@@ -13,8 +13,11 @@ import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from 
 import { amountText, clip, escapeMrkdwn, mentionUser, plural } from './format';
 
 export interface ReportViewOptions {
-  /** Heads of the department and Kept admins see what is owed; everyone else sees a line saying so. */
-  showPenalties: boolean;
+  /**
+   * Heads of the department and Kept admins see what is owed and each assignee's breaches; everyone
+   * else sees a line saying so (decisions.md: penalties and per-person misses are for heads).
+   */
+  forHeads: boolean;
 }
 
 /** How many weeks of the trend, answers, cells, services and assignees the message shows. */
@@ -116,7 +119,7 @@ function whenText(r: Report): string | undefined {
   return `*When breached requests were filed*: ${cells.map((c) => `${heatCellLabel(c)}: ${c.breached}`).join(' · ')}`;
 }
 
-function whereText(r: Report): string | undefined {
+function whereText(r: Report, forHeads: boolean): string | undefined {
   const lines: string[] = [];
   if (r.byService.length > 0)
     lines.push(
@@ -125,7 +128,7 @@ function whereText(r: Report): string | undefined {
         .map((s) => `${escapeMrkdwn(clip(s.service, 60))} ${s.breached}`)
         .join(' · ')}`,
     );
-  if (r.byAssignee.length > 0)
+  if (forHeads && r.byAssignee.length > 0)
     lines.push(
       `*Assignees of breached requests*: ${r.byAssignee
         .slice(0, TOP)
@@ -167,8 +170,13 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
   const counts = `${plural(r.requests, 'request')} filed · ${r.met} met · ${r.breached} breached · ${r.open} open · ${r.cancelled} cancelled`;
   const targets = `Missed targets: ${plural(r.breachesByTarget.response, 'response')} · ${plural(r.breachesByTarget.resolution, 'resolution')}`;
   const blocks: KnownBlock[] = [top, section(`${headline(r)}\n${counts}\n${targets}`)];
-  if (options.showPenalties) blocks.push(section(penaltyLines(r)));
-  else blocks.push(context(`Penalties are shown only to heads of ${escapeMrkdwn(r.departmentName)} and Kept admins.`));
+  if (options.forHeads) blocks.push(section(penaltyLines(r)));
+  else
+    blocks.push(
+      context(
+        `Penalties and breaches per person are shown only to heads of ${escapeMrkdwn(r.departmentName)} and Kept admins.`,
+      ),
+    );
   blocks.push({ type: 'divider' });
   for (const text of [
     agreementTable(r),
@@ -177,7 +185,7 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
     betterText(r),
     causesText(r),
     whenText(r),
-    whereText(r),
+    whereText(r, options.forHeads),
   ])
     if (text) blocks.push(section(text));
   blocks.push(
@@ -185,8 +193,7 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
       `${r.from} to ${r.to}: the requests filed in these days (the department's local dates), as they stand now.`,
     ),
   );
-  const penaltyText =
-    options.showPenalties && r.penaltyUnit ? `, ${amountText(r.penaltyTotal, r.penaltyUnit)} owed` : '';
+  const penaltyText = options.forHeads && r.penaltyUnit ? `, ${amountText(r.penaltyTotal, r.penaltyUnit)} owed` : '';
   const text = `${escapeMrkdwn(r.departmentName)}, ${escapeMrkdwn(r.label)}: ${pct(r.compliancePct)} compliance, ${counts}${penaltyText}.`;
   return { text, blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }

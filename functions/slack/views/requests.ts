@@ -38,7 +38,6 @@ import {
 } from './blocks';
 import {
   actorText,
-  amountText,
   clip,
   cut,
   dateToken,
@@ -73,10 +72,6 @@ const statusText = (status: RequestStatus) => `${STATUS_EMOJI[status]} ${STATUS_
 /** `*IT-42 · Title*`, escaped. */
 const titleLine = (request: Request) => `*${escapeMrkdwn(request.id)} · ${escapeMrkdwn(request.title)}*`;
 
-/** `penalty 50 points`, or `no penalty` when the breach cost nothing (no penalty agreed, or the monthly cap reached). */
-export const penaltyText = (amount: number, unit: string): string =>
-  amount > 0 ? `penalty ${amountText(amount, unit)}` : 'no penalty';
-
 /** `Unclear request` for `unclear_request`; an unknown category (an older record) as given, escaped. */
 const causeLabel = (category: string): string =>
   (CAUSE_LABEL as Record<string, string | undefined>)[category] ?? escapeMrkdwn(category);
@@ -87,15 +82,19 @@ export function causeText(cause: { category: string; text?: string }): string {
   return cause.text?.trim() ? `${label} — ${escapeMrkdwn(cause.text.trim())}` : label;
 }
 
-/** `missed — was due <token> · penalty 50 points (waived by <@U1>)`. */
+/**
+ * `missed — was due <token>`, then ` · penalty waived by <@U1>` once waived. The card is read by
+ * the whole channel, so it never says what a miss cost: amounts are for the heads' DMs, the
+ * report and the App Home of heads (decisions.md).
+ */
 function breachText(breach: Breach): string {
-  const waived = breach.waived ? ` (waived by ${actorText(breach.waived.by)})` : '';
-  return `missed — was due ${dateToken(breach.dueAt)} · ${penaltyText(breach.amount, breach.unit)}${waived}`;
+  const waived = breach.waived ? ` · penalty waived by ${actorText(breach.waived.by)}` : '';
+  return `missed — was due ${dateToken(breach.dueAt)}${waived}`;
 }
 
 /**
  * One line per target: `:warning: *Response* · due <token> · 20m of working time left`. A recorded
- * breach takes precedence: `:red_circle: *Response* · missed — was due <token> · penalty 50 points`.
+ * breach takes precedence: `:red_circle: *Response* · missed — was due <token>`.
  */
 function targetLine(
   kind: TargetKind,
@@ -307,9 +306,6 @@ export interface HistoryEvent {
   from?: RequestStatus | null;
   /** warn, breach, waive: which target. */
   kind?: TargetKind;
-  /** breach: what it cost; waive: what was given back. */
-  amount?: number;
-  unit?: string;
   /** resolve of a request that missed a target: why. */
   cause?: { category: string; text?: string };
   /** comment: which side said it, whether it is an internal note, and the files shared with it. */
@@ -354,15 +350,14 @@ export function filedFromMessageReply(input: {
 
 /**
  * One line of a request's history (a reply in the card's thread, and `/sla show`). `providerName`
- * names the provider's side on a line of the conversation.
+ * names the provider's side on a line of the conversation. Read by the whole channel, so a miss or
+ * a waiver never says what it cost (decisions.md).
  */
 export function historyLine(event: HistoryEvent, requestId: string, providerName?: string): string {
   const who = actorText(event.actor);
   const id = escapeMrkdwn(requestId);
   const note = event.note ? quoted(event.note) : undefined;
   const target = event.kind ? `${event.kind} target` : 'target';
-  const priced =
-    event.amount !== undefined && event.unit !== undefined ? { amount: event.amount, unit: event.unit } : undefined;
   const withNote = (line: string) => (note ? `${line}: ${note}` : line);
   const when = ` — ${dateToken(event.at)}`;
   switch (event.type) {
@@ -401,10 +396,8 @@ export function historyLine(event: HistoryEvent, requestId: string, providerName
       return `:star: ${who} rated ${id} ${event.score ?? '?'}/5${note ? ` — ${note}` : ''}${when}`;
     case 'warn':
       return `:warning: ${id}'s ${target} is at risk${when}`;
-    case 'breach': {
-      const penalty = priced ? ` — ${penaltyText(priced.amount, priced.unit)}` : '';
-      return `:red_circle: ${id} missed its ${target}${penalty}${when}`;
-    }
+    case 'breach':
+      return `:red_circle: ${id} missed its ${target}${when}`;
     case 'priority': {
       const to = escapeMrkdwn(event.priority ?? '?');
       const from = escapeMrkdwn(event.previousPriority ?? '?');
@@ -420,8 +413,7 @@ export function historyLine(event: HistoryEvent, requestId: string, providerName
     }
     case 'waive': {
       const what = event.kind ? `the ${event.kind} penalty` : 'the penalty';
-      const given = priced && priced.amount > 0 ? ` (${amountText(priced.amount, priced.unit)})` : '';
-      return `${withNote(`:handshake: ${who} waived ${what} of ${id}${given}`)}${when}`;
+      return `${withNote(`:handshake: ${who} waived ${what} of ${id}`)}${when}`;
     }
   }
 }

@@ -330,7 +330,7 @@ describe('buildReport', () => {
     expect(reportTable(r)).toContain(
       'Nobody filed a request to IT in November 2026, so there is nothing to report yet.',
     );
-    const message = reportMessage(r, { showPenalties: true });
+    const message = reportMessage(r, { forHeads: true });
     expect(message.text).toBe('Nobody filed a request to IT in November 2026, so there is nothing to report yet.');
     expect(JSON.stringify(message.blocks)).not.toMatch(/Penalt/);
   });
@@ -487,14 +487,15 @@ describe('reportTable', () => {
 describe('reportMessage', () => {
   const shown = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks)}`;
 
-  it('shows penalties only when allowed, and says so otherwise', () => {
-    const head = shown(reportMessage(sample(), { showPenalties: true }));
+  it('shows penalties and breaches per assignee only when allowed, and says so otherwise', () => {
+    const head = shown(reportMessage(sample(), { forHeads: true }));
     expect(head).toContain('€300.50 owed');
     expect(head).toContain('50 points owed');
     expect(head).toContain('50 points waived');
-    const member = shown(reportMessage(sample(), { showPenalties: false }));
-    expect(member).not.toMatch(/owed|€|points/);
-    expect(member).toContain('Penalties are shown only to heads of IT and Kept admins.');
+    expect(head).toContain('*Assignees of breached requests*: unassigned 2 · <@U0ITMEM01> 1');
+    const member = shown(reportMessage(sample(), { forHeads: false }));
+    expect(member).not.toMatch(/owed|€|points|Assignees|U0ITMEM01/);
+    expect(member).toContain('Penalties and breaches per person are shown only to heads of IT and Kept admins.');
   });
 
   it("escapes user text and stays within Slack's limits", () => {
@@ -507,7 +508,7 @@ describe('reportMessage', () => {
         text: `<!here> & <https://evil.example|click> ${i}`,
       })),
     };
-    const m = reportMessage(many, { showPenalties: true });
+    const m = reportMessage(many, { forHeads: true });
     expect(m.blocks.length).toBeLessThanOrEqual(50);
     const text = shown(m);
     expect(text).not.toContain('<!here>');

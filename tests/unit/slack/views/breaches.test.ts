@@ -15,7 +15,9 @@ import {
   type BreachNoticeInput,
   breachNotice,
   chargeText,
+  MAX_DUTY_MENTIONS,
   monthName,
+  onDutyMentions,
   waiveModal,
 } from '../../../../functions/slack/views/breaches';
 import { readResolveView, resolveModal } from '../../../../functions/slack/views/request-modals';
@@ -261,6 +263,45 @@ describe('atRiskWarning', () => {
     expect(text).toContain('under 1m of working time left');
     expect(text).toContain('&lt;!here&gt; printer');
     expect(text).not.toMatch(/<!here>|<!channel>/);
+  });
+
+  it("mentions the department's people on duty when nobody is assigned, so someone hears of it", () => {
+    const m = atRiskWarning({
+      request,
+      kind: 'response',
+      remaining: 5 * MINUTE_MS,
+      due: T0 + 30 * MINUTE_MS,
+      providerName: 'IT',
+      toAssignee: false,
+      onDuty: { usergroup: 'S0ITTEAM1', members: ['U0ANA'], heads: ['U0HEAD'] },
+    });
+    expect(m.text).toMatch(
+      /\n<!subteam\^S0ITTEAM1>: nobody has taken it yet\. Could one of you take it\? Press \*Assign to me\* on the card\.$/,
+    );
+    expect(m.text).not.toContain('<@U0ANA>');
+  });
+});
+
+describe('onDutyMentions', () => {
+  const people = (n: number) => Array.from({ length: n }, (_, i) => `U0P${String(i).padStart(4, '0')}`);
+
+  it('mentions the user group when the department has one, else its members', () => {
+    expect(onDutyMentions({ usergroup: 'S0HRTEAM1', members: ['U0ANA'], heads: ['U0HEAD'] })).toBe(
+      '<!subteam^S0HRTEAM1>',
+    );
+    expect(onDutyMentions({ members: ['U0ANA', 'U0BEN'], heads: ['U0HEAD'] })).toBe('<@U0ANA>, <@U0BEN>');
+  });
+
+  it('mentions the heads of a department that lists no members', () => {
+    expect(onDutyMentions({ members: [], heads: ['U0HEAD'] })).toBe('<@U0HEAD>');
+  });
+
+  it(`names at most ${MAX_DUTY_MENTIONS} people, then says how many more`, () => {
+    expect(MAX_DUTY_MENTIONS).toBe(10);
+    const text = onDutyMentions({ members: people(13), heads: ['U0HEAD'] });
+    expect(text.match(/<@/g)).toHaveLength(10);
+    expect(text).toMatch(/<@U0P0009> and 3 more$/);
+    expect(onDutyMentions({ members: people(10), heads: [] })).not.toContain('more');
   });
 });
 

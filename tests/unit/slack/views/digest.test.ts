@@ -14,9 +14,8 @@ const row = (over: Partial<ScoreRow> = {}): ScoreRow => ({
   requests: 12,
   compliancePct: 91.7,
   previousPct: 88.6,
+  met: 11,
   breaches: 1,
-  penaltyOwed: 10,
-  penaltyUnit: 'points',
   kudos: 2,
   ...over,
 });
@@ -57,7 +56,9 @@ it('has the header, both tips, the scorecard row with its change and the request
   const text = json(m);
   expect(text).toContain('Try this week:');
   expect(text).toContain('91.7% ▲ 3.1 pts');
-  expect(text).toContain('*Penalties owed*\\n10 points');
+  expect(text).toContain('*Met*\\n11');
+  expect(text).toContain('*Breaches*\\n1');
+  expect(text).not.toMatch(/penalt|owed|points/i); // penalties are for heads, never in a channel
   expect(text).toContain('*Kudos received*\\n2');
   expect(text).toContain('3 open requests at risk now');
   expect(m.text).toBe('Kept weekly — week 48: 91.7% average compliance last week, 3 open requests at risk now.');
@@ -66,7 +67,7 @@ it('has the header, both tips, the scorecard row with its change and the request
 it('escapes every piece of user text, so nothing can ping a channel or forge a link', () => {
   const m = digestMessage(
     input({
-      scorecard: [row({ name: 'R&D <b>', penaltyUnit: '<@U1>' })],
+      scorecard: [row({ name: 'R&D <b>' })],
       kudos: [
         {
           giver: 'U0ALICE01',
@@ -138,14 +139,12 @@ it('a department with no requests shows a dash, not 0%', () => {
   const text = json(
     digestMessage(
       input({
-        scorecard: [
-          row({ requests: 0, compliancePct: null, previousPct: 90, breaches: 0, penaltyOwed: 0, penaltyUnit: null }),
-        ],
+        scorecard: [row({ requests: 0, compliancePct: null, previousPct: 90, met: 0, breaches: 0 })],
       }),
     ),
   );
   expect(text).toContain('*Compliance*\\n—');
-  expect(text).toContain('*Penalties owed*\\n—');
+  expect(text).toContain('*Met*\\n0');
 });
 
 it('change against the week before, in points', () => {
