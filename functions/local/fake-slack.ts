@@ -230,7 +230,11 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
       const issued = /^(\d{13})\./.exec(String(args.trigger_id ?? ''));
       if (!issued) return { ok: false, error: 'invalid_trigger_id' };
       if (Date.now() - Number(issued[1]) > TRIGGER_LIFETIME_MS) return { ok: false, error: 'expired_trigger_id' };
-      const answer = fake.openView(parseMaybe(args.view) as object, undefined, method === 'views.open' ? 'open' : 'other');
+      const answer = fake.openView(
+        parseMaybe(args.view) as object,
+        undefined,
+        method === 'views.open' ? 'open' : 'other',
+      );
       fake.showModal(String(args.trigger_id), answer.view as Record<string, unknown>, method === 'views.push');
       return answer;
     }
@@ -666,9 +670,14 @@ export class FakeSlack {
     const context = this.responses.get(id);
     if (!context) return;
     const blocks = args.blocks !== undefined ? { blocks: parseMaybe(args.blocks) } : {};
-    if (args.delete_original === true && context.messageTs) return this.deleteMessage(context.messageTs);
-    if (args.replace_original === true && context.messageTs)
-      return this.updateMessage(context.messageTs, { text: args.text, ...blocks });
+    if (args.delete_original === true && context.messageTs) {
+      this.deleteMessage(context.messageTs);
+      return;
+    }
+    if (args.replace_original === true && context.messageTs) {
+      this.updateMessage(context.messageTs, { text: args.text, ...blocks });
+      return;
+    }
     if (args.response_type === 'in_channel') {
       this.posted.push({ channel: context.channel, ts: nextTs(), text: args.text, ...blocks, at: Date.now() });
       return;

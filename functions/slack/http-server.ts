@@ -77,7 +77,16 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-export function createSlackHttp({ config, db, socketMode, outbox, now, health, answering, web }: SlackHttpDeps): SlackHttp {
+export function createSlackHttp({
+  config,
+  db,
+  socketMode,
+  outbox,
+  now,
+  health,
+  answering,
+  web,
+}: SlackHttpDeps): SlackHttp {
   const receiver = socketMode
     ? undefined
     : new HTTPReceiver({

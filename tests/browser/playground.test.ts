@@ -3,6 +3,7 @@
  * settings, as `npm start` runs it, on the run's DynamoDB Local. A person of the made-up company
  * files a request, another works it from the card, kudos are given, and moving the clock shows the
  * miss. CHROMIUM_PATH names the browser (default /usr/bin/chromium; `.ci/run` installs it).
+ * KEPT_PLAYGROUND_SCREENSHOT=<file> saves the page at the end (the README's picture).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -34,7 +35,9 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
-    throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    throw new Error(
+      `No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
   kept = await startPlayground({
     DYNAMODB_ENDPOINT: testEndpoint(),
     KEPT_TABLE: table,
@@ -43,7 +46,7 @@ beforeAll(async () => {
     KEPT_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kept-playground-')),
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  page = await browser.newPage();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(15_000);
 }, 60_000);
 
@@ -53,21 +56,22 @@ afterAll(async () => {
   await dropTable(createDb({ table, endpoint: testEndpoint() }));
 });
 
-const main = () => page.locator('main').innerText();
-async function as(who: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.getByLabel('You are').selectOption({ label: who })]);
-}
+/** What the conversation shown reads, as a person sees it. */
+const shown = async () => (await page.locator('main').textContent()) ?? '';
+/** Waits for the page the click leads to (every press posts a form and comes back). */
+const andWait = (act: Promise<unknown>) => Promise.all([page.waitForNavigation(), act]);
+const as = (who: string) => andWait(page.getByLabel('You are').selectOption({ label: who }));
+const open = (name: string) => andWait(page.getByRole('link', { name, exact: true }).click());
 async function say(text: string): Promise<void> {
   await page.getByLabel('Message').fill(text);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send' }).click()]);
+  await andWait(page.getByRole('button', { name: 'Send' }).click());
 }
-async function open(name: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name, exact: true }).click()]);
-}
+/** The card of `id` in the conversation shown. */
+const card = (id: string) => page.locator('article.msg', { hasText: `${id} ·` }).first();
 
 it('says on every page that it is a local playground, not Slack', async () => {
   await page.goto(`${kept.url}/`);
-  const note = await page.getByRole('note').innerText();
+  const note = (await page.getByRole('note').textContent()) ?? '';
   expect(note).toContain('local stand-in for Slack');
   expect(note).toContain('never part of the AWS stack');
 });
@@ -79,15 +83,59 @@ it('Dan in Finance files a request from /sla new, and Kept confirms it in his me
   const modal = page.getByRole('dialog', { name: 'New request' });
   await modal.getByLabel('Priority').selectOption('P1');
   await modal.getByLabel('Title').fill('Laptop will not start');
-  await Promise.all([page.waitForNavigation(), modal.getByRole('button', { name: 'File request' }).click()]);
+  await andWait(modal.getByRole('button', { name: 'File request' }).click());
   expect(await page.getByRole('dialog').count()).toBe(0);
   await open('Messages');
-  console.log('DAN DM', await main());
+  expect(await shown()).toContain('Filed IT-1 with IT: Laptop will not start');
 });
 
-it('Ben in IT sees the card in #it and takes the request', async () => {
+it('a form sent back with an error stays open and says what to fix', async () => {
+  await say('/sla new');
+  const modal = page.getByRole('dialog', { name: 'New request' });
+  await modal.getByLabel('Priority').selectOption('P2');
+  await modal.getByLabel('Title').fill('   ');
+  await andWait(modal.getByRole('button', { name: 'File request' }).click());
+  expect(await page.getByRole('alert').count()).toBeGreaterThan(0);
+  await andWait(page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click());
+  expect(await page.getByRole('dialog').count()).toBe(0);
+});
+
+it('Ben in IT takes the request from its card, and the card shows it', async () => {
   await as('Ben — IT support');
   await open('# it');
-  console.log('IT CHANNEL', await main());
-  console.log(await page.locator('main').innerHTML());
+  expect(await card('IT-1').textContent()).toContain('nobody yet');
+  await andWait(card('IT-1').getByRole('button', { name: 'Assign to me' }).click());
+  await andWait(card('IT-1').getByRole('button', { name: 'Acknowledge' }).click());
+  const now = (await card('IT-1').textContent()) ?? '';
+  expect(now).toContain('Ben');
+  expect(now).not.toContain('nobody yet');
+  expect(now).toContain('(edited)');
+});
+
+it('Dan hears that IT acknowledged his request', async () => {
+  await as('Dan — Finance');
+  await open('Messages');
+  expect(await shown()).toMatch(/IT-1.*acknowledged|acknowledged.*IT-1/s);
+});
+
+it('Dan thanks Ben with /kudos, and Ben is told', async () => {
+  await open('# general');
+  await say('/kudos @Ben thanks for sorting my laptop so fast');
+  await as('Ben — IT support');
+  await open('Messages');
+  expect(await shown()).toContain('Dan gave you kudos');
+});
+
+it('moving the clock a day on shows the missed target on the card', async () => {
+  await open('# it');
+  await andWait(page.getByRole('button', { name: '+1 day' }).click());
+  expect(await card('IT-1').textContent()).toMatch(/missed/i);
+  expect(await shown()).toMatch(/IT-1 missed its resolution target/);
+  if (process.env.KEPT_PLAYGROUND_SCREENSHOT)
+    await page.screenshot({ path: process.env.KEPT_PLAYGROUND_SCREENSHOT, fullPage: false });
+});
+
+it('the App Home shows Ben what he is working on', async () => {
+  await open('Home');
+  expect(await shown()).toContain('IT-1');
 });

@@ -21,6 +21,12 @@ export const esc = (text: unknown): string => String(text ?? '').replace(/[&<>"'
 
 const EMOJI: Record<string, string> = {
   white_check_mark: '✅',
+  new: '🆕',
+  inbox_tray: '📥',
+  construction: '🚧',
+  pause_button: '⏸️',
+  no_entry_sign: '🚫',
+  arrows_counterclockwise: '🔄',
   heavy_check_mark: '✔️',
   warning: '⚠️',
   rotating_light: '🚨',
@@ -74,8 +80,8 @@ function inline(text: string): string {
 /** Slack's mrkdwn as HTML: escapes everything, then draws Slack's own markup. */
 export function mrkdwn(text: unknown, names: Names): string {
   const source = String(text ?? '')
-    .replace(/&lt;/g, '\u0001')
-    .replace(/&gt;/g, '\u0002')
+    .replace(/&lt;/g, '\uE000')
+    .replace(/&gt;/g, '\uE001')
     .replace(/&amp;/g, '&');
   const parts: string[] = [];
   let rest = source;
@@ -84,14 +90,16 @@ export function mrkdwn(text: unknown, names: Names): string {
   for (let i = 0; i < pieces.length; i++) {
     rest = pieces[i]!;
     if (i % 2 === 1) {
-      parts.push(`<pre>${esc(rest.replace(/\u0001/g, '<').replace(/\u0002/g, '>'))}</pre>`);
+      parts.push(`<pre>${esc(rest.replace(/\uE000/g, '<').replace(/\uE001/g, '>'))}</pre>`);
       continue;
     }
-    const lines = rest.split(/(<[^<>\n]+>)/g).map((chunk, j) =>
-      j % 2 === 1
-        ? special(chunk.slice(1, -1), names)
-        : inline(esc(chunk.replace(/\u0001/g, '<').replace(/\u0002/g, '>'))),
-    );
+    const lines = rest
+      .split(/(<[^<>\n]+>)/g)
+      .map((chunk, j) =>
+        j % 2 === 1
+          ? special(chunk.slice(1, -1), names)
+          : inline(esc(chunk.replace(/\uE000/g, '<').replace(/\uE001/g, '>'))),
+      );
     const html = lines.join('');
     parts.push(
       html
@@ -184,7 +192,13 @@ function optionTags(element: Element, names: Names, selected: (o: Option) => boo
 }
 
 /** A button, overflow or select outside an input block: pressing it sends a block action. */
-function interactive(element: Element, blockId: string | undefined, surface: Surface, names: Names): string {
+function interactive(
+  element: Element,
+  blockId: string | undefined,
+  surface: Surface,
+  names: Names,
+  people: { id: string; name: string }[] = [],
+): string {
   const style = element.style ? ` ${esc(element.style)}` : '';
   if (surface.kind === 'modal') {
     // Inside the modal's own form: the button posts the action instead of submitting.
@@ -200,7 +214,7 @@ function interactive(element: Element, blockId: string | undefined, surface: Sur
   if (element.type === 'overflow' || element.type.endsWith('_select')) {
     const choices =
       element.type === 'users_select'
-        ? ''
+        ? `<option value="" selected disabled>${esc(element.placeholder?.text ?? 'Choose someone')}</option>${people.map((p) => `<option value="${esc(p.id)}">${esc(p.name)}</option>`).join('')}`
         : `<option value="" selected disabled>${esc(element.placeholder?.text ?? (element.type === 'overflow' ? '⋯' : 'Choose'))}</option>${optionTags(element, names, () => false)}`;
     return `<form class="inline" method="post" action="/playground/act">${actionFields(surface, blockId, element)}<select name="selected" aria-label="${esc(element.placeholder?.text ?? 'More')}" onchange="this.form.submit()">${choices}</select></form>`;
   }
@@ -282,7 +296,9 @@ export function drawBlocks(blocks: unknown, options: DrawOptions): string {
           const fields = block.fields?.length
             ? `<div class="b-fields">${block.fields.map((f) => `<div>${textOf(f, names)}</div>`).join('')}</div>`
             : '';
-          const accessory = block.accessory ? interactive(block.accessory, block.block_id, surface, names) : '';
+          const accessory = block.accessory
+            ? interactive(block.accessory, block.block_id, surface, names, options.people)
+            : '';
           return `<div class="b-section"><div class="b-text">${block.text ? textOf(block.text, names) : ''}${fields}</div>${accessory ? `<div class="b-accessory">${accessory}</div>` : ''}</div>`;
         }
         case 'context':
@@ -295,7 +311,7 @@ export function drawBlocks(blocks: unknown, options: DrawOptions): string {
             .join(' · ')}</div>`;
         case 'actions':
           return `<div class="b-actions">${(block.elements ?? [])
-            .map((e) => interactive(e as Element, block.block_id, surface, names))
+            .map((e) => interactive(e as Element, block.block_id, surface, names, options.people))
             .join('')}</div>`;
         case 'input': {
           const error = block.block_id ? options.errors?.[block.block_id] : undefined;

@@ -72,6 +72,8 @@ function hidden(fields: Record<string, string>): string {
     .join('');
 }
 
+const peopleOf = (state: PageState) => state.people.map((p) => ({ id: p.id, name: p.name }));
+
 function namesFor(state: PageState): Names {
   return {
     person: (id) => (id === BOT.userId ? 'Kept' : (state.people.find((p) => p.id === id)?.name ?? id)),
@@ -82,11 +84,18 @@ function namesFor(state: PageState): Names {
 function messageHtml(m: PostedMessage, state: PageState, names: Names, replies: PostedMessage[]): string {
   const author = m.user ? names.person(m.user) : 'Kept';
   const body = m.blocks
-    ? drawBlocks(m.blocks, { names, surface: { kind: 'message', as: state.as, in: state.where, ts: m.ts } })
+    ? drawBlocks(m.blocks, {
+        names,
+        surface: { kind: 'message', as: state.as, in: state.where, ts: m.ts },
+        people: peopleOf(state),
+      })
     : mrkdwn(m.text, names);
   const counts = [...(state.reactions.get(m.ts) ?? new Map<string, Set<string>>())]
     .filter(([, who]) => who.size > 0)
-    .map(([emoji, who]) => `<span class="count" title="${esc([...who].map(names.person).join(', '))}">${REACTION_GLYPH[emoji] ?? `:${esc(emoji)}:`} ${who.size}</span>`)
+    .map(
+      ([emoji, who]) =>
+        `<span class="count" title="${esc([...who].map(names.person).join(', '))}">${REACTION_GLYPH[emoji] ?? `:${esc(emoji)}:`} ${who.size}</span>`,
+    )
     .join('');
   const react = `<form class="inline" method="post" action="/playground/react">${hidden({ as: state.as, in: state.where, ts: m.ts })}<select name="emoji" aria-label="React" onchange="this.form.submit()"><option value="" selected disabled>Add a reaction…</option>${REACTIONS.map((r) => `<option value="${r.emoji}">${r.label}</option>`).join('')}</select><noscript><button class="btn">React</button></noscript></form>`;
   const thread = replies.length
@@ -121,7 +130,7 @@ export function playgroundPage(state: PageState): string {
   let content: string;
   if (state.where === 'home') {
     content = state.home
-      ? drawBlocks(state.home.blocks, { names, surface: { kind: 'home', as: state.as } })
+      ? drawBlocks(state.home.blocks, { names, surface: { kind: 'home', as: state.as }, people: peopleOf(state) })
       : '<p class="muted">Kept has not published a Home for you yet.</p>';
   } else {
     const top = state.messages.filter((m) => !m.threadTs);
@@ -140,7 +149,7 @@ export function playgroundPage(state: PageState): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Kept playground</title><style>${STYLE}</style></head><body>
 <div class="banner" role="note"><b>Kept playground</b> — a local stand-in for Slack on this machine only (127.0.0.1). Nothing here reaches Slack, and it is never part of the AWS stack. Set your Slack app's settings in <code>.env</code> to run Kept against Slack.</div>
 <div class="app"><nav>
-<form method="get" action="/"><label>You are<br><select name="as" aria-label="You are" onchange="this.form.submit()">${state.people.map((p) => `<option value="${esc(p.id)}"${p.id === state.as ? ' selected' : ''}>${esc(p.name)} — ${esc(p.role)}</option>`).join('')}</select></label><input type="hidden" name="in" value="${esc(state.where === 'home' || state.where.startsWith('D') ? state.channels[0]?.id ?? '' : state.where)}"><noscript><button>Switch</button></noscript></form>
+<form method="get" action="/"><label>You are<br><select name="as" aria-label="You are" onchange="this.form.submit()">${state.people.map((p) => `<option value="${esc(p.id)}"${p.id === state.as ? ' selected' : ''}>${esc(p.name)} — ${esc(p.role)}</option>`).join('')}</select></label><input type="hidden" name="in" value="${esc(state.where === 'home' || state.where.startsWith('D') ? (state.channels[0]?.id ?? '') : state.where)}"><noscript><button>Switch</button></noscript></form>
 <h3>Channels</h3>${state.channels.map((c) => link(c.id, `# ${esc(c.name)}`)).join('')}
 <h3>Kept</h3>${link('home', 'Home')}${link(state.dm, 'Messages')}
 <h3>Clock</h3><div class="clock">Kept's time: ${clock} UTC${moved}</div>

@@ -149,7 +149,13 @@ export function createPlayground(deps: PlaygroundDeps): {
     const where = c.req.query('in') ?? channels[0]!.id;
     if (where === 'home' && c.req.query('opened') !== '1') {
       // Opening the App Home tab: Slack tells Kept, which publishes it.
-      await event({ type: 'app_home_opened', user: as, channel: `D${as.slice(1)}`, tab: 'home', event_ts: `${Date.now() / 1000}` });
+      await event({
+        type: 'app_home_opened',
+        user: as,
+        channel: `D${as.slice(1)}`,
+        tab: 'home',
+        event_ts: `${Date.now() / 1000}`,
+      });
       await deps.idle();
       return c.redirect(`/?as=${encodeURIComponent(as)}&in=home&opened=1`, 303);
     }
@@ -242,7 +248,8 @@ export function createPlayground(deps: PlaygroundDeps): {
     const viewId = one(form, 'view_id');
     const modal = fake.modalStacks.get(as)?.find((m) => m.id === viewId);
     const message = fake.posted.find((m) => m.ts === one(form, 'ts'));
-    const blocks = surface === 'modal' ? modal?.view.blocks : surface === 'home' ? fake.homes.get(as)?.blocks : message?.blocks;
+    const blocks =
+      surface === 'modal' ? modal?.view.blocks : surface === 'home' ? fake.homes.get(as)?.blocks : message?.blocks;
     const picked =
       action.type === 'button'
         ? { value: action.value }
@@ -283,7 +290,11 @@ export function createPlayground(deps: PlaygroundDeps): {
             },
           }
         : {}),
-      response_url: fake.responseUrlFor({ user: as, channel: where || `D${as.slice(1)}`, ...(message ? { messageTs: message.ts } : {}) }),
+      response_url: fake.responseUrlFor({
+        user: as,
+        channel: where || `D${as.slice(1)}`,
+        ...(message ? { messageTs: message.ts } : {}),
+      }),
       actions: [
         {
           type: action.type,
@@ -294,7 +305,8 @@ export function createPlayground(deps: PlaygroundDeps): {
         },
       ],
     });
-    if (answer.status !== 200) notices.set(as, `Kept answered ${answer.status}: Slack would show an error on that button.`);
+    if (answer.status !== 200)
+      notices.set(as, `Kept answered ${answer.status}: Slack would show an error on that button.`);
     await deps.idle();
     return back(c, as, surface === 'home' ? 'home' : where);
   });
