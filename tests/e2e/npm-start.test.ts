@@ -79,6 +79,25 @@ it('runs, answers Slack, listens on loopback only, and stops cleanly on SIGTERM'
   expect(kept.javaPids.every(processGone)).toBe(true);
 });
 
+it('with no Slack settings at all, starts the playground on loopback, with its made-up company', async () => {
+  const port = await freePort();
+  const p = startNode(
+    [path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'],
+    { PORT: String(port), KEPT_SCHEDULER: 'off', SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '' },
+    mkdtempSync(path.join(tmpdir(), 'kept-playground-')),
+  );
+  running.push(p);
+  const out = await waitForOutput(p, (o) => o.includes('The playground is at'));
+  expect(out).toContain(`http://127.0.0.1:${port}/`);
+  expect(out).not.toContain('Configuration error');
+  expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+  const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+  expect(page).toContain('local stand-in for Slack');
+  expect(page).toContain('Dan — Finance');
+  p.child.kill('SIGTERM');
+  expect(await p.exited).toBe(0);
+});
+
 it('keeps what it wrote across a restart (same .kept/), then stops on Ctrl-C', async () => {
   const kept = await npmStart();
   const retry = await postSigned(`${kept.url}/slack/events`, homeEvent, {
