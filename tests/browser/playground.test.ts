@@ -118,9 +118,11 @@ it('Dan hears that IT acknowledged his request', async () => {
   expect(await shown()).toMatch(/IT-1.*acknowledged|acknowledged.*IT-1/s);
 });
 
-it('Dan thanks Ben with /kudos, and Ben is told', async () => {
+it('Dan thanks Ben with /kudos in #general, where everyone sees it, and Ben is told', async () => {
   await open('# general');
   await say('/kudos @Ben thanks for sorting my laptop so fast');
+  expect(await shown()).toContain('@Dan thanked @Ben: “thanks for sorting my laptop so fast”');
+  expect(await shown()).toMatch(/Only visible to you.*kudos left today/s);
   await as('Ben — IT support');
   await open('Messages');
   expect(await shown()).toContain('Dan gave you kudos');

@@ -31,6 +31,7 @@ const IT_MEMBER = 'U0ITMEM01';
 const FIN_MEMBER = 'U0FINMEM1';
 const WORKFLOW_BOT = 'U0WORKBOT1';
 const TOKYO = 'U0TOKYO001';
+const GIVER = 'U0GIVER001';
 
 let fake: FakeSlack;
 let db: Db;
@@ -48,10 +49,18 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
+/** `/kudos` typed in the giver's DM with Kept: the answer is theirs alone. */
 async function kudos(text: string, user = ALICE, trigger?: string): Promise<string> {
   const res = await postSigned(
     url,
-    slashCommand({ command: '/kudos', text, user_id: user, ...(trigger ? { trigger_id: trigger } : {}) }),
+    slashCommand({
+      command: '/kudos',
+      text,
+      user_id: user,
+      channel_id: `D${user.slice(1)}`,
+      channel_name: 'directmessage',
+      ...(trigger ? { trigger_id: trigger } : {}),
+    }),
   );
   expect(res.status).toBe(200);
   await http.idle();
@@ -93,6 +102,28 @@ describe('/kudos', () => {
       expect(JSON.stringify(dms[0]!.args.blocks)).toContain('fixed the projector before the demo');
       expect(JSON.stringify(dms[0]!.args.blocks)).toContain('#ownership');
     }
+  });
+
+  it('in a channel, thanks the recipient where everyone sees it, and tells only the giver what is left', async () => {
+    const res = await postSigned(
+      url,
+      slashCommand({
+        command: '/kudos',
+        text: `<@${BOB}|bob> kept the release calm #care`,
+        user_id: GIVER,
+        channel_id: 'C0GENERAL01',
+        response_url: fake.responseUrl('kudos-in-channel'),
+      }),
+    );
+    await http.idle();
+    const body = res.json() as { response_type: string; text: string };
+    expect(body.response_type).toBe('in_channel');
+    expect(body.text).toBe(`:tada: <@${GIVER}> thanked <@${BOB}>: “kept the release calm” (#care)`);
+    expect(body.text).not.toMatch(/left today/);
+    const privately = fake.callsTo('response/kudos-in-channel');
+    expect(privately).toHaveLength(1);
+    expect(privately[0]!.args.response_type).toBe('ephemeral');
+    expect(String(privately[0]!.args.text)).toMatch(/^Thanked <@U0BOB00001>\. You have 4 kudos left today\.$/);
   });
 
   it('refuses kudos to yourself, to a bot and to Kept, and an empty message, each with a clear reply', async () => {

@@ -41,6 +41,7 @@ import {
   type KudosHome,
   kudosDoneView,
   kudosModal,
+  publicThanks,
   reactionOverQuota,
   readKudosView,
 } from '../views/kudos';
@@ -215,7 +216,11 @@ const KudosCommandInput = z.object({
   text: z.string().max(4000),
   user_id: z.string().min(1),
   trigger_id: z.string().min(1),
+  channel_id: z.string().optional(),
 });
+
+/** A public or private channel (not a DM or group DM): kudos given there are thanked there too. */
+const isChannel = (id: string | undefined) => id !== undefined && /^[CG]/.test(id);
 
 const ModalMetadata = z.object({ channel: z.string(), ts: z.string() }).partial().catch({});
 
@@ -229,7 +234,7 @@ const REACTION_EVENT = z.object({
 export function registerKudos(app: App, deps: ListenerDeps): void {
   const botUserOf = (context: { botUserId?: string }) => context.botUserId ?? deps.config.SLACK_BOT_USER_ID;
 
-  app.command('/kudos', async ({ command, ack, client, context }) => {
+  app.command('/kudos', async ({ command, ack, client, context, respond }) => {
     const input = KudosCommandInput.safeParse(command);
     if (!input.success)
       return ack(
@@ -246,7 +251,11 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
     });
     if (result.outcome === 'refused') return ack(say(result.message));
     if (result.outcome === 'duplicate') return ack(say('Already done: Slack sent that twice.'));
-    await ack(say(givenReply(result.kudos, result.left)));
+    if (isChannel(input.data.channel_id)) {
+      // In a channel the thanks is public, as people expect of kudos; the quota line is the giver's.
+      await ack({ response_type: 'in_channel', text: publicThanks(result.kudos) });
+      await respond(say(givenReply(result.kudos, result.left))).catch(() => {});
+    } else await ack(say(givenReply(result.kudos, result.left)));
     await deps.outbox.send({ type: 'kudos.given', week: result.kudos.week, id: result.kudos.id });
   });
 

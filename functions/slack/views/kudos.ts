@@ -17,15 +17,26 @@ export function peopleList(users: readonly string[]): string {
 const leftText = (left: number) => (left === 1 ? 'You have 1 kudos left today.' : `You have ${left} kudos left today.`);
 
 /** The giver's answer: "Thanked <@B> and <@C>. You have 2 kudos left today." */
+const valuesText = (values: readonly string[]) => values.map((v) => `#${v}`).join(' ');
+
 export function givenReply(k: Pick<Kudos, 'recipients'>, left: number): string {
   return `Thanked ${peopleList(k.recipients)}. ${leftText(left)}`;
+}
+
+/**
+ * The short public thank-you where `/kudos` was used in a channel: everyone there sees it, and the
+ * recipients can react to it. What is left of the giver's quota stays between Kept and the giver.
+ */
+export function publicThanks(k: Pick<Kudos, 'giver' | 'recipients' | 'message' | 'values' | 'requestId'>): string {
+  const extra = [k.values.length > 0 ? valuesText(k.values) : '', k.requestId ? `for ${escapeMrkdwn(k.requestId)}` : '']
+    .filter(Boolean)
+    .join(' · ');
+  return `:tada: ${mentionUser(k.giver)} thanked ${peopleList(k.recipients)}: “${escapeMrkdwn(k.message)}”${extra ? ` (${extra})` : ''}`;
 }
 
 /** A Slack link to a message (Slack redirects it to the workspace). */
 export const messageLink = (ref: { channel: string; ts: string }): string =>
   `https://slack.com/archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
-
-const valuesText = (values: readonly string[]) => values.map((v) => `#${v}`).join(' ');
 
 /** The recipient's DM. */
 export function kudosDm(k: Kudos): SlackMessage {
