@@ -67,6 +67,8 @@ export interface PostedMessage {
   blocks?: unknown;
   /** Changed by `chat.update` (or a response_url's replace_original) since it was posted. */
   edited?: boolean;
+  /** Taken away by `chat.delete` (or a response_url's delete_original). */
+  deleted?: boolean;
 }
 
 /** A message only one person sees: `chat.postEphemeral`, or a response_url's (ephemeral) reply. */
@@ -120,6 +122,22 @@ export const BOT = { teamId: 'T0KEPT0001', userId: 'U0KEPTBOT1', botId: 'B0KEPTB
 let fileCounter = 0;
 
 function defaultAnswer(method: string, args: Record<string, unknown>, fake: FakeSlack): Record<string, unknown> {
+  // As strict as Slack about Block Kit: blocks over its limits are refused, and nothing is posted.
+  if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(method)) {
+    const problem = blockKitProblem(parseMaybe(args.blocks), 'message');
+    if (problem) return { ok: false, error: 'invalid_blocks', response_metadata: { messages: [`[ERROR] ${problem}`] } };
+    if (String(args.text ?? '').length > 40_000) return { ok: false, error: 'msg_too_long' };
+  }
+  if (method.startsWith('views.')) {
+    const view = parseMaybe(args.view) as { blocks?: unknown; title?: { text?: unknown } } | undefined;
+    const problem =
+      blockKitProblem(view?.blocks, 'view') ??
+      (String(view?.title?.text ?? '').length > 24
+        ? 'must be less than 25 characters [json-pointer:/view/title/text]'
+        : undefined);
+    if (problem)
+      return { ok: false, error: 'invalid_arguments', response_metadata: { messages: [`[ERROR] ${problem}`] } };
+  }
   switch (method) {
     case 'auth.test':
       return {
@@ -281,6 +299,47 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
     default:
       return { ok: true };
   }
+}
+
+/**
+ * Slack's Block Kit limits (api.slack.com/reference/block-kit): what it refuses. Returns the first
+ * limit `blocks` pass, worded like Slack's `response_metadata.messages`, or undefined.
+ */
+export function blockKitProblem(blocks: unknown, surface: 'message' | 'view'): string | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks)) return 'blocks must be a list';
+  const most = surface === 'message' ? 50 : 100;
+  if (blocks.length > most) return `no more than ${most} items allowed [json-pointer:/blocks]`;
+  const long = (text: unknown, max: number) =>
+    typeof (text as { text?: unknown } | undefined)?.text === 'string' && (text as { text: string }).text.length > max;
+  for (const [i, raw] of blocks.entries()) {
+    const b = raw as {
+      type?: string;
+      text?: unknown;
+      fields?: unknown[];
+      elements?: { type?: string; options?: unknown[]; text?: unknown }[];
+      element?: { options?: unknown[]; option_groups?: unknown[] };
+      label?: unknown;
+    };
+    const at = `[json-pointer:/blocks/${i}]`;
+    if (b.type === 'section' && long(b.text, 3000)) return `must be less than 3001 characters ${at}/text`;
+    if (b.type === 'section' && (b.fields?.length ?? 0) > 10) return `no more than 10 items allowed ${at}/fields`;
+    if (b.type === 'section' && b.fields?.some((f) => long(f, 2000)))
+      return `must be less than 2001 characters ${at}/fields`;
+    if (b.type === 'header' && long(b.text, 150)) return `must be less than 151 characters ${at}/text`;
+    if (b.type === 'actions' && (b.elements?.length ?? 0) > 25) return `no more than 25 items allowed ${at}/elements`;
+    if (b.type === 'context' && (b.elements?.length ?? 0) > 10) return `no more than 10 items allowed ${at}/elements`;
+    if (b.type === 'input' && long(b.label, 2000)) return `must be less than 2001 characters ${at}/label`;
+    for (const e of [...(b.elements ?? []), ...(b.element ? [b.element] : [])]) {
+      const options = (e as { options?: unknown[] }).options ?? [];
+      if (options.length > 100) return `no more than 100 items allowed ${at}/element/options`;
+      if (options.some((o) => long((o as { text?: unknown }).text, 75)))
+        return `must be less than 76 characters ${at}/element/options/text`;
+      if (((e as { option_groups?: unknown[] }).option_groups?.length ?? 0) > 100)
+        return `no more than 100 items allowed ${at}/element/option_groups`;
+    }
+  }
+  return undefined;
 }
 
 function parseMaybe(value: unknown): unknown {
@@ -702,9 +761,10 @@ export class FakeSlack {
     message.edited = true;
   }
 
+  /** Marks the message deleted (the tests still find what was posted; the playground no longer shows it). */
   deleteMessage(ts: string): void {
-    const i = this.posted.findIndex((m) => m.ts === ts);
-    if (i >= 0) this.posted.splice(i, 1);
+    const message = this.posted.find((m) => m.ts === ts);
+    if (message) message.deleted = true;
   }
 
   /** A person's message, as the playground posts it for them (a reply when `threadTs` is given). */

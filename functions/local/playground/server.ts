@@ -168,7 +168,7 @@ export function createPlayground(deps: PlaygroundDeps): {
       people: PLAYGROUND_PEOPLE,
       channels,
       dm: `D${as.slice(1)}`,
-      messages: fake.posted.filter((m) => conversationOf(m.channel) === where),
+      messages: fake.posted.filter((m) => !m.deleted && conversationOf(m.channel) === where),
       ephemerals: fake.ephemerals.filter((e) => e.user === as && conversationOf(e.channel) === where),
       home: fake.homes.get(as),
       modal: modal ? { ...modal, errors: viewErrors.get(modal.id) ?? {} } : undefined,
