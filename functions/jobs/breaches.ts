@@ -12,6 +12,7 @@ import type { Department } from '../domain/department';
 import { type Directory, findDepartment } from '../domain/directory';
 import { type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
 import { decide } from '../domain/request-actions';
+import type { TargetKind } from '../domain/target-clock';
 import { type Finding, findingsAt } from '../domain/watch';
 import { monthOf } from '../domain/weeks';
 import { calendarOf } from '../services/calendars';
@@ -26,6 +27,8 @@ export interface CheckOutcome {
   warnings: number;
   /** Resolved requests closed because their reopen window ended. */
   closed: number;
+  /** The targets whose breach this check recorded. */
+  missed: TargetKind[];
 }
 
 const versions = new Map<string, Promise<StoredAgreementVersion | undefined>>();
@@ -56,7 +59,7 @@ const MAX_ATTEMPTS = 16;
 
 /** Records what is due on request `id` at `now`; reads again and decides again when someone else wrote first. */
 export async function checkRequest(db: Db, dir: Directory, id: string, now: Date): Promise<CheckOutcome> {
-  const outcome: CheckOutcome = { breaches: 0, warnings: 0, closed: 0 };
+  const outcome: CheckOutcome = { breaches: 0, warnings: 0, closed: 0, missed: [] };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const request = await getRequest(db, id);
     if (!request) return outcome;
@@ -69,6 +72,7 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
       if (finding.type === 'breach') {
         await recordBreach(db, request, finding, calendar.zone, provider, now);
         outcome.breaches++;
+        outcome.missed.push(finding.kind);
       } else if (finding.type === 'warn') {
         await record(db, request, { type: 'warn', kind: finding.kind }, provider, now, []);
         outcome.warnings++;

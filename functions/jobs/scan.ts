@@ -7,7 +7,9 @@
  * missed is caught up by the next: checks stay in the index until handled, and breaches are
  * recorded at their true due instant.
  */
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
+import type { TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import type { Metrics } from '../metrics';
 import { plural } from '../slack/views/format';
@@ -15,6 +17,7 @@ import { ANNOUNCE_GRACE_MS, type DueCheck, dueChecks, postponeCheck, settleCheck
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { getRequestRecord } from '../store/requests';
+import { BREACH_BATCH_MAX } from '../work/item';
 import type { Outbox } from '../work/outbox';
 import { checkRequest } from './breaches';
 
@@ -70,6 +73,7 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
   const dir = await readDirectory(deps.db);
   const queue = byAgreement(due);
   let left = due.length;
+  const missed: { id: string; kind: TargetKind }[] = [];
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift()) {
       for (const check of group) {
@@ -81,6 +85,7 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
           result.breaches += found.breaches;
           result.warnings += found.warnings;
           result.closed += found.closed;
+          for (const kind of found.missed) missed.push({ id: check.id, kind });
           if (found.breaches + found.warnings + found.closed > 0)
             await deps.outbox?.send({ type: 'request.changed', id: check.id });
           else if (await reannounceOverdue(deps, check, now)) result.resent++;
@@ -92,9 +97,31 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, queue.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, queue.length) }, worker));
+  } finally {
+    await sendBreaches(deps, now, missed);
+  }
   if (left > 0) logger.warn('scan stopped at its time budget; the next run goes on', { left });
   return result;
+}
+
+/**
+ * The heads hear of a run's breaches together: one item for the run (in parts of BREACH_BATCH_MAX),
+ * its key unique to the run, so a redelivered item DMs nobody twice and two overlapping runs do not
+ * swallow each other's. Sent however the run ended; should the run die before this, the worker DMs
+ * each head of each breach on its own once the grace has passed (notify-requests.ts), so nobody is
+ * left untold.
+ */
+async function sendBreaches(deps: JobDeps, now: Date, missed: { id: string; kind: TargetKind }[]): Promise<void> {
+  if (!deps.outbox || missed.length === 0) return;
+  const run = `scan:${now.toISOString()}:${randomUUID()}`;
+  for (let part = 0; part * BREACH_BATCH_MAX < missed.length; part++)
+    await deps.outbox.send({
+      type: 'breaches.found',
+      key: `${run}:${part}`,
+      breaches: missed.slice(part * BREACH_BATCH_MAX, (part + 1) * BREACH_BATCH_MAX),
+    });
 }
 
 /** Due checks grouped by agreement, each group oldest check first, the group with the oldest check first. */

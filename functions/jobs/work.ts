@@ -15,6 +15,7 @@ import { logger } from '../log';
 import type { Metrics } from '../metrics';
 import { sendDigestChart } from '../slack/digest-chart';
 import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
+import { notifyBreaches } from '../slack/notify-breaches';
 import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
 import { announceRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
@@ -60,6 +61,8 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return notifyDecision(deps, item.id, item.version);
     case 'request.changed':
       return announceRequest(deps, item.id);
+    case 'breaches.found':
+      return notifyBreaches(deps, item);
     case 'kudos.given':
       return notifyKudos(deps, item.week, item.id);
     case 'kudos.taken':

@@ -20,7 +20,7 @@ import { clocksAt, type Request } from '../domain/request';
 import { clockAt, type TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
-import { settleCheck } from '../store/checks';
+import { ANNOUNCE_GRACE_MS, settleCheck } from '../store/checks';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import {
@@ -37,8 +37,9 @@ import {
 import { getRequestRecord, type StoredEvent } from '../store/requests';
 import { WORKER_TIMEOUT_SECONDS } from '../work/worker-settings';
 import { postDm, REFUSED_DM_TS } from './dm';
+import { headMark, headsOf, lateByOf } from './notify-breaches';
 import type { SlackMessage } from './views/blocks';
-import { atRiskWarning, breachNotice } from './views/breaches';
+import { atRiskWarning, breachApology, breachNotice, breachToAssignee } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { assignedDm, filedConfirmation, movedDm, relayedReply, requesterUpdate } from './views/request-dms';
 import { type CardInput, filedFromMessageReply, historyLine, movedCard, requestCard } from './views/requests';
@@ -165,6 +166,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   const cardLink = await permalink(deps.slack, ref);
   const link = cardLink ? { cardLink } : {};
   const dm = { ref: record.dm };
+  let awaited = false;
   for (const event of pending) {
     // A reply said in the card's own thread is there already: it is not posted again (no echo).
     const saidInThread = event.via?.channel === ref.channel;
@@ -197,9 +199,11 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       channel: ref.channel,
       dm,
     });
-    await markAnnounced(deps.db, id, event.seq, now());
+    if (headsAwaited(event, provider, customer, at)) awaited = true;
+    else await markAnnounced(deps.db, id, event.seq, now());
   }
-  await settleCheck(deps.db, request);
+  // A line still waiting for the heads' batch keeps the check due (the scan comes back after the grace).
+  if (!awaited) await settleCheck(deps.db, request);
 }
 
 /**
@@ -288,12 +292,14 @@ async function announceWithoutCard(
   c: Omit<DmContext, 'event'>,
   now: () => Date,
 ): Promise<void> {
+  let awaited = false;
   for (const event of events.filter((e) => !e.announcedAt).sort((a, b) => a.seq - b.seq)) {
     await replyUnderSource(deps, c.request, event, c.provider.name, undefined);
     await sendDms(deps, { ...c, event });
-    await markAnnounced(deps.db, c.request.id, event.seq, now());
+    if (headsAwaited(event, c.provider, c.customer, c.at)) awaited = true;
+    else await markAnnounced(deps.db, c.request.id, event.seq, now());
   }
-  await settleCheck(deps.db, c.request);
+  if (!awaited) await settleCheck(deps.db, c.request);
 }
 
 /**
@@ -303,7 +309,8 @@ async function announceWithoutCard(
  */
 async function sendDms(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
   for (const dm of await directMessages(c)) {
-    if (c.event.dmed[dm.user]) continue;
+    const mark = dm.mark ?? dm.user;
+    if (c.event.dmed[mark]) continue;
     const toRequester = dm.user === c.request.requester;
     const thread = dm.inThread ? c.dm.ref : undefined;
     const sent = await postDm(deps.slack, dm.user, dm.message, c.request.id, thread);
@@ -312,8 +319,18 @@ async function sendDms(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
       await rememberThread(deps.db, top, { id: c.request.id, where: 'dm', provider: c.request.provider });
       if (!c.dm.ref && (await rememberDmThread(deps.db, c.request.id, sent))) c.dm.ref = sent;
     }
-    await markDmed(deps.db, c.request.id, c.event.seq, dm.user, sent?.ts ?? REFUSED_DM_TS);
+    await markDmed(deps.db, c.request.id, c.event.seq, mark, sent?.ts ?? REFUSED_DM_TS);
   }
+}
+
+/**
+ * A breach line whose heads are still to hear of it from the scan's batch (within the grace): it is
+ * not marked told yet, so the scan hands the request over again after the grace, and then either
+ * finds the heads told or tells each of them itself.
+ */
+function headsAwaited(event: StoredEvent, provider: Department, customer: Department | undefined, at: number): boolean {
+  if (event.type !== 'breach' || at - event.at >= ANNOUNCE_GRACE_MS) return false;
+  return headsOf(provider, customer).some((user) => !event.dmed[headMark(user)]);
 }
 
 interface DmContext {
@@ -332,8 +349,16 @@ interface DmContext {
   dm: { ref: MessageRef | undefined };
 }
 
+interface Dm {
+  user: string;
+  message: SlackMessage;
+  inThread?: boolean;
+  /** What the line remembers the DM under: the user, unless one person gets two kinds of DM about it. */
+  mark?: string;
+}
+
 /** Who hears about a history line by DM, and what they read. */
-async function directMessages(c: DmContext): Promise<{ user: string; message: SlackMessage; inThread?: boolean }[]> {
+async function directMessages(c: DmContext): Promise<Dm[]> {
   const { event, request, provider, customer } = c;
   switch (event.type) {
     case 'filed': {
@@ -379,27 +404,53 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
           ]
         : [];
     case 'breach': {
-      const breach = event.kind ? request.breaches?.[event.kind] : undefined;
-      if (!breach || !event.kind) return [];
-      const lateBy = Math.max(
-        0,
-        -clockAt(c.calendar, request.clocks[event.kind], Math.max(event.at, request.clocks[event.kind].lastEventAt))
-          .remaining,
-      );
-      const heads = [...new Set([...provider.heads, ...(customer?.heads ?? [])])];
-      return heads.map((user) => ({
-        user,
-        message: breachNotice({
-          request,
-          kind: event.kind!,
-          breach,
-          providerName: provider.name,
-          customerName: customer?.name ?? request.customer,
-          lateBy,
-          ...c.link,
-          canWaive: customer !== undefined && isHead(customer, user),
-        }),
-      }));
+      const kind = event.kind;
+      const breach = kind ? request.breaches?.[kind] : undefined;
+      if (!breach || !kind) return [];
+      const lateBy = lateByOf(request, kind, event.at, c.calendar);
+      const dms: Dm[] = [
+        {
+          user: request.requester,
+          message: breachApology({
+            request,
+            kind,
+            providerName: provider.name,
+            nextDue: nextDueOf(request, kind, c.calendar, c.at),
+            ...c.link,
+          }),
+        },
+      ];
+      if (request.assignee && request.assignee !== request.requester)
+        dms.push({
+          user: request.assignee,
+          message: breachToAssignee({
+            request,
+            kind,
+            lateBy,
+            dueAt: breach.dueAt,
+            providerName: provider.name,
+            ...c.link,
+          }),
+        });
+      // The heads hear of a scan's breaches together (notify-breaches.ts); only when that has not
+      // come within the grace (the scan died before handing it over) does each head hear of this one alone.
+      if (c.at - event.at < ANNOUNCE_GRACE_MS) return dms;
+      for (const user of headsOf(provider, customer))
+        dms.push({
+          user,
+          mark: headMark(user),
+          message: breachNotice({
+            request,
+            kind,
+            breach,
+            providerName: provider.name,
+            customerName: customer?.name ?? request.customer,
+            lateBy,
+            ...c.link,
+            canWaive: customer !== undefined && isHead(customer, user),
+          }),
+        });
+      return dms;
     }
     case 'assign': {
       // The new assignee hears of it, and so does the one it was taken from; nobody is told what
@@ -440,6 +491,13 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
       return dm ? [{ user: request.requester, message: dm }] : [];
     }
   }
+}
+
+/** When the requester hears next after `kind` was missed: the resolution's due time while it still runs, else null. */
+function nextDueOf(request: Request, kind: TargetKind, calendar: Calendar, at: number): number | null {
+  if (kind === 'resolution' || request.breaches?.resolution) return null;
+  const view = clockAt(calendar, request.clocks.resolution, Math.max(at, request.updatedAt));
+  return view.status === 'running' || view.status === 'at_risk' ? view.due : null;
 }
 
 function atRiskOf(

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { SLACK_USER_ID } from '../domain/department';
 import { KUDOS_RECIPIENTS_MAX } from '../domain/kudos';
 
+/** Breaches in one `breaches.found` item (a scan with more sends several; each well under SQS's 256 KB). */
+export const BREACH_BATCH_MAX = 500;
+
 export const WorkItem = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('slack.post'),
@@ -48,6 +51,15 @@ export const WorkItem = z.discriminatedUnion('type', [
     threadTs: z.string().regex(/^\d+\.\d+$/),
     week: z.string().regex(/^\d{4}-W\d{2}$/),
     departments: z.array(z.string().min(1).max(40)).min(1).max(500),
+  }),
+  /** The breaches one scan run found: one DM per head listing theirs, once per key and head. */
+  z.object({
+    type: z.literal('breaches.found'),
+    key: z.string().min(1).max(200),
+    breaches: z
+      .array(z.object({ id: z.string().min(1).max(40), kind: z.enum(['response', 'resolution']) }))
+      .min(1)
+      .max(BREACH_BATCH_MAX),
   }),
   /** Kudos were given: DM each recipient once. */
   z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),

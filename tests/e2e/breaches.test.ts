@@ -13,6 +13,7 @@ import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { readLedger } from '../../functions/store/ledger';
 import { getRequest, requestsOf } from '../../functions/store/requests';
+import type { WorkItem } from '../../functions/work/item';
 import { importExample } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
@@ -71,6 +72,22 @@ async function click(actionId: string, value: string, user: string): Promise<str
 }
 
 const lastModal = () => fake.lastModal();
+/** What Kept DMed `user` (its blocks), in order. */
+const dm = (user: string) =>
+  fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === user)
+    .map((c) => JSON.stringify(c.args.blocks));
+/** A scan at the test clock's now, as the schedule runs it: what it hands to the worker. */
+async function scanNow(): Promise<WorkItem[]> {
+  const sent: WorkItem[] = [];
+  await runScan({ db, outbox: { send: async (item) => void sent.push(item), idle: async () => {} } }, clock.now());
+  return sent;
+}
+/** The worker, at the test clock's now. */
+async function work(items: WorkItem[]) {
+  for (const item of items) await performWork({ db, slack: slack(), admins: [], now: clock.now }, item);
+}
 /** Everything Kept posted or updated in IT's channel (the card and its thread), text and blocks. */
 const inChannel = () =>
   [...fake.callsTo('chat.postMessage'), ...fake.callsTo('chat.update')]
@@ -97,26 +114,37 @@ it('a missed target, from the scan to the waiver, the cause and the App Home', a
       ),
     ).toEqual({});
     id = (await requestsOf(db, FIN_MEMBER))[0]!.id;
-    const sent: string[] = [];
+    await click(IDS.requestAction.assignMe, id, IT_MEMBER);
     clock.advance(7 * DAY);
-    const scan = await runScan(
-      { db, outbox: { send: async (item) => void sent.push(JSON.stringify(item)), idle: async () => {} } },
-      clock.now(),
-    );
-    expect(scan.breaches).toBe(2);
-    expect(sent).toEqual([JSON.stringify({ type: 'request.changed', id })]);
+    const sent = await scanNow();
+    expect(sent.map((i) => i.type)).toEqual(['request.changed', 'breaches.found']);
     fake.reset();
-    await performWork({ db, slack: slack(), admins: [] }, { type: 'request.changed', id });
-    const dm = (user: string) =>
-      fake
-        .callsTo('chat.postMessage')
-        .filter((c) => c.args.channel === user)
-        .map((c) => JSON.stringify(c.args.blocks));
-    expect(dm(IT_HEAD)).toHaveLength(2); // one per missed target
-    expect(dm(FIN_HEAD)).toHaveLength(2);
-    expect(dm(FIN_HEAD)[0]).toContain(IDS.waivePenalty);
+    await work(sent);
+    // Each head hears of the run's two misses in one DM; only the customer's head can waive.
+    expect(dm(IT_HEAD)).toHaveLength(1);
+    expect(dm(FIN_HEAD)).toHaveLength(1);
+    for (const head of [IT_HEAD, FIN_HEAD]) {
+      expect(dm(head)[0]).toContain('2 targets were missed');
+      expect(dm(head)[0]).toMatch(new RegExp(`${id}\\*? response`));
+      expect(dm(head)[0]).toMatch(new RegExp(`${id}\\*? resolution`));
+    }
+    expect(dm(FIN_HEAD)[0]!.split(IDS.waivePenalty)).toHaveLength(3); // a Waive button per miss
     expect(dm(IT_HEAD)[0]).not.toContain(IDS.waivePenalty);
-    expect(dm(FIN_MEMBER)).toHaveLength(0); // the requester is not told of penalties
+    // The requester is told once per miss, sorry and who has it; never what it costs.
+    expect(dm(FIN_MEMBER)).toHaveLength(2);
+    for (const text of dm(FIN_MEMBER)) {
+      expect(text).toMatch(/Sorry/);
+      expect(text).toContain(`<@${IT_MEMBER}> has it now`);
+      expect(text).toContain('as soon as it is resolved');
+      expect(text).not.toMatch(/penalt|points/i);
+    }
+    // The assignee is told once per miss, how late, and what to do, with the buttons to do it.
+    expect(dm(IT_MEMBER)).toHaveLength(2);
+    for (const text of dm(IT_MEMBER)) {
+      expect(text).toMatch(/of working time late/);
+      expect(text).toContain(IDS.requestAction.resolve);
+      expect(text).toContain(`Tell <@${FIN_MEMBER}> where it stands`);
+    }
     // The channel sees the misses, on the card and in its thread, but never what they cost.
     const channel = inChannel();
     expect(channel.filter((t) => t.includes(`${id} missed its response target`))).toHaveLength(1);
@@ -214,4 +242,73 @@ it('a missed target, from the scan to the waiver, the cause and the App Home', a
       expect(homeOf(IT_MEMBER)).not.toContain('Your departments this month');
     },
   );
+});
+
+it('a missed answer: the requester hears sorry, who has it and when they will hear next, once; resolving late says sorry again', async () => {
+  clock.set('2026-11-18T10:00'); // a Wednesday, in IT's working hours
+  let id = '';
+  // P1: answer within 30 minutes, solve within 4 hours of working time (14:00 in New York).
+  await step('files a P1 request that IT takes but does not answer within 30 minutes', async () => {
+    await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }));
+    await http.idle();
+    await submit(
+      lastModal(),
+      {
+        [IDS.requestPriorityBlock]: 'P1',
+        [IDS.requestTitleBlock]: 'VPN refuses my token',
+        [IDS.requestDescriptionBlock]: '',
+      },
+      FIN_MEMBER,
+    );
+    const request = (await requestsOf(db, FIN_MEMBER)).find((r) => r.title === 'VPN refuses my token')!;
+    id = request.id;
+    await click(IDS.requestAction.assignMe, id, IT_MEMBER);
+    clock.advance(40 * 60_000);
+    fake.reset();
+    await work(await scanNow());
+  });
+
+  await step('the requester and the assignee each get one DM about the miss', async () => {
+    const toRequester = dm(FIN_MEMBER);
+    expect(toRequester).toHaveLength(1);
+    expect(toRequester[0]).toContain(`Sorry: IT promised to get back to you on ${id} sooner than this`);
+    expect(toRequester[0]).toContain(`<@${IT_MEMBER}> has it now`);
+    expect(toRequester[0]).toContain(`You will hear from IT by <!date^${Date.parse('2026-11-18T19:00:00Z') / 1000}^`);
+    const toAssignee = dm(IT_MEMBER);
+    expect(toAssignee).toHaveLength(1);
+    expect(toAssignee[0]).toMatch(
+      new RegExp(`${id}, assigned to you, missed its response target: 10m of working time late`),
+    );
+    expect(toAssignee[0]).toContain(IDS.requestAction.resolve);
+    expect(toAssignee[0]).toContain(IDS.requestAction.pause);
+    expect(dm(IT_HEAD)).toHaveLength(1);
+    expect(dm(FIN_HEAD)).toHaveLength(1);
+  });
+
+  await step('scans run again, within the grace and after it, and nobody hears of it twice', async () => {
+    const before = fake.callsTo('chat.postMessage').length;
+    await work(await scanNow());
+    clock.advance(5 * 60_000);
+    await work(await scanNow());
+    clock.advance(10 * 60_000);
+    await work(await scanNow());
+    expect(fake.callsTo('chat.postMessage').length).toBe(before);
+  });
+
+  await step("resolving it says sorry for the wait in the requester's resolved DM", async () => {
+    fake.reset();
+    await click(IDS.requestAction.resolve, id, IT_MEMBER);
+    await submit(
+      lastModal(),
+      {
+        [IDS.resolveNoteBlock]: 'New token issued',
+        [IDS.resolveCauseBlock]: 'staffing',
+        [IDS.resolveCauseTextBlock]: 'Two of us were out',
+      },
+      IT_MEMBER,
+    );
+    const resolved = dm(FIN_MEMBER).filter((t) => t.includes('resolved'));
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toContain('Sorry it took longer than IT promised');
+  });
 });

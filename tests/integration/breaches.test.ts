@@ -52,8 +52,10 @@ function recordingOutbox() {
     { SLACK_API_URL: fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
     { logLevel: LogLevel.ERROR },
   );
-  const run = async () => {
-    for (const item of items.splice(0)) await performWork({ db, slack, admins: [] }, item);
+  /** `now`: the worker's clock (the grace before the heads are told one by one counts from the breach). */
+  const run = async (now?: Date) => {
+    for (const item of items.splice(0))
+      await performWork({ db, slack, admins: [], ...(now ? { now: () => now } : {}) }, item);
   };
   return { outbox, items, run };
 }
@@ -228,13 +230,21 @@ it('resolving a breached request asks for the cause, and keeps it', async () => 
   expect((await getRequest(db, id))!.cause).toEqual({ category: 'handoff', text: 'Night shift did not pass it on' });
 });
 
-it("both sides' heads hear of a breach once, with the penalty and the recovery checklist; only the customer's heads can waive from the DM", async () => {
+it("both sides' heads hear of a scan's breaches once, with the penalty and the recovery checklist; only the customer's heads can waive from the DM", async () => {
   const id = await file('2026-11-10T15:00:00Z');
   const { outbox, items, run } = recordingOutbox();
-  await run(); // the card and the filing confirmation
+  await run(at('2026-11-10T15:00:00Z')); // the card and the filing confirmation
   await runScan({ db, outbox }, at('2026-11-10T15:31:00Z'));
-  expect(items).toEqual([{ type: 'request.changed', id }]);
-  await run();
+  expect(items).toEqual([
+    { type: 'request.changed', id },
+    {
+      type: 'breaches.found',
+      key: expect.stringMatching(/^scan:2026-11-10T15:31:00.000Z:/),
+      breaches: [{ id, kind: 'response' }],
+    },
+  ]);
+  const redelivered = [...items];
+  await run(at('2026-11-10T15:31:00Z'));
   const dm = (user: string) =>
     fake.callsTo('chat.postMessage').filter((c) => c.args.channel === user && c.outcome === 'ok');
   for (const head of [HEAD_OPS, HEAD_SALES]) {
@@ -246,11 +256,37 @@ it("both sides' heads hear of a breach once, with the penalty and the recovery c
   }
   expect(JSON.stringify(dm(HEAD_SALES)[0]!.args.blocks)).toContain(IDS.waivePenalty);
   expect(JSON.stringify(dm(HEAD_OPS)[0]!.args.blocks)).not.toContain(IDS.waivePenalty);
-  // A repeated job tells nobody again.
-  await outbox.send({ type: 'request.changed', id });
-  await run();
+  // Repeated jobs, and the scan handing the request over again after the grace, tell nobody again.
+  for (const item of redelivered) await outbox.send(item);
+  await run(at('2026-11-10T15:32:00Z'));
+  await runScan({ db, outbox }, at('2026-11-10T15:40:00Z'));
+  await run(at('2026-11-10T15:40:00Z'));
   expect(dm(HEAD_OPS)).toHaveLength(1);
   expect(dm(HEAD_SALES)).toHaveLength(1);
+});
+
+it("a scan's batch for the heads that never arrives: after the grace each head is told of the breach on its own, once", async () => {
+  const id = await file('2026-11-10T15:00:00Z');
+  const { outbox, items, run } = recordingOutbox();
+  await run(at('2026-11-10T15:00:00Z'));
+  await runScan({ db, outbox }, at('2026-11-10T15:31:00Z'));
+  items.splice(
+    items.findIndex((i) => i.type === 'breaches.found'),
+    1,
+  ); // lost with the scan that died
+  await run(at('2026-11-10T15:31:00Z'));
+  const dm = (user: string) =>
+    fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === user && c.outcome === 'ok' && JSON.stringify(c.args.blocks).includes(id));
+  expect(dm(HEAD_OPS)).toHaveLength(0);
+  // The scan comes back once the grace is over and hands the request to the worker again.
+  await runScan({ db, outbox }, at('2026-11-10T15:34:00Z'));
+  await run(at('2026-11-10T15:34:00Z'));
+  for (const head of [HEAD_OPS, HEAD_SALES]) expect(dm(head)).toHaveLength(1);
+  await runScan({ db, outbox }, at('2026-11-10T15:45:00Z'));
+  await run(at('2026-11-10T15:45:00Z'));
+  for (const head of [HEAD_OPS, HEAD_SALES]) expect(dm(head)).toHaveLength(1);
 });
 
 it('an at-risk warning goes once to the assignee, or to the channel when nobody is assigned', async () => {

@@ -1,6 +1,7 @@
 /**
  * Block Kit for missed targets: the breach DM to the heads of both departments (with the
- * service-recovery checklist, and the Waive button for the customer's heads), the at-risk
+ * service-recovery checklist, and the Waive button for the customer's heads), one per scan for all
+ * its breaches (`breachBatch`), the apology to the requester and the recovery steps to the assignee, the at-risk
  * warning, and the modal that asks why a penalty is waived. Pure functions of domain values:
  * nothing here reads the clock or calls Slack. All user text goes through `escapeMrkdwn`.
  */
@@ -8,7 +9,7 @@ import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ordinal } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
-import { type Breach, type Request, WAIVE_REASON_MAX } from '../../domain/request';
+import { type Breach, isLive, type Request, WAIVE_REASON_MAX } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
@@ -31,6 +32,7 @@ import {
   mentionList,
   mentionUser,
   mentionUsergroup,
+  plural,
   possessive,
   quoted,
   safeUrl,
@@ -124,6 +126,153 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
 
   const text = cut(
     `:red_circle: ${id} missed its ${kind} target: ${escapeMrkdwn(request.title)}. Penalty: ${amountText(breach.amount, breach.unit)}${breach.waived ? ' (waived)' : ''}.`,
+    MAX_SECTION_TEXT,
+  );
+  return { text, blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The requester's and the assignee's breach DMs
+
+export interface BreachApologyInput {
+  request: Request;
+  kind: TargetKind;
+  providerName: string;
+  /** When the target still running falls due (the resolution after a missed response); null when none is left. */
+  nextDue: number | null;
+  cardLink?: string;
+}
+
+/**
+ * The DM to the requester when a target is missed: sorry, in our own words; who has the request
+ * now; and when they will hear next. Never the penalty: that is between the departments.
+ */
+export function breachApology(input: BreachApologyInput): SlackMessage {
+  const { request, kind } = input;
+  const id = escapeMrkdwn(request.id);
+  const provider = escapeMrkdwn(input.providerName);
+  const missed =
+    kind === 'response'
+      ? `${provider} promised to get back to you on ${id} sooner than this, and did not`
+      : `${provider} promised to have ${id} solved by now, and has not`;
+  const headline = `:pray: Sorry: ${missed}. ${titleOf(request)}`;
+  const owner = request.assignee
+    ? `${mentionUser(request.assignee)} has it now and knows it is late.`
+    : `Nobody at ${provider} has taken it yet; ${possessive(provider)} heads have been told it is late.`;
+  const next =
+    input.nextDue !== null
+      ? `You will hear from ${provider} by ${dateToken(input.nextDue)}.`
+      : `You will hear from ${provider} as soon as it is resolved.`;
+  const help = `Anything they should know? Reply in this DM and it goes to ${safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"}.`;
+  return {
+    text: cut(`${headline}\n${owner} ${next}`, MAX_SECTION_TEXT),
+    blocks: [section(headline), section(`${owner}\n${next}`), context(help)],
+  };
+}
+
+export interface BreachToAssigneeInput {
+  request: Request;
+  kind: TargetKind;
+  /** Working ms past due when it was found (>= 0). */
+  lateBy: number;
+  dueAt: number;
+  providerName: string;
+  cardLink?: string;
+}
+
+/** The DM to the assignee when a target is missed: what is late, by how much, what to do now, with the buttons to do it. */
+export function breachToAssignee(input: BreachToAssigneeInput): SlackMessage {
+  const { request, kind } = input;
+  const id = escapeMrkdwn(request.id);
+  const requester = mentionUser(request.requester);
+  const late = input.lateBy > 0 ? `${spokenDuration(input.lateBy)} of working time late` : 'just missed';
+  const headline = `:red_circle: ${id}, assigned to you, missed its ${kind} target: ${late} (it was due ${dateToken(input.dueAt)}).\n${titleOf(request)}`;
+  const steps = [
+    '*What helps most now*',
+    `• Tell ${requester} where it stands (a reply in ${safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} reaches them), and say sorry: they are waiting.`,
+    `• Resolve it if it is done, or ask ${requester} for what is missing.`,
+    '• Stuck? Say so in the thread, so someone can help.',
+  ].join('\n');
+  const actions: ActionsBlock = {
+    type: 'actions',
+    block_id: `request_breach_recover:${request.id}`,
+    elements: [
+      button(IDS.requestAction.resolve, 'Resolve', request.id, 'primary'),
+      button(IDS.requestAction.pause, 'Ask for what is missing', request.id),
+    ],
+  };
+  const blocks: KnownBlock[] = [section(headline), section(steps)];
+  if (isLive(request)) blocks.push(actions);
+  return { text: cut(`:red_circle: ${id} missed its ${kind} target: ${late}.`, MAX_SECTION_TEXT), blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The heads' breaches of one scan, in one DM
+
+export interface BatchedBreach {
+  request: Request;
+  kind: TargetKind;
+  breach: Breach;
+  providerName: string;
+  customerName: string;
+  /** Working ms past due when it was found (>= 0). */
+  lateBy: number;
+  /** true when this head may waive it (a head of the customer). */
+  canWaive: boolean;
+}
+
+/** Breaches listed one by one in a batch; the rest are counted (50 blocks per message). */
+export const MAX_BATCHED_BREACHES = 40;
+
+/**
+ * What a head hears of one scan's breaches, in one DM: each missed target on its own line with its
+ * penalty, and the Waive penalty button where this head may waive; then the recovery checklist once.
+ */
+export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
+  const shown = items.slice(0, MAX_BATCHED_BREACHES);
+  const rest = items.length - shown.length;
+  const headline =
+    items.length === 1 ? ':red_circle: *A target was missed*' : `:red_circle: *${items.length} targets were missed*`;
+  const blocks: KnownBlock[] = [section(headline)];
+  for (const item of shown) {
+    const { request, kind, breach } = item;
+    const late = item.lateBy > 0 ? `${spokenDuration(item.lateBy)} of working time late` : 'just missed';
+    const waived = breach.waived ? ` · waived by ${actorText(breach.waived.by)}` : '';
+    const who = request.assignee ? `assigned to ${mentionUser(request.assignee)}` : 'nobody assigned';
+    const line = section(
+      cut(
+        `*${escapeMrkdwn(request.id)}* ${kind} · ${late}\n${titleOf(request)}\nFor ${mentionUser(request.requester)} (${escapeMrkdwn(item.customerName)}) by ${escapeMrkdwn(item.providerName)} · ${who}\n*Penalty:* ${chargeText(breach)}${waived}`,
+        MAX_SECTION_TEXT,
+      ),
+    );
+    if (item.canWaive && breach.amount > 0 && !breach.waived)
+      line.accessory = button(IDS.waivePenalty, 'Waive penalty', JSON.stringify({ id: request.id, kind }));
+    blocks.push(line);
+  }
+  if (rest > 0)
+    blocks.push(
+      context(`…and ${plural(rest, 'more missed target', 'more missed targets')}: \`/sla report\` lists them all.`),
+    );
+  blocks.push(
+    section(
+      [
+        '*What the provider does now, for each*',
+        '• Apologise to the requester: the target was missed, whatever the reason. Kept has told them too.',
+        '• Go over the problem with them, so you both know what is still needed.',
+        '• Fix it, or tell them how it is going, within 20 minutes.',
+        '• Write down what happened, so the cause can be fixed.',
+      ].join('\n'),
+    ),
+  );
+  if (items.some((i) => i.canWaive))
+    blocks.push(
+      context(
+        'As a head of the department that filed them you may waive a penalty: Kept asks why, and the ledger keeps your reason.',
+      ),
+    );
+  const ids = [...new Set(items.map((i) => i.request.id))].slice(0, 10).join(', ');
+  const text = cut(
+    `:red_circle: ${plural(items.length, 'target', 'targets')} missed: ${escapeMrkdwn(ids)}${items.length > 10 ? '…' : ''}.`,
     MAX_SECTION_TEXT,
   );
   return { text, blocks };

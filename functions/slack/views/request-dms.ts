@@ -156,7 +156,13 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
       return { text: cut(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
     }
     case 'resolve': {
-      const line = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      const resolved = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+      // A request that missed a target says so: the wait was real, and we are sorry for it.
+      const late =
+        request.breaches && Object.keys(request.breaches).length > 0
+          ? `\nSorry it took longer than ${provider ?? 'promised'}${provider ? ' promised' : ''}, and thank you for your patience.`
+          : '';
+      const line = `${resolved}${late}`;
       return {
         text: cut(line, MAX_SECTION_TEXT),
         blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')],

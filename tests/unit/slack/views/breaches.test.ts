@@ -12,9 +12,12 @@ import { decide, missedTargets } from '../../../../functions/domain/request-acti
 import { IDS } from '../../../../functions/slack/ids';
 import {
   atRiskWarning,
+  type BatchedBreach,
   type BreachNoticeInput,
+  breachBatch,
   breachNotice,
   chargeText,
+  MAX_BATCHED_BREACHES,
   MAX_DUTY_MENTIONS,
   monthName,
   onDutyMentions,
@@ -411,5 +414,34 @@ describe('readResolveView', () => {
     expect(
       readResolveView({ [IDS.resolveCauseBlock]: { [IDS.value]: { selected_option: { value: 'aliens' } } } }),
     ).toEqual({ note: '' });
+  });
+});
+
+describe("the heads' batch of one scan's breaches", () => {
+  const item = (n: number, canWaive = true): BatchedBreach => ({
+    request: { ...base.request, id: `IT-${n}` },
+    kind: 'response',
+    breach: base.breach,
+    providerName: 'IT',
+    customerName: 'Finance',
+    lateBy: 10 * MINUTE_MS,
+    canWaive,
+  });
+
+  it('lists each miss with its penalty, and a Waive button only where this head may waive', () => {
+    const both = breachBatch([item(1), item(2)]);
+    expect(both.text).toBe(':red_circle: 2 targets missed: IT-1, IT-2.');
+    expect(allText(both)).toMatch(/2 targets were missed/);
+    expect(JSON.stringify(both.blocks).split(IDS.waivePenalty)).toHaveLength(3);
+    expect(JSON.stringify(breachBatch([item(1, false)]).blocks)).not.toContain(IDS.waivePenalty);
+  });
+
+  it("stays within Slack's 50 blocks however many targets one scan finds, and counts the rest", () => {
+    for (const n of [1, MAX_BATCHED_BREACHES, MAX_BATCHED_BREACHES + 1, 300]) {
+      const message = breachBatch(Array.from({ length: n }, (_, i) => item(i + 1)));
+      expect(message.blocks.length).toBeLessThanOrEqual(50);
+      const more = n - MAX_BATCHED_BREACHES;
+      if (more > 0) expect(allText(message)).toContain(`…and ${more} more missed target`);
+    }
   });
 });
