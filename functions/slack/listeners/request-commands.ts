@@ -285,7 +285,7 @@ export async function publishHome(deps: ListenerDeps, client: WebClient, user: s
     Promise.all(heads.map((d) => thisMonth(deps, dir, d, at))),
   ]);
   const mineItems = listItems(dir, mine, at);
-  const queueItems = teams.map((d, i) => listItems(dir, queues[i] ?? [], at).sort(urgencyOrder));
+  const queueItems = teams.map((_, i) => listItems(dir, queues[i] ?? [], at).sort(urgencyOrder));
   const view = requestsHomeView({
     headed,
     kudos,
