@@ -707,10 +707,12 @@ describe('the message shortcut and the App Home', () => {
     expect(queue).toContain('Dock has no power');
   });
 
-  it('App Home for someone with nothing says what to do', async () => {
+  it('App Home for someone in no department says who can add them', async () => {
     fake.reset();
     await postSigned(url, eventEnvelope(appHomeOpened(STRANGER)), { contentType: JSON_TYPE });
     await http.idle();
-    expect(JSON.stringify(fake.callsTo('views.publish')[0]!.args.view)).toContain('/sla new');
+    const home = JSON.stringify(fake.callsTo('views.publish')[0]!.args.view);
+    expect(home).toContain(`<@${ADMIN}>`);
+    expect(home).not.toContain('/sla new');
   });
 });

@@ -43,7 +43,7 @@ import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readP
 import { MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import type { ListenerDeps } from './deps';
-import { aside, type Ephemeral, type FormOrRefusal, openThenFill, parseJson, refuse, say } from './reply';
+import { answerPress, aside, type Ephemeral, type FormOrRefusal, openThenFill, parseJson, refuse, say } from './reply';
 
 function departmentList(dir: Directory): string {
   return dir.departments.map((d) => `\`${d.id}\` (${escapeMrkdwn(d.name)})`).join(', ');
@@ -255,14 +255,16 @@ async function accept(deps: ListenerDeps, user: string, raw: unknown): Promise<s
 }
 
 export function registerAgreements(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction<ButtonAction>>(IDS.acceptProposal, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(IDS.acceptProposal, async ({ ack, body, action, respond, client }) => {
     await ack();
     const text = await accept(deps, body.user.id, action.value);
-    await respond(aside(text));
+    // From the App Home (no response_url) the answer shows in a small modal.
+    await answerPress(respond, client, body.trigger_id, 'Proposal')(aside(text));
   });
 
-  app.action<BlockAction<ButtonAction>>(IDS.declineProposal, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>(IDS.declineProposal, async ({ ack, body, action, respond: r, client }) => {
     await ack();
+    const respond = answerPress(r, client, body.trigger_id, 'Proposal');
     await openThenFill(
       client,
       body.trigger_id ?? '',

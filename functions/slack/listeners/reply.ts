@@ -1,5 +1,5 @@
 /** What every listener answers with, how it opens a modal, and how it reads JSON that Slack hands back (button values, private_metadata). */
-import type { RespondFn } from '@slack/bolt';
+import type { RespondArguments, RespondFn } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { logger } from '../../log';
@@ -16,6 +16,28 @@ export const aside = (text: string) => ({ response_type: 'ephemeral' as const, r
 /** Answers a button press with `text` (see `aside`) and nothing else: `return refuse(respond, '…')`. */
 export async function refuse(respond: RespondFn, text: string): Promise<void> {
   await respond(aside(text));
+}
+
+/**
+ * How to answer a button press: Bolt's `respond` where the press came from a message; on the App
+ * Home, which has no response_url, a small modal with the same words (a press carries a trigger).
+ */
+export function answerPress(
+  respond: RespondFn | undefined,
+  client: WebClient,
+  triggerId: string | undefined,
+  title = 'Kept',
+): RespondFn {
+  if (respond) return respond;
+  const inModal = async (message: string | RespondArguments): Promise<void> => {
+    const text = typeof message === 'string' ? message : (message.text ?? '');
+    try {
+      await client.views.open({ trigger_id: triggerId ?? '', view: noticeModal(title, text) });
+    } catch (err) {
+      logger.warn('answer not shown', { error: (err as Error).message, text });
+    }
+  };
+  return inModal as unknown as RespondFn;
 }
 
 /**

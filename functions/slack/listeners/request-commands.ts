@@ -10,6 +10,7 @@ import { PRIORITIES } from '../../domain/agreement';
 import { internalNote } from '../../domain/conversation';
 import { type Department, isMember } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf, findDepartment } from '../../domain/directory';
+import { answerers } from '../../domain/proposal';
 import type { Report } from '../../domain/report';
 import { resolvePeriod } from '../../domain/report-period';
 import {
@@ -27,8 +28,9 @@ import { type ActResult, act } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord, queueOf, requestsOf } from '../../store/requests';
 import { readReport } from '../../store/stats';
+import { agreementTitle } from '../views/agreement-terms';
 import { escapeMrkdwn } from '../views/format';
-import { type ListItem, requestList, requestsHomeView, urgencyOrder } from '../views/request-lists';
+import { type HomeNeeds, type ListItem, requestList, requestsHomeView, urgencyOrder } from '../views/request-lists';
 import { requestDetails } from '../views/requests';
 import type { ListenerDeps } from './deps';
 import { kudosHome } from './kudos';
@@ -265,28 +267,77 @@ export async function listCommand(deps: ListenerDeps, user: string, arg: string 
   return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
 }
 
-/** The App Home: my requests, the queue of every department I work in, and kudos. */
+/**
+ * The App Home: first what needs the person now (requests assigned to them by time left, their
+ * requests waiting on their answer, proposals for them to answer, missed targets to recover), each
+ * with its buttons; then, for heads, their departments this month; then my requests, the queue of
+ * every department I work in, and kudos. Someone in no department is told who can add them.
+ */
 export async function publishHome(deps: ListenerDeps, client: WebClient, user: string): Promise<void> {
   const at = deps.now().getTime();
   const dir = await readDirectory(deps.db);
   const teams = departmentsOf(dir, user);
+  const heads = departmentsHeadedBy(dir, user);
   const [mine, queues, kudos, headed] = await Promise.all([
     requestsOf(deps.db, user),
     Promise.all(teams.map((d) => queueOf(deps.db, d.id))),
     kudosHome(deps, client, user),
-    Promise.all(departmentsHeadedBy(dir, user).map((d) => thisMonth(deps, dir, d, at))),
+    Promise.all(heads.map((d) => thisMonth(deps, dir, d, at))),
   ]);
+  const mineItems = listItems(dir, mine, at);
+  const queueItems = teams.map((_, i) => listItems(dir, queues[i] ?? [], at).sort(urgencyOrder));
   const view = requestsHomeView({
     headed,
     kudos,
-    mine: listItems(dir, mine, at),
+    needs: homeNeeds(dir, deps.config.KEPT_ADMINS, user, mineItems, queueItems.flat()),
+    ...(teams.length === 0 ? { outsider: { admins: deps.config.KEPT_ADMINS } } : {}),
+    mine: mineItems,
     queues: teams.map((d, i) => ({
       department: { id: d.id, name: d.name, channel: d.channel },
-      items: listItems(dir, queues[i] ?? [], at).sort(urgencyOrder),
+      items: queueItems[i] ?? [],
     })),
     at,
   });
   await client.views.publish({ user_id: user, view });
+}
+
+/**
+ * What needs `user` now, from their requests and their departments' queues (live requests):
+ * assigned to them (soonest due first, missed first), theirs paused waiting on their answer,
+ * proposals they are to answer, and missed targets to recover: every one in a department they head,
+ * and the unassigned ones in the other departments they work in (anyone there can pick them up).
+ */
+export function homeNeeds(
+  dir: Directory,
+  admins: readonly string[],
+  user: string,
+  mine: readonly ListItem[],
+  queued: readonly ListItem[],
+): HomeNeeds {
+  const seen = new Set<string>();
+  const live = queued.filter((i) => !seen.has(i.request.id) && seen.add(i.request.id));
+  const assigned = live.filter((i) => i.request.assignee === user).sort(urgencyOrder);
+  const headed = new Set(departmentsHeadedBy(dir, user).map((d) => d.id));
+  const breaches = live
+    .filter(
+      (i) =>
+        i.next?.status === 'breached' &&
+        i.request.assignee !== user &&
+        (headed.has(i.request.provider) || i.request.assignee === undefined),
+    )
+    .sort(urgencyOrder);
+  const waiting = mine
+    .filter((i) => i.request.status === 'waiting_on_requester')
+    .sort((a, b) => b.request.updatedAt - a.request.updatedAt);
+  const proposals = dir.agreements
+    .flatMap((a) => (a.pending && answerers(dir, admins, a.pending).includes(user) ? [a.pending] : []))
+    .map((p) => ({
+      id: p.id,
+      version: p.version,
+      title: agreementTitle(p, dir),
+      ...(p.proposedBy ? { by: p.proposedBy } : {}),
+    }));
+  return { assigned, waiting, proposals, breaches };
 }
 
 /** A headed department's report for this month in its own time zone, from its day counters (one query). */

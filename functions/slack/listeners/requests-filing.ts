@@ -240,6 +240,22 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
     );
   });
 
+  // "New request" on the App Home: the same form as `/sla new`. The Home has no response_url, so
+  // a trigger that expired is only logged; pressing again works.
+  app.action<BlockAction<ButtonAction>>(IDS.homeNewRequest, async ({ ack, body, client }) => {
+    await ack();
+    await openThenFill(
+      client,
+      body.trigger_id ?? '',
+      'New request',
+      async () => {
+        const modal = modalFor(deps, await readDirectory(deps.db), body.user.id, {});
+        return 'refusal' in modal ? modal : modal.view;
+      },
+      async () => undefined,
+    );
+  });
+
   // Picking another service redraws the priorities with that agreement's targets.
   app.action<BlockAction<StaticSelectAction>>(IDS.requestServiceSelect, async ({ ack, body, action, client }) => {
     await ack();

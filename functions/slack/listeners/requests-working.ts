@@ -29,7 +29,7 @@ import {
   resolveModal,
 } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
-import { openThenFill, parseJson, refuse } from './reply';
+import { answerPress, openThenFill, parseJson, refuse } from './reply';
 
 type ButtonPress = BlockAction<ButtonAction>;
 
@@ -75,8 +75,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
   }
 
   for (const [actionId, build] of Object.entries(CARD_BUTTONS)) {
-    app.action<ButtonPress>(actionId, async ({ ack, body, action, respond }) => {
+    app.action<ButtonPress>(actionId, async ({ ack, body, action, respond: r, client }) => {
       await ack();
+      const respond = answerPress(r, client, body.trigger_id); // the App Home has no response_url
       const id = parseRequestId(action.value ?? '');
       if (!id)
         return refuse(respond, 'That button is from an older version of Kept; use `/sla show ID` to see the request.');
@@ -95,8 +96,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
   });
 
   // Resolve asks for a note first; the modal's submission resolves.
-  app.action<ButtonPress>(IDS.requestAction.resolve, async ({ ack, body, action, respond, client }) => {
+  app.action<ButtonPress>(IDS.requestAction.resolve, async ({ ack, body, action, respond: r, client }) => {
     await ack();
+    const respond = answerPress(r, client, body.trigger_id); // the App Home has no response_url
     const id = parseRequestId(action.value ?? '');
     if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resolve ID note`.');
     await openThenFill(
@@ -299,8 +301,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
   });
 
   // "Answer" in the requester's "needs your input" DM: a form for the answer, which resumes the clock.
-  app.action<ButtonPress>(IDS.requestAction.answer, async ({ ack, body, action, respond, client }) => {
+  app.action<ButtonPress>(IDS.requestAction.answer, async ({ ack, body, action, respond: r, client }) => {
     await ack();
+    const respond = answerPress(r, client, body.trigger_id); // the App Home has no response_url
     const id = parseRequestId(action.value ?? '');
     if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resume ID your answer`.');
     await openThenFill(

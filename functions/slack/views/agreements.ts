@@ -103,7 +103,8 @@ function decisionLine(d: Decision): string {
   }
 }
 
-function decisionButtons(proposal: AgreementVersion): ActionsBlock {
+/** Accept (with a confirm) and Decline for a waiting proposal: in its DM and on the App Home. */
+export function decisionButtons(proposal: Pick<AgreementVersion, 'id' | 'version'>): ActionsBlock {
   const value = JSON.stringify({ id: proposal.id, version: proposal.version });
   return {
     type: 'actions',

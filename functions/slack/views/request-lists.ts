@@ -3,10 +3,14 @@
  * are doing this month; my requests, my departments' queues most urgent first, kudos). Pure
  * functions of domain values; times are Slack date tokens.
  */
-import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import type { Report } from '../../domain/report';
 import { isLive, type nextDue, type Request, STATUS_LABEL } from '../../domain/request';
+import { actionsFor } from '../../domain/request-actions';
+import { IDS } from '../ids';
+import { decisionButtons } from './agreements';
 import {
+  button,
   capGroups,
   context,
   header,
@@ -16,7 +20,7 @@ import {
   type SlackMessage,
   section,
 } from './blocks';
-import { clip, cut, dateToken, escapeMrkdwn, mark, mentionChannel, spokenDuration } from './format';
+import { clip, cut, dateToken, escapeMrkdwn, mark, mentionChannel, mentionUser, spokenDuration } from './format';
 import { helpMessage } from './help';
 import { type KudosHome, kudosHomeBlocks } from './kudos';
 import { reportGlance } from './report';
@@ -101,6 +105,116 @@ export function requestList(input: {
   return { text, blocks };
 }
 
+/** A proposal the person is to accept or decline, titled for them (`IT promises Finance · …`). */
+export interface HomeProposal {
+  id: string;
+  version: number;
+  /** Already escaped mrkdwn (agreementTitle). */
+  title: string;
+  /** Who proposed it, when known. */
+  by?: string;
+}
+
+/** What needs the person now: each list is shown with its buttons, most urgent first. */
+export interface HomeNeeds {
+  /** Live requests assigned to them, by time left (missed first). */
+  assigned: readonly ListItem[];
+  /** Their own requests paused waiting for their answer. */
+  waiting: readonly ListItem[];
+  proposals: readonly HomeProposal[];
+  /** Missed targets in their departments that someone should recover (not already in `assigned`). */
+  breaches: readonly ListItem[];
+}
+
+/** Rows per "needs you now" section before `and N more`: each row is two blocks (its line and its buttons). */
+export const HOME_ROWS = 5;
+
+/** The buttons of a request row on the Home: the card's action IDs, for what fits its status. */
+function rowButtons(item: ListItem, offerAssign: boolean): ActionsBlock | undefined {
+  const { request } = item;
+  const fits = actionsFor(request.status);
+  const id = request.id;
+  const elements: Button[] = [];
+  if (offerAssign && !request.assignee && fits.includes('assign'))
+    elements.push(button(IDS.requestAction.assignMe, 'Assign to me', id, 'primary'));
+  if (fits.includes('acknowledge'))
+    elements.push(button(IDS.requestAction.acknowledge, 'Acknowledge', id, elements.length ? undefined : 'primary'));
+  if (fits.includes('resume')) elements.push(button(IDS.requestAction.resume, 'Resume', id));
+  if (fits.includes('resolve'))
+    elements.push(button(IDS.requestAction.resolve, 'Resolve', id, elements.length ? undefined : 'primary'));
+  return elements.length > 0 ? { type: 'actions', elements } : undefined;
+}
+
+/** One "needs you now" section: a heading, up to HOME_ROWS rows with buttons, then `and N more — …`. */
+function needsSection<T>(heading: string, rows: readonly T[], row: (r: T) => KnownBlock[], more: string): KnownBlock[] {
+  if (rows.length === 0) return [];
+  const out: KnownBlock[] = [section(heading)];
+  for (const r of rows.slice(0, HOME_ROWS)) out.push(...row(r));
+  if (rows.length > HOME_ROWS) out.push(context(`and ${rows.length - HOME_ROWS} more — ${more}`));
+  return out;
+}
+
+function needsBlocks(needs: HomeNeeds): KnownBlock[] {
+  const requestRow =
+    (offerAssign: boolean) =>
+    (item: ListItem): KnownBlock[] => {
+      const actions = rowButtons(item, offerAssign);
+      return [section(listLine(item)), ...(actions ? [actions] : [])];
+    };
+  const sections = [
+    needsSection(
+      '*Assigned to you* · soonest due first',
+      needs.assigned,
+      requestRow(false),
+      '`/sla list queue` shows them all.',
+    ),
+    needsSection(
+      '*Waiting on your answer* · their clock is paused until you reply',
+      needs.waiting,
+      (item) => [
+        section(listLine(item)),
+        { type: 'actions', elements: [button(IDS.requestAction.answer, 'Answer', item.request.id, 'primary')] },
+      ],
+      '`/sla list mine` shows them all.',
+    ),
+    needsSection(
+      '*Proposals for you to answer*',
+      needs.proposals,
+      (p) => [
+        section(`*${p.title}* · version ${p.version}${p.by ? `, proposed by ${mentionUser(p.by)}` : ''}`),
+        decisionButtons(p),
+      ],
+      '`/sla agreements` shows them all.',
+    ),
+    needsSection(
+      '*Missed targets to recover* · apologise, then solve or hand over',
+      needs.breaches,
+      requestRow(true),
+      '`/sla list breached` shows them all.',
+    ),
+  ].filter((s) => s.length > 0);
+  if (sections.length === 0) return [section('Nothing needs you right now. :white_check_mark:')];
+  return sections.flatMap((s, i) => (i === 0 ? s : [{ type: 'divider' } as KnownBlock, ...s]));
+}
+
+/** Who can add someone in no department: the admins by name when Kept knows them. */
+function outsiderBlocks(admins: readonly string[]): KnownBlock[] {
+  const who =
+    admins.length > 0
+      ? `a Kept admin (${admins
+          .slice(0, 5)
+          .map((a) => mentionUser(a))
+          .join(', ')})`
+      : 'whoever runs Kept for your workspace (a Kept admin)';
+  return [
+    section(
+      `*You're not in a department in Kept yet*
+Kept tracks what departments promise each other, so requests are filed by and for departments. Ask ${who} or your department's head to add you; once you're in, your requests and your department's queue show up here, with a button to file a new one.`,
+    ),
+    context('Kudos need no department: thank anyone with `/kudos @someone message`.'),
+  ];
+}
+
 export interface HomeQueue {
   department: { id: string; name: string; channel?: string };
   items: readonly ListItem[];
@@ -122,21 +236,34 @@ export function requestsHomeView(input: {
   at: number;
   kudos?: KudosHome;
   headed?: readonly Report[];
+  /** What needs the person now, shown first with its buttons. */
+  needs?: HomeNeeds;
+  /** Set when the person is in no department: who can add them (the Kept admins). */
+  outsider?: { admins: readonly string[] };
 }): HomeView {
   const kudos = input.kudos ? kudosHomeBlocks(input.kudos) : [];
   const budget = MAX_MODAL_BLOCKS - 1 - kudos.length; // the kudos section and the closing context
   let blocks: KnownBlock[] = [header('Kept')];
+  if (input.outsider) blocks.push(...outsiderBlocks(input.outsider.admins));
+  else
+    blocks.push({
+      type: 'actions',
+      elements: [button(IDS.homeNewRequest, 'New request', 'new', 'primary')],
+    });
+  if (input.needs) blocks.push(...needsBlocks(input.needs));
   const headed = input.headed ?? [];
   if (headed.length > 0) {
     const lines = headed.slice(0, HOME_GLANCES).map(reportGlance);
     if (headed.length > lines.length) lines.push(`and ${headed.length - lines.length} more departments`);
     blocks.push(
+      { type: 'divider' },
       section(cut(`*Your departments this month*\n${lines.join('\n')}`, MAX_SECTION_TEXT)),
       context('`/sla report DEPT [period]`: the full report, with charts and a CSV in your DMs.'),
     );
   }
 
   const group = (heading: string, items: readonly ListItem[], empty: string, more: string): KnownBlock[] => {
+    if (input.outsider && items.length === 0) return []; // nothing to show, and they cannot file
     const out: KnownBlock[] = [{ type: 'divider' }, section(heading)];
     if (items.length === 0) return [...out, section(empty)];
     const shown = items.slice(0, HOME_ITEMS);
@@ -168,8 +295,9 @@ export function requestsHomeView(input: {
     );
   }
   blocks = capGroups(blocks, groups, (n) => `and ${n} more queues — \`/sla list queue\` shows them all.`, budget);
-  // Someone new to Kept (nothing filed, no queue) gets the welcome and the command list too.
-  if (input.mine.length === 0 && input.queues.length === 0)
+  // Someone new to Kept (nothing filed, no queue) gets the welcome and the command list too; not
+  // someone in no department, who could use few of those commands.
+  if (input.mine.length === 0 && input.queues.length === 0 && !input.outsider)
     blocks.push(
       { type: 'divider' },
       section('*Welcome to Kept*'),

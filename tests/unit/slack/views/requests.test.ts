@@ -1,4 +1,4 @@
-import type { KnownBlock, StaticSelect, UsersSelect } from '@slack/types';
+import type { ActionsBlock, KnownBlock, StaticSelect, UsersSelect } from '@slack/types';
 import type { AgreementVersion, Priority } from '../../../../functions/domain/agreement';
 import { compileCalendar } from '../../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../../functions/domain/duration';
@@ -791,6 +791,27 @@ describe('requestsHomeView', () => {
     expect(text).toContain('and 2 more departments');
     expect(text.match(/\*Legal\*/g)).toHaveLength(9);
     expect(allText(requestsHomeView({ mine: [], queues: [], at: T0 }))).not.toContain('Your departments');
+  });
+
+  it('offers a head the proposals to answer with Accept and Decline, and caps every section', () => {
+    const many = Array.from({ length: 30 }, (_, i) => item(file({ number: i + 1 }), T0));
+    const proposals = Array.from({ length: 7 }, (_, i) => ({ id: `a${i}`, version: 2, title: `IT → Finance · S${i}` }));
+    const view = requestsHomeView({
+      mine: many,
+      queues: [{ department: { id: 'it', name: 'IT' }, items: many }],
+      needs: { assigned: many, waiting: many, proposals, breaches: many },
+      at: T0,
+    });
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expectWithinTextLimits(view.blocks);
+    const text = allText(view);
+    expect(text).toContain('*IT → Finance · S0* · version 2');
+    expect(text).toContain('and 2 more — `/sla agreements` shows them all.');
+    expect(text).toContain('and 25 more — `/sla list queue` shows them all.');
+    const buttons = view.blocks.flatMap((b) => (b.type === 'actions' ? (b as ActionsBlock).elements : []));
+    expect(buttons).toContainEqual(
+      expect.objectContaining({ action_id: 'agreement_decline', value: JSON.stringify({ id: 'a0', version: 2 }) }),
+    );
   });
 
   it('stays within 100 blocks with many requests and queues', () => {
