@@ -61,6 +61,8 @@ export const IDS = {
   priorityReasonBlock: 'reason',
   /** The modal the requester answers in (private_metadata: the request ID). */
   answerModal: 'request_answer_text',
+  pauseModal: 'request_pause_question',
+  pauseQuestionBlock: 'question',
   answerBlock: 'answer',
   /** The modal that asks for a resolution note (private_metadata: the request ID). */
   resolveModal: 'request_resolve_note',

@@ -22,8 +22,10 @@ import { priorityModal, readPriorityView, readTransferView, transferModal } from
 import { RATE_ACTION_PATTERN } from '../views/request-dms';
 import {
   answerModal,
+  pauseModal,
   rateModal,
   readAnswerView,
+  readPauseView,
   readRateView,
   readResolveView,
   resolveModal,
@@ -37,7 +39,6 @@ type ButtonPress = BlockAction<ButtonAction>;
 const CARD_BUTTONS: Record<string, (user: string) => RequestAction> = {
   [IDS.requestAction.acknowledge]: () => ({ type: 'acknowledge' }),
   [IDS.requestAction.assignMe]: (user) => ({ type: 'assign', assignee: user }),
-  [IDS.requestAction.pause]: () => ({ type: 'pause' }),
   [IDS.requestAction.resume]: () => ({ type: 'resume' }),
   [IDS.requestAction.close]: () => ({ type: 'close' }),
   [IDS.requestAction.reopen]: () => ({ type: 'reopen' }),
@@ -93,6 +94,47 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       parseRequestId(blockId.slice(blockId.indexOf(':') + 1)) ?? parseRequestId(cardRequestId(body.message) ?? '');
     if (!id || !picked) return refuse(respond, 'Kept could not tell which request that was; use `/sla show ID`.');
     await perform(body.user.id, respond, id, { type: 'assign', assignee: picked }, action.action_ts);
+  });
+
+  // "Waiting on requester" asks for the question first; the modal's submission pauses and sends it.
+  app.action<ButtonPress>(IDS.requestAction.pause, async ({ ack, body, action, respond: r, client }) => {
+    await ack();
+    const respond = answerPress(r, client, body.trigger_id); // the App Home has no response_url
+    const id = parseRequestId(action.value ?? '');
+    if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla pause ID your question`.');
+    await openThenFill(
+      client,
+      body.trigger_id ?? '',
+      `Ask about ${id}`,
+      async () => {
+        const request = await getRequest(deps.db, id);
+        if (!request) return { refusal: `There is no request ${id}.` };
+        if (request.status === 'waiting_on_requester')
+          return { refusal: `${id} is already waiting on its requester; they have the question in their DM.` };
+        return pauseModal({ requestId: id, requester: request.requester });
+      },
+      () =>
+        refuse(
+          respond,
+          `Slack did not open the form in time. Press the button again, or run \`/sla pause ${id} your question\`.`,
+        ),
+    );
+  });
+
+  app.view(IDS.pauseModal, async ({ ack, body, view }) => {
+    const question = readPauseView(view.state.values);
+    if (!question)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.pauseQuestionBlock]: 'Ask what you need: the requester reads it and answers in Slack.' },
+      });
+    const id = parseRequestId(view.private_metadata) ?? '';
+    const action: RequestAction = { type: 'pause', note: question };
+    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    if (result.outcome === 'refused')
+      return ack({ response_action: 'errors', errors: { [IDS.pauseQuestionBlock]: result.message } });
+    await ack();
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
   });
 
   // Resolve asks for a note first; the modal's submission resolves.

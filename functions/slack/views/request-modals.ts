@@ -30,7 +30,7 @@ import {
   plain,
   section,
 } from './blocks';
-import { clip, escapeMrkdwn, link, quoted, safeUrl } from './format';
+import { clip, escapeMrkdwn, link, mentionUser, quoted, safeUrl } from './format';
 
 export interface ServiceChoice {
   agreement: AgreementVersion;
@@ -286,6 +286,42 @@ export function answerModal(input: { requestId: string; question?: string; provi
       },
     ],
   });
+}
+
+/**
+ * "Waiting on requester" asks what the provider needs first: the requester reads it in their DM,
+ * with an Answer button, and the resolution clock waits until they answer.
+ */
+export function pauseModal(input: { requestId: string; requester: string }): ModalView {
+  return modal({
+    callbackId: IDS.pauseModal,
+    title: `Ask about ${input.requestId}`,
+    submit: 'Ask',
+    close: 'Cancel',
+    metadata: input.requestId,
+    blocks: [
+      section(
+        `What do you need from ${mentionUser(input.requester)} to go on with ${escapeMrkdwn(input.requestId)}? They get your question in a DM with an *Answer* button; the resolution clock waits until they answer.`,
+      ),
+      {
+        type: 'input',
+        block_id: IDS.pauseQuestionBlock,
+        label: plain('Your question'),
+        element: {
+          type: 'plain_text_input',
+          action_id: IDS.value,
+          multiline: true,
+          max_length: NOTE_MAX,
+          placeholder: plain('e.g. Which laptop is it? The serial number is on a sticker underneath.'),
+        },
+      },
+    ],
+  });
+}
+
+/** The question typed into the pause modal, trimmed (empty when left empty). */
+export function readPauseView(values: ModalValues): string {
+  return (values[IDS.pauseQuestionBlock]?.[IDS.value]?.value ?? '').trim();
 }
 
 /** The rating modal, opened from a rating button with that score picked. */
