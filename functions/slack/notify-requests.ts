@@ -3,6 +3,7 @@
  * in the provider's channel (or updates it), then tells Slack each history line it has not told
  * yet, oldest first: a reply in the card's thread and DMs to whoever should hear of it (the
  * requester: the filing confirmation, acknowledge, waiting on you, resolved with the rating prompt;
+ * the person who resolved it: the requester's rating;
  * the assignee: an at-risk warning, or with nobody assigned a line shown in the channel that
  * mentions the department's user group or members; the heads of both
  * departments: a breach, with its penalty and a recovery checklist). Then the request's check moves
@@ -16,7 +17,7 @@ import type { Calendar } from '../domain/calendar';
 import { type Department, isHead } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
-import { clocksAt, type Request } from '../domain/request';
+import { clocksAt, type Request, SYSTEM_ACTOR } from '../domain/request';
 import { clockAt, type TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
@@ -40,7 +41,7 @@ import { postDm, REFUSED_DM_TS } from './dm';
 import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachNotice } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
-import { assignedDm, filedConfirmation, movedDm, relayedReply, requesterUpdate } from './views/request-dms';
+import { assignedDm, filedConfirmation, movedDm, ratedDm, relayedReply, requesterUpdate } from './views/request-dms';
 import { type CardInput, filedFromMessageReply, historyLine, movedCard, requestCard } from './views/requests';
 
 export interface RequestNotifyDeps {
@@ -155,6 +156,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
         channel: ref?.channel ?? provider.channel,
         blocked,
         dm: { ref: record.dm },
+        history: record.events,
       },
       now,
     );
@@ -196,6 +198,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       slack: deps.slack,
       channel: ref.channel,
       dm,
+      history: record.events,
     });
     await markAnnounced(deps.db, id, event.seq, now());
   }
@@ -330,6 +333,8 @@ interface DmContext {
   blocked?: { problem: string; card: CardInput };
   /** The requester's DM thread about the request, once there is one (set by the first DM sent). */
   dm: { ref: MessageRef | undefined };
+  /** The request's whole history: who resolved it, whether a rating came before. */
+  history: StoredEvent[];
 }
 
 /** Who hears about a history line by DM, and what they read. */
@@ -423,6 +428,24 @@ async function directMessages(c: DmContext): Promise<{ user: string; message: Sl
       if (from && from !== event.actor && from !== to)
         dms.push({ user: from, message: movedDm({ request, to, by: event.actor, ...c.link }) });
       return dms;
+    }
+    case 'rate': {
+      // The person who resolved it hears the score (and a comment added to it later).
+      const before = c.history.filter((e) => e.seq < event.seq);
+      const resolver = before.filter((e) => e.type === 'resolve').at(-1)?.actor;
+      if (!resolver || resolver === event.actor || resolver === SYSTEM_ACTOR || event.score === undefined) return [];
+      const commentOnly = before.some((e) => e.type === 'rate');
+      return [
+        {
+          user: resolver,
+          message: ratedDm({
+            request,
+            score: event.score,
+            ...(event.note ? { comment: event.note } : {}),
+            ...(commentOnly ? { commentOnly } : {}),
+          }),
+        },
+      ];
     }
     case 'comment':
       // The provider's side talking: relayed into the requester's DM thread; internal notes never are.
