@@ -358,7 +358,14 @@ const comment: EffectOf<'comment'> = (request, action, { calendar, at, rights, p
 };
 
 const rate: EffectOf<'rate'> = (request, { score, better }, { at, actor }) => {
-  if (request.rating) return refuse(`You already rated ${request.id}: ${request.rating.score} out of 5. Thank you!`);
+  if (request.rating) {
+    // The rating is one click; a comment may follow once, from the same person, about the same score.
+    const comment = better?.trim();
+    const { rating } = request;
+    if (comment && !rating.better && rating.by === actor && rating.score === score)
+      return effect({ rating: { ...rating, better: comment } }, { score });
+    return refuse(`You already rated ${request.id}: ${rating.score} out of 5. Thank you!`);
+  }
   if (!Number.isInteger(score) || score < 1 || score > 5)
     return refuse(`Rate ${request.id} with a whole number from 1 to 5.`);
   return effect({ rating: { score, ...(better?.trim() ? { better: better.trim() } : {}), at, by: actor } }, { score });

@@ -177,7 +177,9 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
       const latest = args.latest === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
       const inclusive = args.inclusive === true || args.inclusive === 'true';
       const all = fake.posted
-        .filter((m) => m.channel === String(args.channel) && m.at >= oldest && !m.threadTs)
+        .filter(
+          (m) => conversationOf(m.channel) === conversationOf(String(args.channel)) && m.at >= oldest && !m.threadTs,
+        )
         .filter((m) => (inclusive ? Number(m.ts) <= latest : Number(m.ts) < latest))
         .reverse();
       const limit = Number(args.limit ?? 100);
@@ -193,6 +195,7 @@ function defaultAnswer(method: string, args: Record<string, unknown>, fake: Fake
           ...(m.user ? {} : { bot_id: BOT.botId }),
           ts: m.ts,
           text: m.text,
+          ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
           ...(withMeta && m.metadata !== undefined ? { metadata: m.metadata } : {}),
         })),
         has_more: more,

@@ -42,6 +42,8 @@ export const IDS = {
     cancel: 'request_cancel',
     /** Rating buttons in the requester's DM; value is JSON `{ "id": "IT-42", "score": 4 }`. */
     rate: 'request_rate',
+    /** "Add a comment" under a rating just given in the requester's DM; value is the request ID. */
+    comment: 'request_rating_comment',
     /** "Answer" in the requester's "needs your input" DM; value is the request ID. */
     answer: 'request_answer',
     /** "Change priority" on the card: opens the priority modal. */
@@ -59,7 +61,7 @@ export const IDS = {
   priorityModal: 'request_priority_change',
   priorityBlock: 'new_priority',
   priorityReasonBlock: 'reason',
-  /** The modal the requester answers in (private_metadata: the request ID). */
+  /** The modal the requester answers in (private_metadata: JSON `{ id, channel?, ts? }`, the DM to update; or the bare ID). */
   answerModal: 'request_answer_text',
   pauseModal: 'request_pause_question',
   pauseQuestionBlock: 'question',
@@ -67,7 +69,7 @@ export const IDS = {
   /** The modal that asks for a resolution note (private_metadata: the request ID). */
   resolveModal: 'request_resolve_note',
   resolveNoteBlock: 'note',
-  /** The modal that asks for a rating and "what would have made this better?" (private_metadata: the request ID). */
+  /** The modal that adds a comment to a rating given (private_metadata: JSON `{ id, score, channel?, ts? }`, the DM to update). */
   rateModal: 'request_rate',
   rateScoreBlock: 'score',
   rateBetterBlock: 'better',
@@ -76,7 +78,7 @@ export const IDS = {
   resolveCauseTextBlock: 'cause_text',
   /** The breach DM's button for the customer's heads; value is JSON `{ "id": "IT-42", "kind": "response" }`. */
   waivePenalty: 'request_waive',
-  /** The modal that asks why a penalty is waived (private_metadata: the same JSON). */
+  /** The modal that asks why a penalty is waived (private_metadata: the same JSON, plus the DM's `channel` and `ts`). */
   waiveModal: 'request_waive_reason',
   waiveReasonBlock: 'reason',
 

@@ -3,6 +3,7 @@
  * in the provider's channel (or updates it), then tells Slack each history line it has not told
  * yet, oldest first: a reply in the card's thread and DMs to whoever should hear of it (the
  * requester: the filing confirmation, acknowledge, waiting on you, resolved with the rating prompt;
+ * the person who resolved it: the requester's rating;
  * the assignee: an at-risk warning, or with nobody assigned a line shown in the channel that
  * mentions the department's user group or members; the heads of both
  * departments: a breach, with its penalty and a recovery checklist). Then the request's check moves
@@ -16,7 +17,7 @@ import type { Calendar } from '../domain/calendar';
 import { type Department, isHead } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
-import { clocksAt, type Request } from '../domain/request';
+import { clocksAt, type Request, SYSTEM_ACTOR } from '../domain/request';
 import { clockAt, type TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
@@ -41,7 +42,15 @@ import { headMark, headsOf, lateByOf } from './notify-breaches';
 import type { SlackMessage } from './views/blocks';
 import { atRiskWarning, breachApology, breachNotice, breachToAssignee } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
-import { assignedDm, filedConfirmation, movedDm, relayedReply, requesterUpdate } from './views/request-dms';
+import {
+  assignedDm,
+  filedConfirmation,
+  movedDm,
+  ratedDm,
+  relayedReply,
+  requesterUpdate,
+  requesterWroteDm,
+} from './views/request-dms';
 import { type CardInput, filedFromMessageReply, historyLine, movedCard, requestCard } from './views/requests';
 
 export interface RequestNotifyDeps {
@@ -156,6 +165,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
         channel: ref?.channel ?? provider.channel,
         blocked,
         dm: { ref: record.dm },
+        history: record.events,
       },
       now,
     );
@@ -198,6 +208,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       slack: deps.slack,
       channel: ref.channel,
       dm,
+      history: record.events,
     });
     if (headsAwaited(event, provider, customer, at)) awaited = true;
     else await markAnnounced(deps.db, id, event.seq, now());
@@ -347,6 +358,8 @@ interface DmContext {
   blocked?: { problem: string; card: CardInput };
   /** The requester's DM thread about the request, once there is one (set by the first DM sent). */
   dm: { ref: MessageRef | undefined };
+  /** The request's whole history: who resolved it, whether a rating came before. */
+  history: StoredEvent[];
 }
 
 interface Dm {
@@ -475,9 +488,35 @@ async function directMessages(c: DmContext): Promise<Dm[]> {
         dms.push({ user: from, message: movedDm({ request, to, by: event.actor, ...c.link }) });
       return dms;
     }
+    case 'rate': {
+      // The person who resolved it hears the score (and a comment added to it later).
+      const before = c.history.filter((e) => e.seq < event.seq);
+      const resolver = before.filter((e) => e.type === 'resolve').at(-1)?.actor;
+      if (!resolver || resolver === event.actor || resolver === SYSTEM_ACTOR || event.score === undefined) return [];
+      const commentOnly = before.some((e) => e.type === 'rate');
+      return [
+        {
+          user: resolver,
+          message: ratedDm({
+            request,
+            score: event.score,
+            ...(event.note ? { comment: event.note } : {}),
+            ...(commentOnly ? { commentOnly } : {}),
+          }),
+        },
+      ];
+    }
     case 'comment':
+      // The requester writing (an answer to a question, a reply in their DM's thread): whoever works
+      // the request hears it at once, not only the card's thread.
+      if (!event.internal && (event.side === 'requester' || event.actor === request.requester)) {
+        const to = request.assignee;
+        return to && to !== event.actor
+          ? [{ user: to, message: requesterWroteDm({ request, by: event.actor, note: event.note ?? '', ...c.link }) }]
+          : [];
+      }
       // The provider's side talking: relayed into the requester's DM thread; internal notes never are.
-      if (event.internal || event.side === 'requester' || event.actor === request.requester) return [];
+      if (event.internal) return [];
       return [
         {
           user: request.requester,

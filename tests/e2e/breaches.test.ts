@@ -63,9 +63,19 @@ async function submit(view: Record<string, unknown>, typed: Record<string, strin
 }
 
 let clicks = 0;
-async function click(actionId: string, value: string, user: string): Promise<string[]> {
+async function click(
+  actionId: string,
+  value: string,
+  user: string,
+  message?: { channel: string; ts: string; blocks?: unknown },
+): Promise<string[]> {
   const responseUrl = fake.responseUrl(`b-${++clicks}`);
-  const res = await postSigned(url, interactivity(buttonClick({ action_id: actionId, value }, user, responseUrl)));
+  const payload = message
+    ? buttonClick({ action_id: actionId, value }, user, responseUrl, `D${message.channel.slice(1)}`, {
+        message: { ts: message.ts, blocks: (message.blocks ?? []) as unknown[] },
+      })
+    : buttonClick({ action_id: actionId, value }, user, responseUrl);
+  const res = await postSigned(url, interactivity(payload));
   expect(res.status).toBe(200);
   await http.idle();
   return fake.callsTo(`response/b-${clicks}`).map((c) => String(c.args.text));
@@ -161,16 +171,33 @@ it('a missed target, from the scan to the waiver, the cause and the App Home', a
       const refusal = lastModal() as { blocks: Array<{ text: { text: string } }>; submit?: unknown };
       expect(refusal.blocks[0]!.text.text).toMatch(/^Only a head of Finance can waive the penalty of IT-\d+\.$/);
       expect(refusal.submit).toBeUndefined();
-      expect(await click(IDS.waivePenalty, value, FIN_HEAD)).toEqual([]);
+      // Pressed in the head's DM of the scan's breaches: that line is updated once waived.
+      const breachDm = fake.posted.find(
+        (m) => m.channel === FIN_HEAD && JSON.stringify(m.blocks ?? []).includes(IDS.waivePenalty),
+      )!;
+      expect(await click(IDS.waivePenalty, value, FIN_HEAD, breachDm)).toEqual([]);
       const modal = lastModal();
       expect(modal.callback_id).toBe(IDS.waiveModal);
       expect(await submit(modal, { [IDS.waiveReasonBlock]: '' }, FIN_HEAD)).toMatchObject({
         response_action: 'errors',
       });
-      fake.reset();
+      // (No fake.reset() here: the head's DM must still be there to be read back and updated.)
       expect(await submit(modal, { [IDS.waiveReasonBlock]: 'We sent it to the wrong queue first' }, FIN_HEAD)).toEqual(
         {},
       );
+      // The line's Waive button gives way to who waived it (addressed to them), when and why; the
+      // other missed target's line keeps its button.
+      const updated = JSON.stringify(
+        fake
+          .callsTo('chat.update')
+          .filter((c) => c.args.ts === breachDm.ts)
+          .at(-1)?.args.blocks ?? [],
+      );
+      expect(updated).not.toContain(JSON.stringify(JSON.stringify({ id, kind: 'response' })).slice(1, -1));
+      expect(updated).toContain(JSON.stringify(JSON.stringify({ id, kind: 'resolution' })).slice(1, -1));
+      expect(updated).toContain(`You waived it — <!date^${Math.floor(clock.now().getTime() / 1000)}^`);
+      expect(updated).toContain('We sent it to the wrong queue first');
+      expect(updated).not.toContain(`<@${FIN_HEAD}>`);
       // The waiver is told in the card's thread and on the card, without the amount given back.
       const channel = inChannel();
       expect(channel.some((t) => t.includes(`waived the response penalty of ${id}`))).toBe(true);

@@ -158,6 +158,14 @@ describe('the App Home', () => {
 
   it('tells a requester what waits on their answer, with the Answer button', async () => {
     await clickOnCard(IDS.requestAction.pause, slow, IT_MEMBER);
+    const form = fake.lastModal();
+    const asked = viewSubmission(
+      form,
+      stateOf(form as { blocks: unknown[] }, { [IDS.pauseQuestionBlock]: 'Which desk?' }),
+      IT_MEMBER,
+    );
+    expect((await postSigned(url, interactivity(asked))).status).toBe(200);
+    await http.idle();
     const home = await openHome(FIN_MEMBER);
     const waiting = sectionOf(home.blocks, '*Waiting on your answer*');
     expect(textOf(waiting)).toContain('New monitor');

@@ -13,7 +13,7 @@ import { IDS } from '../../functions/slack/ids';
 import type { Db } from '../../functions/store/client';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import { allItems, testEndpoint } from '../support/db';
-import type { FakeSlack, RecordedCall } from '../support/fake-slack';
+import { conversationOf, type FakeSlack, type PostedMessage, type RecordedCall } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
   appHomeOpened,
@@ -142,6 +142,30 @@ async function click(
     options.actionTs ? { actionTs: options.actionTs } : {},
   );
   const res = await postSigned(url, interactivity(payload), { headers: options.headers ?? {} });
+  expect(res.status).toBe(200);
+  await http.idle();
+  return fake.callsTo(`response/click-${clickNo}`).map((r) => String(r.args.text));
+}
+
+/** Kept's latest top-level DM to `user` that holds `marker`, as it reads now (updates applied). */
+const dmWith = (user: string, marker: string): PostedMessage => {
+  const found = fake.posted
+    .filter((m) => m.channel === user && !m.threadTs && JSON.stringify(m.blocks ?? []).includes(marker))
+    .at(-1);
+  expect(found).toBeDefined();
+  return found!;
+};
+/** A message as it reads now, by its ts. */
+const nowReads = (ts: string) => JSON.stringify(fake.posted.find((m) => m.ts === ts)?.blocks ?? []);
+
+/** A click on a button of a message Kept posted (a DM: Slack names its `D…` conversation); returns the ephemerals. */
+async function clickOn(message: PostedMessage, actionId: string, value: string, user: string, actionTs?: string) {
+  const responseUrl = fake.responseUrl(`click-${++clickNo}`);
+  const payload = buttonClick({ action_id: actionId, value }, user, responseUrl, conversationOf(message.channel), {
+    message: { ts: message.ts, blocks: (message.blocks ?? []) as unknown[] },
+    ...(actionTs ? { actionTs } : {}),
+  });
+  const res = await postSigned(url, interactivity(payload));
   expect(res.status).toBe(200);
   await http.idle();
   return fake.callsTo(`response/click-${clickNo}`).map((r) => String(r.args.text));
@@ -324,13 +348,26 @@ describe('the whole life of a request', () => {
       },
     );
 
-    await step('waiting on requester pauses the resolution clock and asks the requester', async () => {
+    await step('waiting on requester asks for the question first, then pauses and sends it', async () => {
       fake.reset();
       await click(IDS.requestAction.pause, id, IT_MEMBER);
+      const form = fake.lastModal();
+      expect(JSON.stringify(form)).toContain('What do you need from <@U0FINMEM1>');
+      expect((await getRequest(db, id))!.status).toBe('acknowledged'); // nothing until the question is sent
+      expect(await submit(form, { [IDS.pauseQuestionBlock]: '  ' }, IT_MEMBER)).toEqual({
+        response_action: 'errors',
+        errors: { [IDS.pauseQuestionBlock]: 'Ask what you need: the requester reads it and answers in Slack.' },
+      });
+      expect(
+        await submit(form, { [IDS.pauseQuestionBlock]: 'Which laptop is it? The serial number, please.' }, IT_MEMBER),
+      ).toEqual({});
       const request = (await getRequest(db, id))!;
       expect(request.status).toBe('waiting_on_requester');
       expect(request.clocks.resolution.state).toBe('paused');
       expect(dmsTo(FIN_MEMBER)).toHaveLength(1);
+      expect(JSON.stringify(dmsTo(FIN_MEMBER)[0]!.args.blocks)).toContain(
+        'Which laptop is it? The serial number, please.',
+      );
     });
 
     await step('the requester answers with /sla resume: the clock runs again with the time already used', async () => {
@@ -359,9 +396,15 @@ describe('the whole life of a request', () => {
       expect(dm).toContain(`${IDS.requestAction.rate}_4`);
     });
 
-    await step('rate: the score and "what would have made this better" are stored with the request', async () => {
-      fake.reset();
-      await click(`${IDS.requestAction.rate}_4`, JSON.stringify({ id, score: 4 }), FIN_MEMBER);
+    await step('rate: one click stores the score; the comment after it is stored with it', async () => {
+      const dm = dmWith(FIN_MEMBER, `${IDS.requestAction.rate}_4`);
+      const opened = fake.callsTo('views.open').length;
+      expect(await clickOn(dm, `${IDS.requestAction.rate}_4`, JSON.stringify({ id, score: 4 }), FIN_MEMBER)).toEqual(
+        [],
+      );
+      expect(fake.callsTo('views.open')).toHaveLength(opened); // no form to fill in first
+      expect((await getRequest(db, id))!.rating).toMatchObject({ score: 4, by: FIN_MEMBER });
+      await clickOn(dm, IDS.requestAction.comment, id, FIN_MEMBER);
       const modal = fake.lastModal();
       expect(modal.callback_id).toBe(IDS.rateModal);
       expect(await submit(modal, { [IDS.rateBetterBlock]: 'A loan laptop while waiting' }, FIN_MEMBER)).toEqual({});
@@ -382,6 +425,7 @@ describe('the whole life of a request', () => {
         'pause',
         'resume',
         'resolve',
+        'rate',
         'rate',
         'close',
       ]);
@@ -551,10 +595,9 @@ describe('the requester answers from the DM', () => {
     fake.reset();
     await sla(`pause ${id} Which floor are you on?`, IT_MEMBER);
     await http.idle();
-    const dm = dmsTo(FIN_MEMBER).at(-1)!;
-    expect(JSON.stringify(dm.args.blocks)).toContain(IDS.requestAction.answer);
+    const dm = dmWith(FIN_MEMBER, IDS.requestAction.answer);
 
-    expect(await click(IDS.requestAction.answer, id, FIN_MEMBER)).toEqual([]);
+    expect(await clickOn(dm, IDS.requestAction.answer, id, FIN_MEMBER)).toEqual([]);
     const modal = fake.lastModal();
     expect(modal.callback_id).toBe(IDS.answerModal);
     expect(JSON.stringify(modal)).toContain('Which floor are you on?');
@@ -577,11 +620,95 @@ describe('the requester answers from the DM', () => {
       [FIN_MEMBER, 'Third floor, by the window'],
     ]);
     expect(threadOf(await cardTs(id)).join('\n')).toContain('Third floor, by the window');
+    // Whoever was waiting (the assignee, who acknowledged it) hears the answer at once, once.
+    const toAssignee = dmsTo(IT_MEMBER).filter((c) => String(c.args.text).includes('Third floor, by the window'));
+    expect(toAssignee).toHaveLength(1);
+    expect(String(toAssignee[0]!.args.text)).toMatch(new RegExp(`<@${FIN_MEMBER}> wrote on ${id}`));
+    expect(String(toAssignee[0]!.args.text)).toContain('The resolution clock runs again.');
+    // The DM now says it was answered, by whom and when, and its Answer button is gone.
+    const answered = nowReads(dm.ts);
+    expect(answered).not.toContain(IDS.requestAction.answer);
+    expect(answered).toContain('Which floor are you on?');
+    expect(answered).toContain(`You answered — <!date^${Math.floor(clock.now().getTime() / 1000)}^`);
 
     // Answered: the button's form now says so instead of asking again.
     expect(await click(IDS.requestAction.answer, id, FIN_MEMBER)).toEqual([]);
     expect(modalSays()).toMatch(/is not waiting for your answer any more/);
     expect(fake.lastModal().submit).toBeUndefined();
+  });
+});
+
+describe('messages show what happened', () => {
+  const when = () => `<!date^${Math.floor(clock.now().getTime() / 1000)}^`;
+  const rateValue = (id: string, score: number) => JSON.stringify({ id, score });
+  const buttonsOf = (ts: string) =>
+    [...nowReads(ts).matchAll(/"action_id":"([a-z_0-9]+)"/g)].map((m) => m[1]).filter((a) => a !== undefined);
+
+  it('rating is one click: a double click counts once, the DM thanks them, and the resolver hears the score', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Printer jams', description: '' });
+    fake.reset();
+    await sla(`resolve ${id} Cleared the paper path`, IT_MEMBER);
+    const dm = dmWith(FIN_MEMBER, `${IDS.requestAction.rate}_5`);
+
+    clock.advance(60_000);
+    const rate = () => clickOn(dm, `${IDS.requestAction.rate}_5`, rateValue(id, 5), FIN_MEMBER);
+    expect(await rate()).toEqual([]);
+    expect(await rate()).toEqual([]); // the second click of a double click: no record, no scolding
+    expect(await clickOn(dm, `${IDS.requestAction.rate}_2`, rateValue(id, 2), FIN_MEMBER)).toEqual([]);
+
+    const record = (await getRequestRecord(db, id))!;
+    expect(record.request.rating).toMatchObject({ score: 5, by: FIN_MEMBER });
+    expect(record.events.filter((e) => e.type === 'rate')).toHaveLength(1);
+    expect(fake.callsTo('views.open')).toHaveLength(0);
+
+    // The rating row gives way to who rated, what and when, with a thank-you and an optional comment.
+    const rated = nowReads(dm.ts);
+    expect(rated).toContain(`You rated this 5/5 — ${when()}`);
+    expect(rated).toContain('Thank you!');
+    expect(buttonsOf(dm.ts)).toEqual([IDS.requestAction.comment, IDS.requestAction.close, IDS.requestAction.reopen]);
+    expect(rated).toContain('Cleared the paper path');
+
+    // The person who resolved it hears the score, once; the requester is not mentioned to themselves.
+    const toResolver = dmsTo(IT_MEMBER).map((c) => String(c.args.text));
+    expect(toResolver.filter((t) => t.includes(`rated your work on ${id}`))).toEqual([
+      expect.stringContaining(`<@${FIN_MEMBER}> rated your work on ${id} (*Printer jams*) 5/5`),
+    ]);
+    expect(rated).not.toContain(`<@${FIN_MEMBER}>`);
+
+    await step('the comment after the score: its button gives way to the comment; the resolver reads it', async () => {
+      clock.advance(60_000);
+      await clickOn(dm, IDS.requestAction.comment, id, FIN_MEMBER);
+      const modal = fake.lastModal();
+      expect(modal.callback_id).toBe(IDS.rateModal);
+      expect(await submit(modal, { [IDS.rateBetterBlock]: '' }, FIN_MEMBER)).toMatchObject({
+        response_action: 'errors',
+        errors: { [IDS.rateBetterBlock]: expect.stringMatching(/already counted/) },
+      });
+      expect(await submit(modal, { [IDS.rateBetterBlock]: 'A spare tray' }, FIN_MEMBER)).toEqual({});
+      expect((await getRequest(db, id))!.rating).toMatchObject({ score: 5, better: 'A spare tray' });
+      expect(nowReads(dm.ts)).toContain('“A spare tray”');
+      expect(buttonsOf(dm.ts)).toEqual([IDS.requestAction.close, IDS.requestAction.reopen]);
+      expect(dmsTo(IT_MEMBER).at(-1)!.args.text).toContain('added a comment to their 5/5 rating');
+    });
+
+    await step('Confirm solved: the buttons give way to who confirmed it and when', async () => {
+      clock.advance(60_000);
+      expect(await clickOn(dm, IDS.requestAction.close, id, FIN_MEMBER)).toEqual([]);
+      expect((await getRequest(db, id))!.status).toBe('closed');
+      expect(buttonsOf(dm.ts)).toEqual([]);
+      expect(nowReads(dm.ts)).toContain(`You confirmed it is solved — ${when()}`);
+    });
+  });
+
+  it('Reopen from the DM: the buttons give way to who reopened it and when', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Wifi drops', description: '' });
+    await sla(`resolve ${id} Moved you to the 5 GHz network`, IT_MEMBER);
+    const dm = dmWith(FIN_MEMBER, IDS.requestAction.reopen);
+    clock.advance(60_000);
+    expect(await clickOn(dm, IDS.requestAction.reopen, id, FIN_MEMBER)).toEqual([]);
+    expect((await getRequest(db, id))!.status).toBe('reopened');
+    expect(buttonsOf(dm.ts)).toEqual([]);
+    expect(nowReads(dm.ts)).toContain(`You reopened it — ${when()}`);
   });
 });
 

@@ -23,15 +23,16 @@ import { RATE_ACTION_PATTERN } from '../views/request-dms';
 import {
   answerModal,
   pauseModal,
-  rateModal,
+  rateCommentModal,
   readAnswerView,
   readPauseView,
-  readRateView,
+  readRateCommentView,
   readResolveView,
   resolveModal,
 } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
 import { answerPress, openThenFill, parseJson, refuse } from './reply';
+import { clickedMessage, MessageAt, showAnsweredDm, showBreachDm, showResolvedDm, showWaivedInBatch } from './used-dms';
 
 type ButtonPress = BlockAction<ButtonAction>;
 
@@ -47,6 +48,17 @@ const CARD_BUTTONS: Record<string, (user: string) => RequestAction> = {
 
 const RateValue = z.object({ id: z.string().min(1).max(40), score: z.number().int().min(1).max(5) });
 const WaiveValue = z.object({ id: z.string().min(1).max(40), kind: z.enum(['response', 'resolution']) });
+/** A form opened from a DM's button: the request, and the DM to update once it is sent (absent in older forms). */
+const FromDm = z.object({ id: z.string().min(1).max(40), dm: MessageAt.optional() });
+const RateComment = FromDm.extend({ score: z.number().int().min(1).max(5) });
+const WaiveForm = WaiveValue.extend({ dm: MessageAt.extend({ batch: z.boolean().optional() }).optional() });
+
+/** Whether a click came from the requester's "resolved" DM (its rating or Confirm solved / Reopen rows). */
+const fromResolvedDm = (message: BlockAction['message']) =>
+  ((message?.blocks ?? []) as { block_id?: string }[]).some(
+    (b) =>
+      b.block_id === 'request_confirm' || b.block_id === 'request_rating' || b.block_id === 'request_rating_comment',
+  );
 
 /** The request a card's users_select belongs to: the card's buttons carry its ID as their value. */
 function cardRequestId(message: BlockAction['message']): string | undefined {
@@ -63,7 +75,7 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     id: string,
     action: RequestAction,
     actionTs: string | undefined,
-  ): Promise<void> {
+  ): Promise<'done' | 'duplicate' | 'refused'> {
     const result = await act(deps.db, {
       id,
       user,
@@ -73,6 +85,7 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     });
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
     else if (result.outcome === 'refused') await refuse(respond, result.message);
+    return result.outcome;
   }
 
   for (const [actionId, build] of Object.entries(CARD_BUTTONS)) {
@@ -83,6 +96,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       if (!id)
         return refuse(respond, 'That button is from an older version of Kept; use `/sla show ID` to see the request.');
       await perform(body.user.id, respond, id, build(body.user.id), action.action_ts);
+      // Confirm solved / Reopen in the requester's DM: the DM now says which was done, and when.
+      const at = clickedMessage(body);
+      if (at && fromResolvedDm(body.message)) await showResolvedDm(deps, client, id, at);
     });
   }
 
@@ -292,6 +308,12 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     const parsed = WaiveValue.safeParse(parseJson(action.value));
     if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
     const { id, kind } = parsed.data;
+    // A head's DM of one scan's breaches (notify-breaches.ts) lists several, each with its own
+    // Waive button: only that line changes once waived, not the whole message.
+    const at = clickedMessage(body);
+    const dm = at
+      ? { ...at, ...((action.block_id ?? '').startsWith('request_waive:') ? {} : { batch: true }) }
+      : undefined;
     await openThenFill(
       client,
       body.trigger_id ?? '',
@@ -303,9 +325,22 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         const customer = findDepartment(dir, request.customer);
         if (!customer || !isHead(customer, body.user.id))
           return { refusal: `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.` };
-        if (breach.waived)
-          return { refusal: `The ${kind} penalty of ${id} was already waived by <@${breach.waived.by}>.` };
-        return waiveModal({ requestId: id, kind, amount: breach.amount, unit: breach.unit });
+        if (breach.waived) {
+          if (dm) await showBreachDm(deps, client, { id, kind, reader: body.user.id }, dm);
+          return {
+            refusal:
+              breach.waived.by === body.user.id
+                ? `You already waived the ${kind} penalty of ${id}; nothing more to do.`
+                : `The ${kind} penalty of ${id} was already waived by <@${breach.waived.by}>.`,
+          };
+        }
+        return waiveModal({
+          requestId: id,
+          kind,
+          amount: breach.amount,
+          unit: breach.unit,
+          metadata: JSON.stringify({ id, kind, ...(dm ? { dm } : {}) }),
+        });
       },
       () =>
         refuse(
@@ -315,9 +350,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     );
   });
 
-  app.view(IDS.waiveModal, async ({ ack, body, view }) => {
+  app.view(IDS.waiveModal, async ({ ack, body, view, client }) => {
     const { reason } = readWaiveView(view.state.values);
-    const parsed = WaiveValue.safeParse(parseJson(view.private_metadata));
+    const parsed = WaiveForm.safeParse(parseJson(view.private_metadata));
     if (!parsed.success)
       return ack({
         response_action: 'errors',
@@ -340,6 +375,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       return ack({ response_action: 'errors', errors: { [IDS.waiveReasonBlock]: result.message } });
     await ack();
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+    const dm = parsed.data.dm;
+    if (dm?.batch) await showWaivedInBatch(client, { id, kind, reason, at: deps.now().getTime() }, dm);
+    else if (dm) await showBreachDm(deps, client, { id, kind, reader: body.user.id }, dm);
   });
 
   // "Answer" in the requester's "needs your input" DM: a form for the answer, which resumes the clock.
@@ -348,6 +386,7 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     const respond = answerPress(r, client, body.trigger_id); // the App Home has no response_url
     const id = parseRequestId(action.value ?? '');
     if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resume ID your answer`.');
+    const dm = clickedMessage(body);
     await openThenFill(
       client,
       body.trigger_id ?? '',
@@ -361,7 +400,12 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
           };
         const question = [...record.events].reverse().find((e) => e.type === 'pause')?.note;
         const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
-        return answerModal({ requestId: id, providerName, ...(question ? { question } : {}) });
+        return answerModal({
+          requestId: id,
+          providerName,
+          ...(question ? { question } : {}),
+          metadata: JSON.stringify({ id, ...(dm ? { dm } : {}) }),
+        });
       },
       () =>
         refuse(
@@ -371,14 +415,17 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     );
   });
 
-  app.view(IDS.answerModal, async ({ ack, body, view }) => {
+  app.view(IDS.answerModal, async ({ ack, body, view, client }) => {
     const { note } = readAnswerView(view.state.values);
     if (!note)
       return ack({
         response_action: 'errors',
         errors: { [IDS.answerBlock]: 'Write your answer: it goes to the people working on your request.' },
       });
-    const id = parseRequestId(view.private_metadata) ?? '';
+    // The form's metadata: JSON with the DM to update, or (a form opened before) the bare request ID.
+    const form = FromDm.safeParse(parseJson(view.private_metadata));
+    const id = parseRequestId(form.success ? form.data.id : view.private_metadata) ?? '';
+    const dm = form.success ? form.data.dm : undefined;
     const result = await act(deps.db, {
       id,
       user: body.user.id,
@@ -389,46 +436,93 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     if (result.outcome === 'refused')
       return ack({ response_action: 'errors', errors: { [IDS.answerBlock]: result.message } });
     await ack();
-    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+    if (result.outcome === 'done') {
+      await deps.outbox.send({ type: 'request.changed', id });
+      if (dm) await showAnsweredDm(deps, client, id, dm, { by: body.user.id, at: result.event.at });
+    }
   });
 
-  // The requester's rating buttons open the rating modal with that score picked.
+  // The requester's rating buttons record the score at once (a double click counts once); the DM
+  // then thanks them and offers an optional comment.
   app.action<ButtonPress>(RATE_ACTION_PATTERN, async ({ ack, body, action, respond, client }) => {
     await ack();
     const parsed = RateValue.safeParse(parseJson(action.value));
     if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
     const id = parseRequestId(parsed.data.id) ?? '';
+    const user = body.user.id;
+    const result = await act(deps.db, {
+      id,
+      user,
+      action: { type: 'rate', score: parsed.data.score },
+      ...(action.action_ts ? { delivery: `action:${user}:${action.action_ts}` } : {}),
+      now: deps.now(),
+    });
+    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+    else if (result.outcome === 'refused') {
+      // A second click of the one who rated: the DM shows their rating, and nothing more is said.
+      const rating = (await getRequest(deps.db, id))?.rating;
+      if (rating?.by !== user) return refuse(respond, result.message);
+    }
+    const at = clickedMessage(body);
+    if (at) await showResolvedDm(deps, client, id, at);
+  });
+
+  // "Add a comment" under a rating just given: a form for what would have made it better.
+  app.action<ButtonPress>(IDS.requestAction.comment, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = parseRequestId(action.value ?? '');
+    if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla rate ID score comment`.');
+    const dm = clickedMessage(body);
     await openThenFill(
       client,
       body.trigger_id ?? '',
-      `Rate ${id}`,
+      `Comment on ${id}`,
       async () => {
-        const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
-        if (!record) return { refusal: `There is no request ${id}.` };
-        if (record.request.rating)
-          return { refusal: `You already rated ${id}: ${record.request.rating.score} out of 5. Thank you!` };
-        const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
-        return rateModal({ requestId: id, score: parsed.data.score, providerName });
+        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+        const rating = request?.rating;
+        if (!request || !rating || rating.by !== body.user.id)
+          return { refusal: `Only the person who rated ${id} can add a comment to the rating.` };
+        if (rating.better) {
+          if (dm) await showResolvedDm(deps, client, id, dm);
+          return { refusal: `You already commented on your rating of ${id}. Thank you!` };
+        }
+        const providerName = findDepartment(dir, request.provider)?.name ?? request.provider;
+        return rateCommentModal({
+          requestId: id,
+          score: rating.score,
+          providerName,
+          metadata: JSON.stringify({ id, score: rating.score, ...(dm ? { dm } : {}) }),
+        });
       },
-      () => refuse(respond, 'Slack did not open the form in time. Please press the rating again.'),
+      () => refuse(respond, 'Slack did not open the form in time. Please press Add a comment again.'),
     );
   });
 
-  app.view(IDS.rateModal, async ({ ack, body, view }) => {
-    const { score, better } = readRateView(view.state.values);
-    if (!Number.isInteger(score) || score < 1 || score > 5)
-      return ack({ response_action: 'errors', errors: { [IDS.rateScoreBlock]: 'Pick a rating from 1 to 5.' } });
-    const id = parseRequestId(view.private_metadata) ?? '';
+  app.view(IDS.rateModal, async ({ ack, body, view, client }) => {
+    const { better } = readRateCommentView(view.state.values);
+    const form = RateComment.safeParse(parseJson(view.private_metadata));
+    if (!form.success)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.rateBetterBlock]: 'This form is from an older version of Kept; close it and rate again.' },
+      });
+    if (!better)
+      return ack({
+        response_action: 'errors',
+        errors: { [IDS.rateBetterBlock]: 'Write a few words, or close the form: your rating is already counted.' },
+      });
+    const id = parseRequestId(form.data.id) ?? '';
     const result = await act(deps.db, {
       id,
       user: body.user.id,
-      action: { type: 'rate', score, ...(better ? { better } : {}) },
+      action: { type: 'rate', score: form.data.score, better },
       delivery: `view:${view.id}`,
       now: deps.now(),
     });
     if (result.outcome === 'refused')
-      return ack({ response_action: 'errors', errors: { [IDS.rateScoreBlock]: result.message } });
+      return ack({ response_action: 'errors', errors: { [IDS.rateBetterBlock]: result.message } });
     await ack();
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+    if (form.data.dm) await showResolvedDm(deps, client, id, form.data.dm);
   });
 }

@@ -69,6 +69,8 @@ export interface BreachNoticeInput {
   cardLink?: string;
   /** true for the customer's heads: they get the Waive button */
   canWaive: boolean;
+  /** Who reads it: a waiver they gave says "You waived", not their own name. */
+  reader?: string;
 }
 
 /** The four steps of service recovery, in the order they are done. */
@@ -101,7 +103,9 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
       ? `found ${dateToken(breach.detectedAt)}, ${spokenDuration(input.lateBy)} of working time late`
       : `found just now (${dateToken(breach.detectedAt)})`;
   const waived = breach.waived
-    ? `\n:handshake: Waived by ${actorText(breach.waived.by)} ${dateToken(breach.waived.at)}: ${quoted(breach.waived.reason)}`
+    ? breach.waived.by === input.reader
+      ? `\n:handshake: You waived it — ${dateToken(breach.waived.at)}: ${quoted(breach.waived.reason)}`
+      : `\n:handshake: Waived by ${actorText(breach.waived.by)} ${dateToken(breach.waived.at)}: ${quoted(breach.waived.reason)}`
     : '';
   const cost = `Due ${dateToken(breach.dueAt)}, ${late}.\n*Penalty:* ${chargeText(breach)}${waived}`;
 
@@ -340,14 +344,21 @@ export function atRiskWarning(input: AtRiskInput): SlackMessage {
 // The waive modal
 
 /** Asks a head of the customer why a penalty is waived (private_metadata: JSON `{ id, kind }`). */
-export function waiveModal(input: { requestId: string; kind: TargetKind; amount: number; unit: string }): ModalView {
+export function waiveModal(input: {
+  requestId: string;
+  kind: TargetKind;
+  amount: number;
+  unit: string;
+  /** What the submission needs back (see IDS.waiveModal); `{ id, kind }` by default. */
+  metadata?: string;
+}): ModalView {
   const id = escapeMrkdwn(input.requestId);
   return modal({
     callbackId: IDS.waiveModal,
     title: 'Waive penalty',
     submit: 'Waive',
     close: 'Cancel',
-    metadata: JSON.stringify({ id: input.requestId, kind: input.kind }),
+    metadata: input.metadata ?? JSON.stringify({ id: input.requestId, kind: input.kind }),
     blocks: [
       section(
         `Waiving the ${input.kind} penalty of ${id} gives back *${amountText(input.amount, input.unit)}*. The breach itself stays on record.`,

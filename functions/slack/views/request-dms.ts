@@ -11,12 +11,14 @@ import {
   type Request,
   type RequestClocks,
   type RequestEvent,
+  SYSTEM_ACTOR,
 } from '../../domain/request';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { button, context, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
 import {
   cut,
+  dateToken,
   escapeMrkdwn,
   link,
   localTime,
@@ -88,28 +90,156 @@ export const rateActionId = (score: number): string => `${IDS.requestAction.rate
 export const RATE_ACTION_PATTERN = /^request_rate_[1-5]$/;
 export const RATE_LABELS = ['1 ★', '2 ★★', '3 ★★★', '4 ★★★★', '5 ★★★★★'] as const;
 
-function ratingBlocks(request: Request, provider: string): KnownBlock[] {
-  return [
-    section(`*How did ${provider} do?* Rate ${escapeMrkdwn(request.id)} from 1 (poor) to 5 (excellent).`),
-    {
-      type: 'actions',
-      block_id: 'request_rating',
-      elements: RATE_LABELS.map((label, i) =>
-        button(rateActionId(i + 1), label, JSON.stringify({ id: request.id, score: i + 1 })),
+/** Something a person did with a DM's buttons: who, and when. */
+export interface Used {
+  by: string;
+  at: number;
+}
+
+/** "You" for the person reading, a mention for anyone else, "Kept" for Kept itself. */
+const whoDid = (by: string, reader: string) => (by === reader ? 'You' : by === SYSTEM_ACTOR ? 'Kept' : mentionUser(by));
+
+export interface ResolvedInput {
+  request: Request;
+  /** Who resolved it, as the requester reads it: the provider's name, or the resolver's mention. */
+  by: string;
+  /** The resolution note. */
+  note?: string;
+  /** What the requester did with the DM since it was sent (the rating is read from the request). */
+  used?: { closed?: Used; reopened?: Used };
+}
+
+/**
+ * The requester's "resolved" DM: the note, the rating (one click on the score records it; then a
+ * thank-you and an optional comment), and Confirm solved / Reopen. Drawn from the request as it
+ * stands, so the same function draws it when sent and each time it is used: every row whose
+ * buttons were used gives way to a line saying who did what and when.
+ */
+export function resolvedDm(input: ResolvedInput): SlackMessage {
+  const { request, by, used } = input;
+  const id = escapeMrkdwn(request.id);
+  const resolved = `:white_check_mark: ${by} resolved ${id} (*${escapeMrkdwn(request.title)}*)${input.note ? `: ${quoted(input.note)}` : '.'}`;
+  // A request that missed a target says so: the wait was real, and we are sorry for it.
+  const late =
+    request.breaches && Object.keys(request.breaches).length > 0
+      ? `\nSorry it took longer than ${by} promised, and thank you for your patience.`
+      : '';
+  const line = `${resolved}${late}`;
+  const blocks: KnownBlock[] = [section(cut(line, MAX_SECTION_TEXT))];
+  const reader = request.requester;
+  const rating = request.rating;
+  if (rating) {
+    blocks.push(
+      context(
+        `:star: ${whoDid(rating.by, reader)} rated this ${rating.score}/5 — ${dateToken(rating.at)}. Thank you! ${by} hears it too.`,
       ),
-    },
-    {
-      type: 'actions',
-      block_id: 'request_confirm',
-      elements: [
-        button(IDS.requestAction.close, 'Confirm solved', request.id, 'primary'),
-        button(IDS.requestAction.reopen, 'Reopen', request.id),
-      ],
-    },
-    context(
-      `Not solved after all? Reopen it within ${plural(REOPEN_WINDOW_MS / DAY_MS, 'day')}: the resolution clock runs again with the time already used. After ${plural(AUTO_CLOSE_MS / DAY_MS, 'day')} it closes itself.`,
+    );
+    if (rating.better) blocks.push(context(`:speech_balloon: ${quoted(rating.better)}`));
+    else if (rating.by === reader)
+      blocks.push({
+        type: 'actions',
+        block_id: 'request_rating_comment',
+        elements: [button(IDS.requestAction.comment, 'Add a comment', request.id)],
+      });
+  } else if (!used?.reopened) {
+    blocks.push(
+      section(
+        `*How did ${by} do?* One click rates ${id}, from 1 (poor) to 5 (excellent); a comment is optional, after.`,
+      ),
+      {
+        type: 'actions',
+        block_id: 'request_rating',
+        elements: RATE_LABELS.map((label, i) =>
+          button(rateActionId(i + 1), label, JSON.stringify({ id: request.id, score: i + 1 })),
+        ),
+      },
+    );
+  }
+  if (used?.closed) {
+    const { closed } = used;
+    blocks.push(
+      context(
+        closed.by === SYSTEM_ACTOR
+          ? `:lock: ${id} closed itself — ${dateToken(closed.at)}.`
+          : `:lock: ${whoDid(closed.by, reader)} confirmed it is solved — ${dateToken(closed.at)}. ${id} is closed.`,
+      ),
+    );
+  } else if (used?.reopened) {
+    blocks.push(
+      context(
+        `:arrows_counterclockwise: ${whoDid(used.reopened.by, reader)} reopened it — ${dateToken(used.reopened.at)}. The resolution clock runs again; you hear from ${by} here.`,
+      ),
+    );
+  } else if (request.status !== 'closed') {
+    blocks.push(
+      {
+        type: 'actions',
+        block_id: 'request_confirm',
+        elements: [
+          button(IDS.requestAction.close, 'Confirm solved', request.id, 'primary'),
+          button(IDS.requestAction.reopen, 'Reopen', request.id),
+        ],
+      },
+      context(
+        `Not solved after all? Reopen it within ${plural(REOPEN_WINDOW_MS / DAY_MS, 'day')}: the resolution clock runs again with the time already used. After ${plural(AUTO_CLOSE_MS / DAY_MS, 'day')} it closes itself.`,
+      ),
+    );
+  } else if (request.status === 'closed' && request.closedAt !== undefined) {
+    blocks.push(context(`:lock: ${id} is closed — ${dateToken(request.closedAt)}.`));
+  }
+  return { text: cut(line, MAX_SECTION_TEXT), blocks };
+}
+
+export interface AnsweredInput {
+  request: Request;
+  providerName: string;
+  /** The question the provider asked, when they asked one. */
+  question?: string;
+  answered: Used;
+}
+
+/** The requester's "needs your input" DM once answered: the question stays, the Answer button gives way to who answered and when. */
+export function answeredDm(input: AnsweredInput): SlackMessage {
+  const { request } = input;
+  const id = escapeMrkdwn(request.id);
+  const provider = escapeMrkdwn(input.providerName);
+  const asked = `:hourglass: ${provider} needed your input on ${id} (*${escapeMrkdwn(request.title)}*)${input.question ? `: ${quoted(input.question)}` : '.'}`;
+  const done = `:speech_balloon: ${whoDid(input.answered.by, request.requester)} answered — ${dateToken(input.answered.at)}. ${provider} has it in the card's thread, and the resolution clock runs again.`;
+  return {
+    text: cut(
+      `${asked}
+${done}`,
+      MAX_SECTION_TEXT,
     ),
-  ];
+    blocks: [section(cut(asked, MAX_SECTION_TEXT)), context(done)],
+  };
+}
+
+export interface RatedInput {
+  request: Request;
+  /** The rating's history line: its score, and the comment when it brought one. */
+  score: number;
+  comment?: string;
+  /** The comment came after the score (a second line about the same rating). */
+  commentOnly?: boolean;
+}
+
+/** The DM to the person who resolved a request: the requester's score (or the comment they added to it). */
+export function ratedDm(input: RatedInput): SlackMessage {
+  const { request } = input;
+  const id = escapeMrkdwn(request.id);
+  const who = mentionUser(request.requester);
+  const title = escapeMrkdwn(request.title);
+  const line = input.commentOnly
+    ? `:speech_balloon: ${who} added a comment to their ${input.score}/5 rating of ${id} (*${title}*)`
+    : `:star: ${who} rated your work on ${id} (*${title}*) ${input.score}/5${input.score >= 4 ? '. Well done, and thank you!' : '.'}`;
+  const said = input.comment ? `\n${quoted(input.comment)}` : '';
+  const after =
+    input.score <= 3 && !input.commentOnly
+      ? 'A low score is worth a short word with them: what would have made it better?'
+      : 'Ratings add up in `/sla report` under satisfaction.';
+  const text = cut(`${line}${input.commentOnly ? ':' : ''}${said}`, MAX_SECTION_TEXT);
+  return { text, blocks: [section(text), context(after)] };
 }
 
 export interface UpdateInput {
@@ -155,19 +285,8 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
       };
       return { text: cut(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
     }
-    case 'resolve': {
-      const resolved = `:white_check_mark: ${provider ?? who} resolved ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
-      // A request that missed a target says so: the wait was real, and we are sorry for it.
-      const late =
-        request.breaches && Object.keys(request.breaches).length > 0
-          ? `\nSorry it took longer than ${provider ?? 'promised'}${provider ? ' promised' : ''}, and thank you for your patience.`
-          : '';
-      const line = `${resolved}${late}`;
-      return {
-        text: cut(line, MAX_SECTION_TEXT),
-        blocks: [section(line), ...ratingBlocks(request, provider ?? 'they')],
-      };
-    }
+    case 'resolve':
+      return resolvedDm({ request, by: provider ?? who, ...(event.note ? { note: event.note } : {}) });
     case 'priority': {
       if (event.asked) return undefined;
       const line = `:arrow_up_down: ${provider ?? who} changed the priority of ${id} (*${title}*) from ${escapeMrkdwn(event.previousPriority ?? '?')} to ${escapeMrkdwn(event.priority ?? '?')}${event.note ? `: ${quoted(event.note)}` : '.'}`;
@@ -236,6 +355,24 @@ export function assignedDm(input: AssignedInput): SlackMessage {
   return {
     text: cut(`${line} ${clock.replace(/\*/g, '')}`, MAX_SECTION_TEXT),
     blocks: [section(cut(line, MAX_SECTION_TEXT)), section(clock), context(card)],
+  };
+}
+
+/** The DM to the assignee when the requester writes: an answer to their question, or a reply. */
+export function requesterWroteDm(input: {
+  request: Request;
+  by: string;
+  note: string;
+  cardLink?: string;
+}): SlackMessage {
+  const { request } = input;
+  const id = escapeMrkdwn(request.id);
+  const waited = request.status !== 'waiting_on_requester' && request.clocks.resolution.state === 'running';
+  const line = `:speech_balloon: ${mentionUser(input.by)} wrote on ${id} (*${escapeMrkdwn(request.title)}*): ${quoted(input.note)}`;
+  const how = `${waited ? 'The resolution clock runs again. ' : ''}Reply in ${link(input.cardLink, "the card's thread")}: they read it in their DM.`;
+  return {
+    text: cut(`${line}\n${how}`, MAX_SECTION_TEXT),
+    blocks: [section(cut(line, MAX_SECTION_TEXT)), context(how)],
   };
 }
 

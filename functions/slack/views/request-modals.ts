@@ -1,6 +1,6 @@
 /**
  * The request modals: filing a new request (`/sla new`, the `file_request` shortcut), the
- * resolution note (with the cause when a target was missed), and the rating. Pure functions of domain values; every input answers with
+ * resolution note (with the cause when a target was missed), the answer, and the comment after a rating. Pure functions of domain values; every input answers with
  * action_id `IDS.value` except the service select, which re-draws the priorities
  * (`IDS.requestServiceSelect`, dispatch_action).
  */
@@ -262,10 +262,14 @@ export function readResolveView(values: ModalValues): { note: string; cause?: Ca
   return { note, cause: { category: picked as CauseCategory, ...(why ? { text: why } : {}) } };
 }
 
-const SCORE_TEXT = ['1 ★ — poor', '2 ★★', '3 ★★★ — fine', '4 ★★★★', '5 ★★★★★ — excellent'] as const;
-
 /** The requester answers what the provider asked (the pause's note); sending resumes the clock. */
-export function answerModal(input: { requestId: string; question?: string; providerName: string }): ModalView {
+export function answerModal(input: {
+  requestId: string;
+  question?: string;
+  providerName: string;
+  /** What the submission needs back (see IDS.answerModal); the request ID by default. */
+  metadata?: string;
+}): ModalView {
   const asked = input.question
     ? `${escapeMrkdwn(input.providerName)} asked: ${quoted(input.question)}`
     : `${escapeMrkdwn(input.providerName)} needs your input on ${escapeMrkdwn(input.requestId)}.`;
@@ -274,7 +278,7 @@ export function answerModal(input: { requestId: string; question?: string; provi
     title: `Answer ${input.requestId}`,
     submit: 'Send',
     close: 'Cancel',
-    metadata: input.requestId,
+    metadata: input.metadata ?? input.requestId,
     blocks: [
       section(asked),
       {
@@ -324,36 +328,31 @@ export function readPauseView(values: ModalValues): string {
   return (values[IDS.pauseQuestionBlock]?.[IDS.value]?.value ?? '').trim();
 }
 
-/** The rating modal, opened from a rating button with that score picked. */
-export function rateModal(input: { requestId: string; score: number; providerName: string }): ModalView {
-  const options = SCORE_TEXT.map((text, i) => option(String(i + 1), text));
-  const chosen = options.find((o) => o.value === String(input.score));
+/**
+ * "Add a comment" after a rating: the score is recorded already (one click), so the form asks only
+ * what would have made it better. `metadata` is what the submission needs back (see IDS.rateModal).
+ */
+export function rateCommentModal(input: {
+  requestId: string;
+  score: number;
+  providerName: string;
+  metadata: string;
+}): ModalView {
+  const provider = escapeMrkdwn(input.providerName);
   return modal({
     callbackId: IDS.rateModal,
-    title: `Rate ${input.requestId}`,
+    title: `Comment on ${input.requestId}`,
     submit: 'Send',
     close: 'Cancel',
-    metadata: input.requestId,
+    metadata: input.metadata,
     blocks: [
       section(
-        `How did ${escapeMrkdwn(input.providerName)} do on ${escapeMrkdwn(input.requestId)}? ${escapeMrkdwn(input.providerName)} sees your rating.`,
+        `You rated ${escapeMrkdwn(input.requestId)} ${input.score}/5. Anything ${provider} should know? ${provider} reads your comment with the rating.`,
       ),
-      {
-        type: 'input',
-        block_id: IDS.rateScoreBlock,
-        label: plain('Rating'),
-        element: {
-          type: 'radio_buttons',
-          action_id: IDS.value,
-          options,
-          ...(chosen ? { initial_option: chosen } : {}),
-        },
-      },
       {
         type: 'input',
         block_id: IDS.rateBetterBlock,
         label: plain('What would have made this better?'),
-        optional: true,
         element: { type: 'plain_text_input', action_id: IDS.value, multiline: true, max_length: BETTER_MAX },
       },
     ],
@@ -365,8 +364,7 @@ export function readAnswerView(values: ModalValues): { note: string } {
   return { note: (values[IDS.answerBlock]?.[IDS.value]?.value ?? '').trim() };
 }
 
-/** A submission of the rating modal: the score picked (0 when none), and what would have made it better, trimmed. */
-export function readRateView(values: ModalValues): { score: number; better: string } {
-  const picked = values[IDS.rateScoreBlock]?.[IDS.value]?.selected_option?.value ?? '';
-  return { score: Number(picked), better: (values[IDS.rateBetterBlock]?.[IDS.value]?.value ?? '').trim() };
+/** A submission of the rating comment modal: the comment, trimmed. */
+export function readRateCommentView(values: ModalValues): { better: string } {
+  return { better: (values[IDS.rateBetterBlock]?.[IDS.value]?.value ?? '').trim() };
 }

@@ -841,6 +841,31 @@ describe('what actions do to the clocks', () => {
     expect(act(closedUnrated, { type: 'rate', score: 1 }, REQUESTER, MON + 4 * HOUR_MS).request.rating?.score).toBe(1);
   });
 
+  it('takes the score in one click, then one comment on that score from the same person', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS).request;
+    const rated = act(resolved, { type: 'rate', score: 4 }, REQUESTER, MON + 2 * HOUR_MS).request;
+    expect(rated.rating).toEqual({ score: 4, at: MON + 2 * HOUR_MS, by: REQUESTER });
+    // A second click on the score (no comment) is refused: the rating counts once.
+    expect(refusal(rated, { type: 'rate', score: 4 }, REQUESTER, MON + 2 * HOUR_MS)).toContain('already rated');
+    // Another score, or someone else, cannot come in through the comment.
+    expect(refusal(rated, { type: 'rate', score: 1, better: 'x' }, REQUESTER, MON + 3 * HOUR_MS)).toContain(
+      'already rated',
+    );
+    expect(attempt(rated, { type: 'rate', score: 4, better: 'x' }, AGENT, MON + 3 * HOUR_MS).ok).toBe(false);
+    const { request, event } = act(
+      rated,
+      { type: 'rate', score: 4, better: ' A loan laptop ' },
+      REQUESTER,
+      MON + 3 * HOUR_MS,
+    );
+    expect(request.rating).toEqual({ score: 4, better: 'A loan laptop', at: MON + 2 * HOUR_MS, by: REQUESTER });
+    expect(event).toMatchObject({ type: 'rate', score: 4, note: 'A loan laptop' });
+    // One comment only.
+    expect(refusal(request, { type: 'rate', score: 4, better: 'more' }, REQUESTER, MON + 4 * HOUR_MS)).toContain(
+      'already rated',
+    );
+  });
+
   it('assigns only to people in the department, and not to the current assignee', () => {
     const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request;
     const outsider = refusal(acked, { type: 'assign', assignee: STRANGER }, HEAD, MON + 2 * HOUR_MS);

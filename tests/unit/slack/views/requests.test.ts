@@ -27,7 +27,7 @@ import {
 import { type ListItem, requestList, requestsHomeView } from '../../../../functions/slack/views/request-lists';
 import {
   newRequestModal,
-  rateModal,
+  rateCommentModal,
   readNewRequestView,
   resolveModal,
   type ServiceChoice,
@@ -978,7 +978,7 @@ describe('readNewRequestView', () => {
   });
 });
 
-describe('resolveModal and rateModal', () => {
+describe('resolveModal and rateCommentModal', () => {
   it('asks for a required resolution note and remembers the request', () => {
     const view = resolveModal('FACILITIES-1234');
     expect(view.callback_id).toBe(IDS.resolveModal);
@@ -996,23 +996,19 @@ describe('resolveModal and rateModal', () => {
     expect(resolveModal('IT-42').title.text).toBe('Resolve IT-42');
   });
 
-  it('starts the rating at the score pressed and asks what would have been better', () => {
-    const view = rateModal({ requestId: 'IT-42', score: 4, providerName: '<!channel> IT' });
+  it('asks only for the comment once the score is recorded, and carries back what the submission needs', () => {
+    const metadata = JSON.stringify({ id: 'IT-42', score: 4, channel: 'D0REQ', ts: '1.2' });
+    const view = rateCommentModal({ requestId: 'IT-42', score: 4, providerName: '<!channel> IT', metadata });
     expect(view.callback_id).toBe(IDS.rateModal);
-    expect(view.private_metadata).toBe('IT-42');
+    expect(view.private_metadata).toBe(metadata);
     expect(view.submit?.text).toBe('Send');
-    const score = inputById(view.blocks, IDS.rateScoreBlock).element as {
-      action_id: string;
-      options: { value: string }[];
-      initial_option?: { value: string };
-    };
-    expect(score.action_id).toBe(IDS.value);
-    expect(score.options.map((o) => o.value)).toEqual(['1', '2', '3', '4', '5']);
-    expect(score.initial_option?.value).toBe('4');
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(inputs(view.blocks).map((b) => b.block_id)).toEqual([IDS.rateBetterBlock]);
     const better = inputById(view.blocks, IDS.rateBetterBlock);
-    expect(better.optional).toBe(true);
+    expect(better.optional).toBeUndefined();
     expect(better.label.text).toBe('What would have made this better?');
     expect(better.element).toMatchObject({ action_id: IDS.value, multiline: true, max_length: 1000 });
+    expect(allText(view)).toContain('You rated IT-42 4/5');
     expect(allText(view)).not.toContain('<!channel>');
   });
 });
