@@ -166,6 +166,10 @@ export function createSlackApp({
     extendedErrorHandler: true,
   });
 
+  // The card's menu presses the button a choice stands for through Bolt itself, not through the
+  // wrappers below (a wrapper that limits how many run at once would wait on itself).
+  const dispatch = app.processEvent.bind(app);
+  deps.redispatch = (event) => dispatch(event);
   leaseEvents(app, db, now, config.SLACK_BOT_USER_ID, config.KEPT_KUDOS_EMOJI, inflight);
 
   // A click, form or command no listener handles is answered as soon as the listeners are done

@@ -50,6 +50,8 @@ export const IDS = {
     priority: 'request_priority',
     /** "Why this due time?" on the card: the explanation, to the presser only. */
     explain: 'request_explain',
+    /** The card's "More actions" menu: each option's value is the action_id of the button it stands for. */
+    more: 'request_more',
     /** "Transfer" on the card: opens the transfer modal. */
     transfer: 'request_transfer',
   },
@@ -64,6 +66,7 @@ export const IDS = {
   /** The modal the requester answers in (private_metadata: JSON `{ id, channel?, ts? }`, the DM to update; or the bare ID). */
   answerModal: 'request_answer_text',
   pauseModal: 'request_pause_question',
+  cancelModal: 'request_cancel_confirm',
   pauseQuestionBlock: 'question',
   answerBlock: 'answer',
   /** The modal that asks for a resolution note (private_metadata: the request ID). */

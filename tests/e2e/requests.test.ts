@@ -588,6 +588,46 @@ describe('real Slack conditions', () => {
   });
 });
 
+describe("the card's More actions menu", () => {
+  /** A choice in the card's menu, as Slack sends it (a static_select in the card's actions block). */
+  const choose = (value: string, id: string, user: string) =>
+    click(IDS.requestAction.more, id, user, {
+      extra: { block_id: `request_actions:${id}`, selected_option: { value }, value: undefined },
+    });
+
+  it('each choice does what its button did: Change priority opens its form, Why this due time? explains', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Menu check', description: '' });
+    const opened = fake.callsTo('views.open').length;
+    expect(await choose(IDS.requestAction.priority, id, IT_MEMBER)).toEqual([]);
+    expect(fake.callsTo('views.open')).toHaveLength(opened + 1);
+    expect(JSON.stringify(fake.lastModal())).toContain(IDS.priorityModal);
+    const said = await choose(IDS.requestAction.explain, id, FIN_MEMBER);
+    expect(said.join('\n')).toContain(id);
+  });
+
+  it('"Cancel request…" asks first; confirming cancels, once', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Filed by mistake', description: '' });
+    expect(await choose(IDS.requestAction.cancel, id, FIN_MEMBER)).toEqual([]);
+    expect((await getRequest(db, id))!.status).toBe('open'); // nothing until confirmed
+    const form = fake.lastModal();
+    expect(form.callback_id).toBe(IDS.cancelModal);
+    const viewId = `V${randomUUID().slice(0, 8).toUpperCase()}`;
+    expect(await submit(form, {}, FIN_MEMBER, viewId)).toEqual({});
+    expect(await submit(form, {}, FIN_MEMBER, viewId)).toEqual({});
+    const record = (await getRequestRecord(db, id))!;
+    expect(record.request.status).toBe('cancelled');
+    expect(record.events.filter((e) => e.type === 'cancel')).toHaveLength(1);
+  });
+
+  it('a choice only the requester may make is refused for someone else, with nothing changed', async () => {
+    const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Not yours to cancel', description: '' });
+    await choose(IDS.requestAction.cancel, id, IT_MEMBER);
+    const refused = await submit(fake.lastModal(), {}, IT_MEMBER);
+    expect(refused.response_action).toBe('update');
+    expect((await getRequest(db, id))!.status).toBe('open');
+  });
+});
+
 describe('the requester answers from the DM', () => {
   it('"needs your input" has an Answer button: its form sends the answer into the history, resumes the clock, and counts once', async () => {
     const id = await file(FIN_MEMBER, { priority: 'P2', title: 'Monitor flickers', description: '' });

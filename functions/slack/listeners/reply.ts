@@ -106,7 +106,8 @@ export const FORM_NOT_LOADED = 'Sorry, Kept could not load this just now. Please
 
 const loadingModal = (title: string): ModalView =>
   modal({ title, close: 'Close', blocks: [section(`:hourglass_flowing_sand: ${FORM_LOADING}`)] });
-const noticeModal = (title: string, text: string): ModalView => modal({ title, close: 'OK', blocks: [section(text)] });
+export const noticeModal = (title: string, text: string): ModalView =>
+  modal({ title, close: 'OK', blocks: [section(text)] });
 
 /** JSON Kept wrote into a button value or a view's private_metadata; anything else reads as undefined (zod decides what it is). */
 export function parseJson(text: string | undefined): unknown {

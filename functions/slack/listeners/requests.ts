@@ -10,12 +10,14 @@ import type { ListenerDeps } from './deps';
 import { registerGestures } from './gestures';
 import { registerRequestExplain } from './request-explain';
 import { registerRequestMessages } from './request-messages';
+import { registerRequestMore } from './request-more';
 import { registerRequestFiling } from './requests-filing';
 import { registerRequestWork } from './requests-working';
 
 export function registerRequests(app: App, deps: ListenerDeps): void {
   registerRequestFiling(app, deps);
   registerRequestWork(app, deps);
+  registerRequestMore(app, deps);
   registerRequestMessages(app, deps);
   registerRequestExplain(app, deps);
   registerGestures(app, deps);

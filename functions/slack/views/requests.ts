@@ -8,7 +8,7 @@
  * their own time zone; `localTime` (format.ts) writes the requester's DMs (request-dms.ts) in the
  * requester's zone.
  */
-import type { ActionsBlock, KnownBlock, SectionBlock, UsersSelect } from '@slack/types';
+import type { ActionsBlock, KnownBlock, SectionBlock, StaticSelect, UsersSelect } from '@slack/types';
 import { DAY_MS } from '../../domain/duration';
 import {
   type ActionType,
@@ -32,6 +32,7 @@ import {
   MAX_FIELD_TEXT,
   MAX_MESSAGE_BLOCKS,
   MAX_SECTION_TEXT,
+  option,
   plain,
   type SlackMessage,
   section,
@@ -199,18 +200,29 @@ function cardBody(input: CardInput): KnownBlock[] {
 }
 
 /** The card's buttons for the actions that fit the request's status, and "Why this due time?". */
+/**
+ * The card's actions: the one thing to do next (Acknowledge, Resolve, Resume or Confirm solved),
+ * Assign to me and the picker, and the rest in a "More actions" menu, so the card reads at a glance.
+ * A menu option's value is the action_id of the button it stands for (listeners/request-more.ts).
+ */
 function cardActions(request: Request): ActionsBlock {
   const fits = actionsFor(request.status);
   const has = (t: ActionType) => fits.includes(t);
   const id = request.id;
   const elements: ActionsBlock['elements'] = [];
-  if (has('acknowledge')) elements.push(button(IDS.requestAction.acknowledge, 'Acknowledge', id, 'primary'));
-  if (has('resume')) elements.push(button(IDS.requestAction.resume, 'Resume', id));
-  if (has('resolve'))
-    elements.push(button(IDS.requestAction.resolve, 'Resolve', id, has('acknowledge') ? undefined : 'primary'));
-  if (has('close')) elements.push(button(IDS.requestAction.close, 'Confirm solved', id, 'primary'));
-  if (has('reopen')) elements.push(button(IDS.requestAction.reopen, 'Reopen', id));
-  if (has('pause')) elements.push(button(IDS.requestAction.pause, 'Waiting on requester', id));
+  const primary = (['acknowledge', 'resolve', 'resume', 'close'] as const).find(has);
+  const label: Record<string, string> = {
+    acknowledge: 'Acknowledge',
+    resolve: 'Resolve',
+    resume: 'Resume',
+    close: 'Confirm solved',
+    reopen: 'Reopen',
+    pause: 'Waiting on requester',
+    priority: 'Change priority',
+    transfer: 'Transfer',
+    cancel: 'Cancel request',
+  };
+  if (primary) elements.push(button(IDS.requestAction[primary], label[primary]!, id, 'primary'));
   if (has('assign')) {
     elements.push(button(IDS.requestAction.assignMe, 'Assign to me', id));
     const picker: UsersSelect = {
@@ -221,24 +233,24 @@ function cardActions(request: Request): ActionsBlock {
     };
     elements.push(picker);
   }
-  if (has('priority')) elements.push(button(IDS.requestAction.priority, 'Change priority', id));
-  if (has('transfer')) elements.push(button(IDS.requestAction.transfer, 'Transfer', id));
-  if (has('cancel')) {
-    elements.push({
-      ...button(IDS.requestAction.cancel, 'Cancel request', id, 'danger'),
-      confirm: {
-        title: plain(clip(`Cancel ${id}?`, 100)),
-        text: plain(
-          'This stops both clocks and closes the request for good. Only the person who filed it can cancel it.',
-        ),
-        confirm: plain('Cancel request'),
-        deny: plain('Keep it'),
-        style: 'danger',
-      },
-    });
+  const rest = (['resolve', 'resume', 'reopen', 'pause', 'priority', 'transfer', 'cancel'] as const).filter(
+    (t) => t !== primary && has(t),
+  );
+  if (rest.length === 0) {
+    // Every card, whatever its status, can say why its due times are what they are.
+    elements.push(button(IDS.requestAction.explain, 'Why this due time?', id));
+  } else {
+    const more: StaticSelect = {
+      type: 'static_select',
+      action_id: IDS.requestAction.more,
+      placeholder: plain('More actions'),
+      options: [
+        ...rest.map((t) => option(IDS.requestAction[t], t === 'cancel' ? 'Cancel request…' : label[t]!)),
+        option(IDS.requestAction.explain, 'Why this due time?'),
+      ],
+    };
+    elements.push(more);
   }
-  // Every card, whatever its status, can say why its due times are what they are.
-  elements.push(button(IDS.requestAction.explain, 'Why this due time?', id));
   return {
     type: 'actions',
     block_id: `request_actions:${request.id}`,

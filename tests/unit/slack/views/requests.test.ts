@@ -136,6 +136,13 @@ const item = (f: Filed, at: number): ListItem => ({ request: f.request, next: ne
 
 // Block helpers (./blocks.ts)
 const buttonLabels = (blocks: Blocks) => buttons(blocks).map((b) => b.text.text);
+/** The card's "More actions" menu: each option's label and the button (action_id) it stands for. */
+const moreMenu = (blocks: Blocks) =>
+  (
+    elements(blocks).find((e) => 'action_id' in e && e.action_id === IDS.requestAction.more) as
+      | { options: { text: { text: string }; value: string }[] }
+      | undefined
+  )?.options.map((o) => [o.text.text, o.value]) ?? [];
 
 /** Every section and context text within Slack's 3000-character limit. */
 function expectWithinTextLimits(blocks: Blocks): void {
@@ -161,9 +168,9 @@ describe('requestCard', () => {
 
   it('gives an open request Acknowledge (primary), Resolve, Waiting on requester, Assign and Cancel, but no Reopen', () => {
     const { blocks } = card(file(), T0);
-    const labels = buttonLabels(blocks);
+    const labels = [...buttonLabels(blocks), ...moreMenu(blocks).map(([label]) => label)];
     expect(labels).toEqual(
-      expect.arrayContaining(['Acknowledge', 'Resolve', 'Waiting on requester', 'Assign to me', 'Cancel request']),
+      expect.arrayContaining(['Acknowledge', 'Resolve', 'Waiting on requester', 'Assign to me', 'Cancel request…']),
     );
     expect(labels).not.toContain('Reopen');
     expect(labels).not.toContain('Confirm solved');
@@ -171,19 +178,26 @@ describe('requestCard', () => {
     const ack = buttons(blocks).find((b) => b.text.text === 'Acknowledge')!;
     expect(ack.action_id).toBe(IDS.requestAction.acknowledge);
     expect(ack.style).toBe('primary');
-    expect(buttons(blocks).find((b) => b.text.text === 'Resolve')!.style).toBeUndefined();
+    expect(buttons(blocks).find((b) => b.text.text === 'Resolve')).toBeUndefined(); // in the menu
     const picker = elements(blocks).find((e): e is UsersSelect => e.type === 'users_select')!;
     expect(picker.action_id).toBe(IDS.requestAction.assign);
     expect(picker.placeholder?.text).toBe('Assign to…');
     expect(picker.initial_user).toBeUndefined();
   });
 
-  it('puts the request ID in every button and asks before cancelling', () => {
+  it('shows one primary action and Assign to me, the rest in a More actions menu', () => {
     const { blocks } = card(file(), T0);
     for (const b of buttons(blocks)) expect(b.value).toBe('IT-42');
-    const cancel = buttons(blocks).find((b) => b.action_id === IDS.requestAction.cancel)!;
-    expect(cancel.style).toBe('danger');
-    expect(cancel.confirm?.title?.text).toBe('Cancel IT-42?');
+    expect(buttonLabels(blocks)).toEqual(['Acknowledge', 'Assign to me']);
+    expect(buttons(blocks)[0]!.style).toBe('primary');
+    expect(moreMenu(blocks)).toEqual([
+      ['Resolve', IDS.requestAction.resolve],
+      ['Waiting on requester', IDS.requestAction.pause],
+      ['Change priority', IDS.requestAction.priority],
+      ['Transfer', IDS.requestAction.transfer],
+      ['Cancel request…', IDS.requestAction.cancel],
+      ['Why this due time?', IDS.requestAction.explain],
+    ]);
     const ids = elements(blocks).map((e) => ('action_id' in e ? e.action_id : ''));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeLessThanOrEqual(25);
@@ -201,7 +215,7 @@ describe('requestCard', () => {
   it('offers Resume, not Waiting on requester, while waiting on the requester, and says the clock is paused', () => {
     const f = act(file(), { type: 'pause', note: 'Which floor?' }, T0 + 10 * MINUTE_MS);
     const { blocks } = card(f, T0 + HOUR_MS);
-    const labels = buttonLabels(blocks);
+    const labels = [...buttonLabels(blocks), ...moreMenu(blocks).map(([label]) => label)];
     expect(labels).toContain('Resume');
     expect(labels).not.toContain('Waiting on requester');
     expect(allText({ blocks })).toContain('paused — waiting on the requester');
@@ -210,11 +224,11 @@ describe('requestCard', () => {
   it('offers Confirm solved and Reopen once resolved, and shows how it was solved', () => {
     const f = act(file(), { type: 'resolve', note: 'Replaced the SSD' }, T0 + 20 * MINUTE_MS);
     const { blocks } = card(f, T0 + HOUR_MS);
-    const labels = buttonLabels(blocks);
+    const labels = [...buttonLabels(blocks), ...moreMenu(blocks).map(([label]) => label)];
     expect(labels).toEqual(expect.arrayContaining(['Confirm solved', 'Reopen']));
     expect(labels).not.toContain('Resolve');
     expect(labels).not.toContain('Acknowledge');
-    expect(labels).not.toContain('Cancel request');
+    expect(labels).not.toContain('Cancel request…');
     expect(buttons(blocks).find((b) => b.text.text === 'Confirm solved')!.action_id).toBe(IDS.requestAction.close);
     expect(allText({ blocks })).toContain('Replaced the SSD');
   });
@@ -397,7 +411,8 @@ describe('requestCard with missed targets', () => {
 
   it('adds no buttons for what only Kept or the customer can do', () => {
     const f = breach(file(), 'response', T0 + 40 * MINUTE_MS);
-    const labels = buttonLabels(card(f, T0 + HOUR_MS).blocks);
+    const { blocks } = card(f, T0 + HOUR_MS);
+    const labels = [...buttonLabels(blocks), ...moreMenu(blocks).map(([label]) => label)];
     expect(labels).toEqual(expect.arrayContaining(['Acknowledge', 'Resolve']));
     expect(buttons(card(f, T0 + HOUR_MS).blocks).map((b) => b.action_id)).not.toContain(IDS.waivePenalty);
   });
