@@ -218,7 +218,7 @@ describe('Events API and interactivity', () => {
     const published = fake.callsTo('views.publish');
     expect(published.map((c) => c.args.user_id)).toEqual(['U0ALICE001', 'U0BOB00001']);
     expect(published[0]!.authorization).toBe('Bearer xoxb-test-token');
-    expect(JSON.stringify(published[0]!.args.view)).toContain('Welcome to Kept');
+    expect(JSON.stringify(published[0]!.args.view)).toContain("You're not in a department in Kept yet");
   });
 
   it('events with an empty event_id are not taken for one another: each opened App Home is published', async () => {

@@ -12,7 +12,17 @@ let client: WebClient;
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
-  client = new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+  const quiet = {
+    debug() {},
+    info() {},
+    warn() {},
+    error() {},
+    setLevel() {},
+    getLevel: () => 'error' as never,
+    setName() {},
+  };
+  // Refusals are what these tests expect: the client's own error lines would only be noise.
+  client = new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logger: quiet });
 });
 afterAll(() => fake.stop());
 afterEach(() => fake.reset());
