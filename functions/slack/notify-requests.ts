@@ -176,6 +176,10 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
   const cardLink = await permalink(deps.slack, ref);
   const link = cardLink ? { cardLink } : {};
   const dm = { ref: record.dm };
+  const nameOf = await namesOf(
+    deps.slack,
+    pending.map((e) => e.actor),
+  );
   let awaited = false;
   for (const event of pending) {
     // A reply said in the card's own thread is there already: it is not posted again (no echo).
@@ -186,7 +190,7 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       const text =
         warnsChannel && event.kind
           ? atRiskText(request, event.kind, calendar, at, provider)
-          : historyLine(event, request.id, provider.name);
+          : historyLine(event, request.id, provider.name, nameOf);
       const line = await deps.slack.chat.postMessage({
         channel: ref.channel,
         thread_ts: ref.ts,
@@ -573,6 +577,30 @@ async function permalink(slack: WebClient, ref: MessageRef): Promise<string | un
     logger.warn('card permalink not read', { error: (err as Error).message });
     return undefined;
   }
+}
+
+/** People's names by ID, as Slack shows them, kept for 10 minutes (users.info is per person). */
+const NAME_TTL_MS = 10 * 60_000;
+const names = new Map<string, { name: string; until: number }>();
+
+/**
+ * The names of the people who acted, for the thread lines (historyLine names the actor instead of
+ * mentioning them). A name Slack does not give (refused, rate-limited) leaves the mention.
+ */
+async function namesOf(slack: WebClient, users: readonly string[]): Promise<(user: string) => string | undefined> {
+  const now = Date.now();
+  for (const user of new Set(users.filter((u) => /^[UW][A-Z0-9]+$/.test(u)))) {
+    if ((names.get(user)?.until ?? 0) > now) continue;
+    try {
+      const out = await slack.users.info({ user });
+      const profile = out.user?.profile as { display_name?: string; real_name?: string } | undefined;
+      const name = profile?.display_name || out.user?.real_name || profile?.real_name || out.user?.name;
+      if (name) names.set(user, { name, until: now + NAME_TTL_MS });
+    } catch {
+      // The line mentions them instead; nothing else depends on the name.
+    }
+  }
+  return (user) => names.get(user)?.name;
 }
 
 /** The person's own time zone (users.info); the provider's when Slack does not say. */

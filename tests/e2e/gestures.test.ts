@@ -291,10 +291,15 @@ describe('👀 and ✅ on a card', () => {
     const assigns = (await getRequestRecord(db, id))!.events.filter((e) => e.type === 'assign');
     expect(assigns).toHaveLength(1);
     expect(ephemeralsTo(IT_MEMBER)).toEqual([]);
-    // The card's thread says who took it.
-    expect(posts().some((c) => String(c.args.thread_ts) === card.ts && String(c.args.text).includes('assigned'))).toBe(
-      true,
+    // The card's thread says who took it, by name: nobody is mentioned about their own action.
+    const line = posts().find(
+      (c) => String(c.args.thread_ts) === card.ts && String(c.args.text).includes(`took ${id}`),
     );
+    expect(line).toBeDefined();
+    expect(String(line!.args.text)).toMatch(
+      new RegExp(`^:bust_in_silhouette: \\*${IT_MEMBER.toLowerCase()}\\* took ${id}`),
+    );
+    expect(String(line!.args.text)).not.toContain(`<@${IT_MEMBER}>`);
   });
 
   it('✅ by a member offers the resolve form, which resolves it; by anyone else, a private line', async () => {

@@ -365,8 +365,19 @@ export function filedFromMessageReply(input: {
  * names the provider's side on a line of the conversation. Read by the whole channel, so a miss or
  * a waiver never says what it cost (decisions.md).
  */
-export function historyLine(event: HistoryEvent, requestId: string, providerName?: string): string {
-  const who = actorText(event.actor);
+/**
+ * One line of a request's history, as the card's thread and `/sla show` say it. `nameOf` gives a
+ * person's name where the worker looked it up: the person who acted is named, not mentioned, so
+ * nobody is notified about their own click (the people a line is for, an assignee, still are).
+ */
+export function historyLine(
+  event: HistoryEvent,
+  requestId: string,
+  providerName?: string,
+  nameOf: (user: string) => string | undefined = () => undefined,
+): string {
+  const named = nameOf(event.actor);
+  const who = named ? `*${escapeMrkdwn(named)}*` : actorText(event.actor);
   const id = escapeMrkdwn(requestId);
   const note = event.note ? quoted(event.note) : undefined;
   const target = event.kind ? `${event.kind} target` : 'target';
@@ -378,6 +389,7 @@ export function historyLine(event: HistoryEvent, requestId: string, providerName
     case 'acknowledge':
       return `${withNote(`:eyes: ${who} acknowledged ${id}`)}${when}`;
     case 'assign':
+      if (event.assignee && event.assignee === event.actor) return `:bust_in_silhouette: ${who} took ${id}${when}`;
       return `:bust_in_silhouette: ${who} assigned ${id} to ${event.assignee ? mentionUser(event.assignee) : 'someone'}${when}`;
     case 'pause':
       return `${note ? `:hourglass: ${who} is waiting on the requester: ${note}` : `:hourglass: ${who} is waiting on the requester; the resolution clock is paused`}${when}`;
