@@ -77,7 +77,8 @@ export async function notifyDecision(deps: NotifyDeps, id: string, version: numb
   const previous = await replaced(deps, v);
   for (const [key, ref] of Object.entries(v.messages)) {
     if (!key.startsWith('proposal:') || ref.ts === REFUSED_DM_TS) continue;
-    const message = proposalMessage({ proposal: v, active: previous, dir, decided });
+    const reader = key.slice('proposal:'.length);
+    const message = proposalMessage({ proposal: v, active: previous, dir, decided, reader });
     await deps.slack.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks });
   }
   if (decided.outcome === 'accepted') {
@@ -85,7 +86,8 @@ export async function notifyDecision(deps: NotifyDeps, id: string, version: numb
       side === EVERY_DEPARTMENT ? [...deps.admins] : (findDepartment(dir, side)?.heads ?? []);
     const people = new Set([...heads(v.provider), ...heads(v.customer), ...(v.proposedBy ? [v.proposedBy] : [])]);
     const news = activatedMessage({ agreement: v, dir, acceptedBy: decided.by });
-    for (const user of people) await dmOnce(deps, v, `activated:${user}`, user, news);
+    // The person who accepted was told on their click, and their DM now says so: no DM about it.
+    for (const user of people) if (user !== decided.by) await dmOnce(deps, v, `activated:${user}`, user, news);
   } else if (decided.outcome === 'declined' && v.proposedBy) {
     await dmOnce(
       deps,

@@ -187,13 +187,14 @@ describe('propose -> accept', () => {
         expect(dm!.args.channel).toBe(FIN_HEAD);
         expect(update!.args.channel).toBe(`D${FIN_HEAD.slice(1)}`); // the DM channel Slack named when it was posted
         expect(JSON.stringify(update!.args.blocks)).not.toContain(IDS.acceptProposal);
-        expect(JSON.stringify(update!.args.blocks)).toContain(`Accepted by <@${FIN_HEAD}>`);
+        // To the head who accepted: "You accepted it", with no mention of themselves and no DM
+        // about their own click (the click's answer told them already).
+        expect(JSON.stringify(update!.args.blocks)).toContain('You accepted it on');
+        expect(JSON.stringify(update!.args.blocks)).not.toContain(`<@${FIN_HEAD}>`);
         expect(dmsTo(IT_HEAD).map((c) => String(c.args.text))).toEqual([
           expect.stringContaining('version 2 is active from now'),
         ]);
-        expect(dmsTo(FIN_HEAD).map((c) => String(c.args.text))).toEqual([
-          expect.stringContaining('version 2 is active from now'),
-        ]);
+        expect(dmsTo(FIN_HEAD)).toEqual([]);
 
         // A second click (double click, or another head) changes nothing and says what happened.
         expect(await click(IDS.acceptProposal, value, FIN_HEAD)).toEqual([
@@ -392,9 +393,9 @@ describe('decline', () => {
     expect(told).toContain('Penalty: 10 points per breach → 5 points per breach');
     expect(told).not.toContain('This is a new agreement');
     expect(told).not.toContain('<!channel>');
-    // The admins' proposal DM loses its buttons and says who declined it and why.
+    // The admins' proposal DM loses its buttons and says who declined it and why ("You" to them).
     const updated = JSON.stringify(fake.callsTo('chat.update').map((c) => c.args.blocks));
-    expect(updated).toContain('Declined by');
+    expect(updated).toContain('You declined it on');
     expect(updated).toContain('Five points is too little &lt;!channel&gt;');
     const record = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-everyone')!;
     expect(record.active?.version).toBe(1);

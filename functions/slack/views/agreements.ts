@@ -92,12 +92,18 @@ export interface Decision {
   reason?: string;
 }
 
-function decisionLine(d: Decision): string {
+/** The outcome, as the proposal's DM says it to `reader`: "You accepted it" to the person who did. */
+function decisionLine(d: Decision, reader?: string): string {
+  const reason = d.reason ? `: ${escapeMrkdwn(d.reason)}` : '';
   switch (d.outcome) {
     case 'accepted':
-      return `✅ Accepted by ${mentionUser(d.by)} on ${dateOf(d.at)}`;
+      return d.by === reader
+        ? `✅ You accepted it on ${dateOf(d.at)}`
+        : `✅ Accepted by ${mentionUser(d.by)} on ${dateOf(d.at)}`;
     case 'declined':
-      return `❌ Declined by ${mentionUser(d.by)} on ${dateOf(d.at)}${d.reason ? `: ${escapeMrkdwn(d.reason)}` : ''}`;
+      return d.by === reader
+        ? `❌ You declined it on ${dateOf(d.at)}${reason}`
+        : `❌ Declined by ${mentionUser(d.by)} on ${dateOf(d.at)}${reason}`;
     case 'withdrawn':
       return 'Withdrawn: replaced by a newer version';
   }
@@ -130,10 +136,12 @@ export interface ProposalMessageInput {
   dir: Directory;
   /** Set once the proposal is answered: the buttons give way to the outcome. */
   decided?: Decision;
+  /** Whose DM it is: the person who answered reads "You accepted it", not their own mention. */
+  reader?: string;
 }
 
 /** The DM to the other side's heads, and the same message once they answered. */
-export function proposalMessage({ proposal, active, dir, decided }: ProposalMessageInput): SlackMessage {
+export function proposalMessage({ proposal, active, dir, decided, reader }: ProposalMessageInput): SlackMessage {
   const names = nameOf(dir);
   const proposer = proposal.proposedBy ? mentionUser(proposal.proposedBy) : 'Someone';
   const side = proposal.proposedFor ? ` (${escapeMrkdwn(names(proposal.proposedFor))})` : '';
@@ -146,8 +154,8 @@ export function proposalMessage({ proposal, active, dir, decided }: ProposalMess
     changes = 'This is a new agreement.';
   }
   const blocks: KnownBlock[] = [section(intro), section(changes), ...termsBlocks(proposal, dir, '*The terms*')];
-  blocks.push(decided ? context(decisionLine(decided)) : decisionButtons(proposal));
-  const text = decided ? `${intro}: ${decisionLine(decided)}` : intro;
+  blocks.push(decided ? context(decisionLine(decided, reader)) : decisionButtons(proposal));
+  const text = decided ? `${intro}: ${decisionLine(decided, reader)}` : intro;
   return { text: clip(text, 3000), blocks };
 }
 
