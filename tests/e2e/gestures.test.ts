@@ -192,7 +192,15 @@ describe('🎫 on a message', () => {
     expect((await allItems(db)).filter((i) => i.sk === 'REQ')).toHaveLength(requestsBefore);
 
     // The button opens the new-request form with the message and a link to it.
-    expect(await click({ action_id: offer!.action_id, value: offer!.value }, FIN_MEMBER, GENERAL)).toEqual([]);
+    // Used, the offer gives way to a line saying so (only the reactor sees it).
+    expect(
+      await click(
+        { action_id: offer!.action_id, value: offer!.value, block_id: 'request_file_offer' },
+        FIN_MEMBER,
+        GENERAL,
+      ),
+    ).toEqual([':ticket: You opened the form to file this message. Nothing is filed until you submit it.']);
+    expect(fake.callsTo(`response/gesture-${clickNo}`)[0]!.args.replace_original).toBe(true);
     const view = fake.lastModal();
     expect(view.callback_id).toBe(IDS.newRequestModal);
     expect(JSON.stringify(view)).toContain('VPN drops every hour & nobody knows why');
@@ -227,7 +235,15 @@ describe('🎫 on a message', () => {
     fake.seedMessage({ channel: GENERAL, ts: reply, user: FIN_MEMBER, text: 'Same on floor 2', threadTs: parent });
     await react('ticket', FIN_MEMBER, { channel: GENERAL, ts: reply, author: FIN_MEMBER });
     const [offer] = buttonsOf(ephemeralsTo(FIN_MEMBER)[0]!);
-    expect(await click({ action_id: offer!.action_id, value: offer!.value }, FIN_MEMBER, GENERAL)).toEqual([]);
+    // Used, the offer gives way to a line saying so (only the reactor sees it).
+    expect(
+      await click(
+        { action_id: offer!.action_id, value: offer!.value, block_id: 'request_file_offer' },
+        FIN_MEMBER,
+        GENERAL,
+      ),
+    ).toEqual([':ticket: You opened the form to file this message. Nothing is filed until you submit it.']);
+    expect(fake.callsTo(`response/gesture-${clickNo}`)[0]!.args.replace_original).toBe(true);
     const view = fake.lastModal();
     const typed = { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'No Wi-Fi on floor 2' };
     const res = await postSigned(
@@ -314,7 +330,13 @@ describe('👀 and ✅ on a card', () => {
     expect(String(offer[0]!.args.text)).toContain(`Resolve ${id}?`);
     expect((await getRequest(db, id))!.status).toBe('open'); // nothing happens before the form
     const [resolve] = buttonsOf(offer[0]!);
-    expect(await click({ action_id: resolve!.action_id, value: resolve!.value }, IT_MEMBER, card.channel)).toEqual([]);
+    expect(
+      await click(
+        { action_id: resolve!.action_id, value: resolve!.value, block_id: `request_resolve_offer:${id}` },
+        IT_MEMBER,
+        card.channel,
+      ),
+    ).toEqual([`:white_check_mark: You opened the form to resolve ${id}.`]);
     const view = fake.lastModal();
     expect(view.callback_id).toBe(IDS.resolveModal);
     const res = await postSigned(

@@ -22,6 +22,7 @@ import { findThread } from '../../store/request-slack';
 import { postDm } from '../dm';
 import { type GestureReaction, gestureOf } from '../reactions';
 import { type SlackMessage, section } from '../views/blocks';
+import { escapeMrkdwn } from '../views/format';
 import { fileOffer, fileOfferRefused, KEPT_OWN_MESSAGE, resolveOffer } from '../views/gestures';
 import type { ListenerDeps } from './deps';
 import { filingRefusal } from './requests-filing';
@@ -43,6 +44,19 @@ const say = (text: string): SlackMessage => ({ text, blocks: [section(text)] });
 
 export function registerGestures(app: App, deps: ListenerDeps): void {
   const keptUser = (context: { botUserId?: string }) => context.botUserId ?? deps.config.SLACK_BOT_USER_ID;
+
+  // An offer once used gives way to a line saying so (the form itself is the listener's for that
+  // button: this only changes the offer, through the click's response_url).
+  app.action({ block_id: /^(request_file_offer|request_resolve_offer:.+)$/ }, async ({ body, respond }) => {
+    const blockId = (body as { actions?: { block_id?: string }[] }).actions?.[0]?.block_id ?? '';
+    const id = blockId.startsWith('request_resolve_offer:')
+      ? blockId.slice('request_resolve_offer:'.length)
+      : undefined;
+    const text = id
+      ? `:white_check_mark: You opened the form to resolve ${escapeMrkdwn(id)}.`
+      : ':ticket: You opened the form to file this message. Nothing is filed until you submit it.';
+    await respond({ replace_original: true, text }).catch(() => {});
+  });
 
   app.event('reaction_added', async ({ event, client, context }) => {
     const r = gestureOf(event);
