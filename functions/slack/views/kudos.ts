@@ -190,7 +190,7 @@ export function kudosHomeBlocks(h: KudosHome): KnownBlock[] {
   return [
     { type: 'divider' },
     section(
-      `*Kudos* · week ${escapeMrkdwn(h.week)}\nReceived *${h.receivedWeek}* this week (${h.receivedTotal} in all) · given *${h.givenWeek}* this week (${h.givenTotal} in all)`,
+      `*Kudos*\nReceived *${h.receivedWeek}* this week (${h.receivedTotal} in all) · given *${h.givenWeek}* this week (${h.givenTotal} in all)`,
     ),
     section(`*This week's departments*\n${board}`),
     context(

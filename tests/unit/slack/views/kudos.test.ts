@@ -132,9 +132,7 @@ describe('the App Home kudos section', () => {
 
   it('shows this week against all time, and the departments with medals', () => {
     const text = allText({ blocks: kudosHomeBlocks(home) });
-    expect(text).toContain(
-      '*Kudos* · week 2026-W48\nReceived *2* this week (10 in all) · given *1* this week (7 in all)',
-    );
+    expect(text).toContain('*Kudos*\nReceived *2* this week (10 in all) · given *1* this week (7 in all)');
     expect(text).toContain(
       "*This week's departments*\n:first_place_medal: IT — 5\n:second_place_medal: R&amp;D — 3\n:third_place_medal: Sales — 2\n4. Ops — 1",
     );
