@@ -157,7 +157,8 @@ describe('talking inside a request', () => {
     await deliver(reply(dm.channel, dm.ts, FIN_MEMBER, 'HDMI, on the left & <b>bottom</b>'));
     const back = inThread(card);
     expect(back).toHaveLength(1);
-    expect(String(back[0]!.args.text)).toContain(`<@${FIN_MEMBER}> (requester)`);
+    // Named, not mentioned: the requester is not notified about their own words.
+    expect(String(back[0]!.args.text)).toContain(`*${FIN_MEMBER.toLowerCase()}* (requester)`);
     expect(String(back[0]!.args.text)).toContain('HDMI, on the left &amp; &lt;b&gt;bottom&lt;/b&gt;');
     expect(inThread(dm)).toHaveLength(1); // not echoed back to the requester
 
