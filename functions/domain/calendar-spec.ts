@@ -11,6 +11,8 @@
  *   not a holiday.
  * - `hours` left out or `{}` means 24x7 (every day 00:00-24:00); holidays still apply to a 24x7
  *   calendar that lists some.
+ * - `overrides` gives a local date its own ranges (`""` or null: closed) in place of its weekday's,
+ *   also on a holiday (the override wins). An overnight range from the day before still runs into it.
  */
 
 import type HolidaysType from 'date-holidays';
@@ -199,6 +201,37 @@ const Holidays = z.strictObject(
   },
 );
 
+const Overrides = z
+  .record(z.string(), DayHours, {
+    error: (iss) =>
+      `must map dates to hours, like { "2026-12-24": "09:00-13:00", "2026-12-31": "" }, not ${JSON.stringify(iss.input)}`,
+  })
+  .superRefine((overrides, ctx) => {
+    for (const [date, value] of Object.entries(overrides)) {
+      if (!isIsoDate(date)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [date],
+          message: `${JSON.stringify(date)} is not a date; write YYYY-MM-DD, e.g. "2026-12-24"`,
+        });
+        continue;
+      }
+      const parsed = parseDayRanges(value);
+      if (!parsed.ok) continue; // reported on the value already
+      const ranges = [...parsed.value].sort((a, b) => a.start - b.start);
+      for (let i = 1; i < ranges.length; i++) {
+        if (ranges[i]!.start < ranges[i - 1]!.end) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [date],
+            message: `${JSON.stringify(ranges[i]!.text)} overlaps ${JSON.stringify(ranges[i - 1]!.text)}`,
+          });
+          break;
+        }
+      }
+    }
+  });
+
 export const CalendarSpec = z
   .strictObject(
     {
@@ -208,12 +241,13 @@ export const CalendarSpec = z
       }),
       hours: Hours.optional(),
       holidays: Holidays.optional(),
+      overrides: Overrides.optional(),
     },
     {
       error: (iss) =>
         iss.code === 'unrecognized_keys'
-          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a calendar field; use timezone, hours, holidays`
-          : 'must be an object with timezone, hours and holidays',
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a calendar field; use timezone, hours, holidays, overrides`
+          : 'must be an object with timezone, hours, holidays and overrides',
     },
   )
   .superRefine((spec, ctx) => {

@@ -113,7 +113,9 @@ export class Calendar {
   readonly spec: CalendarSpec;
   /** Ranges per weekday (0 = Monday), minutes from local midnight; `end` > 1440 runs past midnight. */
   readonly weekly: readonly (readonly MinuteRange[])[];
-  /** 24x7 with no holidays: working time is plain elapsed time. */
+  /** Ranges of each overridden local date (a local day number), sorted; empty for a closed day. */
+  readonly overrides: ReadonlyMap<number, readonly MinuteRange[]>;
+  /** 24x7 with no holidays and no overrides: working time is plain elapsed time. */
   readonly alwaysOpen: boolean;
   readonly is24x7: boolean;
 
@@ -140,7 +142,18 @@ export class Calendar {
     this.explicitHolidays = new Set((spec.holidays?.dates ?? []).map(dayOfIsoDate));
     this.country = spec.holidays?.country?.toUpperCase();
     this.region = spec.holidays?.region?.toUpperCase();
-    this.alwaysOpen = this.is24x7 && this.explicitHolidays.size === 0 && this.country === undefined;
+    const overrides = new Map<number, MinuteRange[]>();
+    for (const [date, value] of Object.entries(spec.overrides ?? {})) {
+      const parsed = parseDayRanges(value);
+      if (!parsed.ok) throw new Error(`calendar.overrides.${date}: ${parsed.error}`);
+      overrides.set(
+        dayOfIsoDate(date),
+        [...parsed.value].sort((a, b) => a.start - b.start),
+      );
+    }
+    this.overrides = overrides;
+    this.alwaysOpen =
+      this.is24x7 && this.explicitHolidays.size === 0 && this.country === undefined && overrides.size === 0;
     this.offsets = new ZoneOffsets(this.zone);
     this.shift = -this.offsets.raw(Date.UTC(2026, 0, 1));
   }
@@ -172,13 +185,24 @@ export class Calendar {
     return set;
   }
 
+  /**
+   * The ranges that start on local date `day`: its override's if it has one (even on a holiday),
+   * none on a holiday, else its weekday's.
+   */
+  rangesOn(day: number): readonly MinuteRange[] {
+    const override = this.overrides.get(day);
+    if (override) return override;
+    const ranges = this.weekly[weekdayOfDay(day)]!;
+    return ranges.length > 0 && this.isHoliday(day) ? [] : ranges;
+  }
+
   /** Working intervals (flat [s, e, ...], epoch ms) of the ranges that start on local date `day`. */
   private piecesOf(day: number): number[] {
     let out = this.pieces.get(day);
     if (out) return out;
     out = [];
-    const ranges = this.weekly[weekdayOfDay(day)]!;
-    if (ranges.length > 0 && !this.isHoliday(day)) {
+    const ranges = this.rangesOn(day);
+    if (ranges.length > 0) {
       const base = day * DAY_MS;
       // t = wall - offset and offsets lie within -12h..+14h, so 15 hours either side is enough.
       const segs = this.offsets.segments(base - 15 * HOUR_MS, base + 2 * DAY_MS + 15 * HOUR_MS);

@@ -16,6 +16,14 @@ export interface SkippedHoliday {
   name?: string;
 }
 
+/** A date whose calendar gives it its own hours (an override), as a skipped stretch meets it; `hours` is `""` when closed. */
+export interface SkippedOverride {
+  date: string;
+  hours: string;
+  /** Fewer working hours than the weekday usually has (a short day), not just other ones. */
+  shorter: boolean;
+}
+
 /** Why a stretch of time did not count. */
 export type SkipReason =
   /** Outside working hours on a working day: a night, a lunch break. */
@@ -24,6 +32,8 @@ export type SkipReason =
   | { kind: 'days_off'; weekdays: number[] }
   /** Holidays, with the nights and days off around them. */
   | { kind: 'holiday'; holidays: SkippedHoliday[]; weekdays: number[] }
+  /** Dates with their own hours (a short or closed day), with the holidays and days off around them. */
+  | { kind: 'override'; days: SkippedOverride[]; holidays: SkippedHoliday[]; weekdays: number[] }
   /** Waiting on the requester. */
   | { kind: 'paused' }
   /** The request was cancelled: the clock stopped. */
@@ -85,8 +95,12 @@ function* workingIntervals(calendar: Calendar, a: number, b: number): Generator<
     throw new NoWorkingTimeError(`the calendar has no more working time within ${HORIZON_DAYS} days`);
 }
 
-/** Why [from, to), which holds no working time, is skipped: the holidays and days off it covers. */
+/**
+ * Why [from, to), which holds no working time, is skipped: the dates with their own hours, the
+ * holidays and the days off it covers.
+ */
 export function skipReason(calendar: Calendar, from: number, to: number): SkipReason {
+  const days: SkippedOverride[] = [];
   const holidays: SkippedHoliday[] = [];
   const weekdays: number[] = [];
   let d = DateTime.fromMillis(from, { zone: calendar.zone }).startOf('day');
@@ -95,7 +109,17 @@ export function skipReason(calendar: Calendar, from: number, to: number): SkipRe
     const iso = d.toISODate()!;
     const day = dayOfIsoDate(iso);
     const ranges = calendar.weekly[weekdayOfDay(day)]!;
-    if (ranges.length > 0 && calendar.isHoliday(day)) {
+    const override = calendar.overrides.get(day);
+    if (override && ranges.length > 0) {
+      // The override counts here when the stretch holds some of the weekday's usual hours it took away.
+      const wall = (m: number) => d.plus({ minutes: m }).toMillis();
+      if (ranges.some((r) => wall(r.start) < to && wall(r.end) > from))
+        days.push({
+          date: iso,
+          hours: override.map((r) => r.text).join(','),
+          shorter: length(override) < length(ranges),
+        });
+    } else if (ranges.length > 0 && calendar.isHoliday(day)) {
       // The holiday counts here when the day's first working range would have begun inside the stretch.
       const r = ranges[0]!;
       const opens = d.set({ hour: Math.floor(r.start / 60), minute: r.start % 60 }).toMillis();
@@ -108,10 +132,13 @@ export function skipReason(calendar: Calendar, from: number, to: number): SkipRe
     }
     d = next;
   }
+  if (days.length > 0) return { kind: 'override', days, holidays, weekdays };
   if (holidays.length > 0) return { kind: 'holiday', holidays, weekdays };
   if (weekdays.length > 0) return { kind: 'days_off', weekdays };
   return { kind: 'closed' };
 }
+
+const length = (ranges: readonly { start: number; end: number }[]) => ranges.reduce((n, r) => n + r.end - r.start, 0);
 
 type Span = { run: true; from: number; to: number } | { run: false; from: number; to: number; why: SkipReason };
 

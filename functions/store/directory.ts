@@ -36,11 +36,12 @@ export function bumpRev(db: Db, rev: number): TransactItem {
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
-// The calendar was checked when it was written; it is read back as it is (hours and holidays unchecked).
+// The calendar was checked when it was written; it is read back as it is (hours, holidays and overrides unchecked).
 const CalendarSpecSchema = z.looseObject({
   timezone: z.string(),
   hours: z.custom<CalendarSpec['hours']>().optional(),
   holidays: z.custom<CalendarSpec['holidays']>().optional(),
+  overrides: z.custom<CalendarSpec['overrides']>().optional(),
 });
 
 const DepartmentSchema = schemaFor<Department>()(

@@ -42,6 +42,31 @@ describe('kept due', () => {
     expect(r).toEqual({ code: 0, out: ['2026-11-27T17:00:00.000Z'], err: [] });
   });
 
+  it('follows the own hours of a date: a short day, an override on a holiday, a closed day', async () => {
+    const yearEnd = fixture('calendar-year-end.yaml');
+    // Thu 24 Dec 11:00 EST: 2h to 13:00 on the short day, Christmas, the weekend, Mon 28 Dec 10:00 + 2h.
+    expect(await run('--calendar', yearEnd, '--start', '2026-12-24T11:00:00-05:00', '--duration', '4h')).toEqual({
+      code: 0,
+      out: ['2026-12-28T17:00:00.000Z'],
+      err: [],
+    });
+    // Wed 30 Dec 16:00 EST: 1h, Thu 31 Dec closed, New Year's Day, the weekend, Mon 4 Jan 09:00 + 1h.
+    const r = await run('--calendar', yearEnd, '--start', '2026-12-30T21:00:00Z', '--duration', '2h');
+    expect(r.out).toEqual(['2027-01-04T15:00:00.000Z']);
+  });
+
+  it('refuses a calendar whose override is not a time range, naming it', async () => {
+    const file = fixture('calendar-bad-override.yaml');
+    const r = await run('--calendar', file, '--start', '2026-12-24T11:00:00Z', '--duration', '4h');
+    expect(r).toEqual({
+      code: 2,
+      out: [],
+      err: [
+        'kept due: calendar.overrides.2026-12-24: "9-13" is not a time range; write HH:MM-HH:MM with times from 00:00 to 24:00, several ranges separated by commas, e.g. "09:00-12:00,13:00-17:00"',
+      ],
+    });
+  });
+
   it('handles a night shift across midnight', async () => {
     // Mon 15 Jun 22:00 CEST + 4h = Tue 02:00 CEST.
     const r = await run(

@@ -38,6 +38,32 @@ it('reads back what the import wrote, with one revision per change', async () =>
   expect(dir.rev).toBe(9);
 });
 
+it("keeps a calendar's dates with their own hours, and a file that drops them changes the department", async () => {
+  const it_ = example.departments.find((d: { id: string }) => d.id === 'it');
+  const withOverrides = {
+    departments: [
+      { ...it_, calendar: { ...it_.calendar, overrides: { '2026-12-24': '09:00-13:00', '2026-12-31': '' } } },
+    ],
+  };
+  const importFile = async (file: unknown) => {
+    const dir = await readDirectory(db);
+    const checked = validateImport(file, dir);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.error));
+    const plan = planImport(checked.value, dir, '2026-11-26T12:00:00.000Z');
+    await applyImport(db, plan, dir);
+    return plan.changes.length;
+  };
+  expect(await importFile(withOverrides)).toBe(1);
+  const dir = await readDirectory(db);
+  expect(dir.departments.find((d) => d.id === 'it')!.calendar.overrides).toEqual({
+    '2026-12-24': '09:00-13:00',
+    '2026-12-31': '',
+  });
+  expect(await importFile(withOverrides)).toBe(0);
+  expect(await importFile({ departments: [it_] })).toBe(1);
+  expect((await readDirectory(db)).departments.find((d) => d.id === 'it')!.calendar.overrides).toBeUndefined();
+});
+
 it('refuses an acceptance decided on a directory that changed since it was read', async () => {
   const dir = await readDirectory(db);
   const record = dir.agreements.find((a) => a.id === 'it-for-finance')!;

@@ -7,7 +7,8 @@
  *
  * A minute [m, m + 1min) is working when its wall time lies in a range of its local date's weekday
  * whose start date is not a holiday, or in the after-midnight part of an overnight range from the
- * previous local date whose date is not a holiday. Hours left out or {} mean 00:00-24:00 every day.
+ * previous local date whose date is not a holiday. A date with an override uses the override's
+ * ranges instead of its weekday's, holiday or not. Hours left out or {} mean 00:00-24:00 every day.
  */
 
 import Holidays from 'date-holidays';
@@ -39,6 +40,7 @@ export class OracleCalendar {
   private readonly zone: IANAZone;
   private readonly week: Range[][];
   private readonly holidayDates = new Set<string>();
+  private readonly overrides = new Map<string, Range[]>();
   private readonly engine: Holidays | undefined;
   private readonly yearsLoaded = new Set<number>();
   // Zone offsets only ever change at whole quarter hours of UTC, so one lookup per quarter hour is exact.
@@ -50,6 +52,7 @@ export class OracleCalendar {
     const open247 = DAYS.every((d) => !(d in hours));
     this.week = DAYS.map((d) => (open247 ? [{ start: 0, end: 1440 }] : rangesOf(hours[d])));
     for (const d of spec.holidays?.dates ?? []) this.holidayDates.add(d);
+    for (const [d, value] of Object.entries(spec.overrides ?? {})) this.overrides.set(d, rangesOf(value));
     const country = spec.holidays?.country;
     if (country) {
       const region = spec.holidays?.region;
@@ -87,21 +90,23 @@ export class OracleCalendar {
     return new Date(m + off * MIN);
   }
 
+  /** The ranges that start on local date `iso` (weekday 0 = Monday): the override's, or none on a holiday, or the weekday's. */
+  private rangesOn(iso: string, weekday: number): Range[] {
+    const override = this.overrides.get(iso);
+    if (override) return override;
+    return this.isHoliday(iso) ? [] : this.week[weekday]!;
+  }
+
   /** Whether the minute starting at m is working time. */
   isWorkingMinute(m: number): boolean {
     const wall = this.wall(m);
     const minuteOfDay = wall.getUTCHours() * 60 + wall.getUTCMinutes();
     const weekday = (wall.getUTCDay() + 6) % 7; // 0 = Monday
-    const today = this.week[weekday]!;
-    if (today.some((r) => r.start <= minuteOfDay && minuteOfDay < Math.min(r.end, 1440))) {
-      if (!this.isHoliday(wall.toISOString().slice(0, 10))) return true;
-    }
-    const yesterday = this.week[(weekday + 6) % 7]!;
-    if (yesterday.some((r) => r.end > 1440 && minuteOfDay < r.end - 1440)) {
-      const before = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate() - 1));
-      if (!this.isHoliday(before.toISOString().slice(0, 10))) return true;
-    }
-    return false;
+    const today = this.rangesOn(wall.toISOString().slice(0, 10), weekday);
+    if (today.some((r) => r.start <= minuteOfDay && minuteOfDay < Math.min(r.end, 1440))) return true;
+    const before = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate() - 1));
+    const yesterday = this.rangesOn(before.toISOString().slice(0, 10), (weekday + 6) % 7);
+    return yesterday.some((r) => r.end > 1440 && minuteOfDay < r.end - 1440);
   }
 }
 

@@ -84,6 +84,24 @@ function holidaysText(d: Department): string | undefined {
   return parts.length ? `*Days off:* ${parts.join('; ')}` : undefined;
 }
 
+/** `*Own hours:* 2026-12-24 09:00-13:00; 2026-12-31 closed`: the dates the calendar gives their own hours. */
+function overridesText(d: Department): string | undefined {
+  const dates = Object.keys(d.calendar.overrides ?? {}).sort();
+  if (dates.length === 0) return undefined;
+  const shown = dates.slice(0, 30).map((date) => {
+    const value = d.calendar.overrides?.[date];
+    const hours =
+      typeof value === 'string' && value.trim() !== ''
+        ? value
+            .split(',')
+            .map((r) => r.trim())
+            .join(', ')
+        : 'closed';
+    return `${escapeMrkdwn(date)} ${escapeMrkdwn(hours)}`;
+  });
+  return `*Own hours:* ${shown.join('; ')}${dates.length > 30 ? ` and ${dates.length - 30} more dates` : ''}`;
+}
+
 /** The answer to `/sla dept it`: one department in full, with its calendar's hours per weekday. */
 export function departmentMessage(d: Department): SlackMessage {
   const members = d.members.filter((m) => !d.heads.includes(m));
@@ -100,7 +118,7 @@ export function departmentMessage(d: Department): SlackMessage {
   const calendar = [
     `*Working hours* (${escapeMrkdwn(d.calendar.timezone)})`,
     hoursText(d),
-    ...[holidaysText(d)].filter((x): x is string => x !== undefined),
+    ...[holidaysText(d), overridesText(d)].filter((x): x is string => x !== undefined),
   ].join('\n');
   return {
     text: `${escapeMrkdwn(d.name)} (${escapeMrkdwn(d.id)}): channel ${mentionChannel(d.channel)}, ${plural(people(d).length, 'member')}, ${escapeMrkdwn(d.calendar.timezone)}`,

@@ -6,7 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { type CalendarSpec, WEEKDAYS } from '../../domain/calendar';
-import type { SkipReason, Stretch, TargetExplanation } from '../../domain/explain';
+import type { SkippedOverride, SkipReason, Stretch, TargetExplanation } from '../../domain/explain';
 import type { Request } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { context, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
@@ -47,10 +47,11 @@ export function countingText(spec: CalendarSpec, providerName: string): string {
     );
   const dates = spec.holidays?.dates ?? [];
   if (dates.length > 0) off.push(dates.length <= 3 ? dates.join(', ') : `${dates.length} more dates`);
-  const holidays = off.length > 0 ? `; ${off.join(' and ')} off` : '';
+  const own = Object.keys(spec.overrides ?? {}).sort();
+  const holidays = `${off.length > 0 ? `; ${off.join(' and ')} off` : ''}${own.length > 0 ? `; own hours on ${own.length <= 3 ? own.join(', ') : `${own.length} dates`}` : ''}`;
   const zone = escapeMrkdwn(spec.timezone);
   if (is24x7)
-    return off.length > 0
+    return holidays !== ''
       ? `calendar time, around the clock (${zone}${holidays})`
       : 'calendar time, around the clock, every day';
   return `${escapeMrkdwn(providerName)}'s working hours (${escapeMrkdwn(hoursText(spec))}, ${zone}${holidays})`;
@@ -86,6 +87,15 @@ export function reasonText(reason: SkipReason): string {
       const also = reason.weekdays.length > 0 ? ` and ${weekdaysText(reason.weekdays)}` : '';
       return `holiday: ${names.join(', ')}${also}`;
     }
+    case 'override': {
+      const days = reason.days.map(overrideDayText).join('; ');
+      const names = reason.holidays.map((h) => (h.name ? escapeMrkdwn(h.name) : `a day off (${h.date})`));
+      const also = [
+        ...(names.length > 0 ? [`holiday: ${names.join(', ')}`] : []),
+        ...(reason.weekdays.length > 0 ? [weekdaysText(reason.weekdays)] : []),
+      ];
+      return `${days}${also.length > 0 ? ` and ${also.join(' and ')}` : ''}`;
+    }
     case 'paused':
       return 'paused — waiting on the requester';
     case 'stopped':
@@ -93,6 +103,17 @@ export function reasonText(reason: SkipReason): string {
     case 'met':
       return 'met, until it was reopened';
   }
+}
+
+/** `24 Dec: short day, 09:00–13:00`, `26 Dec: own hours, 12:00–20:00` or `31 Dec: closed`. */
+export function overrideDayText(day: SkippedOverride): string {
+  const date = DateTime.fromISO(day.date, { zone: 'UTC' }).toFormat('d LLL');
+  if (day.hours === '') return `${date}: closed`;
+  const ranges = day.hours
+    .split(',')
+    .map((r) => r.trim().replace('-', '–'))
+    .join(', ');
+  return `${date}: ${day.shorter ? 'short day' : 'own hours'}, ${ranges}`;
 }
 
 function stretchLine(s: Stretch, zone: string): string {

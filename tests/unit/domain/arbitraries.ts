@@ -80,7 +80,13 @@ export const anyStart = fc.oneof(
     .map((m) => m * MIN),
 );
 
-/** A valid random calendar spec, with explicit holidays near `around` and sometimes a country. */
+/** An override's value: closed (`""`), or a day's ranges (overnight too). */
+const overrideHours = fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 3, arbitrary: dayHours });
+
+/**
+ * A valid random calendar spec, with explicit holidays near `around`, sometimes a country, and
+ * overrides near `around` too (some on the holidays, some on the DST change itself).
+ */
 export const calendarSpec = fc
   .record({
     timezone: fc.constantFrom(...ZONES),
@@ -88,13 +94,21 @@ export const calendarSpec = fc
     holidayOffsets: fc.uniqueArray(fc.integer({ min: -3, max: 12 }), { maxLength: 4 }),
     country: fc.option(fc.constantFrom('US', 'GB', 'DE', 'AU'), { freq: 4 }),
     around: fc.constantFrom(...DST_DAYS),
+    overrides: fc.uniqueArray(fc.tuple(fc.integer({ min: -4, max: 12 }), overrideHours), {
+      maxLength: 4,
+      selector: ([o]) => o,
+    }),
   })
-  .map(({ timezone, hours, holidayOffsets, country, around }) => {
+  .map(({ timezone, hours, holidayOffsets, country, around, overrides }) => {
     const spec: CalendarSpec = { timezone };
     if (hours !== undefined) spec.hours = Object.fromEntries(Object.entries(hours).filter(([, v]) => v !== undefined));
     const dates = holidayOffsets.map((o) => new Date(around + o * DAY).toISOString().slice(0, 10));
     if (dates.length > 0 || country !== null)
       spec.holidays = { ...(dates.length > 0 ? { dates } : {}), ...(country !== null ? { country } : {}) };
+    if (overrides.length > 0)
+      spec.overrides = Object.fromEntries(
+        overrides.map(([o, value]) => [new Date(around + o * DAY).toISOString().slice(0, 10), value]),
+      );
     return spec;
   })
   .filter((spec) => CalendarSpec.safeParse(spec).success);

@@ -37,6 +37,18 @@ const CALENDARS: Record<string, CalendarSpec> = {
     holidays: { country: 'US', dates: ['2026-11-02'] },
   },
   'around the clock, US holidays': { timezone: NY, holidays: { country: 'US' } },
+  'New York with dates of their own (a short day, a closed day, an override on the DST change)': {
+    timezone: NY,
+    hours: WEEKDAYS_9_TO_5,
+    holidays: { country: 'US' },
+    overrides: {
+      '2026-11-25': '09:00-13:00',
+      '2026-11-27': '',
+      '2026-11-26': '10:00-12:00',
+      '2026-11-01': '00:30-02:30',
+      '2026-03-09': '12:00-20:00',
+    },
+  },
 };
 
 /** Mondays 00:00 in New York: the week clocks go back (1 Nov 2026 is the Sunday before) and go forward (8 Mar). */
@@ -171,6 +183,37 @@ describe('what the stretches say', () => {
     expect(reasons(e.stretches)).toEqual(['{"kind":"closed"}', '{"kind":"paused"}']);
     expect(e.counted).toBe(3 * 60 * MIN);
     expect(e.end).toEqual({ kind: 'met', at: at('2026-11-18T12:00') });
+  });
+
+  it('names a short day and a closed day by their dates', () => {
+    const cal = compileCalendar({
+      timezone: NY,
+      hours: WEEKDAYS_9_TO_5,
+      holidays: { country: 'US' },
+      overrides: { '2026-12-24': '09:00-13:00', '2026-12-31': '' },
+    });
+    // Thursday 24 Dec 12:00, 3h: 1h on the short day, then Christmas and the weekend, 2h on Monday 28 Dec.
+    const clock = unwrapClock(
+      startClock(cal, { kind: 'resolution', target: 3 * 60 * MIN, at: at('2026-12-24T12:00') }),
+    );
+    const e = explainClock(cal, clock, at('2026-12-24T12:00'));
+    expect(e.stretches[1]).toEqual({
+      type: 'skipped',
+      from: at('2026-12-24T13:00'),
+      to: at('2026-12-28T09:00'),
+      reason: {
+        kind: 'override',
+        days: [{ date: '2026-12-24', hours: '09:00-13:00', shorter: true }],
+        holidays: [{ date: '2026-12-25', name: 'Christmas Day' }],
+        weekdays: [5, 6],
+      },
+    });
+    expect(e.end).toEqual({ kind: 'due', at: at('2026-12-28T11:00') });
+    // Wednesday 30 Dec 16:00, 2h: 1h, Thursday closed, New Year's Day, the weekend, 1h on Monday.
+    const late = unwrapClock(startClock(cal, { kind: 'resolution', target: 2 * 60 * MIN, at: at('2026-12-30T16:00') }));
+    expect(explainClock(cal, late, at('2026-12-30T16:00')).stretches[1]).toMatchObject({
+      reason: { kind: 'override', days: [{ date: '2026-12-31', hours: '', shorter: true }], weekdays: [5, 6] },
+    });
   });
 
   it('a paused clock ends at its pause, with what it had counted', () => {

@@ -706,8 +706,17 @@ const FAMILIES: Family[] = [
     line: /prefix: \d+ is not a request-ID prefix/,
   },
   // Calendars
-  { file: 'calendar-spec.ts', text: 'must be an object with timezone, hours and holidays' },
-  { file: 'calendar-spec.ts', text: 'is not a calendar field; use timezone, hours, holidays' },
+  { file: 'calendar-spec.ts', text: 'must be an object with timezone, hours, holidays and overrides' },
+  { file: 'calendar-spec.ts', text: 'is not a calendar field; use timezone, hours, holidays, overrides' },
+  {
+    file: 'calendar-spec.ts',
+    text: 'must map dates to hours, like { "2026-12-24": "09:00-13:00", "2026-12-31": "" }, not',
+  },
+  {
+    file: 'calendar-spec.ts',
+    text: 'is not a date; write YYYY-MM-DD, e.g. "2026-12-24"',
+    line: /overrides\.[^:]*: ".*" is not a date; write YYYY-MM-DD, e.g. "2026-12-24"$/,
+  },
   { file: 'calendar-spec.ts', text: '${what} is required', line: 'calendar.timezone: timezone is required' },
   {
     file: 'calendar-spec.ts',

@@ -55,6 +55,11 @@ describe('departmentsMessage and departmentMessage', () => {
     expect(calendar).toContain('Fri  09:00-12:00, 13:00-17:00');
     expect(calendar).toContain('Sat  closed');
     expect(calendar).toContain('public holidays of US (NY); also 2026-12-24');
+    const own = departmentMessage({
+      ...it_,
+      calendar: { ...it_.calendar, overrides: { '2026-12-31': '', '2026-12-24': '09:00-12:00,13:00-15:00' } },
+    });
+    expect(sections(own.blocks)[1]).toContain('*Own hours:* 2026-12-24 09:00-12:00, 13:00-15:00; 2026-12-31 closed');
     const always = departmentMessage({ ...it_, calendar: { timezone: 'UTC' } });
     expect(sections(always.blocks)[1]).toContain('Around the clock');
   });

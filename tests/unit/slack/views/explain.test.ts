@@ -6,6 +6,7 @@ import {
   countingText,
   explainMessage,
   hoursText,
+  reasonText,
   STRETCH_LINES_MAX,
   stretchLines,
 } from '../../../../functions/slack/views/explain';
@@ -29,6 +30,34 @@ it('writes the working hours grouped by equal days, with the zone and the holida
     "IT's working hours (Mon–Thu 09:00-17:00; Fri 09:00-12:00, 13:00-16:00, America/New_York; US public holidays and 2026-12-24 off)",
   );
   expect(countingText({ timezone: 'UTC' }, 'Ops')).toBe('calendar time, around the clock, every day');
+  expect(countingText({ ...SPEC, overrides: { '2026-12-31': '', '2026-12-30': '09:00-13:00' } }, 'IT')).toContain(
+    'US public holidays and 2026-12-24 off; own hours on 2026-12-30, 2026-12-31)',
+  );
+  expect(countingText({ timezone: 'UTC', overrides: { '2026-12-31': '' } }, 'Ops')).toBe(
+    'calendar time, around the clock (UTC; own hours on 2026-12-31)',
+  );
+});
+
+it('names a short day, a day with other hours and a closed day, with what else was skipped', () => {
+  expect(
+    reasonText({
+      kind: 'override',
+      days: [
+        { date: '2026-12-24', hours: '09:00-13:00', shorter: true },
+        { date: '2026-12-26', hours: '12:00-20:00', shorter: false },
+      ],
+      holidays: [{ date: '2026-12-25', name: 'Christmas Day' }],
+      weekdays: [6],
+    }),
+  ).toBe('24 Dec: short day, 09:00–13:00; 26 Dec: own hours, 12:00–20:00 and holiday: Christmas Day and Sunday');
+  expect(
+    reasonText({
+      kind: 'override',
+      days: [{ date: '2026-12-31', hours: '', shorter: true }],
+      holidays: [],
+      weekdays: [],
+    }),
+  ).toBe('31 Dec: closed');
 });
 
 it('keeps a six-week target to at most 12 lines, with its start and its due instant', () => {
