@@ -6,6 +6,7 @@
  */
 import type { AgreementVersion, EscalationStep } from '../../../functions/domain/agreement';
 import { AgreementTermsSpec, specOfTerms, termsFromSpec } from '../../../functions/domain/agreement-spec';
+import { describeStep } from '../../../functions/domain/agreement-text';
 import { type Calendar, compileCalendar } from '../../../functions/domain/calendar';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import { nextStepAt, pendingSteps } from '../../../functions/domain/escalation';
@@ -76,6 +77,18 @@ describe('the written ladder', () => {
       { unacknowledgedFor: 90 * MINUTE_MS, notify: 'provider_heads' },
     ]);
     expect(specOfTerms(terms)).toEqual(written);
+  });
+
+  it('reads back in words where the terms are shown', () => {
+    expect(describeStep({ unacknowledgedFor: HOUR_MS, notify: 'provider_heads' })).toBe(
+      "unacknowledged for 1h: tell the provider's heads",
+    );
+    expect(describeStep({ at: 0.5, notify: 'assignee' })).toBe(
+      '50% of each target used: tell the assignee (the channel while nobody is)',
+    );
+    expect(describeStep({ at: 0.9, target: 'resolution', notify: 'customer_heads' })).toBe(
+      "90% of the resolution target used: tell the customer's heads",
+    );
   });
 
   it('leaves an agreement without a ladder as it was', () => {
