@@ -12,7 +12,14 @@ import { getRequestRecord, requestsOf } from '../../functions/store/requests';
 import { importCompany } from '../support/company';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import {
+  buttonClick,
+  interactivity,
+  postSigned,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -153,5 +160,19 @@ it("a request left unacknowledged for an hour reaches the provider's head once, 
     const record = (await getRequestRecord(app.db, id))!;
     expect(record.events.filter((e) => e.type === 'escalate')).toHaveLength(1);
     expect(record.request.escalated).toEqual({ '0': filedAt + 60 * MINUTE });
+  });
+
+  await step("the head presses the DM's Acknowledge: the request is acknowledged by them", async () => {
+    const res = await postSigned(
+      app.url,
+      interactivity(
+        buttonClick({ action_id: IDS.requestAction.acknowledge, value: id }, IT_HEAD, app.fake.responseUrl('ack')),
+      ),
+    );
+    expect(res.status).toBe(200);
+    await app.http.idle();
+    const request = (await getRequestRecord(app.db, id))!.request;
+    expect(request.status).toBe('acknowledged');
+    expect(request.assignee).toBe(IT_HEAD);
   });
 });
