@@ -8,6 +8,7 @@
 import type { CliIO } from '../../bin/cli/io';
 import { kept } from '../../bin/cli/main';
 import { IDS } from '../../functions/slack/ids';
+import { getAgreementVersion } from '../../functions/store/agreements';
 import { getRequestRecord, requestsOf } from '../../functions/store/requests';
 import { importCompany } from '../support/company';
 import { testEndpoint } from '../support/db';
@@ -162,6 +163,17 @@ it("a request left unacknowledged for an hour reaches the provider's head once, 
     expect(record.request.escalated).toEqual({ '0': filedAt + 60 * MINUTE });
   });
 
+  await step('three scans at once, the first to find a second request due, send its step once', async () => {
+    clock.advance(2 * 60 * MINUTE); // 12:00
+    const second = await fileP2('Cannot log in to the payroll portal');
+    const at = clock.now().getTime() + 65 * MINUTE;
+    const outs = await Promise.all([scan(at), scan(at), scan(at)]);
+    expect(outs.flat().filter((l) => l.includes('1 escalation step sent'))).toHaveLength(1);
+    expect(dmsAbout(IT_HEAD, second)).toHaveLength(1);
+    const record = (await getRequestRecord(app.db, second))!;
+    expect(record.events.filter((e) => e.type === 'escalate')).toHaveLength(1);
+  });
+
   await step("the head presses the DM's Acknowledge: the request is acknowledged by them", async () => {
     const res = await postSigned(
       app.url,
@@ -174,5 +186,35 @@ it("a request left unacknowledged for an hour reaches the provider's head once, 
     const request = (await getRequestRecord(app.db, id))!.request;
     expect(request.status).toBe('acknowledged');
     expect(request.assignee).toBe(IT_HEAD);
+  });
+});
+
+it('the terms show the ladder, and a change proposed in Slack keeps it', async () => {
+  const { url, http, fake, db } = app;
+  await step('/sla agreements it lists the step in place of the at-risk line', async () => {
+    const res = await postSigned(url, slashCommand({ text: 'agreements it', user_id: FIN_MEMBER }));
+    const shown = JSON.stringify(res.json());
+    expect(shown).toContain("*Escalation:* 1. unacknowledged for 1h: tell the provider's heads");
+    expect(shown).not.toContain('*At risk:*');
+  });
+
+  await step("IT's head proposes a shorter P2 answer; the proposed version keeps the ladder", async () => {
+    fake.reset();
+    expect((await postSigned(url, slashCommand({ text: 'propose it-for-finance', user_id: IT_HEAD }))).status).toBe(
+      200,
+    );
+    await http.idle();
+    const view = fake.lastModal();
+    const typed = { 'targets.P2.response': '3h' };
+    const res = await postSigned(
+      url,
+      interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), IT_HEAD)),
+    );
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    await http.idle();
+    const proposed = await getAgreementVersion(db, 'it-for-finance', 2);
+    expect(proposed?.targets.P2?.response).toBe(3 * 60 * MINUTE);
+    expect(proposed?.escalation).toEqual([{ unacknowledgedFor: 60 * MINUTE, notify: 'provider_heads' }]);
   });
 });
