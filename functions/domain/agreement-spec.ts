@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import {
   type AgreementTerms,
+  ESCALATION_AUDIENCES,
+  type EscalationStep,
   MAX_AMOUNT,
+  MAX_ESCALATION_STEPS,
   normaliseUnit,
   PRIORITIES,
   type Priority,
@@ -172,6 +175,62 @@ export const PenaltySpec = z
     }
   });
 
+const AUDIENCE_HELP = `use one of ${ESCALATION_AUDIENCES.join(', ')}`;
+const SHARE_HELP = 'write the share of a target used, between 0 and 1, e.g. 0.5';
+
+const EscalationStepSpec = z
+  .strictObject(
+    {
+      at: z
+        .number({ error: (iss) => `${shown(iss.input)} is not a number; ${SHARE_HELP}` })
+        .gt(0, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; ${SHARE_HELP}` })
+        .lt(1, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; ${SHARE_HELP}` })
+        .optional(),
+      target: z
+        .enum(['response', 'resolution'], {
+          error: (iss) => `${shown(iss.input)} is not a target; use response or resolution`,
+        })
+        .optional(),
+      unacknowledged_for: DurationText.optional(),
+      notify: z.enum(ESCALATION_AUDIENCES, {
+        error: (iss) =>
+          iss.input === undefined
+            ? `notify is required; ${AUDIENCE_HELP}`
+            : `${shown(iss.input)} is not someone to notify; ${AUDIENCE_HELP}`,
+      }),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a step field; use at, target, unacknowledged_for, notify`
+          : 'must be a step like { at: 0.5, notify: assignee } or { unacknowledged_for: 1h, notify: provider_heads }',
+    },
+  )
+  .superRefine((step, ctx) => {
+    const byShare = step.at !== undefined;
+    const byWait = step.unacknowledged_for !== undefined;
+    if (byShare === byWait)
+      ctx.addIssue({
+        code: 'custom',
+        message: byShare
+          ? 'give either at or unacknowledged_for, not both; make them two steps'
+          : 'give at (a share of a target, e.g. 0.5) or unacknowledged_for (a working duration, e.g. 1h)',
+      });
+    else if (byWait && step.target !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: 'only goes with at; unacknowledged_for always counts until the request is acknowledged',
+      });
+  });
+
+const EscalationSpec = z
+  .array(EscalationStepSpec, {
+    error:
+      'must be a list of steps like [{ at: 0.5, notify: assignee }, { unacknowledged_for: 1h, notify: provider_heads }]',
+  })
+  .max(MAX_ESCALATION_STEPS, `has more than ${MAX_ESCALATION_STEPS} steps`);
+
 const termsShape = {
   provider: z.string({
     error: (iss) =>
@@ -209,11 +268,12 @@ const termsShape = {
       error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
     })
     .optional(),
+  escalation: EscalationSpec.optional(),
 };
 
 const termsError = (iss: { code?: string; keys?: string[] }) =>
   iss.code === 'unrecognized_keys'
-    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk`
+    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation`
     : 'must be an agreement: an object with provider, customer, service, targets and penalty';
 
 /** Terms as written, without an id: what the propose modal produces. */
@@ -263,7 +323,13 @@ export function termsFromSpec(spec: ParsedTerms): AgreementTerms {
       ...(spec.penalty.monthly_cap !== undefined ? { monthlyCap: spec.penalty.monthly_cap } : {}),
     },
     atRisk: spec.at_risk ?? DEFAULT_AT_RISK,
+    ...(spec.escalation?.length ? { escalation: spec.escalation.map(stepFromSpec) } : {}),
   };
+}
+
+function stepFromSpec(step: NonNullable<ParsedTerms['escalation']>[number]): EscalationStep {
+  if (step.unacknowledged_for !== undefined) return { unacknowledgedFor: step.unacknowledged_for, notify: step.notify };
+  return { at: step.at ?? 0, ...(step.target ? { target: step.target } : {}), notify: step.notify };
 }
 
 /** The domain's terms written back (durations as text): the import's canonical form and the modal's prefill. */
@@ -287,6 +353,15 @@ export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
       ...(terms.penalty.monthlyCap !== undefined ? { monthly_cap: terms.penalty.monthlyCap } : {}),
     },
     at_risk: terms.atRisk,
+    ...(terms.escalation?.length
+      ? {
+          escalation: terms.escalation.map((step) =>
+            step.unacknowledgedFor !== undefined
+              ? { unacknowledged_for: formatDuration(step.unacknowledgedFor), notify: step.notify }
+              : { at: step.at, ...(step.target ? { target: step.target } : {}), notify: step.notify },
+          ),
+        }
+      : {}),
   };
 }
 

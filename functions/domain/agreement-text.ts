@@ -3,7 +3,15 @@
  * changes between two versions. Pure domain code: plain text with no Slack markup; the Slack
  * views escape it before showing it.
  */
-import { type AgreementTerms, EVERY_DEPARTMENT, type Penalty, PRIORITIES, type Target } from './agreement';
+import {
+  type AgreementTerms,
+  type EscalationAudience,
+  type EscalationStep,
+  EVERY_DEPARTMENT,
+  type Penalty,
+  PRIORITIES,
+  type Target,
+} from './agreement';
 import { formatDuration } from './duration';
 
 /** `answer in 30m, solve in 4h`. */
@@ -70,6 +78,22 @@ export function percentOf(share: number): string {
 /** `warns when 75% of a target's time is used`. */
 export function describeAtRisk(atRisk: number): string {
   return `warns when ${percentOf(atRisk)}% of a target's time is used`;
+}
+
+const AUDIENCE_TEXT: Record<EscalationAudience, string> = {
+  assignee: 'the assignee (the channel while nobody is)',
+  channel: "the provider's channel",
+  provider_heads: "the provider's heads",
+  customer_heads: "the customer's heads",
+};
+
+/** One step of a ladder: `unacknowledged for 1h: tell the provider's heads`. */
+export function describeStep(step: EscalationStep): string {
+  const when =
+    step.unacknowledgedFor !== undefined
+      ? `unacknowledged for ${formatDuration(step.unacknowledgedFor)}`
+      : `${percentOf(step.at ?? 0)}% of ${step.target ? `the ${step.target} target` : 'each target'} used`;
+  return `${when}: tell ${AUDIENCE_TEXT[step.notify]}`;
 }
 
 /** The customer as people say it: a department's name, or `every department` for `*`. */

@@ -5,6 +5,8 @@
  * version they were filed under. Pure domain code: the types and their rules; the written shape
  * (YAML and the Slack form) is agreement-spec.ts. Semantics: docs/agreements.md.
  */
+import type { TargetKind } from './target-clock';
+
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -38,6 +40,27 @@ export interface Penalty {
   monthlyCap?: number;
 }
 
+/** Who an escalation step tells: the assignee, the provider's channel, or either side's heads. */
+export const ESCALATION_AUDIENCES = ['assignee', 'channel', 'provider_heads', 'customer_heads'] as const;
+export type EscalationAudience = (typeof ESCALATION_AUDIENCES)[number];
+
+/**
+ * One step of an escalation ladder: at a share of a target used (of one target, or of each when
+ * `target` is left out), or once a request has gone unacknowledged for a working duration.
+ */
+export interface EscalationStep {
+  notify: EscalationAudience;
+  /** Share of a target used (0 < at < 1); exactly one of `at` and `unacknowledgedFor` is given. */
+  at?: number;
+  /** With `at`: only this target (by default each target, separately). */
+  target?: TargetKind;
+  /** Working ms the request may stay unacknowledged (its response clock running). */
+  unacknowledgedFor?: number;
+}
+
+/** The most steps a ladder may have. */
+export const MAX_ESCALATION_STEPS = 10;
+
 /** What the two departments agree on. */
 export interface AgreementTerms {
   provider: string;
@@ -47,6 +70,8 @@ export interface AgreementTerms {
   penalty: Penalty;
   /** Share of a target's time after which it counts as at risk (0 < atRisk < 1). */
   atRisk: number;
+  /** Steps between filing and a breach; without them, one at-risk warning per target at `atRisk`. */
+  escalation?: EscalationStep[];
 }
 
 /** One version of an agreement as Kept keeps it. Terms never change once written. */
@@ -91,6 +116,7 @@ export function termsOf(a: AgreementTerms): AgreementTerms {
     targets: a.targets,
     penalty: a.penalty,
     atRisk: a.atRisk,
+    ...(a.escalation?.length ? { escalation: a.escalation } : {}),
   };
 }
 

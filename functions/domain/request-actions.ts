@@ -7,6 +7,7 @@ import { type AgreementVersion, PRIORITIES, type Targets } from './agreement';
 import type { Calendar } from './calendar';
 import { type Department, isMember } from './department';
 import { DAY_MS } from './duration';
+import { forgetSteps, nextStepAt, pendingSteps } from './escalation';
 import {
   ACTION_TYPES,
   type ActionType,
@@ -76,6 +77,7 @@ export const RULES: Record<ActionType, Rule> = {
   rate: { who: 'requester', from: ['resolved', 'closed'], verb: 'rate' },
   // A late resolve, or a cancel after the due time, still leaves a breach for the scan to record.
   warn: { who: 'system', from: LIVE, verb: 'warn about' },
+  escalate: { who: 'system', from: LIVE, verb: 'escalate' },
   breach: { who: 'system', from: REQUEST_STATUSES, verb: 'record a breach of' },
   waive: { who: 'customerHead', from: REQUEST_STATUSES, verb: 'waive the penalty of' },
   // The provider changes it; the requester asks for a change (a history line the provider reads).
@@ -315,6 +317,7 @@ const reopen: EffectOf<'reopen'> = (request, _action, { calendar, at }) => {
   return effect({
     status: 'reopened',
     resolvedAt: undefined,
+    escalated: forgetSteps(request.escalated, 'resolution'),
     clocks: {
       response: request.clocks.response,
       resolution: unwrapClock(reopenClock(calendar, request.clocks.resolution, at)),
@@ -378,6 +381,13 @@ const warn: EffectOf<'warn'> = (request, { kind }, { calendar, at }) => {
   if (clockAt(calendar, request.clocks[kind], at).status !== 'at_risk')
     return refuse(`${request.id}'s ${kind} target is not at risk.`);
   return effect({ warned: { ...request.warned, [kind]: at } }, { kind });
+};
+
+const escalate: EffectOf<'escalate'> = (request, { step, kind }, { calendar, at }) => {
+  const due = pendingSteps(request, calendar).find((p) => p.index === step && p.kind === kind);
+  if (!due) return refuse(`${request.id} has no ${kind} escalation step ${step + 1} left to send.`);
+  if (due.at > at) return refuse(`${request.id}'s escalation step ${step + 1} is not due yet.`);
+  return effect({ escalated: { ...request.escalated, [due.key]: due.at } }, { kind, step, stepAt: due.at });
 };
 
 const breach: EffectOf<'breach'> = (request, { kind, charge }, { calendar, at }) => {
@@ -510,6 +520,8 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
       assignee: undefined,
       acknowledgedAt: undefined,
       warned: undefined,
+      ladder: agreement.escalation?.length ? agreement.escalation : undefined,
+      escalated: undefined,
       breaches: undefined,
       original: undefined,
       cause: undefined,
@@ -534,6 +546,7 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   comment,
   rate,
   warn,
+  escalate,
   breach,
   waive,
   priority,
@@ -579,6 +592,11 @@ export function decide(
   const done = apply(request, action as ActionOf<ActionType>, { ...ctx, at });
   if (!done.ok) return done;
   const next: Request = { ...request, updatedAt: at, rev: request.rev + 1, ...done.value.changes };
+  // The ladder's next instant follows every change of the clocks (on the new provider's calendar after a transfer).
+  next.nextStepAt = nextStepAt(
+    next,
+    action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar,
+  );
   const event: RequestEvent = {
     seq: next.rev,
     type: action.type,

@@ -6,10 +6,11 @@
  * Pure domain code: instants are epoch milliseconds.
  */
 import { DateTime } from 'luxon';
-import type { AgreementVersion, Priority } from './agreement';
+import type { AgreementVersion, EscalationStep, Priority } from './agreement';
 import type { Calendar } from './calendar';
 import { type Department, isHead, isMember } from './department';
 import { DAY_MS } from './duration';
+import { nextStepAt } from './escalation';
 import type { Result } from './result';
 import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
 import { isoWeekOf } from './weeks';
@@ -155,6 +156,12 @@ export interface Request {
   filed: Filed;
   /** Targets whose at-risk warning went out, and when. */
   warned?: Partial<Record<TargetKind, number>>;
+  /** The agreement's escalation ladder, copied at filing (and at a transfer) like the targets. */
+  ladder?: EscalationStep[];
+  /** Ladder steps that fired, by key (escalation.ts `stepKey`): the instant each fell due. */
+  escalated?: Record<string, number>;
+  /** When the next ladder step falls due (worked out with the calendar at each change; the scan's index reads it). */
+  nextStepAt?: number;
   /** Missed targets, recorded once each by the scan, with their penalty. */
   breaches?: Partial<Record<TargetKind, Breach>>;
   cause?: Cause;
@@ -212,6 +219,7 @@ export const ACTION_TYPES = [
   'comment',
   'rate',
   'warn',
+  'escalate',
   'breach',
   'waive',
   'priority',
@@ -242,6 +250,8 @@ export type RequestAction =
     }
   | { type: 'rate'; score: number; better?: string }
   | { type: 'warn'; kind: TargetKind }
+  /** A step of the agreement's escalation ladder (its index), for the target it watches. */
+  | { type: 'escalate'; step: number; kind: TargetKind }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string }
   /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
@@ -276,6 +286,9 @@ export interface RequestEvent {
   score?: number;
   /** warn, breach, waive: which target. */
   kind?: TargetKind;
+  /** escalate: the ladder step's index and the instant it fell due. */
+  step?: number;
+  stepAt?: number;
   /** breach: what it cost; waive: what was given back. */
   amount?: number;
   unit?: string;
@@ -436,6 +449,11 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
     rev: 1,
     filed: filedBucket(input.at, input.calendar.zone),
   };
+  if (input.agreement.escalation?.length) {
+    request.ladder = input.agreement.escalation;
+    const next = nextStepAt(request, input.calendar);
+    if (next !== undefined) request.nextStepAt = next;
+  }
   return {
     ok: true,
     value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } },

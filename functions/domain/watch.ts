@@ -5,6 +5,7 @@
  * and the store call it. (A `Breach` is the recorded miss, in request.ts.)
  */
 import type { Calendar } from './calendar';
+import { pendingSteps } from './escalation';
 import { AUTO_CLOSE_MS, type Request } from './request';
 import { clockAt, type TargetKind } from './target-clock';
 
@@ -27,14 +28,20 @@ export function nextWatch(request: Request): number | null {
     if (c.breachedAt !== null)
       consider(c.breachedAt); // missed while stopped (met late, paused or cancelled late)
     else if (c.state === 'running' && c.dueAt !== null) {
-      if (request.warned?.[kind] === undefined && c.atRiskAt !== null && c.atRiskAt < c.dueAt) consider(c.atRiskAt);
+      if (warnsAtRisk(request) && request.warned?.[kind] === undefined && c.atRiskAt !== null && c.atRiskAt < c.dueAt)
+        consider(c.atRiskAt);
       else consider(c.dueAt + 1);
     }
   }
+  // The next escalation step, worked out with the calendar at the request's last change.
+  if (request.nextStepAt !== undefined) consider(request.nextStepAt);
   const closesAt = autoCloseAt(request);
   if (closesAt !== null) consider(closesAt);
   return next;
 }
+
+/** An agreement with an escalation ladder sends its steps instead of the one at-risk warning. */
+const warnsAtRisk = (request: Request): boolean => !request.ladder?.length;
 
 /** When a resolved request closes itself (the end of its reopen window), or null when it is not resolved. */
 export function autoCloseAt(request: Pick<Request, 'status' | 'resolvedAt'>): number | null {
@@ -44,11 +51,13 @@ export function autoCloseAt(request: Pick<Request, 'status' | 'resolvedAt'>): nu
 export type Finding =
   | { type: 'breach'; kind: TargetKind; dueAt: number; lateBy: number }
   | { type: 'warn'; kind: TargetKind; remaining: number; due: number | null }
+  /** A ladder step whose instant `dueAt` has come (`lateBy` after it, when the scan comes late). */
+  | { type: 'escalate'; step: number; kind: TargetKind; dueAt: number; lateBy: number }
   | { type: 'close'; at: number };
 
 /**
  * What the scan must record at `now`: breaches first (at their true due instant), then at-risk
- * warnings, then closing a resolved request whose reopen window is over (after its breaches, so a
+ * warnings and escalation steps due (earliest first), then closing a resolved request whose reopen window is over (after its breaches, so a
  * late resolve is charged before the request closes).
  */
 export function findingsAt(request: Request, calendar: Calendar, now: number): Finding[] {
@@ -60,9 +69,12 @@ export function findingsAt(request: Request, calendar: Calendar, now: number): F
     const view = clockAt(calendar, request.clocks[kind], at);
     if (view.breachedAt !== null)
       breaches.push({ type: 'breach', kind, dueAt: view.breachedAt, lateBy: Math.max(0, -view.remaining) });
-    else if (view.status === 'at_risk' && request.warned?.[kind] === undefined)
+    else if (view.status === 'at_risk' && warnsAtRisk(request) && request.warned?.[kind] === undefined)
       warnings.push({ type: 'warn', kind, remaining: view.remaining, due: view.due });
   }
+  for (const step of pendingSteps(request, calendar))
+    if (step.at <= at)
+      warnings.push({ type: 'escalate', step: step.index, kind: step.kind, dueAt: step.at, lateBy: at - step.at });
   const closesAt = autoCloseAt(request);
   const close: Finding[] = closesAt !== null && now >= closesAt ? [{ type: 'close', at: closesAt }] : [];
   return [

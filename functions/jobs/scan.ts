@@ -26,6 +26,8 @@ export interface ScanResult {
   checked: number;
   breaches: number;
   warnings: number;
+  /** Escalation ladder steps sent. */
+  escalations: number;
   /** Resolved requests closed at the end of their 7-day reopen window. */
   closed: number;
   /** Requests handed to the worker because Slack had not heard of their last change. */
@@ -68,7 +70,15 @@ export async function runScan(deps: JobDeps, now: Date, budgetMs = SCAN_BUDGET_M
 async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<ScanResult> {
   const started = Date.now();
   const due = await dueChecks(deps.db, now);
-  const result: ScanResult = { now: now.toISOString(), checked: 0, breaches: 0, warnings: 0, closed: 0, resent: 0 };
+  const result: ScanResult = {
+    now: now.toISOString(),
+    checked: 0,
+    breaches: 0,
+    warnings: 0,
+    escalations: 0,
+    closed: 0,
+    resent: 0,
+  };
   if (due.length === 0) return result;
   const dir = await readDirectory(deps.db);
   const queue = byAgreement(due);
@@ -84,9 +94,10 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
           const found = await checkRequest(deps.db, dir, check.id, now);
           result.breaches += found.breaches;
           result.warnings += found.warnings;
+          result.escalations += found.escalations;
           result.closed += found.closed;
           for (const kind of found.missed) missed.push({ id: check.id, kind });
-          if (found.breaches + found.warnings + found.closed > 0)
+          if (found.breaches + found.warnings + found.escalations + found.closed > 0)
             await deps.outbox?.send({ type: 'request.changed', id: check.id });
           else if (await reannounceOverdue(deps, check, now)) result.resent++;
         } catch (err) {
@@ -156,6 +167,7 @@ async function reannounceOverdue(deps: JobDeps, check: DueCheck, now: Date): Pro
 export function describeScan(r: ScanResult): string {
   const closed =
     r.closed > 0 ? `, ${plural(r.closed, 'resolved request', 'resolved requests')} closed after 7 days` : '';
+  const steps = r.escalations > 0 ? `, ${plural(r.escalations, 'escalation step', 'escalation steps')} sent` : '';
   const again = r.resent > 0 ? `; ${plural(r.resent, 'request', 'requests')} sent to Slack again` : '';
-  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${closed}${again}.`;
+  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${steps}${closed}${again}.`;
 }

@@ -40,7 +40,14 @@ import { WORKER_TIMEOUT_SECONDS } from '../work/worker-settings';
 import { postDm, REFUSED_DM_TS } from './dm';
 import { headMark, headsOf, lateByOf } from './notify-breaches';
 import type { SlackMessage } from './views/blocks';
-import { atRiskWarning, breachApology, breachNotice, breachToAssignee } from './views/breaches';
+import {
+  atRiskWarning,
+  breachApology,
+  breachNotice,
+  breachToAssignee,
+  type EscalationInput,
+  escalationNotice,
+} from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import {
   assignedDm,
@@ -186,11 +193,15 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
     const saidInThread = event.via?.channel === ref.channel;
     // The thread line is remembered on its own, so a DM that fails (and is tried again) never repeats it.
     if (event.type !== 'filed' && !event.threadTs && !saidInThread) {
-      const warnsChannel = event.type === 'warn' && !request.assignee;
+      const step = escalationOf(request, event, calendar, provider);
+      const stepInChannel = step?.audience === 'channel';
+      const warnsChannel = (event.type === 'warn' && !request.assignee) || stepInChannel;
       const text =
-        warnsChannel && event.kind
-          ? atRiskText(request, event.kind, calendar, at, provider)
-          : historyLine(event, request.id, provider.name, nameOf);
+        step && stepInChannel
+          ? escalationNotice({ ...step, onDuty: provider }).text
+          : warnsChannel && event.kind
+            ? atRiskText(request, event.kind, calendar, at, provider)
+            : historyLine(event, request.id, provider.name, nameOf);
       const line = await deps.slack.chat.postMessage({
         channel: ref.channel,
         thread_ts: ref.ts,
@@ -420,6 +431,18 @@ async function directMessages(c: DmContext): Promise<Dm[]> {
             },
           ]
         : [];
+    case 'escalate': {
+      const step = escalationOf(request, event, c.calendar, provider);
+      if (!step) return [];
+      const message = (audience: EscalationInput['audience']) => escalationNotice({ ...step, audience, ...c.link });
+      if (step.audience === 'assignee' && request.assignee)
+        return [{ user: request.assignee, message: message('assignee') }];
+      if (step.audience === 'provider_heads')
+        return provider.heads.map((user) => ({ user, message: message('provider_heads') }));
+      if (step.audience === 'customer_heads')
+        return (customer?.heads ?? []).map((user) => ({ user, message: message('customer_heads') }));
+      return []; // the channel: the thread line, broadcast
+    }
     case 'breach': {
       const kind = event.kind;
       const breach = kind ? request.breaches?.[kind] : undefined;
@@ -551,6 +574,34 @@ function atRiskOf(
 ): { remaining: number; due: number | null } {
   const view = clockAt(calendar, request.clocks[kind], Math.max(at, request.updatedAt));
   return { remaining: Math.max(0, view.remaining), due: view.due };
+}
+
+/**
+ * What an escalate line says and to whom: its ladder step on the request, the time left on the
+ * target it watches and how late it went out. A step for the assignee goes to the provider's
+ * channel while nobody is assigned.
+ */
+function escalationOf(
+  request: Request,
+  event: StoredEvent,
+  calendar: Calendar,
+  provider: Department,
+): EscalationInput | undefined {
+  if (event.type !== 'escalate' || event.step === undefined || !event.kind) return undefined;
+  const step = request.ladder?.[event.step];
+  if (!step) return undefined;
+  const view = clockAt(calendar, request.clocks[event.kind], Math.max(event.at, request.updatedAt));
+  return {
+    request,
+    step: event.step,
+    kind: event.kind,
+    ...(step.unacknowledgedFor !== undefined ? { unacknowledgedFor: step.unacknowledgedFor } : { share: step.at }),
+    remaining: view.remaining,
+    due: view.due,
+    lateBy: Math.max(0, event.at - (event.stepAt ?? event.at)),
+    providerName: provider.name,
+    audience: step.notify === 'assignee' && !request.assignee ? 'channel' : step.notify,
+  };
 }
 
 /** The thread line of a warning nobody is assigned to: it mentions the provider's people on duty. */

@@ -6,7 +6,12 @@
  * transaction, so a decision checked against one read can never land on a changed directory.
  */
 import { z } from 'zod';
-import { AGREEMENT_STATUSES, type AgreementVersion } from '../domain/agreement';
+import {
+  AGREEMENT_STATUSES,
+  type AgreementVersion,
+  ESCALATION_AUDIENCES,
+  type EscalationStep,
+} from '../domain/agreement';
 import { type CalendarSpec, WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
@@ -60,6 +65,15 @@ const DepartmentSchema = schemaFor<Department>()(
 );
 
 const TargetSchema = z.object({ response: z.number(), resolution: z.number() });
+/** A ladder step as stored (agreement versions, and the copy a request keeps). */
+export const EscalationStepSchema = schemaFor<EscalationStep>()(
+  z.object({
+    notify: z.enum(ESCALATION_AUDIENCES),
+    at: z.number().optional(),
+    target: z.enum(['response', 'resolution']).optional(),
+    unacknowledgedFor: z.number().optional(),
+  }),
+);
 export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
   z.object({
     id: z.string(),
@@ -81,6 +95,7 @@ export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
       monthlyCap: z.number().optional(),
     }),
     atRisk: z.number(),
+    escalation: z.array(EscalationStepSchema).optional(),
     createdAt: z.string(),
     createdBy: z.string(),
     activatedAt: z.string().optional(),

@@ -27,7 +27,7 @@ import {
 import { statsDelta, statsDeltas } from '../domain/stats';
 import { checkKeys } from './checks';
 import type { Db } from './client';
-import { DIRECTORY_PK, deptSk, readDepartmentItem } from './directory';
+import { DIRECTORY_PK, deptSk, EscalationStepSchema, readDepartmentItem } from './directory';
 import { MessageRefSchema, schemaFor } from './read-back';
 import {
   CARD_SK,
@@ -135,6 +135,9 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
     filed: FiledSchema.optional(),
     warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
+    ladder: z.array(EscalationStepSchema).optional(),
+    escalated: z.record(z.string(), z.number()).optional(),
+    nextStepAt: z.number().optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
     original: z
@@ -170,6 +173,8 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     previousAssignee: z.string().optional(),
     score: z.number().optional(),
     kind: z.enum(['response', 'resolution']).optional(),
+    step: z.number().int().optional(),
+    stepAt: z.number().optional(),
     amount: z.number().optional(),
     unit: z.string().optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),

@@ -156,8 +156,11 @@ async function submitProposal(
     }
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { errors };
-  const terms = termsFromSpec(parsed.data);
+  const written = termsFromSpec(parsed.data);
   const dir = await readDirectory(deps.db);
+  // The form has no field for an escalation ladder (it comes from the import file): a change keeps the active one.
+  const ladder = dir.agreements.find((a) => a.id === meta.agreementId)?.active?.escalation;
+  const terms = ladder?.length ? { ...written, escalation: ladder } : written;
   const checked = checkProposal(dir, terms, meta.agreementId);
   if (!checked.ok)
     return { errors: Object.fromEntries(checked.error.map((i) => [blockForIssuePath(i.path), i.message])) };

@@ -6,7 +6,7 @@
 
 import type { KnownBlock } from '@slack/types';
 import { type AgreementTerms, EVERY_DEPARTMENT, PRIORITIES, type Targets } from '../../domain/agreement';
-import { customerLabel, describeAtRisk, describePenalty } from '../../domain/agreement-text';
+import { customerLabel, describeAtRisk, describePenalty, describeStep } from '../../domain/agreement-text';
 import { type Directory, findDepartment } from '../../domain/directory';
 import { formatDuration } from '../../domain/duration';
 import { context, section } from './blocks';
@@ -42,12 +42,15 @@ export function targetsTable(targets: Targets): string {
   return `\`\`\`\n${lines.join('\n')}\n\`\`\``;
 }
 
-/** Table, penalty and at-risk lines: the body every agreement view shows. */
+/** Table, penalty and at-risk lines (and the escalation ladder, when there is one): the body every agreement view shows. */
 export function termsText(terms: AgreementTerms): string {
+  const ladder = terms.escalation ?? [];
   return [
     targetsTable(terms.targets),
     `*Penalty:* ${escapeMrkdwn(describePenalty(terms.penalty))}`,
-    `*At risk:* ${escapeMrkdwn(describeAtRisk(terms.atRisk))}`,
+    ladder.length > 0
+      ? `*Escalation:* ${ladder.map((step, i) => `${i + 1}. ${escapeMrkdwn(describeStep(step))}`).join('; ')}`
+      : `*At risk:* ${escapeMrkdwn(describeAtRisk(terms.atRisk))}`,
   ].join('\n');
 }
 

@@ -318,6 +318,8 @@ export interface HistoryEvent {
   from?: RequestStatus | null;
   /** warn, breach, waive: which target. */
   kind?: TargetKind;
+  /** escalate: which step of the ladder (0-based). */
+  step?: number;
   /** resolve of a request that missed a target: why. */
   cause?: { category: string; text?: string };
   /** comment: which side said it, whether it is an internal note, and the files shared with it. */
@@ -420,6 +422,8 @@ export function historyLine(
       return `:star: ${who} rated ${id} ${event.score ?? '?'}/5${note ? ` — ${note}` : ''}${when}`;
     case 'warn':
       return `:warning: ${id}'s ${target} is at risk${when}`;
+    case 'escalate':
+      return `:rotating_light: ${id} reached step ${(event.step ?? 0) + 1} of its escalation ladder (${target}); Kept told the people the agreement names${when}`;
     case 'breach':
       return `:red_circle: ${id} missed its ${target}${when}`;
     case 'priority': {

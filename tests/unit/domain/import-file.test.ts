@@ -475,7 +475,7 @@ const FAMILIES: Family[] = [
   },
   {
     file: 'agreement-spec.ts',
-    text: 'is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk',
+    text: 'is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation',
   },
   {
     file: 'agreement-spec.ts',
@@ -594,6 +594,34 @@ const FAMILIES: Family[] = [
     text: 'is not between 0 and 1; write a share such as 0.75 (75% of the time used)',
     line: /at_risk: [1-9][\d.]* is not between 0 and 1/,
   },
+  // Escalation ladders
+  { file: 'agreement-spec.ts', text: 'must be a list of steps like [{ at: 0.5, notify: assignee }' },
+  { file: 'agreement-spec.ts', text: 'is not a step field; use at, target, unacknowledged_for, notify' },
+  { file: 'agreement-spec.ts', text: 'give either at or unacknowledged_for, not both; make them two steps' },
+  {
+    file: 'agreement-spec.ts',
+    text: 'give at (a share of a target, e.g. 0.5) or unacknowledged_for (a working duration, e.g. 1h)',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'only goes with at; unacknowledged_for always counts until the request is acknowledged',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'is not someone to notify; ${AUDIENCE_HELP}',
+    line: 'is not someone to notify; use one of',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'notify is required; ${AUDIENCE_HELP}',
+    line: 'notify: notify is required; use one of',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'is not between 0 and 1; ${SHARE_HELP}',
+    line: /escalation\[\d+\]\.at: [\d.]+ is not between 0 and 1/,
+  },
+  { file: 'agreement-spec.ts', text: 'is not a target; use response or resolution' },
   // Tips
   { file: 'import-file.ts', text: 'must be a tip like { id: cus-first-thirty-seconds, retired: true }' },
   { file: 'import-file.ts', text: 'is not a tip field; use id, kind, title, body, try_this_week, retired' },

@@ -326,7 +326,7 @@ const inStatus = (status: RequestStatus, requester = REQUESTER): Request =>
   broughtTo(status, MON + HOUR_MS, { requester });
 
 /** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
-const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'breach' | 'waive'>, RequestAction> = {
+const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'escalate' | 'breach' | 'waive'>, RequestAction> = {
   acknowledge: { type: 'acknowledge' },
   assign: { type: 'assign', assignee: OTHER },
   pause: { type: 'pause', note: 'Which model?' },
@@ -437,6 +437,19 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
         when: clock.state === 'running' ? clock.atRiskAt! + MINUTE_MS : request.updatedAt + HOUR_MS,
       };
     }
+    case 'escalate': {
+      // A ladder step at half the resolution target, sent once the due instant has come.
+      const request: Request = {
+        ...STATUS_CACHE.get(status)!,
+        ladder: [{ at: 0.5, target: 'resolution', notify: 'assignee' }],
+      };
+      const clock = request.clocks.resolution;
+      return {
+        request,
+        action: { type, step: 0, kind: 'resolution' },
+        when: clock.state === 'running' ? clock.dueAt! : request.updatedAt + HOUR_MS,
+      };
+    }
     case 'breach': {
       const request = LATE_CACHE.get(status)!;
       return {
@@ -467,6 +480,7 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
  */
 const NEVER: Partial<Record<ActionType, { statuses: readonly RequestStatus[]; error: string }>> = {
   warn: { statuses: ['waiting_on_requester'], error: 'not at risk' },
+  escalate: { statuses: ['waiting_on_requester'], error: 'no resolution escalation step' },
 };
 
 const MATRIX = ACTION_TYPES.flatMap((type) =>
@@ -474,9 +488,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (15 x 7 x 6)', () => {
+  it('has every action, status and role in the table (16 x 7 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(630);
+    expect(MATRIX).toHaveLength(672);
   });
 
   it('the fixtures are what the table needs', () => {

@@ -17,6 +17,7 @@ import {
   breachBatch,
   breachNotice,
   chargeText,
+  escalationNotice,
   MAX_BATCHED_BREACHES,
   MAX_DUTY_MENTIONS,
   monthName,
@@ -192,6 +193,48 @@ describe('breachNotice', () => {
     expect(text).toContain('&lt;!channel&gt; *urgent* &amp;');
     expect(text).not.toContain('the card');
     expectWithinLimits(m);
+  });
+});
+
+describe('escalationNotice', () => {
+  const request = file();
+  const base = {
+    request,
+    step: 1,
+    kind: 'response' as const,
+    remaining: 20 * MINUTE_MS,
+    due: T0 + HOUR_MS,
+    providerName: 'IT',
+    cardLink: CARD,
+  };
+  const buttons = (m: ReturnType<typeof escalationNotice>) =>
+    m.blocks.flatMap((b) =>
+      b.type === 'actions' ? b.elements.map((e) => (e as { action_id: string }).action_id) : [],
+    );
+
+  it("names the request, the share used and the time left, with the card's actions for the provider's side", () => {
+    const m = escalationNotice({ ...base, share: 0.5, lateBy: 0, audience: 'provider_heads' });
+    const text = allText(m);
+    expect(text).toContain(
+      'IT-42 has used 50% of its response target: 20m of working time left for the response target',
+    );
+    expect(text).toContain('Step 2 of the escalation ladder');
+    expect(text).not.toContain('later than');
+    expect(buttons(m)).toEqual([IDS.requestAction.acknowledge, IDS.requestAction.assignMe]);
+  });
+
+  it('a late step says how late, sorry; the customer side gets no buttons to act for the provider', () => {
+    const m = escalationNotice({
+      ...base,
+      unacknowledgedFor: HOUR_MS,
+      lateBy: 25 * MINUTE_MS,
+      audience: 'customer_heads',
+    });
+    const text = allText(m);
+    expect(text).toContain('IT-42 has waited 1h of working time without anyone acknowledging it');
+    expect(text).toContain('Sorry, this reaches you 25m later than the agreement sets');
+    expect(text).toContain('Your agreement with IT asks Kept to tell you at this step');
+    expect(buttons(m)).toEqual([]);
   });
 });
 
