@@ -168,3 +168,37 @@ describe('when a step falls due', () => {
     expect(pendingSteps(r, cal).map((s) => s.key)).toEqual(['0:resolution']);
   });
 });
+
+describe('steps across holidays, dates with their own hours and daylight saving', () => {
+  const unacknowledged: EscalationStep[] = [{ unacknowledgedFor: HOUR_MS, notify: 'provider_heads' }];
+  const hours = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' };
+
+  it('skips a holiday: 30 minutes on Friday, none on the holiday Monday, 30 on Tuesday', () => {
+    const holiday = compileCalendar({ timezone: 'America/New_York', hours, holidays: { dates: ['2026-11-23'] } });
+    expect(nextStepAt(file(unacknowledged, FRI_1630, holiday), holiday)).toBe(at('2026-11-24T14:30:00Z'));
+  });
+
+  it("counts a date's own hours: a 15-minute Monday leaves 15 minutes for Tuesday", () => {
+    const short = compileCalendar({ timezone: 'America/New_York', hours, overrides: { '2026-11-23': '09:00-09:15' } });
+    expect(nextStepAt(file(unacknowledged, FRI_1630, short), short)).toBe(at('2026-11-24T14:15:00Z'));
+  });
+
+  it('falls due at the same local working time across both daylight-saving changes', () => {
+    const business = compileCalendar({ timezone: 'America/New_York', hours });
+    // Friday 30 October 16:30 EDT; clocks go back on Sunday: Monday 2 November 09:30 EST.
+    expect(nextStepAt(file(unacknowledged, at('2026-10-30T20:30:00Z'), business), business)).toBe(
+      at('2026-11-02T14:30:00Z'),
+    );
+    // Friday 6 March 16:30 EST; clocks go forward on Sunday: Monday 9 March 09:30 EDT.
+    expect(nextStepAt(file(unacknowledged, at('2026-03-06T21:30:00Z'), business), business)).toBe(
+      at('2026-03-09T13:30:00Z'),
+    );
+  });
+
+  it('round the clock, counts the repeated hour of the autumn change as the hour it is', () => {
+    // 00:30 EDT on 1 November plus two hours of working time is 01:30 EST, the second 01:30 that night.
+    const twoHours: EscalationStep[] = [{ unacknowledgedFor: 2 * HOUR_MS, notify: 'provider_heads' }];
+    const filed = file(twoHours, at('2026-11-01T04:30:00Z'), ROUND_THE_CLOCK);
+    expect(nextStepAt(filed, ROUND_THE_CLOCK)).toBe(at('2026-11-01T06:30:00Z'));
+  });
+});
