@@ -194,7 +194,7 @@ export function createPlayground(deps: PlaygroundDeps): {
           token: 'playground',
           team_id: TEAM.id,
           team_domain: TEAM.domain,
-          channel_id: where.startsWith('D') ? where : where,
+          channel_id: where,
           channel_name: where,
           user_id: as,
           user_name: (personName(as) ?? as).toLowerCase(),
