@@ -1,12 +1,10 @@
 /**
- * Working a request from its messages: the card's buttons and assignee picker, the requester's DM
- * buttons (answer, rate, confirm, reopen), the breach DM's Waive button, and the resolve, waive,
- * answer and rate modals. Every action acks first; the rules are in domain/request.ts, the flow in
+ * Working a request from its card: the card's buttons and assignee picker (also pressed from the
+ * requester's resolved DM: Confirm solved, Reopen), and the pause, resolve, priority and transfer
+ * forms; the DMs' own buttons (waive, answer, rate) are in requests-dms.ts. Every action acks first; the rules are in domain/request.ts, the flow in
  * slack/requests.ts, and the card, thread and DMs are posted by the worker.
  */
 import type { App, BlockAction, ButtonAction, RespondFn, UsersSelectAction } from '@slack/bolt';
-import { z } from 'zod';
-import { isHead } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import { isLive, parseRequestId, type RequestAction, rightsOf } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
@@ -15,24 +13,13 @@ import { act } from '../../services/requests';
 import { destinationOf } from '../../services/transfer';
 import { getAgreementVersion } from '../../store/agreements';
 import { readDirectory } from '../../store/directory';
-import { getRequest, getRequestRecord } from '../../store/requests';
+import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
-import { readWaiveView, waiveModal } from '../views/breaches';
 import { priorityModal, readPriorityView, readTransferView, transferModal } from '../views/request-change-modals';
-import { RATE_ACTION_PATTERN } from '../views/request-dms';
-import {
-  answerModal,
-  pauseModal,
-  rateCommentModal,
-  readAnswerView,
-  readPauseView,
-  readRateCommentView,
-  readResolveView,
-  resolveModal,
-} from '../views/request-modals';
+import { pauseModal, readPauseView, readResolveView, resolveModal } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
-import { answerPress, openThenFill, parseJson, refuse } from './reply';
-import { clickedMessage, MessageAt, showAnsweredDm, showBreachDm, showResolvedDm, showWaivedInBatch } from './used-dms';
+import { answerPress, openThenFill, refuse } from './reply';
+import { clickedMessage, showResolvedDm } from './used-dms';
 
 type ButtonPress = BlockAction<ButtonAction>;
 
@@ -45,13 +32,6 @@ const CARD_BUTTONS: Record<string, (user: string) => RequestAction> = {
   [IDS.requestAction.reopen]: () => ({ type: 'reopen' }),
   [IDS.requestAction.cancel]: () => ({ type: 'cancel' }),
 };
-
-const RateValue = z.object({ id: z.string().min(1).max(40), score: z.number().int().min(1).max(5) });
-const WaiveValue = z.object({ id: z.string().min(1).max(40), kind: z.enum(['response', 'resolution']) });
-/** A form opened from a DM's button: the request, and the DM to update once it is sent (absent in older forms). */
-const FromDm = z.object({ id: z.string().min(1).max(40), dm: MessageAt.optional() });
-const RateComment = FromDm.extend({ score: z.number().int().min(1).max(5) });
-const WaiveForm = WaiveValue.extend({ dm: MessageAt.extend({ batch: z.boolean().optional() }).optional() });
 
 /** Whether a click came from the requester's "resolved" DM (its rating or Confirm solved / Reopen rows). */
 const fromResolvedDm = (message: BlockAction['message']) =>
@@ -300,229 +280,5 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       return ack({ response_action: 'errors', errors: { [IDS.transferDeptBlock]: result.message } });
     await ack();
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
-  });
-
-  // The breach DM's Waive button (customer heads): asks why, then waives.
-  app.action<ButtonPress>(IDS.waivePenalty, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const parsed = WaiveValue.safeParse(parseJson(action.value));
-    if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
-    const { id, kind } = parsed.data;
-    // A head's DM of one scan's breaches (notify-breaches.ts) lists several, each with its own
-    // Waive button: only that line changes once waived, not the whole message.
-    const at = clickedMessage(body);
-    const dm = at
-      ? { ...at, ...((action.block_id ?? '').startsWith('request_waive:') ? {} : { batch: true }) }
-      : undefined;
-    await openThenFill(
-      client,
-      body.trigger_id ?? '',
-      'Waive penalty',
-      async () => {
-        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        const breach = request?.breaches?.[kind];
-        if (!request || !breach) return { refusal: `${id} has no ${kind} breach to waive.` };
-        const customer = findDepartment(dir, request.customer);
-        if (!customer || !isHead(customer, body.user.id))
-          return { refusal: `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.` };
-        if (breach.waived) {
-          if (dm) await showBreachDm(deps, client, { id, kind, reader: body.user.id }, dm);
-          return {
-            refusal:
-              breach.waived.by === body.user.id
-                ? `You already waived the ${kind} penalty of ${id}; nothing more to do.`
-                : `The ${kind} penalty of ${id} was already waived by <@${breach.waived.by}>.`,
-          };
-        }
-        return waiveModal({
-          requestId: id,
-          kind,
-          amount: breach.amount,
-          unit: breach.unit,
-          metadata: JSON.stringify({ id, kind, ...(dm ? { dm } : {}) }),
-        });
-      },
-      () =>
-        refuse(
-          respond,
-          `Slack did not open the form in time. Press Waive again, or run \`/sla waive ${id} ${kind} reason\`.`,
-        ),
-    );
-  });
-
-  app.view(IDS.waiveModal, async ({ ack, body, view, client }) => {
-    const { reason } = readWaiveView(view.state.values);
-    const parsed = WaiveForm.safeParse(parseJson(view.private_metadata));
-    if (!parsed.success)
-      return ack({
-        response_action: 'errors',
-        errors: { [IDS.waiveReasonBlock]: 'This form is from an older version of Kept; press Waive again.' },
-      });
-    if (!reason)
-      return ack({
-        response_action: 'errors',
-        errors: { [IDS.waiveReasonBlock]: 'Say why: the ledger keeps the reason next to the waiver.' },
-      });
-    const { id, kind } = parsed.data;
-    const result = await act(deps.db, {
-      id,
-      user: body.user.id,
-      action: { type: 'waive', kind, reason },
-      delivery: `view:${view.id}`,
-      now: deps.now(),
-    });
-    if (result.outcome === 'refused')
-      return ack({ response_action: 'errors', errors: { [IDS.waiveReasonBlock]: result.message } });
-    await ack();
-    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
-    const dm = parsed.data.dm;
-    if (dm?.batch) await showWaivedInBatch(client, { id, kind, reason, at: deps.now().getTime() }, dm);
-    else if (dm) await showBreachDm(deps, client, { id, kind, reader: body.user.id }, dm);
-  });
-
-  // "Answer" in the requester's "needs your input" DM: a form for the answer, which resumes the clock.
-  app.action<ButtonPress>(IDS.requestAction.answer, async ({ ack, body, action, respond: r, client }) => {
-    await ack();
-    const respond = answerPress(r, client, body.trigger_id); // the App Home has no response_url
-    const id = parseRequestId(action.value ?? '');
-    if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla resume ID your answer`.');
-    const dm = clickedMessage(body);
-    await openThenFill(
-      client,
-      body.trigger_id ?? '',
-      `Answer ${id}`,
-      async () => {
-        const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
-        if (!record) return { refusal: `There is no request ${id}.` };
-        if (record.request.status !== 'waiting_on_requester')
-          return {
-            refusal: `${id} is not waiting for your answer any more; write to them with \`/sla reply ${id} text\` or in this DM's thread.`,
-          };
-        const question = [...record.events].reverse().find((e) => e.type === 'pause')?.note;
-        const providerName = findDepartment(dir, record.request.provider)?.name ?? record.request.provider;
-        return answerModal({
-          requestId: id,
-          providerName,
-          ...(question ? { question } : {}),
-          metadata: JSON.stringify({ id, ...(dm ? { dm } : {}) }),
-        });
-      },
-      () =>
-        refuse(
-          respond,
-          `Slack did not open the form in time. Press Answer again, or run \`/sla resume ${id} your answer\`.`,
-        ),
-    );
-  });
-
-  app.view(IDS.answerModal, async ({ ack, body, view, client }) => {
-    const { note } = readAnswerView(view.state.values);
-    if (!note)
-      return ack({
-        response_action: 'errors',
-        errors: { [IDS.answerBlock]: 'Write your answer: it goes to the people working on your request.' },
-      });
-    // The form's metadata: JSON with the DM to update, or (a form opened before) the bare request ID.
-    const form = FromDm.safeParse(parseJson(view.private_metadata));
-    const id = parseRequestId(form.success ? form.data.id : view.private_metadata) ?? '';
-    const dm = form.success ? form.data.dm : undefined;
-    const result = await act(deps.db, {
-      id,
-      user: body.user.id,
-      action: { type: 'comment', note, side: 'requester' },
-      delivery: `view:${view.id}`,
-      now: deps.now(),
-    });
-    if (result.outcome === 'refused')
-      return ack({ response_action: 'errors', errors: { [IDS.answerBlock]: result.message } });
-    await ack();
-    if (result.outcome === 'done') {
-      await deps.outbox.send({ type: 'request.changed', id });
-      if (dm) await showAnsweredDm(deps, client, id, dm, { by: body.user.id, at: result.event.at });
-    }
-  });
-
-  // The requester's rating buttons record the score at once (a double click counts once); the DM
-  // then thanks them and offers an optional comment.
-  app.action<ButtonPress>(RATE_ACTION_PATTERN, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const parsed = RateValue.safeParse(parseJson(action.value));
-    if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
-    const id = parseRequestId(parsed.data.id) ?? '';
-    const user = body.user.id;
-    const result = await act(deps.db, {
-      id,
-      user,
-      action: { type: 'rate', score: parsed.data.score },
-      ...(action.action_ts ? { delivery: `action:${user}:${action.action_ts}` } : {}),
-      now: deps.now(),
-    });
-    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
-    else if (result.outcome === 'refused') {
-      // A second click of the one who rated: the DM shows their rating, and nothing more is said.
-      const rating = (await getRequest(deps.db, id))?.rating;
-      if (rating?.by !== user) return refuse(respond, result.message);
-    }
-    const at = clickedMessage(body);
-    if (at) await showResolvedDm(deps, client, id, at);
-  });
-
-  // "Add a comment" under a rating just given: a form for what would have made it better.
-  app.action<ButtonPress>(IDS.requestAction.comment, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const id = parseRequestId(action.value ?? '');
-    if (!id) return refuse(respond, 'That button is from an older version of Kept; use `/sla rate ID score comment`.');
-    const dm = clickedMessage(body);
-    await openThenFill(
-      client,
-      body.trigger_id ?? '',
-      `Comment on ${id}`,
-      async () => {
-        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        const rating = request?.rating;
-        if (!request || !rating || rating.by !== body.user.id)
-          return { refusal: `Only the person who rated ${id} can add a comment to the rating.` };
-        if (rating.better) {
-          if (dm) await showResolvedDm(deps, client, id, dm);
-          return { refusal: `You already commented on your rating of ${id}. Thank you!` };
-        }
-        const providerName = findDepartment(dir, request.provider)?.name ?? request.provider;
-        return rateCommentModal({
-          requestId: id,
-          score: rating.score,
-          providerName,
-          metadata: JSON.stringify({ id, score: rating.score, ...(dm ? { dm } : {}) }),
-        });
-      },
-      () => refuse(respond, 'Slack did not open the form in time. Please press Add a comment again.'),
-    );
-  });
-
-  app.view(IDS.rateModal, async ({ ack, body, view, client }) => {
-    const { better } = readRateCommentView(view.state.values);
-    const form = RateComment.safeParse(parseJson(view.private_metadata));
-    if (!form.success)
-      return ack({
-        response_action: 'errors',
-        errors: { [IDS.rateBetterBlock]: 'This form is from an older version of Kept; close it and rate again.' },
-      });
-    if (!better)
-      return ack({
-        response_action: 'errors',
-        errors: { [IDS.rateBetterBlock]: 'Write a few words, or close the form: your rating is already counted.' },
-      });
-    const id = parseRequestId(form.data.id) ?? '';
-    const result = await act(deps.db, {
-      id,
-      user: body.user.id,
-      action: { type: 'rate', score: form.data.score, better },
-      delivery: `view:${view.id}`,
-      now: deps.now(),
-    });
-    if (result.outcome === 'refused')
-      return ack({ response_action: 'errors', errors: { [IDS.rateBetterBlock]: result.message } });
-    await ack();
-    if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
-    if (form.data.dm) await showResolvedDm(deps, client, id, form.data.dm);
   });
 }

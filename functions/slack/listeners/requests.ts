@@ -11,6 +11,7 @@ import { registerGestures } from './gestures';
 import { registerRequestExplain } from './request-explain';
 import { registerRequestMessages } from './request-messages';
 import { registerRequestMore } from './request-more';
+import { registerRequestDms } from './requests-dms';
 import { registerRequestFiling } from './requests-filing';
 import { registerRequestWork } from './requests-working';
 
@@ -18,6 +19,7 @@ export function registerRequests(app: App, deps: ListenerDeps): void {
   registerRequestFiling(app, deps);
   registerRequestWork(app, deps);
   registerRequestMore(app, deps);
+  registerRequestDms(app, deps);
   registerRequestMessages(app, deps);
   registerRequestExplain(app, deps);
   registerGestures(app, deps);
