@@ -53,6 +53,7 @@ export async function startPlayground(
   try {
     config = parseConfig({
       ...env,
+      // A placeholder in the shape the settings check wants, not a token: only the stand-in sees it.
       SLACK_BOT_TOKEN: 'xoxb-playground',
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: fake.url,
