@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { freePort } from '../../functions/local/dynamodb-local';
 import { type RunningPlayground, startPlayground } from '../../functions/local/playground';
 import { createDb } from '../../functions/store/client';
 import { dropTable, testEndpoint } from '../support/db';
@@ -21,17 +21,6 @@ let kept: RunningPlayground;
 let browser: Browser;
 let page: Page;
 const table = `t-playground-${randomUUID()}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
