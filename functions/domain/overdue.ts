@@ -17,14 +17,14 @@ const KINDS: readonly TargetKind[] = ['response', 'resolution'];
 /** request.ts LIVE_STATUSES (not imported: request.ts imports this module). */
 const LIVE: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester', 'reopened'];
 
-/**
- * The breached target a reminder is about: the first (response before resolution) whose breach is
- * recorded and whose clock still runs; undefined when there is none.
- */
-export function overdueTarget(request: Request): TargetKind | undefined {
-  if (!LIVE.includes(request.status)) return undefined;
-  return KINDS.find((kind) => request.breaches?.[kind] !== undefined && request.clocks[kind].state === 'running');
+/** The targets whose breach is recorded and whose clock still runs (none once the request is not live). */
+export function overdueTargets(request: Request): TargetKind[] {
+  if (!LIVE.includes(request.status)) return [];
+  return KINDS.filter((kind) => request.breaches?.[kind] !== undefined && request.clocks[kind].state === 'running');
 }
+
+/** The breached target a reminder is about: the first overdue one (response before resolution). */
+export const overdueTarget = (request: Request): TargetKind | undefined => overdueTargets(request)[0];
 
 /**
  * The first working instant of the provider's next working day after `t`: the opening of the first
@@ -37,17 +37,20 @@ export function nextWorkingDayStart(calendar: Calendar, t: number): number {
 
 /**
  * When the next daily reminder of `request` falls due, or undefined when none is due: the start of
- * the working day after the latest of the breach notice, the last reminder and the clock's last resume. Kept on the request
+ * the working day after the last reminder, and after the breach notice (or the clock's last resume) of
+ * the earliest overdue target. Kept on the request
  * (`nextReminderAt`, worked out at each change like the ladder's next step) for the scan's index.
  */
 export function nextReminderAt(request: Request, calendar: Calendar): number | undefined {
-  const kind = overdueTarget(request);
-  if (!kind) return undefined;
-  const breach = request.breaches![kind]!;
-  // After a pause, counted from the resume: the requester's answer is not met with a reminder at once.
-  const since = Math.max(breach.detectedAt, request.remindedAt ?? 0, request.clocks[kind].runningSince ?? 0);
+  const kinds = overdueTargets(request);
+  if (kinds.length === 0) return undefined;
+  // Each target counts from its breach notice, or its clock's last resume (the requester's answer
+  // is not met with a reminder at once); the request from the earliest of them and its last reminder.
+  const from = Math.min(
+    ...kinds.map((kind) => Math.max(request.breaches![kind]!.detectedAt, request.clocks[kind].runningSince ?? 0)),
+  );
   try {
-    return nextWorkingDayStart(calendar, since);
+    return nextWorkingDayStart(calendar, Math.max(from, request.remindedAt ?? 0));
   } catch {
     return undefined; // a calendar without working time ahead: no working day to remind on
   }

@@ -8,7 +8,7 @@ import type { Calendar } from './calendar';
 import { type Department, isMember } from './department';
 import { DAY_MS } from './duration';
 import { forgetSteps, nextStepAt, pendingSteps } from './escalation';
-import { nextReminderAt, overdueTarget } from './overdue';
+import { nextReminderAt, overdueTargets } from './overdue';
 import {
   ACTION_TYPES,
   type ActionType,
@@ -394,7 +394,7 @@ const escalate: EffectOf<'escalate'> = (request, { step, kind }, { calendar, at 
 };
 
 const remind: EffectOf<'remind'> = (request, { kind }, { calendar, at }) => {
-  if (overdueTarget(request) !== kind) return refuse(`${request.id}'s ${kind} target is not overdue.`);
+  if (!overdueTargets(request).includes(kind)) return refuse(`${request.id}'s ${kind} target is not overdue.`);
   const due = nextReminderAt(request, calendar);
   if (due === undefined || due > at) return refuse(`${request.id}'s next reminder is not due yet.`);
   return effect({ remindedAt: at }, { kind });
