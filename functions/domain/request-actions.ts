@@ -8,6 +8,7 @@ import type { Calendar } from './calendar';
 import { type Department, isMember } from './department';
 import { DAY_MS } from './duration';
 import { forgetSteps, nextStepAt, pendingSteps } from './escalation';
+import { nextReminderAt, overdueTargets } from './overdue';
 import {
   ACTION_TYPES,
   type ActionType,
@@ -78,6 +79,8 @@ export const RULES: Record<ActionType, Rule> = {
   // A late resolve, or a cancel after the due time, still leaves a breach for the scan to record.
   warn: { who: 'system', from: LIVE, verb: 'warn about' },
   escalate: { who: 'system', from: LIVE, verb: 'escalate' },
+  // Once a working day while a breached target's clock still runs (overdue.ts).
+  remind: { who: 'system', from: WORKING, verb: 'send a reminder about' },
   breach: { who: 'system', from: REQUEST_STATUSES, verb: 'record a breach of' },
   waive: { who: 'customerHead', from: REQUEST_STATUSES, verb: 'waive the penalty of' },
   // The provider changes it; the requester asks for a change (a history line the provider reads).
@@ -390,6 +393,13 @@ const escalate: EffectOf<'escalate'> = (request, { step, kind }, { calendar, at 
   return effect({ escalated: { ...request.escalated, [due.key]: due.at } }, { kind, step, stepAt: due.at });
 };
 
+const remind: EffectOf<'remind'> = (request, { kind }, { calendar, at }) => {
+  if (!overdueTargets(request).includes(kind)) return refuse(`${request.id}'s ${kind} target is not overdue.`);
+  const due = nextReminderAt(request, calendar);
+  if (due === undefined || due > at) return refuse(`${request.id}'s next reminder is not due yet.`);
+  return effect({ remindedAt: at }, { kind });
+};
+
 const breach: EffectOf<'breach'> = (request, { kind, charge }, { calendar, at }) => {
   if (request.breaches?.[kind]) return refuse(`${request.id}'s ${kind} breach is already recorded.`);
   const missedAt = clockAt(calendar, request.clocks[kind], at).breachedAt;
@@ -547,6 +557,7 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   rate,
   warn,
   escalate,
+  remind,
   breach,
   waive,
   priority,
@@ -594,6 +605,11 @@ export function decide(
   const next: Request = { ...request, updatedAt: at, rev: request.rev + 1, ...done.value.changes };
   // The ladder's next instant follows every change of the clocks (on the new provider's calendar after a transfer).
   next.nextStepAt = nextStepAt(
+    next,
+    action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar,
+  );
+  // So does the daily reminder of a breached target (on the calendar of whoever owns it now).
+  next.nextReminderAt = nextReminderAt(
     next,
     action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar,
   );

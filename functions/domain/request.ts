@@ -162,6 +162,10 @@ export interface Request {
   escalated?: Record<string, number>;
   /** When the next ladder step falls due (worked out with the calendar at each change; the scan's index reads it). */
   nextStepAt?: number;
+  /** The last daily reminder of a breached target still running (overdue.ts), when it went out. */
+  remindedAt?: number;
+  /** When the next daily reminder falls due (worked out with the calendar at each change, like `nextStepAt`). */
+  nextReminderAt?: number;
   /** Missed targets, recorded once each by the scan, with their penalty. */
   breaches?: Partial<Record<TargetKind, Breach>>;
   cause?: Cause;
@@ -220,6 +224,7 @@ export const ACTION_TYPES = [
   'rate',
   'warn',
   'escalate',
+  'remind',
   'breach',
   'waive',
   'priority',
@@ -252,6 +257,8 @@ export type RequestAction =
   | { type: 'warn'; kind: TargetKind }
   /** A step of the agreement's escalation ladder (its index), for the target it watches. */
   | { type: 'escalate'; step: number; kind: TargetKind }
+  /** The daily reminder while the `kind` target is breached and the request still open (overdue.ts). */
+  | { type: 'remind'; kind: TargetKind }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string }
   /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
@@ -284,7 +291,7 @@ export interface RequestEvent {
   /** assign: who had the request before (told that it moved). */
   previousAssignee?: string;
   score?: number;
-  /** warn, breach, waive: which target. */
+  /** warn, remind, breach, waive: which target. */
   kind?: TargetKind;
   /** escalate: the ladder step's index and the instant it fell due. */
   step?: number;

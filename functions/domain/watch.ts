@@ -6,6 +6,7 @@
  */
 import type { Calendar } from './calendar';
 import { pendingSteps } from './escalation';
+import { overdueTarget } from './overdue';
 import { AUTO_CLOSE_MS, type Request } from './request';
 import { clockAt, type TargetKind } from './target-clock';
 
@@ -35,6 +36,8 @@ export function nextWatch(request: Request): number | null {
   }
   // The next escalation step, worked out with the calendar at the request's last change.
   if (request.nextStepAt !== undefined) consider(request.nextStepAt);
+  // The next daily reminder of a breached target whose clock still runs.
+  if (request.nextReminderAt !== undefined) consider(request.nextReminderAt);
   const closesAt = autoCloseAt(request);
   if (closesAt !== null) consider(closesAt);
   return next;
@@ -53,6 +56,8 @@ export type Finding =
   | { type: 'warn'; kind: TargetKind; remaining: number; due: number | null }
   /** A ladder step whose instant `dueAt` has come (`lateBy` after it, when the scan comes late). */
   | { type: 'escalate'; step: number; kind: TargetKind; dueAt: number; lateBy: number }
+  /** The daily reminder of a breached target still running (overdue.ts), due since `dueAt`. */
+  | { type: 'remind'; kind: TargetKind; dueAt: number }
   | { type: 'close'; at: number };
 
 /**
@@ -75,6 +80,9 @@ export function findingsAt(request: Request, calendar: Calendar, now: number): F
   for (const step of pendingSteps(request, calendar))
     if (step.at <= at)
       warnings.push({ type: 'escalate', step: step.index, kind: step.kind, dueAt: step.at, lateBy: at - step.at });
+  const overdue = overdueTarget(request);
+  if (overdue && request.nextReminderAt !== undefined && request.nextReminderAt <= at)
+    warnings.push({ type: 'remind', kind: overdue, dueAt: request.nextReminderAt });
   const closesAt = autoCloseAt(request);
   const close: Finding[] = closesAt !== null && now >= closesAt ? [{ type: 'close', at: closesAt }] : [];
   return [

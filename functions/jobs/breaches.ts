@@ -1,7 +1,8 @@
 /**
  * What the scan does to one request whose check has come: records each breach (once, at its true
  * due instant, with the penalty of the agreement version the request was filed under), each
- * at-risk warning (once per target), each step of an escalation ladder (once per target cycle), and closes a resolved request whose 7-day reopen window is
+ * at-risk warning (once per target), each step of an escalation ladder (once per target cycle), the daily reminder of a breached target
+ * still open (once a working day), and closes a resolved request whose 7-day reopen window is
  * over (at the window's end), each as a change of the request with its history line, its
  * report counters and, for a breach, its ledger entry, all in one transaction. Then the worker is
  * asked to tell Slack. Runs that repeat or overlap find the breach already recorded (the request's
@@ -27,6 +28,8 @@ export interface CheckOutcome {
   warnings: number;
   /** Escalation ladder steps sent. */
   escalations: number;
+  /** Daily reminders of breached targets still open. */
+  reminders: number;
   /** Resolved requests closed because their reopen window ended. */
   closed: number;
   /** The targets whose breach this check recorded. */
@@ -61,7 +64,7 @@ const MAX_ATTEMPTS = 16;
 
 /** Records what is due on request `id` at `now`; reads again and decides again when someone else wrote first. */
 export async function checkRequest(db: Db, dir: Directory, id: string, now: Date): Promise<CheckOutcome> {
-  const outcome: CheckOutcome = { breaches: 0, warnings: 0, escalations: 0, closed: 0, missed: [] };
+  const outcome: CheckOutcome = { breaches: 0, warnings: 0, escalations: 0, reminders: 0, closed: 0, missed: [] };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const request = await getRequest(db, id);
     if (!request) return outcome;
@@ -82,6 +85,10 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
         // A condition on the request's rev: repeated and overlapping scans send each step once.
         await record(db, request, { type: 'escalate', step: finding.step, kind: finding.kind }, provider, now, []);
         outcome.escalations++;
+      } else if (finding.type === 'remind') {
+        // The rev condition again: once a working day, however many scans run.
+        await record(db, request, { type: 'remind', kind: finding.kind }, provider, now, []);
+        outcome.reminders++;
       } else {
         // At the end of the reopen window, however late the scan comes.
         await record(db, request, { type: 'close' }, provider, new Date(finding.at), []);

@@ -28,6 +28,8 @@ export interface ScanResult {
   warnings: number;
   /** Escalation ladder steps sent. */
   escalations: number;
+  /** Daily reminders of breached targets still open. */
+  reminders: number;
   /** Resolved requests closed at the end of their 7-day reopen window. */
   closed: number;
   /** Requests handed to the worker because Slack had not heard of their last change. */
@@ -76,6 +78,7 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
     breaches: 0,
     warnings: 0,
     escalations: 0,
+    reminders: 0,
     closed: 0,
     resent: 0,
   };
@@ -95,9 +98,10 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
           result.breaches += found.breaches;
           result.warnings += found.warnings;
           result.escalations += found.escalations;
+          result.reminders += found.reminders;
           result.closed += found.closed;
           for (const kind of found.missed) missed.push({ id: check.id, kind });
-          if (found.breaches + found.warnings + found.escalations + found.closed > 0)
+          if (found.breaches + found.warnings + found.escalations + found.reminders + found.closed > 0)
             await deps.outbox?.send({ type: 'request.changed', id: check.id });
           else if (await reannounceOverdue(deps, check, now)) result.resent++;
         } catch (err) {
@@ -168,6 +172,7 @@ export function describeScan(r: ScanResult): string {
   const closed =
     r.closed > 0 ? `, ${plural(r.closed, 'resolved request', 'resolved requests')} closed after 7 days` : '';
   const steps = r.escalations > 0 ? `, ${plural(r.escalations, 'escalation step', 'escalation steps')} sent` : '';
+  const reminders = r.reminders > 0 ? `, ${plural(r.reminders, 'overdue reminder', 'overdue reminders')} sent` : '';
   const again = r.resent > 0 ? `; ${plural(r.resent, 'request', 'requests')} sent to Slack again` : '';
-  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${steps}${closed}${again}.`;
+  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${steps}${reminders}${closed}${again}.`;
 }

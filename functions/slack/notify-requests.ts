@@ -49,6 +49,7 @@ import {
   escalationNotice,
 } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
+import { type OverdueReminderInput, overdueReminder } from './views/reminders';
 import {
   assignedDm,
   filedConfirmation,
@@ -195,13 +196,17 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
     if (event.type !== 'filed' && !event.threadTs && !saidInThread) {
       const step = escalationOf(request, event, calendar, provider);
       const stepInChannel = step?.audience === 'channel';
-      const warnsChannel = (event.type === 'warn' && !request.assignee) || stepInChannel;
+      const remindsChannel = event.type === 'remind' && !request.assignee;
+      const warnsChannel = (event.type === 'warn' && !request.assignee) || stepInChannel || remindsChannel;
+      const reminder = remindsChannel ? reminderOf(request, event, calendar, provider, cardLink) : undefined;
       const text =
         step && stepInChannel
           ? escalationNotice({ ...step, onDuty: provider }).text
-          : warnsChannel && event.kind
-            ? atRiskText(request, event.kind, calendar, at, provider)
-            : historyLine(event, request.id, provider.name, nameOf);
+          : reminder
+            ? overdueReminder({ ...reminder, toAssignee: false, onDuty: provider }).text
+            : warnsChannel && event.kind
+              ? atRiskText(request, event.kind, calendar, at, provider)
+              : historyLine(event, request.id, provider.name, nameOf);
       const line = await deps.slack.chat.postMessage({
         channel: ref.channel,
         thread_ts: ref.ts,
@@ -443,6 +448,12 @@ async function directMessages(c: DmContext): Promise<Dm[]> {
         return (customer?.heads ?? []).map((user) => ({ user, message: message('customer_heads') }));
       return []; // the channel: the thread line, broadcast
     }
+    case 'remind': {
+      const reminder = reminderOf(request, event, c.calendar, provider, c.link.cardLink);
+      return reminder && request.assignee
+        ? [{ user: request.assignee, message: overdueReminder({ ...reminder, toAssignee: true }) }]
+        : []; // nobody assigned: the thread line, broadcast to the channel
+    }
     case 'breach': {
       const kind = event.kind;
       const breach = kind ? request.breaches?.[kind] : undefined;
@@ -601,6 +612,27 @@ function escalationOf(
     lateBy: Math.max(0, event.at - (event.stepAt ?? event.at)),
     providerName: provider.name,
     audience: step.notify === 'assignee' && !request.assignee ? 'channel' : step.notify,
+  };
+}
+
+/** What a daily reminder says: the breached target it is about, how far over, and when it was due. */
+function reminderOf(
+  request: Request,
+  event: StoredEvent,
+  calendar: Calendar,
+  provider: Department,
+  cardLink: string | undefined,
+): Omit<OverdueReminderInput, 'toAssignee'> | undefined {
+  const kind = event.kind;
+  const breach = kind ? request.breaches?.[kind] : undefined;
+  if (event.type !== 'remind' || !kind || !breach) return undefined;
+  return {
+    request,
+    kind,
+    lateBy: lateByOf(request, kind, event.at, calendar),
+    dueAt: breach.dueAt,
+    providerName: provider.name,
+    ...(cardLink ? { cardLink } : {}),
   };
 }
 

@@ -138,6 +138,8 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     ladder: z.array(EscalationStepSchema).optional(),
     escalated: z.record(z.string(), z.number()).optional(),
     nextStepAt: z.number().optional(),
+    remindedAt: z.number().optional(),
+    nextReminderAt: z.number().optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
     original: z

@@ -424,6 +424,8 @@ export function historyLine(
       return `:warning: ${id}'s ${target} is at risk${when}`;
     case 'escalate':
       return `:rotating_light: ${id} reached step ${(event.step ?? 0) + 1} of its escalation ladder (${target}); Kept told the people the agreement names${when}`;
+    case 'remind':
+      return `:alarm_clock: ${id} is still past its ${target}; Kept sent its daily reminder${when}`;
     case 'breach':
       return `:red_circle: ${id} missed its ${target}${when}`;
     case 'priority': {

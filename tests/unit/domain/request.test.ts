@@ -326,7 +326,7 @@ const inStatus = (status: RequestStatus, requester = REQUESTER): Request =>
   broughtTo(status, MON + HOUR_MS, { requester });
 
 /** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
-const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'escalate' | 'breach' | 'waive'>, RequestAction> = {
+const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'escalate' | 'remind' | 'breach' | 'waive'>, RequestAction> = {
   acknowledge: { type: 'acknowledge' },
   assign: { type: 'assign', assignee: OTHER },
   pause: { type: 'pause', note: 'Which model?' },
@@ -458,6 +458,15 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
         when: Math.max(request.updatedAt, TUE_LATE) + HOUR_MS,
       };
     }
+    case 'remind': {
+      // The daily reminder of the breached response, at the start of the next working day.
+      const request = BREACHED_CACHE.get(status)!;
+      return {
+        request,
+        action: { type, kind: 'response' },
+        when: request.nextReminderAt ?? request.updatedAt + HOUR_MS,
+      };
+    }
     case 'waive': {
       const request = BREACHED_CACHE.get(status)!;
       return {
@@ -481,6 +490,8 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
 const NEVER: Partial<Record<ActionType, { statuses: readonly RequestStatus[]; error: string }>> = {
   warn: { statuses: ['waiting_on_requester'], error: 'not at risk' },
   escalate: { statuses: ['waiting_on_requester'], error: 'no resolution escalation step' },
+  // Acknowledged (late) or reopened, the breached response is met: nothing overdue to remind of.
+  remind: { statuses: ['acknowledged', 'reopened'], error: 'not overdue' },
 };
 
 const MATRIX = ACTION_TYPES.flatMap((type) =>
@@ -488,9 +499,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (16 x 7 x 6)', () => {
+  it('has every action, status and role in the table (17 x 7 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(672);
+    expect(MATRIX).toHaveLength(714);
   });
 
   it('the fixtures are what the table needs', () => {

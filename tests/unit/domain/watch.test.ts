@@ -635,7 +635,11 @@ describe("the scan's contract with the check index, over random histories", () =
                   ? { type: 'breach', kind: f.kind, charge: CHARGE }
                   : f.type === 'warn'
                     ? { type: 'warn', kind: f.kind }
-                    : { type: 'close' };
+                    : f.type === 'remind'
+                      ? { type: 'remind', kind: f.kind }
+                      : f.type === 'escalate'
+                        ? { type: 'escalate', step: f.step, kind: f.kind }
+                        : { type: 'close' };
               const d = decide(r, action, {
                 actor: SYSTEM_ACTOR,
                 at: t,
