@@ -11,6 +11,7 @@ import { covers } from '../domain/agreement';
 import { internalNote } from '../domain/conversation';
 import { type Department, isMember } from '../domain/department';
 import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
+import { maySeeRequest, noSuchRequest } from '../domain/privacy';
 import {
   type ActionType,
   type FileLink,
@@ -165,15 +166,21 @@ export type ActResult =
  */
 export async function act(
   db: Db,
-  input: { id: string; user: string; action: RequestAction; delivery?: string; now: Date },
+  input: {
+    id: string;
+    user: string;
+    action: RequestAction;
+    delivery?: string;
+    now: Date;
+    /** KEPT_ADMINS: they may see every request (acting on one still needs the right). */
+    admins?: readonly string[];
+  },
 ): Promise<ActResult> {
   for (let attempt = 0; attempt < 4; attempt++) {
     const [dir, request] = await Promise.all([readDirectory(db), getRequest(db, input.id)]);
-    if (!request)
-      return {
-        outcome: 'refused',
-        message: `There is no request ${input.id}. Check the ID on the card, or see yours with \`/sla list\`.`,
-      };
+    // Someone on neither side hears what an unknown ID gets: nothing of the request, not even that it exists.
+    if (!request || !maySeeRequest(request, dir, input.user, input.admins ?? []))
+      return { outcome: 'refused', message: noSuchRequest(input.id) };
     const provider = findDepartment(dir, request.provider);
     if (!provider)
       return {
@@ -235,10 +242,11 @@ export type MayResult =
  */
 export async function mayDo(
   db: Db,
-  input: { id: string; user: string; type: ActionType; now: Date },
+  input: { id: string; user: string; type: ActionType; now: Date; admins?: readonly string[] },
 ): Promise<MayResult> {
   const [dir, request] = await Promise.all([readDirectory(db), getRequest(db, input.id)]);
-  if (!request) return { outcome: 'refused', message: `There is no request ${input.id} any more.` };
+  if (!request || !maySeeRequest(request, dir, input.user, input.admins ?? []))
+    return { outcome: 'refused', message: noSuchRequest(input.id) };
   const provider = findDepartment(dir, request.provider);
   if (!provider)
     return {

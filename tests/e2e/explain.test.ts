@@ -136,7 +136,7 @@ it('explains both due times, stretch by stretch, in the reader’s time zone', a
     const before = JSON.stringify(await allItems(db));
     const cases: [string, RegExp][] = [
       ['explain', /^Which request\? Write its ID, e\.g\. `\/sla explain IT-42`/],
-      ['explain IT-999', /^There is no request IT-999\./],
+      ['explain IT-999', /^There is no request IT-999 that you can see\./],
       ['explain laptop', /^"laptop" is not a request ID/],
     ];
     for (const [text, expected] of cases) {

@@ -4,6 +4,7 @@
  * on a card assign and resolve it for the provider's members, and explain themselves to anyone
  * else. Signed events, clicks and form submissions into the real app; Slack is the fake.
  */
+import { noSuchRequest } from '../../functions/domain/privacy';
 import { IDS } from '../../functions/slack/ids';
 import type { Db } from '../../functions/store/client';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
@@ -322,7 +323,7 @@ describe('👀 and ✅ on a card', () => {
     const { id, card } = await file('Badge reader broken');
     fake.reset();
     await react('white_check_mark', STRANGER, { ...card, author: BOT.userId });
-    expect(ephemeralsTo(STRANGER).map((c) => String(c.args.text))).toEqual([`Only people in IT can resolve ${id}.`]);
+    expect(ephemeralsTo(STRANGER).map((c) => String(c.args.text))).toEqual([noSuchRequest(id)]);
 
     await react('white_check_mark', IT_MEMBER, { ...card, author: BOT.userId });
     const offer = ephemeralsTo(IT_MEMBER);

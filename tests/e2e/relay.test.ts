@@ -270,7 +270,7 @@ describe('/sla reply', () => {
     expect(await sla('reply IT-99999 hello', IT_MEMBER)).toContain('There is no request IT-99999');
     expect(await sla(`reply ${id}`, IT_MEMBER)).toContain('Write what to send');
     expect(await sla('reply', IT_MEMBER)).toContain('Which request?');
-    expect(await sla(`reply ${id} hello`, STRANGER)).toContain(`Only IT and the person who filed ${id}`);
+    expect(await sla(`reply ${id} hello`, STRANGER)).toContain(`There is no request ${id} that you can see`);
     expect((await allItems(db)).length).toBe(before.length);
   });
 });

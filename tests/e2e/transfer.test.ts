@@ -102,7 +102,7 @@ it('hands a request over to HR: new card there, old card says where it went, req
       [`transfer ${id}`, IT_MEMBER, /^Which department\?/],
       [`transfer ${id} HR`, IT_MEMBER, /^Say why it belongs to HR/],
       [`transfer ${id} HR    `, IT_MEMBER, /^Say why it belongs to HR/],
-      ['transfer IT-999 HR payroll', IT_MEMBER, /^There is no request IT-999\./],
+      ['transfer IT-999 HR payroll', IT_MEMBER, /^There is no request IT-999 that you can see\./],
       ['transfer HR payroll', IT_MEMBER, /^Which request\?/],
       [`transfer ${id} legal payroll`, IT_MEMBER, /^There is no department "legal" in Kept/],
       [`transfer ${id} IT payroll`, IT_MEMBER, new RegExp(`^${id} is already with IT\\.`)],
@@ -111,7 +111,7 @@ it('hands a request over to HR: new card there, old card says where it went, req
         IT_MEMBER,
         new RegExp(`^Customer Support has no agreement covering Finance, so ${id} cannot go there`),
       ],
-      [`transfer ${id} HR payroll`, 'U0STRANGER', new RegExp(`^Only people in IT can transfer ${id}\\.`)],
+      [`transfer ${id} HR payroll`, 'U0STRANGER', new RegExp(`^There is no request ${id} that you can see\\.`)],
       [`transfer ${id} HR payroll`, FIN_MEMBER, new RegExp(`^Only people in IT can transfer ${id}\\.`)],
     ];
     for (const [text, user, expected] of cases) expect(firstLine(await sla(text, user))).toMatch(expected);

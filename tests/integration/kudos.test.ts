@@ -31,6 +31,7 @@ const ALICE = 'U0ALICE001';
 const IT_MEMBER = 'U0ITMEM01';
 const IT_MEMBER_2 = 'U0ITMEM02';
 const FIN_MEMBER = 'U0FINMEM1';
+const FIN_HEAD = 'U0FINHEAD';
 const BOT_USER = 'U0SOMEBOT1';
 
 let db: Db;
@@ -151,7 +152,8 @@ describe('giving', () => {
     const result = await giveKudos(
       { config: config(), db, now: () => at },
       client,
-      input({ recipients: [IT_MEMBER, FIN_MEMBER], requestId: filed.request.id }),
+      // The giver must be able to see the request (here: the head of the department that filed it).
+      input({ giver: FIN_HEAD, recipients: [IT_MEMBER, FIN_MEMBER], requestId: filed.request.id }),
     );
     expect(result).toMatchObject({ outcome: 'given', kudos: { requestId: filed.request.id, provider: 'it' } });
     expect((await kudosOfWeek(db, '2026-W47')).byDepartment).toEqual({ it: 2, finance: 1 });

@@ -85,6 +85,7 @@ export function registerGestures(app: App, deps: ListenerDeps): void {
 
     if (r.gesture === 'take') {
       const result = await act(deps.db, {
+        admins: deps.config.KEPT_ADMINS,
         id,
         user: r.user,
         action: { type: 'assign', assignee: r.user },
@@ -98,7 +99,13 @@ export function registerGestures(app: App, deps: ListenerDeps): void {
 
     // ✅: offer the resolve form (once per person and card), or say why not.
     await once(deps.db, `resolve-offer:${key}`, { leaseMs: SLACK_LEASE_MS, now: deps.now }, async () => {
-      const may = await mayDo(deps.db, { id, user: r.user, type: 'resolve', now: deps.now() });
+      const may = await mayDo(deps.db, {
+        admins: deps.config.KEPT_ADMINS,
+        id,
+        user: r.user,
+        type: 'resolve',
+        now: deps.now(),
+      });
       await tellReactor(client, r, may.outcome === 'allowed' ? resolveOffer(id, may.missed) : say(may.message));
     });
   });

@@ -8,6 +8,7 @@
  * whose author Slack does not name is ignored silently; a reaction over the day's quota gets the
  * giver a one-line DM.
  */
+
 import { createHash, randomUUID } from 'node:crypto';
 import type { App, MessageShortcut } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -28,6 +29,7 @@ import {
   reactionKey,
 } from '../../domain/kudos';
 import type { MessageRef } from '../../domain/message-ref';
+import { maySeeRequest } from '../../domain/privacy';
 import { parseRequestId } from '../../domain/request';
 import { localDayOf } from '../../domain/weeks';
 import { logger } from '../../log';
@@ -129,12 +131,13 @@ export async function giveKudos(
 
   let provider: string | undefined;
   if (input.requestId) {
-    const request = await getRequest(deps.db, input.requestId);
-    if (!request)
+    const [request, dir] = await Promise.all([getRequest(deps.db, input.requestId), readDirectory(deps.db)]);
+    // A request the giver may not see is, to them, no request at all.
+    if (!request || !maySeeRequest(request, dir, input.giver, deps.config.KEPT_ADMINS))
       return {
         outcome: 'refused',
         field: 'request',
-        message: `There is no request ${input.requestId}. Leave the ID out, or check it with \`/sla show\`.`,
+        message: `There is no request ${input.requestId} that you can see. Leave the ID out, or check it with \`/sla show\`.`,
       };
     provider = request.provider;
   }

@@ -4,12 +4,14 @@
  * `/sla list`; and the App Home, which publishes the same lists. The rules are in
  * domain/request.ts, the flow in services/requests.ts, and the card, thread and DMs are posted by the worker.
  */
+
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { PRIORITIES } from '../../domain/agreement';
 import { internalNote } from '../../domain/conversation';
 import { type Department, isMember } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf, findDepartment } from '../../domain/directory';
+import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
 import { answerers } from '../../domain/proposal';
 import type { Report } from '../../domain/report';
 import { resolvePeriod } from '../../domain/report-period';
@@ -167,6 +169,7 @@ export async function workCommand(
   const action = spec.build(rest.join(' ').trim());
   if (typeof action === 'string') return say(action);
   const result = await act(deps.db, {
+    admins: deps.config.KEPT_ADMINS,
     id,
     user: command.user_id,
     action,
@@ -200,7 +203,7 @@ export async function showCommand(deps: ListenerDeps, user: string, arg: string 
   const id = arg ? parseRequestId(arg) : undefined;
   if (!id) return say('Which request? Write its ID, e.g. `/sla show IT-42`. `/sla list` shows yours.');
   const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
-  if (!record) return say(`There is no request ${id}. Check the ID on the card, or see yours with \`/sla list\`.`);
+  if (!record || !maySeeRequest(record.request, dir, user, deps.config.KEPT_ADMINS)) return say(noSuchRequest(id));
   const provider = findDepartment(dir, record.request.provider);
   if (!provider) return say(`${id} belongs to a department that no longer exists in Kept.`);
   const at = deps.now().getTime();

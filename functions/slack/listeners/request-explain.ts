@@ -4,10 +4,12 @@
  * views/explain.ts), in the asker's time zone (users.info; the provider's when Slack does not
  * say). Anyone who may run `/sla show ID` may ask. Reads only; writes nothing.
  */
+
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { findDepartment } from '../../domain/directory';
 import { explainRequest } from '../../domain/explain';
+import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
 import { parseRequestId } from '../../domain/request';
 import { logger } from '../../log';
 import { calendarOf } from '../../services/calendars';
@@ -48,7 +50,7 @@ export async function explainCommand(
     readDirectory(deps.db),
     readerZone(client, user),
   ]);
-  if (!request) return say(`There is no request ${id}. Check the ID on the card, or see yours with \`/sla list\`.`);
+  if (!request || !maySeeRequest(request, dir, user, deps.config.KEPT_ADMINS)) return say(noSuchRequest(id));
   const provider = findDepartment(dir, request.provider);
   if (!provider) return say(`${id} belongs to a department that no longer exists in Kept.`);
   const calendar = calendarOf(provider);

@@ -76,6 +76,7 @@ export function registerRequestMore(app: App, deps: ListenerDeps): void {
   app.view(IDS.cancelModal, async ({ ack, body, view }) => {
     const id = parseRequestId(view.private_metadata) ?? '';
     const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
       id,
       user: body.user.id,
       action: { type: 'cancel' },

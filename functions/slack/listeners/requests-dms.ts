@@ -4,10 +4,12 @@
  * DM, once used, is drawn again to say what was done (used-dms.ts). The card's own buttons are in
  * requests-working.ts.
  */
+
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { isHead } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
+import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
 import { parseRequestId } from '../../domain/request';
 import { act } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
@@ -48,8 +50,10 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
       'Waive penalty',
       async () => {
         const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        const breach = request?.breaches?.[kind];
-        if (!request || !breach) return { refusal: `${id} has no ${kind} breach to waive.` };
+        if (!request || !maySeeRequest(request, dir, body.user.id, deps.config.KEPT_ADMINS))
+          return { refusal: noSuchRequest(id) };
+        const breach = request.breaches?.[kind];
+        if (!breach) return { refusal: `${id} has no ${kind} breach to waive.` };
         const customer = findDepartment(dir, request.customer);
         if (!customer || !isHead(customer, body.user.id))
           return { refusal: `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.` };
@@ -93,6 +97,7 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
       });
     const { id, kind } = parsed.data;
     const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
       id,
       user: body.user.id,
       action: { type: 'waive', kind, reason },
@@ -121,7 +126,8 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
       `Answer ${id}`,
       async () => {
         const [record, dir] = await Promise.all([getRequestRecord(deps.db, id), readDirectory(deps.db)]);
-        if (!record) return { refusal: `There is no request ${id}.` };
+        if (!record || !maySeeRequest(record.request, dir, body.user.id, deps.config.KEPT_ADMINS))
+          return { refusal: noSuchRequest(id) };
         if (record.request.status !== 'waiting_on_requester')
           return {
             refusal: `${id} is not waiting for your answer any more; write to them with \`/sla reply ${id} text\` or in this DM's thread.`,
@@ -155,6 +161,7 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
     const id = parseRequestId(form.success ? form.data.id : view.private_metadata) ?? '';
     const dm = form.success ? form.data.dm : undefined;
     const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
       id,
       user: body.user.id,
       action: { type: 'comment', note, side: 'requester' },
@@ -179,6 +186,7 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
     const id = parseRequestId(parsed.data.id) ?? '';
     const user = body.user.id;
     const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
       id,
       user,
       action: { type: 'rate', score: parsed.data.score },
@@ -241,6 +249,7 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
       });
     const id = parseRequestId(form.data.id) ?? '';
     const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
       id,
       user: body.user.id,
       action: { type: 'rate', score: form.data.score, better },

@@ -4,8 +4,10 @@
  * forms; the DMs' own buttons (waive, answer, rate) are in requests-dms.ts. Every action acks first; the rules are in domain/request.ts, the flow in
  * slack/requests.ts, and the card, thread and DMs are posted by the worker.
  */
+
 import type { App, BlockAction, ButtonAction, RespondFn, UsersSelectAction } from '@slack/bolt';
 import { findDepartment } from '../../domain/directory';
+import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
 import { isLive, parseRequestId, type RequestAction, rightsOf } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
 import { calendarOf } from '../../services/calendars';
@@ -57,6 +59,7 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
     actionTs: string | undefined,
   ): Promise<'done' | 'duplicate' | 'refused'> {
     const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
       id,
       user,
       action,
@@ -103,8 +106,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       body.trigger_id ?? '',
       `Ask about ${id}`,
       async () => {
-        const request = await getRequest(deps.db, id);
-        if (!request) return { refusal: `There is no request ${id}.` };
+        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
+        if (!request || !maySeeRequest(request, dir, body.user.id, deps.config.KEPT_ADMINS))
+          return { refusal: noSuchRequest(id) };
         if (request.status === 'waiting_on_requester')
           return { refusal: `${id} is already waiting on its requester; they have the question in their DM.` };
         return pauseModal({ requestId: id, requester: request.requester });
@@ -126,7 +130,14 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       });
     const id = parseRequestId(view.private_metadata) ?? '';
     const action: RequestAction = { type: 'pause', note: question };
-    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
+      id,
+      user: body.user.id,
+      action,
+      delivery: `view:${view.id}`,
+      now: deps.now(),
+    });
     if (result.outcome === 'refused')
       return ack({ response_action: 'errors', errors: { [IDS.pauseQuestionBlock]: result.message } });
     await ack();
@@ -146,7 +157,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       async () => {
         // A request that missed a target asks for its cause too.
         const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        const provider = request ? findDepartment(dir, request.provider) : undefined;
+        if (!request || !maySeeRequest(request, dir, body.user.id, deps.config.KEPT_ADMINS))
+          return { refusal: noSuchRequest(id) };
+        const provider = findDepartment(dir, request.provider);
         const missed = request && provider ? missedTargets(request, calendarOf(provider), deps.now().getTime()) : [];
         return resolveModal(id, missed);
       },
@@ -167,7 +180,14 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         errors: { [IDS.resolveNoteBlock]: 'Say in a few words how it was solved: the requester reads it.' },
       });
     const action: RequestAction = { type: 'resolve', note, ...(cause ? { cause } : {}) };
-    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
+      id,
+      user: body.user.id,
+      action,
+      delivery: `view:${view.id}`,
+      now: deps.now(),
+    });
     if (result.outcome === 'refused') {
       // A target missed since the form opened: the cause is asked for on the note (the form has no cause field).
       const hasCause = view.state.values[IDS.resolveCauseBlock] !== undefined;
@@ -194,7 +214,8 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       `Priority of ${id}`,
       async () => {
         const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        if (!request) return { refusal: `There is no request ${id}.` };
+        if (!request || !maySeeRequest(request, dir, user, deps.config.KEPT_ADMINS))
+          return { refusal: noSuchRequest(id) };
         const provider = findDepartment(dir, request.provider);
         const rights = rightsOf(request, provider, user);
         if (!rights.provider && !rights.requester)
@@ -225,7 +246,14 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         errors: { [IDS.priorityReasonBlock]: 'Say why: the history keeps it, and the other side reads it.' },
       });
     const action: RequestAction = { type: 'priority', priority, reason };
-    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
+      id,
+      user: body.user.id,
+      action,
+      delivery: `view:${view.id}`,
+      now: deps.now(),
+    });
     if (result.outcome === 'refused')
       return ack({ response_action: 'errors', errors: { [IDS.priorityBlock]: result.message } });
     await ack();
@@ -245,7 +273,8 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       `Transfer ${id}`,
       async () => {
         const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        if (!request) return { refusal: `There is no request ${id}.` };
+        if (!request || !maySeeRequest(request, dir, user, deps.config.KEPT_ADMINS))
+          return { refusal: noSuchRequest(id) };
         const provider = findDepartment(dir, request.provider);
         if (!rightsOf(request, provider, user).provider)
           return { refusal: `Only people in ${provider?.name ?? request.provider} can transfer ${id}.` };
@@ -275,7 +304,14 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         errors: { [IDS.transferReasonBlock]: 'Say why it belongs there: the history keeps it, and they read it.' },
       });
     const action: RequestAction = { type: 'transfer', to, reason };
-    const result = await act(deps.db, { id, user: body.user.id, action, delivery: `view:${view.id}`, now: deps.now() });
+    const result = await act(deps.db, {
+      admins: deps.config.KEPT_ADMINS,
+      id,
+      user: body.user.id,
+      action,
+      delivery: `view:${view.id}`,
+      now: deps.now(),
+    });
     if (result.outcome === 'refused')
       return ack({ response_action: 'errors', errors: { [IDS.transferDeptBlock]: result.message } });
     await ack();
