@@ -54,6 +54,7 @@ export const run: Bench = async () => {
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_BOT_ID: BOT.botId,
     SLACK_BOT_USER_ID: BOT.userId,
+    SLACK_TEAM_ID: BOT.teamId,
     SLACK_API_URL: fake.url,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     KEPT_TABLE: table,

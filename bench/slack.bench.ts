@@ -47,6 +47,7 @@ async function keptApp(): Promise<{ url: string; close(): Promise<void> }> {
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_BOT_ID: 'B0BENCH',
     SLACK_BOT_USER_ID: 'U0BENCH',
+    SLACK_TEAM_ID: 'T0KEPT0001',
     SLACK_API_URL: 'http://127.0.0.1:9/api/',
     DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
   });

@@ -30,6 +30,7 @@ export function benchEnv({
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_BOT_ID: 'B0BENCH',
     SLACK_BOT_USER_ID: 'U0BENCH',
+    SLACK_TEAM_ID: 'T0KEPT0001',
     SLACK_API_URL: slackApiUrl,
     DYNAMODB_ENDPOINT: endpoint,
     KEPT_TABLE: table,

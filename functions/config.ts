@@ -40,6 +40,35 @@ const schema = z.object({
     .trim()
     .regex(SLACK_USER_ID, "must be the bot's user ID like U0123ABCD (or leave it empty)")
     .optional(),
+  /** The workspace Kept is installed in; without it, Kept asks Slack (auth.test) once per process. */
+  SLACK_TEAM_ID: z
+    .string()
+    .trim()
+    .regex(/^T[A-Z0-9]+$/, 'must be the workspace ID like T0123ABCD (or leave it empty for Kept to ask Slack)')
+    .optional(),
+  /** Under Enterprise Grid: the organisation Kept is installed in (Slack sends it with every request). */
+  SLACK_ENTERPRISE_ID: z
+    .string()
+    .trim()
+    .regex(/^E[A-Z0-9]+$/, 'must be the Enterprise Grid organisation ID like E0123ABCD (or leave it empty)')
+    .optional(),
+  /**
+   * Other organisations whose people, in channels shared with them (Slack Connect), may file, give
+   * kudos and read requests: workspace IDs, comma-separated. Empty: nobody from outside.
+   */
+  KEPT_EXTERNAL_TEAMS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((ids) => ids.every((id) => /^T[A-Z0-9]+$/.test(id)), {
+      error: 'must be workspace IDs like T0123ABCD, separated by commas (or leave it empty)',
+    }),
   PORT: z.coerce
     .number({ error: 'must be a port number between 1 and 65535' })
     .int('must be a whole port number between 1 and 65535')

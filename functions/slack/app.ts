@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics';
 import type { Db } from '../store/client';
 import { InProgressError, once, SLACK_LEASE_MS } from '../store/deliveries';
 import type { Outbox } from '../work/outbox';
-import { cachedAuthorize } from './authorize';
+import { cachedAuthorize, homeWorkspace, slackIdentity } from './authorize';
 import { registerAgreements } from './listeners/agreements';
 import type { ListenerDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
@@ -20,6 +20,7 @@ import { registerUsergroupEvents } from './listeners/usergroups';
 import { threadReplyOf } from './messages';
 import { reactionMatters } from './reactions';
 import { createSlackClient, REQUEST_PATH_CLIENT, slackClientOptions } from './web-client';
+import { guardWorkspace } from './workspace';
 
 export interface SlackAppDeps {
   config: Config;
@@ -155,12 +156,18 @@ export function createSlackApp({
   metrics,
 }: SlackAppDeps): App {
   const deps: ListenerDeps = { config, db, outbox: neverThrows(outbox, metrics), now };
+  const identity = {
+    botToken: config.SLACK_BOT_TOKEN,
+    botId: config.SLACK_BOT_ID,
+    botUserId: config.SLACK_BOT_USER_ID,
+    teamId: config.SLACK_TEAM_ID,
+    enterpriseId: config.SLACK_ENTERPRISE_ID,
+  };
+  // On the Slack request path: bounded like every other call there.
+  const learn = slackIdentity(() => createSlackClient(config, REQUEST_PATH_CLIENT));
   const app = new App({
     receiver,
-    authorize: cachedAuthorize(
-      { botToken: config.SLACK_BOT_TOKEN, botId: config.SLACK_BOT_ID, botUserId: config.SLACK_BOT_USER_ID },
-      () => createSlackClient(config),
-    ),
+    authorize: cachedAuthorize(identity, learn),
     clientOptions: slackClientOptions(config, REQUEST_PATH_CLIENT),
     logLevel: LogLevel.WARN,
     extendedErrorHandler: true,
@@ -171,6 +178,12 @@ export function createSlackApp({
   const dispatch = app.processEvent.bind(app);
   deps.redispatch = (event) => dispatch(event);
   leaseEvents(app, db, now, config.SLACK_BOT_USER_ID, config.KEPT_KUDOS_EMOJI, inflight);
+  // Outermost: a request from another workspace or organisation is refused before anything is written.
+  app.processEvent = guardWorkspace(
+    app.processEvent.bind(app),
+    homeWorkspace(identity, learn),
+    config.KEPT_EXTERNAL_TEAMS,
+  );
 
   // A click, form or command no listener handles is answered as soon as the listeners are done
   // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that

@@ -47,6 +47,7 @@ async function npmStart(extra: Record<string, string> = {}) {
       SLACK_API_URL: fake.url,
       SLACK_BOT_ID: BOT.botId,
       SLACK_BOT_USER_ID: BOT.userId,
+      SLACK_TEAM_ID: BOT.teamId,
       PORT: String(port),
       KEPT_SCHEDULER: 'off',
       ...extra,

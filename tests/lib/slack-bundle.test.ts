@@ -107,6 +107,7 @@ describe('Slack function asset, run by Node in its own directory', () => {
       KEPT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/kept-work',
       SLACK_BOT_ID: 'B0KEPTBOT1',
       SLACK_BOT_USER_ID: 'U0KEPTBOT1',
+      SLACK_TEAM_ID: 'T0KEPT0001',
       EVENT: JSON.stringify(event),
     });
     expect(out.statusCode).toBe(200);

@@ -15,6 +15,7 @@ export function testConfig(over: {
     SLACK_API_URL: over.slackApiUrl,
     SLACK_BOT_ID: BOT.botId,
     SLACK_BOT_USER_ID: BOT.userId,
+    SLACK_TEAM_ID: BOT.teamId,
     DYNAMODB_ENDPOINT: over.endpoint,
     KEPT_TABLE: over.table,
     KEPT_SCHEDULER: 'off',

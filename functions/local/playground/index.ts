@@ -58,6 +58,7 @@ export async function startPlayground(
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: fake.url,
       SLACK_BOT_USER_ID: BOT.userId,
+      SLACK_TEAM_ID: BOT.teamId,
       SLACK_BOT_ID: BOT.botId,
     });
   } catch (err) {
