@@ -170,6 +170,16 @@ export function specOfDepartment(d: Department): DepartmentSpec {
 
 export const isHead = (d: Department, user: string): boolean => d.heads.includes(user);
 
+/** The department without `user` among its heads, members or user-group members (someone who left Slack). */
+export function withoutPerson(d: Department, user: string): Department {
+  return {
+    ...d,
+    heads: d.heads.filter((u) => u !== user),
+    members: d.members.filter((u) => u !== user),
+    usergroupMembers: d.usergroupMembers.filter((u) => u !== user),
+  };
+}
+
 /** Heads count as members: they work requests too. */
 export const isMember = (d: Department, user: string): boolean =>
   d.heads.includes(user) || d.members.includes(user) || d.usergroupMembers.includes(user);

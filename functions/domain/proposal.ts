@@ -65,14 +65,19 @@ export function nobodyToAnswer(
   return `Nobody could accept this: ${nameOf(dir, side)} has no head besides you. Ask a Kept admin to add one with \`/sla dept heads ${side} add @someone\`.`;
 }
 
-/** The people who may accept or decline: the answering department's heads, or the admins for `*`. */
+/**
+ * The people who may accept or decline: the answering department's heads, or the admins for `*`.
+ * A department left with no head at all (its last one left Slack) is answered for by the admins, so
+ * that a proposal made to it does not wait for ever.
+ */
 export function answerers(
   dir: Directory,
   admins: readonly string[],
   proposal: Pick<AgreementVersion, 'provider' | 'customer' | 'proposedFor' | 'proposedBy'>,
 ): string[] {
   const side = answeringSide(proposal);
-  const people = side === EVERY_DEPARTMENT ? [...admins] : (findDepartment(dir, side)?.heads ?? []);
+  const heads = side === EVERY_DEPARTMENT ? [] : (findDepartment(dir, side)?.heads ?? []);
+  const people = side === EVERY_DEPARTMENT || heads.length === 0 ? [...admins] : heads;
   return people.filter((u) => u !== proposal.proposedBy);
 }
 

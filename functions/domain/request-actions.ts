@@ -87,6 +87,8 @@ export const RULES: Record<ActionType, Rule> = {
   priority: { who: 'either', from: LIVE, verb: 'change the priority of' },
   // Handed over to the department that should have had it; its clocks start again there.
   transfer: { who: 'provider', from: LIVE, verb: 'transfer' },
+  // Kept, when the assignee left Slack: their requests go back to the queue.
+  unassign: { who: 'system', from: [...LIVE, 'resolved'], verb: 'unassign' },
 };
 
 export interface DecideContext {
@@ -240,6 +242,11 @@ const assign: EffectOf<'assign'> = (request, { assignee }, { provider }) => {
     return refuse(`<@${assignee}> is not in ${provider.name}; ${request.id} can only be assigned to someone there.`);
   if (request.assignee === assignee) return refuse(`${request.id} is already assigned to <@${assignee}>.`);
   return effect({ assignee }, { assignee, ...(request.assignee ? { previousAssignee: request.assignee } : {}) });
+};
+
+const unassign: EffectOf<'unassign'> = (request) => {
+  if (!request.assignee) return refuse(`${request.id} has nobody assigned.`);
+  return effect({ assignee: undefined }, { previousAssignee: request.assignee });
 };
 
 // Asking the requester for something is an answer: it meets the response target too.
@@ -562,6 +569,7 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   waive,
   priority,
   transfer,
+  unassign,
 };
 
 /** The text an action writes on its history line: its note, a rating's "what would have made this better", a waiver's reason. */

@@ -229,6 +229,7 @@ export const ACTION_TYPES = [
   'waive',
   'priority',
   'transfer',
+  'unassign',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -264,7 +265,9 @@ export type RequestAction =
   /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
   | { type: 'priority'; priority: Priority; reason: string }
   /** By the provider: hands the request over to department `to` (the service resolves its agreement). */
-  | { type: 'transfer'; to: string; reason: string };
+  | { type: 'transfer'; to: string; reason: string }
+  /** By Kept: the assignee left Slack (their account was deactivated); the request waits for someone to take it. */
+  | { type: 'unassign' };
 
 /** The two sides of a request's conversation: the department that works it, and the person who filed it. */
 export type Side = 'provider' | 'requester';

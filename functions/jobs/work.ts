@@ -25,6 +25,7 @@ import { once, WORKER_LEASE_MS } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
 import { WorkItem } from '../work/item';
 import type { Outbox } from '../work/outbox';
+import { personLeft } from './people';
 
 export interface WorkDeps {
   db: Db;
@@ -61,6 +62,8 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return notifyDecision(deps, item.id, item.version);
     case 'request.changed':
       return announceRequest(deps, item.id);
+    case 'person.left':
+      return void (await personLeft(deps, item.user));
     case 'breaches.found':
       return notifyBreaches(deps, item);
     case 'kudos.given':

@@ -47,6 +47,7 @@ import {
   breachToAssignee,
   type EscalationInput,
   escalationNotice,
+  onDutyMentions,
 } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { type OverdueReminderInput, overdueReminder } from './views/reminders';
@@ -197,16 +198,22 @@ async function sync(deps: RequestNotifyDeps, id: string, now: () => Date): Promi
       const step = escalationOf(request, event, calendar, provider);
       const stepInChannel = step?.audience === 'channel';
       const remindsChannel = event.type === 'remind' && !request.assignee;
-      const warnsChannel = (event.type === 'warn' && !request.assignee) || stepInChannel || remindsChannel;
+      // An assignee who left Slack: the channel hears that the request is back in the queue.
+      const backInQueue = event.type === 'unassign' && !request.assignee;
+      const warnsChannel =
+        (event.type === 'warn' && !request.assignee) || stepInChannel || remindsChannel || backInQueue;
       const reminder = remindsChannel ? reminderOf(request, event, calendar, provider, cardLink) : undefined;
       const text =
         step && stepInChannel
           ? escalationNotice({ ...step, onDuty: provider }).text
           : reminder
             ? overdueReminder({ ...reminder, toAssignee: false, onDuty: provider }).text
-            : warnsChannel && event.kind
-              ? atRiskText(request, event.kind, calendar, at, provider)
-              : historyLine(event, request.id, provider.name, nameOf);
+            : backInQueue
+              ? `${historyLine(event, request.id, provider.name, nameOf)}
+${onDutyMentions(provider)}: could one of you take it? Press *Assign to me* on the card.`
+              : warnsChannel && event.kind
+                ? atRiskText(request, event.kind, calendar, at, provider)
+                : historyLine(event, request.id, provider.name, nameOf);
       const line = await deps.slack.chat.postMessage({
         channel: ref.channel,
         thread_ts: ref.ts,

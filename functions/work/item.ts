@@ -61,6 +61,8 @@ export const WorkItem = z.discriminatedUnion('type', [
       .min(1)
       .max(BREACH_BATCH_MAX),
   }),
+  /** A person left Slack (deactivated): off departments, their requests back in the queue, their proposals re-routed. */
+  z.object({ type: z.literal('person.left'), user: z.string().regex(SLACK_USER_ID) }),
   /** Kudos were given: DM each recipient once. */
   z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
   /** A kudos reaction was taken back after its DMs went out: delete them. */

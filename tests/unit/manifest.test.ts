@@ -47,6 +47,7 @@ it('declares /sla, /kudos, the file_request and give_kudos shortcuts and the App
     'reaction_added',
     'reaction_removed',
     'subteam_members_changed',
+    'user_change',
   ]);
 });
 

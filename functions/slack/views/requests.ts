@@ -312,6 +312,8 @@ export interface HistoryEvent {
   at: number;
   note?: string;
   assignee?: string;
+  /** unassign: who had it (they left Slack). */
+  previousAssignee?: string;
   score?: number;
   to: RequestStatus;
   /** When known: a requester's comment that ended a wait says the clock runs again. */
@@ -436,6 +438,8 @@ export function historyLine(
         : `:arrow_up_down: ${who} changed the priority of ${id} from ${from} to ${to}; due times are counted again from the filing`;
       return `${withNote(line)}${when}`;
     }
+    case 'unassign':
+      return `:bust_in_silhouette: ${event.previousAssignee ? mentionUser(event.previousAssignee) : 'Its assignee'} has left Slack, so ${id} is back in the queue${when}`;
     case 'transfer': {
       const from = escapeMrkdwn(event.transfer?.fromName ?? 'its provider');
       const to = escapeMrkdwn(event.transfer?.toName ?? 'another department');

@@ -41,3 +41,13 @@ it('to a department whose only head is the proposer: nobody could accept it', ()
     'Nobody could accept this: HR has no head besides you. Ask a Kept admin to add one with `/sla dept heads hr add @someone`.',
   );
 });
+
+it('to a department left with no head at all (its last one left Slack): the admins answer', () => {
+  const headless: Directory = {
+    ...dir,
+    departments: dir.departments.map((d) => (d.id === 'finance' ? { ...d, heads: [] } : d)),
+  };
+  const p = draftProposal({ dir, terms: terms('finance'), user: ANA, side: 'it', now: '2026-11-25T12:00:00.000Z' });
+  expect(answerers(headless, [ADMIN], p)).toEqual([ADMIN]);
+  expect(nobodyToAnswer(headless, [ADMIN], p)).toBeUndefined();
+});

@@ -326,7 +326,10 @@ const inStatus = (status: RequestStatus, requester = REQUESTER): Request =>
   broughtTo(status, MON + HOUR_MS, { requester });
 
 /** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
-const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'escalate' | 'remind' | 'breach' | 'waive'>, RequestAction> = {
+const PAYLOAD: Record<
+  Exclude<ActionType, 'warn' | 'escalate' | 'remind' | 'breach' | 'waive' | 'unassign'>,
+  RequestAction
+> = {
   acknowledge: { type: 'acknowledge' },
   assign: { type: 'assign', assignee: OTHER },
   pause: { type: 'pause', note: 'Which model?' },
@@ -467,6 +470,11 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
         when: request.nextReminderAt ?? request.updatedAt + HOUR_MS,
       };
     }
+    case 'unassign': {
+      // The assignee left Slack: Kept takes them off the request.
+      const request: Request = { ...STATUS_CACHE.get(status)!, assignee: AGENT };
+      return { request, action: { type }, when: request.updatedAt + HOUR_MS };
+    }
     case 'waive': {
       const request = BREACHED_CACHE.get(status)!;
       return {
@@ -499,9 +507,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (17 x 7 x 6)', () => {
+  it('has every action, status and role in the table (18 x 7 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(714);
+    expect(MATRIX).toHaveLength(756);
   });
 
   it('the fixtures are what the table needs', () => {
