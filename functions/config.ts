@@ -105,6 +105,16 @@ const schema = z.object({
     .refine((ids) => ids.every((id) => SLACK_USER_ID.test(id)), {
       error: 'must be Slack user IDs separated by commas, like U0123ABCD,U0456EFGH',
     }),
+  /**
+   * Months a closed or cancelled request keeps its text (title, description, notes, comments);
+   * after that the digest job replaces it with "(removed)". Counts and the ledger stay. Unset: kept.
+   */
+  KEPT_RETENTION_MONTHS: z.coerce
+    .number({ error: 'must be a whole number of months between 1 and 240 (or leave it empty to keep text)' })
+    .int('must be a whole number of months between 1 and 240 (or leave it empty to keep text)')
+    .min(1, 'must be a whole number of months between 1 and 240 (or leave it empty to keep text)')
+    .max(240, 'must be a whole number of months between 1 and 240 (or leave it empty to keep text)')
+    .optional(),
   KEPT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
   KEPT_DATA_DIR: z.string().trim().min(1).default('.kept'),
   KEPT_KUDOS_DAILY_QUOTA: z.coerce

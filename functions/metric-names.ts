@@ -25,6 +25,8 @@ export const METRIC_NAMES = [
   'WorkItemFailed',
   /** A user group whose members could not be read from Slack: Kept's copy stays as it was. */
   'UsergroupReadStale',
+  /** A retention run (KEPT_RETENTION_MONTHS) that failed; the next digest run goes on where it stopped. */
+  'RetentionRunFailed',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -36,7 +36,12 @@ export async function job(command: 'scan' | 'digest', args: string[], io: CliIO)
   const line = await withDb(config, async (db) => {
     const outbox = outboxFromConfig(config, db); // in this process: the command ends when its work is done
     const done = await runScheduled(
-      { db, outbox, slack: digestSlackClient(config) },
+      {
+        db,
+        outbox,
+        slack: digestSlackClient(config),
+        ...(config.KEPT_RETENTION_MONTHS !== undefined ? { retentionMonths: config.KEPT_RETENTION_MONTHS } : {}),
+      },
       { job: command, scheduledTime: now.toISOString() },
     );
     await outbox.idle();

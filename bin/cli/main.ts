@@ -1,6 +1,7 @@
 /** The `kept` command line. Every bad input gets one line on stderr and exit code 2. */
 import { ConfigError } from '../../functions/config';
 import { due } from './due';
+import { erase } from './erase';
 import { importFile } from './import';
 import { type CliIO, EXIT } from './io';
 import { job } from './jobs';
@@ -12,6 +13,7 @@ const USAGE = [
   '  kept import FILE.yaml [--dry-run]   load departments, agreements, digest settings and tips (agreements as code)',
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
+  '  kept erase --user U0123ABCD   remove what one person wrote; counts and the ledger stay',
   "  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report (default: this month to date)",
 ];
 
@@ -25,6 +27,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
         return await importFile(args, io);
       case 'report':
         return await report(args, io);
+      case 'erase':
+        return await erase(args, io);
       case 'scan':
       case 'digest':
         return await job(command, args, io);

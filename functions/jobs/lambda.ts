@@ -20,7 +20,13 @@ export function scheduledJobHandler(service: 'scan' | 'digest') {
   const metrics = new LambdaMetrics(service);
   const deps = coldStart(async () => {
     const config = await loadLambdaConfig();
-    return { db: dbFromConfig(config), outbox: queueOutbox(config), slack: digestSlackClient(config), metrics };
+    return {
+      db: dbFromConfig(config),
+      outbox: queueOutbox(config),
+      slack: digestSlackClient(config),
+      metrics,
+      ...(config.KEPT_RETENTION_MONTHS !== undefined ? { retentionMonths: config.KEPT_RETENTION_MONTHS } : {}),
+    };
   });
   return middy(async (event: unknown) => runScheduled(await deps(), event))
     .use(injectLambdaContext(logger))

@@ -44,6 +44,8 @@ export interface JobDeps {
   slack?: WebClient;
   /** Where failures are counted for the alarms (the Lambda's EMF metrics); without one, nowhere. */
   metrics?: Metrics;
+  /** KEPT_RETENTION_MONTHS: the digest run also removes the text of requests that ended that long ago. */
+  retentionMonths?: number;
 }
 
 /** A request handed over again is looked at again after this long if Slack still has not heard. */

@@ -1,6 +1,7 @@
 /** Runs one scheduled job for an event from EventBridge Scheduler (or the local scheduler). */
 import { logger } from '../log';
 import { describeDigest, runDigest } from './digest';
+import { describeRetention, runRetention } from './retention';
 import { describeScan, type JobDeps, runScan } from './scan';
 import { ScheduledEvent } from './schedule';
 import { refreshStaleUsergroups } from './usergroups';
@@ -11,7 +12,7 @@ export async function runScheduled(deps: JobDeps, input: unknown, now = new Date
   const line =
     event.job === 'scan'
       ? describeScan(await runScan(deps, at))
-      : `${describeDigest(await digestRun(deps, at))}${await usergroupsLine(deps, at)}`;
+      : `${describeDigest(await digestRun(deps, at))}${await usergroupsLine(deps, at)}${await retentionLine(deps, at)}`;
   logger.info(line, { job: event.job });
   return line;
 }
@@ -23,6 +24,18 @@ async function digestRun(deps: JobDeps, at: Date): ReturnType<typeof runDigest> 
   } catch (err) {
     deps.metrics?.count('DigestRunFailed');
     throw err;
+  }
+}
+
+/** With KEPT_RETENTION_MONTHS set, the digest's run also removes old text; a failure is counted, never fails the digest. */
+async function retentionLine(deps: JobDeps, at: Date): Promise<string> {
+  if (deps.retentionMonths === undefined) return '';
+  try {
+    return describeRetention(await runRetention(deps, at, deps.retentionMonths));
+  } catch (err) {
+    logger.error('retention run failed; the next run goes on', { error: (err as Error).message });
+    deps.metrics?.count('RetentionRunFailed');
+    return '';
   }
 }
 

@@ -109,7 +109,15 @@ export async function startKept(
     say(table === 'created' ? `Created table "${db.table}"` : `Using table "${db.table}"`);
     await extras.ready?.(db, outbox);
     if (config.KEPT_SCHEDULER === 'on') {
-      scheduler = startScheduler({ db, outbox, slack: digestSlackClient(config) }, extras.now);
+      scheduler = startScheduler(
+        {
+          db,
+          outbox,
+          slack: digestSlackClient(config),
+          ...(config.KEPT_RETENTION_MONTHS !== undefined ? { retentionMonths: config.KEPT_RETENTION_MONTHS } : {}),
+        },
+        extras.now,
+      );
       say(
         `Scheduler is on: breach scan every minute, weekly digest checked every ${DIGEST_EVERY_MINUTES} minutes (each channel at its own weekday and time)`,
       );

@@ -18,6 +18,7 @@ import type { MessageRef } from '../domain/message-ref';
 import {
   ACTION_TYPES,
   CAUSE_CATEGORIES,
+  FINAL_STATUSES,
   filedBucket,
   isLive,
   REQUEST_STATUSES,
@@ -41,6 +42,7 @@ import {
   requestPk,
   sequenceSk,
 } from './request-keys';
+import { retentionMarker } from './retention';
 import { statsItems } from './stats';
 import { queryAll, type TransactItem, transact } from './transact';
 
@@ -297,6 +299,8 @@ export interface ChangeInput {
  * click or command and any `extra` items. A WriteConflictError's reasons: [request, history,
  * claim if any, ...].
  */
+const isFinal = (r: Request): boolean => (FINAL_STATUSES as readonly string[]).includes(r.status);
+
 export async function saveChange(db: Db, input: ChangeInput): Promise<void> {
   const items: TransactItem[] = [
     {
@@ -314,6 +318,8 @@ export async function saveChange(db: Db, input: ChangeInput): Promise<void> {
   for (const { department, delta } of statsDeltas(input.before, input.request))
     items.push(...statsItems(db, department, delta));
   items.push(...(input.extra ?? []));
+  // Closed or cancelled now: remembered by month for the retention job (store/retention.ts).
+  if (isFinal(input.request) && !isFinal(input.before)) items.push(retentionMarker(db, input.request));
   await transact(db, items);
 }
 

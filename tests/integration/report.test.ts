@@ -4,12 +4,14 @@
  * cause when a target was missed, rate with a "better" answer, close, cancel, a customer head's
  * waiver) and scanned by runScan at random later instants. The report built from the day
  * counters must agree, figure by figure, with a recount of the raw request items of the same
- * period (a test-only table Scan). Also: a department nobody filed to says so, and a quarter's
+ * period (a test-only table Scan); erasing everyone's text afterwards changes no figure and no ledger
+ * item. Also: a department nobody filed to says so, and a quarter's
  * report takes a handful of DynamoDB calls.
  */
 
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
+import { REMOVED } from '../../functions/domain/erase';
 import { buildReport, compliance, type Report } from '../../functions/domain/report';
 import { CAUSE_CATEGORIES, type CauseCategory, type Request } from '../../functions/domain/request';
 import { runScan } from '../../functions/jobs/scan';
@@ -17,6 +19,7 @@ import { act, fileFromSlack } from '../../functions/services/requests';
 import { reportCommand } from '../../functions/slack/listeners/report';
 import { reportMessage } from '../../functions/slack/views/report';
 import type { Db } from '../../functions/store/client';
+import { eraseRequest, requestsTouchedBy } from '../../functions/store/erase';
 import { readBetter, readDays } from '../../functions/store/stats';
 import { importCompany } from '../support/company';
 import { testConfig } from '../support/config';
@@ -431,6 +434,23 @@ it('a report from the day counters agrees with a recount of the requests, whatev
           if (report.csat.count > 0) withRatings++;
           if (Object.values(report.causes).some((n) => n > 0)) withCauses++;
         }
+        // Erasing what people wrote (kept erase, and the retention job's everyone-scope) keeps every
+        // figure and the ledger exactly as they were; only text becomes "(removed)".
+        const ledger = async () =>
+          JSON.stringify((await allItems(db)).filter((i) => String(i.pk).startsWith('LEDGER#')));
+        const ledgerBefore = await ledger();
+        const before = await reportFor(db, { id: 'ops', name: 'Operations' }, '2026-10-01', '2026-12-31');
+        const who = SALES[p.filings.length % SALES.length]!;
+        for (const id of await requestsTouchedBy(db, who)) await eraseRequest(db, id, { user: who });
+        for (const r of requests) await eraseRequest(db, r.id, { everyone: true });
+        const after = await reportFor(db, { id: 'ops', name: 'Operations' }, '2026-10-01', '2026-12-31');
+        // Every figure the same; the "what would have made this better?" answers kept, their text removed.
+        const was = figures(before) as { better?: { text: string }[] };
+        expect(figures(after)).toEqual({ ...was, better: (was.better ?? []).map((b) => ({ ...b, text: REMOVED })) });
+        expect(await ledger()).toBe(ledgerBefore);
+        const erased = (await allItems(db)).filter((i) => i.sk === 'REQ');
+        expect(erased.every((i) => i.title === REMOVED)).toBe(true);
+        expect(after.better.every((b) => b.text === REMOVED)).toBe(true);
       } finally {
         await dropTable(db);
       }

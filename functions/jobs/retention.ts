@@ -1,0 +1,54 @@
+/**
+ * The retention job, run with each digest run when KEPT_RETENTION_MONTHS is set: the text of each
+ * request closed or cancelled at least that many months ago is removed the way `kept erase` does it
+ * for everyone (domain/erase.ts), so counts, breaches and the ledger stay exact; its card is drawn
+ * again by the worker. At most RETENTION_BATCH requests per run (the digest's 15-minute schedule
+ * catches up the rest); a run that fails half-way leaves the markers of what it did not finish.
+ */
+import { DateTime } from 'luxon';
+import { plural } from '../slack/views/format';
+import { eraseRequest } from '../store/erase';
+import { dropMarker, markersOf, monthOfUtc, moveCursor, readCursor } from '../store/retention';
+import type { JobDeps } from './scan';
+
+export const RETENTION_BATCH = 100;
+
+export interface RetentionResult {
+  /** Requests whose text went in this run. */
+  erased: number;
+  /** Requests that ended before this instant are due. */
+  cutoff: string;
+}
+
+const nextMonth = (month: string): string =>
+  DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).plus({ months: 1 }).toFormat('yyyy-MM');
+
+export async function runRetention(deps: JobDeps, now: Date, months: number): Promise<RetentionResult> {
+  const cutoff = DateTime.fromJSDate(now, { zone: 'UTC' }).minus({ months }).toMillis();
+  const last = monthOfUtc(cutoff);
+  let erased = 0;
+  for (let month = await readCursor(deps.db); month <= last && erased < RETENTION_BATCH; month = nextMonth(month)) {
+    const markers = await markersOf(deps.db, month, RETENTION_BATCH - erased + 1);
+    let left = markers.length > RETENTION_BATCH - erased;
+    for (const m of markers.slice(0, RETENTION_BATCH - erased)) {
+      if (m.endedAt > cutoff) {
+        left = true; // the cutoff's own month: not yet
+        continue;
+      }
+      await eraseRequest(deps.db, m.id, { everyone: true });
+      await dropMarker(deps.db, m);
+      await deps.outbox?.send({ type: 'request.changed', id: m.id });
+      erased++;
+    }
+    // An emptied month before the cutoff's never fills again: the next run starts after it.
+    if (!left && month < last) await moveCursor(deps.db, nextMonth(month));
+    if (left) break;
+  }
+  return { erased, cutoff: new Date(cutoff).toISOString() };
+}
+
+export function describeRetention(r: RetentionResult): string {
+  return r.erased > 0
+    ? ` Retention: the text of ${plural(r.erased, 'request', 'requests')} that ended before ${r.cutoff.slice(0, 10)} removed.`
+    : '';
+}
