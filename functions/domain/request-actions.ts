@@ -318,12 +318,19 @@ const reopen: EffectOf<'reopen'> = (request, _action, { calendar, at }) => {
     status: 'reopened',
     resolvedAt: undefined,
     escalated: forgetSteps(request.escalated, 'resolution'),
+    ...ratingKept(request),
     clocks: {
       response: request.clocks.response,
       resolution: unwrapClock(reopenClock(calendar, request.clocks.resolution, at)),
     },
   });
 };
+
+/** A reopen keeps the rating given so far among the earlier ones: the next resolve asks again. */
+function ratingKept(request: Request): Partial<Request> {
+  if (!request.rating) return {};
+  return { rating: undefined, earlierRatings: [...(request.earlierRatings ?? []), request.rating] };
+}
 
 const cancel: EffectOf<'cancel'> = (request, _action, { calendar, at }) => {
   const stop = (c: TargetClock) => (c.state === 'running' ? unwrapClock(pauseClock(calendar, c, at)) : c);

@@ -149,7 +149,10 @@ export interface Request {
   cancelledAt?: number;
   /** The solver's "resolution note": how the request was solved, for the requester. */
   resolutionNote?: string;
+  /** The rating of the latest resolve (asked again after a reopen). */
   rating?: Rating;
+  /** Ratings of earlier resolves, oldest first: a reopen moves `rating` here; reports count them all. */
+  earlierRatings?: Rating[];
   clocks: Record<TargetKind, TargetClock>;
   /** Goes up by one with every change (optimistic concurrency); the filing is rev 1. */
   rev: number;

@@ -880,6 +880,19 @@ describe('what actions do to the clocks', () => {
     );
   });
 
+  it('keeps the rating among the earlier ones on a reopen, and asks again after the next resolve', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS).request;
+    const rated = act(resolved, { type: 'rate', score: 4 }, REQUESTER, MON + 2 * HOUR_MS).request;
+    const reopened = act(rated, { type: 'reopen' }, REQUESTER, MON + 3 * HOUR_MS).request;
+    expect(reopened.rating).toBeUndefined();
+    expect(reopened.earlierRatings).toEqual([{ score: 4, at: MON + 2 * HOUR_MS, by: REQUESTER }]);
+    expect(refusal(reopened, { type: 'rate', score: 5 }, REQUESTER, MON + 4 * HOUR_MS)).toContain('not resolved yet');
+    const again = act(reopened, { type: 'resolve', note: 'Really done.' }, AGENT, MON + 5 * HOUR_MS).request;
+    const twice = act(again, { type: 'rate', score: 5 }, REQUESTER, MON + 6 * HOUR_MS).request;
+    expect(twice.rating).toMatchObject({ score: 5 });
+    expect(twice.earlierRatings).toHaveLength(1);
+  });
+
   it('assigns only to people in the department, and not to the current assignee', () => {
     const acked = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request;
     const outsider = refusal(acked, { type: 'assign', assignee: STRANGER }, HEAD, MON + 2 * HOUR_MS);
