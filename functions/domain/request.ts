@@ -44,6 +44,11 @@ export const REOPEN_WINDOW_MS = 7 * DAY_MS;
  * window ends (the scan does it, as Kept): resolved requests do not pile up in "My requests".
  */
 export const AUTO_CLOSE_MS = REOPEN_WINDOW_MS;
+/**
+ * The requester may rate a resolved request until this long after its resolve: the instant the
+ * reopen window ends and the scan closes it. Closing it early does not end the rating sooner.
+ */
+export const RATING_WINDOW_MS = AUTO_CLOSE_MS;
 
 export const STATUS_LABEL: Record<RequestStatus, string> = {
   open: 'Open',

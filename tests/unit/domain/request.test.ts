@@ -7,7 +7,7 @@
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
 import { type Calendar, compileCalendar } from '../../../functions/domain/calendar';
 import type { Department } from '../../../functions/domain/department';
-import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
   type ActionType,
@@ -878,6 +878,24 @@ describe('what actions do to the clocks', () => {
     expect(refusal(request, { type: 'rate', score: 4, better: 'more' }, REQUESTER, MON + 4 * HOUR_MS)).toContain(
       'already rated',
     );
+  });
+
+  it('takes a score until 7 days after the resolve, the instant it closes itself; a comment on a score given in time after', () => {
+    const at = MON + HOUR_MS;
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, at).request;
+    const lastMoment = at + 7 * DAY_MS - 1;
+    expect(act(resolved, { type: 'rate', score: 3 }, REQUESTER, lastMoment).request.rating?.score).toBe(3);
+    expect(refusal(resolved, { type: 'rate', score: 3 }, REQUESTER, at + 7 * DAY_MS)).toContain(
+      'Its rating closed 7 days after it was resolved',
+    );
+    // Closed early by the requester: the 7 days still count from the resolve.
+    const closed = act(resolved, { type: 'close' }, REQUESTER, at + DAY_MS).request;
+    expect(act(closed, { type: 'rate', score: 2 }, REQUESTER, lastMoment).request.rating?.score).toBe(2);
+    expect(attempt(closed, { type: 'rate', score: 2 }, REQUESTER, at + 8 * DAY_MS).ok).toBe(false);
+    // The comment belongs to a score given in time: it may follow later.
+    const rated = act(resolved, { type: 'rate', score: 2 }, REQUESTER, at + DAY_MS).request;
+    const commented = act(rated, { type: 'rate', score: 2, better: 'Sooner.' }, REQUESTER, at + 9 * DAY_MS).request;
+    expect(commented.rating?.better).toBe('Sooner.');
   });
 
   it('keeps the rating among the earlier ones on a reopen, and asks again after the next resolve', () => {
