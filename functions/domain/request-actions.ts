@@ -21,6 +21,7 @@ import {
   filedBucket,
   LIVE_STATUSES,
   NOTE_MAX,
+  RATING_WINDOW_MS,
   REASON_MAX,
   REOPEN_WINDOW_MS,
   REQUEST_STATUSES,
@@ -208,6 +209,16 @@ const effect = (changes: Partial<Request>, event?: Partial<RequestEvent>): Resul
 
 const AUTO_CLOSE_DAYS = AUTO_CLOSE_MS / DAY_MS;
 const REOPEN_WINDOW_DAYS = REOPEN_WINDOW_MS / DAY_MS;
+const RATING_WINDOW_DAYS = RATING_WINDOW_MS / DAY_MS;
+
+/**
+ * Whether a score may still be given at `at`: until the rating window after the latest resolve
+ * ends (the instant the scan closes it), also when the requester closed it earlier. A comment on a
+ * score given in time may follow later.
+ */
+export function ratingOpen(request: Pick<Request, 'resolvedAt'>, at: number): boolean {
+  return request.resolvedAt !== undefined && at < request.resolvedAt + RATING_WINDOW_MS;
+}
 
 /** Meets a clock unless it is met already (asking or solving is also an answer). */
 function met(calendar: Calendar, clock: TargetClock, at: number): TargetClock {
@@ -328,12 +339,19 @@ const reopen: EffectOf<'reopen'> = (request, _action, { calendar, at }) => {
     status: 'reopened',
     resolvedAt: undefined,
     escalated: forgetSteps(request.escalated, 'resolution'),
+    ...ratingKept(request),
     clocks: {
       response: request.clocks.response,
       resolution: unwrapClock(reopenClock(calendar, request.clocks.resolution, at)),
     },
   });
 };
+
+/** A reopen keeps the rating given so far among the earlier ones: the next resolve asks again. */
+function ratingKept(request: Request): Partial<Request> {
+  if (!request.rating) return {};
+  return { rating: undefined, earlierRatings: [...(request.earlierRatings ?? []), request.rating] };
+}
 
 const cancel: EffectOf<'cancel'> = (request, _action, { calendar, at }) => {
   const stop = (c: TargetClock) => (c.state === 'running' ? unwrapClock(pauseClock(calendar, c, at)) : c);
@@ -381,6 +399,10 @@ const rate: EffectOf<'rate'> = (request, { score, better }, { at, actor }) => {
   }
   if (!Number.isInteger(score) || score < 1 || score > 5)
     return refuse(`Rate ${request.id} with a whole number from 1 to 5.`);
+  if (!ratingOpen(request, at))
+    return refuse(
+      `Thank you for coming back to ${request.id}. Its rating closed ${RATING_WINDOW_DAYS} days after it was resolved, so this score is not recorded; if something is still wrong, file a new request and mention ${request.id} in it.`,
+    );
   return effect({ rating: { score, ...(better?.trim() ? { better: better.trim() } : {}), at, by: actor } }, { score });
 };
 

@@ -44,6 +44,11 @@ export const REOPEN_WINDOW_MS = 7 * DAY_MS;
  * window ends (the scan does it, as Kept): resolved requests do not pile up in "My requests".
  */
 export const AUTO_CLOSE_MS = REOPEN_WINDOW_MS;
+/**
+ * The requester may rate a resolved request until this long after its resolve: the instant the
+ * reopen window ends and the scan closes it. Closing it early does not end the rating sooner.
+ */
+export const RATING_WINDOW_MS = AUTO_CLOSE_MS;
 
 export const STATUS_LABEL: Record<RequestStatus, string> = {
   open: 'Open',
@@ -149,7 +154,10 @@ export interface Request {
   cancelledAt?: number;
   /** The solver's "resolution note": how the request was solved, for the requester. */
   resolutionNote?: string;
+  /** The rating of the latest resolve (asked again after a reopen). */
   rating?: Rating;
+  /** Ratings of earlier resolves, oldest first: a reopen moves `rating` here; reports count them all. */
+  earlierRatings?: Rating[];
   clocks: Record<TargetKind, TargetClock>;
   /** Goes up by one with every change (optimistic concurrency); the filing is rev 1. */
   rev: number;

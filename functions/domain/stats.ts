@@ -49,10 +49,11 @@ export function contribution(r: Request): Counters {
     add(`penalty|${breach.unit}`, breach.amount);
     if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
   }
-  if (r.rating) {
+  // Every rating counts: those given before a reopen and the latest one.
+  for (const rating of [...(r.earlierRatings ?? []), ...(r.rating ? [r.rating] : [])]) {
     add('csat|n');
-    add('csat|sum', r.rating.score);
-    add(`csat|${r.rating.score}`);
+    add('csat|sum', rating.score);
+    add(`csat|${rating.score}`);
   }
   if (r.cause) add(`cause|${r.cause.category}`);
   return c;
@@ -148,8 +149,8 @@ export interface StatsDelta {
   /** The filing day (`YYYY-MM-DD`, provider's zone). */
   day: string;
   add: Counters;
-  /** A "what would have made this better?" answer given by this write. */
-  better?: { id: string; text: string };
+  /** A "what would have made this better?" answer given by this write (`n`: the request's nth rating, from 2). */
+  better?: { id: string; text: string; n?: number };
 }
 
 /** What one write of a request changes in its day's counters (nothing: `add` is empty). */
@@ -161,8 +162,12 @@ export function statsDelta(before: Request | undefined, after: Request): StatsDe
     const d = Math.round(((now[key] ?? 0) - (was[key] ?? 0)) * 100) / 100;
     if (d !== 0) add[key] = d;
   }
+  // The nth rating of the request (asked again after a reopen) keeps its own answer.
+  const n = (after.earlierRatings?.length ?? 0) + 1;
   const better =
-    after.rating?.better && !before?.rating?.better ? { id: after.id, text: after.rating.better } : undefined;
+    after.rating?.better && !before?.rating?.better
+      ? { id: after.id, text: after.rating.better, ...(n > 1 ? { n } : {}) }
+      : undefined;
   return { day: after.filed.day, add, ...(better ? { better } : {}) };
 }
 

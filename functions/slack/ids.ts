@@ -54,6 +54,8 @@ export const IDS = {
     more: 'request_more',
     /** "Transfer" on the card: opens the transfer modal. */
     transfer: 'request_transfer',
+    /** "Open the request" in a head's low-score DM: a link button to the card (the click is only acknowledged); value is the request ID. */
+    open: 'request_open',
   },
   /** The modal that hands a request to another department (private_metadata: the request ID). */
   transferModal: 'request_transfer_to',

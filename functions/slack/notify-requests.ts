@@ -3,7 +3,8 @@
  * in the provider's channel (or updates it), then tells Slack each history line it has not told
  * yet, oldest first: a reply in the card's thread and DMs to whoever should hear of it (the
  * requester: the filing confirmation, acknowledge, waiting on you, resolved with the rating prompt;
- * the person who resolved it: the requester's rating;
+ * the person who resolved it: the requester's rating; the provider's heads: a score of 2 or less,
+ * updated in place when its comment follows;
  * the assignee: an at-risk warning, or with nobody assigned a line shown in the channel that
  * mentions the department's user group or members; the heads of both
  * departments: a breach, with its penalty and a recovery checklist). Then the request's check moves
@@ -54,11 +55,14 @@ import { type OverdueReminderInput, overdueReminder } from './views/reminders';
 import {
   assignedDm,
   filedConfirmation,
+  LOW_SCORE,
+  lowScoreAlert,
   movedDm,
   ratedDm,
   relayedReply,
   requesterUpdate,
   requesterWroteDm,
+  resolvedDm,
 } from './views/request-dms';
 import { type CardInput, filedFromMessageReply, historyLine, movedCard, requestCard } from './views/requests';
 
@@ -358,6 +362,109 @@ async function sendDms(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
       if (!c.dm.ref && (await rememberDmThread(deps.db, c.request.id, sent))) c.dm.ref = sent;
     }
     await markDmed(deps.db, c.request.id, c.event.seq, mark, sent?.ts ?? REFUSED_DM_TS);
+    // The same line object is in the history: a later line of this job reads what was sent.
+    c.event.dmed[mark] = sent?.ts ?? REFUSED_DM_TS;
+  }
+  await updateLowScoreAlerts(deps, c);
+  await closeRatingOnAutoClose(deps, c);
+}
+
+/** What a head's low-score DM is remembered under on the rating's score line (a head may also be its resolver). */
+const lowScoreMark = (user: string) => `low:${user}`;
+
+/** The heads told of a low score: the provider's, except the requester themselves. */
+const lowScoreHeads = (request: Request, provider: Department) => provider.heads.filter((h) => h !== request.requester);
+
+/**
+ * The rating a `rate` line belongs to, within its resolve (a reopen and the next resolve ask again):
+ * its score line (the first), the comment given with it or after it, and who resolved it.
+ */
+function ratingOf(
+  history: StoredEvent[],
+  event: StoredEvent,
+): { score: StoredEvent | undefined; comment?: string; resolver?: string } {
+  const sorted = [...history].sort((a, b) => a.seq - b.seq);
+  const resolve = sorted.filter((e) => e.type === 'resolve' && e.seq < event.seq).at(-1);
+  const from = resolve?.seq ?? 0;
+  const to = sorted.find((e) => e.seq > event.seq && (e.type === 'reopen' || e.type === 'resolve'))?.seq;
+  const rates = sorted.filter((e) => e.type === 'rate' && e.seq > from && (to === undefined || e.seq < to));
+  const comment = rates.find((e) => e.note)?.note;
+  return {
+    score: rates[0],
+    ...(comment ? { comment } : {}),
+    ...(resolve ? { resolver: resolve.actor } : {}),
+  };
+}
+
+/** The heads' DM about a low score, as its rating stands in the history (the comment once given). */
+function lowScoreMessage(c: DmContext, rating: ReturnType<typeof ratingOf>): SlackMessage | undefined {
+  const score = rating.score?.score;
+  if (score === undefined || score > LOW_SCORE) return undefined;
+  return lowScoreAlert({
+    request: c.request,
+    score,
+    ...(rating.comment ? { comment: rating.comment } : {}),
+    ...(rating.resolver ? { resolver: rating.resolver } : {}),
+    providerName: c.provider.name,
+    ...c.link,
+  });
+}
+
+/**
+ * A comment added to a low score: the heads' DMs about that score are updated to show it (no
+ * second DM). Each update is remembered on the comment's line, so a retried job does not repeat it.
+ */
+async function updateLowScoreAlerts(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
+  if (c.event.type !== 'rate') return;
+  const rating = ratingOf(c.history, c.event);
+  if (!rating.score || rating.score.seq === c.event.seq) return;
+  const message = lowScoreMessage(c, rating);
+  if (!message) return;
+  for (const head of lowScoreHeads(c.request, c.provider)) {
+    const mark = lowScoreMark(head);
+    const ts = rating.score.dmed[mark];
+    if (c.event.dmed[mark] || !ts || ts === REFUSED_DM_TS) continue;
+    try {
+      const opened = await deps.slack.conversations.open({ users: head });
+      const channel = opened.channel?.id;
+      if (channel) await deps.slack.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+    } catch (err) {
+      if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
+      logger.warn('low-score DM not updated with the comment', { id: c.request.id, error: (err as Error).message });
+    }
+    await markDmed(deps.db, c.request.id, c.event.seq, mark, ts);
+    c.event.dmed[mark] = ts;
+  }
+}
+
+/**
+ * Kept closing a request at the end of its reopen window also ends its rating: the requester's
+ * "resolved" DM is drawn again, its rating buttons giving way to a line saying so (an update says
+ * the same however often a retry sends it).
+ */
+async function closeRatingOnAutoClose(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
+  const { event, request } = c;
+  if (event.type !== 'close' || event.actor !== SYSTEM_ACTOR) return;
+  const resolve = [...c.history]
+    .sort((a, b) => a.seq - b.seq)
+    .filter((e) => e.type === 'resolve' && e.seq < event.seq)
+    .at(-1);
+  const ts = resolve?.dmed[request.requester];
+  if (!resolve || !ts || ts === REFUSED_DM_TS) return;
+  const message = resolvedDm({
+    request,
+    by: c.provider.name,
+    ...(resolve.note ? { note: resolve.note } : {}),
+    used: { closed: { by: SYSTEM_ACTOR, at: event.at } },
+    at: event.at,
+  });
+  try {
+    const channel =
+      c.dm.ref?.channel ?? (await deps.slack.conversations.open({ users: request.requester })).channel?.id;
+    if (channel) await deps.slack.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+  } catch (err) {
+    if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
+    logger.warn('resolved DM not redrawn at the auto-close', { id: request.id, error: (err as Error).message });
   }
 }
 
@@ -534,12 +641,20 @@ async function directMessages(c: DmContext): Promise<Dm[]> {
       return dms;
     }
     case 'rate': {
-      // The person who resolved it hears the score (and a comment added to it later).
-      const before = c.history.filter((e) => e.seq < event.seq);
-      const resolver = before.filter((e) => e.type === 'resolve').at(-1)?.actor;
-      if (!resolver || resolver === event.actor || resolver === SYSTEM_ACTOR || event.score === undefined) return [];
-      const commentOnly = before.some((e) => e.type === 'rate');
+      // The person who resolved it hears the score (and a comment added to it later); after a low
+      // score each of the provider's heads hears it once, and a later comment updates that DM.
+      const rating = ratingOf(c.history, event);
+      const resolver = rating.resolver;
+      const commentOnly = rating.score !== undefined && rating.score.seq !== event.seq;
+      const alert = commentOnly ? undefined : lowScoreMessage(c, rating);
+      const heads = lowScoreHeads(request, provider);
+      const dms: Dm[] = alert ? heads.map((user) => ({ user, mark: lowScoreMark(user), message: alert })) : [];
+      // A head who resolved it reads the low score (and its comment) in that DM alone.
+      const toldAsHead = resolver !== undefined && heads.includes(resolver) && lowScoreMessage(c, rating) !== undefined;
+      if (!resolver || resolver === event.actor || resolver === SYSTEM_ACTOR || event.score === undefined || toldAsHead)
+        return dms;
       return [
+        ...dms,
         {
           user: resolver,
           message: ratedDm({

@@ -103,6 +103,13 @@ const TransferSchema = z.object({
 type StoredRequest = Omit<Request, 'filed' | 'resolutionNote'> &
   Partial<Pick<Request, 'filed'>> & { resolution?: Request['resolutionNote'] };
 
+const RatingSchema = z.object({
+  score: z.number().int(),
+  better: z.string().optional(),
+  at: z.number(),
+  by: z.string(),
+});
+
 const StoredRequestSchema = schemaFor<StoredRequest>()(
   z.object({
     id: z.string(),
@@ -129,9 +136,8 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     closedAt: z.number().optional(),
     cancelledAt: z.number().optional(),
     resolution: z.string().optional(),
-    rating: z
-      .object({ score: z.number().int(), better: z.string().optional(), at: z.number(), by: z.string() })
-      .optional(),
+    rating: RatingSchema.optional(),
+    earlierRatings: z.array(RatingSchema).optional(),
     clocks: z.object({ response: TargetClockSchema, resolution: TargetClockSchema }),
     rev: z.number().int(),
     // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.

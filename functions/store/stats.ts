@@ -15,7 +15,8 @@ import { queryPages, type TransactItem } from './transact';
 
 export const statsPk = (department: string) => `STATS#${department}`;
 export const daySk = (day: string) => `DAY#${day}`;
-export const betterSk = (day: string, id: string) => `BETTER#${day}#${id}`;
+/** A request's answer (`n`: its nth rating, asked again after a reopen; the first has none). */
+export const betterSk = (day: string, id: string, n?: number) => `BETTER#${day}#${id}${n ? `#${n}` : ''}`;
 
 /** The transaction items for one request write's counter changes (none when nothing changes). */
 export function statsItems(db: Db, department: string, delta: StatsDelta): TransactItem[] {
@@ -44,7 +45,7 @@ export function statsItems(db: Db, department: string, delta: StatsDelta): Trans
         TableName: db.table,
         Item: {
           pk: statsPk(department),
-          sk: betterSk(delta.day, delta.better.id),
+          sk: betterSk(delta.day, delta.better.id, delta.better.n),
           id: delta.better.id,
           day: delta.day,
           text: delta.better.text,

@@ -194,13 +194,23 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
       now: deps.now(),
     });
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
-    else if (result.outcome === 'refused') {
-      // A second click of the one who rated: the DM shows their rating, and nothing more is said.
-      const rating = (await getRequest(deps.db, id))?.rating;
-      if (rating?.by !== user) return refuse(respond, result.message);
-    }
     const at = clickedMessage(body);
+    if (result.outcome === 'refused') {
+      // A second click of the one who rated: the DM shows their rating, and nothing more is said.
+      // Anything else (the rating closed) is said, and the DM is drawn as it now stands.
+      const rating = (await getRequest(deps.db, id))?.rating;
+      if (rating?.by !== user) {
+        await refuse(respond, result.message);
+        if (at) await showResolvedDm(deps, client, id, at);
+        return;
+      }
+    }
     if (at) await showResolvedDm(deps, client, id, at);
+  });
+
+  // "Open the request" in a head's low-score DM is a link to the card: Slack opens it; the click only needs an answer.
+  app.action(IDS.requestAction.open, async ({ ack }) => {
+    await ack();
   });
 
   // "Add a comment" under a rating just given: a form for what would have made it better.

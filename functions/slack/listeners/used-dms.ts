@@ -73,6 +73,7 @@ export async function showResolvedDm(deps: ListenerDeps, client: WebClient, id: 
     by: providerNameOf(dir, record),
     ...(resolve?.note ? { note: resolve.note } : {}),
     used: usedSinceResolve(record),
+    at: deps.now().getTime(),
   });
   await update(client, at, message, id);
 }

@@ -7,12 +7,14 @@ import type { KnownBlock } from '@slack/types';
 import { DAY_MS } from '../../domain';
 import {
   AUTO_CLOSE_MS,
+  RATING_WINDOW_MS,
   REOPEN_WINDOW_MS,
   type Request,
   type RequestClocks,
   type RequestEvent,
   SYSTEM_ACTOR,
 } from '../../domain/request';
+import { ratingOpen } from '../../domain/request-actions';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { button, context, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
@@ -107,6 +109,8 @@ export interface ResolvedInput {
   note?: string;
   /** What the requester did with the DM since it was sent (the rating is read from the request). */
   used?: { closed?: Used; reopened?: Used };
+  /** When it is drawn: once the rating window is over, the rating buttons give way to a line saying so. */
+  at?: number;
 }
 
 /**
@@ -141,6 +145,12 @@ export function resolvedDm(input: ResolvedInput): SlackMessage {
         block_id: 'request_rating_comment',
         elements: [button(IDS.requestAction.comment, 'Add a comment', request.id)],
       });
+  } else if (!used?.reopened && input.at !== undefined && !ratingOpen(request, input.at)) {
+    blocks.push(
+      context(
+        `:hourglass_flowing_sand: Rating closed: ${id} could be rated for ${plural(RATING_WINDOW_MS / DAY_MS, 'day')} after it was resolved.`,
+      ),
+    );
   } else if (!used?.reopened) {
     blocks.push(
       section(
@@ -240,6 +250,55 @@ export function ratedDm(input: RatedInput): SlackMessage {
       : 'Ratings add up in `/sla report` under satisfaction.';
   const text = cut(`${line}${input.commentOnly ? ':' : ''}${said}`, MAX_SECTION_TEXT);
   return { text, blocks: [section(text), context(after)] };
+}
+
+/** A score this low or lower tells the provider's heads (once per rating, with the comment when one comes). */
+export const LOW_SCORE = 2;
+
+export interface LowScoreInput {
+  request: Request;
+  score: number;
+  /** The requester's comment, once they added one. */
+  comment?: string;
+  providerName: string;
+  /** Who resolved it (not told when it was Kept). */
+  resolver?: string;
+  /** Permalink of the card: the button opens it. */
+  cardLink?: string;
+}
+
+/**
+ * The DM to each head of the provider after a low score: the request, the score, the comment
+ * (updated in place when it comes after the score), what to do now, and a button to the card.
+ */
+export function lowScoreAlert(input: LowScoreInput): SlackMessage {
+  const { request } = input;
+  const id = escapeMrkdwn(request.id);
+  const who = mentionUser(request.requester);
+  const by = input.resolver && input.resolver !== SYSTEM_ACTOR ? `, resolved by ${mentionUser(input.resolver)}` : '';
+  const line = `:warning: ${who} rated ${id} (*${escapeMrkdwn(request.title)}*) ${input.score}/5${by}.`;
+  const said = input.comment
+    ? `:speech_balloon: ${quoted(input.comment)}`
+    : ':speech_balloon: No comment yet; if they add one, it shows here.';
+  const guide = `A score this low means the service did not work for them. A short word from you helps most: ask ${who} what went wrong, then look at the cause with whoever worked it, so the next one goes better.`;
+  const url = safeUrl(input.cardLink);
+  const blocks: KnownBlock[] = [
+    section(cut(line, MAX_SECTION_TEXT)),
+    section(cut(said, MAX_SECTION_TEXT)),
+    context(guide),
+  ];
+  if (url)
+    blocks.push({
+      type: 'actions',
+      block_id: 'request_low_score',
+      elements: [{ ...button(IDS.requestAction.open, 'Open the request', request.id), url }],
+    });
+  else
+    blocks.push(
+      context(`${escapeMrkdwn(input.providerName)}'s channel has no card for ${id} yet; \`/sla show ${id}\` shows it.`),
+    );
+  const text = cut(`${line}${input.comment ? ` ${quoted(input.comment)}` : ''}`, MAX_SECTION_TEXT);
+  return { text, blocks };
 }
 
 export interface UpdateInput {

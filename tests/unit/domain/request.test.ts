@@ -7,7 +7,7 @@
 import type { AgreementVersion, Priority } from '../../../functions/domain/agreement';
 import { type Calendar, compileCalendar } from '../../../functions/domain/calendar';
 import type { Department } from '../../../functions/domain/department';
-import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
 import {
   ACTION_TYPES,
   type ActionType,
@@ -897,6 +897,37 @@ describe('what actions do to the clocks', () => {
     expect(refusal(request, { type: 'rate', score: 4, better: 'more' }, REQUESTER, MON + 4 * HOUR_MS)).toContain(
       'already rated',
     );
+  });
+
+  it('takes a score until 7 days after the resolve, the instant it closes itself; a comment on a score given in time after', () => {
+    const at = MON + HOUR_MS;
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, at).request;
+    const lastMoment = at + 7 * DAY_MS - 1;
+    expect(act(resolved, { type: 'rate', score: 3 }, REQUESTER, lastMoment).request.rating?.score).toBe(3);
+    expect(refusal(resolved, { type: 'rate', score: 3 }, REQUESTER, at + 7 * DAY_MS)).toContain(
+      'Its rating closed 7 days after it was resolved',
+    );
+    // Closed early by the requester: the 7 days still count from the resolve.
+    const closed = act(resolved, { type: 'close' }, REQUESTER, at + DAY_MS).request;
+    expect(act(closed, { type: 'rate', score: 2 }, REQUESTER, lastMoment).request.rating?.score).toBe(2);
+    expect(attempt(closed, { type: 'rate', score: 2 }, REQUESTER, at + 8 * DAY_MS).ok).toBe(false);
+    // The comment belongs to a score given in time: it may follow later.
+    const rated = act(resolved, { type: 'rate', score: 2 }, REQUESTER, at + DAY_MS).request;
+    const commented = act(rated, { type: 'rate', score: 2, better: 'Sooner.' }, REQUESTER, at + 9 * DAY_MS).request;
+    expect(commented.rating?.better).toBe('Sooner.');
+  });
+
+  it('keeps the rating among the earlier ones on a reopen, and asks again after the next resolve', () => {
+    const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS).request;
+    const rated = act(resolved, { type: 'rate', score: 4 }, REQUESTER, MON + 2 * HOUR_MS).request;
+    const reopened = act(rated, { type: 'reopen' }, REQUESTER, MON + 3 * HOUR_MS).request;
+    expect(reopened.rating).toBeUndefined();
+    expect(reopened.earlierRatings).toEqual([{ score: 4, at: MON + 2 * HOUR_MS, by: REQUESTER }]);
+    expect(refusal(reopened, { type: 'rate', score: 5 }, REQUESTER, MON + 4 * HOUR_MS)).toContain('not resolved yet');
+    const again = act(reopened, { type: 'resolve', note: 'Really done.' }, AGENT, MON + 5 * HOUR_MS).request;
+    const twice = act(again, { type: 'rate', score: 5 }, REQUESTER, MON + 6 * HOUR_MS).request;
+    expect(twice.rating).toMatchObject({ score: 5 });
+    expect(twice.earlierRatings).toHaveLength(1);
   });
 
   it('assigns only to people in the department, and not to the current assignee', () => {
