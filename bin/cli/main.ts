@@ -1,5 +1,6 @@
 /** The `kept` command line. Every bad input gets one line on stderr and exit code 2. */
 import { ConfigError } from '../../functions/config';
+import { audit } from './audit';
 import { due } from './due';
 import { importFile } from './import';
 import { type CliIO, EXIT } from './io';
@@ -13,6 +14,7 @@ const USAGE = [
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
   "  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report (default: this month to date)",
+  '  kept audit [--since YYYY-MM-DD] [--dept ID] [--format table|json|csv]   who changed departments, agreements, settings and penalties',
 ];
 
 export async function kept(argv: string[], io: CliIO): Promise<number> {
@@ -25,6 +27,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
         return await importFile(args, io);
       case 'report':
         return await report(args, io);
+      case 'audit':
+        return await audit(args, io);
       case 'scan':
       case 'digest':
         return await job(command, args, io);
