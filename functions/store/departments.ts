@@ -60,7 +60,10 @@ export async function saveDepartment(
   await transact(db, [bumpRev(db, rev), putDepartmentItem(db, d, mode), ...departmentAudit(db, d, who)]);
 }
 
-/** Stores the members Slack reported for the department's user group, if the group is still the same. */
+/**
+ * Stores the members Slack reported for the department's user group, if the group is still the
+ * same. Not in the audit trail: it is Slack's answer, not anyone's decision (the group's choice is).
+ */
 export async function cacheUsergroupMembers(
   db: Db,
   id: string,
