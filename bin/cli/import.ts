@@ -4,6 +4,7 @@
  * A valid one is applied change by change (see functions/store/import.ts); running it again
  * changes nothing.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseStoreAndSlackClientConfig, parseStoreConfig } from '../../functions/config';
@@ -20,6 +21,22 @@ import { withDb } from './db';
 import { type CliIO, EXIT } from './io';
 
 const USAGE = 'usage: kept import FILE.yaml [--dry-run]';
+
+/**
+ * Who the audit trail names for a change made from this command line: `cli:<os user>`, or
+ * `cli:kept import` when the operating system does not say.
+ */
+export function cliAuditor(env: Record<string, string | undefined>): string {
+  let name = (env.USER ?? env.USERNAME ?? '').trim();
+  if (!name) {
+    try {
+      name = userInfo().username;
+    } catch {
+      name = '';
+    }
+  }
+  return `cli:${name || 'kept import'}`;
+}
 
 function describeChange(c: ImportChange): string {
   switch (c.kind) {
@@ -107,7 +124,7 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
     for (const c of plan.changes) io.out(describeChange(c));
     if (!dryRun) {
       try {
-        await applyImport(db, plan, dir, now);
+        await applyImport(db, plan, dir, now, cliAuditor(io.env));
       } catch (err) {
         if (err instanceof TipExistsError) {
           io.err(

@@ -1,5 +1,6 @@
 /** The `kept` command line. Every bad input gets one line on stderr and exit code 2. */
 import { ConfigError } from '../../functions/config';
+import { audit } from './audit';
 import { due } from './due';
 import { erase } from './erase';
 import { importFile } from './import';
@@ -15,6 +16,7 @@ const USAGE = [
   '  kept digest [--now ISO]    run the weekly digest once',
   '  kept erase --user U0123ABCD   remove what one person wrote; counts and the ledger stay',
   "  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report (default: this month to date)",
+  '  kept audit [--since YYYY-MM-DD] [--dept ID] [--format table|json|csv]   who changed departments, agreements, settings and penalties',
 ];
 
 export async function kept(argv: string[], io: CliIO): Promise<number> {
@@ -29,6 +31,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
         return await report(args, io);
       case 'erase':
         return await erase(args, io);
+      case 'audit':
+        return await audit(args, io);
       case 'scan':
       case 'digest':
         return await job(command, args, io);

@@ -66,7 +66,12 @@ async function leaveDepartments(deps: WorkDeps, user: string): Promise<string[]>
     const dept: Department | undefined = departmentsOf(dir, user)[0];
     if (!dept) return left;
     try {
-      await saveDepartment(deps.db, withoutPerson(dept, user), 'update', dir.rev);
+      // The audit trail names Kept: Slack said the person left; nobody decided it.
+      await saveDepartment(deps.db, withoutPerson(dept, user), 'update', dir.rev, {
+        by: SYSTEM_ACTOR,
+        at: (deps.now ?? (() => new Date()))().toISOString(),
+        before: dept,
+      });
       left.push(dept.id);
     } catch (err) {
       if (!(err instanceof WriteConflictError)) throw err; // someone changed the directory: read again

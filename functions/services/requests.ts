@@ -28,6 +28,7 @@ import { decide, mayAct, missedTargets } from '../domain/request-actions';
 import type { TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { getAgreementVersion } from '../store/agreements';
+import { auditItems } from '../store/audit';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
@@ -211,7 +212,8 @@ export async function act(
       return { outcome: 'refused', message: decided.error };
     }
     try {
-      const extra = input.action.type === 'waive' ? waiverLedger(db, decided.value.request, input.action.kind) : [];
+      const extra =
+        input.action.type === 'waive' ? waiverLedger(db, request, decided.value.request, input.action.kind) : [];
       await saveChange(db, {
         ...decided.value,
         before: request,
@@ -264,11 +266,24 @@ export async function mayDo(
   };
 }
 
-/** The compensating ledger entry of a waived penalty (the breach on `request` already carries the waiver). */
-function waiverLedger(db: Db, request: Request, kind: TargetKind): TransactItem[] {
+/**
+ * The compensating ledger entry of a waived penalty (the breach on `request` already carries the
+ * waiver), and the penalty change's audit line (the breach before and after).
+ */
+function waiverLedger(db: Db, before: Request, request: Request, kind: TargetKind): TransactItem[] {
   const breach = request.breaches?.[kind];
   if (!breach?.waived) return [];
-  return waiverItems(db, {
+  const audit = auditItems(db, {
+    subject: 'penalty',
+    id: `${request.id}/${kind}`,
+    action: 'waived',
+    by: breach.waived.by,
+    at: new Date(breach.waived.at).toISOString(),
+    departments: [request.provider, request.customer],
+    before: before.breaches?.[kind],
+    after: breach,
+  });
+  const ledger = waiverItems(db, {
     type: 'waiver',
     agreementId: request.agreementId,
     agreementVersion: request.agreementVersion,
@@ -281,6 +296,7 @@ function waiverLedger(db: Db, request: Request, kind: TargetKind): TransactItem[
     by: breach.waived.by,
     reason: breach.waived.reason,
   });
+  return [...ledger, ...audit];
 }
 
 export interface ThreadMessage {

@@ -111,6 +111,13 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
       "This week's service tips (one for serving colleagues, one for customers, as in the weekly digest); admins add, edit and retire them.",
     ready: true,
   },
+  {
+    name: 'audit',
+    usage: '/sla audit [dept]',
+    summary:
+      "Who changed a department's details, agreements and penalties, and when: its last 20 changes (its heads and Kept admins).",
+    ready: true,
+  },
 ];
 
 export const KUDOS_COMMAND: CommandInfo = {
@@ -173,6 +180,7 @@ export const SLA_WORDS = [
   'dept',
   'report',
   'tips',
+  'audit',
 ] as const;
 export type SlaWord = (typeof SLA_WORDS)[number];
 

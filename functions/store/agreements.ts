@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
+import { auditItems } from './audit';
 import type { Db } from './client';
 import { AgreementVersionSchema, agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK } from './directory';
 import { MessageRefSchema, schemaFor } from './read-back';
@@ -27,6 +28,26 @@ export type StoredAgreementVersion = AgreementVersion & {
 const StoredAgreementVersionSchema = schemaFor<StoredAgreementVersion>()(
   AgreementVersionSchema.extend({ messages: z.record(z.string(), MessageRefSchema).default({}) }),
 );
+
+/** The audit line of an agreement change: its terms before (if any) and after, for both sides. */
+export function agreementAudit(
+  db: Db,
+  action: string,
+  who: { by: string; at: string },
+  after: AgreementVersion,
+  before?: AgreementVersion,
+): TransactItem[] {
+  return auditItems(db, {
+    subject: 'agreement',
+    id: after.id,
+    action,
+    by: who.by,
+    at: who.at,
+    departments: [after.provider, after.customer],
+    before,
+    after,
+  });
+}
 
 function versionItem(a: AgreementVersion): Record<string, unknown> {
   return { pk: agreementPk(a.id), sk: versionSk(a.version), ...a, messages: {} };
@@ -52,6 +73,7 @@ export function activateImportedItems(
   db: Db,
   agreement: AgreementVersion,
   change: { retires?: number; withdraws?: number; previousLatest: number },
+  audit: { by: string; before?: AgreementVersion | undefined; pending?: AgreementVersion | undefined },
 ): TransactItem[] {
   const record: AgreementRecord = { id: agreement.id, latestVersion: agreement.version, active: agreement };
   const items: TransactItem[] = [
@@ -73,6 +95,23 @@ export function activateImportedItems(
         decidedAt: agreement.createdAt,
         decidedBy: 'import',
       }),
+    );
+  const who = { by: audit.by, at: agreement.createdAt };
+  items.push(...agreementAudit(db, audit.before ? 'imported' : 'created by import', who, agreement, audit.before));
+  if (audit.pending && change.withdraws !== undefined)
+    items.push(
+      ...agreementAudit(
+        db,
+        'proposal withdrawn by import',
+        who,
+        {
+          ...audit.pending,
+          status: 'withdrawn',
+          decidedAt: agreement.createdAt,
+          decidedBy: 'import',
+        },
+        audit.pending,
+      ),
     );
   return items;
 }
@@ -136,6 +175,13 @@ export async function saveProposal(
     claim,
     { Put: { TableName: db.table, Item: versionItem(proposal), ConditionExpression: 'attribute_not_exists(pk)' } },
     recordItem,
+    ...agreementAudit(
+      db,
+      'proposed',
+      { by: proposal.proposedBy ?? proposal.createdBy, at: proposal.createdAt },
+      proposal,
+      base?.active,
+    ),
   ]);
 }
 
@@ -180,6 +226,7 @@ export async function acceptProposal(
   ];
   if (record.active)
     items.push(setStatus(db, proposal.id, record.active.version, 'active', 'retired', { retiredAt: decision.at }));
+  items.push(...agreementAudit(db, 'accepted', decision, active, record.active));
   await transact(db, items);
   return active;
 }
@@ -196,6 +243,19 @@ export async function declineProposal(
       declineReason: decision.reason,
     }),
     settlePending(db, proposal),
+    ...agreementAudit(
+      db,
+      'declined',
+      decision,
+      {
+        ...proposal,
+        status: 'declined',
+        decidedBy: decision.by,
+        decidedAt: decision.at,
+        declineReason: decision.reason,
+      },
+      proposal,
+    ),
   ]);
 }
 

@@ -6,6 +6,7 @@
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Department } from '../domain/department';
+import { auditItems } from './audit';
 import type { Db } from './client';
 import { bumpRev, DIRECTORY_PK, departmentItem, deptSk } from './directory';
 import { ifConditionHolds, type TransactItem, transact } from './transact';
@@ -20,12 +21,49 @@ export function putDepartmentItem(db: Db, d: Department, mode: 'create' | 'updat
   };
 }
 
-/** Creates or replaces a department, on the condition that the directory is still at `rev`. */
-export async function saveDepartment(db: Db, d: Department, mode: 'create' | 'update', rev: number): Promise<void> {
-  await transact(db, [bumpRev(db, rev), putDepartmentItem(db, d, mode)]);
+/** A department as the audit trail keeps it: the decisions, not the user-group member cache. */
+export function auditedDepartment(d: Department | undefined): Record<string, unknown> | undefined {
+  if (!d) return undefined;
+  const { usergroupMembers: _m, usergroupSyncedAt: _s, ...decided } = d;
+  return decided;
 }
 
-/** Stores the members Slack reported for the department's user group, if the group is still the same. */
+/** The audit line of a department created (no `before`) or changed. */
+export function departmentAudit(
+  db: Db,
+  d: Department,
+  who: { by: string; at: string; before?: Department | undefined },
+): TransactItem[] {
+  return auditItems(db, {
+    subject: 'department',
+    id: d.id,
+    action: who.before ? 'updated' : 'created',
+    by: who.by,
+    at: who.at,
+    departments: [d.id],
+    before: auditedDepartment(who.before),
+    after: auditedDepartment(d),
+  });
+}
+
+/**
+ * Creates or replaces a department, on the condition that the directory is still at `rev`, with
+ * its audit line (`who.before`: the department as it was read, absent when created).
+ */
+export async function saveDepartment(
+  db: Db,
+  d: Department,
+  mode: 'create' | 'update',
+  rev: number,
+  who: { by: string; at: string; before?: Department | undefined },
+): Promise<void> {
+  await transact(db, [bumpRev(db, rev), putDepartmentItem(db, d, mode), ...departmentAudit(db, d, who)]);
+}
+
+/**
+ * Stores the members Slack reported for the department's user group, if the group is still the
+ * same. Not in the audit trail: it is Slack's answer, not anyone's decision (the group's choice is).
+ */
 export async function cacheUsergroupMembers(
   db: Db,
   id: string,

@@ -4,14 +4,17 @@
  * departments or agreements meanwhile, the import stops with WriteConflictError and running it
  * again finishes the job (every change is idempotent against the directory it reads).
  * Tip changes (the TIPS partition, not the directory) are written last with store/tips.ts,
- * one write each, by `import`; they leave the revision alone.
+ * one write each, by `import`; they leave the revision alone. Every change carries its audit
+ * line(s) in its own transaction (store/audit.ts), by `by` (`cli:<os user>` from `kept import`).
  */
 
 import type { Directory } from '../domain/directory';
+import { findDepartment } from '../domain/directory';
 import type { ImportChange, ImportPlan } from '../domain/import-plan';
 import { activateImportedItems } from './agreements';
+import { auditItems } from './audit';
 import type { Db } from './client';
-import { putDepartmentItem } from './departments';
+import { departmentAudit, putDepartmentItem } from './departments';
 import { bumpRev, digestItem } from './directory';
 import { addCustomTip, saveTipText, setTipRetired } from './tips';
 import { type TransactItem, transact } from './transact';
@@ -21,22 +24,40 @@ type TipImportChange = Extract<ImportChange, { kind: `tip.${string}` }>;
 
 const isTipChange = (c: ImportChange): c is TipImportChange => c.kind.startsWith('tip.');
 
-function itemsOf(db: Db, change: DirectoryChange, dir: Directory): TransactItem[] {
+function itemsOf(db: Db, change: DirectoryChange, dir: Directory, who: { by: string; at: string }): TransactItem[] {
   switch (change.kind) {
     case 'department.create':
-      return [putDepartmentItem(db, change.department, 'create')];
+      return [putDepartmentItem(db, change.department, 'create'), ...departmentAudit(db, change.department, who)];
     case 'department.update':
-      return [putDepartmentItem(db, change.department, 'update')];
+      return [
+        putDepartmentItem(db, change.department, 'update'),
+        ...departmentAudit(db, change.department, { ...who, before: findDepartment(dir, change.department.id) }),
+      ];
     case 'agreement.activate': {
-      const previousLatest = dir.agreements.find((a) => a.id === change.agreement.id)?.latestVersion ?? 0;
-      return activateImportedItems(db, change.agreement, {
-        retires: change.retires,
-        withdraws: change.withdraws,
-        previousLatest,
-      });
+      const kept = dir.agreements.find((a) => a.id === change.agreement.id);
+      return activateImportedItems(
+        db,
+        change.agreement,
+        { retires: change.retires, withdraws: change.withdraws, previousLatest: kept?.latestVersion ?? 0 },
+        { by: who.by, before: kept?.active, pending: kept?.pending },
+      );
     }
-    case 'digest.set':
-      return [{ Put: { TableName: db.table, Item: digestItem(change.digest) } }];
+    case 'digest.set': {
+      const before = dir.digests.find((d) => d.channel === change.digest.channel);
+      return [
+        { Put: { TableName: db.table, Item: digestItem(change.digest) } },
+        ...auditItems(db, {
+          subject: 'digest',
+          id: change.digest.channel,
+          action: before ? 'updated' : 'created',
+          by: who.by,
+          at: who.at,
+          departments: [],
+          before,
+          after: change.digest,
+        }),
+      ];
+    }
   }
 }
 
@@ -53,19 +74,25 @@ async function applyTipChange(db: Db, change: TipImportChange, who: { by: string
   }
 }
 
-/** `now` stamps the tips written (`updatedAt`); directory changes carry their own instants. */
+/** Who the audit trail names for an import when the caller does not say. */
+export const IMPORT_AUDITOR = 'cli:kept import';
+
+/**
+ * `now` stamps the tips written (`updatedAt`) and the audit lines; agreements carry their own
+ * instants. `by` is who the audit trail names.
+ */
 export async function applyImport(
   db: Db,
   plan: ImportPlan,
   dir: Directory,
   now: string = new Date().toISOString(),
+  by: string = IMPORT_AUDITOR,
 ): Promise<void> {
   let rev = dir.rev;
   for (const change of plan.changes) {
     if (isTipChange(change)) continue;
-    await transact(db, [bumpRev(db, rev), ...itemsOf(db, change, dir)]);
+    await transact(db, [bumpRev(db, rev), ...itemsOf(db, change, dir, { by, at: now })]);
     rev++;
   }
-  for (const change of plan.changes)
-    if (isTipChange(change)) await applyTipChange(db, change, { by: 'import', at: now });
+  for (const change of plan.changes) if (isTipChange(change)) await applyTipChange(db, change, { by, at: now });
 }

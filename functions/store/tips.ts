@@ -5,7 +5,7 @@
  * releases' wording of that tip still shows when it is brought back. The catalogue in use is the
  * built-in one (domain/tips.ts) with these items laid over it: one Query.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   activeTips,
@@ -18,8 +18,9 @@ import {
   TipSpec,
 } from '../domain/tips';
 import { logger } from '../log';
+import { auditItems } from './audit';
 import type { Db } from './client';
-import { ifConditionHolds, queryAll } from './transact';
+import { queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
 export const TIPS_PK = 'TIPS';
 export const tipSk = (id: string) => `TIP#${id}`;
@@ -84,60 +85,111 @@ interface Who {
   at: string;
 }
 
+/** The stored change of a tip as it is now (without its keys), if any. */
+async function storedTip(db: Db, id: string): Promise<Record<string, unknown> | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: { pk: TIPS_PK, sk: tipSk(id) }, ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const { pk: _pk, sk: _sk, ...rest } = out.Item;
+  return rest;
+}
+
+/**
+ * Writes a tip's item with its audit line in one transaction. `before` is the item as read just
+ * before (undefined: the built-in tip as shipped, or no tip yet).
+ */
+async function writeTip(
+  db: Db,
+  id: string,
+  action: string,
+  who: Who,
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown>,
+  condition: { expr: string; values?: Record<string, unknown> },
+): Promise<void> {
+  const put: TransactItem = {
+    Put: {
+      TableName: db.table,
+      Item: { pk: TIPS_PK, sk: tipSk(id), ...after },
+      ConditionExpression: condition.expr,
+      ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+    },
+  };
+  await transact(db, [
+    put,
+    ...auditItems(db, { subject: 'tip', id, action, by: who.by, at: who.at, departments: [], before, after }),
+  ]);
+}
+
 /** Stores a new tip, on the condition that no item has its id yet. */
 export async function addCustomTip(db: Db, tip: Tip, who: Who): Promise<void> {
-  const added = await ifConditionHolds(() =>
-    db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: {
-          pk: TIPS_PK,
-          sk: tipSk(tip.id),
-          ...tip,
-          source: 'custom',
-          createdBy: who.by,
-          createdAt: who.at,
-          updatedBy: who.by,
-          updatedAt: who.at,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ),
-  );
-  if (!added) throw new TipExistsError(tip.id);
+  const after = {
+    ...tip,
+    source: 'custom',
+    createdBy: who.by,
+    createdAt: who.at,
+    updatedBy: who.by,
+    updatedAt: who.at,
+  };
+  try {
+    await writeTip(db, tip.id, 'added', who, undefined, after, { expr: 'attribute_not_exists(pk)' });
+  } catch (err) {
+    if (err instanceof WriteConflictError && err.reasons[0] === 'ConditionalCheckFailed')
+      throw new TipExistsError(tip.id);
+    throw err;
+  }
+}
+
+/**
+ * Changes a stored tip from what it is now: read, then written on the condition that nobody
+ * changed it in between (else read again), so the audit line's `before` is exactly what was replaced.
+ */
+async function changeTip(
+  db: Db,
+  id: string,
+  action: string,
+  who: Who,
+  change: (before: Record<string, unknown> | undefined) => Record<string, unknown>,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const before = await storedTip(db, id);
+    const condition = !before
+      ? { expr: 'attribute_not_exists(pk)' }
+      : before.updatedAt === undefined
+        ? { expr: 'attribute_not_exists(updatedAt)' }
+        : { expr: 'updatedAt = :prev', values: { ':prev': before.updatedAt } };
+    try {
+      await writeTip(db, id, action, who, before, change(before), condition);
+      return;
+    } catch (err) {
+      if (!(err instanceof WriteConflictError) || attempt >= 4) throw err;
+    }
+  }
 }
 
 /** Replaces the text of a tip (built-in: `edit`, custom: stays `custom`); a retirement flag is left as it is. */
 export async function saveTipText(db: Db, tip: Tip, source: 'custom' | 'edit', who: Who): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: TIPS_PK, sk: tipSk(tip.id) },
-      UpdateExpression:
-        'SET id = :id, kind = :kind, title = :title, body = :body, tryThisWeek = :try, #source = :source, updatedBy = :by, updatedAt = :at',
-      ExpressionAttributeNames: { '#source': 'source' },
-      ExpressionAttributeValues: {
-        ':id': tip.id,
-        ':kind': tip.kind,
-        ':title': tip.title,
-        ':body': tip.body,
-        ':try': tip.tryThisWeek,
-        ':source': source,
-        ':by': who.by,
-        ':at': who.at,
-      },
-    }),
-  );
+  await changeTip(db, tip.id, 'reworded', who, (before) => ({
+    ...before,
+    id: tip.id,
+    kind: tip.kind,
+    title: tip.title,
+    body: tip.body,
+    tryThisWeek: tip.tryThisWeek,
+    source,
+    updatedBy: who.by,
+    updatedAt: who.at,
+  }));
 }
 
 /** Retires a tip or brings it back (an item with only the flag when a built-in tip was never edited). */
 export async function setTipRetired(db: Db, id: string, retired: boolean, who: Who): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.table,
-      Key: { pk: TIPS_PK, sk: tipSk(id) },
-      UpdateExpression: 'SET id = :id, retired = :r, updatedBy = :by, updatedAt = :at',
-      ExpressionAttributeValues: { ':id': id, ':r': retired, ':by': who.by, ':at': who.at },
-    }),
-  );
+  await changeTip(db, id, retired ? 'retired' : 'brought back', who, (before) => ({
+    ...before,
+    id,
+    retired,
+    updatedBy: who.by,
+    updatedAt: who.at,
+  }));
 }

@@ -54,6 +54,7 @@ function validated(dir: Directory, d: Department, mode: 'create' | 'update'): De
 
 async function save(
   deps: ListenerDeps,
+  user: string,
   dir: Directory,
   d: Department,
   mode: 'create' | 'update',
@@ -62,7 +63,11 @@ async function save(
   const checked = validated(dir, d, mode);
   if (typeof checked === 'string') return { ...say(checked), saved: false };
   try {
-    await saveDepartment(deps.db, checked, mode, dir.rev);
+    await saveDepartment(deps.db, checked, mode, dir.rev, {
+      by: user,
+      at: deps.now().toISOString(),
+      before: findDepartment(dir, checked.id),
+    });
   } catch (err) {
     if (err instanceof WriteConflictError)
       return { ...say('Someone changed departments at the same moment. Please run the command again.'), saved: false };
@@ -111,6 +116,7 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
     return reply(
       await save(
         deps,
+        user,
         dir,
         d,
         'create',
@@ -144,6 +150,7 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
     return reply(
       await save(
         deps,
+        user,
         dir,
         { ...d, [sub]: [...list] },
         'update',
@@ -159,6 +166,7 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
       return reply(
         await save(
           deps,
+          user,
           dir,
           { ...rest2, usergroupMembers: [] },
           'update',
@@ -170,6 +178,7 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
     if (!group) return say(`Use \`/sla dept group ${d.id} @user-group\` (mention the group with @), or \`none\`.`);
     const done = await save(
       deps,
+      user,
       dir,
       { ...d, usergroup: group, usergroupMembers: [] },
       'update',
@@ -184,6 +193,7 @@ export async function deptCommand(deps: ListenerDeps, user: string, args: string
   if (!channel) return say(`Use \`/sla dept channel ${d.id} #channel\`.`);
   return save(
     deps,
+    user,
     dir,
     { ...d, channel },
     'update',

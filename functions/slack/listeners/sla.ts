@@ -6,6 +6,7 @@ import { splitArgs } from '../args';
 import { closestSlaWord, findSlaCommand, type SlaWord, slaWord } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
 import { agreementsCommand, openPropose } from './agreements';
+import { auditCommand } from './audit';
 import { deptCommand } from './departments';
 import type { ListenerDeps } from './deps';
 import { reportCommand } from './report';
@@ -70,6 +71,7 @@ function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>
       if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
     },
     tips: (r) => tipsCommand(deps, r.command, r.args, r.ack, r.client, r.respond),
+    audit: async (r) => r.ack(await auditCommand(deps, r.user, r.args)),
   };
 }
 
