@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { FUNCTION_STORE_CALLS, type FunctionName, grantFor } from './access';
 import { Alarms } from './constructs/alarms';
 import { Jobs } from './constructs/jobs';
 import type { KeptFunction } from './constructs/kept-function';
@@ -64,16 +65,17 @@ export class KeptStack extends Stack {
     this.slackApi = new SlackApi(this, 'SlackEndpoint', { environment: handsOff });
     this.jobs = new Jobs(this, 'Jobs', { environment: handsOff });
 
-    // Grants, one role per function. All four read and write items (no Scan, no table changes)
-    // and read the Slack secret; only the worker consumes the queue (granted by its event source).
-    const functions: Record<string, KeptFunction> = {
+    // Grants, one role per function. Each may send only the item actions its code sends, on the
+    // partitions its keys are built in (lib/access.ts, table in docs/operations.md); only the worker
+    // consumes the queue (granted by its event source).
+    const functions: Record<FunctionName, KeptFunction> = {
       Slack: this.slackApi.function,
       Scan: this.jobs.scan,
       Digest: this.jobs.digest,
       Worker: this.worker.function,
     };
-    for (const fn of Object.values(functions)) {
-      this.table.grantItemAccess(fn.role);
+    for (const [name, fn] of Object.entries(functions) as [FunctionName, KeptFunction][]) {
+      this.table.grantAccess(fn.role, grantFor(FUNCTION_STORE_CALLS[name]));
       this.grantSecretValue(fn.role);
     }
     for (const fn of [this.slackApi.function, this.jobs.scan, this.jobs.digest]) {

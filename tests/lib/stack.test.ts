@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { WORKER_ITEM_MARGIN_MS } from '../../functions/jobs/work';
 import { REQUEST_LEASE_MS } from '../../functions/slack/notify-requests';
 import { SLACK_LEASE_MS, WORKER_LEASE_MS } from '../../functions/store/deliveries';
-import { createTableInput, INDEXES, TTL_ATTRIBUTE } from '../../functions/store/schema';
+import { createTableInput, TTL_ATTRIBUTE } from '../../functions/store/schema';
 import { WORKER_TIMEOUT_SECONDS } from '../../functions/work/worker-settings';
 import { API_THROTTLE } from '../../lib/constructs/slack-api';
 import { WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/worker';
@@ -56,6 +56,21 @@ function statementsOf(roleId: string): { Action: string[]; Resource: unknown[] }
     .map((s) => ({ Action: asArray(s.Action), Resource: asArray(s.Resource) }));
 }
 const actionsOf = (roleId: string) => statementsOf(roleId).flatMap((s) => s.Action);
+/** Like statementsOf, with each statement's Condition. */
+function statementsWithConditions(roleId: string): { Action: string[]; Resource: unknown[]; Condition?: Json }[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[])
+    .map((s) => ({ Action: asArray(s.Action), Resource: asArray(s.Resource), Condition: s.Condition }));
+}
+/** IAM StringLike: `*` any run of characters, `?` one. */
+const matchesLike = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
 
 describe('table', () => {
   it('is on-demand, keyed and indexed exactly like the local table (functions/store/schema.ts)', () => {
@@ -425,31 +440,117 @@ describe('least privilege', () => {
     }
   });
 
-  it.each(fnNames)(
-    '%s may read and write items of the Kept table and query its indexes, nothing more on DynamoDB',
-    (name) => {
-      const dynamo = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
-      const onTable = dynamo.find((s) => JSON.stringify(s.Resource) === JSON.stringify([arn(ids.table)]))!;
-      expect(onTable.Action.sort()).toEqual(
-        [
-          'BatchGetItem',
-          'BatchWriteItem',
-          'ConditionCheckItem',
-          'DeleteItem',
-          'DescribeTable',
-          'GetItem',
-          'PutItem',
-          'Query',
-          'UpdateItem',
-        ].map((a) => `dynamodb:${a}`),
-      );
-      const onIndexes = dynamo.filter((s) => s !== onTable);
-      expect(onIndexes).toHaveLength(1);
-      expect(onIndexes[0]!.Action).toEqual(['dynamodb:Query']);
-      expect(JSON.stringify(onIndexes[0]!.Resource)).not.toContain('index/*');
-      expect(onIndexes[0]!.Resource).toHaveLength(INDEXES.length);
+  /** The role's DynamoDB statements on the table: action -> LeadingKeys patterns. */
+  function tableGrants(name: (typeof fnNames)[number]): Record<string, string[]> {
+    const grants: Record<string, string[]> = {};
+    for (const s of statementsWithConditions(functions[name].role)) {
+      if (!s.Action.some((a) => a.startsWith('dynamodb:'))) continue;
+      if (JSON.stringify(s.Resource) !== JSON.stringify([arn(ids.table)])) continue;
+      const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      expect(keys).toBeDefined(); // never an item action on the whole table
+      expect(Object.keys(s.Condition!)).toEqual(['ForAllValues:StringLike']);
+      // CDK merges the statements of actions with the same partitions.
+      for (const action of s.Action) {
+        const name = action.replace('dynamodb:', '');
+        grants[name] = [...new Set([...(grants[name] ?? []), ...asArray(keys as string | string[])])];
+      }
+    }
+    return grants;
+  }
+  const indexGrants = (name: (typeof fnNames)[number]) =>
+    statementsOf(functions[name].role)
+      .filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))
+      .filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+
+  const expectedTable: Record<(typeof fnNames)[number], Record<string, string[]>> = {
+    slack: {
+      GetItem: ['REQ#*', 'THREAD#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*', 'KUDOS#*', 'KUDOS_REACTION#*'],
+      BatchGetItem: ['DIRECTORY', 'REQ#*'],
+      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*'],
+      PutItem: [
+        'DIRECTORY',
+        'TIPS',
+        'REQ#*',
+        'DELIVERY#*',
+        'AGREEMENT#*',
+        'LEDGER#*',
+        'STATS#*',
+        'KUDOS_WEEK#*',
+        'KUDOS_REACTION#*',
+      ],
+      UpdateItem: ['DIRECTORY', 'TIPS', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
+      DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*'],
     },
-  );
+    worker: {
+      GetItem: ['DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
+      Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
+      PutItem: ['REQ#*', 'THREAD#*', 'DELIVERY#*'],
+      UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
+      DeleteItem: ['REQ#*', 'DELIVERY#*'],
+    },
+    scan: {
+      GetItem: ['REQ#*', 'AGREEMENT#*', 'LEDGER#*'],
+      Query: ['DIRECTORY', 'REQ#*'],
+      PutItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
+      UpdateItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
+    },
+    digest: {
+      GetItem: ['DIGEST#*'],
+      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*'],
+      PutItem: ['DIGEST#*'],
+      UpdateItem: ['DIGEST#*'],
+      DeleteItem: ['DIGEST#*'],
+    },
+  };
+  const expectedIndexes = { slack: ['gsi2', 'gsi3'], worker: [], scan: ['gsi1'], digest: ['gsi3'] } as const;
+
+  it.each(fnNames)('%s may send only the item actions its code sends, each on its own partitions', (name) => {
+    const grants = tableGrants(name);
+    expect(Object.keys(grants).sort()).toEqual(Object.keys(expectedTable[name]).sort());
+    for (const [action, keys] of Object.entries(expectedTable[name]))
+      expect(grants[action]!.sort()).toEqual(keys.sort());
+  });
+
+  it.each(fnNames)('%s may query only the indexes it reads, each named', (name) => {
+    const statements = indexGrants(name);
+    const wanted = expectedIndexes[name];
+    if (wanted.length === 0) return expect(statements).toEqual([]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toEqual(['dynamodb:Query']);
+    const resources = JSON.stringify(statements[0]!.Resource);
+    expect(resources).not.toContain('index/*');
+    expect(statements[0]!.Resource).toHaveLength(wanted.length);
+    for (const index of wanted) expect(resources).toContain(`/index/${index}`);
+  });
+
+  it('the digest writes only its own claims (DIGEST#); request partitions are written by the Slack function, the scan and the worker alone', () => {
+    const writes = ['PutItem', 'UpdateItem', 'DeleteItem'];
+    for (const action of writes) expect(tableGrants('digest')[action] ?? ['DIGEST#*']).toEqual(['DIGEST#*']);
+    // The request item is replaced (Put) by the Slack function (filing, every change) and the scan
+    // (at-risk and breach); the worker only writes its card, DM thread and lease and marks the checks done.
+    const putsRequests = fnNames.filter((n) => tableGrants(n).PutItem?.includes('REQ#*'));
+    expect(putsRequests.sort()).toEqual(['scan', 'slack', 'worker']);
+  });
+
+  it('no role may delete a ledger item; only the scan (charges) and the Slack function (waivers) may update its partition', () => {
+    const ledger = (keys: string[] | undefined) => (keys ?? []).some((k) => matchesLike(k, 'LEDGER#agreement#2026-11'));
+    for (const name of fnNames) {
+      const grants = tableGrants(name);
+      expect(ledger(grants.DeleteItem)).toBe(false);
+      expect(ledger(grants.UpdateItem)).toBe(name === 'scan' || name === 'slack');
+    }
+    // The entries and the month's TOTAL share a partition: that the code never updates an entry is
+    // held by functions/store/ledger.ts (tests/lib/access.test.ts, docs/decisions.md).
+  });
+
+  it('no role has BatchWriteItem, ConditionCheckItem, DescribeTable, Scan, PartiQL or any table-level action', () => {
+    for (const name of fnNames) {
+      const actions = actionsOf(functions[name].role).filter((a) => a.startsWith('dynamodb:'));
+      expect(
+        actions.filter((a) => !/^dynamodb:(GetItem|BatchGetItem|Query|PutItem|UpdateItem|DeleteItem)$/.test(a)),
+      ).toEqual([]);
+    }
+  });
 
   it('only the worker may receive from the queue (and send back to it); Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
     const consumers = ofType('AWS::IAM::Role')
