@@ -284,6 +284,17 @@ describe('schedules with other context', () => {
   });
 });
 
+describe('Slack API URL', () => {
+  it('is passed to the functions when https, and refused at synth time when plain http', () => {
+    const { stack: s, template: t } = buildTemplate({ 'kept:slackApiUrl': 'https://fake-slack.example.com/api/' });
+    const fn = t.toJSON().Resources[logicalId(s, s.worker.function.fn)] as Json;
+    expect(fn.Properties.Environment.Variables.SLACK_API_URL).toBe('https://fake-slack.example.com/api/');
+    expect(() => buildTemplate({ 'kept:slackApiUrl': 'http://fake-slack.example.com/api/' })).toThrow(
+      /kept:slackApiUrl must be an https URL/,
+    );
+  });
+});
+
 describe('worker queue', () => {
   it('feeds at most 5 workers ten messages at a time and retries only the messages they report as failed', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
