@@ -180,6 +180,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return parseWith(schema, env);
 }
 
+const jobSchema = schema.omit({ SLACK_SIGNING_SECRET: true });
+
+/** What the worker and the scheduled jobs run with: every setting but the signing secret, which they never see. */
+export type JobConfig = z.infer<typeof jobSchema>;
+
+/** Parses the settings of a function that never checks Slack signatures (the worker, the scan, the digest). */
+export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
+  return parseWith(jobSchema, env);
+}
+
 const storeSchema = schema.pick({
   DYNAMODB_ENDPOINT: true,
   KEPT_DATABASE: true,

@@ -16,7 +16,15 @@ type Json = Record<string, any>;
 let stack: KeptStack;
 let template: Template;
 let resources: Record<string, Json>;
-let ids: { table: string; secret: string; queue: string; workerDlq: string; jobsDlq: string; topic: string };
+let ids: {
+  table: string;
+  signing: string;
+  token: string;
+  queue: string;
+  workerDlq: string;
+  jobsDlq: string;
+  topic: string;
+};
 let functions: Record<'slack' | 'scan' | 'digest' | 'worker', { fn: string; role: string; logs: string }>;
 
 beforeAll(() => {
@@ -24,7 +32,8 @@ beforeAll(() => {
   resources = template.toJSON().Resources as Record<string, Json>;
   ids = {
     table: logicalId(stack, stack.table.table),
-    secret: logicalId(stack, stack.slackSecret),
+    signing: logicalId(stack, stack.signingSecret),
+    token: logicalId(stack, stack.botToken),
     queue: logicalId(stack, stack.worker.queue),
     workerDlq: logicalId(stack, stack.worker.deadLetterQueue),
     jobsDlq: logicalId(stack, stack.jobs.deadLetterQueue),
@@ -128,11 +137,14 @@ describe('functions', () => {
       const env = props.Environment.Variables as Json;
       expect(env).toMatchObject({
         KEPT_TABLE: ref(ids.table),
-        KEPT_SLACK_SECRET_ARN: ref(ids.secret),
+        KEPT_SLACK_BOT_TOKEN_ARN: ref(ids.token),
         KEPT_ADMINS: DEFAULT_SETTINGS.admins,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'kept',
       });
+      // The signing secret's ARN only where signatures are checked.
+      if (name === 'slack') expect(env.KEPT_SLACK_SIGNING_SECRET_ARN).toEqual(ref(ids.signing));
+      else expect(env).not.toHaveProperty('KEPT_SLACK_SIGNING_SECRET_ARN');
       if (e.queueUrl) expect(env.KEPT_QUEUE_URL).toEqual(ref(ids.queue));
       else expect(env).not.toHaveProperty('KEPT_QUEUE_URL');
       expect(env).not.toHaveProperty('SLACK_API_URL');
@@ -144,7 +156,7 @@ describe('functions', () => {
       const keys = Object.keys(fn.Properties.Environment.Variables as Json);
       expect(keys).not.toContain('SLACK_BOT_TOKEN');
       expect(keys).not.toContain('SLACK_SIGNING_SECRET');
-      expect(keys.filter((k) => /TOKEN|SECRET|PASSWORD/.test(k))).toEqual(['KEPT_SLACK_SECRET_ARN']);
+      expect(keys.filter((k) => /TOKEN|SECRET|PASSWORD/.test(k) && !/_ARN$/.test(k))).toEqual([]);
     }
   });
 
@@ -155,13 +167,15 @@ describe('functions', () => {
   });
 });
 
-describe('Slack secret', () => {
-  it('is created without a value in the template; the operator stores the credentials', () => {
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'kept/slack',
-      GenerateSecretString: {},
-      SecretString: Match.absent(),
-    });
+describe('Slack secrets', () => {
+  it('are two, the signing secret and the bot token, created without a value; the operator stores them', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    for (const name of ['kept/slack-signing-secret', 'kept/slack-bot-token'])
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: name,
+        GenerateSecretString: {},
+        SecretString: Match.absent(),
+      });
   });
 
   it('no credential-looking value appears anywhere in the template', () => {
@@ -592,24 +606,34 @@ describe('least privilege', () => {
     }
   });
 
-  it('only the four function roles may read the Slack secret, with GetSecretValue on that secret alone', () => {
+  it('only the Slack function, which checks signatures, may read the signing secret; all four read the bot token, with GetSecretValue alone', () => {
     const readers = ofType('AWS::IAM::Role')
       .map(([id]) => id)
       .filter((id) => actionsOf(id).some((a) => a.startsWith('secretsmanager:')));
     expect(readers.sort()).toEqual(functionRoles().sort());
+    const readersOf = (secretId: string) =>
+      readers.filter((role) =>
+        statementsOf(role).some((s) => JSON.stringify(s.Resource).includes(JSON.stringify(ref(secretId)))),
+      );
+    expect(readersOf(ids.signing)).toEqual([functions.slack.role]);
+    expect(readersOf(ids.token).sort()).toEqual(functionRoles().sort());
     for (const role of readers) {
       const secret = statementsOf(role).filter((s) => s.Action.some((a) => a.startsWith('secretsmanager:')));
-      expect(secret).toEqual([{ Action: ['secretsmanager:GetSecretValue'], Resource: [ref(ids.secret)] }]);
+      const resources = secret.flatMap((s) => s.Resource);
+      expect(secret.flatMap((s) => s.Action).every((a) => a === 'secretsmanager:GetSecretValue')).toBe(true);
+      const expected = role === functions.slack.role ? [ref(ids.signing), ref(ids.token)] : [ref(ids.token)];
+      expect(resources).toHaveLength(expected.length);
+      expect(resources).toEqual(expect.arrayContaining(expected));
     }
   });
 });
 
 describe('outputs', () => {
-  it('give the operator the Slack request URL, the secret, the table and the alarm topic', () => {
+  it('give the operator the Slack request URL, the two secrets, the table and the alarm topic', () => {
     const outputs = template.toJSON().Outputs as Json;
     expect(JSON.stringify(outputs.SlackRequestUrl.Value)).toMatch(/\/slack\/events"\]\]\}$/);
-    expect(outputs.SlackSecretName.Value).toBe('kept/slack');
-    expect(outputs.SlackSecretArn.Value).toEqual(ref(ids.secret));
+    expect(outputs.SlackSigningSecretName.Value).toBe('kept/slack-signing-secret');
+    expect(outputs.SlackBotTokenName.Value).toBe('kept/slack-bot-token');
     expect(outputs.TableName.Value).toEqual(ref(ids.table));
   });
 });
