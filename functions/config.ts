@@ -178,13 +178,15 @@ function parseWith<S extends z.ZodObject>(shape: S, env: Record<string, string |
       .filter(([, value]) => value !== undefined),
   );
   const result = shape.safeParse(present);
-  if (result.success) return Object.freeze(result.data) as z.infer<S>;
+  const insecure = 'SLACK_API_URL' in shape.shape ? plainHttpOutsideLocalRun(env) : undefined;
+  if (result.success && !insecure) return Object.freeze(result.data) as z.infer<S>;
   // One line per variable (its first problem), in the order the full schema lists them.
   const problems = new Map<string, string>();
-  for (const issue of result.error.issues) {
+  for (const issue of result.success ? [] : result.error.issues) {
     const variable = String(issue.path[0] ?? 'environment');
     if (!problems.has(variable)) problems.set(variable, issue.message);
   }
+  if (insecure && !problems.has('SLACK_API_URL')) problems.set('SLACK_API_URL', insecure);
   const order = Object.keys(schema.shape);
   throw new ConfigError(
     [...problems]
@@ -193,9 +195,38 @@ function parseWith<S extends z.ZodObject>(shape: S, env: Record<string, string |
   );
 }
 
+/**
+ * The bot token goes with every Slack API call, so outside a local run (`npm start`, the tests, the
+ * playground, where a fake Slack listens on http://127.0.0.1) SLACK_API_URL must be https. Not local:
+ * a Lambda function (AWS_LAMBDA_FUNCTION_NAME is set by Lambda), or a `kept` command against the
+ * deployed table (KEPT_DATABASE=aws). The problem to report, or undefined.
+ */
+function plainHttpOutsideLocalRun(env: Record<string, string | undefined>): string | undefined {
+  const url = env.SLACK_API_URL?.trim();
+  if (!url || !/^http:/i.test(url)) return undefined;
+  const where = env.AWS_LAMBDA_FUNCTION_NAME?.trim()
+    ? 'in AWS Lambda'
+    : env.KEPT_DATABASE?.trim() === 'aws'
+      ? 'with KEPT_DATABASE=aws'
+      : undefined;
+  return where
+    ? `must be an https URL ${where}: plain http would send the bot token unencrypted (leave it empty for https://slack.com/api/; http is only for a local fake Slack)`
+    : undefined;
+}
+
 /** Parses an environment: every setting, the Slack ones required (`npm start`, Lambda, `kept scan`/`digest`). */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   return parseWith(schema, env);
+}
+
+const jobSchema = schema.omit({ SLACK_SIGNING_SECRET: true });
+
+/** What the worker and the scheduled jobs run with: every setting but the signing secret, which they never see. */
+export type JobConfig = z.infer<typeof jobSchema>;
+
+/** Parses the settings of a function that never checks Slack signatures (the worker, the scan, the digest). */
+export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
+  return parseWith(jobSchema, env);
 }
 
 const storeSchema = schema.pick({

@@ -1,17 +1,37 @@
 /**
- * In AWS the Slack secrets live in Secrets Manager (never in environment variables); the
- * function reads them once per cold start and parses them with the rest of the config.
+ * In AWS the Slack credentials live in Secrets Manager (never in environment variables), in two
+ * secrets: the signing secret, which only the Slack function (the one that checks signatures) may
+ * read, and the bot token, which every function reads. A function reads its secrets once per cold
+ * start and parses them with the rest of the config.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { type Config, parseConfig } from './config';
+import { type Config, type JobConfig, parseConfig, parseJobConfig } from './config';
 
-const SlackSecret = z.object({ SLACK_SIGNING_SECRET: z.string(), SLACK_BOT_TOKEN: z.string() }).partial();
+const SigningSecret = z.object({ SLACK_SIGNING_SECRET: z.string() }).partial();
+const BotToken = z.object({ SLACK_BOT_TOKEN: z.string() }).partial();
 
-export async function loadLambdaConfig(env: Record<string, string | undefined> = process.env): Promise<Config> {
-  const arn = env.KEPT_SLACK_SECRET_ARN;
-  if (!arn)
-    throw new Error('KEPT_SLACK_SECRET_ARN is not set; the stack passes the Slack secret ARN to every function.');
-  const secret = SlackSecret.parse(await getSecret(arn, { transform: 'json', maxAge: 24 * 60 * 60 }));
-  return parseConfig({ ...env, ...secret });
+/** The keys of the JSON secret whose ARN is in `variable`; only the keys `schema` names are kept. */
+async function readSecret<T>(
+  env: Record<string, string | undefined>,
+  variable: 'KEPT_SLACK_SIGNING_SECRET_ARN' | 'KEPT_SLACK_BOT_TOKEN_ARN',
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const arn = env[variable];
+  if (!arn) throw new Error(`${variable} is not set; the stack passes the ARN of each Slack secret a function reads.`);
+  return schema.parse(await getSecret(arn, { transform: 'json', maxAge: 24 * 60 * 60 }));
+}
+
+/** The Slack function's config: the signing secret and the bot token. */
+export async function loadSlackLambdaConfig(env: Record<string, string | undefined> = process.env): Promise<Config> {
+  const [signing, token] = await Promise.all([
+    readSecret(env, 'KEPT_SLACK_SIGNING_SECRET_ARN', SigningSecret),
+    readSecret(env, 'KEPT_SLACK_BOT_TOKEN_ARN', BotToken),
+  ]);
+  return parseConfig({ ...env, ...signing, ...token });
+}
+
+/** The worker's and the scheduled jobs' config: the bot token only. */
+export async function loadLambdaConfig(env: Record<string, string | undefined> = process.env): Promise<JobConfig> {
+  return parseJobConfig({ ...env, ...(await readSecret(env, 'KEPT_SLACK_BOT_TOKEN_ARN', BotToken)) });
 }

@@ -1,5 +1,5 @@
 /**
- * The Kept stack: one table, one Slack secret, the Slack endpoint, the worker queue, the scheduled
+ * The Kept stack: one table, the Slack signing secret and bot token, the Slack endpoint, the worker queue, the scheduled
  * jobs and their alarms. Every permission a function gets is granted in this file, so a reviewer
  * can read the whole access model in one place.
  */
@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { FUNCTION_STORE_CALLS, type FunctionName, grantFor } from './access';
 import { Alarms } from './constructs/alarms';
 import { Jobs } from './constructs/jobs';
 import type { KeptFunction } from './constructs/kept-function';
@@ -25,8 +26,12 @@ export interface KeptStackProps extends StackProps {
 
 export class KeptStack extends Stack {
   readonly table: KeptTable;
-  readonly slackSecret: secretsmanager.Secret;
-  readonly slackSecretName: string;
+  /** The Slack signing secret: only the Slack function may read it. */
+  readonly signingSecret: secretsmanager.Secret;
+  readonly signingSecretName: string;
+  /** The Slack bot token: every function reads it. */
+  readonly botToken: secretsmanager.Secret;
+  readonly botTokenName: string;
   readonly worker: Worker;
   readonly slackApi: SlackApi;
   readonly jobs: Jobs;
@@ -40,20 +45,28 @@ export class KeptStack extends Stack {
     // empty table (the old one is retained, not migrated); rename nothing here once deployed.
     this.table = new KeptTable(this, 'Store');
 
-    // Created with a random placeholder that is not JSON, so the functions refuse to start until an
-    // operator stores the real values with `aws secretsmanager put-secret-value` (docs/deploy.md).
-    // The template never contains a Slack credential; functions get only the ARN.
-    // `kept/slack` for the default stack; another stack name (a staging copy) gets its own secret.
-    this.slackSecretName = `${settings.stackName.toLowerCase()}/slack`;
-    this.slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
-      secretName: this.slackSecretName,
+    // Two secrets, so each function reads only what it needs: the signing secret reaches only the
+    // Slack function, which checks signatures; the bot token reaches all four. Each is created with
+    // a random placeholder that is not JSON, so the functions refuse to start until an operator
+    // stores the real value with `aws secretsmanager put-secret-value` (docs/deploy.md). The template
+    // never contains a Slack credential; functions get only the ARNs. `kept/…` for the default
+    // stack; another stack name (a staging copy) gets its own secrets.
+    const prefix = settings.stackName.toLowerCase();
+    this.signingSecretName = `${prefix}/slack-signing-secret`;
+    this.signingSecret = new secretsmanager.Secret(this, 'SlackSigningSecret', {
+      secretName: this.signingSecretName,
       description:
-        'Kept Slack credentials: a JSON object with the keys SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (docs/deploy.md)',
+        'Kept Slack signing secret, read only by the Slack function: a JSON object with the key SLACK_SIGNING_SECRET (docs/deploy.md)',
+    });
+    this.botTokenName = `${prefix}/slack-bot-token`;
+    this.botToken = new secretsmanager.Secret(this, 'SlackBotToken', {
+      secretName: this.botTokenName,
+      description: 'Kept Slack bot token: a JSON object with the key SLACK_BOT_TOKEN (docs/deploy.md)',
     });
 
     const common: Record<string, string> = {
       KEPT_TABLE: this.table.table.tableName,
-      KEPT_SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      KEPT_SLACK_BOT_TOKEN_ARN: this.botToken.secretArn,
       KEPT_ADMINS: settings.admins,
       ...(settings.slackApiUrl ? { SLACK_API_URL: settings.slackApiUrl } : {}),
     };
@@ -61,21 +74,25 @@ export class KeptStack extends Stack {
     this.worker = new Worker(this, 'Work', { environment: common });
     // The functions that answer Slack or run on a schedule may hand slow work to the worker.
     const handsOff = { ...common, KEPT_QUEUE_URL: this.worker.queue.queueUrl };
-    this.slackApi = new SlackApi(this, 'SlackEndpoint', { environment: handsOff });
+    this.slackApi = new SlackApi(this, 'SlackEndpoint', {
+      environment: { ...handsOff, KEPT_SLACK_SIGNING_SECRET_ARN: this.signingSecret.secretArn },
+    });
     this.jobs = new Jobs(this, 'Jobs', { environment: handsOff });
 
-    // Grants, one role per function. All four read and write items (no Scan, no table changes)
-    // and read the Slack secret; only the worker consumes the queue (granted by its event source).
-    const functions: Record<string, KeptFunction> = {
+    // Grants, one role per function. Each may send only the item actions its code sends, on the
+    // partitions its keys are built in (lib/access.ts, table in docs/operations.md); only the worker
+    // consumes the queue (granted by its event source).
+    const functions: Record<FunctionName, KeptFunction> = {
       Slack: this.slackApi.function,
       Scan: this.jobs.scan,
       Digest: this.jobs.digest,
       Worker: this.worker.function,
     };
-    for (const fn of Object.values(functions)) {
-      this.table.grantItemAccess(fn.role);
-      this.grantSecretValue(fn.role);
+    for (const [name, fn] of Object.entries(functions) as [FunctionName, KeptFunction][]) {
+      this.table.grantAccess(fn.role, grantFor(FUNCTION_STORE_CALLS[name]));
+      this.grantSecretValue(fn.role, this.botToken);
     }
+    this.grantSecretValue(this.slackApi.function.role, this.signingSecret);
     for (const fn of [this.slackApi.function, this.jobs.scan, this.jobs.digest]) {
       this.worker.queue.grantSendMessages(fn.role);
     }
@@ -103,11 +120,14 @@ export class KeptStack extends Stack {
       description: 'Paste into the Slack app manifest: slash commands, interactivity and event subscriptions',
       value: this.slackApi.requestUrl,
     });
-    new CfnOutput(this, 'SlackSecretName', {
-      description: 'Store the Slack signing secret and bot token here with aws secretsmanager put-secret-value',
-      value: this.slackSecretName,
+    new CfnOutput(this, 'SlackSigningSecretName', {
+      description: 'Store the Slack signing secret here with aws secretsmanager put-secret-value',
+      value: this.signingSecretName,
     });
-    new CfnOutput(this, 'SlackSecretArn', { value: this.slackSecret.secretArn });
+    new CfnOutput(this, 'SlackBotTokenName', {
+      description: 'Store the Slack bot token here with aws secretsmanager put-secret-value',
+      value: this.botTokenName,
+    });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe an email address to receive alarms',
@@ -117,12 +137,12 @@ export class KeptStack extends Stack {
     new CfnOutput(this, 'JobsDeadLetterQueueUrl', { value: this.jobs.deadLetterQueue.queueUrl });
   }
 
-  /** GetSecretValue on the Slack secret only: not DescribeSecret, not `*`. */
-  private grantSecretValue(role: iam.IGrantable): void {
+  /** GetSecretValue on `secret` only: not DescribeSecret, not `*`. */
+  private grantSecretValue(role: iam.IGrantable, secret: secretsmanager.Secret): void {
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [this.slackSecret.secretArn],
+      resourceArns: [secret.secretArn],
     });
   }
 }

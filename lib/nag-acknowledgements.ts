@@ -47,7 +47,7 @@ export const NAG_ACKNOWLEDGEMENTS: readonly NagAcknowledgement[] = [
     rule: 'AwsSolutions-SMG4',
     reason:
       'Slack credentials cannot be rotated by a Lambda: the signing secret is regenerated and the bot token reissued in the Slack app settings, then stored with put-secret-value (rotation runbook in docs/deploy.md, checklist H2)',
-    scope: (s) => [s.slackSecret],
+    scope: (s) => [s.signingSecret, s.botToken],
   },
   ...(['scan', 'digest'] as const).map(
     (job): NagAcknowledgement => ({

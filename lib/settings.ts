@@ -9,7 +9,7 @@ export interface KeptSettings {
   readonly stackName: string;
   /** Comma-separated Slack user IDs with admin rights (`kept:admins`), passed as KEPT_ADMINS. */
   readonly admins: string;
-  /** Slack API base URL override (`kept:slackApiUrl`), for a fake Slack in staging. */
+  /** Slack API base URL override (`kept:slackApiUrl`, https only), for a fake Slack in staging. */
   readonly slackApiUrl?: string;
 }
 
@@ -56,8 +56,12 @@ export function readSettings(node: Node): KeptSettings {
     }
   }
   const slackApiUrl = text(node, 'kept:slackApiUrl');
-  if (slackApiUrl !== undefined && !/^https?:\/\/\S+$/.test(slackApiUrl)) {
-    throw new SettingsError('kept:slackApiUrl', 'must be an http(s) URL such as https://slack.com/api/');
+  // The functions send the bot token with every call: never over plain http (functions/config.ts refuses it too).
+  if (slackApiUrl !== undefined && !/^https:\/\/\S+$/.test(slackApiUrl)) {
+    throw new SettingsError(
+      'kept:slackApiUrl',
+      'must be an https URL such as https://slack.com/api/ (plain http would send the bot token unencrypted)',
+    );
   }
   return { stackName, admins: adminIds.join(','), ...(slackApiUrl ? { slackApiUrl } : {}) };
 }

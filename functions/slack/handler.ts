@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../log';
 import { emfLines } from '../metrics';
-import { loadLambdaConfig } from '../secrets';
+import { loadSlackLambdaConfig } from '../secrets';
 import { queueOutbox } from '../work/outbox';
 import { createSlackLambdaHandler } from './lambda';
 
@@ -12,5 +12,5 @@ import { createSlackLambdaHandler } from './lambda';
  * answer, and Powertools Metrics stays out of the bundle whose load time Slack waits on.
  */
 export const handler = middy(
-  createSlackLambdaHandler(() => loadLambdaConfig(), queueOutbox, undefined, { metrics: emfLines('slack') }),
+  createSlackLambdaHandler(() => loadSlackLambdaConfig(), queueOutbox, undefined, { metrics: emfLines('slack') }),
 ).use(injectLambdaContext(logger));

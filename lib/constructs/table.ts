@@ -7,23 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../../functions/store/schema';
-
-/**
- * Everything a Kept function may do to items. No Scan (the data model only queries keys and the
- * sparse indexes), and no table-level writes (DeleteTable, UpdateTable). Transactions need no action
- * of their own: TransactWriteItems is authorised per item as Put/Update/Delete/ConditionCheckItem.
- */
-export const TABLE_DATA_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-] as const;
+import { type FunctionGrant, PARTITIONS } from '../access';
 
 export class KeptTable extends Construct {
   readonly table: dynamodb.TableV2;
@@ -52,16 +36,30 @@ export class KeptTable extends Construct {
   }
 
   /**
-   * Lets `grantee` read and write items (TABLE_DATA_ACTIONS) on the table, and Query the indexes
-   * named in the schema. Index ARNs are listed one by one rather than `index/*` (no IAM wildcard).
+   * Grants `grantee` exactly `grant` (lib/access.ts): one statement per item action, on the table,
+   * limited to its partitions with `dynamodb:LeadingKeys`, and Query on the indexes it reads. No
+   * Scan, no BatchWriteItem, no DescribeTable, no table-level change. Transactions need no action of
+   * their own: TransactWriteItems is authorised per item as Put/Update/Delete, with the same keys.
+   * Index ARNs are listed one by one rather than `index/*` (no IAM wildcard).
    */
-  grantItemAccess(grantee: iam.IGrantable): void {
-    const indexArns = INDEXES.map((index) => `${this.table.tableArn}/index/${index.name}`);
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: [...TABLE_DATA_ACTIONS],
-      resourceArns: [this.table.tableArn],
-    });
-    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexArns });
+  grantAccess(grantee: iam.IGrantable, grant: FunctionGrant): void {
+    for (const [action, partitions] of grant.table) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: [`dynamodb:${action}`],
+        resourceArns: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions.map((p) => PARTITIONS[p]) },
+        },
+      });
+    }
+    if (grant.indexes.length > 0) {
+      const byName = new Map(INDEXES.map((index) => [index.name, index]));
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['dynamodb:Query'],
+        resourceArns: grant.indexes.map((name) => `${this.table.tableArn}/index/${byName.get(name)!.name}`),
+      });
+    }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Runs a Lambda asset's handler the way the Lambda runtime would: `node` in the asset's own
  * directory, the AWS SDK from the repository on NODE_PATH (the runtime provides it in AWS), and a
- * Secrets Manager that answers GetSecretValue with the Slack secret, as at a cold start.
+ * Secrets Manager that answers GetSecretValue with the Slack secrets, as at a cold start. Every
+ * function gets the bot token's ARN; the Slack function's test adds the signing secret's.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -9,35 +10,40 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { SIGNING_SECRET } from '../support/slack-requests';
 
-export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-slack-AbCdEf';
+export const SIGNING_SECRET_ARN =
+  'arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-slack-signing-secret-AbCdEf';
+export const BOT_TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kept-slack-bot-token-AbCdEf';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface FakeSecrets {
   server: Server;
   url: string;
+  /** The SecretId of every GetSecretValue asked, in order. */
+  asked: string[];
   close(): Promise<void>;
 }
 
-/** Secrets Manager's GetSecretValue, answering with the Slack signing secret and a bot token. */
+/** Secrets Manager's GetSecretValue, answering with the Slack signing secret or the bot token, as the stack stores them. */
 export async function startSecrets(): Promise<FakeSecrets> {
+  const values: Record<string, Record<string, string>> = {
+    [SIGNING_SECRET_ARN]: { SLACK_SIGNING_SECRET: SIGNING_SECRET },
+    [BOT_TOKEN_ARN]: { SLACK_BOT_TOKEN: 'xoxb-test-asset' },
+  };
+  const asked: string[] = [];
   const server = createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      const ok = req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue';
-      res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+      const id =
+        req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue' ? String(JSON.parse(body).SecretId) : '';
+      if (id) asked.push(id);
+      const value = values[id];
+      res.writeHead(value ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(
         JSON.stringify(
-          ok
-            ? {
-                ARN: SECRET_ARN,
-                Name: 'kept-slack',
-                VersionId: 'v1',
-                SecretString: JSON.stringify({
-                  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-                  SLACK_BOT_TOKEN: 'xoxb-test-asset',
-                }),
-              }
-            : { __type: 'UnknownOperation' },
+          value
+            ? { ARN: id, Name: id, VersionId: 'v1', SecretString: JSON.stringify(value) }
+            : { __type: id ? 'ResourceNotFoundException' : 'UnknownOperation' },
         ),
       );
     });
@@ -45,6 +51,7 @@ export async function startSecrets(): Promise<FakeSecrets> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     server,
+    asked,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -70,7 +77,7 @@ export async function runInAsset<T>(
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      KEPT_SLACK_SECRET_ARN: SECRET_ARN,
+      KEPT_SLACK_BOT_TOKEN_ARN: BOT_TOKEN_ARN,
       KEPT_LOG_LEVEL: 'ERROR',
       ...env,
     },

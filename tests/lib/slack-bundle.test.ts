@@ -12,7 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
 import { FORM, httpApiEvent, signature, slashCommand } from '../support/slack-requests';
-import { type FakeSecrets, runInAsset, startSecrets } from './asset-run';
+import { BOT_TOKEN_ARN, type FakeSecrets, runInAsset, SIGNING_SECRET_ARN, startSecrets } from './asset-run';
 import { logicalId, testContext } from './build';
 
 /** A string of the date-holidays tables (US), in none of the code that goes into the Slack bundle. */
@@ -103,6 +103,8 @@ describe('Slack function asset, run by Node in its own directory', () => {
     `;
     const out = await runInAsset<{ statusCode: number; body: string }>(assetDir, script, secrets, {
       KEPT_TABLE: 'kept-asset-test',
+      // As the stack sets it: only the Slack function reads the signing secret.
+      KEPT_SLACK_SIGNING_SECRET_ARN: SIGNING_SECRET_ARN,
       // As the stack sets it: the Slack function hands its work to the worker queue (/sla help sends none).
       KEPT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/kept-work',
       SLACK_BOT_ID: 'B0KEPTBOT1',
@@ -111,6 +113,7 @@ describe('Slack function asset, run by Node in its own directory', () => {
       EVENT: JSON.stringify(event),
     });
     expect(out.statusCode).toBe(200);
+    expect([...secrets.asked].sort()).toEqual([BOT_TOKEN_ARN, SIGNING_SECRET_ARN].sort());
     const answer = JSON.parse(out.body) as { response_type: string; text: string };
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toContain('/sla help');

@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { WORKER_ITEM_MARGIN_MS } from '../../functions/jobs/work';
 import { REQUEST_LEASE_MS } from '../../functions/slack/notify-requests';
 import { SLACK_LEASE_MS, WORKER_LEASE_MS } from '../../functions/store/deliveries';
-import { createTableInput, INDEXES, TTL_ATTRIBUTE } from '../../functions/store/schema';
+import { createTableInput, TTL_ATTRIBUTE } from '../../functions/store/schema';
 import { WORKER_TIMEOUT_SECONDS } from '../../functions/work/worker-settings';
 import { API_THROTTLE } from '../../lib/constructs/slack-api';
 import { WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT } from '../../lib/constructs/worker';
@@ -16,7 +16,15 @@ type Json = Record<string, any>;
 let stack: KeptStack;
 let template: Template;
 let resources: Record<string, Json>;
-let ids: { table: string; secret: string; queue: string; workerDlq: string; jobsDlq: string; topic: string };
+let ids: {
+  table: string;
+  signing: string;
+  token: string;
+  queue: string;
+  workerDlq: string;
+  jobsDlq: string;
+  topic: string;
+};
 let functions: Record<'slack' | 'scan' | 'digest' | 'worker', { fn: string; role: string; logs: string }>;
 
 beforeAll(() => {
@@ -24,7 +32,8 @@ beforeAll(() => {
   resources = template.toJSON().Resources as Record<string, Json>;
   ids = {
     table: logicalId(stack, stack.table.table),
-    secret: logicalId(stack, stack.slackSecret),
+    signing: logicalId(stack, stack.signingSecret),
+    token: logicalId(stack, stack.botToken),
     queue: logicalId(stack, stack.worker.queue),
     workerDlq: logicalId(stack, stack.worker.deadLetterQueue),
     jobsDlq: logicalId(stack, stack.jobs.deadLetterQueue),
@@ -56,6 +65,21 @@ function statementsOf(roleId: string): { Action: string[]; Resource: unknown[] }
     .map((s) => ({ Action: asArray(s.Action), Resource: asArray(s.Resource) }));
 }
 const actionsOf = (roleId: string) => statementsOf(roleId).flatMap((s) => s.Action);
+/** Like statementsOf, with each statement's Condition. */
+function statementsWithConditions(roleId: string): { Action: string[]; Resource: unknown[]; Condition?: Json }[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[])
+    .map((s) => ({ Action: asArray(s.Action), Resource: asArray(s.Resource), Condition: s.Condition }));
+}
+/** IAM StringLike: `*` any run of characters, `?` one. */
+const matchesLike = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
 
 describe('table', () => {
   it('is on-demand, keyed and indexed exactly like the local table (functions/store/schema.ts)', () => {
@@ -113,11 +137,14 @@ describe('functions', () => {
       const env = props.Environment.Variables as Json;
       expect(env).toMatchObject({
         KEPT_TABLE: ref(ids.table),
-        KEPT_SLACK_SECRET_ARN: ref(ids.secret),
+        KEPT_SLACK_BOT_TOKEN_ARN: ref(ids.token),
         KEPT_ADMINS: DEFAULT_SETTINGS.admins,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'kept',
       });
+      // The signing secret's ARN only where signatures are checked.
+      if (name === 'slack') expect(env.KEPT_SLACK_SIGNING_SECRET_ARN).toEqual(ref(ids.signing));
+      else expect(env).not.toHaveProperty('KEPT_SLACK_SIGNING_SECRET_ARN');
       if (e.queueUrl) expect(env.KEPT_QUEUE_URL).toEqual(ref(ids.queue));
       else expect(env).not.toHaveProperty('KEPT_QUEUE_URL');
       expect(env).not.toHaveProperty('SLACK_API_URL');
@@ -129,7 +156,7 @@ describe('functions', () => {
       const keys = Object.keys(fn.Properties.Environment.Variables as Json);
       expect(keys).not.toContain('SLACK_BOT_TOKEN');
       expect(keys).not.toContain('SLACK_SIGNING_SECRET');
-      expect(keys.filter((k) => /TOKEN|SECRET|PASSWORD/.test(k))).toEqual(['KEPT_SLACK_SECRET_ARN']);
+      expect(keys.filter((k) => /TOKEN|SECRET|PASSWORD/.test(k) && !/_ARN$/.test(k))).toEqual([]);
     }
   });
 
@@ -140,13 +167,15 @@ describe('functions', () => {
   });
 });
 
-describe('Slack secret', () => {
-  it('is created without a value in the template; the operator stores the credentials', () => {
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'kept/slack',
-      GenerateSecretString: {},
-      SecretString: Match.absent(),
-    });
+describe('Slack secrets', () => {
+  it('are two, the signing secret and the bot token, created without a value; the operator stores them', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    for (const name of ['kept/slack-signing-secret', 'kept/slack-bot-token'])
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: name,
+        GenerateSecretString: {},
+        SecretString: Match.absent(),
+      });
   });
 
   it('no credential-looking value appears anywhere in the template', () => {
@@ -265,6 +294,17 @@ describe('schedules with other context', () => {
     );
     expect(() => buildTemplate({ 'kept:digestCron': 'cron(30 8 ? * FRI *)' })).toThrow(
       /kept:digestCron is no longer used/,
+    );
+  });
+});
+
+describe('Slack API URL', () => {
+  it('is passed to the functions when https, and refused at synth time when plain http', () => {
+    const { stack: s, template: t } = buildTemplate({ 'kept:slackApiUrl': 'https://fake-slack.example.com/api/' });
+    const fn = t.toJSON().Resources[logicalId(s, s.worker.function.fn)] as Json;
+    expect(fn.Properties.Environment.Variables.SLACK_API_URL).toBe('https://fake-slack.example.com/api/');
+    expect(() => buildTemplate({ 'kept:slackApiUrl': 'http://fake-slack.example.com/api/' })).toThrow(
+      /kept:slackApiUrl must be an https URL/,
     );
   });
 });
@@ -425,31 +465,117 @@ describe('least privilege', () => {
     }
   });
 
-  it.each(fnNames)(
-    '%s may read and write items of the Kept table and query its indexes, nothing more on DynamoDB',
-    (name) => {
-      const dynamo = statementsOf(functions[name].role).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
-      const onTable = dynamo.find((s) => JSON.stringify(s.Resource) === JSON.stringify([arn(ids.table)]))!;
-      expect(onTable.Action.sort()).toEqual(
-        [
-          'BatchGetItem',
-          'BatchWriteItem',
-          'ConditionCheckItem',
-          'DeleteItem',
-          'DescribeTable',
-          'GetItem',
-          'PutItem',
-          'Query',
-          'UpdateItem',
-        ].map((a) => `dynamodb:${a}`),
-      );
-      const onIndexes = dynamo.filter((s) => s !== onTable);
-      expect(onIndexes).toHaveLength(1);
-      expect(onIndexes[0]!.Action).toEqual(['dynamodb:Query']);
-      expect(JSON.stringify(onIndexes[0]!.Resource)).not.toContain('index/*');
-      expect(onIndexes[0]!.Resource).toHaveLength(INDEXES.length);
+  /** The role's DynamoDB statements on the table: action -> LeadingKeys patterns. */
+  function tableGrants(name: (typeof fnNames)[number]): Record<string, string[]> {
+    const grants: Record<string, string[]> = {};
+    for (const s of statementsWithConditions(functions[name].role)) {
+      if (!s.Action.some((a) => a.startsWith('dynamodb:'))) continue;
+      if (JSON.stringify(s.Resource) !== JSON.stringify([arn(ids.table)])) continue;
+      const keys = s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      expect(keys).toBeDefined(); // never an item action on the whole table
+      expect(Object.keys(s.Condition!)).toEqual(['ForAllValues:StringLike']);
+      // CDK merges the statements of actions with the same partitions.
+      for (const action of s.Action) {
+        const name = action.replace('dynamodb:', '');
+        grants[name] = [...new Set([...(grants[name] ?? []), ...asArray(keys as string | string[])])];
+      }
+    }
+    return grants;
+  }
+  const indexGrants = (name: (typeof fnNames)[number]) =>
+    statementsOf(functions[name].role)
+      .filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))
+      .filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+
+  const expectedTable: Record<(typeof fnNames)[number], Record<string, string[]>> = {
+    slack: {
+      GetItem: ['REQ#*', 'THREAD#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*', 'KUDOS#*', 'KUDOS_REACTION#*'],
+      BatchGetItem: ['DIRECTORY', 'REQ#*'],
+      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*'],
+      PutItem: [
+        'DIRECTORY',
+        'TIPS',
+        'REQ#*',
+        'DELIVERY#*',
+        'AGREEMENT#*',
+        'LEDGER#*',
+        'STATS#*',
+        'KUDOS_WEEK#*',
+        'KUDOS_REACTION#*',
+      ],
+      UpdateItem: ['DIRECTORY', 'TIPS', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
+      DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*'],
     },
-  );
+    worker: {
+      GetItem: ['DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
+      Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
+      PutItem: ['REQ#*', 'THREAD#*', 'DELIVERY#*'],
+      UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
+      DeleteItem: ['REQ#*', 'DELIVERY#*'],
+    },
+    scan: {
+      GetItem: ['REQ#*', 'AGREEMENT#*', 'LEDGER#*'],
+      Query: ['DIRECTORY', 'REQ#*'],
+      PutItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
+      UpdateItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
+    },
+    digest: {
+      GetItem: ['DIGEST#*'],
+      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*'],
+      PutItem: ['DIGEST#*'],
+      UpdateItem: ['DIGEST#*'],
+      DeleteItem: ['DIGEST#*'],
+    },
+  };
+  const expectedIndexes = { slack: ['gsi2', 'gsi3'], worker: [], scan: ['gsi1'], digest: ['gsi3'] } as const;
+
+  it.each(fnNames)('%s may send only the item actions its code sends, each on its own partitions', (name) => {
+    const grants = tableGrants(name);
+    expect(Object.keys(grants).sort()).toEqual(Object.keys(expectedTable[name]).sort());
+    for (const [action, keys] of Object.entries(expectedTable[name]))
+      expect(grants[action]!.sort()).toEqual(keys.sort());
+  });
+
+  it.each(fnNames)('%s may query only the indexes it reads, each named', (name) => {
+    const statements = indexGrants(name);
+    const wanted = expectedIndexes[name];
+    if (wanted.length === 0) return expect(statements).toEqual([]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toEqual(['dynamodb:Query']);
+    const resources = JSON.stringify(statements[0]!.Resource);
+    expect(resources).not.toContain('index/*');
+    expect(statements[0]!.Resource).toHaveLength(wanted.length);
+    for (const index of wanted) expect(resources).toContain(`/index/${index}`);
+  });
+
+  it('the digest writes only its own claims (DIGEST#); request partitions are written by the Slack function, the scan and the worker alone', () => {
+    const writes = ['PutItem', 'UpdateItem', 'DeleteItem'];
+    for (const action of writes) expect(tableGrants('digest')[action] ?? ['DIGEST#*']).toEqual(['DIGEST#*']);
+    // The request item is replaced (Put) by the Slack function (filing, every change) and the scan
+    // (at-risk and breach); the worker only writes its card, DM thread and lease and marks the checks done.
+    const putsRequests = fnNames.filter((n) => tableGrants(n).PutItem?.includes('REQ#*'));
+    expect(putsRequests.sort()).toEqual(['scan', 'slack', 'worker']);
+  });
+
+  it('no role may delete a ledger item; only the scan (charges) and the Slack function (waivers) may update its partition', () => {
+    const ledger = (keys: string[] | undefined) => (keys ?? []).some((k) => matchesLike(k, 'LEDGER#agreement#2026-11'));
+    for (const name of fnNames) {
+      const grants = tableGrants(name);
+      expect(ledger(grants.DeleteItem)).toBe(false);
+      expect(ledger(grants.UpdateItem)).toBe(name === 'scan' || name === 'slack');
+    }
+    // The entries and the month's TOTAL share a partition: that the code never updates an entry is
+    // held by functions/store/ledger.ts (tests/lib/access.test.ts, docs/decisions.md).
+  });
+
+  it('no role has BatchWriteItem, ConditionCheckItem, DescribeTable, Scan, PartiQL or any table-level action', () => {
+    for (const name of fnNames) {
+      const actions = actionsOf(functions[name].role).filter((a) => a.startsWith('dynamodb:'));
+      expect(
+        actions.filter((a) => !/^dynamodb:(GetItem|BatchGetItem|Query|PutItem|UpdateItem|DeleteItem)$/.test(a)),
+      ).toEqual([]);
+    }
+  });
 
   it('only the worker may receive from the queue (and send back to it); Slack, scan and digest may only send to it (scan and digest also to the jobs DLQ)', () => {
     const consumers = ofType('AWS::IAM::Role')
@@ -480,24 +606,34 @@ describe('least privilege', () => {
     }
   });
 
-  it('only the four function roles may read the Slack secret, with GetSecretValue on that secret alone', () => {
+  it('only the Slack function, which checks signatures, may read the signing secret; all four read the bot token, with GetSecretValue alone', () => {
     const readers = ofType('AWS::IAM::Role')
       .map(([id]) => id)
       .filter((id) => actionsOf(id).some((a) => a.startsWith('secretsmanager:')));
     expect(readers.sort()).toEqual(functionRoles().sort());
+    const readersOf = (secretId: string) =>
+      readers.filter((role) =>
+        statementsOf(role).some((s) => JSON.stringify(s.Resource).includes(JSON.stringify(ref(secretId)))),
+      );
+    expect(readersOf(ids.signing)).toEqual([functions.slack.role]);
+    expect(readersOf(ids.token).sort()).toEqual(functionRoles().sort());
     for (const role of readers) {
       const secret = statementsOf(role).filter((s) => s.Action.some((a) => a.startsWith('secretsmanager:')));
-      expect(secret).toEqual([{ Action: ['secretsmanager:GetSecretValue'], Resource: [ref(ids.secret)] }]);
+      const resources = secret.flatMap((s) => s.Resource);
+      expect(secret.flatMap((s) => s.Action).every((a) => a === 'secretsmanager:GetSecretValue')).toBe(true);
+      const expected = role === functions.slack.role ? [ref(ids.signing), ref(ids.token)] : [ref(ids.token)];
+      expect(resources).toHaveLength(expected.length);
+      expect(resources).toEqual(expect.arrayContaining(expected));
     }
   });
 });
 
 describe('outputs', () => {
-  it('give the operator the Slack request URL, the secret, the table and the alarm topic', () => {
+  it('give the operator the Slack request URL, the two secrets, the table and the alarm topic', () => {
     const outputs = template.toJSON().Outputs as Json;
     expect(JSON.stringify(outputs.SlackRequestUrl.Value)).toMatch(/\/slack\/events"\]\]\}$/);
-    expect(outputs.SlackSecretName.Value).toBe('kept/slack');
-    expect(outputs.SlackSecretArn.Value).toEqual(ref(ids.secret));
+    expect(outputs.SlackSigningSecretName.Value).toBe('kept/slack-signing-secret');
+    expect(outputs.SlackBotTokenName.Value).toBe('kept/slack-bot-token');
     expect(outputs.TableName.Value).toEqual(ref(ids.table));
   });
 });

@@ -21,7 +21,7 @@ import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
 import { importCompany, opsForSales } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
-import { type FakeSecrets, runInAsset, startSecrets } from './asset-run';
+import { BOT_TOKEN_ARN, type FakeSecrets, runInAsset, startSecrets } from './asset-run';
 import { logicalId, testContext } from './build';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -155,6 +155,8 @@ describe('worker asset, run by Node in its own directory', () => {
     );
 
     expect(result.out).toEqual({ batchItemFailures: [] });
+    // The worker never sees the signing secret: it reads the bot token's secret alone.
+    expect(secrets.asked).toEqual([BOT_TOKEN_ARN]);
     // resvg and the font came from the asset, not from the repository on NODE_PATH; Vega from index.js.
     expect(result.wasm).toBe(path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'));
     expect(result.font).toBe(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf', 'DejaVuSans.ttf'));
@@ -224,6 +226,7 @@ describe('scan asset, run by Node in its own directory', () => {
       KEPT_LOG_LEVEL: 'SILENT',
     });
     expect(result.out).toMatch(/^Scan at 2026-11-25T15:03:00.000Z: 1 request checked/);
+    expect(secrets.asked).toEqual([BOT_TOKEN_ARN]); // the bot token only
     const emf = result.lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'));
     expect(emf).toHaveLength(1);
     expect(JSON.parse(emf[0]!)).toEqual({

@@ -65,6 +65,30 @@ describe('configuration', () => {
     expect(line.split('\n')).toHaveLength(1);
   });
 
+  it('refuses a plain http SLACK_API_URL outside a local run, naming the variable; https and local runs pass', () => {
+    const http = { ...valid, SLACK_API_URL: 'http://fake-slack.example.com/api/' };
+    const places: Record<string, string>[] = [{ AWS_LAMBDA_FUNCTION_NAME: 'Kept-Worker' }, { KEPT_DATABASE: 'aws' }];
+    for (const where of places) {
+      const err = refusal({ ...http, ...where });
+      expect(err.variables).toEqual(['SLACK_API_URL']);
+      expect(err.message).toMatch(/SLACK_API_URL must be an https URL (in AWS Lambda|with KEPT_DATABASE=aws)/);
+      expect(err.message).toContain('bot token');
+      // The same for the `kept` commands that only read user groups.
+      expect(refusal({ ...http, ...where }, parseStoreAndSlackClientConfig).variables).toEqual(['SLACK_API_URL']);
+      expect(
+        parseConfig({ ...valid, ...where, SLACK_API_URL: 'https://fake-slack.example.com/api' }).SLACK_API_URL,
+      ).toBe('https://fake-slack.example.com/api/');
+      expect(parseConfig({ ...valid, ...where }).SLACK_API_URL).toBeUndefined();
+    }
+    // npm start, the tests and the playground talk to a fake Slack on this machine.
+    expect(parseConfig(http).SLACK_API_URL).toBe('http://fake-slack.example.com/api/');
+    // Listed with the other problems, in the schema's order.
+    expect(refusal({ ...http, AWS_LAMBDA_FUNCTION_NAME: 'Kept-Slack', PORT: 'x' }).variables).toEqual([
+      'SLACK_API_URL',
+      'PORT',
+    ]);
+  });
+
   it('names every missing or malformed setting at once, one line each saying how to fix it', () => {
     const err = refusal({ PORT: 'eighty', KEPT_TABLE: 'a', KEPT_SCHEDULER: 'maybe' });
     expect(err.variables).toEqual(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'PORT', 'KEPT_TABLE', 'KEPT_SCHEDULER']);

@@ -1,0 +1,252 @@
+/**
+ * What each Kept function may do to the table, worked out from the code it runs: the store
+ * functions each Lambda calls (FUNCTION_STORE_CALLS) and, for each store function, the DynamoDB
+ * actions it sends and the partitions (`pk` patterns) its keys are built in (STORE_ACCESS). The
+ * stack grants each role the union of its calls, with `dynamodb:LeadingKeys` per action, so a grant
+ * follows the code rather than a guess; tests/lib/access.test.ts checks these lists against the
+ * code's imports and key builders, and docs/operations.md shows the resulting table.
+ */
+
+/** The item actions Kept's code sends. No Scan, BatchWriteItem, ConditionCheckItem or DescribeTable. */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+/**
+ * The partitions of the single table, as `ForAllValues:StringLike` patterns on `pk`. `KUDOS#*`
+ * cannot match `KUDOS_WEEK#…` or `KUDOS_REACTION#…` (the character after `KUDOS` differs).
+ */
+export const PARTITIONS = {
+  directory: 'DIRECTORY',
+  tips: 'TIPS',
+  request: 'REQ#*',
+  thread: 'THREAD#*',
+  delivery: 'DELIVERY#*',
+  agreement: 'AGREEMENT#*',
+  ledger: 'LEDGER#*',
+  stats: 'STATS#*',
+  digest: 'DIGEST#*',
+  kudosWeek: 'KUDOS_WEEK#*',
+  kudosPerson: 'KUDOS#*',
+  kudosReaction: 'KUDOS_REACTION#*',
+} as const;
+export type Partition = keyof typeof PARTITIONS;
+
+/** The global secondary indexes a function queries (all three hold request items only). */
+export type IndexName = 'gsi1' | 'gsi2' | 'gsi3';
+
+/** One store function's access: table actions on partitions, and index queries. */
+export interface Access {
+  readonly table?: Partial<Record<TableAction, readonly Partition[]>>;
+  readonly indexes?: readonly IndexName[];
+}
+
+/**
+ * Per exported store function (`module.function`, functions/store/<module>.ts): what it sends,
+ * including the items of helpers it calls in its own module or another (`saveChange` moves the
+ * report counters, stats.ts), but not items its caller passes in (a delivery claim, a breach's
+ * ledger items): those are the caller's calls of `deliveryClaimItem`, `chargeItems`, `waiverItems`.
+ */
+export const STORE_ACCESS = {
+  // agreements.ts
+  'agreements.getAgreementVersion': { table: { GetItem: ['agreement'] } },
+  'agreements.saveProposal': { table: { PutItem: ['agreement', 'directory'], UpdateItem: ['directory'] } },
+  'agreements.acceptProposal': { table: { UpdateItem: ['directory', 'agreement'] } },
+  'agreements.declineProposal': { table: { UpdateItem: ['directory', 'agreement'] } },
+  'agreements.rememberMessage': { table: { UpdateItem: ['agreement'] } },
+  // checks.ts
+  'checks.dueChecks': { indexes: ['gsi1'] },
+  'checks.postponeCheck': { table: { UpdateItem: ['request'] } },
+  'checks.settleCheck': { table: { UpdateItem: ['request'] } },
+  // deliveries.ts: a lease (claim, read when refused, mark done, give back on failure), a claim item
+  'deliveries.once': {
+    table: { PutItem: ['delivery'], GetItem: ['delivery'], UpdateItem: ['delivery'], DeleteItem: ['delivery'] },
+  },
+  'deliveries.isDelivered': { table: { GetItem: ['delivery'] } },
+  'deliveries.deliveryClaimItem': { table: { PutItem: ['delivery'] } },
+  // departments.ts
+  'departments.saveDepartment': { table: { UpdateItem: ['directory'], PutItem: ['directory'] } },
+  'departments.cacheUsergroupMembers': { table: { UpdateItem: ['directory'] } },
+  // digests.ts
+  'digests.claimDigest': { table: { PutItem: ['digest'], GetItem: ['digest'], UpdateItem: ['digest'] } },
+  'digests.markDigestPosted': { table: { UpdateItem: ['digest'] } },
+  'digests.releaseDigest': { table: { DeleteItem: ['digest'] } },
+  // directory.ts
+  'directory.readDirectory': { table: { Query: ['directory'] } },
+  // kudos.ts
+  'kudos.saveKudos': {
+    table: {
+      PutItem: ['delivery', 'kudosWeek', 'kudosReaction'],
+      UpdateItem: ['kudosPerson', 'kudosWeek'],
+    },
+  },
+  'kudos.givenOn': { table: { GetItem: ['kudosPerson'] } },
+  'kudos.getKudos': { table: { GetItem: ['kudosWeek'] } },
+  'kudos.markKudosDmed': { table: { UpdateItem: ['kudosWeek'] } },
+  'kudos.takeBackReaction': {
+    table: {
+      GetItem: ['kudosReaction', 'kudosWeek'],
+      DeleteItem: ['kudosReaction', 'kudosWeek', 'delivery'],
+      UpdateItem: ['kudosPerson', 'kudosWeek'],
+    },
+  },
+  'kudos.kudosOfWeek': { table: { Query: ['kudosWeek'] } },
+  'kudos.kudosCountsOf': { table: { GetItem: ['kudosWeek', 'kudosPerson'] } },
+  'kudos.departmentsOfWeek': { table: { Query: ['kudosWeek'] } },
+  // ledger.ts: the month's TOTAL is updated; entries are only put (attribute_not_exists)
+  'ledger.readTotal': { table: { GetItem: ['ledger'] } },
+  'ledger.chargeItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
+  'ledger.waiverItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
+  // request-slack.ts
+  'request-slack.findThread': { table: { GetItem: ['thread'] } },
+  'request-slack.rememberThread': { table: { PutItem: ['thread'] } },
+  'request-slack.rememberDmThread': { table: { PutItem: ['request'] } },
+  'request-slack.rememberCard': { table: { PutItem: ['request'] } },
+  'request-slack.moveCard': { table: { PutItem: ['request'] } },
+  'request-slack.markThreadPosted': { table: { UpdateItem: ['request'] } },
+  'request-slack.markDmed': { table: { UpdateItem: ['request'] } },
+  'request-slack.markAnnounced': { table: { UpdateItem: ['request'] } },
+  'request-slack.takeLock': { table: { PutItem: ['request'] } },
+  'request-slack.releaseLock': { table: { DeleteItem: ['request'] } },
+  // requests.ts (a change also moves the report counters: stats.statsItems)
+  'requests.takeNumber': { table: { UpdateItem: ['directory'] } },
+  'requests.saveNewRequest': { table: { PutItem: ['request', 'stats'], UpdateItem: ['stats'] } },
+  'requests.saveChange': { table: { PutItem: ['request', 'stats'], UpdateItem: ['stats'] } },
+  'requests.getRequest': { table: { GetItem: ['request'] } },
+  'requests.getRequestWithDepartment': { table: { BatchGetItem: ['request', 'directory'] } },
+  'requests.getRequestRecord': { table: { Query: ['request'] } },
+  'requests.requestsOf': { indexes: ['gsi2'] },
+  'requests.queueOf': { indexes: ['gsi3'] },
+  // stats.ts
+  'stats.readDays': { table: { Query: ['stats'] } },
+  'stats.readReport': { table: { Query: ['stats'] } },
+  // tips.ts
+  'tips.readAllTips': { table: { Query: ['tips'] } },
+  'tips.tipsForWeek': { table: { Query: ['tips'] } },
+  'tips.addCustomTip': { table: { PutItem: ['tips'] } },
+  'tips.saveTipText': { table: { UpdateItem: ['tips'] } },
+  'tips.setTipRetired': { table: { UpdateItem: ['tips'] } },
+} as const satisfies Record<string, Access>;
+export type StoreCall = keyof typeof STORE_ACCESS;
+
+export type FunctionName = 'Slack' | 'Scan' | 'Digest' | 'Worker';
+
+/**
+ * The store functions each Lambda's code calls. Slack: functions/slack (listeners, app) and
+ * functions/services; Worker: functions/jobs/work.ts and the functions/slack/notify-* and file
+ * senders it runs; Scan: functions/jobs/scan.ts and breaches.ts; Digest: functions/jobs/digest.ts,
+ * digest-content.ts and usergroups.ts. The scan and digest Lambdas share one handler module
+ * (functions/jobs/scheduled.ts), which runs only the job its schedule's input names.
+ */
+export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = {
+  Slack: [
+    'agreements.getAgreementVersion',
+    'agreements.saveProposal',
+    'agreements.acceptProposal',
+    'agreements.declineProposal',
+    'deliveries.once',
+    'deliveries.isDelivered',
+    'deliveries.deliveryClaimItem',
+    'departments.saveDepartment',
+    'directory.readDirectory',
+    'kudos.saveKudos',
+    'kudos.givenOn',
+    'kudos.takeBackReaction',
+    'kudos.kudosCountsOf',
+    'kudos.departmentsOfWeek',
+    'ledger.waiverItems',
+    'request-slack.findThread',
+    'requests.takeNumber',
+    'requests.saveNewRequest',
+    'requests.saveChange',
+    'requests.getRequest',
+    'requests.getRequestWithDepartment',
+    'requests.getRequestRecord',
+    'requests.requestsOf',
+    'requests.queueOf',
+    'stats.readReport',
+    'tips.readAllTips',
+    'tips.addCustomTip',
+    'tips.saveTipText',
+    'tips.setTipRetired',
+  ],
+  Worker: [
+    'agreements.getAgreementVersion',
+    'agreements.rememberMessage',
+    'checks.settleCheck',
+    'deliveries.once',
+    'departments.cacheUsergroupMembers',
+    'directory.readDirectory',
+    'kudos.getKudos',
+    'kudos.markKudosDmed',
+    'request-slack.rememberThread',
+    'request-slack.rememberDmThread',
+    'request-slack.rememberCard',
+    'request-slack.moveCard',
+    'request-slack.markThreadPosted',
+    'request-slack.markDmed',
+    'request-slack.markAnnounced',
+    'request-slack.takeLock',
+    'request-slack.releaseLock',
+    'requests.getRequestRecord',
+    'stats.readDays',
+    'stats.readReport',
+  ],
+  Scan: [
+    'agreements.getAgreementVersion',
+    'checks.dueChecks',
+    'checks.postponeCheck',
+    'checks.settleCheck',
+    'directory.readDirectory',
+    'ledger.readTotal',
+    'ledger.chargeItems',
+    'requests.getRequest',
+    'requests.getRequestRecord',
+    'requests.saveChange',
+  ],
+  Digest: [
+    'digests.claimDigest',
+    'digests.markDigestPosted',
+    'digests.releaseDigest',
+    'directory.readDirectory',
+    'kudos.kudosOfWeek',
+    'requests.queueOf',
+    'stats.readDays',
+    'tips.tipsForWeek',
+  ],
+};
+
+const ACTION_ORDER: readonly TableAction[] = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+];
+const PARTITION_ORDER = Object.keys(PARTITIONS) as Partition[];
+
+/** A function's grant: per action the partitions it may touch (in a fixed order), and the indexes it queries. */
+export interface FunctionGrant {
+  readonly table: ReadonlyMap<TableAction, readonly Partition[]>;
+  readonly indexes: readonly IndexName[];
+}
+
+/** The union of the accesses of `calls`. */
+export function grantFor(calls: readonly StoreCall[]): FunctionGrant {
+  const table = new Map<TableAction, Set<Partition>>();
+  const indexes = new Set<IndexName>();
+  for (const call of calls) {
+    const access: Access = STORE_ACCESS[call];
+    for (const [action, partitions] of Object.entries(access.table ?? {}) as [TableAction, Partition[]][]) {
+      const set = table.get(action) ?? new Set<Partition>();
+      for (const p of partitions) set.add(p);
+      table.set(action, set);
+    }
+    for (const i of access.indexes ?? []) indexes.add(i);
+  }
+  return {
+    table: new Map(
+      ACTION_ORDER.filter((a) => table.has(a)).map((a) => [a, PARTITION_ORDER.filter((p) => table.get(a)!.has(p))]),
+    ),
+    indexes: (['gsi1', 'gsi2', 'gsi3'] as const).filter((i) => indexes.has(i)),
+  };
+}
