@@ -27,6 +27,9 @@ export const PARTITIONS = {
   kudosWeek: 'KUDOS_WEEK#*',
   kudosPerson: 'KUDOS#*',
   kudosReaction: 'KUDOS_REACTION#*',
+  audit: 'AUDIT#*',
+  retain: 'RETAIN#*',
+  retainCursor: 'RETAIN',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -48,10 +51,13 @@ export interface Access {
 export const STORE_ACCESS = {
   // agreements.ts
   'agreements.getAgreementVersion': { table: { GetItem: ['agreement'] } },
-  'agreements.saveProposal': { table: { PutItem: ['agreement', 'directory'], UpdateItem: ['directory'] } },
-  'agreements.acceptProposal': { table: { UpdateItem: ['directory', 'agreement'] } },
-  'agreements.declineProposal': { table: { UpdateItem: ['directory', 'agreement'] } },
+  'agreements.saveProposal': { table: { PutItem: ['agreement', 'directory', 'audit'], UpdateItem: ['directory'] } },
+  'agreements.acceptProposal': { table: { UpdateItem: ['directory', 'agreement'], PutItem: ['audit'] } },
+  'agreements.declineProposal': { table: { UpdateItem: ['directory', 'agreement'], PutItem: ['audit'] } },
   'agreements.rememberMessage': { table: { UpdateItem: ['agreement'] } },
+  // audit.ts: lines are only put (attribute_not_exists), in the transaction of the change they record
+  'audit.auditItems': { table: { PutItem: ['audit'] } },
+  'audit.readAudit': { table: { Query: ['audit'] } },
   // checks.ts
   'checks.dueChecks': { indexes: ['gsi1'] },
   'checks.postponeCheck': { table: { UpdateItem: ['request'] } },
@@ -63,7 +69,7 @@ export const STORE_ACCESS = {
   'deliveries.isDelivered': { table: { GetItem: ['delivery'] } },
   'deliveries.deliveryClaimItem': { table: { PutItem: ['delivery'] } },
   // departments.ts
-  'departments.saveDepartment': { table: { UpdateItem: ['directory'], PutItem: ['directory'] } },
+  'departments.saveDepartment': { table: { UpdateItem: ['directory'], PutItem: ['directory', 'audit'] } },
   'departments.cacheUsergroupMembers': { table: { UpdateItem: ['directory'] } },
   // digests.ts
   'digests.claimDigest': { table: { PutItem: ['digest'], GetItem: ['digest'], UpdateItem: ['digest'] } },
@@ -71,6 +77,8 @@ export const STORE_ACCESS = {
   'digests.releaseDigest': { table: { DeleteItem: ['digest'] } },
   // directory.ts
   'directory.readDirectory': { table: { Query: ['directory'] } },
+  // erase.ts: the worker's erase for retention (kept erase's Scan runs with the operator's credentials)
+  'erase.eraseRequest': { table: { Query: ['request'], UpdateItem: ['request', 'stats'] } },
   // kudos.ts
   'kudos.saveKudos': {
     table: {
@@ -109,21 +117,26 @@ export const STORE_ACCESS = {
   // requests.ts (a change also moves the report counters: stats.statsItems)
   'requests.takeNumber': { table: { UpdateItem: ['directory'] } },
   'requests.saveNewRequest': { table: { PutItem: ['request', 'stats'], UpdateItem: ['stats'] } },
-  'requests.saveChange': { table: { PutItem: ['request', 'stats'], UpdateItem: ['stats'] } },
+  'requests.saveChange': { table: { PutItem: ['request', 'stats', 'retain'], UpdateItem: ['stats'] } },
   'requests.getRequest': { table: { GetItem: ['request'] } },
   'requests.getRequestWithDepartment': { table: { BatchGetItem: ['request', 'directory'] } },
   'requests.getRequestRecord': { table: { Query: ['request'] } },
   'requests.requestsOf': { indexes: ['gsi2'] },
   'requests.queueOf': { indexes: ['gsi3'] },
+  // retention.ts
+  'retention.markersOf': { table: { Query: ['retain'] } },
+  'retention.dropMarker': { table: { DeleteItem: ['retain'] } },
+  'retention.readCursor': { table: { GetItem: ['retainCursor'] } },
+  'retention.moveCursor': { table: { PutItem: ['retainCursor'] } },
   // stats.ts
   'stats.readDays': { table: { Query: ['stats'] } },
   'stats.readReport': { table: { Query: ['stats'] } },
   // tips.ts
   'tips.readAllTips': { table: { Query: ['tips'] } },
   'tips.tipsForWeek': { table: { Query: ['tips'] } },
-  'tips.addCustomTip': { table: { PutItem: ['tips'] } },
-  'tips.saveTipText': { table: { UpdateItem: ['tips'] } },
-  'tips.setTipRetired': { table: { UpdateItem: ['tips'] } },
+  'tips.addCustomTip': { table: { PutItem: ['tips', 'audit'] } },
+  'tips.saveTipText': { table: { GetItem: ['tips'], PutItem: ['tips', 'audit'] } },
+  'tips.setTipRetired': { table: { GetItem: ['tips'], PutItem: ['tips', 'audit'] } },
 } as const satisfies Record<string, Access>;
 export type StoreCall = keyof typeof STORE_ACCESS;
 
@@ -142,6 +155,8 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'agreements.saveProposal',
     'agreements.acceptProposal',
     'agreements.declineProposal',
+    'audit.auditItems',
+    'audit.readAudit',
     'deliveries.once',
     'deliveries.isDelivered',
     'deliveries.deliveryClaimItem',
@@ -174,7 +189,9 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'checks.settleCheck',
     'deliveries.once',
     'departments.cacheUsergroupMembers',
+    'departments.saveDepartment',
     'directory.readDirectory',
+    'erase.eraseRequest',
     'kudos.getKudos',
     'kudos.markKudosDmed',
     'request-slack.rememberThread',
@@ -186,7 +203,11 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'request-slack.markAnnounced',
     'request-slack.takeLock',
     'request-slack.releaseLock',
+    'requests.getRequest',
     'requests.getRequestRecord',
+    'requests.queueOf',
+    'requests.saveChange',
+    'retention.dropMarker',
     'stats.readDays',
     'stats.readReport',
   ],
@@ -209,6 +230,9 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'directory.readDirectory',
     'kudos.kudosOfWeek',
     'requests.queueOf',
+    'retention.markersOf',
+    'retention.moveCursor',
+    'retention.readCursor',
     'stats.readDays',
     'tips.tipsForWeek',
   ],

@@ -26,6 +26,7 @@ import { readDirectory } from '../store/directory';
 import { WorkItem } from '../work/item';
 import type { Outbox } from '../work/outbox';
 import { personLeft } from './people';
+import { eraseForRetention } from './retention-erase';
 
 export interface WorkDeps {
   db: Db;
@@ -62,6 +63,8 @@ export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void>
       return notifyDecision(deps, item.id, item.version);
     case 'request.changed':
       return announceRequest(deps, item.id);
+    case 'retention.erase':
+      return eraseForRetention(deps.db, item, (id) => announceRequest(deps, id));
     case 'person.left':
       return void (await personLeft(deps, item.user));
     case 'breaches.found':

@@ -63,6 +63,12 @@ export const WorkItem = z.discriminatedUnion('type', [
   }),
   /** A person left Slack (deactivated): off departments, their requests back in the queue, their proposals re-routed. */
   z.object({ type: z.literal('person.left'), user: z.string().regex(SLACK_USER_ID) }),
+  /** Retention: remove the text of a request that ended long enough ago (jobs/retention.ts). */
+  z.object({
+    type: z.literal('retention.erase'),
+    id: z.string().min(1).max(40),
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+  }),
   /** Kudos were given: DM each recipient once. */
   z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
   /** A kudos reaction was taken back after its DMs went out: delete them. */

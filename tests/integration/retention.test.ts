@@ -102,7 +102,9 @@ it('removes the text of requests that ended at least 12 months ago, once, and no
   expect((await titles()).january).toContain('4 Elm Street');
 
   const line = await digest('2027-01-16T12:00:00Z');
-  expect(line).toContain('Retention: the text of 1 request that ended before 2026-01-16 removed.');
+  expect(line).toContain(
+    'Retention: the text of 1 request that ended before 2026-01-16 handed to the worker for removal.',
+  );
   const january = (await getRequest(db, ids.january!))!;
   expect([january.title, january.description, january.status]).toEqual([REMOVED, REMOVED, 'cancelled']);
   expect((await titles()).march).toContain('4 Elm Street');

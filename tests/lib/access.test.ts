@@ -33,7 +33,12 @@ const ENTRIES: Record<FunctionName, string[]> = {
   Slack: ['functions/slack/handler.ts'],
   Worker: ['functions/worker/handler.ts'],
   Scan: ['functions/jobs/scan.ts', 'functions/jobs/lambda.ts'],
-  Digest: ['functions/jobs/digest.ts', 'functions/jobs/usergroups.ts', 'functions/jobs/lambda.ts'],
+  Digest: [
+    'functions/jobs/digest.ts',
+    'functions/jobs/usergroups.ts',
+    'functions/jobs/retention.ts',
+    'functions/jobs/lambda.ts',
+  ],
 };
 
 /** Imports from functions/store that send nothing to DynamoDB: constants, errors, types' helpers, key builders, the client. */
@@ -45,6 +50,7 @@ const NO_DATABASE_CALL = new Set([
   'deliveries.SLACK_LEASE_MS',
   'deliveries.WORKER_LEASE_MS',
   'digests.DIGEST_LEASE_MS',
+  'retention.monthOfUtc',
   'table.tableAnswers', // /healthz of the local HTTP server only
   'tips.TipExistsError',
   'transact.WriteConflictError',
@@ -139,6 +145,9 @@ const KEY_BUILDERS: Record<string, Partition> = {
   weekPk: 'kudosWeek',
   personPk: 'kudosPerson',
   reactionPk: 'kudosReaction',
+  auditPk: 'audit',
+  retentionPk: 'retain',
+  CURSOR: 'retainCursor',
 };
 const COMMANDS: Record<string, string> = {
   'new GetCommand': 'GetItem',
@@ -180,7 +189,7 @@ function detected(call: string, bodies: ReturnType<typeof storeBodies>) {
     seen.add(key);
     const { module, body } = bodies.get(key)!;
     for (const [token, action] of Object.entries(COMMANDS)) if (body.includes(token)) actions.add(action);
-    for (const m of body.matchAll(/KeyConditionExpression:\s*'(pk|gsi(\d)pk)\b/g)) {
+    for (const m of body.matchAll(/KeyConditionExpression:\s*(?:\w+\s*\?\s*)?'(pk|gsi(\d)pk)\b/g)) {
       if (m[2]) indexes.add(`gsi${m[2]}`);
       else actions.add('Query');
     }

@@ -489,9 +489,18 @@ describe('least privilege', () => {
 
   const expectedTable: Record<(typeof fnNames)[number], Record<string, string[]>> = {
     slack: {
-      GetItem: ['REQ#*', 'THREAD#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*', 'KUDOS#*', 'KUDOS_REACTION#*'],
+      GetItem: [
+        'TIPS',
+        'REQ#*',
+        'THREAD#*',
+        'DELIVERY#*',
+        'AGREEMENT#*',
+        'KUDOS_WEEK#*',
+        'KUDOS#*',
+        'KUDOS_REACTION#*',
+      ],
       BatchGetItem: ['DIRECTORY', 'REQ#*'],
-      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*'],
+      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*'],
       PutItem: [
         'DIRECTORY',
         'TIPS',
@@ -502,32 +511,36 @@ describe('least privilege', () => {
         'STATS#*',
         'KUDOS_WEEK#*',
         'KUDOS_REACTION#*',
+        'AUDIT#*',
+        'RETAIN#*',
       ],
-      UpdateItem: ['DIRECTORY', 'TIPS', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
+      UpdateItem: ['DIRECTORY', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
       DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*'],
     },
+    // It also takes people who left off departments (DIRECTORY, with their audit line), unassigns
+    // their requests, and removes the text of requests past retention (REQ#, STATS#, RETAIN#).
     worker: {
-      GetItem: ['DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
+      GetItem: ['REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
       Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
-      PutItem: ['REQ#*', 'THREAD#*', 'DELIVERY#*'],
-      UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
-      DeleteItem: ['REQ#*', 'DELIVERY#*'],
+      PutItem: ['DIRECTORY', 'REQ#*', 'THREAD#*', 'DELIVERY#*', 'STATS#*', 'AUDIT#*', 'RETAIN#*'],
+      UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'STATS#*', 'KUDOS_WEEK#*'],
+      DeleteItem: ['REQ#*', 'DELIVERY#*', 'RETAIN#*'],
     },
     scan: {
       GetItem: ['REQ#*', 'AGREEMENT#*', 'LEDGER#*'],
       Query: ['DIRECTORY', 'REQ#*'],
-      PutItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
+      PutItem: ['REQ#*', 'LEDGER#*', 'STATS#*', 'RETAIN#*'],
       UpdateItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
     },
     digest: {
-      GetItem: ['DIGEST#*'],
-      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*'],
-      PutItem: ['DIGEST#*'],
+      GetItem: ['DIGEST#*', 'RETAIN'],
+      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*'],
+      PutItem: ['DIGEST#*', 'RETAIN'],
       UpdateItem: ['DIGEST#*'],
       DeleteItem: ['DIGEST#*'],
     },
   };
-  const expectedIndexes = { slack: ['gsi2', 'gsi3'], worker: [], scan: ['gsi1'], digest: ['gsi3'] } as const;
+  const expectedIndexes = { slack: ['gsi2', 'gsi3'], worker: ['gsi3'], scan: ['gsi1'], digest: ['gsi3'] } as const;
 
   it.each(fnNames)('%s may send only the item actions its code sends, each on its own partitions', (name) => {
     const grants = tableGrants(name);
@@ -548,9 +561,10 @@ describe('least privilege', () => {
     for (const index of wanted) expect(resources).toContain(`/index/${index}`);
   });
 
-  it('the digest writes only its own claims (DIGEST#); request partitions are written by the Slack function, the scan and the worker alone', () => {
+  it('the digest writes only its own items (its DIGEST# claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
     const writes = ['PutItem', 'UpdateItem', 'DeleteItem'];
-    for (const action of writes) expect(tableGrants('digest')[action] ?? ['DIGEST#*']).toEqual(['DIGEST#*']);
+    for (const action of writes)
+      for (const key of tableGrants('digest')[action] ?? []) expect(['DIGEST#*', 'RETAIN']).toContain(key);
     // The request item is replaced (Put) by the Slack function (filing, every change) and the scan
     // (at-risk and breach); the worker only writes its card, DM thread and lease and marks the checks done.
     const putsRequests = fnNames.filter((n) => tableGrants(n).PutItem?.includes('REQ#*'));
