@@ -46,6 +46,7 @@ import {
   type TargetKind,
   unwrapClock,
 } from './target-clock';
+import { nextWaitAt, pendingWaits, waitingChanges } from './waiting';
 
 // ---------------------------------------------------------------------------------------------
 // Working a request
@@ -78,6 +79,8 @@ export const RULES: Record<ActionType, Rule> = {
   // A late resolve, or a cancel after the due time, still leaves a breach for the scan to record.
   warn: { who: 'system', from: LIVE, verb: 'warn about' },
   escalate: { who: 'system', from: LIVE, verb: 'escalate' },
+  // The agreement's waiting rules: Kept reminds the requester, then resumes or closes (waiting.ts).
+  unanswered: { who: 'system', from: ['waiting_on_requester'], verb: 'follow up on' },
   breach: { who: 'system', from: REQUEST_STATUSES, verb: 'record a breach of' },
   waive: { who: 'customerHead', from: REQUEST_STATUSES, verb: 'waive the penalty of' },
   // The provider changes it; the requester asks for a change (a history line the provider reads).
@@ -390,6 +393,16 @@ const escalate: EffectOf<'escalate'> = (request, { step, kind }, { calendar, at 
   return effect({ escalated: { ...request.escalated, [due.key]: due.at } }, { kind, step, stepAt: due.at });
 };
 
+const unanswered: EffectOf<'unanswered'> = (request, { rule }, { calendar, at }) => {
+  const due = pendingWaits(request, calendar).find((w) => w.rule === rule);
+  if (!due) return refuse(`${request.id} has no waiting rule "${rule}" left to apply.`);
+  if (due.at > at) return refuse(`${request.id}'s waiting rule "${rule}" is not due yet.`);
+  const event = { rule, stepAt: due.at };
+  if (rule === 'remind') return effect({ remindedAt: due.at }, event);
+  if (rule === 'resume') return effect(resumed(request, calendar, at), event);
+  return effect({ status: 'closed', resumeTo: undefined, closedAt: at }, event);
+};
+
 const breach: EffectOf<'breach'> = (request, { kind, charge }, { calendar, at }) => {
   if (request.breaches?.[kind]) return refuse(`${request.id}'s ${kind} breach is already recorded.`);
   const missedAt = clockAt(calendar, request.clocks[kind], at).breachedAt;
@@ -521,6 +534,7 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
       acknowledgedAt: undefined,
       warned: undefined,
       ladder: agreement.escalation?.length ? agreement.escalation : undefined,
+      waitRules: agreement.waiting,
       escalated: undefined,
       breaches: undefined,
       original: undefined,
@@ -547,6 +561,7 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   rate,
   warn,
   escalate,
+  unanswered,
   breach,
   waive,
   priority,
@@ -591,12 +606,14 @@ export function decide(
   const apply = EFFECTS[action.type] as EffectOf<ActionType>;
   const done = apply(request, action as ActionOf<ActionType>, { ...ctx, at });
   if (!done.ok) return done;
-  const next: Request = { ...request, updatedAt: at, rev: request.rev + 1, ...done.value.changes };
-  // The ladder's next instant follows every change of the clocks (on the new provider's calendar after a transfer).
-  next.nextStepAt = nextStepAt(
-    next,
-    action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar,
-  );
+  const changed: Request = { ...request, updatedAt: at, rev: request.rev + 1, ...done.value.changes };
+  // How long it waited on the requester: counted on the calendar of the provider it waited for.
+  const next: Request = { ...changed, ...waitingChanges(request, changed, ctx.calendar, at) };
+  // The ladder's and the waiting rules' next instants follow every change of the clocks (on the
+  // new provider's calendar after a transfer).
+  const calendar = action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar;
+  next.nextStepAt = nextStepAt(next, calendar);
+  next.nextWaitAt = nextWaitAt(next, calendar);
   const event: RequestEvent = {
     seq: next.rev,
     type: action.type,

@@ -6,13 +6,14 @@
  * Pure domain code: instants are epoch milliseconds.
  */
 import { DateTime } from 'luxon';
-import type { AgreementVersion, EscalationStep, Priority } from './agreement';
+import type { AgreementVersion, EscalationStep, Priority, WaitingTerms } from './agreement';
 import type { Calendar } from './calendar';
 import { type Department, isHead, isMember } from './department';
 import { DAY_MS } from './duration';
 import { nextStepAt } from './escalation';
 import type { Result } from './result';
 import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
+import type { Waited, WaitingRule } from './waiting';
 import { isoWeekOf } from './weeks';
 
 export const REQUEST_STATUSES = [
@@ -162,6 +163,16 @@ export interface Request {
   escalated?: Record<string, number>;
   /** When the next ladder step falls due (worked out with the calendar at each change; the scan's index reads it). */
   nextStepAt?: number;
+  /** The agreement's rules for waiting on the requester, copied at filing (and at a transfer) like the ladder. */
+  waitRules?: WaitingTerms;
+  /** While waiting on the requester: when the current pause began (its rules count from here). */
+  waitingSince?: number;
+  /** The instant the current pause's reminder fell due, once it was sent. */
+  remindedAt?: number;
+  /** When the next waiting rule applies (worked out with the calendar at each change; the scan's index reads it). */
+  nextWaitAt?: number;
+  /** How long the request waited on its requester, over the pauses that ended (and how many pauses, the current one included). */
+  waited?: Waited;
   /** Missed targets, recorded once each by the scan, with their penalty. */
   breaches?: Partial<Record<TargetKind, Breach>>;
   cause?: Cause;
@@ -220,6 +231,7 @@ export const ACTION_TYPES = [
   'rate',
   'warn',
   'escalate',
+  'unanswered',
   'breach',
   'waive',
   'priority',
@@ -252,6 +264,8 @@ export type RequestAction =
   | { type: 'warn'; kind: TargetKind }
   /** A step of the agreement's escalation ladder (its index), for the target it watches. */
   | { type: 'escalate'; step: number; kind: TargetKind }
+  /** A waiting rule of the agreement, applied by Kept when the requester has not answered (waiting.ts). */
+  | { type: 'unanswered'; rule: WaitingRule }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string }
   /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
@@ -289,6 +303,8 @@ export interface RequestEvent {
   /** escalate: the ladder step's index and the instant it fell due. */
   step?: number;
   stepAt?: number;
+  /** unanswered: the waiting rule applied (its instant in `stepAt`). */
+  rule?: WaitingRule;
   /** breach: what it cost; waive: what was given back. */
   amount?: number;
   unit?: string;
@@ -454,6 +470,7 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
     const next = nextStepAt(request, input.calendar);
     if (next !== undefined) request.nextStepAt = next;
   }
+  if (input.agreement.waiting) request.waitRules = input.agreement.waiting;
   return {
     ok: true,
     value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } },

@@ -8,6 +8,7 @@ import type { Calendar } from './calendar';
 import { pendingSteps } from './escalation';
 import { AUTO_CLOSE_MS, type Request } from './request';
 import { clockAt, type TargetKind } from './target-clock';
+import { dueWait, type WaitingRule } from './waiting';
 
 export const TARGET_KINDS: readonly TargetKind[] = ['response', 'resolution'];
 
@@ -35,6 +36,8 @@ export function nextWatch(request: Request): number | null {
   }
   // The next escalation step, worked out with the calendar at the request's last change.
   if (request.nextStepAt !== undefined) consider(request.nextStepAt);
+  // The next waiting rule (remind the requester, resume or close), likewise.
+  if (request.nextWaitAt !== undefined) consider(request.nextWaitAt);
   const closesAt = autoCloseAt(request);
   if (closesAt !== null) consider(closesAt);
   return next;
@@ -53,6 +56,8 @@ export type Finding =
   | { type: 'warn'; kind: TargetKind; remaining: number; due: number | null }
   /** A ladder step whose instant `dueAt` has come (`lateBy` after it, when the scan comes late). */
   | { type: 'escalate'; step: number; kind: TargetKind; dueAt: number; lateBy: number }
+  /** A waiting rule whose instant `dueAt` has come (waiting.ts `dueWait`). */
+  | { type: 'unanswered'; rule: WaitingRule; dueAt: number; lateBy: number }
   | { type: 'close'; at: number };
 
 /**
@@ -75,6 +80,8 @@ export function findingsAt(request: Request, calendar: Calendar, now: number): F
   for (const step of pendingSteps(request, calendar))
     if (step.at <= at)
       warnings.push({ type: 'escalate', step: step.index, kind: step.kind, dueAt: step.at, lateBy: at - step.at });
+  const wait = dueWait(request, calendar, at);
+  if (wait) warnings.push({ type: 'unanswered', rule: wait.rule, dueAt: wait.at, lateBy: at - wait.at });
   const closesAt = autoCloseAt(request);
   const close: Finding[] = closesAt !== null && now >= closesAt ? [{ type: 'close', at: closesAt }] : [];
   return [

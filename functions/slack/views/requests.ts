@@ -320,6 +320,8 @@ export interface HistoryEvent {
   kind?: TargetKind;
   /** escalate: which step of the ladder (0-based). */
   step?: number;
+  /** unanswered: the waiting rule Kept applied. */
+  rule?: 'remind' | 'resume' | 'close';
   /** resolve of a request that missed a target: why. */
   cause?: { category: string; text?: string };
   /** comment: which side said it, whether it is an internal note, and the files shared with it. */
@@ -424,6 +426,11 @@ export function historyLine(
       return `:warning: ${id}'s ${target} is at risk${when}`;
     case 'escalate':
       return `:rotating_light: ${id} reached step ${(event.step ?? 0) + 1} of its escalation ladder (${target}); Kept told the people the agreement names${when}`;
+    case 'unanswered':
+      if (event.rule === 'remind') return `:bell: Kept reminded the requester that ${id} waits on their answer${when}`;
+      if (event.rule === 'close')
+        return `:lock: Kept closed ${id} because nobody answered within the agreement's waiting time${when}`;
+      return `:arrow_forward: Kept resumed ${id} because nobody answered within the agreement's waiting time; the resolution clock runs again${when}`;
     case 'breach':
       return `:red_circle: ${id} missed its ${target}${when}`;
     case 'priority': {

@@ -326,7 +326,7 @@ const inStatus = (status: RequestStatus, requester = REQUESTER): Request =>
   broughtTo(status, MON + HOUR_MS, { requester });
 
 /** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
-const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'escalate' | 'breach' | 'waive'>, RequestAction> = {
+const PAYLOAD: Record<Exclude<ActionType, 'warn' | 'escalate' | 'unanswered' | 'breach' | 'waive'>, RequestAction> = {
   acknowledge: { type: 'acknowledge' },
   assign: { type: 'assign', assignee: OTHER },
   pause: { type: 'pause', note: 'Which model?' },
@@ -450,6 +450,11 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
         when: clock.state === 'running' ? clock.dueAt! : request.updatedAt + HOUR_MS,
       };
     }
+    case 'unanswered': {
+      // A reminder after an hour of waiting, applied once it has come.
+      const request: Request = { ...STATUS_CACHE.get(status)!, waitRules: { remindAfter: HOUR_MS } };
+      return { request, action: { type, rule: 'remind' }, when: request.updatedAt + 2 * HOUR_MS };
+    }
     case 'breach': {
       const request = LATE_CACHE.get(status)!;
       return {
@@ -488,9 +493,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (16 x 7 x 6)', () => {
+  it('has every action, status and role in the table (17 x 7 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(672);
+    expect(MATRIX).toHaveLength(714);
   });
 
   it('the fixtures are what the table needs', () => {
