@@ -23,6 +23,7 @@ import {
   type RequestAction,
   seenByRequester,
 } from '../../domain/request';
+import { waitedAt } from '../../domain/waiting';
 import { calendarOf } from '../../services/calendars';
 import { type ActResult, act } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
@@ -204,9 +205,12 @@ export async function showCommand(deps: ListenerDeps, user: string, arg: string 
   const provider = findDepartment(dir, record.request.provider);
   if (!provider) return say(`${id} belongs to a department that no longer exists in Kept.`);
   const at = deps.now().getTime();
+  const calendar = calendarOf(provider);
   const message = requestDetails({
     request: record.request,
-    clocks: clocksAt(record.request, calendarOf(provider), at),
+    clocks: clocksAt(record.request, calendar, at),
+    waited: waitedAt(record.request, calendar, at),
+    forRequester: record.request.requester === user,
     at,
     providerName: provider.name,
     customerName: findDepartment(dir, record.request.customer)?.name ?? record.request.customer,

@@ -49,6 +49,7 @@ import {
   plural,
   quoted,
   remainingText,
+  spokenDuration,
   TARGET_LABEL,
 } from './format';
 
@@ -459,11 +460,23 @@ export function historyLine(
 export interface DetailsInput extends CardInput {
   /** The request's history, oldest first; the last HISTORY_MAX lines are shown. */
   history?: readonly HistoryEvent[];
+  /** How long it has waited on its requester so far (the current pause included); shown once it has waited. */
+  waited?: { ms: number; pauses: number };
+  /** The person reading is its requester: the wait reads "on you". */
+  forRequester?: boolean;
+}
+
+/** `*Waited on you:* 3h 20m over 2 pauses`: working time, told to both sides. */
+export function waitedLine(waited: { ms: number; pauses: number }, forRequester: boolean): string {
+  const on = forRequester ? 'you' : 'the requester';
+  return `*Waited on ${on}:* ${spokenDuration(waited.ms)} of working time over ${plural(waited.pauses, 'pause')}`;
 }
 
 /** `/sla show IT-42`: the card without its buttons, and the latest history. */
 export function requestDetails(input: DetailsInput): SlackMessage {
   const blocks = cardBody(input);
+  if (input.waited && input.waited.pauses > 0)
+    blocks.push(section(waitedLine(input.waited, input.forRequester === true)));
   const history = input.history ?? [];
   if (history.length > 0) {
     const shown = history.slice(-HISTORY_MAX);
