@@ -69,10 +69,13 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 /** `kept scan --now <iso>` as a person runs it, against the test's table and fake Slack. */
-async function scan(at: number): Promise<string[]> {
+const scan = (at: number) => cli(['scan', '--now', new Date(at).toISOString()]);
+
+/** `kept <args>` as a person runs it, against the test's table and fake Slack: what it prints. */
+async function cli(args: string[]): Promise<string[]> {
   const out: string[] = [];
   const err: string[] = [];
-  const cli: CliIO = {
+  const io: CliIO = {
     out: (l) => out.push(l),
     err: (l) => err.push(l),
     readFile: async () => '',
@@ -84,7 +87,7 @@ async function scan(at: number): Promise<string[]> {
       KEPT_TABLE: app.db.table,
     },
   };
-  expect(await kept(['scan', '--now', new Date(at).toISOString()], cli)).toBe(0);
+  expect(await kept(args, io)).toBe(0);
   expect(err).toEqual([]);
   return out;
 }
@@ -183,6 +186,33 @@ it('the requester is reminded once, then the clock resumes at its true instant',
       .callsTo('chat.postMessage')
       .filter((c) => c.args.channel === 'C0ITQUEUE' && String(c.args.text).includes('because nobody answered'));
     expect(thread).toHaveLength(1);
+  });
+
+  await step('/sla show tells both sides how long it waited', async () => {
+    expect(await sla(`show ${id}`, FIN_MEMBER)).toContain('*Waited on you:* 8h of working time over 1 pause');
+    expect(await sla(`show ${id}`, IT_MEMBER)).toContain('*Waited on the requester:* 8h of working time over 1 pause');
+  });
+
+  await step('while a second pause runs, /sla show counts it so far', async () => {
+    clock.set('2026-11-12T10:00'); // Thursday
+    await sla(`pause ${id} And which building?`, IT_MEMBER);
+    clock.set('2026-11-12T11:30');
+    expect(await sla(`show ${id}`, FIN_MEMBER)).toContain('*Waited on you:* 9h 30m of working time over 2 pauses');
+  });
+
+  await step("kept report shows IT's time paused: the request, its pauses and the wait that ended", async () => {
+    const out = await cli(['report', '--dept', 'it', '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'json']);
+    expect(JSON.parse(out.join('\n')).waiting).toEqual({
+      paused: 1,
+      sharePct: 100,
+      pauses: 2,
+      waitedMs: 8 * HOUR,
+      averageMs: 8 * HOUR,
+    });
+    const table = await cli(['report', '--dept', 'it', '--from', '2026-11-01', '--to', '2026-11-30']);
+    expect(table.join('\n')).toContain(
+      '1 of 1 requests (100%) waited on their requester, 2 pauses, 8h of working time in all, 8h per paused request',
+    );
   });
 });
 
