@@ -238,19 +238,28 @@ const WaitingSpec = z
       remind_after: DurationText.optional(),
       resume_after: DurationText.optional(),
       close_after: DurationText.optional(),
+      third_party_pauses_clock: z
+        .boolean({ error: (iss) => `${shown(iss.input)} is not true or false; write true to pause the clock` })
+        .optional(),
     },
     {
       error: (iss) =>
         iss.code === 'unrecognized_keys'
-          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a waiting field; use remind_after, resume_after, close_after`
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a waiting field; use remind_after, resume_after, close_after, third_party_pauses_clock`
           : 'must be waiting rules like { remind_after: 4h, resume_after: 16h }',
     },
   )
   .superRefine((w, ctx) => {
-    if (w.remind_after === undefined && w.resume_after === undefined && w.close_after === undefined)
+    if (
+      w.remind_after === undefined &&
+      w.resume_after === undefined &&
+      w.close_after === undefined &&
+      w.third_party_pauses_clock === undefined
+    )
       ctx.addIssue({
         code: 'custom',
-        message: 'give at least one of remind_after, resume_after, close_after, or leave waiting out',
+        message:
+          'give at least one of remind_after, resume_after, close_after, third_party_pauses_clock, or leave waiting out',
       });
     if (w.resume_after !== undefined && w.close_after !== undefined)
       ctx.addIssue({
@@ -372,6 +381,7 @@ function waitingFromSpec(w: NonNullable<ParsedTerms['waiting']>): WaitingTerms {
     ...(w.remind_after !== undefined ? { remindAfter: w.remind_after } : {}),
     ...(w.resume_after !== undefined ? { resumeAfter: w.resume_after } : {}),
     ...(w.close_after !== undefined ? { closeAfter: w.close_after } : {}),
+    ...(w.third_party_pauses_clock !== undefined ? { thirdPartyPausesClock: w.third_party_pauses_clock } : {}),
   };
 }
 
@@ -421,6 +431,9 @@ export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
               : {}),
             ...(terms.waiting.closeAfter !== undefined
               ? { close_after: formatDuration(terms.waiting.closeAfter) }
+              : {}),
+            ...(terms.waiting.thirdPartyPausesClock !== undefined
+              ? { third_party_pauses_clock: terms.waiting.thirdPartyPausesClock }
               : {}),
           },
         }

@@ -104,7 +104,9 @@ export function describeWaiting(waiting: WaitingTerms): string {
     parts.push(`remind the requester after ${formatDuration(waiting.remindAfter)}`);
   if (waiting.resumeAfter !== undefined) parts.push(`resume the clock after ${formatDuration(waiting.resumeAfter)}`);
   if (waiting.closeAfter !== undefined) parts.push(`close the request after ${formatDuration(waiting.closeAfter)}`);
-  return `${parts.join('; ')} without an answer`;
+  const rules = parts.length > 0 ? [`${parts.join('; ')} without an answer`] : [];
+  if (waiting.thirdPartyPausesClock) rules.push('waiting on a third party pauses the clock');
+  return rules.join('; ');
 }
 
 /** The customer as people say it: a department's name, or `every department` for `*`. */

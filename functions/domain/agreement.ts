@@ -70,6 +70,8 @@ export interface WaitingTerms {
   remindAfter?: number;
   resumeAfter?: number;
   closeAfter?: number;
+  /** A pause waiting on a third party stops the resolution clock too (by default it keeps running). */
+  thirdPartyPausesClock?: boolean;
 }
 
 /** What the two departments agree on. */

@@ -67,8 +67,9 @@ const LIVE = LIVE_STATUSES;
 export const RULES: Record<ActionType, Rule> = {
   acknowledge: { who: 'provider', from: ['open'], verb: 'acknowledge' },
   assign: { who: 'provider', from: [...LIVE, 'resolved'], verb: 'assign' },
-  pause: { who: 'provider', from: WORKING, verb: 'wait on the requester for' },
-  resume: { who: 'either', from: ['waiting_on_requester'], verb: 'resume' },
+  pause: { who: 'provider', from: WORKING, verb: 'pause' },
+  // From a third party's wait, only the provider (the effect refuses the requester).
+  resume: { who: 'either', from: ['waiting_on_requester', 'waiting_on_third_party'], verb: 'resume' },
   resolve: { who: 'provider', from: LIVE, verb: 'resolve' },
   // Kept closes a resolved request itself once the reopen window is over (AUTO_CLOSE_MS).
   close: { who: 'requesterOrSystem', from: ['resolved'], verb: 'close' },
@@ -143,6 +144,7 @@ const STATUS_PHRASE: Record<RequestStatus, string> = {
   open: 'open',
   acknowledged: 'acknowledged',
   waiting_on_requester: 'waiting on the requester',
+  waiting_on_third_party: 'waiting on a third party',
   resolved: 'resolved',
   reopened: 'reopened',
   closed: 'closed',
@@ -167,11 +169,11 @@ function wrongState(request: Request, type: ActionType): string {
         ? `${id} is already acknowledged.`
         : `${id} is already past acknowledging: it is ${now}.`;
     case 'pause':
-      return request.status === 'waiting_on_requester'
-        ? `${id} is already waiting on the requester.`
-        : `${id} is ${now}; only work in progress can wait on the requester.`;
+      return request.status === 'waiting_on_requester' || request.status === 'waiting_on_third_party'
+        ? `${id} is already ${now}; resume it first.`
+        : `${id} is ${now}; only work in progress can wait.`;
     case 'resume':
-      return `${id} is not waiting on the requester: it is ${now}.`;
+      return `${id} is not waiting on the requester or a third party: it is ${now}.`;
     case 'resolve':
       return `${id} is already resolved; the requester can close or reopen it.`;
     case 'close':
@@ -242,19 +244,28 @@ const assign: EffectOf<'assign'> = (request, { assignee }, { provider }) => {
   return effect({ assignee }, { assignee, ...(request.assignee ? { previousAssignee: request.assignee } : {}) });
 };
 
-// Asking the requester for something is an answer: it meets the response target too.
-const pause: EffectOf<'pause'> = (request, _action, { calendar, at }) =>
-  effect({
-    status: 'waiting_on_requester',
+// Asking the requester (or a third party) for something is an answer: it meets the response target
+// too. Waiting on a third party stops the resolution clock only when the agreement says so.
+const pause: EffectOf<'pause'> = (request, { thirdParty }, { calendar, at }) => {
+  const stops = !thirdParty || request.waitRules?.thirdPartyPausesClock === true;
+  return effect({
+    status: thirdParty ? 'waiting_on_third_party' : 'waiting_on_requester',
     resumeTo: request.status === 'open' ? 'acknowledged' : request.status,
     clocks: {
       response: met(calendar, request.clocks.response, at),
-      resolution: unwrapClock(pauseClock(calendar, request.clocks.resolution, at)),
+      resolution: stops ? unwrapClock(pauseClock(calendar, request.clocks.resolution, at)) : request.clocks.resolution,
     },
     ...(request.status === 'open' ? { acknowledgedAt: at } : {}),
   });
+};
 
-const resume: EffectOf<'resume'> = (request, _action, { calendar, at }) => effect(resumed(request, calendar, at));
+const resume: EffectOf<'resume'> = (request, _action, { calendar, at, rights, provider }) => {
+  if (request.status === 'waiting_on_third_party' && !rights.provider)
+    return refuse(
+      `${request.id} is waiting on a third party; ${provider.name} resumes it when they hear back. To add something, use \`/sla reply ${request.id} your message\`.`,
+    );
+  return effect(resumed(request, calendar, at));
+};
 
 /** The cause a resolve records: needed once a target is missed, checked whenever given. */
 function causeOf(

@@ -20,6 +20,7 @@ export const REQUEST_STATUSES = [
   'open',
   'acknowledged',
   'waiting_on_requester',
+  'waiting_on_third_party',
   'resolved',
   'reopened',
   'closed',
@@ -30,7 +31,13 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** Statuses in which nothing more happens to the clocks. */
 export const FINAL_STATUSES: readonly RequestStatus[] = ['closed', 'cancelled'];
 /** Statuses in which a request is still being worked. */
-export const LIVE_STATUSES: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester', 'reopened'];
+export const LIVE_STATUSES: readonly RequestStatus[] = [
+  'open',
+  'acknowledged',
+  'waiting_on_requester',
+  'waiting_on_third_party',
+  'reopened',
+];
 
 export const TITLE_MAX = 150;
 export const DESCRIPTION_MAX = 3000;
@@ -50,6 +57,7 @@ export const STATUS_LABEL: Record<RequestStatus, string> = {
   open: 'Open',
   acknowledged: 'Acknowledged',
   waiting_on_requester: 'Waiting on requester',
+  waiting_on_third_party: 'Waiting on a third party',
   resolved: 'Resolved',
   reopened: 'Reopened',
   closed: 'Closed',
@@ -140,7 +148,7 @@ export interface Request {
   requester: string;
   assignee?: string;
   status: RequestStatus;
-  /** While waiting on the requester: the status a resume returns to. */
+  /** While waiting (on the requester or a third party): the status a resume returns to. */
   resumeTo?: RequestStatus;
   createdAt: number;
   updatedAt: number;
@@ -242,7 +250,8 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 export type RequestAction =
   | { type: 'acknowledge'; note?: string }
   | { type: 'assign'; assignee: string }
-  | { type: 'pause'; note?: string }
+  /** Waiting on the requester, or with `thirdParty` on someone outside both departments (a vendor). */
+  | { type: 'pause'; note?: string; thirdParty?: boolean }
   | { type: 'resume'; note?: string }
   | { type: 'resolve'; note: string; cause?: Cause }
   | { type: 'close'; note?: string }

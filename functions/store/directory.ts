@@ -81,6 +81,7 @@ export const WaitingTermsSchema = schemaFor<WaitingTerms>()(
     remindAfter: z.number().optional(),
     resumeAfter: z.number().optional(),
     closeAfter: z.number().optional(),
+    thirdPartyPausesClock: z.boolean().optional(),
   }),
 );
 export const AgreementVersionSchema = schemaFor<AgreementVersion>()(

@@ -14,7 +14,14 @@ import { getRequestRecord, requestsOf } from '../../functions/store/requests';
 import { importCompany } from '../support/company';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import {
+  buttonClick,
+  interactivity,
+  postSigned,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -242,5 +249,70 @@ it('the terms show the waiting rules, and a change proposed in Slack keeps them'
     await http.idle();
     const proposed = await getAgreementVersion(db, 'it-for-finance', 2);
     expect(proposed?.waiting).toEqual({ remindAfter: 4 * HOUR, resumeAfter: 8 * HOUR });
+  });
+});
+
+it('waiting on a third party keeps the clock running, asks the requester nothing, and only IT resumes it', async () => {
+  clock.set('2026-11-16T10:00'); // Monday
+  const from = clock.now().getTime();
+  const id = await fileP2('Docking station for the meeting room');
+  const byCommand = await fileP2('Second screen for the meeting room');
+
+  await step(
+    "the card's pause form offers a third party; choosing it leaves the resolution clock running",
+    async () => {
+      app.fake.reset();
+      const press = await postSigned(
+        app.url,
+        interactivity(
+          buttonClick({ action_id: IDS.requestAction.pause, value: id }, IT_MEMBER, app.fake.responseUrl('pause')),
+        ),
+      );
+      expect(press.status).toBe(200);
+      await app.http.idle();
+      const form = app.fake.lastModal();
+      expect(JSON.stringify(form)).toContain('A third party');
+      const typed = {
+        [IDS.pauseWhoBlock]: 'third_party',
+        [IDS.pauseQuestionBlock]: 'The vendor ships the dock Thursday.',
+      };
+      const res = await postSigned(
+        app.url,
+        interactivity(viewSubmission(form, stateOf(form as { blocks: unknown[] }, typed), IT_MEMBER)),
+      );
+      expect(res.status).toBe(200);
+      await app.http.idle();
+      const request = (await getRequestRecord(app.db, id))!.request;
+      expect(request.status).toBe('waiting_on_third_party');
+      expect(request.clocks.resolution.state).toBe('running');
+      expect(request.clocks.response.state).toBe('met');
+      const told = dmsAbout(FIN_MEMBER, id).filter((c) => String(c.args.text).includes('waiting on a third party'));
+      expect(told).toHaveLength(1);
+      expect(JSON.stringify(told[0]!.args.blocks)).not.toContain(IDS.requestAction.answer);
+    },
+  );
+
+  await step('/sla pause --third-party does the same, and says the clock keeps running', async () => {
+    const said = await sla(`pause ${byCommand} --third-party Waiting on the screen supplier`, IT_MEMBER);
+    expect(said).toContain('its resolution clock keeps running, as its agreement sets');
+    const record = (await getRequestRecord(app.db, byCommand))!;
+    expect(record.request.status).toBe('waiting_on_third_party');
+    expect(record.events.at(-1)).toMatchObject({ type: 'pause', note: 'Waiting on the screen supplier' });
+  });
+
+  await step('the requester cannot end a third party wait; no waiting rule reminds them of it', async () => {
+    const said = await sla(`resume ${id}`, FIN_MEMBER);
+    expect(said).toContain(`${id} is waiting on a third party; IT resumes it when they hear back`);
+    await scan(from + 24 * HOUR); // well past remind_after and resume_after
+    expect(reminders(id)).toHaveLength(0);
+    const request = (await getRequestRecord(app.db, id))!.request;
+    expect(request.status).toBe('waiting_on_third_party');
+    expect(request.waited).toBeUndefined();
+  });
+
+  await step('IT resumes it when the vendor delivers', async () => {
+    clock.set('2026-11-17T10:00');
+    await sla(`resume ${id} The dock arrived`, IT_MEMBER);
+    expect((await getRequestRecord(app.db, id))!.request.status).toBe('acknowledged');
   });
 });

@@ -65,7 +65,12 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
     done: (id) => `Reopened ${id}; its resolution clock runs again with the time already used.`,
   },
   pause: {
-    build: (note) => ({ type: 'pause', ...(note ? { note } : {}) }),
+    // `/sla pause IT-42 --third-party waiting on the vendor's part`: waiting on someone else.
+    build: (text) => {
+      const thirdParty = /^--third-party(\s|$)/.test(text);
+      const note = thirdParty ? text.slice('--third-party'.length).trim() : text;
+      return { type: 'pause', ...(note ? { note } : {}), ...(thirdParty ? { thirdParty } : {}) };
+    },
     done: (id) => `${id} is waiting on the requester; its resolution clock is paused and they are asked for input.`,
   },
   resume: {
@@ -175,6 +180,12 @@ export async function workCommand(
     now: deps.now(),
   });
   if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  if (verb === 'pause' && result.outcome === 'done' && result.request.status === 'waiting_on_third_party')
+    return say(
+      result.request.clocks.resolution.state === 'paused'
+        ? `${id} is waiting on a third party; its agreement pauses the resolution clock meanwhile. \`/sla resume ${id}\` when they answer.`
+        : `${id} is waiting on a third party; its resolution clock keeps running, as its agreement sets. \`/sla resume ${id}\` when they answer.`,
+    );
   if (verb === 'reply' && result.outcome === 'done')
     return say(
       result.event.side === 'requester'

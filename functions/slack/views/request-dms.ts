@@ -11,6 +11,7 @@ import {
   type Request,
   type RequestClocks,
   type RequestEvent,
+  type RequestStatus,
   SYSTEM_ACTOR,
 } from '../../domain/request';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
@@ -253,6 +254,8 @@ export interface UpdateInput {
     asked?: boolean;
     transfer?: { fromName: string; toName: string };
     rule?: 'remind' | 'resume' | 'close';
+    /** The status it moved to (a pause: waiting on the requester or on a third party). */
+    to?: RequestStatus;
   };
   request: Request;
   cardLink?: string;
@@ -279,6 +282,11 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
       return { text: cut(text, MAX_SECTION_TEXT), blocks: [section(text), context(`Follow along on ${card}.`)] };
     }
     case 'pause': {
+      if (event.to === 'waiting_on_third_party') {
+        const line = `:hourglass_flowing_sand: ${provider ?? who} is waiting on a third party to go on with ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+        const how = `Nothing is needed from you; you hear from them as soon as it moves. Follow along on ${card}.`;
+        return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
+      }
       const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
       const how = `Press *Answer* (or use \`/sla resume ${id} your answer\`): it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
       const answer: KnownBlock = {

@@ -63,6 +63,7 @@ export const STATUS_EMOJI: Record<RequestStatus, string> = {
   open: ':new:',
   acknowledged: ':eyes:',
   waiting_on_requester: ':hourglass:',
+  waiting_on_third_party: ':hourglass_flowing_sand:',
   resolved: ':white_check_mark:',
   reopened: ':arrows_counterclockwise:',
   closed: ':lock:',
@@ -397,6 +398,8 @@ export function historyLine(
       if (event.assignee && event.assignee === event.actor) return `:bust_in_silhouette: ${who} took ${id}${when}`;
       return `:bust_in_silhouette: ${who} assigned ${id} to ${event.assignee ? mentionUser(event.assignee) : 'someone'}${when}`;
     case 'pause':
+      if (event.to === 'waiting_on_third_party')
+        return `${withNote(`:hourglass_flowing_sand: ${who} is waiting on a third party for ${id}`)}${when}`;
       return `${note ? `:hourglass: ${who} is waiting on the requester: ${note}` : `:hourglass: ${who} is waiting on the requester; the resolution clock is paused`}${when}`;
     case 'resume':
       return `${withNote(`:arrow_forward: ${who} resumed ${id}; the resolution clock runs again`)}${when}`;

@@ -624,12 +624,16 @@ const FAMILIES: Family[] = [
   { file: 'agreement-spec.ts', text: 'is not a target; use response or resolution' },
   {
     file: 'agreement-spec.ts',
-    text: 'is not a waiting field; use remind_after, resume_after, close_after',
+    text: 'is not a waiting field; use remind_after, resume_after, close_after, third_party_pauses_clock',
   },
   { file: 'agreement-spec.ts', text: 'must be waiting rules like { remind_after: 4h, resume_after: 16h }' },
   {
     file: 'agreement-spec.ts',
-    text: 'give at least one of remind_after, resume_after, close_after, or leave waiting out',
+    text: 'give at least one of remind_after, resume_after, close_after, third_party_pauses_clock, or leave waiting out',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'is not true or false; write true to pause the clock',
   },
   {
     file: 'agreement-spec.ts',

@@ -310,6 +310,8 @@ function broughtTo(
       return ack();
     case 'waiting_on_requester':
       return act(ack(), { type: 'pause', note: 'Which model?' }, AGENT, h(1)).request;
+    case 'waiting_on_third_party':
+      return act(ack(), { type: 'pause', note: 'The vendor ships Friday.', thirdParty: true }, AGENT, h(1)).request;
     case 'resolved':
       return resolved();
     case 'reopened':
@@ -481,11 +483,15 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
 
 /**
  * Cells the rules let through that can never be accepted: while waiting on the requester the
- * response is met and the resolution paused, so no target is at risk to warn about.
+ * response is met and the resolution paused, so no target is at risk to warn about; a wait on a
+ * third party is the provider's to end, not the requester's (`roles`: only for these).
  */
-const NEVER: Partial<Record<ActionType, { statuses: readonly RequestStatus[]; error: string }>> = {
+const NEVER: Partial<
+  Record<ActionType, { statuses: readonly RequestStatus[]; roles?: readonly Role[]; error: string }>
+> = {
   warn: { statuses: ['waiting_on_requester'], error: 'not at risk' },
   escalate: { statuses: ['waiting_on_requester'], error: 'no resolution escalation step' },
+  resume: { statuses: ['waiting_on_third_party'], roles: ['requester only'], error: 'waiting on a third party' },
 };
 
 const MATRIX = ACTION_TYPES.flatMap((type) =>
@@ -493,9 +499,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (17 x 7 x 6)', () => {
+  it('has every action, status and role in the table (17 x 8 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(714);
+    expect(MATRIX).toHaveLength(816);
   });
 
   it('the fixtures are what the table needs', () => {
@@ -514,7 +520,8 @@ describe('who may do what, from which status', () => {
     expect(request.status).toBe(status);
     const { actor, provider, rights } = caseFor(role);
     const fits = roleFits(type, role) && RULES[type].from.includes(status);
-    const never = NEVER[type]?.statuses.includes(status) === true;
+    const rule = NEVER[type];
+    const never = rule?.statuses.includes(status) === true && (!rule.roles || rule.roles.includes(role));
     // Kept closes a resolved request only once its reopen window is over.
     const at = type === 'close' && role === 'system' ? (request.resolvedAt ?? when) + AUTO_CLOSE_MS : when;
     const r = attempt(request, action, actor, at, { provider, ...(rights ? { rights } : {}) });
@@ -600,6 +607,7 @@ describe('who may do what, from which status', () => {
       'open',
       'acknowledged',
       'waiting_on_requester',
+      'waiting_on_third_party',
       'reopened',
     ]);
   });

@@ -198,3 +198,42 @@ describe('applying the rules, once per pause', () => {
     expect(nextWaitAt(r, cal)).toBe(mon0900 + 4 * HOUR_MS);
   });
 });
+
+describe('waiting on a third party', () => {
+  const onVendor = (waiting: WaitingTerms) =>
+    accepted(file(waiting), { type: 'pause', note: 'The vendor ships Friday.', thirdParty: true }, AGENT, WED_1500);
+
+  it('keeps the resolution clock running by default, and no waiting rule applies to it', () => {
+    const r = onVendor({ remindAfter: 4 * HOUR_MS, resumeAfter: 8 * HOUR_MS });
+    expect(r.status).toBe('waiting_on_third_party');
+    expect(r.clocks.response.state).toBe('met');
+    expect(r.clocks.resolution.state).toBe('running');
+    expect(pendingWaits(r, cal)).toEqual([]);
+    expect(findingsAt(r, cal, MON_1200).filter((f) => f.type === 'unanswered')).toEqual([]);
+    expect(r.waited).toBeUndefined();
+  });
+
+  it('pauses the clock when the agreement says so; the provider resumes it, the requester cannot', () => {
+    const r = onVendor({ thirdPartyPausesClock: true });
+    expect(r.clocks.resolution.state).toBe('paused');
+    const refused = act(r, { type: 'resume' }, REQUESTER, FRI_1100);
+    expect(refused).toEqual({
+      ok: false,
+      error:
+        'IT-8 is waiting on a third party; IT resumes it when they hear back. To add something, use `/sla reply IT-8 your message`.',
+    });
+    const resumed = accepted(r, { type: 'resume' }, AGENT, FRI_1100);
+    expect(resumed.status).toBe('acknowledged');
+    expect(resumed.clocks.resolution.state).toBe('running');
+  });
+
+  it('is written as third_party_pauses_clock and read back the same', () => {
+    const written = { ...specOfTerms(AGREEMENT), waiting: { third_party_pauses_clock: true } };
+    const terms = termsFromSpec(AgreementTermsSpec.parse(written));
+    expect(terms.waiting).toEqual({ thirdPartyPausesClock: true });
+    expect(specOfTerms(terms)).toEqual(written);
+    expect(describeWaiting({ remindAfter: HOUR_MS, thirdPartyPausesClock: true })).toBe(
+      'remind the requester after 1h without an answer; waiting on a third party pauses the clock',
+    );
+  });
+});
