@@ -15,6 +15,7 @@ import {
   type Priority,
   type Targets,
   UNIT_HELP,
+  type WaitingTerms,
 } from './agreement';
 import { formatDuration, parseDuration } from './duration';
 import { shown } from './issues';
@@ -231,6 +232,52 @@ const EscalationSpec = z
   })
   .max(MAX_ESCALATION_STEPS, `has more than ${MAX_ESCALATION_STEPS} steps`);
 
+const WaitingSpec = z
+  .strictObject(
+    {
+      remind_after: DurationText.optional(),
+      resume_after: DurationText.optional(),
+      close_after: DurationText.optional(),
+      third_party_pauses_clock: z
+        .boolean({ error: (iss) => `${shown(iss.input)} is not true or false; write true to pause the clock` })
+        .optional(),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a waiting field; use remind_after, resume_after, close_after, third_party_pauses_clock`
+          : 'must be waiting rules like { remind_after: 4h, resume_after: 16h }',
+    },
+  )
+  .superRefine((w, ctx) => {
+    if (
+      w.remind_after === undefined &&
+      w.resume_after === undefined &&
+      w.close_after === undefined &&
+      w.third_party_pauses_clock === undefined
+    )
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'give at least one of remind_after, resume_after, close_after, third_party_pauses_clock, or leave waiting out',
+      });
+    if (w.resume_after !== undefined && w.close_after !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['close_after'],
+        message: 'give resume_after or close_after, not both: after the wait the request either runs again or closes',
+      });
+    for (const key of ['resume_after', 'close_after'] as const) {
+      const end = w[key];
+      if (end !== undefined && w.remind_after !== undefined && end <= w.remind_after)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${formatDuration(end)} is not longer than remind_after (${formatDuration(w.remind_after)}); the requester is reminded before the wait ends`,
+        });
+    }
+  });
+
 const termsShape = {
   provider: z.string({
     error: (iss) =>
@@ -269,11 +316,12 @@ const termsShape = {
     })
     .optional(),
   escalation: EscalationSpec.optional(),
+  waiting: WaitingSpec.optional(),
 };
 
 const termsError = (iss: { code?: string; keys?: string[] }) =>
   iss.code === 'unrecognized_keys'
-    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation`
+    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation, waiting`
     : 'must be an agreement: an object with provider, customer, service, targets and penalty';
 
 /** Terms as written, without an id: what the propose modal produces. */
@@ -324,6 +372,16 @@ export function termsFromSpec(spec: ParsedTerms): AgreementTerms {
     },
     atRisk: spec.at_risk ?? DEFAULT_AT_RISK,
     ...(spec.escalation?.length ? { escalation: spec.escalation.map(stepFromSpec) } : {}),
+    ...(spec.waiting ? { waiting: waitingFromSpec(spec.waiting) } : {}),
+  };
+}
+
+function waitingFromSpec(w: NonNullable<ParsedTerms['waiting']>): WaitingTerms {
+  return {
+    ...(w.remind_after !== undefined ? { remindAfter: w.remind_after } : {}),
+    ...(w.resume_after !== undefined ? { resumeAfter: w.resume_after } : {}),
+    ...(w.close_after !== undefined ? { closeAfter: w.close_after } : {}),
+    ...(w.third_party_pauses_clock !== undefined ? { thirdPartyPausesClock: w.third_party_pauses_clock } : {}),
   };
 }
 
@@ -360,6 +418,24 @@ export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
               ? { unacknowledged_for: formatDuration(step.unacknowledgedFor), notify: step.notify }
               : { at: step.at, ...(step.target ? { target: step.target } : {}), notify: step.notify },
           ),
+        }
+      : {}),
+    ...(terms.waiting
+      ? {
+          waiting: {
+            ...(terms.waiting.remindAfter !== undefined
+              ? { remind_after: formatDuration(terms.waiting.remindAfter) }
+              : {}),
+            ...(terms.waiting.resumeAfter !== undefined
+              ? { resume_after: formatDuration(terms.waiting.resumeAfter) }
+              : {}),
+            ...(terms.waiting.closeAfter !== undefined
+              ? { close_after: formatDuration(terms.waiting.closeAfter) }
+              : {}),
+            ...(terms.waiting.thirdPartyPausesClock !== undefined
+              ? { third_party_pauses_clock: terms.waiting.thirdPartyPausesClock }
+              : {}),
+          },
         }
       : {}),
   };

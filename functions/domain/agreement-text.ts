@@ -11,6 +11,7 @@ import {
   type Penalty,
   PRIORITIES,
   type Target,
+  type WaitingTerms,
 } from './agreement';
 import { formatDuration } from './duration';
 
@@ -96,6 +97,18 @@ export function describeStep(step: EscalationStep): string {
   return `${when}: tell ${AUDIENCE_TEXT[step.notify]}`;
 }
 
+/** Waiting rules as a line: `remind the requester after 4h; resume the clock after 16h`. */
+export function describeWaiting(waiting: WaitingTerms): string {
+  const parts: string[] = [];
+  if (waiting.remindAfter !== undefined)
+    parts.push(`remind the requester after ${formatDuration(waiting.remindAfter)}`);
+  if (waiting.resumeAfter !== undefined) parts.push(`resume the clock after ${formatDuration(waiting.resumeAfter)}`);
+  if (waiting.closeAfter !== undefined) parts.push(`close the request after ${formatDuration(waiting.closeAfter)}`);
+  const rules = parts.length > 0 ? [`${parts.join('; ')} without an answer`] : [];
+  if (waiting.thirdPartyPausesClock) rules.push('waiting on a third party pauses the clock');
+  return rules.join('; ');
+}
+
 /** The customer as people say it: a department's name, or `every department` for `*`. */
 export function customerLabel(customer: string, names: (id: string) => string): string {
   return customer === EVERY_DEPARTMENT ? 'every department' : names(customer);
@@ -128,5 +141,7 @@ export function diffTerms(before: AgreementTerms, after: AgreementTerms, names: 
   }
   change('Penalty', describePenalty(before.penalty), describePenalty(after.penalty));
   change('At-risk warning', `${percentOf(before.atRisk)}%`, `${percentOf(after.atRisk)}%`);
+  const waiting = (w: WaitingTerms | undefined) => (w ? describeWaiting(w) : 'no rules');
+  change('Waiting on the requester', waiting(before.waiting), waiting(after.waiting));
   return lines;
 }

@@ -61,6 +61,19 @@ export interface EscalationStep {
 /** The most steps a ladder may have. */
 export const MAX_ESCALATION_STEPS = 10;
 
+/**
+ * What happens while a request waits on its requester (working durations from the pause, on the
+ * provider's calendar): a reminder to the requester, then the clock resumes or the request closes.
+ * `resumeAfter` and `closeAfter` are alternatives; each is longer than `remindAfter`.
+ */
+export interface WaitingTerms {
+  remindAfter?: number;
+  resumeAfter?: number;
+  closeAfter?: number;
+  /** A pause waiting on a third party stops the resolution clock too (by default it keeps running). */
+  thirdPartyPausesClock?: boolean;
+}
+
 /** What the two departments agree on. */
 export interface AgreementTerms {
   provider: string;
@@ -72,6 +85,8 @@ export interface AgreementTerms {
   atRisk: number;
   /** Steps between filing and a breach; without them, one at-risk warning per target at `atRisk`. */
   escalation?: EscalationStep[];
+  /** Rules for waiting on the requester; without them, a pause lasts until someone resumes it. */
+  waiting?: WaitingTerms;
 }
 
 /** One version of an agreement as Kept keeps it. Terms never change once written. */
@@ -117,6 +132,7 @@ export function termsOf(a: AgreementTerms): AgreementTerms {
     penalty: a.penalty,
     atRisk: a.atRisk,
     ...(a.escalation?.length ? { escalation: a.escalation } : {}),
+    ...(a.waiting ? { waiting: a.waiting } : {}),
   };
 }
 

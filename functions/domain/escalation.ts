@@ -14,7 +14,13 @@ import { addWorkingTime } from './working-time';
 
 const KINDS: readonly TargetKind[] = ['response', 'resolution'];
 /** request.ts LIVE_STATUSES (not imported: request.ts imports this module). */
-const LIVE: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester', 'reopened'];
+const LIVE: readonly RequestStatus[] = [
+  'open',
+  'acknowledged',
+  'waiting_on_requester',
+  'waiting_on_third_party',
+  'reopened',
+];
 
 /** One step of one request that has not fired yet, and the instant it falls due. */
 export interface PendingStep {

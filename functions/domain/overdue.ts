@@ -4,7 +4,7 @@
  * working day, at the start of the provider's working day, to its assignee or (nobody assigned)
  * its channel. The first reminder comes the working day after the breach notice; a scan that comes
  * late sends one, not one per day missed. Nothing while the clock is stopped (waiting on the
- * requester), and nothing once the target is met or the request closed. Pure domain code; the scan
+ * requester, or on a third party when the agreement stops the clock for it), and nothing once the target is met or the request closed. Pure domain code; the scan
  * records a reminder with the `remind` action (request-actions.ts). Semantics: docs/breaches.md.
  */
 import { DateTime } from 'luxon';
@@ -15,7 +15,13 @@ import { nextWorkingTime } from './working-time';
 
 const KINDS: readonly TargetKind[] = ['response', 'resolution'];
 /** request.ts LIVE_STATUSES (not imported: request.ts imports this module). */
-const LIVE: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester', 'reopened'];
+const LIVE: readonly RequestStatus[] = [
+  'open',
+  'acknowledged',
+  'waiting_on_requester',
+  'waiting_on_third_party',
+  'reopened',
+];
 
 /** The targets whose breach is recorded and whose clock still runs (none once the request is not live). */
 export function overdueTargets(request: Request): TargetKind[] {
@@ -50,7 +56,7 @@ export function nextReminderAt(request: Request, calendar: Calendar): number | u
     ...kinds.map((kind) => Math.max(request.breaches![kind]!.detectedAt, request.clocks[kind].runningSince ?? 0)),
   );
   try {
-    return nextWorkingDayStart(calendar, Math.max(from, request.remindedAt ?? 0));
+    return nextWorkingDayStart(calendar, Math.max(from, request.overdueRemindedAt ?? 0));
   } catch {
     return undefined; // a calendar without working time ahead: no working day to remind on
   }

@@ -2,6 +2,7 @@
  * A report shown outside Slack: as CSV (`reportCsv`) and as plain text for a terminal
  * (`reportTable`), and the busiest cells of its breach heatmap, which both and the Slack view name.
  */
+import { formatDuration, HOUR_MS } from './duration';
 import { type Report, SCORES } from './report';
 
 // ---------------------------------------------------------------------------------------------
@@ -124,6 +125,19 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
       r.heatmap.map((row, w) => [WEEKDAY_SHORT[w] ?? String(w + 1), ...row]),
     ],
     ['By service', ['service', 'breached'], r.byService.map((s) => [s.service, s.breached])],
+    [
+      'Waiting on requesters',
+      ['requests_paused', 'paused_pct', 'pauses', 'waited_hours', 'average_hours_per_paused_request'],
+      [
+        [
+          r.waiting.paused,
+          r.waiting.sharePct,
+          r.waiting.pauses,
+          hours(r.waiting.waitedMs),
+          r.waiting.averageMs === null ? null : hours(r.waiting.averageMs),
+        ],
+      ],
+    ],
     ...(forHeads
       ? [
           [
@@ -229,6 +243,7 @@ export function reportTable(
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k}: ${v}`),
   );
+  if (r.waiting.paused > 0) block('Waiting on requesters', [waitingText(r)]);
   block(
     'When breaches happen',
     topHeatCells(r.heatmap, 5).map((c) => `${heatCellLabel(c)}: ${c.breached}`),
@@ -248,4 +263,14 @@ export function reportTable(
     ).slice(r.byAssignee.length ? 0 : 1),
   );
   return out.join('\n');
+}
+
+/** Working hours with two decimals (a report's waited time). */
+const hours = (ms: number): number => Math.round((ms / HOUR_MS) * 100) / 100;
+
+/** `12 of 80 requests (15%) waited on their requester, 20 pauses, 34h in all, 2h 50m per paused request`. */
+export function waitingText(r: Report): string {
+  const w = r.waiting;
+  const average = w.averageMs === null ? '' : `, ${formatDuration(w.averageMs)} per paused request`;
+  return `${w.paused} of ${r.requests} requests (${pctText(w.sharePct)}) waited on their requester, ${w.pauses} pause${w.pauses === 1 ? '' : 's'}, ${formatDuration(w.waitedMs)} of working time in all${average}`;
 }

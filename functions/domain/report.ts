@@ -92,8 +92,22 @@ export interface Report {
   byService: { service: string; breached: number }[];
   /** Breached requests by assignee (null: nobody was assigned), most first. */
   byAssignee: { assignee: string | null; breached: number }[];
+  /** Waiting on the requester: how many requests paused, how often, and the working time waited (pauses that ended). */
+  waiting: WaitingFigures;
   /** No request was filed in the period. */
   empty: boolean;
+}
+
+export interface WaitingFigures {
+  /** Requests that waited on their requester at least once. */
+  paused: number;
+  /** paused / requests in percent, one decimal; null without requests. */
+  sharePct: number | null;
+  pauses: number;
+  /** Working ms waited over the pauses that ended. */
+  waitedMs: number;
+  /** waitedMs per paused request; null when none paused. */
+  averageMs: number | null;
 }
 
 export interface ReportInput {
@@ -190,6 +204,14 @@ export function buildReport(input: ReportInput): Report {
   }
 
   const requests = n('filed');
+  const paused = n('paused');
+  const waiting: WaitingFigures = {
+    paused,
+    sharePct: requests > 0 ? Math.round((paused / requests) * 1000) / 10 : null,
+    pauses: n('pauses'),
+    waitedMs: n('waitedMs'),
+    averageMs: paused > 0 ? Math.round(n('waitedMs') / paused) : null,
+  };
   return {
     department: input.department.id,
     departmentName: input.department.name,
@@ -218,6 +240,7 @@ export function buildReport(input: ReportInput): Report {
     byAssignee: [...byPrefix(c, 'who')]
       .map(([who, v]) => ({ assignee: who === NOBODY ? null : who, breached: v }))
       .sort(byCount((r) => r.assignee ?? '')),
+    waiting,
     empty: requests === 0,
   };
 }

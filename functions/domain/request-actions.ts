@@ -48,6 +48,7 @@ import {
   type TargetKind,
   unwrapClock,
 } from './target-clock';
+import { nextWaitAt, pendingWaits, waitingChanges } from './waiting';
 
 // ---------------------------------------------------------------------------------------------
 // Working a request
@@ -68,8 +69,9 @@ const LIVE = LIVE_STATUSES;
 export const RULES: Record<ActionType, Rule> = {
   acknowledge: { who: 'provider', from: ['open'], verb: 'acknowledge' },
   assign: { who: 'provider', from: [...LIVE, 'resolved'], verb: 'assign' },
-  pause: { who: 'provider', from: WORKING, verb: 'wait on the requester for' },
-  resume: { who: 'either', from: ['waiting_on_requester'], verb: 'resume' },
+  pause: { who: 'provider', from: WORKING, verb: 'pause' },
+  // From a third party's wait, only the provider (the effect refuses the requester).
+  resume: { who: 'either', from: ['waiting_on_requester', 'waiting_on_third_party'], verb: 'resume' },
   resolve: { who: 'provider', from: LIVE, verb: 'resolve' },
   // Kept closes a resolved request itself once the reopen window is over (AUTO_CLOSE_MS).
   close: { who: 'requesterOrSystem', from: ['resolved'], verb: 'close' },
@@ -81,7 +83,9 @@ export const RULES: Record<ActionType, Rule> = {
   warn: { who: 'system', from: LIVE, verb: 'warn about' },
   escalate: { who: 'system', from: LIVE, verb: 'escalate' },
   // Once a working day while a breached target's clock still runs (overdue.ts).
-  remind: { who: 'system', from: WORKING, verb: 'send a reminder about' },
+  remind: { who: 'system', from: [...WORKING, 'waiting_on_third_party'], verb: 'send a reminder about' },
+  // The agreement's waiting rules: Kept reminds the requester, then resumes or closes (waiting.ts).
+  unanswered: { who: 'system', from: ['waiting_on_requester'], verb: 'follow up on' },
   breach: { who: 'system', from: REQUEST_STATUSES, verb: 'record a breach of' },
   waive: { who: 'customerHead', from: REQUEST_STATUSES, verb: 'waive the penalty of' },
   // The provider changes it; the requester asks for a change (a history line the provider reads).
@@ -146,6 +150,7 @@ const STATUS_PHRASE: Record<RequestStatus, string> = {
   open: 'open',
   acknowledged: 'acknowledged',
   waiting_on_requester: 'waiting on the requester',
+  waiting_on_third_party: 'waiting on a third party',
   resolved: 'resolved',
   reopened: 'reopened',
   closed: 'closed',
@@ -170,11 +175,11 @@ function wrongState(request: Request, type: ActionType): string {
         ? `${id} is already acknowledged.`
         : `${id} is already past acknowledging: it is ${now}.`;
     case 'pause':
-      return request.status === 'waiting_on_requester'
-        ? `${id} is already waiting on the requester.`
-        : `${id} is ${now}; only work in progress can wait on the requester.`;
+      return request.status === 'waiting_on_requester' || request.status === 'waiting_on_third_party'
+        ? `${id} is already ${now}; resume it first.`
+        : `${id} is ${now}; only work in progress can wait.`;
     case 'resume':
-      return `${id} is not waiting on the requester: it is ${now}.`;
+      return `${id} is not waiting on the requester or a third party: it is ${now}.`;
     case 'resolve':
       return `${id} is already resolved; the requester can close or reopen it.`;
     case 'close':
@@ -260,19 +265,28 @@ const unassign: EffectOf<'unassign'> = (request) => {
   return effect({ assignee: undefined }, { previousAssignee: request.assignee });
 };
 
-// Asking the requester for something is an answer: it meets the response target too.
-const pause: EffectOf<'pause'> = (request, _action, { calendar, at }) =>
-  effect({
-    status: 'waiting_on_requester',
+// Asking the requester (or a third party) for something is an answer: it meets the response target
+// too. Waiting on a third party stops the resolution clock only when the agreement says so.
+const pause: EffectOf<'pause'> = (request, { thirdParty }, { calendar, at }) => {
+  const stops = !thirdParty || request.waitRules?.thirdPartyPausesClock === true;
+  return effect({
+    status: thirdParty ? 'waiting_on_third_party' : 'waiting_on_requester',
     resumeTo: request.status === 'open' ? 'acknowledged' : request.status,
     clocks: {
       response: met(calendar, request.clocks.response, at),
-      resolution: unwrapClock(pauseClock(calendar, request.clocks.resolution, at)),
+      resolution: stops ? unwrapClock(pauseClock(calendar, request.clocks.resolution, at)) : request.clocks.resolution,
     },
     ...(request.status === 'open' ? { acknowledgedAt: at } : {}),
   });
+};
 
-const resume: EffectOf<'resume'> = (request, _action, { calendar, at }) => effect(resumed(request, calendar, at));
+const resume: EffectOf<'resume'> = (request, _action, { calendar, at, rights, provider }) => {
+  if (request.status === 'waiting_on_third_party' && !rights.provider)
+    return refuse(
+      `${request.id} is waiting on a third party; ${provider.name} resumes it when they hear back. To add something, use \`/sla reply ${request.id} your message\`.`,
+    );
+  return effect(resumed(request, calendar, at));
+};
 
 /** The cause a resolve records: needed once a target is missed, checked whenever given. */
 function causeOf(
@@ -426,7 +440,17 @@ const remind: EffectOf<'remind'> = (request, { kind }, { calendar, at }) => {
   if (!overdueTargets(request).includes(kind)) return refuse(`${request.id}'s ${kind} target is not overdue.`);
   const due = nextReminderAt(request, calendar);
   if (due === undefined || due > at) return refuse(`${request.id}'s next reminder is not due yet.`);
-  return effect({ remindedAt: at }, { kind });
+  return effect({ overdueRemindedAt: at }, { kind });
+};
+
+const unanswered: EffectOf<'unanswered'> = (request, { rule }, { calendar, at }) => {
+  const due = pendingWaits(request, calendar).find((w) => w.rule === rule);
+  if (!due) return refuse(`${request.id} has no waiting rule "${rule}" left to apply.`);
+  if (due.at > at) return refuse(`${request.id}'s waiting rule "${rule}" is not due yet.`);
+  const event = { rule, stepAt: due.at };
+  if (rule === 'remind') return effect({ remindedAt: due.at }, event);
+  if (rule === 'resume') return effect(resumed(request, calendar, at), event);
+  return effect({ status: 'closed', resumeTo: undefined, closedAt: at }, event);
 };
 
 const breach: EffectOf<'breach'> = (request, { kind, charge }, { calendar, at }) => {
@@ -560,6 +584,7 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
       acknowledgedAt: undefined,
       warned: undefined,
       ladder: agreement.escalation?.length ? agreement.escalation : undefined,
+      waitRules: agreement.waiting,
       escalated: undefined,
       breaches: undefined,
       original: undefined,
@@ -587,6 +612,7 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   warn,
   escalate,
   remind,
+  unanswered,
   breach,
   waive,
   priority,
@@ -632,17 +658,16 @@ export function decide(
   const apply = EFFECTS[action.type] as EffectOf<ActionType>;
   const done = apply(request, action as ActionOf<ActionType>, { ...ctx, at });
   if (!done.ok) return done;
-  const next: Request = { ...request, updatedAt: at, rev: request.rev + 1, ...done.value.changes };
-  // The ladder's next instant follows every change of the clocks (on the new provider's calendar after a transfer).
-  next.nextStepAt = nextStepAt(
-    next,
-    action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar,
-  );
-  // So does the daily reminder of a breached target (on the calendar of whoever owns it now).
-  next.nextReminderAt = nextReminderAt(
-    next,
-    action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar,
-  );
+  const changed: Request = { ...request, updatedAt: at, rev: request.rev + 1, ...done.value.changes };
+  // How long it waited on the requester: counted on the calendar of the provider it waited for.
+  const next: Request = { ...changed, ...waitingChanges(request, changed, ctx.calendar, at) };
+  // The ladder's and the waiting rules' next instants follow every change of the clocks (on the
+  // new provider's calendar after a transfer).
+  const calendar = action.type === 'transfer' && ctx.destination ? ctx.destination.calendar : ctx.calendar;
+  next.nextStepAt = nextStepAt(next, calendar);
+  next.nextWaitAt = nextWaitAt(next, calendar);
+  // So does the daily reminder of a breached target.
+  next.nextReminderAt = nextReminderAt(next, calendar);
   const event: RequestEvent = {
     seq: next.rev,
     type: action.type,

@@ -6,19 +6,21 @@
  * Pure domain code: instants are epoch milliseconds.
  */
 import { DateTime } from 'luxon';
-import type { AgreementVersion, EscalationStep, Priority } from './agreement';
+import type { AgreementVersion, EscalationStep, Priority, WaitingTerms } from './agreement';
 import type { Calendar } from './calendar';
 import { type Department, isHead, isMember } from './department';
 import { DAY_MS } from './duration';
 import { nextStepAt } from './escalation';
 import type { Result } from './result';
 import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
+import type { Waited, WaitingRule } from './waiting';
 import { isoWeekOf } from './weeks';
 
 export const REQUEST_STATUSES = [
   'open',
   'acknowledged',
   'waiting_on_requester',
+  'waiting_on_third_party',
   'resolved',
   'reopened',
   'closed',
@@ -29,7 +31,13 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** Statuses in which nothing more happens to the clocks. */
 export const FINAL_STATUSES: readonly RequestStatus[] = ['closed', 'cancelled'];
 /** Statuses in which a request is still being worked. */
-export const LIVE_STATUSES: readonly RequestStatus[] = ['open', 'acknowledged', 'waiting_on_requester', 'reopened'];
+export const LIVE_STATUSES: readonly RequestStatus[] = [
+  'open',
+  'acknowledged',
+  'waiting_on_requester',
+  'waiting_on_third_party',
+  'reopened',
+];
 
 export const TITLE_MAX = 150;
 export const DESCRIPTION_MAX = 3000;
@@ -54,6 +62,7 @@ export const STATUS_LABEL: Record<RequestStatus, string> = {
   open: 'Open',
   acknowledged: 'Acknowledged',
   waiting_on_requester: 'Waiting on requester',
+  waiting_on_third_party: 'Waiting on a third party',
   resolved: 'Resolved',
   reopened: 'Reopened',
   closed: 'Closed',
@@ -144,7 +153,7 @@ export interface Request {
   requester: string;
   assignee?: string;
   status: RequestStatus;
-  /** While waiting on the requester: the status a resume returns to. */
+  /** While waiting (on the requester or a third party): the status a resume returns to. */
   resumeTo?: RequestStatus;
   createdAt: number;
   updatedAt: number;
@@ -171,9 +180,19 @@ export interface Request {
   /** When the next ladder step falls due (worked out with the calendar at each change; the scan's index reads it). */
   nextStepAt?: number;
   /** The last daily reminder of a breached target still running (overdue.ts), when it went out. */
-  remindedAt?: number;
+  overdueRemindedAt?: number;
   /** When the next daily reminder falls due (worked out with the calendar at each change, like `nextStepAt`). */
   nextReminderAt?: number;
+  /** The agreement's rules for waiting on the requester, copied at filing (and at a transfer) like the ladder. */
+  waitRules?: WaitingTerms;
+  /** While waiting on the requester: when the current pause began (its rules count from here). */
+  waitingSince?: number;
+  /** The instant the current pause's reminder fell due, once it was sent. */
+  remindedAt?: number;
+  /** When the next waiting rule applies (worked out with the calendar at each change; the scan's index reads it). */
+  nextWaitAt?: number;
+  /** How long the request waited on its requester, over the pauses that ended (and how many pauses, the current one included). */
+  waited?: Waited;
   /** Missed targets, recorded once each by the scan, with their penalty. */
   breaches?: Partial<Record<TargetKind, Breach>>;
   cause?: Cause;
@@ -233,6 +252,7 @@ export const ACTION_TYPES = [
   'warn',
   'escalate',
   'remind',
+  'unanswered',
   'breach',
   'waive',
   'priority',
@@ -244,7 +264,8 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 export type RequestAction =
   | { type: 'acknowledge'; note?: string }
   | { type: 'assign'; assignee: string }
-  | { type: 'pause'; note?: string }
+  /** Waiting on the requester, or with `thirdParty` on someone outside both departments (a vendor). */
+  | { type: 'pause'; note?: string; thirdParty?: boolean }
   | { type: 'resume'; note?: string }
   | { type: 'resolve'; note: string; cause?: Cause }
   | { type: 'close'; note?: string }
@@ -268,6 +289,8 @@ export type RequestAction =
   | { type: 'escalate'; step: number; kind: TargetKind }
   /** The daily reminder while the `kind` target is breached and the request still open (overdue.ts). */
   | { type: 'remind'; kind: TargetKind }
+  /** A waiting rule of the agreement, applied by Kept when the requester has not answered (waiting.ts). */
+  | { type: 'unanswered'; rule: WaitingRule }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
   | { type: 'waive'; kind: TargetKind; reason: string }
   /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
@@ -307,6 +330,8 @@ export interface RequestEvent {
   /** escalate: the ladder step's index and the instant it fell due. */
   step?: number;
   stepAt?: number;
+  /** unanswered: the waiting rule applied (its instant in `stepAt`). */
+  rule?: WaitingRule;
   /** breach: what it cost; waive: what was given back. */
   amount?: number;
   unit?: string;
@@ -472,6 +497,7 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
     const next = nextStepAt(request, input.calendar);
     if (next !== undefined) request.nextStepAt = next;
   }
+  if (input.agreement.waiting) request.waitRules = input.agreement.waiting;
   return {
     ok: true,
     value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } },

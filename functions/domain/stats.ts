@@ -10,7 +10,8 @@ import type { Request, Transfer } from './request';
 
 /** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…`, `breach|<target>`,
  * `heat|<weekday>|<hour>`, `svc|<service>`, `who|<assignee>`, `csat|n`, `csat|sum`, `csat|<score>`,
- * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`. */
+ * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`; waiting on the requester:
+ * `paused` (requests that waited at least once), `pauses`, `waitedMs` (working ms of the pauses that ended). */
 export type Counters = Record<string, number>;
 
 export const NOBODY = '-';
@@ -56,6 +57,11 @@ export function contribution(r: Request): Counters {
     add(`csat|${rating.score}`);
   }
   if (r.cause) add(`cause|${r.cause.category}`);
+  if (r.waited && r.waited.pauses > 0) {
+    add('paused');
+    add('pauses', r.waited.pauses);
+    add('waitedMs', Math.round(r.waited.ms));
+  }
   return c;
 }
 

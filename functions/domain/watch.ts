@@ -9,6 +9,7 @@ import { pendingSteps } from './escalation';
 import { overdueTarget } from './overdue';
 import { AUTO_CLOSE_MS, type Request } from './request';
 import { clockAt, type TargetKind } from './target-clock';
+import { dueWait, type WaitingRule } from './waiting';
 
 export const TARGET_KINDS: readonly TargetKind[] = ['response', 'resolution'];
 
@@ -38,6 +39,8 @@ export function nextWatch(request: Request): number | null {
   if (request.nextStepAt !== undefined) consider(request.nextStepAt);
   // The next daily reminder of a breached target whose clock still runs.
   if (request.nextReminderAt !== undefined) consider(request.nextReminderAt);
+  // The next waiting rule (remind the requester, resume or close), likewise.
+  if (request.nextWaitAt !== undefined) consider(request.nextWaitAt);
   const closesAt = autoCloseAt(request);
   if (closesAt !== null) consider(closesAt);
   return next;
@@ -58,6 +61,8 @@ export type Finding =
   | { type: 'escalate'; step: number; kind: TargetKind; dueAt: number; lateBy: number }
   /** The daily reminder of a breached target still running (overdue.ts), due since `dueAt`. */
   | { type: 'remind'; kind: TargetKind; dueAt: number }
+  /** A waiting rule whose instant `dueAt` has come (waiting.ts `dueWait`). */
+  | { type: 'unanswered'; rule: WaitingRule; dueAt: number; lateBy: number }
   | { type: 'close'; at: number };
 
 /**
@@ -83,6 +88,8 @@ export function findingsAt(request: Request, calendar: Calendar, now: number): F
   const overdue = overdueTarget(request);
   if (overdue && request.nextReminderAt !== undefined && request.nextReminderAt <= at)
     warnings.push({ type: 'remind', kind: overdue, dueAt: request.nextReminderAt });
+  const wait = dueWait(request, calendar, at);
+  if (wait) warnings.push({ type: 'unanswered', rule: wait.rule, dueAt: wait.at, lateBy: at - wait.at });
   const closesAt = autoCloseAt(request);
   const close: Finding[] = closesAt !== null && now >= closesAt ? [{ type: 'close', at: closesAt }] : [];
   return [

@@ -1,8 +1,9 @@
 /**
  * What the scan does to one request whose check has come: records each breach (once, at its true
  * due instant, with the penalty of the agreement version the request was filed under), each
- * at-risk warning (once per target), each step of an escalation ladder (once per target cycle), the daily reminder of a breached target
- * still open (once a working day), and closes a resolved request whose 7-day reopen window is
+ * at-risk warning (once per target), each step of an escalation ladder (once per target cycle), the
+ * daily reminder of a breached target still open (once a working day), each waiting rule of a
+ * request nobody answered (once per pause), and closes a resolved request whose 7-day reopen window is
  * over (at the window's end), each as a change of the request with its history line, its
  * report counters and, for a breach, its ledger entry, all in one transaction. Then the worker is
  * asked to tell Slack. Runs that repeat or overlap find the breach already recorded (the request's
@@ -32,6 +33,8 @@ export interface CheckOutcome {
   reminders: number;
   /** Resolved requests closed because their reopen window ended. */
   closed: number;
+  /** Waiting rules applied to requests nobody answered (a reminder, a resume or a close). */
+  followUps: number;
   /** The targets whose breach this check recorded. */
   missed: TargetKind[];
 }
@@ -64,7 +67,15 @@ const MAX_ATTEMPTS = 16;
 
 /** Records what is due on request `id` at `now`; reads again and decides again when someone else wrote first. */
 export async function checkRequest(db: Db, dir: Directory, id: string, now: Date): Promise<CheckOutcome> {
-  const outcome: CheckOutcome = { breaches: 0, warnings: 0, escalations: 0, reminders: 0, closed: 0, missed: [] };
+  const outcome: CheckOutcome = {
+    breaches: 0,
+    warnings: 0,
+    escalations: 0,
+    reminders: 0,
+    closed: 0,
+    followUps: 0,
+    missed: [],
+  };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const request = await getRequest(db, id);
     if (!request) return outcome;
@@ -89,6 +100,11 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
         // The rev condition again: once a working day, however many scans run.
         await record(db, request, { type: 'remind', kind: finding.kind }, provider, now, []);
         outcome.reminders++;
+      } else if (finding.type === 'unanswered') {
+        // The reminder goes out now; a resume or close happens at its true instant, however late the scan.
+        const at = finding.rule === 'remind' ? now : new Date(finding.dueAt);
+        await record(db, request, { type: 'unanswered', rule: finding.rule }, provider, at, []);
+        outcome.followUps++;
       } else {
         // At the end of the reopen window, however late the scan comes.
         await record(db, request, { type: 'close' }, provider, new Date(finding.at), []);

@@ -32,6 +32,8 @@ export interface ScanResult {
   reminders: number;
   /** Resolved requests closed at the end of their 7-day reopen window. */
   closed: number;
+  /** Waiting rules applied to requests nobody answered (reminders, resumes, closes). */
+  followUps: number;
   /** Requests handed to the worker because Slack had not heard of their last change. */
   resent: number;
 }
@@ -82,6 +84,7 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
     escalations: 0,
     reminders: 0,
     closed: 0,
+    followUps: 0,
     resent: 0,
   };
   if (due.length === 0) return result;
@@ -102,8 +105,12 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
           result.escalations += found.escalations;
           result.reminders += found.reminders;
           result.closed += found.closed;
+          result.followUps += found.followUps;
           for (const kind of found.missed) missed.push({ id: check.id, kind });
-          if (found.breaches + found.warnings + found.escalations + found.reminders + found.closed > 0)
+          if (
+            found.breaches + found.warnings + found.escalations + found.reminders + found.closed + found.followUps >
+            0
+          )
             await deps.outbox?.send({ type: 'request.changed', id: check.id });
           else if (await reannounceOverdue(deps, check, now)) result.resent++;
         } catch (err) {
@@ -175,6 +182,8 @@ export function describeScan(r: ScanResult): string {
     r.closed > 0 ? `, ${plural(r.closed, 'resolved request', 'resolved requests')} closed after 7 days` : '';
   const steps = r.escalations > 0 ? `, ${plural(r.escalations, 'escalation step', 'escalation steps')} sent` : '';
   const reminders = r.reminders > 0 ? `, ${plural(r.reminders, 'overdue reminder', 'overdue reminders')} sent` : '';
+  const waits =
+    r.followUps > 0 ? `, ${plural(r.followUps, 'waiting rule', 'waiting rules')} applied to unanswered requests` : '';
   const again = r.resent > 0 ? `; ${plural(r.resent, 'request', 'requests')} sent to Slack again` : '';
-  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${steps}${reminders}${closed}${again}.`;
+  return `Scan at ${r.now}: ${plural(r.checked, 'request', 'requests')} checked, ${plural(r.breaches, 'breach', 'breaches')} recorded, ${plural(r.warnings, 'at-risk warning', 'at-risk warnings')} sent${steps}${reminders}${waits}${closed}${again}.`;
 }

@@ -42,7 +42,7 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
     name: 'ack',
     usage: '/sla ack|resolve|close|reopen|pause|resume|cancel ID [note]',
     summary:
-      "Work a request without leaving the conversation (the card's buttons do the same). A late one: `/sla resolve ID cause:staffing note`.",
+      "Work a request without leaving the conversation (the card's buttons do the same). A late one: `/sla resolve ID cause:staffing note`; waiting on a vendor: `/sla pause ID --third-party what for`.",
     ready: true,
   },
   {

@@ -70,6 +70,8 @@ export const IDS = {
   pauseModal: 'request_pause_question',
   cancelModal: 'request_cancel_confirm',
   pauseQuestionBlock: 'question',
+  /** The pause modal's choice: waiting on the requester (default) or on a third party. */
+  pauseWhoBlock: 'waiting_on',
   answerBlock: 'answer',
   /** The modal that asks for a resolution note (private_metadata: the request ID). */
   resolveModal: 'request_resolve_note',

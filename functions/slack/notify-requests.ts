@@ -686,7 +686,18 @@ async function directMessages(c: DmContext): Promise<Dm[]> {
       ];
     default: {
       if (event.actor === request.requester) return [];
-      const dm = requesterUpdate({ event, request, providerName: provider.name, ...c.link });
+      // A reminder names what was asked: the note of the pause it follows up on.
+      const asked =
+        event.type === 'unanswered'
+          ? c.history.filter((e) => e.seq < event.seq && e.type === 'pause').at(-1)
+          : undefined;
+      const dm = requesterUpdate({
+        event,
+        request,
+        providerName: provider.name,
+        ...c.link,
+        ...(asked?.note ? { question: asked.note } : {}),
+      });
       return dm ? [{ user: request.requester, message: dm }] : [];
     }
   }

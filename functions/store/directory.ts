@@ -11,6 +11,7 @@ import {
   type AgreementVersion,
   ESCALATION_AUDIENCES,
   type EscalationStep,
+  type WaitingTerms,
 } from '../domain/agreement';
 import { type CalendarSpec, WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
@@ -74,6 +75,15 @@ export const EscalationStepSchema = schemaFor<EscalationStep>()(
     unacknowledgedFor: z.number().optional(),
   }),
 );
+/** Waiting rules as stored (agreement versions, and the copy a request keeps). */
+export const WaitingTermsSchema = schemaFor<WaitingTerms>()(
+  z.object({
+    remindAfter: z.number().optional(),
+    resumeAfter: z.number().optional(),
+    closeAfter: z.number().optional(),
+    thirdPartyPausesClock: z.boolean().optional(),
+  }),
+);
 export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
   z.object({
     id: z.string(),
@@ -96,6 +106,7 @@ export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
     }),
     atRisk: z.number(),
     escalation: z.array(EscalationStepSchema).optional(),
+    waiting: WaitingTermsSchema.optional(),
     createdAt: z.string(),
     createdBy: z.string(),
     activatedAt: z.string().optional(),

@@ -26,9 +26,10 @@ import {
   type RequestEvent,
 } from '../domain/request';
 import { statsDelta, statsDeltas } from '../domain/stats';
+import { WAITING_RULES } from '../domain/waiting';
 import { checkKeys } from './checks';
 import type { Db } from './client';
-import { DIRECTORY_PK, deptSk, EscalationStepSchema, readDepartmentItem } from './directory';
+import { DIRECTORY_PK, deptSk, EscalationStepSchema, readDepartmentItem, WaitingTermsSchema } from './directory';
 import { MessageRefSchema, schemaFor } from './read-back';
 import {
   CARD_SK,
@@ -146,8 +147,13 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     ladder: z.array(EscalationStepSchema).optional(),
     escalated: z.record(z.string(), z.number()).optional(),
     nextStepAt: z.number().optional(),
-    remindedAt: z.number().optional(),
+    overdueRemindedAt: z.number().optional(),
     nextReminderAt: z.number().optional(),
+    waitRules: WaitingTermsSchema.optional(),
+    waitingSince: z.number().optional(),
+    remindedAt: z.number().optional(),
+    nextWaitAt: z.number().optional(),
+    waited: z.object({ ms: z.number(), pauses: z.number().int() }).optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
     original: z
@@ -185,6 +191,7 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     kind: z.enum(['response', 'resolution']).optional(),
     step: z.number().int().optional(),
     stepAt: z.number().optional(),
+    rule: z.enum(WAITING_RULES).optional(),
     amount: z.number().optional(),
     unit: z.string().optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),

@@ -551,7 +551,7 @@ describe('least privilege', () => {
 
   it.each(fnNames)('%s may query only the indexes it reads, each named', (name) => {
     const statements = indexGrants(name);
-    const wanted = expectedIndexes[name];
+    const wanted: readonly string[] = expectedIndexes[name];
     if (wanted.length === 0) return expect(statements).toEqual([]);
     expect(statements).toHaveLength(1);
     expect(statements[0]!.Action).toEqual(['dynamodb:Query']);

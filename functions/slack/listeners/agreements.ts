@@ -158,9 +158,15 @@ async function submitProposal(
   if (!parsed.success || Object.keys(errors).length > 0) return { errors };
   const written = termsFromSpec(parsed.data);
   const dir = await readDirectory(deps.db);
-  // The form has no field for an escalation ladder (it comes from the import file): a change keeps the active one.
-  const ladder = dir.agreements.find((a) => a.id === meta.agreementId)?.active?.escalation;
-  const terms = ladder?.length ? { ...written, escalation: ladder } : written;
+  // The form has no field for an escalation ladder or waiting rules (they come from the import
+  // file): a change keeps the active version's.
+  const active = dir.agreements.find((a) => a.id === meta.agreementId)?.active;
+  const ladder = active?.escalation;
+  const terms = {
+    ...written,
+    ...(ladder?.length ? { escalation: ladder } : {}),
+    ...(active?.waiting ? { waiting: active.waiting } : {}),
+  };
   const checked = checkProposal(dir, terms, meta.agreementId);
   if (!checked.ok)
     return { errors: Object.fromEntries(checked.error.map((i) => [blockForIssuePath(i.path), i.message])) };

@@ -25,6 +25,7 @@ import {
   type RequestAction,
   seenByRequester,
 } from '../../domain/request';
+import { waitedAt } from '../../domain/waiting';
 import { calendarOf } from '../../services/calendars';
 import { type ActResult, act } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
@@ -66,7 +67,12 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
     done: (id) => `Reopened ${id}; its resolution clock runs again with the time already used.`,
   },
   pause: {
-    build: (note) => ({ type: 'pause', ...(note ? { note } : {}) }),
+    // `/sla pause IT-42 --third-party waiting on the vendor's part`: waiting on someone else.
+    build: (text) => {
+      const thirdParty = /^--third-party(\s|$)/.test(text);
+      const note = thirdParty ? text.slice('--third-party'.length).trim() : text;
+      return { type: 'pause', ...(note ? { note } : {}), ...(thirdParty ? { thirdParty } : {}) };
+    },
     done: (id) => `${id} is waiting on the requester; its resolution clock is paused and they are asked for input.`,
   },
   resume: {
@@ -177,6 +183,12 @@ export async function workCommand(
     now: deps.now(),
   });
   if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
+  if (verb === 'pause' && result.outcome === 'done' && result.request.status === 'waiting_on_third_party')
+    return say(
+      result.request.clocks.resolution.state === 'paused'
+        ? `${id} is waiting on a third party; its agreement pauses the resolution clock meanwhile. \`/sla resume ${id}\` when they answer.`
+        : `${id} is waiting on a third party; its resolution clock keeps running, as its agreement sets. \`/sla resume ${id}\` when they answer.`,
+    );
   if (verb === 'reply' && result.outcome === 'done')
     return say(
       result.event.side === 'requester'
@@ -207,9 +219,12 @@ export async function showCommand(deps: ListenerDeps, user: string, arg: string 
   const provider = findDepartment(dir, record.request.provider);
   if (!provider) return say(`${id} belongs to a department that no longer exists in Kept.`);
   const at = deps.now().getTime();
+  const calendar = calendarOf(provider);
   const message = requestDetails({
     request: record.request,
-    clocks: clocksAt(record.request, calendarOf(provider), at),
+    clocks: clocksAt(record.request, calendar, at),
+    waited: waitedAt(record.request, calendar, at),
+    forRequester: record.request.requester === user,
     at,
     providerName: provider.name,
     customerName: findDepartment(dir, record.request.customer)?.name ?? record.request.customer,

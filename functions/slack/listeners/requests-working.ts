@@ -18,7 +18,7 @@ import { readDirectory } from '../../store/directory';
 import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
 import { priorityModal, readPriorityView, readTransferView, transferModal } from '../views/request-change-modals';
-import { pauseModal, readPauseView, readResolveView, resolveModal } from '../views/request-modals';
+import { pauseModal, readPauseView, readPauseWho, readResolveView, resolveModal } from '../views/request-modals';
 import type { ListenerDeps } from './deps';
 import { answerPress, openThenFill, refuse } from './reply';
 import { clickedMessage, showResolvedDm } from './used-dms';
@@ -111,6 +111,8 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
           return { refusal: noSuchRequest(id) };
         if (request.status === 'waiting_on_requester')
           return { refusal: `${id} is already waiting on its requester; they have the question in their DM.` };
+        if (request.status === 'waiting_on_third_party')
+          return { refusal: `${id} is already waiting on a third party; resume it when they answer.` };
         return pauseModal({ requestId: id, requester: request.requester });
       },
       () =>
@@ -129,7 +131,8 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         errors: { [IDS.pauseQuestionBlock]: 'Ask what you need: the requester reads it and answers in Slack.' },
       });
     const id = parseRequestId(view.private_metadata) ?? '';
-    const action: RequestAction = { type: 'pause', note: question };
+    const thirdParty = readPauseWho(view.state.values);
+    const action: RequestAction = { type: 'pause', note: question, ...(thirdParty ? { thirdParty } : {}) };
     const result = await act(deps.db, {
       admins: deps.config.KEPT_ADMINS,
       id,

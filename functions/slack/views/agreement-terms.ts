@@ -6,7 +6,13 @@
 
 import type { KnownBlock } from '@slack/types';
 import { type AgreementTerms, EVERY_DEPARTMENT, PRIORITIES, type Targets } from '../../domain/agreement';
-import { customerLabel, describeAtRisk, describePenalty, describeStep } from '../../domain/agreement-text';
+import {
+  customerLabel,
+  describeAtRisk,
+  describePenalty,
+  describeStep,
+  describeWaiting,
+} from '../../domain/agreement-text';
 import { type Directory, findDepartment } from '../../domain/directory';
 import { formatDuration } from '../../domain/duration';
 import { context, section } from './blocks';
@@ -51,6 +57,7 @@ export function termsText(terms: AgreementTerms): string {
     ladder.length > 0
       ? `*Escalation:* ${ladder.map((step, i) => `${i + 1}. ${escapeMrkdwn(describeStep(step))}`).join('; ')}`
       : `*At risk:* ${escapeMrkdwn(describeAtRisk(terms.atRisk))}`,
+    ...(terms.waiting ? [`*Waiting on the requester:* ${escapeMrkdwn(describeWaiting(terms.waiting))}`] : []),
   ].join('\n');
 }
 

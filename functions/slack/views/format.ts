@@ -139,7 +139,11 @@ export function remainingText(
       : `${spokenDuration(view.remaining)} of working time left`;
   if (view.state === 'paused') {
     const why =
-      requestStatus === 'cancelled' ? 'stopped — the request was cancelled' : 'paused — waiting on the requester';
+      requestStatus === 'cancelled'
+        ? 'stopped — the request was cancelled'
+        : requestStatus === 'waiting_on_third_party'
+          ? 'paused — waiting on a third party'
+          : 'paused — waiting on the requester';
     return view.remaining < 0 ? `${why} · ${left}` : why;
   }
   return left;

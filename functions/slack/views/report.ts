@@ -7,7 +7,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { type Report, SCORES } from '../../domain/report';
-import { heatCellLabel, topHeatCells } from '../../domain/report-format';
+import { heatCellLabel, topHeatCells, waitingText } from '../../domain/report-format';
 import { CAUSE_LABEL } from '../../domain/request';
 import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { amountText, clip, escapeMrkdwn, mentionUser, plural } from './format';
@@ -182,6 +182,7 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
     agreementTable(r),
     trendText(r),
     csatText(r),
+    r.waiting.paused > 0 ? `*Waiting on requesters*: ${escapeMrkdwn(waitingText(r))}` : undefined,
     betterText(r),
     causesText(r),
     whenText(r),

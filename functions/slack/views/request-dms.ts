@@ -12,6 +12,7 @@ import {
   type Request,
   type RequestClocks,
   type RequestEvent,
+  type RequestStatus,
   SYSTEM_ACTOR,
 } from '../../domain/request';
 import { ratingOpen } from '../../domain/request-actions';
@@ -311,9 +312,14 @@ export interface UpdateInput {
     previousPriority?: string;
     asked?: boolean;
     transfer?: { fromName: string; toName: string };
+    rule?: 'remind' | 'resume' | 'close';
+    /** The status it moved to (a pause: waiting on the requester or on a third party). */
+    to?: RequestStatus;
   };
   request: Request;
   cardLink?: string;
+  /** unanswered: what the provider asked when it began waiting (the pause's note), when it said. */
+  question?: string;
   /** The provider's name ("IT is on IT-42"); without it the line names the person who acted. */
   providerName?: string;
 }
@@ -335,6 +341,11 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
       return { text: cut(text, MAX_SECTION_TEXT), blocks: [section(text), context(`Follow along on ${card}.`)] };
     }
     case 'pause': {
+      if (event.to === 'waiting_on_third_party') {
+        const line = `:hourglass_flowing_sand: ${provider ?? who} is waiting on a third party to go on with ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
+        const how = `Nothing is needed from you; you hear from them as soon as it moves. Follow along on ${card}.`;
+        return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
+      }
       const asks = `:hourglass: ${provider ?? who} needs your input on ${id} (*${title}*)${event.note ? `: ${quoted(event.note)}` : '.'}`;
       const how = `Press *Answer* (or use \`/sla resume ${id} your answer\`): it goes into ${input.cardLink && safeUrl(input.cardLink) ? link(input.cardLink, "the card's thread") : "the card's thread"} and starts the resolution clock again. It is paused until then.`;
       const answer: KnownBlock = {
@@ -343,6 +354,27 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
         elements: [button(IDS.requestAction.answer, 'Answer', request.id, 'primary')],
       };
       return { text: cut(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
+    }
+    case 'unanswered': {
+      const from = provider ?? 'The team working on it';
+      if (event.rule === 'remind') {
+        const asks = `:bell: A friendly reminder: ${from} is still waiting on your answer to go on with ${id} (*${title}*)${input.question ? `. They asked: ${quoted(input.question)}` : '.'}`;
+        const how = `Press *Answer* (or use \`/sla resume ${id} your answer\`): the resolution clock runs again as soon as you do. If you no longer need this, \`/sla cancel ${id}\` lets them know.`;
+        const answer: KnownBlock = {
+          type: 'actions',
+          block_id: 'request_answer',
+          elements: [button(IDS.requestAction.answer, 'Answer', request.id, 'primary')],
+        };
+        return { text: cut(`${asks}\n${how}`, MAX_SECTION_TEXT), blocks: [section(asks), section(how), answer] };
+      }
+      if (event.rule === 'close') {
+        const line = `:lock: ${id} (*${title}*) is closed: ${from} waited for your answer for the time your departments agreed, and none came.`;
+        const how = `If you still need this, file a new request and mention ${id} in it; ${card} keeps the history.`;
+        return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
+      }
+      const line = `:arrow_forward: ${from} is going on with ${id} (*${title}*) without your answer: the time your departments agreed for waiting is over, so its resolution clock runs again.`;
+      const how = `You can still add what they asked for with \`/sla reply ${id} your message\`; follow along on ${card}.`;
+      return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
     }
     case 'resolve':
       return resolvedDm({ request, by: provider ?? who, ...(event.note ? { note: event.note } : {}) });

@@ -305,8 +305,19 @@ export function pauseModal(input: { requestId: string; requester: string }): Mod
     metadata: input.requestId,
     blocks: [
       section(
-        `What do you need from ${mentionUser(input.requester)} to go on with ${escapeMrkdwn(input.requestId)}? They get your question in a DM with an *Answer* button; the resolution clock waits until they answer.`,
+        `What do you need from ${mentionUser(input.requester)} to go on with ${escapeMrkdwn(input.requestId)}? They get your question in a DM with an *Answer* button; the resolution clock waits until they answer. Waiting on someone else, such as a vendor? Choose *A third party*: the requester is told, not asked, and the clock follows your agreement.`,
       ),
+      {
+        type: 'input',
+        block_id: IDS.pauseWhoBlock,
+        label: plain('Waiting on'),
+        element: {
+          type: 'radio_buttons',
+          action_id: IDS.value,
+          initial_option: WAITING_ON[0],
+          options: [...WAITING_ON],
+        },
+      },
       {
         type: 'input',
         block_id: IDS.pauseQuestionBlock,
@@ -323,9 +334,19 @@ export function pauseModal(input: { requestId: string; requester: string }): Mod
   });
 }
 
+const WAITING_ON = [
+  { text: plain('The requester (their answer resumes the clock)'), value: 'requester' },
+  { text: plain('A third party, e.g. a vendor (the requester is told, not asked)'), value: 'third_party' },
+] as const;
+
 /** The question typed into the pause modal, trimmed (empty when left empty). */
 export function readPauseView(values: ModalValues): string {
   return (values[IDS.pauseQuestionBlock]?.[IDS.value]?.value ?? '').trim();
+}
+
+/** Whether the pause modal says the wait is on a third party (else on the requester). */
+export function readPauseWho(values: ModalValues): boolean {
+  return values[IDS.pauseWhoBlock]?.[IDS.value]?.selected_option?.value === 'third_party';
 }
 
 /**

@@ -49,6 +49,7 @@ import {
   plural,
   quoted,
   remainingText,
+  spokenDuration,
   TARGET_LABEL,
 } from './format';
 
@@ -62,6 +63,7 @@ export const STATUS_EMOJI: Record<RequestStatus, string> = {
   open: ':new:',
   acknowledged: ':eyes:',
   waiting_on_requester: ':hourglass:',
+  waiting_on_third_party: ':hourglass_flowing_sand:',
   resolved: ':white_check_mark:',
   reopened: ':arrows_counterclockwise:',
   closed: ':lock:',
@@ -322,6 +324,8 @@ export interface HistoryEvent {
   kind?: TargetKind;
   /** escalate: which step of the ladder (0-based). */
   step?: number;
+  /** unanswered: the waiting rule Kept applied. */
+  rule?: 'remind' | 'resume' | 'close';
   /** resolve of a request that missed a target: why. */
   cause?: { category: string; text?: string };
   /** comment: which side said it, whether it is an internal note, and the files shared with it. */
@@ -396,6 +400,8 @@ export function historyLine(
       if (event.assignee && event.assignee === event.actor) return `:bust_in_silhouette: ${who} took ${id}${when}`;
       return `:bust_in_silhouette: ${who} assigned ${id} to ${event.assignee ? mentionUser(event.assignee) : 'someone'}${when}`;
     case 'pause':
+      if (event.to === 'waiting_on_third_party')
+        return `${withNote(`:hourglass_flowing_sand: ${who} is waiting on a third party for ${id}`)}${when}`;
       return `${note ? `:hourglass: ${who} is waiting on the requester: ${note}` : `:hourglass: ${who} is waiting on the requester; the resolution clock is paused`}${when}`;
     case 'resume':
       return `${withNote(`:arrow_forward: ${who} resumed ${id}; the resolution clock runs again`)}${when}`;
@@ -428,6 +434,11 @@ export function historyLine(
       return `:rotating_light: ${id} reached step ${(event.step ?? 0) + 1} of its escalation ladder (${target}); Kept told the people the agreement names${when}`;
     case 'remind':
       return `:alarm_clock: ${id} is still past its ${target}; Kept sent its daily reminder${when}`;
+    case 'unanswered':
+      if (event.rule === 'remind') return `:bell: Kept reminded the requester that ${id} waits on their answer${when}`;
+      if (event.rule === 'close')
+        return `:lock: Kept closed ${id} because nobody answered within the agreement's waiting time${when}`;
+      return `:arrow_forward: Kept resumed ${id} because nobody answered within the agreement's waiting time; the resolution clock runs again${when}`;
     case 'breach':
       return `:red_circle: ${id} missed its ${target}${when}`;
     case 'priority': {
@@ -458,11 +469,23 @@ export function historyLine(
 export interface DetailsInput extends CardInput {
   /** The request's history, oldest first; the last HISTORY_MAX lines are shown. */
   history?: readonly HistoryEvent[];
+  /** How long it has waited on its requester so far (the current pause included); shown once it has waited. */
+  waited?: { ms: number; pauses: number };
+  /** The person reading is its requester: the wait reads "on you". */
+  forRequester?: boolean;
+}
+
+/** `*Waited on you:* 3h 20m over 2 pauses`: working time, told to both sides. */
+export function waitedLine(waited: { ms: number; pauses: number }, forRequester: boolean): string {
+  const on = forRequester ? 'you' : 'the requester';
+  return `*Waited on ${on}:* ${spokenDuration(waited.ms)} of working time over ${plural(waited.pauses, 'pause')}`;
 }
 
 /** `/sla show IT-42`: the card without its buttons, and the latest history. */
 export function requestDetails(input: DetailsInput): SlackMessage {
   const blocks = cardBody(input);
+  if (input.waited && input.waited.pauses > 0)
+    blocks.push(section(waitedLine(input.waited, input.forRequester === true)));
   const history = input.history ?? [];
   if (history.length > 0) {
     const shown = history.slice(-HISTORY_MAX);

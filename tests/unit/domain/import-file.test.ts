@@ -475,7 +475,7 @@ const FAMILIES: Family[] = [
   },
   {
     file: 'agreement-spec.ts',
-    text: 'is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation',
+    text: 'is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation, waiting',
   },
   {
     file: 'agreement-spec.ts',
@@ -622,6 +622,28 @@ const FAMILIES: Family[] = [
     line: /escalation\[\d+\]\.at: [\d.]+ is not between 0 and 1/,
   },
   { file: 'agreement-spec.ts', text: 'is not a target; use response or resolution' },
+  {
+    file: 'agreement-spec.ts',
+    text: 'is not a waiting field; use remind_after, resume_after, close_after, third_party_pauses_clock',
+  },
+  { file: 'agreement-spec.ts', text: 'must be waiting rules like { remind_after: 4h, resume_after: 16h }' },
+  {
+    file: 'agreement-spec.ts',
+    text: 'give at least one of remind_after, resume_after, close_after, third_party_pauses_clock, or leave waiting out',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'is not true or false; write true to pause the clock',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'give resume_after or close_after, not both: after the wait the request either runs again or closes',
+  },
+  {
+    file: 'agreement-spec.ts',
+    text: 'the requester is reminded before the wait ends',
+    line: /waiting\.(resume|close)_after: \S+ is not longer than remind_after \(\S+\); the requester is reminded before the wait ends$/,
+  },
   // Tips
   { file: 'import-file.ts', text: 'must be a tip like { id: cus-first-thirty-seconds, retired: true }' },
   { file: 'import-file.ts', text: 'is not a tip field; use id, kind, title, body, try_this_week, retired' },

@@ -93,7 +93,7 @@ describe('the daily reminder of a breached target', () => {
   it('goes out once a working day: a second one the same day is refused, the next skips the weekend', () => {
     const r = breached();
     const sent = accepted(r, { type: 'remind', kind: 'response' }, SYSTEM_ACTOR, at('2026-11-20T14:02:00Z'));
-    expect(sent.remindedAt).toBe(at('2026-11-20T14:02:00Z'));
+    expect(sent.overdueRemindedAt).toBe(at('2026-11-20T14:02:00Z'));
     expect(sent.nextReminderAt).toBe(at('2026-11-23T14:00:00Z')); // Monday 09:00
     expect(reminders(sent, at('2026-11-20T21:00:00Z'))).toEqual([]);
     const again = act(sent, { type: 'remind', kind: 'response' }, SYSTEM_ACTOR, at('2026-11-20T20:00:00Z'));

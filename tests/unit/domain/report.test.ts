@@ -157,6 +157,9 @@ const DAY1: Counters = {
   'csat|4': 1,
   'csat|5': 1,
   'cause|staffing': 1,
+  paused: 1,
+  pauses: 2,
+  waitedMs: 3 * 3_600_000,
   live: 1,
   cancelled: 0,
 };
@@ -179,6 +182,9 @@ const DAY2: Counters = {
   'csat|1': 1,
   'cause|handoff': 1,
   'cause|mystery': 1,
+  paused: 1,
+  pauses: 1,
+  waitedMs: 3_600_000 + 40 * 60_000,
   live: 1,
   cancelled: 1,
 };
@@ -460,8 +466,36 @@ describe('reportCsv', () => {
       'Causes',
       'When breaches happen',
       'By service',
+      'Waiting on requesters',
       'By assignee',
     ]);
+  });
+});
+
+describe('time waiting on requesters', () => {
+  it('counts the requests that paused, their pauses and the working time waited, so a habit stands out', () => {
+    const r = sample();
+    // 7 requests, 2 of them paused (3 pauses), 4h40m waited: 2h20m per paused request.
+    expect(r.waiting).toEqual({
+      paused: 2,
+      sharePct: 28.6,
+      pauses: 3,
+      waitedMs: 4 * 3_600_000 + 40 * 60_000,
+      averageMs: 2 * 3_600_000 + 20 * 60_000,
+    });
+    const text =
+      '2 of 7 requests (28.6%) waited on their requester, 3 pauses, 4h40m of working time in all, 2h20m per paused request';
+    expect(reportTable(r)).toContain(text);
+    const csv = reportCsv(r);
+    expect(csv).toContain(
+      'requests_paused,paused_pct,pauses,waited_hours,average_hours_per_paused_request\r\n2,28.6,3,4.67,2.33',
+    );
+  });
+
+  it('an empty period has nothing paused', () => {
+    const r = sample({ days: [] });
+    expect(r.waiting).toEqual({ paused: 0, sharePct: null, pauses: 0, waitedMs: 0, averageMs: null });
+    expect(reportTable(r)).not.toContain('waited on their requester');
   });
 });
 

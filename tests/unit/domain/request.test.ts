@@ -310,6 +310,8 @@ function broughtTo(
       return ack();
     case 'waiting_on_requester':
       return act(ack(), { type: 'pause', note: 'Which model?' }, AGENT, h(1)).request;
+    case 'waiting_on_third_party':
+      return act(ack(), { type: 'pause', note: 'The vendor ships Friday.', thirdParty: true }, AGENT, h(1)).request;
     case 'resolved':
       return resolved();
     case 'reopened':
@@ -327,7 +329,7 @@ const inStatus = (status: RequestStatus, requester = REQUESTER): Request =>
 
 /** A valid payload for each user action (the assignee is a member nobody has assigned yet). */
 const PAYLOAD: Record<
-  Exclude<ActionType, 'warn' | 'escalate' | 'remind' | 'breach' | 'waive' | 'unassign'>,
+  Exclude<ActionType, 'warn' | 'escalate' | 'remind' | 'unanswered' | 'breach' | 'waive' | 'unassign'>,
   RequestAction
 > = {
   acknowledge: { type: 'acknowledge' },
@@ -453,6 +455,11 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
         when: clock.state === 'running' ? clock.dueAt! : request.updatedAt + HOUR_MS,
       };
     }
+    case 'unanswered': {
+      // A reminder after an hour of waiting, applied once it has come.
+      const request: Request = { ...STATUS_CACHE.get(status)!, waitRules: { remindAfter: HOUR_MS } };
+      return { request, action: { type, rule: 'remind' }, when: request.updatedAt + 2 * HOUR_MS };
+    }
     case 'breach': {
       const request = LATE_CACHE.get(status)!;
       return {
@@ -493,13 +500,17 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
 
 /**
  * Cells the rules let through that can never be accepted: while waiting on the requester the
- * response is met and the resolution paused, so no target is at risk to warn about.
+ * response is met and the resolution paused, so no target is at risk to warn about; a wait on a
+ * third party is the provider's to end, not the requester's (`roles`: only for these).
  */
-const NEVER: Partial<Record<ActionType, { statuses: readonly RequestStatus[]; error: string }>> = {
+const NEVER: Partial<
+  Record<ActionType, { statuses: readonly RequestStatus[]; roles?: readonly Role[]; error: string }>
+> = {
   warn: { statuses: ['waiting_on_requester'], error: 'not at risk' },
   escalate: { statuses: ['waiting_on_requester'], error: 'no resolution escalation step' },
   // Acknowledged (late) or reopened, the breached response is met: nothing overdue to remind of.
   remind: { statuses: ['acknowledged', 'reopened'], error: 'not overdue' },
+  resume: { statuses: ['waiting_on_third_party'], roles: ['requester only'], error: 'waiting on a third party' },
 };
 
 const MATRIX = ACTION_TYPES.flatMap((type) =>
@@ -507,9 +518,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (18 x 7 x 6)', () => {
+  it('has every action, status and role in the table (19 x 8 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(756);
+    expect(MATRIX).toHaveLength(912);
   });
 
   it('the fixtures are what the table needs', () => {
@@ -528,7 +539,8 @@ describe('who may do what, from which status', () => {
     expect(request.status).toBe(status);
     const { actor, provider, rights } = caseFor(role);
     const fits = roleFits(type, role) && RULES[type].from.includes(status);
-    const never = NEVER[type]?.statuses.includes(status) === true;
+    const rule = NEVER[type];
+    const never = rule?.statuses.includes(status) === true && (!rule.roles || rule.roles.includes(role));
     // Kept closes a resolved request only once its reopen window is over.
     const at = type === 'close' && role === 'system' ? (request.resolvedAt ?? when) + AUTO_CLOSE_MS : when;
     const r = attempt(request, action, actor, at, { provider, ...(rights ? { rights } : {}) });
@@ -614,6 +626,7 @@ describe('who may do what, from which status', () => {
       'open',
       'acknowledged',
       'waiting_on_requester',
+      'waiting_on_third_party',
       'reopened',
     ]);
   });

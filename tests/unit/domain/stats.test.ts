@@ -114,6 +114,18 @@ describe('contribution: what one request counts', () => {
     });
   });
 
+  it('waited on the requester: paused once, its pauses, and the working time of the pauses that ended', () => {
+    const paused = act(file(), { type: 'pause', note: 'Which model?' }, AGENT, MON + HOUR_MS);
+    expect(contribution(paused)).toMatchObject({ paused: 1, pauses: 1 });
+    expect(contribution(paused).waitedMs).toBeUndefined(); // nothing ended yet
+    const answered = act(paused, { type: 'resume' }, REQUESTER, MON + 3 * HOUR_MS);
+    expect(contribution(answered)).toMatchObject({ paused: 1, pauses: 1, waitedMs: 2 * HOUR_MS });
+    const again = act(answered, { type: 'pause' }, AGENT, MON + 4 * HOUR_MS);
+    const resolved = act(again, { type: 'resolve', note: 'Done.' }, AGENT, MON + 5 * HOUR_MS);
+    expect(contribution(resolved)).toMatchObject({ paused: 1, pauses: 2, waitedMs: 3 * HOUR_MS });
+    expect(statsDelta(again, resolved).add).toMatchObject({ waitedMs: HOUR_MS });
+  });
+
   it('cancelled in time: cancelled, neither live nor met', () => {
     expect(contribution(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toEqual({
       filed: 1,

@@ -639,7 +639,9 @@ describe("the scan's contract with the check index, over random histories", () =
                       ? { type: 'remind', kind: f.kind }
                       : f.type === 'escalate'
                         ? { type: 'escalate', step: f.step, kind: f.kind }
-                        : { type: 'close' };
+                        : f.type === 'unanswered'
+                          ? { type: 'unanswered', rule: f.rule }
+                          : { type: 'close' };
               const d = decide(r, action, {
                 actor: SYSTEM_ACTOR,
                 at: t,
