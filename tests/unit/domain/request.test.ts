@@ -508,8 +508,8 @@ const NEVER: Partial<
 > = {
   warn: { statuses: ['waiting_on_requester'], error: 'not at risk' },
   escalate: { statuses: ['waiting_on_requester'], error: 'no resolution escalation step' },
-  // Acknowledged (late) or reopened, the breached response is met: nothing overdue to remind of.
-  remind: { statuses: ['acknowledged', 'reopened'], error: 'not overdue' },
+  // Acknowledged (late), reopened or waiting on a third party, the breached response is met: nothing overdue.
+  remind: { statuses: ['acknowledged', 'reopened', 'waiting_on_third_party'], error: 'not overdue' },
   resume: { statuses: ['waiting_on_third_party'], roles: ['requester only'], error: 'waiting on a third party' },
 };
 
