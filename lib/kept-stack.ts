@@ -69,6 +69,10 @@ export class KeptStack extends Stack {
       KEPT_SLACK_BOT_TOKEN_ARN: this.botToken.secretArn,
       KEPT_ADMINS: settings.admins,
       ...(settings.slackApiUrl ? { SLACK_API_URL: settings.slackApiUrl } : {}),
+      ...(settings.slackTeamId ? { SLACK_TEAM_ID: settings.slackTeamId } : {}),
+      ...(settings.slackEnterpriseId ? { SLACK_ENTERPRISE_ID: settings.slackEnterpriseId } : {}),
+      ...(settings.externalTeams ? { KEPT_EXTERNAL_TEAMS: settings.externalTeams } : {}),
+      ...(settings.retentionMonths !== undefined ? { KEPT_RETENTION_MONTHS: String(settings.retentionMonths) } : {}),
     };
 
     this.worker = new Worker(this, 'Work', { environment: common });

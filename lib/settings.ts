@@ -11,6 +11,14 @@ export interface KeptSettings {
   readonly admins: string;
   /** Slack API base URL override (`kept:slackApiUrl`, https only), for a fake Slack in staging. */
   readonly slackApiUrl?: string;
+  /** The installed workspace (`kept:slackTeamId`, SLACK_TEAM_ID): set, no function asks Slack for it on a cold start. */
+  readonly slackTeamId?: string;
+  /** Under Enterprise Grid, the organisation (`kept:slackEnterpriseId`, SLACK_ENTERPRISE_ID). */
+  readonly slackEnterpriseId?: string;
+  /** Slack Connect organisations let in (`kept:externalTeams`, KEPT_EXTERNAL_TEAMS). */
+  readonly externalTeams?: string;
+  /** Months a closed request keeps its text (`kept:retentionMonths`, KEPT_RETENTION_MONTHS). */
+  readonly retentionMonths?: number;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -63,5 +71,35 @@ export function readSettings(node: Node): KeptSettings {
       'must be an https URL such as https://slack.com/api/ (plain http would send the bot token unencrypted)',
     );
   }
-  return { stackName, admins: adminIds.join(','), ...(slackApiUrl ? { slackApiUrl } : {}) };
+  const slackTeamId = text(node, 'kept:slackTeamId');
+  if (slackTeamId !== undefined && !/^T[A-Z0-9]+$/.test(slackTeamId))
+    throw new SettingsError('kept:slackTeamId', 'must be the Slack workspace ID, like T0123ABCD');
+  const slackEnterpriseId = text(node, 'kept:slackEnterpriseId');
+  if (slackEnterpriseId !== undefined && !/^E[A-Z0-9]+$/.test(slackEnterpriseId))
+    throw new SettingsError('kept:slackEnterpriseId', 'must be the Enterprise Grid organisation ID, like E0123ABCD');
+  const external = (text(node, 'kept:externalTeams') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (!external.every((id) => /^T[A-Z0-9]+$/.test(id)))
+    throw new SettingsError(
+      'kept:externalTeams',
+      'must be Slack workspace IDs separated by commas, like T0123ABCD,T0456EFGH',
+    );
+  const retention = text(node, 'kept:retentionMonths');
+  const retentionMonths = retention === undefined ? undefined : Number(retention);
+  if (
+    retentionMonths !== undefined &&
+    !(Number.isInteger(retentionMonths) && retentionMonths >= 1 && retentionMonths <= 240)
+  )
+    throw new SettingsError('kept:retentionMonths', 'must be a whole number of months between 1 and 240');
+  return {
+    stackName,
+    admins: adminIds.join(','),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...(slackTeamId ? { slackTeamId } : {}),
+    ...(slackEnterpriseId ? { slackEnterpriseId } : {}),
+    ...(external.length > 0 ? { externalTeams: external.join(',') } : {}),
+    ...(retentionMonths !== undefined ? { retentionMonths } : {}),
+  };
 }

@@ -309,6 +309,31 @@ describe('Slack API URL', () => {
   });
 });
 
+describe('workspace and retention settings', () => {
+  it('reach every function, and a malformed one fails the synth naming its key', () => {
+    const { stack: s, template: t } = buildTemplate({
+      'kept:slackTeamId': 'T0KEPT0001',
+      'kept:externalTeams': 'T0PARTNER1, T0PARTNER2',
+      'kept:retentionMonths': '24',
+    });
+    for (const fn of [s.worker.function.fn, s.slackApi.function.fn, s.jobs.digest.fn]) {
+      const vars = (t.toJSON().Resources[logicalId(s, fn)] as Json).Properties.Environment.Variables;
+      expect([vars.SLACK_TEAM_ID, vars.KEPT_EXTERNAL_TEAMS, vars.KEPT_RETENTION_MONTHS]).toEqual([
+        'T0KEPT0001',
+        'T0PARTNER1,T0PARTNER2',
+        '24',
+      ]);
+    }
+    expect(() => buildTemplate({ 'kept:slackTeamId': 'acme' })).toThrow(
+      /kept:slackTeamId must be the Slack workspace ID/,
+    );
+    expect(() => buildTemplate({ 'kept:retentionMonths': 'two years' })).toThrow(
+      /kept:retentionMonths must be a whole number/,
+    );
+    expect(() => buildTemplate({ 'kept:externalTeams': 'acme.slack.com' })).toThrow(/kept:externalTeams must be/);
+  });
+});
+
 describe('worker queue', () => {
   it('feeds at most 5 workers ten messages at a time and retries only the messages they report as failed', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
