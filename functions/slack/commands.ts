@@ -111,6 +111,13 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
       "This week's service tips (one for serving colleagues, one for customers, as in the weekly digest); admins add, edit and retire them.",
     ready: true,
   },
+  {
+    name: 'web',
+    usage: '/sla web',
+    summary:
+      'A personal link to Kept on the web: your departments at a glance, both what they provide and what they receive. It works once, for 5 minutes.',
+    ready: true,
+  },
 ];
 
 export const KUDOS_COMMAND: CommandInfo = {
@@ -173,6 +180,7 @@ export const SLA_WORDS = [
   'dept',
   'report',
   'tips',
+  'web',
 ] as const;
 export type SlaWord = (typeof SLA_WORDS)[number];
 

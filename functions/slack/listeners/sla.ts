@@ -13,6 +13,7 @@ import { listCommand, showCommand, workCommand } from './request-commands';
 import { explainCommand } from './request-explain';
 import { openNewRequest } from './requests-filing';
 import { registerTips, tipsCommand } from './tips';
+import { webCommand } from './web';
 
 /** The fields of a slash-command payload Kept relies on. */
 export const SlashCommandInput = z.object({
@@ -70,6 +71,7 @@ function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>
       if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
     },
     tips: (r) => tipsCommand(deps, r.command, r.args, r.ack, r.client, r.respond),
+    web: async (r) => r.ack(await webCommand(deps, r.user, r.args)),
   };
 }
 
