@@ -21,7 +21,7 @@ h3{font-size:16px;margin:16px 0 6px}section.dept{background:#fff;border:1px soli
 .figures li{border:1px solid #e3e3e3;border-radius:8px;padding:8px 14px;min-width:120px}
 .figures .n{display:block;font-size:22px;font-weight:700}.figures .what{color:#555;font-size:14px}
 table{border-collapse:collapse;width:100%;margin:4px 0}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eee}
-th{font-weight:600;background:#fafafa}td.num,th.num{text-align:right}.note{color:#555;font-size:14px}
+th{font-weight:600;background:#fafafa}caption{text-align:left}td.num,th.num{text-align:right}.note{color:#555;font-size:14px}
 code{background:#f0f0f0;padding:1px 4px;border-radius:4px}a:focus,button:focus{outline:3px solid #1264a3;outline-offset:2px}
 `;
 
@@ -79,7 +79,7 @@ const pct = (p: number | null) => (p === null ? '—' : `${p.toFixed(1).replace(
 const pctCell = (p: number | null) => (p === null ? '<span title="No request has finished yet">—</span>' : esc(pct(p)));
 
 function figure(n: string | number, what: string): string {
-  return `<li><span class="n">${esc(n)}</span><span class="what">${esc(what)}</span></li>`;
+  return `<li><span class="n">${esc(n)}</span> <span class="what">${esc(what)}</span></li>`;
 }
 
 function agreementTable(rows: readonly AgreementFigures[], caption: string): string {

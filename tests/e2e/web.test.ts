@@ -89,7 +89,7 @@ describe('the one-time link', () => {
     const page = await open(`${app.base}/web`, landed.cookie);
     expect(page.status).toBe(200);
     expect(page.html).toContain('<h2 id="dept-it">IT</h2>');
-    expect(page.html).toMatch(/<span class="n">50%<\/span><span class="what">compliance<\/span>/);
+    expect(page.html).toMatch(/<span class="n">50%<\/span> <span class="what">compliance<\/span>/);
     expect(page.html).toContain('November 2026');
 
     const again = await open(link);
@@ -137,7 +137,7 @@ describe('My departments', () => {
 
   it("shows a head the department's penalties, and members the same figures without them", async () => {
     const head = await open(`${app.base}/web`, await signIn(IT_HEAD));
-    expect(head.html).toMatch(/\d+ points<\/span><span class="what">penalties owed/);
+    expect(head.html).toMatch(/\d+ points<\/span> <span class="what">penalties owed/);
     const member = await open(`${app.base}/web`, await signIn(IT_MEMBER));
     expect(member.html).toContain('<h2 id="dept-it">IT</h2>');
     expect(member.html).toContain('50%');
