@@ -142,5 +142,7 @@ export class SlackApi extends Construct {
       },
     });
     this.requestUrl = `${this.stage.url}${SLACK_EVENTS_PATH.slice(1)}`;
+    // Where `/sla web` links point: the same API (functions/config.ts KEPT_PUBLIC_URL).
+    this.function.fn.addEnvironment('KEPT_PUBLIC_URL', this.stage.url);
   }
 }

@@ -163,6 +163,10 @@ describe('HTTP API', () => {
     const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(keys.sort()).toEqual(['GET /', 'GET /web', 'GET /web/{proxy+}', 'POST /slack/events', 'POST /web/signout']);
     template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    const slack = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f.Properties.Environment ?? {}).includes('KEPT_PUBLIC_URL'),
+    );
+    expect(JSON.stringify(slack?.Properties.Environment.Variables.KEPT_PUBLIC_URL)).toContain('execute-api');
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: arn(functions.slack.fn),
