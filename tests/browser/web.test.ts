@@ -62,7 +62,7 @@ it("a head's link lands on My departments with IT's compliance; the same link ag
   await page.getByRole('region', { name: 'IT', exact: true }).waitFor();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
+  expect(await page.evaluate('document.activeElement?.textContent')).toBe('Sign out');
   await first.close();
 
   const fresh = await browser.newContext();
