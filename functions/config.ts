@@ -136,6 +136,14 @@ const schema = z.object({
         ),
     )
     .default('kudos'),
+  /**
+   * Where people open the web dashboard: `/sla web` links to `<KEPT_PUBLIC_URL>/web/signin?token=…`.
+   * Unset: http://127.0.0.1:PORT (the local server). In AWS, the API's URL (the stack's output).
+   */
+  KEPT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://kept.example.com (or leave it empty)' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   KEPT_QUEUE_URL: z.url({ error: 'must be the URL of the worker SQS queue' }).optional(),
 });
 
@@ -252,4 +260,9 @@ export type StoreAndSlackClientConfig = z.infer<typeof storeAndSlackClientSchema
 /** Parses the database settings with the bot token and API URL (`kept import` reading user groups). */
 export function parseStoreAndSlackClientConfig(env: Record<string, string | undefined>): StoreAndSlackClientConfig {
   return parseWith(storeAndSlackClientSchema, env);
+}
+
+/** The web dashboard's base URL, without a trailing slash: KEPT_PUBLIC_URL, else the local server. */
+export function publicUrl(config: Pick<Config, 'KEPT_PUBLIC_URL' | 'PORT'>): string {
+  return config.KEPT_PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
 }

@@ -17,6 +17,7 @@ import { createSlackApp } from '../slack/app';
 import { createSlackHttp, SLACK_EVENTS_PATH } from '../slack/http-server';
 import { createDb, type Db } from '../store/client';
 import { ensureTable } from '../store/table';
+import { webListener } from '../web/node';
 import type { Outbox } from '../work/outbox';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb-local';
 import { Answering, giveWayToAnswers } from './lanes';
@@ -92,18 +93,27 @@ export async function startKept(
           receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logLevel: LogLevel.WARN }),
         })
       : undefined;
+    // The web dashboard on the same port: /web and below always; the other paths are the
+    // playground's when it runs, else the dashboard's (its GET / leads to /web).
+    const dashboard = webListener({ config, db: slackDb, ...(extras.now ? { now: extras.now } : {}) });
+    const web = (req: IncomingMessage, res: ServerResponse) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const mine = path === '/web' || path.startsWith('/web/');
+      return (mine || !extras.web ? dashboard : extras.web)(req, res);
+    };
     http = createSlackHttp({
       config,
       db: slackDb,
       outbox,
       answering,
+      web,
       ...(extras.now ? { now: extras.now } : {}),
-      ...(extras.web ? { web: extras.web } : {}),
       health: () => ({ scheduler: scheduler ? scheduler.status() : 'off' }),
       ...(socketApp ? { socketMode: { app: socketApp } } : {}),
     });
     const url = await http.listen(config.PORT);
     say(`Kept is listening on ${url} (health: ${url}/healthz)`);
+    say(`The web dashboard is at ${url}/web (sign in with /sla web)`);
 
     const table = await ensureTable(db);
     say(table === 'created' ? `Created table "${db.table}"` : `Using table "${db.table}"`);

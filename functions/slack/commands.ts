@@ -118,6 +118,13 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
       "Who changed a department's details, agreements and penalties, and when: its last 20 changes (its heads and Kept admins).",
     ready: true,
   },
+  {
+    name: 'web',
+    usage: '/sla web',
+    summary:
+      'A personal link to Kept on the web: your departments at a glance, both what they provide and what they receive. It works once, for 5 minutes.',
+    ready: true,
+  },
 ];
 
 export const KUDOS_COMMAND: CommandInfo = {
@@ -181,6 +188,7 @@ export const SLA_WORDS = [
   'report',
   'tips',
   'audit',
+  'web',
 ] as const;
 export type SlaWord = (typeof SLA_WORDS)[number];
 

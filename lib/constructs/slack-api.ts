@@ -1,6 +1,7 @@
 /**
- * The Slack endpoint: an HTTP API with one route, POST /slack/events, in front of the Slack
- * function. Slash commands, interactivity and events all use this one request URL.
+ * The Slack endpoint: an HTTP API in front of the Slack function. Slash commands, interactivity and
+ * events all use one request URL, POST /slack/events; the web dashboard's routes (GET /, /web/…)
+ * reach the same function.
  */
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -14,6 +15,13 @@ import { KeptFunction, LOG_RETENTION } from './kept-function';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_TIMEOUT = Duration.seconds(10);
+/** The web dashboard's routes: its pages, the sign-in link, and signing out. */
+export const WEB_ROUTES = [
+  { path: '/', method: apigw.HttpMethod.GET },
+  { path: '/web', method: apigw.HttpMethod.GET },
+  { path: '/web/{proxy+}', method: apigw.HttpMethod.GET },
+  { path: '/web/signout', method: apigw.HttpMethod.POST },
+] as const;
 /** Stage throttling (checklist B5). Slack sends a handful of requests a second even in a big workspace. */
 export const API_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const;
 
@@ -101,11 +109,10 @@ export class SlackApi extends Construct {
       description: 'Kept: Slack request URL',
       createDefaultStage: false,
     });
-    this.api.addRoutes({
-      path: SLACK_EVENTS_PATH,
-      methods: [apigw.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('SlackIntegration', this.function.fn),
-    });
+    const integration = new HttpLambdaIntegration('SlackIntegration', this.function.fn);
+    this.api.addRoutes({ path: SLACK_EVENTS_PATH, methods: [apigw.HttpMethod.POST], integration });
+    // The web dashboard (functions/web), answered by the same function.
+    for (const route of WEB_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
 
     // Access logs carry request metadata only; API Gateway never logs bodies or Slack signatures.
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -135,5 +142,7 @@ export class SlackApi extends Construct {
       },
     });
     this.requestUrl = `${this.stage.url}${SLACK_EVENTS_PATH.slice(1)}`;
+    // Where `/sla web` links point: the same API (functions/config.ts KEPT_PUBLIC_URL).
+    this.function.fn.addEnvironment('KEPT_PUBLIC_URL', this.stage.url);
   }
 }

@@ -130,3 +130,10 @@ it('the App Home shows Ben what he is working on', async () => {
   await open('Home');
   expect(await shown()).toContain('IT-1');
 });
+
+it('serves the web dashboard under /web beside the playground', async () => {
+  await page.goto(`${kept.url}/web`);
+  await page.getByRole('heading', { name: 'Sign in to Kept' }).waitFor();
+  await page.goto(`${kept.url}/`);
+  expect(await page.getByRole('note').textContent()).toContain('local stand-in for Slack');
+});

@@ -74,6 +74,10 @@ it('runs, answers Slack, listens on loopback only, and stops cleanly on SIGTERM'
   expect((help.json() as { text: string }).text).toContain('/sla help');
   expect((await postSigned(`${kept.url}/slack/events`, homeEvent, { contentType: JSON_TYPE })).status).toBe(200);
   await eventually(() => fake.callsTo('views.publish').length === 1, { timeoutMs: 15_000 });
+  // The web dashboard on the same port: / leads to /web, which explains how to sign in.
+  const web = await fetch(`${kept.url}/`);
+  expect(new URL(web.url).pathname).toBe('/web');
+  expect(await web.text()).toContain('Sign in to Kept');
 
   kept.p.child.kill('SIGTERM');
   expect(await kept.p.exited).toBe(0);

@@ -188,9 +188,14 @@ describe('Slack secrets', () => {
 });
 
 describe('HTTP API', () => {
-  it('has one route, POST /slack/events, proxied to the Slack function with payload format 2.0', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /slack/events' });
+  it("routes POST /slack/events and the web dashboard's paths to the Slack function with payload format 2.0", () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(keys.sort()).toEqual(['GET /', 'GET /web', 'GET /web/{proxy+}', 'POST /slack/events', 'POST /web/signout']);
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    const slack = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f.Properties.Environment ?? {}).includes('KEPT_PUBLIC_URL'),
+    );
+    expect(JSON.stringify(slack?.Properties.Environment.Variables.KEPT_PUBLIC_URL)).toContain('execute-api');
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: arn(functions.slack.fn),

@@ -137,6 +137,9 @@ const SHARED_WITH_INFRASTRUCTURE = [
   'functions/work/worker-settings.ts',
 ];
 
+/** The Slack Lambda's entry: it builds the web dashboard (functions/web) the same function answers and passes it in. */
+const SLACK_ENTRY = 'functions/slack/handler.ts';
+
 /** The outbox that runs the worker's code in this process: only for entry points outside AWS. */
 const IN_PROCESS_OUTBOX = 'functions/jobs/in-process-outbox.ts';
 
@@ -179,6 +182,31 @@ const RULES: Rule[] = [
     refuses: refuseFiles(
       ['functions/jobs', 'functions/worker', 'functions/local'],
       'the Slack layer never imports the jobs, the worker or the local runner; it is given an Outbox (functions/work/outbox.ts)',
+    ),
+  },
+  {
+    name: 'the web dashboard stands on the domain, the store and the services',
+    applies: under('functions/web'),
+    refuses: refuseFiles(
+      [
+        'functions/slack',
+        'functions/jobs',
+        'functions/worker',
+        'functions/local',
+        'functions/work',
+        'functions/charts',
+      ],
+      'the web imports only the domain, the store and the services (and the shared config and log)',
+    ),
+  },
+  {
+    name: 'Slack and the jobs never import the web',
+    applies: (file) =>
+      (under('functions/slack')(file) && file !== SLACK_ENTRY) ||
+      inAny(['functions/jobs', 'functions/worker', 'functions/services', 'functions/work', 'functions/domain'])(file),
+    refuses: refuseFiles(
+      ['functions/web'],
+      'only entry points (the Slack Lambda entry, the local runner) build the web dashboard and pass it in',
     ),
   },
   {

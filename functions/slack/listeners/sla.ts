@@ -14,6 +14,7 @@ import { listCommand, showCommand, workCommand } from './request-commands';
 import { explainCommand } from './request-explain';
 import { openNewRequest } from './requests-filing';
 import { registerTips, tipsCommand } from './tips';
+import { webCommand } from './web';
 
 /** The fields of a slash-command payload Kept relies on. */
 export const SlashCommandInput = z.object({
@@ -72,6 +73,7 @@ function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>
     },
     tips: (r) => tipsCommand(deps, r.command, r.args, r.ack, r.client, r.respond),
     audit: async (r) => r.ack(await auditCommand(deps, r.user, r.args)),
+    web: async (r) => r.ack(await webCommand(deps, r.user, r.args)),
   };
 }
 

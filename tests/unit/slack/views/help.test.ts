@@ -21,6 +21,8 @@ describe('did you mean', () => {
     expect(closestSlaWord('resovle')).toBe('resolve');
     expect(closestSlaWord('agrement')).toBe('agreements');
     expect(closestSlaWord('departmnts')).toBe('departments');
+    expect(closestSlaWord('wbe')).toBe('web');
+    expect(closestSlaWord('wev')).toBe('web');
     for (const far of ['frobnicate', 'x', 'kudos', 'hello', 'n'.repeat(200)])
       expect(closestSlaWord(far)).toBeUndefined();
   });

@@ -1,0 +1,80 @@
+/**
+ * The web dashboard (docs/web.md): a Hono app, the same in Node (`npm start`, web/node.ts) and in
+ * the Slack Lambda (web/lambda.ts). Pages are server-rendered HTML (pages.ts); the person is named
+ * by a signed session cookie (session.ts) set by a one-time link from `/sla web`.
+ */
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { type Config, publicUrl } from '../config';
+import { logger } from '../log';
+import { redeemSignIn, SIGNIN_PATH } from '../services/signin';
+import type { Db } from '../store/client';
+import { readDashboard } from './dashboard';
+import { dashboardPage, linkNotValidPage, notFoundPage, signInPage } from './pages';
+import { openSession, SESSION_COOKIE, SESSION_MS, sealSession, secureCookies, sessionKey } from './session';
+
+export const WEB_HOME = '/web';
+
+export interface WebDeps {
+  config: Pick<Config, 'SLACK_SIGNING_SECRET' | 'KEPT_ADMINS' | 'KEPT_PUBLIC_URL' | 'PORT'>;
+  db: Db;
+  now?: () => Date;
+}
+
+/** No script, no frames, no framing, no referrer (a sign-in link must not leak), nothing cached. */
+const HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+};
+
+const SORRY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kept</title></head><body><main><h1>Sorry, Kept could not show this page just now</h1><p>Please reload it in a minute. If it keeps happening, tell a Kept admin.</p></main></body></html>`;
+
+export function createWebApp({ config, db, now = () => new Date() }: WebDeps): Hono {
+  const key = sessionKey(config.SLACK_SIGNING_SECRET);
+  const secure = secureCookies(publicUrl(config));
+  const app = new Hono();
+
+  app.use(async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(HEADERS)) c.res.headers.set(name, value);
+  });
+
+  app.get('/', (c) => c.redirect(WEB_HOME, 302));
+
+  app.get(WEB_HOME, async (c) => {
+    const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
+    if (!user) return c.html(signInPage());
+    return c.html(dashboardPage(await readDashboard(db, user, config.KEPT_ADMINS, now())));
+  });
+
+  app.get(SIGNIN_PATH, async (c) => {
+    const at = now();
+    const user = await redeemSignIn(db, c.req.query('token'), at);
+    if (!user) return c.html(linkNotValidPage(), 410);
+    setCookie(c, SESSION_COOKIE, sealSession(key, user, at), {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure,
+      path: '/',
+      maxAge: SESSION_MS / 1000,
+    });
+    logger.info('signed in to the web dashboard', { user });
+    return c.redirect(WEB_HOME, 303);
+  });
+
+  // A form post: SameSite=Lax keeps other sites from signing a person out.
+  app.post('/web/signout', (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
+    return c.redirect(WEB_HOME, 303);
+  });
+
+  app.notFound((c) => c.html(notFoundPage(), 404));
+  app.onError((err, c) => {
+    logger.error('web page failed', { path: c.req.path, error: err.message });
+    return c.html(SORRY, 500);
+  });
+  return app;
+}

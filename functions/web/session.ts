@@ -1,0 +1,53 @@
+/**
+ * The dashboard's session cookie: `<payload>.<signature>`, the payload base64url JSON
+ * `{ u: user, exp: epoch ms }`, the signature HMAC-SHA256 of the payload with a key derived from
+ * SLACK_SIGNING_SECRET (docs/web.md "Security choices"). It names the person only; what they may
+ * see is read from the directory on every page, so a change in Slack's rights counts at once.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+export const SESSION_COOKIE = 'kept_session';
+/** How long a session lasts after signing in. */
+export const SESSION_MS = 8 * 60 * 60 * 1000;
+
+const Payload = z.strictObject({ u: z.string().regex(/^[UW][A-Z0-9]{2,20}$/), exp: z.number().int().positive() });
+
+/** The session key: derived, so the signing secret itself never signs anything but Slack's checks. */
+export function sessionKey(signingSecret: string): Buffer {
+  return createHmac('sha256', signingSecret).update('kept web session v1').digest();
+}
+
+const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
+
+/** The cookie's value for `user`, valid until `now + SESSION_MS`. */
+export function sealSession(key: Buffer, user: string, now: Date): string {
+  const payload = Buffer.from(JSON.stringify({ u: user, exp: now.getTime() + SESSION_MS })).toString('base64url');
+  return `${payload}.${sign(key, payload)}`;
+}
+
+/** The person a cookie value names, or undefined when it is missing, altered, malformed or expired. */
+export function openSession(key: Buffer, value: string | undefined, now: Date): string | undefined {
+  if (!value || value.length > 512) return undefined;
+  const [payload, signature, ...rest] = value.split('.');
+  if (!payload || !signature || rest.length > 0) return undefined;
+  const expected = Buffer.from(sign(key, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const checked = Payload.safeParse(parsed);
+  if (!checked.success || checked.data.exp <= now.getTime()) return undefined;
+  return checked.data.u;
+}
+
+/** Secure unless the dashboard is served over plain http on this machine (the local server). */
+export function secureCookies(baseUrl: string): boolean {
+  const url = new URL(baseUrl);
+  const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  return !(url.protocol === 'http:' && local);
+}
