@@ -30,6 +30,7 @@ export const PARTITIONS = {
   audit: 'AUDIT#*',
   retain: 'RETAIN#*',
   retainCursor: 'RETAIN',
+  signin: 'SIGNIN#*',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -128,6 +129,9 @@ export const STORE_ACCESS = {
   'retention.dropMarker': { table: { DeleteItem: ['retain'] } },
   'retention.readCursor': { table: { GetItem: ['retainCursor'] } },
   'retention.moveCursor': { table: { PutItem: ['retainCursor'] } },
+  // signin.ts: a web sign-in link's token (its hash), put once and used once
+  'signin.saveSignIn': { table: { PutItem: ['signin'] } },
+  'signin.useSignIn': { table: { UpdateItem: ['signin'] } },
   // stats.ts
   'stats.readDays': { table: { Query: ['stats'] } },
   'stats.readReport': { table: { Query: ['stats'] } },
@@ -177,6 +181,8 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.getRequestRecord',
     'requests.requestsOf',
     'requests.queueOf',
+    'signin.saveSignIn',
+    'signin.useSignIn',
     'stats.readReport',
     'tips.readAllTips',
     'tips.addCustomTip',

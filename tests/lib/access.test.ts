@@ -148,6 +148,7 @@ const KEY_BUILDERS: Record<string, Partition> = {
   auditPk: 'audit',
   retentionPk: 'retain',
   CURSOR: 'retainCursor',
+  signinPk: 'signin',
 };
 const COMMANDS: Record<string, string> = {
   'new GetCommand': 'GetItem',
