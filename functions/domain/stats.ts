@@ -6,21 +6,38 @@
  * reads one small item per day instead of every request (a quarter: one query of ~92 items).
  * Pure domain code.
  */
-import type { Request, Transfer } from './request';
+import { allBreaches, type Breach, type Request, type Transfer } from './request';
 
-/** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…`, `breach|<target>`,
+/** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…` (ever breached),
+ * `breached_now` (breached this cycle), `breach|<target>` (each breach once, every cycle),
  * `heat|<weekday>|<hour>`, `svc|<service>`, `who|<assignee>`, `csat|n`, `csat|sum`, `csat|<score>`,
  * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`. */
 export type Counters = Record<string, number>;
 
 export const NOBODY = '-';
 
-/** Whether the request missed a target (a breach is recorded). */
-export const isBreached = (r: Pick<Request, 'breaches'>): boolean => Object.keys(r.breaches ?? {}).length > 0;
+/** Whether the request missed a target in any cycle (a breach is recorded): "ever breached". */
+export const isBreached = (r: Pick<Request, 'breaches' | 'cycles'>): boolean =>
+  Object.keys(r.breaches ?? {}).length > 0 || (r.cycles ?? []).some((c) => c.breach !== undefined);
 
-/** Met: resolved or closed without a recorded breach. */
-export const isMet = (r: Pick<Request, 'breaches' | 'status'>): boolean =>
+/**
+ * Whether the request's current cycle missed a target: "breached this cycle". The response target
+ * has one cycle, the request's first, so a missed response stays in every cycle's count.
+ */
+export const isBreachedThisCycle = (r: Pick<Request, 'breaches'>): boolean => Object.keys(r.breaches ?? {}).length > 0;
+
+/** Met: resolved or closed without a recorded breach in any cycle. */
+export const isMet = (r: Pick<Request, 'breaches' | 'cycles' | 'status'>): boolean =>
   !isBreached(r) && (r.status === 'resolved' || r.status === 'closed');
+
+/** Each breach once: its target, its penalty, and what was waived of it. */
+function addBreaches(add: (key: string, n?: number) => void, breaches: readonly { kind: string; breach: Breach }[]) {
+  for (const { kind, breach } of breaches) {
+    add(`breach|${kind}`);
+    add(`penalty|${breach.unit}`, breach.amount);
+    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
+  }
+}
 
 export function contribution(r: Request): Counters {
   const c: Counters = {};
@@ -41,14 +58,10 @@ export function contribution(r: Request): Counters {
     add(`svc|${r.service}`);
     add(`who|${r.assignee ?? NOBODY}`);
   }
+  if (isBreachedThisCycle(r)) add('breached_now');
   if (r.status === 'cancelled') add('cancelled');
   else if (r.status !== 'resolved' && r.status !== 'closed') add('live');
-  for (const [kind, breach] of Object.entries(r.breaches ?? {})) {
-    if (!breach) continue;
-    add(`breach|${kind}`);
-    add(`penalty|${breach.unit}`, breach.amount);
-    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
-  }
+  addBreaches(add, allBreaches(r));
   if (r.rating) {
     add('csat|n');
     add('csat|sum', r.rating.score);
@@ -72,7 +85,7 @@ export function transferContribution(t: Transfer): Counters {
   add('filed');
   add(`filed|${slice}`);
   add('transferred');
-  const breaches = Object.entries(t.breaches ?? {});
+  const breaches = allBreaches(t);
   if (breaches.length > 0) {
     add('breached');
     add(`breached|${slice}`);
@@ -80,12 +93,8 @@ export function transferContribution(t: Transfer): Counters {
     add(`svc|${t.service}`);
     add(`who|${t.assignee ?? NOBODY}`);
   }
-  for (const [kind, breach] of breaches) {
-    if (!breach) continue;
-    add(`breach|${kind}`);
-    add(`penalty|${breach.unit}`, breach.amount);
-    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
-  }
+  if (isBreachedThisCycle(t)) add('breached_now');
+  addBreaches(add, breaches);
   return c;
 }
 

@@ -13,6 +13,7 @@ import { type Department, isMember } from '../domain/department';
 import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
 import {
   type ActionType,
+  breachOf,
   type FileLink,
   fileRequest,
   type Request,
@@ -204,7 +205,10 @@ export async function act(
       return { outcome: 'refused', message: decided.error };
     }
     try {
-      const extra = input.action.type === 'waive' ? waiverLedger(db, decided.value.request, input.action.kind) : [];
+      const extra =
+        input.action.type === 'waive'
+          ? waiverLedger(db, decided.value.request, input.action.kind, input.action.cycle)
+          : [];
       await saveChange(db, {
         ...decided.value,
         before: request,
@@ -257,8 +261,8 @@ export async function mayDo(
 }
 
 /** The compensating ledger entry of a waived penalty (the breach on `request` already carries the waiver). */
-function waiverLedger(db: Db, request: Request, kind: TargetKind): TransactItem[] {
-  const breach = request.breaches?.[kind];
+function waiverLedger(db: Db, request: Request, kind: TargetKind, cycle?: number): TransactItem[] {
+  const breach = breachOf(request, kind, cycle);
   if (!breach?.waived) return [];
   return waiverItems(db, {
     type: 'waiver',

@@ -47,7 +47,10 @@ import { queryAll, type TransactItem, transact } from './transact';
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
-const ClockEventSchema = z.object({ type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen']), at: z.number() });
+const ClockEventSchema = z.object({
+  type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen', 'cycle']),
+  at: z.number(),
+});
 const TargetClockSchema = z.object({
   kind: z.enum(['response', 'resolution']),
   target: z.number(),
@@ -75,6 +78,14 @@ const BreachSchema = z.object({
   waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
 });
 
+const CycleSchema = z.object({
+  n: z.number().int(),
+  startedAt: z.number(),
+  metAt: z.number(),
+  endedAt: z.number(),
+  breach: BreachSchema.optional(),
+});
+
 const FiledSchema = z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() });
 const OutcomeSchema = z.enum(['met', 'breached', 'transferred']);
 
@@ -92,6 +103,7 @@ const TransferSchema = z.object({
   assignee: z.string().optional(),
   outcome: z.object({ response: OutcomeSchema, resolution: OutcomeSchema }),
   breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
+  cycles: z.array(CycleSchema).optional(),
 });
 
 /**
@@ -139,6 +151,7 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     escalated: z.record(z.string(), z.number()).optional(),
     nextStepAt: z.number().optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
+    cycles: z.array(CycleSchema).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
     original: z
       .object({
@@ -175,6 +188,7 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     kind: z.enum(['response', 'resolution']).optional(),
     step: z.number().int().optional(),
     stepAt: z.number().optional(),
+    cycle: z.number().int().optional(),
     amount: z.number().optional(),
     unit: z.string().optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
