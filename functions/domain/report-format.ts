@@ -72,6 +72,9 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
         'compliance_pct',
         'response_breaches',
         'resolution_breaches',
+        // Added with reopen cycles: at the end of the known columns, which keep their places.
+        'breached_this_cycle',
+        'breaches',
         ...(forHeads ? ['penalty_total', 'penalty_unit'] : []),
       ],
       [
@@ -88,6 +91,8 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
           r.compliancePct,
           r.breachesByTarget.response,
           r.breachesByTarget.resolution,
+          r.breachedThisCycle,
+          r.breaches,
           ...(forHeads ? [r.penaltyTotal, r.penaltyUnit] : []),
         ],
       ],
@@ -180,7 +185,7 @@ export function reportTable(
   }
   out.push(
     `Compliance ${pctText(r.compliancePct)}: ${r.requests} filed, ${r.met} met, ${r.breached} breached, ${r.open} open, ${r.cancelled} cancelled`,
-    `Missed targets: ${r.breachesByTarget.response} response, ${r.breachesByTarget.resolution} resolution`,
+    `Missed targets: ${r.breaches} (${r.breachesByTarget.response} response, ${r.breachesByTarget.resolution} resolution); ${r.breached} requests ever breached, ${r.breachedThisCycle} breached this cycle`,
   );
   const block = (title: string, lines: string[]) => lines.length > 0 && out.push('', title, ...lines);
   block(
