@@ -61,7 +61,7 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
   },
   reopen: {
     build: (note) => ({ type: 'reopen', ...(note ? { note } : {}) }),
-    done: (id) => `Reopened ${id}; its resolution clock runs again with the time already used.`,
+    done: (id) => `Reopened ${id}; a new cycle starts: its whole resolution target runs afresh from now.`,
   },
   pause: {
     build: (note) => ({ type: 'pause', ...(note ? { note } : {}) }),
