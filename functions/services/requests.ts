@@ -276,6 +276,7 @@ function waiverLedger(db: Db, request: Request, kind: TargetKind, cycle?: number
     at: new Date(breach.waived.at).toISOString(),
     by: breach.waived.by,
     reason: breach.waived.reason,
+    ...(kind === 'resolution' && cycle !== undefined && cycle > 1 ? { cycle } : {}),
   });
 }
 

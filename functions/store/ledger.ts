@@ -31,6 +31,8 @@ export interface LedgerEntry {
   unit: string;
   /** The due instant (penalty) or when it was waived (waiver), ISO. */
   at: string;
+  /** The reopen cycle of a resolution breach, when not the first (its own entry: its own due instant). */
+  cycle?: number;
   /** The breach number in the month, and its multiplier (penalty). */
   n?: number;
   multiplier?: number;
