@@ -14,6 +14,7 @@ import { type Directory, departmentsOf, findAgreement, findDepartment } from '..
 import {
   type ActionType,
   breachOf,
+  cycleOf,
   type FileLink,
   fileRequest,
   type Request,
@@ -261,7 +262,8 @@ export async function mayDo(
 }
 
 /** The compensating ledger entry of a waived penalty (the breach on `request` already carries the waiver). */
-function waiverLedger(db: Db, request: Request, kind: TargetKind, cycle?: number): TransactItem[] {
+function waiverLedger(db: Db, request: Request, kind: TargetKind, named?: number): TransactItem[] {
+  const cycle = kind === 'resolution' ? (named ?? cycleOf(request)) : 1;
   const breach = breachOf(request, kind, cycle);
   if (!breach?.waived) return [];
   return waiverItems(db, {
@@ -276,7 +278,7 @@ function waiverLedger(db: Db, request: Request, kind: TargetKind, cycle?: number
     at: new Date(breach.waived.at).toISOString(),
     by: breach.waived.by,
     reason: breach.waived.reason,
-    ...(kind === 'resolution' && cycle !== undefined && cycle > 1 ? { cycle } : {}),
+    ...(cycle > 1 ? { cycle } : {}),
   });
 }
 
