@@ -4,7 +4,8 @@
  * runs the whole target afresh and misses it again. `kept scan --now`, repeated and overlapping,
  * records each breach once with its own ledger entry, `/sla show` says which cycle it is in and
  * keeps the first cycle's miss, and `kept report --format json` counts 1 request ever breached,
- * 1 breached this cycle, and 2 breaches.
+ * 1 breached this cycle, and 2 breaches; the first miss's DM button, pressed later, waives that
+ * cycle's penalty and no other.
  */
 import type { CliIO } from '../../bin/cli/io';
 import { kept } from '../../bin/cli/main';
@@ -15,7 +16,14 @@ import { getRequestRecord, requestsOf } from '../../functions/store/requests';
 import { importCompany } from '../support/company';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import {
+  buttonClick,
+  interactivity,
+  postSigned,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -210,13 +218,61 @@ it('a request late in two cycles has two breaches, each recorded and charged onc
     });
   });
 
-  await step("a head of Finance waives the first cycle's penalty by naming it; the report gives it back", async () => {
-    expect(await sla(`waive ${id} resolution cycle 1 agreed at the review`, FIN_HEAD)).toContain('Waived');
-    expect(await sla(`waive ${id} resolution cycle 1 again`, FIN_HEAD)).toContain(
-      `The resolution (cycle 1) penalty of ${id} was already waived.`,
-    );
-    const report = await reportJson();
-    expect(report.penalties.points).toEqual({ charged: 100, waived: 50, owed: 50 });
-    expect(report.breaches).toBe(2);
+  await step(
+    "the first cycle's breach DM, pressed after the second miss, waives the first cycle's penalty",
+    async () => {
+      const sent = app.fake.posted.filter(
+        (m) => m.channel === FIN_HEAD && JSON.stringify(m.blocks ?? []).includes(IDS.waivePenalty),
+      );
+      const buttonValue = (cycle: number) => JSON.stringify({ id, kind: 'resolution', cycle });
+      const about = (cycle: number) =>
+        sent.filter((m) => JSON.stringify(m.blocks).includes(JSON.stringify(buttonValue(cycle)).slice(1, -1)));
+      // Each miss's DM carries its own cycle on its Waive button.
+      expect(about(1).length).toBeGreaterThan(0);
+      expect(about(2).length).toBeGreaterThan(0);
+      const first = about(1)[0]!;
+      const value = buttonValue(1);
+      const res = await postSigned(
+        app.url,
+        interactivity(
+          buttonClick(
+            { action_id: IDS.waivePenalty, value },
+            FIN_HEAD,
+            app.fake.responseUrl('waive-1'),
+            `D${FIN_HEAD.slice(1)}`,
+            {
+              message: { ts: first.ts, blocks: (first.blocks ?? []) as unknown[] },
+            },
+          ),
+        ),
+      );
+      expect(res.status).toBe(200);
+      await app.http.idle();
+      const modal = app.fake.lastModal();
+      expect(modal.callback_id).toBe(IDS.waiveModal);
+      const typed = { [IDS.waiveReasonBlock]: 'Agreed at the review' };
+      const submitted = await postSigned(
+        app.url,
+        interactivity(viewSubmission(modal, stateOf(modal as { blocks: unknown[] }, typed), FIN_HEAD)),
+      );
+      expect(submitted.status).toBe(200);
+      await app.http.idle();
+      const { request } = (await getRequestRecord(app.db, id))!;
+      expect(request.cycles?.[0]?.breach?.waived).toMatchObject({ by: FIN_HEAD, reason: 'Agreed at the review' });
+      expect(request.breaches?.resolution?.waived).toBeUndefined();
+      expect(await sla(`waive ${id} resolution cycle 1 again`, FIN_HEAD)).toContain(
+        `The resolution (cycle 1) penalty of ${id} was already waived.`,
+      );
+      const report = await reportJson();
+      expect(report.penalties.points).toEqual({ charged: 100, waived: 50, owed: 50 });
+      expect(report.breaches).toBe(2);
+    },
+  );
+
+  await step("the current cycle's penalty is waived by command, without naming a cycle", async () => {
+    expect(await sla(`waive ${id} resolution the reopen was our fault`, FIN_HEAD)).toContain('Waived');
+    const { request } = (await getRequestRecord(app.db, id))!;
+    expect(request.breaches?.resolution?.waived).toMatchObject({ reason: 'the reopen was our fault' });
+    expect((await reportJson()).penalties.points).toEqual({ charged: 100, waived: 100, owed: 0 });
   });
 });
