@@ -72,10 +72,10 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
         'compliance_pct',
         'response_breaches',
         'resolution_breaches',
-        // Added with reopen cycles: at the end of the known columns, which keep their places.
+        ...(forHeads ? ['penalty_total', 'penalty_unit'] : []),
+        // Added with reopen cycles: last, so the older columns keep their places.
         'breached_this_cycle',
         'breaches',
-        ...(forHeads ? ['penalty_total', 'penalty_unit'] : []),
       ],
       [
         [
@@ -91,9 +91,9 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
           r.compliancePct,
           r.breachesByTarget.response,
           r.breachesByTarget.resolution,
+          ...(forHeads ? [r.penaltyTotal, r.penaltyUnit] : []),
           r.breachedThisCycle,
           r.breaches,
-          ...(forHeads ? [r.penaltyTotal, r.penaltyUnit] : []),
         ],
       ],
     ],
