@@ -203,7 +203,7 @@ export function buildReport(input: ReportInput): Report {
     requests,
     met,
     breached,
-    breachedThisCycle: n('breached_now'),
+    breachedThisCycle: breached - n('breached_earlier'),
     breaches: n('breach|response') + n('breach|resolution'),
     open: n('live'),
     cancelled: n('cancelled'),

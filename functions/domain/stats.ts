@@ -9,7 +9,8 @@
 import { allBreaches, type Breach, type Request, type Transfer } from './request';
 
 /** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…` (ever breached),
- * `breached_now` (breached this cycle), `breach|<target>` (each breach once, every cycle),
+ * `breached_earlier` (breached in an earlier cycle only: "breached this cycle" is `breached` less
+ * these, which counters written before cycles need no recount for), `breach|<target>` (each breach once, every cycle),
  * `heat|<weekday>|<hour>`, `svc|<service>`, `who|<assignee>`, `csat|n`, `csat|sum`, `csat|<score>`,
  * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`. */
 export type Counters = Record<string, number>;
@@ -58,7 +59,7 @@ export function contribution(r: Request): Counters {
     add(`svc|${r.service}`);
     add(`who|${r.assignee ?? NOBODY}`);
   }
-  if (isBreachedThisCycle(r)) add('breached_now');
+  if (isBreached(r) && !isBreachedThisCycle(r)) add('breached_earlier');
   if (r.status === 'cancelled') add('cancelled');
   else if (r.status !== 'resolved' && r.status !== 'closed') add('live');
   addBreaches(add, allBreaches(r));
@@ -93,7 +94,7 @@ export function transferContribution(t: Transfer): Counters {
     add(`svc|${t.service}`);
     add(`who|${t.assignee ?? NOBODY}`);
   }
-  if (isBreachedThisCycle(t)) add('breached_now');
+  if (breaches.length > 0 && !isBreachedThisCycle(t)) add('breached_earlier');
   addBreaches(add, breaches);
   return c;
 }
