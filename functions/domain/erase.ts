@@ -90,6 +90,20 @@ export function eraseText<E extends RequestEvent>(
       erased.requestNotes += kinds.length;
     }
   }
+  // Earlier cycles' waivers (a reopen moved their breach there).
+  if (
+    next.cycles?.some((c) => c.breach?.waived && covers(scope, c.breach.waived.by) && present(c.breach.waived.reason))
+  ) {
+    next = {
+      ...next,
+      cycles: next.cycles.map((c) =>
+        c.breach?.waived && covers(scope, c.breach.waived.by) && present(c.breach.waived.reason)
+          ? { ...c, breach: { ...c.breach, waived: { ...c.breach.waived, reason: REMOVED } } }
+          : c,
+      ),
+    };
+    erased.requestNotes++;
+  }
   const changed: E[] = [];
   for (const e of events) {
     if (!covers(scope, e.actor)) continue;

@@ -8,7 +8,7 @@
 import { DateTime } from 'luxon';
 import { type Calendar, dayOfIsoDate, HORIZON_DAYS, isoDateOfDay, NoWorkingTimeError, weekdayOfDay } from './calendar';
 import type { Request } from './request';
-import { type ClockView, clockAt, type TargetClock, type TargetKind } from './target-clock';
+import { type ClockView, clockAt, cycleStartedAt, type TargetClock, type TargetKind } from './target-clock';
 
 /** A holiday a skipped stretch covers: its local date, and its name when the calendar's country names it. */
 export interface SkippedHoliday {
@@ -142,13 +142,17 @@ const length = (ranges: readonly { start: number; end: number }[]) => ranges.red
 
 type Span = { run: true; from: number; to: number } | { run: false; from: number; to: number; why: SkipReason };
 
-/** The clock's running and stopped spans, from its events. `cancelledAt`: a pause then is a stop. */
+/**
+ * The clock's running and stopped spans, from its events, in its current cycle (from its last
+ * reopen that started a new cycle). `cancelledAt`: a pause then is a stop.
+ */
 function spansOf(clock: TargetClock, cancelledAt: number | undefined): Span[] {
   const spans: Span[] = [];
   let state: 'running' | 'paused' | 'met' = 'running';
-  let since = clock.startedAt;
+  let since = cycleStartedAt(clock);
   let pauseWhy: SkipReason = { kind: 'paused' };
-  for (const e of clock.events) {
+  const cycle = clock.events.map((e) => e.type).lastIndexOf('cycle');
+  for (const e of clock.events.slice(cycle + 1)) {
     if (e.type === 'start') continue;
     const close = () => {
       if (state === 'running') spans.push({ run: true, from: since, to: e.at });
@@ -208,7 +212,7 @@ export function explainClock(
   const stretches: Stretch[] = [];
   let remaining = clock.target;
   let end: ExplanationEnd | undefined;
-  let last = clock.startedAt;
+  let last = cycleStartedAt(clock);
   for (const span of spansOf(clock, options.cancelledAt)) {
     if (span.to <= span.from && span.run) continue;
     if (!span.run) {
@@ -238,7 +242,7 @@ export function explainClock(
   return {
     kind: clock.kind,
     target: clock.target,
-    startedAt: clock.startedAt,
+    startedAt: cycleStartedAt(clock),
     stretches: merged(stretches),
     counted: clock.target - remaining,
     end,

@@ -74,6 +74,9 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
         'response_breaches',
         'resolution_breaches',
         ...(forHeads ? ['penalty_total', 'penalty_unit'] : []),
+        // Added with reopen cycles: last, so the older columns keep their places.
+        'breached_this_cycle',
+        'breaches',
       ],
       [
         [
@@ -90,6 +93,8 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
           r.breachesByTarget.response,
           r.breachesByTarget.resolution,
           ...(forHeads ? [r.penaltyTotal, r.penaltyUnit] : []),
+          r.breachedThisCycle,
+          r.breaches,
         ],
       ],
     ],
@@ -194,7 +199,7 @@ export function reportTable(
   }
   out.push(
     `Compliance ${pctText(r.compliancePct)}: ${r.requests} filed, ${r.met} met, ${r.breached} breached, ${r.open} open, ${r.cancelled} cancelled`,
-    `Missed targets: ${r.breachesByTarget.response} response, ${r.breachesByTarget.resolution} resolution`,
+    `Missed targets: ${r.breaches} (${r.breachesByTarget.response} response, ${r.breachesByTarget.resolution} resolution); ${r.breached} requests ever breached, ${r.breachedThisCycle} breached this cycle`,
   );
   const block = (title: string, lines: string[]) => lines.length > 0 && out.push('', title, ...lines);
   block(

@@ -64,14 +64,18 @@ export interface Report {
   requests: number;
   /** Resolved or closed without a missed target. */
   met: number;
-  /** With at least one missed target. */
+  /** With at least one missed target in any cycle: "ever breached". */
   breached: number;
+  /** Whose current cycle missed a target (the response target has one cycle, the first): "breached this cycle". */
+  breachedThisCycle: number;
+  /** Missed targets, each counted once (a request reopened and late again counts twice). */
+  breaches: number;
   /** Still being worked. */
   open: number;
   cancelled: number;
   /** met / (met + breached) in percent, one decimal; null while neither happened. */
   compliancePct: number | null;
-  /** Missed targets by kind (a request may miss both). */
+  /** Missed targets by kind (a request may miss both, and its resolution target once per cycle). */
   breachesByTarget: { response: number; resolution: number };
   /** What is owed (charged minus waived) in `penaltyUnit`. */
   penaltyTotal: number;
@@ -221,6 +225,8 @@ export function buildReport(input: ReportInput): Report {
     requests,
     met,
     breached,
+    breachedThisCycle: breached - n('breached_earlier'),
+    breaches: n('breach|response') + n('breach|resolution'),
     open: n('live'),
     cancelled: n('cancelled'),
     compliancePct: compliance(met, breached),

@@ -13,10 +13,13 @@ import {
   ACTION_TYPES,
   type ActionType,
   AUTO_CLOSE_MS,
+  breachOf,
   CAUSE_CATEGORIES,
   CAUSE_LABEL,
   type Cause,
+  type Cycle,
   characters,
+  cycleOf,
   FILES_MAX,
   filedBucket,
   LIVE_STATUSES,
@@ -38,6 +41,7 @@ import {
 import type { Result } from './result';
 import {
   clockAt,
+  cycleStartedAt,
   meetClock,
   pauseClock,
   reopenClock,
@@ -349,11 +353,14 @@ const reopen: EffectOf<'reopen'> = (request, _action, { calendar, at }) => {
     return refuse(
       `${request.id} was resolved more than ${REOPEN_WINDOW_DAYS} days ago; file a new request and mention ${request.id} in it.`,
     );
+  const ended = endCycle(request, calendar, at);
+  if (!ended.ok) return ended;
   return effect({
     status: 'reopened',
     resolvedAt: undefined,
     escalated: forgetSteps(request.escalated, 'resolution'),
     ...ratingKept(request),
+    ...ended.value,
     clocks: {
       response: request.clocks.response,
       resolution: unwrapClock(reopenClock(calendar, request.clocks.resolution, at)),
@@ -365,6 +372,38 @@ const reopen: EffectOf<'reopen'> = (request, _action, { calendar, at }) => {
 function ratingKept(request: Request): Partial<Request> {
   if (!request.rating) return {};
   return { rating: undefined, earlierRatings: [...(request.earlierRatings ?? []), request.rating] };
+}
+
+/**
+ * A reopen ends the resolution cycle (docs/clock.md "Reopen: a new cycle"): its miss, recorded
+ * and charged, moves to `cycles` as it is, and the new cycle may warn and breach afresh. A miss
+ * the scan has not recorded yet would be lost with the old clock, so the reopen waits for it.
+ */
+function endCycle(request: Request, calendar: Calendar, at: number): Result<Partial<Request>> {
+  const clock = request.clocks.resolution;
+  const breach = request.breaches?.resolution;
+  if (!breach && clockAt(calendar, clock, at).breachedAt !== null)
+    return {
+      ok: false,
+      error: `${request.id} was resolved after its resolution target and Kept is still recording that; try reopening it again in a few minutes.`,
+    };
+  const cycle: Cycle = {
+    n: cycleOf(request),
+    startedAt: cycleStartedAt(clock),
+    metAt: clock.metAt ?? request.resolvedAt ?? at,
+    endedAt: at,
+    ...(breach ? { breach } : {}),
+  };
+  const { resolution: _b, ...breaches } = request.breaches ?? {};
+  const { resolution: _w, ...warned } = request.warned ?? {};
+  return {
+    ok: true,
+    value: {
+      cycles: [...(request.cycles ?? []), cycle],
+      breaches: Object.keys(breaches).length > 0 ? breaches : undefined,
+      warned: Object.keys(warned).length > 0 ? warned : undefined,
+    },
+  };
 }
 
 const cancel: EffectOf<'cancel'> = (request, _action, { calendar, at }) => {
@@ -457,26 +496,38 @@ const breach: EffectOf<'breach'> = (request, { kind, charge }, { calendar, at })
   if (request.breaches?.[kind]) return refuse(`${request.id}'s ${kind} breach is already recorded.`);
   const missedAt = clockAt(calendar, request.clocks[kind], at).breachedAt;
   if (missedAt === null) return refuse(`${request.id}'s ${kind} target is not missed.`);
+  const cycle = kind === 'resolution' ? cycleOf(request) : 1;
   return effect(
     { breaches: { ...request.breaches, [kind]: { ...charge, dueAt: missedAt, detectedAt: at } } },
-    { kind, amount: charge.amount, unit: charge.unit },
+    { kind, amount: charge.amount, unit: charge.unit, ...(cycle > 1 ? { cycle } : {}) },
   );
 };
 
 const waive: EffectOf<'waive'> = (request, action, { at, actor }) => {
   const { kind } = action;
-  const missed = request.breaches?.[kind];
-  if (!missed) return refuse(`${request.id} has no ${kind} breach to waive.`);
-  if (missed.waived) return refuse(`The ${kind} penalty of ${request.id} was already waived.`);
+  const current = cycleOf(request);
+  const cycle = kind === 'response' ? 1 : (action.cycle ?? current);
+  const earlier = kind === 'resolution' && cycle !== current;
+  const which = earlier ? `${kind} (cycle ${cycle})` : kind;
+  const missed = breachOf(request, kind, cycle);
+  if (!missed) return refuse(`${request.id} has no ${which} breach to waive.`);
+  if (missed.waived) return refuse(`The ${which} penalty of ${request.id} was already waived.`);
   const reason = action.reason.trim();
   if (reason.length === 0)
-    return refuse(`Say why the ${kind} penalty of ${request.id} is waived: the ledger keeps it.`);
+    return refuse(`Say why the ${which} penalty of ${request.id} is waived: the ledger keeps it.`);
   if (characters(reason) > WAIVE_REASON_MAX)
     return refuse(`Keep the reason for waiving ${request.id}'s penalty to ${WAIVE_REASON_MAX} characters.`);
-  return effect(
-    { breaches: { ...request.breaches, [kind]: { ...missed, waived: { by: actor, at, reason } } } },
-    { kind, amount: missed.amount, unit: missed.unit, note: reason },
-  );
+  const waived = { ...missed, waived: { by: actor, at, reason } };
+  const changes: Partial<Request> = earlier
+    ? { cycles: (request.cycles ?? []).map((c) => (c.n === cycle ? { ...c, breach: waived } : c)) }
+    : { breaches: { ...request.breaches, [kind]: waived } };
+  return effect(changes, {
+    kind,
+    amount: missed.amount,
+    unit: missed.unit,
+    note: reason,
+    ...(kind === 'resolution' && cycle > 1 ? { cycle } : {}),
+  });
 };
 
 const priority: EffectOf<'priority'> = (request, action, { calendar, at, rights, targets }) => {
@@ -569,6 +620,7 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
     ...(request.assignee ? { assignee: request.assignee } : {}),
     outcome: { response: outcomeOf('response'), resolution: outcomeOf('resolution') },
     ...(request.breaches && Object.keys(request.breaches).length > 0 ? { breaches: request.breaches } : {}),
+    ...(request.cycles?.length ? { cycles: request.cycles } : {}),
   };
   const start = (kind: TargetKind) =>
     unwrapClock(startClock(destination.calendar, { kind, target: target[kind], at, threshold: agreement.atRisk }));
@@ -587,6 +639,7 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
       waitRules: agreement.waiting,
       escalated: undefined,
       breaches: undefined,
+      cycles: undefined,
       original: undefined,
       cause: undefined,
       filed: filedBucket(at, destination.calendar.zone),

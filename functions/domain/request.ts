@@ -125,6 +125,22 @@ export interface Breach extends PenaltyCharge {
   waived?: { by: string; at: number; reason: string };
 }
 
+/**
+ * A resolution cycle that a reopen ended (docs/clock.md "Reopen: a new cycle"): when its clock
+ * started and was met, and its missed resolution target with its penalty, kept as recorded.
+ */
+export interface Cycle {
+  /** 1 for the cycle from the filing, 2 for the one after the first reopen, … */
+  n: number;
+  startedAt: number;
+  /** When it was resolved (the resolution clock met). */
+  metAt: number;
+  /** The reopen that ended it. */
+  endedAt: number;
+  /** Its missed resolution target (the response target has one cycle, the request's first). */
+  breach?: Breach;
+}
+
 /** When (in the provider's time zone) a request was filed: its report bucket. */
 export interface Filed {
   /** The local date, `2026-11-25`: the day whose report counters the request counts in. */
@@ -193,8 +209,10 @@ export interface Request {
   nextWaitAt?: number;
   /** How long the request waited on its requester, over the pauses that ended (and how many pauses, the current one included). */
   waited?: Waited;
-  /** Missed targets, recorded once each by the scan, with their penalty. */
+  /** Missed targets of the current cycle (and the response target), recorded once each by the scan, with their penalty. */
   breaches?: Partial<Record<TargetKind, Breach>>;
+  /** Earlier resolution cycles, oldest first, each ended by a reopen: the request is in cycle `cycles.length + 1`. */
+  cycles?: Cycle[];
   cause?: Cause;
   /** Once the priority changed: the priority it was filed with and its due instants then (kept, shown struck through). */
   original?: OriginalTerms;
@@ -227,6 +245,8 @@ export interface Transfer {
   outcome: Record<TargetKind, TransferOutcome>;
   /** Breaches recorded while the earlier provider owned the request: charged to its agreement. */
   breaches?: Partial<Record<TargetKind, Breach>>;
+  /** Its earlier resolution cycles (reopens while it owned the request), with their breaches. */
+  cycles?: Cycle[];
 }
 
 /** The priority a request was filed with and the due instant of each target under it, before any change. */
@@ -292,7 +312,8 @@ export type RequestAction =
   /** A waiting rule of the agreement, applied by Kept when the requester has not answered (waiting.ts). */
   | { type: 'unanswered'; rule: WaitingRule }
   | { type: 'breach'; kind: TargetKind; charge: PenaltyCharge }
-  | { type: 'waive'; kind: TargetKind; reason: string }
+  /** `cycle`: an earlier cycle's resolution breach (docs/clock.md); the current cycle's when left out. */
+  | { type: 'waive'; kind: TargetKind; reason: string; cycle?: number }
   /** By the provider: changes the priority; by the requester: asks the provider to (history only). */
   | { type: 'priority'; priority: Priority; reason: string }
   /** By the provider: hands the request over to department `to` (the service resolves its agreement). */
@@ -332,6 +353,8 @@ export interface RequestEvent {
   stepAt?: number;
   /** unanswered: the waiting rule applied (its instant in `stepAt`). */
   rule?: WaitingRule;
+  /** breach, waive: the resolution cycle the breach belongs to, when it is not the first. */
+  cycle?: number;
   /** breach: what it cost; waive: what was given back. */
   amount?: number;
   unit?: string;
@@ -502,6 +525,37 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
     ok: true,
     value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cycles
+
+/** The resolution cycle the request is in: 1 until its first reopen. */
+export const cycleOf = (r: Pick<Request, 'cycles'>): number => (r.cycles?.length ?? 0) + 1;
+
+/** Every breach recorded on the request while its current provider has it: the current ones, then each earlier cycle's. */
+export function allBreaches(
+  r: Pick<Request, 'breaches' | 'cycles'>,
+): { kind: TargetKind; cycle: number; breach: Breach }[] {
+  const current = cycleOf(r);
+  const out: { kind: TargetKind; cycle: number; breach: Breach }[] = [];
+  for (const c of r.cycles ?? []) if (c.breach) out.push({ kind: 'resolution', cycle: c.n, breach: c.breach });
+  for (const kind of ['response', 'resolution'] as const) {
+    const breach = r.breaches?.[kind];
+    // The response target has one cycle, the first.
+    if (breach) out.push({ kind, cycle: kind === 'response' ? 1 : current, breach });
+  }
+  return out;
+}
+
+/** The breach of target `kind` in `cycle` (the current one when left out), if recorded. */
+export function breachOf(
+  r: Pick<Request, 'breaches' | 'cycles'>,
+  kind: TargetKind,
+  cycle?: number,
+): Breach | undefined {
+  if (cycle === undefined || cycle === cycleOf(r) || kind === 'response') return r.breaches?.[kind];
+  return kind === 'resolution' ? r.cycles?.find((c) => c.n === cycle)?.breach : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

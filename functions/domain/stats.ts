@@ -6,9 +6,11 @@
  * reads one small item per day instead of every request (a quarter: one query of ~92 items).
  * Pure domain code.
  */
-import type { Request, Transfer } from './request';
+import { allBreaches, type Breach, type Request, type Transfer } from './request';
 
-/** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…`, `breach|<target>`,
+/** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…` (ever breached),
+ * `breached_earlier` (breached in an earlier cycle only: "breached this cycle" is `breached` less
+ * these, which counters written before cycles need no recount for), `breach|<target>` (each breach once, every cycle),
  * `heat|<weekday>|<hour>`, `svc|<service>`, `who|<assignee>`, `csat|n`, `csat|sum`, `csat|<score>`,
  * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`; waiting on the requester:
  * `paused` (requests that waited at least once), `pauses`, `waitedMs` (working ms of the pauses that ended). */
@@ -16,12 +18,28 @@ export type Counters = Record<string, number>;
 
 export const NOBODY = '-';
 
-/** Whether the request missed a target (a breach is recorded). */
-export const isBreached = (r: Pick<Request, 'breaches'>): boolean => Object.keys(r.breaches ?? {}).length > 0;
+/** Whether the request missed a target in any cycle (a breach is recorded): "ever breached". */
+export const isBreached = (r: Pick<Request, 'breaches' | 'cycles'>): boolean =>
+  Object.keys(r.breaches ?? {}).length > 0 || (r.cycles ?? []).some((c) => c.breach !== undefined);
 
-/** Met: resolved or closed without a recorded breach. */
-export const isMet = (r: Pick<Request, 'breaches' | 'status'>): boolean =>
+/**
+ * Whether the request's current cycle missed a target: "breached this cycle". The response target
+ * has one cycle, the request's first, so a missed response stays in every cycle's count.
+ */
+export const isBreachedThisCycle = (r: Pick<Request, 'breaches'>): boolean => Object.keys(r.breaches ?? {}).length > 0;
+
+/** Met: resolved or closed without a recorded breach in any cycle. */
+export const isMet = (r: Pick<Request, 'breaches' | 'cycles' | 'status'>): boolean =>
   !isBreached(r) && (r.status === 'resolved' || r.status === 'closed');
+
+/** Each breach once: its target, its penalty, and what was waived of it. */
+function addBreaches(add: (key: string, n?: number) => void, breaches: readonly { kind: string; breach: Breach }[]) {
+  for (const { kind, breach } of breaches) {
+    add(`breach|${kind}`);
+    add(`penalty|${breach.unit}`, breach.amount);
+    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
+  }
+}
 
 export function contribution(r: Request): Counters {
   const c: Counters = {};
@@ -42,14 +60,10 @@ export function contribution(r: Request): Counters {
     add(`svc|${r.service}`);
     add(`who|${r.assignee ?? NOBODY}`);
   }
+  if (isBreached(r) && !isBreachedThisCycle(r)) add('breached_earlier');
   if (r.status === 'cancelled') add('cancelled');
   else if (r.status !== 'resolved' && r.status !== 'closed') add('live');
-  for (const [kind, breach] of Object.entries(r.breaches ?? {})) {
-    if (!breach) continue;
-    add(`breach|${kind}`);
-    add(`penalty|${breach.unit}`, breach.amount);
-    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
-  }
+  addBreaches(add, allBreaches(r));
   // Every rating counts: those given before a reopen and the latest one.
   for (const rating of [...(r.earlierRatings ?? []), ...(r.rating ? [r.rating] : [])]) {
     add('csat|n');
@@ -79,7 +93,7 @@ export function transferContribution(t: Transfer): Counters {
   add('filed');
   add(`filed|${slice}`);
   add('transferred');
-  const breaches = Object.entries(t.breaches ?? {});
+  const breaches = allBreaches(t);
   if (breaches.length > 0) {
     add('breached');
     add(`breached|${slice}`);
@@ -87,12 +101,8 @@ export function transferContribution(t: Transfer): Counters {
     add(`svc|${t.service}`);
     add(`who|${t.assignee ?? NOBODY}`);
   }
-  for (const [kind, breach] of breaches) {
-    if (!breach) continue;
-    add(`breach|${kind}`);
-    add(`penalty|${breach.unit}`, breach.amount);
-    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
-  }
+  if (breaches.length > 0 && !isBreachedThisCycle(t)) add('breached_earlier');
+  addBreaches(add, breaches);
   return c;
 }
 

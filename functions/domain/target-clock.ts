@@ -10,7 +10,12 @@ import { addWorkingTime, workingTimeBetween } from './working-time';
 export type TargetKind = 'response' | 'resolution';
 export type ClockState = 'running' | 'paused' | 'met';
 export type ClockStatus = 'running' | 'paused' | 'met' | 'at_risk' | 'breached';
-export type ClockEventType = 'start' | 'pause' | 'resume' | 'meet' | 'reopen';
+/**
+ * `cycle`: a reopen that starts a new cycle (the target afresh from that instant, docs/clock.md
+ * "Reopen"). `reopen`: a reopen recorded before cycles existed, which carried on with the time
+ * already used; kept so the history of those requests still replays as it happened.
+ */
+export type ClockEventType = 'start' | 'pause' | 'resume' | 'meet' | 'reopen' | 'cycle';
 export interface ClockEvent {
   readonly type: ClockEventType;
   readonly at: number;
@@ -255,9 +260,9 @@ export function meetClock(calendar: Calendar, clock: TargetClock, at: number): R
 }
 
 /**
- * Reopens a met resolution clock: it runs again from `at` with the time already used (never reset).
- * A breach stays a breach. Reopening a clock that is not met changes nothing; response clocks are
- * not reopened.
+ * Reopens a met resolution clock: a new cycle starts at `at` with the whole target afresh (nothing
+ * used, no breach: the earlier cycle's miss is the request's to keep, see request-actions.ts).
+ * Reopening a clock that is not met changes nothing; response clocks are not reopened.
  */
 export function reopenClock(calendar: Calendar, clock: TargetClock, at: number): Result<TargetClock, ClockError> {
   const bad = checkOrder(clock, at, 'reopen');
@@ -269,17 +274,47 @@ export function reopenClock(calendar: Calendar, clock: TargetClock, at: number):
     ok: true,
     value: running(
       calendar,
+      {
+        ...clock,
+        usedBefore: 0,
+        dueAt: null,
+        breachedAt: null,
+        metAt: null,
+        lastEventAt: at,
+        events: [...clock.events, { type: 'cycle', at }],
+      },
+      at,
+    ),
+  };
+}
+
+/** A reopen as recorded before cycles: it ran on from `at` with the time already used (replay only). */
+function continueClock(calendar: Calendar, clock: TargetClock, at: number): Result<TargetClock, ClockError> {
+  const bad = checkOrder(clock, at, 'reopen');
+  if (bad) return bad;
+  if (clock.state !== 'met') return { ok: true, value: clock };
+  return {
+    ok: true,
+    value: running(
+      calendar,
       { ...clock, metAt: null, lastEventAt: at, events: [...clock.events, { type: 'reopen', at }] },
       at,
     ),
   };
 }
 
+/** When the clock's current cycle started: its last reopen, else its start. */
+export function cycleStartedAt(clock: Pick<TargetClock, 'startedAt' | 'events'>): number {
+  for (let i = clock.events.length - 1; i >= 0; i--) if (clock.events[i]!.type === 'cycle') return clock.events[i]!.at;
+  return clock.startedAt;
+}
+
 const APPLY: Record<Exclude<ClockEventType, 'start'>, typeof pauseClock> = {
   pause: pauseClock,
   resume: resumeClock,
   meet: meetClock,
-  reopen: reopenClock,
+  reopen: continueClock,
+  cycle: reopenClock,
 };
 
 /** The clock as it stood at instant t (t before the last change: rebuilt from the events up to t). */

@@ -12,7 +12,7 @@
 import { multiplierFor, penaltyFor } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import { type Directory, findDepartment } from '../domain/directory';
-import { type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
+import { cycleOf, type Request, type RequestAction, SYSTEM_ACTOR, SYSTEM_RIGHTS } from '../domain/request';
 import { decide } from '../domain/request-actions';
 import type { TargetKind } from '../domain/target-clock';
 import { type Finding, findingsAt } from '../domain/watch';
@@ -172,6 +172,8 @@ async function recordBreach(
     at: new Date(finding.dueAt).toISOString(),
     n,
     multiplier: charge.multiplier,
+    // A later cycle's breach is its own entry (its own due instant in the key) and says which cycle.
+    ...(finding.kind === 'resolution' && cycleOf(request) > 1 ? { cycle: cycleOf(request) } : {}),
   };
   await record(
     db,

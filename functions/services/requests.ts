@@ -14,6 +14,8 @@ import { type Directory, departmentsOf, findAgreement, findDepartment } from '..
 import { maySeeRequest, noSuchRequest } from '../domain/privacy';
 import {
   type ActionType,
+  breachOf,
+  cycleOf,
   type FileLink,
   fileRequest,
   type Request,
@@ -213,7 +215,9 @@ export async function act(
     }
     try {
       const extra =
-        input.action.type === 'waive' ? waiverLedger(db, request, decided.value.request, input.action.kind) : [];
+        input.action.type === 'waive'
+          ? waiverLedger(db, request, decided.value.request, input.action.kind, input.action.cycle)
+          : [];
       await saveChange(db, {
         ...decided.value,
         before: request,
@@ -268,10 +272,11 @@ export async function mayDo(
 
 /**
  * The compensating ledger entry of a waived penalty (the breach on `request` already carries the
- * waiver), and the penalty change's audit line (the breach before and after).
+ * waiver; `named`: an earlier cycle's), and the penalty change's audit line (the breach before and after).
  */
-function waiverLedger(db: Db, before: Request, request: Request, kind: TargetKind): TransactItem[] {
-  const breach = request.breaches?.[kind];
+function waiverLedger(db: Db, before: Request, request: Request, kind: TargetKind, named?: number): TransactItem[] {
+  const cycle = kind === 'resolution' ? (named ?? cycleOf(request)) : 1;
+  const breach = breachOf(request, kind, cycle);
   if (!breach?.waived) return [];
   const audit = auditItems(db, {
     subject: 'penalty',
@@ -280,7 +285,7 @@ function waiverLedger(db: Db, before: Request, request: Request, kind: TargetKin
     by: breach.waived.by,
     at: new Date(breach.waived.at).toISOString(),
     departments: [request.provider, request.customer],
-    before: before.breaches?.[kind],
+    before: breachOf(before, kind, cycle),
     after: breach,
   });
   const ledger = waiverItems(db, {
@@ -295,6 +300,7 @@ function waiverLedger(db: Db, before: Request, request: Request, kind: TargetKin
     at: new Date(breach.waived.at).toISOString(),
     by: breach.waived.by,
     reason: breach.waived.reason,
+    ...(cycle > 1 ? { cycle } : {}),
   });
   return [...ledger, ...audit];
 }

@@ -61,8 +61,9 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'waive',
-    usage: '/sla waive ID response|resolution reason',
-    summary: "Waive a breach's penalty, with a reason the ledger keeps (heads of the department that filed it).",
+    usage: '/sla waive ID response|resolution [cycle N] reason',
+    summary:
+      "Waive a breach's penalty, with a reason the ledger keeps (heads of the department that filed it); `cycle N` names an earlier reopen cycle's.",
     ready: true,
   },
   {

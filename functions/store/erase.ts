@@ -45,6 +45,7 @@ export async function eraseRequest(db: Db, id: string, scope: EraseScope): Promi
             ...(request.rating ? ['#rating = :rating'] : []),
             ...(request.transfers ? ['#transfers = :transfers'] : []),
             ...(request.breaches ? ['#breaches = :breaches'] : []),
+            ...(request.cycles ? ['#cycles = :cycles'] : []),
           ].join(', ')}`,
           ConditionExpression: '#rev = :rev',
           ExpressionAttributeNames: {
@@ -56,6 +57,7 @@ export async function eraseRequest(db: Db, id: string, scope: EraseScope): Promi
             ...(request.rating ? { '#rating': 'rating' } : {}),
             ...(request.transfers ? { '#transfers': 'transfers' } : {}),
             ...(request.breaches ? { '#breaches': 'breaches' } : {}),
+            ...(request.cycles ? { '#cycles': 'cycles' } : {}),
           },
           ExpressionAttributeValues: {
             ':rev': record.request.rev,
@@ -67,6 +69,7 @@ export async function eraseRequest(db: Db, id: string, scope: EraseScope): Promi
             ...(request.rating ? { ':rating': request.rating } : {}),
             ...(request.transfers ? { ':transfers': request.transfers } : {}),
             ...(request.breaches ? { ':breaches': request.breaches } : {}),
+            ...(request.cycles ? { ':cycles': request.cycles } : {}),
           },
         },
       },

@@ -1,8 +1,8 @@
 /**
  * The penalty ledger, append-only, per agreement and calendar month (`pk=LEDGER#<agreement>#<YYYY-MM>`):
  * one entry per charge (`ENTRY#<due instant>#<request>#<target>#penalty`) and per waiver
- * (`ENTRY#<instant>#<request>#<target>#waiver`, a compensating entry naming who and why), and a
- * running total (`TOTAL`: breaches, charged, waived) that orders the month's breaches: a charge is
+ * (`ENTRY#<instant>#<request>#<target>#waiver`, a compensating entry naming who and why), each
+ * ending `#<cycle>` for a later reopen cycle's breach, and a running total (`TOTAL`: breaches, charged, waived) that orders the month's breaches: a charge is
  * written only if the total still counts the breaches it was worked out from. Entries are put
  * with `attribute_not_exists`; nothing is ever updated or deleted but the total.
  */
@@ -31,6 +31,8 @@ export interface LedgerEntry {
   unit: string;
   /** The due instant (penalty) or when it was waived (waiver), ISO. */
   at: string;
+  /** The reopen cycle of a resolution breach, when not the first (its own entry: its own due instant). */
+  cycle?: number;
   /** The breach number in the month, and its multiplier (penalty). */
   n?: number;
   multiplier?: number;
@@ -53,7 +55,9 @@ export async function readTotal(db: Db, agreementId: string, month: string): Pro
   };
 }
 
-const entrySk = (e: LedgerEntry) => `ENTRY#${e.at}#${e.request}#${e.kind}#${e.type}`;
+/** A later reopen cycle's entry has its cycle at the end: two waivers of one target in one instant stay two. */
+const entrySk = (e: LedgerEntry) =>
+  `ENTRY#${e.at}#${e.request}#${e.kind}#${e.type}${e.cycle !== undefined && e.cycle > 1 ? `#${e.cycle}` : ''}`;
 
 /** A charge: the entry, and the total moved on only if it is still `previous`. */
 export function chargeItems(db: Db, entry: LedgerEntry, previous: LedgerTotal): TransactItem[] {

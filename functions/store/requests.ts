@@ -50,7 +50,10 @@ import { queryAll, type TransactItem, transact } from './transact';
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
-const ClockEventSchema = z.object({ type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen']), at: z.number() });
+const ClockEventSchema = z.object({
+  type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen', 'cycle']),
+  at: z.number(),
+});
 const TargetClockSchema = z.object({
   kind: z.enum(['response', 'resolution']),
   target: z.number(),
@@ -78,6 +81,14 @@ const BreachSchema = z.object({
   waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
 });
 
+const CycleSchema = z.object({
+  n: z.number().int(),
+  startedAt: z.number(),
+  metAt: z.number(),
+  endedAt: z.number(),
+  breach: BreachSchema.optional(),
+});
+
 const FiledSchema = z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() });
 const OutcomeSchema = z.enum(['met', 'breached', 'transferred']);
 
@@ -95,6 +106,7 @@ const TransferSchema = z.object({
   assignee: z.string().optional(),
   outcome: z.object({ response: OutcomeSchema, resolution: OutcomeSchema }),
   breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
+  cycles: z.array(CycleSchema).optional(),
 });
 
 /**
@@ -155,6 +167,7 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
     nextWaitAt: z.number().optional(),
     waited: z.object({ ms: z.number(), pauses: z.number().int() }).optional(),
     breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
+    cycles: z.array(CycleSchema).optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
     original: z
       .object({
@@ -192,6 +205,7 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     step: z.number().int().optional(),
     stepAt: z.number().optional(),
     rule: z.enum(WAITING_RULES).optional(),
+    cycle: z.number().int().optional(),
     amount: z.number().optional(),
     unit: z.string().optional(),
     cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),

@@ -194,7 +194,7 @@ it('a missed target, from the scan to the waiver, the cause and the App Home', a
           .at(-1)?.args.blocks ?? [],
       );
       expect(updated).not.toContain(JSON.stringify(JSON.stringify({ id, kind: 'response' })).slice(1, -1));
-      expect(updated).toContain(JSON.stringify(JSON.stringify({ id, kind: 'resolution' })).slice(1, -1));
+      expect(updated).toContain(JSON.stringify(JSON.stringify({ id, kind: 'resolution', cycle: 1 })).slice(1, -1));
       expect(updated).toContain(`You waived it — <!date^${Math.floor(clock.now().getTime() / 1000)}^`);
       expect(updated).toContain('We sent it to the wrong queue first');
       expect(updated).not.toContain(`<@${FIN_HEAD}>`);

@@ -270,7 +270,7 @@ describe('kept report', () => {
     ).toBe(0);
     const text = csv.out.join('\n');
     expect(text).toMatch(/^Summary\r\ndepartment,name,from,to,/);
-    expect(text).toContain('it,IT,2026-03-01,2026-03-31,3,1,2,2,0,33.3,2,2,70,points\r\n');
+    expect(text).toContain('it,IT,2026-03-01,2026-03-31,3,1,2,2,0,33.3,2,2,70,points,2,4\r\n');
     expect(text).toContain('points,120,50,70');
     const table = cli();
     expect(await kept(['report', '--dept', 'IT', '--from', '2026-03-01', '--to', '2026-03-31'], table.io)).toBe(0);

@@ -64,7 +64,7 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
   },
   reopen: {
     build: (note) => ({ type: 'reopen', ...(note ? { note } : {}) }),
-    done: (id) => `Reopened ${id}; its resolution clock runs again with the time already used.`,
+    done: (id) => `Reopened ${id}; a new cycle starts: its whole resolution target runs afresh from now.`,
   },
   pause: {
     // `/sla pause IT-42 --third-party waiting on the vendor's part`: waiting on someone else.
@@ -101,10 +101,15 @@ const VERBS: Record<string, { build: (note: string) => RequestAction | string; d
     build: (text) => {
       const [kind, ...rest] = text.split(/\s+/);
       if (kind !== 'response' && kind !== 'resolution')
-        return 'Which penalty? `/sla waive IT-42 response|resolution why`.';
-      const reason = rest.join(' ').trim();
+        return 'Which penalty? `/sla waive IT-42 response|resolution why` (an earlier cycle: `resolution cycle 1 why`).';
+      // An earlier cycle's resolution breach: `/sla waive IT-42 resolution cycle 1 why`.
+      const cycle = rest[0]?.toLowerCase() === 'cycle' && /^\d{1,4}$/.test(rest[1] ?? '') ? Number(rest[1]) : undefined;
+      const reason = rest
+        .slice(cycle === undefined ? 0 : 2)
+        .join(' ')
+        .trim();
       return reason
-        ? { type: 'waive', kind, reason }
+        ? { type: 'waive', kind, reason, ...(cycle === undefined ? {} : { cycle }) }
         : 'Say why it is waived, e.g. `/sla waive IT-42 response we changed their priority late`: the ledger keeps it.';
     },
     done: (id) => `Waived; the ledger of ${id}'s agreement has a compensating entry with your reason.`,

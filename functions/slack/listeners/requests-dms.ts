@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { isHead } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
-import { parseRequestId } from '../../domain/request';
+import { breachOf, parseRequestId } from '../../domain/request';
 import { act } from '../../services/requests';
 import { readDirectory } from '../../store/directory';
 import { getRequest, getRequestRecord } from '../../store/requests';
@@ -25,7 +25,12 @@ import { clickedMessage, MessageAt, showAnsweredDm, showBreachDm, showResolvedDm
 type ButtonPress = BlockAction<ButtonAction>;
 
 const RateValue = z.object({ id: z.string().min(1).max(40), score: z.number().int().min(1).max(5) });
-const WaiveValue = z.object({ id: z.string().min(1).max(40), kind: z.enum(['response', 'resolution']) });
+/** `cycle`: the resolution breach's reopen cycle (buttons sent before cycles have none: the current one). */
+const WaiveValue = z.object({
+  id: z.string().min(1).max(40),
+  kind: z.enum(['response', 'resolution']),
+  cycle: z.number().int().min(1).max(10_000).optional(),
+});
 /** A form opened from a DM's button: the request, and the DM to update once it is sent (absent in older forms). */
 const FromDm = z.object({ id: z.string().min(1).max(40), dm: MessageAt.optional() });
 const RateComment = FromDm.extend({ score: z.number().int().min(1).max(5) });
@@ -37,7 +42,7 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
     await ack();
     const parsed = WaiveValue.safeParse(parseJson(action.value));
     if (!parsed.success) return refuse(respond, 'That button is from an older version of Kept.');
-    const { id, kind } = parsed.data;
+    const { id, kind, cycle } = parsed.data;
     // A head's DM of one scan's breaches (notify-breaches.ts) lists several, each with its own
     // Waive button: only that line changes once waived, not the whole message.
     const at = clickedMessage(body);
@@ -52,13 +57,13 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
         const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
         if (!request || !maySeeRequest(request, dir, body.user.id, deps.config.KEPT_ADMINS))
           return { refusal: noSuchRequest(id) };
-        const breach = request.breaches?.[kind];
+        const breach = breachOf(request, kind, cycle);
         if (!breach) return { refusal: `${id} has no ${kind} breach to waive.` };
         const customer = findDepartment(dir, request.customer);
         if (!customer || !isHead(customer, body.user.id))
           return { refusal: `Only a head of ${customer?.name ?? request.customer} can waive the penalty of ${id}.` };
         if (breach.waived) {
-          if (dm) await showBreachDm(deps, client, { id, kind, reader: body.user.id }, dm);
+          if (dm) await showBreachDm(deps, client, { id, kind, cycle, reader: body.user.id }, dm);
           return {
             refusal:
               breach.waived.by === body.user.id
@@ -71,7 +76,7 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
           kind,
           amount: breach.amount,
           unit: breach.unit,
-          metadata: JSON.stringify({ id, kind, ...(dm ? { dm } : {}) }),
+          metadata: JSON.stringify({ id, kind, ...(cycle ? { cycle } : {}), ...(dm ? { dm } : {}) }),
         });
       },
       () =>
@@ -95,12 +100,12 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
         response_action: 'errors',
         errors: { [IDS.waiveReasonBlock]: 'Say why: the ledger keeps the reason next to the waiver.' },
       });
-    const { id, kind } = parsed.data;
+    const { id, kind, cycle } = parsed.data;
     const result = await act(deps.db, {
       admins: deps.config.KEPT_ADMINS,
       id,
       user: body.user.id,
-      action: { type: 'waive', kind, reason },
+      action: { type: 'waive', kind, reason, ...(cycle ? { cycle } : {}) },
       delivery: `view:${view.id}`,
       now: deps.now(),
     });
@@ -110,7 +115,7 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
     if (result.outcome === 'done') await deps.outbox.send({ type: 'request.changed', id });
     const dm = parsed.data.dm;
     if (dm?.batch) await showWaivedInBatch(client, { id, kind, reason, at: deps.now().getTime() }, dm);
-    else if (dm) await showBreachDm(deps, client, { id, kind, reader: body.user.id }, dm);
+    else if (dm) await showBreachDm(deps, client, { id, kind, cycle, reader: body.user.id }, dm);
   });
 
   // "Answer" in the requester's "needs your input" DM: a form for the answer, which resumes the clock.

@@ -12,7 +12,9 @@ import { z } from 'zod';
 import { isHead } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import type { MessageRef } from '../../domain/message-ref';
+import { breachOf } from '../../domain/request';
 import { clockAt, type TargetKind } from '../../domain/target-clock';
+import { workingTimeBetween } from '../../domain/working-time';
 import { logger } from '../../log';
 import { calendarOf } from '../../services/calendars';
 import { readDirectory } from '../../store/directory';
@@ -105,20 +107,21 @@ export async function showAnsweredDm(
 export async function showBreachDm(
   deps: ListenerDeps,
   client: WebClient,
-  input: { id: string; kind: TargetKind; reader: string },
+  input: { id: string; kind: TargetKind; cycle?: number | undefined; reader: string },
   at: MessageRef,
 ): Promise<void> {
   const [record, dir] = await Promise.all([getRequestRecord(deps.db, input.id), readDirectory(deps.db)]);
   const request = record?.request;
-  const breach = request?.breaches?.[input.kind];
+  const breach = request ? breachOf(request, input.kind, input.cycle) : undefined;
   const provider = request ? findDepartment(dir, request.provider) : undefined;
   if (!record || !request || !breach || !provider) return;
   const customer = findDepartment(dir, request.customer);
   const clock = request.clocks[input.kind];
-  const lateBy = Math.max(
-    0,
-    -clockAt(calendarOf(provider), clock, Math.max(breach.detectedAt, clock.lastEventAt)).remaining,
-  );
+  // An earlier cycle's clock is gone: how late it was found is the working time from its due instant.
+  const earlier = breach !== request.breaches?.[input.kind];
+  const lateBy = earlier
+    ? workingTimeBetween(calendarOf(provider), breach.dueAt, breach.detectedAt)
+    : Math.max(0, -clockAt(calendarOf(provider), clock, Math.max(breach.detectedAt, clock.lastEventAt)).remaining);
   let cardLink: string | undefined;
   if (record.card)
     cardLink = await client.chat
@@ -135,6 +138,7 @@ export async function showBreachDm(
     ...(cardLink ? { cardLink } : {}),
     canWaive: customer !== undefined && isHead(customer, input.reader),
     reader: input.reader,
+    ...(input.cycle ? { cycle: input.cycle } : {}),
   });
   await update(client, at, message, input.id);
 }

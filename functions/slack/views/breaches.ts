@@ -9,7 +9,7 @@ import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ordinal } from '../../domain/agreement-text';
 import type { Department } from '../../domain/department';
-import { type Breach, isLive, type Request, WAIVE_REASON_MAX } from '../../domain/request';
+import { type Breach, cycleOf, isLive, type Request, WAIVE_REASON_MAX } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
@@ -71,7 +71,20 @@ export interface BreachNoticeInput {
   canWaive: boolean;
   /** Who reads it: a waiver they gave says "You waived", not their own name. */
   reader?: string;
+  /** The reopen cycle the breach belongs to, when drawn again after a reopen (the request's current one by default). */
+  cycle?: number;
 }
+
+/**
+ * The Waive button's value: the request, the target and, for a resolution breach, its reopen cycle,
+ * so a button pressed after a later reopen waives the breach it was sent about.
+ */
+const waiveValue = (request: Request, kind: TargetKind, cycle?: number): string =>
+  JSON.stringify({
+    id: request.id,
+    kind,
+    ...(kind === 'resolution' ? { cycle: cycle ?? cycleOf(request) } : {}),
+  });
 
 /** The four steps of service recovery, in the order they are done. */
 function checklist(provider: string, requester: string): string {
@@ -118,7 +131,7 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
     const actions: ActionsBlock = {
       type: 'actions',
       block_id: `request_waive:${request.id}:${kind}`,
-      elements: [button(IDS.waivePenalty, 'Waive penalty', JSON.stringify({ id: request.id, kind }))],
+      elements: [button(IDS.waivePenalty, 'Waive penalty', waiveValue(request, kind, input.cycle))],
     };
     blocks.push(
       actions,
@@ -250,7 +263,7 @@ export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
       ),
     );
     if (item.canWaive && breach.amount > 0 && !breach.waived)
-      line.accessory = button(IDS.waivePenalty, 'Waive penalty', JSON.stringify({ id: request.id, kind }));
+      line.accessory = button(IDS.waivePenalty, 'Waive penalty', waiveValue(request, kind));
     blocks.push(line);
   }
   if (rest > 0)

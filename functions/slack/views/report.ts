@@ -168,7 +168,8 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
     };
   }
   const counts = `${plural(r.requests, 'request')} filed · ${r.met} met · ${r.breached} breached · ${r.open} open · ${r.cancelled} cancelled`;
-  const targets = `Missed targets: ${plural(r.breachesByTarget.response, 'response')} · ${plural(r.breachesByTarget.resolution, 'resolution')}`;
+  // Each breach once (a reopened request late again counts twice); requests ever breached beside those breached in their current cycle.
+  const targets = `Missed targets: ${plural(r.breachesByTarget.response, 'response')} · ${plural(r.breachesByTarget.resolution, 'resolution')} — ${plural(r.breaches, 'breach', 'breaches')} in all; ${r.breached} ${r.breached === 1 ? 'request' : 'requests'} ever breached, ${r.breachedThisCycle} breached this cycle`;
   const blocks: KnownBlock[] = [top, section(`${headline(r)}\n${counts}\n${targets}`)];
   if (options.forHeads) blocks.push(section(penaltyLines(r)));
   else

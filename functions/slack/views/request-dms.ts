@@ -192,7 +192,7 @@ export function resolvedDm(input: ResolvedInput): SlackMessage {
         ],
       },
       context(
-        `Not solved after all? Reopen it within ${plural(REOPEN_WINDOW_MS / DAY_MS, 'day')}: the resolution clock runs again with the time already used. After ${plural(AUTO_CLOSE_MS / DAY_MS, 'day')} it closes itself.`,
+        `Not solved after all? Reopen it within ${plural(REOPEN_WINDOW_MS / DAY_MS, 'day')}: the whole resolution target starts again from then. After ${plural(AUTO_CLOSE_MS / DAY_MS, 'day')} it closes itself.`,
       ),
     );
   } else if (request.status === 'closed' && request.closedAt !== undefined) {

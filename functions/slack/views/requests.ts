@@ -15,6 +15,7 @@ import {
   AUTO_CLOSE_MS,
   type Breach,
   CAUSE_LABEL,
+  cycleOf,
   type Request,
   type RequestClocks,
   type RequestEvent,
@@ -124,6 +125,28 @@ function currentTargetLine(kind: TargetKind, view: ClockView, requestStatus: Req
   return `${mark(view.status)}${label}${dueText} · ${remainingText(view, requestStatus)}${risk}`;
 }
 
+/** The earlier cycles the card names (the latest ones, when a request was reopened very often). */
+const CYCLES_SHOWN = 5;
+
+/**
+ * After a reopen: which cycle the request is in, and how each earlier one ended, its missed
+ * resolution target kept (`Cycle 2 of IT-42 · cycle 1: resolution missed — was due <token>`).
+ */
+function cyclesText(request: Request): string | undefined {
+  const earlier = request.cycles ?? [];
+  if (earlier.length === 0) return undefined;
+  const shown = earlier.slice(-CYCLES_SHOWN).map((c) => {
+    const how = c.breach ? `resolution ${breachText(c.breach)}` : `resolved on time ${dateToken(c.metAt)}`;
+    return `cycle ${c.n}: ${how}`;
+  });
+  const older = earlier.length > CYCLES_SHOWN ? [`${earlier.length - CYCLES_SHOWN} earlier`] : [];
+  const reopened = earlier.at(-1)!.endedAt;
+  return cut(
+    `:arrows_counterclockwise: *Cycle ${cycleOf(request)}* since the reopen ${dateToken(reopened)} · ${[...older, ...shown].join(' · ')}`,
+    MAX_SECTION_TEXT,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The card
 
@@ -172,6 +195,9 @@ function cardBody(input: CardInput): KnownBlock[] {
         .join('\n'),
     ),
   );
+
+  const cycles = cyclesText(request);
+  if (cycles) blocks.push(context(cycles));
 
   const from = request.source ? link(request.source.permalink, 'From this message') : undefined;
   if (request.description.trim() !== '' || from) {
@@ -322,6 +348,8 @@ export interface HistoryEvent {
   from?: RequestStatus | null;
   /** warn, breach, waive: which target. */
   kind?: TargetKind;
+  /** breach, waive: the reopen cycle, when not the first. */
+  cycle?: number;
   /** escalate: which step of the ladder (0-based). */
   step?: number;
   /** unanswered: the waiting rule Kept applied. */
@@ -388,7 +416,8 @@ export function historyLine(
   const who = named ? `*${escapeMrkdwn(named)}*` : actorText(event.actor);
   const id = escapeMrkdwn(requestId);
   const note = event.note ? quoted(event.note) : undefined;
-  const target = event.kind ? `${event.kind} target` : 'target';
+  const cycle = event.cycle !== undefined && event.cycle > 1 ? ` (cycle ${event.cycle})` : '';
+  const target = event.kind ? `${event.kind} target${cycle}` : 'target';
   const withNote = (line: string) => (note ? `${line}: ${note}` : line);
   const when = ` — ${dateToken(event.at)}`;
   switch (event.type) {
@@ -415,7 +444,7 @@ export function historyLine(
         return `:lock: ${id} closed itself: resolved ${plural(AUTO_CLOSE_MS / DAY_MS, 'day')} ago and not reopened${when}`;
       return `${withNote(`:lock: ${who} confirmed ${id} is solved and closed it`)}${when}`;
     case 'reopen':
-      return `${withNote(`:arrows_counterclockwise: ${who} reopened ${id}; the resolution clock runs again`)}${when}`;
+      return `${withNote(`:arrows_counterclockwise: ${who} reopened ${id}; a new cycle: its resolution target runs afresh`)}${when}`;
     case 'cancel':
       return `${withNote(`:x: ${who} cancelled ${id}`)}${when}`;
     case 'comment': {
@@ -457,7 +486,7 @@ export function historyLine(
       return `${withNote(`:arrow_right: ${who} transferred ${id} from ${from} to ${to}; its clocks start again there`)}${when}`;
     }
     case 'waive': {
-      const what = event.kind ? `the ${event.kind} penalty` : 'the penalty';
+      const what = event.kind ? `the ${event.kind} penalty${cycle}` : 'the penalty';
       return `${withNote(`:handshake: ${who} waived ${what} of ${id}`)}${when}`;
     }
   }

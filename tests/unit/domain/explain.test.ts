@@ -10,8 +10,10 @@ import { DateTime } from 'luxon';
 import { type CalendarSpec, compileCalendar } from '../../../functions/domain/calendar';
 import { explainClock, type Stretch } from '../../../functions/domain/explain';
 import {
+  cycleStartedAt,
   meetClock,
   pauseClock,
+  reopenClock,
   resumeClock,
   startClock,
   type TargetClock,
@@ -76,12 +78,14 @@ function checkAgainstOracle(spec: CalendarSpec, clock: TargetClock, runs: [numbe
   const { stretches } = explained;
   // A clock paused at the very instant it started has run no time: nothing to list, it ends there.
   if (stretches.length === 0) {
+    expect(clock.state).toBe('paused');
     expect(explained.counted).toBe(0);
-    expect(explained.end).toMatchObject({ kind: 'paused', at: clock.startedAt });
+    expect(explained.end).toMatchObject({ kind: 'paused', at: cycleStartedAt(clock) });
     return;
   }
-  // From the start, without gaps.
-  expect(stretches[0]!.from).toBe(clock.startedAt);
+  // From the start (of the current cycle, after a reopen), without gaps.
+  expect(stretches[0]!.from).toBe(cycleStartedAt(clock));
+  expect(explained.startedAt).toBe(cycleStartedAt(clock));
   for (let i = 1; i < stretches.length; i++) expect(stretches[i]!.from).toBe(stretches[i - 1]!.to);
   for (const s of stretches) {
     expect(s.to).toBeGreaterThan(s.from);
@@ -107,7 +111,7 @@ function checkAgainstOracle(spec: CalendarSpec, clock: TargetClock, runs: [numbe
 
 describe('the explanation agrees with the reference clock', () => {
   for (const [name, spec] of Object.entries(CALENDARS)) {
-    it(`${name}: counted stretches add up to the target and end at the due instant`, () => {
+    it(`${name}: counted stretches add up to the target and end at the due instant, in a reopen's new cycle too`, () => {
       const calendar = compileCalendar(spec);
       fc.assert(
         fc.property(
@@ -118,9 +122,26 @@ describe('the explanation agrees with the reference clock', () => {
             maxLength: 2,
           }),
           fc.boolean(),
-          (week, quarter, minutes, gaps, endPaused) => {
+          fc.boolean(),
+          (week, quarter, minutes, gaps, endPaused, reopened) => {
             const start = week + quarter * 15 * MIN;
-            let clock = unwrapClock(startClock(calendar, { kind: 'resolution', target: minutes * MIN, at: start }));
+            // Reopened: filed two days earlier and met a day earlier; `start` begins a new cycle.
+            const target = minutes * MIN;
+            let clock = reopened
+              ? unwrapClock(
+                  reopenClock(
+                    calendar,
+                    unwrapClock(
+                      meetClock(
+                        calendar,
+                        unwrapClock(startClock(calendar, { kind: 'resolution', target, at: start - 2 * 1440 * MIN })),
+                        start - 1440 * MIN,
+                      ),
+                    ),
+                    start,
+                  ),
+                )
+              : unwrapClock(startClock(calendar, { kind: 'resolution', target, at: start }));
             const runs: [number, number][] = [];
             let t = start;
             gaps.forEach(([run, wait], i) => {

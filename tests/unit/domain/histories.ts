@@ -138,7 +138,8 @@ export type Step =
   /** The scan: at `now`, or woken exactly at the request's next watch instant (if later). */
   | { by: 'scan'; gap: number; atWatch: boolean; charge: ChargeSeed }
   | { by: 'system'; gap: number; action: 'warn' | 'breach'; kind: TargetKind; charge: ChargeSeed }
-  | { by: 'head'; gap: number; kind: TargetKind; reason: string; customerHead: boolean };
+  /** `cycle`: the resolution cycle whose breach to waive (the current one when undefined). */
+  | { by: 'head'; gap: number; kind: TargetKind; reason: string; customerHead: boolean; cycle: number | undefined };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -173,6 +174,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       kind: KIND,
       reason: fc.constantFrom('Supplier delay, agreed.', '  ', ''),
       customerHead: fc.boolean(),
+      cycle: fc.constantFrom(undefined, undefined, 1, 2),
     }),
   },
 );
@@ -328,7 +330,12 @@ export function play(h: History, each: (p: Played) => void): Request {
         rights = SYSTEM_RIGHTS;
         break;
       case 'head':
-        action = { type: 'waive', kind: s.kind, reason: s.reason };
+        action = {
+          type: 'waive',
+          kind: s.kind,
+          reason: s.reason,
+          ...(s.cycle === undefined ? {} : { cycle: s.cycle }),
+        };
         actor = s.customerHead ? FIN_HEAD : personAt(request, HEAD);
         rights = rightsOf(request, sideOf(request).department, actor, FINANCE);
         break;

@@ -424,8 +424,10 @@ describe('reportCsv', () => {
         'resolution_breaches',
         'penalty_total',
         'penalty_unit',
+        'breached_this_cycle',
+        'breaches',
       ],
-      ['it', 'IT', '2026-11-01', '2026-11-30', '7', '2', '3', '2', '1', '40', '1', '3', '300.5', 'EUR'],
+      ['it', 'IT', '2026-11-01', '2026-11-30', '7', '2', '3', '2', '1', '40', '1', '3', '300.5', 'EUR', '3', '4'],
     ]);
     expect(section('Penalties')).toEqual([
       ['unit', 'charged', 'waived', 'owed'],

@@ -247,12 +247,32 @@ describe('random use of a request', () => {
               `event ${JSON.stringify(e)} after rev ${request.rev}, ${before.status} -> ${request.status}`,
             );
             check(request.updatedAt >= before.updatedAt, 'updatedAt went back');
-            // Nobody clicking records warnings or breaches.
-            check(
-              JSON.stringify(request.warned) === JSON.stringify(before.warned) &&
-                JSON.stringify(request.breaches) === JSON.stringify(before.breaches),
-              `${type} changed warnings or breaches`,
-            );
+            // Nobody clicking records warnings or breaches; a reopen moves the resolution's into the cycle it ends.
+            if (action.type === 'reopen') {
+              const ended = request.cycles?.at(-1);
+              check(
+                request.cycles?.length === (before.cycles?.length ?? 0) + 1 &&
+                  ended?.n === request.cycles.length &&
+                  ended.endedAt === e.at &&
+                  JSON.stringify(ended.breach) === JSON.stringify(before.breaches?.resolution) &&
+                  JSON.stringify(request.breaches?.response) === JSON.stringify(before.breaches?.response) &&
+                  request.breaches?.resolution === undefined &&
+                  request.warned?.resolution === undefined &&
+                  request.warned?.response === before.warned?.response,
+                `reopen: ${JSON.stringify({ before: before.breaches, after: request.breaches, cycles: request.cycles })}`,
+              );
+              const c = request.clocks.resolution;
+              check(
+                c.usedBefore === 0 && c.runningSince === e.at,
+                `resolution clock after reopen ${JSON.stringify(c)}`,
+              );
+              used.resolution = 0;
+            } else
+              check(
+                JSON.stringify(request.warned) === JSON.stringify(before.warned) &&
+                  JSON.stringify(request.breaches) === JSON.stringify(before.breaches),
+                `${type} changed warnings or breaches`,
+              );
             if (action.type === 'transfer') {
               transfers++;
               // With the other department now, open, its clocks starting afresh at the transfer; the share it left frozen.

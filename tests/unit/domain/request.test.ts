@@ -14,6 +14,7 @@ import {
   AUTO_CLOSE_MS,
   checkRequestText,
   clocksAt,
+  cycleOf,
   fileRequest,
   nextDue,
   parseRequestId,
@@ -725,7 +726,7 @@ describe('what actions do to the clocks', () => {
   });
 
   it('resuming a reopened request that was waited on returns it to reopened', () => {
-    // Resolved Mon 13:00 EST (4h), reopened Tue 09:00, waiting from Tue 10:00 (5h used), resumed Wed 09:00.
+    // Resolved Mon 13:00 EST (4h), reopened Tue 09:00 (a new cycle), waiting from Tue 10:00 (1h used), resumed Wed 09:00.
     const resolved = act(
       act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request,
       { type: 'resolve', note: 'Done.' },
@@ -738,9 +739,9 @@ describe('what actions do to the clocks', () => {
     // The requester may resume too.
     const { request } = act(waiting, { type: 'resume' }, REQUESTER, at('2026-11-18T14:00:00Z'));
     expect(request.status).toBe('reopened');
-    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 5 * HOUR_MS });
-    // 11h left: Wednesday 8h + Thursday 3h.
-    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-19T17:00:00.000Z');
+    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: HOUR_MS });
+    // 15h left: Wednesday 8h + Thursday 7h.
+    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-19T21:00:00.000Z');
   });
 
   it('resolving meets both targets, and counts as the answer when nobody acknowledged', () => {
@@ -762,8 +763,8 @@ describe('what actions do to the clocks', () => {
     expect(refusal(file(), { type: 'resolve', note: '   ' }, AGENT, MON + HOUR_MS)).toContain('IT-42');
   });
 
-  it('reopening within 7 days runs the resolution clock again with the time already used', () => {
-    // Resolved Mon 13:00 EST with 4h used; reopened Wed 18 Nov 09:00 EST: 12h left = Wednesday + 4h of Thursday.
+  it('reopening within 7 days starts a new cycle: the whole resolution target afresh from the reopen', () => {
+    // Resolved Mon 13:00 EST with 4h used; reopened Wed 18 Nov 09:00 EST: 16h afresh = Wednesday + Thursday.
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + 4 * HOUR_MS).request;
     const { request, event } = act(
       resolved,
@@ -774,16 +775,21 @@ describe('what actions do to the clocks', () => {
     expect(request.status).toBe('reopened');
     expect(request.resolvedAt).toBeUndefined();
     expect(request.clocks.response).toBe(resolved.clocks.response);
-    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 4 * HOUR_MS, metAt: null });
-    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-19T18:00:00.000Z');
+    expect(request.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 0, metAt: null });
+    expect(iso(request.clocks.resolution.dueAt)).toBe('2026-11-19T22:00:00.000Z');
     expect(clocksAt(request, cal, at('2026-11-18T15:00:00Z')).resolution).toMatchObject({
-      elapsed: 5 * HOUR_MS,
-      remaining: 11 * HOUR_MS,
+      elapsed: HOUR_MS,
+      remaining: 15 * HOUR_MS,
     });
+    // The first cycle is kept: when it ran and when it was met; it missed nothing.
+    expect(request.cycles).toEqual([
+      { n: 1, startedAt: MON, metAt: MON + 4 * HOUR_MS, endedAt: at('2026-11-18T14:00:00Z') },
+    ]);
+    expect(cycleOf(request)).toBe(2);
     expect(event).toMatchObject({ type: 'reopen', from: 'resolved', to: 'reopened', note: 'Still broken.' });
-    // A second resolve meets it again with all the time counted.
+    // A second resolve meets the new cycle with its own time counted.
     const again = act(request, { type: 'resolve', note: 'Charger sent.' }, AGENT, at('2026-11-18T16:00:00Z')).request;
-    expect(again.clocks.resolution).toMatchObject({ state: 'met', usedBefore: 6 * HOUR_MS });
+    expect(again.clocks.resolution).toMatchObject({ state: 'met', usedBefore: 2 * HOUR_MS });
   });
 
   it('reopening is allowed up to exactly 7 days after resolving and refused after', () => {
@@ -1107,5 +1113,154 @@ describe('nextDue', () => {
       status: 'running',
     });
     expect(clockAt(always, filed.clocks.resolution, MON + 10 * HOUR_MS)).toMatchObject({ elapsed: 10 * HOUR_MS });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('reopen cycles', () => {
+  // P2: resolution 16h, due Tue 17 Nov 17:00 EST (22:00Z). The scan records its miss Wed 09:00 EST.
+  const SYSTEM = { rights: SYSTEM_RIGHTS };
+  const CYCLE_1_DUE = at('2026-11-17T22:00:00Z');
+  const acknowledged = act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS).request;
+  const missed = act(
+    acknowledged,
+    { type: 'breach', kind: 'resolution', charge: CHARGE },
+    SYSTEM_ACTOR,
+    at('2026-11-18T14:00:00Z'),
+    SYSTEM,
+  ).request;
+  const lateResolve = act(
+    missed,
+    { type: 'resolve', note: 'Laptop sent.', cause: { category: 'staffing' } },
+    AGENT,
+    at('2026-11-18T15:00:00Z'),
+  ).request;
+  // Reopened Thu 19 Nov 09:00 EST: 16h afresh = Thursday + Friday, due Fri 20 Nov 17:00 EST.
+  const REOPEN = at('2026-11-19T14:00:00Z');
+  const CYCLE_2_DUE = at('2026-11-20T22:00:00Z');
+  const reopened = act(lateResolve, { type: 'reopen', note: 'No charger.' }, REQUESTER, REOPEN).request;
+  const CHARGE_2 = { ...CHARGE, n: 2, amount: 15, multiplier: 1.5 };
+  const missedAgain = act(
+    reopened,
+    { type: 'breach', kind: 'resolution', charge: CHARGE_2 },
+    SYSTEM_ACTOR,
+    at('2026-11-23T14:00:00Z'),
+    SYSTEM,
+  );
+
+  it('keeps the first cycle and its recorded breach as they were, and starts the second with the full target', () => {
+    expect(cycleOf(reopened)).toBe(2);
+    expect(reopened.cycles).toEqual([
+      {
+        n: 1,
+        startedAt: MON,
+        metAt: at('2026-11-18T15:00:00Z'),
+        endedAt: REOPEN,
+        breach: { ...CHARGE, dueAt: CYCLE_1_DUE, detectedAt: at('2026-11-18T14:00:00Z') },
+      },
+    ]);
+    expect(reopened.breaches).toBeUndefined();
+    expect(reopened.clocks.resolution).toMatchObject({ state: 'running', usedBefore: 0, dueAt: CYCLE_2_DUE });
+    expect(clockAt(cal, reopened.clocks.resolution, at('2026-11-20T21:00:00Z')).status).toBe('at_risk');
+    // The response target is not reopened: a response once given stays given.
+    expect(reopened.clocks.response).toBe(lateResolve.clocks.response);
+  });
+
+  it('records a breach of the second cycle as a new breach, at its own due instant, with its own charge', () => {
+    expect(missedAgain.request.breaches?.resolution).toEqual({
+      ...CHARGE_2,
+      dueAt: CYCLE_2_DUE,
+      detectedAt: at('2026-11-23T14:00:00Z'),
+    });
+    expect(missedAgain.request.cycles?.[0]?.breach?.dueAt).toBe(CYCLE_1_DUE);
+    expect(missedAgain.event).toMatchObject({ type: 'breach', kind: 'resolution', cycle: 2, amount: 15 });
+    // Once per cycle: the scan coming again finds it recorded.
+    expect(
+      refusal(
+        missedAgain.request,
+        { type: 'breach', kind: 'resolution', charge: CHARGE_2 },
+        SYSTEM_ACTOR,
+        at('2026-11-23T15:00:00Z'),
+        SYSTEM,
+      ),
+    ).toBe("IT-42's resolution breach is already recorded.");
+  });
+
+  it('asks the cause again when the second cycle is resolved late', () => {
+    expect(
+      refusal(missedAgain.request, { type: 'resolve', note: 'Done.' }, AGENT, at('2026-11-23T16:00:00Z')),
+    ).toContain('missed its resolution target');
+  });
+
+  it("waives the current cycle's penalty by default and an earlier cycle's when named, each once", () => {
+    const now = at('2026-11-24T14:00:00Z');
+    const current = act(
+      missedAgain.request,
+      { type: 'waive', kind: 'resolution', reason: 'Our mistake.' },
+      FIN_HEAD,
+      now,
+    );
+    expect(current.request.breaches?.resolution?.waived).toEqual({ by: FIN_HEAD, at: now, reason: 'Our mistake.' });
+    expect(current.request.cycles?.[0]?.breach?.waived).toBeUndefined();
+    expect(current.event).toMatchObject({ type: 'waive', kind: 'resolution', cycle: 2, amount: 15 });
+
+    const first = act(
+      current.request,
+      { type: 'waive', kind: 'resolution', reason: 'Agreed at the review.', cycle: 1 },
+      FIN_HEAD,
+      now + HOUR_MS,
+    );
+    expect(first.request.cycles?.[0]?.breach?.waived).toMatchObject({ reason: 'Agreed at the review.' });
+    expect(first.event).toMatchObject({ type: 'waive', kind: 'resolution', amount: 10 });
+    expect(first.event.cycle).toBeUndefined();
+    expect(
+      refusal(
+        first.request,
+        { type: 'waive', kind: 'resolution', reason: 'Again.', cycle: 1 },
+        FIN_HEAD,
+        now + 2 * HOUR_MS,
+      ),
+    ).toBe('The resolution (cycle 1) penalty of IT-42 was already waived.');
+    expect(
+      refusal(first.request, { type: 'waive', kind: 'resolution', reason: 'Why not.', cycle: 3 }, FIN_HEAD, now),
+    ).toBe('IT-42 has no resolution (cycle 3) breach to waive.');
+  });
+
+  it('waits for a late resolve to be recorded before reopening, so that miss is never lost', () => {
+    const unrecorded = act(
+      acknowledged,
+      { type: 'resolve', note: 'Laptop sent.', cause: { category: 'staffing' } },
+      AGENT,
+      at('2026-11-18T15:00:00Z'),
+    ).request;
+    expect(refusal(unrecorded, { type: 'reopen' }, REQUESTER, REOPEN)).toBe(
+      'IT-42 was resolved after its resolution target and Kept is still recording that; try reopening it again in a few minutes.',
+    );
+    const recorded = act(
+      unrecorded,
+      { type: 'breach', kind: 'resolution', charge: CHARGE },
+      SYSTEM_ACTOR,
+      REOPEN,
+      SYSTEM,
+    ).request;
+    expect(act(recorded, { type: 'reopen' }, REQUESTER, REOPEN + MINUTE_MS).request.cycles?.[0]?.breach?.dueAt).toBe(
+      CYCLE_1_DUE,
+    );
+  });
+
+  it('a third cycle keeps both earlier ones, numbered', () => {
+    const resolvedAgain = act(
+      missedAgain.request,
+      { type: 'resolve', note: 'Charger sent.', cause: { category: 'dependency' } },
+      AGENT,
+      at('2026-11-23T16:00:00Z'),
+    ).request;
+    const third = act(resolvedAgain, { type: 'reopen' }, REQUESTER, at('2026-11-24T14:00:00Z')).request;
+    expect(cycleOf(third)).toBe(3);
+    expect(third.cycles?.map((c) => [c.n, c.breach?.dueAt])).toEqual([
+      [1, CYCLE_1_DUE],
+      [2, CYCLE_2_DUE],
+    ]);
   });
 });

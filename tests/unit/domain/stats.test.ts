@@ -11,6 +11,7 @@ import type { Calendar } from '../../../functions/domain/calendar';
 import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS } from '../../../functions/domain/duration';
 import {
+  allBreaches,
   fileRequest,
   type PenaltyCharge,
   type Request,
@@ -597,9 +598,7 @@ describe('the counters equal a recount', () => {
             (c.met ?? 0) + (c.breached ?? 0) <= 1 && (c.met === 1) === (done && c.breached === undefined),
             `met/breached: ${sorted(c)} while ${p.after.status}`,
           );
-          const kinds =
-            Object.keys(p.after.breaches ?? {}).length +
-            handed.reduce((n, t) => n + Object.keys(t.breaches ?? {}).length, 0);
+          const kinds = allBreaches(p.after).length + handed.reduce((n, t) => n + allBreaches(t).length, 0);
           check(
             total(recount, 'breach|response') + total(recount, 'breach|resolution') === kinds,
             `breach counters ${sortedBook(recount)} for ${kinds} breaches`,

@@ -2,11 +2,13 @@ import { type Calendar, parseCalendar } from '../../../functions/domain/calendar
 import { HOUR_MS } from '../../../functions/domain/duration';
 import {
   clockAt,
+  cycleStartedAt,
   dueIfResumedAt,
   meetClock,
   pauseClock,
   reopenClock,
   resumeClock,
+  retargetClock,
   startClock,
   statusAt,
   type TargetClock,
@@ -78,7 +80,7 @@ describe('target clock', () => {
     expect(statusAt(cal, resumed, at('2026-11-23T23:00:00Z'))).toBe('paused');
   });
 
-  it('is met, stays met, and a reopen carries on with the time already used', () => {
+  it('is met, stays met, and a reopen starts a new cycle with the whole target afresh', () => {
     // Met Tue 12:00 EST (4h used).
     const met = ok(meetClock(cal, resumed, at('2026-11-24T17:00:00Z')));
     expect(clockAt(cal, met, at('2026-12-30T00:00:00Z'))).toMatchObject({
@@ -87,22 +89,69 @@ describe('target clock', () => {
       metLate: false,
       breachedAt: null,
     });
-    // Reopened Wed 25 Nov 16:00 EST: 4h left = Wed 16-17, Thanksgiving off, Fri 09:00 + 3h = 12:00 EST.
+    // Reopened Wed 25 Nov 16:00 EST: 8h afresh = Wed 16-17, Thanksgiving off, Fri 09:00 + 7h = 16:00 EST.
     const reopened = ok(reopenClock(cal, met, at('2026-11-25T21:00:00Z')));
-    expect(iso(reopened.dueAt)).toBe('2026-11-27T17:00:00.000Z');
-    // At risk once 6h are used: Wed 1h (5h), then Fri 10:00 EST.
-    expect(statusAt(cal, reopened, at('2026-11-27T14:59:00Z'))).toBe('running');
-    expect(statusAt(cal, reopened, at('2026-11-27T15:00:00Z'))).toBe('at_risk');
-    expect(statusAt(cal, reopened, at('2026-11-27T17:00:01Z'))).toBe('breached');
+    expect(reopened).toMatchObject({ state: 'running', usedBefore: 0, metAt: null, breachedAt: null });
+    expect(cycleStartedAt(reopened)).toBe(at('2026-11-25T21:00:00Z'));
+    expect(iso(reopened.dueAt)).toBe('2026-11-27T21:00:00.000Z');
+    // At risk once 6h of the new cycle are used: Wed 1h, then Fri 14:00 EST.
+    expect(statusAt(cal, reopened, at('2026-11-27T18:59:00Z'))).toBe('running');
+    expect(statusAt(cal, reopened, at('2026-11-27T19:00:00Z'))).toBe('at_risk');
+    expect(statusAt(cal, reopened, at('2026-11-27T21:00:01Z'))).toBe('breached');
     // Met late: still "met", with the missed due instant kept.
-    const late = ok(meetClock(cal, reopened, at('2026-11-27T18:00:00Z')));
+    const late = ok(meetClock(cal, reopened, at('2026-11-27T22:00:00Z')));
     expect(clockAt(cal, late, at('2026-11-28T00:00:00Z'))).toMatchObject({
       status: 'met',
       metLate: true,
-      breachedAt: at('2026-11-27T17:00:00Z'),
+      breachedAt: at('2026-11-27T21:00:00Z'),
       elapsed: 9 * HOUR_MS,
       remaining: -HOUR_MS,
     });
+    // Looking back before the reopen shows the first cycle as it stood.
+    expect(clockAt(cal, late, at('2026-11-25T20:00:00Z'))).toMatchObject({ status: 'met', elapsed: 4 * HOUR_MS });
+  });
+
+  it('a missed cycle leaves the next one clean: a reopen after a late meet may breach again', () => {
+    // Met Mon 18:00 EST, an hour after its due instant (17:00 EST).
+    const late = ok(meetClock(cal, filed, at('2026-11-23T23:00:00Z')));
+    expect(clockAt(cal, late, late.lastEventAt)).toMatchObject({
+      metLate: true,
+      breachedAt: at('2026-11-23T22:00:00Z'),
+    });
+    // Reopened Tue 09:00 EST: on time until Tue 17:00 EST, missed again after.
+    const again = ok(reopenClock(cal, late, at('2026-11-24T14:00:00Z')));
+    expect(clockAt(cal, again, at('2026-11-24T21:00:00Z'))).toMatchObject({ status: 'at_risk', breachedAt: null });
+    expect(clockAt(cal, again, at('2026-11-24T22:00:01Z'))).toMatchObject({
+      status: 'breached',
+      breachedAt: at('2026-11-24T22:00:00Z'),
+    });
+    // A priority change replays the cycles: the new target applies to the current cycle from its reopen.
+    const shorter = retargetClock(cal, again, 4 * HOUR_MS, at('2026-11-24T15:00:00Z'));
+    expect(iso(shorter.dueAt)).toBe('2026-11-24T18:00:00.000Z');
+    expect(shorter.breachedAt).toBeNull();
+  });
+
+  it('replays a reopen recorded before cycles as it happened: on with the time already used', () => {
+    const met = ok(meetClock(cal, resumed, at('2026-11-24T17:00:00Z')));
+    const reopen = at('2026-11-25T21:00:00Z');
+    // As stored by the earlier Kept: running again with the 4h used, due Fri 12:00 EST.
+    const stored: TargetClock = {
+      ...met,
+      state: 'running',
+      metAt: null,
+      lastEventAt: reopen,
+      runningSince: reopen,
+      dueAt: at('2026-11-27T17:00:00Z'),
+      atRiskAt: at('2026-11-27T15:00:00Z'),
+      events: [...met.events, { type: 'reopen', at: reopen }],
+    };
+    // 4h + Wed 16-17 EST + Fri 09:00-10:30 EST.
+    const paused = ok(pauseClock(cal, stored, at('2026-11-27T16:00:00Z')));
+    expect(clockAt(cal, paused, at('2026-11-27T15:30:00Z'))).toMatchObject({
+      elapsed: 6.5 * HOUR_MS,
+      status: 'at_risk',
+    });
+    expect(cycleStartedAt(paused)).toBe(paused.startedAt);
   });
 
   it('stays breached through a pause and a reopen', () => {

@@ -209,11 +209,11 @@ describe('nextWatch', () => {
     expect(nextWatch(recordBreach(file(), 'response', TUE))).toBe(RESOLUTION_AT_RISK);
   });
 
-  it('a reopened resolution is watched again; one already warned about is not warned about twice', () => {
-    // Resolved Mon 11:00 EST (2h used), reopened Mon 12:00 EST: 10h to the at-risk point = Mon 5h + Tue 5h.
+  it('a reopened resolution is watched again, and its new cycle is warned about afresh', () => {
+    // Resolved Mon 11:00 EST, reopened Mon 12:00 EST: a new cycle, 12h to its at-risk point = Mon 5h + Tue 7h.
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + 2 * HOUR_MS);
     const reopened = act(resolved, { type: 'reopen' }, REQUESTER, MON + 3 * HOUR_MS);
-    expect(nextWatch(reopened)).toBe(at('2026-11-17T19:00:00Z'));
+    expect(nextWatch(reopened)).toBe(at('2026-11-17T21:00:00Z'));
 
     const warnedThenResolved = act(
       warn(act(file(), { type: 'acknowledge' }, AGENT, MON + HOUR_MS), 'resolution', RESOLUTION_AT_RISK),
@@ -227,7 +227,9 @@ describe('nextWatch', () => {
       REQUESTER,
       RESOLUTION_AT_RISK + 2 * HOUR_MS,
     );
-    expect(nextWatch(reopenedAfterWarning)).toBe(reopenedAfterWarning.clocks.resolution.dueAt! + 1);
+    // The first cycle's warning is not the new cycle's: it gets its own at its own at-risk point.
+    expect(reopenedAfterWarning.warned?.resolution).toBeUndefined();
+    expect(nextWatch(reopenedAfterWarning)).toBe(reopenedAfterWarning.clocks.resolution.atRiskAt);
   });
 });
 
