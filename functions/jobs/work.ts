@@ -14,6 +14,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../log';
 import type { Metrics } from '../metrics';
 import { sendDigestChart } from '../slack/digest-chart';
+import { onPersonGone } from '../slack/dm';
 import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { notifyBreaches } from '../slack/notify-breaches';
 import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
@@ -54,6 +55,19 @@ export const WORKER_ITEM_MARGIN_MS = 20_000;
 
 /** Does one work item; throws when it should be tried again. */
 export async function performWork(deps: WorkDeps, item: WorkItem): Promise<void> {
+  // A DM Slack refused because the person is gone (user_not_found, account_inactive): once the
+  // item is done, Kept stops counting them, as for Slack's user_change (jobs/people.ts).
+  const gone = new Set<string>();
+  const stop = onPersonGone((user) => gone.add(user));
+  try {
+    await performItem(deps, item);
+  } finally {
+    stop();
+  }
+  for (const user of gone) if (item.type !== 'person.left' || item.user !== user) await personLeft(deps, user);
+}
+
+async function performItem(deps: WorkDeps, item: WorkItem): Promise<void> {
   switch (item.type) {
     case 'slack.post':
       return postOnce(deps, item);

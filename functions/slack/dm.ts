@@ -12,6 +12,19 @@ import type { SlackMessage } from './views/blocks';
 /** What a remembered DM holds when Slack refused it: nothing to update or delete later. */
 export const REFUSED_DM_TS = 'refused';
 
+/** Slack's answers to a DM for a person who is no longer there (deactivated, or never was). */
+const GONE = new Set(['user_not_found', 'account_inactive']);
+const goneListeners = new Set<(user: string) => void>();
+
+/**
+ * Hears of each person a DM found gone, until the returned function is called: the worker (jobs/
+ * work.ts) takes them off departments, requests and proposals as it does for Slack's `user_change`.
+ */
+export function onPersonGone(listener: (user: string) => void): () => void {
+  goneListeners.add(listener);
+  return () => goneListeners.delete(listener);
+}
+
 export async function postDm(
   slack: WebClient,
   user: string,
@@ -32,6 +45,8 @@ export async function postDm(
   } catch (err) {
     if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
     logger.warn('DM refused by Slack; not tried again', { about, error: (err as Error).message });
+    const error = (err as { data?: { error?: string } }).data?.error;
+    if (error && GONE.has(error) && /^[UW][A-Z0-9]+$/.test(user)) for (const listener of goneListeners) listener(user);
     return undefined;
   }
 }

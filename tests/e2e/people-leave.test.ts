@@ -156,6 +156,27 @@ it('a person who leaves stops counting: their request goes back to the queue and
   });
 });
 
+it('a DM Slack refuses because the person is gone (account_inactive) makes Kept stop counting them too', async () => {
+  const GONE = 'U0ITMEM02';
+  expect((await readDirectory(app.db)).departments.find((d) => d.id === 'it')!.members).toContain(GONE);
+  // The kudos DM to them is the next message Kept posts; Slack refuses it.
+  app.fake.failWith('chat.postMessage', 'account_inactive');
+  const res = await postSigned(
+    app.url,
+    slashCommand({
+      command: '/kudos',
+      text: `<@${GONE}|zoe> thanks for the new charger`,
+      user_id: FIN_MEMBER,
+      channel_id: 'D0FINMEM1',
+      channel_name: 'directmessage',
+    }),
+  );
+  expect(res.status).toBe(200);
+  await app.http.idle();
+  const it = (await readDirectory(app.db)).departments.find((d) => d.id === 'it')!;
+  expect([...it.heads, ...it.members]).not.toContain(GONE);
+});
+
 it('through the Lambda handler the departure becomes one work item', async () => {
   const sent: WorkItem[] = [];
   const handler = createSlackLambdaHandler(
