@@ -1,17 +1,8 @@
-/**
- * The escalation ladder the two departments agreed, checked from outside: an agreement imported
- * with `escalation: [{ unacknowledged_for: 1h, notify: provider_heads }]`, a P2 filed through the
- * modal and left unacknowledged, and `kept scan --now` (the CLI, its worker in the same process)
- * run 70 minutes after filing: the provider's head hears of the request by DM, once, saying how
- * late the step went out; later scans, repeated and overlapping, send nothing more.
- */
-import type { CliIO } from '../../bin/cli/io';
-import { kept } from '../../bin/cli/main';
 import { IDS } from '../../functions/slack/ids';
 import { getAgreementVersion } from '../../functions/store/agreements';
-import { getRequestRecord, requestsOf } from '../../functions/store/requests';
+import { getRequestRecord } from '../../functions/store/requests';
+import { fileThroughModal, keptScan } from '../support/app-steps';
 import { importCompany } from '../support/company';
-import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
   buttonClick,
@@ -73,47 +64,10 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 /** `kept scan --now <iso>` as a person runs it, against the test's table and fake Slack. */
-async function scan(at: number): Promise<string[]> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIO = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: async () => '',
-    env: {
-      SLACK_SIGNING_SECRET: 'abcdef0123456789',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: app.fake.url,
-      DYNAMODB_ENDPOINT: testEndpoint(),
-      KEPT_TABLE: app.db.table,
-    },
-  };
-  expect(await kept(['scan', '--now', new Date(at).toISOString()], cli)).toBe(0);
-  expect(err).toEqual([]);
-  return out;
-}
+const scan = (at: number) => keptScan(app, at);
 
-async function fileP2(title: string): Promise<string> {
-  const { url, http, fake, db } = app;
-  expect((await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }))).status).toBe(200);
-  await http.idle();
-  const view = fake.lastModal();
-  const typed = {
-    [IDS.requestServiceBlock]: 'it-for-finance',
-    [IDS.requestPriorityBlock]: 'P2',
-    [IDS.requestTitleBlock]: title,
-    [IDS.requestDescriptionBlock]: '',
-  };
-  const answer = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER)),
-  );
-  expect(answer.status).toBe(200);
-  await http.idle();
-  const filed = (await requestsOf(db, FIN_MEMBER)).find((r) => r.title === title);
-  expect(filed).toBeDefined();
-  return filed!.id;
-}
+const fileP2 = (title: string) =>
+  fileThroughModal(app, { user: FIN_MEMBER, agreement: 'it-for-finance', priority: 'P2', title });
 
 /** Messages Slack accepted in `user`'s DM that name request `id`. */
 const dmsAbout = (user: string, id: string) =>

@@ -1,25 +1,9 @@
-/**
- * The daily reminder while a missed target is still open, checked from outside: a P2 filed
- * through the modal, its response missed and recorded by `kept scan --now`; each working day after
- * that, at the provider's opening, the scan brings it up again (in the provider's channel while
- * nobody is assigned, mentioning the people on duty; by DM to the assignee once someone is), once
- * however often and however many scans run, and never once the missed target is met.
- */
-import type { CliIO } from '../../bin/cli/io';
-import { kept } from '../../bin/cli/main';
 import { IDS } from '../../functions/slack/ids';
-import { getRequestRecord, requestsOf } from '../../functions/store/requests';
+import { getRequestRecord } from '../../functions/store/requests';
+import { fileThroughModal, keptScan } from '../support/app-steps';
 import { importCompany } from '../support/company';
-import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -65,7 +49,7 @@ const COMPANY = {
 let app: RunningSlackApp;
 /** Tuesday 10 November 2026, 10:00 in New York. */
 const clock = testClock('2026-11-10T10:00');
-const at = (iso: string) => Date.parse(iso);
+const _at = (iso: string) => Date.parse(iso);
 
 beforeAll(async () => {
   app = await startSlackApp({}, { now: clock.now });
@@ -74,45 +58,10 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 /** `kept scan --now <iso>` as a person runs it, against the test's table and fake Slack. */
-async function scan(iso: string): Promise<string> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIO = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: async () => '',
-    env: {
-      SLACK_SIGNING_SECRET: 'abcdef0123456789',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: app.fake.url,
-      DYNAMODB_ENDPOINT: testEndpoint(),
-      KEPT_TABLE: app.db.table,
-    },
-  };
-  expect(await kept(['scan', '--now', new Date(at(iso)).toISOString()], cli)).toBe(0);
-  expect(err).toEqual([]);
-  return out.join('\n');
-}
+const scan = async (iso: string) => (await keptScan(app, iso)).join('\n');
 
-async function fileP2(title: string): Promise<string> {
-  const { url, http, fake, db } = app;
-  expect((await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }))).status).toBe(200);
-  await http.idle();
-  const view = fake.lastModal();
-  const typed = {
-    [IDS.requestServiceBlock]: 'it-for-finance',
-    [IDS.requestPriorityBlock]: 'P2',
-    [IDS.requestTitleBlock]: title,
-    [IDS.requestDescriptionBlock]: '',
-  };
-  const answer = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER)),
-  );
-  expect(answer.status).toBe(200);
-  await http.idle();
-  return (await requestsOf(db, FIN_MEMBER)).find((r) => r.title === title)!.id;
-}
+const fileP2 = (title: string) =>
+  fileThroughModal(app, { user: FIN_MEMBER, agreement: 'it-for-finance', priority: 'P2', title });
 
 /** Reminders Slack accepted: broadcast from the card's thread to the channel, or in a DM (not the quiet thread line). */
 const remindersIn = (channel: string, id: string) =>

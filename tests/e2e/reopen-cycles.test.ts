@@ -1,20 +1,9 @@
-/**
- * Reopen cycles, checked from outside (issue #18): a P2 filed through the modal misses its
- * resolution target, is resolved late and reopened by its requester through `/sla`; the new cycle
- * runs the whole target afresh and misses it again. `kept scan --now`, repeated and overlapping,
- * records each breach once with its own ledger entry, `/sla show` says which cycle it is in and
- * keeps the first cycle's miss, and `kept report --format json` counts 1 request ever breached,
- * 1 breached this cycle, and 2 breaches; the first miss's DM button, pressed later, waives that
- * cycle's penalty and no other.
- */
-import type { CliIO } from '../../bin/cli/io';
-import { kept } from '../../bin/cli/main';
 import type { Report } from '../../functions/domain/report';
 import { IDS } from '../../functions/slack/ids';
 import { readLedger } from '../../functions/store/ledger';
-import { getRequestRecord, requestsOf } from '../../functions/store/requests';
+import { getRequestRecord } from '../../functions/store/requests';
+import { fileThroughModal, keptCli, keptScan } from '../support/app-steps';
 import { importCompany } from '../support/company';
-import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
   buttonClick,
@@ -76,39 +65,16 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-function cliIO(out: string[], err: string[]): CliIO {
-  return {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: async () => '',
-    env: {
-      SLACK_SIGNING_SECRET: 'abcdef0123456789',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: app.fake.url,
-      DYNAMODB_ENDPOINT: testEndpoint(),
-      KEPT_TABLE: app.db.table,
-    },
-  };
-}
-
 /** `kept scan --now <instant>` as a person runs it, against the test's table and fake Slack. */
-async function scan(at: number): Promise<string> {
-  const out: string[] = [];
-  const err: string[] = [];
-  expect(await kept(['scan', '--now', new Date(at).toISOString()], cliIO(out, err))).toBe(0);
-  expect(err).toEqual([]);
-  return out.join('\n');
-}
+const scan = async (at: number) => (await keptScan(app, at)).join('\n');
 
 /** `kept report --dept it --format json` for November 2026. */
-async function reportJson(): Promise<Report> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const args = ['report', '--dept', 'it', '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'json'];
-  expect(await kept(args, cliIO(out, err))).toBe(0);
-  expect(err).toEqual([]);
-  return JSON.parse(out.join('\n')) as Report;
-}
+const reportJson = async (): Promise<Report> =>
+  JSON.parse(
+    (
+      await keptCli(app, ['report', '--dept', 'it', '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'json'])
+    ).join('\n'),
+  ) as Report;
 
 /** `/sla <text>` by `user`: the answer's text and blocks as one string. */
 async function sla(text: string, user: string): Promise<string> {
@@ -119,27 +85,8 @@ async function sla(text: string, user: string): Promise<string> {
   return `${body.text}\n${JSON.stringify(body.blocks ?? [])}`;
 }
 
-async function fileP2(title: string): Promise<string> {
-  const { url, http, fake, db } = app;
-  expect((await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }))).status).toBe(200);
-  await http.idle();
-  const view = fake.lastModal();
-  const typed = {
-    [IDS.requestServiceBlock]: 'it-for-finance',
-    [IDS.requestPriorityBlock]: 'P2',
-    [IDS.requestTitleBlock]: title,
-    [IDS.requestDescriptionBlock]: '',
-  };
-  const answer = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER)),
-  );
-  expect(answer.status).toBe(200);
-  await http.idle();
-  const filed = (await requestsOf(db, FIN_MEMBER)).find((r) => r.title === title);
-  expect(filed).toBeDefined();
-  return filed!.id;
-}
+const fileP2 = (title: string) =>
+  fileThroughModal(app, { user: FIN_MEMBER, agreement: 'it-for-finance', priority: 'P2', title });
 
 it('a request late in two cycles has two breaches, each recorded and charged once, and counts once as breached', async () => {
   const filedAt = clock.now().getTime();

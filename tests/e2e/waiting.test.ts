@@ -1,18 +1,8 @@
-/**
- * Waiting on the requester with the agreement's rules, checked from outside: an agreement imported
- * with `waiting: { remind_after: 4h, resume_after: 8h }`, a P2 filed through the modal, IT asking
- * the requester a question with `/sla pause`, and `kept scan --now` (the CLI, its worker in the same
- * process): the requester is reminded once, with the Answer button, however often and however many
- * scans run; a scan that comes late resumes the clock at the true instant (the next morning), and
- * says so in the history; `/sla show` tells both sides how long the request waited.
- */
-import type { CliIO } from '../../bin/cli/io';
-import { kept } from '../../bin/cli/main';
 import { IDS } from '../../functions/slack/ids';
 import { getAgreementVersion } from '../../functions/store/agreements';
-import { getRequestRecord, requestsOf } from '../../functions/store/requests';
+import { getRequestRecord } from '../../functions/store/requests';
+import { fileThroughModal, keptCli } from '../support/app-steps';
 import { importCompany } from '../support/company';
-import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
   buttonClick,
@@ -79,47 +69,10 @@ afterAll(() => app.stop());
 const scan = (at: number) => cli(['scan', '--now', new Date(at).toISOString()]);
 
 /** `kept <args>` as a person runs it, against the test's table and fake Slack: what it prints. */
-async function cli(args: string[]): Promise<string[]> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readFile: async () => '',
-    env: {
-      SLACK_SIGNING_SECRET: 'abcdef0123456789',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: app.fake.url,
-      DYNAMODB_ENDPOINT: testEndpoint(),
-      KEPT_TABLE: app.db.table,
-    },
-  };
-  expect(await kept(args, io)).toBe(0);
-  expect(err).toEqual([]);
-  return out;
-}
+const cli = (args: string[]) => keptCli(app, args);
 
-async function fileP2(title: string): Promise<string> {
-  const { url, http, fake, db } = app;
-  expect((await postSigned(url, slashCommand({ text: 'new it', user_id: FIN_MEMBER }))).status).toBe(200);
-  await http.idle();
-  const view = fake.lastModal();
-  const typed = {
-    [IDS.requestServiceBlock]: 'it-for-finance',
-    [IDS.requestPriorityBlock]: 'P2',
-    [IDS.requestTitleBlock]: title,
-    [IDS.requestDescriptionBlock]: '',
-  };
-  const answer = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER)),
-  );
-  expect(answer.status).toBe(200);
-  await http.idle();
-  const filed = (await requestsOf(db, FIN_MEMBER)).find((r) => r.title === title);
-  expect(filed).toBeDefined();
-  return filed!.id;
-}
+const fileP2 = (title: string) =>
+  fileThroughModal(app, { user: FIN_MEMBER, agreement: 'it-for-finance', priority: 'P2', title });
 
 /** Messages Slack accepted in `user`'s DM that name request `id`. */
 const dmsAbout = (user: string, id: string) =>
