@@ -194,6 +194,12 @@ describe('/sla report customer', () => {
     expect(shown).toContain('What is owed to Finance is shown only to its heads and Kept admins.');
   });
 
+  it('tells someone in no department how to name one', async () => {
+    expect(await sla('report customer', 'U0NOBODY1')).toMatch(
+      /^You are not in any department, so name the one you want: `\/sla report customer finance \[period\]`/,
+    );
+  });
+
   it('answers a word it does not know in one line', async () => {
     expect(await sla('report customer nonsense', FIN_HEAD)).toMatch(/^`nonsense` is neither a department nor a period/);
   });

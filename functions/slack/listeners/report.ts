@@ -69,7 +69,7 @@ export async function reportCommand(
   department ??= departmentsHeadedBy(dir, user)[0] ?? departmentsOf(dir, user)[0];
   if (!department)
     return say(
-      `You are not in any department, so name the one you want: \`/sla report ${dir.departments[0]!.id} [period]\`. Departments: ${departmentList(dir)}.`,
+      `You are not in any department, so name the one you want: \`/sla report ${customerSide ? 'customer ' : ''}${dir.departments[0]!.id} [period]\`. Departments: ${departmentList(dir)}.`,
     );
 
   const period = resolvePeriod(periodWord, deps.now().getTime(), department.calendar.timezone);
