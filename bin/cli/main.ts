@@ -15,7 +15,8 @@ const USAGE = [
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
   '  kept erase --user U0123ABCD   remove what one person wrote; counts and the ledger stay',
-  "  kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report (default: this month to date)",
+  "  kept report --dept ID [--side provider|customer] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report, as provider or customer (default: this month to date)",
+  '  kept report --company [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   every agreement, worst compliance first',
   '  kept audit [--since YYYY-MM-DD] [--dept ID] [--format table|json|csv]   who changed departments, agreements, settings and penalties',
 ];
 

@@ -1,7 +1,9 @@
 /**
- * `kept report --dept ID [--from DATE] [--to DATE] [--format table|json|csv]`: a department's
- * report on stdout, from the same day counters as `/sla report` (two reads however many requests
- * the period holds). Dates are local `YYYY-MM-DD` in the department's time zone; by default from
+ * `kept report --dept ID [--side provider|customer] [--from DATE] [--to DATE] [--format table|json|csv]`:
+ * a department's report on stdout, from the same day counters as `/sla report` (two reads however
+ * many requests the period holds); `--side customer` shows what it receives from others (one read
+ * per provider), `--company` every agreement, worst compliance first (one read per provider).
+ * Dates are local `YYYY-MM-DD` in the department's time zone (UTC for `--company`); by default from
  * the first of this month to today. Penalties are always shown: whoever can run `kept` can read
  * the table. Bad input is one line on stderr and exit code 2.
  */
@@ -12,12 +14,17 @@ import { type Directory, findDepartment, findDepartmentByIdOrName } from '../../
 import type { Report } from '../../functions/domain/report';
 import { reportCsv, reportTable } from '../../functions/domain/report-format';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
+import type { CompanyReport, CustomerReport } from '../../functions/domain/report-sides';
+import { companyCsv, companyTable, customerCsv, customerTable } from '../../functions/domain/report-sides-format';
 import { readDirectory } from '../../functions/store/directory';
-import { readReport } from '../../functions/store/stats';
+import { readCompanyReport, readCustomerReport, readReport } from '../../functions/store/stats';
 import { withDb } from './db';
 import { type CliIO, EXIT } from './io';
 
-const USAGE = 'usage: kept report --dept ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]';
+const USAGE =
+  'usage: kept report (--dept ID [--side provider|customer] | --company) [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]';
+const SIDES = ['provider', 'customer'] as const;
+type Side = (typeof SIDES)[number] | 'company';
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -44,8 +51,16 @@ export function formatReport(report: Report, format: Format, dir: Directory): st
   return reportTable(report, { customers: customerNames(dir) });
 }
 
+/** The customer side or the company view in one of the three formats. */
+export function formatSides(report: CustomerReport | CompanyReport, format: Format): string {
+  if (format === 'json') return JSON.stringify(report, null, 2);
+  if (report.side === 'customer') return format === 'csv' ? customerCsv(report) : customerTable(report);
+  return format === 'csv' ? companyCsv(report) : companyTable(report);
+}
+
 export async function report(args: string[], io: CliIO, now = new Date()): Promise<number> {
-  let dept: string;
+  let dept: string | undefined;
+  let side: Side;
   let from: string | undefined;
   let to: string | undefined;
   let format: Format;
@@ -59,6 +74,8 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
           from: { type: 'string' },
           to: { type: 'string' },
           format: { type: 'string' },
+          side: { type: 'string' },
+          company: { type: 'boolean' },
         },
         strict: true,
         allowPositionals: false,
@@ -66,8 +83,18 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
     } catch (err) {
       throw new Invalid(`${(err as Error).message.split('\n')[0]}; ${USAGE}`);
     }
-    if (values.dept === undefined) throw new Invalid(`--dept is required; ${USAGE}`);
-    dept = values.dept.toLowerCase();
+    if (values.company) {
+      if (values.dept !== undefined || values.side !== undefined)
+        throw new Invalid('--company shows every agreement: leave out --dept and --side');
+      side = 'company';
+    } else {
+      if (values.dept === undefined) throw new Invalid(`--dept (or --company) is required; ${USAGE}`);
+      const s = (values.side ?? 'provider').toLowerCase();
+      if (!(SIDES as readonly string[]).includes(s))
+        throw new Invalid(`--side "${values.side}" is not a side; use provider or customer`);
+      side = s as Side;
+      dept = values.dept.toLowerCase();
+    }
     for (const name of ['from', 'to'] as const) {
       const value = values[name];
       if (value !== undefined && !isLocalDate(value))
@@ -89,6 +116,17 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
   const config = parseStoreConfig(io.env); // the database only: a report never talks to Slack
   return withDb(config, async (db) => {
     const dir = await readDirectory(db);
+    if (side === 'company' || dept === undefined) {
+      const today = localToday(now.getTime(), 'UTC');
+      const start = from ?? `${today.slice(0, 7)}-01`;
+      const end = to ?? today;
+      if (start > end) {
+        io.err(`kept report: --from ${start} is after --to ${end} (today in UTC when left out)`);
+        return EXIT.usage;
+      }
+      io.out(formatSides(await readCompanyReport(db, dir, { from: start, to: end }), format));
+      return EXIT.ok;
+    }
     const department = findDepartmentByIdOrName(dir, dept);
     if (!department) {
       const known = dir.departments.map((d) => d.id).join(', ');
@@ -105,6 +143,10 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
         `kept report: --from ${start} is after --to ${end} (${from ? 'today' : 'the first of this month'} in ${department.calendar.timezone} when left out)`,
       );
       return EXIT.usage;
+    }
+    if (side === 'customer') {
+      io.out(formatSides(await readCustomerReport(db, dir, department.id, { from: start, to: end }), format));
+      return EXIT.ok;
     }
     const built = await readReport(db, dir, department, { from: start, to: end }, BETTER_READ);
     io.out(formatReport(built, format, dir));

@@ -36,7 +36,7 @@ export const heatCellLabel = (cell: Pick<HeatCell, 'weekday' | 'hour'>): string 
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-type Cell = string | number | null;
+export type Cell = string | number | null;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled.
@@ -49,7 +49,7 @@ export function csvField(value: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const csvRow = (cells: readonly Cell[]) => cells.map(csvField).join(',');
+export const csvRow = (cells: readonly Cell[]) => cells.map(csvField).join(',');
 
 /**
  * The report as CSV: every table of the report, one section each (its name on a line, a header,
@@ -162,7 +162,7 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
 // Plain text
 
 /** Left-aligned columns, numbers right-aligned. */
-function table(head: readonly string[], rows: readonly Cell[][]): string[] {
+export function table(head: readonly string[], rows: readonly Cell[][]): string[] {
   const text = rows.map((row) => row.map((c) => (c === null ? '–' : String(c))));
   const widths = head.map((h, i) => Math.max(h.length, ...text.map((row) => row[i]!.length)));
   const numeric = head.map(
@@ -176,10 +176,10 @@ function table(head: readonly string[], rows: readonly Cell[][]): string[] {
   return [line(head), ...text.map(line)];
 }
 
-const pctText = (p: number | null) => (p === null ? '–' : `${p}%`);
+export const pctText = (p: number | null) => (p === null ? '–' : `${p}%`);
 /** One line of user text in a terminal: no control characters. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a table cell must not hold
-const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+export const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 
 /**
  * The report as plain text lines for a terminal, naming things as people do: agreements by their

@@ -13,7 +13,9 @@ import { allBreaches, type Breach, type Request, type Transfer } from './request
  * these, which counters written before cycles need no recount for), `breach|<target>` (each breach once, every cycle),
  * `heat|<weekday>|<hour>`, `svc|<service>`, `who|<assignee>`, `csat|n`, `csat|sum`, `csat|<score>`,
  * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`; waiting on the requester:
- * `paused` (requests that waited at least once), `pauses`, `waitedMs` (working ms of the pauses that ended). */
+ * `paused` (requests that waited at least once), `pauses`, `waitedMs` (working ms of the pauses that ended);
+ * the customer side (`customerKey`): `cust|<customer>|filed|<agreement>`, `…|met|…`, `…|breached|…`,
+ * `cust|<customer>|penalty|<agreement>|<unit>` and `…|waived|…` (counted since December 2026). */
 export type Counters = Record<string, number>;
 
 export const NOBODY = '-';
@@ -32,12 +34,29 @@ export const isBreachedThisCycle = (r: Pick<Request, 'breaches'>): boolean => Ob
 export const isMet = (r: Pick<Request, 'breaches' | 'cycles' | 'status'>): boolean =>
   !isBreached(r) && (r.status === 'resolved' || r.status === 'closed');
 
-/** Each breach once: its target, its penalty, and what was waived of it. */
-function addBreaches(add: (key: string, n?: number) => void, breaches: readonly { kind: string; breach: Breach }[]) {
+/**
+ * A customer-side counter: what `customer` received under `agreement` (`filed`, `met`, `breached`)
+ * or was owed (`penalty|<unit>`, `waived|<unit>`). Kept in the provider's day item beside its own
+ * counters, so a `*` agreement's figures can be told apart by customer.
+ */
+export const customerKey = (customer: string, kind: string, agreement: string, unit?: string): string =>
+  `cust|${customer}|${kind}|${agreement}${unit === undefined ? '' : `|${unit}`}`;
+
+/** Each breach once: its target, its penalty, and what was waived of it (also as the customer's, under its agreement). */
+function addBreaches(
+  add: (key: string, n?: number) => void,
+  breaches: readonly { kind: string; breach: Breach }[],
+  customer: string,
+  agreement: string,
+) {
   for (const { kind, breach } of breaches) {
     add(`breach|${kind}`);
     add(`penalty|${breach.unit}`, breach.amount);
-    if (breach.waived) add(`waived|${breach.unit}`, breach.amount);
+    add(customerKey(customer, 'penalty', agreement, breach.unit), breach.amount);
+    if (breach.waived) {
+      add(`waived|${breach.unit}`, breach.amount);
+      add(customerKey(customer, 'waived', agreement, breach.unit), breach.amount);
+    }
   }
 }
 
@@ -49,13 +68,16 @@ export function contribution(r: Request): Counters {
   const slice = `${r.agreementId}|${r.priority}`;
   add('filed');
   add(`filed|${slice}`);
+  add(customerKey(r.customer, 'filed', r.agreementId));
   if (isMet(r)) {
     add('met');
     add(`met|${slice}`);
+    add(customerKey(r.customer, 'met', r.agreementId));
   }
   if (isBreached(r)) {
     add('breached');
     add(`breached|${slice}`);
+    add(customerKey(r.customer, 'breached', r.agreementId));
     add(`heat|${r.filed.weekday}|${r.filed.hour}`);
     add(`svc|${r.service}`);
     add(`who|${r.assignee ?? NOBODY}`);
@@ -63,7 +85,7 @@ export function contribution(r: Request): Counters {
   if (isBreached(r) && !isBreachedThisCycle(r)) add('breached_earlier');
   if (r.status === 'cancelled') add('cancelled');
   else if (r.status !== 'resolved' && r.status !== 'closed') add('live');
-  addBreaches(add, allBreaches(r));
+  addBreaches(add, allBreaches(r), r.customer, r.agreementId);
   // Every rating counts: those given before a reopen and the latest one.
   for (const rating of [...(r.earlierRatings ?? []), ...(r.rating ? [r.rating] : [])]) {
     add('csat|n');
@@ -84,7 +106,7 @@ export function contribution(r: Request): Counters {
  * its own filing day, counted `transferred` (neither live, met nor cancelled), with the breaches
  * recorded while it owned the request and their penalties. Frozen at the transfer.
  */
-export function transferContribution(t: Transfer): Counters {
+export function transferContribution(t: Transfer, customer: string): Counters {
   const c: Counters = {};
   const add = (key: string, n = 1) => {
     if (n !== 0) c[key] = (c[key] ?? 0) + n;
@@ -92,17 +114,19 @@ export function transferContribution(t: Transfer): Counters {
   const slice = `${t.agreementId}|${t.priority}`;
   add('filed');
   add(`filed|${slice}`);
+  add(customerKey(customer, 'filed', t.agreementId));
   add('transferred');
   const breaches = allBreaches(t);
   if (breaches.length > 0) {
     add('breached');
     add(`breached|${slice}`);
+    add(customerKey(customer, 'breached', t.agreementId));
     add(`heat|${t.filed.weekday}|${t.filed.hour}`);
     add(`svc|${t.service}`);
     add(`who|${t.assignee ?? NOBODY}`);
   }
   if (breaches.length > 0 && !isBreachedThisCycle(t)) add('breached_earlier');
-  addBreaches(add, breaches);
+  addBreaches(add, breaches, customer, t.agreementId);
   return c;
 }
 
@@ -110,7 +134,11 @@ export function transferContribution(t: Transfer): Counters {
 export function shares(r: Request): { department: string; day: string; counters: Counters }[] {
   return [
     { department: r.provider, day: r.filed.day, counters: contribution(r) },
-    ...(r.transfers ?? []).map((t) => ({ department: t.from, day: t.filed.day, counters: transferContribution(t) })),
+    ...(r.transfers ?? []).map((t) => ({
+      department: t.from,
+      day: t.filed.day,
+      counters: transferContribution(t, r.customer),
+    })),
   ];
 }
 

@@ -100,9 +100,9 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
   },
   {
     name: 'report',
-    usage: '/sla report [dept] [period]',
+    usage: '/sla report [customer|company] [dept] [period]',
     summary:
-      "A department's compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads.",
+      "A department's compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads. `customer`: what it receives; `company`: every agreement (admins).",
     ready: true,
   },
   {

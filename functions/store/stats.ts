@@ -6,9 +6,17 @@
  * however many requests the period holds.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { covers } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import { agreementNames, type Directory } from '../domain/directory';
 import { buildReport, type Report } from '../domain/report';
+import {
+  buildCompanyReport,
+  buildCustomerReport,
+  type CompanyReport,
+  type CustomerReport,
+  type SidesInput,
+} from '../domain/report-sides';
 import type { Counters, StatsDelta } from '../domain/stats';
 import type { Db } from './client';
 import { queryPages, type TransactItem } from './transact';
@@ -143,4 +151,56 @@ export async function readReport(
     better: answers.answers,
     agreementNames: agreementNames(dir),
   });
+}
+
+/** Each provider's day counters over `from`..`to` (one query each, in parallel) and the sides' input. */
+async function readSides(
+  db: Db,
+  dir: Directory,
+  providers: readonly string[],
+  period: { from: string; to: string; label?: string },
+): Promise<SidesInput> {
+  const read = await Promise.all(
+    [...new Set(providers)].map(async (department) => ({
+      department,
+      days: (await readDays(db, department, period.from, period.to)).days,
+    })),
+  );
+  return {
+    from: period.from,
+    to: period.to,
+    ...(period.label ? { label: period.label } : {}),
+    names: Object.fromEntries(dir.departments.map((d) => [d.id, d.name])),
+    agreements: dir.agreements,
+    providers: read,
+  };
+}
+
+const providerOf = (a: Directory['agreements'][number]) => (a.active ?? a.pending)?.provider;
+
+/** What `customer` receives over its local dates `from`..`to`: one query per provider that serves it. */
+export async function readCustomerReport(
+  db: Db,
+  dir: Directory,
+  customer: string,
+  period: { from: string; to: string; label?: string },
+): Promise<CustomerReport> {
+  const providers = dir.agreements
+    .filter((a) => {
+      const terms = a.active ?? a.pending;
+      return terms !== undefined && terms.provider !== customer && covers(terms, customer);
+    })
+    .map(providerOf)
+    .filter((p): p is string => p !== undefined);
+  return buildCustomerReport(await readSides(db, dir, providers, period), customer);
+}
+
+/** Every agreement over the local dates `from`..`to`: one query per provider department. */
+export async function readCompanyReport(
+  db: Db,
+  dir: Directory,
+  period: { from: string; to: string; label?: string },
+): Promise<CompanyReport> {
+  const providers = dir.agreements.map(providerOf).filter((p): p is string => p !== undefined);
+  return buildCompanyReport(await readSides(db, dir, providers, period));
 }

@@ -298,7 +298,7 @@ describe('kept report', () => {
       ['report', '--dept', 'nope'],
       /^kept report: there is no department "nope"; departments: finance, it, people-ops, support$/,
     ],
-    [['report'], /^kept report: --dept is required; usage: kept report --dept ID/],
+    [['report'], /^kept report: --dept \(or --company\) is required; usage: kept report \(--dept ID/],
     [
       ['report', '--dept', 'it', '--from', '2026-02-30'],
       /^kept report: --from "2026-02-30" is not a date; write YYYY-MM-DD/,

@@ -3,17 +3,20 @@
  * the ack from three reads (the directory, the period's day counters, its "better" answers),
  * however many requests the period holds. Penalties and the breaches per assignee are shown to the
  * department's heads and Kept admins; everyone else sees compliance and a line saying they are for heads.
+ * `/sla report customer [dept] [period]` shows what a department receives from others (what is owed
+ * to it for its heads and Kept admins); `/sla report company [period]` every agreement, for Kept admins.
  */
 
 import { type Department, isHead } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf, findDepartmentByIdOrName } from '../../domain/directory';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
 import { readDirectory } from '../../store/directory';
-import { readReport } from '../../store/stats';
+import { readCompanyReport, readCustomerReport, readReport } from '../../store/stats';
 import type { WorkItem } from '../../work/item';
 import { context, MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import { reportMessage } from '../views/report';
+import { companyMessage, customerMessage } from '../views/report-sides';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
 
@@ -36,7 +39,11 @@ export async function reportCommand(
   args: readonly string[],
   trigger?: string,
 ): Promise<Ephemeral & { files?: WorkItem }> {
-  const usage = `\`/sla report [dept] [period]\`, the period one of ${PERIOD_FORMS}`;
+  const side = args[0]?.toLowerCase();
+  if (side === 'company') return companyCommand(deps, user, args.slice(1));
+  const customerSide = side === 'customer';
+  if (customerSide) args = args.slice(1);
+  const usage = `\`/sla report ${customerSide ? 'customer ' : ''}[dept] [period]\`, the period one of ${PERIOD_FORMS}`;
   if (args.length > 2) return say(`Too many words: ${usage}.`);
   const dir = await readDirectory(deps.db);
   if (dir.departments.length === 0)
@@ -62,12 +69,18 @@ export async function reportCommand(
   department ??= departmentsHeadedBy(dir, user)[0] ?? departmentsOf(dir, user)[0];
   if (!department)
     return say(
-      `You are not in any department, so name the one you want: \`/sla report ${dir.departments[0]!.id} [period]\`. Departments: ${departmentList(dir)}.`,
+      `You are not in any department, so name the one you want: \`/sla report ${customerSide ? 'customer ' : ''}${dir.departments[0]!.id} [period]\`. Departments: ${departmentList(dir)}.`,
     );
 
   const period = resolvePeriod(periodWord, deps.now().getTime(), department.calendar.timezone);
   if (!period.ok) return say(period.error);
   const { from, to, label } = period.value;
+  if (customerSide) {
+    const received = await readCustomerReport(deps.db, dir, department.id, { from, to, label });
+    const forHeads = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
+    const message = customerMessage(received, { forHeads });
+    return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
+  }
   const report = await readReport(deps.db, dir, department, { from, to, label }, BETTER_READ);
   const forHeads = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
   const message = reportMessage(report, { forHeads });
@@ -76,4 +89,18 @@ export async function reportCommand(
   const note = context(':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.');
   const blocks = [...message.blocks.slice(0, MAX_MESSAGE_BLOCKS - 1), note];
   return { response_type: 'ephemeral', text: message.text, blocks, files };
+}
+
+/** `/sla report company [period]`: every agreement, worst compliance first; Kept admins only. */
+async function companyCommand(deps: ListenerDeps, user: string, args: readonly string[]): Promise<Ephemeral> {
+  if (!deps.config.KEPT_ADMINS.includes(user))
+    return say('The company view is for Kept admins; `/sla report customer` shows what your department receives.');
+  if (args.length > 1)
+    return say(`Too many words: \`/sla report company [period]\`, the period one of ${PERIOD_FORMS}.`);
+  const dir = await readDirectory(deps.db);
+  const zone = (departmentsOf(dir, user)[0] ?? dir.departments[0])?.calendar.timezone ?? 'UTC';
+  const period = resolvePeriod(args[0]?.toLowerCase(), deps.now().getTime(), zone);
+  if (!period.ok) return say(period.error);
+  const message = companyMessage(await readCompanyReport(deps.db, dir, period.value));
+  return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
 }

@@ -24,6 +24,7 @@ import { decide } from '../../../functions/domain/request-actions';
 import {
   type Counters,
   contribution,
+  customerKey,
   NOBODY,
   shares,
   statsDelta,
@@ -53,6 +54,9 @@ const MON = at('2026-11-16T14:00:00Z');
 // Tuesday 17 November 2026, 10:00 in New York: the P2 response (4h, due Mon 13:00 EST) is missed.
 const TUE = at('2026-11-17T15:00:00Z');
 const SLICE = 'it-for-finance|P2';
+/** A customer-side counter of Finance's (`cust|finance|…`). */
+const cust = (kind: string, unit?: string, agreement = 'it-for-finance') =>
+  customerKey('finance', kind, agreement, unit);
 
 function file(when = MON): Request {
   const r = fileRequest({
@@ -99,18 +103,19 @@ const breach = (r: Request, kind: 'response' | 'resolution', amount: number, whe
 
 describe('contribution: what one request counts', () => {
   it('just filed: filed, filed for its agreement and priority, live', () => {
-    expect(contribution(file())).toEqual({ filed: 1, [`filed|${SLICE}`]: 1, live: 1 });
+    expect(contribution(file())).toEqual({ filed: 1, [`filed|${SLICE}`]: 1, [cust('filed')]: 1, live: 1 });
   });
 
   it('resolved in time: met (and still met once closed), no longer live', () => {
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
-    const met = { filed: 1, [`filed|${SLICE}`]: 1, met: 1, [`met|${SLICE}`]: 1 };
+    const met = { filed: 1, [`filed|${SLICE}`]: 1, [cust('filed')]: 1, met: 1, [`met|${SLICE}`]: 1, [cust('met')]: 1 };
     expect(contribution(resolved)).toEqual(met);
     expect(contribution(act(resolved, { type: 'close' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual(met);
     // Reopened, it is live again and no longer met.
     expect(contribution(act(resolved, { type: 'reopen' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual({
       filed: 1,
       [`filed|${SLICE}`]: 1,
+      [cust('filed')]: 1,
       live: 1,
     });
   });
@@ -131,6 +136,7 @@ describe('contribution: what one request counts', () => {
     expect(contribution(act(file(), { type: 'cancel' }, REQUESTER, MON + HOUR_MS))).toEqual({
       filed: 1,
       [`filed|${SLICE}`]: 1,
+      [cust('filed')]: 1,
       cancelled: 1,
     });
   });
@@ -139,13 +145,16 @@ describe('contribution: what one request counts', () => {
     expect(contribution(breach(file(), 'response', 10, TUE))).toEqual({
       filed: 1,
       [`filed|${SLICE}`]: 1,
+      [cust('filed')]: 1,
       breached: 1,
       [`breached|${SLICE}`]: 1,
+      [cust('breached')]: 1,
       'heat|1|9': 1,
       'svc|Laptops': 1,
       [`who|${NOBODY}`]: 1,
       'breach|response': 1,
       'penalty|points': 10,
+      [cust('penalty', 'points')]: 10,
       live: 1,
     });
     expect(NOBODY).toBe('-');
@@ -163,13 +172,16 @@ describe('contribution: what one request counts', () => {
     expect(contribution(resolved)).toEqual({
       filed: 1,
       [`filed|${SLICE}`]: 1,
+      [cust('filed')]: 1,
       breached: 1,
       [`breached|${SLICE}`]: 1,
+      [cust('breached')]: 1,
       'heat|1|9': 1,
       'svc|Laptops': 1,
       [`who|${AGENT}`]: 1,
       'breach|response': 1,
       'penalty|points': 10,
+      [cust('penalty', 'points')]: 10,
       'cause|handoff': 1,
     });
   });
@@ -184,13 +196,16 @@ describe('contribution: what one request counts', () => {
     expect(statsDelta(lateResolved, recorded).add).toEqual({
       met: -1,
       [`met|${SLICE}`]: -1,
+      [cust('met')]: -1,
       breached: 1,
       [`breached|${SLICE}`]: 1,
+      [cust('breached')]: 1,
       'heat|1|9': 1,
       'svc|Laptops': 1,
       [`who|${AGENT}`]: 1,
       'breach|response': 1,
       'penalty|points': 10,
+      [cust('penalty', 'points')]: 10,
     });
   });
 
@@ -237,6 +252,21 @@ describe('contribution: what one request counts', () => {
       wed + HOUR_MS,
     );
     expect(statsDelta(free, freeWaived).add).toEqual({});
+  });
+
+  it("counts on the customer's side too: what Finance received under the agreement, and what it is owed", () => {
+    const wed = at('2026-11-18T17:00:00Z');
+    const both = breach(breach(file(), 'response', 10, wed), 'resolution', 15, wed);
+    const waived = act(both, { type: 'waive', kind: 'response', reason: 'Agreed.' }, FIN_HEAD, wed + HOUR_MS);
+    const customerSide = Object.fromEntries(
+      Object.entries(contribution(waived)).filter(([k]) => k.startsWith('cust|')),
+    );
+    expect(customerSide).toEqual({
+      'cust|finance|filed|it-for-finance': 1,
+      'cust|finance|breached|it-for-finance': 1,
+      'cust|finance|penalty|it-for-finance|points': 25,
+      'cust|finance|waived|it-for-finance|points': 10,
+    });
   });
 
   it('csat: how many ratings, their sum, and one counter per score; on a breached request too', () => {
@@ -317,6 +347,7 @@ describe('statsDelta: what one write moves', () => {
       live: -1,
       met: 1,
       [`met|${SLICE}`]: 1,
+      [cust('met')]: 1,
     });
   });
 
@@ -369,12 +400,26 @@ describe('transfers: each department counts its share', () => {
     const filed = file(at('2026-11-17T01:00:00Z'));
     const moved = transfer(filed, at('2026-11-17T01:30:00Z'));
     expect(shares(moved)).toEqual([
-      { department: 'people-ops', day: '2026-11-17', counters: { filed: 1, [`filed|${HR_SLICE}`]: 1, live: 1 } },
-      { department: 'it', day: '2026-11-16', counters: { filed: 1, [`filed|${SLICE}`]: 1, transferred: 1 } },
+      {
+        department: 'people-ops',
+        day: '2026-11-17',
+        counters: { filed: 1, [`filed|${HR_SLICE}`]: 1, [cust('filed', undefined, 'hr-for-finance')]: 1, live: 1 },
+      },
+      {
+        department: 'it',
+        day: '2026-11-16',
+        counters: { filed: 1, [`filed|${SLICE}`]: 1, [cust('filed')]: 1, transferred: 1 },
+      },
     ]);
     expect(statsDeltas(filed, moved)).toEqual([
       { department: 'it', delta: { day: '2026-11-16', add: { live: -1, transferred: 1 } } },
-      { department: 'people-ops', delta: { day: '2026-11-17', add: { filed: 1, [`filed|${HR_SLICE}`]: 1, live: 1 } } },
+      {
+        department: 'people-ops',
+        delta: {
+          day: '2026-11-17',
+          add: { filed: 1, [`filed|${HR_SLICE}`]: 1, [cust('filed', undefined, 'hr-for-finance')]: 1, live: 1 },
+        },
+      },
     ]);
   });
 
@@ -388,20 +433,23 @@ describe('transfers: each department counts its share', () => {
       counters: {
         filed: 1,
         [`filed|${SLICE}`]: 1,
+        [cust('filed')]: 1,
         transferred: 1,
         breached: 1,
         [`breached|${SLICE}`]: 1,
+        [cust('breached')]: 1,
         'heat|1|9': 1,
         'svc|Laptops': 1,
         [`who|${AGENT}`]: 1,
         'breach|response': 1,
         'penalty|points': 10,
+        [cust('penalty', 'points')]: 10,
       },
     });
     expect(hr).toEqual({
       department: 'people-ops',
       day: '2026-11-17',
-      counters: { filed: 1, [`filed|${HR_SLICE}`]: 1, live: 1 },
+      counters: { filed: 1, [`filed|${HR_SLICE}`]: 1, [cust('filed', undefined, 'hr-for-finance')]: 1, live: 1 },
     });
     // IT's share loses only its live count; the charge does not move.
     expect(statsDeltas(recorded, moved).find((d) => d.department === 'it')?.delta.add).toEqual({
@@ -428,11 +476,13 @@ describe('transfers: each department counts its share', () => {
           add: {
             breached: 1,
             [`breached|${HR_SLICE}`]: 1,
+            [cust('breached', undefined, 'hr-for-finance')]: 1,
             'heat|2|17': 1,
             'svc|Payroll questions': 1,
             [`who|${NOBODY}`]: 1,
             'breach|response': 1,
             'penalty|EUR': 25,
+            [cust('penalty', 'EUR', 'hr-for-finance')]: 25,
           },
         },
       },
@@ -445,7 +495,10 @@ describe('transfers: each department counts its share', () => {
     const back = transfer(there, MON + 2 * HOUR_MS);
     const deltas = statsDeltas(there, back);
     expect([...deltas].sort((a, b) => a.department.localeCompare(b.department))).toEqual([
-      { department: 'it', delta: { day: '2026-11-16', add: { filed: 1, [`filed|${SLICE}`]: 1, live: 1 } } },
+      {
+        department: 'it',
+        delta: { day: '2026-11-16', add: { filed: 1, [`filed|${SLICE}`]: 1, [cust('filed')]: 1, live: 1 } },
+      },
       { department: 'people-ops', delta: { day: '2026-11-16', add: { live: -1, transferred: 1 } } },
     ]);
     // IT counts it received twice that day, once handed over and once live.
