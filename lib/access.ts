@@ -135,6 +135,8 @@ export const STORE_ACCESS = {
   // stats.ts
   'stats.readDays': { table: { Query: ['stats'] } },
   'stats.readReport': { table: { Query: ['stats'] } },
+  'stats.readCustomerReport': { table: { Query: ['stats'] } },
+  'stats.readCompanyReport': { table: { Query: ['stats'] } },
   // tips.ts
   'tips.readAllTips': { table: { Query: ['tips'] } },
   'tips.tipsForWeek': { table: { Query: ['tips'] } },
@@ -183,6 +185,8 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.queueOf',
     'signin.saveSignIn',
     'signin.useSignIn',
+    'stats.readCompanyReport',
+    'stats.readCustomerReport',
     'stats.readReport',
     'tips.readAllTips',
     'tips.addCustomTip',
