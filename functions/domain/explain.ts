@@ -34,8 +34,8 @@ export type SkipReason =
   | { kind: 'holiday'; holidays: SkippedHoliday[]; weekdays: number[] }
   /** Dates with their own hours (a short or closed day), with the holidays and days off around them. */
   | { kind: 'override'; days: SkippedOverride[]; holidays: SkippedHoliday[]; weekdays: number[] }
-  /** Waiting on the requester. */
-  | { kind: 'paused' }
+  /** Waiting on the requester (or, when the agreement stops the clock for it too, on a third party). */
+  | { kind: 'paused'; orThirdParty?: true }
   /** The request was cancelled: the clock stopped. */
   | { kind: 'stopped' }
   /** Met, until reopened. */
@@ -146,11 +146,12 @@ type Span = { run: true; from: number; to: number } | { run: false; from: number
  * The clock's running and stopped spans, from its events, in its current cycle (from its last
  * reopen that started a new cycle). `cancelledAt`: a pause then is a stop.
  */
-function spansOf(clock: TargetClock, cancelledAt: number | undefined): Span[] {
+function spansOf(clock: TargetClock, cancelledAt: number | undefined, orThirdParty: boolean): Span[] {
   const spans: Span[] = [];
   let state: 'running' | 'paused' | 'met' = 'running';
   let since = cycleStartedAt(clock);
-  let pauseWhy: SkipReason = { kind: 'paused' };
+  const paused: SkipReason = orThirdParty ? { kind: 'paused', orThirdParty: true } : { kind: 'paused' };
+  let pauseWhy: SkipReason = paused;
   const cycle = clock.events.map((e) => e.type).lastIndexOf('cycle');
   for (const e of clock.events.slice(cycle + 1)) {
     if (e.type === 'start') continue;
@@ -162,7 +163,7 @@ function spansOf(clock: TargetClock, cancelledAt: number | undefined): Span[] {
     if (e.type === 'pause' && state === 'running') {
       close();
       state = 'paused';
-      pauseWhy = cancelledAt === e.at ? { kind: 'stopped' } : { kind: 'paused' };
+      pauseWhy = cancelledAt === e.at ? { kind: 'stopped' } : paused;
     } else if (e.type === 'meet' && state !== 'met') {
       close();
       state = 'met';
@@ -196,6 +197,8 @@ function merged(stretches: Stretch[]): Stretch[] {
 export interface ExplainOptions {
   /** When the request was cancelled: the clock's pause at that instant reads as stopped, not waiting. */
   cancelledAt?: number;
+  /** The agreement stops the clock while waiting on a third party too: a pause reads as either wait. */
+  thirdPartyPausesClock?: boolean;
 }
 
 /**
@@ -213,7 +216,7 @@ export function explainClock(
   let remaining = clock.target;
   let end: ExplanationEnd | undefined;
   let last = cycleStartedAt(clock);
-  for (const span of spansOf(clock, options.cancelledAt)) {
+  for (const span of spansOf(clock, options.cancelledAt, options.thirdPartyPausesClock === true)) {
     if (span.to <= span.from && span.run) continue;
     if (!span.run) {
       if (span.to > span.from) stretches.push({ type: 'skipped', from: span.from, to: span.to, reason: span.why });
@@ -252,12 +255,16 @@ export function explainClock(
 
 /** Both targets of a request explained at `at` (never before its last change, as `clocksAt`). */
 export function explainRequest(
-  request: Pick<Request, 'clocks' | 'cancelledAt' | 'updatedAt'>,
+  request: Pick<Request, 'clocks' | 'cancelledAt' | 'updatedAt' | 'waitRules'>,
   calendar: Calendar,
   at: number,
 ): Record<TargetKind, TargetExplanation> {
   const t = Math.max(at, request.updatedAt);
-  const options = request.cancelledAt !== undefined ? { cancelledAt: request.cancelledAt } : {};
+  const options: ExplainOptions = {
+    ...(request.cancelledAt !== undefined ? { cancelledAt: request.cancelledAt } : {}),
+    // A pause may then be a wait on a third party too: the explanation says either.
+    ...(request.waitRules?.thirdPartyPausesClock ? { thirdPartyPausesClock: true } : {}),
+  };
   return {
     response: explainClock(calendar, request.clocks.response, t, options),
     resolution: explainClock(calendar, request.clocks.resolution, t, options),

@@ -97,7 +97,9 @@ export function reasonText(reason: SkipReason): string {
       return `${days}${also.length > 0 ? ` and ${also.join(' and ')}` : ''}`;
     }
     case 'paused':
-      return 'paused — waiting on the requester';
+      return reason.orThirdParty
+        ? 'paused — waiting on the requester or a third party'
+        : 'paused — waiting on the requester';
     case 'stopped':
       return 'stopped — the request was cancelled';
     case 'met':

@@ -244,4 +244,15 @@ describe('what the stretches say', () => {
     expect(e.end).toEqual({ kind: 'paused', at: at('2026-11-10T11:30') });
     expect(e.counted).toBe(90 * MIN);
   });
+
+  it('a pause reads as either wait when the agreement stops the clock for a third party too', () => {
+    let clock = unwrapClock(startClock(ny, { kind: 'resolution', target: 4 * 60 * MIN, at: at('2026-11-10T10:00') }));
+    clock = unwrapClock(pauseClock(ny, clock, at('2026-11-10T11:00')));
+    clock = unwrapClock(resumeClock(ny, clock, at('2026-11-10T14:00')));
+    const paused = (options = {}) =>
+      explainClock(ny, clock, at('2026-11-10T15:00'), options).stretches.find((s) => s.type === 'skipped');
+    expect(paused()).toMatchObject({ reason: { kind: 'paused' } });
+    expect(paused()).not.toMatchObject({ reason: { orThirdParty: true } });
+    expect(paused({ thirdPartyPausesClock: true })).toMatchObject({ reason: { kind: 'paused', orThirdParty: true } });
+  });
 });

@@ -81,3 +81,8 @@ it('keeps a six-week target to at most 12 lines, with its start and its due inst
   expect(JSON.stringify(message.blocks)).toContain('200h counted → due');
   for (const b of message.blocks) if (b.type === 'section') expect(b.text!.text.length).toBeLessThanOrEqual(3000);
 });
+
+it('names the wait of a pause: the requester, or either when the agreement stops the clock for a third party', () => {
+  expect(reasonText({ kind: 'paused' })).toBe('paused — waiting on the requester');
+  expect(reasonText({ kind: 'paused', orThirdParty: true })).toBe('paused — waiting on the requester or a third party');
+});
