@@ -40,7 +40,7 @@ it('kept import --dry-run shows what would change and writes nothing', async () 
 });
 
 it('with a bot token, kept import checks the Slack settings with the rest before writing anything', async () => {
-  const run = cli({ SLACK_BOT_TOKEN: 'xoxp-a-user-token', SLACK_API_URL: 'not a url' });
+  const run = cli({ SLACK_BOT_TOKEN: 'xoxp-fake', SLACK_API_URL: 'not a url' });
   expect(await kept(['import', EXAMPLE], run.io)).toBe(2);
   expect(run.err).toHaveLength(1);
   expect(run.err[0]!.split('\n')).toEqual([

@@ -131,7 +131,7 @@ it('leaves no Java process behind even when killed outright', async () => {
 it('refuses to start with bad settings, naming every one of them in one run', async () => {
   const p = startNode(
     [path.join(ROOT, 'bin', 'run.cjs'), 'bin/local.ts'],
-    { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxp-a-user-token', PORT: 'eighty' },
+    { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxp-fake', PORT: 'eighty' },
     workdir,
   );
   expect(await p.exited).toBe(1);

@@ -54,7 +54,7 @@ export async function startPlayground(
     config = parseConfig({
       ...env,
       // A placeholder in the shape the settings check wants, not a token: only the stand-in sees it.
-      SLACK_BOT_TOKEN: 'xoxb-playground',
+      SLACK_BOT_TOKEN: 'xoxb-fake',
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: fake.url,
       SLACK_BOT_USER_ID: BOT.userId,
