@@ -41,15 +41,7 @@ import { WORKER_TIMEOUT_SECONDS } from '../work/worker-settings';
 import { postDm, REFUSED_DM_TS } from './dm';
 import { headMark, headsOf, lateByOf } from './notify-breaches';
 import type { SlackMessage } from './views/blocks';
-import {
-  atRiskWarning,
-  breachApology,
-  breachNotice,
-  breachToAssignee,
-  type EscalationInput,
-  escalationNotice,
-  onDutyMentions,
-} from './views/breaches';
+import { breachApology, breachNotice, breachToAssignee } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { type OverdueReminderInput, overdueReminder } from './views/reminders';
 import {
@@ -65,6 +57,7 @@ import {
   resolvedDm,
 } from './views/request-dms';
 import { type CardInput, filedFromMessageReply, historyLine, movedCard, requestCard } from './views/requests';
+import { atRiskWarning, type EscalationInput, escalationNotice, onDutyMentions } from './views/warnings';
 
 export interface RequestNotifyDeps {
   db: Db;

@@ -9,8 +9,8 @@ import { isLive, type Request } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { button, context, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
-import { onDutyMentions } from './breaches';
 import { cut, dateToken, escapeMrkdwn, link, mentionUser, possessive, safeUrl, spokenDuration } from './format';
+import { onDutyMentions } from './warnings';
 
 export interface OverdueReminderInput {
   request: Request;

@@ -11,20 +11,22 @@ import {
 import { decide, missedTargets } from '../../../../functions/domain/request-actions';
 import { IDS } from '../../../../functions/slack/ids';
 import {
-  atRiskWarning,
   type BatchedBreach,
   type BreachNoticeInput,
   breachBatch,
   breachNotice,
   chargeText,
-  escalationNotice,
   MAX_BATCHED_BREACHES,
-  MAX_DUTY_MENTIONS,
   monthName,
-  onDutyMentions,
   waiveModal,
 } from '../../../../functions/slack/views/breaches';
 import { readResolveView, resolveModal } from '../../../../functions/slack/views/request-modals';
+import {
+  atRiskWarning,
+  escalationNotice,
+  MAX_DUTY_MENTIONS,
+  onDutyMentions,
+} from '../../../../functions/slack/views/warnings';
 import {
   actionsBlocks,
   allText,
