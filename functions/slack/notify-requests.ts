@@ -43,6 +43,7 @@ import { headMark, headsOf, lateByOf } from './notify-breaches';
 import type { SlackMessage } from './views/blocks';
 import { breachApology, breachNotice, breachToAssignee } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
+import { historyLine } from './views/history';
 import { type OverdueReminderInput, overdueReminder } from './views/reminders';
 import {
   assignedDm,
@@ -56,7 +57,7 @@ import {
   requesterWroteDm,
   resolvedDm,
 } from './views/request-dms';
-import { type CardInput, filedFromMessageReply, historyLine, movedCard, requestCard } from './views/requests';
+import { type CardInput, filedFromMessageReply, movedCard, requestCard } from './views/requests';
 import { atRiskWarning, type EscalationInput, escalationNotice, onDutyMentions } from './views/warnings';
 
 export interface RequestNotifyDeps {

@@ -33,7 +33,7 @@ import {
   safeUrl,
   TARGET_LABEL,
 } from './format';
-import { filesText } from './requests';
+import { filesText } from './history';
 
 export interface ConfirmationInput {
   request: Request;

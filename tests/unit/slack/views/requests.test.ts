@@ -18,6 +18,7 @@ import {
 import { decide } from '../../../../functions/domain/request-actions';
 import type { Counters } from '../../../../functions/domain/stats';
 import { IDS } from '../../../../functions/slack/ids';
+import { historyLine } from '../../../../functions/slack/views/history';
 import {
   filedConfirmation,
   RATE_ACTION_PATTERN,
@@ -32,7 +33,7 @@ import {
   resolveModal,
   type ServiceChoice,
 } from '../../../../functions/slack/views/request-modals';
-import { historyLine, requestCard, requestDetails } from '../../../../functions/slack/views/requests';
+import { requestCard, requestDetails } from '../../../../functions/slack/views/requests';
 import { department } from '../../../support/departments';
 import {
   actionsBlocks,
