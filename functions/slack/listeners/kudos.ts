@@ -29,13 +29,12 @@ import {
   reactionKey,
 } from '../../domain/kudos';
 import type { MessageRef } from '../../domain/message-ref';
-import { maySeeRequest } from '../../domain/privacy';
 import { parseRequestId } from '../../domain/request';
 import { localDayOf } from '../../domain/weeks';
 import { logger } from '../../log';
+import { visibleRequest } from '../../services/visible';
 import { readDirectory } from '../../store/directory';
 import { departmentsOfWeek, givenOn, kudosCountsOf, saveKudos, takeBackReaction } from '../../store/kudos';
-import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
 import {
   givenReply,
@@ -131,9 +130,10 @@ export async function giveKudos(
 
   let provider: string | undefined;
   if (input.requestId) {
-    const [request, dir] = await Promise.all([getRequest(deps.db, input.requestId), readDirectory(deps.db)]);
     // A request the giver may not see is, to them, no request at all.
-    if (!request || !maySeeRequest(request, dir, input.giver, deps.config.KEPT_ADMINS))
+    const seen = await visibleRequest(deps.db, input.requestId, input.giver, deps.config.KEPT_ADMINS);
+    const request = seen?.request;
+    if (!request)
       return {
         outcome: 'refused',
         field: 'request',

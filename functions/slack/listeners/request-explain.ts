@@ -9,12 +9,11 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { findDepartment } from '../../domain/directory';
 import { explainRequest } from '../../domain/explain';
-import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
+import { noSuchRequest } from '../../domain/privacy';
 import { parseRequestId } from '../../domain/request';
 import { logger } from '../../log';
 import { calendarOf } from '../../services/calendars';
-import { readDirectory } from '../../store/directory';
-import { getRequest } from '../../store/requests';
+import { visibleRequest } from '../../services/visible';
 import { IDS } from '../ids';
 import { explainMessage, zoneOrFallback } from '../views/explain';
 import { escapeMrkdwn } from '../views/format';
@@ -45,12 +44,12 @@ export async function explainCommand(
         ? `"${escapeMrkdwn(arg.slice(0, 30))}" is not a request ID; write it like \`/sla explain IT-42\`. \`/sla list\` shows yours.`
         : 'Which request? Write its ID, e.g. `/sla explain IT-42`. `/sla list` shows yours.',
     );
-  const [request, dir, tz] = await Promise.all([
-    getRequest(deps.db, id),
-    readDirectory(deps.db),
+  const [seen, tz] = await Promise.all([
+    visibleRequest(deps.db, id, user, deps.config.KEPT_ADMINS),
     readerZone(client, user),
   ]);
-  if (!request || !maySeeRequest(request, dir, user, deps.config.KEPT_ADMINS)) return say(noSuchRequest(id));
+  if (!seen) return say(noSuchRequest(id));
+  const { request, dir } = seen;
   const provider = findDepartment(dir, request.provider);
   if (!provider) return say(`${id} belongs to a department that no longer exists in Kept.`);
   const calendar = calendarOf(provider);

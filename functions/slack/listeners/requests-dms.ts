@@ -12,6 +12,7 @@ import { findDepartment } from '../../domain/directory';
 import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
 import { breachOf, parseRequestId } from '../../domain/request';
 import { act } from '../../services/requests';
+import { visibleRequest } from '../../services/visible';
 import { readDirectory } from '../../store/directory';
 import { getRequest, getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
@@ -54,9 +55,9 @@ export function registerRequestDms(app: App, deps: ListenerDeps): void {
       body.trigger_id ?? '',
       'Waive penalty',
       async () => {
-        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        if (!request || !maySeeRequest(request, dir, body.user.id, deps.config.KEPT_ADMINS))
-          return { refusal: noSuchRequest(id) };
+        const seen = await visibleRequest(deps.db, id, body.user.id, deps.config.KEPT_ADMINS);
+        if (!seen) return { refusal: noSuchRequest(id) };
+        const { request, dir } = seen;
         const breach = breachOf(request, kind, cycle);
         if (!breach) return { refusal: `${id} has no ${kind} breach to waive.` };
         const customer = findDepartment(dir, request.customer);

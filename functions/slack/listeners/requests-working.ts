@@ -7,15 +7,14 @@
 
 import type { App, BlockAction, ButtonAction, RespondFn, UsersSelectAction } from '@slack/bolt';
 import { findDepartment } from '../../domain/directory';
-import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
+import { noSuchRequest } from '../../domain/privacy';
 import { isLive, parseRequestId, type RequestAction, rightsOf } from '../../domain/request';
 import { missedTargets } from '../../domain/request-actions';
 import { calendarOf } from '../../services/calendars';
 import { act } from '../../services/requests';
 import { destinationOf } from '../../services/transfer';
+import { visibleRequest } from '../../services/visible';
 import { getAgreementVersion } from '../../store/agreements';
-import { readDirectory } from '../../store/directory';
-import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
 import { priorityModal, readPriorityView, readTransferView, transferModal } from '../views/request-change-modals';
 import { pauseModal, readPauseView, readPauseWho, readResolveView, resolveModal } from '../views/request-modals';
@@ -106,9 +105,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       body.trigger_id ?? '',
       `Ask about ${id}`,
       async () => {
-        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        if (!request || !maySeeRequest(request, dir, body.user.id, deps.config.KEPT_ADMINS))
-          return { refusal: noSuchRequest(id) };
+        const seen = await visibleRequest(deps.db, id, body.user.id, deps.config.KEPT_ADMINS);
+        if (!seen) return { refusal: noSuchRequest(id) };
+        const { request } = seen;
         if (request.status === 'waiting_on_requester')
           return { refusal: `${id} is already waiting on its requester; they have the question in their DM.` };
         if (request.status === 'waiting_on_third_party')
@@ -159,9 +158,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       `Resolve ${id}`,
       async () => {
         // A request that missed a target asks for its cause too.
-        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        if (!request || !maySeeRequest(request, dir, body.user.id, deps.config.KEPT_ADMINS))
-          return { refusal: noSuchRequest(id) };
+        const seen = await visibleRequest(deps.db, id, body.user.id, deps.config.KEPT_ADMINS);
+        if (!seen) return { refusal: noSuchRequest(id) };
+        const { request, dir } = seen;
         const provider = findDepartment(dir, request.provider);
         const missed = request && provider ? missedTargets(request, calendarOf(provider), deps.now().getTime()) : [];
         return resolveModal(id, missed);
@@ -216,9 +215,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       body.trigger_id ?? '',
       `Priority of ${id}`,
       async () => {
-        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        if (!request || !maySeeRequest(request, dir, user, deps.config.KEPT_ADMINS))
-          return { refusal: noSuchRequest(id) };
+        const seen = await visibleRequest(deps.db, id, user, deps.config.KEPT_ADMINS);
+        if (!seen) return { refusal: noSuchRequest(id) };
+        const { request, dir } = seen;
         const provider = findDepartment(dir, request.provider);
         const rights = rightsOf(request, provider, user);
         if (!rights.provider && !rights.requester)
@@ -275,9 +274,9 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
       body.trigger_id ?? '',
       `Transfer ${id}`,
       async () => {
-        const [request, dir] = await Promise.all([getRequest(deps.db, id), readDirectory(deps.db)]);
-        if (!request || !maySeeRequest(request, dir, user, deps.config.KEPT_ADMINS))
-          return { refusal: noSuchRequest(id) };
+        const seen = await visibleRequest(deps.db, id, user, deps.config.KEPT_ADMINS);
+        if (!seen) return { refusal: noSuchRequest(id) };
+        const { request, dir } = seen;
         const provider = findDepartment(dir, request.provider);
         if (!rightsOf(request, provider, user).provider)
           return { refusal: `Only people in ${provider?.name ?? request.provider} can transfer ${id}.` };
