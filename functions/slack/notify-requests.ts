@@ -44,19 +44,9 @@ import type { SlackMessage } from './views/blocks';
 import { breachApology, breachNotice, breachToAssignee } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { historyLine } from './views/history';
+import { assignedDm, LOW_SCORE, lowScoreAlert, movedDm, requesterWroteDm } from './views/provider-dms';
 import { type OverdueReminderInput, overdueReminder } from './views/reminders';
-import {
-  assignedDm,
-  filedConfirmation,
-  LOW_SCORE,
-  lowScoreAlert,
-  movedDm,
-  ratedDm,
-  relayedReply,
-  requesterUpdate,
-  requesterWroteDm,
-  resolvedDm,
-} from './views/request-dms';
+import { filedConfirmation, ratedDm, relayedReply, requesterUpdate, resolvedDm } from './views/request-dms';
 import { type CardInput, filedFromMessageReply, movedCard, requestCard } from './views/requests';
 import { atRiskWarning, type EscalationInput, escalationNotice, onDutyMentions } from './views/warnings';
 
