@@ -8,6 +8,7 @@ import { findRoot } from '../functions/local/dynamodb-local';
 import * as bundles from './bundles.bench';
 import * as cli from './cli.bench';
 import * as clock from './clock.bench';
+import * as coldstart from './coldstart.bench';
 import * as digest from './digest.bench';
 import * as filing from './filing.bench';
 import * as load from './load.bench';
@@ -29,6 +30,7 @@ const BENCHES: Record<string, Bench> = {
   digest: digest.run,
   bundles: bundles.run,
   cli: cli.run,
+  coldstart: coldstart.run,
 };
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
 
