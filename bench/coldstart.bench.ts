@@ -91,7 +91,11 @@ function spawnOnce(bundle: string, event: unknown, env: Record<string, string>):
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['-e', CHILD],
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        '-e',
+        CHILD,
+      ],
       {
         cwd: ROOT,
         encoding: 'utf8',
