@@ -15,12 +15,12 @@ import { median, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
-const OUT = path.join(ROOT, 'build', 'bench');
+export const OUT = path.join(ROOT, 'build', 'bench');
 const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
-const STUBBED = Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, STUB]));
+export const STUBBED = Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, STUB]));
 const LOADS = 10;
 /** The Slack asset's copy of date-holidays, relative to its index.js (slack-api.ts HOLIDAYS_BUNDLE). */
-const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
+export const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
 /** worker.ts CHART_RUNTIME_FILES: copied beside the worker's bundle, under node_modules/. */
 const CHART_RUNTIME_FILES = [
   '@resvg/resvg-wasm/package.json',
@@ -33,14 +33,14 @@ const CHART_RUNTIME_FILES = [
 const VEGA_CANVAS_BROWSER = path.join(ROOT, 'node_modules', 'vega-canvas', 'build', 'vega-canvas.browser.js');
 const CHART_LOADS = 5;
 
-type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
+export type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
 
 /**
  * Mirrors lib/constructs/kept-function.ts, slack-api.ts and worker.ts (minify, node22, CJS, SDK
  * external; Slack: receiver stubs, date-holidays external; worker: Vega bundled with the
  * vega-canvas alias, resvg and the font external; the others reach no chart package at all).
  */
-function options(entry: string, outfile: string, fn: Fn): BuildOptions {
+export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
   const external = ['@aws-sdk/*', ...(fn === 'slack' ? ['date-holidays'] : [])];
   if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf');
   return {
@@ -60,7 +60,7 @@ function options(entry: string, outfile: string, fn: Fn): BuildOptions {
 }
 
 /** Mirrors slack-api.ts holidaysBundleCommand: date-holidays with its tables, on its own, beside the Slack bundle. */
-function holidaysOptions(outfile: string): BuildOptions {
+export function holidaysOptions(outfile: string): BuildOptions {
   return {
     entryPoints: [require.resolve('date-holidays', { paths: [ROOT] })],
     outfile,

@@ -6,7 +6,9 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findRoot } from '../functions/local/dynamodb-local';
 import * as bundles from './bundles.bench';
+import * as cli from './cli.bench';
 import * as clock from './clock.bench';
+import * as coldstart from './coldstart.bench';
 import * as digest from './digest.bench';
 import * as filing from './filing.bench';
 import * as load from './load.bench';
@@ -27,6 +29,8 @@ const BENCHES: Record<string, Bench> = {
   report: report.run,
   digest: digest.run,
   bundles: bundles.run,
+  cli: cli.run,
+  coldstart: coldstart.run,
 };
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
 

@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-// The `kept` command (package.json "bin"): builds and runs bin/kept.ts.
-process.argv.splice(2, 0, 'bin/kept.ts');
-require('./run.cjs');
+// The `kept` command (package.json "bin"): runs bin/kept.ts from its cached build (bin/run.cjs).
+require('./run.cjs').run('bin/kept.ts', process.argv.slice(2));

@@ -1,4 +1,4 @@
-/** Entry of the `kept` command (package.json "bin" -> bin/kept.cjs -> here). */
+/** Entry of the `kept` command (node_modules/.bin/kept, linked at install -> bin/kept.cjs -> here). */
 
 import { readFile } from 'node:fs/promises';
 import dotenv from 'dotenv';

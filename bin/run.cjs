@@ -1,27 +1,84 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry on Node 20 (which cannot run .ts itself): esbuild bundles our own
-// code into build/ (node_modules stay external), then the bundle runs with the remaining args.
+// Runs a TypeScript entry on Node 20 (which cannot run .ts itself): esbuild bundles our own code
+// into build/run/ (node_modules stay external), then the bundle runs with the remaining args.
+// The bundle is built once and reused until one of the files it was built from changes: beside it,
+// a stamp lists each input with its size and modification time (esbuild's metafile), so a run
+// checks ~100 files with stat and loads esbuild only to rebuild (docs/decisions.md).
+const fs = require('node:fs');
 const path = require('node:path');
-const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
-const [entry, ...args] = process.argv.slice(2);
-if (!entry) {
-  console.error('usage: node bin/run.cjs <entry.ts> [args...]');
-  process.exit(2);
+
+/** The bundle for `entry`, built now only when missing or older than one of its inputs. */
+function bundleOf(entry) {
+  const outfile = path.join(root, 'build', 'run', entry.replace(/\.ts$/, '.cjs'));
+  const stampFile = `${outfile}.inputs.json`;
+  if (fresh(stampFile) && fs.existsSync(outfile)) return outfile;
+  const esbuild = require('esbuild');
+  // Built in a folder of its own, then renamed into place: two first runs at once never load half
+  // a file, and the source map keeps the bundle's name.
+  const tmpDir = path.join(path.dirname(outfile), `.building-${process.pid}`);
+  const tmp = path.join(tmpDir, path.basename(outfile));
+  const startedAt = Date.now();
+  const result = esbuild.buildSync({
+    entryPoints: [path.resolve(root, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    sourcemap: 'linked',
+    outfile: tmp,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // A file saved while the build ran may not be in it: its time is not trusted, so the next run builds again.
+  const inputs = Object.keys(result.metafile.inputs).map((file) => {
+    const st = fs.statSync(path.resolve(root, file));
+    return [file, st.size, st.mtimeMs <= startedAt ? st.mtimeMs : -1];
+  });
+  fs.writeFileSync(`${tmp}.inputs.json`, JSON.stringify(inputs));
+  fs.renameSync(`${tmp}.map`, `${outfile}.map`);
+  fs.renameSync(tmp, outfile);
+  fs.renameSync(`${tmp}.inputs.json`, stampFile);
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+  return outfile;
 }
-const outfile = path.join(root, 'build', 'run', entry.replace(/\.ts$/, '.cjs'));
-esbuild.buildSync({
-  entryPoints: [path.resolve(root, entry)],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  sourcemap: 'inline',
-  outfile,
-  logLevel: 'warning',
-});
-process.argv = [process.argv[0], outfile, ...args];
-process.setSourceMapsEnabled(true);
-require(outfile);
+
+/** Whether every input the stamp lists still has the size and time it had when the bundle was built. */
+function fresh(stampFile) {
+  let inputs;
+  try {
+    inputs = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(inputs) || inputs.length === 0) return false;
+  for (const [file, size, mtimeMs] of inputs) {
+    try {
+      const st = fs.statSync(path.resolve(root, file));
+      if (st.size !== size || st.mtimeMs !== mtimeMs) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function run(entry, args) {
+  const outfile = bundleOf(entry);
+  process.argv = [process.argv[0], outfile, ...args];
+  process.setSourceMapsEnabled(true);
+  require(outfile);
+}
+
+module.exports = { bundleOf, run };
+
+if (require.main === module) {
+  const [entry, ...args] = process.argv.slice(2);
+  if (!entry) {
+    console.error('usage: node bin/run.cjs <entry.ts> [args...]');
+    process.exit(2);
+  }
+  run(entry, args);
+}

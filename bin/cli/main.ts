@@ -1,12 +1,9 @@
-/** The `kept` command line. Every bad input gets one line on stderr and exit code 2. */
+/**
+ * The `kept` command line. Every bad input gets one line on stderr and exit code 2. Each command's
+ * module is loaded when it is asked for, so `kept due` does not load Bolt or the AWS SDK.
+ */
 import { ConfigError } from '../../functions/config';
-import { audit } from './audit';
-import { due } from './due';
-import { erase } from './erase';
-import { importFile } from './import';
 import { type CliIO, EXIT } from './io';
-import { job } from './jobs';
-import { report } from './report';
 
 const USAGE = [
   'usage: kept <command> [options]',
@@ -25,18 +22,18 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
   try {
     switch (command) {
       case 'due':
-        return await due(args, io);
+        return await (await import('./due')).due(args, io);
       case 'import':
-        return await importFile(args, io);
+        return await (await import('./import')).importFile(args, io);
       case 'report':
-        return await report(args, io);
+        return await (await import('./report')).report(args, io);
       case 'erase':
-        return await erase(args, io);
+        return await (await import('./erase')).erase(args, io);
       case 'audit':
-        return await audit(args, io);
+        return await (await import('./audit')).audit(args, io);
       case 'scan':
       case 'digest':
-        return await job(command, args, io);
+        return await (await import('./jobs')).job(command, args, io);
       case undefined:
       case 'help':
       case '--help':

@@ -20,7 +20,7 @@ import { monthOf } from '../domain/weeks';
 import { calendarOf } from '../services/calendars';
 import { getAgreementVersion, type StoredAgreementVersion } from '../store/agreements';
 import type { Db } from '../store/client';
-import { chargeItems, readTotal } from '../store/ledger';
+import { chargeItems, type LedgerTotal, readTotal } from '../store/ledger';
 import { getRequest, saveChange } from '../store/requests';
 import { type TransactItem, WriteConflictError } from '../store/transact';
 
@@ -65,8 +65,43 @@ function versionOf(db: Db, id: string, version: number): Promise<StoredAgreement
 /** Tries per request and run; breaches of one agreement and month take turns on the month's ledger total. */
 const MAX_ATTEMPTS = 16;
 
-/** Records what is due on request `id` at `now`; reads again and decides again when someone else wrote first. */
-export async function checkRequest(db: Db, dir: Directory, id: string, now: Date): Promise<CheckOutcome> {
+/**
+ * The month ledger totals one scan run has read or moved, by agreement and month: the run's
+ * breaches of one agreement are recorded one after another, each moving the total it knows, so the
+ * total is read once per agreement and month, not once per breach. A charge's transaction is
+ * conditioned on the total it was worked out from, so a total another run moved in between fails
+ * the write; the run then forgets it and reads it again.
+ */
+export class LedgerTotals {
+  private readonly totals = new Map<string, LedgerTotal>();
+  async read(db: Db, agreementId: string, month: string): Promise<LedgerTotal> {
+    const key = `${agreementId}#${month}`;
+    const known = this.totals.get(key);
+    if (known) return known;
+    const total = await readTotal(db, agreementId, month);
+    this.totals.set(key, total);
+    return total;
+  }
+  moved(agreementId: string, month: string, total: LedgerTotal): void {
+    this.totals.set(`${agreementId}#${month}`, total);
+  }
+  forget(agreementId: string): void {
+    for (const key of this.totals.keys()) if (key.startsWith(`${agreementId}#`)) this.totals.delete(key);
+  }
+}
+
+/**
+ * Records what is due on request `id` at `now`. The request is read once: each change goes on from
+ * the request as it was written (its `rev` is the next write's condition), and only when someone
+ * else wrote first are the request and the ledger total read again and everything decided again.
+ */
+export async function checkRequest(
+  db: Db,
+  dir: Directory,
+  id: string,
+  now: Date,
+  totals: LedgerTotals = new LedgerTotals(),
+): Promise<CheckOutcome> {
   const outcome: CheckOutcome = {
     breaches: 0,
     warnings: 0,
@@ -76,8 +111,10 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
     followUps: 0,
     missed: [],
   };
+  let written: Request | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const request = await getRequest(db, id);
+    const request = written ?? (await getRequest(db, id));
+    written = undefined;
     if (!request) return outcome;
     const provider = findDepartment(dir, request.provider);
     if (!provider) return outcome;
@@ -86,32 +123,40 @@ export async function checkRequest(db: Db, dir: Directory, id: string, now: Date
     if (!finding) return outcome;
     try {
       if (finding.type === 'breach') {
-        await recordBreach(db, request, finding, calendar.zone, provider, now);
+        written = await recordBreach(db, request, finding, calendar.zone, provider, now, totals);
         outcome.breaches++;
         outcome.missed.push(finding.kind);
       } else if (finding.type === 'warn') {
-        await record(db, request, { type: 'warn', kind: finding.kind }, provider, now, []);
+        written = await record(db, request, { type: 'warn', kind: finding.kind }, provider, now, []);
         outcome.warnings++;
       } else if (finding.type === 'escalate') {
         // A condition on the request's rev: repeated and overlapping scans send each step once.
-        await record(db, request, { type: 'escalate', step: finding.step, kind: finding.kind }, provider, now, []);
+        written = await record(
+          db,
+          request,
+          { type: 'escalate', step: finding.step, kind: finding.kind },
+          provider,
+          now,
+          [],
+        );
         outcome.escalations++;
       } else if (finding.type === 'remind') {
         // The rev condition again: once a working day, however many scans run.
-        await record(db, request, { type: 'remind', kind: finding.kind }, provider, now, []);
+        written = await record(db, request, { type: 'remind', kind: finding.kind }, provider, now, []);
         outcome.reminders++;
       } else if (finding.type === 'unanswered') {
         // The reminder goes out now; a resume or close happens at its true instant, however late the scan.
         const at = finding.rule === 'remind' ? now : new Date(finding.dueAt);
-        await record(db, request, { type: 'unanswered', rule: finding.rule }, provider, at, []);
+        written = await record(db, request, { type: 'unanswered', rule: finding.rule }, provider, at, []);
         outcome.followUps++;
       } else {
         // At the end of the reopen window, however late the scan comes.
-        await record(db, request, { type: 'close' }, provider, new Date(finding.at), []);
+        written = await record(db, request, { type: 'close' }, provider, new Date(finding.at), []);
         outcome.closed++;
       }
     } catch (err) {
       if (!(err instanceof WriteConflictError)) throw err;
+      totals.forget(request.agreementId);
       // A user's change, another scan, or a breach of the same agreement and month recorded by the
       // scan's other workers came first: wait a little (spread, so they stop colliding) and read again.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
@@ -127,7 +172,7 @@ async function record(
   provider: Department,
   now: Date,
   extra: TransactItem[],
-): Promise<void> {
+): Promise<Request> {
   const decided = decide(request, action, {
     actor: SYSTEM_ACTOR,
     at: now.getTime(),
@@ -137,6 +182,7 @@ async function record(
   });
   if (!decided.ok) throw new Error(`${request.id}: ${decided.error}`);
   await saveChange(db, { before: request, ...decided.value, extra });
+  return decided.value.request;
 }
 
 async function recordBreach(
@@ -146,12 +192,13 @@ async function recordBreach(
   zone: string,
   provider: Department,
   now: Date,
-): Promise<void> {
+  totals: LedgerTotals,
+): Promise<Request> {
   const version = await versionOf(db, request.agreementId, request.agreementVersion);
   if (!version)
     throw new Error(`${request.id}: agreement ${request.agreementId} v${request.agreementVersion} is missing`);
   const month = monthOf(finding.dueAt, zone);
-  const total = await readTotal(db, request.agreementId, month);
+  const total = await totals.read(db, request.agreementId, month);
   const n = total.breaches + 1;
   const charge = {
     amount: penaltyFor(version.penalty, n, total.charged),
@@ -175,7 +222,7 @@ async function recordBreach(
     // A later cycle's breach is its own entry (its own due instant in the key) and says which cycle.
     ...(finding.kind === 'resolution' && cycleOf(request) > 1 ? { cycle: cycleOf(request) } : {}),
   };
-  await record(
+  const written = await record(
     db,
     request,
     { type: 'breach', kind: finding.kind, charge },
@@ -183,4 +230,10 @@ async function recordBreach(
     now,
     chargeItems(db, entry, total),
   );
+  totals.moved(request.agreementId, month, {
+    ...total,
+    breaches: n,
+    charged: Math.round((total.charged + charge.amount) * 100) / 100,
+  });
+  return written;
 }

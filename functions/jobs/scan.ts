@@ -19,7 +19,7 @@ import { readDirectory } from '../store/directory';
 import { getRequestRecord } from '../store/requests';
 import { BREACH_BATCH_MAX } from '../work/item';
 import type { Outbox } from '../work/outbox';
-import { checkRequest } from './breaches';
+import { checkRequest, LedgerTotals } from './breaches';
 
 export interface ScanResult {
   now: string;
@@ -92,6 +92,8 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
   const queue = byAgreement(due);
   let left = due.length;
   const missed: { id: string; kind: TargetKind }[] = [];
+  // Each agreement's requests are checked by one worker, one after another: its totals are its own.
+  const totals = new LedgerTotals();
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift()) {
       for (const check of group) {
@@ -99,7 +101,7 @@ async function scanDue(deps: JobDeps, now: Date, budgetMs: number): Promise<Scan
         left--;
         result.checked++;
         try {
-          const found = await checkRequest(deps.db, dir, check.id, now);
+          const found = await checkRequest(deps.db, dir, check.id, now, totals);
           result.breaches += found.breaches;
           result.warnings += found.warnings;
           result.escalations += found.escalations;

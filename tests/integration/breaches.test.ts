@@ -98,6 +98,24 @@ it('a breach is recorded once, however often and however concurrently the scan r
   expect(history.filter((t) => t === 'breach')).toHaveLength(2);
 });
 
+it("overlapping runs over one agreement's many breaches number them once each, in turn, with the tiers and the cap", async () => {
+  // Each run reads the month's total once and moves it itself; a run that finds it moved by another reads it again.
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) ids.push(await file(`2026-11-10T15:0${i}:00Z`));
+  const { outbox } = recordingOutbox();
+  const runs = await Promise.all([1, 2, 3].map(() => runScan({ db, outbox }, at('2026-11-10T19:30:00Z'))));
+  expect(runs.reduce((sum, r) => sum + r.breaches, 0)).toBe(12);
+  const ledger = await readLedger(db, 'ops-for-sales', '2026-11');
+  expect(ledger).toHaveLength(12);
+  expect(ledger.map((e) => e.n).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  // 50, 50, then doubled: 100 each until the 500-point cap is reached, then nothing.
+  const byN = [...ledger].sort((a, b) => a.n! - b.n!).map((e) => e.amount);
+  expect(byN).toEqual([50, 50, 100, 100, 100, 100, 0, 0, 0, 0, 0, 0]);
+  expect(await readTotal(db, 'ops-for-sales', '2026-11')).toEqual({ breaches: 12, charged: 500, waived: 0 });
+  for (const id of ids)
+    expect(Object.keys((await getRequest(db, id))!.breaches ?? {}).sort()).toEqual(['resolution', 'response']);
+});
+
 it('a scan that comes late records each breach at its true due instant', async () => {
   const id = await file('2026-11-10T15:00:00Z');
   const result = await runScan({ db }, at('2026-11-12T09:00:00Z')); // the scheduler was down for two days
