@@ -232,7 +232,12 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.getRequestRecord',
     'requests.saveChange',
   ],
-  Web: ['directory.readDirectory', 'signin.useSignIn', 'stats.readReport'],
+  Web: [
+    'directory.readDirectory',
+    'requests.getRequestRecord',
+    'signin.useSignIn',
+    'stats.readReport',
+  ],
   Digest: [
     'digests.claimDigest',
     'digests.markDigestPosted',

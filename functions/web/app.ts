@@ -11,6 +11,7 @@ import { redeemSignIn, SIGNIN_PATH } from '../services/signin';
 import type { Db } from '../store/client';
 import { readDashboard } from './dashboard';
 import { dashboardPage, linkNotValidPage, notFoundPage, signInPage } from './pages';
+import { noSuchRequestPage, readRequestPage, requestPage } from './request-page';
 import { openSession, SESSION_COOKIE, SESSION_MS, sealSession, secureCookies, webSessionKey } from './session';
 
 export const WEB_HOME = '/web';
@@ -50,6 +51,15 @@ export function createWebApp({ config, db, now = () => new Date() }: WebDeps): H
     const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
     if (!user) return c.html(signInPage());
     return c.html(dashboardPage(await readDashboard(db, user, config.KEPT_ADMINS, now())));
+  });
+
+  // A request's page: only for those who may see it; everyone else the same "no such request".
+  app.get('/web/requests/:id', async (c) => {
+    const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
+    if (!user) return c.html(signInPage());
+    const id = c.req.param('id');
+    const view = await readRequestPage(db, user, config.KEPT_ADMINS, id, now());
+    return view ? c.html(requestPage(view)) : c.html(noSuchRequestPage(id), 404);
   });
 
   app.get(SIGNIN_PATH, async (c) => {

@@ -28,7 +28,7 @@ code{background:#f0f0f0;padding:1px 4px;border-radius:4px}a:focus,button:focus{o
 const HOW_TO_SIGN_IN =
   '<p>Type <code>/sla web</code> in Slack, anywhere Kept is. Kept answers only you with a personal link that signs you in; it works once, for 5 minutes.</p>';
 
-function layout(title: string, body: string, signedIn = false): string {
+export function layout(title: string, body: string, signedIn = false): string {
   const signOut = signedIn
     ? '<form method="post" action="/web/signout"><button type="submit">Sign out</button></form>'
     : '';

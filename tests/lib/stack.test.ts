@@ -598,9 +598,10 @@ describe('least privilege', () => {
       UpdateItem: ['DIRECTORY', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
       DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*'],
     },
-    // The pages read the directory and the day counters; the one write is using a sign-in link.
+    // The pages read the directory, the day counters and a request's record; the one write is
+    // using a sign-in link.
     web: {
-      Query: ['DIRECTORY', 'STATS#*'],
+      Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
       UpdateItem: ['SIGNIN#*'],
     },
     // It also takes people who left off departments (DIRECTORY, with their audit line), unassigns
