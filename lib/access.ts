@@ -236,6 +236,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'directory.readDirectory',
     'requests.getRequestRecord',
     'signin.useSignIn',
+    'stats.readCompanyReport',
     'stats.readReport',
   ],
   Digest: [

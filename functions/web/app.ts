@@ -9,6 +9,7 @@ import { type Config, publicUrl } from '../config';
 import { logger } from '../log';
 import { redeemSignIn, SIGNIN_PATH } from '../services/signin';
 import type { Db } from '../store/client';
+import { badPeriodPage, COMPANY_PATH, companyPage, readCompanyPage } from './company-page';
 import { readDashboard } from './dashboard';
 import { dashboardPage, linkNotValidPage, notFoundPage, signInPage } from './pages';
 import { noSuchRequestPage, readRequestPage, requestPage } from './request-page';
@@ -60,6 +61,15 @@ export function createWebApp({ config, db, now = () => new Date() }: WebDeps): H
     const id = c.req.param('id');
     const view = await readRequestPage(db, user, config.KEPT_ADMINS, id, now());
     return view ? c.html(requestPage(view)) : c.html(noSuchRequestPage(id), 404);
+  });
+
+  // Every agreement, worst first: Kept admins only; anyone else sees the not-found page.
+  app.get(COMPANY_PATH, async (c) => {
+    const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
+    if (!user) return c.html(signInPage());
+    if (!config.KEPT_ADMINS.includes(user)) return c.html(notFoundPage(), 404);
+    const report = await readCompanyPage(db, user, c.req.query('period'), now());
+    return report.ok ? c.html(companyPage(report.value)) : c.html(badPeriodPage(report.error), 400);
   });
 
   app.get(SIGNIN_PATH, async (c) => {

@@ -1,5 +1,5 @@
 /**
- * The request page end to end, with the rights Slack has: the November history of
+ * The request and company pages end to end, with the rights Slack has: the November history of
  * tests/support/web.ts (IT-1 met, IT-2 missed both targets), a reply from the requester and an
  * internal note from IT on IT-2. People sign in through `/sla web` links into the real app.
  */
@@ -115,5 +115,41 @@ describe('the request page', () => {
     const out = await page('/web/requests/IT-2');
     expect(out.html).toContain('Sign in to Kept');
     expect(out.html).not.toContain('Password reset');
+  });
+});
+
+describe('the company page', () => {
+  it('shows an admin every agreement in one table, worst first, with the figures of /sla report company', async () => {
+    const { status, html } = await as(ADMIN, '/web/company');
+    expect(status).toBe(200);
+    expect(html).toContain('<h1>The company · November 2026</h1>');
+    const rows = [...html.matchAll(/<tr><td>([^<]+) <span class="note">\(([a-z-]+)\)<\/span><\/td>/g)].map((m) => m[2]);
+    expect(rows[0]).toBe('it-for-finance'); // 50%: the only agreement with a miss
+    expect(rows).toEqual(
+      expect.arrayContaining(['it-for-finance', 'it-for-everyone', 'finance-for-people-ops', 'people-ops-for-support']),
+    );
+    expect(html).toMatch(
+      /\(it-for-finance\)<\/span><\/td><td>IT<\/td><td>Finance<\/td><td class="num">2<\/td><td class="num">50%<\/td><td class="num">1<\/td>/,
+    );
+  });
+
+  it('is linked from My departments for admins only', async () => {
+    expect((await as(ADMIN, '/web')).html).toContain('<a href="/web/company">');
+    expect((await as(IT_HEAD, '/web')).html).not.toContain('/web/company');
+  });
+
+  it('is not found for anyone else, heads included', async () => {
+    for (const user of [IT_HEAD, IT_MEMBER, STRANGER]) {
+      const { status, html } = await as(user, '/web/company');
+      expect(status).toBe(404);
+      expect(html).toContain('This page does not exist.');
+      expect(html).not.toContain('it-for-finance');
+    }
+  });
+
+  it('says which periods it takes when given another', async () => {
+    const { status, html } = await as(ADMIN, '/web/company?period=yesterday');
+    expect(status).toBe(400);
+    expect(html).toContain('this-week, last-week, this-month');
   });
 });
