@@ -15,6 +15,7 @@ import * as report from './report.bench';
 import * as scan from './scan.bench';
 import * as slack from './slack.bench';
 import type { Bench, BenchResult } from './types';
+import * as web from './web.bench';
 
 // Listed explicitly: bench/run.ts is bundled by esbuild, which needs static imports.
 const BENCHES: Record<string, Bench> = {
@@ -26,6 +27,7 @@ const BENCHES: Record<string, Bench> = {
   scan: scan.run,
   report: report.run,
   digest: digest.run,
+  web: web.run,
   bundles: bundles.run,
 };
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
