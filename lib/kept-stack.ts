@@ -50,8 +50,9 @@ export class KeptStack extends Stack {
     this.table = new KeptTable(this, 'Store');
 
     // Two secrets, so each function reads only what it needs: the signing secret reaches only the
-    // Slack function, which checks signatures; the bot token reaches all four. Each is created with
-    // a random placeholder that is not JSON, so the functions refuse to start until an operator
+    // Slack function, which checks signatures; the bot token reaches the four that call Slack (not
+    // the web function). Each is created with a random placeholder that is not JSON, so the
+    // functions refuse to start until an operator
     // stores the real value with `aws secretsmanager put-secret-value` (docs/deploy.md). The template
     // never contains a Slack credential; functions get only the ARNs. `kept/…` for the default
     // stack; another stack name (a staging copy) gets its own secrets.
