@@ -41,18 +41,18 @@ import { countCalls } from '../tests/support/db';
 import { median, quantile, round, timeMs } from './stats';
 import type { Bench } from './types';
 
-const REQUESTS = 100_000;
+export const REQUESTS = 100_000;
 const DAYS = 365;
 const RUNS = 20;
 const WARMUP = 3;
 const CALL_BUDGET = 30;
 const WRITERS = 8;
-const NOW = Date.parse('2026-11-25T12:00:00Z');
+export const NOW = Date.parse('2026-11-25T12:00:00Z');
 const ZONE = 'Europe/Berlin';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-const HEAD = 'U0OPSHEAD1';
+export const HEAD = 'U0OPSHEAD1';
 const AGENTS = ['U0OPSHEAD1', 'U0OPSMEM01', 'U0OPSMEM02', 'U0OPSMEM03', 'U0OPSMEM04'];
 const REQUESTERS = ['U0SALMEM01', 'U0SALMEM02', 'U0SALMEM03'];
 const CUSTOMER_HEAD = 'U0SALHEAD1';
@@ -225,7 +225,8 @@ async function putAll(db: Db, items: Record<string, unknown>[], what: string): P
   process.stderr.write(`  ${what}: ${items.length} of ${items.length}\n`);
 }
 
-async function seed(db: Db): Promise<{ agreementNames: Record<string, string>; perDay: Map<string, number> }> {
+/** The company and its year of 100,000 requests (also the web bench's table, bench/web.bench.ts). */
+export async function seed(db: Db): Promise<{ agreementNames: Record<string, string>; perDay: Map<string, number> }> {
   await importCompany(db, COMPANY, '2025-11-01T00:00:00Z');
   const dir = await readDirectory(db);
   const agreements = ['ops-for-sales', 'ops-for-all'].map((id) => dir.agreements.find((a) => a.id === id)!.active!);

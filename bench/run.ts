@@ -17,6 +17,7 @@ import * as report from './report.bench';
 import * as scan from './scan.bench';
 import * as slack from './slack.bench';
 import type { Bench, BenchResult } from './types';
+import * as web from './web.bench';
 
 // Listed explicitly: bench/run.ts is bundled by esbuild, which needs static imports.
 const BENCHES: Record<string, Bench> = {
@@ -28,6 +29,7 @@ const BENCHES: Record<string, Bench> = {
   scan: scan.run,
   report: report.run,
   digest: digest.run,
+  web: web.run,
   bundles: bundles.run,
   cli: cli.run,
   coldstart: coldstart.run,

@@ -145,6 +145,18 @@ const schema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   KEPT_QUEUE_URL: z.url({ error: 'must be the URL of the worker SQS queue' }).optional(),
+  /**
+   * The web function's key for session cookies (AWS: the generated `kept/web-session-key` secret).
+   * Unset (a local run): the key is derived from SLACK_SIGNING_SECRET.
+   */
+  KEPT_WEB_SESSION_KEY: z
+    .string()
+    .trim()
+    .min(
+      32,
+      'must be at least 32 characters of random text (or leave it empty to derive one from SLACK_SIGNING_SECRET)',
+    )
+    .optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -235,6 +247,31 @@ export type JobConfig = z.infer<typeof jobSchema>;
 /** Parses the settings of a function that never checks Slack signatures (the worker, the scan, the digest). */
 export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
   return parseWith(jobSchema, env);
+}
+
+const webSchema = schema
+  .pick({
+    DYNAMODB_ENDPOINT: true,
+    KEPT_DATABASE: true,
+    KEPT_TABLE: true,
+    KEPT_DATA_DIR: true,
+    KEPT_ADMINS: true,
+    KEPT_PUBLIC_URL: true,
+    PORT: true,
+  })
+  .extend({
+    KEPT_WEB_SESSION_KEY: z
+      .string({ error: 'is missing; the stack passes the web session key secret (KEPT_WEB_SESSION_KEY_ARN)' })
+      .trim()
+      .min(32, 'must be at least 32 characters of random text'),
+  });
+
+/** The web function's settings: the table, the admins, its URL and its session key; nothing of Slack's. */
+export type WebConfig = z.infer<typeof webSchema>;
+
+/** Parses the settings of the web function, which never sees a Slack credential. */
+export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
+  return parseWith(webSchema, env);
 }
 
 const storeSchema = schema.pick({

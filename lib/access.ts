@@ -146,13 +146,13 @@ export const STORE_ACCESS = {
 } as const satisfies Record<string, Access>;
 export type StoreCall = keyof typeof STORE_ACCESS;
 
-export type FunctionName = 'Slack' | 'Scan' | 'Digest' | 'Worker';
+export type FunctionName = 'Slack' | 'Scan' | 'Digest' | 'Worker' | 'Web';
 
 /**
  * The store functions each Lambda's code calls. Slack: functions/slack (listeners, app) and
  * functions/services; Worker: functions/jobs/work.ts and the functions/slack/notify-* and file
  * senders it runs; Scan: functions/jobs/scan.ts and breaches.ts; Digest: functions/jobs/digest.ts,
- * digest-content.ts and usergroups.ts. The scan and digest Lambdas share one handler module
+ * digest-content.ts and usergroups.ts; Web: functions/web (the dashboard's pages). The scan and digest Lambdas share one handler module
  * (functions/jobs/scheduled.ts), which runs only the job its schedule's input names.
  */
 export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = {
@@ -184,7 +184,6 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.requestsOf',
     'requests.queueOf',
     'signin.saveSignIn',
-    'signin.useSignIn',
     'stats.readCompanyReport',
     'stats.readCustomerReport',
     'stats.readReport',
@@ -232,6 +231,13 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.getRequest',
     'requests.getRequestRecord',
     'requests.saveChange',
+  ],
+  Web: [
+    'directory.readDirectory',
+    'requests.getRequestRecord',
+    'signin.useSignIn',
+    'stats.readCompanyReport',
+    'stats.readReport',
   ],
   Digest: [
     'digests.claimDigest',

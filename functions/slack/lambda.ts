@@ -17,11 +17,6 @@ import { checkEnvelope } from './envelope';
 import { header, verifySlackRequest } from './verify';
 
 type BoltHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
-const SLACK_EVENTS_PATH = '/slack/events';
-/** The web dashboard's answer to a request of the HTTP API (functions/web/lambda.ts; the entry passes it in). */
-export type WebAnswer = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-/** Builds the dashboard once the configuration and the table are known. */
-export type WebFor = (config: Config, db: Db, now?: () => Date) => WebAnswer;
 export interface SlackLambdaHandler {
   (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2>;
   /**
@@ -60,35 +55,31 @@ function answerRefusedEvents(app: App): void {
  * `outboxFor` builds where slow work goes once the configuration is loaded: the entry point's
  * choice (the worker queue in AWS, the in-process outbox in tests). `extend` lets tests add a
  * listener to the real app; `options.now` holds its clock, `options.metrics` is where the app counts
- * failures (in AWS, each one an EMF line), `options.web` the web dashboard that answers every path
- * other than POST /slack/events (one function, one API).
+ * failures (in AWS, each one an EMF line). The web dashboard's paths reach another function
+ * (functions/web/handler.ts).
  */
 export function createSlackLambdaHandler(
   loadConfig: () => Promise<Config>,
   outboxFor: (config: Config, db: Db) => Outbox,
   extend?: (app: App) => void,
-  options: { now?: () => Date; metrics?: Metrics; web?: WebFor } = {},
+  options: { now?: () => Date; metrics?: Metrics } = {},
 ): SlackLambdaHandler {
-  const { web: webFor, ...appOptions } = options;
-  const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox; web?: WebAnswer }> => {
+  const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
     const config = await loadConfig();
     const db = dbFromConfig(config, 'slack');
     const receiver = new AwsLambdaReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, logLevel: LogLevel.ERROR });
     const outbox = outboxFor(config, db);
-    const app = createSlackApp({ config, db, receiver, outbox, ...appOptions });
+    const app = createSlackApp({ config, db, receiver, outbox, ...options });
     answerRefusedEvents(app);
     extend?.(app);
-    const web = webFor?.(config, db, options.now);
-    return { config, bolt: receiver.toHandler(), outbox, ...(web ? { web } : {}) };
+    return { config, bolt: receiver.toHandler(), outbox };
   });
 
   const handle = async (
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const { config, bolt, web } = await ready();
-    // Every path but Slack's is the web dashboard's (GET / and /web/…), when the entry gave one.
-    if (web && (event.rawPath ?? event.requestContext?.http?.path) !== SLACK_EVENTS_PATH) return web(event, context);
+    const { config, bolt } = await ready();
     const decoded = utf8Event(event);
     const verdict = verifySlackRequest(config.SLACK_SIGNING_SECRET, {
       signature: header(decoded.headers, 'x-slack-signature'),

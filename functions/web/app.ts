@@ -1,6 +1,6 @@
 /**
  * The web dashboard (docs/web.md): a Hono app, the same in Node (`npm start`, web/node.ts) and in
- * the Slack Lambda (web/lambda.ts). Pages are server-rendered HTML (pages.ts); the person is named
+ * its own Lambda function (web/handler.ts, web/lambda.ts). Pages are server-rendered HTML (pages.ts); the person is named
  * by a signed session cookie (session.ts) set by a one-time link from `/sla web`.
  */
 import { Hono } from 'hono';
@@ -9,14 +9,18 @@ import { type Config, publicUrl } from '../config';
 import { logger } from '../log';
 import { redeemSignIn, SIGNIN_PATH } from '../services/signin';
 import type { Db } from '../store/client';
+import { badPeriodPage, COMPANY_PATH, companyPage, readCompanyPage } from './company-page';
 import { readDashboard } from './dashboard';
 import { dashboardPage, linkNotValidPage, notFoundPage, signInPage } from './pages';
-import { openSession, SESSION_COOKIE, SESSION_MS, sealSession, secureCookies, sessionKey } from './session';
+import { noSuchRequestPage, readRequestPage, requestPage } from './request-page';
+import { openSession, SESSION_COOKIE, SESSION_MS, sealSession, secureCookies, webSessionKey } from './session';
 
 export const WEB_HOME = '/web';
 
 export interface WebDeps {
-  config: Pick<Config, 'SLACK_SIGNING_SECRET' | 'KEPT_ADMINS' | 'KEPT_PUBLIC_URL' | 'PORT'>;
+  /** KEPT_WEB_SESSION_KEY in the web function; locally the key is derived from SLACK_SIGNING_SECRET. */
+  config: Pick<Config, 'KEPT_ADMINS' | 'KEPT_PUBLIC_URL' | 'PORT'> &
+    Partial<Pick<Config, 'SLACK_SIGNING_SECRET' | 'KEPT_WEB_SESSION_KEY'>>;
   db: Db;
   now?: () => Date;
 }
@@ -33,7 +37,7 @@ const HEADERS: Record<string, string> = {
 const SORRY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kept</title></head><body><main><h1>Sorry, Kept could not show this page just now</h1><p>Please reload it in a minute. If it keeps happening, tell a Kept admin.</p></main></body></html>`;
 
 export function createWebApp({ config, db, now = () => new Date() }: WebDeps): Hono {
-  const key = sessionKey(config.SLACK_SIGNING_SECRET);
+  const key = webSessionKey(config);
   const secure = secureCookies(publicUrl(config));
   const app = new Hono();
 
@@ -48,6 +52,24 @@ export function createWebApp({ config, db, now = () => new Date() }: WebDeps): H
     const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
     if (!user) return c.html(signInPage());
     return c.html(dashboardPage(await readDashboard(db, user, config.KEPT_ADMINS, now())));
+  });
+
+  // A request's page: only for those who may see it; everyone else the same "no such request".
+  app.get('/web/requests/:id', async (c) => {
+    const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
+    if (!user) return c.html(signInPage());
+    const id = c.req.param('id');
+    const view = await readRequestPage(db, user, config.KEPT_ADMINS, id, now());
+    return view ? c.html(requestPage(view)) : c.html(noSuchRequestPage(id), 404);
+  });
+
+  // Every agreement, worst first: Kept admins only; anyone else sees the not-found page.
+  app.get(COMPANY_PATH, async (c) => {
+    const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
+    if (!user) return c.html(signInPage());
+    if (!config.KEPT_ADMINS.includes(user)) return c.html(notFoundPage(), 404);
+    const report = await readCompanyPage(db, user, c.req.query('period'), now());
+    return report.ok ? c.html(companyPage(report.value)) : c.html(badPeriodPage(report.error), 400);
   });
 
   app.get(SIGNIN_PATH, async (c) => {

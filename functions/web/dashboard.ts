@@ -47,6 +47,8 @@ export interface DepartmentView {
 
 export interface DashboardView {
   user: string;
+  /** A Kept admin: the page links to the company view. */
+  admin?: boolean;
   departments: DepartmentView[];
 }
 
@@ -134,5 +136,5 @@ export async function readDashboard(
       };
     }),
   );
-  return { user, departments };
+  return { user, departments, ...(admins.includes(user) ? { admin: true } : {}) };
 }

@@ -28,7 +28,7 @@ code{background:#f0f0f0;padding:1px 4px;border-radius:4px}a:focus,button:focus{o
 const HOW_TO_SIGN_IN =
   '<p>Type <code>/sla web</code> in Slack, anywhere Kept is. Kept answers only you with a personal link that signs you in; it works once, for 5 minutes.</p>';
 
-function layout(title: string, body: string, signedIn = false): string {
+export function layout(title: string, body: string, signedIn = false): string {
   const signOut = signedIn
     ? '<form method="post" action="/web/signout"><button type="submit">Sign out</button></form>'
     : '';
@@ -57,11 +57,15 @@ export function linkNotValidPage(): string {
   );
 }
 
+/** For Kept admins: where every agreement is. */
+const companyLink = (admin: boolean | undefined) =>
+  admin ? '<p><a href="/web/company">The company: every agreement, worst first</a> (for Kept admins)</p>' : '';
+
 /** Signed in, but in no department. */
-export function noDepartmentsPage(): string {
+export function noDepartmentsPage(admin?: boolean): string {
   return layout(
     'My departments',
-    `<h1>My departments</h1>
+    `<h1>My departments</h1>${companyLink(admin)}
 <p>You are not in any department in Kept yet, so there is nothing to show here.</p>
 <p>If you work in one, ask its head or a Kept admin to add you (<code>/sla dept</code> in Slack lists the departments and their heads). You can still file requests to other departments with <code>/sla new</code>.</p>`,
     true,
@@ -126,10 +130,10 @@ ${receivedTable(d.received)}
 
 /** "My departments": both sides of each of the person's departments, this month. */
 export function dashboardPage(view: DashboardView): string {
-  if (view.departments.length === 0) return noDepartmentsPage();
+  if (view.departments.length === 0) return noDepartmentsPage(view.admin);
   return layout(
     'My departments',
-    `<h1>My departments</h1>
+    `<h1>My departments</h1>${companyLink(view.admin)}
 <p class="note">Compliance is the share of finished requests that met every target, counted by the month each request was filed in.</p>
 ${view.departments.map(departmentSection).join('\n')}`,
     true,

@@ -1,7 +1,7 @@
 /**
  * The dashboard's session cookie: `<payload>.<signature>`, the payload base64url JSON
  * `{ u: user, exp: epoch ms }`, the signature HMAC-SHA256 of the payload with a key derived from
- * SLACK_SIGNING_SECRET (docs/web.md "Security choices"). It names the person only; what they may
+ * the web session key in AWS, or SLACK_SIGNING_SECRET locally (docs/web.md "Security choices"). It names the person only; what they may
  * see is read from the directory on every page, so a change in Slack's rights counts at once.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -13,9 +13,23 @@ export const SESSION_MS = 8 * 60 * 60 * 1000;
 
 const Payload = z.strictObject({ u: z.string().regex(/^[UW][A-Z0-9]{2,20}$/), exp: z.number().int().positive() });
 
-/** The session key: derived, so the signing secret itself never signs anything but Slack's checks. */
-export function sessionKey(signingSecret: string): Buffer {
-  return createHmac('sha256', signingSecret).update('kept web session v1').digest();
+/** A session key derived from a secret, so the secret itself never signs a cookie. */
+export function sessionKey(secret: string): Buffer {
+  return createHmac('sha256', secret).update('kept web session v1').digest();
+}
+
+/**
+ * The key of this process's cookies: from KEPT_WEB_SESSION_KEY (the web function in AWS reads it from
+ * its own secret, never the Slack signing secret), else derived from SLACK_SIGNING_SECRET (a local
+ * run, where one process answers Slack and the pages).
+ */
+export function webSessionKey(config: {
+  KEPT_WEB_SESSION_KEY?: string | undefined;
+  SLACK_SIGNING_SECRET?: string;
+}): Buffer {
+  const secret = config.KEPT_WEB_SESSION_KEY ?? config.SLACK_SIGNING_SECRET;
+  if (!secret) throw new Error('The web dashboard needs KEPT_WEB_SESSION_KEY or SLACK_SIGNING_SECRET for its cookies.');
+  return sessionKey(secret);
 }
 
 const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');

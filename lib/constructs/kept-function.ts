@@ -1,6 +1,6 @@
 /**
  * The house Lambda function: one place for runtime, architecture, bundling, log retention and the
- * execution role, so the four functions differ only in what they do and what they may touch.
+ * execution role, so the five functions differ only in what they do and what they may touch.
  */
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

@@ -1,7 +1,7 @@
 /**
  * The Slack endpoint: an HTTP API in front of the Slack function. Slash commands, interactivity and
- * events all use one request URL, POST /slack/events; the web dashboard's routes (GET /, /web/…)
- * reach the same function.
+ * events all use one request URL, POST /slack/events. The web dashboard's routes (GET /, /web/…)
+ * are in the same API but reach their own function (lib/constructs/web.ts).
  */
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -15,13 +15,6 @@ import { KeptFunction, LOG_RETENTION } from './kept-function';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_TIMEOUT = Duration.seconds(10);
-/** The web dashboard's routes: its pages, the sign-in link, and signing out. */
-export const WEB_ROUTES = [
-  { path: '/', method: apigw.HttpMethod.GET },
-  { path: '/web', method: apigw.HttpMethod.GET },
-  { path: '/web/{proxy+}', method: apigw.HttpMethod.GET },
-  { path: '/web/signout', method: apigw.HttpMethod.POST },
-] as const;
 /** Stage throttling (checklist B5). Slack sends a handful of requests a second even in a big workspace. */
 export const API_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const;
 
@@ -78,6 +71,8 @@ export class SlackApi extends Construct {
   readonly accessLogs: logs.LogGroup;
   /** The URL to paste into the Slack app's manifest. */
   readonly requestUrl: string;
+  /** The API's base URL (with a trailing slash): where `/sla web` links and the web pages are. */
+  readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: SlackApiProps) {
     super(scope, id);
@@ -111,8 +106,6 @@ export class SlackApi extends Construct {
     });
     const integration = new HttpLambdaIntegration('SlackIntegration', this.function.fn);
     this.api.addRoutes({ path: SLACK_EVENTS_PATH, methods: [apigw.HttpMethod.POST], integration });
-    // The web dashboard (functions/web), answered by the same function.
-    for (const route of WEB_ROUTES) this.api.addRoutes({ path: route.path, methods: [route.method], integration });
 
     // Access logs carry request metadata only; API Gateway never logs bodies or Slack signatures.
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -142,7 +135,8 @@ export class SlackApi extends Construct {
       },
     });
     this.requestUrl = `${this.stage.url}${SLACK_EVENTS_PATH.slice(1)}`;
+    this.publicUrl = this.stage.url;
     // Where `/sla web` links point: the same API (functions/config.ts KEPT_PUBLIC_URL).
-    this.function.fn.addEnvironment('KEPT_PUBLIC_URL', this.stage.url);
+    this.function.fn.addEnvironment('KEPT_PUBLIC_URL', this.publicUrl);
   }
 }

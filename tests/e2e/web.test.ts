@@ -2,12 +2,14 @@
  * The web dashboard end to end: examples/company.yaml with a November of requests (one met, one
  * breached), a signed `/sla web` into the real app, the link taken from its ephemeral answer and
  * opened against the same server. The link lands on "My departments" with the department's
- * compliance; used again it signs nobody in. Also through the Slack Lambda handler.
+ * compliance; used again it signs nobody in. Also through the Lambda handlers: the link from the
+ * Slack function, the pages from the web function.
  */
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { parseWebConfig } from '../../functions/config';
 import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { createSlackLambdaHandler } from '../../functions/slack/lambda';
-import { webLambda } from '../../functions/web/lambda';
+import { createWebLambdaHandler } from '../../functions/web/lambda';
 import { testConfig } from '../support/config';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
@@ -167,43 +169,85 @@ describe('My departments', () => {
   });
 });
 
-describe('through the Slack Lambda handler', () => {
-  it('GET /web answers the sign-in explanation, POST /slack/events still answers Slack', async () => {
-    const config = testConfig({
-      slackApiUrl: app.fake.url,
-      table: app.db.table,
-      endpoint: testEndpoint(),
-      env: { KEPT_PUBLIC_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com' },
-    });
-    const handler = createSlackLambdaHandler(async () => config, outboxFromConfig, undefined, {
-      now: clock.now,
-      web: (c, db, now) => webLambda({ config: c, db, ...(now ? { now } : {}) }),
-    });
-    const context = { awsRequestId: 'req-web', functionName: 'kept-slack' } as Context;
-    const get = httpApiEvent('', {});
-    const page = await handler(
-      {
-        ...get,
-        routeKey: 'GET /web',
-        rawPath: '/web',
-        body: undefined,
-        requestContext: {
-          ...get.requestContext,
-          routeKey: 'GET /web',
-          http: { ...get.requestContext.http, method: 'GET', path: '/web' },
-        },
-      },
-      context,
+/** A browser's GET through API Gateway's HTTP API (payload 2.0) to the web function. */
+function pageEvent(path: string, query = '', cookie?: string): APIGatewayProxyEventV2 {
+  const base = httpApiEvent('', {});
+  const routeKey = path === '/web' || path === '/' ? `GET ${path}` : 'GET /web/{proxy+}';
+  return {
+    ...base,
+    routeKey,
+    rawPath: path,
+    rawQueryString: query,
+    headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com', ...(cookie ? { cookie } : {}) },
+    ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}),
+    body: undefined,
+    requestContext: { ...base.requestContext, routeKey, http: { ...base.requestContext.http, method: 'GET', path } },
+  };
+}
+
+describe('through the Lambda functions', () => {
+  const PUBLIC_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
+  const context = { awsRequestId: 'req-web', functionName: 'kept-web' } as Context;
+
+  it('the web function answers the pages with its own session key and no Slack secret; the Slack function still answers /sla web', async () => {
+    const slack = createSlackLambdaHandler(
+      async () =>
+        testConfig({
+          slackApiUrl: app.fake.url,
+          table: app.db.table,
+          endpoint: testEndpoint(),
+          env: { KEPT_PUBLIC_URL: PUBLIC_URL },
+        }),
+      outboxFromConfig,
+      undefined,
+      { now: clock.now },
     );
-    expect(page.statusCode).toBe(200);
-    expect(String(page.headers?.['content-type'])).toContain('text/html');
-    expect(page.body).toContain('Sign in to Kept');
+    // What the web function loads in AWS (functions/secrets.ts): no SLACK_* setting at all.
+    const web = createWebLambdaHandler(
+      async () =>
+        parseWebConfig({
+          KEPT_TABLE: app.db.table,
+          DYNAMODB_ENDPOINT: testEndpoint(),
+          KEPT_PUBLIC_URL: PUBLIC_URL,
+          KEPT_WEB_SESSION_KEY: 'k'.repeat(64),
+        }),
+      { now: clock.now },
+    );
+
+    const signedOut = await web(pageEvent('/web'), context);
+    expect(signedOut.statusCode).toBe(200);
+    expect(String(signedOut.headers?.['content-type'])).toContain('text/html');
+    expect(signedOut.body).toContain('Sign in to Kept');
+
     const command = slashCommand({ text: 'web', user_id: IT_HEAD });
-    const slack = await handler(httpApiEvent(command, { 'content-type': FORM, ...signature(command) }), context);
-    expect(slack.statusCode).toBe(200);
-    expect(JSON.parse(slack.body!).text).toContain(
-      '<https://abc123.execute-api.eu-west-1.amazonaws.com/web/signin?token=',
+    const answer = await slack(httpApiEvent(command, { 'content-type': FORM, ...signature(command) }), context);
+    expect(answer.statusCode).toBe(200);
+    const link = /<(https:[^|>]+)\|Open Kept on the web>/.exec(JSON.parse(answer.body!).text)?.[1];
+    expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/web/signin\\?token=`));
+    await slack.idle();
+
+    const url = new URL(link!);
+    const landed = await web(pageEvent(url.pathname, url.search.slice(1)), context);
+    expect(landed.statusCode).toBe(303);
+    const cookie = landed.cookies?.[0] ?? '';
+    expect(cookie).toMatch(/^kept_session=[^;]+;.*HttpOnly/i);
+    expect(cookie).toMatch(/Secure/); // https outside this machine
+    const page = await web(pageEvent('/web', '', cookie.split(';')[0]), context);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<h2 id="dept-it">IT</h2>');
+    // A cookie of the local server (keyed from the signing secret) is no session here.
+    const local = await signIn(IT_HEAD);
+    expect((await web(pageEvent('/web', '', local), context)).body).toContain('Sign in to Kept');
+  });
+
+  it('the Slack function no longer answers the pages: a GET without a Slack signature is refused', async () => {
+    const slack = createSlackLambdaHandler(
+      async () => testConfig({ slackApiUrl: app.fake.url, table: app.db.table, endpoint: testEndpoint() }),
+      outboxFromConfig,
+      undefined,
+      { now: clock.now },
     );
-    await handler.idle();
+    expect((await slack(pageEvent('/web'), context)).statusCode).toBe(401);
+    await slack.idle();
   });
 });

@@ -31,6 +31,7 @@ const NOT_RUN: Partial<Record<FunctionName, string[]>> = {
 };
 const ENTRIES: Record<FunctionName, string[]> = {
   Slack: ['functions/slack/handler.ts'],
+  Web: ['functions/web/handler.ts'],
   Worker: ['functions/worker/handler.ts'],
   Scan: ['functions/jobs/scan.ts', 'functions/jobs/lambda.ts'],
   Digest: [
@@ -59,6 +60,9 @@ const NO_DATABASE_CALL = new Set([
 
 /** Imported by a module in a Lambda's bundle, but not called on that Lambda's paths. */
 const IMPORTED_NOT_CALLED: Partial<Record<FunctionName, Record<string, string>>> = {
+  // functions/services/signin.ts holds both halves of a sign-in link: Slack makes it, the web uses it.
+  Slack: { 'signin.useSignIn': 'only the web function (functions/web/app.ts) redeems a sign-in link' },
+  Web: { 'signin.saveSignIn': 'only the Slack function (`/sla web`) makes a sign-in link' },
   Digest: {
     'departments.cacheUsergroupMembers':
       'functions/jobs/usergroups.ts takes only USERGROUP_MAX_AGE_MS from functions/slack/usergroups.ts; the worker caches members',

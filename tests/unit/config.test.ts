@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig, parseStoreAndSlackClientConfig, parseStoreConfig } from '../../functions/config';
+import {
+  ConfigError,
+  parseConfig,
+  parseStoreAndSlackClientConfig,
+  parseStoreConfig,
+  parseWebConfig,
+} from '../../functions/config';
 
 const valid = { SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
 
@@ -145,5 +151,19 @@ describe('configuration', () => {
     ]) {
       expect(listed).toContain(name);
     }
+  });
+});
+
+describe("the web function's configuration", () => {
+  it('needs its session key and no Slack setting, and ignores a Slack setting it is given', () => {
+    const c = parseWebConfig({ KEPT_WEB_SESSION_KEY: 'k'.repeat(64), KEPT_ADMINS: 'U0ADMIN01', ...valid });
+    expect(c).toMatchObject({ KEPT_TABLE: 'kept', KEPT_ADMINS: ['U0ADMIN01'], KEPT_WEB_SESSION_KEY: 'k'.repeat(64) });
+    expect(c).not.toHaveProperty('SLACK_SIGNING_SECRET');
+    expect(c).not.toHaveProperty('SLACK_BOT_TOKEN');
+  });
+
+  it('says what is missing or too short', () => {
+    expect(refusal({}, parseWebConfig).message).toContain('KEPT_WEB_SESSION_KEY is missing');
+    expect(refusal({ KEPT_WEB_SESSION_KEY: 'short' }, parseWebConfig).message).toContain('at least 32 characters');
   });
 });

@@ -137,9 +137,6 @@ const SHARED_WITH_INFRASTRUCTURE = [
   'functions/work/worker-settings.ts',
 ];
 
-/** The Slack Lambda's entry: it builds the web dashboard (functions/web) the same function answers and passes it in. */
-const SLACK_ENTRY = 'functions/slack/handler.ts';
-
 /** The outbox that runs the worker's code in this process: only for entry points outside AWS. */
 const IN_PROCESS_OUTBOX = 'functions/jobs/in-process-outbox.ts';
 
@@ -202,11 +199,17 @@ const RULES: Rule[] = [
   {
     name: 'Slack and the jobs never import the web',
     applies: (file) =>
-      (under('functions/slack')(file) && file !== SLACK_ENTRY) ||
-      inAny(['functions/jobs', 'functions/worker', 'functions/services', 'functions/work', 'functions/domain'])(file),
+      inAny([
+        'functions/slack',
+        'functions/jobs',
+        'functions/worker',
+        'functions/services',
+        'functions/work',
+        'functions/domain',
+      ])(file),
     refuses: refuseFiles(
       ['functions/web'],
-      'only entry points (the Slack Lambda entry, the local runner) build the web dashboard and pass it in',
+      'the web dashboard has its own Lambda entry (functions/web/handler.ts); only the local runner serves both',
     ),
   },
   {
