@@ -7,7 +7,8 @@
  * counters summed from contribution(), and the "better" answers, in the shapes the store writes.
  * Then a report of the last whole calendar quarter (92 days) is built 20 times the way
  * `/sla report` builds it (readDays + readBetter + buildReport). Measured: DynamoDB calls per
- * report (counted by a middleware on the client; budget 30) and the latency.
+ * report (counted by a middleware on the client; budget 30), the latency, and the day items' size
+ * with and without the time counters (DynamoDB's 400 KB item limit).
  */
 
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -225,8 +226,29 @@ async function putAll(db: Db, items: Record<string, unknown>[], what: string): P
   process.stderr.write(`  ${what}: ${items.length} of ${items.length}\n`);
 }
 
+/** An item's size as DynamoDB counts it: each attribute's name in UTF-8 plus its value (a number: about 1 byte per 2 digits, plus 1). */
+function itemBytes(item: Record<string, unknown>): number {
+  let bytes = 0;
+  for (const [k, v] of Object.entries(item)) {
+    bytes += Buffer.byteLength(k);
+    bytes +=
+      typeof v === 'number'
+        ? Math.ceil(String(Math.abs(v)).replace(/[.-]/g, '').length / 2) + 1
+        : Buffer.byteLength(String(v));
+  }
+  return bytes;
+}
+const TIME_COUNTER = /^(resp|reso|wait)\|/;
+
+export interface Seeded {
+  agreementNames: Record<string, string>;
+  perDay: Map<string, number>;
+  /** The day items' sizes in bytes, with the time counters and without them. */
+  dayBytes: { mean: number; max: number; meanWithout: number; maxWithout: number };
+}
+
 /** The company and its year of 100,000 requests (also the web bench's table, bench/web.bench.ts). */
-export async function seed(db: Db): Promise<{ agreementNames: Record<string, string>; perDay: Map<string, number> }> {
+export async function seed(db: Db): Promise<Seeded> {
   await importCompany(db, COMPANY, '2025-11-01T00:00:00Z');
   const dir = await readDirectory(db);
   const agreements = ['ops-for-sales', 'ops-for-all'].map((id) => dir.agreements.find((a) => a.id === id)!.active!);
@@ -252,6 +274,17 @@ export async function seed(db: Db): Promise<{ agreementNames: Record<string, str
       betterItems.push({ pk: statsPk('ops'), sk: betterSk(day, request.id), id: request.id, day, text: better });
   }
   const statItems = [...days].map(([day, counters]) => ({ pk: statsPk('ops'), sk: daySk(day), ...counters }));
+  const sizes = statItems.map(itemBytes);
+  const without = statItems.map((item) =>
+    itemBytes(Object.fromEntries(Object.entries(item).filter(([k]) => !TIME_COUNTER.test(k)))),
+  );
+  const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+  const dayBytes = {
+    mean: mean(sizes),
+    max: Math.max(...sizes),
+    meanWithout: mean(without),
+    maxWithout: Math.max(...without),
+  };
   await putAll(db, statItems, 'day counters');
   await putAll(db, betterItems, '"better" answers');
   await putAll(
@@ -260,7 +293,7 @@ export async function seed(db: Db): Promise<{ agreementNames: Record<string, str
     'requests',
   );
   const agreementNames = Object.fromEntries(agreements.map((a) => [a.id, a.service]));
-  return { agreementNames, perDay };
+  return { agreementNames, perDay, dayBytes };
 }
 
 export const run: Bench = async () => {
@@ -268,7 +301,7 @@ export const run: Bench = async () => {
   const db = createDb({ table: 'kept-report-bench', endpoint: dynamo.endpoint });
   try {
     await ensureTable(db);
-    const { agreementNames, perDay } = await seed(db);
+    const { agreementNames, perDay, dayBytes } = await seed(db);
     const counter = countCalls(db);
 
     // The last whole calendar quarter before NOW (Q3 2026: 1 July - 30 September, 92 days).
@@ -303,7 +336,9 @@ export const run: Bench = async () => {
     }
     const sample = await once();
     process.stderr.write(
-      `  quarter ${from}..${to}: ${sample.requests} requests, ${sample.met} met, ${sample.breached} breached (${sample.compliancePct}%), ${sample.cancelled} cancelled, ${sample.csat.count} ratings, ${sample.better.length} answers read, owed ${JSON.stringify(sample.penalties)}\n`,
+      `  quarter ${from}..${to}: ${sample.requests} requests, ${sample.met} met, ${sample.breached} breached (${sample.compliancePct}%), ${sample.cancelled} cancelled, ${sample.csat.count} ratings, ${sample.better.length} answers read, owed ${JSON.stringify(sample.penalties)}\n` +
+        `  times ${JSON.stringify(sample.times)}\n` +
+        `  day item bytes: mean ${dayBytes.mean} (${dayBytes.meanWithout} without times), max ${dayBytes.max} (${dayBytes.maxWithout} without times)\n`,
     );
     const maxCalls = Math.max(...callCounts);
     return [
@@ -318,6 +353,15 @@ export const run: Bench = async () => {
       },
       { name: 'report_quarter_latency_median', value: round(median(latencies)), unit: 'ms' },
       { name: 'report_quarter_latency_p99', value: round(quantile(latencies, 0.99)), unit: 'ms' },
+      { name: 'report_day_item_bytes_mean', value: dayBytes.mean, unit: 'bytes' },
+      { name: 'report_day_item_bytes_mean_without_times', value: dayBytes.meanWithout, unit: 'bytes' },
+      {
+        name: 'report_day_item_bytes_max',
+        value: dayBytes.max,
+        unit: 'bytes',
+        budget: '<= 409600',
+        ok: dayBytes.max <= 409_600,
+      },
     ];
   } finally {
     db.raw.destroy();

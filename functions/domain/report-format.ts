@@ -2,8 +2,10 @@
  * A report shown outside Slack: as CSV (`reportCsv`) and as plain text for a terminal
  * (`reportTable`), and the busiest cells of its breach heatmap, which both and the Slack view name.
  */
+import { DateTime } from 'luxon';
 import { formatDuration, HOUR_MS } from './duration';
 import { type Report, SCORES } from './report';
+import { timeText } from './times';
 
 // ---------------------------------------------------------------------------------------------
 // Reading the heatmap
@@ -152,6 +154,28 @@ export function reportCsv(r: Report, { forHeads = true }: { forHeads?: boolean }
           ] as [string, Cell[], Cell[][]],
         ]
       : []),
+    // Added with times: last, so the older sections keep their places. Hours are bucket bounds; empty past the last.
+    [
+      'Times',
+      [
+        'priority',
+        'responses',
+        'response_median_hours',
+        'response_p90_hours',
+        'resolutions',
+        'resolution_median_hours',
+        'resolution_p90_hours',
+      ],
+      Object.entries(r.times).map(([p, t]): Cell[] => [
+        p,
+        t.counts.response,
+        boundHours(t.responseMedianMs),
+        boundHours(t.responseP90Ms),
+        t.counts.resolution,
+        boundHours(t.resolutionMedianMs),
+        boundHours(t.resolutionP90Ms),
+      ]),
+    ],
   ];
   const lines: string[] = [];
   for (const [name, head, rows] of sections) lines.push(csvRow([name]), csvRow(head), ...rows.map(csvRow), '');
@@ -248,6 +272,11 @@ export function reportTable(
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k}: ${v}`),
   );
+  const times = timesTable(r);
+  block(
+    'Times (working time, median and p90 by bucket)',
+    times.length ? [...times, timesSinceNote(r.timesCountedSince)] : [],
+  );
   if (r.waiting.paused > 0) block('Waiting on requesters', [waitingText(r)]);
   block(
     'When breaches happen',
@@ -272,10 +301,37 @@ export function reportTable(
 
 /** Working hours with two decimals (a report's waited time). */
 const hours = (ms: number): number => Math.round((ms / HOUR_MS) * 100) / 100;
+const boundHours = (ms: number | null): number | null => (ms === null ? null : hours(ms));
+
+/**
+ * Time to first response and to resolution per priority: `≤ 4h` style medians and p90s (the bound of
+ * the bucket they fall in), how many met targets each stands on; nothing when no time was counted.
+ */
+export function timesTable(r: Report): string[] {
+  const rows = Object.entries(r.times);
+  if (rows.length === 0) return [];
+  return table(
+    ['priority', 'responses', 'median', 'p90', 'resolutions', 'median', 'p90'],
+    rows.map(([p, t]) => [
+      p,
+      t.counts.response,
+      timeText(t.responseMedianMs, t.counts.response),
+      timeText(t.responseP90Ms, t.counts.response),
+      t.counts.resolution,
+      timeText(t.resolutionMedianMs, t.counts.resolution),
+      timeText(t.resolutionP90Ms, t.counts.resolution),
+    ]),
+  );
+}
+
+/** The note under the times: counted since when, and how to read a median. */
+export const timesSinceNote = (since: string): string =>
+  `Times count targets met since ${DateTime.fromISO(since, { zone: 'UTC', locale: 'en' }).toFormat('LLLL yyyy')}, in working time; a median of ≤ 4h means half were met within 4 working hours.`;
 
 /** `12 of 80 requests (15%) waited on their requester, 20 pauses, 34h in all, 2h 50m per paused request`. */
 export function waitingText(r: Report): string {
   const w = r.waiting;
   const average = w.averageMs === null ? '' : `, ${formatDuration(w.averageMs)} per paused request`;
-  return `${w.paused} of ${r.requests} requests (${pctText(w.sharePct)}) waited on their requester, ${w.pauses} pause${w.pauses === 1 ? '' : 's'}, ${formatDuration(w.waitedMs)} of working time in all${average}`;
+  const spread = w.timed === 0 ? '' : ` (median ${timeText(w.medianMs, w.timed)}, p90 ${timeText(w.p90Ms, w.timed)})`;
+  return `${w.paused} of ${r.requests} requests (${pctText(w.sharePct)}) waited on their requester, ${w.pauses} pause${w.pauses === 1 ? '' : 's'}, ${formatDuration(w.waitedMs)} of working time in all${average}${spread}`;
 }

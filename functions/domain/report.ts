@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import { periodLabel } from './report-period';
 import { CAUSE_CATEGORIES } from './request';
 import { type Counters, NOBODY, sumCounters } from './stats';
+import { type PriorityTimes, TIMES_COUNTED_SINCE, timesByPriority, waitingTimes } from './times';
 import { isoWeekOf } from './weeks';
 
 // ---------------------------------------------------------------------------------------------
@@ -98,6 +99,13 @@ export interface Report {
   byAssignee: { assignee: string | null; breached: number }[];
   /** Waiting on the requester: how many requests paused, how often, and the working time waited (pauses that ended). */
   waiting: WaitingFigures;
+  /**
+   * Time to first response and to resolution per priority (times.ts): medians and p90s as the bound
+   * of their bucket in working ms, and how many met clocks they stand on. Priorities without any left out.
+   */
+  times: Record<string, PriorityTimes>;
+  /** Since when times are counted (`YYYY-MM`). */
+  timesCountedSince: string;
   /** No request was filed in the period. */
   empty: boolean;
 }
@@ -112,6 +120,11 @@ export interface WaitingFigures {
   waitedMs: number;
   /** waitedMs per paused request; null when none paused. */
   averageMs: number | null;
+  /** Bound (working ms) of the bucket holding the median time waited per paused request, once it waits no longer; null without counts or beyond the last bound. */
+  medianMs: number | null;
+  p90Ms: number | null;
+  /** Paused requests the median and p90 stand on (counted since `timesCountedSince`). */
+  timed: number;
 }
 
 export interface ReportInput {
@@ -215,6 +228,7 @@ export function buildReport(input: ReportInput): Report {
     pauses: n('pauses'),
     waitedMs: n('waitedMs'),
     averageMs: paused > 0 ? Math.round(n('waitedMs') / paused) : null,
+    ...waitingFigures(c),
   };
   return {
     department: input.department.id,
@@ -247,8 +261,15 @@ export function buildReport(input: ReportInput): Report {
       .map(([who, v]) => ({ assignee: who === NOBODY ? null : who, breached: v }))
       .sort(byCount((r) => r.assignee ?? '')),
     waiting,
+    times: timesByPriority(c),
+    timesCountedSince: TIMES_COUNTED_SINCE,
     empty: requests === 0,
   };
+}
+
+function waitingFigures(c: Counters): Pick<WaitingFigures, 'medianMs' | 'p90Ms' | 'timed'> {
+  const w = waitingTimes(c);
+  return { medianMs: w.medianMs, p90Ms: w.p90Ms, timed: w.count };
 }
 
 /** One row per ISO week from `from` to `to` (at most the last 520 weeks), weeks without requests included. */

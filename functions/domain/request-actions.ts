@@ -619,6 +619,7 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
     filed: request.filed,
     ...(request.assignee ? { assignee: request.assignee } : {}),
     outcome: { response: outcomeOf('response'), resolution: outcomeOf('resolution') },
+    ...tookOf(request),
     ...(request.breaches && Object.keys(request.breaches).length > 0 ? { breaches: request.breaches } : {}),
     ...(request.cycles?.length ? { cycles: request.cycles } : {}),
   };
@@ -649,6 +650,14 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
     { transfer: { from: request.provider, to: department.id, fromName: provider.name, toName: department.name } },
   );
 };
+
+/** The working time of each target met before a transfer, for the first provider's report times. */
+function tookOf(request: Request): Pick<Transfer, 'took'> {
+  const took: Partial<Record<TargetKind, number>> = {};
+  for (const k of ['response', 'resolution'] as const)
+    if (request.clocks[k].metAt !== null) took[k] = request.clocks[k].usedBefore;
+  return Object.keys(took).length > 0 ? { took } : {};
+}
 
 /** What each action does to a request, once `decide` has checked who acts and from which status. */
 const EFFECTS: { [K in ActionType]: EffectOf<K> } = {

@@ -243,6 +243,8 @@ export interface Transfer {
   filed: Filed;
   assignee?: string;
   outcome: Record<TargetKind, TransferOutcome>;
+  /** Working ms each target met while the earlier provider owned the request took (its report times; kept since December 2026). */
+  took?: Partial<Record<TargetKind, number>>;
   /** Breaches recorded while the earlier provider owned the request: charged to its agreement. */
   breaches?: Partial<Record<TargetKind, Breach>>;
   /** Its earlier resolution cycles (reopens while it owned the request), with their breaches. */

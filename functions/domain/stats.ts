@@ -7,6 +7,7 @@
  * Pure domain code.
  */
 import { allBreaches, type Breach, type Request, type Transfer } from './request';
+import { addTimes, addTransferTimes } from './times';
 
 /** Counter names: `filed`, `filed|<agreement>|<priority>`, `met…`, `breached…` (ever breached),
  * `breached_earlier` (breached in an earlier cycle only: "breached this cycle" is `breached` less
@@ -15,7 +16,9 @@ import { allBreaches, type Breach, type Request, type Transfer } from './request
  * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`; waiting on the requester:
  * `paused` (requests that waited at least once), `pauses`, `waitedMs` (working ms of the pauses that ended);
  * the customer side (`customerKey`): `cust|<customer>|filed|<agreement>`, `…|met|…`, `…|breached|…`,
- * `cust|<customer>|penalty|<agreement>|<unit>` and `…|waived|…` (counted since December 2026). */
+ * `cust|<customer>|penalty|<agreement>|<unit>` and `…|waived|…` (counted since December 2026); times (times.ts,
+ * counted since December 2026): `resp|<agreement>|<priority>|<bound>` and `reso|…` (met clocks' working
+ * time by bucket, bound in working minutes or `more`), `wait|<bound>` (time waited per paused request). */
 export type Counters = Record<string, number>;
 
 export const NOBODY = '-';
@@ -98,6 +101,8 @@ export function contribution(r: Request): Counters {
     add('pauses', r.waited.pauses);
     add('waitedMs', Math.round(r.waited.ms));
   }
+  // Times (times.ts): each met clock's working time and the time waited, by bucket.
+  addTimes(add, r);
   return c;
 }
 
@@ -127,6 +132,8 @@ export function transferContribution(t: Transfer, customer: string): Counters {
   }
   if (breaches.length > 0 && !isBreachedThisCycle(t)) add('breached_earlier');
   addBreaches(add, breaches, customer, t.agreementId);
+  // Times (times.ts): the targets it met before handing the request over.
+  addTransferTimes(add, t);
   return c;
 }
 

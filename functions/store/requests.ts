@@ -105,6 +105,7 @@ const TransferSchema = z.object({
   filed: FiledSchema,
   assignee: z.string().optional(),
   outcome: z.object({ response: OutcomeSchema, resolution: OutcomeSchema }),
+  took: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
   breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
   cycles: z.array(CycleSchema).optional(),
 });

@@ -168,6 +168,10 @@ it('the requester is reminded once, then the clock resumes at its true instant',
       pauses: 2,
       waitedMs: 8 * HOUR,
       averageMs: 8 * HOUR,
+      // Its median and p90 wait for the request once it waits no longer.
+      medianMs: null,
+      p90Ms: null,
+      timed: 0,
     });
     const table = await cli(['report', '--dept', 'it', '--from', '2026-11-01', '--to', '2026-11-30']);
     expect(table.join('\n')).toContain(

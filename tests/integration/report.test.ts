@@ -5,22 +5,28 @@
  * waiver) and scanned by runScan at random later instants. The report built from the day
  * counters must agree, figure by figure, with a recount of the raw request items of the same
  * period (a test-only table Scan); erasing everyone's text afterwards changes no figure and no ledger
- * item. Also: a department nobody filed to says so, and a quarter's
- * report takes a handful of DynamoDB calls.
+ * item. The times (median and p90 per priority, the share within each target, waiting) agree with
+ * the raw times sorted, and each customer's side of every agreement (readCustomerReport) agrees with
+ * the provider's. Also: a department nobody filed to says so, and a quarter's report takes a handful
+ * of DynamoDB calls.
  */
 
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
+import { MINUTE_MS } from '../../functions/domain/duration';
 import { REMOVED } from '../../functions/domain/erase';
 import { buildReport, compliance, type Report } from '../../functions/domain/report';
 import { CAUSE_CATEGORIES, type CauseCategory, type Request } from '../../functions/domain/request';
+import { sumCounters } from '../../functions/domain/stats';
+import { ALL, bucketOf, shareWithin, type TimeKind } from '../../functions/domain/times';
 import { runScan } from '../../functions/jobs/scan';
 import { act, fileFromSlack } from '../../functions/services/requests';
 import { reportCommand } from '../../functions/slack/listeners/report';
 import { reportMessage } from '../../functions/slack/views/report';
 import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
 import { eraseRequest, requestsTouchedBy } from '../../functions/store/erase';
-import { readBetter, readDays } from '../../functions/store/stats';
+import { readBetter, readCustomerReport, readDays } from '../../functions/store/stats';
 import { importCompany } from '../support/company';
 import { testConfig } from '../support/config';
 import { allItems, countCalls, dropTable, freshTable, testEndpoint } from '../support/db';
@@ -29,6 +35,8 @@ const OPS_HEAD = 'U0OPSHEAD1';
 const OPS = ['U0OPSHEAD1', 'U0OPSMEM01', 'U0OPSMEM02'];
 const SALES_HEAD = 'U0SALHEAD1';
 const SALES = ['U0SALMEM01', 'U0SALMEM02'];
+const FIN_HEAD = 'U0FINHEAD1';
+const FINANCE = ['U0FINMEM01'];
 const ZONE = 'America/New_York';
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -53,6 +61,14 @@ const COMPANY = {
       heads: [SALES_HEAD],
       members: SALES,
       channel: 'C0SALQUEUE',
+      calendar: { timezone: ZONE },
+    },
+    {
+      id: 'finance',
+      name: 'Finance',
+      heads: [FIN_HEAD],
+      members: FINANCE,
+      channel: 'C0FINQUEUE',
       calendar: { timezone: ZONE },
     },
   ],
@@ -91,7 +107,7 @@ const importOurs = (db: Db): Promise<void> => importCompany(db, COMPANY, '2026-1
 // ---------------------------------------------------------------------------------------------
 // Random histories
 
-type StepKind = 'acknowledge' | 'resolve' | 'rate' | 'close' | 'cancel' | 'waive';
+type StepKind = 'acknowledge' | 'resolve' | 'rate' | 'close' | 'cancel' | 'waive' | 'pause' | 'resume';
 interface Step {
   kind: StepKind;
   /** Minutes after the previous step of the same request (or its filing). */
@@ -127,7 +143,17 @@ const BETTER = [
 ];
 
 const step: fc.Arbitrary<Step> = fc.record({
-  kind: fc.constantFrom<StepKind>('acknowledge', 'resolve', 'resolve', 'rate', 'close', 'cancel', 'waive'),
+  kind: fc.constantFrom<StepKind>(
+    'acknowledge',
+    'resolve',
+    'resolve',
+    'rate',
+    'close',
+    'cancel',
+    'waive',
+    'pause',
+    'resume',
+  ),
   after: fc.oneof(fc.integer({ min: 1, max: 25 }), fc.integer({ min: 26, max: 3 * 24 * 60 })),
   who: fc.nat(9),
   score: fc.integer({ min: 1, max: 5 }),
@@ -148,7 +174,7 @@ const plan: fc.Arbitrary<Plan> = fc.record({
     fc.record({
       at: fc.integer({ min: 0, max: WINDOW_MIN }),
       choice: fc.nat(CHOICES.length - 1),
-      requester: fc.nat(SALES.length - 1),
+      requester: fc.nat(SALES.length + FINANCE.length - 1),
       steps: steps,
     }),
     { minLength: 1, maxLength: 7 },
@@ -160,8 +186,8 @@ const plan: fc.Arbitrary<Plan> = fc.record({
 });
 
 /**
- * One history tried first, whatever the seed: a P1 filed on a Monday morning and left for three days
- * (both targets missed), its response penalty waived by the customer's head, then resolved with a
+ * One history tried first, whatever the seed: a P1 filed on a Monday morning, waiting on its
+ * requester for two hours, and left for three days (both targets missed), its response penalty waived by the customer's head, then resolved with a
  * cause and rated. Fifteen random histories do not always contain a waiver; this one always does.
  */
 const WAIVED: Plan = {
@@ -171,6 +197,8 @@ const WAIVED: Plan = {
       choice: 0,
       requester: 0,
       steps: [
+        { kind: 'pause', after: 60, who: 0, score: 1, better: null, cause: 'staffing', target: 'response' },
+        { kind: 'resume', after: 120, who: 0, score: 1, better: null, cause: 'staffing', target: 'response' },
         { kind: 'waive', after: 3 * 24 * 60, who: 0, score: 1, better: null, cause: 'staffing', target: 'response' },
         { kind: 'resolve', after: 10, who: 1, score: 1, better: null, cause: 'staffing', target: 'resolution' },
         { kind: 'rate', after: 5, who: 0, score: 4, better: 'Faster, please', cause: 'other', target: 'response' },
@@ -190,7 +218,9 @@ async function play(db: Db, p: Plan): Promise<void> {
   p.filings.forEach((f, i) => {
     const filedAt = START + f.at * MIN;
     const choice = CHOICES[f.choice]!;
-    const requester = SALES[f.requester]!;
+    // Finance files only under the agreement for every department; Sales under both.
+    const requester =
+      choice.agreementId === 'ops-for-all' ? [...SALES, ...FINANCE][f.requester]! : SALES[f.requester % SALES.length]!;
     events.push({
       at: filedAt,
       order: 0,
@@ -246,12 +276,18 @@ async function play(db: Db, p: Plan): Promise<void> {
             case 'cancel':
               await act(db, { id, user: requester, action: { type: 'cancel' }, now });
               break;
+            case 'pause':
+              await act(db, { id, user: provider, action: { type: 'pause', note: 'Which one?' }, now });
+              break;
+            case 'resume':
+              await act(db, { id, user: requester, action: { type: 'resume' }, now });
+              break;
             case 'waive':
               // A head waives from the breach DM, which follows the scan that recorded the breach.
               await runScan({ db }, now);
               await act(db, {
                 id,
-                user: SALES_HEAD,
+                user: SALES.includes(requester) ? SALES_HEAD : FIN_HEAD,
                 action: { type: 'waive', kind: s.target, reason: 'We changed the brief' },
                 now,
               });
@@ -367,6 +403,72 @@ function recount(all: Request[], provider: string, from: string, to: string) {
   };
 }
 
+/** The bound (ms) of the bucket of the time at rank ceil(p·n) of the sorted times; null without times or past the last bound. */
+function rankBound(ms: readonly number[], percent: number): number | null {
+  if (ms.length === 0) return null;
+  const sorted = [...ms].sort((a, b) => a - b);
+  const bound = bucketOf(sorted[Math.ceil((percent * sorted.length) / 100) - 1]!);
+  return bound === 'more' ? null : Number(bound) * MINUTE_MS;
+}
+
+/** Each met clock's working time, by kind and priority, and each finished wait, straight from the request items. */
+function recountTimes(rs: readonly Request[]) {
+  const met = (kind: 'response' | 'resolution', p: string) =>
+    rs.filter((r) => r.priority === p && r.clocks[kind].metAt !== null).map((r) => r.clocks[kind].usedBefore);
+  const times: Record<string, unknown> = {};
+  for (const p of ['P1', 'P2', 'P3', 'P4']) {
+    const response = met('response', p);
+    const resolution = met('resolution', p);
+    if (response.length + resolution.length === 0) continue;
+    times[p] = {
+      responseMedianMs: rankBound(response, 50),
+      responseP90Ms: rankBound(response, 90),
+      resolutionMedianMs: rankBound(resolution, 50),
+      resolutionP90Ms: rankBound(resolution, 90),
+      counts: { response: response.length, resolution: resolution.length },
+    };
+  }
+  const waits = rs
+    .filter((r) => (r.waited?.pauses ?? 0) > 0 && r.status !== 'waiting_on_requester')
+    .map((r) => Math.round(r.waited!.ms));
+  return {
+    times,
+    waiting: { medianMs: rankBound(waits, 50), p90Ms: rankBound(waits, 90), timed: waits.length },
+  };
+}
+
+/** Every agreement's targets, each a bucket bound, so the share within it is exact. */
+const TARGETS: [string, string, TimeKind, number][] = [
+  ['ops-for-sales', 'P1', 'response', 30],
+  ['ops-for-sales', 'P1', 'resolution', 240],
+  ['ops-for-sales', 'P2', 'response', 120],
+  ['ops-for-sales', 'P2', 'resolution', 960],
+  ['ops-for-all', 'P3', 'response', 60],
+  ['ops-for-all', 'P3', 'resolution', 480],
+];
+
+/** What `customer` got under `agreement`, straight from the request items: counts and penalties per unit. */
+function recountSide(rs: readonly Request[], agreement: string, customer: string) {
+  const mine = rs.filter((r) => r.agreementId === agreement && r.customer === customer);
+  const breached = (r: Request) => Object.values(r.breaches ?? {}).some(Boolean);
+  const penalties: Record<string, { charged: number; waived: number; owed: number }> = {};
+  for (const r of mine)
+    for (const b of Object.values(r.breaches ?? {})) {
+      if (!b) continue;
+      const p = (penalties[b.unit] ??= { charged: 0, waived: 0, owed: 0 });
+      p.charged = round2(p.charged + b.amount);
+      if (b.waived) p.waived = round2(p.waived + b.amount);
+      p.owed = round2(p.charged - p.waived);
+    }
+  for (const [unit, p] of Object.entries(penalties)) if (p.charged === 0 && p.waived === 0) delete penalties[unit];
+  return {
+    requests: mine.length,
+    met: mine.filter((r) => !breached(r) && (r.status === 'resolved' || r.status === 'closed')).length,
+    breached: mine.filter(breached).length,
+    penalties,
+  };
+}
+
 function figures(r: Report) {
   return {
     requests: r.requests,
@@ -408,6 +510,8 @@ it('a report from the day counters agrees with a recount of the requests, whatev
   let withWaivers = 0;
   let withRatings = 0;
   let withCauses = 0;
+  let withTimes = 0;
+  let withWaits = 0;
   await fc.assert(
     fc.asyncProperty(plan, async (p) => {
       runs++;
@@ -417,6 +521,7 @@ it('a report from the day counters agrees with a recount of the requests, whatev
         await play(db, p);
         const requests = (await allItems(db)).filter((i) => i.sk === 'REQ') as unknown as Request[];
         expect(requests).toHaveLength(p.filings.length);
+        const dir = await readDirectory(db);
         for (const [from, to] of [
           ['2026-10-01', '2026-12-31'],
           [localDay(p.period[0]), localDay(p.period[1])],
@@ -433,6 +538,58 @@ it('a report from the day counters agrees with a recount of the requests, whatev
           if (Object.values(report.penalties).some((x) => x.waived > 0)) withWaivers++;
           if (report.csat.count > 0) withRatings++;
           if (Object.values(report.causes).some((n) => n > 0)) withCauses++;
+
+          // Times: medians and p90s per priority, and the waits, equal the raw times sorted; the
+          // share within each target equals the share of raw times within it (targets are bounds).
+          const inPeriod = requests.filter((r) => r.filed.day >= from && r.filed.day <= to);
+          const times = recountTimes(inPeriod);
+          expect(report.times).toEqual(times.times);
+          expect({
+            medianMs: report.waiting.medianMs,
+            p90Ms: report.waiting.p90Ms,
+            timed: report.waiting.timed,
+          }).toEqual(times.waiting);
+          const counters = sumCounters((await readDays(db, 'ops', from, to)).days.map((d) => d.counters));
+          for (const [agreement, priority, kind, minutes] of TARGETS) {
+            const k = kind as 'response' | 'resolution';
+            for (const which of [agreement, ALL]) {
+              const clocks = inPeriod.filter(
+                (r) =>
+                  (which === ALL || r.agreementId === which) && r.priority === priority && r.clocks[k].metAt !== null,
+              );
+              const within = clocks.filter((r) => r.clocks[k].usedBefore <= minutes * MINUTE_MS).length;
+              expect(shareWithin(counters, kind, which, priority, minutes * MINUTE_MS)).toBe(
+                clocks.length === 0 ? null : within / clocks.length,
+              );
+            }
+          }
+          if (Object.keys(report.times).length > 0) withTimes++;
+          if (report.waiting.timed > 0) withWaits++;
+
+          // Each customer's side of every agreement equals the provider's figures for it.
+          for (const customer of ['sales', 'finance']) {
+            const side = await readCustomerReport(db, dir, customer, { from, to });
+            for (const row of side.byAgreement) {
+              const expected = recountSide(inPeriod, row.agreement, customer);
+              expect({
+                requests: row.requests,
+                met: row.met,
+                breached: row.breached,
+                penalties: row.penalties,
+              }).toEqual(expected);
+            }
+            expect(side.byAgreement.map((a) => a.agreement).sort()).toEqual(
+              customer === 'sales' ? ['ops-for-all', 'ops-for-sales'] : ['ops-for-all'],
+            );
+          }
+          const named = report.byAgreement.filter((a) => a.agreement === 'ops-for-sales');
+          const salesSide = await readCustomerReport(db, dir, 'sales', { from, to });
+          const row = salesSide.byAgreement.find((a) => a.agreement === 'ops-for-sales')!;
+          expect([row.requests, row.met, row.breached]).toEqual([
+            named.reduce((n, a) => n + a.requests, 0),
+            named.reduce((n, a) => n + a.met, 0),
+            named.reduce((n, a) => n + a.breached, 0),
+          ]);
         }
         // Erasing what people wrote (kept erase, and the retention job's everyone-scope) keeps every
         // figure and the ledger exactly as they were; only text becomes "(removed)".
@@ -466,7 +623,9 @@ it('a report from the day counters agrees with a recount of the requests, whatev
   expect(withWaivers).toBeGreaterThan(0);
   expect(withRatings).toBeGreaterThan(0);
   expect(withCauses).toBeGreaterThan(0);
-}, 60_000);
+  expect(withTimes).toBeGreaterThanOrEqual(2);
+  expect(withWaits).toBeGreaterThan(0);
+}, 90_000);
 
 describe('on one history', () => {
   let db: Db;

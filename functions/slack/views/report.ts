@@ -1,13 +1,13 @@
 /**
  * Block Kit for `/sla report`: a department's compliance over a period, its breaches (by target,
  * agreement and priority, week, weekday and hour, service and assignee), satisfaction with the
- * "what would have made this better?" answers, the causes given, and the penalties (owed and
+ * "what would have made this better?" answers, the causes given, median and p90 times per priority, and the penalties (owed and
  * waived, per unit) and the breaches per assignee for those allowed to see them. Pure function of a `Report`; every piece of
  * user text goes through `escapeMrkdwn`. At most 50 blocks (about 15 in practice).
  */
 import type { KnownBlock } from '@slack/types';
 import { type Report, SCORES } from '../../domain/report';
-import { heatCellLabel, topHeatCells, waitingText } from '../../domain/report-format';
+import { heatCellLabel, timesSinceNote, timesTable, topHeatCells, waitingText } from '../../domain/report-format';
 import { CAUSE_LABEL } from '../../domain/request';
 import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { amountText, clip, escapeMrkdwn, mentionUser, plural } from './format';
@@ -72,6 +72,13 @@ function agreementTable(r: Report): string | undefined {
     cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   const more = r.byAgreement.length > 20 ? `\n…and ${r.byAgreement.length - 20} more` : '';
   return `*By agreement and priority*\n\`\`\`${[line(head), ...rows.map(line)].map(code).join('\n')}\`\`\`${more}`;
+}
+
+/** Median and p90 time to first response and to resolution per priority, as bucket bounds (at most 5 lines). */
+function timesText(r: Report): string | undefined {
+  const rows = timesTable(r);
+  if (rows.length === 0) return undefined;
+  return `*Time to first response and to resolution*\n\`\`\`${rows.map(code).join('\n')}\`\`\`\n_${escapeMrkdwn(timesSinceNote(r.timesCountedSince))}_`;
 }
 
 function trendText(r: Report): string | undefined {
@@ -181,6 +188,7 @@ export function reportMessage(r: Report, options: ReportViewOptions): SlackMessa
   blocks.push({ type: 'divider' });
   for (const text of [
     agreementTable(r),
+    timesText(r),
     trendText(r),
     csatText(r),
     r.waiting.paused > 0 ? `*Waiting on requesters*: ${escapeMrkdwn(waitingText(r))}` : undefined,

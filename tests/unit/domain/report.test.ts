@@ -160,6 +160,10 @@ const DAY1: Counters = {
   paused: 1,
   pauses: 2,
   waitedMs: 3 * 3_600_000,
+  'wait|180': 1,
+  'resp|it-for-finance|P1|30': 2,
+  'resp|it-for-all|P3|60': 1,
+  'reso|it-for-finance|P1|240': 1,
   live: 1,
   cancelled: 0,
 };
@@ -185,6 +189,9 @@ const DAY2: Counters = {
   paused: 1,
   pauses: 1,
   waitedMs: 3_600_000 + 40 * 60_000,
+  'wait|120': 1,
+  'resp|it-for-finance|P1|90': 1,
+  'reso|it-for-finance|P1|more': 1,
   live: 1,
   cancelled: 1,
 };
@@ -470,6 +477,7 @@ describe('reportCsv', () => {
       'By service',
       'Waiting on requesters',
       'By assignee',
+      'Times',
     ]);
   });
 });
@@ -484,9 +492,13 @@ describe('time waiting on requesters', () => {
       pauses: 3,
       waitedMs: 4 * 3_600_000 + 40 * 60_000,
       averageMs: 2 * 3_600_000 + 20 * 60_000,
+      // One waited 3h, the other 1h40m (in the 2h bucket): the median is the lower bucket's bound.
+      medianMs: 2 * 3_600_000,
+      p90Ms: 3 * 3_600_000,
+      timed: 2,
     });
     const text =
-      '2 of 7 requests (28.6%) waited on their requester, 3 pauses, 4h40m of working time in all, 2h20m per paused request';
+      '2 of 7 requests (28.6%) waited on their requester, 3 pauses, 4h40m of working time in all, 2h20m per paused request (median ≤ 2h, p90 ≤ 3h)';
     expect(reportTable(r)).toContain(text);
     const csv = reportCsv(r);
     expect(csv).toContain(
@@ -496,8 +508,58 @@ describe('time waiting on requesters', () => {
 
   it('an empty period has nothing paused', () => {
     const r = sample({ days: [] });
-    expect(r.waiting).toEqual({ paused: 0, sharePct: null, pauses: 0, waitedMs: 0, averageMs: null });
+    expect(r.waiting).toEqual({
+      paused: 0,
+      sharePct: null,
+      pauses: 0,
+      waitedMs: 0,
+      averageMs: null,
+      medianMs: null,
+      p90Ms: null,
+      timed: 0,
+    });
     expect(reportTable(r)).not.toContain('waited on their requester');
+  });
+});
+
+describe('times per priority', () => {
+  const H = 3_600_000;
+  it('median and p90 to first response and to resolution, from the buckets of every day in the period', () => {
+    const r = sample();
+    expect(r.times).toEqual({
+      // Responses: two within 30m, one within 1h30m; resolutions: one within 4h, one past the last bound.
+      P1: {
+        responseMedianMs: H / 2,
+        responseP90Ms: 1.5 * H,
+        resolutionMedianMs: 4 * H,
+        resolutionP90Ms: null,
+        counts: { response: 3, resolution: 2 },
+      },
+      P3: {
+        responseMedianMs: H,
+        responseP90Ms: H,
+        resolutionMedianMs: null,
+        resolutionP90Ms: null,
+        counts: { response: 1, resolution: 0 },
+      },
+    });
+    expect(r.timesCountedSince).toBe('2026-12');
+    expect(sample({ days: [] }).times).toEqual({});
+  });
+
+  it('reads "≤ 4h", "over 160h" in text, hours in CSV, and says since when', () => {
+    const r = sample();
+    const text = reportTable(r);
+    expect(text).toMatch(/^P1\s+3\s+≤ 30m\s+≤ 1h30m\s+2\s+≤ 4h\s+over 160h$/m);
+    expect(text).toMatch(/^P3\s+1\s+≤ 1h\s+≤ 1h\s+0\s+–\s+–$/m);
+    expect(text).toContain('Times count targets met since December 2026, in working time');
+    expect(reportCsv(r)).toContain(
+      'Times\r\npriority,responses,response_median_hours,response_p90_hours,resolutions,resolution_median_hours,resolution_p90_hours\r\nP1,3,0.5,1.5,2,4,\r\nP3,1,1,1,0,,\r\n',
+    );
+    const slack = JSON.stringify(reportMessage(r, { forHeads: false }).blocks);
+    expect(slack).toContain('*Time to first response and to resolution*');
+    expect(slack).toContain('≤ 1h30m');
+    expect(reportTable(sample({ days: [] }))).not.toContain('Times');
   });
 });
 

@@ -108,15 +108,26 @@ describe('contribution: what one request counts', () => {
 
   it('resolved in time: met (and still met once closed), no longer live', () => {
     const resolved = act(file(), { type: 'resolve', note: 'Done.' }, AGENT, MON + HOUR_MS);
-    const met = { filed: 1, [`filed|${SLICE}`]: 1, [cust('filed')]: 1, met: 1, [`met|${SLICE}`]: 1, [cust('met')]: 1 };
+    const met = {
+      filed: 1,
+      [`filed|${SLICE}`]: 1,
+      [cust('filed')]: 1,
+      met: 1,
+      [`met|${SLICE}`]: 1,
+      [cust('met')]: 1,
+      // Both targets met after an hour of working time: the 1h bucket of each.
+      [`resp|${SLICE}|60`]: 1,
+      [`reso|${SLICE}|60`]: 1,
+    };
     expect(contribution(resolved)).toEqual(met);
     expect(contribution(act(resolved, { type: 'close' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual(met);
-    // Reopened, it is live again and no longer met.
+    // Reopened, it is live again and no longer met; its response stays given.
     expect(contribution(act(resolved, { type: 'reopen' }, REQUESTER, MON + 2 * HOUR_MS))).toEqual({
       filed: 1,
       [`filed|${SLICE}`]: 1,
       [cust('filed')]: 1,
       live: 1,
+      [`resp|${SLICE}|60`]: 1,
     });
   });
 
@@ -130,6 +141,11 @@ describe('contribution: what one request counts', () => {
     const resolved = act(again, { type: 'resolve', note: 'Done.' }, AGENT, MON + 5 * HOUR_MS);
     expect(contribution(resolved)).toMatchObject({ paused: 1, pauses: 2, waitedMs: 3 * HOUR_MS });
     expect(statsDelta(again, resolved).add).toMatchObject({ waitedMs: HOUR_MS });
+    // Its time waited by bucket, once it waits no longer: 2h after the first pause, 3h in all at the end.
+    expect(Object.keys(contribution(paused)).filter((k) => k.startsWith('wait|'))).toEqual([]);
+    expect(contribution(answered)).toMatchObject({ 'wait|120': 1 });
+    expect(Object.keys(contribution(again)).filter((k) => k.startsWith('wait|'))).toEqual([]);
+    expect(statsDelta(answered, resolved).add).toMatchObject({ 'wait|120': -1, 'wait|180': 1 });
   });
 
   it('cancelled in time: cancelled, neither live nor met', () => {
@@ -183,6 +199,9 @@ describe('contribution: what one request counts', () => {
       'penalty|points': 10,
       [cust('penalty', 'points')]: 10,
       'cause|handoff': 1,
+      // Late times count like any other: 9h to respond, 11h to resolve (in the ≤ 10h and ≤ 12h buckets).
+      [`resp|${SLICE}|600`]: 1,
+      [`reso|${SLICE}|720`]: 1,
     });
   });
 
@@ -333,8 +352,9 @@ describe('statsDelta: what one write moves', () => {
       day: '2026-11-16',
       add: {},
     });
+    // An acknowledgement moves only the time to first response.
     const acked = act(filed, { type: 'acknowledge' }, AGENT, MON + HOUR_MS);
-    expect(statsDelta(filed, acked).add).toEqual({});
+    expect(statsDelta(filed, acked).add).toEqual({ [`resp|${SLICE}|60`]: 1 });
     // An at-risk warning is not counted either.
     expect(
       statsDelta(filed, act(filed, { type: 'warn', kind: 'response' }, SYSTEM_ACTOR, MON + 3.5 * HOUR_MS)).add,
@@ -348,6 +368,8 @@ describe('statsDelta: what one write moves', () => {
       met: 1,
       [`met|${SLICE}`]: 1,
       [cust('met')]: 1,
+      [`resp|${SLICE}|60`]: 1,
+      [`reso|${SLICE}|60`]: 1,
     });
   });
 
@@ -444,6 +466,8 @@ describe('transfers: each department counts its share', () => {
         'breach|response': 1,
         'penalty|points': 10,
         [cust('penalty', 'points')]: 10,
+        // Acknowledged late, Tuesday 10:00 after Monday 09:00 (9 working hours, ≤ 10h): its first response is IT's.
+        [`resp|${SLICE}|600`]: 1,
       },
     });
     expect(hr).toEqual({
