@@ -27,6 +27,8 @@ export const METRIC_NAMES = [
   'UsergroupReadStale',
   /** A retention run (KEPT_RETENTION_MONTHS) that failed; the next digest run goes on where it stopped. */
   'RetentionRunFailed',
+  /** A weekly report subscription's report not handed to the worker; the next digest run tries again. */
+  'WeeklyReportFailed',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -31,6 +31,8 @@ export const PARTITIONS = {
   retain: 'RETAIN#*',
   retainCursor: 'RETAIN',
   signin: 'SIGNIN#*',
+  subscription: 'SUBSCRIPTION',
+  subscriptionWeek: 'SUBSCRIPTION_WEEK#*',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -137,6 +139,16 @@ export const STORE_ACCESS = {
   'stats.readReport': { table: { Query: ['stats'] } },
   'stats.readCustomerReport': { table: { Query: ['stats'] } },
   'stats.readCompanyReport': { table: { Query: ['stats'] } },
+  // subscriptions.ts: weekly report subscriptions (audited) and each week's claim
+  'subscriptions.subscribe': { table: { PutItem: ['subscription', 'audit'] } },
+  'subscriptions.unsubscribe': {
+    table: { GetItem: ['subscription'], DeleteItem: ['subscription'], PutItem: ['audit'] },
+  },
+  'subscriptions.getSubscription': { table: { GetItem: ['subscription'] } },
+  'subscriptions.subscriptionsOf': { table: { Query: ['subscription'] } },
+  'subscriptions.claimWeeklyReport': { table: { PutItem: ['subscriptionWeek'] } },
+  'subscriptions.markWeeklyReportQueued': { table: { UpdateItem: ['subscriptionWeek'] } },
+  'subscriptions.releaseWeeklyReport': { table: { DeleteItem: ['subscriptionWeek'] } },
   // tips.ts
   'tips.readAllTips': { table: { Query: ['tips'] } },
   'tips.tipsForWeek': { table: { Query: ['tips'] } },
@@ -187,6 +199,10 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'stats.readCompanyReport',
     'stats.readCustomerReport',
     'stats.readReport',
+    'subscriptions.subscribe',
+    'subscriptions.unsubscribe',
+    'subscriptions.getSubscription',
+    'subscriptions.subscriptionsOf',
     'tips.readAllTips',
     'tips.addCustomTip',
     'tips.saveTipText',
@@ -217,8 +233,11 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.queueOf',
     'requests.saveChange',
     'retention.dropMarker',
+    'stats.readCustomerReport',
     'stats.readDays',
     'stats.readReport',
+    'subscriptions.getSubscription',
+    'subscriptions.unsubscribe',
   ],
   Scan: [
     'agreements.getAgreementVersion',
@@ -250,6 +269,10 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'retention.moveCursor',
     'retention.readCursor',
     'stats.readDays',
+    'subscriptions.claimWeeklyReport',
+    'subscriptions.markWeeklyReportQueued',
+    'subscriptions.releaseWeeklyReport',
+    'subscriptions.subscriptionsOf',
     'tips.tipsForWeek',
   ],
 };

@@ -5,6 +5,7 @@ import { describeRetention, runRetention } from './retention';
 import { describeScan, type JobDeps, runScan } from './scan';
 import { ScheduledEvent } from './schedule';
 import { refreshStaleUsergroups } from './usergroups';
+import { weeklyReportsLine } from './weekly-reports';
 
 export async function runScheduled(deps: JobDeps, input: unknown, now = new Date()): Promise<string> {
   const event = ScheduledEvent.parse(input);
@@ -12,7 +13,8 @@ export async function runScheduled(deps: JobDeps, input: unknown, now = new Date
   const line =
     event.job === 'scan'
       ? describeScan(await runScan(deps, at))
-      : `${describeDigest(await digestRun(deps, at))}${await usergroupsLine(deps, at)}${await retentionLine(deps, at)}`;
+      : `${describeDigest(await digestRun(deps, at))}${await usergroupsLine(deps, at)}${await retentionLine(deps, at)}` +
+        (await weeklyReportsLine(deps, at));
   logger.info(line, { job: event.job });
   return line;
 }

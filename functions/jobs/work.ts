@@ -21,6 +21,7 @@ import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
 import { announceRequest } from '../slack/notify-requests';
 import { sendReportFiles } from '../slack/report-files';
 import { syncUsergroups } from '../slack/usergroups';
+import { sendWeeklyReport } from '../slack/weekly-report';
 import type { Db } from '../store/client';
 import { once, WORKER_LEASE_MS } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
@@ -89,6 +90,9 @@ async function performItem(deps: WorkDeps, item: WorkItem): Promise<void> {
       return recallKudosDms(deps.slack, item.dms);
     case 'report.files':
       await sendReportFiles(deps, item);
+      return;
+    case 'report.weekly':
+      await sendWeeklyReport(deps, item);
       return;
     case 'digest.chart':
       await sendDigestChart(deps, item);

@@ -102,7 +102,7 @@ export const SLA_COMMANDS: readonly CommandInfo[] = [
     name: 'report',
     usage: '/sla report [customer|company] [dept] [period]',
     summary:
-      "A department's compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads. `customer`: what it receives; `company`: every agreement (admins).",
+      "A department's compliance, breaches, satisfaction and trend over this-week, last-week, this-month, last-month, quarter or a month (2026-11); penalties for its heads. `customer`: what it receives; `company`: every agreement (admins); `subscribe weekly [#channel]`: last week's report every Monday, in your DM or a channel (heads), `unsubscribe [#channel]` stops it, `subscriptions` lists them.",
     ready: true,
   },
   {

@@ -1,6 +1,6 @@
 /**
  * The audit trail: who changed a department, an agreement, an admin setting (tips, digest
- * settings) or a penalty (a waiver), when, and what it was before and after. Append-only: each
+ * settings, report subscriptions) or a penalty (a waiver), when, and what it was before and after. Append-only: each
  * line is put with `attribute_not_exists` and never updated or deleted, always in the same
  * transaction as the change it records (callers add `auditItems` to their `transact`).
  *
@@ -21,7 +21,7 @@ export const auditPk = (scope: string) => `AUDIT#${scope}`;
 /** Before/after are JSON text of at most this many characters (DynamoDB items stop at 400 KB). */
 export const AUDIT_SNAPSHOT_MAX = 20_000;
 
-export const AUDIT_SUBJECTS = ['department', 'agreement', 'digest', 'tip', 'penalty'] as const;
+export const AUDIT_SUBJECTS = ['department', 'agreement', 'digest', 'tip', 'penalty', 'subscription'] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditChange {

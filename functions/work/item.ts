@@ -61,6 +61,16 @@ export const WorkItem = z.discriminatedUnion('type', [
       .min(1)
       .max(BREACH_BATCH_MAX),
   }),
+  /** A weekly report subscription's report of local dates `from`..`to`, posted once per subscription and `week`. */
+  z.object({
+    type: z.literal('report.weekly'),
+    department: z.string().min(1).max(40),
+    target: z.string().regex(/^[UWCG][A-Z0-9]{2,}$/),
+    week: z.string().regex(/^\d{4}-W\d{2}$/),
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    label: z.string().min(1).max(80),
+  }),
   /** A person left Slack (deactivated): off departments, their requests back in the queue, their proposals re-routed. */
   z.object({ type: z.literal('person.left'), user: z.string().regex(SLACK_USER_ID) }),
   /** Retention: remove the text of a request that ended long enough ago (jobs/retention.ts). */

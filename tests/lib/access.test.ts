@@ -21,7 +21,8 @@ const STORE = 'functions/store/';
 /**
  * Where each Lambda's own code starts. The scan and digest Lambdas share functions/jobs/lambda.ts and
  * its dispatcher functions/jobs/scheduled.ts, which runs only the job its schedule's input names
- * (runScan, or runDigest and refreshStaleUsergroups), so the dispatcher is not followed.
+ * (runScan, or runDigest, refreshStaleUsergroups, the retention and the weekly reports), so the
+ * dispatcher is not followed.
  */
 const DISPATCHER = 'functions/jobs/scheduled.ts';
 /** Modules a Lambda's bundle holds but whose database calls it never runs. */
@@ -38,6 +39,7 @@ const ENTRIES: Record<FunctionName, string[]> = {
     'functions/jobs/digest.ts',
     'functions/jobs/usergroups.ts',
     'functions/jobs/retention.ts',
+    'functions/jobs/weekly-reports.ts',
     'functions/jobs/lambda.ts',
   ],
 };
@@ -153,6 +155,8 @@ const KEY_BUILDERS: Record<string, Partition> = {
   retentionPk: 'retain',
   CURSOR: 'retainCursor',
   signinPk: 'signin',
+  SUBSCRIPTION_PK: 'subscription',
+  subscriptionWeekPk: 'subscriptionWeek',
 };
 const COMMANDS: Record<string, string> = {
   'new GetCommand': 'GetItem',

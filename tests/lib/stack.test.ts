@@ -578,9 +578,10 @@ describe('least privilege', () => {
         'KUDOS_WEEK#*',
         'KUDOS#*',
         'KUDOS_REACTION#*',
+        'SUBSCRIPTION',
       ],
       BatchGetItem: ['DIRECTORY', 'REQ#*'],
-      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*'],
+      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*', 'SUBSCRIPTION'],
       PutItem: [
         'DIRECTORY',
         'TIPS',
@@ -594,9 +595,10 @@ describe('least privilege', () => {
         'AUDIT#*',
         'RETAIN#*',
         'SIGNIN#*',
+        'SUBSCRIPTION',
       ],
       UpdateItem: ['DIRECTORY', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
-      DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*'],
+      DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*', 'SUBSCRIPTION'],
     },
     // The pages read the directory, the day counters and a request's record; the one write is
     // using a sign-in link.
@@ -605,13 +607,14 @@ describe('least privilege', () => {
       UpdateItem: ['SIGNIN#*'],
     },
     // It also takes people who left off departments (DIRECTORY, with their audit line), unassigns
-    // their requests, and removes the text of requests past retention (REQ#, STATS#, RETAIN#).
+    // their requests, and removes the text of requests past retention (REQ#, STATS#, RETAIN#). It
+    // reads a weekly report's subscription and removes it when its person is no longer a head.
     worker: {
-      GetItem: ['REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
+      GetItem: ['REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*', 'SUBSCRIPTION'],
       Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
       PutItem: ['DIRECTORY', 'REQ#*', 'THREAD#*', 'DELIVERY#*', 'STATS#*', 'AUDIT#*', 'RETAIN#*'],
       UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'STATS#*', 'KUDOS_WEEK#*'],
-      DeleteItem: ['REQ#*', 'DELIVERY#*', 'RETAIN#*'],
+      DeleteItem: ['REQ#*', 'DELIVERY#*', 'RETAIN#*', 'SUBSCRIPTION'],
     },
     scan: {
       GetItem: ['REQ#*', 'AGREEMENT#*', 'LEDGER#*'],
@@ -621,10 +624,10 @@ describe('least privilege', () => {
     },
     digest: {
       GetItem: ['DIGEST#*', 'RETAIN'],
-      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*'],
-      PutItem: ['DIGEST#*', 'RETAIN'],
-      UpdateItem: ['DIGEST#*'],
-      DeleteItem: ['DIGEST#*'],
+      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*', 'SUBSCRIPTION'],
+      PutItem: ['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*'],
+      UpdateItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*'],
+      DeleteItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*'],
     },
   };
   const expectedIndexes = {
@@ -654,10 +657,11 @@ describe('least privilege', () => {
     for (const index of wanted) expect(resources).toContain(`/index/${index}`);
   });
 
-  it('the digest writes only its own items (its DIGEST# claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
+  it('the digest writes only its own items (its DIGEST# and weekly report claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
     const writes = ['PutItem', 'UpdateItem', 'DeleteItem'];
     for (const action of writes)
-      for (const key of tableGrants('digest')[action] ?? []) expect(['DIGEST#*', 'RETAIN']).toContain(key);
+      for (const key of tableGrants('digest')[action] ?? [])
+        expect(['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*']).toContain(key);
     // The request item is replaced (Put) by the Slack function (filing, every change) and the scan
     // (at-risk and breach); the worker only writes its card, DM thread and lease and marks the checks done.
     const putsRequests = fnNames.filter((n) => tableGrants(n).PutItem?.includes('REQ#*'));

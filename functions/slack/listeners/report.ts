@@ -5,6 +5,7 @@
  * department's heads and Kept admins; everyone else sees compliance and a line saying they are for heads.
  * `/sla report customer [dept] [period]` shows what a department receives from others (what is owed
  * to it for its heads and Kept admins); `/sla report company [period]` every agreement, for Kept admins.
+ * `/sla report subscribe|unsubscribe|subscriptions ...` are in report-subscriptions.ts.
  */
 
 import { type Department, isHead } from '../../domain/department';
@@ -13,18 +14,29 @@ import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-p
 import { readDirectory } from '../../store/directory';
 import { readCompanyReport, readCustomerReport, readReport } from '../../store/stats';
 import type { WorkItem } from '../../work/item';
+import { typoDistance } from '../commands';
 import { context, MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import { reportMessage } from '../views/report';
 import { companyMessage, customerMessage } from '../views/report-sides';
 import type { ListenerDeps } from './deps';
 import { type Ephemeral, say } from './reply';
+import { SUBSCRIPTION_WORDS } from './report-subscriptions';
 
 /** How many "better" answers a report reads (the message shows five). */
 const BETTER_READ = 20;
 
 const looksLikePeriod = (word: string) =>
   (PERIOD_WORDS as readonly string[]).includes(word) || /^\d{4}-\d{1,2}$/.test(word);
+
+/** The words `/sla report` takes first, for "did you mean" (two edits at most, as for `/sla` itself). */
+const REPORT_WORDS = ['customer', 'company', ...SUBSCRIPTION_WORDS, ...PERIOD_WORDS];
+const closestReportWord = (typed: string): string | undefined =>
+  typed.length > 40
+    ? undefined
+    : REPORT_WORDS.map((w) => ({ w, d: typoDistance(typed, w) }))
+        .filter((c) => c.d > 0 && c.d <= 2)
+        .sort((a, b) => a.d - b.d)[0]?.w;
 
 const departmentList = (dir: Directory) => dir.departments.map((d) => `\`${d.id}\``).join(', ');
 
@@ -58,8 +70,9 @@ export async function reportCommand(
     const dept = looksLikePeriod(word) ? undefined : findDepartmentByIdOrName(dir, word);
     if (!dept && !looksLikePeriod(word)) {
       const shown = escapeMrkdwn(raw.length > 30 ? `${raw.slice(0, 30)}…` : raw);
+      const meant = closestReportWord(word);
       return say(
-        `\`${shown}\` is neither a department nor a period. Periods: ${PERIOD_FORMS}; departments: ${departmentList(dir)}.`,
+        `\`${shown}\` is neither a department nor a period.${meant ? ` Did you mean \`/sla report ${meant}\`?` : ''} Periods: ${PERIOD_FORMS}; departments: ${departmentList(dir)}.`,
       );
     }
     if (dept ? department : periodWord !== undefined) return say(`Name one department and one period: ${usage}.`);

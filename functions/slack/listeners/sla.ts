@@ -10,6 +10,7 @@ import { auditCommand } from './audit';
 import { deptCommand } from './departments';
 import type { ListenerDeps } from './deps';
 import { reportCommand } from './report';
+import { isSubscriptionWord, subscriptionCommand } from './report-subscriptions';
 import { listCommand, showCommand, workCommand } from './request-commands';
 import { explainCommand } from './request-explain';
 import { openNewRequest } from './requests-filing';
@@ -67,6 +68,7 @@ function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>
     propose: (r) => openPropose(deps, r.command, r.args[0], r.ack, r.client, r.respond),
     dept: async (r) => r.ack(await deptCommand(deps, r.user, r.args)),
     report: async (r) => {
+      if (isSubscriptionWord(r.args[0])) return r.ack(await subscriptionCommand(deps, r.client, r.user, r.args));
       const { files, ...reply } = await reportCommand(deps, r.user, r.args, r.triggerId);
       await r.ack(reply);
       if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
