@@ -27,6 +27,8 @@ export const METRIC_NAMES = [
   'UsergroupReadStale',
   /** A retention run (KEPT_RETENTION_MONTHS) that failed; the next digest run goes on where it stopped. */
   'RetentionRunFailed',
+  /** A monthly statements run that failed; the next digest run hands on what is still due. */
+  'StatementRunFailed',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -37,6 +37,7 @@ const ENTRIES: Record<FunctionName, string[]> = {
     'functions/jobs/digest.ts',
     'functions/jobs/usergroups.ts',
     'functions/jobs/retention.ts',
+    'functions/jobs/statements.ts',
     'functions/jobs/lambda.ts',
   ],
 };
@@ -149,6 +150,7 @@ const KEY_BUILDERS: Record<string, Partition> = {
   retentionPk: 'retain',
   CURSOR: 'retainCursor',
   signinPk: 'signin',
+  statementPk: 'statement',
 };
 const COMMANDS: Record<string, string> = {
   'new GetCommand': 'GetItem',

@@ -561,7 +561,7 @@ describe('least privilege', () => {
     // their requests, and removes the text of requests past retention (REQ#, STATS#, RETAIN#).
     worker: {
       GetItem: ['REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*'],
-      Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
+      Query: ['DIRECTORY', 'REQ#*', 'LEDGER#*', 'STATS#*'],
       PutItem: ['DIRECTORY', 'REQ#*', 'THREAD#*', 'DELIVERY#*', 'STATS#*', 'AUDIT#*', 'RETAIN#*'],
       UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'STATS#*', 'KUDOS_WEEK#*'],
       DeleteItem: ['REQ#*', 'DELIVERY#*', 'RETAIN#*'],
@@ -573,10 +573,10 @@ describe('least privilege', () => {
       UpdateItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
     },
     digest: {
-      GetItem: ['DIGEST#*', 'RETAIN'],
-      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*'],
-      PutItem: ['DIGEST#*', 'RETAIN'],
-      UpdateItem: ['DIGEST#*'],
+      GetItem: ['DIGEST#*', 'RETAIN', 'STATEMENT#*'],
+      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*', 'STATEMENT#*'],
+      PutItem: ['DIGEST#*', 'RETAIN', 'STATEMENT#*'],
+      UpdateItem: ['DIGEST#*', 'STATEMENT#*'],
       DeleteItem: ['DIGEST#*'],
     },
   };
@@ -601,10 +601,11 @@ describe('least privilege', () => {
     for (const index of wanted) expect(resources).toContain(`/index/${index}`);
   });
 
-  it('the digest writes only its own items (its DIGEST# claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
+  it('the digest writes only its own items (its DIGEST# and STATEMENT# claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
     const writes = ['PutItem', 'UpdateItem', 'DeleteItem'];
     for (const action of writes)
-      for (const key of tableGrants('digest')[action] ?? []) expect(['DIGEST#*', 'RETAIN']).toContain(key);
+      for (const key of tableGrants('digest')[action] ?? [])
+        expect(['DIGEST#*', 'RETAIN', 'STATEMENT#*']).toContain(key);
     // The request item is replaced (Put) by the Slack function (filing, every change) and the scan
     // (at-risk and breach); the worker only writes its card, DM thread and lease and marks the checks done.
     const putsRequests = fnNames.filter((n) => tableGrants(n).PutItem?.includes('REQ#*'));
