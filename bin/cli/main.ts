@@ -7,6 +7,7 @@ import { importFile } from './import';
 import { type CliIO, EXIT } from './io';
 import { job } from './jobs';
 import { report } from './report';
+import { statement } from './statement';
 
 const USAGE = [
   'usage: kept <command> [options]',
@@ -17,6 +18,7 @@ const USAGE = [
   '  kept erase --user U0123ABCD   remove what one person wrote; counts and the ledger stay',
   "  kept report --dept ID [--side provider|customer] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report, as provider or customer (default: this month to date)",
   '  kept report --company [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   every agreement, worst compliance first',
+  '  kept statement --dept ID --month YYYY-MM [--format text|json]   the monthly penalty statements of what a department provides and receives',
   '  kept audit [--since YYYY-MM-DD] [--dept ID] [--format table|json|csv]   who changed departments, agreements, settings and penalties',
 ];
 
@@ -30,6 +32,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
         return await importFile(args, io);
       case 'report':
         return await report(args, io);
+      case 'statement':
+        return await statement(args, io);
       case 'erase':
         return await erase(args, io);
       case 'audit':
