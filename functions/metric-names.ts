@@ -29,6 +29,8 @@ export const METRIC_NAMES = [
   'RetentionRunFailed',
   /** A weekly report subscription's report not handed to the worker; the next digest run tries again. */
   'WeeklyReportFailed',
+  /** A monthly statements run that failed; the next digest run hands on what is still due. */
+  'StatementRunFailed',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

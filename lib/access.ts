@@ -33,6 +33,7 @@ export const PARTITIONS = {
   signin: 'SIGNIN#*',
   subscription: 'SUBSCRIPTION',
   subscriptionWeek: 'SUBSCRIPTION_WEEK#*',
+  statement: 'STATEMENT#*',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -106,6 +107,7 @@ export const STORE_ACCESS = {
   'ledger.readTotal': { table: { GetItem: ['ledger'] } },
   'ledger.chargeItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
   'ledger.waiverItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
+  'ledger.readLedger': { table: { Query: ['ledger'] } },
   // request-slack.ts
   'request-slack.findThread': { table: { GetItem: ['thread'] } },
   'request-slack.rememberThread': { table: { PutItem: ['thread'] } },
@@ -134,6 +136,10 @@ export const STORE_ACCESS = {
   // signin.ts: a web sign-in link's token (its hash), put once and used once
   'signin.saveSignIn': { table: { PutItem: ['signin'] } },
   'signin.useSignIn': { table: { UpdateItem: ['signin'] } },
+  // statements.ts: a month's statement claims (claim, read when refused, take over, mark handed)
+  'statements.claimStatement': { table: { PutItem: ['statement'], GetItem: ['statement'], UpdateItem: ['statement'] } },
+  'statements.markStatementHanded': { table: { UpdateItem: ['statement'] } },
+  'statements.statementClaimsOf': { table: { Query: ['statement'] } },
   // stats.ts
   'stats.readDays': { table: { Query: ['stats'] } },
   'stats.readReport': { table: { Query: ['stats'] } },
@@ -219,6 +225,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'erase.eraseRequest',
     'kudos.getKudos',
     'kudos.markKudosDmed',
+    'ledger.readLedger',
     'request-slack.rememberThread',
     'request-slack.rememberDmThread',
     'request-slack.rememberCard',
@@ -268,6 +275,9 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'retention.markersOf',
     'retention.moveCursor',
     'retention.readCursor',
+    'statements.claimStatement',
+    'statements.markStatementHanded',
+    'statements.statementClaimsOf',
     'stats.readDays',
     'subscriptions.claimWeeklyReport',
     'subscriptions.markWeeklyReportQueued',

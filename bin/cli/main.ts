@@ -14,6 +14,7 @@ const USAGE = [
   '  kept erase --user U0123ABCD   remove what one person wrote; counts and the ledger stay',
   "  kept report --dept ID [--side provider|customer] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report, as provider or customer (default: this month to date)",
   '  kept report --company [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   every agreement, worst compliance first',
+  '  kept statement --dept ID --month YYYY-MM [--format text|json]   the monthly penalty statements of what a department provides and receives',
   '  kept audit [--since YYYY-MM-DD] [--dept ID] [--format table|json|csv]   who changed departments, agreements, settings and penalties',
 ];
 
@@ -27,6 +28,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
         return await (await import('./import')).importFile(args, io);
       case 'report':
         return await (await import('./report')).report(args, io);
+      case 'statement':
+        return await (await import('./statement')).statement(args, io);
       case 'erase':
         return await (await import('./erase')).erase(args, io);
       case 'audit':

@@ -4,6 +4,7 @@ import { describeDigest, runDigest } from './digest';
 import { describeRetention, runRetention } from './retention';
 import { describeScan, type JobDeps, runScan } from './scan';
 import { ScheduledEvent } from './schedule';
+import { describeStatements, runStatements } from './statements';
 import { refreshStaleUsergroups } from './usergroups';
 import { weeklyReportsLine } from './weekly-reports';
 
@@ -14,7 +15,7 @@ export async function runScheduled(deps: JobDeps, input: unknown, now = new Date
     event.job === 'scan'
       ? describeScan(await runScan(deps, at))
       : `${describeDigest(await digestRun(deps, at))}${await usergroupsLine(deps, at)}${await retentionLine(deps, at)}` +
-        (await weeklyReportsLine(deps, at));
+        `${await weeklyReportsLine(deps, at)}${await statementsLine(deps, at)}`;
   logger.info(line, { job: event.job });
   return line;
 }
@@ -49,6 +50,17 @@ async function usergroupsLine(deps: JobDeps, at: Date): Promise<string> {
   } catch (err) {
     logger.error('stale user groups not handed to the worker', { error: (err as Error).message });
     deps.metrics?.count('UsergroupReadStale');
+    return '';
+  }
+}
+
+/** The digest's run also hands on the monthly statements that are due; a failure is counted, never fails the digest. */
+async function statementsLine(deps: JobDeps, at: Date): Promise<string> {
+  try {
+    return describeStatements(await runStatements(deps, at));
+  } catch (err) {
+    logger.error('statements run failed; the next run hands on what is still due', { error: (err as Error).message });
+    deps.metrics?.count('StatementRunFailed');
     return '';
   }
 }

@@ -19,6 +19,7 @@ import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { notifyBreaches } from '../slack/notify-breaches';
 import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
 import { announceRequest } from '../slack/notify-requests';
+import { sendStatement } from '../slack/notify-statements';
 import { sendReportFiles } from '../slack/report-files';
 import { syncUsergroups } from '../slack/usergroups';
 import { sendWeeklyReport } from '../slack/weekly-report';
@@ -88,6 +89,8 @@ async function performItem(deps: WorkDeps, item: WorkItem): Promise<void> {
       return notifyKudos(deps, item.week, item.id);
     case 'kudos.taken':
       return recallKudosDms(deps.slack, item.dms);
+    case 'statement.send':
+      return sendStatement(deps, item);
     case 'report.files':
       await sendReportFiles(deps, item);
       return;

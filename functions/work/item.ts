@@ -81,6 +81,12 @@ export const WorkItem = z.discriminatedUnion('type', [
   }),
   /** Kudos were given: DM each recipient once. */
   z.object({ type: z.literal('kudos.given'), week: z.string().regex(/^\d{4}-W\d{2}$/), id: z.string().min(1).max(80) }),
+  /** An agreement's penalty statement of a month: one DM per head of both sides (jobs/statements.ts). */
+  z.object({
+    type: z.literal('statement.send'),
+    agreement: z.string().min(1).max(80),
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  }),
   /** A kudos reaction was taken back after its DMs went out: delete them. */
   z.object({
     type: z.literal('kudos.taken'),

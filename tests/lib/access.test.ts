@@ -40,6 +40,7 @@ const ENTRIES: Record<FunctionName, string[]> = {
     'functions/jobs/usergroups.ts',
     'functions/jobs/retention.ts',
     'functions/jobs/weekly-reports.ts',
+    'functions/jobs/statements.ts',
     'functions/jobs/lambda.ts',
   ],
 };
@@ -157,6 +158,7 @@ const KEY_BUILDERS: Record<string, Partition> = {
   signinPk: 'signin',
   SUBSCRIPTION_PK: 'subscription',
   subscriptionWeekPk: 'subscriptionWeek',
+  statementPk: 'statement',
 };
 const COMMANDS: Record<string, string> = {
   'new GetCommand': 'GetItem',

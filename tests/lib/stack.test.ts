@@ -611,7 +611,7 @@ describe('least privilege', () => {
     // reads a weekly report's subscription and removes it when its person is no longer a head.
     worker: {
       GetItem: ['REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*', 'SUBSCRIPTION'],
-      Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
+      Query: ['DIRECTORY', 'REQ#*', 'LEDGER#*', 'STATS#*'],
       PutItem: ['DIRECTORY', 'REQ#*', 'THREAD#*', 'DELIVERY#*', 'STATS#*', 'AUDIT#*', 'RETAIN#*'],
       UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'STATS#*', 'KUDOS_WEEK#*'],
       DeleteItem: ['REQ#*', 'DELIVERY#*', 'RETAIN#*', 'SUBSCRIPTION'],
@@ -623,10 +623,10 @@ describe('least privilege', () => {
       UpdateItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
     },
     digest: {
-      GetItem: ['DIGEST#*', 'RETAIN'],
-      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*', 'SUBSCRIPTION'],
-      PutItem: ['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*'],
-      UpdateItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*'],
+      GetItem: ['DIGEST#*', 'RETAIN', 'STATEMENT#*'],
+      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*', 'SUBSCRIPTION', 'STATEMENT#*'],
+      PutItem: ['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*'],
+      UpdateItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*'],
       DeleteItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*'],
     },
   };
@@ -657,11 +657,11 @@ describe('least privilege', () => {
     for (const index of wanted) expect(resources).toContain(`/index/${index}`);
   });
 
-  it('the digest writes only its own items (its DIGEST# and weekly report claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
+  it('the digest writes only its own items (its DIGEST#, weekly report and STATEMENT# claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
     const writes = ['PutItem', 'UpdateItem', 'DeleteItem'];
     for (const action of writes)
       for (const key of tableGrants('digest')[action] ?? [])
-        expect(['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*']).toContain(key);
+        expect(['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*']).toContain(key);
     // The request item is replaced (Put) by the Slack function (filing, every change) and the scan
     // (at-risk and breach); the worker only writes its card, DM thread and lease and marks the checks done.
     const putsRequests = fnNames.filter((n) => tableGrants(n).PutItem?.includes('REQ#*'));
