@@ -700,7 +700,8 @@ describe('the counters equal a recount', () => {
     expect(accepted).toBeGreaterThan(1000);
     expect(breaches).toBeGreaterThan(50);
     expect(waivers).toBeGreaterThan(5);
-    expect(transfers).toBeGreaterThan(50);
+    // About 70 on average (58 to 81 over five runs, once 48): far enough below to never fail by chance.
+    expect(transfers).toBeGreaterThan(25);
     expect(transfersAfterBreach).toBeGreaterThan(5);
   });
 });
