@@ -15,7 +15,9 @@ import { allBreaches, type Breach, type Request, type Transfer } from './request
  * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`; waiting on the requester:
  * `paused` (requests that waited at least once), `pauses`, `waitedMs` (working ms of the pauses that ended);
  * the customer side (`customerKey`): `cust|<customer>|filed|<agreement>`, `…|met|…`, `…|breached|…`,
- * `cust|<customer>|penalty|<agreement>|<unit>` and `…|waived|…` (counted since December 2026). */
+ * `cust|<customer>|penalty|<agreement>|<unit>` and `…|waived|…` (counted since December 2026);
+ * per agreement (`agreementKey`, the web's agreement page): `aheat|<agreement>|<weekday>|<hour>` and
+ * `acause|<agreement>|<category>` (counted since December 2026). */
 export type Counters = Record<string, number>;
 
 export const NOBODY = '-';
@@ -41,6 +43,27 @@ export const isMet = (r: Pick<Request, 'breaches' | 'cycles' | 'status'>): boole
  */
 export const customerKey = (customer: string, kind: string, agreement: string, unit?: string): string =>
   `cust|${customer}|${kind}|${agreement}${unit === undefined ? '' : `|${unit}`}`;
+
+/** When the per-agreement breach counters (`aheat|…`, `acause|…`) began (`YYYY-MM`). */
+export const AGREEMENT_COUNTERS_SINCE = '2026-12';
+
+/** A per-agreement breach counter: `aheat|<agreement>|<weekday>|<hour>` or `acause|<agreement>|<category>`. */
+export const agreementKey = (kind: 'aheat' | 'acause', agreement: string, ...rest: (string | number)[]): string =>
+  [kind, agreement, ...rest].join('|');
+
+/**
+ * The breached request's per-agreement counters: when it was filed (weekday, hour) and its cause,
+ * so the agreement page need not read the requests (docs/web.md).
+ */
+function addAgreementBreach(
+  add: (key: string, n?: number) => void,
+  agreement: string,
+  filed: { weekday: number; hour: number },
+  cause: string | undefined,
+) {
+  add(agreementKey('aheat', agreement, filed.weekday, filed.hour));
+  if (cause) add(agreementKey('acause', agreement, cause));
+}
 
 /** Each breach once: its target, its penalty, and what was waived of it (also as the customer's, under its agreement). */
 function addBreaches(
@@ -93,6 +116,8 @@ export function contribution(r: Request): Counters {
     add(`csat|${rating.score}`);
   }
   if (r.cause) add(`cause|${r.cause.category}`);
+  // Per agreement, for the web's agreement page (their own block: kept apart from the rest).
+  if (isBreached(r)) addAgreementBreach(add, r.agreementId, r.filed, r.cause?.category);
   if (r.waited && r.waited.pauses > 0) {
     add('paused');
     add('pauses', r.waited.pauses);
@@ -127,6 +152,8 @@ export function transferContribution(t: Transfer, customer: string): Counters {
   }
   if (breaches.length > 0 && !isBreachedThisCycle(t)) add('breached_earlier');
   addBreaches(add, breaches, customer, t.agreementId);
+  // Per agreement, for the web's agreement page; a transfer keeps no cause (it is given at the end).
+  if (breaches.length > 0) addAgreementBreach(add, t.agreementId, t.filed, undefined);
   return c;
 }
 

@@ -150,6 +150,7 @@ describe('contribution: what one request counts', () => {
       [`breached|${SLICE}`]: 1,
       [cust('breached')]: 1,
       'heat|1|9': 1,
+      'aheat|it-for-finance|1|9': 1,
       'svc|Laptops': 1,
       [`who|${NOBODY}`]: 1,
       'breach|response': 1,
@@ -177,12 +178,14 @@ describe('contribution: what one request counts', () => {
       [`breached|${SLICE}`]: 1,
       [cust('breached')]: 1,
       'heat|1|9': 1,
+      'aheat|it-for-finance|1|9': 1,
       'svc|Laptops': 1,
       [`who|${AGENT}`]: 1,
       'breach|response': 1,
       'penalty|points': 10,
       [cust('penalty', 'points')]: 10,
       'cause|handoff': 1,
+      'acause|it-for-finance|handoff': 1,
     });
   });
 
@@ -201,11 +204,13 @@ describe('contribution: what one request counts', () => {
       [`breached|${SLICE}`]: 1,
       [cust('breached')]: 1,
       'heat|1|9': 1,
+      'aheat|it-for-finance|1|9': 1,
       'svc|Laptops': 1,
       [`who|${AGENT}`]: 1,
       'breach|response': 1,
       'penalty|points': 10,
       [cust('penalty', 'points')]: 10,
+      'acause|it-for-finance|staffing': 1,
     });
   });
 
@@ -439,6 +444,7 @@ describe('transfers: each department counts its share', () => {
         [`breached|${SLICE}`]: 1,
         [cust('breached')]: 1,
         'heat|1|9': 1,
+        'aheat|it-for-finance|1|9': 1,
         'svc|Laptops': 1,
         [`who|${AGENT}`]: 1,
         'breach|response': 1,
@@ -478,6 +484,7 @@ describe('transfers: each department counts its share', () => {
             [`breached|${HR_SLICE}`]: 1,
             [cust('breached', undefined, 'hr-for-finance')]: 1,
             'heat|2|17': 1,
+            'aheat|hr-for-finance|2|17': 1,
             'svc|Payroll questions': 1,
             [`who|${NOBODY}`]: 1,
             'breach|response': 1,
