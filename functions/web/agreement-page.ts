@@ -34,7 +34,7 @@ export const jsonForScript = (value: unknown): string => JSON.stringify(value).r
 const pct = (p: number | null) => (p === null ? '—' : `${p.toFixed(1).replace(/\.0$/, '')}%`);
 
 function chart(id: string, label: string, spec: unknown): string {
-  return `<div class="chart" id="${id}" data-chart="${id}-spec" role="img" aria-label="${esc(label)}"><p class="note">The chart needs JavaScript; the table below has the same figures.</p></div>
+  return `<div class="chart" id="${id}" data-chart="${id}-spec" role="img" aria-label="${esc(label)}"><p class="note">The chart is drawn in the browser; the table below has the same figures.</p></div>
 <script type="application/json" id="${id}-spec">${jsonForScript(spec)}</script>`;
 }
 
@@ -146,8 +146,11 @@ export interface ChartScripts {
   charts: string;
 }
 
-export function agreementPage(v: AgreementView, scripts: ChartScripts): string {
-  const head = `${STYLE}<script defer src="${esc(scripts.vega)}"></script><script defer src="${esc(scripts.vegaLite)}"></script><script defer src="${esc(scripts.vegaEmbed)}"></script><script type="module" src="${esc(scripts.charts)}"></script>`;
+/** Without `scripts` (the browser builds could not be read) the page has its tables and no charts. */
+export function agreementPage(v: AgreementView, scripts: ChartScripts | undefined): string {
+  const head = !scripts
+    ? STYLE
+    : `${STYLE}<script defer src="${esc(scripts.vega)}"></script><script defer src="${esc(scripts.vegaLite)}"></script><script defer src="${esc(scripts.vegaEmbed)}"></script><script type="module" src="${esc(scripts.charts)}"></script>`;
   const ledger = v.ledger
     ? ledgerPart(v, v.ledger)
     : `<section class="part" aria-labelledby="ledger-h"><h2 id="ledger-h">Penalties</h2><p class="note">Penalties and the ledger are shown to the heads of ${v.everyone ? `${esc(v.providerName)}` : 'both departments'} and Kept admins.</p></section>`;

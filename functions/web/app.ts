@@ -92,6 +92,18 @@ export function createWebApp({ config, db, now = () => new Date() }: WebDeps): H
     return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': ASSET_CACHE });
   });
 
+  // Scripts that cannot be read (a bundle without them) cost the charts, not the page: its tables stay.
+  const scriptsOrNone = () => {
+    try {
+      return chartScripts();
+    } catch (err) {
+      logger.error('chart scripts not found: the agreement page is shown without charts', {
+        error: (err as Error).message,
+      });
+      return undefined;
+    }
+  };
+
   const agreementFor = async (c: Context, user: string) =>
     readAgreement(db, {
       id: c.req.param('id') ?? '',
@@ -110,7 +122,7 @@ export function createWebApp({ config, db, now = () => new Date() }: WebDeps): H
         ? c.html(badMonthPage(c.req.param('id'), read.month), 400)
         : c.html(noSuchAgreementPage(), 404);
     c.header('content-security-policy', CHART_CSP);
-    return c.html(agreementPage(read.view, chartScripts()));
+    return c.html(agreementPage(read.view, scriptsOrNone()));
   });
 
   app.get('/web/agreements/:id/ledger.csv', async (c) => {

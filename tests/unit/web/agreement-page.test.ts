@@ -130,3 +130,9 @@ it('one page for an agreement that does not exist and one the reader may not see
   expect(bad).toContain('&lt;2026-13&gt;');
   expect(bad).toContain('<code>2026-11</code>');
 });
+
+it('without its scripts (a bundle that lacks them) the page keeps every table and loads nothing', () => {
+  const html = agreementPage(view({ service: 'Laptops' }), undefined);
+  expect(html).not.toMatch(/<script (defer|type="module")/);
+  expect(html).toContain('<th scope="row">2026-W47</th>');
+});
