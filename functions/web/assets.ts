@@ -49,10 +49,13 @@ for (const box of document.querySelectorAll('[data-chart]')) {
  * resolve; the Vega build already carries those functions on its global, so the import is pointed there.
  */
 function browserInterpreter(source: string): string {
-  return source.replace(
+  const out = source.replace(
     /^import \{([^}]*)\} from 'vega-util';/m,
     (_, names: string) => `const {${names}} = globalThis.vega;`,
   );
+  // Another version's imports would break every chart silently in the browser: say so here instead.
+  if (/^import /m.test(out)) throw new Error('vega-interpreter imports more than vega-util: assets.ts needs a look');
+  return out;
 }
 
 interface Asset {
