@@ -18,7 +18,9 @@ import { addTimes, addTransferTimes } from './times';
  * the customer side (`customerKey`): `cust|<customer>|filed|<agreement>`, `…|met|…`, `…|breached|…`,
  * `cust|<customer>|penalty|<agreement>|<unit>` and `…|waived|…` (counted since December 2026); times (times.ts,
  * counted since December 2026): `resp|<agreement>|<priority>|<bound>` and `reso|…` (met clocks' working
- * time by bucket, bound in working minutes or `more`), `wait|<bound>` (time waited per paused request). */
+ * time by bucket, bound in working minutes or `more`), `wait|<bound>` (time waited per paused request);
+ * per agreement (`agreementKey`, the web's agreement page): `aheat|<agreement>|<weekday>|<hour>` and
+ * `acause|<agreement>|<category>` (counted since December 2026). */
 export type Counters = Record<string, number>;
 
 export const NOBODY = '-';
@@ -44,6 +46,27 @@ export const isMet = (r: Pick<Request, 'breaches' | 'cycles' | 'status'>): boole
  */
 export const customerKey = (customer: string, kind: string, agreement: string, unit?: string): string =>
   `cust|${customer}|${kind}|${agreement}${unit === undefined ? '' : `|${unit}`}`;
+
+/** When the per-agreement breach counters (`aheat|…`, `acause|…`) began (`YYYY-MM`). */
+export const AGREEMENT_COUNTERS_SINCE = '2026-12';
+
+/** A per-agreement breach counter: `aheat|<agreement>|<weekday>|<hour>` or `acause|<agreement>|<category>`. */
+export const agreementKey = (kind: 'aheat' | 'acause', agreement: string, ...rest: (string | number)[]): string =>
+  [kind, agreement, ...rest].join('|');
+
+/**
+ * The breached request's per-agreement counters: when it was filed (weekday, hour) and its cause,
+ * so the agreement page need not read the requests (docs/web.md).
+ */
+function addAgreementBreach(
+  add: (key: string, n?: number) => void,
+  agreement: string,
+  filed: { weekday: number; hour: number },
+  cause: string | undefined,
+) {
+  add(agreementKey('aheat', agreement, filed.weekday, filed.hour));
+  if (cause) add(agreementKey('acause', agreement, cause));
+}
 
 /** Each breach once: its target, its penalty, and what was waived of it (also as the customer's, under its agreement). */
 function addBreaches(
@@ -96,6 +119,8 @@ export function contribution(r: Request): Counters {
     add(`csat|${rating.score}`);
   }
   if (r.cause) add(`cause|${r.cause.category}`);
+  // Per agreement, for the web's agreement page (their own block: kept apart from the rest).
+  if (isBreached(r)) addAgreementBreach(add, r.agreementId, r.filed, r.cause?.category);
   if (r.waited && r.waited.pauses > 0) {
     add('paused');
     add('pauses', r.waited.pauses);
@@ -134,6 +159,8 @@ export function transferContribution(t: Transfer, customer: string): Counters {
   addBreaches(add, breaches, customer, t.agreementId);
   // Times (times.ts): the targets it met before handing the request over.
   addTransferTimes(add, t);
+  // Per agreement, for the web's agreement page; a transfer keeps no cause (it is given at the end).
+  if (breaches.length > 0) addAgreementBreach(add, t.agreementId, t.filed, undefined);
   return c;
 }
 

@@ -3,14 +3,18 @@
  * its own Lambda function (web/handler.ts, web/lambda.ts). Pages are server-rendered HTML (pages.ts); the person is named
  * by a signed session cookie (session.ts) set by a one-time link from `/sla web`.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type Config, publicUrl } from '../config';
 import { logger } from '../log';
 import { redeemSignIn, SIGNIN_PATH } from '../services/signin';
 import type { Db } from '../store/client';
+import { readAgreement } from './agreement';
+import { agreementPage, badMonthPage, ledgerForHeadsPage, noSuchAgreementPage } from './agreement-page';
+import { ASSET_CACHE, ASSETS_PATH, asset, chartScripts } from './assets';
 import { badPeriodPage, COMPANY_PATH, companyPage, readCompanyPage } from './company-page';
 import { readDashboard } from './dashboard';
+import { ledgerCsv } from './ledger-csv';
 import { dashboardPage, linkNotValidPage, notFoundPage, signInPage } from './pages';
 import { noSuchRequestPage, readRequestPage, requestPage } from './request-page';
 import { openSession, SESSION_COOKIE, SESSION_MS, sealSession, secureCookies, webSessionKey } from './session';
@@ -34,6 +38,14 @@ const HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
+/**
+ * The chart pages' policy: scripts only from Kept itself (assets.ts). No 'unsafe-eval': Vega's
+ * expressions run in its interpreter (`ast: true, expr: expressionInterpreter`), not `new Function`.
+ * Styles inline (ours and vega-embed's tooltip), images from Kept or data URLs (Vega's own).
+ */
+const CHART_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 const SORRY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kept</title></head><body><main><h1>Sorry, Kept could not show this page just now</h1><p>Please reload it in a minute. If it keeps happening, tell a Kept admin.</p></main></body></html>`;
 
 export function createWebApp({ config, db, now = () => new Date() }: WebDeps): Hono {
@@ -43,7 +55,8 @@ export function createWebApp({ config, db, now = () => new Date() }: WebDeps): H
 
   app.use(async (c, next) => {
     await next();
-    for (const [name, value] of Object.entries(HEADERS)) c.res.headers.set(name, value);
+    // A route may set its own (the chart pages' CSP, the assets' caching); the rest get the defaults.
+    for (const [name, value] of Object.entries(HEADERS)) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
   });
 
   app.get('/', (c) => c.redirect(WEB_HOME, 302));
@@ -91,6 +104,64 @@ export function createWebApp({ config, db, now = () => new Date() }: WebDeps): H
   app.post('/web/signout', (c) => {
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
     return c.redirect(WEB_HOME, 303);
+  });
+
+  // The agreement page and its ledger's CSV (agreement.ts, agreement-page.ts, ledger-csv.ts), and the
+  // scripts its charts need (assets.ts): Slack's rights, one page for "no such" and "not yours".
+  app.get(`${ASSETS_PATH}/:name`, (c) => {
+    const file = asset(c.req.param('name'));
+    if (!file) return c.html(notFoundPage(), 404);
+    return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': ASSET_CACHE });
+  });
+
+  // Scripts that cannot be read (a bundle without them) cost the charts, not the page: its tables stay.
+  const scriptsOrNone = () => {
+    try {
+      return chartScripts();
+    } catch (err) {
+      logger.error('chart scripts not found: the agreement page is shown without charts', {
+        error: (err as Error).message,
+      });
+      return undefined;
+    }
+  };
+
+  const agreementFor = async (c: Context, user: string) =>
+    readAgreement(db, {
+      id: c.req.param('id') ?? '',
+      user,
+      admins: config.KEPT_ADMINS,
+      month: c.req.query('month'),
+      now: now(),
+    });
+
+  app.get('/web/agreements/:id', async (c) => {
+    const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
+    if (!user) return c.html(signInPage());
+    const read = await agreementFor(c, user);
+    if (!read.ok)
+      return read.reason === 'bad-month'
+        ? c.html(badMonthPage(c.req.param('id'), read.month), 400)
+        : c.html(noSuchAgreementPage(), 404);
+    c.header('content-security-policy', CHART_CSP);
+    return c.html(agreementPage(read.view, scriptsOrNone()));
+  });
+
+  app.get('/web/agreements/:id/ledger.csv', async (c) => {
+    const user = openSession(key, getCookie(c, SESSION_COOKIE), now());
+    if (!user) return c.html(signInPage(), 401);
+    const read = await agreementFor(c, user);
+    if (!read.ok)
+      return read.reason === 'bad-month'
+        ? c.html(badMonthPage(c.req.param('id'), read.month), 400)
+        : c.html(noSuchAgreementPage(), 404);
+    const ledger = read.view.ledger;
+    // A member who is not a head: the agreement exists for them, its ledger is for heads.
+    if (!ledger) return c.html(ledgerForHeadsPage(read.view.id), 403);
+    return c.body(ledgerCsv(ledger.entries), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${read.view.id}-ledger-${ledger.month}.csv"`,
+    });
   });
 
   app.notFound((c) => c.html(notFoundPage(), 404));

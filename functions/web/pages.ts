@@ -28,13 +28,14 @@ code{background:#f0f0f0;padding:1px 4px;border-radius:4px}a:focus,button:focus{o
 const HOW_TO_SIGN_IN =
   '<p>Type <code>/sla web</code> in Slack, anywhere Kept is. Kept answers only you with a personal link that signs you in; it works once, for 5 minutes.</p>';
 
-export function layout(title: string, body: string, signedIn = false): string {
+/** A page: `head` adds to the document's head (the chart pages' scripts). */
+export function layout(title: string, body: string, signedIn = false, head = ''): string {
   const signOut = signedIn
     ? '<form method="post" action="/web/signout"><button type="submit">Sign out</button></form>'
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)} · Kept</title><style>${STYLE}</style></head>
+<title>${esc(title)} · Kept</title><style>${STYLE}</style>${head}</head>
 <body><header><a class="brand" href="/web">Kept</a>${signOut}</header>
 <main>${body}</main></body></html>`;
 }
@@ -86,12 +87,16 @@ function figure(n: string | number, what: string): string {
   return `<li><span class="n">${esc(n)}</span> <span class="what">${esc(what)}</span></li>`;
 }
 
+/** The agreement's own page (web/agreement-page.ts): its trend, breakdowns and ledger. */
+const agreementLink = (r: Pick<AgreementFigures, 'agreement' | 'service'>) =>
+  `<a href="/web/agreements/${encodeURIComponent(r.agreement)}">${esc(r.service)}</a>`;
+
 function agreementTable(rows: readonly AgreementFigures[], caption: string): string {
   if (rows.length === 0) return '';
   const body = rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.service)} <span class="note">(${esc(r.agreement)})</span></td><td class="num">${esc(r.requests)}</td><td class="num">${pctCell(r.compliancePct)}</td><td class="num">${esc(r.breached)}</td></tr>`,
+        `<tr><td>${agreementLink(r)} <span class="note">(${esc(r.agreement)})</span></td><td class="num">${esc(r.requests)}</td><td class="num">${pctCell(r.compliancePct)}</td><td class="num">${esc(r.breached)}</td></tr>`,
     )
     .join('');
   return `<table><caption class="note">${esc(caption)}</caption><thead><tr><th scope="col">Agreement</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Compliance</th><th scope="col" class="num">Breached</th></tr></thead><tbody>${body}</tbody></table>`;
@@ -102,7 +107,7 @@ function receivedTable(rows: readonly ReceivedFigures[]): string {
   const body = rows
     .map(
       (r) =>
-        `<tr><td>${esc(r.providerName)}</td><td>${esc(r.service)}${r.everyone ? ' <span class="note">(for every department: figures are for all its customers)</span>' : ''}</td><td class="num">${esc(r.requests)}</td><td class="num">${pctCell(r.compliancePct)}</td><td class="num">${esc(r.breached)}</td></tr>`,
+        `<tr><td>${esc(r.providerName)}</td><td>${agreementLink(r)}${r.everyone ? ' <span class="note">(for every department: figures are for all its customers)</span>' : ''}</td><td class="num">${esc(r.requests)}</td><td class="num">${pctCell(r.compliancePct)}</td><td class="num">${esc(r.breached)}</td></tr>`,
     )
     .join('');
   return `<table><thead><tr><th scope="col">From</th><th scope="col">Service</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Compliance</th><th scope="col" class="num">Breached</th></tr></thead><tbody>${body}</tbody></table>`;

@@ -25,13 +25,14 @@ export const WEB_TIMEOUT = Duration.seconds(10);
 /**
  * The browser builds of the chart libraries, relative to node_modules/ both in the repository and in
  * the asset, where functions/web/assets.ts finds them (`require.resolve('<pkg>/build/<file>')` from
- * index.js). Only the files: the packages' package.json files would restrict `require.resolve` to
+ * index.js; tests/lib/web-assets.test.ts checks the list against the files it serves). Only the files: the packages' package.json files would restrict `require.resolve` to
  * their `exports`, which do not list the builds.
  */
 export const WEB_ASSET_FILES = [
   'vega/build/vega.min.js',
   'vega-lite/build/vega-lite.min.js',
   'vega-embed/build/vega-embed.min.js',
+  'vega-interpreter/build/vega-interpreter.js',
 ] as const;
 
 /** One shell word: double quotes for cmd.exe, single quotes (escaped) for bash. */

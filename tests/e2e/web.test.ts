@@ -152,7 +152,7 @@ describe('My departments', () => {
     expect(page.html).toContain('<h2 id="dept-finance">Finance</h2>');
     expect(page.html).toContain('What Finance receives');
     expect(page.html).toMatch(
-      /<td>IT<\/td><td>Laptops and accounts<\/td><td class="num">2<\/td><td class="num">50%<\/td><td class="num">1<\/td>/,
+      /<td>IT<\/td><td><a href="\/web\/agreements\/it-for-finance">Laptops and accounts<\/a><\/td><td class="num">2<\/td><td class="num">50%<\/td><td class="num">1<\/td>/,
     );
   });
 

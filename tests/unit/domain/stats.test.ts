@@ -166,6 +166,7 @@ describe('contribution: what one request counts', () => {
       [`breached|${SLICE}`]: 1,
       [cust('breached')]: 1,
       'heat|1|9': 1,
+      'aheat|it-for-finance|1|9': 1,
       'svc|Laptops': 1,
       [`who|${NOBODY}`]: 1,
       'breach|response': 1,
@@ -193,6 +194,7 @@ describe('contribution: what one request counts', () => {
       [`breached|${SLICE}`]: 1,
       [cust('breached')]: 1,
       'heat|1|9': 1,
+      'aheat|it-for-finance|1|9': 1,
       'svc|Laptops': 1,
       [`who|${AGENT}`]: 1,
       'breach|response': 1,
@@ -202,6 +204,7 @@ describe('contribution: what one request counts', () => {
       // Late times count like any other: 9h to respond, 11h to resolve (in the ≤ 10h and ≤ 12h buckets).
       [`resp|${SLICE}|600`]: 1,
       [`reso|${SLICE}|720`]: 1,
+      'acause|it-for-finance|handoff': 1,
     });
   });
 
@@ -220,11 +223,13 @@ describe('contribution: what one request counts', () => {
       [`breached|${SLICE}`]: 1,
       [cust('breached')]: 1,
       'heat|1|9': 1,
+      'aheat|it-for-finance|1|9': 1,
       'svc|Laptops': 1,
       [`who|${AGENT}`]: 1,
       'breach|response': 1,
       'penalty|points': 10,
       [cust('penalty', 'points')]: 10,
+      'acause|it-for-finance|staffing': 1,
     });
   });
 
@@ -461,6 +466,7 @@ describe('transfers: each department counts its share', () => {
         [`breached|${SLICE}`]: 1,
         [cust('breached')]: 1,
         'heat|1|9': 1,
+        'aheat|it-for-finance|1|9': 1,
         'svc|Laptops': 1,
         [`who|${AGENT}`]: 1,
         'breach|response': 1,
@@ -502,6 +508,7 @@ describe('transfers: each department counts its share', () => {
             [`breached|${HR_SLICE}`]: 1,
             [cust('breached', undefined, 'hr-for-finance')]: 1,
             'heat|2|17': 1,
+            'aheat|hr-for-finance|2|17': 1,
             'svc|Payroll questions': 1,
             [`who|${NOBODY}`]: 1,
             'breach|response': 1,
