@@ -260,9 +260,11 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
   ],
   Web: [
     'directory.readDirectory',
+    'ledger.readLedger',
     'requests.getRequestRecord',
     'signin.useSignIn',
     'stats.readCompanyReport',
+    'stats.readDays',
     'stats.readReport',
   ],
   Digest: [

@@ -600,10 +600,10 @@ describe('least privilege', () => {
       UpdateItem: ['DIRECTORY', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
       DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*', 'SUBSCRIPTION'],
     },
-    // The pages read the directory, the day counters and a request's record; the one write is
+    // The pages read the directory, the day counters, a request's record and an agreement's ledger; the one write is
     // using a sign-in link.
     web: {
-      Query: ['DIRECTORY', 'REQ#*', 'STATS#*'],
+      Query: ['DIRECTORY', 'REQ#*', 'LEDGER#*', 'STATS#*'],
       UpdateItem: ['SIGNIN#*'],
     },
     // It also takes people who left off departments (DIRECTORY, with their audit line), unassigns
