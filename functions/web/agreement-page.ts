@@ -11,6 +11,7 @@ import { causesSpec, heatmapSpec, trendSpec } from '../domain/chart-specs';
 import type { AgreementView, LedgerView } from './agreement';
 import { causeLabel } from './agreement';
 import { esc, layout } from './pages';
+import { requestPath } from './request-page';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
@@ -125,7 +126,7 @@ function ledgerPart(v: AgreementView, l: LedgerView): string {
   const rows = l.entries
     .map(
       (e) =>
-        `<tr><td>${esc(when(e.at))}</td><td>${esc(e.request)}</td><td>${esc(e.kind)}</td><td>${e.type === 'penalty' ? 'Penalty' : 'Waiver'}</td><td class="num">${esc(formatAmount(e.amount, e.unit))}</td><td>${e.by ? esc(e.by) : ''}</td><td>${e.reason ? esc(e.reason) : ''}</td></tr>`,
+        `<tr><td>${esc(when(e.at))}</td><td><a href="${esc(requestPath(e.request))}">${esc(e.request)}</a></td><td>${esc(e.kind)}</td><td>${e.type === 'penalty' ? 'Penalty' : 'Waiver'}</td><td class="num">${esc(formatAmount(e.amount, e.unit))}</td><td>${e.by ? esc(e.by) : ''}</td><td>${e.reason ? esc(e.reason) : ''}</td></tr>`,
     )
     .join('');
   const table =

@@ -73,8 +73,14 @@ it('a member of the customer sees the terms, compliance and breakdowns, but no p
 it("the provider's head sees November's ledger and downloads it as CSV", async () => {
   const page = await get(PAGE, await as(IT_HEAD));
   expect(page.body).toContain('Penalty ledger, November 2026');
-  expect(page.body).toMatch(/<td>IT-2<\/td><td>response<\/td><td>Penalty<\/td><td class="num">50 points<\/td>/);
+  expect(page.body).toMatch(
+    /<td><a href="\/web\/requests\/IT-2">IT-2<\/a><\/td><td>response<\/td><td>Penalty<\/td><td class="num">50 points<\/td>/,
+  );
   expect(page.body).toContain(`href="${PAGE}/ledger.csv?month=2026-11" download`);
+  // Each charge links to its request's page, which the head may open.
+  const request = await get('/web/requests/IT-2', await as(IT_HEAD));
+  expect(request.status).toBe(200);
+  expect(request.body).toContain('IT-2');
   const csv = await get(`${PAGE}/ledger.csv?month=2026-11`, await as(IT_HEAD));
   expect(csv.status).toBe(200);
   expect(csv.headers.get('content-type')).toContain('text/csv');
