@@ -29,6 +29,7 @@ const PAGES = [
   { name: 'my_departments', path: '/web', expect: '<h2 id="dept-ops">Operations</h2>' },
   { name: 'request', path: '/web/requests/OPS-50000', expect: '<h1>OPS-50000 · Request 50000</h1>' },
   { name: 'company', path: '/web/company', expect: '(ops-for-sales)' },
+  { name: 'agreement', path: '/web/agreements/ops-for-sales', expect: 'Penalty ledger' },
 ] as const;
 
 export const run: Bench = async () => {
