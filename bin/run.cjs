@@ -21,6 +21,8 @@ function bundleOf(entry) {
   const tmp = path.join(tmpDir, path.basename(outfile));
   const startedAt = Date.now();
   const result = esbuild.buildSync({
+    // The metafile names its inputs relative to this folder, the stamp too: the same from any cwd.
+    absWorkingDir: root,
     entryPoints: [path.resolve(root, entry)],
     bundle: true,
     platform: 'node',

@@ -12,8 +12,10 @@ import path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 let dir: string;
 
+// From another folder than the project's, as `npx kept` may be run from anywhere.
 const run = () =>
   execFileSync(process.execPath, [path.join(dir, 'bin', 'run.cjs'), 'bin/hello.ts', 'Ada'], {
+    cwd: path.dirname(dir),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
@@ -23,8 +25,9 @@ const writeGreeting = (word: string) =>
   writeFileSync(path.join(dir, 'bin', 'greeting.ts'), `export const greeting: string = '${word}';\n`);
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kept-run-'));
-  mkdirSync(path.join(dir, 'bin'));
+  // Nested, so the project is not as deep as the folder jest runs in (a path relative to the wrong one would miss).
+  dir = path.join(mkdtempSync(path.join(tmpdir(), 'kept-run-')), 'deep', 'er', 'project');
+  mkdirSync(path.join(dir, 'bin'), { recursive: true });
   copyFileSync(path.join(ROOT, 'bin', 'run.cjs'), path.join(dir, 'bin', 'run.cjs'));
   writeFileSync(
     path.join(dir, 'bin', 'hello.ts'),
@@ -32,7 +35,7 @@ beforeEach(() => {
   );
   writeGreeting('Hello');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => rmSync(path.join(dir, '..', '..', '..'), { recursive: true, force: true }));
 
 it('builds on first use and then runs the build without loading esbuild', () => {
   withEsbuild();
