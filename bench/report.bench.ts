@@ -8,11 +8,14 @@
  * Then a report of the last whole calendar quarter (92 days) is built 20 times the way
  * `/sla report` builds it (readDays + readBetter + buildReport). Measured: DynamoDB calls per
  * report (counted by a middleware on the client; budget 30), the latency, and the day items' size
- * with and without the time counters (DynamoDB's 400 KB item limit).
+ * with and without the time counters (DynamoDB's 400 KB item limit). Then the target advice for
+ * Operations' agreement with Sales (its last 92 days, readAdvice as `/sla propose`, its proposal
+ * DMs and `kept import --dry-run` read it): DynamoDB calls (budget 30) and latency.
  */
 
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
+import type { Advice } from '../functions/domain/advice';
 import type { AgreementVersion, Priority } from '../functions/domain/agreement';
 import { compileCalendar } from '../functions/domain/calendar';
 import type { Department } from '../functions/domain/department';
@@ -35,7 +38,7 @@ import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
 import { readDirectory } from '../functions/store/directory';
 import { requestItem } from '../functions/store/requests';
-import { betterSk, daySk, readBetter, readDays, statsPk } from '../functions/store/stats';
+import { betterSk, daySk, readAdvice, readBetter, readDays, statsPk } from '../functions/store/stats';
 import { ensureTable } from '../functions/store/table';
 import { importCompany } from '../tests/support/company';
 import { countCalls } from '../tests/support/db';
@@ -341,6 +344,31 @@ export const run: Bench = async () => {
         `  day item bytes: mean ${dayBytes.mean} (${dayBytes.meanWithout} without times), max ${dayBytes.max} (${dayBytes.maxWithout} without times)\n`,
     );
     const maxCalls = Math.max(...callCounts);
+
+    // Target advice for ops-for-sales' targets, as of NOW: its own last 92 days.
+    const adviceOnce = () =>
+      readAdvice(db, {
+        provider: { id: 'ops', timezone: ZONE },
+        agreement: 'ops-for-sales',
+        targets: {
+          P1: { response: 30 * MIN, resolution: 4 * HOUR },
+          P2: { response: 2 * HOUR, resolution: 16 * HOUR },
+        },
+        now: NOW,
+      });
+    for (let i = 0; i < WARMUP; i++) await adviceOnce();
+    const adviceLatencies: number[] = [];
+    const adviceCalls: number[] = [];
+    let advice: Advice | undefined;
+    for (let i = 0; i < RUNS; i++) {
+      const start = counter.count();
+      adviceLatencies.push(await timeMs(async () => void (advice = (await adviceOnce()).advice)));
+      adviceCalls.push(counter.count() - start);
+    }
+    const answered = advice!.priorities.reduce((n, p) => n + p.response.count, 0);
+    if (answered === 0) throw new Error('the advice found no answered requests in the last 92 days');
+    process.stderr.write(`  advice ${JSON.stringify(advice)}\n`);
+    const maxAdviceCalls = Math.max(...adviceCalls);
     return [
       { name: 'report_seed_requests', value: REQUESTS, unit: 'requests' },
       { name: 'report_quarter_requests', value: filedInQuarter, unit: 'requests' },
@@ -353,6 +381,14 @@ export const run: Bench = async () => {
       },
       { name: 'report_quarter_latency_median', value: round(median(latencies)), unit: 'ms' },
       { name: 'report_quarter_latency_p99', value: round(quantile(latencies, 0.99)), unit: 'ms' },
+      {
+        name: 'advice_dynamodb_calls',
+        value: maxAdviceCalls,
+        unit: 'calls',
+        budget: `<= ${CALL_BUDGET}`,
+        ok: maxAdviceCalls <= CALL_BUDGET,
+      },
+      { name: 'advice_latency_median', value: round(median(adviceLatencies)), unit: 'ms' },
       { name: 'report_day_item_bytes_mean', value: dayBytes.mean, unit: 'bytes' },
       { name: 'report_day_item_bytes_mean_without_times', value: dayBytes.meanWithout, unit: 'bytes' },
       {

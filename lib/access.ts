@@ -142,6 +142,7 @@ export const STORE_ACCESS = {
   'statements.statementClaimsOf': { table: { Query: ['statement'] } },
   // stats.ts
   'stats.readDays': { table: { Query: ['stats'] } },
+  'stats.readAdvice': { table: { Query: ['stats'] } },
   'stats.readReport': { table: { Query: ['stats'] } },
   'stats.readCustomerReport': { table: { Query: ['stats'] } },
   'stats.readCompanyReport': { table: { Query: ['stats'] } },
@@ -202,6 +203,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.requestsOf',
     'requests.queueOf',
     'signin.saveSignIn',
+    'stats.readAdvice',
     'stats.readCompanyReport',
     'stats.readCustomerReport',
     'stats.readReport',
@@ -240,6 +242,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.queueOf',
     'requests.saveChange',
     'retention.dropMarker',
+    'stats.readAdvice',
     'stats.readCustomerReport',
     'stats.readDays',
     'stats.readReport',

@@ -8,13 +8,17 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseStoreAndSlackClientConfig, parseStoreConfig } from '../../functions/config';
+import { adviceLines, adviceSource } from '../../functions/domain/advice';
+import type { Directory } from '../../functions/domain/directory';
 import { validateImport } from '../../functions/domain/import-file';
-import { type ImportChange, type ImportPlan, planImport } from '../../functions/domain/import-plan';
+import { adviceTarget, type ImportChange, type ImportPlan, planImport } from '../../functions/domain/import-plan';
 import { issueLine } from '../../functions/domain/issues';
 import { syncUsergroups } from '../../functions/slack/usergroups';
 import { createSlackClient } from '../../functions/slack/web-client';
+import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
+import { readAdvice } from '../../functions/store/stats';
 import { readAllTips, TipExistsError } from '../../functions/store/tips';
 import { WriteConflictError } from '../../functions/store/transact';
 import { withDb } from './db';
@@ -57,6 +61,21 @@ function describeChange(c: ImportChange): string {
     case 'tip.unretire':
       return `+ tip ${c.id} (${c.title}) back in the rotation`;
   }
+}
+
+/**
+ * A dry run's target advice for an agreement whose targets are new or changed (domain/advice.ts):
+ * indented lines under its change, from the provider's last quarter (one query per agreement).
+ */
+async function adviceOf(db: Db, plan: ImportPlan, c: ImportChange, dir: Directory, now: number): Promise<string[]> {
+  const a = adviceTarget(plan, c, dir);
+  if (!a || c.kind !== 'agreement.activate') return [];
+  const { advice } = await readAdvice(db, { ...a, targets: c.agreement.targets, now });
+  if (advice.priorities.length === 0) return [];
+  return [
+    `  target advice, from ${adviceSource(advice, a.providerName)}:`,
+    ...adviceLines(advice).map((l) => `    ${l}`),
+  ];
 }
 
 function summary(plan: ImportPlan, file: string, dryRun: boolean): string {
@@ -119,9 +138,13 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
       for (const issue of checked.error) io.err(issueLine(issue));
       return EXIT.usage;
     }
-    const now = new Date().toISOString();
+    const clock = io.now?.() ?? new Date();
+    const now = clock.toISOString();
     const plan = planImport(checked.value, dir, now, tips);
-    for (const c of plan.changes) io.out(describeChange(c));
+    for (const c of plan.changes) {
+      io.out(describeChange(c));
+      if (dryRun) for (const line of await adviceOf(db, plan, c, dir, clock.getTime())) io.out(line);
+    }
     if (!dryRun) {
       try {
         await applyImport(db, plan, dir, now, cliAuditor(io.env));

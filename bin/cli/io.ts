@@ -4,6 +4,8 @@ export interface CliIO {
   err(line: string): void;
   readFile(path: string): Promise<string>;
   env: Record<string, string | undefined>;
+  /** The instant now; the machine's clock when absent (tests pass their own). */
+  now?: () => Date;
 }
 
 /** Exit codes: 0 done, 1 failed while working, 2 bad input (nothing was written). */

@@ -90,3 +90,31 @@ const sameTip = (a: Tip, b: Tip): boolean =>
 
 const sameDigest = (a: DigestSettings, b: DigestSettings): boolean =>
   a.channel === b.channel && a.weekday === b.weekday && a.time === b.time && a.timezone === b.timezone;
+
+/**
+ * Whom a change's target advice (advice.ts) is about, when it sets targets that are new or
+ * changed: the provider (from Kept or created by the same plan) and, when the active version of
+ * the same provider is being changed, the agreement, whose own history then counts.
+ */
+export function adviceTarget(
+  plan: ImportPlan,
+  c: ImportChange,
+  dir: Directory,
+): { provider: { id: string; timezone: string }; providerName: string; agreement?: string } | undefined {
+  if (c.kind !== 'agreement.activate') return undefined;
+  const active = dir.agreements.find((a) => a.id === c.agreement.id)?.active;
+  if (active && sameValue(active.targets, c.agreement.targets)) return undefined;
+  const id = c.agreement.provider;
+  const provider =
+    plan.changes.flatMap((x) =>
+      (x.kind === 'department.create' || x.kind === 'department.update') && x.department.id === id
+        ? [x.department]
+        : [],
+    )[0] ?? findDepartment(dir, id);
+  if (!provider) return undefined;
+  return {
+    provider: { id, timezone: provider.calendar.timezone },
+    providerName: provider.name,
+    ...(active?.provider === id ? { agreement: c.agreement.id } : {}),
+  };
+}

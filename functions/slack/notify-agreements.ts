@@ -11,6 +11,7 @@ import { getAgreementVersion, rememberMessage, type StoredAgreementVersion } fro
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
 import { postDm, REFUSED_DM_TS } from './dm';
+import { readShownAdvice } from './target-advice';
 import {
   activatedMessage,
   type Decision,
@@ -62,10 +63,14 @@ export async function notifyProposal(deps: NotifyDeps, id: string, version: numb
   const v = await getAgreementVersion(deps.db, id, version);
   if (v?.status !== 'proposed') return; // answered already: the decision job tells people
   const dir = await readDirectory(deps.db);
-  const message = proposalMessage({ proposal: v, active: await replaced(deps, v), dir });
+  const active = await replaced(deps, v);
+  // As of the proposal (a retried job shows the same figures); the agreement's own history when
+  // the same provider changes its targets, else the provider's across its agreements.
+  const advice = await readShownAdvice(deps.db, dir, v, active?.provider === v.provider, Date.parse(v.createdAt));
+  const message = proposalMessage({ proposal: v, active, dir, advice });
   for (const user of answerers(dir, deps.admins, v)) await dmOnce(deps, v, `proposal:${user}`, user, message);
   if (v.proposedBy)
-    await dmOnce(deps, v, `sent:${v.proposedBy}`, v.proposedBy, proposalSentMessage({ proposal: v, dir }));
+    await dmOnce(deps, v, `sent:${v.proposedBy}`, v.proposedBy, proposalSentMessage({ proposal: v, dir, advice }));
 }
 
 export async function notifyDecision(deps: NotifyDeps, id: string, version: number): Promise<void> {

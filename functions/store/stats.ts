@@ -6,7 +6,8 @@
  * however many requests the period holds.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { covers } from '../domain/agreement';
+import { type Advice, adviceSpan, buildAdvice } from '../domain/advice';
+import { covers, type Targets } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import { agreementNames, type Directory } from '../domain/directory';
 import { buildReport, type Report } from '../domain/report';
@@ -17,7 +18,7 @@ import {
   type CustomerReport,
   type SidesInput,
 } from '../domain/report-sides';
-import type { Counters, StatsDelta } from '../domain/stats';
+import { type Counters, type StatsDelta, sumCounters } from '../domain/stats';
 import type { Db } from './client';
 import { queryPages, type TransactItem } from './transact';
 
@@ -203,4 +204,20 @@ export async function readCompanyReport(
 ): Promise<CompanyReport> {
   const providers = dir.agreements.map(providerOf).filter((p): p is string => p !== undefined);
   return buildCompanyReport(await readSides(db, dir, providers, period));
+}
+
+/**
+ * Target advice (domain/advice.ts) for `targets` of an agreement of `provider`: its last quarter's
+ * day counters in the provider's zone, one query (a page holds every day's counters up to 1 MB).
+ * `agreement` when an active agreement is being changed (its own counters), else every agreement
+ * the provider keeps.
+ */
+export async function readAdvice(
+  db: Db,
+  input: { provider: { id: string; timezone: string }; agreement?: string | undefined; targets: Targets; now: number },
+): Promise<{ advice: Advice; calls: number }> {
+  const { from, to } = adviceSpan(input.now, input.provider.timezone);
+  const { days, calls } = await readDays(db, input.provider.id, from, to);
+  const counters = sumCounters(days.map((d) => d.counters));
+  return { advice: buildAdvice({ counters, agreement: input.agreement, targets: input.targets }), calls };
 }

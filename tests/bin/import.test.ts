@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CliIO } from '../../bin/cli/io';
 import { kept } from '../../bin/cli/main';
 import { termsOf } from '../../functions/domain/agreement';
@@ -75,6 +76,11 @@ describe('the example file', () => {
     expect(await kept(['import', 'changed.yaml', '--dry-run'], third.io)).toBe(0);
     expect(third.out).toEqual([
       '~ agreement it-for-finance version 2 active (version 1 retired)',
+      "  target advice, from this agreement's own requests over the last quarter:",
+      '    P1 first response: no requests answered last quarter, so there is nothing to go on for 30m yet.',
+      '    P1 resolution: no requests solved last quarter, so there is nothing to go on for 3h yet.',
+      '    P2 first response: no requests answered last quarter, so there is nothing to go on for 2h yet.',
+      '    P2 resolution: no requests solved last quarter, so there is nothing to go on for 16h yet.',
       'changed.yaml: would make 1 change; 8 already up to date.',
     ]);
     expect((await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.version).toBe(1);
@@ -82,6 +88,54 @@ describe('the example file', () => {
     expect(
       (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')?.active?.targets.P1?.resolution,
     ).toBe(3 * 3_600_000);
+  });
+
+  it("a dry run shows, under each agreement whose targets change, what the provider's last quarter says", async () => {
+    const other = await freshTable();
+    expect(await kept(['import', EXAMPLE], cli(other).io)).toBe(0);
+    // IT's day counters: 20 answers and 20 solutions of it-for-finance at P2 within the last quarter,
+    // one day of them before it (not counted), and 5 answers of it-for-everyone at P2.
+    const day = (sk: string, counters: Record<string, number>) =>
+      other.doc.send(
+        new PutCommand({ TableName: other.table, Item: { pk: 'STATS#it', sk: `DAY#${sk}`, ...counters } }),
+      );
+    await day('2027-01-10', { 'resp|it-for-finance|P2|60': 12, 'resp|it-for-finance|P2|180': 8 });
+    await day('2027-02-20', { 'reso|it-for-finance|P2|960': 15, 'reso|it-for-finance|P2|1920': 5 });
+    await day('2026-12-01', { 'resp|it-for-finance|P2|5': 100 });
+    await day('2027-03-01', { 'resp|it-for-everyone|P2|30': 5 });
+    const text = (await readFile(EXAMPLE, 'utf8'))
+      .replace('P2: { response: 2h, resolution: 16h }', 'P2: { response: 2h30m, resolution: 16h }')
+      .replace(
+        /^digest:/m,
+        `  - id: it-for-people-ops
+    provider: it
+    customer: people-ops
+    service: Onboarding laptops
+    targets:
+      P2: { response: 1h, resolution: 40h }
+    penalty: { unit: points, per_breach: 5 }
+
+digest:`,
+      );
+    const run = cli(other, { 'targets.yaml': text });
+    // Thursday 4 March 2027 in New York: the quarter began on 3 December 2026.
+    run.io.now = () => new Date('2027-03-04T15:00:00Z');
+    expect(await kept(['import', 'targets.yaml', '--dry-run'], run.io)).toBe(0);
+    expect(run.err).toEqual([]);
+    expect(run.out).toEqual([
+      '~ agreement it-for-finance version 2 active (version 1 retired)',
+      "  target advice, from this agreement's own requests over the last quarter:",
+      '    P1 first response: no requests answered last quarter, so there is nothing to go on for 30m yet.',
+      '    P1 resolution: no requests solved last quarter, so there is nothing to go on for 4h yet.',
+      '    P2 first response: median ≤ 1h, p90 ≤ 3h (20 answered); 2h30m would have been met at least 60 % of the time.',
+      '    P2 resolution: median ≤ 16h, p90 ≤ 32h (20 solved); 16h would have been met 75 % of the time.',
+      '+ agreement it-for-people-ops version 1 active',
+      '  target advice, from every agreement IT keeps over the last quarter (this agreement has no history of its own yet):',
+      '    P2 first response: median ≤ 1h, p90 ≤ 3h (25 answered); 1h would have been met 68 % of the time.',
+      '    P2 resolution: median ≤ 16h, p90 ≤ 32h (20 solved); 40h would have been met 100 % of the time.',
+      'targets.yaml: would make 2 changes; 8 already up to date.',
+    ]);
+    await dropTable(other);
   });
 
   it('warns, without failing, when Slack cannot say who is in a user group', async () => {

@@ -39,6 +39,7 @@ import { deliveryClaimItem, isDelivered } from '../../store/deliveries';
 import { readDirectory } from '../../store/directory';
 import { WriteConflictError } from '../../store/transact';
 import { IDS } from '../ids';
+import { readShownAdvice } from '../target-advice';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
 import { MAX_MESSAGE_BLOCKS } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
@@ -124,9 +125,12 @@ async function proposeForm(deps: ListenerDeps, user: string, arg: string | undef
       };
     base = record.active;
   }
+  // How the targets in force did: the agreement's own last quarter, left out if it is slow to read.
+  const advice = base && (await readShownAdvice(deps.db, dir, base, true, deps.now().getTime()));
   return proposeModal({
     departments: dir.departments,
     ...(base ? { base } : {}),
+    ...(advice ? { advice } : {}),
     initial: { provider: headed[0]!.id },
   });
 }

@@ -11,6 +11,8 @@ import type { Department } from '../../domain/department';
 import { type AgreementRecord, type Directory, findDepartment } from '../../domain/directory';
 import { answeringSide } from '../../domain/proposal';
 import { IDS } from '../ids';
+import type { ShownAdvice } from '../target-advice';
+import { adviceBlock } from './advice';
 import { agreementTitle, calendarNote, headsLabel, nameOf, termsBlocks, termsText } from './agreement-terms';
 import { button, capGroups, context, header, modal, plain, type SlackMessage, section } from './blocks';
 import { clip, dateOf, escapeMrkdwn, mentionList, mentionUser, quoted } from './format';
@@ -24,6 +26,9 @@ export {
   readProposeView,
   type ViewStateValues,
 } from './propose-modal';
+
+/** Above the advice in the proposal DMs. */
+const ADVICE_HEADING = '*What the last quarter says about these targets*';
 
 /** The most blocks a list message uses, leaving room under Slack's 50. */
 export const LIST_BLOCKS = 45;
@@ -138,10 +143,19 @@ export interface ProposalMessageInput {
   decided?: Decision;
   /** Whose DM it is: the person who answered reads "You accepted it", not their own mention. */
   reader?: string;
+  /** What the last quarter says about the proposed targets; shown until the proposal is answered. */
+  advice?: ShownAdvice | undefined;
 }
 
 /** The DM to the other side's heads, and the same message once they answered. */
-export function proposalMessage({ proposal, active, dir, decided, reader }: ProposalMessageInput): SlackMessage {
+export function proposalMessage({
+  proposal,
+  active,
+  dir,
+  decided,
+  reader,
+  advice,
+}: ProposalMessageInput): SlackMessage {
   const names = nameOf(dir);
   const proposer = proposal.proposedBy ? mentionUser(proposal.proposedBy) : 'Someone';
   const side = proposal.proposedFor ? ` (${escapeMrkdwn(names(proposal.proposedFor))})` : '';
@@ -154,6 +168,7 @@ export function proposalMessage({ proposal, active, dir, decided, reader }: Prop
     changes = 'This is a new agreement.';
   }
   const blocks: KnownBlock[] = [section(intro), section(changes), ...termsBlocks(proposal, dir, '*The terms*')];
+  if (advice && !decided) blocks.push(adviceBlock(advice, ADVICE_HEADING));
   blocks.push(decided ? context(decisionLine(decided, reader)) : decisionButtons(proposal));
   const text = decided ? `${intro}: ${decisionLine(decided, reader)}` : intro;
   return { text: clip(text, 3000), blocks };
@@ -245,13 +260,26 @@ export function activatedMessage({
 }
 
 /** The confirmation to the proposer: whom the proposal went to. */
-export function proposalSentMessage({ proposal, dir }: { proposal: AgreementVersion; dir: Directory }): SlackMessage {
+export function proposalSentMessage({
+  proposal,
+  dir,
+  advice,
+}: {
+  proposal: AgreementVersion;
+  dir: Directory;
+  advice?: ShownAdvice | undefined;
+}): SlackMessage {
   const side = answeringSide(proposal);
   const heads = side === EVERY_DEPARTMENT ? [] : (findDepartment(dir, side)?.heads ?? []);
   const to = `${escapeMrkdwn(headsLabel(side, dir))}${heads.length ? ` (${mentionList(heads)})` : ''}`;
   const intro = `Sent to ${to}: version ${proposal.version} of *${agreementTitle(proposal, dir)}*. I'll tell you here when they accept or decline.`;
   return {
     text: intro,
-    blocks: [section(intro), ...termsBlocks(proposal, dir), context('Nothing changes until they accept.')],
+    blocks: [
+      section(intro),
+      ...termsBlocks(proposal, dir),
+      ...(advice ? [adviceBlock(advice, ADVICE_HEADING)] : []),
+      context('Nothing changes until they accept.'),
+    ],
   };
 }

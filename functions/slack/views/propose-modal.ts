@@ -11,6 +11,8 @@ import type { Department } from '../../domain/department';
 import { formatPath } from '../../domain/issues';
 import { DEFAULT_AT_RISK } from '../../domain/target-clock';
 import { IDS } from '../ids';
+import type { ShownAdvice } from '../target-advice';
+import { adviceBlock } from './advice';
 import { agreementTitle } from './agreement-terms';
 import { context, MAX_SELECT_OPTIONS, modal, option, plain, section } from './blocks';
 
@@ -104,10 +106,12 @@ export interface ProposeModalInput {
   /** The active version the proposal changes; every field starts from it. */
   base?: AgreementVersion;
   initial?: { provider?: string };
+  /** What the last quarter says about `base`'s targets, when it could be read in time. */
+  advice?: ShownAdvice;
 }
 
 /** The modal behind `/sla propose`, new or changing `base`. */
-export function proposeModal({ departments, base, initial }: ProposeModalInput): ModalView {
+export function proposeModal({ departments, base, initial, advice }: ProposeModalInput): ModalView {
   const spec = base ? specOfTerms(base) : undefined;
   const deptOptions = departments.map((d) => option(d.id, d.name));
   const providerOptions = deptOptions.slice(0, MAX_SELECT_OPTIONS);
@@ -134,6 +138,7 @@ export function proposeModal({ departments, base, initial }: ProposeModalInput):
       "Targets are working time on the provider's calendar: time outside its working hours and on its holidays does not count. Leave both fields of a priority empty if the agreement does not cover it.",
     ),
   );
+  if (advice) blocks.push(adviceBlock(advice, '*How the current targets did*'));
   for (const p of PRIORITIES) {
     const t = spec?.targets[p] as { response?: string; resolution?: string } | undefined;
     blocks.push(
