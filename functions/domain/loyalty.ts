@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { covers, EVERY_DEPARTMENT } from './agreement';
 import type { AgreementRecord } from './directory';
-import { shown } from './issues';
+import { type Issue, issuesOf, shown } from './issues';
 import { compliance } from './report';
 import { type ProviderDays, rowOf } from './report-sides';
 import { sumCounters } from './stats';
@@ -39,6 +39,77 @@ export interface MetricValue {
   /** ISO week, `2026-W48`. */
   week: string;
   value: number;
+}
+
+/** One entry of the import file's `metrics` section (or one CSV row). */
+export const MetricEntrySpec = z.strictObject(
+  {
+    department: z.string({
+      error: (iss) =>
+        iss.input === undefined
+          ? 'department is required: the front-line department whose customers gave the figure'
+          : `${shown(iss.input)} is not a department id`,
+    }),
+    metric: MetricName,
+    week: MetricWeek,
+    value: MetricNumber,
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a metric field; use department, metric, week, value`
+        : 'must be a weekly figure like { department: sales, metric: nps, week: 2026-W48, value: 41 }',
+  },
+);
+
+/**
+ * Checks weekly figures: each one's shape, a department Kept knows (`known`), and each
+ * department, metric and week given once. Paths are `[i, field]`; the caller puts its own root in
+ * front (`metrics` in the import file, a row number in a CSV).
+ */
+export function checkMetricEntries(
+  raw: readonly unknown[],
+  known: readonly string[],
+  /** How a message names another entry: `metrics[3]`, `row 5`. */
+  nameOf: (i: number) => string = (i) => `entry ${i + 1}`,
+): { ok: true; value: MetricValue[] } | { ok: false; error: Issue[] } {
+  const issues: Issue[] = [];
+  const values: MetricValue[] = [];
+  const at = new Map<string, number>();
+  const knownList = [...known].sort().join(', ') || 'none yet';
+  raw.forEach((entry, i) => {
+    const parsed = MetricEntrySpec.safeParse(entry);
+    if (!parsed.success) {
+      issues.push(...issuesOf(parsed.error, [i]));
+      const dept = (entry as { department?: unknown } | null)?.department;
+      if (typeof dept === 'string' && !known.includes(dept))
+        issues.push({
+          path: [i, 'department'],
+          message: `${shown(dept)} is not a department in Kept; known: ${knownList}`,
+        });
+      return;
+    }
+    const v = parsed.data;
+    if (!known.includes(v.department)) {
+      issues.push({
+        path: [i, 'department'],
+        message: `${shown(v.department)} is not a department in Kept; known: ${knownList}`,
+      });
+      return;
+    }
+    const key = `${v.department}|${v.metric}|${v.week}`;
+    const first = at.get(key);
+    if (first !== undefined) {
+      issues.push({
+        path: [i, 'week'],
+        message: `${v.metric} of ${v.department} for ${v.week} is given twice (also ${nameOf(first)}); give each week once`,
+      });
+      return;
+    }
+    at.set(key, i);
+    values.push(v);
+  });
+  return issues.length > 0 ? { ok: false, error: issues } : { ok: true, value: values };
 }
 
 /** How many weeks the loyalty section looks back over, up to the report's last day. */

@@ -581,7 +581,7 @@ describe('least privilege', () => {
         'SUBSCRIPTION',
       ],
       BatchGetItem: ['DIRECTORY', 'REQ#*'],
-      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*', 'SUBSCRIPTION'],
+      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*', 'SUBSCRIPTION', 'METRIC#*'],
       PutItem: [
         'DIRECTORY',
         'TIPS',
