@@ -221,7 +221,7 @@ export function loyaltyNote(metric: string, r: number | undefined, n: number): s
   const caution =
     'A correlation only shows that two figures moved together; it does not show that one caused the other. Prices, products, seasons and staffing move customers too, so treat it as a question to talk over with the providers, not as proof.';
   if (n < 2)
-    return `There are not yet two weeks with both a ${metric} value and handled requests, so there is nothing to compare. Keep the weekly figures coming.`;
+    return `There are not yet two weeks with both figures (compliance of handled requests and ${metric}), so there is nothing to compare. Keep the weekly figures coming.`;
   if (r === undefined)
     return `Over these ${n} weeks one of the two figures never changed, so a correlation cannot be computed. ${caution}`;
   if (n < LOYALTY_MIN_WEEKS)

@@ -38,7 +38,7 @@ function packed(lines: readonly string[], room: number): KnownBlock[] {
  * The customer loyalty section (its heads and Kept admins): per metric, the weeks with a value
  * beside the compliance received that week, the correlation and what it can and cannot say.
  */
-export function loyaltyBlocks(l: Loyalty): KnownBlock[] {
+export function loyaltyBlocks(l: Loyalty, departmentName: string): KnownBlock[] {
   const blocks: KnownBlock[] = [header('Customer loyalty')];
   for (const m of l.metrics.slice(0, 4)) {
     const lines = m.weeks
@@ -47,7 +47,7 @@ export function loyaltyBlocks(l: Loyalty): KnownBlock[] {
     const r = m.correlation === undefined ? 'no correlation yet' : `r = ${m.correlation.toFixed(2)}`;
     blocks.push(
       section(
-        `*${escapeMrkdwn(m.metric)}* beside the compliance of what ${escapeMrkdwn(l.department)} receives, ${l.fromWeek} to ${l.toWeek} (${r}, ${plural(m.n, 'week')} with both):\n${lines.join('\n')}`.slice(
+        `*${escapeMrkdwn(m.metric)}* beside the compliance of what ${escapeMrkdwn(departmentName)} receives, ${l.fromWeek} to ${l.toWeek} (${r}, ${plural(m.n, 'week')} with both):\n${lines.join('\n')}`.slice(
           0,
           MAX_SECTION_TEXT,
         ),
@@ -84,7 +84,7 @@ export function customerMessage(
         : `*${pct(r.compliancePct)}* of what ${name} asked for in ${label} was on time: ${r.met} met, ${r.breached} breached${forHeads ? `; ${owed(r)} to ${name}` : ''}.`,
     ),
   ];
-  const extra = loyalty && forHeads && loyalty.metrics.length > 0 ? loyaltyBlocks(loyalty) : [];
+  const extra = loyalty && forHeads && loyalty.metrics.length > 0 ? loyaltyBlocks(loyalty, r.departmentName) : [];
   blocks.push(
     ...packed(rows, MAX_MESSAGE_BLOCKS - blocks.length - 1 - extra.length),
     context(...notes.map(escapeMrkdwn)),
