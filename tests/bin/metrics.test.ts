@@ -130,6 +130,23 @@ describe('kept metrics import', () => {
   });
 });
 
+describe('kept import with a metrics section', () => {
+  it('saves each week once; the same file again changes nothing; a bad entry writes nothing', async () => {
+    const yaml = 'metrics:\n  - { department: sales, metric: churn, week: 2026-W40, value: 2.5 }\n';
+    const first = cli({ 'm.yaml': yaml });
+    expect(await kept(['import', 'm.yaml'], first.io)).toBe(0);
+    expect(first.out).toEqual(['+ metric churn of sales for 2026-W40: 2.5', 'm.yaml: made 1 change.']);
+    const items = await allItems(db);
+    const second = cli({ 'm.yaml': yaml });
+    expect(await kept(['import', 'm.yaml'], second.io)).toBe(0);
+    expect(second.out).toEqual(['m.yaml: nothing to change; all 1 entries are already up to date.']);
+    const bad = cli({ 'b.yaml': `${yaml}  - { department: sales, metric: churn, week: 2026-W41, value: high }\n` });
+    expect(await kept(['import', 'b.yaml'], bad.io)).toBe(2);
+    expect(bad.err.at(-1)).toBe('metrics[1].value: "high" is not a number');
+    expect(await allItems(db)).toEqual(items);
+  });
+});
+
 describe('kept report --side customer', () => {
   it('shows the customer loyalty section beside the compliance received, with the note', async () => {
     const filed = await fileFromSlack(db, {

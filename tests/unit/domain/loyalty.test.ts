@@ -80,7 +80,7 @@ describe('buildLoyalty', () => {
   it('lines days up with ISO weeks and puts each week beside its metric value', () => {
     expect(weeksUpTo('2026-12-06', 3)).toEqual(['2026-W47', '2026-W48', '2026-W49']);
     const day = (met: number, breached: number, customer?: string): Counters => {
-      const c: Counters = { [`met|it-sales|P2`]: met, [`breached|it-sales|P2`]: breached };
+      const c: Counters = { 'met|it-sales|P2': met, 'breached|it-sales|P2': breached };
       if (customer) {
         c[`met|it-all|P2`] = 5;
         c[customerKey(customer, 'met', 'it-all')] = 5;
