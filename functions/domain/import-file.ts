@@ -432,6 +432,18 @@ function checkReferences(raw: unknown, dir: Directory): Issue[] {
       }
     }
   }
+  // A front-line department's declared agreements must be agreements in the file or in Kept.
+  const agreementIds = new Set([...dir.agreements.map((a) => a.id), ...agreementAt.keys()]);
+  for (const [i, d] of entries(file.departments)) {
+    if (!Array.isArray(d.serves_customers_through)) continue;
+    d.serves_customers_through.forEach((id: unknown, j: number) => {
+      if (typeof id === 'string' && !agreementIds.has(id))
+        issues.push({
+          path: ['departments', i, 'serves_customers_through', j],
+          message: `${shown(id)} is not an agreement in this file or in Kept; name the agreements that serve this department's customers`,
+        });
+    });
+  }
   const digestAt = new Map<string, number>();
   for (const [i, d] of entries(file.digest)) {
     if (typeof d.channel !== 'string') continue;

@@ -176,4 +176,18 @@ describe('kept report --side customer', () => {
     expect(printed).toMatch(/Customer loyalty, 2026-W23 to 2026-W48/);
     expect(printed).toMatch(/does not show that one caused the other|nothing to compare/);
   });
+
+  it('counts the agreements a department declared in serves_customers_through', async () => {
+    const file = opsForSales();
+    const sales = file.departments.find((d) => d.id === 'sales')!;
+    await importCompany(
+      db,
+      { ...file, departments: [{ ...sales, serves_customers_through: ['ops-for-sales'] }] },
+      '2026-12-01T12:00:00Z',
+    );
+    const json = cli();
+    const args = ['report', '--dept', 'sales', '--side', 'customer', '--from', '2026-11-01', '--to', '2026-11-29'];
+    expect(await kept([...args, '--format', 'json'], json.io)).toBe(0);
+    expect(JSON.parse(json.out.join('\n')).loyalty).toMatchObject({ declared: true, agreements: ['ops-for-sales'] });
+  });
 });

@@ -388,6 +388,12 @@ const FAMILIES: Family[] = [
     text: 'the file must be a mapping with the sections departments, agreements, digest, tips and/or metrics',
   },
   { file: 'import-file.ts', text: 'is not a section of the file; use departments, agreements, digest, tips, metrics' },
+  // A front-line department's declared agreements
+  {
+    file: 'import-file.ts',
+    text: "is not an agreement in this file or in Kept; name the agreements that serve this department's customers",
+  },
+  { file: 'department.ts', text: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]' },
   // Weekly customer figures (loyalty.ts)
   { file: 'import-file.ts', text: 'must be a list of weekly figures (each line starting with "- ")' },
   {
@@ -743,7 +749,7 @@ const FAMILIES: Family[] = [
   { file: 'department.ts', text: 'must be a department: an object with id, name, heads, channel and calendar' },
   {
     file: 'department.ts',
-    text: 'is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix',
+    text: 'is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix, serves_customers_through',
   },
   { file: 'department.ts', text: 'a department id is required' },
   {
