@@ -269,6 +269,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'ledger.readLedger',
     'requests.getRequestRecord',
     'signin.useSignIn',
+    'metrics.readLoyalty',
     'stats.readCompanyReport',
     'stats.readDays',
     'stats.readReport',
