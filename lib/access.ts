@@ -34,6 +34,7 @@ export const PARTITIONS = {
   subscription: 'SUBSCRIPTION',
   subscriptionWeek: 'SUBSCRIPTION_WEEK#*',
   statement: 'STATEMENT#*',
+  metric: 'METRIC#*',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -128,6 +129,10 @@ export const STORE_ACCESS = {
   'requests.getRequestRecord': { table: { Query: ['request'] } },
   'requests.requestsOf': { indexes: ['gsi2'] },
   'requests.queueOf': { indexes: ['gsi3'] },
+  // metrics.ts: a front-line department's weekly customer figures (put whole: the last value counts)
+  'metrics.putMetric': { table: { PutItem: ['metric'] } },
+  'metrics.readMetrics': { table: { Query: ['metric'] } },
+  'metrics.readLoyalty': { table: { Query: ['metric', 'stats'] } },
   // retention.ts
   'retention.markersOf': { table: { Query: ['retain'] } },
   'retention.dropMarker': { table: { DeleteItem: ['retain'] } },
@@ -193,6 +198,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'kudos.kudosCountsOf',
     'kudos.departmentsOfWeek',
     'ledger.waiverItems',
+    'metrics.readLoyalty',
     'request-slack.findThread',
     'requests.takeNumber',
     'requests.saveNewRequest',
@@ -266,6 +272,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'ledger.readLedger',
     'requests.getRequestRecord',
     'signin.useSignIn',
+    'metrics.readLoyalty',
     'stats.readCompanyReport',
     'stats.readDays',
     'stats.readReport',

@@ -18,6 +18,7 @@ import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
+import { readMetrics } from '../../functions/store/metrics';
 import { readAdvice } from '../../functions/store/stats';
 import { readAllTips, TipExistsError } from '../../functions/store/tips';
 import { WriteConflictError } from '../../functions/store/transact';
@@ -60,6 +61,8 @@ function describeChange(c: ImportChange): string {
       return `- tip ${c.id} (${c.title}) retired`;
     case 'tip.unretire':
       return `+ tip ${c.id} (${c.title}) back in the rotation`;
+    case 'metric.set':
+      return `${c.replaces === undefined ? '+' : '~'} metric ${c.value.metric} of ${c.value.department} for ${c.value.week}: ${c.value.value}${c.replaces === undefined ? '' : ` (was ${c.replaces})`}`;
   }
 }
 
@@ -140,7 +143,10 @@ export async function importFile(args: string[], io: CliIO): Promise<number> {
     }
     const clock = io.now?.() ?? new Date();
     const now = clock.toISOString();
-    const plan = planImport(checked.value, dir, now, tips);
+    const keptMetrics = (
+      await Promise.all([...new Set(checked.value.metrics.map((m) => m.department))].map((d) => readMetrics(db, d)))
+    ).flat();
+    const plan = planImport(checked.value, dir, now, tips, keptMetrics);
     for (const c of plan.changes) {
       io.out(describeChange(c));
       if (dryRun) for (const line of await adviceOf(db, plan, c, dir, clock.getTime())) io.out(line);

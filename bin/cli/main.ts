@@ -15,6 +15,7 @@ const USAGE = [
   "  kept report --dept ID [--side provider|customer] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   a department's report, as provider or customer (default: this month to date)",
   '  kept report --company [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|json|csv]   every agreement, worst compliance first',
   '  kept statement --dept ID --month YYYY-MM [--format text|json]   the monthly penalty statements of what a department provides and receives',
+  "  kept metrics push --dept ID --metric NAME --week YYYY-Www --value N | kept metrics import FILE.csv   front-line departments' weekly customer figures",
   '  kept audit [--since YYYY-MM-DD] [--dept ID] [--format table|json|csv]   who changed departments, agreements, settings and penalties',
 ];
 
@@ -32,6 +33,8 @@ export async function kept(argv: string[], io: CliIO): Promise<number> {
         return await (await import('./statement')).statement(args, io);
       case 'erase':
         return await (await import('./erase')).erase(args, io);
+      case 'metrics':
+        return await (await import('./metrics')).metrics(args, io);
       case 'audit':
         return await (await import('./audit')).audit(args, io);
       case 'scan':

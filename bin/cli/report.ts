@@ -11,12 +11,14 @@ import { parseArgs } from 'node:util';
 import { parseStoreConfig } from '../../functions/config';
 import { customerLabel } from '../../functions/domain/agreement-text';
 import { type Directory, findDepartment, findDepartmentByIdOrName } from '../../functions/domain/directory';
+import { loyaltyTable } from '../../functions/domain/loyalty-format';
 import type { Report } from '../../functions/domain/report';
 import { reportCsv, reportTable } from '../../functions/domain/report-format';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
 import type { CompanyReport, CustomerReport } from '../../functions/domain/report-sides';
 import { companyCsv, companyTable, customerCsv, customerTable } from '../../functions/domain/report-sides-format';
 import { readDirectory } from '../../functions/store/directory';
+import { readLoyalty } from '../../functions/store/metrics';
 import { readCompanyReport, readCustomerReport, readReport } from '../../functions/store/stats';
 import { withDb } from './db';
 import { type CliIO, EXIT } from './io';
@@ -145,7 +147,11 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
       return EXIT.usage;
     }
     if (side === 'customer') {
-      io.out(formatSides(await readCustomerReport(db, dir, department.id, { from: start, to: end }), format));
+      const received = await readCustomerReport(db, dir, department.id, { from: start, to: end });
+      const loyalty = format === 'csv' ? undefined : await readLoyalty(db, dir, department, end);
+      if (!loyalty) io.out(formatSides(received, format));
+      else if (format === 'json') io.out(JSON.stringify({ ...received, loyalty }, null, 2));
+      else io.out(`${formatSides(received, format)}\n\n${loyaltyTable(loyalty)}`);
       return EXIT.ok;
     }
     const built = await readReport(db, dir, department, { from: start, to: end }, BETTER_READ);

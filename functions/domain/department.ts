@@ -91,11 +91,18 @@ export const DepartmentSpec = z.strictObject(
           `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
       })
       .optional(),
+    // A front-line department's choice of the agreements that serve its customers (default: those
+    // where it is the customer); the ids are checked against the agreements by the import.
+    serves_customers_through: z
+      .array(z.string({ error: (iss) => `${quoted(iss.input)} is not an agreement id` }), {
+        error: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]',
+      })
+      .optional(),
   },
   {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `${iss.keys.map(quoted).join(', ')} is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix`
+        ? `${iss.keys.map(quoted).join(', ')} is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix, serves_customers_through`
         : 'must be a department: an object with id, name, heads, channel and calendar',
   },
 );
@@ -114,6 +121,8 @@ export interface Department {
   channel: string;
   calendar: CalendarSpec;
   prefix: string;
+  /** The agreements that serve its customers, when it declared them (loyalty.ts servingAgreements). */
+  servesCustomersThrough?: string[];
 }
 
 /** `people-ops` -> `PEOPLEOPS`: the default request-ID prefix. */
@@ -151,6 +160,7 @@ export function departmentFromSpec(
     channel: spec.channel,
     calendar: spec.calendar,
     prefix: spec.prefix ?? defaultPrefix(spec.id),
+    ...(spec.serves_customers_through?.length ? { servesCustomersThrough: spec.serves_customers_through } : {}),
   };
 }
 
@@ -165,6 +175,7 @@ export function specOfDepartment(d: Department): DepartmentSpec {
     channel: d.channel,
     calendar: d.calendar,
     prefix: d.prefix,
+    ...(d.servesCustomersThrough?.length ? { serves_customers_through: d.servesCustomersThrough } : {}),
   };
 }
 

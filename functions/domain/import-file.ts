@@ -11,6 +11,7 @@ import { WEEKDAYS } from './calendar-spec';
 import { DepartmentSpec, departmentFromSpec, isChannelId } from './department';
 import type { DigestSettings, Directory } from './directory';
 import { type Issue, issuesOf, shown } from './issues';
+import { checkMetricEntries, type MetricValue } from './loyalty';
 import {
   builtInTips,
   type CatalogueEntry,
@@ -156,12 +157,14 @@ export const ImportFileSpec = z.strictObject(
     // One settings object or a list of them; checked on its own below so problems name their field.
     digest: z.unknown().optional(),
     tips: list(TipFileSpec, 'tips').optional(),
+    // Front-line departments' weekly customer figures; checked on their own (loyalty.ts).
+    metrics: z.unknown().optional(),
   },
   {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a section of the file; use departments, agreements, digest, tips`
-        : 'the file must be a mapping with the sections departments, agreements, digest and/or tips',
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a section of the file; use departments, agreements, digest, tips, metrics`
+        : 'the file must be a mapping with the sections departments, agreements, digest, tips and/or metrics',
   },
 );
 
@@ -170,6 +173,8 @@ export interface ImportFile {
   agreements: (AgreementTerms & { id: string })[];
   digests: DigestSettings[];
   tips: TipImport[];
+  /** Weekly figures of front-line departments' customers (a week given again replaces its value). */
+  metrics: MetricValue[];
 }
 
 /**
@@ -206,6 +211,8 @@ export function validateImport(
     ...checkReferences(raw, dir),
     ...checkTips(raw, tips),
   ];
+  const metrics = checkMetrics(raw, dir);
+  if (!metrics.ok) issues.push(...metrics.error);
   if (!parsed.success || (digestParsed && !digestParsed.success)) return { ok: false, error: issues };
   const departments = parsed.data.departments ?? [];
   const agreements = (parsed.data.agreements ?? []).map((a) => ({ id: a.id, ...termsFromSpec(a) }));
@@ -266,7 +273,34 @@ export function validateImport(
   });
 
   if (issues.length > 0) return { ok: false, error: issues };
-  return { ok: true, value: { departments, agreements, digests, tips: tipImports } };
+  return {
+    ok: true,
+    value: { departments, agreements, digests, tips: tipImports, metrics: metrics.ok ? metrics.value : [] },
+  };
+}
+
+/** The `metrics` section: a list of weekly figures of departments in the file or in Kept. */
+function checkMetrics(
+  raw: unknown,
+  dir: Directory,
+): { ok: true; value: MetricValue[] } | { ok: false; error: Issue[] } {
+  const section = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).metrics : undefined;
+  if (section === undefined) return { ok: true, value: [] };
+  if (!Array.isArray(section))
+    return {
+      ok: false,
+      error: [{ path: ['metrics'], message: 'must be a list of weekly figures (each line starting with "- ")' }],
+    };
+  const known = [
+    ...dir.departments.map((d) => d.id),
+    ...entries((raw as Record<string, unknown>).departments).flatMap(([, d]) =>
+      typeof d.id === 'string' ? [d.id] : [],
+    ),
+  ];
+  const checked = checkMetricEntries(section, [...new Set(known)], (i) => `metrics[${i}]`);
+  return checked.ok
+    ? checked
+    : { ok: false, error: checked.error.map((e) => ({ path: ['metrics', ...e.path], message: e.message })) };
 }
 
 function tipImportOf(t: TipFileEntry): TipImport {
@@ -397,6 +431,18 @@ function checkReferences(raw: unknown, dir: Directory): Issue[] {
         });
       }
     }
+  }
+  // A front-line department's declared agreements must be agreements in the file or in Kept.
+  const agreementIds = new Set([...dir.agreements.map((a) => a.id), ...agreementAt.keys()]);
+  for (const [i, d] of entries(file.departments)) {
+    if (!Array.isArray(d.serves_customers_through)) continue;
+    d.serves_customers_through.forEach((id: unknown, j: number) => {
+      if (typeof id === 'string' && !agreementIds.has(id))
+        issues.push({
+          path: ['departments', i, 'serves_customers_through', j],
+          message: `${shown(id)} is not an agreement in this file or in Kept; name the agreements that serve this department's customers`,
+        });
+    });
   }
   const digestAt = new Map<string, number>();
   for (const [i, d] of entries(file.digest)) {

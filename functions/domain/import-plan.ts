@@ -9,6 +9,7 @@ import { sameTerms } from './agreement-spec';
 import { type Department, departmentFromSpec, specOfDepartment } from './department';
 import { type DigestSettings, type Directory, findDepartment } from './directory';
 import { builtInCatalogue, type ImportFile, tipOf } from './import-file';
+import type { MetricValue } from './loyalty';
 import { sameValue } from './same-value';
 import type { CatalogueEntry, Tip } from './tips';
 
@@ -20,7 +21,8 @@ export type ImportChange =
   | { kind: 'tip.add'; tip: Tip }
   | { kind: 'tip.edit'; tip: Tip; source: 'custom' | 'edit' }
   | { kind: 'tip.retire'; id: string; title: string }
-  | { kind: 'tip.unretire'; id: string; title: string };
+  | { kind: 'tip.unretire'; id: string; title: string }
+  | { kind: 'metric.set'; value: MetricValue; replaces?: number };
 
 export interface ImportPlan {
   changes: ImportChange[];
@@ -39,6 +41,8 @@ export function planImport(
   dir: Directory,
   now: string,
   tips: readonly CatalogueEntry[] = builtInCatalogue(),
+  /** The weekly figures Kept keeps of the departments the file's `metrics` name (store/metrics.ts readMetrics). */
+  keptMetrics: readonly MetricValue[] = [],
 ): ImportPlan {
   const changes: ImportChange[] = [];
   let unchanged = 0;
@@ -81,6 +85,13 @@ export function planImport(
     if (t.retired !== undefined && t.retired !== retired)
       changes.push({ kind: t.retired ? 'tip.retire' : 'tip.unretire', id: t.id, title: tip.title });
     if (changes.length === before) unchanged++;
+  }
+  for (const value of file.metrics) {
+    const kept = keptMetrics.find(
+      (k) => k.department === value.department && k.metric === value.metric && k.week === value.week,
+    );
+    if (kept?.value === value.value) unchanged++;
+    else changes.push({ kind: 'metric.set', value, ...(kept ? { replaces: kept.value } : {}) });
   }
   return { changes, unchanged };
 }

@@ -138,9 +138,14 @@ function totalsByProvider(input: SidesInput): Map<string, Counters> {
 
 /**
  * One agreement's row as `customer` sees it (`customer` undefined: every customer together, as the
- * company view shows it).
+ * company view shows it). Also read week by week by loyalty.ts.
  */
-function rowOf(a: AgreementRecord, c: Counters, names: SidesInput['names'], customer?: string): SideRow | undefined {
+export function rowOf(
+  a: AgreementRecord,
+  c: Counters,
+  names: SidesInput['names'],
+  customer?: string,
+): SideRow | undefined {
   const terms = a.active ?? a.pending;
   if (!terms) return undefined;
   const sum = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);

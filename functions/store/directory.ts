@@ -62,6 +62,7 @@ const DepartmentSchema = schemaFor<Department>()(
     channel: z.string(),
     calendar: CalendarSpecSchema,
     prefix: z.string(),
+    servesCustomersThrough: z.array(z.string()).optional(),
   }),
 );
 

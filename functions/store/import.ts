@@ -6,6 +6,8 @@
  * Tip changes (the TIPS partition, not the directory) are written last with store/tips.ts,
  * one write each, by `import`; they leave the revision alone. Every change carries its audit
  * line(s) in its own transaction (store/audit.ts), by `by` (`cli:<os user>` from `kept import`).
+ * Weekly customer figures (`metrics`) are put last, one write each, with no audit line: they are
+ * data, not settings (their items carry who and when).
  */
 
 import type { Directory } from '../domain/directory';
@@ -16,10 +18,11 @@ import { auditItems } from './audit';
 import type { Db } from './client';
 import { departmentAudit, putDepartmentItem } from './departments';
 import { bumpRev, digestItem } from './directory';
+import { putMetric } from './metrics';
 import { addCustomTip, saveTipText, setTipRetired } from './tips';
 import { type TransactItem, transact } from './transact';
 
-type DirectoryChange = Exclude<ImportChange, { kind: `tip.${string}` }>;
+type DirectoryChange = Exclude<ImportChange, { kind: `tip.${string}` | 'metric.set' }>;
 type TipImportChange = Extract<ImportChange, { kind: `tip.${string}` }>;
 
 const isTipChange = (c: ImportChange): c is TipImportChange => c.kind.startsWith('tip.');
@@ -90,9 +93,12 @@ export async function applyImport(
 ): Promise<void> {
   let rev = dir.rev;
   for (const change of plan.changes) {
-    if (isTipChange(change)) continue;
+    if (isTipChange(change) || change.kind === 'metric.set') continue;
     await transact(db, [bumpRev(db, rev), ...itemsOf(db, change, dir, { by, at: now })]);
     rev++;
   }
   for (const change of plan.changes) if (isTipChange(change)) await applyTipChange(db, change, { by, at: now });
+  // Weekly customer figures (METRIC#<department>), put whole: a rerun after a failure finishes the job.
+  for (const change of plan.changes)
+    if (change.kind === 'metric.set') await putMetric(db, change.value, { by, at: now });
 }

@@ -7,9 +7,11 @@
 import { covers, EVERY_DEPARTMENT } from '../domain/agreement';
 import { type Department, isHead } from '../domain/department';
 import { departmentsOf, findDepartment } from '../domain/directory';
+import type { Loyalty } from '../domain/loyalty';
 import { resolvePeriod } from '../domain/report-period';
 import type { Db } from '../store/client';
 import { readDirectory } from '../store/directory';
+import { readLoyalty } from '../store/metrics';
 import { readReport } from '../store/stats';
 
 export interface AgreementFigures {
@@ -43,6 +45,8 @@ export interface DepartmentView {
     penalty?: { total: number; unit: string | null };
   };
   received: ReceivedFigures[];
+  /** A front-line department's customer figures beside what it receives (heads and Kept admins). */
+  loyalty?: Loyalty;
 }
 
 export interface DashboardView {
@@ -118,6 +122,8 @@ export async function readDashboard(
           compliancePct: row?.compliancePct ?? null,
         });
       }
+      const today = resolvePeriod('this-month', now.getTime(), d.calendar.timezone);
+      const loyalty = seesPenalties && today.ok ? await readLoyalty(db, dir, d, today.value.to) : undefined;
       return {
         id: d.id,
         name: d.name,
@@ -133,6 +139,7 @@ export async function readDashboard(
           ...(seesPenalties ? { penalty: { total: report.penaltyTotal, unit: report.penaltyUnit } } : {}),
         },
         received,
+        ...(loyalty ? { loyalty } : {}),
       };
     }),
   );

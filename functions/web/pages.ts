@@ -2,6 +2,7 @@
  * The dashboard's pages, each a pure function of what it shows: semantic HTML, a little inline
  * CSS, no script. Everything from the table or the person is escaped.
  */
+import type { Loyalty } from '../domain/loyalty';
 import type { AgreementFigures, DashboardView, DepartmentView, ReceivedFigures } from './dashboard';
 
 export const esc = (text: string | number): string =>
@@ -113,6 +114,26 @@ function receivedTable(rows: readonly ReceivedFigures[]): string {
   return `<table><thead><tr><th scope="col">From</th><th scope="col">Service</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Compliance</th><th scope="col" class="num">Breached</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** Each customer metric week by week beside the compliance received, with r and what it can say. */
+function loyaltySection(l: Loyalty, name: string): string {
+  return `<h3>Customer loyalty</h3>
+<p class="note">What ${esc(name)} receives, ${esc(l.fromWeek)} to ${esc(l.toWeek)}, beside its customers' weekly figures.</p>
+${l.metrics
+  .map((m) => {
+    const body = m.weeks
+      .filter((w) => w.value !== null || w.compliancePct !== null)
+      .map(
+        (w) =>
+          `<tr><td>${esc(w.week)}</td><td class="num">${pctCell(w.compliancePct)}</td><td class="num">${esc(w.value ?? '—')}</td></tr>`,
+      )
+      .join('');
+    const r = m.correlation === undefined ? 'no correlation' : `r = ${m.correlation.toFixed(2)}`;
+    return `<table><caption class="note">${esc(m.metric)}: ${esc(r)} over ${esc(m.n)} week${m.n === 1 ? '' : 's'} with both</caption><thead><tr><th scope="col">Week</th><th scope="col" class="num">Compliance received</th><th scope="col" class="num">${esc(m.metric)}</th></tr></thead><tbody>${body}</tbody></table>
+<p class="note">${esc(m.note)}</p>`;
+  })
+  .join('\n')}`;
+}
+
 function departmentSection(d: DepartmentView): string {
   const p = d.provided;
   const penalty = p.penalty
@@ -130,7 +151,7 @@ function departmentSection(d: DepartmentView): string {
 ${headsNote}${agreementTable(p.byAgreement, 'By agreement')}
 <h3>What ${esc(d.name)} receives</h3>
 ${receivedTable(d.received)}
-</section>`;
+${d.loyalty ? loyaltySection(d.loyalty, d.name) : ''}</section>`;
 }
 
 /** "My departments": both sides of each of the person's departments, this month. */

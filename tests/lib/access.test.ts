@@ -159,6 +159,7 @@ const KEY_BUILDERS: Record<string, Partition> = {
   SUBSCRIPTION_PK: 'subscription',
   subscriptionWeekPk: 'subscriptionWeek',
   statementPk: 'statement',
+  metricPk: 'metric',
 };
 const COMMANDS: Record<string, string> = {
   'new GetCommand': 'GetItem',

@@ -581,7 +581,7 @@ describe('least privilege', () => {
         'SUBSCRIPTION',
       ],
       BatchGetItem: ['DIRECTORY', 'REQ#*'],
-      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*', 'SUBSCRIPTION'],
+      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*', 'SUBSCRIPTION', 'METRIC#*'],
       PutItem: [
         'DIRECTORY',
         'TIPS',
@@ -603,7 +603,7 @@ describe('least privilege', () => {
     // The pages read the directory, the day counters, a request's record and an agreement's ledger; the one write is
     // using a sign-in link.
     web: {
-      Query: ['DIRECTORY', 'REQ#*', 'LEDGER#*', 'STATS#*'],
+      Query: ['DIRECTORY', 'REQ#*', 'LEDGER#*', 'STATS#*', 'METRIC#*'],
       UpdateItem: ['SIGNIN#*'],
     },
     // It also takes people who left off departments (DIRECTORY, with their audit line), unassigns

@@ -12,6 +12,7 @@ import { type Department, isHead } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf, findDepartmentByIdOrName } from '../../domain/directory';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
 import { readDirectory } from '../../store/directory';
+import { readLoyalty } from '../../store/metrics';
 import { readCompanyReport, readCustomerReport, readReport } from '../../store/stats';
 import type { WorkItem } from '../../work/item';
 import { typoDistance } from '../commands';
@@ -89,9 +90,13 @@ export async function reportCommand(
   if (!period.ok) return say(period.error);
   const { from, to, label } = period.value;
   if (customerSide) {
-    const received = await readCustomerReport(deps.db, dir, department.id, { from, to, label });
     const forHeads = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
-    const message = customerMessage(received, { forHeads });
+    const [received, loyalty] = await Promise.all([
+      readCustomerReport(deps.db, dir, department.id, { from, to, label }),
+      // The customers' figures are for the department's heads, like what is owed to it.
+      forHeads ? readLoyalty(deps.db, dir, department, to) : undefined,
+    ]);
+    const message = customerMessage(received, { forHeads, ...(loyalty ? { loyalty } : {}) });
     return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
   }
   const report = await readReport(deps.db, dir, department, { from, to, label }, BETTER_READ);

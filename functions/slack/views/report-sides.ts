@@ -5,6 +5,7 @@
  * of at most 3,000 characters, at most 50 blocks in all.
  */
 import type { KnownBlock } from '@slack/types';
+import type { Loyalty } from '../../domain/loyalty';
 import type { CompanyReport, CustomerReport, SideRow } from '../../domain/report-sides';
 import { countedSinceNote } from '../../domain/report-sides-format';
 import { context, header, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
@@ -33,7 +34,34 @@ function packed(lines: readonly string[], room: number): KnownBlock[] {
   return [...blocks.slice(0, room - 1), context(`…and more: \`kept report\` lists every row.`)];
 }
 
-export function customerMessage(r: CustomerReport, { forHeads }: { forHeads: boolean }): SlackMessage {
+/**
+ * The customer loyalty section (its heads and Kept admins): per metric, the weeks with a value
+ * beside the compliance received that week, the correlation and what it can and cannot say.
+ */
+export function loyaltyBlocks(l: Loyalty, departmentName: string): KnownBlock[] {
+  const blocks: KnownBlock[] = [header('Customer loyalty')];
+  for (const m of l.metrics.slice(0, 4)) {
+    const lines = m.weeks
+      .filter((w) => w.value !== null || w.compliancePct !== null)
+      .map((w) => `${w.week} · compliance ${pct(w.compliancePct)} · ${escapeMrkdwn(m.metric)} ${w.value ?? '–'}`);
+    const r = m.correlation === undefined ? 'no correlation yet' : `r = ${m.correlation.toFixed(2)}`;
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(m.metric)}* beside the compliance of what ${escapeMrkdwn(departmentName)} receives, ${l.fromWeek} to ${l.toWeek} (${r}, ${plural(m.n, 'week')} with both):\n${lines.join('\n')}`.slice(
+          0,
+          MAX_SECTION_TEXT,
+        ),
+      ),
+      context(escapeMrkdwn(m.note)),
+    );
+  }
+  return blocks;
+}
+
+export function customerMessage(
+  r: CustomerReport,
+  { forHeads, loyalty }: { forHeads: boolean; loyalty?: Loyalty },
+): SlackMessage {
   const name = escapeMrkdwn(r.departmentName);
   const label = escapeMrkdwn(r.label);
   if (r.byAgreement.length === 0) {
@@ -56,7 +84,12 @@ export function customerMessage(r: CustomerReport, { forHeads }: { forHeads: boo
         : `*${pct(r.compliancePct)}* of what ${name} asked for in ${label} was on time: ${r.met} met, ${r.breached} breached${forHeads ? `; ${owed(r)} to ${name}` : ''}.`,
     ),
   ];
-  blocks.push(...packed(rows, MAX_MESSAGE_BLOCKS - blocks.length - 1), context(...notes.map(escapeMrkdwn)));
+  const extra = loyalty && forHeads && loyalty.metrics.length > 0 ? loyaltyBlocks(loyalty, r.departmentName) : [];
+  blocks.push(
+    ...packed(rows, MAX_MESSAGE_BLOCKS - blocks.length - 1 - extra.length),
+    context(...notes.map(escapeMrkdwn)),
+    ...extra,
+  );
   return { text: summary, blocks };
 }
 

@@ -94,7 +94,11 @@ describe('broken import files', () => {
 
   it('need the kept directory only where they say so, and fail differently without it', () => {
     const kept = fixtures.filter((f) => f.directory === 'kept-it');
-    expect(kept.map((f) => f.name).sort()).toEqual(['agreement-overlaps-kept', 'prefix-clash-with-kept']);
+    expect(kept.map((f) => f.name).sort()).toEqual([
+      'agreement-overlaps-kept',
+      'metrics-invalid',
+      'prefix-clash-with-kept',
+    ]);
     for (const f of kept) expect(linesOf(parse(f.text), directoryFor('empty'))).not.toEqual(f.expected);
   });
 
@@ -364,7 +368,14 @@ describe('the example file and the plan', () => {
  * settings` (a digest that is not a list is read as one digest's settings).
  */
 interface Family {
-  file: 'import-file.ts' | 'agreement-spec.ts' | 'department.ts' | 'calendar-spec.ts' | 'duration.ts' | 'tips.ts';
+  file:
+    | 'import-file.ts'
+    | 'agreement-spec.ts'
+    | 'department.ts'
+    | 'calendar-spec.ts'
+    | 'duration.ts'
+    | 'tips.ts'
+    | 'loyalty.ts';
   text: string;
   line?: string | RegExp;
 }
@@ -374,9 +385,36 @@ const FAMILIES: Family[] = [
   { file: 'import-file.ts', text: 'the file is empty; give departments, agreements, digest and/or tips' },
   {
     file: 'import-file.ts',
-    text: 'the file must be a mapping with the sections departments, agreements, digest and/or tips',
+    text: 'the file must be a mapping with the sections departments, agreements, digest, tips and/or metrics',
   },
-  { file: 'import-file.ts', text: 'is not a section of the file; use departments, agreements, digest, tips' },
+  { file: 'import-file.ts', text: 'is not a section of the file; use departments, agreements, digest, tips, metrics' },
+  // A front-line department's declared agreements
+  {
+    file: 'import-file.ts',
+    text: "is not an agreement in this file or in Kept; name the agreements that serve this department's customers",
+  },
+  { file: 'department.ts', text: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]' },
+  // Weekly customer figures (loyalty.ts)
+  { file: 'import-file.ts', text: 'must be a list of weekly figures (each line starting with "- ")' },
+  {
+    file: 'loyalty.ts',
+    text: 'is not a department in Kept; known: ${knownList}',
+    line: 'is not a department in Kept; known:',
+  },
+  {
+    file: 'loyalty.ts',
+    text: 'is not a metric name; use lowercase letters, digits, _ and -',
+    line: 'is not a metric name; use lowercase letters, digits, _ and -',
+  },
+  { file: 'loyalty.ts', text: 'is not a week; write an ISO week like 2026-W48 (that year has such a week)' },
+  { file: 'loyalty.ts', text: 'is not a number' },
+  { file: 'loyalty.ts', text: 'is not a metric field; use department, metric, week, value' },
+  { file: 'loyalty.ts', text: 'department is required: the front-line department whose customers gave the figure' },
+  {
+    file: 'loyalty.ts',
+    text: 'is given twice (also ${nameOf(first)}); give each week once',
+    line: 'is given twice (also metrics[',
+  },
   {
     file: 'import-file.ts',
     text: 'must be a list of ${what} (each line starting with "- ")',
@@ -711,7 +749,7 @@ const FAMILIES: Family[] = [
   { file: 'department.ts', text: 'must be a department: an object with id, name, heads, channel and calendar' },
   {
     file: 'department.ts',
-    text: 'is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix',
+    text: 'is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix, serves_customers_through',
   },
   { file: 'department.ts', text: 'a department id is required' },
   {
@@ -1183,5 +1221,33 @@ describe('tips in the file', () => {
 
   it('a file without tips plans nothing for tips and needs nothing about them', () => {
     expect(validFile(parse(EXAMPLE)).tips).toEqual([]);
+  });
+});
+
+describe('weekly customer figures in the file', () => {
+  const file = {
+    departments: [
+      { id: 'sales', name: 'Sales', heads: ['U0SALHEAD1'], channel: 'C0SALES01', calendar: { timezone: 'UTC' } },
+    ],
+    metrics: [
+      { department: 'sales', metric: 'nps', week: '2026-W47', value: 38 },
+      { department: 'sales', metric: 'nps', week: '2026-W48', value: 41 },
+    ],
+  };
+
+  it('are read, planned once, and a changed week replaces its value', () => {
+    const value = validFile(file);
+    expect(value.metrics).toEqual(file.metrics);
+    const first = planImport(value, EMPTY_DIRECTORY, NOW);
+    expect(first.changes.filter((c) => c.kind === 'metric.set')).toHaveLength(2);
+    const kept = file.metrics;
+    const again = planImport(value, EMPTY_DIRECTORY, NOW, undefined, kept);
+    expect(again.changes.filter((c) => c.kind === 'metric.set')).toEqual([]);
+    const changed = validFile({ ...file, metrics: [{ ...file.metrics[1]!, value: 44 }] });
+    expect(planImport(changed, EMPTY_DIRECTORY, NOW, undefined, kept).changes).toContainEqual({
+      kind: 'metric.set',
+      value: { department: 'sales', metric: 'nps', week: '2026-W48', value: 44 },
+      replaces: 41,
+    });
   });
 });

@@ -56,3 +56,37 @@ it('every page is a whole document in English with a title and one h1, and the s
   expect(noDepartmentsPage()).toContain('Sign out');
   expect(dashboardPage(view())).toBe(noDepartmentsPage());
 });
+
+it('shows a front-line department its customers’ weekly figure beside the compliance it received, with the note', () => {
+  const html = dashboardPage(
+    view(
+      dept({
+        role: 'head',
+        loyalty: {
+          department: 'rnd',
+          fromWeek: '2026-W23',
+          toWeek: '2026-W48',
+          agreements: ['it-for-rnd'],
+          declared: false,
+          metrics: [
+            {
+              metric: 'nps<b>',
+              weeks: [
+                { week: '2026-W47', requests: 2, met: 1, breached: 1, compliancePct: 50, value: 30 },
+                { week: '2026-W48', requests: 0, met: 0, breached: 0, compliancePct: null, value: null },
+              ],
+              n: 1,
+              note: 'There are not yet two weeks with both figures.',
+            },
+          ],
+        },
+      }),
+    ),
+  );
+  expect(html).toContain('<h3>Customer loyalty</h3>');
+  expect(html).toContain('<tr><td>2026-W47</td><td class="num">50%</td><td class="num">30</td></tr>');
+  expect(html).not.toContain('2026-W48</td>'); // a week with neither figure is left out
+  expect(html).toContain('nps&lt;b&gt;: no correlation over 1 week with both');
+  expect(html).toContain('There are not yet two weeks with both figures.');
+  expect(dashboardPage(view(dept()))).not.toContain('Customer loyalty');
+});
