@@ -8,7 +8,7 @@ import { type CliIO, EXIT } from './io';
 const USAGE = [
   'usage: kept <command> [options]',
   '  kept due --calendar FILE.yaml --start ISO --duration 4h [--pause ISO/ISO ...]   when a target falls due',
-  '  kept import FILE.yaml [--dry-run]   load departments, agreements, digest settings and tips (agreements as code)',
+  '  kept import FILE.yaml [--dry-run]   load departments, agreements, digest settings, tips and customer metrics (agreements as code)',
   '  kept scan [--now ISO]      run the breach scan once',
   '  kept digest [--now ISO]    run the weekly digest once',
   '  kept erase --user U0123ABCD   remove what one person wrote; counts and the ledger stay',

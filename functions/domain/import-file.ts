@@ -192,7 +192,7 @@ export function validateImport(
   if (raw === null || raw === undefined)
     return {
       ok: false,
-      error: [{ path: [], message: 'the file is empty; give departments, agreements, digest and/or tips' }],
+      error: [{ path: [], message: 'the file is empty; give departments, agreements, digest, tips and/or metrics' }],
     };
   const parsed = ImportFileSpec.safeParse(raw);
   const digestInput = parsed.success ? parsed.data.digest : (raw as { digest?: unknown } | null)?.digest;

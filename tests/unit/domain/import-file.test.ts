@@ -104,10 +104,10 @@ describe('broken import files', () => {
 
   it('an empty file is reported as empty, whether YAML reads it as null or nothing at all', () => {
     expect(linesOf(null, EMPTY_DIRECTORY)).toEqual([
-      'the file is empty; give departments, agreements, digest and/or tips',
+      'the file is empty; give departments, agreements, digest, tips and/or metrics',
     ]);
     expect(linesOf(undefined, EMPTY_DIRECTORY)).toEqual([
-      'the file is empty; give departments, agreements, digest and/or tips',
+      'the file is empty; give departments, agreements, digest, tips and/or metrics',
     ]);
   });
 
@@ -382,7 +382,7 @@ interface Family {
 
 const FAMILIES: Family[] = [
   // The file and its sections
-  { file: 'import-file.ts', text: 'the file is empty; give departments, agreements, digest and/or tips' },
+  { file: 'import-file.ts', text: 'the file is empty; give departments, agreements, digest, tips and/or metrics' },
   {
     file: 'import-file.ts',
     text: 'the file must be a mapping with the sections departments, agreements, digest, tips and/or metrics',
