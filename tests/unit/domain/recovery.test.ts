@@ -4,9 +4,11 @@
  * never more than once per breach. IT works 09:00-17:00 on weekdays in New York.
  */
 import type { AgreementVersion } from '../../../functions/domain/agreement';
+import { sameTerms, specOfTerms } from '../../../functions/domain/agreement-spec';
 import { type Calendar, compileCalendar } from '../../../functions/domain/calendar';
 import type { Department } from '../../../functions/domain/department';
 import { HOUR_MS, MINUTE_MS } from '../../../functions/domain/duration';
+import { validateImport } from '../../../functions/domain/import-file';
 import { draftApology } from '../../../functions/domain/recovery';
 import {
   fileRequest,
@@ -16,6 +18,7 @@ import {
   SYSTEM_RIGHTS,
 } from '../../../functions/domain/request';
 import { decide, recoveryCredits } from '../../../functions/domain/request-actions';
+import { opsForSales } from '../../support/company';
 import { department } from '../../support/departments';
 
 const WEEKDAYS_9_TO_5 = {
@@ -196,5 +199,36 @@ describe('the recovery credit', () => {
     expect(recoveryCredits(waived, cal, MISSED_PLUS_3H)).toEqual([]);
     const { recoveryCredit: _t, ...without } = r;
     expect(recoveryCredits(without, cal, MISSED_PLUS_3H)).toEqual([]);
+  });
+});
+
+describe('recovery_credit in the import file', () => {
+  it('is read into the terms, and each bad field is named by its path', () => {
+    const company = opsForSales();
+    (company.agreements[0] as Record<string, unknown>).recovery_credit = { share: 0.5, within: '4h' };
+    const good = validateImport(company, { departments: [], agreements: [] } as never);
+    expect(good.ok).toBe(true);
+    (company.agreements[0] as Record<string, unknown>).recovery_credit = { share: 1.5, within: 'soon', extra: 1 };
+    const bad = validateImport(company, { departments: [], agreements: [] } as never);
+    expect(bad.ok ? [] : bad.error).toEqual([
+      {
+        path: ['agreements', 0, 'recovery_credit', 'share'],
+        message: '1.5 is more than 1; a credit gives back at most the whole penalty',
+      },
+      {
+        path: ['agreements', 0, 'recovery_credit', 'within'],
+        message: '"soon" is not a duration; use forms like 30m, 4h, 1h30m',
+      },
+      {
+        path: ['agreements', 0, 'recovery_credit'],
+        message: '"extra" is not a recovery_credit field; use share, within',
+      },
+    ]);
+  });
+
+  it('round-trips through the written form, so a re-import changes nothing', () => {
+    const terms = { ...AGREEMENT, recoveryCredit: { share: 0.5, within: 4 * HOUR_MS } };
+    expect(specOfTerms(terms).recovery_credit).toEqual({ share: 0.5, within: '4h' });
+    expect(sameTerms(terms, { ...terms, recoveryCredit: { share: 0.25, within: 4 * HOUR_MS } })).toBe(false);
   });
 });
