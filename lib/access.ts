@@ -51,7 +51,7 @@ export interface Access {
  * Per exported store function (`module.function`, functions/store/<module>.ts): what it sends,
  * including the items of helpers it calls in its own module or another (`saveChange` moves the
  * report counters, stats.ts), but not items its caller passes in (a delivery claim, a breach's
- * ledger items): those are the caller's calls of `deliveryClaimItem`, `chargeItems`, `waiverItems`.
+ * ledger items): those are the caller's calls of `deliveryClaimItem`, `chargeItems`, `waiverItems`, `creditItems`.
  */
 export const STORE_ACCESS = {
   // agreements.ts
@@ -108,6 +108,7 @@ export const STORE_ACCESS = {
   'ledger.readTotal': { table: { GetItem: ['ledger'] } },
   'ledger.chargeItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
   'ledger.waiverItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
+  'ledger.creditItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
   'ledger.readLedger': { table: { Query: ['ledger'] } },
   // request-slack.ts
   'request-slack.findThread': { table: { GetItem: ['thread'] } },
@@ -198,6 +199,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'kudos.kudosCountsOf',
     'kudos.departmentsOfWeek',
     'ledger.waiverItems',
+    'ledger.creditItems',
     'metrics.readLoyalty',
     'request-slack.findThread',
     'requests.takeNumber',

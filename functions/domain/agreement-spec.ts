@@ -278,6 +278,28 @@ const WaitingSpec = z
     }
   });
 
+/** `recovery_credit: { share: 0.5, within: 4h }`: a share of a breach's penalty given back when recovery is confirmed in time. */
+const RecoveryCreditSpec = z.strictObject(
+  {
+    share: z
+      .number({
+        error: (iss) =>
+          iss.input === undefined
+            ? 'share is required: the part of the penalty given back, e.g. 0.5'
+            : `${shown(iss.input)} is not a number; write the part of the penalty given back, e.g. 0.5`,
+      })
+      .gt(0, { error: (iss) => `${shown(iss.input)} is not above 0; write a share such as 0.5 (half the penalty)` })
+      .max(1, { error: (iss) => `${shown(iss.input)} is more than 1; a credit gives back at most the whole penalty` }),
+    within: DurationText,
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a recovery_credit field; use share, within`
+        : 'must be a recovery credit like { share: 0.5, within: 4h }',
+  },
+);
+
 const termsShape = {
   provider: z.string({
     error: (iss) =>
@@ -317,11 +339,12 @@ const termsShape = {
     .optional(),
   escalation: EscalationSpec.optional(),
   waiting: WaitingSpec.optional(),
+  recovery_credit: RecoveryCreditSpec.optional(),
 };
 
 const termsError = (iss: { code?: string; keys?: string[] }) =>
   iss.code === 'unrecognized_keys'
-    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation, waiting`
+    ? `${(iss.keys ?? []).map((k) => JSON.stringify(k)).join(', ')} is not an agreement field; use id, provider, customer, service, targets, penalty, at_risk, escalation, waiting, recovery_credit`
     : 'must be an agreement: an object with provider, customer, service, targets and penalty';
 
 /** Terms as written, without an id: what the propose modal produces. */
@@ -373,6 +396,9 @@ export function termsFromSpec(spec: ParsedTerms): AgreementTerms {
     atRisk: spec.at_risk ?? DEFAULT_AT_RISK,
     ...(spec.escalation?.length ? { escalation: spec.escalation.map(stepFromSpec) } : {}),
     ...(spec.waiting ? { waiting: waitingFromSpec(spec.waiting) } : {}),
+    ...(spec.recovery_credit
+      ? { recoveryCredit: { share: spec.recovery_credit.share, within: spec.recovery_credit.within } }
+      : {}),
   };
 }
 
@@ -435,6 +461,14 @@ export function specOfTerms(terms: AgreementTerms): AgreementTermsSpec {
             ...(terms.waiting.thirdPartyPausesClock !== undefined
               ? { third_party_pauses_clock: terms.waiting.thirdPartyPausesClock }
               : {}),
+          },
+        }
+      : {}),
+    ...(terms.recoveryCredit
+      ? {
+          recovery_credit: {
+            share: terms.recoveryCredit.share,
+            within: formatDuration(terms.recoveryCredit.within),
           },
         }
       : {}),

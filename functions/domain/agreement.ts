@@ -87,6 +87,8 @@ export interface AgreementTerms {
   escalation?: EscalationStep[];
   /** Rules for waiting on the requester; without them, a pause lasts until someone resumes it. */
   waiting?: WaitingTerms;
+  /** A share of a breach's penalty given back when the requester confirms recovery in time (docs/breaches.md). */
+  recoveryCredit?: { share: number; within: number };
 }
 
 /** One version of an agreement as Kept keeps it. Terms never change once written. */
@@ -133,6 +135,7 @@ export function termsOf(a: AgreementTerms): AgreementTerms {
     atRisk: a.atRisk,
     ...(a.escalation?.length ? { escalation: a.escalation } : {}),
     ...(a.waiting ? { waiting: a.waiting } : {}),
+    ...(a.recoveryCredit ? { recoveryCredit: a.recoveryCredit } : {}),
   };
 }
 

@@ -27,7 +27,9 @@ export interface BetterAnswer {
 export interface PenaltyFigures {
   charged: number;
   waived: number;
-  /** charged minus waived */
+  /** Given back as recovery credits (only when any were). */
+  credited?: number;
+  /** charged minus waived (and minus credited) */
   owed: number;
 }
 
@@ -174,7 +176,11 @@ export function buildReport(input: ReportInput): Report {
   for (const unit of [...units].sort((a, b) => n(`penalty|${b}`) - n(`penalty|${a}`) || a.localeCompare(b))) {
     const charged = round2(n(`penalty|${unit}`));
     const waived = round2(n(`waived|${unit}`));
-    penalties[unit] = { charged, waived, owed: round2(charged - waived) };
+    const credited = round2(n(`credit|${unit}`));
+    penalties[unit] =
+      credited > 0
+        ? { charged, waived, credited, owed: round2(charged - waived - credited) }
+        : { charged, waived, owed: round2(charged - waived) };
   }
   const penaltyUnit = Object.keys(penalties)[0] ?? null;
 

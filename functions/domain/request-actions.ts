@@ -13,6 +13,7 @@ import {
   ACTION_TYPES,
   type ActionType,
   AUTO_CLOSE_MS,
+  allBreaches,
   breachOf,
   CAUSE_CATEGORIES,
   CAUSE_LABEL,
@@ -26,8 +27,10 @@ import {
   NOTE_MAX,
   RATING_WINDOW_MS,
   REASON_MAX,
+  RECOVERY_STEPS,
   REOPEN_WINDOW_MS,
   REQUEST_STATUSES,
+  type RecoveryCredit,
   type Request,
   type RequestAction,
   type RequestEvent,
@@ -53,6 +56,7 @@ import {
   unwrapClock,
 } from './target-clock';
 import { nextWaitAt, pendingWaits, waitingChanges } from './waiting';
+import { workingTimeBetween } from './working-time';
 
 // ---------------------------------------------------------------------------------------------
 // Working a request
@@ -98,6 +102,9 @@ export const RULES: Record<ActionType, Rule> = {
   transfer: { who: 'provider', from: LIVE, verb: 'transfer' },
   // Kept, when the assignee left Slack: their requests go back to the queue.
   unassign: { who: 'system', from: [...LIVE, 'resolved'], verb: 'unassign' },
+  // Service recovery after a miss (docs/breaches.md): the provider's steps, then the requester's answer.
+  recover: { who: 'provider', from: [...LIVE, 'resolved', 'closed'], verb: 'record recovery on' },
+  recovered: { who: 'requester', from: ['resolved', 'closed'], verb: 'confirm recovery of' },
 };
 
 export interface DecideContext {
@@ -194,6 +201,8 @@ function wrongState(request: Request, type: ActionType): string {
       return `${id} is already resolved; close it, or reopen it if it is not solved.`;
     case 'rate':
       return `${id} is not resolved yet; you can rate it once it is.`;
+    case 'recovered':
+      return `${id} is not resolved yet; Kept asks you once it is.`;
     default:
       return `${id} is ${now}.`;
   }
@@ -651,6 +660,78 @@ const transfer: EffectOf<'transfer'> = (request, action, { calendar, at, actor, 
   );
 };
 
+/**
+ * One step of service recovery, recorded with who and when (the latest of each step on the request,
+ * every one in the history). Only after a miss; the cause step writes the request's cause too.
+ */
+const recover: EffectOf<'recover'> = (request, action, { at, actor }) => {
+  if (!(RECOVERY_STEPS as readonly string[]).includes(action.step))
+    return refuse(`"${action.step}" is not a recovery step; use one of ${RECOVERY_STEPS.join(', ')}.`);
+  if (allBreaches(request).length === 0)
+    return refuse(`${request.id} has missed no target, so there is nothing to recover from.`);
+  const note = action.note.trim();
+  let cause: Cause | undefined;
+  if (action.step === 'cause') {
+    const category = action.cause?.category;
+    if (!category || !(CAUSE_CATEGORIES as readonly string[]).includes(category))
+      return refuse(`Pick the cause of the miss on ${request.id}: one of ${CAUSE_CATEGORIES.join(', ')}.`);
+    cause = { category, ...(note ? { text: note } : {}) };
+  } else if (note.length === 0) return refuse(`Write what you tell the requester of ${request.id}: they read it.`);
+  const recovery = request.recovery ?? {};
+  return effect(
+    {
+      recovery: { ...recovery, steps: { ...recovery.steps, [action.step]: { by: actor, at } } },
+      ...(cause ? { cause } : {}),
+    },
+    { recovery: action.step, ...(cause ? { cause } : {}) },
+  );
+};
+
+/**
+ * The share of each breach's penalty given back when the requester confirms recovery at `at`: for
+ * every breach still charged (not waived, above zero) whose missed due instant lies at most
+ * `within` working time before `at` on the provider's calendar. Pure; a request without the term,
+ * or already credited, gets none.
+ */
+export function recoveryCredits(request: Request, calendar: Calendar, at: number): RecoveryCredit[] {
+  const terms = request.recoveryCredit;
+  if (!terms || request.recovery?.credits?.length) return [];
+  const out: RecoveryCredit[] = [];
+  for (const { kind, cycle, breach } of allBreaches(request)) {
+    if (breach.waived || breach.amount <= 0) continue;
+    if (workingTimeBetween(calendar, breach.dueAt, at) > terms.within) continue;
+    const amount = Math.round(breach.amount * terms.share * 100) / 100;
+    if (amount > 0) out.push({ kind, cycle, amount, unit: breach.unit, month: breach.month, at });
+  }
+  return out;
+}
+
+/** The requester's one answer to "was the service recovered?", and the credit it earns in time. */
+const recovered: EffectOf<'recovered'> = (request, action, { at, actor, calendar }) => {
+  const confirmed = request.recovery?.confirmed;
+  if (confirmed)
+    return refuse(
+      `You already told Kept whether ${request.id} was put right (${confirmed.recovered ? 'yes' : 'no'}); thank you, nothing more to do.`,
+    );
+  if (allBreaches(request).length === 0)
+    return refuse(`${request.id} missed no target, so there is no recovery to confirm.`);
+  const credits = action.recovered ? recoveryCredits(request, calendar, at) : [];
+  const credited = credits.reduce((sum, c) => sum + c.amount, 0);
+  return effect(
+    {
+      recovery: {
+        ...request.recovery,
+        confirmed: { recovered: action.recovered, by: actor, at },
+        ...(credits.length > 0 ? { credits } : {}),
+      },
+    },
+    {
+      recovered: action.recovered,
+      ...(credits.length > 0 ? { credited: -Math.round(credited * 100) / 100, unit: credits[0]!.unit } : {}),
+    },
+  );
+};
+
 /** The working time of each target met before a transfer, for the first provider's report times. */
 function tookOf(request: Request): Pick<Transfer, 'took'> {
   const took: Partial<Record<TargetKind, number>> = {};
@@ -680,6 +761,8 @@ const EFFECTS: { [K in ActionType]: EffectOf<K> } = {
   priority,
   transfer,
   unassign,
+  recover,
+  recovered,
 };
 
 /** The text an action writes on its history line: its note, a rating's "what would have made this better", a waiver's reason. */

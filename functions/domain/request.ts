@@ -107,6 +107,49 @@ export interface Cause {
   text?: string;
 }
 
+/**
+ * The steps of service recovery after a miss (docs/breaches.md "Recovery"), each recorded on the
+ * request with who and when: an apology to the requester, an explanation, a fix or word on progress,
+ * and the cause written down.
+ */
+export const RECOVERY_STEPS = ['apologised', 'explained', 'progress', 'cause'] as const;
+export type RecoveryStep = (typeof RECOVERY_STEPS)[number];
+export const RECOVERY_STEP_LABEL: Record<RecoveryStep, string> = {
+  apologised: 'Apologised',
+  explained: 'Explained what happened',
+  progress: 'Fixed it or reported progress',
+  cause: 'Wrote down the cause',
+};
+
+/** A share of a breach's penalty given back when the requester confirms recovery in time (agreement term). */
+export interface RecoveryCreditTerms {
+  /** 0 < share <= 1 of the breach's penalty. */
+  share: number;
+  /** Working ms after the breach (its missed due instant, on the provider's calendar). */
+  within: number;
+}
+
+/** One breach's recovery credit: what was given back, for which target and cycle. */
+export interface RecoveryCredit {
+  kind: TargetKind;
+  cycle: number;
+  amount: number;
+  unit: string;
+  /** The breach's penalty month (the ledger's). */
+  month: string;
+  at: number;
+}
+
+/** What was done to recover the service after a miss, and what the requester said of it. */
+export interface Recovery {
+  /** Each step the provider recorded: who did it last and when (the history keeps every one). */
+  steps?: Partial<Record<RecoveryStep, { by: string; at: number }>>;
+  /** The requester's one answer to "was the service recovered?". */
+  confirmed?: { recovered: boolean; by: string; at: number };
+  /** Credits given back when they confirmed in time: one per breach, never more. */
+  credits?: RecoveryCredit[];
+}
+
 /** A penalty charge: what one breach costs, worked out from the pinned agreement version and the month's ledger. */
 export interface PenaltyCharge {
   amount: number;
@@ -216,6 +259,10 @@ export interface Request {
   cause?: Cause;
   /** Once the priority changed: the priority it was filed with and its due instants then (kept, shown struck through). */
   original?: OriginalTerms;
+  /** Service recovery after a miss: the steps taken and the requester's answer. */
+  recovery?: Recovery;
+  /** The agreement's recovery credit, copied at filing like the other terms. */
+  recoveryCredit?: RecoveryCreditTerms;
   /** Each hand-over to another department, oldest first: what the earlier provider owned, frozen at the transfer. */
   transfers?: Transfer[];
 }
@@ -280,6 +327,8 @@ export const ACTION_TYPES = [
   'priority',
   'transfer',
   'unassign',
+  'recover',
+  'recovered',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -321,7 +370,11 @@ export type RequestAction =
   /** By the provider: hands the request over to department `to` (the service resolves its agreement). */
   | { type: 'transfer'; to: string; reason: string }
   /** By Kept: the assignee left Slack (their account was deactivated); the request waits for someone to take it. */
-  | { type: 'unassign' };
+  | { type: 'unassign' }
+  /** By the provider after a miss: one recovery step; apologies, explanations and progress reach the requester. */
+  | { type: 'recover'; step: RecoveryStep; note: string; cause?: Cause }
+  /** By the requester, once, after a miss and the resolve: whether the service was recovered. */
+  | { type: 'recovered'; recovered: boolean };
 
 /** The two sides of a request's conversation: the department that works it, and the person who filed it. */
 export type Side = 'provider' | 'requester';
@@ -371,6 +424,11 @@ export interface RequestEvent {
   previousPriority?: Priority;
   /** priority: the requester asked for the change; the provider decides. */
   asked?: boolean;
+  /** recover: which step; recovered: the requester's answer. */
+  recovery?: RecoveryStep;
+  recovered?: boolean;
+  /** recovered: the penalty credited back (a negative amount, like a waiver's), when any. */
+  credited?: number;
   /** transfer: the department it left and the one it went to (ids, and their names then). */
   transfer?: TransferMove;
 }
@@ -523,6 +581,7 @@ export function fileRequest(input: FileInput): Result<{ request: Request; event:
     if (next !== undefined) request.nextStepAt = next;
   }
   if (input.agreement.waiting) request.waitRules = input.agreement.waiting;
+  if (input.agreement.recoveryCredit) request.recoveryCredit = input.agreement.recoveryCredit;
   return {
     ok: true,
     value: { request, event: { seq: 1, type: 'filed', actor: input.requester, at: input.at, from: null, to: 'open' } },

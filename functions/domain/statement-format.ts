@@ -20,7 +20,7 @@ export function statementText(s: Statement, names: (id: string) => string): stri
   const capLine = s.monthlyCap === undefined ? '' : s.capReached ? '; cap reached' : '; cap not reached';
   const lines = [
     `${names(s.provider)} for ${customerLabel(s.customer, names)} · ${s.service} (${s.agreementId}), ${s.month}`,
-    `  ${t.breaches} ${t.breaches === 1 ? 'breach' : 'breaches'} · charged ${amount(t.charged)} · waived ${amount(t.waived)} · net ${amount(t.net)}`,
+    `  ${t.breaches} ${t.breaches === 1 ? 'breach' : 'breaches'} · charged ${amount(t.charged)} · waived ${amount(t.waived)}${t.credited !== undefined ? ` · credited ${amount(t.credited)}` : ''} · net ${amount(t.net)}`,
     `  terms: ${amount(s.perBreach)} per breach, ${tiers}, ${cap}; ${reached}${capLine}`,
   ];
   if (t.breaches === 0) lines.push('  no target missed: nothing owed');
@@ -33,6 +33,13 @@ export function statementText(s: Statement, names: (id: string) => string): stri
     );
     if (b.waiver)
       lines.push(`      waived by ${b.waiver.by} at ${b.waiver.at} (${amount(b.waiver.amount)}): ${b.waiver.reason}`);
+  }
+  // Recovery credits in their own block: a share of a breach's penalty given back once recovery was confirmed in time.
+  for (const c of s.credits ?? []) {
+    const cycle = c.cycle > 1 ? ` (cycle ${c.cycle})` : '';
+    lines.push(
+      `  recovery credit: ${c.request} ${c.kind}${cycle}, ${amount(c.amount)} back${c.by ? `, confirmed by ${c.by}` : ''}`,
+    );
   }
   return lines.join('\n');
 }

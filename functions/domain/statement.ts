@@ -15,7 +15,7 @@ import { nextWorkingTime } from './working-time';
 
 /** One ledger entry as the statement reads it (the shape of store/ledger.ts `LedgerEntry`). */
 export interface StatementEntry {
-  type: 'penalty' | 'waiver';
+  type: 'penalty' | 'waiver' | 'credit';
   request: string;
   kind: string;
   /** Positive for a charge, negative for a waiver. */
@@ -61,8 +61,21 @@ export interface StatementTotals {
   breaches: number;
   charged: number;
   waived: number;
-  /** Charged less waived: what the month costs the provider. */
+  /** Given back as recovery credits (only when the month has any). */
+  credited?: number;
+  /** Charged less waived (and less credited): what the month costs the provider. */
   net: number;
+}
+
+/** A recovery credit (docs/breaches.md): a share of one breach's penalty, given back once. */
+export interface StatementCredit {
+  request: string;
+  kind: TargetKind;
+  cycle: number;
+  /** What it gave back (positive). */
+  amount: number;
+  /** The requester who confirmed the recovery. */
+  by?: string;
 }
 
 export interface Statement {
@@ -83,6 +96,8 @@ export interface Statement {
   capReached: boolean;
   /** Every waiver of the month, oldest first (also on its breach). */
   waivers: (StatementWaiver & { request: string; kind: TargetKind; cycle: number })[];
+  /** Recovery credits of the month (only when it has any). */
+  credits?: StatementCredit[];
   totals: StatementTotals;
 }
 
@@ -133,6 +148,16 @@ export function buildStatement(input: StatementInput): Statement {
     cycle: w.cycle ?? 1,
     ...waiverText(w),
   }));
+  const credits: StatementCredit[] = input.entries
+    .filter((e) => e.type === 'credit')
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .map((e) => ({
+      request: e.request,
+      kind: kindOf(e.kind),
+      cycle: e.cycle ?? 1,
+      amount: cents(-e.amount),
+      ...(e.by ? { by: e.by } : {}),
+    }));
   const count = breaches.reduce((m, b) => Math.max(m, b.n), 0);
   const charged = cents(charges.reduce((s, e) => s + e.amount, 0));
   const waived = cents(waiverEntries.reduce((s, e) => s - e.amount, 0));
@@ -150,8 +175,20 @@ export function buildStatement(input: StatementInput): Statement {
     tiersReached: penalty.tiers.filter((t) => count >= t.fromBreach),
     capReached: penalty.monthlyCap !== undefined && (charged >= penalty.monthlyCap || breaches.some((b) => b.capped)),
     waivers,
-    totals: { breaches: breaches.length, charged, waived, net: cents(charged - waived) },
+    ...creditPart(credits, breaches.length, charged, waived),
   };
+}
+
+/** The credits and the totals: a month without credits reads as it always did. */
+function creditPart(
+  credits: StatementCredit[],
+  breaches: number,
+  charged: number,
+  waived: number,
+): Pick<Statement, 'credits' | 'totals'> {
+  if (credits.length === 0) return { totals: { breaches, charged, waived, net: cents(charged - waived) } };
+  const credited = cents(credits.reduce((s, c) => s + c.amount, 0));
+  return { credits, totals: { breaches, charged, waived, credited, net: cents(charged - waived - credited) } };
 }
 
 function waiverText(w: StatementEntry): StatementWaiver {
@@ -168,14 +205,11 @@ export function statementFor(statement: Statement, customer: string): Statement 
   const breaches = statement.breaches.filter((b) => b.customer === customer);
   const mine = new Set(breaches.map((b) => keyOf(b.request, b.kind, b.cycle)));
   const waivers = statement.waivers.filter((w) => mine.has(keyOf(w.request, w.kind, w.cycle)));
+  const credits = (statement.credits ?? []).filter((c) => mine.has(keyOf(c.request, c.kind, c.cycle)));
   const charged = cents(breaches.reduce((s, b) => s + b.amount, 0));
   const waived = cents(waivers.reduce((s, w) => s + w.amount, 0));
-  return {
-    ...statement,
-    breaches,
-    waivers,
-    totals: { breaches: breaches.length, charged, waived, net: cents(charged - waived) },
-  };
+  const { credits: _all, ...rest } = statement;
+  return { ...rest, breaches, waivers, ...creditPart(credits, breaches.length, charged, waived) };
 }
 
 /** The customer departments whose requests the statement's breaches came from. */

@@ -13,7 +13,7 @@ import { addTimes, addTransferTimes } from './times';
  * `breached_earlier` (breached in an earlier cycle only: "breached this cycle" is `breached` less
  * these, which counters written before cycles need no recount for), `breach|<target>` (each breach once, every cycle),
  * `heat|<weekday>|<hour>`, `svc|<service>`, `who|<assignee>`, `csat|n`, `csat|sum`, `csat|<score>`,
- * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `live`, `cancelled`; waiting on the requester:
+ * `cause|<category>`, `penalty|<unit>`, `waived|<unit>`, `credit|<unit>` (recovery credits), `live`, `cancelled`; waiting on the requester:
  * `paused` (requests that waited at least once), `pauses`, `waitedMs` (working ms of the pauses that ended);
  * the customer side (`customerKey`): `cust|<customer>|filed|<agreement>`, `…|met|…`, `…|breached|…`,
  * `cust|<customer>|penalty|<agreement>|<unit>` and `…|waived|…` (counted since December 2026); times (times.ts,
@@ -125,6 +125,11 @@ export function contribution(r: Request): Counters {
     add('paused');
     add('pauses', r.waited.pauses);
     add('waitedMs', Math.round(r.waited.ms));
+  }
+  // Recovery credits (docs/breaches.md), in their own block: what was given back, also as the customer's.
+  for (const credit of r.recovery?.credits ?? []) {
+    add(`credit|${credit.unit}`, credit.amount);
+    add(customerKey(r.customer, 'credit', r.agreementId, credit.unit), credit.amount);
   }
   // Times (times.ts): each met clock's working time and the time waited, by bucket.
   addTimes(add, r);

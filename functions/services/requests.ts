@@ -34,7 +34,7 @@ import { auditItems } from '../store/audit';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
-import { waiverItems } from '../store/ledger';
+import { creditItems, waiverItems } from '../store/ledger';
 import type { ThreadPointer } from '../store/request-slack';
 import { getRequest, getRequestWithDepartment, saveChange, saveNewRequest, takeNumber } from '../store/requests';
 import { backoffMs, type TransactItem, WriteConflictError } from '../store/transact';
@@ -217,7 +217,9 @@ export async function act(
       const extra =
         input.action.type === 'waive'
           ? waiverLedger(db, request, decided.value.request, input.action.kind, input.action.cycle)
-          : [];
+          : input.action.type === 'recovered'
+            ? creditLedger(db, request, decided.value.request)
+            : [];
       await saveChange(db, {
         ...decided.value,
         before: request,
@@ -303,6 +305,34 @@ function waiverLedger(db: Db, before: Request, request: Request, kind: TargetKin
     ...(cycle > 1 ? { cycle } : {}),
   });
   return [...ledger, ...audit];
+}
+
+/**
+ * The recovery credits a confirmation earned (new on `request`, none on `before`): one compensating
+ * ledger entry per breach, in the same transaction as the request change.
+ */
+function creditLedger(db: Db, before: Request, request: Request): TransactItem[] {
+  if (before.recovery?.credits?.length) return [];
+  const credits = request.recovery?.credits ?? [];
+  const by = request.recovery?.confirmed?.by;
+  return credits.flatMap((c) => {
+    const breach = breachOf(request, c.kind, c.cycle);
+    if (!breach) return [];
+    return creditItems(db, {
+      type: 'credit',
+      agreementId: request.agreementId,
+      agreementVersion: request.agreementVersion,
+      month: c.month,
+      request: request.id,
+      kind: c.kind,
+      amount: -c.amount,
+      unit: c.unit,
+      at: new Date(breach.dueAt).toISOString(),
+      ...(by ? { by } : {}),
+      reason: 'Recovery confirmed by the requester in time',
+      ...(c.cycle > 1 ? { cycle: c.cycle } : {}),
+    });
+  });
 }
 
 export interface ThreadMessage {

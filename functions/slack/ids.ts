@@ -88,6 +88,14 @@ export const IDS = {
   /** The modal that asks why a penalty is waived (private_metadata: the same JSON, plus the DM's `channel` and `ts`). */
   waiveModal: 'request_waive_reason',
   waiveReasonBlock: 'reason',
+  /** The breach DM's Apologise button for the provider's side; value is JSON `{ "id": "IT-42", "kind": "response" }`. */
+  recoverApologise: 'request_recover_apologise',
+  /** The apology form (private_metadata: the same JSON); its text block. */
+  recoverModal: 'request_recover_text',
+  recoverTextBlock: 'recover_text',
+  /** The requester's "Was it put right?" buttons; value is JSON `{ "id": "IT-42", "recovered": true }`. */
+  recoveredYes: 'request_recovered_yes',
+  recoveredNo: 'request_recovered_no',
 
   /** The "Give kudos" message shortcut and its modal (private_metadata: the message, JSON). */
   giveKudosShortcut: 'give_kudos',

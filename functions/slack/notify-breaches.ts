@@ -7,7 +7,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Calendar } from '../domain/calendar';
-import { type Department, isHead } from '../domain/department';
+import { type Department, isHead, isMember } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import type { Request } from '../domain/request';
 import { clockAt, type TargetKind } from '../domain/target-clock';
@@ -72,6 +72,7 @@ export async function notifyBreaches(
         customerName: customer?.name ?? request.customer,
         lateBy,
         canWaive: customer !== undefined && isHead(customer, head),
+        canRecover: isMember(provider, head),
       });
       entry.lines.push({ id, seq: event.seq });
       byHead.set(head, entry);

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Calendar } from '../domain/calendar';
-import { type Department, isHead } from '../domain/department';
+import { type Department, isHead, isMember } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
 import { clocksAt, type Request, SYSTEM_ACTOR } from '../domain/request';
@@ -597,6 +597,7 @@ async function directMessages(c: DmContext): Promise<Dm[]> {
             lateBy,
             ...c.link,
             canWaive: customer !== undefined && isHead(customer, user),
+            canRecover: isMember(provider, user),
           }),
         });
       return dms;
@@ -650,6 +651,17 @@ async function directMessages(c: DmContext): Promise<Dm[]> {
         },
       ];
     }
+    case 'recover':
+      // Service recovery: an apology, an explanation or word on progress reaches the requester in
+      // their DM thread about the request, like a reply; the cause is the provider's own record.
+      if (event.recovery === 'cause' || !event.note) return [];
+      return [
+        {
+          user: request.requester,
+          message: relayedReply({ event, request, providerName: provider.name }),
+          inThread: true,
+        },
+      ];
     case 'comment':
       // The requester writing (an answer to a question, a reply in their DM's thread): whoever works
       // the request hears it at once, not only the card's thread.

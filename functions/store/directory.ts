@@ -85,6 +85,9 @@ export const WaitingTermsSchema = schemaFor<WaitingTerms>()(
     thirdPartyPausesClock: z.boolean().optional(),
   }),
 );
+/** An agreement's recovery credit (docs/breaches.md "Recovery credit"): share of a penalty, working ms. */
+export const RecoveryCreditSchema = z.object({ share: z.number(), within: z.number() });
+
 export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
   z.object({
     id: z.string(),
@@ -108,6 +111,7 @@ export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
     atRisk: z.number(),
     escalation: z.array(EscalationStepSchema).optional(),
     waiting: WaitingTermsSchema.optional(),
+    recoveryCredit: RecoveryCreditSchema.optional(),
     createdAt: z.string(),
     createdBy: z.string(),
     activatedAt: z.string().optional(),

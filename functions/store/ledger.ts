@@ -1,7 +1,8 @@
 /**
  * The penalty ledger, append-only, per agreement and calendar month (`pk=LEDGER#<agreement>#<YYYY-MM>`):
  * one entry per charge (`ENTRY#<due instant>#<request>#<target>#penalty`) and per waiver
- * (`ENTRY#<instant>#<request>#<target>#waiver`, a compensating entry naming who and why), each
+ * (`ENTRY#<instant>#<request>#<target>#waiver`, a compensating entry naming who and why) and per
+ * recovery credit (`ENTRY#<due instant>#<request>#<target>#credit`, at most one per breach), each
  * ending `#<cycle>` for a later reopen cycle's breach, and a running total (`TOTAL`: breaches, charged, waived) that orders the month's breaches: a charge is
  * written only if the total still counts the breaches it was worked out from. Entries are put
  * with `attribute_not_exists`; nothing is ever updated or deleted but the total.
@@ -20,7 +21,8 @@ export interface LedgerTotal {
 }
 
 export interface LedgerEntry {
-  type: 'penalty' | 'waiver';
+  /** `credit`: a recovery credit (docs/breaches.md), given back once per breach when recovery is confirmed in time. */
+  type: 'penalty' | 'waiver' | 'credit';
   agreementId: string;
   agreementVersion: number;
   month: string;
@@ -29,7 +31,7 @@ export interface LedgerEntry {
   /** Positive for a charge, negative for a waiver. */
   amount: number;
   unit: string;
-  /** The due instant (penalty) or when it was waived (waiver), ISO. */
+  /** The due instant (penalty and credit: the breach's, so a breach has one credit) or when it was waived (waiver), ISO. */
   at: string;
   /** The reopen cycle of a resolution breach, when not the first (its own entry: its own due instant). */
   cycle?: number;
@@ -94,6 +96,30 @@ export function waiverItems(db: Db, entry: LedgerEntry): TransactItem[] {
         TableName: db.table,
         Key: { pk: ledgerPk(entry.agreementId, entry.month), sk: TOTAL_SK },
         UpdateExpression: 'ADD waived :amount',
+        ExpressionAttributeValues: { ':amount': -entry.amount },
+      },
+    },
+    {
+      Put: {
+        TableName: db.table,
+        Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+/**
+ * A recovery credit: a compensating entry keyed by its breach (the breach's due instant, request,
+ * target and cycle), put only if that breach has none, and the month's credited total.
+ */
+export function creditItems(db: Db, entry: LedgerEntry): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: db.table,
+        Key: { pk: ledgerPk(entry.agreementId, entry.month), sk: TOTAL_SK },
+        UpdateExpression: 'ADD credited :amount',
         ExpressionAttributeValues: { ':amount': -entry.amount },
       },
     },

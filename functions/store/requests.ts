@@ -21,6 +21,7 @@ import {
   FINAL_STATUSES,
   filedBucket,
   isLive,
+  RECOVERY_STEPS,
   REQUEST_STATUSES,
   type Request,
   type RequestEvent,
@@ -29,7 +30,14 @@ import { statsDelta, statsDeltas } from '../domain/stats';
 import { WAITING_RULES } from '../domain/waiting';
 import { checkKeys } from './checks';
 import type { Db } from './client';
-import { DIRECTORY_PK, deptSk, EscalationStepSchema, readDepartmentItem, WaitingTermsSchema } from './directory';
+import {
+  DIRECTORY_PK,
+  deptSk,
+  EscalationStepSchema,
+  RecoveryCreditSchema,
+  readDepartmentItem,
+  WaitingTermsSchema,
+} from './directory';
 import { MessageRefSchema, schemaFor } from './read-back';
 import {
   CARD_SK,
@@ -117,6 +125,8 @@ const TransferSchema = z.object({
 type StoredRequest = Omit<Request, 'filed' | 'resolutionNote'> &
   Partial<Pick<Request, 'filed'>> & { resolution?: Request['resolutionNote'] };
 
+const RecoveryStepSchema = z.object({ by: z.string(), at: z.number() });
+
 const RatingSchema = z.object({
   score: z.number().int(),
   better: z.string().optional(),
@@ -177,6 +187,32 @@ const StoredRequestSchema = schemaFor<StoredRequest>()(
       })
       .optional(),
     transfers: z.array(TransferSchema).optional(),
+    recovery: z
+      .object({
+        steps: z
+          .object({
+            apologised: RecoveryStepSchema.optional(),
+            explained: RecoveryStepSchema.optional(),
+            progress: RecoveryStepSchema.optional(),
+            cause: RecoveryStepSchema.optional(),
+          })
+          .optional(),
+        confirmed: z.object({ recovered: z.boolean(), by: z.string(), at: z.number() }).optional(),
+        credits: z
+          .array(
+            z.object({
+              kind: z.enum(['response', 'resolution']),
+              cycle: z.number().int(),
+              amount: z.number(),
+              unit: z.string(),
+              month: z.string(),
+              at: z.number(),
+            }),
+          )
+          .optional(),
+      })
+      .optional(),
+    recoveryCredit: RecoveryCreditSchema.optional(),
   }),
 );
 
@@ -218,6 +254,9 @@ const StoredEventSchema = schemaFor<StoredEvent>()(
     previousPriority: z.enum(PRIORITIES).optional(),
     asked: z.boolean().optional(),
     transfer: z.object({ from: z.string(), to: z.string(), fromName: z.string(), toName: z.string() }).optional(),
+    recovery: z.enum(RECOVERY_STEPS).optional(),
+    recovered: z.boolean().optional(),
+    credited: z.number().optional(),
     dmed: z.record(z.string(), z.string()).default({}),
     threadTs: z.string().optional(),
     announcedAt: z.string().optional(),

@@ -120,13 +120,13 @@ function ledgerPart(v: AgreementView, l: LedgerView): string {
       : `<ul class="figures">${l.totals
           .map(
             (t) =>
-              `<li><span class="n">${esc(formatAmount(t.owed, t.unit))}</span> <span class="what">owed (${esc(formatAmount(t.charged, t.unit))} charged, ${esc(formatAmount(t.waived, t.unit))} waived)</span></li>`,
+              `<li><span class="n">${esc(formatAmount(t.owed, t.unit))}</span> <span class="what">owed (${esc(formatAmount(t.charged, t.unit))} charged, ${esc(formatAmount(t.waived, t.unit))} waived${t.credited ? `, ${esc(formatAmount(t.credited, t.unit))} recovery credits` : ''})</span></li>`,
           )
           .join('')}</ul>`;
   const rows = l.entries
     .map(
       (e) =>
-        `<tr><td>${esc(when(e.at))}</td><td><a href="${esc(requestPath(e.request))}">${esc(e.request)}</a></td><td>${esc(e.kind)}</td><td>${e.type === 'penalty' ? 'Penalty' : 'Waiver'}</td><td class="num">${esc(formatAmount(e.amount, e.unit))}</td><td>${e.by ? esc(e.by) : ''}</td><td>${e.reason ? esc(e.reason) : ''}</td></tr>`,
+        `<tr><td>${esc(when(e.at))}</td><td><a href="${esc(requestPath(e.request))}">${esc(e.request)}</a></td><td>${esc(e.kind)}</td><td>${e.type === 'penalty' ? 'Penalty' : e.type === 'credit' ? 'Recovery credit' : 'Waiver'}</td><td class="num">${esc(formatAmount(e.amount, e.unit))}</td><td>${e.by ? esc(e.by) : ''}</td><td>${e.reason ? esc(e.reason) : ''}</td></tr>`,
     )
     .join('');
   const table =

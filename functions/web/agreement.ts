@@ -30,7 +30,8 @@ export interface LedgerView {
   next: string;
   entries: LedgerEntry[];
   /** Per unit: charged, waived (positive) and owed. */
-  totals: { unit: string; charged: number; waived: number; owed: number }[];
+  /** `credited`: recovery credits, only when the month has some. */
+  totals: { unit: string; charged: number; waived: number; credited?: number; owed: number }[];
 }
 
 export interface AgreementView {
@@ -88,10 +89,11 @@ const monthLabel = (month: string) =>
 
 /** Per unit: what was charged, waived and is owed in the month's entries. */
 export function ledgerTotals(entries: readonly LedgerEntry[]): LedgerView['totals'] {
-  const by = new Map<string, { charged: number; waived: number }>();
+  const by = new Map<string, { charged: number; waived: number; credited: number }>();
   for (const e of entries) {
-    const t = by.get(e.unit) ?? { charged: 0, waived: 0 };
+    const t = by.get(e.unit) ?? { charged: 0, waived: 0, credited: 0 };
     if (e.type === 'penalty') t.charged += e.amount;
+    else if (e.type === 'credit') t.credited += -e.amount;
     else t.waived += -e.amount;
     by.set(e.unit, t);
   }
@@ -100,7 +102,8 @@ export function ledgerTotals(entries: readonly LedgerEntry[]): LedgerView['total
     unit,
     charged: r(t.charged),
     waived: r(t.waived),
-    owed: r(t.charged - t.waived),
+    ...(t.credited > 0 ? { credited: r(t.credited) } : {}),
+    owed: r(t.charged - t.waived - t.credited),
   }));
 }
 

@@ -309,6 +309,14 @@ function eventText(e: RequestEvent, v: RequestPageView): string {
       return `${who} transferred it from ${esc(e.transfer?.fromName ?? 'its provider')} to ${esc(e.transfer?.toName ?? 'another department')}; its clocks started again there${note}`;
     case 'waive':
       return `${who} waived the ${e.kind ? `${e.kind} ` : ''}penalty${cycle}${note}`;
+    case 'recover':
+      return e.recovery === 'cause'
+        ? `${who} wrote down why it missed its target`
+        : `${who} ${e.recovery === 'apologised' ? 'apologised to the requester' : e.recovery === 'explained' ? 'explained what happened' : 'reported how the fix is going'}${note}`;
+    case 'recovered':
+      return e.recovered
+        ? `${who} confirmed it was put right after the miss`
+        : `${who} said it was not put right after the miss`;
     default:
       return `${who}: ${esc(e.type)}`;
   }

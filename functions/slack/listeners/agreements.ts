@@ -162,14 +162,15 @@ async function submitProposal(
   if (!parsed.success || Object.keys(errors).length > 0) return { errors };
   const written = termsFromSpec(parsed.data);
   const dir = await readDirectory(deps.db);
-  // The form has no field for an escalation ladder or waiting rules (they come from the import
-  // file): a change keeps the active version's.
+  // The form has no field for an escalation ladder, waiting rules or a recovery credit (they come
+  // from the import file): a change keeps the active version's.
   const active = dir.agreements.find((a) => a.id === meta.agreementId)?.active;
   const ladder = active?.escalation;
   const terms = {
     ...written,
     ...(ladder?.length ? { escalation: ladder } : {}),
     ...(active?.waiting ? { waiting: active.waiting } : {}),
+    ...(active?.recoveryCredit ? { recoveryCredit: active.recoveryCredit } : {}),
   };
   const checked = checkProposal(dir, terms, meta.agreementId);
   if (!checked.ok)

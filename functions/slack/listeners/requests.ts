@@ -8,6 +8,7 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from './deps';
 import { registerGestures } from './gestures';
+import { registerRecovery } from './recovery';
 import { registerRequestExplain } from './request-explain';
 import { registerRequestMessages } from './request-messages';
 import { registerRequestMore } from './request-more';
@@ -20,6 +21,7 @@ export function registerRequests(app: App, deps: ListenerDeps): void {
   registerRequestWork(app, deps);
   registerRequestMore(app, deps);
   registerRequestDms(app, deps);
+  registerRecovery(app, deps);
   registerRequestMessages(app, deps);
   registerRequestExplain(app, deps);
   registerGestures(app, deps);

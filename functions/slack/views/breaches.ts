@@ -9,7 +9,7 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ordinal } from '../../domain/agreement-text';
-import { type Breach, cycleOf, isLive, type Request, WAIVE_REASON_MAX } from '../../domain/request';
+import { type Breach, cycleOf, isLive, NOTE_MAX, type Request, WAIVE_REASON_MAX } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
@@ -67,6 +67,8 @@ export interface BreachNoticeInput {
   cardLink?: string;
   /** true for the customer's heads: they get the Waive button */
   canWaive: boolean;
+  /** true for the provider's side: they get the Apologise button (service recovery). */
+  canRecover?: boolean;
   /** Who reads it: a waiver they gave says "You waived", not their own name. */
   reader?: string;
   /** The reopen cycle the breach belongs to, when drawn again after a reopen (the request's current one by default). */
@@ -83,6 +85,9 @@ const waiveValue = (request: Request, kind: TargetKind, cycle?: number): string 
     kind,
     ...(kind === 'resolution' ? { cycle: cycle ?? cycleOf(request) } : {}),
   });
+
+/** The Apologise button's value: the request and the missed target (the draft says which). */
+const recoverValue = (request: Request, kind: TargetKind): string => JSON.stringify({ id: request.id, kind });
 
 /** The four steps of service recovery, in the order they are done. */
 function checklist(provider: string, requester: string): string {
@@ -125,6 +130,12 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
     section(cost),
     section(checklist(provider, requester)),
   ];
+  if (input.canRecover)
+    blocks.push({
+      type: 'actions',
+      block_id: `request_recover:${request.id}:${kind}`,
+      elements: [button(IDS.recoverApologise, 'Apologise to the requester', recoverValue(request, kind), 'primary')],
+    });
   if (input.canWaive && breach.amount > 0 && !breach.waived) {
     const actions: ActionsBlock = {
       type: 'actions',
@@ -214,10 +225,15 @@ export function breachToAssignee(input: BreachToAssigneeInput): SlackMessage {
     elements: [
       button(IDS.requestAction.resolve, 'Resolve', request.id, 'primary'),
       button(IDS.requestAction.pause, 'Ask for what is missing', request.id),
+      button(IDS.recoverApologise, 'Apologise', recoverValue(request, kind)),
     ],
   };
   const blocks: KnownBlock[] = [section(headline), section(steps)];
-  if (isLive(request)) blocks.push(actions);
+  blocks.push(
+    isLive(request)
+      ? actions
+      : { ...actions, elements: [button(IDS.recoverApologise, 'Apologise', recoverValue(request, kind))] },
+  );
   return { text: cut(`:red_circle: ${id} missed its ${kind} target: ${late}.`, MAX_SECTION_TEXT), blocks };
 }
 
@@ -234,6 +250,8 @@ export interface BatchedBreach {
   lateBy: number;
   /** true when this head may waive it (a head of the customer). */
   canWaive: boolean;
+  /** true when this head works for the provider: the line offers the Apologise button. */
+  canRecover?: boolean;
 }
 
 /** Breaches listed one by one in a batch; the rest are counted (50 blocks per message). */
@@ -260,8 +278,10 @@ export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
         MAX_SECTION_TEXT,
       ),
     );
+    // One button a line: a head of the customer may waive, a head of the provider starts recovery.
     if (item.canWaive && breach.amount > 0 && !breach.waived)
       line.accessory = button(IDS.waivePenalty, 'Waive penalty', waiveValue(request, kind));
+    else if (item.canRecover) line.accessory = button(IDS.recoverApologise, 'Apologise', recoverValue(request, kind));
     blocks.push(line);
   }
   if (rest > 0)
@@ -291,6 +311,79 @@ export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
     MAX_SECTION_TEXT,
   );
   return { text, blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service recovery: the apology form, and the requester's question
+
+/**
+ * The apology form (private_metadata: JSON `{ id, kind }`): Kept's draft, to edit and send; it
+ * reaches the requester in their DM thread about the request, and is recorded as a recovery step.
+ */
+export function apologyModal(input: {
+  requestId: string;
+  requester: string;
+  draft: string;
+  metadata: string;
+}): ModalView {
+  return modal({
+    callbackId: IDS.recoverModal,
+    title: `Apologise for ${input.requestId}`,
+    submit: 'Send',
+    close: 'Cancel',
+    metadata: input.metadata,
+    blocks: [
+      section(
+        `Kept drafted a short apology to ${mentionUser(input.requester)}. Make it yours: say where things stand and what happens next. It goes to them in their DM about ${escapeMrkdwn(input.requestId)}, and the request's history records that you apologised.`,
+      ),
+      {
+        type: 'input',
+        block_id: IDS.recoverTextBlock,
+        label: plain('Your apology'),
+        element: {
+          type: 'plain_text_input',
+          action_id: IDS.value,
+          multiline: true,
+          max_length: NOTE_MAX,
+          initial_value: input.draft,
+        },
+      },
+    ],
+  });
+}
+
+/** A submission of the apology form: its text trimmed, empty when left empty. */
+export function readApologyView(values: ModalValues): { text: string } {
+  return { text: (values[IDS.recoverTextBlock]?.[IDS.value]?.value ?? '').trim() };
+}
+
+/**
+ * The requester's Yes/No about recovery (blocks for the resolve DM of a request that missed a
+ * target), or their answer once given. `by`: the provider's name, already escaped.
+ */
+export function recoveredQuestion(request: Pick<Request, 'id' | 'recovery'>, by: string): KnownBlock[] {
+  const id = escapeMrkdwn(request.id);
+  const confirmed = request.recovery?.confirmed;
+  if (confirmed)
+    return [
+      context(
+        confirmed.recovered
+          ? `:sparkles: You told Kept that ${by} put ${id} right. Thank you.`
+          : `You told Kept that ${id} was not put right. Thank you for saying so: ${by} sees it in the request's history.`,
+      ),
+    ];
+  const value = (recovered: boolean) => JSON.stringify({ id: request.id, recovered });
+  return [
+    section(`*Did ${by} put things right?* ${id} missed a target on the way; Kept asks once.`),
+    {
+      type: 'actions',
+      block_id: `request_recovered:${request.id}`,
+      elements: [
+        button(IDS.recoveredYes, 'Yes, put right', value(true), 'primary'),
+        button(IDS.recoveredNo, 'Not really', value(false)),
+      ],
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,6 +22,9 @@ export interface HistoryEvent {
   /** unassign: who had it (they left Slack). */
   previousAssignee?: string;
   score?: number;
+  /** recover: the step; recovered: the requester's answer. */
+  recovery?: RequestEvent['recovery'];
+  recovered?: boolean;
   to: RequestStatus;
   /** When known: a requester's comment that ended a wait says the clock runs again. */
   from?: RequestStatus | null;
@@ -150,5 +153,23 @@ export function historyLine(
       const what = event.kind ? `the ${event.kind} penalty${cycle}` : 'the penalty';
       return `${withNote(`:handshake: ${who} waived ${what} of ${id}`)}${when}`;
     }
+    case 'recover': {
+      if (event.recovery === 'cause') {
+        const c = event.cause;
+        const cause = c ? `: ${causeLabel(c.category)}${c.text?.trim() ? ` — ${quoted(c.text.trim())}` : ''}` : '';
+        return `:memo: ${who} wrote down why ${id} missed its target${cause}${when}`;
+      }
+      const said =
+        event.recovery === 'apologised'
+          ? 'apologised to the requester'
+          : event.recovery === 'explained'
+            ? 'explained to the requester what happened'
+            : 'told the requester how the fix is going';
+      return `${withNote(`:pray: ${who} ${said} for ${id}`)}${when}`;
+    }
+    case 'recovered':
+      return event.recovered
+        ? `:sparkles: ${who} confirmed that ${id} was put right after the miss${when}`
+        : `:grey_question: ${who} said ${id} was not put right after the miss${when}`;
   }
 }

@@ -49,7 +49,7 @@ function penaltyLines(r: Report): string {
   if (units.length === 0) return '*Penalties*: none in this period.';
   const lines = units.map(
     ([unit, p]) =>
-      `• *${amountText(p.owed, unit)} owed* (${amountText(p.charged, unit)} charged, ${amountText(p.waived, unit)} waived)`,
+      `• *${amountText(p.owed, unit)} owed* (${amountText(p.charged, unit)} charged, ${amountText(p.waived, unit)} waived${p.credited ? `, ${amountText(p.credited, unit)} given back as recovery credits` : ''})`,
   );
   return `*Penalties*\n${lines.join('\n')}`;
 }

@@ -8,6 +8,7 @@ import type { KnownBlock } from '@slack/types';
 import { DAY_MS } from '../../domain';
 import {
   AUTO_CLOSE_MS,
+  allBreaches,
   RATING_WINDOW_MS,
   REOPEN_WINDOW_MS,
   type Request,
@@ -20,6 +21,7 @@ import { ratingOpen } from '../../domain/request-actions';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { button, context, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
+import { recoveredQuestion } from './breaches';
 import {
   cut,
   dateToken,
@@ -167,6 +169,8 @@ export function resolvedDm(input: ResolvedInput): SlackMessage {
       },
     );
   }
+  // After a miss, Kept asks once whether the service was put right (service recovery).
+  if (!used?.reopened && allBreaches(request).length > 0) blocks.push(...recoveredQuestion(request, by));
   if (used?.closed) {
     const { closed } = used;
     blocks.push(

@@ -83,7 +83,7 @@ export function statementDm(input: StatementDmInput): SlackMessage {
   }
 
   const t = s.totals;
-  const totals = `*${plural(t.breaches, 'breach', 'breaches')}* · charged ${amountText(t.charged, s.unit)} · waived ${amountText(t.waived, s.unit)} · *net ${amountText(t.net, s.unit)}*`;
+  const totals = `*${plural(t.breaches, 'breach', 'breaches')}* · charged ${amountText(t.charged, s.unit)} · waived ${amountText(t.waived, s.unit)}${t.credited !== undefined ? ` · recovery credits ${amountText(t.credited, s.unit)}` : ''} · *net ${amountText(t.net, s.unit)}*`;
   const opening =
     side === 'provider'
       ? `We are sorry: ${provider} missed ${plural(t.breaches, 'target', 'targets')} for ${customer} in ${month}.`

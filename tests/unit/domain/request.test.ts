@@ -345,6 +345,8 @@ const PAYLOAD: Record<
   rate: { type: 'rate', score: 4 },
   priority: { type: 'priority', priority: 'P1', reason: 'The whole floor is down.' },
   transfer: { type: 'transfer', to: 'people-ops', reason: 'Payroll belongs to HR.' },
+  recover: { type: 'recover', step: 'apologised', note: 'Sorry we were late with this.' },
+  recovered: { type: 'recovered', recovered: true },
 };
 
 // Tuesday 17 November 2026, 10:00 in New York: the response target (due Mon 13:00 EST) is missed.
@@ -483,6 +485,12 @@ function cellFor(type: ActionType, status: RequestStatus): { request: Request; a
       const request: Request = { ...STATUS_CACHE.get(status)!, assignee: AGENT };
       return { request, action: { type }, when: request.updatedAt + HOUR_MS };
     }
+    case 'recover':
+    case 'recovered': {
+      // Recovery follows a miss: the breached request.
+      const request = BREACHED_CACHE.get(status)!;
+      return { request, action: PAYLOAD[type], when: request.updatedAt + HOUR_MS };
+    }
     case 'waive': {
       const request = BREACHED_CACHE.get(status)!;
       return {
@@ -519,9 +527,9 @@ const MATRIX = ACTION_TYPES.flatMap((type) =>
 );
 
 describe('who may do what, from which status', () => {
-  it('has every action, status and role in the table (19 x 8 x 6)', () => {
+  it('has every action, status and role in the table (21 x 8 x 6)', () => {
     expect(MATRIX).toHaveLength(ACTION_TYPES.length * REQUEST_STATUSES.length * ROLES.length);
-    expect(MATRIX).toHaveLength(912);
+    expect(MATRIX).toHaveLength(1008);
   });
 
   it('the fixtures are what the table needs', () => {
@@ -619,8 +627,8 @@ describe('who may do what, from which status', () => {
     for (const status of REQUEST_STATUSES) {
       expect(actionsFor(status)).toEqual(ACTION_TYPES.filter((t) => RULES[t].from.includes(status)));
     }
-    // Kept records a breach, and a customer head waives it, whatever the status.
-    expect(actionsFor('closed')).toEqual(['rate', 'breach', 'waive']);
+    // Kept records a breach, and a customer head waives it, whatever the status; recovery goes on after the close.
+    expect(actionsFor('closed')).toEqual(['rate', 'breach', 'waive', 'recover', 'recovered']);
     expect(actionsFor('cancelled')).toEqual(['breach', 'waive']);
     // Warnings only while the request is being worked.
     expect(REQUEST_STATUSES.filter((s) => actionsFor(s).includes('warn'))).toEqual([
