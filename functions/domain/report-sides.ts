@@ -31,7 +31,7 @@ export interface SideRow {
   met: number;
   breached: number;
   compliancePct: number | null;
-  /** Owed in `penaltyUnit` (charged minus waived). */
+  /** Owed in `penaltyUnit` (charged minus waived, minus recovery credits). */
   penaltyTotal: number;
   penaltyUnit: string | null;
   penalties: Record<string, PenaltyFigures>;
@@ -48,7 +48,7 @@ export interface CustomerReport {
   met: number;
   breached: number;
   compliancePct: number | null;
-  /** Owed to the department in `penaltyUnit` (charged minus waived), over every agreement. */
+  /** Owed to the department in `penaltyUnit` (charged minus waived and credited), over every agreement. */
   penaltyTotal: number;
   penaltyUnit: string | null;
   penalties: Record<string, PenaltyFigures>;
@@ -99,8 +99,8 @@ function under(c: Counters, prefix: string): Map<string, number> {
   return out;
 }
 
-/** Penalty figures by unit, the unit charged most first. */
-function penaltiesOf(charged: Map<string, number>, waived: Map<string, number>) {
+/** Penalty figures by unit, the unit charged most first; recovery credits only when any were given. */
+function penaltiesOf(charged: Map<string, number>, waived: Map<string, number>, credited = new Map<string, number>()) {
   const units = [...new Set([...charged.keys(), ...waived.keys()])].sort(
     (a, b) => (charged.get(b) ?? 0) - (charged.get(a) ?? 0) || a.localeCompare(b),
   );
@@ -108,7 +108,11 @@ function penaltiesOf(charged: Map<string, number>, waived: Map<string, number>) 
   for (const unit of units) {
     const c = round2(charged.get(unit) ?? 0);
     const w = round2(waived.get(unit) ?? 0);
-    penalties[unit] = { charged: c, waived: w, owed: round2(c - w) };
+    const cr = round2(credited.get(unit) ?? 0);
+    penalties[unit] =
+      cr > 0
+        ? { charged: c, waived: w, credited: cr, owed: round2(c - w - cr) }
+        : { charged: c, waived: w, owed: round2(c - w) };
   }
   const penaltyUnit = units[0] ?? null;
   return { penalties, penaltyUnit, penaltyTotal: penaltyUnit ? penalties[penaltyUnit]!.owed : 0 };
@@ -117,12 +121,14 @@ function penaltiesOf(charged: Map<string, number>, waived: Map<string, number>) 
 function sumPenalties(rows: readonly SideRow[]) {
   const charged = new Map<string, number>();
   const waived = new Map<string, number>();
+  const credited = new Map<string, number>();
   for (const r of rows)
     for (const [unit, p] of Object.entries(r.penalties)) {
       charged.set(unit, (charged.get(unit) ?? 0) + p.charged);
       waived.set(unit, (waived.get(unit) ?? 0) + p.waived);
+      credited.set(unit, (credited.get(unit) ?? 0) + (p.credited ?? 0));
     }
-  return penaltiesOf(charged, waived);
+  return penaltiesOf(charged, waived, credited);
 }
 
 /** The counters of each provider over the period, summed. */
@@ -153,7 +159,7 @@ export function rowOf(
     if (customer === undefined || terms.customer !== EVERY_DEPARTMENT) return sum(under(c, `${kind}|${a.id}|`));
     return c[`cust|${customer}|${kind}|${a.id}`] ?? 0;
   };
-  const penalties = (kind: 'penalty' | 'waived') => {
+  const penalties = (kind: 'penalty' | 'waived' | 'credit') => {
     const m = new Map<string, number>();
     for (const [rest, v] of under(c, 'cust|')) {
       const [who, k, agreement, ...unit] = rest.split('|');
@@ -176,7 +182,7 @@ export function rowOf(
     met,
     breached,
     compliancePct: compliance(met, breached),
-    ...penaltiesOf(penalties('penalty'), penalties('waived')),
+    ...penaltiesOf(penalties('penalty'), penalties('waived'), penalties('credit')),
   };
 }
 

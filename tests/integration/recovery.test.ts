@@ -8,9 +8,10 @@ import { sumCounters } from '../../functions/domain/stats';
 import { runScan } from '../../functions/jobs/scan';
 import { act, fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
 import { creditItems, readLedger } from '../../functions/store/ledger';
 import { getRequest } from '../../functions/store/requests';
-import { readDays } from '../../functions/store/stats';
+import { readCustomerReport, readDays } from '../../functions/store/stats';
 import { transact } from '../../functions/store/transact';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { dropTable, freshTable } from '../support/db';
@@ -93,4 +94,12 @@ it('credits a breach once under concurrent confirmations, equal in ledger, count
   expect(counters['credit|points']).toBe(25);
   expect(-ledger.filter((e) => e.type === 'credit').reduce((s, e) => s + e.amount, 0)).toBe(25);
   expect(statement.totals.net).toBe(statement.totals.charged - 25);
+  // Sales reads the same credit on its side: what it is owed goes down by it.
+  const sales = await readCustomerReport(db, await readDirectory(db), 'sales', {
+    from: request.filed.day,
+    to: request.filed.day,
+  });
+  const row = sales.byAgreement.find((r) => r.agreement === 'ops-for-sales')!;
+  expect(row.penalties.points).toMatchObject({ credited: 25, owed: statement.totals.net });
+  expect(sales.penaltyTotal).toBe(statement.totals.net);
 });
