@@ -18,7 +18,7 @@ import { act } from '../../services/requests';
 import { visibleRequest } from '../../services/visible';
 import { getRequest } from '../../store/requests';
 import { IDS } from '../ids';
-import { apologyModal, readApologyView } from '../views/breaches';
+import { apologyModal, readApologyView } from '../views/recovery';
 import type { ListenerDeps } from './deps';
 import { openThenFill, parseJson, refuse } from './reply';
 import { clickedMessage, showResolvedDm } from './used-dms';

@@ -2,14 +2,15 @@
  * Block Kit for missed targets: the breach DM to the heads of both departments (with the
  * service-recovery checklist, and the Waive button for the customer's heads), one per scan for all
  * its breaches (`breachBatch`), the apology to the requester and the recovery steps to the
- * assignee, and the modal that asks why a penalty is waived (warnings before a miss: warnings.ts).
+ * assignee, and the modal that asks why a penalty is waived (warnings before a miss: warnings.ts;
+ * the apology form and the requester's "put right?" question: recovery.ts).
  * Pure functions of domain values:
  * nothing here reads the clock or calls Slack. All user text goes through `escapeMrkdwn`.
  */
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ordinal } from '../../domain/agreement-text';
-import { type Breach, cycleOf, isLive, NOTE_MAX, type Request, WAIVE_REASON_MAX } from '../../domain/request';
+import { type Breach, cycleOf, isLive, type Request, WAIVE_REASON_MAX } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
@@ -315,76 +316,6 @@ export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
 
 // ---------------------------------------------------------------------------------------------
 // Service recovery: the apology form, and the requester's question
-
-/**
- * The apology form (private_metadata: JSON `{ id, kind }`): Kept's draft, to edit and send; it
- * reaches the requester in their DM thread about the request, and is recorded as a recovery step.
- */
-export function apologyModal(input: {
-  requestId: string;
-  requester: string;
-  draft: string;
-  metadata: string;
-}): ModalView {
-  return modal({
-    callbackId: IDS.recoverModal,
-    title: `Apologise for ${input.requestId}`,
-    submit: 'Send',
-    close: 'Cancel',
-    metadata: input.metadata,
-    blocks: [
-      section(
-        `Kept drafted a short apology to ${mentionUser(input.requester)}. Make it yours: say where things stand and what happens next. It goes to them in their DM about ${escapeMrkdwn(input.requestId)}, and the request's history records that you apologised.`,
-      ),
-      {
-        type: 'input',
-        block_id: IDS.recoverTextBlock,
-        label: plain('Your apology'),
-        element: {
-          type: 'plain_text_input',
-          action_id: IDS.value,
-          multiline: true,
-          max_length: NOTE_MAX,
-          initial_value: input.draft,
-        },
-      },
-    ],
-  });
-}
-
-/** A submission of the apology form: its text trimmed, empty when left empty. */
-export function readApologyView(values: ModalValues): { text: string } {
-  return { text: (values[IDS.recoverTextBlock]?.[IDS.value]?.value ?? '').trim() };
-}
-
-/**
- * The requester's Yes/No about recovery (blocks for the resolve DM of a request that missed a
- * target), or their answer once given. `by`: the provider's name, already escaped.
- */
-export function recoveredQuestion(request: Pick<Request, 'id' | 'recovery'>, by: string): KnownBlock[] {
-  const id = escapeMrkdwn(request.id);
-  const confirmed = request.recovery?.confirmed;
-  if (confirmed)
-    return [
-      context(
-        confirmed.recovered
-          ? `:sparkles: You told Kept that ${by} put ${id} right. Thank you.`
-          : `You told Kept that ${id} was not put right. Thank you for saying so: ${by} sees it in the request's history.`,
-      ),
-    ];
-  const value = (recovered: boolean) => JSON.stringify({ id: request.id, recovered });
-  return [
-    section(`*Did ${by} put things right?* ${id} missed a target on the way; Kept asks once.`),
-    {
-      type: 'actions',
-      block_id: `request_recovered:${request.id}`,
-      elements: [
-        button(IDS.recoveredYes, 'Yes, put right', value(true), 'primary'),
-        button(IDS.recoveredNo, 'Not really', value(false)),
-      ],
-    },
-  ];
-}
 
 // ---------------------------------------------------------------------------------------------
 // The waive modal

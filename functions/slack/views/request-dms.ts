@@ -21,7 +21,6 @@ import { ratingOpen } from '../../domain/request-actions';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { button, context, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
-import { recoveredQuestion } from './breaches';
 import {
   cut,
   dateToken,
@@ -37,6 +36,7 @@ import {
   TARGET_LABEL,
 } from './format';
 import { filesText } from './history';
+import { recoveredQuestion } from './recovery';
 
 export interface ConfirmationInput {
   request: Request;
