@@ -40,13 +40,21 @@ import { getRequestRecord, type StoredEvent } from '../store/requests';
 import { WORKER_TIMEOUT_SECONDS } from '../work/worker-settings';
 import { postDm, REFUSED_DM_TS } from './dm';
 import { headMark, headsOf, lateByOf } from './notify-breaches';
+import {
+  closeRatingOnAutoClose,
+  lowScoreHeads,
+  lowScoreMark,
+  lowScoreMessage,
+  ratingOf,
+  updateLowScoreAlerts,
+} from './notify-ratings';
 import type { SlackMessage } from './views/blocks';
 import { breachApology, breachNotice, breachToAssignee } from './views/breaches';
 import { cardBlockedNotice, isChannelProblem } from './views/card-blocked';
 import { historyLine } from './views/history';
-import { assignedDm, LOW_SCORE, lowScoreAlert, movedDm, requesterWroteDm } from './views/provider-dms';
+import { assignedDm, movedDm, requesterWroteDm } from './views/provider-dms';
 import { type OverdueReminderInput, overdueReminder } from './views/reminders';
-import { filedConfirmation, ratedDm, relayedReply, requesterUpdate, resolvedDm } from './views/request-dms';
+import { filedConfirmation, ratedDm, relayedReply, requesterUpdate } from './views/request-dms';
 import { type CardInput, filedFromMessageReply, movedCard, requestCard } from './views/requests';
 import { atRiskWarning, type EscalationInput, escalationNotice, onDutyMentions } from './views/warnings';
 
@@ -353,105 +361,6 @@ async function sendDms(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
   await closeRatingOnAutoClose(deps, c);
 }
 
-/** What a head's low-score DM is remembered under on the rating's score line (a head may also be its resolver). */
-const lowScoreMark = (user: string) => `low:${user}`;
-
-/** The heads told of a low score: the provider's, except the requester themselves. */
-const lowScoreHeads = (request: Request, provider: Department) => provider.heads.filter((h) => h !== request.requester);
-
-/**
- * The rating a `rate` line belongs to, within its resolve (a reopen and the next resolve ask again):
- * its score line (the first), the comment given with it or after it, and who resolved it.
- */
-function ratingOf(
-  history: StoredEvent[],
-  event: StoredEvent,
-): { score: StoredEvent | undefined; comment?: string; resolver?: string } {
-  const sorted = [...history].sort((a, b) => a.seq - b.seq);
-  const resolve = sorted.filter((e) => e.type === 'resolve' && e.seq < event.seq).at(-1);
-  const from = resolve?.seq ?? 0;
-  const to = sorted.find((e) => e.seq > event.seq && (e.type === 'reopen' || e.type === 'resolve'))?.seq;
-  const rates = sorted.filter((e) => e.type === 'rate' && e.seq > from && (to === undefined || e.seq < to));
-  const comment = rates.find((e) => e.note)?.note;
-  return {
-    score: rates[0],
-    ...(comment ? { comment } : {}),
-    ...(resolve ? { resolver: resolve.actor } : {}),
-  };
-}
-
-/** The heads' DM about a low score, as its rating stands in the history (the comment once given). */
-function lowScoreMessage(c: DmContext, rating: ReturnType<typeof ratingOf>): SlackMessage | undefined {
-  const score = rating.score?.score;
-  if (score === undefined || score > LOW_SCORE) return undefined;
-  return lowScoreAlert({
-    request: c.request,
-    score,
-    ...(rating.comment ? { comment: rating.comment } : {}),
-    ...(rating.resolver ? { resolver: rating.resolver } : {}),
-    providerName: c.provider.name,
-    ...c.link,
-  });
-}
-
-/**
- * A comment added to a low score: the heads' DMs about that score are updated to show it (no
- * second DM). Each update is remembered on the comment's line, so a retried job does not repeat it.
- */
-async function updateLowScoreAlerts(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
-  if (c.event.type !== 'rate') return;
-  const rating = ratingOf(c.history, c.event);
-  if (!rating.score || rating.score.seq === c.event.seq) return;
-  const message = lowScoreMessage(c, rating);
-  if (!message) return;
-  for (const head of lowScoreHeads(c.request, c.provider)) {
-    const mark = lowScoreMark(head);
-    const ts = rating.score.dmed[mark];
-    if (c.event.dmed[mark] || !ts || ts === REFUSED_DM_TS) continue;
-    try {
-      const opened = await deps.slack.conversations.open({ users: head });
-      const channel = opened.channel?.id;
-      if (channel) await deps.slack.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
-    } catch (err) {
-      if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
-      logger.warn('low-score DM not updated with the comment', { id: c.request.id, error: (err as Error).message });
-    }
-    await markDmed(deps.db, c.request.id, c.event.seq, mark, ts);
-    c.event.dmed[mark] = ts;
-  }
-}
-
-/**
- * Kept closing a request at the end of its reopen window also ends its rating: the requester's
- * "resolved" DM is drawn again, its rating buttons giving way to a line saying so (an update says
- * the same however often a retry sends it).
- */
-async function closeRatingOnAutoClose(deps: RequestNotifyDeps, c: DmContext): Promise<void> {
-  const { event, request } = c;
-  if (event.type !== 'close' || event.actor !== SYSTEM_ACTOR) return;
-  const resolve = [...c.history]
-    .sort((a, b) => a.seq - b.seq)
-    .filter((e) => e.type === 'resolve' && e.seq < event.seq)
-    .at(-1);
-  const ts = resolve?.dmed[request.requester];
-  if (!resolve || !ts || ts === REFUSED_DM_TS) return;
-  const message = resolvedDm({
-    request,
-    by: c.provider.name,
-    ...(resolve.note ? { note: resolve.note } : {}),
-    used: { closed: { by: SYSTEM_ACTOR, at: event.at } },
-    at: event.at,
-  });
-  try {
-    const channel =
-      c.dm.ref?.channel ?? (await deps.slack.conversations.open({ users: request.requester })).channel?.id;
-    if (channel) await deps.slack.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
-  } catch (err) {
-    if ((err as { code?: string }).code !== ErrorCode.PlatformError) throw err;
-    logger.warn('resolved DM not redrawn at the auto-close', { id: request.id, error: (err as Error).message });
-  }
-}
-
 /**
  * A breach line whose heads are still to hear of it from the scan's batch (within the grace): it is
  * not marked told yet, so the scan hands the request over again after the grace, and then either
@@ -462,7 +371,8 @@ function headsAwaited(event: StoredEvent, provider: Department, customer: Depart
   return headsOf(provider, customer).some((user) => !event.dmed[headMark(user)]);
 }
 
-interface DmContext {
+/** What the DMs of one history line are worked out from (also read by notify-ratings.ts). */
+export interface DmContext {
   event: StoredEvent;
   request: Request;
   provider: Department;
