@@ -7,44 +7,16 @@
  * CHROMIUM_PATH names the browser (default /usr/bin/chromium). KEPT_WEB_SCREENSHOTS=<dir> saves
  * the two pages as web-dashboard.png and web-agreement.png (`npm run screenshots`, docs/web.md).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { postSigned, slashCommand } from '../support/slack-requests';
-import { testClock } from '../support/test-clock';
-import { seedNovember } from '../support/web';
+import type { Page } from 'playwright-core';
+import { webInBrowser } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.KEPT_WEB_SCREENSHOTS;
 const IT_HEAD = 'U0ITHEAD1';
 const SUPPORT_MEMBER = 'U0SUPMEM1';
 
-let app: RunningSlackApp;
-let browser: Browser;
-const clock = testClock();
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
-    );
-  app = await startSlackApp({}, { now: clock.now, web: true });
-  await seedNovember(app.db);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function linkFor(user: string): Promise<string> {
-  const res = await postSigned(app.url, slashCommand({ text: 'web', user_id: user }));
-  const url = /<(http[^|>]+)\|Open Kept on the web>/.exec((res.json() as { text: string }).text)?.[1];
-  if (!url) throw new Error('no link');
-  return url;
-}
+const web = webInBrowser();
 
 /** Everything the browser complains about: script errors and CSP refusals (an eval would be one). */
 function complaints(page: Page): string[] {
@@ -58,12 +30,12 @@ function complaints(page: Page): string[] {
 }
 
 it("a head opens an agreement from My departments, hovers its chart and downloads the ledger; another department's member sees nothing", async () => {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  const context = await web.browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const errors = complaints(page);
 
-  await page.goto(await linkFor(IT_HEAD));
+  await page.goto(await web.linkFor(IT_HEAD));
   const it = page.getByRole('region', { name: 'IT', exact: true });
   expect(await it.locator('.figures li', { hasText: 'compliance' }).textContent()).toBe('50% compliance');
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'web-dashboard.png'), fullPage: true });
@@ -103,11 +75,11 @@ it("a head opens an agreement from My departments, hovers its chart and download
   expect(errors).toEqual([]);
   await context.close();
 
-  const other = await browser.newContext();
+  const other = await web.browser.newContext();
   const stranger = await other.newPage();
   stranger.setDefaultTimeout(20_000);
-  await stranger.goto(await linkFor(SUPPORT_MEMBER));
-  const answer = await stranger.goto(`${app.base}/web/agreements/it-for-finance`);
+  await stranger.goto(await web.linkFor(SUPPORT_MEMBER));
+  const answer = await stranger.goto(`${web.app.base}/web/agreements/it-for-finance`);
   expect(answer?.status()).toBe(404);
   await stranger.getByRole('heading', { name: 'There is no agreement here that you can see' }).waitFor();
   expect(await stranger.getByRole('main').textContent()).not.toContain('Laptops');

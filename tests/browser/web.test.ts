@@ -5,47 +5,16 @@
  * context it signs nobody in. CHROMIUM_PATH names the browser (default /usr/bin/chromium).
  * KEPT_WEB_SCREENSHOT=<file> saves the signed-in page (docs/web.md's picture).
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
-import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { postSigned, slashCommand } from '../support/slack-requests';
-import { testClock } from '../support/test-clock';
-import { seedNovember } from '../support/web';
+import { webInBrowser } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const IT_HEAD = 'U0ITHEAD1';
 
-let app: RunningSlackApp;
-let browser: Browser;
-const clock = testClock();
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
-    );
-  app = await startSlackApp({}, { now: clock.now, web: true });
-  await seedNovember(app.db);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function linkFor(user: string): Promise<string> {
-  const res = await postSigned(app.url, slashCommand({ text: 'web', user_id: user }));
-  const text = (res.json() as { text: string }).text;
-  const url = /<(http[^|>]+)\|Open Kept on the web>/.exec(text)?.[1];
-  if (!url) throw new Error(`no link in: ${text}`);
-  return url;
-}
+const web = webInBrowser();
 
 it("a head's link lands on My departments with IT's compliance; the same link again signs nobody in", async () => {
-  const link = await linkFor(IT_HEAD);
+  const link = await web.linkFor(IT_HEAD);
 
-  const first = await browser.newContext();
+  const first = await web.browser.newContext();
   const page = await first.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(link);
@@ -65,7 +34,7 @@ it("a head's link lands on My departments with IT's compliance; the same link ag
   expect(await page.evaluate('document.activeElement?.textContent')).toBe('Sign out');
   await first.close();
 
-  const fresh = await browser.newContext();
+  const fresh = await web.browser.newContext();
   const again = await fresh.newPage();
   again.setDefaultTimeout(15_000);
   const answer = await again.goto(link);
@@ -73,7 +42,7 @@ it("a head's link lands on My departments with IT's compliance; the same link ag
   await again.getByRole('heading', { name: 'This sign-in link no longer works' }).waitFor();
   expect(await again.getByRole('main').textContent()).toContain('/sla web');
   expect(await fresh.cookies()).toEqual([]);
-  await again.goto(`${app.base}/web`);
+  await again.goto(`${web.app.base}/web`);
   await again.getByRole('heading', { name: 'Sign in to Kept' }).waitFor();
   await fresh.close();
 }, 60_000);
