@@ -236,6 +236,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'tips.setTipRetired',
     'reviews.getReview',
     'reviews.agreeReview',
+    'reviews.reviewsOf',
   ],
   Worker: [
     'agreements.getAgreementVersion',

@@ -13,7 +13,7 @@ import { getReview, reviewsOf } from '../../functions/store/reviews';
 import { fileThroughModal, keptCli, keptScan } from '../support/app-steps';
 import { importExample } from '../support/company';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { buttonClick, interactivity, postSigned, viewSubmission } from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, viewSubmission } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -148,5 +148,20 @@ it('a tier crossed: both heads review, one agrees a fix, the other reads it, and
     for (const head of [IT_HEAD, FIN_HEAD])
       expect(dmsTo(head, 'The fix held on IT · Laptops and accounts')).toHaveLength(1);
     expect((await getReview(app.db, 'it-for-finance', KEY))?.followUp).toMatchObject({ outcome: 'held', count: 0 });
+  });
+
+  await step('the reports say so: `kept report` and `/sla report` have a Joint reviews section', async () => {
+    const table = (await keptCli(app, ['report', '--dept', 'it', '--from', '2026-12-01', '--to', '2026-12-31'])).join(
+      '\n',
+    );
+    expect(table).toContain('Joint reviews');
+    expect(table).toContain(
+      'IT · Laptops and accounts: breach 3 of December 2026 moved the penalty to ×2; fix agreed, and it held',
+    );
+    const res = await postSigned(app.url, slashCommand({ text: 'report it 2026-12', user_id: FIN_HEAD }));
+    expect(res.status).toBe(200);
+    const body = res.json() as { text: string; blocks?: unknown[] };
+    expect(JSON.stringify(body.blocks)).toContain('*Joint reviews*');
+    expect(JSON.stringify(body.blocks)).toContain('fix agreed, and it held');
   });
 });

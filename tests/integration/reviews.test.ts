@@ -5,11 +5,13 @@
  * follow-up is handed on once, recorded once, and each head hears once, however often the work comes.
  */
 import { LogLevel } from '@slack/web-api';
+import { reviewLine } from '../../functions/domain/review';
 import { followUpReview } from '../../functions/jobs/review-followup';
 import { runReviews } from '../../functions/jobs/reviews';
 import { runScan } from '../../functions/jobs/scan';
 import { performWork } from '../../functions/jobs/work';
 import { act, fileFromSlack } from '../../functions/services/requests';
+import { reviewsForDigest } from '../../functions/services/reviews';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
 import { agreeReview, dueFollowUps, getReview, openReview, reviewsOf } from '../../functions/store/reviews';
@@ -183,4 +185,12 @@ it('two heads agree at once: one agreement stands, the other is told whose; the 
     const followUps = dmsTo(head).filter((c) => String(c.args.text).includes('came back'));
     expect(followUps).toHaveLength(1);
   }
+
+  // The digest of the week of the follow-up (Monday 21 December) reads it, for either side; not the week after.
+  const digest = await reviewsForDigest(db, ['sales'], '2026-W52');
+  expect(digest.map((d) => [d.agreement, d.review.key, d.review.followUp?.outcome])).toEqual([
+    ['Operations · Demo environments', key, 'came_back'],
+  ]);
+  expect(reviewLine(digest[0]!.review)).toContain('fix agreed, but 2 breaches came back by the follow-up');
+  expect(await reviewsForDigest(db, ['ops'], '2026-W53')).toEqual([]);
 });

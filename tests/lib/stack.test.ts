@@ -582,7 +582,17 @@ describe('least privilege', () => {
         'REVIEW#*',
       ],
       BatchGetItem: ['DIRECTORY', 'REQ#*'],
-      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*', 'SUBSCRIPTION', 'METRIC#*'],
+      Query: [
+        'DIRECTORY',
+        'TIPS',
+        'REQ#*',
+        'STATS#*',
+        'KUDOS_WEEK#*',
+        'AUDIT#*',
+        'SUBSCRIPTION',
+        'METRIC#*',
+        'REVIEW#*',
+      ],
       PutItem: [
         'DIRECTORY',
         'TIPS',
