@@ -3,7 +3,8 @@
  *
  * - Opening: for each active agreement, the month's ledger total (one read) says whether a penalty
  *   tier was crossed; the provider's day counters (one Query per provider) say whether a cause was
- *   written down three times lately, and only then are the last two months' breached requests read
+ *   written down three times lately, and only then (and not while that cause's review is still
+ *   open) are the last 60 days' breached requests read
  *   (at most CAUSE_READS_MAX). A review is opened once per trigger key (store/reviews.ts) and handed
  *   to the worker (`review.open`), which DMs both sides' heads once each.
  * - Follow-ups: the due ones come from one Query of a sparse partition; each is claimed and handed to
@@ -17,6 +18,7 @@ import { DateTime } from 'luxon';
 import { EVERY_DEPARTMENT } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import { findDepartment } from '../domain/directory';
+import type { CauseCategory } from '../domain/request';
 import {
   CAUSE_READS_MAX,
   CAUSE_REPEAT,
@@ -162,10 +164,17 @@ export async function runReviews(deps: JobDeps, now: Date): Promise<ReviewsResul
 
     // The same cause written down three times within 30 days.
     const counts = await countsOf(provider, zone);
-    const often = [...counts].some(([k, n]) => k.startsWith(`acause|${record.id}|`) && n >= CAUSE_REPEAT);
-    if (!often) continue;
-    const since = at - (CAUSE_WINDOW_DAYS + 1) * 24 * 3600_000;
-    const entries = (await penaltiesOf(deps.db, record.id, monthsBack(at, zone, 2).reverse())).filter(
+    const often = [...counts]
+      .filter(([k, n]) => k.startsWith(`acause|${record.id}|`) && n >= CAUSE_REPEAT)
+      .map(([k]) => k.slice(`acause|${record.id}|`.length));
+    if (often.length === 0) continue;
+    // A cause whose review is open, or agreed and not followed up, waits: nothing to read for it.
+    const waiting = new Set(
+      (await reviews()).flatMap((r) => (r.trigger.kind === 'cause' && !r.followUp ? [r.trigger.category] : [])),
+    );
+    if (often.every((category) => waiting.has(category as CauseCategory))) continue;
+    const since = at - 2 * CAUSE_WINDOW_DAYS * 24 * 3600_000;
+    const entries = (await penaltiesOf(deps.db, record.id, monthsBack(at, zone, 3).reverse())).filter(
       (e) => Date.parse(e.at) >= since,
     );
     const firstDue = new Map<string, LedgerEntry>();
