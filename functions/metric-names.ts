@@ -31,6 +31,8 @@ export const METRIC_NAMES = [
   'WeeklyReportFailed',
   /** A monthly statements run that failed; the next digest run hands on what is still due. */
   'StatementRunFailed',
+  /** A joint reviews run that failed; the next digest run opens and follows up what is still due. */
+  'ReviewRunFailed',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

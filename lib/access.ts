@@ -35,6 +35,8 @@ export const PARTITIONS = {
   subscriptionWeek: 'SUBSCRIPTION_WEEK#*',
   statement: 'STATEMENT#*',
   metric: 'METRIC#*',
+  review: 'REVIEW#*',
+  reviewDue: 'REVIEWDUE',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -139,6 +141,15 @@ export const STORE_ACCESS = {
   'retention.dropMarker': { table: { DeleteItem: ['retain'] } },
   'retention.readCursor': { table: { GetItem: ['retainCursor'] } },
   'retention.moveCursor': { table: { PutItem: ['retainCursor'] } },
+  // reviews.ts: joint reviews (open once per trigger, agree once, follow-ups due by a sparse partition)
+  'reviews.openReview': { table: { PutItem: ['review'], GetItem: ['review'], UpdateItem: ['review'] } },
+  'reviews.markReviewHanded': { table: { UpdateItem: ['review'] } },
+  'reviews.reviewsOf': { table: { Query: ['review'] } },
+  'reviews.getReview': { table: { GetItem: ['review'] } },
+  'reviews.agreeReview': { table: { UpdateItem: ['review'], PutItem: ['reviewDue'], GetItem: ['review'] } },
+  'reviews.dueFollowUps': { table: { Query: ['reviewDue'] } },
+  'reviews.claimFollowUp': { table: { UpdateItem: ['reviewDue'] } },
+  'reviews.recordFollowUp': { table: { UpdateItem: ['review'], GetItem: ['review'], DeleteItem: ['reviewDue'] } },
   // signin.ts: a web sign-in link's token (its hash), put once and used once
   'signin.saveSignIn': { table: { PutItem: ['signin'] } },
   'signin.useSignIn': { table: { UpdateItem: ['signin'] } },
@@ -223,6 +234,9 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'tips.addCustomTip',
     'tips.saveTipText',
     'tips.setTipRetired',
+    'reviews.getReview',
+    'reviews.agreeReview',
+    'reviews.reviewsOf',
   ],
   Worker: [
     'agreements.getAgreementVersion',
@@ -256,6 +270,8 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'stats.readReport',
     'subscriptions.getSubscription',
     'subscriptions.unsubscribe',
+    'reviews.getReview',
+    'reviews.recordFollowUp',
   ],
   Scan: [
     'agreements.getAgreementVersion',
@@ -298,6 +314,14 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'subscriptions.releaseWeeklyReport',
     'subscriptions.subscriptionsOf',
     'tips.tipsForWeek',
+    'ledger.readLedger',
+    'ledger.readTotal',
+    'requests.getRequest',
+    'reviews.openReview',
+    'reviews.markReviewHanded',
+    'reviews.reviewsOf',
+    'reviews.dueFollowUps',
+    'reviews.claimFollowUp',
   ],
 };
 

@@ -8,15 +8,17 @@
  * the table. Bad input is one line on stderr and exit code 2.
  */
 import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
 import { parseStoreConfig } from '../../functions/config';
 import { customerLabel } from '../../functions/domain/agreement-text';
 import { type Directory, findDepartment, findDepartmentByIdOrName } from '../../functions/domain/directory';
 import { loyaltyTable } from '../../functions/domain/loyalty-format';
 import type { Report } from '../../functions/domain/report';
-import { reportCsv, reportTable } from '../../functions/domain/report-format';
+import { type NamedReview, reportCsv, reportTable } from '../../functions/domain/report-format';
 import { isLocalDate, localToday } from '../../functions/domain/report-period';
 import type { CompanyReport, CustomerReport } from '../../functions/domain/report-sides';
 import { companyCsv, companyTable, customerCsv, customerTable } from '../../functions/domain/report-sides-format';
+import { reviewsOfDepartments } from '../../functions/services/reviews';
 import { readDirectory } from '../../functions/store/directory';
 import { readLoyalty } from '../../functions/store/metrics';
 import { readCompanyReport, readCustomerReport, readReport } from '../../functions/store/stats';
@@ -47,10 +49,15 @@ function customerNames(dir: Directory): Record<string, string> {
 }
 
 /** JSON and CSV keep the ids (and carry the names beside them); the table names things for people. */
-export function formatReport(report: Report, format: Format, dir: Directory): string {
+export function formatReport(
+  report: Report,
+  format: Format,
+  dir: Directory,
+  reviews: readonly NamedReview[] = [],
+): string {
   if (format === 'json') return JSON.stringify(report, null, 2);
   if (format === 'csv') return reportCsv(report).replace(/\r\n$/, '');
-  return reportTable(report, { customers: customerNames(dir) });
+  return reportTable(report, { customers: customerNames(dir), reviews });
 }
 
 /** The customer side or the company view in one of the three formats. */
@@ -155,7 +162,18 @@ export async function report(args: string[], io: CliIO, now = new Date()): Promi
       return EXIT.ok;
     }
     const built = await readReport(db, dir, department, { from: start, to: end }, BETTER_READ);
-    io.out(formatReport(built, format, dir));
+    const zone = department.calendar.timezone;
+    const reviews =
+      format === 'table'
+        ? await reviewsOfDepartments(
+            db,
+            dir,
+            [department.id],
+            DateTime.fromISO(start, { zone }).toMillis(),
+            DateTime.fromISO(end, { zone }).plus({ days: 1 }).toMillis(),
+          )
+        : [];
+    io.out(formatReport(built, format, dir, reviews));
     return EXIT.ok;
   });
 }

@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { formatDuration, HOUR_MS } from './duration';
 import { type Report, SCORES } from './report';
+import { type Review, reviewLine } from './review';
 import { timeText } from './times';
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +213,10 @@ export const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g,
  */
 export function reportTable(
   r: Report,
-  { customers = {} }: { customers?: Readonly<Record<string, string>> } = {},
+  {
+    customers = {},
+    reviews = [],
+  }: { customers?: Readonly<Record<string, string>>; reviews?: readonly NamedReview[] } = {},
 ): string {
   const out: string[] = [`${oneLine(r.departmentName)} (${r.department}), ${r.from} to ${r.to}`];
   if (r.empty) {
@@ -289,6 +293,7 @@ export function reportTable(
       r.byService.slice(0, 10).map((s) => [oneLine(s.service), s.breached]),
     ).slice(r.byService.length ? 0 : 1),
   );
+  block('Joint reviews', reviewsText(reviews));
   block(
     'By assignee',
     table(
@@ -335,3 +340,13 @@ export function waitingText(r: Report): string {
   const spread = w.timed === 0 ? '' : ` (median ${timeText(w.medianMs, w.timed)}, p90 ${timeText(w.p90Ms, w.timed)})`;
   return `${w.paused} of ${r.requests} requests (${pctText(w.sharePct)}) waited on their requester, ${w.pauses} pause${w.pauses === 1 ? '' : 's'}, ${formatDuration(w.waitedMs)} of working time in all${average}${spread}`;
 }
+
+/** A joint review with the agreement's name as people know it ("IT · Laptops and accounts"). */
+export interface NamedReview {
+  agreement: string;
+  review: Review;
+}
+
+/** The "Joint reviews" lines of a report: each review of the period and where it stands. */
+export const reviewsText = (reviews: readonly NamedReview[]): string[] =>
+  reviews.map(({ agreement, review }) => `${oneLine(agreement)}: ${oneLine(reviewLine(review))}`);

@@ -2,6 +2,7 @@
 import { logger } from '../log';
 import { describeDigest, runDigest } from './digest';
 import { describeRetention, runRetention } from './retention';
+import { describeReviews, runReviews } from './reviews';
 import { describeScan, type JobDeps, runScan } from './scan';
 import { ScheduledEvent } from './schedule';
 import { describeStatements, runStatements } from './statements';
@@ -15,7 +16,7 @@ export async function runScheduled(deps: JobDeps, input: unknown, now = new Date
     event.job === 'scan'
       ? describeScan(await runScan(deps, at))
       : `${describeDigest(await digestRun(deps, at))}${await usergroupsLine(deps, at)}${await retentionLine(deps, at)}` +
-        `${await weeklyReportsLine(deps, at)}${await statementsLine(deps, at)}`;
+        `${await weeklyReportsLine(deps, at)}${await statementsLine(deps, at)}${await reviewsLine(deps, at)}`;
   logger.info(line, { job: event.job });
   return line;
 }
@@ -61,6 +62,17 @@ async function statementsLine(deps: JobDeps, at: Date): Promise<string> {
   } catch (err) {
     logger.error('statements run failed; the next run hands on what is still due', { error: (err as Error).message });
     deps.metrics?.count('StatementRunFailed');
+    return '';
+  }
+}
+
+/** The digest's run also opens joint reviews and hands due follow-ups on; a failure is counted, never fails the digest. */
+async function reviewsLine(deps: JobDeps, at: Date): Promise<string> {
+  try {
+    return describeReviews(await runReviews(deps, at));
+  } catch (err) {
+    logger.error('reviews run failed; the next run goes on', { error: (err as Error).message });
+    deps.metrics?.count('ReviewRunFailed');
     return '';
   }
 }

@@ -19,6 +19,7 @@ import { notifyDecision, notifyProposal } from '../slack/notify-agreements';
 import { notifyBreaches } from '../slack/notify-breaches';
 import { notifyKudos, recallKudosDms } from '../slack/notify-kudos';
 import { announceRequest } from '../slack/notify-requests';
+import { notifyFollowUp, notifyReview } from '../slack/notify-reviews';
 import { sendStatement } from '../slack/notify-statements';
 import { sendReportFiles } from '../slack/report-files';
 import { syncUsergroups } from '../slack/usergroups';
@@ -30,6 +31,7 @@ import { WorkItem } from '../work/item';
 import type { Outbox } from '../work/outbox';
 import { personLeft } from './people';
 import { eraseForRetention } from './retention-erase';
+import { followUpReview } from './review-followup';
 
 export interface WorkDeps {
   db: Db;
@@ -91,6 +93,15 @@ async function performItem(deps: WorkDeps, item: WorkItem): Promise<void> {
       return recallKudosDms(deps.slack, item.dms);
     case 'statement.send':
       return sendStatement(deps, item);
+    case 'review.open':
+      return notifyReview(deps, item, 'open');
+    case 'review.agreed':
+      return notifyReview(deps, item, 'agreed');
+    case 'review.followup': {
+      const review = await followUpReview(deps.db, item, (deps.now?.() ?? new Date()).getTime());
+      if (review) await notifyFollowUp(deps, review);
+      return;
+    }
     case 'report.files':
       await sendReportFiles(deps, item);
       return;

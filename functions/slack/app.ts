@@ -15,6 +15,7 @@ import type { ListenerDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
 import { registerKudos } from './listeners/kudos';
 import { registerRequests } from './listeners/requests';
+import { registerReviews } from './listeners/reviews';
 import { registerSlaCommand } from './listeners/sla';
 import { registerUsergroupEvents } from './listeners/usergroups';
 import { threadReplyOf } from './messages';
@@ -217,6 +218,7 @@ export function createSlackApp({
   registerSlaCommand(app, deps);
   registerAgreements(app, deps);
   registerRequests(app, deps);
+  registerReviews(app, deps);
   registerHome(app, deps);
   registerKudos(app, deps);
   registerUsergroupEvents(app, deps);

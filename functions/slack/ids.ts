@@ -96,6 +96,13 @@ export const IDS = {
   /** The requester's "Was it put right?" buttons; value is JSON `{ "id": "IT-42", "recovered": true }`. */
   recoveredYes: 'request_recovered_yes',
   recoveredNo: 'request_recovered_no',
+  /** A joint review's "Agree a fix" button; value is JSON `{ "agreement": "it-for-finance", "key": "tier|2026-12|3" }`. */
+  reviewAgree: 'review_agree',
+  /** The joint review's form (private_metadata: the same JSON as the button's value). */
+  reviewModal: 'review_fix',
+  reviewFixBlock: 'review_fix_text',
+  reviewOwnerBlock: 'review_owner',
+  reviewDateBlock: 'review_date',
 
   /** The "Give kudos" message shortcut and its modal (private_metadata: the message, JSON). */
   giveKudosShortcut: 'give_kudos',

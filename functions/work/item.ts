@@ -87,6 +87,12 @@ export const WorkItem = z.discriminatedUnion('type', [
     agreement: z.string().min(1).max(80),
     month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
   }),
+  /** A joint review was opened, its fix agreed, or its follow-up is due: DM both sides' heads once each. */
+  z.object({
+    type: z.enum(['review.open', 'review.agreed', 'review.followup']),
+    agreement: z.string().min(1).max(80),
+    key: z.string().min(1).max(200),
+  }),
   /** A kudos reaction was taken back after its DMs went out: delete them. */
   z.object({
     type: z.literal('kudos.taken'),

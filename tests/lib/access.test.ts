@@ -41,6 +41,7 @@ const ENTRIES: Record<FunctionName, string[]> = {
     'functions/jobs/retention.ts',
     'functions/jobs/weekly-reports.ts',
     'functions/jobs/statements.ts',
+    'functions/jobs/reviews.ts',
     'functions/jobs/lambda.ts',
   ],
 };
@@ -160,6 +161,8 @@ const KEY_BUILDERS: Record<string, Partition> = {
   subscriptionWeekPk: 'subscriptionWeek',
   statementPk: 'statement',
   metricPk: 'metric',
+  reviewPk: 'review',
+  REVIEW_DUE_PK: 'reviewDue',
 };
 const COMMANDS: Record<string, string> = {
   'new GetCommand': 'GetItem',

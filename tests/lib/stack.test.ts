@@ -579,9 +579,20 @@ describe('least privilege', () => {
         'KUDOS#*',
         'KUDOS_REACTION#*',
         'SUBSCRIPTION',
+        'REVIEW#*',
       ],
       BatchGetItem: ['DIRECTORY', 'REQ#*'],
-      Query: ['DIRECTORY', 'TIPS', 'REQ#*', 'STATS#*', 'KUDOS_WEEK#*', 'AUDIT#*', 'SUBSCRIPTION', 'METRIC#*'],
+      Query: [
+        'DIRECTORY',
+        'TIPS',
+        'REQ#*',
+        'STATS#*',
+        'KUDOS_WEEK#*',
+        'AUDIT#*',
+        'SUBSCRIPTION',
+        'METRIC#*',
+        'REVIEW#*',
+      ],
       PutItem: [
         'DIRECTORY',
         'TIPS',
@@ -596,8 +607,18 @@ describe('least privilege', () => {
         'RETAIN#*',
         'SIGNIN#*',
         'SUBSCRIPTION',
+        'REVIEWDUE',
       ],
-      UpdateItem: ['DIRECTORY', 'DELIVERY#*', 'AGREEMENT#*', 'LEDGER#*', 'STATS#*', 'KUDOS_WEEK#*', 'KUDOS#*'],
+      UpdateItem: [
+        'DIRECTORY',
+        'DELIVERY#*',
+        'AGREEMENT#*',
+        'LEDGER#*',
+        'STATS#*',
+        'KUDOS_WEEK#*',
+        'KUDOS#*',
+        'REVIEW#*',
+      ],
       DeleteItem: ['DELIVERY#*', 'KUDOS_WEEK#*', 'KUDOS_REACTION#*', 'SUBSCRIPTION'],
     },
     // The pages read the directory, the day counters, a request's record and an agreement's ledger; the one write is
@@ -610,11 +631,11 @@ describe('least privilege', () => {
     // their requests, and removes the text of requests past retention (REQ#, STATS#, RETAIN#). It
     // reads a weekly report's subscription and removes it when its person is no longer a head.
     worker: {
-      GetItem: ['REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*', 'SUBSCRIPTION'],
+      GetItem: ['REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'KUDOS_WEEK#*', 'SUBSCRIPTION', 'REVIEW#*'],
       Query: ['DIRECTORY', 'REQ#*', 'LEDGER#*', 'STATS#*'],
       PutItem: ['DIRECTORY', 'REQ#*', 'THREAD#*', 'DELIVERY#*', 'STATS#*', 'AUDIT#*', 'RETAIN#*'],
-      UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'STATS#*', 'KUDOS_WEEK#*'],
-      DeleteItem: ['REQ#*', 'DELIVERY#*', 'RETAIN#*', 'SUBSCRIPTION'],
+      UpdateItem: ['DIRECTORY', 'REQ#*', 'DELIVERY#*', 'AGREEMENT#*', 'STATS#*', 'KUDOS_WEEK#*', 'REVIEW#*'],
+      DeleteItem: ['REQ#*', 'DELIVERY#*', 'RETAIN#*', 'SUBSCRIPTION', 'REVIEWDUE'],
     },
     scan: {
       GetItem: ['REQ#*', 'AGREEMENT#*', 'LEDGER#*'],
@@ -623,10 +644,21 @@ describe('least privilege', () => {
       UpdateItem: ['REQ#*', 'LEDGER#*', 'STATS#*'],
     },
     digest: {
-      GetItem: ['DIGEST#*', 'RETAIN', 'STATEMENT#*'],
-      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*', 'SUBSCRIPTION', 'STATEMENT#*'],
-      PutItem: ['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*'],
-      UpdateItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*'],
+      GetItem: ['REQ#*', 'LEDGER#*', 'DIGEST#*', 'RETAIN', 'STATEMENT#*', 'REVIEW#*'],
+      Query: [
+        'DIRECTORY',
+        'TIPS',
+        'LEDGER#*',
+        'STATS#*',
+        'KUDOS_WEEK#*',
+        'RETAIN#*',
+        'SUBSCRIPTION',
+        'STATEMENT#*',
+        'REVIEW#*',
+        'REVIEWDUE',
+      ],
+      PutItem: ['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*', 'REVIEW#*'],
+      UpdateItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*', 'REVIEW#*', 'REVIEWDUE'],
       DeleteItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*'],
     },
   };
@@ -657,11 +689,11 @@ describe('least privilege', () => {
     for (const index of wanted) expect(resources).toContain(`/index/${index}`);
   });
 
-  it('the digest writes only its own items (its DIGEST#, weekly report and STATEMENT# claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
+  it('the digest writes only its own items (its DIGEST#, weekly report, STATEMENT# and REVIEW# claims, the retention cursor); request partitions are written by the Slack function, the scan and the worker alone', () => {
     const writes = ['PutItem', 'UpdateItem', 'DeleteItem'];
     for (const action of writes)
       for (const key of tableGrants('digest')[action] ?? [])
-        expect(['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*']).toContain(key);
+        expect(['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*', 'REVIEW#*', 'REVIEWDUE']).toContain(key);
     // The request item is replaced (Put) by the Slack function (filing, every change) and the scan
     // (at-risk and breach); the worker only writes its card, DM thread and lease and marks the checks done.
     const putsRequests = fnNames.filter((n) => tableGrants(n).PutItem?.includes('REQ#*'));

@@ -8,15 +8,18 @@
  * `/sla report subscribe|unsubscribe|subscriptions ...` are in report-subscriptions.ts.
  */
 
+import { DateTime } from 'luxon';
 import { type Department, isHead } from '../../domain/department';
 import { type Directory, departmentsHeadedBy, departmentsOf, findDepartmentByIdOrName } from '../../domain/directory';
+import { reviewsText } from '../../domain/report-format';
 import { PERIOD_FORMS, PERIOD_WORDS, resolvePeriod } from '../../domain/report-period';
+import { reviewsOfDepartments } from '../../services/reviews';
 import { readDirectory } from '../../store/directory';
 import { readLoyalty } from '../../store/metrics';
 import { readCompanyReport, readCustomerReport, readReport } from '../../store/stats';
 import type { WorkItem } from '../../work/item';
 import { typoDistance } from '../commands';
-import { context, MAX_MESSAGE_BLOCKS } from '../views/blocks';
+import { context, MAX_MESSAGE_BLOCKS, section } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';
 import { reportMessage } from '../views/report';
 import { companyMessage, customerMessage } from '../views/report-sides';
@@ -102,6 +105,24 @@ export async function reportCommand(
   const report = await readReport(deps.db, dir, department, { from, to, label }, BETTER_READ);
   const forHeads = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
   const message = reportMessage(report, { forHeads });
+  const zone = department.calendar.timezone;
+  const reviews = await reviewsOfDepartments(
+    deps.db,
+    dir,
+    [department.id],
+    DateTime.fromISO(from, { zone }).toMillis(),
+    DateTime.fromISO(to, { zone }).plus({ days: 1 }).toMillis(),
+  );
+  if (reviews.length > 0)
+    message.blocks.splice(
+      Math.min(message.blocks.length, MAX_MESSAGE_BLOCKS - 2),
+      0,
+      section(
+        `*Joint reviews*\n${reviewsText(reviews)
+          .map((l) => `• ${escapeMrkdwn(l)}`)
+          .join('\n')}`,
+      ),
+    );
   if (!trigger || report.empty) return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
   const files: WorkItem = { type: 'report.files', key: `report:${trigger}`, user, department: department.id, from, to };
   const note = context(':bar_chart: The charts and a CSV of this report are on their way to your DM with Kept.');
