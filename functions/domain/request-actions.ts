@@ -301,7 +301,10 @@ const resume: EffectOf<'resume'> = (request, _action, { calendar, at, rights, pr
   return effect(resumed(request, calendar, at));
 };
 
-/** The cause a resolve records: needed once a target is missed, checked whenever given. */
+/**
+ * The cause a resolve records: needed once a target is missed, unless a recovery step wrote it down
+ * already (then a resolve without one keeps it, and one with a cause replaces it); checked whenever given.
+ */
 function causeOf(
   request: Request,
   action: ActionOf<'resolve'>,
@@ -309,7 +312,7 @@ function causeOf(
   at: number,
 ): Result<Cause | undefined> {
   const missed = missedTargets(request, calendar, at);
-  if (missed.length > 0 && !action.cause) {
+  if (missed.length > 0 && !action.cause && !request.cause) {
     const causes = CAUSE_CATEGORIES.map((c) => CAUSE_LABEL[c].toLowerCase()).join(', ');
     return {
       ok: false,
