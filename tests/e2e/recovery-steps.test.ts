@@ -40,7 +40,10 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 let clicks = 0;
-async function click(action: { action_id: string; value?: string; selected_option?: { value: string } }, user: string) {
+async function click(
+  action: { action_id: string; value?: string; block_id?: string; selected_option?: { value: string } },
+  user: string,
+) {
   const key = `s-${++clicks}`;
   const res = await postSigned(app.url, interactivity(buttonClick(action, user, app.fake.responseUrl(key))));
   expect(res.status).toBe(200);
@@ -150,6 +153,22 @@ it('from a miss through every recovery step, each recorded once with who and whe
     expect((await getRequest(app.db, id))!.rev).toBe(before);
   });
 
+  await step("the card in the provider's channel offers the steps too: an apology from its menu", async () => {
+    await click(
+      {
+        action_id: IDS.requestAction.more,
+        block_id: `request_actions:${id}`,
+        selected_option: { value: IDS.recoverApologise },
+      },
+      opsMember,
+    );
+    const form = app.fake.lastModal();
+    expect(form.callback_id).toBe(IDS.recoverModal);
+    expect(JSON.stringify(form)).toContain(`I'm sorry. We promised to get back to you on ${id}`);
+    expect(await submit(form, {}, opsMember)).toMatchObject({ response_action: 'update' }); // the draft as it is
+    expect(dms(salesMember).some((t) => t.includes(`We promised to get back to you on ${id}`))).toBe(true);
+  });
+
   let day = '';
   await step('the cause is written down, counted once, and not sent to the requester', async () => {
     clock.advance(5 * MINUTE);
@@ -166,7 +185,7 @@ it('from a miss through every recovery step, each recorded once with who and whe
       { [IDS.recoverCauseBlock]: 'tooling', [IDS.recoverCauseTextBlock]: note },
       opsMember,
     );
-    expect(JSON.stringify(saved.view)).toContain('Still to do: apologise.');
+    expect(JSON.stringify(saved.view)).toContain('Every recovery step is done.');
     const request = (await getRequest(app.db, id))!;
     expect(request.cause).toEqual({ category: 'tooling', text: note });
     expect(request.recovery?.steps?.cause).toEqual({ by: opsMember, at: clock.now().getTime() });
@@ -184,6 +203,7 @@ it('from a miss through every recovery step, each recorded once with who and whe
     expect(shown).toContain(`<@${opsMember}> explained to the requester what happened for ${id}`);
     expect(shown).toContain(`<@${opsHead}> told the requester how the fix is going for ${id}`);
     expect(shown).toContain(`<@${opsMember}> wrote down why ${id} missed its target: Tooling`);
+    expect(shown).toContain(`<@${opsMember}> apologised to the requester for ${id}`);
   });
 
   await step('the resolve keeps the cause written down and counts it once', async () => {
