@@ -178,6 +178,37 @@ describe('the cause written down as a recovery step', () => {
     expect(causes(later)).toEqual({ 'cause|tooling': 1, 'acause|it-for-finance|tooling': 1 });
   });
 
+  it('asks again at the resolve when a target is missed after the cause was written down', () => {
+    const filed = fileRequest({
+      id: 'IT-9',
+      number: 9,
+      agreement: AGREEMENT,
+      customer: 'finance',
+      priority: 'P1',
+      title: 'Printer',
+      description: '',
+      requester: REQUESTER,
+      at: FRI_3PM,
+      calendar: cal,
+    });
+    if (!filed.ok) throw new Error(filed.error);
+    const charge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
+    // The response (due Friday 16:00 in New York) is missed; the cause is written down; then the resolution too.
+    let r = ok(filed.value.request, { type: 'breach', kind: 'response', charge }, 'kept', at('2026-11-20T21:05:00Z'));
+    r = ok(
+      r,
+      { type: 'recover', step: 'cause', note: '', cause: { category: 'staffing' } },
+      HEAD,
+      at('2026-11-20T21:10:00Z'),
+    );
+    r = ok(r, { type: 'acknowledge' }, AGENT, at('2026-11-20T21:15:00Z'));
+    r = ok(r, { type: 'breach', kind: 'resolution', charge: { ...charge, n: 2 } }, 'kept', at('2026-11-23T16:05:00Z'));
+    expect(act(r, { type: 'resolve', note: 'Done' }, AGENT, at('2026-11-23T16:30:00Z'))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('pick a cause'),
+    });
+  });
+
   it('is refused on a cancelled request, and without a category', () => {
     const live = breachedLive();
     const cancelled = { ...live, status: 'cancelled' as const };
