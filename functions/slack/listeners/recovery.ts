@@ -1,9 +1,10 @@
 /**
- * Service recovery after a miss (docs/breaches.md "Recovery"): the Apologise button in the breach
- * DMs of the provider's side opens Kept's drafted apology to edit and send (it reaches the
- * requester in their DM thread and is recorded as a recovery step); the requester's Yes/No in the
- * resolve DM answers, once, whether the service was put right (and earns the agreement's recovery
- * credit in time).
+ * Service recovery after a miss (docs/breaches.md "Recovery"): the recovery steps in the breach
+ * DMs of the provider's side (buttons, a batch line's menu) and the card's menu open their forms:
+ * Kept's drafted apology, an explanation or word on progress (each reaches the requester in their
+ * DM thread) and the cause (the request's cause); each is recorded as a recovery step, once per
+ * form. The requester's Yes/No in the resolve DM answers, once, whether the service was put right
+ * (and earns the agreement's recovery credit in time).
  */
 import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction } from '@slack/bolt';
 import { z } from 'zod';
@@ -28,6 +29,7 @@ import {
   recoveryTextModal,
   STEP_ACTION,
   STEP_BUTTON,
+  stepTitle,
 } from '../views/recovery';
 import type { ListenerDeps } from './deps';
 import { openThenFill, parseJson, refuse } from './reply';
@@ -84,7 +86,7 @@ export function registerRecovery(app: App, deps: ListenerDeps): void {
     const press = pressed(action);
     if (!press) return refuse(respond, 'That button is from an older version of Kept.');
     const { id, step } = press;
-    const title = `${STEP_BUTTON[step]}: ${id}`;
+    const title = stepTitle(step, id);
     await openThenFill(
       client,
       body.trigger_id ?? '',

@@ -1,9 +1,10 @@
 /**
  * Block Kit for missed targets: the breach DM to the heads of both departments (with the
- * service-recovery checklist, and the Waive button for the customer's heads), one per scan for all
- * its breaches (`breachBatch`), the apology to the requester and the recovery steps to the
- * assignee, and the modal that asks why a penalty is waived (warnings before a miss: warnings.ts;
- * the apology form and the requester's "put right?" question: recovery.ts).
+ * service-recovery checklist, the recovery steps for the provider's heads and the Waive button for
+ * the customer's), one per scan for all its breaches (`breachBatch`), the apology to the requester
+ * and the recovery steps to the assignee, and the modal that asks why a penalty is waived
+ * (warnings before a miss: warnings.ts; the steps' buttons and forms and the requester's "put
+ * right?" question: recovery.ts).
  * Pure functions of domain values:
  * nothing here reads the clock or calls Slack. All user text goes through `escapeMrkdwn`.
  */

@@ -1,7 +1,9 @@
 /**
- * Block Kit for service recovery after a miss (docs/breaches.md#recovery): the apology form Kept
- * drafts for the provider, and the requester's once-only "did they put it right?" question in the
- * resolve DM. Pure functions of domain values; all user text goes through `escapeMrkdwn`.
+ * Block Kit for service recovery after a miss (docs/breaches.md#recovery): the four steps' buttons
+ * (and a batch line's menu) with the steps done so far, their forms (the apology Kept drafts, an
+ * explanation, word on progress, the cause) and what a form says once a step is recorded, and the
+ * requester's once-only "did they put it right?" question in the resolve DM. Pure functions of
+ * domain values; all user text goes through `escapeMrkdwn`.
  */
 import type { Button, ContextBlock, KnownBlock, ModalView, Overflow } from '@slack/types';
 import {
@@ -97,6 +99,10 @@ const TEXT_STEP = {
 
 export type TextStep = keyof typeof TEXT_STEP;
 
+/** A step's form title (Slack allows 24 characters): `Explain IT-42`, `Cause of IT-42`. */
+export const stepTitle = (step: RecoveryStep, requestId: string): string =>
+  step === 'cause' ? `Cause of ${requestId}` : `${TEXT_STEP[step].title} ${requestId}`;
+
 /**
  * The form of a step that reaches the requester (private_metadata: JSON `{ id, kind, step }`): the
  * apology with Kept's draft to edit, an explanation, or word on progress. It reaches the requester
@@ -121,7 +127,7 @@ export function recoveryTextModal(input: {
         : `Tell ${to} how the fix is going: what is done, what is next, and when they will hear again.`;
   return modal({
     callbackId: IDS.recoverModal,
-    title: `${step.title} ${input.requestId}`,
+    title: stepTitle(input.step, input.requestId),
     submit: 'Send',
     close: 'Cancel',
     metadata: input.metadata,
@@ -165,7 +171,7 @@ export function recoveryCauseModal(input: { requestId: string; current?: Cause; 
   const preset = current && (CAUSE_CATEGORIES as readonly string[]).includes(current.category) ? current : undefined;
   return modal({
     callbackId: IDS.recoverCauseModal,
-    title: `Cause of ${input.requestId}`,
+    title: stepTitle('cause', input.requestId),
     submit: 'Save',
     close: 'Cancel',
     metadata: input.metadata,
