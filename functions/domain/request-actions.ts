@@ -301,7 +301,11 @@ const resume: EffectOf<'resume'> = (request, _action, { calendar, at, rights, pr
   return effect(resumed(request, calendar, at));
 };
 
-/** The cause a resolve records: needed once a target is missed, checked whenever given. */
+/**
+ * The cause a resolve records: needed once a target is missed, unless a recovery step wrote it down
+ * after every miss was recorded (then a resolve without one keeps it, and one with a cause replaces
+ * it; a reopened cycle's new miss asks again); checked whenever given.
+ */
 function causeOf(
   request: Request,
   action: ActionOf<'resolve'>,
@@ -309,7 +313,12 @@ function causeOf(
   at: number,
 ): Result<Cause | undefined> {
   const missed = missedTargets(request, calendar, at);
-  if (missed.length > 0 && !action.cause) {
+  const written = request.recovery?.steps?.cause;
+  const covered =
+    request.cause !== undefined &&
+    written !== undefined &&
+    missed.every((kind) => (request.breaches?.[kind]?.detectedAt ?? Number.POSITIVE_INFINITY) <= written.at);
+  if (missed.length > 0 && !action.cause && !covered) {
     const causes = CAUSE_CATEGORIES.map((c) => CAUSE_LABEL[c].toLowerCase()).join(', ');
     return {
       ok: false,

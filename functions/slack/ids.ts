@@ -93,6 +93,17 @@ export const IDS = {
   /** The apology form (private_metadata: the same JSON); its text block. */
   recoverModal: 'request_recover_text',
   recoverTextBlock: 'recover_text',
+  /** The other recovery steps' buttons in the breach DMs (value: the same JSON as Apologise); the
+   * apology form also takes an explanation or word on progress (private_metadata adds `step`). */
+  recoverExplain: 'request_recover_explain',
+  recoverProgress: 'request_recover_progress',
+  recoverCause: 'request_recover_cause',
+  /** A line of the heads' batch: the four steps in one overflow menu; option value `step|kind|id`. */
+  recoverSteps: 'request_recover_steps',
+  /** The form that writes down the cause of a miss (private_metadata: `{ id, kind }`): category and note. */
+  recoverCauseModal: 'request_recover_cause_form',
+  recoverCauseBlock: 'recover_cause',
+  recoverCauseTextBlock: 'recover_cause_text',
   /** The requester's "Was it put right?" buttons; value is JSON `{ "id": "IT-42", "recovered": true }`. */
   recoveredYes: 'request_recovered_yes',
   recoveredNo: 'request_recovered_no',

@@ -311,7 +311,7 @@ function eventText(e: RequestEvent, v: RequestPageView): string {
       return `${who} waived the ${e.kind ? `${e.kind} ` : ''}penalty${cycle}${note}`;
     case 'recover':
       return e.recovery === 'cause'
-        ? `${who} wrote down why it missed its target`
+        ? `${who} wrote down why it missed its target${e.cause ? `: ${esc(CAUSE_LABEL[e.cause.category] ?? e.cause.category)}${e.cause.text ? `, “${esc(e.cause.text)}”` : ''}` : ''}`
         : `${who} ${e.recovery === 'apologised' ? 'apologised to the requester' : e.recovery === 'explained' ? 'explained what happened' : 'reported how the fix is going'}${note}`;
     case 'recovered':
       return e.recovered

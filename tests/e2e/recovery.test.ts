@@ -57,7 +57,7 @@ async function submit(view: Record<string, unknown>, typed: Record<string, strin
   );
   expect(res.status).toBe(200);
   await app.http.idle();
-  return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
+  return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string>; view?: unknown }) : {};
 }
 
 /** Kept's messages to `user` (text and blocks), in order. */
@@ -96,7 +96,12 @@ it('from a miss to an apology, a confirmed recovery and its credit, once', async
     expect(draft).toContain('15 minutes late');
     expect(await submit(modal, { [IDS.recoverTextBlock]: '' }, opsHead)).toMatchObject({ response_action: 'errors' });
     const text = 'Sorry: we were 15 minutes late answering. The demo box is back up; I check it again at noon.';
-    expect(await submit(modal, { [IDS.recoverTextBlock]: text }, opsHead)).toEqual({});
+    // The form says it went, and what is still to do.
+    const sent = await submit(modal, { [IDS.recoverTextBlock]: text }, opsHead);
+    expect(sent.response_action).toBe('update');
+    expect(JSON.stringify(sent)).toContain(
+      'Still to do: explain what happened, report progress, write down the cause.',
+    );
     expect(dms(salesMember).some((t) => t.includes('The demo box is back up'))).toBe(true);
     const request = (await getRequest(app.db, id))!;
     expect(request.recovery?.steps?.apologised).toEqual({ by: opsHead, at: clock.now().getTime() });

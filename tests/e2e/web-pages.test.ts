@@ -153,3 +153,21 @@ describe('the company page', () => {
     expect(html).toContain('this-week, last-week, this-month');
   });
 });
+
+describe('recovery steps on the request page', () => {
+  it('shows the cause written down, with its category and note, escaped', async () => {
+    const note = 'Vendor <b>portal</b> was down';
+    const done = await act(app.db, {
+      id: 'IT-2',
+      user: IT_MEMBER,
+      action: { type: 'recover', step: 'cause', note, cause: { category: 'dependency', text: note } },
+      now: new Date('2026-11-19T15:00:00Z'),
+    });
+    expect(done.outcome).toBe('done');
+    const { html } = await as(IT_MEMBER, '/web/requests/IT-2');
+    expect(html).toContain(
+      'wrote down why it missed its target: Dependency, “Vendor &lt;b&gt;portal&lt;/b&gt; was down”',
+    );
+    expect(html).not.toContain('<b>portal</b>');
+  });
+});

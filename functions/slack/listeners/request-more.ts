@@ -23,6 +23,11 @@ const MENU: ReadonlySet<string> = new Set([
   IDS.requestAction.transfer,
   IDS.requestAction.cancel,
   IDS.requestAction.explain,
+  // After a miss: the recovery steps (listeners/recovery.ts takes the request ID alone).
+  IDS.recoverApologise,
+  IDS.recoverExplain,
+  IDS.recoverProgress,
+  IDS.recoverCause,
 ]);
 
 const cancelModal = (id: string) =>

@@ -163,7 +163,7 @@ export function registerRequestWork(app: App, deps: ListenerDeps): void {
         const { request, dir } = seen;
         const provider = findDepartment(dir, request.provider);
         const missed = request && provider ? missedTargets(request, calendarOf(provider), deps.now().getTime()) : [];
-        return resolveModal(id, missed);
+        return resolveModal(id, missed, request.cause); // a cause written down already is preset
       },
       () =>
         refuse(

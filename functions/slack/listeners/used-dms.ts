@@ -9,7 +9,7 @@
 import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { isHead } from '../../domain/department';
+import { isHead, isMember } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import type { MessageRef } from '../../domain/message-ref';
 import { breachOf } from '../../domain/request';
@@ -137,6 +137,7 @@ export async function showBreachDm(
     lateBy,
     ...(cardLink ? { cardLink } : {}),
     canWaive: customer !== undefined && isHead(customer, input.reader),
+    canRecover: isMember(provider, input.reader),
     reader: input.reader,
     ...(input.cycle ? { cycle: input.cycle } : {}),
   });

@@ -1,9 +1,10 @@
 /**
  * Block Kit for missed targets: the breach DM to the heads of both departments (with the
- * service-recovery checklist, and the Waive button for the customer's heads), one per scan for all
- * its breaches (`breachBatch`), the apology to the requester and the recovery steps to the
- * assignee, and the modal that asks why a penalty is waived (warnings before a miss: warnings.ts;
- * the apology form and the requester's "put right?" question: recovery.ts).
+ * service-recovery checklist, the recovery steps for the provider's heads and the Waive button for
+ * the customer's), one per scan for all its breaches (`breachBatch`), the apology to the requester
+ * and the recovery steps to the assignee, and the modal that asks why a penalty is waived
+ * (warnings before a miss: warnings.ts; the steps' buttons and forms and the requester's "put
+ * right?" question: recovery.ts).
  * Pure functions of domain values:
  * nothing here reads the clock or calls Slack. All user text goes through `escapeMrkdwn`.
  */
@@ -37,6 +38,7 @@ import {
   safeUrl,
   spokenDuration,
 } from './format';
+import { recoveryButtons, recoveryDone, recoveryMenu } from './recovery';
 
 /** Titles are at most 150 characters; a headline shows them whole. */
 const titleOf = (request: Request) => `*${escapeMrkdwn(request.title)}*`;
@@ -68,7 +70,7 @@ export interface BreachNoticeInput {
   cardLink?: string;
   /** true for the customer's heads: they get the Waive button */
   canWaive: boolean;
-  /** true for the provider's side: they get the Apologise button (service recovery). */
+  /** true for the provider's side: they get the recovery steps' buttons (service recovery). */
   canRecover?: boolean;
   /** Who reads it: a waiver they gave says "You waived", not their own name. */
   reader?: string;
@@ -86,9 +88,6 @@ const waiveValue = (request: Request, kind: TargetKind, cycle?: number): string 
     kind,
     ...(kind === 'resolution' ? { cycle: cycle ?? cycleOf(request) } : {}),
   });
-
-/** The Apologise button's value: the request and the missed target (the draft says which). */
-const recoverValue = (request: Request, kind: TargetKind): string => JSON.stringify({ id: request.id, kind });
 
 /** The four steps of service recovery, in the order they are done. */
 function checklist(provider: string, requester: string): string {
@@ -131,12 +130,15 @@ export function breachNotice(input: BreachNoticeInput): SlackMessage {
     section(cost),
     section(checklist(provider, requester)),
   ];
-  if (input.canRecover)
+  if (input.canRecover) {
     blocks.push({
       type: 'actions',
       block_id: `request_recover:${request.id}:${kind}`,
-      elements: [button(IDS.recoverApologise, 'Apologise to the requester', recoverValue(request, kind), 'primary')],
+      elements: recoveryButtons(request, kind),
     });
+    const done = recoveryDone(request);
+    if (done) blocks.push(done);
+  }
   if (input.canWaive && breach.amount > 0 && !breach.waived) {
     const actions: ActionsBlock = {
       type: 'actions',
@@ -226,15 +228,13 @@ export function breachToAssignee(input: BreachToAssigneeInput): SlackMessage {
     elements: [
       button(IDS.requestAction.resolve, 'Resolve', request.id, 'primary'),
       button(IDS.requestAction.pause, 'Ask for what is missing', request.id),
-      button(IDS.recoverApologise, 'Apologise', recoverValue(request, kind)),
+      ...recoveryButtons(request, kind, false),
     ],
   };
   const blocks: KnownBlock[] = [section(headline), section(steps)];
-  blocks.push(
-    isLive(request)
-      ? actions
-      : { ...actions, elements: [button(IDS.recoverApologise, 'Apologise', recoverValue(request, kind))] },
-  );
+  blocks.push(isLive(request) ? actions : { ...actions, elements: recoveryButtons(request, kind) });
+  const done = recoveryDone(request);
+  if (done) blocks.push(done);
   return { text: cut(`:red_circle: ${id} missed its ${kind} target: ${late}.`, MAX_SECTION_TEXT), blocks };
 }
 
@@ -251,7 +251,7 @@ export interface BatchedBreach {
   lateBy: number;
   /** true when this head may waive it (a head of the customer). */
   canWaive: boolean;
-  /** true when this head works for the provider: the line offers the Apologise button. */
+  /** true when this head works for the provider: the line offers the recovery steps (a menu). */
   canRecover?: boolean;
 }
 
@@ -282,7 +282,7 @@ export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
     // One button a line: a head of the customer may waive, a head of the provider starts recovery.
     if (item.canWaive && breach.amount > 0 && !breach.waived)
       line.accessory = button(IDS.waivePenalty, 'Waive penalty', waiveValue(request, kind));
-    else if (item.canRecover) line.accessory = button(IDS.recoverApologise, 'Apologise', recoverValue(request, kind));
+    else if (item.canRecover) line.accessory = recoveryMenu(request, kind);
     blocks.push(line);
   }
   if (rest > 0)

@@ -189,9 +189,10 @@ export function readNewRequestView(values: ModalValues): {
 
 /**
  * Asks for the resolution note; the requester reads it. When the request missed targets
- * (`missedTargets` in the domain), it also asks for the cause (required) and what happened.
+ * (`missedTargets` in the domain), it also asks for the cause (required) and what happened; a cause
+ * already written down as a recovery step (`written`) is preset.
  */
-export function resolveModal(requestId: string, missed: readonly TargetKind[] = []): ModalView {
+export function resolveModal(requestId: string, missed: readonly TargetKind[] = [], written?: Cause): ModalView {
   const blocks: KnownBlock[] = [
     {
       type: 'input',
@@ -222,6 +223,9 @@ export function resolveModal(requestId: string, missed: readonly TargetKind[] = 
           action_id: IDS.value,
           placeholder: plain('What made it late?'),
           options: CAUSE_CATEGORIES.map((c) => option(c, CAUSE_LABEL[c])),
+          ...(written && (CAUSE_CATEGORIES as readonly string[]).includes(written.category)
+            ? { initial_option: option(written.category, CAUSE_LABEL[written.category]) }
+            : {}),
         },
       },
       {
@@ -234,6 +238,7 @@ export function resolveModal(requestId: string, missed: readonly TargetKind[] = 
           action_id: IDS.value,
           multiline: true,
           max_length: NOTE_MAX,
+          ...(written?.text ? { initial_value: written.text } : {}),
           placeholder: plain('e.g. Two of three people were off sick; nobody covered the queue'),
         },
       },

@@ -11,8 +11,10 @@
 import type { ActionsBlock, KnownBlock, SectionBlock, StaticSelect, UsersSelect } from '@slack/types';
 import {
   type ActionType,
+  allBreaches,
   type Breach,
   cycleOf,
+  RECOVERY_STEPS,
   type Request,
   type RequestClocks,
   type RequestStatus,
@@ -49,6 +51,7 @@ import {
   TARGET_LABEL,
 } from './format';
 import { causeText, type HistoryEvent, historyLine } from './history';
+import { STEP_ACTION, STEP_BUTTON } from './recovery';
 
 /** How many history lines `/sla show` shows. */
 export const HISTORY_MAX = 10;
@@ -250,7 +253,12 @@ function cardActions(request: Request): ActionsBlock {
   const rest = (['resolve', 'resume', 'reopen', 'pause', 'priority', 'transfer', 'cancel'] as const).filter(
     (t) => t !== primary && has(t),
   );
-  if (rest.length === 0) {
+  // After a miss, the provider's recovery steps (docs/breaches.md "Recovery"), until it is cancelled.
+  const recovery =
+    request.status !== 'cancelled' && allBreaches(request).length > 0
+      ? RECOVERY_STEPS.map((step) => option(STEP_ACTION[step], `${STEP_BUTTON[step]}…`))
+      : [];
+  if (rest.length === 0 && recovery.length === 0) {
     // Every card, whatever its status, can say why its due times are what they are.
     elements.push(button(IDS.requestAction.explain, 'Why this due time?', id));
   } else {
@@ -260,6 +268,7 @@ function cardActions(request: Request): ActionsBlock {
       placeholder: plain('More actions'),
       options: [
         ...rest.map((t) => option(IDS.requestAction[t], t === 'cancel' ? 'Cancel request…' : label[t]!)),
+        ...recovery,
         option(IDS.requestAction.explain, 'Why this due time?'),
       ],
     };

@@ -18,6 +18,7 @@ import {
   SYSTEM_RIGHTS,
 } from '../../../functions/domain/request';
 import { decide, recoveryCredits } from '../../../functions/domain/request-actions';
+import { contribution } from '../../../functions/domain/stats';
 import { opsForSales } from '../../support/company';
 import { department } from '../../support/departments';
 
@@ -65,8 +66,8 @@ function ok(request: Request, action: RequestAction, actor: string, when: number
   return r.value.request;
 }
 
-/** Filed Friday 15:00, response met at once, resolution missed Monday 11:00 and recorded, then resolved. */
-function breachedAndResolved(resolvedAt: number): Request {
+/** Filed Friday 15:00, response met at once, resolution missed Monday 11:00 and recorded; still live. */
+function breachedLive(): Request {
   const filed = fileRequest({
     id: 'IT-7',
     number: 7,
@@ -80,9 +81,14 @@ function breachedAndResolved(resolvedAt: number): Request {
     calendar: cal,
   });
   if (!filed.ok) throw new Error(filed.error);
-  let r = ok(filed.value.request, { type: 'acknowledge' }, AGENT, FRI_3PM + MINUTE_MS);
+  const r = ok(filed.value.request, { type: 'acknowledge' }, AGENT, FRI_3PM + MINUTE_MS);
   const charge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
-  r = ok(r, { type: 'breach', kind: 'resolution', charge }, 'kept', at('2026-11-23T16:05:00Z'));
+  return ok(r, { type: 'breach', kind: 'resolution', charge }, 'kept', at('2026-11-23T16:05:00Z'));
+}
+
+/** The same, then resolved at `resolvedAt`. */
+function breachedAndResolved(resolvedAt: number): Request {
+  const r = breachedLive();
   return ok(r, { type: 'resolve', note: 'New laptop handed over', cause: { category: 'staffing' } }, AGENT, resolvedAt);
 }
 
@@ -126,6 +132,94 @@ describe('recovery steps', () => {
       ok: false,
       error: expect.stringMatching(/only people in IT/i),
     });
+  });
+});
+
+describe('the cause written down as a recovery step', () => {
+  const causes = (r: Request) =>
+    Object.fromEntries(Object.entries(contribution(r)).filter(([k]) => /^(a?cause)\|/.test(k)));
+  const when = at('2026-11-23T16:30:00Z');
+
+  it('lets the resolve go without asking again, keeping it; counted once', () => {
+    const live = breachedLive();
+    expect(act(live, { type: 'resolve', note: 'Done' }, AGENT, when)).toMatchObject({ ok: false });
+    const written = ok(
+      live,
+      { type: 'recover', step: 'cause', note: 'Nobody covered the queue', cause: { category: 'staffing' } },
+      HEAD,
+      when,
+    );
+    expect(causes(written)).toEqual({ 'cause|staffing': 1, 'acause|it-for-finance|staffing': 1 });
+    const resolved = ok(written, { type: 'resolve', note: 'Done' }, AGENT, when + MINUTE_MS);
+    expect(resolved.cause).toEqual({ category: 'staffing', text: 'Nobody covered the queue' });
+    expect(causes(resolved)).toEqual({ 'cause|staffing': 1, 'acause|it-for-finance|staffing': 1 });
+  });
+
+  it('is replaced, not added to, by a resolve with another cause or a later step', () => {
+    const written = ok(
+      breachedLive(),
+      { type: 'recover', step: 'cause', note: '', cause: { category: 'staffing' } },
+      HEAD,
+      when,
+    );
+    const resolved = ok(
+      written,
+      { type: 'resolve', note: 'Done', cause: { category: 'handoff' } },
+      AGENT,
+      when + MINUTE_MS,
+    );
+    expect(causes(resolved)).toEqual({ 'cause|handoff': 1, 'acause|it-for-finance|handoff': 1 });
+    const later = ok(
+      resolved,
+      { type: 'recover', step: 'cause', note: 'It was the tooling after all', cause: { category: 'tooling' } },
+      HEAD,
+      when + 2 * MINUTE_MS,
+    );
+    expect(causes(later)).toEqual({ 'cause|tooling': 1, 'acause|it-for-finance|tooling': 1 });
+  });
+
+  it('asks again at the resolve when a target is missed after the cause was written down', () => {
+    const filed = fileRequest({
+      id: 'IT-9',
+      number: 9,
+      agreement: AGREEMENT,
+      customer: 'finance',
+      priority: 'P1',
+      title: 'Printer',
+      description: '',
+      requester: REQUESTER,
+      at: FRI_3PM,
+      calendar: cal,
+    });
+    if (!filed.ok) throw new Error(filed.error);
+    const charge = { amount: 50, unit: 'points', n: 1, multiplier: 1, month: '2026-11' };
+    // The response (due Friday 16:00 in New York) is missed; the cause is written down; then the resolution too.
+    let r = ok(filed.value.request, { type: 'breach', kind: 'response', charge }, 'kept', at('2026-11-20T21:05:00Z'));
+    r = ok(
+      r,
+      { type: 'recover', step: 'cause', note: '', cause: { category: 'staffing' } },
+      HEAD,
+      at('2026-11-20T21:10:00Z'),
+    );
+    r = ok(r, { type: 'acknowledge' }, AGENT, at('2026-11-20T21:15:00Z'));
+    r = ok(r, { type: 'breach', kind: 'resolution', charge: { ...charge, n: 2 } }, 'kept', at('2026-11-23T16:05:00Z'));
+    expect(act(r, { type: 'resolve', note: 'Done' }, AGENT, at('2026-11-23T16:30:00Z'))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('pick a cause'),
+    });
+  });
+
+  it('is refused on a cancelled request, and without a category', () => {
+    const live = breachedLive();
+    const cancelled = { ...live, status: 'cancelled' as const };
+    const cause = {
+      type: 'recover' as const,
+      step: 'cause' as const,
+      note: '',
+      cause: { category: 'staffing' as const },
+    };
+    expect(act(cancelled, cause, HEAD, when)).toMatchObject({ ok: false });
+    expect(act(live, { type: 'recover', step: 'cause', note: 'x' }, HEAD, when)).toMatchObject({ ok: false });
   });
 });
 

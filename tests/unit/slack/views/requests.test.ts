@@ -381,6 +381,24 @@ describe('requestCard with missed targets', () => {
     expect(responseLine(card(capped, T0 + HOUR_MS))).toMatch(/missed — was due <!date\^[^>]+>$/);
   });
 
+  it('offers the recovery steps in the menu after a miss, also once resolved, and never before one or once cancelled', () => {
+    const steps = [
+      ['Apologise…', IDS.recoverApologise],
+      ['Explain what happened…', IDS.recoverExplain],
+      ['Report progress…', IDS.recoverProgress],
+      ['Write down the cause…', IDS.recoverCause],
+    ];
+    expect(moreMenu(card(file(), T0).blocks)).not.toEqual(expect.arrayContaining([steps[0]]));
+    const missed = breach(file(), 'response', T0 + 40 * MINUTE_MS);
+    const menu = moreMenu(card(missed, T0 + HOUR_MS).blocks);
+    expect(menu).toEqual(expect.arrayContaining(steps));
+    expect(menu.at(-1)).toEqual(['Why this due time?', IDS.requestAction.explain]);
+    const resolved = act(missed, { type: 'resolve', note: 'Done', cause: { category: 'staffing' } }, T0 + HOUR_MS);
+    expect(moreMenu(card(resolved, T0 + HOUR_MS).blocks)).toEqual(expect.arrayContaining(steps));
+    const cancelled = act(missed, { type: 'cancel' }, T0 + HOUR_MS, REQUESTER);
+    expect(moreMenu(card(cancelled, T0 + HOUR_MS).blocks)).not.toEqual(expect.arrayContaining([steps[0]]));
+  });
+
   it('shows both breaches', () => {
     const f = breach(breach(file(), 'response', T0 + 5 * HOUR_MS), 'resolution', T0 + 5 * HOUR_MS, { n: 2 });
     const m = card(f, T0 + 5 * HOUR_MS);
