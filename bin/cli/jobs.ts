@@ -34,7 +34,11 @@ export async function job(command: 'scan' | 'digest', args: string[], io: CliIO)
   }
   const config = parseConfig(io.env);
   const line = await withDb(config, async (db) => {
-    const outbox = outboxFromConfig(config, db); // in this process: the command ends when its work is done
+    // In this process: the command ends when its work is done. With --now, the work runs on the
+    // replayed clock too (moving on with real time), so a replayed scan's DMs read as they would have.
+    const started = Date.now();
+    const replayed = () => new Date(now.getTime() + (Date.now() - started));
+    const outbox = outboxFromConfig(config, db, replayed);
     const done = await runScheduled(
       {
         db,

@@ -90,8 +90,11 @@ export function inProcessWorker(
   return outbox;
 }
 
-/** The queue when KEPT_QUEUE_URL is set (AWS); otherwise the work runs in this process. */
-export function outboxFromConfig(config: Config, db: Db): Outbox {
+/**
+ * The queue when KEPT_QUEUE_URL is set (AWS); otherwise the work runs in this process, on `now`
+ * when given (a job replayed with `--now` has its work done at the same instant).
+ */
+export function outboxFromConfig(config: Config, db: Db, now?: () => Date): Outbox {
   if (config.KEPT_QUEUE_URL) return sqsOutbox(config.KEPT_QUEUE_URL);
-  return inProcessWorker({ db, slack: workerSlackClient(config), admins: config.KEPT_ADMINS });
+  return inProcessWorker({ db, slack: workerSlackClient(config), admins: config.KEPT_ADMINS, ...(now ? { now } : {}) });
 }
