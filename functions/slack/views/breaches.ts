@@ -260,7 +260,8 @@ export const MAX_BATCHED_BREACHES = 40;
 
 /**
  * What a head hears of one scan's breaches, in one DM: each missed target on its own line with its
- * penalty, and the Waive penalty button where this head may waive; then the recovery checklist once.
+ * penalty, and the Waive penalty button where this head may waive, or for a head of the provider the
+ * recovery steps (four buttons under a lone line, a menu on each line of several); then the checklist.
  */
 export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
   const shown = items.slice(0, MAX_BATCHED_BREACHES);
@@ -282,8 +283,11 @@ export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
     // One button a line: a head of the customer may waive, a head of the provider starts recovery.
     if (item.canWaive && breach.amount > 0 && !breach.waived)
       line.accessory = button(IDS.waivePenalty, 'Waive penalty', waiveValue(request, kind));
-    else if (item.canRecover) line.accessory = recoveryMenu(request, kind);
+    else if (item.canRecover && shown.length > 1) line.accessory = recoveryMenu(request, kind);
     blocks.push(line);
+    // A batch of one reads like the single-breach DM: the four recovery steps as buttons.
+    if (item.canRecover && shown.length === 1 && line.accessory === undefined)
+      blocks.push({ type: 'actions', elements: recoveryButtons(request, kind) });
   }
   if (rest > 0)
     blocks.push(

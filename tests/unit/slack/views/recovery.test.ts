@@ -118,7 +118,7 @@ describe('the recovery steps in the breach DMs', () => {
     }
   });
 
-  it("put the four steps in one menu on a provider head's batch line, the Waive button on a customer head's", () => {
+  it("put the four steps in a menu on each of a provider head's batch lines, the Waive button on a customer head's", () => {
     const item = (canWaive: boolean, canRecover: boolean, id = missed.id): BatchedBreach => ({
       request: { ...missed, id },
       kind: 'response',
@@ -129,7 +129,12 @@ describe('the recovery steps in the breach DMs', () => {
       canWaive,
       canRecover,
     });
-    const provider = breachBatch([item(false, true)]);
+    // A lone line gets the four buttons, as the single-breach DM does.
+    const lone = known(breachBatch([item(false, true)]).blocks);
+    expect(
+      lone.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => (e as { action_id?: string }).action_id) : [])),
+    ).toEqual([IDS.recoverApologise, IDS.recoverExplain, IDS.recoverProgress, IDS.recoverCause]);
+    const provider = breachBatch([item(false, true), item(true, false, 'FIN-2')]);
     const menu = known(provider.blocks).flatMap((b) =>
       b.type === 'section' && b.accessory?.type === 'overflow' ? [b.accessory as Overflow] : [],
     );
@@ -139,7 +144,7 @@ describe('the recovery steps in the breach DMs', () => {
       ['apologised', 'explained', 'progress', 'cause'].map((s) => `${s}|response|${missed.id}`),
     );
     // The longest request ID still fits Slack's 75 characters of an option value.
-    const long = breachBatch([item(false, true, `${'X'.repeat(30)}-123456789`)]);
+    const long = breachBatch([item(false, true, `${'X'.repeat(30)}-123456789`), item(false, true)]);
     for (const b of known(long.blocks))
       if (b.type === 'section' && b.accessory?.type === 'overflow')
         for (const o of (b.accessory as Overflow).options) expect(o.value!.length).toBeLessThanOrEqual(75);
