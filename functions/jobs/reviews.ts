@@ -159,8 +159,9 @@ export async function runReviews(deps: JobDeps, now: Date): Promise<ReviewsResul
       }
     }
 
-    // A review a run opened and died before handing on: once its lease ran out, handed on again.
-    if (existing) for (const { handed, ...review } of existing) if (!handed) await open(review);
+    // A review a run opened and died before handing on: once its lease ran out, handed on again,
+    // whether or not its trigger still holds (a tier review claimed in a month's last minutes).
+    for (const { handed, ...review } of await reviews()) if (!handed) await open(review);
 
     // The same cause written down three times within 30 days.
     const counts = await countsOf(provider, zone);

@@ -114,6 +114,25 @@ it('five openers of one trigger at once: one opens it, the others are told it is
   expect((await openReview(db, review, 'f', 1000 + 6 * 60_000)).kind).toBe('claimed');
 });
 
+it("a review claimed in a month's last minutes by a run that died is handed on in the next month", async () => {
+  const review = {
+    agreementId: 'ops-for-sales',
+    key: 'tier|2026-12|3',
+    trigger: { kind: 'tier' as const, month: '2026-12', fromBreach: 3, multiplier: 2 },
+    provider: 'ops',
+    customers: ['sales'],
+    openedAt: Date.parse('2026-12-31T23:55:00Z'),
+    breaches: [],
+  };
+  // The run claimed it and died before handing it on; January's total no longer crosses a tier.
+  expect((await openReview(db, review, 'dead', review.openedAt)).kind).toBe('claimed');
+  const { outbox, items } = recordingOutbox();
+  expect((await runReviews({ db, outbox }, at('2027-01-01T00:10:00Z'))).opened).toBe(1);
+  expect(items).toEqual([{ type: 'review.open', agreement: 'ops-for-sales', key: 'tier|2026-12|3' }]);
+  expect((await reviewsOf(db, 'ops-for-sales'))[0]).toMatchObject({ handed: true });
+  expect((await runReviews({ db, outbox }, at('2027-01-01T00:25:00Z'))).opened).toBe(0);
+});
+
 it('the same cause on three breached requests opens one cause review', async () => {
   const ids: string[] = [];
   for (const day of ['01', '08', '20']) ids.push(await missedBoth(`2026-12-${day}T15:00:00Z`));
