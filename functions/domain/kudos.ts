@@ -17,7 +17,8 @@ export const KUDOS_VALUES_MAX = 5;
 /** A reaction removed within this long after it was added takes its kudos back. */
 export const KUDOS_UNDO_MS = 5 * MINUTE_MS;
 
-export const KUDOS_SOURCES = ['command', 'shortcut', 'reaction'] as const;
+/** `thanks`: the "Say thanks" button of a requester's resolved DM (its form). */
+export const KUDOS_SOURCES = ['command', 'shortcut', 'reaction', 'thanks'] as const;
 export type KudosSource = (typeof KUDOS_SOURCES)[number];
 
 const VALUE = /^#([a-z][a-z0-9_-]{0,29})$/;

@@ -96,6 +96,8 @@ export const IDS = {
   /** The requester's "Was it put right?" buttons; value is JSON `{ "id": "IT-42", "recovered": true }`. */
   recoveredYes: 'request_recovered_yes',
   recoveredNo: 'request_recovered_no',
+  /** "Say thanks" in the requester's resolved DM: opens the kudos form for whoever resolved it; value is the request ID. */
+  sayThanks: 'request_say_thanks',
 
   /** The "Give kudos" message shortcut and its modal (private_metadata: the message, JSON). */
   giveKudosShortcut: 'give_kudos',
