@@ -1,12 +1,13 @@
 /**
  * What the weekly digest says (functions/jobs/digest.ts posts it): the sources it reads the tips
  * and kudos from, and the message per channel and ISO week (the scorecard from the per-day
- * counters, the week's tips, last week's kudos, the requests at risk now), read once per run and
- * shared by channels in the same week. Also which departments the digest's chart shows.
+ * counters, the week's tips, last week's kudos and misses turned around, the requests at risk
+ * now), read once per run and shared by channels in the same week. Also which departments the
+ * digest's chart shows.
  */
 import { DateTime } from 'luxon';
 import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
-import type { DigestSettings, Directory } from '../domain/directory';
+import { type DigestSettings, type Directory, findDepartment } from '../domain/directory';
 import { buildReport } from '../domain/report';
 import { periodLabel } from '../domain/report-period';
 import { nextDue } from '../domain/request';
@@ -25,8 +26,12 @@ import { tipsForWeek } from '../store/tips';
 export interface DigestSources {
   /** The week's two tips; undefined when there are none. */
   tipsForWeek(week: string): Promise<{ internal: DigestTip; customer: DigestTip } | undefined>;
-  /** Kudos given in ISO week `week`: received per department, and the messages. */
-  kudosOfWeek(week: string): Promise<{ byDepartment: Record<string, number>; messages: DigestKudos[] }>;
+  /** Kudos given in ISO week `week`: received per department, the messages, and the recoveries confirmed. */
+  kudosOfWeek(week: string): Promise<{
+    byDepartment: Record<string, number>;
+    messages: DigestKudos[];
+    turned?: { requestId: string; provider: string; customer: string }[];
+  }>;
 }
 
 /** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
@@ -123,7 +128,7 @@ export class ContentCache {
       }),
       this.sources.kudosOfWeek(lastWeek).catch((err: Error) => {
         logger.warn('digest kudos not read; the digest goes without them', { week: lastWeek, error: err.message });
-        return { byDepartment: {} as Record<string, number>, messages: [] as DigestKudos[] };
+        return { byDepartment: {} as Record<string, number>, messages: [] as DigestKudos[], turned: [] };
       }),
       this.atRiskNow(),
       Promise.all(
@@ -153,12 +158,19 @@ export class ContentCache {
       ),
     ]);
     const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
+    const nameOf = (id: string) => findDepartment(this.dir, id)?.name ?? id;
+    const turned = (kudos.turned ?? []).map((t) => ({
+      provider: nameOf(t.provider),
+      customer: nameOf(t.customer),
+      requestId: t.requestId,
+    }));
     return digestMessage({
       week,
       lastWeekLabel: periodLabel(from, to),
       ...(tips ? { tips } : {}),
       scorecard,
       kudos: kudos.messages,
+      turned,
       atRisk,
     });
   }

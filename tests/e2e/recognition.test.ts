@@ -1,9 +1,15 @@
 /**
  * Recognition tied to outcomes, the way Slack drives Kept: the requester's resolved DM has a
  * "Say thanks" button that opens the kudos form with whoever resolved it picked and the request
- * linked, counted in the same daily quota; only the requester may use it.
+ * linked, counted in the same daily quota; only the requester may use it. A miss the requester
+ * says was put right earns the providing team a "turned it around" line in next week's digest.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { LogLevel } from '@slack/web-api';
+import { digestSlackClient, runDigest } from '../../functions/jobs/digest';
+import { storeSources } from '../../functions/jobs/digest-content';
 import { IDS } from '../../functions/slack/ids';
+import { digestItem } from '../../functions/store/directory';
 import { givenOn, kudosOfWeek } from '../../functions/store/kudos';
 import { getRequest } from '../../functions/store/requests';
 import { fileThroughModal, keptScan } from '../support/app-steps';
@@ -16,6 +22,7 @@ import { testClock } from '../support/test-clock';
 
 const { opsMember, salesMember, salesHead } = OPS_FOR_SALES;
 const MINUTE = 60_000;
+const DIGEST_CHANNEL = 'C0KEPTWEEK';
 
 let app: RunningSlackApp;
 const clock = testClock('2026-11-24T10:00');
@@ -160,4 +167,37 @@ it('the resolved DM thanks whoever resolved it, in the same quota, and only for 
     expect(await givenOn(app.db, salesMember, day)).toBe(2);
     expect((await getRequest(app.db, id))?.requester).toBe(salesMember);
   });
+
+  await step(
+    'put right, as the requester says: next week’s digest thanks Operations for turning it around',
+    async () => {
+      const dm = resolvedDmOf(id);
+      await click(IDS.recoveredYes, JSON.stringify({ id, recovered: true }), salesMember, dm);
+      expect((await getRequest(app.db, id))?.recovery?.confirmed?.recovered).toBe(true);
+      const digest = await digestOn(new Date('2026-11-30T14:30:00Z'));
+      const turned = digest.find((t) => t.startsWith('*Turned it around*'));
+      expect(turned).toBe(
+        `*Turned it around* (misses put right, as the requesters told Kept)\n:sparkles: Operations turned it around for Sales on ${id} — thank you.`,
+      );
+    },
+  );
 });
+
+/** Runs the digest job at `at` for #kept-weekly (Mondays 09:00 New York); the texts of its sections. */
+async function digestOn(at: Date): Promise<string[]> {
+  await app.db.doc.send(
+    new PutCommand({
+      TableName: app.db.table,
+      Item: digestItem({ channel: DIGEST_CHANNEL, weekday: 'mon', time: '09:00', timezone: 'America/New_York' }),
+    }),
+  );
+  const slack = digestSlackClient(
+    { SLACK_API_URL: app.fake.url, SLACK_BOT_TOKEN: 'xoxb-test' },
+    { logLevel: LogLevel.ERROR },
+  );
+  expect(await runDigest({ db: app.db, slack, sources: storeSources(app.db) }, at)).toMatchObject({ posted: 1 });
+  const posted = app.fake.posted.filter((m) => m.channel === DIGEST_CHANNEL).at(-1);
+  return ((posted?.blocks ?? []) as { type: string; text?: { text: string } }[]).flatMap((b) =>
+    b.type === 'section' && b.text ? [b.text.text] : [],
+  );
+}

@@ -1,9 +1,10 @@
 /**
  * Block Kit for the weekly digest: the two tips, a scorecard per providing department for last
- * week, up to three kudos worth reading and the requests at risk now. The digest goes to channels
- * everyone reads, so it carries what `/sla report` shows anyone (compliance, met and missed): no
- * penalty amounts and nothing about a single person's misses (decisions.md). Made to read on a phone:
- * short lines, two-column fields, one section per department. Pure: the job gathers the figures
+ * week, up to three kudos worth reading, the misses turned around and the requests at risk now.
+ * The digest goes to channels everyone reads, so it carries what `/sla report` shows anyone
+ * (compliance, met and missed): no penalty amounts and nothing about a single person's misses
+ * (decisions.md). Made to read on a phone: short lines, two-column fields, one section per
+ * department. Pure: the job gathers the figures
  * (functions/jobs/digest.ts). All user text goes through `escapeMrkdwn`; at most 50 blocks.
  * No image here: charts are rendered in the worker bundle (functions/charts) and the digest Lambda
  * leaves the chart packages out, so the compliance chart is uploaded by the worker into the
@@ -29,6 +30,13 @@ export interface DigestKudos {
   at: number;
 }
 
+/** A recovery the requester confirmed last week: the providing team's mention (department names). */
+export interface DigestTurned {
+  provider: string;
+  customer: string;
+  requestId: string;
+}
+
 export interface ScoreRow {
   department: string;
   name: string;
@@ -52,6 +60,8 @@ export interface DigestInput {
   tips?: { internal: DigestTip; customer: DigestTip };
   scorecard: ScoreRow[];
   kudos: DigestKudos[];
+  /** Last week's confirmed recoveries, oldest first (none: the section is left out). */
+  turned?: DigestTurned[];
   atRisk: number;
 }
 
@@ -59,6 +69,8 @@ export interface DigestInput {
 export const MAX_DIGEST_BLOCKS = MAX_MESSAGE_BLOCKS;
 export const MAX_SCORECARD_ROWS = 30;
 export const MAX_KUDOS = 3;
+/** "Turned it around" lines shown; the rest are counted. */
+export const MAX_TURNED = 5;
 const MAX_KUDOS_TEXT = 280;
 const MAX_TIP_TEXT = 1_200;
 
@@ -120,6 +132,23 @@ function kudosBlock(k: DigestKudos): SectionBlock {
   return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${userText(k.message, MAX_KUDOS_TEXT)}”${values}`);
 }
 
+/**
+ * "Operations turned it around for Sales on OPS-12 — thank you." per confirmed recovery (at most
+ * MAX_TURNED, then how many more), in one section: a miss put right is worth a public thank-you,
+ * and it names teams and a request ID only (no title, no person, no penalty).
+ */
+export function turnedBlock(turned: readonly DigestTurned[]): SectionBlock {
+  const lines = turned
+    .slice(0, MAX_TURNED)
+    .map(
+      (t) =>
+        `:sparkles: ${userText(t.provider, 80)} turned it around for ${userText(t.customer, 80)} on ${userText(t.requestId, 40)} — thank you.`,
+    );
+  const more = turned.length - MAX_TURNED;
+  if (more > 0) lines.push(`…and ${plural(more, 'more request')} put right. Thank you all.`);
+  return section(`*Turned it around* (misses put right, as the requesters told Kept)\n${lines.join('\n')}`);
+}
+
 /** Departments with the most requests stay when there are too many for one message; shown by name. */
 function rowsShown(rows: readonly ScoreRow[]): { shown: ScoreRow[]; left: number } {
   const kept =
@@ -156,6 +185,7 @@ export function digestMessage(input: DigestInput): SlackMessage {
   const kudos = pickKudos(input.kudos);
   if (kudos.length === 0) blocks.push(context('No kudos last week. Thank someone with `/kudos`.'));
   for (const k of kudos) blocks.push(kudosBlock(k));
+  if (input.turned && input.turned.length > 0) blocks.push(turnedBlock(input.turned));
 
   blocks.push(
     { type: 'divider' },

@@ -4,6 +4,7 @@ import {
   type DigestInput,
   digestMessage,
   MAX_DIGEST_BLOCKS,
+  MAX_TURNED,
   pickKudos,
   type ScoreRow,
 } from '../../../../functions/slack/views/digest';
@@ -105,6 +106,8 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
         internal: { id: 'a', kind: 'internal', title: long, body: long, tryThisWeek: long },
         customer: { id: 'b', kind: 'customer', title: long, body: long, tryThisWeek: long },
       },
+      turned: Array.from({ length: 100 }, (_, i) => ({ provider: long, customer: long, requestId: `IT-${i}` })),
+      atRisk: 0,
     }),
   );
   expect(m.blocks.length).toBeLessThanOrEqual(MAX_DIGEST_BLOCKS);
@@ -115,6 +118,7 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
     expect((b.fields ?? []).length).toBeLessThanOrEqual(10);
   }
   expect(json(m)).toContain('…and 170 more departments');
+  expect(json(m)).toContain('No open request is at risk right now'); // the last block survives
   expect(json(m)).toContain('Dept 199'); // the busiest stay
 });
 
@@ -165,4 +169,22 @@ it('picks up to three kudos: most values, then the longest', () => {
     k('mid', ['a']),
   ]);
   expect(picked.map((p) => p.message)).toEqual(['x', 'mid', 'a longer message']);
+});
+
+it('thanks the teams that turned a miss around: teams and IDs only, escaped, five lines then how many more', () => {
+  const turned = Array.from({ length: MAX_TURNED + 2 }, (_, i) => ({
+    provider: i === 0 ? 'IT <!channel>' : 'IT',
+    customer: 'Finance & Legal',
+    requestId: `IT-${i + 1}`,
+  }));
+  const text = json(digestMessage(input({ turned })));
+  expect(text).toContain('*Turned it around* (misses put right, as the requesters told Kept)');
+  expect(text).toContain(
+    ':sparkles: IT &lt;!channel&gt; turned it around for Finance &amp; Legal on IT-1 — thank you.',
+  );
+  expect(text).toContain(`on IT-${MAX_TURNED} — thank you.`);
+  expect(text).not.toContain(`on IT-${MAX_TURNED + 1} `);
+  expect(text).toContain('…and 2 more requests put right. Thank you all.');
+  expect(text).not.toContain('<!channel>');
+  expect(json(digestMessage(input({ turned: [] })))).not.toContain('Turned it around');
 });
