@@ -10,7 +10,9 @@ import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-tre
 import { type DigestSettings, type Directory, findDepartment } from '../domain/directory';
 import { buildReport } from '../domain/report';
 import { periodLabel } from '../domain/report-period';
-import { nextDue } from '../domain/request';
+import { type CauseCategory, nextDue } from '../domain/request';
+import { sumCounters } from '../domain/stats';
+import { topCause } from '../domain/tips';
 import { isoWeekOf } from '../domain/weeks';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
@@ -24,8 +26,14 @@ import { tipsForWeek } from '../store/tips';
 
 /** What the digest reads from the tips and kudos features (fakes in tests). */
 export interface DigestSources {
-  /** The week's two tips; undefined when there are none. */
-  tipsForWeek(week: string): Promise<{ internal: DigestTip; customer: DigestTip } | undefined>;
+  /**
+   * The week's two tips; undefined when there are none. With `cause`, the internal tip is one tagged
+   * with it when one is (`because` says so).
+   */
+  tipsForWeek(
+    week: string,
+    cause?: CauseCategory,
+  ): Promise<{ internal: DigestTip; customer: DigestTip; because?: CauseCategory } | undefined>;
   /** Kudos given in ISO week `week`: received per department, the messages, and the recoveries confirmed. */
   kudosOfWeek(week: string): Promise<{
     byDepartment: Record<string, number>;
@@ -37,7 +45,7 @@ export interface DigestSources {
 /** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
 export function storeSources(db: Db): DigestSources {
   return {
-    tipsForWeek: (week) => tipsForWeek(db, week),
+    tipsForWeek: (week, cause) => tipsForWeek(db, week, cause),
     kudosOfWeek: (week) => kudosOfWeek(db, week),
   };
 }
@@ -121,8 +129,16 @@ export class ContentCache {
     const prevFrom = lastMonday.minus({ weeks: 1 }).toISODate()!;
     const prevTo = lastMonday.minus({ days: 1 }).toISODate()!;
     const lastWeek = isoWeekOf(lastMonday);
+    const span = this.span(lastMonday);
+    // Last week's most frequent cause of a miss, over every providing department, picks the internal tip.
+    const lastWeekDays = (
+      await Promise.all(this.providers.map(async (dept) => (await this.daysOf(dept.id, span.from, span.to)).days))
+    )
+      .flat()
+      .filter((d) => d.day >= from && d.day <= to);
+    const cause = topCause(sumCounters(lastWeekDays.map((d) => d.counters)));
     const [tips, kudos, atRisk, rows] = await Promise.all([
-      this.sources.tipsForWeek(week).catch((err: Error) => {
+      this.sources.tipsForWeek(week, cause).catch((err: Error) => {
         logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
         return undefined;
       }),
@@ -133,7 +149,6 @@ export class ContentCache {
       this.atRiskNow(),
       Promise.all(
         this.providers.map(async (dept): Promise<ScoreRow> => {
-          const span = this.span(lastMonday);
           const { days } = await this.daysOf(dept.id, span.from, span.to);
           const last = buildReport({ department: dept, from, to, days, better: [], agreementNames: {} });
           const before = buildReport({

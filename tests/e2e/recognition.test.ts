@@ -6,6 +6,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
+import { builtInTips } from '../../functions/domain/tips';
 import { digestSlackClient, runDigest } from '../../functions/jobs/digest';
 import { storeSources } from '../../functions/jobs/digest-content';
 import { IDS } from '../../functions/slack/ids';
@@ -169,7 +170,7 @@ it('the resolved DM thanks whoever resolved it, in the same quota, and only for 
   });
 
   await step(
-    'put right, as the requester says: next week’s digest thanks Operations for turning it around',
+    'put right, as the requester says: next week’s digest thanks Operations, and its tip is about handoffs',
     async () => {
       const dm = resolvedDmOf(id);
       await click(IDS.recoveredYes, JSON.stringify({ id, recovered: true }), salesMember, dm);
@@ -179,6 +180,12 @@ it('the resolved DM thanks whoever resolved it, in the same quota, and only for 
       expect(turned).toBe(
         `*Turned it around* (misses put right, as the requesters told Kept)\n:sparkles: Operations turned it around for Sales on ${id} — thank you.`,
       );
+      // Its one miss was put down to a handoff: the week's internal tip is about handoffs, and says why.
+      const tip = digest.find((t) => t.startsWith('*Tip: '))!;
+      expect(tip).toContain("_Last week's misses came most often from handoffs, so this one is about that._");
+      const title = /^\*Tip: (.+)\*\n/.exec(tip)![1];
+      const chosen = builtInTips().find((t) => t.title === title);
+      expect(chosen?.causes).toContain('handoff');
     },
   );
 });

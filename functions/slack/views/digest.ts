@@ -11,6 +11,7 @@
  * digest's thread (functions/slack/digest-chart.ts).
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import type { CauseCategory } from '../../domain/request';
 import { context, MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { cut, escapeMrkdwn, mentionUser, plural } from './format';
 
@@ -57,7 +58,8 @@ export interface DigestInput {
   week: string;
   /** How last week reads, e.g. `23–29 November 2026`. */
   lastWeekLabel: string;
-  tips?: { internal: DigestTip; customer: DigestTip };
+  /** `because`: the internal tip was chosen for last week's most frequent cause of a miss. */
+  tips?: { internal: DigestTip; customer: DigestTip; because?: CauseCategory };
   scorecard: ScoreRow[];
   kudos: DigestKudos[];
   /** Last week's confirmed recoveries, oldest first (none: the section is left out). */
@@ -98,9 +100,24 @@ export function pickKudos(all: readonly DigestKudos[], max = MAX_KUDOS): DigestK
     .slice(0, max);
 }
 
-function tipBlock(label: string, tip: DigestTip): SectionBlock {
+/** How the digest names a cause of a miss in a sentence ("…came most often from handoffs"). */
+export const CAUSE_PHRASE: Record<CauseCategory, string> = {
+  staffing: 'too few hands',
+  handoff: 'handoffs',
+  tooling: 'tools getting in the way',
+  unclear_request: 'unclear requests',
+  dependency: 'waiting on someone else',
+  other: 'causes outside the usual ones',
+};
+
+/** Why this week's internal tip: last week's misses came most often from `cause`. */
+export const becauseText = (cause: CauseCategory): string =>
+  `Last week's misses came most often from ${CAUSE_PHRASE[cause]}, so this one is about that.`;
+
+function tipBlock(label: string, tip: DigestTip, because?: CauseCategory): SectionBlock {
+  const why = because ? `\n_${becauseText(because)}_` : '';
   return section(
-    `*${label}: ${userText(tip.title, 150)}*\n${userText(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${userText(tip.tryThisWeek, 600)}`,
+    `*${label}: ${userText(tip.title, 150)}*${why}\n${userText(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${userText(tip.tryThisWeek, 600)}`,
   );
 }
 
@@ -170,7 +187,7 @@ export function digestMessage(input: DigestInput): SlackMessage {
   if (input.tips) {
     blocks.push(
       { type: 'divider' },
-      tipBlock('Tip', input.tips.internal),
+      tipBlock('Tip', input.tips.internal, input.tips.because),
       tipBlock('For your customers', input.tips.customer),
     );
   }

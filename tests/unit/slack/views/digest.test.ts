@@ -105,6 +105,7 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
       tips: {
         internal: { id: 'a', kind: 'internal', title: long, body: long, tryThisWeek: long },
         customer: { id: 'b', kind: 'customer', title: long, body: long, tryThisWeek: long },
+        because: 'unclear_request',
       },
       turned: Array.from({ length: 100 }, (_, i) => ({ provider: long, customer: long, requestId: `IT-${i}` })),
       atRisk: 0,
@@ -187,4 +188,11 @@ it('thanks the teams that turned a miss around: teams and IDs only, escaped, fiv
   expect(text).toContain('…and 2 more requests put right. Thank you all.');
   expect(text).not.toContain('<!channel>');
   expect(json(digestMessage(input({ turned: [] })))).not.toContain('Turned it around');
+});
+
+it('says why the internal tip was chosen when it follows last week’s most frequent cause', () => {
+  const tips = input().tips!;
+  const why = json(digestMessage(input({ tips: { ...tips, because: 'handoff' } })));
+  expect(why).toContain("_Last week's misses came most often from handoffs, so this one is about that._");
+  expect(json(digestMessage(input()))).not.toContain('came most often');
 });
