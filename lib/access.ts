@@ -288,6 +288,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'digests.releaseDigest',
     'directory.readDirectory',
     'kudos.kudosOfWeek',
+    'metrics.readLoyalty',
     'requests.queueOf',
     'retention.markersOf',
     'retention.moveCursor',

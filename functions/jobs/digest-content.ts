@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
 import { type DigestSettings, type Directory, findDepartment } from '../domain/directory';
+import { correlationShort, type Loyalty } from '../domain/loyalty';
 import { buildReport } from '../domain/report';
 import { periodLabel } from '../domain/report-period';
 import { type CauseCategory, nextDue } from '../domain/request';
@@ -17,9 +18,16 @@ import { isoWeekOf } from '../domain/weeks';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
 import type { SlackMessage } from '../slack/views/blocks';
-import { type DigestKudos, type DigestTip, digestMessage, type ScoreRow } from '../slack/views/digest';
+import {
+  type DigestKudos,
+  type DigestLoyalty,
+  type DigestTip,
+  digestMessage,
+  type ScoreRow,
+} from '../slack/views/digest';
 import type { Db } from '../store/client';
 import { kudosOfWeek } from '../store/kudos';
+import { readLoyalty } from '../store/metrics';
 import { queueOf } from '../store/requests';
 import { readDays } from '../store/stats';
 import { tipsForWeek } from '../store/tips';
@@ -40,6 +48,11 @@ export interface DigestSources {
     messages: DigestKudos[];
     turned?: { requestId: string; provider: string; customer: string }[];
   }>;
+  /**
+   * Each front-line department's customer figures beside the compliance of what it receives, over
+   * the weeks up to `lastDay` (store/metrics.ts); departments without figures are left out.
+   */
+  loyalty?(dir: Directory, lastDay: string): Promise<Loyalty[]>;
 }
 
 /** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
@@ -47,6 +60,10 @@ export function storeSources(db: Db): DigestSources {
   return {
     tipsForWeek: (week, cause) => tipsForWeek(db, week, cause),
     kudosOfWeek: (week) => kudosOfWeek(db, week),
+    loyalty: async (dir, lastDay) =>
+      (await Promise.all(dir.departments.map((d) => readLoyalty(db, dir, d, lastDay)))).filter(
+        (l): l is Loyalty => l !== undefined,
+      ),
   };
 }
 
@@ -137,7 +154,7 @@ export class ContentCache {
       .flat()
       .filter((d) => d.day >= from && d.day <= to);
     const cause = topCause(sumCounters(lastWeekDays.map((d) => d.counters)));
-    const [tips, kudos, atRisk, rows] = await Promise.all([
+    const [tips, kudos, atRisk, rows, loyalty] = await Promise.all([
       this.sources.tipsForWeek(week, cause).catch((err: Error) => {
         logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
         return undefined;
@@ -171,6 +188,7 @@ export class ContentCache {
           };
         }),
       ),
+      this.loyaltyLines(to),
     ]);
     const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
     const nameOf = (id: string) => findDepartment(this.dir, id)?.name ?? id;
@@ -186,8 +204,34 @@ export class ContentCache {
       scorecard,
       kudos: kudos.messages,
       turned,
+      loyalty,
       atRisk,
     });
+  }
+
+  /** One line per front-line department and metric: last week's compliance received, the latest figure, r. */
+  private async loyaltyLines(lastDay: string): Promise<DigestLoyalty[]> {
+    if (!this.sources.loyalty) return [];
+    try {
+      const all = await this.sources.loyalty(this.dir, lastDay);
+      return all.flatMap((l) =>
+        l.metrics.map((m): DigestLoyalty => {
+          const latest = m.weeks.filter((w) => w.value !== null).at(-1);
+          return {
+            name: findDepartment(this.dir, l.department)?.name ?? l.department,
+            metric: m.metric,
+            compliancePct: m.weeks.at(-1)?.compliancePct ?? null,
+            ...(latest ? { latest: { value: latest.value!, week: latest.week } } : {}),
+            correlation: correlationShort(m.correlation, m.n),
+          };
+        }),
+      );
+    } catch (err) {
+      logger.warn('digest customer figures not read; the digest goes without them', {
+        error: (err as Error).message,
+      });
+      return [];
+    }
   }
 
   /** Open requests of every providing department whose next target is at risk or already missed. */

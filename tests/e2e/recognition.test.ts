@@ -2,7 +2,9 @@
  * Recognition tied to outcomes, the way Slack drives Kept: the requester's resolved DM has a
  * "Say thanks" button that opens the kudos form with whoever resolved it picked and the request
  * linked, counted in the same daily quota; only the requester may use it. A miss the requester
- * says was put right earns the providing team a "turned it around" line in next week's digest.
+ * says was put right earns the providing team a "turned it around" line in next week's digest,
+ * whose tip follows the week's most common cause of misses and which sets a front-line
+ * department's customer figure beside the compliance of what it received.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
@@ -12,6 +14,7 @@ import { storeSources } from '../../functions/jobs/digest-content';
 import { IDS } from '../../functions/slack/ids';
 import { digestItem } from '../../functions/store/directory';
 import { givenOn, kudosOfWeek } from '../../functions/store/kudos';
+import { putMetric } from '../../functions/store/metrics';
 import { getRequest } from '../../functions/store/requests';
 import { fileThroughModal, keptScan } from '../support/app-steps';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
@@ -175,6 +178,13 @@ it('the resolved DM thanks whoever resolved it, in the same quota, and only for 
       const dm = resolvedDmOf(id);
       await click(IDS.recoveredYes, JSON.stringify({ id, recovered: true }), salesMember, dm);
       expect((await getRequest(app.db, id))?.recovery?.confirmed?.recovered).toBe(true);
+      // Sales' customers' weekly NPS came in through `kept metrics push`.
+      for (const [week, value] of [
+        ['2026-W46', 38],
+        ['2026-W47', 40],
+        ['2026-W48', 41],
+      ] as const)
+        await putMetric(app.db, { department: 'sales', metric: 'nps', week, value }, { by: 'pipeline', at: 'now' });
       const digest = await digestOn(new Date('2026-11-30T14:30:00Z'));
       const turned = digest.find((t) => t.startsWith('*Turned it around*'));
       expect(turned).toBe(
@@ -186,6 +196,10 @@ it('the resolved DM thanks whoever resolved it, in the same quota, and only for 
       const title = /^\*Tip: (.+)\*\n/.exec(tip)![1];
       const chosen = builtInTips().find((t) => t.title === title);
       expect(chosen?.causes).toContain('handoff');
+      // Sales received 0% last week (its one request missed), beside its customers' latest NPS.
+      expect(digest).toContain(
+        "*What colleagues received, beside their customers' figures*\n*Sales* · received 0% last week · nps 41 (week 48) · not yet two weeks with both figures",
+      );
     },
   );
 });

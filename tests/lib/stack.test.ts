@@ -624,7 +624,7 @@ describe('least privilege', () => {
     },
     digest: {
       GetItem: ['DIGEST#*', 'RETAIN', 'STATEMENT#*'],
-      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*', 'SUBSCRIPTION', 'STATEMENT#*'],
+      Query: ['DIRECTORY', 'TIPS', 'STATS#*', 'KUDOS_WEEK#*', 'RETAIN#*', 'SUBSCRIPTION', 'STATEMENT#*', 'METRIC#*'],
       PutItem: ['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*'],
       UpdateItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*'],
       DeleteItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*'],

@@ -11,6 +11,7 @@
  * digest's thread (functions/slack/digest-chart.ts).
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import { CORRELATION_CAUTION } from '../../domain/loyalty';
 import type { CauseCategory } from '../../domain/request';
 import { context, MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { cut, escapeMrkdwn, mentionUser, plural } from './format';
@@ -36,6 +37,18 @@ export interface DigestTurned {
   provider: string;
   customer: string;
   requestId: string;
+}
+
+/** A front-line department's customer figure beside the compliance of what it received (loyalty). */
+export interface DigestLoyalty {
+  name: string;
+  metric: string;
+  /** Last week's compliance of the agreements that serve it; null when nothing was met or missed. */
+  compliancePct: number | null;
+  /** The metric's latest value in the period, and its week. */
+  latest?: { value: number; week: string };
+  /** The period's correlation in a few words (domain/loyalty.ts `correlationShort`). */
+  correlation: string;
 }
 
 export interface ScoreRow {
@@ -64,6 +77,8 @@ export interface DigestInput {
   kudos: DigestKudos[];
   /** Last week's confirmed recoveries, oldest first (none: the section is left out). */
   turned?: DigestTurned[];
+  /** Front-line departments' customer figures beside what they received (none: left out). */
+  loyalty?: DigestLoyalty[];
   atRisk: number;
 }
 
@@ -73,6 +88,8 @@ export const MAX_SCORECARD_ROWS = 30;
 export const MAX_KUDOS = 3;
 /** "Turned it around" lines shown; the rest are counted. */
 export const MAX_TURNED = 5;
+/** Customer-figure lines shown; the rest are counted. */
+export const MAX_LOYALTY = 5;
 const MAX_KUDOS_TEXT = 280;
 const MAX_TIP_TEXT = 1_200;
 
@@ -166,6 +183,29 @@ export function turnedBlock(turned: readonly DigestTurned[]): SectionBlock {
   return section(`*Turned it around* (misses put right, as the requesters told Kept)\n${lines.join('\n')}`);
 }
 
+/**
+ * "*Sales* · received 92% last week · nps 41 (week 48) · r = 0.62 over 12 weeks: …", one line per
+ * front-line department and metric (at most MAX_LOYALTY, by name), then the caution said once.
+ */
+export function loyaltyBlocks(rows: readonly DigestLoyalty[]): KnownBlock[] {
+  const sorted = [...rows].sort((a, b) => a.name.localeCompare(b.name) || a.metric.localeCompare(b.metric));
+  const lines = sorted.slice(0, MAX_LOYALTY).map((l) => {
+    const received =
+      l.compliancePct === null ? 'nothing met or missed last week' : `received ${pct(l.compliancePct)} last week`;
+    const latest = l.latest
+      ? `${userText(l.metric, 40)} ${l.latest.value} (week ${weekNumber(l.latest.week)})`
+      : `no ${userText(l.metric, 40)} figure yet`;
+    return `*${userText(l.name, 80)}* · ${received} · ${latest} · ${userText(l.correlation, 160)}`;
+  });
+  const more = sorted.length - MAX_LOYALTY;
+  if (more > 0)
+    lines.push(`…and ${plural(more, 'more figure')}: each department's heads see theirs in \`/sla report customer\`.`);
+  return [
+    section(`*What colleagues received, beside their customers' figures*\n${lines.join('\n')}`),
+    context(escapeMrkdwn(CORRELATION_CAUTION)),
+  ];
+}
+
 /** Departments with the most requests stay when there are too many for one message; shown by name. */
 function rowsShown(rows: readonly ScoreRow[]): { shown: ScoreRow[]; left: number } {
   const kept =
@@ -203,6 +243,8 @@ export function digestMessage(input: DigestInput): SlackMessage {
   if (kudos.length === 0) blocks.push(context('No kudos last week. Thank someone with `/kudos`.'));
   for (const k of kudos) blocks.push(kudosBlock(k));
   if (input.turned && input.turned.length > 0) blocks.push(turnedBlock(input.turned));
+
+  if (input.loyalty && input.loyalty.length > 0) blocks.push({ type: 'divider' }, ...loyaltyBlocks(input.loyalty));
 
   blocks.push(
     { type: 'divider' },

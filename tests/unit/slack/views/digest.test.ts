@@ -4,6 +4,7 @@ import {
   type DigestInput,
   digestMessage,
   MAX_DIGEST_BLOCKS,
+  MAX_LOYALTY,
   MAX_TURNED,
   pickKudos,
   type ScoreRow,
@@ -108,6 +109,13 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
         because: 'unclear_request',
       },
       turned: Array.from({ length: 100 }, (_, i) => ({ provider: long, customer: long, requestId: `IT-${i}` })),
+      loyalty: Array.from({ length: 100 }, (_, i) => ({
+        name: `${long}${i}`,
+        metric: long,
+        compliancePct: 50,
+        latest: { value: 1e12, week: '2026-W47' },
+        correlation: long,
+      })),
       atRisk: 0,
     }),
   );
@@ -195,4 +203,24 @@ it('says why the internal tip was chosen when it follows last week’s most freq
   const why = json(digestMessage(input({ tips: { ...tips, because: 'handoff' } })));
   expect(why).toContain("_Last week's misses came most often from handoffs, so this one is about that._");
   expect(json(digestMessage(input()))).not.toContain('came most often');
+});
+
+it('sets customer figures beside what the department received: escaped, five lines by name, then how many more', () => {
+  const loyalty = Array.from({ length: MAX_LOYALTY + 1 }, (_, i) => ({
+    name: i === 0 ? 'Accounts <!here>' : `Dept ${i}`,
+    metric: 'nps',
+    compliancePct: i === 0 ? 92.5 : null,
+    ...(i === 0 ? { latest: { value: 41, week: '2026-W47' } } : {}),
+    correlation: 'r = 0.62 over 12 weeks: moved moderately in the same direction',
+  }));
+  const text = json(digestMessage(input({ loyalty })));
+  expect(text).toContain(
+    '*Dept 1* · nothing met or missed last week · no nps figure yet · r = 0.62 over 12 weeks: moved moderately in the same direction',
+  );
+  expect(text).toContain('*Accounts &lt;!here&gt;* · received 92.5% last week · nps 41 (week 47) · r = 0.62');
+  expect(text).not.toContain('<!here>');
+  expect(text).not.toContain('*Dept 5*');
+  expect(text).toContain("…and 1 more figure: each department's heads see theirs in `/sla report customer`.");
+  expect(text).toContain('does not show that one caused the other');
+  expect(json(digestMessage(input()))).not.toContain("customers' figures");
 });
