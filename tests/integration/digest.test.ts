@@ -308,7 +308,7 @@ it('the internal tip follows last week’s most frequent cause of a miss, and sa
   // Three P1s filed Tuesday 24 November, all missed; two put down to tools, one to a handoff.
   const causes = ['tooling', 'handoff', 'tooling'] as const;
   const ids: string[] = [];
-  for (const [i, category] of causes.entries()) {
+  for (const i of causes.keys()) {
     const filed = await fileFromSlack(db, {
       user: 'U0FINMEM1',
       agreementId: 'it-for-finance',
