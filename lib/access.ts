@@ -53,7 +53,8 @@ export interface Access {
  * Per exported store function (`module.function`, functions/store/<module>.ts): what it sends,
  * including the items of helpers it calls in its own module or another (`saveChange` moves the
  * report counters, stats.ts), but not items its caller passes in (a delivery claim, a breach's
- * ledger items): those are the caller's calls of `deliveryClaimItem`, `chargeItems`, `waiverItems`, `creditItems`.
+ * ledger items): those are the caller's calls of `deliveryClaimItem`, `chargeItems`, `waiverItems`, `creditItems`,
+ * `turnedAroundItem`.
  */
 export const STORE_ACCESS = {
   // agreements.ts
@@ -106,6 +107,7 @@ export const STORE_ACCESS = {
   'kudos.kudosOfWeek': { table: { Query: ['kudosWeek'] } },
   'kudos.kudosCountsOf': { table: { GetItem: ['kudosWeek', 'kudosPerson'] } },
   'kudos.departmentsOfWeek': { table: { Query: ['kudosWeek'] } },
+  'kudos.turnedAroundItem': { table: { PutItem: ['kudosWeek'] } },
   // ledger.ts: the month's TOTAL is updated; entries are only put (attribute_not_exists)
   'ledger.readTotal': { table: { GetItem: ['ledger'] } },
   'ledger.chargeItems': { table: { UpdateItem: ['ledger'], PutItem: ['ledger'] } },
@@ -209,6 +211,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'kudos.takeBackReaction',
     'kudos.kudosCountsOf',
     'kudos.departmentsOfWeek',
+    'kudos.turnedAroundItem',
     'ledger.waiverItems',
     'ledger.creditItems',
     'metrics.readLoyalty',
@@ -301,6 +304,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'digests.releaseDigest',
     'directory.readDirectory',
     'kudos.kudosOfWeek',
+    'metrics.readLoyalty',
     'requests.queueOf',
     'retention.markersOf',
     'retention.moveCursor',

@@ -7,8 +7,9 @@
 import { isUserId } from './department';
 import { MINUTE_MS } from './duration';
 import type { MessageRef } from './message-ref';
-import { characters, parseRequestId } from './request';
+import { allBreaches, characters, parseRequestId, type Request } from './request';
 import type { Result } from './result';
+import { localDayOf } from './weeks';
 
 export const KUDOS_MESSAGE_MAX = 500;
 /** Recipients of one kudos (each counts as one against the giver's daily quota). */
@@ -17,7 +18,8 @@ export const KUDOS_VALUES_MAX = 5;
 /** A reaction removed within this long after it was added takes its kudos back. */
 export const KUDOS_UNDO_MS = 5 * MINUTE_MS;
 
-export const KUDOS_SOURCES = ['command', 'shortcut', 'reaction'] as const;
+/** `thanks`: the "Say thanks" button of a requester's resolved DM (its form). */
+export const KUDOS_SOURCES = ['command', 'shortcut', 'reaction', 'thanks'] as const;
 export type KudosSource = (typeof KUDOS_SOURCES)[number];
 
 const VALUE = /^#([a-z][a-z0-9_-]{0,29})$/;
@@ -205,3 +207,32 @@ export const baseEmoji = (reaction: string): string => reaction.split('::')[0]!.
 
 /** Whether a removal at `at` still takes back a kudos given at `givenAt`. */
 export const withinUndo = (givenAt: number, at: number): boolean => at - givenAt <= KUDOS_UNDO_MS;
+
+// ---------------------------------------------------------------------------------------------
+// Turned it around: a miss the requester confirmed was put right
+
+/** A recovery the requester confirmed: the providing team's mention in that week's digest. */
+export interface TurnedAround {
+  requestId: string;
+  provider: string;
+  customer: string;
+  at: number;
+  /** The ISO week of the confirmation, in the provider's time zone (the digest reads one week). */
+  week: string;
+}
+
+/**
+ * The mention a write of a request earns: when this write recorded the requester's "yes, put
+ * right" on a request that missed a target. Undefined for every other write.
+ */
+export function turnedAround(before: Request, after: Request, zone: string): TurnedAround | undefined {
+  const confirmed = after.recovery?.confirmed;
+  if (!confirmed?.recovered || before.recovery?.confirmed || allBreaches(after).length === 0) return undefined;
+  return {
+    requestId: after.id,
+    provider: after.provider,
+    customer: after.customer,
+    at: confirmed.at,
+    week: localDayOf(confirmed.at, zone).week,
+  };
+}

@@ -216,10 +216,24 @@ const strength = (r: number): string => {
   return `moved ${how} ${r > 0 ? 'in the same direction' : 'in opposite directions'}`;
 };
 
+/** Why a correlation is a question, not an answer: said wherever r is shown. */
+export const CORRELATION_CAUTION =
+  'A correlation only shows that two figures moved together; it does not show that one caused the other. Prices, products, seasons and staffing move customers too, so treat it as a question to talk over with the providers, not as proof.';
+
+/**
+ * The correlation in a few words, for a line with no room for the whole note (the digest): the
+ * same readings as loyaltyNote, and CORRELATION_CAUTION said once beside the lines.
+ */
+export function correlationShort(r: number | undefined, n: number): string {
+  if (n < 2) return 'not yet two weeks with both figures';
+  if (r === undefined) return `no correlation: one figure never changed over ${n} weeks`;
+  if (n < LOYALTY_MIN_WEEKS) return `r = ${r.toFixed(2)} over ${n} weeks, too early to read anything into`;
+  return `r = ${r.toFixed(2)} over ${n} weeks: ${strength(r)}`;
+}
+
 /** What the correlation can and cannot say, in our own words. */
 export function loyaltyNote(metric: string, r: number | undefined, n: number): string {
-  const caution =
-    'A correlation only shows that two figures moved together; it does not show that one caused the other. Prices, products, seasons and staffing move customers too, so treat it as a question to talk over with the providers, not as proof.';
+  const caution = CORRELATION_CAUTION;
   if (n < 2)
     return `There are not yet two weeks with both figures (compliance of handled requests and ${metric}), so there is nothing to compare. Keep the weekly figures coming.`;
   if (r === undefined)

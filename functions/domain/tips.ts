@@ -13,6 +13,8 @@
  */
 import { z } from 'zod';
 import { DAY_MS } from './duration';
+import { CAUSE_CATEGORIES, type CauseCategory } from './request';
+import type { Counters } from './stats';
 import raw from './tips-catalogue.json';
 import { mondayOfWeek } from './weeks';
 
@@ -25,6 +27,8 @@ export const TIP_TRY_MAX = 160;
 export const TIP_ID_MAX = 64;
 /** The issue asks for at least this many tips of each kind in the built-in catalogue. */
 export const MIN_TIPS_PER_KIND = 60;
+/** The built-in catalogue has at least this many internal tips tagged with each cause of a miss. */
+export const MIN_TIPS_PER_CAUSE = 3;
 
 /** The prefix of the ids of each kind (`int-handoff-note`, `cus-first-30-seconds`). */
 export const KIND_PREFIX: Record<TipKind, string> = { internal: 'int', customer: 'cus' };
@@ -52,8 +56,18 @@ export const TipSpec = z
     title: text('the title', 3, TIP_TITLE_MAX).regex(/^[^\r\n]*$/, 'the title must be one line'),
     body: text('the tip', 40, TIP_BODY_MAX),
     tryThisWeek: text('"try this week"', 15, TIP_TRY_MAX),
+    /** The causes of a miss (CAUSE_CATEGORIES) an internal tip helps with; the digest picks by them. */
+    causes: z
+      .array(z.enum(CAUSE_CATEGORIES, { error: `a cause is one of ${CAUSE_CATEGORIES.join(', ')}` }))
+      .min(1, 'leave causes out rather than empty')
+      .refine((c) => new Set(c).size === c.length, 'each cause once')
+      .optional(),
   })
   .strict()
+  .refine((t) => t.causes === undefined || t.kind === 'internal', {
+    path: ['causes'],
+    error: 'causes are for internal tips: they name why a colleague was let down',
+  })
   .refine((t) => normalised(t.body) !== normalised(t.title), {
     path: ['body'],
     error: 'the tip must say more than its title',
@@ -83,11 +97,22 @@ export function catalogueProblems(tips: readonly Tip[]): string[] {
   return problems;
 }
 
+/** Causes with fewer than MIN_TIPS_PER_CAUSE internal tips tagged (the built-in catalogue must have none). */
+export function causeProblems(tips: readonly Tip[]): string[] {
+  return CAUSE_CATEGORIES.flatMap((cause) => {
+    const n = tips.filter((t) => t.kind === 'internal' && t.causes?.includes(cause)).length;
+    return n >= MIN_TIPS_PER_CAUSE
+      ? []
+      : [`only ${n} internal tips are tagged with the cause ${cause}; the digest needs ${MIN_TIPS_PER_CAUSE}`];
+  });
+}
+
 export const TipCatalogueSpec = z
   .object({ tips: z.array(TipSpec) })
   .strict()
   .superRefine((c, ctx) => {
-    for (const message of catalogueProblems(c.tips)) ctx.addIssue({ code: 'custom', path: ['tips'], message });
+    for (const message of [...catalogueProblems(c.tips), ...causeProblems(c.tips)])
+      ctx.addIssue({ code: 'custom', path: ['tips'], message });
   });
 
 let builtInCache: readonly Tip[] | undefined;
@@ -130,7 +155,8 @@ export function overlayCatalogue(builtIn: readonly Tip[], changes: readonly TipC
   const out: CatalogueEntry[] = builtIn.map((tip) => {
     const c = byId.get(tip.id);
     return {
-      tip: c?.tip ? { ...c.tip, id: tip.id, kind: tip.kind } : tip,
+      // An edited built-in tip keeps the causes it was tagged with unless the edit names its own.
+      tip: c?.tip ? { ...(tip.causes ? { causes: tip.causes } : {}), ...c.tip, id: tip.id, kind: tip.kind } : tip,
       source: c?.tip ? 'edit' : 'built-in',
       retired: c?.retired === true,
     };
@@ -229,4 +255,41 @@ export function pickTips(
     internal: pickTip(catalogue, 'internal', week, options),
     customer: pickTip(catalogue, 'customer', week, options),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The digest's internal tip, by the week's most frequent cause of a miss
+
+/**
+ * The cause recorded most often in `counters` (`cause|<category>`, summed over the week's days of
+ * every providing department), or undefined when no miss had a cause. A tie goes to the cause that
+ * comes first in CAUSE_CATEGORIES (`other` last), so the choice never depends on reading order.
+ */
+export function topCause(counters: Counters): CauseCategory | undefined {
+  let top: CauseCategory | undefined;
+  let most = 0;
+  for (const cause of CAUSE_CATEGORIES) {
+    const n = counters[`cause|${cause}`] ?? 0;
+    if (n > most) {
+      top = cause;
+      most = n;
+    }
+  }
+  return top;
+}
+
+/**
+ * The week's internal tip: among the active internal tips tagged with `cause`, the one the usual
+ * rotation gives for `week` (stable for the week, each tagged tip in turn); with no cause, or no
+ * tip tagged with it, the usual rotation over every internal tip. `because` says which it was.
+ */
+export function pickInternalTip(
+  catalogue: readonly Tip[],
+  week: string,
+  cause?: CauseCategory,
+  options: RotationOptions = {},
+): { tip: Tip; because?: CauseCategory } {
+  const tagged = cause ? catalogue.filter((t) => t.kind === 'internal' && t.causes?.includes(cause)) : [];
+  if (cause && tagged.length > 0) return { tip: pickTip(tagged, 'internal', week, options), because: cause };
+  return { tip: pickTip(catalogue, 'internal', week, options) };
 }

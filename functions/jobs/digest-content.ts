@@ -1,39 +1,69 @@
 /**
  * What the weekly digest says (functions/jobs/digest.ts posts it): the sources it reads the tips
  * and kudos from, and the message per channel and ISO week (the scorecard from the per-day
- * counters, the week's tips, last week's kudos, the requests at risk now), read once per run and
- * shared by channels in the same week. Also which departments the digest's chart shows.
+ * counters, the week's tips, last week's kudos and misses turned around, the requests at risk
+ * now), read once per run and shared by channels in the same week. Also which departments the
+ * digest's chart shows.
  */
 import { DateTime } from 'luxon';
 import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-trend';
-import type { DigestSettings, Directory } from '../domain/directory';
+import { type DigestSettings, type Directory, findDepartment } from '../domain/directory';
+import { correlationShort, type Loyalty } from '../domain/loyalty';
 import { buildReport } from '../domain/report';
 import { periodLabel } from '../domain/report-period';
-import { nextDue } from '../domain/request';
+import { type CauseCategory, nextDue } from '../domain/request';
+import { sumCounters } from '../domain/stats';
+import { topCause } from '../domain/tips';
 import { isoWeekOf } from '../domain/weeks';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
 import type { SlackMessage } from '../slack/views/blocks';
-import { type DigestKudos, type DigestTip, digestMessage, type ScoreRow } from '../slack/views/digest';
+import {
+  type DigestKudos,
+  type DigestLoyalty,
+  type DigestTip,
+  digestMessage,
+  type ScoreRow,
+} from '../slack/views/digest';
 import type { Db } from '../store/client';
 import { kudosOfWeek } from '../store/kudos';
+import { readLoyalty } from '../store/metrics';
 import { queueOf } from '../store/requests';
 import { readDays } from '../store/stats';
 import { tipsForWeek } from '../store/tips';
 
 /** What the digest reads from the tips and kudos features (fakes in tests). */
 export interface DigestSources {
-  /** The week's two tips; undefined when there are none. */
-  tipsForWeek(week: string): Promise<{ internal: DigestTip; customer: DigestTip } | undefined>;
-  /** Kudos given in ISO week `week`: received per department, and the messages. */
-  kudosOfWeek(week: string): Promise<{ byDepartment: Record<string, number>; messages: DigestKudos[] }>;
+  /**
+   * The week's two tips; undefined when there are none. With `cause`, the internal tip is one tagged
+   * with it when one is (`because` says so).
+   */
+  tipsForWeek(
+    week: string,
+    cause?: CauseCategory,
+  ): Promise<{ internal: DigestTip; customer: DigestTip; because?: CauseCategory } | undefined>;
+  /** Kudos given in ISO week `week`: received per department, the messages, and the recoveries confirmed. */
+  kudosOfWeek(week: string): Promise<{
+    byDepartment: Record<string, number>;
+    messages: DigestKudos[];
+    turned?: { requestId: string; provider: string; customer: string }[];
+  }>;
+  /**
+   * Each front-line department's customer figures beside the compliance of what it receives, over
+   * the weeks up to `lastDay` (store/metrics.ts); departments without figures are left out.
+   */
+  loyalty?(dir: Directory, lastDay: string): Promise<Loyalty[]>;
 }
 
 /** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
 export function storeSources(db: Db): DigestSources {
   return {
-    tipsForWeek: (week) => tipsForWeek(db, week),
+    tipsForWeek: (week, cause) => tipsForWeek(db, week, cause),
     kudosOfWeek: (week) => kudosOfWeek(db, week),
+    loyalty: async (dir, lastDay) =>
+      (await Promise.all(dir.departments.map((d) => readLoyalty(db, dir, d, lastDay)))).filter(
+        (l): l is Loyalty => l !== undefined,
+      ),
   };
 }
 
@@ -116,19 +146,26 @@ export class ContentCache {
     const prevFrom = lastMonday.minus({ weeks: 1 }).toISODate()!;
     const prevTo = lastMonday.minus({ days: 1 }).toISODate()!;
     const lastWeek = isoWeekOf(lastMonday);
-    const [tips, kudos, atRisk, rows] = await Promise.all([
-      this.sources.tipsForWeek(week).catch((err: Error) => {
+    const span = this.span(lastMonday);
+    // Last week's most frequent cause of a miss, over every providing department, picks the internal tip.
+    const lastWeekDays = (
+      await Promise.all(this.providers.map(async (dept) => (await this.daysOf(dept.id, span.from, span.to)).days))
+    )
+      .flat()
+      .filter((d) => d.day >= from && d.day <= to);
+    const cause = topCause(sumCounters(lastWeekDays.map((d) => d.counters)));
+    const [tips, kudos, atRisk, rows, loyalty] = await Promise.all([
+      this.sources.tipsForWeek(week, cause).catch((err: Error) => {
         logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
         return undefined;
       }),
       this.sources.kudosOfWeek(lastWeek).catch((err: Error) => {
         logger.warn('digest kudos not read; the digest goes without them', { week: lastWeek, error: err.message });
-        return { byDepartment: {} as Record<string, number>, messages: [] as DigestKudos[] };
+        return { byDepartment: {} as Record<string, number>, messages: [] as DigestKudos[], turned: [] };
       }),
       this.atRiskNow(),
       Promise.all(
         this.providers.map(async (dept): Promise<ScoreRow> => {
-          const span = this.span(lastMonday);
           const { days } = await this.daysOf(dept.id, span.from, span.to);
           const last = buildReport({ department: dept, from, to, days, better: [], agreementNames: {} });
           const before = buildReport({
@@ -151,16 +188,50 @@ export class ContentCache {
           };
         }),
       ),
+      this.loyaltyLines(to),
     ]);
     const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
+    const nameOf = (id: string) => findDepartment(this.dir, id)?.name ?? id;
+    const turned = (kudos.turned ?? []).map((t) => ({
+      provider: nameOf(t.provider),
+      customer: nameOf(t.customer),
+      requestId: t.requestId,
+    }));
     return digestMessage({
       week,
       lastWeekLabel: periodLabel(from, to),
       ...(tips ? { tips } : {}),
       scorecard,
       kudos: kudos.messages,
+      turned,
+      loyalty,
       atRisk,
     });
+  }
+
+  /** One line per front-line department and metric: last week's compliance received, the latest figure, r. */
+  private async loyaltyLines(lastDay: string): Promise<DigestLoyalty[]> {
+    if (!this.sources.loyalty) return [];
+    try {
+      const all = await this.sources.loyalty(this.dir, lastDay);
+      return all.flatMap((l) =>
+        l.metrics.map((m): DigestLoyalty => {
+          const latest = m.weeks.filter((w) => w.value !== null).at(-1);
+          return {
+            name: findDepartment(this.dir, l.department)?.name ?? l.department,
+            metric: m.metric,
+            compliancePct: m.weeks.at(-1)?.compliancePct ?? null,
+            ...(latest ? { latest: { value: latest.value!, week: latest.week } } : {}),
+            correlation: correlationShort(m.correlation, m.n),
+          };
+        }),
+      );
+    } catch (err) {
+      logger.warn('digest customer figures not read; the digest goes without them', {
+        error: (err as Error).message,
+      });
+      return [];
+    }
   }
 
   /** Open requests of every providing department whose next target is at risk or already missed. */

@@ -11,6 +11,7 @@ import { covers } from '../domain/agreement';
 import { internalNote } from '../domain/conversation';
 import { type Department, isMember } from '../domain/department';
 import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
+import { turnedAround } from '../domain/kudos';
 import { maySeeRequest, noSuchRequest } from '../domain/privacy';
 import {
   type ActionType,
@@ -34,6 +35,7 @@ import { auditItems } from '../store/audit';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
+import { turnedAroundItem } from '../store/kudos';
 import { creditItems, waiverItems } from '../store/ledger';
 import type { ThreadPointer } from '../store/request-slack';
 import { getRequest, getRequestWithDepartment, saveChange, saveNewRequest, takeNumber } from '../store/requests';
@@ -218,7 +220,10 @@ export async function act(
         input.action.type === 'waive'
           ? waiverLedger(db, request, decided.value.request, input.action.kind, input.action.cycle)
           : input.action.type === 'recovered'
-            ? creditLedger(db, request, decided.value.request)
+            ? [
+                ...creditLedger(db, request, decided.value.request),
+                ...turnedAroundItems(db, request, decided.value.request, provider),
+              ]
             : [];
       await saveChange(db, {
         ...decided.value,
@@ -333,6 +338,12 @@ function creditLedger(db: Db, before: Request, request: Request): TransactItem[]
       ...(c.cycle > 1 ? { cycle: c.cycle } : {}),
     });
   });
+}
+
+/** A confirmed recovery's mention in its week's digest ("turned it around"), with the request change. */
+function turnedAroundItems(db: Db, before: Request, request: Request, provider: Department): TransactItem[] {
+  const t = turnedAround(before, request, calendarOf(provider).spec.timezone);
+  return t ? [turnedAroundItem(db, t)] : [];
 }
 
 export interface ThreadMessage {

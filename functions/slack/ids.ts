@@ -115,6 +115,9 @@ export const IDS = {
   reviewOwnerBlock: 'review_owner',
   reviewDateBlock: 'review_date',
 
+  /** "Say thanks" in the requester's resolved DM: opens the kudos form for whoever resolved it; value is the request ID. */
+  sayThanks: 'request_say_thanks',
+
   /** The "Give kudos" message shortcut and its modal (private_metadata: the message, JSON). */
   giveKudosShortcut: 'give_kudos',
   kudosModal: 'kudos_give',

@@ -105,6 +105,7 @@ export async function closeRatingOnAutoClose(deps: RequestNotifyDeps, c: DmConte
     ...(resolve.note ? { note: resolve.note } : {}),
     used: { closed: { by: SYSTEM_ACTOR, at: event.at } },
     at: event.at,
+    resolver: resolve.actor,
   });
   try {
     const channel =

@@ -10,11 +10,14 @@
  * (`given <= quota - n`), so a re-delivery counts once and two kudos at the same moment cannot pass
  * the quota together. A reaction also leaves a link (`KUDOS_REACTION#<reaction> / KUDOS`) so that
  * removing it can find and take back its kudos.
+ *
+ * A recovery the requester confirmed ("turned it around", for the digest) sits in the week's
+ * partition too (`KUDOS_WEEK#<week> / TURNED#<request>`), written with the request change.
  */
 
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos } from '../domain/kudos';
+import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos, type TurnedAround } from '../domain/kudos';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
 import { DELIVERY_SK, deliveryClaimItem, deliveryPk } from './deliveries';
@@ -29,6 +32,7 @@ export const kudosSk = (id: string) => `KUDOS#${id}`;
 export const deptSk = (dept: string) => `DEPT#${dept}`;
 export const userSk = (user: string) => `USER#${user}`;
 export const reactionPk = (key: string) => `KUDOS_REACTION#${key}`;
+export const turnedSk = (requestId: string) => `TURNED#${requestId}`;
 export const REACTION_SK = 'KUDOS';
 
 /** A kudos as stored: the kudos, and the DMs already sent about it. */
@@ -252,6 +256,19 @@ export async function takeBackReaction(db: Db, reaction: string, now: Date): Pro
   }
 }
 
+/**
+ * The "turned it around" mention of a confirmed recovery, in its week's partition beside the
+ * kudos, for the caller's transaction (the request change that records the confirmation). Keyed
+ * by the request, so writing it again changes nothing.
+ */
+export function turnedAroundItem(db: Db, t: TurnedAround): TransactItem {
+  return { Put: { TableName: db.table, Item: { pk: weekPk(t.week), sk: turnedSk(t.requestId), ...t } } };
+}
+
+const TurnedAroundSchema = schemaFor<TurnedAround>()(
+  z.object({ requestId: z.string(), provider: z.string(), customer: z.string(), at: z.number(), week: z.string() }),
+);
+
 // ---------------------------------------------------------------------------------------------
 // Reading a week
 
@@ -259,14 +276,17 @@ export interface WeekKudos {
   byDepartment: Record<string, number>;
   byPerson: Record<string, number>;
   messages: { giver: string; recipients: string[]; message: string; values: string[]; at: number }[];
+  /** Recoveries confirmed that week, oldest first. */
+  turned: TurnedAround[];
 }
 
 /**
  * The kudos of ISO week `week` (`2026-W48`, the giver's local week): received per department and
- * per person (counts above zero), and every kudos, oldest first. One query of the week's partition.
+ * per person (counts above zero), every kudos, oldest first, and the recoveries confirmed that week
+ * (`TURNED#<request>`). One query of the week's partition.
  */
 export async function kudosOfWeek(db: Db, week: string): Promise<WeekKudos> {
-  const out: WeekKudos = { byDepartment: {}, byPerson: {}, messages: [] };
+  const out: WeekKudos = { byDepartment: {}, byPerson: {}, messages: [], turned: [] };
   const items = await queryAll(db, {
     TableName: db.table,
     KeyConditionExpression: 'pk = :pk',
@@ -283,9 +303,12 @@ export async function kudosOfWeek(db: Db, week: string): Promise<WeekKudos> {
     } else if (sk.startsWith('KUDOS#')) {
       const k = StoredKudosSchema.parse(item);
       out.messages.push({ giver: k.giver, recipients: k.recipients, message: k.message, values: k.values, at: k.at });
+    } else if (sk.startsWith('TURNED#')) {
+      out.turned.push(TurnedAroundSchema.parse(item));
     }
   }
   out.messages.sort((a, b) => a.at - b.at);
+  out.turned.sort((a, b) => a.at - b.at || a.requestId.localeCompare(b.requestId));
   return out;
 }
 

@@ -7,12 +7,14 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { CauseCategory } from '../domain/request';
 import {
   activeTips,
   builtInTips,
   type CatalogueEntry,
   overlayCatalogue,
-  pickTips,
+  pickInternalTip,
+  pickTip,
   type Tip,
   type TipChange,
   TipSpec,
@@ -68,9 +70,19 @@ export async function readCatalogue(db: Db, builtIn: readonly Tip[] = builtInTip
   return activeTips(await readAllTips(db, builtIn));
 }
 
-/** The week's two tips (for the digest): `week` is an ISO week, `2026-W48`. */
-export async function tipsForWeek(db: Db, week: string): Promise<{ internal: Tip; customer: Tip }> {
-  return pickTips(await readCatalogue(db), week);
+/**
+ * The week's two tips (for the digest): `week` is an ISO week, `2026-W48`. With `cause` (the
+ * week's most frequent cause of a miss), the internal tip is one tagged with it when there is one
+ * (`because` says so); otherwise the usual rotation.
+ */
+export async function tipsForWeek(
+  db: Db,
+  week: string,
+  cause?: CauseCategory,
+): Promise<{ internal: Tip; customer: Tip; because?: CauseCategory }> {
+  const catalogue = await readCatalogue(db);
+  const { tip, because } = pickInternalTip(catalogue, week, cause);
+  return { internal: tip, customer: pickTip(catalogue, 'customer', week), ...(because ? { because } : {}) };
 }
 
 export class TipExistsError extends Error {

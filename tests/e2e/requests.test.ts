@@ -707,7 +707,12 @@ describe('messages show what happened', () => {
     const rated = nowReads(dm.ts);
     expect(rated).toContain(`You rated this 5/5 — ${when()}`);
     expect(rated).toContain('Thank you!');
-    expect(buttonsOf(dm.ts)).toEqual([IDS.requestAction.comment, IDS.requestAction.close, IDS.requestAction.reopen]);
+    expect(buttonsOf(dm.ts)).toEqual([
+      IDS.requestAction.comment,
+      IDS.sayThanks,
+      IDS.requestAction.close,
+      IDS.requestAction.reopen,
+    ]);
     expect(rated).toContain('Cleared the paper path');
 
     // The person who resolved it hears the score, once; the requester is not mentioned to themselves.
@@ -729,15 +734,15 @@ describe('messages show what happened', () => {
       expect(await submit(modal, { [IDS.rateBetterBlock]: 'A spare tray' }, FIN_MEMBER)).toEqual({});
       expect((await getRequest(db, id))!.rating).toMatchObject({ score: 5, better: 'A spare tray' });
       expect(nowReads(dm.ts)).toContain('“A spare tray”');
-      expect(buttonsOf(dm.ts)).toEqual([IDS.requestAction.close, IDS.requestAction.reopen]);
+      expect(buttonsOf(dm.ts)).toEqual([IDS.sayThanks, IDS.requestAction.close, IDS.requestAction.reopen]);
       expect(dmsTo(IT_MEMBER).at(-1)!.args.text).toContain('added a comment to their 5/5 rating');
     });
 
-    await step('Confirm solved: the buttons give way to who confirmed it and when', async () => {
+    await step('Confirm solved: the buttons give way to who confirmed it and when; Say thanks stays', async () => {
       clock.advance(60_000);
       expect(await clickOn(dm, IDS.requestAction.close, id, FIN_MEMBER)).toEqual([]);
       expect((await getRequest(db, id))!.status).toBe('closed');
-      expect(buttonsOf(dm.ts)).toEqual([]);
+      expect(buttonsOf(dm.ts)).toEqual([IDS.sayThanks]);
       expect(nowReads(dm.ts)).toContain(`You confirmed it is solved — ${when()}`);
     });
   });

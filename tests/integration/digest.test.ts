@@ -2,16 +2,18 @@
  * The weekly digest against DynamoDB Local and the fake Slack: at most one digest per channel and
  * ISO week through repeated runs, concurrent runs, a crash between posting and remembering, a 429
  * in the middle of a fan-out; each channel at its own local weekday and time; a missed run caught
- * up later in the week; the next week posted again.
+ * up later in the week; the next week posted again; the tip chosen by last week's most frequent
+ * cause of a miss.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LogLevel } from '@slack/web-api';
 import type { DigestSettings } from '../../functions/domain/directory';
+import { builtInTips } from '../../functions/domain/tips';
 import { type DigestDeps, describeDigest, digestSlackClient, runDigest } from '../../functions/jobs/digest';
 import { type DigestSources, storeSources } from '../../functions/jobs/digest-content';
 import { runScan } from '../../functions/jobs/scan';
 import { runScheduled } from '../../functions/jobs/scheduled';
-import { fileFromSlack } from '../../functions/services/requests';
+import { act, fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { claimDigest, getDigestClaim } from '../../functions/store/digests';
 import { DIRECTORY_PK, digestItem } from '../../functions/store/directory';
@@ -300,6 +302,45 @@ it('a week with penalties: the digest shows compliance and misses, never a penal
   expect(shown).toMatch(/\*Compliance\*\\n0%/);
   expect(shown).toMatch(/\*Breaches\*\\n1/);
   expect(shown).not.toMatch(/penalt|owed|\b100\b|\b50\b|points/i);
+});
+
+it('the internal tip follows last week’s most frequent cause of a miss, and says so', async () => {
+  // Three P1s filed Tuesday 24 November, all missed; two put down to tools, one to a handoff.
+  const causes = ['tooling', 'handoff', 'tooling'] as const;
+  const ids: string[] = [];
+  for (const i of causes.keys()) {
+    const filed = await fileFromSlack(db, {
+      user: 'U0FINMEM1',
+      agreementId: 'it-for-finance',
+      priority: 'P1',
+      title: `Laptop ${i}`,
+      description: '',
+      delivery: `view:digest-cause-${i}`,
+      now: new Date('2026-11-24T15:00:00Z'),
+    });
+    if (filed.outcome !== 'filed') throw new Error(filed.outcome);
+    ids.push(filed.request.id);
+  }
+  await runScan({ db }, new Date('2026-11-25T15:00:00Z'));
+  for (const [i, category] of causes.entries()) {
+    const done = await act(db, {
+      id: ids[i]!,
+      user: 'U0ITMEM01',
+      action: { type: 'resolve', note: 'Sorted', cause: { category } },
+      now: new Date('2026-11-25T16:00:00Z'),
+    });
+    expect(done.outcome).toBe('done');
+  }
+  await runDigest(deps({ sources: storeSources(db) }), MONDAY);
+  const post = fake.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0GENERAL')!;
+  const tip = (post.args.blocks as { text?: { text: string } }[])
+    .map((b) => b.text?.text ?? '')
+    .find((t) => t.startsWith('*Tip: '))!;
+  expect(tip).toContain(
+    "_Last week's misses came most often from tools getting in the way, so this one is about that._",
+  );
+  const title = /^\*Tip: (.+)\*\n/.exec(tip)![1];
+  expect(builtInTips().find((t) => t.title === title)?.causes).toContain('tooling');
 });
 
 it('with the real sources (the tips catalogue and kudos from the table) the digest posts', async () => {

@@ -294,7 +294,7 @@ describe('reactions', () => {
     }); // no DM had gone out yet
     expect(await takeBackReaction(db, key('1.000100'), now)).toBeUndefined(); // removed twice
     expect(await givenOn(db, giver, '2026-12-01')).toBe(0);
-    expect(await kudosOfWeek(db, '2026-W49')).toEqual({ byDepartment: {}, byPerson: {}, messages: [] });
+    expect(await kudosOfWeek(db, '2026-W49')).toEqual({ byDepartment: {}, byPerson: {}, messages: [], turned: [] });
     expect(await kudosCountsOf(db, IT_MEMBER, '2026-W49')).toMatchObject({ receivedWeek: 0 });
 
     expect((await giveKudos(deps, client, input(reaction('1.000100')))).outcome).toBe('given'); // added again

@@ -656,6 +656,7 @@ describe('least privilege', () => {
         'STATEMENT#*',
         'REVIEW#*',
         'REVIEWDUE',
+        'METRIC#*',
       ],
       PutItem: ['DIGEST#*', 'RETAIN', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*', 'REVIEW#*'],
       UpdateItem: ['DIGEST#*', 'SUBSCRIPTION_WEEK#*', 'STATEMENT#*', 'REVIEW#*', 'REVIEWDUE'],

@@ -76,6 +76,7 @@ export async function showResolvedDm(deps: ListenerDeps, client: WebClient, id: 
     ...(resolve?.note ? { note: resolve.note } : {}),
     used: usedSinceResolve(record),
     at: deps.now().getTime(),
+    ...(resolve ? { resolver: resolve.actor } : {}),
   });
   await update(client, at, message, id);
 }

@@ -1,15 +1,18 @@
 /**
  * Block Kit for the weekly digest: the two tips, a scorecard per providing department for last
- * week, up to three kudos worth reading and the requests at risk now. The digest goes to channels
- * everyone reads, so it carries what `/sla report` shows anyone (compliance, met and missed): no
- * penalty amounts and nothing about a single person's misses (decisions.md). Made to read on a phone:
- * short lines, two-column fields, one section per department. Pure: the job gathers the figures
+ * week, up to three kudos worth reading, the misses turned around and the requests at risk now.
+ * The digest goes to channels everyone reads, so it carries what `/sla report` shows anyone
+ * (compliance, met and missed): no penalty amounts and nothing about a single person's misses
+ * (decisions.md). Made to read on a phone: short lines, two-column fields, one section per
+ * department. Pure: the job gathers the figures
  * (functions/jobs/digest.ts). All user text goes through `escapeMrkdwn`; at most 50 blocks.
  * No image here: charts are rendered in the worker bundle (functions/charts) and the digest Lambda
  * leaves the chart packages out, so the compliance chart is uploaded by the worker into the
  * digest's thread (functions/slack/digest-chart.ts).
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import { CORRELATION_CAUTION } from '../../domain/loyalty';
+import type { CauseCategory } from '../../domain/request';
 import { context, MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { cut, escapeMrkdwn, mentionUser, plural } from './format';
 
@@ -27,6 +30,25 @@ export interface DigestKudos {
   message: string;
   values: string[];
   at: number;
+}
+
+/** A recovery the requester confirmed last week: the providing team's mention (department names). */
+export interface DigestTurned {
+  provider: string;
+  customer: string;
+  requestId: string;
+}
+
+/** A front-line department's customer figure beside the compliance of what it received (loyalty). */
+export interface DigestLoyalty {
+  name: string;
+  metric: string;
+  /** Last week's compliance of the agreements that serve it; null when nothing was met or missed. */
+  compliancePct: number | null;
+  /** The metric's latest value in the period, and its week. */
+  latest?: { value: number; week: string };
+  /** The period's correlation in a few words (domain/loyalty.ts `correlationShort`). */
+  correlation: string;
 }
 
 export interface ScoreRow {
@@ -49,9 +71,14 @@ export interface DigestInput {
   week: string;
   /** How last week reads, e.g. `23–29 November 2026`. */
   lastWeekLabel: string;
-  tips?: { internal: DigestTip; customer: DigestTip };
+  /** `because`: the internal tip was chosen for last week's most frequent cause of a miss. */
+  tips?: { internal: DigestTip; customer: DigestTip; because?: CauseCategory };
   scorecard: ScoreRow[];
   kudos: DigestKudos[];
+  /** Last week's confirmed recoveries, oldest first (none: the section is left out). */
+  turned?: DigestTurned[];
+  /** Front-line departments' customer figures beside what they received (none: left out). */
+  loyalty?: DigestLoyalty[];
   atRisk: number;
 }
 
@@ -59,6 +86,10 @@ export interface DigestInput {
 export const MAX_DIGEST_BLOCKS = MAX_MESSAGE_BLOCKS;
 export const MAX_SCORECARD_ROWS = 30;
 export const MAX_KUDOS = 3;
+/** "Turned it around" lines shown; the rest are counted. */
+export const MAX_TURNED = 5;
+/** Customer-figure lines shown; the rest are counted. */
+export const MAX_LOYALTY = 5;
 const MAX_KUDOS_TEXT = 280;
 const MAX_TIP_TEXT = 1_200;
 
@@ -86,9 +117,24 @@ export function pickKudos(all: readonly DigestKudos[], max = MAX_KUDOS): DigestK
     .slice(0, max);
 }
 
-function tipBlock(label: string, tip: DigestTip): SectionBlock {
+/** How the digest names a cause of a miss in a sentence ("…came most often from handoffs"). */
+export const CAUSE_PHRASE: Record<CauseCategory, string> = {
+  staffing: 'too few hands',
+  handoff: 'handoffs',
+  tooling: 'tools getting in the way',
+  unclear_request: 'unclear requests',
+  dependency: 'waiting on someone else',
+  other: 'causes outside the usual ones',
+};
+
+/** Why this week's internal tip: last week's misses came most often from `cause`. */
+export const becauseText = (cause: CauseCategory): string =>
+  `Last week's misses came most often from ${CAUSE_PHRASE[cause]}, so this one is about that.`;
+
+function tipBlock(label: string, tip: DigestTip, because?: CauseCategory): SectionBlock {
+  const why = because ? `\n_${becauseText(because)}_` : '';
   return section(
-    `*${label}: ${userText(tip.title, 150)}*\n${userText(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${userText(tip.tryThisWeek, 600)}`,
+    `*${label}: ${userText(tip.title, 150)}*${why}\n${userText(tip.body, MAX_TIP_TEXT)}\n*Try this week:* ${userText(tip.tryThisWeek, 600)}`,
   );
 }
 
@@ -120,6 +166,46 @@ function kudosBlock(k: DigestKudos): SectionBlock {
   return section(`${mentionUser(k.giver)} → ${shown}${more}\n“${userText(k.message, MAX_KUDOS_TEXT)}”${values}`);
 }
 
+/**
+ * "Operations turned it around for Sales on OPS-12 — thank you." per confirmed recovery (at most
+ * MAX_TURNED, then how many more), in one section: a miss put right is worth a public thank-you,
+ * and it names teams and a request ID only (no title, no person, no penalty).
+ */
+export function turnedBlock(turned: readonly DigestTurned[]): SectionBlock {
+  const lines = turned
+    .slice(0, MAX_TURNED)
+    .map(
+      (t) =>
+        `:sparkles: ${userText(t.provider, 80)} turned it around for ${userText(t.customer, 80)} on ${userText(t.requestId, 40)} — thank you.`,
+    );
+  const more = turned.length - MAX_TURNED;
+  if (more > 0) lines.push(`…and ${plural(more, 'more request')} put right. Thank you all.`);
+  return section(`*Turned it around* (misses put right, as the requesters told Kept)\n${lines.join('\n')}`);
+}
+
+/**
+ * "*Sales* · received 92% last week · nps 41 (week 48) · r = 0.62 over 12 weeks: …", one line per
+ * front-line department and metric (at most MAX_LOYALTY, by name), then the caution said once.
+ */
+export function loyaltyBlocks(rows: readonly DigestLoyalty[]): KnownBlock[] {
+  const sorted = [...rows].sort((a, b) => a.name.localeCompare(b.name) || a.metric.localeCompare(b.metric));
+  const lines = sorted.slice(0, MAX_LOYALTY).map((l) => {
+    const received =
+      l.compliancePct === null ? 'nothing met or missed last week' : `received ${pct(l.compliancePct)} last week`;
+    const latest = l.latest
+      ? `${userText(l.metric, 40)} ${l.latest.value} (week ${weekNumber(l.latest.week)})`
+      : `no ${userText(l.metric, 40)} figure yet`;
+    return `*${userText(l.name, 80)}* · ${received} · ${latest} · ${userText(l.correlation, 160)}`;
+  });
+  const more = sorted.length - MAX_LOYALTY;
+  if (more > 0)
+    lines.push(`…and ${plural(more, 'more figure')}: each department's heads see theirs in \`/sla report customer\`.`);
+  return [
+    section(`*What colleagues received, beside their customers' figures*\n${lines.join('\n')}`),
+    context(escapeMrkdwn(CORRELATION_CAUTION)),
+  ];
+}
+
 /** Departments with the most requests stay when there are too many for one message; shown by name. */
 function rowsShown(rows: readonly ScoreRow[]): { shown: ScoreRow[]; left: number } {
   const kept =
@@ -141,7 +227,7 @@ export function digestMessage(input: DigestInput): SlackMessage {
   if (input.tips) {
     blocks.push(
       { type: 'divider' },
-      tipBlock('Tip', input.tips.internal),
+      tipBlock('Tip', input.tips.internal, input.tips.because),
       tipBlock('For your customers', input.tips.customer),
     );
   }
@@ -156,6 +242,9 @@ export function digestMessage(input: DigestInput): SlackMessage {
   const kudos = pickKudos(input.kudos);
   if (kudos.length === 0) blocks.push(context('No kudos last week. Thank someone with `/kudos`.'));
   for (const k of kudos) blocks.push(kudosBlock(k));
+  if (input.turned && input.turned.length > 0) blocks.push(turnedBlock(input.turned));
+
+  if (input.loyalty && input.loyalty.length > 0) blocks.push({ type: 'divider' }, ...loyaltyBlocks(input.loyalty));
 
   blocks.push(
     { type: 'divider' },

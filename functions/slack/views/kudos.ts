@@ -75,6 +75,8 @@ export interface KudosModalInput {
   recipient?: string;
   /** The message the kudos is about. */
   about?: { channel: string; ts: string; text?: string };
+  /** From a resolved request's "Say thanks": the request, already linked, and a message to edit. */
+  thanks?: { requestId: string; title: string; message: string };
   /** Opaque to the view: the listener's private_metadata. */
   metadata: string;
 }
@@ -85,6 +87,12 @@ export function kudosModal(input: KudosModalInput): ModalView {
     const quote = input.about.text ? `\n>${escapeMrkdwn(clip(input.about.text.replace(/\s+/g, ' '), 200))}` : '';
     blocks.push(section(`About <${messageLink(input.about)}|this message>${quote}`));
   }
+  if (input.thanks)
+    blocks.push(
+      section(
+        `For ${escapeMrkdwn(input.thanks.requestId)} (*${escapeMrkdwn(clip(input.thanks.title, 150))}*). Change the words if you like: it counts as one of your kudos today.`,
+      ),
+    );
   blocks.push(
     {
       type: 'input',
@@ -108,6 +116,7 @@ export function kudosModal(input: KudosModalInput): ModalView {
         multiline: true,
         max_length: KUDOS_MESSAGE_MAX,
         placeholder: plain('Fixed my laptop before the board meeting'),
+        ...(input.thanks ? { initial_value: clip(input.thanks.message, KUDOS_MESSAGE_MAX) } : {}),
       },
     },
     {
@@ -116,7 +125,13 @@ export function kudosModal(input: KudosModalInput): ModalView {
       optional: true,
       label: plain('Request ID'),
       hint: plain('Linked to a request, the kudos also counts for the department that worked it.'),
-      element: { type: 'plain_text_input', action_id: IDS.value, max_length: 20, placeholder: plain('IT-42') },
+      element: {
+        type: 'plain_text_input',
+        action_id: IDS.value,
+        max_length: 20,
+        placeholder: plain('IT-42'),
+        ...(input.thanks ? { initial_value: input.thanks.requestId } : {}),
+      },
     },
     {
       type: 'input',
@@ -140,6 +155,10 @@ export function kudosModal(input: KudosModalInput): ModalView {
     blocks,
   });
 }
+
+/** The words "Say thanks" puts in the form, for the giver to change. */
+export const thanksDraft = (requestId: string): string =>
+  `Thank you for sorting out ${requestId}: it made a real difference.`;
 
 /** What the modal was left with. */
 export function readKudosView(values: ModalValues): {

@@ -6,6 +6,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { DAY_MS } from '../../domain';
+import { isUserId } from '../../domain/department';
 import {
   AUTO_CLOSE_MS,
   allBreaches,
@@ -115,7 +116,13 @@ export interface ResolvedInput {
   used?: { closed?: Used; reopened?: Used };
   /** When it is drawn: once the rating window is over, the rating buttons give way to a line saying so. */
   at?: number;
+  /** The person who resolved it (the resolve's actor): a "Say thanks" button thanks them with a kudos. */
+  resolver?: string;
 }
+
+/** Whether the resolved DM offers "Say thanks": a person other than the requester resolved it. */
+export const thanksOffered = (resolver: string | undefined, requester: string): resolver is string =>
+  resolver !== undefined && resolver !== SYSTEM_ACTOR && resolver !== requester && isUserId(resolver);
 
 /**
  * The requester's "resolved" DM: the note, the rating (one click on the score records it; then a
@@ -171,6 +178,14 @@ export function resolvedDm(input: ResolvedInput): SlackMessage {
   }
   // After a miss, Kept asks once whether the service was put right (service recovery).
   if (!used?.reopened && allBreaches(request).length > 0) blocks.push(...recoveredQuestion(request, by));
+  // Recognition: a kudos to whoever resolved it (docs/kudos.md), for as long as it can be rated.
+  const thanksOpen = input.at === undefined || ratingOpen(request, input.at);
+  if (!used?.reopened && thanksOpen && thanksOffered(input.resolver, reader))
+    blocks.push({
+      type: 'actions',
+      block_id: 'request_thanks',
+      elements: [button(IDS.sayThanks, 'Say thanks', request.id)],
+    });
   if (used?.closed) {
     const { closed } = used;
     blocks.push(
@@ -333,7 +348,12 @@ export function requesterUpdate(input: UpdateInput): SlackMessage | undefined {
       return { text: cut(line, MAX_SECTION_TEXT), blocks: [section(line), context(how)] };
     }
     case 'resolve':
-      return resolvedDm({ request, by: provider ?? who, ...(event.note ? { note: event.note } : {}) });
+      return resolvedDm({
+        request,
+        by: provider ?? who,
+        ...(event.note ? { note: event.note } : {}),
+        resolver: event.actor,
+      });
     case 'priority': {
       if (event.asked) return undefined;
       const line = `:arrow_up_down: ${provider ?? who} changed the priority of ${id} (*${title}*) from ${escapeMrkdwn(event.previousPriority ?? '?')} to ${escapeMrkdwn(event.priority ?? '?')}${event.note ? `: ${quoted(event.note)}` : '.'}`;

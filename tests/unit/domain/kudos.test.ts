@@ -10,8 +10,10 @@ import {
   parseKudosText,
   parseValues,
   reactionKey,
+  turnedAround,
   withinUndo,
 } from '../../../functions/domain/kudos';
+import type { Breach, Request } from '../../../functions/domain/request';
 import { localDayOf } from '../../../functions/domain/weeks';
 
 const ok = <T>(r: { ok: true; value: T } | { ok: false; error: string }): T => {
@@ -169,5 +171,37 @@ describe('what a kudos counts for', () => {
     expect(baseEmoji('tada')).toBe('tada');
     expect(withinUndo(0, 5 * 60_000)).toBe(true);
     expect(withinUndo(0, 5 * 60_000 + 1)).toBe(false);
+  });
+});
+
+describe('turned it around', () => {
+  const breach = { dueAt: 0, detectedAt: 1, amount: 50, unit: 'points', month: '2026-11' } as unknown as Breach;
+  const before = {
+    id: 'IT-42',
+    provider: 'it',
+    customer: 'finance',
+    breaches: { response: breach },
+  } as unknown as Request;
+  // Sunday 29 November 2026, 23:30 in New York: already Monday (week 49) in UTC.
+  const at = Date.UTC(2026, 10, 30, 4, 30);
+  const confirmed = (recovered: boolean) =>
+    ({ ...before, recovery: { confirmed: { recovered, by: 'U0REQ', at } } }) as Request;
+
+  it('is earned by the write that records "yes, put right", in the provider’s week', () => {
+    expect(turnedAround(before, confirmed(true), 'America/New_York')).toEqual({
+      requestId: 'IT-42',
+      provider: 'it',
+      customer: 'finance',
+      at,
+      week: '2026-W48',
+    });
+    expect(turnedAround(before, confirmed(true), 'UTC')?.week).toBe('2026-W49');
+  });
+
+  it('is not earned by "not really", by a later write, or without a miss', () => {
+    expect(turnedAround(before, confirmed(false), 'UTC')).toBeUndefined();
+    expect(turnedAround(confirmed(true), confirmed(true), 'UTC')).toBeUndefined();
+    const noMiss = { ...confirmed(true), breaches: {} } as Request;
+    expect(turnedAround({ ...before, breaches: {} } as Request, noMiss, 'UTC')).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import type { AgreementVersion } from '../../../functions/domain/agreement';
 import type { AgreementRecord } from '../../../functions/domain/directory';
 import {
   buildLoyalty,
+  correlationShort,
   LOYALTY_MIN_WEEKS,
   loyaltyNote,
   type MetricValue,
@@ -58,6 +59,16 @@ describe('the note', () => {
       expect(note).toMatch(/does not show that one caused the other/);
     expect(loyaltyNote('churn', -0.5, 20)).toMatch(/moderately in opposite directions/);
     expect(loyaltyNote('nps', 0.05, 20)).toMatch(/hardly moved together/);
+  });
+});
+
+describe('the short reading (the digest)', () => {
+  it('reads r as the note does, in a few words, and says when it is too early or cannot be said', () => {
+    expect(correlationShort(0.82, 12)).toBe('r = 0.82 over 12 weeks: moved strongly in the same direction');
+    expect(correlationShort(-0.5, 20)).toBe('r = -0.50 over 20 weeks: moved moderately in opposite directions');
+    expect(correlationShort(0.9, 5)).toBe('r = 0.90 over 5 weeks, too early to read anything into');
+    expect(correlationShort(undefined, 10)).toBe('no correlation: one figure never changed over 10 weeks');
+    expect(correlationShort(undefined, 1)).toBe('not yet two weeks with both figures');
   });
 });
 

@@ -1,14 +1,18 @@
 /** The built-in tip catalogue (the data file, checked) and the weekly rotation (properties). */
 import fc from 'fast-check';
+import { CAUSE_CATEGORIES } from '../../../functions/domain/request';
 import {
   activeTips,
   builtInTips,
   catalogueProblems,
+  causeProblems,
+  MIN_TIPS_PER_CAUSE,
   MIN_TIPS_PER_KIND,
   NoTipsError,
   newTipId,
   normalised,
   overlayCatalogue,
+  pickInternalTip,
   pickTip,
   pickTips,
   rotationOrder,
@@ -20,6 +24,7 @@ import {
   TipCatalogueSpec,
   type TipKind,
   TipSpec,
+  topCause,
   weekOrdinal,
 } from '../../../functions/domain/tips';
 import raw from '../../../functions/domain/tips-catalogue.json';
@@ -103,6 +108,10 @@ describe('TipSpec and catalogue checks', () => {
     ['an id with capitals', { id: 'Int-X' }, 'id'],
     ['an unknown kind', { kind: 'partner' }, 'kind'],
     ['a two-line title', { title: 'One\ntwo' }, 'title'],
+    ['a cause that is not a cause of a miss', { causes: ['weather'] }, 'causes'],
+    ['the same cause twice', { causes: ['handoff', 'handoff'] }, 'causes'],
+    ['an empty list of causes', { causes: [] }, 'causes'],
+    ['causes on a customer tip', { id: 'cus-x', kind: 'customer', causes: ['handoff'] }, 'causes'],
   ])('refuses %s on that field', (_what, change, field) => {
     const parsed = TipSpec.safeParse({ ...ok, ...change });
     expect(parsed.success).toBe(false);
@@ -202,7 +211,7 @@ describe('the rotation', () => {
     expect([picks.internal.kind, picks.customer.kind]).toEqual(['internal', 'customer']);
   });
 
-  it('shows all 64 built-in tips of each kind over 64 weeks, then starts the same cycle again', () => {
+  it('shows all n built-in tips of each kind over n weeks, then starts the same cycle again', () => {
     const weeks = Array.from({ length: 128 }, (_, i) => addWeeks('2026-W01', i));
     for (const kind of TIP_KINDS) {
       const n = builtInTips().filter((t) => t.kind === kind).length;
@@ -293,5 +302,84 @@ describe("overlay of admins' changes", () => {
     expect(active).not.toContain(b.id);
     expect(active).not.toContain('cus-aaa');
     expect(active).toContain('cus-zzz');
+  });
+});
+
+describe('the internal tip by the week’s most frequent cause of a miss', () => {
+  const tip = (id: string, causes?: Tip['causes']): Tip => ({
+    id,
+    kind: 'internal',
+    title: `Tip ${id}`,
+    body: `A tip called ${id}, long enough to be a tip.`,
+    tryThisWeek: 'Do one thing by Friday.',
+    ...(causes ? { causes } : {}),
+  });
+
+  it(`the built-in catalogue tags at least ${MIN_TIPS_PER_CAUSE} internal tips with every cause`, () => {
+    expect(causeProblems(builtInTips())).toEqual([]);
+    for (const cause of CAUSE_CATEGORIES)
+      expect(
+        builtInTips().filter((t) => t.kind === 'internal' && t.causes?.includes(cause)).length,
+      ).toBeGreaterThanOrEqual(MIN_TIPS_PER_CAUSE);
+    const without = builtInTips().map((t) => (t.causes?.includes('tooling') ? { ...t, causes: undefined } : t));
+    expect(causeProblems(without)).toEqual([
+      'only 0 internal tips are tagged with the cause tooling; the digest needs 3',
+    ]);
+  });
+
+  it('finds the most frequent cause; a tie goes to the cause listed first, whatever the counters’ order', () => {
+    expect(topCause({ filed: 9 })).toBeUndefined();
+    expect(topCause({ 'cause|other': 2, 'cause|handoff': 3, 'cause|staffing': 1 })).toBe('handoff');
+    expect(topCause({ 'cause|other': 2, 'cause|tooling': 2 })).toBe('tooling');
+    expect(topCause({ 'cause|dependency': 4, 'cause|staffing': 4 })).toBe('staffing');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...CAUSE_CATEGORIES), fc.integer({ min: 0, max: 5 }))), (pairs) => {
+        const counters: Record<string, number> = {};
+        for (const [c, n] of pairs) if (n > 0) counters[`cause|${c}`] = n;
+        const reversed = Object.fromEntries(Object.entries(counters).reverse());
+        const top = topCause(counters);
+        expect(topCause(reversed)).toBe(top);
+        const most = Math.max(0, ...Object.values(counters));
+        if (most === 0) expect(top).toBeUndefined();
+        else expect(CAUSE_CATEGORIES.find((c) => counters[`cause|${c}`] === most)).toBe(top);
+      }),
+    );
+  });
+
+  it('picks among the tips tagged with the cause, by the usual rotation: stable for the week, each in turn', () => {
+    const catalogue = [tip('int-a', ['handoff']), tip('int-b'), tip('int-c', ['handoff', 'tooling']), tip('int-d')];
+    const tagged = ['int-a', 'int-c'];
+    const weeks = Array.from({ length: 4 }, (_, i) => addWeeks('2026-W48', i));
+    const picks = weeks.map((w) => pickInternalTip(catalogue, w, 'handoff'));
+    for (const p of picks) expect(p.because).toBe('handoff');
+    expect(new Set(picks.slice(0, 2).map((p) => p.tip.id))).toEqual(new Set(tagged));
+    expect(picks.map((p) => p.tip.id)).toEqual(
+      weeks.map(
+        (w) =>
+          pickTip(
+            catalogue.filter((t) => tagged.includes(t.id)),
+            'internal',
+            w,
+          ).id,
+      ),
+    );
+    // The same whatever order the catalogue is in.
+    expect(pickInternalTip([...catalogue].reverse(), '2026-W48', 'handoff')).toEqual(picks[0]);
+  });
+
+  it('falls back to the usual rotation with no cause, or no tip tagged with it', () => {
+    const catalogue = [tip('int-a', ['handoff']), tip('int-b'), tip('int-d')];
+    expect(pickInternalTip(catalogue, '2026-W48')).toEqual({ tip: pickTip(catalogue, 'internal', '2026-W48') });
+    expect(pickInternalTip(catalogue, '2026-W48', 'staffing')).toEqual({
+      tip: pickTip(catalogue, 'internal', '2026-W48'),
+    });
+  });
+
+  it('an edited built-in tip keeps its causes; a custom tip may have none', () => {
+    const tagged = builtInTips().find((t) => t.causes)!;
+    const { causes: _causes, ...untagged } = { ...tagged, title: 'Edited title' };
+    const [entry] = overlayCatalogue([tagged], [{ id: tagged.id, tip: untagged, source: 'edit' }]);
+    expect(entry!.tip).toEqual({ ...untagged, causes: tagged.causes });
+    expect(TipSpec.safeParse(tip('int-custom')).success).toBe(true);
   });
 });

@@ -4,6 +4,8 @@ import {
   type DigestInput,
   digestMessage,
   MAX_DIGEST_BLOCKS,
+  MAX_LOYALTY,
+  MAX_TURNED,
   pickKudos,
   type ScoreRow,
 } from '../../../../functions/slack/views/digest';
@@ -104,7 +106,17 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
       tips: {
         internal: { id: 'a', kind: 'internal', title: long, body: long, tryThisWeek: long },
         customer: { id: 'b', kind: 'customer', title: long, body: long, tryThisWeek: long },
+        because: 'unclear_request',
       },
+      turned: Array.from({ length: 100 }, (_, i) => ({ provider: long, customer: long, requestId: `IT-${i}` })),
+      loyalty: Array.from({ length: 100 }, (_, i) => ({
+        name: `${long}${i}`,
+        metric: long,
+        compliancePct: 50,
+        latest: { value: 1e12, week: '2026-W47' },
+        correlation: long,
+      })),
+      atRisk: 0,
     }),
   );
   expect(m.blocks.length).toBeLessThanOrEqual(MAX_DIGEST_BLOCKS);
@@ -115,6 +127,7 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
     expect((b.fields ?? []).length).toBeLessThanOrEqual(10);
   }
   expect(json(m)).toContain('…and 170 more departments');
+  expect(json(m)).toContain('No open request is at risk right now'); // the last block survives
   expect(json(m)).toContain('Dept 199'); // the busiest stay
 });
 
@@ -165,4 +178,49 @@ it('picks up to three kudos: most values, then the longest', () => {
     k('mid', ['a']),
   ]);
   expect(picked.map((p) => p.message)).toEqual(['x', 'mid', 'a longer message']);
+});
+
+it('thanks the teams that turned a miss around: teams and IDs only, escaped, five lines then how many more', () => {
+  const turned = Array.from({ length: MAX_TURNED + 2 }, (_, i) => ({
+    provider: i === 0 ? 'IT <!channel>' : 'IT',
+    customer: 'Finance & Legal',
+    requestId: `IT-${i + 1}`,
+  }));
+  const text = json(digestMessage(input({ turned })));
+  expect(text).toContain('*Turned it around* (misses put right, as the requesters told Kept)');
+  expect(text).toContain(
+    ':sparkles: IT &lt;!channel&gt; turned it around for Finance &amp; Legal on IT-1 — thank you.',
+  );
+  expect(text).toContain(`on IT-${MAX_TURNED} — thank you.`);
+  expect(text).not.toContain(`on IT-${MAX_TURNED + 1} `);
+  expect(text).toContain('…and 2 more requests put right. Thank you all.');
+  expect(text).not.toContain('<!channel>');
+  expect(json(digestMessage(input({ turned: [] })))).not.toContain('Turned it around');
+});
+
+it('says why the internal tip was chosen when it follows last week’s most frequent cause', () => {
+  const tips = input().tips!;
+  const why = json(digestMessage(input({ tips: { ...tips, because: 'handoff' } })));
+  expect(why).toContain("_Last week's misses came most often from handoffs, so this one is about that._");
+  expect(json(digestMessage(input()))).not.toContain('came most often');
+});
+
+it('sets customer figures beside what the department received: escaped, five lines by name, then how many more', () => {
+  const loyalty = Array.from({ length: MAX_LOYALTY + 1 }, (_, i) => ({
+    name: i === 0 ? 'Accounts <!here>' : `Dept ${i}`,
+    metric: 'nps',
+    compliancePct: i === 0 ? 92.5 : null,
+    ...(i === 0 ? { latest: { value: 41, week: '2026-W47' } } : {}),
+    correlation: 'r = 0.62 over 12 weeks: moved moderately in the same direction',
+  }));
+  const text = json(digestMessage(input({ loyalty })));
+  expect(text).toContain(
+    '*Dept 1* · nothing met or missed last week · no nps figure yet · r = 0.62 over 12 weeks: moved moderately in the same direction',
+  );
+  expect(text).toContain('*Accounts &lt;!here&gt;* · received 92.5% last week · nps 41 (week 47) · r = 0.62');
+  expect(text).not.toContain('<!here>');
+  expect(text).not.toContain('*Dept 5*');
+  expect(text).toContain("…and 1 more figure: each department's heads see theirs in `/sla report customer`.");
+  expect(text).toContain('does not show that one caused the other');
+  expect(json(digestMessage(input()))).not.toContain("customers' figures");
 });

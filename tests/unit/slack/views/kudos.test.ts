@@ -10,8 +10,9 @@ import {
   peopleList,
   reactionOverQuota,
   readKudosView,
+  thanksDraft,
 } from '../../../../functions/slack/views/kudos';
-import { allText, inputById, inputs } from './blocks';
+import { allText, inputById, inputs, sectionTexts } from './blocks';
 
 const kudos = (over: Partial<Kudos> = {}): Kudos => ({
   id: 'k1',
@@ -94,6 +95,28 @@ describe('the Give kudos modal', () => {
       'Values',
     ]);
     expect(inputById(view.blocks, IDS.kudosRecipientsBlock).element).toMatchObject({ initial_users: ['U0ANN'] });
+  });
+
+  it('from Say thanks: the resolver picked, the request linked and a message to change, all within limits', () => {
+    const long = 'x'.repeat(600);
+    const view = kudosModal({
+      recipient: 'U0ANN',
+      thanks: { requestId: 'IT-42', title: `Printer *on fire* <!here> ${long}`, message: thanksDraft('IT-42') },
+      metadata: '{"from":"thanks"}',
+    });
+    const text = allText({ blocks: view.blocks });
+    expect(text).toContain('For IT-42 (*Printer *on fire* &lt;!here&gt;');
+    expect(text).not.toContain('<!here>');
+    expect(text).toContain('counts as one of your kudos today');
+    for (const line of sectionTexts(view.blocks)) expect(line.length).toBeLessThanOrEqual(3000);
+    expect(inputById(view.blocks, IDS.kudosRecipientsBlock).element).toMatchObject({ initial_users: ['U0ANN'] });
+    expect(inputById(view.blocks, IDS.kudosRequestBlock).element).toMatchObject({ initial_value: 'IT-42' });
+    const message = inputById(view.blocks, IDS.kudosMessageBlock).element as {
+      initial_value?: string;
+      max_length?: number;
+    };
+    expect(message.initial_value).toBe('Thank you for sorting out IT-42: it made a real difference.');
+    expect(message.initial_value!.length).toBeLessThanOrEqual(message.max_length!);
   });
 
   it('reads a submission back, trimmed, each recipient once', () => {

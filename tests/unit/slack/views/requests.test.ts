@@ -659,6 +659,16 @@ describe('requesterUpdate', () => {
     ]);
   });
 
+  it('offers Say thanks to a colleague who resolved it, never to the requester themselves or to Kept', () => {
+    const resolvedBy = (actor: string) =>
+      buttons(
+        requesterUpdate({ event: { type: 'resolve', actor, at: T0 }, request: f.request, providerName: 'IT' })!.blocks,
+      ).filter((b) => b.action_id === IDS.sayThanks);
+    expect(resolvedBy('U0ALICE').map((b) => [b.text.text, b.value])).toEqual([['Say thanks', 'IT-42']]);
+    expect(resolvedBy(f.request.requester)).toEqual([]);
+    expect(resolvedBy(SYSTEM_ACTOR)).toEqual([]);
+  });
+
   it('the rating pattern matches only the rating buttons', () => {
     expect(RATE_ACTION_PATTERN.test('request_rate_0')).toBe(false);
     expect(RATE_ACTION_PATTERN.test('request_rate_6')).toBe(false);
