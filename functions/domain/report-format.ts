@@ -348,5 +348,5 @@ export interface NamedReview {
 }
 
 /** The "Joint reviews" lines of a report: each review of the period and where it stands. */
-export const reviewsText = (reviews: readonly NamedReview[]): string[] =>
-  reviews.map(({ agreement, review }) => `${oneLine(agreement)}: ${oneLine(reviewLine(review))}`);
+export const reviewsText = (reviews: readonly NamedReview[], options: { penalties?: boolean } = {}): string[] =>
+  reviews.map(({ agreement, review }) => `${oneLine(agreement)}: ${oneLine(reviewLine(review, options))}`);

@@ -198,16 +198,19 @@ export function checkFix(input: FixInput, today: string): Partial<Record<keyof F
 }
 
 /** What the trigger was, in a few words: "crossed the ×2 tier (3rd breach of December 2026)". */
-export function triggerText(trigger: ReviewTrigger): string {
+export function triggerText(trigger: ReviewTrigger, { penalties = true }: { penalties?: boolean } = {}): string {
   if (trigger.kind === 'cause')
     return `the cause "${CAUSE_LABEL[trigger.category]}" came up ${CAUSE_REPEAT} times within ${CAUSE_WINDOW_DAYS} days`;
   const month = DateTime.fromFormat(trigger.month, 'yyyy-MM').toFormat('LLLL yyyy');
-  return `breach ${trigger.fromBreach} of ${month} moved the penalty to ×${trigger.multiplier}`;
+  // Penalties are for heads and admins (docs/privacy.md): others read the count of misses only.
+  return penalties
+    ? `breach ${trigger.fromBreach} of ${month} moved the penalty to ×${trigger.multiplier}`
+    : `${month} reached ${trigger.fromBreach} breaches`;
 }
 
 /** One line per review for reports and the digest: where it stands. */
-export function reviewLine(review: Review): string {
-  const what = triggerText(review.trigger);
+export function reviewLine(review: Review, options: { penalties?: boolean } = {}): string {
+  const what = triggerText(review.trigger, options);
   if (review.followUp)
     return review.followUp.outcome === 'held'
       ? `${what}; fix agreed, and it held: no breach came back by the follow-up`

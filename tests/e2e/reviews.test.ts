@@ -158,10 +158,20 @@ it('a tier crossed: both heads review, one agrees a fix, the other reads it, and
     expect(table).toContain(
       'IT · Laptops and accounts: breach 3 of December 2026 moved the penalty to ×2; fix agreed, and it held',
     );
-    const res = await postSigned(app.url, slashCommand({ text: 'report it 2026-12', user_id: FIN_HEAD }));
-    expect(res.status).toBe(200);
-    const body = res.json() as { text: string; blocks?: unknown[] };
-    expect(JSON.stringify(body.blocks)).toContain('*Joint reviews*');
-    expect(JSON.stringify(body.blocks)).toContain('fix agreed, and it held');
+    const report = async (user: string) => {
+      const res = await postSigned(app.url, slashCommand({ text: 'report it 2026-12', user_id: user }));
+      expect(res.status).toBe(200);
+      return JSON.stringify((res.json() as { blocks?: unknown[] }).blocks);
+    };
+    // IT's head reads the penalty that started it; anyone else reads the count of misses only.
+    expect(await report(IT_HEAD)).toContain(
+      'breach 3 of December 2026 moved the penalty to ×2; fix agreed, and it held',
+    );
+    for (const user of [FIN_HEAD, FIN_MEMBER]) {
+      const blocks = await report(user);
+      expect(blocks).toContain('*Joint reviews*');
+      expect(blocks).toContain('December 2026 reached 3 breaches; fix agreed, and it held');
+      expect(blocks).not.toContain('×2');
+    }
   });
 });

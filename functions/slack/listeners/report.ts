@@ -118,7 +118,7 @@ export async function reportCommand(
       Math.min(message.blocks.length, MAX_MESSAGE_BLOCKS - 2),
       0,
       section(
-        `*Joint reviews*\n${reviewsText(reviews)
+        `*Joint reviews*\n${reviewsText(reviews, { penalties: forHeads })
           .map((l) => `• ${escapeMrkdwn(l)}`)
           .join('\n')}`,
       ),
