@@ -36,6 +36,29 @@ function withReferences(all, code) {
   return [...out];
 }
 
+/**
+ * The moment-timezone data (its packed form) of every zone a table names, and of GMT, which the
+ * rules engine uses when a rule names none: `kept due` loads these rather than the ~600 zones'
+ * 700 KB (bin/run.cjs builds it with moment-timezone's code alone).
+ */
+function timezonesOf(text) {
+  const packed = require('moment-timezone/data/packed/latest.json');
+  const zones = new Map(packed.zones.map((z) => [z.slice(0, z.indexOf('|')), z]));
+  const links = new Map(packed.links.map((l) => [l.slice(l.indexOf('|') + 1), l]));
+  const out = { version: packed.version, zones: new Set(), links: new Set() };
+  const add = (name) => {
+    if (zones.has(name)) out.zones.add(zones.get(name));
+    else if (links.has(name) && !out.links.has(links.get(name))) {
+      const link = links.get(name);
+      out.links.add(link);
+      add(link.slice(0, link.indexOf('|')));
+    }
+  };
+  add('GMT');
+  for (const [word] of text.matchAll(/[A-Za-z][\w+-]*(?:\/[\w+-]+)*/g)) add(word);
+  return { version: out.version, zones: [...out.zones], links: [...out.links] };
+}
+
 /** Writes the tables unless they are there already; returns their folder. */
 function ensureTables(root) {
   const dir = tablesDir(root);
@@ -54,7 +77,8 @@ function ensureTables(root) {
     const holidays = {};
     for (const c of withReferences(data.holidays, code)) holidays[c] = data.holidays[c];
     const table = { version: data.version, license: data.license, holidays, names: data.names };
-    fs.writeFileSync(path.join(tmp, `${code}.json`), JSON.stringify(table));
+    const timezones = timezonesOf(JSON.stringify(holidays));
+    fs.writeFileSync(path.join(tmp, `${code}.json`), JSON.stringify({ table, timezones }));
   }
   fs.writeFileSync(path.join(tmp, 'index.json'), JSON.stringify({ countries, regions }));
   try {

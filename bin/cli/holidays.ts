@@ -1,13 +1,20 @@
 /**
  * Public holidays for the command line from date-holidays' tables split per country
  * (bin/holiday-tables.cjs): a calendar naming US loads the US table (~20 KB) and the rules engine,
- * not every country's (~800 KB, ~70 ms). Same countries, regions and holidays as date-holidays
+ * not every country's (~800 KB, ~70 ms), and the time zones those rules name, not all ~600. Same countries, regions and holidays as date-holidays
  * (tests/bin/holidays.test.ts). The tables are written on first use, once per date-holidays version.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import HolidaysParser from 'date-holidays-parser';
+import moment from 'moment-timezone';
 import type { HolidayEngine, HolidaySource } from '../../functions/domain/calendar-spec';
+
+/** One country's file: its rules (with those it borrows) and the time zones they name, packed. */
+interface Table {
+  table: object;
+  timezones: { zones: string[]; links: string[] };
+}
 
 interface Index {
   countries: Record<string, string>;
@@ -50,7 +57,12 @@ export function holidayTables(root = projectRoot()): HolidaySource {
       if (!Object.hasOwn(indexOf().countries, country)) return { getHolidays: () => [] };
       let table = tables.get(country);
       if (!table) {
-        table = read<object>(`${country}.json`);
+        const file = read<Table>(`${country}.json`);
+        // `kept due` is built with moment-timezone's code but none of its zones (bin/run.cjs): the
+        // zones this country's rules use are added here. Elsewhere they are there already.
+        moment.tz.add(file.timezones.zones);
+        moment.tz.link(file.timezones.links);
+        table = file.table;
         tables.set(country, table);
       }
       return region ? new HolidaysParser(table, country, region) : new HolidaysParser(table, country);
