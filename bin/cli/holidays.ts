@@ -1,20 +1,16 @@
 /**
  * Public holidays for the command line from date-holidays' tables split per country
  * (bin/holiday-tables.cjs): a calendar naming US loads the US table (~20 KB) and the rules engine,
- * not every country's (~800 KB, ~70 ms), and the time zones those rules name, not all ~600. Same countries, regions and holidays as date-holidays
- * (tests/bin/holidays.test.ts). The tables are written on first use, once per date-holidays version.
+ * not every country's (~800 KB, ~70 ms). A year's public holidays, once worked out (~50 ms: the
+ * engine works out every rule of the year), are kept beside the tables, so the next call for that
+ * country, region and year loads no rules engine at all. Same countries, regions and holidays as
+ * date-holidays (tests/bin/holidays.test.ts). All is written on first use, once per version of
+ * date-holidays, its rules engine and moment-timezone (bin/holiday-tables.cjs names the folder).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import HolidaysParser from 'date-holidays-parser';
-import moment from 'moment-timezone';
+import type HolidaysParserType from 'date-holidays-parser';
 import type { HolidayEngine, HolidaySource } from '../../functions/domain/calendar-spec';
-
-/** One country's file: its rules (with those it borrows) and the time zones they name, packed. */
-interface Table {
-  table: object;
-  timezones: { zones: string[]; links: string[] };
-}
 
 interface Index {
   countries: Record<string, string>;
@@ -30,6 +26,31 @@ function projectRoot(start = __dirname): string {
     dir = parent;
   }
   return dir;
+}
+
+/** A year's holidays as kept on disk: Date fields as ISO strings. */
+interface Kept {
+  date: string;
+  start: string;
+  end: string;
+  name: string;
+  type: string;
+}
+const revive = (h: Kept) => ({ ...h, start: new Date(h.start), end: new Date(h.end) });
+
+/** Writes a year's public holidays (in a file of its own, renamed into place); only slower if it cannot. */
+function keep(
+  file: string,
+  list: readonly { date: string; start: Date; end: Date; name: string; type: string }[],
+): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(list));
+    renameSync(tmp, file);
+  } catch {
+    // Worked out again next time.
+  }
 }
 
 /** A holiday source reading the split tables under `root` (written now if missing). */
@@ -55,17 +76,33 @@ export function holidayTables(root = projectRoot()): HolidaySource {
     regions: (country) => ({ ...(indexOf().regions[country] ?? {}) }),
     engine: (country, region): HolidayEngine => {
       if (!Object.hasOwn(indexOf().countries, country)) return { getHolidays: () => [] };
-      let table = tables.get(country);
-      if (!table) {
-        const file = read<Table>(`${country}.json`);
-        // `kept due` is built with moment-timezone's code but none of its zones (bin/run.cjs): the
-        // zones this country's rules use are added here. Elsewhere they are there already.
-        moment.tz.add(file.timezones.zones);
-        moment.tz.link(file.timezones.links);
-        table = file.table;
-        tables.set(country, table);
-      }
-      return region ? new HolidaysParser(table, country, region) : new HolidaysParser(table, country);
+      let engine: HolidayEngine | undefined;
+      const compute = (): HolidayEngine => {
+        if (engine) return engine;
+        let table = tables.get(country);
+        if (!table) {
+          table = read<object>(`${country}.json`);
+          tables.set(country, table);
+        }
+        const mod = require('date-holidays-parser') as { default: typeof HolidaysParserType };
+        engine = region ? new mod.default(table, country, region) : new mod.default(table, country);
+        return engine;
+      };
+      return {
+        getHolidays: (year) => {
+          const file = path.join(folder(), 'years', `${country}-${region ?? ''}-${year}.json`);
+          try {
+            return (JSON.parse(readFileSync(file, 'utf8')) as Kept[]).map(revive);
+          } catch {
+            // Not worked out yet (or unreadable): work it out now.
+          }
+          const list = compute()
+            .getHolidays(year)
+            .filter((h) => h.type === 'public');
+          keep(file, list);
+          return list;
+        },
+      };
     },
   };
 }

@@ -97,7 +97,10 @@ function isIsoDate(text: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Public holidays: date-holidays, loaded lazily, or a source the entry point passes in
 
-/** One country's (or region's) holiday rules: date-holidays' `getHolidays`, as the clock reads it. */
+/**
+ * One country's (or region's) holiday rules: date-holidays' `getHolidays`, as the clock reads it
+ * (it counts the `public` ones only; an engine may leave the other types out).
+ */
 export interface HolidayEngine {
   getHolidays(year: number): readonly { date: string; start: Date; end: Date; name: string; type: string }[];
 }
