@@ -19,8 +19,7 @@ const root = path.join(__dirname, '..');
 const BUILDS = {
   'bin/kept-due.ts': {
     bundlePackages: true,
-    external: ['date-holidays'],
-    alias: { 'moment-timezone': 'moment-timezone/moment-timezone.js' },
+    external: ['date-holidays', 'date-holidays-parser', 'moment-timezone'],
     minify: true,
     codeCache: true,
   },
@@ -46,7 +45,7 @@ function bundleOf(entry) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    ...(options.bundlePackages ? { external: options.external ?? [], alias: options.alias } : { packages: 'external' }),
+    ...(options.bundlePackages ? { external: options.external ?? [] } : { packages: 'external' }),
     minify: options.minify === true,
     sourcemap: 'linked',
     outfile: tmp,
@@ -56,12 +55,14 @@ function bundleOf(entry) {
   // A file saved while the build ran may not be in it: its time is not trusted, so the next run builds again.
   // A package bundled in stands in the stamp as its package.json, which an install of another
   // version rewrites: a run checks one file per package rather than each of its modules.
-  const files = new Set(
-    Object.keys(result.metafile.inputs).map((file) => {
+  // This file too: the build's settings are here.
+  const files = new Set([
+    path.relative(root, __filename),
+    ...Object.keys(result.metafile.inputs).map((file) => {
       const pkg = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file);
       return pkg ? `${pkg[1]}/package.json` : file;
     }),
-  );
+  ]);
   const inputs = [...files].map((file) => {
     const st = fs.statSync(path.resolve(root, file));
     return [file, st.size, st.mtimeMs <= startedAt ? st.mtimeMs : -1];
