@@ -17,7 +17,7 @@
 
 import type HolidaysType from 'date-holidays';
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from './duration';
 import { issueLine, issuesOf } from './issues';
 import type { Result } from './result';
