@@ -13,6 +13,8 @@ try {
   fs.rmSync(link, { force: true });
   fs.symlinkSync(path.relative(path.dirname(link), path.join(root, 'bin', 'kept.cjs')), link);
   require('./run.cjs').bundleOf('bin/kept.ts');
+  // `kept due` has a build of its own (bin/kept-due.ts).
+  if (fs.existsSync(path.join(root, 'bin', 'kept-due.ts'))) require('./run.cjs').bundleOf('bin/kept-due.ts');
 } catch (err) {
   // Never fail an install over this: `kept` still works, only slower.
   console.warn(`kept: could not prepare the kept command (${err.message}); it will build on first use`);

@@ -8,9 +8,10 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
-import { NoWorkingTimeError, parseCalendar } from '../../functions/domain/calendar';
+import { NoWorkingTimeError, parseCalendar, useHolidaySource } from '../../functions/domain/calendar';
 import { parseDuration } from '../../functions/domain/duration';
 import { pauseClock, resumeClock, startClock, type TargetClock } from '../../functions/domain/target-clock';
+import { holidayTables } from './holidays';
 
 export interface DueIo {
   out(line: string): void;
@@ -103,6 +104,8 @@ export async function due(args: string[], io: DueIo): Promise<number> {
     } catch (e) {
       throw new Invalid(`${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
+    // Only the holiday table of the country the calendar names, not every country's (./holidays.ts).
+    useHolidaySource(holidayTables());
     const calendar = parseCalendar(data);
     if (!calendar.ok) {
       const [first, ...rest] = calendar.error;

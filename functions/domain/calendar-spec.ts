@@ -17,7 +17,7 @@
 
 import type HolidaysType from 'date-holidays';
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from './duration';
 import { issueLine, issuesOf } from './issues';
 import type { Result } from './result';
@@ -95,31 +95,72 @@ function isIsoDate(text: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// date-holidays, loaded lazily
+// Public holidays: date-holidays, loaded lazily, or a source the entry point passes in
+
+/**
+ * One country's (or region's) holiday rules: date-holidays' `getHolidays`, as the clock reads it
+ * (it counts the `public` ones only; an engine may leave the other types out).
+ */
+export interface HolidayEngine {
+  getHolidays(year: number): readonly { date: string; start: Date; end: Date; name: string; type: string }[];
+}
+
+/**
+ * Where public holidays come from. By default the whole of `date-holidays` (every country's tables,
+ * loaded on first use); an entry point may pass one that loads only the countries calendars name
+ * (bin/cli/holidays.ts), which must give the same countries, regions and holidays.
+ */
+export interface HolidaySource {
+  /** Country code -> name, as date-holidays' `getCountries()`. */
+  countries(): Record<string, string>;
+  /** Region code -> name, as date-holidays' `getStates(country)` (empty for none). */
+  regions(country: string): Record<string, string>;
+  engine(country: string, region: string | undefined): HolidayEngine;
+}
 
 type HolidaysCtor = typeof HolidaysType;
-let holidaysCtor: HolidaysCtor | undefined;
-function loadHolidays(): HolidaysCtor {
-  if (!holidaysCtor) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('date-holidays') as HolidaysCtor & { default?: HolidaysCtor };
-    holidaysCtor = mod.default ?? mod;
-  }
-  return holidaysCtor;
+function dateHolidays(): HolidaySource {
+  let ctor: HolidaysCtor | undefined;
+  const load = (): HolidaysCtor => {
+    if (!ctor) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require('date-holidays') as HolidaysCtor & { default?: HolidaysCtor };
+      ctor = mod.default ?? mod;
+    }
+    return ctor;
+  };
+  return {
+    countries: () => new (load())().getCountries(),
+    regions: (country) => new (load())().getStates(country) ?? {},
+    engine: (country, region) => {
+      const Ctor = load();
+      return region ? new Ctor(country, region) : new Ctor(country);
+    },
+  };
 }
+
+let source: HolidaySource = dateHolidays();
 let countryList: Record<string, string> | undefined;
 function knownCountries(): Record<string, string> {
-  if (!countryList) countryList = new (loadHolidays())().getCountries();
+  if (!countryList) countryList = source.countries();
   return countryList;
 }
 function knownRegions(country: string): Record<string, string> {
-  return new (loadHolidays())().getStates(country) ?? {};
+  return source.regions(country);
 }
 
-// One date-holidays instance per country/region and one set of public-holiday dates per year,
-// shared by every calendar in the process (the data never changes while it runs).
-const engines = new Map<string, HolidaysType>();
+// One engine per country/region and one set of public-holiday dates per year, shared by every
+// calendar in the process (the data never changes while it runs).
+const engines = new Map<string, HolidayEngine>();
 const holidayYears = new Map<string, ReadonlyMap<number, string>>();
+
+/** Makes `source` the one every calendar checks and compiles with from now on (an entry point's choice). */
+export function useHolidaySource(next: HolidaySource): void {
+  source = next;
+  countryList = undefined;
+  engines.clear();
+  holidayYears.clear();
+}
 
 /**
  * The public holidays of `country` (and `region`) in `year`: local day number -> the holiday's
@@ -134,8 +175,7 @@ export function publicHolidays(country: string, region: string | undefined, year
   if (year >= 1 && year <= 9999) {
     let engine = engines.get(key);
     if (!engine) {
-      const Ctor = loadHolidays();
-      engine = region ? new Ctor(country, region) : new Ctor(country);
+      engine = source.engine(country, region);
       engines.set(key, engine);
     }
     for (const h of engine.getHolidays(year)) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { due } from '../../bin/cli/due';
@@ -142,5 +143,30 @@ describe('kept due', () => {
     expect(r.out).toEqual([]);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toContain(message);
+  });
+});
+
+describe('kept due as a person runs it (node bin/kept.cjs due …, its own build with a code cache)', () => {
+  const ROOT = path.join(__dirname, '..', '..');
+  const kept = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'kept.cjs'), 'due', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('answers the same the first time and the times after', () => {
+    const args = ['--calendar', NY, '--start', '2026-11-25T15:00:00-05:00', '--duration', '4h'];
+    for (let i = 0; i < 2; i++) {
+      const r = kept(...args);
+      expect({ status: r.status, out: r.stdout, err: r.stderr }).toEqual({
+        status: 0,
+        out: '2026-11-27T16:00:00.000Z\n',
+        err: '',
+      });
+    }
+  });
+
+  it('answers bad input with one line and exit code 2', () => {
+    const r = kept('--calendar', NY, '--start', 'tomorrow', '--duration', '4h');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^kept due: --start "tomorrow" is not an ISO-8601 instant with an offset; .*\n$/);
   });
 });
