@@ -10,13 +10,15 @@ import { CHART_WEEKS, combinedTrend, enoughForChart } from '../domain/digest-tre
 import { type DigestSettings, type Directory, findDepartment } from '../domain/directory';
 import { correlationShort, type Loyalty } from '../domain/loyalty';
 import { buildReport } from '../domain/report';
+import type { NamedReview } from '../domain/report-format';
 import { periodLabel } from '../domain/report-period';
 import { type CauseCategory, nextDue } from '../domain/request';
 import { sumCounters } from '../domain/stats';
 import { topCause } from '../domain/tips';
-import { isoWeekOf } from '../domain/weeks';
+import { isoWeekOf, mondayOfWeek } from '../domain/weeks';
 import { logger } from '../log';
 import { calendarOf } from '../services/calendars';
+import { reviewsOfDepartments } from '../services/reviews';
 import type { SlackMessage } from '../slack/views/blocks';
 import {
   type DigestKudos,
@@ -53,6 +55,8 @@ export interface DigestSources {
    * the weeks up to `lastDay` (store/metrics.ts); departments without figures are left out.
    */
   loyalty?(dir: Directory, lastDay: string): Promise<Loyalty[]>;
+  /** Joint reviews opened, agreed or followed up in ISO week `week`, over every agreement (services/reviews.ts). */
+  reviews?(dir: Directory, week: string): Promise<NamedReview[]>;
 }
 
 /** The real sources: the tips catalogue (functions/store/tips.ts) and the week's kudos (functions/store/kudos.ts). */
@@ -64,6 +68,12 @@ export function storeSources(db: Db): DigestSources {
       (await Promise.all(dir.departments.map((d) => readLoyalty(db, dir, d, lastDay)))).filter(
         (l): l is Loyalty => l !== undefined,
       ),
+    reviews: (dir, week) => {
+      const monday = mondayOfWeek(week);
+      if (monday === undefined) return Promise.resolve([]);
+      const all = dir.departments.map((d) => d.id);
+      return reviewsOfDepartments(db, dir, all, monday, monday + 7 * 24 * 60 * 60 * 1000);
+    },
   };
 }
 
@@ -154,7 +164,7 @@ export class ContentCache {
       .flat()
       .filter((d) => d.day >= from && d.day <= to);
     const cause = topCause(sumCounters(lastWeekDays.map((d) => d.counters)));
-    const [tips, kudos, atRisk, rows, loyalty] = await Promise.all([
+    const [tips, kudos, atRisk, rows, loyalty, reviews] = await Promise.all([
       this.sources.tipsForWeek(week, cause).catch((err: Error) => {
         logger.warn('digest tips not read; the digest goes without them', { week, error: err.message });
         return undefined;
@@ -189,6 +199,7 @@ export class ContentCache {
         }),
       ),
       this.loyaltyLines(to),
+      this.reviewsOf(lastWeek),
     ]);
     const scorecard = rows.map((r) => ({ ...r, kudos: kudos.byDepartment[r.department] ?? 0 }));
     const nameOf = (id: string) => findDepartment(this.dir, id)?.name ?? id;
@@ -204,9 +215,24 @@ export class ContentCache {
       scorecard,
       kudos: kudos.messages,
       turned,
+      reviews,
       loyalty,
       atRisk,
     });
+  }
+
+  /** Last week's joint reviews; a failed read leaves them out of this digest. */
+  private async reviewsOf(week: string): Promise<NamedReview[]> {
+    if (!this.sources.reviews) return [];
+    try {
+      return await this.sources.reviews(this.dir, week);
+    } catch (err) {
+      logger.warn('digest joint reviews not read; the digest goes without them', {
+        week,
+        error: (err as Error).message,
+      });
+      return [];
+    }
   }
 
   /** One line per front-line department and metric: last week's compliance received, the latest figure, r. */

@@ -7,7 +7,9 @@
  * working instant, the follow-up says the fix held. Signed requests into the real app; the jobs run
  * through the CLI at a fixed --now, their work in the same process.
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { IDS } from '../../functions/slack/ids';
+import { digestItem } from '../../functions/store/directory';
 import { getRequest } from '../../functions/store/requests';
 import { getReview, reviewsOf } from '../../functions/store/reviews';
 import { fileThroughModal, keptCli, keptScan } from '../support/app-steps';
@@ -173,5 +175,20 @@ it('a tier crossed: both heads review, one agrees a fix, the other reads it, and
       expect(blocks).toContain('December 2026 reached 3 breaches; fix agreed, and it held');
       expect(blocks).not.toContain('×2');
     }
+  });
+  await step("the next Monday's digest tells everyone the fix held, without the penalty", async () => {
+    await app.db.doc.send(
+      new PutCommand({
+        TableName: app.db.table,
+        Item: digestItem({ channel: 'C0DIGEST1', weekday: 'mon', time: '09:00', timezone: 'America/New_York' }),
+      }),
+    );
+    expect((await keptCli(app, ['digest', '--now', '2026-12-28T14:30:00Z'])).join('\n')).toContain('posted');
+    const digest = JSON.stringify(app.fake.posted.filter((m) => m.channel === 'C0DIGEST1').at(-1)?.blocks);
+    expect(digest).toContain('*Fixing causes together*');
+    expect(digest).toContain('December 2026 reached 3 breaches; fix agreed, and it held');
+    expect(digest).toContain('Thank you, both sides.');
+    expect(digest).not.toContain('×2');
+    expect(digest).not.toContain('Spare laptops');
   });
 });

@@ -12,7 +12,9 @@
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { CORRELATION_CAUTION } from '../../domain/loyalty';
+import type { NamedReview } from '../../domain/report-format';
 import type { CauseCategory } from '../../domain/request';
+import { reviewLine } from '../../domain/review';
 import { context, MAX_HEADER_TEXT, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { cut, escapeMrkdwn, mentionUser, plural } from './format';
 
@@ -77,6 +79,8 @@ export interface DigestInput {
   kudos: DigestKudos[];
   /** Last week's confirmed recoveries, oldest first (none: the section is left out). */
   turned?: DigestTurned[];
+  /** Joint reviews opened, agreed or followed up last week, each with its agreement's name. */
+  reviews?: NamedReview[];
   /** Front-line departments' customer figures beside what they received (none: left out). */
   loyalty?: DigestLoyalty[];
   atRisk: number;
@@ -90,6 +94,8 @@ export const MAX_KUDOS = 3;
 export const MAX_TURNED = 5;
 /** Customer-figure lines shown; the rest are counted. */
 export const MAX_LOYALTY = 5;
+/** Joint reviews named in the digest; the rest are counted. */
+export const MAX_REVIEWS = 5;
 const MAX_KUDOS_TEXT = 280;
 const MAX_TIP_TEXT = 1_200;
 
@@ -184,6 +190,23 @@ export function turnedBlock(turned: readonly DigestTurned[]): SectionBlock {
 }
 
 /**
+ * "*IT · Laptops*: the cause "Handoff" came up 3 times within 30 days; fix agreed, and it held …":
+ * the week's joint reviews (at most MAX_REVIEWS, follow-ups first), for everyone: the count of
+ * misses that started one, never its penalty, and never the fix's text (the heads have it).
+ */
+export function reviewsBlock(reviews: readonly NamedReview[]): SectionBlock {
+  const rank = (r: NamedReview) => (r.review.followUp ? 0 : r.review.agreed ? 1 : 2);
+  const sorted = [...reviews].sort((a, b) => rank(a) - rank(b) || a.agreement.localeCompare(b.agreement));
+  const lines = sorted.slice(0, MAX_REVIEWS).map(({ agreement, review }) => {
+    const thanks = review.followUp?.outcome === 'held' ? ' Thank you, both sides.' : '';
+    return `• *${userText(agreement, 80)}*: ${userText(reviewLine(review, { penalties: false }), 300)}.${thanks}`;
+  });
+  const more = sorted.length - MAX_REVIEWS;
+  if (more > 0) lines.push(`…and ${plural(more, 'more joint review')}: \`/sla report\` lists each department's.`);
+  return section(`*Fixing causes together* (joint reviews last week)\n${lines.join('\n')}`);
+}
+
+/**
  * "*Sales* · received 92% last week · nps 41 (week 48) · r = 0.62 over 12 weeks: …", one line per
  * front-line department and metric (at most MAX_LOYALTY, by name), then the caution said once.
  */
@@ -243,6 +266,7 @@ export function digestMessage(input: DigestInput): SlackMessage {
   if (kudos.length === 0) blocks.push(context('No kudos last week. Thank someone with `/kudos`.'));
   for (const k of kudos) blocks.push(kudosBlock(k));
   if (input.turned && input.turned.length > 0) blocks.push(turnedBlock(input.turned));
+  if (input.reviews && input.reviews.length > 0) blocks.push(reviewsBlock(input.reviews));
 
   if (input.loyalty && input.loyalty.length > 0) blocks.push({ type: 'divider' }, ...loyaltyBlocks(input.loyalty));
 

@@ -1,4 +1,5 @@
 /** The weekly digest's Block Kit: escaping, Slack's limits, and a week with nothing in it. */
+import type { Review } from '../../../../functions/domain/review';
 import {
   changeText,
   type DigestInput,
@@ -109,6 +110,7 @@ it('stays within Slack limits with 200 departments and very long texts', () => {
         because: 'unclear_request',
       },
       turned: Array.from({ length: 100 }, (_, i) => ({ provider: long, customer: long, requestId: `IT-${i}` })),
+      reviews: Array.from({ length: 100 }, (_, i) => ({ agreement: `${long}${i}`, review: review({ key: `k${i}` }) })),
       loyalty: Array.from({ length: 100 }, (_, i) => ({
         name: `${long}${i}`,
         metric: long,
@@ -223,4 +225,52 @@ it('sets customer figures beside what the department received: escaped, five lin
   expect(text).toContain("…and 1 more figure: each department's heads see theirs in `/sla report customer`.");
   expect(text).toContain('does not show that one caused the other');
   expect(json(digestMessage(input()))).not.toContain("customers' figures");
+});
+
+function review(over: Partial<Review> = {}): Review {
+  return {
+    agreementId: 'it-for-finance',
+    key: 'tier|2026-12|3',
+    trigger: { kind: 'tier', month: '2026-12', fromBreach: 3, multiplier: 2 },
+    provider: 'it',
+    customers: ['finance'],
+    openedAt: 1,
+    breaches: [],
+    ...over,
+  };
+}
+
+it('tells everyone of last week’s joint reviews: follow-ups first, no penalty, no fix text, five then how many more', () => {
+  const agreed = {
+    fix: 'Spare laptops at month end',
+    owner: 'U0ITHEAD1',
+    date: '2026-12-09',
+    by: 'U0ITHEAD1',
+    at: 2,
+    followUpAt: 3,
+  };
+  const reviews = [
+    { agreement: 'IT · Laptops', review: review() },
+    { agreement: 'IT · Laptops', review: review({ key: 'b', agreed }) },
+    {
+      agreement: 'Ops <!channel>',
+      review: review({
+        key: 'c',
+        trigger: { kind: 'cause', category: 'handoff' },
+        agreed,
+        followUp: { outcome: 'held', count: 0, at: 4 },
+      }),
+    },
+    ...Array.from({ length: 4 }, (_, i) => ({ agreement: `Z${i}`, review: review({ key: `z${i}` }) })),
+  ];
+  const text = json(digestMessage(input({ reviews })));
+  expect(text).toContain('*Fixing causes together*');
+  const lines = text.slice(text.indexOf('*Fixing causes together*')).split('\\n');
+  expect(lines[1]).toContain('*Ops &lt;!channel&gt;*: the cause');
+  expect(lines[1]).toContain('fix agreed, and it held: no breach came back by the follow-up. Thank you, both sides.');
+  expect(lines[2]).toContain('*IT · Laptops*: December 2026 reached 3 breaches; fix agreed, done by 2026-12-09');
+  expect(text).toContain('…and 2 more joint reviews');
+  expect(text).not.toContain('×2');
+  expect(text).not.toContain('Spare laptops');
+  expect(json(digestMessage(input({ reviews: [] })))).not.toContain('Fixing causes together');
 });
