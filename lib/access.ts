@@ -146,6 +146,7 @@ export const STORE_ACCESS = {
   // reviews.ts: joint reviews (open once per trigger, agree once, follow-ups due by a sparse partition)
   'reviews.openReview': { table: { PutItem: ['review'], GetItem: ['review'], UpdateItem: ['review'] } },
   'reviews.markReviewHanded': { table: { UpdateItem: ['review'] } },
+  'reviews.markAgreedHanded': { table: { UpdateItem: ['review'] } },
   'reviews.reviewsOf': { table: { Query: ['review'] } },
   'reviews.getReview': { table: { GetItem: ['review'] } },
   'reviews.agreeReview': { table: { UpdateItem: ['review'], PutItem: ['reviewDue'], GetItem: ['review'] } },
@@ -239,6 +240,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'tips.setTipRetired',
     'reviews.getReview',
     'reviews.agreeReview',
+    'reviews.markAgreedHanded',
     'reviews.reviewsOf',
   ],
   Worker: [
@@ -323,6 +325,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'requests.getRequest',
     'reviews.openReview',
     'reviews.markReviewHanded',
+    'reviews.markAgreedHanded',
     'reviews.reviewsOf',
     'reviews.dueFollowUps',
     'reviews.claimFollowUp',

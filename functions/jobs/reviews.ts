@@ -40,6 +40,7 @@ import { getRequest } from '../store/requests';
 import {
   claimFollowUp,
   dueFollowUps,
+  markAgreedHanded,
   markReviewHanded,
   openReview,
   reviewsOf,
@@ -54,7 +55,12 @@ const REVIEW_BREACHES_MAX = 20;
 export interface ReviewsResult {
   opened: number;
   followUps: number;
+  /** Agreed fixes whose DMs the form could not hand on, handed on by this run. */
+  agreedHanded?: number;
 }
+
+/** How long an agreed fix's own hand-off has before a run hands its DMs on instead. */
+export const AGREED_HAND_GRACE_MS = 5 * 60_000;
 
 const monthsBack = (at: number, zone: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => DateTime.fromMillis(at, { zone }).minus({ months: i }).toFormat('yyyy-MM'));
@@ -161,7 +167,16 @@ export async function runReviews(deps: JobDeps, now: Date): Promise<ReviewsResul
 
     // A review a run opened and died before handing on: once its lease ran out, handed on again,
     // whether or not its trigger still holds (a tier review claimed in a month's last minutes).
-    for (const { handed, ...review } of await reviews()) if (!handed) await open(review);
+    for (const { handed, agreedHanded, ...review } of await reviews()) {
+      if (!handed) await open(review);
+      // An agreed fix whose DMs the form's hand-off did not get onto the queue (the worker's
+      // delivery keys keep a head from hearing twice if it did after all).
+      else if (!agreedHanded && review.agreed && at - review.agreed.at >= AGREED_HAND_GRACE_MS) {
+        await deps.outbox!.send({ type: 'review.agreed', agreement: review.agreementId, key: review.key });
+        await markAgreedHanded(deps.db, review.agreementId, review.key);
+        result.agreedHanded = (result.agreedHanded ?? 0) + 1;
+      }
+    }
 
     // The same cause written down three times within 30 days.
     const counts = await countsOf(provider, zone);
@@ -212,6 +227,7 @@ export function describeReviews(r: ReviewsResult): string {
   const parts = [
     r.opened > 0 ? `${plural(r.opened, 'joint review', 'joint reviews')} opened` : '',
     r.followUps > 0 ? `${plural(r.followUps, 'follow-up', 'follow-ups')} handed to the worker` : '',
+    r.agreedHanded ? `${plural(r.agreedHanded, 'agreed fix', 'agreed fixes')} handed to the worker again` : '',
   ].filter(Boolean);
   return parts.length > 0 ? ` Reviews: ${parts.join(', ')}.` : '';
 }

@@ -115,8 +115,23 @@ export async function markReviewHanded(db: Db, agreementId: string, key: string,
   );
 }
 
-/** A review as stored: with whether its DMs were handed to the worker. */
-export type StoredReview = Review & { handed: boolean };
+/**
+ * A review as stored: with whether its DMs were handed to the worker, and whether the agreed fix's
+ * DMs were (false only between an agreement and its hand-off, or when that hand-off failed).
+ */
+export type StoredReview = Review & { handed: boolean; agreedHanded: boolean };
+
+/** The agreed fix's DMs are on the queue: no run hands them again. */
+export async function markAgreedHanded(db: Db, agreementId: string, key: string): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: { pk: reviewPk(agreementId), sk: key },
+      UpdateExpression: 'REMOVE agreedHand',
+      ConditionExpression: 'attribute_exists(pk)',
+    }),
+  );
+}
 
 /** Every review of an agreement, one Query (a handful: at most a few a month). */
 export async function reviewsOf(db: Db, agreementId: string): Promise<StoredReview[]> {
@@ -126,7 +141,7 @@ export async function reviewsOf(db: Db, agreementId: string): Promise<StoredRevi
     ExpressionAttributeValues: { ':pk': reviewPk(agreementId) },
     ConsistentRead: true,
   });
-  return items.map((i) => ({ ...toReview(i), handed: i.hand === 'handed' }));
+  return items.map((i) => ({ ...toReview(i), handed: i.hand === 'handed', agreedHanded: i.agreedHand === undefined }));
 }
 
 export async function getReview(db: Db, agreementId: string, key: string): Promise<Review | undefined> {
@@ -153,9 +168,10 @@ export async function agreeReview(db: Db, agreementId: string, key: string, agre
         Update: {
           TableName: db.table,
           Key: { pk: reviewPk(agreementId), sk: key },
-          UpdateExpression: 'SET agreed = :agreed',
+          // `agreedHand` stays until the agreed-fix DMs are on the queue (markAgreedHanded).
+          UpdateExpression: 'SET agreed = :agreed, agreedHand = :pending',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(agreed)',
-          ExpressionAttributeValues: { ':agreed': agreed },
+          ExpressionAttributeValues: { ':agreed': agreed, ':pending': 'pending' },
         },
       },
       {

@@ -184,6 +184,18 @@ it('two heads agree at once: one agreement stands, the other is told whose; the 
   if (won?.kind !== 'agreed' || lost?.kind !== 'already') throw new Error('one of each');
   expect(lost.agreed).toEqual(won.review.agreed);
 
+  // The form's own hand-off of the agreed fix's DMs never came (agreeReview alone, as when SQS
+  // refused it): after a grace the digest's runs hand them on; each head hears once all the same.
+  items.length = 0;
+  expect((await runReviews({ db, outbox }, new Date(agreedAt + 60_000))).agreedHanded).toBeUndefined();
+  await Promise.all([0, 1].map((i) => runReviews({ db, outbox }, new Date(agreedAt + 5 * 60_000 + i))));
+  expect(items.length).toBeGreaterThanOrEqual(1);
+  expect(items.every((i) => i.type === 'review.agreed')).toBe(true);
+  await work([...items, ...items], '2026-12-03T15:06:00Z');
+  for (const head of [HEAD_OPS, HEAD_SALES])
+    expect(dmsTo(head).filter((c) => String(c.args.text).startsWith('A fix is agreed'))).toHaveLength(1);
+  expect((await runReviews({ db, outbox }, new Date(agreedAt + 20 * 60_000))).agreedHanded).toBeUndefined();
+
   // Not due before its instant; then handed on once, however many runs go at once.
   expect((await runReviews({ db, outbox }, at('2026-12-24T04:59:00Z'))).followUps).toBe(0);
   items.length = 0;

@@ -11,7 +11,7 @@ import { type Directory, findDepartment } from '../../domain/directory';
 import { checkFix, followUpAt, type Review } from '../../domain/review';
 import { calendarOf } from '../../services/calendars';
 import { readDirectory } from '../../store/directory';
-import { agreeReview, getReview } from '../../store/reviews';
+import { agreeReview, getReview, markAgreedHanded } from '../../store/reviews';
 import { IDS } from '../ids';
 import { reviewNames } from '../notify-reviews';
 import { escapeMrkdwn, mentionUser } from '../views/format';
@@ -121,5 +121,7 @@ export function registerReviews(app: App, deps: ListenerDeps): void {
       return ack({ response_action: 'errors', errors: { [IDS.reviewFixBlock]: 'Kept no longer has this review.' } });
     await ack();
     await deps.outbox.send({ type: 'review.agreed', agreement: review.agreementId, key: review.key });
+    // Were this hand-off to fail, the digest's next run hands the DMs on (jobs/reviews.ts).
+    await markAgreedHanded(deps.db, review.agreementId, review.key);
   });
 }
