@@ -98,8 +98,6 @@ export const IDS = {
   recoverExplain: 'request_recover_explain',
   recoverProgress: 'request_recover_progress',
   recoverCause: 'request_recover_cause',
-  /** A line of the heads' batch: the four steps in one overflow menu; option value `step|kind|id`. */
-  recoverSteps: 'request_recover_steps',
   /** The form that writes down the cause of a miss (private_metadata: `{ id, kind }`): category and note. */
   recoverCauseModal: 'request_recover_cause_form',
   recoverCauseBlock: 'recover_cause',

@@ -6,7 +6,7 @@
  * form. The requester's Yes/No in the resolve DM answers, once, whether the service was put right
  * (and earns the agreement's recovery credit in time).
  */
-import type { App, BlockAction, ButtonAction, OverflowAction, StaticSelectAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { isMember } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
@@ -36,7 +36,7 @@ import { openThenFill, parseJson, refuse } from './reply';
 import { clickedMessage, showResolvedDm } from './used-dms';
 
 type ButtonPress = BlockAction<ButtonAction>;
-type StepPress = BlockAction<ButtonAction | OverflowAction | StaticSelectAction>;
+type StepPress = BlockAction<ButtonAction>;
 
 const Kind = z.enum(['response', 'resolution']);
 const ApologiseValue = z.object({ id: z.string().min(1).max(40), kind: Kind });
@@ -46,21 +46,16 @@ const TextStepMeta = ApologiseValue.extend({
 });
 const RecoveredValue = z.object({ id: z.string().min(1).max(40), recovered: z.boolean() });
 
-/** Which step a press is for: a step's button, a line's menu (`step|kind|id`), or the card's menu (the ID). */
+/** Which step a press is for: a step's button, or the card's menu (the ID). */
 const BUTTON_STEP: Record<string, RecoveryStep> = Object.fromEntries(
   RECOVERY_STEPS.map((step) => [STEP_ACTION[step], step]),
 );
-const STEP_ACTIONS = new RegExp(`^(${[...Object.keys(BUTTON_STEP), IDS.recoverSteps].join('|')})$`);
+const STEP_ACTIONS = new RegExp(`^(${Object.keys(BUTTON_STEP).join('|')})$`);
 
 function pressed(
   action: StepPress['actions'][number],
 ): { step: RecoveryStep; id: string; kind?: TargetKind } | undefined {
-  if (action.type === 'overflow' || action.type === 'static_select') {
-    const [step, kind, id] = (action.selected_option?.value ?? '').split('|');
-    const parsed = ApologiseValue.safeParse({ id, kind });
-    const s = RECOVERY_STEPS.find((x) => x === step);
-    return parsed.success && s ? { step: s, ...parsed.data } : undefined;
-  }
+  if (action.type !== 'button') return undefined;
   const step = BUTTON_STEP[action.action_id];
   if (!step) return undefined;
   const parsed = ApologiseValue.safeParse(parseJson(action.value));
@@ -79,7 +74,7 @@ const ONLY_PROVIDER: Record<RecoveryStep, string> = {
 };
 
 export function registerRecovery(app: App, deps: ListenerDeps): void {
-  // A recovery step (a breach DM of the provider's side, a line's menu, or the card's menu): its
+  // A recovery step (a breach DM of the provider's side, or the card's menu): its
   // form, for anyone in the provider; the apology comes with Kept's draft.
   app.action<StepPress>(STEP_ACTIONS, async ({ ack, body, action, respond, client }) => {
     await ack();

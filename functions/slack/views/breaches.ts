@@ -17,6 +17,7 @@ import { IDS } from '../ids';
 import {
   button,
   context,
+  MAX_MESSAGE_BLOCKS,
   MAX_SECTION_TEXT,
   type ModalValues,
   modal,
@@ -38,7 +39,7 @@ import {
   safeUrl,
   spokenDuration,
 } from './format';
-import { recoveryButtons, recoveryDone, recoveryMenu } from './recovery';
+import { recoveryButtons, recoveryDone } from './recovery';
 
 /** Titles are at most 150 characters; a headline shows them whole. */
 const titleOf = (request: Request) => `*${escapeMrkdwn(request.title)}*`;
@@ -261,10 +262,21 @@ export const MAX_BATCHED_BREACHES = 40;
 /**
  * What a head hears of one scan's breaches, in one DM: each missed target on its own line with its
  * penalty, and the Waive penalty button where this head may waive, or for a head of the provider the
- * recovery steps (four buttons under a lone line, a menu on each line of several); then the checklist.
+ * four recovery steps as buttons under the line; then the checklist. Lines are listed while Slack's
+ * 50 blocks allow (at most MAX_BATCHED_BREACHES), the rest counted.
  */
 export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
-  const shown = items.slice(0, MAX_BATCHED_BREACHES);
+  const waives = (item: BatchedBreach) => item.canWaive && item.breach.amount > 0 && !item.breach.waived;
+  const recovers = (item: BatchedBreach) => !waives(item) && item.canRecover === true;
+  // Headline, checklist, the waiver note and the "…and N more" line take at most four blocks.
+  let room = MAX_MESSAGE_BLOCKS - 4;
+  const shown: BatchedBreach[] = [];
+  for (const item of items.slice(0, MAX_BATCHED_BREACHES)) {
+    const cost = recovers(item) ? 2 : 1;
+    if (cost > room) break;
+    room -= cost;
+    shown.push(item);
+  }
   const rest = items.length - shown.length;
   const headline =
     items.length === 1 ? ':red_circle: *A target was missed*' : `:red_circle: *${items.length} targets were missed*`;
@@ -280,14 +292,10 @@ export function breachBatch(items: readonly BatchedBreach[]): SlackMessage {
         MAX_SECTION_TEXT,
       ),
     );
-    // One button a line: a head of the customer may waive, a head of the provider starts recovery.
-    if (item.canWaive && breach.amount > 0 && !breach.waived)
-      line.accessory = button(IDS.waivePenalty, 'Waive penalty', waiveValue(request, kind));
-    else if (item.canRecover && shown.length > 1) line.accessory = recoveryMenu(request, kind);
+    // A head of the customer may waive; a head of the provider starts recovery.
+    if (waives(item)) line.accessory = button(IDS.waivePenalty, 'Waive penalty', waiveValue(request, kind));
     blocks.push(line);
-    // A batch of one reads like the single-breach DM: the four recovery steps as buttons.
-    if (item.canRecover && shown.length === 1 && line.accessory === undefined)
-      blocks.push({ type: 'actions', elements: recoveryButtons(request, kind) });
+    if (recovers(item)) blocks.push({ type: 'actions', elements: recoveryButtons(request, kind, shown.length === 1) });
   }
   if (rest > 0)
     blocks.push(

@@ -5,7 +5,7 @@
  * requester's once-only "did they put it right?" question in the resolve DM. Pure functions of
  * domain values; all user text goes through `escapeMrkdwn`.
  */
-import type { Button, ContextBlock, KnownBlock, ModalView, Overflow } from '@slack/types';
+import type { Button, ContextBlock, KnownBlock, ModalView } from '@slack/types';
 import {
   CAUSE_CATEGORIES,
   CAUSE_LABEL,
@@ -59,15 +59,6 @@ export function recoveryButtons(request: Pick<Request, 'id'>, kind: TargetKind, 
       primary && step === 'apologised' ? 'primary' : undefined,
     ),
   );
-}
-
-/** The four steps in one overflow menu, for a line of the heads' batch (one accessory a line). */
-export function recoveryMenu(request: Pick<Request, 'id'>, kind: TargetKind): Overflow {
-  return {
-    type: 'overflow',
-    action_id: IDS.recoverSteps,
-    options: RECOVERY_STEPS.map((step) => option(`${step}|${kind}|${request.id}`, `${STEP_BUTTON[step]}…`)),
-  };
 }
 
 /** `✓ Apologised by @x <date> · ✓ Cause written down by @y <date>`: the steps done so far, or nothing. */

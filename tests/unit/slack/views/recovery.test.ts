@@ -3,7 +3,7 @@
  * appear for whom, what is shown as done, and the forms behind them, within Slack's limits and
  * with every user text escaped.
  */
-import type { Overflow, PlainTextInput, StaticSelect } from '@slack/types';
+import type { PlainTextInput, StaticSelect } from '@slack/types';
 import { MINUTE_MS } from '../../../../functions/domain/duration';
 import {
   CAUSE_CATEGORIES,
@@ -118,7 +118,7 @@ describe('the recovery steps in the breach DMs', () => {
     }
   });
 
-  it("put the four steps in a menu on each of a provider head's batch lines, the Waive button on a customer head's", () => {
+  it("put the four steps under each of a provider head's batch lines, the Waive button on a customer head's", () => {
     const item = (canWaive: boolean, canRecover: boolean, id = missed.id): BatchedBreach => ({
       request: { ...missed, id },
       kind: 'response',
@@ -129,29 +129,28 @@ describe('the recovery steps in the breach DMs', () => {
       canWaive,
       canRecover,
     });
-    // A lone line gets the four buttons, as the single-breach DM does.
-    const lone = known(breachBatch([item(false, true)]).blocks);
-    expect(
-      lone.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => (e as { action_id?: string }).action_id) : [])),
-    ).toEqual([IDS.recoverApologise, IDS.recoverExplain, IDS.recoverProgress, IDS.recoverCause]);
-    const provider = breachBatch([item(false, true), item(true, false, 'FIN-2')]);
-    const menu = known(provider.blocks).flatMap((b) =>
-      b.type === 'section' && b.accessory?.type === 'overflow' ? [b.accessory as Overflow] : [],
-    );
-    expect(menu).toHaveLength(1);
-    expect(menu[0]!.action_id).toBe(IDS.recoverSteps);
-    expect(menu[0]!.options.map((o) => o.value)).toEqual(
-      ['apologised', 'explained', 'progress', 'cause'].map((s) => `${s}|response|${missed.id}`),
-    );
-    // The longest request ID still fits Slack's 75 characters of an option value.
-    const long = breachBatch([item(false, true, `${'X'.repeat(30)}-123456789`), item(false, true)]);
-    for (const b of known(long.blocks))
-      if (b.type === 'section' && b.accessory?.type === 'overflow')
-        for (const o of (b.accessory as Overflow).options) expect(o.value!.length).toBeLessThanOrEqual(75);
-    const customer = JSON.stringify(breachBatch([item(true, true)]).blocks);
-    expect(customer).toContain(IDS.waivePenalty);
-    expect(customer).not.toContain(IDS.recoverSteps);
-    expect(JSON.stringify(breachBatch([item(false, false)]).blocks)).not.toContain(IDS.recoverSteps);
+    const actionsOf = (blocks: Blocks) =>
+      known(blocks).flatMap((b) =>
+        b.type === 'actions' ? [b.elements.map((e) => (e as { action_id?: string; value?: string }).action_id)] : [],
+      );
+    const steps = [IDS.recoverApologise, IDS.recoverExplain, IDS.recoverProgress, IDS.recoverCause];
+    // A lone line gets the four buttons, as the single-breach DM does; so does each line of several.
+    expect(actionsOf(breachBatch([item(false, true)]).blocks)).toEqual([steps]);
+    const provider = breachBatch([item(false, true), item(true, false, 'FIN-2'), item(false, true, 'IT-3')]);
+    expect(actionsOf(provider.blocks)).toEqual([steps, steps]);
+    expect(JSON.stringify(provider.blocks)).toContain(JSON.stringify(JSON.stringify({ id: 'IT-3', kind: 'response' })));
+    // A head who may waive the line gets the Waive button there instead.
+    const customer = breachBatch([item(true, true)]);
+    expect(JSON.stringify(customer.blocks)).toContain(IDS.waivePenalty);
+    expect(actionsOf(customer.blocks)).toEqual([]);
+    expect(actionsOf(breachBatch([item(false, false)]).blocks)).toEqual([]);
+    // Two blocks a line: fewer lines fit in Slack's 50 blocks, the rest are counted.
+    for (const n of [22, 23, 300]) {
+      const many = breachBatch(Array.from({ length: n }, (_, i) => item(false, true, `IT-${i + 1}`)));
+      expect(many.blocks.length).toBeLessThanOrEqual(50);
+      if (n > 23) expect(JSON.stringify(many.blocks)).toContain(`…and ${n - 23} more missed targets`);
+      for (const b of known(many.blocks)) if (b.type === 'actions') expect(b.elements.length).toBeLessThanOrEqual(25);
+    }
   });
 });
 
