@@ -33,19 +33,20 @@ export async function reviewsOfDepartments(
   to: number,
 ): Promise<NamedReview[]> {
   const mine = new Set(departments);
-  const out: NamedReview[] = [];
-  for (const record of [...dir.agreements].sort((a, b) => a.id.localeCompare(b.id))) {
-    const terms = record.active ?? record.pending;
-    if (!terms) continue;
-    const side = mine.has(terms.provider) || mine.has(terms.customer) || terms.customer === EVERY_DEPARTMENT;
-    if (!side) continue;
-    const reviews = reviewsInWindow(await reviewsOf(db, record.id), from, to).filter(
-      (r: Review) => mine.has(r.provider) || r.customers.some((c) => mine.has(c)),
-    );
-    for (const review of reviews.sort((a, b) => a.openedAt - b.openedAt))
-      out.push({ agreement: agreementName(dir, record.id), review });
-  }
-  return out;
+  const sides = [...dir.agreements]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .filter((record) => {
+      const terms = record.active ?? record.pending;
+      return terms && (mine.has(terms.provider) || mine.has(terms.customer) || terms.customer === EVERY_DEPARTMENT);
+    });
+  // One Query per agreement, all at once (a department is a side of a handful).
+  const read = await Promise.all(sides.map((record) => reviewsOf(db, record.id)));
+  return sides.flatMap((record, i) =>
+    reviewsInWindow(read[i]!, from, to)
+      .filter((r: Review) => mine.has(r.provider) || r.customers.some((c) => mine.has(c)))
+      .sort((a, b) => a.openedAt - b.openedAt)
+      .map((review) => ({ agreement: agreementName(dir, record.id), review })),
+  );
 }
 
 /**

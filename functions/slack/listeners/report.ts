@@ -102,17 +102,19 @@ export async function reportCommand(
     const message = customerMessage(received, { forHeads, ...(loyalty ? { loyalty } : {}) });
     return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };
   }
-  const report = await readReport(deps.db, dir, department, { from, to, label }, BETTER_READ);
+  const zone = department.calendar.timezone;
+  const [report, reviews] = await Promise.all([
+    readReport(deps.db, dir, department, { from, to, label }, BETTER_READ),
+    reviewsOfDepartments(
+      deps.db,
+      dir,
+      [department.id],
+      DateTime.fromISO(from, { zone }).toMillis(),
+      DateTime.fromISO(to, { zone }).plus({ days: 1 }).toMillis(),
+    ),
+  ]);
   const forHeads = isHead(department, user) || deps.config.KEPT_ADMINS.includes(user);
   const message = reportMessage(report, { forHeads });
-  const zone = department.calendar.timezone;
-  const reviews = await reviewsOfDepartments(
-    deps.db,
-    dir,
-    [department.id],
-    DateTime.fromISO(from, { zone }).toMillis(),
-    DateTime.fromISO(to, { zone }).plus({ days: 1 }).toMillis(),
-  );
   if (reviews.length > 0)
     message.blocks.splice(
       Math.min(message.blocks.length, MAX_MESSAGE_BLOCKS - 2),
