@@ -1,38 +1,24 @@
-/**
- * The 🎫 offer through the Lambda front door (API Gateway HTTP API events), as in AWS: the reactor
- * gets one private offer with its button despite Slack's retry, and no card is posted.
- */
-import type { Context } from 'aws-lambda';
-import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { IDS } from '../../functions/slack/ids';
-import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
+import type { SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
 import { importExample } from '../support/company';
-import { testConfig } from '../support/config';
-import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
+import { allItems } from '../support/db';
+import type { FakeSlack } from '../support/fake-slack';
+import { LAMBDA_CONTEXT, type LambdaApp, startLambdaApp } from '../support/lambda-app';
 import { eventEnvelope, httpApiEvent, JSON_TYPE, signature } from '../support/slack-requests';
-
-const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
 
 let fake: FakeSlack;
 let db: Db;
 let handler: SlackLambdaHandler;
+let lambda: LambdaApp;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await freshTable();
-  await importExample(db);
-  handler = createSlackLambdaHandler(
-    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
-    outboxFromConfig,
-  );
+  lambda = await startLambdaApp(async (seeded) => {
+    await importExample(seeded);
+  });
+  ({ fake, db, handler } = lambda);
 });
-afterAll(async () => {
-  await handler.idle();
-  await fake.stop();
-  await dropTable(db);
-});
+afterAll(() => lambda.stop());
 
 it('🎫 on a message offers the reactor a button once, despite a retry, and posts no card', async () => {
   const ts = '1790000900.000100';
@@ -50,7 +36,7 @@ it('🎫 on a message offers the reactor a button once, despite a retry, and pos
   );
   for (const retry of [undefined, '1']) {
     const headers = { 'content-type': JSON_TYPE, ...signature(body), ...(retry ? { 'x-slack-retry-num': retry } : {}) };
-    expect((await handler(httpApiEvent(body, headers), context)).statusCode).toBe(200);
+    expect((await handler(httpApiEvent(body, headers), LAMBDA_CONTEXT)).statusCode).toBe(200);
     await handler.idle();
   }
   const offers = fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === 'U0FINMEM1');

@@ -1,62 +1,32 @@
-/**
- * Service recovery through the Lambda front door (API Gateway HTTP API events), as in AWS: the
- * provider's head apologises from the breach DM's button and the requester reads it; the
- * requester confirms recovery and the agreement's credit is in the ledger, once.
- */
-import type { Context } from 'aws-lambda';
-import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { runScan } from '../../functions/jobs/scan';
 import { act, fileFromSlack } from '../../functions/services/requests';
 import { IDS } from '../../functions/slack/ids';
-import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
 import { readLedger } from '../../functions/store/ledger';
 import { getRequest } from '../../functions/store/requests';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
-import { testConfig } from '../support/config';
-import { dropTable, freshTable, testEndpoint } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
-import {
-  buttonClick,
-  FORM,
-  httpApiEvent,
-  interactivity,
-  signature,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import type { FakeSlack } from '../support/fake-slack';
+import { type LambdaApp, startLambdaApp } from '../support/lambda-app';
+import { buttonClick, interactivity, stateOf, viewSubmission } from '../support/slack-requests';
 
-const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
 const { opsHead, opsMember, salesMember } = OPS_FOR_SALES;
 const MINUTE = 60_000;
 
 let fake: FakeSlack;
 let db: Db;
-let handler: SlackLambdaHandler;
+let lambda: LambdaApp;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await freshTable();
-  const company = opsForSales();
-  (company.agreements[0] as Record<string, unknown>).recovery_credit = { share: 0.5, within: '4h' };
-  await importCompany(db, company, new Date(Date.now() - 3 * 60 * MINUTE));
-  handler = createSlackLambdaHandler(
-    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
-    outboxFromConfig,
-  );
+  lambda = await startLambdaApp(async (seeded) => {
+    const company = opsForSales();
+    (company.agreements[0] as Record<string, unknown>).recovery_credit = { share: 0.5, within: '4h' };
+    await importCompany(seeded, company, new Date(Date.now() - 3 * 60 * MINUTE));
+  });
+  ({ fake, db } = lambda);
 });
-afterAll(async () => {
-  await handler.idle();
-  await fake.stop();
-  await dropTable(db);
-});
+afterAll(() => lambda.stop());
 
-async function post(body: string) {
-  const res = await handler(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }), context);
-  expect(res.statusCode).toBe(200);
-  await handler.idle();
-  return res;
-}
+const post = (body: string) => lambda.post(body);
 
 it('an apology and a confirmed recovery through the Lambda handler, credited once', async () => {
   // Ops works around the clock: filed two hours ago, missed its 30m response, resolved an hour ago.

@@ -1,61 +1,31 @@
-/**
- * Recovery steps after the resolve, through the Lambda front door (API Gateway HTTP API events), as
- * in AWS: the provider explains what happened to the requester, and writes down the cause it found
- * later, which replaces the one given at the resolve and is counted once.
- */
-import type { Context } from 'aws-lambda';
 import { sumCounters } from '../../functions/domain/stats';
-import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { runScan } from '../../functions/jobs/scan';
 import { act, fileFromSlack } from '../../functions/services/requests';
 import { IDS } from '../../functions/slack/ids';
-import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
 import { getRequestRecord } from '../../functions/store/requests';
 import { readDays } from '../../functions/store/stats';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
-import { testConfig } from '../support/config';
-import { dropTable, freshTable, testEndpoint } from '../support/db';
-import { FakeSlack } from '../support/fake-slack';
-import {
-  buttonClick,
-  FORM,
-  httpApiEvent,
-  interactivity,
-  signature,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import type { FakeSlack } from '../support/fake-slack';
+import { type LambdaApp, startLambdaApp } from '../support/lambda-app';
+import { buttonClick, interactivity, stateOf, viewSubmission } from '../support/slack-requests';
 
-const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
 const { opsMember, salesMember } = OPS_FOR_SALES;
 const MINUTE = 60_000;
 
 let fake: FakeSlack;
 let db: Db;
-let handler: SlackLambdaHandler;
+let lambda: LambdaApp;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await freshTable();
-  await importCompany(db, opsForSales(), new Date(Date.now() - 3 * 60 * MINUTE));
-  handler = createSlackLambdaHandler(
-    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
-    outboxFromConfig,
-  );
+  lambda = await startLambdaApp(async (seeded) => {
+    await importCompany(seeded, opsForSales(), new Date(Date.now() - 3 * 60 * MINUTE));
+  });
+  ({ fake, db } = lambda);
 });
-afterAll(async () => {
-  await handler.idle();
-  await fake.stop();
-  await dropTable(db);
-});
+afterAll(() => lambda.stop());
 
-async function post(body: string) {
-  const res = await handler(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }), context);
-  expect(res.statusCode).toBe(200);
-  await handler.idle();
-  return res;
-}
+const post = (body: string) => lambda.post(body);
 
 let n = 0;
 async function press(actionId: string, id: string) {

@@ -4,18 +4,15 @@
  * send it twice (no queue configured: the worker's work runs in this process after the answer).
  */
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
-import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { IDS } from '../../functions/slack/ids';
-import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
+import type { SlackLambdaHandler } from '../../functions/slack/lambda';
 import { newRequestModal } from '../../functions/slack/views/request-modals';
 import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { getRequestRecord } from '../../functions/store/requests';
 import { importExample } from '../support/company';
-import { testConfig } from '../support/config';
-import { dropTable, freshTable, testEndpoint } from '../support/db';
-import { BOT, FakeSlack } from '../support/fake-slack';
+import { BOT, type FakeSlack } from '../support/fake-slack';
+import { LAMBDA_CONTEXT, type LambdaApp, startLambdaApp } from '../support/lambda-app';
 import {
   eventEnvelope,
   FORM,
@@ -27,26 +24,18 @@ import {
   viewSubmission,
 } from '../support/slack-requests';
 
-const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
-
 let fake: FakeSlack;
 let db: Db;
 let handler: SlackLambdaHandler;
+let lambda: LambdaApp;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await freshTable();
-  await importExample(db);
-  handler = createSlackLambdaHandler(
-    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
-    outboxFromConfig,
-  );
+  lambda = await startLambdaApp(async (seeded) => {
+    await importExample(seeded);
+  });
+  ({ fake, db, handler } = lambda);
 });
-afterAll(async () => {
-  await handler.idle();
-  await fake.stop();
-  await dropTable(db);
-});
+afterAll(() => lambda.stop());
 
 it('a reply under the card reaches the requester in their DM thread, once despite a retry', async () => {
   const agreement = (await readDirectory(db)).agreements.find((a) => a.id === 'it-for-finance')!.active!;
@@ -62,7 +51,7 @@ it('a reply under the card reaches the requester in their DM thread, once despit
     ),
   );
   expect(
-    (await handler(httpApiEvent(filing, { 'content-type': FORM, ...signature(filing) }), context)).statusCode,
+    (await handler(httpApiEvent(filing, { 'content-type': FORM, ...signature(filing) }), LAMBDA_CONTEXT)).statusCode,
   ).toBe(200);
   await handler.idle();
   const { card, dm } = (await getRequestRecord(db, 'IT-1'))!;
@@ -85,7 +74,7 @@ it('a reply under the card reaches the requester in their DM thread, once despit
   );
   for (const retry of [undefined, '1']) {
     const headers = { 'content-type': JSON_TYPE, ...signature(body), ...(retry ? { 'x-slack-retry-num': retry } : {}) };
-    expect((await handler(httpApiEvent(body, headers), context)).statusCode).toBe(200);
+    expect((await handler(httpApiEvent(body, headers), LAMBDA_CONTEXT)).statusCode).toBe(200);
     await handler.idle();
   }
   const relayed = fake
