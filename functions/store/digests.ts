@@ -11,11 +11,12 @@
  *   claim stays `posting` until its lease runs out; the next run takes it over in state
  *   `checking` and looks for the message in the channel (conversations.history since the claim,
  *   the bot's message with metadata `kept_digest` {week}) before posting: found -> marked posted.
- * The lease outlives any run that could still hold it (the digest Lambda times out at 300 s).
+ * The lease outlives any run that could still hold it (the digest Lambda times out at 300 s). The
+ * claim's writes are the shared ones of claims.ts.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { claimOnce, markClaimed, releaseClaim } from './claims';
 import type { Db } from './client';
-import { ifConditionHolds } from './transact';
 
 export const digestPk = (channel: string) => `DIGEST#${channel}`;
 export const weekSk = (week: string) => `WEEK#${week}`;
@@ -35,6 +36,9 @@ export type DigestClaim =
   /** Another run holds the claim right now. */
   | { kind: 'busy' };
 
+/** Where a digest claim stands: `posting`, `checking` (taken over), then `posted`. */
+const DIGEST_STATE = { attribute: 'state', done: 'posted' };
+
 /** Claims (channel, week) for `owner` at real time `at` (ms). */
 export async function claimDigest(
   db: Db,
@@ -43,57 +47,41 @@ export async function claimDigest(
   owner: string,
   at: number,
 ): Promise<DigestClaim> {
-  const Key = { pk: digestPk(channel), sk: weekSk(week) };
-  const claimed = await ifConditionHolds(() =>
-    db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: {
-          ...Key,
-          channel,
-          week,
-          state: 'posting',
-          owner,
-          claimedAt: at,
-          firstClaimedAt: at,
-          leaseUntil: at + DIGEST_LEASE_MS,
-          attempts: 1,
-          expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ),
-  );
-  if (claimed) return { kind: 'fresh', owner, claimedAt: at };
-  const held = (await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }))).Item;
-  if (!held) return claimDigest(db, channel, week, owner, at); // given back in between: claim again
-  if (held.state === 'posted')
-    return { kind: 'posted', ...(typeof held.postedTs === 'string' ? { ts: held.postedTs } : {}) };
-  if (Number(held.leaseUntil) > at) return { kind: 'busy' };
-  // The run that held it is gone and its post may have reached Slack: take it over, then look.
-  const tookOver = await ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key,
-        UpdateExpression:
-          'SET #state = :checking, #owner = :owner, claimedAt = :at, leaseUntil = :lease ADD attempts :one',
-        ConditionExpression: '#state <> :posted AND leaseUntil = :seen',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: {
-          ':checking': 'checking',
-          ':owner': owner,
-          ':at': at,
-          ':lease': at + DIGEST_LEASE_MS,
-          ':one': 1,
-          ':posted': 'posted',
-          ':seen': held.leaseUntil,
-        },
-      }),
-    ),
-  );
-  if (!tookOver) return { kind: 'busy' }; // another run took it over first
-  return { kind: 'recover', owner, claimedAt: at, since: Number(held.firstClaimedAt ?? held.claimedAt) };
+  const claim = await claimOnce(db, {
+    key: { pk: digestPk(channel), sk: weekSk(week) },
+    item: {
+      channel,
+      week,
+      state: 'posting',
+      claimedAt: at,
+      firstClaimedAt: at,
+      attempts: 1,
+      expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
+    },
+    state: DIGEST_STATE,
+    owner,
+    at,
+    leaseMs: DIGEST_LEASE_MS,
+    // The run that held it is gone and its post may have reached Slack: take it over, then look.
+    takeOver: { set: { state: 'checking', claimedAt: at }, countAttempts: true },
+  });
+  switch (claim.kind) {
+    case 'claimed':
+      return { kind: 'fresh', owner, claimedAt: at };
+    case 'takenOver':
+      return {
+        kind: 'recover',
+        owner,
+        claimedAt: at,
+        since: Number(claim.held.firstClaimedAt ?? claim.held.claimedAt),
+      };
+    case 'done':
+      return { kind: 'posted', ...(typeof claim.held.postedTs === 'string' ? { ts: claim.held.postedTs } : {}) };
+    case 'vanished':
+      return claimDigest(db, channel, week, owner, at); // given back in between: claim again
+    case 'busy':
+      return { kind: 'busy' };
+  }
 }
 
 /** The digest is in the channel: remember its ts. False when this owner no longer held the claim. */
@@ -105,33 +93,16 @@ export async function markDigestPosted(
   ts: string,
   at: number,
 ): Promise<boolean> {
-  return ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: digestPk(channel), sk: weekSk(week) },
-        UpdateExpression: 'SET #state = :posted, postedTs = :ts, postedAt = :at REMOVE leaseUntil',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':posted': 'posted', ':ts': ts, ':at': at, ':owner': owner },
-      }),
-    ),
-  );
+  return markClaimed(db, { pk: digestPk(channel), sk: weekSk(week) }, owner, {
+    state: 'posted',
+    postedTs: ts,
+    postedAt: at,
+  });
 }
 
 /** Slack certainly did not post it: give the claim back so the next run posts. */
 export async function releaseDigest(db: Db, channel: string, week: string, owner: string): Promise<void> {
-  await ifConditionHolds(() =>
-    db.doc.send(
-      new DeleteCommand({
-        TableName: db.table,
-        Key: { pk: digestPk(channel), sk: weekSk(week) },
-        ConditionExpression: '#owner = :owner AND #state <> :posted',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': owner, ':posted': 'posted' },
-      }),
-    ),
-  );
+  await releaseClaim(db, { pk: digestPk(channel), sk: weekSk(week) }, owner, DIGEST_STATE);
 }
 
 export interface StoredDigestClaim {

@@ -10,10 +10,12 @@
  *   due pointer claimed (a lease) -> outbox `review.followup` -> result recorded once, pointer removed
  *
  * A run that dies after opening or claiming leaves a lease to run out; the next run hands the work on
- * again, and the worker DMs each head once (a delivery key), so nobody hears twice.
+ * again, and the worker DMs each head once (a delivery key), so nobody hears twice. Opening is a
+ * claim with a lease, written by claims.ts.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgreedFix, Review, ReviewFollowUp } from '../domain/review';
+import { claimOnce, markClaimed } from './claims';
 import type { Db } from './client';
 import { ifConditionHolds, queryAll, transact, WriteConflictError } from './transact';
 
@@ -54,65 +56,34 @@ export type ReviewClaim =
   /** Another run holds it right now. */
   | { kind: 'busy' };
 
+/** Where a review's hand-off stands: `handing`, then `handed`. */
+const REVIEW_HAND = { attribute: 'hand', done: 'handed' };
+
 /** Opens `review` once per trigger key, for `owner` at real time `at` (ms). */
 export async function openReview(db: Db, review: Review, owner: string, at: number): Promise<ReviewClaim> {
-  const Key = { pk: reviewPk(review.agreementId), sk: review.key };
-  const opened = await ifConditionHolds(() =>
-    db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: {
-          ...Key,
-          ...review,
-          hand: 'handing',
-          owner,
-          leaseUntil: at + REVIEW_LEASE_MS,
-          expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ),
-  );
-  if (opened) return { kind: 'claimed' };
-  const held = (await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }))).Item;
-  if (!held) return { kind: 'busy' };
-  if (held.hand === 'handed') return { kind: 'handed' };
-  if (Number(held.leaseUntil) > at) return { kind: 'busy' };
-  // The run that opened it is gone before it said it handed the work on: hand it (again).
-  const tookOver = await ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key,
-        UpdateExpression: 'SET #owner = :owner, leaseUntil = :lease',
-        ConditionExpression: 'hand = :handing AND leaseUntil = :seen',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: {
-          ':owner': owner,
-          ':lease': at + REVIEW_LEASE_MS,
-          ':handing': 'handing',
-          ':seen': held.leaseUntil,
-        },
-      }),
-    ),
-  );
-  return tookOver ? { kind: 'claimed' } : { kind: 'busy' };
+  const claim = await claimOnce(db, {
+    key: { pk: reviewPk(review.agreementId), sk: review.key },
+    item: { ...review, hand: 'handing', expiresAt: Math.floor(at / 1000) + KEEP_SECONDS },
+    state: REVIEW_HAND,
+    owner,
+    at,
+    leaseMs: REVIEW_LEASE_MS,
+  });
+  switch (claim.kind) {
+    case 'claimed':
+    case 'takenOver': // the run that opened it is gone before it said it handed the work on: hand it (again)
+      return { kind: 'claimed' };
+    case 'done':
+      return { kind: 'handed' };
+    case 'vanished':
+    case 'busy':
+      return { kind: 'busy' };
+  }
 }
 
 /** The review's DMs are on the queue: no run hands them again. */
 export async function markReviewHanded(db: Db, agreementId: string, key: string, owner: string): Promise<boolean> {
-  return ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: reviewPk(agreementId), sk: key },
-        UpdateExpression: 'SET hand = :handed REMOVE leaseUntil',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':handed': 'handed', ':owner': owner },
-      }),
-    ),
-  );
+  return markClaimed(db, { pk: reviewPk(agreementId), sk: key }, owner, { hand: 'handed' });
 }
 
 /**

@@ -9,11 +9,12 @@
  * - A run that dies after claiming (before or after handing the work on): the claim stays
  *   `handing` until its lease runs out; the next run takes it over and hands the work again. The
  *   worker DMs each head once per statement (a delivery key), so handing it twice tells nobody twice.
- * The lease outlives any run that could still hold it (the digest Lambda times out at 300 s).
+ * The lease outlives any run that could still hold it (the digest Lambda times out at 300 s). The
+ * claim's writes are the shared ones of claims.ts.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { claimOnce, markClaimed } from './claims';
 import type { Db } from './client';
-import { ifConditionHolds, queryAll } from './transact';
+import { queryAll } from './transact';
 
 export const statementPk = (month: string) => `STATEMENT#${month}`;
 export const statementSk = (agreementId: string) => `AGREEMENT#${agreementId}`;
@@ -39,52 +40,33 @@ export async function claimStatement(
   owner: string,
   at: number,
 ): Promise<StatementClaim> {
-  const Key = { pk: statementPk(month), sk: statementSk(agreementId) };
-  const claimed = await ifConditionHolds(() =>
-    db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: {
-          ...Key,
-          month,
-          agreementId,
-          state: 'handing',
-          owner,
-          claimedAt: at,
-          leaseUntil: at + STATEMENT_LEASE_MS,
-          attempts: 1,
-          expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ),
-  );
-  if (claimed) return { kind: 'claimed' };
-  const held = (await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true }))).Item;
-  if (!held) return { kind: 'busy' }; // claims are never deleted; the next run looks again
-  if (held.state === 'handed') return { kind: 'handed' };
-  if (Number(held.leaseUntil) > at) return { kind: 'busy' };
-  // The run that held it is gone; whether it handed the work on is unknown: hand it (again).
-  const tookOver = await ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key,
-        UpdateExpression: 'SET #owner = :owner, claimedAt = :at, leaseUntil = :lease ADD attempts :one',
-        ConditionExpression: '#state <> :handed AND leaseUntil = :seen',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: {
-          ':owner': owner,
-          ':at': at,
-          ':lease': at + STATEMENT_LEASE_MS,
-          ':one': 1,
-          ':handed': 'handed',
-          ':seen': held.leaseUntil,
-        },
-      }),
-    ),
-  );
-  return tookOver ? { kind: 'claimed' } : { kind: 'busy' };
+  const claim = await claimOnce(db, {
+    key: { pk: statementPk(month), sk: statementSk(agreementId) },
+    item: {
+      month,
+      agreementId,
+      state: 'handing',
+      claimedAt: at,
+      attempts: 1,
+      expiresAt: Math.floor(at / 1000) + KEEP_SECONDS,
+    },
+    state: { attribute: 'state', done: 'handed' },
+    owner,
+    at,
+    leaseMs: STATEMENT_LEASE_MS,
+    // The run that held it is gone; whether it handed the work on is unknown: hand it (again).
+    takeOver: { set: { claimedAt: at }, countAttempts: true },
+  });
+  switch (claim.kind) {
+    case 'claimed':
+    case 'takenOver':
+      return { kind: 'claimed' };
+    case 'done':
+      return { kind: 'handed' };
+    case 'vanished': // claims are never deleted; the next run looks again
+    case 'busy':
+      return { kind: 'busy' };
+  }
 }
 
 /** The work is on the queue: no run hands it again. False when this owner no longer held the claim. */
@@ -95,18 +77,10 @@ export async function markStatementHanded(
   owner: string,
   at: number,
 ): Promise<boolean> {
-  return ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: { pk: statementPk(month), sk: statementSk(agreementId) },
-        UpdateExpression: 'SET #state = :handed, handedAt = :at REMOVE leaseUntil',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':handed': 'handed', ':at': at, ':owner': owner },
-      }),
-    ),
-  );
+  return markClaimed(db, { pk: statementPk(month), sk: statementSk(agreementId) }, owner, {
+    state: 'handed',
+    handedAt: at,
+  });
 }
 
 export interface StoredStatementClaim {

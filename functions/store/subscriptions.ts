@@ -10,9 +10,10 @@
  * run died before handing the item over (still `claimed` after its lease) may be taken again, so
  * nothing is lost, and the worker posts once per key whatever reaches it twice.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { auditItems } from './audit';
+import { markClaimed, releaseClaim } from './claims';
 import type { Db } from './client';
 import { ifConditionHolds, queryAll, transact, WriteConflictError } from './transact';
 
@@ -160,18 +161,7 @@ export async function markWeeklyReportQueued(
   owner: string,
   now: number,
 ): Promise<void> {
-  await ifConditionHolds(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: weekKey(sub, week),
-        UpdateExpression: 'SET #state = :queued, queuedAt = :at REMOVE leaseUntil',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':queued': 'queued', ':at': now, ':owner': owner },
-      }),
-    ),
-  );
+  await markClaimed(db, weekKey(sub, week), owner, { state: 'queued', queuedAt: now });
 }
 
 /** Gives a claim back (its work item could not be queued), so the next run takes it at once. */
@@ -181,15 +171,5 @@ export async function releaseWeeklyReport(
   week: string,
   owner: string,
 ): Promise<void> {
-  await ifConditionHolds(() =>
-    db.doc.send(
-      new DeleteCommand({
-        TableName: db.table,
-        Key: weekKey(sub, week),
-        ConditionExpression: '#state = :claimed AND #owner = :owner',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':owner': owner },
-      }),
-    ),
-  );
+  await releaseClaim(db, weekKey(sub, week), owner, { attribute: 'state', done: 'queued' });
 }
