@@ -10,6 +10,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fromRoot } from '../paths';
 
+/**
+ * Node's options in every function (none). `--enable-source-maps` made Node read and parse the
+ * bundle's 3 MB source map at every cold start and map every Error's stack: the Slack function's
+ * cold start went from 815 ms to 547 ms without it (bench/coldstart.bench.ts, docs/benchmarks.md).
+ * The map still ships beside index.js, so a logged stack trace can be mapped back by hand.
+ */
+export const LAMBDA_NODE_OPTIONS: string = '';
+
 /** How long function and API logs are kept. One month covers an incident review without hoarding user text. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -68,7 +76,7 @@ export class KeptFunction extends Construct {
       // reservations that leave fewer than 10 unreserved, so the deploy would fail; overlap is
       // handled by idempotent writes instead (checklist G1).
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}),
         POWERTOOLS_SERVICE_NAME: 'kept',
         ...props.environment,
       },
