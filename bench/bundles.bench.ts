@@ -19,7 +19,7 @@ export const OUT = path.join(ROOT, 'build', 'bench');
 const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
 export const STUBBED = Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, STUB]));
 const LOADS = 10;
-/** The Slack asset's copy of date-holidays, relative to its index.js (slack-api.ts HOLIDAYS_BUNDLE). */
+/** The Slack and worker assets' copy of date-holidays, relative to their index.js (slack-api.ts HOLIDAYS_BUNDLE). */
 export const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
 /** worker.ts CHART_RUNTIME_FILES: copied beside the worker's bundle, under node_modules/. */
 const CHART_RUNTIME_FILES = [
@@ -41,7 +41,7 @@ export type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
  * vega-canvas alias, resvg and the font external; the others reach no chart package at all).
  */
 export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
-  const external = ['@aws-sdk/*', ...(fn === 'slack' ? ['date-holidays'] : [])];
+  const external = ['@aws-sdk/*', ...(fn === 'floor' ? [] : ['date-holidays'])];
   if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf');
   return {
     entryPoints: [entry],
@@ -192,6 +192,18 @@ export const run: Bench = async () => {
         name: 'bundle_slack_first_holiday_load_median',
         value: round(firstHolidayMs(outfile), 1),
         unit: 'ms',
+      });
+    }
+    if (fn === 'worker') {
+      const holidays = Object.keys(result.metafile!.inputs).some((k) =>
+        /node_modules\/(date-holidays|astronomia)\//.test(k),
+      );
+      results.push({
+        name: 'bundle_worker_has_holiday_tables',
+        value: holidays ? 1 : 0,
+        unit: 'bool',
+        budget: 'beside index.js, loaded on first use',
+        ok: !holidays,
       });
     }
     if (fn !== 'worker') {

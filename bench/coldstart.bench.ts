@@ -137,6 +137,7 @@ export const run: Bench = async () => {
     sourcemap: true,
   });
   copyRuntimeFiles(path.dirname(workerFile));
+  await build(holidaysOptions(path.join(path.dirname(workerFile), HOLIDAYS_BUNDLE)));
 
   const dynamo = await startDynamoLocal();
   const db = createDb({ table: 'kept-cold', endpoint: dynamo.endpoint });

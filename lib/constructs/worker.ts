@@ -16,6 +16,7 @@ import {
 } from '../../functions/work/worker-settings';
 import { fromRoot } from '../paths';
 import { KeptFunction } from './kept-function';
+import { holidaysBundleCommand } from './slack-api';
 
 export { WORKER_BATCH_SIZE, WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT };
 /** functions/work/worker-settings.ts: the worker's time budget and the request lease are sized from it. */
@@ -95,11 +96,14 @@ export class Worker extends Construct {
       // Report files: Vega is bundled (loaded on the first chart only); resvg's wasm and the font
       // are not JavaScript, so they ship as files beside index.js.
       esbuildArgs: { '--alias': [VEGA_CANVAS_ALIAS] },
-      externalModules: ['@resvg/resvg-wasm', 'dejavu-fonts-ttf'],
+      // date-holidays (with moment-timezone and astronomia, 1.5 MB) ships beside index.js as in the
+      // Slack function (slack-api.ts), loaded by the first calendar with a country: parsing it in
+      // index.js cost ~23% of the worker's module load (721 -> 556 ms, busy machine, issue #22).
+      externalModules: ['@resvg/resvg-wasm', 'dejavu-fonts-ttf', 'date-holidays'],
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        afterBundling: (_inputDir, outputDir) => chartFilesCommands(outputDir),
+        afterBundling: (_inputDir, outputDir) => [...chartFilesCommands(outputDir), holidaysBundleCommand(outputDir)],
       },
     });
 

@@ -6,6 +6,7 @@
  * watch. tests/lib/build.ts skips bundling, so this file synthesises once more with bundling on.
  */
 
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,7 @@ import { METRICS_NAMESPACE } from '../../functions/metric-names';
 import { fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { buildApp } from '../../lib/app';
+import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
 import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
 import { importCompany, opsForSales } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
@@ -72,6 +74,26 @@ describe('worker asset', () => {
     expect(fs.readdirSync(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf'))).toEqual([
       'DejaVuSans.ttf',
     ]);
+  });
+
+  it('keeps the holiday tables out of index.js and beside it, where require("date-holidays") finds them', () => {
+    const worker = fs.readFileSync(path.join(assets.worker, 'index.js'), 'utf8');
+    expect(worker).toContain('require("date-holidays")');
+    expect(worker).not.toContain('Thanksgiving');
+    const script = `
+      const r = require('node:module').createRequire(${JSON.stringify(path.join(assets.worker, 'index.js'))});
+      const H = r('date-holidays');
+      const days = new H('US').getHolidays(2026).filter((h) => h.name === 'Thanksgiving Day').map((h) => h.date);
+      process.stdout.write(JSON.stringify({ resolved: r.resolve('date-holidays'), days }));
+    `;
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: assets.worker, encoding: 'utf8', env });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      resolved: path.join(assets.worker, HOLIDAYS_BUNDLE),
+      days: ['2026-11-26 00:00:00'],
+    });
   });
 
   it('bundles Vega (browser canvas) and requires resvg from beside it; the other functions hold no chart package', () => {
