@@ -11,6 +11,7 @@ import path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { findRoot } from '../functions/local/dynamodb-local';
 import { SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
+import { CHART_LIBRARIES } from '../lib/constructs/worker';
 import { median, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
@@ -42,7 +43,7 @@ export type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
  */
 export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
   const external = ['@aws-sdk/*', ...(fn === 'floor' ? [] : ['date-holidays'])];
-  if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf');
+  if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf', ...CHART_LIBRARIES);
   return {
     entryPoints: [entry],
     outfile,
@@ -57,6 +58,22 @@ export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
     ...(fn === 'slack' ? { alias: STUBBED } : {}),
     ...(fn === 'worker' ? { alias: { 'vega-canvas': VEGA_CANVAS_BROWSER } } : {}),
   };
+}
+
+/** Mirrors worker.ts chartLibraryCommands: Vega and Vega-Lite, each on its own, beside the worker's bundle. */
+export async function buildChartLibraries(dir: string): Promise<void> {
+  for (const name of CHART_LIBRARIES)
+    await build({
+      entryPoints: [require.resolve(name, { paths: [ROOT] })],
+      outfile: path.join(dir, 'node_modules', name, 'index.js'),
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      alias: { 'vega-canvas': VEGA_CANVAS_BROWSER },
+      logLevel: 'error',
+    });
 }
 
 /** Mirrors slack-api.ts holidaysBundleCommand: date-holidays with its tables, on its own, beside the Slack bundle. */
@@ -234,6 +251,7 @@ async function chartFigures(): Promise<BenchResult[]> {
     mkdirSync(path.dirname(path.join(dir, 'node_modules', rel)), { recursive: true });
     copyFileSync(path.join(ROOT, 'node_modules', rel), path.join(dir, 'node_modules', rel));
   }
+  await buildChartLibraries(dir);
   const script = `
     const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
     const trend = Array.from({ length: 14 }, (_, i) => ({ week: '2026-W' + String(i + 30), compliancePct: i % 5 === 3 ? null : 40 + ((i * 37) % 61) }));

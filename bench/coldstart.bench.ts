@@ -22,7 +22,7 @@ import { ensureTable } from '../functions/store/table';
 import { LAMBDA_NODE_OPTIONS } from '../lib/constructs/kept-function';
 import { importExample } from '../tests/support/company';
 import { FORM, httpApiEvent, SIGNING_SECRET, signature, slashCommand } from '../tests/support/slack-requests';
-import { HOLIDAYS_BUNDLE, holidaysOptions, OUT, options, STUBBED } from './bundles.bench';
+import { buildChartLibraries, HOLIDAYS_BUNDLE, holidaysOptions, OUT, options, STUBBED } from './bundles.bench';
 import { median, quantile, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
@@ -138,6 +138,7 @@ export const run: Bench = async () => {
   });
   copyRuntimeFiles(path.dirname(workerFile));
   await build(holidaysOptions(path.join(path.dirname(workerFile), HOLIDAYS_BUNDLE)));
+  await buildChartLibraries(path.dirname(workerFile));
 
   const dynamo = await startDynamoLocal();
   const db = createDb({ table: 'kept-cold', endpoint: dynamo.endpoint });

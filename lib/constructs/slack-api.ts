@@ -27,7 +27,7 @@ const LAMBDA_STUB = fromRoot('functions/slack/lambda-stubs.cjs');
 export const SLACK_BUNDLE_STUBBED = ['@slack/socket-mode', 'express', 'raw-body'] as const;
 
 /** The project's own esbuild (the one NodejsFunction bundles with locally; never Docker). */
-const ESBUILD = fromRoot('node_modules', '.bin', 'esbuild');
+export const ESBUILD = fromRoot('node_modules', '.bin', 'esbuild');
 /**
  * date-holidays' CommonJS entry as Node resolves it (`exports["."].require`, today `lib/index.cjs`),
  * which esbuild bundles with the data it requires.

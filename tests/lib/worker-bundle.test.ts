@@ -19,7 +19,7 @@ import { fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { buildApp } from '../../lib/app';
 import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
-import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
+import { CHART_LIBRARIES, CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
 import { importCompany, opsForSales } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
@@ -96,11 +96,17 @@ describe('worker asset', () => {
     });
   });
 
-  it('bundles Vega (browser canvas) and requires resvg from beside it; the other functions hold no chart package', () => {
+  it('imports Vega and Vega-Lite (browser canvas) from their own bundles beside it and requires resvg there; the other functions hold no chart package', () => {
     const worker = fs.readFileSync(path.join(assets.worker, 'index.js'), 'utf8');
     expect(worker).toContain('require("@resvg/resvg-wasm")');
-    expect(worker).not.toMatch(/import\("vega(-lite)?"\)|require\("vega/);
-    expect(worker).not.toContain('import("canvas")'); // vega-canvas's Node build is aliased away
+    expect(worker).toContain('import("vega")');
+    expect(worker).toContain('import("vega-lite")');
+    expect(worker).not.toContain('Unrecognized scale type'); // Vega's own code is not in index.js
+    for (const name of CHART_LIBRARIES) {
+      const lib = path.join(assets.worker, 'node_modules', name);
+      expect(fs.readdirSync(lib)).toEqual(['index.js']);
+      expect(fs.readFileSync(path.join(lib, 'index.js'), 'utf8')).not.toContain('import("canvas")'); // vega-canvas's Node build is aliased away
+    }
     for (const other of [assets.slack, assets.scan]) {
       const code = fs.readFileSync(path.join(other, 'index.js'), 'utf8');
       // Not bundled, not required: their entries never reach the worker or the chart engine. (The
@@ -108,8 +114,8 @@ describe('worker asset', () => {
       expect(code).not.toMatch(/(require|import)\("(vega|@resvg|dejavu)/);
       for (const mark of ['resvg', 'dejavu', 'Unrecognized scale type', 'Invalid specification'])
         expect(code).not.toContain(mark);
-      expect(code.length).toBeLessThan(worker.length - 500_000);
-      expect(fs.existsSync(path.join(other, 'node_modules', '@resvg'))).toBe(false);
+      for (const pkg of ['@resvg', ...CHART_LIBRARIES])
+        expect(fs.existsSync(path.join(other, 'node_modules', pkg))).toBe(false);
     }
   });
 });
@@ -185,7 +191,12 @@ describe('worker asset, run by Node in its own directory', () => {
     // resvg and the font came from the asset, not from the repository on NODE_PATH; Vega from index.js.
     expect(result.wasm).toBe(path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'));
     expect(result.font).toBe(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf', 'DejaVuSans.ttf'));
-    expect(result.loaded).toEqual([path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm', 'index.js')]);
+    // Every chart module came from the asset: resvg's entry and the Vega bundles beside index.js.
+    expect(result.loaded.sort()).toEqual(
+      ['@resvg/resvg-wasm', ...CHART_LIBRARIES]
+        .map((pkg) => path.join(assets.worker, 'node_modules', pkg, 'index.js'))
+        .sort(),
+    );
 
     const pngs = fake.uploads().filter((u) => u.upload!.head.subarray(0, 8).equals(PNG_MAGIC));
     expect(pngs).toHaveLength(2);
