@@ -165,7 +165,7 @@ export const run: Bench = async () => {
       unit: 'ms',
       baseline: round(floorLoad, 1),
       ratio: round(ratio, 2),
-      ...(fn === 'slack' ? { budget: '<= 1.3x bare Bolt handler', ok: ratio <= 1.3 } : {}),
+      ...(fn === 'slack' || fn === 'worker' ? { budget: '<= 1.3x bare Bolt handler', ok: ratio <= 1.3 } : {}),
     });
     if (fn === 'slack') {
       results.push({
