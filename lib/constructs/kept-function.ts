@@ -66,7 +66,9 @@ export class KeptFunction extends Construct {
       description: props.description,
       // Pinned by the project contract; nodejs24.x is newer (acknowledged as AwsSolutions-L1).
       runtime: lambda.Runtime.NODEJS_22_X,
-      // Graviton: about 20% cheaper per GB-second; the bundle is plain JavaScript.
+      // Graviton: about 20% cheaper per GB-second. Nothing measured argues for x86: the bundles are
+      // plain JavaScript and the charts' resvg is wasm (no native module); we cannot time either
+      // architecture on Lambda from here (docs/decisions.md).
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,

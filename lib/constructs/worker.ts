@@ -119,7 +119,10 @@ export class Worker extends Construct {
       timeout: WORKER_TIMEOUT,
       // Its own queue: a call Slack rate-limits goes back on it, hidden for Retry-After seconds.
       environment: { ...props.environment, KEPT_QUEUE_URL: this.queue.queueUrl },
-      // Rendering a report's charts is CPU work; more memory is more CPU (first chart ~0.6 s locally).
+      // Chosen from measurements on one full core (bench/coldstart.bench.ts, bench/bundles.bench.ts,
+      // 2026-12-06): cold start to the first item ~320 ms of CPU, a report's first chart ~0.8 s. At
+      // 1,024 MB (0.58 vCPU) that is ~0.55 s and ~1.4 s, far inside the 60 s timeout; charts are rare,
+      // and the rest of the worker's time is waiting on Slack (docs/decisions.md).
       memorySize: 1024,
       // Report files: Vega and Vega-Lite are bundled beside index.js (CHART_LIBRARIES, loaded on the
       // first chart only); resvg's wasm and the font are not JavaScript and ship as files there.
