@@ -19,9 +19,10 @@ import { findRoot, startDynamoLocal } from '../functions/local/dynamodb-local';
 import { FakeSlack } from '../functions/local/fake-slack';
 import { createDb } from '../functions/store/client';
 import { ensureTable } from '../functions/store/table';
+import { LAMBDA_NODE_OPTIONS } from '../lib/constructs/kept-function';
 import { importExample } from '../tests/support/company';
 import { FORM, httpApiEvent, SIGNING_SECRET, signature, slashCommand } from '../tests/support/slack-requests';
-import { HOLIDAYS_BUNDLE, holidaysOptions, OUT, options, STUBBED } from './bundles.bench';
+import { buildChartLibraries, HOLIDAYS_BUNDLE, holidaysOptions, OUT, options, STUBBED } from './bundles.bench';
 import { median, quantile, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
@@ -128,11 +129,16 @@ export const run: Bench = async () => {
   const floorFile = path.join(OUT, 'cold-floor', 'index.js');
   await build({ ...options(floorEntry, floorFile, 'floor'), alias: STUBBED });
   const slackFile = path.join(OUT, 'cold-slack', 'index.js');
-  await build(options(path.join(ROOT, 'functions', 'slack', 'handler.ts'), slackFile, 'slack'));
+  await build({ ...options(path.join(ROOT, 'functions', 'slack', 'handler.ts'), slackFile, 'slack'), sourcemap: true });
   await build(holidaysOptions(path.join(path.dirname(slackFile), HOLIDAYS_BUNDLE)));
   const workerFile = path.join(OUT, 'cold-worker', 'index.js');
-  await build(options(path.join(ROOT, 'functions', 'worker', 'handler.ts'), workerFile, 'worker'));
+  await build({
+    ...options(path.join(ROOT, 'functions', 'worker', 'handler.ts'), workerFile, 'worker'),
+    sourcemap: true,
+  });
   copyRuntimeFiles(path.dirname(workerFile));
+  await build(holidaysOptions(path.join(path.dirname(workerFile), HOLIDAYS_BUNDLE)));
+  await buildChartLibraries(path.dirname(workerFile));
 
   const dynamo = await startDynamoLocal();
   const db = createDb({ table: 'kept-cold', endpoint: dynamo.endpoint });
@@ -161,6 +167,8 @@ export const run: Bench = async () => {
       POWERTOOLS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'ERROR',
       POWERTOOLS_METRICS_NAMESPACE: 'KeptBench',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // As the stack runs them (kept-function.ts), with the source map beside the bundle.
+      NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
     };
     const slashNew = () => {
       const body = slashCommand({ text: 'new' });

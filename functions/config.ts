@@ -4,7 +4,7 @@
  * per variable saying how to fix it (ConfigError.message is that list). `parseStoreConfig`
  * checks only the database settings, for the `kept` commands that never talk to Slack.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_USER_ID } from './domain/department';
 
 const schema = z.object({

@@ -6,7 +6,7 @@
  * start and parses them with the rest of the config.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Config, type JobConfig, parseConfig, parseJobConfig, parseWebConfig, type WebConfig } from './config';
 
 const SigningSecret = z.object({ SLACK_SIGNING_SECRET: z.string() }).partial();

@@ -70,7 +70,8 @@ const loadResvg = once(async (): Promise<Resvg> => {
 const loadFont = once(
   async () => new Uint8Array(await readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'))),
 );
-// ES modules only: import() (bundled into the worker; native ESM under `npm start`).
+// ES modules only: import() (in the worker, from their own bundles beside index.js, worker.ts
+// CHART_LIBRARIES; native ESM under `npm start`).
 const loadVega = once(async (): Promise<Vega> => {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   return { parse: vega.parse, View: vega.View, compile: vl.compile };

@@ -3,7 +3,7 @@
  * check each field with a message naming what to write instead, and the conversion between the
  * written terms and `AgreementTerms` (agreement.ts). Pure domain code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type AgreementTerms,
   ESCALATION_AUDIENCES,

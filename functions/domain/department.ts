@@ -3,7 +3,7 @@
  * `Calendar` its clocks run on, and the prefix of its request IDs (`IT` -> `IT-42`).
  * Pure domain code: the written shape (YAML import, `/sla dept`) and the rules about people.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CalendarSpec } from './calendar-spec';
 
 export const DEPARTMENT_ID_HELP =

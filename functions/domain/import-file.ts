@@ -4,7 +4,7 @@
  * keeps is in import-plan.ts. Pure domain code.
  */
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AgreementTerms, EVERY_DEPARTMENT, overlaps } from './agreement';
 import { AgreementSpec, termsFromSpec } from './agreement-spec';
 import { WEEKDAYS } from './calendar-spec';

@@ -5,7 +5,7 @@
  * both and a note on what that number can and cannot say. Pure domain code: the caller reads the
  * providers' day counters (store/stats.ts) and the department's metric values (store/metrics.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { covers, EVERY_DEPARTMENT } from './agreement';
 import type { AgreementRecord } from './directory';
 import { type Issue, issuesOf, shown } from './issues';

@@ -11,7 +11,7 @@
  * until every tip has been shown" promise holds for every run of weeks over which the catalogue
  * stays the same.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from './duration';
 import { CAUSE_CATEGORIES, type CauseCategory } from './request';
 import type { Counters } from './stats';

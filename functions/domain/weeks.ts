@@ -4,7 +4,7 @@
  * in a time zone. Pure domain code.
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from './duration';
 
 /** The ISO week of a local date-time, `2026-W48`. */

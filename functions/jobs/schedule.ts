@@ -2,7 +2,7 @@
  * When the scheduled jobs run. The CDK stack (EventBridge Scheduler) and the local runner
  * (croner) both read these, so local and cloud schedules cannot drift.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SCAN_EVERY_MINUTES = 1;
 

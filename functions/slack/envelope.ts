@@ -5,7 +5,7 @@
  * deliveries Kept handles, in the shape Slack sends it, is answered at once with an empty 200
  * (Slack needs nothing more) and never reaches the app.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const id = z.string().min(1);
 const SlashCommandSchema = z.object({

@@ -4,7 +4,7 @@
  * else (messages outside threads, bots including Kept itself, edits, deletions, joins, replies
  * under other people's messages) is dropped at once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_USER_ID } from '../domain/department';
 import { FILES_MAX, type FileLink } from '../domain/request';
 

@@ -6,7 +6,7 @@
  * copy is an hour old (jobs/usergroups.ts), in case an event was missed.
  */
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import { usergroupStale } from '../domain/department';
 import type { Directory } from '../domain/directory';
 import { logger } from '../log';

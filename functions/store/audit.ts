@@ -11,7 +11,7 @@
  * agreement between two departments) has the same sort key in both, so readers merge by it.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from './client';
 import { queryAll, type TransactItem } from './transact';
 

@@ -5,7 +5,7 @@
  * Query reads it all; every change to departments or active agreements bumps `rev` in the same
  * transaction, so a decision checked against one read can never land on a changed directory.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AGREEMENT_STATUSES,
   type AgreementVersion,

@@ -16,7 +16,7 @@
  */
 
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos, type TurnedAround } from '../domain/kudos';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';

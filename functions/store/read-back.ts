@@ -4,7 +4,7 @@
  * and names every field of it (optional and nested ones too), so a field added to the domain type
  * but not to the schema fails to compile instead of being dropped on read.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MessageRef } from '../domain/message-ref';
 
 /** The fields of `T`, at any depth, that `Output` does not have (never when there are none). */

@@ -6,7 +6,7 @@
  * requester DM back to the request, so a reply in their thread finds it with one GetItem.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
 import { CARD_SK, DM_SK, eventSk, LOCK_SK, requestPk, THREAD_SK, threadPk } from './request-keys';

@@ -11,7 +11,7 @@
  */
 
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRIORITIES } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import type { MessageRef } from '../domain/message-ref';

@@ -11,7 +11,7 @@
  * nothing is lost, and the worker posts once per key whatever reaches it twice.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditItems } from './audit';
 import { markClaimed, releaseClaim } from './claims';
 import type { Db } from './client';

@@ -6,7 +6,7 @@
  * built-in one (domain/tips.ts) with these items laid over it: one Query.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CauseCategory } from '../domain/request';
 import {
   activeTips,

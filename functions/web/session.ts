@@ -5,7 +5,7 @@
  * see is read from the directory on every page, so a change in Slack's rights counts at once.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SESSION_COOKIE = 'kept_session';
 /** How long a session lasts after signing in. */

@@ -3,7 +3,7 @@
  * schema (the worker checks every queued message with it) and its type. Both sides import it;
  * it imports neither.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_USER_ID } from '../domain/department';
 import { KUDOS_RECIPIENTS_MAX } from '../domain/kudos';
 

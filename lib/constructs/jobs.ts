@@ -12,11 +12,25 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DIGEST_EVERY_MINUTES, DIGEST_RATE, SCAN_EVERY_MINUTES } from '../../functions/jobs/schedule';
-import { KeptFunction } from './kept-function';
+import { KeptFunction, type KeptFunctionProps } from './kept-function';
+import { holidaysBundleCommand } from './slack-api';
 
 export const SCAN_TIMEOUT = Duration.seconds(60);
 export const DIGEST_TIMEOUT = Duration.seconds(300);
 export const SCAN_RATE = `rate(${SCAN_EVERY_MINUTES} minute${SCAN_EVERY_MINUTES === 1 ? '' : 's'})`;
+
+/**
+ * date-holidays ships beside index.js, as in the Slack function and the worker (slack-api.ts): a
+ * run loads its tables only when a calendar has a country, and index.js stays small to parse.
+ */
+const HOLIDAYS_BESIDE: Pick<KeptFunctionProps, 'externalModules' | 'commandHooks'> = {
+  externalModules: ['date-holidays'],
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => [holidaysBundleCommand(outputDir)],
+  },
+};
 
 export interface JobsProps {
   readonly environment: Record<string, string>;
@@ -43,6 +57,7 @@ export class Jobs extends Construct {
       description: 'Kept breach scan: finds agreements past due and announces each breach once',
       timeout: SCAN_TIMEOUT,
       environment: props.environment,
+      ...HOLIDAYS_BESIDE,
     });
     // Scheduler invokes Lambda asynchronously. A failed scan is not retried: the next run starts
     // within a minute and catches up, because it looks for everything due, not the last minute
@@ -58,6 +73,7 @@ export class Jobs extends Construct {
       description: "Kept weekly digest: one message per channel and ISO week, at each channel's own time",
       timeout: DIGEST_TIMEOUT,
       environment: props.environment,
+      ...HOLIDAYS_BESIDE,
     });
     // Lambda's two retries are safe: each channel's digest is claimed once per ISO week and a
     // claim whose post outcome is unknown is checked in the channel first (checklist G3). A

@@ -10,6 +10,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fromRoot } from '../paths';
 
+/**
+ * Node's options in every function (none). `--enable-source-maps` made Node read and parse the
+ * bundle's 3 MB source map at every cold start and map every Error's stack: the Slack function's
+ * cold start went from 815 ms to 547 ms without it (bench/coldstart.bench.ts, docs/benchmarks.md).
+ * The map still ships beside index.js, so a logged stack trace can be mapped back by hand.
+ */
+export const LAMBDA_NODE_OPTIONS: string = '';
+
 /** How long function and API logs are kept. One month covers an incident review without hoarding user text. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -58,7 +66,9 @@ export class KeptFunction extends Construct {
       description: props.description,
       // Pinned by the project contract; nodejs24.x is newer (acknowledged as AwsSolutions-L1).
       runtime: lambda.Runtime.NODEJS_22_X,
-      // Graviton: about 20% cheaper per GB-second; the bundle is plain JavaScript.
+      // Graviton: about 20% cheaper per GB-second. Nothing measured argues for x86: the bundles are
+      // plain JavaScript and the charts' resvg is wasm (no native module); we cannot time either
+      // architecture on Lambda from here (docs/decisions.md).
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
@@ -68,7 +78,7 @@ export class KeptFunction extends Construct {
       // reservations that leave fewer than 10 unreserved, so the deploy would fail; overlap is
       // handled by idempotent writes instead (checklist G1).
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}),
         POWERTOOLS_SERVICE_NAME: 'kept',
         ...props.environment,
       },

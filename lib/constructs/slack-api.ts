@@ -27,7 +27,7 @@ const LAMBDA_STUB = fromRoot('functions/slack/lambda-stubs.cjs');
 export const SLACK_BUNDLE_STUBBED = ['@slack/socket-mode', 'express', 'raw-body'] as const;
 
 /** The project's own esbuild (the one NodejsFunction bundles with locally; never Docker). */
-const ESBUILD = fromRoot('node_modules', '.bin', 'esbuild');
+export const ESBUILD = fromRoot('node_modules', '.bin', 'esbuild');
 /**
  * date-holidays' CommonJS entry as Node resolves it (`exports["."].require`, today `lib/index.cjs`),
  * which esbuild bundles with the data it requires.
@@ -81,7 +81,11 @@ export class SlackApi extends Construct {
       entry: 'functions/slack/handler.ts',
       description: 'Kept Slack endpoint: verifies the signature, acks within 3 s, hands slow work to the worker',
       timeout: SLACK_TIMEOUT,
-      // More memory means more CPU, which shortens Bolt's cold start; Slack gives us 3 seconds.
+      // Chosen from the cold start measured on one full core (bench/coldstart.bench.ts, 2026-12-06):
+      // 380 ms of CPU from load to the first answer. Lambda gives 1,024 MB 0.58 of a vCPU (1,769 MB =
+      // 1 vCPU), so about 650 ms plus Node's start: well inside Slack's 3 s. 1,769 MB would save
+      // ~270 ms per cold start but bill 1.7x for every warm request, whose time is mostly waiting on
+      // DynamoDB and Slack (docs/decisions.md).
       memorySize: 1024,
       environment: props.environment,
       esbuildArgs: { '--alias': SLACK_BUNDLE_STUBBED.map((name) => `${name}=${LAMBDA_STUB}`) },

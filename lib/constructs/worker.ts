@@ -16,6 +16,7 @@ import {
 } from '../../functions/work/worker-settings';
 import { fromRoot } from '../paths';
 import { KeptFunction } from './kept-function';
+import { ESBUILD, holidaysBundleCommand } from './slack-api';
 
 export { WORKER_BATCH_SIZE, WORKER_MAX_CONCURRENCY, WORKER_MAX_RECEIVE_COUNT };
 /** functions/work/worker-settings.ts: the worker's time budget and the request lease are sized from it. */
@@ -57,6 +58,34 @@ export function chartFilesCommands(outputDir: string): string[] {
   });
 }
 
+/**
+ * Vega and Vega-Lite (1.3 MB minified) are not in index.js but each bundled on its own (browser
+ * canvas) into node_modules/<name>/index.js beside it, where the first chart's `import('vega')`
+ * finds them. In index.js Node parsed them on every cold start: 308 -> 236 ms module load without
+ * them (median of 11, busy machine, issue #22); the first chart pays the parse instead.
+ */
+export const CHART_LIBRARIES = ['vega', 'vega-lite'] as const;
+
+/** afterBundling commands that bundle `CHART_LIBRARIES` into `<outputDir>/node_modules/<name>/index.js`. */
+export function chartLibraryCommands(outputDir: string): string[] {
+  return CHART_LIBRARIES.map((name) =>
+    [
+      ESBUILD,
+      require.resolve(name, { paths: [fromRoot()] }),
+      '--bundle',
+      '--platform=node',
+      '--target=node22',
+      '--format=cjs',
+      '--minify',
+      '--log-level=warning',
+      `--alias:${VEGA_CANVAS_ALIAS}`,
+      `--outfile=${path.join(outputDir, 'node_modules', name, 'index.js')}`,
+    ]
+      .map(quote)
+      .join(' '),
+  );
+}
+
 export interface WorkerProps {
   readonly environment: Record<string, string>;
 }
@@ -90,16 +119,26 @@ export class Worker extends Construct {
       timeout: WORKER_TIMEOUT,
       // Its own queue: a call Slack rate-limits goes back on it, hidden for Retry-After seconds.
       environment: { ...props.environment, KEPT_QUEUE_URL: this.queue.queueUrl },
-      // Rendering a report's charts is CPU work; more memory is more CPU (first chart ~0.6 s locally).
+      // Chosen from measurements on one full core (bench/coldstart.bench.ts, bench/bundles.bench.ts,
+      // 2026-12-06): cold start to the first item ~320 ms of CPU, a report's first chart ~0.8 s. At
+      // 1,024 MB (0.58 vCPU) that is ~0.55 s and ~1.4 s, far inside the 60 s timeout; charts are rare,
+      // and the rest of the worker's time is waiting on Slack (docs/decisions.md).
       memorySize: 1024,
-      // Report files: Vega is bundled (loaded on the first chart only); resvg's wasm and the font
-      // are not JavaScript, so they ship as files beside index.js.
+      // Report files: Vega and Vega-Lite are bundled beside index.js (CHART_LIBRARIES, loaded on the
+      // first chart only); resvg's wasm and the font are not JavaScript and ship as files there.
       esbuildArgs: { '--alias': [VEGA_CANVAS_ALIAS] },
-      externalModules: ['@resvg/resvg-wasm', 'dejavu-fonts-ttf'],
+      // date-holidays (with moment-timezone and astronomia, 1.5 MB) ships beside index.js as in the
+      // Slack function (slack-api.ts), loaded by the first calendar with a country: parsing it in
+      // index.js cost ~23% of the worker's module load (721 -> 556 ms, busy machine, issue #22).
+      externalModules: ['@resvg/resvg-wasm', 'dejavu-fonts-ttf', 'date-holidays', ...CHART_LIBRARIES],
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        afterBundling: (_inputDir, outputDir) => chartFilesCommands(outputDir),
+        afterBundling: (_inputDir, outputDir) => [
+          ...chartFilesCommands(outputDir),
+          ...chartLibraryCommands(outputDir),
+          holidaysBundleCommand(outputDir),
+        ],
       },
     });
 

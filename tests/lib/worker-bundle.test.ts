@@ -6,6 +6,7 @@
  * watch. tests/lib/build.ts skips bundling, so this file synthesises once more with bundling on.
  */
 
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,8 @@ import { METRICS_NAMESPACE } from '../../functions/metric-names';
 import { fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
 import { buildApp } from '../../lib/app';
-import { CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
+import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
+import { CHART_LIBRARIES, CHART_RUNTIME_FILES } from '../../lib/constructs/worker';
 import { importCompany, opsForSales } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
@@ -74,11 +76,37 @@ describe('worker asset', () => {
     ]);
   });
 
-  it('bundles Vega (browser canvas) and requires resvg from beside it; the other functions hold no chart package', () => {
+  it('keeps the holiday tables out of index.js and beside it, where require("date-holidays") finds them', () => {
+    const worker = fs.readFileSync(path.join(assets.worker, 'index.js'), 'utf8');
+    expect(worker).toContain('require("date-holidays")');
+    expect(worker).not.toContain('Thanksgiving');
+    const script = `
+      const r = require('node:module').createRequire(${JSON.stringify(path.join(assets.worker, 'index.js'))});
+      const H = r('date-holidays');
+      const days = new H('US').getHolidays(2026).filter((h) => h.name === 'Thanksgiving Day').map((h) => h.date);
+      process.stdout.write(JSON.stringify({ resolved: r.resolve('date-holidays'), days }));
+    `;
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: assets.worker, encoding: 'utf8', env });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      resolved: path.join(assets.worker, HOLIDAYS_BUNDLE),
+      days: ['2026-11-26 00:00:00'],
+    });
+  });
+
+  it('imports Vega and Vega-Lite (browser canvas) from their own bundles beside it and requires resvg there; the other functions hold no chart package', () => {
     const worker = fs.readFileSync(path.join(assets.worker, 'index.js'), 'utf8');
     expect(worker).toContain('require("@resvg/resvg-wasm")');
-    expect(worker).not.toMatch(/import\("vega(-lite)?"\)|require\("vega/);
-    expect(worker).not.toContain('import("canvas")'); // vega-canvas's Node build is aliased away
+    expect(worker).toContain('import("vega")');
+    expect(worker).toContain('import("vega-lite")');
+    expect(worker).not.toContain('Unrecognized scale type'); // Vega's own code is not in index.js
+    for (const name of CHART_LIBRARIES) {
+      const lib = path.join(assets.worker, 'node_modules', name);
+      expect(fs.readdirSync(lib)).toEqual(['index.js']);
+      expect(fs.readFileSync(path.join(lib, 'index.js'), 'utf8')).not.toContain('import("canvas")'); // vega-canvas's Node build is aliased away
+    }
     for (const other of [assets.slack, assets.scan]) {
       const code = fs.readFileSync(path.join(other, 'index.js'), 'utf8');
       // Not bundled, not required: their entries never reach the worker or the chart engine. (The
@@ -86,8 +114,8 @@ describe('worker asset', () => {
       expect(code).not.toMatch(/(require|import)\("(vega|@resvg|dejavu)/);
       for (const mark of ['resvg', 'dejavu', 'Unrecognized scale type', 'Invalid specification'])
         expect(code).not.toContain(mark);
-      expect(code.length).toBeLessThan(worker.length - 500_000);
-      expect(fs.existsSync(path.join(other, 'node_modules', '@resvg'))).toBe(false);
+      for (const pkg of ['@resvg', ...CHART_LIBRARIES])
+        expect(fs.existsSync(path.join(other, 'node_modules', pkg))).toBe(false);
     }
   });
 });
@@ -163,7 +191,12 @@ describe('worker asset, run by Node in its own directory', () => {
     // resvg and the font came from the asset, not from the repository on NODE_PATH; Vega from index.js.
     expect(result.wasm).toBe(path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm'));
     expect(result.font).toBe(path.join(assets.worker, 'node_modules', 'dejavu-fonts-ttf', 'ttf', 'DejaVuSans.ttf'));
-    expect(result.loaded).toEqual([path.join(assets.worker, 'node_modules', '@resvg', 'resvg-wasm', 'index.js')]);
+    // Every chart module came from the asset: resvg's entry and the Vega bundles beside index.js.
+    expect(result.loaded.sort()).toEqual(
+      ['@resvg/resvg-wasm', ...CHART_LIBRARIES]
+        .map((pkg) => path.join(assets.worker, 'node_modules', pkg, 'index.js'))
+        .sort(),
+    );
 
     const pngs = fake.uploads().filter((u) => u.upload!.head.subarray(0, 8).equals(PNG_MAGIC));
     expect(pngs).toHaveLength(2);

@@ -15,7 +15,7 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement-spec';
 import {
   agreementsBinding,

@@ -12,7 +12,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, MessageShortcut } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import { departmentsOf, findDepartment } from '../../domain/directory';
 import {
   baseEmoji,

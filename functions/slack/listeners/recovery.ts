@@ -7,7 +7,7 @@
  * (and earns the agreement's recovery credit in time).
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isMember } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import { noSuchRequest } from '../../domain/privacy';

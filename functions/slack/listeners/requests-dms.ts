@@ -6,7 +6,7 @@
  */
 
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isHead } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import { maySeeRequest, noSuchRequest } from '../../domain/privacy';

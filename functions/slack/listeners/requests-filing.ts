@@ -15,7 +15,7 @@ import type {
   StaticSelectAction,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/agreement';
 import { type Directory, departmentsOf, findDepartment, findDepartmentByIdOrName } from '../../domain/directory';
 import { checkRequestText, type RequestSource } from '../../domain/request';

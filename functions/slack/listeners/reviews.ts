@@ -5,7 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isHead } from '../../domain/department';
 import { type Directory, findDepartment } from '../../domain/directory';
 import { checkFix, followUpAt, type Review } from '../../domain/review';

@@ -1,7 +1,7 @@
 /** `/sla`: reads the first word and routes to the listener of that surface. (`/kudos` is listeners/kudos.ts.) */
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import { splitArgs } from '../args';
 import { closestSlaWord, findSlaCommand, type SlaWord, slaWord } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';

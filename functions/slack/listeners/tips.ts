@@ -5,7 +5,7 @@
  */
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   activeTips,
   type CatalogueEntry,

@@ -8,7 +8,7 @@
  */
 import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isHead, isMember } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import type { MessageRef } from '../../domain/message-ref';

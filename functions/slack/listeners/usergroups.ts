@@ -5,7 +5,7 @@
  * (scope users:read) with `deleted: true`: a person left, handed to the worker as `person.left`.
  */
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_USER_ID } from '../../domain/department';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
