@@ -63,6 +63,13 @@ describe('Slack function asset', () => {
     expect(main).toContain('CloudWatchMetrics');
   });
 
+  it("holds none of zod's locales: every module imports zod as `* as z`, so esbuild keeps only what is used", () => {
+    const main = fs.readFileSync(mainJs, 'utf8');
+    // The Dutch and Polish messages (zod/v4/locales, ASCII where esbuild escapes other letters);
+    // `import { z }` pulls in every locale.
+    for (const message of ['Ongeldige invoer', 'Nieprawid']) expect(main).not.toContain(message);
+  });
+
   it('holds no chart package and none of the worker: its entry never reaches them', () => {
     const main = fs.readFileSync(mainJs, 'utf8');
     // Neither required from beside the bundle nor bundled (strings only their code holds). The web's
