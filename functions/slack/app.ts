@@ -20,6 +20,7 @@ import { registerSlaCommand } from './listeners/sla';
 import { registerUsergroupEvents } from './listeners/usergroups';
 import { threadReplyOf } from './messages';
 import { reactionMatters } from './reactions';
+import { routeListenersByKind } from './route-listeners';
 import { createSlackClient, REQUEST_PATH_CLIENT, slackClientOptions } from './web-client';
 import { guardWorkspace } from './workspace';
 
@@ -222,6 +223,7 @@ export function createSlackApp({
   registerHome(app, deps);
   registerKudos(app, deps);
   registerUsergroupEvents(app, deps);
+  routeListenersByKind(app);
 
   app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
     logger.error('Slack listener failed', { error: error.message, code: (error as { code?: string }).code });
