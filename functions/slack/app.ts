@@ -175,6 +175,19 @@ export function createSlackApp({
     extendedErrorHandler: true,
   });
 
+  // Each request's ack, wrapped to note that it was called: the catch-all below acks only a request
+  // no listener answered (a second ack would make Bolt build and throw an error every time).
+  const acked = new WeakSet<object>();
+  const bolt = app.processEvent.bind(app);
+  const dispatchTracked = (event: ReceiverEvent): Promise<void> => {
+    const ack: ReceiverEvent['ack'] = (response) => {
+      acked.add(ack);
+      return event.ack(response);
+    };
+    return bolt({ ...event, ack });
+  };
+  app.processEvent = dispatchTracked;
+
   // The card's menu presses the button a choice stands for through Bolt itself, not through the
   // wrappers below (a wrapper that limits how many run at once would wait on itself).
   const dispatch = app.processEvent.bind(app);
@@ -188,8 +201,8 @@ export function createSlackApp({
   );
 
   // A click, form or command no listener handles is answered as soon as the listeners are done
-  // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that
-  // answered already makes this second ack fail, which is expected and ignored. A click or command
+  // (Bolt would answer 404 after 3 s, and Slack would show the person an error); one a listener
+  // answered already is left alone. A click or command
   // whose listener failed after answering tells the person, instead of leaving them in silence.
   app.use(async (args) => {
     const { next, body } = args;
@@ -208,12 +221,12 @@ export function createSlackApp({
       // When respond() itself failed (the response_url hung or expired), a second try would fail too
       // and only hold the answer longer.
       if (respond && !respondFailed(err) && (type === 'block_actions' || typeof command === 'string')) {
-        if (ack) await ack().catch(() => {}); // failed before answering: answer now, not Slack's error
+        if (ack && !acked.has(ack)) await ack().catch(() => {}); // failed before answering: answer now, not Slack's error
         await respond({ response_type: 'ephemeral', replace_original: false, text: COULD_NOT_FINISH }).catch(() => {});
       }
       throw err;
     }
-    if (ack) await ack().catch(() => {});
+    if (ack && !acked.has(ack)) await ack().catch(() => {});
   });
 
   registerSlaCommand(app, deps);
