@@ -173,6 +173,9 @@ export function createSlackApp({
     clientOptions: slackClientOptions(config, REQUEST_PATH_CLIENT),
     logLevel: LogLevel.WARN,
     extendedErrorHandler: true,
+    // Kept keeps no state per conversation in Bolt's store; on by default, it looked each request's
+    // channel up and built an Error for each one not found (issue #22).
+    convoStore: false,
   });
 
   // Each request's ack, wrapped to note that it was called: the catch-all below acks only a request
