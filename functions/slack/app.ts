@@ -20,6 +20,7 @@ import { registerSlaCommand } from './listeners/sla';
 import { registerUsergroupEvents } from './listeners/usergroups';
 import { threadReplyOf } from './messages';
 import { reactionMatters } from './reactions';
+import { routeListenersByKind } from './route-listeners';
 import { createSlackClient, REQUEST_PATH_CLIENT, slackClientOptions } from './web-client';
 import { guardWorkspace } from './workspace';
 
@@ -172,7 +173,23 @@ export function createSlackApp({
     clientOptions: slackClientOptions(config, REQUEST_PATH_CLIENT),
     logLevel: LogLevel.WARN,
     extendedErrorHandler: true,
+    // Kept keeps no state per conversation in Bolt's store; on by default, it looked each request's
+    // channel up and built an Error for each one not found (issue #22).
+    convoStore: false,
   });
+
+  // Each request's ack, wrapped to note that it was called: the catch-all below acks only a request
+  // no listener answered (a second ack would make Bolt build and throw an error every time).
+  const acked = new WeakSet<object>();
+  const bolt = app.processEvent.bind(app);
+  const dispatchTracked = (event: ReceiverEvent): Promise<void> => {
+    const ack: ReceiverEvent['ack'] = (response) => {
+      acked.add(ack);
+      return event.ack(response);
+    };
+    return bolt({ ...event, ack });
+  };
+  app.processEvent = dispatchTracked;
 
   // The card's menu presses the button a choice stands for through Bolt itself, not through the
   // wrappers below (a wrapper that limits how many run at once would wait on itself).
@@ -187,8 +204,8 @@ export function createSlackApp({
   );
 
   // A click, form or command no listener handles is answered as soon as the listeners are done
-  // (Bolt would answer 404 after 3 s, and Slack would show the person an error). A listener that
-  // answered already makes this second ack fail, which is expected and ignored. A click or command
+  // (Bolt would answer 404 after 3 s, and Slack would show the person an error); one a listener
+  // answered already is left alone. A click or command
   // whose listener failed after answering tells the person, instead of leaving them in silence.
   app.use(async (args) => {
     const { next, body } = args;
@@ -207,12 +224,12 @@ export function createSlackApp({
       // When respond() itself failed (the response_url hung or expired), a second try would fail too
       // and only hold the answer longer.
       if (respond && !respondFailed(err) && (type === 'block_actions' || typeof command === 'string')) {
-        if (ack) await ack().catch(() => {}); // failed before answering: answer now, not Slack's error
+        if (ack && !acked.has(ack)) await ack().catch(() => {}); // failed before answering: answer now, not Slack's error
         await respond({ response_type: 'ephemeral', replace_original: false, text: COULD_NOT_FINISH }).catch(() => {});
       }
       throw err;
     }
-    if (ack) await ack().catch(() => {});
+    if (ack && !acked.has(ack)) await ack().catch(() => {});
   });
 
   registerSlaCommand(app, deps);
@@ -222,6 +239,7 @@ export function createSlackApp({
   registerHome(app, deps);
   registerKudos(app, deps);
   registerUsergroupEvents(app, deps);
+  routeListenersByKind(app);
 
   app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
     logger.error('Slack listener failed', { error: error.message, code: (error as { code?: string }).code });

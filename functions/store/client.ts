@@ -36,7 +36,31 @@ export function dbFromConfig(config: { KEPT_TABLE: string; DYNAMODB_ENDPOINT?: s
   return createDb({ table: config.KEPT_TABLE, endpoint: config.DYNAMODB_ENDPOINT, ...(budget ? { budget } : {}) });
 }
 
+/**
+ * The clients are built on first use (issue #22): a Slack command that never reads the table
+ * (`/sla help`) does not build them on a cold start. One pair per Db, as before.
+ */
 export function createDb({ table, endpoint, budget = 'job' }: DbOptions): Db {
+  let built: { doc: DynamoDBDocumentClient; raw: DynamoDBClient } | undefined;
+  const clients = () => {
+    built ??= buildClients(endpoint, budget);
+    return built;
+  };
+  return {
+    table,
+    get doc() {
+      return clients().doc;
+    },
+    get raw() {
+      return clients().raw;
+    },
+  };
+}
+
+function buildClients(
+  endpoint: string | undefined,
+  budget: DbBudget,
+): { doc: DynamoDBDocumentClient; raw: DynamoDBClient } {
   const { requestTimeout, connectionTimeout, maxAttempts } = DB_BUDGETS[budget];
   const local = endpoint !== undefined;
   const raw = new DynamoDBClient({
@@ -59,5 +83,5 @@ export function createDb({ table, endpoint, budget = 'job' }: DbOptions): Db {
     },
   });
   const doc = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  return { doc, raw, table };
+  return { doc, raw };
 }

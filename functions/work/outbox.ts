@@ -48,10 +48,17 @@ export function queueClient(options: Omit<SQSClientConfig, 'maxAttempts' | 'requ
   });
 }
 
-export function sqsOutbox(queueUrl: string, sqs = queueClient()): Outbox {
+/**
+ * Hands work to the queue. The client is built on the first send (issue #22): most of what the Slack
+ * function answers (`/sla help`, lists, forms opening) hands nothing over, and a cold start need not
+ * build it.
+ */
+export function sqsOutbox(queueUrl: string, client?: SQSClient): Outbox {
+  let sqs = client;
   return {
     send: async (item, options) => {
       const delay = delayOf(options);
+      sqs ??= queueClient();
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,

@@ -6,7 +6,18 @@ import { escapeMrkdwn } from './format';
 
 const line = (c: CommandInfo) => `\`${c.usage}\`\n${c.summary}`;
 
+let built: SlackMessage | undefined;
+
+/**
+ * Built once per process: it depends only on the command list. Callers copy what they change
+ * (the message is shared, never modify it).
+ */
 export function helpMessage(): SlackMessage {
+  built ??= buildHelpMessage();
+  return built;
+}
+
+function buildHelpMessage(): SlackMessage {
   const all = [...SLA_COMMANDS, KUDOS_COMMAND];
   const ready = all.filter((c) => c.ready);
   const soon = all.filter((c) => !c.ready);
