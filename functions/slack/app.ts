@@ -16,6 +16,7 @@ import { registerHome } from './listeners/home';
 import { registerKudos } from './listeners/kudos';
 import { registerRequests } from './listeners/requests';
 import { registerReviews } from './listeners/reviews';
+import { registerSayThanks } from './listeners/say-thanks';
 import { registerSlaCommand } from './listeners/sla';
 import { registerUsergroupEvents } from './listeners/usergroups';
 import { threadReplyOf } from './messages';
@@ -238,6 +239,7 @@ export function createSlackApp({
   registerReviews(app, deps);
   registerHome(app, deps);
   registerKudos(app, deps);
+  registerSayThanks(app, deps);
   registerUsergroupEvents(app, deps);
   routeListenersByKind(app);
 

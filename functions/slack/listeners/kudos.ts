@@ -10,7 +10,7 @@
  */
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { App, BlockAction, ButtonAction, MessageShortcut } from '@slack/bolt';
+import type { App, MessageShortcut } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import * as z from 'zod';
 import { departmentsOf, findDepartment } from '../../domain/directory';
@@ -29,14 +29,12 @@ import {
   reactionKey,
 } from '../../domain/kudos';
 import type { MessageRef } from '../../domain/message-ref';
-import { noSuchRequest } from '../../domain/privacy';
 import { parseRequestId } from '../../domain/request';
 import { localDayOf } from '../../domain/weeks';
 import { logger } from '../../log';
 import { visibleRequest } from '../../services/visible';
 import { readDirectory } from '../../store/directory';
 import { departmentsOfWeek, givenOn, kudosCountsOf, saveKudos, takeBackReaction } from '../../store/kudos';
-import { getRequestRecord } from '../../store/requests';
 import { IDS } from '../ids';
 import {
   givenReply,
@@ -47,11 +45,9 @@ import {
   publicThanks,
   reactionOverQuota,
   readKudosView,
-  thanksDraft,
 } from '../views/kudos';
-import { thanksOffered } from '../views/request-dms';
 import type { ListenerDeps } from './deps';
-import { openModal, openThenFill, parseJson, refuse, say } from './reply';
+import { openModal, parseJson, say } from './reply';
 
 // ---------------------------------------------------------------------------------------------
 // Giving
@@ -241,34 +237,6 @@ const REACTION_EVENT = z.object({
   item: z.object({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() }),
 });
 
-/**
- * Whether `user` may thank the resolver of request `id` from its resolved DM: only its requester,
- * once someone other than them resolved it. The resolver is read from the request, never the button.
- */
-async function thanksOffer(
-  deps: Pick<ListenerDeps, 'db' | 'config'>,
-  user: string,
-  id: string,
-): Promise<{ refusal: string } | { request: { id: string; title: string }; resolver: string }> {
-  const seen = await visibleRequest(deps.db, id, user, deps.config.KEPT_ADMINS);
-  if (!seen) return { refusal: noSuchRequest(id) };
-  const { request } = seen;
-  if (request.requester !== user)
-    return {
-      refusal: `Only the person who filed ${request.id} can thank its resolver from here. To thank someone yourself, use \`/kudos @someone ${request.id} message\`.`,
-    };
-  const record = await getRequestRecord(deps.db, id);
-  const resolver = record?.events
-    .filter((e) => e.type === 'resolve')
-    .sort((a, b) => a.seq - b.seq)
-    .at(-1)?.actor;
-  if (!thanksOffered(resolver, user))
-    return {
-      refusal: `Kept cannot tell who resolved ${request.id}, so there is nobody to pick. Thank them with \`/kudos @someone ${request.id} message\`.`,
-    };
-  return { request: { id: request.id, title: request.title }, resolver };
-}
-
 export function registerKudos(app: App, deps: ListenerDeps): void {
   const botUserOf = (context: { botUserId?: string }) => context.botUserId ?? deps.config.SLACK_BOT_USER_ID;
 
@@ -350,29 +318,6 @@ export function registerKudos(app: App, deps: ListenerDeps): void {
     if (result.outcome === 'duplicate') return ack();
     await ack({ response_action: 'update', view: kudosDoneView(givenReply(result.kudos, result.left)) });
     await deps.outbox.send({ type: 'kudos.given', week: result.kudos.week, id: result.kudos.id });
-  });
-
-  // "Say thanks" in the requester's resolved DM: the kudos form, with whoever resolved it picked, the
-  // request linked and a message to change. Only a submit gives kudos (one per submit, in the quota).
-  app.action<BlockAction<ButtonAction>>(IDS.sayThanks, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const id = z.string().min(1).max(40).safeParse(action.value);
-    if (!id.success) return refuse(respond, 'That button is from an older version of Kept.');
-    await openThenFill(
-      client,
-      body.trigger_id ?? '',
-      'Say thanks',
-      async () => {
-        const offer = await thanksOffer(deps, body.user.id, id.data);
-        if ('refusal' in offer) return offer;
-        return kudosModal({
-          recipient: offer.resolver,
-          thanks: { requestId: offer.request.id, title: offer.request.title, message: thanksDraft(offer.request.id) },
-          metadata: JSON.stringify({ from: 'thanks' }),
-        });
-      },
-      () => refuse(respond, `Slack did not open the form in time. Press Say thanks again, or use \`/kudos\`.`),
-    );
   });
 
   /** The reaction, when it is the kudos emoji on a message whose author Slack names. */
