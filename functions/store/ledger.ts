@@ -89,37 +89,22 @@ export function chargeItems(db: Db, entry: LedgerEntry, previous: LedgerTotal): 
 }
 
 /** A waiver: a compensating entry, and the month's waived total. */
-export function waiverItems(db: Db, entry: LedgerEntry): TransactItem[] {
-  return [
-    {
-      Update: {
-        TableName: db.table,
-        Key: { pk: ledgerPk(entry.agreementId, entry.month), sk: TOTAL_SK },
-        UpdateExpression: 'ADD waived :amount',
-        ExpressionAttributeValues: { ':amount': -entry.amount },
-      },
-    },
-    {
-      Put: {
-        TableName: db.table,
-        Item: { pk: ledgerPk(entry.agreementId, entry.month), sk: entrySk(entry), ...entry },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ];
-}
+export const waiverItems = (db: Db, entry: LedgerEntry): TransactItem[] => compensatingItems(db, entry, 'waived');
 
 /**
  * A recovery credit: a compensating entry keyed by its breach (the breach's due instant, request,
  * target and cycle), put only if that breach has none, and the month's credited total.
  */
-export function creditItems(db: Db, entry: LedgerEntry): TransactItem[] {
+export const creditItems = (db: Db, entry: LedgerEntry): TransactItem[] => compensatingItems(db, entry, 'credited');
+
+/** A compensating entry (its amount negative), put once, and the month's `total` moved by it. */
+function compensatingItems(db: Db, entry: LedgerEntry, total: 'waived' | 'credited'): TransactItem[] {
   return [
     {
       Update: {
         TableName: db.table,
         Key: { pk: ledgerPk(entry.agreementId, entry.month), sk: TOTAL_SK },
-        UpdateExpression: 'ADD credited :amount',
+        UpdateExpression: `ADD ${total} :amount`,
         ExpressionAttributeValues: { ':amount': -entry.amount },
       },
     },
