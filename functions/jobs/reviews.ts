@@ -65,27 +65,31 @@ export const AGREED_HAND_GRACE_MS = 5 * 60_000;
 const monthsBack = (at: number, zone: string, n: number): string[] =>
   Array.from({ length: n }, (_, i) => DateTime.fromMillis(at, { zone }).minus({ months: i }).toFormat('yyyy-MM'));
 
+/** The months' penalty entries, in the months' order (one ledger read a month, together). */
 async function penaltiesOf(db: Db, agreementId: string, months: readonly string[]): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  for (const month of months) entries.push(...(await readLedger(db, agreementId, month)));
-  return entries.filter((e) => e.type === 'penalty');
+  const read = await Promise.all(months.map((month) => readLedger(db, agreementId, month)));
+  return read.flat().filter((e) => e.type === 'penalty');
 }
 
-/** The breaches a review lists, read from their requests (titles, customers, causes). */
+/**
+ * The breaches a review lists, from their requests (titles, customers, causes): each request read
+ * once, however many of its targets were missed, and all at once (at most REVIEW_BREACHES_MAX).
+ */
 async function reviewBreaches(db: Db, entries: readonly LedgerEntry[]): Promise<ReviewBreach[]> {
-  const out: ReviewBreach[] = [];
-  for (const e of entries.slice(-REVIEW_BREACHES_MAX)) {
-    const request = await getRequest(db, e.request);
-    out.push({
+  const shown = entries.slice(-REVIEW_BREACHES_MAX);
+  const ids = [...new Set(shown.map((e) => e.request))];
+  const requests = new Map(await Promise.all(ids.map(async (id) => [id, await getRequest(db, id)] as const)));
+  return shown.map((e) => {
+    const request = requests.get(e.request);
+    return {
       request: e.request,
       title: request?.title ?? e.request,
       kind: e.kind === 'response' ? 'response' : 'resolution',
       dueAt: Date.parse(e.at),
       customer: request?.customer ?? '',
       ...(request?.cause ? { cause: request.cause } : {}),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** Opens what is due and hands due follow-ups on. */
