@@ -6,12 +6,13 @@
  * due (Mondays 09:00 New York, run at 09:30). One runDigest: total time and Web API calls by
  * method; posts must be exactly 200 (one per channel), 429s are waited out, never posted twice.
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+
 import { LogLevel } from '@slack/web-api';
 import { digestSlackClient, runDigest } from '../functions/jobs/digest';
 import type { DigestSources } from '../functions/jobs/digest-content';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb } from '../functions/store/client';
+import { BatchWriteCommand } from '../functions/store/commands';
 import { digestItem } from '../functions/store/directory';
 import { ensureTable } from '../functions/store/table';
 import { importExample } from '../tests/support/company';

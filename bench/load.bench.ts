@@ -37,7 +37,6 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { compileCalendar } from '../functions/domain/calendar';
 import { fileRequest, requestId } from '../functions/domain/request';
 import { localDayOf } from '../functions/domain/weeks';
@@ -45,6 +44,7 @@ import { type DynamoLocal, findRoot, startDynamoLocal } from '../functions/local
 import { IDS } from '../functions/slack/ids';
 import { newRequestModal } from '../functions/slack/views/request-modals';
 import { createDb, type Db } from '../functions/store/client';
+import { ScanCommand } from '../functions/store/commands';
 import { readDirectory } from '../functions/store/directory';
 import { kudosOfWeek } from '../functions/store/kudos';
 import { readLedger } from '../functions/store/ledger';

@@ -13,7 +13,6 @@
  * DMs and `kept import --dry-run` read it): DynamoDB calls (budget 30) and latency.
  */
 
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DateTime } from 'luxon';
 import type { Advice } from '../functions/domain/advice';
 import type { AgreementVersion, Priority } from '../functions/domain/agreement';
@@ -36,6 +35,7 @@ import { findingsAt } from '../functions/domain/watch';
 import { monthOf } from '../functions/domain/weeks';
 import { startDynamoLocal } from '../functions/local/dynamodb-local';
 import { createDb, type Db } from '../functions/store/client';
+import { BatchWriteCommand } from '../functions/store/commands';
 import { readDirectory } from '../functions/store/directory';
 import { requestItem } from '../functions/store/requests';
 import { betterSk, daySk, readAdvice, readBetter, readDays, statsPk } from '../functions/store/stats';

@@ -3,13 +3,14 @@
  * with, signed posts timed to Slack's answer, counts read back from the table, batch seeding, and a
  * tally of the DynamoDB calls and transactions the client makes.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
 import { type Config, parseConfig } from '../functions/config';
 import type { Request } from '../functions/domain/request';
 import { nextWatch } from '../functions/domain/watch';
 import type { Db } from '../functions/store/client';
+import { BatchWriteCommand, ScanCommand } from '../functions/store/commands';
 import { requestItem } from '../functions/store/requests';
+import { isAwsError } from '../functions/store/transact';
 import { FORM, SIGNING_SECRET, signature } from '../tests/support/slack-requests';
 
 export interface BenchSetup {
@@ -161,7 +162,7 @@ export function tallyCalls(
       try {
         return await next(args);
       } catch (err) {
-        if (transaction && err instanceof TransactionCanceledException) tally.refused += 1;
+        if (transaction && isAwsError(err, 'TransactionCanceledException')) tally.refused += 1;
         throw err;
       } finally {
         tally.ms += performance.now() - start;

@@ -3,10 +3,11 @@
  * secrets: the signing secret, which only the Slack function (the one that checks signatures) may
  * read, and the bot token, which every function that calls Slack reads. The web function reads
  * only a third, its session key. A function reads its secrets once per cold
- * start and parses them with the rest of the config.
+ * start (GetSecretValue, signed by functions/aws-call.ts: the AWS SDK's client would add about
+ * 100 ms to the cold start) and parses them with the rest of the config.
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
+import { type AwsJsonClient, awsJsonClient, credentialsFromEnv } from './aws-call';
 import { type Config, type JobConfig, parseConfig, parseJobConfig, parseWebConfig, type WebConfig } from './config';
 
 const SigningSecret = z.object({ SLACK_SIGNING_SECRET: z.string() }).partial();
@@ -21,7 +22,43 @@ async function readSecret<T>(
 ): Promise<T> {
   const arn = env[variable];
   if (!arn) throw new Error(`${variable} is not set; the stack passes the ARN of each secret a function reads.`);
-  return schema.parse(await getSecret(arn, { transform: 'json', maxAge: 24 * 60 * 60 }));
+  const answer = (await secretsManager(env, arn).call('GetSecretValue', { SecretId: arn })) as {
+    SecretString?: unknown;
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof answer.SecretString === 'string' ? answer.SecretString : '');
+  } catch {
+    throw new Error(
+      `The secret named by ${variable} is not a JSON object of keys (docs/deploy.md says what it holds).`,
+    );
+  }
+  return schema.parse(value);
+}
+
+const clients = new Map<string, AwsJsonClient>();
+
+/** Secrets Manager in the secret's own region, as the function's role (Lambda's environment). */
+function secretsManager(env: Record<string, string | undefined>, arn: string): AwsJsonClient {
+  const region = arn.split(':')[3] || env.AWS_REGION || 'us-east-1';
+  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
+  const known = clients.get(`${region} ${endpoint}`);
+  if (known) return known;
+  const client = awsJsonClient({
+    service: 'secretsmanager',
+    region,
+    endpoint,
+    targetPrefix: 'secretsmanager',
+    jsonVersion: '1.1',
+    budget: { requestTimeout: 3_000, connectionTimeout: 1_000, maxAttempts: 3 },
+    credentials: () => {
+      const credentials = credentialsFromEnv(env);
+      if (!credentials) throw new Error('No AWS credentials in the environment: the secrets are read in Lambda only.');
+      return credentials;
+    },
+  });
+  clients.set(`${region} ${endpoint}`, client);
+  return client;
 }
 
 /** The Slack function's config: the signing secret and the bot token. */

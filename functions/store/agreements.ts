@@ -6,13 +6,13 @@
  * changed in the same transaction as the version items.
  */
 
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
 import { auditItems } from './audit';
 import type { Db } from './client';
+import { GetCommand, UpdateCommand } from './commands';
 import { AgreementVersionSchema, agreementRecordItem, agreementSk, bumpRev, DIRECTORY_PK } from './directory';
 import { MessageRefSchema, schemaFor } from './read-back';
 import { ifConditionHolds, type TransactItem, transact } from './transact';

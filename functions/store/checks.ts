@@ -4,10 +4,11 @@
  * `checkKeys`); once Slack has heard of the write, `settleCheck` moves it on to the next deadline or
  * takes the request out of the index. The scan reads what is due with `dueChecks`, shard by shard.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Request } from '../domain/request';
 import { nextWatch } from '../domain/watch';
 import type { Db } from './client';
+import { UpdateCommand } from './commands';
 import { REQUEST_SK, requestPk } from './request-keys';
 import { ifConditionHolds, queryAll } from './transact';
 

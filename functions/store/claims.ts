@@ -12,8 +12,9 @@
  *   taking over at once only one does, and a claim marked done is never taken again.
  * - The work certainly failed: the claim is given back (deleted), and the next run claims it afresh.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Db } from './client';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './commands';
 import { ifConditionHolds } from './transact';
 
 export type ClaimKey = { pk: string; sk: string };

@@ -13,9 +13,9 @@
  * An item whose `expiresAt` has passed counts as gone, whether or not TTL has removed it yet.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../log';
 import type { Db } from './client';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './commands';
 import { ifConditionHolds, type TransactItem } from './transact';
 
 export const deliveryPk = (key: string) => `DELIVERY#${key}`;

@@ -4,10 +4,10 @@
  * refreshed without it (it is Slack's answer, not a decision).
  */
 
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Department } from '../domain/department';
 import { auditItems } from './audit';
 import type { Db } from './client';
+import { UpdateCommand } from './commands';
 import { bumpRev, DIRECTORY_PK, departmentItem, deptSk } from './directory';
 import { ifConditionHolds, type TransactItem, transact } from './transact';
 

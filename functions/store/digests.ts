@@ -14,9 +14,10 @@
  * The lease outlives any run that could still hold it (the digest Lambda times out at 300 s). The
  * claim's writes are the shared ones of claims.ts.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import { claimOnce, markClaimed, releaseClaim } from './claims';
 import type { Db } from './client';
+import { GetCommand } from './commands';
 
 export const digestPk = (channel: string) => `DIGEST#${channel}`;
 export const weekSk = (week: string) => `WEEK#${week}`;

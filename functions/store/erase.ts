@@ -7,10 +7,11 @@
  * touched. `kept erase` finds what a person wrote with a table Scan: a rare admin command run with
  * the operator's credentials, never by a Lambda (whose roles do not allow Scan).
  */
-import { ScanCommand, type ScanCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { type Erased, type EraseScope, eraseText, NOTHING_ERASED, REMOVED } from '../domain/erase';
 import type { Request } from '../domain/request';
 import type { Db } from './client';
+import { ScanCommand, type ScanCommandInput, UpdateCommand } from './commands';
 import { eventSk, REQUEST_SK, requestPk } from './request-keys';
 import { getRequestRecord, type StoredEvent } from './requests';
 import { betterSk, statsPk } from './stats';

@@ -15,11 +15,11 @@
  * partition too (`KUDOS_WEEK#<week> / TURNED#<request>`), written with the request change.
  */
 
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos, type TurnedAround } from '../domain/kudos';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
+import { GetCommand, QueryCommand, UpdateCommand } from './commands';
 import { DELIVERY_SK, deliveryClaimItem, deliveryPk } from './deliveries';
 import { MessageRefSchema, schemaFor } from './read-back';
 import { ifConditionHolds, queryAll, type TransactItem, transact, WriteConflictError } from './transact';

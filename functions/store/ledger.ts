@@ -7,8 +7,9 @@
  * written only if the total still counts the breaches it was worked out from. Entries are put
  * with `attribute_not_exists`; nothing is ever updated or deleted but the total.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Db } from './client';
+import { GetCommand } from './commands';
 import { queryAll, type TransactItem } from './transact';
 
 export const ledgerPk = (agreementId: string, month: string) => `LEDGER#${agreementId}#${month}`;

@@ -4,11 +4,12 @@
  * is put whole, so pushing or importing the same week again replaces it (the last one counts) and
  * the same push twice leaves one value. A report reads a department's figures with one Query.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Directory } from '../domain/directory';
 import { buildLoyalty, type Loyalty, type MetricValue, servingAgreements, weeksUpTo } from '../domain/loyalty';
 import { mondayOfWeek } from '../domain/weeks';
 import type { Db } from './client';
+import { PutCommand } from './commands';
 import { readDays } from './stats';
 import { queryAll } from './transact';
 

@@ -5,10 +5,11 @@
  * request (`LOCK`). And the thread pointers (`pk=THREAD#<channel>#<ts>`): from the card and each
  * requester DM back to the request, so a reply in their thread finds it with one GetItem.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { MessageRef } from '../domain/message-ref';
 import type { Db } from './client';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './commands';
 import { CARD_SK, DM_SK, eventSk, LOCK_SK, requestPk, THREAD_SK, threadPk } from './request-keys';
 import { ifConditionHolds } from './transact';
 

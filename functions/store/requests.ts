@@ -10,7 +10,6 @@
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { PRIORITIES } from '../domain/agreement';
 import type { Department } from '../domain/department';
@@ -30,6 +29,7 @@ import { statsDelta, statsDeltas } from '../domain/stats';
 import { WAITING_RULES } from '../domain/waiting';
 import { checkKeys } from './checks';
 import type { Db } from './client';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from './commands';
 import {
   DIRECTORY_PK,
   deptSk,

@@ -5,9 +5,10 @@
  * (`RETAIN / CURSOR`) keeps the earliest month that may still hold markers, so each run reads only
  * the months between it and the cutoff.
  */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Request } from '../domain/request';
 import type { Db } from './client';
+import { DeleteCommand, GetCommand, PutCommand } from './commands';
 import { queryAll, type TransactItem } from './transact';
 
 export const retentionPk = (month: string) => `RETAIN#${month}`;

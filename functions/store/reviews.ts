@@ -13,10 +13,11 @@
  * again, and the worker DMs each head once (a delivery key), so nobody hears twice. Opening is a
  * claim with a lease, written by claims.ts.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { AgreedFix, Review, ReviewFollowUp } from '../domain/review';
 import { claimOnce, markClaimed } from './claims';
 import type { Db } from './client';
+import { DeleteCommand, GetCommand, UpdateCommand } from './commands';
 import { ifConditionHolds, queryAll, transact, WriteConflictError } from './transact';
 
 export const reviewPk = (agreementId: string) => `REVIEW#${agreementId}`;

@@ -3,8 +3,9 @@
  * (`/sla web`), until when it may be used, and when it was used. Only the token's hash is stored,
  * so a copy of the table signs nobody in. Using one is a conditional update: of two uses, one wins.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Db } from './client';
+import { PutCommand, UpdateCommand } from './commands';
 import { TTL_ATTRIBUTE } from './schema';
 import { ifConditionHolds } from './transact';
 

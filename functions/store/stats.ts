@@ -5,7 +5,7 @@
  * (`sk=BETTER#<day>#<request>`), written once each. A report reads both with two range queries,
  * however many requests the period holds.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import { type Advice, adviceSpan, buildAdvice } from '../domain/advice';
 import { covers, type Targets } from '../domain/agreement';
 import type { Department } from '../domain/department';
@@ -20,6 +20,7 @@ import {
 } from '../domain/report-sides';
 import { type Counters, type StatsDelta, sumCounters } from '../domain/stats';
 import type { Db } from './client';
+import { QueryCommand } from './commands';
 import { queryPages, type TransactItem } from './transact';
 
 export const statsPk = (department: string) => `STATS#${department}`;

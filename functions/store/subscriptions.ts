@@ -10,11 +10,12 @@
  * run died before handing the item over (still `claimed` after its lease) may be taken again, so
  * nothing is lost, and the worker posts once per key whatever reaches it twice.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import { auditItems } from './audit';
 import { markClaimed, releaseClaim } from './claims';
 import type { Db } from './client';
+import { GetCommand, PutCommand } from './commands';
 import { ifConditionHolds, queryAll, transact, WriteConflictError } from './transact';
 
 export const SUBSCRIPTION_PK = 'SUBSCRIPTION';

@@ -13,7 +13,7 @@ import { createTableInput, TTL_ATTRIBUTE } from './schema';
 /** True when the table exists and is ACTIVE. Never throws. */
 export async function tableAnswers(db: Db): Promise<boolean> {
   try {
-    const out = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+    const out = await (await db.admin()).send(new DescribeTableCommand({ TableName: db.table }));
     return out.Table?.TableStatus === 'ACTIVE';
   } catch {
     return false;
@@ -26,19 +26,19 @@ export async function tableAnswers(db: Db): Promise<boolean> {
  */
 export async function ensureTable(db: Db): Promise<'created' | 'existed'> {
   try {
-    const out = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+    const out = await (await db.admin()).send(new DescribeTableCommand({ TableName: db.table }));
     await addMissingIndexes(db, new Set((out.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)));
     return 'existed';
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
   try {
-    await db.raw.send(new CreateTableCommand(createTableInput(db.table)));
+    await (await db.admin()).send(new CreateTableCommand(createTableInput(db.table)));
   } catch (err) {
     if (err instanceof ResourceInUseException) return 'existed';
     throw err;
   }
-  await db.raw.send(
+  await (await db.admin()).send(
     new UpdateTimeToLiveCommand({
       TableName: db.table,
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
@@ -53,7 +53,7 @@ const INDEX_READY_TIMEOUT_MS = 60_000;
 async function indexesReady(db: Db): Promise<void> {
   const deadline = Date.now() + INDEX_READY_TIMEOUT_MS;
   for (;;) {
-    const out = await db.raw.send(new DescribeTableCommand({ TableName: db.table }));
+    const out = await (await db.admin()).send(new DescribeTableCommand({ TableName: db.table }));
     if ((out.Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')) return;
     if (Date.now() > deadline)
       throw new Error(`the indexes of ${db.table} are not ready after ${INDEX_READY_TIMEOUT_MS / 1000} s`);
@@ -66,7 +66,7 @@ async function addMissingIndexes(db: Db, present: ReadonlySet<string | undefined
   for (const index of wanted.GlobalSecondaryIndexes ?? []) {
     if (present.has(index.IndexName)) continue;
     const names = new Set(index.KeySchema!.map((k) => k.AttributeName));
-    await db.raw.send(
+    await (await db.admin()).send(
       new UpdateTableCommand({
         TableName: db.table,
         AttributeDefinitions: wanted.AttributeDefinitions!.filter((a) => names.has(a.AttributeName)),

@@ -5,7 +5,7 @@
  * releases' wording of that tip still shows when it is brought back. The catalogue in use is the
  * built-in one (domain/tips.ts) with these items laid over it: one Query.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import * as z from 'zod';
 import type { CauseCategory } from '../domain/request';
 import {
@@ -22,6 +22,7 @@ import {
 import { logger } from '../log';
 import { auditItems } from './audit';
 import type { Db } from './client';
+import { GetCommand } from './commands';
 import { queryAll, type TransactItem, transact, WriteConflictError } from './transact';
 
 export const TIPS_PK = 'TIPS';

@@ -3,15 +3,14 @@
  * DynamoDB gave, queries read to their last page, and conditional writes whose failed condition
  * is an answer rather than an error.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Db } from './client';
 import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import type { Db } from './client';
+} from './commands';
 
 /** An item as the document client returns it. */
 type Item = NonNullable<QueryCommandOutput['Items']>[number];
@@ -35,12 +34,18 @@ export function backoffMs(attempt: number): number {
   return Math.random() * Math.min(250, 10 * 2 ** attempt);
 }
 
+/** An error AWS answered with, by its type's name (as the AWS SDK and store/client.ts name them). */
+export function isAwsError(err: unknown, name: string): boolean {
+  return err instanceof Error && err.name === name;
+}
+
 export async function transact(db: Db, items: TransactItem[]): Promise<void> {
   try {
     await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (err) {
-    if (err instanceof TransactionCanceledException) {
-      const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
+    if (isAwsError(err, 'TransactionCanceledException')) {
+      const cancelled = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      const reasons = (cancelled ?? []).map((r) => r.Code);
       // TransactionConflict: another transaction was writing the same item at that moment (AWS
       // reports it instead of a failed condition); read again and decide again, like a failed condition.
       if (reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict'))
@@ -96,7 +101,7 @@ export async function ifConditionHolds(write: () => Promise<unknown>): Promise<b
     await write();
     return true;
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
+    if (isAwsError(err, 'ConditionalCheckFailedException')) return false;
     throw err;
   }
 }

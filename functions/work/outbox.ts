@@ -4,7 +4,7 @@
  * Running the work in this process instead (locally, in tests) is the worker side's outbox,
  * functions/jobs/in-process-outbox.ts, which only entry points outside AWS import.
  */
-import { SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { type AwsCredentials, type AwsJsonClient, awsJsonClient, credentialsFromEnv } from '../aws-call';
 import type { Config } from '../config';
 import type { WorkItem } from './item';
 import { MAX_DELAY_SECONDS } from './worker-settings';
@@ -35,37 +35,46 @@ export function delayOf(options: SendOptions = {}): number {
 
 /**
  * The SQS client of a function that answers Slack: bounded, so a queue that hangs costs at most
- * about 1.7 s of the person's 3 seconds (two tries of 0.8 s) instead of waiting for ever (the SDK's
- * default has no request timeout). A send that fails is not lost for requests: the scan hands any
- * change Slack has not heard of to the worker again.
+ * about 1.7 s of the person's 3 seconds (two tries of 0.8 s) instead of waiting for ever. A send
+ * that fails is not lost for requests: the scan hands any change Slack has not heard of to the
+ * worker again. SQS's JSON protocol, signed by functions/aws-call.ts (the AWS SDK's client would
+ * cost the cold start about 100 ms to load); by default it talks to the queue URL's own host.
  */
-export function queueClient(options: Omit<SQSClientConfig, 'maxAttempts' | 'requestHandler'> = {}): SQSClient {
-  return new SQSClient({
-    ...options,
-    maxAttempts: 2,
-    // Without throwOnRequestTimeout the SDK only logs a warning when the timeout passes, and waits on.
-    requestHandler: { connectionTimeout: 300, requestTimeout: 800, throwOnRequestTimeout: true },
+export function queueClient(
+  queueUrl: string,
+  options: { endpoint?: string; region?: string; credentials?: AwsCredentials } = {},
+): AwsJsonClient {
+  const host = new URL(queueUrl);
+  return awsJsonClient({
+    service: 'sqs',
+    region: options.region ?? process.env.AWS_REGION ?? /^sqs\.([a-z0-9-]+)\./.exec(host.hostname)?.[1] ?? 'us-east-1',
+    endpoint: options.endpoint ?? process.env.AWS_ENDPOINT_URL_SQS ?? host.origin,
+    targetPrefix: 'AmazonSQS',
+    jsonVersion: '1.0',
+    budget: { connectionTimeout: 300, requestTimeout: 800, maxAttempts: 2 },
+    credentials: () => {
+      const credentials = options.credentials ?? credentialsFromEnv();
+      if (!credentials) throw new Error('No AWS credentials in the environment: the queue is used in Lambda only.');
+      return credentials;
+    },
   });
 }
 
 /**
  * Hands work to the queue. The client is built on the first send (issue #22): most of what the Slack
- * function answers (`/sla help`, lists, forms opening) hands nothing over, and a cold start need not
- * build it.
+ * function answers (`/sla help`, lists, forms opening) hands nothing over.
  */
-export function sqsOutbox(queueUrl: string, client?: SQSClient): Outbox {
+export function sqsOutbox(queueUrl: string, client?: AwsJsonClient): Outbox {
   let sqs = client;
   return {
     send: async (item, options) => {
       const delay = delayOf(options);
-      sqs ??= queueClient();
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: JSON.stringify(item),
-          ...(delay > 0 ? { DelaySeconds: delay } : {}),
-        }),
-      );
+      sqs ??= queueClient(queueUrl);
+      await sqs.call('SendMessage', {
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(item),
+        ...(delay > 0 ? { DelaySeconds: delay } : {}),
+      });
     },
     idle: async () => {},
   };

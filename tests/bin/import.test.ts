@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CliIO } from '../../bin/cli/io';
 import { kept } from '../../bin/cli/main';
 import { termsOf } from '../../functions/domain/agreement';
@@ -14,6 +13,7 @@ import { validateImport } from '../../functions/domain/import-file';
 import { planImport } from '../../functions/domain/import-plan';
 import { builtInTips } from '../../functions/domain/tips';
 import type { Db } from '../../functions/store/client';
+import { PutCommand } from '../../functions/store/commands';
 import { readDirectory } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
 import { readAllTips, readCatalogue, setTipRetired } from '../../functions/store/tips';

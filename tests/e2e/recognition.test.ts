@@ -6,12 +6,13 @@
  * whose tip follows the week's most common cause of misses and which sets a front-line
  * department's customer figure beside the compliance of what it received.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { LogLevel } from '@slack/web-api';
 import { builtInTips } from '../../functions/domain/tips';
 import { digestSlackClient, runDigest } from '../../functions/jobs/digest';
 import { storeSources } from '../../functions/jobs/digest-content';
 import { IDS } from '../../functions/slack/ids';
+import { PutCommand } from '../../functions/store/commands';
 import { digestItem } from '../../functions/store/directory';
 import { givenOn, kudosOfWeek } from '../../functions/store/kudos';
 import { putMetric } from '../../functions/store/metrics';

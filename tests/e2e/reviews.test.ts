@@ -7,8 +7,9 @@
  * working instant, the follow-up says the fix held. Signed requests into the real app; the jobs run
  * through the CLI at a fixed --now, their work in the same process.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { IDS } from '../../functions/slack/ids';
+import { PutCommand } from '../../functions/store/commands';
 import { digestItem } from '../../functions/store/directory';
 import { getRequest } from '../../functions/store/requests';
 import { getReview, reviewsOf } from '../../functions/store/reviews';

@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { kept } from '../../bin/cli/main';
+import { PutCommand } from '../../functions/store/commands';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';

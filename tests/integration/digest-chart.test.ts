@@ -4,7 +4,7 @@
  * worker uploads one PNG into the digest's thread, once per key, again after a failed upload; with
  * too little data no item is sent.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { LogLevel } from '@slack/web-api';
 import { type DigestDeps, digestSlackClient, runDigest } from '../../functions/jobs/digest';
 import type { DigestSources } from '../../functions/jobs/digest-content';
@@ -12,6 +12,7 @@ import { performWork } from '../../functions/jobs/work';
 import { digestChartClaim } from '../../functions/slack/digest-chart';
 import { createSlackClient } from '../../functions/slack/web-client';
 import type { Db } from '../../functions/store/client';
+import { PutCommand } from '../../functions/store/commands';
 import { isDelivered } from '../../functions/store/deliveries';
 import { daySk, statsPk } from '../../functions/store/stats';
 import { WorkItem } from '../../functions/work/item';

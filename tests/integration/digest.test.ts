@@ -5,7 +5,7 @@
  * up later in the week; the next week posted again; the tip chosen by last week's most frequent
  * cause of a miss.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { LogLevel } from '@slack/web-api';
 import type { DigestSettings } from '../../functions/domain/directory';
 import { builtInTips } from '../../functions/domain/tips';
@@ -15,6 +15,7 @@ import { runScan } from '../../functions/jobs/scan';
 import { runScheduled } from '../../functions/jobs/scheduled';
 import { act, fileFromSlack } from '../../functions/services/requests';
 import type { Db } from '../../functions/store/client';
+import { PutCommand } from '../../functions/store/commands';
 import { claimDigest, getDigestClaim } from '../../functions/store/digests';
 import { DIRECTORY_PK, digestItem } from '../../functions/store/directory';
 import { readTotal } from '../../functions/store/ledger';

@@ -3,9 +3,10 @@
  * the people waiting on an answer, and gives way to them (functions/local/lanes.ts): while someone
  * waits, its calls wait for the answers, and then go one at a time.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import { Answering, giveWayToAnswers } from '../../functions/local/lanes';
 import type { Db } from '../../functions/store/client';
+import { GetCommand } from '../../functions/store/commands';
 import { dropTable, freshTable } from '../support/db';
 
 let db: Db;

@@ -23,12 +23,12 @@ afterAll(async () => {
 });
 
 it('a queue that hangs: the send gives up after two tries instead of waiting for ever', async () => {
-  const sqs = queueClient({
-    endpoint,
+  const queueUrl = `${endpoint}/123456789012/kept-work`;
+  const sqs = queueClient(queueUrl, {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const outbox = sqsOutbox(`${endpoint}/123456789012/kept-work`, sqs);
+  const outbox = sqsOutbox(queueUrl, sqs);
   await expect(outbox.send({ type: 'request.changed', id: 'IT-1' })).rejects.toThrow();
   expect(arrived).toBe(2);
   sqs.destroy();

@@ -8,7 +8,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgreementVersion } from '../../functions/domain/agreement';
 import { compileCalendar } from '../../functions/domain/calendar';
 import { HOUR_MS } from '../../functions/domain/duration';
@@ -25,6 +24,7 @@ import {
 import { decide } from '../../functions/domain/request-actions';
 import { type Counters, contribution, sumCounters } from '../../functions/domain/stats';
 import { createDb, type Db } from '../../functions/store/client';
+import { PutCommand } from '../../functions/store/commands';
 import { deliveryClaimItem } from '../../functions/store/deliveries';
 import { chargeItems, readLedger, readTotal } from '../../functions/store/ledger';
 import { markAnnounced, rememberCard } from '../../functions/store/request-slack';
@@ -483,9 +483,12 @@ describe('a table made before the queue index existed', () => {
         (a) => a.AttributeName !== 'gsi3pk' && a.AttributeName !== 'gsi3sk',
       ),
     };
-    await old.raw.send(new CreateTableCommand(withoutGsi3));
+    await (await old.admin()).send(new CreateTableCommand(withoutGsi3));
     const indexes = async () =>
-      ((await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes ?? [])
+      (
+        (await (await old!.admin()).send(new DescribeTableCommand({ TableName: old!.table }))).Table
+          ?.GlobalSecondaryIndexes ?? []
+      )
         .map((i) => i.IndexName)
         .sort();
     expect(await indexes()).toEqual(['gsi1', 'gsi2']);
@@ -497,9 +500,9 @@ describe('a table made before the queue index existed', () => {
     expect(await ensureTable(old)).toBe('existed');
     expect(await indexes()).toEqual(['gsi1', 'gsi2', 'gsi3']);
     const status = async () =>
-      (await old!.raw.send(new DescribeTableCommand({ TableName: old!.table }))).Table?.GlobalSecondaryIndexes?.find(
-        (i) => i.IndexName === 'gsi3',
-      )?.IndexStatus;
+      (
+        await (await old!.admin()).send(new DescribeTableCommand({ TableName: old!.table }))
+      ).Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'gsi3')?.IndexStatus;
     await eventually(async () => expect(await status()).toBe('ACTIVE'), INDEX_CATCH_UP);
 
     const after = await fileNext(old);

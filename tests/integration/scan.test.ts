@@ -4,7 +4,7 @@
  * grace has passed, handed to the worker again, and leaves the index once Slack has heard of it.
  * A request the scan cannot read is counted for the alarms and tried again by the next run.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
 import { LogLevel } from '@slack/web-api';
 import { describeScan, RESEND_AFTER_MS, runScan } from '../../functions/jobs/scan';
 import { performWork } from '../../functions/jobs/work';
@@ -12,6 +12,7 @@ import { act, fileFromSlack } from '../../functions/services/requests';
 import { createSlackClient } from '../../functions/slack/web-client';
 import { ANNOUNCE_GRACE_MS, CHECK_SHARDS, dueChecks } from '../../functions/store/checks';
 import type { Db } from '../../functions/store/client';
+import { GetCommand } from '../../functions/store/commands';
 import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import type { WorkItem } from '../../functions/work/item';
 import type { Outbox } from '../../functions/work/outbox';

@@ -1,7 +1,8 @@
 /** Admins' tip changes in DynamoDB Local, laid over the built-in catalogue. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import { builtInTips, pickTips, type Tip } from '../../functions/domain/tips';
 import type { Db } from '../../functions/store/client';
+import { QueryCommand } from '../../functions/store/commands';
 import {
   addCustomTip,
   readAllTips,

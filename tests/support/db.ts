@@ -1,8 +1,8 @@
 /** A fresh table per test file on the run's shared DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDb, type Db } from '../../functions/store/client';
+import { ScanCommand } from '../../functions/store/commands';
 import { ensureTable } from '../../functions/store/table';
 
 export function testEndpoint(): string {
@@ -18,7 +18,7 @@ export async function freshTable(): Promise<Db> {
 }
 
 export async function dropTable(db: Db): Promise<void> {
-  await db.raw.send(new DeleteTableCommand({ TableName: db.table })).catch(() => {});
+  await (await db.admin()).send(new DeleteTableCommand({ TableName: db.table })).catch(() => {});
   db.raw.destroy();
 }
 
