@@ -193,130 +193,141 @@ export function publicHolidays(country: string, region: string | undefined, year
 // ---------------------------------------------------------------------------------------------
 // The written shape
 
-const text = (what: string) =>
-  z.string({
-    error: (iss) =>
-      iss.input === undefined ? `${what} is required` : `${what} must be text, not ${JSON.stringify(iss.input)}`,
-  });
+/** The written shape, built on first use: a Lambda whose first answer reads no calendar skips it (#22). */
+function writtenShape() {
+  const text = (what: string) =>
+    z.string({
+      error: (iss) =>
+        iss.input === undefined ? `${what} is required` : `${what} must be text, not ${JSON.stringify(iss.input)}`,
+    });
 
-const DayHours = z
-  .union([z.string(), z.null()], {
-    error: (iss) => `must be text like "09:00-17:00", not ${JSON.stringify(iss.input)}`,
-  })
-  .superRefine((value, ctx) => {
-    const parsed = parseDayRanges(value);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
-  });
+  const DayHours = z
+    .union([z.string(), z.null()], {
+      error: (iss) => `must be text like "09:00-17:00", not ${JSON.stringify(iss.input)}`,
+    })
+    .superRefine((value, ctx) => {
+      const parsed = parseDayRanges(value);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+    });
 
-const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.optional()])) as Record<
-  Weekday,
-  z.ZodOptional<typeof DayHours>
->;
+  const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.optional()])) as Record<
+    Weekday,
+    z.ZodOptional<typeof DayHours>
+  >;
 
-const Hours = z.strictObject(hoursShape, {
-  error: (iss) =>
-    iss.code === 'unrecognized_keys'
-      ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a weekday; use mon, tue, wed, thu, fri, sat, sun`
-      : 'must map weekdays (mon..sun) to time ranges',
-});
-
-const Holidays = z.strictObject(
-  {
-    country: text('country').optional(),
-    region: text('region').optional(),
-    dates: z
-      .array(
-        z.string({ error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD` }).refine(isIsoDate, {
-          error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD`,
-        }),
-        { error: 'must be a list of dates like ["2026-12-24"]' },
-      )
-      .optional(),
-  },
-  {
+  const Hours = z.strictObject(hoursShape, {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a holidays field; use country, region, dates`
-        : 'must be an object with country, region and/or dates',
-  },
-);
-
-const Overrides = z
-  .record(z.string(), DayHours, {
-    error: (iss) =>
-      `must map dates to hours, like { "2026-12-24": "09:00-13:00", "2026-12-31": "" }, not ${JSON.stringify(iss.input)}`,
-  })
-  .superRefine((overrides, ctx) => {
-    for (const [date, value] of Object.entries(overrides)) {
-      if (!isIsoDate(date)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [date],
-          message: `${JSON.stringify(date)} is not a date; write YYYY-MM-DD, e.g. "2026-12-24"`,
-        });
-        continue;
-      }
-      const parsed = parseDayRanges(value);
-      if (!parsed.ok) continue; // reported on the value already
-      const ranges = [...parsed.value].sort((a, b) => a.start - b.start);
-      for (let i = 1; i < ranges.length; i++) {
-        if (ranges[i]!.start < ranges[i - 1]!.end) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [date],
-            message: `${JSON.stringify(ranges[i]!.text)} overlaps ${JSON.stringify(ranges[i - 1]!.text)}`,
-          });
-          break;
-        }
-      }
-    }
+        ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a weekday; use mon, tue, wed, thu, fri, sat, sun`
+        : 'must map weekdays (mon..sun) to time ranges',
   });
 
-export const CalendarSpec = z
-  .strictObject(
+  const Holidays = z.strictObject(
     {
-      timezone: text('timezone').refine((zone) => IANAZone.isValidZone(zone), {
-        error: (iss) =>
-          `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
-      }),
-      hours: Hours.optional(),
-      holidays: Holidays.optional(),
-      overrides: Overrides.optional(),
+      country: text('country').optional(),
+      region: text('region').optional(),
+      dates: z
+        .array(
+          z
+            .string({ error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD` })
+            .refine(isIsoDate, {
+              error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD`,
+            }),
+          { error: 'must be a list of dates like ["2026-12-24"]' },
+        )
+        .optional(),
     },
     {
       error: (iss) =>
         iss.code === 'unrecognized_keys'
-          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a calendar field; use timezone, hours, holidays, overrides`
-          : 'must be an object with timezone, hours, holidays and overrides',
+          ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a holidays field; use country, region, dates`
+          : 'must be an object with country, region and/or dates',
     },
-  )
-  .superRefine((spec, ctx) => {
-    checkWeek(spec.hours, ctx);
-    const h = spec.holidays;
-    if (h?.region !== undefined && h.country === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['holidays', 'region'], message: 'a region needs a country next to it' });
-    }
-    if (h?.country !== undefined) {
-      const country = h.country.toUpperCase();
-      if (!Object.hasOwn(knownCountries(), country)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['holidays', 'country'],
-          message: `${JSON.stringify(h.country)} is not a country we know public holidays for; use a two-letter code such as US, GB or DE`,
-        });
-      } else if (h.region !== undefined && !Object.hasOwn(knownRegions(country), h.region.toUpperCase())) {
-        const known = Object.keys(knownRegions(country));
-        ctx.addIssue({
-          code: 'custom',
-          path: ['holidays', 'region'],
-          message:
-            known.length === 0
-              ? `${JSON.stringify(h.region)} is not a region of ${country}; ${country} has no regions with their own holidays`
-              : `${JSON.stringify(h.region)} is not a region of ${country}; known regions: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
-        });
+  );
+
+  const Overrides = z
+    .record(z.string(), DayHours, {
+      error: (iss) =>
+        `must map dates to hours, like { "2026-12-24": "09:00-13:00", "2026-12-31": "" }, not ${JSON.stringify(iss.input)}`,
+    })
+    .superRefine((overrides, ctx) => {
+      for (const [date, value] of Object.entries(overrides)) {
+        if (!isIsoDate(date)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [date],
+            message: `${JSON.stringify(date)} is not a date; write YYYY-MM-DD, e.g. "2026-12-24"`,
+          });
+          continue;
+        }
+        const parsed = parseDayRanges(value);
+        if (!parsed.ok) continue; // reported on the value already
+        const ranges = [...parsed.value].sort((a, b) => a.start - b.start);
+        for (let i = 1; i < ranges.length; i++) {
+          if (ranges[i]!.start < ranges[i - 1]!.end) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [date],
+              message: `${JSON.stringify(ranges[i]!.text)} overlaps ${JSON.stringify(ranges[i - 1]!.text)}`,
+            });
+            break;
+          }
+        }
       }
-    }
-  });
+    });
+
+  return z
+    .strictObject(
+      {
+        timezone: text('timezone').refine((zone) => IANAZone.isValidZone(zone), {
+          error: (iss) =>
+            `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
+        }),
+        hours: Hours.optional(),
+        holidays: Holidays.optional(),
+        overrides: Overrides.optional(),
+      },
+      {
+        error: (iss) =>
+          iss.code === 'unrecognized_keys'
+            ? `${iss.keys.map((k) => JSON.stringify(k)).join(', ')} is not a calendar field; use timezone, hours, holidays, overrides`
+            : 'must be an object with timezone, hours, holidays and overrides',
+      },
+    )
+    .superRefine((spec, ctx) => {
+      checkWeek(spec.hours, ctx);
+      const h = spec.holidays;
+      if (h?.region !== undefined && h.country === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['holidays', 'region'], message: 'a region needs a country next to it' });
+      }
+      if (h?.country !== undefined) {
+        const country = h.country.toUpperCase();
+        if (!Object.hasOwn(knownCountries(), country)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['holidays', 'country'],
+            message: `${JSON.stringify(h.country)} is not a country we know public holidays for; use a two-letter code such as US, GB or DE`,
+          });
+        } else if (h.region !== undefined && !Object.hasOwn(knownRegions(country), h.region.toUpperCase())) {
+          const known = Object.keys(knownRegions(country));
+          ctx.addIssue({
+            code: 'custom',
+            path: ['holidays', 'region'],
+            message:
+              known.length === 0
+                ? `${JSON.stringify(h.region)} is not a region of ${country}; ${country} has no regions with their own holidays`
+                : `${JSON.stringify(h.region)} is not a region of ${country}; known regions: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
+          });
+        }
+      }
+    });
+}
+
+let built: ReturnType<typeof writtenShape> | undefined;
+export const CalendarSpec = z.lazy(() => {
+  built ??= writtenShape();
+  return built;
+});
 
 export type CalendarSpec = z.infer<typeof CalendarSpec>;
 
