@@ -487,9 +487,14 @@ export function parseRequestId(text: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Filing
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/**
+ * Built on first use: building it at load cost ~10 ms of every Slack cold start (ICU's break
+ * rules), for requests that may never count a character (issue #22).
+ */
+let graphemes: Intl.Segmenter | undefined;
 /** Characters as a person counts them (👍🏽 and 🇩🇪 are one each). */
 export function characters(text: string): number {
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   let n = 0;
   for (const _ of graphemes.segment(text)) n++;
   return n;
