@@ -239,64 +239,79 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return parseWith(schema, env);
 }
 
-const jobSchema = schema.omit({ SLACK_SIGNING_SECRET: true });
+/**
+ * The narrower schemas are built when first used: each is a copy of the full one, and a process
+ * needs one of them at most (building them all cost every Slack cold start a few ms, issue #22).
+ */
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+const jobSchema = once(() => schema.omit({ SLACK_SIGNING_SECRET: true }));
 
 /** What the worker and the scheduled jobs run with: every setting but the signing secret, which they never see. */
-export type JobConfig = z.infer<typeof jobSchema>;
+export type JobConfig = z.infer<ReturnType<typeof jobSchema>>;
 
 /** Parses the settings of a function that never checks Slack signatures (the worker, the scan, the digest). */
 export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
-  return parseWith(jobSchema, env);
+  return parseWith(jobSchema(), env);
 }
 
-const webSchema = schema
-  .pick({
+const webSchema = once(() =>
+  schema
+    .pick({
+      DYNAMODB_ENDPOINT: true,
+      KEPT_DATABASE: true,
+      KEPT_TABLE: true,
+      KEPT_DATA_DIR: true,
+      KEPT_ADMINS: true,
+      KEPT_PUBLIC_URL: true,
+      PORT: true,
+    })
+    .extend({
+      KEPT_WEB_SESSION_KEY: z
+        .string({ error: 'is missing; the stack passes the web session key secret (KEPT_WEB_SESSION_KEY_ARN)' })
+        .trim()
+        .min(32, 'must be at least 32 characters of random text'),
+    }),
+);
+
+/** The web function's settings: the table, the admins, its URL and its session key; nothing of Slack's. */
+export type WebConfig = z.infer<ReturnType<typeof webSchema>>;
+
+/** Parses the settings of the web function, which never sees a Slack credential. */
+export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
+  return parseWith(webSchema(), env);
+}
+
+const storeSchema = once(() =>
+  schema.pick({
     DYNAMODB_ENDPOINT: true,
     KEPT_DATABASE: true,
     KEPT_TABLE: true,
     KEPT_DATA_DIR: true,
-    KEPT_ADMINS: true,
-    KEPT_PUBLIC_URL: true,
-    PORT: true,
-  })
-  .extend({
-    KEPT_WEB_SESSION_KEY: z
-      .string({ error: 'is missing; the stack passes the web session key secret (KEPT_WEB_SESSION_KEY_ARN)' })
-      .trim()
-      .min(32, 'must be at least 32 characters of random text'),
-  });
-
-/** The web function's settings: the table, the admins, its URL and its session key; nothing of Slack's. */
-export type WebConfig = z.infer<typeof webSchema>;
-
-/** Parses the settings of the web function, which never sees a Slack credential. */
-export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
-  return parseWith(webSchema, env);
-}
-
-const storeSchema = schema.pick({
-  DYNAMODB_ENDPOINT: true,
-  KEPT_DATABASE: true,
-  KEPT_TABLE: true,
-  KEPT_DATA_DIR: true,
-});
+  }),
+);
 
 /** The database settings alone: what `kept report` and `kept import` need. */
-export type StoreConfig = z.infer<typeof storeSchema>;
+export type StoreConfig = z.infer<ReturnType<typeof storeSchema>>;
 
 /** Parses only the database settings; Slack settings are neither needed nor read. */
 export function parseStoreConfig(env: Record<string, string | undefined>): StoreConfig {
-  return parseWith(storeSchema, env);
+  return parseWith(storeSchema(), env);
 }
 
-const storeAndSlackClientSchema = storeSchema.extend(schema.pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).shape);
+const storeAndSlackClientSchema = once(() =>
+  storeSchema().extend(schema.pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).shape),
+);
 
 /** The database settings and what a Web API client needs: the bot token (required here) and the API URL. */
-export type StoreAndSlackClientConfig = z.infer<typeof storeAndSlackClientSchema>;
+export type StoreAndSlackClientConfig = z.infer<ReturnType<typeof storeAndSlackClientSchema>>;
 
 /** Parses the database settings with the bot token and API URL (`kept import` reading user groups). */
 export function parseStoreAndSlackClientConfig(env: Record<string, string | undefined>): StoreAndSlackClientConfig {
-  return parseWith(storeAndSlackClientSchema, env);
+  return parseWith(storeAndSlackClientSchema(), env);
 }
 
 /** The web dashboard's base URL, without a trailing slash: KEPT_PUBLIC_URL, else the local server. */
