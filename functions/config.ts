@@ -4,159 +4,175 @@
  * per variable saying how to fix it (ConfigError.message is that list). `parseStoreConfig`
  * checks only the database settings, for the `kept` commands that never talk to Slack.
  */
-import * as z from 'zod';
-import { SLACK_USER_ID } from './domain/department';
+import * as z from 'zod/mini';
+import { SLACK_USER_ID } from './domain/slack-ids';
+
+/*
+ * zod/mini, not classic zod: the same checks and messages, but a schema is a plain object rather
+ * than one with dozens of methods attached, and the Slack function builds this one on every cold
+ * start. Loading zod, building this schema and parsing once: ~33 ms with classic zod, ~27 ms with
+ * mini beside classic zod in one bundle, as the Slack function's is (issue #22, 2026-12-06).
+ */
+const optional = <T extends z.core.SomeType>(s: T) => z.optional(s);
+const trimmed = (params?: Parameters<typeof z.string>[0]) => z.string(params).check(z.trim());
+/** A comma-separated list, each item checked by `ok`. */
+const list = (ok: (item: string) => boolean, error: string) =>
+  z
+    .pipe(
+      z._default(z.string(), ''),
+      z.transform((s: string) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    )
+    .check(z.refine((ids: string[]) => ids.every(ok), { error }));
+/** A whole number from `min` to `max`, given as text; `error` for every way it can be wrong but a fraction. */
+const wholeNumber = (min: number, max: number, error: string, fraction = error) =>
+  z.coerce.number({ error }).check(z.int({ error: fraction }), z.gte(min, error), z.lte(max, error));
 
 const schema = z.object({
-  SLACK_SIGNING_SECRET: z
-    .string({ error: 'is missing; copy the Signing Secret from your Slack app\'s "Basic Information" page' })
-    .trim()
-    .min(8, 'is too short to be a Slack signing secret; copy it from your Slack app\'s "Basic Information" page'),
-  SLACK_BOT_TOKEN: z
-    .string({
-      error: 'is missing; copy the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page',
-    })
-    .trim()
-    .regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb- (from "OAuth & Permissions")'),
-  SLACK_APP_TOKEN: z
-    .string()
-    .trim()
-    .regex(
-      /^xapp-\S+$/,
-      'must be an app-level token starting with xapp- (needed only for Socket Mode; leave it empty to use HTTP)',
-    )
-    .optional(),
-  SLACK_API_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:4001/api/' })
-    .transform((u) => (u.endsWith('/') ? u : `${u}/`))
-    .optional(),
-  SLACK_BOT_ID: z
-    .string()
-    .trim()
-    .regex(/^B[A-Z0-9]+$/, 'must be a bot ID like B0123ABCD (or leave it empty)')
-    .optional(),
-  SLACK_BOT_USER_ID: z
-    .string()
-    .trim()
-    .regex(SLACK_USER_ID, "must be the bot's user ID like U0123ABCD (or leave it empty)")
-    .optional(),
+  SLACK_SIGNING_SECRET: trimmed({
+    error: 'is missing; copy the Signing Secret from your Slack app\'s "Basic Information" page',
+  }).check(
+    z.minLength(
+      8,
+      'is too short to be a Slack signing secret; copy it from your Slack app\'s "Basic Information" page',
+    ),
+  ),
+  SLACK_BOT_TOKEN: trimmed({
+    error: 'is missing; copy the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page',
+  }).check(z.regex(/^xoxb-\S+$/, 'must be a bot token starting with xoxb- (from "OAuth & Permissions")')),
+  SLACK_APP_TOKEN: optional(
+    trimmed().check(
+      z.regex(
+        /^xapp-\S+$/,
+        'must be an app-level token starting with xapp- (needed only for Socket Mode; leave it empty to use HTTP)',
+      ),
+    ),
+  ),
+  SLACK_API_URL: optional(
+    z.pipe(
+      z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:4001/api/' }),
+      z.transform((u: string) => (u.endsWith('/') ? u : `${u}/`)),
+    ),
+  ),
+  SLACK_BOT_ID: optional(
+    trimmed().check(z.regex(/^B[A-Z0-9]+$/, 'must be a bot ID like B0123ABCD (or leave it empty)')),
+  ),
+  SLACK_BOT_USER_ID: optional(
+    trimmed().check(z.regex(SLACK_USER_ID, "must be the bot's user ID like U0123ABCD (or leave it empty)")),
+  ),
   /** The workspace Kept is installed in; without it, Kept asks Slack (auth.test) once per process. */
-  SLACK_TEAM_ID: z
-    .string()
-    .trim()
-    .regex(/^T[A-Z0-9]+$/, 'must be the workspace ID like T0123ABCD (or leave it empty for Kept to ask Slack)')
-    .optional(),
+  SLACK_TEAM_ID: optional(
+    trimmed().check(
+      z.regex(/^T[A-Z0-9]+$/, 'must be the workspace ID like T0123ABCD (or leave it empty for Kept to ask Slack)'),
+    ),
+  ),
   /** Under Enterprise Grid: the organisation Kept is installed in (Slack sends it with every request). */
-  SLACK_ENTERPRISE_ID: z
-    .string()
-    .trim()
-    .regex(/^E[A-Z0-9]+$/, 'must be the Enterprise Grid organisation ID like E0123ABCD (or leave it empty)')
-    .optional(),
+  SLACK_ENTERPRISE_ID: optional(
+    trimmed().check(
+      z.regex(/^E[A-Z0-9]+$/, 'must be the Enterprise Grid organisation ID like E0123ABCD (or leave it empty)'),
+    ),
+  ),
   /**
    * Other organisations whose people, in channels shared with them (Slack Connect), may file, give
    * kudos and read requests: workspace IDs, comma-separated. Empty: nobody from outside.
    */
-  KEPT_EXTERNAL_TEAMS: z
-    .string()
-    .trim()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .refine((ids) => ids.every((id) => /^T[A-Z0-9]+$/.test(id)), {
-      error: 'must be workspace IDs like T0123ABCD, separated by commas (or leave it empty)',
-    }),
-  PORT: z.coerce
-    .number({ error: 'must be a port number between 1 and 65535' })
-    .int('must be a whole port number between 1 and 65535')
-    .min(1, 'must be a port number between 1 and 65535')
-    .max(65535, 'must be a port number between 1 and 65535')
-    .default(3000),
-  DYNAMODB_ENDPOINT: z
-    .url({
+  KEPT_EXTERNAL_TEAMS: list(
+    (id) => /^T[A-Z0-9]+$/.test(id),
+    'must be workspace IDs like T0123ABCD, separated by commas (or leave it empty)',
+  ),
+  PORT: z._default(
+    wholeNumber(
+      1,
+      65535,
+      'must be a port number between 1 and 65535',
+      'must be a whole port number between 1 and 65535',
+    ),
+    3000,
+  ),
+  DYNAMODB_ENDPOINT: optional(
+    z.url({
       protocol: /^https?$/,
       error:
         'must be an http(s) URL such as http://127.0.0.1:8000 (or leave it empty to start the embedded DynamoDB Local)',
-    })
-    .optional(),
-  KEPT_DATABASE: z
-    .enum(['local', 'aws'], {
+    }),
+  ),
+  KEPT_DATABASE: z._default(
+    z.enum(['local', 'aws'], {
       error:
         'must be "local" (DynamoDB Local, the default) or "aws" (the deployed table KEPT_TABLE names, with your AWS credentials)',
-    })
-    .default('local'),
-  KEPT_TABLE: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3-255 letters, digits, "_", "-" or "." (a DynamoDB table name)')
-    .default('kept'),
-  KEPT_ADMINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .refine((ids) => ids.every((id) => SLACK_USER_ID.test(id)), {
-      error: 'must be Slack user IDs separated by commas, like U0123ABCD,U0456EFGH',
     }),
+    'local',
+  ),
+  KEPT_TABLE: z._default(
+    trimmed().check(
+      z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3-255 letters, digits, "_", "-" or "." (a DynamoDB table name)'),
+    ),
+    'kept',
+  ),
+  KEPT_ADMINS: list(
+    (id) => SLACK_USER_ID.test(id),
+    'must be Slack user IDs separated by commas, like U0123ABCD,U0456EFGH',
+  ),
   /**
    * Months a closed or cancelled request keeps its text (title, description, notes, comments);
    * after that the digest job replaces it with "(removed)". Counts and the ledger stay. Unset: kept.
    */
-  KEPT_RETENTION_MONTHS: z.coerce
-    .number({ error: 'must be a whole number of months between 1 and 240 (or leave it empty to keep text)' })
-    .int('must be a whole number of months between 1 and 240 (or leave it empty to keep text)')
-    .min(1, 'must be a whole number of months between 1 and 240 (or leave it empty to keep text)')
-    .max(240, 'must be a whole number of months between 1 and 240 (or leave it empty to keep text)')
-    .optional(),
-  KEPT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
-  KEPT_DATA_DIR: z.string().trim().min(1).default('.kept'),
-  KEPT_KUDOS_DAILY_QUOTA: z.coerce
-    .number({ error: 'must be a whole number of kudos a person may give a day, 1 to 100' })
-    .int('must be a whole number of kudos a person may give a day, 1 to 100')
-    .min(1, 'must be a whole number of kudos a person may give a day, 1 to 100')
-    .max(100, 'must be a whole number of kudos a person may give a day, 1 to 100')
-    .default(5),
-  KEPT_KUDOS_EMOJI: z
-    .string()
-    .trim()
-    .transform((s) => s.replace(/^:|:$/g, ''))
-    .pipe(
+  KEPT_RETENTION_MONTHS: optional(
+    wholeNumber(1, 240, 'must be a whole number of months between 1 and 240 (or leave it empty to keep text)'),
+  ),
+  KEPT_SCHEDULER: z._default(z.enum(['on', 'off'], { error: 'must be "on" or "off"' }), 'on'),
+  KEPT_DATA_DIR: z._default(trimmed().check(z.minLength(1)), '.kept'),
+  KEPT_KUDOS_DAILY_QUOTA: z._default(
+    wholeNumber(1, 100, 'must be a whole number of kudos a person may give a day, 1 to 100'),
+    5,
+  ),
+  KEPT_KUDOS_EMOJI: z._default(
+    z.pipe(
+      z.pipe(
+        trimmed(),
+        z.transform((s: string) => s.replace(/^:|:$/g, '')),
+      ),
       z
         .string()
-        .regex(
-          /^[a-z0-9_+'-]{1,100}$/,
-          "must be an emoji name like kudos or :tada: (lowercase letters, digits, _ + - ')",
+        .check(
+          z.regex(
+            /^[a-z0-9_+'-]{1,100}$/,
+            "must be an emoji name like kudos or :tada: (lowercase letters, digits, _ + - ')",
+          ),
         ),
-    )
-    .default('kudos'),
+    ),
+    'kudos',
+  ),
   /**
    * Where people open the web dashboard: `/sla web` links to `<KEPT_PUBLIC_URL>/web/signin?token=…`.
    * Unset: http://127.0.0.1:PORT (the local server). In AWS, the API's URL (the stack's output).
    */
-  KEPT_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://kept.example.com (or leave it empty)' })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
-  KEPT_QUEUE_URL: z.url({ error: 'must be the URL of the worker SQS queue' }).optional(),
+  KEPT_PUBLIC_URL: optional(
+    z.pipe(
+      z.url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL such as https://kept.example.com (or leave it empty)',
+      }),
+      z.transform((u: string) => u.replace(/\/+$/, '')),
+    ),
+  ),
+  KEPT_QUEUE_URL: optional(z.url({ error: 'must be the URL of the worker SQS queue' })),
   /**
    * The web function's key for session cookies (AWS: the generated `kept/web-session-key` secret).
    * Unset (a local run): the key is derived from SLACK_SIGNING_SECRET.
    */
-  KEPT_WEB_SESSION_KEY: z
-    .string()
-    .trim()
-    .min(
-      32,
-      'must be at least 32 characters of random text (or leave it empty to derive one from SLACK_SIGNING_SECRET)',
-    )
-    .optional(),
+  KEPT_WEB_SESSION_KEY: optional(
+    trimmed().check(
+      z.minLength(
+        32,
+        'must be at least 32 characters of random text (or leave it empty to derive one from SLACK_SIGNING_SECRET)',
+      ),
+    ),
+  ),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -191,13 +207,13 @@ export class ConfigError extends Error {
 }
 
 /** Empty strings count as unset, so `.env.example` can be copied as is; only `keys` are read. */
-function parseWith<S extends z.ZodObject>(shape: S, env: Record<string, string | undefined>): z.infer<S> {
+function parseWith<S extends z.ZodMiniObject>(shape: S, env: Record<string, string | undefined>): z.infer<S> {
   const present = Object.fromEntries(
     Object.keys(shape.shape)
       .map((key) => [key, env[key]?.trim() === '' ? undefined : env[key]])
       .filter(([, value]) => value !== undefined),
   );
-  const result = shape.safeParse(present);
+  const result = z.safeParse(shape, present);
   const insecure = 'SLACK_API_URL' in shape.shape ? plainHttpOutsideLocalRun(env) : undefined;
   if (result.success && !insecure) return Object.freeze(result.data) as z.infer<S>;
   // One line per variable (its first problem), in the order the full schema lists them.
@@ -239,64 +255,79 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return parseWith(schema, env);
 }
 
-const jobSchema = schema.omit({ SLACK_SIGNING_SECRET: true });
+/**
+ * The narrower schemas are built when first used: each is a copy of the full one, and a process
+ * needs one of them at most (building them all cost every Slack cold start a few ms, issue #22).
+ */
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+const jobSchema = once(() => z.omit(schema, { SLACK_SIGNING_SECRET: true }));
 
 /** What the worker and the scheduled jobs run with: every setting but the signing secret, which they never see. */
-export type JobConfig = z.infer<typeof jobSchema>;
+export type JobConfig = z.infer<ReturnType<typeof jobSchema>>;
 
 /** Parses the settings of a function that never checks Slack signatures (the worker, the scan, the digest). */
 export function parseJobConfig(env: Record<string, string | undefined>): JobConfig {
-  return parseWith(jobSchema, env);
+  return parseWith(jobSchema(), env);
 }
 
-const webSchema = schema
-  .pick({
+const webSchema = once(() =>
+  z.extend(
+    z.pick(schema, {
+      DYNAMODB_ENDPOINT: true,
+      KEPT_DATABASE: true,
+      KEPT_TABLE: true,
+      KEPT_DATA_DIR: true,
+      KEPT_ADMINS: true,
+      KEPT_PUBLIC_URL: true,
+      PORT: true,
+    }),
+    {
+      KEPT_WEB_SESSION_KEY: trimmed({
+        error: 'is missing; the stack passes the web session key secret (KEPT_WEB_SESSION_KEY_ARN)',
+      }).check(z.minLength(32, 'must be at least 32 characters of random text')),
+    },
+  ),
+);
+
+/** The web function's settings: the table, the admins, its URL and its session key; nothing of Slack's. */
+export type WebConfig = z.infer<ReturnType<typeof webSchema>>;
+
+/** Parses the settings of the web function, which never sees a Slack credential. */
+export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
+  return parseWith(webSchema(), env);
+}
+
+const storeSchema = once(() =>
+  z.pick(schema, {
     DYNAMODB_ENDPOINT: true,
     KEPT_DATABASE: true,
     KEPT_TABLE: true,
     KEPT_DATA_DIR: true,
-    KEPT_ADMINS: true,
-    KEPT_PUBLIC_URL: true,
-    PORT: true,
-  })
-  .extend({
-    KEPT_WEB_SESSION_KEY: z
-      .string({ error: 'is missing; the stack passes the web session key secret (KEPT_WEB_SESSION_KEY_ARN)' })
-      .trim()
-      .min(32, 'must be at least 32 characters of random text'),
-  });
-
-/** The web function's settings: the table, the admins, its URL and its session key; nothing of Slack's. */
-export type WebConfig = z.infer<typeof webSchema>;
-
-/** Parses the settings of the web function, which never sees a Slack credential. */
-export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
-  return parseWith(webSchema, env);
-}
-
-const storeSchema = schema.pick({
-  DYNAMODB_ENDPOINT: true,
-  KEPT_DATABASE: true,
-  KEPT_TABLE: true,
-  KEPT_DATA_DIR: true,
-});
+  }),
+);
 
 /** The database settings alone: what `kept report` and `kept import` need. */
-export type StoreConfig = z.infer<typeof storeSchema>;
+export type StoreConfig = z.infer<ReturnType<typeof storeSchema>>;
 
 /** Parses only the database settings; Slack settings are neither needed nor read. */
 export function parseStoreConfig(env: Record<string, string | undefined>): StoreConfig {
-  return parseWith(storeSchema, env);
+  return parseWith(storeSchema(), env);
 }
 
-const storeAndSlackClientSchema = storeSchema.extend(schema.pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).shape);
+const storeAndSlackClientSchema = once(() =>
+  z.extend(storeSchema(), z.pick(schema, { SLACK_BOT_TOKEN: true, SLACK_API_URL: true }).shape),
+);
 
 /** The database settings and what a Web API client needs: the bot token (required here) and the API URL. */
-export type StoreAndSlackClientConfig = z.infer<typeof storeAndSlackClientSchema>;
+export type StoreAndSlackClientConfig = z.infer<ReturnType<typeof storeAndSlackClientSchema>>;
 
 /** Parses the database settings with the bot token and API URL (`kept import` reading user groups). */
 export function parseStoreAndSlackClientConfig(env: Record<string, string | undefined>): StoreAndSlackClientConfig {
-  return parseWith(storeAndSlackClientSchema, env);
+  return parseWith(storeAndSlackClientSchema(), env);
 }
 
 /** The web dashboard's base URL, without a trailing slash: KEPT_PUBLIC_URL, else the local server. */

@@ -5,12 +5,15 @@
  */
 import * as z from 'zod';
 import { CalendarSpec } from './calendar-spec';
+import { SLACK_USER_ID } from './slack-ids';
 
 export const DEPARTMENT_ID_HELP =
   'use 1-32 lowercase letters, digits or dashes, starting with a letter, e.g. it or people-ops';
 const DEPARTMENT_ID = /^[a-z][a-z0-9-]{0,31}$/;
-/** A Slack user ID (`U…`, or `W…` on Enterprise Grid). */
-export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/** A Slack user ID (`U…`, or `W…` on Enterprise Grid); in its own module for config.ts. */
+export { SLACK_USER_ID };
+
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
 const USERGROUP_ID = /^S[A-Z0-9]{2,20}$/;
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;

@@ -10,15 +10,10 @@ import type { Db } from '../store/client';
 import { InProgressError, once, SLACK_LEASE_MS } from '../store/deliveries';
 import type { Outbox } from '../work/outbox';
 import { cachedAuthorize, homeWorkspace, slackIdentity } from './authorize';
-import { registerAgreements } from './listeners/agreements';
+import { loadListenerGroupsOnUse } from './listener-groups';
 import type { ListenerDeps } from './listeners/deps';
 import { registerHome } from './listeners/home';
-import { registerKudos } from './listeners/kudos';
-import { registerRequests } from './listeners/requests';
-import { registerReviews } from './listeners/reviews';
-import { registerSayThanks } from './listeners/say-thanks';
 import { registerSlaCommand } from './listeners/sla';
-import { registerUsergroupEvents } from './listeners/usergroups';
 import { threadReplyOf } from './messages';
 import { reactionMatters } from './reactions';
 import { routeListenersByKind } from './route-listeners';
@@ -182,7 +177,9 @@ export function createSlackApp({
   // Each request's ack, wrapped to note that it was called: the catch-all below acks only a request
   // no listener answered (a second ack would make Bolt build and throw an error every time).
   const acked = new WeakSet<object>();
-  const bolt = app.processEvent.bind(app);
+  // Innermost: every way in (the card's menu pressing a button too) loads the listener groups the
+  // request needs before Bolt runs its listeners (listener-groups.ts).
+  const bolt = loadListenerGroupsOnUse(app, deps, app.processEvent.bind(app));
   const dispatchTracked = (event: ReceiverEvent): Promise<void> => {
     const ack: ReceiverEvent['ack'] = (response) => {
       acked.add(ack);
@@ -233,14 +230,10 @@ export function createSlackApp({
     if (ack && !acked.has(ack)) await ack().catch(() => {});
   });
 
+  // `/sla` (its words' code imported on use) and the App Home's (its middleware sees every press on
+  // the tab) from the start; every other listener group when a request first needs it.
   registerSlaCommand(app, deps);
-  registerAgreements(app, deps);
-  registerRequests(app, deps);
-  registerReviews(app, deps);
   registerHome(app, deps);
-  registerKudos(app, deps);
-  registerSayThanks(app, deps);
-  registerUsergroupEvents(app, deps);
   routeListenersByKind(app);
 
   app.error(async ({ error, body }: { error: Error; body?: unknown }) => {

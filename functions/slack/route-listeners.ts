@@ -67,23 +67,55 @@ function router(groups: { kind: Kind; chains: Chain[] }[]): Middleware<AnyMiddle
   };
 }
 
-export function routeListenersByKind(app: App): void {
+interface Routing {
+  groups: { kind: Kind; chains: Chain[] }[];
+  placed: boolean;
+}
+
+const ROUTINGS = new WeakMap<object, Routing>();
+
+function boltListeners(app: App): { listeners: Chain[] } {
   const boltApp = app as unknown as { listeners?: Chain[] };
   if (!Array.isArray(boltApp.listeners)) throw new Error("Bolt's listeners are not where Kept expects them");
-  const groups = KINDS.map((kind) => ({ kind, chains: [] as Chain[] }));
-  const routed: Chain[] = [];
-  let placed = false;
-  for (const chain of boltApp.listeners) {
-    const group = chain.length >= 2 ? groups.find((g) => g.kind.filter === chain[0]) : undefined;
+  return boltApp as { listeners: Chain[] };
+}
+
+/** Puts `chains` behind the app's router (placed where the first of them was), the others as they are. */
+function route(routing: Routing, chains: Chain[], routed: Chain[]): void {
+  for (const chain of chains) {
+    const group = chain.length >= 2 ? routing.groups.find((g) => g.kind.filter === chain[0]) : undefined;
     if (!group) {
       routed.push(chain);
       continue;
     }
     group.chains.push(chain.slice(1));
-    if (!placed) {
-      routed.push([router(groups)]);
-      placed = true;
+    if (!routing.placed) {
+      routed.push([router(routing.groups)]);
+      routing.placed = true;
     }
   }
+}
+
+export function routeListenersByKind(app: App): void {
+  const boltApp = boltListeners(app);
+  const routing: Routing = { groups: KINDS.map((kind) => ({ kind, chains: [] as Chain[] })), placed: false };
+  ROUTINGS.set(app, routing);
+  const routed: Chain[] = [];
+  route(routing, boltApp.listeners, routed);
   boltApp.listeners = routed;
+}
+
+/**
+ * Listeners registered by `register` after routeListenersByKind (a listener group loaded on first
+ * use, listener-groups.ts) go behind the same router, so a request runs them exactly as if they had
+ * been registered with the others.
+ */
+export function routeLater(app: App, register: () => void): void {
+  const routing = ROUTINGS.get(app);
+  if (!routing) throw new Error('routeLater needs routeListenersByKind first');
+  const boltApp = boltListeners(app);
+  const before = boltApp.listeners.length;
+  register();
+  const added = boltApp.listeners.splice(before);
+  route(routing, added, boltApp.listeners);
 }

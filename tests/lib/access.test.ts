@@ -74,6 +74,8 @@ const IMPORTED_NOT_CALLED: Partial<Record<FunctionName, Record<string, string>>>
 };
 
 const IMPORT = /(import|export)\s+(type\s+)?(\{[^}]*\}|\*\s+as\s+\w+|\w+)?\s*(from\s+)?['"](\.[^'"]+)['"]/g;
+/** `import('./x')`: a module loaded on first use (the Slack function's listener groups) is still in its bundle. */
+const DYNAMIC_IMPORT = /\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 function resolve(from: string, spec: string): string | undefined {
   const base = path.join(path.dirname(from), spec);
@@ -88,9 +90,14 @@ function closure(entries: string[], skip: string[] = []): Set<string> {
     const file = todo.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const m of fs.readFileSync(path.join(root, file), 'utf8').matchAll(IMPORT)) {
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    for (const m of text.matchAll(IMPORT)) {
       if (m[2]) continue; // import type
       const target = resolve(file, m[5]!);
+      if (target) todo.push(target);
+    }
+    for (const m of text.matchAll(DYNAMIC_IMPORT)) {
+      const target = resolve(file, m[1]!);
       if (target) todo.push(target);
     }
   }

@@ -1,21 +1,17 @@
-/** `/sla`: reads the first word and routes to the listener of that surface. (`/kudos` is listeners/kudos.ts.) */
+/**
+ * `/sla`: reads the first word and routes to the listener of that surface. (`/kudos` is
+ * listeners/kudos.ts.) Each surface's module is imported when its word is first used: in the Slack
+ * function's split bundle (docs/decisions.md) a cold `/sla new` loads the filing code only, not
+ * every surface's (issue #22). The tip modal's submissions are a listener group of their own
+ * (listener-groups.ts).
+ */
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import * as z from 'zod';
 import { splitArgs } from '../args';
 import { closestSlaWord, findSlaCommand, type SlaWord, slaWord } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
-import { agreementsCommand, openPropose } from './agreements';
-import { auditCommand } from './audit';
-import { deptCommand } from './departments';
 import type { ListenerDeps } from './deps';
-import { reportCommand } from './report';
-import { isSubscriptionWord, subscriptionCommand } from './report-subscriptions';
-import { listCommand, showCommand, workCommand } from './request-commands';
-import { explainCommand } from './request-explain';
-import { openNewRequest } from './requests-filing';
-import { registerTips, tipsCommand } from './tips';
-import { webCommand } from './web';
 
 /** The fields of a slash-command payload Kept relies on. */
 export const SlashCommandInput = z.object({
@@ -45,13 +41,18 @@ interface Route {
 
 /** One route per word `/sla` knows: the type makes a word without a route (or a route without a word) fail to compile. */
 function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>> {
-  const work = async (r: Route) => r.ack(await workCommand(deps, r.command, r.word, r.args));
+  const work = async (r: Route) => {
+    const { workCommand } = await import('./request-commands');
+    return r.ack(await workCommand(deps, r.command, r.word, r.args));
+  };
   return {
     help: (r) => r.ack({ response_type: 'ephemeral', ...helpMessage() }),
-    new: (r) => openNewRequest(deps, r.command, r.args[0], r.ack, r.client, r.respond),
-    show: async (r) => r.ack(await showCommand(deps, r.user, r.args[0])),
-    explain: async (r) => r.ack(await explainCommand(deps, r.client, r.user, r.args[0])),
-    list: async (r) => r.ack(await listCommand(deps, r.user, r.args[0])),
+    new: async (r) =>
+      (await import('./requests-filing')).openNewRequest(deps, r.command, r.args[0], r.ack, r.client, r.respond),
+    show: async (r) => r.ack(await (await import('./request-commands')).showCommand(deps, r.user, r.args[0])),
+    explain: async (r) =>
+      r.ack(await (await import('./request-explain')).explainCommand(deps, r.client, r.user, r.args[0])),
+    list: async (r) => r.ack(await (await import('./request-commands')).listCommand(deps, r.user, r.args[0])),
     ack: work,
     resolve: work,
     close: work,
@@ -64,18 +65,21 @@ function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>
     waive: work,
     priority: work,
     transfer: work,
-    agreements: async (r) => r.ack(await agreementsCommand(deps, r.user, r.args[0])),
-    propose: (r) => openPropose(deps, r.command, r.args[0], r.ack, r.client, r.respond),
-    dept: async (r) => r.ack(await deptCommand(deps, r.user, r.args)),
+    agreements: async (r) => r.ack(await (await import('./agreements')).agreementsCommand(deps, r.user, r.args[0])),
+    propose: async (r) =>
+      (await import('./agreements')).openPropose(deps, r.command, r.args[0], r.ack, r.client, r.respond),
+    dept: async (r) => r.ack(await (await import('./departments')).deptCommand(deps, r.user, r.args)),
     report: async (r) => {
-      if (isSubscriptionWord(r.args[0])) return r.ack(await subscriptionCommand(deps, r.client, r.user, r.args));
-      const { files, ...reply } = await reportCommand(deps, r.user, r.args, r.triggerId);
+      const subscriptions = await import('./report-subscriptions');
+      if (subscriptions.isSubscriptionWord(r.args[0]))
+        return r.ack(await subscriptions.subscriptionCommand(deps, r.client, r.user, r.args));
+      const { files, ...reply } = await (await import('./report')).reportCommand(deps, r.user, r.args, r.triggerId);
       await r.ack(reply);
       if (files) await deps.outbox.send(files); // the charts and CSV, drawn by the worker
     },
-    tips: (r) => tipsCommand(deps, r.command, r.args, r.ack, r.client, r.respond),
-    audit: async (r) => r.ack(await auditCommand(deps, r.user, r.args)),
-    web: async (r) => r.ack(await webCommand(deps, r.user, r.args)),
+    tips: async (r) => (await import('./tips')).tipsCommand(deps, r.command, r.args, r.ack, r.client, r.respond),
+    audit: async (r) => r.ack(await (await import('./audit')).auditCommand(deps, r.user, r.args)),
+    web: async (r) => r.ack(await (await import('./web')).webCommand(deps, r.user, r.args)),
   };
 }
 
@@ -103,6 +107,4 @@ export function registerSlaCommand(app: App, deps: ListenerDeps): void {
     // Nothing by that name: the command it is most likely a typo of, else the help. Writes nothing.
     await ack({ response_type: 'ephemeral', ...unknownCommandMessage(typed, closestSlaWord(typed), args.join(' ')) });
   });
-
-  registerTips(app, deps); // the tip modal's submissions
 }
