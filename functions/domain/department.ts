@@ -25,90 +25,102 @@ export const isUsergroupId = (text: string): boolean => USERGROUP_ID.test(text);
 
 const quoted = (value: unknown) => JSON.stringify(value);
 
-export const DepartmentIdSpec = z
-  .string({
-    error: (iss) =>
-      iss.input === undefined
-        ? 'a department id is required'
-        : `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}`,
-  })
-  .refine(isDepartmentId, { error: (iss) => `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}` });
+/** The written shape, built on first use: most cold starts read no department as written (#22). */
+function writtenShape() {
+  const DepartmentIdSpec = z
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? 'a department id is required'
+          : `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}`,
+    })
+    .refine(isDepartmentId, { error: (iss) => `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}` });
 
-const UserIdSpec = z
-  .string({
-    error: (iss) =>
-      `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
-  })
-  .refine(isUserId, {
-    error: (iss) =>
-      `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
-  });
-
-const people = (what: string) =>
-  z.array(UserIdSpec, { error: `must be a list of Slack user IDs, e.g. [U0ABC1234]` }).superRefine((ids, ctx) => {
-    const seen = new Set<string>();
-    ids.forEach((id, i) => {
-      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i], message: `${id} is listed twice among the ${what}` });
-      seen.add(id);
+  const UserIdSpec = z
+    .string({
+      error: (iss) =>
+        `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
+    })
+    .refine(isUserId, {
+      error: (iss) =>
+        `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
     });
-  });
 
+  const people = (what: string) =>
+    z.array(UserIdSpec, { error: `must be a list of Slack user IDs, e.g. [U0ABC1234]` }).superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id))
+          ctx.addIssue({ code: 'custom', path: [i], message: `${id} is listed twice among the ${what}` });
+        seen.add(id);
+      });
+    });
+
+  return z.strictObject(
+    {
+      id: DepartmentIdSpec,
+      name: z
+        .string({
+          error: (iss) => (iss.input === undefined ? 'name is required' : `must be text, not ${quoted(iss.input)}`),
+        })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(80, 'is longer than 80 characters'),
+      heads: people('heads').min(1, 'a department needs at least one head: heads accept agreements and see penalties'),
+      members: people('members').optional(),
+      usergroup: z
+        .string({
+          error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
+        })
+        .refine(isUsergroupId, {
+          error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
+        })
+        .optional(),
+      channel: z
+        .string({
+          error: (iss) =>
+            iss.input === undefined
+              ? 'channel is required: request cards are posted there'
+              : `${quoted(iss.input)} is not a Slack channel ID`,
+        })
+        .refine(isChannelId, {
+          error: (iss) =>
+            `${quoted(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE`,
+        }),
+      calendar: CalendarSpec,
+      prefix: z
+        .string({
+          error: (iss) =>
+            `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
+        })
+        .refine((p) => PREFIX.test(p), {
+          error: (iss) =>
+            `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
+        })
+        .optional(),
+      // A front-line department's choice of the agreements that serve its customers (default: those
+      // where it is the customer); the ids are checked against the agreements by the import.
+      serves_customers_through: z
+        .array(z.string({ error: (iss) => `${quoted(iss.input)} is not an agreement id` }), {
+          error: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]',
+        })
+        .optional(),
+    },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `${iss.keys.map(quoted).join(', ')} is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix, serves_customers_through`
+          : 'must be a department: an object with id, name, heads, channel and calendar',
+    },
+  );
+}
+
+let built: ReturnType<typeof writtenShape> | undefined;
 /** The written shape of a department (import file); `/sla dept` builds the same object. */
-export const DepartmentSpec = z.strictObject(
-  {
-    id: DepartmentIdSpec,
-    name: z
-      .string({
-        error: (iss) => (iss.input === undefined ? 'name is required' : `must be text, not ${quoted(iss.input)}`),
-      })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(80, 'is longer than 80 characters'),
-    heads: people('heads').min(1, 'a department needs at least one head: heads accept agreements and see penalties'),
-    members: people('members').optional(),
-    usergroup: z
-      .string({ error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1` })
-      .refine(isUsergroupId, {
-        error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
-      })
-      .optional(),
-    channel: z
-      .string({
-        error: (iss) =>
-          iss.input === undefined
-            ? 'channel is required: request cards are posted there'
-            : `${quoted(iss.input)} is not a Slack channel ID`,
-      })
-      .refine(isChannelId, {
-        error: (iss) =>
-          `${quoted(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE`,
-      }),
-    calendar: CalendarSpec,
-    prefix: z
-      .string({
-        error: (iss) =>
-          `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
-      })
-      .refine((p) => PREFIX.test(p), {
-        error: (iss) =>
-          `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
-      })
-      .optional(),
-    // A front-line department's choice of the agreements that serve its customers (default: those
-    // where it is the customer); the ids are checked against the agreements by the import.
-    serves_customers_through: z
-      .array(z.string({ error: (iss) => `${quoted(iss.input)} is not an agreement id` }), {
-        error: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]',
-      })
-      .optional(),
-  },
-  {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `${iss.keys.map(quoted).join(', ')} is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix, serves_customers_through`
-        : 'must be a department: an object with id, name, heads, channel and calendar',
-  },
-);
+export const DepartmentSpec = z.lazy(() => {
+  built ??= writtenShape();
+  return built;
+});
 export type DepartmentSpec = z.infer<typeof DepartmentSpec>;
 
 /** A department as Kept keeps it. */
