@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { findRoot } from '../functions/local/dynamodb-local';
+import { SDK_EXTERNAL } from '../lib/constructs/kept-function';
 import { SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
 import { CHART_LIBRARIES } from '../lib/constructs/worker';
 import { median, round } from './stats';
@@ -42,7 +43,7 @@ export type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
  * vega-canvas alias, resvg and the font external; the others reach no chart package at all).
  */
 export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
-  const external = ['@aws-sdk/*', ...(fn === 'floor' ? [] : ['date-holidays'])];
+  const external = [...SDK_EXTERNAL, ...(fn === 'floor' ? [] : ['date-holidays'])];
   if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf', ...CHART_LIBRARIES);
   return {
     entryPoints: [entry],
