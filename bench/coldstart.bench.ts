@@ -11,8 +11,6 @@
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { findRoot, startDynamoLocal } from '../functions/local/dynamodb-local';
@@ -21,6 +19,7 @@ import { createDb } from '../functions/store/client';
 import { ensureTable } from '../functions/store/table';
 import { LAMBDA_NODE_OPTIONS } from '../lib/constructs/kept-function';
 import { importExample } from '../tests/support/company';
+import { FakeAws, secretsManagerAnswer } from '../tests/support/fake-aws';
 import { FORM, httpApiEvent, SIGNING_SECRET, signature, slashCommand } from '../tests/support/slack-requests';
 import { buildChartLibraries, HOLIDAYS_BUNDLE, holidaysOptions, OUT, options, STUBBED } from './bundles.bench';
 import { median, quantile, round } from './stats';
@@ -61,30 +60,6 @@ interface Sample {
   load: number;
   first: number;
   total: number;
-}
-
-/** A Secrets Manager that knows the two Slack secrets (GetSecretValue, JSON protocol). */
-async function fakeSecrets(secrets: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const id = (JSON.parse(body || '{}') as { SecretId?: string }).SecretId ?? '';
-      const value = secrets[id];
-      res.setHeader('content-type', 'application/x-amz-json-1.1');
-      if (!value) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }));
-        return;
-      }
-      res.end(JSON.stringify({ ARN: id, Name: id, SecretString: value, VersionId: 'v1', CreatedDate: 1 }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
 }
 
 /** Async: the fake Slack and the fake Secrets Manager answer from this process's event loop. */
@@ -143,10 +118,12 @@ export const run: Bench = async () => {
   const dynamo = await startDynamoLocal();
   const db = createDb({ table: 'kept-cold', endpoint: dynamo.endpoint });
   const slack = await FakeSlack.start();
-  const secrets = await fakeSecrets({
-    [SIGNING_ARN]: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET }),
-    [TOKEN_ARN]: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-fake' }),
-  });
+  const secrets = await FakeAws.start(
+    secretsManagerAnswer({
+      [SIGNING_ARN]: JSON.stringify({ SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+      [TOKEN_ARN]: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-fake' }),
+    }),
+  );
   try {
     await ensureTable(db);
     await importExample(db);
@@ -245,7 +222,7 @@ export const run: Bench = async () => {
     ];
     return results;
   } finally {
-    await secrets.close();
+    await secrets.stop();
     await slack.stop();
     await dynamo.stop();
   }
