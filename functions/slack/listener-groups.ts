@@ -1,7 +1,7 @@
 /**
- * Kept's listeners in groups, each loaded on first use (issue #22): in the Slack function's split
- * bundle (docs/decisions.md) a group's code is in its own chunk, neither read nor run until a
- * request needs it, so a cold `/sla new` does not pay for the kudos, agreements or review code. The
+ * Kept's listeners in groups, each loaded on first use (issue #22): a group's modules do not run
+ * until a request needs them (in the Slack function's one CommonJS bundle their text is still
+ * parsed; docs/decisions.md), so a cold `/sla new` does not run the kudos, agreements or review code. The
  * table says which requests each group answers without loading it: the commands, event types,
  * action_ids (or patterns), view callback_ids and shortcuts it registers, exactly as it registers
  * them (tests/unit/slack/listener-groups.test.ts checks each group against what it really
