@@ -8,16 +8,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgreementVersion, Priority } from '../domain/agreement';
 import { covers } from '../domain/agreement';
-import { internalNote } from '../domain/conversation';
-import { type Department, isMember } from '../domain/department';
+import type { Department } from '../domain/department';
 import { type Directory, departmentsOf, findAgreement, findDepartment } from '../domain/directory';
-import { turnedAround } from '../domain/kudos';
 import { maySeeRequest, noSuchRequest } from '../domain/privacy';
 import {
   type ActionType,
-  breachOf,
-  cycleOf,
-  type FileLink,
   fileRequest,
   type Request,
   type RequestAction,
@@ -25,21 +20,17 @@ import {
   type RequestSource,
   requestId,
   rightsOf,
-  type Side,
 } from '../domain/request';
 import { decide, mayAct, missedTargets } from '../domain/request-actions';
 import type { TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { getAgreementVersion } from '../store/agreements';
-import { auditItems } from '../store/audit';
 import type { Db } from '../store/client';
 import { deliveryClaimItem, isDelivered } from '../store/deliveries';
 import { readDirectory } from '../store/directory';
-import { turnedAroundItem } from '../store/kudos';
-import { creditItems, waiverItems } from '../store/ledger';
-import type { ThreadPointer } from '../store/request-slack';
-import { getRequest, getRequestWithDepartment, saveChange, saveNewRequest, takeNumber } from '../store/requests';
-import { backoffMs, type TransactItem, WriteConflictError } from '../store/transact';
+import { getRequest, saveChange, saveNewRequest, takeNumber } from '../store/requests';
+import { backoffMs, WriteConflictError } from '../store/transact';
+import { creditLedger, turnedAroundItems, waiverLedger } from './action-effects';
 import { calendarOf } from './calendars';
 import { destinationOf } from './transfer';
 
@@ -274,170 +265,5 @@ export async function mayDo(
     request,
     provider,
     missed: missedTargets(request, calendarOf(provider), input.now.getTime()),
-  };
-}
-
-/**
- * The compensating ledger entry of a waived penalty (the breach on `request` already carries the
- * waiver; `named`: an earlier cycle's), and the penalty change's audit line (the breach before and after).
- */
-function waiverLedger(db: Db, before: Request, request: Request, kind: TargetKind, named?: number): TransactItem[] {
-  const cycle = kind === 'resolution' ? (named ?? cycleOf(request)) : 1;
-  const breach = breachOf(request, kind, cycle);
-  if (!breach?.waived) return [];
-  const audit = auditItems(db, {
-    subject: 'penalty',
-    id: `${request.id}/${kind}`,
-    action: 'waived',
-    by: breach.waived.by,
-    at: new Date(breach.waived.at).toISOString(),
-    departments: [request.provider, request.customer],
-    before: breachOf(before, kind, cycle),
-    after: breach,
-  });
-  const ledger = waiverItems(db, {
-    type: 'waiver',
-    agreementId: request.agreementId,
-    agreementVersion: request.agreementVersion,
-    month: breach.month,
-    request: request.id,
-    kind,
-    amount: -breach.amount,
-    unit: breach.unit,
-    at: new Date(breach.waived.at).toISOString(),
-    by: breach.waived.by,
-    reason: breach.waived.reason,
-    ...(cycle > 1 ? { cycle } : {}),
-  });
-  return [...ledger, ...audit];
-}
-
-/**
- * The recovery credits a confirmation earned (new on `request`, none on `before`): one compensating
- * ledger entry per breach, in the same transaction as the request change.
- */
-function creditLedger(db: Db, before: Request, request: Request): TransactItem[] {
-  if (before.recovery?.credits?.length) return [];
-  const credits = request.recovery?.credits ?? [];
-  const by = request.recovery?.confirmed?.by;
-  return credits.flatMap((c) => {
-    const breach = breachOf(request, c.kind, c.cycle);
-    if (!breach) return [];
-    return creditItems(db, {
-      type: 'credit',
-      agreementId: request.agreementId,
-      agreementVersion: request.agreementVersion,
-      month: c.month,
-      request: request.id,
-      kind: c.kind,
-      amount: -c.amount,
-      unit: c.unit,
-      at: new Date(breach.dueAt).toISOString(),
-      ...(by ? { by } : {}),
-      reason: 'Recovery confirmed by the requester in time',
-      ...(c.cycle > 1 ? { cycle: c.cycle } : {}),
-    });
-  });
-}
-
-/** A confirmed recovery's mention in its week's digest ("turned it around"), with the request change. */
-function turnedAroundItems(db: Db, before: Request, request: Request, provider: Department): TransactItem[] {
-  const t = turnedAround(before, request, calendarOf(provider).spec.timezone);
-  return t ? [turnedAroundItem(db, t)] : [];
-}
-
-export interface ThreadMessage {
-  /** The Kept message the reply is under (store/request-slack.ts `findThread`). */
-  thread: ThreadPointer;
-  user: string;
-  text: string;
-  files: FileLink[];
-  /** The reply itself: its channel and ts are its delivery key, so Slack's retries record it once. */
-  via: { channel: string; ts: string };
-  now: Date;
-}
-
-/** The delivery key of a message said in a request's thread: one history line per Slack message. */
-export const messageDelivery = (via: { channel: string; ts: string }) => `message:${via.channel}:${via.ts}`;
-
-/**
- * Slack's message text escapes `&`, `<` and `>`; the history keeps what the person typed (the views
- * escape it again). Mentions and links (`<@U1>`, `<https://…|x>`) stay as Slack wrote them.
- */
-export const unescapeSlack = (text: string): string =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-/**
- * A reply under a request's card or under Kept's DM to its requester becomes a history line said by
- * the writer's side: a provider member in the card's thread speaks for the provider (a leading
- * internal marker makes it an internal note), the requester speaks for themself in either thread.
- * One batched read (the request and the provider department) and one transaction (the line and the
- * message's delivery claim): a re-delivered message writes nothing and says `duplicate`.
- */
-export async function sayInThread(db: Db, input: ThreadMessage): Promise<ActResult> {
-  const delivery = messageDelivery(input.via);
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const read = await getRequestWithDepartment(db, input.thread.id, input.thread.provider);
-    const request = read.request;
-    if (!request) return { outcome: 'refused', message: `There is no request ${input.thread.id} any more.` };
-    // The request moved to another department since the message was posted: read that one.
-    const provider =
-      read.department?.id === request.provider
-        ? read.department
-        : findDepartment(await readDirectory(db), request.provider);
-    if (!provider)
-      return {
-        outcome: 'refused',
-        message: `${request.id} belongs to a department that no longer exists in Kept; ask a Kept admin.`,
-      };
-    const side: Side | undefined =
-      input.thread.where === 'card' && isMember(provider, input.user)
-        ? 'provider'
-        : request.requester === input.user
-          ? 'requester'
-          : undefined;
-    if (!side)
-      return {
-        outcome: 'refused',
-        message: `Kept passes replies under ${request.id} between ${provider.name} and the person who filed it; yours stays in this thread only.`,
-      };
-    const said = side === 'provider' ? internalNote(input.text) : { internal: false, text: input.text.trim() };
-    const decided = decide(
-      request,
-      {
-        type: 'comment',
-        note: unescapeSlack(said.text),
-        side,
-        ...(said.internal ? { internal: true } : {}),
-        ...(input.files.length > 0 ? { files: input.files } : {}),
-        via: input.via,
-      },
-      {
-        actor: input.user,
-        at: input.now.getTime(),
-        calendar: calendarOf(provider),
-        rights: rightsOf(request, provider, input.user),
-        provider,
-      },
-    );
-    if (!decided.ok) {
-      if (await isDelivered(db, delivery, input.now)) return { outcome: 'duplicate' };
-      return { outcome: 'refused', message: decided.error };
-    }
-    try {
-      await saveChange(db, {
-        ...decided.value,
-        before: request,
-        claim: deliveryClaimItem(db, delivery, input.now),
-      });
-      return { outcome: 'done', ...decided.value, provider };
-    } catch (err) {
-      if (!(err instanceof WriteConflictError)) throw err;
-      if (err.reasons[2] === 'ConditionalCheckFailed') return { outcome: 'duplicate' };
-    }
-  }
-  return {
-    outcome: 'refused',
-    message: `${input.thread.id} is changing quickly right now; your message is not recorded, please send it again.`,
   };
 }

@@ -8,7 +8,7 @@
  */
 import type { App } from '@slack/bolt';
 import { logger } from '../../log';
-import { sayInThread } from '../../services/requests';
+import { sayInThread } from '../../services/thread-replies';
 import { findThread } from '../../store/request-slack';
 import { threadReplyOf } from '../messages';
 import type { ListenerDeps } from './deps';
