@@ -6,8 +6,10 @@
  * Slack; what a miss cost only for the heads of the two sides and Kept admins. Times are in the
  * provider's time zone (the page cannot know the reader's), and the page says so.
  */
+
 import { DateTime } from 'luxon';
 import { type CalendarSpec, WEEKDAYS } from '../domain/calendar';
+import { weekdaysText, weeklyHours } from '../domain/calendar-words';
 import { isHead, isMember } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import { formatDuration } from '../domain/duration';
@@ -112,8 +114,6 @@ export async function readRequestPage(
 // Rendering
 
 const TARGET_LABEL: Record<TargetKind, string> = { response: 'First response', resolution: 'Resolution' };
-const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const DAY_WORDS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** `<time>` with the instant in the provider's zone: `Tue 17 Nov 2026, 09:00 EST`. */
 function when(ms: number, zone: string): string {
@@ -137,17 +137,8 @@ function person(user: string | undefined, viewer: string): string {
 
 /** `Mon–Fri 09:00-17:00`: the calendar's weekly hours, equal neighbouring days grouped. */
 function hoursText(spec: CalendarSpec): string {
-  const hours = spec.hours ?? {};
-  const week = WEEKDAYS.map((d) => (hours[d] ?? '').replace(/\s+/g, ''));
-  const groups: { from: number; to: number; text: string }[] = [];
-  week.forEach((text, i) => {
-    const last = groups[groups.length - 1];
-    if (last && last.text === text && last.to === i - 1) last.to = i;
-    else groups.push({ from: i, to: i, text });
-  });
-  return groups
-    .filter((g) => g.text !== '')
-    .map((g) => `${g.from === g.to ? DAY_NAMES[g.from] : `${DAY_NAMES[g.from]}–${DAY_NAMES[g.to]}`} ${g.text}`)
+  return weeklyHours(spec)
+    .map((g) => `${g.days} ${g.hours}`)
     .join('; ');
 }
 
@@ -163,12 +154,6 @@ function countingText(spec: CalendarSpec, providerName: string): string {
   const holidays = off.length > 0 ? `; ${off.join(' and ')} off` : '';
   if (allDay) return `calendar time, around the clock (${spec.timezone}${holidays})`;
   return `${providerName}'s working hours (${hoursText(spec)}, ${spec.timezone}${holidays})`;
-}
-
-function weekdaysText(weekdays: readonly number[]): string {
-  if (weekdays.length > 0 && weekdays.every((d) => d >= 5))
-    return weekdays.length === 1 ? DAY_WORDS[weekdays[0]!]! : 'the weekend';
-  return `${[...new Set(weekdays)].map((d) => DAY_WORDS[d]!).join(', ')} (no working hours)`;
 }
 
 /** Why a stretch did not count, in words. */

@@ -3,9 +3,11 @@
  * how it was counted and the stretches that make up its due instant (domain/explain.ts), in the
  * reader's time zone. Pure functions of their arguments.
  */
+
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { type CalendarSpec, WEEKDAYS } from '../../domain/calendar';
+import { weekdaysText, weeklyHours } from '../../domain/calendar-words';
 import type { SkippedOverride, SkipReason, Stretch, TargetExplanation } from '../../domain/explain';
 import type { Request } from '../../domain/request';
 import type { TargetKind } from '../../domain/target-clock';
@@ -15,25 +17,10 @@ import { cut, escapeMrkdwn, localTime, spokenDuration, TARGET_LABEL } from './fo
 /** At most this many stretch lines per target; longer lists keep their start and their end. */
 export const STRETCH_LINES_MAX = 12;
 
-const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const DAY_WORDS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
 /** `Mon–Fri 09:00-17:00, Sat 10:00-16:00`: a calendar's weekly hours, equal neighbouring days grouped. */
 export function hoursText(spec: CalendarSpec): string {
-  const hours = spec.hours ?? {};
-  const week = WEEKDAYS.map((d) => (hours[d] ?? '').replace(/\s+/g, ''));
-  const groups: { from: number; to: number; text: string }[] = [];
-  week.forEach((text, i) => {
-    const last = groups[groups.length - 1];
-    if (last && last.text === text && last.to === i - 1) last.to = i;
-    else groups.push({ from: i, to: i, text });
-  });
-  return groups
-    .filter((g) => g.text !== '')
-    .map((g) => {
-      const days = g.from === g.to ? DAY_NAMES[g.from] : `${DAY_NAMES[g.from]}–${DAY_NAMES[g.to]}`;
-      return `${days} ${g.text.replace(/,/g, ', ')}`;
-    })
+  return weeklyHours(spec)
+    .map((g) => `${g.days} ${g.hours.replace(/,/g, ', ')}`)
     .join('; ');
 }
 
@@ -66,13 +53,6 @@ function spanText(from: number, to: number, zone: string): string {
   if (dayOf(a) === dayOf(b) && a.slice(a.lastIndexOf(' ')) === b.slice(b.lastIndexOf(' ')))
     return `${a.slice(0, a.lastIndexOf(' '))} → ${timeOf(b)}`;
   return `${a} → ${b}`;
-}
-
-function weekdaysText(weekdays: readonly number[]): string {
-  if (weekdays.length === 2 && weekdays[0] === 5 && weekdays[1] === 6) return 'the weekend';
-  if (weekdays.every((d) => d >= 5)) return weekdays.length === 1 ? DAY_WORDS[weekdays[0]!]! : 'the weekend';
-  const names = [...new Set(weekdays)].map((d) => DAY_WORDS[d]!);
-  return `${names.join(', ')} (no working hours)`;
 }
 
 /** Why a stretch was skipped, in words. */
