@@ -26,7 +26,13 @@ import { median, quantile, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
-const RUNS = 20;
+const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 20);
+/**
+ * A developer's A/B: another build of the Slack function (its index.js, with its date-holidays
+ * beside it if it needs them), run in turn with ours, so a change is measured against the same
+ * moments of the machine's noise (docs/benchmarks.md).
+ */
+const COMPARE = process.env.BENCH_COLD_COMPARE;
 const SLACK_BUDGET = 1.5;
 const SIGNING_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kept/slack-signing-secret-AbCdEf';
 const TOKEN_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kept/slack-bot-token-AbCdEf';
@@ -179,7 +185,10 @@ export const run: Bench = async () => {
     const slackRuns: Sample[] = [];
     const floorRuns: Sample[] = [];
     const workerRuns: Sample[] = [];
+    const compareRuns: Sample[] = [];
+    if (COMPARE) await spawnOnce(COMPARE, slashNew(), env);
     for (let i = 0; i < RUNS; i++) {
+      if (COMPARE) compareRuns.push(await spawnOnce(COMPARE, slashNew(), env));
       slackRuns.push(await spawnOnce(slackFile, slashNew(), env));
       floorRuns.push(await spawnOnce(floorFile, slashNew(), env));
       workerRuns.push(await spawnOnce(workerFile, workItem(), env));
@@ -220,6 +229,26 @@ export const run: Bench = async () => {
       { name: 'cold_slack_bundle_size', value: round(statSync(slackFile).size / 1024, 1), unit: 'KiB' },
       { name: 'cold_worker_bundle_size', value: round(statSync(workerFile).size / 1024, 1), unit: 'KiB' },
     ];
+    if (COMPARE) {
+      const c = summary(compareRuns);
+      results.push(
+        {
+          name: 'cold_compare_total_median',
+          value: c.total,
+          unit: 'ms',
+          baseline: s.total,
+          ratio: round(c.total / s.total, 3),
+        },
+        {
+          name: 'cold_compare_load_median',
+          value: c.load,
+          unit: 'ms',
+          baseline: s.load,
+          ratio: round(c.load / s.load, 3),
+        },
+        { name: 'cold_compare_first_answer_median', value: c.first, unit: 'ms', baseline: s.first },
+      );
+    }
     return results;
   } finally {
     await secrets.stop();
