@@ -4,8 +4,9 @@
  * per variable saying how to fix it (ConfigError.message is that list). `parseStoreConfig`
  * checks only the database settings, for the `kept` commands that never talk to Slack.
  */
-import * as z from 'zod/mini';
+
 import { SLACK_USER_ID } from './domain/slack-ids';
+import * as z from './zod';
 
 /*
  * zod/mini, not classic zod: the same checks and messages, but a schema is a plain object rather
