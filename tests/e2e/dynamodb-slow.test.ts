@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { COULD_NOT_FINISH, FORM_NOT_SAVED } from '../../functions/slack/app';
 import { IDS } from '../../functions/slack/ids';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
-import { FORM_NOT_LOADED } from '../../functions/slack/listeners/reply';
+import { FORM_LOADING, FORM_NOT_LOADED } from '../../functions/slack/listeners/reply';
 import { newRequestModal } from '../../functions/slack/views/request-modals';
 import { DB_BUDGETS, type Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
@@ -146,6 +146,30 @@ it('DynamoDB silent: a card button answers and tells the presser; the request is
   expect((await getRequest(db, id))?.status).toBe('acknowledged');
 });
 
+it('DynamoDB slow (400 ms an answer): the Resolve button shows "one moment" at once, then the form in its place', async () => {
+  await send(filing('Scanner offline', 'VRESOLVE02'));
+  const [request] = await requestTitled('Scanner offline');
+  const id = String(request!.id);
+  const [opened, updated] = [fake.callsTo('views.open').length, fake.callsTo('views.update').length];
+  proxy.slow(400); // longer than FILL_WAIT_MS, inside one try's budget
+  const res = await send(
+    interactivity(
+      buttonClick(
+        { action_id: IDS.requestAction.resolve, value: id },
+        IT_MEMBER,
+        fake.responseUrl('slow-2'),
+        'C0ITQUEUE',
+      ),
+    ),
+  );
+  expect(res.statusCode).toBe(200);
+  const [loading] = fake.callsTo('views.open').slice(opened);
+  expect(JSON.stringify(loading!.args.view)).toContain(FORM_LOADING);
+  const [form] = fake.callsTo('views.update').slice(updated);
+  expect(form!.outcome).toBe('ok');
+  expect(fake.lastModal()).toMatchObject({ title: { text: `Resolve ${id}` }, submit: { text: expect.any(String) } });
+});
+
 it('DynamoDB silent: the Resolve button opens its form at once with the fresh trigger, then says it could not load', async () => {
   await send(filing('Keyboard missing keys', 'VRESOLVE01'));
   const [request] = await requestTitled('Keyboard missing keys');
@@ -158,7 +182,7 @@ it('DynamoDB silent: the Resolve button opens its form at once with the fresh tr
   );
   const res = await send(interactivity(payload));
   expect(res.statusCode).toBe(200);
-  // Opened before anything was read (DynamoDB never answered), then told the person plainly.
+  // Opened once the read had taken FILL_WAIT_MS (DynamoDB never answered), then told the person plainly.
   expect(fake.callsTo('views.open').at(-1)!.outcome).toBe('ok');
   expect(fake.lastModal()).toMatchObject({
     title: { text: `Resolve ${String(request!.id)}` },

@@ -62,10 +62,19 @@ export async function openModal(
 export type FormOrRefusal = ModalView | { refusal: string };
 
 /**
- * Opens a modal first, while Slack's trigger is fresh (it lasts 3 seconds from the click and
- * DynamoDB may be slow), with `title` and a line saying Kept is looking things up; then `fill`
- * reads what the form needs and the real form takes its place (views.update). When the reading
- * finds a reason to refuse, or fails, the modal says so in plain words instead of the form.
+ * How long the reading behind a form may take before Kept shows a modal saying it is looking things
+ * up (openThenFill). A read usually takes 5-50 ms, and the form then opens once, complete; a person
+ * who clicked waits at most this long for anything to appear, and Slack's trigger (3 s from the
+ * click) stays fresh for the loading modal even after a cold start.
+ */
+export const FILL_WAIT_MS = 300;
+
+/**
+ * Opens the form `fill` reads (or the reason it cannot be shown, in plain words). When the reading
+ * is done within `waitMs` (nearly always), the modal opens once with the form: no flash of "one
+ * moment", one Slack call fewer. When it is not (DynamoDB slow), a modal with `title` and a line
+ * saying Kept is looking things up opens while Slack's trigger is fresh, and the form takes its
+ * place when the reading ends (views.update). A reading that fails says so in the modal.
  */
 export async function openThenFill(
   client: WebClient,
@@ -73,7 +82,20 @@ export async function openThenFill(
   title: string,
   fill: () => Promise<FormOrRefusal>,
   onFail: () => Promise<unknown>,
+  waitMs = FILL_WAIT_MS,
 ): Promise<void> {
+  const filling = fill().then(
+    (filled): ModalView => ('refusal' in filled ? noticeModal(title, filled.refusal) : filled),
+    (err: unknown): ModalView => {
+      logger.error('modal not filled', { modal: title, error: (err as Error).message });
+      return noticeModal(title, FORM_NOT_LOADED);
+    },
+  );
+  const ready = await doneWithin(filling, waitMs);
+  if (ready) {
+    await openModal(client, triggerId, ready, onFail);
+    return;
+  }
   let opened: { id?: string; hash?: string } | undefined;
   try {
     opened = (await client.views.open({ trigger_id: triggerId, view: loadingModal(title) })).view;
@@ -82,14 +104,7 @@ export async function openThenFill(
     await onFail();
     return;
   }
-  let next: ModalView;
-  try {
-    const filled = await fill();
-    next = 'refusal' in filled ? noticeModal(title, filled.refusal) : filled;
-  } catch (err) {
-    logger.error('modal not filled', { modal: title, error: (err as Error).message });
-    next = noticeModal(title, FORM_NOT_LOADED);
-  }
+  const next = await filling;
   try {
     await client.views.update({
       view_id: opened?.id ?? '',
@@ -98,6 +113,19 @@ export async function openThenFill(
     });
   } catch (err) {
     logger.warn('modal not filled in', { modal: title, error: (err as Error).message }); // closed meanwhile
+  }
+}
+
+/** What `work` resolved to if it did within `ms`, else undefined (it goes on; its timer does not hold the process). */
+async function doneWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
