@@ -1,6 +1,6 @@
 /**
  * The conversation inside a request: what a reply in the card's thread (or `/sla note`) marks as an
- * internal note. Pure domain code.
+ * internal note, and a message's text as the person typed it. Pure domain code.
  */
 
 /**
@@ -17,3 +17,10 @@ export function internalNote(text: string): { internal: boolean; text: string } 
     if (lower.startsWith(marker)) return { internal: true, text: trimmed.slice(marker.length).trim() };
   return { internal: false, text: text.trim() };
 }
+
+/**
+ * Slack's message text escapes `&`, `<` and `>`; the history keeps what the person typed (the views
+ * escape it again). Mentions and links (`<@U1>`, `<https://…|x>`) stay as Slack wrote them.
+ */
+export const unescapeSlack = (text: string): string =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -91,3 +91,30 @@ export function agreementNames(dir: Directory): Record<string, string> {
   }
   return names;
 }
+
+/** An agreement a person may file under, and the department they file for. */
+export interface FilingChoice {
+  agreement: AgreementVersion;
+  provider: Department;
+  /** The requester's department the agreement covers (their first one, if several). */
+  customer: string;
+}
+
+/**
+ * What `user` may file: active agreements covering one of their departments, from a provider that
+ * is not that same department. Sorted by provider name, then service.
+ */
+export function filingChoices(dir: Directory, user: string): FilingChoice[] {
+  const mine = departmentsOf(dir, user);
+  const choices: FilingChoice[] = [];
+  for (const record of dir.agreements) {
+    const agreement = record.active;
+    if (!agreement) continue;
+    const provider = findDepartment(dir, agreement.provider);
+    const customer = mine.find((d) => d.id !== agreement.provider && covers(agreement, d.id));
+    if (provider && customer) choices.push({ agreement, provider, customer: customer.id });
+  }
+  return choices.sort(
+    (a, b) => a.provider.name.localeCompare(b.provider.name) || a.agreement.service.localeCompare(b.agreement.service),
+  );
+}

@@ -2,7 +2,7 @@
  * Replies said in a request's threads (under its card, or under Kept's DM to its requester): each
  * becomes a history line of the writer's side, once per Slack message.
  */
-import { internalNote } from '../domain/conversation';
+import { internalNote, unescapeSlack } from '../domain/conversation';
 import { isMember } from '../domain/department';
 import { findDepartment } from '../domain/directory';
 import { type FileLink, rightsOf, type Side } from '../domain/request';
@@ -29,13 +29,6 @@ export interface ThreadMessage {
 
 /** The delivery key of a message said in a request's thread: one history line per Slack message. */
 export const messageDelivery = (via: { channel: string; ts: string }) => `message:${via.channel}:${via.ts}`;
-
-/**
- * Slack's message text escapes `&`, `<` and `>`; the history keeps what the person typed (the views
- * escape it again). Mentions and links (`<@U1>`, `<https://…|x>`) stay as Slack wrote them.
- */
-export const unescapeSlack = (text: string): string =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /**
  * A reply under a request's card or under Kept's DM to its requester becomes a history line said by

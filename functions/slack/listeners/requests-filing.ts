@@ -17,11 +17,16 @@ import type {
 import type { WebClient } from '@slack/web-api';
 import * as z from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/agreement';
-import { type Directory, departmentsOf, findDepartment, findDepartmentByIdOrName } from '../../domain/directory';
+import { unescapeSlack } from '../../domain/conversation';
+import {
+  type Directory,
+  departmentsOf,
+  filingChoices,
+  findDepartment,
+  findDepartmentByIdOrName,
+} from '../../domain/directory';
 import { checkRequestText, type RequestSource } from '../../domain/request';
 import { logger } from '../../log';
-import { fileFromSlack, filingChoices } from '../../services/requests';
-import { unescapeSlack } from '../../services/thread-replies';
 import { readDirectory } from '../../store/directory';
 import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/format';
@@ -295,6 +300,9 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
     if (text.description) errors[IDS.requestDescriptionBlock] = text.description;
     if (Object.keys(errors).length > 0) return ack({ response_action: 'errors', errors });
     const meta = ModalMetadata.parse(parseJson(view.private_metadata));
+    // Filing's code (the request aggregate, its rules and writes) loads on the first submission,
+    // not with the form: a cold `/sla new` only reads the directory (issue #22).
+    const { fileFromSlack } = await import('../../services/requests');
     const result = await fileFromSlack(deps.db, {
       user: body.user.id,
       agreementId: values.agreementId!,
