@@ -15,7 +15,6 @@ import type {
   StaticSelectAction,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import * as z from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/agreement';
 import { type Directory, departmentsOf, findDepartment, findDepartmentByIdOrName } from '../../domain/directory';
 import { checkRequestText, type RequestSource } from '../../domain/request';
@@ -23,6 +22,7 @@ import { logger } from '../../log';
 import { fileFromSlack, filingChoices } from '../../services/requests';
 import { unescapeSlack } from '../../services/thread-replies';
 import { readDirectory } from '../../store/directory';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/format';
 import { newRequestModal, readNewRequestView } from '../views/request-modals';
@@ -35,8 +35,8 @@ const archiveLink = (domain: string | undefined, channel: string, ts: string) =>
 
 /** The message an offer is about: `{ channel, ts }` of a message in a channel. */
 const OfferedMessage = z.object({
-  channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/),
-  ts: z.string().regex(/^\d+\.\d+$/),
+  channel: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/)),
+  ts: z.string().check(z.regex(/^\d+\.\d+$/)),
 });
 
 /**
@@ -77,22 +77,20 @@ export const FILING_BUSY =
   'Sorry, so many requests reached this department at this very moment that Kept could not file yours in time. Nothing was filed: press Submit again.';
 
 /** What the new-request modal carries between its views (private_metadata). */
-const ModalMetadata = z
-  .object({
-    provider: z.string().optional(),
-    source: z
-      .object({
+const ModalMetadata = z.catch(
+  z.object({
+    provider: z.optional(z.string()),
+    source: z.optional(
+      z.object({
         channel: z.string(),
         ts: z.string(),
         permalink: z.string(),
-        thread: z
-          .string()
-          .regex(/^\d+\.\d+$/)
-          .optional(),
-      })
-      .optional(),
-  })
-  .catch({});
+        thread: z.optional(z.string().check(z.regex(/^\d+\.\d+$/))),
+      }),
+    ),
+  }),
+  {},
+);
 type ModalMetadata = z.infer<typeof ModalMetadata>;
 
 function adminsLine(admins: readonly string[]): string {
