@@ -6,19 +6,20 @@
  * start (GetSecretValue, signed by functions/aws-call.ts: the AWS SDK's client would add about
  * 100 ms to the cold start) and parses them with the rest of the config.
  */
-import * as z from 'zod';
+
 import { type AwsJsonClient, awsJsonClient, credentialsFromEnv } from './aws-call';
 import { type Config, type JobConfig, parseConfig, parseJobConfig, parseWebConfig, type WebConfig } from './config';
+import * as z from './zod';
 
-const SigningSecret = z.object({ SLACK_SIGNING_SECRET: z.string() }).partial();
-const BotToken = z.object({ SLACK_BOT_TOKEN: z.string() }).partial();
-const WebSessionKey = z.object({ KEPT_WEB_SESSION_KEY: z.string() }).partial();
+const SigningSecret = z.partial(z.object({ SLACK_SIGNING_SECRET: z.string() }));
+const BotToken = z.partial(z.object({ SLACK_BOT_TOKEN: z.string() }));
+const WebSessionKey = z.partial(z.object({ KEPT_WEB_SESSION_KEY: z.string() }));
 
 /** The keys of the JSON secret whose ARN is in `variable`; only the keys `schema` names are kept. */
 async function readSecret<T>(
   env: Record<string, string | undefined>,
   variable: 'KEPT_SLACK_SIGNING_SECRET_ARN' | 'KEPT_SLACK_BOT_TOKEN_ARN' | 'KEPT_WEB_SESSION_KEY_ARN',
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): Promise<T> {
   const arn = env[variable];
   if (!arn) throw new Error(`${variable} is not set; the stack passes the ARN of each secret a function reads.`);

@@ -2,8 +2,6 @@
  * When the scheduled jobs run. The CDK stack (EventBridge Scheduler) and the local runner
  * (croner) both read these, so local and cloud schedules cannot drift.
  */
-import * as z from 'zod';
-
 export const SCAN_EVERY_MINUTES = 1;
 
 /**
@@ -19,10 +17,15 @@ export const DIGEST_CRON = `*/${DIGEST_EVERY_MINUTES} * * * *`;
 /** EventBridge Scheduler's rate expression for the digest job. */
 export const DIGEST_RATE = `rate(${DIGEST_EVERY_MINUTES} minutes)`;
 
-/** What a schedule (EventBridge Scheduler in AWS, croner locally) hands to a job. */
-export const ScheduledEvent = z.object({
-  job: z.enum(['scan', 'digest']),
-  /** Scheduler's `<aws.scheduler.scheduled-time>`; a retried run keeps its original instant. */
-  scheduledTime: z.iso.datetime({ offset: true }).optional(),
-});
-export type ScheduledEvent = z.infer<typeof ScheduledEvent>;
+/** The jobs a schedule can name. */
+export const SCHEDULED_JOBS = ['scan', 'digest'] as const;
+
+/**
+ * What a schedule (EventBridge Scheduler in AWS, croner locally) hands to a job; jobs/scheduled.ts
+ * checks it. A plain type: this file is loaded by the CDK app and imports nothing.
+ */
+export interface ScheduledEvent {
+  job: (typeof SCHEDULED_JOBS)[number];
+  /** Scheduler's `<aws.scheduler.scheduled-time>` (ISO 8601 with an offset); a retried run keeps its original instant. */
+  scheduledTime?: string | undefined;
+}

@@ -1,16 +1,23 @@
 /** Runs one scheduled job for an event from EventBridge Scheduler (or the local scheduler). */
 import { logger } from '../log';
+import * as z from '../zod';
 import { describeDigest, runDigest } from './digest';
 import { describeRetention, runRetention } from './retention';
 import { describeReviews, runReviews } from './reviews';
 import { describeScan, type JobDeps, runScan } from './scan';
-import { ScheduledEvent } from './schedule';
+import { SCHEDULED_JOBS, type ScheduledEvent } from './schedule';
 import { describeStatements, runStatements } from './statements';
 import { refreshStaleUsergroups } from './usergroups';
 import { weeklyReportsLine } from './weekly-reports';
 
+/** The event checked before a job runs (built with zod/mini, not in schedule.ts: the CDK app loads that). */
+const ScheduledEventSchema: z.ZodMiniType<ScheduledEvent> = z.object({
+  job: z.enum(SCHEDULED_JOBS),
+  scheduledTime: z.optional(z.iso.datetime({ offset: true })),
+});
+
 export async function runScheduled(deps: JobDeps, input: unknown, now = new Date()): Promise<string> {
-  const event = ScheduledEvent.parse(input);
+  const event = ScheduledEventSchema.parse(input);
   const at = event.scheduledTime ? new Date(event.scheduledTime) : now;
   const line =
     event.job === 'scan'

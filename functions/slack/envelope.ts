@@ -5,22 +5,22 @@
  * deliveries Kept handles, in the shape Slack sends it, is answered at once with an empty 200
  * (Slack needs nothing more) and never reaches the app.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 
-const id = z.string().min(1);
+const id = z.string().check(z.minLength(1));
 const SlashCommandSchema = z.object({
-  command: z.string().startsWith('/'),
+  command: z.string().check(z.startsWith('/')),
   user_id: id,
   channel_id: id,
   trigger_id: id,
-  response_url: z.string().url(),
+  response_url: z.url(),
   text: z.string(),
 });
 const InteractionSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('block_actions'),
     user: z.object({ id }),
-    actions: z.array(z.object({ action_id: z.string(), type: z.string() })).min(1),
+    actions: z.array(z.object({ action_id: z.string(), type: z.string() })).check(z.minLength(1)),
   }),
   z.object({
     type: z.literal('view_submission'),
@@ -33,7 +33,7 @@ const InteractionSchema = z.discriminatedUnion('type', [
 ]);
 const EventsApiSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('url_verification'), challenge: z.string() }),
-  z.object({ type: z.literal('event_callback'), event: z.object({ type: z.string() }).loose() }),
+  z.object({ type: z.literal('event_callback'), event: z.looseObject({ type: z.string() }) }),
 ]);
 
 export type Envelope = { ok: true } | { ok: false; reason: string };

@@ -4,29 +4,33 @@
  * else (messages outside threads, bots including Kept itself, edits, deletions, joins, replies
  * under other people's messages) is dropped at once.
  */
-import * as z from 'zod';
 import { SLACK_USER_ID } from '../domain/department';
 import { FILES_MAX, type FileLink } from '../domain/request';
+import * as z from '../zod';
 
 /** Subtypes that are still a person saying something new in the thread. */
 const SPOKEN_SUBTYPES = ['file_share', 'thread_broadcast'] as const;
 
-const SlackTs = z.string().regex(/^\d+\.\d+$/);
+const SlackTs = z.string().check(z.regex(/^\d+\.\d+$/));
 
 const ThreadReplyEvent = z.object({
   type: z.literal('message'),
-  subtype: z.enum(SPOKEN_SUBTYPES).optional(),
-  user: z.string().regex(SLACK_USER_ID),
-  text: z.string().max(40_000).default(''),
+  subtype: z.optional(z.enum(SPOKEN_SUBTYPES)),
+  user: z.string().check(z.regex(SLACK_USER_ID)),
+  text: z._default(z.string().check(z.maxLength(40_000)), ''),
   ts: SlackTs,
   thread_ts: SlackTs,
-  channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/),
-  parent_user_id: z.string().optional(),
-  files: z
-    .array(
-      z.looseObject({ name: z.string().optional(), title: z.string().optional(), permalink: z.string().optional() }),
-    )
-    .optional(),
+  channel: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/)),
+  parent_user_id: z.optional(z.string()),
+  files: z.optional(
+    z.array(
+      z.looseObject({
+        name: z.optional(z.string()),
+        title: z.optional(z.string()),
+        permalink: z.optional(z.string()),
+      }),
+    ),
+  ),
 });
 
 export interface ThreadReply {

@@ -4,8 +4,8 @@
  * (`ticket`) files a message, 👀 (`eyes`) takes a card, ✅ (`white_check_mark`) resolves one.
  * Every other reaction is answered at once, before the event's lease (app.ts).
  */
-import * as z from 'zod';
 import { baseEmoji } from '../domain/kudos';
+import * as z from '../zod';
 
 export const GESTURES = { file: 'ticket', take: 'eyes', resolve: 'white_check_mark' } as const;
 export type Gesture = keyof typeof GESTURES;
@@ -14,12 +14,13 @@ const GESTURE_OF: Record<string, Gesture> = Object.fromEntries(
   Object.entries(GESTURES).map(([gesture, emoji]) => [emoji, gesture as Gesture]),
 );
 
+const nonEmpty = () => z.string().check(z.minLength(1));
 const ReactionEvent = z.object({
   type: z.enum(['reaction_added', 'reaction_removed']),
-  user: z.string().min(1),
-  reaction: z.string().min(1),
-  item_user: z.string().min(1).optional(),
-  item: z.object({ type: z.literal('message'), channel: z.string().min(1), ts: z.string().regex(/^\d+\.\d+$/) }),
+  user: nonEmpty(),
+  reaction: nonEmpty(),
+  item_user: z.optional(nonEmpty()),
+  item: z.object({ type: z.literal('message'), channel: nonEmpty(), ts: z.string().check(z.regex(/^\d+\.\d+$/)) }),
 });
 
 /** A gesture on a message: who reacted, with which gesture, on which message (and its author, when Slack names one). */

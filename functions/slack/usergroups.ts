@@ -6,17 +6,17 @@
  * copy is an hour old (jobs/usergroups.ts), in case an event was missed.
  */
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import * as z from 'zod';
 import { usergroupStale } from '../domain/department';
 import type { Directory } from '../domain/directory';
 import { logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Db } from '../store/client';
 import { cacheUsergroupMembers } from '../store/departments';
+import * as z from '../zod';
 
 export const USERGROUP_MAX_AGE_MS = 60 * 60 * 1000;
 
-const UsersList = z.object({ users: z.array(z.string()).default([]) });
+const UsersList = z.object({ users: z._default(z.array(z.string()), []) });
 
 export interface UsergroupSync {
   synced: string[];

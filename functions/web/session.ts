@@ -5,13 +5,16 @@
  * see is read from the directory on every page, so a change in Slack's rights counts at once.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 
 export const SESSION_COOKIE = 'kept_session';
 /** How long a session lasts after signing in. */
 export const SESSION_MS = 8 * 60 * 60 * 1000;
 
-const Payload = z.strictObject({ u: z.string().regex(/^[UW][A-Z0-9]{2,20}$/), exp: z.number().int().positive() });
+const Payload = z.strictObject({
+  u: z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/)),
+  exp: z.number().check(z.int(), z.positive()),
+});
 
 /** A session key derived from a secret, so the secret itself never signs a cookie. */
 export function sessionKey(secret: string): Buffer {

@@ -15,7 +15,6 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import * as z from 'zod';
 import { AgreementTermsSpec, sameTerms, termsFromSpec } from '../../domain/agreement-spec';
 import {
   agreementsBinding,
@@ -38,6 +37,7 @@ import {
 import { deliveryClaimItem, isDelivered } from '../../store/deliveries';
 import { readDirectory } from '../../store/directory';
 import { WriteConflictError } from '../../store/transact';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import { readShownAdvice } from '../target-advice';
 import { agreementsMessage, blockForIssuePath, declineModal, proposeModal, readProposeView } from '../views/agreements';
@@ -136,9 +136,15 @@ async function proposeForm(deps: ListenerDeps, user: string, arg: string | undef
 }
 
 /** What Kept put in a view's private_metadata; anything else reads as a new proposal. */
-const ProposeMetadata = z.object({ agreementId: z.string().optional(), baseVersion: z.number().optional() }).catch({});
+const ProposeMetadata = z.catch(
+  z.object({ agreementId: z.optional(z.string()), baseVersion: z.optional(z.number()) }),
+  {},
+);
 
-const DecisionValue = z.object({ id: z.string().min(1).max(80), version: z.number().int().positive() });
+const DecisionValue = z.object({
+  id: z.string().check(z.minLength(1), z.maxLength(80)),
+  version: z.number().check(z.int(), z.positive()),
+});
 
 type Errors = Record<string, string>;
 

@@ -12,7 +12,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { App, MessageShortcut } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import * as z from 'zod';
 import { departmentsOf, findDepartment } from '../../domain/directory';
 import {
   baseEmoji,
@@ -35,6 +34,7 @@ import { logger } from '../../log';
 import { visibleRequest } from '../../services/visible';
 import { readDirectory } from '../../store/directory';
 import { departmentsOfWeek, givenOn, kudosCountsOf, saveKudos, takeBackReaction } from '../../store/kudos';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import {
   givenReply,
@@ -216,25 +216,25 @@ export async function kudosHome(
 
 /** The fields of the `/kudos` payload Kept relies on (as `/sla`'s, listeners/sla.ts). */
 const KudosCommandInput = z.object({
-  text: z.string().max(4000),
-  user_id: z.string().min(1),
-  trigger_id: z.string().min(1),
-  channel_id: z.string().optional(),
+  text: z.string().check(z.maxLength(4000)),
+  user_id: z.string().check(z.minLength(1)),
+  trigger_id: z.string().check(z.minLength(1)),
+  channel_id: z.optional(z.string()),
 });
 
 /** A public or private channel (not a DM or group DM): kudos given there are thanked there too. */
 const isChannel = (id: string | undefined) => id !== undefined && /^[CG]/.test(id);
 
-const ModalMetadata = z
-  .object({ channel: z.string(), ts: z.string(), from: z.literal('thanks') })
-  .partial()
-  .catch({});
+const ModalMetadata = z.catch(
+  z.partial(z.object({ channel: z.string(), ts: z.string(), from: z.literal('thanks') })),
+  {},
+);
 
 const REACTION_EVENT = z.object({
-  user: z.string().min(1),
-  reaction: z.string().min(1),
-  item_user: z.string().min(1).optional(),
-  item: z.object({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() }),
+  user: z.string().check(z.minLength(1)),
+  reaction: z.string().check(z.minLength(1)),
+  item_user: z.optional(z.string().check(z.minLength(1))),
+  item: z.object({ type: z.string(), channel: z.optional(z.string()), ts: z.optional(z.string()) }),
 });
 
 export function registerKudos(app: App, deps: ListenerDeps): void {

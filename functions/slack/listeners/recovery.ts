@@ -7,7 +7,6 @@
  * (and earns the agreement's recovery credit in time).
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import * as z from 'zod';
 import { isMember } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import { noSuchRequest } from '../../domain/privacy';
@@ -19,6 +18,7 @@ import { calendarOf } from '../../services/calendars';
 import { act } from '../../services/requests';
 import { visibleRequest } from '../../services/visible';
 import { getRequest } from '../../store/requests';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import {
   apologyModal,
@@ -39,12 +39,13 @@ type ButtonPress = BlockAction<ButtonAction>;
 type StepPress = BlockAction<ButtonAction>;
 
 const Kind = z.enum(['response', 'resolution']);
-const ApologiseValue = z.object({ id: z.string().min(1).max(40), kind: Kind });
+const requestId = () => z.string().check(z.minLength(1), z.maxLength(40));
+const ApologiseValue = z.object({ id: requestId(), kind: Kind });
 /** A text step's form: the apology by default (forms opened before the other steps existed). */
-const TextStepMeta = ApologiseValue.extend({
-  step: z.enum(['apologised', 'explained', 'progress']).default('apologised'),
+const TextStepMeta = z.extend(ApologiseValue, {
+  step: z._default(z.enum(['apologised', 'explained', 'progress']), 'apologised'),
 });
-const RecoveredValue = z.object({ id: z.string().min(1).max(40), recovered: z.boolean() });
+const RecoveredValue = z.object({ id: requestId(), recovered: z.boolean() });
 
 /** Which step a press is for: a step's button, or the card's menu (the ID). */
 const BUTTON_STEP: Record<string, RecoveryStep> = Object.fromEntries(

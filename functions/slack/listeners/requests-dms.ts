@@ -6,7 +6,6 @@
  */
 
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import * as z from 'zod';
 import { isHead } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
@@ -15,6 +14,7 @@ import { act } from '../../services/requests';
 import { visibleRequest } from '../../services/visible';
 import { readDirectory } from '../../store/directory';
 import { getRequest, getRequestRecord } from '../../store/requests';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import { readWaiveView, waiveModal } from '../views/breaches';
 import { RATE_ACTION_PATTERN } from '../views/request-dms';
@@ -25,17 +25,21 @@ import { clickedMessage, MessageAt, showAnsweredDm, showBreachDm, showResolvedDm
 
 type ButtonPress = BlockAction<ButtonAction>;
 
-const RateValue = z.object({ id: z.string().min(1).max(40), score: z.number().int().min(1).max(5) });
+/** A request's ID as a button or form carries it. */
+const requestId = () => z.string().check(z.minLength(1), z.maxLength(40));
+/** A whole number from `min` to `max`. */
+const wholeNumber = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+const RateValue = z.object({ id: requestId(), score: wholeNumber(1, 5) });
 /** `cycle`: the resolution breach's reopen cycle (buttons sent before cycles have none: the current one). */
 const WaiveValue = z.object({
-  id: z.string().min(1).max(40),
+  id: requestId(),
   kind: z.enum(['response', 'resolution']),
-  cycle: z.number().int().min(1).max(10_000).optional(),
+  cycle: z.optional(wholeNumber(1, 10_000)),
 });
 /** A form opened from a DM's button: the request, and the DM to update once it is sent (absent in older forms). */
-const FromDm = z.object({ id: z.string().min(1).max(40), dm: MessageAt.optional() });
-const RateComment = FromDm.extend({ score: z.number().int().min(1).max(5) });
-const WaiveForm = WaiveValue.extend({ dm: MessageAt.extend({ batch: z.boolean().optional() }).optional() });
+const FromDm = z.object({ id: requestId(), dm: z.optional(MessageAt) });
+const RateComment = z.extend(FromDm, { score: wholeNumber(1, 5) });
+const WaiveForm = z.extend(WaiveValue, { dm: z.optional(z.extend(MessageAt, { batch: z.optional(z.boolean()) })) });
 
 export function registerRequestDms(app: App, deps: ListenerDeps): void {
   // The breach DM's Waive button (customer heads): asks why, then waives.

@@ -15,7 +15,6 @@ import type {
   StaticSelectAction,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import * as z from 'zod';
 import { PRIORITIES, type Priority } from '../../domain/agreement';
 import { unescapeSlack } from '../../domain/conversation';
 import {
@@ -28,6 +27,7 @@ import {
 import { checkRequestText, type RequestSource } from '../../domain/request';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import { escapeMrkdwn } from '../views/format';
 import { newRequestModal, readNewRequestView } from '../views/request-modals';
@@ -40,8 +40,8 @@ const archiveLink = (domain: string | undefined, channel: string, ts: string) =>
 
 /** The message an offer is about: `{ channel, ts }` of a message in a channel. */
 const OfferedMessage = z.object({
-  channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/),
-  ts: z.string().regex(/^\d+\.\d+$/),
+  channel: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/)),
+  ts: z.string().check(z.regex(/^\d+\.\d+$/)),
 });
 
 /**
@@ -82,22 +82,20 @@ export const FILING_BUSY =
   'Sorry, so many requests reached this department at this very moment that Kept could not file yours in time. Nothing was filed: press Submit again.';
 
 /** What the new-request modal carries between its views (private_metadata). */
-const ModalMetadata = z
-  .object({
-    provider: z.string().optional(),
-    source: z
-      .object({
+const ModalMetadata = z.catch(
+  z.object({
+    provider: z.optional(z.string()),
+    source: z.optional(
+      z.object({
         channel: z.string(),
         ts: z.string(),
         permalink: z.string(),
-        thread: z
-          .string()
-          .regex(/^\d+\.\d+$/)
-          .optional(),
-      })
-      .optional(),
-  })
-  .catch({});
+        thread: z.optional(z.string().check(z.regex(/^\d+\.\d+$/))),
+      }),
+    ),
+  }),
+  {},
+);
 type ModalMetadata = z.infer<typeof ModalMetadata>;
 
 function adminsLine(admins: readonly string[]): string {

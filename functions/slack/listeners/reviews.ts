@@ -5,13 +5,13 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import * as z from 'zod';
 import { isHead } from '../../domain/department';
 import { type Directory, findDepartment } from '../../domain/directory';
 import { checkFix, followUpAt, type Review } from '../../domain/review';
 import { calendarOf } from '../../services/calendars';
 import { readDirectory } from '../../store/directory';
 import { agreeReview, getReview, markAgreedHanded } from '../../store/reviews';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import { reviewNames } from '../notify-reviews';
 import { escapeMrkdwn, mentionUser } from '../views/format';
@@ -21,7 +21,10 @@ import { openThenFill, parseJson, refuse } from './reply';
 
 type ButtonPress = BlockAction<ButtonAction>;
 
-const ReviewRef = z.object({ agreement: z.string().min(1).max(80), key: z.string().min(1).max(200) });
+const ReviewRef = z.object({
+  agreement: z.string().check(z.minLength(1), z.maxLength(80)),
+  key: z.string().check(z.minLength(1), z.maxLength(200)),
+});
 
 const headsASide = (dir: Directory, review: Review, user: string): boolean =>
   [review.provider, ...review.customers].some((id) => {

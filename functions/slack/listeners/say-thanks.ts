@@ -4,10 +4,10 @@
  * kudos (listeners/kudos.ts: one per submit, in the quota, source `thanks`).
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import * as z from 'zod';
 import { maySeeRequest, noSuchRequest } from '../../domain/privacy';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord } from '../../store/requests';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import { kudosModal, thanksDraft } from '../views/kudos';
 import { thanksOffered } from '../views/request-dms';
@@ -46,7 +46,7 @@ async function thanksOffer(
 export function registerSayThanks(app: App, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(IDS.sayThanks, async ({ ack, body, action, respond, client }) => {
     await ack();
-    const id = z.string().min(1).max(40).safeParse(action.value);
+    const id = z.string().check(z.minLength(1), z.maxLength(40)).safeParse(action.value);
     if (!id.success) return refuse(respond, 'That button is from an older version of Kept.');
     await openThenFill(
       client,

@@ -7,7 +7,7 @@
  */
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import * as z from 'zod';
+import * as z from '../../zod';
 import { splitArgs } from '../args';
 import { closestSlaWord, findSlaCommand, type SlaWord, slaWord } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
@@ -16,11 +16,11 @@ import type { ListenerDeps } from './deps';
 /** The fields of a slash-command payload Kept relies on. */
 export const SlashCommandInput = z.object({
   command: z.string(),
-  text: z.string().max(4000),
-  user_id: z.string().min(1),
-  channel_id: z.string().min(1),
-  team_id: z.string().min(1),
-  trigger_id: z.string().min(1),
+  text: z.string().check(z.maxLength(4000)),
+  user_id: z.string().check(z.minLength(1)),
+  channel_id: z.string().check(z.minLength(1)),
+  team_id: z.string().check(z.minLength(1)),
+  trigger_id: z.string().check(z.minLength(1)),
 });
 
 const UNREADABLE =

@@ -5,7 +5,6 @@
  */
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import * as z from 'zod';
 import {
   activeTips,
   type CatalogueEntry,
@@ -21,6 +20,7 @@ import { weekIn } from '../../domain/weeks';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import { addCustomTip, readAllTips, saveTipText, setTipRetired, TipExistsError } from '../../store/tips';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import type { ModalValues } from '../views/blocks';
 import { escapeMrkdwn } from '../views/format';

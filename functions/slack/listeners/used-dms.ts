@@ -8,7 +8,6 @@
  */
 import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import * as z from 'zod';
 import { isHead, isMember } from '../../domain/department';
 import { findDepartment } from '../../domain/directory';
 import type { MessageRef } from '../../domain/message-ref';
@@ -19,6 +18,7 @@ import { logger } from '../../log';
 import { calendarOf } from '../../services/calendars';
 import { readDirectory } from '../../store/directory';
 import { getRequestRecord, type RequestRecord } from '../../store/requests';
+import * as z from '../../zod';
 import { IDS } from '../ids';
 import { MAX_SECTION_TEXT, type SlackMessage } from '../views/blocks';
 import { breachNotice } from '../views/breaches';
@@ -28,7 +28,10 @@ import type { ListenerDeps } from './deps';
 import { parseJson } from './reply';
 
 /** A DM to update, as a form's private_metadata carries it. */
-export const MessageAt = z.object({ channel: z.string().min(1).max(40), ts: z.string().min(1).max(40) });
+export const MessageAt = z.object({
+  channel: z.string().check(z.minLength(1), z.maxLength(40)),
+  ts: z.string().check(z.minLength(1), z.maxLength(40)),
+});
 
 /** The message a button was clicked on: its conversation (the DM's `D…` ID, never the person's) and ts. */
 export function clickedMessage(body: BlockAction): MessageRef | undefined {

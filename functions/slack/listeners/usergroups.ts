@@ -5,16 +5,16 @@
  * (scope users:read) with `deleted: true`: a person left, handed to the worker as `person.left`.
  */
 import type { App } from '@slack/bolt';
-import * as z from 'zod';
 import { SLACK_USER_ID } from '../../domain/department';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
+import * as z from '../../zod';
 import type { ListenerDeps } from './deps';
 
-const MembersChanged = z.object({ subteam_id: z.string().regex(/^S[A-Z0-9]+$/) });
+const MembersChanged = z.object({ subteam_id: z.string().check(z.regex(/^S[A-Z0-9]+$/)) });
 /** `user_change` carries the whole user; only a deactivation (`deleted: true`) matters here. */
 const UserChanged = z.object({
-  user: z.object({ id: z.string().regex(SLACK_USER_ID), deleted: z.boolean().optional() }),
+  user: z.object({ id: z.string().check(z.regex(SLACK_USER_ID)), deleted: z.optional(z.boolean()) }),
 });
 
 export function registerUsergroupEvents(app: App, deps: ListenerDeps): void {
