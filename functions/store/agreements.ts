@@ -6,10 +6,10 @@
  * changed in the same transaction as the version items.
  */
 
-import * as z from 'zod';
 import type { AgreementVersion } from '../domain/agreement';
 import type { AgreementRecord } from '../domain/directory';
 import type { MessageRef } from '../domain/message-ref';
+import * as z from '../zod';
 import { auditItems } from './audit';
 import type { Db } from './client';
 import { GetCommand, UpdateCommand } from './commands';
@@ -26,7 +26,7 @@ export type StoredAgreementVersion = AgreementVersion & {
 };
 
 const StoredAgreementVersionSchema = schemaFor<StoredAgreementVersion>()(
-  AgreementVersionSchema.extend({ messages: z.record(z.string(), MessageRefSchema).default({}) }),
+  z.extend(AgreementVersionSchema, { messages: z._default(z.record(z.string(), MessageRefSchema), {}) }),
 );
 
 /** The audit line of an agreement change: its terms before (if any) and after, for both sides. */

@@ -11,7 +11,7 @@
  * agreement between two departments) has the same sort key in both, so readers merge by it.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Db } from './client';
 import { queryAll, type TransactItem } from './transact';
 
@@ -93,8 +93,8 @@ const AuditLineSchema = z.object({
   by: z.string(),
   at: z.string(),
   departments: z.array(z.string()),
-  before: z.string().optional(),
-  after: z.string().optional(),
+  before: z.optional(z.string()),
+  after: z.optional(z.string()),
 });
 
 /**

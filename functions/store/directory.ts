@@ -5,7 +5,7 @@
  * Query reads it all; every change to departments or active agreements bumps `rev` in the same
  * transaction, so a decision checked against one read can never land on a changed directory.
  */
-import * as z from 'zod';
+
 import {
   AGREEMENT_STATUSES,
   type AgreementVersion,
@@ -16,6 +16,7 @@ import {
 import { type CalendarSpec, WEEKDAYS } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
+import * as z from '../zod';
 import type { Db } from './client';
 import { schemaFor } from './read-back';
 import { queryAll, type TransactItem } from './transact';
@@ -42,12 +43,15 @@ export function bumpRev(db: Db, rev: number): TransactItem {
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
+/** A whole number (classic zod's `z.number().int()`). */
+const int = () => z.number().check(z.int());
+
 // The calendar was checked when it was written; it is read back as it is (hours, holidays and overrides unchecked).
 const CalendarSpecSchema = z.looseObject({
   timezone: z.string(),
-  hours: z.custom<CalendarSpec['hours']>().optional(),
-  holidays: z.custom<CalendarSpec['holidays']>().optional(),
-  overrides: z.custom<CalendarSpec['overrides']>().optional(),
+  hours: z.optional(z.custom<CalendarSpec['hours']>()),
+  holidays: z.optional(z.custom<CalendarSpec['holidays']>()),
+  overrides: z.optional(z.custom<CalendarSpec['overrides']>()),
 });
 
 const DepartmentSchema = schemaFor<Department>()(
@@ -56,13 +60,13 @@ const DepartmentSchema = schemaFor<Department>()(
     name: z.string(),
     heads: z.array(z.string()),
     members: z.array(z.string()),
-    usergroup: z.string().optional(),
-    usergroupMembers: z.array(z.string()).default([]),
-    usergroupSyncedAt: z.string().optional(),
+    usergroup: z.optional(z.string()),
+    usergroupMembers: z._default(z.array(z.string()), []),
+    usergroupSyncedAt: z.optional(z.string()),
     channel: z.string(),
     calendar: CalendarSpecSchema,
     prefix: z.string(),
-    servesCustomersThrough: z.array(z.string()).optional(),
+    servesCustomersThrough: z.optional(z.array(z.string())),
   }),
 );
 
@@ -71,18 +75,18 @@ const TargetSchema = z.object({ response: z.number(), resolution: z.number() });
 export const EscalationStepSchema = schemaFor<EscalationStep>()(
   z.object({
     notify: z.enum(ESCALATION_AUDIENCES),
-    at: z.number().optional(),
-    target: z.enum(['response', 'resolution']).optional(),
-    unacknowledgedFor: z.number().optional(),
+    at: z.optional(z.number()),
+    target: z.optional(z.enum(['response', 'resolution'])),
+    unacknowledgedFor: z.optional(z.number()),
   }),
 );
 /** Waiting rules as stored (agreement versions, and the copy a request keeps). */
 export const WaitingTermsSchema = schemaFor<WaitingTerms>()(
   z.object({
-    remindAfter: z.number().optional(),
-    resumeAfter: z.number().optional(),
-    closeAfter: z.number().optional(),
-    thirdPartyPausesClock: z.boolean().optional(),
+    remindAfter: z.optional(z.number()),
+    resumeAfter: z.optional(z.number()),
+    closeAfter: z.optional(z.number()),
+    thirdPartyPausesClock: z.optional(z.boolean()),
   }),
 );
 /** An agreement's recovery credit (docs/breaches.md "Recovery credit"): share of a penalty, working ms. */
@@ -91,46 +95,46 @@ export const RecoveryCreditSchema = z.object({ share: z.number(), within: z.numb
 export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
   z.object({
     id: z.string(),
-    version: z.number().int(),
+    version: int(),
     status: z.enum(AGREEMENT_STATUSES),
     provider: z.string(),
     customer: z.string(),
     service: z.string(),
     targets: z.object({
-      P1: TargetSchema.optional(),
-      P2: TargetSchema.optional(),
-      P3: TargetSchema.optional(),
-      P4: TargetSchema.optional(),
+      P1: z.optional(TargetSchema),
+      P2: z.optional(TargetSchema),
+      P3: z.optional(TargetSchema),
+      P4: z.optional(TargetSchema),
     }),
     penalty: z.object({
       unit: z.string(),
       perBreach: z.number(),
       tiers: z.array(z.object({ fromBreach: z.number(), multiplier: z.number() })),
-      monthlyCap: z.number().optional(),
+      monthlyCap: z.optional(z.number()),
     }),
     atRisk: z.number(),
-    escalation: z.array(EscalationStepSchema).optional(),
-    waiting: WaitingTermsSchema.optional(),
-    recoveryCredit: RecoveryCreditSchema.optional(),
+    escalation: z.optional(z.array(EscalationStepSchema)),
+    waiting: z.optional(WaitingTermsSchema),
+    recoveryCredit: z.optional(RecoveryCreditSchema),
     createdAt: z.string(),
     createdBy: z.string(),
-    activatedAt: z.string().optional(),
-    retiredAt: z.string().optional(),
-    proposedBy: z.string().optional(),
-    proposedFor: z.string().optional(),
-    decidedBy: z.string().optional(),
-    decidedAt: z.string().optional(),
-    declineReason: z.string().optional(),
-    replaces: z.number().int().optional(),
+    activatedAt: z.optional(z.string()),
+    retiredAt: z.optional(z.string()),
+    proposedBy: z.optional(z.string()),
+    proposedFor: z.optional(z.string()),
+    decidedBy: z.optional(z.string()),
+    decidedAt: z.optional(z.string()),
+    declineReason: z.optional(z.string()),
+    replaces: z.optional(int()),
   }),
 );
 
 const AgreementRecordSchema = schemaFor<AgreementRecord>()(
   z.object({
     id: z.string(),
-    latestVersion: z.number().int(),
-    active: AgreementVersionSchema.optional(),
-    pending: AgreementVersionSchema.optional(),
+    latestVersion: int(),
+    active: z.optional(AgreementVersionSchema),
+    pending: z.optional(AgreementVersionSchema),
   }),
 );
 

@@ -15,9 +15,9 @@
  * partition too (`KUDOS_WEEK#<week> / TURNED#<request>`), written with the request change.
  */
 
-import * as z from 'zod';
 import { departmentCredits, KUDOS_SOURCES, KUDOS_UNDO_MS, type Kudos, type TurnedAround } from '../domain/kudos';
 import type { MessageRef } from '../domain/message-ref';
+import * as z from '../zod';
 import type { Db } from './client';
 import { GetCommand, QueryCommand, UpdateCommand } from './commands';
 import { DELIVERY_SK, deliveryClaimItem, deliveryPk } from './deliveries';
@@ -47,16 +47,16 @@ const StoredKudosSchema = schemaFor<StoredKudos>()(
     giver: z.string(),
     recipients: z.array(z.string()),
     message: z.string(),
-    values: z.array(z.string()).default([]),
-    requestId: z.string().optional(),
-    provider: z.string().optional(),
-    departments: z.record(z.string(), z.array(z.string())).default({}),
+    values: z._default(z.array(z.string()), []),
+    requestId: z.optional(z.string()),
+    provider: z.optional(z.string()),
+    departments: z._default(z.record(z.string(), z.array(z.string())), {}),
     at: z.number(),
     day: z.string(),
     week: z.string(),
     source: z.enum(KUDOS_SOURCES),
-    about: MessageRefSchema.optional(),
-    dmed: z.record(z.string(), z.string()).default({}),
+    about: z.optional(MessageRefSchema),
+    dmed: z._default(z.record(z.string(), z.string()), {}),
   }),
 );
 

@@ -4,8 +4,9 @@
  * and names every field of it (optional and nested ones too), so a field added to the domain type
  * but not to the schema fails to compile instead of being dropped on read.
  */
-import * as z from 'zod';
+
 import type { MessageRef } from '../domain/message-ref';
+import * as z from '../zod';
 
 /** The fields of `T`, at any depth, that `Output` does not have (never when there are none). */
 type MissingFields<T, Output> = T extends readonly (infer Element)[]
@@ -20,7 +21,7 @@ type MissingFields<T, Output> = T extends readonly (infer Element)[]
 
 /** The schema, checked at compile time against `T` (see above); nothing happens at run time. */
 export function schemaFor<T>() {
-  return <S extends z.ZodType<T>>(
+  return <S extends z.ZodMiniType<T>>(
     schema: S &
       ([MissingFields<T, z.output<S>>] extends [never] ? unknown : { missing: MissingFields<T, z.output<S>> }),
   ): S => schema;

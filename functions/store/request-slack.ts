@@ -6,8 +6,8 @@
  * requester DM back to the request, so a reply in their thread finds it with one GetItem.
  */
 
-import * as z from 'zod';
 import type { MessageRef } from '../domain/message-ref';
+import * as z from '../zod';
 import type { Db } from './client';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from './commands';
 import { CARD_SK, DM_SK, eventSk, LOCK_SK, requestPk, THREAD_SK, threadPk } from './request-keys';

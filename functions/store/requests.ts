@@ -10,7 +10,6 @@
  * while the request is being worked, gsi3 `QUEUE#<provider>` (the provider's queue, most urgent first).
  */
 
-import * as z from 'zod';
 import { PRIORITIES } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import type { MessageRef } from '../domain/message-ref';
@@ -27,6 +26,7 @@ import {
 } from '../domain/request';
 import { statsDelta, statsDeltas } from '../domain/stats';
 import { WAITING_RULES } from '../domain/waiting';
+import * as z from '../zod';
 import { checkKeys } from './checks';
 import type { Db } from './client';
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from './commands';
@@ -58,6 +58,9 @@ import { queryAll, type TransactItem, transact } from './transact';
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
+/** A whole number (classic zod's `z.number().int()`). */
+const int = () => z.number().check(z.int());
+
 const ClockEventSchema = z.object({
   type: z.enum(['start', 'pause', 'resume', 'meet', 'reopen', 'cycle']),
   at: z.number(),
@@ -70,34 +73,34 @@ const TargetClockSchema = z.object({
   startedAt: z.number(),
   lastEventAt: z.number(),
   usedBefore: z.number(),
-  runningSince: z.number().nullable(),
-  dueAt: z.number().nullable(),
-  atRiskAt: z.number().nullable(),
-  breachedAt: z.number().nullable(),
-  metAt: z.number().nullable(),
+  runningSince: z.nullable(z.number()),
+  dueAt: z.nullable(z.number()),
+  atRiskAt: z.nullable(z.number()),
+  breachedAt: z.nullable(z.number()),
+  metAt: z.nullable(z.number()),
   events: z.array(ClockEventSchema),
 });
 
 const BreachSchema = z.object({
   amount: z.number(),
   unit: z.string(),
-  n: z.number().int(),
+  n: int(),
   multiplier: z.number(),
   month: z.string(),
   dueAt: z.number(),
   detectedAt: z.number(),
-  waived: z.object({ by: z.string(), at: z.number(), reason: z.string() }).optional(),
+  waived: z.optional(z.object({ by: z.string(), at: z.number(), reason: z.string() })),
 });
 
 const CycleSchema = z.object({
-  n: z.number().int(),
+  n: int(),
   startedAt: z.number(),
   metAt: z.number(),
   endedAt: z.number(),
-  breach: BreachSchema.optional(),
+  breach: z.optional(BreachSchema),
 });
 
-const FiledSchema = z.object({ day: z.string(), week: z.string(), weekday: z.number().int(), hour: z.number().int() });
+const FiledSchema = z.object({ day: z.string(), week: z.string(), weekday: int(), hour: int() });
 const OutcomeSchema = z.enum(['met', 'breached', 'transferred']);
 
 const TransferSchema = z.object({
@@ -107,15 +110,15 @@ const TransferSchema = z.object({
   from: z.string(),
   to: z.string(),
   agreementId: z.string(),
-  agreementVersion: z.number().int(),
+  agreementVersion: int(),
   service: z.string(),
   priority: z.enum(PRIORITIES),
   filed: FiledSchema,
-  assignee: z.string().optional(),
+  assignee: z.optional(z.string()),
   outcome: z.object({ response: OutcomeSchema, resolution: OutcomeSchema }),
-  took: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
-  breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
-  cycles: z.array(CycleSchema).optional(),
+  took: z.optional(z.object({ response: z.optional(z.number()), resolution: z.optional(z.number()) })),
+  breaches: z.optional(z.object({ response: z.optional(BreachSchema), resolution: z.optional(BreachSchema) })),
+  cycles: z.optional(z.array(CycleSchema)),
 });
 
 /**
@@ -128,8 +131,8 @@ type StoredRequest = Omit<Request, 'filed' | 'resolutionNote'> &
 const RecoveryStepSchema = z.object({ by: z.string(), at: z.number() });
 
 const RatingSchema = z.object({
-  score: z.number().int(),
-  better: z.string().optional(),
+  score: int(),
+  better: z.optional(z.string()),
   at: z.number(),
   by: z.string(),
 });
@@ -137,82 +140,82 @@ const RatingSchema = z.object({
 const StoredRequestSchema = schemaFor<StoredRequest>()(
   z.object({
     id: z.string(),
-    number: z.number().int(),
+    number: int(),
     provider: z.string(),
     customer: z.string(),
     agreementId: z.string(),
-    agreementVersion: z.number().int(),
+    agreementVersion: int(),
     service: z.string(),
     priority: z.enum(PRIORITIES),
     title: z.string(),
     description: z.string(),
-    source: z
-      .object({ channel: z.string(), ts: z.string(), permalink: z.string(), thread: z.string().optional() })
-      .optional(),
+    source: z.optional(
+      z.object({ channel: z.string(), ts: z.string(), permalink: z.string(), thread: z.optional(z.string()) }),
+    ),
     requester: z.string(),
-    assignee: z.string().optional(),
+    assignee: z.optional(z.string()),
     status: z.enum(REQUEST_STATUSES),
-    resumeTo: z.enum(REQUEST_STATUSES).optional(),
+    resumeTo: z.optional(z.enum(REQUEST_STATUSES)),
     createdAt: z.number(),
     updatedAt: z.number(),
-    acknowledgedAt: z.number().optional(),
-    resolvedAt: z.number().optional(),
-    closedAt: z.number().optional(),
-    cancelledAt: z.number().optional(),
-    resolution: z.string().optional(),
-    rating: RatingSchema.optional(),
-    earlierRatings: z.array(RatingSchema).optional(),
+    acknowledgedAt: z.optional(z.number()),
+    resolvedAt: z.optional(z.number()),
+    closedAt: z.optional(z.number()),
+    cancelledAt: z.optional(z.number()),
+    resolution: z.optional(z.string()),
+    rating: z.optional(RatingSchema),
+    earlierRatings: z.optional(z.array(RatingSchema)),
     clocks: z.object({ response: TargetClockSchema, resolution: TargetClockSchema }),
-    rev: z.number().int(),
+    rev: int(),
     // Requests kept before report buckets existed have none: they get the UTC bucket of their filing.
-    filed: FiledSchema.optional(),
-    warned: z.object({ response: z.number().optional(), resolution: z.number().optional() }).optional(),
-    ladder: z.array(EscalationStepSchema).optional(),
-    escalated: z.record(z.string(), z.number()).optional(),
-    nextStepAt: z.number().optional(),
-    overdueRemindedAt: z.number().optional(),
-    nextReminderAt: z.number().optional(),
-    waitRules: WaitingTermsSchema.optional(),
-    waitingSince: z.number().optional(),
-    remindedAt: z.number().optional(),
-    nextWaitAt: z.number().optional(),
-    waited: z.object({ ms: z.number(), pauses: z.number().int() }).optional(),
-    breaches: z.object({ response: BreachSchema.optional(), resolution: BreachSchema.optional() }).optional(),
-    cycles: z.array(CycleSchema).optional(),
-    cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
-    original: z
-      .object({
+    filed: z.optional(FiledSchema),
+    warned: z.optional(z.object({ response: z.optional(z.number()), resolution: z.optional(z.number()) })),
+    ladder: z.optional(z.array(EscalationStepSchema)),
+    escalated: z.optional(z.record(z.string(), z.number())),
+    nextStepAt: z.optional(z.number()),
+    overdueRemindedAt: z.optional(z.number()),
+    nextReminderAt: z.optional(z.number()),
+    waitRules: z.optional(WaitingTermsSchema),
+    waitingSince: z.optional(z.number()),
+    remindedAt: z.optional(z.number()),
+    nextWaitAt: z.optional(z.number()),
+    waited: z.optional(z.object({ ms: z.number(), pauses: int() })),
+    breaches: z.optional(z.object({ response: z.optional(BreachSchema), resolution: z.optional(BreachSchema) })),
+    cycles: z.optional(z.array(CycleSchema)),
+    cause: z.optional(z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.optional(z.string()) })),
+    original: z.optional(
+      z.object({
         priority: z.enum(PRIORITIES),
-        due: z.object({ response: z.number().nullable(), resolution: z.number().nullable() }),
-      })
-      .optional(),
-    transfers: z.array(TransferSchema).optional(),
-    recovery: z
-      .object({
-        steps: z
-          .object({
-            apologised: RecoveryStepSchema.optional(),
-            explained: RecoveryStepSchema.optional(),
-            progress: RecoveryStepSchema.optional(),
-            cause: RecoveryStepSchema.optional(),
-          })
-          .optional(),
-        confirmed: z.object({ recovered: z.boolean(), by: z.string(), at: z.number() }).optional(),
-        credits: z
-          .array(
+        due: z.object({ response: z.nullable(z.number()), resolution: z.nullable(z.number()) }),
+      }),
+    ),
+    transfers: z.optional(z.array(TransferSchema)),
+    recovery: z.optional(
+      z.object({
+        steps: z.optional(
+          z.object({
+            apologised: z.optional(RecoveryStepSchema),
+            explained: z.optional(RecoveryStepSchema),
+            progress: z.optional(RecoveryStepSchema),
+            cause: z.optional(RecoveryStepSchema),
+          }),
+        ),
+        confirmed: z.optional(z.object({ recovered: z.boolean(), by: z.string(), at: z.number() })),
+        credits: z.optional(
+          z.array(
             z.object({
               kind: z.enum(['response', 'resolution']),
-              cycle: z.number().int(),
+              cycle: int(),
               amount: z.number(),
               unit: z.string(),
               month: z.string(),
               at: z.number(),
             }),
-          )
-          .optional(),
-      })
-      .optional(),
-    recoveryCredit: RecoveryCreditSchema.optional(),
+          ),
+        ),
+      }),
+    ),
+    recoveryCredit: z.optional(RecoveryCreditSchema),
   }),
 );
 
@@ -228,38 +231,38 @@ export type StoredEvent = RequestEvent & {
 
 const StoredEventSchema = schemaFor<StoredEvent>()(
   z.object({
-    seq: z.number().int(),
+    seq: int(),
     type: z.enum(['filed', ...ACTION_TYPES]),
     actor: z.string(),
     at: z.number(),
-    from: z.enum(REQUEST_STATUSES).nullable(),
+    from: z.nullable(z.enum(REQUEST_STATUSES)),
     to: z.enum(REQUEST_STATUSES),
-    note: z.string().optional(),
-    assignee: z.string().optional(),
-    previousAssignee: z.string().optional(),
-    score: z.number().optional(),
-    kind: z.enum(['response', 'resolution']).optional(),
-    step: z.number().int().optional(),
-    stepAt: z.number().optional(),
-    rule: z.enum(WAITING_RULES).optional(),
-    cycle: z.number().int().optional(),
-    amount: z.number().optional(),
-    unit: z.string().optional(),
-    cause: z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.string().optional() }).optional(),
-    side: z.enum(['provider', 'requester']).optional(),
-    internal: z.boolean().optional(),
-    files: z.array(z.object({ name: z.string(), permalink: z.string() })).optional(),
-    via: z.object({ channel: z.string(), ts: z.string() }).optional(),
-    priority: z.enum(PRIORITIES).optional(),
-    previousPriority: z.enum(PRIORITIES).optional(),
-    asked: z.boolean().optional(),
-    transfer: z.object({ from: z.string(), to: z.string(), fromName: z.string(), toName: z.string() }).optional(),
-    recovery: z.enum(RECOVERY_STEPS).optional(),
-    recovered: z.boolean().optional(),
-    credited: z.number().optional(),
-    dmed: z.record(z.string(), z.string()).default({}),
-    threadTs: z.string().optional(),
-    announcedAt: z.string().optional(),
+    note: z.optional(z.string()),
+    assignee: z.optional(z.string()),
+    previousAssignee: z.optional(z.string()),
+    score: z.optional(z.number()),
+    kind: z.optional(z.enum(['response', 'resolution'])),
+    step: z.optional(int()),
+    stepAt: z.optional(z.number()),
+    rule: z.optional(z.enum(WAITING_RULES)),
+    cycle: z.optional(int()),
+    amount: z.optional(z.number()),
+    unit: z.optional(z.string()),
+    cause: z.optional(z.object({ category: z.enum(CAUSE_CATEGORIES), text: z.optional(z.string()) })),
+    side: z.optional(z.enum(['provider', 'requester'])),
+    internal: z.optional(z.boolean()),
+    files: z.optional(z.array(z.object({ name: z.string(), permalink: z.string() }))),
+    via: z.optional(z.object({ channel: z.string(), ts: z.string() })),
+    priority: z.optional(z.enum(PRIORITIES)),
+    previousPriority: z.optional(z.enum(PRIORITIES)),
+    asked: z.optional(z.boolean()),
+    transfer: z.optional(z.object({ from: z.string(), to: z.string(), fromName: z.string(), toName: z.string() })),
+    recovery: z.optional(z.enum(RECOVERY_STEPS)),
+    recovered: z.optional(z.boolean()),
+    credited: z.optional(z.number()),
+    dmed: z._default(z.record(z.string(), z.string()), {}),
+    threadTs: z.optional(z.string()),
+    announcedAt: z.optional(z.string()),
   }),
 );
 
@@ -315,7 +318,7 @@ export async function takeNumber(db: Db, department: string): Promise<number> {
       ReturnValues: 'UPDATED_NEW',
     }),
   );
-  return z.number().int().positive().parse(out.Attributes?.seq);
+  return z.number().check(z.int(), z.positive()).parse(out.Attributes?.seq);
 }
 
 /**

@@ -11,7 +11,7 @@
  * nothing is lost, and the worker posts once per key whatever reaches it twice.
  */
 
-import * as z from 'zod';
+import * as z from '../zod';
 import { auditItems } from './audit';
 import { markClaimed, releaseClaim } from './claims';
 import type { Db } from './client';
@@ -29,13 +29,13 @@ export const WEEKLY_CLAIM_LEASE_MS = 300_000 + 5_000;
 const CLAIM_KEPT_SECONDS = 60 * 24 * 60 * 60;
 
 export const Subscription = z.object({
-  department: z.string().min(1),
+  department: z.string().check(z.minLength(1)),
   /** A person's ID (their DM) or a channel's ID. */
-  target: z.string().min(1),
+  target: z.string().check(z.minLength(1)),
   kind: z.enum(['person', 'channel']),
   cadence: z.literal('weekly'),
   /** Who subscribed it (a Slack user ID). */
-  by: z.string().min(1),
+  by: z.string().check(z.minLength(1)),
   /** When (ms): its first report is the first weekly one after this. */
   at: z.number(),
 });

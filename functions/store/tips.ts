@@ -6,7 +6,6 @@
  * built-in one (domain/tips.ts) with these items laid over it: one Query.
  */
 
-import * as z from 'zod';
 import type { CauseCategory } from '../domain/request';
 import {
   activeTips,
@@ -20,6 +19,7 @@ import {
   TipSpec,
 } from '../domain/tips';
 import { logger } from '../log';
+import * as z from '../zod';
 import { auditItems } from './audit';
 import type { Db } from './client';
 import { GetCommand } from './commands';
@@ -30,12 +30,12 @@ export const tipSk = (id: string) => `TIP#${id}`;
 
 const StoredTipSchema = z.object({
   id: z.string(),
-  source: z.enum(['custom', 'edit']).optional(),
-  kind: z.string().optional(),
-  title: z.string().optional(),
-  body: z.string().optional(),
-  tryThisWeek: z.string().optional(),
-  retired: z.boolean().optional(),
+  source: z.optional(z.enum(['custom', 'edit'])),
+  kind: z.optional(z.string()),
+  title: z.optional(z.string()),
+  body: z.optional(z.string()),
+  tryThisWeek: z.optional(z.string()),
+  retired: z.optional(z.boolean()),
 });
 
 function changeOf(item: Record<string, unknown>): TipChange | undefined {
