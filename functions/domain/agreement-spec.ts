@@ -3,7 +3,7 @@
  * check each field with a message naming what to write instead, and the conversion between the
  * written terms and `AgreementTerms` (agreement.ts). Pure domain code.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import {
   type AgreementTerms,
   ESCALATION_AUDIENCES,
@@ -22,26 +22,31 @@ import { shown } from './issues';
 import { sameValue } from './same-value';
 import { DEFAULT_AT_RISK } from './target-clock';
 
-const DurationText = z.unknown().transform((value, ctx) => {
-  if (value === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'is required; use forms like 30m, 4h, 1h30m' });
-    return z.NEVER;
-  }
-  const parsed = parseDuration(typeof value === 'number' ? `${value}` : value);
-  if (!parsed.ok) {
-    const unitless = typeof value === 'number' && Number.isInteger(value) && value > 0;
-    ctx.addIssue({
-      code: 'custom',
-      message: unitless
-        ? `${value} has no unit; write ${value}m or ${value}h`
-        : typeof value === 'number'
-          ? `${value} is not a duration; use forms like 30m, 4h, 1h30m`
-          : parsed.error,
-    });
-    return z.NEVER;
-  }
-  return parsed.value;
-});
+/** Reports `message` on the value being transformed (zod/mini's transforms have no `addIssue`). */
+function fail(ctx: z.core.ParsePayload, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  return z.NEVER;
+}
+
+const DurationText = z.pipe(
+  z.unknown(),
+  z.transform((value: unknown, ctx) => {
+    if (value === undefined) return fail(ctx, 'is required; use forms like 30m, 4h, 1h30m');
+    const parsed = parseDuration(typeof value === 'number' ? `${value}` : value);
+    if (!parsed.ok) {
+      const unitless = typeof value === 'number' && Number.isInteger(value) && value > 0;
+      return fail(
+        ctx,
+        unitless
+          ? `${value} has no unit; write ${value}m or ${value}h`
+          : typeof value === 'number'
+            ? `${value} is not a duration; use forms like 30m, 4h, 1h30m`
+            : parsed.error,
+      );
+    }
+    return parsed.value;
+  }),
+);
 
 const TargetSpec = z
   .strictObject(
@@ -53,21 +58,23 @@ const TargetSpec = z
           : 'must give response and resolution times, e.g. { response: 30m, resolution: 4h }',
     },
   )
-  .superRefine((t, ctx) => {
-    if (t.response > t.resolution) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['resolution'],
-        message: `${formatDuration(t.resolution)} is less than the response target ${formatDuration(t.response)}; solving includes answering, so it cannot be sooner`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((t, ctx) => {
+      if (t.response > t.resolution) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resolution'],
+          message: `${formatDuration(t.resolution)} is less than the response target ${formatDuration(t.response)}; solving includes answering, so it cannot be sooner`,
+        });
+      }
+    }),
+  );
 
 const TargetsSpec = z
   .strictObject(
-    Object.fromEntries(PRIORITIES.map((p) => [p, TargetSpec.optional()])) as Record<
+    Object.fromEntries(PRIORITIES.map((p) => [p, z.optional(TargetSpec)])) as Record<
       Priority,
-      z.ZodOptional<typeof TargetSpec>
+      z.ZodMiniOptional<typeof TargetSpec>
     >,
     {
       error: (iss) =>
@@ -76,9 +83,11 @@ const TargetsSpec = z
           : 'must map priorities (P1..P4) to targets',
     },
   )
-  .refine((t) => PRIORITIES.some((p) => t[p] !== undefined), {
-    error: 'give targets for at least one priority (P1..P4)',
-  });
+  .check(
+    z.refine((t) => PRIORITIES.some((p) => t[p] !== undefined), {
+      error: 'give targets for at least one priority (P1..P4)',
+    }),
+  );
 
 const amount = (what: string) =>
   z
@@ -90,11 +99,13 @@ const amount = (what: string) =>
             ? 'must be a finite number'
             : `${shown(iss.input)} is not a number`,
     })
-    .refine((n) => n >= 0, {
-      error: (iss) => `${shown(iss.input)} is negative; a penalty is an amount owed, 0 or more`,
-    })
-    .refine((n) => n <= MAX_AMOUNT, { error: `is too large; the most we accept is ${MAX_AMOUNT}` })
-    .refine((n) => Number(n.toFixed(2)) === n, { error: 'has more than two decimals' });
+    .check(
+      z.refine((n) => n >= 0, {
+        error: (iss) => `${shown(iss.input)} is negative; a penalty is an amount owed, 0 or more`,
+      }),
+      z.refine((n) => n <= MAX_AMOUNT, { error: `is too large; the most we accept is ${MAX_AMOUNT}` }),
+      z.refine((n) => Number(n.toFixed(2)) === n, { error: 'has more than two decimals' }),
+    );
 
 const TierSpec = z.strictObject(
   {
@@ -103,18 +114,24 @@ const TierSpec = z.strictObject(
         error: (iss) =>
           iss.input === undefined ? 'from_breach is required' : `${shown(iss.input)} is not a whole number`,
       })
-      .int({ error: (iss) => `${shown(iss.input)} is not a whole number` })
-      .min(2, {
-        error: (iss) =>
-          `${shown(iss.input)} is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)`,
-      })
-      .max(1000, { error: 'is too large; use 1000 or less' }),
+      .check(
+        z.int({ error: (iss) => `${shown(iss.input)} is not a whole number` }),
+        z.gte(2, {
+          error: (iss) =>
+            `${shown(iss.input)} is too small; tiers start from the 2nd breach of a month (the 1st always costs per_breach)`,
+        }),
+        z.lte(1000, { error: 'is too large; use 1000 or less' }),
+      ),
     multiplier: z
       .number({
         error: (iss) => (iss.input === undefined ? 'multiplier is required' : `${shown(iss.input)} is not a number`),
       })
-      .min(1, { error: (iss) => `${shown(iss.input)} is below 1; a tier makes repeated breaches cost more, not less` })
-      .max(100, { error: 'is too large; use 100 or less' }),
+      .check(
+        z.gte(1, {
+          error: (iss) => `${shown(iss.input)} is below 1; a tier makes repeated breaches cost more, not less`,
+        }),
+        z.lte(100, { error: 'is too large; use 100 or less' }),
+      ),
   },
   {
     error: (iss) =>
@@ -127,27 +144,22 @@ const TierSpec = z.strictObject(
 export const PenaltySpec = z
   .strictObject(
     {
-      unit: z
-        .string({
+      unit: z.pipe(
+        z.string({
           error: (iss) =>
             iss.input === undefined
               ? `unit is required; ${UNIT_HELP}`
               : `${shown(iss.input)} is not a unit; ${UNIT_HELP}`,
-        })
-        .transform((u, ctx) => {
-          const unit = normaliseUnit(u);
-          if (unit === undefined) {
-            ctx.addIssue({ code: 'custom', message: `${shown(u)} is not a unit; ${UNIT_HELP}` });
-            return z.NEVER;
-          }
-          return unit;
         }),
+        z.transform((u: string, ctx) => normaliseUnit(u) ?? fail(ctx, `${shown(u)} is not a unit; ${UNIT_HELP}`)),
+      ),
       per_breach: amount('per_breach'),
-      tiers: z
-        .array(TierSpec, { error: 'must be a list of tiers like [{ from_breach: 3, multiplier: 2 }]' })
-        .max(10, 'has more than 10 tiers')
-        .optional(),
-      monthly_cap: amount('monthly_cap').optional(),
+      tiers: z.optional(
+        z
+          .array(TierSpec, { error: 'must be a list of tiers like [{ from_breach: 3, multiplier: 2 }]' })
+          .check(z.maxLength(10, 'has more than 10 tiers')),
+      ),
+      monthly_cap: z.optional(amount('monthly_cap')),
     },
     {
       error: (iss) =>
@@ -156,25 +168,27 @@ export const PenaltySpec = z
           : 'must be penalty terms like { unit: points, per_breach: 50 }',
     },
   )
-  .superRefine((p, ctx) => {
-    const tiers = p.tiers ?? [];
-    for (let i = 1; i < tiers.length; i++) {
-      if (tiers[i]!.from_breach <= tiers[i - 1]!.from_breach) {
+  .check(
+    z.superRefine((p, ctx) => {
+      const tiers = p.tiers ?? [];
+      for (let i = 1; i < tiers.length; i++) {
+        if (tiers[i]!.from_breach <= tiers[i - 1]!.from_breach) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tiers', i, 'from_breach'],
+            message: `${tiers[i]!.from_breach} does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order`,
+          });
+        }
+      }
+      if (p.monthly_cap !== undefined && p.monthly_cap < p.per_breach) {
         ctx.addIssue({
           code: 'custom',
-          path: ['tiers', i, 'from_breach'],
-          message: `${tiers[i]!.from_breach} does not come after the previous tier's ${tiers[i - 1]!.from_breach}; list tiers in rising order`,
+          path: ['monthly_cap'],
+          message: `${p.monthly_cap} is below per_breach (${p.per_breach}); a month's cap must allow at least one breach`,
         });
       }
-    }
-    if (p.monthly_cap !== undefined && p.monthly_cap < p.per_breach) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['monthly_cap'],
-        message: `${p.monthly_cap} is below per_breach (${p.per_breach}); a month's cap must allow at least one breach`,
-      });
-    }
-  });
+    }),
+  );
 
 const AUDIENCE_HELP = `use one of ${ESCALATION_AUDIENCES.join(', ')}`;
 const SHARE_HELP = 'write the share of a target used, between 0 and 1, e.g. 0.5';
@@ -182,17 +196,20 @@ const SHARE_HELP = 'write the share of a target used, between 0 and 1, e.g. 0.5'
 const EscalationStepSpec = z
   .strictObject(
     {
-      at: z
-        .number({ error: (iss) => `${shown(iss.input)} is not a number; ${SHARE_HELP}` })
-        .gt(0, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; ${SHARE_HELP}` })
-        .lt(1, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; ${SHARE_HELP}` })
-        .optional(),
-      target: z
-        .enum(['response', 'resolution'], {
+      at: z.optional(
+        z
+          .number({ error: (iss) => `${shown(iss.input)} is not a number; ${SHARE_HELP}` })
+          .check(
+            z.gt(0, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; ${SHARE_HELP}` }),
+            z.lt(1, { error: (iss) => `${shown(iss.input)} is not between 0 and 1; ${SHARE_HELP}` }),
+          ),
+      ),
+      target: z.optional(
+        z.enum(['response', 'resolution'], {
           error: (iss) => `${shown(iss.input)} is not a target; use response or resolution`,
-        })
-        .optional(),
-      unacknowledged_for: DurationText.optional(),
+        }),
+      ),
+      unacknowledged_for: z.optional(DurationText),
       notify: z.enum(ESCALATION_AUDIENCES, {
         error: (iss) =>
           iss.input === undefined
@@ -207,40 +224,42 @@ const EscalationStepSpec = z
           : 'must be a step like { at: 0.5, notify: assignee } or { unacknowledged_for: 1h, notify: provider_heads }',
     },
   )
-  .superRefine((step, ctx) => {
-    const byShare = step.at !== undefined;
-    const byWait = step.unacknowledged_for !== undefined;
-    if (byShare === byWait)
-      ctx.addIssue({
-        code: 'custom',
-        message: byShare
-          ? 'give either at or unacknowledged_for, not both; make them two steps'
-          : 'give at (a share of a target, e.g. 0.5) or unacknowledged_for (a working duration, e.g. 1h)',
-      });
-    else if (byWait && step.target !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['target'],
-        message: 'only goes with at; unacknowledged_for always counts until the request is acknowledged',
-      });
-  });
+  .check(
+    z.superRefine((step, ctx) => {
+      const byShare = step.at !== undefined;
+      const byWait = step.unacknowledged_for !== undefined;
+      if (byShare === byWait)
+        ctx.addIssue({
+          code: 'custom',
+          message: byShare
+            ? 'give either at or unacknowledged_for, not both; make them two steps'
+            : 'give at (a share of a target, e.g. 0.5) or unacknowledged_for (a working duration, e.g. 1h)',
+        });
+      else if (byWait && step.target !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['target'],
+          message: 'only goes with at; unacknowledged_for always counts until the request is acknowledged',
+        });
+    }),
+  );
 
 const EscalationSpec = z
   .array(EscalationStepSpec, {
     error:
       'must be a list of steps like [{ at: 0.5, notify: assignee }, { unacknowledged_for: 1h, notify: provider_heads }]',
   })
-  .max(MAX_ESCALATION_STEPS, `has more than ${MAX_ESCALATION_STEPS} steps`);
+  .check(z.maxLength(MAX_ESCALATION_STEPS, `has more than ${MAX_ESCALATION_STEPS} steps`));
 
 const WaitingSpec = z
   .strictObject(
     {
-      remind_after: DurationText.optional(),
-      resume_after: DurationText.optional(),
-      close_after: DurationText.optional(),
-      third_party_pauses_clock: z
-        .boolean({ error: (iss) => `${shown(iss.input)} is not true or false; write true to pause the clock` })
-        .optional(),
+      remind_after: z.optional(DurationText),
+      resume_after: z.optional(DurationText),
+      close_after: z.optional(DurationText),
+      third_party_pauses_clock: z.optional(
+        z.boolean({ error: (iss) => `${shown(iss.input)} is not true or false; write true to pause the clock` }),
+      ),
     },
     {
       error: (iss) =>
@@ -249,34 +268,36 @@ const WaitingSpec = z
           : 'must be waiting rules like { remind_after: 4h, resume_after: 16h }',
     },
   )
-  .superRefine((w, ctx) => {
-    if (
-      w.remind_after === undefined &&
-      w.resume_after === undefined &&
-      w.close_after === undefined &&
-      w.third_party_pauses_clock === undefined
-    )
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'give at least one of remind_after, resume_after, close_after, third_party_pauses_clock, or leave waiting out',
-      });
-    if (w.resume_after !== undefined && w.close_after !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['close_after'],
-        message: 'give resume_after or close_after, not both: after the wait the request either runs again or closes',
-      });
-    for (const key of ['resume_after', 'close_after'] as const) {
-      const end = w[key];
-      if (end !== undefined && w.remind_after !== undefined && end <= w.remind_after)
+  .check(
+    z.superRefine((w, ctx) => {
+      if (
+        w.remind_after === undefined &&
+        w.resume_after === undefined &&
+        w.close_after === undefined &&
+        w.third_party_pauses_clock === undefined
+      )
         ctx.addIssue({
           code: 'custom',
-          path: [key],
-          message: `${formatDuration(end)} is not longer than remind_after (${formatDuration(w.remind_after)}); the requester is reminded before the wait ends`,
+          message:
+            'give at least one of remind_after, resume_after, close_after, third_party_pauses_clock, or leave waiting out',
         });
-    }
-  });
+      if (w.resume_after !== undefined && w.close_after !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['close_after'],
+          message: 'give resume_after or close_after, not both: after the wait the request either runs again or closes',
+        });
+      for (const key of ['resume_after', 'close_after'] as const) {
+        const end = w[key];
+        if (end !== undefined && w.remind_after !== undefined && end <= w.remind_after)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `${formatDuration(end)} is not longer than remind_after (${formatDuration(w.remind_after)}); the requester is reminded before the wait ends`,
+          });
+      }
+    }),
+  );
 
 /** `recovery_credit: { share: 0.5, within: 4h }`: a share of a breach's penalty given back when recovery is confirmed in time. */
 const RecoveryCreditSpec = z.strictObject(
@@ -288,8 +309,12 @@ const RecoveryCreditSpec = z.strictObject(
             ? 'share is required: the part of the penalty given back, e.g. 0.5'
             : `${shown(iss.input)} is not a number; write the part of the penalty given back, e.g. 0.5`,
       })
-      .gt(0, { error: (iss) => `${shown(iss.input)} is not above 0; write a share such as 0.5 (half the penalty)` })
-      .max(1, { error: (iss) => `${shown(iss.input)} is more than 1; a credit gives back at most the whole penalty` }),
+      .check(
+        z.gt(0, { error: (iss) => `${shown(iss.input)} is not above 0; write a share such as 0.5 (half the penalty)` }),
+        z.lte(1, {
+          error: (iss) => `${shown(iss.input)} is more than 1; a credit gives back at most the whole penalty`,
+        }),
+      ),
     within: DurationText,
   },
   {
@@ -320,26 +345,29 @@ const termsShape = {
           ? 'service is required: name what is promised, e.g. Laptops and accounts'
           : `must be text, not ${shown(iss.input)}`,
     })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(80, 'is longer than 80 characters'),
+    .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80, 'is longer than 80 characters')),
   targets: TargetsSpec,
   penalty: PenaltySpec,
-  at_risk: z
-    .number({
-      error: (iss) =>
-        `${shown(iss.input)} is not a number; write the share of a target after which it is at risk, e.g. 0.75`,
-    })
-    .gt(0, {
-      error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
-    })
-    .lt(1, {
-      error: (iss) => `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
-    })
-    .optional(),
-  escalation: EscalationSpec.optional(),
-  waiting: WaitingSpec.optional(),
-  recovery_credit: RecoveryCreditSpec.optional(),
+  at_risk: z.optional(
+    z
+      .number({
+        error: (iss) =>
+          `${shown(iss.input)} is not a number; write the share of a target after which it is at risk, e.g. 0.75`,
+      })
+      .check(
+        z.gt(0, {
+          error: (iss) =>
+            `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
+        }),
+        z.lt(1, {
+          error: (iss) =>
+            `${shown(iss.input)} is not between 0 and 1; write a share such as 0.75 (75% of the time used)`,
+        }),
+      ),
+  ),
+  escalation: z.optional(EscalationSpec),
+  waiting: z.optional(WaitingSpec),
+  recovery_credit: z.optional(RecoveryCreditSpec),
 };
 
 const termsError = (iss: { code?: string; keys?: string[] }) =>
@@ -365,9 +393,11 @@ export const AgreementSpec = z.strictObject(
             ? `id is required; ${AGREEMENT_ID_HELP}`
             : `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`,
       })
-      .refine((id) => AGREEMENT_ID.test(id), {
-        error: (iss) => `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`,
-      }),
+      .check(
+        z.refine((id) => AGREEMENT_ID.test(id), {
+          error: (iss) => `${shown(iss.input)} is not an agreement id; ${AGREEMENT_ID_HELP}`,
+        }),
+      ),
     ...termsShape,
   },
   { error: termsError },

@@ -17,7 +17,7 @@
 
 import type HolidaysType from 'date-holidays';
 import { IANAZone } from 'luxon';
-import * as z from 'zod';
+import * as z from '../zod';
 import { DAY_MS } from './duration';
 import { issueLine, issuesOf } from './issues';
 import type { Result } from './result';
@@ -205,14 +205,16 @@ function writtenShape() {
     .union([z.string(), z.null()], {
       error: (iss) => `must be text like "09:00-17:00", not ${JSON.stringify(iss.input)}`,
     })
-    .superRefine((value, ctx) => {
-      const parsed = parseDayRanges(value);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
-    });
+    .check(
+      z.superRefine((value, ctx) => {
+        const parsed = parseDayRanges(value);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+      }),
+    );
 
-  const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.optional()])) as Record<
+  const hoursShape = Object.fromEntries(WEEKDAYS.map((d) => [d, z.optional(DayHours)])) as Record<
     Weekday,
-    z.ZodOptional<typeof DayHours>
+    z.ZodMiniOptional<typeof DayHours>
   >;
 
   const Hours = z.strictObject(hoursShape, {
@@ -224,18 +226,18 @@ function writtenShape() {
 
   const Holidays = z.strictObject(
     {
-      country: text('country').optional(),
-      region: text('region').optional(),
-      dates: z
-        .array(
-          z
-            .string({ error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD` })
-            .refine(isIsoDate, {
+      country: z.optional(text('country')),
+      region: z.optional(text('region')),
+      dates: z.optional(
+        z.array(
+          z.string({ error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD` }).check(
+            z.refine(isIsoDate, {
               error: (iss) => `${JSON.stringify(iss.input)} is not a date; write YYYY-MM-DD`,
             }),
+          ),
           { error: 'must be a list of dates like ["2026-12-24"]' },
-        )
-        .optional(),
+        ),
+      ),
     },
     {
       error: (iss) =>
@@ -250,42 +252,46 @@ function writtenShape() {
       error: (iss) =>
         `must map dates to hours, like { "2026-12-24": "09:00-13:00", "2026-12-31": "" }, not ${JSON.stringify(iss.input)}`,
     })
-    .superRefine((overrides, ctx) => {
-      for (const [date, value] of Object.entries(overrides)) {
-        if (!isIsoDate(date)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [date],
-            message: `${JSON.stringify(date)} is not a date; write YYYY-MM-DD, e.g. "2026-12-24"`,
-          });
-          continue;
-        }
-        const parsed = parseDayRanges(value);
-        if (!parsed.ok) continue; // reported on the value already
-        const ranges = [...parsed.value].sort((a, b) => a.start - b.start);
-        for (let i = 1; i < ranges.length; i++) {
-          if (ranges[i]!.start < ranges[i - 1]!.end) {
+    .check(
+      z.superRefine((overrides, ctx) => {
+        for (const [date, value] of Object.entries(overrides)) {
+          if (!isIsoDate(date)) {
             ctx.addIssue({
               code: 'custom',
               path: [date],
-              message: `${JSON.stringify(ranges[i]!.text)} overlaps ${JSON.stringify(ranges[i - 1]!.text)}`,
+              message: `${JSON.stringify(date)} is not a date; write YYYY-MM-DD, e.g. "2026-12-24"`,
             });
-            break;
+            continue;
+          }
+          const parsed = parseDayRanges(value);
+          if (!parsed.ok) continue; // reported on the value already
+          const ranges = [...parsed.value].sort((a, b) => a.start - b.start);
+          for (let i = 1; i < ranges.length; i++) {
+            if (ranges[i]!.start < ranges[i - 1]!.end) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [date],
+                message: `${JSON.stringify(ranges[i]!.text)} overlaps ${JSON.stringify(ranges[i - 1]!.text)}`,
+              });
+              break;
+            }
           }
         }
-      }
-    });
+      }),
+    );
 
   return z
     .strictObject(
       {
-        timezone: text('timezone').refine((zone) => IANAZone.isValidZone(zone), {
-          error: (iss) =>
-            `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
-        }),
-        hours: Hours.optional(),
-        holidays: Holidays.optional(),
-        overrides: Overrides.optional(),
+        timezone: text('timezone').check(
+          z.refine((zone) => IANAZone.isValidZone(zone), {
+            error: (iss) =>
+              `${JSON.stringify(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
+          }),
+        ),
+        hours: z.optional(Hours),
+        holidays: z.optional(Holidays),
+        overrides: z.optional(Overrides),
       },
       {
         error: (iss) =>
@@ -294,33 +300,39 @@ function writtenShape() {
             : 'must be an object with timezone, hours, holidays and overrides',
       },
     )
-    .superRefine((spec, ctx) => {
-      checkWeek(spec.hours, ctx);
-      const h = spec.holidays;
-      if (h?.region !== undefined && h.country === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['holidays', 'region'], message: 'a region needs a country next to it' });
-      }
-      if (h?.country !== undefined) {
-        const country = h.country.toUpperCase();
-        if (!Object.hasOwn(knownCountries(), country)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['holidays', 'country'],
-            message: `${JSON.stringify(h.country)} is not a country we know public holidays for; use a two-letter code such as US, GB or DE`,
-          });
-        } else if (h.region !== undefined && !Object.hasOwn(knownRegions(country), h.region.toUpperCase())) {
-          const known = Object.keys(knownRegions(country));
+    .check(
+      z.superRefine((spec, ctx) => {
+        checkWeek(spec.hours, ctx);
+        const h = spec.holidays;
+        if (h?.region !== undefined && h.country === undefined) {
           ctx.addIssue({
             code: 'custom',
             path: ['holidays', 'region'],
-            message:
-              known.length === 0
-                ? `${JSON.stringify(h.region)} is not a region of ${country}; ${country} has no regions with their own holidays`
-                : `${JSON.stringify(h.region)} is not a region of ${country}; known regions: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
+            message: 'a region needs a country next to it',
           });
         }
-      }
-    });
+        if (h?.country !== undefined) {
+          const country = h.country.toUpperCase();
+          if (!Object.hasOwn(knownCountries(), country)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['holidays', 'country'],
+              message: `${JSON.stringify(h.country)} is not a country we know public holidays for; use a two-letter code such as US, GB or DE`,
+            });
+          } else if (h.region !== undefined && !Object.hasOwn(knownRegions(country), h.region.toUpperCase())) {
+            const known = Object.keys(knownRegions(country));
+            ctx.addIssue({
+              code: 'custom',
+              path: ['holidays', 'region'],
+              message:
+                known.length === 0
+                  ? `${JSON.stringify(h.region)} is not a region of ${country}; ${country} has no regions with their own holidays`
+                  : `${JSON.stringify(h.region)} is not a region of ${country}; known regions: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`,
+            });
+          }
+        }
+      }),
+    );
 }
 
 let built: ReturnType<typeof writtenShape> | undefined;
@@ -332,7 +344,7 @@ export const CalendarSpec = z.lazy(() => {
 export type CalendarSpec = z.infer<typeof CalendarSpec>;
 
 /** Overlaps (across midnight and the week's end too) and "no working hours at all". */
-function checkWeek(hours: CalendarSpec['hours'], ctx: z.RefinementCtx): void {
+function checkWeek(hours: CalendarSpec['hours'], ctx: z.core.$RefinementCtx): void {
   if (hours === undefined) return;
   const keys = WEEKDAYS.filter((d) => Object.hasOwn(hours, d));
   if (keys.length === 0) return; // {} means 24x7
@@ -368,7 +380,7 @@ function checkWeek(hours: CalendarSpec['hours'], ctx: z.RefinementCtx): void {
 }
 
 /** Turns zod issues into one line each: `calendar.hours.mon: "25:00-26:00" is not a time range; ...`. */
-export function describeIssues(error: z.ZodError, root = 'calendar'): string[] {
+export function describeIssues(error: z.core.$ZodError, root = 'calendar'): string[] {
   return issuesOf(error, root === '' ? [] : [root]).map(issueLine);
 }
 

@@ -3,7 +3,7 @@
  * `Calendar` its clocks run on, and the prefix of its request IDs (`IT` -> `IT-42`).
  * Pure domain code: the written shape (YAML import, `/sla dept`) and the rules about people.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { CalendarSpec } from './calendar-spec';
 import { SLACK_USER_ID } from './slack-ids';
 
@@ -34,27 +34,35 @@ function writtenShape() {
           ? 'a department id is required'
           : `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}`,
     })
-    .refine(isDepartmentId, { error: (iss) => `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}` });
+    .check(
+      z.refine(isDepartmentId, {
+        error: (iss) => `${quoted(iss.input)} is not a department id; ${DEPARTMENT_ID_HELP}`,
+      }),
+    );
 
   const UserIdSpec = z
     .string({
       error: (iss) =>
         `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
     })
-    .refine(isUserId, {
-      error: (iss) =>
-        `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
-    });
+    .check(
+      z.refine(isUserId, {
+        error: (iss) =>
+          `${quoted(iss.input)} is not a Slack user ID; copy it from the person's profile (⋮ > Copy member ID), e.g. U0ABC1234`,
+      }),
+    );
 
   const people = (what: string) =>
-    z.array(UserIdSpec, { error: `must be a list of Slack user IDs, e.g. [U0ABC1234]` }).superRefine((ids, ctx) => {
-      const seen = new Set<string>();
-      ids.forEach((id, i) => {
-        if (seen.has(id))
-          ctx.addIssue({ code: 'custom', path: [i], message: `${id} is listed twice among the ${what}` });
-        seen.add(id);
-      });
-    });
+    z.array(UserIdSpec, { error: `must be a list of Slack user IDs, e.g. [U0ABC1234]` }).check(
+      z.superRefine((ids, ctx) => {
+        const seen = new Set<string>();
+        ids.forEach((id, i) => {
+          if (seen.has(id))
+            ctx.addIssue({ code: 'custom', path: [i], message: `${id} is listed twice among the ${what}` });
+          seen.add(id);
+        });
+      }),
+    );
 
   return z.strictObject(
     {
@@ -63,19 +71,22 @@ function writtenShape() {
         .string({
           error: (iss) => (iss.input === undefined ? 'name is required' : `must be text, not ${quoted(iss.input)}`),
         })
-        .trim()
-        .min(1, 'must not be empty')
-        .max(80, 'is longer than 80 characters'),
-      heads: people('heads').min(1, 'a department needs at least one head: heads accept agreements and see penalties'),
-      members: people('members').optional(),
-      usergroup: z
-        .string({
-          error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
-        })
-        .refine(isUsergroupId, {
-          error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
-        })
-        .optional(),
+        .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(80, 'is longer than 80 characters')),
+      heads: people('heads').check(
+        z.minLength(1, 'a department needs at least one head: heads accept agreements and see penalties'),
+      ),
+      members: z.optional(people('members')),
+      usergroup: z.optional(
+        z
+          .string({
+            error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
+          })
+          .check(
+            z.refine(isUsergroupId, {
+              error: (iss) => `${quoted(iss.input)} is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1`,
+            }),
+          ),
+      ),
       channel: z
         .string({
           error: (iss) =>
@@ -83,28 +94,33 @@ function writtenShape() {
               ? 'channel is required: request cards are posted there'
               : `${quoted(iss.input)} is not a Slack channel ID`,
         })
-        .refine(isChannelId, {
-          error: (iss) =>
-            `${quoted(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE`,
-        }),
+        .check(
+          z.refine(isChannelId, {
+            error: (iss) =>
+              `${quoted(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE`,
+          }),
+        ),
       calendar: CalendarSpec,
-      prefix: z
-        .string({
-          error: (iss) =>
-            `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
-        })
-        .refine((p) => PREFIX.test(p), {
-          error: (iss) =>
-            `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
-        })
-        .optional(),
+      prefix: z.optional(
+        z
+          .string({
+            error: (iss) =>
+              `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
+          })
+          .check(
+            z.refine((p) => PREFIX.test(p), {
+              error: (iss) =>
+                `${quoted(iss.input)} is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT`,
+            }),
+          ),
+      ),
       // A front-line department's choice of the agreements that serve its customers (default: those
       // where it is the customer); the ids are checked against the agreements by the import.
-      serves_customers_through: z
-        .array(z.string({ error: (iss) => `${quoted(iss.input)} is not an agreement id` }), {
+      serves_customers_through: z.optional(
+        z.array(z.string({ error: (iss) => `${quoted(iss.input)} is not an agreement id` }), {
           error: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]',
-        })
-        .optional(),
+        }),
+      ),
     },
     {
       error: (iss) =>

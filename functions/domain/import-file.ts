@@ -4,7 +4,7 @@
  * keeps is in import-plan.ts. Pure domain code.
  */
 import { IANAZone } from 'luxon';
-import * as z from 'zod';
+import * as z from '../zod';
 import { type AgreementTerms, EVERY_DEPARTMENT, overlaps } from './agreement';
 import { AgreementSpec, termsFromSpec } from './agreement-spec';
 import { WEEKDAYS } from './calendar-spec';
@@ -39,10 +39,12 @@ const DigestSpec = z.strictObject(
             ? 'channel is required: the digest is posted there'
             : `${shown(iss.input)} is not a Slack channel ID`,
       })
-      .refine(isChannelId, {
-        error: (iss) =>
-          `${shown(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0GENERAL`,
-      }),
+      .check(
+        z.refine(isChannelId, {
+          error: (iss) =>
+            `${shown(iss.input)} is not a Slack channel ID; open the channel's details and copy the ID at the bottom, e.g. C0GENERAL`,
+        }),
+      ),
     weekday: z.enum(WEEKDAYS, {
       error: (iss) => `${shown(iss.input)} is not a weekday; use mon, tue, wed, thu, fri, sat or sun`,
     }),
@@ -50,15 +52,17 @@ const DigestSpec = z.strictObject(
       .string({
         error: (iss) => `${shown(iss.input)} is not a time; write HH:MM in 24-hour form, e.g. "09:00" (quoted in YAML)`,
       })
-      .refine((t) => HHMM.test(t), {
-        error: (iss) => `${shown(iss.input)} is not a time; write HH:MM in 24-hour form, e.g. "09:00"`,
-      }),
-    timezone: z
-      .string({ error: (iss) => `${shown(iss.input)} is not a timezone` })
-      .refine((zone) => IANAZone.isValidZone(zone), {
+      .check(
+        z.refine((t) => HHMM.test(t), {
+          error: (iss) => `${shown(iss.input)} is not a time; write HH:MM in 24-hour form, e.g. "09:00"`,
+        }),
+      ),
+    timezone: z.string({ error: (iss) => `${shown(iss.input)} is not a timezone` }).check(
+      z.refine((zone) => IANAZone.isValidZone(zone), {
         error: (iss) =>
           `${shown(iss.input)} is not a known IANA timezone; use a name like Europe/Berlin or America/New_York`,
       }),
+    ),
   },
   {
     error: (iss) =>
@@ -68,7 +72,7 @@ const DigestSpec = z.strictObject(
   },
 );
 
-const list = <T extends z.ZodType>(item: T, what: string) =>
+const list = <T extends z.core.SomeType>(item: T, what: string) =>
   z.array(item, { error: `must be a list of ${what} (each line starting with "- ")` });
 
 const DigestListSpec = list(DigestSpec, 'digest settings');
@@ -81,9 +85,11 @@ export function tipKindOfId(id: string): TipKind | undefined {
 const tipText = (field: string, min: number, max: number) =>
   z
     .string({ error: (iss) => `${field} must be text, not ${shown(iss.input)}` })
-    .trim()
-    .min(min, `${field} needs at least ${min} characters`)
-    .max(max, `${field} must be at most ${max} characters`);
+    .check(
+      z.trim(),
+      z.minLength(min, `${field} needs at least ${min} characters`),
+      z.maxLength(max, `${field} must be at most ${max} characters`),
+    );
 
 const TipFileSpec = z.strictObject(
   {
@@ -94,24 +100,25 @@ const TipFileSpec = z.strictObject(
             ? "id is required: a built-in tip's id, or a new one starting int- or cus-"
             : `${shown(iss.input)} is not a tip id`,
       })
-      .max(TIP_ID_MAX, { error: `is longer than ${TIP_ID_MAX} characters`, abort: true })
-      .regex(TIP_ID, {
-        error: (iss) =>
-          `${shown(iss.input)} is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note`,
-        abort: true,
-      })
-      .refine((id) => tipKindOfId(id) !== undefined, {
-        error: (iss) => `${shown(iss.input)} does not start with int- (serving colleagues) or cus- (serving customers)`,
-      }),
-    kind: z
-      .enum(TIP_KINDS, { error: (iss) => `${shown(iss.input)} is not a kind of tip; use internal or customer` })
-      .optional(),
-    title: tipText('title', 3, TIP_TITLE_MAX)
-      .regex(/^[^\r\n]*$/, 'title must be one line')
-      .optional(),
-    body: tipText('body', 40, TIP_BODY_MAX).optional(),
-    try_this_week: tipText('try_this_week', 15, TIP_TRY_MAX).optional(),
-    retired: z.boolean({ error: (iss) => `${shown(iss.input)} is not true or false` }).optional(),
+      .check(
+        z.maxLength(TIP_ID_MAX, { error: `is longer than ${TIP_ID_MAX} characters`, abort: true }),
+        z.regex(TIP_ID, {
+          error: (iss) =>
+            `${shown(iss.input)} is not a tip id; use lowercase letters, digits and single hyphens, like int-handoff-note`,
+          abort: true,
+        }),
+        z.refine((id) => tipKindOfId(id) !== undefined, {
+          error: (iss) =>
+            `${shown(iss.input)} does not start with int- (serving colleagues) or cus- (serving customers)`,
+        }),
+      ),
+    kind: z.optional(
+      z.enum(TIP_KINDS, { error: (iss) => `${shown(iss.input)} is not a kind of tip; use internal or customer` }),
+    ),
+    title: z.optional(tipText('title', 3, TIP_TITLE_MAX).check(z.regex(/^[^\r\n]*$/, 'title must be one line'))),
+    body: z.optional(tipText('body', 40, TIP_BODY_MAX)),
+    try_this_week: z.optional(tipText('try_this_week', 15, TIP_TRY_MAX)),
+    retired: z.optional(z.boolean({ error: (iss) => `${shown(iss.input)} is not true or false` })),
   },
   {
     error: (iss) =>
@@ -152,13 +159,13 @@ export function tipOf(t: TipImport, kept: Tip | undefined): Partial<Tip> & { id:
 
 export const ImportFileSpec = z.strictObject(
   {
-    departments: list(DepartmentSpec, 'departments').optional(),
-    agreements: list(AgreementSpec, 'agreements').optional(),
+    departments: z.optional(list(DepartmentSpec, 'departments')),
+    agreements: z.optional(list(AgreementSpec, 'agreements')),
     // One settings object or a list of them; checked on its own below so problems name their field.
-    digest: z.unknown().optional(),
-    tips: list(TipFileSpec, 'tips').optional(),
+    digest: z.optional(z.unknown()),
+    tips: z.optional(list(TipFileSpec, 'tips')),
     // Front-line departments' weekly customer figures; checked on their own (loyalty.ts).
-    metrics: z.unknown().optional(),
+    metrics: z.optional(z.unknown()),
   },
   {
     error: (iss) =>

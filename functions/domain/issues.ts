@@ -3,7 +3,7 @@
  * `agreements[0].targets.P2.resolution: "16x" is not a duration; use forms like 30m, 4h, 1h30m`.
  * The YAML import prints these lines; the Slack modal maps the same paths to its blocks.
  */
-import type * as z from 'zod';
+import type * as z from '../zod';
 
 export interface Issue {
   /** Where in the written input, e.g. ['agreements', 0, 'targets', 'P2', 'resolution']. */
@@ -21,7 +21,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export function issuesOf(error: z.ZodError, root: readonly PropertyKey[] = []): Issue[] {
+export function issuesOf(error: z.core.$ZodError, root: readonly PropertyKey[] = []): Issue[] {
   return error.issues.map((issue) => ({ path: [...root, ...issue.path], message: issue.message }));
 }
 

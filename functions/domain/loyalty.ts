@@ -5,7 +5,7 @@
  * both and a note on what that number can and cannot say. Pure domain code: the caller reads the
  * providers' day counters (store/stats.ts) and the department's metric values (store/metrics.ts).
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { covers, EVERY_DEPARTMENT } from './agreement';
 import type { AgreementRecord } from './directory';
 import { type Issue, issuesOf, shown } from './issues';
@@ -17,20 +17,24 @@ import { addWeeks, IsoWeek, mondayOfWeek, weekOf } from './weeks';
 /** A metric's name: lowercase letters, digits, `_` and `-`, e.g. `nps`, `csat`, `churn_pct`. */
 export const METRIC_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 
-export const MetricName = z.string({ error: (iss) => `${shown(iss.input)} is not a metric name` }).regex(METRIC_NAME, {
-  error: (iss) =>
-    `${shown(iss.input)} is not a metric name; use lowercase letters, digits, _ and -, starting with a letter (e.g. nps, csat, churn_pct)`,
-});
+export const MetricName = z.string({ error: (iss) => `${shown(iss.input)} is not a metric name` }).check(
+  z.regex(METRIC_NAME, {
+    error: (iss) =>
+      `${shown(iss.input)} is not a metric name; use lowercase letters, digits, _ and -, starting with a letter (e.g. nps, csat, churn_pct)`,
+  }),
+);
 
 export const MetricWeek = z
   .string({ error: (iss) => `${shown(iss.input)} is not a week; write an ISO week like 2026-W48` })
-  .refine((w) => IsoWeek.safeParse(w).success && mondayOfWeek(w) !== undefined, {
-    error: (iss) => `${shown(iss.input)} is not a week; write an ISO week like 2026-W48 (that year has such a week)`,
-  });
+  .check(
+    z.refine((w) => IsoWeek.safeParse(w).success && mondayOfWeek(w) !== undefined, {
+      error: (iss) => `${shown(iss.input)} is not a week; write an ISO week like 2026-W48 (that year has such a week)`,
+    }),
+  );
 
 export const MetricNumber = z
   .number({ error: (iss) => `${shown(iss.input)} is not a number` })
-  .refine(Number.isFinite, { error: (iss) => `${shown(iss.input)} is not a finite number` });
+  .check(z.refine(Number.isFinite, { error: (iss) => `${shown(iss.input)} is not a finite number` }));
 
 /** One week's value of one named metric of a front-line department. */
 export interface MetricValue {

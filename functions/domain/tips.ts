@@ -11,7 +11,7 @@
  * until every tip has been shown" promise holds for every run of weeks over which the catalogue
  * stays the same.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { DAY_MS } from './duration';
 import { CAUSE_CATEGORIES, type CauseCategory } from './request';
 import type { Counters } from './stats';
@@ -42,36 +42,42 @@ export const TIP_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const text = (what: string, min: number, max: number) =>
   z
     .string({ error: `${what} is missing` })
-    .trim()
-    .min(min, `${what} needs at least ${min} characters`)
-    .max(max, `${what} must be at most ${max} characters`);
+    .check(
+      z.trim(),
+      z.minLength(min, `${what} needs at least ${min} characters`),
+      z.maxLength(max, `${what} must be at most ${max} characters`),
+    );
 
 export const TipSpec = z
-  .object({
+  .strictObject({
     id: z
       .string()
-      .max(TIP_ID_MAX, `an id is at most ${TIP_ID_MAX} characters`)
-      .regex(TIP_ID, 'an id is lowercase letters, digits and single hyphens, like int-handoff-note'),
+      .check(
+        z.maxLength(TIP_ID_MAX, `an id is at most ${TIP_ID_MAX} characters`),
+        z.regex(TIP_ID, 'an id is lowercase letters, digits and single hyphens, like int-handoff-note'),
+      ),
     kind: z.enum(TIP_KINDS, { error: 'kind is "internal" or "customer"' }),
-    title: text('the title', 3, TIP_TITLE_MAX).regex(/^[^\r\n]*$/, 'the title must be one line'),
+    title: text('the title', 3, TIP_TITLE_MAX).check(z.regex(/^[^\r\n]*$/, 'the title must be one line')),
     body: text('the tip', 40, TIP_BODY_MAX),
     tryThisWeek: text('"try this week"', 15, TIP_TRY_MAX),
     /** The causes of a miss (CAUSE_CATEGORIES) an internal tip helps with; the digest picks by them. */
-    causes: z
-      .array(z.enum(CAUSE_CATEGORIES, { error: `a cause is one of ${CAUSE_CATEGORIES.join(', ')}` }))
-      .min(1, 'leave causes out rather than empty')
-      .refine((c) => new Set(c).size === c.length, 'each cause once')
-      .optional(),
+    causes: z.optional(
+      z.array(z.enum(CAUSE_CATEGORIES, { error: `a cause is one of ${CAUSE_CATEGORIES.join(', ')}` })).check(
+        z.minLength(1, 'leave causes out rather than empty'),
+        z.refine((c) => new Set(c).size === c.length, 'each cause once'),
+      ),
+    ),
   })
-  .strict()
-  .refine((t) => t.causes === undefined || t.kind === 'internal', {
-    path: ['causes'],
-    error: 'causes are for internal tips: they name why a colleague was let down',
-  })
-  .refine((t) => normalised(t.body) !== normalised(t.title), {
-    path: ['body'],
-    error: 'the tip must say more than its title',
-  });
+  .check(
+    z.refine((t) => t.causes === undefined || t.kind === 'internal', {
+      path: ['causes'],
+      error: 'causes are for internal tips: they name why a colleague was let down',
+    }),
+    z.refine((t) => normalised(t.body) !== normalised(t.title), {
+      path: ['body'],
+      error: 'the tip must say more than its title',
+    }),
+  );
 export type Tip = z.infer<typeof TipSpec>;
 
 /** Lowercase letters and digits only: what two texts share when they differ only in case, spaces or punctuation. */
@@ -107,13 +113,12 @@ export function causeProblems(tips: readonly Tip[]): string[] {
   });
 }
 
-export const TipCatalogueSpec = z
-  .object({ tips: z.array(TipSpec) })
-  .strict()
-  .superRefine((c, ctx) => {
+export const TipCatalogueSpec = z.strictObject({ tips: z.array(TipSpec) }).check(
+  z.superRefine((c, ctx) => {
     for (const message of [...catalogueProblems(c.tips), ...causeProblems(c.tips)])
       ctx.addIssue({ code: 'custom', path: ['tips'], message });
-  });
+  }),
+);
 
 let builtInCache: readonly Tip[] | undefined;
 /**

@@ -4,14 +4,14 @@
  * in a time zone. Pure domain code.
  */
 import { DateTime } from 'luxon';
-import * as z from 'zod';
+import * as z from '../zod';
 import { DAY_MS } from './duration';
 
 /** The ISO week of a local date-time, `2026-W48`. */
 export const isoWeekOf = (local: DateTime): string => `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
 
 /** ISO week, `2026-W48`. */
-export const IsoWeek = z.string().regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'a week is written like 2026-W48');
+export const IsoWeek = z.string().check(z.regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'a week is written like 2026-W48'));
 
 /** The Monday (UTC midnight, as epoch ms) of an ISO week, or undefined when it is not a real week (e.g. 2026-W53). */
 export function mondayOfWeek(week: string): number | undefined {
