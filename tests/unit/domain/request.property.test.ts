@@ -367,7 +367,9 @@ describe('random use of a request', () => {
       }),
       { numRuns: 200 },
     );
-    // Requests really change hands in these histories (no scan records a miss here, so a missed target refuses many).
-    expect(transfers).toBeGreaterThan(25);
+    // Requests really change hands in these histories (no scan records a miss here, so a missed target
+    // refuses many). Over 200 random histories the count ran 25-44 in twelve runs (mean ~36): a floor
+    // of 25 failed about one run in twenty; 10 still proves transfers are exercised, ~4 deviations down.
+    expect(transfers).toBeGreaterThan(10);
   });
 });
