@@ -5,23 +5,18 @@
  */
 import * as z from '../zod';
 import { CalendarSpec } from './calendar-spec';
-import { SLACK_USER_ID } from './slack-ids';
+import { isChannelId, isUsergroupId, isUserId, SLACK_USER_ID } from './slack-ids';
 
 export const DEPARTMENT_ID_HELP =
   'use 1-32 lowercase letters, digits or dashes, starting with a letter, e.g. it or people-ops';
 const DEPARTMENT_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
-/** A Slack user ID (`U…`, or `W…` on Enterprise Grid); in its own module for config.ts. */
-export { SLACK_USER_ID };
+/** Slack's IDs live in their own module (config.ts and the Slack layer check them without this one). */
+export { isChannelId, isUsergroupId, isUserId, SLACK_USER_ID };
 
-const CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
-const USERGROUP_ID = /^S[A-Z0-9]{2,20}$/;
 const PREFIX = /^[A-Z][A-Z0-9]{0,9}$/;
 
 export const isDepartmentId = (text: string): boolean => DEPARTMENT_ID.test(text);
-export const isUserId = (text: string): boolean => SLACK_USER_ID.test(text);
-export const isChannelId = (text: string): boolean => CHANNEL_ID.test(text);
-export const isUsergroupId = (text: string): boolean => USERGROUP_ID.test(text);
 
 const quoted = (value: unknown) => JSON.stringify(value);
 

@@ -4,11 +4,12 @@
  * how many a person may give in a day (in their own time zone) and which departments a kudos
  * counts for are decided here and nowhere else. Pure domain code: instants are epoch milliseconds.
  */
-import { isUserId } from './department';
+
 import { MINUTE_MS } from './duration';
 import type { MessageRef } from './message-ref';
 import { allBreaches, characters, parseRequestId, type Request } from './request';
 import type { Result } from './result';
+import { isUserId } from './slack-ids';
 import { localDayOf } from './weeks';
 
 export const KUDOS_MESSAGE_MAX = 500;

@@ -3,7 +3,7 @@
  * `<#C123|it-queue>` for channels, `<!subteam^S123|@it>` for user groups, and "quoted names"
  * (Slack may turn quotes into typographic ones).
  */
-import { isChannelId, isUsergroupId, isUserId } from '../domain/department';
+import { isChannelId, isUsergroupId, isUserId } from '../domain/slack-ids';
 
 export function splitArgs(text: string): string[] {
   const out: string[] = [];

@@ -5,9 +5,9 @@
  */
 import { DateTime } from 'luxon';
 import { formatAmount } from '../../domain/agreement-text';
-import { isChannelId, isUsergroupId, isUserId } from '../../domain/department';
 import { formatDuration, MINUTE_MS } from '../../domain/duration';
 import { type RequestStatus, SYSTEM_ACTOR } from '../../domain/request';
+import { isChannelId, isUsergroupId, isUserId } from '../../domain/slack-ids';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 
 // ---------------------------------------------------------------------------------------------

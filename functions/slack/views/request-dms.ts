@@ -6,7 +6,6 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { DAY_MS } from '../../domain';
-import { isUserId } from '../../domain/department';
 import {
   AUTO_CLOSE_MS,
   allBreaches,
@@ -19,6 +18,7 @@ import {
   SYSTEM_ACTOR,
 } from '../../domain/request';
 import { ratingOpen } from '../../domain/request-actions';
+import { isUserId } from '../../domain/slack-ids';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import { button, context, MAX_SECTION_TEXT, type SlackMessage, section } from './blocks';
