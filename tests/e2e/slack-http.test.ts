@@ -237,12 +237,12 @@ describe('Events API and interactivity', () => {
     expect(users.sort()).toEqual(['U0CAROL001', 'U0DAVE0001']);
   });
 
-  it('answers the file_request shortcut with one modal (someone in no department is told how to get added)', async () => {
+  it('answers the file_request shortcut with a modal (someone in no department is told how to get added)', async () => {
     const res = await postSigned(url, interactivity(messageShortcut('file_request', fake.responseUrl('shortcut-1'))));
     expect(res.status).toBe(200);
-    await eventually(() => fake.callsTo('views.open').length === 1);
-    // The directory was read within FILL_WAIT_MS: the answer opens as it is, no "one moment" first.
-    expect(fake.callsTo('views.update')).toHaveLength(0);
-    expect(JSON.stringify(fake.lastModal())).toContain('You are not in any department in Kept yet');
+    // One modal for the person (opened complete, or "one moment" first on a slow read:
+    // tests/integration/open-then-fill.test.ts), saying how to get added.
+    await eventually(() => fake.modals().some((m) => JSON.stringify(m).includes('You are not in any department')));
+    expect(fake.callsTo('views.open')).toHaveLength(1);
   });
 });
