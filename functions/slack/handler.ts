@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { parseStoreConfig } from '../config';
 import { logger } from '../log';
 import { emfLines } from '../metrics';
 import { loadSlackLambdaConfig } from '../secrets';
@@ -24,5 +25,6 @@ z.config({ jitless: true });
 export const handler = middy(
   createSlackLambdaHandler(() => loadSlackLambdaConfig(), queueOutbox, undefined, {
     metrics: emfLines('slack'),
+    storeConfig: () => parseStoreConfig(process.env),
   }),
 ).use(injectLambdaContext(logger));

@@ -12,6 +12,7 @@ import { logger } from '../log';
 import type { Metrics } from '../metrics';
 import { type Db, dbFromConfig } from '../store/client';
 import { InProgressError } from '../store/deliveries';
+import { readDirectoryAhead } from '../store/directory';
 import type { Outbox } from '../work/outbox';
 import { createSlackApp } from './app';
 import { checkEnvelope } from './envelope';
@@ -63,11 +64,36 @@ export function createSlackLambdaHandler(
   loadConfig: () => Promise<Config>,
   outboxFor: (config: Config, db: Db) => Outbox,
   extend?: (app: App) => void,
-  options: { now?: () => Date; metrics?: Metrics } = {},
+  options: {
+    now?: () => Date;
+    metrics?: Metrics;
+    /**
+     * Where the table is, known before the secrets (the entry point reads it from the same
+     * environment as `loadConfig`): the cold start's directory read then starts beside the secrets.
+     */
+    storeConfig?: () => { KEPT_TABLE: string; DYNAMODB_ENDPOINT?: string | undefined };
+  } = {},
 ): SlackLambdaHandler {
+  const { storeConfig, ...appOptions } = options;
+  /** The invocation now asking for the app: the one whose request a cold start's init serves. */
+  let asking = 0;
+  let directoryAhead: { owner: number; forget(): void } | undefined;
   const ready = coldStart(async (): Promise<{ config: Config; bolt: BoltHandler; outbox: Outbox }> => {
+    const owner = asking;
+    // The request that caused this cold start nearly always reads the directory: its read runs while
+    // the secrets are fetched (or, without `storeConfig`, while the app is built and the request
+    // routed); `handle` forgets it once that request is answered.
+    const store = storeConfig?.();
+    const early = store && dbFromConfig(store, 'slack');
+    if (early) directoryAhead = { owner, ...readDirectoryAhead(early) };
     const config = await loadConfig();
-    const db = dbFromConfig(config, 'slack');
+    const sameTable =
+      early && store.KEPT_TABLE === config.KEPT_TABLE && store.DYNAMODB_ENDPOINT === config.DYNAMODB_ENDPOINT;
+    const db = sameTable ? early : dbFromConfig(config, 'slack');
+    if (!sameTable) {
+      directoryAhead?.forget();
+      directoryAhead = { owner, ...readDirectoryAhead(db) };
+    }
     // `handle` below checks the signature before Bolt sees the request: checked once (docs/decisions.md).
     const receiver = new AwsLambdaReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET,
@@ -75,13 +101,26 @@ export function createSlackLambdaHandler(
       logLevel: LogLevel.ERROR,
     });
     const outbox = outboxFor(config, db);
-    const app = createSlackApp({ config, db, receiver, outbox, ...options });
+    const app = createSlackApp({ config, db, receiver, outbox, ...appOptions });
     answerRefusedEvents(app);
     extend?.(app);
     return { config, bolt: receiver.toHandler(), outbox };
   });
 
+  let invocations = 0;
   const handle = async (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const me = ++invocations;
+    asking = me; // read by the init this call may start (synchronously, inside `answer`'s ready())
+    try {
+      return await answer(event, context);
+    } finally {
+      if (directoryAhead?.owner === me) directoryAhead.forget();
+    }
+  };
+  const answer = async (
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {

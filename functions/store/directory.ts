@@ -147,8 +147,41 @@ const DigestSettingsSchema = schemaFor<DigestSettings>()(
   }),
 );
 
-/** Reads the whole directory, strongly consistent, every page. */
+/** A read of the whole directory started before anyone asked for it (readDirectoryAhead), per client. */
+const ahead = new WeakMap<Db, Promise<Directory>>();
+
+/**
+ * Starts reading the directory now, for the next `readDirectory` on `db` to take as its own. The
+ * Slack function starts one as its cold start builds the app (slack/lambda.ts): the request that
+ * caused the cold start nearly always reads the directory, and its read then runs while the app is
+ * built and the request routed (issue #22). The read starts after that request arrived, so it is as
+ * fresh as one made when asked; `forget()` drops it if nobody took it, so no later request is given
+ * a directory read before it arrived. A failed early read fails the `readDirectory` that takes it,
+ * as its own read would have (the same budget; not read twice inside Slack's 3 seconds).
+ */
+export function readDirectoryAhead(db: Db): { read: Promise<Directory>; forget(): void } {
+  const read = readWholeDirectory(db);
+  read.catch(() => {}); // whoever takes it sees the failure; nobody taking it is no failure
+  ahead.set(db, read);
+  return {
+    read,
+    forget: () => {
+      if (ahead.get(db) === read) ahead.delete(db);
+    },
+  };
+}
+
+/** Reads the whole directory, strongly consistent, every page (or takes the read started ahead). */
 export async function readDirectory(db: Db): Promise<Directory> {
+  const early = ahead.get(db);
+  if (early) {
+    ahead.delete(db);
+    return early;
+  }
+  return readWholeDirectory(db);
+}
+
+async function readWholeDirectory(db: Db): Promise<Directory> {
   const dir: Directory = { rev: 0, departments: [], agreements: [], digests: [] };
   const items = await queryAll(db, {
     TableName: db.table,

@@ -9,7 +9,7 @@ import { acceptProposal, getAgreementVersion, saveProposal } from '../../functio
 import type { Db } from '../../functions/store/client';
 import { deliveryClaimItem } from '../../functions/store/deliveries';
 import { saveDepartment } from '../../functions/store/departments';
-import { readDirectory } from '../../functions/store/directory';
+import { readDirectory, readDirectoryAhead } from '../../functions/store/directory';
 import { applyImport } from '../../functions/store/import';
 import { WriteConflictError } from '../../functions/store/transact';
 import { dropTable, freshTable } from '../support/db';
@@ -148,4 +148,44 @@ it('an import interrupted by another change stops, and running it again finishes
   // truth), and a third run has nothing left to do.
   expect(after.departments.find((d) => d.id === dir.departments[0]!.id)?.name).not.toBe('Meanwhile');
   expect(planImport(third.value, after, '2026-11-26T09:02:00.000Z').changes).toEqual([]);
+});
+
+describe('a directory read started ahead (the Slack function cold start, slack/lambda.ts)', () => {
+  /** Renames IT, as a head would between two reads (through another client: another instance). */
+  async function renameIt(to: string): Promise<void> {
+    const other = { ...db } as Db;
+    const dir = await readDirectory(other);
+    const it_ = dir.departments.find((d) => d.id === 'it')!;
+    await saveDepartment(other, { ...it_, name: to }, 'update', dir.rev, {
+      by: 'U0ITHEAD1',
+      at: '2026-11-25T13:00:00.000Z',
+      before: it_,
+    });
+  }
+  const itName = (dir: { departments: Array<{ id: string; name: string }> }) =>
+    dir.departments.find((d) => d.id === 'it')?.name;
+
+  it('is what the next read on the same client returns, once; the read after it is fresh', async () => {
+    const ahead = readDirectoryAhead(db);
+    await ahead.read;
+    await renameIt('IT Helpdesk');
+    expect(itName(await readDirectory(db))).toBe('IT'); // the read made ahead, taken as its own
+    expect(itName(await readDirectory(db))).toBe('IT Helpdesk');
+  });
+
+  it('once forgotten (its request answered without it), no later read is handed it', async () => {
+    const ahead = readDirectoryAhead(db);
+    await ahead.read;
+    await renameIt('IT Helpdesk');
+    ahead.forget();
+    expect(itName(await readDirectory(db))).toBe('IT Helpdesk');
+  });
+
+  it('a failed read ahead fails the read that takes it, as its own would have, and is not kept', async () => {
+    const failing = { ...db, table: 'kept-no-such-table' } as Db;
+    const ahead = readDirectoryAhead(failing);
+    await expect(ahead.read).rejects.toThrow();
+    await expect(readDirectory(failing)).rejects.toThrow();
+    expect(itName(await readDirectory(db))).toBe('IT'); // other clients never see it
+  });
 });
