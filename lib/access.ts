@@ -85,6 +85,7 @@ export const STORE_ACCESS = {
   'digests.releaseDigest': { table: { DeleteItem: ['digest'] } },
   // directory.ts
   'directory.readDirectory': { table: { Query: ['directory'] } },
+  'directory.readDirectoryAhead': { table: { Query: ['directory'] } },
   // erase.ts: the worker's erase for retention (kept erase's Scan runs with the operator's credentials)
   'erase.eraseRequest': { table: { Query: ['request'], UpdateItem: ['request', 'stats'] } },
   // kudos.ts
@@ -207,6 +208,7 @@ export const FUNCTION_STORE_CALLS: Record<FunctionName, readonly StoreCall[]> = 
     'deliveries.deliveryClaimItem',
     'departments.saveDepartment',
     'directory.readDirectory',
+    'directory.readDirectoryAhead',
     'kudos.saveKudos',
     'kudos.givenOn',
     'kudos.takeBackReaction',
