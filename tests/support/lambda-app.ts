@@ -24,15 +24,25 @@ export interface LambdaApp {
   stop(): Promise<void>;
 }
 
+/**
+ * The Slack function as its Lambda entry point builds it, not started yet (its first request is a
+ * cold start): the table known before the secrets, so the directory is read beside them.
+ */
+export function lambdaHandler(fake: FakeSlack, db: Db): SlackLambdaHandler {
+  return createSlackLambdaHandler(
+    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    outboxFromConfig,
+    undefined,
+    { storeConfig: () => ({ KEPT_TABLE: db.table, DYNAMODB_ENDPOINT: testEndpoint() }) },
+  );
+}
+
 /** Starts the fake Slack and a fresh table, seeds it with `seed`, and builds the handler. */
 export async function startLambdaApp(seed: (db: Db) => Promise<unknown>): Promise<LambdaApp> {
   const fake = await FakeSlack.start();
   const db = await freshTable();
   await seed(db);
-  const handler = createSlackLambdaHandler(
-    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
-    outboxFromConfig,
-  );
+  const handler = lambdaHandler(fake, db);
   return {
     fake,
     db,
