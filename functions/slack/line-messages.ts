@@ -7,14 +7,14 @@
  */
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Calendar } from '../domain/calendar';
-import { type Department, isHead, isMember } from '../domain/department';
+import type { Department } from '../domain/department';
 import type { MessageRef } from '../domain/message-ref';
 import { clocksAt, type Request, SYSTEM_ACTOR } from '../domain/request';
 import { clockAt, type TargetKind } from '../domain/target-clock';
 import { logger } from '../log';
 import { ANNOUNCE_GRACE_MS } from '../store/checks';
 import type { StoredEvent } from '../store/requests';
-import { headMark, headsOf, lateByOf } from './notify-breaches';
+import { breachForHead, headMark, headsOf, lateByOf } from './notify-breaches';
 import { lowScoreHeads, lowScoreMark, lowScoreMessage, ratingOf } from './notify-ratings';
 import type { SlackMessage } from './views/blocks';
 import { breachApology, breachNotice, breachToAssignee } from './views/breaches';
@@ -153,15 +153,8 @@ export async function directMessages(c: DmContext): Promise<Dm[]> {
           user,
           mark: headMark(user),
           message: breachNotice({
-            request,
-            kind,
-            breach,
-            providerName: provider.name,
-            customerName: customer?.name ?? request.customer,
-            lateBy,
+            ...breachForHead(user, { request, kind, breach, lateBy }, provider, customer),
             ...c.link,
-            canWaive: customer !== undefined && isHead(customer, user),
-            canRecover: isMember(provider, user),
           }),
         });
       return dms;

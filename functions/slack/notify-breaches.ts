@@ -9,7 +9,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Calendar } from '../domain/calendar';
 import { type Department, isHead, isMember } from '../domain/department';
 import { findDepartment } from '../domain/directory';
-import type { Request } from '../domain/request';
+import type { Breach, Request } from '../domain/request';
 import { clockAt, type TargetKind } from '../domain/target-clock';
 import { calendarOf } from '../services/calendars';
 import type { Db } from '../store/client';
@@ -29,6 +29,22 @@ export interface BreachNotifyDeps {
 /** The heads who hear of a breach: the provider's and the customer's, each once. */
 export function headsOf(provider: Department, customer: Department | undefined): string[] {
   return [...new Set([...provider.heads, ...(customer?.heads ?? [])])];
+}
+
+/** What `head` is told of a breach, alone (line-messages.ts) or in a scan's batch: names and what they may do. */
+export function breachForHead(
+  head: string,
+  at: { request: Request; kind: TargetKind; breach: Breach; lateBy: number },
+  provider: Department,
+  customer: Department | undefined,
+): BatchedBreach {
+  return {
+    ...at,
+    providerName: provider.name,
+    customerName: customer?.name ?? at.request.customer,
+    canWaive: customer !== undefined && isHead(customer, head),
+    canRecover: isMember(provider, head),
+  };
 }
 
 /** What a breach line remembers a head's DM under (the requester or assignee may be a head too). */
@@ -64,16 +80,7 @@ export async function notifyBreaches(
     for (const head of headsOf(provider, customer)) {
       if (event.dmed[headMark(head)]) continue; // told already
       const entry = byHead.get(head) ?? { items: [], lines: [] };
-      entry.items.push({
-        request,
-        kind,
-        breach,
-        providerName: provider.name,
-        customerName: customer?.name ?? request.customer,
-        lateBy,
-        canWaive: customer !== undefined && isHead(customer, head),
-        canRecover: isMember(provider, head),
-      });
+      entry.items.push(breachForHead(head, { request, kind, breach, lateBy }, provider, customer));
       entry.lines.push({ id, seq: event.seq });
       byHead.set(head, entry);
     }
