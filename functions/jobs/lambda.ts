@@ -1,11 +1,10 @@
 /** Lambda adapter for the scheduled jobs (scan, digest): config and clients once per cold start. */
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { coldStart } from '../cold-start';
 import { LambdaMetrics } from '../lambda-metrics';
-import { logger } from '../log';
+import { logLambdaContext } from '../log';
 import { loadLambdaConfig } from '../secrets';
 import { dbFromConfig } from '../store/client';
 import { queueOutbox } from '../work/outbox';
@@ -29,6 +28,6 @@ export function scheduledJobHandler(service: 'scan' | 'digest') {
     };
   });
   return middy(async (event: unknown) => runScheduled(await deps(), event))
-    .use(injectLambdaContext(logger))
+    .use(logLambdaContext)
     .use(logMetrics(metrics));
 }

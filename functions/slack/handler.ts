@@ -1,5 +1,4 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { parseStoreConfig } from '../config';
 import { logger } from '../log';
 import { emfLines } from '../metrics';
@@ -16,15 +15,20 @@ import { createSlackLambdaHandler } from './lambda';
  */
 z.config({ jitless: true });
 
+const answer = createSlackLambdaHandler(() => loadSlackLambdaConfig(), queueOutbox, undefined, {
+  metrics: emfLines('slack'),
+  storeConfig: () => parseStoreConfig(process.env),
+});
+
 /**
  * The Slack Lambda: work goes to the worker queue, so this bundle never holds the worker's code. A
  * count (work the queue refused) is written at once as an EMF line: nothing to flush after the
  * answer, and Powertools Metrics stays out of the bundle whose load time Slack waits on. The web
- * dashboard's pages have their own function (functions/web/handler.ts).
+ * dashboard's pages have their own function (functions/web/handler.ts). No middy here: its core
+ * loads Node's web streams (about 2 ms of a cold start) for a wrapper that would only add the
+ * Lambda context to the log lines, which `logger.addContext` does.
  */
-export const handler = middy(
-  createSlackLambdaHandler(() => loadSlackLambdaConfig(), queueOutbox, undefined, {
-    metrics: emfLines('slack'),
-    storeConfig: () => parseStoreConfig(process.env),
-  }),
-).use(injectLambdaContext(logger));
+export const handler = (event: APIGatewayProxyEventV2, context: Context) => {
+  logger.addContext(context);
+  return answer(event, context);
+};

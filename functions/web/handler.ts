@@ -1,6 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { logger } from '../log';
+import { logLambdaContext } from '../log';
 import { loadWebLambdaConfig } from '../secrets';
 import { createWebLambdaHandler } from './lambda';
 
@@ -9,4 +8,4 @@ import { createWebLambdaHandler } from './lambda';
  * POST /slack/events, in a function of their own, so the Slack function's cold start never loads
  * Hono, the pages or the chart scripts, and this one never holds a Slack credential.
  */
-export const handler = middy(createWebLambdaHandler(() => loadWebLambdaConfig())).use(injectLambdaContext(logger));
+export const handler = middy(createWebLambdaHandler(() => loadWebLambdaConfig())).use(logLambdaContext);

@@ -1,12 +1,11 @@
 /** The worker Lambda: drains the work queue (SQS), with config and clients once per cold start. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { coldStart } from '../cold-start';
 import { processWorkBatch } from '../jobs/work';
 import { LambdaMetrics } from '../lambda-metrics';
-import { logger } from '../log';
+import { logLambdaContext } from '../log';
 import { loadLambdaConfig } from '../secrets';
 import { workerSlackClient } from '../slack/web-client';
 import { dbFromConfig } from '../store/client';
@@ -28,7 +27,7 @@ export function workerHandler() {
   return middy(async (event: SQSEvent, context: Context) =>
     processWorkBatch(await deps(), event, () => context.getRemainingTimeInMillis()),
   )
-    .use(injectLambdaContext(logger))
+    .use(logLambdaContext)
     .use(logMetrics(metrics));
 }
 
