@@ -1,12 +1,13 @@
 /**
  * Kept's listeners in groups, each loaded on first use (issue #22): a group's modules do not run
- * until a request needs them (in the Slack function's one CommonJS bundle their text is still
- * parsed; docs/decisions.md), so a cold `/sla new` does not run the kudos, agreements or review code. The
- * table says which requests each group answers without loading it: the commands, event types,
- * action_ids (or patterns), view callback_ids and shortcuts it registers, exactly as it registers
- * them (tests/unit/slack/listener-groups.test.ts checks each group against what it really
- * registers). Before Bolt sees a request, the groups that claim it are loaded and their listeners
- * put behind the app's router (route-listeners.ts), so they run exactly as if registered at start.
+ * until a request needs them (in the Slack function's split bundle, bin/split-bundle.cjs, each
+ * group's code is a chunk loaded then), so a cold `/sla new` does not run the kudos, agreements
+ * or review code. The table says which requests each group answers without loading it: the
+ * commands, event types, action_ids (or patterns), view callback_ids and shortcuts it registers,
+ * exactly as it registers them (tests/unit/slack/listener-groups.test.ts checks each group against
+ * what it really registers). Before Bolt sees a request, the groups that claim it are loaded and
+ * their listeners put behind the app's router (route-listeners.ts), so they run exactly as if
+ * registered at start.
  */
 import type { App, ReceiverEvent } from '@slack/bolt';
 import { IDS } from './ids';

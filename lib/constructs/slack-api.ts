@@ -11,7 +11,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fromRoot } from '../paths';
-import { KeptFunction, LOG_RETENTION } from './kept-function';
+import { KeptFunction, LOG_RETENTION, SDK_EXTERNAL } from './kept-function';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_TIMEOUT = Duration.seconds(10);
@@ -59,6 +59,29 @@ export function holidaysBundleCommand(outputDir: string): string {
     .join(' ');
 }
 
+const SLACK_ENTRY = 'functions/slack/handler.ts';
+/** bin/split-bundle.cjs: the Slack function's code as CommonJS files that require each other. */
+const SPLIT_BUNDLE = fromRoot('bin', 'split-bundle.cjs');
+
+/**
+ * What the Slack function's bundle leaves out and stands in for, for NodejsFunction's pass and the
+ * split below alike (bench/bundles.bench.ts builds with the same).
+ */
+export const SLACK_BUNDLE = {
+  external: [...SDK_EXTERNAL, 'date-holidays'],
+  alias: Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, LAMBDA_STUB])),
+};
+
+/**
+ * Rewrites the Slack function's asset as index.js and the chunks it loads at start, plus one chunk
+ * per listener group and `/sla` word loaded when first used (issue #22): a cold start then parses
+ * ~480 of ~780 KiB. A node command, so the same script builds the benches' copy.
+ */
+export function splitBundleCommand(outputDir: string): string {
+  const options = { entry: fromRoot(SLACK_ENTRY), outdir: path.resolve(outputDir), ...SLACK_BUNDLE };
+  return [process.execPath, SPLIT_BUNDLE, Buffer.from(JSON.stringify(options)).toString('base64')].map(quote).join(' ');
+}
+
 export interface SlackApiProps {
   readonly environment: Record<string, string>;
 }
@@ -78,7 +101,7 @@ export class SlackApi extends Construct {
     super(scope, id);
 
     this.function = new KeptFunction(this, 'Slack', {
-      entry: 'functions/slack/handler.ts',
+      entry: SLACK_ENTRY,
       description: 'Kept Slack endpoint: verifies the signature, acks within 3 s, hands slow work to the worker',
       timeout: SLACK_TIMEOUT,
       // Chosen from the cold start measured on one full core (bench/coldstart.bench.ts, 2026-12-06):
@@ -88,7 +111,7 @@ export class SlackApi extends Construct {
       // DynamoDB and Slack (docs/decisions.md).
       memorySize: 1024,
       environment: props.environment,
-      esbuildArgs: { '--alias': SLACK_BUNDLE_STUBBED.map((name) => `${name}=${LAMBDA_STUB}`) },
+      esbuildArgs: { '--alias': Object.entries(SLACK_BUNDLE.alias).map(([name, stub]) => `${name}=${stub}`) },
       // date-holidays (with moment-timezone and astronomia, 1.4 MB) would cost ~45 ms on every cold
       // start inside index.js, against a budget of 1.3x a bare Bolt handler (bench/bundles.bench.ts).
       // The Slack function needs it only to check or compile a calendar with a `country`, which
@@ -99,7 +122,7 @@ export class SlackApi extends Construct {
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        afterBundling: (_inputDir, outputDir) => [holidaysBundleCommand(outputDir)],
+        afterBundling: (_inputDir, outputDir) => [splitBundleCommand(outputDir), holidaysBundleCommand(outputDir)],
       },
     });
 

@@ -1,8 +1,9 @@
 /**
- * The Slack function's real asset (bundled with the local esbuild, as `cdk synth` does): the
- * holiday tables are not in index.js but beside it in node_modules/date-holidays, where
- * `require('date-holidays')` from index.js finds them. tests/lib/build.ts skips bundling, so this
- * file synthesises once more with bundling on.
+ * The Slack function's real asset (bundled with the local esbuild, as `cdk synth` does): index.js
+ * and its chunks (bin/split-bundle.cjs), CommonJS files that require each other; the holiday
+ * tables are in none of them but beside them in node_modules/date-holidays, where
+ * `require('date-holidays')` finds them. tests/lib/build.ts skips bundling, so this file
+ * synthesises once more with bundling on.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +23,9 @@ let outdir: string;
 let assetDir: string;
 let mainJs: string;
 let holidaysJs: string;
+/** The code Lambda may run: index.js and every chunk, in one string. */
+let code: string;
+let chunks: string[];
 
 beforeAll(() => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kept-slack-asset-'));
@@ -33,6 +37,8 @@ beforeAll(() => {
   assetDir = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
   mainJs = path.join(assetDir, 'index.js');
   holidaysJs = path.join(assetDir, HOLIDAYS_BUNDLE);
+  chunks = fs.readdirSync(assetDir).filter((f) => /^chunk-.*\.js$/.test(f));
+  code = ['index.js', ...chunks].map((f) => fs.readFileSync(path.join(assetDir, f), 'utf8')).join('\n');
 }, 120_000);
 
 afterAll(() => {
@@ -49,34 +55,54 @@ describe('Slack function asset', () => {
     expect(fs.readFileSync(holidaysJs, 'utf8')).toContain(FROM_TABLES);
   });
 
-  it('keeps the holiday tables out of index.js, which requires date-holidays instead', () => {
-    const main = fs.readFileSync(mainJs, 'utf8');
-    expect(main).not.toContain(FROM_TABLES);
-    expect(main).toContain('require("date-holidays")');
+  it('keeps the holiday tables out of its code, which requires date-holidays instead', () => {
+    expect(code).not.toContain(FROM_TABLES);
+    expect(code).toMatch(/[\w$]+\("date-holidays"\)/);
     // Only the receiver stub is aliased now; its message no longer claims date-holidays.
-    expect(main).not.toContain('date-holidays are stubbed');
+    expect(code).not.toContain('date-holidays are stubbed');
+  });
+
+  it('is CommonJS files that require each other: index.js loads some chunks at start, the rest on first use', () => {
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const file of ['index.js', ...chunks]) {
+      const text = fs.readFileSync(path.join(assetDir, file), 'utf8');
+      expect(text).not.toMatch(/\bimport\(|^import |\bexport \{/m); // no ES-module syntax left
+      expect(fs.existsSync(path.join(assetDir, `${file}.map`))).toBe(true);
+    }
+    // Each chunk loads in a fresh Node (no missing file, no ES-module syntax), and index.js alone
+    // loads only part of the code.
+    const script = `
+      const path = require('node:path');
+      const before = new Set(Object.keys(require.cache));
+      require(path.join(process.cwd(), 'index.js'));
+      const atStart = Object.keys(require.cache).filter((k) => !before.has(k)).length;
+      for (const f of ${JSON.stringify(chunks)}) require(path.join(process.cwd(), f));
+      process.stdout.write(JSON.stringify({ atStart, all: Object.keys(require.cache).length - before.size }));
+    `;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: assetDir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const { atStart, all } = JSON.parse(run.stdout) as { atStart: number; all: number };
+    expect(all).toBe(chunks.length + 1);
+    expect(atStart).toBeLessThan(all / 2);
   });
 
   it('holds no Powertools Metrics: its few counts are EMF lines it writes itself (functions/metrics.ts)', () => {
-    const main = fs.readFileSync(mainJs, 'utf8');
-    expect(main).not.toContain('POWERTOOLS_METRICS_NAMESPACE');
-    expect(main).toContain('CloudWatchMetrics');
+    expect(code).not.toContain('POWERTOOLS_METRICS_NAMESPACE');
+    expect(code).toContain('CloudWatchMetrics');
   });
 
   it("holds none of zod's locales: every module imports zod as `* as z`, so esbuild keeps only what is used", () => {
-    const main = fs.readFileSync(mainJs, 'utf8');
     // The Dutch and Polish messages (zod/v4/locales, ASCII where esbuild escapes other letters);
     // `import { z }` pulls in every locale.
-    for (const message of ['Ongeldige invoer', 'Nieprawid']) expect(main).not.toContain(message);
+    for (const message of ['Ongeldige invoer', 'Nieprawid']) expect(code).not.toContain(message);
   });
 
   it('holds no chart package and none of the worker: its entry never reaches them', () => {
-    const main = fs.readFileSync(mainJs, 'utf8');
     // Neither required from beside the bundle nor bundled (strings only their code holds). The web's
     // agreement page names the browser builds of Vega it serves, so "vega" alone is no sign.
-    expect(main).not.toMatch(/(require|import)\("(vega|@resvg|dejavu)/);
-    for (const code of ['resvg', 'dejavu', 'Unrecognized scale type', 'Invalid specification'])
-      expect(main).not.toContain(code);
+    expect(code).not.toMatch(/(require|import)\("(vega|@resvg|dejavu)/);
+    for (const text of ['resvg', 'dejavu', 'Unrecognized scale type', 'Invalid specification'])
+      expect(code).not.toContain(text);
     expect(fs.readdirSync(path.join(assetDir, 'node_modules'))).toEqual(['date-holidays']);
   });
 
@@ -127,6 +153,6 @@ describe('Slack function asset, run by Node in its own directory', () => {
     const answer = JSON.parse(out.body) as { response_type: string; text: string };
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toContain('/sla help');
-    expect(fs.readFileSync(mainJs, 'utf8')).not.toContain('iconv-lite');
+    expect(code).not.toContain('iconv-lite');
   });
 });

@@ -1,8 +1,10 @@
 /**
  * `/sla`: reads the first word and routes to the listener of that surface. (`/kudos` is
- * listeners/kudos.ts.) Each surface's module is imported when its word is first used: in the Slack
- * function's split bundle (docs/decisions.md) a cold `/sla new` loads the filing code only, not
- * every surface's (issue #22). The tip modal's submissions are a listener group of their own
+ * listeners/kudos.ts.) Each surface's module is imported when its word is first used, so in the
+ * Slack function's split bundle (bin/split-bundle.cjs) its code is a chunk loaded then (issue #22).
+ * `/sla new`, the commonest first request of a cold start, is the exception: its form is in the
+ * files loaded at start, which saves loading five small chunks while Slack waits (filing a request
+ * is still imported on submission). The tip modal's submissions are a listener group of their own
  * (listener-groups.ts).
  */
 import type { AckFn, App, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
@@ -12,6 +14,7 @@ import { splitArgs } from '../args';
 import { closestSlaWord, findSlaCommand, type SlaWord, slaWord } from '../commands';
 import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
 import type { ListenerDeps } from './deps';
+import { openNewRequest } from './requests-filing';
 
 /** The fields of a slash-command payload Kept relies on. */
 export const SlashCommandInput = z.object({
@@ -47,8 +50,7 @@ function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>
   };
   return {
     help: (r) => r.ack({ response_type: 'ephemeral', ...helpMessage() }),
-    new: async (r) =>
-      (await import('./requests-filing')).openNewRequest(deps, r.command, r.args[0], r.ack, r.client, r.respond),
+    new: (r) => openNewRequest(deps, r.command, r.args[0], r.ack, r.client, r.respond),
     show: async (r) => r.ack(await (await import('./request-commands')).showCommand(deps, r.user, r.args[0])),
     explain: async (r) =>
       r.ack(await (await import('./request-explain')).explainCommand(deps, r.client, r.user, r.args[0])),
