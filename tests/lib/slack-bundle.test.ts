@@ -10,8 +10,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { FakeSlack } from '../../functions/local/fake-slack';
+import type { Db } from '../../functions/store/client';
 import { buildApp } from '../../lib/app';
 import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
+import { importExample } from '../support/company';
+import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FORM, httpApiEvent, signature, slashCommand } from '../support/slack-requests';
 import { BOT_TOKEN_ARN, type FakeSecrets, runInAsset, SIGNING_SECRET_ARN, startSecrets } from './asset-run';
 import { logicalId, testContext } from './build';
@@ -154,5 +158,73 @@ describe('Slack function asset, run by Node in its own directory', () => {
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toContain('/sla help');
     expect(code).not.toContain('iconv-lite');
+  });
+});
+
+describe('Slack function asset, cold, against DynamoDB Local and the fake Slack', () => {
+  let secrets: FakeSecrets;
+  let db: Db;
+  let slack: FakeSlack;
+  beforeAll(async () => {
+    [secrets, db, slack] = await Promise.all([startSecrets(), freshTable(), FakeSlack.start()]);
+    await importExample(db);
+  });
+  afterAll(async () => {
+    await Promise.all([secrets.close(), slack.stop(), dropTable(db)]);
+  });
+
+  /** A fresh process answers one signed `/sla <text>`: its answer, and how many of the asset's files it loaded. */
+  const coldCommand = (text: string, user: string) => {
+    const body = slashCommand({ text, user_id: user, trigger_id: slack.issueTrigger(user) });
+    const script = `
+      const path = require('node:path');
+      const { handler } = require(path.join(process.cwd(), 'index.js'));
+      const files = () => Object.keys(require.cache).filter((k) => k.startsWith(process.cwd())).length;
+      const atStart = files();
+      handler(JSON.parse(process.env.EVENT), { awsRequestId: 'req-1', functionName: 'kept-slack' }).then(
+        (out) => process.stdout.write('RESULT ' + JSON.stringify({ out, atStart, after: files() }) + '\\n'),
+        (err) => { console.error(err); process.exit(1); },
+      );
+    `;
+    return runInAsset<{ out: { statusCode: number; body: string }; atStart: number; after: number }>(
+      assetDir,
+      script,
+      secrets,
+      {
+        KEPT_TABLE: db.table,
+        DYNAMODB_ENDPOINT: testEndpoint(),
+        SLACK_API_URL: slack.url,
+        KEPT_SLACK_SIGNING_SECRET_ARN: SIGNING_SECRET_ARN,
+        KEPT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/kept-work',
+        SLACK_TEAM_ID: 'T0KEPT0001',
+        EVENT: JSON.stringify(httpApiEvent(body, { 'content-type': FORM, ...signature(body) })),
+      },
+    );
+  };
+
+  it('opens the new-request form on a cold /sla new, from the files loaded at start', async () => {
+    const opened = slack.callsTo('views.open').length;
+    const { out, atStart, after } = await coldCommand('new', 'U0FINMEM1');
+    expect(out.statusCode).toBe(200);
+    const calls = slack.callsTo('views.open').slice(opened);
+    expect(calls).toHaveLength(1);
+    const view = calls[0]!.args.view;
+    const modal = (typeof view === 'string' ? JSON.parse(view) : view) as {
+      callback_id?: string;
+      title?: { text?: string };
+    };
+    expect(modal).toEqual(
+      expect.objectContaining({ callback_id: 'request_new', title: expect.objectContaining({ text: 'New request' }) }),
+    );
+    expect(after).toBe(atStart);
+  });
+
+  it('answers a cold /sla list from a chunk loaded when the word is first used', async () => {
+    const { out, atStart, after } = await coldCommand('list', 'U0FINMEM1');
+    expect(out.statusCode).toBe(200);
+    const answer = JSON.parse(out.body) as { response_type?: string; text?: string };
+    expect(answer.response_type).toBe('ephemeral');
+    expect(answer.text).toContain('You have not filed any requests'); // read from DynamoDB
+    expect(after).toBeGreaterThan(atStart);
   });
 });
