@@ -7,6 +7,7 @@
 import { type AgreementTerms, type AgreementVersion, covers, overlaps } from './agreement';
 import type { Weekday } from './calendar-spec';
 import { type Department, isHead, isMember } from './department';
+import { compareNames } from './name-order';
 
 export interface AgreementRecord {
   id: string;
@@ -115,6 +116,6 @@ export function filingChoices(dir: Directory, user: string): FilingChoice[] {
     if (provider && customer) choices.push({ agreement, provider, customer: customer.id });
   }
   return choices.sort(
-    (a, b) => a.provider.name.localeCompare(b.provider.name) || a.agreement.service.localeCompare(b.agreement.service),
+    (a, b) => compareNames(a.provider.name, b.provider.name) || compareNames(a.agreement.service, b.agreement.service),
   );
 }
