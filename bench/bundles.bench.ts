@@ -11,7 +11,7 @@ import path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { findRoot } from '../functions/local/dynamodb-local';
 import { SDK_EXTERNAL } from '../lib/constructs/kept-function';
-import { SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
+import { LUXON_BUNDLE, SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
 import { CHART_LIBRARIES } from '../lib/constructs/worker';
 import { median, round } from './stats';
 import type { Bench, BenchResult } from './types';
@@ -20,6 +20,8 @@ const ROOT = findRoot(); // this file runs bundled from build/run/bench
 export const OUT = path.join(ROOT, 'build', 'bench');
 const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
 export const STUBBED = Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, STUB]));
+/** slack-api.ts SLACK_BUNDLE: luxon, in the Slack function only, loaded from beside the bundle on first use. */
+const LUXON_ON_USE = path.join(ROOT, 'functions', 'slack', 'luxon-on-use.cjs');
 const LOADS = 10;
 /** The Slack and worker assets' copy of date-holidays, relative to their index.js (slack-api.ts HOLIDAYS_BUNDLE). */
 export const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
@@ -56,7 +58,7 @@ export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
     external,
     metafile: true,
     logLevel: 'error',
-    ...(fn === 'slack' ? { alias: STUBBED } : {}),
+    ...(fn === 'slack' ? { alias: { ...STUBBED, luxon: LUXON_ON_USE } } : {}),
     ...(fn === 'worker' ? { alias: { 'vega-canvas': VEGA_CANVAS_BROWSER } } : {}),
   };
 }
@@ -152,14 +154,20 @@ function firstHolidayMs(slackFile: string): number {
 }
 
 /**
- * The Slack function split as the stack splits it (slack-api.ts `splitBundleCommand`: the same
- * script, external packages and stubs): index.js and the chunks it loads at start, the rest on use.
+ * The Slack function's asset as the stack writes it (slack-api.ts `afterBundling`: the same split
+ * script, external packages and stand-ins, and luxon beside the code): index.js and the chunks it
+ * loads at start, the rest on use.
  */
-export function splitSlackBundle(dir: string): void {
+export async function splitSlackBundle(dir: string): Promise<void> {
   const entry = path.join(ROOT, 'functions', 'slack', 'handler.ts');
   const { external, alias } = options(entry, path.join(dir, 'index.js'), 'slack');
   const spec = Buffer.from(JSON.stringify({ entry, outdir: dir, external, alias })).toString('base64');
   execFileSync(process.execPath, [path.join(ROOT, 'bin', 'split-bundle.cjs'), spec], { stdio: 'inherit' });
+  // slack-api.ts luxonBundleCommand: luxon beside the code, for the stand-in to load on first use.
+  await build({
+    ...holidaysOptions(path.join(dir, LUXON_BUNDLE)),
+    entryPoints: [require.resolve('luxon', { paths: [ROOT] })],
+  });
 }
 
 /**
@@ -203,7 +211,7 @@ export const run: Bench = async () => {
     const outfile = path.join(OUT, fn, 'index.js');
     const result = await build(options(path.join(ROOT, 'functions', fn, 'handler.ts'), outfile, fn));
     // The Slack function ships split as the stack splits it (its parts below are from the one-file pass).
-    if (fn === 'slack') splitSlackBundle(path.dirname(outfile));
+    if (fn === 'slack') await splitSlackBundle(path.dirname(outfile));
     const size = (fn === 'slack' ? slackFilesKiB(path.dirname(outfile)).atStart : statSync(outfile).size) / 1024;
     const paired = pairedLoadMs(outfile, floorFile);
     const load = paired.load;

@@ -119,7 +119,7 @@ export const run: Bench = async () => {
   await build({ ...options(floorEntry, floorFile, 'floor'), alias: STUBBED });
   const slackFile = path.join(OUT, 'cold-slack', 'index.js');
   await build({ ...options(path.join(ROOT, 'functions', 'slack', 'handler.ts'), slackFile, 'slack'), sourcemap: true });
-  splitSlackBundle(path.dirname(slackFile));
+  await splitSlackBundle(path.dirname(slackFile));
   await build(holidaysOptions(path.join(path.dirname(slackFile), HOLIDAYS_BUNDLE)));
   const workerFile = path.join(OUT, 'cold-worker', 'index.js');
   await build({

@@ -43,10 +43,28 @@ function quote(arg: string): string {
 
 /** esbuild command that writes date-holidays (code and tables) to `HOLIDAYS_BUNDLE` under `outputDir`; cwd does not matter. */
 export function holidaysBundleCommand(outputDir: string): string {
-  const outfile = path.resolve(outputDir, HOLIDAYS_BUNDLE);
+  return besideCommand(HOLIDAYS_ENTRY, path.resolve(outputDir, HOLIDAYS_BUNDLE));
+}
+
+/** luxon's CommonJS entry as Node resolves it (`exports["."].require`). */
+const LUXON_ENTRY = require.resolve('luxon', { paths: [fromRoot()] });
+/**
+ * Where luxon goes inside the Slack asset. The bundle holds functions/slack/luxon-on-use.cjs in its
+ * place, which requires this file the first time a luxon export is read (issue #22).
+ */
+export const LUXON_BUNDLE = path.join('node_modules', 'luxon', 'index.js');
+const LUXON_ON_USE = fromRoot('functions/slack/luxon-on-use.cjs');
+
+/** esbuild command that writes luxon to `LUXON_BUNDLE` under `outputDir`. */
+export function luxonBundleCommand(outputDir: string): string {
+  return besideCommand(LUXON_ENTRY, path.resolve(outputDir, LUXON_BUNDLE));
+}
+
+/** A library bundled on its own, minified, into `outfile` beside the function's code. */
+function besideCommand(entry: string, outfile: string): string {
   return [
     ESBUILD,
-    HOLIDAYS_ENTRY,
+    entry,
     '--bundle',
     '--platform=node',
     '--target=node22',
@@ -69,7 +87,10 @@ const SPLIT_BUNDLE = fromRoot('bin', 'split-bundle.cjs');
  */
 export const SLACK_BUNDLE = {
   external: [...SDK_EXTERNAL, 'date-holidays'],
-  alias: Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, LAMBDA_STUB])),
+  alias: {
+    ...Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, LAMBDA_STUB])),
+    luxon: LUXON_ON_USE,
+  },
 };
 
 /**
@@ -122,7 +143,11 @@ export class SlackApi extends Construct {
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        afterBundling: (_inputDir, outputDir) => [splitBundleCommand(outputDir), holidaysBundleCommand(outputDir)],
+        afterBundling: (_inputDir, outputDir) => [
+          splitBundleCommand(outputDir),
+          holidaysBundleCommand(outputDir),
+          luxonBundleCommand(outputDir),
+        ],
       },
     });
 

@@ -10,13 +10,27 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { compileCalendar } from '../../functions/domain/calendar';
+import { addWorkingTime } from '../../functions/domain/working-time';
 import { FakeSlack } from '../../functions/local/fake-slack';
+import { IDS } from '../../functions/slack/ids';
 import type { Db } from '../../functions/store/client';
+import { readDirectory } from '../../functions/store/directory';
+import { getRequest } from '../../functions/store/requests';
 import { buildApp } from '../../lib/app';
-import { HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
+import { HOLIDAYS_BUNDLE, LUXON_BUNDLE } from '../../lib/constructs/slack-api';
 import { importExample } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
-import { FORM, httpApiEvent, signature, slashCommand } from '../support/slack-requests';
+import { FakeAws } from '../support/fake-aws';
+import {
+  FORM,
+  httpApiEvent,
+  interactivity,
+  signature,
+  slashCommand,
+  stateOf,
+  viewSubmission,
+} from '../support/slack-requests';
 import { BOT_TOKEN_ARN, type FakeSecrets, runInAsset, SIGNING_SECRET_ARN, startSecrets } from './asset-run';
 import { logicalId, testContext } from './build';
 
@@ -107,7 +121,7 @@ describe('Slack function asset', () => {
     expect(code).not.toMatch(/(require|import)\("(vega|@resvg|dejavu)/);
     for (const text of ['resvg', 'dejavu', 'Unrecognized scale type', 'Invalid specification'])
       expect(code).not.toContain(text);
-    expect(fs.readdirSync(path.join(assetDir, 'node_modules'))).toEqual(['date-holidays']);
+    expect(fs.readdirSync(path.join(assetDir, 'node_modules'))).toEqual(['date-holidays', 'luxon']);
   });
 
   it('resolves require("date-holidays") from index.js to the bundle beside it, which knows US Thanksgiving 2026', () => {
@@ -123,6 +137,26 @@ describe('Slack function asset', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ resolved: holidaysJs, dates: ['2026-11-26 00:00:00'] });
+  });
+});
+
+describe('luxon beside the Slack function code', () => {
+  it('is not in the code, which reads it from node_modules/luxon/index.js on first use', () => {
+    const luxonJs = path.join(assetDir, LUXON_BUNDLE);
+    // A message only luxon's own code holds.
+    expect(fs.readFileSync(luxonJs, 'utf8')).toContain('unparsable');
+    expect(code).not.toContain('unparsable');
+    const script = `
+      const r = require('node:module').createRequire(${JSON.stringify(mainJs)});
+      const { DateTime } = r('luxon');
+      const at = DateTime.fromISO('2026-12-07T10:00', { zone: 'America/New_York' }).toUTC().toISO();
+      process.stdout.write(JSON.stringify({ resolved: r.resolve('luxon'), at }));
+    `;
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: assetDir, encoding: 'utf8', env });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ resolved: luxonJs, at: '2026-12-07T15:00:00.000Z' });
   });
 });
 
@@ -165,62 +199,106 @@ describe('Slack function asset, cold, against DynamoDB Local and the fake Slack'
   let secrets: FakeSecrets;
   let db: Db;
   let slack: FakeSlack;
+  let sqs: FakeAws;
   beforeAll(async () => {
-    [secrets, db, slack] = await Promise.all([startSecrets(), freshTable(), FakeSlack.start()]);
+    [secrets, db, slack, sqs] = await Promise.all([
+      startSecrets(),
+      freshTable(),
+      FakeSlack.start(),
+      FakeAws.start(() => ({ body: { MessageId: 'm-1' } })),
+    ]);
     await importExample(db);
   });
   afterAll(async () => {
-    await Promise.all([secrets.close(), slack.stop(), dropTable(db)]);
+    await Promise.all([secrets.close(), slack.stop(), sqs.stop(), dropTable(db)]);
   });
 
-  /** A fresh process answers one signed `/sla <text>`: its answer, and how many of the asset's files it loaded. */
-  const coldCommand = (text: string, user: string) => {
-    const body = slashCommand({ text, user_id: user, trigger_id: slack.issueTrigger(user) });
+  interface ColdRun {
+    out: { statusCode: number; body: string };
+    /** The asset's files a fresh process loaded with index.js, and after answering. */
+    atStart: number;
+    after: number;
+    /** Whether luxon was loaded from beside the bundle. */
+    luxon: boolean;
+  }
+
+  /** A fresh process (as a Lambda cold start) answers one signed Slack request of `contentType`. */
+  const cold = (body: string): Promise<ColdRun> => {
     const script = `
       const path = require('node:path');
       const { handler } = require(path.join(process.cwd(), 'index.js'));
-      const files = () => Object.keys(require.cache).filter((k) => k.startsWith(process.cwd())).length;
-      const atStart = files();
+      const files = () => Object.keys(require.cache).filter((k) => k.startsWith(process.cwd()));
+      const atStart = files().length;
       handler(JSON.parse(process.env.EVENT), { awsRequestId: 'req-1', functionName: 'kept-slack' }).then(
-        (out) => process.stdout.write('RESULT ' + JSON.stringify({ out, atStart, after: files() }) + '\\n'),
+        (out) => {
+          const luxon = files().some((k) => k.includes(path.join('node_modules', 'luxon')));
+          process.stdout.write('RESULT ' + JSON.stringify({ out, atStart, after: files().length, luxon }) + '\\n');
+        },
         (err) => { console.error(err); process.exit(1); },
       );
     `;
-    return runInAsset<{ out: { statusCode: number; body: string }; atStart: number; after: number }>(
-      assetDir,
-      script,
-      secrets,
-      {
-        KEPT_TABLE: db.table,
-        DYNAMODB_ENDPOINT: testEndpoint(),
-        SLACK_API_URL: slack.url,
-        KEPT_SLACK_SIGNING_SECRET_ARN: SIGNING_SECRET_ARN,
-        KEPT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/kept-work',
-        SLACK_TEAM_ID: 'T0KEPT0001',
-        EVENT: JSON.stringify(httpApiEvent(body, { 'content-type': FORM, ...signature(body) })),
-      },
-    );
+    return runInAsset<ColdRun>(assetDir, script, secrets, {
+      KEPT_TABLE: db.table,
+      DYNAMODB_ENDPOINT: testEndpoint(),
+      SLACK_API_URL: slack.url,
+      KEPT_SLACK_SIGNING_SECRET_ARN: SIGNING_SECRET_ARN,
+      KEPT_QUEUE_URL: `${sqs.url}/123456789012/kept-work`,
+      SLACK_TEAM_ID: 'T0KEPT0001',
+      EVENT: JSON.stringify(httpApiEvent(body, { 'content-type': FORM, ...signature(body) })),
+    });
   };
+  const command = (text: string, user: string) =>
+    cold(slashCommand({ text, user_id: user, trigger_id: slack.issueTrigger(user) }));
 
-  it('opens the new-request form on a cold /sla new, from the files loaded at start', async () => {
+  /** The modal a cold `/sla new` opened, and what that run loaded. */
+  const openForm = async (user: string) => {
     const opened = slack.callsTo('views.open').length;
-    const { out, atStart, after } = await coldCommand('new', 'U0FINMEM1');
-    expect(out.statusCode).toBe(200);
+    const run = await command('new', user);
     const calls = slack.callsTo('views.open').slice(opened);
     expect(calls).toHaveLength(1);
     const view = calls[0]!.args.view;
-    const modal = (typeof view === 'string' ? JSON.parse(view) : view) as {
-      callback_id?: string;
-      title?: { text?: string };
-    };
-    expect(modal).toEqual(
+    return { run, view: (typeof view === 'string' ? JSON.parse(view) : view) as Record<string, unknown> };
+  };
+
+  it('opens the new-request form on a cold /sla new from the files loaded at start, without luxon', async () => {
+    const { run, view } = await openForm('U0FINMEM1');
+    expect(run.out.statusCode).toBe(200);
+    expect(view).toEqual(
       expect.objectContaining({ callback_id: 'request_new', title: expect.objectContaining({ text: 'New request' }) }),
     );
-    expect(after).toBe(atStart);
+    expect(run.after).toBe(run.atStart);
+    expect(run.luxon).toBe(false);
+  });
+
+  it('files the submitted form on a cold start, its due times from luxon loaded beside the bundle', async () => {
+    const { view } = await openForm('U0FINMEM1');
+    const sent = sqs.calls.length;
+    const body = interactivity(
+      viewSubmission(
+        view,
+        stateOf(view as { blocks: unknown[] }, {
+          [IDS.requestPriorityBlock]: 'P1',
+          [IDS.requestTitleBlock]: 'Printer on 3 is down',
+        }),
+        'U0FINMEM1',
+      ),
+    );
+    const run = await cold(body);
+    expect(run.out.statusCode).toBe(200);
+    expect(run.out.body ?? '').toBe(''); // the modal closes
+    expect(run.luxon).toBe(true);
+    const request = (await getRequest(db, 'IT-1'))!;
+    expect(request.title).toBe('Printer on 3 is down');
+    const it = (await readDirectory(db)).departments.find((d) => d.id === 'it')!;
+    expect(request.clocks.resolution.dueAt).toBe(
+      addWorkingTime(compileCalendar(it.calendar), request.createdAt, 4 * 3_600_000),
+    );
+    // The request's card and notices went to the worker's queue.
+    expect(sqs.calls.slice(sent).map((c) => c.target)).toContain('AmazonSQS.SendMessage');
   });
 
   it('answers a cold /sla list from a chunk loaded when the word is first used', async () => {
-    const { out, atStart, after } = await coldCommand('list', 'U0FINMEM1');
+    const { out, atStart, after } = await command('list', 'U0HRHEAD1');
     expect(out.statusCode).toBe(200);
     const answer = JSON.parse(out.body) as { response_type?: string; text?: string };
     expect(answer.response_type).toBe('ephemeral');
