@@ -11,7 +11,7 @@ import path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { findRoot } from '../functions/local/dynamodb-local';
 import { SDK_EXTERNAL } from '../lib/constructs/kept-function';
-import { LUXON_BUNDLE, SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
+import { LUXON_BUNDLE, POWERTOOLS_LOGGER_BUNDLE, SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
 import { CHART_LIBRARIES } from '../lib/constructs/worker';
 import { median, round } from './stats';
 import type { Bench, BenchResult } from './types';
@@ -45,7 +45,12 @@ export type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
  * vega-canvas alias, resvg and the font external; the others reach no chart package at all).
  */
 export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
-  const external = [...SDK_EXTERNAL, ...(fn === 'floor' ? [] : ['date-holidays'])];
+  const external = [
+    ...SDK_EXTERNAL,
+    ...(fn === 'floor' ? [] : ['date-holidays']),
+    // slack-api.ts: the Slack function's Logger ships beside its code, loaded on the first line.
+    ...(fn === 'slack' ? ['@aws-lambda-powertools/logger'] : []),
+  ];
   if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf', ...CHART_LIBRARIES);
   return {
     entryPoints: [entry],
@@ -167,6 +172,11 @@ export async function splitSlackBundle(dir: string): Promise<void> {
   await build({
     ...holidaysOptions(path.join(dir, LUXON_BUNDLE)),
     entryPoints: [require.resolve('luxon', { paths: [ROOT] })],
+  });
+  // slack-api.ts loggerBundleCommand: Powertools' Logger beside the code, required on the first line.
+  await build({
+    ...holidaysOptions(path.join(dir, POWERTOOLS_LOGGER_BUNDLE)),
+    entryPoints: [require.resolve('@aws-lambda-powertools/logger', { paths: [ROOT] })],
   });
 }
 

@@ -17,7 +17,8 @@ let invocations = 0;
 /** The Powertools Logger, built on first use with the level and Lambda context given so far. */
 function powertools(): Logger {
   if (built) return built;
-  // Required here, not imported: the module is loaded only when a line is written (see above).
+  // Required here, not imported: the module is loaded only when a line is written (see above). In
+  // the Slack function it ships beside the code (lib/constructs/slack-api.ts, loggerBundleCommand).
   const { Logger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
   built = new Logger({
     serviceName: 'kept',

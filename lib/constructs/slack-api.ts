@@ -60,6 +60,20 @@ export function luxonBundleCommand(outputDir: string): string {
   return besideCommand(LUXON_ENTRY, path.resolve(outputDir, LUXON_BUNDLE));
 }
 
+/** Powertools' Logger (CommonJS, with its commons), which functions/log.ts requires on the first line written. */
+const POWERTOOLS_LOGGER = '@aws-lambda-powertools/logger';
+const POWERTOOLS_LOGGER_ENTRY = require.resolve(POWERTOOLS_LOGGER, { paths: [fromRoot()] });
+/**
+ * Where the Logger goes inside the Slack asset: a cold start that writes no line (nearly all)
+ * never parses its 31 KiB (issue #22).
+ */
+export const POWERTOOLS_LOGGER_BUNDLE = path.join('node_modules', '@aws-lambda-powertools', 'logger', 'index.js');
+
+/** esbuild command that writes Powertools' Logger to `POWERTOOLS_LOGGER_BUNDLE` under `outputDir`. */
+export function loggerBundleCommand(outputDir: string): string {
+  return besideCommand(POWERTOOLS_LOGGER_ENTRY, path.resolve(outputDir, POWERTOOLS_LOGGER_BUNDLE));
+}
+
 /** A library bundled on its own, minified, into `outfile` beside the function's code. */
 function besideCommand(entry: string, outfile: string): string {
   return [
@@ -86,7 +100,7 @@ const SPLIT_BUNDLE = fromRoot('bin', 'split-bundle.cjs');
  * split below alike (bench/bundles.bench.ts builds with the same).
  */
 export const SLACK_BUNDLE = {
-  external: [...SDK_EXTERNAL, 'date-holidays'],
+  external: [...SDK_EXTERNAL, 'date-holidays', POWERTOOLS_LOGGER],
   alias: {
     ...Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, LAMBDA_STUB])),
     luxon: LUXON_ON_USE,
@@ -139,7 +153,8 @@ export class SlackApi extends Construct {
       // functions/domain/calendar-spec.ts require()s lazily. So it stays out of index.js and is
       // bundled on its own into node_modules/date-holidays/index.js next to it: an instance loads
       // the tables (~0.1 s) the first time it checks or compiles such a calendar, never otherwise.
-      externalModules: ['date-holidays'],
+      // Powertools' Logger ships beside the code the same way (loggerBundleCommand).
+      externalModules: ['date-holidays', POWERTOOLS_LOGGER],
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
@@ -147,6 +162,7 @@ export class SlackApi extends Construct {
           splitBundleCommand(outputDir),
           holidaysBundleCommand(outputDir),
           luxonBundleCommand(outputDir),
+          loggerBundleCommand(outputDir),
         ],
       },
     });

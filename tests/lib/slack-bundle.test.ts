@@ -18,7 +18,7 @@ import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { getRequest } from '../../functions/store/requests';
 import { buildApp } from '../../lib/app';
-import { HOLIDAYS_BUNDLE, LUXON_BUNDLE } from '../../lib/constructs/slack-api';
+import { HOLIDAYS_BUNDLE, LUXON_BUNDLE, POWERTOOLS_LOGGER_BUNDLE } from '../../lib/constructs/slack-api';
 import { importExample } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeAws } from '../support/fake-aws';
@@ -121,7 +121,11 @@ describe('Slack function asset', () => {
     expect(code).not.toMatch(/(require|import)\("(vega|@resvg|dejavu)/);
     for (const text of ['resvg', 'dejavu', 'Unrecognized scale type', 'Invalid specification'])
       expect(code).not.toContain(text);
-    expect(fs.readdirSync(path.join(assetDir, 'node_modules'))).toEqual(['date-holidays', 'luxon']);
+    expect(fs.readdirSync(path.join(assetDir, 'node_modules'))).toEqual([
+      '@aws-lambda-powertools',
+      'date-holidays',
+      'luxon',
+    ]);
   });
 
   it('resolves require("date-holidays") from index.js to the bundle beside it, which knows US Thanksgiving 2026', () => {
@@ -295,6 +299,54 @@ describe('Slack function asset, cold, against DynamoDB Local and the fake Slack'
     );
     // The request's card and notices went to the worker's queue.
     expect(sqs.calls.slice(sent).map((c) => c.target)).toContain('AmazonSQS.SendMessage');
+  });
+
+  it("writes a refused request's log line with Powertools' Logger, loaded from beside the code", async () => {
+    const body = slashCommand({ text: 'help' });
+    const script = `
+      const path = require('node:path');
+      const lines = [];
+      for (const stream of [process.stdout, process.stderr]) {
+        const write = stream.write.bind(stream);
+        stream.write = (chunk, ...rest) => (String(chunk).startsWith('RESULT ') ? write(chunk, ...rest) : (lines.push(String(chunk)), true));
+      }
+      const { handler } = require(path.join(process.cwd(), 'index.js'));
+      const loaded = () => Object.keys(require.cache).some((k) => k.includes(path.join('node_modules', '@aws-lambda-powertools')));
+      const atStart = loaded();
+      handler(JSON.parse(process.env.EVENT), { awsRequestId: 'req-9', functionName: 'kept-slack' }).then(
+        (out) => process.stdout.write('RESULT ' + JSON.stringify({ out, atStart, after: loaded(), lines }) + '\\n'),
+        (err) => { console.error(err); process.exit(1); },
+      );
+    `;
+    const run = await runInAsset<{ out: { statusCode: number }; atStart: boolean; after: boolean; lines: string[] }>(
+      assetDir,
+      script,
+      secrets,
+      {
+        KEPT_TABLE: db.table,
+        DYNAMODB_ENDPOINT: testEndpoint(),
+        KEPT_SLACK_SIGNING_SECRET_ARN: SIGNING_SECRET_ARN,
+        KEPT_QUEUE_URL: `${sqs.url}/123456789012/kept-work`,
+        KEPT_LOG_LEVEL: 'INFO',
+        // Signed with another secret: Kept refuses it and says so in the log.
+        EVENT: JSON.stringify(
+          httpApiEvent(body, { 'content-type': FORM, ...signature(body, { secret: 'not-the-secret' }) }),
+        ),
+      },
+    );
+    expect(run.out.statusCode).toBe(401);
+    expect([run.atStart, run.after]).toEqual([false, true]);
+    const line = JSON.parse(run.lines.find((l) => l.includes('Slack request refused'))!) as Record<string, unknown>;
+    expect(line).toEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        service: 'kept',
+        function_request_id: 'req-9',
+        reason: expect.any(String),
+      }),
+    );
+    expect(code).not.toContain('function_request_id');
+    expect(fs.existsSync(path.join(assetDir, POWERTOOLS_LOGGER_BUNDLE))).toBe(true);
   });
 
   it('answers a cold /sla list from a chunk loaded when the word is first used', async () => {
