@@ -11,7 +11,14 @@ import path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { findRoot } from '../functions/local/dynamodb-local';
 import { SDK_EXTERNAL } from '../lib/constructs/kept-function';
-import { LUXON_BUNDLE, POWERTOOLS_LOGGER_BUNDLE, SLACK_BUNDLE_STUBBED } from '../lib/constructs/slack-api';
+import {
+  besideFile,
+  HOLIDAYS_BUNDLE,
+  SLACK_BESIDE,
+  SLACK_BUNDLE,
+  SLACK_BUNDLE_STUBBED,
+  SLACK_STAND_INS,
+} from '../lib/constructs/slack-api';
 import { CHART_LIBRARIES } from '../lib/constructs/worker';
 import { median, round } from './stats';
 import type { Bench, BenchResult } from './types';
@@ -20,11 +27,14 @@ const ROOT = findRoot(); // this file runs bundled from build/run/bench
 export const OUT = path.join(ROOT, 'build', 'bench');
 const STUB = path.join(ROOT, 'functions', 'slack', 'lambda-stubs.cjs');
 export const STUBBED = Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, STUB]));
-/** slack-api.ts SLACK_BUNDLE: luxon, in the Slack function only, loaded from beside the bundle on first use. */
-const LUXON_ON_USE = path.join(ROOT, 'functions', 'slack', 'luxon-on-use.cjs');
+/** slack-api.ts SLACK_BUNDLE's stand-ins (receiver stubs, luxon's), from this checkout's root. */
+const SLACK_ALIAS = Object.fromEntries(
+  Object.entries(SLACK_STAND_INS).map(([pkg, file]) => [pkg, path.join(ROOT, file)]),
+);
 const LOADS = 10;
-/** The Slack and worker assets' copy of date-holidays, relative to their index.js (slack-api.ts HOLIDAYS_BUNDLE). */
-export const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
+
+export { HOLIDAYS_BUNDLE };
+
 /** worker.ts CHART_RUNTIME_FILES: copied beside the worker's bundle, under node_modules/. */
 const CHART_RUNTIME_FILES = [
   '@resvg/resvg-wasm/package.json',
@@ -45,12 +55,8 @@ export type Fn = 'slack' | 'scan' | 'digest' | 'worker' | 'floor';
  * vega-canvas alias, resvg and the font external; the others reach no chart package at all).
  */
 export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
-  const external = [
-    ...SDK_EXTERNAL,
-    ...(fn === 'floor' ? [] : ['date-holidays']),
-    // slack-api.ts: the Slack function's Logger ships beside its code, loaded on the first line.
-    ...(fn === 'slack' ? ['@aws-lambda-powertools/logger'] : []),
-  ];
+  const external =
+    fn === 'slack' ? [...SLACK_BUNDLE.external] : [...SDK_EXTERNAL, ...(fn === 'floor' ? [] : ['date-holidays'])];
   if (fn === 'worker') external.push('@resvg/resvg-wasm', 'dejavu-fonts-ttf', ...CHART_LIBRARIES);
   return {
     entryPoints: [entry],
@@ -63,7 +69,7 @@ export function options(entry: string, outfile: string, fn: Fn): BuildOptions {
     external,
     metafile: true,
     logLevel: 'error',
-    ...(fn === 'slack' ? { alias: { ...STUBBED, luxon: LUXON_ON_USE } } : {}),
+    ...(fn === 'slack' ? { alias: SLACK_ALIAS } : {}),
     ...(fn === 'worker' ? { alias: { 'vega-canvas': VEGA_CANVAS_BROWSER } } : {}),
   };
 }
@@ -84,11 +90,11 @@ export async function buildChartLibraries(dir: string): Promise<void> {
     });
 }
 
-/** Mirrors slack-api.ts holidaysBundleCommand: date-holidays with its tables, on its own, beside the Slack bundle. */
-export function holidaysOptions(outfile: string): BuildOptions {
+/** Mirrors slack-api.ts besideBundleCommand: `pkg` on its own, minified, in `besideFile(pkg)` under `dir`. */
+export function besideOptions(pkg: string, dir: string): BuildOptions {
   return {
-    entryPoints: [require.resolve('date-holidays', { paths: [ROOT] })],
-    outfile,
+    entryPoints: [require.resolve(pkg, { paths: [ROOT] })],
+    outfile: path.join(dir, besideFile(pkg)),
     bundle: true,
     minify: true,
     platform: 'node',
@@ -160,24 +166,15 @@ function firstHolidayMs(slackFile: string): number {
 
 /**
  * The Slack function's asset as the stack writes it (slack-api.ts `afterBundling`: the same split
- * script, external packages and stand-ins, and luxon beside the code): index.js and the chunks it
- * loads at start, the rest on use.
+ * script, external packages and stand-ins, and the SLACK_BESIDE libraries beside the code):
+ * index.js and the chunks it loads at start, the rest on use.
  */
-export async function splitSlackBundle(dir: string): Promise<void> {
+export async function slackAsset(dir: string): Promise<void> {
   const entry = path.join(ROOT, 'functions', 'slack', 'handler.ts');
   const { external, alias } = options(entry, path.join(dir, 'index.js'), 'slack');
   const spec = Buffer.from(JSON.stringify({ entry, outdir: dir, external, alias })).toString('base64');
   execFileSync(process.execPath, [path.join(ROOT, 'bin', 'split-bundle.cjs'), spec], { stdio: 'inherit' });
-  // slack-api.ts luxonBundleCommand: luxon beside the code, for the stand-in to load on first use.
-  await build({
-    ...holidaysOptions(path.join(dir, LUXON_BUNDLE)),
-    entryPoints: [require.resolve('luxon', { paths: [ROOT] })],
-  });
-  // slack-api.ts loggerBundleCommand: Powertools' Logger beside the code, required on the first line.
-  await build({
-    ...holidaysOptions(path.join(dir, POWERTOOLS_LOGGER_BUNDLE)),
-    entryPoints: [require.resolve('@aws-lambda-powertools/logger', { paths: [ROOT] })],
-  });
+  for (const pkg of SLACK_BESIDE) await build(besideOptions(pkg, dir));
 }
 
 /**
@@ -221,7 +218,7 @@ export const run: Bench = async () => {
     const outfile = path.join(OUT, fn, 'index.js');
     const result = await build(options(path.join(ROOT, 'functions', fn, 'handler.ts'), outfile, fn));
     // The Slack function ships split as the stack splits it (its parts below are from the one-file pass).
-    if (fn === 'slack') await splitSlackBundle(path.dirname(outfile));
+    if (fn === 'slack') await slackAsset(path.dirname(outfile));
     const size = (fn === 'slack' ? slackFilesKiB(path.dirname(outfile)).atStart : statSync(outfile).size) / 1024;
     const paired = pairedLoadMs(outfile, floorFile);
     const load = paired.load;
@@ -268,9 +265,8 @@ export const run: Bench = async () => {
         budget: 'heavy libraries stay out',
         ok: !holidays,
       });
-      // The tables beside the bundle: paid once per instance, by the first calendar with a country.
+      // The tables beside the bundle (slackAsset): paid once per instance, by the first calendar with a country.
       const holidaysFile = path.join(path.dirname(outfile), HOLIDAYS_BUNDLE);
-      await build(holidaysOptions(holidaysFile));
       results.push({
         name: 'bundle_slack_holidays_size',
         value: round(statSync(holidaysFile).size / 1024, 1),

@@ -21,15 +21,7 @@ import { LAMBDA_NODE_OPTIONS } from '../lib/constructs/kept-function';
 import { importExample } from '../tests/support/company';
 import { FakeAws, secretsManagerAnswer } from '../tests/support/fake-aws';
 import { FORM, httpApiEvent, SIGNING_SECRET, signature, slashCommand } from '../tests/support/slack-requests';
-import {
-  buildChartLibraries,
-  HOLIDAYS_BUNDLE,
-  holidaysOptions,
-  OUT,
-  options,
-  STUBBED,
-  splitSlackBundle,
-} from './bundles.bench';
+import { besideOptions, buildChartLibraries, OUT, options, STUBBED, slackAsset } from './bundles.bench';
 import { median, quantile, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
@@ -118,16 +110,16 @@ export const run: Bench = async () => {
   const floorFile = path.join(OUT, 'cold-floor', 'index.js');
   await build({ ...options(floorEntry, floorFile, 'floor'), alias: STUBBED });
   const slackFile = path.join(OUT, 'cold-slack', 'index.js');
-  await build({ ...options(path.join(ROOT, 'functions', 'slack', 'handler.ts'), slackFile, 'slack'), sourcemap: true });
-  await splitSlackBundle(path.dirname(slackFile));
-  await build(holidaysOptions(path.join(path.dirname(slackFile), HOLIDAYS_BUNDLE)));
+  // The files the stack ships: its split of the code (NodejsFunction's one-file pass before it is
+  // overwritten) and the libraries beside it.
+  await slackAsset(path.dirname(slackFile));
   const workerFile = path.join(OUT, 'cold-worker', 'index.js');
   await build({
     ...options(path.join(ROOT, 'functions', 'worker', 'handler.ts'), workerFile, 'worker'),
     sourcemap: true,
   });
   copyRuntimeFiles(path.dirname(workerFile));
-  await build(holidaysOptions(path.join(path.dirname(workerFile), HOLIDAYS_BUNDLE)));
+  await build(besideOptions('date-holidays', path.dirname(workerFile)));
   await buildChartLibraries(path.dirname(workerFile));
 
   const dynamo = await startDynamoLocal();

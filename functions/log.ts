@@ -18,7 +18,7 @@ let invocations = 0;
 function powertools(): Logger {
   if (built) return built;
   // Required here, not imported: the module is loaded only when a line is written (see above). In
-  // the Slack function it ships beside the code (lib/constructs/slack-api.ts, loggerBundleCommand).
+  // the Slack function it ships beside the code (lib/constructs/slack-api.ts, SLACK_BESIDE).
   const { Logger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
   built = new Logger({
     serviceName: 'kept',

@@ -23,73 +23,60 @@ export const API_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const;
  * (which drags in iconv-lite, 480 KiB) for the HTTP receiver. AwsLambdaReceiver needs none of them;
  * the stub keeps ~1 MiB out of the bundle. bench/bundles.bench.ts builds with the same list.
  */
-const LAMBDA_STUB = fromRoot('functions/slack/lambda-stubs.cjs');
 export const SLACK_BUNDLE_STUBBED = ['@slack/socket-mode', 'express', 'raw-body'] as const;
+
+/**
+ * What stands in for a package in the Slack function's bundle (esbuild `alias`; files from the
+ * repository's root): the receiver stubs, and luxon's stand-in, which requires the copy beside the
+ * code the first time a luxon export is read (a cold `/sla new` reads none; issue #22).
+ */
+export const SLACK_STAND_INS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, 'functions/slack/lambda-stubs.cjs'])),
+  luxon: 'functions/slack/luxon-on-use.cjs',
+};
+
+/**
+ * Libraries the Slack function ships beside its code (`besideBundleCommand`), each loaded on
+ * first use: date-holidays for a calendar with a country, luxon through its stand-in, Powertools'
+ * Logger on the first line written (functions/log.ts). A cold `/sla new` loads none of them.
+ */
+export const SLACK_BESIDE = ['date-holidays', 'luxon', '@aws-lambda-powertools/logger'] as const;
 
 /** The project's own esbuild (the one NodejsFunction bundles with locally; never Docker). */
 export const ESBUILD = fromRoot('node_modules', '.bin', 'esbuild');
-/**
- * date-holidays' CommonJS entry as Node resolves it (`exports["."].require`, today `lib/index.cjs`),
- * which esbuild bundles with the data it requires.
- */
-const HOLIDAYS_ENTRY = require.resolve('date-holidays', { paths: [fromRoot()] });
-/** Where the holiday bundle goes inside the asset: `require('date-holidays')` from /var/task/index.js finds it. */
-export const HOLIDAYS_BUNDLE = path.join('node_modules', 'date-holidays', 'index.js');
+
+/** Where a library shipped beside a function's code goes: `require(pkg)` from /var/task/index.js finds it. */
+export const besideFile = (pkg: string): string => path.join('node_modules', pkg, 'index.js');
+export const HOLIDAYS_BUNDLE = besideFile('date-holidays');
 
 /** One shell word: double quotes for cmd.exe, single quotes (escaped) for bash. */
 function quote(arg: string): string {
   return process.platform === 'win32' ? `"${arg}"` : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** esbuild command that writes date-holidays (code and tables) to `HOLIDAYS_BUNDLE` under `outputDir`; cwd does not matter. */
-export function holidaysBundleCommand(outputDir: string): string {
-  return besideCommand(HOLIDAYS_ENTRY, path.resolve(outputDir, HOLIDAYS_BUNDLE));
-}
-
-/** luxon's CommonJS entry as Node resolves it (`exports["."].require`). */
-const LUXON_ENTRY = require.resolve('luxon', { paths: [fromRoot()] });
 /**
- * Where luxon goes inside the Slack asset. The bundle holds functions/slack/luxon-on-use.cjs in its
- * place, which requires this file the first time a luxon export is read (issue #22).
+ * esbuild command that writes `pkg` on its own, minified, to `besideFile(pkg)` under `outputDir`:
+ * its CommonJS entry as Node resolves it (`exports["."].require`; date-holidays' `lib/index.cjs`)
+ * with all it requires (date-holidays' tables too). cwd does not matter.
  */
-export const LUXON_BUNDLE = path.join('node_modules', 'luxon', 'index.js');
-const LUXON_ON_USE = fromRoot('functions/slack/luxon-on-use.cjs');
-
-/** esbuild command that writes luxon to `LUXON_BUNDLE` under `outputDir`. */
-export function luxonBundleCommand(outputDir: string): string {
-  return besideCommand(LUXON_ENTRY, path.resolve(outputDir, LUXON_BUNDLE));
-}
-
-/** Powertools' Logger (CommonJS, with its commons), which functions/log.ts requires on the first line written. */
-const POWERTOOLS_LOGGER = '@aws-lambda-powertools/logger';
-const POWERTOOLS_LOGGER_ENTRY = require.resolve(POWERTOOLS_LOGGER, { paths: [fromRoot()] });
-/**
- * Where the Logger goes inside the Slack asset: a cold start that writes no line (nearly all)
- * never parses its 31 KiB (issue #22).
- */
-export const POWERTOOLS_LOGGER_BUNDLE = path.join('node_modules', '@aws-lambda-powertools', 'logger', 'index.js');
-
-/** esbuild command that writes Powertools' Logger to `POWERTOOLS_LOGGER_BUNDLE` under `outputDir`. */
-export function loggerBundleCommand(outputDir: string): string {
-  return besideCommand(POWERTOOLS_LOGGER_ENTRY, path.resolve(outputDir, POWERTOOLS_LOGGER_BUNDLE));
-}
-
-/** A library bundled on its own, minified, into `outfile` beside the function's code. */
-function besideCommand(entry: string, outfile: string): string {
+export function besideBundleCommand(pkg: string, outputDir: string): string {
   return [
     ESBUILD,
-    entry,
+    require.resolve(pkg, { paths: [fromRoot()] }),
     '--bundle',
     '--platform=node',
     '--target=node22',
     '--format=cjs',
     '--minify',
     '--log-level=warning',
-    `--outfile=${outfile}`,
+    `--outfile=${path.resolve(outputDir, besideFile(pkg))}`,
   ]
     .map(quote)
     .join(' ');
 }
+
+/** date-holidays beside a function's code (the worker, the jobs and the Slack function). */
+export const holidaysBundleCommand = (outputDir: string): string => besideBundleCommand('date-holidays', outputDir);
 
 const SLACK_ENTRY = 'functions/slack/handler.ts';
 /** bin/split-bundle.cjs: the Slack function's code as CommonJS files that require each other. */
@@ -97,14 +84,12 @@ const SPLIT_BUNDLE = fromRoot('bin', 'split-bundle.cjs');
 
 /**
  * What the Slack function's bundle leaves out and stands in for, for NodejsFunction's pass and the
- * split below alike (bench/bundles.bench.ts builds with the same).
+ * split below alike: the libraries beside the code are required by name at run time, but luxon,
+ * which has a stand-in, must not be external (its imports would load it at start).
  */
 export const SLACK_BUNDLE = {
-  external: [...SDK_EXTERNAL, 'date-holidays', POWERTOOLS_LOGGER],
-  alias: {
-    ...Object.fromEntries(SLACK_BUNDLE_STUBBED.map((name) => [name, LAMBDA_STUB])),
-    luxon: LUXON_ON_USE,
-  },
+  external: [...SDK_EXTERNAL, ...SLACK_BESIDE.filter((pkg) => !(pkg in SLACK_STAND_INS))],
+  alias: Object.fromEntries(Object.entries(SLACK_STAND_INS).map(([pkg, file]) => [pkg, fromRoot(file)])),
 };
 
 /**
@@ -153,16 +138,14 @@ export class SlackApi extends Construct {
       // functions/domain/calendar-spec.ts require()s lazily. So it stays out of index.js and is
       // bundled on its own into node_modules/date-holidays/index.js next to it: an instance loads
       // the tables (~0.1 s) the first time it checks or compiles such a calendar, never otherwise.
-      // Powertools' Logger ships beside the code the same way (loggerBundleCommand).
-      externalModules: ['date-holidays', POWERTOOLS_LOGGER],
+      // luxon and Powertools' Logger ship beside the code the same way (SLACK_BESIDE).
+      externalModules: SLACK_BUNDLE.external.filter((pkg) => !SDK_EXTERNAL.includes(pkg)),
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
         afterBundling: (_inputDir, outputDir) => [
           splitBundleCommand(outputDir),
-          holidaysBundleCommand(outputDir),
-          luxonBundleCommand(outputDir),
-          loggerBundleCommand(outputDir),
+          ...SLACK_BESIDE.map((pkg) => besideBundleCommand(pkg, outputDir)),
         ],
       },
     });

@@ -18,7 +18,7 @@ import type { Db } from '../../functions/store/client';
 import { readDirectory } from '../../functions/store/directory';
 import { getRequest } from '../../functions/store/requests';
 import { buildApp } from '../../lib/app';
-import { HOLIDAYS_BUNDLE, LUXON_BUNDLE, POWERTOOLS_LOGGER_BUNDLE } from '../../lib/constructs/slack-api';
+import { besideFile, HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
 import { importExample } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeAws } from '../support/fake-aws';
@@ -146,7 +146,7 @@ describe('Slack function asset', () => {
 
 describe('luxon beside the Slack function code', () => {
   it('is not in the code, which reads it from node_modules/luxon/index.js on first use', () => {
-    const luxonJs = path.join(assetDir, LUXON_BUNDLE);
+    const luxonJs = path.join(assetDir, besideFile('luxon'));
     // A message only luxon's own code holds.
     expect(fs.readFileSync(luxonJs, 'utf8')).toContain('unparsable');
     expect(code).not.toContain('unparsable');
@@ -346,7 +346,7 @@ describe('Slack function asset, cold, against DynamoDB Local and the fake Slack'
       }),
     );
     expect(code).not.toContain('function_request_id');
-    expect(fs.existsSync(path.join(assetDir, POWERTOOLS_LOGGER_BUNDLE))).toBe(true);
+    expect(fs.existsSync(path.join(assetDir, besideFile('@aws-lambda-powertools/logger')))).toBe(true);
   });
 
   it('answers a cold /sla list from a chunk loaded when the word is first used', async () => {
