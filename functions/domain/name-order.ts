@@ -1,7 +1,8 @@
 /**
- * The order names are shown in (departments, services): the order `localeCompare` gives, without
- * building ICU's collator for the plain names nearly every company uses. Building it costs 5-8 ms
- * the first time in a process, and a cold `/sla new` sorts the services it offers (issue #22).
+ * The order names are shown in (departments, services, agreements, causes, penalty units) in
+ * Slack, the web pages and the reports: the order `localeCompare` gives, without building ICU's
+ * collator for the plain names nearly every company uses. Building it costs 5-8 ms the first time
+ * in a process, and a cold `/sla new` sorts the services it offers (issue #22).
  * Names of ASCII letters, digits and spaces are ordered as the collator orders them (spaces before
  * digits before letters, case ignored, then lowercase first); any other name goes to the collator.
  */

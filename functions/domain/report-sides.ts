@@ -11,6 +11,7 @@
  */
 import { EVERY_DEPARTMENT } from './agreement';
 import type { AgreementRecord } from './directory';
+import { compareNames } from './name-order';
 import { compliance, type PenaltyFigures } from './report';
 import { periodLabel } from './report-period';
 import { type Counters, sumCounters } from './stats';
@@ -102,7 +103,7 @@ function under(c: Counters, prefix: string): Map<string, number> {
 /** Penalty figures by unit, the unit charged most first; recovery credits only when any were given. */
 function penaltiesOf(charged: Map<string, number>, waived: Map<string, number>, credited = new Map<string, number>()) {
   const units = [...new Set([...charged.keys(), ...waived.keys()])].sort(
-    (a, b) => (charged.get(b) ?? 0) - (charged.get(a) ?? 0) || a.localeCompare(b),
+    (a, b) => (charged.get(b) ?? 0) - (charged.get(a) ?? 0) || compareNames(a, b),
   );
   const penalties: Record<string, PenaltyFigures> = {};
   for (const unit of units) {
@@ -207,7 +208,7 @@ export function buildCustomerReport(input: SidesInput, customer: string): Custom
     })
     .map((a) => rowOf(a, byProvider.get((a.active ?? a.pending)!.provider) ?? {}, input.names, customer))
     .filter((r): r is SideRow => r !== undefined)
-    .sort((a, b) => a.providerName.localeCompare(b.providerName) || a.name.localeCompare(b.name));
+    .sort((a, b) => compareNames(a.providerName, b.providerName) || compareNames(a.name, b.name));
   const t = totals(rows);
   return {
     side: 'customer',
@@ -228,8 +229,8 @@ export function buildCustomerReport(input: SidesInput, customer: string): Custom
 const worstFirst = (a: SideRow, b: SideRow) =>
   (a.compliancePct ?? 101) - (b.compliancePct ?? 101) ||
   b.breached - a.breached ||
-  a.providerName.localeCompare(b.providerName) ||
-  a.name.localeCompare(b.name);
+  compareNames(a.providerName, b.providerName) ||
+  compareNames(a.name, b.name);
 
 /** Every agreement in one table, worst compliance first. */
 export function buildCompanyReport(input: SidesInput): CompanyReport {

@@ -9,6 +9,7 @@
  * 2 November counts in October's report.
  */
 import { DateTime } from 'luxon';
+import { compareNames } from './name-order';
 import { periodLabel } from './report-period';
 import { CAUSE_CATEGORIES } from './request';
 import { type Counters, NOBODY, sumCounters } from './stats';
@@ -161,7 +162,7 @@ function byPrefix(c: Counters, prefix: string): Map<string, number> {
 const byCount =
   <T extends { breached: number }>(name: (t: T) => string) =>
   (a: T, b: T) =>
-    b.breached - a.breached || name(a).localeCompare(name(b));
+    b.breached - a.breached || compareNames(name(a), name(b));
 
 /** The report of the days `from`..`to` from their counters (days outside the period are left out). */
 export function buildReport(input: ReportInput): Report {
@@ -173,7 +174,7 @@ export function buildReport(input: ReportInput): Report {
 
   const units = new Set([...byPrefix(c, 'penalty').keys(), ...byPrefix(c, 'waived').keys()]);
   const penalties: Record<string, PenaltyFigures> = {};
-  for (const unit of [...units].sort((a, b) => n(`penalty|${b}`) - n(`penalty|${a}`) || a.localeCompare(b))) {
+  for (const unit of [...units].sort((a, b) => n(`penalty|${b}`) - n(`penalty|${a}`) || compareNames(a, b))) {
     const charged = round2(n(`penalty|${unit}`));
     const waived = round2(n(`waived|${unit}`));
     const credited = round2(n(`credit|${unit}`));
@@ -208,7 +209,7 @@ export function buildReport(input: ReportInput): Report {
     })
     .sort(
       (a, b) =>
-        a.name.localeCompare(b.name) || a.agreement.localeCompare(b.agreement) || a.priority.localeCompare(b.priority),
+        compareNames(a.name, b.name) || compareNames(a.agreement, b.agreement) || compareNames(a.priority, b.priority),
     );
 
   const trend = weeklyTrend(input.from, input.to, days);

@@ -2,6 +2,7 @@
 import { type AgreementVersion, covers } from '../domain/agreement';
 import type { Department } from '../domain/department';
 import { type Directory, findDepartment, findDepartmentByIdOrName } from '../domain/directory';
+import { compareNames } from '../domain/name-order';
 import type { Request } from '../domain/request';
 import { calendarOf } from './calendars';
 
@@ -29,7 +30,7 @@ export function destinationOf(
     .sort(
       (a, b) =>
         Number(b.service === request.service) - Number(a.service === request.service) ||
-        a.service.localeCompare(b.service),
+        compareNames(a.service, b.service),
     );
   const agreement = covering[0];
   if (!agreement)

@@ -8,6 +8,7 @@
 
 import { formatAmount } from '../domain/agreement-text';
 import { causesSpec, heatmapSpec, trendSpec } from '../domain/chart-specs';
+import { compareNames } from '../domain/name-order';
 import type { AgreementView, LedgerView } from './agreement';
 import { causeLabel } from './agreement';
 import { esc, layout } from './pages';
@@ -91,7 +92,7 @@ function causesPart(v: AgreementView): string {
   const rows = Object.entries(v.report.causes)
     .filter(([, n]) => n > 0)
     .map(([cause, count]) => ({ cause: causeLabel(cause), count }))
-    .sort((a, b) => b.count - a.count || a.cause.localeCompare(b.cause));
+    .sort((a, b) => b.count - a.count || compareNames(a.cause, b.cause));
   const table =
     rows.length === 0
       ? '<p>No cause has been given for a breach yet. The provider gives one when it closes a breached request.</p>'

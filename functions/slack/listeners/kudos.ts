@@ -28,6 +28,7 @@ import {
   reactionKey,
 } from '../../domain/kudos';
 import type { MessageRef } from '../../domain/message-ref';
+import { compareNames } from '../../domain/name-order';
 import { parseRequestId } from '../../domain/request';
 import { localDayOf } from '../../domain/weeks';
 import { logger } from '../../log';
@@ -206,7 +207,7 @@ export async function kudosHome(
   ]);
   const leaderboard = Object.entries(byDepartment)
     .map(([id, count]) => ({ name: findDepartment(dir, id)?.name ?? id, count }))
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+    .sort((a, b) => b.count - a.count || compareNames(a.name, b.name))
     .slice(0, HOME_LEADERS);
   return { week, ...counts, leaderboard };
 }

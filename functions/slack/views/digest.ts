@@ -12,6 +12,7 @@
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { CORRELATION_CAUTION } from '../../domain/loyalty';
+import { compareNames } from '../../domain/name-order';
 import type { NamedReview } from '../../domain/report-format';
 import type { CauseCategory } from '../../domain/request';
 import { reviewLine } from '../../domain/review';
@@ -196,7 +197,7 @@ export function turnedBlock(turned: readonly DigestTurned[]): SectionBlock {
  */
 export function reviewsBlock(reviews: readonly NamedReview[]): SectionBlock {
   const rank = (r: NamedReview) => (r.review.followUp ? 0 : r.review.agreed ? 1 : 2);
-  const sorted = [...reviews].sort((a, b) => rank(a) - rank(b) || a.agreement.localeCompare(b.agreement));
+  const sorted = [...reviews].sort((a, b) => rank(a) - rank(b) || compareNames(a.agreement, b.agreement));
   const lines = sorted.slice(0, MAX_REVIEWS).map(({ agreement, review }) => {
     const thanks = review.followUp?.outcome === 'held' ? ' Thank you, both sides.' : '';
     return `• *${userText(agreement, 80)}*: ${userText(reviewLine(review, { penalties: false }), 300)}.${thanks}`;
@@ -211,7 +212,7 @@ export function reviewsBlock(reviews: readonly NamedReview[]): SectionBlock {
  * front-line department and metric (at most MAX_LOYALTY, by name), then the caution said once.
  */
 export function loyaltyBlocks(rows: readonly DigestLoyalty[]): KnownBlock[] {
-  const sorted = [...rows].sort((a, b) => a.name.localeCompare(b.name) || a.metric.localeCompare(b.metric));
+  const sorted = [...rows].sort((a, b) => compareNames(a.name, b.name) || compareNames(a.metric, b.metric));
   const lines = sorted.slice(0, MAX_LOYALTY).map((l) => {
     const received =
       l.compliancePct === null ? 'nothing met or missed last week' : `received ${pct(l.compliancePct)} last week`;
@@ -234,8 +235,8 @@ function rowsShown(rows: readonly ScoreRow[]): { shown: ScoreRow[]; left: number
   const kept =
     rows.length <= MAX_SCORECARD_ROWS
       ? [...rows]
-      : [...rows].sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)).slice(0, MAX_SCORECARD_ROWS);
-  return { shown: kept.sort((a, b) => a.name.localeCompare(b.name)), left: rows.length - kept.length };
+      : [...rows].sort((a, b) => b.requests - a.requests || compareNames(a.name, b.name)).slice(0, MAX_SCORECARD_ROWS);
+  return { shown: kept.sort((a, b) => compareNames(a.name, b.name)), left: rows.length - kept.length };
 }
 
 export function digestMessage(input: DigestInput): SlackMessage {
