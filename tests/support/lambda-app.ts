@@ -30,7 +30,19 @@ export interface LambdaApp {
  */
 export function lambdaHandler(fake: FakeSlack, db: Db): SlackLambdaHandler {
   return createSlackLambdaHandler(
-    async () => testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }),
+    async () => {
+      // As the stack deploys it: Kept learns the bot's IDs from auth.test on the first event.
+      const {
+        SLACK_BOT_ID: _id,
+        SLACK_BOT_USER_ID: _user,
+        ...config
+      } = testConfig({
+        slackApiUrl: fake.url,
+        table: db.table,
+        endpoint: testEndpoint(),
+      });
+      return config;
+    },
     outboxFromConfig,
     undefined,
     { storeConfig: () => ({ KEPT_TABLE: db.table, DYNAMODB_ENDPOINT: testEndpoint() }) },
