@@ -226,7 +226,7 @@ describe('Slack function asset, cold, against DynamoDB Local and the fake Slack'
     luxon: boolean;
   }
 
-  /** A fresh process (as a Lambda cold start) answers one signed Slack request of `contentType`. */
+  /** A fresh process (as a Lambda cold start) answers one signed, form-encoded Slack request. */
   const cold = (body: string): Promise<ColdRun> => {
     const script = `
       const path = require('node:path');
