@@ -16,25 +16,29 @@ const SlashCommandSchema = z.object({
   response_url: z.url(),
   text: z.string(),
 });
-const InteractionSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('block_actions'),
-    user: z.object({ id }),
-    actions: z.array(z.object({ action_id: z.string(), type: z.string() })).check(z.minLength(1)),
-  }),
-  z.object({
-    type: z.literal('view_submission'),
-    user: z.object({ id }),
-    view: z.object({ id, callback_id: z.string(), state: z.object({ values: z.record(z.string(), z.unknown()) }) }),
-  }),
-  z.object({ type: z.literal('view_closed'), user: z.object({ id }), view: z.object({ id }) }),
-  z.object({ type: z.enum(['shortcut', 'message_action']), user: z.object({ id }), callback_id: z.string() }),
-  z.object({ type: z.literal('block_suggestion'), user: z.object({ id }), action_id: z.string() }),
-]);
-const EventsApiSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('url_verification'), challenge: z.string() }),
-  z.object({ type: z.literal('event_callback'), event: z.looseObject({ type: z.string() }) }),
-]);
+const InteractionSchema = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('block_actions'),
+      user: z.object({ id }),
+      actions: z.array(z.object({ action_id: z.string(), type: z.string() })).check(z.minLength(1)),
+    }),
+    z.object({
+      type: z.literal('view_submission'),
+      user: z.object({ id }),
+      view: z.object({ id, callback_id: z.string(), state: z.object({ values: z.record(z.string(), z.unknown()) }) }),
+    }),
+    z.object({ type: z.literal('view_closed'), user: z.object({ id }), view: z.object({ id }) }),
+    z.object({ type: z.enum(['shortcut', 'message_action']), user: z.object({ id }), callback_id: z.string() }),
+    z.object({ type: z.literal('block_suggestion'), user: z.object({ id }), action_id: z.string() }),
+  ]),
+);
+const EventsApiSchema = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('url_verification'), challenge: z.string() }),
+    z.object({ type: z.literal('event_callback'), event: z.looseObject({ type: z.string() }) }),
+  ]),
+);
 
 export type Envelope = { ok: true } | { ok: false; reason: string };
 

@@ -13,25 +13,27 @@ const SPOKEN_SUBTYPES = ['file_share', 'thread_broadcast'] as const;
 
 const SlackTs = z.string().check(z.regex(/^\d+\.\d+$/));
 
-const ThreadReplyEvent = z.object({
-  type: z.literal('message'),
-  subtype: z.optional(z.enum(SPOKEN_SUBTYPES)),
-  user: z.string().check(z.regex(SLACK_USER_ID)),
-  text: z._default(z.string().check(z.maxLength(40_000)), ''),
-  ts: SlackTs,
-  thread_ts: SlackTs,
-  channel: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/)),
-  parent_user_id: z.optional(z.string()),
-  files: z.optional(
-    z.array(
-      z.looseObject({
-        name: z.optional(z.string()),
-        title: z.optional(z.string()),
-        permalink: z.optional(z.string()),
-      }),
+const ThreadReplyEvent = z.lazy(() =>
+  z.object({
+    type: z.literal('message'),
+    subtype: z.optional(z.enum(SPOKEN_SUBTYPES)),
+    user: z.string().check(z.regex(SLACK_USER_ID)),
+    text: z._default(z.string().check(z.maxLength(40_000)), ''),
+    ts: SlackTs,
+    thread_ts: SlackTs,
+    channel: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/)),
+    parent_user_id: z.optional(z.string()),
+    files: z.optional(
+      z.array(
+        z.looseObject({
+          name: z.optional(z.string()),
+          title: z.optional(z.string()),
+          permalink: z.optional(z.string()),
+        }),
+      ),
     ),
-  ),
-});
+  }),
+);
 
 export interface ThreadReply {
   user: string;

@@ -15,13 +15,15 @@ const GESTURE_OF: Record<string, Gesture> = Object.fromEntries(
 );
 
 const nonEmpty = () => z.string().check(z.minLength(1));
-const ReactionEvent = z.object({
-  type: z.enum(['reaction_added', 'reaction_removed']),
-  user: nonEmpty(),
-  reaction: nonEmpty(),
-  item_user: z.optional(nonEmpty()),
-  item: z.object({ type: z.literal('message'), channel: nonEmpty(), ts: z.string().check(z.regex(/^\d+\.\d+$/)) }),
-});
+const ReactionEvent = z.lazy(() =>
+  z.object({
+    type: z.enum(['reaction_added', 'reaction_removed']),
+    user: nonEmpty(),
+    reaction: nonEmpty(),
+    item_user: z.optional(nonEmpty()),
+    item: z.object({ type: z.literal('message'), channel: nonEmpty(), ts: z.string().check(z.regex(/^\d+\.\d+$/)) }),
+  }),
+);
 
 /** A gesture on a message: who reacted, with which gesture, on which message (and its author, when Slack names one). */
 export interface GestureReaction {

@@ -39,10 +39,12 @@ const archiveLink = (domain: string | undefined, channel: string, ts: string) =>
   `https://${domain ?? 'app'}.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 
 /** The message an offer is about: `{ channel, ts }` of a message in a channel. */
-const OfferedMessage = z.object({
-  channel: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/)),
-  ts: z.string().check(z.regex(/^\d+\.\d+$/)),
-});
+const OfferedMessage = z.lazy(() =>
+  z.object({
+    channel: z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/)),
+    ts: z.string().check(z.regex(/^\d+\.\d+$/)),
+  }),
+);
 
 /**
  * A message's text and permalink, read from Slack (channels:history / groups:history): a message in
@@ -82,19 +84,21 @@ export const FILING_BUSY =
   'Sorry, so many requests reached this department at this very moment that Kept could not file yours in time. Nothing was filed: press Submit again.';
 
 /** What the new-request modal carries between its views (private_metadata). */
-const ModalMetadata = z.catch(
-  z.object({
-    provider: z.optional(z.string()),
-    source: z.optional(
-      z.object({
-        channel: z.string(),
-        ts: z.string(),
-        permalink: z.string(),
-        thread: z.optional(z.string().check(z.regex(/^\d+\.\d+$/))),
-      }),
-    ),
-  }),
-  {},
+const ModalMetadata = z.lazy(() =>
+  z.catch(
+    z.object({
+      provider: z.optional(z.string()),
+      source: z.optional(
+        z.object({
+          channel: z.string(),
+          ts: z.string(),
+          permalink: z.string(),
+          thread: z.optional(z.string().check(z.regex(/^\d+\.\d+$/))),
+        }),
+      ),
+    }),
+    {},
+  ),
 );
 type ModalMetadata = z.infer<typeof ModalMetadata>;
 
