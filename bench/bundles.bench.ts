@@ -179,9 +179,9 @@ export async function slackAsset(dir: string): Promise<void> {
 
 /**
  * The Slack function's files: those a fresh process loads with index.js (what a cold start
- * parses), and all of them.
+ * parses), and all of them, in bytes and in files.
  */
-function slackFilesKiB(dir: string): { atStart: number; all: number; count: number } {
+export function slackFilesKiB(dir: string): { atStart: number; all: number; count: number; countAtStart: number } {
   const loaded = spawnSync(
     process.execPath,
     [
@@ -191,10 +191,11 @@ function slackFilesKiB(dir: string): { atStart: number; all: number; count: numb
     ],
     { encoding: 'utf8' },
   );
-  const atStart = (JSON.parse(loaded.stdout) as string[]).reduce((sum, f) => sum + statSync(f).size, 0);
+  const startFiles = JSON.parse(loaded.stdout) as string[];
+  const atStart = startFiles.reduce((sum, f) => sum + statSync(f).size, 0);
   const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
   const all = files.reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
-  return { atStart, all, count: files.length };
+  return { atStart, all, count: files.length, countAtStart: startFiles.length };
 }
 
 export const run: Bench = async () => {
@@ -245,6 +246,7 @@ export const run: Bench = async () => {
       const files = slackFilesKiB(path.dirname(outfile));
       results.push({ name: 'bundle_slack_all_files_size', value: round(files.all / 1024, 1), unit: 'KiB' });
       results.push({ name: 'bundle_slack_files', value: files.count, unit: 'files' });
+      results.push({ name: 'bundle_slack_files_at_start', value: files.countAtStart, unit: 'files' });
       const byPackage = new Map<string, number>();
       for (const [input, info] of Object.entries(
         result.metafile!.outputs[Object.keys(result.metafile!.outputs).find((k) => k.endsWith('index.js'))!]!.inputs,

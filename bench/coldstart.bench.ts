@@ -21,7 +21,7 @@ import { LAMBDA_NODE_OPTIONS } from '../lib/constructs/kept-function';
 import { importExample } from '../tests/support/company';
 import { FakeAws, secretsManagerAnswer } from '../tests/support/fake-aws';
 import { FORM, httpApiEvent, SIGNING_SECRET, signature, slashCommand } from '../tests/support/slack-requests';
-import { besideOptions, buildChartLibraries, OUT, options, STUBBED, slackAsset } from './bundles.bench';
+import { besideOptions, buildChartLibraries, OUT, options, STUBBED, slackAsset, slackFilesKiB } from './bundles.bench';
 import { median, quantile, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
@@ -244,7 +244,12 @@ export const run: Bench = async () => {
         ratio: round(w.load / f.load, 2),
       },
       { name: 'cold_worker_first_event_median', value: w.first, unit: 'ms' },
-      { name: 'cold_slack_index_size', value: round(statSync(slackFile).size / 1024, 1), unit: 'KiB' },
+      // What a cold start reads: index.js and the chunk it requires (bin/split-bundle.cjs).
+      {
+        name: 'cold_slack_start_size',
+        value: round(slackFilesKiB(path.dirname(slackFile)).atStart / 1024, 1),
+        unit: 'KiB',
+      },
       { name: 'cold_worker_bundle_size', value: round(statSync(workerFile).size / 1024, 1), unit: 'KiB' },
     ];
     if (COMPARE) {

@@ -80,7 +80,7 @@ describe('Slack function asset', () => {
     expect(code).not.toContain('date-holidays are stubbed');
   });
 
-  it('is CommonJS files that require each other: index.js loads some chunks at start, the rest on first use', () => {
+  it('is CommonJS files that require each other: index.js loads one chunk at start, the rest on first use', () => {
     expect(chunks.length).toBeGreaterThan(10);
     for (const file of ['index.js', ...chunks]) {
       const text = fs.readFileSync(path.join(assetDir, file), 'utf8');
@@ -88,7 +88,8 @@ describe('Slack function asset', () => {
       expect(fs.existsSync(path.join(assetDir, `${file}.map`))).toBe(true);
     }
     // Each chunk loads in a fresh Node (no missing file, no ES-module syntax), and index.js alone
-    // loads only part of the code.
+    // loads only part of the code, all of it from one chunk (each file required costs a cold start
+    // ~0.2 ms; bin/split-bundle.cjs).
     const script = `
       const path = require('node:path');
       const before = new Set(Object.keys(require.cache));
@@ -101,7 +102,7 @@ describe('Slack function asset', () => {
     expect(run.stderr).toBe('');
     const { atStart, all } = JSON.parse(run.stdout) as { atStart: number; all: number };
     expect(all).toBe(chunks.length + 1);
-    expect(atStart).toBeLessThan(all / 2);
+    expect(atStart).toBe(2);
   });
 
   it('holds no Powertools Metrics: its few counts are EMF lines it writes itself (functions/metrics.ts)', () => {
