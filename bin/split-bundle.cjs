@@ -68,12 +68,13 @@ async function splitBundle({ entry, outdir, external = [], alias = {} }) {
   }
 }
 
-/** The files (absolute paths) the bundle loads with `import()`, from esbuild's metafile. */
+/** Our files (absolute paths) the bundle loads with `import()`, from esbuild's metafile; packages are left as they are. */
 function loadedOnUse(metafile) {
   const files = new Set();
   for (const input of Object.values(metafile.inputs))
     for (const imported of input.imports)
-      if (imported.kind === 'dynamic-import' && !imported.external) files.add(path.resolve(imported.path));
+      if (imported.kind === 'dynamic-import' && !imported.external && !imported.path.includes('node_modules'))
+        files.add(path.resolve(imported.path));
   return files;
 }
 
