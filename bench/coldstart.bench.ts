@@ -7,7 +7,7 @@
  * small fake on 127.0.0.1 that the SDK reaches through AWS_ENDPOINT_URL_SECRETS_MANAGER, so the
  * secrets' round trip is in the figure as it is in AWS. Floors: the same for a bare Bolt handler
  * that only acks (with the Slack bundle's receiver stubs), and for the worker the same bare handler
- * answering one event. 24 fresh processes each, taken in turn with their floor (each round in a rotated order).
+ * answering one event. 40 fresh processes each, taken in turn with their floor (each round in a rotated order).
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,8 @@ import { median, quantile, round } from './stats';
 import type { Bench, BenchResult } from './types';
 
 const ROOT = findRoot(); // this file runs bundled from build/run/bench
-const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 24);
+/** Rounds: the issue asks for at least 20; with 24, one run's ratio moved ±0.1 with the machine's spells. */
+const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 40);
 /**
  * A developer's A/B: another build of the Slack function (its index.js, with its date-holidays
  * beside it if it needs them), run in turn with ours, so a change is measured against the same
