@@ -18,7 +18,7 @@ import { getRequest } from '../../functions/store/requests';
 import type { WorkItem } from '../../functions/work/item';
 import type { Outbox } from '../../functions/work/outbox';
 import { importExample } from '../support/company';
-import { testConfig } from '../support/config';
+import { testConfig, withoutBotIds } from '../support/config';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { DbProxy } from '../support/db-proxy';
 import { FakeSlack } from '../support/fake-slack';
@@ -55,11 +55,7 @@ beforeAll(async () => {
   >;
   const queue: Outbox = { send: async (item) => void queued.push(item), idle: async () => {} };
   handler = createSlackLambdaHandler(
-    async () => {
-      const config = testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: proxy.endpoint });
-      const { SLACK_BOT_ID: _id, SLACK_BOT_USER_ID: _user, ...withoutIds } = config;
-      return withoutIds;
-    },
+    async () => withoutBotIds(testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: proxy.endpoint })),
     () => queue,
   );
 });

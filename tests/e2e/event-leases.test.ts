@@ -12,13 +12,12 @@
  */
 import type { App } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
-import type { Config } from '../../functions/config';
 import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
 import { personPk, TOTAL_SK } from '../../functions/store/kudos';
 import { importExample } from '../support/company';
-import { testConfig } from '../support/config';
+import { testConfig, withoutBotIds } from '../support/config';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
@@ -100,16 +99,8 @@ describe('through the Lambda front door (AwsLambdaReceiver, bot IDs unset as in 
     fake = await FakeSlack.start();
     db = await freshTable();
     await importExample(db);
-    const {
-      SLACK_BOT_ID: _id,
-      SLACK_BOT_USER_ID: _user,
-      ...withoutIds
-    } = testConfig({
-      slackApiUrl: fake.url,
-      table: db.table,
-      endpoint: testEndpoint(),
-    });
-    handler = createSlackLambdaHandler(async () => withoutIds as Config, outboxFromConfig, holdAttempts, {
+    const withoutIds = withoutBotIds(testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() }));
+    handler = createSlackLambdaHandler(async () => withoutIds, outboxFromConfig, holdAttempts, {
       now: clock.now,
     });
   });

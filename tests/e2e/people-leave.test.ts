@@ -13,7 +13,7 @@ import { readDirectory } from '../../functions/store/directory';
 import { getRequestRecord } from '../../functions/store/requests';
 import type { WorkItem } from '../../functions/work/item';
 import { importExample } from '../support/company';
-import { testConfig } from '../support/config';
+import { testConfig, withoutBotIds } from '../support/config';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
 import {
@@ -180,18 +180,7 @@ it('a DM Slack refuses because the person is gone (account_inactive) makes Kept 
 it('through the Lambda handler the departure becomes one work item', async () => {
   const sent: WorkItem[] = [];
   const handler = createSlackLambdaHandler(
-    async () => {
-      const {
-        SLACK_BOT_ID: _b,
-        SLACK_BOT_USER_ID: _u,
-        ...config
-      } = testConfig({
-        slackApiUrl: app.fake.url,
-        table: app.db.table,
-        endpoint: testEndpoint(),
-      });
-      return config as ReturnType<typeof testConfig>;
-    },
+    async () => withoutBotIds(testConfig({ slackApiUrl: app.fake.url, table: app.db.table, endpoint: testEndpoint() })),
     () => ({ send: async (item: WorkItem) => void sent.push(item), idle: async () => {} }),
   );
   const body = deactivated('U0ITMEM02', 'EvLAMBDALV1');

@@ -4,7 +4,7 @@ import type { Config } from '../../functions/config';
 import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
-import { testConfig } from '../support/config';
+import { testConfig, withoutBotIds } from '../support/config';
 import { allItems, dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { eventEnvelope, FORM, httpApiEvent, JSON_TYPE, signature, slashCommand } from '../support/slack-requests';
@@ -127,8 +127,7 @@ it('fails closed when the secrets cannot be loaded, and tries again on the next 
 });
 
 it('with the bot IDs unset, a cold handler answers commands without asking Slack who it is; the first event asks once', async () => {
-  const { SLACK_BOT_ID: _id, SLACK_BOT_USER_ID: _user, ...withoutIds } = config;
-  const cold = createSlackLambdaHandler(async () => withoutIds as Config, outboxFromConfig);
+  const cold = createSlackLambdaHandler(async () => withoutBotIds(config), outboxFromConfig);
   fake.reset();
   const res = await cold(signedEvent(slashCommand({ text: 'help' }), FORM, false), context);
   expect(res.statusCode).toBe(200);

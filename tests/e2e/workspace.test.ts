@@ -6,13 +6,12 @@
  * Without SLACK_TEAM_ID, Kept asks Slack which workspace it is in once, and refuses while it cannot.
  */
 import type { Context } from 'aws-lambda';
-import type { Config } from '../../functions/config';
 import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { IDS } from '../../functions/slack/ids';
 import { createSlackLambdaHandler } from '../../functions/slack/lambda';
 import { OTHER_WORKSPACE, OUTSIDE_PERSON } from '../../functions/slack/workspace';
 import { importExample } from '../support/company';
-import { testConfig } from '../support/config';
+import { testConfig, withoutBotIds } from '../support/config';
 import { allItems, testEndpoint } from '../support/db';
 import { BOT } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
@@ -165,18 +164,10 @@ it('without SLACK_TEAM_ID Kept asks Slack once which workspace it is in', async 
 });
 
 it('through the Lambda handler, with the bot IDs unset, another workspace is refused the same way', async () => {
-  const handler = createSlackLambdaHandler(async () => {
-    const {
-      SLACK_BOT_ID: _id,
-      SLACK_BOT_USER_ID: _user,
-      ...config
-    } = testConfig({
-      slackApiUrl: app.fake.url,
-      table: app.db.table,
-      endpoint: testEndpoint(),
-    });
-    return config as Config;
-  }, outboxFromConfig);
+  const handler = createSlackLambdaHandler(
+    async () => withoutBotIds(testConfig({ slackApiUrl: app.fake.url, table: app.db.table, endpoint: testEndpoint() })),
+    outboxFromConfig,
+  );
   const before = await snapshot();
   const context = { awsRequestId: 'ws-1', functionName: 'kept-slack' } as Context;
   const command = slashCommand({ text: 'new it', user_id: FIN_MEMBER, team_id: OTHER_TEAM });

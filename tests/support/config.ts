@@ -22,3 +22,12 @@ export function testConfig(over: {
     ...over.env,
   });
 }
+
+/**
+ * A config as the stack deploys it: no SLACK_BOT_ID or SLACK_BOT_USER_ID, which Kept learns from
+ * auth.test on the first event that needs them.
+ */
+export function withoutBotIds(config: Config): Config {
+  const { SLACK_BOT_ID: _id, SLACK_BOT_USER_ID: _user, ...rest } = config;
+  return rest;
+}

@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { outboxFromConfig } from '../../functions/jobs/in-process-outbox';
 import { createSlackLambdaHandler, type SlackLambdaHandler } from '../../functions/slack/lambda';
 import type { Db } from '../../functions/store/client';
-import { testConfig } from './config';
+import { testConfig, withoutBotIds } from './config';
 import { dropTable, freshTable, testEndpoint } from './db';
 import { FakeSlack } from './fake-slack';
 import { FORM, httpApiEvent, signature } from './slack-requests';
@@ -30,19 +30,8 @@ export interface LambdaApp {
  */
 export function lambdaHandler(fake: FakeSlack, db: Db): SlackLambdaHandler {
   return createSlackLambdaHandler(
-    async () => {
-      // As the stack deploys it: Kept learns the bot's IDs from auth.test on the first event.
-      const {
-        SLACK_BOT_ID: _id,
-        SLACK_BOT_USER_ID: _user,
-        ...config
-      } = testConfig({
-        slackApiUrl: fake.url,
-        table: db.table,
-        endpoint: testEndpoint(),
-      });
-      return config;
-    },
+    // As the stack deploys it: Kept learns the bot's IDs from auth.test on the first event.
+    async () => withoutBotIds(testConfig({ slackApiUrl: fake.url, table: db.table, endpoint: testEndpoint() })),
     outboxFromConfig,
     undefined,
     { storeConfig: () => ({ KEPT_TABLE: db.table, DYNAMODB_ENDPOINT: testEndpoint() }) },
