@@ -16,14 +16,7 @@ import { readDirectory } from '../../functions/store/directory';
 import { allItems, testEndpoint } from '../support/db';
 import type { FakeSlack, RecordedCall } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
@@ -80,11 +73,7 @@ async function submit(
   viewId?: string,
   headers: Record<string, string> = {},
 ) {
-  const res = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)),
-    { headers },
-  );
+  const res = await postSigned(url, submitView(view, typed, user, viewId), { headers });
   expect(res.status).toBe(200);
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
 }

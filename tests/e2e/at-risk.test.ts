@@ -18,14 +18,7 @@ import type { WorkItem } from '../../functions/work/item';
 import { importExample } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -67,10 +60,7 @@ async function fileRequest(user: string, dept: string, service: string, title: s
     [IDS.requestTitleBlock]: title,
     [IDS.requestDescriptionBlock]: '',
   };
-  const answer = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const answer = await postSigned(url, submitView(view, typed, user));
   expect(answer.status).toBe(200);
   expect(answer.text).toBe('');
   await http.idle();

@@ -25,8 +25,7 @@ import {
   JSON_TYPE,
   postSigned,
   slashCommand,
-  stateOf,
-  viewSubmission,
+  submitView,
 } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
@@ -53,10 +52,7 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user: string) {
-  const res = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const res = await postSigned(url, submitView(view, typed, user));
   expect(res.status).toBe(200);
   await http.idle();
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};

@@ -29,8 +29,7 @@ import {
   interactivity,
   signature,
   slashCommand,
-  stateOf,
-  viewSubmission,
+  submitView,
 } from '../support/slack-requests';
 
 const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
@@ -69,14 +68,7 @@ afterAll(async () => {
 const send = (body: string) => handler(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }), context);
 
 function filing(title: string, viewId: string) {
-  return interactivity(
-    viewSubmission(
-      view,
-      stateOf(view as { blocks: unknown[] }, { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: title }),
-      'U0FINMEM1',
-      viewId,
-    ),
-  );
+  return submitView(view, { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: title }, 'U0FINMEM1', viewId);
 }
 
 const requestTitled = async (title: string) =>

@@ -4,14 +4,7 @@ import { getRequestRecord } from '../../functions/store/requests';
 import { fileThroughModal, keptScan } from '../support/app-steps';
 import { importCompany } from '../support/company';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -160,10 +153,7 @@ it('the terms show the ladder, and a change proposed in Slack keeps it', async (
     await http.idle();
     const view = fake.lastModal();
     const typed = { 'targets.P2.response': '3h' };
-    const res = await postSigned(
-      url,
-      interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), IT_HEAD)),
-    );
+    const res = await postSigned(url, submitView(view, typed, IT_HEAD));
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
     await http.idle();

@@ -19,8 +19,7 @@ import {
   JSON_TYPE,
   postSigned,
   slashCommand,
-  stateOf,
-  viewSubmission,
+  submitView,
 } from '../support/slack-requests';
 import { testClock } from '../support/test-clock';
 
@@ -57,10 +56,7 @@ async function file(title: string, user = FIN_MEMBER) {
   await sla('new it', user);
   const view = fake.lastModal();
   const typed = { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: title };
-  const res = await postSigned(
-    app.url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const res = await postSigned(app.url, submitView(view, typed, user));
   expect(res.status).toBe(200);
   await app.http.idle();
   const id = (await allItems(db)).filter((i) => i.sk === 'REQ' && i.title === title).map((i) => String(i.id))[0]!;
@@ -207,7 +203,7 @@ describe('🎫 on a message', () => {
     expect(JSON.stringify(view)).toContain('VPN drops every hour & nobody knows why');
     expect(JSON.stringify(view)).toContain(`https://kept-test.slack.com/archives/${GENERAL}/p${ts.replace('.', '')}`);
     const typed = { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'VPN drops hourly' };
-    const submission = interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER));
+    const submission = submitView(view, typed, FIN_MEMBER);
     for (const retry of [undefined, '1']) {
       const res = await postSigned(app.url, submission, { headers: retry ? { 'x-slack-retry-num': retry } : {} });
       expect(res.status).toBe(200);
@@ -247,10 +243,7 @@ describe('🎫 on a message', () => {
     expect(fake.callsTo(`response/gesture-${clickNo}`)[0]!.args.replace_original).toBe(true);
     const view = fake.lastModal();
     const typed = { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'No Wi-Fi on floor 2' };
-    const res = await postSigned(
-      app.url,
-      interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER)),
-    );
+    const res = await postSigned(app.url, submitView(view, typed, FIN_MEMBER));
     expect(res.status).toBe(200);
     await app.http.idle();
     const under = (ts: string) => posts().filter((c) => c.args.channel === GENERAL && String(c.args.thread_ts) === ts);
@@ -340,16 +333,7 @@ describe('👀 and ✅ on a card', () => {
     ).toEqual([`:white_check_mark: You opened the form to resolve ${id}.`]);
     const view = fake.lastModal();
     expect(view.callback_id).toBe(IDS.resolveModal);
-    const res = await postSigned(
-      app.url,
-      interactivity(
-        viewSubmission(
-          view,
-          stateOf(view as { blocks: unknown[] }, { [IDS.resolveNoteBlock]: 'New reader fitted' }),
-          IT_MEMBER,
-        ),
-      ),
-    );
+    const res = await postSigned(app.url, submitView(view, { [IDS.resolveNoteBlock]: 'New reader fitted' }, IT_MEMBER));
     expect(res.status).toBe(200);
     await app.http.idle();
     expect((await getRequest(db, id))!.status).toBe('resolved');

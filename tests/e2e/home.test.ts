@@ -24,6 +24,7 @@ import {
   postSigned,
   slashCommand,
   stateOf,
+  submitView,
   viewSubmission,
 } from '../support/slack-requests';
 import { testClock } from '../support/test-clock';
@@ -92,10 +93,7 @@ async function file(user: string, typed: Record<string, string | null>): Promise
   await postSigned(url, slashCommand({ text: 'new', user_id: user }));
   await http.idle();
   const view = fake.lastModal();
-  const res = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const res = await postSigned(url, submitView(view, typed, user));
   await http.idle();
   expect(res.text).toBe('');
   const latest = (await allItems(db))

@@ -25,8 +25,7 @@ import {
   postSigned,
   signature,
   slashCommand,
-  stateOf,
-  viewSubmission,
+  submitView,
 } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
@@ -51,10 +50,7 @@ async function submit(command: string, user: string, typed: Record<string, strin
   expect((await postSigned(app.url, slashCommand({ text: command, user_id: user }))).status).toBe(200);
   await app.http.idle();
   const view = app.fake.lastModal();
-  const res = await postSigned(
-    app.url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const res = await postSigned(app.url, submitView(view, typed, user));
   expect(res.status).toBe(200);
   await app.http.idle();
 }

@@ -18,14 +18,7 @@ import { getRequest, getRequestRecord } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -67,10 +60,7 @@ async function submit(
   user: string,
   viewId?: string,
 ) {
-  const res = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)),
-  );
+  const res = await postSigned(url, submitView(view, typed, user, viewId));
   expect(res.status).toBe(200);
   await http.idle();
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};

@@ -20,14 +20,7 @@ import { importExample } from '../support/company';
 import { allItems } from '../support/db';
 import { conversationOf, type FakeSlack, type PostedMessage } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -69,10 +62,7 @@ async function fileRequest(title: string): Promise<string> {
     [IDS.requestTitleBlock]: title,
     [IDS.requestDescriptionBlock]: '',
   };
-  const answer = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER)),
-  );
+  const answer = await postSigned(url, submitView(view, typed, FIN_MEMBER));
   expect(answer.status).toBe(200);
   await http.idle();
   const filed = (await requestsOf(db, FIN_MEMBER)).find((r) => r.title === title);
@@ -123,12 +113,7 @@ async function comment(dm: PostedMessage, id: string, text: string): Promise<voi
   await clickOn(dm, IDS.requestAction.comment, id, FIN_MEMBER);
   const modal = fake.lastModal();
   expect(modal.callback_id).toBe(IDS.rateModal);
-  const res = await postSigned(
-    url,
-    interactivity(
-      viewSubmission(modal, stateOf(modal as { blocks: unknown[] }, { [IDS.rateBetterBlock]: text }), FIN_MEMBER),
-    ),
-  );
+  const res = await postSigned(url, submitView(modal, { [IDS.rateBetterBlock]: text }, FIN_MEMBER));
   expect(res.status).toBe(200);
   expect(res.text).toBe('');
   await http.idle();

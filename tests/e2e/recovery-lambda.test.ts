@@ -7,7 +7,7 @@ import { getRequest } from '../../functions/store/requests';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type LambdaApp, startLambdaApp } from '../support/lambda-app';
-import { buttonClick, interactivity, stateOf, viewSubmission } from '../support/slack-requests';
+import { buttonClick, interactivity, submitView } from '../support/slack-requests';
 
 const { opsHead, opsMember, salesMember } = OPS_FOR_SALES;
 const MINUTE = 60_000;
@@ -57,11 +57,7 @@ it('an apology and a confirmed recovery through the Lambda handler, credited onc
   expect(modal.callback_id).toBe(IDS.recoverModal);
   expect(JSON.stringify(modal)).toContain(`We promised to get back to you on ${id}`);
   const text = 'Sorry we were late. The demo is back; I watch it until your call.';
-  await post(
-    interactivity(
-      viewSubmission(modal, stateOf(modal as { blocks: unknown[] }, { [IDS.recoverTextBlock]: text }), opsHead),
-    ),
-  );
+  await post(submitView(modal, { [IDS.recoverTextBlock]: text }, opsHead));
   expect(fake.posted.some((m) => String(m.text).includes('The demo is back'))).toBe(true);
 
   expect(

@@ -8,7 +8,7 @@ import { readDays } from '../../functions/store/stats';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type LambdaApp, startLambdaApp } from '../support/lambda-app';
-import { buttonClick, interactivity, stateOf, viewSubmission } from '../support/slack-requests';
+import { buttonClick, interactivity, submitView } from '../support/slack-requests';
 
 const { opsMember, salesMember } = OPS_FOR_SALES;
 const MINUTE = 60_000;
@@ -34,7 +34,7 @@ async function press(actionId: string, id: string) {
   return fake.lastModal();
 }
 const send = (modal: Record<string, unknown>, typed: Record<string, string | null>) =>
-  post(interactivity(viewSubmission(modal, stateOf(modal as { blocks: unknown[] }, typed), opsMember)));
+  post(submitView(modal, typed, opsMember));
 
 it('after the resolve, an explanation reaches the requester and a later cause replaces the first', async () => {
   // Ops works around the clock: filed two hours ago, missed its 30m response, resolved an hour ago.

@@ -14,7 +14,7 @@ import { readDays } from '../../functions/store/stats';
 import { fileThroughModal, keptScan } from '../support/app-steps';
 import { importCompany, OPS_FOR_SALES, opsForSales } from '../support/company';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { buttonClick, interactivity, postSigned, stateOf, viewSubmission } from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -51,10 +51,7 @@ async function click(actionId: string, value: string, user: string, message?: { 
 const said = (key: string) => app.fake.callsTo(`response/${key}`).map((c) => String(c.args.text));
 
 async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user: string) {
-  const res = await postSigned(
-    app.url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const res = await postSigned(app.url, submitView(view, typed, user));
   expect(res.status).toBe(200);
   await app.http.idle();
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string>; view?: unknown }) : {};

@@ -13,16 +13,7 @@ import { getRequestRecord } from '../../functions/store/requests';
 import { importExample } from '../support/company';
 import { BOT, type FakeSlack } from '../support/fake-slack';
 import { LAMBDA_CONTEXT, type LambdaApp, startLambdaApp } from '../support/lambda-app';
-import {
-  eventEnvelope,
-  FORM,
-  httpApiEvent,
-  interactivity,
-  JSON_TYPE,
-  signature,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { eventEnvelope, FORM, httpApiEvent, JSON_TYPE, signature, submitView } from '../support/slack-requests';
 
 let fake: FakeSlack;
 let db: Db;
@@ -43,12 +34,10 @@ it('a reply under the card reaches the requester in their DM thread, once despit
     string,
     unknown
   >;
-  const filing = interactivity(
-    viewSubmission(
-      view,
-      stateOf(view as { blocks: unknown[] }, { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'No sound' }),
-      'U0FINMEM1',
-    ),
+  const filing = submitView(
+    view,
+    { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: 'No sound' },
+    'U0FINMEM1',
   );
   expect(
     (await handler(httpApiEvent(filing, { 'content-type': FORM, ...signature(filing) }), LAMBDA_CONTEXT)).statusCode,

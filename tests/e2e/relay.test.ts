@@ -12,15 +12,7 @@ import { importExample } from '../support/company';
 import { allItems, countCalls } from '../support/db';
 import { BOT, type FakeSlack, type RecordedCall } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  eventEnvelope,
-  interactivity,
-  JSON_TYPE,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { eventEnvelope, JSON_TYPE, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { testClock } from '../support/test-clock';
 
 const IT_MEMBER = 'U0ITMEM01';
@@ -53,10 +45,7 @@ async function file(title: string, user = FIN_MEMBER) {
   await sla('new it', user);
   const view = fake.lastModal();
   const typed = { [IDS.requestPriorityBlock]: 'P2', [IDS.requestTitleBlock]: title };
-  const res = await postSigned(
-    app.url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const res = await postSigned(app.url, submitView(view, typed, user));
   expect(res.status).toBe(200);
   await app.http.idle();
   const latest = (await allItems(db)).filter((i) => i.sk === 'REQ' && i.title === title).map((i) => String(i.id))[0]!;

@@ -5,14 +5,7 @@ import { getRequestRecord } from '../../functions/store/requests';
 import { fileThroughModal, keptCli, keptScan } from '../support/app-steps';
 import { importCompany } from '../support/company';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -198,10 +191,7 @@ it('a request late in two cycles has two breaches, each recorded and charged onc
       const modal = app.fake.lastModal();
       expect(modal.callback_id).toBe(IDS.waiveModal);
       const typed = { [IDS.waiveReasonBlock]: 'Agreed at the review' };
-      const submitted = await postSigned(
-        app.url,
-        interactivity(viewSubmission(modal, stateOf(modal as { blocks: unknown[] }, typed), FIN_HEAD)),
-      );
+      const submitted = await postSigned(app.url, submitView(modal, typed, FIN_HEAD));
       expect(submitted.status).toBe(200);
       await app.http.idle();
       const { request } = (await getRequestRecord(app.db, id))!;

@@ -22,7 +22,7 @@ import { testConfig } from '../support/config';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeSlack } from '../support/fake-slack';
 import { countingMetrics } from '../support/metrics';
-import { FORM, httpApiEvent, interactivity, signature, stateOf, viewSubmission } from '../support/slack-requests';
+import { FORM, httpApiEvent, signature, submitView } from '../support/slack-requests';
 
 const context = { awsRequestId: 'req-1', functionName: 'kept-slack' } as Context;
 
@@ -55,16 +55,14 @@ describe.each([false, true])('isBase64Encoded %s', (base64) => {
   it('files a request before answering, keeping the typed text byte for byte', async () => {
     const title = `Drucker im 3. OG défaillant 🖨️👍🏽 ${base64 ? 'b64' : 'plain'}`;
     const description = 'プリンターが動きません — الطابعة لا تعمل — המדפסת לא עובדת';
-    const body = interactivity(
-      viewSubmission(
-        view,
-        stateOf(view as { blocks: unknown[] }, {
-          [IDS.requestPriorityBlock]: 'P1',
-          [IDS.requestTitleBlock]: title,
-          [IDS.requestDescriptionBlock]: description,
-        }),
-        'U0FINMEM1',
-      ),
+    const body = submitView(
+      view,
+      {
+        [IDS.requestPriorityBlock]: 'P1',
+        [IDS.requestTitleBlock]: title,
+        [IDS.requestDescriptionBlock]: description,
+      },
+      'U0FINMEM1',
     );
     const res = await handler(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }, { base64 }), context);
     expect(res.statusCode).toBe(200);
@@ -95,15 +93,13 @@ it('30 submissions at once through the Lambda handler: each answered with the fo
     () => queue,
   );
   const bodies = Array.from({ length: 30 }, (_, i) =>
-    interactivity(
-      viewSubmission(
-        view,
-        stateOf(view as { blocks: unknown[] }, {
-          [IDS.requestPriorityBlock]: 'P2',
-          [IDS.requestTitleBlock]: `Lambda rush ${i}`,
-        }),
-        i % 2 ? 'U0FINHEAD' : 'U0FINMEM1',
-      ),
+    submitView(
+      view,
+      {
+        [IDS.requestPriorityBlock]: 'P2',
+        [IDS.requestTitleBlock]: `Lambda rush ${i}`,
+      },
+      i % 2 ? 'U0FINHEAD' : 'U0FINMEM1',
     ),
   );
   const answers = await Promise.all(
@@ -131,15 +127,13 @@ it('the queue refuses the new card: the request is still filed and the form clos
     undefined,
     { metrics },
   );
-  const body = interactivity(
-    viewSubmission(
-      view,
-      stateOf(view as { blocks: unknown[] }, {
-        [IDS.requestPriorityBlock]: 'P2',
-        [IDS.requestTitleBlock]: 'Filed while the queue is down',
-      }),
-      'U0FINMEM1',
-    ),
+  const body = submitView(
+    view,
+    {
+      [IDS.requestPriorityBlock]: 'P2',
+      [IDS.requestTitleBlock]: 'Filed while the queue is down',
+    },
+    'U0FINMEM1',
   );
   const res = await lambda(httpApiEvent(body, { 'content-type': FORM, ...signature(body) }), context);
   expect([res.statusCode, res.body ?? '']).toEqual([200, '']);

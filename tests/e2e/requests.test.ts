@@ -25,7 +25,7 @@ import {
   postSigned,
   slashCommand,
   stateOf,
-  viewSubmission,
+  submitView,
 } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
@@ -103,11 +103,7 @@ async function submit(
   viewId?: string,
   headers: Record<string, string> = {},
 ) {
-  const res = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user, viewId)),
-    { headers },
-  );
+  const res = await postSigned(url, submitView(view, typed, user, viewId), { headers });
   expect(res.status).toBe(200);
   await http.idle();
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};
@@ -814,7 +810,7 @@ describe('the message shortcut and the App Home', () => {
     await http.idle();
     const view = fake.lastModal();
     const typed = { [IDS.requestServiceBlock]: 'it-for-everyone', priority: 'P3', title };
-    const submission = interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), FIN_MEMBER));
+    const submission = submitView(view, typed, FIN_MEMBER);
     expect((await postSigned(url, submission)).status).toBe(200);
     await http.idle();
     const id = String((await allItems(db)).find((i) => i.sk === 'REQ' && i.title === title)!.id);

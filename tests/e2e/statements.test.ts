@@ -18,14 +18,7 @@ import { importExample } from '../support/company';
 import { testEndpoint } from '../support/db';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -85,16 +78,14 @@ it("October's statement reaches both heads once on Monday 2 November, and Financ
     const modal = fake.lastModal();
     const submitted = await postSigned(
       url,
-      interactivity(
-        viewSubmission(
-          modal,
-          stateOf(modal as { blocks: unknown[] }, {
-            [IDS.requestPriorityBlock]: 'P1',
-            [IDS.requestTitleBlock]: 'Month-end laptop will not boot',
-            [IDS.requestDescriptionBlock]: '',
-          }),
-          FIN_MEMBER,
-        ),
+      submitView(
+        modal,
+        {
+          [IDS.requestPriorityBlock]: 'P1',
+          [IDS.requestTitleBlock]: 'Month-end laptop will not boot',
+          [IDS.requestDescriptionBlock]: '',
+        },
+        FIN_MEMBER,
       ),
     );
     expect(submitted.status).toBe(200);
@@ -146,13 +137,7 @@ it("October's statement reaches both heads once on Monday 2 November, and Financ
     expect(modal.callback_id).toBe(IDS.waiveModal);
     const submitted = await postSigned(
       url,
-      interactivity(
-        viewSubmission(
-          modal,
-          stateOf(modal as { blocks: unknown[] }, { [IDS.waiveReasonBlock]: 'Month-end rush on our side too' }),
-          FIN_HEAD,
-        ),
-      ),
+      submitView(modal, { [IDS.waiveReasonBlock]: 'Month-end rush on our side too' }, FIN_HEAD),
     );
     expect(submitted.status).toBe(200);
     await http.idle();

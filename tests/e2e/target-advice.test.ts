@@ -10,7 +10,7 @@ import { kept } from '../../bin/cli/main';
 import { PutCommand } from '../../functions/store/commands';
 import { testEndpoint } from '../support/db';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import { postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { testClock } from '../support/test-clock';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'company.yaml');
@@ -67,10 +67,7 @@ it("a head changing targets sees how the current ones did, and both sides' DMs s
 
   fake.reset();
   const typed = { 'targets.P2.response': '1h', 'targets.P2.resolution': '20h' };
-  const submitted = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), IT_HEAD)),
-  );
+  const submitted = await postSigned(url, submitView(view, typed, IT_HEAD));
   expect(submitted.status).toBe(200);
   expect(submitted.text).toBe('');
   await http.idle();

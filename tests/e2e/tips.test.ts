@@ -13,7 +13,7 @@ import { importExample } from '../support/company';
 import { allItems } from '../support/db';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from '../support/slack-requests';
+import { postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 
 const ADMIN = 'U0ADMIN01';
@@ -55,10 +55,7 @@ async function openModal(text: string): Promise<Record<string, unknown>> {
 }
 
 async function submit(view: Record<string, unknown>, typed: Record<string, string | null>, user = ADMIN) {
-  const res = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), user)),
-  );
+  const res = await postSigned(url, submitView(view, typed, user));
   expect(res.status).toBe(200);
   await http.idle();
   return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};

@@ -23,14 +23,7 @@ import { readDays, readReport } from '../../functions/store/stats';
 import { importCompany, importExample } from '../support/company';
 import type { FakeSlack } from '../support/fake-slack';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -293,10 +286,7 @@ it("the card's Transfer button: a form offering only departments that could take
   expect(options).toContain('"value":"people-ops"');
   expect(options).not.toContain('"value":"it"');
   const submit = async (typed: Record<string, string | null>, viewId: string) => {
-    const res = await postSigned(
-      url,
-      interactivity(viewSubmission(form, stateOf(form as { blocks: unknown[] }, typed), IT_MEMBER, viewId)),
-    );
+    const res = await postSigned(url, submitView(form, typed, IT_MEMBER, viewId));
     expect(res.status).toBe(200);
     await http.idle();
     return res.text ? (res.json() as { response_action?: string; errors?: Record<string, string> }) : {};

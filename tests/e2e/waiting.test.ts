@@ -4,14 +4,7 @@ import { getRequestRecord } from '../../functions/store/requests';
 import { fileThroughModal, keptCli } from '../support/app-steps';
 import { importCompany } from '../support/company';
 import { type RunningSlackApp, startSlackApp } from '../support/slack-app';
-import {
-  buttonClick,
-  interactivity,
-  postSigned,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { buttonClick, interactivity, postSigned, slashCommand, submitView } from '../support/slack-requests';
 import { step } from '../support/step';
 import { testClock } from '../support/test-clock';
 
@@ -197,10 +190,7 @@ it('the terms show the waiting rules, and a change proposed in Slack keeps them'
     await http.idle();
     const view = fake.lastModal();
     const typed = { 'targets.P2.response': '3h' };
-    const res = await postSigned(
-      url,
-      interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), IT_HEAD)),
-    );
+    const res = await postSigned(url, submitView(view, typed, IT_HEAD));
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
     await http.idle();
@@ -233,10 +223,7 @@ it('waiting on a third party keeps the clock running, asks the requester nothing
         [IDS.pauseWhoBlock]: 'third_party',
         [IDS.pauseQuestionBlock]: 'The vendor ships the dock Thursday.',
       };
-      const res = await postSigned(
-        app.url,
-        interactivity(viewSubmission(form, stateOf(form as { blocks: unknown[] }, typed), IT_MEMBER)),
-      );
+      const res = await postSigned(app.url, submitView(form, typed, IT_MEMBER));
       expect(res.status).toBe(200);
       await app.http.idle();
       const request = (await getRequestRecord(app.db, id))!.request;

@@ -22,15 +22,7 @@ import { besideFile, HOLIDAYS_BUNDLE } from '../../lib/constructs/slack-api';
 import { importExample } from '../support/company';
 import { dropTable, freshTable, testEndpoint } from '../support/db';
 import { FakeAws } from '../support/fake-aws';
-import {
-  FORM,
-  httpApiEvent,
-  interactivity,
-  signature,
-  slashCommand,
-  stateOf,
-  viewSubmission,
-} from '../support/slack-requests';
+import { FORM, httpApiEvent, signature, slashCommand, submitView } from '../support/slack-requests';
 import { BOT_TOKEN_ARN, type FakeSecrets, runInAsset, SIGNING_SECRET_ARN, startSecrets } from './asset-run';
 import { logicalId, testContext } from './build';
 
@@ -278,15 +270,13 @@ describe('Slack function asset, cold, against DynamoDB Local and the fake Slack'
   it('files the submitted form on a cold start, its due times from luxon loaded beside the bundle', async () => {
     const { view } = await openForm('U0FINMEM1');
     const sent = sqs.calls.length;
-    const body = interactivity(
-      viewSubmission(
-        view,
-        stateOf(view as { blocks: unknown[] }, {
-          [IDS.requestPriorityBlock]: 'P1',
-          [IDS.requestTitleBlock]: 'Printer on 3 is down',
-        }),
-        'U0FINMEM1',
-      ),
+    const body = submitView(
+      view,
+      {
+        [IDS.requestPriorityBlock]: 'P1',
+        [IDS.requestTitleBlock]: 'Printer on 3 is down',
+      },
+      'U0FINMEM1',
     );
     const run = await cold(body);
     expect(run.out.statusCode).toBe(200);

@@ -8,7 +8,7 @@ import { IDS } from '../../functions/slack/ids';
 import { requestsOf } from '../../functions/store/requests';
 import { testEndpoint } from './db';
 import type { RunningSlackApp } from './slack-app';
-import { interactivity, postSigned, slashCommand, stateOf, viewSubmission } from './slack-requests';
+import { postSigned, slashCommand, submitView } from './slack-requests';
 
 /** `kept <argv>` as a person runs it, against the app's table and fake Slack: its output lines (it must succeed). */
 export async function keptCli(app: RunningSlackApp, argv: string[]): Promise<string[]> {
@@ -54,10 +54,7 @@ export async function fileThroughModal(
     [IDS.requestTitleBlock]: input.title,
     [IDS.requestDescriptionBlock]: '',
   };
-  const answer = await postSigned(
-    url,
-    interactivity(viewSubmission(view, stateOf(view as { blocks: unknown[] }, typed), input.user)),
-  );
+  const answer = await postSigned(url, submitView(view, typed, input.user));
   expect(answer.status).toBe(200);
   await http.idle();
   const filed = (await requestsOf(db, input.user)).find((r) => r.title === input.title);

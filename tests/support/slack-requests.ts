@@ -210,6 +210,19 @@ export function viewSubmission(
   };
 }
 
+/**
+ * The form-encoded body of `user` submitting `view` with `typed` in its inputs (what Slack sends
+ * when someone presses Submit): `viewSubmission` of the view with `stateOf` its typed values.
+ */
+export function submitView(
+  view: Record<string, unknown>,
+  typed: Record<string, string | null> = {},
+  user?: string,
+  viewId?: string,
+): string {
+  return interactivity(viewSubmission(view, stateOf(view as { blocks?: unknown[] }, typed), user, viewId));
+}
+
 let actionCounter = 0;
 
 /** A click on a button (or a pick in a select) of a message Kept posted, as Slack sends it. `actionTs` is unique per click unless given (a re-delivery repeats it). */
