@@ -40,6 +40,42 @@ describe('/sla help', () => {
     expect(body.blocks.length).toBeGreaterThan(2);
   });
 
+  it('lists one short line per command under four headings, and tells how to read one in full', async () => {
+    const help = (await postSigned(url, slashCommand({ text: 'help' }))).json() as {
+      text: string;
+      blocks: Array<{ text?: { text: string } }>;
+    };
+    const sections = help.blocks.map((b) => b.text?.text ?? '');
+    expect(
+      sections.filter((t) => /^\*(Requests|Working a request|Agreements and departments|Reports and more)\*\n/.test(t)),
+    ).toHaveLength(4);
+    expect(help.text).toContain('• /sla new [dept] — File a request to another department.');
+    expect(help.text).not.toContain('this-week, last-week'); // the report's details wait for /sla help report
+    expect(help.text).toContain('For all one command does, name it: `/sla help report`.');
+    expect(JSON.stringify(help).length).toBeLessThan(4500); // a screenful, not a wall
+  });
+
+  it('tells one command in full with /sla help <command>, aliases and /kudos included', async () => {
+    const before = (await allItems(db)).length;
+    const ask = async (text: string) =>
+      (await postSigned(url, slashCommand({ text }))).json() as { response_type: string; text: string };
+    const report = await ask('help report');
+    expect(report.response_type).toBe('ephemeral');
+    expect(report.text).toMatch(/^\/sla report \[customer\|company\] \[dept\] \[period\] — /);
+    expect(report.text).toContain('subscribe weekly');
+    expect((await ask('help resolve')).text).toContain('`resolve` says it is solved');
+    expect((await ask('help DEPARTMENTS')).text).toMatch(/^\/sla dept \[ID\] — /);
+    expect((await ask('help /kudos')).text).toMatch(/^\/kudos @someone .* one or more colleagues/);
+    expect((await ask('help reprot')).text).toBe(
+      "I don't know `/sla reprot`. Did you mean `/sla help report`? Type `/sla help` for every command.",
+    );
+    expect((await ask('help frobnicate')).text).toMatch(
+      /^I don't know `\/sla frobnicate`\. Here is what Kept understands:/,
+    );
+    expect((await allItems(db)).length).toBe(before);
+    expect(fake.calls).toEqual([]);
+  });
+
   it('treats a bare /sla as help, with no leftover "Works today" heading', async () => {
     const help = (await postSigned(url, slashCommand({ text: '' }))).json() as { text: string; blocks: unknown[] };
     expect(help.text).toContain('/sla new [dept]');

@@ -43,12 +43,14 @@ function signedEvent(body: string, contentType: string, base64: boolean) {
 }
 
 describe.each([false, true])('isBase64Encoded %s', (base64) => {
-  it('answers a signed /sla help with the help text', async () => {
+  it('answers a signed /sla help with the list, and /sla help <command> with that one in full', async () => {
     const res = await handler(signedEvent(slashCommand({ text: 'help' }), FORM, base64), context);
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body!) as { response_type: string; text: string };
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toContain('/sla help');
+    const one = await handler(signedEvent(slashCommand({ text: 'help transfer' }), FORM, base64), context);
+    expect((JSON.parse(one.body!) as { text: string }).text).toMatch(/^\/sla transfer ID DEPT reason — Hand a request/);
   });
 
   it('hands non-ASCII text to the listener byte for byte', async () => {

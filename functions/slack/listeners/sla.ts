@@ -12,7 +12,7 @@ import type { WebClient } from '@slack/web-api';
 import * as z from '../../zod';
 import { splitArgs } from '../args';
 import { closestSlaWord, findSlaCommand, type SlaWord, slaWord } from '../commands';
-import { comingSoonMessage, helpMessage, unknownCommandMessage } from '../views/help';
+import { comingSoonMessage, commandHelpMessage, helpMessage, unknownCommandMessage } from '../views/help';
 import type { ListenerDeps } from './deps';
 import { openNewRequest } from './requests-filing';
 
@@ -49,7 +49,7 @@ function routes(deps: ListenerDeps): Record<SlaWord, (r: Route) => Promise<void>
     return r.ack(await workCommand(deps, r.command, r.word, r.args));
   };
   return {
-    help: (r) => r.ack({ response_type: 'ephemeral', ...helpMessage() }),
+    help: (r) => r.ack({ response_type: 'ephemeral', ...(r.args[0] ? commandHelpMessage(r.args[0]) : helpMessage()) }),
     new: (r) => openNewRequest(deps, r.command, r.args[0], r.ack, r.client, r.respond),
     show: async (r) => r.ack(await (await import('./request-commands')).showCommand(deps, r.user, r.args[0])),
     explain: async (r) =>

@@ -1,16 +1,28 @@
 /** Block Kit for `/sla help` and the App Home: pure functions of the command list. */
 import type { KnownBlock } from '@slack/types';
-import { type CommandInfo, KUDOS_COMMAND, SLA_COMMANDS } from '../commands';
+import {
+  type CommandInfo,
+  closestSlaWord,
+  findSlaCommand,
+  HELP_GROUPS,
+  KUDOS_COMMAND,
+  SLA_COMMANDS,
+  slaWord,
+} from '../commands';
 import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { escapeMrkdwn } from './format';
 
-const line = (c: CommandInfo) => `\`${c.usage}\`\n${c.summary}`;
+const INTRO =
+  'Kept keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs.';
+const MORE =
+  'For all one command does, name it: `/sla help report`. Questions or a department missing? Ask a Kept admin.';
 
 let built: SlackMessage | undefined;
 
 /**
- * Built once per process: it depends only on the command list. Callers copy what they change
- * (the message is shared, never modify it).
+ * The list: one short line per command under its heading, and how to read one in full. Built once
+ * per process: it depends only on the command list. Callers copy what they change (the message is
+ * shared, never modify it).
  */
 export function helpMessage(): SlackMessage {
   built ??= buildHelpMessage();
@@ -19,26 +31,56 @@ export function helpMessage(): SlackMessage {
 
 function buildHelpMessage(): SlackMessage {
   const all = [...SLA_COMMANDS, KUDOS_COMMAND];
-  const ready = all.filter((c) => c.ready);
   const soon = all.filter((c) => !c.ready);
+  const groups = HELP_GROUPS.map((title) => ({
+    title,
+    commands: all.filter((c) => c.ready && c.group === title),
+  })).filter((g) => g.commands.length > 0);
+  // Screen readers read a message's text, not its blocks: the text says all the blocks say.
   const text = [
-    'Kept keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs.',
+    INTRO,
+    ...groups.flatMap((g) => ['', `${g.title}:`, ...g.commands.map((c) => `• ${c.usage} — ${c.brief}`)]),
+    ...(soon.length > 0 ? ['', 'Coming soon:', ...soon.map((c) => `• ${c.usage} — ${c.brief}`)] : []),
     '',
-    ...ready.map((c) => `• ${c.usage} — ${c.summary}`),
-    ...(soon.length > 0 ? ['', 'Coming soon:', ...soon.map((c) => `• ${c.usage} — ${c.summary}`)] : []),
+    MORE,
   ].join('\n');
   const blocks: KnownBlock[] = [
-    section(
-      "*Kept* keeps track of the promises departments make to each other: who answers what, how fast, and what a miss costs. Clocks run on the provider's working hours.",
-    ),
-    ...ready.map((c) => section(line(c))),
+    section(`${INTRO.replace('Kept', '*Kept*')} Clocks run on the provider's working hours.`),
+    ...groups.map((g) => section([`*${g.title}*`, ...g.commands.map((c) => `\`${c.usage}\` — ${c.brief}`)].join('\n'))),
     // Slack refuses a section with empty text: the part is left out once everything works.
     ...(soon.length > 0
-      ? [header('Coming soon'), section(soon.map((c) => `• \`${c.usage}\` — ${c.summary}`).join('\n'))]
+      ? [header('Coming soon'), section(soon.map((c) => `• \`${c.usage}\` — ${c.brief}`).join('\n'))]
       : []),
-    context('Questions or a department missing? Ask a Kept admin.'),
+    context(MORE),
   ];
   return { text, blocks };
+}
+
+/**
+ * `/sla help <command>`: all about one command. A word Kept does not know gets "did you mean" the
+ * command it is most likely a typo of, else the list, led by what went wrong.
+ */
+export function commandHelpMessage(typed: string): SlackMessage {
+  const word = typed.replace(/^\/+/, '').toLowerCase();
+  const known = slaWord(word);
+  const command = word === 'kudos' ? KUDOS_COMMAND : known ? findSlaCommand(known) : undefined;
+  if (command) {
+    const soon = command.ready ? '' : ' It is coming soon.';
+    const text = `${command.usage} — ${command.summary}${soon}`;
+    return {
+      text,
+      blocks: [section(`\`${command.usage}\`\n${command.summary}${soon}`), context('`/sla help` lists every command.')],
+    };
+  }
+  const shown = escapeMrkdwn(word.length > 30 ? `${word.slice(0, 30)}…` : word);
+  const closest = closestSlaWord(word);
+  if (closest) {
+    const text = `I don't know \`/sla ${shown}\`. Did you mean \`/sla help ${closest}\`? Type \`/sla help\` for every command.`;
+    return { text, blocks: [section(text)] };
+  }
+  const help = helpMessage();
+  const lead = `I don't know \`/sla ${shown}\`. Here is what Kept understands:`;
+  return { text: `${lead}\n\n${help.text}`, blocks: [section(lead), ...help.blocks] };
 }
 
 /** `invocation` is what the user typed, e.g. `/sla resolve` or `/kudos`. */

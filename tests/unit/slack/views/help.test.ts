@@ -1,6 +1,12 @@
 /** `/sla help` and the App Home welcome: valid Block Kit whatever is ready. */
-import { closestSlaWord, KUDOS_COMMAND, SLA_COMMANDS, typoDistance } from '../../../../functions/slack/commands';
-import { helpMessage } from '../../../../functions/slack/views/help';
+import {
+  closestSlaWord,
+  HELP_GROUPS,
+  KUDOS_COMMAND,
+  SLA_COMMANDS,
+  typoDistance,
+} from '../../../../functions/slack/commands';
+import { commandHelpMessage, helpMessage } from '../../../../functions/slack/views/help';
 
 it('lists every command, and no empty section once everything works (Slack refuses empty text)', () => {
   const { text, blocks } = helpMessage();
@@ -12,6 +18,35 @@ it('lists every command, and no empty section once everything works (Slack refus
   const allReady = [...SLA_COMMANDS, KUDOS_COMMAND].every((c) => c.ready);
   expect(text.includes('Coming soon')).toBe(!allReady);
   expect(blocks.length).toBeLessThanOrEqual(50);
+});
+
+it('files every command under one of the headings, with a brief line shorter than its summary', () => {
+  for (const c of [...SLA_COMMANDS, KUDOS_COMMAND]) {
+    expect(HELP_GROUPS).toContain(c.group);
+    expect({ name: c.name, brief: c.brief.length <= 60 }).toEqual({ name: c.name, brief: true });
+    expect(c.summary.length).toBeGreaterThanOrEqual(c.brief.length);
+  }
+  // The list and the text say the same: a screen reader reads the text, the eye the blocks.
+  const { text, blocks } = helpMessage();
+  for (const c of [...SLA_COMMANDS, KUDOS_COMMAND]) {
+    expect(text).toContain(`• ${c.usage} — ${c.brief}`);
+    expect(JSON.stringify(blocks)).toContain(c.brief);
+  }
+});
+
+it('gives each command in full on its own, and never an empty or over-long section', () => {
+  for (const c of [...SLA_COMMANDS, KUDOS_COMMAND]) {
+    const { text, blocks } = commandHelpMessage(c.name);
+    expect(text).toBe(`${c.usage} — ${c.summary}`);
+    for (const block of blocks) {
+      const t = (block as { text?: { text: string } }).text?.text;
+      if (t !== undefined) expect(t.trim().length).toBeGreaterThan(0);
+      if (t !== undefined) expect(t.length).toBeLessThanOrEqual(3000);
+    }
+  }
+  expect(commandHelpMessage('acknowledge').text).toBe(commandHelpMessage('ack').text);
+  expect(commandHelpMessage('Why').text).toBe(commandHelpMessage('explain').text);
+  expect(commandHelpMessage('<!channel>').text).toContain('`/sla &lt;!channel&gt;`'); // never pings anyone
 });
 
 describe('did you mean', () => {
