@@ -29,6 +29,10 @@ afterAll(() => app.stop());
 beforeEach(() => fake.reset());
 
 describe('/sla help', () => {
+  /** Types `/sla <text>` and reads Kept's answer. */
+  const ask = async (text: string) =>
+    (await postSigned(url, slashCommand({ text }))).json() as { response_type: string; text: string };
+
   it('answers a signed request with the help text, visible only to the asker', async () => {
     const res = await postSigned(url, slashCommand({ text: 'help' }));
     expect(res.status).toBe(200);
@@ -57,8 +61,6 @@ describe('/sla help', () => {
 
   it('tells one command in full with /sla help <command>, aliases and /kudos included', async () => {
     const before = (await allItems(db)).length;
-    const ask = async (text: string) =>
-      (await postSigned(url, slashCommand({ text }))).json() as { response_type: string; text: string };
     const report = await ask('help report');
     expect(report.response_type).toBe('ephemeral');
     expect(report.text).toMatch(/^\/sla report \[customer\|company\] \[dept\] \[period\] — /);
@@ -84,8 +86,6 @@ describe('/sla help', () => {
 
   it('offers the command a typo most likely meant, privately, and writes nothing', async () => {
     const before = (await allItems(db)).length;
-    const ask = async (text: string) =>
-      (await postSigned(url, slashCommand({ text }))).json() as { response_type: string; text: string };
     const swapped = await ask('nwe');
     expect(swapped.response_type).toBe('ephemeral');
     expect(swapped.text).toBe("I don't know `/sla nwe`. Did you mean `/sla new`? Type `/sla help` for every command.");

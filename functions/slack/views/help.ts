@@ -72,15 +72,24 @@ export function commandHelpMessage(typed: string): SlackMessage {
       blocks: [section(`\`${command.usage}\`\n${command.summary}${soon}`), context('`/sla help` lists every command.')],
     };
   }
-  const shown = escapeMrkdwn(word.length > 30 ? `${word.slice(0, 30)}…` : word);
   const closest = closestSlaWord(word);
   if (closest) {
-    const text = `I don't know \`/sla ${shown}\`. Did you mean \`/sla help ${closest}\`? Type \`/sla help\` for every command.`;
+    const text = `${notKnown(word)} Did you mean \`/sla help ${closest}\`? Type \`/sla help\` for every command.`;
     return { text, blocks: [section(text)] };
   }
+  return ledByHelp(notKnown(word));
+}
+
+/** "I don't know `/sla <word>`.", the word cut to 30 characters and escaped. */
+function notKnown(word: string): string {
+  return `I don't know \`/sla ${escapeMrkdwn(word.length > 30 ? `${word.slice(0, 30)}…` : word)}\`.`;
+}
+
+/** The help, led by what went wrong. */
+function ledByHelp(what: string): SlackMessage {
   const help = helpMessage();
-  const lead = `I don't know \`/sla ${shown}\`. Here is what Kept understands:`;
-  return { text: `${lead}\n\n${help.text}`, blocks: [section(lead), ...help.blocks] };
+  const lead = `${what} Here is what Kept understands:`;
+  return { text: `${lead}\n\n${help.text}`, blocks: [section(lead), ...help.blocks].slice(0, MAX_MESSAGE_BLOCKS) };
 }
 
 /** `invocation` is what the user typed, e.g. `/sla resolve` or `/kudos`. */
@@ -94,8 +103,7 @@ export function comingSoonMessage(invocation: string, command: CommandInfo): str
  * likely a typo of (`closest`, with what followed it), otherwise the help, led by what went wrong.
  */
 export function unknownCommandMessage(word: string, closest: string | undefined, rest = ''): SlackMessage {
-  const shown = word.length > 30 ? `${word.slice(0, 30)}…` : word;
-  const unknown = `I don't know \`/sla ${escapeMrkdwn(shown)}\`.`;
+  const unknown = notKnown(word);
   if (closest) {
     const tail = rest.trim()
       ? ` ${escapeMrkdwn(rest.trim().length > 60 ? `${rest.trim().slice(0, 60)}…` : rest.trim())}`
@@ -103,7 +111,5 @@ export function unknownCommandMessage(word: string, closest: string | undefined,
     const text = `${unknown} Did you mean \`/sla ${closest}${tail}\`? Type \`/sla help\` for every command.`;
     return { text, blocks: [section(text)] };
   }
-  const help = helpMessage();
-  const lead = `${unknown} Here is what Kept understands:`;
-  return { text: `${lead}\n\n${help.text}`, blocks: [section(lead), ...help.blocks].slice(0, MAX_MESSAGE_BLOCKS) };
+  return ledByHelp(unknown);
 }
