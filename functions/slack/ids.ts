@@ -22,7 +22,7 @@ export const IDS = {
   requestDescriptionBlock: 'description',
   /** The service select re-draws the priorities with that agreement's targets (dispatch_action). */
   requestServiceSelect: 'request_service',
-  /** "New request" at the top of the App Home: the same modal as `/sla new`. */
+  /** "New request" at the top of the App Home and in `/sla help`: the same modal as `/sla new`. */
   homeNewRequest: 'home_new_request',
   /** The message shortcut. */
   fileRequestShortcut: 'file_request',

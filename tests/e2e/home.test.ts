@@ -193,6 +193,19 @@ describe('the App Home', () => {
     expect(buttonsOf(home.blocks)).toEqual([]);
   });
 
+  it("opens the same filing form from /sla help's New request button", async () => {
+    const help = (await postSigned(url, slashCommand({ text: 'help', user_id: FIN_MEMBER }))).json() as {
+      blocks: Array<{ type: string }>;
+    };
+    expect(buttonsOf(help.blocks)).toEqual([`${IDS.homeNewRequest}:new`]);
+    const before = fake.modals().length;
+    const click = buttonClick({ action_id: IDS.homeNewRequest, value: 'new' }, FIN_MEMBER, `${fake.url}response/help`);
+    expect((await postSigned(url, interactivity(click))).status).toBe(200);
+    await http.idle();
+    expect(fake.modals().length).toBe(before + 1);
+    expect(fake.lastModal().callback_id).toBe(IDS.newRequestModal);
+  });
+
   it('opens the same filing form as /sla new from its New request button', async () => {
     await openHome(FIN_MEMBER);
     const before = fake.modals().length;

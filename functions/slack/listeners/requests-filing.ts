@@ -248,8 +248,8 @@ export function registerRequestFiling(app: App, deps: ListenerDeps): void {
     );
   });
 
-  // "New request" on the App Home: the same form as `/sla new`. The Home has no response_url, so
-  // a trigger that expired is only logged; pressing again works.
+  // "New request" on the App Home and in `/sla help`: the same form as `/sla new`. The Home has no
+  // response_url, so a trigger that expired is only logged; pressing again works.
   app.action<BlockAction<ButtonAction>>(IDS.homeNewRequest, async ({ ack, body, client }) => {
     await ack();
     await openThenFill(

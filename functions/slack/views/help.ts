@@ -9,7 +9,8 @@ import {
   SLA_COMMANDS,
   slaWord,
 } from '../commands';
-import { context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
+import { IDS } from '../ids';
+import { button, context, header, MAX_MESSAGE_BLOCKS, type SlackMessage, section } from './blocks';
 import { escapeMrkdwn } from './format';
 
 const INTRO =
@@ -46,6 +47,8 @@ function buildHelpMessage(): SlackMessage {
   ].join('\n');
   const blocks: KnownBlock[] = [
     section(`${INTRO.replace('Kept', '*Kept*')} Clocks run on the provider's working hours.`),
+    // The thing most people come for, one press away (the App Home's button: the same form as /sla new).
+    { type: 'actions', elements: [button(IDS.homeNewRequest, 'New request', 'new', 'primary')] },
     ...groups.map((g) => section([`*${g.title}*`, ...g.commands.map((c) => `\`${c.usage}\` — ${c.brief}`)].join('\n'))),
     // Slack refuses a section with empty text: the part is left out once everything works.
     ...(soon.length > 0

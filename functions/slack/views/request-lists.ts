@@ -301,7 +301,10 @@ export function requestsHomeView(input: {
     blocks.push(
       { type: 'divider' },
       section('*Welcome to Kept*'),
-      ...helpMessage().blocks.slice(0, budget - blocks.length - 2),
+      // The Home has its own New request button at the top.
+      ...helpMessage()
+        .blocks.filter((b) => b.type !== 'actions')
+        .slice(0, budget - blocks.length - 2),
     );
   blocks.push(...kudos, context(`As of ${dateToken(input.at)} · \`/sla help\` lists every command.`));
   return { type: 'home', blocks: blocks.slice(0, MAX_MODAL_BLOCKS) };

@@ -762,6 +762,16 @@ describe('requestsHomeView', () => {
     expect(text).toContain('`/sla help`');
   });
 
+  it("welcomes someone new with the help's short list and one New request button, the Home's own", () => {
+    const view = requestsHomeView({ mine: [], queues: [], at: T0 });
+    expect(allText(view)).toContain('*Welcome to Kept*');
+    expect(allText(view)).toContain('*Working a request*');
+    const buttons = view.blocks.flatMap((b) =>
+      b.type === 'actions' ? (b as { elements: Array<{ action_id?: string }> }).elements.map((e) => e.action_id) : [],
+    );
+    expect(buttons).toEqual([IDS.homeNewRequest]);
+  });
+
   it('lists my live requests first, then closed ones', () => {
     const closed = act(
       act(file({ number: 1, title: 'Old one' }), { type: 'resolve', note: 'x' }, T0),
