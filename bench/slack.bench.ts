@@ -1,7 +1,7 @@
 /**
  * (a) Latency of a signed `/sla help` through Kept's local HTTP front door, against the floor:
  * a bare Bolt app on its own HTTPReceiver that only acks (issue #22's budget: 1.2x). A second
- * bare app answers with the same help message, to tell the cost of sending the answer (3.9 KB)
+ * bare app answers with the same help message, to tell the cost of sending the answer (4 KB)
  * from Kept's own. 1,000 sequential requests each, after 100 warm-up requests, one to each app in
  * turn so machine noise hits all alike (in blocks of 100, one slow spell could fall on one app).
  */
