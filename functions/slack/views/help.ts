@@ -18,6 +18,12 @@ const INTRO =
 const MORE =
   'For all one command does, name it: `/sla help report`. Questions or a department missing? Ask a Kept admin.';
 
+/** The thing most people come for, one press away: the App Home's button, the same form as `/sla new`. */
+const NEW_REQUEST: KnownBlock = {
+  type: 'actions',
+  elements: [button(IDS.homeNewRequest, 'New request', 'new', 'primary')],
+};
+
 let built: SlackMessage | undefined;
 
 /**
@@ -47,8 +53,7 @@ function buildHelpMessage(): SlackMessage {
   ].join('\n');
   const blocks: KnownBlock[] = [
     section(`${INTRO.replace('Kept', '*Kept*')} Clocks run on the provider's working hours.`),
-    // The thing most people come for, one press away (the App Home's button: the same form as /sla new).
-    { type: 'actions', elements: [button(IDS.homeNewRequest, 'New request', 'new', 'primary')] },
+    NEW_REQUEST,
     ...groups.map((g) => section([`*${g.title}*`, ...g.commands.map((c) => `\`${c.usage}\` — ${c.brief}`)].join('\n'))),
     // Slack refuses a section with empty text: the part is left out once everything works.
     ...(soon.length > 0
@@ -57,6 +62,11 @@ function buildHelpMessage(): SlackMessage {
     context(MORE),
   ];
   return { text, blocks };
+}
+
+/** The help's blocks for the App Home's welcome: without the New request button, which the Home has at its top. */
+export function helpBlocksForHome(): KnownBlock[] {
+  return helpMessage().blocks.filter((b) => b !== NEW_REQUEST);
 }
 
 /**

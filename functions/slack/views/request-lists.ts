@@ -21,7 +21,7 @@ import {
   section,
 } from './blocks';
 import { clip, cut, dateToken, escapeMrkdwn, mark, mentionChannel, mentionUser, spokenDuration } from './format';
-import { helpMessage } from './help';
+import { helpBlocksForHome } from './help';
 import { type KudosHome, kudosHomeBlocks } from './kudos';
 import { reportGlance } from './report';
 
@@ -301,10 +301,7 @@ export function requestsHomeView(input: {
     blocks.push(
       { type: 'divider' },
       section('*Welcome to Kept*'),
-      // The Home has its own New request button at the top.
-      ...helpMessage()
-        .blocks.filter((b) => b.type !== 'actions')
-        .slice(0, budget - blocks.length - 2),
+      ...helpBlocksForHome().slice(0, budget - blocks.length - 2),
     );
   blocks.push(...kudos, context(`As of ${dateToken(input.at)} · \`/sla help\` lists every command.`));
   return { type: 'home', blocks: blocks.slice(0, MAX_MODAL_BLOCKS) };
