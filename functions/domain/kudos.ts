@@ -203,8 +203,7 @@ export function departmentCredits(k: Pick<Kudos, 'recipients' | 'departments' | 
 export const reactionKey = (r: { user: string; channel: string; ts: string; emoji: string }): string =>
   `${r.user}:${r.channel}:${r.ts}:${r.emoji}`;
 
-/** `kudos::skin-tone-3` -> `kudos`; reactions name emoji without colons. */
-export const baseEmoji = (reaction: string): string => reaction.split('::')[0]!.replace(/^:|:$/g, '');
+export { baseEmoji } from './emoji';
 
 /** Whether a removal at `at` still takes back a kudos given at `givenAt`. */
 export const withinUndo = (givenAt: number, at: number): boolean => at - givenAt <= KUDOS_UNDO_MS;

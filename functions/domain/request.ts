@@ -2,7 +2,7 @@
  * A `Request`: one piece of work a person asks of another department under an agreement.
  * It carries its two target clocks (response and resolution, see target-clock.ts) and moves through
  * a small state machine (request-actions.ts decides each move). Here: its shape, its ID, filing
- * it, and reading its clocks.
+ * it, and reading its clocks; its statuses, text limits and text check are in request-fields.ts.
  * Pure domain code: instants are epoch milliseconds.
  */
 import { DateTime } from 'luxon';
@@ -11,40 +11,43 @@ import type { Calendar } from './calendar';
 import { type Department, isHead, isMember } from './department';
 import { DAY_MS } from './duration';
 import { nextStepAt } from './escalation';
+import {
+  type Cause,
+  checkRequestText,
+  type FileLink,
+  LIVE_STATUSES,
+  type RequestSource,
+  type RequestStatus,
+} from './request-fields';
 import type { Result } from './result';
 import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind } from './target-clock';
 import type { Waited, WaitingRule } from './waiting';
 import { isoWeekOf } from './weeks';
 
-export const REQUEST_STATUSES = [
-  'open',
-  'acknowledged',
-  'waiting_on_requester',
-  'waiting_on_third_party',
-  'resolved',
-  'reopened',
-  'closed',
-  'cancelled',
-] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export {
+  BETTER_MAX,
+  CAUSE_CATEGORIES,
+  CAUSE_LABEL,
+  type Cause,
+  type CauseCategory,
+  characters,
+  checkRequestText,
+  DESCRIPTION_MAX,
+  FILES_MAX,
+  FINAL_STATUSES,
+  type FileLink,
+  LIVE_STATUSES,
+  NOTE_MAX,
+  REQUEST_STATUSES,
+  type RequestSource,
+  type RequestStatus,
+  type RequestText,
+  STATUS_LABEL,
+  SYSTEM_ACTOR,
+  TITLE_MAX,
+  WAIVE_REASON_MAX,
+} from './request-fields';
 
-/** Statuses in which nothing more happens to the clocks. */
-export const FINAL_STATUSES: readonly RequestStatus[] = ['closed', 'cancelled'];
-/** Statuses in which a request is still being worked. */
-export const LIVE_STATUSES: readonly RequestStatus[] = [
-  'open',
-  'acknowledged',
-  'waiting_on_requester',
-  'waiting_on_third_party',
-  'reopened',
-];
-
-export const TITLE_MAX = 150;
-export const DESCRIPTION_MAX = 3000;
-export const NOTE_MAX = 1000;
-export const BETTER_MAX = 1000;
-/** The longest reason for waiving a penalty (the ledger keeps it). */
-export const WAIVE_REASON_MAX = 500;
 /** A resolved request may be reopened by its requester for this long after it was resolved. */
 export const REOPEN_WINDOW_MS = 7 * DAY_MS;
 /**
@@ -58,26 +61,6 @@ export const AUTO_CLOSE_MS = REOPEN_WINDOW_MS;
  */
 export const RATING_WINDOW_MS = AUTO_CLOSE_MS;
 
-export const STATUS_LABEL: Record<RequestStatus, string> = {
-  open: 'Open',
-  acknowledged: 'Acknowledged',
-  waiting_on_requester: 'Waiting on requester',
-  waiting_on_third_party: 'Waiting on a third party',
-  resolved: 'Resolved',
-  reopened: 'Reopened',
-  closed: 'Closed',
-  cancelled: 'Cancelled',
-};
-
-/** The message a request was filed from (message shortcut). */
-export interface RequestSource {
-  channel: string;
-  ts: string;
-  permalink: string;
-  /** When the message is a reply in a thread: the ts of the thread's first message (where a reply to it goes). */
-  thread?: string;
-}
-
 export interface Rating {
   /** 1 (poor) to 5 (excellent). */
   score: number;
@@ -85,26 +68,6 @@ export interface Rating {
   better?: string;
   at: number;
   by: string;
-}
-
-/** Who records what nobody clicked: at-risk warnings and breaches found by the scan. */
-export const SYSTEM_ACTOR = 'kept';
-
-export const CAUSE_CATEGORIES = ['staffing', 'handoff', 'tooling', 'unclear_request', 'dependency', 'other'] as const;
-export type CauseCategory = (typeof CAUSE_CATEGORIES)[number];
-export const CAUSE_LABEL: Record<CauseCategory, string> = {
-  staffing: 'Staffing',
-  handoff: 'Handoff',
-  tooling: 'Tooling',
-  unclear_request: 'Unclear request',
-  dependency: 'Dependency',
-  other: 'Other',
-};
-
-/** Why a target was missed, written by the provider when resolving a breached request. */
-export interface Cause {
-  category: CauseCategory;
-  text?: string;
 }
 
 /**
@@ -379,15 +342,6 @@ export type RequestAction =
 /** The two sides of a request's conversation: the department that works it, and the person who filed it. */
 export type Side = 'provider' | 'requester';
 
-/** A file shared in a request's conversation: its name and Slack permalink (Kept stores no content). */
-export interface FileLink {
-  name: string;
-  permalink: string;
-}
-
-/** The most files one message links in the history. */
-export const FILES_MAX = 10;
-
 /** One line of a request's history. `seq` is the request's `rev` after the change. */
 export interface RequestEvent {
   seq: number;
@@ -486,34 +440,6 @@ export function parseRequestId(text: string): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Filing
-
-// Made on first use: building it loads ICU's break rules, 15-20 ms of a Lambda cold start (#22).
-let graphemes: Intl.Segmenter | undefined;
-/** Characters as a person counts them (👍🏽 and 🇩🇪 are one each). */
-export function characters(text: string): number {
-  let n = 0;
-  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
-  for (const _ of graphemes.segment(text)) n++;
-  return n;
-}
-
-export interface RequestText {
-  title: string;
-  description: string;
-}
-
-/** Problems with a request's text, keyed by field; empty when it can be filed. */
-export function checkRequestText(text: RequestText): Partial<Record<keyof RequestText, string>> {
-  const problems: Partial<Record<keyof RequestText, string>> = {};
-  const title = text.title.trim();
-  if (title.length === 0) problems.title = 'Give the request a title: one line that says what you need.';
-  else if (characters(title) > TITLE_MAX)
-    problems.title = `The title is ${characters(title)} characters; keep it to ${TITLE_MAX} and put the rest in the description.`;
-  const description = characters(text.description.trim());
-  if (description > DESCRIPTION_MAX)
-    problems.description = `The description is ${description} characters; keep it to ${DESCRIPTION_MAX} (attach longer material in the thread).`;
-  return problems;
-}
 
 /** The local date, ISO week, weekday and hour of `at` in `zone`. */
 export function filedBucket(at: number, zone: string): Filed {

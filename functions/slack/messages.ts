@@ -5,7 +5,7 @@
  * under other people's messages) is dropped at once.
  */
 import { SLACK_USER_ID } from '../domain/department';
-import { FILES_MAX, type FileLink } from '../domain/request';
+import { FILES_MAX, type FileLink } from '../domain/request-fields';
 import * as z from '../zod';
 
 /** Subtypes that are still a person saying something new in the thread. */

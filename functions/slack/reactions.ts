@@ -4,7 +4,7 @@
  * (`ticket`) files a message, 👀 (`eyes`) takes a card, ✅ (`white_check_mark`) resolves one.
  * Every other reaction is answered at once, before the event's lease (app.ts).
  */
-import { baseEmoji } from '../domain/kudos';
+import { baseEmoji } from '../domain/emoji';
 import * as z from '../zod';
 
 export const GESTURES = { file: 'ticket', take: 'eyes', resolve: 'white_check_mark' } as const;

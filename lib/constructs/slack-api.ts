@@ -95,7 +95,7 @@ export const SLACK_BUNDLE = {
 /**
  * Rewrites the Slack function's asset as index.js and the one chunk it loads at start, plus the
  * chunks of each listener group and `/sla` word, loaded when first used (issue #22): a cold start
- * then reads 2 files and ~400 of ~720 KiB. A node command, so the same script builds the benches' copy.
+ * then reads 2 files and ~380 of ~710 KiB. A node command, so the same script builds the benches' copy.
  */
 export function splitBundleCommand(outputDir: string): string {
   const options = { entry: fromRoot(SLACK_ENTRY), outdir: path.resolve(outputDir), ...SLACK_BUNDLE };

@@ -24,7 +24,7 @@ import {
   findDepartment,
   findDepartmentByIdOrName,
 } from '../../domain/directory';
-import { checkRequestText, type RequestSource } from '../../domain/request';
+import { checkRequestText, type RequestSource } from '../../domain/request-fields';
 import { logger } from '../../log';
 import { readDirectory } from '../../store/directory';
 import * as z from '../../zod';

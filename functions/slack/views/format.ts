@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import { formatAmount } from '../../domain/agreement-text';
 import { formatDuration, MINUTE_MS } from '../../domain/duration';
-import { type RequestStatus, SYSTEM_ACTOR } from '../../domain/request';
+import { type RequestStatus, SYSTEM_ACTOR } from '../../domain/request-fields';
 import { isChannelId, isUsergroupId, isUserId } from '../../domain/slack-ids';
 import type { ClockView, TargetKind } from '../../domain/target-clock';
 

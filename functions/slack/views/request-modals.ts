@@ -17,7 +17,7 @@ import {
   NOTE_MAX,
   type RequestSource,
   TITLE_MAX,
-} from '../../domain/request';
+} from '../../domain/request-fields';
 import type { TargetKind } from '../../domain/target-clock';
 import { IDS } from '../ids';
 import {
