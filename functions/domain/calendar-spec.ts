@@ -22,8 +22,9 @@ import { DAY_MS } from './duration';
 import { issueLine, issuesOf } from './issues';
 import type { Result } from './result';
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from './weekdays';
+
+export { WEEKDAYS, type Weekday };
 
 /** How far ahead the clock searches for working time before giving up: about ten years. */
 export const HORIZON_DAYS = 3660;

@@ -6,7 +6,8 @@
  */
 import type { AgreementVersion } from './agreement';
 import { sameTerms } from './agreement-spec';
-import { type Department, departmentFromSpec, specOfDepartment } from './department';
+import type { Department } from './department';
+import { departmentFromSpec, specOfDepartment } from './department-spec';
 import { type DigestSettings, type Directory, findDepartment } from './directory';
 import { builtInCatalogue, type ImportFile, tipOf } from './import-file';
 import type { MetricValue } from './loyalty';

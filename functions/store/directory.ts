@@ -13,9 +13,10 @@ import {
   type EscalationStep,
   type WaitingTerms,
 } from '../domain/agreement';
-import { type CalendarSpec, WEEKDAYS } from '../domain/calendar-spec';
+import type { CalendarSpec } from '../domain/calendar-spec';
 import type { Department } from '../domain/department';
 import type { AgreementRecord, DigestSettings, Directory } from '../domain/directory';
+import { WEEKDAYS } from '../domain/weekdays';
 import * as z from '../zod';
 import type { Db } from './client';
 import { schemaFor } from './read-back';

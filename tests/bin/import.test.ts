@@ -8,7 +8,7 @@ import type { CliIO } from '../../bin/cli/io';
 import { kept } from '../../bin/cli/main';
 import { termsOf } from '../../functions/domain/agreement';
 import { specOfTerms } from '../../functions/domain/agreement-spec';
-import { specOfDepartment } from '../../functions/domain/department';
+import { specOfDepartment } from '../../functions/domain/department-spec';
 import { validateImport } from '../../functions/domain/import-file';
 import { planImport } from '../../functions/domain/import-plan';
 import { builtInTips } from '../../functions/domain/tips';

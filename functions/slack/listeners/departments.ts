@@ -3,7 +3,8 @@
  * and set heads, members, the user group and the channel. Answers come in the ack; reading a
  * user group's members from Slack goes to the worker.
  */
-import { type Department, DepartmentSpec, departmentFromSpec, specOfDepartment } from '../../domain/department';
+import type { Department } from '../../domain/department';
+import { DepartmentSpec, departmentFromSpec, specOfDepartment } from '../../domain/department-spec';
 import { type Directory, findDepartment } from '../../domain/directory';
 import { issueLine, issuesOf } from '../../domain/issues';
 import { saveDepartment } from '../../store/departments';

@@ -1,17 +1,19 @@
 import fc from 'fast-check';
 import {
   type Department,
-  DepartmentSpec,
-  defaultPrefix,
-  departmentFromSpec,
   isChannelId,
-  isDepartmentId,
   isHead,
   isMember,
   isUsergroupId,
   isUserId,
-  specOfDepartment,
 } from '../../../functions/domain/department';
+import {
+  DepartmentSpec,
+  defaultPrefix,
+  departmentFromSpec,
+  isDepartmentId,
+  specOfDepartment,
+} from '../../../functions/domain/department-spec';
 import { type Directory, departmentsHeadedBy, departmentsOf } from '../../../functions/domain/directory';
 
 const PEOPLE_OPS: DepartmentSpec = {

@@ -371,7 +371,7 @@ interface Family {
   file:
     | 'import-file.ts'
     | 'agreement-spec.ts'
-    | 'department.ts'
+    | 'department-spec.ts'
     | 'calendar-spec.ts'
     | 'duration.ts'
     | 'tips.ts'
@@ -393,7 +393,7 @@ const FAMILIES: Family[] = [
     file: 'import-file.ts',
     text: "is not an agreement in this file or in Kept; name the agreements that serve this department's customers",
   },
-  { file: 'department.ts', text: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]' },
+  { file: 'department-spec.ts', text: 'must be a list of agreement ids, e.g. [it-for-sales, logistics-for-sales]' },
   // Weekly customer figures (loyalty.ts)
   { file: 'import-file.ts', text: 'must be a list of weekly figures (each line starting with "- ")' },
   {
@@ -746,50 +746,53 @@ const FAMILIES: Family[] = [
   { file: 'duration.ts', text: 'is zero; a duration must be longer than that' },
   { file: 'duration.ts', text: 'is too long; the longest accepted is 100000h' },
   // Departments
-  { file: 'department.ts', text: 'must be a department: an object with id, name, heads, channel and calendar' },
+  { file: 'department-spec.ts', text: 'must be a department: an object with id, name, heads, channel and calendar' },
   {
-    file: 'department.ts',
+    file: 'department-spec.ts',
     text: 'is not a department field; use id, name, heads, members, usergroup, channel, calendar, prefix, serves_customers_through',
   },
-  { file: 'department.ts', text: 'a department id is required' },
+  { file: 'department-spec.ts', text: 'a department id is required' },
   {
-    file: 'department.ts',
+    file: 'department-spec.ts',
     text: 'is not a department id; ${DEPARTMENT_ID_HELP}',
     line: 'is not a department id; use 1-32 lowercase letters',
   },
-  { file: 'department.ts', text: "'name is required'", line: 'name: name is required' },
-  { file: 'department.ts', text: 'must be text, not ${quoted(iss.input)}', line: /name: must be text, not / },
-  { file: 'department.ts', text: "'must not be empty'", line: /name: must not be empty$/ },
-  { file: 'department.ts', text: "'is longer than 80 characters'", line: /name: is longer than 80 characters$/ },
-  { file: 'department.ts', text: 'a department needs at least one head: heads accept agreements and see penalties' },
-  { file: 'department.ts', text: 'must be a list of Slack user IDs, e.g. [U0ABC1234]' },
+  { file: 'department-spec.ts', text: "'name is required'", line: 'name: name is required' },
+  { file: 'department-spec.ts', text: 'must be text, not ${quoted(iss.input)}', line: /name: must be text, not / },
+  { file: 'department-spec.ts', text: "'must not be empty'", line: /name: must not be empty$/ },
+  { file: 'department-spec.ts', text: "'is longer than 80 characters'", line: /name: is longer than 80 characters$/ },
   {
-    file: 'department.ts',
+    file: 'department-spec.ts',
+    text: 'a department needs at least one head: heads accept agreements and see penalties',
+  },
+  { file: 'department-spec.ts', text: 'must be a list of Slack user IDs, e.g. [U0ABC1234]' },
+  {
+    file: 'department-spec.ts',
     text: "is not a Slack user ID; copy it from the person's profile",
     line: /\[\d+\]: ".*" is not a Slack user ID/,
   },
   {
-    file: 'department.ts',
+    file: 'department-spec.ts',
     text: "is not a Slack user ID; copy it from the person's profile",
     line: /\[\d+\]: \d+ is not a Slack user ID/,
   },
-  { file: 'department.ts', text: 'is listed twice among the ${what}', line: 'is listed twice among the heads' },
-  { file: 'department.ts', text: 'is listed twice among the ${what}', line: 'is listed twice among the members' },
-  { file: 'department.ts', text: 'is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1' },
-  { file: 'department.ts', text: 'channel is required: request cards are posted there' },
+  { file: 'department-spec.ts', text: 'is listed twice among the ${what}', line: 'is listed twice among the heads' },
+  { file: 'department-spec.ts', text: 'is listed twice among the ${what}', line: 'is listed twice among the members' },
+  { file: 'department-spec.ts', text: 'is not a Slack user group ID; it starts with S, e.g. S0ITTEAM1' },
+  { file: 'department-spec.ts', text: 'channel is required: request cards are posted there' },
   {
-    file: 'department.ts',
+    file: 'department-spec.ts',
     text: 'is not a Slack channel ID`',
     line: /^departments\[\d+\]\.channel: .* is not a Slack channel ID$/,
   },
-  { file: 'department.ts', text: "open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE" },
+  { file: 'department-spec.ts', text: "open the channel's details and copy the ID at the bottom, e.g. C0ITQUEUE" },
   {
-    file: 'department.ts',
+    file: 'department-spec.ts',
     text: 'is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT',
     line: /prefix: ".*" is not a request-ID prefix/,
   },
   {
-    file: 'department.ts',
+    file: 'department-spec.ts',
     text: 'is not a request-ID prefix; use 1-10 capital letters or digits, starting with a letter, e.g. IT',
     line: /prefix: \d+ is not a request-ID prefix/,
   },
