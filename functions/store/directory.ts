@@ -44,12 +44,23 @@ export function bumpRev(db: Db, rev: number): TransactItem {
 // ---------------------------------------------------------------------------------------------
 // Items read back
 
+/**
+ * The plain parts, built once and shared by every field below: a zod schema is an immutable value,
+ * and each one built costs a Slack cold start its construction (issue #22).
+ */
+const string = z.string();
+const number = z.number();
+const optString = z.optional(string);
+const optNumber = z.optional(number);
+const optBoolean = z.optional(z.boolean());
+const strings = z.array(string);
+
 /** A whole number (classic zod's `z.number().int()`). */
 const int = () => z.number().check(z.int());
 
 // The calendar was checked when it was written; it is read back as it is (hours, holidays and overrides unchecked).
 const CalendarSpecSchema = z.looseObject({
-  timezone: z.string(),
+  timezone: string,
   hours: z.optional(z.custom<CalendarSpec['hours']>()),
   holidays: z.optional(z.custom<CalendarSpec['holidays']>()),
   overrides: z.optional(z.custom<CalendarSpec['overrides']>()),
@@ -57,82 +68,83 @@ const CalendarSpecSchema = z.looseObject({
 
 const DepartmentSchema = schemaFor<Department>()(
   z.object({
-    id: z.string(),
-    name: z.string(),
-    heads: z.array(z.string()),
-    members: z.array(z.string()),
-    usergroup: z.optional(z.string()),
-    usergroupMembers: z._default(z.array(z.string()), []),
-    usergroupSyncedAt: z.optional(z.string()),
-    channel: z.string(),
+    id: string,
+    name: string,
+    heads: strings,
+    members: strings,
+    usergroup: optString,
+    usergroupMembers: z._default(strings, []),
+    usergroupSyncedAt: optString,
+    channel: string,
     calendar: CalendarSpecSchema,
-    prefix: z.string(),
-    servesCustomersThrough: z.optional(z.array(z.string())),
+    prefix: string,
+    servesCustomersThrough: z.optional(strings),
   }),
 );
 
-const TargetSchema = z.object({ response: z.number(), resolution: z.number() });
+const TargetSchema = z.object({ response: number, resolution: number });
+const optTarget = z.optional(TargetSchema);
 /** A ladder step as stored (agreement versions, and the copy a request keeps). */
 export const EscalationStepSchema = schemaFor<EscalationStep>()(
   z.object({
     notify: z.enum(ESCALATION_AUDIENCES),
-    at: z.optional(z.number()),
+    at: optNumber,
     target: z.optional(z.enum(['response', 'resolution'])),
-    unacknowledgedFor: z.optional(z.number()),
+    unacknowledgedFor: optNumber,
   }),
 );
 /** Waiting rules as stored (agreement versions, and the copy a request keeps). */
 export const WaitingTermsSchema = schemaFor<WaitingTerms>()(
   z.object({
-    remindAfter: z.optional(z.number()),
-    resumeAfter: z.optional(z.number()),
-    closeAfter: z.optional(z.number()),
-    thirdPartyPausesClock: z.optional(z.boolean()),
+    remindAfter: optNumber,
+    resumeAfter: optNumber,
+    closeAfter: optNumber,
+    thirdPartyPausesClock: optBoolean,
   }),
 );
 /** An agreement's recovery credit (docs/breaches.md "Recovery credit"): share of a penalty, working ms. */
-export const RecoveryCreditSchema = z.object({ share: z.number(), within: z.number() });
+export const RecoveryCreditSchema = z.object({ share: number, within: number });
 
 export const AgreementVersionSchema = schemaFor<AgreementVersion>()(
   z.object({
-    id: z.string(),
+    id: string,
     version: int(),
     status: z.enum(AGREEMENT_STATUSES),
-    provider: z.string(),
-    customer: z.string(),
-    service: z.string(),
+    provider: string,
+    customer: string,
+    service: string,
     targets: z.object({
-      P1: z.optional(TargetSchema),
-      P2: z.optional(TargetSchema),
-      P3: z.optional(TargetSchema),
-      P4: z.optional(TargetSchema),
+      P1: optTarget,
+      P2: optTarget,
+      P3: optTarget,
+      P4: optTarget,
     }),
     penalty: z.object({
-      unit: z.string(),
-      perBreach: z.number(),
-      tiers: z.array(z.object({ fromBreach: z.number(), multiplier: z.number() })),
-      monthlyCap: z.optional(z.number()),
+      unit: string,
+      perBreach: number,
+      tiers: z.array(z.object({ fromBreach: number, multiplier: number })),
+      monthlyCap: optNumber,
     }),
-    atRisk: z.number(),
+    atRisk: number,
     escalation: z.optional(z.array(EscalationStepSchema)),
     waiting: z.optional(WaitingTermsSchema),
     recoveryCredit: z.optional(RecoveryCreditSchema),
-    createdAt: z.string(),
-    createdBy: z.string(),
-    activatedAt: z.optional(z.string()),
-    retiredAt: z.optional(z.string()),
-    proposedBy: z.optional(z.string()),
-    proposedFor: z.optional(z.string()),
-    decidedBy: z.optional(z.string()),
-    decidedAt: z.optional(z.string()),
-    declineReason: z.optional(z.string()),
+    createdAt: string,
+    createdBy: string,
+    activatedAt: optString,
+    retiredAt: optString,
+    proposedBy: optString,
+    proposedFor: optString,
+    decidedBy: optString,
+    decidedAt: optString,
+    declineReason: optString,
     replaces: z.optional(int()),
   }),
 );
 
 const AgreementRecordSchema = schemaFor<AgreementRecord>()(
   z.object({
-    id: z.string(),
+    id: string,
     latestVersion: int(),
     active: z.optional(AgreementVersionSchema),
     pending: z.optional(AgreementVersionSchema),
@@ -141,10 +153,10 @@ const AgreementRecordSchema = schemaFor<AgreementRecord>()(
 
 const DigestSettingsSchema = schemaFor<DigestSettings>()(
   z.object({
-    channel: z.string(),
+    channel: string,
     weekday: z.enum(WEEKDAYS),
-    time: z.string(),
-    timezone: z.string(),
+    time: string,
+    timezone: string,
   }),
 );
 
