@@ -151,9 +151,11 @@ describe('reports count reopen cycles as a recount does', () => {
       { numRuns: 200 },
     );
     // The histories reach what the law is about: reopens, reopens that end a breached cycle, and
-    // breaches of a later cycle.
-    expect(reopens).toBeGreaterThan(50);
-    expect(afterBreach).toBeGreaterThan(10);
-    expect(laterCycleBreaches).toBeGreaterThan(10);
+    // breaches of a later cycle. Over 25 runs of 200 the counts were 57-88, 17-41 and 17-33 (means
+    // about 68, 26 and 25); the bounds sit far enough below that a random run never trips them
+    // (reopens > 50 failed a clean-clone CI run once, at 49).
+    expect(reopens).toBeGreaterThan(25);
+    expect(afterBreach).toBeGreaterThan(5);
+    expect(laterCycleBreaches).toBeGreaterThan(5);
   });
 });
