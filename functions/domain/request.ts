@@ -24,29 +24,8 @@ import { type ClockView, clockAt, startClock, type TargetClock, type TargetKind 
 import type { Waited, WaitingRule } from './waiting';
 import { isoWeekOf } from './weeks';
 
-export {
-  BETTER_MAX,
-  CAUSE_CATEGORIES,
-  CAUSE_LABEL,
-  type Cause,
-  type CauseCategory,
-  characters,
-  checkRequestText,
-  DESCRIPTION_MAX,
-  FILES_MAX,
-  FINAL_STATUSES,
-  type FileLink,
-  LIVE_STATUSES,
-  NOTE_MAX,
-  REQUEST_STATUSES,
-  type RequestSource,
-  type RequestStatus,
-  type RequestText,
-  STATUS_LABEL,
-  SYSTEM_ACTOR,
-  TITLE_MAX,
-  WAIVE_REASON_MAX,
-} from './request-fields';
+// What a form or message needs of a request, and nothing else (request-fields.ts, issue #22).
+export * from './request-fields';
 
 /** A resolved request may be reopened by its requester for this long after it was resolved. */
 export const REOPEN_WINDOW_MS = 7 * DAY_MS;
